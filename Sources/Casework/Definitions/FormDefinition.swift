@@ -1,0 +1,61 @@
+/// A form a case shares with an organisation's generic account, such as professional advice.
+///
+/// Its cycle is fixed: shared, submitted by the receiving organisation, then
+/// accepted, or rejected with the information required and resubmitted.
+public struct FormDefinition: Sendable, Hashable {
+    /// The form's id, such as `professional-advice`.
+    public var id: Located<String>
+    /// The definition's version; raised whenever its content changes.
+    public var version: Int
+    /// A title people read.
+    public var title: String
+    /// What the form is for, when the file says.
+    public var description: String?
+    /// How long the receiving organisation has to submit it, such as `6 weeks`.
+    public var due: Located<Duration>
+    /// The roles (organisations) whose generic accounts may receive it.
+    public var sharedWith: [Located<String>]
+    /// The roles that may accept or reject a submission.
+    public var acceptedBy: [Located<String>]
+    /// The fields the organisation fills in.
+    public var fields: [FieldDefinition]
+    /// The file the form was read from.
+    public var file: String
+
+    /// Creates a form definition.
+    public init(
+        id: Located<String>, version: Int, title: String, description: String? = nil,
+        due: Located<Duration>, sharedWith: [Located<String>], acceptedBy: [Located<String>],
+        fields: [FieldDefinition], file: String
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.description = description
+        self.due = due
+        self.sharedWith = sharedWith
+        self.acceptedBy = acceptedBy
+        self.fields = fields
+        self.file = file
+    }
+}
+
+/// Every definition read from a set of files, checked together so references across files resolve.
+public struct DefinitionSet: Sendable, Hashable {
+    /// The workflows, in file order.
+    public var workflows: [WorkflowDefinition]
+    /// The forms, in file order.
+    public var forms: [FormDefinition]
+
+    /// Creates a set.
+    public init(workflows: [WorkflowDefinition] = [], forms: [FormDefinition] = []) {
+        self.workflows = workflows
+        self.forms = forms
+    }
+
+    /// The workflow with this id, if any.
+    public func workflow(_ id: String) -> WorkflowDefinition? { workflows.first { $0.id.value == id } }
+
+    /// The form with this id, if any.
+    public func form(_ id: String) -> FormDefinition? { forms.first { $0.id.value == id } }
+}

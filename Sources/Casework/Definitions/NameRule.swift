@@ -1,0 +1,46 @@
+/// The spelling rules for names in definition files.
+public enum NameRule: Sendable, Hashable {
+    /// Workflow and form ids: lower-case words joined by `-`, such as `ehcp-needs-assessment`.
+    case definitionID
+    /// States, transitions, fields, templates and roles: lower-case letters, digits and `_`, starting with a letter.
+    case identifier
+
+    /// How to write a name that follows the rule.
+    public var help: String {
+        switch self {
+        case .definitionID: "use lower-case words joined by '-', such as 'ehcp-needs-assessment'"
+        case .identifier: "use lower-case letters, digits and '_', starting with a letter, such as 'requested_on'"
+        }
+    }
+
+    /// Whether `name` follows the rule.
+    public func accepts(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { accepts(bytes: $0) }
+    }
+
+    /// Whether `name` follows the rule.
+    public func accepts(_ name: Substring) -> Bool {
+        var name = name
+        return name.withUTF8 { accepts(bytes: $0) }
+    }
+
+    private func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
+        var previousWasDash = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                previousWasDash = false
+            case UInt8(ascii: "_") where self == .identifier:
+                previousWasDash = false
+            case UInt8(ascii: "-") where self == .definitionID:
+                if previousWasDash { return false }
+                previousWasDash = true
+            default:
+                return false
+            }
+        }
+        return !previousWasDash
+    }
+}

@@ -1,0 +1,147 @@
+import CaseworkYAML
+
+/// A workflow as declared in a `Workflows/*.yaml` file: plain data, checked by the validator, run by the engine.
+public struct WorkflowDefinition: Sendable, Hashable {
+    /// The workflow's id, such as `ehcp-needs-assessment`.
+    public var id: Located<String>
+    /// The definition's version; raised whenever its content changes.
+    public var version: Int
+    /// A title people read.
+    public var title: String
+    /// What the workflow is for, when the file says.
+    public var description: String?
+    /// The roles that act in or are notified by this workflow.
+    public var roles: [Located<String>]
+    /// The case fields and their types.
+    public var fields: [FieldDefinition]
+    /// The states, in file order.
+    public var states: [StateDefinition]
+    /// The transitions, in file order.
+    public var transitions: [TransitionDefinition]
+    /// The notification templates, in file order.
+    public var templates: [TemplateDefinition]
+    /// The file the workflow was read from.
+    public var file: String
+
+    /// Creates a workflow definition.
+    public init(
+        id: Located<String>, version: Int, title: String, description: String? = nil,
+        roles: [Located<String>], fields: [FieldDefinition], states: [StateDefinition],
+        transitions: [TransitionDefinition], templates: [TemplateDefinition], file: String
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.description = description
+        self.roles = roles
+        self.fields = fields
+        self.states = states
+        self.transitions = transitions
+        self.templates = templates
+        self.file = file
+    }
+}
+
+/// A state a case can be in.
+public struct StateDefinition: Sendable, Hashable {
+    /// The state's name (the mapping key), with where it was written.
+    public var name: Located<String>
+    /// A title people read; the name when the file gives none.
+    public var title: String
+    /// What the state means, when the file says.
+    public var description: String?
+    /// Whether a case starts here. Exactly one state is initial.
+    public var isInitial: Bool
+    /// Whether a case ends here. No transition leaves a final state.
+    public var isFinal: Bool
+
+    /// Creates a state.
+    public init(name: Located<String>, title: String, description: String? = nil, isInitial: Bool, isFinal: Bool) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.isInitial = isInitial
+        self.isFinal = isFinal
+    }
+}
+
+/// A move from one or more states to another, made by someone in a listed role when its guard holds.
+public struct TransitionDefinition: Sendable, Hashable {
+    /// The transition's name, unique in its workflow.
+    public var name: Located<String>
+    /// A title people read; the name when the file gives none.
+    public var title: String
+    /// The states it may be fired from.
+    public var from: [Located<String>]
+    /// The state it moves the case to.
+    public var to: Located<String>
+    /// The roles that may fire it.
+    public var by: [Located<String>]
+    /// The guard, an expression that must hold for it to fire.
+    public var when: ExpressionSource?
+    /// The form instances it starts.
+    public var startForms: [FormStart]
+    /// The notifications it sends.
+    public var notify: [NotificationDefinition]
+
+    /// Creates a transition.
+    public init(
+        name: Located<String>, title: String, from: [Located<String>], to: Located<String>,
+        by: [Located<String>], when: ExpressionSource? = nil, startForms: [FormStart] = [],
+        notify: [NotificationDefinition] = []
+    ) {
+        self.name = name
+        self.title = title
+        self.from = from
+        self.to = to
+        self.by = by
+        self.when = when
+        self.startForms = startForms
+        self.notify = notify
+    }
+}
+
+/// An instruction to start one instance of a form for each listed role (`start_forms:`).
+public struct FormStart: Sendable, Hashable {
+    /// The form's id.
+    public var form: Located<String>
+    /// The roles (organisations' generic accounts) that each receive an instance.
+    public var recipients: [Located<String>]
+
+    /// Creates a form start.
+    public init(form: Located<String>, recipients: [Located<String>]) {
+        self.form = form
+        self.recipients = recipients
+    }
+}
+
+/// A notification a transition sends: a template rendered for each listed role.
+public struct NotificationDefinition: Sendable, Hashable {
+    /// The roles that receive it.
+    public var recipients: [Located<String>]
+    /// The template to render.
+    public var template: Located<String>
+
+    /// Creates a notification.
+    public init(recipients: [Located<String>], template: Located<String>) {
+        self.recipients = recipients
+        self.template = template
+    }
+}
+
+/// A message template with `{{ field }}` placeholders.
+public struct TemplateDefinition: Sendable, Hashable {
+    /// The template's name.
+    public var name: Located<String>
+    /// The subject line.
+    public var subject: TemplateText
+    /// The message body.
+    public var body: TemplateText
+
+    /// Creates a template.
+    public init(name: Located<String>, subject: TemplateText, body: TemplateText) {
+        self.name = name
+        self.subject = subject
+        self.body = body
+    }
+}

@@ -1,0 +1,1031 @@
+/// What one diagnostic code means, written for the policy staff who edit definition files:
+/// the rule, why it exists, and a small wrong and right example.
+///
+/// `casework validate --explain CW0204` prints one of these, and
+/// `docs/reference/diagnostics.md` is all of them (see ``DiagnosticExplanations``).
+public struct DiagnosticExplanation: Sendable, Hashable {
+    /// The code explained, such as `CW0204`.
+    public let code: DiagnosticCode
+    /// Whether findings with this code fail validation.
+    public let severity: Severity
+    /// A few words naming the problem, such as `unknown state`.
+    public let title: String
+    /// One paragraph in plain English: what the rule is and why it exists.
+    public let explanation: String
+    /// A small YAML excerpt that breaks the rule.
+    public let wrong: String
+    /// The same excerpt, corrected.
+    public let right: String
+}
+
+/// The catalogue of every diagnostic code Casework reports, and the reference text made from it.
+public enum DiagnosticExplanations {
+    /// One explanation per code in ``DiagnosticKind/allCodes``, in the same order.
+    public static let all: [DiagnosticExplanation] = yamlLayer + structure + meaning
+
+    /// The explanation of `code`, or nil when Casework has no such code. Lower-case codes such as `cw0204` are accepted.
+    public static func explanation(for code: DiagnosticCode) -> DiagnosticExplanation? {
+        let wanted = code.rawValue.uppercased()
+        return all.first { $0.code.rawValue == wanted }
+    }
+
+    /// The plain-text form that `casework validate --explain CODE` prints: the code and title,
+    /// the explanation wrapped to 80 columns, then the wrong and right examples, indented.
+    public static func text(for explanation: DiagnosticExplanation) -> String {
+        var out = "\(explanation.code) (\(explanation.severity.rawValue)): \(explanation.title)\n\n"
+        out += wrap(explanation.explanation, width: 80) + "\n\n"
+        out += "Wrong:\n\n" + indent(explanation.wrong) + "\n"
+        out += "Right:\n\n" + indent(explanation.right)
+        return out
+    }
+
+    /// The whole reference document, `docs/reference/diagnostics.md`: an index, then one section per code.
+    public static func markdown() -> String {
+        var out = """
+            # Diagnostics reference
+
+            <!-- Generated from Sources/Casework/Diagnostics/DiagnosticExplanations.swift; do not edit by hand. \
+            Run the tests with CASEWORK_UPDATE_GOLDEN=1 to regenerate. -->
+
+            `casework validate` reports each problem it finds in a workflow or form file like this:
+
+            ```
+            Workflows/annual-review.yaml:16:9: error[CW0204]: transition 'hold_meeting' refers to unknown state 'reveiwing'
+             16 |     to: reveiwing
+                |         ^~~~~~~~~
+              help: did you mean 'reviewing'?
+            ```
+
+            The first line gives the file, the line and column where the problem is, whether it is an \
+            **error** (the definitions cannot be used until it is fixed) or a **warning** (they work, but \
+            probably not as meant), a code, and a message. Then comes the line itself with the problem \
+            underlined, often a `help:` line suggesting a fix, and sometimes `note:` lines pointing at related \
+            places, such as where a name was first declared. The code never changes meaning, so you can search \
+            for it. Run `casework validate --explain CW0204` to read the entry for one code in the terminal.
+
+            Codes starting `CW00` are about the file itself and the YAML it is written in, `CW01` about the \
+            keys and values a workflow or form may have, and `CW02` about what the definitions mean together: \
+            names that must refer to something, and the shape of each workflow.
+
+
+            """
+        out += "| Code | Severity | Problem |\n|---|---|---|\n"
+        for entry in all {
+            out += "| [\(entry.code)](#\(entry.code.rawValue.lowercased())) | \(entry.severity.rawValue) | \(entry.title) |\n"
+        }
+        for (heading, entries) in [("The file and its YAML", yamlLayer), ("Keys and values", structure), ("Meaning", meaning)] {
+            out += "\n## \(heading)\n"
+            for entry in entries {
+                out += """
+
+                    ### \(entry.code)
+
+                    **\(entry.title)** (\(entry.severity.rawValue))
+
+                    \(entry.explanation)
+
+                    Wrong:
+
+                    ```yaml
+                    \(entry.wrong)
+                    ```
+
+                    Right:
+
+                    ```yaml
+                    \(entry.right)
+                    ```
+
+                    """
+            }
+        }
+        return out
+    }
+
+    private static func indent(_ block: String) -> String {
+        block.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "\n" : "    \($0)\n" }
+            .joined()
+    }
+
+    private static func wrap(_ paragraph: String, width: Int) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in paragraph.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " \(word)"
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func entry(
+        _ code: String, _ title: String, _ explanation: String, severity: Severity = .error, wrong: String, right: String
+    ) -> DiagnosticExplanation {
+        DiagnosticExplanation(
+            code: DiagnosticCode(rawValue: code), severity: severity, title: title,
+            explanation: explanation, wrong: wrong, right: right
+        )
+    }
+
+    // MARK: The file and its YAML (CW00xx)
+
+    private static let yamlLayer: [DiagnosticExplanation] = [
+        entry(
+            "CW0001", "file cannot be read",
+            """
+            Casework could not open or read the file, so nothing in it was checked. The message gives the \
+            computer's own reason. Most often the file was moved or deleted while the check ran, it is a \
+            shortcut (link) to a file that no longer exists, or your account is not allowed to read it. \
+            The check reports this rather than skipping the file, so a definition you meant to check is \
+            never silently left out.
+            """,
+            wrong: """
+                # Workflows/annual-review.yaml is a link to a file that was deleted,
+                # so there is nothing to read.
+                """,
+            right: """
+                # Workflows/annual-review.yaml is an ordinary file you can open:
+                workflow: annual-review
+                version: 1
+                title: Annual review
+                """
+        ),
+        entry(
+            "CW0002", "file too large",
+            """
+            Definition files are read whole, so Casework refuses a file over the size limit (8 MiB for \
+            `casework validate`) before reading any of it. Real workflows and forms are a few tens of \
+            kilobytes. A file this large is almost always the wrong file (an export, a log, a document \
+            saved with a .yaml name) or has reference material pasted into it, which belongs in the case \
+            record or a document store instead. The limit keeps one bad file from exhausting the memory of \
+            the service that reads it.
+            """,
+            wrong: """
+                workflow: annual-review
+                title: Annual review
+                notes: |
+                  (twelve megabytes of guidance pasted from a spreadsheet)
+                """,
+            right: """
+                workflow: annual-review
+                title: Annual review
+                description: Yearly review of an EHC plan; the guidance is on the intranet.
+                """
+        ),
+        entry(
+            "CW0003", "file contains a NUL byte",
+            """
+            A NUL byte (a byte of value zero) never belongs in a text file. It usually means the file is \
+            not text at all (a Word document or a spreadsheet renamed to .yaml) or was saved as UTF-16, \
+            which some Windows editors call "Unicode". Casework reads definition files only as UTF-8 text, \
+            so it stops at the first NUL byte and reports where it is. Save the file again as UTF-8.
+            """,
+            wrong: """
+                # saved as "Unicode" (UTF-16): every other byte is a NUL, shown here as ␀
+                w␀o␀r␀k␀f␀l␀o␀w␀:␀ ␀a␀n␀n␀u␀a␀l␀-␀r␀e␀v␀i␀e␀w␀
+                """,
+            right: """
+                # saved as UTF-8
+                workflow: annual-review
+                """
+        ),
+        entry(
+            "CW0004", "file is not valid UTF-8",
+            """
+            Casework reads definition files as UTF-8, the encoding that can write every language's letters. \
+            A file saved in an older encoding (often called Windows-1252, ANSI or Latin-1) stores characters \
+            such as é, £ or curly quotes as bytes that are not valid UTF-8, and reading them as UTF-8 would \
+            change the text without anyone noticing. The position points at the first bad byte. Save the \
+            file again as UTF-8; most editors offer it under "Save with encoding".
+            """,
+            wrong: """
+                # saved as Windows-1252: the £ below is stored as the single byte A3
+                title: Top-up funding (£)
+                """,
+            right: """
+                # saved as UTF-8: the £ is stored as the two bytes C2 A3
+                title: Top-up funding (£)
+                """
+        ),
+        entry(
+            "CW0005", "invalid YAML",
+            """
+            The file breaks the rules of YAML, the format definitions are written in, so Casework cannot \
+            tell what it says. The message repeats the YAML reader's own description, and the position is \
+            where the reader gave up, which is often just after the real mistake. Common causes are an \
+            unclosed bracket or quote, a tab used for indentation, a line indented differently from its \
+            neighbours, a colon followed by a space inside a value that is not in quotes, and a control \
+            character pasted from another program.
+            """,
+            wrong: """
+                states:
+                  requested: { initial: true
+                  deciding: { title: Deciding whether to assess }
+                """,
+            right: """
+                states:
+                  requested: { initial: true }
+                  deciding: { title: Deciding whether to assess }
+                """
+        ),
+        entry(
+            "CW0006", "file holds no definition",
+            """
+            The file is empty, or holds only comments or a bare `null`. Every file Casework reads must \
+            define one workflow or one form, so an empty file is reported rather than skipped: it is \
+            usually a file that was created but never filled in, or one emptied by a failed save.
+            """,
+            wrong: """
+                # Annual review workflow: to do
+                """,
+            right: """
+                # Annual review workflow
+                workflow: annual-review
+                version: 1
+                title: Annual review
+                """
+        ),
+        entry(
+            "CW0007", "more than one document in a file",
+            """
+            YAML lets one file hold several documents separated by lines of `---`. Casework takes exactly \
+            one definition per file, so that each workflow or form has one file name, one history and one \
+            place to look. A second document usually means two files were pasted together; put each \
+            definition in a file of its own.
+            """,
+            wrong: """
+                workflow: annual-review
+                version: 1
+                ---
+                form: professional-advice
+                version: 1
+                """,
+            right: """
+                # Workflows/annual-review.yaml
+                workflow: annual-review
+                version: 1
+                # The form goes in a file of its own, Workflows/professional-advice.yaml.
+                """
+        ),
+        entry(
+            "CW0008", "file is not a mapping",
+            """
+            A definition file must be a mapping: lines of `key: value`, one of which is `workflow:` or \
+            `form:`. This file is a list (its lines start with `-`) or a single value instead, usually \
+            because the whole file was indented under a dash or is a fragment copied out of another file.
+            """,
+            wrong: """
+                - workflow: annual-review
+                  version: 1
+                  title: Annual review
+                """,
+            right: """
+                workflow: annual-review
+                version: 1
+                title: Annual review
+                """
+        ),
+        entry(
+            "CW0009", "key written twice",
+            """
+            A key appears twice in the same mapping. YAML readers disagree about which of the two values \
+            counts, so a repeated key means the file says two things and only one of them would be used. \
+            Casework reports the second and points at the first. It often happens when a state or a key is \
+            added at the end of a long mapping and already exists higher up.
+            """,
+            wrong: """
+                states:
+                  deciding: { title: Deciding whether to assess }
+                  assessing: { title: Gathering advice }
+                  deciding: { final: true }
+                """,
+            right: """
+                states:
+                  deciding: { title: Deciding whether to assess }
+                  assessing: { title: Gathering advice }
+                  not_assessing: { final: true }
+                """
+        ),
+        entry(
+            "CW0010", "key is a list or mapping",
+            """
+            YAML allows a list or a mapping to be used as a key. Keys in Casework files are always plain \
+            words, such as `title` or a state's name, so a key like this is always a mistake, usually a \
+            stray bracket or a list that was meant to be written out one entry per line.
+            """,
+            wrong: """
+                states:
+                  [deciding, assessing]: {}
+                """,
+            right: """
+                states:
+                  deciding: {}
+                  assessing: {}
+                """
+        ),
+        entry(
+            "CW0011", "unsupported YAML tag",
+            """
+            A tag is a word starting with `!` written before a value, such as `!include` or \
+            `!!python/object`. Some programs give tags special powers, like reading another file or running \
+            code. Casework accepts only YAML's standard tags (such as `!!str`), so that a definition file \
+            means the same to every reader and cannot reach outside itself. Write the value out in full.
+            """,
+            wrong: """
+                templates:
+                  agreed_to_assess:
+                    subject: We will carry out an EHC needs assessment
+                    body: !include letters/agreed-to-assess.txt
+                """,
+            right: """
+                templates:
+                  agreed_to_assess:
+                    subject: We will carry out an EHC needs assessment
+                    body: |
+                      We have agreed to carry out an EHC needs assessment for {{ child.first_name }}.
+                """
+        ),
+        entry(
+            "CW0012", "alias without an anchor",
+            """
+            YAML can name a value with an anchor (`&name`) and repeat it later with an alias (`*name`). \
+            This alias names no anchor defined earlier in the same file: the name is misspelt, the anchor \
+            comes after the alias, or the anchor is in another file (anchors never reach across files).
+            """,
+            wrong: """
+                roles: &staff [caseworker, send_manager]
+                transitions:
+                  - name: agree_to_assess
+                    by: *stafff
+                """,
+            right: """
+                roles: &staff [caseworker, send_manager]
+                transitions:
+                  - name: agree_to_assess
+                    by: *staff
+                """
+        ),
+        entry(
+            "CW0013", "nesting too deep",
+            """
+            Lists and mappings may sit inside one another at most 64 levels deep. Real definitions use \
+            fewer than ten. Deeper nesting means a runaway run of brackets, or a file made to exhaust the \
+            reader's memory, so Casework stops reading at the limit.
+            """,
+            wrong: """
+                fields:
+                  child: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
+                """,
+            right: """
+                fields:
+                  child:
+                    first_name: string
+                    born_on: date
+                """
+        ),
+        entry(
+            "CW0014", "value too large",
+            """
+            A single value, such as a template body, may be at most 256 KiB long. A real letter template \
+            is a few kilobytes. A larger value is usually a document or a file pasted in whole, which \
+            belongs in a document store with a link from the letter, not in a definition.
+            """,
+            wrong: """
+                templates:
+                  plan_issued:
+                    subject: Final EHC plan for {{ child.first_name }}
+                    body: |
+                      (the whole 300-page local offer pasted here)
+                """,
+            right: """
+                templates:
+                  plan_issued:
+                    subject: Final EHC plan for {{ child.first_name }}
+                    body: |
+                      The final plan is attached. The local offer is on the council's website.
+                """
+        ),
+        entry(
+            "CW0015", "too many values once aliases are expanded",
+            """
+            Each alias (`*name`) repeats the whole value its anchor names, so a few lines of aliases that \
+            repeat other aliases can stand for billions of values (an attack known as "billion laughs"). \
+            Casework counts every value an alias repeats and stops at one million. A real definition has a \
+            few thousand values; use fewer aliases, or write the values out.
+            """,
+            wrong: """
+                a: &a [x, x, x, x, x, x, x, x, x, x]
+                b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+                c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+                d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+                e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+                f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+                g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+                """,
+            right: """
+                roles: &advisers [educational_psychology, health, social_care]
+                """
+        ),
+        entry(
+            "CW0016", "too many aliases",
+            """
+            A file may use at most 1,000 aliases (`*name`). Aliases save repeating a list in a handful of \
+            places; a thousand of them means a generated or hostile file, and each one costs work to \
+            expand, so Casework stops reading at the limit.
+            """,
+            wrong: """
+                roles: &staff [caseworker]
+                transitions:
+                  - { name: step_1, from: s1, to: s2, by: *staff }
+                  - { name: step_2, from: s2, to: s3, by: *staff }
+                  # ... and so on, for more than 1,000 transitions
+                """,
+            right: """
+                roles: [caseworker]
+                transitions:
+                  - { name: step_1, from: s1, to: s2, by: caseworker }
+                  - { name: step_2, from: s2, to: s3, by: caseworker }
+                """
+        ),
+    ]
+
+    // MARK: Keys and values (CW01xx)
+
+    private static let structure: [DiagnosticExplanation] = [
+        entry(
+            "CW0100", "file is neither a workflow nor a form",
+            """
+            Casework tells what a file defines from its keys: a workflow file has a `workflow:` key giving \
+            the workflow's id, and a form file a `form:` key giving the form's id. This file has neither, \
+            usually because the key is misspelt, or because the file is not a definition at all (notes, a \
+            scenario, or a policy saved in the wrong folder).
+            """,
+            wrong: """
+                workfow: annual-review
+                version: 1
+                """,
+            right: """
+                workflow: annual-review
+                version: 1
+                """
+        ),
+        entry(
+            "CW0101", "unknown key",
+            """
+            Each mapping takes a fixed set of keys: a state, for example, takes `title`, `description`, \
+            `initial` and `final`. A key outside the set is reported, not ignored, because an ignored key \
+            is a silent mistake: `intial: true` would otherwise leave the workflow without a starting \
+            state and nobody would know why. The help suggests the nearest allowed key, or lists them all.
+            """,
+            wrong: """
+                states:
+                  requested: { intial: true, title: Request received }
+                """,
+            right: """
+                states:
+                  requested: { initial: true, title: Request received }
+                """
+        ),
+        entry(
+            "CW0102", "required key missing",
+            """
+            Some keys must always be written. A workflow needs `workflow`, `version`, `title`, `roles`, \
+            `states` and `transitions`; a form needs `form`, `version`, `title`, `due`, `shared_with`, \
+            `accepted_by` and `fields`; a transition needs `name`, `from`, `to` and `by`; a template needs \
+            `subject` and `body`; a `notify` entry needs `to` and `template`; a `start_forms` entry needs \
+            `form` and `for`. Casework has no defaults for these, because a guessed value (who may act, \
+            where a case goes next) would be a policy decision made by accident.
+            """,
+            wrong: """
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding
+                    to: assessing
+                """,
+            right: """
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding
+                    to: assessing
+                    by: [caseworker]
+                """
+        ),
+        entry(
+            "CW0103", "value of the wrong shape",
+            """
+            Each key expects a particular shape of value: a word or a sentence, `true` or `false`, a list \
+            (lines starting with `-`, or `[a, b]`) or a mapping (indented `key: value` lines, or \
+            `{ a: b }`). The value written has another shape, often because of indentation, a missing \
+            colon, or a list written where a mapping was expected. Note that `yes` and `no` are not \
+            `true` and `false` in Casework files.
+            """,
+            wrong: """
+                states:
+                  - requested
+                  - deciding
+                """,
+            right: """
+                states:
+                  requested: { initial: true }
+                  deciding: {}
+                """
+        ),
+        entry(
+            "CW0104", "name breaks the naming rule",
+            """
+            Names are used in references between files, in stored cases and in links, so they follow a \
+            strict spelling. Workflow and form ids are lower-case words joined by hyphens \
+            (`ehcp-needs-assessment`). States, transitions, fields, templates, roles and choices are \
+            lower-case letters, digits and underscores, starting with a letter (`agree_to_assess`). A fixed \
+            spelling means a name can be typed, searched for and compared without doubts about capitals or \
+            spaces. Put the words people read in `title` instead.
+            """,
+            wrong: """
+                states:
+                  Deciding Whether To Assess: {}
+                """,
+            right: """
+                states:
+                  deciding: { title: Deciding whether to assess }
+                """
+        ),
+        entry(
+            "CW0105", "invalid version",
+            """
+            Every definition has a version: a whole number, starting at 1, that you raise by one whenever \
+            the content changes. A case remembers the version it started on, so the version must be a plain \
+            number: not `1.2`, not `v1`, not `0`, and not in quotes.
+            """,
+            wrong: """
+                workflow: annual-review
+                version: 1.2
+                """,
+            right: """
+                workflow: annual-review
+                version: 2
+                """
+        ),
+        entry(
+            "CW0106", "invalid duration",
+            """
+            Durations are written in words, as a whole number and a unit: days, weeks, months, years or \
+            working days (`6 weeks`, `15 working days`, `1 month`). Working days follow the workflow's \
+            calendar, skipping weekends and bank holidays; the other units are calendar time, which is how \
+            the SEND Regulations count most time limits. The number must be written in digits, from 1 to \
+            10000.
+            """,
+            wrong: """
+                form: professional-advice
+                due: six weeks
+                """,
+            right: """
+                form: professional-advice
+                due: 6 weeks
+                """
+        ),
+        entry(
+            "CW0107", "unknown field type",
+            """
+            Every field has a type, so that Casework can check the templates and conditions that use it. \
+            The types are `bool`, `int`, `decimal`, `string`, `text`, `date`, `datetime`, a choice \
+            (`{ one_of: [a, b] }`), a list (`{ list: date }`) and a group of fields written as a nested \
+            mapping. Type names are lower-case.
+            """,
+            wrong: """
+                fields:
+                  requested_on: Date
+                  requested_by: [parent, school]
+                """,
+            right: """
+                fields:
+                  requested_on: date
+                  requested_by: { one_of: [parent, school] }
+                """
+        ),
+        entry(
+            "CW0108", "empty list",
+            """
+            Some lists must name at least one thing: a workflow's `roles` and `states`, a transition's \
+            `from` and `by`, a form's `shared_with` and `accepted_by`, the roles in `for` and `to`, and a \
+            field's `one_of` choices. An empty list there would make the definition unusable (a \
+            transition nobody may fire, a form nobody may accept), so it is reported at once.
+            """,
+            wrong: """
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding
+                    to: assessing
+                    by: []
+                """,
+            right: """
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding
+                    to: assessing
+                    by: [caseworker]
+                """
+        ),
+        entry(
+            "CW0109", "entry listed twice",
+            """
+            A list of names repeats one of them. The repeat adds nothing, so it is usually a slip for \
+            another name: two `health` entries where one should have been `social_care`.
+            """,
+            wrong: """
+                start_forms:
+                  - form: professional-advice
+                    for: [educational_psychology, health, health]
+                """,
+            right: """
+                start_forms:
+                  - form: professional-advice
+                    for: [educational_psychology, health, social_care]
+                """
+        ),
+    ]
+
+    // MARK: Meaning (CW02xx)
+
+    private static let meaning: [DiagnosticExplanation] = [
+        entry(
+            "CW0200", "id used by two definitions",
+            """
+            Each workflow and form id must be unique among all the files checked together, because cases, \
+            workflows that start forms, and stored history all find a definition by its id. Two files with \
+            the same id usually means a file was copied to start a new definition and its id was not \
+            changed. The note points at the other file.
+            """,
+            wrong: """
+                # Workflows/annual-review-early-years.yaml, copied from annual-review.yaml
+                workflow: annual-review
+                title: Annual review (early years)
+                """,
+            right: """
+                # Workflows/annual-review-early-years.yaml
+                workflow: annual-review-early-years
+                title: Annual review (early years)
+                """
+        ),
+        entry(
+            "CW0201", "transition name used twice",
+            """
+            Transitions are fired by name (from a case-management screen, a service or a scenario test) \
+            and recorded by name in each case's history, so every transition in a workflow needs a name of \
+            its own. When the same step can be taken from several states, list them all in one \
+            transition's `from` instead of writing the transition twice.
+            """,
+            wrong: """
+                transitions:
+                  - { name: withdraw, from: requested, to: withdrawn, by: parent }
+                  - { name: withdraw, from: deciding, to: withdrawn, by: parent }
+                """,
+            right: """
+                transitions:
+                  - { name: withdraw, from: [requested, deciding], to: withdrawn, by: parent }
+                """
+        ),
+        entry(
+            "CW0202", "no initial state",
+            """
+            Every new case starts in the state marked `initial: true`, and no state in this workflow is \
+            marked. Casework never takes the first state listed instead, because then reordering the \
+            lines of a file would silently change where cases start.
+            """,
+            wrong: """
+                states:
+                  requested: { title: Request received }
+                  deciding: { title: Deciding whether to assess }
+                """,
+            right: """
+                states:
+                  requested: { title: Request received, initial: true }
+                  deciding: { title: Deciding whether to assess }
+                """
+        ),
+        entry(
+            "CW0203", "more than one initial state",
+            """
+            A case starts in exactly one state, so only one state may be marked `initial: true`. If cases \
+            can begin in different ways (a request from a parent, or from a school), start them all in one \
+            state and record the difference in a field, such as `requested_by`.
+            """,
+            wrong: """
+                states:
+                  requested_by_parent: { initial: true }
+                  requested_by_school: { initial: true }
+                """,
+            right: """
+                fields:
+                  requested_by: { one_of: [parent, school] }
+                states:
+                  requested: { initial: true }
+                """
+        ),
+        entry(
+            "CW0204", "unknown state",
+            """
+            A transition's `from` or `to` names a state that is not declared under `states`. Casework \
+            never creates a state because something refers to it: a typo would otherwise become a new \
+            state that cases could enter and never leave. The help suggests the nearest declared name.
+            """,
+            wrong: """
+                states:
+                  deciding: {}
+                  assessing: {}
+                transitions:
+                  - { name: agree_to_assess, from: deciding, to: asessing, by: caseworker }
+                """,
+            right: """
+                states:
+                  deciding: {}
+                  assessing: {}
+                transitions:
+                  - { name: agree_to_assess, from: deciding, to: assessing, by: caseworker }
+                """
+        ),
+        entry(
+            "CW0205", "unknown role",
+            """
+            Every role named in a transition's `by`, in a notification's `to` or in a form's `for` must be \
+            declared in the workflow's `roles`. Roles decide who may act on a case and who is told about \
+            it, so a role that is not declared (usually a misspelling) is reported rather than treated as \
+            a new role that nobody holds.
+            """,
+            wrong: """
+                roles: [caseworker, parent]
+                transitions:
+                  - { name: agree_to_assess, from: deciding, to: assessing, by: case_worker }
+                """,
+            right: """
+                roles: [caseworker, parent]
+                transitions:
+                  - { name: agree_to_assess, from: deciding, to: assessing, by: caseworker }
+                """
+        ),
+        entry(
+            "CW0206", "unknown template",
+            """
+            A `notify` entry names a template that is not declared under `templates` in the same \
+            workflow. Without the template there is no letter or email to send, so the notification could \
+            never go out.
+            """,
+            wrong: """
+                notify:
+                  - { to: [parent], template: agreed_to_asess }
+                templates:
+                  agreed_to_assess: { subject: Assessment agreed, body: We will assess. }
+                """,
+            right: """
+                notify:
+                  - { to: [parent], template: agreed_to_assess }
+                templates:
+                  agreed_to_assess: { subject: Assessment agreed, body: We will assess. }
+                """
+        ),
+        entry(
+            "CW0207", "unknown form",
+            """
+            A `start_forms` entry names a form that is not among the files checked. Forms are defined in \
+            files of their own (starting `form:`) and found by id, so check the spelling, and check that \
+            the form's file is among those being validated: when you check a single workflow file, name \
+            the form's file too.
+            """,
+            wrong: """
+                # Workflows/professional-advice.yaml says 'form: professional-advice'.
+                start_forms:
+                  - { form: profesional-advice, for: [health] }
+                """,
+            right: """
+                # Workflows/professional-advice.yaml says 'form: professional-advice'.
+                start_forms:
+                  - { form: professional-advice, for: [health] }
+                """
+        ),
+        entry(
+            "CW0208", "unknown field in a template",
+            """
+            A template placeholder (`{{ ... }}`) names a field the workflow does not declare. Placeholders \
+            are filled in from the case's fields when the message is sent, so an unknown one would leave a \
+            gap in a letter to a family. Besides the workflow's fields, templates may use `case.id`, \
+            `case.state`, `case.state_title` and `workflow.title`. Fields inside a group are written with \
+            dots, as in `child.first_name`.
+            """,
+            wrong: """
+                fields:
+                  child: { first_name: string }
+                templates:
+                  agreed_to_assess:
+                    subject: Assessment agreed for {{ child.firstname }}
+                    body: We will carry out an EHC needs assessment.
+                """,
+            right: """
+                fields:
+                  child: { first_name: string }
+                templates:
+                  agreed_to_assess:
+                    subject: Assessment agreed for {{ child.first_name }}
+                    body: We will carry out an EHC needs assessment.
+                """
+        ),
+        entry(
+            "CW0209", "unreachable state",
+            """
+            No chain of transitions leads from the initial state to this state, so no case can ever be in \
+            it. Usually a transition into it is missing, or names another state by mistake; sometimes the \
+            state is left over from an earlier version of the process and can be removed.
+            """,
+            wrong: """
+                states:
+                  requested: { initial: true }
+                  mediation: {}
+                  closed: { final: true }
+                transitions:
+                  - { name: close, from: [requested, mediation], to: closed, by: caseworker }
+                """,
+            right: """
+                states:
+                  requested: { initial: true }
+                  mediation: {}
+                  closed: { final: true }
+                transitions:
+                  - { name: refer_to_mediation, from: requested, to: mediation, by: caseworker }
+                  - { name: close, from: [requested, mediation], to: closed, by: caseworker }
+                """
+        ),
+        entry(
+            "CW0210", "no way to finish from this state",
+            """
+            From this state no chain of transitions reaches a final state, so a case that enters it can \
+            never be closed: it would stay open, with its deadlines running, for ever. Add the missing \
+            transition onwards, or mark the state `final: true` if cases really end there. A state that \
+            cannot be reached at all is reported as CW0209 instead.
+            """,
+            wrong: """
+                states:
+                  requested: { initial: true }
+                  on_hold: {}
+                  closed: { final: true }
+                transitions:
+                  - { name: pause, from: requested, to: on_hold, by: caseworker }
+                  - { name: close, from: requested, to: closed, by: caseworker }
+                """,
+            right: """
+                states:
+                  requested: { initial: true }
+                  on_hold: {}
+                  closed: { final: true }
+                transitions:
+                  - { name: pause, from: requested, to: on_hold, by: caseworker }
+                  - { name: close, from: [requested, on_hold], to: closed, by: caseworker }
+                """
+        ),
+        entry(
+            "CW0211", "transition leaves a final state",
+            """
+            A final state is where a case ends: a plan issued and the case closed, a decision not to \
+            assess with the family told of their right to appeal. A transition out of it contradicts \
+            that. If cases can in fact carry on from there (a decision changed after mediation), the \
+            state is not final: remove `final: true` from it, and make sure another state is final.
+            """,
+            wrong: """
+                states:
+                  deciding: {}
+                  not_assessing: { final: true }
+                transitions:
+                  - { name: reconsider, from: not_assessing, to: deciding, by: caseworker }
+                """,
+            right: """
+                states:
+                  deciding: {}
+                  not_assessing: {}
+                  closed: { final: true }
+                transitions:
+                  - { name: reconsider, from: not_assessing, to: deciding, by: caseworker }
+                  - { name: close, from: not_assessing, to: closed, by: caseworker }
+                """
+        ),
+        entry(
+            "CW0212", "form started for a role it is not shared with",
+            """
+            A form lists, under `shared_with`, the organisations whose generic accounts may receive it. \
+            Here a transition's `start_forms` asks for an instance for a role outside that list, so the \
+            organisation would be sent a form it may not open. Add the role to the form's `shared_with`, \
+            or start the form for another role. The note points at the form.
+            """,
+            wrong: """
+                # Workflows/professional-advice.yaml says 'shared_with: [educational_psychology, health]'.
+                start_forms:
+                  - { form: professional-advice, for: [health, social_care] }
+                """,
+            right: """
+                # Workflows/professional-advice.yaml says
+                # 'shared_with: [educational_psychology, health, social_care]'.
+                start_forms:
+                  - { form: professional-advice, for: [health, social_care] }
+                """
+        ),
+        entry(
+            "CW0213", "unused template",
+            """
+            A template is declared, but no `notify` entry uses it. This is a warning, not an error: the \
+            workflow still works, but the letter or email will never be sent, which usually means a \
+            notification was forgotten or names a different template.
+            """,
+            severity: .warning,
+            wrong: """
+                transitions:
+                  - { name: agree_to_assess, from: deciding, to: assessing, by: caseworker }
+                templates:
+                  agreed_to_assess: { subject: Assessment agreed, body: We will assess. }
+                """,
+            right: """
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding
+                    to: assessing
+                    by: caseworker
+                    notify: [{ to: [parent], template: agreed_to_assess }]
+                templates:
+                  agreed_to_assess: { subject: Assessment agreed, body: We will assess. }
+                """
+        ),
+        entry(
+            "CW0214", "no final state",
+            """
+            A workflow needs at least one state marked `final: true`, where cases end: a plan issued, a \
+            decision not to assess, a request withdrawn. Without one, no case could ever be closed.
+            """,
+            wrong: """
+                states:
+                  requested: { initial: true }
+                  plan_issued: {}
+                """,
+            right: """
+                states:
+                  requested: { initial: true }
+                  plan_issued: { final: true }
+                """
+        ),
+        entry(
+            "CW0215", "malformed placeholder",
+            """
+            Placeholders are written `{{ field_name }}`: two braces on each side, and inside them a field \
+            name or a dotted path such as `child.first_name`. This one is not closed, is empty, or holds \
+            something other than a name (spaces or capitals inside the name, or a calculation).
+            """,
+            wrong: """
+                templates:
+                  agreed_to_assess:
+                    subject: Assessment agreed for {{ child.first_name }
+                    body: We will carry out an EHC needs assessment.
+                """,
+            right: """
+                templates:
+                  agreed_to_assess:
+                    subject: Assessment agreed for {{ child.first_name }}
+                    body: We will carry out an EHC needs assessment.
+                """
+        ),
+        entry(
+            "CW0216", "form names a role the workflow does not have",
+            """
+            A form lists, under `accepted_by`, the roles that may accept or reject a submission. Each \
+            workflow that starts the form must declare those roles in its own `roles`, or nobody on the \
+            case could ever accept the form, and the case would wait on it for ever. The note points at \
+            the workflow that starts the form.
+            """,
+            wrong: """
+                # The workflow that starts this form says 'roles: [caseworker, parent]'.
+                form: professional-advice
+                accepted_by: [send_officer]
+                """,
+            right: """
+                # The workflow that starts this form says 'roles: [caseworker, parent]'.
+                form: professional-advice
+                accepted_by: [caseworker]
+                """
+        ),
+        entry(
+            "CW0217", "initial state is also final",
+            """
+            A state marked both `initial: true` and `final: true` means every new case is closed the \
+            moment it opens, so no transition could ever be fired. Usually one of the two marks was copied \
+            onto the wrong state.
+            """,
+            wrong: """
+                states:
+                  requested: { initial: true, final: true }
+                  closed: {}
+                """,
+            right: """
+                states:
+                  requested: { initial: true }
+                  closed: { final: true }
+                """
+        ),
+    ]
+}

@@ -1,0 +1,305 @@
+import CaseworkYAML
+
+/// A stable diagnostic code such as `CW0204`. Codes are never reused or renumbered.
+public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// The code's text, such as `CW0204`.
+    public var rawValue: String
+
+    /// Wraps a code's text.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Orders codes by their text.
+    public static func < (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The code's text.
+    public var description: String { rawValue }
+}
+
+/// Every kind of finding Casework reports, with what each needs to word itself.
+///
+/// This file is the one place where codes, severities, messages and help are
+/// written. Messages are lower-case, one line, no final period, and quote names
+/// in single quotes. The explanation of each code lives in `DiagnosticExplanations.swift`.
+public enum DiagnosticKind: Sendable, Hashable {
+    // MARK: YAML layer (CW00xx)
+
+    /// The file could not be read.
+    case unreadableFile(reason: String)
+    /// The file is over the size limit.
+    case fileTooLarge(bytes: Int, limit: Int)
+    /// The file contains a NUL byte.
+    case nulByte
+    /// The file is not valid UTF-8.
+    case invalidUTF8
+    /// libyaml could not parse the text.
+    case yamlSyntax(problem: String, context: String?)
+    /// The file holds no document.
+    case emptyDocument
+    /// The file holds more than one YAML document.
+    case multipleDocuments
+    /// The root is not a mapping.
+    case rootNotMapping(found: String)
+    /// A key repeats within one mapping.
+    case duplicateKey(key: String)
+    /// A mapping key is a list or mapping.
+    case complexKey
+    /// A non-standard tag such as `!include`.
+    case unsupportedTag(tag: String)
+    /// An alias names no earlier anchor.
+    case undefinedAlias(name: String)
+    /// Nesting is over the depth limit.
+    case nestingTooDeep(limit: Int)
+    /// A scalar is over the size limit.
+    case scalarTooLarge(bytes: Int, limit: Int)
+    /// The document, aliases expanded, has too many nodes.
+    case tooManyNodes(limit: Int)
+    /// The document uses too many aliases.
+    case tooManyAliases(limit: Int)
+
+    // MARK: Structure (CW01xx)
+
+    /// The root mapping says neither `workflow:` nor `form:`.
+    case unknownDocumentKind(suggestion: String?)
+    /// A key that this place does not take.
+    case unknownKey(key: String, place: String, suggestion: String?, allowed: [String])
+    /// A required key is missing.
+    case missingKey(key: String, place: String)
+    /// A value of the wrong YAML shape or type.
+    case wrongType(place: String, expected: String, found: String)
+    /// A name that breaks the naming rule for its kind.
+    case invalidName(name: String, kind: String, rule: String)
+    /// A `version:` that is not a whole number of 1 or more; `found` describes what was written, as in ``wrongType(place:expected:found:)``.
+    case invalidVersion(found: String)
+    /// A duration that does not parse.
+    case invalidDuration(text: String, reason: String)
+    /// A field type that does not exist.
+    case unknownFieldType(name: String, suggestion: String?)
+    /// A list that must not be empty is empty.
+    case emptyList(place: String)
+    /// A list repeats an entry.
+    case duplicateEntry(entry: String, place: String)
+
+    // MARK: Meaning (CW02xx)
+
+    /// Two definitions in the set share an id.
+    case duplicateDefinition(id: String)
+    /// Two transitions share a name.
+    case duplicateTransition(name: String)
+    /// No state is marked `initial: true`.
+    case noInitialState(workflow: String)
+    /// More than one state is marked `initial: true`.
+    case multipleInitialStates(state: String)
+    /// A reference to a state that is not declared.
+    case unknownState(name: String, referrer: String, suggestion: String?)
+    /// A reference to a role that is not declared.
+    case unknownRole(name: String, referrer: String, suggestion: String?)
+    /// A reference to a template that is not declared.
+    case unknownTemplate(name: String, referrer: String, suggestion: String?)
+    /// A reference to a form that is not in the definition set.
+    case unknownForm(name: String, referrer: String, suggestion: String?)
+    /// A template placeholder that names no field.
+    case unknownPlaceholder(path: String, template: String, suggestion: String?)
+    /// A state no path from the initial state reaches.
+    case unreachableState(name: String)
+    /// A non-final state from which no final state can be reached.
+    case trapState(name: String)
+    /// A transition leaves a final state.
+    case transitionFromFinalState(transition: String, state: String)
+    /// A form is started for a role it is not shared with.
+    case formNotSharedWith(form: String, role: String)
+    /// A template nothing uses.
+    case unusedTemplate(name: String)
+    /// The workflow has no final state.
+    case noFinalState(workflow: String)
+    /// A template placeholder that is not closed or is empty.
+    case malformedPlaceholder(template: String, reason: String)
+    /// A form names a role the starting workflow does not declare.
+    case formRoleNotInWorkflow(form: String, role: String, workflow: String)
+    /// A state is marked both initial and final.
+    case initialStateIsFinal(state: String)
+
+    /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
+    public static let allCodes: [DiagnosticCode] = [
+        "CW0001", "CW0002", "CW0003", "CW0004", "CW0005", "CW0006", "CW0007", "CW0008",
+        "CW0009", "CW0010", "CW0011", "CW0012", "CW0013", "CW0014", "CW0015", "CW0016",
+        "CW0100", "CW0101", "CW0102", "CW0103", "CW0104", "CW0105", "CW0106", "CW0107",
+        "CW0108", "CW0109",
+        "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
+        "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
+        "CW0216", "CW0217",
+    ].map(DiagnosticCode.init(rawValue:))
+
+    /// The stable code.
+    public var code: DiagnosticCode {
+        DiagnosticCode(rawValue: codeText)
+    }
+
+    private var codeText: String {
+        switch self {
+        case .unreadableFile: "CW0001"
+        case .fileTooLarge: "CW0002"
+        case .nulByte: "CW0003"
+        case .invalidUTF8: "CW0004"
+        case .yamlSyntax: "CW0005"
+        case .emptyDocument: "CW0006"
+        case .multipleDocuments: "CW0007"
+        case .rootNotMapping: "CW0008"
+        case .duplicateKey: "CW0009"
+        case .complexKey: "CW0010"
+        case .unsupportedTag: "CW0011"
+        case .undefinedAlias: "CW0012"
+        case .nestingTooDeep: "CW0013"
+        case .scalarTooLarge: "CW0014"
+        case .tooManyNodes: "CW0015"
+        case .tooManyAliases: "CW0016"
+        case .unknownDocumentKind: "CW0100"
+        case .unknownKey: "CW0101"
+        case .missingKey: "CW0102"
+        case .wrongType: "CW0103"
+        case .invalidName: "CW0104"
+        case .invalidVersion: "CW0105"
+        case .invalidDuration: "CW0106"
+        case .unknownFieldType: "CW0107"
+        case .emptyList: "CW0108"
+        case .duplicateEntry: "CW0109"
+        case .duplicateDefinition: "CW0200"
+        case .duplicateTransition: "CW0201"
+        case .noInitialState: "CW0202"
+        case .multipleInitialStates: "CW0203"
+        case .unknownState: "CW0204"
+        case .unknownRole: "CW0205"
+        case .unknownTemplate: "CW0206"
+        case .unknownForm: "CW0207"
+        case .unknownPlaceholder: "CW0208"
+        case .unreachableState: "CW0209"
+        case .trapState: "CW0210"
+        case .transitionFromFinalState: "CW0211"
+        case .formNotSharedWith: "CW0212"
+        case .unusedTemplate: "CW0213"
+        case .noFinalState: "CW0214"
+        case .malformedPlaceholder: "CW0215"
+        case .formRoleNotInWorkflow: "CW0216"
+        case .initialStateIsFinal: "CW0217"
+        }
+    }
+
+    /// Whether the finding fails validation.
+    public var severity: Severity {
+        switch self {
+        case .unusedTemplate: .warning
+        default: .error
+        }
+    }
+
+    /// The one-line message.
+    public var message: String {
+        switch self {
+        case .unreadableFile(let reason): "cannot read file: \(reason)"
+        case .fileTooLarge(let bytes, let limit): "file is \(bytes) bytes, over the limit of \(limit) bytes"
+        case .nulByte: "file contains a NUL byte; definition files must be UTF-8 text"
+        case .invalidUTF8: "file is not valid UTF-8"
+        case .yamlSyntax(let problem, let context):
+            if let context { "invalid YAML: \(problem) \(context)" } else { "invalid YAML: \(problem)" }
+        case .emptyDocument: "file holds no definition"
+        case .multipleDocuments: "file holds more than one YAML document"
+        case .rootNotMapping(let found): "a definition file must be a mapping, found \(found)"
+        case .duplicateKey(let key): "key '\(key)' appears more than once in this mapping"
+        case .complexKey: "mapping keys must be plain words, not lists or mappings"
+        case .unsupportedTag(let tag): "tag '\(tag)' is not supported"
+        case .undefinedAlias(let name): "alias '*\(name)' names no anchor defined before it"
+        case .nestingTooDeep(let limit): "nesting is deeper than the limit of \(limit) levels"
+        case .scalarTooLarge(let bytes, let limit): "value is \(bytes) bytes, over the limit of \(limit) bytes"
+        case .tooManyNodes(let limit): "document has more than \(limit) nodes once aliases are expanded"
+        case .tooManyAliases(let limit): "document uses more than \(limit) aliases"
+        case .unknownDocumentKind: "file is neither a workflow nor a form: it has no 'workflow' or 'form' key"
+        case .unknownKey(let key, let place, _, _): "unknown key '\(key)' in \(place)"
+        case .missingKey(let key, let place): "\(place) is missing required key '\(key)'"
+        case .wrongType(let place, let expected, let found): "\(place) must be \(expected), found \(found)"
+        case .invalidName(let name, let kind, _): "'\(name)' is not a valid \(kind) name"
+        case .invalidVersion(let found): "version must be a whole number of 1 or more, found \(found)"
+        case .invalidDuration(let text, let reason): "'\(text)' is not a duration: \(reason)"
+        case .unknownFieldType(let name, _): "unknown field type '\(name)'"
+        case .emptyList(let place): "\(place) must not be empty"
+        case .duplicateEntry(let entry, let place): "'\(entry)' appears more than once in \(place)"
+        case .duplicateDefinition(let id): "definition '\(id)' is declared more than once in this set"
+        case .duplicateTransition(let name): "transition '\(name)' is declared more than once"
+        case .noInitialState(let workflow): "workflow '\(workflow)' has no initial state"
+        case .multipleInitialStates(let state): "state '\(state)' is a second initial state"
+        case .unknownState(let name, let referrer, _): "\(referrer) refers to unknown state '\(name)'"
+        case .unknownRole(let name, let referrer, _): "\(referrer) refers to unknown role '\(name)'"
+        case .unknownTemplate(let name, let referrer, _): "\(referrer) refers to unknown template '\(name)'"
+        case .unknownForm(let name, let referrer, _): "\(referrer) refers to unknown form '\(name)'"
+        case .unknownPlaceholder(let path, let template, _): "template '\(template)' uses unknown field '\(path)'"
+        case .unreachableState(let name): "state '\(name)' cannot be reached from the initial state"
+        case .trapState(let name): "state '\(name)' is not final but no final state can be reached from it"
+        case .transitionFromFinalState(let transition, let state): "transition '\(transition)' leaves final state '\(state)'"
+        case .formNotSharedWith(let form, let role): "form '\(form)' is not shared with '\(role)'"
+        case .unusedTemplate(let name): "template '\(name)' is never used"
+        case .noFinalState(let workflow): "workflow '\(workflow)' has no final state"
+        case .malformedPlaceholder(let template, let reason): "template '\(template)' has a malformed placeholder: \(reason)"
+        case .formRoleNotInWorkflow(let form, let role, let workflow):
+            "form '\(form)' names role '\(role)', which workflow '\(workflow)' does not declare"
+        case .initialStateIsFinal(let state): "initial state '\(state)' is also final, so the workflow can never do anything"
+        }
+    }
+
+    /// A suggested fix, or nil when the message says it all.
+    public var help: String? {
+        switch self {
+        case .unknownDocumentKind(let suggestion):
+            if let suggestion { return "did you mean '\(suggestion)'?" }
+            return "start the file with 'workflow: NAME' or 'form: NAME'"
+        case .unknownKey(_, _, let suggestion?, _), .unknownFieldType(_, let suggestion?),
+            .unknownState(_, _, let suggestion?), .unknownRole(_, _, let suggestion?),
+            .unknownTemplate(_, _, let suggestion?), .unknownForm(_, _, let suggestion?),
+            .unknownPlaceholder(_, _, let suggestion?):
+            return "did you mean '\(suggestion)'?"
+        case .unknownKey(_, _, nil, let allowed):
+            return "expected one of: " + allowed.map { "'\($0)'" }.joined(separator: ", ")
+        case .unknownFieldType:
+            return "use bool, int, decimal, string, text, date, datetime, { one_of: [...] }, { list: TYPE } or a mapping of fields"
+        case .invalidName(_, _, let rule):
+            return rule
+        case .invalidDuration:
+            return "write a whole number and a unit: '6 weeks', '15 working days', '2 months'"
+        case .nulByte, .invalidUTF8:
+            return "save the file as UTF-8 text"
+        case .multipleDocuments:
+            return "put each workflow or form in a file of its own"
+        case .complexKey:
+            return "write keys as plain words such as 'title'"
+        case .unsupportedTag:
+            return "remove the tag; Casework reads only the standard YAML types"
+        case .duplicateKey, .duplicateDefinition, .duplicateTransition:
+            return "rename or remove one of them"
+        case .noInitialState:
+            return "mark the state where a case starts with 'initial: true'"
+        case .multipleInitialStates:
+            return "a case starts in exactly one state; keep 'initial: true' on one of them"
+        case .noFinalState:
+            return "mark the states where a case ends with 'final: true'"
+        case .unreachableState:
+            return "add a transition into it, or remove it"
+        case .trapState:
+            return "add a transition towards a final state, or mark it 'final: true'"
+        case .transitionFromFinalState:
+            return "a case ends in a final state; remove 'final: true' or the transition"
+        case .formNotSharedWith(let form, _):
+            return "add the role to the 'shared_with' list of form '\(form)', or start the form for another role"
+        case .unusedTemplate:
+            return "use it in a 'notify' entry, or remove it"
+        case .malformedPlaceholder:
+            return "write placeholders as '{{ field_name }}'"
+        case .formRoleNotInWorkflow:
+            return "add the role to the workflow's 'roles' list"
+        case .invalidVersion:
+            return "write 'version: 1' and raise it by one for each change"
+        case .emptyDocument:
+            return "start the file with 'workflow: NAME' or 'form: NAME'"
+        case .nestingTooDeep, .scalarTooLarge, .tooManyNodes, .tooManyAliases, .fileTooLarge:
+            return "definition files are small; split or simplify this one"
+        default:
+            return nil
+        }
+    }
+}

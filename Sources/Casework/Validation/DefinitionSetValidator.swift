@@ -1,0 +1,54 @@
+import CaseworkYAML
+
+/// Checks a whole definition set: each workflow on its own, then the references between files.
+public enum DefinitionSetValidator {
+    /// Every problem in `set`, unsorted.
+    public static func validate(_ set: DefinitionSet) -> [Diagnostic] {
+        var bag = DiagnosticBag()
+        checkUniqueIDs(set, into: &bag)
+        for workflow in set.workflows {
+            WorkflowChecks(workflow).run(into: &bag)
+            checkFormStarts(of: workflow, in: set, into: &bag)
+        }
+        return bag.diagnostics
+    }
+
+    private static func checkUniqueIDs(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
+        var first: [String: SourceRange] = [:]
+        let ids = set.workflows.map(\.id) + set.forms.map(\.id)
+        for id in ids.sorted(by: { $0.range < $1.range }) {
+            if let earlier = first[id.value] {
+                bag.report(.duplicateDefinition(id: id.value), at: id.range, notes: [DiagnosticNote("first declared here", at: earlier)])
+            } else {
+                first[id.value] = id.range
+            }
+        }
+    }
+
+    private static func checkFormStarts(of workflow: WorkflowDefinition, in set: DefinitionSet, into bag: inout DiagnosticBag) {
+        let roles = Set(workflow.roles.map(\.value))
+        var checkedForms = Set<String>()
+        for transition in workflow.transitions {
+            for start in transition.startForms {
+                guard let form = set.form(start.form.value) else {
+                    let suggestion = NameSuggester.suggest(start.form.value, from: set.forms.map(\.id.value))
+                    bag.report(.unknownForm(name: start.form.value, referrer: "transition '\(transition.name.value)'", suggestion: suggestion),
+                               at: start.form.range)
+                    continue
+                }
+                let shared = Set(form.sharedWith.map(\.value))
+                let sharedWithNote = form.sharedWith.first.map { DiagnosticNote("'shared_with' of form '\(form.id.value)' is here", at: $0.range) }
+                    ?? DiagnosticNote("form '\(form.id.value)' is declared here", at: form.id.range)
+                for recipient in start.recipients where !shared.contains(recipient.value) {
+                    bag.report(.formNotSharedWith(form: form.id.value, role: recipient.value), at: recipient.range,
+                               notes: [sharedWithNote])
+                }
+                guard checkedForms.insert(form.id.value).inserted else { continue }
+                for role in form.acceptedBy where !roles.contains(role.value) {
+                    bag.report(.formRoleNotInWorkflow(form: form.id.value, role: role.value, workflow: workflow.id.value), at: role.range,
+                               notes: [DiagnosticNote("form '\(form.id.value)' is started here", at: start.form.range)])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import CaseworkYAML
+
+/// What validating a set of definition files found.
+public struct ValidationReport: Sendable {
+    /// The definitions that decoded, checked together.
+    public var definitions: DefinitionSet
+    /// Every problem, sorted by file and position.
+    public var diagnostics: [Diagnostic]
+    /// The files read, in order.
+    public var files: [String]
+    /// Each file's text, for source excerpts in diagnostics.
+    public var sources: [String: String]
+
+    /// True when any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Loads definition files and checks them together: YAML, then structure, then meaning across the whole set.
+public enum Validator {
+    /// Validates the YAML files under `paths` (files or directories, searched recursively).
+    public static func validate(paths: [String], limits: YAMLLimits = .standard) throws(DefinitionFiles.MissingPath) -> ValidationReport {
+        let files = try DefinitionFiles.discover(paths)
+        var loaded: [(file: String, result: YAMLLoadResult, text: String)] = []
+        loaded.reserveCapacity(files.count)
+        for file in files {
+            let (result, text) = YAMLLoader.loadWithText(path: file, limits: limits)
+            loaded.append((file, result, text))
+        }
+        return check(loaded)
+    }
+
+    /// Validates in-memory sources, each named by the file path diagnostics should show.
+    public static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard) -> ValidationReport {
+        check(sources.map { source in
+            (source.file, YAMLLoader.load(Array(source.text.utf8), file: source.file, limits: limits), source.text)
+        })
+    }
+
+    private static func check(_ loaded: [(file: String, result: YAMLLoadResult, text: String)]) -> ValidationReport {
+        var bag = DiagnosticBag()
+        var set = DefinitionSet()
+        var sources: [String: String] = [:]
+        for (file, result, text) in loaded {
+            sources[file] = text
+            bag.append(contentsOf: result.errors.map(Diagnostic.init))
+            guard let root = result.root else { continue }
+            let (definition, diagnostics) = DefinitionDecoder.decode(root)
+            bag.append(contentsOf: diagnostics)
+            switch definition {
+            case .workflow(let workflow): set.workflows.append(workflow)
+            case .form(let form): set.forms.append(form)
+            case nil: break
+            }
+        }
+        bag.append(contentsOf: DefinitionSetValidator.validate(set))
+        return ValidationReport(
+            definitions: set,
+            diagnostics: Diagnostic.sortedForOutput(bag.diagnostics),
+            files: loaded.map(\.file),
+            sources: sources
+        )
+    }
+}

@@ -1,0 +1,48 @@
+import CYAML
+import Casework
+import CaseworkYAML
+
+/// Issue 3's benchmark: raw libyaml parsing against the node tree and against full validation, on one large file.
+enum ValidateBenchmark {
+    static func run() {
+        let text = LargeWorkflow.yaml(states: 2_000, transitions: 6_000)
+        let bytes = Array(text.utf8)
+        let megabytes = Double(bytes.count) / 1_000_000
+        print("validate: generated workflow of 2000 states, 6000 transitions, \(Measure.format(megabytes, decimals: 2)) MB")
+
+        let file = "Workflows/benchmark-workflow.yaml"
+        let (raw, events) = Measure.best(repetitions: 7) { rawEventCount(bytes) }
+        let (load, nodes) = Measure.best(repetitions: 7) { YAMLLoader.load(bytes, file: file) }
+        let (validate, report) = Measure.best(repetitions: 7) {
+            Validator.validate(sources: [(file: file, text: text)])
+        }
+        guard nodes.errors.isEmpty, !report.hasErrors else {
+            print("validate: the generated workflow did not validate cleanly: \(report.diagnostics.prefix(3).map(\.description))")
+            return
+        }
+        print("  raw libyaml event parse  \(Measure.format(megabytes / raw)) MB/s  (\(events) events, \(Measure.format(raw * 1000)) ms)")
+        print("  node tree load           \(Measure.format(megabytes / load)) MB/s  (\(Measure.format(load * 1000)) ms)")
+        print("  full validate            \(Measure.format(megabytes / validate)) MB/s  (\(Measure.format(validate * 1000)) ms, \(report.diagnostics.count) diagnostics)")
+        print("  validate / raw parse     \(Measure.format(raw / validate, decimals: 2))x the speed of raw libyaml (goal: 0.50 or more)")
+    }
+
+    /// Parses every event with libyaml and builds nothing: the floor any loader stands on.
+    static func rawEventCount(_ bytes: [UInt8]) -> Int {
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) != 0 else { return 0 }
+        defer { yaml_parser_delete(parser) }
+        var count = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
+            var event = yaml_event_t()
+            while yaml_parser_parse(parser, &event) != 0 {
+                count += 1
+                let done = event.type == YAML_STREAM_END_EVENT
+                yaml_event_delete(&event)
+                if done { break }
+            }
+        }
+        return count
+    }
+}

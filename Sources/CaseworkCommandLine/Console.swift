@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where a command writes: standard output for results, standard error for problems.
+///
+/// Commands write through this so tests can capture exactly what a user would see.
+public protocol Console: Sendable {
+    /// Writes to standard output.
+    func out(_ text: String)
+    /// Writes to standard error.
+    func err(_ text: String)
+}
+
+/// The process's real standard output and standard error.
+public struct StandardConsole: Console {
+    /// Creates the console.
+    public init() {}
+
+    /// Writes to standard output.
+    public func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Writes to standard error.
+    public func err(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// The exit statuses every command uses.
+public enum ExitStatus: Int32, Sendable {
+    /// The command did what was asked and found no error.
+    case success = 0
+    /// The command ran and found errors (or refused, for a reason it printed).
+    case failure = 1
+    /// The command line itself was wrong: unknown option, missing value, missing path.
+    case usage = 2
+}

@@ -1,0 +1,71 @@
+import Casework
+
+/// `casework validate [PATH ...] [--format text|json] [--explain CODE]`.
+enum ValidateCommand {
+    static let usage = "casework validate [PATH ...] [--format text|json] [--explain CODE]"
+
+    static let help = """
+        Check workflow and form definitions the way a compiler checks code.
+
+        usage: \(usage)
+
+        PATH        files or directories to check (directories are searched for
+                    *.yaml and *.yml); default: Workflows/ and Policies/ here
+        --format    text (default) or json
+        --explain   print what a diagnostic code means, with a wrong and a right example
+
+        exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error
+
+        """
+
+    static let spec = OptionSpec(valued: ["--format", "--explain"], flags: ["--help", "-h"])
+
+    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: spec)
+        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+            console.out(help)
+            return .success
+        }
+        let format = try OutputFormat.parse(try parsed.single("--format"))
+        if let code = try parsed.single("--explain") {
+            return try explain(code, console: console)
+        }
+        let paths = parsed.positionals.isEmpty ? defaultPaths() : parsed.positionals
+        let report: ValidationReport
+        do {
+            report = try Validator.validate(paths: paths)
+        } catch {
+            throw UsageError(error.description, help: "name a definition file or a directory that holds them")
+        }
+        switch format {
+        case .text:
+            console.out(DiagnosticRenderer.text(report.diagnostics, sources: report.sources))
+            console.out(DiagnosticRenderer.summary(report.diagnostics, files: report.files.count) + "\n")
+        case .json:
+            console.out(DiagnosticRenderer.json(report.diagnostics) + "\n")
+        }
+        return report.hasErrors ? .failure : .success
+    }
+
+    /// `Workflows/` and `Policies/` when they exist; a usage error when neither does.
+    static func defaultPaths() -> [String] {
+        ["Workflows", "Policies"].filter { path in
+            (try? DefinitionFiles.discover([path])) != nil
+        }.ifEmpty(["Workflows"])
+    }
+
+    private static func explain(_ code: String, console: some Console) throws(UsageError) -> ExitStatus {
+        let wanted = DiagnosticCode(rawValue: code.uppercased())
+        guard let explanation = DiagnosticExplanations.explanation(for: wanted) else {
+            let suggestion = NameSuggester.suggest(wanted.rawValue, from: DiagnosticKind.allCodes.map(\.rawValue))
+            throw UsageError("unknown diagnostic code '\(code)'", help: suggestion.map { "did you mean '\($0)'?" })
+        }
+        console.out(DiagnosticExplanations.text(for: explanation))
+        return .success
+    }
+}
+
+extension Array {
+    /// This array, or `fallback` when it is empty.
+    func ifEmpty(_ fallback: [Element]) -> [Element] { isEmpty ? fallback : self }
+}

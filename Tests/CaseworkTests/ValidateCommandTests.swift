@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import CaseworkCommandLine
+
+@Suite("casework validate: command line")
+struct ValidateCommandTests {
+    static let valid = """
+        workflow: tiny
+        version: 1
+        title: Tiny
+        roles: [caseworker, parent]
+        states:
+          open: { initial: true }
+          closed: { final: true }
+        transitions:
+          - name: close
+            from: open
+            to: closed
+            by: [caseworker]
+
+        """
+
+    private func write(_ files: [String: String]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-cli-\(UUID().uuidString)")
+        for (name, text) in files {
+            let url = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return directory.path
+    }
+
+    @Test func cleanDefinitionsExitZeroWithASummary() throws {
+        let directory = try write(["tiny.yaml": Self.valid])
+        let result = runCasework(["validate", directory])
+        #expect(result.status == .success)
+        #expect(result.out == "checked 1 file: no problems found\n")
+        #expect(result.err.isEmpty)
+    }
+
+    @Test func errorsExitOneAndAreAllReported() throws {
+        let broken = Self.valid.replacingOccurrences(of: "to: closed", with: "to: clossed")
+            .replacingOccurrences(of: "by: [caseworker]", with: "by: [caseworkr]")
+        let directory = try write(["tiny.yaml": broken])
+        let result = runCasework(["validate", directory])
+        #expect(result.status == .failure)
+        #expect(result.out.contains("tiny.yaml:11:9: error[CW0204]: transition 'close' refers to unknown state 'clossed'"))
+        #expect(result.out.contains("  help: did you mean 'closed'?"))
+        #expect(result.out.contains("tiny.yaml:12:10: error[CW0205]: transition 'close' refers to unknown role 'caseworkr'"))
+        #expect(result.out.hasSuffix("checked 1 file: 2 errors, 0 warnings\n"), "the broken edge is not reported again as an unreachable state:\n\(result.out)")
+    }
+
+    @Test func warningsAloneExitZero() throws {
+        let withUnusedTemplate = Self.valid + "templates:\n  spare: { subject: Hello, body: Hi }\n"
+        let directory = try write(["tiny.yaml": withUnusedTemplate])
+        let result = runCasework(["validate", directory])
+        #expect(result.status == .success)
+        #expect(result.out.contains("warning[CW0213]: template 'spare' is never used"))
+        #expect(result.out.hasSuffix("checked 1 file: 0 errors, 1 warning\n"))
+    }
+
+    @Test func jsonFormatPrintsAnArrayOfRecords() throws {
+        let directory = try write(["tiny.yaml": Self.valid.replacingOccurrences(of: "to: closed", with: "to: clossed")])
+        let result = runCasework(["validate", "--format", "json", directory])
+        #expect(result.status == .failure)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]])
+        let first = try #require(array.first)
+        #expect(first["code"] as? String == "CW0204")
+        #expect(first["line"] as? Int == 11)
+        #expect(first["column"] as? Int == 9)
+        #expect(first["help"] as? String == "did you mean 'closed'?")
+    }
+
+    @Test func directoriesAreSearchedRecursivelyAndFilesCheckedTogether() throws {
+        let form = """
+            form: advice
+            version: 1
+            title: Advice
+            due: 6 weeks
+            shared_with: [school]
+            accepted_by: [caseworker]
+            fields: { summary: text }
+
+            """
+        let workflow = Self.valid.replacingOccurrences(of: "roles: [caseworker, parent]", with: "roles: [caseworker, parent, school]")
+            + "    start_forms: [{ form: advice, for: [school] }]\n"
+        let directory = try write(["a/tiny.yaml": workflow, "b/c/advice.yml": form, "notes.txt": "not yaml"])
+        let result = runCasework(["validate", directory])
+        #expect(result.out == "checked 2 files: no problems found\n")
+        #expect(result.status == .success)
+    }
+
+    @Test func missingPathIsAUsageError() {
+        let result = runCasework(["validate", "/no/such/place"])
+        #expect(result.status == .usage)
+        #expect(result.err.hasPrefix("error: no such file or directory: /no/such/place\n"))
+        #expect(result.out.isEmpty)
+    }
+
+    @Test func misspeltOptionGetsADidYouMean() {
+        let result = runCasework(["validate", "--fromat", "json"])
+        #expect(result.status == .usage)
+        #expect(result.err == """
+            error: unknown option '--fromat'
+              help: did you mean '--format'?
+              usage: casework validate [PATH ...] [--format text|json] [--explain CODE]
+
+            """)
+    }
+
+    @Test(arguments: [
+        (["validate", "--format", "yaml"], "error: unknown format 'yaml'"),
+        (["validate", "--format"], "error: option '--format' needs a value"),
+        (["valdate"], "error: unknown command 'valdate'\n  help: did you mean 'validate'?"),
+        (["validate", "--explain", "CW9999"], "error: unknown diagnostic code 'CW9999'"),
+        ([], "usage: casework <command>"),
+    ])
+    func usageErrorsExitTwo(arguments: [String], expected: String) {
+        let result = runCasework(arguments)
+        #expect(result.status == .usage)
+        #expect(result.err.hasPrefix(expected), "got: \(result.err)")
+    }
+
+    @Test func explainPrintsTheCodesExplanation() {
+        let result = runCasework(["validate", "--explain", "cw0204"])
+        #expect(result.status == .success)
+        #expect(result.out.contains("CW0204"))
+        #expect(result.out.lowercased().contains("state"))
+    }
+
+    @Test func helpIsPrintedOnRequest() {
+        let result = runCasework(["validate", "--help"])
+        #expect(result.status == .success)
+        #expect(result.out.contains("usage: casework validate"))
+    }
+}

@@ -1,0 +1,190 @@
+import Testing
+@testable import CaseworkYAML
+
+@Suite("YAML loader: nodes and marks")
+struct YAMLLoaderTests {
+    private func load(_ text: String, limits: YAMLLimits = .standard) -> YAMLLoadResult {
+        YAMLLoader.load(Array(text.utf8), file: "test.yaml", limits: limits)
+    }
+
+    @Test func keysAndValuesKeepOneBasedMarks() throws {
+        let result = load("workflow: demo\nstates:\n  requested: { initial: true }\n")
+        #expect(result.errors.isEmpty)
+        let pairs = try #require(result.root?.mapping)
+        #expect(pairs.map(\.key.name) == ["workflow", "states"])
+        #expect(pairs[0].key.range.start == SourceMark(line: 1, column: 1, offset: 0))
+        #expect(pairs[0].value.range.start == SourceMark(line: 1, column: 11, offset: 10))
+        #expect(pairs[0].value.range.end.column == 15)
+        let states = try #require(pairs[1].value.mapping)
+        #expect(states[0].key.range.start.line == 3)
+        #expect(states[0].key.range.start.column == 3)
+        let flow = try #require(states[0].value.mapping)
+        #expect(flow[0].value.range.start == SourceMark(line: 3, column: 25, offset: 47))
+        #expect(result.root?.range.file == "test.yaml")
+    }
+
+    @Test func columnsCountUnicodeScalarsNotBytes() throws {
+        let result = load("title: Café é\nnext: x\nrole: 名前 y\n")
+        let pairs = try #require(result.root?.mapping)
+        #expect(pairs[0].value.scalar?.value == "Café é")
+        #expect(pairs[0].value.range.end.column == 14)
+        #expect(pairs[2].value.range.start.column == 7)
+        #expect(pairs[2].value.range.end.column == 11)
+    }
+
+    @Test(arguments: [
+        ("a: plain", YAMLScalarStyle.plain, "plain"),
+        ("a: 'single ''quoted'''", .singleQuoted, "single 'quoted'"),
+        ("a: \"double\\tquoted\"", .doubleQuoted, "double\tquoted"),
+        ("a: |\n  line one\n  line two\n", .literal, "line one\nline two\n"),
+        ("a: >\n  folded\n  text\n", .folded, "folded text\n"),
+    ])
+    func scalarsKeepTheirStyle(source: String, style: YAMLScalarStyle, value: String) throws {
+        let scalar = try #require(load(source).root?.mapping?.first?.value.scalar)
+        #expect(scalar.style == style)
+        #expect(scalar.value == value)
+    }
+
+    @Test func nullScalarsAreRecognised() throws {
+        let pairs = try #require(load("a:\nb: ~\nc: null\nd: 'null'\n").root?.mapping)
+        #expect(pairs.map { $0.value.scalar?.isNull } == [true, true, true, false])
+    }
+
+    @Test func aliasesRepeatTheAnchoredNode() throws {
+        let pairs = try #require(load("a: &roles [parent, school]\nb: *roles\n").root?.mapping)
+        #expect(pairs[1].value.sequence?.compactMap { $0.scalar?.value } == ["parent", "school"])
+    }
+
+    @Test func standardTagsAreKept() throws {
+        let pairs = try #require(load("a: !!str 12\n").root?.mapping)
+        #expect(pairs[0].value.tag == .string)
+    }
+}
+
+@Suite("YAML loader: what it rejects")
+struct YAMLLoaderRejectionTests {
+    private func errors(_ text: String, limits: YAMLLimits = .standard) -> [YAMLError] {
+        YAMLLoader.load(Array(text.utf8), file: "bad.yaml", limits: limits).errors
+    }
+
+    @Test func syntaxErrorsCarryLibyamlsMark() throws {
+        let found = errors("a: b\n  c: d\n")
+        guard case .syntax(let problem, _, let at) = try #require(found.first) else {
+            Issue.record("expected a syntax error, got \(found)")
+            return
+        }
+        #expect(problem == "mapping values are not allowed in this context")
+        #expect(at.start.line == 2)
+        #expect(at.start.column == 4)
+    }
+
+    @Test func duplicateKeysPointAtBothPlaces() throws {
+        let result = YAMLLoader.load(Array("a: 1\nb: 2\na: 3\n".utf8), file: "bad.yaml")
+        #expect(result.root != nil, "a duplicate key still leaves a usable tree")
+        #expect(result.errors == [.duplicateKey(
+            key: "a",
+            at: SourceRange(file: "bad.yaml", start: SourceMark(line: 3, column: 1, offset: 10), end: SourceMark(line: 3, column: 2, offset: 11)),
+            first: SourceRange(file: "bad.yaml", start: SourceMark(line: 1, column: 1, offset: 0), end: SourceMark(line: 1, column: 2, offset: 1))
+        )])
+        #expect(result.root?.mapping?.count == 2, "the first value is kept")
+    }
+
+    @Test func duplicateKeysAreFoundInLargeMappings() {
+        let text = (0..<50).map { "k\($0): v\n" }.joined() + "k7: again\n"
+        let found = errors(text)
+        #expect(found.count == 1)
+        if case .duplicateKey(let key, let at, let first) = found.first {
+            #expect(key == "k7")
+            #expect(at.start.line == 51)
+            #expect(first.start.line == 8)
+        } else {
+            Issue.record("expected a duplicate key, got \(found)")
+        }
+    }
+
+    @Test func foreignTagsAreRejected() {
+        guard case .unsupportedTag(let tag, let at) = errors("a: !include other.yaml\n").first else {
+            Issue.record("expected an unsupported tag")
+            return
+        }
+        #expect(tag == "!include")
+        #expect(at.start.column == 4)
+    }
+
+    @Test func secondDocumentIsRejected() {
+        guard case .multipleDocuments(let at) = errors("a: 1\n---\nb: 2\n").first else {
+            Issue.record("expected multiple documents")
+            return
+        }
+        #expect(at.start.line == 2)
+    }
+
+    @Test(arguments: ["- a\n- b\n", "just words\n"])
+    func rootMustBeAMapping(text: String) {
+        guard case .rootNotMapping = errors(text).first else {
+            Issue.record("expected root-not-mapping for \(text)")
+            return
+        }
+    }
+
+    @Test(arguments: ["", "# only a comment\n", "~\n"])
+    func emptyFilesAreRejected(text: String) {
+        guard case .emptyDocument = errors(text).first else {
+            Issue.record("expected an empty document for \(text.debugDescription)")
+            return
+        }
+    }
+
+    @Test func complexKeysAreRejected() {
+        guard case .complexKey(let at) = errors("? [a, b]\n: c\n").first else {
+            Issue.record("expected a complex key")
+            return
+        }
+        #expect(at.start.line == 1)
+    }
+
+    @Test func undefinedAliasIsRejected() {
+        guard case .undefinedAlias("nowhere", _) = errors("a: *nowhere\n").first else {
+            Issue.record("expected an undefined alias")
+            return
+        }
+    }
+
+    @Test func nulBytesAreLocated() {
+        let bytes = Array("a: 1\nb: x".utf8) + [0] + Array("y\n".utf8)
+        let result = YAMLLoader.load(bytes, file: "bad.yaml")
+        #expect(result.errors == [.nulByte(at: SourceRange(file: "bad.yaml", at: SourceMark(line: 2, column: 5, offset: 9)))])
+    }
+
+    @Test func invalidUTF8IsLocated() {
+        let bytes = Array("a: 1\nb: caf".utf8) + [0xC3, 0x28] + Array("\n".utf8)
+        let result = YAMLLoader.load(bytes, file: "bad.yaml")
+        guard case .invalidUTF8(let at) = result.errors.first else {
+            Issue.record("expected invalid UTF-8, got \(result.errors)")
+            return
+        }
+        #expect(at.start.line == 2)
+        #expect(at.start.column == 7)
+    }
+
+    @Test func limitsAreEnforced() {
+        let small = YAMLLimits(maxFileBytes: 1_000, maxDepth: 3, maxScalarBytes: 10, maxNodes: 20, maxAliases: 2)
+        #expect(errors(String(repeating: "#", count: 1_001), limits: small) == [.fileTooLarge(file: "bad.yaml", bytes: 1_001, limit: 1_000)])
+        guard case .tooDeep(3, _) = errors("a: [[[[1]]]]\n", limits: small).first else {
+            Issue.record("expected too deep")
+            return
+        }
+        guard case .scalarTooLarge(11, 10, _) = errors("a: 12345678901\n", limits: small).first else {
+            Issue.record("expected scalar too large")
+            return
+        }
+        guard case .tooManyNodes(20, _) = errors("a: [" + String(repeating: "x, ", count: 30) + "]\n", limits: small).first else {
+            Issue.record("expected too many nodes")
+            return
+        }
+        guard case .tooManyAliases(2, _) = errors("a: &x 1\nb: [*x, *x, *x]\n", limits: small).first else {
+            Issue.record("expected too many aliases")
+            return
+        }
+    }
+}

@@ -154,7 +154,9 @@ public enum DiagnosticRenderer {
         var endColumn = range.end.line == range.start.line ? min(range.end.column - 1, scalars.count) : scalars.count
         if scalars.count > excerptWidth {
             let windowStart = max(0, min(startColumn - excerptWidth / 4, scalars.count - excerptWidth))
-            scalars = Array(scalars[windowStart..<min(windowStart + excerptWidth, scalars.count)])
+            let windowEnd = min(windowStart + excerptWidth, scalars.count)
+            let cutAtEnd = windowEnd < scalars.count
+            scalars = Array(scalars[windowStart..<windowEnd])
             startColumn -= windowStart
             endColumn = min(endColumn - windowStart, scalars.count)
             if windowStart > 0 {
@@ -162,6 +164,7 @@ public enum DiagnosticRenderer {
                 endColumn += 1
                 scalars.insert("…", at: 0)
             }
+            if cutAtEnd { scalars.append("…") }
         }
         let width = max(endColumn - startColumn, 1)
         var marker = ""

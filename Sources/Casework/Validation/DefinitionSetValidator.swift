@@ -3,11 +3,16 @@ import CaseworkYAML
 /// Checks a whole definition set: each workflow on its own, then the references between files.
 public enum DefinitionSetValidator {
     /// Every problem in `set`, unsorted.
-    public static func validate(_ set: DefinitionSet) -> [Diagnostic] {
+    ///
+    /// - Parameter incompleteFiles: files whose decoding already reported errors. A
+    ///   workflow from one of them may have lost a state or a transition, so its
+    ///   reachability is not judged: that would only repeat the first error as
+    ///   "unreachable" and "no way to finish" on every state beyond it.
+    public static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = []) -> [Diagnostic] {
         var bag = DiagnosticBag()
         checkUniqueIDs(set, into: &bag)
         for workflow in set.workflows {
-            WorkflowChecks(workflow).run(into: &bag)
+            WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             checkFormStarts(of: workflow, in: set, into: &bag)
         }
         return bag.diagnostics

@@ -40,19 +40,23 @@ public enum Validator {
         var bag = DiagnosticBag()
         var set = DefinitionSet()
         var sources: [String: String] = [:]
+        var incompleteFiles = Set<String>()
         for (file, result, text) in loaded {
             sources[file] = text
             bag.append(contentsOf: result.errors.map(Diagnostic.init))
             guard let root = result.root else { continue }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
+            if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {
+                incompleteFiles.insert(file)
+            }
             switch definition {
             case .workflow(let workflow): set.workflows.append(workflow)
             case .form(let form): set.forms.append(form)
             case nil: break
             }
         }
-        bag.append(contentsOf: DefinitionSetValidator.validate(set))
+        bag.append(contentsOf: DefinitionSetValidator.validate(set, incompleteFiles: incompleteFiles))
         return ValidationReport(
             definitions: set,
             diagnostics: Diagnostic.sortedForOutput(bag.diagnostics),

@@ -129,6 +129,43 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217",
     ].map(DiagnosticCode.init(rawValue:))
 
+    // MARK: Expressions (CW03xx)
+
+    /// A token where the grammar expects something else.
+    case unexpectedToken(found: String, expected: String)
+    /// A character that starts no token, with a hint when it looks like another language's operator.
+    case unexpectedCharacter(String, help: String?)
+    /// Two values that cannot be compared.
+    case cannotCompare(left: String, right: String)
+    /// A name the environment does not declare.
+    case unknownName(name: String, suggestion: String?)
+    /// A function the language does not have.
+    case unknownFunction(name: String, suggestion: String?)
+    /// A call with the wrong number or types of arguments.
+    case wrongArguments(function: String, signature: String, found: String)
+    /// An expression whose type is not the one its place needs (a guard must be bool).
+    case conditionType(role: String, expected: String, found: String)
+    /// A word outside an enumeration's values.
+    case unknownEnumValue(value: String, member: String, suggestion: String?)
+    /// An operator applied to values of the wrong types.
+    case operatorType(operator: String, operands: String, expected: String)
+    /// An expression over a limit.
+    case expressionTooComplex(reason: String)
+    /// A literal that is not a valid value.
+    case invalidLiteral(text: String, reason: String)
+    /// `in` with something other than a list on its right.
+    case membershipNeedsList(found: String)
+    /// A list whose elements have different types.
+    case mixedList(first: String, other: String)
+    /// `age_on` in a workflow with no date-of-birth field.
+    case noDateOfBirth
+    /// A group of fields used as a value.
+    case notAValue(name: String)
+    /// A part asked of a value that has none.
+    case noSuchPart(name: String, type: String, part: String)
+    /// `null` (or `nil`, `none`) written as if it were a value.
+    case noNull(name: String)
+
     /// The stable code.
     public var code: DiagnosticCode {
         DiagnosticCode(rawValue: codeText)
@@ -180,6 +217,22 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .malformedPlaceholder: "CW0215"
         case .formRoleNotInWorkflow: "CW0216"
         case .initialStateIsFinal: "CW0217"
+        case .unexpectedToken, .unexpectedCharacter: "CW0300"
+        case .cannotCompare: "CW0301"
+        case .unknownName: "CW0302"
+        case .unknownFunction: "CW0303"
+        case .wrongArguments: "CW0304"
+        case .conditionType: "CW0305"
+        case .unknownEnumValue: "CW0306"
+        case .operatorType: "CW0307"
+        case .expressionTooComplex: "CW0308"
+        case .invalidLiteral: "CW0309"
+        case .membershipNeedsList: "CW0310"
+        case .mixedList: "CW0311"
+        case .noDateOfBirth: "CW0312"
+        case .notAValue: "CW0313"
+        case .noSuchPart: "CW0314"
+        case .noNull: "CW0315"
         }
     }
 
@@ -240,6 +293,23 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .formRoleNotInWorkflow(let form, let role, let workflow):
             "form '\(form)' names role '\(role)', which workflow '\(workflow)' does not declare"
         case .initialStateIsFinal(let state): "initial state '\(state)' is also final, so the workflow can never do anything"
+        case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
+        case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
+        case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
+        case .unknownName(let name, _): "unknown name '\(name)'"
+        case .unknownFunction(let name, _): "unknown function '\(name)'"
+        case .wrongArguments(let function, let signature, let found): "'\(function)' takes \(signature), found \(found)"
+        case .conditionType(let role, let expected, let found): "\(role) must be \(expected), found \(found)"
+        case .unknownEnumValue(let value, let member, _): "'\(value)' is not \(member)"
+        case .operatorType(let op, let operands, let expected): "'\(op)' needs \(expected), found \(operands)"
+        case .expressionTooComplex(let reason): "expression is too complex: \(reason)"
+        case .invalidLiteral(let text, let reason): "invalid value '\(text)': \(reason)"
+        case .membershipNeedsList(let found): "'in' needs a list on its right, found \(found)"
+        case .mixedList(let first, let other): "a list holds values of one type: this list has \(first) and \(other)"
+        case .noDateOfBirth: "'age_on' needs a date-of-birth field, 'date_of_birth' or 'child.date_of_birth', of type date"
+        case .notAValue(let name): "'\(name)' is a group of fields, not a value"
+        case .noSuchPart(let name, let type, let part): "'\(name)' is a \(type) and has no part '\(part)'"
+        case .noNull(let name): "there is no '\(name)' in expressions"
         }
     }
 
@@ -249,6 +319,22 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownDocumentKind(let suggestion):
             if let suggestion { return "did you mean '\(suggestion)'?" }
             return "start the file with 'workflow: NAME' or 'form: NAME'"
+        case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?):
+            return "did you mean '\(suggestion)'?"
+        case .unexpectedCharacter(_, let help?):
+            return help
+        case .wrongArguments(_, let signature, _):
+            return "call it as \(signature)"
+        case .conditionType:
+            return "a condition is a comparison such as 'requested_on < today', or a bool field"
+        case .expressionTooComplex:
+            return "split the condition into simpler parts"
+        case .noNull:
+            return "test whether a field has been set with has(field), for example 'not has(withdrawn_on)'"
+        case .noDateOfBirth:
+            return "declare 'date_of_birth: date' (or 'child: { date_of_birth: date }') in the workflow's fields"
+        case .cannotCompare:
+            return "compare values of the same type: a date with a date, a number with a number"
         case .unknownKey(_, _, let suggestion?, _), .unknownFieldType(_, let suggestion?),
             .unknownState(_, _, let suggestion?), .unknownRole(_, _, let suggestion?),
             .unknownTemplate(_, _, let suggestion?), .unknownForm(_, _, let suggestion?),

@@ -8,11 +8,14 @@ public enum DefinitionSetValidator {
     ///   workflow from one of them may have lost a state or a transition, so its
     ///   reachability is not judged: that would only repeat the first error as
     ///   "unreachable" and "no way to finish" on every state beyond it.
-    public static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = []) -> [Diagnostic] {
+    /// - Parameter sources: each file's text, so an error inside an expression points at its
+    ///   token; without it, such errors point at the start of the expression's scalar.
+    public static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = [], sources: [String: String] = [:]) -> [Diagnostic] {
         var bag = DiagnosticBag()
         checkUniqueIDs(set, into: &bag)
         for workflow in set.workflows {
             WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
+            _ = GuardChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
             checkFormStarts(of: workflow, in: set, into: &bag)
         }
         return bag.diagnostics

@@ -56,7 +56,7 @@ public enum Validator {
             case nil: break
             }
         }
-        bag.append(contentsOf: DefinitionSetValidator.validate(set, incompleteFiles: incompleteFiles))
+        bag.append(contentsOf: DefinitionSetValidator.validate(set, incompleteFiles: incompleteFiles, sources: sources))
         return ValidationReport(
             definitions: set,
             diagnostics: Diagnostic.sortedForOutput(bag.diagnostics),

@@ -1,0 +1,33 @@
+/// The names an expression may use and their types: what the checker checks against.
+///
+/// Names are full dotted paths (`child.date_of_birth`, `case.state`,
+/// `forms.professional_advice.all_accepted`); `groups` are the prefixes that
+/// hold further names (`child`, `case`, `forms`), so `child` alone is a
+/// group, not a value. The environment knows nothing of workflows: the
+/// validator builds one from a workflow's fields, states and forms.
+public struct ExpressionEnvironment: Sendable {
+    /// Every name that holds a value, with its type.
+    public var names: [String: ExpressionType]
+    /// Every prefix that holds further names.
+    public var groups: Set<String>
+    /// The date-of-birth path `age_on` reads, when the environment has one.
+    public var dateOfBirth: String?
+
+    /// Creates an environment; `groups` are derived from the dotted names.
+    public init(names: [String: ExpressionType], dateOfBirth: String? = nil) {
+        self.names = names
+        self.dateOfBirth = dateOfBirth
+        var groups = Set<String>()
+        for name in names.keys {
+            var prefix = Substring(name)
+            while let dot = prefix.lastIndex(of: ".") {
+                prefix = prefix[..<dot]
+                groups.insert(String(prefix))
+            }
+        }
+        self.groups = groups
+    }
+
+    /// The names available everywhere: `today` (a date) and `now` (a datetime).
+    public static let builtins: [String: ExpressionType] = ["today": .date, "now": .datetime]
+}

@@ -1,0 +1,152 @@
+/// Splits expression text into tokens, reporting the first character that cannot start one.
+struct Lexer {
+    private let scalars: [Unicode.Scalar]
+    private var position = 0
+
+    init(_ text: String) {
+        scalars = Array(text.unicodeScalars)
+    }
+
+    /// Every token, ending with `.end`, or the first lexical error.
+    static func tokenize(_ text: String) -> Result<[Token], ExpressionError> {
+        var lexer = Lexer(text)
+        var tokens: [Token] = []
+        while true {
+            switch lexer.next() {
+            case .success(let token):
+                tokens.append(token)
+                if token.kind == .end { return .success(tokens) }
+            case .failure(let error):
+                return .failure(error)
+            }
+        }
+    }
+
+    private func text(_ start: Int, _ end: Int) -> String {
+        var string = ""
+        string.unicodeScalars.append(contentsOf: scalars[start..<end])
+        return string
+    }
+
+    private func token(_ kind: Token.Kind, from start: Int) -> Token {
+        Token(kind: kind, span: ExpressionSpan(start: start, end: position), text: text(start, position))
+    }
+
+    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+        position + offset < scalars.count ? scalars[position + offset] : nil
+    }
+
+    private static func isDigit(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        return scalar.value >= 48 && scalar.value <= 57
+    }
+
+    private static func isIdentifierStart(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        return (scalar.value >= 97 && scalar.value <= 122) || (scalar.value >= 65 && scalar.value <= 90) || scalar == "_"
+    }
+
+    private static func isIdentifierPart(_ scalar: Unicode.Scalar?) -> Bool {
+        isIdentifierStart(scalar) || isDigit(scalar)
+    }
+
+    private mutating func next() -> Result<Token, ExpressionError> {
+        while let scalar = peek(), scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+            position += 1
+        }
+        let start = position
+        guard let scalar = peek() else {
+            return .success(Token(kind: .end, span: ExpressionSpan(start: start, end: start), text: ""))
+        }
+        if Self.isIdentifierStart(scalar) {
+            while Self.isIdentifierPart(peek()) { position += 1 }
+            let word = text(start, position)
+            if let keyword = Token.Keyword(rawValue: word) {
+                return .success(token(.keyword(keyword), from: start))
+            }
+            return .success(token(.identifier(word), from: start))
+        }
+        if Self.isDigit(scalar) {
+            return number(from: start)
+        }
+        if scalar == "\"" || scalar == "'" {
+            return string(quote: scalar, from: start)
+        }
+        let two = peek(1).map { "\(scalar)\($0)" } ?? ""
+        if let symbol = Token.Symbol(rawValue: two), two.count == 2 {
+            position += 2
+            return .success(token(.symbol(symbol), from: start))
+        }
+        if let symbol = Token.Symbol(rawValue: String(scalar)) {
+            position += 1
+            return .success(token(.symbol(symbol), from: start))
+        }
+        position += 1
+        let shown = text(start, position)
+        if scalar == "=" {
+            return .failure(ExpressionError(.unexpectedCharacter(shown, help: "compare with '=='"), at: span(from: start)))
+        }
+        if scalar == "&" || scalar == "|" || scalar == "!" {
+            let word = scalar == "&" ? "and" : scalar == "|" ? "or" : "not"
+            return .failure(ExpressionError(.unexpectedCharacter(shown, help: "write '\(word)'"), at: span(from: start)))
+        }
+        return .failure(ExpressionError(.unexpectedCharacter(shown, help: nil), at: span(from: start)))
+    }
+
+    private func span(from start: Int) -> ExpressionSpan {
+        ExpressionSpan(start: start, end: position)
+    }
+
+    /// An integer, a decimal (`2.5`) or a date (`2025-09-01`).
+    private mutating func number(from start: Int) -> Result<Token, ExpressionError> {
+        while Self.isDigit(peek()) { position += 1 }
+        if position - start == 4, peek() == "-", Self.isDigit(peek(1)), Self.isDigit(peek(2)), peek(3) == "-",
+            Self.isDigit(peek(4)), Self.isDigit(peek(5)), !Self.isIdentifierPart(peek(6))
+        {
+            position += 6
+            guard let date = CalendarDate(text(start, position)) else {
+                return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "there is no such date"), at: span(from: start)))
+            }
+            return .success(token(.date(date), from: start))
+        }
+        if peek() == ".", Self.isDigit(peek(1)) {
+            position += 1
+            while Self.isDigit(peek()) { position += 1 }
+            return .success(token(.decimal(text(start, position)), from: start))
+        }
+        if Self.isIdentifierStart(peek()) {
+            while Self.isIdentifierPart(peek()) { position += 1 }
+            return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "a number is digits, with at most one decimal point"), at: span(from: start)))
+        }
+        guard let value = Int(text(start, position)) else {
+            return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "the number is too large"), at: span(from: start)))
+        }
+        return .success(token(.integer(value), from: start))
+    }
+
+    /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes.
+    private mutating func string(quote: Unicode.Scalar, from start: Int) -> Result<Token, ExpressionError> {
+        position += 1
+        var value = ""
+        while let scalar = peek() {
+            position += 1
+            if scalar == quote {
+                return .success(token(.string(value), from: start))
+            }
+            if scalar == "\\" {
+                guard let escaped = peek() else { break }
+                position += 1
+                switch escaped {
+                case "\\", "\"", "'": value.unicodeScalars.append(escaped)
+                case "n": value.unicodeScalars.append("\n")
+                case "t": value.unicodeScalars.append("\t")
+                default:
+                    return .failure(ExpressionError(.invalidLiteral(text: "\\\(escaped)", reason: "quoted text may use the escapes \\\\, \\\", \\', \\n and \\t"), at: ExpressionSpan(start: position - 2, end: position)))
+                }
+                continue
+            }
+            value.unicodeScalars.append(scalar)
+        }
+        return .failure(ExpressionError(.invalidLiteral(text: String(quote), reason: "the quoted text is not closed"), at: ExpressionSpan(start: start, end: start + 1)))
+    }
+}

@@ -1,0 +1,33 @@
+import CaseworkYAML
+
+/// Parses and type-checks every guard (`when:`) of a workflow, reporting errors at their place in the YAML file.
+struct GuardChecks {
+    let workflow: WorkflowDefinition
+    /// The workflow file's text, to map a token inside a scalar to its line and column; nil maps errors to the scalar's start.
+    let source: String?
+
+    /// Each transition's compiled guard, by transition name, for the guards that checked cleanly.
+    func run(into bag: inout DiagnosticBag) -> [String: CompiledExpression] {
+        let environment = WorkflowEnvironment.make(for: workflow)
+        var compiled: [String: CompiledExpression] = [:]
+        for transition in workflow.transitions {
+            guard let when = transition.when else { continue }
+            let role = "the guard of transition '\(transition.name.value)'"
+            switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: role) {
+            case .success(let checked):
+                compiled[transition.name.value] = CompiledExpression(checked)
+            case .failure(let failure):
+                report(failure.errors, in: when, into: &bag)
+            }
+        }
+        return compiled
+    }
+
+    private func report(_ errors: [ExpressionError], in expression: ExpressionSource, into bag: inout DiagnosticBag) {
+        let map = source.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) }
+        for error in errors {
+            let range = map?.range(valueOffsets: error.span.start..<max(error.span.end, error.span.start)) ?? SourceRange(file: expression.range.file, at: expression.range.start)
+            bag.report(error.kind, at: range)
+        }
+    }
+}

@@ -6,6 +6,7 @@ import Foundation
 /// ratio, because absolute times on a shared two-core machine mean little.
 let suites: [String: () -> Void] = [
     "validate": ValidateBenchmark.run,
+    "expressions": ExpressionBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import CaseworkCommandLine
+import Casework
 
 @Suite("casework validate: command line")
 struct ValidateCommandTests {
@@ -88,6 +89,20 @@ struct ValidateCommandTests {
         let result = runCasework(["validate", directory])
         #expect(result.out == "checked 2 files: no problems found\n")
         #expect(result.status == .success)
+    }
+
+    @Test func shippedDefinitionsValidateWithoutAnyFinding() throws {
+        let paths = ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path }
+        let report = try Validator.validate(paths: paths)
+        #expect(report.files.count >= 2)
+        #expect(report.diagnostics.isEmpty, "\(DiagnosticRenderer.text(report.diagnostics, sources: report.sources))")
+        #expect(report.definitions.workflow("ehcp-needs-assessment") != nil)
+        #expect(report.definitions.form("professional-advice") != nil)
+    }
+
+    @Test func jsonWithNoFindingsIsAnEmptyArray() throws {
+        let directory = try write(["tiny.yaml": Self.valid])
+        #expect(runCasework(["validate", "--format", "json", directory]).out == "[]\n")
     }
 
     @Test func missingPathIsAUsageError() {

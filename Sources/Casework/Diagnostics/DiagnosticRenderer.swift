@@ -115,6 +115,7 @@ public enum DiagnosticRenderer {
 
     /// The JSON form: an array of ``DiagnosticRecord`` objects, keys sorted, one per diagnostic.
     public static func json(_ diagnostics: [Diagnostic]) -> String {
+        if diagnostics.isEmpty { return "[]" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(diagnostics.map(DiagnosticRecord.init))) ?? Data("[]".utf8)

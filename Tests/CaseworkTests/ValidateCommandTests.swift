@@ -149,3 +149,21 @@ struct ValidateCommandTests {
         #expect(result.out.contains("usage: casework validate"))
     }
 }
+
+@Suite("Diagnostic excerpts")
+struct DiagnosticExcerptTests {
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func excerptsFollowLibyamlsLineBreaks(lineBreak: String) {
+        let text = ["workflow: tiny", "version: 1", "title: Tiny", "roles: [caseworker]", "states:", "  open: { initial: true }",
+                    "  shut: { final: true }", "transitions:", "  - { name: close, from: open, to: shutt, by: [caseworker] }", ""]
+            .joined(separator: lineBreak)
+        let report = Validator.validate(sources: [(file: "tiny.yaml", text: text)])
+        let rendered = DiagnosticRenderer.text(report.diagnostics, sources: report.sources)
+        #expect(rendered.hasPrefix("""
+            tiny.yaml:9:36: error[CW0204]: transition 'close' refers to unknown state 'shutt'
+             9 |   - { name: close, from: open, to: shutt, by: [caseworker] }
+               |                                    ^~~~~
+
+            """), "got:\n\(rendered)")
+    }
+}

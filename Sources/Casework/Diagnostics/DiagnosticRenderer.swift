@@ -86,11 +86,11 @@ public enum DiagnosticRenderer {
     /// - Parameter sources: file contents by path, for the excerpts.
     public static func text(_ diagnostics: [Diagnostic], sources: [String: String] = [:]) -> String {
         var out = ""
-        var lineCache: [String: [Substring]] = [:]
+        var lineCache: [String: [Substring.UnicodeScalarView]] = [:]
         for diagnostic in diagnostics {
             out += diagnostic.description + "\n"
             if let source = sources[diagnostic.range.file] {
-                let lines = lineCache[diagnostic.range.file] ?? source.split(separator: "\n", omittingEmptySubsequences: false)
+                let lines = lineCache[diagnostic.range.file] ?? Self.lines(of: source)
                 lineCache[diagnostic.range.file] = lines
                 out += excerpt(diagnostic.range, lines: lines)
             }
@@ -142,15 +142,40 @@ public enum DiagnosticRenderer {
         }
     }
 
+    /// The lines of `source` as libyaml counts them: LF, CR, CRLF, NEL, LS and PS each end a line.
+    static func lines(of source: String) -> [Substring.UnicodeScalarView] {
+        let scalars = Substring(source).unicodeScalars
+        var lines: [Substring.UnicodeScalarView] = []
+        var start = scalars.startIndex
+        var index = start
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            switch scalar {
+            case "\n", "\u{85}", "\u{2028}", "\u{2029}":
+                lines.append(scalars[start..<index])
+                index = scalars.index(after: index)
+                start = index
+            case "\r":
+                lines.append(scalars[start..<index])
+                index = scalars.index(after: index)
+                if index < scalars.endIndex, scalars[index] == "\n" { index = scalars.index(after: index) }
+                start = index
+            default:
+                index = scalars.index(after: index)
+            }
+        }
+        lines.append(scalars[start..<scalars.endIndex])
+        return lines
+    }
+
     /// The source line under a gutter, and a caret line marking the range on it.
-    private static func excerpt(_ range: SourceRange, lines: [Substring]) -> String {
+    private static func excerpt(_ range: SourceRange, lines: [Substring.UnicodeScalarView]) -> String {
         let index = range.start.line - 1
         guard index >= 0, index < lines.count else { return "" }
-        var line = lines[index]
-        if line.hasSuffix("\r") { line = line.dropLast() }
+        let line = lines[index]
         let number = String(range.start.line)
         let gutter = String(repeating: " ", count: number.count)
-        var scalars = line.unicodeScalars.map(visible)
+        var scalars = line.map(visible)
         var startColumn = min(max(range.start.column - 1, 0), scalars.count)
         var endColumn = range.end.line == range.start.line ? min(range.end.column - 1, scalars.count) : scalars.count
         if scalars.count > excerptWidth {

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Casework", targets: ["Casework"]),
+        .library(name: "CaseworkSQLite", targets: ["CaseworkSQLite"]),
         .executable(name: "casework", targets: ["CaseworkTool"]),
         .executable(name: "casework-bench", targets: ["CaseworkBench"]),
     ],
@@ -16,15 +17,28 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .systemLibrary(
+            name: "CCrypto",
+            path: "Sources/CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
         .target(name: "CaseworkYAML", dependencies: ["CYAML"]),
-        .target(name: "Casework", dependencies: ["CaseworkYAML"]),
-        .target(name: "CaseworkCommandLine", dependencies: ["Casework"]),
+        .target(name: "Casework", dependencies: ["CaseworkYAML", "CCrypto"]),
+        .target(name: "CaseworkSQLite", dependencies: ["Casework", "CSQLite"]),
+        .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkSQLite"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
-        .executableTarget(name: "CaseworkBench", dependencies: ["Casework", "CaseworkYAML", "CYAML"]),
+        .executableTarget(name: "CaseworkBench", dependencies: ["Casework", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite"]),
         .testTarget(name: "CaseworkYAMLTests", dependencies: ["CaseworkYAML"]),
         .testTarget(
             name: "CaseworkTests",
-            dependencies: ["Casework", "CaseworkCommandLine"],
+            dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -11,14 +11,22 @@ public enum DefinitionSetValidator {
     /// - Parameter sources: each file's text, so an error inside an expression points at its
     ///   token; without it, such errors point at the start of the expression's scalar.
     public static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = [], sources: [String: String] = [:]) -> [Diagnostic] {
+        check(set, incompleteFiles: incompleteFiles, sources: sources).diagnostics
+    }
+
+    /// Every problem in `set`, and each workflow's compiled guards (by workflow id, then transition name).
+    static func check(
+        _ set: DefinitionSet, incompleteFiles: Set<String>, sources: [String: String]
+    ) -> (diagnostics: [Diagnostic], guards: [String: [String: CompiledExpression]]) {
         var bag = DiagnosticBag()
+        var guards: [String: [String: CompiledExpression]] = [:]
         checkUniqueIDs(set, into: &bag)
         for workflow in set.workflows {
             WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
-            _ = GuardChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
+            guards[workflow.id.value] = GuardChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
             checkFormStarts(of: workflow, in: set, into: &bag)
         }
-        return bag.diagnostics
+        return (bag.diagnostics, guards)
     }
 
     private static func checkUniqueIDs(_ set: DefinitionSet, into bag: inout DiagnosticBag) {

@@ -10,6 +10,10 @@ public struct ValidationReport: Sendable {
     public var files: [String]
     /// Each file's text, for source excerpts in diagnostics.
     public var sources: [String: String]
+    /// Each decoded file's content fingerprint: the SHA-256 of its canonical YAML, blind to layout and comments.
+    public var fingerprints: [String: String]
+    /// Each workflow's compiled guards, by workflow id and then transition name.
+    public var guards: [String: [String: CompiledExpression]]
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -41,10 +45,12 @@ public enum Validator {
         var set = DefinitionSet()
         var sources: [String: String] = [:]
         var incompleteFiles = Set<String>()
+        var fingerprints: [String: String] = [:]
         for (file, result, text) in loaded {
             sources[file] = text
             bag.append(contentsOf: result.errors.map(Diagnostic.init))
             guard let root = result.root else { continue }
+            fingerprints[file] = SHA256.hex(root.canonicalText)
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {
@@ -56,12 +62,15 @@ public enum Validator {
             case nil: break
             }
         }
-        bag.append(contentsOf: DefinitionSetValidator.validate(set, incompleteFiles: incompleteFiles, sources: sources))
+        let (diagnostics, guards) = DefinitionSetValidator.check(set, incompleteFiles: incompleteFiles, sources: sources)
+        bag.append(contentsOf: diagnostics)
         return ValidationReport(
             definitions: set,
             diagnostics: Diagnostic.sortedForOutput(bag.diagnostics),
             files: loaded.map(\.file),
-            sources: sources
+            sources: sources,
+            fingerprints: fingerprints,
+            guards: guards
         )
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// One change to a case, as evidence: who did what, when, from which state to which, with what input.
+///
+/// Events form a chain per case: each carries the SHA-256 of the one before, and
+/// its own hash covers its content and that link, so editing or removing any
+/// stored event breaks every hash after it.
+public struct AuditEvent: Sendable, Hashable, Codable {
+    /// The case.
+    public var caseID: String
+    /// The event's place in the case's chain, from 1.
+    public var sequence: Int
+    /// When it happened, to the millisecond.
+    public var at: Date
+    /// Who did it.
+    public var actor: Actor
+    /// What happened: `opened`, `fired`, `form_submitted`, `form_accepted`, `form_rejected`.
+    public var action: String
+    /// The transition fired, or the form instance acted on.
+    public var subject: String?
+    /// The state before (nil when the case was opened).
+    public var fromState: String?
+    /// The state after.
+    public var toState: String
+    /// The case revision after the change.
+    public var revision: Int
+    /// The values the actor gave.
+    public var input: [String: ExpressionValue]
+    /// The hash of the previous event of the case (64 zeros for the first).
+    public var previousHash: String
+    /// This event's hash.
+    public var hash: String
+
+    /// The `previousHash` of a case's first event.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Creates an event and computes its hash.
+    public init(
+        caseID: String, sequence: Int, at: Date, actor: Actor, action: String, subject: String?, fromState: String?,
+        toState: String, revision: Int, input: [String: ExpressionValue], previousHash: String
+    ) {
+        self.caseID = caseID
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.fromState = fromState
+        self.toState = toState
+        self.revision = revision
+        self.input = input
+        self.previousHash = previousHash
+        self.hash = ""
+        self.hash = computedHash
+    }
+
+    /// What the hash covers: every field but the hash, with the time in whole milliseconds.
+    private struct HashedContent: Encodable {
+        var caseID: String
+        var sequence: Int
+        var atMilliseconds: Int64
+        var actor: Actor
+        var action: String
+        var subject: String?
+        var fromState: String?
+        var toState: String
+        var revision: Int
+        var input: [String: ExpressionValue]
+        var previousHash: String
+    }
+
+    /// The SHA-256 of the event's canonical JSON (sorted keys), which includes the previous hash.
+    public var computedHash: String {
+        let content = HashedContent(
+            caseID: caseID, sequence: sequence, atMilliseconds: Int64((at.timeIntervalSince1970 * 1000).rounded()),
+            actor: actor, action: action, subject: subject, fromState: fromState, toState: toState,
+            revision: revision, input: input, previousHash: previousHash
+        )
+        return SHA256.hex(StoredJSON.encode(content))
+    }
+}
+
+/// The result of walking a case's audit chain.
+public enum AuditVerification: Sendable, Hashable {
+    /// Every event's hash matches its content and links to the one before.
+    case intact(events: Int)
+    /// The first event that does not match, and why.
+    case broken(sequence: Int, reason: String)
+
+    /// Walks `events` (in sequence order) and names the first that does not hold.
+    public static func verify(_ events: [AuditEvent], caseHead: String? = nil) -> AuditVerification {
+        var previous = AuditEvent.genesisHash
+        for (index, event) in events.enumerated() {
+            if event.sequence != index + 1 {
+                return .broken(sequence: index + 1, reason: "event \(index + 1) is missing (found \(event.sequence) in its place)")
+            }
+            if event.previousHash != previous {
+                return .broken(sequence: event.sequence, reason: "its link to the previous event does not match")
+            }
+            if event.computedHash != event.hash {
+                return .broken(sequence: event.sequence, reason: "its content does not match its hash")
+            }
+            previous = event.hash
+        }
+        if let caseHead, caseHead != previous {
+            return .broken(sequence: events.count + 1, reason: "the case's latest event is missing from its history")
+        }
+        return .intact(events: events.count)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A case: one child's journey through one workflow version, as the store keeps it.
+public struct CaseRecord: Sendable, Hashable, Codable {
+    /// The case's id.
+    public var id: String
+    /// The workflow's id.
+    public var workflow: String
+    /// The workflow version the case started on; it stays on it.
+    public var workflowVersion: Int
+    /// The state the case is in.
+    public var state: String
+    /// How many changes the case has had; every change raises it by one.
+    public var revision: Int
+    /// The set fields, by dotted path. An absent path is unset.
+    public var fields: [String: ExpressionValue]
+    /// Who plays each organisation role on this case (`school` → `hillside-primary`).
+    public var participants: [String: String]
+    /// The form instances the case has started, in order.
+    public var forms: [FormInstance]
+    /// When the case was opened.
+    public var openedAt: Date
+    /// When the case last changed.
+    public var updatedAt: Date
+    /// The hash of the case's latest audit event, which the next event links to.
+    public var auditHead: String
+
+    /// Creates a case record.
+    public init(
+        id: String, workflow: String, workflowVersion: Int, state: String, revision: Int,
+        fields: [String: ExpressionValue], participants: [String: String], forms: [FormInstance], openedAt: Date, updatedAt: Date,
+        auditHead: String
+    ) {
+        self.auditHead = auditHead
+        self.id = id
+        self.workflow = workflow
+        self.workflowVersion = workflowVersion
+        self.state = state
+        self.revision = revision
+        self.fields = fields
+        self.participants = participants
+        self.forms = forms
+        self.openedAt = openedAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Where a form instance is in its cycle.
+public enum FormStatus: String, Sendable, Hashable, Codable {
+    /// Shared with the receiving organisation, not yet submitted (or rejected and awaiting resubmission).
+    case shared
+    /// Submitted, waiting for the service to accept or reject it.
+    case submitted
+    /// Accepted by the service. Final.
+    case accepted
+    /// Rejected with the information required; the organisation resubmits.
+    case rejected
+}
+
+/// One form shared with one organisation's generic account.
+public struct FormInstance: Sendable, Hashable, Codable {
+    /// The instance's id, unique within its case (`professional-advice-1`).
+    public var id: String
+    /// The form's id.
+    public var form: String
+    /// The form version the instance was shared on.
+    public var formVersion: Int
+    /// The role that receives it (`health`).
+    public var recipientRole: String
+    /// The organisation that receives it, when the case names one for the role.
+    public var recipientID: String?
+    /// Where it is in its cycle.
+    public var status: FormStatus
+    /// The submitted answers, by field path.
+    public var fields: [String: ExpressionValue]
+    /// When it is due.
+    public var dueOn: CalendarDate
+    /// How many times it has been submitted.
+    public var submissions: Int
+    /// The information the service asked for when it last rejected it.
+    public var informationRequired: String?
+
+    /// Creates a form instance.
+    public init(
+        id: String, form: String, formVersion: Int, recipientRole: String, recipientID: String?, status: FormStatus,
+        fields: [String: ExpressionValue], dueOn: CalendarDate, submissions: Int, informationRequired: String?
+    ) {
+        self.id = id
+        self.form = form
+        self.formVersion = formVersion
+        self.recipientRole = recipientRole
+        self.recipientID = recipientID
+        self.status = status
+        self.fields = fields
+        self.dueOn = dueOn
+        self.submissions = submissions
+        self.informationRequired = informationRequired
+    }
+}
+
+extension CalendarDate: Codable {
+    /// Decodes `YYYY-MM-DD`.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self = date
+    }
+
+    /// Encodes `YYYY-MM-DD`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Synchronization
+
+/// Where the engine gets the time. Injected, so the same events give the same state and tests control time.
+public protocol Clock: Sendable {
+    /// The current instant.
+    func now() -> Date
+}
+
+/// The machine's clock.
+public struct SystemClock: Clock {
+    /// Creates the clock.
+    public init() {}
+
+    /// The current instant.
+    public func now() -> Date { Date() }
+}
+
+/// A clock that says what it is told: for tests, demos and replay.
+public final class ManualClock: Clock {
+    private let current: Mutex<Date>
+
+    /// Creates a clock stopped at `start`.
+    public init(_ start: Date) { current = Mutex(start) }
+
+    /// The instant the clock was last set to.
+    public func now() -> Date { current.withLock { $0 } }
+
+    /// Sets the clock.
+    public func set(_ date: Date) { current.withLock { $0 = date } }
+
+    /// Moves the clock on.
+    public func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
+}
+
+extension CalendarDate {
+    /// The time zone statutory days are counted in: English SEND law runs on UK civil time.
+    public static let statutoryTimeZone = TimeZone(identifier: "Europe/London") ?? .gmt
+
+    /// The calendar date of `instant` in `timeZone`.
+    public init(_ instant: Date, in timeZone: TimeZone = CalendarDate.statutoryTimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        self = CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? CalendarDate(daysSinceEpoch: 0)
+    }
+}

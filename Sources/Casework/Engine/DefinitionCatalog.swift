@@ -1,0 +1,72 @@
+import Foundation
+import Synchronization
+
+/// One workflow version ready to run: its definition, compiled guards and content fingerprint.
+public struct LoadedWorkflow: Sendable {
+    /// The definition.
+    public let definition: WorkflowDefinition
+    /// Compiled guards by transition name.
+    public let guards: [String: CompiledExpression]
+    /// The content fingerprint.
+    public let fingerprint: String
+    /// The file's text, kept so the store can run cases on this version later.
+    public let content: String
+}
+
+/// One form version ready to run.
+public struct LoadedForm: Sendable {
+    /// The definition.
+    public let definition: FormDefinition
+    /// The content fingerprint.
+    public let fingerprint: String
+    /// The file's text.
+    public let content: String
+}
+
+/// The definitions an engine runs: the current version of each, checked and compiled, built only from a set with no errors.
+public struct DefinitionCatalog: Sendable {
+    /// The current workflows by id.
+    public let workflows: [String: LoadedWorkflow]
+    /// The current forms by id.
+    public let forms: [String: LoadedForm]
+
+    /// Builds a catalog from a validation report, refusing one with errors.
+    public init(_ report: ValidationReport) throws(EngineError) {
+        guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
+        var workflows: [String: LoadedWorkflow] = [:]
+        for workflow in report.definitions.workflows {
+            workflows[workflow.id.value] = LoadedWorkflow(
+                definition: workflow, guards: report.guards[workflow.id.value] ?? [:],
+                fingerprint: report.fingerprints[workflow.file] ?? "", content: report.sources[workflow.file] ?? ""
+            )
+        }
+        var forms: [String: LoadedForm] = [:]
+        for form in report.definitions.forms {
+            forms[form.id.value] = LoadedForm(definition: form, fingerprint: report.fingerprints[form.file] ?? "", content: report.sources[form.file] ?? "")
+        }
+        self.workflows = workflows
+        self.forms = forms
+    }
+
+    /// Loads and checks the definition files under `paths`.
+    public static func load(paths: [String]) throws(EngineError) -> DefinitionCatalog {
+        do {
+            return try DefinitionCatalog(Validator.validate(paths: paths))
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: "\(error)"), at: .startOf(paths.first ?? "."))])
+        }
+    }
+
+    /// Checks and compiles definitions given as text, each named by the file path diagnostics should show.
+    public static func load(sources: [(file: String, text: String)]) throws(EngineError) -> DefinitionCatalog {
+        try DefinitionCatalog(Validator.validate(sources: sources))
+    }
+
+    /// What the store keeps of every current definition.
+    var stored: [StoredDefinition] {
+        workflows.values.map { StoredDefinition(kind: "workflow", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content) }
+            + forms.values.map { StoredDefinition(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content) }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Renders notification templates with a case's values. Placeholders were checked by the validator.
+enum TemplateRenderer {
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    /// Text shown for a placeholder whose field is not set.
+    static let notRecorded = "(not yet recorded)"
+
+    /// `text` with each placeholder replaced by the value at its path in `values`.
+    static func render(_ text: TemplateText, values: [String: ExpressionValue]) -> String {
+        var output = ""
+        for part in text.parts {
+            switch part {
+            case .literal(let literal): output += literal
+            case .placeholder(let path): output += values[path.value].map(format) ?? notRecorded
+            }
+        }
+        return output
+    }
+
+    /// A value as a letter would write it: dates as `1 September 2025`, lists joined with commas.
+    static func format(_ value: ExpressionValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .date(let date): "\(date.day) \(months[date.month - 1]) \(date.year)"
+        case .bool(let flag): flag ? "yes" : "no"
+        case .list(let items): items.map(format).joined(separator: ", ")
+        default: value.description
+        }
+    }
+}

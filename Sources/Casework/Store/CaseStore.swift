@@ -1,0 +1,152 @@
+import Foundation
+
+/// Everything one change to a case writes, committed together or not at all.
+public struct CaseChange: Sendable {
+    /// The case as it is after the change.
+    public var record: CaseRecord
+    /// The revision the change was computed from; nil when the change opens the case.
+    public var expectedRevision: Int?
+    /// The audit events the change appends.
+    public var events: [AuditEvent]
+    /// The notifications the change sends.
+    public var outbox: [OutboxMessage]
+    /// The idempotency key the change answers, with its result.
+    public var idempotency: IdempotencyRecord?
+
+    /// Creates a change.
+    public init(record: CaseRecord, expectedRevision: Int?, events: [AuditEvent], outbox: [OutboxMessage], idempotency: IdempotencyRecord?) {
+        self.record = record
+        self.expectedRevision = expectedRevision
+        self.events = events
+        self.outbox = outbox
+        self.idempotency = idempotency
+    }
+}
+
+/// What a change with an idempotency key produced, so a repeat returns it unchanged.
+public struct IdempotencyRecord: Sendable, Hashable, Codable {
+    /// The key the caller chose.
+    public var key: String
+    /// The case it changed.
+    public var caseID: String
+    /// What was done (`fire agree_to_assess`), so a key reused for something else is refused.
+    public var request: String
+    /// The case's state after the change.
+    public var state: String
+    /// The case's revision after the change.
+    public var revision: Int
+
+    /// Creates a record.
+    public init(key: String, caseID: String, request: String, state: String, revision: Int) {
+        self.key = key
+        self.caseID = caseID
+        self.request = request
+        self.state = state
+        self.revision = revision
+    }
+}
+
+/// A definition version as the store keeps it: cases started on it can always be run again.
+public struct StoredDefinition: Sendable, Hashable, Codable {
+    /// `workflow` or `form`.
+    public var kind: String
+    /// The definition's id.
+    public var id: String
+    /// Its version.
+    public var version: Int
+    /// The SHA-256 fingerprint of its content.
+    public var fingerprint: String
+    /// The file's text.
+    public var content: String
+
+    /// Creates a stored definition.
+    public init(kind: String, id: String, version: Int, fingerprint: String, content: String) {
+        self.kind = kind
+        self.id = id
+        self.version = version
+        self.fingerprint = fingerprint
+        self.content = content
+    }
+}
+
+/// Why a store refused or failed an operation. Nothing is written when one is thrown.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The case changed since it was read: someone else's change won.
+    case revisionConflict(caseID: String, expected: Int, actual: Int)
+    /// A case with this id already exists.
+    case caseExists(String)
+    /// The case does not exist.
+    case caseNotFound(String)
+    /// A row with this identity already exists (an outbox id, an audit sequence, an idempotency key).
+    case duplicate(String)
+    /// The definition version is already stored with other content.
+    case definitionChanged(kind: String, id: String, version: Int)
+    /// The database is locked by another process for longer than the busy timeout.
+    case busy(String)
+    /// The database could not be opened, read or written.
+    case failed(String)
+
+    /// One line a user can act on.
+    public var description: String {
+        switch self {
+        case .revisionConflict(let id, let expected, let actual):
+            "case '\(id)' is at revision \(actual), not \(expected): someone else changed it; read it again and retry"
+        case .caseExists(let id): "case '\(id)' already exists"
+        case .caseNotFound(let id): "no case '\(id)'"
+        case .duplicate(let what): "\(what) already exists"
+        case .definitionChanged(let kind, let id, let version):
+            "\(kind) '\(id)' version \(version) is already stored with different content: raise its 'version' when you change it"
+        case .busy(let detail): "the database is busy (\(detail)); try again"
+        case .failed(let detail): "the database failed: \(detail)"
+        }
+    }
+}
+
+/// A claim on undelivered notifications.
+public struct OutboxClaim: Sendable, Hashable {
+    /// Who is claiming (a deliverer's name).
+    public var claimer: String
+    /// The most messages to claim.
+    public var limit: Int
+    /// The time of the claim.
+    public var now: Date
+    /// How long the claim holds before others may claim the messages again.
+    public var lease: TimeInterval
+
+    /// Creates a claim.
+    public init(claimer: String, limit: Int, now: Date, lease: TimeInterval) {
+        self.claimer = claimer
+        self.limit = limit
+        self.now = now
+        self.lease = lease
+    }
+}
+
+/// The one way the engine reaches storage. Every store passes the same conformance suite.
+///
+/// Contract: `commit` is atomic (all of the change or none of it) and checks the
+/// expected revision inside its transaction; two commits from the same revision
+/// cannot both succeed. Claims never hand one message to two live claimers.
+/// Implementations: ``InMemoryCaseStore``; `SQLiteCaseStore` (CaseworkSQLite).
+public protocol CaseStore: Sendable {
+    /// The case, or nil when there is none.
+    func load(caseID: String) throws(StoreError) -> CaseRecord?
+    /// Writes a change atomically, checking its expected revision.
+    func commit(_ change: CaseChange) throws(StoreError)
+    /// The case's audit events in sequence order.
+    func history(caseID: String) throws(StoreError) -> [AuditEvent]
+    /// Every case id, sorted.
+    func caseIDs() throws(StoreError) -> [String]
+    /// The result recorded for an idempotency key, if any.
+    func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord?
+    /// Claims up to `claim.limit` claimable messages, oldest first.
+    func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage]
+    /// Marks messages delivered; only the current claimer may. Returns how many were marked.
+    func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int
+    /// The outbox, for one case or all, oldest first.
+    func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage]
+    /// The stored definition version, if any.
+    func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition?
+    /// Stores a definition version; storing the same content again is a no-op, other content is ``StoreError/definitionChanged(kind:id:version:)``.
+    func record(_ definition: StoredDefinition) throws(StoreError)
+}

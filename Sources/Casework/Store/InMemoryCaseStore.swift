@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+/// A store in memory: for tests and for services that keep cases elsewhere. Nothing survives the process.
+///
+/// One lock guards all state, so every operation is atomic and commits are
+/// checked and applied as one step. Known gaps: none against the protocol;
+/// no durability by design.
+public final class InMemoryCaseStore: CaseStore {
+    private struct State {
+        var cases: [String: CaseRecord] = [:]
+        var events: [String: [AuditEvent]] = [:]
+        var outbox: [OutboxMessage] = []
+        var outboxIndex: [String: Int] = [:]
+        var keys: [String: IdempotencyRecord] = [:]
+        var definitions: [String: StoredDefinition] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty store.
+    public init() {}
+
+    /// The case, or nil.
+    public func load(caseID: String) throws(StoreError) -> CaseRecord? {
+        state.withLock { $0.cases[caseID] }
+    }
+
+    /// Checks the whole change first, then applies it, under one lock.
+    public func commit(_ change: CaseChange) throws(StoreError) {
+        let result: Result<Void, StoreError> = state.withLock { state in
+            let id = change.record.id
+            let current = state.cases[id]
+            switch (change.expectedRevision, current) {
+            case (nil, .some): return .failure(.caseExists(id))
+            case (.some, nil): return .failure(.caseNotFound(id))
+            case (.some(let expected), .some(let record)) where record.revision != expected:
+                return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
+            default: break
+            }
+            let existing = Set((state.events[id] ?? []).map(\.sequence))
+            var sequences = Set<Int>()
+            for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
+                return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
+            }
+            var ids = Set<String>()
+            for message in change.outbox where state.outboxIndex[message.id] != nil || !ids.insert(message.id).inserted {
+                return .failure(.duplicate("outbox message '\(message.id)'"))
+            }
+            if let key = change.idempotency?.key, state.keys[key] != nil {
+                return .failure(.duplicate("idempotency key '\(key)'"))
+            }
+            state.cases[id] = change.record
+            state.events[id, default: []].append(contentsOf: change.events)
+            for message in change.outbox {
+                state.outboxIndex[message.id] = state.outbox.count
+                state.outbox.append(message)
+            }
+            if let record = change.idempotency { state.keys[record.key] = record }
+            return .success(())
+        }
+        try result.get()
+    }
+
+    /// The case's events in order.
+    public func history(caseID: String) throws(StoreError) -> [AuditEvent] {
+        state.withLock { $0.events[caseID] ?? [] }
+    }
+
+    /// Every case id, sorted.
+    public func caseIDs() throws(StoreError) -> [String] {
+        state.withLock { $0.cases.keys.sorted() }
+    }
+
+    /// The result recorded for a key.
+    public func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? {
+        state.withLock { $0.keys[key] }
+    }
+
+    /// Claims the oldest claimable messages.
+    public func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage] {
+        state.withLock { state in
+            var claimed: [OutboxMessage] = []
+            for index in state.outbox.indices where claimed.count < claim.limit && state.outbox[index].isClaimable(at: claim.now) {
+                state.outbox[index].claimedBy = claim.claimer
+                state.outbox[index].leaseUntil = claim.now.addingTimeInterval(claim.lease)
+                state.outbox[index].attempts += 1
+                claimed.append(state.outbox[index])
+            }
+            return claimed
+        }
+    }
+
+    /// Marks the claimer's messages delivered.
+    public func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int {
+        state.withLock { state in
+            var count = 0
+            for id in ids {
+                guard let index = state.outboxIndex[id], state.outbox[index].claimedBy == claimer,
+                    state.outbox[index].deliveredAt == nil
+                else { continue }
+                state.outbox[index].deliveredAt = at
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// The outbox, oldest first.
+    public func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] {
+        state.withLock { state in state.outbox.filter { caseID == nil || $0.caseID == caseID } }
+    }
+
+    /// The stored definition version.
+    public func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition? {
+        state.withLock { $0.definitions["\(kind)/\(id)/\(version)"] }
+    }
+
+    /// Stores a definition version once; other content under the same version is refused.
+    public func record(_ definition: StoredDefinition) throws(StoreError) {
+        let key = "\(definition.kind)/\(definition.id)/\(definition.version)"
+        let result: Result<Void, StoreError> = state.withLock { state in
+            if let existing = state.definitions[key] {
+                return existing.fingerprint == definition.fingerprint
+                    ? .success(()) : .failure(.definitionChanged(kind: definition.kind, id: definition.id, version: definition.version))
+            }
+            state.definitions[key] = definition
+            return .success(())
+        }
+        try result.get()
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+@testable import Casework
+
+/// A small assessment workflow and advice form, and an engine on a store, for engine and store tests.
+enum EngineFixtures {
+    static let workflow = """
+        workflow: assessment
+        version: 1
+        title: Needs assessment
+        roles: [parent, caseworker, send_manager, health, school]
+        fields:
+          requested_on: date
+          evidence_complete: bool
+          decision_notes: text
+          child: { first_name: string, date_of_birth: date }
+          requested_by: { one_of: [parent, school] }
+        states:
+          requested: { initial: true, title: Request received }
+          deciding: { title: Deciding whether to assess }
+          assessing: { title: Gathering advice }
+          decided: { title: Decided, final: true }
+        transitions:
+          - name: start_deciding
+            from: requested
+            to: deciding
+            by: [caseworker]
+            when: evidence_complete
+            notify: [{ to: [parent], template: deciding }]
+          - name: agree_to_assess
+            from: deciding
+            to: assessing
+            by: [caseworker, send_manager]
+            when: has(decision_notes)
+            start_forms: [{ form: advice, for: [health, school] }]
+          - name: finish
+            from: assessing
+            to: decided
+            by: [caseworker]
+            when: forms.advice.all_accepted
+            notify: [{ to: [parent], template: finished }]
+        templates:
+          deciding:
+            subject: "Case {{ case.id }}: we are deciding whether to assess"
+            body: "We received the request about {{ child.first_name }} on {{ requested_on }}."
+          finished:
+            subject: "Case {{ case.id }}: {{ case.state_title }}"
+            body: "All advice is in."
+
+        """
+
+    static let form = """
+        form: advice
+        version: 1
+        title: Professional advice
+        due: 6 weeks
+        shared_with: [health, school]
+        accepted_by: [caseworker]
+        fields:
+          summary: text
+          hours: decimal
+
+        """
+
+    static let start = Date(timeIntervalSince1970: 1_756_717_200)  // 2025-09-01 09:00 UTC
+
+    static func catalog(workflow: String = workflow, form: String = form) throws -> DefinitionCatalog {
+        try DefinitionCatalog.load(sources: [(file: "assessment.yaml", text: workflow), (file: "advice.yaml", text: form)])
+    }
+
+    static func engine(store: any CaseStore = InMemoryCaseStore(), clock: ManualClock = ManualClock(start)) throws -> Engine {
+        try Engine(catalog: catalog(), store: store, clock: clock)
+    }
+
+    static let caseworker = Actor(role: "caseworker", id: "cw-ana")
+    static let parent = Actor(role: "parent", id: "parent-jo")
+
+    /// Opens case `c1` with a request date and a child.
+    @discardableResult
+    static func openCase(_ engine: Engine, id: String = "c1") throws -> CaseRecord {
+        try engine.open(workflow: "assessment", as: parent, caseID: id, fields: [
+            "requested_on": .date(CalendarDate("2025-09-01")!),
+            "child.first_name": .string("Sam"),
+            "requested_by": .string("parent"),
+        ], participants: ["health": "nhs-trust", "school": "hillside"]).record
+    }
+
+    /// Everything a refusal must leave unchanged.
+    struct Snapshot: Equatable {
+        var record: CaseRecord?
+        var events: [AuditEvent]
+        var outbox: [OutboxMessage]
+
+        init(_ store: any CaseStore, caseID: String) throws {
+            record = try store.load(caseID: caseID)
+            events = try store.history(caseID: caseID)
+            outbox = try store.outbox(caseID: caseID)
+        }
+    }
+}

@@ -36,6 +36,7 @@ let package = Package(
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .executableTarget(name: "CaseworkBench", dependencies: ["Casework", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite"]),
         .testTarget(name: "CaseworkYAMLTests", dependencies: ["CaseworkYAML"]),
+        .testTarget(name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite"]),
         .testTarget(
             name: "CaseworkTests",
             dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite"],

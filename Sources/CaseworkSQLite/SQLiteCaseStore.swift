@@ -1,2 +1,333 @@
-import CSQLite
 import Casework
+import Foundation
+
+/// A ``CaseStore`` in one SQLite file: durable, and safe for several processes using the file at once.
+///
+/// On open the connection is set to WAL journalling (readers never wait for
+/// the writer), `synchronous=FULL` unless ``Options`` says otherwise, foreign
+/// keys on, and a busy timeout; then the schema (`SQLiteSchema`) is brought
+/// up to date, and a file from a newer Casework, or from another application,
+/// is refused.
+///
+/// Every change runs in one `BEGIN IMMEDIATE` transaction, which takes the
+/// file's write lock at the start, so read-check-write sequences (the revision
+/// check of `commit`, the selection of `claimOutbox`) are serialised across
+/// connections and processes, waiting up to the busy timeout; a wait that runs
+/// out is ``StoreError/busy(_:)``. A refused change rolls back entirely.
+///
+/// The store answers every protocol method exactly as ``InMemoryCaseStore``
+/// does: the same refusals with the same messages, checked in the same order,
+/// and messages claimed and listed in commit order.
+///
+/// Known gaps:
+/// - No `SKIP LOCKED`: SQLite has one writer at a time, so claimers (and
+///   committers) queue on the write lock instead of claiming disjoint rows in
+///   parallel. Throughput is one writing transaction at a time per file.
+/// - Times in columns are whole milliseconds (``timePrecision``); the lease
+///   test in `claimOutbox` compares milliseconds, so two instants less than a
+///   millisecond apart compare equal. The engine's instants are whole
+///   milliseconds. Records read back as `StoredJSON` decodes them.
+/// - One connection per store: calls from many threads on one store queue on
+///   its lock. Open a second store on the same file for a second connection.
+/// - The methods are synchronous and may block the calling thread for up to
+///   the busy timeout while another process writes.
+/// - A file on a network file system is unsafe: WAL needs shared memory on
+///   one host.
+/// - SQLite's busy handler polls rather than queues, so it is not fair: under
+///   sustained contention one writer can wait out its whole busy timeout.
+/// - Ids are compared byte for byte (SQLite's `BINARY`), where Swift compares
+///   strings by canonical equivalence: two ids that differ only in Unicode
+///   normalisation are two cases here and one in memory.
+/// - `history` is ordered by sequence, as the protocol says; the in-memory
+///   store keeps insertion order, which differs only if one change appends
+///   events out of sequence order.
+public final class SQLiteCaseStore: CaseStore {
+    /// How the store uses its file.
+    public struct Options: Sendable, Hashable {
+        /// How hard SQLite works to make a commit survive a power cut.
+        public enum Synchronous: String, Sendable, Hashable {
+            /// A commit is on disk when `commit` returns. The default: statutory records must not vanish.
+            case full = "FULL"
+            /// In WAL mode a commit survives a crash of the process but may be lost in a power cut; faster.
+            case normal = "NORMAL"
+        }
+
+        /// The durability setting (`PRAGMA synchronous`).
+        public var synchronous: Synchronous
+        /// How long, in seconds, to wait for another connection's write lock before ``StoreError/busy(_:)``.
+        public var busyTimeout: TimeInterval
+
+        /// Creates options; the defaults are `synchronous=FULL` and a 5 second busy timeout.
+        public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5) {
+            self.synchronous = synchronous
+            self.busyTimeout = busyTimeout
+        }
+    }
+
+    /// The finest time difference the store keeps in its columns: one millisecond.
+    public static let timePrecision: TimeInterval = 0.001
+
+    /// The database file's path.
+    public let path: String
+    /// The options the store was opened with.
+    public let options: Options
+
+    /// The store's connection.
+    let database: SQLiteDatabase
+
+    /// Opens the store at `path`, creating the file and its schema when needed.
+    public init(path: String, options: Options = Options()) throws(StoreError) {
+        self.path = path
+        self.options = options
+        do throws(SQLiteError) {
+            database = try SQLiteDatabase(path: path)
+        } catch {
+            throw .failed(error.message)
+        }
+        try database.withConnection { (connection: SQLiteConnection) throws(StoreError) in
+            connection.setBusyTimeout(options.busyTimeout)
+            // Refuse a file this build cannot read before changing anything in it.
+            let identity: SQLiteSchema.FileIdentity
+            do throws(SQLiteError) {
+                identity = try SQLiteSchema.identity(of: connection)
+            } catch {
+                throw error.isBusy ? StoreError(error) : .failed("'\(path)' cannot be read as a Casework store: \(error.message)")
+            }
+            if let refusal = SQLiteSchema.refusal(identity, path: path) { throw refusal }
+            let journal = try connection.query("PRAGMA journal_mode = WAL", []) { $0.string(at: 0) }.first ?? nil
+            guard journal?.lowercased() == "wal" else {
+                throw .failed("'\(path)' cannot use WAL journalling (SQLite reports journal mode '\(journal ?? "none")'); a store needs a file on a local disk")
+            }
+            try connection.change("PRAGMA synchronous = \(options.synchronous.rawValue)", [])
+            try connection.change("PRAGMA foreign_keys = ON", [])
+            try SQLiteSchema.migrate(connection, path: path)
+        }
+    }
+
+    // MARK: Cases
+
+    /// The case, or nil.
+    public func load(caseID: String) throws(StoreError) -> CaseRecord? {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.loadCase, [caseID]) { $0.string(at: 0) } }
+        guard let row = rows.first else { return nil }
+        return try decode(CaseRecord.self, row, "case '\(caseID)'")
+    }
+
+    /// Writes the case, its events, its messages and its idempotency record in one immediate transaction.
+    ///
+    /// An existing case is changed only if it is still at the expected
+    /// revision (compare-and-set in the `UPDATE`); a new case's id must be
+    /// free. Events, messages and the key are then inserted in order, and the
+    /// first one whose identity is taken refuses the whole change.
+    public func commit(_ change: CaseChange) throws(StoreError) {
+        let record = change.record
+        let id = record.id
+        let caseColumns: [any SQLiteBindable] = [
+            record.workflow, record.workflowVersion, record.state, record.revision,
+            Self.milliseconds(record.updatedAt), try json(record, "case '\(id)'"),
+        ]
+        let events: [[any SQLiteBindable]] = try change.events.map { (event: AuditEvent) throws(StoreError) in
+            [id, event.sequence, event.hash, try json(event, "audit event \(event.sequence) of case '\(id)'")]
+        }
+        let messages: [[any SQLiteBindable]] = try change.outbox.map { (message: OutboxMessage) throws(StoreError) in
+            try messageColumns(message)
+        }
+        let key: (IdempotencyRecord, String)? = try change.idempotency.map { (key: IdempotencyRecord) throws(StoreError) in
+            (key, try json(key, "idempotency key '\(key.key)'"))
+        }
+        try write { (db: SQLiteConnection) throws(StoreError) in
+            if let expected = change.expectedRevision {
+                if try db.change(StoreSQL.updateCase, caseColumns + [id, expected]) == 0 {
+                    let actual = try db.query(StoreSQL.caseRevision, [id]) { $0.int(at: 0) }.first
+                    guard let actual, let actual else { throw .caseNotFound(id) }
+                    throw .revisionConflict(caseID: id, expected: expected, actual: actual)
+                }
+            } else {
+                try db.change(StoreSQL.insertCase, [id] + caseColumns, ifTaken: .caseExists(id))
+            }
+            for (event, columns) in zip(change.events, events) {
+                try db.change(StoreSQL.insertEvent, columns, ifTaken: .duplicate("audit event \(event.sequence) of case '\(id)'"))
+            }
+            for (message, columns) in zip(change.outbox, messages) {
+                try db.change(StoreSQL.insertMessage, columns, ifTaken: .duplicate("outbox message '\(message.id)'"))
+            }
+            if let (record, text) = key {
+                try db.change(StoreSQL.insertIdempotency, [record.key, text], ifTaken: .duplicate("idempotency key '\(record.key)'"))
+            }
+        }
+    }
+
+    /// The case's events in sequence order.
+    public func history(caseID: String) throws(StoreError) -> [AuditEvent] {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.history, [caseID]) { $0.string(at: 0) } }
+        return try rows.map { (row: String?) throws(StoreError) in try decode(AuditEvent.self, row, "an audit event of case '\(caseID)'") }
+    }
+
+    /// Every case id, sorted as Swift sorts strings (as the in-memory store does).
+    public func caseIDs() throws(StoreError) -> [String] {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.caseIDs, []) { $0.string(at: 0) } }
+        return rows.compactMap { $0 }.sorted()
+    }
+
+    /// The result recorded for a key.
+    public func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.idempotencyRecord, [key]) { $0.string(at: 0) } }
+        guard let row = rows.first else { return nil }
+        return try decode(IdempotencyRecord.self, row, "idempotency key '\(key)'")
+    }
+
+    // MARK: Outbox
+
+    /// Claims the oldest claimable messages in one immediate transaction.
+    ///
+    /// The write lock taken at `BEGIN IMMEDIATE` stands in for `SKIP LOCKED`:
+    /// a second claimer waits until this claim commits and then sees these
+    /// messages as leased.
+    public func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage] {
+        guard claim.limit > 0 else { return [] }
+        return try write { (db: SQLiteConnection) throws(StoreError) in
+            let rows = try db.query(StoreSQL.claimable, [Self.milliseconds(claim.now), claim.limit]) { ($0.int64(at: 0), $0.string(at: 1)) }
+            var claimed: [OutboxMessage] = []
+            for (position, text) in rows {
+                var message = try decode(OutboxMessage.self, text, "an outbox message")
+                message.claimedBy = claim.claimer
+                message.leaseUntil = claim.now.addingTimeInterval(claim.lease)
+                message.attempts += 1
+                try db.change(StoreSQL.updateDelivery, try deliveryColumns(message) + [position])
+                claimed.append(message)
+            }
+            return claimed
+        }
+    }
+
+    /// Marks delivered the listed messages the claimer holds and has not acknowledged; returns how many.
+    public func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int {
+        try write { (db: SQLiteConnection) throws(StoreError) in
+            var count = 0
+            for id in ids {
+                for (position, text) in try db.query(StoreSQL.heldMessage, [id, claimer], { ($0.int64(at: 0), $0.string(at: 1)) }) {
+                    var message = try decode(OutboxMessage.self, text, "outbox message '\(id)'")
+                    message.deliveredAt = at
+                    try db.change(StoreSQL.updateDelivery, try deliveryColumns(message) + [position])
+                    count += 1
+                }
+            }
+            return count
+        }
+    }
+
+    /// The outbox, for one case or all, in commit order.
+    public func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in
+            if let caseID {
+                try db.query(StoreSQL.caseMessages, [caseID]) { $0.string(at: 0) }
+            } else {
+                try db.query(StoreSQL.allMessages, []) { $0.string(at: 0) }
+            }
+        }
+        return try rows.map { (row: String?) throws(StoreError) in try decode(OutboxMessage.self, row, "an outbox message") }
+    }
+
+    /// The columns of a new message row (``StoreSQL/insertMessage``).
+    private func messageColumns(_ message: OutboxMessage) throws(StoreError) -> [any SQLiteBindable] {
+        [message.id, message.caseID, Self.milliseconds(message.createdAt)] + (try deliveryColumns(message))
+    }
+
+    /// The delivery state and the whole message, as ``StoreSQL/updateDelivery`` and ``StoreSQL/insertMessage`` take them.
+    private func deliveryColumns(_ message: OutboxMessage) throws(StoreError) -> [any SQLiteBindable] {
+        [
+            message.claimedBy, message.leaseUntil.map(Self.milliseconds), message.deliveredAt.map(Self.milliseconds),
+            message.attempts, try json(message, "outbox message '\(message.id)'"),
+        ]
+    }
+
+    // MARK: Definitions
+
+    /// The stored definition version.
+    public func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition? {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in
+            try db.query(StoreSQL.definition, [kind, id, version]) { ($0.string(at: 0), $0.string(at: 1)) }
+        }
+        guard let (fingerprint, content) = rows.first else { return nil }
+        guard let fingerprint, let content else { throw .failed("\(kind) '\(id)' version \(version) is stored incomplete") }
+        return StoredDefinition(kind: kind, id: id, version: version, fingerprint: fingerprint, content: content)
+    }
+
+    /// Stores a definition version once; the same fingerprint again is a no-op, another is refused.
+    public func record(_ definition: StoredDefinition) throws(StoreError) {
+        try write { (db: SQLiteConnection) throws(StoreError) in
+            let key: [any SQLiteBindable] = [definition.kind, definition.id, definition.version]
+            guard try db.change(StoreSQL.insertDefinition, key + [definition.fingerprint, definition.content]) == 0 else { return }
+            let stored = try db.query(StoreSQL.definition, key) { $0.string(at: 0) }.first
+            if stored != definition.fingerprint {
+                throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    /// Runs reads on the connection (each statement sees one consistent snapshot).
+    private func read<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
+        try database.withConnection(body)
+    }
+
+    /// Runs `body` in one immediate transaction: all of it is written, or none.
+    private func write<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
+        try database.transaction(kind: .immediate, body)
+    }
+
+    /// `date` as whole milliseconds since 1970, the unit of every time column (out-of-range instants are clamped).
+    static func milliseconds(_ date: Date) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        if value.isNaN { return 0 }
+        return Int64(exactly: value) ?? (value > 0 ? .max : .min)
+    }
+
+    /// The `StoredJSON` text of `value`.
+    private func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
+        let data = StoredJSON.encode(value)
+        // StoredJSON gives empty bytes for what JSON cannot hold (an infinite or NaN number).
+        guard !data.isEmpty else { throw .failed("\(what()) cannot be written as JSON") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Decodes a JSON column, which the schema makes NOT NULL.
+    private func decode<T: Decodable>(_ type: T.Type, _ text: String?, _ what: @autoclosure () -> String) throws(StoreError) -> T {
+        guard let text else { throw .failed("\(what()) is stored empty") }
+        do {
+            return try StoredJSON.decode(type, from: Data(text.utf8))
+        } catch {
+            throw .failed("\(what()) cannot be read back: \(error)")
+        }
+    }
+}
+
+extension StoreError: SQLiteErrorConvertible {
+    /// Translates an SQLite failure: a lock held past the busy timeout is ``StoreError/busy(_:)``, anything else ``StoreError/failed(_:)`` with SQLite's message and statement.
+    public init(_ error: SQLiteError) {
+        self = error.isBusy ? .busy(error.message) : .failed(error.description)
+    }
+}
+
+extension SQLiteConnection {
+    /// Runs a write from the cache, reporting failures as store errors; when a primary or unique key is taken, throws `duplicate` instead.
+    @discardableResult
+    fileprivate func change(_ sql: String, _ arguments: [any SQLiteBindable], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
+        do throws(SQLiteError) {
+            return try run(sql, arguments)
+        } catch {
+            if let duplicate, error.isUniquenessViolation { throw duplicate }
+            throw StoreError(error)
+        }
+    }
+
+    /// Runs a query from the cache, reporting failures as store errors.
+    fileprivate func query<Row>(_ sql: String, _ arguments: [any SQLiteBindable], _ read: (SQLiteStatement) -> Row) throws(StoreError) -> [Row] {
+        do throws(SQLiteError) {
+            return try rows(sql, arguments, read)
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import CSQLite
+import Foundation
+
+/// How a transaction takes its locks (SQLite's `BEGIN DEFERRED`, `IMMEDIATE`, `EXCLUSIVE`).
+public enum SQLiteTransactionKind: String, Sendable {
+    /// Locks on first read or write. A deferred transaction that reads and then writes can fail with
+    /// `SQLITE_BUSY` at once, without waiting, when another connection wrote in between.
+    case deferred = "DEFERRED"
+    /// Takes the write lock at `BEGIN`, waiting up to the busy timeout: for read-check-write changes.
+    case immediate = "IMMEDIATE"
+    /// As immediate; in WAL mode the same as immediate.
+    case exclusive = "EXCLUSIVE"
+}
+
+/// One open SQLite connection: statements, scripts and transactions.
+///
+/// Reached only through ``SQLiteDatabase/withConnection(_:)`` and
+/// ``SQLiteDatabase/transaction(kind:_:)``, which hold the database's lock for
+/// the closure's whole run; this type is not `Sendable`, and the closures
+/// return only `sending` values, so neither it nor its statements can leave the lock.
+public final class SQLiteConnection {
+    /// The raw `sqlite3 *`.
+    let handle: OpaquePointer
+
+    /// Prepared statements by SQL text. The store uses a fixed set of texts, so the cache is small;
+    /// if it ever holds more than ``cacheLimit`` statements it starts again.
+    private var cache: [String: SQLiteStatement] = [:]
+
+    /// The most statements the cache keeps.
+    static let cacheLimit = 128
+
+    /// Opens the file at `path` with `flags`, with extended result codes on.
+    init(path: String, flags: Int32) throws(SQLiteError) {
+        var opened: OpaquePointer?
+        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        guard code == SQLITE_OK, let opened else {
+            let error = SQLiteError(code: code, connection: opened)
+            // SQLite hands back a connection even when opening fails, so it can report why; it must still be closed.
+            sqlite3_close_v2(opened)
+            throw SQLiteError(extendedCode: error.extendedCode, message: "\(error.message) (opening '\(path)')")
+        }
+        handle = opened
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// How long a statement waits for another connection's lock before failing with `SQLITE_BUSY`.
+    public func setBusyTimeout(_ seconds: TimeInterval) {
+        let milliseconds = (seconds * 1000).rounded()
+        sqlite3_busy_timeout(handle, milliseconds.isNaN ? 0 : Int32(max(0, min(milliseconds, Double(Int32.max)))))
+    }
+
+    /// Compiles one statement. `sql` must hold exactly one statement; text after it is an error, not ignored.
+    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        try compile(sql, flags: 0)
+    }
+
+    /// The cached statement for `sql`, reset with its bindings cleared, compiled on first use.
+    ///
+    /// When the cached statement is still in use (a caller is stepping through
+    /// it), a fresh one is compiled instead, so nested use cannot disturb it.
+    public func cachedStatement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let statement = cache[sql] {
+            if !statement.isBusy {
+                statement.reset()
+                statement.clearBindings()
+                return statement
+            }
+            return try prepare(sql)
+        }
+        let statement = try compile(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+        if cache.count >= SQLiteConnection.cacheLimit { cache.removeAll() }
+        cache[sql] = statement
+        return statement
+    }
+
+    private func compile(_ sql: String, flags: UInt32) throws(SQLiteError) -> SQLiteStatement {
+        var compiled: OpaquePointer?
+        var rest = ""
+        let code = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(handle, text, -1, flags, &compiled, &tail)
+            rest = tail.map { String(cString: $0) } ?? ""
+            return code
+        }
+        guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: handle, sql: sql) }
+        guard let compiled else { throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no statement to prepare", sql: sql) }
+        guard rest.allSatisfy({ $0.isWhitespace || $0 == ";" }) else {
+            sqlite3_finalize(compiled)
+            throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "more than one statement; use execute for scripts", sql: sql)
+        }
+        return SQLiteStatement(handle: compiled, sql: sql)
+    }
+
+    /// Runs a script of one or more statements, ignoring any rows. A failing statement is named in the error.
+    public func execute(_ script: String) throws(SQLiteError) {
+        let outcome: Result<Void, SQLiteError> = script.withCString { start in
+            var cursor = start
+            while cursor.pointee != 0 {
+                var compiled: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let code = sqlite3_prepare_v2(handle, cursor, -1, &compiled, &tail)
+                let end = code == SQLITE_OK ? tail ?? cursor + strlen(cursor) : cursor + strlen(cursor)
+                let text = String(decoding: UnsafeRawBufferPointer(start: cursor, count: cursor.distance(to: end)), as: UTF8.self)
+                guard code == SQLITE_OK else { return .failure(SQLiteError(code: code, connection: handle, sql: text.trimmingWhitespace)) }
+                cursor = end
+                // Whitespace, a comment or a lone semicolon compiles to no statement.
+                guard let compiled else { continue }
+                let statement = SQLiteStatement(handle: compiled, sql: text.trimmingWhitespace)
+                do throws(SQLiteError) {
+                    while try statement.step() {}
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return .success(())
+        }
+        try outcome.get()
+    }
+
+    /// Runs `body` in a transaction of `kind`: commits when it returns, rolls back when it throws.
+    ///
+    /// A failure to begin or commit is reported as `Failure` through
+    /// ``SQLiteErrorConvertible``. Transactions do not nest: beginning one
+    /// inside another is an error.
+    public func transaction<T, Failure: SQLiteErrorConvertible>(
+        kind: SQLiteTransactionKind = .deferred, _ body: (SQLiteConnection) throws(Failure) -> sending T
+    ) throws(Failure) -> sending T {
+        do throws(SQLiteError) { try run("BEGIN \(kind.rawValue)") } catch { throw Failure(error) }
+        let result: T
+        do throws(Failure) {
+            result = try body(self)
+        } catch {
+            rollback()
+            throw error
+        }
+        do throws(SQLiteError) {
+            try run("COMMIT")
+        } catch {
+            rollback()
+            throw Failure(error)
+        }
+        return result
+    }
+
+    /// Whether a transaction is open.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Rolls back the open transaction, if SQLite has not already rolled it back itself (as it does on some I/O and full-disk errors).
+    private func rollback() {
+        guard isInTransaction else { return }
+        // Statements left mid-step would keep their reads; reset them so the rollback releases everything.
+        for statement in cache.values where statement.isBusy { statement.reset() }
+        // ROLLBACK fails only when there is no transaction, which was checked just above.
+        _ = try? run("ROLLBACK")
+    }
+
+    /// Runs a statement from the cache with `arguments`; returns how many rows it changed.
+    @discardableResult
+    public func run(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws(SQLiteError) -> Int {
+        try cachedStatement(sql).run(arguments)
+    }
+
+    /// Runs a query from the cache with `arguments`, reading each row with `read`.
+    public func rows<Row>(_ sql: String, _ arguments: [any SQLiteBindable] = [], _ read: (SQLiteStatement) -> Row) throws(SQLiteError) -> [Row] {
+        try cachedStatement(sql).rows(arguments, read)
+    }
+}
+
+extension String {
+    /// The text without whitespace at either end.
+    fileprivate var trimmingWhitespace: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,149 @@
+import Casework
+
+/// The store's schema: one SQL script per version, applied forward only.
+///
+/// The file's version is `PRAGMA user_version`; version N is the state after
+/// the first N scripts. A script is never edited once released: a change to the
+/// schema is a new script at the end. Opening a file runs the scripts it lacks,
+/// all in one immediate transaction, so two processes opening a new file at
+/// once cannot both migrate it.
+enum SQLiteSchema {
+    /// `PRAGMA application_id` of a Casework store (the bytes `CWRK`), so a file made by something else is recognised and refused.
+    static let applicationID: Int32 = 0x4357_524B
+
+    /// The migration scripts, oldest first.
+    static let migrations: [String] = [version1]
+
+    /// The version this build writes and reads.
+    static var latestVersion: Int { migrations.count }
+
+    /// Version 1: cases, their audit chain, the outbox, idempotency keys and definition versions.
+    ///
+    /// Values a query filters or orders by are columns; the rest of each record is
+    /// its `StoredJSON` text, which is what is read back. Times in columns are
+    /// integer milliseconds since 1970. Tables are `STRICT`, so a value of the
+    /// wrong type is an error rather than silently stored.
+    private static let version1 = """
+        PRAGMA application_id = \(applicationID);
+
+        -- One row per case. `record` is the whole CaseRecord; the other columns copy
+        -- the parts queries use and are written from the same value in the same statement.
+        CREATE TABLE cases (
+            id TEXT NOT NULL PRIMARY KEY,
+            workflow TEXT NOT NULL,
+            workflow_version INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            record TEXT NOT NULL
+        ) STRICT;
+
+        -- The audit chain: append-only evidence, so updates and deletes are refused.
+        CREATE TABLE audit_events (
+            case_id TEXT NOT NULL REFERENCES cases (id),
+            sequence INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            event TEXT NOT NULL,
+            PRIMARY KEY (case_id, sequence)
+        ) STRICT;
+
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+        -- Notifications. `position` is the commit order, which is the order messages
+        -- are claimed and listed in (an INTEGER PRIMARY KEY is a stable rowid that
+        -- VACUUM keeps). `message` is the whole OutboxMessage, rewritten with the
+        -- delivery columns whenever a claim or acknowledgement changes them. No foreign
+        -- key to cases: the protocol, like the in-memory store, lets a message name any case.
+        CREATE TABLE outbox (
+            position INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            case_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            claimed_by TEXT,
+            lease_until INTEGER,
+            delivered_at INTEGER,
+            attempts INTEGER NOT NULL,
+            message TEXT NOT NULL
+        ) STRICT;
+
+        -- Claims walk the undelivered messages in order; delivered ones leave the index.
+        CREATE INDEX outbox_undelivered ON outbox (position) WHERE delivered_at IS NULL;
+
+        CREATE INDEX outbox_by_case ON outbox (case_id, position);
+
+        -- What a change made under an idempotency key produced.
+        CREATE TABLE idempotency (
+            key TEXT NOT NULL PRIMARY KEY,
+            record TEXT NOT NULL
+        ) STRICT;
+
+        -- Every definition version cases were started on; a version never changes once stored.
+        CREATE TABLE definitions (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            content TEXT NOT NULL,
+            PRIMARY KEY (kind, id, version)
+        ) STRICT;
+
+        CREATE TRIGGER definitions_no_update BEFORE UPDATE ON definitions
+        BEGIN SELECT RAISE(ABORT, 'a stored definition version never changes'); END;
+
+        CREATE TRIGGER definitions_no_delete BEFORE DELETE ON definitions
+        BEGIN SELECT RAISE(ABORT, 'a stored definition version never changes'); END;
+        """
+
+    /// What the file says about itself: its schema version, its application id, and whether it has any tables.
+    struct FileIdentity {
+        var version: Int
+        var applicationID: Int32
+        var isEmpty: Bool
+    }
+
+    /// Reads the file's identity.
+    static func identity(of connection: SQLiteConnection) throws(SQLiteError) -> FileIdentity {
+        let version = try connection.rows("PRAGMA user_version") { $0.int(at: 0) }.first ?? nil
+        let application = try connection.rows("PRAGMA application_id") { $0.int64(at: 0) }.first ?? nil
+        let objects = try connection.rows("SELECT count(*) FROM sqlite_schema") { $0.int(at: 0) }.first ?? nil
+        return FileIdentity(version: version ?? 0, applicationID: Int32(truncatingIfNeeded: application ?? 0), isEmpty: (objects ?? 0) == 0)
+    }
+
+    /// Why this build cannot use a file with `identity`, or nil when it can.
+    static func refusal(_ identity: FileIdentity, path: String) -> StoreError? {
+        if identity.version > latestVersion {
+            return .failed(
+                "'\(path)' has schema version \(identity.version), newer than this build of Casework knows (up to \(latestVersion)); open it with a newer Casework"
+            )
+        }
+        if identity.applicationID != 0 && identity.applicationID != applicationID {
+            return .failed("'\(path)' is an SQLite database of another application (application_id \(identity.applicationID)), not a Casework store")
+        }
+        if identity.version == 0 && !identity.isEmpty {
+            return .failed("'\(path)' already has tables but no Casework schema version; it is not a Casework store")
+        }
+        return nil
+    }
+
+    /// Brings the file up to ``latestVersion`` inside one immediate transaction, re-reading its version under the write lock.
+    static func migrate(_ connection: SQLiteConnection, path: String) throws(StoreError) {
+        try connection.transaction(kind: .immediate) { (connection: SQLiteConnection) throws(StoreError) in
+            let identity: FileIdentity
+            do throws(SQLiteError) { identity = try SQLiteSchema.identity(of: connection) } catch { throw StoreError(error) }
+            if let refusal = refusal(identity, path: path) { throw refusal }
+            for version in identity.version..<latestVersion {
+                do throws(SQLiteError) {
+                    try connection.execute(migrations[version])
+                    try connection.execute("PRAGMA user_version = \(version + 1)")
+                } catch {
+                    if error.isBusy { throw StoreError(error) }
+                    throw .failed("migrating '\(path)' to schema version \(version + 1) failed: \(error)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// Every statement ``SQLiteCaseStore`` runs, in one place, by table. The schema they run against is ``SQLiteSchema``.
+///
+/// Each is prepared once per connection and reused (``SQLiteConnection/cachedStatement(_:)``).
+/// Parameters are positional; the comment on each says what they are.
+enum StoreSQL {
+    // MARK: cases
+
+    /// The case's record. (id)
+    static let loadCase = "SELECT record FROM cases WHERE id = ?"
+
+    /// The case's revision, to tell a conflict from a missing case. (id)
+    static let caseRevision = "SELECT revision FROM cases WHERE id = ?"
+
+    /// Every case id.
+    static let caseIDs = "SELECT id FROM cases"
+
+    /// Opens a case. (id, workflow, workflow_version, state, revision, updated_at, record)
+    static let insertCase = """
+        INSERT INTO cases (id, workflow, workflow_version, state, revision, updated_at, record)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Changes a case if it is still at the expected revision. (workflow, workflow_version, state, revision, updated_at, record, id, expected revision)
+    static let updateCase = """
+        UPDATE cases SET workflow = ?, workflow_version = ?, state = ?, revision = ?, updated_at = ?, record = ?
+        WHERE id = ? AND revision = ?
+        """
+
+    // MARK: audit_events
+
+    /// Appends an event. (case_id, sequence, hash, event)
+    static let insertEvent = "INSERT INTO audit_events (case_id, sequence, hash, event) VALUES (?, ?, ?, ?)"
+
+    /// A case's events in sequence order. (case_id)
+    static let history = "SELECT event FROM audit_events WHERE case_id = ? ORDER BY sequence"
+
+    // MARK: outbox
+
+    /// Writes a message. (id, case_id, created_at, claimed_by, lease_until, delivered_at, attempts, message)
+    static let insertMessage = """
+        INSERT INTO outbox (id, case_id, created_at, claimed_by, lease_until, delivered_at, attempts, message)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// The oldest messages a claim at `now` may take. (now, limit)
+    static let claimable = """
+        SELECT position, message FROM outbox
+        WHERE delivered_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)
+        ORDER BY position LIMIT ?
+        """
+
+    /// A message the claimer holds and has not acknowledged. (id, claimed_by)
+    static let heldMessage = "SELECT position, message FROM outbox WHERE id = ? AND claimed_by = ? AND delivered_at IS NULL"
+
+    /// Records a claim or a delivery. (claimed_by, lease_until, delivered_at, attempts, message, position)
+    static let updateDelivery = """
+        UPDATE outbox SET claimed_by = ?, lease_until = ?, delivered_at = ?, attempts = ?, message = ?
+        WHERE position = ?
+        """
+
+    /// Every message in commit order.
+    static let allMessages = "SELECT message FROM outbox ORDER BY position"
+
+    /// One case's messages in commit order. (case_id)
+    static let caseMessages = "SELECT message FROM outbox WHERE case_id = ? ORDER BY position"
+
+    // MARK: idempotency
+
+    /// Records a key's result. (key, record)
+    static let insertIdempotency = "INSERT INTO idempotency (key, record) VALUES (?, ?)"
+
+    /// A key's result. (key)
+    static let idempotencyRecord = "SELECT record FROM idempotency WHERE key = ?"
+
+    // MARK: definitions
+
+    /// Stores a definition version unless one is there. (kind, id, version, fingerprint, content)
+    static let insertDefinition = """
+        INSERT INTO definitions (kind, id, version, fingerprint, content) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (kind, id, version) DO NOTHING
+        """
+
+    /// A definition version. (kind, id, version)
+    static let definition = "SELECT fingerprint, content FROM definitions WHERE kind = ? AND id = ? AND version = ?"
+}

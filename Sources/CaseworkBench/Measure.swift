@@ -20,6 +20,25 @@ enum Measure {
         return (best, last!)
     }
 
+    /// ``best(repetitions:_:)`` for work that can fail.
+    static func bestThrowing<Result>(repetitions: Int, _ body: () throws -> Result) throws -> (seconds: Double, result: Result) {
+        var failure: (any Error)?
+        let measured = best(repetitions: repetitions) { () -> Result? in
+            do { return try body() } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        guard let result = measured.result else { throw MeasureError.noResult }
+        return (measured.seconds, result)
+    }
+
+    /// A measurement that produced nothing.
+    enum MeasureError: Error {
+        case noResult
+    }
+
     /// `12.3` style formatting for figures.
     static func format(_ value: Double, decimals: Int = 1) -> String {
         String(format: "%.\(decimals)f", value)

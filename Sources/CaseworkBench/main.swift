@@ -7,6 +7,7 @@ import Foundation
 let suites: [String: () -> Void] = [
     "validate": ValidateBenchmark.run,
     "expressions": ExpressionBenchmark.run,
+    "engine": EngineBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

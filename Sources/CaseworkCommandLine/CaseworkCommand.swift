@@ -7,7 +7,14 @@ public enum CaseworkCommand {
 
         commands:
           validate    check workflow and form definitions (casework validate --help)
+          case        open cases, fire transitions, show cases and their history
+          form        submit, accept or reject a shared form
+          outbox      list, claim and acknowledge notifications
+          audit       verify the audit chains
           help        print this help
+
+        Case, form, outbox and audit commands read definitions from --definitions PATH
+        (default: Workflows/ and Policies/) and cases from --db FILE (default: casework.sqlite).
 
         """
 
@@ -22,11 +29,19 @@ public enum CaseworkCommand {
             switch command {
             case "validate":
                 return try ValidateCommand.run(rest, console: console)
+            case "case":
+                return try CaseCommand.run(rest, console: console)
+            case "form":
+                return try FormCommand.run(rest, console: console)
+            case "outbox":
+                return try OutboxCommand.run(rest, console: console)
+            case "audit":
+                return try AuditCommand.run(rest, console: console)
             case "help", "--help", "-h":
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["validate", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["validate", "case", "form", "outbox", "audit", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -41,6 +56,10 @@ public enum CaseworkCommand {
     private static func usageLine(for command: String) -> String {
         switch command {
         case "validate": ValidateCommand.usage
+        case "case": CaseCommand.usage
+        case "form": FormCommand.usage
+        case "outbox": OutboxCommand.usage
+        case "audit": AuditCommand.usage
         default: "casework <command> [options]; see 'casework help'"
         }
     }

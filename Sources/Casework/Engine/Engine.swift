@@ -84,6 +84,16 @@ public final class Engine: Sendable {
         return record
     }
 
+    /// Every case id in the store, sorted.
+    public func caseIDs() throws(EngineError) -> [String] {
+        try storeCall { () throws(StoreError) in try store.caseIDs() }
+    }
+
+    /// The notifications written for one case, or for all, oldest first, with their delivery state.
+    public func outbox(caseID: String?) throws(EngineError) -> [OutboxMessage] {
+        try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }
+    }
+
     /// The case's audit history, oldest first.
     public func history(_ id: String) throws(EngineError) -> [AuditEvent] {
         _ = try caseRecord(id)

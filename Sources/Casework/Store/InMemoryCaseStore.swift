@@ -10,6 +10,7 @@ public final class InMemoryCaseStore: CaseStore {
     private struct State {
         var cases: [String: CaseRecord] = [:]
         var events: [String: [AuditEvent]] = [:]
+        var sequences: [String: Set<Int>] = [:]
         var outbox: [OutboxMessage] = []
         var outboxIndex: [String: Int] = [:]
         var keys: [String: IdempotencyRecord] = [:]
@@ -38,7 +39,7 @@ public final class InMemoryCaseStore: CaseStore {
                 return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
             default: break
             }
-            let existing = Set((state.events[id] ?? []).map(\.sequence))
+            let existing = state.sequences[id] ?? []
             var sequences = Set<Int>()
             for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
                 return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
@@ -52,6 +53,7 @@ public final class InMemoryCaseStore: CaseStore {
             }
             state.cases[id] = change.record
             state.events[id, default: []].append(contentsOf: change.events)
+            state.sequences[id, default: []].formUnion(sequences)
             for message in change.outbox {
                 state.outboxIndex[message.id] = state.outbox.count
                 state.outbox.append(message)

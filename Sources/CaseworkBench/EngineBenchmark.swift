@@ -1,0 +1,146 @@
+import CSQLite
+import Casework
+import CaseworkSQLite
+import Foundation
+
+/// Issue 5's benchmark: fires per second in memory and durably on SQLite, each beside a floor measured in the same process.
+enum EngineBenchmark {
+    static let workflow = """
+        workflow: bench
+        version: 1
+        title: Benchmark
+        roles: [caseworker, parent]
+        fields:
+          evidence_complete: bool
+          weeks_waited: int
+          child: { first_name: string }
+        states:
+          open: { initial: true }
+          closed: { final: true }
+        transitions:
+          - name: record
+            from: open
+            to: open
+            by: [caseworker]
+            when: evidence_complete and weeks_waited < 1000000
+            notify: [{ to: [parent], template: recorded }]
+          - name: close
+            from: open
+            to: closed
+            by: [caseworker]
+        templates:
+          recorded: { subject: "Case {{ case.id }} updated", body: "We recorded week {{ weeks_waited }} for {{ child.first_name }}." }
+
+        """
+
+    static func run() {
+        do {
+            try inMemory()
+            try onSQLite()
+        } catch {
+            print("engine: benchmark failed: \(error)")
+        }
+    }
+
+    static func engine(_ store: any CaseStore) throws -> Engine {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "bench.yaml", text: workflow)])
+        let engine = try Engine(catalog: catalog, store: store, clock: ManualClock(Date(timeIntervalSince1970: 1_756_717_200)))
+        _ = try engine.open(workflow: "bench", as: Actor(role: "caseworker", id: "b"), caseID: "c1",
+                            fields: ["evidence_complete": .bool(true), "child.first_name": .string("Sam")])
+        return engine
+    }
+
+    static func fire(_ engine: Engine, _ index: Int) throws {
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "record", actor: Actor(role: "caseworker", id: "b"), input: ["weeks_waited": .int(index)]))
+    }
+
+    static func inMemory() throws {
+        let fires = 20_000
+        let (engineTime, _) = try Measure.bestThrowing(repetitions: 3) { () throws -> Int in
+            let engine = try engine(InMemoryCaseStore())
+            for index in 0..<fires { try fire(engine, index) }
+            return fires
+        }
+        let (floorTime, _) = Measure.best(repetitions: 3) { () -> Int in
+            var cases: [String: (state: String, revision: Int, weeks: Int)] = ["c1": ("open", 1, 0)]
+            for index in 0..<fires { cases["c1"] = ("open", index + 2, index) }
+            return cases.count
+        }
+        print("engine (in memory): \(fires) fires of a guarded transition that sets a field, audits and notifies")
+        print("  engine fires             \(Measure.format(Double(fires) / engineTime, decimals: 0)) fires/s")
+        print("  bare dictionary update   \(Measure.format(Double(fires) / floorTime, decimals: 0)) updates/s")
+        print("  engine / floor speed     \(Measure.format(floorTime / engineTime, decimals: 5))")
+    }
+
+    static func onSQLite() throws {
+        let fires = 300
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var round = 0
+        let (engineTime, _) = try Measure.bestThrowing(repetitions: 3) { () throws -> Int in
+            round += 1
+            let engine = try engine(try SQLiteCaseStore(path: directory.appendingPathComponent("engine-\(round).sqlite").path))
+            for index in 0..<fires { try fire(engine, index) }
+            return fires
+        }
+        let (floorTime, _) = try Measure.bestThrowing(repetitions: 3) { () throws -> Int in
+            round += 1
+            return try rawTransactions(path: directory.appendingPathComponent("raw-\(round).sqlite").path, count: fires)
+        }
+        print("engine (SQLite, WAL, synchronous=FULL): \(fires) durable fires")
+        print("  engine fires             \(Measure.format(Double(fires) / engineTime, decimals: 0)) fires/s")
+        print("  raw C API transactions   \(Measure.format(Double(fires) / floorTime, decimals: 0)) transactions/s (update + audit insert + outbox insert)")
+        print("  engine / raw speed       \(Measure.format(floorTime / engineTime, decimals: 2)) (goal: 0.50 or more)")
+    }
+
+    /// The floor: the same three statements per fire, in one transaction each, straight through the C API.
+    static func rawTransactions(path: String, count: Int) throws -> Int {
+        var db: OpaquePointer?
+        guard sqlite3_open(path, &db) == SQLITE_OK else { throw RawError.failed("open") }
+        defer { sqlite3_close(db) }
+        let setup = """
+            PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+            CREATE TABLE cases (id TEXT PRIMARY KEY, state TEXT, revision INTEGER, record TEXT);
+            CREATE TABLE audit_events (case_id TEXT, sequence INTEGER, hash TEXT, event TEXT, PRIMARY KEY (case_id, sequence));
+            CREATE TABLE outbox (id TEXT PRIMARY KEY, case_id TEXT, created_at INTEGER, message TEXT);
+            INSERT INTO cases VALUES ('c1', 'open', 1, '{}');
+            """
+        guard sqlite3_exec(db, setup, nil, nil, nil) == SQLITE_OK else { throw RawError.failed("setup") }
+        var mode: OpaquePointer?
+        sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &mode, nil)
+        let isWAL = sqlite3_step(mode) == SQLITE_ROW && sqlite3_column_text(mode, 0).map { String(cString: $0) } == "wal"
+        sqlite3_finalize(mode)
+        guard isWAL else { throw RawError.failed("the floor database is not in WAL mode") }
+        let record = String(repeating: "r", count: 600)
+        let event = String(repeating: "e", count: 500)
+        let message = String(repeating: "m", count: 300)
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        var update: OpaquePointer?, audit: OpaquePointer?, outbox: OpaquePointer?
+        sqlite3_prepare_v2(db, "UPDATE cases SET revision = ?, record = ? WHERE id = 'c1' AND revision = ?", -1, &update, nil)
+        sqlite3_prepare_v2(db, "INSERT INTO audit_events VALUES ('c1', ?, 'hash', ?)", -1, &audit, nil)
+        sqlite3_prepare_v2(db, "INSERT INTO outbox VALUES (?, 'c1', 0, ?)", -1, &outbox, nil)
+        defer { sqlite3_finalize(update); sqlite3_finalize(audit); sqlite3_finalize(outbox) }
+        for index in 0..<count {
+            let revision = Int64(index + 2)
+            guard sqlite3_exec(db, "BEGIN IMMEDIATE", nil, nil, nil) == SQLITE_OK else { throw RawError.failed("begin") }
+            sqlite3_bind_int64(update, 1, revision)
+            sqlite3_bind_text(update, 2, record, -1, transient)
+            sqlite3_bind_int64(update, 3, revision - 1)
+            sqlite3_bind_int64(audit, 1, revision)
+            sqlite3_bind_text(audit, 2, event, -1, transient)
+            sqlite3_bind_text(outbox, 1, "c1/\(revision)/1", -1, transient)
+            sqlite3_bind_text(outbox, 2, message, -1, transient)
+            for statement in [update, audit, outbox] {
+                guard sqlite3_step(statement) == SQLITE_DONE else { throw RawError.failed("step") }
+                sqlite3_reset(statement)
+            }
+            guard sqlite3_exec(db, "COMMIT", nil, nil, nil) == SQLITE_OK else { throw RawError.failed("commit") }
+        }
+        return count
+    }
+
+    enum RawError: Error {
+        case failed(String)
+    }
+}

@@ -1,0 +1,37 @@
+import Casework
+
+/// `casework audit verify [CASE]`: walks the hash chains and names the first event that does not hold.
+enum AuditCommand {
+    static let usage = "casework audit verify [CASE] [--db FILE] [--definitions PATH]"
+    static let spec = OptionSpec(valued: EngineOptions.valued, flags: ["--help", "-h"])
+
+    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        guard arguments.first == "verify" else {
+            throw UsageError("unknown audit command '\(arguments.first ?? "")'", help: "casework audit verify [CASE]")
+        }
+        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
+        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+            console.out("usage: \(usage)\n")
+            return .success
+        }
+        guard parsed.positionals.count <= 1 else { throw UsageError("name at most one case") }
+        let options = try EngineOptions(parsed)
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            let cases = try parsed.positionals.isEmpty ? engine.caseIDs() : parsed.positionals
+            var intact = 0
+            for caseID in cases {
+                switch try engine.verifyAudit(caseID) {
+                case .intact(let events):
+                    intact += 1
+                    if cases.count == 1 { console.out("case \(caseID): \(events) events, chain intact\n") }
+                case .broken(let sequence, let reason):
+                    console.out("case \(caseID): event \(sequence) does not match: \(reason)\n")
+                    return .failure
+                }
+            }
+            if cases.count != 1 { console.out("\(intact) cases, every chain intact\n") }
+            return .success
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Casework
+
+/// `casework case open|fire|show|history|transitions|list`.
+enum CaseCommand {
+    static let usage = """
+        casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=ID]... [--as ROLE[:ID]] [--key KEY]
+               casework case fire CASE TRANSITION [--set FIELD=VALUE]... [--as ROLE[:ID]] [--expect-revision N] [--key KEY]
+               casework case show CASE [--format json]
+               casework case history CASE [--format json]
+               casework case transitions CASE [--as ROLE[:ID]]
+               casework case list
+               (every case command also takes --db FILE and --definitions PATH)
+        """
+
+    static let spec = OptionSpec(
+        valued: EngineOptions.valued + ["--id", "--set", "--participant", "--key", "--expect-revision"],
+        flags: ["--help", "-h"]
+    )
+
+    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|list") }
+        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
+        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+            console.out("usage: \(usage)\n")
+            return .success
+        }
+        let options = try EngineOptions(parsed)
+        switch subcommand {
+        case "open": return try open(parsed, options, console)
+        case "fire": return try fire(parsed, options, console)
+        case "show": return try show(parsed, options, console)
+        case "history": return try history(parsed, options, console)
+        case "transitions": return try transitions(parsed, options, console)
+        case "list": return list(options, console)
+        default:
+            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list"])
+            throw UsageError("unknown case command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
+        }
+    }
+
+    static func positionals(_ parsed: ParsedArguments, _ names: [String]) throws(UsageError) -> [String] {
+        guard parsed.positionals.count == names.count else {
+            let found = parsed.positionals.isEmpty ? "nothing" : parsed.positionals.map { "'\($0)'" }.joined(separator: " ")
+            throw UsageError("expected \(names.joined(separator: " ")), found \(found)")
+        }
+        return parsed.positionals
+    }
+
+    private static func open(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
+        let workflowID = try positionals(parsed, ["WORKFLOW"])[0]
+        var participants: [String: String] = [:]
+        for binding in parsed.values["--participant"] ?? [] {
+            let parts = binding.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty else { throw UsageError("'\(binding)' is not ROLE=ID", help: "such as --participant school=hillside-primary") }
+            participants[parts[0]] = parts[1]
+        }
+        let caseID = try parsed.single("--id")
+        let key = try parsed.single("--key")
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            guard let workflow = engine.catalog.workflows[workflowID] else {
+                throw .unknownWorkflow(workflowID, suggestion: NameSuggester.suggest(workflowID, from: engine.catalog.workflows.keys.sorted()))
+            }
+            let fields = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.definition.fields)
+            let result = try engine.open(workflow: workflowID, as: options.actor, caseID: caseID, fields: fields, participants: participants, idempotencyKey: key)
+            console.out(result.record.id + "\n")
+            return .success
+        }
+    }
+
+    private static func fire(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
+        let names = try positionals(parsed, ["CASE", "TRANSITION"])
+        var expected: Int?
+        if let text = try parsed.single("--expect-revision") {
+            guard let revision = Int(text), revision >= 1 else { throw UsageError("--expect-revision needs a whole number of 1 or more, found '\(text)'") }
+            expected = revision
+        }
+        let key = try parsed.single("--key")
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            let record = try engine.caseRecord(names[0])
+            let workflow = try engine.workflow(for: record)
+            let input = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.definition.fields)
+            let result = try engine.fire(FireRequest(caseID: names[0], transition: names[1], actor: options.actor, input: input,
+                                                     expectedRevision: expected, idempotencyKey: key))
+            let note = result.replayed ? " (already done with this key; nothing changed)" : ""
+            console.out("\(result.record.id): \(result.record.state) (revision \(result.record.revision))\(note)\n")
+            return .success
+        }
+    }
+
+    /// The case as JSON: the fixed keys `id`, `workflow`, `workflow_version`, `state`, `revision`, `fields`, `forms`, and more.
+    static func json(_ record: CaseRecord, title: String?) -> [String: Any] {
+        [
+            "id": record.id,
+            "workflow": record.workflow,
+            "workflow_version": record.workflowVersion,
+            "state": record.state,
+            "state_title": title ?? record.state,
+            "revision": record.revision,
+            "fields": JSONOutput.nested(record.fields),
+            "participants": record.participants,
+            "opened_at": JSONOutput.iso(record.openedAt),
+            "updated_at": JSONOutput.iso(record.updatedAt),
+            "forms": record.forms.map { instance -> [String: Any] in
+                var object: [String: Any] = [
+                    "id": instance.id, "form": instance.form, "form_version": instance.formVersion,
+                    "recipient_role": instance.recipientRole, "status": instance.status.rawValue,
+                    "due_on": instance.dueOn.description, "submissions": instance.submissions,
+                    "fields": JSONOutput.nested(instance.fields),
+                ]
+                object["recipient_id"] = instance.recipientID ?? NSNull()
+                object["information_required"] = instance.informationRequired ?? NSNull()
+                return object
+            },
+        ]
+    }
+
+    private static func show(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
+        let caseID = try positionals(parsed, ["CASE"])[0]
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            let record = try engine.caseRecord(caseID)
+            let workflow = try engine.workflow(for: record).definition
+            let title = workflow.states.first { $0.name.value == record.state }?.title
+            if options.format == .json {
+                console.out(JSONOutput.render(json(record, title: title)))
+                return .success
+            }
+            var text = "case \(record.id): \(workflow.title) (version \(record.workflowVersion))\n"
+            text += "state: \(record.state) (\(title ?? record.state)), revision \(record.revision)\n"
+            if !record.fields.isEmpty {
+                text += "fields:\n"
+                for (path, value) in record.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(value)\n" }
+            }
+            if !record.forms.isEmpty {
+                text += "forms:\n"
+                for form in record.forms {
+                    let who = form.recipientID.map { "\(form.recipientRole):\($0)" } ?? form.recipientRole
+                    text += "  \(form.id) for \(who): \(form.status.rawValue), due \(form.dueOn)\n"
+                }
+            }
+            console.out(text)
+            return .success
+        }
+    }
+
+    private static func history(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
+        let caseID = try positionals(parsed, ["CASE"])[0]
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let events = try options.engine().history(caseID)
+            if options.format == .json {
+                console.out(JSONOutput.render(events.map { event -> [String: Any] in
+                    [
+                        "sequence": event.sequence, "at": JSONOutput.iso(event.at), "actor": event.actor.description,
+                        "action": event.action, "subject": event.subject ?? NSNull(), "from_state": event.fromState ?? NSNull(),
+                        "to_state": event.toState, "revision": event.revision, "input": JSONOutput.nested(event.input),
+                        "previous_hash": event.previousHash, "hash": event.hash,
+                    ]
+                }))
+                return .success
+            }
+            var text = ""
+            for event in events {
+                let move = event.fromState.map { $0 == event.toState ? event.toState : "\($0) -> \(event.toState)" } ?? event.toState
+                text += "\(event.sequence). \(JSONOutput.iso(event.at)) \(event.actor) \(event.action)\(event.subject.map { " \($0)" } ?? ""): \(move)\n"
+            }
+            console.out(text)
+            return .success
+        }
+    }
+
+    private static func transitions(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
+        let caseID = try positionals(parsed, ["CASE"])[0]
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            var text = ""
+            for transition in try options.engine().availableTransitions(caseID: caseID, as: options.actor) {
+                if transition.blockers.isEmpty {
+                    text += "\(transition.name): can fire\n"
+                } else {
+                    text += "\(transition.name): blocked\n" + transition.blockers.map { "  - \($0.message)\n" }.joined()
+                }
+            }
+            console.out(text)
+            return .success
+        }
+    }
+
+    private static func list(_ options: EngineOptions, _ console: some Console) -> ExitStatus {
+        EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            let ids = try engine.caseIDs()
+            for id in ids {
+                let record = try engine.caseRecord(id)
+                console.out("\(id)\t\(record.workflow)\t\(record.state)\trevision \(record.revision)\n")
+            }
+            return .success
+        }
+    }
+}

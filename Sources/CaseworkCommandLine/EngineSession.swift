@@ -1,0 +1,114 @@
+import Foundation
+import Casework
+import CaseworkSQLite
+
+/// The options every case command shares: where definitions and the database are, and who is acting.
+struct EngineOptions {
+    static let valued = ["--db", "--definitions", "--as", "--format"]
+
+    /// The definition paths: every `--definitions`, or `Workflows/` and `Policies/` here.
+    var definitions: [String]
+    /// The database file (`casework.sqlite` by default).
+    var database: String
+    /// Who is acting.
+    var actor: Actor
+    /// Text or JSON output.
+    var format: OutputFormat
+
+    init(_ parsed: ParsedArguments, defaultActor: Actor = Actor(role: "caseworker", id: "cli")) throws(UsageError) {
+        definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
+        database = try parsed.single("--db") ?? "casework.sqlite"
+        if let text = try parsed.single("--as") {
+            guard let actor = Actor(parsing: text) else {
+                throw UsageError("'\(text)' is not an actor", help: "write --as ROLE or --as ROLE:ID, such as --as caseworker:ana")
+            }
+            self.actor = actor
+        } else {
+            actor = defaultActor
+        }
+        format = try OutputFormat.parse(try parsed.single("--format"))
+    }
+
+    /// Loads and checks the definitions, opens the database, and starts an engine on the system clock.
+    func engine() throws(EngineError) -> Engine {
+        let catalog = try DefinitionCatalog.load(paths: definitions)
+        let store: SQLiteCaseStore
+        do {
+            store = try SQLiteCaseStore(path: database)
+        } catch {
+            throw .store(error)
+        }
+        return try Engine(catalog: catalog, store: store)
+    }
+}
+
+/// Reads `--set FIELD=VALUE` arguments as typed values of the given fields.
+enum FieldArguments {
+    static func parse(_ assignments: [String], fields: [FieldDefinition]) throws(EngineError) -> [String: ExpressionValue] {
+        let declared = Dictionary(FieldValues.flatten(fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        var values: [String: ExpressionValue] = [:]
+        var problems: [InputProblem] = []
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "=") else {
+                problems.append(InputProblem(field: assignment, message: "write FIELD=VALUE"))
+                continue
+            }
+            let field = String(assignment[..<equals])
+            let text = String(assignment[assignment.index(after: equals)...])
+            guard let type = declared[field] else {
+                problems += FieldValues.check([field: .string(text)], against: fields)
+                continue
+            }
+            switch FieldValues.parse(text, as: type) {
+            case .success(let value): values[field] = value
+            case .failure(let problem): problems.append(InputProblem(field: field, message: problem.message))
+            }
+        }
+        guard problems.isEmpty else { throw .invalidInput(problems) }
+        return values
+    }
+}
+
+/// Runs an engine operation for a command: engine errors become one clear message and exit status 1.
+enum EngineRun {
+    static func run(console: some Console, _ body: () throws(EngineError) -> ExitStatus) -> ExitStatus {
+        do {
+            return try body()
+        } catch {
+            console.err("error: \(error)\n")
+            return .failure
+        }
+    }
+}
+
+/// JSON output shared by the case commands: sorted keys, slashes unescaped, a final newline.
+enum JSONOutput {
+    static func render(_ object: Any) -> String {
+        guard JSONSerialization.isValidJSONObject(object),
+            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Dotted field paths folded back into nested objects: `child.first_name` → `{"child": {"first_name": …}}`.
+    static func nested(_ fields: [String: ExpressionValue]) -> [String: Any] {
+        var root: [String: Any] = [:]
+        for (path, value) in fields.sorted(by: { $0.key < $1.key }) {
+            insert(value.plainJSON, at: path.split(separator: ".").map(String.init), into: &root)
+        }
+        return root
+    }
+
+    private static func insert(_ value: Any, at path: [String], into object: inout [String: Any]) {
+        guard let head = path.first else { return }
+        if path.count == 1 {
+            object[head] = value
+            return
+        }
+        var child = object[head] as? [String: Any] ?? [:]
+        insert(value, at: Array(path.dropFirst()), into: &child)
+        object[head] = child
+    }
+
+    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
+}

@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Casework",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Casework", targets: ["Casework"]),
         .library(name: "CaseworkSQLite", targets: ["CaseworkSQLite"]),

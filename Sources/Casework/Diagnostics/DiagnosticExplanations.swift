@@ -21,7 +21,7 @@ public struct DiagnosticExplanation: Sendable, Hashable {
 /// The catalogue of every diagnostic code Casework reports, and the reference text made from it.
 public enum DiagnosticExplanations {
     /// One explanation per code in ``DiagnosticKind/allCodes``, in the same order.
-    public static let all: [DiagnosticExplanation] = yamlLayer + structure + meaning
+    public static let all: [DiagnosticExplanation] = yamlLayer + structure + meaning + expressions
 
     /// The explanation of `code`, or nil when Casework has no such code. Lower-case codes such as `cw0204` are accepted.
     public static func explanation(for code: DiagnosticCode) -> DiagnosticExplanation? {
@@ -63,9 +63,10 @@ public enum DiagnosticExplanations {
             places, such as where a name was first declared. The code never changes meaning, so you can search \
             for it. Run `casework validate --explain CW0204` to read the entry for one code in the terminal.
 
-            Codes starting `CW00` are about the file itself and the YAML it is written in, `CW01` about the \
-            keys and values a workflow or form may have, and `CW02` about what the definitions mean together: \
-            names that must refer to something, and the shape of each workflow.
+            Codes starting `CW00` are about the file itself and the YAML it is written in; `CW01` about the \
+            keys and values a workflow or form may have; `CW02` about what the definitions mean together: \
+            names that must refer to something, and the shape of each workflow; and `CW03` about the \
+            expressions written in guards (`when:`), described in [the expressions reference](expressions.md).
 
 
             """
@@ -73,7 +74,7 @@ public enum DiagnosticExplanations {
         for entry in all {
             out += "| [\(entry.code)](#\(entry.code.rawValue.lowercased())) | \(entry.severity.rawValue) | \(entry.title) |\n"
         }
-        for (heading, entries) in [("The file and its YAML", yamlLayer), ("Keys and values", structure), ("Meaning", meaning)] {
+        for (heading, entries) in [("The file and its YAML", yamlLayer), ("Keys and values", structure), ("Meaning", meaning), ("Expressions", expressions)] {
             out += "\n## \(heading)\n"
             for entry in entries {
                 out += """
@@ -1025,6 +1026,480 @@ public enum DiagnosticExplanations {
                 states:
                   requested: { initial: true }
                   closed: { final: true }
+                """
+        ),
+    ]
+
+    // MARK: Expressions (CW03xx)
+
+    private static let expressions: [DiagnosticExplanation] = [
+        entry(
+            "CW0300", "expression does not parse",
+            """
+            A guard (`when:`) is written in Casework's expression language, and this one breaks its \
+            grammar: a word or symbol stands where something else must come. The usual causes are `=` \
+            written for `==`; `&&`, `||` or `!` written for `and`, `or` or `not`; a bracket or quote left \
+            open; a condition that stops after `and`; and a chain such as `a < b < c`, which must be written \
+            as two comparisons joined by `and`. The message says what was expected there and the caret \
+            shows where. The expressions reference gives the whole grammar.
+            """,
+            wrong: """
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_by = "parent"
+                """,
+            right: """
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_by == "parent"
+                """
+        ),
+        entry(
+            "CW0301", "values that cannot be compared",
+            """
+            A comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`) needs two values of the same \
+            kind. Casework checks this when it loads the definitions, not when a case reaches the \
+            transition, so a guard can never be quietly false for every case. A date compares with a date \
+            and a number with a number (whole and decimal numbers mix). Text, true-or-false values, \
+            durations and the words of a `one_of` field can only be tested for being equal or different, \
+            since only numbers, dates and datetimes have an order. A date and a datetime do not compare \
+            either: use `today`, not `now`, with date fields. The usual mistake is a number where a \
+            duration was meant, or a count of days compared with a duration.
+            """,
+            wrong: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: close_unanswered
+                    from: requested
+                    to: closed
+                    by: caseworker
+                    when: days_between(requested_on, today) > 6 weeks
+                """,
+            right: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: close_unanswered
+                    from: requested
+                    to: closed
+                    by: caseworker
+                    when: today > requested_on + 6 weeks
+                """
+        ),
+        entry(
+            "CW0302", "unknown name in an expression",
+            """
+            A guard names something the workflow does not declare. An expression may read the workflow's \
+            fields by their dotted path (`child.date_of_birth`), `case.id`, `case.state`, `case.opened_on`, \
+            `actor.id`, `actor.role`, the summaries of each form the workflow starts (such as \
+            `forms.professional_advice.all_accepted`, where the form's id is written with `_` for `-`), \
+            and `today` and `now`. Names are case-sensitive. Check the spelling: the help suggests the \
+            nearest name the workflow does declare.
+            """,
+            wrong: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requsted_on <= today
+                """,
+            right: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_on <= today
+                """
+        ),
+        entry(
+            "CW0303", "unknown function",
+            """
+            The expression language has a fixed set of functions: `age_on`, `days_between`, \
+            `working_days_between`, `count`, `any`, `all`, `has`, `school_year_end` and \
+            `school_leaving_date`. A call to any other name is reported here, with the closest function \
+            when there is one. There are no functions of your own making, so that every guard can be \
+            checked, and its cost known, before any case depends on it.
+            """,
+            wrong: """
+                transitions:
+                  - name: issue_draft_plan
+                    from: drafting
+                    to: draft_issued
+                    by: caseworker
+                    when: days_betwen(draft_issued_on, representations_due_on) >= 14
+                """,
+            right: """
+                transitions:
+                  - name: issue_draft_plan
+                    from: drafting
+                    to: draft_issued
+                    by: caseworker
+                    when: days_between(draft_issued_on, representations_due_on) >= 14
+                """
+        ),
+        entry(
+            "CW0304", "wrong arguments to a function",
+            """
+            Each function takes a fixed number of values of fixed kinds, shown in the help: \
+            `days_between(date, date)`, for instance, takes two dates. This call has too many or too few, \
+            or a value of the wrong kind: a datetime (`now`) where a date (`today`) belongs, text where a \
+            date belongs, a single value where a list belongs. `has` takes the name of a field, and `any` \
+            and `all` take a list, a name for each of its values, and a condition.
+            """,
+            wrong: """
+                transitions:
+                  - name: issue_draft_plan
+                    from: drafting
+                    to: draft_issued
+                    by: caseworker
+                    when: days_between(draft_issued_on) >= 14
+                """,
+            right: """
+                transitions:
+                  - name: issue_draft_plan
+                    from: drafting
+                    to: draft_issued
+                    by: caseworker
+                    when: days_between(draft_issued_on, representations_due_on) >= 14
+                """
+        ),
+        entry(
+            "CW0305", "condition is not true or false",
+            """
+            A guard decides whether a transition may happen, so it must come out as true or false (a \
+            bool). This one comes out as something else, such as a date or a number, usually because the \
+            comparison was left off: `when: advice_due_on` rather than `when: today > advice_due_on`. The \
+            same rule applies to the condition inside `any` and `all`.
+            """,
+            wrong: """
+                fields:
+                  advice_due_on: date
+                transitions:
+                  - name: go_on_without_advice
+                    from: assessing
+                    to: deciding
+                    by: caseworker
+                    when: advice_due_on
+                """,
+            right: """
+                fields:
+                  advice_due_on: date
+                transitions:
+                  - name: go_on_without_advice
+                    from: assessing
+                    to: deciding
+                    by: caseworker
+                    when: today > advice_due_on
+                """
+        ),
+        entry(
+            "CW0306", "word outside the allowed values",
+            """
+            A `one_of` field, `case.state` and `actor.role` each hold one word from a fixed list: the \
+            field's values, the workflow's states, the workflow's roles. Comparing one with a word outside \
+            its list (with `==`, `!=`, `in` or `not in`) could never be true, or never false, so it is \
+            reported, with the nearest allowed word when there is one. Check the spelling against the \
+            list; a state may also have been renamed since the guard was written.
+            """,
+            wrong: """
+                fields:
+                  requested_by: { one_of: [parent, young_person, school] }
+                transitions:
+                  - name: consult_school
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_by == "shcool"
+                """,
+            right: """
+                fields:
+                  requested_by: { one_of: [parent, young_person, school] }
+                transitions:
+                  - name: consult_school
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_by == "school"
+                """
+        ),
+        entry(
+            "CW0307", "operator used on the wrong kind of value",
+            """
+            `and`, `or` and `not` work on true-or-false values. `+` and `-` add and subtract numbers, or \
+            move a date (or a datetime) by a duration such as `6 weeks`, and a `-` in front of a value \
+            negates a number. This operator was given something else. Two dates cannot be subtracted: \
+            `days_between(a, b)` and `working_days_between(a, b)` give the gap between them. A datetime \
+            such as `now` moves only by days or weeks, because months, years and working days are counted \
+            on dates: use `today` instead.
+            """,
+            wrong: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: close_unanswered
+                    from: requested
+                    to: closed
+                    by: caseworker
+                    when: today - requested_on > 42
+                """,
+            right: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: close_unanswered
+                    from: requested
+                    to: closed
+                    by: caseworker
+                    when: days_between(requested_on, today) > 42
+                """
+        ),
+        entry(
+            "CW0308", "expression too complex",
+            """
+            Guards are short conditions, so Casework limits an expression to 4,096 characters, 64 levels \
+            of nesting (brackets, `not`, `-`, calls and lists inside one another) and 1,000 parts (names, \
+            values and operators). An expression over a limit is refused rather than risk exhausting the \
+            memory of the service that checks it; real guards are far below these limits. Split a long \
+            condition across transitions, or record the answer to part of it as a field of its own.
+            """,
+            wrong: """
+                transitions:
+                  - name: consult_school
+                    from: requested
+                    to: consulting
+                    by: caseworker
+                    # a condition pasted from a spreadsheet, 9,000 characters long:
+                    when: school_urn == "100001" or school_urn == "100002" or school_urn == "100003" or ...
+                """,
+            right: """
+                fields:
+                  school_in_area: bool
+                transitions:
+                  - name: consult_school
+                    from: requested
+                    to: consulting
+                    by: caseworker
+                    when: school_in_area
+                """
+        ),
+        entry(
+            "CW0309", "invalid value in an expression",
+            """
+            A value written in an expression is not one Casework can read: a date that does not exist \
+            (`2025-02-29`, `2025-13-01`), a number with letters in it or too large to hold, text whose \
+            closing quote is missing, or an escape inside quotes other than `\\\\`, `\\"`, `\\'`, `\\n` and \
+            `\\t`. Dates are written as `YYYY-MM-DD` without quotes, with a four-digit year and two-digit \
+            month and day.
+            """,
+            wrong: """
+                transitions:
+                  - name: apply_new_guidance
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: case.opened_on >= 2025-02-29
+                """,
+            right: """
+                transitions:
+                  - name: apply_new_guidance
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: case.opened_on >= 2025-03-01
+                """
+        ),
+        entry(
+            "CW0310", "membership test without a list",
+            """
+            `in` and `not in` ask whether a value is one of a list of values, so what stands on their \
+            right must be a list: values in square brackets, such as `["parent", "young_person"]`, or a \
+            field that holds a list. Text that happens to contain commas is a single value, not a list. To \
+            compare with one value, use `==`.
+            """,
+            wrong: """
+                fields:
+                  requested_by: { one_of: [parent, young_person, school] }
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_by in "parent, young_person"
+                """,
+            right: """
+                fields:
+                  requested_by: { one_of: [parent, young_person, school] }
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_by in ["parent", "young_person"]
+                """
+        ),
+        entry(
+            "CW0311", "list mixes kinds of value",
+            """
+            Every value in a list must be of the same kind: all dates, all text, all numbers (whole and \
+            decimal numbers mix). A list that mixes kinds could never match what it is compared with, and \
+            usually means a value was typed with quotes it should not have, such as a date written as \
+            text, or without quotes it should have.
+            """,
+            wrong: """
+                fields:
+                  meeting_on: date
+                transitions:
+                  - name: hold_meeting
+                    from: planning
+                    to: reviewing
+                    by: caseworker
+                    when: meeting_on not in [2025-12-25, "2025-12-26"]
+                """,
+            right: """
+                fields:
+                  meeting_on: date
+                transitions:
+                  - name: hold_meeting
+                    from: planning
+                    to: reviewing
+                    by: caseworker
+                    when: meeting_on not in [2025-12-25, 2025-12-26]
+                """
+        ),
+        entry(
+            "CW0312", "age without a date of birth",
+            """
+            `age_on(date)` gives the child's or young person's age in whole years on a date, counted from \
+            the workflow's date-of-birth field. The workflow must declare one, of type `date`, named \
+            either `date_of_birth` or `date_of_birth` inside a `child` group (`child.date_of_birth`). This \
+            workflow has neither, so there is no birthday to count from.
+            """,
+            wrong: """
+                fields:
+                  child:
+                    dob: date
+                transitions:
+                  - name: move_to_post_16
+                    from: reviewing
+                    to: post_16
+                    by: caseworker
+                    when: age_on(today) >= 16
+                """,
+            right: """
+                fields:
+                  child:
+                    date_of_birth: date
+                transitions:
+                  - name: move_to_post_16
+                    from: reviewing
+                    to: post_16
+                    by: caseworker
+                    when: age_on(today) >= 16
+                """
+        ),
+        entry(
+            "CW0313", "group of fields used as a value",
+            """
+            A name such as `child` that groups other fields (`child.first_name`, `child.date_of_birth`) \
+            has no value of its own, so it cannot be compared, calculated with or passed to a function. \
+            Name the field inside it that you mean. `case`, `actor` and `forms` are groups too. To test \
+            whether any field in a group has been filled in, use `has(child)`.
+            """,
+            wrong: """
+                fields:
+                  child:
+                    date_of_birth: date
+                transitions:
+                  - name: move_to_post_16
+                    from: reviewing
+                    to: post_16
+                    by: caseworker
+                    when: school_leaving_date(child) <= today
+                """,
+            right: """
+                fields:
+                  child:
+                    date_of_birth: date
+                transitions:
+                  - name: move_to_post_16
+                    from: reviewing
+                    to: post_16
+                    by: caseworker
+                    when: school_leaving_date(child.date_of_birth) <= today
+                """
+        ),
+        entry(
+            "CW0314", "value has no such part",
+            """
+            Only a group of fields has parts named after a dot. Here a dot follows a name that holds a \
+            single value, such as a date or a piece of text, so there is nothing for the part to name. \
+            Dates have no `.year` or `.month`: compare with a date, or use durations and the date \
+            functions (`requested_on + 1 year`, `school_year_end(requested_on)`). Sometimes the dot is a \
+            slip for an underscore, as in `advice.due_on` for `advice_due_on`.
+            """,
+            wrong: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: apply_new_guidance
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_on.year >= 2025
+                """,
+            right: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: apply_new_guidance
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_on >= 2025-01-01
+                """
+        ),
+        entry(
+            "CW0315", "null in an expression",
+            """
+            Casework expressions have no `null` (nor `nil`, `none` or `undefined`). A field that has not \
+            been filled in has no value at all: reading it leaves the guard undecided, so the transition \
+            cannot happen, and the reason given is that the field has not been set. To ask whether a field \
+            has been filled in, write `has(field)`; to require that it has not, `not has(field)`. As \
+            `false and ...` is false whatever follows, `has(x) and x <= today` is false, not undecided, \
+            while `x` is unset.
+            """,
+            wrong: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: requested_on != null and requested_on <= today
+                """,
+            right: """
+                fields:
+                  requested_on: date
+                transitions:
+                  - name: acknowledge_request
+                    from: requested
+                    to: deciding
+                    by: caseworker
+                    when: has(requested_on) and requested_on <= today
                 """
         ),
     ]

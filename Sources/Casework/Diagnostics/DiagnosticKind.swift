@@ -127,6 +127,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217",
+        "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
+        "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
 
     // MARK: Expressions (CW03xx)
@@ -334,7 +336,13 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .noDateOfBirth:
             return "declare 'date_of_birth: date' (or 'child: { date_of_birth: date }') in the workflow's fields"
         case .cannotCompare:
-            return "compare values of the same type: a date with a date, a number with a number"
+            return "compare like with like, such as a date with a date; only numbers, dates and datetimes can use '<', '<=', '>' and '>='"
+        case .unknownFunction:
+            return "the functions are " + ExpressionFunction.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        case .membershipNeedsList:
+            return "write the values to look in as a list, such as 'requested_by in [\"parent\", \"school\"]'"
+        case .notAValue(let name):
+            return "use one of its fields, such as '\(name).NAME', or test whether any of them is set with has(\(name))"
         case .unknownKey(_, _, let suggestion?, _), .unknownFieldType(_, let suggestion?),
             .unknownState(_, _, let suggestion?), .unknownRole(_, _, let suggestion?),
             .unknownTemplate(_, _, let suggestion?), .unknownForm(_, _, let suggestion?),

@@ -106,7 +106,8 @@ public struct ExpressionChecker {
     private mutating func resolve(_ segments: [ExpressionNode.PathSegment], node: ExpressionNode) -> ExpressionType? {
         let path = segments.map(\.name).joined(separator: ".")
         if segments.count == 1, let binding = bound.last(where: { $0.name == path }) { return binding.type }
-        if let type = environment.names[path] ?? ExpressionEnvironment.builtins[path] { return type }
+        // `today` and `now` win over a field of the same name, as they do when the expression is evaluated.
+        if let type = ExpressionEnvironment.builtins[path] ?? environment.names[path] { return type }
         if ["null", "nil", "none", "undefined"].contains(path.lowercased()) {
             return fail(.noNull(name: path), node.span)
         }
@@ -115,7 +116,8 @@ public struct ExpressionChecker {
         }
         for length in stride(from: segments.count - 1, through: 1, by: -1) {
             let prefix = segments[..<length].map(\.name).joined(separator: ".")
-            if let type = environment.names[prefix] ?? ExpressionEnvironment.builtins[prefix] {
+            let variable = length == 1 ? bound.last(where: { $0.name == prefix })?.type : nil
+            if let type = variable ?? ExpressionEnvironment.builtins[prefix] ?? environment.names[prefix] {
                 let member = segments[length]
                 return fail(.noSuchPart(name: prefix, type: type.description, part: member.name),
                             ExpressionSpan(start: member.span.start, end: node.span.end))
@@ -175,10 +177,22 @@ public struct ExpressionChecker {
             return membership(left, leftType, right, rightType)
         case .plus, .minus:
             if leftType.isNumeric, rightType.isNumeric { return leftType == rightType ? leftType : .decimal }
+            if leftType == .datetime || rightType == .datetime, let unit = Self.durationUnit(left) ?? Self.durationUnit(right),
+                unit != .days, unit != .weeks
+            {
+                // An instant moves by whole days only; months, years and working days need a date.
+                return fail(.operatorType(operator: op.rawValue, operands: operands, expected: "days or weeks to move a datetime"), node.span)
+            }
             if (leftType == .date || leftType == .datetime), rightType == .duration { return leftType }
             if op == .plus, leftType == .duration, (rightType == .date || rightType == .datetime) { return rightType }
             return fail(.operatorType(operator: op.rawValue, operands: operands, expected: "numbers, or a date and a duration"), node.span)
         }
+    }
+
+    /// The unit of a duration literal (the only way to write a duration).
+    private static func durationUnit(_ node: ExpressionNode) -> DurationUnit? {
+        if case .literal(.duration(let duration)) = node.kind { return duration.unit }
+        return nil
     }
 
     private mutating func compare(
@@ -247,8 +261,9 @@ public struct ExpressionChecker {
                 types[arguments[0].id] = environment.names[path] ?? .bool
                 return .bool
             }
-            typeOf(arguments[0])
-            return nil
+            // `today`, `now` and a variable of `any` or `all` are always set, so only a field can be asked about.
+            guard typeOf(arguments[0]) != nil else { return nil }
+            return wrongArguments(function, arguments, node: node)
         default:
             let argumentTypes = arguments.map { typeOf($0) }
             guard argumentTypes.allSatisfy({ $0 != nil }) else { return nil }

@@ -51,12 +51,15 @@ struct Lexer {
     }
 
     private mutating func next() -> Result<Token, ExpressionError> {
+        // The end of the expression is placed just after its last token, not after trailing
+        // blanks or the line break a block scalar keeps, so an error there points at that line.
+        let afterPrevious = position
         while let scalar = peek(), scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
             position += 1
         }
         let start = position
         guard let scalar = peek() else {
-            return .success(Token(kind: .end, span: ExpressionSpan(start: start, end: start), text: ""))
+            return .success(Token(kind: .end, span: ExpressionSpan(start: afterPrevious, end: afterPrevious), text: ""))
         }
         if Self.isIdentifierStart(scalar) {
             while Self.isIdentifierPart(peek()) { position += 1 }

@@ -50,7 +50,7 @@ public enum Validator {
             sources[file] = text
             bag.append(contentsOf: result.errors.map(Diagnostic.init))
             guard let root = result.root else { continue }
-            fingerprints[file] = SHA256.hex(root.canonicalText)
+            fingerprints[file] = SHA256.hex(root.canonicalBytes)
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {

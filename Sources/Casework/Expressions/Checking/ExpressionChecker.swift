@@ -165,7 +165,7 @@ public struct ExpressionChecker {
         let leftType = typeOf(left)
         let rightType = typeOf(right)
         guard let leftType, let rightType else { return nil }
-        let operands = "\(shown(leftType, left)) and \(shown(rightType, right))"
+        var operands: String { "\(shown(leftType, left)) and \(shown(rightType, right))" }
         switch op {
         case .and, .or:
             if leftType == .bool, rightType == .bool { return .bool }

@@ -1,15 +1,48 @@
-/// Splits expression text into tokens, reporting the first character that cannot start one.
-struct Lexer {
-    private let scalars: [Unicode.Scalar]
-    private var position = 0
+/// An expression's text, sliceable by scalar span in one copy: how node and token texts are made.
+struct ExpressionText {
+    /// The text's Unicode scalars.
+    let scalars: [Unicode.Scalar]
+    /// The text's UTF-8 bytes.
+    let bytes: [UInt8]
+    /// Where each scalar starts in `bytes`, with one extra entry for the end.
+    let byteOffsets: [Int]
 
     init(_ text: String) {
         scalars = Array(text.unicodeScalars)
+        bytes = Array(text.utf8)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(scalars.count + 1)
+        var offset = 0
+        for scalar in scalars {
+            offsets.append(offset)
+            offset += UTF8.width(scalar)
+        }
+        offsets.append(offset)
+        byteOffsets = offsets
+    }
+
+    /// The text of the scalars from `start` up to `end`.
+    func slice(_ start: Int, _ end: Int) -> String {
+        String(decoding: bytes[byteOffsets[start]..<byteOffsets[max(start, end)]], as: UTF8.self)
+    }
+
+    /// The text a span covers.
+    func slice(_ span: ExpressionSpan) -> String { slice(span.start, span.end) }
+}
+
+/// Splits expression text into tokens, reporting the first character that cannot start one.
+struct Lexer {
+    private let source: ExpressionText
+    private var scalars: [Unicode.Scalar] { source.scalars }
+    private var position = 0
+
+    init(_ source: ExpressionText) {
+        self.source = source
     }
 
     /// Every token, ending with `.end`, or the first lexical error.
-    static func tokenize(_ text: String) -> Result<[Token], ExpressionError> {
-        var lexer = Lexer(text)
+    static func tokenize(_ source: ExpressionText) -> Result<[Token], ExpressionError> {
+        var lexer = Lexer(source)
         var tokens: [Token] = []
         while true {
             switch lexer.next() {
@@ -22,11 +55,7 @@ struct Lexer {
         }
     }
 
-    private func text(_ start: Int, _ end: Int) -> String {
-        var string = ""
-        string.unicodeScalars.append(contentsOf: scalars[start..<end])
-        return string
-    }
+    private func text(_ start: Int, _ end: Int) -> String { source.slice(start, end) }
 
     private func token(_ kind: Token.Kind, from start: Int) -> Token {
         Token(kind: kind, span: ExpressionSpan(start: start, end: position), text: text(start, position))
@@ -64,7 +93,7 @@ struct Lexer {
         if Self.isIdentifierStart(scalar) {
             while Self.isIdentifierPart(peek()) { position += 1 }
             let word = text(start, position)
-            if let keyword = Token.Keyword(rawValue: word) {
+            if let keyword = Self.keyword(word) {
                 return .success(token(.keyword(keyword), from: start))
             }
             return .success(token(.identifier(word), from: start))
@@ -75,13 +104,8 @@ struct Lexer {
         if scalar == "\"" || scalar == "'" {
             return string(quote: scalar, from: start)
         }
-        let two = peek(1).map { "\(scalar)\($0)" } ?? ""
-        if let symbol = Token.Symbol(rawValue: two), two.count == 2 {
-            position += 2
-            return .success(token(.symbol(symbol), from: start))
-        }
-        if let symbol = Token.Symbol(rawValue: String(scalar)) {
-            position += 1
+        if let (symbol, width) = Self.symbol(scalar, peek(1)) {
+            position += width
             return .success(token(.symbol(symbol), from: start))
         }
         position += 1
@@ -94,6 +118,39 @@ struct Lexer {
             return .failure(ExpressionError(.unexpectedCharacter(shown, help: "write '\(word)'"), at: span(from: start)))
         }
         return .failure(ExpressionError(.unexpectedCharacter(shown, help: nil), at: span(from: start)))
+    }
+
+    /// The keyword a word spells, if any (compared directly: a raw-value lookup is a slow string switch).
+    private static func keyword(_ word: String) -> Token.Keyword? {
+        guard word.utf8.count <= 5 else { return nil }
+        if word == "and" { return .and }
+        if word == "or" { return .or }
+        if word == "not" { return .not }
+        if word == "in" { return .in }
+        if word == "true" { return .true }
+        if word == "false" { return .false }
+        return nil
+    }
+
+    /// The symbol starting with `first` (two characters when `second` completes one), and its width.
+    private static func symbol(_ first: Unicode.Scalar, _ second: Unicode.Scalar?) -> (Token.Symbol, Int)? {
+        switch (first, second) {
+        case ("=", "="): return (.equal, 2)
+        case ("!", "="): return (.notEqual, 2)
+        case ("<", "="): return (.lessOrEqual, 2)
+        case (">", "="): return (.greaterOrEqual, 2)
+        case ("<", _): return (.less, 1)
+        case (">", _): return (.greater, 1)
+        case ("+", _): return (.plus, 1)
+        case ("-", _): return (.minus, 1)
+        case (".", _): return (.dot, 1)
+        case (",", _): return (.comma, 1)
+        case ("(", _): return (.openParen, 1)
+        case (")", _): return (.closeParen, 1)
+        case ("[", _): return (.openBracket, 1)
+        case ("]", _): return (.closeBracket, 1)
+        default: return nil
+        }
     }
 
     private func span(from start: Int) -> ExpressionSpan {

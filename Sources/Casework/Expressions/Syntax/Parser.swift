@@ -7,17 +7,18 @@ import Foundation
 public enum ExpressionParser {
     /// Parses `text`, or returns the first error.
     public static func parse(_ text: String, limits: ExpressionLimits = .standard) -> Result<ExpressionSyntax, ExpressionError> {
-        let length = text.unicodeScalars.count
-        guard length <= limits.maxLength else {
+        guard text.utf8.count <= limits.maxLength || text.unicodeScalars.count <= limits.maxLength else {
+            let length = text.unicodeScalars.count
             return .failure(ExpressionError(.expressionTooComplex(reason: "it is \(length) characters long; the limit is \(limits.maxLength)"),
                                             at: ExpressionSpan(start: 0, end: 0)))
         }
+        let source = ExpressionText(text)
         let tokens: [Token]
-        switch Lexer.tokenize(text) {
+        switch Lexer.tokenize(source) {
         case .success(let lexed): tokens = lexed
         case .failure(let error): return .failure(error)
         }
-        var state = ParserState(tokens: tokens, limits: limits)
+        var state = ParserState(tokens: tokens, source: source, limits: limits)
         do throws(ExpressionError) {
             if tokens.first?.kind == .end {
                 throw ExpressionError(.unexpectedToken(found: "the end of the expression", expected: "an expression"), at: tokens[0].span)
@@ -36,13 +37,15 @@ public enum ExpressionParser {
 /// The parser's cursor and counters.
 private struct ParserState {
     let tokens: [Token]
+    let source: ExpressionText
     let limits: ExpressionLimits
     var index = 0
     var nextID = 0
     var depth = 0
 
-    init(tokens: [Token], limits: ExpressionLimits) {
+    init(tokens: [Token], source: ExpressionText, limits: ExpressionLimits) {
         self.tokens = tokens
+        self.source = source
         self.limits = limits
     }
 
@@ -57,6 +60,11 @@ private struct ParserState {
     func unexpected(expected: String) -> ExpressionError {
         let found = current.kind == .end ? "the end of the expression" : "'\(current.text)'"
         return ExpressionError(.unexpectedToken(found: found, expected: expected), at: current.span)
+    }
+
+    /// A node whose text is the source it spans.
+    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan) throws(ExpressionError) -> ExpressionNode {
+        try node(kind, span, text: source.slice(span))
     }
 
     mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan, text: String) throws(ExpressionError) -> ExpressionNode {
@@ -86,7 +94,7 @@ private struct ParserState {
 
     mutating func binary(_ op: ExpressionNode.BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode) throws(ExpressionError) -> ExpressionNode {
         let span = left.span.through(right.span)
-        return try node(.binary(op, left, right), span, text: "\(left.text) \(op.rawValue) \(right.text)")
+        return try node(.binary(op, left, right), span)
     }
 
     mutating func expression() throws(ExpressionError) -> ExpressionNode {
@@ -117,7 +125,7 @@ private struct ParserState {
         guard isKeyword(.not) else { return try comparison() }
         let keyword = advance()
         let operand = try nested { (state) throws(ExpressionError) in try state.not() }
-        return try node(.unary(.not, operand), keyword.span.through(operand.span), text: "not \(operand.text)")
+        return try node(.unary(.not, operand), keyword.span.through(operand.span))
     }
 
     mutating func comparison() throws(ExpressionError) -> ExpressionNode {
@@ -161,7 +169,7 @@ private struct ParserState {
         guard isSymbol(.minus) else { return try primary() }
         let minus = advance()
         let operand = try nested { (state) throws(ExpressionError) in try state.unary() }
-        return try node(.unary(.negate, operand), minus.span.through(operand.span), text: "-\(operand.text)")
+        return try node(.unary(.negate, operand), minus.span.through(operand.span))
     }
 
     mutating func primary() throws(ExpressionError) -> ExpressionNode {
@@ -207,7 +215,7 @@ private struct ParserState {
             let close = try expect(.closeParen, "')'")
             var grouped = inner
             grouped.span = token.span.through(close.span)
-            grouped.text = "(\(inner.text))"
+            grouped.text = source.slice(grouped.span)
             return grouped
         case .symbol(.openBracket):
             return try list(from: token)
@@ -249,7 +257,7 @@ private struct ParserState {
         }
         let close = try expect(.closeParen, "',' or ')'")
         let span = token.span.through(close.span)
-        return try node(.call(name, arguments), span, text: "\(name.name)(\(arguments.map(\.text).joined(separator: ", ")))")
+        return try node(.call(name, arguments), span)
     }
 
     mutating func list(from open: Token) throws(ExpressionError) -> ExpressionNode {
@@ -262,6 +270,6 @@ private struct ParserState {
             } while isSymbol(.comma)
         }
         let close = try expect(.closeBracket, "',' or ']'")
-        return try node(.list(items), open.span.through(close.span), text: "[\(items.map(\.text).joined(separator: ", "))]")
+        return try node(.list(items), open.span.through(close.span))
     }
 }

@@ -154,6 +154,25 @@ public final class SQLiteCaseStore: CaseStore {
             if let (record, text) = key {
                 try db.change(StoreSQL.insertIdempotency, [record.key, text], ifTaken: .duplicate("idempotency key '\(record.key)'"))
             }
+            try db.change(StoreSQL.deleteAlarms, [id])
+            for alarm in change.alarms {
+                try db.change(StoreSQL.insertAlarm, [id, alarm.deadline, alarm.kind, Self.milliseconds(alarm.dueAt)],
+                              ifTaken: .duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))
+            }
+        }
+    }
+
+    /// The earliest alarms due by `now`, read through the `due_at` index.
+    public func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] {
+        guard limit > 0 else { return [] }
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in
+            try db.query(StoreSQL.dueAlarms, [Self.milliseconds(now), limit]) { row in
+                (row.string(at: 0), row.string(at: 1), row.string(at: 2), row.int64(at: 3))
+            }
+        }
+        return rows.compactMap { row in
+            guard let caseID = row.0, let deadline = row.1, let kind = row.2, let due = row.3 else { return nil }
+            return DeadlineAlarm(caseID: caseID, deadline: deadline, kind: kind, dueAt: Date(timeIntervalSince1970: Double(due) / 1000))
         }
     }
 

@@ -12,7 +12,7 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4357_524B
 
     /// The migration scripts, oldest first.
-    static let migrations: [String] = [version1]
+    static let migrations: [String] = [version1, version2]
 
     /// The version this build writes and reads.
     static var latestVersion: Int { migrations.count }
@@ -96,6 +96,19 @@ enum SQLiteSchema {
 
         CREATE TRIGGER definitions_no_delete BEFORE DELETE ON definitions
         BEGIN SELECT RAISE(ABORT, 'a stored definition version never changes'); END;
+        """
+
+    /// Version 2: the due-time index of deadline alarms, so `tick` reads what is due, not every case.
+    private static let version2 = """
+        CREATE TABLE deadline_alarms (
+            case_id TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            due_at INTEGER NOT NULL,
+            PRIMARY KEY (case_id, deadline, kind)
+        ) STRICT;
+
+        CREATE INDEX deadline_alarms_due ON deadline_alarms (due_at, case_id, deadline, kind);
         """
 
     /// What the file says about itself: its schema version, its application id, and whether it has any tables.

@@ -82,4 +82,18 @@ enum StoreSQL {
 
     /// A definition version. (kind, id, version)
     static let definition = "SELECT fingerprint, content FROM definitions WHERE kind = ? AND id = ? AND version = ?"
+
+    // MARK: Deadline alarms
+
+    /// Removes a case's alarms before its new ones are written.
+    static let deleteAlarms = "DELETE FROM deadline_alarms WHERE case_id = ?"
+
+    /// Adds one alarm.
+    static let insertAlarm = "INSERT INTO deadline_alarms (case_id, deadline, kind, due_at) VALUES (?, ?, ?, ?)"
+
+    /// The earliest alarms due by a time, through the `due_at` index.
+    static let dueAlarms = """
+        SELECT case_id, deadline, kind, due_at FROM deadline_alarms
+        WHERE due_at <= ? ORDER BY due_at, case_id, deadline, kind LIMIT ?
+        """
 }

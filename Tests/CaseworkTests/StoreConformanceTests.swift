@@ -187,6 +187,30 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: Kind.allCases)
+    func theDueTimeIndexReturnsOnlyWhatIsDueAndIsReplacedWithEachChange(kind: Kind) throws {
+        let store = try kind.make()
+        let first = Self.event("c1", 1, previous: AuditEvent.genesisHash)
+        let alarms = [
+            DeadlineAlarm(caseID: "c1", deadline: "decide", kind: "reminder-0", dueAt: Self.at.addingTimeInterval(10)),
+            DeadlineAlarm(caseID: "c1", deadline: "decide", kind: "breach", dueAt: Self.at.addingTimeInterval(30)),
+            DeadlineAlarm(caseID: "c1", deadline: "advice", kind: "breach", dueAt: Self.at.addingTimeInterval(20)),
+        ]
+        try store.commit(CaseChange(record: Self.record("c1", head: first.hash), expectedRevision: nil, events: [first], outbox: [], idempotency: nil, alarms: alarms))
+        #expect(try store.dueAlarms(at: Self.at, limit: 10).isEmpty)
+        #expect(try store.dueAlarms(at: Self.at.addingTimeInterval(20), limit: 10).map(\.kind) == ["reminder-0", "breach"])
+        #expect(try store.dueAlarms(at: Self.at.addingTimeInterval(60), limit: 2).map(\.deadline) == ["decide", "advice"])
+        let second = Self.event("c1", 2, previous: first.hash)
+        #expect(throws: StoreError.self) {
+            try store.commit(CaseChange(record: Self.record("c1", revision: 2, head: second.hash), expectedRevision: 1, events: [second],
+                                        outbox: [Self.message("x", case: "c1"), Self.message("x", case: "c1")], idempotency: nil, alarms: []))
+        }
+        #expect(try store.dueAlarms(at: Self.at.addingTimeInterval(60), limit: 10).count == 3, "a failed commit keeps the old alarms")
+        try store.commit(CaseChange(record: Self.record("c1", revision: 2, head: second.hash), expectedRevision: 1, events: [second], outbox: [],
+                                    idempotency: nil, alarms: [alarms[1]]))
+        #expect(try store.dueAlarms(at: Self.at.addingTimeInterval(60), limit: 10) == [alarms[1]])
+    }
+
+    @Test(arguments: Kind.allCases)
     func theEngineRunsTheSameOnEveryStore(kind: Kind) throws {
         let engine = try EngineFixtures.engine(store: try kind.make())
         try EngineFixtures.openCase(engine)

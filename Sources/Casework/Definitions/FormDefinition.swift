@@ -46,11 +46,43 @@ public struct DefinitionSet: Sendable, Hashable {
     public var workflows: [WorkflowDefinition]
     /// The forms, in file order.
     public var forms: [FormDefinition]
+    /// The calendars, in file order.
+    public var calendars: [CalendarDefinition]
 
     /// Creates a set.
-    public init(workflows: [WorkflowDefinition] = [], forms: [FormDefinition] = []) {
+    public init(workflows: [WorkflowDefinition] = [], forms: [FormDefinition] = [], calendars: [CalendarDefinition] = []) {
         self.workflows = workflows
         self.forms = forms
+        self.calendars = calendars
+    }
+
+    /// The calendar with this id, if any.
+    public func calendar(_ id: String) -> CalendarDefinition? { calendars.first { $0.id.value == id } }
+
+    /// Every calendar merged with the ones it extends (parents first), by id; a calendar whose
+    /// chain is broken or circular is left out (the validator reports it).
+    public var workingCalendars: [String: WorkingCalendar] {
+        var result: [String: WorkingCalendar] = [:]
+        for calendar in calendars {
+            var chain: [CalendarDefinition] = [calendar]
+            var current = calendar
+            var complete = true
+            while let parent = current.extends {
+                guard let next = self.calendar(parent.value), !chain.contains(where: { $0.id.value == next.id.value }) else {
+                    complete = false
+                    break
+                }
+                chain.insert(next, at: 0)
+                current = next
+            }
+            guard complete else { continue }
+            result[calendar.id.value] = WorkingCalendar(
+                id: calendar.id.value,
+                workingWeekdays: chain.last(where: { $0.workingWeekdays != nil })?.workingWeekdays ?? [1, 2, 3, 4, 5],
+                holidays: chain.flatMap(\.holidays), changes: chain.flatMap(\.changes), roll: chain.flatMap(\.roll)
+            )
+        }
+        return result
     }
 
     /// The workflow with this id, if any.

@@ -20,6 +20,10 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var transitions: [TransitionDefinition]
     /// The notification templates, in file order.
     public var templates: [TemplateDefinition]
+    /// The calendar the workflow's deadlines count working days and roll rules on, when it names one.
+    public var calendar: Located<String>?
+    /// The statutory time limits.
+    public var deadlines: [DeadlineDefinition]
     /// The file the workflow was read from.
     public var file: String
 
@@ -27,8 +31,11 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public init(
         id: Located<String>, version: Int, title: String, description: String? = nil,
         roles: [Located<String>], fields: [FieldDefinition], states: [StateDefinition],
-        transitions: [TransitionDefinition], templates: [TemplateDefinition], file: String
+        transitions: [TransitionDefinition], templates: [TemplateDefinition],
+        calendar: Located<String>? = nil, deadlines: [DeadlineDefinition] = [], file: String
     ) {
+        self.calendar = calendar
+        self.deadlines = deadlines
         self.id = id
         self.version = version
         self.title = title

@@ -24,14 +24,17 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var updatedAt: Date
     /// The hash of the case's latest audit event, which the next event links to.
     public var auditHead: String
+    /// The case's statutory clocks, in the order they started.
+    public var deadlines: [DeadlineRecord]
 
     /// Creates a case record.
     public init(
         id: String, workflow: String, workflowVersion: Int, state: String, revision: Int,
         fields: [String: ExpressionValue], participants: [String: String], forms: [FormInstance], openedAt: Date, updatedAt: Date,
-        auditHead: String
+        auditHead: String, deadlines: [DeadlineRecord] = []
     ) {
         self.auditHead = auditHead
+        self.deadlines = deadlines
         self.id = id
         self.workflow = workflow
         self.workflowVersion = workflowVersion
@@ -112,5 +115,59 @@ extension CalendarDate: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+/// Where a statutory clock is.
+public enum DeadlineStatus: String, Sendable, Hashable, Codable {
+    /// Counting down.
+    case running
+    /// Stopped for a legal exception; the due date moves by the paused time on resume.
+    case paused
+    /// The case reached a state that meets it in time.
+    case met
+    /// The due date passed first.
+    case breached
+    /// Excused by an exception: reported, not counted as a breach.
+    case excused
+    /// The case ended without reaching a state that meets it (withdrawn, closed).
+    case lapsed
+}
+
+/// One statutory clock of one case.
+public struct DeadlineRecord: Sendable, Hashable, Codable {
+    /// The deadline's name in the workflow.
+    public var name: String
+    /// Where the clock is.
+    public var status: DeadlineStatus
+    /// The day the clock started.
+    public var startedOn: CalendarDate
+    /// The day it is due (moved on by pauses).
+    public var dueOn: CalendarDate
+    /// The day it was paused, while paused.
+    public var pausedOn: CalendarDate?
+    /// Calendar days spent paused so far.
+    public var pausedDays: Int
+    /// Which of the deadline's reminders have been sent, by position in `remind`.
+    public var remindersSent: [Int]
+    /// The day the case met it.
+    public var metOn: CalendarDate?
+    /// The day it was breached.
+    public var breachedOn: CalendarDate?
+    /// Why it was last paused or excused.
+    public var reason: String?
+
+    /// Creates a running clock.
+    public init(name: String, startedOn: CalendarDate, dueOn: CalendarDate) {
+        self.name = name
+        self.status = .running
+        self.startedOn = startedOn
+        self.dueOn = dueOn
+        self.pausedOn = nil
+        self.pausedDays = 0
+        self.remindersSent = []
+        self.metOn = nil
+        self.breachedOn = nil
+        self.reason = nil
     }
 }

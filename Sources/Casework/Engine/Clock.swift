@@ -45,3 +45,13 @@ extension CalendarDate {
         self = CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? CalendarDate(daysSinceEpoch: 0)
     }
 }
+
+extension CalendarDate {
+    /// The instant this day starts in `timeZone`.
+    public func start(in timeZone: TimeZone = CalendarDate.statutoryTimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(year: year, month: month, day: day)
+        return calendar.date(from: components) ?? Date(timeIntervalSince1970: Double(daysSinceEpoch) * 86_400)
+    }
+}

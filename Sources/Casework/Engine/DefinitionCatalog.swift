@@ -29,6 +29,8 @@ public struct DefinitionCatalog: Sendable {
     public let workflows: [String: LoadedWorkflow]
     /// The current forms by id.
     public let forms: [String: LoadedForm]
+    /// The calendars by id, each merged with the calendars it extends.
+    public let calendars: [String: WorkingCalendar]
 
     /// Builds a catalog from a validation report, refusing one with errors.
     public init(_ report: ValidationReport) throws(EngineError) {
@@ -46,6 +48,7 @@ public struct DefinitionCatalog: Sendable {
         }
         self.workflows = workflows
         self.forms = forms
+        self.calendars = report.definitions.workingCalendars
     }
 
     /// Loads and checks the definition files under `paths`.

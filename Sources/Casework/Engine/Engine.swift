@@ -59,7 +59,8 @@ public final class Engine: Sendable {
     /// Where cases live.
     public let store: any CaseStore
     private let clock: any Clock
-    private let calendar: any WorkingDayCalendar
+    /// The working-day calendar for deadlines and expressions in workflows that name none.
+    let defaultCalendar: any WorkingDayCalendar
     private let olderVersions = Mutex<[String: LoadedWorkflow]>([:])
 
     /// Creates an engine and records every current definition version in the store.
@@ -70,7 +71,7 @@ public final class Engine: Sendable {
         self.catalog = catalog
         self.store = store
         self.clock = clock
-        self.calendar = calendar
+        self.defaultCalendar = calendar
         for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
             do { try store.record(definition) } catch { throw .store(error) }
         }
@@ -162,10 +163,13 @@ public final class Engine: Sendable {
         let now = Self.millisecondPrecision(clock.now())
         let event = AuditEvent(caseID: caseID, sequence: 1, at: now, actor: actor, action: "opened", subject: id, fromState: nil,
                                toState: initial.name.value, revision: 1, input: fields, previousHash: AuditEvent.genesisHash)
-        let record = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
+        var record = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
                                 fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: event.hash)
+        advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, today: CalendarDate(now))
         let key = idempotencyKey.map { IdempotencyRecord(key: $0, caseID: caseID, request: request, state: record.state, revision: 1) }
-        if let replay = try commit(CaseChange(record: record, expectedRevision: nil, events: [event], outbox: [], idempotency: key)) { return replay }
+        let change = CaseChange(record: record, expectedRevision: nil, events: [event], outbox: [], idempotency: key,
+                                alarms: alarms(for: record, workflow: definition))
+        if let replay = try commit(change) { return replay }
         return ChangeResult(record: record, replayed: false, notifications: [])
     }
 
@@ -202,7 +206,8 @@ public final class Engine: Sendable {
             guard let form = catalog.forms[start.form.value] else { continue }
             for role in start.recipients {
                 let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
-                let due = TimeArithmetic.move(today, by: form.definition.due.value, sign: 1, calendar: calendar) ?? today
+                let formCalendar = definition.calendar.flatMap { catalog.calendars[$0.value] } ?? defaultCalendar
+                let due = formCalendar.dueDate(from: today, after: form.definition.due.value) ?? today
                 next.forms.append(FormInstance(
                     id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
                     recipientRole: role.value, recipientID: record.participants[role.value], status: .shared, fields: [:],
@@ -210,6 +215,7 @@ public final class Engine: Sendable {
                 ))
             }
         }
+        advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, today: today)
         let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: request.actor, action: "fired",
                                subject: transition.name.value, fromState: record.state, toState: next.state, revision: next.revision,
                                input: request.input, previousHash: record.auditHead)
@@ -217,9 +223,9 @@ public final class Engine: Sendable {
         var outbox = notifications(for: transition, workflow: definition, record: next, at: now)
         outbox += formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, at: now, startingAt: outbox.count)
         let key = request.idempotencyKey.map { IdempotencyRecord(key: $0, caseID: record.id, request: operation, state: next.state, revision: next.revision) }
-        if let replay = try commit(CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key)) {
-            return replay
-        }
+        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key,
+                                alarms: alarms(for: next, workflow: definition))
+        if let replay = try commit(change) { return replay }
         return ChangeResult(record: next, replayed: false, notifications: outbox)
     }
 
@@ -274,7 +280,8 @@ public final class Engine: Sendable {
                 values["\(name).all_accepted"] = .bool(!instances.isEmpty && accepted == instances.count)
             }
         }
-        return EvaluationContext(values: values, today: today, now: now, calendar: calendar)
+        let calendar = workflow.calendar.flatMap { catalog.calendars[$0.value] }
+        return EvaluationContext(values: values, today: today, now: now, calendar: calendar ?? defaultCalendar)
     }
 
     // MARK: Notifications

@@ -120,7 +120,10 @@ extension Engine {
                           subject: notice.subject, body: notice.body)
         }
         let key = idempotencyKey.map { IdempotencyRecord(key: $0, caseID: caseID, request: operation, state: next.state, revision: next.revision) }
-        if let replay = try commit(CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key)) {
+        let workflow = try workflow(for: record).definition
+        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key,
+                                alarms: alarms(for: next, workflow: workflow))
+        if let replay = try commit(change) {
             return replay
         }
         return ChangeResult(record: next, replayed: false, notifications: outbox)

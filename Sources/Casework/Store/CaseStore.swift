@@ -12,9 +12,15 @@ public struct CaseChange: Sendable {
     public var outbox: [OutboxMessage]
     /// The idempotency key the change answers, with its result.
     public var idempotency: IdempotencyRecord?
+    /// The case's deadline alarms after the change; they replace the case's alarms in the due-time index.
+    public var alarms: [DeadlineAlarm]
 
     /// Creates a change.
-    public init(record: CaseRecord, expectedRevision: Int?, events: [AuditEvent], outbox: [OutboxMessage], idempotency: IdempotencyRecord?) {
+    public init(
+        record: CaseRecord, expectedRevision: Int?, events: [AuditEvent], outbox: [OutboxMessage], idempotency: IdempotencyRecord?,
+        alarms: [DeadlineAlarm] = []
+    ) {
+        self.alarms = alarms
         self.record = record
         self.expectedRevision = expectedRevision
         self.events = events
@@ -66,6 +72,29 @@ public struct StoredDefinition: Sendable, Hashable, Codable {
         self.version = version
         self.fingerprint = fingerprint
         self.content = content
+    }
+}
+
+/// A moment when a deadline needs the engine: a reminder to send or a breach to record.
+///
+/// Kept in the store's due-time index, written in the same commit as the change
+/// that set it, so `tick` finds what is due without reading every case.
+public struct DeadlineAlarm: Sendable, Hashable, Codable {
+    /// The case.
+    public var caseID: String
+    /// The deadline's name.
+    public var deadline: String
+    /// `reminder` or `breach`.
+    public var kind: String
+    /// When it is due.
+    public var dueAt: Date
+
+    /// Creates an alarm.
+    public init(caseID: String, deadline: String, kind: String, dueAt: Date) {
+        self.caseID = caseID
+        self.deadline = deadline
+        self.kind = kind
+        self.dueAt = dueAt
     }
 }
 
@@ -149,4 +178,6 @@ public protocol CaseStore: Sendable {
     func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition?
     /// Stores a definition version; storing the same content again is a no-op, other content is ``StoreError/definitionChanged(kind:id:version:)``.
     func record(_ definition: StoredDefinition) throws(StoreError)
+    /// Up to `limit` alarms due at or before `now`, earliest first: read through the index, never a scan of all cases.
+    func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm]
 }

@@ -15,6 +15,8 @@ public final class InMemoryCaseStore: CaseStore {
         var outboxIndex: [String: Int] = [:]
         var keys: [String: IdempotencyRecord] = [:]
         var definitions: [String: StoredDefinition] = [:]
+        /// The due-time index: alarms ordered by time, and each case's alarms for replacement.
+        var alarms = AlarmIndex()
     }
 
     private let state = Mutex(State())
@@ -59,6 +61,7 @@ public final class InMemoryCaseStore: CaseStore {
                 state.outbox.append(message)
             }
             if let record = change.idempotency { state.keys[record.key] = record }
+            state.alarms.replace(caseID: id, with: change.alarms)
             return .success(())
         }
         try result.get()
@@ -118,6 +121,11 @@ public final class InMemoryCaseStore: CaseStore {
         state.withLock { $0.definitions["\(kind)/\(id)/\(version)"] }
     }
 
+    /// The earliest alarms due by `now`.
+    public func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] {
+        state.withLock { $0.alarms.due(at: now, limit: limit) }
+    }
+
     /// Stores a definition version once; other content under the same version is refused.
     public func record(_ definition: StoredDefinition) throws(StoreError) {
         let key = "\(definition.kind)/\(definition.id)/\(definition.version)"
@@ -130,5 +138,55 @@ public final class InMemoryCaseStore: CaseStore {
             return .success(())
         }
         try result.get()
+    }
+}
+
+/// Alarms ordered by due time, so finding what is due costs what is due, not what is open.
+struct AlarmIndex {
+    private struct Key: Comparable {
+        var milliseconds: Int64
+        var caseID: String
+        var deadline: String
+        var kind: String
+
+        static func < (lhs: Key, rhs: Key) -> Bool {
+            (lhs.milliseconds, lhs.caseID, lhs.deadline, lhs.kind) < (rhs.milliseconds, rhs.caseID, rhs.deadline, rhs.kind)
+        }
+    }
+
+    private var ordered: [Key] = []
+    private var byCase: [String: [Key]] = [:]
+
+    /// Replaces every alarm of one case.
+    mutating func replace(caseID: String, with alarms: [DeadlineAlarm]) {
+        for key in byCase[caseID] ?? [] {
+            let index = position(of: key)
+            if index < ordered.count, ordered[index] == key { ordered.remove(at: index) }
+        }
+        let keys = alarms.map { Key(milliseconds: Int64(($0.dueAt.timeIntervalSince1970 * 1000).rounded()), caseID: caseID, deadline: $0.deadline, kind: $0.kind) }
+        for key in keys { ordered.insert(key, at: position(of: key)) }
+        byCase[caseID] = keys.isEmpty ? nil : keys
+    }
+
+    /// The earliest alarms at or before `now`.
+    func due(at now: Date, limit: Int) -> [DeadlineAlarm] {
+        let cutoff = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        var result: [DeadlineAlarm] = []
+        for key in ordered {
+            guard key.milliseconds <= cutoff, result.count < limit else { break }
+            result.append(DeadlineAlarm(caseID: key.caseID, deadline: key.deadline, kind: key.kind,
+                                        dueAt: Date(timeIntervalSince1970: Double(key.milliseconds) / 1000)))
+        }
+        return result
+    }
+
+    private func position(of key: Key) -> Int {
+        var low = 0
+        var high = ordered.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ordered[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -57,6 +57,15 @@ public enum EvaluationError: Error, Sendable, Hashable, CustomStringConvertible 
 public protocol WorkingDayCalendar: Sendable {
     /// Whether `date` is a working day.
     func isWorkingDay(_ date: CalendarDate) -> Bool
+    /// The end of a period that runs `duration` from `start`, after any rules that move a period's end.
+    func dueDate(from start: CalendarDate, after duration: Duration) -> CalendarDate?
+}
+
+extension WorkingDayCalendar {
+    /// The end of a period by the counting rules alone: no rule moves it.
+    public func dueDate(from start: CalendarDate, after duration: Duration) -> CalendarDate? {
+        TimeArithmetic.move(start, by: duration, sign: 1, calendar: self)
+    }
 }
 
 /// Monday to Friday, no holidays: the calendar used until a workflow names one with bank holidays.

@@ -1,0 +1,244 @@
+import Foundation
+
+/// What `tick` did: one reminder sent or one breach recorded.
+public struct TickAction: Sendable, Hashable {
+    /// The case.
+    public var caseID: String
+    /// The deadline's name.
+    public var deadline: String
+    /// `reminder` or `breach`.
+    public var kind: String
+    /// The deadline's due date.
+    public var dueOn: CalendarDate
+}
+
+/// Statutory clocks: starting, meeting and lapsing as the case moves; pausing, resuming and excusing;
+/// and `tick`, which applies due reminders and breaches once each.
+extension Engine {
+    /// The calendar a deadline counts on.
+    func calendar(for deadline: DeadlineDefinition, in workflow: WorkflowDefinition) -> any WorkingDayCalendar {
+        let id = deadline.calendar?.value ?? workflow.calendar?.value
+        return id.flatMap { catalog.calendars[$0] } ?? defaultCalendar
+    }
+
+    /// The roles that can meet a deadline: those who fire the transitions into its `until` states.
+    static func responsibleRoles(for deadline: DeadlineDefinition, in workflow: WorkflowDefinition) -> [String] {
+        let targets = Set(deadline.until.map(\.value))
+        var roles: [String] = []
+        for transition in workflow.transitions where targets.contains(transition.to.value) {
+            for role in transition.by where !roles.contains(role.value) { roles.append(role.value) }
+        }
+        return roles
+    }
+
+    /// Starts, meets and lapses the case's deadlines after a change from `previous` (nil when opening).
+    func advanceDeadlines(_ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow: WorkflowDefinition, today: CalendarDate) {
+        let entered = previous?.state != record.state ? record.state : nil
+        let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
+        for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
+            let started: CalendarDate?
+            switch deadline.start {
+            case .field(let field):
+                if case .date(let date)? = record.fields[field.value] { started = date } else { started = nil }
+            case .entered(let state):
+                started = entered == state.value ? today : nil
+            case .fired(let transition):
+                started = fired == transition.value ? today : nil
+            }
+            guard let started else { continue }
+            let calendar = calendar(for: deadline, in: workflow)
+            let due = calendar.dueDate(from: started, after: deadline.due.value) ?? started
+            record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: due))
+        }
+        for index in record.deadlines.indices {
+            guard let deadline = workflow.deadlines.first(where: { $0.name.value == record.deadlines[index].name }) else { continue }
+            let clock = record.deadlines[index]
+            if let entered, deadline.until.contains(where: { $0.value == entered }), clock.metOn == nil,
+                [.running, .paused, .breached].contains(clock.status)
+            {
+                record.deadlines[index].metOn = today
+                if clock.status != .breached { record.deadlines[index].status = .met }
+            } else if isFinal, clock.status == .running || clock.status == .paused {
+                record.deadlines[index].status = .lapsed
+            }
+        }
+    }
+
+    /// The day a reminder falls due.
+    func reminderDate(_ reminder: RelativeDuration, dueOn: CalendarDate, calendar: any WorkingDayCalendar) -> CalendarDate {
+        TimeArithmetic.move(dueOn, by: reminder.duration, sign: reminder.direction == .before ? -1 : 1, calendar: calendar) ?? dueOn
+    }
+
+    /// Every pending reminder and breach of the case, for the store's due-time index.
+    func alarms(for record: CaseRecord, workflow: WorkflowDefinition) -> [DeadlineAlarm] {
+        var alarms: [DeadlineAlarm] = []
+        for clock in record.deadlines where clock.status == .running {
+            guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
+            let calendar = calendar(for: deadline, in: workflow)
+            for (index, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(index) {
+                let day = reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar)
+                alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "reminder-\(index)", dueAt: day.start()))
+            }
+            alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "breach", dueAt: clock.dueOn.adding(days: 1).start()))
+        }
+        return alarms
+    }
+
+    // MARK: Pause, resume, excuse
+
+    /// Stops a running clock for a legal exception (SEND Regs 10(4)); the reason is audited.
+    public func pauseDeadline(caseID: String, deadline: String, as actor: Actor, reason: String) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, reason: reason, action: "deadline_paused") { clock, today throws(EngineError) in
+            guard clock.status == .running else { throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue), not running, so it cannot be paused") }
+            clock.status = .paused
+            clock.pausedOn = today
+            clock.reason = reason
+        }
+    }
+
+    /// Restarts a paused clock; its due date moves on by the days it was paused.
+    public func resumeDeadline(caseID: String, deadline: String, as actor: Actor, reason: String) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, reason: reason, action: "deadline_resumed") { clock, today throws(EngineError) in
+            guard clock.status == .paused, let pausedOn = clock.pausedOn else {
+                throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue), not paused, so it cannot be resumed")
+            }
+            let days = max(0, pausedOn.days(to: today))
+            clock.pausedDays += days
+            clock.dueOn = clock.dueOn.adding(days: days)
+            clock.status = .running
+            clock.pausedOn = nil
+            clock.reason = reason
+        }
+    }
+
+    /// Marks a clock excused by an exception: it is reported, never counted as a breach.
+    public func excuseDeadline(caseID: String, deadline: String, as actor: Actor, reason: String) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, reason: reason, action: "deadline_excused") { clock, _ throws(EngineError) in
+            guard [.running, .paused, .breached].contains(clock.status) else {
+                throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue) and cannot be excused")
+            }
+            clock.status = .excused
+            clock.pausedOn = nil
+            clock.reason = reason
+        }
+    }
+
+    private func changeDeadline(
+        caseID: String, name: String, actor: Actor, reason: String, action: String,
+        _ change: (inout DeadlineRecord, CalendarDate) throws(EngineError) -> Void
+    ) throws(EngineError) -> ChangeResult {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .invalidInput([InputProblem(field: "reason", message: "say why (the exception that applies)")]) }
+        let record = try caseRecord(caseID)
+        let workflow = try workflow(for: record).definition
+        guard let definition = workflow.deadlines.first(where: { $0.name.value == name }) else {
+            throw .formStepRefused("workflow '\(workflow.id.value)' has no deadline '\(name)'"
+                + (NameSuggester.suggest(name, from: workflow.deadlines.map(\.name.value)).map { "; did you mean '\($0)'?" } ?? ""))
+        }
+        let allowed = Self.responsibleRoles(for: definition, in: workflow) + definition.breachNotify.map(\.value)
+        guard allowed.contains(actor.role) else {
+            throw .formStepRefused("only \(allowed.joined(separator: " or ")) may pause, resume or excuse deadline '\(name)'")
+        }
+        guard let index = record.deadlines.firstIndex(where: { $0.name == name }) else {
+            throw .formStepRefused("deadline '\(name)' has not started on case '\(caseID)'")
+        }
+        let now = Self.millisecondPrecision(clockNow())
+        var next = record
+        try change(&next.deadlines[index], CalendarDate(now))
+        return try commitDeadlineChange(from: record, to: next, workflow: workflow, actor: actor, action: action, subject: name,
+                                        input: ["reason": .string(trimmed)], notices: [], at: now)
+    }
+
+    /// Commits a change that touches only deadlines: one audit event, its notices, and the case's new alarms.
+    private func commitDeadlineChange(
+        from record: CaseRecord, to changed: CaseRecord, workflow: WorkflowDefinition, actor: Actor, action: String, subject: String,
+        input: [String: ExpressionValue], notices: [(role: String, subject: String, body: String)], at now: Date
+    ) throws(EngineError) -> ChangeResult {
+        var next = changed
+        next.revision += 1
+        next.updatedAt = now
+        let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
+                               fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
+        next.auditHead = event.hash
+        let outbox = notices.enumerated().map { offset, notice in
+            OutboxMessage(id: "\(record.id)/\(next.revision)/\(offset + 1)", caseID: record.id, createdAt: now, recipientRole: notice.role,
+                          recipientID: record.participants[notice.role], template: action, subject: notice.subject, body: notice.body)
+        }
+        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: nil,
+                                alarms: alarms(for: next, workflow: workflow))
+        _ = try commit(change)
+        return ChangeResult(record: next, replayed: false, notifications: outbox)
+    }
+
+    // MARK: Tick
+
+    /// Applies every reminder and breach due now, each exactly once, reading the due-time index
+    /// (never every case). Safe when several processes tick the same store at once: each action is a
+    /// change under the case's revision, so a second ticker finds it done.
+    public func tick(limit: Int = 10_000) throws(EngineError) -> [TickAction] {
+        let now = Self.millisecondPrecision(clockNow())
+        let due = try storeCall { () throws(StoreError) in try store.dueAlarms(at: now, limit: limit) }
+        var seen = Set<String>()
+        var actions: [TickAction] = []
+        for alarm in due where seen.insert(alarm.caseID).inserted {
+            actions += try tickCase(alarm.caseID, now: now)
+        }
+        return actions
+    }
+
+    /// Applies what is due on one case, one action per commit, rereading the case after a conflict.
+    private func tickCase(_ caseID: String, now: Date) throws(EngineError) -> [TickAction] {
+        var actions: [TickAction] = []
+        var conflicts = 0
+        while conflicts < 5 {
+            guard let record = try storeCall({ () throws(StoreError) in try store.load(caseID: caseID) }) else { return actions }
+            let workflow = try workflow(for: record).definition
+            guard let (next, action, notices) = nextDueAction(record, workflow: workflow, today: CalendarDate(now)) else { return actions }
+            do {
+                _ = try commitDeadlineChange(from: record, to: next, workflow: workflow, actor: Actor(role: "system", id: "tick"),
+                                             action: action.kind == "breach" ? "deadline_breached" : "deadline_reminder",
+                                             subject: action.deadline, input: [:], notices: notices, at: now)
+                actions.append(action)
+            } catch .store(.revisionConflict) {
+                conflicts += 1
+            } catch .store(.duplicate) {
+                conflicts += 1
+            }
+        }
+        return actions
+    }
+
+    /// The first reminder or breach due on the case today, with the case after it and its notices.
+    private func nextDueAction(
+        _ record: CaseRecord, workflow: WorkflowDefinition, today: CalendarDate
+    ) -> (CaseRecord, TickAction, [(role: String, subject: String, body: String)])? {
+        for index in record.deadlines.indices where record.deadlines[index].status == .running {
+            let clock = record.deadlines[index]
+            guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
+            let calendar = calendar(for: deadline, in: workflow)
+            let due = TemplateRenderer.format(.date(clock.dueOn))
+            for (position, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(position) {
+                guard reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar) <= today else { continue }
+                var next = record
+                next.deadlines[index].remindersSent.append(position)
+                let left = today.days(to: clock.dueOn)
+                let notices = Self.responsibleRoles(for: deadline, in: workflow).map { role in
+                    (role, "Reminder: \(deadline.title) is due on \(due)",
+                     "Case \(record.id): '\(deadline.title)' is due on \(due), \(left) day\(left == 1 ? "" : "s") from today.")
+                }
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), notices)
+            }
+            if today > clock.dueOn {
+                var next = record
+                next.deadlines[index].status = .breached
+                next.deadlines[index].breachedOn = clock.dueOn.adding(days: 1)
+                let notices = deadline.breachNotify.map { role in
+                    (role.value, "Time limit missed: \(deadline.title)",
+                     "Case \(record.id): '\(deadline.title)' was due on \(due) and the case has not reached \(deadline.until.map { "'\($0.value)'" }.joined(separator: " or ")).")
+                }
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "breach", dueOn: clock.dueOn), notices)
+            }
+        }
+        return nil
+    }
+}

@@ -39,7 +39,7 @@ enum LargeWorkflow {
                     from: [stage_\(from)]
                     to: stage_\(to)
                     by: [caseworker, send_manager]
-                    when: evidence_complete and weeks_waited < \(index % 20 + 1) and requested_by in ["parent", "school"]
+                    when: evidence_complete and weeks_waited < \(index + 1) and requested_by in ["parent", "school"]
                     notify: [{ to: [parent, young_person], template: moved }]
 
                 """

@@ -4,51 +4,59 @@ extension YAMLNode {
     /// Two files that mean the same (reformatted, recommented, quoted differently
     /// where quoting does not change the value's kind) give the same bytes, so a
     /// hash of them fingerprints a definition's content. Plain and quoted scalars
-    /// stay distinct, because `true` and `"true"` mean different things.
+    /// stay distinct, because `true` and `"true"` mean different things. It walks
+    /// the flat tree in place, copying each scalar's bytes once.
     public var canonicalBytes: [UInt8] {
-        var bytes: [UInt8] = []
-        appendCanonical(to: &bytes)
-        return bytes
+        withView { view in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(1 << 16)
+            Self.appendCanonical(view, to: &bytes)
+            return bytes
+        }
     }
 
-    private func appendCanonical(to bytes: inout [UInt8]) {
-        switch content {
-        case .scalar(let scalar):
-            bytes.append(scalar.style == .plain && tag == nil ? UInt8(ascii: "p") : UInt8(ascii: "s"))
-            Self.appendQuoted(scalar.value, to: &bytes)
-        case .sequence(let items):
+    private static func appendCanonical(_ node: YAMLNodeView, to bytes: inout [UInt8]) {
+        switch node.kind {
+        case .scalar:
+            bytes.append(node.style == .plain && node.tag == nil ? UInt8(ascii: "p") : UInt8(ascii: "s"))
+            appendQuoted(node.bytes, to: &bytes)
+        case .sequence:
             bytes.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
+            for index in 0..<node.count {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                item.appendCanonical(to: &bytes)
+                appendCanonical(node.item(index), to: &bytes)
             }
             bytes.append(UInt8(ascii: "]"))
-        case .mapping(let pairs):
+        case .mapping:
             bytes.append(UInt8(ascii: "{"))
-            for (index, pair) in pairs.enumerated() {
+            for index in 0..<node.count {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                Self.appendQuoted(pair.key.name, to: &bytes)
+                appendQuoted(node.key(index).bytes, to: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                pair.value.appendCanonical(to: &bytes)
+                appendCanonical(node.value(index), to: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+    /// `"value"` with `"`, `\` and line feeds escaped, copying unescaped runs whole.
+    private static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        var start = 0
+        for (index, byte) in value.enumerated() {
+            let escaped: UInt8
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                bytes.append(UInt8(ascii: "\\"))
-                bytes.append(byte)
-            case UInt8(ascii: "\n"):
-                bytes.append(UInt8(ascii: "\\"))
-                bytes.append(UInt8(ascii: "n"))
-            default:
-                bytes.append(byte)
+            case UInt8(ascii: "\""): escaped = UInt8(ascii: "\"")
+            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+            case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+            default: continue
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<index]))
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(escaped)
+            start = index + 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: value[start..<value.count]))
         bytes.append(UInt8(ascii: "\""))
     }
 }

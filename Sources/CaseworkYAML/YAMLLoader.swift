@@ -1,4 +1,9 @@
 import CYAML
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What loading one YAML file produced: the root mapping when there is one, and every problem found.
 ///
@@ -23,14 +28,14 @@ public enum YAMLLoader {
         if bytes.count > limits.maxFileBytes {
             return YAMLLoadResult(root: nil, errors: [.fileTooLarge(file: file, bytes: bytes.count, limit: limits.maxFileBytes)])
         }
-        if let nul = bytes.firstIndex(of: 0) {
+        if let nul = firstNUL(in: bytes) {
             return YAMLLoadResult(root: nil, errors: [.nulByte(at: SourceRange(file: file, at: mark(ofByte: nul, in: bytes)))])
         }
-        var composer = Composer(file: file, limits: limits)
-        bytes.withUnsafeBufferPointer { buffer in
+        return bytes.withUnsafeBufferPointer { buffer in
+            var composer = Composer(file: file, limits: limits, estimatedBytes: buffer.count)
             composer.run(buffer)
+            return composer.result()
         }
-        return composer.result
     }
 
     /// Reads and loads the file at `path`.
@@ -40,6 +45,14 @@ public enum YAMLLoader {
             return load(bytes, file: path, limits: limits)
         case .failure(let error):
             return YAMLLoadResult(root: nil, errors: [error])
+        }
+    }
+
+    /// The offset of the first NUL byte, if there is one.
+    private static func firstNUL(in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
         }
     }
 
@@ -68,84 +81,81 @@ public enum YAMLLoader {
 }
 
 /// Builds the node tree from libyaml events, one document, within the limits.
-private struct Composer {
-    /// A sequence or mapping still being built. The innermost one is held in
-    /// `current`, outside the stack, so attaching a node mutates it in place.
+private struct Composer: ~Copyable {
+    /// A sequence or mapping still being built. Its finished children wait on the
+    /// composer's `entries` stack (for a mapping: key, value, key, value…) until it closes.
+    /// Plain data, so opening and closing containers copies no strings or dictionaries.
     private struct Frame {
-        enum KeyState {
-            case expectingKey
-            case expectingValue(YAMLKey)
-            case discardingValue
-        }
-
-        let isMapping: Bool
-        var items: [YAMLNode] = []
-        var pairs: [YAMLPair] = []
-        var keyState: KeyState = .expectingKey
-        var keyIndex: [String: Int]? = nil
-        let start: SourceMark
-        let anchor: String?
         let tag: YAMLStandardTag?
+        let start: SourceMark
         let nodeCountAtStart: Int
-
-        init(isMapping: Bool, start: SourceMark, anchor: String?, tag: YAMLStandardTag?, nodeCountAtStart: Int) {
-            self.isMapping = isMapping
-            self.start = start
-            self.anchor = anchor
-            self.tag = tag
-            self.nodeCountAtStart = nodeCountAtStart
-        }
-
-        /// Where a key was first written in this mapping, if it was.
-        func firstIndex(ofKey name: String) -> Int? {
-            if let keyIndex { return keyIndex[name] }
-            return pairs.firstIndex { $0.key.name == name }
-        }
-
-        /// Adds an entry, switching to a hashed key index once the mapping grows past a few keys.
-        mutating func append(_ pair: YAMLPair) {
-            pairs.append(pair)
-            if keyIndex != nil {
-                keyIndex![pair.key.name] = pairs.count - 1
-            } else if pairs.count > 8 {
-                var index: [String: Int] = [:]
-                for (offset, entry) in pairs.enumerated() { index[entry.key.name] = offset }
-                keyIndex = index
-            }
-        }
+        /// Whether the container has an anchor (the top of `frameAnchors`).
+        let hasAnchor: Bool
+        /// What attaching a node needs; saved here while a child container is open.
+        var state: OpenState
     }
 
+    /// What attaching a node needs to know of the innermost open container. It is kept
+    /// in `innermost`, outside `frames`, so attaching a node touches no array.
+    private struct OpenState {
+        let isMapping: Bool
+        /// Where the container's entries start on the `entries` stack.
+        let entriesStart: Int
+        /// A mapping's next node is the value of a key that was rejected, and is dropped.
+        var discardingValue = false
+        /// Whether a mapping has a key index (the top of `keyIndexes`).
+        var hasKeyIndex = false
+    }
+
+    /// Mappings up to this many entries find a repeated key by comparing keys; larger ones hash them.
+    private static let linearKeySearchLimit = 8
+
     let file: String
+    let fileID: SourceFileID
     let limits: YAMLLimits
-    /// The enclosing containers of `current`, outermost first.
+    private var builder: YAMLTreeBuilder
+    /// The open containers, outermost first.
     private var frames: [Frame] = []
-    /// The innermost open container, if any.
-    private var current: Frame?
-    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// The state of the innermost open container (meaningful while `frames` is not empty).
+    private var innermost = OpenState(isMapping: false, entriesStart: 0)
+    /// The finished children of the open containers, innermost last.
+    private var entries = GrowableBuffer<Int32>(capacity: 256)
+    /// The anchors of the open containers that have one, innermost last.
+    private var frameAnchors: [String] = []
+    /// Each open mapping past a few keys: its keys by text, innermost last.
+    private var keyIndexes: [[String: Int32]] = []
+    private var anchors: [String: (node: Int32, size: Int)] = [:]
     private var nodeCount = 0
     private var aliasCount = 0
     private var documentCount = 0
-    private var root: YAMLNode?
+    private var root: Int32?
     private var errors: [YAMLError] = []
     private var fatal = false
 
-    init(file: String, limits: YAMLLimits) {
+    init(file: String, limits: YAMLLimits, estimatedBytes: Int) {
         self.file = file
+        self.fileID = SourceFileID(file)
         self.limits = limits
+        self.builder = YAMLTreeBuilder(estimatedBytes: estimatedBytes)
+        frames.reserveCapacity(16)
     }
 
-    var result: YAMLLoadResult {
+    consuming func result() -> YAMLLoadResult {
         if fatal { return YAMLLoadResult(root: nil, errors: errors) }
         guard let root else {
             return YAMLLoadResult(root: nil, errors: errors + [.emptyDocument(at: .startOf(file))])
         }
-        if case .scalar(let scalar) = root.content, scalar.isNull {
-            return YAMLLoadResult(root: nil, errors: errors + [.emptyDocument(at: root.range)])
+        let errors = errors
+        let node = YAMLNode(tree: builder.finish(), index: root)
+        return node.withView { view in
+            if view.isNull {
+                return YAMLLoadResult(root: nil, errors: errors + [.emptyDocument(at: view.range)])
+            }
+            if view.kind != .mapping {
+                return YAMLLoadResult(root: nil, errors: errors + [.rootNotMapping(found: view.kindDescription, at: view.range)])
+            }
+            return YAMLLoadResult(root: node, errors: errors)
         }
-        if root.mapping == nil {
-            return YAMLLoadResult(root: nil, errors: errors + [.rootNotMapping(found: root.kindDescription, at: root.range)])
-        }
-        return YAMLLoadResult(root: root, errors: errors)
     }
 
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -166,7 +176,7 @@ private struct Composer {
                 return
             }
             let done = event.type == YAML_STREAM_END_EVENT
-            handle(event)
+            handle(&event)
             yaml_event_delete(&event)
             if done { return }
         }
@@ -181,8 +191,8 @@ private struct Composer {
         SourceMark(line: Int(mark.line) + 1, column: Int(mark.column) + 1, offset: Int(mark.index))
     }
 
-    private func range(_ event: yaml_event_t) -> SourceRange {
-        SourceRange(file: file, start: mark(event.start_mark), end: mark(event.end_mark))
+    private func range(_ event: UnsafePointer<yaml_event_t>) -> SourceRange {
+        SourceRange(fileID: fileID, start: mark(event.pointee.start_mark), end: mark(event.pointee.end_mark))
     }
 
     private func parserError(_ parser: yaml_parser_t, _ buffer: UnsafeBufferPointer<UInt8>) -> YAMLError {
@@ -191,7 +201,7 @@ private struct Composer {
             let bytes = Array(buffer)
             var offset = min(parser.problem_offset, bytes.count)
             guard problem.contains("UTF-8") else {
-                return .syntax(problem: problem, context: nil, at: SourceRange(file: file, at: YAMLLoader.mark(ofByte: offset, in: bytes)))
+                return .syntax(problem: problem, context: nil, at: SourceRange(fileID: fileID, at: YAMLLoader.mark(ofByte: offset, in: bytes)))
             }
             if problem.contains("trailing"), offset > 0 {
                 // libyaml points at the bad trailing byte; point at the sequence's leading byte instead.
@@ -199,14 +209,14 @@ private struct Composer {
                 while leading > 0, bytes[leading] & 0xC0 == 0x80 { leading -= 1 }
                 if bytes[leading] >= 0xC0 { offset = leading }
             }
-            return .invalidUTF8(at: SourceRange(file: file, at: YAMLLoader.mark(ofByte: offset, in: bytes)))
+            return .invalidUTF8(at: SourceRange(fileID: fileID, at: YAMLLoader.mark(ofByte: offset, in: bytes)))
         }
         let context = parser.context.map { String(cString: $0) }
-        return .syntax(problem: problem, context: context, at: SourceRange(file: file, at: mark(parser.problem_mark)))
+        return .syntax(problem: problem, context: context, at: SourceRange(fileID: fileID, at: mark(parser.problem_mark)))
     }
 
-    private mutating func handle(_ event: yaml_event_t) {
-        switch event.type {
+    private mutating func handle(_ event: UnsafePointer<yaml_event_t>) {
+        switch event.pointee.type {
         case YAML_DOCUMENT_START_EVENT:
             documentCount += 1
             if documentCount > 1 {
@@ -215,10 +225,10 @@ private struct Composer {
         case YAML_SCALAR_EVENT:
             scalar(event)
         case YAML_SEQUENCE_START_EVENT:
-            let data = event.data.sequence_start
+            let data = event.pointee.data.sequence_start
             open(isMapping: false, event: event, anchor: data.anchor, tag: data.tag)
         case YAML_MAPPING_START_EVENT:
-            let data = event.data.mapping_start
+            let data = event.pointee.data.mapping_start
             open(isMapping: true, event: event, anchor: data.anchor, tag: data.tag)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             close(event)
@@ -249,15 +259,14 @@ private struct Composer {
         return true
     }
 
-    private mutating func scalar(_ event: yaml_event_t) {
-        let data = event.data.scalar
+    private mutating func scalar(_ event: UnsafePointer<yaml_event_t>) {
+        let data = event.pointee.data.scalar
         let at = range(event)
         guard data.length <= limits.maxScalarBytes else {
             fail(.scalarTooLarge(bytes: data.length, limit: limits.maxScalarBytes, at: at))
             return
         }
         guard countNodes(1, at: at) else { return }
-        let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
         let style: YAMLScalarStyle
         switch data.style {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -266,45 +275,48 @@ private struct Composer {
         case YAML_FOLDED_SCALAR_STYLE: style = .folded
         default: style = .plain
         }
-        let tag = resolveTag(data.tag, at: at)
-        let node = YAMLNode(content: .scalar(YAMLScalar(value: value, style: style)), range: at, tag: tag)
-        if let anchor = string(data.anchor) {
+        let tag = data.tag == nil ? nil : resolveTag(data.tag, at: at)
+        let node = builder.appendScalar(UnsafeBufferPointer(start: data.value, count: data.length), style: style, tag: tag, range: at)
+        if data.anchor != nil, let anchor = string(data.anchor) {
             anchors[anchor] = (node, 1)
         }
         attach(node)
     }
 
-    private mutating func open(isMapping: Bool, event: yaml_event_t, anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?) {
+    private mutating func open(isMapping: Bool, event: UnsafePointer<yaml_event_t>, anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?) {
         let at = range(event)
-        guard depth < limits.maxDepth else {
+        guard frames.count < limits.maxDepth else {
             fail(.tooDeep(limit: limits.maxDepth, at: at))
             return
         }
         guard countNodes(1, at: at) else { return }
-        if let open = current.take() { frames.append(open) }
-        current = Frame(
-            isMapping: isMapping,
-            start: at.start,
-            anchor: string(anchor),
-            tag: resolveTag(tag, at: at),
-            nodeCountAtStart: nodeCount
-        )
+        let anchorName = string(anchor)
+        if let anchorName { frameAnchors.append(anchorName) }
+        let tag = tag == nil ? nil : resolveTag(tag, at: at)
+        if !frames.isEmpty { frames[frames.count - 1].state = innermost }
+        innermost = OpenState(isMapping: isMapping, entriesStart: entries.count)
+        frames.append(Frame(tag: tag, start: at.start, nodeCountAtStart: nodeCount, hasAnchor: anchorName != nil, state: innermost))
     }
 
-    private mutating func close(_ event: yaml_event_t) {
-        guard let frame = current.take() else { return }
-        current = frames.popLast()
-        let at = SourceRange(file: file, start: frame.start, end: mark(event.end_mark))
-        let node = YAMLNode(content: frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), range: at, tag: frame.tag)
-        if let anchor = frame.anchor {
-            anchors[anchor] = (node, nodeCount - frame.nodeCountAtStart + 1)
+    private mutating func close(_ event: UnsafePointer<yaml_event_t>) {
+        guard let frame = frames.popLast() else { return }
+        let closing = innermost
+        if let parent = frames.last { innermost = parent.state }
+        let at = SourceRange(fileID: fileID, start: frame.start, end: mark(event.pointee.end_mark))
+        let node = builder.appendContainer(
+            mapping: closing.isMapping, entries: entries.suffix(from: closing.entriesStart), tag: frame.tag, range: at
+        )
+        entries.removeLast(entries.count - closing.entriesStart)
+        if closing.hasKeyIndex { keyIndexes.removeLast() }
+        if frame.hasAnchor {
+            anchors[frameAnchors.removeLast()] = (node, nodeCount - frame.nodeCountAtStart + 1)
         }
         attach(node)
     }
 
-    private mutating func alias(_ event: yaml_event_t) {
+    private mutating func alias(_ event: UnsafePointer<yaml_event_t>) {
         let at = range(event)
-        let name = string(event.data.alias.anchor) ?? ""
+        let name = string(event.pointee.data.alias.anchor) ?? ""
         aliasCount += 1
         guard aliasCount <= limits.maxAliases else {
             fail(.tooManyAliases(limit: limits.maxAliases, at: at))
@@ -318,37 +330,56 @@ private struct Composer {
         attach(node)
     }
 
-    private var depth: Int { frames.count + (current == nil ? 0 : 1) }
-
-    private mutating func attach(_ node: YAMLNode) {
-        guard current != nil else {
+    private mutating func attach(_ node: Int32) {
+        guard !frames.isEmpty else {
             root = node
             return
         }
-        guard current!.isMapping else {
-            current!.items.append(node)
+        guard innermost.isMapping else {
+            entries.append(node)
             return
         }
-        switch current!.keyState {
-        case .expectingKey:
-            guard case .scalar(let scalar) = node.content else {
-                errors.append(.complexKey(at: node.range))
-                current!.keyState = .discardingValue
-                return
-            }
-            let key = YAMLKey(name: scalar.value, range: node.range)
-            if let first = current!.firstIndex(ofKey: key.name) {
-                errors.append(.duplicateKey(key: key.name, at: key.range, first: current!.pairs[first].key.range))
-                current!.keyState = .discardingValue
-            } else {
-                current!.keyState = .expectingValue(key)
-            }
-        case .expectingValue(let key):
-            current!.keyState = .expectingKey
-            current!.append(YAMLPair(key: key, value: node))
-        case .discardingValue:
-            current!.keyState = .expectingKey
+        if innermost.discardingValue {
+            innermost.discardingValue = false
+            return
         }
+        guard (entries.count - innermost.entriesStart) % 2 == 0 else {
+            entries.append(node)
+            return
+        }
+        // `node` is a key.
+        guard builder.kind(of: node) == .scalar else {
+            errors.append(.complexKey(at: builder.range(of: node)))
+            innermost.discardingValue = true
+            return
+        }
+        if let first = firstKey(like: node) {
+            errors.append(.duplicateKey(key: builder.string(of: node), at: builder.range(of: node), first: builder.range(of: first)))
+            innermost.discardingValue = true
+            return
+        }
+        entries.append(node)
+        if innermost.hasKeyIndex {
+            keyIndexes[keyIndexes.count - 1][builder.string(of: node)] = node
+        } else if (entries.count - innermost.entriesStart + 1) / 2 > Self.linearKeySearchLimit {
+            var index: [String: Int32] = [:]
+            index.reserveCapacity(Self.linearKeySearchLimit * 4)
+            for position in stride(from: innermost.entriesStart, to: entries.count, by: 2) {
+                index[builder.string(of: entries[position])] = entries[position]
+            }
+            keyIndexes.append(index)
+            innermost.hasKeyIndex = true
+        }
+    }
+
+    /// The key already written in the innermost mapping with the same text as the scalar `key`, if any.
+    private func firstKey(like key: Int32) -> Int32? {
+        if innermost.hasKeyIndex { return keyIndexes[keyIndexes.count - 1][builder.string(of: key)] }
+        for position in stride(from: innermost.entriesStart, to: entries.count, by: 2)
+        where builder.scalarsEqual(entries[position], key) {
+            return entries[position]
+        }
+        return nil
     }
 }
 

@@ -25,19 +25,19 @@ public enum NameRule: Sendable, Hashable {
         return name.withUTF8 { accepts(bytes: $0) }
     }
 
-    private func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
+    /// Whether the name whose UTF-8 bytes are `bytes` follows the rule.
+    func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, first &- UInt8(ascii: "a") < 26 else { return false }
+        let isDefinitionID = self == .definitionID
         var previousWasDash = false
         for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 {
                 previousWasDash = false
-            case UInt8(ascii: "_") where self == .identifier:
+            } else if byte == UInt8(ascii: "_"), !isDefinitionID {
                 previousWasDash = false
-            case UInt8(ascii: "-") where self == .definitionID:
-                if previousWasDash { return false }
+            } else if byte == UInt8(ascii: "-"), isDefinitionID, !previousWasDash {
                 previousWasDash = true
-            default:
+            } else {
                 return false
             }
         }

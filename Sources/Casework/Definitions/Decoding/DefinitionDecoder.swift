@@ -15,19 +15,21 @@ public enum DefinitionDecoder {
 
     /// Decodes one file's root mapping, returning the definition (when usable) and every problem found.
     public static func decode(_ root: YAMLNode) -> (definition: Definition?, diagnostics: [Diagnostic]) {
-        var reader = NodeReader()
-        guard let pairs = reader.mapping(root, place: "the file") else { return (nil, reader.bag.diagnostics) }
-        let definition: Definition?
-        if pairs.contains(where: { $0.key.name == "workflow" }) {
-            definition = WorkflowDecoder.decode(root, pairs: pairs, reader: &reader).map(Definition.workflow)
-        } else if pairs.contains(where: { $0.key.name == "form" }) {
-            definition = FormDecoder.decode(root, pairs: pairs, reader: &reader).map(Definition.form)
-        } else {
-            let suggestion = pairs.lazy.compactMap { NameSuggester.suggest($0.key.name, from: kinds) }.first
-            let at = pairs.first?.key.range ?? root.range
-            reader.bag.report(.unknownDocumentKind(suggestion: suggestion), at: at)
-            definition = nil
+        root.withView { root in
+            var reader = NodeReader()
+            guard reader.expectMapping(root, place: "the file") else { return (nil, reader.bag.diagnostics) }
+            let definition: Definition?
+            if WorkflowDecoder.keys.contains(.workflow, in: root) {
+                definition = WorkflowDecoder.decode(root, reader: &reader).map(Definition.workflow)
+            } else if FormDecoder.keys.contains(.form, in: root) {
+                definition = FormDecoder.decode(root, reader: &reader).map(Definition.form)
+            } else {
+                let suggestion = (0..<root.count).lazy.compactMap { NameSuggester.suggest(root.key($0).string, from: kinds) }.first
+                let at = root.count > 0 ? root.key(0).range : root.range
+                reader.bag.report(.unknownDocumentKind(suggestion: suggestion), at: at)
+                definition = nil
+            }
+            return (definition, reader.bag.diagnostics)
         }
-        return (definition, reader.bag.diagnostics)
     }
 }

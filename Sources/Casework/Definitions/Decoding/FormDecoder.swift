@@ -2,10 +2,18 @@ import CaseworkYAML
 
 /// Reads a form file's root mapping into a ``FormDefinition``, reporting every structural problem.
 enum FormDecoder {
-    static let keys = ["form", "version", "title", "description", "due", "shared_with", "accepted_by", "fields"]
+    /// The keys of a form file.
+    enum Key: String, CaseIterable {
+        case form, version, title, description, due
+        case sharedWith = "shared_with"
+        case acceptedBy = "accepted_by"
+        case fields
+    }
 
-    /// Decodes `root`; returns nil when the form lacks an id or a usable due duration.
-    static func decode(_ root: YAMLNode, pairs: [YAMLPair], reader: inout NodeReader) -> FormDefinition? {
+    static let keys = KeyTable<Key>()
+
+    /// Decodes `root`, a mapping; returns nil when the form lacks an id or a usable due duration.
+    static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> FormDefinition? {
         var id: Located<String>?
         var version: Int?
         var title: String?
@@ -14,21 +22,30 @@ enum FormDecoder {
         var sharedWith: [Located<String>] = []
         var acceptedBy: [Located<String>] = []
         var fields: [FieldDefinition] = []
-        for pair in pairs {
-            let value = pair.value
-            switch pair.key.name {
-            case "form": id = reader.name(value, rule: .definitionID, kind: "form", place: "'form'")
-            case "version": version = reader.version(value)
-            case "title": title = reader.string(value, place: "'title'")?.value
-            case "description": description = reader.string(value, place: "'description'")?.value
-            case "due": due = reader.duration(value, place: "'due'")
-            case "shared_with": sharedWith = reader.names(value, rule: .identifier, kind: "role", place: "'shared_with'")
-            case "accepted_by": acceptedBy = reader.names(value, rule: .identifier, kind: "role", place: "'accepted_by'")
-            case "fields": fields = reader.fields(value, place: "'fields'")
-            default: reader.unknownKey(pair.key, place: "a form", allowed: keys)
+        let table = keys
+        var seen = KeysSeen()
+        for entry in 0..<root.count {
+            let key = root.key(entry)
+            let value = root.value(entry)
+            guard let position = table.position(of: key) else {
+                reader.unknownKey(key, place: "a form", allowed: table.names)
+                continue
+            }
+            seen.insert(position)
+            switch table.keys[position] {
+            case .form: id = reader.name(value, rule: .definitionID, kind: "form", place: "'form'")
+            case .version: version = reader.version(value)
+            case .title: title = reader.string(value, place: "'title'")?.value
+            case .description: description = reader.string(value, place: "'description'")?.value
+            case .due: due = reader.duration(value, place: "'due'")
+            case .sharedWith: sharedWith = reader.names(value, rule: .identifier, kind: "role", place: "'shared_with'")
+            case .acceptedBy: acceptedBy = reader.names(value, rule: .identifier, kind: "role", place: "'accepted_by'")
+            case .fields: fields = reader.fields(value, place: "'fields'")
             }
         }
-        reader.requireKeys(["form", "version", "title", "due", "shared_with", "accepted_by", "fields"], in: pairs, place: "form", at: headRange(of: root))
+        reader.requireKeys(
+            [.form, .version, .title, .due, .sharedWith, .acceptedBy, .fields], of: table, seen: seen, place: "form", at: root.range.startOnly
+        )
         guard let id, let due else { return nil }
         return FormDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, due: due,

@@ -2,52 +2,58 @@ import CaseworkYAML
 
 /// Reads typed values out of YAML nodes, reporting every mismatch instead of stopping at the first.
 ///
-/// Each method returns nil (or an empty list) when the value is unusable and has
-/// already reported why, so decoders can carry on and find the next problem.
+/// Each method returns nil (or an empty list, or false) when the value is unusable
+/// and has already reported why, so decoders can carry on and find the next problem.
+/// It reads the loaded tree in place (``YAMLNodeView``), making strings only for the
+/// values a definition keeps and the words of a diagnostic.
 struct NodeReader {
     var bag = DiagnosticBag()
 
-    /// The entries of a mapping node, or nil after reporting that it is not one.
-    mutating func mapping(_ node: YAMLNode, place: @autoclosure () -> String) -> [YAMLPair]? {
-        if let pairs = node.mapping { return pairs }
+    /// Whether `node` is a mapping; reports that it is not one otherwise.
+    mutating func expectMapping(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool {
+        if node.kind == .mapping { return true }
         bag.report(.wrongType(place: place(), expected: "a mapping", found: describe(node)), at: node.range)
-        return nil
+        return false
     }
 
-    /// The items of a list node, or nil after reporting that it is not one.
-    mutating func list(_ node: YAMLNode, place: @autoclosure () -> String) -> [YAMLNode]? {
-        if let items = node.sequence { return items }
+    /// Whether `node` is a list; reports that it is not one otherwise.
+    mutating func expectList(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool {
+        if node.kind == .sequence { return true }
         bag.report(.wrongType(place: place(), expected: "a list", found: describe(node)), at: node.range)
-        return nil
+        return false
     }
 
     /// A non-empty string scalar.
-    mutating func string(_ node: YAMLNode, place: @autoclosure () -> String) -> Located<String>? {
-        guard let scalar = node.scalar, !scalar.isNull else {
+    mutating func string(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Located<String>? {
+        guard node.kind == .scalar, !node.isNull else {
             bag.report(.wrongType(place: place(), expected: "a string", found: describe(node)), at: node.range)
             return nil
         }
-        return Located(scalar.value, at: node.range)
+        return Located(node.string, at: node.range)
     }
 
-    /// A name that follows `rule`.
-    mutating func name(_ node: YAMLNode, rule: NameRule, kind: String, place: @autoclosure () -> String) -> Located<String>? {
+    /// A name that follows `rule`; one that does not is reported and still returned, so references resolve.
+    mutating func name(_ node: YAMLNodeView, rule: NameRule, kind: String, place: @autoclosure () -> String) -> Located<String>? {
         guard let text = string(node, place: place()) else { return nil }
-        return checkedName(text, rule: rule, kind: kind)
+        if !rule.accepts(bytes: node.bytes) {
+            bag.report(.invalidName(name: text.value, kind: kind, rule: rule.help), at: text.range)
+        }
+        return text
     }
 
-    /// `name` when it follows `rule`; otherwise reports it (and still returns it, so references resolve).
-    mutating func checkedName(_ name: Located<String>, rule: NameRule, kind: String) -> Located<String> {
-        if !rule.accepts(name.value) {
+    /// A mapping key, as a name that follows `rule`; one that does not is reported and still returned.
+    mutating func keyName(_ key: YAMLNodeView, rule: NameRule, kind: String) -> Located<String> {
+        let name = Located(key.string, at: key.range)
+        if !rule.accepts(bytes: key.bytes) {
             bag.report(.invalidName(name: name.value, kind: kind, rule: rule.help), at: name.range)
         }
         return name
     }
 
     /// `true` or `false`.
-    mutating func bool(_ node: YAMLNode, place: @autoclosure () -> String) -> Bool? {
-        if let scalar = node.scalar, scalar.style == .plain || node.tag == .bool {
-            switch scalar.value {
+    mutating func bool(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool? {
+        if node.kind == .scalar, node.style == .plain || node.tag == .bool {
+            switch node.string {
             case "true", "True", "TRUE": return true
             case "false", "False", "FALSE": return false
             default: break
@@ -58,19 +64,20 @@ struct NodeReader {
     }
 
     /// A definition version: a whole number of 1 or more.
-    mutating func version(_ node: YAMLNode) -> Int? {
-        if let scalar = node.scalar, scalar.style == .plain, scalar.value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-            let value = Int(scalar.value), value >= 1
-        {
-            return value
+    mutating func version(_ node: YAMLNodeView) -> Int? {
+        if node.kind == .scalar, node.style == .plain {
+            let text = node.string
+            if text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text), value >= 1 {
+                return value
+            }
         }
-        let quoted = node.scalar.map { $0.style != .plain && !$0.value.isEmpty } ?? false
+        let quoted = node.kind == .scalar && node.style != .plain && node.count > 0
         bag.report(.invalidVersion(found: quoted ? "\(describe(node)) in quotes" : describe(node)), at: node.range)
         return nil
     }
 
     /// A duration such as `6 weeks`.
-    mutating func duration(_ node: YAMLNode, place: @autoclosure () -> String) -> Located<Duration>? {
+    mutating func duration(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Located<Duration>? {
         guard let text = string(node, place: place()) else { return nil }
         switch Duration.parse(text.value) {
         case .success(let duration): return Located(duration, at: text.range)
@@ -83,63 +90,70 @@ struct NodeReader {
     /// A list of names; with `allowSingle`, one bare name also counts as a list of one.
     /// Reports an empty list when `nonEmpty`, and repeated names.
     mutating func names(
-        _ node: YAMLNode, rule: NameRule, kind: String, place: @autoclosure () -> String,
+        _ node: YAMLNodeView, rule: NameRule, kind: String, place: @autoclosure () -> String,
         allowSingle: Bool = false, nonEmpty: Bool = true
     ) -> [Located<String>] {
-        let items: [YAMLNode]
-        if allowSingle, let scalar = node.scalar, !scalar.isNull {
-            items = [node]
-        } else if let sequence = node.sequence {
-            items = sequence
-        } else {
+        let single = allowSingle && node.kind == .scalar && !node.isNull
+        guard single || node.kind == .sequence else {
             let expected = allowSingle ? "a \(kind) name or a list of them" : "a list of \(kind) names"
             bag.report(.wrongType(place: place(), expected: expected, found: describe(node)), at: node.range)
             return []
         }
-        if items.isEmpty, nonEmpty {
+        let count = single ? 1 : node.count
+        if count == 0, nonEmpty {
             bag.report(.emptyList(place: place()), at: node.range)
         }
         var result: [Located<String>] = []
-        result.reserveCapacity(items.count)
-        for item in items {
-            guard let name = self.name(item, rule: rule, kind: kind, place: "an entry of \(place())") else { continue }
-            if result.contains(name) {
-                bag.report(.duplicateEntry(entry: name.value, place: place()), at: name.range)
+        result.reserveCapacity(count)
+        for position in 0..<count {
+            // As `name(_:rule:kind:place:)` reads it, without an optional `Located` between.
+            let item = single ? node : node.item(position)
+            guard item.kind == .scalar, !item.isNull else {
+                bag.report(.wrongType(place: "an entry of \(place())", expected: "a string", found: describe(item)), at: item.range)
                 continue
             }
-            result.append(name)
+            let value = item.string
+            let range = item.range
+            if !rule.accepts(bytes: item.bytes) {
+                bag.report(.invalidName(name: value, kind: kind, rule: rule.help), at: range)
+            }
+            if result.indices.contains(where: { result[$0].value == value }) {
+                bag.report(.duplicateEntry(entry: value, place: place()), at: range)
+                continue
+            }
+            result.append(Located(value, at: range))
         }
         return result
     }
 
     /// Reports a key that the mapping at `place` does not take, suggesting the nearest allowed key.
-    mutating func unknownKey(_ key: YAMLKey, place: @autoclosure () -> String, allowed: [String]) {
+    mutating func unknownKey(_ key: YAMLNodeView, place: @autoclosure () -> String, allowed: [String]) {
         let place = place()
-        let suggestion = NameSuggester.suggest(key.name, from: allowed)
-        bag.report(.unknownKey(key: key.name, place: place, suggestion: suggestion, allowed: allowed), at: key.range)
+        let name = key.string
+        let suggestion = NameSuggester.suggest(name, from: allowed)
+        bag.report(.unknownKey(key: name, place: place, suggestion: suggestion, allowed: allowed), at: key.range)
     }
 
-    /// Reports each key of `required` that `pairs` lacks.
-    mutating func requireKeys(_ required: [String], in pairs: [YAMLPair], place: @autoclosure () -> String, at range: SourceRange) {
-        for key in required where !pairs.contains(where: { $0.key.name == key }) {
-            bag.report(.missingKey(key: key, place: place()), at: range)
+    /// Reports each key of `required` that the mapping at `place` lacks, by the keys `seen` in it.
+    mutating func requireKeys<Key>(
+        _ required: [Key], of table: KeyTable<Key>, seen: KeysSeen, place: @autoclosure () -> String, at range: SourceRange
+    ) where Key: Equatable {
+        for key in required {
+            guard let position = table.keys.firstIndex(of: key), !seen.contains(position) else { continue }
+            bag.report(.missingKey(key: key.rawValue, place: place()), at: range)
         }
     }
 
     /// How a node's kind is named in "found ..." messages.
-    func describe(_ node: YAMLNode) -> String {
-        switch node.content {
-        case .scalar(let scalar):
-            if scalar.isNull { return "nothing" }
-            let shown = scalar.value.count > 40 ? String(scalar.value.prefix(40)) + "…" : scalar.value
+    func describe(_ node: YAMLNodeView) -> String {
+        switch node.kind {
+        case .scalar:
+            if node.isNull { return "nothing" }
+            let value = node.string
+            let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "'\(shown)'"
         case .sequence: return "a list"
         case .mapping: return "a mapping"
         }
     }
-}
-
-/// The range where a mapping's key-less problems (such as a missing key) are reported: the mapping's first line.
-func headRange(of node: YAMLNode) -> SourceRange {
-    SourceRange(file: node.range.file, at: node.range.start)
 }

@@ -2,15 +2,48 @@ import CaseworkYAML
 
 /// Reads a workflow file's root mapping into a ``WorkflowDefinition``, reporting every structural problem.
 enum WorkflowDecoder {
-    static let keys = ["workflow", "version", "title", "description", "roles", "fields", "states", "transitions", "templates"]
-    static let stateKeys = ["title", "description", "initial", "final"]
-    static let transitionKeys = ["name", "title", "from", "to", "by", "when", "start_forms", "notify"]
-    static let templateKeys = ["subject", "body"]
-    static let notifyKeys = ["to", "template"]
-    static let formStartKeys = ["form", "for"]
+    /// The keys of a workflow file.
+    enum Key: String, CaseIterable {
+        case workflow, version, title, description, roles, fields, states, transitions, templates
+    }
 
-    /// Decodes `root`; returns nil only when the workflow has no usable id.
-    static func decode(_ root: YAMLNode, pairs: [YAMLPair], reader: inout NodeReader) -> WorkflowDefinition? {
+    /// The keys of a state.
+    enum StateKey: String, CaseIterable {
+        case title, description, initial, final
+    }
+
+    /// The keys of a transition.
+    enum TransitionKey: String, CaseIterable {
+        case name, title, from, to, by, when
+        case startForms = "start_forms"
+        case notify
+    }
+
+    /// The keys of a template.
+    enum TemplateKey: String, CaseIterable {
+        case subject, body
+    }
+
+    /// The keys of an entry of `notify`.
+    enum NotifyKey: String, CaseIterable {
+        case to, template
+    }
+
+    /// The keys of an entry of `start_forms`.
+    enum FormStartKey: String, CaseIterable {
+        case form
+        case recipients = "for"
+    }
+
+    static let keys = KeyTable<Key>()
+    static let stateKeys = KeyTable<StateKey>()
+    static let transitionKeys = KeyTable<TransitionKey>()
+    static let templateKeys = KeyTable<TemplateKey>()
+    static let notifyKeys = KeyTable<NotifyKey>()
+    static let formStartKeys = KeyTable<FormStartKey>()
+
+    /// Decodes `root`, a mapping; returns nil only when the workflow has no usable id.
+    static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> WorkflowDefinition? {
         var id: Located<String>?
         var version: Int?
         var title: String?
@@ -20,22 +53,29 @@ enum WorkflowDecoder {
         var states: [StateDefinition] = []
         var transitions: [TransitionDefinition] = []
         var templates: [TemplateDefinition] = []
-        for pair in pairs {
-            let value = pair.value
-            switch pair.key.name {
-            case "workflow": id = reader.name(value, rule: .definitionID, kind: "workflow", place: "'workflow'")
-            case "version": version = reader.version(value)
-            case "title": title = reader.string(value, place: "'title'")?.value
-            case "description": description = reader.string(value, place: "'description'")?.value
-            case "roles": roles = reader.names(value, rule: .identifier, kind: "role", place: "'roles'")
-            case "fields": fields = reader.fields(value, place: "'fields'")
-            case "states": states = decodeStates(value, reader: &reader)
-            case "transitions": transitions = decodeTransitions(value, reader: &reader)
-            case "templates": templates = decodeTemplates(value, reader: &reader)
-            default: reader.unknownKey(pair.key, place: "a workflow", allowed: keys)
+        let table = keys
+        var seen = KeysSeen()
+        for entry in 0..<root.count {
+            let key = root.key(entry)
+            let value = root.value(entry)
+            guard let position = table.position(of: key) else {
+                reader.unknownKey(key, place: "a workflow", allowed: table.names)
+                continue
+            }
+            seen.insert(position)
+            switch table.keys[position] {
+            case .workflow: id = reader.name(value, rule: .definitionID, kind: "workflow", place: "'workflow'")
+            case .version: version = reader.version(value)
+            case .title: title = reader.string(value, place: "'title'")?.value
+            case .description: description = reader.string(value, place: "'description'")?.value
+            case .roles: roles = reader.names(value, rule: .identifier, kind: "role", place: "'roles'")
+            case .fields: fields = reader.fields(value, place: "'fields'")
+            case .states: states = decodeStates(value, reader: &reader)
+            case .transitions: transitions = decodeTransitions(value, reader: &reader)
+            case .templates: templates = decodeTemplates(value, reader: &reader)
             }
         }
-        reader.requireKeys(["workflow", "version", "title", "roles", "states", "transitions"], in: pairs, place: "workflow", at: headRange(of: root))
+        reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
         guard let id else { return nil }
         return WorkflowDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, roles: roles,
@@ -43,24 +83,33 @@ enum WorkflowDecoder {
         )
     }
 
-    private static func decodeStates(_ node: YAMLNode, reader: inout NodeReader) -> [StateDefinition] {
-        guard let pairs = reader.mapping(node, place: "'states'") else { return [] }
-        if pairs.isEmpty { reader.bag.report(.emptyList(place: "'states'"), at: node.range) }
+    private static func decodeStates(_ node: YAMLNodeView, reader: inout NodeReader) -> [StateDefinition] {
+        guard reader.expectMapping(node, place: "'states'") else { return [] }
+        if node.count == 0 { reader.bag.report(.emptyList(place: "'states'"), at: node.range) }
+        let table = stateKeys
         var states: [StateDefinition] = []
-        states.reserveCapacity(pairs.count)
-        for pair in pairs {
-            let name = reader.checkedName(Located(pair.key.name, at: pair.key.range), rule: .identifier, kind: "state")
+        states.reserveCapacity(node.count)
+        for entry in 0..<node.count {
+            let name = reader.keyName(node.key(entry), rule: .identifier, kind: "state")
             var state = StateDefinition(name: name, title: name.value, isInitial: false, isFinal: false)
-            let place = "state '\(name.value)'"
+            let nameText = name.value
+            func place() -> String { "state '\(nameText)'" }
             // A state whose value is not a mapping is still declared, so references to it resolve.
-            let entries = pair.value.scalar?.isNull == true ? [] : reader.mapping(pair.value, place: place) ?? []
-            for entry in entries {
-                switch entry.key.name {
-                case "title": state.title = reader.string(entry.value, place: "'title' of \(place)")?.value ?? state.title
-                case "description": state.description = reader.string(entry.value, place: "'description' of \(place)")?.value
-                case "initial": state.isInitial = reader.bool(entry.value, place: "'initial' of \(place)") ?? false
-                case "final": state.isFinal = reader.bool(entry.value, place: "'final' of \(place)") ?? false
-                default: reader.unknownKey(entry.key, place: place, allowed: stateKeys)
+            let body = node.value(entry)
+            if !body.isNull, reader.expectMapping(body, place: place()) {
+                for field in 0..<body.count {
+                    let key = body.key(field)
+                    let value = body.value(field)
+                    guard let position = table.position(of: key) else {
+                        reader.unknownKey(key, place: place(), allowed: table.names)
+                        continue
+                    }
+                    switch table.keys[position] {
+                    case .title: state.title = reader.string(value, place: "'title' of \(place())")?.value ?? state.title
+                    case .description: state.description = reader.string(value, place: "'description' of \(place())")?.value
+                    case .initial: state.isInitial = reader.bool(value, place: "'initial' of \(place())") ?? false
+                    case .final: state.isFinal = reader.bool(value, place: "'final' of \(place())") ?? false
+                    }
                 }
             }
             states.append(state)
@@ -68,23 +117,28 @@ enum WorkflowDecoder {
         return states
     }
 
-    private static func decodeTransitions(_ node: YAMLNode, reader: inout NodeReader) -> [TransitionDefinition] {
-        guard let items = reader.list(node, place: "'transitions'") else { return [] }
+    private static func decodeTransitions(_ node: YAMLNodeView, reader: inout NodeReader) -> [TransitionDefinition] {
+        guard reader.expectList(node, place: "'transitions'") else { return [] }
         var transitions: [TransitionDefinition] = []
-        transitions.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            if let transition = decodeTransition(item, index: index, reader: &reader) {
+        transitions.reserveCapacity(node.count)
+        for index in 0..<node.count {
+            if let transition = decodeTransition(node.item(index), index: index, reader: &reader) {
                 transitions.append(transition)
             }
         }
         return transitions
     }
 
-    private static func decodeTransition(_ node: YAMLNode, index: Int, reader: inout NodeReader) -> TransitionDefinition? {
-        guard let pairs = reader.mapping(node, place: "transition \(index + 1)") else { return nil }
-        let nameNode = pairs.first { $0.key.name == "name" }?.value
-        let name = nameNode.flatMap { reader.name($0, rule: .identifier, kind: "transition", place: "'name' of transition \(index + 1)") }
-        let place = name.map { "transition '\($0.value)'" } ?? "transition \(index + 1)"
+    private static func decodeTransition(_ node: YAMLNodeView, index: Int, reader: inout NodeReader) -> TransitionDefinition? {
+        guard reader.expectMapping(node, place: "transition \(index + 1)") else { return nil }
+        let table = transitionKeys
+        // The name comes first, wherever it is written, so every other problem can name the transition.
+        let nameEntry = (0..<node.count).first { table.position(of: node.key($0)).map { table.keys[$0] } == .name }
+        let name = nameEntry.flatMap {
+            reader.name(node.value($0), rule: .identifier, kind: "transition", place: "'name' of transition \(index + 1)")
+        }
+        let nameText = name?.value
+        func place() -> String { nameText.map { "transition '\($0)'" } ?? "transition \(index + 1)" }
         var title: String?
         var from: [Located<String>] = []
         var to: Located<String>?
@@ -92,24 +146,30 @@ enum WorkflowDecoder {
         var when: ExpressionSource?
         var startForms: [FormStart] = []
         var notify: [NotificationDefinition] = []
-        for pair in pairs {
-            let value = pair.value
-            switch pair.key.name {
-            case "name": break
-            case "title": title = reader.string(value, place: "'title' of \(place)")?.value
-            case "from": from = reader.names(value, rule: .identifier, kind: "state", place: "'from' of \(place)", allowSingle: true)
-            case "to": to = reader.name(value, rule: .identifier, kind: "state", place: "'to' of \(place)")
-            case "by": by = reader.names(value, rule: .identifier, kind: "role", place: "'by' of \(place)", allowSingle: true)
-            case "when":
-                if let text = reader.string(value, place: "'when' of \(place)") {
-                    when = ExpressionSource(text: text.value, range: value.range, style: value.scalar?.style ?? .plain)
+        var seen = KeysSeen()
+        for entry in 0..<node.count {
+            let key = node.key(entry)
+            let value = node.value(entry)
+            guard let position = table.position(of: key) else {
+                reader.unknownKey(key, place: place(), allowed: table.names)
+                continue
+            }
+            seen.insert(position)
+            switch table.keys[position] {
+            case .name: break
+            case .title: title = reader.string(value, place: "'title' of \(place())")?.value
+            case .from: from = reader.names(value, rule: .identifier, kind: "state", place: "'from' of \(place())", allowSingle: true)
+            case .to: to = reader.name(value, rule: .identifier, kind: "state", place: "'to' of \(place())")
+            case .by: by = reader.names(value, rule: .identifier, kind: "role", place: "'by' of \(place())", allowSingle: true)
+            case .when:
+                if let text = reader.string(value, place: "'when' of \(place())") {
+                    when = ExpressionSource(text: text.value, range: value.range, style: value.style)
                 }
-            case "start_forms": startForms = decodeFormStarts(value, place: place, reader: &reader)
-            case "notify": notify = decodeNotifications(value, place: place, reader: &reader)
-            default: reader.unknownKey(pair.key, place: place, allowed: transitionKeys)
+            case .startForms: startForms = decodeFormStarts(value, place: place, reader: &reader)
+            case .notify: notify = decodeNotifications(value, place: place, reader: &reader)
             }
         }
-        reader.requireKeys(["name", "from", "to", "by"], in: pairs, place: place, at: headRange(of: node))
+        reader.requireKeys([.name, .from, .to, .by], of: table, seen: seen, place: place(), at: node.range.startOnly)
         guard let name, let to, !from.isEmpty else { return nil }
         return TransitionDefinition(
             name: name, title: title ?? name.value, from: from, to: to, by: by, when: when,
@@ -117,75 +177,106 @@ enum WorkflowDecoder {
         )
     }
 
-    private static func decodeFormStarts(_ node: YAMLNode, place: String, reader: inout NodeReader) -> [FormStart] {
-        guard let items = reader.list(node, place: "'start_forms' of \(place)") else { return [] }
+    private static func decodeFormStarts(_ node: YAMLNodeView, place: () -> String, reader: inout NodeReader) -> [FormStart] {
+        guard reader.expectList(node, place: "'start_forms' of \(place())") else { return [] }
+        let table = formStartKeys
         var starts: [FormStart] = []
-        for item in items {
-            let entryPlace = { "an entry of 'start_forms' of \(place)" }
-            guard let pairs = reader.mapping(item, place: entryPlace()) else { continue }
+        for index in 0..<node.count {
+            let item = node.item(index)
+            func entryPlace() -> String { "an entry of 'start_forms' of \(place())" }
+            guard reader.expectMapping(item, place: entryPlace()) else { continue }
             var form: Located<String>?
             var recipients: [Located<String>] = []
-                for pair in pairs {
-                switch pair.key.name {
-                case "form": form = reader.name(pair.value, rule: .definitionID, kind: "form", place: "'form' of \(entryPlace())")
-                case "for": recipients = reader.names(pair.value, rule: .identifier, kind: "role", place: "'for' of \(entryPlace())", allowSingle: true)
-                default: reader.unknownKey(pair.key, place: entryPlace(), allowed: formStartKeys)
+            var seen = KeysSeen()
+            for entry in 0..<item.count {
+                let key = item.key(entry)
+                let value = item.value(entry)
+                guard let position = table.position(of: key) else {
+                    reader.unknownKey(key, place: entryPlace(), allowed: table.names)
+                    continue
+                }
+                seen.insert(position)
+                switch table.keys[position] {
+                case .form: form = reader.name(value, rule: .definitionID, kind: "form", place: "'form' of \(entryPlace())")
+                case .recipients:
+                    recipients = reader.names(value, rule: .identifier, kind: "role", place: "'for' of \(entryPlace())", allowSingle: true)
                 }
             }
-            reader.requireKeys(formStartKeys, in: pairs, place: entryPlace(), at: headRange(of: item))
+            reader.requireKeys(table.keys, of: table, seen: seen, place: entryPlace(), at: item.range.startOnly)
             if let form { starts.append(FormStart(form: form, recipients: recipients)) }
         }
         return starts
     }
 
-    private static func decodeNotifications(_ node: YAMLNode, place: String, reader: inout NodeReader) -> [NotificationDefinition] {
-        guard let items = reader.list(node, place: "'notify' of \(place)") else { return [] }
+    private static func decodeNotifications(_ node: YAMLNodeView, place: () -> String, reader: inout NodeReader) -> [NotificationDefinition] {
+        guard reader.expectList(node, place: "'notify' of \(place())") else { return [] }
+        let table = notifyKeys
         var notifications: [NotificationDefinition] = []
-        for item in items {
-            let entryPlace = { "an entry of 'notify' of \(place)" }
-            guard let pairs = reader.mapping(item, place: entryPlace()) else { continue }
+        notifications.reserveCapacity(node.count)
+        for index in 0..<node.count {
+            let item = node.item(index)
+            func entryPlace() -> String { "an entry of 'notify' of \(place())" }
+            guard reader.expectMapping(item, place: entryPlace()) else { continue }
             var recipients: [Located<String>] = []
             var template: Located<String>?
-                for pair in pairs {
-                switch pair.key.name {
-                case "to": recipients = reader.names(pair.value, rule: .identifier, kind: "role", place: "'to' of \(entryPlace())", allowSingle: true)
-                case "template": template = reader.name(pair.value, rule: .identifier, kind: "template", place: "'template' of \(entryPlace())")
-                default: reader.unknownKey(pair.key, place: entryPlace(), allowed: notifyKeys)
+            var seen = KeysSeen()
+            for entry in 0..<item.count {
+                let key = item.key(entry)
+                let value = item.value(entry)
+                guard let position = table.position(of: key) else {
+                    reader.unknownKey(key, place: entryPlace(), allowed: table.names)
+                    continue
+                }
+                seen.insert(position)
+                switch table.keys[position] {
+                case .to:
+                    recipients = reader.names(value, rule: .identifier, kind: "role", place: "'to' of \(entryPlace())", allowSingle: true)
+                case .template:
+                    template = reader.name(value, rule: .identifier, kind: "template", place: "'template' of \(entryPlace())")
                 }
             }
-            reader.requireKeys(notifyKeys, in: pairs, place: entryPlace(), at: headRange(of: item))
+            reader.requireKeys(table.keys, of: table, seen: seen, place: entryPlace(), at: item.range.startOnly)
             if let template { notifications.append(NotificationDefinition(recipients: recipients, template: template)) }
         }
         return notifications
     }
 
-    private static func decodeTemplates(_ node: YAMLNode, reader: inout NodeReader) -> [TemplateDefinition] {
-        guard let pairs = reader.mapping(node, place: "'templates'") else { return [] }
+    private static func decodeTemplates(_ node: YAMLNodeView, reader: inout NodeReader) -> [TemplateDefinition] {
+        guard reader.expectMapping(node, place: "'templates'") else { return [] }
+        let table = templateKeys
         var templates: [TemplateDefinition] = []
-        for pair in pairs {
-            let name = reader.checkedName(Located(pair.key.name, at: pair.key.range), rule: .identifier, kind: "template")
+        for entry in 0..<node.count {
+            let nameKey = node.key(entry)
+            let name = reader.keyName(nameKey, rule: .identifier, kind: "template")
             let place = "template '\(name.value)'"
-            let entries = reader.mapping(pair.value, place: place)
+            let body = node.value(entry)
             var subject: TemplateText?
-            var body: TemplateText?
-            for entry in entries ?? [] {
-                switch entry.key.name {
-                case "subject": subject = templateText(entry.value, template: name.value, place: "'subject' of \(place)", reader: &reader)
-                case "body": body = templateText(entry.value, template: name.value, place: "'body' of \(place)", reader: &reader)
-                default: reader.unknownKey(entry.key, place: place, allowed: templateKeys)
+            var text: TemplateText?
+            if reader.expectMapping(body, place: place) {
+                var seen = KeysSeen()
+                for field in 0..<body.count {
+                    let key = body.key(field)
+                    let value = body.value(field)
+                    guard let position = table.position(of: key) else {
+                        reader.unknownKey(key, place: place, allowed: table.names)
+                        continue
+                    }
+                    seen.insert(position)
+                    switch table.keys[position] {
+                    case .subject: subject = templateText(value, template: name.value, place: "'subject' of \(place)", reader: &reader)
+                    case .body: text = templateText(value, template: name.value, place: "'body' of \(place)", reader: &reader)
+                    }
                 }
-            }
-            if let entries {
-                reader.requireKeys(templateKeys, in: entries, place: place, at: pair.key.range)
+                reader.requireKeys(table.keys, of: table, seen: seen, place: place, at: nameKey.range)
             }
             // A template whose text is unusable is still declared, so notifications that name it resolve.
-            let unusable = TemplateText(source: "", parts: [], range: pair.key.range)
-            templates.append(TemplateDefinition(name: name, subject: subject ?? unusable, body: body ?? unusable))
+            let unusable = TemplateText(source: "", parts: [], range: nameKey.range)
+            templates.append(TemplateDefinition(name: name, subject: subject ?? unusable, body: text ?? unusable))
         }
         return templates
     }
 
-    private static func templateText(_ node: YAMLNode, template: String, place: String, reader: inout NodeReader) -> TemplateText? {
+    private static func templateText(_ node: YAMLNodeView, template: String, place: String, reader: inout NodeReader) -> TemplateText? {
         guard let text = reader.string(node, place: place) else { return nil }
         switch TemplateText.parse(text.value, at: text.range) {
         case .success(let parsed): return parsed

@@ -38,7 +38,7 @@ public struct DefinitionCatalog: Sendable {
         var workflows: [String: LoadedWorkflow] = [:]
         for workflow in report.definitions.workflows {
             workflows[workflow.id.value] = LoadedWorkflow(
-                definition: workflow, guards: report.guards[workflow.id.value] ?? [:],
+                definition: workflow, guards: (report.guards[workflow.id.value] ?? [:]).mapValues(CompiledExpression.init),
                 fingerprint: report.fingerprints[workflow.file] ?? "", content: report.sources[workflow.file] ?? ""
             )
         }

@@ -14,12 +14,12 @@ public enum DefinitionSetValidator {
         check(set, incompleteFiles: incompleteFiles, sources: sources).diagnostics
     }
 
-    /// Every problem in `set`, and each workflow's compiled guards (by workflow id, then transition name).
+    /// Every problem in `set`, and each workflow's checked guards (by workflow id, then transition name).
     static func check(
         _ set: DefinitionSet, incompleteFiles: Set<String>, sources: [String: String]
-    ) -> (diagnostics: [Diagnostic], guards: [String: [String: CompiledExpression]]) {
+    ) -> (diagnostics: [Diagnostic], guards: [String: [String: CheckedExpression]]) {
         var bag = DiagnosticBag()
-        var guards: [String: [String: CompiledExpression]] = [:]
+        var guards: [String: [String: CheckedExpression]] = [:]
         checkUniqueIDs(set, into: &bag)
         for workflow in set.workflows {
             WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))

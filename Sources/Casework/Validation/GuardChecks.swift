@@ -6,16 +6,17 @@ struct GuardChecks {
     /// The workflow file's text, to map a token inside a scalar to its line and column; nil maps errors to the scalar's start.
     let source: String?
 
-    /// Each transition's compiled guard, by transition name, for the guards that checked cleanly.
-    func run(into bag: inout DiagnosticBag) -> [String: CompiledExpression] {
+    /// Each transition's checked guard, by transition name, for the guards that checked cleanly.
+    /// Planning them for evaluation is left to the engine, which is the only place that runs them.
+    func run(into bag: inout DiagnosticBag) -> [String: CheckedExpression] {
         let environment = WorkflowEnvironment.make(for: workflow)
-        var compiled: [String: CompiledExpression] = [:]
+        var compiled: [String: CheckedExpression] = [:]
         for transition in workflow.transitions {
             guard let when = transition.when else { continue }
             let role = "the guard of transition '\(transition.name.value)'"
             switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: role) {
             case .success(let checked):
-                compiled[transition.name.value] = CompiledExpression(checked)
+                compiled[transition.name.value] = checked
             case .failure(let failure):
                 report(failure.errors, in: when, into: &bag)
             }

@@ -12,8 +12,8 @@ public struct ValidationReport: Sendable {
     public var sources: [String: String]
     /// Each decoded file's content fingerprint: the SHA-256 of its canonical YAML, blind to layout and comments.
     public var fingerprints: [String: String]
-    /// Each workflow's compiled guards, by workflow id and then transition name.
-    public var guards: [String: [String: CompiledExpression]]
+    /// Each workflow's checked guards, by workflow id and then transition name.
+    public var guards: [String: [String: CheckedExpression]]
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

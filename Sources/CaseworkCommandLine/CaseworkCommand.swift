@@ -11,6 +11,8 @@ public enum CaseworkCommand {
           form        submit, accept or reject a shared form
           outbox      list, claim and acknowledge notifications
           audit       verify the audit chains
+          due         when a period ends: casework due 2025-09-01 6 weeks [--calendar NAME]
+          calendar    a year's bank holidays: casework calendar NAME --year YYYY
           help        print this help
 
         Case, form, outbox and audit commands read definitions from --definitions PATH
@@ -37,11 +39,15 @@ public enum CaseworkCommand {
                 return try OutboxCommand.run(rest, console: console)
             case "audit":
                 return try AuditCommand.run(rest, console: console)
+            case "due":
+                return try CalendarCommands.due(rest, console: console)
+            case "calendar":
+                return try CalendarCommands.calendar(rest, console: console)
             case "help", "--help", "-h":
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["validate", "case", "form", "outbox", "audit", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["validate", "case", "form", "outbox", "audit", "due", "calendar", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -60,6 +66,8 @@ public enum CaseworkCommand {
         case "form": FormCommand.usage
         case "outbox": OutboxCommand.usage
         case "audit": AuditCommand.usage
+        case "due": CalendarCommands.dueUsage
+        case "calendar": CalendarCommands.calendarUsage
         default: "casework <command> [options]; see 'casework help'"
         }
     }

@@ -4,12 +4,15 @@ public enum NameRule: Sendable, Hashable {
     case definitionID
     /// States, transitions, fields, templates and roles: lower-case letters, digits and `_`, starting with a letter.
     case identifier
+    /// A field path: identifiers joined by `.`, such as `child.date_of_birth`.
+    case identifierPath
 
     /// How to write a name that follows the rule.
     public var help: String {
         switch self {
         case .definitionID: "use lower-case words joined by '-', such as 'ehcp-needs-assessment'"
         case .identifier: "use lower-case letters, digits and '_', starting with a letter, such as 'requested_on'"
+        case .identifierPath: "name a field, or a field in a group joined with '.', such as 'child.date_of_birth'"
         }
     }
 
@@ -27,6 +30,14 @@ public enum NameRule: Sendable, Hashable {
 
     /// Whether the name whose UTF-8 bytes are `bytes` follows the rule.
     func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if self == .identifierPath {
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ".") {
+                guard NameRule.identifier.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[start..<index])) else { return false }
+                start = index + 1
+            }
+            return true
+        }
         guard let first = bytes.first, first &- UInt8(ascii: "a") < 26 else { return false }
         let isDefinitionID = self == .definitionID
         var previousWasDash = false

@@ -90,13 +90,19 @@ public struct TransitionDefinition: Sendable, Hashable {
     public var startForms: [FormStart]
     /// The notifications it sends.
     public var notify: [NotificationDefinition]
+    /// The fields the actor gives when firing it; empty means any declared field may be given.
+    public var input: [InputField]
+    /// Fields it sets from expressions, such as `decided_on: today`.
+    public var set: [FieldAssignment]
 
     /// Creates a transition.
     public init(
         name: Located<String>, title: String, from: [Located<String>], to: Located<String>,
         by: [Located<String>], when: ExpressionSource? = nil, startForms: [FormStart] = [],
-        notify: [NotificationDefinition] = []
+        notify: [NotificationDefinition] = [], input: [InputField] = [], set: [FieldAssignment] = []
     ) {
+        self.input = input
+        self.set = set
         self.name = name
         self.title = title
         self.from = from
@@ -150,5 +156,33 @@ public struct TemplateDefinition: Sendable, Hashable {
         self.name = name
         self.subject = subject
         self.body = body
+    }
+}
+
+/// A field an actor gives when firing a transition (`input: { decided_on: required }`).
+public struct InputField: Sendable, Hashable {
+    /// The field's dotted path.
+    public var field: Located<String>
+    /// Whether the transition refuses to fire without it.
+    public var isRequired: Bool
+
+    /// Creates an input field.
+    public init(field: Located<String>, isRequired: Bool) {
+        self.field = field
+        self.isRequired = isRequired
+    }
+}
+
+/// A field a transition sets from an expression (`set: { decided_on: today }`).
+public struct FieldAssignment: Sendable, Hashable {
+    /// The field's dotted path.
+    public var field: Located<String>
+    /// The expression whose value it takes.
+    public var expression: ExpressionSource
+
+    /// Creates an assignment.
+    public init(field: Located<String>, expression: ExpressionSource) {
+        self.field = field
+        self.expression = expression
     }
 }

@@ -78,6 +78,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case emptyList(place: String)
     /// A list repeats an entry.
     case duplicateEntry(entry: String, place: String)
+    /// A calendar rule that cannot be used.
+    case invalidCalendarRule(reason: String)
 
     // MARK: Meaning (CW02xx)
 
@@ -117,6 +119,20 @@ public enum DiagnosticKind: Sendable, Hashable {
     case formRoleNotInWorkflow(form: String, role: String, workflow: String)
     /// A state is marked both initial and final.
     case initialStateIsFinal(state: String)
+    /// A reference to a calendar that is not in the definition set.
+    case unknownCalendar(name: String, referrer: String, suggestion: String?)
+    /// Calendars that extend each other in a circle.
+    case calendarCycle(calendar: String)
+    /// A deadline starts from a field that is not a date.
+    case notADateField(field: String, type: String)
+    /// A reference to a field the workflow does not declare.
+    case unknownField(name: String, referrer: String, suggestion: String?)
+    /// A reminder that would come after its deadline is due.
+    case reminderAfterDue(reminder: String, deadline: String)
+    /// A reference to a transition the workflow does not declare.
+    case unknownTransition(name: String, referrer: String, suggestion: String?)
+    /// Two deadlines share a name.
+    case duplicateDeadline(name: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -201,6 +217,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownFieldType: "CW0107"
         case .emptyList: "CW0108"
         case .duplicateEntry: "CW0109"
+        case .invalidCalendarRule: "CW0110"
         case .duplicateDefinition: "CW0200"
         case .duplicateTransition: "CW0201"
         case .noInitialState: "CW0202"
@@ -219,6 +236,13 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .malformedPlaceholder: "CW0215"
         case .formRoleNotInWorkflow: "CW0216"
         case .initialStateIsFinal: "CW0217"
+        case .unknownCalendar: "CW0218"
+        case .calendarCycle: "CW0219"
+        case .notADateField: "CW0220"
+        case .unknownField: "CW0221"
+        case .reminderAfterDue: "CW0222"
+        case .unknownTransition: "CW0223"
+        case .duplicateDeadline: "CW0224"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -266,7 +290,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .scalarTooLarge(let bytes, let limit): "value is \(bytes) bytes, over the limit of \(limit) bytes"
         case .tooManyNodes(let limit): "document has more than \(limit) nodes once aliases are expanded"
         case .tooManyAliases(let limit): "document uses more than \(limit) aliases"
-        case .unknownDocumentKind: "file is neither a workflow nor a form: it has no 'workflow' or 'form' key"
+        case .unknownDocumentKind: "file is not a workflow, form or calendar: it has no 'workflow', 'form' or 'calendar' key"
         case .unknownKey(let key, let place, _, _): "unknown key '\(key)' in \(place)"
         case .missingKey(let key, let place): "\(place) is missing required key '\(key)'"
         case .wrongType(let place, let expected, let found): "\(place) must be \(expected), found \(found)"
@@ -276,6 +300,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownFieldType(let name, _): "unknown field type '\(name)'"
         case .emptyList(let place): "\(place) must not be empty"
         case .duplicateEntry(let entry, let place): "'\(entry)' appears more than once in \(place)"
+        case .invalidCalendarRule(let reason): reason
         case .duplicateDefinition(let id): "definition '\(id)' is declared more than once in this set"
         case .duplicateTransition(let name): "transition '\(name)' is declared more than once"
         case .noInitialState(let workflow): "workflow '\(workflow)' has no initial state"
@@ -295,6 +320,13 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .formRoleNotInWorkflow(let form, let role, let workflow):
             "form '\(form)' names role '\(role)', which workflow '\(workflow)' does not declare"
         case .initialStateIsFinal(let state): "initial state '\(state)' is also final, so the workflow can never do anything"
+        case .unknownCalendar(let name, let referrer, _): "\(referrer) refers to unknown calendar '\(name)'"
+        case .calendarCycle(let calendar): "calendar '\(calendar)' extends itself through the calendars it extends"
+        case .notADateField(let field, let type): "a deadline starts from a date, but field '\(field)' is \(type)"
+        case .unknownField(let name, let referrer, _): "\(referrer) refers to unknown field '\(name)'"
+        case .reminderAfterDue(let reminder, let deadline): "reminder '\(reminder)' of deadline '\(deadline)' comes after the deadline is due"
+        case .unknownTransition(let name, let referrer, _): "\(referrer) refers to unknown transition '\(name)'"
+        case .duplicateDeadline(let name): "deadline '\(name)' is declared more than once"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -320,8 +352,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         switch self {
         case .unknownDocumentKind(let suggestion):
             if let suggestion { return "did you mean '\(suggestion)'?" }
-            return "start the file with 'workflow: NAME' or 'form: NAME'"
-        case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?):
+            return "start the file with 'workflow: NAME', 'form: NAME' or 'calendar: NAME'"
+        case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?),
+            .unknownCalendar(_, _, let suggestion?), .unknownField(_, _, let suggestion?), .unknownTransition(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
         case .unexpectedCharacter(_, let help?):
             return help
@@ -389,7 +422,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .invalidVersion:
             return "write 'version: 1' and raise it by one for each change"
         case .emptyDocument:
-            return "start the file with 'workflow: NAME' or 'form: NAME'"
+            return "start the file with 'workflow: NAME', 'form: NAME' or 'calendar: NAME'"
         case .nestingTooDeep, .scalarTooLarge, .tooManyNodes, .tooManyAliases, .fileTooLarge:
             return "definition files are small; split or simplify this one"
         default:

@@ -7,6 +7,8 @@ public struct LoadedWorkflow: Sendable {
     public let definition: WorkflowDefinition
     /// Compiled guards by transition name.
     public let guards: [String: CompiledExpression]
+    /// Compiled `set:` expressions by transition name, in file order.
+    public let assignments: [String: [(field: String, value: CompiledExpression)]]
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text, kept so the store can run cases on this version later.
@@ -37,8 +39,17 @@ public struct DefinitionCatalog: Sendable {
         guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
         var workflows: [String: LoadedWorkflow] = [:]
         for workflow in report.definitions.workflows {
+            let environment = WorkflowEnvironment.make(for: workflow)
+            var assignments: [String: [(field: String, value: CompiledExpression)]] = [:]
+            for transition in workflow.transitions where !transition.set.isEmpty {
+                assignments[transition.name.value] = transition.set.compactMap { assignment in
+                    guard case .success(let checked) = ExpressionChecker.compile(assignment.expression.text, in: environment,
+                                                                                expecting: environment.names[assignment.field.value]) else { return nil }
+                    return (assignment.field.value, CompiledExpression(checked))
+                }
+            }
             workflows[workflow.id.value] = LoadedWorkflow(
-                definition: workflow, guards: (report.guards[workflow.id.value] ?? [:]).mapValues(CompiledExpression.init),
+                definition: workflow, guards: (report.guards[workflow.id.value] ?? [:]).mapValues(CompiledExpression.init), assignments: assignments,
                 fingerprint: report.fingerprints[workflow.file] ?? "", content: report.sources[workflow.file] ?? ""
             )
         }

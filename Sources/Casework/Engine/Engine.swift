@@ -190,7 +190,14 @@ public final class Engine: Sendable {
             throw .unknownTransition(request.transition, workflow: definition.id.value,
                                      suggestion: NameSuggester.suggest(request.transition, from: definition.transitions.map(\.name.value)))
         }
-        let problems = FieldValues.check(request.input, against: definition.fields)
+        var problems = FieldValues.check(request.input, against: definition.fields)
+        if !transition.input.isEmpty {
+            let declared = Set(transition.input.map(\.field.value))
+            let fields = Set(FieldValues.flatten(definition.fields).map(\.path))
+            for field in request.input.keys.sorted() where !declared.contains(field) && fields.contains(field) {
+                problems.append(InputProblem(field: field, message: "is not an input of transition '\(transition.name.value)' (it takes \(transition.input.map(\.field.value).joined(separator: ", ")))"))
+            }
+        }
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = Self.millisecondPrecision(clock.now())
         let today = CalendarDate(now)
@@ -199,6 +206,7 @@ public final class Engine: Sendable {
 
         var next = record
         next.fields.merge(request.input) { _, new in new }
+        next.fields.merge(try assignedValues(transition, workflow: workflow, record: next, actor: request.actor, today: today, now: now)) { _, new in new }
         next.state = transition.to.value
         next.revision += 1
         next.updatedAt = now
@@ -244,6 +252,9 @@ public final class Engine: Sendable {
             let roles = transition.by.map(\.value).joined(separator: " or ")
             blockers.append(TransitionBlocker(.roleNotAllowed, "only \(roles) may do this"))
         }
+        for field in transition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
+            blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
+        }
         if blockers.isEmpty, let guardExpression = workflow.guards[transition.name.value], let text = transition.when?.text {
             var proposed = record
             proposed.fields.merge(input) { _, new in new }
@@ -255,6 +266,23 @@ public final class Engine: Sendable {
             }
         }
         return blockers
+    }
+
+    /// The values the transition's `set:` expressions give, evaluated on the case with the input applied.
+    private func assignedValues(
+        _ transition: TransitionDefinition, workflow: LoadedWorkflow, record: CaseRecord, actor: Actor, today: CalendarDate, now: Date
+    ) throws(EngineError) -> [String: ExpressionValue] {
+        guard let assignments = workflow.assignments[transition.name.value] else { return [:] }
+        let context = evaluationContext(record, workflow: workflow.definition, actor: actor, today: today, now: now)
+        var values: [String: ExpressionValue] = [:]
+        for (field, expression) in assignments {
+            switch expression.evaluate(context) {
+            case .success(let value): values[field] = value
+            case .failure(let error):
+                throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot set '\(field)': \(error)")])
+            }
+        }
+        return values
     }
 
     /// The values a case offers expressions: its fields, `case.*`, `actor.*` and form summaries.

@@ -12,6 +12,8 @@ public struct TransitionBlocker: Sendable, Hashable, CustomStringConvertible {
         case guardUndecided = "guard_undecided"
         /// A required input value was not given.
         case missingInput = "missing_input"
+        /// A value the transition sets cannot be worked out (it reads a field that is not set).
+        case valueUndecided = "value_undecided"
     }
 
     /// What blocks.

@@ -21,7 +21,9 @@ public enum DefinitionSetValidator {
         var bag = DiagnosticBag()
         var guards: [String: [String: CheckedExpression]] = [:]
         checkUniqueIDs(set, into: &bag)
+        checkCalendars(set, into: &bag)
         for workflow in set.workflows {
+            DeadlineChecks(workflow: workflow, set: set, source: sources[workflow.file]).run(into: &bag)
             WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             guards[workflow.id.value] = GuardChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
             checkFormStarts(of: workflow, in: set, into: &bag)
@@ -29,9 +31,30 @@ public enum DefinitionSetValidator {
         return (bag.diagnostics, guards)
     }
 
+    /// Every calendar's `extends` names a calendar, and no chain of them goes round in a circle.
+    private static func checkCalendars(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
+        for calendar in set.calendars {
+            guard let parent = calendar.extends else { continue }
+            guard set.calendar(parent.value) != nil else {
+                let suggestion = NameSuggester.suggest(parent.value, from: set.calendars.map(\.id.value))
+                bag.report(.unknownCalendar(name: parent.value, referrer: "calendar '\(calendar.id.value)'", suggestion: suggestion), at: parent.range)
+                continue
+            }
+            var seen: Set<String> = [calendar.id.value]
+            var next = set.calendar(parent.value)
+            while let current = next {
+                guard seen.insert(current.id.value).inserted else {
+                    bag.report(.calendarCycle(calendar: calendar.id.value), at: parent.range)
+                    break
+                }
+                next = current.extends.flatMap { set.calendar($0.value) }
+            }
+        }
+    }
+
     private static func checkUniqueIDs(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
         var first: [String: SourceRange] = [:]
-        let ids = set.workflows.map(\.id) + set.forms.map(\.id)
+        let ids = set.workflows.map(\.id) + set.forms.map(\.id) + set.calendars.map(\.id)
         for id in ids.sorted(by: { $0.range < $1.range }) {
             if let earlier = first[id.value] {
                 bag.report(.duplicateDefinition(id: id.value), at: id.range, notes: [DiagnosticNote("first declared here", at: earlier)])

@@ -25,6 +25,11 @@ struct GuardChecks {
     }
 
     private func report(_ errors: [ExpressionError], in expression: ExpressionSource, into bag: inout DiagnosticBag) {
+        Self.report(errors, in: expression, source: source, into: &bag)
+    }
+
+    /// Reports expression errors at their place in the YAML file.
+    static func report(_ errors: [ExpressionError], in expression: ExpressionSource, source: String?, into bag: inout DiagnosticBag) {
         let map = source.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) }
         for error in errors {
             let range = map?.range(valueOffsets: error.span.start..<max(error.span.end, error.span.start)) ?? SourceRange(file: expression.range.file, at: expression.range.start)

@@ -59,6 +59,7 @@ public enum Validator {
             switch definition {
             case .workflow(let workflow): set.workflows.append(workflow)
             case .form(let form): set.forms.append(form)
+            case .calendar(let calendar): set.calendars.append(calendar)
             case nil: break
             }
         }

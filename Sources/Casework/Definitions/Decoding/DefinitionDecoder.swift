@@ -6,12 +6,14 @@ public enum Definition: Sendable, Hashable {
     case workflow(WorkflowDefinition)
     /// A `form:` file.
     case form(FormDefinition)
+    /// A `calendar:` file.
+    case calendar(CalendarDefinition)
 }
 
 /// Decides what kind of definition a loaded YAML root holds and decodes it.
 public enum DefinitionDecoder {
     /// The root keys that name a kind of definition.
-    static let kinds = ["workflow", "form"]
+    static let kinds = ["workflow", "form", "calendar"]
 
     /// Decodes one file's root mapping, returning the definition (when usable) and every problem found.
     public static func decode(_ root: YAMLNode) -> (definition: Definition?, diagnostics: [Diagnostic]) {
@@ -23,6 +25,8 @@ public enum DefinitionDecoder {
                 definition = WorkflowDecoder.decode(root, reader: &reader).map(Definition.workflow)
             } else if FormDecoder.keys.contains(.form, in: root) {
                 definition = FormDecoder.decode(root, reader: &reader).map(Definition.form)
+            } else if (0..<root.count).contains(where: { root.key($0).string == "calendar" }) {
+                definition = CalendarDecoder.decode(root, reader: &reader).map(Definition.calendar)
             } else {
                 let suggestion = (0..<root.count).lazy.compactMap { NameSuggester.suggest(root.key($0).string, from: kinds) }.first
                 let at = root.count > 0 ? root.key(0).range : root.range

@@ -4,7 +4,7 @@ import CaseworkYAML
 enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
-        case workflow, version, title, description, roles, fields, states, transitions, templates
+        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines
     }
 
     /// The keys of a state.
@@ -16,7 +16,7 @@ enum WorkflowDecoder {
     enum TransitionKey: String, CaseIterable {
         case name, title, from, to, by, when
         case startForms = "start_forms"
-        case notify
+        case notify, input, set
     }
 
     /// The keys of a template.
@@ -53,6 +53,8 @@ enum WorkflowDecoder {
         var states: [StateDefinition] = []
         var transitions: [TransitionDefinition] = []
         var templates: [TemplateDefinition] = []
+        var calendar: Located<String>?
+        var deadlines: [DeadlineDefinition] = []
         let table = keys
         var seen = KeysSeen()
         for entry in 0..<root.count {
@@ -73,13 +75,16 @@ enum WorkflowDecoder {
             case .states: states = decodeStates(value, reader: &reader)
             case .transitions: transitions = decodeTransitions(value, reader: &reader)
             case .templates: templates = decodeTemplates(value, reader: &reader)
+            case .calendar: calendar = reader.name(value, rule: .definitionID, kind: "calendar", place: "'calendar'")
+            case .deadlines: deadlines = DeadlineDecoder.decode(value, reader: &reader)
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
         guard let id else { return nil }
         return WorkflowDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, roles: roles,
-            fields: fields, states: states, transitions: transitions, templates: templates, file: root.range.file
+            fields: fields, states: states, transitions: transitions, templates: templates,
+            calendar: calendar, deadlines: deadlines, file: root.range.file
         )
     }
 
@@ -146,6 +151,8 @@ enum WorkflowDecoder {
         var when: ExpressionSource?
         var startForms: [FormStart] = []
         var notify: [NotificationDefinition] = []
+        var input: [InputField] = []
+        var assignments: [FieldAssignment] = []
         var seen = KeysSeen()
         for entry in 0..<node.count {
             let key = node.key(entry)
@@ -167,13 +174,15 @@ enum WorkflowDecoder {
                 }
             case .startForms: startForms = decodeFormStarts(value, place: place, reader: &reader)
             case .notify: notify = decodeNotifications(value, place: place, reader: &reader)
+            case .input: input = DeadlineDecoder.inputs(value, place: "'input' of \(place())", reader: &reader)
+            case .set: assignments = DeadlineDecoder.assignments(value, place: "'set' of \(place())", reader: &reader)
             }
         }
         reader.requireKeys([.name, .from, .to, .by], of: table, seen: seen, place: place(), at: node.range.startOnly)
         guard let name, let to, !from.isEmpty else { return nil }
         return TransitionDefinition(
             name: name, title: title ?? name.value, from: from, to: to, by: by, when: when,
-            startForms: startForms, notify: notify
+            startForms: startForms, notify: notify, input: input, set: assignments
         )
     }
 

@@ -1,0 +1,97 @@
+import CaseworkYAML
+
+/// Checks a workflow's calendar, deadlines and the `input:` and `set:` of its transitions against the set.
+struct DeadlineChecks {
+    let workflow: WorkflowDefinition
+    let set: DefinitionSet
+    /// The workflow file's text, for exact positions of errors inside `set:` expressions.
+    let source: String?
+
+    func run(into bag: inout DiagnosticBag) {
+        let calendars = set.calendars.map(\.id.value)
+        func checkCalendar(_ name: Located<String>?, referrer: String) {
+            guard let name, set.calendar(name.value) == nil else { return }
+            bag.report(.unknownCalendar(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: calendars)), at: name.range)
+        }
+        checkCalendar(workflow.calendar, referrer: "workflow '\(workflow.id.value)'")
+        let fields = Dictionary(FieldValues.flatten(workflow.fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let fieldNames = fields.keys.sorted()
+        let states = workflow.states.map(\.name.value)
+        let transitions = workflow.transitions.map(\.name.value)
+        let roles = workflow.roles.map(\.value)
+        var firstByName: [String: SourceRange] = [:]
+        for deadline in workflow.deadlines {
+            let referrer = "deadline '\(deadline.name.value)'"
+            if let first = firstByName[deadline.name.value] {
+                bag.report(.duplicateDeadline(name: deadline.name.value), at: deadline.name.range, notes: [DiagnosticNote("first declared here", at: first)])
+            } else {
+                firstByName[deadline.name.value] = deadline.name.range
+            }
+            checkCalendar(deadline.calendar, referrer: referrer)
+            switch deadline.start {
+            case .field(let field):
+                if let type = fields[field.value] {
+                    if type != .date { bag.report(.notADateField(field: field.value, type: FieldValues.describe(type)), at: field.range) }
+                } else {
+                    bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
+                }
+            case .entered(let state):
+                if !states.contains(state.value) {
+                    bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
+                }
+            case .fired(let transition):
+                if !transitions.contains(transition.value) {
+                    bag.report(.unknownTransition(name: transition.value, referrer: referrer, suggestion: NameSuggester.suggest(transition.value, from: transitions)),
+                               at: transition.range)
+                }
+            }
+            for state in deadline.until where !states.contains(state.value) {
+                bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
+            }
+            for role in deadline.breachNotify where !roles.contains(role.value) {
+                bag.report(.unknownRole(name: role.value, referrer: referrer, suggestion: NameSuggester.suggest(role.value, from: roles)), at: role.range)
+            }
+            for reminder in deadline.remind where Self.isAfterDue(reminder.value, due: deadline.due.value) {
+                bag.report(.reminderAfterDue(reminder: reminder.value.description, deadline: deadline.name.value), at: reminder.range)
+            }
+        }
+        checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
+    }
+
+    /// Whether a reminder falls after the due date for every start date: any `after`, or a `before` longer than the period.
+    static func isAfterDue(_ reminder: RelativeDuration, due: Duration) -> Bool {
+        if reminder.direction == .after { return true }
+        func days(_ duration: Duration) -> Int {
+            switch duration.unit {
+            case .days: duration.count
+            case .weeks: duration.count * 7
+            case .months: duration.count * 28
+            case .years: duration.count * 365
+            case .workingDays: duration.count * 7 / 5
+            }
+        }
+        return days(reminder.duration) > days(due)
+    }
+
+    private func checkTransitions(fields: [String: FieldType], fieldNames: [String], into bag: inout DiagnosticBag) {
+        let environment = WorkflowEnvironment.make(for: workflow)
+        for transition in workflow.transitions {
+            let referrer = "transition '\(transition.name.value)'"
+            for input in transition.input where fields[input.field.value] == nil {
+                bag.report(.unknownField(name: input.field.value, referrer: referrer, suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
+                           at: input.field.range)
+            }
+            for assignment in transition.set {
+                guard fields[assignment.field.value] != nil, let type = environment.names[assignment.field.value] else {
+                    bag.report(.unknownField(name: assignment.field.value, referrer: referrer,
+                                             suggestion: NameSuggester.suggest(assignment.field.value, from: fieldNames)), at: assignment.field.range)
+                    continue
+                }
+                let role = "the value for '\(assignment.field.value)'"
+                if case .failure(let failure) = ExpressionChecker.compile(assignment.expression.text, in: environment, expecting: type, role: role) {
+                    GuardChecks.report(failure.errors, in: assignment.expression, source: source, into: &bag)
+                }
+            }
+        }
+    }
+}

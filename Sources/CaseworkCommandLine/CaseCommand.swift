@@ -91,7 +91,7 @@ enum CaseCommand {
     }
 
     /// The case as JSON: the fixed keys `id`, `workflow`, `workflow_version`, `state`, `revision`, `fields`, `forms`, and more.
-    static func json(_ record: CaseRecord, title: String?) -> [String: Any] {
+    static func json(_ record: CaseRecord, title: String?, today: CalendarDate) -> [String: Any] {
         [
             "id": record.id,
             "workflow": record.workflow,
@@ -102,6 +102,14 @@ enum CaseCommand {
             "fields": JSONOutput.nested(record.fields),
             "participants": record.participants,
             "opened_at": JSONOutput.iso(record.openedAt),
+            "deadlines": record.deadlines.map { clock -> [String: Any] in
+                [
+                    "name": clock.name, "state": clock.status.rawValue, "started_on": clock.startedOn.description,
+                    "due_on": clock.dueOn.description, "days_left": today.days(to: clock.dueOn), "paused_days": clock.pausedDays,
+                    "met_on": clock.metOn?.description ?? NSNull(), "breached_on": clock.breachedOn?.description ?? NSNull(),
+                    "reason": clock.reason ?? NSNull(),
+                ]
+            },
             "updated_at": JSONOutput.iso(record.updatedAt),
             "forms": record.forms.map { instance -> [String: Any] in
                 var object: [String: Any] = [
@@ -125,7 +133,7 @@ enum CaseCommand {
             let workflow = try engine.workflow(for: record).definition
             let title = workflow.states.first { $0.name.value == record.state }?.title
             if options.format == .json {
-                console.out(JSONOutput.render(json(record, title: title)))
+                console.out(JSONOutput.render(json(record, title: title, today: CalendarDate(Date()))))
                 return .success
             }
             var text = "case \(record.id): \(workflow.title) (version \(record.workflowVersion))\n"
@@ -133,6 +141,15 @@ enum CaseCommand {
             if !record.fields.isEmpty {
                 text += "fields:\n"
                 for (path, value) in record.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(value)\n" }
+            }
+            if !record.deadlines.isEmpty {
+                text += "deadlines:\n"
+                let today = CalendarDate(Date())
+                for clock in record.deadlines {
+                    let left = today.days(to: clock.dueOn)
+                    let time = clock.status == .running ? ", \(left) day\(abs(left) == 1 ? "" : "s") \(left >= 0 ? "left" : "overdue")" : ""
+                    text += "  \(clock.name): \(clock.status.rawValue), due \(clock.dueOn)\(time)\n"
+                }
             }
             if !record.forms.isEmpty {
                 text += "forms:\n"

@@ -11,6 +11,8 @@ public enum CaseworkCommand {
           form        submit, accept or reject a shared form
           outbox      list, claim and acknowledge notifications
           audit       verify the audit chains
+          tick        apply the deadline reminders and breaches that are due
+          deadline    pause, resume or excuse a case's deadline
           due         when a period ends: casework due 2025-09-01 6 weeks [--calendar NAME]
           calendar    a year's bank holidays: casework calendar NAME --year YYYY
           help        print this help
@@ -39,6 +41,10 @@ public enum CaseworkCommand {
                 return try OutboxCommand.run(rest, console: console)
             case "audit":
                 return try AuditCommand.run(rest, console: console)
+            case "tick":
+                return try TickCommand.tick(rest, console: console)
+            case "deadline":
+                return try TickCommand.deadline(rest, console: console)
             case "due":
                 return try CalendarCommands.due(rest, console: console)
             case "calendar":
@@ -47,7 +53,7 @@ public enum CaseworkCommand {
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["validate", "case", "form", "outbox", "audit", "due", "calendar", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["validate", "case", "form", "outbox", "audit", "tick", "deadline", "due", "calendar", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -66,6 +72,8 @@ public enum CaseworkCommand {
         case "form": FormCommand.usage
         case "outbox": OutboxCommand.usage
         case "audit": AuditCommand.usage
+        case "tick": TickCommand.usage
+        case "deadline": TickCommand.deadlineUsage
         case "due": CalendarCommands.dueUsage
         case "calendar": CalendarCommands.calendarUsage
         default: "casework <command> [options]; see 'casework help'"

@@ -29,8 +29,8 @@ struct EngineOptions {
         format = try OutputFormat.parse(try parsed.single("--format"))
     }
 
-    /// Loads and checks the definitions, opens the database, and starts an engine on the system clock.
-    func engine() throws(EngineError) -> Engine {
+    /// Loads and checks the definitions, opens the database, and starts an engine on `clock` (the system clock by default).
+    func engine(clock: (any Clock)? = nil) throws(EngineError) -> Engine {
         let catalog = try DefinitionCatalog.load(paths: definitions)
         let store: SQLiteCaseStore
         do {
@@ -38,7 +38,7 @@ struct EngineOptions {
         } catch {
             throw .store(error)
         }
-        return try Engine(catalog: catalog, store: store)
+        return try Engine(catalog: catalog, store: store, clock: clock ?? SystemClock())
     }
 }
 
@@ -84,6 +84,7 @@ enum EngineRun {
 /// JSON output shared by the case commands: sorted keys, slashes unescaped, a final newline.
 enum JSONOutput {
     static func render(_ object: Any) -> String {
+        if let array = object as? [Any], array.isEmpty { return "[]\n" }
         guard JSONSerialization.isValidJSONObject(object),
             let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         else { return "{}\n" }

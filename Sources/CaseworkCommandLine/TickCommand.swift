@@ -1,0 +1,76 @@
+import Foundation
+import Casework
+
+/// `casework tick [--at DATETIME] [--format json]` and `casework deadline pause|resume|excuse`.
+enum TickCommand {
+    static let usage = "casework tick [--at DATETIME] [--limit N] [--format json] [--db FILE] [--definitions PATH]"
+    static let deadlineUsage = "casework deadline pause|resume|excuse CASE DEADLINE --as ROLE[:ID] --reason TEXT [--db FILE] [--definitions PATH]"
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--at", "--limit", "--reason"], flags: ["--help", "-h"])
+
+    /// Applies every reminder and breach due at `--at` (default: now) and prints what it did.
+    static func tick(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: spec)
+        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+            console.out("usage: \(usage)\n")
+            return .success
+        }
+        let options = try EngineOptions(parsed)
+        var at: Date?
+        if let text = try parsed.single("--at") {
+            if let instant = try? Date(text, strategy: .iso8601) {
+                at = instant
+            } else if let day = CalendarDate(text) {
+                at = day.start()
+            } else {
+                throw UsageError("--at needs a date (2025-10-14) or an ISO 8601 date and time (2025-10-14T09:00:00Z), found '\(text)'")
+            }
+        }
+        let limit = Int(try parsed.single("--limit") ?? "10000") ?? 0
+        guard limit >= 1 else { throw UsageError("--limit needs a whole number of 1 or more") }
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine(clock: at.map { ManualClock($0) })
+            let actions = try engine.tick(limit: limit)
+            if options.format == .json {
+                console.out(JSONOutput.render(actions.map { action -> [String: Any] in
+                    ["case": action.caseID, "deadline": action.deadline, "kind": action.kind, "due_on": action.dueOn.description]
+                }))
+            } else if actions.isEmpty {
+                console.out("nothing due\n")
+            } else {
+                for action in actions {
+                    console.out("\(action.caseID): \(action.kind == "breach" ? "breached" : "reminded") \(action.deadline) (due \(action.dueOn))\n")
+                }
+            }
+            return .success
+        }
+    }
+
+    /// Pauses, resumes or excuses one deadline of a case, with the reason audited.
+    static func deadline(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        guard let action = arguments.first, ["pause", "resume", "excuse"].contains(action) else {
+            let suggestion = arguments.first.flatMap { NameSuggester.suggest($0, from: ["pause", "resume", "excuse"]) }
+            throw UsageError("say pause, resume or excuse", help: suggestion.map { "did you mean '\($0)'?" })
+        }
+        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
+        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+            console.out("usage: \(deadlineUsage)\n")
+            return .success
+        }
+        guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE:ID, such as --as send_manager:sam") }
+        guard let reason = try parsed.single("--reason") else { throw UsageError("say why", help: "add --reason \"the exception that applies\"") }
+        let options = try EngineOptions(parsed)
+        let names = try CaseCommand.positionals(parsed, ["CASE", "DEADLINE"])
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            let result: ChangeResult
+            switch action {
+            case "pause": result = try engine.pauseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason)
+            case "resume": result = try engine.resumeDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason)
+            default: result = try engine.excuseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason)
+            }
+            let clock = result.record.deadlines.first { $0.name == names[1] }
+            console.out("\(names[1]) on \(names[0]): \(clock?.status.rawValue ?? "?"), due \(clock?.dueOn.description ?? "?")\n")
+            return .success
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import Casework
+import CaseworkCommandLine
+
+/// `casework tick` and `casework deadline` on a SQLite file, including two processes ticking at once.
+@Suite("casework tick and deadline commands")
+struct TickCommandTests {
+    struct Workspace {
+        let directory: URL
+        var database: String { directory.appendingPathComponent("cases.sqlite").path }
+        var definitions: String { directory.appendingPathComponent("defs").path }
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-tick-\(UUID().uuidString)")
+            let defs = directory.appendingPathComponent("defs")
+            try FileManager.default.createDirectory(at: defs, withIntermediateDirectories: true)
+            try Data(DeadlineTests.workflow.utf8).write(to: defs.appendingPathComponent("timed.yaml"))
+            try Data(DeadlineTests.calendars.utf8).write(to: defs.appendingPathComponent("england-and-wales.yaml"))
+        }
+
+        func run(_ arguments: [String]) -> (status: CaseworkCommandLine.ExitStatus, out: String, err: String) {
+            runCasework(arguments + ["--db", database, "--definitions", definitions])
+        }
+    }
+
+    @Test func tickAppliesWhatIsDueOnceAndShowListsDeadlines() throws {
+        let space = try Workspace()
+        #expect(space.run(["case", "open", "timed", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
+        #expect(space.run(["tick", "--at", "2025-10-01"]).out == "nothing due\n")
+        #expect(space.run(["tick", "--at", "2025-10-06"]).out == "c1: reminded decide (due 2025-10-13)\n")
+        #expect(space.run(["deadline", "pause", "c1", "decide", "--as", "send_manager:sam", "--reason", "setting closed"]).out
+                == "decide on c1: paused, due 2025-10-13\n")
+        #expect(space.run(["tick", "--at", "2025-11-30", "--format", "json"]).out == "[]\n", "a paused clock neither reminds nor breaches")
+        let show = space.run(["case", "show", "c1", "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [String: Any])
+        let deadlines = try #require(json["deadlines"] as? [[String: Any]])
+        #expect(deadlines.first?["name"] as? String == "decide")
+        #expect(deadlines.first?["state"] as? String == "paused")
+        #expect(deadlines.first?["due_on"] as? String == "2025-10-13")
+        #expect(deadlines.first?["reason"] as? String == "setting closed")
+        let refused = space.run(["deadline", "resume", "c1", "decide", "--as", "parent:jo", "--reason", "x"])
+        #expect(refused.status == .failure)
+        #expect(space.run(["deadline", "stop", "c1", "decide"]).status == .usage)
+    }
+
+    @Test func twoProcessesTickingAtOnceApplyEachActionExactlyOnce() throws {
+        let space = try Workspace()
+        for index in 1...12 {
+            #expect(space.run(["case", "open", "timed", "--id", "c\(index)", "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
+        }
+        let binary = try CaseCommandTests.executable()
+        let processes = try (0..<2).map { _ -> Process in
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["tick", "--at", "2025-10-14", "--db", space.database, "--definitions", space.definitions]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        for index in 1...12 {
+            let history = space.run(["case", "history", "c\(index)", "--format", "json"])
+            let events = try #require(try JSONSerialization.jsonObject(with: Data(history.out.utf8)) as? [[String: Any]])
+            let actions = events.compactMap { $0["action"] as? String }
+            #expect(actions == ["opened", "deadline_reminder", "deadline_breached"], "case c\(index): \(actions)")
+        }
+        #expect(space.run(["tick", "--at", "2025-10-14"]).out == "nothing due\n")
+        #expect(space.run(["audit", "verify"]).out == "12 cases, every chain intact\n")
+    }
+}

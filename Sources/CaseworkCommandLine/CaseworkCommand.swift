@@ -6,6 +6,7 @@ public enum CaseworkCommand {
         usage: casework <command> [options]
 
         commands:
+          demo        one whole EHC needs assessment on SQLite, printed as a timeline
           validate    check workflow and form definitions (casework validate --help)
           case        open cases, fire transitions, show cases and their history
           form        submit, accept or reject a shared form
@@ -33,6 +34,8 @@ public enum CaseworkCommand {
             switch command {
             case "validate":
                 return try ValidateCommand.run(rest, console: console)
+            case "demo":
+                return try DemoCommand.run(rest, console: console)
             case "case":
                 return try CaseCommand.run(rest, console: console)
             case "form":
@@ -53,7 +56,7 @@ public enum CaseworkCommand {
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["validate", "case", "form", "outbox", "audit", "tick", "deadline", "due", "calendar", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "tick", "deadline", "due", "calendar", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -68,6 +71,7 @@ public enum CaseworkCommand {
     private static func usageLine(for command: String) -> String {
         switch command {
         case "validate": ValidateCommand.usage
+        case "demo": DemoCommand.usage
         case "case": CaseCommand.usage
         case "form": FormCommand.usage
         case "outbox": OutboxCommand.usage

@@ -1,0 +1,208 @@
+import Foundation
+import Casework
+import CaseworkSQLite
+
+/// `casework demo [--db FILE]`: one whole EHC needs assessment, request to final plan, on SQLite with a scripted clock,
+/// printed as the timeline a SEND manager would show their team.
+enum DemoCommand {
+    static let usage = "casework demo [--db FILE] [--definitions PATH]"
+    static let spec = OptionSpec(valued: ["--db", "--definitions"], flags: ["--help", "-h"])
+
+    /// One step of the story: a day, who acts, and what they do.
+    private struct Step {
+        var day: String
+        var note: String
+        var act: (Engine, Actors) throws(EngineError) -> [String]
+    }
+
+    /// The people in the story.
+    private struct Actors {
+        let parent = Actor(role: "parent", id: "jo-parent")
+        let caseworker = Actor(role: "caseworker", id: "ana-caseworker")
+        let manager = Actor(role: "send_manager", id: "sam-send-manager")
+        let psychologist = Actor(role: "educational_psychology", id: "county-ep-service")
+        let health = Actor(role: "health", id: "nhs-community-trust")
+        let socialCare = Actor(role: "social_care", id: "county-social-care")
+        let school = Actor(role: "school", id: "hillside-primary")
+    }
+
+    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: spec)
+        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+            console.out("usage: \(usage)\n")
+            return .success
+        }
+        let path = try parsed.single("--db") ?? FileManager.default.temporaryDirectory.appendingPathComponent("casework-demo-\(UUID().uuidString).sqlite").path
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw UsageError("'\(path)' already exists; the demo writes a new database", help: "name a new file with --db, or leave --db out")
+        }
+        let definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let catalog = try DefinitionCatalog.load(paths: definitions)
+            let store: SQLiteCaseStore
+            do throws(StoreError) { store = try SQLiteCaseStore(path: path) } catch { throw .store(error) }
+            let clock = ManualClock(CalendarDate("2025-09-01")!.start().addingTimeInterval(9 * 3600))
+            let engine = try Engine(catalog: catalog, store: store, clock: clock)
+            console.out(try story(engine: engine, clock: clock, database: path))
+            return .success
+        }
+    }
+
+    private static func fire(_ engine: Engine, _ transition: String, _ actor: Actor, _ input: [String: ExpressionValue] = [:]) throws(EngineError) -> [String] {
+        let result = try engine.fire(FireRequest(caseID: caseID, transition: transition, actor: actor, input: input))
+        return ["\(actor) fired '\(transition)': now \(result.record.state)"]
+    }
+
+    private static func date(_ text: String) -> ExpressionValue { .date(CalendarDate(text)!) }
+
+    private static let caseID = "demo-ehcna-1"
+
+    private static var steps: [Step] {
+        [
+            Step(day: "2025-09-01", note: "The parent asks for an EHC needs assessment through the portal") { engine, people throws(EngineError) in
+                _ = try engine.open(workflow: "ehcp-needs-assessment", as: people.parent, caseID: caseID, fields: [
+                    "requested_on": date("2025-09-01"), "requested_by": .string("parent"), "decisions_by": .string("parent"),
+                    "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "current_setting": .string("Hillside Primary"),
+                ], participants: [
+                    "school": people.school.id, "health": people.health.id, "social_care": people.socialCare.id,
+                    "educational_psychology": people.psychologist.id, "parent": people.parent.id,
+                ])
+                return ["\(people.parent) opened case \(caseID)"]
+            },
+            Step(day: "2025-09-02", note: "The caseworker acknowledges the request") { engine, people throws(EngineError) in
+                try fire(engine, "acknowledge_request", people.caseworker)
+            },
+            Step(day: "2025-10-06", note: "Tick: a week before the 6-week decision is due") { engine, _ throws(EngineError) in try tick(engine) },
+            Step(day: "2025-10-08", note: "Panel agrees to assess; advice is asked of four services") { engine, people throws(EngineError) in
+                try fire(engine, "agree_to_assess", people.manager, [
+                    "evidence_complete": .bool(true), "assessment_decision_on": date("2025-10-08"),
+                    "advice_requested_on": date("2025-10-08"), "advice_due_on": date("2025-11-19"),
+                ])
+            },
+            Step(day: "2025-10-24", note: "Hillside Primary closes for four weeks of building work (Regs 10(4)(a))") { engine, people throws(EngineError) in
+                let result = try engine.pauseDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager,
+                                                      reason: "Hillside Primary closed for four weeks (SEND Regs 10(4)(a))")
+                return ["\(people.manager) paused 'gather_advice' (revision \(result.record.revision))"]
+            },
+            Step(day: "2025-11-03", note: "The educational psychologist submits advice") { engine, people throws(EngineError) in
+                try submit(engine, "professional-advice-1", people.psychologist, "Needs support with reading and working memory")
+            },
+            Step(day: "2025-11-05", note: "Health submits advice; the caseworker returns it for the therapy hours") { engine, people throws(EngineError) in
+                let submitted = try submit(engine, "professional-advice-2", people.health, "Occupational therapy recommended")
+                _ = try engine.rejectForm(caseID: caseID, instance: "professional-advice-2", as: people.caseworker,
+                                          informationRequired: "Please say how many hours of occupational therapy a week, and for how long")
+                return submitted + ["\(people.caseworker) rejected professional-advice-2 with the information required"]
+            },
+            Step(day: "2025-11-10", note: "Social care submits advice") { engine, people throws(EngineError) in
+                try submit(engine, "professional-advice-3", people.socialCare, "No social care needs related to SEN")
+            },
+            Step(day: "2025-11-12", note: "Health resubmits with the hours") { engine, people throws(EngineError) in
+                try submit(engine, "professional-advice-2", people.health, "Occupational therapy, 1 hour a week for 2 terms")
+            },
+            Step(day: "2025-11-21", note: "The school reopens; the advice clock resumes") { engine, people throws(EngineError) in
+                let result = try engine.resumeDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager, reason: "Hillside Primary reopened")
+                let due = result.record.deadlines.first { $0.name == "gather_advice" }?.dueOn.description ?? "?"
+                return ["\(people.manager) resumed 'gather_advice': now due \(due)"]
+            },
+            Step(day: "2025-11-26", note: "The school submits its advice; the caseworker accepts all four") { engine, people throws(EngineError) in
+                var lines = try submit(engine, "professional-advice-4", people.school, "Small-group literacy support daily")
+                for form in 1...4 {
+                    _ = try engine.acceptForm(caseID: caseID, instance: "professional-advice-\(form)", as: people.caseworker)
+                }
+                lines.append("\(people.caseworker) accepted the four advice forms")
+                return lines
+            },
+            Step(day: "2025-11-27", note: "Advice complete: the case goes to panel") { engine, people throws(EngineError) in
+                try fire(engine, "complete_assessment", people.caseworker)
+            },
+            Step(day: "2025-12-03", note: "Panel agrees to issue a plan") { engine, people throws(EngineError) in
+                try fire(engine, "agree_to_issue", people.manager, ["issue_decision_on": date("2025-12-03")])
+            },
+            Step(day: "2025-12-10", note: "The draft plan is sent; 15 days for representations") { engine, people throws(EngineError) in
+                try fire(engine, "issue_draft_plan", people.caseworker, ["draft_issued_on": date("2025-12-10"), "representations_due_on": date("2025-12-25")])
+            },
+            Step(day: "2025-12-15", note: "The parent comments and asks for Hillside Primary") { engine, people throws(EngineError) in
+                try fire(engine, "make_representations", people.parent, ["requested_school": .string("Hillside Primary")])
+            },
+            Step(day: "2025-12-16", note: "The caseworker consults Hillside Primary") { engine, people throws(EngineError) in
+                try fire(engine, "consult_requested_school", people.caseworker, [
+                    "consulted_school": .string("Hillside Primary"), "consultation_sent_on": date("2025-12-16"), "consultation_due_on": date("2025-12-31"),
+                ])
+            },
+            Step(day: "2025-12-22", note: "Tick: four weeks before the 20-week limit") { engine, _ throws(EngineError) in try tick(engine) },
+            Step(day: "2026-01-07", note: "Hillside Primary agrees to be named") { engine, people throws(EngineError) in
+                try fire(engine, "record_school_response", people.school, ["school_response": .string("agrees"), "school_response_on": date("2026-01-07")])
+            },
+            Step(day: "2026-01-12", note: "Tick: one week before the 20-week limit") { engine, _ throws(EngineError) in try tick(engine) },
+            Step(day: "2026-01-20", note: "Tick: the 20-week limit has passed") { engine, _ throws(EngineError) in try tick(engine) },
+            Step(day: "2026-01-23", note: "The final plan is issued, three days late") { engine, people throws(EngineError) in
+                try fire(engine, "issue_final_plan", people.manager, ["named_school": .string("Hillside Primary"), "final_plan_issued_on": date("2026-01-23")])
+            },
+        ]
+    }
+
+    private static func submit(_ engine: Engine, _ form: String, _ actor: Actor, _ summary: String) throws(EngineError) -> [String] {
+        let record = try engine.caseRecord(caseID)
+        let fields = record.forms.first { $0.id == form }.flatMap { engine.catalog.forms[$0.form] }?.definition.fields ?? []
+        var answers: [String: ExpressionValue] = [:]
+        for (path, type) in FieldValues.flatten(fields) where answers.isEmpty && (type == .text || type == .string) {
+            answers[path] = .string(summary)
+        }
+        _ = try engine.submitForm(caseID: caseID, instance: form, as: actor, fields: answers)
+        return ["\(actor) submitted \(form)"]
+    }
+
+    private static func tick(_ engine: Engine) throws(EngineError) -> [String] {
+        let actions = try engine.tick()
+        return actions.isEmpty ? ["nothing due"] : actions.map { "tick: \($0.kind == "breach" ? "BREACH of" : "reminder for") '\($0.deadline)' (due \($0.dueOn))" }
+    }
+
+    private static func story(engine: Engine, clock: ManualClock, database: String) throws(EngineError) -> String {
+        let people = Actors()
+        var text = "Casework demo: one EHC needs assessment, request to final plan\n"
+        text += "database: \(database) (SQLite, WAL, synchronous=FULL); clock: scripted\n"
+        var sentBefore = 0
+        for step in steps {
+            let day = CalendarDate(step.day)!
+            clock.set(day.start().addingTimeInterval(9 * 3600))
+            text += "\n\(TemplateText.longDate(day))  \(step.note)\n"
+            for line in try step.act(engine, people) { text += "    \(line)\n" }
+            let record = try engine.caseRecord(caseID)
+            let messages = try engine.outbox(caseID: caseID)
+            for message in messages.dropFirst(sentBefore) {
+                let to = message.recipientID.map { "\(message.recipientRole):\($0)" } ?? message.recipientRole
+                text += "    notified \(to): \(message.subject)\n"
+            }
+            sentBefore = messages.count
+            let running = record.deadlines.filter { $0.status == .running || $0.status == .paused }
+            for clockRecord in running {
+                let left = day.days(to: clockRecord.dueOn)
+                let when = clockRecord.status == .paused ? "paused" : (left >= 0 ? "\(left) days left" : "\(-left) days overdue")
+                text += "    clock \(clockRecord.name): due \(clockRecord.dueOn), \(when)\n"
+            }
+        }
+        let record = try engine.caseRecord(caseID)
+        text += "\nStatutory time limits for case \(caseID)\n"
+        for clockRecord in record.deadlines {
+            var outcome = clockRecord.status.rawValue
+            if let met = clockRecord.metOn { outcome += ", met on \(met)" }
+            if let breached = clockRecord.breachedOn { outcome += ", breached on \(breached)" }
+            if clockRecord.pausedDays > 0 { outcome += ", paused \(clockRecord.pausedDays) days" }
+            text += "  \(clockRecord.name.padding(toLength: 26, withPad: " ", startingAt: 0)) started \(clockRecord.startedOn), due \(clockRecord.dueOn): \(outcome)\n"
+        }
+        let verification = try engine.verifyAudit(caseID)
+        let messages = try engine.outbox(caseID: caseID).count
+        text += "\nfinal state: \(record.state), revision \(record.revision); \(messages) notifications in the outbox; audit chain: \(verification == .intact(events: record.revision) ? "intact" : "\(verification)")\n"
+        return text
+    }
+}
+
+extension TemplateText {
+    /// A day as a timeline shows it: `Mon 1 Sep 2025`.
+    static func longDate(_ day: CalendarDate) -> String {
+        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let dayText = day.day < 10 ? " \(day.day)" : "\(day.day)"
+        return "\(weekdays[day.weekday - 1]) \(dayText) \(months[day.month - 1]) \(day.year)"
+    }
+}

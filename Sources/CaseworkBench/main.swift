@@ -8,6 +8,7 @@ let suites: [String: () -> Void] = [
     "validate": ValidateBenchmark.run,
     "expressions": ExpressionBenchmark.run,
     "engine": EngineBenchmark.run,
+    "tick": TickBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

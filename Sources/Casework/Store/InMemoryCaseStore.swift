@@ -141,51 +141,65 @@ public final class InMemoryCaseStore: CaseStore {
     }
 }
 
-/// Alarms ordered by due time, so finding what is due costs what is due, not what is open.
+/// Alarms grouped by due time, so finding what is due costs what is due, not what is open.
+///
+/// Alarms fall on a few distinct instants (the start of a day), so each instant
+/// is a bucket and only the sorted list of instants is searched.
 struct AlarmIndex {
-    private struct Key: Comparable {
-        var milliseconds: Int64
+    private struct Key: Hashable, Comparable {
         var caseID: String
         var deadline: String
         var kind: String
 
         static func < (lhs: Key, rhs: Key) -> Bool {
-            (lhs.milliseconds, lhs.caseID, lhs.deadline, lhs.kind) < (rhs.milliseconds, rhs.caseID, rhs.deadline, rhs.kind)
+            (lhs.caseID, lhs.deadline, lhs.kind) < (rhs.caseID, rhs.deadline, rhs.kind)
         }
     }
 
-    private var ordered: [Key] = []
-    private var byCase: [String: [Key]] = [:]
+    private var buckets: [Int64: Set<Key>] = [:]
+    private var times: [Int64] = []
+    private var byCase: [String: [(time: Int64, key: Key)]] = [:]
 
     /// Replaces every alarm of one case.
     mutating func replace(caseID: String, with alarms: [DeadlineAlarm]) {
-        for key in byCase[caseID] ?? [] {
-            let index = position(of: key)
-            if index < ordered.count, ordered[index] == key { ordered.remove(at: index) }
+        for (time, key) in byCase[caseID] ?? [] {
+            buckets[time]?.remove(key)
+            if buckets[time]?.isEmpty == true {
+                buckets[time] = nil
+                times.remove(at: position(of: time))
+            }
         }
-        let keys = alarms.map { Key(milliseconds: Int64(($0.dueAt.timeIntervalSince1970 * 1000).rounded()), caseID: caseID, deadline: $0.deadline, kind: $0.kind) }
-        for key in keys { ordered.insert(key, at: position(of: key)) }
-        byCase[caseID] = keys.isEmpty ? nil : keys
+        var entries: [(time: Int64, key: Key)] = []
+        for alarm in alarms {
+            let time = Int64((alarm.dueAt.timeIntervalSince1970 * 1000).rounded())
+            let key = Key(caseID: caseID, deadline: alarm.deadline, kind: alarm.kind)
+            if buckets[time] == nil { times.insert(time, at: position(of: time)) }
+            buckets[time, default: []].insert(key)
+            entries.append((time, key))
+        }
+        byCase[caseID] = entries.isEmpty ? nil : entries
     }
 
-    /// The earliest alarms at or before `now`.
+    /// The earliest alarms at or before `now`, ordered by time, then case, deadline and kind.
     func due(at now: Date, limit: Int) -> [DeadlineAlarm] {
         let cutoff = Int64((now.timeIntervalSince1970 * 1000).rounded())
         var result: [DeadlineAlarm] = []
-        for key in ordered {
-            guard key.milliseconds <= cutoff, result.count < limit else { break }
-            result.append(DeadlineAlarm(caseID: key.caseID, deadline: key.deadline, kind: key.kind,
-                                        dueAt: Date(timeIntervalSince1970: Double(key.milliseconds) / 1000)))
+        for time in times {
+            guard time <= cutoff, result.count < limit else { break }
+            let at = Date(timeIntervalSince1970: Double(time) / 1000)
+            for key in (buckets[time] ?? []).sorted() where result.count < limit {
+                result.append(DeadlineAlarm(caseID: key.caseID, deadline: key.deadline, kind: key.kind, dueAt: at))
+            }
         }
         return result
     }
 
-    private func position(of key: Key) -> Int {
+    private func position(of time: Int64) -> Int {
         var low = 0
-        var high = ordered.count
+        var high = times.count
         while low < high {
             let middle = (low + high) / 2
-            if ordered[middle] < key { low = middle + 1 } else { high = middle }
+            if times[middle] < time { low = middle + 1 } else { high = middle }
         }
         return low
     }

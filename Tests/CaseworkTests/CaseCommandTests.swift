@@ -7,27 +7,12 @@ import CaseworkCommandLine
 /// The case, form, outbox and audit commands on a real SQLite file, in process and as separate OS processes.
 @Suite("casework case, form, outbox and audit commands")
 struct CaseCommandTests {
-    /// A folder with the fixture definitions and the path of a database file in it.
-    struct Workspace {
-        let directory: URL
-        var database: String { directory.appendingPathComponent("cases.sqlite").path }
-        var definitions: String { directory.appendingPathComponent("defs").path }
-
-        init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-cli-\(UUID().uuidString)")
-            let defs = directory.appendingPathComponent("defs")
-            try FileManager.default.createDirectory(at: defs, withIntermediateDirectories: true)
-            try Data(EngineFixtures.workflow.utf8).write(to: defs.appendingPathComponent("assessment.yaml"))
-            try Data(EngineFixtures.form.utf8).write(to: defs.appendingPathComponent("advice.yaml"))
-        }
-
-        func run(_ arguments: [String]) -> (status: CaseworkCommandLine.ExitStatus, out: String, err: String) {
-            runCasework(arguments + ["--db", database, "--definitions", definitions])
-        }
+    static func workspace() throws -> CommandWorkspace {
+        try CommandWorkspace(["assessment.yaml": EngineFixtures.workflow, "advice.yaml": EngineFixtures.form])
     }
 
     @Test func aCaseFromOpenToFormsThroughTheCommandLine() throws {
-        let space = try Workspace()
+        let space = try Self.workspace()
         let opened = space.run(["case", "open", "assessment", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01",
                                 "--set", "child.first_name=Sam", "--participant", "health=nhs-trust", "--participant", "school=hillside"])
         #expect(opened.status == .success, "\(opened.err)")
@@ -79,7 +64,7 @@ struct CaseCommandTests {
     }
 
     @Test func auditVerifyFindsAnEditedRowInTheDatabaseFile() throws {
-        let space = try Workspace()
+        let space = try Self.workspace()
         _ = space.run(["case", "open", "assessment", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01"])
         _ = space.run(["case", "fire", "c1", "start_deciding", "--as", "caseworker:ana", "--set", "evidence_complete=true"])
         _ = space.run(["case", "fire", "c1", "agree_to_assess", "--as", "caseworker:ana", "--set", "decision_notes=Agreed"])
@@ -102,7 +87,7 @@ struct CaseCommandTests {
     }
 
     @Test func errorsAreOneLineAndUsageErrorsExitTwo() throws {
-        let space = try Workspace()
+        let space = try Self.workspace()
         #expect(space.run(["case", "show", "nope"]).err == "error: no case 'nope'\n")
         #expect(space.run(["case", "open", "assesment"]).err == "error: no workflow 'assesment'; did you mean 'assessment'?\n")
         #expect(space.run(["case", "fire", "c1"]).status == .usage)
@@ -123,7 +108,7 @@ struct CaseCommandTests {
     }
 
     @Test func twoProcessesFiringOnOneFileLoseNoUpdate() throws {
-        let space = try Workspace()
+        let space = try Self.workspace()
         let binary = try Self.executable()
         for index in 1...8 {
             _ = space.run(["case", "open", "assessment", "--id", "c\(index)", "--as", "parent:jo"])

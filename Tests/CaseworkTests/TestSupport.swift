@@ -27,3 +27,23 @@ func runCasework(_ arguments: [String]) -> (status: ExitStatus, out: String, err
     let status = CaseworkCommand.run(arguments, console: console)
     return (status, console.standardOutput, console.standardError)
 }
+
+/// A folder of definition files and the path of a database file beside them, for command tests.
+struct CommandWorkspace {
+    let directory: URL
+    var database: String { directory.appendingPathComponent("cases.sqlite").path }
+    var definitions: String { directory.appendingPathComponent("defs").path }
+
+    /// Writes `files` (name → YAML text) into a new folder's `defs/`.
+    init(_ files: [String: String]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-cli-\(UUID().uuidString)")
+        let defs = directory.appendingPathComponent("defs")
+        try FileManager.default.createDirectory(at: defs, withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: defs.appendingPathComponent(name)) }
+    }
+
+    /// Runs `casework` in process on this workspace's definitions and database.
+    func run(_ arguments: [String]) -> (status: ExitStatus, out: String, err: String) {
+        runCasework(arguments + ["--db", database, "--definitions", definitions])
+    }
+}

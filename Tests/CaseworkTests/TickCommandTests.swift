@@ -6,26 +6,12 @@ import CaseworkCommandLine
 /// `casework tick` and `casework deadline` on a SQLite file, including two processes ticking at once.
 @Suite("casework tick and deadline commands")
 struct TickCommandTests {
-    struct Workspace {
-        let directory: URL
-        var database: String { directory.appendingPathComponent("cases.sqlite").path }
-        var definitions: String { directory.appendingPathComponent("defs").path }
-
-        init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-tick-\(UUID().uuidString)")
-            let defs = directory.appendingPathComponent("defs")
-            try FileManager.default.createDirectory(at: defs, withIntermediateDirectories: true)
-            try Data(DeadlineTests.workflow.utf8).write(to: defs.appendingPathComponent("timed.yaml"))
-            try Data(DeadlineTests.calendars.utf8).write(to: defs.appendingPathComponent("england-and-wales.yaml"))
-        }
-
-        func run(_ arguments: [String]) -> (status: CaseworkCommandLine.ExitStatus, out: String, err: String) {
-            runCasework(arguments + ["--db", database, "--definitions", definitions])
-        }
+    static func workspace() throws -> CommandWorkspace {
+        try CommandWorkspace(["timed.yaml": DeadlineTests.workflow, "england-and-wales.yaml": DeadlineTests.calendars])
     }
 
     @Test func tickAppliesWhatIsDueOnceAndShowListsDeadlines() throws {
-        let space = try Workspace()
+        let space = try Self.workspace()
         #expect(space.run(["case", "open", "timed", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
         #expect(space.run(["tick", "--at", "2025-10-01"]).out == "nothing due\n")
         #expect(space.run(["tick", "--at", "2025-10-06"]).out == "c1: reminded decide (due 2025-10-13)\n")
@@ -45,7 +31,7 @@ struct TickCommandTests {
     }
 
     @Test func twoProcessesTickingAtOnceApplyEachActionExactlyOnce() throws {
-        let space = try Workspace()
+        let space = try Self.workspace()
         for index in 1...12 {
             #expect(space.run(["case", "open", "timed", "--id", "c\(index)", "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
         }

@@ -48,12 +48,15 @@ public struct DefinitionSet: Sendable, Hashable {
     public var forms: [FormDefinition]
     /// The calendars, in file order.
     public var calendars: [CalendarDefinition]
+    /// The access policies, in file order.
+    public var policies: [PolicyDefinition]
 
     /// Creates a set.
-    public init(workflows: [WorkflowDefinition] = [], forms: [FormDefinition] = [], calendars: [CalendarDefinition] = []) {
+    public init(workflows: [WorkflowDefinition] = [], forms: [FormDefinition] = [], calendars: [CalendarDefinition] = [], policies: [PolicyDefinition] = []) {
         self.workflows = workflows
         self.forms = forms
         self.calendars = calendars
+        self.policies = policies
     }
 
     /// The calendar with this id, if any.

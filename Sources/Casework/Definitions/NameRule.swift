@@ -6,6 +6,10 @@ public enum NameRule: Sendable, Hashable {
     case identifier
     /// A field path: identifiers joined by `.`, such as `child.date_of_birth`.
     case identifierPath
+    /// A resource section: letters and digits, such as `A`, `H1` or `address`.
+    case section
+    /// A resource, or a resource and one of its sections: `ehcp`, `ehcp.K`, `case.address`.
+    case resourcePath
 
     /// How to write a name that follows the rule.
     public var help: String {
@@ -13,6 +17,8 @@ public enum NameRule: Sendable, Hashable {
         case .definitionID: "use lower-case words joined by '-', such as 'ehcp-needs-assessment'"
         case .identifier: "use lower-case letters, digits and '_', starting with a letter, such as 'requested_on'"
         case .identifierPath: "name a field, or a field in a group joined with '.', such as 'child.date_of_birth'"
+        case .section: "use letters, digits and '_', such as 'A', 'H1' or 'address'"
+        case .resourcePath: "name a resource, or a resource and a section joined with '.', such as 'ehcp' or 'ehcp.K'"
         }
     }
 
@@ -30,6 +36,14 @@ public enum NameRule: Sendable, Hashable {
 
     /// Whether the name whose UTF-8 bytes are `bytes` follows the rule.
     func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if self == .section {
+            return !bytes.isEmpty && bytes.allSatisfy { $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "A") < 26 || $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: "_") }
+        }
+        if self == .resourcePath {
+            guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return NameRule.identifier.accepts(bytes: bytes) }
+            return NameRule.identifier.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[..<dot]))
+                && NameRule.section.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[(dot + 1)...]))
+        }
         if self == .identifierPath {
             var start = 0
             for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ".") {

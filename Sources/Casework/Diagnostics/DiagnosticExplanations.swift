@@ -47,7 +47,7 @@ public enum DiagnosticExplanations {
             <!-- Generated from Sources/Casework/Diagnostics/DiagnosticExplanations.swift; do not edit by hand. \
             Run the tests with CASEWORK_UPDATE_GOLDEN=1 to regenerate. -->
 
-            `casework validate` reports each problem it finds in a workflow or form file like this:
+            `casework validate` reports each problem it finds in a workflow, form or calendar file like this:
 
             ```
             Workflows/annual-review.yaml:16:9: error[CW0204]: transition 'hold_meeting' refers to unknown state 'reveiwing'
@@ -64,9 +64,10 @@ public enum DiagnosticExplanations {
             for it. Run `casework validate --explain CW0204` to read the entry for one code in the terminal.
 
             Codes starting `CW00` are about the file itself and the YAML it is written in; `CW01` about the \
-            keys and values a workflow or form may have; `CW02` about what the definitions mean together: \
-            names that must refer to something, and the shape of each workflow; and `CW03` about the \
-            expressions written in guards (`when:`), described in [the expressions reference](expressions.md).
+            keys and values a workflow, form or calendar may have; `CW02` about what the definitions mean \
+            together: names that must refer to something, the shape of each workflow, and its deadlines; \
+            and `CW03` about the expressions written in guards (`when:`) and in `set:`, described in \
+            [the expressions reference](expressions.md).
 
 
             """
@@ -458,10 +459,11 @@ public enum DiagnosticExplanations {
 
     private static let structure: [DiagnosticExplanation] = [
         entry(
-            "CW0100", "file is neither a workflow nor a form",
+            "CW0100", "file is not a workflow, form or calendar",
             """
             Casework tells what a file defines from its keys: a workflow file has a `workflow:` key giving \
-            the workflow's id, and a form file a `form:` key giving the form's id. This file has neither, \
+            the workflow's id, a form file a `form:` key giving the form's id, and a calendar file a \
+            `calendar:` key giving the calendar's id. This file has none of them, \
             usually because the key is misspelt, or because the file is not a definition at all (notes, a \
             scenario, or a policy saved in the wrong folder).
             """,
@@ -611,9 +613,11 @@ public enum DiagnosticExplanations {
             "CW0108", "empty list",
             """
             Some lists must name at least one thing: a workflow's `roles` and `states`, a transition's \
-            `from` and `by`, a form's `shared_with` and `accepted_by`, the roles in `for` and `to`, and a \
-            field's `one_of` choices. An empty list there would make the definition unusable (a \
-            transition nobody may fire, a form nobody may accept), so it is reported at once.
+            `from` and `by`, a form's `shared_with` and `accepted_by`, the roles in `for` and `to`, a \
+            field's `one_of` choices, a deadline's `until` and the roles its `on_breach` notifies, and a \
+            calendar's `working_days`. An empty list there would make the definition unusable (a \
+            transition nobody may fire, a form nobody may accept, a clock nothing stops), so it is \
+            reported at once.
             """,
             wrong: """
                 transitions:
@@ -647,6 +651,32 @@ public enum DiagnosticExplanations {
                     for: [educational_psychology, health, social_care]
                 """
         ),
+        entry(
+            "CW0110", "calendar rule cannot be used",
+            """
+            A calendar file describes working days and bank holidays as rules, so that it works for any \
+            year. One of its rules cannot be used as written: a day that is not `MM-DD` (or `YYYY-MM-DD` for \
+            a one-off change), a weekday that is not `monday` to `sunday`, an `nth` that is not 1 to 5 or \
+            `last`, a `month` that is not 1 to 12, an `easter` offset outside -60 to 60, a holiday with none or more than one of `date`, \
+            `easter` and `weekday`, `substitute` on a holiday that is not a fixed date, a change that \
+            `replaces` a holiday the calendar does not have, or a roll rule whose `when` or `move_to` is \
+            not one of the forms allowed. A wrong rule would put a bank holiday on the wrong day every \
+            year and throw out every time limit counted in working days, so the message says which rule \
+            it is and what was found.
+            """,
+            wrong: """
+                calendar: england-and-wales
+                holidays:
+                  - { name: Christmas Day, date: 25-12, substitute: true }
+                  - { name: Spring bank holiday, weekday: { nth: final, day: monday, month: 5 } }
+                """,
+            right: """
+                calendar: england-and-wales
+                holidays:
+                  - { name: Christmas Day, date: 12-25, substitute: true }
+                  - { name: Spring bank holiday, weekday: { nth: last, day: monday, month: 5 } }
+                """
+        ),
     ]
 
     // MARK: Meaning (CW02xx)
@@ -655,8 +685,9 @@ public enum DiagnosticExplanations {
         entry(
             "CW0200", "id used by two definitions",
             """
-            Each workflow and form id must be unique among all the files checked together, because cases, \
-            workflows that start forms, and stored history all find a definition by its id. Two files with \
+            Each workflow, form and calendar id must be unique among all the files checked together, \
+            because cases, workflows that start forms or count on calendars, and stored history all find a \
+            definition by its id. Two files with \
             the same id usually means a file was copied to start a new definition and its id was not \
             changed. The note points at the other file.
             """,
@@ -1028,6 +1059,171 @@ public enum DiagnosticExplanations {
                   closed: { final: true }
                 """
         ),
+        entry(
+            "CW0218", "unknown calendar",
+            """
+            A workflow's `calendar`, a deadline's `calendar` or a calendar's `extends` names a calendar \
+            that is not among the files checked. Calendars are files of their own, starting `calendar:` \
+            (the shipped ones are in `Workflows/calendars/`), and are found by id. Without the calendar \
+            Casework cannot tell which days are bank holidays, so every time limit counted in working days \
+            could come out wrong. Check the spelling, and when you check a single workflow file, name the \
+            calendar's file too.
+            """,
+            wrong: """
+                # Workflows/calendars/england-and-wales.yaml says 'calendar: england-and-wales'.
+                workflow: ehcp-needs-assessment
+                calendar: england-wales
+                """,
+            right: """
+                # Workflows/calendars/england-and-wales.yaml says 'calendar: england-and-wales'.
+                workflow: ehcp-needs-assessment
+                calendar: england-and-wales
+                """
+        ),
+        entry(
+            "CW0219", "calendars extend each other in a circle",
+            """
+            A calendar may extend another: it takes that calendar's working days, bank holidays, one-off \
+            changes and roll rules, and adds its own. When calendar A extends B and B extends A, or a \
+            longer chain comes back to where it started, there is nowhere to start, so no holidays can be \
+            worked out. Each calendar in the circle is reported. Usually one `extends` names the wrong \
+            calendar: a general calendar such as `england-and-wales` extends nothing, and special ones \
+            such as `send-tribunal` extend it.
+            """,
+            wrong: """
+                # Workflows/calendars/send-tribunal.yaml says 'extends: england-and-wales'.
+                calendar: england-and-wales
+                version: 1
+                title: England and Wales
+                extends: send-tribunal
+                """,
+            right: """
+                # Workflows/calendars/send-tribunal.yaml says 'extends: england-and-wales'.
+                calendar: england-and-wales
+                version: 1
+                title: England and Wales
+                """
+        ),
+        entry(
+            "CW0220", "deadline starts from a field that is not a date",
+            """
+            A deadline's `from` may name a field, and then the clock starts on the date that field holds, \
+            as soon as it is set. So the field must be declared with type `date`: a date and time, a \
+            number, a piece of text or a group of fields cannot start a clock. To start the clock when \
+            something happens to the case rather than on a recorded date, write `{ entered: STATE }` or \
+            `{ fired: TRANSITION }` instead.
+            """,
+            wrong: """
+                fields:
+                  requested_on: string
+                deadlines:
+                  - { name: decide_whether_to_assess, from: requested_on, due: 6 weeks, until: [gathering_advice] }
+                """,
+            right: """
+                fields:
+                  requested_on: date
+                deadlines:
+                  - { name: decide_whether_to_assess, from: requested_on, due: 6 weeks, until: [gathering_advice] }
+                """
+        ),
+        entry(
+            "CW0221", "unknown field",
+            """
+            A deadline's `from`, or a transition's `input` or `set`, names a field the workflow does not \
+            declare under `fields`. Casework never creates a field because something refers to it: a \
+            misspelt name would otherwise be a clock that never starts, an answer nobody can give, or a \
+            value recorded where nothing reads it. Fields inside a group are written with dots, as in \
+            `child.date_of_birth`. The help suggests the nearest declared name.
+            """,
+            wrong: """
+                fields:
+                  assessment_decision_on: date
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding_to_assess
+                    to: gathering_advice
+                    by: send_manager
+                    input: { assesment_decision_on: required }
+                """,
+            right: """
+                fields:
+                  assessment_decision_on: date
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding_to_assess
+                    to: gathering_advice
+                    by: send_manager
+                    input: { assessment_decision_on: required }
+                """
+        ),
+        entry(
+            "CW0222", "reminder that never comes while the deadline runs",
+            """
+            A reminder tells the people who can meet a deadline that it is coming, so it must fall while \
+            the clock runs, between the start and the due date. A reminder written `after` would come once \
+            the deadline has already been missed; who is told of a missed deadline is set by `on_breach` \
+            instead. A reminder `before` the due date by longer than the deadline lasts, such as \
+            `8 weeks before` a deadline due in 6 weeks, would come before the clock has started. Reminders \
+            are counted back from the due date on the deadline's calendar.
+            """,
+            wrong: """
+                deadlines:
+                  - name: decide_whether_to_assess
+                    from: requested_on
+                    due: 6 weeks
+                    until: [gathering_advice, not_assessing]
+                    remind: [1 week after, 8 weeks before]
+                """,
+            right: """
+                deadlines:
+                  - name: decide_whether_to_assess
+                    from: requested_on
+                    due: 6 weeks
+                    until: [gathering_advice, not_assessing]
+                    remind: [2 weeks before, 1 week before]
+                    on_breach: { notify: [send_manager] }
+                """
+        ),
+        entry(
+            "CW0223", "unknown transition",
+            """
+            A deadline whose clock starts when a transition fires (`from: { fired: NAME }`) names a \
+            transition the workflow does not declare. A clock tied to a transition that does not exist \
+            would never start, and the time limit would pass with nobody reminded and no breach recorded. \
+            The help suggests the nearest declared name.
+            """,
+            wrong: """
+                transitions:
+                  - { name: issue_draft_plan, from: drafting_plan, to: draft_issued, by: caseworker }
+                deadlines:
+                  - { name: representations, from: { fired: issue_draft }, due: 15 days, until: [finalising_plan] }
+                """,
+            right: """
+                transitions:
+                  - { name: issue_draft_plan, from: drafting_plan, to: draft_issued, by: caseworker }
+                deadlines:
+                  - { name: representations, from: { fired: issue_draft_plan }, due: 15 days, until: [finalising_plan] }
+                """
+        ),
+        entry(
+            "CW0224", "deadline name used twice",
+            """
+            Each deadline in a workflow needs a name of its own, because a case keeps its clocks by name, \
+            and pausing, resuming or excusing a clock names it too. Two deadlines with one name could not \
+            be told apart, and only one of them would ever run on a case. Usually a deadline was copied to \
+            make a new one and its name was not changed. The note points at the first.
+            """,
+            wrong: """
+                deadlines:
+                  - { name: final_plan, from: requested_on, due: 20 weeks, until: [plan_issued] }
+                  - { name: final_plan, from: { fired: issue_draft_plan }, due: 15 days, until: [finalising_plan] }
+                """,
+            right: """
+                deadlines:
+                  - { name: final_plan, from: requested_on, due: 20 weeks, until: [plan_issued] }
+                  - { name: representations, from: { fired: issue_draft_plan }, due: 15 days, until: [finalising_plan] }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)
@@ -1177,12 +1373,14 @@ public enum DiagnosticExplanations {
                 """
         ),
         entry(
-            "CW0305", "condition is not true or false",
+            "CW0305", "condition or value of the wrong type",
             """
             A guard decides whether a transition may happen, so it must come out as true or false (a \
             bool). This one comes out as something else, such as a date or a number, usually because the \
             comparison was left off: `when: advice_due_on` rather than `when: today > advice_due_on`. The \
-            same rule applies to the condition inside `any` and `all`.
+            same rule applies to the condition inside `any` and `all`. A value in a transition's `set:` \
+            must likewise come out as its field's type: `set: { decided_on: today }` needs `decided_on` to \
+            be a date field.
             """,
             wrong: """
                 fields:

@@ -127,22 +127,31 @@ public enum DiagnosticKind: Sendable, Hashable {
     case notADateField(field: String, type: String)
     /// A reference to a field the workflow does not declare.
     case unknownField(name: String, referrer: String, suggestion: String?)
-    /// A reminder that would come after its deadline is due.
+    /// A reminder that can never come while its deadline runs: after the due date, or before the start.
     case reminderAfterDue(reminder: String, deadline: String)
     /// A reference to a transition the workflow does not declare.
     case unknownTransition(name: String, referrer: String, suggestion: String?)
     /// Two deadlines share a name.
     case duplicateDeadline(name: String)
+    /// A policy rule refers to a resource or section the policy does not declare.
+    case unknownResource(name: String, referrer: String, suggestion: String?)
+    /// A policy rule names an action the policy does not know.
+    case unknownAction(name: String, referrer: String, suggestion: String?)
+    /// Two policy rules share an id.
+    case duplicateRule(id: String)
+    /// A policy rule that can never decide anything.
+    case ruleNeverMatches(id: String, reason: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
         "CW0001", "CW0002", "CW0003", "CW0004", "CW0005", "CW0006", "CW0007", "CW0008",
         "CW0009", "CW0010", "CW0011", "CW0012", "CW0013", "CW0014", "CW0015", "CW0016",
         "CW0100", "CW0101", "CW0102", "CW0103", "CW0104", "CW0105", "CW0106", "CW0107",
-        "CW0108", "CW0109",
+        "CW0108", "CW0109", "CW0110",
         "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
-        "CW0216", "CW0217",
+        "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
+        "CW0224",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -243,6 +252,10 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .reminderAfterDue: "CW0222"
         case .unknownTransition: "CW0223"
         case .duplicateDeadline: "CW0224"
+        case .unknownResource: "CW0225"
+        case .unknownAction: "CW0226"
+        case .duplicateRule: "CW0227"
+        case .ruleNeverMatches: "CW0228"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -265,7 +278,7 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate: .warning
+        case .unusedTemplate, .ruleNeverMatches: .warning
         default: .error
         }
     }
@@ -324,9 +337,16 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .calendarCycle(let calendar): "calendar '\(calendar)' extends itself through the calendars it extends"
         case .notADateField(let field, let type): "a deadline starts from a date, but field '\(field)' is \(type)"
         case .unknownField(let name, let referrer, _): "\(referrer) refers to unknown field '\(name)'"
-        case .reminderAfterDue(let reminder, let deadline): "reminder '\(reminder)' of deadline '\(deadline)' comes after the deadline is due"
+        case .reminderAfterDue(let reminder, let deadline):
+            reminder.hasSuffix(" after")
+                ? "reminder '\(reminder)' of deadline '\(deadline)' comes after the deadline is due"
+                : "reminder '\(reminder)' of deadline '\(deadline)' comes before the deadline starts"
         case .unknownTransition(let name, let referrer, _): "\(referrer) refers to unknown transition '\(name)'"
         case .duplicateDeadline(let name): "deadline '\(name)' is declared more than once"
+        case .unknownResource(let name, let referrer, _): "\(referrer) refers to unknown resource '\(name)'"
+        case .unknownAction(let name, let referrer, _): "\(referrer) refers to unknown action '\(name)'"
+        case .duplicateRule(let id): "rule '\(id)' is declared more than once"
+        case .ruleNeverMatches(let id, let reason): "rule '\(id)' can never match: \(reason)"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -354,7 +374,8 @@ public enum DiagnosticKind: Sendable, Hashable {
             if let suggestion { return "did you mean '\(suggestion)'?" }
             return "start the file with 'workflow: NAME', 'form: NAME' or 'calendar: NAME'"
         case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?),
-            .unknownCalendar(_, _, let suggestion?), .unknownField(_, _, let suggestion?), .unknownTransition(_, _, let suggestion?):
+            .unknownCalendar(_, _, let suggestion?), .unknownField(_, _, let suggestion?), .unknownTransition(_, _, let suggestion?),
+            .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
         case .unexpectedCharacter(_, let help?):
             return help
@@ -397,8 +418,16 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "write keys as plain words such as 'title'"
         case .unsupportedTag:
             return "remove the tag; Casework reads only the standard YAML types"
-        case .duplicateKey, .duplicateDefinition, .duplicateTransition:
+        case .duplicateKey, .duplicateDefinition, .duplicateTransition, .duplicateDeadline:
             return "rename or remove one of them"
+        case .calendarCycle:
+            return "remove 'extends' from one of the calendars in the circle"
+        case .notADateField:
+            return "start it from a date field, from { entered: STATE } or from { fired: TRANSITION }"
+        case .reminderAfterDue(let reminder, _):
+            return reminder.hasSuffix(" after")
+                ? "remind before the due date, such as '1 week before'; 'on_breach' says who is told when it is missed"
+                : "make a reminder before the due date no longer than the deadline's 'due'"
         case .noInitialState:
             return "mark the state where a case starts with 'initial: true'"
         case .multipleInitialStates:

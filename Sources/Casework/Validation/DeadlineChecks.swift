@@ -32,6 +32,8 @@ struct DeadlineChecks {
             case .field(let field):
                 if let type = fields[field.value] {
                     if type != .date { bag.report(.notADateField(field: field.value, type: FieldValues.describe(type)), at: field.range) }
+                } else if fieldNames.contains(where: { $0.hasPrefix(field.value + ".") }) {
+                    bag.report(.notADateField(field: field.value, type: "a group of fields"), at: field.range)
                 } else {
                     bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
                 }
@@ -58,19 +60,32 @@ struct DeadlineChecks {
         checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
     }
 
-    /// Whether a reminder falls after the due date for every start date: any `after`, or a `before` longer than the period.
+    /// Whether a reminder can never come while the deadline runs, whatever the start date: any `after` (the
+    /// breach comes first), or a `before` that reaches back past the start by the counting rules.
+    ///
+    /// In one unit that is a larger count. Across units it is the fewest days the reminder can reach back
+    /// against the most days the period can last; working days have no most (bank holidays stretch them),
+    /// so a period in working days is compared only with a reminder in working days.
     static func isAfterDue(_ reminder: RelativeDuration, due: Duration) -> Bool {
         if reminder.direction == .after { return true }
-        func days(_ duration: Duration) -> Int {
-            switch duration.unit {
-            case .days: duration.count
-            case .weeks: duration.count * 7
-            case .months: duration.count * 28
-            case .years: duration.count * 365
-            case .workingDays: duration.count * 7 / 5
-            }
+        if reminder.duration.unit == due.unit { return reminder.duration.count > due.count }
+        let count = reminder.duration.count
+        let fewest: Int
+        switch reminder.duration.unit {
+        case .days, .workingDays: fewest = count
+        case .weeks: fewest = count * 7
+        case .months: fewest = count * 28
+        case .years: fewest = count * 365
         }
-        return days(reminder.duration) > days(due)
+        let most: Int
+        switch due.unit {
+        case .days: most = due.count
+        case .weeks: most = due.count * 7
+        case .months: most = due.count * 31
+        case .years: most = due.count * 366
+        case .workingDays: return false
+        }
+        return fewest > most
     }
 
     private func checkTransitions(fields: [String: FieldType], fieldNames: [String], into bag: inout DiagnosticBag) {

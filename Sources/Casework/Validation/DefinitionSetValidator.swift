@@ -22,6 +22,9 @@ public enum DefinitionSetValidator {
         var guards: [String: [String: CheckedExpression]] = [:]
         checkUniqueIDs(set, into: &bag)
         checkCalendars(set, into: &bag)
+        for policy in set.policies {
+            PolicyChecks(policy: policy, set: set, source: sources[policy.file]).run(into: &bag)
+        }
         for workflow in set.workflows {
             DeadlineChecks(workflow: workflow, set: set, source: sources[workflow.file]).run(into: &bag)
             WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
@@ -40,11 +43,14 @@ public enum DefinitionSetValidator {
                 bag.report(.unknownCalendar(name: parent.value, referrer: "calendar '\(calendar.id.value)'", suggestion: suggestion), at: parent.range)
                 continue
             }
+            // Each calendar in a circle reports itself; one that only extends into a circle is not in it.
             var seen: Set<String> = [calendar.id.value]
             var next = set.calendar(parent.value)
             while let current = next {
                 guard seen.insert(current.id.value).inserted else {
-                    bag.report(.calendarCycle(calendar: calendar.id.value), at: parent.range)
+                    if current.id.value == calendar.id.value {
+                        bag.report(.calendarCycle(calendar: calendar.id.value), at: parent.range)
+                    }
                     break
                 }
                 next = current.extends.flatMap { set.calendar($0.value) }
@@ -54,7 +60,7 @@ public enum DefinitionSetValidator {
 
     private static func checkUniqueIDs(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
         var first: [String: SourceRange] = [:]
-        let ids = set.workflows.map(\.id) + set.forms.map(\.id) + set.calendars.map(\.id)
+        let ids = set.workflows.map(\.id) + set.forms.map(\.id) + set.calendars.map(\.id) + set.policies.map(\.id)
         for id in ids.sorted(by: { $0.range < $1.range }) {
             if let earlier = first[id.value] {
                 bag.report(.duplicateDefinition(id: id.value), at: id.range, notes: [DiagnosticNote("first declared here", at: earlier)])

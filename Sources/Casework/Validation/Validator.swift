@@ -60,6 +60,7 @@ public enum Validator {
             case .workflow(let workflow): set.workflows.append(workflow)
             case .form(let form): set.forms.append(form)
             case .calendar(let calendar): set.calendars.append(calendar)
+            case .policy(let policy): set.policies.append(policy)
             case nil: break
             }
         }

@@ -47,7 +47,8 @@ public enum WorkflowEnvironment {
         return ExpressionEnvironment(names: names, dateOfBirth: dateOfBirth)
     }
 
-    private static func add(_ fields: [FieldDefinition], prefix: String, into names: inout [String: ExpressionType]) {
+    /// Adds each field by its dotted path under `prefix`, with its expression type.
+    static func add(_ fields: [FieldDefinition], prefix: String, into names: inout [String: ExpressionType]) {
         for field in fields {
             let path = prefix + field.name.value
             if case .record(let nested) = field.type {

@@ -19,7 +19,8 @@ enum CalendarDecoder {
         var extends: Located<String>?
         var working: Set<Int>?
         var holidays: [Holiday] = []
-        var changes: [HolidayChange] = []
+        var changes: [(change: HolidayChange, replaces: Located<String>?)] = []
+        var holidayNames: [String]? = []
         var roll: [RollRule] = []
         var seen = Set<String>()
         for entry in 0..<root.count {
@@ -33,7 +34,9 @@ enum CalendarDecoder {
             case "description": _ = reader.string(value, place: "'description'")
             case "extends": extends = reader.name(value, rule: .definitionID, kind: "calendar", place: "'extends'")
             case "working_days": working = weekdaySet(value, reader: &reader)
-            case "holidays": holidays = list(value, "'holidays'", reader: &reader) { holiday($0, reader: &$1) }
+            case "holidays":
+                holidays = list(value, "'holidays'", reader: &reader) { holiday($0, reader: &$1) }
+                holidayNames = value.kind == .sequence ? (0..<value.count).compactMap { holidayName(value.item($0)) } : nil
             case "changes": changes = list(value, "'changes'", reader: &reader) { change($0, reader: &$1) }
             case "roll": roll = list(value, "'roll'", reader: &reader) { rollRule($0, reader: &$1) }
             default: reader.unknownKey(key, place: "a calendar", allowed: keys)
@@ -42,9 +45,24 @@ enum CalendarDecoder {
         for required in ["calendar", "version", "title"] where !seen.contains(required) {
             reader.bag.report(.missingKey(key: required, place: "calendar"), at: root.range.startOnly)
         }
+        // A change that replaces no holiday would leave both days as holidays. A calendar that extends
+        // another may replace its parent's holidays, which this file cannot see, so only others are checked.
+        if !seen.contains("extends"), let names = holidayNames {
+            for case let (change, replaces?) in changes where !names.contains(replaces.value) {
+                let hint = NameSuggester.suggest(replaces.value, from: names).map { "; did you mean '\($0)'?" } ?? ""
+                reader.bag.report(.invalidCalendarRule(reason: "the change on \(change.date) replaces '\(replaces.value)', but no holiday has that name\(hint)"),
+                                  at: replaces.range)
+            }
+        }
         guard let id else { return nil }
         return CalendarDefinition(id: id, version: version ?? 0, title: title ?? id.value, extends: extends, workingWeekdays: working,
-                                  holidays: holidays, changes: changes, roll: roll, file: root.range.file)
+                                  holidays: holidays, changes: changes.map(\.change), roll: roll, file: root.range.file)
+    }
+
+    /// The name a holiday entry gives, even when its rule cannot be used, so that a change replacing it is not reported too.
+    private static func holidayName(_ node: YAMLNodeView) -> String? {
+        guard node.kind == .mapping, let entry = (0..<node.count).first(where: { node.key($0).string == "name" }) else { return nil }
+        return node.value(entry).string
     }
 
     private static func list<T>(_ node: YAMLNodeView, _ place: String, reader: inout NodeReader, _ item: (YAMLNodeView, inout NodeReader) -> T?) -> [T] {
@@ -68,6 +86,7 @@ enum CalendarDecoder {
 
     private static func weekdaySet(_ node: YAMLNodeView, reader: inout NodeReader) -> Set<Int>? {
         guard reader.expectList(node, place: "'working_days'") else { return nil }
+        if node.count == 0 { reader.bag.report(.emptyList(place: "'working_days'"), at: node.range) }
         var days = Set<Int>()
         for index in 0..<node.count {
             if let day = weekday(node.item(index), reader: &reader) { days.insert(day) }
@@ -110,6 +129,10 @@ enum CalendarDecoder {
             let substitute = fields["substitute"].flatMap { reader.bool($0, place: "'substitute' of holiday '\(name.value)'") } ?? false
             return Holiday(name: name.value, rule: .fixed(day, substitute: substitute))
         }
+        if let substitute = fields["substitute"] {
+            reader.bag.report(.invalidCalendarRule(reason: "'substitute' is only for a holiday with a 'date'; holiday '\(name.value)' falls where its rule puts it"),
+                              at: substitute.range)
+        }
         if let easter = fields["easter"] {
             guard let offset = integer(easter, place: "'easter' of holiday '\(name.value)'", in: -60...60, reader: &reader) else { return nil }
             return Holiday(name: name.value, rule: .easter(offset: offset))
@@ -117,15 +140,20 @@ enum CalendarDecoder {
         guard let rule = fields["weekday"].flatMap({ entries($0, place: "'weekday' of holiday '\(name.value)'", allowed: weekdayKeys, required: weekdayKeys, reader: &reader) }),
             let nthNode = rule["nth"], let dayNode = rule["day"], let monthNode = rule["month"]
         else { return nil }
-        let nth: Int?
-        if nthNode.string == "last" { nth = -1 } else { nth = integer(nthNode, place: "'nth' (1 to 5, or last)", in: 1...5, reader: &reader) }
-        guard let nth, let day = weekday(dayNode, reader: &reader),
-            let month = integer(monthNode, place: "'month'", in: 1...12, reader: &reader)
-        else { return nil }
+        var nth: Int?
+        if let text = reader.string(nthNode, place: "'nth'") {
+            nth = text.value == "last" ? -1 : Int(text.value).flatMap { (1...5).contains($0) ? $0 : nil }
+            if nth == nil {
+                reader.bag.report(.invalidCalendarRule(reason: "'nth' must be 1, 2, 3, 4, 5 or last, found '\(text.value)'"), at: text.range)
+            }
+        }
+        let day = weekday(dayNode, reader: &reader)
+        let month = integer(monthNode, place: "'month'", in: 1...12, reader: &reader)
+        guard let nth, let day, let month else { return nil }
         return Holiday(name: name.value, rule: .nthWeekday(nth: nth, weekday: day, month: month))
     }
 
-    private static func change(_ node: YAMLNodeView, reader: inout NodeReader) -> HolidayChange? {
+    private static func change(_ node: YAMLNodeView, reader: inout NodeReader) -> (change: HolidayChange, replaces: Located<String>?)? {
         guard let fields = entries(node, place: "a change", allowed: changeKeys, required: ["date", "name"], reader: &reader),
             let dateText = fields["date"].flatMap({ reader.string($0, place: "'date' of a change") }),
             let name = fields["name"].flatMap({ reader.string($0, place: "'name' of a change") })
@@ -134,40 +162,51 @@ enum CalendarDecoder {
             reader.bag.report(.invalidCalendarRule(reason: "'date' of a change must be a date as YYYY-MM-DD, found '\(dateText.value)'"), at: dateText.range)
             return nil
         }
-        let replaces = fields["replaces"].flatMap { reader.string($0, place: "'replaces' of a change") }?.value
-        return HolidayChange(date: date, name: name.value, replaces: replaces)
+        let replaces = fields["replaces"].flatMap { reader.string($0, place: "'replaces' of a change") }
+        return (HolidayChange(date: date, name: name.value, replaces: replaces?.value), replaces)
     }
 
     private static func rollRule(_ node: YAMLNodeView, reader: inout NodeReader) -> RollRule? {
         guard let fields = entries(node, place: "a roll rule", allowed: rollKeys, required: rollKeys, reader: &reader),
-            let name = fields["name"].flatMap({ reader.string($0, place: "'name' of a roll rule") }),
-            let when = fields["when"], let move = fields["move_to"]
+            let name = fields["name"].flatMap({ reader.string($0, place: "'name' of a roll rule") })
         else { return nil }
-        let condition: RollCondition
-        if when.string == "non_working_day" {
-            condition = .nonWorkingDay
-        } else {
-            guard let range = entries(when, place: "'when' of roll rule '\(name.value)'", allowed: ["from", "to"], required: ["from", "to"], reader: &reader),
-                let from = range["from"].flatMap({ monthDay($0, place: "'from'", reader: &reader) }),
-                let to = range["to"].flatMap({ monthDay($0, place: "'to'", reader: &reader) })
-            else { return nil }
-            condition = .between(from, to)
-        }
-        let target: RollTarget
-        if move.string == "next_working_day" {
-            target = .nextWorkingDay
-        } else {
-            let allowed = ["first_working_day_after", "first_working_day_from"]
-            guard let choice = entries(move, place: "'move_to' of roll rule '\(name.value)'", allowed: allowed, required: [], reader: &reader) else { return nil }
-            if let after = choice["first_working_day_after"].flatMap({ monthDay($0, place: "'first_working_day_after'", reader: &reader) }) {
-                target = .firstWorkingDayAfter(after)
-            } else if let from = choice["first_working_day_from"].flatMap({ monthDay($0, place: "'first_working_day_from'", reader: &reader) }) {
-                target = .firstWorkingDayFrom(from)
-            } else {
-                reader.bag.report(.invalidCalendarRule(reason: "'move_to' of roll rule '\(name.value)' needs next_working_day, first_working_day_after or first_working_day_from"), at: move.range)
-                return nil
-            }
-        }
+        let condition = fields["when"].flatMap { rollCondition($0, place: "'when' of roll rule '\(name.value)'", reader: &reader) }
+        let target = fields["move_to"].flatMap { rollTarget($0, place: "'move_to' of roll rule '\(name.value)'", reader: &reader) }
+        guard let condition, let target else { return nil }
         return RollRule(name: name.value, condition: condition, target: target)
+    }
+
+    private static func rollCondition(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> RollCondition? {
+        if node.kind == .scalar {
+            if node.string == "non_working_day" { return .nonWorkingDay }
+            reader.bag.report(.invalidCalendarRule(reason: "\(place) must be non_working_day or { from: MM-DD, to: MM-DD }, found \(reader.describe(node))"),
+                              at: node.range)
+            return nil
+        }
+        guard let range = entries(node, place: place, allowed: ["from", "to"], required: ["from", "to"], reader: &reader) else { return nil }
+        let from = range["from"].flatMap { monthDay($0, place: "'from'", reader: &reader) }
+        let to = range["to"].flatMap { monthDay($0, place: "'to'", reader: &reader) }
+        guard let from, let to else { return nil }
+        return .between(from, to)
+    }
+
+    private static func rollTarget(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> RollTarget? {
+        let expected = "next_working_day, { first_working_day_after: MM-DD } or { first_working_day_from: MM-DD }"
+        if node.kind == .scalar {
+            if node.string == "next_working_day" { return .nextWorkingDay }
+            reader.bag.report(.invalidCalendarRule(reason: "\(place) must be \(expected), found \(reader.describe(node))"), at: node.range)
+            return nil
+        }
+        let allowed = ["first_working_day_after", "first_working_day_from"]
+        guard let choice = entries(node, place: place, allowed: allowed, required: [], reader: &reader) else { return nil }
+        guard choice.count == 1, let entry = choice.first else {
+            // With no allowed key but some other, the unknown key has been reported already.
+            if node.count == 0 || choice.count > 1 {
+                reader.bag.report(.invalidCalendarRule(reason: "\(place) must be one of \(expected)"), at: node.range)
+            }
+            return nil
+        }
+        guard let day = monthDay(entry.value, place: "'\(entry.key)'", reader: &reader) else { return nil }
+        return entry.key == "first_working_day_after" ? .firstWorkingDayAfter(day) : .firstWorkingDayFrom(day)
     }
 }

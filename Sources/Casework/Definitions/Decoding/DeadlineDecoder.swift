@@ -41,7 +41,11 @@ enum DeadlineDecoder {
                 guard let text = reader.string(list.item(item), place: "an entry of 'remind' of \(place)") else { continue }
                 switch RelativeDuration.parse(text.value) {
                 case .success(let value): remind.append(Located(value, at: text.range))
-                case .failure(let error): reader.bag.report(.invalidDuration(text: text.value, reason: error.description), at: text.range)
+                case .failure(let error):
+                    // A reminder is a duration and a direction; say so rather than only that words are missing or extra.
+                    var reason = error.description
+                    if case .unexpectedWords = error { reason = "a reminder is a duration then 'before' or 'after', such as '1 week before'" }
+                    reader.bag.report(.invalidDuration(text: text.value, reason: reason), at: text.range)
                 }
             }
         }
@@ -67,10 +71,8 @@ enum DeadlineDecoder {
         if node.kind == .scalar {
             return reader.name(node, rule: .identifierPath, kind: "field", place: place).map(DeadlineStart.field)
         }
-        guard reader.expectMapping(node, place: place), node.count == 1 else {
-            if node.kind == .mapping {
-                reader.bag.report(.wrongType(place: place, expected: "a date field, { entered: STATE } or { fired: TRANSITION }", found: "a mapping"), at: node.range)
-            }
+        guard node.kind == .mapping, node.count == 1 else {
+            reader.bag.report(.wrongType(place: place, expected: "a date field, { entered: STATE } or { fired: TRANSITION }", found: reader.describe(node)), at: node.range)
             return nil
         }
         let key = node.key(0)

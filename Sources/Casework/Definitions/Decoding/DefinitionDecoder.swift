@@ -8,12 +8,14 @@ public enum Definition: Sendable, Hashable {
     case form(FormDefinition)
     /// A `calendar:` file.
     case calendar(CalendarDefinition)
+    /// A `policy:` file.
+    case policy(PolicyDefinition)
 }
 
 /// Decides what kind of definition a loaded YAML root holds and decodes it.
 public enum DefinitionDecoder {
     /// The root keys that name a kind of definition.
-    static let kinds = ["workflow", "form", "calendar"]
+    static let kinds = ["workflow", "form", "calendar", "policy"]
 
     /// Decodes one file's root mapping, returning the definition (when usable) and every problem found.
     public static func decode(_ root: YAMLNode) -> (definition: Definition?, diagnostics: [Diagnostic]) {
@@ -25,6 +27,8 @@ public enum DefinitionDecoder {
                 definition = WorkflowDecoder.decode(root, reader: &reader).map(Definition.workflow)
             } else if FormDecoder.keys.contains(.form, in: root) {
                 definition = FormDecoder.decode(root, reader: &reader).map(Definition.form)
+            } else if (0..<root.count).contains(where: { root.key($0).string == "policy" }) {
+                definition = PolicyDecoder.decode(root, reader: &reader).map(Definition.policy)
             } else if (0..<root.count).contains(where: { root.key($0).string == "calendar" }) {
                 definition = CalendarDecoder.decode(root, reader: &reader).map(Definition.calendar)
             } else {

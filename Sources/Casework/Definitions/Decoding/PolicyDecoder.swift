@@ -1,0 +1,94 @@
+import CaseworkYAML
+
+/// Reads a policy file (`policy:`) into a ``PolicyDefinition``, reporting every structural problem.
+enum PolicyDecoder {
+    static let keys = ["policy", "version", "title", "description", "actor", "levels", "actions", "resources", "rules"]
+    static let ruleKeys = ["id", "allow", "deny", "on", "when", "redact", "reason"]
+
+    /// Decodes `root`, a mapping; returns nil only when the policy has no usable id.
+    static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> PolicyDefinition? {
+        var id: Located<String>?
+        var version: Int?
+        var title: String?
+        var attributes: [FieldDefinition] = []
+        var levels: [Located<String>] = []
+        var actions: [Located<String>] = []
+        var resources: [ResourceDefinition] = []
+        var rules: [PolicyRule] = []
+        var seen = Set<String>()
+        for entry in 0..<root.count {
+            let key = root.key(entry)
+            let value = root.value(entry)
+            seen.insert(key.string)
+            switch key.string {
+            case "policy": id = reader.name(value, rule: .definitionID, kind: "policy", place: "'policy'")
+            case "version": version = reader.version(value)
+            case "title": title = reader.string(value, place: "'title'")?.value
+            case "description": _ = reader.string(value, place: "'description'")
+            case "actor": attributes = reader.fields(value, place: "'actor'")
+            case "levels": levels = reader.names(value, rule: .identifier, kind: "level", place: "'levels'")
+            case "actions": actions = reader.names(value, rule: .identifier, kind: "action", place: "'actions'")
+            case "resources":
+                guard reader.expectMapping(value, place: "'resources'") else { continue }
+                for index in 0..<value.count {
+                    let name = reader.keyName(value.key(index), rule: .identifier, kind: "resource")
+                    let sections = value.value(index).isNull ? [] :
+                        reader.names(value.value(index), rule: .section, kind: "section", place: "the sections of '\(name.value)'", nonEmpty: false)
+                    resources.append(ResourceDefinition(name: name, sections: sections))
+                }
+            case "rules":
+                guard reader.expectList(value, place: "'rules'") else { continue }
+                for index in 0..<value.count {
+                    if let rule = rule(value.item(index), index: index, reader: &reader) { rules.append(rule) }
+                }
+            default: reader.unknownKey(key, place: "a policy", allowed: keys)
+            }
+        }
+        for required in ["policy", "version", "title", "resources", "rules"] where !seen.contains(required) {
+            reader.bag.report(.missingKey(key: required, place: "policy"), at: root.range.startOnly)
+        }
+        guard let id else { return nil }
+        return PolicyDefinition(id: id, version: version ?? 0, title: title ?? id.value, actorAttributes: attributes, levels: levels,
+                                actions: actions, resources: resources, rules: rules, file: root.range.file)
+    }
+
+    private static func rule(_ node: YAMLNodeView, index: Int, reader: inout NodeReader) -> PolicyRule? {
+        guard reader.expectMapping(node, place: "rule \(index + 1)") else { return nil }
+        var fields: [String: YAMLNodeView] = [:]
+        for entry in 0..<node.count {
+            let key = node.key(entry)
+            if ruleKeys.contains(key.string) { fields[key.string] = node.value(entry) } else { reader.unknownKey(key, place: "rule \(index + 1)", allowed: ruleKeys) }
+        }
+        var id: Located<String>?
+        if let node = fields["id"] { id = reader.name(node, rule: .definitionID, kind: "rule", place: "'id' of rule \(index + 1)") }
+        let place = id.map { "rule '\($0.value)'" } ?? "rule \(index + 1)"
+        if id == nil, fields["id"] == nil { reader.bag.report(.missingKey(key: "id", place: place), at: node.range.startOnly) }
+        let effect: PolicyRule.Effect
+        let actionsNode: YAMLNodeView
+        switch (fields["allow"], fields["deny"]) {
+        case (let allow?, nil):
+            effect = .allow
+            actionsNode = allow
+        case (nil, let deny?):
+            effect = .deny
+            actionsNode = deny
+        default:
+            reader.bag.report(.wrongType(place: place, expected: "exactly one of 'allow' or 'deny'", found: fields["allow"] == nil ? "neither" : "both"),
+                              at: node.range.startOnly)
+            return nil
+        }
+        let actions = reader.names(actionsNode, rule: .identifier, kind: "action", place: "'\(effect.rawValue)' of \(place)", allowSingle: true)
+        var on: [Located<String>] = []
+        if let node = fields["on"] { on = reader.names(node, rule: .resourcePath, kind: "resource", place: "'on' of \(place)", allowSingle: true) }
+        var redact: [Located<String>] = []
+        if let node = fields["redact"] { redact = reader.names(node, rule: .resourcePath, kind: "resource", place: "'redact' of \(place)", allowSingle: true) }
+        var when: ExpressionSource?
+        if let node = fields["when"], let text = reader.string(node, place: "'when' of \(place)") {
+            when = ExpressionSource(text: text.value, range: node.range, style: node.style)
+        }
+        var reason: String?
+        if let node = fields["reason"] { reason = reader.string(node, place: "'reason' of \(place)")?.value }
+        guard let id else { return nil }
+        return PolicyRule(id: id, effect: effect, actions: actions, on: on, when: when, redact: redact, reason: reason)
+    }
+}

@@ -1,0 +1,94 @@
+/// An access policy file (`policy:`): who may do what to which parts of a case, decided by rules over the actor, their grant and the case.
+public struct PolicyDefinition: Sendable, Hashable {
+    /// The policy's id, such as `send-portal`.
+    public var id: Located<String>
+    /// The definition's version.
+    public var version: Int
+    /// A title people read.
+    public var title: String
+    /// The actor's attributes and their types (`id` and `role` are always there).
+    public var actorAttributes: [FieldDefinition]
+    /// The grant levels the SEND service decides case by case, such as `full`, `limited`, `none`.
+    public var levels: [Located<String>]
+    /// The actions rules may allow or deny, beyond the built-in ones.
+    public var actions: [Located<String>]
+    /// The resources and their sections.
+    public var resources: [ResourceDefinition]
+    /// The rules, in file order.
+    public var rules: [PolicyRule]
+    /// The file the policy was read from.
+    public var file: String
+
+    /// The actions every policy knows: `all` stands for every action.
+    public static let builtInActions = ["view", "comment", "submit", "edit", "all"]
+
+    /// Creates a policy.
+    public init(
+        id: Located<String>, version: Int, title: String, actorAttributes: [FieldDefinition], levels: [Located<String>],
+        actions: [Located<String>], resources: [ResourceDefinition], rules: [PolicyRule], file: String
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.actorAttributes = actorAttributes
+        self.levels = levels
+        self.actions = actions
+        self.resources = resources
+        self.rules = rules
+        self.file = file
+    }
+}
+
+/// A resource a policy protects, and its sections (`ehcp: [A, B, …, K]`).
+public struct ResourceDefinition: Sendable, Hashable {
+    /// The resource's name.
+    public var name: Located<String>
+    /// Its sections.
+    public var sections: [Located<String>]
+
+    /// Creates a resource.
+    public init(name: Located<String>, sections: [Located<String>]) {
+        self.name = name
+        self.sections = sections
+    }
+}
+
+/// One rule: allow or deny some actions on some resources when a condition holds, with redactions and a reason.
+public struct PolicyRule: Sendable, Hashable {
+    /// Whether the rule allows or denies.
+    public enum Effect: String, Sendable, Hashable {
+        /// The rule allows its actions.
+        case allow
+        /// The rule denies its actions; a matching deny beats any allow.
+        case deny
+    }
+
+    /// The rule's id, unique in its policy.
+    public var id: Located<String>
+    /// Allow or deny.
+    public var effect: Effect
+    /// The actions it covers (`all` for every action).
+    public var actions: [Located<String>]
+    /// The resources or sections it covers (`case.state`, `ehcp`); empty for every resource.
+    public var on: [Located<String>]
+    /// The condition, when the rule has one.
+    public var when: ExpressionSource?
+    /// The resources or sections removed from what it allows.
+    public var redact: [Located<String>]
+    /// Why, in words a parent could read.
+    public var reason: String?
+
+    /// Creates a rule.
+    public init(
+        id: Located<String>, effect: Effect, actions: [Located<String>], on: [Located<String>], when: ExpressionSource?,
+        redact: [Located<String>], reason: String?
+    ) {
+        self.id = id
+        self.effect = effect
+        self.actions = actions
+        self.on = on
+        self.when = when
+        self.redact = redact
+        self.reason = reason
+    }
+}

@@ -33,6 +33,8 @@ public struct DefinitionCatalog: Sendable {
     public let forms: [String: LoadedForm]
     /// The calendars by id, each merged with the calendars it extends.
     public let calendars: [String: WorkingCalendar]
+    /// The access policies by id, compiled.
+    public let policies: [String: CompiledPolicy]
 
     /// Builds a catalog from a validation report, refusing one with errors.
     public init(_ report: ValidationReport) throws(EngineError) {
@@ -60,6 +62,9 @@ public struct DefinitionCatalog: Sendable {
         self.workflows = workflows
         self.forms = forms
         self.calendars = report.definitions.workingCalendars
+        var policies: [String: CompiledPolicy] = [:]
+        for policy in report.definitions.policies { policies[policy.id.value] = CompiledPolicy(policy, in: report.definitions) }
+        self.policies = policies
     }
 
     /// Loads and checks the definition files under `paths`.

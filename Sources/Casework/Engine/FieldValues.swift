@@ -82,6 +82,43 @@ public enum FieldValues {
         }
     }
 
+    /// Reads a plain JSON value (as `JSONSerialization` gives it) as a value of `type`: dates and datetimes
+    /// as strings, lists as arrays.
+    public static func fromJSON(_ json: Any, as type: FieldType) -> Result<ExpressionValue, InputProblem> {
+        func failure() -> Result<ExpressionValue, InputProblem> { .failure(InputProblem(field: "", message: "expected \(describe(type)), found \(json)")) }
+        switch type {
+        case .bool:
+            guard let number = json as? NSNumber, isBoolean(number) else { return failure() }
+            return .success(.bool(number.boolValue))
+        case .int:
+            guard let number = json as? NSNumber, !isBoolean(number), let value = Int(exactly: number.doubleValue) else { return failure() }
+            return .success(.int(value))
+        case .decimal:
+            guard let number = json as? NSNumber, !isBoolean(number) else { return failure() }
+            return .success(.decimal(number.decimalValue))
+        case .list(let element):
+            guard let items = json as? [Any] else { return failure() }
+            var values: [ExpressionValue] = []
+            for item in items {
+                switch fromJSON(item, as: element) {
+                case .success(let value): values.append(value)
+                case .failure(let problem): return .failure(problem)
+                }
+            }
+            return .success(.list(values))
+        case .record:
+            return failure()
+        default:
+            guard let text = json as? String else { return failure() }
+            return parse(text, as: type)
+        }
+    }
+
+    /// Whether a number from `JSONSerialization` was written as `true` or `false` (its Objective-C type is `char`).
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+
     /// The type as a user would name it.
     static func describe(_ type: FieldType) -> String {
         switch type {

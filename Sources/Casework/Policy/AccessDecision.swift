@@ -1,0 +1,97 @@
+import Foundation
+
+/// A grant: the SEND service's decision that a person or an organisation may see a case, at a level.
+///
+/// Grants are data, not policy: they live with the case and are changed through the engine.
+public struct AccessGrant: Sendable, Hashable, Codable {
+    /// The person's or organisation's id the grant is for.
+    public var to: String
+    /// The level, one the policy declares (`full`, `limited`, `none`).
+    public var level: String
+    /// The only resources or sections it covers (`ehcp.A`, `case.state`), when it is limited to some.
+    public var sections: [String]?
+    /// The first day it holds.
+    public var from: CalendarDate?
+    /// The last day it holds.
+    public var until: CalendarDate?
+
+    /// Creates a grant.
+    public init(to: String, level: String, sections: [String]? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil) {
+        self.to = to
+        self.level = level
+        self.sections = sections
+        self.from = from
+        self.until = until
+    }
+
+    /// Whether the grant holds on `day`.
+    public func holds(on day: CalendarDate) -> Bool {
+        (from.map { $0 <= day } ?? true) && (until.map { day <= $0 } ?? true)
+    }
+}
+
+/// One request for access: who, doing what, to which part of which case, with which grants, when.
+public struct AccessRequest: Sendable {
+    /// Who asks.
+    public var actor: Actor
+    /// The actor's attributes by name (`second_factor_verified`, `relationship`).
+    public var attributes: [String: ExpressionValue]
+    /// What they want to do (`view`).
+    public var action: String
+    /// The resource or section (`case.address`, `ehcp`, `ehcp.K`).
+    public var resource: String
+    /// The case's id, workflow, state and fields.
+    public var caseID: String
+    /// The case's workflow.
+    public var workflow: String
+    /// The case's state.
+    public var state: String
+    /// The case's fields by dotted path.
+    public var fields: [String: ExpressionValue]
+    /// Every grant on the case.
+    public var grants: [AccessGrant]
+    /// When the request is made.
+    public var at: Date
+
+    /// Creates a request.
+    public init(
+        actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String, workflow: String,
+        state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
+    ) {
+        self.actor = actor
+        self.attributes = attributes
+        self.action = action
+        self.resource = resource
+        self.caseID = caseID
+        self.workflow = workflow
+        self.state = state
+        self.fields = fields
+        self.grants = grants
+        self.at = at
+    }
+}
+
+/// Why one rule did or did not match a request.
+public struct RuleTrace: Sendable, Hashable {
+    /// The rule's id.
+    public var rule: String
+    /// Whether it matched.
+    public var matched: Bool
+    /// Why, in words.
+    public var why: String
+}
+
+/// A decision, as a value: allow or deny, the rules that matched, what is withheld, the reasons a parent
+/// could read, and every rule considered.
+public struct AccessDecision: Sendable, Hashable {
+    /// Whether the request is allowed.
+    public var allowed: Bool
+    /// The ids of the rules that decided it.
+    public var matched: [String]
+    /// The sections withheld from what is allowed (`case.address`, `ehcp.K`).
+    public var redact: [String]
+    /// The reasons, in plain words.
+    public var reasons: [String]
+    /// Every rule considered and why it did or did not match.
+    public var trace: [RuleTrace]
+}

@@ -1224,6 +1224,82 @@ public enum DiagnosticExplanations {
                   - { name: representations, from: { fired: issue_draft_plan }, due: 15 days, until: [finalising_plan] }
                 """
         ),
+        entry(
+            "CW0225", "unknown resource or section in a policy",
+            """
+            A policy rule's `on` and `redact` lists name the parts of a case the rule is about: a resource \
+            declared under `resources`, or a resource and one of its sections joined with a dot, such as \
+            `ehcp.K`. A name that is not declared would make the rule protect or withhold nothing, so a \
+            typo could show a parent the very section the service meant to withhold. The help suggests the \
+            nearest declared name.
+            """,
+            wrong: """
+                resources:
+                  ehcp: [A, B, K]
+                rules:
+                  - { id: limited-access, allow: [view], on: [ehcp], when: grant.level == "limited", redact: [ehcp.k] }
+                """,
+            right: """
+                resources:
+                  ehcp: [A, B, K]
+                rules:
+                  - { id: limited-access, allow: [view], on: [ehcp], when: grant.level == "limited", redact: [ehcp.K] }
+                """
+        ),
+        entry(
+            "CW0226", "unknown action in a policy",
+            """
+            A rule allows or denies actions: the built-in `view`, `comment`, `submit` and `edit`, `all` for \
+            every action, and any the policy declares under `actions`. A misspelt action matches no request, \
+            so an allow would quietly give nothing and, worse, a deny would quietly stop nothing.
+            """,
+            wrong: """
+                rules:
+                  - { id: no-second-factor-no-access, deny: [veiw], when: not actor.second_factor_verified }
+                """,
+            right: """
+                rules:
+                  - { id: no-second-factor-no-access, deny: [all], when: not actor.second_factor_verified }
+                """
+        ),
+        entry(
+            "CW0227", "rule id used twice",
+            """
+            Every decision names the rules that made it, so each rule needs an id of its own. Two rules \
+            with one id would make a decision's explanation ambiguous for the family and for anyone \
+            auditing it. The note points at the first.
+            """,
+            wrong: """
+                rules:
+                  - { id: limited-access, allow: [view], on: [case.state], when: grant.level == "limited" }
+                  - { id: limited-access, allow: [view], on: [ehcp], when: grant.level == "limited" }
+                """,
+            right: """
+                rules:
+                  - { id: limited-access, allow: [view], on: [case.state], when: grant.level == "limited" }
+                  - { id: limited-access-plan, allow: [view], on: [ehcp], when: grant.level == "limited" }
+                """
+        ),
+        entry(
+            "CW0228", "policy rule that can never match",
+            """
+            A warning: the rule can never change a decision. Either its condition is always false, or it \
+            allows actions on resources that a deny with no condition already refuses to everyone, and a \
+            deny always beats an allow. The policy still works, but the rule is dead weight and probably \
+            not what its author meant.
+            """,
+            severity: .warning,
+            wrong: """
+                rules:
+                  - { id: read-only-service, deny: [edit] }
+                  - { id: caseworkers-edit, allow: [edit], when: actor.relationship == "caseworker" }
+                """,
+            right: """
+                rules:
+                  - { id: read-only-for-families, deny: [edit], when: actor.relationship != "caseworker" }
+                  - { id: caseworkers-edit, allow: [edit], when: actor.relationship == "caseworker" }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

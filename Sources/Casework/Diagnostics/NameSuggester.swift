@@ -4,6 +4,8 @@ public enum NameSuggester {
     ///
     /// Close enough means at most a third of the name's length in edits (at least one).
     public static func suggest<S: Sequence>(_ name: String, from candidates: S) -> String? where S.Element == String {
+        let lowered = name.lowercased()
+        if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lowered }) { return sameLetters }
         let target = Array(name.unicodeScalars)
         let limit = max(1, target.count / 3)
         var best: (name: String, distance: Int)?

@@ -9,6 +9,7 @@ let suites: [String: () -> Void] = [
     "expressions": ExpressionBenchmark.run,
     "engine": EngineBenchmark.run,
     "tick": TickBenchmark.run,
+    "policy": PolicyBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

@@ -85,6 +85,18 @@ struct PolicyTests {
         }
     }
 
+    @Test func caseworkersNeedNoGrantAndMissingAttributesFailSafe() {
+        let caseworker = Actor(role: "caseworker", id: "ana")
+        let allowed = Self.policy.decide(Self.request(caseworker, relationship: "caseworker", action: "edit", resource: "ehcp.K", grants: []))
+        #expect(allowed.allowed)
+        #expect(allowed.trace.first { $0.rule == "access-withdrawn" }?.why == "it is about a grant, and you have no grant on this case")
+        var unknownFactor = Self.request(caseworker, relationship: "caseworker", resource: "ehcp", grants: [])
+        unknownFactor.attributes["second_factor_verified"] = nil
+        let refused = Self.policy.decide(unknownFactor)
+        #expect(!refused.allowed, "a deny that cannot be decided still stops an allow")
+        #expect(refused.reasons == ["it could not be checked that rule 'no-second-factor-no-access' does not stop this, so it is refused"])
+    }
+
     @Test func grantsHoldOnlyBetweenTheirDatesAndForTheirSections() {
         let expired = AccessGrant(to: "parent-a", level: "full", until: CalendarDate("2025-11-24"))
         #expect(!Self.policy.decide(Self.request(Self.parentA, relationship: "parent", resource: "ehcp", grants: [expired])).allowed)

@@ -52,8 +52,12 @@ public struct CompiledPolicy: Sendable {
                 case .success(let value):
                     holds = value
                     why = "its condition '\(text)' is \(value)"
+                case .failure(.unset(let name)) where grant == nil && name.hasPrefix("grant."):
+                    // Having no grant is a known fact, not an unknown: a rule about grants does not apply.
+                    holds = false
+                    why = "it is about a grant, and you have no grant on this case"
                 case .failure(let error):
-                    // Undecided conditions fail safe: a deny still counts, an allow does not.
+                    // Other undecided conditions fail safe: a deny still counts, an allow does not.
                     holds = rule.effect == .deny
                     undecided = true
                     why = "its condition '\(text)' cannot be decided (\(error)), so it \(holds ? "counts, to be safe" : "does not count")"

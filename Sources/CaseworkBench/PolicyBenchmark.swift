@@ -1,0 +1,130 @@
+import Casework
+import Foundation
+
+/// Issue 7's benchmark: explained decisions per second on a generated workload, beside a hand-written Swift
+/// function that answers the same requests, checking that the two agree on every one.
+enum PolicyBenchmark {
+    static let levels = ["full", "limited", "none"]
+
+    /// A policy of twenty-odd rules: the portal's rules plus per-section rules for professionals and parents.
+    static var policyText: String {
+        var text = """
+            policy: bench-portal
+            version: 1
+            title: Benchmark portal
+            actor:
+              second_factor_verified: bool
+              relationship: { one_of: [parent, carer, young_person, professional, caseworker] }
+            levels: [full, limited, none]
+            resources:
+              case: [state, deadlines, address, fields]
+              ehcp: [A, B, C, D, E, F, G, H1, H2, I, J, K]
+              advice_form: [content]
+            rules:
+              - { id: no-second-factor, deny: [all], when: not actor.second_factor_verified, reason: "Sign in with your emailed code." }
+              - { id: withdrawn, deny: [all], when: grant.level == "none" }
+              - { id: caseworkers, allow: [all], when: actor.relationship == "caseworker" }
+              - { id: parents-full, allow: [view, comment], on: [case, ehcp], when: 'actor.relationship in ["parent", "carer"] and grant.level == "full"' }
+              - { id: limited, allow: [view], on: [case.state, case.deadlines, ehcp], when: grant.level == "limited", redact: [case.address, ehcp.K] }
+              - { id: professionals, allow: [view, submit], on: [advice_form, case.state], when: actor.relationship == "professional" and grant.level == "full" }
+
+            """
+        for section in ["A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"] {
+            text += "  - { id: professional-section-\(section.lowercased()), allow: [view], on: [ehcp.\(section)], when: actor.relationship == \"professional\" and grant.level == \"full\" and case.state != \"requested\" }\n"
+        }
+        text += "  - { id: young-person, allow: [view, comment, submit], on: [case, ehcp], when: actor.relationship == \"young_person\" and grant.level == \"full\" }\n"
+        return text
+    }
+
+    static let workflow = """
+        workflow: bench-case
+        version: 1
+        title: Bench
+        roles: [parent, young_person, caseworker, health]
+        states:
+          requested: { initial: true }
+          assessing: {}
+          done: { final: true }
+        transitions:
+          - { name: start, from: requested, to: assessing, by: caseworker }
+          - { name: finish, from: assessing, to: done, by: caseworker }
+
+        """
+
+    /// The same answers, written by hand: allow or deny, and the redactions.
+    static func handWritten(_ request: AccessRequest) -> (Bool, [String]) {
+        guard case .bool(true)? = request.attributes["second_factor_verified"], case .string(let relationship)? = request.attributes["relationship"] else {
+            return (false, [])
+        }
+        let grant = request.grants.first { $0.to == request.actor.id }
+        if grant?.level == "none" { return (false, []) }
+        func on(_ entries: [String]) -> Bool { entries.contains { request.resource == $0 || request.resource.hasPrefix($0 + ".") } }
+        var allowed = relationship == "caseworker"
+        var redact: [String] = []
+        let level = grant?.level
+        if ["parent", "carer"].contains(relationship), level == "full", ["view", "comment"].contains(request.action), on(["case", "ehcp"]) { allowed = true }
+        if level == "limited", request.action == "view", on(["case.state", "case.deadlines", "ehcp"]) {
+            allowed = true
+            redact += ["case.address", "ehcp.K"].filter { $0.hasPrefix(request.resource + ".") || $0 == request.resource || request.resource.hasPrefix($0 + ".") }
+        }
+        if relationship == "professional", level == "full" {
+            if ["view", "submit"].contains(request.action), on(["advice_form", "case.state"]) { allowed = true }
+            if request.action == "view", request.resource.hasPrefix("ehcp."), request.state != "requested" { allowed = true }
+        }
+        if relationship == "young_person", level == "full", ["view", "comment", "submit"].contains(request.action), on(["case", "ehcp"]) { allowed = true }
+        if !allowed { return (false, []) }
+        if redact.contains(where: { request.resource == $0 || request.resource.hasPrefix($0 + ".") }) { return (false, []) }
+        return (true, redact.sorted())
+    }
+
+    static func run() {
+        do {
+            let catalog = try DefinitionCatalog.load(sources: [(file: "bench-portal.yaml", text: policyText), (file: "bench-case.yaml", text: workflow)])
+            guard let policy = catalog.policies["bench-portal"] else { return }
+            var random = SplitMix(seed: 42)
+            let relationships = ["parent", "carer", "young_person", "professional", "caseworker"]
+            let resources = ["case", "case.state", "case.deadlines", "case.address", "ehcp", "advice_form"]
+                + ["A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"].map { "ehcp.\($0)" }
+            let actors = (0..<2_000).map { index in (Actor(role: "parent", id: "actor-\(index)"), relationships[index % relationships.count]) }
+            let cases = (0..<5_000).map { index in
+                (id: "case-\(index)", state: ["requested", "assessing", "done"][index % 3],
+                 grants: (0..<3).map { offset in AccessGrant(to: "actor-\((index * 7 + offset * 13) % 2_000)", level: levels[(index + offset) % 3]) })
+            }
+            let at = CalendarDate("2025-11-25")!.start()
+            let requests: [AccessRequest] = (0..<100_000).map { _ in
+                let (actor, relationship) = actors[Int(random.next() % UInt64(actors.count))]
+                let subject = cases[Int(random.next() % UInt64(cases.count))]
+                return AccessRequest(actor: actor, attributes: ["second_factor_verified": .bool(random.next() % 10 != 0), "relationship": .string(relationship)],
+                                     action: ["view", "comment", "submit", "edit"][Int(random.next() % 4)], resource: resources[Int(random.next() % UInt64(resources.count))],
+                                     caseID: subject.id, workflow: "bench-case", state: subject.state, fields: [:], grants: subject.grants, at: at)
+            }
+            let (engineTime, decisions) = Measure.best(repetitions: 3) { requests.map { policy.decide($0) } }
+            let (floorTime, answers) = Measure.best(repetitions: 3) { requests.map(handWritten) }
+            var disagreements = 0
+            for (decision, answer) in zip(decisions, answers) where decision.allowed != answer.0 || (decision.allowed && decision.redact != answer.1) {
+                disagreements += 1
+            }
+            let allowed = decisions.filter(\.allowed).count
+            print("policy: \(requests.count) requests, 2,000 actors, 5,000 cases, \(policy.definition.rules.count) rules (\(allowed) allowed)")
+            print("  explained decisions      \(Measure.format(Double(requests.count) / engineTime, decimals: 0)) decisions/s (with a trace of every rule)")
+            print("  hand-written function    \(Measure.format(Double(requests.count) / floorTime, decimals: 0)) decisions/s")
+            print("  policy / function time   \(Measure.format(engineTime / floorTime, decimals: 1))x")
+            print("  agreement                \(requests.count - disagreements) of \(requests.count) requests")
+        } catch {
+            print("policy: benchmark failed: \(error)")
+        }
+    }
+
+    /// A seeded generator so the workload is the same every run.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}

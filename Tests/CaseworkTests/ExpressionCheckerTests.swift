@@ -95,3 +95,16 @@ struct ExpressionCheckerTests {
         #expect(errors("case.state == 'drafitng'").first?.kind.help == "did you mean 'drafting'?")
     }
 }
+
+@Suite("Expressions: values for fields")
+struct ExpressionValueTypeTests {
+    @Test func aWordOfTheFieldsOneOfIsAValueOfIt() throws {
+        let checked = try ExpressionChecker.compile("'school'", in: ExpressionFixtures.environment, expecting: .enumeration(ExpressionFixtures.requestedBy)).get()
+        #expect(checked.type == .enumeration(ExpressionFixtures.requestedBy))
+        guard case .failure(let failure) = ExpressionChecker.compile("'scool'", in: ExpressionFixtures.environment, expecting: .enumeration(ExpressionFixtures.requestedBy)) else {
+            Issue.record("a word outside the one_of must be refused"); return
+        }
+        #expect(failure.errors.map(\.kind.code.rawValue) == ["CW0306"])
+        #expect(try ExpressionChecker.compile("weeks_waited + 1", in: ExpressionFixtures.environment, expecting: .decimal).get().type == .int, "a whole number is a decimal value")
+    }
+}

@@ -381,8 +381,10 @@ public enum DiagnosticKind: Sendable, Hashable {
             return help
         case .wrongArguments(_, let signature, _):
             return "call it as \(signature)"
-        case .conditionType:
-            return "a condition is a comparison such as 'requested_on < today', or a bool field"
+        case .conditionType(_, let expected, _):
+            if expected == "bool" { return "a condition is a comparison such as 'requested_on < today', or a bool field" }
+            if expected == "one_of" { return "write one of the field's words, in quotes" }
+            return "write an expression whose value is \("aeiou".contains(expected.prefix(1)) ? "an" : "a") \(expected)"
         case .expressionTooComplex:
             return "split the condition into simpler parts"
         case .noNull:

@@ -35,7 +35,12 @@ public struct ExpressionChecker {
         var checker = ExpressionChecker(environment: environment, nodeCount: syntax.nodeCount)
         let type = checker.typeOf(syntax.root)
         if let expected, let type, type != expected {
-            checker.errors.append(ExpressionError(.conditionType(role: role, expected: expected.description, found: type.description), at: syntax.root.span))
+            if case .enumeration(let domain) = expected, type == .string, case .literal(.string(let word)) = syntax.root.kind {
+                // A word of the expected enumeration, written as a string, is a value of it.
+                if checker.checkEnumValue(word, domain, span: syntax.root.span) { checker.types[syntax.root.id] = expected }
+            } else if !(expected == .decimal && type == .int) {
+                checker.errors.append(ExpressionError(.conditionType(role: role, expected: expected.description, found: type.description), at: syntax.root.span))
+            }
         }
         guard checker.errors.isEmpty else { return .failure(ExpressionErrors(checker.errors)) }
         let types = checker.types.map { $0 ?? .bool }

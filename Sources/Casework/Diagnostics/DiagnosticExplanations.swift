@@ -1300,6 +1300,29 @@ public enum DiagnosticExplanations {
                   - { id: caseworkers-edit, allow: [edit], when: actor.relationship == "caseworker" }
                 """
         ),
+        entry(
+            "CW0229", "a case field in a notification subject",
+            """
+            A warning: the subject of a notification shows a case field. Subjects appear in inbox lists, \
+            on lock screens and in email previews, where anyone nearby can read them, so the portals keep \
+            child and family details out of them (EHC Hub users asked for exactly that). Keep subjects to \
+            the case reference, the state and the workflow's title, and put the details in the body, \
+            which the recipient opens after signing in.
+            """,
+            severity: .warning,
+            wrong: """
+                templates:
+                  agreed:
+                    subject: "We will assess {{ child.first_name }}"
+                    body: "We have agreed to carry out an EHC needs assessment."
+                """,
+            right: """
+                templates:
+                  agreed:
+                    subject: "Decision on your request (case {{ case.id }})"
+                    body: "We have agreed to carry out an EHC needs assessment for {{ child.first_name }}."
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

@@ -141,6 +141,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case duplicateRule(id: String)
     /// A policy rule that can never decide anything.
     case ruleNeverMatches(id: String, reason: String)
+    /// A notification subject that shows a case field: subjects travel in the clear, so they carry no personal details.
+    case fieldInSubject(template: String, field: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -151,7 +153,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
-        "CW0224", "CW0225", "CW0226", "CW0227", "CW0228",
+        "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -256,6 +258,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownAction: "CW0226"
         case .duplicateRule: "CW0227"
         case .ruleNeverMatches: "CW0228"
+        case .fieldInSubject: "CW0229"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -278,7 +281,7 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate, .ruleNeverMatches: .warning
+        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject: .warning
         default: .error
         }
     }
@@ -347,6 +350,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownAction(let name, let referrer, _): "\(referrer) refers to unknown action '\(name)'"
         case .duplicateRule(let id): "rule '\(id)' is declared more than once"
         case .ruleNeverMatches(let id, let reason): "rule '\(id)' can never match: \(reason)"
+        case .fieldInSubject(let template, let field): "the subject of template '\(template)' shows field '\(field)'"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -387,6 +391,8 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "write an expression whose value is \("aeiou".contains(expected.prefix(1)) ? "an" : "a") \(expected)"
         case .expressionTooComplex:
             return "split the condition into simpler parts"
+        case .fieldInSubject:
+            return "subjects show in inboxes and lock screens: keep to {{ case.id }}, {{ case.state_title }} and {{ workflow.title }}, and put details in the body"
         case .noNull:
             return "test whether a field has been set with has(field), for example 'not has(withdrawn_on)'"
         case .noDateOfBirth:

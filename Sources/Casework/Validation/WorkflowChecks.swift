@@ -107,6 +107,11 @@ struct WorkflowChecks {
             if !used.contains(template.name.value) {
                 bag.report(.unusedTemplate(name: template.name.value), at: template.name.range)
             }
+            for placeholder in template.subject.placeholders where !Self.builtinPlaceholders.contains(placeholder.value)
+                && workflow.fields.field(at: placeholder.value.split(separator: ".")) != nil
+            {
+                bag.report(.fieldInSubject(template: template.name.value, field: placeholder.value), at: placeholder.range)
+            }
             for placeholder in template.subject.placeholders + template.body.placeholders {
                 let path = placeholder.value
                 if Self.builtinPlaceholders.contains(path) { continue }

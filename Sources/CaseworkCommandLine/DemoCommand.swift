@@ -157,6 +157,14 @@ enum DemoCommand {
         return actions.isEmpty ? ["nothing due"] : actions.map { "tick: \($0.kind == "breach" ? "BREACH of" : "reminder for") '\($0.deadline)' (due \($0.dueOn))" }
     }
 
+    /// A day as a timeline shows it: `Mon  1 Sep 2025`.
+    private static func longDate(_ day: CalendarDate) -> String {
+        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let dayText = day.day < 10 ? " \(day.day)" : "\(day.day)"
+        return "\(weekdays[day.weekday - 1]) \(dayText) \(months[day.month - 1]) \(day.year)"
+    }
+
     private static func story(engine: Engine, clock: ManualClock, database: String) throws(EngineError) -> String {
         let people = Actors()
         var text = "Casework demo: one EHC needs assessment, request to final plan\n"
@@ -165,7 +173,7 @@ enum DemoCommand {
         for step in steps {
             let day = CalendarDate(step.day)!
             clock.set(day.start().addingTimeInterval(9 * 3600))
-            text += "\n\(TemplateText.longDate(day))  \(step.note)\n"
+            text += "\n\(longDate(day))  \(step.note)\n"
             for line in try step.act(engine, people) { text += "    \(line)\n" }
             let record = try engine.caseRecord(caseID)
             let messages = try engine.outbox(caseID: caseID)
@@ -194,15 +202,5 @@ enum DemoCommand {
         let messages = try engine.outbox(caseID: caseID).count
         text += "\nfinal state: \(record.state), revision \(record.revision); \(messages) notifications in the outbox; audit chain: \(verification == .intact(events: record.revision) ? "intact" : "\(verification)")\n"
         return text
-    }
-}
-
-extension TemplateText {
-    /// A day as a timeline shows it: `Mon 1 Sep 2025`.
-    static func longDate(_ day: CalendarDate) -> String {
-        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let dayText = day.day < 10 ? " \(day.day)" : "\(day.day)"
-        return "\(weekdays[day.weekday - 1]) \(dayText) \(months[day.month - 1]) \(day.year)"
     }
 }

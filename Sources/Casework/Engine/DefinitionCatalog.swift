@@ -70,7 +70,7 @@ public struct DefinitionCatalog: Sendable {
     /// Loads and checks the definition files under `paths`.
     public static func load(paths: [String]) throws(EngineError) -> DefinitionCatalog {
         do {
-            return try DefinitionCatalog(Validator.validate(paths: paths))
+            return try DefinitionCatalog(Validator.validate(paths: paths, fingerprints: true))
         } catch let error as EngineError {
             throw error
         } catch {
@@ -80,7 +80,7 @@ public struct DefinitionCatalog: Sendable {
 
     /// Checks and compiles definitions given as text, each named by the file path diagnostics should show.
     public static func load(sources: [(file: String, text: String)]) throws(EngineError) -> DefinitionCatalog {
-        try DefinitionCatalog(Validator.validate(sources: sources))
+        try DefinitionCatalog(Validator.validate(sources: sources, fingerprints: true))
     }
 
     /// What the store keeps of every current definition.

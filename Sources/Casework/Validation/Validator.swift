@@ -10,7 +10,8 @@ public struct ValidationReport: Sendable {
     public var files: [String]
     /// Each file's text, for source excerpts in diagnostics.
     public var sources: [String: String]
-    /// Each decoded file's content fingerprint: the SHA-256 of its canonical YAML, blind to layout and comments.
+    /// Each decoded file's content fingerprint: the SHA-256 of its canonical YAML, blind to layout and comments
+    /// (filled only when asked for: the engine needs it, validation alone does not).
     public var fingerprints: [String: String]
     /// Each workflow's checked guards, by workflow id and then transition name.
     public var guards: [String: [String: CheckedExpression]]
@@ -22,7 +23,8 @@ public struct ValidationReport: Sendable {
 /// Loads definition files and checks them together: YAML, then structure, then meaning across the whole set.
 public enum Validator {
     /// Validates the YAML files under `paths` (files or directories, searched recursively).
-    public static func validate(paths: [String], limits: YAMLLimits = .standard) throws(DefinitionFiles.MissingPath) -> ValidationReport {
+    /// With `fingerprints`, the report also carries each file's content fingerprint.
+    public static func validate(paths: [String], limits: YAMLLimits = .standard, fingerprints: Bool = false) throws(DefinitionFiles.MissingPath) -> ValidationReport {
         let files = try DefinitionFiles.discover(paths)
         var loaded: [(file: String, result: YAMLLoadResult, text: String)] = []
         loaded.reserveCapacity(files.count)
@@ -30,17 +32,17 @@ public enum Validator {
             let (result, text) = YAMLLoader.loadWithText(path: file, limits: limits)
             loaded.append((file, result, text))
         }
-        return check(loaded)
+        return check(fingerprints: fingerprints, loaded)
     }
 
     /// Validates in-memory sources, each named by the file path diagnostics should show.
-    public static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard) -> ValidationReport {
-        check(sources.map { source in
+    public static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
+        check(fingerprints: fingerprints, sources.map { source in
             (source.file, YAMLLoader.load(Array(source.text.utf8), file: source.file, limits: limits), source.text)
         })
     }
 
-    private static func check(_ loaded: [(file: String, result: YAMLLoadResult, text: String)]) -> ValidationReport {
+    private static func check(fingerprints wanted: Bool = false, _ loaded: [(file: String, result: YAMLLoadResult, text: String)]) -> ValidationReport {
         var bag = DiagnosticBag()
         var set = DefinitionSet()
         var sources: [String: String] = [:]
@@ -50,7 +52,7 @@ public enum Validator {
             sources[file] = text
             bag.append(contentsOf: result.errors.map(Diagnostic.init))
             guard let root = result.root else { continue }
-            fingerprints[file] = SHA256.hex(root.canonicalBytes)
+            if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {

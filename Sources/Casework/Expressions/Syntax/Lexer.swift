@@ -4,12 +4,18 @@ struct ExpressionText {
     let scalars: [Unicode.Scalar]
     /// The text's UTF-8 bytes.
     let bytes: [UInt8]
-    /// Where each scalar starts in `bytes`, with one extra entry for the end.
+    /// Where each scalar starts in `bytes`, with one extra entry for the end; empty when the text is ASCII.
     let byteOffsets: [Int]
 
     init(_ text: String) {
-        scalars = Array(text.unicodeScalars)
         bytes = Array(text.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, the usual case: each byte is a scalar and offsets are the same in both.
+            scalars = bytes.map { Unicode.Scalar($0) }
+            byteOffsets = []
+            return
+        }
+        scalars = Array(text.unicodeScalars)
         var offsets: [Int] = []
         offsets.reserveCapacity(scalars.count + 1)
         var offset = 0
@@ -23,7 +29,9 @@ struct ExpressionText {
 
     /// The text of the scalars from `start` up to `end`.
     func slice(_ start: Int, _ end: Int) -> String {
-        String(decoding: bytes[byteOffsets[start]..<byteOffsets[max(start, end)]], as: UTF8.self)
+        let end = max(start, end)
+        if byteOffsets.isEmpty { return String(decoding: bytes[start..<end], as: UTF8.self) }
+        return String(decoding: bytes[byteOffsets[start]..<byteOffsets[end]], as: UTF8.self)
     }
 
     /// The text a span covers.

@@ -6,7 +6,7 @@ enum CaseCommand {
     static let usage = """
         casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=ID]... [--as ROLE[:ID]] [--key KEY]
                casework case fire CASE TRANSITION [--set FIELD=VALUE]... [--as ROLE[:ID]] [--expect-revision N] [--key KEY]
-               casework case show CASE [--format json]
+               casework case show CASE [--format json] [--as ROLE:ID --attribute NAME=VALUE...]  (with --as: the view the access policy allows)
                casework case history CASE [--format json]
                casework case transitions CASE [--as ROLE[:ID]]
                casework case list
@@ -14,7 +14,7 @@ enum CaseCommand {
         """
 
     static let spec = OptionSpec(
-        valued: EngineOptions.valued + ["--id", "--set", "--participant", "--key", "--expect-revision"],
+        valued: EngineOptions.valued + ["--id", "--set", "--participant", "--key", "--expect-revision", "--attribute"],
         flags: ["--help", "-h"]
     )
 
@@ -127,6 +127,7 @@ enum CaseCommand {
 
     private static func show(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let caseID = try positionals(parsed, ["CASE"])[0]
+        if parsed.values["--as"] != nil { return showAs(caseID, parsed, options, console) }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
             let record = try engine.caseRecord(caseID)
@@ -158,6 +159,33 @@ enum CaseCommand {
                     text += "  \(form.id) for \(who): \(form.status.rawValue), due \(form.dueOn)\n"
                 }
             }
+            console.out(text)
+            return .success
+        }
+    }
+
+    /// `case show CASE --as ROLE:ID`: only what the access policy lets that actor see.
+    private static func showAs(_ caseID: String, _ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) -> ExitStatus {
+        EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
+            let view = try engine.view(caseID: caseID, as: options.actor, attributes: attributes)
+            if options.format == .json {
+                var object: [String: Any] = ["id": view.id, "workflow": view.workflow, "fields": JSONOutput.nested(view.fields),
+                                             "withheld": view.withheld, "reasons": view.reasons]
+                if let state = view.state { object["state"] = state }
+                if let deadlines = view.deadlines {
+                    object["deadlines"] = deadlines.map { ["name": $0.name, "state": $0.status.rawValue, "due_on": $0.dueOn.description] }
+                }
+                console.out(JSONOutput.render(object))
+                return .success
+            }
+            var text = "case \(view.id) as \(options.actor)\n"
+            if let state = view.state { text += "state: \(state)\n" }
+            for deadline in view.deadlines ?? [] { text += "deadline \(deadline.name): \(deadline.status.rawValue), due \(deadline.dueOn)\n" }
+            for (path, value) in view.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(value)\n" }
+            if !view.withheld.isEmpty { text += "withheld: \(view.withheld.joined(separator: ", "))\n" }
+            for reason in view.reasons { text += "  because \(reason)\n" }
             console.out(text)
             return .success
         }

@@ -12,6 +12,7 @@ public enum CaseworkCommand {
           form        submit, accept or reject a shared form
           outbox      list, claim and acknowledge notifications
           audit       verify the audit chains
+          access      grant or revoke a person's or organisation's access to a case
           decide      explain one access decision: casework decide request.json
           tick        apply the deadline reminders and breaches that are due
           deadline    pause, resume or excuse a case's deadline
@@ -45,6 +46,8 @@ public enum CaseworkCommand {
                 return try OutboxCommand.run(rest, console: console)
             case "audit":
                 return try AuditCommand.run(rest, console: console)
+            case "access":
+                return try AccessCommand.run(rest, console: console)
             case "decide":
                 return try DecideCommand.run(rest, console: console)
             case "tick":
@@ -59,7 +62,7 @@ public enum CaseworkCommand {
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "decide", "tick", "deadline", "due", "calendar", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "access", "decide", "tick", "deadline", "due", "calendar", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -79,6 +82,7 @@ public enum CaseworkCommand {
         case "form": FormCommand.usage
         case "outbox": OutboxCommand.usage
         case "audit": AuditCommand.usage
+        case "access": AccessCommand.usage
         case "decide": DecideCommand.usage
         case "tick": TickCommand.usage
         case "deadline": TickCommand.deadlineUsage

@@ -26,13 +26,16 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var auditHead: String
     /// The case's statutory clocks, in the order they started.
     public var deadlines: [DeadlineRecord]
+    /// Who the SEND service has given access to this case, at which level.
+    public var grants: [AccessGrant]
 
     /// Creates a case record.
     public init(
         id: String, workflow: String, workflowVersion: Int, state: String, revision: Int,
         fields: [String: ExpressionValue], participants: [String: String], forms: [FormInstance], openedAt: Date, updatedAt: Date,
-        auditHead: String, deadlines: [DeadlineRecord] = []
+        auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = []
     ) {
+        self.grants = grants
         self.auditHead = auditHead
         self.deadlines = deadlines
         self.id = id

@@ -14,9 +14,18 @@ public struct AccessGrant: Sendable, Hashable, Codable {
     public var from: CalendarDate?
     /// The last day it holds.
     public var until: CalendarDate?
+    /// Who recorded it.
+    public var grantedBy: String?
+    /// Why, as the service recorded it.
+    public var reason: String?
 
     /// Creates a grant.
-    public init(to: String, level: String, sections: [String]? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil) {
+    public init(
+        to: String, level: String, sections: [String]? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil,
+        grantedBy: String? = nil, reason: String? = nil
+    ) {
+        self.grantedBy = grantedBy
+        self.reason = reason
         self.to = to
         self.level = level
         self.sections = sections

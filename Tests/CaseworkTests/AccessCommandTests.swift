@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import Casework
+import CaseworkCommandLine
+
+/// Grants recorded with the case through the engine, and the case read as each person may see it.
+@Suite("casework access and case show --as")
+struct AccessCommandTests {
+    static func workspace() throws -> CommandWorkspace {
+        let read = { (path: String) in try String(contentsOfFile: RepositoryPaths.root.appendingPathComponent(path).path, encoding: .utf8) }
+        return try CommandWorkspace([
+            "ehcp-needs-assessment.yaml": read("Workflows/ehcp-needs-assessment.yaml"),
+            "professional-advice.yaml": read("Workflows/forms/professional-advice.yaml"),
+            "england-and-wales.yaml": read("Workflows/calendars/england-and-wales.yaml"),
+            "send-portal.yaml": read("Policies/send-portal.yaml"),
+        ])
+    }
+
+    static let caseworker = ["--as", "caseworker:ana", "--attribute", "relationship=caseworker", "--attribute", "second_factor_verified=true"]
+    static func parent(_ id: String) -> [String] { ["--as", "parent:\(id)", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"] }
+
+    @Test func grantsDecideWhatEachParentSees() throws {
+        let space = try Self.workspace()
+        #expect(space.run(["case", "open", "ehcp-needs-assessment", "--id", "c1", "--as", "parent:parent-a", "--set", "requested_on=2025-09-01",
+                           "--set", "child.first_name=Sam", "--set", "requested_by=parent"]).status == .success)
+        #expect(space.run(["access", "grant", "c1", "--to", "parent-a", "--level", "full", "--reason", "holds parental responsibility"] + Self.caseworker).out
+                == "c1: parent-a has full access (revision 2)\n")
+        #expect(space.run(["access", "grant", "c1", "--to", "parent-b", "--level", "limited", "--reason", "court order: no address"] + Self.caseworker).status == .success)
+
+        let full = try JSONSerialization.jsonObject(with: Data(space.run(["case", "show", "c1", "--format", "json"] + Self.parent("parent-a")).out.utf8)) as? [String: Any]
+        #expect(full?["state"] as? String == "requested")
+        #expect(((full?["fields"] as? [String: Any])?["child"] as? [String: Any])?["first_name"] as? String == "Sam")
+
+        let limitedResult = space.run(["case", "show", "c1", "--format", "json"] + Self.parent("parent-b"))
+        let limited = try #require(try JSONSerialization.jsonObject(with: Data(limitedResult.out.utf8)) as? [String: Any], "\(limitedResult.err)")
+        #expect(limited["state"] as? String == "requested")
+        #expect(limited["deadlines"] != nil)
+        #expect((limited["fields"] as? [String: Any])?.isEmpty == true, "the child's details are withheld, not blanked")
+        #expect(limited["withheld"] as? [String] == ["case.fields"])
+        #expect(!limitedResult.out.contains("Sam"))
+
+        let stranger = space.run(["case", "show", "c1"] + Self.parent("parent-c"))
+        #expect(stranger.status == .failure)
+        #expect(stranger.err == "error: the SEND service has not given you access to this case\n")
+
+        let refused = space.run(["access", "grant", "c1", "--to", "parent-c", "--level", "full", "--reason", "x"] + Self.parent("parent-a"))
+        #expect(refused.status == .failure, "only the service grants access")
+        #expect(space.run(["access", "revoke", "c1", "--to", "parent-b", "--reason", "order lifted"] + Self.caseworker).out == "c1: parent-b has no grant (revision 4)\n")
+        #expect(space.run(["case", "show", "c1"] + Self.parent("parent-b")).status == .failure)
+        let history = space.run(["case", "history", "c1"]).out
+        #expect(history.contains("caseworker:ana access_granted parent-b"))
+        #expect(history.contains("caseworker:ana access_revoked parent-b"))
+        #expect(space.run(["audit", "verify", "c1"]).status == .success)
+    }
+
+    @Test func badGrantsAreRefusedAndChangeNothing() throws {
+        let space = try Self.workspace()
+        _ = space.run(["case", "open", "ehcp-needs-assessment", "--id", "c1", "--as", "parent:parent-a"])
+        #expect(space.run(["access", "grant", "c1", "--to", "p", "--level", "ful", "--reason", "x"] + Self.caseworker).err
+                == "error: the values given cannot be used:\n  - 'level': 'ful' is not a level of policy 'send-portal'\n")
+        #expect(space.run(["access", "grant", "c1", "--to", "p", "--level", "full", "--reason", "x", "--as", "caseworker:ana", "--attribute", "mood=good"]).status == .failure)
+        #expect(space.run(["access", "grant", "c1", "--to", "p", "--level", "full"] + Self.caseworker).status == .usage, "a reason is required")
+        #expect(space.run(["access", "revoke", "c1", "--to", "nobody", "--reason", "x"] + Self.caseworker).err == "error: 'nobody' has no grant on case 'c1'\n")
+        let show = try JSONSerialization.jsonObject(with: Data(space.run(["case", "show", "c1", "--format", "json"]).out.utf8)) as? [String: Any]
+        #expect(show?["revision"] as? Int == 1)
+    }
+}

@@ -82,8 +82,9 @@ enum CaseCommand {
             let record = try engine.caseRecord(names[0])
             let workflow = try engine.workflow(for: record)
             let input = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.definition.fields)
+            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
             let result = try engine.fire(FireRequest(caseID: names[0], transition: names[1], actor: options.actor, input: input,
-                                                     expectedRevision: expected, idempotencyKey: key))
+                                                     expectedRevision: expected, idempotencyKey: key, attributes: attributes))
             let note = result.replayed ? " (already done with this key; nothing changed)" : ""
             console.out("\(result.record.id): \(result.record.state) (revision \(result.record.revision))\(note)\n")
             return .success
@@ -220,7 +221,9 @@ enum CaseCommand {
         let caseID = try positionals(parsed, ["CASE"])[0]
         return EngineRun.run(console: console) { () throws(EngineError) in
             var text = ""
-            for transition in try options.engine().availableTransitions(caseID: caseID, as: options.actor) {
+            let engine = try options.engine()
+            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
+            for transition in try engine.availableTransitions(caseID: caseID, as: options.actor, attributes: attributes) {
                 if transition.blockers.isEmpty {
                     text += "\(transition.name): can fire\n"
                 } else {

@@ -9,7 +9,7 @@ enum FormCommand {
                (also --db FILE, --definitions PATH, --expect-revision N)
         """
 
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision", "--attribute"], flags: ["--help", "-h"])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let subcommand = arguments.first else { throw UsageError("say what to do with a form", help: "casework form submit|accept|reject") }
@@ -35,6 +35,7 @@ enum FormCommand {
         if subcommand == "reject", reason == nil { throw UsageError("say what information is required", help: "add --reason \"...\"") }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
+            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
             let result: ChangeResult
             switch subcommand {
             case "submit":
@@ -42,12 +43,13 @@ enum FormCommand {
                 guard let instance = record.forms.first(where: { $0.id == names[1] }) else { throw .unknownFormInstance(names[1], caseID: names[0]) }
                 guard let form = engine.catalog.forms[instance.form] else { throw .formStepRefused("form '\(instance.form)' is no longer loaded") }
                 let fields = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: form.definition.fields)
-                result = try engine.submitForm(caseID: names[0], instance: names[1], as: options.actor, fields: fields, expectedRevision: expected, idempotencyKey: key)
+                result = try engine.submitForm(caseID: names[0], instance: names[1], as: options.actor, fields: fields, expectedRevision: expected, idempotencyKey: key, attributes: attributes)
             case "accept":
-                result = try engine.acceptForm(caseID: names[0], instance: names[1], as: options.actor, expectedRevision: expected, idempotencyKey: key)
+                result = try engine.acceptForm(caseID: names[0], instance: names[1], as: options.actor, expectedRevision: expected, idempotencyKey: key,
+                                               attributes: attributes)
             default:
                 result = try engine.rejectForm(caseID: names[0], instance: names[1], as: options.actor, informationRequired: reason ?? "",
-                                               expectedRevision: expected, idempotencyKey: key)
+                                               expectedRevision: expected, idempotencyKey: key, attributes: attributes)
             }
             let status = result.record.forms.first { $0.id == names[1] }?.status.rawValue ?? "?"
             console.out("\(names[1]) on \(result.record.id): \(status) (case revision \(result.record.revision))\n")

@@ -5,7 +5,7 @@ import Casework
 enum TickCommand {
     static let usage = "casework tick [--at DATETIME] [--limit N] [--format json] [--db FILE] [--definitions PATH]"
     static let deadlineUsage = "casework deadline pause|resume|excuse CASE DEADLINE --as ROLE[:ID] --reason TEXT [--db FILE] [--definitions PATH]"
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--at", "--limit", "--reason"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--at", "--limit", "--reason", "--attribute"], flags: ["--help", "-h"])
 
     /// Applies every reminder and breach due at `--at` (default: now) and prints what it did.
     static func tick(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -62,11 +62,12 @@ enum TickCommand {
         let names = try CaseCommand.positionals(parsed, ["CASE", "DEADLINE"])
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
+            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
             let result: ChangeResult
             switch action {
-            case "pause": result = try engine.pauseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason)
-            case "resume": result = try engine.resumeDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason)
-            default: result = try engine.excuseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason)
+            case "pause": result = try engine.pauseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, attributes: attributes)
+            case "resume": result = try engine.resumeDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, attributes: attributes)
+            default: result = try engine.excuseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, attributes: attributes)
             }
             let clock = result.record.deadlines.first { $0.name == names[1] }
             console.out("\(names[1]) on \(names[0]): \(clock?.status.rawValue ?? "?"), due \(clock?.dueOn.description ?? "?")\n")

@@ -24,6 +24,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var calendar: Located<String>?
     /// The statutory time limits.
     public var deadlines: [DeadlineDefinition]
+    /// The access policy that authorises actions on this workflow's cases, when it names one.
+    public var policy: Located<String>?
     /// The file the workflow was read from.
     public var file: String
 
@@ -32,8 +34,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
         id: Located<String>, version: Int, title: String, description: String? = nil,
         roles: [Located<String>], fields: [FieldDefinition], states: [StateDefinition],
         transitions: [TransitionDefinition], templates: [TemplateDefinition],
-        calendar: Located<String>? = nil, deadlines: [DeadlineDefinition] = [], file: String
+        calendar: Located<String>? = nil, deadlines: [DeadlineDefinition] = [], policy: Located<String>? = nil, file: String
     ) {
+        self.policy = policy
         self.calendar = calendar
         self.deadlines = deadlines
         self.id = id

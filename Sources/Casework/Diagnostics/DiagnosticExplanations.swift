@@ -1323,6 +1323,23 @@ public enum DiagnosticExplanations {
                     body: "We have agreed to carry out an EHC needs assessment for {{ child.first_name }}."
                 """
         ),
+        entry(
+            "CW0230", "unknown access policy",
+            """
+            A workflow's `policy` names the access policy that must allow every action on its cases, as \
+            well as the workflow's own `by:` roles. The name must be a policy file in the same set; a \
+            misspelt name would leave the cases with no access rules at all, so it is an error, not a \
+            silent fallback. The help suggests the nearest policy.
+            """,
+            wrong: """
+                workflow: ehcp-needs-assessment
+                policy: send-portl
+                """,
+            right: """
+                workflow: ehcp-needs-assessment
+                policy: send-portal
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

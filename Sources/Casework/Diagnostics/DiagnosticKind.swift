@@ -141,6 +141,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case duplicateRule(id: String)
     /// A policy rule that can never decide anything.
     case ruleNeverMatches(id: String, reason: String)
+    /// A reference to an access policy that is not in the definition set.
+    case unknownPolicy(name: String, referrer: String, suggestion: String?)
     /// A notification subject that shows a case field: subjects travel in the clear, so they carry no personal details.
     case fieldInSubject(template: String, field: String)
 
@@ -153,7 +155,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
-        "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229",
+        "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -259,6 +261,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .duplicateRule: "CW0227"
         case .ruleNeverMatches: "CW0228"
         case .fieldInSubject: "CW0229"
+        case .unknownPolicy: "CW0230"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -350,6 +353,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownAction(let name, let referrer, _): "\(referrer) refers to unknown action '\(name)'"
         case .duplicateRule(let id): "rule '\(id)' is declared more than once"
         case .ruleNeverMatches(let id, let reason): "rule '\(id)' can never match: \(reason)"
+        case .unknownPolicy(let name, let referrer, _): "\(referrer) refers to unknown policy '\(name)'"
         case .fieldInSubject(let template, let field): "the subject of template '\(template)' shows field '\(field)'"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
@@ -379,7 +383,7 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "start the file with 'workflow: NAME', 'form: NAME' or 'calendar: NAME'"
         case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?),
             .unknownCalendar(_, _, let suggestion?), .unknownField(_, _, let suggestion?), .unknownTransition(_, _, let suggestion?),
-            .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?):
+            .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?), .unknownPolicy(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
         case .unexpectedCharacter(_, let help?):
             return help

@@ -15,9 +15,15 @@ public struct FireRequest: Sendable {
     public var expectedRevision: Int?
     /// A key that makes a retried request return the first result instead of firing twice.
     public var idempotencyKey: String?
+    /// The actor's attributes for the workflow's access policy (`second_factor_verified`, `relationship`).
+    public var attributes: [String: ExpressionValue]
 
     /// Creates a request.
-    public init(caseID: String, transition: String, actor: Actor, input: [String: ExpressionValue] = [:], expectedRevision: Int? = nil, idempotencyKey: String? = nil) {
+    public init(
+        caseID: String, transition: String, actor: Actor, input: [String: ExpressionValue] = [:], expectedRevision: Int? = nil,
+        idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
+    ) {
+        self.attributes = attributes
         self.caseID = caseID
         self.transition = transition
         self.actor = actor
@@ -125,13 +131,14 @@ public final class Engine: Sendable {
     }
 
     /// Every transition of the case's workflow, with what blocks each for `actor` now.
-    public func availableTransitions(caseID: String, as actor: Actor) throws(EngineError) -> [TransitionAvailability] {
+    public func availableTransitions(caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [TransitionAvailability] {
         let record = try caseRecord(caseID)
         let workflow = try workflow(for: record)
         let today = CalendarDate(clock.now())
         return workflow.definition.transitions.map { transition in
             TransitionAvailability(name: transition.name.value, title: transition.title,
-                                   blockers: blockers(transition, workflow: workflow, record: record, actor: actor, input: [:], today: today, now: clock.now()))
+                                   blockers: blockers(transition, workflow: workflow, record: record, actor: actor, attributes: attributes,
+                                                      input: [:], today: today, now: clock.now()))
         }
     }
 
@@ -201,7 +208,8 @@ public final class Engine: Sendable {
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = Self.millisecondPrecision(clock.now())
         let today = CalendarDate(now)
-        let blockers = blockers(transition, workflow: workflow, record: record, actor: request.actor, input: request.input, today: today, now: now)
+        let blockers = blockers(transition, workflow: workflow, record: record, actor: request.actor, attributes: request.attributes,
+                                input: request.input, today: today, now: now)
         guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
 
         var next = record
@@ -240,7 +248,7 @@ public final class Engine: Sendable {
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
     /// "can it fire", "why not" and "fire" share.
     private func blockers(
-        _ transition: TransitionDefinition, workflow: LoadedWorkflow, record: CaseRecord, actor: Actor,
+        _ transition: TransitionDefinition, workflow: LoadedWorkflow, record: CaseRecord, actor: Actor, attributes: [String: ExpressionValue],
         input: [String: ExpressionValue], today: CalendarDate, now: Date
     ) -> [TransitionBlocker] {
         var blockers: [TransitionBlocker] = []
@@ -251,6 +259,9 @@ public final class Engine: Sendable {
         if !transition.by.contains(where: { $0.value == actor.role }) {
             let roles = transition.by.map(\.value).joined(separator: " or ")
             blockers.append(TransitionBlocker(.roleNotAllowed, "only \(roles) may do this"))
+        }
+        if blockers.isEmpty, let refusal = policyRefusal(record, workflow: workflow.definition, actor: actor, attributes: attributes, action: "submit", resource: "case") {
+            blockers.append(TransitionBlocker(.policyDenied, refusal))
         }
         for field in transition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
             blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))

@@ -29,6 +29,16 @@ extension Engine {
         return policy
     }
 
+    /// Why the workflow's own policy refuses `actor` doing `action` to `resource`, or nil when it allows it
+    /// (or the workflow names no policy, when the `by:` roles alone decide).
+    func policyRefusal(
+        _ record: CaseRecord, workflow: WorkflowDefinition, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String
+    ) -> String? {
+        guard let name = workflow.policy?.value, let policy = catalog.policies[name] else { return nil }
+        let decision = decide(policy, record, actor: actor, attributes: attributes, action: action, resource: resource)
+        return decision.allowed ? nil : decision.reasons.joined(separator: "; ")
+    }
+
     /// The policy's decision for `actor` doing `action` to `resource` of `record`, on the case's grants.
     func decide(_ policy: CompiledPolicy, _ record: CaseRecord, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String) -> AccessDecision {
         policy.decide(AccessRequest(actor: actor, attributes: attributes, action: action, resource: resource, caseID: record.id, workflow: record.workflow,

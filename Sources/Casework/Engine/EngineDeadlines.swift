@@ -87,8 +87,10 @@ extension Engine {
     // MARK: Pause, resume, excuse
 
     /// Stops a running clock for a legal exception (SEND Regs 10(4)); the reason is audited.
-    public func pauseDeadline(caseID: String, deadline: String, as actor: Actor, reason: String) throws(EngineError) -> ChangeResult {
-        try changeDeadline(caseID: caseID, name: deadline, actor: actor, reason: reason, action: "deadline_paused") { clock, today throws(EngineError) in
+    public func pauseDeadline(
+        caseID: String, deadline: String, as actor: Actor, reason: String, attributes: [String: ExpressionValue] = [:]
+    ) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_paused") { clock, today throws(EngineError) in
             guard clock.status == .running else { throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue), not running, so it cannot be paused") }
             clock.status = .paused
             clock.pausedOn = today
@@ -97,8 +99,10 @@ extension Engine {
     }
 
     /// Restarts a paused clock; its due date moves on by the days it was paused.
-    public func resumeDeadline(caseID: String, deadline: String, as actor: Actor, reason: String) throws(EngineError) -> ChangeResult {
-        try changeDeadline(caseID: caseID, name: deadline, actor: actor, reason: reason, action: "deadline_resumed") { clock, today throws(EngineError) in
+    public func resumeDeadline(
+        caseID: String, deadline: String, as actor: Actor, reason: String, attributes: [String: ExpressionValue] = [:]
+    ) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_resumed") { clock, today throws(EngineError) in
             guard clock.status == .paused, let pausedOn = clock.pausedOn else {
                 throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue), not paused, so it cannot be resumed")
             }
@@ -112,8 +116,10 @@ extension Engine {
     }
 
     /// Marks a clock excused by an exception: it is reported, never counted as a breach.
-    public func excuseDeadline(caseID: String, deadline: String, as actor: Actor, reason: String) throws(EngineError) -> ChangeResult {
-        try changeDeadline(caseID: caseID, name: deadline, actor: actor, reason: reason, action: "deadline_excused") { clock, _ throws(EngineError) in
+    public func excuseDeadline(
+        caseID: String, deadline: String, as actor: Actor, reason: String, attributes: [String: ExpressionValue] = [:]
+    ) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_excused") { clock, _ throws(EngineError) in
             guard [.running, .paused, .breached].contains(clock.status) else {
                 throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue) and cannot be excused")
             }
@@ -124,7 +130,7 @@ extension Engine {
     }
 
     private func changeDeadline(
-        caseID: String, name: String, actor: Actor, reason: String, action: String,
+        caseID: String, name: String, actor: Actor, attributes: [String: ExpressionValue], reason: String, action: String,
         _ change: (inout DeadlineRecord, CalendarDate) throws(EngineError) -> Void
     ) throws(EngineError) -> ChangeResult {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -138,6 +144,9 @@ extension Engine {
         let allowed = Self.responsibleRoles(for: definition, in: workflow) + definition.breachNotify.map(\.value)
         guard allowed.contains(actor.role) else {
             throw .formStepRefused("only \(allowed.joined(separator: " or ")) may pause, resume or excuse deadline '\(name)'")
+        }
+        if let refusal = policyRefusal(record, workflow: workflow, actor: actor, attributes: attributes, action: "edit", resource: "case.deadlines") {
+            throw .formStepRefused(refusal)
         }
         guard let index = record.deadlines.firstIndex(where: { $0.name == name }) else {
             throw .formStepRefused("deadline '\(name)' has not started on case '\(caseID)'")

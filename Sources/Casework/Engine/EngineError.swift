@@ -14,6 +14,8 @@ public struct TransitionBlocker: Sendable, Hashable, CustomStringConvertible {
         case missingInput = "missing_input"
         /// A value the transition sets cannot be worked out (it reads a field that is not set).
         case valueUndecided = "value_undecided"
+        /// The workflow's access policy does not allow this actor to act on the case.
+        case policyDenied = "policy_denied"
     }
 
     /// What blocks.

@@ -8,9 +8,9 @@ extension Engine {
     /// organisation when the case names one; only a shared or rejected form can be submitted.
     public func submitForm(
         caseID: String, instance instanceID: String, as actor: Actor, fields: [String: ExpressionValue],
-        expectedRevision: Int? = nil, idempotencyKey: String? = nil
+        expectedRevision: Int? = nil, idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
-        try formStep(caseID: caseID, instanceID: instanceID, action: "form_submitted", actor: actor, input: fields,
+        try formStep(caseID: caseID, instanceID: instanceID, action: "form_submitted", actor: actor, attributes: attributes, policyAction: "submit", input: fields,
                      expectedRevision: expectedRevision, idempotencyKey: idempotencyKey) { (instance, form) throws(EngineError) in
             guard actor.role == instance.recipientRole, instance.recipientID == nil || instance.recipientID == actor.id else {
                 let who = instance.recipientID.map { "\(instance.recipientRole):\($0)" } ?? instance.recipientRole
@@ -36,9 +36,10 @@ extension Engine {
 
     /// The service accepts a submitted form.
     public func acceptForm(
-        caseID: String, instance instanceID: String, as actor: Actor, expectedRevision: Int? = nil, idempotencyKey: String? = nil
+        caseID: String, instance instanceID: String, as actor: Actor, expectedRevision: Int? = nil, idempotencyKey: String? = nil,
+        attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
-        try formStep(caseID: caseID, instanceID: instanceID, action: "form_accepted", actor: actor, input: [:],
+        try formStep(caseID: caseID, instanceID: instanceID, action: "form_accepted", actor: actor, attributes: attributes, policyAction: "edit", input: [:],
                      expectedRevision: expectedRevision, idempotencyKey: idempotencyKey) { (instance, form) throws(EngineError) in
             try Self.checkReviewer(actor, instance: instance, form: form)
             var next = instance
@@ -52,10 +53,10 @@ extension Engine {
     /// The service rejects a submitted form, saying what information is required; the organisation resubmits.
     public func rejectForm(
         caseID: String, instance instanceID: String, as actor: Actor, informationRequired: String,
-        expectedRevision: Int? = nil, idempotencyKey: String? = nil
+        expectedRevision: Int? = nil, idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         let reason = informationRequired.trimmingCharacters(in: .whitespacesAndNewlines)
-        return try formStep(caseID: caseID, instanceID: instanceID, action: "form_rejected", actor: actor,
+        return try formStep(caseID: caseID, instanceID: instanceID, action: "form_rejected", actor: actor, attributes: attributes, policyAction: "edit",
                             input: ["information_required": .string(reason)],
                             expectedRevision: expectedRevision, idempotencyKey: idempotencyKey) { (instance, form) throws(EngineError) in
             try Self.checkReviewer(actor, instance: instance, form: form)
@@ -90,8 +91,8 @@ extension Engine {
 
     /// Loads the case and instance, lets `step` check and change the instance, then audits, notifies and commits once.
     private func formStep(
-        caseID: String, instanceID: String, action: String, actor: Actor, input: [String: ExpressionValue],
-        expectedRevision: Int?, idempotencyKey: String?,
+        caseID: String, instanceID: String, action: String, actor: Actor, attributes: [String: ExpressionValue], policyAction: String,
+        input: [String: ExpressionValue], expectedRevision: Int?, idempotencyKey: String?,
         _ step: (FormInstance, LoadedForm) throws(EngineError) -> (FormInstance, [Notice])
     ) throws(EngineError) -> ChangeResult {
         let operation = "\(action) \(instanceID) on \(caseID)"
@@ -104,6 +105,10 @@ extension Engine {
         let instance = record.forms[index]
         guard let form = catalog.forms[instance.form] else {
             throw .formStepRefused("form '\(instance.form)' is no longer loaded")
+        }
+        let workflowDefinition = try workflow(for: record).definition
+        if let refusal = policyRefusal(record, workflow: workflowDefinition, actor: actor, attributes: attributes, action: policyAction, resource: "advice_form") {
+            throw .formStepRefused(refusal)
         }
         let (changed, notices) = try step(instance, form)
         let now = Self.millisecondPrecision(clockNow())

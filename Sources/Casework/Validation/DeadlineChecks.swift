@@ -14,6 +14,10 @@ struct DeadlineChecks {
             bag.report(.unknownCalendar(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: calendars)), at: name.range)
         }
         checkCalendar(workflow.calendar, referrer: "workflow '\(workflow.id.value)'")
+        if let policy = workflow.policy, !set.policies.contains(where: { $0.id.value == policy.value }) {
+            let suggestion = NameSuggester.suggest(policy.value, from: set.policies.map(\.id.value))
+            bag.report(.unknownPolicy(name: policy.value, referrer: "workflow '\(workflow.id.value)'", suggestion: suggestion), at: policy.range)
+        }
         let fields = Dictionary(FieldValues.flatten(workflow.fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
         let fieldNames = fields.keys.sorted()
         let states = workflow.states.map(\.name.value)

@@ -4,7 +4,7 @@ import CaseworkYAML
 enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
-        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines
+        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy
     }
 
     /// The keys of a state.
@@ -55,6 +55,7 @@ enum WorkflowDecoder {
         var templates: [TemplateDefinition] = []
         var calendar: Located<String>?
         var deadlines: [DeadlineDefinition] = []
+        var policy: Located<String>?
         let table = keys
         var seen = KeysSeen()
         for entry in 0..<root.count {
@@ -77,6 +78,7 @@ enum WorkflowDecoder {
             case .templates: templates = decodeTemplates(value, reader: &reader)
             case .calendar: calendar = reader.name(value, rule: .definitionID, kind: "calendar", place: "'calendar'")
             case .deadlines: deadlines = DeadlineDecoder.decode(value, reader: &reader)
+            case .policy: policy = reader.name(value, rule: .definitionID, kind: "policy", place: "'policy'")
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
@@ -84,7 +86,7 @@ enum WorkflowDecoder {
         return WorkflowDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, roles: roles,
             fields: fields, states: states, transitions: transitions, templates: templates,
-            calendar: calendar, deadlines: deadlines, file: root.range.file
+            calendar: calendar, deadlines: deadlines, policy: policy, file: root.range.file
         )
     }
 

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import Casework
+
+/// A workflow that names a policy: every action needs the policy's allow as well as the `by:` roles.
+@Suite("Policy enforcement in the engine")
+struct PolicyEnforcementTests {
+    static let workflow = EngineFixtures.workflow.replacingOccurrences(of: "title: Needs assessment\n", with: "title: Needs assessment\npolicy: portal\n")
+        + """
+        deadlines:
+          - { name: decide, from: requested_on, due: 6 weeks, until: [decided], on_breach: { notify: [send_manager] } }
+
+        """
+
+    static let policy = """
+        policy: portal
+        version: 1
+        title: Portal
+        actor:
+          second_factor_verified: bool
+          relationship: { one_of: [parent, professional, caseworker] }
+        levels: [full, limited, none]
+        resources:
+          case: [state, deadlines, fields]
+          advice_form: [content]
+        rules:
+          - { id: second-factor, deny: [all], when: not actor.second_factor_verified, reason: "Sign in with your emailed code." }
+          - { id: staff, allow: [all], when: actor.relationship == "caseworker" }
+          - { id: parents, allow: [view, submit], on: [case], when: actor.relationship == "parent" and grant.level == "full" }
+          - { id: professionals, allow: [submit], on: [advice_form], when: actor.relationship == "professional" and grant.level == "full" }
+
+        """
+
+    static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker"), "second_factor_verified": .bool(true)]
+    static let professional: [String: ExpressionValue] = ["relationship": .string("professional"), "second_factor_verified": .bool(true)]
+
+    static func engine(store: any CaseStore) throws -> Engine {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "assessment.yaml", text: workflow), (file: "advice.yaml", text: EngineFixtures.form),
+                                                          (file: "portal.yaml", text: policy)])
+        return try Engine(catalog: catalog, store: store, clock: ManualClock(EngineFixtures.start))
+    }
+
+    @Test func firingNeedsThePolicysAllowAndARefusalSaysWhy() throws {
+        let store = InMemoryCaseStore()
+        let engine = try Self.engine(store: store)
+        try EngineFixtures.openCase(engine)
+        let before = try EngineFixtures.Snapshot(store, caseID: "c1")
+        #expect {
+            try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)],
+                                        attributes: ["relationship": .string("caseworker"), "second_factor_verified": .bool(false)]))
+        } throws: { "\($0)" == "cannot fire 'start_deciding':\n  - Sign in with your emailed code." }
+        #expect(try EngineFixtures.Snapshot(store, caseID: "c1") == before)
+        let fired = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker,
+                                                input: ["evidence_complete": .bool(true)], attributes: Self.staff))
+        #expect(fired.record.state == "deciding")
+        let blockers = try engine.availableTransitions(caseID: "c1", as: EngineFixtures.caseworker).first { $0.name == "agree_to_assess" }?.blockers
+        #expect(blockers?.map(\.code) == [.policyDenied], "without attributes the second-factor deny cannot be ruled out")
+    }
+
+    @Test func formStepsAndDeadlineChangesNeedThePolicyToo() throws {
+        let engine = try Self.engine(store: InMemoryCaseStore())
+        try EngineFixtures.openCase(engine)
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)], attributes: Self.staff))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")], attributes: Self.staff))
+        let health = Actor(role: "health", id: "nhs-trust")
+        #expect { _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional) } throws: {
+            "\($0)" == "the SEND service has not given you access to this case"
+        }
+        _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: "nhs-trust", level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "advice requested")
+        let submitted = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional)
+        #expect(submitted.record.forms[0].status == .submitted)
+        #expect(throws: EngineError.self) { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: Actor(role: "send_manager", id: "sam"), reason: "closure") }
+        _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: Actor(role: "send_manager", id: "sam"), reason: "closure", attributes: Self.staff)
+        #expect(try engine.caseRecord("c1").deadlines.first?.status == .paused)
+    }
+
+    @Test func workflowsWithoutAPolicyRunOnTheirRolesAlone() throws {
+        let engine = try EngineFixtures.engine()
+        try EngineFixtures.openCase(engine)
+        let fired = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)]))
+        #expect(fired.record.state == "deciding")
+    }
+}

@@ -27,7 +27,14 @@ struct PolicyEnforcementTests {
           - { id: second-factor, deny: [all], when: not actor.second_factor_verified, reason: "Sign in with your emailed code." }
           - { id: staff, allow: [all], when: actor.relationship == "caseworker" }
           - { id: parents, allow: [view, submit], on: [case], when: actor.relationship == "parent" and grant.level == "full" }
-          - { id: professionals, allow: [submit], on: [advice_form], when: actor.relationship == "professional" and grant.level == "full" }
+          - { id: professionals, allow: [submit, view], on: [advice_form], when: actor.relationship == "professional" and grant.level == "full" }
+          - { id: limited, allow: [view], on: [case.state, case.deadlines], when: grant.level == "limited" }
+        recipients:
+          parent: { relationship: parent, second_factor_verified: "true" }
+          health: { relationship: professional, second_factor_verified: "true" }
+          school: { relationship: professional, second_factor_verified: "true" }
+          caseworker: { relationship: caseworker, second_factor_verified: "true" }
+          send_manager: { relationship: caseworker, second_factor_verified: "true" }
 
         """
 
@@ -72,6 +79,32 @@ struct PolicyEnforcementTests {
         #expect(throws: EngineError.self) { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: Actor(role: "send_manager", id: "sam"), reason: "closure") }
         _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: Actor(role: "send_manager", id: "sam"), reason: "closure", attributes: Self.staff)
         #expect(try engine.caseRecord("c1").deadlines.first?.status == .paused)
+    }
+
+    @Test(arguments: [
+        ("full", "We received the request about Sam on 1 September 2025."),
+        ("limited", "We received the request about (withheld) on (withheld)."),
+        ("none", nil as String?),
+    ])
+    func notificationsRespectEachRecipientsAccess(level: String, body: String?) throws {
+        let store = InMemoryCaseStore()
+        let engine = try Self.engine(store: store)
+        try EngineFixtures.openCase(engine)
+        _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: "parent", level: level), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "decided by panel")
+        let fired = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)], attributes: Self.staff))
+        #expect(fired.notifications.first?.body == body)
+        #expect(fired.notifications.count == (body == nil ? 0 : 1))
+        #expect(fired.notifications.allSatisfy { !$0.subject.contains("Sam") && !$0.body.contains(level == "full" ? "(withheld)" : "Sam") })
+    }
+
+    @Test func formNoticesGoOnlyToOrganisationsWithAccess() throws {
+        let engine = try Self.engine(store: InMemoryCaseStore())
+        try EngineFixtures.openCase(engine)
+        _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: "nhs-trust", level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "advice")
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)], attributes: Self.staff))
+        let agreed = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")], attributes: Self.staff))
+        #expect(agreed.notifications.map(\.recipientID) == ["nhs-trust"], "hillside has no grant yet, so it is not told")
+        #expect(agreed.record.forms.count == 2, "the form is still shared; the organisation sees it once granted")
     }
 
     @Test func workflowsWithoutAPolicyRunOnTheirRolesAlone() throws {

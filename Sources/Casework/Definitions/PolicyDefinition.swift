@@ -16,6 +16,9 @@ public struct PolicyDefinition: Sendable, Hashable {
     public var resources: [ResourceDefinition]
     /// The rules, in file order.
     public var rules: [PolicyRule]
+    /// How notification recipients appear to the policy, by workflow role: the attributes a message's
+    /// recipient is decided with, since nobody is signed in when a message is sent.
+    public var recipients: [RecipientProfile]
     /// The file the policy was read from.
     public var file: String
 
@@ -25,8 +28,9 @@ public struct PolicyDefinition: Sendable, Hashable {
     /// Creates a policy.
     public init(
         id: Located<String>, version: Int, title: String, actorAttributes: [FieldDefinition], levels: [Located<String>],
-        actions: [Located<String>], resources: [ResourceDefinition], rules: [PolicyRule], file: String
+        actions: [Located<String>], resources: [ResourceDefinition], rules: [PolicyRule], recipients: [RecipientProfile] = [], file: String
     ) {
+        self.recipients = recipients
         self.id = id
         self.version = version
         self.title = title
@@ -90,5 +94,19 @@ public struct PolicyRule: Sendable, Hashable {
         self.when = when
         self.redact = redact
         self.reason = reason
+    }
+}
+
+/// The attributes a notification recipient in one role is decided with (`parent: { relationship: parent }`).
+public struct RecipientProfile: Sendable, Hashable {
+    /// The workflow role.
+    public var role: Located<String>
+    /// The attributes, by name, typed by the policy's `actor`.
+    public var attributes: [String: ExpressionValue]
+
+    /// Creates a profile.
+    public init(role: Located<String>, attributes: [String: ExpressionValue]) {
+        self.role = role
+        self.attributes = attributes
     }
 }

@@ -237,7 +237,7 @@ public final class Engine: Sendable {
                                input: request.input, previousHash: record.auditHead)
         next.auditHead = event.hash
         var outbox = notifications(for: transition, workflow: definition, record: next, at: now)
-        outbox += formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, at: now, startingAt: outbox.count)
+        outbox += formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, at: now, startingAt: outbox.count)
         let key = request.idempotencyKey.map { IdempotencyRecord(key: $0, caseID: record.id, request: operation, state: next.state, revision: next.revision) }
         let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key,
                                 alarms: alarms(for: next, workflow: definition))
@@ -334,9 +334,11 @@ public final class Engine: Sendable {
         var messages: [OutboxMessage] = []
         for notification in transition.notify {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
-            let subject = TemplateRenderer.render(template.subject, values: values)
-            let body = TemplateRenderer.render(template.body, values: values)
             for recipient in notification.recipients {
+                let access = recipientAccess(record, workflow: workflow, role: recipient.value, resource: "case.state")
+                guard access.receives else { continue }
+                let subject = TemplateRenderer.render(template.subject, values: values, fieldsWithheld: !access.seesFields)
+                let body = TemplateRenderer.render(template.body, values: values, fieldsWithheld: !access.seesFields)
                 messages.append(OutboxMessage(
                     id: "\(record.id)/\(record.revision)/\(messages.count + 1)", caseID: record.id, createdAt: now,
                     recipientRole: recipient.value, recipientID: record.participants[recipient.value],
@@ -347,8 +349,8 @@ public final class Engine: Sendable {
         return messages
     }
 
-    private func formNotices(new instances: [FormInstance], record: CaseRecord, at now: Date, startingAt offset: Int) -> [OutboxMessage] {
-        instances.enumerated().map { index, instance in
+    private func formNotices(new instances: [FormInstance], record: CaseRecord, workflow: WorkflowDefinition, at now: Date, startingAt offset: Int) -> [OutboxMessage] {
+        instances.filter { recipientAccess(record, workflow: workflow, role: $0.recipientRole, resource: "advice_form").receives }.enumerated().map { index, instance in
             let title = catalog.forms[instance.form]?.definition.title ?? instance.form
             return OutboxMessage(
                 id: "\(record.id)/\(record.revision)/\(offset + index + 1)", caseID: record.id, createdAt: now,

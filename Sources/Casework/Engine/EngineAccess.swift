@@ -39,6 +39,18 @@ extension Engine {
         return decision.allowed ? nil : decision.reasons.joined(separator: "; ")
     }
 
+    /// Whether a notification about `resource` may go to the person or organisation playing `role`, and whether it
+    /// may show the case's fields, decided by the workflow's policy with the policy's profile for that role.
+    /// Without a policy every message goes, fields and all.
+    func recipientAccess(_ record: CaseRecord, workflow: WorkflowDefinition, role: String, resource: String) -> (receives: Bool, seesFields: Bool) {
+        guard let name = workflow.policy?.value, let policy = catalog.policies[name] else { return (true, true) }
+        let actor = Actor(role: role, id: record.participants[role] ?? role)
+        let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
+        let receives = decide(policy, record, actor: actor, attributes: attributes, action: "view", resource: resource).allowed
+        let fields = receives && decide(policy, record, actor: actor, attributes: attributes, action: "view", resource: "case.fields").allowed
+        return (receives, fields)
+    }
+
     /// The policy's decision for `actor` doing `action` to `resource` of `record`, on the case's grants.
     func decide(_ policy: CompiledPolicy, _ record: CaseRecord, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String) -> AccessDecision {
         policy.decide(AccessRequest(actor: actor, attributes: attributes, action: action, resource: resource, caseID: record.id, workflow: record.workflow,

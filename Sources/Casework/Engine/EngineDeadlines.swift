@@ -169,7 +169,7 @@ extension Engine {
         let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
                                fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
         next.auditHead = event.hash
-        let outbox = notices.enumerated().map { offset, notice in
+        let outbox = notices.filter { recipientAccess(record, workflow: workflow, role: $0.role, resource: "case.deadlines").receives }.enumerated().map { offset, notice in
             OutboxMessage(id: "\(record.id)/\(next.revision)/\(offset + 1)", caseID: record.id, createdAt: now, recipientRole: notice.role,
                           recipientID: record.participants[notice.role], template: action, subject: notice.subject, body: notice.body)
         }

@@ -119,7 +119,7 @@ extension Engine {
         let event = AuditEvent(caseID: caseID, sequence: next.revision, at: now, actor: actor, action: action, subject: instanceID,
                                fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
         next.auditHead = event.hash
-        let outbox = notices.enumerated().map { offset, notice in
+        let outbox = notices.filter { recipientAccess(next, workflow: workflowDefinition, role: $0.role, resource: "advice_form").receives }.enumerated().map { offset, notice in
             OutboxMessage(id: "\(caseID)/\(next.revision)/\(offset + 1)", caseID: caseID, createdAt: now, recipientRole: notice.role,
                           recipientID: notice.recipientID ?? record.participants[notice.role], template: action,
                           subject: notice.subject, body: notice.body)

@@ -7,13 +7,22 @@ enum TemplateRenderer {
     /// Text shown for a placeholder whose field is not set.
     static let notRecorded = "(not yet recorded)"
 
-    /// `text` with each placeholder replaced by the value at its path in `values`.
-    static func render(_ text: TemplateText, values: [String: ExpressionValue]) -> String {
+    /// Text shown for a placeholder whose field the recipient may not see.
+    static let withheld = "(withheld)"
+
+    /// `text` with each placeholder replaced by the value at its path in `values`; with `fieldsWithheld`,
+    /// only the case's own placeholders (`case.*`, `workflow.*`) are filled and every field shows as withheld.
+    static func render(_ text: TemplateText, values: [String: ExpressionValue], fieldsWithheld: Bool = false) -> String {
         var output = ""
         for part in text.parts {
             switch part {
             case .literal(let literal): output += literal
-            case .placeholder(let path): output += values[path.value].map(format) ?? notRecorded
+            case .placeholder(let path):
+                if fieldsWithheld, !path.value.hasPrefix("case."), !path.value.hasPrefix("workflow.") {
+                    output += withheld
+                } else {
+                    output += values[path.value].map(format) ?? notRecorded
+                }
             }
         }
         return output

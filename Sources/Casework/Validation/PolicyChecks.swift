@@ -12,6 +12,11 @@ struct PolicyChecks {
         let resources = policy.resources.map(\.name.value) + policy.resources.flatMap { resource in resource.sections.map { "\(resource.name.value).\($0.value)" } }
         let actions = PolicyDefinition.builtInActions + policy.actions.map(\.value)
         let environment = PolicyEnvironment.make(for: policy, in: set)
+        let roles = Array(Set(set.workflows.flatMap { $0.roles.map(\.value) })).sorted()
+        for profile in policy.recipients where !roles.contains(profile.role.value) {
+            bag.report(.unknownRole(name: profile.role.value, referrer: "'recipients' of policy '\(policy.id.value)'",
+                                    suggestion: NameSuggester.suggest(profile.role.value, from: roles)), at: profile.role.range)
+        }
         var firstByID: [String: SourceRange] = [:]
         for rule in policy.rules {
             let referrer = "rule '\(rule.id.value)'"

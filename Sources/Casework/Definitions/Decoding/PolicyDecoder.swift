@@ -2,7 +2,7 @@ import CaseworkYAML
 
 /// Reads a policy file (`policy:`) into a ``PolicyDefinition``, reporting every structural problem.
 enum PolicyDecoder {
-    static let keys = ["policy", "version", "title", "description", "actor", "levels", "actions", "resources", "rules"]
+    static let keys = ["policy", "version", "title", "description", "actor", "levels", "actions", "resources", "rules", "recipients"]
     static let ruleKeys = ["id", "allow", "deny", "on", "when", "redact", "reason"]
 
     /// Decodes `root`, a mapping; returns nil only when the policy has no usable id.
@@ -15,6 +15,7 @@ enum PolicyDecoder {
         var actions: [Located<String>] = []
         var resources: [ResourceDefinition] = []
         var rules: [PolicyRule] = []
+        var recipientsNode: YAMLNodeView?
         var seen = Set<String>()
         for entry in 0..<root.count {
             let key = root.key(entry)
@@ -41,15 +42,46 @@ enum PolicyDecoder {
                 for index in 0..<value.count {
                     if let rule = rule(value.item(index), index: index, reader: &reader) { rules.append(rule) }
                 }
+            case "recipients": recipientsNode = value
             default: reader.unknownKey(key, place: "a policy", allowed: keys)
             }
         }
+        let recipients = recipientsNode.map { recipientProfiles($0, attributes: attributes, reader: &reader) } ?? []
         for required in ["policy", "version", "title", "resources", "rules"] where !seen.contains(required) {
             reader.bag.report(.missingKey(key: required, place: "policy"), at: root.range.startOnly)
         }
         guard let id else { return nil }
         return PolicyDefinition(id: id, version: version ?? 0, title: title ?? id.value, actorAttributes: attributes, levels: levels,
-                                actions: actions, resources: resources, rules: rules, file: root.range.file)
+                                actions: actions, resources: resources, rules: rules, recipients: recipients, file: root.range.file)
+    }
+
+    /// Decodes `recipients: { ROLE: { ATTRIBUTE: VALUE } }`, typing each value by the declared actor attributes.
+    private static func recipientProfiles(_ node: YAMLNodeView, attributes: [FieldDefinition], reader: inout NodeReader) -> [RecipientProfile] {
+        guard reader.expectMapping(node, place: "'recipients'") else { return [] }
+        let declared = Dictionary(FieldValues.flatten(attributes).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        var profiles: [RecipientProfile] = []
+        for index in 0..<node.count {
+            let role = reader.keyName(node.key(index), rule: .identifier, kind: "role")
+            let body = node.value(index)
+            let place = "recipient '\(role.value)'"
+            guard reader.expectMapping(body, place: place) else { continue }
+            var values: [String: ExpressionValue] = [:]
+            for entry in 0..<body.count {
+                let key = body.key(entry)
+                guard let type = declared[key.string] else {
+                    reader.unknownKey(key, place: place, allowed: declared.keys.sorted())
+                    continue
+                }
+                guard let text = reader.string(body.value(entry), place: "'\(key.string)' of \(place)") else { continue }
+                switch FieldValues.parse(text.value, as: type) {
+                case .success(let value): values[key.string] = value
+                case .failure:
+                    reader.bag.report(.wrongType(place: "'\(key.string)' of \(place)", expected: FieldValues.describe(type), found: "'\(text.value)'"), at: text.range)
+                }
+            }
+            profiles.append(RecipientProfile(role: role, attributes: values))
+        }
+        return profiles
     }
 
     private static func rule(_ node: YAMLNodeView, index: Int, reader: inout NodeReader) -> PolicyRule? {

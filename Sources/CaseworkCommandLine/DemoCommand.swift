@@ -48,8 +48,19 @@ enum DemoCommand {
         }
     }
 
+    /// How each person appears to the portal policy: their relationship, signed in with the second factor.
+    private static func attributes(_ actor: Actor) -> [String: ExpressionValue] {
+        let relationship: String
+        switch actor.role {
+        case "parent": relationship = "parent"
+        case "caseworker", "send_manager": relationship = "caseworker"
+        default: relationship = "professional"
+        }
+        return ["relationship": .string(relationship), "second_factor_verified": .bool(true)]
+    }
+
     private static func fire(_ engine: Engine, _ transition: String, _ actor: Actor, _ input: [String: ExpressionValue] = [:]) throws(EngineError) -> [String] {
-        let result = try engine.fire(FireRequest(caseID: caseID, transition: transition, actor: actor, input: input))
+        let result = try engine.fire(FireRequest(caseID: caseID, transition: transition, actor: actor, input: input, attributes: attributes(actor)))
         return ["\(actor) fired '\(transition)': now \(result.record.state)"]
     }
 
@@ -62,26 +73,34 @@ enum DemoCommand {
             Step(day: "2025-09-01", note: "The parent asks for an EHC needs assessment through the portal") { engine, people throws(EngineError) in
                 _ = try engine.open(workflow: "ehcp-needs-assessment", as: people.parent, caseID: caseID, fields: [
                     "requested_on": date("2025-09-01"), "requested_by": .string("parent"), "decisions_by": .string("parent"),
-                    "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "current_setting": .string("Hillside Primary"),
+                    "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": date("2016-02-14"),
+                    "current_setting": .string("Hillside Primary"),
                 ], participants: [
                     "school": people.school.id, "health": people.health.id, "social_care": people.socialCare.id,
                     "educational_psychology": people.psychologist.id, "parent": people.parent.id,
                 ])
                 return ["\(people.parent) opened case \(caseID)"]
             },
+            Step(day: "2025-09-01", note: "The SEND service confirms the parent's identity and gives them access") { engine, people throws(EngineError) in
+                try grant(engine, people, to: people.parent.id, "holds parental responsibility; identity checked")
+            },
             Step(day: "2025-09-02", note: "The caseworker acknowledges the request") { engine, people throws(EngineError) in
                 try fire(engine, "acknowledge_request", people.caseworker)
             },
             Step(day: "2025-10-06", note: "Tick: a week before the 6-week decision is due") { engine, _ throws(EngineError) in try tick(engine) },
-            Step(day: "2025-10-08", note: "Panel agrees to assess; advice is asked of four services") { engine, people throws(EngineError) in
-                try fire(engine, "agree_to_assess", people.manager, [
+            Step(day: "2025-10-08", note: "Panel agrees to assess; the four services get access and are asked for advice") { engine, people throws(EngineError) in
+                var lines: [String] = []
+                for service in [people.psychologist, people.health, people.socialCare, people.school] {
+                    lines += try grant(engine, people, to: service.id, "advice requested for the EHC needs assessment")
+                }
+                return lines + (try fire(engine, "agree_to_assess", people.manager, [
                     "evidence_complete": .bool(true), "assessment_decision_on": date("2025-10-08"),
                     "advice_requested_on": date("2025-10-08"), "advice_due_on": date("2025-11-19"),
-                ])
+                ]))
             },
             Step(day: "2025-10-24", note: "Hillside Primary closes for four weeks of building work (Regs 10(4)(a))") { engine, people throws(EngineError) in
                 let result = try engine.pauseDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager,
-                                                      reason: "Hillside Primary closed for four weeks (SEND Regs 10(4)(a))")
+                                                      reason: "Hillside Primary closed for four weeks (SEND Regs 10(4)(a))", attributes: attributes(people.manager))
                 return ["\(people.manager) paused 'gather_advice' (revision \(result.record.revision))"]
             },
             Step(day: "2025-11-03", note: "The educational psychologist submits advice") { engine, people throws(EngineError) in
@@ -90,7 +109,8 @@ enum DemoCommand {
             Step(day: "2025-11-05", note: "Health submits advice; the caseworker returns it for the therapy hours") { engine, people throws(EngineError) in
                 let submitted = try submit(engine, "professional-advice-2", people.health, "Occupational therapy recommended")
                 _ = try engine.rejectForm(caseID: caseID, instance: "professional-advice-2", as: people.caseworker,
-                                          informationRequired: "Please say how many hours of occupational therapy a week, and for how long")
+                                          informationRequired: "Please say how many hours of occupational therapy a week, and for how long",
+                                          attributes: attributes(people.caseworker))
                 return submitted + ["\(people.caseworker) rejected professional-advice-2 with the information required"]
             },
             Step(day: "2025-11-10", note: "Social care submits advice") { engine, people throws(EngineError) in
@@ -100,14 +120,15 @@ enum DemoCommand {
                 try submit(engine, "professional-advice-2", people.health, "Occupational therapy, 1 hour a week for 2 terms")
             },
             Step(day: "2025-11-21", note: "The school reopens; the advice clock resumes") { engine, people throws(EngineError) in
-                let result = try engine.resumeDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager, reason: "Hillside Primary reopened")
+                let result = try engine.resumeDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager, reason: "Hillside Primary reopened",
+                                                       attributes: attributes(people.manager))
                 let due = result.record.deadlines.first { $0.name == "gather_advice" }?.dueOn.description ?? "?"
                 return ["\(people.manager) resumed 'gather_advice': now due \(due)"]
             },
             Step(day: "2025-11-26", note: "The school submits its advice; the caseworker accepts all four") { engine, people throws(EngineError) in
                 var lines = try submit(engine, "professional-advice-4", people.school, "Small-group literacy support daily")
                 for form in 1...4 {
-                    _ = try engine.acceptForm(caseID: caseID, instance: "professional-advice-\(form)", as: people.caseworker)
+                    _ = try engine.acceptForm(caseID: caseID, instance: "professional-advice-\(form)", as: people.caseworker, attributes: attributes(people.caseworker))
                 }
                 lines.append("\(people.caseworker) accepted the four advice forms")
                 return lines
@@ -148,8 +169,14 @@ enum DemoCommand {
         for (path, type) in FieldValues.flatten(fields) where answers.isEmpty && (type == .text || type == .string) {
             answers[path] = .string(summary)
         }
-        _ = try engine.submitForm(caseID: caseID, instance: form, as: actor, fields: answers)
+        _ = try engine.submitForm(caseID: caseID, instance: form, as: actor, fields: answers, attributes: attributes(actor))
         return ["\(actor) submitted \(form)"]
+    }
+
+    private static func grant(_ engine: Engine, _ people: Actors, to grantee: String, _ reason: String) throws(EngineError) -> [String] {
+        _ = try engine.grantAccess(caseID: caseID, grant: AccessGrant(to: grantee, level: "full"), as: people.caseworker,
+                                   attributes: attributes(people.caseworker), reason: reason)
+        return ["\(people.caseworker) gave \(grantee) full access"]
     }
 
     private static func tick(_ engine: Engine) throws(EngineError) -> [String] {

@@ -7,14 +7,15 @@ import CaseworkCommandLine
 @Suite("Calendars and due dates")
 struct CalendarTests {
     static let definitions = RepositoryPaths.root.appendingPathComponent("Workflows").path
+    static let policies = RepositoryPaths.root.appendingPathComponent("Policies").path
 
     static func holidays(_ year: Int, _ calendar: String = "england-and-wales") -> String {
-        runCasework(["calendar", calendar, "--year", "\(year)", "--definitions", definitions]).out
+        runCasework(["calendar", calendar, "--year", "\(year)", "--definitions", definitions, "--definitions", policies]).out
     }
 
     static func due(_ start: String, _ duration: String, calendar: String? = nil) -> String {
         let extra = calendar.map { ["--calendar", $0] } ?? []
-        return runCasework(["due", start] + duration.split(separator: " ").map(String.init) + extra + ["--definitions", definitions]).out
+        return runCasework(["due", start] + duration.split(separator: " ").map(String.init) + extra + ["--definitions", definitions, "--definitions", policies]).out
     }
 
     @Test(arguments: [
@@ -71,10 +72,10 @@ struct CalendarTests {
 
     @Test func badInputIsAClearError() {
         let definitions = Self.definitions
-        #expect(runCasework(["due", "2025-02-30", "6", "weeks", "--definitions", definitions]).err == "error: the values given cannot be used:\n  - 'START': '2025-02-30' is not a date as YYYY-MM-DD\n")
+        #expect(runCasework(["due", "2025-02-30", "6", "weeks", "--definitions", definitions, "--definitions", Self.policies]).err == "error: the values given cannot be used:\n  - 'START': '2025-02-30' is not a date as YYYY-MM-DD\n")
         #expect(runCasework(["due", "2025-02-01", "6", "fortnights"]).status == .failure)
-        let unknown = runCasework(["due", "2025-02-01", "6", "weeks", "--calendar", "england-and-wale", "--definitions", definitions])
+        let unknown = runCasework(["due", "2025-02-01", "6", "weeks", "--calendar", "england-and-wale", "--definitions", definitions, "--definitions", Self.policies])
         #expect(unknown.err.contains("no calendar 'england-and-wale'; did you mean 'england-and-wales'?"))
-        #expect(runCasework(["calendar", "england-and-wales", "--definitions", definitions]).status == .usage)
+        #expect(runCasework(["calendar", "england-and-wales", "--definitions", definitions, "--definitions", Self.policies]).status == .usage)
     }
 }

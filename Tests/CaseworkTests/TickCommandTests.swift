@@ -74,10 +74,12 @@ struct DemoCommandTests {
             "    tick: BREACH of 'final_plan' (due 2026-01-19)",
             "    notified send_manager: Time limit missed: Issue the final EHC plan (Regs 13(2))",
             "  gather_advice              started 2025-10-08, due 2025-12-17: met, met on 2025-11-27, paused 28 days",
-            "final state: plan_issued, revision 26; 44 notifications in the outbox; audit chain: intact",
+            "    caseworker:ana-caseworker gave hillside-primary full access",
+            "final state: plan_issued, revision 31; 33 notifications in the outbox; audit chain: intact",
         ] {
             #expect(result.out.contains(line + "\n"), "missing: \(line)")
         }
+        #expect(!result.out.contains("notified young_person"), "nobody on the case plays the young person, so nobody is told")
         #expect(runCasework(["demo", "--db", database] + definitions).status == .usage, "the demo never writes into an existing file")
     }
 }

@@ -34,6 +34,7 @@ public struct CompiledPolicy: Sendable {
         var allows: [PolicyRule] = []
         var denies: [PolicyRule] = []
         var undecidedDenies: [PolicyRule] = []
+        var undecidedAllows: [(rule: PolicyRule, error: EvaluationError)] = []
         for rule in definition.rules {
             let actions = rule.actions.map(\.value)
             guard actions.contains("all") || actions.contains(request.action) else {
@@ -60,6 +61,7 @@ public struct CompiledPolicy: Sendable {
                     // Other undecided conditions fail safe: a deny still counts, an allow does not.
                     holds = rule.effect == .deny
                     undecided = true
+                    if rule.effect == .allow { undecidedAllows.append((rule, error)) }
                     why = "its condition '\(text)' cannot be decided (\(error)), so it \(holds ? "counts, to be safe" : "does not count")"
                 }
             }
@@ -82,6 +84,10 @@ public struct CompiledPolicy: Sendable {
                                   reasons: undecidedDenies.map { "it could not be checked that rule '\($0.id.value)' does not stop this, so it is refused" }, trace: trace)
         }
         guard !allows.isEmpty else {
+            if let (rule, error) = undecidedAllows.first {
+                return AccessDecision(allowed: false, matched: [], redact: [],
+                                      reasons: ["it could not be checked whether rule '\(rule.id.value)' allows this: \(error)"], trace: trace)
+            }
             let reason = grant == nil ? "the SEND service has not given you access to this case" : "your access to this case does not include this"
             return AccessDecision(allowed: false, matched: [], redact: [], reasons: [reason], trace: trace)
         }

@@ -113,52 +113,20 @@ public final class SQLiteCaseStore: CaseStore {
         return try decode(CaseRecord.self, row, "case '\(caseID)'")
     }
 
-    /// Writes the case, its events, its messages and its idempotency record in one immediate transaction.
+    /// Writes every change in one `BEGIN IMMEDIATE` transaction: all of them, or none.
     ///
     /// An existing case is changed only if it is still at the expected
     /// revision (compare-and-set in the `UPDATE`); a new case's id must be
     /// free. Events, messages and the key are then inserted in order, and the
-    /// first one whose identity is taken refuses the whole change.
-    public func commit(_ change: CaseChange) throws(StoreError) {
-        let record = change.record
-        let id = record.id
-        let caseColumns: [any SQLiteBindable] = [
-            record.workflow, record.workflowVersion, record.state, record.revision,
-            Self.milliseconds(record.updatedAt), try json(record, "case '\(id)'"),
-        ]
-        let events: [[any SQLiteBindable]] = try change.events.map { (event: AuditEvent) throws(StoreError) in
-            [id, event.sequence, event.hash, try json(event, "audit event \(event.sequence) of case '\(id)'")]
+    /// first one whose identity is taken refuses the whole transaction.
+    public func commit(all changes: [CaseChange]) throws(StoreError) {
+        var seen = Set<String>()
+        for change in changes where !seen.insert(change.record.id).inserted {
+            throw .duplicate("a second change to case '\(change.record.id)' in one commit")
         }
-        let messages: [[any SQLiteBindable]] = try change.outbox.map { (message: OutboxMessage) throws(StoreError) in
-            try messageColumns(message)
-        }
-        let key: (IdempotencyRecord, String)? = try change.idempotency.map { (key: IdempotencyRecord) throws(StoreError) in
-            (key, try json(key, "idempotency key '\(key.key)'"))
-        }
+        let prepared = try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change, store: self) }
         try write { (db: SQLiteConnection) throws(StoreError) in
-            if let expected = change.expectedRevision {
-                if try db.change(StoreSQL.updateCase, caseColumns + [id, expected]) == 0 {
-                    let actual = try db.query(StoreSQL.caseRevision, [id]) { $0.int(at: 0) }.first
-                    guard let actual, let actual else { throw .caseNotFound(id) }
-                    throw .revisionConflict(caseID: id, expected: expected, actual: actual)
-                }
-            } else {
-                try db.change(StoreSQL.insertCase, [id] + caseColumns, ifTaken: .caseExists(id))
-            }
-            for (event, columns) in zip(change.events, events) {
-                try db.change(StoreSQL.insertEvent, columns, ifTaken: .duplicate("audit event \(event.sequence) of case '\(id)'"))
-            }
-            for (message, columns) in zip(change.outbox, messages) {
-                try db.change(StoreSQL.insertMessage, columns, ifTaken: .duplicate("outbox message '\(message.id)'"))
-            }
-            if let (record, text) = key {
-                try db.change(StoreSQL.insertIdempotency, [record.key, text], ifTaken: .duplicate("idempotency key '\(record.key)'"))
-            }
-            try db.change(StoreSQL.deleteAlarms, [id])
-            for alarm in change.alarms {
-                try db.change(StoreSQL.insertAlarm, [id, alarm.deadline, alarm.kind, Self.milliseconds(alarm.dueAt)],
-                              ifTaken: .duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))
-            }
+            for item in prepared { try item.write(to: db) }
         }
     }
 
@@ -248,7 +216,7 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     /// The columns of a new message row (``StoreSQL/insertMessage``).
-    private func messageColumns(_ message: OutboxMessage) throws(StoreError) -> [any SQLiteBindable] {
+    fileprivate func messageColumns(_ message: OutboxMessage) throws(StoreError) -> [any SQLiteBindable] {
         [message.id, message.caseID, Self.milliseconds(message.createdAt)] + (try deliveryColumns(message))
     }
 
@@ -304,7 +272,7 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     /// The `StoredJSON` text of `value`.
-    private func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
+    fileprivate func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
         let data = StoredJSON.encode(value)
         // StoredJSON gives empty bytes for what JSON cannot hold (an infinite or NaN number).
         guard !data.isEmpty else { throw .failed("\(what()) cannot be written as JSON") }
@@ -347,6 +315,58 @@ extension SQLiteConnection {
             return try rows(sql, arguments, read)
         } catch {
             throw StoreError(error)
+        }
+    }
+}
+
+/// One change's rows, encoded before the transaction opens so the write itself is only SQL.
+private struct PreparedChange {
+    let change: CaseChange
+    let caseColumns: [any SQLiteBindable]
+    let events: [[any SQLiteBindable]]
+    let messages: [[any SQLiteBindable]]
+    let key: (IdempotencyRecord, String)?
+
+    init(_ change: CaseChange, store: SQLiteCaseStore) throws(StoreError) {
+        self.change = change
+        let record = change.record
+        let id = record.id
+        caseColumns = [
+            record.workflow, record.workflowVersion, record.state, record.revision,
+            SQLiteCaseStore.milliseconds(record.updatedAt), try store.json(record, "case '\(id)'"),
+        ]
+        events = try change.events.map { (event: AuditEvent) throws(StoreError) in
+            [id, event.sequence, event.hash, try store.json(event, "audit event \(event.sequence) of case '\(id)'")]
+        }
+        messages = try change.outbox.map { (message: OutboxMessage) throws(StoreError) in try store.messageColumns(message) }
+        key = try change.idempotency.map { (key: IdempotencyRecord) throws(StoreError) in (key, try store.json(key, "idempotency key '\(key.key)'")) }
+    }
+
+    /// Writes the change inside an open transaction: the revision check, audit, outbox, key and alarms.
+    func write(to db: SQLiteConnection) throws(StoreError) {
+        let id = change.record.id
+        if let expected = change.expectedRevision {
+            if try db.change(StoreSQL.updateCase, caseColumns + [id, expected]) == 0 {
+                let actual = try db.query(StoreSQL.caseRevision, [id]) { $0.int(at: 0) }.first
+                guard let actual, let actual else { throw .caseNotFound(id) }
+                throw .revisionConflict(caseID: id, expected: expected, actual: actual)
+            }
+        } else {
+            try db.change(StoreSQL.insertCase, [id] + caseColumns, ifTaken: .caseExists(id))
+        }
+        for (event, columns) in zip(change.events, events) {
+            try db.change(StoreSQL.insertEvent, columns, ifTaken: .duplicate("audit event \(event.sequence) of case '\(id)'"))
+        }
+        for (message, columns) in zip(change.outbox, messages) {
+            try db.change(StoreSQL.insertMessage, columns, ifTaken: .duplicate("outbox message '\(message.id)'"))
+        }
+        if let (record, text) = key {
+            try db.change(StoreSQL.insertIdempotency, [record.key, text], ifTaken: .duplicate("idempotency key '\(record.key)'"))
+        }
+        try db.change(StoreSQL.deleteAlarms, [id])
+        for alarm in change.alarms {
+            try db.change(StoreSQL.insertAlarm, [id, alarm.deadline, alarm.kind, SQLiteCaseStore.milliseconds(alarm.dueAt)],
+                          ifTaken: .duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))
         }
     }
 }

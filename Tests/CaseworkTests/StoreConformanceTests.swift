@@ -211,6 +211,26 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: Kind.allCases)
+    func changesToSeveralCasesCommitTogetherOrNotAtAll(kind: Kind) throws {
+        let store = try kind.make()
+        let first1 = try Self.open(store, "c1")
+        let first2 = try Self.open(store, "c2")
+        let next1 = Self.event("c1", 2, previous: first1.hash)
+        let next2 = Self.event("c2", 2, previous: first2.hash)
+        let good1 = CaseChange(record: Self.record("c1", revision: 2, state: "a", head: next1.hash), expectedRevision: 1, events: [next1], outbox: [], idempotency: nil)
+        let stale2 = CaseChange(record: Self.record("c2", revision: 2, state: "b", head: next2.hash), expectedRevision: 5, events: [next2], outbox: [], idempotency: nil)
+        #expect(throws: StoreError.revisionConflict(caseID: "c2", expected: 5, actual: 1)) { try store.commit(all: [good1, stale2]) }
+        #expect(try store.load(caseID: "c1")?.revision == 1, "the first change is not kept when the second fails")
+        #expect(try store.history(caseID: "c1").count == 1)
+        var good2 = stale2
+        good2.expectedRevision = 1
+        try store.commit(all: [good1, good2])
+        #expect(try store.load(caseID: "c1")?.state == "a")
+        #expect(try store.load(caseID: "c2")?.state == "b")
+        #expect(throws: StoreError.self) { try store.commit(all: [good1, good1]) }
+    }
+
+    @Test(arguments: Kind.allCases)
     func theEngineRunsTheSameOnEveryStore(kind: Kind) throws {
         let engine = try EngineFixtures.engine(store: try kind.make())
         try EngineFixtures.openCase(engine)

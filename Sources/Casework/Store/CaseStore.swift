@@ -151,6 +151,13 @@ public struct OutboxClaim: Sendable, Hashable {
     }
 }
 
+extension CaseStore {
+    /// Writes one change atomically, checking its expected revision.
+    public func commit(_ change: CaseChange) throws(StoreError) {
+        try commit(all: [change])
+    }
+}
+
 /// The one way the engine reaches storage. Every store passes the same conformance suite.
 ///
 /// Contract: `commit` is atomic (all of the change or none of it) and checks the
@@ -160,8 +167,9 @@ public struct OutboxClaim: Sendable, Hashable {
 public protocol CaseStore: Sendable {
     /// The case, or nil when there is none.
     func load(caseID: String) throws(StoreError) -> CaseRecord?
-    /// Writes a change atomically, checking its expected revision.
-    func commit(_ change: CaseChange) throws(StoreError)
+    /// Writes changes to several cases atomically (all or none), checking each expected revision.
+    /// The cases must be distinct.
+    func commit(all changes: [CaseChange]) throws(StoreError)
     /// The case's audit events in sequence order.
     func history(caseID: String) throws(StoreError) -> [AuditEvent]
     /// Every case id, sorted.

@@ -29,39 +29,47 @@ public final class InMemoryCaseStore: CaseStore {
         state.withLock { $0.cases[caseID] }
     }
 
-    /// Checks the whole change first, then applies it, under one lock.
-    public func commit(_ change: CaseChange) throws(StoreError) {
+    /// Checks every change first, then applies them all, under one lock.
+    public func commit(all changes: [CaseChange]) throws(StoreError) {
         let result: Result<Void, StoreError> = state.withLock { state in
-            let id = change.record.id
-            let current = state.cases[id]
-            switch (change.expectedRevision, current) {
-            case (nil, .some): return .failure(.caseExists(id))
-            case (.some, nil): return .failure(.caseNotFound(id))
-            case (.some(let expected), .some(let record)) where record.revision != expected:
-                return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
-            default: break
+            var batchCases = Set<String>()
+            var batchOutbox = Set<String>()
+            var batchKeys = Set<String>()
+            for change in changes {
+                let id = change.record.id
+                guard batchCases.insert(id).inserted else { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
+                let current = state.cases[id]
+                switch (change.expectedRevision, current) {
+                case (nil, .some): return .failure(.caseExists(id))
+                case (.some, nil): return .failure(.caseNotFound(id))
+                case (.some(let expected), .some(let record)) where record.revision != expected:
+                    return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
+                default: break
+                }
+                let existing = state.sequences[id] ?? []
+                var sequences = Set<Int>()
+                for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
+                    return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
+                }
+                for message in change.outbox where state.outboxIndex[message.id] != nil || !batchOutbox.insert(message.id).inserted {
+                    return .failure(.duplicate("outbox message '\(message.id)'"))
+                }
+                if let key = change.idempotency?.key, state.keys[key] != nil || !batchKeys.insert(key).inserted {
+                    return .failure(.duplicate("idempotency key '\(key)'"))
+                }
             }
-            let existing = state.sequences[id] ?? []
-            var sequences = Set<Int>()
-            for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
-                return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
+            for change in changes {
+                let id = change.record.id
+                state.cases[id] = change.record
+                state.events[id, default: []].append(contentsOf: change.events)
+                state.sequences[id, default: []].formUnion(change.events.map(\.sequence))
+                for message in change.outbox {
+                    state.outboxIndex[message.id] = state.outbox.count
+                    state.outbox.append(message)
+                }
+                if let record = change.idempotency { state.keys[record.key] = record }
+                state.alarms.replace(caseID: id, with: change.alarms)
             }
-            var ids = Set<String>()
-            for message in change.outbox where state.outboxIndex[message.id] != nil || !ids.insert(message.id).inserted {
-                return .failure(.duplicate("outbox message '\(message.id)'"))
-            }
-            if let key = change.idempotency?.key, state.keys[key] != nil {
-                return .failure(.duplicate("idempotency key '\(key)'"))
-            }
-            state.cases[id] = change.record
-            state.events[id, default: []].append(contentsOf: change.events)
-            state.sequences[id, default: []].formUnion(sequences)
-            for message in change.outbox {
-                state.outboxIndex[message.id] = state.outbox.count
-                state.outbox.append(message)
-            }
-            if let record = change.idempotency { state.keys[record.key] = record }
-            state.alarms.replace(caseID: id, with: change.alarms)
             return .success(())
         }
         try result.get()

@@ -65,3 +65,46 @@ struct AccessCommandTests {
         #expect(show?["revision"] as? Int == 1)
     }
 }
+
+@Suite("The access-request workflow")
+struct AccessRequestTests {
+    static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker"), "second_factor_verified": .bool(true)]
+
+    static func engine(store: any CaseStore) throws -> Engine {
+        let catalog = try DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
+        return try Engine(catalog: catalog, store: store, clock: ManualClock(EngineFixtures.start))
+    }
+
+    @Test func aDecidedRequestRecordsTheGrantOnTheChildsCaseInTheSameCommit() throws {
+        let store = InMemoryCaseStore()
+        let engine = try Self.engine(store: store)
+        _ = try engine.open(workflow: "ehcp-needs-assessment", as: Actor(role: "parent", id: "parent-a"), caseID: "child-1",
+                            fields: ["requested_on": .date(CalendarDate("2025-09-01")!)])
+        _ = try engine.open(workflow: "access-request", as: Actor(role: "parent", id: "parent-b"), caseID: "request-1", fields: [
+            "requester_id": .string("parent-b"), "relationship": .string("parent"), "child_case": .string("child-1"),
+        ], participants: ["parent": "parent-b"])
+        let caseworker = Actor(role: "caseworker", id: "ana")
+        let manager = Actor(role: "send_manager", id: "sam")
+        _ = try engine.fire(FireRequest(caseID: "request-1", transition: "start_checks", actor: caseworker))
+        let before = try EngineFixtures.Snapshot(store, caseID: "child-1")
+        #expect { try engine.fire(FireRequest(caseID: "request-1", transition: "decide_access", actor: manager,
+                                              input: ["granted_level": .string("limited"), "responsibility_evidence": .string("court order"), "identity_checked": .bool(true)])) } throws: {
+            "\($0)".contains("could not be checked whether rule 'caseworkers' allows this")
+        }
+        #expect(try EngineFixtures.Snapshot(store, caseID: "child-1") == before, "a refused grant changes neither case")
+        #expect(try engine.caseRecord("request-1").state == "checking")
+        let decided = try engine.fire(FireRequest(caseID: "request-1", transition: "decide_access", actor: manager,
+                                                  input: ["granted_level": .string("limited"), "responsibility_evidence": .string("court order"), "identity_checked": .bool(true)],
+                                                  attributes: Self.staff))
+        #expect(decided.record.state == "granted")
+        let child = try engine.caseRecord("child-1")
+        #expect(child.grants.map(\.to) == ["parent-b"])
+        #expect(child.grants.first?.level == "limited")
+        #expect(child.grants.first?.reason == "access request request-1")
+        #expect(try engine.history("child-1").last?.action == "access_granted")
+        #expect(try engine.verifyAudit("child-1") == .intact(events: 2))
+        let view = try engine.view(caseID: "child-1", as: Actor(role: "parent", id: "parent-b"), attributes: ["relationship": .string("parent"), "second_factor_verified": .bool(true)])
+        #expect(view.state == "requested")
+        #expect(view.fields.isEmpty)
+    }
+}

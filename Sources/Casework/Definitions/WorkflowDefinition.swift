@@ -97,13 +97,16 @@ public struct TransitionDefinition: Sendable, Hashable {
     public var input: [InputField]
     /// Fields it sets from expressions, such as `decided_on: today`.
     public var set: [FieldAssignment]
+    /// The access it records on another case, when the transition grants access (`grant:`).
+    public var grant: GrantEffect?
 
     /// Creates a transition.
     public init(
         name: Located<String>, title: String, from: [Located<String>], to: Located<String>,
         by: [Located<String>], when: ExpressionSource? = nil, startForms: [FormStart] = [],
-        notify: [NotificationDefinition] = [], input: [InputField] = [], set: [FieldAssignment] = []
+        notify: [NotificationDefinition] = [], input: [InputField] = [], set: [FieldAssignment] = [], grant: GrantEffect? = nil
     ) {
+        self.grant = grant
         self.input = input
         self.set = set
         self.name = name
@@ -187,5 +190,23 @@ public struct FieldAssignment: Sendable, Hashable {
     public init(field: Located<String>, expression: ExpressionSource) {
         self.field = field
         self.expression = expression
+    }
+}
+
+/// A transition effect that records a grant on another case (`grant: { case: FIELD, to: FIELD, level: FIELD }`):
+/// how an access-request workflow's decision reaches the child's case.
+public struct GrantEffect: Sendable, Hashable {
+    /// The field holding the id of the case the grant is recorded on.
+    public var caseField: Located<String>
+    /// The field holding the id of the person or organisation granted access.
+    public var toField: Located<String>
+    /// The field holding the level granted.
+    public var levelField: Located<String>
+
+    /// Creates the effect.
+    public init(caseField: Located<String>, toField: Located<String>, levelField: Located<String>) {
+        self.caseField = caseField
+        self.toField = toField
+        self.levelField = levelField
     }
 }

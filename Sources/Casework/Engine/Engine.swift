@@ -241,8 +241,51 @@ public final class Engine: Sendable {
         let key = request.idempotencyKey.map { IdempotencyRecord(key: $0, caseID: record.id, request: operation, state: next.state, revision: next.revision) }
         let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key,
                                 alarms: alarms(for: next, workflow: definition))
-        if let replay = try commit(change) { return replay }
+        var changes = [change]
+        if let grant = transition.grant {
+            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes, at: now))
+        }
+        if let replay = try commit(all: changes) { return replay }
         return ChangeResult(record: next, replayed: false, notifications: outbox)
+    }
+
+    /// The change a `grant:` effect makes to the case it names: the grant recorded and audited there,
+    /// authorised by that case's own access policy. Committed with the firing change, all or nothing.
+    private func grantChange(
+        _ effect: GrantEffect, transition: String, request: CaseRecord, actor: Actor, attributes: [String: ExpressionValue], at now: Date
+    ) throws(EngineError) -> CaseChange {
+        func blocked(_ message: String) -> EngineError {
+            .blocked(transition: transition, blockers: [TransitionBlocker(.valueUndecided, "cannot grant access: \(message)")])
+        }
+        func text(_ field: Located<String>) throws(EngineError) -> String {
+            guard case .string(let value)? = request.fields[field.value], !value.isEmpty else { throw blocked("'\(field.value)' is not set") }
+            return value
+        }
+        let targetID = try text(effect.caseField)
+        let grantee = try text(effect.toField)
+        let level = try text(effect.levelField)
+        guard let target = try storeCall({ () throws(StoreError) in try store.load(caseID: targetID) }) else { throw blocked("there is no case '\(targetID)'") }
+        let targetWorkflow = try workflow(for: target).definition
+        guard let policyName = targetWorkflow.policy?.value, let policy = catalog.policies[policyName] else {
+            throw blocked("workflow '\(targetWorkflow.id.value)' of case '\(targetID)' names no access policy")
+        }
+        guard policy.definition.levels.contains(where: { $0.value == level }) else { throw blocked("'\(level)' is not a level of policy '\(policyName)'") }
+        let decision = decide(policy, target, actor: actor, attributes: attributes, action: "grant", resource: "case")
+        guard decision.allowed else {
+            throw .blocked(transition: transition, blockers: [TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; "))])
+        }
+        var next = target
+        let reason = "access request \(request.id)"
+        next.grants.removeAll { $0.to == grantee }
+        next.grants.append(AccessGrant(to: grantee, level: level, grantedBy: actor.description, reason: reason))
+        next.revision += 1
+        next.updatedAt = now
+        let event = AuditEvent(caseID: targetID, sequence: next.revision, at: now, actor: actor, action: "access_granted", subject: grantee,
+                               fromState: target.state, toState: target.state, revision: next.revision,
+                               input: ["to": .string(grantee), "level": .string(level), "reason": .string(reason)], previousHash: target.auditHead)
+        next.auditHead = event.hash
+        return CaseChange(record: next, expectedRevision: target.revision, events: [event], outbox: [], idempotency: nil,
+                          alarms: alarms(for: next, workflow: targetWorkflow))
     }
 
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
@@ -390,11 +433,16 @@ public final class Engine: Sendable {
     /// Commits `change`. When a concurrent request with the same idempotency key committed
     /// first, returns that request's result instead (nil otherwise).
     func commit(_ change: CaseChange) throws(EngineError) -> ChangeResult? {
+        try commit(all: [change])
+    }
+
+    /// Commits changes to several cases together; the first change's idempotency key decides a replay.
+    func commit(all changes: [CaseChange]) throws(EngineError) -> ChangeResult? {
         do {
-            try store.commit(change)
+            try store.commit(all: changes)
             return nil
         } catch {
-            if let key = change.idempotency, let replay = try? replay(key.key, request: key.request) { return replay }
+            if let key = changes.first?.idempotency, let replay = try? replay(key.key, request: key.request) { return replay }
             throw .store(error)
         }
     }

@@ -100,6 +100,11 @@ struct DeadlineChecks {
                 bag.report(.unknownField(name: input.field.value, referrer: referrer, suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
                            at: input.field.range)
             }
+            if let grant = transition.grant {
+                for field in [grant.caseField, grant.toField, grant.levelField] where fields[field.value] == nil {
+                    bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
+                }
+            }
             for assignment in transition.set {
                 guard fields[assignment.field.value] != nil, let type = environment.names[assignment.field.value] else {
                     bag.report(.unknownField(name: assignment.field.value, referrer: referrer,

@@ -102,6 +102,26 @@ enum DeadlineDecoder {
         return result
     }
 
+    /// Decodes `grant: { case: FIELD, to: FIELD, level: FIELD }`.
+    static func grantEffect(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> GrantEffect? {
+        guard reader.expectMapping(node, place: place) else { return nil }
+        var fields: [String: Located<String>] = [:]
+        let keys = ["case", "to", "level"]
+        for entry in 0..<node.count {
+            let key = node.key(entry)
+            guard keys.contains(key.string) else {
+                reader.unknownKey(key, place: place, allowed: keys)
+                continue
+            }
+            fields[key.string] = reader.name(node.value(entry), rule: .identifierPath, kind: "field", place: "'\(key.string)' of \(place)")
+        }
+        for key in keys where fields[key] == nil && !(0..<node.count).contains(where: { node.key($0).string == key }) {
+            reader.bag.report(.missingKey(key: key, place: place), at: node.range.startOnly)
+        }
+        guard let caseField = fields["case"], let to = fields["to"], let level = fields["level"] else { return nil }
+        return GrantEffect(caseField: caseField, toField: to, levelField: level)
+    }
+
     /// Decodes `set: { field: EXPRESSION }`.
     static func assignments(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> [FieldAssignment] {
         guard reader.expectMapping(node, place: place) else { return [] }

@@ -16,7 +16,7 @@ enum WorkflowDecoder {
     enum TransitionKey: String, CaseIterable {
         case name, title, from, to, by, when
         case startForms = "start_forms"
-        case notify, input, set
+        case notify, input, set, grant
     }
 
     /// The keys of a template.
@@ -155,6 +155,7 @@ enum WorkflowDecoder {
         var notify: [NotificationDefinition] = []
         var input: [InputField] = []
         var assignments: [FieldAssignment] = []
+        var grant: GrantEffect?
         var seen = KeysSeen()
         for entry in 0..<node.count {
             let key = node.key(entry)
@@ -178,13 +179,14 @@ enum WorkflowDecoder {
             case .notify: notify = decodeNotifications(value, place: place, reader: &reader)
             case .input: input = DeadlineDecoder.inputs(value, place: "'input' of \(place())", reader: &reader)
             case .set: assignments = DeadlineDecoder.assignments(value, place: "'set' of \(place())", reader: &reader)
+            case .grant: grant = DeadlineDecoder.grantEffect(value, place: "'grant' of \(place())", reader: &reader)
             }
         }
         reader.requireKeys([.name, .from, .to, .by], of: table, seen: seen, place: place(), at: node.range.startOnly)
         guard let name, let to, !from.isEmpty else { return nil }
         return TransitionDefinition(
             name: name, title: title ?? name.value, from: from, to: to, by: by, when: when,
-            startForms: startForms, notify: notify, input: input, set: assignments
+            startForms: startForms, notify: notify, input: input, set: assignments, grant: grant
         )
     }
 

@@ -150,6 +150,16 @@ struct DeadlineTests {
         #expect(try engine.caseRecord("c1").deadlines.first?.status == .excused)
     }
 
+    @Test func aCalendarCannotChangeWithoutANewVersion() throws {
+        let store = InMemoryCaseStore()
+        _ = try Self.engine(store: store, clock: ManualClock(Self.day("2025-09-01")))
+        let moved = Self.calendars.replacingOccurrences(of: "2023-05-08, name: Coronation of King Charles III", with: "2023-05-09, name: Coronation of King Charles III")
+        let catalog = try DefinitionCatalog.load(sources: [(file: "timed.yaml", text: Self.workflow), (file: "england-and-wales.yaml", text: moved)])
+        #expect { try Engine(catalog: catalog, store: store) } throws: {
+            "\($0)" == "calendar 'england-and-wales' version 1 is already stored with different content: raise its 'version' when you change it"
+        }
+    }
+
     @Test func deadlineChangesAreCheckedAndRefusalsChangeNothing() throws {
         let store = InMemoryCaseStore()
         let engine = try Self.engine(store: store, clock: ManualClock(Self.day("2025-09-01")))

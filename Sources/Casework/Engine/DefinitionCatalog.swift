@@ -35,6 +35,8 @@ public struct DefinitionCatalog: Sendable {
     public let calendars: [String: WorkingCalendar]
     /// The access policies by id, compiled.
     public let policies: [String: CompiledPolicy]
+    /// Calendars and policies as the store keeps them, so their content cannot change without a new version either.
+    private let otherDefinitions: [StoredDefinition]
 
     /// Builds a catalog from a validation report, refusing one with errors.
     public init(_ report: ValidationReport) throws(EngineError) {
@@ -65,6 +67,11 @@ public struct DefinitionCatalog: Sendable {
         var policies: [String: CompiledPolicy] = [:]
         for policy in report.definitions.policies { policies[policy.id.value] = CompiledPolicy(policy, in: report.definitions) }
         self.policies = policies
+        otherDefinitions = report.definitions.calendars.map {
+            StoredDefinition(kind: "calendar", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
+        } + report.definitions.policies.map {
+            StoredDefinition(kind: "policy", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
+        }
     }
 
     /// Loads and checks the definition files under `paths`.
@@ -87,5 +94,6 @@ public struct DefinitionCatalog: Sendable {
     var stored: [StoredDefinition] {
         workflows.values.map { StoredDefinition(kind: "workflow", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content) }
             + forms.values.map { StoredDefinition(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content) }
+            + otherDefinitions
     }
 }

@@ -167,3 +167,37 @@ struct DiagnosticExcerptTests {
             """), "got:\n\(rendered)")
     }
 }
+
+@Suite("One mistake, one error")
+struct CascadeTests {
+    @Test func aFieldWithAMisspeltTypeIsReportedOnceNotAtEveryUse() {
+        let text = """
+            workflow: cascade
+            version: 1
+            title: Cascade
+            roles: [caseworker]
+            fields:
+              decided_on: Date
+              child: { name: strng }
+            states:
+              open: { initial: true }
+              closed: { final: true }
+            transitions:
+              - name: close
+                from: open
+                to: closed
+                by: caseworker
+                when: has(decided_on) and decided_on < today and child.name != "x"
+                input: { decided_on: optional }
+                set: { child.name: "'y'" }
+                notify: [{ to: caseworker, template: closed }]
+            deadlines:
+              - { name: decide, from: decided_on, due: 6 weeks, until: [closed] }
+            templates:
+              closed: { subject: "Closed (case {{ case.id }})", body: "Decided on {{ decided_on }} for {{ child.name }}" }
+
+            """
+        let report = Validator.validate(sources: [(file: "cascade.yaml", text: text)])
+        #expect(report.diagnostics.map(\.code.rawValue) == ["CW0107", "CW0107"], "\(report.diagnostics.map(\.description))")
+    }
+}

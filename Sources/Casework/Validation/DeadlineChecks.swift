@@ -34,7 +34,9 @@ struct DeadlineChecks {
             checkCalendar(deadline.calendar, referrer: referrer)
             switch deadline.start {
             case .field(let field):
-                if let type = fields[field.value] {
+                if workflow.untypedFields.contains(field.value) {
+                    // Its type is already reported; nothing more to say about it here.
+                } else if let type = fields[field.value] {
                     if type != .date { bag.report(.notADateField(field: field.value, type: FieldValues.describe(type)), at: field.range) }
                 } else if fieldNames.contains(where: { $0.hasPrefix(field.value + ".") }) {
                     bag.report(.notADateField(field: field.value, type: "a group of fields"), at: field.range)
@@ -96,16 +98,16 @@ struct DeadlineChecks {
         let environment = WorkflowEnvironment.make(for: workflow)
         for transition in workflow.transitions {
             let referrer = "transition '\(transition.name.value)'"
-            for input in transition.input where fields[input.field.value] == nil {
+            for input in transition.input where fields[input.field.value] == nil && !workflow.untypedFields.contains(input.field.value) {
                 bag.report(.unknownField(name: input.field.value, referrer: referrer, suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
                            at: input.field.range)
             }
             if let grant = transition.grant {
-                for field in [grant.caseField, grant.toField, grant.levelField] where fields[field.value] == nil {
+                for field in [grant.caseField, grant.toField, grant.levelField] where fields[field.value] == nil && !workflow.untypedFields.contains(field.value) {
                     bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
                 }
             }
-            for assignment in transition.set {
+            for assignment in transition.set where !workflow.untypedFields.contains(assignment.field.value) {
                 guard fields[assignment.field.value] != nil, let type = environment.names[assignment.field.value] else {
                     bag.report(.unknownField(name: assignment.field.value, referrer: referrer,
                                              suggestion: NameSuggester.suggest(assignment.field.value, from: fieldNames)), at: assignment.field.range)

@@ -116,6 +116,7 @@ struct WorkflowChecks {
                 let path = placeholder.value
                 if Self.builtinPlaceholders.contains(path) { continue }
                 if workflow.fields.field(at: path.split(separator: ".")) != nil { continue }
+                if workflow.untypedFields.contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { continue }
                 let suggestion = NameSuggester.suggest(path, from: workflow.fields.allPaths + Self.builtinPlaceholders)
                 bag.report(.unknownPlaceholder(path: path, template: template.name.value, suggestion: suggestion),
                            at: placeholder.range)

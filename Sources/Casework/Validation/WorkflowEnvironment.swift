@@ -44,7 +44,9 @@ public enum WorkflowEnvironment {
             }
         }
         let dateOfBirth = ["date_of_birth", "child.date_of_birth"].first { names[$0] == .date }
-        return ExpressionEnvironment(names: names, dateOfBirth: dateOfBirth)
+        var environment = ExpressionEnvironment(names: names, dateOfBirth: dateOfBirth)
+        environment.untyped = workflow.untypedFields
+        return environment
     }
 
     /// Adds each field by its dotted path under `prefix`, with its expression type.

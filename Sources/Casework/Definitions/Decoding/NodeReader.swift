@@ -8,6 +8,8 @@ import CaseworkYAML
 /// values a definition keeps and the words of a diagnostic.
 struct NodeReader {
     var bag = DiagnosticBag()
+    /// Field paths declared with a type that could not be read (already reported).
+    var untypedFields: [String] = []
 
     /// Whether `node` is a mapping; reports that it is not one otherwise.
     mutating func expectMapping(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool {

@@ -83,11 +83,13 @@ enum WorkflowDecoder {
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
         guard let id else { return nil }
-        return WorkflowDefinition(
+        var workflow = WorkflowDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, roles: roles,
             fields: fields, states: states, transitions: transitions, templates: templates,
             calendar: calendar, deadlines: deadlines, policy: policy, file: root.range.file
         )
+        workflow.untypedFields = Set(reader.untypedFields)
+        return workflow
     }
 
     private static func decodeStates(_ node: YAMLNodeView, reader: inout NodeReader) -> [StateDefinition] {

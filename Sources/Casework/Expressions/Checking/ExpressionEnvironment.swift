@@ -12,6 +12,8 @@ public struct ExpressionEnvironment: Sendable {
     public var groups: Set<String>
     /// The date-of-birth path `age_on` reads, when the environment has one.
     public var dateOfBirth: String?
+    /// Names declared with a type that could not be read: known, but their uses are not checked further.
+    public var untyped: Set<String> = []
 
     /// Creates an environment; `groups` are derived from the dotted names.
     public init(names: [String: ExpressionType], dateOfBirth: String? = nil) {

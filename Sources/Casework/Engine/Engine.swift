@@ -420,6 +420,29 @@ public final class Engine: Sendable {
 
     // MARK: Shared steps
 
+    /// Commits a change that leaves the state where it is (a deadline, a grant): one audit event, the notices
+    /// for the recipients who may see `noticeResource`, and the case's new alarms.
+    func commitCaseChange(
+        from record: CaseRecord, to changed: CaseRecord, workflow: WorkflowDefinition, actor: Actor, action: String, subject: String,
+        input: [String: ExpressionValue], notices: [(role: String, subject: String, body: String)] = [], noticeResource: String = "case.deadlines",
+        at now: Date
+    ) throws(EngineError) -> ChangeResult {
+        var next = changed
+        next.revision += 1
+        next.updatedAt = now
+        let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
+                               fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
+        next.auditHead = event.hash
+        let outbox = notices.filter { recipientAccess(record, workflow: workflow, role: $0.role, resource: noticeResource).receives }.enumerated().map { offset, notice in
+            OutboxMessage(id: "\(record.id)/\(next.revision)/\(offset + 1)", caseID: record.id, createdAt: now, recipientRole: notice.role,
+                          recipientID: record.participants[notice.role], template: action, subject: notice.subject, body: notice.body)
+        }
+        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: nil,
+                                alarms: alarms(for: next, workflow: workflow))
+        _ = try commit(change)
+        return ChangeResult(record: next, replayed: false, notifications: outbox)
+    }
+
     func replay(_ key: String?, request: String) throws(EngineError) -> ChangeResult? {
         guard let key else { return nil }
         guard let earlier = try storeCall({ () throws(StoreError) in try store.idempotencyRecord(key: key) }) else { return nil }

@@ -96,18 +96,10 @@ extension Engine {
         var next = record
         change(&next.grants)
         guard next.grants != record.grants else { throw .formStepRefused("'\(subject)' has no grant on case '\(caseID)'") }
-        let now = Self.millisecondPrecision(clockNow())
-        next.revision += 1
-        next.updatedAt = now
         var details = input
         details["reason"] = .string(trimmed)
-        let event = AuditEvent(caseID: caseID, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
-                               fromState: record.state, toState: record.state, revision: next.revision, input: details, previousHash: record.auditHead)
-        next.auditHead = event.hash
-        let workflow = try workflow(for: record).definition
-        _ = try commit(CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: [], idempotency: nil,
-                                  alarms: alarms(for: next, workflow: workflow)))
-        return ChangeResult(record: next, replayed: false, notifications: [])
+        return try commitCaseChange(from: record, to: next, workflow: try workflow(for: record).definition, actor: actor, action: action,
+                                    subject: subject, input: details, at: Self.millisecondPrecision(clockNow()))
     }
 
     /// The case as `actor` may see it under the set's policy: the state, the deadlines and the fields each

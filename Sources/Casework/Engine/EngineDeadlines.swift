@@ -154,29 +154,8 @@ extension Engine {
         let now = Self.millisecondPrecision(clockNow())
         var next = record
         try change(&next.deadlines[index], CalendarDate(now))
-        return try commitDeadlineChange(from: record, to: next, workflow: workflow, actor: actor, action: action, subject: name,
+        return try commitCaseChange(from: record, to: next, workflow: workflow, actor: actor, action: action, subject: name,
                                         input: ["reason": .string(trimmed)], notices: [], at: now)
-    }
-
-    /// Commits a change that touches only deadlines: one audit event, its notices, and the case's new alarms.
-    private func commitDeadlineChange(
-        from record: CaseRecord, to changed: CaseRecord, workflow: WorkflowDefinition, actor: Actor, action: String, subject: String,
-        input: [String: ExpressionValue], notices: [(role: String, subject: String, body: String)], at now: Date
-    ) throws(EngineError) -> ChangeResult {
-        var next = changed
-        next.revision += 1
-        next.updatedAt = now
-        let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
-                               fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
-        next.auditHead = event.hash
-        let outbox = notices.filter { recipientAccess(record, workflow: workflow, role: $0.role, resource: "case.deadlines").receives }.enumerated().map { offset, notice in
-            OutboxMessage(id: "\(record.id)/\(next.revision)/\(offset + 1)", caseID: record.id, createdAt: now, recipientRole: notice.role,
-                          recipientID: record.participants[notice.role], template: action, subject: notice.subject, body: notice.body)
-        }
-        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: nil,
-                                alarms: alarms(for: next, workflow: workflow))
-        _ = try commit(change)
-        return ChangeResult(record: next, replayed: false, notifications: outbox)
     }
 
     // MARK: Tick
@@ -204,7 +183,7 @@ extension Engine {
             let workflow = try workflow(for: record).definition
             guard let (next, action, notices) = nextDueAction(record, workflow: workflow, today: CalendarDate(now)) else { return actions }
             do {
-                _ = try commitDeadlineChange(from: record, to: next, workflow: workflow, actor: Actor(role: "system", id: "tick"),
+                _ = try commitCaseChange(from: record, to: next, workflow: workflow, actor: Actor(role: "system", id: "tick"),
                                              action: action.kind == "breach" ? "deadline_breached" : "deadline_reminder",
                                              subject: action.deadline, input: [:], notices: notices, at: now)
                 actions.append(action)

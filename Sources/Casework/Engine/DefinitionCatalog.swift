@@ -76,13 +76,13 @@ public struct DefinitionCatalog: Sendable {
 
     /// Loads and checks the definition files under `paths`.
     public static func load(paths: [String]) throws(EngineError) -> DefinitionCatalog {
+        let report: ValidationReport
         do {
-            return try DefinitionCatalog(Validator.validate(paths: paths, fingerprints: true))
-        } catch let error as EngineError {
-            throw error
+            report = try Validator.validate(paths: paths, fingerprints: true)
         } catch {
-            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: "\(error)"), at: .startOf(paths.first ?? "."))])
+            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
         }
+        return try DefinitionCatalog(report)
     }
 
     /// Checks and compiles definitions given as text, each named by the file path diagnostics should show.

@@ -70,20 +70,6 @@ enum CalendarDecoder {
         return (0..<node.count).compactMap { item(node.item($0), &reader) }
     }
 
-    /// The entries of a mapping by key, reporting keys outside `allowed` and missing `required` ones.
-    private static func entries(_ node: YAMLNodeView, place: String, allowed: [String], required: [String], reader: inout NodeReader) -> [String: YAMLNodeView]? {
-        guard reader.expectMapping(node, place: place) else { return nil }
-        var result: [String: YAMLNodeView] = [:]
-        for entry in 0..<node.count {
-            let key = node.key(entry)
-            if allowed.contains(key.string) { result[key.string] = node.value(entry) } else { reader.unknownKey(key, place: place, allowed: allowed) }
-        }
-        for key in required where result[key] == nil {
-            reader.bag.report(.missingKey(key: key, place: place), at: node.range.startOnly)
-        }
-        return result
-    }
-
     private static func weekdaySet(_ node: YAMLNodeView, reader: inout NodeReader) -> Set<Int>? {
         guard reader.expectList(node, place: "'working_days'") else { return nil }
         if node.count == 0 { reader.bag.report(.emptyList(place: "'working_days'"), at: node.range) }
@@ -116,7 +102,7 @@ enum CalendarDecoder {
     }
 
     private static func holiday(_ node: YAMLNodeView, reader: inout NodeReader) -> Holiday? {
-        guard let fields = entries(node, place: "a holiday", allowed: holidayKeys, required: ["name"], reader: &reader),
+        guard let fields = reader.entries(node, place: "a holiday", allowed: holidayKeys, required: ["name"]),
             let name = fields["name"].flatMap({ reader.string($0, place: "'name' of a holiday") })
         else { return nil }
         let rules = ["date", "easter", "weekday"].filter { fields[$0] != nil }
@@ -137,7 +123,7 @@ enum CalendarDecoder {
             guard let offset = integer(easter, place: "'easter' of holiday '\(name.value)'", in: -60...60, reader: &reader) else { return nil }
             return Holiday(name: name.value, rule: .easter(offset: offset))
         }
-        guard let rule = fields["weekday"].flatMap({ entries($0, place: "'weekday' of holiday '\(name.value)'", allowed: weekdayKeys, required: weekdayKeys, reader: &reader) }),
+        guard let rule = fields["weekday"].flatMap({ reader.entries($0, place: "'weekday' of holiday '\(name.value)'", allowed: weekdayKeys, required: weekdayKeys) }),
             let nthNode = rule["nth"], let dayNode = rule["day"], let monthNode = rule["month"]
         else { return nil }
         var nth: Int?
@@ -154,7 +140,7 @@ enum CalendarDecoder {
     }
 
     private static func change(_ node: YAMLNodeView, reader: inout NodeReader) -> (change: HolidayChange, replaces: Located<String>?)? {
-        guard let fields = entries(node, place: "a change", allowed: changeKeys, required: ["date", "name"], reader: &reader),
+        guard let fields = reader.entries(node, place: "a change", allowed: changeKeys, required: ["date", "name"]),
             let dateText = fields["date"].flatMap({ reader.string($0, place: "'date' of a change") }),
             let name = fields["name"].flatMap({ reader.string($0, place: "'name' of a change") })
         else { return nil }
@@ -167,7 +153,7 @@ enum CalendarDecoder {
     }
 
     private static func rollRule(_ node: YAMLNodeView, reader: inout NodeReader) -> RollRule? {
-        guard let fields = entries(node, place: "a roll rule", allowed: rollKeys, required: rollKeys, reader: &reader),
+        guard let fields = reader.entries(node, place: "a roll rule", allowed: rollKeys, required: rollKeys),
             let name = fields["name"].flatMap({ reader.string($0, place: "'name' of a roll rule") })
         else { return nil }
         let condition = fields["when"].flatMap { rollCondition($0, place: "'when' of roll rule '\(name.value)'", reader: &reader) }
@@ -183,7 +169,7 @@ enum CalendarDecoder {
                               at: node.range)
             return nil
         }
-        guard let range = entries(node, place: place, allowed: ["from", "to"], required: ["from", "to"], reader: &reader) else { return nil }
+        guard let range = reader.entries(node, place: place, allowed: ["from", "to"], required: ["from", "to"]) else { return nil }
         let from = range["from"].flatMap { monthDay($0, place: "'from'", reader: &reader) }
         let to = range["to"].flatMap { monthDay($0, place: "'to'", reader: &reader) }
         guard let from, let to else { return nil }
@@ -198,7 +184,7 @@ enum CalendarDecoder {
             return nil
         }
         let allowed = ["first_working_day_after", "first_working_day_from"]
-        guard let choice = entries(node, place: place, allowed: allowed, required: [], reader: &reader) else { return nil }
+        guard let choice = reader.entries(node, place: place, allowed: allowed) else { return nil }
         guard choice.count == 1, let entry = choice.first else {
             // With no allowed key but some other, the unknown key has been reported already.
             if node.count == 0 || choice.count > 1 {

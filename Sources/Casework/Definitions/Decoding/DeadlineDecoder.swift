@@ -15,12 +15,7 @@ enum DeadlineDecoder {
     }
 
     private static func deadline(_ node: YAMLNodeView, index: Int, reader: inout NodeReader) -> DeadlineDefinition? {
-        guard reader.expectMapping(node, place: "deadline \(index + 1)") else { return nil }
-        var fields: [String: YAMLNodeView] = [:]
-        for entry in 0..<node.count {
-            let key = node.key(entry)
-            if keys.contains(key.string) { fields[key.string] = node.value(entry) } else { reader.unknownKey(key, place: "deadline \(index + 1)", allowed: keys) }
-        }
+        guard let fields = reader.entries(node, place: "deadline \(index + 1)", allowed: keys) else { return nil }
         var name: Located<String>?
         if let node = fields["name"] { name = reader.name(node, rule: .identifier, kind: "deadline", place: "'name' of deadline \(index + 1)") }
         let place = name.map { "deadline '\($0.value)'" } ?? "deadline \(index + 1)"
@@ -50,15 +45,10 @@ enum DeadlineDecoder {
             }
         }
         var breachNotify: [Located<String>] = []
-        if let breach = fields["on_breach"], reader.expectMapping(breach, place: "'on_breach' of \(place)") {
-            for entry in 0..<breach.count {
-                let key = breach.key(entry)
-                if key.string == "notify" {
-                    breachNotify = reader.names(breach.value(entry), rule: .identifier, kind: "role", place: "'notify' of 'on_breach' of \(place)")
-                } else {
-                    reader.unknownKey(key, place: "'on_breach' of \(place)", allowed: ["notify"])
-                }
-            }
+        if let breach = fields["on_breach"].flatMap({ reader.entries($0, place: "'on_breach' of \(place)", allowed: ["notify"]) }),
+            let notify = breach["notify"]
+        {
+            breachNotify = reader.names(notify, rule: .identifier, kind: "role", place: "'notify' of 'on_breach' of \(place)")
         }
         var calendar: Located<String>?
         if let node = fields["calendar"] { calendar = reader.name(node, rule: .definitionID, kind: "calendar", place: "'calendar' of \(place)") }
@@ -104,19 +94,12 @@ enum DeadlineDecoder {
 
     /// Decodes `grant: { case: FIELD, to: FIELD, level: FIELD }`.
     static func grantEffect(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> GrantEffect? {
-        guard reader.expectMapping(node, place: place) else { return nil }
-        var fields: [String: Located<String>] = [:]
         let keys = ["case", "to", "level"]
-        for entry in 0..<node.count {
-            let key = node.key(entry)
-            guard keys.contains(key.string) else {
-                reader.unknownKey(key, place: place, allowed: keys)
-                continue
-            }
-            fields[key.string] = reader.name(node.value(entry), rule: .identifierPath, kind: "field", place: "'\(key.string)' of \(place)")
-        }
-        for key in keys where fields[key] == nil && !(0..<node.count).contains(where: { node.key($0).string == key }) {
-            reader.bag.report(.missingKey(key: key, place: place), at: node.range.startOnly)
+        guard let entries = reader.entries(node, place: place, allowed: keys, required: keys) else { return nil }
+        var fields: [String: Located<String>] = [:]
+        for key in keys {
+            guard let value = entries[key] else { continue }
+            fields[key] = reader.name(value, rule: .identifierPath, kind: "field", place: "'\(key)' of \(place)")
         }
         guard let caseField = fields["case"], let to = fields["to"], let level = fields["level"] else { return nil }
         return GrantEffect(caseField: caseField, toField: to, levelField: level)

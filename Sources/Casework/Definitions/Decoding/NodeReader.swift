@@ -128,6 +128,22 @@ struct NodeReader {
         return result
     }
 
+    /// The entries of a mapping by key, reporting keys outside `allowed` and missing `required` ones; nil when `node` is not a mapping.
+    ///
+    /// For mappings whose keys are few and read once each, where a ``KeyTable`` would be more machinery than the lookup saves.
+    mutating func entries(_ node: YAMLNodeView, place: String, allowed: [String], required: [String] = []) -> [String: YAMLNodeView]? {
+        guard expectMapping(node, place: place) else { return nil }
+        var result: [String: YAMLNodeView] = [:]
+        for entry in 0..<node.count {
+            let key = node.key(entry)
+            if allowed.contains(key.string) { result[key.string] = node.value(entry) } else { unknownKey(key, place: place, allowed: allowed) }
+        }
+        for key in required where result[key] == nil {
+            bag.report(.missingKey(key: key, place: place), at: node.range.startOnly)
+        }
+        return result
+    }
+
     /// Reports a key that the mapping at `place` does not take, suggesting the nearest allowed key.
     mutating func unknownKey(_ key: YAMLNodeView, place: @autoclosure () -> String, allowed: [String]) {
         let place = place()

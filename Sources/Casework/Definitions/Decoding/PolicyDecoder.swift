@@ -85,12 +85,7 @@ enum PolicyDecoder {
     }
 
     private static func rule(_ node: YAMLNodeView, index: Int, reader: inout NodeReader) -> PolicyRule? {
-        guard reader.expectMapping(node, place: "rule \(index + 1)") else { return nil }
-        var fields: [String: YAMLNodeView] = [:]
-        for entry in 0..<node.count {
-            let key = node.key(entry)
-            if ruleKeys.contains(key.string) { fields[key.string] = node.value(entry) } else { reader.unknownKey(key, place: "rule \(index + 1)", allowed: ruleKeys) }
-        }
+        guard let fields = reader.entries(node, place: "rule \(index + 1)", allowed: ruleKeys) else { return nil }
         var id: Located<String>?
         if let node = fields["id"] { id = reader.name(node, rule: .definitionID, kind: "rule", place: "'id' of rule \(index + 1)") }
         let place = id.map { "rule '\($0.value)'" } ?? "rule \(index + 1)"

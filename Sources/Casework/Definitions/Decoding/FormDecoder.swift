@@ -23,16 +23,8 @@ enum FormDecoder {
         var acceptedBy: [Located<String>] = []
         var fields: [FieldDefinition] = []
         let table = keys
-        var seen = KeysSeen()
-        for entry in 0..<root.count {
-            let key = root.key(entry)
-            let value = root.value(entry)
-            guard let position = table.position(of: key) else {
-                reader.unknownKey(key, place: "a form", allowed: table.names)
-                continue
-            }
-            seen.insert(position)
-            switch table.keys[position] {
+        let seen = reader.readEntries(of: root, by: table, place: "a form") { key, value, reader in
+            switch key {
             case .form: id = reader.name(value, rule: .definitionID, kind: "form", place: "'form'")
             case .version: version = reader.version(value)
             case .title: title = reader.string(value, place: "'title'")?.value

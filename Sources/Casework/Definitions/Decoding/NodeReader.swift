@@ -152,6 +152,25 @@ struct NodeReader {
         bag.report(.unknownKey(key: name, place: place, suggestion: suggestion, allowed: allowed), at: key.range)
     }
 
+    /// Hands each entry of the mapping `node` whose key `table` holds to `read`, reporting every other key; returns the keys seen, for ``requireKeys(_:of:seen:place:at:)``.
+    @discardableResult
+    mutating func readEntries<Key>(
+        of node: YAMLNodeView, by table: KeyTable<Key>, place: @autoclosure () -> String,
+        _ read: (Key, YAMLNodeView, inout NodeReader) -> Void
+    ) -> KeysSeen {
+        var seen = KeysSeen()
+        for entry in 0..<node.count {
+            let key = node.key(entry)
+            guard let position = table.position(of: key) else {
+                unknownKey(key, place: place(), allowed: table.names)
+                continue
+            }
+            seen.insert(position)
+            read(table.keys[position], node.value(entry), &self)
+        }
+        return seen
+    }
+
     /// Reports each key of `required` that the mapping at `place` lacks, by the keys `seen` in it.
     mutating func requireKeys<Key>(
         _ required: [Key], of table: KeyTable<Key>, seen: KeysSeen, place: @autoclosure () -> String, at range: SourceRange

@@ -57,16 +57,8 @@ enum WorkflowDecoder {
         var deadlines: [DeadlineDefinition] = []
         var policy: Located<String>?
         let table = keys
-        var seen = KeysSeen()
-        for entry in 0..<root.count {
-            let key = root.key(entry)
-            let value = root.value(entry)
-            guard let position = table.position(of: key) else {
-                reader.unknownKey(key, place: "a workflow", allowed: table.names)
-                continue
-            }
-            seen.insert(position)
-            switch table.keys[position] {
+        let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
+            switch key {
             case .workflow: id = reader.name(value, rule: .definitionID, kind: "workflow", place: "'workflow'")
             case .version: version = reader.version(value)
             case .title: title = reader.string(value, place: "'title'")?.value
@@ -106,14 +98,8 @@ enum WorkflowDecoder {
             // A state whose value is not a mapping is still declared, so references to it resolve.
             let body = node.value(entry)
             if !body.isNull, reader.expectMapping(body, place: place()) {
-                for field in 0..<body.count {
-                    let key = body.key(field)
-                    let value = body.value(field)
-                    guard let position = table.position(of: key) else {
-                        reader.unknownKey(key, place: place(), allowed: table.names)
-                        continue
-                    }
-                    switch table.keys[position] {
+                reader.readEntries(of: body, by: table, place: place()) { key, value, reader in
+                    switch key {
                     case .title: state.title = reader.string(value, place: "'title' of \(place())")?.value ?? state.title
                     case .description: state.description = reader.string(value, place: "'description' of \(place())")?.value
                     case .initial: state.isInitial = reader.bool(value, place: "'initial' of \(place())") ?? false
@@ -158,16 +144,8 @@ enum WorkflowDecoder {
         var input: [InputField] = []
         var assignments: [FieldAssignment] = []
         var grant: GrantEffect?
-        var seen = KeysSeen()
-        for entry in 0..<node.count {
-            let key = node.key(entry)
-            let value = node.value(entry)
-            guard let position = table.position(of: key) else {
-                reader.unknownKey(key, place: place(), allowed: table.names)
-                continue
-            }
-            seen.insert(position)
-            switch table.keys[position] {
+        let seen = reader.readEntries(of: node, by: table, place: place()) { key, value, reader in
+            switch key {
             case .name: break
             case .title: title = reader.string(value, place: "'title' of \(place())")?.value
             case .from: from = reader.names(value, rule: .identifier, kind: "state", place: "'from' of \(place())", allowSingle: true)
@@ -202,16 +180,8 @@ enum WorkflowDecoder {
             guard reader.expectMapping(item, place: entryPlace()) else { continue }
             var form: Located<String>?
             var recipients: [Located<String>] = []
-            var seen = KeysSeen()
-            for entry in 0..<item.count {
-                let key = item.key(entry)
-                let value = item.value(entry)
-                guard let position = table.position(of: key) else {
-                    reader.unknownKey(key, place: entryPlace(), allowed: table.names)
-                    continue
-                }
-                seen.insert(position)
-                switch table.keys[position] {
+            let seen = reader.readEntries(of: item, by: table, place: entryPlace()) { key, value, reader in
+                switch key {
                 case .form: form = reader.name(value, rule: .definitionID, kind: "form", place: "'form' of \(entryPlace())")
                 case .recipients:
                     recipients = reader.names(value, rule: .identifier, kind: "role", place: "'for' of \(entryPlace())", allowSingle: true)
@@ -234,16 +204,8 @@ enum WorkflowDecoder {
             guard reader.expectMapping(item, place: entryPlace()) else { continue }
             var recipients: [Located<String>] = []
             var template: Located<String>?
-            var seen = KeysSeen()
-            for entry in 0..<item.count {
-                let key = item.key(entry)
-                let value = item.value(entry)
-                guard let position = table.position(of: key) else {
-                    reader.unknownKey(key, place: entryPlace(), allowed: table.names)
-                    continue
-                }
-                seen.insert(position)
-                switch table.keys[position] {
+            let seen = reader.readEntries(of: item, by: table, place: entryPlace()) { key, value, reader in
+                switch key {
                 case .to:
                     recipients = reader.names(value, rule: .identifier, kind: "role", place: "'to' of \(entryPlace())", allowSingle: true)
                 case .template:
@@ -268,16 +230,8 @@ enum WorkflowDecoder {
             var subject: TemplateText?
             var text: TemplateText?
             if reader.expectMapping(body, place: place) {
-                var seen = KeysSeen()
-                for field in 0..<body.count {
-                    let key = body.key(field)
-                    let value = body.value(field)
-                    guard let position = table.position(of: key) else {
-                        reader.unknownKey(key, place: place, allowed: table.names)
-                        continue
-                    }
-                    seen.insert(position)
-                    switch table.keys[position] {
+                let seen = reader.readEntries(of: body, by: table, place: place) { key, value, reader in
+                    switch key {
                     case .subject: subject = templateText(value, template: name.value, place: "'subject' of \(place)", reader: &reader)
                     case .body: text = templateText(value, template: name.value, place: "'body' of \(place)", reader: &reader)
                     }

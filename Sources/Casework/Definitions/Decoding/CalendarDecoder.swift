@@ -2,9 +2,16 @@ import CaseworkYAML
 
 /// Reads a calendar file (`calendar:`) into a ``CalendarDefinition``, reporting every structural problem.
 ///
-/// Calendar files are small and read rarely, so keys are matched as strings.
+/// Calendar files are small and read rarely, so the keys of their inner mappings are matched as strings.
 enum CalendarDecoder {
-    static let keys = ["calendar", "version", "title", "description", "extends", "working_days", "holidays", "changes", "roll"]
+    /// The keys of a calendar file's root mapping.
+    enum Key: String, CaseIterable {
+        case calendar, version, title, description, extends
+        case workingDays = "working_days"
+        case holidays, changes, roll
+    }
+
+    static let keys = KeyTable<Key>()
     static let holidayKeys = ["name", "date", "substitute", "easter", "weekday"]
     static let weekdayKeys = ["nth", "day", "month"]
     static let changeKeys = ["date", "name", "replaces"]
@@ -22,32 +29,26 @@ enum CalendarDecoder {
         var changes: [(change: HolidayChange, replaces: Located<String>?)] = []
         var holidayNames: [String]? = []
         var roll: [RollRule] = []
-        var seen = Set<String>()
-        for entry in 0..<root.count {
-            let key = root.key(entry)
-            let value = root.value(entry)
-            seen.insert(key.string)
-            switch key.string {
-            case "calendar": id = reader.name(value, rule: .definitionID, kind: "calendar", place: "'calendar'")
-            case "version": version = reader.version(value)
-            case "title": title = reader.string(value, place: "'title'")?.value
-            case "description": _ = reader.string(value, place: "'description'")
-            case "extends": extends = reader.name(value, rule: .definitionID, kind: "calendar", place: "'extends'")
-            case "working_days": working = weekdaySet(value, reader: &reader)
-            case "holidays":
+        let table = keys
+        let seen = reader.readEntries(of: root, by: table, place: "a calendar") { key, value, reader in
+            switch key {
+            case .calendar: id = reader.name(value, rule: .definitionID, kind: "calendar", place: "'calendar'")
+            case .version: version = reader.version(value)
+            case .title: title = reader.string(value, place: "'title'")?.value
+            case .description: _ = reader.string(value, place: "'description'")
+            case .extends: extends = reader.name(value, rule: .definitionID, kind: "calendar", place: "'extends'")
+            case .workingDays: working = weekdaySet(value, reader: &reader)
+            case .holidays:
                 holidays = list(value, "'holidays'", reader: &reader) { holiday($0, reader: &$1) }
                 holidayNames = value.kind == .sequence ? (0..<value.count).compactMap { holidayName(value.item($0)) } : nil
-            case "changes": changes = list(value, "'changes'", reader: &reader) { change($0, reader: &$1) }
-            case "roll": roll = list(value, "'roll'", reader: &reader) { rollRule($0, reader: &$1) }
-            default: reader.unknownKey(key, place: "a calendar", allowed: keys)
+            case .changes: changes = list(value, "'changes'", reader: &reader) { change($0, reader: &$1) }
+            case .roll: roll = list(value, "'roll'", reader: &reader) { rollRule($0, reader: &$1) }
             }
         }
-        for required in ["calendar", "version", "title"] where !seen.contains(required) {
-            reader.bag.report(.missingKey(key: required, place: "calendar"), at: root.range.startOnly)
-        }
+        reader.requireKeys([.calendar, .version, .title], of: table, seen: seen, place: "calendar", at: root.range.startOnly)
         // A change that replaces no holiday would leave both days as holidays. A calendar that extends
         // another may replace its parent's holidays, which this file cannot see, so only others are checked.
-        if !seen.contains("extends"), let names = holidayNames {
+        if !table.contains(.extends, in: root), let names = holidayNames {
             for case let (change, replaces?) in changes where !names.contains(replaces.value) {
                 let hint = NameSuggester.suggest(replaces.value, from: names).map { "; did you mean '\($0)'?" } ?? ""
                 reader.bag.report(.invalidCalendarRule(reason: "the change on \(change.date) replaces '\(replaces.value)', but no holiday has that name\(hint)"),

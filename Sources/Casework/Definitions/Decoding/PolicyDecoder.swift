@@ -2,7 +2,12 @@ import CaseworkYAML
 
 /// Reads a policy file (`policy:`) into a ``PolicyDefinition``, reporting every structural problem.
 enum PolicyDecoder {
-    static let keys = ["policy", "version", "title", "description", "actor", "levels", "actions", "resources", "rules", "recipients"]
+    /// The keys of a policy file's root mapping.
+    enum Key: String, CaseIterable {
+        case policy, version, title, description, actor, levels, actions, resources, rules, recipients
+    }
+
+    static let keys = KeyTable<Key>()
     static let ruleKeys = ["id", "allow", "deny", "on", "when", "redact", "reason"]
 
     /// Decodes `root`, a mapping; returns nil only when the policy has no usable id.
@@ -16,40 +21,34 @@ enum PolicyDecoder {
         var resources: [ResourceDefinition] = []
         var rules: [PolicyRule] = []
         var recipientsNode: YAMLNodeView?
-        var seen = Set<String>()
-        for entry in 0..<root.count {
-            let key = root.key(entry)
-            let value = root.value(entry)
-            seen.insert(key.string)
-            switch key.string {
-            case "policy": id = reader.name(value, rule: .definitionID, kind: "policy", place: "'policy'")
-            case "version": version = reader.version(value)
-            case "title": title = reader.string(value, place: "'title'")?.value
-            case "description": _ = reader.string(value, place: "'description'")
-            case "actor": attributes = reader.fields(value, place: "'actor'")
-            case "levels": levels = reader.names(value, rule: .identifier, kind: "level", place: "'levels'")
-            case "actions": actions = reader.names(value, rule: .identifier, kind: "action", place: "'actions'")
-            case "resources":
-                guard reader.expectMapping(value, place: "'resources'") else { continue }
+        let table = keys
+        let seen = reader.readEntries(of: root, by: table, place: "a policy") { key, value, reader in
+            switch key {
+            case .policy: id = reader.name(value, rule: .definitionID, kind: "policy", place: "'policy'")
+            case .version: version = reader.version(value)
+            case .title: title = reader.string(value, place: "'title'")?.value
+            case .description: _ = reader.string(value, place: "'description'")
+            case .actor: attributes = reader.fields(value, place: "'actor'")
+            case .levels: levels = reader.names(value, rule: .identifier, kind: "level", place: "'levels'")
+            case .actions: actions = reader.names(value, rule: .identifier, kind: "action", place: "'actions'")
+            case .resources:
+                guard reader.expectMapping(value, place: "'resources'") else { return }
                 for index in 0..<value.count {
                     let name = reader.keyName(value.key(index), rule: .identifier, kind: "resource")
                     let sections = value.value(index).isNull ? [] :
                         reader.names(value.value(index), rule: .section, kind: "section", place: "the sections of '\(name.value)'", nonEmpty: false)
                     resources.append(ResourceDefinition(name: name, sections: sections))
                 }
-            case "rules":
-                guard reader.expectList(value, place: "'rules'") else { continue }
+            case .rules:
+                guard reader.expectList(value, place: "'rules'") else { return }
                 for index in 0..<value.count {
                     if let rule = rule(value.item(index), index: index, reader: &reader) { rules.append(rule) }
                 }
-            case "recipients": recipientsNode = value
-            default: reader.unknownKey(key, place: "a policy", allowed: keys)
+            case .recipients: recipientsNode = value
             }
         }
         let recipients = recipientsNode.map { recipientProfiles($0, attributes: attributes, reader: &reader) } ?? []
-        for required in ["policy", "version", "title", "resources", "rules"] where !seen.contains(required) {
-            reader.bag.report(.missingKey(key: required, place: "policy"), at: root.range.startOnly)
-        }
+        reader.requireKeys([.policy, .version, .title, .resources, .rules], of: table, seen: seen, place: "policy", at: root.range.startOnly)
         guard let id else { return nil }
         return PolicyDefinition(id: id, version: version ?? 0, title: title ?? id.value, actorAttributes: attributes, levels: levels,
                                 actions: actions, resources: resources, rules: rules, recipients: recipients, file: root.range.file)

@@ -34,12 +34,16 @@ let package = Package(
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CSQLite"]),
         .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkSQLite"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
-        .executableTarget(name: "CaseworkBench", dependencies: ["Casework", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite"]),
-        .testTarget(name: "CaseworkYAMLTests", dependencies: ["CaseworkYAML"]),
-        .testTarget(name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite"]),
+        .target(name: "CaseworkTestSupport"),
+        .executableTarget(
+            name: "CaseworkBench",
+            dependencies: ["Casework", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite", "CaseworkTestSupport"]
+        ),
+        .testTarget(name: "CaseworkYAMLTests", dependencies: ["CaseworkYAML", "CaseworkTestSupport"]),
+        .testTarget(name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite", "CaseworkTestSupport"]),
         .testTarget(
             name: "CaseworkTests",
-            dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite"],
+            dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,4 +1,5 @@
 import Casework
+import CaseworkTestSupport
 import Foundation
 
 /// Issue 7's benchmark: explained decisions per second on a generated workload, beside a hand-written Swift
@@ -81,7 +82,7 @@ enum PolicyBenchmark {
         do {
             let catalog = try DefinitionCatalog.load(sources: [(file: "bench-portal.yaml", text: policyText), (file: "bench-case.yaml", text: workflow)])
             guard let policy = catalog.policies["bench-portal"] else { return }
-            var random = SplitMix(seed: 42)
+            var random = SeededGenerator(seed: 42)
             let relationships = ["parent", "carer", "young_person", "professional", "caseworker"]
             let resources = ["case", "case.state", "case.deadlines", "case.address", "ehcp", "advice_form"]
                 + ["A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"].map { "ehcp.\($0)" }
@@ -112,19 +113,6 @@ enum PolicyBenchmark {
             print("  agreement                \(requests.count - disagreements) of \(requests.count) requests")
         } catch {
             print("policy: benchmark failed: \(error)")
-        }
-    }
-
-    /// A seeded generator so the workload is the same every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

@@ -1,21 +1,8 @@
 import Casework
+import CaseworkTestSupport
 import Foundation
 import Testing
-
 @testable import CaseworkSQLite
-
-/// A small seeded generator, so a failing sequence can be replayed from its seed.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random operations, many of them refused, run on an ``InMemoryCaseStore`` and an ``SQLiteCaseStore`` side by side:
 /// every answer and every refusal must be the same. This checks behaviour the conformance suite may not think of
@@ -27,7 +14,7 @@ struct InMemoryParityTests {
         let directory = try TemporaryDirectory()
         let memory = InMemoryCaseStore()
         let sqlite = try SQLiteCaseStore(path: directory.path("parity.sqlite"), options: .init(synchronous: .normal))
-        var random = SplitMix64(state: seed)
+        var random = SeededGenerator(seed: seed)
         let caseIDs = ["c-1", "c-2", "c-3"]
         let messageIDs = (1...30).map { "m-\($0)" }
         var clock: Int64 = 0

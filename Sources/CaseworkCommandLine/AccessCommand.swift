@@ -55,7 +55,7 @@ enum ActorAttributes {
         guard let policy = catalog.policies.values.first, catalog.policies.count == 1 else {
             throw .invalidInput([InputProblem(field: "attribute", message: "actor attributes need exactly one access policy in the definitions")])
         }
-        let declared = Dictionary(FieldValues.flatten(policy.definition.actorAttributes).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let declared = FieldValues.types(of: policy.definition.actorAttributes)
         var values: [String: ExpressionValue] = [:]
         var problems: [InputProblem] = []
         for assignment in assignments {

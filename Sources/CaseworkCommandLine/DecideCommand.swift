@@ -72,7 +72,7 @@ enum AccessRequestReader {
         guard let workflow = catalog.workflows[workflowID]?.definition else { throw bad("no workflow '\(workflowID)'") }
         var problems: [InputProblem] = []
         var attributes: [String: ExpressionValue] = [:]
-        let declared = Dictionary(FieldValues.flatten(policy.actorAttributes).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let declared = FieldValues.types(of: policy.actorAttributes)
         for (name, value) in actorJSON where name != "id" && name != "role" {
             guard let type = declared[name] else {
                 problems.append(InputProblem(field: "actor.\(name)", message: "the policy declares no such actor attribute"))
@@ -83,7 +83,7 @@ enum AccessRequestReader {
             case .failure(let problem): problems.append(InputProblem(field: "actor.\(name)", message: problem.message))
             }
         }
-        let fieldTypes = Dictionary(FieldValues.flatten(workflow.fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let fieldTypes = FieldValues.types(of: workflow.fields)
         var fields: [String: ExpressionValue] = [:]
         func walk(_ object: [String: Any], prefix: String) {
             for (name, value) in object {

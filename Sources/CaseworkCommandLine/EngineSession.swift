@@ -45,7 +45,7 @@ struct EngineOptions {
 /// Reads `--set FIELD=VALUE` arguments as typed values of the given fields.
 enum FieldArguments {
     static func parse(_ assignments: [String], fields: [FieldDefinition]) throws(EngineError) -> [String: ExpressionValue] {
-        let declared = Dictionary(FieldValues.flatten(fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let declared = FieldValues.types(of: fields)
         var values: [String: ExpressionValue] = [:]
         var problems: [InputProblem] = []
         for assignment in assignments {

@@ -11,6 +11,11 @@ public enum FieldValues {
         }
     }
 
+    /// Each declared field path's type, for looking a path up; where a path is declared twice (already reported), the first wins.
+    public static func types(of fields: [FieldDefinition]) -> [String: FieldType] {
+        Dictionary(flatten(fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Why `value` does not fit `type`, or nil when it does.
     public static func problem(with value: ExpressionValue, for type: FieldType) -> String? {
         switch (type, value) {
@@ -131,7 +136,7 @@ public enum FieldValues {
 
     /// Checks every value against the declared fields; unknown paths and wrong types are problems.
     public static func check(_ values: [String: ExpressionValue], against fields: [FieldDefinition]) -> [InputProblem] {
-        let declared = Dictionary(flatten(fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let declared = types(of: fields)
         var problems: [InputProblem] = []
         for (path, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let type = declared[path] else {

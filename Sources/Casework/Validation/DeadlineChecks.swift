@@ -18,7 +18,7 @@ struct DeadlineChecks {
             let suggestion = NameSuggester.suggest(policy.value, from: set.policies.map(\.id.value))
             bag.report(.unknownPolicy(name: policy.value, referrer: "workflow '\(workflow.id.value)'", suggestion: suggestion), at: policy.range)
         }
-        let fields = Dictionary(FieldValues.flatten(workflow.fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let fields = FieldValues.types(of: workflow.fields)
         let fieldNames = fields.keys.sorted()
         let states = workflow.states.map(\.name.value)
         let transitions = workflow.transitions.map(\.name.value)

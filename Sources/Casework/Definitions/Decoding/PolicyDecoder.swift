@@ -57,7 +57,7 @@ enum PolicyDecoder {
     /// Decodes `recipients: { ROLE: { ATTRIBUTE: VALUE } }`, typing each value by the declared actor attributes.
     private static func recipientProfiles(_ node: YAMLNodeView, attributes: [FieldDefinition], reader: inout NodeReader) -> [RecipientProfile] {
         guard reader.expectMapping(node, place: "'recipients'") else { return [] }
-        let declared = Dictionary(FieldValues.flatten(attributes).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let declared = FieldValues.types(of: attributes)
         var profiles: [RecipientProfile] = []
         for index in 0..<node.count {
             let role = reader.keyName(node.key(index), rule: .identifier, kind: "role")

@@ -15,7 +15,7 @@ enum AccessCommand {
             throw UsageError("say grant or revoke", help: "casework access grant|revoke CASE ...")
         }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
             return .success
         }

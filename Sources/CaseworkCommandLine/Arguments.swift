@@ -28,6 +28,9 @@ struct ParsedArguments {
     var flags: Set<String> = []
     var values: [String: [String]] = [:]
 
+    /// Whether the user asked for the command's usage (`--help` or `-h`).
+    var wantsHelp: Bool { flags.contains("--help") || flags.contains("-h") }
+
     /// Splits `arguments`. `--name=value` and `--name value` are both accepted; `--` ends options.
     init(_ arguments: [String], spec: OptionSpec) throws(UsageError) {
         var index = 0

@@ -10,7 +10,7 @@ enum AuditCommand {
             throw UsageError("unknown audit command '\(arguments.first ?? "")'", help: "casework audit verify [CASE]")
         }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
             return .success
         }

@@ -20,7 +20,7 @@ enum CalendarCommands {
     /// Prints the due date of a period: the counting rules, then the calendar's roll rules.
     static func due(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(dueUsage)\n")
             return .success
         }
@@ -49,7 +49,7 @@ enum CalendarCommands {
     /// Lists a year's bank holidays that fall on weekdays, after substitution: `YYYY-MM-DD name`.
     static func calendar(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(calendarUsage)\n")
             return .success
         }

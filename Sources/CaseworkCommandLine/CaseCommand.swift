@@ -21,7 +21,7 @@ enum CaseCommand {
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|list") }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
             return .success
         }

@@ -8,7 +8,7 @@ enum DecideCommand {
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
             return .success
         }

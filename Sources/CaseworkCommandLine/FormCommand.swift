@@ -14,7 +14,7 @@ enum FormCommand {
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let subcommand = arguments.first else { throw UsageError("say what to do with a form", help: "casework form submit|accept|reject") }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
             return .success
         }

@@ -15,7 +15,7 @@ enum OutboxCommand {
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let subcommand = arguments.first else { throw UsageError("say what to do with the outbox", help: "casework outbox list|claim|ack") }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
             return .success
         }

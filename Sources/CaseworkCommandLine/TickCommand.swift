@@ -10,7 +10,7 @@ enum TickCommand {
     /// Applies every reminder and breach due at `--at` (default: now) and prints what it did.
     static func tick(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
             return .success
         }
@@ -52,7 +52,7 @@ enum TickCommand {
             throw UsageError("say pause, resume or excuse", help: suggestion.map { "did you mean '\($0)'?" })
         }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.flags.contains("--help") || parsed.flags.contains("-h") {
+        if parsed.wantsHelp {
             console.out("usage: \(deadlineUsage)\n")
             return .success
         }

@@ -57,7 +57,7 @@ enum PolicyBenchmark {
         guard case .bool(true)? = request.attributes["second_factor_verified"], case .string(let relationship)? = request.attributes["relationship"] else {
             return (false, [])
         }
-        let grant = request.grants.first { $0.to == request.actor.id }
+        let grant = request.grants.first { $0.to == request.principal }
         if grant?.level == "none" { return (false, []) }
         func on(_ entries: [String]) -> Bool { entries.contains { request.resource == $0 || request.resource.hasPrefix($0 + ".") } }
         var allowed = relationship == "caseworker"
@@ -89,7 +89,7 @@ enum PolicyBenchmark {
             let actors = (0..<2_000).map { index in (Actor(role: "parent", id: "actor-\(index)"), relationships[index % relationships.count]) }
             let cases = (0..<5_000).map { index in
                 (id: "case-\(index)", state: ["requested", "assessing", "done"][index % 3],
-                 grants: (0..<3).map { offset in AccessGrant(to: "actor-\((index * 7 + offset * 13) % 2_000)", level: levels[(index + offset) % 3]) })
+                 grants: (0..<3).map { offset in AccessGrant(to: .person("actor-\((index * 7 + offset * 13) % 2_000)"), level: levels[(index + offset) % 3]) })
             }
             let at = CalendarDate("2025-11-25")!.start()
             let requests: [AccessRequest] = (0..<100_000).map { _ in

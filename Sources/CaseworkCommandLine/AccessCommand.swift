@@ -4,11 +4,12 @@ import Casework
 /// `casework access grant|revoke`: the SEND service's case-by-case access decisions, recorded with the case and audited.
 enum AccessCommand {
     static let usage = """
-        casework access grant CASE --to ID --level LEVEL [--sections S,S] [--from DATE] [--until DATE] --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]...
-               casework access revoke CASE --to ID --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]...
+        casework access grant CASE --to PRINCIPAL --level LEVEL [--sections S,S] [--from DATE] [--until DATE] --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]... [--key KEY]
+               casework access revoke CASE --to PRINCIPAL --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]... [--key KEY]
+               (PRINCIPAL: a person's id, person:ID or organisation:ID)
                (also --db FILE, --definitions PATH)
         """
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--level", "--sections", "--from", "--until", "--reason", "--attribute"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--level", "--sections", "--from", "--until", "--reason", "--key"], flags: ["--help", "-h"])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let action = arguments.first, action == "grant" || action == "revoke" else {
@@ -20,7 +21,11 @@ enum AccessCommand {
             return .success
         }
         guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE:ID, such as --as send_manager:sam") }
-        guard let to = try parsed.single("--to") else { throw UsageError("say whose access changes", help: "add --to ID") }
+        guard let toText = try parsed.single("--to") else { throw UsageError("say whose access changes", help: "add --to ID") }
+        guard let to = Principal(parsing: toText) else {
+            throw UsageError("'\(TerminalText.escape(toText))' is not a principal", help: "write a person's id, person:ID or organisation:ID")
+        }
+        let key = try parsed.single("--key")
         guard let reason = try parsed.single("--reason") else { throw UsageError("say why", help: "add --reason \"...\"") }
         let options = try EngineOptions(parsed)
         let caseID = try CaseCommand.positionals(parsed, ["CASE"])[0]
@@ -37,36 +42,46 @@ enum AccessCommand {
         }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
-            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
+            let attributes = try options.attributes(in: engine.catalog)
             let result = action == "grant"
-                ? try engine.grantAccess(caseID: caseID, grant: grant, as: options.actor, attributes: attributes, reason: reason)
-                : try engine.revokeAccess(caseID: caseID, to: to, as: options.actor, attributes: attributes, reason: reason)
+                ? try engine.grantAccess(caseID: caseID, grant: grant, as: options.actor, attributes: attributes, reason: reason, idempotencyKey: key)
+                : try engine.revokeAccess(caseID: caseID, to: to, as: options.actor, attributes: attributes, reason: reason, idempotencyKey: key)
             let level = result.record.grants.first { $0.to == to }?.level
-            console.out("\(caseID): \(to) \(level.map { "has \($0) access" } ?? "has no grant") (revision \(result.record.revision))\n")
+            let note = result.replayed ? " (already done with this key; nothing changed)" : ""
+            console.out("\(caseID): \(to) \(level.map { "has \($0) access" } ?? "has no grant") (revision \(result.record.revision))\(note)\n")
             return .success
         }
     }
 }
 
-/// Reads `--attribute NAME=VALUE` by the types the set's policy declares for actors.
+/// Reads `--attribute NAME=VALUE` by the types the set's policies declare for actors. The attributes describe the actor,
+/// whichever case they act on, so every policy that declares a name must give it one type; the policy that guards the
+/// case decides what they mean.
 enum ActorAttributes {
     static func parse(_ assignments: [String], catalog: DefinitionCatalog) throws(EngineError) -> [String: ExpressionValue] {
         guard !assignments.isEmpty else { return [:] }
-        guard let policy = catalog.policies.values.first, catalog.policies.count == 1 else {
-            throw .invalidInput([InputProblem(field: "attribute", message: "actor attributes need exactly one access policy in the definitions")])
+        var declared: [String: FieldType] = [:]
+        var conflicting: Set<String> = []
+        for policy in catalog.policies.values {
+            for (name, type) in FieldValues.types(of: policy.definition.actorAttributes) {
+                if let existing = declared[name], existing != type { conflicting.insert(name) }
+                declared[name] = type
+            }
         }
-        let declared = FieldValues.types(of: policy.definition.actorAttributes)
         var values: [String: ExpressionValue] = [:]
         var problems: [InputProblem] = []
         for assignment in assignments {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let type = declared[parts[0]] else {
-                problems.append(InputProblem(field: parts.first ?? assignment, message: "not an actor attribute of policy '\(policy.definition.id.value)' (it has \(declared.keys.sorted().joined(separator: ", ")))"))
+            guard parts.count == 2, let type = declared[parts[0]], !conflicting.contains(parts[0]) else {
+                let name = parts.first ?? assignment
+                let message = conflicting.contains(name) ? "the policies give this attribute different types"
+                    : "not an actor attribute of the policies (they have \(declared.keys.sorted().joined(separator: ", ")))"
+                problems.append(InputProblem(field: "attribute.\(name)", message: message))
                 continue
             }
             switch FieldValues.parse(parts[1], as: type) {
             case .success(let value): values[parts[0]] = value
-            case .failure(let problem): problems.append(InputProblem(field: parts[0], message: problem.message))
+            case .failure(let problem): problems.append(InputProblem(field: "attribute.\(parts[0])", message: problem.message))
             }
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }

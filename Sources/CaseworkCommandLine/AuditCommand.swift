@@ -2,7 +2,7 @@ import Casework
 
 /// `casework audit verify [CASE]`: walks the hash chains and names the first event that does not hold.
 enum AuditCommand {
-    static let usage = "casework audit verify [CASE] [--db FILE] [--definitions PATH]"
+    static let usage = "casework audit verify [CASE] [--as ROLE:ID [--attribute NAME=VALUE]...] [--db FILE] [--definitions PATH]  (every case: the operator only)"
     static let spec = OptionSpec(valued: EngineOptions.valued, flags: ["--help", "-h"])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -18,10 +18,11 @@ enum AuditCommand {
         let options = try EngineOptions(parsed)
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
-            let cases = try parsed.positionals.isEmpty ? engine.caseIDs() : parsed.positionals
+            let attributes = try options.attributes(in: engine.catalog)
+            let cases = try parsed.positionals.isEmpty ? engine.caseIDs(as: options.actor) : parsed.positionals
             var intact = 0
             for caseID in cases {
-                switch try engine.verifyAudit(caseID) {
+                switch try engine.verifyAudit(caseID, as: options.actor, attributes: attributes) {
                 case .intact(let events):
                     intact += 1
                     if cases.count == 1 { console.out("case \(caseID): \(events) events, chain intact\n") }

@@ -4,17 +4,18 @@ import Casework
 /// `casework case open|fire|show|history|transitions|list`.
 enum CaseCommand {
     static let usage = """
-        casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=ID]... [--as ROLE[:ID]] [--key KEY]
-               casework case fire CASE TRANSITION [--set FIELD=VALUE]... [--as ROLE[:ID]] [--expect-revision N] [--key KEY]
-               casework case show CASE [--format json] [--as ROLE:ID --attribute NAME=VALUE...]  (with --as: the view the access policy allows)
+        casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=PRINCIPAL]... [--key KEY]
+               casework case fire CASE TRANSITION [--set FIELD=VALUE]... [--expect-revision N] [--key KEY]
+               casework case show CASE [--format json]
                casework case history CASE [--format json]
-               casework case transitions CASE [--as ROLE[:ID]]
+               casework case transitions CASE
                casework case list
-               (every case command also takes --db FILE and --definitions PATH)
+               (every case command also takes --as ROLE:ID|ROLE@ORG|ROLE:ID@ORG with --attribute NAME=VALUE...,
+                --db FILE and --definitions PATH; without --as the operator acts, and sees everything)
         """
 
     static let spec = OptionSpec(
-        valued: EngineOptions.valued + ["--id", "--set", "--participant", "--key", "--expect-revision", "--attribute"],
+        valued: EngineOptions.valued + ["--id", "--set", "--participant", "--key", "--expect-revision"],
         flags: ["--help", "-h"]
     )
 
@@ -32,7 +33,7 @@ enum CaseCommand {
         case "show": return try show(parsed, options, console)
         case "history": return try history(parsed, options, console)
         case "transitions": return try transitions(parsed, options, console)
-        case "list": return list(options, console)
+        case "list": return try list(parsed, options, console)
         default:
             let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list"])
             throw UsageError("unknown case command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
@@ -52,7 +53,9 @@ enum CaseCommand {
         var participants: [String: String] = [:]
         for binding in parsed.values["--participant"] ?? [] {
             let parts = binding.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[1].isEmpty else { throw UsageError("'\(binding)' is not ROLE=ID", help: "such as --participant school=hillside-primary") }
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw UsageError("'\(TerminalText.escape(binding))' is not ROLE=PRINCIPAL", help: "such as --participant school=organisation:hillside-primary or --participant parent=jo")
+            }
             participants[parts[0]] = parts[1]
         }
         let caseID = try parsed.single("--id")
@@ -63,8 +66,9 @@ enum CaseCommand {
                 throw .unknownWorkflow(workflowID, suggestion: NameSuggester.suggest(workflowID, from: engine.catalog.workflows.keys.sorted()))
             }
             let fields = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.definition.fields)
-            let result = try engine.open(workflow: workflowID, as: options.actor, caseID: caseID, fields: fields, participants: participants, idempotencyKey: key)
-            console.out(result.record.id + "\n")
+            let result = try engine.open(workflow: workflowID, as: options.actor, caseID: caseID, fields: fields, participants: participants,
+                                         idempotencyKey: key, attributes: try options.attributes(in: engine.catalog))
+            console.out(result.record.id + (result.replayed ? " (already done with this key; nothing changed)" : "") + "\n")
             return .success
         }
     }
@@ -79,10 +83,9 @@ enum CaseCommand {
         let key = try parsed.single("--key")
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
-            let record = try engine.caseRecord(names[0])
-            let workflow = try engine.workflow(for: record)
-            let input = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.definition.fields)
-            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
+            let attributes = try options.attributes(in: engine.catalog)
+            let workflow = try engine.workflowDefinition(ofCase: names[0], as: options.actor, attributes: attributes)
+            let input = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.fields)
             let result = try engine.fire(FireRequest(caseID: names[0], transition: names[1], actor: options.actor, input: input,
                                                      expectedRevision: expected, idempotencyKey: key, attributes: attributes))
             let note = result.replayed ? " (already done with this key; nothing changed)" : ""
@@ -128,11 +131,11 @@ enum CaseCommand {
 
     private static func show(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let caseID = try positionals(parsed, ["CASE"])[0]
-        if parsed.values["--as"] != nil { return showAs(caseID, parsed, options, console) }
+        if !options.actor.isOperator { return showAs(caseID, options, console) }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
-            let record = try engine.caseRecord(caseID)
-            let workflow = try engine.workflow(for: record).definition
+            let record = try engine.caseRecord(caseID, as: options.actor)
+            let workflow = try engine.workflowDefinition(ofCase: caseID, as: options.actor)
             let title = workflow.states.first { $0.name.value == record.state }?.title
             if options.format == .json {
                 console.out(JSONOutput.render(json(record, title: title, today: CalendarDate(Date()))))
@@ -142,7 +145,7 @@ enum CaseCommand {
             text += "state: \(record.state) (\(title ?? record.state)), revision \(record.revision)\n"
             if !record.fields.isEmpty {
                 text += "fields:\n"
-                for (path, value) in record.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(value)\n" }
+                for (path, value) in record.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(TerminalText.escape(value.description))\n" }
             }
             if !record.deadlines.isEmpty {
                 text += "deadlines:\n"
@@ -156,7 +159,7 @@ enum CaseCommand {
             if !record.forms.isEmpty {
                 text += "forms:\n"
                 for form in record.forms {
-                    let who = form.recipientID.map { "\(form.recipientRole):\($0)" } ?? form.recipientRole
+                    let who = form.recipientID.map { "\(form.recipientRole) (\($0))" } ?? form.recipientRole
                     text += "  \(form.id) for \(who): \(form.status.rawValue), due \(form.dueOn)\n"
                 }
             }
@@ -165,12 +168,11 @@ enum CaseCommand {
         }
     }
 
-    /// `case show CASE --as ROLE:ID`: only what the access policy lets that actor see.
-    private static func showAs(_ caseID: String, _ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) -> ExitStatus {
+    /// `case show CASE --as …`: only what the access policy lets that actor see.
+    private static func showAs(_ caseID: String, _ options: EngineOptions, _ console: some Console) -> ExitStatus {
         EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
-            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
-            let view = try engine.view(caseID: caseID, as: options.actor, attributes: attributes)
+            let view = try engine.view(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
             if options.format == .json {
                 var object: [String: Any] = ["id": view.id, "workflow": view.workflow, "fields": JSONOutput.nested(view.fields),
                                              "withheld": view.withheld, "reasons": view.reasons]
@@ -184,9 +186,9 @@ enum CaseCommand {
             var text = "case \(view.id) as \(options.actor)\n"
             if let state = view.state { text += "state: \(state)\n" }
             for deadline in view.deadlines ?? [] { text += "deadline \(deadline.name): \(deadline.status.rawValue), due \(deadline.dueOn)\n" }
-            for (path, value) in view.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(value)\n" }
+            for (path, value) in view.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(TerminalText.escape(value.description))\n" }
             if !view.withheld.isEmpty { text += "withheld: \(view.withheld.joined(separator: ", "))\n" }
-            for reason in view.reasons { text += "  because \(reason)\n" }
+            for reason in view.reasons { text += "  because \(TerminalText.escape(reason))\n" }
             console.out(text)
             return .success
         }
@@ -195,7 +197,8 @@ enum CaseCommand {
     private static func history(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let caseID = try positionals(parsed, ["CASE"])[0]
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let events = try options.engine().history(caseID)
+            let engine = try options.engine()
+            let events = try engine.history(caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
             if options.format == .json {
                 console.out(JSONOutput.render(events.map { event -> [String: Any] in
                     [
@@ -210,7 +213,8 @@ enum CaseCommand {
             var text = ""
             for event in events {
                 let move = event.fromState.map { $0 == event.toState ? event.toState : "\($0) -> \(event.toState)" } ?? event.toState
-                text += "\(event.sequence). \(JSONOutput.iso(event.at)) \(event.actor) \(event.action)\(event.subject.map { " \($0)" } ?? ""): \(move)\n"
+                let line = "\(event.sequence). \(JSONOutput.iso(event.at)) \(event.actor) \(event.action)\(event.subject.map { " \($0)" } ?? ""): \(move)"
+                text += TerminalText.escape(line) + "\n"
             }
             console.out(text)
             return .success
@@ -222,12 +226,11 @@ enum CaseCommand {
         return EngineRun.run(console: console) { () throws(EngineError) in
             var text = ""
             let engine = try options.engine()
-            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
-            for transition in try engine.availableTransitions(caseID: caseID, as: options.actor, attributes: attributes) {
+            for transition in try engine.availableTransitions(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog)) {
                 if transition.blockers.isEmpty {
                     text += "\(transition.name): can fire\n"
                 } else {
-                    text += "\(transition.name): blocked\n" + transition.blockers.map { "  - \($0.message)\n" }.joined()
+                    text += "\(transition.name): blocked\n" + transition.blockers.map { "  - \(TerminalText.escape($0.message))\n" }.joined()
                 }
             }
             console.out(text)
@@ -235,13 +238,12 @@ enum CaseCommand {
         }
     }
 
-    private static func list(_ options: EngineOptions, _ console: some Console) -> ExitStatus {
-        EngineRun.run(console: console) { () throws(EngineError) in
+    private static func list(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
+        _ = try positionals(parsed, [])
+        return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
-            let ids = try engine.caseIDs()
-            for id in ids {
-                let record = try engine.caseRecord(id)
-                console.out("\(id)\t\(record.workflow)\t\(record.state)\trevision \(record.revision)\n")
+            for summary in try engine.cases(visibleTo: options.actor, attributes: try options.attributes(in: engine.catalog)) {
+                console.out("\(summary.id)\t\(summary.workflow)\t\(summary.state)\trevision \(summary.revision)\n")
             }
             return .success
         }

@@ -1,3 +1,4 @@
+import Casework
 import Foundation
 
 /// Where a command writes: standard output for results, standard error for problems.
@@ -34,4 +35,23 @@ public enum ExitStatus: Int32, Sendable {
     case failure = 1
     /// The command line itself was wrong: unknown option, missing value, missing path.
     case usage = 2
+    /// The engine refused: the actor may not do this, or may not know whether the case exists (`forbidden`, `not_found`).
+    case forbidden = 3
+    /// The case changed since it was read, or an idempotency key was used for another request (`conflict`).
+    case conflict = 4
+    /// The definitions cannot run this (`definition_error`).
+    case definitionError = 5
+    /// The store failed; nothing changed and the command may be retried (`unavailable`).
+    case unavailable = 6
+
+    /// The exit status for an engine refusal: 1 for `blocked` and `invalid_input` (the request as given cannot be done).
+    static func refused(_ code: RefusalCode) -> ExitStatus {
+        switch code {
+        case .blocked, .invalidInput: .failure
+        case .forbidden, .notFound: .forbidden
+        case .conflict: .conflict
+        case .definitionError: .definitionError
+        case .unavailable: .unavailable
+        }
+    }
 }

@@ -114,7 +114,11 @@ enum AccessRequestReader {
             }
             let from = (grant["from"] as? String).flatMap { CalendarDate($0) }
             let until = (grant["until"] as? String).flatMap { CalendarDate($0) }
-            grants.append(AccessGrant(to: to, level: level, sections: grant["sections"] as? [String], from: from, until: until))
+            guard let principal = Principal(parsing: to) else {
+                problems.append(InputProblem(field: "grants[\(index)].to", message: "'\(to)' is not a person's id, person:ID or organisation:ID"))
+                continue
+            }
+            grants.append(AccessGrant(to: principal, level: level, sections: grant["sections"] as? [String], from: from, until: until))
         }
         var at = Date()
         if let text = root["at"] as? String {

@@ -20,10 +20,12 @@ enum DemoCommand {
         let parent = Actor(role: "parent", id: "jo-parent")
         let caseworker = Actor(role: "caseworker", id: "ana-caseworker")
         let manager = Actor(role: "send_manager", id: "sam-send-manager")
-        let psychologist = Actor(role: "educational_psychology", id: "county-ep-service")
-        let health = Actor(role: "health", id: "nhs-community-trust")
-        let socialCare = Actor(role: "social_care", id: "county-social-care")
-        let school = Actor(role: "school", id: "hillside-primary")
+        let psychologist = Actor.organisation("county-ep-service", role: "educational_psychology")
+        let health = Actor.organisation("nhs-community-trust", role: "health")
+        let socialCare = Actor.organisation("county-social-care", role: "social_care")
+        let school = Actor.organisation("hillside-primary", role: "school")
+        /// The narrator reads the case and the outbox as the operator does.
+        let narrator = Actor.operator("demo")
     }
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -76,13 +78,14 @@ enum DemoCommand {
                     "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": date("2016-02-14"),
                     "current_setting": .string("Hillside Primary"),
                 ], participants: [
-                    "school": people.school.id, "health": people.health.id, "social_care": people.socialCare.id,
-                    "educational_psychology": people.psychologist.id, "parent": people.parent.id,
-                ])
+                    "school": people.school.principal.description, "health": people.health.principal.description,
+                    "social_care": people.socialCare.principal.description, "educational_psychology": people.psychologist.principal.description,
+                    "parent": people.parent.principal.description,
+                ], attributes: attributes(people.parent))
                 return ["\(people.parent) opened case \(caseID)"]
             },
             Step(day: "2025-09-01", note: "The SEND service confirms the parent's identity and gives them access") { engine, people throws(EngineError) in
-                try grant(engine, people, to: people.parent.id, "holds parental responsibility; identity checked")
+                try grant(engine, people, to: people.parent.principal, "holds parental responsibility; identity checked")
             },
             Step(day: "2025-09-02", note: "The caseworker acknowledges the request") { engine, people throws(EngineError) in
                 try fire(engine, "acknowledge_request", people.caseworker)
@@ -91,7 +94,7 @@ enum DemoCommand {
             Step(day: "2025-10-08", note: "Panel agrees to assess; the four services get access and are asked for advice") { engine, people throws(EngineError) in
                 var lines: [String] = []
                 for service in [people.psychologist, people.health, people.socialCare, people.school] {
-                    lines += try grant(engine, people, to: service.id, "advice requested for the EHC needs assessment")
+                    lines += try grant(engine, people, to: service.principal, "advice requested for the EHC needs assessment")
                 }
                 return lines + (try fire(engine, "agree_to_assess", people.manager, [
                     "evidence_complete": .bool(true), "assessment_decision_on": date("2025-10-08"),
@@ -163,8 +166,7 @@ enum DemoCommand {
     }
 
     private static func submit(_ engine: Engine, _ form: String, _ actor: Actor, _ summary: String) throws(EngineError) -> [String] {
-        let record = try engine.caseRecord(caseID)
-        let fields = record.forms.first { $0.id == form }.flatMap { engine.catalog.forms[$0.form] }?.definition.fields ?? []
+        let fields = try engine.formDefinition(caseID: caseID, instance: form, as: actor, attributes: attributes(actor)).fields
         var answers: [String: ExpressionValue] = [:]
         for (path, type) in FieldValues.flatten(fields) where answers.isEmpty && (type == .text || type == .string) {
             answers[path] = .string(summary)
@@ -173,7 +175,7 @@ enum DemoCommand {
         return ["\(actor) submitted \(form)"]
     }
 
-    private static func grant(_ engine: Engine, _ people: Actors, to grantee: String, _ reason: String) throws(EngineError) -> [String] {
+    private static func grant(_ engine: Engine, _ people: Actors, to grantee: Principal, _ reason: String) throws(EngineError) -> [String] {
         _ = try engine.grantAccess(caseID: caseID, grant: AccessGrant(to: grantee, level: "full"), as: people.caseworker,
                                    attributes: attributes(people.caseworker), reason: reason)
         return ["\(people.caseworker) gave \(grantee) full access"]
@@ -202,8 +204,8 @@ enum DemoCommand {
             clock.set(day.start().addingTimeInterval(9 * 3600))
             text += "\n\(longDate(day))  \(step.note)\n"
             for line in try step.act(engine, people) { text += "    \(line)\n" }
-            let record = try engine.caseRecord(caseID)
-            let messages = try engine.outbox(caseID: caseID)
+            let record = try engine.caseRecord(caseID, as: people.narrator)
+            let messages = try engine.outbox(caseID: caseID, as: people.narrator)
             for message in messages.dropFirst(sentBefore) {
                 let to = message.recipientID.map { "\(message.recipientRole):\($0)" } ?? message.recipientRole
                 text += "    notified \(to): \(message.subject)\n"
@@ -216,7 +218,7 @@ enum DemoCommand {
                 text += "    clock \(clockRecord.name): due \(clockRecord.dueOn), \(when)\n"
             }
         }
-        let record = try engine.caseRecord(caseID)
+        let record = try engine.caseRecord(caseID, as: people.narrator)
         text += "\nStatutory time limits for case \(caseID)\n"
         for clockRecord in record.deadlines {
             var outcome = clockRecord.status.rawValue
@@ -225,8 +227,8 @@ enum DemoCommand {
             if clockRecord.pausedDays > 0 { outcome += ", paused \(clockRecord.pausedDays) days" }
             text += "  \(clockRecord.name.padding(toLength: 26, withPad: " ", startingAt: 0)) started \(clockRecord.startedOn), due \(clockRecord.dueOn): \(outcome)\n"
         }
-        let verification = try engine.verifyAudit(caseID)
-        let messages = try engine.outbox(caseID: caseID).count
+        let verification = try engine.verifyAudit(caseID, as: people.narrator)
+        let messages = try engine.outbox(caseID: caseID, as: people.narrator).count
         text += "\nfinal state: \(record.state), revision \(record.revision); \(messages) notifications in the outbox; audit chain: \(verification == .intact(events: record.revision) ? "intact" : "\(verification)")\n"
         return text
     }

@@ -2,31 +2,43 @@ import Foundation
 import Casework
 import CaseworkSQLite
 
-/// The options every case command shares: where definitions and the database are, and who is acting.
+/// The options every case command shares: where definitions and the database are, who is acting and with which attributes.
 struct EngineOptions {
-    static let valued = ["--db", "--definitions", "--as", "--format"]
+    static let valued = ["--db", "--definitions", "--as", "--attribute", "--format"]
 
     /// The definition paths: every `--definitions`, or `Workflows/` and `Policies/` here.
     var definitions: [String]
     /// The database file (`casework.sqlite` by default).
     var database: String
-    /// Who is acting.
+    /// Who is acting: `--as`, or the operator (recorded as `operator:cli`) when it is not given.
     var actor: Actor
+    /// The `--attribute NAME=VALUE` texts, typed once the definitions are loaded (``attributes(in:)``).
+    var attributeTexts: [String]
     /// Text or JSON output.
     var format: OutputFormat
 
-    init(_ parsed: ParsedArguments, defaultActor: Actor = Actor(role: "caseworker", id: "cli")) throws(UsageError) {
+    init(_ parsed: ParsedArguments) throws(UsageError) {
         definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
         database = try parsed.single("--db") ?? "casework.sqlite"
         if let text = try parsed.single("--as") {
             guard let actor = Actor(parsing: text) else {
-                throw UsageError("'\(text)' is not an actor", help: "write --as ROLE or --as ROLE:ID, such as --as caseworker:ana")
+                throw UsageError("'\(TerminalText.escape(text))' is not an actor",
+                                 help: "write --as ROLE:ID for a person, ROLE@ORG for an organisation's account or ROLE:ID@ORG; ids use letters, digits, '-', '_' and '.'")
             }
             self.actor = actor
         } else {
-            actor = defaultActor
+            actor = .operator()
+        }
+        attributeTexts = parsed.values["--attribute"] ?? []
+        if !attributeTexts.isEmpty, parsed.values["--as"] == nil {
+            throw UsageError("--attribute describes the actor named by --as", help: "add --as ROLE:ID")
         }
         format = try OutputFormat.parse(try parsed.single("--format"))
+    }
+
+    /// The actor's attributes, typed by the access policies in `catalog`.
+    func attributes(in catalog: DefinitionCatalog) throws(EngineError) -> [String: ExpressionValue] {
+        try ActorAttributes.parse(attributeTexts, catalog: catalog)
     }
 
     /// Loads and checks the definitions, opens the database, and starts an engine on `clock` (the system clock by default).
@@ -69,15 +81,33 @@ enum FieldArguments {
     }
 }
 
-/// Runs an engine operation for a command: engine errors become one clear message and exit status 1.
+/// Runs an engine operation for a command: a refusal becomes one clear message naming its code
+/// (`error[forbidden]: …`) and the exit status for that code.
 enum EngineRun {
     static func run(console: some Console, _ body: () throws(EngineError) -> ExitStatus) -> ExitStatus {
         do {
             return try body()
         } catch {
-            console.err("error: \(error)\n")
-            return .failure
+            console.err("error[\(error.code.rawValue)]: \(TerminalText.escape(error.description, keepingLineBreaks: true))\n")
+            return .refused(error.code)
         }
+    }
+}
+
+/// Text from a case or a caller made safe to print on a terminal: control characters (escapes, carriage
+/// returns, line breaks that could forge a line of output) are shown as `\u{…}` escapes.
+enum TerminalText {
+    static func escape(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        var output = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control, !(keepingLineBreaks && scalar == "\n") {
+                output += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
     }
 }
 

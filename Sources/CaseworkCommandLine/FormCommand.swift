@@ -3,13 +3,13 @@ import Casework
 /// `casework form submit|accept|reject`: the professional form cycle from the command line.
 enum FormCommand {
     static let usage = """
-        casework form submit CASE FORM_ID --as ROLE:ID [--set FIELD=VALUE]... [--key KEY]
-               casework form accept CASE FORM_ID --as ROLE[:ID] [--key KEY]
-               casework form reject CASE FORM_ID --as ROLE[:ID] --reason TEXT [--key KEY]
-               (also --db FILE, --definitions PATH, --expect-revision N)
+        casework form submit CASE FORM_ID --as ROLE@ORG [--set FIELD=VALUE]... [--key KEY]
+               casework form accept CASE FORM_ID --as ROLE:ID [--key KEY]
+               casework form reject CASE FORM_ID --as ROLE:ID --reason TEXT [--key KEY]
+               (also --attribute NAME=VALUE..., --db FILE, --definitions PATH, --expect-revision N)
         """
 
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision", "--attribute"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h"])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let subcommand = arguments.first else { throw UsageError("say what to do with a form", help: "casework form submit|accept|reject") }
@@ -22,7 +22,7 @@ enum FormCommand {
             let suggestion = NameSuggester.suggest(subcommand, from: ["submit", "accept", "reject"])
             throw UsageError("unknown form command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
         }
-        guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE:ID, such as --as health:nhs-trust") }
+        guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE@ORG or ROLE:ID, such as --as health@nhs-trust") }
         let options = try EngineOptions(parsed)
         let names = try CaseCommand.positionals(parsed, ["CASE", "FORM_ID"])
         let key = try parsed.single("--key")
@@ -35,14 +35,12 @@ enum FormCommand {
         if subcommand == "reject", reason == nil { throw UsageError("say what information is required", help: "add --reason \"...\"") }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
-            let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
+            let attributes = try options.attributes(in: engine.catalog)
             let result: ChangeResult
             switch subcommand {
             case "submit":
-                let record = try engine.caseRecord(names[0])
-                guard let instance = record.forms.first(where: { $0.id == names[1] }) else { throw .unknownFormInstance(names[1], caseID: names[0]) }
-                guard let form = engine.catalog.forms[instance.form] else { throw .formStepRefused("form '\(instance.form)' is no longer loaded") }
-                let fields = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: form.definition.fields)
+                let form = try engine.formDefinition(caseID: names[0], instance: names[1], as: options.actor, attributes: attributes)
+                let fields = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: form.fields)
                 result = try engine.submitForm(caseID: names[0], instance: names[1], as: options.actor, fields: fields, expectedRevision: expected, idempotencyKey: key, attributes: attributes)
             case "accept":
                 result = try engine.acceptForm(caseID: names[0], instance: names[1], as: options.actor, expectedRevision: expected, idempotencyKey: key,

@@ -4,10 +4,11 @@ import Casework
 /// `casework outbox list|claim|ack`: the notifications waiting to be delivered.
 enum OutboxCommand {
     static let usage = """
-        casework outbox list [--case CASE] [--format json]
+        casework outbox list [--case CASE] [--format json]   (without --case: every message, the operator only)
                casework outbox claim --as DELIVERER [--limit N] [--lease SECONDS] [--format json]
                casework outbox ack MESSAGE_ID... --as DELIVERER
-               (also --db FILE, --definitions PATH)
+               (list also takes --as ROLE:ID [--attribute NAME=VALUE]...; all take --db FILE, --definitions PATH.
+                A deliverer is a process the operator runs: claim and ack hand it every case's messages)
         """
 
     static let spec = OptionSpec(valued: EngineOptions.valued + ["--case", "--limit", "--lease"], flags: ["--help", "-h"])
@@ -19,12 +20,19 @@ enum OutboxCommand {
             console.out("usage: \(usage)\n")
             return .success
         }
-        let options = try EngineOptions(parsed, defaultActor: Actor(role: "deliverer", id: "cli"))
+        let options = try EngineOptions(parsed)
         switch subcommand {
         case "list":
             let caseID = try parsed.single("--case")
             return EngineRun.run(console: console) { () throws(EngineError) in
-                print(try options.engine().outbox(caseID: caseID), options, console)
+                let engine = try options.engine()
+                let messages: [OutboxMessage]
+                if let caseID {
+                    messages = try engine.outbox(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
+                } else {
+                    messages = try engine.outbox(as: options.actor)
+                }
+                print(messages, options, console)
                 return .success
             }
         case "claim":

@@ -72,7 +72,7 @@ struct CalendarTests {
 
     @Test func badInputIsAClearError() {
         let definitions = Self.definitions
-        #expect(runCasework(["due", "2025-02-30", "6", "weeks", "--definitions", definitions, "--definitions", Self.policies]).err == "error: the values given cannot be used:\n  - 'START': '2025-02-30' is not a date as YYYY-MM-DD\n")
+        #expect(runCasework(["due", "2025-02-30", "6", "weeks", "--definitions", definitions, "--definitions", Self.policies]).err == "error[invalid_input]: the values given cannot be used:\n  - 'START': '2025-02-30' is not a date as YYYY-MM-DD\n")
         #expect(runCasework(["due", "2025-02-01", "6", "fortnights"]).status == .failure)
         let unknown = runCasework(["due", "2025-02-01", "6", "weeks", "--calendar", "england-and-wale", "--definitions", definitions, "--definitions", Self.policies])
         #expect(unknown.err.contains("no calendar 'england-and-wale'; did you mean 'england-and-wales'?"))

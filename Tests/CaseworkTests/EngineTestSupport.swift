@@ -24,12 +24,14 @@ enum EngineFixtures {
             from: requested
             to: deciding
             by: [caseworker]
+            input: { evidence_complete: optional }
             when: evidence_complete
             notify: [{ to: [parent], template: deciding }]
           - name: agree_to_assess
             from: deciding
             to: assessing
             by: [caseworker, send_manager]
+            input: { decision_notes: optional }
             when: has(decision_notes)
             start_forms: [{ form: advice, for: [health, school] }]
           - name: finish
@@ -76,12 +78,12 @@ enum EngineFixtures {
 
     /// Opens case `c1` with a request date and a child.
     @discardableResult
-    static func openCase(_ engine: Engine, id: String = "c1") throws -> CaseRecord {
-        try engine.open(workflow: "assessment", as: parent, caseID: id, fields: [
+    static func openCase(_ engine: Engine, id: String = "c1", as opener: Actor = parent, attributes: [String: ExpressionValue] = [:]) throws -> CaseRecord {
+        try engine.open(workflow: "assessment", as: opener, caseID: id, fields: [
             "requested_on": .date(CalendarDate("2025-09-01")!),
             "child.first_name": .string("Sam"),
             "requested_by": .string("parent"),
-        ], participants: ["health": "nhs-trust", "school": "hillside"]).record
+        ], participants: ["health": "organisation:nhs-trust", "school": "organisation:hillside"], attributes: attributes).record
     }
 
     /// Everything a refusal must leave unchanged.

@@ -10,10 +10,10 @@ struct EngineTests {
         #expect(record.state == "requested")
         #expect(record.revision == 1)
         #expect(record.workflowVersion == 1)
-        let history = try engine.history("c1")
+        let history = try engine.history("c1", as: .operator())
         #expect(history.map(\.action) == ["opened"])
         #expect(history.first?.previousHash == AuditEvent.genesisHash)
-        #expect(try engine.verifyAudit("c1") == .intact(events: 1))
+        #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 1))
     }
 
     @Test func firingMovesTheCaseAuditsAndNotifies() throws {
@@ -30,14 +30,14 @@ struct EngineTests {
         #expect(message.recipientRole == "parent")
         #expect(message.subject == "Case c1: we are deciding whether to assess")
         #expect(message.body == "We received the request about Sam on 1 September 2025.")
-        let history = try engine.history("c1")
+        let history = try engine.history("c1", as: .operator())
         #expect(history.map(\.action) == ["opened", "fired"])
         #expect(history[1].fromState == "requested")
         #expect(history[1].toState == "deciding")
         #expect(history[1].actor == EngineFixtures.caseworker)
         #expect(history[1].input == ["evidence_complete": .bool(true)])
         #expect(history[1].previousHash == history[0].hash)
-        #expect(try engine.verifyAudit("c1") == .intact(events: 2))
+        #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 2))
     }
 
     @Test(arguments: [
@@ -64,7 +64,7 @@ struct EngineTests {
     @Test(arguments: [
         (["evidence_complete": ExpressionValue.string("yes")], "'evidence_complete': expected a bool, found \"yes\""),
         (["evidnce_complete": .bool(true)], "'evidnce_complete': no such field; did you mean 'evidence_complete'?"),
-        (["requested_by": .string("neighbour")], "'requested_by': 'neighbour' is not one of parent, school"),
+        (["requested_by": .string("parent")], "'requested_by': is not an input of transition 'start_deciding' (it takes evidence_complete)"),
         (["child": .string("Sam")], "'child': is a group of fields; set its parts, such as 'child.date_of_birth'"),
     ])
     func badInputIsRefusedBeforeAnythingChanges(input: [String: ExpressionValue], message: String) throws {
@@ -162,11 +162,11 @@ struct EngineTests {
         let engine = try EngineFixtures.engine(store: store)
         try EngineFixtures.openCase(engine)
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)]))
-        var events = try engine.history("c1")
+        var events = try engine.history("c1", as: .operator())
         #expect(AuditVerification.verify(events) == .intact(events: 2))
         events[0].input["child.first_name"] = .string("Alex")
         #expect(AuditVerification.verify(events) == .broken(sequence: 1, reason: "its content does not match its hash"))
-        events = try engine.history("c1")
+        events = try engine.history("c1", as: .operator())
         events.remove(at: 0)
         #expect(AuditVerification.verify(events) == .broken(sequence: 1, reason: "event 1 is missing (found 2 in its place)"))
     }
@@ -185,28 +185,28 @@ struct EngineFormTests {
 
     @Test func firingSharesFormsWithEachOrganisation() throws {
         let (engine, store) = try assessing()
-        let record = try engine.caseRecord("c1")
+        let record = try engine.caseRecord("c1", as: .operator())
         #expect(record.forms.map(\.id) == ["advice-1", "advice-2"])
         #expect(record.forms.map(\.recipientRole) == ["health", "school"])
-        #expect(record.forms.map(\.recipientID) == ["nhs-trust", "hillside"])
+        #expect(record.forms.map(\.recipientID) == ["organisation:nhs-trust", "organisation:hillside"])
         #expect(record.forms.allSatisfy { $0.status == .shared && $0.dueOn == CalendarDate("2025-10-13")! })
         let notices = try store.outbox(caseID: "c1").filter { $0.template == "form_shared" }
-        #expect(notices.map(\.recipientID) == ["nhs-trust", "hillside"])
+        #expect(notices.map(\.recipientID) == ["organisation:nhs-trust", "organisation:hillside"])
     }
 
     @Test func theWholeCycleWithARejectionAndResubmission() throws {
         let (engine, _) = try assessing()
-        let health = Actor(role: "health", id: "nhs-trust")
-        let school = Actor(role: "school", id: "hillside")
+        let health = Actor.organisation("nhs-trust", role: "health")
+        let school = Actor.organisation("hillside", role: "school")
         _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("Needs OT"), "hours": .decimal(2)])
         _ = try engine.submitForm(caseID: "c1", instance: "advice-2", as: school, fields: ["summary": .string("Reading support")])
         let rejected = try engine.rejectForm(caseID: "c1", instance: "advice-2", as: EngineFixtures.caseworker, informationRequired: "Hours per week of support")
         #expect(rejected.record.forms[1].status == .rejected)
         #expect(rejected.notifications.first?.body == "Form 'advice-2' on case c1 was returned. Information required: Hours per week of support")
-        #expect(rejected.notifications.first?.recipientID == "hillside")
+        #expect(rejected.notifications.first?.recipientID == "organisation:hillside")
         _ = try engine.acceptForm(caseID: "c1", instance: "advice-1", as: EngineFixtures.caseworker)
         #expect { try engine.fire(FireRequest(caseID: "c1", transition: "finish", actor: EngineFixtures.caseworker)) } throws: { error in
-            "\(error)" == "cannot fire 'finish':\n  - guard 'forms.advice.all_accepted' is false"
+            "\(error)" == "cannot do 'finish' now:\n  - guard 'forms.advice.all_accepted' is false"
         }
         let resubmitted = try engine.submitForm(caseID: "c1", instance: "advice-2", as: school, fields: ["summary": .string("Reading support"), "hours": .decimal(3)])
         #expect(resubmitted.record.forms[1].submissions == 2)
@@ -215,18 +215,19 @@ struct EngineFormTests {
         let finished = try engine.fire(FireRequest(caseID: "c1", transition: "finish", actor: EngineFixtures.caseworker))
         #expect(finished.record.state == "decided")
         #expect(finished.notifications.first?.subject == "Case c1: Decided")
-        let actions = try engine.history("c1").map(\.action)
+        let actions = try engine.history("c1", as: .operator()).map(\.action)
         #expect(actions == ["opened", "fired", "fired", "form_submitted", "form_submitted", "form_rejected", "form_accepted", "form_submitted", "form_accepted", "fired"])
-        #expect(try engine.verifyAudit("c1") == .intact(events: 10))
+        #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 10))
     }
 
     @Test(arguments: [
-        ("submit", Actor(role: "school", id: "other-school"), "advice-2", "only school:hillside, who received form 'advice-2', may submit it"),
-        ("submit", Actor(role: "health", id: "nhs-trust"), "advice-2", "only school:hillside, who received form 'advice-2', may submit it"),
-        ("accept", Actor(role: "caseworker", id: "c"), "advice-1", "form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
-        ("accept", Actor(role: "health", id: "nhs-trust"), "advice-1", "only caseworker may accept or reject form 'advice-1'"),
-        ("reject", Actor(role: "caseworker", id: "c"), "advice-1", "form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
-        ("submit", Actor(role: "health", id: "nhs-trust"), "advice-9", "case 'c1' has no form 'advice-9'"),
+        ("submit", Actor.organisation("other-school", role: "school"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
+        ("submit", Actor.organisation("nhs-trust", role: "health"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
+        ("submit", Actor(role: "school", id: "hillside"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
+        ("accept", Actor(role: "caseworker", id: "c"), "advice-1", "cannot do 'advice-1' now:\n  - form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
+        ("accept", Actor.organisation("nhs-trust", role: "health"), "advice-1", "cannot do 'advice-1' now:\n  - only caseworker may accept or reject form 'advice-1'"),
+        ("reject", Actor(role: "caseworker", id: "c"), "advice-1", "cannot do 'advice-1' now:\n  - form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
+        ("submit", Actor.organisation("nhs-trust", role: "health"), "advice-9", "case 'c1' has no form 'advice-9'"),
     ])
     func wrongStepsAreRefusedAndChangeNothing(step: String, actor: Actor, instance: String, message: String) throws {
         let (engine, store) = try assessing()
@@ -247,7 +248,7 @@ struct EngineFormTests {
         let (engine, store) = try assessing()
         let before = try EngineFixtures.Snapshot(store, caseID: "c1")
         #expect {
-            _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: Actor(role: "health", id: "nhs-trust"), fields: ["hours": .string("two")])
+            _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: Actor.organisation("nhs-trust", role: "health"), fields: ["hours": .string("two")])
         } throws: { error in
             "\(error)" == "the values given cannot be used:\n  - 'hours': expected a decimal, found \"two\""
         }

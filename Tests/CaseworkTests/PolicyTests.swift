@@ -24,7 +24,7 @@ struct PolicyTests {
 
     @Test(arguments: ["case", "case.address", "ehcp", "ehcp.K"])
     func aParentWithFullAccessSeesEverything(resource: String) {
-        let decision = Self.policy.decide(Self.request(Self.parentA, relationship: "parent", resource: resource, grants: [AccessGrant(to: "parent-a", level: "full")]))
+        let decision = Self.policy.decide(Self.request(Self.parentA, relationship: "parent", resource: resource, grants: [AccessGrant(to: .person("parent-a"), level: "full")]))
         #expect(decision.allowed)
         #expect(decision.matched == ["parents-with-full-access"])
         #expect(decision.redact.isEmpty)
@@ -32,7 +32,7 @@ struct PolicyTests {
 
     @Test(arguments: [("case.state", true), ("case.deadlines", true), ("ehcp", true), ("ehcp.B", true), ("case.address", false), ("ehcp.K", false), ("case", false)])
     func anEstrangedParentWithLimitedAccessSeesOnlyWhatTheServiceAllows(resource: String, allowed: Bool) {
-        let grants = [AccessGrant(to: "parent-a", level: "full"), AccessGrant(to: "parent-b", level: "limited")]
+        let grants = [AccessGrant(to: .person("parent-a"), level: "full"), AccessGrant(to: .person("parent-b"), level: "limited")]
         let decision = Self.policy.decide(Self.request(Self.parentB, relationship: "parent", resource: resource, grants: grants))
         #expect(decision.allowed == allowed, "\(resource): \(decision.reasons)")
         if resource == "ehcp" { #expect(decision.redact == ["ehcp.K"]) }
@@ -41,7 +41,7 @@ struct PolicyTests {
 
     @Test func aParentWithNoAccessSeesNothing() {
         for resource in ["case", "case.state", "ehcp", "ehcp.A"] {
-            let decision = Self.policy.decide(Self.request(Self.parentB, relationship: "parent", resource: resource, grants: [AccessGrant(to: "parent-b", level: "none")]))
+            let decision = Self.policy.decide(Self.request(Self.parentB, relationship: "parent", resource: resource, grants: [AccessGrant(to: .person("parent-b"), level: "none")]))
             #expect(!decision.allowed)
             #expect(decision.matched == ["access-withdrawn"])
             #expect(decision.reasons == ["The SEND service has decided you should not have access to this case."])
@@ -50,7 +50,7 @@ struct PolicyTests {
 
     @Test func theYoungPersonsRightsPassAtTheEndOfTheSchoolYearTheyTurnSixteen() {
         let youngPerson = Actor(role: "young_person", id: "yp-1")
-        let grant = [AccessGrant(to: "yp-1", level: "full"), AccessGrant(to: "parent-a", level: "full")]
+        let grant = [AccessGrant(to: .person("yp-1"), level: "full"), AccessGrant(to: .person("parent-a"), level: "full")]
         // Born 2009-09-01: turns 16 in school year 2025/26, so rights pass after Friday 26 June 2026.
         let before = Self.policy.decide(Self.request(youngPerson, relationship: "young_person", action: "submit", resource: "ehcp", grants: grant, born: "2009-09-01",
                                                      at: CalendarDate("2026-06-26")!.start()))
@@ -68,10 +68,10 @@ struct PolicyTests {
     }
 
     @Test func aProfessionalSeesOnlyCasesWhereTheirOrganisationHasAGrant() {
-        let health = Actor(role: "health", id: "nhs-trust")
-        let granted = Self.policy.decide(Self.request(health, relationship: "professional", action: "submit", resource: "advice_form", grants: [AccessGrant(to: "nhs-trust", level: "full")]))
-        let elsewhere = Self.policy.decide(Self.request(health, relationship: "professional", action: "submit", resource: "advice_form", grants: [AccessGrant(to: "other-trust", level: "full")]))
-        let plan = Self.policy.decide(Self.request(health, relationship: "professional", resource: "ehcp", grants: [AccessGrant(to: "nhs-trust", level: "full")]))
+        let health = Actor.organisation("nhs-trust", role: "health")
+        let granted = Self.policy.decide(Self.request(health, relationship: "professional", action: "submit", resource: "advice_form", grants: [AccessGrant(to: .organisation("nhs-trust"), level: "full")]))
+        let elsewhere = Self.policy.decide(Self.request(health, relationship: "professional", action: "submit", resource: "advice_form", grants: [AccessGrant(to: .person("other-trust"), level: "full")]))
+        let plan = Self.policy.decide(Self.request(health, relationship: "professional", resource: "ehcp", grants: [AccessGrant(to: .organisation("nhs-trust"), level: "full")]))
         #expect(granted.allowed)
         #expect(!elsewhere.allowed)
         #expect(elsewhere.reasons == ["the SEND service has not given you access to this case"])
@@ -80,7 +80,7 @@ struct PolicyTests {
 
     @Test func nobodySeesAnythingWithoutTheSecondFactor() {
         for (actor, relationship) in [(Self.parentA, "parent"), (Actor(role: "caseworker", id: "ana"), "caseworker")] {
-            let decision = Self.policy.decide(Self.request(actor, relationship: relationship, resource: "case.state", grants: [AccessGrant(to: actor.id, level: "full")], secondFactor: false))
+            let decision = Self.policy.decide(Self.request(actor, relationship: relationship, resource: "case.state", grants: [AccessGrant(to: actor.principal, level: "full")], secondFactor: false))
             #expect(!decision.allowed)
             #expect(decision.reasons == ["Sign in with your emailed code to see SEND information."])
         }
@@ -99,9 +99,9 @@ struct PolicyTests {
     }
 
     @Test func grantsHoldOnlyBetweenTheirDatesAndForTheirSections() {
-        let expired = AccessGrant(to: "parent-a", level: "full", until: CalendarDate("2025-11-24"))
+        let expired = AccessGrant(to: .person("parent-a"), level: "full", until: CalendarDate("2025-11-24"))
         #expect(!Self.policy.decide(Self.request(Self.parentA, relationship: "parent", resource: "ehcp", grants: [expired])).allowed)
-        let sections = AccessGrant(to: "parent-a", level: "full", sections: ["ehcp.A", "ehcp.B", "case.state"])
+        let sections = AccessGrant(to: .person("parent-a"), level: "full", sections: ["ehcp.A", "ehcp.B", "case.state"])
         let plan = Self.policy.decide(Self.request(Self.parentA, relationship: "parent", resource: "ehcp", grants: [sections]))
         #expect(plan.allowed)
         #expect(plan.redact == ["ehcp.C", "ehcp.D", "ehcp.E", "ehcp.F", "ehcp.G", "ehcp.H1", "ehcp.H2", "ehcp.I", "ehcp.J", "ehcp.K"])
@@ -122,12 +122,12 @@ struct PolicyTests {
             let relationship = pick(["parent", "carer", "young_person", "professional", "caseworker"])
             let actor = Actor(role: pick(["parent", "young_person", "health", "caseworker", "send_manager", "school"]), id: pick(["a", "b", "c"]))
             let level = pick(["full", "limited", "none"])
-            let grants = random.next() % 3 == 0 ? [] : [AccessGrant(to: pick(["a", "b", "x"]), level: level)]
+            let grants = random.next() % 3 == 0 ? [] : [AccessGrant(to: .person(pick(["a", "b", "x"])), level: level)]
             let request = Self.request(actor, relationship: relationship, action: pick(["view", "comment", "submit", "edit"]),
                                        resource: pick(["case", "case.state", "case.address", "ehcp", "ehcp.K", "advice_form"]), grants: grants,
                                        secondFactor: random.next() % 5 != 0, born: pick(["2005-01-01", "2015-03-02"]))
             let decision = Self.policy.decide(request)
-            if !grants.contains(where: { $0.to == actor.id }), relationship != "caseworker" {
+            if !grants.contains(where: { $0.to == actor.principal }), relationship != "caseworker" {
                 #expect(!decision.allowed, "no grant, no access: \(request.actor) \(request.action) \(request.resource)")
             }
             if !decision.allowed { #expect(!stricter.decide(request).allowed, "a deny stays a deny") }

@@ -236,9 +236,9 @@ struct StoreConformanceTests {
         try EngineFixtures.openCase(engine)
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)]))
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")]))
-        _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: Actor(role: "health", id: "nhs-trust"), fields: ["summary": .string("x")])
-        #expect(try engine.caseRecord("c1").forms.first?.status == .submitted)
-        #expect(try engine.verifyAudit("c1") == .intact(events: 4))
-        #expect(try engine.outbox(caseID: "c1").count == 4)
+        _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: Actor.organisation("nhs-trust", role: "health"), fields: ["summary": .string("x")])
+        #expect(try engine.caseRecord("c1", as: .operator()).forms.first?.status == .submitted)
+        #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 4))
+        #expect(try engine.outbox(caseID: "c1", as: .operator()).count == 4)
     }
 }

@@ -22,8 +22,9 @@ public struct PolicyDefinition: Sendable, Hashable {
     /// The file the policy was read from.
     public var file: String
 
-    /// The actions every policy knows: `all` stands for every action.
-    public static let builtInActions = ["view", "comment", "submit", "edit", "all"]
+    /// The actions every policy knows: `all` stands for every action. The engine asks `open` of a case being
+    /// opened and `grant` of a change to its grants.
+    public static let builtInActions = ["view", "comment", "submit", "edit", "open", "grant", "all"]
 
     /// Creates a policy.
     public init(

@@ -26,6 +26,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var deadlines: [DeadlineDefinition]
     /// The access policy that authorises actions on this workflow's cases, when it names one.
     public var policy: Located<String>?
+    /// The fields a case may be opened with (the workflow's own `input:`); nil when undeclared, when opening takes any field.
+    public var openingInput: [InputField]? = nil
     /// Field paths declared with a type that could not be read; the validator reports them once and
     /// treats them as declared, so each mistake is one error, not one per use.
     public var untypedFields: Set<String> = []

@@ -43,6 +43,18 @@ public struct ChangeResult: Sendable {
     public var notifications: [OutboxMessage]
 }
 
+/// One case in a list: enough to find it, as the listing actor may see it.
+public struct CaseSummary: Sendable, Hashable {
+    /// The case's id.
+    public var id: String
+    /// Its workflow.
+    public var workflow: String
+    /// Its state.
+    public var state: String
+    /// Its revision.
+    public var revision: Int
+}
+
 /// A transition as seen by one actor now: whether it can fire, and if not, why not.
 public struct TransitionAvailability: Sendable {
     /// The transition's name.
@@ -85,131 +97,196 @@ public final class Engine: Sendable {
 
     // MARK: Reading
 
-    /// The case.
-    public func caseRecord(_ id: String) throws(EngineError) -> CaseRecord {
-        guard let record = try storeCall({ () throws(StoreError) in try store.load(caseID: id) }) else { throw .caseNotFound(id) }
+    /// The case as stored, for the engine's own steps only: every caller-facing read goes through ``admit``.
+    func loadRecord(_ id: String) throws(EngineError) -> CaseRecord? {
+        try storeCall { () throws(StoreError) in try store.load(caseID: id) }
+    }
+
+    /// The whole case as `actor` may see it: fields they may not see are left out, and grants and
+    /// participants (who else is involved) only for those who may change access. Needs `view` on `case`.
+    public func caseRecord(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
+        let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
+        var record = admitted.record
+        record.fields = admitted.access.fieldVisibility.filter(record.fields)
+        if !admitted.access.allows("grant", on: "case") {
+            record.grants = []
+            record.participants = [:]
+        }
         return record
     }
 
-    /// Every case id in the store, sorted.
-    public func caseIDs() throws(EngineError) -> [String] {
-        try storeCall { () throws(StoreError) in try store.caseIDs() }
+    /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.
+    public func cases(visibleTo actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [CaseSummary] {
+        guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
+        var summaries: [CaseSummary] = []
+        for id in try storeCall({ () throws(StoreError) in try store.caseIDs() }) {
+            guard let admitted = try? admit(id, actor: actor, attributes: attributes, action: "view", resource: "case.state") else { continue }
+            summaries.append(CaseSummary(id: id, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision))
+        }
+        return summaries
     }
 
-    /// The notifications written for one case, or for all, oldest first, with their delivery state.
-    public func outbox(caseID: String?) throws(EngineError) -> [OutboxMessage] {
-        try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }
+    /// The notifications of one case as `actor` may see them: every message for those who may `edit` the case,
+    /// otherwise only the messages addressed to the actor. Needs `view` on `case.state`.
+    public func outbox(caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [OutboxMessage] {
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+        let messages = try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }
+        if admitted.access.allows("edit", on: "case") { return messages }
+        return messages.filter { message in
+            message.recipientRole == actor.role && message.recipientID.flatMap(Principal.init(parsing:)) == actor.principal
+        }
     }
 
-    /// The case's audit history, oldest first.
-    public func history(_ id: String) throws(EngineError) -> [AuditEvent] {
-        _ = try caseRecord(id)
-        return try storeCall { () throws(StoreError) in try store.history(caseID: id) }
+    /// Every notification in the store, for the operator and the deliverers it runs.
+    public func outbox(as actor: Actor) throws(EngineError) -> [OutboxMessage] {
+        guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may list every case's notifications; name a case"]) }
+        return try storeCall { () throws(StoreError) in try store.outbox(caseID: nil) }
     }
 
-    /// Walks the case's audit chain and names the first event that does not hold.
-    public func verifyAudit(_ id: String) throws(EngineError) -> AuditVerification {
-        let record = try caseRecord(id)
+    /// The case's audit history, oldest first, with each event's input cut to the fields `actor` may see.
+    /// Needs `view` on `case`.
+    public func history(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [AuditEvent] {
+        let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
         let events = try storeCall { () throws(StoreError) in try store.history(caseID: id) }
-        return AuditVerification.verify(events, caseHead: record.auditHead)
+        let visibility = admitted.access.fieldVisibility
+        guard !actor.isOperator else { return events }
+        return events.map { event in
+            var shown = event
+            shown.input = event.action == "fired" || event.action == "opened" ? visibility.filter(event.input) : event.input
+            return shown
+        }
+    }
+
+    /// Walks the case's audit chain and names the first event that does not hold. Needs `view` on `case`.
+    public func verifyAudit(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> AuditVerification {
+        let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
+        let events = try storeCall { () throws(StoreError) in try store.history(caseID: id) }
+        return AuditVerification.verify(events, caseHead: admitted.record.auditHead)
+    }
+
+    /// Every case id in the store, for the operator.
+    public func caseIDs(as actor: Actor) throws(EngineError) -> [String] {
+        guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may list every case; list the cases you may see instead"]) }
+        return try storeCall { () throws(StoreError) in try store.caseIDs() }
+    }
+
+    /// The definition of the workflow version a case runs on, for a caller about to fire one of its transitions
+    /// (to read its input's types). Needs `submit` on `case`.
+    public func workflowDefinition(ofCase caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> WorkflowDefinition {
+        try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
     }
 
     /// The workflow version a case runs on.
-    public func workflow(for record: CaseRecord) throws(EngineError) -> LoadedWorkflow {
+    func workflow(for record: CaseRecord) throws(EngineError) -> LoadedWorkflow {
         if let current = catalog.workflows[record.workflow], current.definition.version == record.workflowVersion { return current }
         let key = "\(record.workflow)/\(record.workflowVersion)"
         if let cached = olderVersions.withLock({ $0[key] }) { return cached }
         guard let stored = try storeCall({ () throws(StoreError) in try store.definition(kind: "workflow", id: record.workflow, version: record.workflowVersion) }) else {
-            throw .unknownWorkflow("\(record.workflow) version \(record.workflowVersion)", suggestion: nil)
+            throw .definitionError("workflow '\(record.workflow)' version \(record.workflowVersion) is not in the store")
         }
         let file = "\(record.workflow)@\(record.workflowVersion).yaml"
         let forms = catalog.forms.values.map { (file: "\($0.definition.id.value).yaml", text: $0.content) }
         let older = try DefinitionCatalog.load(sources: [(file, stored.content)] + forms)
-        guard let loaded = older.workflows[record.workflow] else { throw .unknownWorkflow(key, suggestion: nil) }
+        guard let loaded = older.workflows[record.workflow] else { throw .definitionError("workflow '\(key)' cannot be loaded from the store") }
         olderVersions.withLock { $0[key] = loaded }
         return loaded
     }
 
-    /// Every transition of the case's workflow, with what blocks each for `actor` now.
+    /// Every transition of the case's workflow, with what blocks each for `actor` now. Needs `view` on `case.state`.
     public func availableTransitions(caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [TransitionAvailability] {
-        let record = try caseRecord(caseID)
-        let workflow = try workflow(for: record)
-        let today = CalendarDate(clock.now())
-        return workflow.definition.transitions.map { transition in
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+        let now = admitted.access.at
+        return admitted.workflow.definition.transitions.map { transition in
             TransitionAvailability(name: transition.name.value, title: transition.title,
-                                   blockers: blockers(transition, workflow: workflow, record: record, actor: actor, attributes: attributes,
-                                                      input: [:], today: today, now: clock.now()))
+                                   blockers: blockers(transition, admitted: admitted, input: [:], today: CalendarDate(now), now: now))
         }
     }
 
     // MARK: Opening
 
     /// Opens a case of `workflow` in its initial state, with initial field values.
+    ///
+    /// The actor must hold one of the workflow's roles and, under a policy, be allowed `open` on `case`
+    /// (decided on the case as it would be, with no grants). Opening with the id of an existing case is a
+    /// conflict for those who may see that case, and the same refusal as any other otherwise.
     public func open(
         workflow id: String, as actor: Actor, caseID: String? = nil, fields: [String: ExpressionValue] = [:],
-        participants: [String: String] = [:], idempotencyKey: String? = nil
+        participants: [String: String] = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
+        guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         guard let workflow = catalog.workflows[id] else {
             throw .unknownWorkflow(id, suggestion: NameSuggester.suggest(id, from: catalog.workflows.keys.sorted()))
         }
         let definition = workflow.definition
         let caseID = caseID ?? UUID().uuidString.lowercased()
-        guard Self.isUsableID(caseID) else { throw .invalidCaseID(caseID) }
-        let request = "open \(id) as \(caseID)"
-        if let replay = try replay(idempotencyKey, request: request) { return replay }
-        guard definition.roles.contains(where: { $0.value == actor.role }) else {
-            throw .blocked(transition: "open", blockers: [TransitionBlocker(.roleNotAllowed, "'\(actor.role)' is not a role of workflow '\(id)'")])
+        guard Identifier.isUsable(caseID) else { throw .invalidCaseID(caseID) }
+        guard let initial = definition.states.first(where: \.isInitial) else { throw .invalidDefinitions([]) }
+        let now = Self.millisecondPrecision(clockNow())
+        let accessGuard = try accessGuard(for: definition)
+        let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
+                                  fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash)
+        if !actor.isOperator {
+            guard definition.roles.contains(where: { $0.value == actor.role }) else {
+                throw .forbidden(reasons: ["'\(actor.role)' is not a role of workflow '\(id)'"])
+            }
+            let access = CaseAccess(record: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now)
+            if let decision = access.decision("open", on: "case"), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
         }
-        var problems = FieldValues.check(fields, against: definition.fields)
+        let request = IdempotentRequest(key: idempotencyKey, operation: "open \(id) as \(caseID)", caseID: caseID, actor: actor, input: fields,
+                                        details: participants)
+        if let replay = try replay(request, actor: actor, attributes: attributes) { return replay }
+        if try loadRecord(caseID) != nil {
+            _ = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+            throw .store(.caseExists(caseID))
+        }
+        var problems = definition.openingInput.map { Self.inputProblems(fields, fields: definition.fields, declared: $0, step: "opening workflow '\(id)'") }
+            ?? FieldValues.check(fields, against: definition.fields)
         let roles = Set(definition.roles.map(\.value))
-        for role in participants.keys.sorted() where !roles.contains(role) {
-            problems.append(InputProblem(field: role, message: "not a role of workflow '\(id)'"))
+        for (role, participant) in participants.sorted(by: { $0.key < $1.key }) {
+            if !roles.contains(role) { problems.append(InputProblem(field: "participants.\(role)", message: "not a role of workflow '\(id)'")) }
+            if Principal(parsing: participant) == nil {
+                problems.append(InputProblem(field: "participants.\(role)", message: "'\(participant)' is not a person's id or 'organisation:ID'"))
+            }
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }
-        guard let initial = definition.states.first(where: \.isInitial) else { throw .invalidDefinitions([]) }
-        let now = Self.millisecondPrecision(clock.now())
         let event = AuditEvent(caseID: caseID, sequence: 1, at: now, actor: actor, action: "opened", subject: id, fromState: nil,
                                toState: initial.name.value, revision: 1, input: fields, previousHash: AuditEvent.genesisHash)
-        var record = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
-                                fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: event.hash)
+        var record = proposed
+        record.auditHead = event.hash
         advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, today: CalendarDate(now))
-        let key = idempotencyKey.map { IdempotencyRecord(key: $0, caseID: caseID, request: request, state: record.state, revision: 1) }
-        let change = CaseChange(record: record, expectedRevision: nil, events: [event], outbox: [], idempotency: key,
+        let change = CaseChange(record: record, expectedRevision: nil, events: [event], outbox: [],
+                                idempotency: request.record(caseID: caseID, state: record.state, revision: 1),
                                 alarms: alarms(for: record, workflow: definition))
-        if let replay = try commit(change) { return replay }
+        if let replay = try commit([change], request: request, actor: actor, attributes: attributes) { return replay }
         return ChangeResult(record: record, replayed: false, notifications: [])
     }
 
     // MARK: Firing
 
-    /// Fires a transition: resolve, check role, check input, evaluate the guard, apply effects,
-    /// audit, render notifications, commit once. Any refusal leaves everything as it was.
+    /// Fires a transition: through the door (`submit` on `case`), then resolve, check input against
+    /// the transition's declared `input:`, state, role and guard, apply effects, audit, render
+    /// notifications, commit once. Any refusal leaves everything as it was.
     public func fire(_ request: FireRequest) throws(EngineError) -> ChangeResult {
-        let operation = "fire \(request.transition) on \(request.caseID)"
-        if let replay = try replay(request.idempotencyKey, request: operation) { return replay }
-        let record = try caseRecord(request.caseID)
+        let admitted = try admit(request.caseID, actor: request.actor, attributes: request.attributes, action: "submit", resource: "case")
+        let record = admitted.record
+        let idempotent = IdempotentRequest(key: request.idempotencyKey, operation: "fire \(request.transition) on \(request.caseID)",
+                                           caseID: request.caseID, actor: request.actor, input: request.input,
+                                           details: request.expectedRevision.map { ["expected_revision": String($0)] } ?? [:])
+        if let replay = try replay(idempotent, actor: request.actor, attributes: request.attributes) { return replay }
         if let expected = request.expectedRevision, expected != record.revision {
             throw .revisionMismatch(caseID: record.id, expected: expected, actual: record.revision)
         }
-        let workflow = try workflow(for: record)
+        let workflow = admitted.workflow
         let definition = workflow.definition
         guard let transition = definition.transitions.first(where: { $0.name.value == request.transition }) else {
             throw .unknownTransition(request.transition, workflow: definition.id.value,
                                      suggestion: NameSuggester.suggest(request.transition, from: definition.transitions.map(\.name.value)))
         }
-        var problems = FieldValues.check(request.input, against: definition.fields)
-        if !transition.input.isEmpty {
-            let declared = Set(transition.input.map(\.field.value))
-            let fields = Set(FieldValues.flatten(definition.fields).map(\.path))
-            for field in request.input.keys.sorted() where !declared.contains(field) && fields.contains(field) {
-                problems.append(InputProblem(field: field, message: "is not an input of transition '\(transition.name.value)' (it takes \(transition.input.map(\.field.value).joined(separator: ", ")))"))
-            }
-        }
+        let problems = Self.inputProblems(request.input, fields: definition.fields, declared: transition.input, step: "transition '\(transition.name.value)'")
         guard problems.isEmpty else { throw .invalidInput(problems) }
-        let now = Self.millisecondPrecision(clock.now())
+        let now = admitted.access.at
         let today = CalendarDate(now)
-        let blockers = blockers(transition, workflow: workflow, record: record, actor: request.actor, attributes: request.attributes,
-                                input: request.input, today: today, now: now)
+        let blockers = blockers(transition, admitted: admitted, input: request.input, today: today, now: now)
         guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
 
         var next = record
@@ -236,17 +313,35 @@ public final class Engine: Sendable {
                                subject: transition.name.value, fromState: record.state, toState: next.state, revision: next.revision,
                                input: request.input, previousHash: record.auditHead)
         next.auditHead = event.hash
-        var outbox = notifications(for: transition, workflow: definition, record: next, at: now)
-        outbox += formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, at: now, startingAt: outbox.count)
-        let key = request.idempotencyKey.map { IdempotencyRecord(key: $0, caseID: record.id, request: operation, state: next.state, revision: next.revision) }
-        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key,
+        let accessGuard = admitted.access.accessGuard
+        var outbox = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next, at: now)
+        outbox += formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, guardedBy: accessGuard, at: now, startingAt: outbox.count)
+        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox,
+                                idempotency: idempotent.record(caseID: record.id, state: next.state, revision: next.revision),
                                 alarms: alarms(for: next, workflow: definition))
         var changes = [change]
         if let grant = transition.grant {
             changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes, at: now))
         }
-        if let replay = try commit(all: changes) { return replay }
+        if let replay = try commit(changes, request: idempotent, actor: request.actor, attributes: request.attributes) { return replay }
         return ChangeResult(record: next, replayed: false, notifications: outbox)
+    }
+
+    /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
+    /// (with did-you-mean), a field the step does not take, or a value of the wrong type. Every problem is listed.
+    static func inputProblems(_ input: [String: ExpressionValue], fields: [FieldDefinition], declared: [InputField], step: String) -> [InputProblem] {
+        let names = Set(declared.map(\.field.value))
+        let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
+        let known = FieldValues.types(of: fields)
+        var problems: [InputProblem] = []
+        for (path, value) in input.sorted(by: { $0.key < $1.key }) {
+            if known[path] != nil, !names.contains(path) {
+                problems.append(InputProblem(field: path, message: "is not an input of \(step) (\(takes))"))
+            } else {
+                problems += FieldValues.check([path: value], against: fields)
+            }
+        }
+        return problems
     }
 
     /// The change a `grant:` effect makes to the case it names: the grant recorded and audited there,
@@ -262,27 +357,24 @@ public final class Engine: Sendable {
             return value
         }
         let targetID = try text(effect.caseField)
-        let grantee = try text(effect.toField)
+        guard let grantee = Principal(parsing: try text(effect.toField)) else { throw blocked("'\(effect.toField.value)' is not a person's id or 'organisation:ID'") }
         let level = try text(effect.levelField)
-        guard let target = try storeCall({ () throws(StoreError) in try store.load(caseID: targetID) }) else { throw blocked("there is no case '\(targetID)'") }
-        let targetWorkflow = try workflow(for: target).definition
-        guard let policyName = targetWorkflow.policy?.value, let policy = catalog.policies[policyName] else {
-            throw blocked("workflow '\(targetWorkflow.id.value)' of case '\(targetID)' names no access policy")
+        let admitted = try admit(targetID, actor: actor, attributes: attributes, action: "grant", resource: "case")
+        let target = admitted.record
+        let targetWorkflow = admitted.workflow.definition
+        guard case .policy(let policy) = admitted.access.accessGuard else {
+            throw .definitionError("workflow '\(targetWorkflow.id.value)' of case '\(targetID)' has no access policy, so access to it cannot be granted")
         }
-        guard policy.definition.levels.contains(where: { $0.value == level }) else { throw blocked("'\(level)' is not a level of policy '\(policyName)'") }
-        let decision = decide(policy, target, actor: actor, attributes: attributes, action: "grant", resource: "case")
-        guard decision.allowed else {
-            throw .blocked(transition: transition, blockers: [TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; "))])
-        }
+        guard policy.definition.levels.contains(where: { $0.value == level }) else { throw blocked("'\(level)' is not a level of policy '\(policy.definition.id.value)'") }
         var next = target
         let reason = "access request \(request.id)"
         next.grants.removeAll { $0.to == grantee }
         next.grants.append(AccessGrant(to: grantee, level: level, grantedBy: actor.description, reason: reason))
         next.revision += 1
         next.updatedAt = now
-        let event = AuditEvent(caseID: targetID, sequence: next.revision, at: now, actor: actor, action: "access_granted", subject: grantee,
+        let event = AuditEvent(caseID: targetID, sequence: next.revision, at: now, actor: actor, action: "access_granted", subject: grantee.description,
                                fromState: target.state, toState: target.state, revision: next.revision,
-                               input: ["to": .string(grantee), "level": .string(level), "reason": .string(reason)], previousHash: target.auditHead)
+                               input: ["to": .string(grantee.description), "level": .string(level), "reason": .string(reason)], previousHash: target.auditHead)
         next.auditHead = event.hash
         return CaseChange(record: next, expectedRevision: target.revision, events: [event], outbox: [], idempotency: nil,
                           alarms: alarms(for: next, workflow: targetWorkflow))
@@ -291,28 +383,30 @@ public final class Engine: Sendable {
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
     /// "can it fire", "why not" and "fire" share.
     private func blockers(
-        _ transition: TransitionDefinition, workflow: LoadedWorkflow, record: CaseRecord, actor: Actor, attributes: [String: ExpressionValue],
-        input: [String: ExpressionValue], today: CalendarDate, now: Date
+        _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], today: CalendarDate, now: Date
     ) -> [TransitionBlocker] {
+        let record = admitted.record
+        let actor = admitted.access.actor
         var blockers: [TransitionBlocker] = []
         if !transition.from.contains(where: { $0.value == record.state }) {
             let from = transition.from.map { "'\($0.value)'" }.joined(separator: " or ")
-            blockers.append(TransitionBlocker(.wrongState, "case is in '\(record.state)', not \(from)"))
+            blockers.append(TransitionBlocker(.wrongState, admitted.access.allows("view", on: "case.state")
+                ? "case is in '\(record.state)', not \(from)" : "this cannot be done at the case's present stage"))
         }
-        if !transition.by.contains(where: { $0.value == actor.role }) {
+        if !actor.isOperator, !transition.by.contains(where: { $0.value == actor.role }) {
             let roles = transition.by.map(\.value).joined(separator: " or ")
             blockers.append(TransitionBlocker(.roleNotAllowed, "only \(roles) may do this"))
         }
-        if blockers.isEmpty, let refusal = policyRefusal(record, workflow: workflow.definition, actor: actor, attributes: attributes, action: "submit", resource: "case") {
-            blockers.append(TransitionBlocker(.policyDenied, refusal))
+        if blockers.isEmpty, let decision = admitted.access.decision("submit", on: "case"), !decision.allowed {
+            blockers.append(TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; ")))
         }
         for field in transition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
             blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
         }
-        if blockers.isEmpty, let guardExpression = workflow.guards[transition.name.value], let text = transition.when?.text {
+        if blockers.isEmpty, let guardExpression = admitted.workflow.guards[transition.name.value], let text = transition.when?.text {
             var proposed = record
             proposed.fields.merge(input) { _, new in new }
-            let context = evaluationContext(proposed, workflow: workflow.definition, actor: actor, today: today, now: now)
+            let context = evaluationContext(proposed, workflow: admitted.workflow.definition, actor: actor, today: today, now: now)
             switch guardExpression.evaluateCondition(context) {
             case .success(true): break
             case .success(false): blockers.append(TransitionBlocker(.guardFalse, "guard '\(Self.oneLine(text))' is false"))
@@ -368,7 +462,9 @@ public final class Engine: Sendable {
 
     // MARK: Notifications
 
-    private func notifications(for transition: TransitionDefinition, workflow: WorkflowDefinition, record: CaseRecord, at now: Date) -> [OutboxMessage] {
+    private func notifications(
+        for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord, at now: Date
+    ) -> [OutboxMessage] {
         var values = record.fields
         values["case.id"] = .string(record.id)
         values["case.state"] = .string(record.state)
@@ -378,10 +474,10 @@ public final class Engine: Sendable {
         for notification in transition.notify {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
             for recipient in notification.recipients {
-                let access = recipientAccess(record, workflow: workflow, role: recipient.value, resource: "case.state")
+                let access = recipientAccess(record, guardedBy: accessGuard, role: recipient.value, resource: "case.state")
                 guard access.receives else { continue }
-                let subject = TemplateRenderer.render(template.subject, values: values, fieldsWithheld: !access.seesFields)
-                let body = TemplateRenderer.render(template.body, values: values, fieldsWithheld: !access.seesFields)
+                let subject = TemplateRenderer.render(template.subject, values: values, showing: access.fields)
+                let body = TemplateRenderer.render(template.body, values: values, showing: access.fields)
                 messages.append(OutboxMessage(
                     id: "\(record.id)/\(record.revision)/\(messages.count + 1)", caseID: record.id, createdAt: now,
                     recipientRole: recipient.value, recipientID: record.participants[recipient.value],
@@ -392,8 +488,8 @@ public final class Engine: Sendable {
         return messages
     }
 
-    private func formNotices(new instances: [FormInstance], record: CaseRecord, workflow: WorkflowDefinition, at now: Date, startingAt offset: Int) -> [OutboxMessage] {
-        instances.filter { recipientAccess(record, workflow: workflow, role: $0.recipientRole, resource: "advice_form").receives }.enumerated().map { index, instance in
+    private func formNotices(new instances: [FormInstance], record: CaseRecord, guardedBy accessGuard: AccessGuard, at now: Date, startingAt offset: Int) -> [OutboxMessage] {
+        instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: "advice_form").receives }.enumerated().map { index, instance in
             let title = catalog.forms[instance.form]?.definition.title ?? instance.form
             return OutboxMessage(
                 id: "\(record.id)/\(record.revision)/\(offset + index + 1)", caseID: record.id, createdAt: now,
@@ -423,9 +519,9 @@ public final class Engine: Sendable {
     /// Commits a change that leaves the state where it is (a deadline, a grant): one audit event, the notices
     /// for the recipients who may see `noticeResource`, and the case's new alarms.
     func commitCaseChange(
-        from record: CaseRecord, to changed: CaseRecord, workflow: WorkflowDefinition, actor: Actor, action: String, subject: String,
-        input: [String: ExpressionValue], notices: [(role: String, subject: String, body: String)] = [], noticeResource: String = "case.deadlines",
-        at now: Date
+        from record: CaseRecord, to changed: CaseRecord, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, actor: Actor,
+        action: String, subject: String, input: [String: ExpressionValue], notices: [(role: String, subject: String, body: String)] = [],
+        noticeResource: String = "case.deadlines", request: IdempotentRequest? = nil, attributes: [String: ExpressionValue] = [:], at now: Date
     ) throws(EngineError) -> ChangeResult {
         var next = changed
         next.revision += 1
@@ -433,39 +529,40 @@ public final class Engine: Sendable {
         let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
                                fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
         next.auditHead = event.hash
-        let outbox = notices.filter { recipientAccess(record, workflow: workflow, role: $0.role, resource: noticeResource).receives }.enumerated().map { offset, notice in
+        let outbox = notices.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.role, resource: noticeResource).receives }.enumerated().map { offset, notice in
             OutboxMessage(id: "\(record.id)/\(next.revision)/\(offset + 1)", caseID: record.id, createdAt: now, recipientRole: notice.role,
                           recipientID: record.participants[notice.role], template: action, subject: notice.subject, body: notice.body)
         }
-        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: nil,
+        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox,
+                                idempotency: request?.record(caseID: record.id, state: next.state, revision: next.revision),
                                 alarms: alarms(for: next, workflow: workflow))
-        _ = try commit(change)
+        if let replay = try commit([change], request: request, actor: actor, attributes: attributes) { return replay }
         return ChangeResult(record: next, replayed: false, notifications: outbox)
     }
 
-    func replay(_ key: String?, request: String) throws(EngineError) -> ChangeResult? {
-        guard let key else { return nil }
+    /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).
+    /// The key is looked up only after the actor was let through the door; the same key with a different request is a conflict.
+    func replay(_ request: IdempotentRequest, actor: Actor, attributes: [String: ExpressionValue]) throws(EngineError) -> ChangeResult? {
+        guard let key = request.scopedKey else { return nil }
         guard let earlier = try storeCall({ () throws(StoreError) in try store.idempotencyRecord(key: key) }) else { return nil }
-        guard earlier.request == request else { throw .idempotencyKeyReused(key: key, firstRequest: earlier.request) }
-        var record = try caseRecord(earlier.caseID)
+        guard earlier.request == request.stored else {
+            let first = earlier.request.components(separatedBy: " sha256:").first ?? earlier.request
+            throw .idempotencyKeyReused(key: String(key.dropFirst(actor.description.count + 1)), firstRequest: first)
+        }
+        guard var record = try loadRecord(earlier.caseID) else { throw .caseNotFound(earlier.caseID) }
         record.state = earlier.state
         record.revision = earlier.revision
         return ChangeResult(record: record, replayed: true, notifications: [])
     }
 
-    /// Commits `change`. When a concurrent request with the same idempotency key committed
+    /// Commits changes to one or several cases together, all or none. When a concurrent request with the same key committed
     /// first, returns that request's result instead (nil otherwise).
-    func commit(_ change: CaseChange) throws(EngineError) -> ChangeResult? {
-        try commit(all: [change])
-    }
-
-    /// Commits changes to several cases together; the first change's idempotency key decides a replay.
-    func commit(all changes: [CaseChange]) throws(EngineError) -> ChangeResult? {
+    func commit(_ changes: [CaseChange], request: IdempotentRequest?, actor: Actor, attributes: [String: ExpressionValue]) throws(EngineError) -> ChangeResult? {
         do {
             try store.commit(all: changes)
             return nil
         } catch {
-            if let key = changes.first?.idempotency, let replay = try? replay(key.key, request: key.request) { return replay }
+            if let request, let replay = try? replay(request, actor: actor, attributes: attributes) { return replay }
             throw .store(error)
         }
     }
@@ -479,10 +576,6 @@ public final class Engine: Sendable {
     /// Instants as the store keeps them: whole milliseconds, so a stored event hashes the same when read back.
     static func millisecondPrecision(_ date: Date) -> Date {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
-    }
-
-    static func isUsableID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 100 && id.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "-" || $0 == "_" }
     }
 
     static func oneLine(_ text: String) -> String {

@@ -91,7 +91,7 @@ extension Engine {
         caseID: String, deadline: String, as actor: Actor, reason: String, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_paused") { clock, today throws(EngineError) in
-            guard clock.status == .running else { throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue), not running, so it cannot be paused") }
+            guard clock.status == .running else { throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue), not running, so it cannot be paused") }
             clock.status = .paused
             clock.pausedOn = today
             clock.reason = reason
@@ -104,7 +104,7 @@ extension Engine {
     ) throws(EngineError) -> ChangeResult {
         try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_resumed") { clock, today throws(EngineError) in
             guard clock.status == .paused, let pausedOn = clock.pausedOn else {
-                throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue), not paused, so it cannot be resumed")
+                throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue), not paused, so it cannot be resumed")
             }
             let days = max(0, pausedOn.days(to: today))
             clock.pausedDays += days
@@ -121,7 +121,7 @@ extension Engine {
     ) throws(EngineError) -> ChangeResult {
         try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_excused") { clock, _ throws(EngineError) in
             guard [.running, .paused, .breached].contains(clock.status) else {
-                throw .formStepRefused("deadline '\(deadline)' is \(clock.status.rawValue) and cannot be excused")
+                throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue) and cannot be excused")
             }
             clock.status = .excused
             clock.pausedOn = nil
@@ -129,33 +129,39 @@ extension Engine {
         }
     }
 
+    private static func deadlineBlocked(_ name: String, _ message: String) -> EngineError {
+        .blocked(transition: name, blockers: [TransitionBlocker(.deadlineStatus, message)])
+    }
+
+    /// Through the door (`edit` on `case.deadlines`), then the deadline's own checks, then one audited commit.
     private func changeDeadline(
         caseID: String, name: String, actor: Actor, attributes: [String: ExpressionValue], reason: String, action: String,
         _ change: (inout DeadlineRecord, CalendarDate) throws(EngineError) -> Void
     ) throws(EngineError) -> ChangeResult {
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "edit", resource: "case.deadlines")
+        let record = admitted.record
+        let workflow = admitted.workflow.definition
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .invalidInput([InputProblem(field: "reason", message: "say why (the exception that applies)")]) }
-        let record = try caseRecord(caseID)
-        let workflow = try workflow(for: record).definition
+        var problems: [InputProblem] = []
+        if trimmed.isEmpty { problems.append(InputProblem(field: "reason", message: "say why (the exception that applies)")) }
+        if let problem = FieldValues.controlCharacterProblem(trimmed, allowingLineBreaks: true) { problems.append(InputProblem(field: "reason", message: problem)) }
         guard let definition = workflow.deadlines.first(where: { $0.name.value == name }) else {
-            throw .formStepRefused("workflow '\(workflow.id.value)' has no deadline '\(name)'"
-                + (NameSuggester.suggest(name, from: workflow.deadlines.map(\.name.value)).map { "; did you mean '\($0)'?" } ?? ""))
+            let hint = NameSuggester.suggest(name, from: workflow.deadlines.map(\.name.value)).map { "; did you mean '\($0)'?" } ?? ""
+            throw .invalidInput(problems + [InputProblem(field: "deadline", message: "workflow '\(workflow.id.value)' has no deadline '\(name)'\(hint)")])
         }
+        guard problems.isEmpty else { throw .invalidInput(problems) }
         let allowed = Self.responsibleRoles(for: definition, in: workflow) + definition.breachNotify.map(\.value)
-        guard allowed.contains(actor.role) else {
-            throw .formStepRefused("only \(allowed.joined(separator: " or ")) may pause, resume or excuse deadline '\(name)'")
-        }
-        if let refusal = policyRefusal(record, workflow: workflow, actor: actor, attributes: attributes, action: "edit", resource: "case.deadlines") {
-            throw .formStepRefused(refusal)
+        guard actor.isOperator || allowed.contains(actor.role) else {
+            throw .blocked(transition: name, blockers: [TransitionBlocker(.roleNotAllowed, "only \(allowed.joined(separator: " or ")) may pause, resume or excuse deadline '\(name)'")])
         }
         guard let index = record.deadlines.firstIndex(where: { $0.name == name }) else {
-            throw .formStepRefused("deadline '\(name)' has not started on case '\(caseID)'")
+            throw Self.deadlineBlocked(name, "deadline '\(name)' has not started on this case")
         }
-        let now = Self.millisecondPrecision(clockNow())
+        let now = admitted.access.at
         var next = record
         try change(&next.deadlines[index], CalendarDate(now))
-        return try commitCaseChange(from: record, to: next, workflow: workflow, actor: actor, action: action, subject: name,
-                                        input: ["reason": .string(trimmed)], notices: [], at: now)
+        return try commitCaseChange(from: record, to: next, workflow: workflow, guardedBy: admitted.access.accessGuard, actor: actor, action: action,
+                                    subject: name, input: ["reason": .string(trimmed)], notices: [], at: now)
     }
 
     // MARK: Tick
@@ -179,11 +185,12 @@ extension Engine {
         var actions: [TickAction] = []
         var conflicts = 0
         while conflicts < 5 {
-            guard let record = try storeCall({ () throws(StoreError) in try store.load(caseID: caseID) }) else { return actions }
+            guard let record = try loadRecord(caseID) else { return actions }
             let workflow = try workflow(for: record).definition
+            let accessGuard = try accessGuard(for: workflow)
             guard let (next, action, notices) = nextDueAction(record, workflow: workflow, today: CalendarDate(now)) else { return actions }
             do {
-                _ = try commitCaseChange(from: record, to: next, workflow: workflow, actor: Actor(role: "system", id: "tick"),
+                _ = try commitCaseChange(from: record, to: next, workflow: workflow, guardedBy: accessGuard, actor: .operator("tick"),
                                              action: action.kind == "breach" ? "deadline_breached" : "deadline_reminder",
                                              subject: action.deadline, input: [:], notices: notices, at: now)
                 actions.append(action)

@@ -2,6 +2,15 @@ import Foundation
 
 /// The professional form cycle: shared → submitted → accepted, or rejected with the information required → resubmitted.
 extension Engine {
+    /// The definition of a form instance's form, for the organisation about to submit it (to read its fields' types).
+    /// Needs `submit` on `advice_form`.
+    public func formDefinition(caseID: String, instance instanceID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> FormDefinition {
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "advice_form")
+        guard let instance = admitted.record.forms.first(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
+        guard let form = catalog.forms[instance.form] else { throw .definitionError("form '\(instance.form)' is no longer loaded") }
+        return form.definition
+    }
+
     /// The receiving organisation submits its answers.
     ///
     /// Only the role the form was shared with may submit, and only the named
@@ -12,12 +21,12 @@ extension Engine {
     ) throws(EngineError) -> ChangeResult {
         try formStep(caseID: caseID, instanceID: instanceID, action: "form_submitted", actor: actor, attributes: attributes, policyAction: "submit", input: fields,
                      expectedRevision: expectedRevision, idempotencyKey: idempotencyKey) { (instance, form) throws(EngineError) in
-            guard actor.role == instance.recipientRole, instance.recipientID == nil || instance.recipientID == actor.id else {
-                let who = instance.recipientID.map { "\(instance.recipientRole):\($0)" } ?? instance.recipientRole
-                throw .formStepRefused("only \(who), who received form '\(instance.id)', may submit it")
+            let recipient = instance.recipientID.flatMap(Principal.init(parsing:))
+            guard actor.isOperator || actor.role == instance.recipientRole && (recipient == nil || recipient == actor.principal) else {
+                throw .forbidden(reasons: ["only the \(instance.recipientRole) the form was shared with may submit it"])
             }
             guard instance.status == .shared || instance.status == .rejected else {
-                throw .formStepRefused("form '\(instance.id)' is \(instance.status.rawValue) and cannot be submitted again")
+                throw Self.formBlocked(instance, "form '\(instance.id)' is \(instance.status.rawValue) and cannot be submitted again")
             }
             let problems = FieldValues.check(fields, against: form.definition.fields)
             guard problems.isEmpty else { throw .invalidInput(problems) }
@@ -44,7 +53,7 @@ extension Engine {
             try Self.checkReviewer(actor, instance: instance, form: form)
             var next = instance
             next.status = .accepted
-            let notice = Notice(role: instance.recipientRole, recipientID: instance.recipientID, subject: "Your form was accepted: \(form.definition.title)",
+            let notice = Notice(role: instance.recipientRole, subject: "Your form was accepted: \(form.definition.title)",
                                 body: "Form '\(instance.id)' on case \(caseID) was accepted. Thank you.")
             return (next, [notice])
         }
@@ -64,73 +73,60 @@ extension Engine {
             var next = instance
             next.status = .rejected
             next.informationRequired = reason
-            let notice = Notice(role: instance.recipientRole, recipientID: instance.recipientID,
+            let notice = Notice(role: instance.recipientRole,
                                 subject: "More information is needed: \(form.definition.title)",
                                 body: "Form '\(instance.id)' on case \(caseID) was returned. Information required: \(reason)")
             return (next, [notice])
         }
     }
 
-    /// A message a form step sends.
+    /// A message a form step sends to whoever plays `role` on the case.
     struct Notice {
         var role: String
-        var recipientID: String?
         var subject: String
         var body: String
     }
 
+    private static func formBlocked(_ instance: FormInstance, _ message: String) -> EngineError {
+        .blocked(transition: instance.id, blockers: [TransitionBlocker(.formStatus, message)])
+    }
+
     private static func checkReviewer(_ actor: Actor, instance: FormInstance, form: LoadedForm) throws(EngineError) {
-        guard form.definition.acceptedBy.contains(where: { $0.value == actor.role }) else {
+        guard actor.isOperator || form.definition.acceptedBy.contains(where: { $0.value == actor.role }) else {
             let roles = form.definition.acceptedBy.map(\.value).joined(separator: " or ")
-            throw .formStepRefused("only \(roles) may accept or reject form '\(instance.id)'")
+            throw .blocked(transition: instance.id, blockers: [TransitionBlocker(.roleNotAllowed, "only \(roles) may accept or reject form '\(instance.id)'")])
         }
         guard instance.status == .submitted else {
-            throw .formStepRefused("form '\(instance.id)' is \(instance.status.rawValue), not submitted, so it cannot be accepted or rejected")
+            throw formBlocked(instance, "form '\(instance.id)' is \(instance.status.rawValue), not submitted, so it cannot be accepted or rejected")
         }
     }
 
-    /// Loads the case and instance, lets `step` check and change the instance, then audits, notifies and commits once.
+    /// Through the door (`policyAction` on the form), then lets `step` check and change the instance, then audits,
+    /// notifies and commits once.
     private func formStep(
         caseID: String, instanceID: String, action: String, actor: Actor, attributes: [String: ExpressionValue], policyAction: String,
         input: [String: ExpressionValue], expectedRevision: Int?, idempotencyKey: String?,
         _ step: (FormInstance, LoadedForm) throws(EngineError) -> (FormInstance, [Notice])
     ) throws(EngineError) -> ChangeResult {
-        let operation = "\(action) \(instanceID) on \(caseID)"
-        if let replay = try replay(idempotencyKey, request: operation) { return replay }
-        let record = try caseRecord(caseID)
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: "advice_form")
+        let record = admitted.record
+        let request = IdempotentRequest(key: idempotencyKey, operation: "\(action) \(instanceID) on \(caseID)", caseID: caseID, actor: actor,
+                                        input: input, details: expectedRevision.map { ["expected_revision": String($0)] } ?? [:])
+        if let replay = try replay(request, actor: actor, attributes: attributes) { return replay }
         if let expected = expectedRevision, expected != record.revision {
             throw .revisionMismatch(caseID: caseID, expected: expected, actual: record.revision)
         }
         guard let index = record.forms.firstIndex(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
         let instance = record.forms[index]
         guard let form = catalog.forms[instance.form] else {
-            throw .formStepRefused("form '\(instance.form)' is no longer loaded")
-        }
-        let workflowDefinition = try workflow(for: record).definition
-        if let refusal = policyRefusal(record, workflow: workflowDefinition, actor: actor, attributes: attributes, action: policyAction, resource: "advice_form") {
-            throw .formStepRefused(refusal)
+            throw .definitionError("form '\(instance.form)' is no longer loaded")
         }
         let (changed, notices) = try step(instance, form)
-        let now = Self.millisecondPrecision(clockNow())
         var next = record
         next.forms[index] = changed
-        next.revision += 1
-        next.updatedAt = now
-        let event = AuditEvent(caseID: caseID, sequence: next.revision, at: now, actor: actor, action: action, subject: instanceID,
-                               fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
-        next.auditHead = event.hash
-        let outbox = notices.filter { recipientAccess(next, workflow: workflowDefinition, role: $0.role, resource: "advice_form").receives }.enumerated().map { offset, notice in
-            OutboxMessage(id: "\(caseID)/\(next.revision)/\(offset + 1)", caseID: caseID, createdAt: now, recipientRole: notice.role,
-                          recipientID: notice.recipientID ?? record.participants[notice.role], template: action,
-                          subject: notice.subject, body: notice.body)
-        }
-        let key = idempotencyKey.map { IdempotencyRecord(key: $0, caseID: caseID, request: operation, state: next.state, revision: next.revision) }
-        let workflow = try workflow(for: record).definition
-        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox, idempotency: key,
-                                alarms: alarms(for: next, workflow: workflow))
-        if let replay = try commit(change) {
-            return replay
-        }
-        return ChangeResult(record: next, replayed: false, notifications: outbox)
+        return try commitCaseChange(from: record, to: next, workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard,
+                                    actor: actor, action: action, subject: instanceID, input: input,
+                                    notices: notices.map { ($0.role, $0.subject, $0.body) }, noticeResource: "advice_form",
+                                    request: request, attributes: attributes, at: admitted.access.at)
     }
 }

@@ -19,7 +19,11 @@ public enum FieldValues {
     /// Why `value` does not fit `type`, or nil when it does.
     public static func problem(with value: ExpressionValue, for type: FieldType) -> String? {
         switch (type, value) {
-        case (.bool, .bool), (.int, .int), (.string, .string), (.text, .string), (.date, .date), (.datetime, .datetime):
+        case (.string, .string(let text)):
+            return controlCharacterProblem(text, allowingLineBreaks: false)
+        case (.text, .string(let text)):
+            return controlCharacterProblem(text, allowingLineBreaks: true)
+        case (.bool, .bool), (.int, .int), (.date, .date), (.datetime, .datetime):
             return nil
         case (.decimal, .decimal), (.decimal, .int):
             return nil
@@ -33,6 +37,17 @@ public enum FieldValues {
         default:
             return "expected \(describe(type)), found \(value)"
         }
+    }
+
+    /// Why free text cannot be kept: it holds a control character (a terminal escape, a carriage return that
+    /// could forge a line of history); `text` fields may hold line breaks and tabs, `string` fields may not.
+    public static func controlCharacterProblem(_ text: String, allowingLineBreaks: Bool) -> String? {
+        for scalar in text.unicodeScalars where scalar.properties.generalCategory == .control {
+            if allowingLineBreaks, scalar == "\n" || scalar == "\t" { continue }
+            let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            return "holds the control character \(code); \(allowingLineBreaks ? "only line breaks and tabs are allowed" : "use one line of plain text")"
+        }
+        return nil
     }
 
     /// Parses command-line text as a value of `type`: `true`, `42`, `2.5`, `2025-09-01`, an ISO 8601 datetime,
@@ -153,5 +168,11 @@ public enum FieldValues {
             }
         }
         return problems
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

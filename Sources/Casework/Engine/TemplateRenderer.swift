@@ -10,15 +10,15 @@ enum TemplateRenderer {
     /// Text shown for a placeholder whose field the recipient may not see.
     static let withheld = "(withheld)"
 
-    /// `text` with each placeholder replaced by the value at its path in `values`; with `fieldsWithheld`,
-    /// only the case's own placeholders (`case.*`, `workflow.*`) are filled and every field shows as withheld.
-    static func render(_ text: TemplateText, values: [String: ExpressionValue], fieldsWithheld: Bool = false) -> String {
+    /// `text` with each placeholder replaced by the value at its path in `values`. The case's own placeholders
+    /// (`case.*`, `workflow.*`) are always filled; a field the recipient may not see shows as withheld.
+    static func render(_ text: TemplateText, values: [String: ExpressionValue], showing visibility: FieldVisibility = .all) -> String {
         var output = ""
         for part in text.parts {
             switch part {
             case .literal(let literal): output += literal
             case .placeholder(let path):
-                if fieldsWithheld, !path.value.hasPrefix("case."), !path.value.hasPrefix("workflow.") {
+                if !path.value.hasPrefix("case."), !path.value.hasPrefix("workflow."), !visibility.shows(path.value) {
                     output += withheld
                 } else {
                     output += values[path.value].map(format) ?? notRecorded

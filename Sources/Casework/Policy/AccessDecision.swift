@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Grants are data, not policy: they live with the case and are changed through the engine.
 public struct AccessGrant: Sendable, Hashable, Codable {
-    /// The person's or organisation's id the grant is for.
-    public var to: String
+    /// The person or organisation the grant is for.
+    public var to: Principal
     /// The level, one the policy declares (`full`, `limited`, `none`).
     public var level: String
     /// The only resources or sections it covers (`ehcp.A`, `case.state`), when it is limited to some.
@@ -21,7 +21,7 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 
     /// Creates a grant.
     public init(
-        to: String, level: String, sections: [String]? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil,
+        to: Principal, level: String, sections: [String]? = nil, from: CalendarDate? = nil, until: CalendarDate? = nil,
         grantedBy: String? = nil, reason: String? = nil
     ) {
         self.grantedBy = grantedBy
@@ -43,6 +43,8 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 public struct AccessRequest: Sendable {
     /// Who asks.
     public var actor: Actor
+    /// Whose grant applies: the actor's organisation's when they act for one, their own otherwise.
+    public var principal: Principal
     /// The actor's attributes by name (`second_factor_verified`, `relationship`).
     public var attributes: [String: ExpressionValue]
     /// What they want to do (`view`).
@@ -68,6 +70,7 @@ public struct AccessRequest: Sendable {
         state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
     ) {
         self.actor = actor
+        self.principal = actor.principal
         self.attributes = attributes
         self.action = action
         self.resource = resource

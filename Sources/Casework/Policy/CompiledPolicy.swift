@@ -28,7 +28,7 @@ public struct CompiledPolicy: Sendable {
     /// Decides `request`.
     public func decide(_ request: AccessRequest) -> AccessDecision {
         let today = CalendarDate(request.at)
-        let grant = request.grants.first { $0.to == request.actor.id && $0.holds(on: today) }
+        let grant = request.grants.first { $0.to == request.principal && $0.holds(on: today) }
         let context = Self.context(request, grant: grant, today: today)
         var trace: [RuleTrace] = []
         var allows: [PolicyRule] = []
@@ -126,7 +126,7 @@ public struct CompiledPolicy: Sendable {
         var values: [String: ExpressionValue] = ["actor.id": .string(request.actor.id), "actor.role": .string(request.actor.role)]
         for (name, value) in request.attributes { values["actor.\(name)"] = value }
         if let grant {
-            values["grant.to"] = .string(grant.to)
+            values["grant.to"] = .string(grant.to.id)
             values["grant.level"] = .string(grant.level)
             if let sections = grant.sections { values["grant.sections"] = .list(sections.map(ExpressionValue.string)) }
             if let from = grant.from { values["grant.from"] = .date(from) }

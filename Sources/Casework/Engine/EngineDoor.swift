@@ -1,0 +1,170 @@
+import Foundation
+
+/// How a workflow's cases are guarded: by the access policy it names, or by its `by:` roles alone.
+enum AccessGuard: Sendable {
+    /// The workflow's policy decides every read and change, after identity and before anything else.
+    case policy(CompiledPolicy)
+    /// The workflow runs without a policy (none in the set, or `policy: none`): any actor in one of its
+    /// roles may read its cases, and the `by:` roles alone decide changes.
+    case rolesOnly
+}
+
+/// What one actor may do with one case at one instant: the decisions of its guard, asked part by part.
+struct CaseAccess: Sendable {
+    /// The case as stored.
+    var record: CaseRecord
+    /// How it is guarded.
+    var accessGuard: AccessGuard
+    /// Who asks.
+    var actor: Actor
+    /// The attributes the actor came with.
+    var attributes: [String: ExpressionValue]
+    /// When the request was made; every decision about it is made at this instant.
+    var at: Date
+
+    /// The decision for `action` on `resource`; nil when nothing but roles guard the case (the operator, or a
+    /// workflow without a policy), which means allowed.
+    func decision(_ action: String, on resource: String) -> AccessDecision? {
+        guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
+        return policy.decide(Engine.accessRequest(record, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+    }
+
+    /// Whether the actor may do `action` to `resource` of this case.
+    func allows(_ action: String, on resource: String) -> Bool {
+        decision(action, on: resource)?.allowed ?? true
+    }
+
+    /// Which of the case's fields the actor may see: all of them, none, or all but the redacted paths.
+    var fieldVisibility: FieldVisibility {
+        guard let decision = decision("view", on: "case.fields") else { return .all }
+        guard decision.allowed else { return .none }
+        return FieldVisibility(redactions: decision.redact)
+    }
+}
+
+/// A case let through the door: the case, its workflow, and what the actor may do with it.
+struct AdmittedCase: Sendable {
+    /// The workflow version the case runs on.
+    var workflow: LoadedWorkflow
+    /// What the actor may do with the case.
+    var access: CaseAccess
+    /// The case as stored.
+    var record: CaseRecord { access.record }
+}
+
+/// Which of a case's fields one viewer may see.
+struct FieldVisibility: Sendable, Hashable {
+    /// Resource paths withheld (`case.address`, `case.fields.child.address`); nil when no field may be seen.
+    private let redactions: [String]?
+
+    /// Every field may be seen.
+    static let all = FieldVisibility(redactions: [])
+    /// No field may be seen.
+    static let none = FieldVisibility(redactions: nil)
+
+    /// Visibility that withholds the fields under each of `redactions`.
+    init(redactions: [String]?) {
+        self.redactions = redactions
+    }
+
+    /// Whether the field at the dotted `path` may be seen.
+    func shows(_ path: String) -> Bool {
+        guard let redactions else { return false }
+        return !redactions.contains { redaction in
+            for prefix in ["case.fields.", "case."] where redaction.hasPrefix(prefix) {
+                let hidden = String(redaction.dropFirst(prefix.count))
+                return path == hidden || path.hasPrefix(hidden + ".")
+            }
+            return redaction == "case" || redaction == "case.fields"
+        }
+    }
+
+    /// Whether no field at all may be seen.
+    var showsNothing: Bool { redactions == nil }
+
+    /// The values that may be seen.
+    func filter(_ values: [String: ExpressionValue]) -> [String: ExpressionValue] {
+        values.filter { shows($0.key) }
+    }
+}
+
+/// The one door: every read and every change of a case passes here, after identity and before
+/// anything that could reveal the case. A refused person learns nothing, not even whether the case
+/// exists: a missing case is refused as the policy refuses an actor with no grant on a case it knows
+/// nothing about, and only those the policy would let in are told that it does not exist.
+extension Engine {
+    /// How `workflow`'s cases are guarded.
+    func accessGuard(for workflow: WorkflowDefinition) throws(EngineError) -> AccessGuard {
+        guard let name = workflow.policy?.value else { return .rolesOnly }
+        guard let policy = catalog.policies[name] else {
+            throw .definitionError("workflow '\(workflow.id.value)' names policy '\(name)', which is not loaded")
+        }
+        return .policy(policy)
+    }
+
+    /// Lets `actor` through to case `caseID` to do `action` to `resource`, or refuses.
+    ///
+    /// Refuses an unusable actor (`invalid_input`), anyone the case's guard does not allow
+    /// (`forbidden`, whether or not the case exists), and tells only those it would allow that
+    /// there is no such case (`not_found`).
+    func admit(
+        _ caseID: String, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String
+    ) throws(EngineError) -> AdmittedCase {
+        guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
+        let at = Self.millisecondPrecision(clockNow())
+        guard let record = try storeCall({ () throws(StoreError) in try store.load(caseID: caseID) }) else {
+            throw missingCaseRefusal(caseID, actor: actor, attributes: attributes, action: action, resource: resource, at: at)
+        }
+        let workflow = try workflow(for: record)
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition), actor: actor, attributes: attributes, at: at)
+        if actor.isOperator { return AdmittedCase(workflow: workflow, access: access) }
+        switch access.accessGuard {
+        case .rolesOnly:
+            guard workflow.definition.roles.contains(where: { $0.value == actor.role }) else { throw .forbidden(reasons: [Self.noAccessReason]) }
+        case .policy:
+            if let decision = access.decision(action, on: resource), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
+        }
+        return AdmittedCase(workflow: workflow, access: access)
+    }
+
+    /// The refusal for a case that does not exist: `not_found` for those who would be let in to a case they have no grant on,
+    /// otherwise exactly the refusal the set's policy gives an actor with no grant on a case it knows nothing about.
+    private func missingCaseRefusal(
+        _ caseID: String, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+    ) -> EngineError {
+        if actor.isOperator || catalog.policies.isEmpty { return .caseNotFound(caseID) }
+        guard catalog.policies.count == 1, let policy = catalog.policies.values.first else { return .forbidden(reasons: [Self.noAccessReason]) }
+        let unknown = CaseRecord(id: caseID, workflow: "", workflowVersion: 0, state: "", revision: 0, fields: [:], participants: [:], forms: [],
+                                 openedAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
+        let decision = policy.decide(Self.accessRequest(unknown, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+        return decision.allowed ? .caseNotFound(caseID) : .forbidden(reasons: decision.reasons)
+    }
+
+    /// The reason given when nothing more specific may be said.
+    static let noAccessReason = "you have not been given access to this case"
+
+    /// The access request for `actor` doing `action` to `resource` of `record` at `at`.
+    static func accessRequest(
+        _ record: CaseRecord, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+    ) -> AccessRequest {
+        AccessRequest(actor: actor, attributes: attributes, action: action, resource: resource, caseID: record.id, workflow: record.workflow,
+                      state: record.state, fields: record.fields, grants: record.grants, at: at)
+    }
+
+    /// Whether a notification may go to whoever plays `role` on the case, and which fields it may show, decided by the
+    /// case's guard with the policy's profile for that role (nobody is signed in when a message is sent).
+    func recipientAccess(_ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, resource: String) -> (receives: Bool, fields: FieldVisibility) {
+        guard case .policy(let policy) = accessGuard else { return (true, .all) }
+        let principal = record.participants[role].flatMap(Principal.init(parsing:))
+        let actor: Actor
+        switch principal {
+        case .organisation(let organisation)?: actor = .organisation(organisation, role: role)
+        case .person(let id)?: actor = Actor(role: role, id: id)
+        case nil: actor = Actor(role: role, id: role)
+        }
+        let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
+        let access = CaseAccess(record: record, accessGuard: .policy(policy), actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()))
+        guard access.allows("view", on: resource) else { return (false, .none) }
+        return (true, access.fieldVisibility)
+    }
+}

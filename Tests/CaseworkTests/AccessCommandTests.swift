@@ -85,7 +85,7 @@ struct AccessRequestTests {
         ], participants: ["parent": "parent-b"])
         let caseworker = Actor(role: "caseworker", id: "ana")
         let manager = Actor(role: "send_manager", id: "sam")
-        _ = try engine.fire(FireRequest(caseID: "request-1", transition: "start_checks", actor: caseworker))
+        _ = try engine.fire(FireRequest(caseID: "request-1", transition: "start_checks", actor: caseworker, attributes: Self.staff))
         let before = try EngineFixtures.Snapshot(store, caseID: "child-1")
         #expect { try engine.fire(FireRequest(caseID: "request-1", transition: "decide_access", actor: manager,
                                               input: ["granted_level": .string("limited"), "responsibility_evidence": .string("court order"), "identity_checked": .bool(true)])) } throws: {

@@ -24,12 +24,14 @@ enum EngineFixtures {
             from: requested
             to: deciding
             by: [caseworker]
+            input: { evidence_complete: optional }
             when: evidence_complete
             notify: [{ to: [parent], template: deciding }]
           - name: agree_to_assess
             from: deciding
             to: assessing
             by: [caseworker, send_manager]
+            input: { decision_notes: required }
             when: has(decision_notes)
             start_forms: [{ form: advice, for: [health, school] }]
           - name: finish

@@ -75,7 +75,7 @@ struct DemoCommandTests {
             "    notified send_manager: Time limit missed: Issue the final EHC plan (Regs 13(2))",
             "  gather_advice              started 2025-10-08, due 2025-12-17: met, met on 2025-11-27, paused 28 days",
             "    caseworker:ana-caseworker gave hillside-primary full access",
-            "final state: plan_issued, revision 31; 33 notifications in the outbox; audit chain: intact",
+            "final state: plan_issued, revision 32; 33 notifications in the outbox; audit chain: intact",
         ] {
             #expect(result.out.contains(line + "\n"), "missing: \(line)")
         }

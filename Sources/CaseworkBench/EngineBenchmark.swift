@@ -22,6 +22,7 @@ enum EngineBenchmark {
             from: open
             to: open
             by: [caseworker]
+            input: { weeks_waited: required }
             when: evidence_complete and weeks_waited < 1000000
             notify: [{ to: [parent], template: recorded }]
           - name: close

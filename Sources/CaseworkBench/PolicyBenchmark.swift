@@ -41,6 +41,7 @@ enum PolicyBenchmark {
         workflow: bench-case
         version: 1
         title: Bench
+        policy: bench-portal
         roles: [parent, young_person, caseworker, health]
         states:
           requested: { initial: true }

@@ -91,14 +91,16 @@ enum DemoCommand {
                 try fire(engine, "acknowledge_request", people.caseworker)
             },
             Step(day: "2025-10-06", note: "Tick: a week before the 6-week decision is due") { engine, _ throws(EngineError) in try tick(engine) },
+            Step(day: "2025-10-07", note: "The caseworker records that the panel has the evidence it needs") { engine, people throws(EngineError) in
+                try fire(engine, "record_evidence", people.caseworker, ["evidence_complete": .bool(true)])
+            },
             Step(day: "2025-10-08", note: "Panel agrees to assess; the four services get access and are asked for advice") { engine, people throws(EngineError) in
                 var lines: [String] = []
                 for service in [people.psychologist, people.health, people.socialCare, people.school] {
                     lines += try grant(engine, people, to: service.principal, "advice requested for the EHC needs assessment")
                 }
                 return lines + (try fire(engine, "agree_to_assess", people.manager, [
-                    "evidence_complete": .bool(true), "assessment_decision_on": date("2025-10-08"),
-                    "advice_requested_on": date("2025-10-08"), "advice_due_on": date("2025-11-19"),
+                    "assessment_decision_on": date("2025-10-08"), "advice_requested_on": date("2025-10-08"),
                 ]))
             },
             Step(day: "2025-10-24", note: "Hillside Primary closes for four weeks of building work (Regs 10(4)(a))") { engine, people throws(EngineError) in
@@ -143,14 +145,14 @@ enum DemoCommand {
                 try fire(engine, "agree_to_issue", people.manager, ["issue_decision_on": date("2025-12-03")])
             },
             Step(day: "2025-12-10", note: "The draft plan is sent; 15 days for representations") { engine, people throws(EngineError) in
-                try fire(engine, "issue_draft_plan", people.caseworker, ["draft_issued_on": date("2025-12-10"), "representations_due_on": date("2025-12-25")])
+                try fire(engine, "issue_draft_plan", people.caseworker, ["draft_issued_on": date("2025-12-10")])
             },
             Step(day: "2025-12-15", note: "The parent comments and asks for Hillside Primary") { engine, people throws(EngineError) in
                 try fire(engine, "make_representations", people.parent, ["requested_school": .string("Hillside Primary")])
             },
             Step(day: "2025-12-16", note: "The caseworker consults Hillside Primary") { engine, people throws(EngineError) in
                 try fire(engine, "consult_requested_school", people.caseworker, [
-                    "consulted_school": .string("Hillside Primary"), "consultation_sent_on": date("2025-12-16"), "consultation_due_on": date("2025-12-31"),
+                    "consulted_school": .string("Hillside Primary"), "consultation_sent_on": date("2025-12-16"),
                 ])
             },
             Step(day: "2025-12-22", note: "Tick: four weeks before the 20-week limit") { engine, _ throws(EngineError) in try tick(engine) },
@@ -207,7 +209,7 @@ enum DemoCommand {
             let record = try engine.caseRecord(caseID, as: people.narrator)
             let messages = try engine.outbox(caseID: caseID, as: people.narrator)
             for message in messages.dropFirst(sentBefore) {
-                let to = message.recipientID.map { "\(message.recipientRole):\($0)" } ?? message.recipientRole
+                let to = RecipientText.describe(role: message.recipientRole, id: message.recipientID)
                 text += "    notified \(to): \(message.subject)\n"
             }
             sentBefore = messages.count

@@ -94,6 +94,18 @@ enum EngineRun {
     }
 }
 
+/// Whom a message is for, written as an actor is: `parent:jo`, `school@hillside-primary`, or the bare role
+/// when the case names nobody for it.
+enum RecipientText {
+    static func describe(role: String, id: String?) -> String {
+        switch id.flatMap(Principal.init(parsing:)) {
+        case .organisation(let organisation)?: return "\(role)@\(organisation)"
+        case .person(let person)?: return "\(role):\(person)"
+        case nil: return id.map { "\(role):\(TerminalText.escape($0))" } ?? role
+        }
+    }
+}
+
 /// Text from a case or a caller made safe to print on a terminal: control characters (escapes, carriage
 /// returns, line breaks that could forge a line of output) are shown as `\u{…}` escapes.
 enum TerminalText {

@@ -71,9 +71,9 @@ enum OutboxCommand {
             return
         }
         for message in messages {
-            let to = message.recipientID.map { "\(message.recipientRole):\($0)" } ?? message.recipientRole
-            let state = message.deliveredAt != nil ? "delivered" : (message.claimedBy.map { "claimed by \($0)" } ?? "waiting")
-            console.out("\(message.id)\tto \(to)\t\(state)\t\(message.subject)\n")
+            let to = RecipientText.describe(role: message.recipientRole, id: message.recipientID)
+            let state = message.deliveredAt != nil ? "delivered" : (message.claimedBy.map { "claimed by \(TerminalText.escape($0))" } ?? "waiting")
+            console.out("\(message.id)\tto \(to)\t\(state)\t\(TerminalText.escape(message.subject))\n")
         }
     }
 }

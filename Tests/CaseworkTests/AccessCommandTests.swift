@@ -8,21 +8,22 @@ import CaseworkCommandLine
 struct AccessCommandTests {
     static func workspace() throws -> CommandWorkspace {
         let read = { (path: String) in try String(contentsOfFile: RepositoryPaths.root.appendingPathComponent(path).path, encoding: .utf8) }
-        return try CommandWorkspace([
-            "ehcp-needs-assessment.yaml": read("Workflows/ehcp-needs-assessment.yaml"),
-            "professional-advice.yaml": read("Workflows/forms/professional-advice.yaml"),
-            "england-and-wales.yaml": read("Workflows/calendars/england-and-wales.yaml"),
-            "send-portal.yaml": read("Policies/send-portal.yaml"),
-        ])
+        // The whole shipped set: the policy's recipients name the roles of every shipped workflow.
+        let paths = ["Workflows/ehcp-needs-assessment.yaml", "Workflows/annual-review.yaml", "Workflows/tribunal-appeal.yaml",
+                     "Workflows/access-request.yaml", "Workflows/forms/professional-advice.yaml", "Workflows/forms/review-advice.yaml",
+                     "Workflows/calendars/england-and-wales.yaml", "Workflows/calendars/send-tribunal.yaml", "Policies/send-portal.yaml"]
+        return try CommandWorkspace(Dictionary(uniqueKeysWithValues: try paths.map { (URL(fileURLWithPath: $0).lastPathComponent, try read($0)) }))
     }
 
     static let caseworker = ["--as", "caseworker:ana", "--attribute", "relationship=caseworker", "--attribute", "second_factor_verified=true"]
+    /// The opening input the shipped workflow requires: the request and the child.
+    static let request = ["requested_on=2025-09-01", "requested_by=parent", "child.first_name=Sam", "child.last_name=Taylor", "child.date_of_birth=2016-02-14"]
+        .flatMap { ["--set", $0] }
     static func parent(_ id: String) -> [String] { ["--as", "parent:\(id)", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"] }
 
     @Test func grantsDecideWhatEachParentSees() throws {
         let space = try Self.workspace()
-        #expect(space.run(["case", "open", "ehcp-needs-assessment", "--id", "c1", "--set", "requested_on=2025-09-01",
-                           "--set", "child.first_name=Sam", "--set", "requested_by=parent"] + Self.parent("parent-a")).status == .success)
+        #expect(space.run(["case", "open", "ehcp-needs-assessment", "--id", "c1"] + Self.request + Self.parent("parent-a")).status == .success)
         #expect(space.run(["access", "grant", "c1", "--to", "parent-a", "--level", "full", "--reason", "holds parental responsibility"] + Self.caseworker).out
                 == "c1: person:parent-a has full access (revision 2)\n")
         #expect(space.run(["access", "grant", "c1", "--to", "parent-b", "--level", "limited", "--reason", "court order: no address"] + Self.caseworker).status == .success)
@@ -56,7 +57,7 @@ struct AccessCommandTests {
 
     @Test func badGrantsAreRefusedAndChangeNothing() throws {
         let space = try Self.workspace()
-        _ = space.run(["case", "open", "ehcp-needs-assessment", "--id", "c1"] + Self.parent("parent-a"))
+        _ = space.run(["case", "open", "ehcp-needs-assessment", "--id", "c1"] + Self.request + Self.parent("parent-a"))
         #expect(space.run(["access", "grant", "c1", "--to", "p", "--level", "ful", "--reason", "x"] + Self.caseworker).err
                 == "error[invalid_input]: the values given cannot be used:\n  - 'level': 'ful' is not a level of policy 'send-portal'\n")
         #expect(space.run(["access", "grant", "c1", "--to", "p", "--level", "full", "--reason", "x", "--as", "caseworker:ana", "--attribute", "mood=good"]).status == .failure)
@@ -80,14 +81,16 @@ struct AccessRequestTests {
     @Test func aDecidedRequestRecordsTheGrantOnTheChildsCaseInTheSameCommit() throws {
         let store = InMemoryCaseStore()
         let engine = try Self.engine(store: store)
-        _ = try engine.open(workflow: "ehcp-needs-assessment", as: Actor(role: "parent", id: "parent-a"), caseID: "child-1",
-                            fields: ["requested_on": .date(CalendarDate("2025-09-01")!)], attributes: Self.family)
+        _ = try engine.open(workflow: "ehcp-needs-assessment", as: Actor(role: "parent", id: "parent-a"), caseID: "child-1", fields: [
+            "requested_on": .date(CalendarDate("2025-09-01")!), "requested_by": .string("parent"),
+            "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
+        ], attributes: Self.family)
         _ = try engine.open(workflow: "access-request", as: Actor(role: "parent", id: "parent-b"), caseID: "request-1", fields: [
             "requester_id": .string("parent-b"), "relationship": .string("parent"), "child_case": .string("child-1"),
         ], participants: ["parent": "parent-b"], attributes: Self.family)
         let caseworker = Actor(role: "caseworker", id: "ana")
         let manager = Actor(role: "send_manager", id: "sam")
-        _ = try engine.fire(FireRequest(caseID: "request-1", transition: "start_checks", actor: caseworker))
+        _ = try engine.fire(FireRequest(caseID: "request-1", transition: "start_checks", actor: caseworker, attributes: Self.staff))
         let before = try EngineFixtures.Snapshot(store, caseID: "child-1")
         #expect { try engine.fire(FireRequest(caseID: "request-1", transition: "decide_access", actor: manager,
                                               input: ["granted_level": .string("limited"), "responsibility_evidence": .string("court order"), "identity_checked": .bool(true)])) } throws: {

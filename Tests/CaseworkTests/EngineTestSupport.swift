@@ -31,7 +31,7 @@ enum EngineFixtures {
             from: deciding
             to: assessing
             by: [caseworker, send_manager]
-            input: { decision_notes: optional }
+            input: { decision_notes: required }
             when: has(decision_notes)
             start_forms: [{ form: advice, for: [health, school] }]
           - name: finish

@@ -68,14 +68,14 @@ struct DemoCommandTests {
         for line in [
             "Mon  1 Sep 2025  The parent asks for an EHC needs assessment through the portal",
             "    tick: reminder for 'decide_whether_to_assess' (due 2025-10-13)",
-            "    notified educational_psychology:county-ep-service: A form has been shared with you: Advice for an EHC needs assessment",
-            "    notified health:nhs-community-trust: More information is needed: Advice for an EHC needs assessment",
+            "    notified educational_psychology@county-ep-service: A form has been shared with you: Advice for an EHC needs assessment",
+            "    notified health@nhs-community-trust: More information is needed: Advice for an EHC needs assessment",
             "    send_manager:sam-send-manager resumed 'gather_advice': now due 2025-12-17",
             "    tick: BREACH of 'final_plan' (due 2026-01-19)",
             "    notified send_manager: Time limit missed: Issue the final EHC plan (Regs 13(2))",
             "  gather_advice              started 2025-10-08, due 2025-12-17: met, met on 2025-11-27, paused 28 days",
-            "    caseworker:ana-caseworker gave hillside-primary full access",
-            "final state: plan_issued, revision 31; 33 notifications in the outbox; audit chain: intact",
+            "    caseworker:ana-caseworker gave organisation:hillside-primary full access",
+            "final state: plan_issued, revision 32; 33 notifications in the outbox; audit chain: intact",
         ] {
             #expect(result.out.contains(line + "\n"), "missing: \(line)")
         }

@@ -24,10 +24,12 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var calendar: Located<String>?
     /// The statutory time limits.
     public var deadlines: [DeadlineDefinition]
-    /// The access policy that authorises actions on this workflow's cases, when it names one.
-    public var policy: Located<String>?
-    /// The fields a case may be opened with (the workflow's own `input:`); nil when undeclared, when opening takes any field.
-    public var openingInput: [InputField]? = nil
+    /// What the workflow's `policy:` key says: a policy that authorises every action on its cases, or
+    /// `policy: none`, a deliberate choice to run on the `by:` roles alone; nil when the key is not written.
+    public var policyBinding: PolicyBinding?
+    /// The fields a case may be opened with (the workflow's own `input:`), or nil when the workflow does
+    /// not say, in which case opening accepts every declared field.
+    public var openingInput: [InputField]?
     /// Field paths declared with a type that could not be read; the validator reports them once and
     /// treats them as declared, so each mistake is one error, not one per use.
     public var untypedFields: Set<String> = []
@@ -39,9 +41,11 @@ public struct WorkflowDefinition: Sendable, Hashable {
         id: Located<String>, version: Int, title: String, description: String? = nil,
         roles: [Located<String>], fields: [FieldDefinition], states: [StateDefinition],
         transitions: [TransitionDefinition], templates: [TemplateDefinition],
-        calendar: Located<String>? = nil, deadlines: [DeadlineDefinition] = [], policy: Located<String>? = nil, file: String
+        calendar: Located<String>? = nil, deadlines: [DeadlineDefinition] = [], policyBinding: PolicyBinding? = nil,
+        openingInput: [InputField]? = nil, file: String
     ) {
-        self.policy = policy
+        self.policyBinding = policyBinding
+        self.openingInput = openingInput
         self.calendar = calendar
         self.deadlines = deadlines
         self.id = id
@@ -55,6 +59,53 @@ public struct WorkflowDefinition: Sendable, Hashable {
         self.templates = templates
         self.file = file
     }
+}
+
+extension WorkflowDefinition {
+    /// The access policy named by `policy:`, with where it was written; nil for `policy: none` and when no policy is named.
+    public var policy: Located<String>? {
+        if case .policy(let name) = policyBinding { return name }
+        return nil
+    }
+
+    /// The id of the access policy that authorises actions on this workflow's cases; nil for `policy: none`
+    /// and when no policy is named, so the engine checks only the `by:` roles.
+    public var policyName: String? { policy?.value }
+
+    /// Whether the workflow says `policy: none`: it runs on its `by:` roles alone, deliberately.
+    public var declaresNoPolicy: Bool {
+        if case .noPolicy = policyBinding { return true }
+        return false
+    }
+}
+
+/// What a workflow's `policy:` key binds it to. `policy: none` is its own case rather than a name, so it
+/// can never be mistaken for a policy file whose id is `none`.
+public enum PolicyBinding: Sendable, Hashable {
+    /// `policy: NAME`: the policy that must allow every action on the workflow's cases, as well as the `by:` roles.
+    case policy(Located<String>)
+    /// `policy: none`, written at the range given: the workflow runs on its `by:` roles alone, on purpose.
+    case noPolicy(SourceRange)
+
+    /// Compares what is bound, ignoring where it was written (as ``Located`` does).
+    public static func == (lhs: PolicyBinding, rhs: PolicyBinding) -> Bool {
+        switch (lhs, rhs) {
+        case (.policy(let left), .policy(let right)): left == right
+        case (.noPolicy, .noPolicy): true
+        default: false
+        }
+    }
+
+    /// Hashes what is bound, ignoring where it was written.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .policy(let name): hasher.combine(name)
+        case .noPolicy: hasher.combine(0)
+        }
+    }
+
+    /// The word that says "no policy, on purpose" in place of a policy's name.
+    static let noneWord = "none"
 }
 
 /// A state a case can be in.
@@ -98,7 +149,8 @@ public struct TransitionDefinition: Sendable, Hashable {
     public var startForms: [FormStart]
     /// The notifications it sends.
     public var notify: [NotificationDefinition]
-    /// The fields the actor gives when firing it; empty means any declared field may be given.
+    /// The fields the actor gives when firing it, and no others: empty (no `input:`) means the actor gives none,
+    /// and the transition records only what its `set:` expressions work out.
     public var input: [InputField]
     /// Fields it sets from expressions, such as `decided_on: today`.
     public var set: [FieldAssignment]
@@ -170,7 +222,7 @@ public struct TemplateDefinition: Sendable, Hashable {
     }
 }
 
-/// A field an actor gives when firing a transition (`input: { decided_on: required }`).
+/// A field an actor gives when firing a transition, or when opening a case (`input: { decided_on: required }`).
 public struct InputField: Sendable, Hashable {
     /// The field's dotted path.
     public var field: Located<String>

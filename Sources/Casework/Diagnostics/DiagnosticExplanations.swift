@@ -1340,6 +1340,82 @@ public enum DiagnosticExplanations {
                 policy: send-portal
                 """
         ),
+        entry(
+            "CW0231", "workflow names no access policy",
+            """
+            When the checked set holds an access policy, every workflow must say which policy governs its \
+            cases with `policy: NAME`, or say `policy: none` to run on its `by:` roles alone. Without the \
+            rule, forgetting one line would let a workflow's cases be read and changed by anyone holding a \
+            role, with no grant and no second factor: there is one door to a case, and a workflow may only \
+            leave it open on purpose. A set without any policy needs no `policy:` key. The help names the \
+            set's policies.
+            """,
+            wrong: """
+                workflow: annual-review
+                version: 1
+                title: Annual review of an EHC plan
+                roles: [parent, caseworker]
+                """,
+            right: """
+                workflow: annual-review
+                version: 1
+                title: Annual review of an EHC plan
+                policy: send-portal
+                roles: [parent, caseworker]
+                """
+        ),
+        entry(
+            "CW0232", "workflow runs without an access policy",
+            """
+            A warning: the workflow says `policy: none` although the set holds an access policy. That is \
+            allowed, for a workflow that is deliberately run on its `by:` roles alone (a staff-only \
+            process, say), but then nothing checks who may see or change its cases beyond those roles: \
+            no grants, no second factor, no withheld details in its notifications. Bind it to the \
+            policy unless that is what you mean.
+            """,
+            severity: .warning,
+            wrong: """
+                workflow: tribunal-appeal
+                policy: none
+                roles: [parent, caseworker, mediation_service]
+                """,
+            right: """
+                workflow: tribunal-appeal
+                policy: send-portal
+                roles: [parent, caseworker, mediation_service]
+                """
+        ),
+        entry(
+            "CW0233", "field read but never set",
+            """
+            A warning: a guard, a `set:` value, a template, a deadline's `from` or a `grant:` reads a field \
+            that nothing can ever give a value. A transition takes only the fields its `input:` lists, and \
+            a case is opened with only the fields of the workflow's own `input:`, so a field in neither and \
+            in no `set:` stays unset for ever: a guard that needs it never holds, a deadline that starts \
+            from it never starts, a letter shows it empty. Declare it in the `input:` of the transition \
+            that records it, or work it out with `set:`. The check runs only for a workflow that declares \
+            its opening `input:`; without one a case may be opened with any field.
+            """,
+            severity: .warning,
+            wrong: """
+                input: { requested_on: required }
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding
+                    to: assessing
+                    by: send_manager
+                    when: has(assessment_decision_on)
+                """,
+            right: """
+                input: { requested_on: required }
+                transitions:
+                  - name: agree_to_assess
+                    from: deciding
+                    to: assessing
+                    by: send_manager
+                    input: { assessment_decision_on: required }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

@@ -145,6 +145,13 @@ public enum DiagnosticKind: Sendable, Hashable {
     case unknownPolicy(name: String, referrer: String, suggestion: String?)
     /// A notification subject that shows a case field: subjects travel in the clear, so they carry no personal details.
     case fieldInSubject(template: String, field: String)
+    /// A workflow without `policy:` in a set that holds access policies: every workflow says which policy governs
+    /// its cases, or `policy: none`, so no case escapes the policy by an omission.
+    case missingPolicy(workflow: String, policies: [String])
+    /// A workflow that says `policy: none` in a set that holds access policies: allowed, but nothing beyond `by:` checks its cases.
+    case workflowWithoutPolicy(workflow: String, policies: [String])
+    /// A field something reads (a guard, a `set:` value, a template, a deadline, a grant) that no input and no `set:` can ever give.
+    case fieldNeverSet(field: String, reader: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -155,7 +162,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
-        "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230",
+        "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
+        "CW0232", "CW0233",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -196,6 +204,14 @@ public enum DiagnosticKind: Sendable, Hashable {
     case noSuchPart(name: String, type: String, part: String)
     /// `null` (or `nil`, `none`) written as if it were a value.
     case noNull(name: String)
+
+    /// Names in single quotes after a noun: `policy 'a'`, `policies 'a' and 'b'`.
+    private static func quotedList(_ names: [String], noun: String, plural: String) -> String {
+        let quoted = names.map { "'\($0)'" }
+        guard let last = quoted.last else { return plural }
+        if quoted.count == 1 { return "\(noun) \(last)" }
+        return "\(plural) \(quoted.dropLast().joined(separator: ", ")) and \(last)"
+    }
 
     /// The stable code.
     public var code: DiagnosticCode {
@@ -262,6 +278,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .ruleNeverMatches: "CW0228"
         case .fieldInSubject: "CW0229"
         case .unknownPolicy: "CW0230"
+        case .missingPolicy: "CW0231"
+        case .workflowWithoutPolicy: "CW0232"
+        case .fieldNeverSet: "CW0233"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -284,7 +303,7 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject: .warning
+        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet: .warning
         default: .error
         }
     }
@@ -355,6 +374,11 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .ruleNeverMatches(let id, let reason): "rule '\(id)' can never match: \(reason)"
         case .unknownPolicy(let name, let referrer, _): "\(referrer) refers to unknown policy '\(name)'"
         case .fieldInSubject(let template, let field): "the subject of template '\(template)' shows field '\(field)'"
+        case .missingPolicy(let workflow, let policies):
+            "workflow '\(workflow)' names no access policy, but the set holds \(Self.quotedList(policies, noun: "policy", plural: "policies"))"
+        case .workflowWithoutPolicy(let workflow, _):
+            "workflow '\(workflow)' runs without an access policy: nothing checks who may see or change its cases beyond 'by:'"
+        case .fieldNeverSet(let field, let reader): "field '\(field)' is read by \(reader), but nothing sets it"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -395,6 +419,14 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "write an expression whose value is \("aeiou".contains(expected.prefix(1)) ? "an" : "a") \(expected)"
         case .expressionTooComplex:
             return "split the condition into simpler parts"
+        case .missingPolicy(_, let policies):
+            let name = policies.count == 1 ? "'policy: \(policies[0])'" : "'policy: NAME' naming one of \(policies.map { "'\($0)'" }.joined(separator: ", "))"
+            return "add \(name), or 'policy: none' if its 'by:' roles alone should decide who acts on its cases"
+        case .workflowWithoutPolicy(_, let policies):
+            let name = policies.count == 1 ? "'policy: \(policies[0])'" : "'policy: NAME' with one of \(policies.map { "'\($0)'" }.joined(separator: ", "))"
+            return "bind it with \(name) unless running on 'by:' roles alone is deliberate"
+        case .fieldNeverSet:
+            return "declare it in the 'input:' of the transition that records it, or set it with 'set:'"
         case .fieldInSubject:
             return "subjects show in inboxes and lock screens: keep to {{ case.id }}, {{ case.state_title }} and {{ workflow.title }}, and put details in the body"
         case .noNull:

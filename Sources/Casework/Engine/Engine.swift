@@ -105,14 +105,7 @@ public final class Engine: Sendable {
     /// The whole case as `actor` may see it: fields they may not see are left out, and grants and
     /// participants (who else is involved) only for those who may change access. Needs `view` on `case`.
     public func caseRecord(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
-        let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
-        var record = admitted.record
-        record.fields = admitted.access.fieldVisibility.filter(record.fields)
-        if !admitted.access.allows("grant", on: "case") {
-            record.grants = []
-            record.participants = [:]
-        }
-        return record
+        try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case").access.visibleRecord
     }
 
     /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.
@@ -130,11 +123,7 @@ public final class Engine: Sendable {
     /// otherwise only the messages addressed to the actor. Needs `view` on `case.state`.
     public func outbox(caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [OutboxMessage] {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
-        let messages = try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }
-        if admitted.access.allows("edit", on: "case") { return messages }
-        return messages.filter { message in
-            message.recipientRole == actor.role && message.recipientID.flatMap(Principal.init(parsing:)) == actor.principal
-        }
+        return admitted.access.visibleMessages(try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) })
     }
 
     /// Every notification in the store, for the operator and the deliverers it runs.
@@ -258,7 +247,7 @@ public final class Engine: Sendable {
                                 idempotency: request.record(caseID: caseID, state: record.state, revision: 1),
                                 alarms: alarms(for: record, workflow: definition))
         if let replay = try commit([change], request: request, actor: actor, attributes: attributes) { return replay }
-        return ChangeResult(record: record, replayed: false, notifications: [])
+        return try changeResult(record, notifications: [], replayed: false, actor: actor, attributes: attributes)
     }
 
     // MARK: Firing
@@ -324,7 +313,7 @@ public final class Engine: Sendable {
             changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes, at: now))
         }
         if let replay = try commit(changes, request: idempotent, actor: request.actor, attributes: request.attributes) { return replay }
-        return ChangeResult(record: next, replayed: false, notifications: outbox)
+        return try changeResult(next, notifications: outbox, replayed: false, actor: request.actor, attributes: request.attributes)
     }
 
     /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
@@ -537,7 +526,7 @@ public final class Engine: Sendable {
                                 idempotency: request?.record(caseID: record.id, state: next.state, revision: next.revision),
                                 alarms: alarms(for: next, workflow: workflow))
         if let replay = try commit([change], request: request, actor: actor, attributes: attributes) { return replay }
-        return ChangeResult(record: next, replayed: false, notifications: outbox)
+        return try changeResult(next, notifications: outbox, replayed: false, actor: actor, attributes: attributes)
     }
 
     /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).
@@ -552,7 +541,7 @@ public final class Engine: Sendable {
         guard var record = try loadRecord(earlier.caseID) else { throw .caseNotFound(earlier.caseID) }
         record.state = earlier.state
         record.revision = earlier.revision
-        return ChangeResult(record: record, replayed: true, notifications: [])
+        return try changeResult(record, notifications: [], replayed: true, actor: actor, attributes: attributes)
     }
 
     /// Commits changes to one or several cases together, all or none. When a concurrent request with the same key committed

@@ -40,6 +40,26 @@ struct CaseAccess: Sendable {
         guard decision.allowed else { return .none }
         return FieldVisibility(redactions: decision.redact)
     }
+
+    /// The whole record as the actor may see it: the fields they may see, and the grants and participants (who
+    /// else is involved) only when they may change access.
+    var visibleRecord: CaseRecord {
+        var shown = record
+        shown.fields = fieldVisibility.filter(record.fields)
+        if !allows("grant", on: "case") {
+            shown.grants = []
+            shown.participants = [:]
+        }
+        return shown
+    }
+
+    /// The messages the actor may read: every one for those who may `edit` the case, otherwise only those addressed to them.
+    func visibleMessages(_ messages: [OutboxMessage]) -> [OutboxMessage] {
+        if allows("edit", on: "case") { return messages }
+        return messages.filter { message in
+            message.recipientRole == actor.role && message.recipientID.flatMap(Principal.init(parsing:)) == actor.principal
+        }
+    }
 }
 
 /// A case let through the door: the case, its workflow, and what the actor may do with it.
@@ -138,6 +158,16 @@ extension Engine {
                                  openedAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
         let decision = policy.decide(Self.accessRequest(unknown, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
         return decision.allowed ? .caseNotFound(caseID) : .forbidden(reasons: decision.reasons)
+    }
+
+    /// What a change gives back to the actor who asked for it: the case after it as they may see it, and only the
+    /// notifications they may read.
+    func changeResult(
+        _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: Actor, attributes: [String: ExpressionValue]
+    ) throws(EngineError) -> ChangeResult {
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition), actor: actor,
+                                attributes: attributes, at: Self.millisecondPrecision(clockNow()))
+        return ChangeResult(record: access.visibleRecord, replayed: replayed, notifications: access.visibleMessages(notifications))
     }
 
     /// The reason given when nothing more specific may be said.

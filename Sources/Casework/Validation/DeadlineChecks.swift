@@ -1,6 +1,6 @@
 import CaseworkYAML
 
-/// Checks a workflow's calendar, deadlines and the `input:` and `set:` of its transitions against the set.
+/// Checks a workflow's calendar, deadlines, opening `input:`, and the `input:` and `set:` of its transitions against the set.
 struct DeadlineChecks {
     let workflow: WorkflowDefinition
     let set: DefinitionSet
@@ -14,10 +14,6 @@ struct DeadlineChecks {
             bag.report(.unknownCalendar(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: calendars)), at: name.range)
         }
         checkCalendar(workflow.calendar, referrer: "workflow '\(workflow.id.value)'")
-        if let policy = workflow.policy, !set.policies.contains(where: { $0.id.value == policy.value }) {
-            let suggestion = NameSuggester.suggest(policy.value, from: set.policies.map(\.id.value))
-            bag.report(.unknownPolicy(name: policy.value, referrer: "workflow '\(workflow.id.value)'", suggestion: suggestion), at: policy.range)
-        }
         let fields = FieldValues.types(of: workflow.fields)
         let fieldNames = fields.keys.sorted()
         let states = workflow.states.map(\.name.value)
@@ -96,12 +92,16 @@ struct DeadlineChecks {
 
     private func checkTransitions(fields: [String: FieldType], fieldNames: [String], into bag: inout DiagnosticBag) {
         let environment = WorkflowEnvironment.make(for: workflow)
-        for transition in workflow.transitions {
-            let referrer = "transition '\(transition.name.value)'"
-            for input in transition.input where fields[input.field.value] == nil && !workflow.untypedFields.contains(input.field.value) {
+        func checkInput(_ input: [InputField], referrer: String) {
+            for input in input where fields[input.field.value] == nil && !workflow.untypedFields.contains(input.field.value) {
                 bag.report(.unknownField(name: input.field.value, referrer: referrer, suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
                            at: input.field.range)
             }
+        }
+        checkInput(workflow.openingInput ?? [], referrer: "the opening 'input' of workflow '\(workflow.id.value)'")
+        for transition in workflow.transitions {
+            let referrer = "transition '\(transition.name.value)'"
+            checkInput(transition.input, referrer: referrer)
             if let grant = transition.grant {
                 for field in [grant.caseField, grant.toField, grant.levelField] where fields[field.value] == nil && !workflow.untypedFields.contains(field.value) {
                     bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)

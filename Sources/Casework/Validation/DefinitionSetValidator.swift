@@ -29,9 +29,29 @@ public enum DefinitionSetValidator {
             DeadlineChecks(workflow: workflow, set: set, source: sources[workflow.file]).run(into: &bag)
             WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             guards[workflow.id.value] = GuardChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
+            FieldReadChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
             checkFormStarts(of: workflow, in: set, into: &bag)
+            checkPolicyBinding(of: workflow, in: set, into: &bag)
         }
         return (bag.diagnostics, guards)
+    }
+
+    /// One policy door: in a set that holds access policies every workflow names one (CW0231) or says
+    /// `policy: none`, which is allowed but warned about (CW0232); a named policy must be in the set (CW0230).
+    /// A set without policies needs no binding, so definitions written before policies existed still validate.
+    private static func checkPolicyBinding(of workflow: WorkflowDefinition, in set: DefinitionSet, into bag: inout DiagnosticBag) {
+        let policies = set.policies.map(\.id.value).sorted()
+        let name = workflow.id.value
+        switch workflow.policyBinding {
+        case .policy(let policy)?:
+            guard !policies.contains(policy.value) else { return }
+            bag.report(.unknownPolicy(name: policy.value, referrer: "workflow '\(name)'", suggestion: NameSuggester.suggest(policy.value, from: policies)),
+                       at: policy.range)
+        case .noPolicy(let range)?:
+            if !policies.isEmpty { bag.report(.workflowWithoutPolicy(workflow: name, policies: policies), at: range) }
+        case nil:
+            if !policies.isEmpty { bag.report(.missingPolicy(workflow: name, policies: policies), at: workflow.id.range) }
+        }
     }
 
     /// Every calendar's `extends` names a calendar, and no chain of them goes round in a circle.

@@ -32,8 +32,16 @@ struct GuardChecks {
     static func report(_ errors: [ExpressionError], in expression: ExpressionSource, source: String?, into bag: inout DiagnosticBag) {
         let map = source.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) }
         for error in errors {
-            let range = map?.range(valueOffsets: error.span.start..<max(error.span.end, error.span.start)) ?? SourceRange(file: expression.range.file, at: expression.range.start)
-            bag.report(error.kind, at: range)
+            bag.report(error.kind, at: range(of: error.span, in: expression, map: map))
         }
+    }
+
+    /// Where `span`, a part of `expression`, was written in the YAML file; the expression's start without `source`.
+    static func range(of span: ExpressionSpan, in expression: ExpressionSource, source: String?) -> SourceRange {
+        range(of: span, in: expression, map: source.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) })
+    }
+
+    private static func range(of span: ExpressionSpan, in expression: ExpressionSource, map: ScalarSourceMap?) -> SourceRange {
+        map?.range(valueOffsets: span.start..<max(span.end, span.start)) ?? SourceRange(file: expression.range.file, at: expression.range.start)
     }
 }

@@ -4,7 +4,7 @@ import CaseworkYAML
 enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
-        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy
+        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input
     }
 
     /// The keys of a state.
@@ -55,7 +55,8 @@ enum WorkflowDecoder {
         var templates: [TemplateDefinition] = []
         var calendar: Located<String>?
         var deadlines: [DeadlineDefinition] = []
-        var policy: Located<String>?
+        var policy: PolicyBinding?
+        var openingInput: [InputField]?
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
             switch key {
@@ -70,7 +71,14 @@ enum WorkflowDecoder {
             case .templates: templates = decodeTemplates(value, reader: &reader)
             case .calendar: calendar = reader.name(value, rule: .definitionID, kind: "calendar", place: "'calendar'")
             case .deadlines: deadlines = DeadlineDecoder.decode(value, reader: &reader)
-            case .policy: policy = reader.name(value, rule: .definitionID, kind: "policy", place: "'policy'")
+            case .policy:
+                // `none` is a word of the language here, not a name: it never looks up a policy.
+                if value.kind == .scalar, value.string == PolicyBinding.noneWord {
+                    policy = .noPolicy(value.range)
+                } else {
+                    policy = reader.name(value, rule: .definitionID, kind: "policy", place: "'policy'").map(PolicyBinding.policy)
+                }
+            case .input: openingInput = DeadlineDecoder.inputs(value, place: "'input' of the workflow", reader: &reader)
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
@@ -78,7 +86,7 @@ enum WorkflowDecoder {
         var workflow = WorkflowDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, roles: roles,
             fields: fields, states: states, transitions: transitions, templates: templates,
-            calendar: calendar, deadlines: deadlines, policy: policy, file: root.range.file
+            calendar: calendar, deadlines: deadlines, policyBinding: policy, openingInput: openingInput, file: root.range.file
         )
         workflow.untypedFields = Set(reader.untypedFields)
         return workflow

@@ -230,6 +230,9 @@ public final class Engine: Sendable {
         }
         var problems = definition.openingInput.map { Self.inputProblems(fields, fields: definition.fields, declared: $0, step: "opening workflow '\(id)'") }
             ?? FieldValues.check(fields, against: definition.fields)
+        for field in definition.openingInput ?? [] where field.isRequired && fields[field.field.value] == nil {
+            problems.append(InputProblem(field: field.field.value, message: "must be given to open a case of workflow '\(id)'"))
+        }
         let roles = Set(definition.roles.map(\.value))
         for (role, participant) in participants.sorted(by: { $0.key < $1.key }) {
             if !roles.contains(role) { problems.append(InputProblem(field: "participants.\(role)", message: "not a role of workflow '\(id)'")) }

@@ -51,10 +51,15 @@ enum TimelineCommand {
     /// The timeline in plain words for `viewer`, every piece of case or message text escaped for the terminal.
     static func text(_ timeline: CaseTimeline, viewer: Actor) -> String {
         func line(_ text: String) -> String { TerminalText.escape(text) + "\n" }
+        /// Dates padded to the longest of their list, so what follows them lines up.
+        func column(_ days: [CalendarDate]) -> [String] {
+            let width = days.map(\.written.count).max() ?? 0
+            return days.map { $0.written.padding(toLength: width, withPad: " ", startingAt: 0) }
+        }
         var output = line("\(timeline.workflowTitle) for case \(timeline.caseID)")
         output += line("Now: \(timeline.now.title) (since \(timeline.now.since.written))")
         output += "Stages so far:\n"
-        for stage in timeline.stages { output += line("  \(stage.on.written)  \(stage.title)") }
+        for (stage, day) in zip(timeline.stages, column(timeline.stages.map(\.on))) { output += line("  \(day)  \(stage.title)") }
         output += timeline.now.isFinal ? "This is the end of the process.\n" : line("What can happen next: \(timeline.next.joined(separator: "; "))")
         if let limits = timeline.timeLimits {
             output += limits.isEmpty ? "Time limits: none running\n" : "Time limits:\n"
@@ -62,10 +67,10 @@ enum TimelineCommand {
         }
         output += timeline.showsEveryNotice ? "Messages sent:" : "Messages to you:"
         output += timeline.notices.isEmpty ? " none\n" : "\n"
-        for notice in timeline.notices {
+        for (notice, day) in zip(timeline.notices, column(timeline.notices.map(\.on))) {
             let addressedToViewer = notice.recipientRole == viewer.role && notice.recipientID.flatMap(Principal.init(parsing:)) == viewer.principal
             let recipient = addressedToViewer ? "" : "to \(notice.recipientRole)\(notice.recipientID.map { " (\($0))" } ?? ""): "
-            output += line("  \(notice.on.written)  \(recipient)\(notice.subject)")
+            output += line("  \(day)  \(recipient)\(notice.subject)")
         }
         if !timeline.withheld.isEmpty {
             let parts = timeline.withheld.map { part in

@@ -4,6 +4,7 @@ import Casework
 /// `casework case timeline CASE [--as ROLE:ID] [--attribute NAME=VALUE]... [--format json]`: the case's progress as one
 /// viewer may see it, in plain words (``Engine/timeline(caseID:as:attributes:)``).
 enum TimelineCommand {
+    /// Prints the timeline of the one CASE named for `--as` (the operator without it), as text or JSON.
     static func run(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let caseID = try CaseCommand.positionals(parsed, ["CASE"])[0]
         return EngineRun.run(console: console) { () throws(EngineError) in

@@ -8,6 +8,7 @@ enum CaseCommand {
                casework case fire CASE TRANSITION [--set FIELD=VALUE]... [--expect-revision N] [--key KEY]
                casework case show CASE [--format json]
                casework case history CASE [--format json]
+               casework case timeline CASE [--format json]
                casework case transitions CASE
                casework case list
                (every case command also takes --as ROLE:ID|ROLE@ORG|ROLE:ID@ORG with --attribute NAME=VALUE...,
@@ -34,8 +35,9 @@ enum CaseCommand {
         case "history": return try history(parsed, options, console)
         case "transitions": return try transitions(parsed, options, console)
         case "list": return try list(parsed, options, console)
+        case "timeline": return try TimelineCommand.run(parsed, options, console)
         default:
-            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list"])
+            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list", "timeline"])
             throw UsageError("unknown case command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Casework
 
-/// `casework case open|fire|show|history|transitions|list`.
+/// `casework case open|fire|show|history|transitions|timeline|list`.
 enum CaseCommand {
     static let usage = """
         casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=PRINCIPAL]... [--key KEY]
@@ -21,7 +21,7 @@ enum CaseCommand {
     )
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|list") }
+        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|timeline|list") }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
         if parsed.wantsHelp {
             console.out("usage: \(usage)\n")

@@ -74,7 +74,7 @@ struct PolicyTests {
         let plan = Self.policy.decide(Self.request(health, relationship: "professional", resource: "ehcp", grants: [AccessGrant(to: "nhs-trust", level: "full")]))
         #expect(granted.allowed)
         #expect(!elsewhere.allowed)
-        #expect(elsewhere.reasons == ["the SEND service has not given you access to this case"])
+        #expect(elsewhere.reasons == [CompiledPolicy.noAccess])
         #expect(!plan.allowed)
     }
 
@@ -95,7 +95,9 @@ struct PolicyTests {
         unknownFactor.attributes["second_factor_verified"] = nil
         let refused = Self.policy.decide(unknownFactor)
         #expect(!refused.allowed, "a deny that cannot be decided still stops an allow")
-        #expect(refused.reasons == ["it could not be checked that rule 'no-second-factor-no-access' does not stop this, so it is refused"])
+        #expect(refused.reasons == ["Sign in with your emailed code to see SEND information."], "an undecided deny that counts gives its own reason")
+        #expect(refused.matched == ["no-second-factor-no-access"])
+        #expect(refused.trace.first { $0.rule == "no-second-factor-no-access" }?.why.contains("cannot be decided") == true, "the detail stays in the trace")
     }
 
     @Test func grantsHoldOnlyBetweenTheirDatesAndForTheirSections() {
@@ -114,7 +116,7 @@ struct PolicyTests {
         var random = SeededGenerator(seed: seed)
         func pick<T>(_ options: [T]) -> T { options[Int(random.next() % UInt64(options.count))] }
         let extra = PolicyRule(id: Located("extra-deny", at: .startOf("x")), effect: .deny, actions: [Located("view", at: .startOf("x"))],
-                               on: [Located("ehcp", at: .startOf("x"))], when: nil, redact: [], reason: "extra")
+                               on: [Located("ehcp", at: .startOf("x"))], when: nil, redact: [], reason: ReasonText("extra", at: .startOf("x")))
         var stricterDefinition = Self.policy.definition
         stricterDefinition.rules.append(extra)
         let stricter = CompiledPolicy(stricterDefinition, in: try Validator.validate(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path }).definitions)

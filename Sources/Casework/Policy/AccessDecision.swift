@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Grants are data, not policy: they live with the case and are changed through the engine.
 public struct AccessGrant: Sendable, Hashable, Codable {
-    /// The person's or organisation's id the grant is for.
+    /// Who the grant is for, as a principal's text: `ID` or `person:ID` for a person, `organisation:ID` for an
+    /// organisation's generic account (see ``principal``). Kept as text so grants recorded as bare ids read unchanged.
     public var to: String
     /// The level, one the policy declares (`full`, `limited`, `none`).
     public var level: String
@@ -33,6 +34,10 @@ public struct AccessGrant: Sendable, Hashable, Codable {
         self.until = until
     }
 
+    /// Who the grant is for, read from ``to``; nil when `to` is not a principal, and then the grant is nobody's
+    /// (``CompiledPolicy/problems(in:)`` reports it).
+    public var principal: Principal? { try? Principal(parsing: to) }
+
     /// Whether the grant holds on `day`.
     public func holds(on day: CalendarDate) -> Bool {
         (from.map { $0 <= day } ?? true) && (until.map { day <= $0 } ?? true)
@@ -43,6 +48,8 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 public struct AccessRequest: Sendable {
     /// Who asks.
     public var actor: Actor
+    /// On whose behalf: the person, or the organisation they act for, whose grant then applies.
+    public var principal: Principal
     /// The actor's attributes by name (`second_factor_verified`, `relationship`).
     public var attributes: [String: ExpressionValue]
     /// What they want to do (`view`).
@@ -62,12 +69,13 @@ public struct AccessRequest: Sendable {
     /// When the request is made.
     public var at: Date
 
-    /// Creates a request.
+    /// Creates a request; `principal` defaults to the actor as a person.
     public init(
-        actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String, workflow: String,
-        state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
+        actor: Actor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
+        workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
     ) {
         self.actor = actor
+        self.principal = principal ?? .person(actor.id)
         self.attributes = attributes
         self.action = action
         self.resource = resource
@@ -95,10 +103,13 @@ public struct RuleTrace: Sendable, Hashable {
 public struct AccessDecision: Sendable, Hashable {
     /// Whether the request is allowed.
     public var allowed: Bool
-    /// The ids of the rules that decided it.
+    /// The ids of the rules that decided it: for an allow, the allows that matched; for a deny, the denies that
+    /// counted (an undecided deny counts, to be safe), or the allows whose redaction withheld the whole request.
     public var matched: [String]
-    /// The sections withheld from what is allowed (`case.address`, `ehcp.K`).
-    public var redact: [String]
+    /// The paths withheld from what is allowed (`case.address`, `ehcp.K`): ``redactions``' paths.
+    public var redact: [String] { redactions.paths }
+    /// What is withheld from what is allowed, as a value that says which case fields it hides.
+    public var redactions: RedactionSet
     /// The reasons, in plain words.
     public var reasons: [String]
     /// Every rule considered and why it did or did not match.

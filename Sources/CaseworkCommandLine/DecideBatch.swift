@@ -21,6 +21,12 @@ enum DecideBatch {
             throw .invalidInput([InputProblem(field: "batch", message: "cannot read '\(path)': \(String(cString: strerror(errno)))")])
         }
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        return try run(descriptor: descriptor, named: path, reader: reader, console: console)
+    }
+
+    /// Decides every line read from the open file `descriptor` (named `name` in errors), answering each block's
+    /// lines before reading the next.
+    static func run(descriptor: Int32, named name: String, reader: AccessRequestReader, console: some Console) throws(EngineError) -> ExitStatus {
         var batch = Batch(reader: reader)
         var block = [UInt8](repeating: 0, count: blockBytes)
         while true {
@@ -28,7 +34,7 @@ enum DecideBatch {
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else {
                 console.out(batch.take())
-                throw .invalidInput([InputProblem(field: "batch", message: "reading '\(path)' failed after line \(batch.line): \(String(cString: strerror(errno)))")])
+                throw .invalidInput([InputProblem(field: "batch", message: "reading '\(name)' failed after line \(batch.line): \(String(cString: strerror(errno)))")])
             }
             if count == 0 { break }
             block.withUnsafeBufferPointer { batch.feed($0[0..<count]) }

@@ -16,12 +16,13 @@ enum DecideCommand {
             console.out("usage: \(usage)\n")
             return .success
         }
-        let format = try OutputFormat.parse(try parsed.single("--format"))
+        let formatName = try parsed.single("--format")
+        let format = try OutputFormat.parse(formatName)
         let policyName = try parsed.single("--policy")
         let batch = try parsed.single("--batch")
         if batch != nil {
             guard parsed.positionals.isEmpty else { throw UsageError("--batch reads every request from its file; name no request file as well") }
-            guard format == .json else { throw UsageError("--batch writes one JSON decision per line; it has no text format") }
+            guard formatName == nil || format == .json else { throw UsageError("--batch writes one JSON decision per line; it has no text format") }
         } else {
             guard parsed.positionals.count == 1 else { throw UsageError("name one request file, such as: casework decide request.json") }
         }

@@ -57,6 +57,8 @@ struct PolicyTests {
         let after = Self.policy.decide(Self.request(youngPerson, relationship: "young_person", action: "submit", resource: "ehcp", grants: grant, born: "2009-09-01",
                                                     at: CalendarDate("2026-06-27")!.start()))
         #expect(!before.allowed)
+        #expect(before.matched == ["young-person-before-sixteen"])
+        #expect(before.reasons == ["You can act on this case yourself from 27 June 2026."], "the young person is told the day they can act")
         #expect(after.allowed)
         #expect(after.matched == ["young-person-after-sixteen"])
         let parentBefore = Self.policy.decide(Self.request(Self.parentA, relationship: "parent", action: "submit", resource: "ehcp", grants: grant, born: "2009-09-01",
@@ -65,6 +67,32 @@ struct PolicyTests {
                                                           at: CalendarDate("2026-06-27")!.start()))
         #expect(parentBefore.allowed)
         #expect(!parentAfter.allowed, "decisions pass to the young person")
+    }
+
+    @Test func aYoungPersonWhoseDateOfBirthIsNotRecordedIsRefusedWithoutAGuessedDate() {
+        var request = Self.request(Actor(role: "young_person", id: "yp-1"), relationship: "young_person", action: "submit", resource: "ehcp",
+                                   grants: [AccessGrant(to: "yp-1", level: "full")])
+        request.fields = [:]
+        let decision = Self.policy.decide(request)
+        #expect(!decision.allowed)
+        #expect(decision.matched == ["young-person-before-sixteen"], "an undecided deny counts, to be safe")
+        #expect(decision.reasons == ["You can act on this case yourself from \(CompiledPolicy.unknownValue)."])
+    }
+
+    /// `matched` on a deny names every deny that counted, in the policy's order, and the reasons are their own.
+    @Test(arguments: [
+        (false, "none", ["no-second-factor-no-access", "access-withdrawn"]),
+        (false, "full", ["no-second-factor-no-access"]),
+        (true, "none", ["access-withdrawn"]),
+    ])
+    func matchedOnADenyNamesTheDenyingRules(secondFactor: Bool, level: String, denies: [String]) {
+        let decision = Self.policy.decide(Self.request(Self.parentA, relationship: "parent", resource: "case.state",
+                                                       grants: [AccessGrant(to: "parent-a", level: level)], secondFactor: secondFactor))
+        #expect(!decision.allowed)
+        #expect(decision.matched == denies)
+        let reasons = Dictionary(uniqueKeysWithValues: Self.policy.definition.rules.map { ($0.id.value, $0.reason?.text ?? "") })
+        #expect(decision.reasons == denies.map { reasons[$0]! })
+        #expect(!decision.reasons.contains { $0.contains("'") }, "rule ids stay in the trace")
     }
 
     @Test func aProfessionalSeesOnlyCasesWhereTheirOrganisationHasAGrant() {

@@ -94,6 +94,21 @@ struct AccessRequestReader {
 
     let policy: CompiledPolicy
     let catalog: DefinitionCatalog
+    /// The policy's actor attributes and their types.
+    let attributeTypes: [String: FieldType]
+    /// Every workflow's roles, sorted.
+    let roles: [String]
+    /// Each workflow's field paths and their types, by workflow id; worked out once, not per request.
+    let fieldTypes: [String: [String: FieldType]]
+
+    /// A reader for requests to `policy`, typed by the workflows of `catalog`.
+    init(policy: CompiledPolicy, catalog: DefinitionCatalog) {
+        self.policy = policy
+        self.catalog = catalog
+        attributeTypes = FieldValues.types(of: policy.definition.actorAttributes)
+        roles = Array(Set(catalog.workflows.values.flatMap { $0.definition.roles.map(\.value) })).sorted()
+        fieldTypes = catalog.workflows.mapValues { FieldValues.types(of: $0.definition.fields) }
+    }
 
     /// Reads the request in the file at `path`, refusing a file over ``maxRequestBytes`` before parsing it.
     func read(path: String) throws(EngineError) -> AccessRequest {
@@ -220,12 +235,12 @@ struct AccessRequestReader {
         }
 
         mutating func actor(_ value: Any?) -> (Actor?, Principal?, [String: ExpressionValue]) {
-            let declared = FieldValues.types(of: reader.policy.definition.actorAttributes)
+            let declared = reader.attributeTypes
             guard let json = object(value, at: "actor", keys: nil) else { return (nil, nil, [:]) }
             let id = self.id(json["id"], at: "actor.id")
             var role: String?
             if let text = string(json["role"], at: "actor.role") {
-                let roles = Array(Set(reader.catalog.workflows.values.flatMap { $0.definition.roles.map(\.value) })).sorted()
+                let roles = reader.roles
                 if roles.contains(text) {
                     role = text
                 } else {
@@ -269,7 +284,7 @@ struct AccessRequestReader {
             }
             var fields: [String: ExpressionValue] = [:]
             if json["fields"] != nil, let object = object(json["fields"], at: "case.fields", keys: nil) {
-                walk(object, prefix: "", types: FieldValues.types(of: workflow.fields), workflow: workflowID, into: &fields)
+                walk(object, prefix: "", types: reader.fieldTypes[workflowID] ?? [:], workflow: workflowID, into: &fields)
             }
             guard let state else { return nil }
             return (id ?? "(unnamed)", workflowID, state, fields)

@@ -173,6 +173,27 @@ struct DecideRequestTests {
         #expect((answers[5]["problems"] as? [[String: String]])?.first?["message"]?.contains("over the limit of 65536 bytes") == true)
     }
 
+    /// A batch answer is the same decision `casework decide --format json` prints, on one line; text that needs
+    /// escaping in JSON comes back intact.
+    @Test(arguments: [("resource", "\"ehcp\""), ("grants.0.level", "\"limited\""), ("actor.second_factor_verified", "false"),
+                      ("resource", "\"case.address\""), ("action", "\"de\\\"le\\\\te\\n\\u0001é\"")])
+    func aBatchAnswerIsTheSingleDecisionOnOneLine(path: String, json: String) throws {
+        let value = try JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
+        let line = try Self.line(Self.setting(path, to: value, in: Self.base()))
+        let batch = runCasework(["decide", "--batch", try Self.write(line)] + Self.definitions)
+        let answer = try #require(try Self.decisions(batch.out).first)
+        guard answer["error"] == nil else {
+            let message = try #require((answer["problems"] as? [[String: String]])?.first?["message"])
+            #expect(message.contains("'de\"le\\te\n\u{1}é'"), "\(message)")
+            return
+        }
+        let single = runCasework(["decide", try Self.write(line), "--format", "json"] + Self.definitions)
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(single.out.utf8)) as? [String: Any])
+        #expect(NSDictionary(dictionary: answer).isEqual(to: expected))
+        #expect(batch.out == String(decoding: try JSONSerialization.data(withJSONObject: expected, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self) + "\n",
+                "the same bytes JSONSerialization would write")
+    }
+
     @Test func aBatchOfGoodLinesExitsZeroAndTakesALastLineWithoutNewline() throws {
         let line = try Self.line(Self.base())
         let result = runCasework(["decide", "--batch", try Self.write("\(line)\r\n\(line)")] + Self.definitions)

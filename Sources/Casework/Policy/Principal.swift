@@ -54,6 +54,11 @@ public enum Principal: Sendable, Hashable, Codable, CustomStringConvertible {
     /// in logs and audit records).
     public static func problem(withID id: String) -> String? {
         guard !id.isEmpty else { return "an id cannot be empty" }
+        // Most ids are ASCII letters, digits and punctuation: decided from the bytes, without Unicode's tables.
+        if id.utf8.allSatisfy({ $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "A") < 26 || $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: "-")
+            || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }) {
+            return nil
+        }
         for scalar in id.unicodeScalars where !(scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal || "-_.".unicodeScalars.contains(scalar)) {
             // A control character or space is named by its code, so the message itself stays one clean line.
             let hex = String(scalar.value, radix: 16, uppercase: true)

@@ -159,6 +159,7 @@ struct AccessRequestReader {
         var problems: [InputProblem] = []
         var broken: Set<String> = []
 
+        /// Records a problem at `path`, and that `path` has been reported.
         mutating func problem(_ path: String, _ message: String) {
             problems.append(InputProblem(field: path, message: message))
             broken.insert(path)
@@ -216,6 +217,7 @@ struct AccessRequestReader {
             return date
         }
 
+        /// The request, its unreadable parts standing in as empty; nil when the JSON is not an object.
         mutating func request(_ json: Any) -> AccessRequest? {
             guard let root = object(json, at: "", keys: AccessRequestReader.requestKeys) else {
                 problems = [InputProblem(field: "request", message: "must be a JSON object, found \(Self.describe(json))")]
@@ -234,6 +236,7 @@ struct AccessRequestReader {
                                  grants: grants, at: at)
         }
 
+        /// The actor, the organisation they act for as a principal (nil: themselves), and their typed attributes.
         mutating func actor(_ value: Any?) -> (Actor?, Principal?, [String: ExpressionValue]) {
             let declared = reader.attributeTypes
             guard let json = object(value, at: "actor", keys: nil) else { return (nil, nil, [:]) }
@@ -265,6 +268,7 @@ struct AccessRequestReader {
             return (Actor(role: role, id: id), organisation.map(Principal.organisation), attributes)
         }
 
+        /// The case: its id, a workflow of the set, one of that workflow's states, and its fields typed by the workflow.
         mutating func subject(_ value: Any?) -> (id: String, workflow: String, state: String, fields: [String: ExpressionValue])? {
             guard let json = object(value, at: "case", keys: AccessRequestReader.caseKeys) else { return nil }
             let id = self.id(json["id"], at: "case.id", required: false)
@@ -290,6 +294,7 @@ struct AccessRequestReader {
             return (id ?? "(unnamed)", workflowID, state, fields)
         }
 
+        /// Reads nested field objects into dotted paths, each value typed by the workflow's field there.
         mutating func walk(_ object: [String: Any], prefix: String, types: [String: FieldType], workflow: String, into fields: inout [String: ExpressionValue]) {
             for (name, value) in object.sorted(by: { $0.key < $1.key }) {
                 let path = prefix + name
@@ -313,6 +318,7 @@ struct AccessRequestReader {
             }
         }
 
+        /// The grants, a list of objects; a grant that cannot be read keeps its place, standing in as nobody's.
         mutating func grants(_ value: Any?) -> [AccessGrant] {
             guard let value else { return [] }
             guard let items = value as? [Any] else {

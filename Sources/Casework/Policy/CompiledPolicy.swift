@@ -162,7 +162,7 @@ public struct CompiledPolicy: Sendable {
         for rule in allows {
             for redaction in redactions[rule.id.value] ?? [] {
                 if redaction.hides(resource: request.resource) {
-                    hiding.append(rule.id.value)
+                    if !hiding.contains(rule.id.value) { hiding.append(rule.id.value) }
                 } else if redaction.hidesPart(of: request.resource) {
                     withheld.insert(redaction)
                 }

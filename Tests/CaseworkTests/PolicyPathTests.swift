@@ -240,6 +240,39 @@ struct PolicyPathTests {
         #expect(decision.matched == ["stop"])
     }
 
+    @Test(arguments: [
+        ("From {grant.until.", ReasonText.ParseError.unclosed(offset: 5)),
+        ("Closed } now", .strayClose(offset: 7)),
+        ("Empty {  } here", .empty(offset: 6)),
+        ("Nested {a {b}}", .nestedOpen(offset: 10)),
+        ("Template {{ grant.until }}", .nestedOpen(offset: 10)),
+    ])
+    func aReasonWhosePlaceholdersCannotBeReadIsAnError(reason: String, problem: ReasonText.ParseError) {
+        let text = ReasonText(reason, at: .startOf("x"))
+        #expect(text.problem == problem)
+        #expect(text.parts == [.literal(reason)], "shown as written, never half-rendered")
+        let report = Validator.validate(sources: [(file: "family-case.yaml", text: Self.workflow), (file: "family-portal.yaml", text: Self.policy(rules: """
+              - { id: stop, deny: [view], reason: "\(reason)" }
+            """))])
+        #expect(report.diagnostics.map(\.code.rawValue) == ["CW0238"])
+    }
+
+    @Test(arguments: [
+        ("section_fields: { case.fields: [address] }", "CW0103"),
+        ("section_fields: { case.state: [address] }", "CW0103"),
+        ("section_fields: { ehcp.K: [address] }", "CW0103"),
+        ("section_fields: { case.adress: [address] }", "CW0225"),
+        ("section_fields: { case.address: [child.adress] }", "CW0236"),
+        ("section_fields: { case.address: [child.address.line1] }", "CW0236"),
+        ("section_fields: { case.address: child }", nil),
+        ("section_fields: [case.address]", "CW0103"),
+    ] as [(String, String?)])
+    func sectionFieldsMapASectionOfTheCaseToFieldsThatExist(sectionFields: String, code: String?) {
+        let report = Validator.validate(sources: [(file: "family-case.yaml", text: Self.workflow),
+                                                  (file: "family-portal.yaml", text: Self.policy(rules: Self.limited, sectionFields: sectionFields))])
+        #expect(report.diagnostics.map(\.code.rawValue) == (code.map { [$0] } ?? []), "\(report.diagnostics)")
+    }
+
     @Test func fallbackReasonsNameNoCouncil() throws {
         let policy = try Self.compile(Self.policy(rules: """
               - { id: stop, deny: [edit], when: grant.level == "limited" }

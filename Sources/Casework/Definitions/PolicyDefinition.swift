@@ -105,7 +105,7 @@ public struct PolicyRule: Sendable, Hashable {
     public var on: [Located<String>]
     /// The condition, when the rule has one.
     public var when: ExpressionSource?
-    /// The resources or sections removed from what it allows.
+    /// The resource paths withheld from what it allows, each with everything under it (see ``Redaction``).
     public var redact: [Located<String>]
     /// Why, in words a parent could read, shown when the rule denies; it may show values worked out from the request.
     public var reason: ReasonText?

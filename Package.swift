@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "CaseworkTestSupport"),
         .executableTarget(
             name: "CaseworkBench",
-            dependencies: ["Casework", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite", "CaseworkTestSupport"]
+            dependencies: ["Casework", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite", "CaseworkTestSupport", "CaseworkCommandLine"]
         ),
         .testTarget(name: "CaseworkYAMLTests", dependencies: ["CaseworkYAML", "CaseworkTestSupport"]),
         .testTarget(name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite", "CaseworkTestSupport"]),

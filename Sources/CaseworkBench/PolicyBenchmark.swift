@@ -79,27 +79,38 @@ enum PolicyBenchmark {
         return (true, redact.sorted())
     }
 
+    /// The generated workload, one request at a time so a caller need not hold it all: `count` requests by 2,000
+    /// actors (parents' accounts with each relationship in turn) on 5,000 cases of `workflow` in `states`, each case
+    /// with three grants at the three levels, for the portal's actions and resources, with a fixed seed.
+    static func forEachRequest(
+        count: Int, workflow: String, states: [String], fields: [String: ExpressionValue] = [:], _ body: (AccessRequest) throws -> Void
+    ) rethrows {
+        var random = SeededGenerator(seed: 42)
+        let relationships = ["parent", "carer", "young_person", "professional", "caseworker"]
+        let resources = ["case", "case.state", "case.deadlines", "case.address", "ehcp", "advice_form"]
+            + ["A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"].map { "ehcp.\($0)" }
+        let actors = (0..<2_000).map { index in (Actor(role: "parent", id: "actor-\(index)"), relationships[index % relationships.count]) }
+        let cases = (0..<5_000).map { index in
+            (id: "case-\(index)", state: states[index % states.count],
+             grants: (0..<3).map { offset in AccessGrant(to: .person("actor-\((index * 7 + offset * 13) % 2_000)"), level: levels[(index + offset) % 3]) })
+        }
+        let at = CalendarDate("2025-11-25")!.start()
+        for _ in 0..<count {
+            let (actor, relationship) = actors[Int(random.next() % UInt64(actors.count))]
+            let subject = cases[Int(random.next() % UInt64(cases.count))]
+            try body(AccessRequest(actor: actor, attributes: ["second_factor_verified": .bool(random.next() % 10 != 0), "relationship": .string(relationship)],
+                                   action: ["view", "comment", "submit", "edit"][Int(random.next() % 4)], resource: resources[Int(random.next() % UInt64(resources.count))],
+                                   caseID: subject.id, workflow: workflow, state: subject.state, fields: fields, grants: subject.grants, at: at))
+        }
+    }
+
     static func run() {
         do {
             let catalog = try DefinitionCatalog.load(sources: [(file: "bench-portal.yaml", text: policyText), (file: "bench-case.yaml", text: workflow)])
             guard let policy = catalog.policies["bench-portal"] else { return }
-            var random = SeededGenerator(seed: 42)
-            let relationships = ["parent", "carer", "young_person", "professional", "caseworker"]
-            let resources = ["case", "case.state", "case.deadlines", "case.address", "ehcp", "advice_form"]
-                + ["A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"].map { "ehcp.\($0)" }
-            let actors = (0..<2_000).map { index in (Actor(role: "parent", id: "actor-\(index)"), relationships[index % relationships.count]) }
-            let cases = (0..<5_000).map { index in
-                (id: "case-\(index)", state: ["requested", "assessing", "done"][index % 3],
-                 grants: (0..<3).map { offset in AccessGrant(to: .person("actor-\((index * 7 + offset * 13) % 2_000)"), level: levels[(index + offset) % 3]) })
-            }
-            let at = CalendarDate("2025-11-25")!.start()
-            let requests: [AccessRequest] = (0..<100_000).map { _ in
-                let (actor, relationship) = actors[Int(random.next() % UInt64(actors.count))]
-                let subject = cases[Int(random.next() % UInt64(cases.count))]
-                return AccessRequest(actor: actor, attributes: ["second_factor_verified": .bool(random.next() % 10 != 0), "relationship": .string(relationship)],
-                                     action: ["view", "comment", "submit", "edit"][Int(random.next() % 4)], resource: resources[Int(random.next() % UInt64(resources.count))],
-                                     caseID: subject.id, workflow: "bench-case", state: subject.state, fields: [:], grants: subject.grants, at: at)
-            }
+            var requests: [AccessRequest] = []
+            requests.reserveCapacity(100_000)
+            forEachRequest(count: 100_000, workflow: "bench-case", states: ["requested", "assessing", "done"]) { requests.append($0) }
             let (engineTime, decisions) = Measure.best(repetitions: 3) { requests.map { policy.decide($0) } }
             let (floorTime, answers) = Measure.best(repetitions: 3) { requests.map(handWritten) }
             var disagreements = 0

@@ -10,6 +10,7 @@ let suites: [String: () -> Void] = [
     "engine": EngineBenchmark.run,
     "tick": TickBenchmark.run,
     "policy": PolicyBenchmark.run,
+    "decide-batch": DecideBatchBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

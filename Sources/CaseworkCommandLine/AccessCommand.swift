@@ -22,7 +22,7 @@ enum AccessCommand {
         }
         guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE:ID, such as --as send_manager:sam") }
         guard let toText = try parsed.single("--to") else { throw UsageError("say whose access changes", help: "add --to ID") }
-        guard let to = Principal(parsing: toText) else {
+        guard let to = Principal.parsed(toText) else {
             throw UsageError("'\(TerminalText.escape(toText))' is not a principal", help: "write a person's id, person:ID or organisation:ID")
         }
         let key = try parsed.single("--key")

@@ -1,10 +1,14 @@
 import Foundation
 import Casework
 
-/// `casework decide REQUEST.json [--policy NAME] [--format json]`: one access decision, explained.
+/// `casework decide REQUEST.json [--policy NAME] [--format json]`: one access decision, explained;
+/// `casework decide --batch FILE|-`: one decision per request line, streamed.
 enum DecideCommand {
-    static let usage = "casework decide REQUEST.json [--policy NAME] [--format json] [--definitions PATH]"
-    static let spec = OptionSpec(valued: ["--policy", "--format", "--definitions"], flags: ["--help", "-h"])
+    static let usage = """
+        casework decide REQUEST.json [--policy NAME] [--format json] [--definitions PATH]
+               casework decide --batch FILE|- [--policy NAME] [--definitions PATH]
+        """
+    static let spec = OptionSpec(valued: ["--policy", "--format", "--definitions", "--batch"], flags: ["--help", "-h"])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: spec)
@@ -12,36 +16,25 @@ enum DecideCommand {
             console.out("usage: \(usage)\n")
             return .success
         }
-        guard parsed.positionals.count == 1 else { throw UsageError("name one request file, such as: casework decide request.json") }
-        let format = try OutputFormat.parse(try parsed.single("--format"))
+        let formatName = try parsed.single("--format")
+        let format = try OutputFormat.parse(formatName)
         let policyName = try parsed.single("--policy")
-        let path = parsed.positionals[0]
+        let batch = try parsed.single("--batch")
+        if batch != nil {
+            guard parsed.positionals.isEmpty else { throw UsageError("--batch reads every request from its file; name no request file as well") }
+            guard formatName == nil || format == .json else { throw UsageError("--batch writes one JSON decision per line; it has no text format") }
+        } else {
+            guard parsed.positionals.count == 1 else { throw UsageError("name one request file, such as: casework decide request.json") }
+        }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let catalog = try DefinitionCatalog.load(paths: parsed.values["--definitions"] ?? ValidateCommand.defaultPaths())
-            let policy: CompiledPolicy
-            if let policyName {
-                guard let found = catalog.policies[policyName] else {
-                    throw .invalidInput([InputProblem(field: "policy", message: "no policy '\(policyName)'"
-                        + (NameSuggester.suggest(policyName, from: catalog.policies.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""))])
-                }
-                policy = found
-            } else {
-                guard catalog.policies.count == 1, let only = catalog.policies.values.first else {
-                    throw .invalidInput([InputProblem(field: "policy", message: catalog.policies.isEmpty ? "the definitions hold no policy"
-                        : "choose one with --policy: \(catalog.policies.keys.sorted().joined(separator: ", "))")])
-                }
-                policy = only
-            }
-            let request = try AccessRequestReader.read(path: path, policy: policy.definition, catalog: catalog)
+            let policy = try choosePolicy(policyName, in: catalog)
+            let reader = AccessRequestReader(policy: policy, catalog: catalog)
+            if let batch { return try DecideBatch.run(path: batch, reader: reader, console: console) }
+            let request = try reader.read(path: parsed.positionals[0])
             let decision = policy.decide(request)
             if format == .json {
-                console.out(JSONOutput.render([
-                    "decision": decision.allowed ? "allow" : "deny",
-                    "matched": decision.matched,
-                    "redact": decision.redact,
-                    "reasons": decision.reasons,
-                    "trace": decision.trace.map { ["rule": $0.rule, "matched": $0.matched, "why": $0.why] },
-                ] as [String: Any]))
+                console.out(JSONOutput.render(json(decision)))
             } else {
                 var text = "\(decision.allowed ? "allow" : "deny"): \(request.actor) may\(decision.allowed ? "" : " not") \(request.action) \(request.resource) on case \(request.caseID)\n"
                 for reason in decision.reasons { text += "  because \(reason)\n" }
@@ -53,81 +46,332 @@ enum DecideCommand {
             return .success
         }
     }
+
+    /// The policy named by `--policy`, or the only one in the definitions.
+    static func choosePolicy(_ name: String?, in catalog: DefinitionCatalog) throws(EngineError) -> CompiledPolicy {
+        if let name {
+            guard let found = catalog.policies[name] else {
+                throw .invalidInput([InputProblem(field: "policy", message: "no policy '\(name)'"
+                    + (NameSuggester.suggest(name, from: catalog.policies.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""))])
+            }
+            return found
+        }
+        guard catalog.policies.count == 1, let only = catalog.policies.values.first else {
+            throw .invalidInput([InputProblem(field: "policy", message: catalog.policies.isEmpty ? "the definitions hold no policy"
+                : "choose one with --policy: \(catalog.policies.keys.sorted().joined(separator: ", "))")])
+        }
+        return only
+    }
+
+    /// A decision as JSON, with the fixed keys `decision`, `matched`, `redact`, `reasons` and `trace`.
+    static func json(_ decision: AccessDecision) -> [String: Any] {
+        [
+            "decision": decision.allowed ? "allow" : "deny",
+            "matched": decision.matched,
+            "redact": decision.redact,
+            "reasons": decision.reasons,
+            "trace": decision.trace.map { ["rule": $0.rule, "matched": $0.matched, "why": $0.why] },
+        ]
+    }
 }
 
-/// Reads an access request from JSON, typing its values by the policy's actor attributes and the case's workflow fields.
-enum AccessRequestReader {
-    static func read(path: String, policy: PolicyDefinition, catalog: DefinitionCatalog) throws(EngineError) -> AccessRequest {
-        func bad(_ message: String) -> EngineError { .invalidInput([InputProblem(field: "request", message: message)]) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw bad("cannot read '\(path)'") }
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { throw bad("'\(path)' is not a JSON object") }
-        guard let actorJSON = root["actor"] as? [String: Any], let actorID = actorJSON["id"] as? String, let role = actorJSON["role"] as? String else {
-            throw bad("'actor' needs 'id' and 'role'")
+/// Reads access requests from JSON, strictly: every part of a request is checked and every problem is reported at
+/// its JSON path (`grants[0].until`, `actor.second_factor_verified`, `case.fields.child.date_of_birth`), so a
+/// malformed request is refused, never read as a different, more open one.
+struct AccessRequestReader {
+    /// The most bytes one request may take, a file or a line of a batch: checked before anything is parsed,
+    /// so a huge input costs no more than reading this much of it.
+    static let maxRequestBytes = 64 * 1024
+
+    /// The keys a request may have.
+    static let requestKeys = ["actor", "action", "resource", "case", "grants", "at"]
+    /// The keys of `case`.
+    static let caseKeys = ["id", "workflow", "state", "fields"]
+    /// The keys of a grant.
+    static let grantKeys = ["to", "level", "sections", "from", "until"]
+    /// The keys of `actor` besides the policy's attributes: `organisation` names the organisation the person acts for.
+    static let actorKeys = ["id", "role", "organisation"]
+
+    let policy: CompiledPolicy
+    let catalog: DefinitionCatalog
+    /// The policy's actor attributes and their types.
+    let attributeTypes: [String: FieldType]
+    /// Every workflow's roles, sorted.
+    let roles: [String]
+    /// Each workflow's field paths and their types, by workflow id; worked out once, not per request.
+    let fieldTypes: [String: [String: FieldType]]
+
+    /// A reader for requests to `policy`, typed by the workflows of `catalog`.
+    init(policy: CompiledPolicy, catalog: DefinitionCatalog) {
+        self.policy = policy
+        self.catalog = catalog
+        attributeTypes = FieldValues.types(of: policy.definition.actorAttributes)
+        roles = Array(Set(catalog.workflows.values.flatMap { $0.definition.roles.map(\.value) })).sorted()
+        fieldTypes = catalog.workflows.mapValues { FieldValues.types(of: $0.definition.fields) }
+    }
+
+    /// Reads the request in the file at `path`, refusing a file over ``maxRequestBytes`` before parsing it.
+    func read(path: String) throws(EngineError) -> AccessRequest {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw Self.refusal("cannot read '\(path)'") }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: Self.maxRequestBytes + 1) ?? Data()
+        } catch {
+            throw Self.refusal("cannot read '\(path)': \(error.localizedDescription)")
         }
-        guard let action = root["action"] as? String else { throw bad("'action' is missing") }
-        guard let resource = root["resource"] as? String else { throw bad("'resource' is missing") }
-        guard let caseJSON = root["case"] as? [String: Any], let workflowID = caseJSON["workflow"] as? String, let state = caseJSON["state"] as? String else {
-            throw bad("'case' needs 'workflow' and 'state'")
+        guard data.count <= Self.maxRequestBytes else {
+            throw Self.refusal("'\(path)' is over the limit of \(Self.maxRequestBytes) bytes for one request")
         }
-        guard let workflow = catalog.workflows[workflowID]?.definition else { throw bad("no workflow '\(workflowID)'") }
+        switch parse(data) {
+        case .success(let request): return request
+        case .failure(let problems): throw .invalidInput(problems.problems)
+        }
+    }
+
+    private static func refusal(_ message: String) -> EngineError { .invalidInput([InputProblem(field: "request", message: message)]) }
+
+    /// Every problem found in one request.
+    struct Problems: Error {
+        var problems: [InputProblem]
+    }
+
+    /// Reads one request from its JSON bytes: a request, or every problem with it, sorted by path.
+    func parse(_ data: Data) -> Result<AccessRequest, Problems> {
+        guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return .failure(Problems(problems: [InputProblem(field: "request", message: "is not JSON")]))
+        }
+        var builder = Builder(reader: self)
+        let request = builder.request(json)
+        var problems = builder.problems
+        if let request {
+            problems += policy.problems(in: request).filter { !builder.broken.contains($0.field) }
+        }
+        guard problems.isEmpty, let request else { return .failure(Problems(problems: problems.sorted { $0.field < $1.field })) }
+        return .success(request)
+    }
+
+    /// One pass over a request's JSON: the shapes and types of its parts. What only the policy can judge (actions,
+    /// paths, levels, principals) is left to ``CompiledPolicy/problems(in:)``; `broken` holds the paths already
+    /// reported here, whose stand-in values that check must not report again.
+    private struct Builder {
+        let reader: AccessRequestReader
         var problems: [InputProblem] = []
-        var attributes: [String: ExpressionValue] = [:]
-        let declared = FieldValues.types(of: policy.actorAttributes)
-        for (name, value) in actorJSON where name != "id" && name != "role" {
-            guard let type = declared[name] else {
-                problems.append(InputProblem(field: "actor.\(name)", message: "the policy declares no such actor attribute"))
-                continue
-            }
-            switch FieldValues.fromJSON(value, as: type) {
-            case .success(let typed): attributes[name] = typed
-            case .failure(let problem): problems.append(InputProblem(field: "actor.\(name)", message: problem.message))
-            }
+        var broken: Set<String> = []
+
+        /// Records a problem at `path`, and that `path` has been reported.
+        mutating func problem(_ path: String, _ message: String) {
+            problems.append(InputProblem(field: path, message: message))
+            broken.insert(path)
         }
-        let fieldTypes = FieldValues.types(of: workflow.fields)
-        var fields: [String: ExpressionValue] = [:]
-        func walk(_ object: [String: Any], prefix: String) {
-            for (name, value) in object {
-                let path = prefix + name
-                if let nested = value as? [String: Any], fieldTypes[path] == nil {
-                    walk(nested, prefix: path + ".")
+
+        /// `value` as a string, or nil after reporting what it is instead.
+        mutating func string(_ value: Any?, at path: String, required: Bool = true) -> String? {
+            guard let value else {
+                if required { problem(path, "is missing") }
+                return nil
+            }
+            guard let text = value as? String else {
+                problem(path, "must be a string, found \(Self.describe(value))")
+                return nil
+            }
+            return text
+        }
+
+        /// `value` as a usable id (``Principal/problem(withID:)``), or nil after reporting why not.
+        mutating func id(_ value: Any?, at path: String, required: Bool = true) -> String? {
+            guard let text = string(value, at: path, required: required) else { return nil }
+            if let problem = Principal.problem(withID: text) {
+                self.problem(path, problem)
+                return nil
+            }
+            return text
+        }
+
+        /// `value` as a JSON object, or nil after reporting what it is instead.
+        mutating func object(_ value: Any?, at path: String, keys: [String]?) -> [String: Any]? {
+            guard let value else {
+                problem(path, "is missing")
+                return nil
+            }
+            guard let object = value as? [String: Any] else {
+                problem(path, "must be an object, found \(Self.describe(value))")
+                return nil
+            }
+            if let keys {
+                for key in object.keys.sorted() where !keys.contains(key) {
+                    let hint = NameSuggester.suggest(key, from: keys).map { "; did you mean '\($0)'?" } ?? "; expected one of: \(keys.joined(separator: ", "))"
+                    problem(path.isEmpty ? key : "\(path).\(key)", "is not a key of \(path.isEmpty ? "a request" : "'\(path)'")\(hint)")
+                }
+            }
+            return object
+        }
+
+        /// A `YYYY-MM-DD` date that exists; anything else is reported, never read as no date.
+        mutating func date(_ value: Any?, at path: String) -> CalendarDate? {
+            guard let text = string(value, at: path, required: false) else { return nil }
+            guard let date = CalendarDate(text) else {
+                problem(path, "'\(text)' is not a date: write a day that exists as YYYY-MM-DD, such as 2025-09-01")
+                return nil
+            }
+            return date
+        }
+
+        /// The request, its unreadable parts standing in as empty; nil when the JSON is not an object.
+        mutating func request(_ json: Any) -> AccessRequest? {
+            guard let root = object(json, at: "", keys: AccessRequestReader.requestKeys) else {
+                problems = [InputProblem(field: "request", message: "must be a JSON object, found \(Self.describe(json))")]
+                return nil
+            }
+            let (actor, principal, attributes) = self.actor(root["actor"])
+            let action = string(root["action"], at: "action") ?? ""
+            let resource = string(root["resource"], at: "resource") ?? ""
+            let subject = self.subject(root["case"])
+            let grants = self.grants(root["grants"])
+            let at = self.at(root["at"])
+            // Parts that could not be read stand in as empty, so the policy's own checks still run on the rest;
+            // the request is used only when no problem was found.
+            return AccessRequest(actor: actor ?? Actor(role: "", id: ""), principal: principal, attributes: attributes, action: action, resource: resource,
+                                 caseID: subject?.id ?? "", workflow: subject?.workflow ?? "", state: subject?.state ?? "", fields: subject?.fields ?? [:],
+                                 grants: grants, at: at)
+        }
+
+        /// The actor, the organisation they act for as a principal (nil: themselves), and their typed attributes.
+        mutating func actor(_ value: Any?) -> (Actor?, Principal?, [String: ExpressionValue]) {
+            let declared = reader.attributeTypes
+            guard let json = object(value, at: "actor", keys: nil) else { return (nil, nil, [:]) }
+            let id = self.id(json["id"], at: "actor.id")
+            var role: String?
+            if let text = string(json["role"], at: "actor.role") {
+                let roles = reader.roles
+                if roles.contains(text) {
+                    role = text
+                } else {
+                    problem("actor.role", "'\(text)' is not a role of the workflows" + (NameSuggester.suggest(text, from: roles).map { "; did you mean '\($0)'?" } ?? ""))
+                }
+            }
+            let organisation = self.id(json["organisation"], at: "actor.organisation", required: false)
+            var attributes: [String: ExpressionValue] = [:]
+            for (name, value) in json.sorted(by: { $0.key < $1.key }) where !AccessRequestReader.actorKeys.contains(name) {
+                let path = "actor.\(name)"
+                guard let type = declared[name] else {
+                    problem(path, "the policy declares no such actor attribute"
+                        + (NameSuggester.suggest(name, from: declared.keys.sorted() + AccessRequestReader.actorKeys).map { "; did you mean '\($0)'?" } ?? ""))
                     continue
                 }
-                guard let type = fieldTypes[path] else {
-                    problems.append(InputProblem(field: "case.fields.\(path)", message: "workflow '\(workflowID)' has no such field"))
+                switch FieldValues.fromJSON(value, as: type) {
+                case .success(let typed): attributes[name] = typed
+                case .failure(let problem): self.problem(path, problem.message)
+                }
+            }
+            guard let id, let role else { return (nil, nil, attributes) }
+            return (Actor(role: role, id: id), organisation.map(Principal.organisation), attributes)
+        }
+
+        /// The case: its id, a workflow of the set, one of that workflow's states, and its fields typed by the workflow.
+        mutating func subject(_ value: Any?) -> (id: String, workflow: String, state: String, fields: [String: ExpressionValue])? {
+            guard let json = object(value, at: "case", keys: AccessRequestReader.caseKeys) else { return nil }
+            let id = self.id(json["id"], at: "case.id", required: false)
+            guard let workflowID = string(json["workflow"], at: "case.workflow") else { return nil }
+            guard let workflow = reader.catalog.workflows[workflowID]?.definition else {
+                problem("case.workflow", "no workflow '\(workflowID)'" + (NameSuggester.suggest(workflowID, from: reader.catalog.workflows.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""))
+                return nil
+            }
+            var state: String?
+            if let text = string(json["state"], at: "case.state") {
+                let states = workflow.states.map(\.name.value)
+                if states.contains(text) {
+                    state = text
+                } else {
+                    problem("case.state", "'\(text)' is not a state of workflow '\(workflowID)'" + (NameSuggester.suggest(text, from: states).map { "; did you mean '\($0)'?" } ?? ""))
+                }
+            }
+            var fields: [String: ExpressionValue] = [:]
+            if json["fields"] != nil, let object = object(json["fields"], at: "case.fields", keys: nil) {
+                walk(object, prefix: "", types: reader.fieldTypes[workflowID] ?? [:], workflow: workflowID, into: &fields)
+            }
+            guard let state else { return nil }
+            return (id ?? "(unnamed)", workflowID, state, fields)
+        }
+
+        /// Reads nested field objects into dotted paths, each value typed by the workflow's field there.
+        mutating func walk(_ object: [String: Any], prefix: String, types: [String: FieldType], workflow: String, into fields: inout [String: ExpressionValue]) {
+            for (name, value) in object.sorted(by: { $0.key < $1.key }) {
+                let path = prefix + name
+                if types[path] == nil, types.keys.contains(where: { $0.hasPrefix(path + ".") }) {
+                    guard let nested = value as? [String: Any] else {
+                        problem("case.fields.\(path)", "is a group of fields: write an object of its parts, found \(Self.describe(value))")
+                        continue
+                    }
+                    walk(nested, prefix: path + ".", types: types, workflow: workflow, into: &fields)
+                    continue
+                }
+                guard let type = types[path] else {
+                    problem("case.fields.\(path)", "workflow '\(workflow)' has no such field"
+                        + (NameSuggester.suggest(path, from: types.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""))
                     continue
                 }
                 switch FieldValues.fromJSON(value, as: type) {
                 case .success(let typed): fields[path] = typed
-                case .failure(let problem): problems.append(InputProblem(field: "case.fields.\(path)", message: problem.message))
+                case .failure(let problem): self.problem("case.fields.\(path)", problem.message)
                 }
             }
         }
-        walk(caseJSON["fields"] as? [String: Any] ?? [:], prefix: "")
-        var grants: [AccessGrant] = []
-        for (index, item) in ((root["grants"] as? [Any]) ?? []).enumerated() {
-            guard let grant = item as? [String: Any], let to = grant["to"] as? String, let level = grant["level"] as? String else {
-                problems.append(InputProblem(field: "grants[\(index)]", message: "needs 'to' and 'level'"))
-                continue
+
+        /// The grants, a list of objects; a grant that cannot be read keeps its place, standing in as nobody's.
+        mutating func grants(_ value: Any?) -> [AccessGrant] {
+            guard let value else { return [] }
+            guard let items = value as? [Any] else {
+                problem("grants", "must be a list of grants, found \(Self.describe(value))")
+                return []
             }
-            if !policy.levels.contains(where: { $0.value == level }) {
-                problems.append(InputProblem(field: "grants[\(index)].level", message: "'\(level)' is not a level of policy '\(policy.id.value)'"))
+            return items.enumerated().map { index, item in
+                let path = "grants[\(index)]"
+                // A grant that cannot be read stands in as one for nobody, keeping the indexes of the others.
+                guard let json = object(item, at: path, keys: AccessRequestReader.grantKeys) else {
+                    broken.formUnion(["\(path).to", "\(path).level"])
+                    return AccessGrant(to: .person(""), level: "")
+                }
+                var to = Principal.person("")
+                if let text = string(json["to"], at: "\(path).to") {
+                    do throws(Principal.ParseError) {
+                        to = try Principal(parsing: text)
+                    } catch {
+                        problem("\(path).to", error.message)
+                    }
+                }
+                let level = string(json["level"], at: "\(path).level") ?? ""
+                var sections: [String]?
+                if let given = json["sections"] {
+                    if let list = given as? [Any] {
+                        sections = list.enumerated().map { position, entry in string(entry, at: "\(path).sections[\(position)]") ?? "" }
+                    } else {
+                        problem("\(path).sections", "must be a list of resources or sections, found \(Self.describe(given))")
+                    }
+                }
+                return AccessGrant(to: to, level: level, sections: sections, from: date(json["from"], at: "\(path).from"), until: date(json["until"], at: "\(path).until"))
             }
-            let from = (grant["from"] as? String).flatMap { CalendarDate($0) }
-            let until = (grant["until"] as? String).flatMap { CalendarDate($0) }
-            guard let principal = Principal(parsing: to) else {
-                problems.append(InputProblem(field: "grants[\(index)].to", message: "'\(to)' is not a person's id, person:ID or organisation:ID"))
-                continue
-            }
-            grants.append(AccessGrant(to: principal, level: level, sections: grant["sections"] as? [String], from: from, until: until))
         }
-        var at = Date()
-        if let text = root["at"] as? String {
-            if let instant = try? Date(text, strategy: .iso8601) { at = instant } else if let day = CalendarDate(text) { at = day.start() } else {
-                problems.append(InputProblem(field: "at", message: "'\(text)' is not a date or an ISO 8601 date and time"))
+
+        /// When the request is made: a date (its start) or an ISO 8601 date and time; without `at`, now.
+        mutating func at(_ value: Any?) -> Date {
+            guard let text = string(value, at: "at", required: false) else { return Date() }
+            if let instant = try? Date(text, strategy: .iso8601) { return instant }
+            if let day = CalendarDate(text) { return day.start() }
+            problem("at", "'\(text)' is not a date (YYYY-MM-DD) or an ISO 8601 date and time such as 2025-11-25T10:00:00Z")
+            return Date()
+        }
+
+        /// A JSON value as an error message shows it.
+        static func describe(_ value: Any) -> String {
+            switch value {
+            case is NSNull: return "null"
+            case let text as String: return "'\(text.count > 40 ? String(text.prefix(40)) + "…" : text)'"
+            case is [Any]: return "a list"
+            case is [String: Any]: return "an object"
+            case let number as NSNumber: return String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : "\(number)"
+            default: return "\(value)"
             }
         }
-        guard problems.isEmpty else { throw .invalidInput(problems) }
-        return AccessRequest(actor: Actor(role: role, id: actorID), attributes: attributes, action: action, resource: resource,
-                             caseID: caseJSON["id"] as? String ?? "(unnamed)", workflow: workflowID, state: state, fields: fields, grants: grants, at: at)
     }
 }

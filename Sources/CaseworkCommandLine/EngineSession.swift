@@ -98,7 +98,7 @@ enum EngineRun {
 /// when the case names nobody for it.
 enum RecipientText {
     static func describe(role: String, id: String?) -> String {
-        switch id.flatMap(Principal.init(parsing:)) {
+        switch id.flatMap(Principal.parsed) {
         case .organisation(let organisation)?: return "\(role)@\(organisation)"
         case .person(let person)?: return "\(role):\(person)"
         case nil: return id.map { "\(role):\(TerminalText.escape($0))" } ?? role

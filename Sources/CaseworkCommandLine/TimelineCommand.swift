@@ -69,7 +69,7 @@ enum TimelineCommand {
         output += timeline.showsEveryNotice ? "Messages sent:" : "Messages to you:"
         output += timeline.notices.isEmpty ? " none\n" : "\n"
         for (notice, day) in zip(timeline.notices, column(timeline.notices.map(\.on))) {
-            let addressedToViewer = notice.recipientRole == viewer.role && notice.recipientID.flatMap(Principal.init(parsing:)) == viewer.principal
+            let addressedToViewer = notice.recipientRole == viewer.role && notice.recipientID.flatMap(Principal.parsed) == viewer.principal
             let recipient = addressedToViewer ? "" : "to \(notice.recipientRole)\(notice.recipientID.map { " (\($0))" } ?? ""): "
             output += line("  \(day)  \(recipient)\(notice.subject)")
         }

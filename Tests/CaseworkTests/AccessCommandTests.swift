@@ -42,7 +42,7 @@ struct AccessCommandTests {
 
         let stranger = space.run(["case", "show", "c1"] + Self.parent("parent-c"))
         #expect(stranger.status == .forbidden)
-        #expect(stranger.err == "error[forbidden]: you may not do this: the SEND service has not given you access to this case\n")
+        #expect(stranger.err == "error[forbidden]: you may not do this: you have not been given access to this case\n")
         #expect(space.run(["case", "show", "no-such-case"] + Self.parent("parent-c")).err == stranger.err, "a missing case is refused the same way")
 
         let refused = space.run(["access", "grant", "c1", "--to", "parent-c", "--level", "full", "--reason", "x"] + Self.parent("parent-a"))
@@ -94,7 +94,7 @@ struct AccessRequestTests {
         let before = try EngineFixtures.Snapshot(store, caseID: "child-1")
         #expect { try engine.fire(FireRequest(caseID: "request-1", transition: "decide_access", actor: manager,
                                               input: ["granted_level": .string("limited"), "responsibility_evidence": .string("court order"), "identity_checked": .bool(true)])) } throws: {
-            "\($0)".contains("could not be checked whether rule 'caseworkers' allows this")
+            "\($0)".contains("Sign in with your emailed code to see SEND information.")
         }
         #expect(try EngineFixtures.Snapshot(store, caseID: "child-1") == before, "a refused grant changes neither case")
         #expect(try engine.caseRecord("request-1", as: .operator()).state == "checking")

@@ -52,6 +52,7 @@ struct OneDoorTests {
         levels: [full, limited, none]
         resources:
           case: [state, deadlines, fields]
+          advice_form: [content]
         rules:
           - { id: second-factor, deny: [all], when: not actor.second_factor_verified, reason: "Sign in with your emailed code." }
           - { id: withdrawn, deny: [all], when: grant.level == "none", reason: "Your access to this case has been withdrawn." }
@@ -304,7 +305,7 @@ struct OneDoorTests {
         #expect(space.run(["case", "history", "c1"]).out.contains("operator:cli opened door"))
         let refused = space.run(["case", "history", "c1", "--as", "parent:jo", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"])
         #expect(refused.status == .forbidden)
-        #expect(refused.err == "error[forbidden]: you may not do this: the SEND service has not given you access to this case\n")
+        #expect(refused.err == "error[forbidden]: you may not do this: you have not been given access to this case\n")
         #expect(space.run(["case", "list", "--as", "parent:jo", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"]).out == "")
         #expect(space.run(["case", "list"]).out == "c1\tdoor\topen\trevision 1\n")
         #expect(space.run(["outbox", "list", "--case", "c1", "--as", "parent:jo", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"]).status == .forbidden)

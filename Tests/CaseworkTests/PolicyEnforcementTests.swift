@@ -81,7 +81,7 @@ struct PolicyEnforcementTests {
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")], attributes: Self.staff))
         let health = Actor.organisation("nhs-trust", role: "health")
         #expect { _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional) } throws: {
-            "\($0)" == "you may not do this: the SEND service has not given you access to this case"
+            "\($0)" == "you may not do this: you have not been given access to this case"
         }
         _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: .organisation("nhs-trust"), level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "advice requested")
         let submitted = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional)

@@ -57,6 +57,8 @@ struct PolicyTests {
         let after = Self.policy.decide(Self.request(youngPerson, relationship: "young_person", action: "submit", resource: "ehcp", grants: grant, born: "2009-09-01",
                                                     at: CalendarDate("2026-06-27")!.start()))
         #expect(!before.allowed)
+        #expect(before.matched == ["young-person-before-sixteen"])
+        #expect(before.reasons == ["You can act on this case yourself from 27 June 2026."], "the young person is told the day they can act")
         #expect(after.allowed)
         #expect(after.matched == ["young-person-after-sixteen"])
         let parentBefore = Self.policy.decide(Self.request(Self.parentA, relationship: "parent", action: "submit", resource: "ehcp", grants: grant, born: "2009-09-01",
@@ -67,6 +69,32 @@ struct PolicyTests {
         #expect(!parentAfter.allowed, "decisions pass to the young person")
     }
 
+    @Test func aYoungPersonWhoseDateOfBirthIsNotRecordedIsRefusedWithoutAGuessedDate() {
+        var request = Self.request(Actor(role: "young_person", id: "yp-1"), relationship: "young_person", action: "submit", resource: "ehcp",
+                                   grants: [AccessGrant(to: .person("yp-1"), level: "full")])
+        request.fields = [:]
+        let decision = Self.policy.decide(request)
+        #expect(!decision.allowed)
+        #expect(decision.matched == ["young-person-before-sixteen"], "an undecided deny counts, to be safe")
+        #expect(decision.reasons == ["You can act on this case yourself from \(CompiledPolicy.unknownValue)."])
+    }
+
+    /// `matched` on a deny names every deny that counted, in the policy's order, and the reasons are their own.
+    @Test(arguments: [
+        (false, "none", ["no-second-factor-no-access", "access-withdrawn"]),
+        (false, "full", ["no-second-factor-no-access"]),
+        (true, "none", ["access-withdrawn"]),
+    ])
+    func matchedOnADenyNamesTheDenyingRules(secondFactor: Bool, level: String, denies: [String]) {
+        let decision = Self.policy.decide(Self.request(Self.parentA, relationship: "parent", resource: "case.state",
+                                                       grants: [AccessGrant(to: .person("parent-a"), level: level)], secondFactor: secondFactor))
+        #expect(!decision.allowed)
+        #expect(decision.matched == denies)
+        let reasons = Dictionary(uniqueKeysWithValues: Self.policy.definition.rules.map { ($0.id.value, $0.reason?.text ?? "") })
+        #expect(decision.reasons == denies.map { reasons[$0]! })
+        #expect(!decision.reasons.contains { $0.contains("'") }, "rule ids stay in the trace")
+    }
+
     @Test func aProfessionalSeesOnlyCasesWhereTheirOrganisationHasAGrant() {
         let health = Actor.organisation("nhs-trust", role: "health")
         let granted = Self.policy.decide(Self.request(health, relationship: "professional", action: "submit", resource: "advice_form", grants: [AccessGrant(to: .organisation("nhs-trust"), level: "full")]))
@@ -74,7 +102,7 @@ struct PolicyTests {
         let plan = Self.policy.decide(Self.request(health, relationship: "professional", resource: "ehcp", grants: [AccessGrant(to: .organisation("nhs-trust"), level: "full")]))
         #expect(granted.allowed)
         #expect(!elsewhere.allowed)
-        #expect(elsewhere.reasons == ["the SEND service has not given you access to this case"])
+        #expect(elsewhere.reasons == [CompiledPolicy.noAccess])
         #expect(!plan.allowed)
     }
 
@@ -95,7 +123,9 @@ struct PolicyTests {
         unknownFactor.attributes["second_factor_verified"] = nil
         let refused = Self.policy.decide(unknownFactor)
         #expect(!refused.allowed, "a deny that cannot be decided still stops an allow")
-        #expect(refused.reasons == ["it could not be checked that rule 'no-second-factor-no-access' does not stop this, so it is refused"])
+        #expect(refused.reasons == ["Sign in with your emailed code to see SEND information."], "an undecided deny that counts gives its own reason")
+        #expect(refused.matched == ["no-second-factor-no-access"])
+        #expect(refused.trace.first { $0.rule == "no-second-factor-no-access" }?.why.contains("cannot be decided") == true, "the detail stays in the trace")
     }
 
     @Test func grantsHoldOnlyBetweenTheirDatesAndForTheirSections() {
@@ -114,7 +144,7 @@ struct PolicyTests {
         var random = SeededGenerator(seed: seed)
         func pick<T>(_ options: [T]) -> T { options[Int(random.next() % UInt64(options.count))] }
         let extra = PolicyRule(id: Located("extra-deny", at: .startOf("x")), effect: .deny, actions: [Located("view", at: .startOf("x"))],
-                               on: [Located("ehcp", at: .startOf("x"))], when: nil, redact: [], reason: "extra")
+                               on: [Located("ehcp", at: .startOf("x"))], when: nil, redact: [], reason: ReasonText("extra", at: .startOf("x")))
         var stricterDefinition = Self.policy.definition
         stricterDefinition.rules.append(extra)
         let stricter = CompiledPolicy(stricterDefinition, in: try Validator.validate(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path }).definitions)

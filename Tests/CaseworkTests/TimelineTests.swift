@@ -216,7 +216,7 @@ struct TimelineTests {
         let noGrant = try #require(refusal("c1", F.parent, F.parentAttributes))
         let missing = try #require(refusal("nope", F.parent, F.parentAttributes))
         #expect(noGrant.code == .forbidden)
-        #expect(noGrant.description == "you may not do this: the SEND service has not given you access to this case")
+        #expect(noGrant.description == "you may not do this: you have not been given access to this case")
         #expect(missing.code == noGrant.code && missing.description == noGrant.description, "a refused person learns nothing, not even whether the case exists")
         #expect(refusal("c1", F.caseworker, ["relationship": .string("caseworker"), "second_factor_verified": .bool(false)])?.description
                 == "you may not do this: Sign in with your emailed code.")
@@ -364,7 +364,7 @@ struct TimelineTests {
                            "--participant", "parent=jo"] + staff).status == .success)
         let refused = space.run(["case", "timeline", "c1"] + parent)
         #expect(refused.status == .forbidden)
-        #expect(refused.err == "error[forbidden]: you may not do this: the SEND service has not given you access to this case\n")
+        #expect(refused.err == "error[forbidden]: you may not do this: you have not been given access to this case\n")
         #expect(space.run(["case", "timeline", "nope"] + parent).err == refused.err)
         #expect(space.run(["access", "grant", "c1", "--to", "jo", "--level", "limited", "--reason", "portal"] + staff).status == .success)
         #expect(space.run(["case", "fire", "c1", "start_deciding"] + staff).status == .success)

@@ -18,7 +18,7 @@ public enum NameRule: Sendable, Hashable {
         case .identifier: "use lower-case letters, digits and '_', starting with a letter, such as 'requested_on'"
         case .identifierPath: "name a field, or a field in a group joined with '.', such as 'child.date_of_birth'"
         case .section: "use letters, digits and '_', such as 'A', 'H1' or 'address'"
-        case .resourcePath: "name a resource, or a resource and a section joined with '.', such as 'ehcp' or 'ehcp.K'"
+        case .resourcePath: "name a resource, or a resource and a section joined with '.', such as 'ehcp' or 'ehcp.K', or a case field such as 'case.fields.child.address'"
         }
     }
 
@@ -40,9 +40,13 @@ public enum NameRule: Sendable, Hashable {
             return !bytes.isEmpty && bytes.allSatisfy { $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "A") < 26 || $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: "_") }
         }
         if self == .resourcePath {
+            // A resource, then optionally a section, then optionally a field path under it (`case.fields.child.address`).
             guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return NameRule.identifier.accepts(bytes: bytes) }
+            let rest = UnsafeBufferPointer(rebasing: bytes[(dot + 1)...])
+            let sectionEnd = rest.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
             return NameRule.identifier.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[..<dot]))
-                && NameRule.section.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[(dot + 1)...]))
+                && NameRule.section.accepts(bytes: UnsafeBufferPointer(rebasing: rest[..<sectionEnd]))
+                && (sectionEnd == rest.endIndex || NameRule.identifierPath.accepts(bytes: UnsafeBufferPointer(rebasing: rest[(sectionEnd + 1)...])))
         }
         if self == .identifierPath {
             var start = 0

@@ -1416,6 +1416,76 @@ public enum DiagnosticExplanations {
                     input: { assessment_decision_on: required }
                 """
         ),
+        entry(
+            "CW0236", "redaction that reaches no field",
+            """
+            A redaction withholds a part of a case and everything under it. A path under `case.fields` names \
+            a workflow field, such as `case.fields.child.address`, and a section of `case` mapped under \
+            `section_fields` stands for the fields listed there. When no workflow in the set declares such a \
+            field, the redaction would hide nothing at all: a misspelt path would show a parent the very \
+            details the service meant to withhold, so it is an error, not a redaction that quietly does \
+            nothing. The help suggests the nearest field.
+            """,
+            wrong: """
+                section_fields:
+                  case.address: [address, child.adress]
+                rules:
+                  - { id: limited-access, allow: [view], on: [case], when: grant.level == "limited", redact: [case.fields.child.adress] }
+                """,
+            right: """
+                section_fields:
+                  case.address: [address, child.address]
+                rules:
+                  - { id: limited-access, allow: [view], on: [case], when: grant.level == "limited", redact: [case.fields.child.address] }
+                """
+        ),
+        entry(
+            "CW0237", "an allow that another rule's redaction refuses",
+            """
+            A warning: a rule allows a path by name in its `on`, and another allow with an overlapping action \
+            covers the same path and redacts it. Redactions from every matching allow apply, and a request for \
+            a redacted path is refused, so whenever both rules match the same request the redaction turns this \
+            allow into a deny. That may be meant (limited access stays limited even for someone another rule \
+            would let in), but it is easy to miss, so say it on purpose: take the path out of this rule's `on`, \
+            or narrow the other rule so the two cannot match together. The check looks at actions and paths, \
+            not at conditions, which it cannot compare.
+            """,
+            severity: .warning,
+            wrong: """
+                rules:
+                  - { id: limited-access, allow: [view], on: [ehcp], when: grant.level == "limited", redact: [ehcp.K] }
+                  - { id: professionals-see-advice, allow: [view], on: [ehcp.K], when: actor.relationship == "professional" }
+                """,
+            right: """
+                rules:
+                  - { id: limited-access, allow: [view], on: [ehcp], when: grant.level == "limited", redact: [ehcp.K] }
+                  - { id: professionals-see-the-plan, allow: [view], on: [ehcp], when: actor.relationship == "professional" }
+                """
+        ),
+        entry(
+            "CW0238", "malformed placeholder in a rule's reason",
+            """
+            A rule's `reason` is shown to the person refused, and may show values worked out from the request \
+            in braces, such as `{school_leaving_date(case.child.date_of_birth) + 1 day}`. Each `{` must be \
+            closed by a `}` with an expression between them, and braces cannot be nested or shown on their \
+            own: a reason that cannot be read would otherwise reach a parent with stray code in it. The caret \
+            points at the brace.
+            """,
+            wrong: """
+                rules:
+                  - id: young-person-before-sixteen
+                    deny: [submit]
+                    when: actor.relationship == "young_person" and today <= school_leaving_date(case.child.date_of_birth)
+                    reason: "You can act on this case yourself from {school_leaving_date(case.child.date_of_birth) + 1 day."
+                """,
+            right: """
+                rules:
+                  - id: young-person-before-sixteen
+                    deny: [submit]
+                    when: actor.relationship == "young_person" and today <= school_leaving_date(case.child.date_of_birth)
+                    reason: "You can act on this case yourself from {school_leaving_date(case.child.date_of_birth) + 1 day}."
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

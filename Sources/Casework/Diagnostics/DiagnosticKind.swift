@@ -152,6 +152,13 @@ public enum DiagnosticKind: Sendable, Hashable {
     case workflowWithoutPolicy(workflow: String, policies: [String])
     /// A field something reads (a guard, a `set:` value, a template, a deadline, a grant) that no input and no `set:` can ever give.
     case fieldNeverSet(field: String, reader: String)
+    /// A policy redaction (or a field a `section_fields` entry maps a section to) that no workflow's fields reach;
+    /// `section` is the mapped section, nil for a `redact:` entry.
+    case redactionReachesNoField(path: String, section: String?, suggestion: String?)
+    /// An allow rule names a path that another allow with an overlapping action redacts: when both match, the redaction refuses it.
+    case redactionOverridesAllow(rule: String, path: String, redactingRule: String)
+    /// A rule's `reason:` whose `{placeholders}` cannot be read.
+    case malformedReason(rule: String, reason: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -163,7 +170,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
-        "CW0232", "CW0233",
+        "CW0232", "CW0233", "CW0236", "CW0237", "CW0238",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -281,6 +288,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .missingPolicy: "CW0231"
         case .workflowWithoutPolicy: "CW0232"
         case .fieldNeverSet: "CW0233"
+        case .redactionReachesNoField: "CW0236"
+        case .redactionOverridesAllow: "CW0237"
+        case .malformedReason: "CW0238"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -303,7 +313,7 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet: .warning
+        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow: .warning
         default: .error
         }
     }
@@ -379,6 +389,11 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .workflowWithoutPolicy(let workflow, _):
             "workflow '\(workflow)' runs without an access policy: nothing checks who may see or change its cases beyond 'by:'"
         case .fieldNeverSet(let field, let reader): "field '\(field)' is read by \(reader), but nothing sets it"
+        case .redactionReachesNoField(let path, nil, _): "redaction '\(path)' reaches no field of any workflow"
+        case .redactionReachesNoField(let path, let section?, _): "section '\(section)' stands for '\(path)', which is no field of any workflow"
+        case .redactionOverridesAllow(let rule, let path, let redactingRule):
+            "rule '\(rule)' allows '\(path)', which rule '\(redactingRule)' redacts: when both match, the request is refused"
+        case .malformedReason(let rule, let reason): "the reason of rule '\(rule)' has a malformed placeholder: \(reason)"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -407,7 +422,8 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "start the file with 'workflow: NAME', 'form: NAME' or 'calendar: NAME'"
         case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?),
             .unknownCalendar(_, _, let suggestion?), .unknownField(_, _, let suggestion?), .unknownTransition(_, _, let suggestion?),
-            .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?), .unknownPolicy(_, _, let suggestion?):
+            .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?), .unknownPolicy(_, _, let suggestion?),
+            .redactionReachesNoField(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
         case .unexpectedCharacter(_, let help?):
             return help
@@ -427,6 +443,10 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "bind it with \(name) unless running on 'by:' roles alone is deliberate"
         case .fieldNeverSet:
             return "declare it in the 'input:' of the transition that records it, or set it with 'set:'"
+        case .redactionOverridesAllow(_, let path, _):
+            return "if the redaction is meant, take '\(path)' out of this rule's 'on'; if the allow is meant, narrow the other rule's 'on' or 'when' so both cannot match"
+        case .malformedReason:
+            return "write a value to show as '{expression}', such as '{grant.until}'; a reason cannot show a brace itself"
         case .fieldInSubject:
             return "subjects show in inboxes and lock screens: keep to {{ case.id }}, {{ case.state_title }} and {{ workflow.title }}, and put details in the body"
         case .noNull:

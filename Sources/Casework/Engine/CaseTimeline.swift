@@ -209,7 +209,7 @@ extension Engine {
         timeline.showsEveryNotice = admitted.access.allows("edit", on: "case")
         let messages = try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }.filter { message in
             message.createdAt <= record.updatedAt && (timeline.showsEveryNotice
-                || (message.recipientRole == actor.role && message.recipientID.flatMap(Principal.init(parsing:)) == actor.principal))
+                || (message.recipientRole == actor.role && message.recipientID.flatMap(Principal.parsed) == actor.principal))
         }
         timeline.notices = messages.map { message in
             CaseTimeline.Notice(on: CalendarDate(message.createdAt), recipientRole: message.recipientRole, recipientID: message.recipientID,

@@ -236,7 +236,7 @@ public final class Engine: Sendable {
         let roles = Set(definition.roles.map(\.value))
         for (role, participant) in participants.sorted(by: { $0.key < $1.key }) {
             if !roles.contains(role) { problems.append(InputProblem(field: "participants.\(role)", message: "not a role of workflow '\(id)'")) }
-            if Principal(parsing: participant) == nil {
+            if Principal.parsed(participant) == nil {
                 problems.append(InputProblem(field: "participants.\(role)", message: "'\(participant)' is not a person's id or 'organisation:ID'"))
             }
         }
@@ -349,7 +349,7 @@ public final class Engine: Sendable {
             return value
         }
         let targetID = try text(effect.caseField)
-        guard let grantee = Principal(parsing: try text(effect.toField)) else { throw blocked("'\(effect.toField.value)' is not a person's id or 'organisation:ID'") }
+        guard let grantee = Principal.parsed(try text(effect.toField)) else { throw blocked("'\(effect.toField.value)' is not a person's id or 'organisation:ID'") }
         let level = try text(effect.levelField)
         let admitted = try admit(targetID, actor: actor, attributes: attributes, action: "grant", resource: "case")
         let target = admitted.record

@@ -57,7 +57,7 @@ struct CaseAccess: Sendable {
     func visibleMessages(_ messages: [OutboxMessage]) -> [OutboxMessage] {
         if allows("edit", on: "case") { return messages }
         return messages.filter { message in
-            message.recipientRole == actor.role && message.recipientID.flatMap(Principal.init(parsing:)) == actor.principal
+            message.recipientRole == actor.role && message.recipientID.flatMap(Principal.parsed) == actor.principal
         }
     }
 }
@@ -140,9 +140,11 @@ extension Engine {
         if actor.isOperator { return AdmittedCase(workflow: workflow, access: access) }
         switch access.accessGuard {
         case .rolesOnly:
-            guard workflow.definition.roles.contains(where: { $0.value == actor.role }) else { throw .forbidden(reasons: [Self.noAccessReason]) }
+            guard workflow.definition.roles.contains(where: { $0.value == actor.role }) else { throw .forbidden(reasons: [CompiledPolicy.noAccess]) }
         case .policy:
-            if let decision = access.decision(action, on: resource), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
+            if let decision = access.decision(action, on: resource), !decision.allowed {
+                throw .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: record.grants.contains { $0.to == actor.principal }))
+            }
         }
         return AdmittedCase(workflow: workflow, access: access)
     }
@@ -153,11 +155,11 @@ extension Engine {
         _ caseID: String, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
     ) -> EngineError {
         if actor.isOperator || catalog.policies.isEmpty { return .caseNotFound(caseID) }
-        guard catalog.policies.count == 1, let policy = catalog.policies.values.first else { return .forbidden(reasons: [Self.noAccessReason]) }
+        guard catalog.policies.count == 1, let policy = catalog.policies.values.first else { return .forbidden(reasons: [CompiledPolicy.noAccess]) }
         let unknown = CaseRecord(id: caseID, workflow: "", workflowVersion: 0, state: "", revision: 0, fields: [:], participants: [:], forms: [],
                                  openedAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
         let decision = policy.decide(Self.accessRequest(unknown, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
-        return decision.allowed ? .caseNotFound(caseID) : .forbidden(reasons: decision.reasons)
+        return decision.allowed ? .caseNotFound(caseID) : .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: false))
     }
 
     /// What a change gives back to the actor who asked for it: the case after it as they may see it, and only the
@@ -170,8 +172,13 @@ extension Engine {
         return ChangeResult(record: access.visibleRecord, replayed: replayed, notifications: access.visibleMessages(notifications))
     }
 
-    /// The reason given when nothing more specific may be said.
-    static let noAccessReason = "you have not been given access to this case"
+    /// What a refusal may say. To someone who holds a grant on the case, the policy's own reasons. To anyone else, only
+    /// the reasons of the rules that refused them (which a policy writes about the person, such as signing in with a
+    /// second factor), otherwise that they have not been given access: never a reason that came from reading the case,
+    /// so a case they have no grant on and a case that does not exist are refused in the same words.
+    static func refusalReasons(_ decision: AccessDecision, holdsGrant: Bool) -> [String] {
+        holdsGrant || !decision.matched.isEmpty ? decision.reasons : [CompiledPolicy.noAccess]
+    }
 
     /// The access request for `actor` doing `action` to `resource` of `record` at `at`.
     static func accessRequest(
@@ -185,7 +192,7 @@ extension Engine {
     /// case's guard with the policy's profile for that role (nobody is signed in when a message is sent).
     func recipientAccess(_ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, resource: String) -> (receives: Bool, fields: FieldVisibility) {
         guard case .policy(let policy) = accessGuard else { return (true, .all) }
-        let principal = record.participants[role].flatMap(Principal.init(parsing:))
+        let principal = record.participants[role].flatMap(Principal.parsed)
         let actor: Actor
         switch principal {
         case .organisation(let organisation)?: actor = .organisation(organisation, role: role)

@@ -21,7 +21,7 @@ extension Engine {
     ) throws(EngineError) -> ChangeResult {
         try formStep(caseID: caseID, instanceID: instanceID, action: "form_submitted", actor: actor, attributes: attributes, policyAction: "submit", input: fields,
                      expectedRevision: expectedRevision, idempotencyKey: idempotencyKey) { (instance, form) throws(EngineError) in
-            let recipient = instance.recipientID.flatMap(Principal.init(parsing:))
+            let recipient = instance.recipientID.flatMap(Principal.parsed)
             guard actor.isOperator || actor.role == instance.recipientRole && (recipient == nil || recipient == actor.principal) else {
                 throw .forbidden(reasons: ["only the \(instance.recipientRole) the form was shared with may submit it"])
             }

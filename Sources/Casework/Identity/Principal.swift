@@ -1,73 +1,89 @@
-/// Whom a grant is for: a person, or an organisation acting through its generic account.
+/// Who a grant is for, and on whose behalf a request is made: a person, or an organisation acting through its
+/// generic account.
 ///
-/// A person and an organisation may share an id (`hill` the parent, `hill` the school);
-/// the kind keeps their grants apart. Written `person:ID` or `organisation:ID`; a bare
-/// id means a person, as grants were first written.
+/// Written as text: `person:ID` or `organisation:ID`; a bare `ID` is a person, so grants recorded before
+/// organisations had a kind of their own still mean who they meant.
 public enum Principal: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// One person, by id.
+    /// A person, by id.
     case person(String)
-    /// An organisation's generic account, by the organisation's id.
+    /// An organisation's generic account, by id; a grant to it covers the staff who act for it.
     case organisation(String)
 
-    /// Reads `person:ID`, `organisation:ID` or a bare `ID` (a person); nil when the id is not a usable id.
-    public init?(parsing text: String) {
-        if text.hasPrefix("organisation:") {
-            let id = String(text.dropFirst("organisation:".count))
-            guard Identifier.isUsable(id) else { return nil }
-            self = .organisation(id)
-        } else {
-            let id = text.hasPrefix("person:") ? String(text.dropFirst("person:".count)) : text
-            guard Identifier.isUsable(id) else { return nil }
-            self = .person(id)
+    /// Why text is not a principal.
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong, in words.
+        public var message: String
+
+        /// The problem, in words.
+        public var description: String { message }
+    }
+
+    /// Reads `ID`, `person:ID` or `organisation:ID`; any other kind, or an id that is not usable, is an error.
+    public init(parsing text: String) throws(ParseError) {
+        var kind: Substring = "person"
+        var id = Substring(text)
+        if let colon = text.firstIndex(of: ":") {
+            kind = text[..<colon]
+            id = text[text.index(after: colon)...]
+        }
+        if let problem = Self.problem(withID: String(id)) { throw ParseError(message: problem) }
+        switch kind {
+        case "person": self = .person(String(id))
+        case "organisation": self = .organisation(String(id))
+        default: throw ParseError(message: "'\(kind)' is not a kind of principal: write ID or person:ID for a person, organisation:ID for an organisation")
         }
     }
 
-    /// The id, without its kind.
+    /// The person's or organisation's id.
     public var id: String {
         switch self {
-        case .person(let id), .organisation(let id): return id
+        case .person(let id), .organisation(let id): id
         }
     }
 
     /// `person:ID` or `organisation:ID`.
     public var description: String {
         switch self {
-        case .person(let id): return "person:\(id)"
-        case .organisation(let id): return "organisation:\(id)"
+        case .person(let id): "person:\(id)"
+        case .organisation(let id): "organisation:\(id)"
         }
     }
 
-    /// Decodes the text form; a stored bare id is a person.
+    /// Why `id` cannot name a person, an organisation or a case, or nil when it can (``Identifier/isUsable(_:)``):
+    /// a control character or space is named by its code, so the message itself stays one clean line.
+    public static func problem(withID id: String) -> String? {
+        guard !id.isEmpty else { return "an id cannot be empty" }
+        guard id.utf8.count <= Identifier.maximumLength else { return "an id is at most \(Identifier.maximumLength) characters" }
+        if Identifier.isUsable(id) { return nil }
+        let scalar = id.unicodeScalars.first { !Identifier.isUsable(String($0)) } ?? " "
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let shown = scalar.isASCII && scalar.properties.generalCategory != .control && !scalar.properties.isWhitespace
+            ? "'\(scalar)'" : "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        return "an id is ASCII letters, digits, '-', '_' and '.', and this one holds \(shown)"
+    }
+
+    /// Reads `ID`, `person:ID` or `organisation:ID`, or nil; for callers that report their own problem.
+    public static func parsed(_ text: String) -> Principal? {
+        try? Principal(parsing: text)
+    }
+
+    /// Reads a principal from its text.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let principal = Principal(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a principal"))
+        do {
+            try self.init(parsing: text)
+        } catch {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.message))
         }
-        self = principal
     }
 
-    /// Encodes the text form: a person as the bare id (so records written before kinds existed read the same), an organisation with its kind.
+    /// Writes a principal as its text: a person as the bare id, as grants were first written, so a record reads
+    /// the same to an older reader; an organisation with its kind.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .person(let id): try container.encode(id)
         case .organisation: try container.encode(description)
         }
-    }
-}
-
-/// The rules for ids of people, organisations and cases that come from outside.
-public enum Identifier {
-    /// The longest id accepted.
-    public static let maximumLength = 100
-
-    /// Whether `text` is a usable id: 1 to 100 ASCII letters, digits, `-`, `_` or `.`, so it can never
-    /// carry a control character, a terminal escape, or the `:` and `@` that separate an actor's parts.
-    public static func isUsable(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= maximumLength
-            && text.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
-            }
     }
 }

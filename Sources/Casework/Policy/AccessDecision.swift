@@ -43,7 +43,7 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 public struct AccessRequest: Sendable {
     /// Who asks.
     public var actor: Actor
-    /// Whose grant applies: the actor's organisation's when they act for one, their own otherwise.
+    /// On whose behalf: the person, or the organisation they act for, whose grant then applies.
     public var principal: Principal
     /// The actor's attributes by name (`second_factor_verified`, `relationship`).
     public var attributes: [String: ExpressionValue]
@@ -64,13 +64,13 @@ public struct AccessRequest: Sendable {
     /// When the request is made.
     public var at: Date
 
-    /// Creates a request.
+    /// Creates a request; `principal` defaults to the actor as a person.
     public init(
-        actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String, workflow: String,
-        state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
+        actor: Actor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
+        workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
     ) {
         self.actor = actor
-        self.principal = actor.principal
+        self.principal = principal ?? actor.principal
         self.attributes = attributes
         self.action = action
         self.resource = resource
@@ -98,10 +98,13 @@ public struct RuleTrace: Sendable, Hashable {
 public struct AccessDecision: Sendable, Hashable {
     /// Whether the request is allowed.
     public var allowed: Bool
-    /// The ids of the rules that decided it.
+    /// The ids of the rules that decided it: for an allow, the allows that matched; for a deny, the denies that
+    /// counted (an undecided deny counts, to be safe), or the allows whose redaction withheld the whole request.
     public var matched: [String]
-    /// The sections withheld from what is allowed (`case.address`, `ehcp.K`).
-    public var redact: [String]
+    /// The paths withheld from what is allowed (`case.address`, `ehcp.K`): ``redactions``' paths.
+    public var redact: [String] { redactions.paths }
+    /// What is withheld from what is allowed, as a value that says which case fields it hides.
+    public var redactions: RedactionSet
     /// The reasons, in plain words.
     public var reasons: [String]
     /// Every rule considered and why it did or did not match.

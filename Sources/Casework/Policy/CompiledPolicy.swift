@@ -5,48 +5,118 @@ import Foundation
 public struct CompiledPolicy: Sendable {
     /// The policy.
     public let definition: PolicyDefinition
+    /// The parts of a case the policy can name in its set, and what redacting each hides.
+    public let paths: ResourcePaths
     private let conditions: [String: CompiledExpression]
+    /// Each rule's redactions, resolved once, by rule id.
+    private let redactions: [String: [Redaction]]
+    /// Each rule's reason, its placeholders planned, by rule id.
+    private let reasons: [String: [ReasonPart]]
 
-    /// Compiles `definition`'s conditions against its environment in `set`; conditions that do not check are left out
-    /// (the validator reports them, and the catalog refuses a set with errors).
+    /// A piece of a reason as the policy renders it.
+    private enum ReasonPart: Sendable {
+        case literal(String)
+        /// A placeholder whose expression checked; nil when it did not (the validator reports it).
+        case value(CompiledExpression?)
+    }
+
+    /// Words shown in place of a reason's placeholder whose value cannot be worked out (a date of birth not
+    /// recorded, for instance): the same words a notification shows for a field not yet set, never a guess.
+    public static let unknownValue = TemplateRenderer.notRecorded
+
+    /// Compiles `definition`'s conditions and reason placeholders against its environment in `set`; those that
+    /// do not check are left out (the validator reports them, and the catalog refuses a set with errors).
     public init(_ definition: PolicyDefinition, in set: DefinitionSet) {
         self.definition = definition
         let environment = PolicyEnvironment.make(for: definition, in: set)
+        let paths = ResourcePaths(policy: definition, workflows: set.workflows)
+        self.paths = paths
         var conditions: [String: CompiledExpression] = [:]
+        var redactions: [String: [Redaction]] = [:]
+        var reasons: [String: [ReasonPart]] = [:]
         for rule in definition.rules {
+            redactions[rule.id.value] = rule.redact.map { paths.redaction(of: $0.value) }
+            if let reason = rule.reason {
+                reasons[rule.id.value] = reason.parts.map { part in
+                    switch part {
+                    case .literal(let text): return .literal(text)
+                    case .expression(let text, _):
+                        guard case .success(let checked) = ExpressionChecker.compile(text, in: environment) else { return .value(nil) }
+                        return .value(CompiledExpression(checked))
+                    }
+                }
+            }
             guard let when = rule.when, case .success(let checked) = ExpressionChecker.compile(when.text, in: environment, expecting: .bool) else { continue }
             conditions[rule.id.value] = CompiledExpression(checked)
         }
         self.conditions = conditions
+        self.redactions = redactions
+        self.reasons = reasons
     }
 
-    /// Whether a rule's `on` entry covers `resource`: the same, or the whole resource of a section.
-    static func covers(_ entry: String, _ resource: String) -> Bool {
-        entry == resource || resource.hasPrefix(entry + ".")
+    /// What in `request` the policy cannot decide on, each at its place in the request: an action the policy
+    /// does not know, a resource path it cannot name, a grant whose principal's id is unusable, whose level is
+    /// not one of the policy's, or whose sections are not parts of a case. A caller refuses such a request as
+    /// bad input; ``decide(_:)`` denies it.
+    public func problems(in request: AccessRequest) -> [InputProblem] {
+        var problems: [InputProblem] = []
+        if let problem = actionProblem(request.action) { problems.append(InputProblem(field: "action", message: problem)) }
+        if let problem = resourceProblem(request.resource) { problems.append(InputProblem(field: "resource", message: problem)) }
+        for (index, grant) in request.grants.enumerated() {
+            if let problem = Principal.problem(withID: grant.to.id) { problems.append(InputProblem(field: "grants[\(index)].to", message: problem)) }
+            if !definition.levels.contains(where: { $0.value == grant.level }) {
+                problems.append(InputProblem(field: "grants[\(index)].level", message: "'\(grant.level)' is not a level of policy '\(definition.id.value)'"
+                    + (NameSuggester.suggest(grant.level, from: definition.levels.map(\.value)).map { "; did you mean '\($0)'?" } ?? "")))
+            }
+            for (position, section) in (grant.sections ?? []).enumerated() {
+                if let problem = resourceProblem(section) { problems.append(InputProblem(field: "grants[\(index)].sections[\(position)]", message: problem)) }
+            }
+        }
+        return problems
     }
 
-    /// Decides `request`.
+    /// Why `action` is not one the policy knows, or nil.
+    func actionProblem(_ action: String) -> String? {
+        let known = definition.knownActions
+        guard !known.contains(action) else { return nil }
+        return "'\(action)' is not an action of policy '\(definition.id.value)'"
+            + (NameSuggester.suggest(action, from: known).map { "; did you mean '\($0)'?" } ?? "; the actions are \(known.joined(separator: ", "))")
+    }
+
+    /// Why `path` is not a part of a case the policy can name, or nil.
+    func resourceProblem(_ path: String) -> String? {
+        guard !paths.isKnown(path) else { return nil }
+        let candidates = paths.resourceNames + paths.fieldPaths.map { "\(ResourcePaths.caseFields).\($0)" }
+        return "'\(path)' is not a resource, section or field policy '\(definition.id.value)' knows"
+            + (NameSuggester.suggest(path, from: candidates).map { "; did you mean '\($0)'?" } ?? "")
+    }
+
+    /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
+    /// and denied, saying which.
     public func decide(_ request: AccessRequest) -> AccessDecision {
+        if let problem = actionProblem(request.action) ?? resourceProblem(request.resource) {
+            let trace = definition.rules.map { RuleTrace(rule: $0.id.value, matched: false, why: "no rule covers this request: \(problem)") }
+            return AccessDecision(allowed: false, matched: [], redactions: RedactionSet(), reasons: [problem], trace: trace)
+        }
         let today = CalendarDate(request.at)
         let grant = request.grants.first { $0.to == request.principal && $0.holds(on: today) }
         let context = Self.context(request, grant: grant, today: today)
         var trace: [RuleTrace] = []
+        trace.reserveCapacity(definition.rules.count)
         var allows: [PolicyRule] = []
         var denies: [PolicyRule] = []
-        var undecidedDenies: [PolicyRule] = []
-        var undecidedAllows: [(rule: PolicyRule, error: EvaluationError)] = []
+        var undecidedAllows: [PolicyRule] = []
         for rule in definition.rules {
             let actions = rule.actions.map(\.value)
-            guard actions.contains("all") || actions.contains(request.action) else {
+            guard actions.contains(PolicyDefinition.everyAction) || actions.contains(request.action) else {
                 trace.append(RuleTrace(rule: rule.id.value, matched: false, why: "it is about \(actions.joined(separator: ", ")), not \(request.action)"))
                 continue
             }
-            guard rule.on.isEmpty || rule.on.contains(where: { Self.covers($0.value, request.resource) }) else {
+            guard rule.on.isEmpty || rule.on.contains(where: { ResourcePaths.covers($0.value, request.resource) }) else {
                 trace.append(RuleTrace(rule: rule.id.value, matched: false, why: "it is about \(rule.on.map(\.value).joined(separator: ", ")), not \(request.resource)"))
                 continue
             }
             var holds = true
-            var undecided = false
             var why = "it applies to \(request.action) on \(request.resource)"
             if let text = rule.when?.text {
                 switch conditions[rule.id.value]?.evaluateCondition(context) ?? .failure(.unset(text)) {
@@ -60,65 +130,81 @@ public struct CompiledPolicy: Sendable {
                 case .failure(let error):
                     // Other undecided conditions fail safe: a deny still counts, an allow does not.
                     holds = rule.effect == .deny
-                    undecided = true
-                    if rule.effect == .allow { undecidedAllows.append((rule, error)) }
+                    if rule.effect == .allow { undecidedAllows.append(rule) }
                     why = "its condition '\(text)' cannot be decided (\(error)), so it \(holds ? "counts, to be safe" : "does not count")"
                 }
             }
             trace.append(RuleTrace(rule: rule.id.value, matched: holds, why: why))
             guard holds else { continue }
-            if rule.effect == .allow {
-                allows.append(rule)
-            } else if undecided {
-                undecidedDenies.append(rule)
-            } else {
-                denies.append(rule)
-            }
+            if rule.effect == .allow { allows.append(rule) } else { denies.append(rule) }
+        }
+        func deny(_ matched: [String], _ reasons: [String]) -> AccessDecision {
+            AccessDecision(allowed: false, matched: matched, redactions: RedactionSet(), reasons: reasons, trace: trace)
         }
         if !denies.isEmpty {
-            return AccessDecision(allowed: false, matched: denies.map(\.id.value), redact: [],
-                                  reasons: denies.map { $0.reason ?? "the SEND service's policy does not allow this (rule '\($0.id.value)')" }, trace: trace)
-        }
-        if !undecidedDenies.isEmpty, !allows.isEmpty {
-            return AccessDecision(allowed: false, matched: undecidedDenies.map(\.id.value), redact: [],
-                                  reasons: undecidedDenies.map { "it could not be checked that rule '\($0.id.value)' does not stop this, so it is refused" }, trace: trace)
+            var reasons: [String] = []
+            for rule in denies {
+                let reason = render(rule, context) ?? Self.notAllowed
+                if !reasons.contains(reason) { reasons.append(reason) }
+            }
+            return deny(denies.map(\.id.value), reasons)
         }
         guard !allows.isEmpty else {
-            if let (rule, error) = undecidedAllows.first {
-                return AccessDecision(allowed: false, matched: [], redact: [],
-                                      reasons: ["it could not be checked whether rule '\(rule.id.value)' allows this: \(error)"], trace: trace)
-            }
-            let reason = grant == nil ? "the SEND service has not given you access to this case" : "your access to this case does not include this"
-            return AccessDecision(allowed: false, matched: [], redact: [], reasons: [reason], trace: trace)
+            if !undecidedAllows.isEmpty { return deny([], [Self.couldNotCheck]) }
+            return deny([], [grant == nil ? Self.noAccess : Self.notIncluded])
         }
-        var redact: [String] = []
+        var withheld = RedactionSet()
+        var hiding: [String] = []
         for rule in allows {
-            for entry in rule.redact.map(\.value) where !redact.contains(entry) && (Self.covers(request.resource, entry) || Self.covers(entry, request.resource)) {
-                redact.append(entry)
+            for redaction in redactions[rule.id.value] ?? [] {
+                if redaction.hides(resource: request.resource) {
+                    if !hiding.contains(rule.id.value) { hiding.append(rule.id.value) }
+                } else if redaction.hidesPart(of: request.resource) {
+                    withheld.insert(redaction)
+                }
             }
         }
+        if !hiding.isEmpty { return deny(hiding, [Self.notIncluded]) }
         if let sections = grant?.sections {
-            for section in sectionsOf(request.resource) where !sections.contains(where: { Self.covers($0, section) }) && !redact.contains(section) {
-                redact.append(section)
+            guard sections.contains(where: { ResourcePaths.covers($0, request.resource) || ResourcePaths.covers(request.resource, $0) }) else {
+                return deny([], [Self.notIncluded])
             }
-            if !sections.contains(where: { Self.covers($0, request.resource) || Self.covers(request.resource, $0) }) {
-                return AccessDecision(allowed: false, matched: allows.map(\.id.value), redact: [],
-                                      reasons: ["the SEND service has not shared this part of the case with you"], trace: trace)
+            for part in paths.parts(of: request.resource) where !sections.contains(where: { ResourcePaths.covers($0, part) }) {
+                let redaction = paths.redaction(of: part)
+                if redaction.hides(resource: request.resource) { return deny([], [Self.notIncluded]) }
+                withheld.insert(redaction)
             }
         }
-        if redact.contains(where: { Self.covers($0, request.resource) }) {
-            return AccessDecision(allowed: false, matched: allows.map(\.id.value), redact: [],
-                                  reasons: ["access to this part of the case is limited by the SEND service"], trace: trace)
-        }
-        let reasons = redact.isEmpty ? ["allowed by \(allows.map { "'\($0.id.value)'" }.joined(separator: ", "))"]
-            : ["allowed by \(allows.map { "'\($0.id.value)'" }.joined(separator: ", ")); some parts are withheld by the SEND service"]
-        return AccessDecision(allowed: true, matched: allows.map(\.id.value), redact: redact.sorted(), reasons: reasons, trace: trace)
+        let names = allows.map { "'\($0.id.value)'" }.joined(separator: ", ")
+        let reasons = withheld.isEmpty ? ["allowed by \(names)"] : ["allowed by \(names); some parts are withheld"]
+        return AccessDecision(allowed: true, matched: allows.map(\.id.value), redactions: withheld, reasons: reasons, trace: trace)
     }
 
-    /// The sections of a whole resource (`ehcp` → `ehcp.A` … `ehcp.K`); a section on its own is just itself.
-    private func sectionsOf(_ resource: String) -> [String] {
-        guard let declared = definition.resources.first(where: { $0.name.value == resource }) else { return [resource] }
-        return declared.sections.map { "\(resource).\($0.value)" }
+    /// The reason when nothing allows the request and the actor has no grant on the case.
+    public static let noAccess = "you have not been given access to this case"
+    /// The reason when the actor's access does not reach what they asked for.
+    public static let notIncluded = "your access to this case does not include this"
+    /// The reason of a deny rule that gives none.
+    public static let notAllowed = "the access rules for this case do not allow this"
+    /// The reason when an allow could not be checked (something it reads was not given); the trace says what.
+    public static let couldNotCheck = "it could not be checked that you may do this, so it is refused"
+
+    /// `rule`'s own reason with its placeholders filled from `context`; nil when it gives none.
+    private func render(_ rule: PolicyRule, _ context: EvaluationContext) -> String? {
+        guard let parts = reasons[rule.id.value] else { return nil }
+        var text = ""
+        for part in parts {
+            switch part {
+            case .literal(let literal): text += literal
+            case .value(let expression):
+                guard case .success(let value)? = expression?.evaluate(context) else {
+                    text += Self.unknownValue
+                    continue
+                }
+                text += TemplateRenderer.format(value)
+            }
+        }
+        return text
     }
 
     /// The values a condition reads: actor, the actor's grant, the case and the time.

@@ -5,6 +5,7 @@ enum PolicyDecoder {
     /// The keys of a policy file's root mapping.
     enum Key: String, CaseIterable {
         case policy, version, title, description, actor, levels, actions, resources, rules, recipients
+        case sectionFields = "section_fields"
     }
 
     static let keys = KeyTable<Key>()
@@ -20,6 +21,7 @@ enum PolicyDecoder {
         var actions: [Located<String>] = []
         var resources: [ResourceDefinition] = []
         var rules: [PolicyRule] = []
+        var sectionFields: [SectionFields] = []
         var recipientsNode: YAMLNodeView?
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a policy") { key, value, reader in
@@ -45,13 +47,35 @@ enum PolicyDecoder {
                     if let rule = rule(value.item(index), index: index, reader: &reader) { rules.append(rule) }
                 }
             case .recipients: recipientsNode = value
+            case .sectionFields: sectionFields = sectionFieldMappings(value, reader: &reader)
             }
         }
         let recipients = recipientsNode.map { recipientProfiles($0, attributes: attributes, reader: &reader) } ?? []
-        reader.requireKeys([.policy, .version, .title, .resources, .rules], of: table, seen: seen, place: "policy", at: root.range.startOnly)
+        reader.requireKeys([.policy, .version, .resources, .rules], of: table, seen: seen, place: "policy", at: root.range.startOnly)
         guard let id else { return nil }
-        return PolicyDefinition(id: id, version: version ?? 0, title: title ?? id.value, actorAttributes: attributes, levels: levels,
-                                actions: actions, resources: resources, rules: rules, recipients: recipients, file: root.range.file)
+        return PolicyDefinition(id: id, version: version ?? 0, title: title, actorAttributes: attributes, levels: levels,
+                                actions: actions, resources: resources, rules: rules, sectionFields: sectionFields, recipients: recipients,
+                                file: root.range.file)
+    }
+
+    /// Decodes `section_fields: { case.SECTION: [FIELD, ...] }`. A key must be a section of `case` that is not one of
+    /// its built-in parts (`state`, `deadlines`, `fields`), which are not groups of fields; whether the section and
+    /// the fields exist is checked against the whole set.
+    private static func sectionFieldMappings(_ node: YAMLNodeView, reader: inout NodeReader) -> [SectionFields] {
+        guard reader.expectMapping(node, place: "'section_fields'") else { return [] }
+        var mappings: [SectionFields] = []
+        for index in 0..<node.count {
+            let section = reader.keyName(node.key(index), rule: .resourcePath, kind: "section")
+            let parts = section.value.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == "case", !ResourcePaths.caseParts.contains(String(parts[1])) else {
+                reader.bag.report(.wrongType(place: "a key of 'section_fields'", expected: "a section of 'case' that holds fields, such as 'case.address'",
+                                             found: "'\(section.value)'"), at: section.range)
+                continue
+            }
+            let fields = reader.names(node.value(index), rule: .identifierPath, kind: "field", place: "the fields of '\(section.value)'", allowSingle: true)
+            mappings.append(SectionFields(section: section, fields: fields))
+        }
+        return mappings
     }
 
     /// Decodes `recipients: { ROLE: { ATTRIBUTE: VALUE } }`, typing each value by the declared actor attributes.
@@ -112,8 +136,10 @@ enum PolicyDecoder {
         if let node = fields["when"], let text = reader.string(node, place: "'when' of \(place)") {
             when = ExpressionSource(text: text.value, range: node.range, style: node.style)
         }
-        var reason: String?
-        if let node = fields["reason"] { reason = reader.string(node, place: "'reason' of \(place)")?.value }
+        var reason: ReasonText?
+        if let node = fields["reason"], let text = reader.string(node, place: "'reason' of \(place)") {
+            reason = ReasonText(text.value, at: node.range, style: node.style)
+        }
         guard let id else { return nil }
         return PolicyRule(id: id, effect: effect, actions: actions, on: on, when: when, redact: redact, reason: reason)
     }

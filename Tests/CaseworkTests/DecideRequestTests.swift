@@ -123,9 +123,16 @@ struct DecideRequestTests {
         var request = Self.setting("actor.organisation", to: "hill", in: Self.base())
         request = Self.setting("grants.0.to", to: "organisation:hill", in: request)
         request = Self.setting("actor.id", to: "someone-at-hill", in: request)
+        request = Self.setting("actor.role", to: "school", in: request)
+        request = Self.setting("actor.relationship", to: "professional", in: request)
+        request = Self.setting("resource", to: "case.state", in: request)
         let result = runCasework(["decide", try Self.write(try Self.line(request)), "--format", "json"] + Self.definitions)
         #expect(result.status == .success, "\(result.err)")
         #expect(result.out.contains("\"decision\" : \"allow\""))
+        request = Self.setting("actor.role", to: "parent", in: request)
+        request = Self.setting("actor.relationship", to: "parent", in: request)
+        let asParent = runCasework(["decide", try Self.write(try Self.line(request)), "--format", "json"] + Self.definitions)
+        #expect(asParent.out.contains("\"decision\" : \"deny\""), "an organisation's grant never lets someone act as a parent")
     }
 
     @Test func aHugeRequestIsRefusedBeforeParsing() throws {

@@ -133,9 +133,15 @@ public final class Engine: Sendable {
     }
 
     /// The case's audit history, oldest first, with each event's input cut to the fields `actor` may see.
-    /// Needs `view` on `case`.
+    ///
+    /// Needs `view` on `case` and `grant` on `case`: events name everyone involved in the case and every access
+    /// decision, which only those who decide access may know (an estranged parent must not learn the other parent's
+    /// id). Everyone else follows the case through ``timeline(caseID:as:attributes:)``.
     public func history(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [AuditEvent] {
         let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
+        guard admitted.access.allows("grant", on: "case") else {
+            throw .forbidden(reasons: ["the case's history names everyone involved in it; follow the case with its timeline"])
+        }
         let events = try storeCall { () throws(StoreError) in try store.history(caseID: id) }
         let visibility = admitted.access.fieldVisibility
         guard !actor.isOperator else { return events }
@@ -481,7 +487,7 @@ public final class Engine: Sendable {
     }
 
     private func formNotices(new instances: [FormInstance], record: CaseRecord, guardedBy accessGuard: AccessGuard, at now: Date, startingAt offset: Int) -> [OutboxMessage] {
-        instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: "advice_form").receives }.enumerated().map { index, instance in
+        instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: Self.formResource).receives }.enumerated().map { index, instance in
             let title = catalog.forms[instance.form]?.definition.title ?? instance.form
             return OutboxMessage(
                 id: "\(record.id)/\(record.revision)/\(offset + index + 1)", caseID: record.id, createdAt: now,

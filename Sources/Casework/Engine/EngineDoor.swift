@@ -38,17 +38,22 @@ struct CaseAccess: Sendable {
     var fieldVisibility: FieldVisibility {
         guard let decision = decision("view", on: "case.fields") else { return .all }
         guard decision.allowed else { return .none }
-        return FieldVisibility(redactions: decision.redact)
+        return FieldVisibility(redactions: decision.redactions)
     }
 
-    /// The whole record as the actor may see it: the fields they may see, and the grants and participants (who
-    /// else is involved) only when they may change access.
+    /// The whole record as the actor may see it: the fields they may see; the grants and participants (who else is
+    /// involved) only when they may change access; every form only when they may `edit` the case, otherwise just the
+    /// forms shared with them, and only when they may `view` forms.
     var visibleRecord: CaseRecord {
         var shown = record
         shown.fields = fieldVisibility.filter(record.fields)
         if !allows("grant", on: "case") {
             shown.grants = []
             shown.participants = [:]
+        }
+        if !allows("edit", on: "case") {
+            shown.forms = allows("view", on: Engine.formResource)
+                ? record.forms.filter { $0.recipientRole == actor.role && $0.recipientID.flatMap(Principal.parsed) == actor.principal } : []
         }
         return shown
     }
@@ -72,35 +77,27 @@ struct AdmittedCase: Sendable {
     var record: CaseRecord { access.record }
 }
 
-/// Which of a case's fields one viewer may see.
+/// Which of a case's fields one viewer may see: all, none, or all but those the policy's redactions hide (by path,
+/// with everything under each path; ``RedactionSet`` decides which fields a path reaches).
 struct FieldVisibility: Sendable, Hashable {
-    /// Resource paths withheld (`case.address`, `case.fields.child.address`); nil when no field may be seen.
-    private let redactions: [String]?
+    /// What is withheld; nil when no field may be seen.
+    private let redactions: RedactionSet?
 
     /// Every field may be seen.
-    static let all = FieldVisibility(redactions: [])
+    static let all = FieldVisibility(redactions: RedactionSet())
     /// No field may be seen.
     static let none = FieldVisibility(redactions: nil)
 
-    /// Visibility that withholds the fields under each of `redactions`.
-    init(redactions: [String]?) {
+    /// Visibility that withholds every field `redactions` hides.
+    init(redactions: RedactionSet?) {
         self.redactions = redactions
     }
 
     /// Whether the field at the dotted `path` may be seen.
     func shows(_ path: String) -> Bool {
         guard let redactions else { return false }
-        return !redactions.contains { redaction in
-            for prefix in ["case.fields.", "case."] where redaction.hasPrefix(prefix) {
-                let hidden = String(redaction.dropFirst(prefix.count))
-                return path == hidden || path.hasPrefix(hidden + ".")
-            }
-            return redaction == "case" || redaction == "case.fields"
-        }
+        return !redactions.hides(field: path)
     }
-
-    /// Whether no field at all may be seen.
-    var showsNothing: Bool { redactions == nil }
 
     /// The values that may be seen.
     func filter(_ values: [String: ExpressionValue]) -> [String: ExpressionValue] {
@@ -113,6 +110,9 @@ struct FieldVisibility: Sendable, Hashable {
 /// exists: a missing case is refused as the policy refuses an actor with no grant on a case it knows
 /// nothing about, and only those the policy would let in are told that it does not exist.
 extension Engine {
+    /// The resource a policy names for the professional forms of a case.
+    static let formResource = "advice_form"
+
     /// How `workflow`'s cases are guarded.
     func accessGuard(for workflow: WorkflowDefinition) throws(EngineError) -> AccessGuard {
         guard let name = workflow.policy?.value else { return .rolesOnly }

@@ -5,7 +5,7 @@ extension Engine {
     /// The definition of a form instance's form, for the organisation about to submit it (to read its fields' types).
     /// Needs `submit` on `advice_form`.
     public func formDefinition(caseID: String, instance instanceID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> FormDefinition {
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "advice_form")
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: Self.formResource)
         guard let instance = admitted.record.forms.first(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
         guard let form = catalog.forms[instance.form] else { throw .definitionError("form '\(instance.form)' is no longer loaded") }
         return form.definition
@@ -108,7 +108,7 @@ extension Engine {
         input: [String: ExpressionValue], expectedRevision: Int?, idempotencyKey: String?,
         _ step: (FormInstance, LoadedForm) throws(EngineError) -> (FormInstance, [Notice])
     ) throws(EngineError) -> ChangeResult {
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: "advice_form")
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: Self.formResource)
         let record = admitted.record
         let request = IdempotentRequest(key: idempotencyKey, operation: "\(action) \(instanceID) on \(caseID)", caseID: caseID, actor: actor,
                                         input: input, details: expectedRevision.map { ["expected_revision": String($0)] } ?? [:])
@@ -126,7 +126,7 @@ extension Engine {
         next.forms[index] = changed
         return try commitCaseChange(from: record, to: next, workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard,
                                     actor: actor, action: action, subject: instanceID, input: input,
-                                    notices: notices.map { ($0.role, $0.subject, $0.body) }, noticeResource: "advice_form",
+                                    notices: notices.map { ($0.role, $0.subject, $0.body) }, noticeResource: Self.formResource,
                                     request: request, attributes: attributes, at: admitted.access.at)
     }
 }

@@ -210,6 +210,7 @@ public struct CompiledPolicy: Sendable {
     /// The values a condition reads: actor, the actor's grant, the case and the time.
     static func context(_ request: AccessRequest, grant: AccessGrant?, today: CalendarDate) -> EvaluationContext {
         var values: [String: ExpressionValue] = ["actor.id": .string(request.actor.id), "actor.role": .string(request.actor.role)]
+        if case .organisation(let organisation) = request.principal { values["actor.organisation"] = .string(organisation) }
         for (name, value) in request.attributes { values["actor.\(name)"] = value }
         if let grant {
             values["grant.to"] = .string(grant.to.id)

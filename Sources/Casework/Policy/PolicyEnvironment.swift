@@ -1,6 +1,7 @@
 /// The names a policy's conditions may use, built from the policy and the workflows it guards.
 ///
-/// - `actor.id`, `actor.role` (an enumeration of every workflow's roles), and the policy's declared actor attributes;
+/// - `actor.id`, `actor.role` (an enumeration of every workflow's roles), `actor.organisation` (the organisation the
+///   actor acts for, unset for someone acting for themselves), and the policy's declared actor attributes;
 /// - `grant.to`, `grant.level` (an enumeration of the policy's levels), `grant.sections`, `grant.from`, `grant.until`:
 ///   the requesting actor's grant on the case, unset when there is none;
 /// - `case.id`, `case.workflow`, `case.state` (an enumeration of every workflow's states), and each
@@ -13,6 +14,7 @@ public enum PolicyEnvironment {
         let roles = orderedUnion(set.workflows.map { $0.roles.map(\.value) })
         let states = orderedUnion(set.workflows.map { $0.states.map(\.name.value) })
         names["actor.id"] = .string
+        names["actor.organisation"] = .string
         names["actor.role"] = .enumeration(EnumerationDomain(name: "role", member: "a role of the workflows", values: roles))
         WorkflowEnvironment.add(policy.actorAttributes, prefix: "actor.", into: &names)
         names["grant.to"] = .string

@@ -1,13 +1,14 @@
 import Foundation
 import Casework
 
-/// `casework case open|fire|show|history|transitions|list`.
+/// `casework case open|fire|show|history|transitions|timeline|list`.
 enum CaseCommand {
     static let usage = """
         casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=PRINCIPAL]... [--key KEY]
                casework case fire CASE TRANSITION [--set FIELD=VALUE]... [--expect-revision N] [--key KEY]
                casework case show CASE [--format json]
                casework case history CASE [--format json]
+               casework case timeline CASE [--format json]
                casework case transitions CASE
                casework case list
                (every case command also takes --as ROLE:ID|ROLE@ORG|ROLE:ID@ORG with --attribute NAME=VALUE...,
@@ -20,7 +21,7 @@ enum CaseCommand {
     )
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|list") }
+        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|timeline|list") }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
         if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
@@ -34,8 +35,9 @@ enum CaseCommand {
         case "history": return try history(parsed, options, console)
         case "transitions": return try transitions(parsed, options, console)
         case "list": return try list(parsed, options, console)
+        case "timeline": return try TimelineCommand.run(parsed, options, console)
         default:
-            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list"])
+            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list", "timeline"])
             throw UsageError("unknown case command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
         }
     }

@@ -266,7 +266,7 @@ enum Persona: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// The operations that read or change a case.
 enum Operation: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case open, fireFamily, fireStaff, record, view, history, transitions, outbox, verify, list
-    case grant, revoke, pause, formSubmit, formAccept, formReject, definition
+    case grant, revoke, pause, formSubmit, formAccept, formReject, definition, timeline
 
     var testDescription: String { rawValue }
 
@@ -341,6 +341,8 @@ enum Operation: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return run { () throws(EngineError) in
                 String(describing: try engine.workflowDefinition(ofCase: caseID, as: actor, attributes: attributes).id.value)
             }
+        case .timeline:
+            return run { () throws(EngineError) in String(describing: try engine.timeline(caseID: caseID, as: actor, attributes: attributes)) }
         }
     }
 
@@ -365,6 +367,7 @@ enum Operation: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .formSubmit: return ["form", "submit", caseID, "professional-advice-4", "--set", "summary_of_needs=school advice"]
         case .formAccept: return ["form", "accept", caseID, "professional-advice-2"]
         case .formReject: return ["form", "reject", caseID, "professional-advice-2", "--reason", "more"]
+        case .timeline: return ["case", "timeline", caseID, "--format", "json"]
         }
     }
 }

@@ -35,23 +35,23 @@ import CaseworkSQLite
 /// - operator: not judged by policies or `by:` roles.
 enum Expectations {
     static let columns: [Operation] = [.open, .fireFamily, .fireStaff, .record, .view, .history, .transitions, .outbox, .verify, .list,
-                                       .grant, .revoke, .pause, .formSubmit, .formAccept, .formReject, .definition]
+                                       .grant, .revoke, .pause, .formSubmit, .formAccept, .formReject, .definition, .timeline]
 
     static let table = """
-        persona              open famFire stfFire record view history trans outbox verify list grant revoke pause fSubmit fAccept fReject defn
-        fullParent           A    A/F     B/F     A      A    A       A     A      A      A    F     F      F     F       F       F       A/F
-        limitedParent        A    F       F       F      A    F       A     A      F      A    F     F      F     F       F       F       F
-        noneParent           A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F
-        youngPerson          A    F/A     F/B     F/A    F/A  F/A     F/A   F/A    F/A    F/A  F     F      F     F       F       F       F/A
-        school               F    B       B       F      A    F       A     A      F      A    F     F      F     A       F       F       A
-        schoolStaff          F    B       B       F      A    F       A     A      F      A    F     F      F     A       F       F       A
-        schoolWithoutGrant   F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F
-        stranger             A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F
-        noSecondFactor       F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F
-        secondFactorMissing  F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F
-        sharedID             A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F
-        caseworker           A    B       A       A      A    A       A     A      A      A    A     A      A     F       A       A       A
-        operator             A    A       A       A      A    A       A     A      A      A    A     A      A     A       A       A       A
+        persona             open famFire stfFire record view history trans outbox verify list grant revoke pause fSubmit fAccept fReject defn tline
+        fullParent          A    A/F     B/F     A      A    A       A     A      A      A    F     F      F     F       F       F       A/F  A
+        limitedParent       A    F       F       F      A    F       A     A      F      A    F     F      F     F       F       F       F    A
+        noneParent          A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
+        youngPerson         A    F/A     F/B     F/A    F/A  F/A     F/A   F/A    F/A    F/A  F     F      F     F       F       F       F/A  F/A
+        school              F    B       B       F      A    F       A     A      F      A    F     F      F     A       F       F       A    A
+        schoolStaff         F    B       B       F      A    F       A     A      F      A    F     F      F     A       F       F       A    A
+        schoolWithoutGrant  F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
+        stranger            A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
+        noSecondFactor      F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
+        secondFactorMissing F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
+        sharedID            A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
+        caseworker          A    B       A       A      A    A       A     A      A      A    A     A      A     F       A       A       A    A
+        operator            A    A       A       A      A    A       A     A      A      A    A     A      A     A       A       A       A    A
         """
 
     static let parsed: [Persona: [Operation: (before: Outcome, after: Outcome)]] = {
@@ -273,9 +273,9 @@ struct AccessMatrixTests {
         let forbidden = persona.forbiddenStrings(era)
         // Reads first, then changes, so that one person's allowed change does not stand in another command's way.
         // The main operations only (the library table covers the rest), to keep the runs few.
-        let order: [Operation] = [.open, .view, .history, .transitions, .outbox, .verify, .list, .fireFamily, .grant, .pause, .formSubmit]
+        let order: [Operation] = [.open, .view, .timeline, .history, .transitions, .outbox, .verify, .list, .fireFamily, .grant, .pause, .formSubmit]
         if !persona.maySeeTheCase(era) {
-            for operation in [Operation.view, .history, .transitions, .outbox, .verify, .fireFamily, .grant] {
+            for operation in [Operation.view, .timeline, .history, .transitions, .outbox, .verify, .fireFamily, .grant] {
                 guard let onCase = operation.commandLine(on: Matrix.mainCase), let onNothing = operation.commandLine(on: Matrix.missingCase) else { continue }
                 let existing = space.run(onCase + persona.commandLine)
                 let missing = space.run(onNothing + persona.commandLine)
@@ -346,6 +346,24 @@ struct AccessMatrixAttackTests {
             #expect(error.code == .forbidden || error.code == .blocked, "\(error)")
         }
         #expect(try EngineFixtures.Snapshot(store, caseID: Matrix.mainCase) == before, "a refused step changes nothing")
+    }
+
+    /// The same gap from the other side: the school's generic account, granted `full` so that it can give advice, names
+    /// itself `parent` with the relationship `parent`. The organisation's grant was never a family's: it must not read the
+    /// child's details nor make the family's representations (expected: refused, or fields withheld, and nothing changed).
+    @Test func anOrganisationsAccountCannotBecomeAParentByNamingTheRole() throws {
+        let (engine, store) = try Matrix.world(.school, .before)
+        let posing = Actor.organisation(Matrix.school, role: "parent")
+        let attributes = Matrix.attributes("parent")
+        if let view = try? engine.view(caseID: Matrix.mainCase, as: posing, attributes: attributes) {
+            #expect(Matrix.leaks(String(describing: view), Matrix.fieldSecrets).isEmpty, "\(posing) reads the child's details: \(view.fields)")
+        }
+        let before = try EngineFixtures.Snapshot(store, caseID: Matrix.mainCase)
+        #expect(throws: EngineError.self, "\(posing) makes the family's representations") {
+            try engine.fire(FireRequest(caseID: Matrix.mainCase, transition: "make_representations", actor: posing,
+                                        input: ["requested_school": .string("Oakfield Academy")], attributes: attributes))
+        }
+        #expect(try EngineFixtures.Snapshot(store, caseID: Matrix.mainCase) == before)
     }
 
     /// The same on the command line: the school's generic account, with its organisation's grant, names itself

@@ -121,6 +121,8 @@ enum Matrix {
             participants["parent"] = persona.actor.id
         case .school, .schoolStaff, .schoolWithoutGrant:
             participants["school"] = persona.actor.principal.description
+        case .youngStranger:
+            participants["young_person"] = persona.actor.id
         case .youngPerson, .caseworker, .operator:
             break
         }
@@ -186,7 +188,7 @@ enum Era: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// Everyone who might try to reach a case.
 enum Persona: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case fullParent, limitedParent, noneParent, youngPerson, school, schoolStaff, schoolWithoutGrant, stranger
+    case fullParent, limitedParent, noneParent, youngPerson, school, schoolStaff, schoolWithoutGrant, stranger, youngStranger
     case noSecondFactor, secondFactorMissing, sharedID, caseworker, `operator`
 
     var testDescription: String { rawValue }
@@ -201,6 +203,7 @@ enum Persona: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .schoolStaff: Actor(role: "school", id: "sam-senco", organisation: Matrix.school)
         case .schoolWithoutGrant: .organisation(Matrix.otherSchool, role: "school")
         case .stranger: Actor(role: "parent", id: Matrix.strangerID)
+        case .youngStranger: Actor(role: "young_person", id: "yp-ola-stranger")
         case .sharedID: Actor(role: "parent", id: Matrix.sharedID)
         case .caseworker: Matrix.caseworker
         case .operator: .operator("matrix")
@@ -212,7 +215,7 @@ enum Persona: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .fullParent, .limitedParent, .noneParent, .stranger, .sharedID: Matrix.attributes("parent")
         case .noSecondFactor: Matrix.attributes("parent", secondFactor: false)
         case .secondFactorMissing: Matrix.attributes("parent", secondFactor: nil)
-        case .youngPerson: Matrix.attributes("young_person")
+        case .youngPerson, .youngStranger: Matrix.attributes("young_person")
         case .school, .schoolStaff, .schoolWithoutGrant: Matrix.attributes("professional")
         case .caseworker: Matrix.staff
         case .operator: [:]

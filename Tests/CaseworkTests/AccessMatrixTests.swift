@@ -26,8 +26,8 @@ import CaseworkSQLite
 ///   (submit on `case`, so the door admits their fire, then `by:` blocks the family's and caseworker's steps). They may not
 ///   open a case: the professional rules need a grant, and a new case has none. `edit` on `advice_form` (accept/reject)
 ///   and on `case.deadlines` (pause) is staff only.
-/// - schoolWithoutGrant, sharedID (a parent whose id is an organisation's that has a grant), stranger: no grant, nothing
-///   but opening (for the parent-relationship ones).
+/// - schoolWithoutGrant, sharedID (a parent whose id is an organisation's that has a grant), stranger (a parent) and
+///   youngStranger (a young person), none with a grant: nothing but opening (for the family relationships).
 /// - noSecondFactor / secondFactorMissing (the full parent's identity): "no-second-factor-no-access" denies all, also
 ///   opening; a missing attribute leaves the deny undecided, and an undecided deny blocks.
 /// - caseworker: "caseworkers" allows all; the workflow's `by:` still applies (blocked from the family's step), and a form
@@ -47,6 +47,7 @@ enum Expectations {
         schoolStaff         F    B       B       F      A    F       A     A      F      A    F     F      F     A       F       F       A    A
         schoolWithoutGrant  F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
         stranger            A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
+        youngStranger       A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
         noSecondFactor      F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
         secondFactorMissing F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
         sharedID            A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F

@@ -39,10 +39,10 @@ enum Expectations {
 
     static let table = """
         persona             open famFire stfFire record view history trans outbox verify list grant revoke pause fSubmit fAccept fReject defn tline
-        fullParent          A    A/F     B/F     A      A    A       A     A      A      A    F     F      F     F       F       F       A/F  A
+        fullParent          A    A/F     B/F     A      A    F       A     A      A      A    F     F      F     F       F       F       A/F  A
         limitedParent       A    F       F       F      A    F       A     A      F      A    F     F      F     F       F       F       F    A
         noneParent          A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
-        youngPerson         A    F/A     F/B     F/A    F/A  F/A     F/A   F/A    F/A    F/A  F     F      F     F       F       F       F/A  F/A
+        youngPerson         A    F/A     F/B     F/A    F/A  F       F/A   F/A    F/A    F/A  F     F      F     F       F       F       F/A  F/A
         school              F    B       B       F      A    F       A     A      F      A    F     F      F     A       F       F       A    A
         schoolStaff         F    B       B       F      A    F       A     A      F      A    F     F      F     A       F       F       A    A
         schoolWithoutGrant  F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
@@ -132,8 +132,11 @@ struct AccessMatrixTests {
     }
 
     /// A refused person learns nothing, not even whether the case exists: to anyone the policy does not let see the case,
-    /// every read and change of `c1` is refused with exactly the code and the words of the same request on a case id that
-    /// does not exist.
+    /// every read and change of `c1` is refused with the same code as the same request on a case id that does not exist,
+    /// and, to anyone who holds no grant on it, in exactly the same words. Someone who holds a grant has been told of the
+    /// case by the service, and is given the policy's own reasons (the none parent's "decided you should not have access",
+    /// the young person's date from which they can act): words the policy's author chose, which never show the case's
+    /// state or fields (the leak and shape checks above hold for them too).
     @Test(arguments: Persona.allCases, Era.allCases)
     func aRefusedPersonCannotTellTheCaseFromOneThatDoesNotExist(_ persona: Persona, _ era: Era) throws {
         guard !persona.maySeeTheCase(era) else { return }
@@ -146,7 +149,9 @@ struct AccessMatrixTests {
                 continue
             }
             #expect(onCase.code == onNothing.code, "\(persona) \(operation) \(era): \(onCase.code) on the case, \(onNothing.code) on no case")
-            #expect("\(onCase)" == "\(onNothing)", "\(persona) \(operation) \(era): the case: '\(onCase)'; no case: '\(onNothing)'")
+            if !persona.holdsAGrant {
+                #expect("\(onCase)" == "\(onNothing)", "\(persona) \(operation) \(era): the case: '\(onCase)'; no case: '\(onNothing)'")
+            }
         }
         #expect(try !engine.cases(visibleTo: persona.actor, attributes: persona.attributes).contains { $0.id == Matrix.mainCase })
     }
@@ -160,7 +165,7 @@ struct AccessMatrixTests {
         let (engine, store) = try Matrix.world(persona, era)
         let everything = try store.outbox(caseID: nil)
         let theirs = everything.filter { message in
-            message.recipientRole == persona.actor.role && message.recipientID.flatMap(Principal.init(parsing:)) == persona.actor.principal
+            message.recipientRole == persona.actor.role && message.recipientID.flatMap(Principal.parsed) == persona.actor.principal
         }
         // Messages are decided for the role's participant with the policy's `recipients` profile (second factor verified:
         // nobody is signed in when one is sent), so the two second-factor personas, who are the full parent, are sent the full
@@ -207,18 +212,22 @@ struct AccessMatrixTests {
     /// give them back: its `access_granted` events name every grantee, their level and the service's reason (the
     /// estranged parent's id, "limited", "court order").
     ///
-    /// Unsure of intent: ARCHITECTURE.md says the history needs `view` on `case` "because events name every person
-    /// involved", which may mean a full parent is meant to read them; but then `caseRecord` hiding the same facts from the
-    /// same person protects nothing. This test holds the engine to the stricter of its two statements.
+    /// So the history is for those who decide access (`grant` on `case`); a full parent follows the case through its
+    /// timeline, which names nobody else.
     @Test(arguments: Era.allCases)
     func whatTheRecordWithholdsFromAFullParentTheHistoryDoesNotReveal(_ era: Era) throws {
         let (engine, _) = try Matrix.world(.fullParent, era)
         let parent = Persona.fullParent
         let record = try engine.caseRecord(Matrix.mainCase, as: parent.actor, attributes: parent.attributes)
         #expect(record.grants.isEmpty && record.participants.isEmpty, "the record withholds who else is involved")
-        let history = String(describing: try engine.history(Matrix.mainCase, as: parent.actor, attributes: parent.attributes))
+        #expect { try engine.history(Matrix.mainCase, as: parent.actor, attributes: parent.attributes) } throws: { error in
+            let text = "\(error)"
+            return (error as? EngineError)?.code == .forbidden
+                && ![Matrix.limitedParentID, Matrix.noneParentID, Matrix.youngPersonID].contains { text.contains($0) }
+        }
+        let timeline = String(describing: try engine.timeline(caseID: Matrix.mainCase, as: parent.actor, attributes: parent.attributes))
         for other in [Matrix.limitedParentID, Matrix.noneParentID, Matrix.youngPersonID] {
-            #expect(!history.contains(other), "a full parent's history names '\(other)', whom the record withholds")
+            #expect(!timeline.contains(other), "a full parent's timeline names '\(other)', whom the record withholds")
         }
     }
 
@@ -280,8 +289,11 @@ struct AccessMatrixTests {
                 guard let onCase = operation.commandLine(on: Matrix.mainCase), let onNothing = operation.commandLine(on: Matrix.missingCase) else { continue }
                 let existing = space.run(onCase + persona.commandLine)
                 let missing = space.run(onNothing + persona.commandLine)
-                #expect(existing.status == missing.status && existing.err == missing.err && existing.out == missing.out,
+                #expect(existing.status == missing.status && existing.out == missing.out,
                         "\(persona) \(operation): the case: \(existing.status) '\(existing.err)'; no case: \(missing.status) '\(missing.err)'")
+                if !persona.holdsAGrant {
+                    #expect(existing.err == missing.err, "\(persona) \(operation): the case: '\(existing.err)'; no case: '\(missing.err)'")
+                }
             }
         }
         for operation in order {
@@ -401,9 +413,18 @@ struct AccessMatrixAttackTests {
         } catch { opened = error }
         #expect(opened.code == .forbidden, "\(opened)")
         #expect(Matrix.leaks("\(opened)", Matrix.caseShape + persona.forbiddenStrings(.before)).isEmpty, "\(opened)")
-        if case .failure(let missing) = Operation.view.perform(engine, as: persona, on: Matrix.missingCase) {
+        if case .failure(let missing) = Operation.view.perform(engine, as: persona, on: Matrix.missingCase), !persona.holdsAGrant {
             #expect("\(opened)" == "\(missing)", "open over c1: '\(opened)'; view of no case: '\(missing)'")
         }
         #expect(try EngineFixtures.Snapshot(store, caseID: Matrix.mainCase) == before)
+    }
+}
+
+extension Persona {
+    /// Whether the service has given this persona a grant on the case (whatever its level). Such a person has been told of
+    /// the case, and a refusal may give them the policy's own reasons; to anyone else a refusal must read exactly as it
+    /// would for a case that does not exist.
+    var holdsAGrant: Bool {
+        [.fullParent, .limitedParent, .noneParent, .youngPerson, .school, .schoolStaff, .noSecondFactor, .secondFactorMissing].contains(self)
     }
 }

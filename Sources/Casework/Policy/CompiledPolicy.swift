@@ -8,6 +8,9 @@ public struct CompiledPolicy: Sendable {
     /// The parts of a case the policy can name in its set, and what redacting each hides.
     public let paths: ResourcePaths
     private let conditions: [String: CompiledExpression]
+    /// The rules whose conditions read the actor's grant (`grant.*`): for someone with no grant, such a rule applies only when
+    /// its condition holds without the grant.
+    private let aboutGrants: Set<String>
     /// Each rule's redactions, resolved once, by rule id.
     private let redactions: [String: [Redaction]]
     /// Each rule's reason, its placeholders planned, by rule id.
@@ -34,6 +37,7 @@ public struct CompiledPolicy: Sendable {
         var conditions: [String: CompiledExpression] = [:]
         var redactions: [String: [Redaction]] = [:]
         var reasons: [String: [ReasonPart]] = [:]
+        var aboutGrants: Set<String> = []
         for rule in definition.rules {
             redactions[rule.id.value] = rule.redact.map { paths.redaction(of: $0.value) }
             if let reason = rule.reason {
@@ -48,8 +52,10 @@ public struct CompiledPolicy: Sendable {
             }
             guard let when = rule.when, case .success(let checked) = ExpressionChecker.compile(when.text, in: environment, expecting: .bool) else { continue }
             conditions[rule.id.value] = CompiledExpression(checked)
+            if checked.syntax.root.readPaths(dateOfBirth: nil).contains(where: { $0.path.hasPrefix("grant.") }) { aboutGrants.insert(rule.id.value) }
         }
         self.conditions = conditions
+        self.aboutGrants = aboutGrants
         self.redactions = redactions
         self.reasons = reasons
     }
@@ -123,8 +129,10 @@ public struct CompiledPolicy: Sendable {
                 case .success(let value):
                     holds = value
                     why = "its condition '\(text)' is \(value)"
-                case .failure(.unset(let name)) where grant == nil && name.hasPrefix("grant."):
-                    // Having no grant is a known fact, not an unknown: a rule about grants does not apply.
+                case .failure(.unset) where grant == nil && aboutGrants.contains(rule.id.value):
+                    // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does not
+                    // apply, whichever unset name the evaluation met first (a case field the rule also reads, say), so the
+                    // outcome for someone without a grant never depends on what the case holds.
                     holds = false
                     why = "it is about a grant, and you have no grant on this case"
                 case .failure(let error):

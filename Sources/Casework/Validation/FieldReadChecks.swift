@@ -51,7 +51,7 @@ struct FieldReadChecks {
         let dateOfBirth = WorkflowEnvironment.make(for: workflow).dateOfBirth
         func expression(_ expression: ExpressionSource, reader: String) {
             guard case .success(let syntax) = ExpressionParser.parse(expression.text) else { return }
-            for (path, span) in Self.paths(in: syntax.root, bound: [], dateOfBirth: dateOfBirth) where fields.contains(path) {
+            for (path, span) in syntax.root.readPaths(dateOfBirth: dateOfBirth) where fields.contains(path) {
                 reads.append(Read(field: path, range: GuardChecks.range(of: span, in: expression, source: source), reader: reader))
             }
         }
@@ -78,31 +78,5 @@ struct FieldReadChecks {
             }
         }
         return reads
-    }
-
-    /// The dotted names an expression reads, with their spans: every path except `today`, `now` and the
-    /// variables of `any` and `all`, and the date of birth for each `age_on`.
-    private static func paths(in node: ExpressionNode, bound: Set<String>, dateOfBirth: String?) -> [(String, ExpressionSpan)] {
-        switch node.kind {
-        case .literal: return []
-        case .path(let segments):
-            guard let head = segments.first, !bound.contains(head.name) else { return [] }
-            let path = segments.map(\.name).joined(separator: ".")
-            return ExpressionEnvironment.builtins[path] == nil ? [(path, node.span)] : []
-        case .list(let items): return items.flatMap { paths(in: $0, bound: bound, dateOfBirth: dateOfBirth) }
-        case .unary(_, let operand): return paths(in: operand, bound: bound, dateOfBirth: dateOfBirth)
-        case .binary(_, let left, let right):
-            return paths(in: left, bound: bound, dateOfBirth: dateOfBirth) + paths(in: right, bound: bound, dateOfBirth: dateOfBirth)
-        case .call(let name, let arguments):
-            var found: [(String, ExpressionSpan)] = []
-            if name.name == ExpressionFunction.ageOn.rawValue, let dateOfBirth { found.append((dateOfBirth, name.span)) }
-            if [ExpressionFunction.any.rawValue, ExpressionFunction.all.rawValue].contains(name.name), arguments.count == 3,
-                case .path(let variable) = arguments[1].kind, variable.count == 1
-            {
-                return found + paths(in: arguments[0], bound: bound, dateOfBirth: dateOfBirth)
-                    + paths(in: arguments[2], bound: bound.union([variable[0].name]), dateOfBirth: dateOfBirth)
-            }
-            return found + arguments.flatMap { paths(in: $0, bound: bound, dateOfBirth: dateOfBirth) }
-        }
     }
 }

@@ -332,4 +332,51 @@ struct OneDoorTests {
         #expect(!history.contains("\u{1B}"))
         #expect(history.contains("jo\\u{a}2. 2025"))
     }
+
+    /// A workflow with a child's address and a parent level that sees everything but the address (`case.address`, which
+    /// `section_fields` maps to `child.address`), for redaction by path wherever the case leaves the engine.
+    static let redactingPolicy = policy
+        .replacingOccurrences(of: "levels: [full, limited, none]", with: "levels: [full, limited, none, no_address]")
+        .replacingOccurrences(of: "case: [state, deadlines, fields]", with: "case: [state, deadlines, address, fields]")
+        .replacingOccurrences(of: "rules:\n", with: """
+            section_fields: { case.address: [child.address] }
+            rules:
+              - { id: no-address, allow: [view, submit], on: [case], when: actor.relationship == "parent" and grant.level == "no_address", redact: [case.address] }
+
+            """)
+    static let addressTemplate = workflow.replacingOccurrences(of: "About {{ child.first_name }}: {{ parent_comment }}",
+                                                               with: "About {{ child.first_name }} at {{ child.address }}: {{ parent_comment }}")
+
+    @Test func aRedactionHidesItsPathWhereverTheCaseLeavesTheEngine() throws {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "door.yaml", text: Self.addressTemplate), (file: "portal.yaml", text: Self.redactingPolicy)])
+        let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: ManualClock(EngineFixtures.start))
+        let parent = Actor(role: "parent", id: "kim")
+        _ = try engine.open(workflow: "door", as: Self.caseworker, caseID: "c1", fields: [
+            "requested_on": .date(CalendarDate("2025-09-01")!), "child.first_name": .string("Sam"), "child.address": .string("12 Secret Lane"),
+        ], participants: ["parent": "kim"], attributes: Self.staff)
+        _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: .person("kim"), level: "no_address"), as: Self.caseworker, attributes: Self.staff, reason: "court order")
+        let view = try engine.view(caseID: "c1", as: parent, attributes: Self.family)
+        #expect(view.fields["child.first_name"] == .string("Sam"))
+        #expect(view.fields["child.address"] == nil)
+        #expect(view.withheld.contains("case.address"))
+        let fired = try engine.fire(FireRequest(caseID: "c1", transition: "comment", actor: parent, input: ["parent_comment": .string("hello")], attributes: Self.family))
+        #expect(fired.record.fields["child.address"] == nil, "the change's result withholds it too")
+        let message = try #require(fired.notifications.first { $0.recipientRole == "parent" })
+        #expect(message.body == "About Sam at (withheld): hello")
+        let everything = "\(view) \(fired) \(try engine.timeline(caseID: "c1", as: parent, attributes: Self.family))"
+        #expect(!everything.contains("Secret Lane"))
+    }
+
+    @Test func grantsTakeAKeyBoundToTheirRequest() throws {
+        let space = try CommandWorkspace(["door.yaml": Self.workflow, "portal.yaml": Self.policy])
+        #expect(space.run(["case", "open", "door", "--id", "c1", "--set", "requested_on=2025-09-01"]).status == .success)
+        let staff = ["--as", "caseworker:ana", "--attribute", "relationship=caseworker", "--attribute", "second_factor_verified=true"]
+        let grant = ["access", "grant", "c1", "--to", "jo", "--level", "full", "--reason", "checked", "--key", "g1"] + staff
+        #expect(space.run(grant).out == "c1: person:jo has full access (revision 2)\n")
+        #expect(space.run(grant).out == "c1: person:jo has full access (revision 2) (already done with this key; nothing changed)\n")
+        let other = space.run(["access", "grant", "c1", "--to", "jo", "--level", "limited", "--reason", "checked", "--key", "g1"] + staff)
+        #expect(other.status == .conflict)
+        #expect(other.err.hasPrefix("error[conflict]: key 'g1' was already used for a different request"))
+        #expect(space.run(["case", "history", "c1"]).out.split(separator: "\n").count == 2, "nothing changed")
+    }
 }

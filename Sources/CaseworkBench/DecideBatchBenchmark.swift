@@ -48,7 +48,7 @@ enum DecideBatchBenchmark {
         let object: [String: Any] = [
             "actor": actor, "action": request.action, "resource": request.resource,
             "case": ["id": request.caseID, "workflow": request.workflow, "state": request.state, "fields": fields] as [String: Any],
-            "grants": request.grants.map { ["to": $0.to, "level": $0.level] },
+            "grants": request.grants.map { ["to": $0.to.description, "level": $0.level] },
             "at": request.at.formatted(.iso8601),
         ]
         var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

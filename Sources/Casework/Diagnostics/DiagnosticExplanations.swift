@@ -1417,6 +1417,27 @@ public enum DiagnosticExplanations {
                 """
         ),
         entry(
+            "CW0234", "reserved name in a policy",
+            """
+            The engine gives some names their own meaning, and a policy may not declare them again. \
+            `actor.id`, `actor.role` and `actor.organisation` come from who is acting (the organisation \
+            from `ROLE@ORG`), never from attributes the caller gives, so an attribute with one of those \
+            names could let a caller claim to act for an organisation. The built-in actions (`view`, \
+            `comment`, `submit`, `edit`, `open`, `grant`) are always known, and `all` in a rule means every \
+            action, so declaring any of them in `actions:` says nothing or something else.
+            """,
+            wrong: """
+                actor:
+                  organisation: string
+                actions: [view, countersign]
+                """,
+            right: """
+                actor:
+                  employer: string
+                actions: [countersign]
+                """
+        ),
+        entry(
             "CW0236", "redaction that reaches no field",
             """
             A redaction withholds a part of a case and everything under it. A path under `case.fields` names \

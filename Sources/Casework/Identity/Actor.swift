@@ -92,7 +92,9 @@ public struct Actor: Sendable, Hashable, Codable, CustomStringConvertible {
         case isOperator = "operator"
     }
 
-    /// Decodes an actor; `organisation` and `operator` are absent in records written before they existed.
+    /// Decodes an actor from a stored record; `organisation` and `operator` are absent in records written before they
+    /// existed. A stored record may say `operator`, so a service must build the actors of incoming requests with
+    /// ``init(parsing:)`` or ``init(role:id:organisation:)``, never by decoding what a caller sent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         role = try container.decode(String.self, forKey: .role)

@@ -19,6 +19,12 @@ struct PolicyChecks {
                                     suggestion: NameSuggester.suggest(profile.role.value, from: roles)), at: profile.role.range)
         }
         checkSectionFields(paths, into: &bag)
+        for attribute in policy.actorAttributes where ["id", "role", "organisation"].contains(attribute.name.value) {
+            bag.report(.reservedPolicyName(name: attribute.name.value, kind: "actor attribute"), at: attribute.name.range)
+        }
+        for action in policy.actions where PolicyDefinition.builtInActions.contains(action.value) || action.value == PolicyDefinition.everyAction {
+            bag.report(.reservedPolicyName(name: action.value, kind: "action"), at: action.range)
+        }
         var firstByID: [String: SourceRange] = [:]
         for rule in policy.rules {
             let referrer = "rule '\(rule.id.value)'"

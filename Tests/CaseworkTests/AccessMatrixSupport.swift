@@ -67,7 +67,7 @@ enum Matrix {
     // MARK: What is secret
 
     /// Distinctive values in the cases' fields (and their forms of writing in letters), and the advice a professional gave.
-    static let fieldSecrets = ["Zebedee", "Quillfeather", "Moonrise", "Xylophone", "Kumquat", "2009-10-15", "15 October 2009"]
+    static let fieldSecrets = ["Zebedee", "Quillfeather", "Moonrise", "Xylophone", "Kumquat", "Wisteria Walk", "2009-10-15", "15 October 2009"]
     /// The content of health's advice form: for those the policy lets `view` `advice_form` (staff and professionals with a grant).
     static let adviceSecret = "Okapi"
     /// What tells a refused person where a case is: its state (name and title), its workflow (id and title).
@@ -139,7 +139,7 @@ enum Matrix {
         for caseID in [mainCase, declinedCase] {
             _ = try engine.open(workflow: workflow, as: fullParent, caseID: caseID, fields: [
                 "requested_on": date("2026-01-05"), "requested_by": .string("parent"), "decisions_by": .string("parent"),
-                "child.first_name": .string("Zebedee"), "child.last_name": .string("Quillfeather"), "child.date_of_birth": date(birthDate),
+                "child.first_name": .string("Zebedee"), "child.last_name": .string("Quillfeather"), "child.date_of_birth": date(birthDate), "child.address": .string("7 Wisteria Walk"),
                 "current_setting": .string("Moonrise Academy, 4 Lantern Row"), "request_summary": .string("Xylophone lessons are the only calm hour"),
             ], participants: participants, attributes: attributes("parent"))
             for (principal, level) in grants {

@@ -1438,6 +1438,31 @@ public enum DiagnosticExplanations {
                 """
         ),
         entry(
+            "CW0235", "redaction of a section that hides nothing",
+            """
+            A warning: a rule redacts a section of `case` that stands for no field any workflow declares, \
+            so it withholds nothing, however sure its author was that it keeps something back. A section \
+            other than `state`, `deadlines` and `fields` (such as `address`) stands for the fields \
+            `section_fields` maps it to, or without a mapping for the field of the same name and \
+            everything under it; if the workflows keep the address as `child.address`, `case.address` \
+            alone reaches nothing. Map the section to the fields it means.
+            """,
+            severity: .warning,
+            wrong: """
+                resources:
+                  case: [state, deadlines, address, fields]
+                rules:
+                  - { id: limited-access, allow: [view], on: [case], when: grant.level == "limited", redact: [case.address] }
+                """,
+            right: """
+                resources:
+                  case: [state, deadlines, address, fields]
+                section_fields: { case.address: [child.address] }
+                rules:
+                  - { id: limited-access, allow: [view], on: [case], when: grant.level == "limited", redact: [case.address] }
+                """
+        ),
+        entry(
             "CW0236", "redaction that reaches no field",
             """
             A redaction withholds a part of a case and everything under it. A path under `case.fields` names \

@@ -155,6 +155,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// A policy declares an actor attribute or an action under a name the engine gives its own meaning
     /// (`actor: { organisation: … }`, `actions: [view]`, `actions: [all]`).
     case reservedPolicyName(name: String, kind: String)
+    /// A redaction of a declared section of `case` (`case.address`) that hides no field of any workflow: nothing is withheld.
+    case sectionHidesNoField(path: String, fields: [String])
     /// A policy redaction (or a field a `section_fields` entry maps a section to) that no workflow's fields reach;
     /// `section` is the mapped section, nil for a `redact:` entry.
     case redactionReachesNoField(path: String, section: String?, suggestion: String?)
@@ -173,7 +175,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
-        "CW0232", "CW0233", "CW0234", "CW0236", "CW0237", "CW0238",
+        "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -292,6 +294,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .workflowWithoutPolicy: "CW0232"
         case .fieldNeverSet: "CW0233"
         case .reservedPolicyName: "CW0234"
+        case .sectionHidesNoField: "CW0235"
         case .redactionReachesNoField: "CW0236"
         case .redactionOverridesAllow: "CW0237"
         case .malformedReason: "CW0238"
@@ -317,7 +320,7 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow: .warning
+        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow, .sectionHidesNoField: .warning
         default: .error
         }
     }
@@ -394,6 +397,8 @@ public enum DiagnosticKind: Sendable, Hashable {
             "workflow '\(workflow)' runs without an access policy: nothing checks who may see or change its cases beyond 'by:'"
         case .fieldNeverSet(let field, let reader): "field '\(field)' is read by \(reader), but nothing sets it"
         case .reservedPolicyName(let name, let kind): "\(kind) '\(name)' is reserved: the engine gives it its own meaning"
+        case .sectionHidesNoField(let path, let fields):
+            "redaction '\(path)' hides no field of any workflow (it stands for \(fields.map { "'\($0)'" }.joined(separator: ", ")))"
         case .redactionReachesNoField(let path, nil, _): "redaction '\(path)' reaches no field of any workflow"
         case .redactionReachesNoField(let path, let section?, _): "section '\(section)' stands for '\(path)', which is no field of any workflow"
         case .redactionOverridesAllow(let rule, let path, let redactingRule):
@@ -448,6 +453,8 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "bind it with \(name) unless running on 'by:' roles alone is deliberate"
         case .fieldNeverSet:
             return "declare it in the 'input:' of the transition that records it, or set it with 'set:'"
+        case .sectionHidesNoField(let path, _):
+            return "map the section to the fields it means with 'section_fields: { \(path): [FIELD, ...] }', or take the redaction out"
         case .reservedPolicyName(_, let kind):
             return kind == "action"
                 ? "the built-in actions (view, comment, submit, edit, open, grant) need no declaring, and 'all' in a rule already means every action; declare only new ones"

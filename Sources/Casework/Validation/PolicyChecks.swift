@@ -39,6 +39,13 @@ struct PolicyChecks {
             for resource in rule.on where !paths.isKnown(resource.value) {
                 reportUnknown(resource, referrer: referrer, paths: paths, into: &bag)
             }
+            for resource in rule.redact where paths.isKnown(resource.value) {
+                // A mapped section's fields are checked where the mapping is written (CW0236); here only an unmapped one.
+                guard case .under(let fields) = paths.redaction(of: resource.value).fields, ResourcePaths.fieldPath(of: resource.value) == nil,
+                    !policy.sectionFields.contains(where: { $0.section.value == resource.value }) else { continue }
+                let reaches = fields.contains { field in paths.fieldPaths.contains { ResourcePaths.covers(field, $0) } }
+                if !reaches { bag.report(.sectionHidesNoField(path: resource.value, fields: fields), at: resource.range) }
+            }
             for resource in rule.redact where !paths.isKnown(resource.value) {
                 if let field = ResourcePaths.fieldPath(of: resource.value) {
                     let suggestion = NameSuggester.suggest(field, from: paths.fieldPaths).map { "\(ResourcePaths.caseFields).\($0)" }

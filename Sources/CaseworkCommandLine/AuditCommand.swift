@@ -19,18 +19,26 @@ enum AuditCommand {
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
             let attributes = try options.attributes(in: engine.catalog)
-            let cases = try parsed.positionals.isEmpty ? engine.caseIDs(as: options.actor) : parsed.positionals
+            let cases = try parsed.positionals.isEmpty ? engine.auditedCaseIDs(as: options.actor) : parsed.positionals
             var intact = 0
+            var failed = false
             for caseID in cases {
-                switch try engine.verifyAudit(caseID, as: options.actor, attributes: attributes) {
+                let verification = try engine.verifyAudit(caseID, as: options.actor, attributes: attributes)
+                if verification.holds { intact += 1 } else { failed = true }
+                switch verification {
                 case .intact(let events):
-                    intact += 1
-                    if cases.count == 1 { console.out("case \(caseID): \(events) events, chain intact\n") }
+                    if cases.count == 1 { console.out("case \(caseID): \(events) events, chain intact, record replays\n") }
+                case .chainOnly(let events):
+                    console.out("case \(caseID): \(events) events, chain intact; record not replayed (events written before format 2)\n")
                 case .broken(let sequence, let reason):
                     console.out("case \(caseID): event \(sequence) does not match: \(reason)\n")
-                    return .failure
+                case .recordDiffers(let parts):
+                    console.out("case \(caseID): the record is not what its events say: \(parts.joined(separator: ", "))\n")
+                case .recordMissing(let events):
+                    console.out("case \(caseID): the record is missing, but \(events) events remain\n")
                 }
             }
+            if failed { return .failure }
             if cases.count != 1 { console.out("\(intact) cases, every chain intact\n") }
             return .success
         }

@@ -150,6 +150,22 @@ public final class SQLiteCaseStore: CaseStore {
         return try rows.map { (row: String?) throws(StoreError) in try decode(AuditEvent.self, row, "an audit event of case '\(caseID)'") }
     }
 
+    /// The record and events read in one deferred transaction: one snapshot of the file, whatever others commit meanwhile.
+    public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
+        let (recordRows, eventRows) = try database.transaction(kind: .deferred) { (db: SQLiteConnection) throws(StoreError) -> ([String?], [String?]) in
+            (try db.query(StoreSQL.loadCase, [caseID]) { $0.string(at: 0) }, try db.query(StoreSQL.history, [caseID]) { $0.string(at: 0) })
+        }
+        let record = try recordRows.first.map { (row: String?) throws(StoreError) in try decode(CaseRecord.self, row, "case '\(caseID)'") }
+        let events = try eventRows.map { (row: String?) throws(StoreError) in try decode(AuditEvent.self, row, "an audit event of case '\(caseID)'") }
+        return CaseSnapshot(record: record, events: events)
+    }
+
+    /// Every case id with events, sorted as Swift sorts strings.
+    public func auditedCaseIDs() throws(StoreError) -> [String] {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.auditedCaseIDs, []) { $0.string(at: 0) } }
+        return rows.compactMap { $0 }.sorted()
+    }
+
     /// Every case id, sorted as Swift sorts strings (as the in-memory store does).
     public func caseIDs() throws(StoreError) -> [String] {
         let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.caseIDs, []) { $0.string(at: 0) } }

@@ -33,6 +33,7 @@ enum StoreSQL {
 
     /// A case's events in sequence order. (case_id)
     static let history = "SELECT event FROM audit_events WHERE case_id = ? ORDER BY sequence"
+    static let auditedCaseIDs = "SELECT DISTINCT case_id FROM audit_events"
 
     // MARK: outbox
 

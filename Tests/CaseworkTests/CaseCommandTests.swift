@@ -60,7 +60,7 @@ struct CaseCommandTests {
         #expect(space.run(["outbox", "ack", "c1/2/1", "c1/3/1", "--as", "mailer"]).out == "acknowledged 2 of 2\n")
         #expect(space.run(["outbox", "ack", "c1/3/2", "--as", "mailer"]).status == .failure, "only the claimer may acknowledge")
 
-        #expect(space.run(["audit", "verify", "c1"]).out == "case c1: 5 events, chain intact\n")
+        #expect(space.run(["audit", "verify", "c1"]).out == "case c1: 5 events, chain intact, record replays\n")
     }
 
     @Test func auditVerifyFindsAnEditedRowInTheDatabaseFile() throws {

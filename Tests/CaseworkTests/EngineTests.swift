@@ -162,13 +162,19 @@ struct EngineTests {
         let engine = try EngineFixtures.engine(store: store)
         try EngineFixtures.openCase(engine)
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)]))
+        let record = try engine.caseRecord("c1", as: .operator())
         var events = try engine.history("c1", as: .operator())
-        #expect(AuditVerification.verify(events) == .intact(events: 2))
+        #expect(AuditVerification.verify(events, record: record) == .intact(events: 2))
         events[0].input["child.first_name"] = .string("Alex")
-        #expect(AuditVerification.verify(events) == .broken(sequence: 1, reason: "its content does not match its hash"))
+        #expect(AuditVerification.verify(events, record: record) == .broken(sequence: 1, reason: "its content does not match its hash"))
         events = try engine.history("c1", as: .operator())
         events.remove(at: 0)
-        #expect(AuditVerification.verify(events) == .broken(sequence: 1, reason: "event 1 is missing (found 2 in its place)"))
+        #expect(AuditVerification.verify(events, record: record) == .broken(sequence: 1, reason: "event 1 is missing (found 2 in its place)"))
+        var edited = record
+        edited.state = "decided"
+        edited.fields["child.first_name"] = .string("Alex")
+        #expect(AuditVerification.verify(try engine.history("c1", as: .operator()), record: edited) == .recordDiffers(parts: ["state", "fields.child.first_name"]))
+        #expect(AuditVerification.verify(try engine.history("c1", as: .operator()), record: nil) == .recordMissing(events: 2))
     }
 }
 

@@ -26,6 +26,9 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var revision: Int
     /// The values the actor gave.
     public var input: [String: ExpressionValue]
+    /// What the event did to the case record, so replaying the history rebuilds the record; nil in events written
+    /// before format 2, which recorded only the state they moved to.
+    public var change: RecordChange?
     /// The hash of the previous event of the case (64 zeros for the first).
     public var previousHash: String
     /// This event's hash.
@@ -37,7 +40,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// Creates an event and computes its hash.
     public init(
         caseID: String, sequence: Int, at: Date, actor: Actor, action: String, subject: String?, fromState: String?,
-        toState: String, revision: Int, input: [String: ExpressionValue], previousHash: String
+        toState: String, revision: Int, input: [String: ExpressionValue], change: RecordChange? = nil, previousHash: String
     ) {
         self.caseID = caseID
         self.sequence = sequence
@@ -49,6 +52,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.toState = toState
         self.revision = revision
         self.input = input
+        self.change = change
         self.previousHash = previousHash
         self.hash = ""
         self.hash = computedHash
@@ -66,7 +70,29 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         var toState: String
         var revision: Int
         var input: [String: ExpressionValue]
+        var change: RecordChange?
         var previousHash: String
+
+        private enum CodingKeys: String, CodingKey {
+            case caseID, sequence, atMilliseconds, actor, action, subject, fromState, toState, revision, input, change, previousHash
+        }
+
+        /// Encodes every field, and `change` only when the event records one, so events written before it existed hash as before.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(caseID, forKey: .caseID)
+            try container.encode(sequence, forKey: .sequence)
+            try container.encode(atMilliseconds, forKey: .atMilliseconds)
+            try container.encode(actor, forKey: .actor)
+            try container.encode(action, forKey: .action)
+            try container.encodeIfPresent(subject, forKey: .subject)
+            try container.encodeIfPresent(fromState, forKey: .fromState)
+            try container.encode(toState, forKey: .toState)
+            try container.encode(revision, forKey: .revision)
+            try container.encode(input, forKey: .input)
+            try container.encodeIfPresent(change, forKey: .change)
+            try container.encode(previousHash, forKey: .previousHash)
+        }
     }
 
     /// The SHA-256 of the event's canonical JSON (sorted keys), which includes the previous hash.
@@ -74,21 +100,38 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         let content = HashedContent(
             caseID: caseID, sequence: sequence, atMilliseconds: Int64((at.timeIntervalSince1970 * 1000).rounded()),
             actor: actor, action: action, subject: subject, fromState: fromState, toState: toState,
-            revision: revision, input: input, previousHash: previousHash
+            revision: revision, input: input, change: change, previousHash: previousHash
         )
         return SHA256.hex(StoredJSON.encode(content))
     }
 }
 
-/// The result of walking a case's audit chain.
+/// What `audit verify` found for one case.
 public enum AuditVerification: Sendable, Hashable {
-    /// Every event's hash matches its content and links to the one before.
+    /// Every event's hash matches its content and links to the one before, and replaying the events rebuilds the
+    /// stored record exactly.
     case intact(events: Int)
     /// The first event that does not match, and why.
     case broken(sequence: Int, reason: String)
+    /// The chain holds, but the stored record is not what its events say: the parts that differ.
+    case recordDiffers(parts: [String])
+    /// The case has audit events but no record: it was removed.
+    case recordMissing(events: Int)
+    /// The chain holds, but its events were written before they recorded what they changed (format 1), so the
+    /// record could not be rebuilt to compare.
+    case chainOnly(events: Int)
 
-    /// Walks `events` (in sequence order) and names the first that does not hold.
-    public static func verify(_ events: [AuditEvent], caseHead: String? = nil) -> AuditVerification {
+    /// Whether nothing was found wrong (a chain of old events that could not be replayed counts as holding).
+    public var holds: Bool {
+        switch self {
+        case .intact, .chainOnly: true
+        case .broken, .recordDiffers, .recordMissing: false
+        }
+    }
+
+    /// Walks `events` (in sequence order) and names the first that does not hold; then, when `record` is given,
+    /// replays the events and compares what they rebuild with it.
+    public static func verify(_ events: [AuditEvent], record: CaseRecord?) -> AuditVerification {
         var previous = AuditEvent.genesisHash
         for (index, event) in events.enumerated() {
             if event.sequence != index + 1 {
@@ -102,9 +145,16 @@ public enum AuditVerification: Sendable, Hashable {
             }
             previous = event.hash
         }
-        if let caseHead, caseHead != previous {
+        guard let record else { return .recordMissing(events: events.count) }
+        if record.auditHead != previous {
             return .broken(sequence: events.count + 1, reason: "the case's latest event is missing from its history")
         }
-        return .intact(events: events.count)
+        switch CaseReplay.rebuild(events) {
+        case .success(let replayed):
+            let parts = CaseReplay.differences(stored: record, replayed: replayed)
+            return parts.isEmpty ? .intact(events: events.count) : .recordDiffers(parts: parts)
+        case .failure:
+            return .chainOnly(events: events.count)
+        }
     }
 }

@@ -152,11 +152,22 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Walks the case's audit chain and names the first event that does not hold. Needs `view` on `case`.
+    /// Walks the case's audit chain, replays it and compares what it rebuilds with the stored record, reading both in
+    /// one consistent snapshot (so a concurrent writer never causes a false report). Needs `view` on `case`; the
+    /// operator is also told of a case whose record is gone but whose events remain.
     public func verifyAudit(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> AuditVerification {
-        let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
-        let events = try storeCall { () throws(StoreError) in try store.history(caseID: id) }
-        return AuditVerification.verify(events, caseHead: admitted.record.auditHead)
+        if !actor.isOperator { _ = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case") }
+        let snapshot = try storeCall { () throws(StoreError) in try store.snapshot(caseID: id) }
+        if snapshot.record == nil, snapshot.events.isEmpty { throw .caseNotFound(id) }
+        return AuditVerification.verify(snapshot.events, record: snapshot.record)
+    }
+
+    /// Every case the store knows of, by record or by audit events, for the operator: how a removed record is noticed.
+    public func auditedCaseIDs(as actor: Actor) throws(EngineError) -> [String] {
+        guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may verify every case at once"]) }
+        let withRecords = try storeCall { () throws(StoreError) in try store.caseIDs() }
+        let withEvents = try storeCall { () throws(StoreError) in try store.auditedCaseIDs() }
+        return Array(Set(withRecords).union(withEvents)).sorted()
     }
 
     /// Every case id in the store, for the operator.
@@ -247,16 +258,10 @@ public final class Engine: Sendable {
             }
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }
-        let event = AuditEvent(caseID: caseID, sequence: 1, at: now, actor: actor, action: "opened", subject: id, fromState: nil,
-                               toState: initial.name.value, revision: 1, input: fields, previousHash: AuditEvent.genesisHash)
         var record = proposed
-        record.auditHead = event.hash
         advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, today: CalendarDate(now))
-        let change = CaseChange(record: record, expectedRevision: nil, events: [event], outbox: [],
-                                idempotency: request.record(caseID: caseID, state: record.state, revision: 1),
-                                alarms: alarms(for: record, workflow: definition))
-        if let replay = try commit([change], request: request, actor: actor, attributes: attributes) { return replay }
-        return try changeResult(record, notifications: [], replayed: false, actor: actor, attributes: attributes)
+        let opening = DecidedChange(before: nil, after: record, workflow: definition, action: "opened", subject: id, input: fields)
+        return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)
     }
 
     // MARK: Firing
@@ -291,8 +296,6 @@ public final class Engine: Sendable {
         next.fields.merge(request.input) { _, new in new }
         next.fields.merge(try assignedValues(transition, workflow: workflow, record: next, actor: request.actor, today: today, now: now)) { _, new in new }
         next.state = transition.to.value
-        next.revision += 1
-        next.updatedAt = now
         for start in transition.startForms {
             guard let form = catalog.forms[start.form.value] else { continue }
             for role in start.recipients {
@@ -307,22 +310,15 @@ public final class Engine: Sendable {
             }
         }
         advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, today: today)
-        let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: request.actor, action: "fired",
-                               subject: transition.name.value, fromState: record.state, toState: next.state, revision: next.revision,
-                               input: request.input, previousHash: record.auditHead)
-        next.auditHead = event.hash
         let accessGuard = admitted.access.accessGuard
-        var outbox = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next, at: now)
-        outbox += formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, guardedBy: accessGuard, at: now, startingAt: outbox.count)
-        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox,
-                                idempotency: idempotent.record(caseID: record.id, state: next.state, revision: next.revision),
-                                alarms: alarms(for: next, workflow: definition))
-        var changes = [change]
+        let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
+            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, guardedBy: accessGuard)
+        var changes = [DecidedChange(before: record, after: next, workflow: definition, action: "fired", subject: transition.name.value,
+                                     input: request.input, messages: messages)]
         if let grant = transition.grant {
-            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes, at: now))
+            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes))
         }
-        if let replay = try commit(changes, request: idempotent, actor: request.actor, attributes: request.attributes) { return replay }
-        return try changeResult(next, notifications: outbox, replayed: false, actor: request.actor, attributes: request.attributes)
+        return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: now)
     }
 
     /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
@@ -345,8 +341,8 @@ public final class Engine: Sendable {
     /// The change a `grant:` effect makes to the case it names: the grant recorded and audited there,
     /// authorised by that case's own access policy. Committed with the firing change, all or nothing.
     private func grantChange(
-        _ effect: GrantEffect, transition: String, request: CaseRecord, actor: Actor, attributes: [String: ExpressionValue], at now: Date
-    ) throws(EngineError) -> CaseChange {
+        _ effect: GrantEffect, transition: String, request: CaseRecord, actor: Actor, attributes: [String: ExpressionValue]
+    ) throws(EngineError) -> DecidedChange {
         func blocked(_ message: String) -> EngineError {
             .blocked(transition: transition, blockers: [TransitionBlocker(.valueUndecided, "cannot grant access: \(message)")])
         }
@@ -368,14 +364,8 @@ public final class Engine: Sendable {
         let reason = "access request \(request.id)"
         next.grants.removeAll { $0.to == grantee }
         next.grants.append(AccessGrant(to: grantee, level: level, grantedBy: actor.description, reason: reason))
-        next.revision += 1
-        next.updatedAt = now
-        let event = AuditEvent(caseID: targetID, sequence: next.revision, at: now, actor: actor, action: "access_granted", subject: grantee.description,
-                               fromState: target.state, toState: target.state, revision: next.revision,
-                               input: ["to": .string(grantee.description), "level": .string(level), "reason": .string(reason)], previousHash: target.auditHead)
-        next.auditHead = event.hash
-        return CaseChange(record: next, expectedRevision: target.revision, events: [event], outbox: [], idempotency: nil,
-                          alarms: alarms(for: next, workflow: targetWorkflow))
+        return DecidedChange(before: target, after: next, workflow: targetWorkflow, action: "access_granted", subject: grantee.description,
+                             input: ["to": .string(grantee.description), "level": .string(level), "reason": .string(reason)])
     }
 
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
@@ -461,40 +451,33 @@ public final class Engine: Sendable {
     // MARK: Notifications
 
     private func notifications(
-        for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord, at now: Date
-    ) -> [OutboxMessage] {
+        for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord
+    ) -> [PendingMessage] {
         var values = record.fields
         values["case.id"] = .string(record.id)
         values["case.state"] = .string(record.state)
         values["case.state_title"] = .string(workflow.states.first { $0.name.value == record.state }?.title ?? record.state)
         values["workflow.title"] = .string(workflow.title)
-        var messages: [OutboxMessage] = []
+        var messages: [PendingMessage] = []
         for notification in transition.notify {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
             for recipient in notification.recipients {
                 let access = recipientAccess(record, guardedBy: accessGuard, role: recipient.value, resource: "case.state")
                 guard access.receives else { continue }
-                let subject = TemplateRenderer.render(template.subject, values: values, showing: access.fields)
-                let body = TemplateRenderer.render(template.body, values: values, showing: access.fields)
-                messages.append(OutboxMessage(
-                    id: "\(record.id)/\(record.revision)/\(messages.count + 1)", caseID: record.id, createdAt: now,
-                    recipientRole: recipient.value, recipientID: record.participants[recipient.value],
-                    template: template.name.value, subject: subject, body: body
-                ))
+                messages.append(PendingMessage(role: recipient.value, recipientID: record.participants[recipient.value], template: template.name.value,
+                                               subject: TemplateRenderer.render(template.subject, values: values, showing: access.fields),
+                                               body: TemplateRenderer.render(template.body, values: values, showing: access.fields)))
             }
         }
         return messages
     }
 
-    private func formNotices(new instances: [FormInstance], record: CaseRecord, guardedBy accessGuard: AccessGuard, at now: Date, startingAt offset: Int) -> [OutboxMessage] {
-        instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: Self.formResource).receives }.enumerated().map { index, instance in
+    private func formNotices(new instances: [FormInstance], record: CaseRecord, guardedBy accessGuard: AccessGuard) -> [PendingMessage] {
+        instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: Self.formResource).receives }.map { instance in
             let title = catalog.forms[instance.form]?.definition.title ?? instance.form
-            return OutboxMessage(
-                id: "\(record.id)/\(record.revision)/\(offset + index + 1)", caseID: record.id, createdAt: now,
-                recipientRole: instance.recipientRole, recipientID: instance.recipientID, template: "form_shared",
-                subject: "A form has been shared with you: \(title)",
-                body: "Case \(record.id) needs '\(title)' from you by \(TemplateRenderer.format(.date(instance.dueOn))). Form reference: \(instance.id)."
-            )
+            return PendingMessage(role: instance.recipientRole, recipientID: instance.recipientID, template: "form_shared",
+                                  subject: "A form has been shared with you: \(title)",
+                                  body: "Case \(record.id) needs '\(title)' from you by \(TemplateRenderer.format(.date(instance.dueOn))). Form reference: \(instance.id).")
         }
     }
 
@@ -510,59 +493,6 @@ public final class Engine: Sendable {
     public func acknowledgeNotifications(_ ids: [String], claimer: String) throws(EngineError) -> Int {
         let now = Self.millisecondPrecision(clock.now())
         return try storeCall { () throws(StoreError) in try store.acknowledgeOutbox(ids: ids, claimer: claimer, at: now) }
-    }
-
-    // MARK: Shared steps
-
-    /// Commits a change that leaves the state where it is (a deadline, a grant): one audit event, the notices
-    /// for the recipients who may see `noticeResource`, and the case's new alarms.
-    func commitCaseChange(
-        from record: CaseRecord, to changed: CaseRecord, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, actor: Actor,
-        action: String, subject: String, input: [String: ExpressionValue], notices: [(role: String, subject: String, body: String)] = [],
-        noticeResource: String = "case.deadlines", request: IdempotentRequest? = nil, attributes: [String: ExpressionValue] = [:], at now: Date
-    ) throws(EngineError) -> ChangeResult {
-        var next = changed
-        next.revision += 1
-        next.updatedAt = now
-        let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
-                               fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
-        next.auditHead = event.hash
-        let outbox = notices.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.role, resource: noticeResource).receives }.enumerated().map { offset, notice in
-            OutboxMessage(id: "\(record.id)/\(next.revision)/\(offset + 1)", caseID: record.id, createdAt: now, recipientRole: notice.role,
-                          recipientID: record.participants[notice.role], template: action, subject: notice.subject, body: notice.body)
-        }
-        let change = CaseChange(record: next, expectedRevision: record.revision, events: [event], outbox: outbox,
-                                idempotency: request?.record(caseID: record.id, state: next.state, revision: next.revision),
-                                alarms: alarms(for: next, workflow: workflow))
-        if let replay = try commit([change], request: request, actor: actor, attributes: attributes) { return replay }
-        return try changeResult(next, notifications: outbox, replayed: false, actor: actor, attributes: attributes)
-    }
-
-    /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).
-    /// The key is looked up only after the actor was let through the door; the same key with a different request is a conflict.
-    func replay(_ request: IdempotentRequest, actor: Actor, attributes: [String: ExpressionValue]) throws(EngineError) -> ChangeResult? {
-        guard let key = request.scopedKey else { return nil }
-        guard let earlier = try storeCall({ () throws(StoreError) in try store.idempotencyRecord(key: key) }) else { return nil }
-        guard earlier.request == request.stored else {
-            let first = earlier.request.components(separatedBy: " sha256:").first ?? earlier.request
-            throw .idempotencyKeyReused(key: String(key.dropFirst(actor.description.count + 1)), firstRequest: first)
-        }
-        guard var record = try loadRecord(earlier.caseID) else { throw .caseNotFound(earlier.caseID) }
-        record.state = earlier.state
-        record.revision = earlier.revision
-        return try changeResult(record, notifications: [], replayed: true, actor: actor, attributes: attributes)
-    }
-
-    /// Commits changes to one or several cases together, all or none. When a concurrent request with the same key committed
-    /// first, returns that request's result instead (nil otherwise).
-    func commit(_ changes: [CaseChange], request: IdempotentRequest?, actor: Actor, attributes: [String: ExpressionValue]) throws(EngineError) -> ChangeResult? {
-        do {
-            try store.commit(all: changes)
-            return nil
-        } catch {
-            if let request, let replay = try? replay(request, actor: actor, attributes: attributes) { return replay }
-            throw .store(error)
-        }
     }
 
     func clockNow() -> Date { clock.now() }

@@ -73,9 +73,9 @@ extension Engine {
         }
         var next = admitted.record
         try change(&next.grants, policy)
-        return try commitCaseChange(from: admitted.record, to: next, workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard,
-                                    actor: actor, action: action, subject: subject.description, input: input, request: request,
-                                    attributes: attributes, at: admitted.access.at)
+        let decided = DecidedChange(before: admitted.record, after: next, workflow: admitted.workflow.definition, action: action,
+                                    subject: subject.description, input: input)
+        return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
 
     /// The case as `actor` may see it: the state, the deadlines and the fields each need their own `view`;

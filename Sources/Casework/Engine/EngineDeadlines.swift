@@ -160,8 +160,8 @@ extension Engine {
         let now = admitted.access.at
         var next = record
         try change(&next.deadlines[index], CalendarDate(now))
-        return try commitCaseChange(from: record, to: next, workflow: workflow, guardedBy: admitted.access.accessGuard, actor: actor, action: action,
-                                    subject: name, input: ["reason": .string(trimmed)], notices: [], at: now)
+        let decided = DecidedChange(before: record, after: next, workflow: workflow, action: action, subject: name, input: ["reason": .string(trimmed)])
+        return try commit([decided], actor: actor, attributes: attributes, request: nil, at: now)
     }
 
     // MARK: Tick
@@ -189,10 +189,11 @@ extension Engine {
             let workflow = try workflow(for: record).definition
             let accessGuard = try accessGuard(for: workflow)
             guard let (next, action, notices) = nextDueAction(record, workflow: workflow, today: CalendarDate(now)) else { return actions }
+            let kind = action.kind == "breach" ? "deadline_breached" : "deadline_reminder"
+            let decided = DecidedChange(before: record, after: next, workflow: workflow, action: kind, subject: action.deadline, input: [:],
+                                        messages: messages(notices, template: kind, on: next, guardedBy: accessGuard, resource: "case.deadlines"))
             do {
-                _ = try commitCaseChange(from: record, to: next, workflow: workflow, guardedBy: accessGuard, actor: .operator("tick"),
-                                             action: action.kind == "breach" ? "deadline_breached" : "deadline_reminder",
-                                             subject: action.deadline, input: [:], notices: notices, at: now)
+                _ = try commit([decided], actor: .operator("tick"), attributes: [:], request: nil, at: now)
                 actions.append(action)
             } catch .store(.revisionConflict) {
                 conflicts += 1
@@ -206,7 +207,7 @@ extension Engine {
     /// The first reminder or breach due on the case today, with the case after it and its notices.
     private func nextDueAction(
         _ record: CaseRecord, workflow: WorkflowDefinition, today: CalendarDate
-    ) -> (CaseRecord, TickAction, [(role: String, subject: String, body: String)])? {
+    ) -> (CaseRecord, TickAction, [Notice])? {
         for index in record.deadlines.indices where record.deadlines[index].status == .running {
             let clock = record.deadlines[index]
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
@@ -218,8 +219,8 @@ extension Engine {
                 next.deadlines[index].remindersSent.append(position)
                 let left = today.days(to: clock.dueOn)
                 let notices = Self.responsibleRoles(for: deadline, in: workflow).map { role in
-                    (role, "Reminder: \(deadline.title) is due on \(due)",
-                     "Case \(record.id): '\(deadline.title)' is due on \(due), \(left) day\(left == 1 ? "" : "s") from today.")
+                    Notice(role: role, subject: "Reminder: \(deadline.title) is due on \(due)",
+                           body: "Case \(record.id): '\(deadline.title)' is due on \(due), \(left) day\(left == 1 ? "" : "s") from today.")
                 }
                 return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), notices)
             }
@@ -228,8 +229,8 @@ extension Engine {
                 next.deadlines[index].status = .breached
                 next.deadlines[index].breachedOn = clock.dueOn.adding(days: 1)
                 let notices = deadline.breachNotify.map { role in
-                    (role.value, "Time limit missed: \(deadline.title)",
-                     "Case \(record.id): '\(deadline.title)' was due on \(due) and the case has not reached \(deadline.until.map { "'\($0.value)'" }.joined(separator: " or ")).")
+                    Notice(role: role.value, subject: "Time limit missed: \(deadline.title)",
+                           body: "Case \(record.id): '\(deadline.title)' was due on \(due) and the case has not reached \(deadline.until.map { "'\($0.value)'" }.joined(separator: " or ")).")
                 }
                 return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "breach", dueOn: clock.dueOn), notices)
             }

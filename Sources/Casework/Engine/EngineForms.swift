@@ -80,13 +80,6 @@ extension Engine {
         }
     }
 
-    /// A message a form step sends to whoever plays `role` on the case.
-    struct Notice {
-        var role: String
-        var subject: String
-        var body: String
-    }
-
     private static func formBlocked(_ instance: FormInstance, _ message: String) -> EngineError {
         .blocked(transition: instance.id, blockers: [TransitionBlocker(.formStatus, message)])
     }
@@ -124,9 +117,8 @@ extension Engine {
         let (changed, notices) = try step(instance, form)
         var next = record
         next.forms[index] = changed
-        return try commitCaseChange(from: record, to: next, workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard,
-                                    actor: actor, action: action, subject: instanceID, input: input,
-                                    notices: notices.map { ($0.role, $0.subject, $0.body) }, noticeResource: Self.formResource,
-                                    request: request, attributes: attributes, at: admitted.access.at)
+        let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, action: action, subject: instanceID, input: input,
+                                    messages: messages(notices, template: action, on: next, guardedBy: admitted.access.accessGuard, resource: Self.formResource))
+        return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
 }

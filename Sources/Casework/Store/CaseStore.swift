@@ -29,6 +29,20 @@ public struct CaseChange: Sendable {
     }
 }
 
+/// A case's record and its audit events, read together.
+public struct CaseSnapshot: Sendable, Hashable {
+    /// The record, or nil when there is none.
+    public var record: CaseRecord?
+    /// The audit events in sequence order.
+    public var events: [AuditEvent]
+
+    /// Creates a snapshot.
+    public init(record: CaseRecord?, events: [AuditEvent]) {
+        self.record = record
+        self.events = events
+    }
+}
+
 /// What a change with an idempotency key produced, so a repeat returns it unchanged.
 public struct IdempotencyRecord: Sendable, Hashable, Codable {
     /// The key the caller chose.
@@ -174,6 +188,11 @@ public protocol CaseStore: Sendable {
     func history(caseID: String) throws(StoreError) -> [AuditEvent]
     /// Every case id, sorted.
     func caseIDs() throws(StoreError) -> [String]
+    /// The case record and its audit events read as one consistent snapshot, so a writer between the two reads can
+    /// never make them disagree; the record is nil when the case has events but no record.
+    func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot
+    /// Every case id that has audit events, sorted: with ``caseIDs()``, how a missing record is noticed.
+    func auditedCaseIDs() throws(StoreError) -> [String]
     /// The result recorded for an idempotency key, if any.
     func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord?
     /// Claims up to `claim.limit` claimable messages, oldest first.

@@ -85,6 +85,16 @@ public final class InMemoryCaseStore: CaseStore {
         state.withLock { $0.cases.keys.sorted() }
     }
 
+    /// The record and events under one lock.
+    public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
+        state.withLock { CaseSnapshot(record: $0.cases[caseID], events: $0.events[caseID] ?? []) }
+    }
+
+    /// Every case id with events, sorted.
+    public func auditedCaseIDs() throws(StoreError) -> [String] {
+        state.withLock { $0.events.filter { !$0.value.isEmpty }.keys.sorted() }
+    }
+
     /// The result recorded for a key.
     public func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? {
         state.withLock { $0.keys[key] }

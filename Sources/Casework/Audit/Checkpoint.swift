@@ -139,6 +139,9 @@ public struct AuditCheckpoint: Sendable, Hashable {
             guard fields.count == 3, let events = Int(fields[1]), events >= 0, isHash(fields[2]) else {
                 throw .malformed(line: line, reason: "expected 'CASE_ID EVENTS HEAD_HASH'")
             }
+            guard Identifier.isUsable(String(fields[0])), heads.last.map({ $0.caseID.utf8.lexicographicallyPrecedes(fields[0].utf8) }) ?? true else {
+                throw .malformed(line: line, reason: "case ids must be usable ids, sorted and unique")
+            }
             heads.append(CaseHead(caseID: String(fields[0]), events: events, hash: String(fields[2])))
         }
         guard let signature = Data(base64Encoded: String(lines[signatureLine - 1].dropFirst("signature ".count))) else {
@@ -146,7 +149,7 @@ public struct AuditCheckpoint: Sendable, Hashable {
         }
         let checkpoint = AuditCheckpoint(created: created, keyFingerprint: fingerprint, heads: heads, signature: Array(signature))
         guard checkpoint.text == text else {
-            throw .malformed(line: 0, reason: "not in canonical form (case ids sorted and unique, plain decimal numbers, whole-second UTC time)")
+            throw .malformed(line: 0, reason: "not in canonical form (plain decimal numbers, whole-second UTC time, base64 with padding)")
         }
         return checkpoint
     }

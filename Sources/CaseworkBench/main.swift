@@ -11,6 +11,7 @@ let suites: [String: () -> Void] = [
     "tick": TickBenchmark.run,
     "policy": PolicyBenchmark.run,
     "decide-batch": DecideBatchBenchmark.run,
+    "checkpoint": CheckpointBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

@@ -1,13 +1,34 @@
 import Casework
 
 /// `casework audit verify [CASE]`: walks the hash chains and names the first event that does not hold.
+/// `audit checkpoint` and `audit verify --checkpoints` are in ``AuditCheckpointCommand``.
 enum AuditCommand {
-    static let usage = "casework audit verify [CASE] [--as ROLE:ID [--attribute NAME=VALUE]...] [--db FILE] [--definitions PATH]  (every case: the operator only)"
-    static let spec = OptionSpec(valued: EngineOptions.valued, flags: ["--help", "-h"])
+    static let usage = """
+        casework audit verify [CASE] [--as ROLE:ID [--attribute NAME=VALUE]...] [--checkpoints DIR --public-key KEY.pub] [--db FILE] [--definitions PATH]  (every case, checkpoints: the operator only)
+                 \(AuditCheckpointCommand.usage)
+        """
+    static let spec = OptionSpec(valued: EngineOptions.valued + AuditCheckpointCommand.Options.valued, flags: ["--help", "-h"])
+
+    /// What `verify` says of one case: every problem, and a holding case only when it was the one asked about.
+    static func line(_ caseID: String, _ verification: AuditVerification, alone: Bool) -> String? {
+        switch verification {
+        case .intact(let events):
+            return alone ? "case \(caseID): \(events) events, chain intact, record replays\n" : nil
+        case .chainOnly(let events):
+            return "case \(caseID): \(events) events, chain intact; record not replayed (events written before format 2)\n"
+        case .broken(let sequence, let reason):
+            return "case \(caseID): event \(sequence) does not match: \(reason)\n"
+        case .recordDiffers(let parts):
+            return "case \(caseID): the record is not what its events say: \(parts.joined(separator: ", "))\n"
+        case .recordMissing(let events):
+            return "case \(caseID): the record is missing, but \(events) events remain\n"
+        }
+    }
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        if arguments.first == "checkpoint" { return try AuditCheckpointCommand.checkpoint(Array(arguments.dropFirst()), console: console) }
         guard arguments.first == "verify" else {
-            throw UsageError("unknown audit command '\(arguments.first ?? "")'", help: "casework audit verify [CASE]")
+            throw UsageError("unknown audit command '\(arguments.first ?? "")'", help: "casework audit verify [CASE] or casework audit checkpoint --key KEY.pem")
         }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
         if parsed.wantsHelp {
@@ -16,6 +37,9 @@ enum AuditCommand {
         }
         guard parsed.positionals.count <= 1 else { throw UsageError("name at most one case") }
         let options = try EngineOptions(parsed)
+        if let checkpoints = try AuditCheckpointCommand.Options(parsed) {
+            return try AuditCheckpointCommand.verify(cases: parsed.positionals, options: options, checkpoints: checkpoints, console: console)
+        }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
             let attributes = try options.attributes(in: engine.catalog)
@@ -25,18 +49,7 @@ enum AuditCommand {
             for caseID in cases {
                 let verification = try engine.verifyAudit(caseID, as: options.actor, attributes: attributes)
                 if verification.holds { intact += 1 } else { failed = true }
-                switch verification {
-                case .intact(let events):
-                    if cases.count == 1 { console.out("case \(caseID): \(events) events, chain intact, record replays\n") }
-                case .chainOnly(let events):
-                    console.out("case \(caseID): \(events) events, chain intact; record not replayed (events written before format 2)\n")
-                case .broken(let sequence, let reason):
-                    console.out("case \(caseID): event \(sequence) does not match: \(reason)\n")
-                case .recordDiffers(let parts):
-                    console.out("case \(caseID): the record is not what its events say: \(parts.joined(separator: ", "))\n")
-                case .recordMissing(let events):
-                    console.out("case \(caseID): the record is missing, but \(events) events remain\n")
-                }
+                if let line = line(caseID, verification, alone: cases.count == 1) { console.out(line) }
             }
             if failed { return .failure }
             if cases.count != 1 { console.out("\(intact) cases, every chain intact\n") }

@@ -11,7 +11,7 @@ public enum CaseworkCommand {
           case        open cases, fire transitions, show cases and their history
           form        submit, accept or reject a shared form
           outbox      list, claim and acknowledge notifications
-          audit       verify the audit chains
+          audit       verify the audit chains; sign and check checkpoints
           access      grant or revoke a person's or organisation's access to a case
           decide      explain one access decision: casework decide request.json
           tick        apply the deadline reminders and breaches that are due

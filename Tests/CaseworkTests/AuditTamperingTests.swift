@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Synchronization
 import Testing
 @testable import Casework
 import CaseworkCommandLine
@@ -156,5 +157,53 @@ struct AuditTamperingTests {
         }
         print("audit verify without checkpoints detected \(detected) of \(Self.tamperings.count) tamperings (all \(mustDetect) it must; the other \(Self.tamperings.count - mustDetect) need signed checkpoints)")
         #expect(detected == mustDetect)
+    }
+
+    /// `audit verify` run again and again while eight processes write to the same file never reports a break that
+    /// is not there: it reads each case's record and history in one snapshot.
+    @Test func verifyingWhileOthersWriteNeverCriesWolf() throws {
+        let space = try CommandWorkspace(["door.yaml": OneDoorTests.workflow, "portal.yaml": OneDoorTests.policy])
+        let parent = ["--as", "parent:jo", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"]
+        let staff = ["--as", "caseworker:ana", "--attribute", "relationship=caseworker", "--attribute", "second_factor_verified=true"]
+        for index in 1...8 {
+            #expect(space.run(["case", "open", "door", "--id", "c\(index)", "--set", "requested_on=2025-09-01"]).status == .success)
+            #expect(space.run(["access", "grant", "c\(index)", "--to", "jo", "--level", "full", "--reason", "checked"] + staff).status == .success)
+        }
+        let binary = try CaseCommandTests.executable()
+        let writing = Mutex(8)
+        let fires = Mutex(0)
+        let writers = (1...8).map { index in
+            Thread {
+                for round in 1...25 {
+                    let process = Process()
+                    process.executableURL = binary
+                    process.arguments = ["case", "fire", "c\(index)", "comment", "--set", "parent_comment=round \(round)"] + parent
+                        + ["--db", space.database, "--definitions", space.definitions]
+                    process.standardOutput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    guard (try? process.run()) != nil else { continue }
+                    process.waitUntilExit()
+                    if process.terminationStatus == 0 { fires.withLock { $0 += 1 } }
+                }
+                writing.withLock { $0 -= 1 }
+            }
+        }
+        writers.forEach { $0.start() }
+        // The verifier is the library behind `audit verify`, on its own connection to the file, so a run costs
+        // milliseconds and a thousand of them overlap the writers.
+        let engine = try Engine(catalog: try DefinitionCatalog.load(paths: [space.definitions]), store: try SQLiteCaseStore(path: space.database))
+        var falseReports: [String] = []
+        var runs = 0
+        while runs < 1_000 || writing.withLock({ $0 }) > 0 {
+            for id in try engine.auditedCaseIDs(as: .operator()) {
+                let verification = try engine.verifyAudit(id, as: .operator())
+                if !verification.holds { falseReports.append("\(id): \(verification)") }
+            }
+            runs += 1
+        }
+        print("audit verify of every case ran \(runs) times while 8 processes fired \(fires.withLock { $0 }) times: \(falseReports.count) false reports")
+        #expect(falseReports.isEmpty, "\(falseReports.prefix(3))")
+        #expect(fires.withLock { $0 } == 200, "every writer's fires went through")
+        #expect(space.run(["audit", "verify"]).status == .success)
     }
 }

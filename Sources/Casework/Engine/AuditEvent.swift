@@ -121,6 +121,13 @@ public enum AuditVerification: Sendable, Hashable {
     /// record could not be rebuilt to compare.
     case chainOnly(events: Int)
 
+    /// The first event that does not hold, and why, when the chain itself is broken; nil when the chain holds (even
+    /// if the record disagrees with it).
+    public var chainBreak: (sequence: Int, reason: String)? {
+        if case .broken(let sequence, let reason) = self { return (sequence, reason) }
+        return nil
+    }
+
     /// Whether nothing was found wrong (a chain of old events that could not be replayed counts as holding).
     public var holds: Bool {
         switch self {

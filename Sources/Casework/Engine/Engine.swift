@@ -79,7 +79,8 @@ public final class Engine: Sendable {
     private let clock: any Clock
     /// The working-day calendar for deadlines and expressions in workflows that name none.
     let defaultCalendar: any WorkingDayCalendar
-    private let olderVersions = Mutex<[String: LoadedWorkflow]>([:])
+    /// The definition sets of cases on other snapshots than the current one, loaded once each (``definitions(for:)``).
+    let definitionSets = Mutex(DefinitionSetCache())
 
     /// Creates an engine and records every current definition version in the store.
     ///
@@ -171,19 +172,11 @@ public final class Engine: Sendable {
         try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
     }
 
-    /// The workflow version a case runs on.
+    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``).
     func workflow(for record: CaseRecord) throws(EngineError) -> LoadedWorkflow {
-        if let current = catalog.workflows[record.workflow], current.definition.version == record.workflowVersion { return current }
-        let key = "\(record.workflow)/\(record.workflowVersion)"
-        if let cached = olderVersions.withLock({ $0[key] }) { return cached }
-        guard let stored = try storeCall({ () throws(StoreError) in try store.definition(kind: "workflow", id: record.workflow, version: record.workflowVersion) }) else {
-            throw .definitionError("workflow '\(record.workflow)' version \(record.workflowVersion) is not in the store")
+        guard let loaded = try definitions(for: record).workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
+            throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
         }
-        let file = "\(record.workflow)@\(record.workflowVersion).yaml"
-        let forms = catalog.forms.values.map { (file: "\($0.definition.id.value).yaml", text: $0.content) }
-        let older = try DefinitionCatalog.load(sources: [(file, stored.content)] + forms)
-        guard let loaded = older.workflows[record.workflow] else { throw .definitionError("workflow '\(key)' cannot be loaded from the store") }
-        olderVersions.withLock { $0[key] = loaded }
         return loaded
     }
 
@@ -217,9 +210,10 @@ public final class Engine: Sendable {
         guard Identifier.isUsable(caseID) else { throw .invalidCaseID(caseID) }
         guard let initial = definition.states.first(where: \.isInitial) else { throw .invalidDefinitions([]) }
         let now = Self.millisecondPrecision(clockNow())
-        let accessGuard = try accessGuard(for: definition)
+        let accessGuard = try accessGuard(for: definition, in: catalog)
         let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
-                                  fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash)
+                                  fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash,
+                                  definitionSnapshot: try pinnedSnapshot())
         if !actor.isOperator {
             guard definition.roles.contains(where: { $0.value == actor.role }) else {
                 throw .forbidden(reasons: ["'\(actor.role)' is not a role of workflow '\(id)'"])
@@ -294,10 +288,10 @@ public final class Engine: Sendable {
         next.revision += 1
         next.updatedAt = now
         for start in transition.startForms {
-            guard let form = catalog.forms[start.form.value] else { continue }
+            guard let form = admitted.definitions.forms[start.form.value] else { continue }
             for role in start.recipients {
                 let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
-                let formCalendar = definition.calendar.flatMap { catalog.calendars[$0.value] } ?? defaultCalendar
+                let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
                 let due = formCalendar.dueDate(from: today, after: form.definition.due.value) ?? today
                 next.forms.append(FormInstance(
                     id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
@@ -525,7 +519,7 @@ public final class Engine: Sendable {
         next.revision += 1
         next.updatedAt = now
         let event = AuditEvent(caseID: record.id, sequence: next.revision, at: now, actor: actor, action: action, subject: subject,
-                               fromState: record.state, toState: record.state, revision: next.revision, input: input, previousHash: record.auditHead)
+                               fromState: record.state, toState: next.state, revision: next.revision, input: input, previousHash: record.auditHead)
         next.auditHead = event.hash
         let outbox = notices.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.role, resource: noticeResource).receives }.enumerated().map { offset, notice in
             OutboxMessage(id: "\(record.id)/\(next.revision)/\(offset + 1)", caseID: record.id, createdAt: now, recipientRole: notice.role,

@@ -187,7 +187,7 @@ extension Engine {
         while conflicts < 5 {
             guard let record = try loadRecord(caseID) else { return actions }
             let workflow = try workflow(for: record).definition
-            let accessGuard = try accessGuard(for: workflow)
+            let accessGuard = try accessGuard(for: workflow, in: try definitions(for: record))
             guard let (next, action, notices) = nextDueAction(record, workflow: workflow, today: CalendarDate(now)) else { return actions }
             do {
                 _ = try commitCaseChange(from: record, to: next, workflow: workflow, guardedBy: accessGuard, actor: .operator("tick"),

@@ -98,12 +98,13 @@ enum CaseCommand {
         }
     }
 
-    /// The case as JSON: the fixed keys `id`, `workflow`, `workflow_version`, `state`, `revision`, `fields`, `forms`, and more.
+    /// The case as JSON: the fixed keys `id`, `workflow`, `workflow_version`, `definition_snapshot`, `state`, `revision`, `fields`, `forms`, and more.
     static func json(_ record: CaseRecord, title: String?, today: CalendarDate) -> [String: Any] {
         [
             "id": record.id,
             "workflow": record.workflow,
             "workflow_version": record.workflowVersion,
+            "definition_snapshot": record.definitionSnapshot ?? NSNull(),
             "state": record.state,
             "state_title": title ?? record.state,
             "revision": record.revision,

@@ -1,7 +1,7 @@
 import Foundation
 import Casework
 
-/// `casework case open|fire|show|history|transitions|timeline|list`.
+/// `casework case open|fire|show|history|transitions|timeline|list|migrate`.
 enum CaseCommand {
     static let usage = """
         casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=PRINCIPAL]... [--key KEY]
@@ -11,6 +11,7 @@ enum CaseCommand {
                casework case timeline CASE [--format json]
                casework case transitions CASE
                casework case list
+               \(MigrateCommand.usage)
                (every case command also takes --as ROLE:ID|ROLE@ORG|ROLE:ID@ORG with --attribute NAME=VALUE...,
                 --db FILE and --definitions PATH; without --as the operator acts, and sees everything)
         """
@@ -21,7 +22,8 @@ enum CaseCommand {
     )
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|timeline|list") }
+        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|timeline|list|migrate") }
+        if subcommand == "migrate" { return try MigrateCommand.run(Array(arguments.dropFirst()), console: console) }
         let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
         if parsed.wantsHelp {
             console.out("usage: \(usage)\n")
@@ -37,7 +39,7 @@ enum CaseCommand {
         case "list": return try list(parsed, options, console)
         case "timeline": return try TimelineCommand.run(parsed, options, console)
         default:
-            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list", "timeline"])
+            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list", "timeline", "migrate"])
             throw UsageError("unknown case command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
         }
     }
@@ -96,12 +98,13 @@ enum CaseCommand {
         }
     }
 
-    /// The case as JSON: the fixed keys `id`, `workflow`, `workflow_version`, `state`, `revision`, `fields`, `forms`, and more.
+    /// The case as JSON: the fixed keys `id`, `workflow`, `workflow_version`, `definition_snapshot`, `state`, `revision`, `fields`, `forms`, and more.
     static func json(_ record: CaseRecord, title: String?, today: CalendarDate) -> [String: Any] {
         [
             "id": record.id,
             "workflow": record.workflow,
             "workflow_version": record.workflowVersion,
+            "definition_snapshot": record.definitionSnapshot ?? NSNull(),
             "state": record.state,
             "state_title": title ?? record.state,
             "revision": record.revision,

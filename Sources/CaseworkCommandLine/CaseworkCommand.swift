@@ -8,10 +8,11 @@ public enum CaseworkCommand {
         commands:
           demo        one whole EHC needs assessment on SQLite, printed as a timeline
           validate    check workflow and form definitions (casework validate --help)
-          case        open cases, fire transitions, show cases and their history
+          case        open cases, fire transitions, show cases and their history, move them to a new version
           form        submit, accept or reject a shared form
           outbox      list, claim and acknowledge notifications
           audit       verify the audit chains; sign and check checkpoints
+          definitions which definition versions the store holds and what open cases run on
           access      grant or revoke a person's or organisation's access to a case
           decide      explain one access decision: casework decide request.json
           tick        apply the deadline reminders and breaches that are due
@@ -48,6 +49,8 @@ public enum CaseworkCommand {
                 return try AuditCommand.run(rest, console: console)
             case "access":
                 return try AccessCommand.run(rest, console: console)
+            case "definitions":
+                return try DefinitionsCommand.run(rest, console: console)
             case "decide":
                 return try DecideCommand.run(rest, console: console)
             case "tick":
@@ -62,7 +65,7 @@ public enum CaseworkCommand {
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "access", "decide", "tick", "deadline", "due", "calendar", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "access", "definitions", "decide", "tick", "deadline", "due", "calendar", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -83,6 +86,7 @@ public enum CaseworkCommand {
         case "outbox": OutboxCommand.usage
         case "audit": AuditCommand.usage
         case "access": AccessCommand.usage
+        case "definitions": DefinitionsCommand.usage
         case "decide": DecideCommand.usage
         case "tick": TickCommand.usage
         case "deadline": TickCommand.deadlineUsage

@@ -386,3 +386,71 @@ private struct PreparedChange {
         }
     }
 }
+
+/// Definition snapshots: each stored once, by fingerprint, as references to rows of `definitions`.
+extension SQLiteCaseStore {
+    /// Stores the snapshot once in one immediate transaction, after checking every member is stored with its fingerprint.
+    public func record(_ snapshot: DefinitionSnapshot) throws(StoreError) {
+        try write { (db: SQLiteConnection) throws(StoreError) in
+            guard try db.change(StoreSQL.insertSnapshot, [snapshot.fingerprint]) == 1 else { return }
+            for member in snapshot.members {
+                let stored = try db.query(StoreSQL.definition, [member.kind, member.id, member.version]) { $0.string(at: 0) }.first
+                guard stored == member.fingerprint else { throw .snapshotIncomplete(snapshot: snapshot.fingerprint, missing: member) }
+                try db.change(StoreSQL.insertSnapshotMember, [snapshot.fingerprint, member.kind, member.id, member.version])
+            }
+        }
+    }
+
+    /// The stored snapshot with this fingerprint, its members read with their fingerprints.
+    public func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? {
+        let members = try read { (db: SQLiteConnection) throws(StoreError) in
+            try db.query(StoreSQL.snapshotMembers, [fingerprint]) { Self.version($0, from: 0) }
+        }
+        guard !members.isEmpty else { return nil }
+        return try Self.checked(fingerprint, members)
+    }
+
+    /// Every stored snapshot, in the order first stored.
+    public func snapshots() throws(StoreError) -> [DefinitionSnapshot] {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in
+            try db.query(StoreSQL.allSnapshotMembers, []) { ($0.string(at: 0), Self.version($0, from: 1)) }
+        }
+        var order: [String] = []
+        var members: [String: [DefinitionVersion?]] = [:]
+        for (fingerprint, member) in rows {
+            guard let fingerprint else { throw .failed("a definition snapshot is stored without its fingerprint") }
+            if members[fingerprint] == nil { order.append(fingerprint) }
+            members[fingerprint, default: []].append(member)
+        }
+        return try order.map { (fingerprint: String) throws(StoreError) in try Self.checked(fingerprint, members[fingerprint] ?? []) }
+    }
+
+    /// Every stored definition version, sorted.
+    public func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in
+            try db.query(StoreSQL.definitionVersions, []) { Self.version($0, from: 0) }
+        }
+        return try rows.map { (row: DefinitionVersion?) throws(StoreError) in
+            guard let row else { throw .failed("a definition version is stored incomplete") }
+            return row
+        }.sorted()
+    }
+
+    /// The definition version in four columns of a row, starting at `first` (kind, id, version, fingerprint).
+    private static func version(_ row: SQLiteStatement, from first: Int) -> DefinitionVersion? {
+        guard let kind = row.string(at: first), let id = row.string(at: first + 1), let version = row.int(at: first + 2),
+            let fingerprint = row.string(at: first + 3)
+        else { return nil }
+        return DefinitionVersion(kind: kind, id: id, version: version, fingerprint: fingerprint)
+    }
+
+    /// The snapshot of `members`, refused when a row is incomplete or the members no longer give `fingerprint`.
+    private static func checked(_ fingerprint: String, _ members: [DefinitionVersion?]) throws(StoreError) -> DefinitionSnapshot {
+        let complete = members.compactMap { $0 }
+        let snapshot = DefinitionSnapshot(members: complete)
+        guard complete.count == members.count, snapshot.fingerprint == fingerprint else {
+            throw .failed("definition snapshot \(fingerprint) is stored damaged: its members do not give its fingerprint")
+        }
+        return snapshot
+    }
+}

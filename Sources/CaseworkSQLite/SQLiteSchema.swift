@@ -12,7 +12,7 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4357_524B
 
     /// The migration scripts, oldest first.
-    static let migrations: [String] = [version1, version2]
+    static let migrations: [String] = [version1, version2, version3]
 
     /// The version this build writes and reads.
     static var latestVersion: Int { migrations.count }
@@ -109,6 +109,39 @@ enum SQLiteSchema {
         ) STRICT;
 
         CREATE INDEX deadline_alarms_due ON deadline_alarms (due_at, case_id, deadline, kind);
+        """
+
+    /// Version 3: definition snapshots, the whole definition set a case runs on, stored once by fingerprint as
+    /// references to the definition versions already in `definitions` (never their texts again). Like definitions,
+    /// a snapshot never changes once stored.
+    private static let version3 = """
+        -- One row per snapshot; `position` is the order snapshots were first stored in.
+        CREATE TABLE definition_snapshots (
+            position INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL UNIQUE
+        ) STRICT;
+
+        -- The definition versions of each snapshot: one of each kind and id.
+        CREATE TABLE definition_snapshot_members (
+            snapshot TEXT NOT NULL REFERENCES definition_snapshots (fingerprint),
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (snapshot, kind, id),
+            FOREIGN KEY (kind, id, version) REFERENCES definitions (kind, id, version)
+        ) STRICT;
+
+        CREATE TRIGGER definition_snapshots_no_update BEFORE UPDATE ON definition_snapshots
+        BEGIN SELECT RAISE(ABORT, 'a stored definition snapshot never changes'); END;
+
+        CREATE TRIGGER definition_snapshots_no_delete BEFORE DELETE ON definition_snapshots
+        BEGIN SELECT RAISE(ABORT, 'a stored definition snapshot never changes'); END;
+
+        CREATE TRIGGER definition_snapshot_members_no_update BEFORE UPDATE ON definition_snapshot_members
+        BEGIN SELECT RAISE(ABORT, 'a stored definition snapshot never changes'); END;
+
+        CREATE TRIGGER definition_snapshot_members_no_delete BEFORE DELETE ON definition_snapshot_members
+        BEGIN SELECT RAISE(ABORT, 'a stored definition snapshot never changes'); END;
         """
 
     /// What the file says about itself: its schema version, its application id, and whether it has any tables.

@@ -84,6 +84,32 @@ enum StoreSQL {
     /// A definition version. (kind, id, version)
     static let definition = "SELECT fingerprint, content FROM definitions WHERE kind = ? AND id = ? AND version = ?"
 
+    /// Every definition version without its text, sorted.
+    static let definitionVersions = "SELECT kind, id, version, fingerprint FROM definitions ORDER BY kind, id, version"
+
+    // MARK: definition_snapshots
+
+    /// Stores a snapshot unless it is there. (fingerprint)
+    static let insertSnapshot = "INSERT INTO definition_snapshots (fingerprint) VALUES (?) ON CONFLICT (fingerprint) DO NOTHING"
+
+    /// Adds one member to a snapshot. (snapshot, kind, id, version)
+    static let insertSnapshotMember = "INSERT INTO definition_snapshot_members (snapshot, kind, id, version) VALUES (?, ?, ?, ?)"
+
+    /// A snapshot's members with their fingerprints; no rows when there is no such snapshot. (snapshot)
+    static let snapshotMembers = """
+        SELECT m.kind, m.id, m.version, d.fingerprint FROM definition_snapshot_members m
+        JOIN definitions d ON d.kind = m.kind AND d.id = m.id AND d.version = m.version
+        WHERE m.snapshot = ?
+        """
+
+    /// Every snapshot's members, snapshots in the order first stored.
+    static let allSnapshotMembers = """
+        SELECT s.fingerprint, m.kind, m.id, m.version, d.fingerprint FROM definition_snapshots s
+        JOIN definition_snapshot_members m ON m.snapshot = s.fingerprint
+        JOIN definitions d ON d.kind = m.kind AND d.id = m.id AND d.version = m.version
+        ORDER BY s.position
+        """
+
     // MARK: Deadline alarms
 
     /// Removes a case's alarms before its new ones are written.

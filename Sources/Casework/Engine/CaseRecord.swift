@@ -28,13 +28,18 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var deadlines: [DeadlineRecord]
     /// Who the SEND service has given access to this case, at which level.
     public var grants: [AccessGrant]
+    /// The fingerprint of the definition set the case runs on (``DefinitionSnapshot``): the one it was opened on, or
+    /// the one it was last migrated to. Nil for a record written before snapshots, which runs on its workflow version
+    /// with the engine's current forms, calendars and policy (so such records still decode and run).
+    public var definitionSnapshot: String?
 
     /// Creates a case record.
     public init(
         id: String, workflow: String, workflowVersion: Int, state: String, revision: Int,
         fields: [String: ExpressionValue], participants: [String: String], forms: [FormInstance], openedAt: Date, updatedAt: Date,
-        auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = []
+        auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = [], definitionSnapshot: String? = nil
     ) {
+        self.definitionSnapshot = definitionSnapshot
         self.grants = grants
         self.auditHead = auditHead
         self.deadlines = deadlines

@@ -35,8 +35,12 @@ public struct DefinitionCatalog: Sendable {
     public let calendars: [String: WorkingCalendar]
     /// The access policies by id, compiled.
     public let policies: [String: CompiledPolicy]
-    /// Calendars and policies as the store keeps them, so their content cannot change without a new version either.
-    private let otherDefinitions: [StoredDefinition]
+    /// What the store keeps of every definition in the set: workflows, forms, calendars and policies, so no content can change
+    /// without a new version.
+    let stored: [StoredDefinition]
+    /// The whole set as one pinned value: every definition's kind, id, version and fingerprint, and their fingerprint.
+    /// A case opened on this catalog keeps this snapshot (``CaseRecord/definitionSnapshot``).
+    public let snapshot: DefinitionSnapshot
 
     /// Builds a catalog from a validation report, refusing one with errors.
     public init(_ report: ValidationReport) throws(EngineError) {
@@ -67,11 +71,17 @@ public struct DefinitionCatalog: Sendable {
         var policies: [String: CompiledPolicy] = [:]
         for policy in report.definitions.policies { policies[policy.id.value] = CompiledPolicy(policy, in: report.definitions) }
         self.policies = policies
-        otherDefinitions = report.definitions.calendars.map {
+        let otherDefinitions = report.definitions.calendars.map {
             StoredDefinition(kind: "calendar", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
         } + report.definitions.policies.map {
             StoredDefinition(kind: "policy", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
         }
+        stored = workflows.values.map {
+            StoredDefinition(kind: "workflow", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)
+        } + forms.values.map {
+            StoredDefinition(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)
+        } + otherDefinitions
+        snapshot = DefinitionSnapshot(members: stored.map(DefinitionVersion.init))
     }
 
     /// Loads and checks the definition files under `paths`.
@@ -88,12 +98,5 @@ public struct DefinitionCatalog: Sendable {
     /// Checks and compiles definitions given as text, each named by the file path diagnostics should show.
     public static func load(sources: [(file: String, text: String)]) throws(EngineError) -> DefinitionCatalog {
         try DefinitionCatalog(Validator.validate(sources: sources, fingerprints: true))
-    }
-
-    /// What the store keeps of every current definition.
-    var stored: [StoredDefinition] {
-        workflows.values.map { StoredDefinition(kind: "workflow", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content) }
-            + forms.values.map { StoredDefinition(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content) }
-            + otherDefinitions
     }
 }

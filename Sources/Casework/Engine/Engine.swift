@@ -79,7 +79,8 @@ public final class Engine: Sendable {
     private let clock: any Clock
     /// The working-day calendar for deadlines and expressions in workflows that name none.
     let defaultCalendar: any WorkingDayCalendar
-    private let olderVersions = Mutex<[String: LoadedWorkflow]>([:])
+    /// The definition sets of cases on other snapshots than the current one, loaded once each (``definitions(for:)``).
+    let definitionSets = Mutex(DefinitionSetCache())
 
     /// Creates an engine and records every current definition version in the store.
     ///
@@ -182,19 +183,11 @@ public final class Engine: Sendable {
         try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
     }
 
-    /// The workflow version a case runs on.
+    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``).
     func workflow(for record: CaseRecord) throws(EngineError) -> LoadedWorkflow {
-        if let current = catalog.workflows[record.workflow], current.definition.version == record.workflowVersion { return current }
-        let key = "\(record.workflow)/\(record.workflowVersion)"
-        if let cached = olderVersions.withLock({ $0[key] }) { return cached }
-        guard let stored = try storeCall({ () throws(StoreError) in try store.definition(kind: "workflow", id: record.workflow, version: record.workflowVersion) }) else {
-            throw .definitionError("workflow '\(record.workflow)' version \(record.workflowVersion) is not in the store")
+        guard let loaded = try definitions(for: record).workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
+            throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
         }
-        let file = "\(record.workflow)@\(record.workflowVersion).yaml"
-        let forms = catalog.forms.values.map { (file: "\($0.definition.id.value).yaml", text: $0.content) }
-        let older = try DefinitionCatalog.load(sources: [(file, stored.content)] + forms)
-        guard let loaded = older.workflows[record.workflow] else { throw .definitionError("workflow '\(key)' cannot be loaded from the store") }
-        olderVersions.withLock { $0[key] = loaded }
         return loaded
     }
 
@@ -228,9 +221,10 @@ public final class Engine: Sendable {
         guard Identifier.isUsable(caseID) else { throw .invalidCaseID(caseID) }
         guard let initial = definition.states.first(where: \.isInitial) else { throw .invalidDefinitions([]) }
         let now = Self.millisecondPrecision(clockNow())
-        let accessGuard = try accessGuard(for: definition)
+        let accessGuard = try accessGuard(for: definition, in: catalog)
         let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
-                                  fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash)
+                                  fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash,
+                                  definitionSnapshot: try pinnedSnapshot())
         if !actor.isOperator {
             guard definition.roles.contains(where: { $0.value == actor.role }) else {
                 throw .forbidden(reasons: ["'\(actor.role)' is not a role of workflow '\(id)'"])
@@ -259,8 +253,8 @@ public final class Engine: Sendable {
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }
         var record = proposed
-        advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, today: CalendarDate(now))
-        let opening = DecidedChange(before: nil, after: record, workflow: definition, action: "opened", subject: id, input: fields)
+        advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
+        let opening = DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields)
         return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)
     }
 
@@ -297,10 +291,10 @@ public final class Engine: Sendable {
         next.fields.merge(try assignedValues(transition, workflow: workflow, record: next, actor: request.actor, today: today, now: now)) { _, new in new }
         next.state = transition.to.value
         for start in transition.startForms {
-            guard let form = catalog.forms[start.form.value] else { continue }
+            guard let form = admitted.definitions.forms[start.form.value] else { continue }
             for role in start.recipients {
                 let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
-                let formCalendar = definition.calendar.flatMap { catalog.calendars[$0.value] } ?? defaultCalendar
+                let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
                 let due = formCalendar.dueDate(from: today, after: form.definition.due.value) ?? today
                 next.forms.append(FormInstance(
                     id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
@@ -309,11 +303,11 @@ public final class Engine: Sendable {
                 ))
             }
         }
-        advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, today: today)
+        advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
         let accessGuard = admitted.access.accessGuard
         let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
-            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, guardedBy: accessGuard)
-        var changes = [DecidedChange(before: record, after: next, workflow: definition, action: "fired", subject: transition.name.value,
+            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, forms: admitted.definitions.forms, guardedBy: accessGuard)
+        var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
                                      input: request.input, messages: messages)]
         if let grant = transition.grant {
             changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes))
@@ -364,7 +358,7 @@ public final class Engine: Sendable {
         let reason = "access request \(request.id)"
         next.grants.removeAll { $0.to == grantee }
         next.grants.append(AccessGrant(to: grantee, level: level, grantedBy: actor.description, reason: reason))
-        return DecidedChange(before: target, after: next, workflow: targetWorkflow, action: "access_granted", subject: grantee.description,
+        return DecidedChange(before: target, after: next, workflow: targetWorkflow, calendars: admitted.definitions.calendars, action: "access_granted", subject: grantee.description,
                              input: ["to": .string(grantee.description), "level": .string(level), "reason": .string(reason)])
     }
 
@@ -472,9 +466,9 @@ public final class Engine: Sendable {
         return messages
     }
 
-    private func formNotices(new instances: [FormInstance], record: CaseRecord, guardedBy accessGuard: AccessGuard) -> [PendingMessage] {
+    private func formNotices(new instances: [FormInstance], record: CaseRecord, forms: [String: LoadedForm], guardedBy accessGuard: AccessGuard) -> [PendingMessage] {
         instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: Self.formResource).receives }.map { instance in
-            let title = catalog.forms[instance.form]?.definition.title ?? instance.form
+            let title = forms[instance.form]?.definition.title ?? instance.form
             return PendingMessage(role: instance.recipientRole, recipientID: instance.recipientID, template: "form_shared",
                                   subject: "A form has been shared with you: \(title)",
                                   body: "Case \(record.id) needs '\(title)' from you by \(TemplateRenderer.format(.date(instance.dueOn))). Form reference: \(instance.id).")

@@ -25,6 +25,8 @@ struct DecidedChange: Sendable {
     var after: CaseRecord
     /// The workflow version the case runs on, for its alarms.
     var workflow: WorkflowDefinition
+    /// The calendars of the definition set the case runs on, for its alarms.
+    var calendars: [String: WorkingCalendar]
     /// What happened, for the audit (`opened`, `fired`, `form_submitted`, `access_granted`, `deadline_breached`, …).
     var action: String
     /// What it happened to: the transition, form instance, grantee or deadline.
@@ -62,7 +64,7 @@ extension Engine {
             }
             committed.append(CaseChange(record: next, expectedRevision: decided.before?.revision, events: [event], outbox: outbox,
                                         idempotency: index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil,
-                                        alarms: alarms(for: next, workflow: decided.workflow)))
+                                        alarms: alarms(for: next, workflow: decided.workflow, calendars: decided.calendars)))
         }
         do {
             try store.commit(all: committed)

@@ -15,10 +15,10 @@ public struct TickAction: Sendable, Hashable {
 /// Statutory clocks: starting, meeting and lapsing as the case moves; pausing, resuming and excusing;
 /// and `tick`, which applies due reminders and breaches once each.
 extension Engine {
-    /// The calendar a deadline counts on.
-    func calendar(for deadline: DeadlineDefinition, in workflow: WorkflowDefinition) -> any WorkingDayCalendar {
+    /// The calendar a deadline counts on, from the calendars of the definition set the case runs on.
+    func calendar(for deadline: DeadlineDefinition, in workflow: WorkflowDefinition, calendars: [String: WorkingCalendar]) -> any WorkingDayCalendar {
         let id = deadline.calendar?.value ?? workflow.calendar?.value
-        return id.flatMap { catalog.calendars[$0] } ?? defaultCalendar
+        return id.flatMap { calendars[$0] } ?? defaultCalendar
     }
 
     /// The roles that can meet a deadline: those who fire the transitions into its `until` states.
@@ -32,7 +32,9 @@ extension Engine {
     }
 
     /// Starts, meets and lapses the case's deadlines after a change from `previous` (nil when opening).
-    func advanceDeadlines(_ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow: WorkflowDefinition, today: CalendarDate) {
+    func advanceDeadlines(
+        _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
+    ) {
         let entered = previous?.state != record.state ? record.state : nil
         let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
         for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
@@ -46,7 +48,7 @@ extension Engine {
                 started = fired == transition.value ? today : nil
             }
             guard let started else { continue }
-            let calendar = calendar(for: deadline, in: workflow)
+            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
             let due = calendar.dueDate(from: started, after: deadline.due.value) ?? started
             record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: due))
         }
@@ -70,11 +72,11 @@ extension Engine {
     }
 
     /// Every pending reminder and breach of the case, for the store's due-time index.
-    func alarms(for record: CaseRecord, workflow: WorkflowDefinition) -> [DeadlineAlarm] {
+    func alarms(for record: CaseRecord, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar]) -> [DeadlineAlarm] {
         var alarms: [DeadlineAlarm] = []
         for clock in record.deadlines where clock.status == .running {
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
-            let calendar = calendar(for: deadline, in: workflow)
+            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
             for (index, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(index) {
                 let day = reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar)
                 alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "reminder-\(index)", dueAt: day.start()))
@@ -160,7 +162,7 @@ extension Engine {
         let now = admitted.access.at
         var next = record
         try change(&next.deadlines[index], CalendarDate(now))
-        let decided = DecidedChange(before: record, after: next, workflow: workflow, action: action, subject: name, input: ["reason": .string(trimmed)])
+        let decided = DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: action, subject: name, input: ["reason": .string(trimmed)])
         return try commit([decided], actor: actor, attributes: attributes, request: nil, at: now)
     }
 
@@ -187,10 +189,11 @@ extension Engine {
         while conflicts < 5 {
             guard let record = try loadRecord(caseID) else { return actions }
             let workflow = try workflow(for: record).definition
-            let accessGuard = try accessGuard(for: workflow)
-            guard let (next, action, notices) = nextDueAction(record, workflow: workflow, today: CalendarDate(now)) else { return actions }
+            let accessGuard = try accessGuard(for: workflow, in: try definitions(for: record))
+            let calendars = try definitions(for: record).calendars
+            guard let (next, action, notices) = nextDueAction(record, workflow: workflow, calendars: calendars, today: CalendarDate(now)) else { return actions }
             let kind = action.kind == "breach" ? "deadline_breached" : "deadline_reminder"
-            let decided = DecidedChange(before: record, after: next, workflow: workflow, action: kind, subject: action.deadline, input: [:],
+            let decided = DecidedChange(before: record, after: next, workflow: workflow, calendars: calendars, action: kind, subject: action.deadline, input: [:],
                                         messages: messages(notices, template: kind, on: next, guardedBy: accessGuard, resource: "case.deadlines"))
             do {
                 _ = try commit([decided], actor: .operator("tick"), attributes: [:], request: nil, at: now)
@@ -206,12 +209,12 @@ extension Engine {
 
     /// The first reminder or breach due on the case today, with the case after it and its notices.
     private func nextDueAction(
-        _ record: CaseRecord, workflow: WorkflowDefinition, today: CalendarDate
+        _ record: CaseRecord, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
     ) -> (CaseRecord, TickAction, [Notice])? {
         for index in record.deadlines.indices where record.deadlines[index].status == .running {
             let clock = record.deadlines[index]
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
-            let calendar = calendar(for: deadline, in: workflow)
+            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
             let due = TemplateRenderer.format(.date(clock.dueOn))
             for (position, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(position) {
                 guard reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar) <= today else { continue }

@@ -71,6 +71,8 @@ struct CaseAccess: Sendable {
 struct AdmittedCase: Sendable {
     /// The workflow version the case runs on.
     var workflow: LoadedWorkflow
+    /// The whole definition set the case runs on: the forms, calendars and policy of its snapshot.
+    var definitions: DefinitionCatalog
     /// What the actor may do with the case.
     var access: CaseAccess
     /// The case as stored.
@@ -113,10 +115,10 @@ extension Engine {
     /// The resource a policy names for the professional forms of a case.
     static let formResource = "advice_form"
 
-    /// How `workflow`'s cases are guarded.
-    func accessGuard(for workflow: WorkflowDefinition) throws(EngineError) -> AccessGuard {
+    /// How `workflow`'s cases are guarded, by the policy of the definition set the case runs on (``definitions(for:)``).
+    func accessGuard(for workflow: WorkflowDefinition, in definitions: DefinitionCatalog) throws(EngineError) -> AccessGuard {
         guard let name = workflow.policy?.value else { return .rolesOnly }
-        guard let policy = catalog.policies[name] else {
+        guard let policy = definitions.policies[name] else {
             throw .definitionError("workflow '\(workflow.id.value)' names policy '\(name)', which is not loaded")
         }
         return .policy(policy)
@@ -135,9 +137,10 @@ extension Engine {
         guard let record = try storeCall({ () throws(StoreError) in try store.load(caseID: caseID) }) else {
             throw missingCaseRefusal(caseID, actor: actor, attributes: attributes, action: action, resource: resource, at: at)
         }
+        let definitions = try definitions(for: record)
         let workflow = try workflow(for: record)
-        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition), actor: actor, attributes: attributes, at: at)
-        if actor.isOperator { return AdmittedCase(workflow: workflow, access: access) }
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at)
+        if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
         case .rolesOnly:
             guard workflow.definition.roles.contains(where: { $0.value == actor.role }) else { throw .forbidden(reasons: [CompiledPolicy.noAccess]) }
@@ -146,7 +149,7 @@ extension Engine {
                 throw .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: record.grants.contains { $0.to == actor.principal }))
             }
         }
-        return AdmittedCase(workflow: workflow, access: access)
+        return AdmittedCase(workflow: workflow, definitions: definitions, access: access)
     }
 
     /// The refusal for a case that does not exist: `not_found` for those who would be let in to a case they have no grant on,
@@ -167,7 +170,7 @@ extension Engine {
     func changeResult(
         _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: Actor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> ChangeResult {
-        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition), actor: actor,
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: try definitions(for: record)), actor: actor,
                                 attributes: attributes, at: Self.millisecondPrecision(clockNow()))
         return ChangeResult(record: access.visibleRecord, replayed: replayed, notifications: access.visibleMessages(notifications))
     }

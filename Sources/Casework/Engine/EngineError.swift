@@ -115,7 +115,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .revisionMismatch, .idempotencyKeyReused: .conflict
         case .store(.revisionConflict), .store(.duplicate), .store(.caseExists): .conflict
         case .store(.caseNotFound): .notFound
-        case .store(.definitionChanged): .definitionError
+        case .store(.definitionChanged), .store(.snapshotIncomplete): .definitionError
         case .store(.busy), .store(.failed): .unavailable
         }
     }

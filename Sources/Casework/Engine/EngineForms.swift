@@ -7,7 +7,7 @@ extension Engine {
     public func formDefinition(caseID: String, instance instanceID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> FormDefinition {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: Self.formResource)
         guard let instance = admitted.record.forms.first(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
-        guard let form = catalog.forms[instance.form] else { throw .definitionError("form '\(instance.form)' is no longer loaded") }
+        guard let form = admitted.definitions.forms[instance.form] else { throw .definitionError("form '\(instance.form)' is no longer loaded") }
         return form.definition
     }
 
@@ -111,13 +111,13 @@ extension Engine {
         }
         guard let index = record.forms.firstIndex(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
         let instance = record.forms[index]
-        guard let form = catalog.forms[instance.form] else {
+        guard let form = admitted.definitions.forms[instance.form] else {
             throw .definitionError("form '\(instance.form)' is no longer loaded")
         }
         let (changed, notices) = try step(instance, form)
         var next = record
         next.forms[index] = changed
-        let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, action: action, subject: instanceID, input: input,
+        let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
                                     messages: messages(notices, template: action, on: next, guardedBy: admitted.access.accessGuard, resource: Self.formResource))
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }

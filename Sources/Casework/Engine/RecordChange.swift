@@ -11,6 +11,8 @@ public struct RecordChange: Sendable, Hashable, Codable {
     public var state: String?
     /// The workflow version after the change, when it changed (opening, migration).
     public var workflowVersion: Int?
+    /// The fingerprint of the definition set the case runs on after the change, when it changed (opening, migration).
+    public var definitionSnapshot: String?
     /// Fields given a value, by dotted path.
     public var setFields: [String: ExpressionValue]
     /// Fields that no longer have a value.
@@ -25,16 +27,17 @@ public struct RecordChange: Sendable, Hashable, Codable {
     public var grants: [AccessGrant]?
 
     private enum CodingKeys: String, CodingKey {
-        case state, workflowVersion, setFields, clearedFields, participants, forms, deadlines, grants
+        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants
     }
 
     /// Creates a change.
     public init(
-        state: String? = nil, workflowVersion: Int? = nil, setFields: [String: ExpressionValue] = [:], clearedFields: [String] = [],
+        state: String? = nil, workflowVersion: Int? = nil, definitionSnapshot: String? = nil, setFields: [String: ExpressionValue] = [:], clearedFields: [String] = [],
         participants: [String: String]? = nil, forms: [FormInstance]? = nil, deadlines: [DeadlineRecord]? = nil, grants: [AccessGrant]? = nil
     ) {
         self.state = state
         self.workflowVersion = workflowVersion
+        self.definitionSnapshot = definitionSnapshot
         self.setFields = setFields
         self.clearedFields = clearedFields
         self.participants = participants
@@ -46,12 +49,14 @@ public struct RecordChange: Sendable, Hashable, Codable {
     /// What changed from `before` to `after`; with no `before` (opening), every part of `after`.
     public static func between(_ before: CaseRecord?, _ after: CaseRecord) -> RecordChange {
         guard let before else {
-            return RecordChange(state: after.state, workflowVersion: after.workflowVersion, setFields: after.fields, participants: after.participants,
+            return RecordChange(state: after.state, workflowVersion: after.workflowVersion, definitionSnapshot: after.definitionSnapshot,
+                                setFields: after.fields, participants: after.participants,
                                 forms: after.forms, deadlines: after.deadlines, grants: after.grants)
         }
         return RecordChange(
             state: before.state == after.state ? nil : after.state,
             workflowVersion: before.workflowVersion == after.workflowVersion ? nil : after.workflowVersion,
+            definitionSnapshot: before.definitionSnapshot == after.definitionSnapshot ? nil : after.definitionSnapshot,
             setFields: after.fields.filter { before.fields[$0.key] != $0.value },
             clearedFields: before.fields.keys.filter { after.fields[$0] == nil }.sorted(),
             participants: before.participants == after.participants ? nil : after.participants,
@@ -66,6 +71,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         var next = record
         if let state { next.state = state }
         if let workflowVersion { next.workflowVersion = workflowVersion }
+        if let definitionSnapshot { next.definitionSnapshot = definitionSnapshot }
         next.fields.merge(setFields) { _, new in new }
         for path in clearedFields { next.fields[path] = nil }
         if let participants { next.participants = participants }
@@ -80,6 +86,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         state = try container.decodeIfPresent(String.self, forKey: .state)
         workflowVersion = try container.decodeIfPresent(Int.self, forKey: .workflowVersion)
+        definitionSnapshot = try container.decodeIfPresent(String.self, forKey: .definitionSnapshot)
         setFields = try container.decodeIfPresent([String: ExpressionValue].self, forKey: .setFields) ?? [:]
         clearedFields = try container.decodeIfPresent([String].self, forKey: .clearedFields) ?? []
         participants = try container.decodeIfPresent([String: String].self, forKey: .participants)
@@ -93,6 +100,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(state, forKey: .state)
         try container.encodeIfPresent(workflowVersion, forKey: .workflowVersion)
+        try container.encodeIfPresent(definitionSnapshot, forKey: .definitionSnapshot)
         if !setFields.isEmpty { try container.encode(setFields, forKey: .setFields) }
         if !clearedFields.isEmpty { try container.encode(clearedFields, forKey: .clearedFields) }
         try container.encodeIfPresent(participants, forKey: .participants)
@@ -131,6 +139,7 @@ public enum CaseReplay {
         if stored.id != replayed.id { parts.append("id") }
         if stored.workflow != replayed.workflow { parts.append("workflow") }
         if stored.workflowVersion != replayed.workflowVersion { parts.append("workflow_version") }
+        if stored.definitionSnapshot != replayed.definitionSnapshot { parts.append("definition_snapshot") }
         if stored.state != replayed.state { parts.append("state") }
         if stored.revision != replayed.revision { parts.append("revision") }
         for path in Set(stored.fields.keys).union(replayed.fields.keys).sorted() where stored.fields[path] != replayed.fields[path] {

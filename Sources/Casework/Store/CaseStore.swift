@@ -68,7 +68,7 @@ public struct IdempotencyRecord: Sendable, Hashable, Codable {
 
 /// A definition version as the store keeps it: cases started on it can always be run again.
 public struct StoredDefinition: Sendable, Hashable, Codable {
-    /// `workflow` or `form`.
+    /// `workflow`, `form`, `calendar` or `policy`.
     public var kind: String
     /// The definition's id.
     public var id: String
@@ -124,6 +124,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicate(String)
     /// The definition version is already stored with other content.
     case definitionChanged(kind: String, id: String, version: Int)
+    /// A snapshot names a definition version the store does not hold with that fingerprint.
+    case snapshotIncomplete(snapshot: String, missing: DefinitionVersion)
     /// The database is locked by another process for longer than the busy timeout.
     case busy(String)
     /// The database could not be opened, read or written.
@@ -139,6 +141,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .duplicate(let what): "\(what) already exists"
         case .definitionChanged(let kind, let id, let version):
             "\(kind) '\(id)' version \(version) is already stored with different content: raise its 'version' when you change it"
+        case .snapshotIncomplete(let snapshot, let missing):
+            "definition snapshot \(snapshot) names \(missing.kind) '\(missing.id)' version \(missing.version), which the store does not hold with that content"
         case .busy(let detail): "the database is busy (\(detail)); try again"
         case .failed(let detail): "the database failed: \(detail)"
         }
@@ -207,4 +211,13 @@ public protocol CaseStore: Sendable {
     func record(_ definition: StoredDefinition) throws(StoreError)
     /// Up to `limit` alarms due at or before `now`, earliest first: read through the index, never a scan of all cases.
     func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm]
+    /// Stores a definition snapshot once, as references to definition versions already stored; storing it again is a
+    /// no-op. A member the store does not hold with the member's fingerprint is ``StoreError/snapshotIncomplete(snapshot:missing:)``.
+    func record(_ snapshot: DefinitionSnapshot) throws(StoreError)
+    /// The stored snapshot with this fingerprint, if any.
+    func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot?
+    /// Every stored snapshot, in the order they were first stored.
+    func snapshots() throws(StoreError) -> [DefinitionSnapshot]
+    /// Every stored definition version, without its text, sorted by kind, id and version.
+    func definitionVersions() throws(StoreError) -> [DefinitionVersion]
 }

@@ -15,6 +15,9 @@ public final class InMemoryCaseStore: CaseStore {
         var outboxIndex: [String: Int] = [:]
         var keys: [String: IdempotencyRecord] = [:]
         var definitions: [String: StoredDefinition] = [:]
+        /// Snapshots in the order they were first stored, and each one's position by fingerprint.
+        var snapshots: [DefinitionSnapshot] = []
+        var snapshotIndex: [String: Int] = [:]
         /// The due-time index: alarms ordered by time, and each case's alarms for replacement.
         var alarms = AlarmIndex()
     }
@@ -220,5 +223,37 @@ struct AlarmIndex {
             if times[middle] < time { low = middle + 1 } else { high = middle }
         }
         return low
+    }
+}
+
+/// Definition snapshots: each stored once, by fingerprint, as references to stored definition versions.
+extension InMemoryCaseStore {
+    /// Stores the snapshot once, after checking every member is stored with its fingerprint.
+    public func record(_ snapshot: DefinitionSnapshot) throws(StoreError) {
+        let result: Result<Void, StoreError> = state.withLock { state in
+            if state.snapshotIndex[snapshot.fingerprint] != nil { return .success(()) }
+            for member in snapshot.members where state.definitions["\(member.kind)/\(member.id)/\(member.version)"]?.fingerprint != member.fingerprint {
+                return .failure(.snapshotIncomplete(snapshot: snapshot.fingerprint, missing: member))
+            }
+            state.snapshotIndex[snapshot.fingerprint] = state.snapshots.count
+            state.snapshots.append(snapshot)
+            return .success(())
+        }
+        try result.get()
+    }
+
+    /// The stored snapshot with this fingerprint.
+    public func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? {
+        state.withLock { state in state.snapshotIndex[fingerprint].map { state.snapshots[$0] } }
+    }
+
+    /// Every stored snapshot, oldest first.
+    public func snapshots() throws(StoreError) -> [DefinitionSnapshot] {
+        state.withLock { $0.snapshots }
+    }
+
+    /// Every stored definition version, sorted.
+    public func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
+        state.withLock { $0.definitions.values.map(DefinitionVersion.init).sorted() }
     }
 }

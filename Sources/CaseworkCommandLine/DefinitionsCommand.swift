@@ -1,0 +1,66 @@
+import Foundation
+import Casework
+
+/// `casework definitions list`: the definition versions and snapshots in the store, and how many open cases use each.
+enum DefinitionsCommand {
+    static let usage = """
+        casework definitions list [--format json]
+               (the operator only: without --as; also takes --db FILE and --definitions PATH)
+        """
+
+    static let spec = OptionSpec(valued: EngineOptions.valued, flags: ["--help", "-h"])
+
+    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        guard let subcommand = arguments.first else { throw UsageError("say what to do with the definitions", help: "casework definitions list") }
+        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
+        if parsed.wantsHelp {
+            console.out("usage: \(usage)\n")
+            return .success
+        }
+        guard subcommand == "list" else {
+            throw UsageError("unknown definitions command '\(subcommand)'", help: NameSuggester.suggest(subcommand, from: ["list"]).map { "did you mean '\($0)'?" })
+        }
+        _ = try CaseCommand.positionals(parsed, [])
+        let options = try EngineOptions(parsed)
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let usage = try options.engine().definitionUsage(as: options.actor)
+            console.out(options.format == .json ? JSONOutput.render(json(usage)) : text(usage))
+            return .success
+        }
+    }
+
+    /// The first twelve characters of a fingerprint, enough to tell snapshots apart in text.
+    static func short(_ fingerprint: String) -> String { String(fingerprint.prefix(12)) }
+
+    private static func cases(_ count: Int) -> String { "\(count) open case\(count == 1 ? "" : "s")" }
+
+    static func json(_ usage: DefinitionUsage) -> [String: Any] {
+        [
+            "definitions": usage.versions.map { entry -> [String: Any] in
+                ["kind": entry.version.kind, "id": entry.version.id, "version": entry.version.version,
+                 "fingerprint": entry.version.fingerprint, "open_cases": entry.openCases]
+            },
+            "snapshots": usage.snapshots.map { entry -> [String: Any] in
+                ["fingerprint": entry.snapshot.fingerprint, "open_cases": entry.openCases, "current": entry.isCurrent,
+                 "members": entry.snapshot.members.map { ["kind": $0.kind, "id": $0.id, "version": $0.version] }]
+            },
+            "current": usage.current,
+            "unpinned_open_cases": usage.unpinnedOpenCases,
+        ]
+    }
+
+    static func text(_ usage: DefinitionUsage) -> String {
+        var text = "definition versions:\n"
+        for entry in usage.versions {
+            text += "  \(entry.version.kind) \(entry.version.id) version \(entry.version.version): \(cases(entry.openCases))\n"
+        }
+        text += "snapshots:\n"
+        for entry in usage.snapshots {
+            let workflows = entry.snapshot.members.filter { $0.kind == "workflow" }.map { "\($0.id) \($0.version)" }.joined(separator: ", ")
+            text += "  \(short(entry.snapshot.fingerprint)): \(cases(entry.openCases))\(entry.isCurrent ? ", current" : "") (\(workflows))\n"
+        }
+        if !usage.snapshots.contains(where: \.isCurrent) { text += "  \(short(usage.current)): current, no case opened on it yet\n" }
+        if usage.unpinnedOpenCases > 0 { text += "from before snapshots: \(cases(usage.unpinnedOpenCases))\n" }
+        return text
+    }
+}

@@ -9,7 +9,7 @@ enum AccessCommand {
                (PRINCIPAL: a person's id, person:ID or organisation:ID)
                (also --db FILE, --definitions PATH)
         """
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--level", "--sections", "--from", "--until", "--reason", "--key"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--level", "--sections", "--from", "--until", "--reason", "--key"], flags: ["--help", "-h", EngineOptions.create])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let action = arguments.first, action == "grant" || action == "revoke" else {

@@ -17,12 +17,23 @@ enum AuditCommand {
         guard parsed.positionals.count <= 1 else { throw UsageError("name at most one case") }
         let options = try EngineOptions(parsed)
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.reader()
             let attributes = try options.attributes(in: engine.catalog)
             let cases = try parsed.positionals.isEmpty ? engine.caseIDs(as: options.actor) : parsed.positionals
             var intact = 0
+            var damaged = 0
             for caseID in cases {
-                switch try engine.verifyAudit(caseID, as: options.actor, attributes: attributes) {
+                let verification: AuditVerification
+                do throws(EngineError) {
+                    verification = try engine.verifyAudit(caseID, as: options.actor, attributes: attributes)
+                } catch {
+                    // One case stored damaged is that case's finding; the other cases are still verified.
+                    guard case .store(.corruptRecord(_, let detail)) = error else { throw error }
+                    console.out("case \(caseID): damaged: \(TerminalText.escape(detail))\n")
+                    damaged += 1
+                    continue
+                }
+                switch verification {
                 case .intact(let events):
                     intact += 1
                     if cases.count == 1 { console.out("case \(caseID): \(events) events, chain intact\n") }
@@ -30,6 +41,10 @@ enum AuditCommand {
                     console.out("case \(caseID): event \(sequence) does not match: \(reason)\n")
                     return .failure
                 }
+            }
+            if damaged > 0 {
+                console.out("\(intact) cases intact, \(damaged) damaged\n")
+                return .failure
             }
             if cases.count != 1 { console.out("\(intact) cases, every chain intact\n") }
             return .success

@@ -12,6 +12,7 @@ public enum CaseworkCommand {
           form        submit, accept or reject a shared form
           outbox      list, claim and acknowledge notifications
           audit       verify the audit chains
+          store       check a store's file and every record in it: casework store check [--db FILE]
           access      grant or revoke a person's or organisation's access to a case
           decide      explain one access decision: casework decide request.json
           tick        apply the deadline reminders and breaches that are due
@@ -22,6 +23,7 @@ public enum CaseworkCommand {
 
         Case, form, outbox and audit commands read definitions from --definitions PATH
         (default: Workflows/ and Policies/) and cases from --db FILE (default: casework.sqlite).
+        Only 'case open' creates a missing store, or a command that changes cases given --create.
 
         """
 
@@ -46,6 +48,8 @@ public enum CaseworkCommand {
                 return try OutboxCommand.run(rest, console: console)
             case "audit":
                 return try AuditCommand.run(rest, console: console)
+            case "store":
+                return try StoreCommand.run(rest, console: console)
             case "access":
                 return try AccessCommand.run(rest, console: console)
             case "decide":
@@ -62,7 +66,7 @@ public enum CaseworkCommand {
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "access", "decide", "tick", "deadline", "due", "calendar", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "store", "access", "decide", "tick", "deadline", "due", "calendar", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -82,6 +86,7 @@ public enum CaseworkCommand {
         case "form": FormCommand.usage
         case "outbox": OutboxCommand.usage
         case "audit": AuditCommand.usage
+        case "store": StoreCommand.usage
         case "access": AccessCommand.usage
         case "decide": DecideCommand.usage
         case "tick": TickCommand.usage

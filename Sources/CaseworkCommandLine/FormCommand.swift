@@ -9,7 +9,7 @@ enum FormCommand {
                (also --attribute NAME=VALUE..., --db FILE, --definitions PATH, --expect-revision N)
         """
 
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h", EngineOptions.create])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let subcommand = arguments.first else { throw UsageError("say what to do with a form", help: "casework form submit|accept|reject") }

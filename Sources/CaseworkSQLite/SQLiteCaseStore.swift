@@ -273,14 +273,25 @@ public final class SQLiteCaseStore: CaseStore {
     /// SQLite's own check of the file: `quick_check` (structure) or, when `thorough`, `integrity_check` (also
     /// indexes and constraints). Empty when the file is sound; a file too damaged to check is one problem.
     static func integrityProblems(_ connection: SQLiteConnection, thorough: Bool) throws(StoreError) -> [String] {
+        // SQLite may report its findings as rows and then fail the statement itself as corrupt; both are kept.
+        let statement: SQLiteStatement
         do throws(SQLiteError) {
-            let rows = try connection.rows(thorough ? "PRAGMA integrity_check(100)" : "PRAGMA quick_check(100)") { $0.string(at: 0) }
-            let findings = rows.compactMap { $0 }
-            return findings == ["ok"] ? [] : findings
+            statement = try connection.prepare(thorough ? "PRAGMA integrity_check(100)" : "PRAGMA quick_check(100)")
         } catch {
             if error.isDamage { return [error.message] }
             throw StoreError(error)
         }
+        var findings: [String] = []
+        do throws(SQLiteError) {
+            while try statement.step() {
+                // A finding can span lines under a `*** in database main ***` heading; each line is one problem.
+                findings += (statement.string(at: 0) ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { !$0.hasPrefix("*** ") }
+            }
+        } catch {
+            guard error.isDamage else { throw StoreError(error) }
+            findings.append(error.message)
+        }
+        return findings == ["ok"] ? [] : findings
     }
 
     // MARK: Cases

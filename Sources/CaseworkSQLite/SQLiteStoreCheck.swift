@@ -21,12 +21,15 @@ extension SQLiteCaseStore {
     /// message and idempotency record decoded as the engine would read it (a case also filed under its own id,
     /// with no counter at its limit).
     ///
-    /// Everything is read in one read transaction, so the report describes one moment even while others write.
-    /// A table SQLite cannot read is one problem, and the check goes on with the next. Problems are listed, not
-    /// thrown; only a failure to run the check at all (a lock held past the busy timeout) throws.
+    /// The records are read in one read transaction, so the counts describe one moment even while others write;
+    /// it ends with `ROLLBACK` (a read has nothing to keep), since on a damaged file SQLite can fail even the
+    /// `COMMIT` of a read. A table SQLite cannot read is one problem, and the check goes on with the next.
+    /// Problems are listed, not thrown; only a failure to run the check at all (a lock held past the busy timeout) throws.
     public func check() throws(StoreError) -> SQLiteStoreReport {
-        try database.transaction(kind: .deferred) { (db: SQLiteConnection) throws(StoreError) -> SQLiteStoreReport in
+        try database.withConnection { (db: SQLiteConnection) throws(StoreError) -> SQLiteStoreReport in
             var report = SQLiteStoreReport(problems: try Self.integrityProblems(db, thorough: true), cases: 0, events: 0, messages: 0, keys: 0)
+            do throws(SQLiteError) { try db.execute("BEGIN DEFERRED") } catch { throw StoreError(error) }
+            defer { try? db.execute("ROLLBACK") }
             report.cases = scan(db, "SELECT id, record FROM cases ORDER BY id", into: &report.problems) { row in
                 let id = row.string(at: 0) ?? "?"
                 do throws(StoreError) {

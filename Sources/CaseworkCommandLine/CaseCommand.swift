@@ -12,7 +12,8 @@ enum CaseCommand {
                casework case transitions CASE
                casework case list
                (every case command also takes --as ROLE:ID|ROLE@ORG|ROLE:ID@ORG with --attribute NAME=VALUE...,
-                --db FILE and --definitions PATH; without --as the operator acts, and sees everything)
+                --db FILE and --definitions PATH; without --as the operator acts, and sees everything;
+                open creates a missing store, fire does with --create, the others only read and never create it)
         """
 
     static let spec = OptionSpec(

@@ -6,7 +6,7 @@ enum FormCommand {
         casework form submit CASE FORM_ID --as ROLE@ORG [--set FIELD=VALUE]... [--key KEY]
                casework form accept CASE FORM_ID --as ROLE:ID [--key KEY]
                casework form reject CASE FORM_ID --as ROLE:ID --reason TEXT [--key KEY]
-               (also --attribute NAME=VALUE..., --db FILE, --definitions PATH, --expect-revision N)
+               (also --attribute NAME=VALUE..., --db FILE, --definitions PATH, --expect-revision N, --create)
         """
 
     static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h", EngineOptions.create])

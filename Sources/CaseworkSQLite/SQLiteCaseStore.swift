@@ -70,7 +70,7 @@ import Foundation
 /// - `history` is ordered by sequence, as the protocol says; the in-memory
 ///   store keeps insertion order, which differs only if one change appends
 ///   events out of sequence order.
-/// - `quick_check` reads the whole file: about 40 ms for a 64 MB file of
+/// - `quick_check` reads the whole file: 30–60 ms for a 64 MB file of
 ///   100,000 audit events in the page cache, 0.8 s from a cold disk, growing
 ///   with the file. A long-running service pays it once; turn it off with
 ///   ``Options/quickCheckOnOpen`` and run ``check()`` on a schedule instead.

@@ -145,6 +145,19 @@ struct StoreEdgeTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["cases.sqlite"])
     }
 
+    @Test("a read still refuses a definition changed without a new version, comparing it with the stored one, writing nothing")
+    func readsRefuseAChangedDefinition() throws {
+        let space = try Self.populated()
+        let file = space.definitions + "/assessment.yaml"
+        let changed = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "title: Needs assessment", with: "title: Assessment")
+        try changed.write(toFile: file, atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: URL(fileURLWithPath: space.database))
+        let show = space.run(["case", "show", "c1"])
+        #expect(show.status == .definitionError)
+        #expect(show.err == "error[definition_error]: workflow 'assessment' version 1 is already stored with different content: raise its 'version' when you change it\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: space.database)) == before)
+    }
+
     @Test("reads do not wait for another connection's write transaction")
     func readsBesideAWriter() throws {
         let space = try Self.populated()

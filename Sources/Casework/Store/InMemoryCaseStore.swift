@@ -4,7 +4,8 @@ import Synchronization
 /// A store in memory: for tests and for services that keep cases elsewhere. Nothing survives the process.
 ///
 /// One lock guards all state, so every operation is atomic and commits are
-/// checked and applied as one step. Known gaps: none against the protocol;
+/// checked and applied as one step. Like every store it refuses a record with a
+/// counter at its limit (``CaseRecord/counterAtLimit``). Known gaps: none against the protocol;
 /// no durability by design.
 public final class InMemoryCaseStore: CaseStore {
     private struct State {

@@ -7,9 +7,9 @@ enum AccessCommand {
         casework access grant CASE --to PRINCIPAL --level LEVEL [--sections S,S] [--from DATE] [--until DATE] --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]... [--key KEY]
                casework access revoke CASE --to PRINCIPAL --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]... [--key KEY]
                (PRINCIPAL: a person's id, person:ID or organisation:ID)
-               (also --db FILE, --definitions PATH)
+               (also --db FILE, --definitions PATH, --create)
         """
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--level", "--sections", "--from", "--until", "--reason", "--key"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--level", "--sections", "--from", "--until", "--reason", "--key"], flags: ["--help", "-h", EngineOptions.create])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let action = arguments.first, action == "grant" || action == "revoke" else {

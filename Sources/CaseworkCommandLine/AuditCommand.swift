@@ -41,17 +41,28 @@ enum AuditCommand {
             return try AuditCheckpointCommand.verify(cases: parsed.positionals, options: options, checkpoints: checkpoints, console: console)
         }
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.reader()
             let attributes = try options.attributes(in: engine.catalog)
             let cases = try parsed.positionals.isEmpty ? engine.auditedCaseIDs(as: options.actor) : parsed.positionals
             var intact = 0
+            var damaged = 0
             var failed = false
             for caseID in cases {
-                let verification = try engine.verifyAudit(caseID, as: options.actor, attributes: attributes)
+                let verification: AuditVerification
+                do throws(EngineError) {
+                    verification = try engine.verifyAudit(caseID, as: options.actor, attributes: attributes)
+                } catch {
+                    // One case stored damaged is that case's finding; the other cases are still verified.
+                    guard case .store(.corruptRecord(_, let detail)) = error else { throw error }
+                    console.out("case \(caseID): damaged: \(TerminalText.escape(detail))\n")
+                    damaged += 1
+                    continue
+                }
                 if verification.holds { intact += 1 } else { failed = true }
                 if let line = line(caseID, verification, alone: cases.count == 1) { console.out(line) }
             }
-            if failed { return .failure }
+            if damaged > 0 { console.out("\(intact) cases intact, \(damaged) damaged\n") }
+            if failed || damaged > 0 { return .failure }
             if cases.count != 1 { console.out("\(intact) cases, every chain intact\n") }
             return .success
         }

@@ -13,12 +13,13 @@ enum CaseCommand {
                casework case list
                \(MigrateCommand.usage)
                (every case command also takes --as ROLE:ID|ROLE@ORG|ROLE:ID@ORG with --attribute NAME=VALUE...,
-                --db FILE and --definitions PATH; without --as the operator acts, and sees everything)
+                --db FILE and --definitions PATH; without --as the operator acts, and sees everything;
+                open creates a missing store, fire does with --create, the others only read and never create it)
         """
 
     static let spec = OptionSpec(
         valued: EngineOptions.valued + ["--id", "--set", "--participant", "--key", "--expect-revision"],
-        flags: ["--help", "-h"]
+        flags: ["--help", "-h", EngineOptions.create]
     )
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -30,6 +31,9 @@ enum CaseCommand {
             return .success
         }
         let options = try EngineOptions(parsed)
+        if options.create, subcommand != "open", subcommand != "fire" {
+            throw UsageError("--create is for commands that change cases; 'case \(subcommand)' only reads", help: "leave out --create")
+        }
         switch subcommand {
         case "open": return try open(parsed, options, console)
         case "fire": return try fire(parsed, options, console)
@@ -65,7 +69,7 @@ enum CaseCommand {
         let caseID = try parsed.single("--id")
         let key = try parsed.single("--key")
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.engine(creating: true)
             guard let workflow = engine.catalog.workflows[workflowID] else {
                 throw .unknownWorkflow(workflowID, suggestion: NameSuggester.suggest(workflowID, from: engine.catalog.workflows.keys.sorted()))
             }
@@ -138,7 +142,7 @@ enum CaseCommand {
         let caseID = try positionals(parsed, ["CASE"])[0]
         if !options.actor.isOperator { return showAs(caseID, options, console) }
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.reader()
             let record = try engine.caseRecord(caseID, as: options.actor)
             let workflow = try engine.workflowDefinition(ofCase: caseID, as: options.actor)
             let title = workflow.states.first { $0.name.value == record.state }?.title
@@ -176,7 +180,7 @@ enum CaseCommand {
     /// `case show CASE --as …`: only what the access policy lets that actor see.
     private static func showAs(_ caseID: String, _ options: EngineOptions, _ console: some Console) -> ExitStatus {
         EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.reader()
             let view = try engine.view(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
             if options.format == .json {
                 var object: [String: Any] = ["id": view.id, "workflow": view.workflow, "fields": JSONOutput.nested(view.fields),
@@ -202,7 +206,7 @@ enum CaseCommand {
     private static func history(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let caseID = try positionals(parsed, ["CASE"])[0]
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.reader()
             let events = try engine.history(caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
             if options.format == .json {
                 console.out(JSONOutput.render(events.map { event -> [String: Any] in
@@ -230,7 +234,7 @@ enum CaseCommand {
         let caseID = try positionals(parsed, ["CASE"])[0]
         return EngineRun.run(console: console) { () throws(EngineError) in
             var text = ""
-            let engine = try options.engine()
+            let engine = try options.reader()
             for transition in try engine.availableTransitions(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog)) {
                 if transition.blockers.isEmpty {
                     text += "\(transition.name): can fire\n"
@@ -246,7 +250,7 @@ enum CaseCommand {
     private static func list(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         _ = try positionals(parsed, [])
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.reader()
             for summary in try engine.cases(visibleTo: options.actor, attributes: try options.attributes(in: engine.catalog)) {
                 console.out("\(summary.id)\t\(summary.workflow)\t\(summary.state)\trevision \(summary.revision)\n")
             }

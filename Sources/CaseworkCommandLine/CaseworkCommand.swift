@@ -13,6 +13,7 @@ public enum CaseworkCommand {
           outbox      list, claim and acknowledge notifications
           audit       verify the audit chains; sign and check checkpoints
           definitions which definition versions the store holds and what open cases run on
+          store       check a store's file and every record in it: casework store check [--db FILE]
           access      grant or revoke a person's or organisation's access to a case
           decide      explain one access decision: casework decide request.json
           tick        apply the deadline reminders and breaches that are due
@@ -23,6 +24,7 @@ public enum CaseworkCommand {
 
         Case, form, outbox and audit commands read definitions from --definitions PATH
         (default: Workflows/ and Policies/) and cases from --db FILE (default: casework.sqlite).
+        Only 'case open' creates a missing store, or a command that changes cases given --create.
 
         """
 
@@ -47,6 +49,8 @@ public enum CaseworkCommand {
                 return try OutboxCommand.run(rest, console: console)
             case "audit":
                 return try AuditCommand.run(rest, console: console)
+            case "store":
+                return try StoreCommand.run(rest, console: console)
             case "access":
                 return try AccessCommand.run(rest, console: console)
             case "definitions":
@@ -65,7 +69,7 @@ public enum CaseworkCommand {
                 console.out(usage)
                 return .success
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "access", "definitions", "decide", "tick", "deadline", "due", "calendar", "help"])
+                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "store", "access", "definitions", "decide", "tick", "deadline", "due", "calendar", "help"])
                 throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
             }
         } catch {
@@ -85,6 +89,7 @@ public enum CaseworkCommand {
         case "form": FormCommand.usage
         case "outbox": OutboxCommand.usage
         case "audit": AuditCommand.usage
+        case "store": StoreCommand.usage
         case "access": AccessCommand.usage
         case "definitions": DefinitionsCommand.usage
         case "decide": DecideCommand.usage

@@ -3,8 +3,16 @@ import Casework
 import CaseworkSQLite
 
 /// The options every case command shares: where definitions and the database are, who is acting and with which attributes.
+///
+/// How a command opens the store depends on what it does. A command that only reads (``reader()``) opens the file
+/// read-only, never creates, migrates or writes it, and never records definitions, so it works on a file that may
+/// not be written and beside a writer. A command that changes cases (``engine(clock:creating:)``) opens it to write,
+/// checks it (`quick_check`), and records the definitions before its first change; it creates a missing file only
+/// when it opens a case or `--create` is given. Any other command on a missing file is a usage error naming it.
 struct EngineOptions {
     static let valued = ["--db", "--definitions", "--as", "--attribute", "--format"]
+    /// `--create`: a command that changes cases may create the store when the file is missing. Read commands do not take it.
+    static let create = "--create"
 
     /// The definition paths: every `--definitions`, or `Workflows/` and `Policies/` here.
     var definitions: [String]
@@ -16,6 +24,8 @@ struct EngineOptions {
     var attributeTexts: [String]
     /// Text or JSON output.
     var format: OutputFormat
+    /// Whether `--create` was given.
+    var create: Bool
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
@@ -34,6 +44,7 @@ struct EngineOptions {
             throw UsageError("--attribute describes the actor named by --as", help: "add --as ROLE:ID")
         }
         format = try OutputFormat.parse(try parsed.single("--format"))
+        create = parsed.flags.contains(Self.create)
     }
 
     /// The actor's attributes, typed by the access policies in `catalog`.
@@ -41,16 +52,30 @@ struct EngineOptions {
         try ActorAttributes.parse(attributeTexts, catalog: catalog)
     }
 
-    /// Loads and checks the definitions, opens the database, and starts an engine on `clock` (the system clock by default).
-    func engine(clock: (any Clock)? = nil) throws(EngineError) -> Engine {
+    /// For a command that changes cases: loads and checks the definitions, opens the database to write (creating it
+    /// when `creating` or `--create`), and starts an engine on `clock` (the system clock by default) that has recorded
+    /// every definition version, or refused a changed one, before any change.
+    func engine(clock: (any Clock)? = nil, creating: Bool = false) throws(EngineError) -> Engine {
         let catalog = try DefinitionCatalog.load(paths: definitions)
-        let store: SQLiteCaseStore
-        do {
-            store = try SQLiteCaseStore(path: database)
+        let store = try open(creating || create ? .create : .readWrite)
+        return try Engine(catalog: catalog, store: store, clock: clock ?? SystemClock())
+    }
+
+    /// For a command that only reads: loads and checks the definitions, opens the database read-only, and starts an
+    /// engine that compares the definitions with the stored versions but records nothing.
+    func reader() throws(EngineError) -> Engine {
+        let catalog = try DefinitionCatalog.load(paths: definitions)
+        let store = try open(.readOnly)
+        return try Engine(catalog: catalog, store: store, recordingDefinitions: false)
+    }
+
+    /// Opens the database for `access`.
+    private func open(_ access: SQLiteCaseStore.Options.Access) throws(EngineError) -> SQLiteCaseStore {
+        do throws(StoreError) {
+            return try SQLiteCaseStore(path: database, options: .init(access: access))
         } catch {
             throw .store(error)
         }
-        return try Engine(catalog: catalog, store: store, clock: clock ?? SystemClock())
     }
 }
 
@@ -82,11 +107,16 @@ enum FieldArguments {
 }
 
 /// Runs an engine operation for a command: a refusal becomes one clear message naming its code
-/// (`error[forbidden]: …`) and the exit status for that code.
+/// (`error[forbidden]: …`) and the exit status for that code. A missing store is a wrong command line
+/// (a path that does not exist): `error: no Casework store at 'x.sqlite'` with help, exit 2.
 enum EngineRun {
     static func run(console: some Console, _ body: () throws(EngineError) -> ExitStatus) -> ExitStatus {
         do {
             return try body()
+        } catch .store(.missing(let path)) {
+            console.err("error: no Casework store at '\(TerminalText.escape(path))'; nothing was created\n"
+                        + "  help: check --db FILE; 'casework case open' creates a store, as does --create on a command that changes cases\n")
+            return .usage
         } catch {
             console.err("error[\(error.code.rawValue)]: \(TerminalText.escape(error.description, keepingLineBreaks: true))\n")
             return .refused(error.code)

@@ -6,10 +6,10 @@ enum FormCommand {
         casework form submit CASE FORM_ID --as ROLE@ORG [--set FIELD=VALUE]... [--key KEY]
                casework form accept CASE FORM_ID --as ROLE:ID [--key KEY]
                casework form reject CASE FORM_ID --as ROLE:ID --reason TEXT [--key KEY]
-               (also --attribute NAME=VALUE..., --db FILE, --definitions PATH, --expect-revision N)
+               (also --attribute NAME=VALUE..., --db FILE, --definitions PATH, --expect-revision N, --create)
         """
 
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h"])
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h", EngineOptions.create])
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         guard let subcommand = arguments.first else { throw UsageError("say what to do with a form", help: "casework form submit|accept|reject") }

@@ -25,7 +25,7 @@ enum OutboxCommand {
         case "list":
             let caseID = try parsed.single("--case")
             return EngineRun.run(console: console) { () throws(EngineError) in
-                let engine = try options.engine()
+                let engine = try options.reader()
                 let messages: [OutboxMessage]
                 if let caseID {
                     messages = try engine.outbox(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))

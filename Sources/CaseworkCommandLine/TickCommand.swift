@@ -3,9 +3,9 @@ import Casework
 
 /// `casework tick [--at DATETIME] [--format json]` and `casework deadline pause|resume|excuse`.
 enum TickCommand {
-    static let usage = "casework tick [--at DATETIME] [--limit N] [--format json] [--db FILE] [--definitions PATH]"
-    static let deadlineUsage = "casework deadline pause|resume|excuse CASE DEADLINE --as ROLE[:ID] --reason TEXT [--db FILE] [--definitions PATH]"
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--at", "--limit", "--reason", "--attribute"], flags: ["--help", "-h"])
+    static let usage = "casework tick [--at DATETIME] [--limit N] [--format json] [--db FILE] [--definitions PATH] [--create]"
+    static let deadlineUsage = "casework deadline pause|resume|excuse CASE DEADLINE --as ROLE[:ID] --reason TEXT [--db FILE] [--definitions PATH] [--create]"
+    static let spec = OptionSpec(valued: EngineOptions.valued + ["--at", "--limit", "--reason", "--attribute"], flags: ["--help", "-h", EngineOptions.create])
 
     /// Applies every reminder and breach due at `--at` (default: now) and prints what it did.
     static func tick(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {

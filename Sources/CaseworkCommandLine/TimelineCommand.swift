@@ -8,7 +8,7 @@ enum TimelineCommand {
     static func run(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let caseID = try CaseCommand.positionals(parsed, ["CASE"])[0]
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let engine = try options.engine()
+            let engine = try options.reader()
             let timeline = try engine.timeline(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
             console.out(options.format == .json ? JSONOutput.render(json(timeline)) : text(timeline, viewer: options.actor))
             return .success

@@ -147,6 +147,10 @@ public final class SQLiteConnection {
         return result
     }
 
+    /// Whether the connection may not write its main database: opened read-only, or SQLite fell back to
+    /// read-only because the file could not be opened for writing.
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
     /// Whether a transaction is open.
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 

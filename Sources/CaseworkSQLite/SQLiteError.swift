@@ -39,6 +39,9 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Another connection holds a lock for longer than the busy timeout (`SQLITE_BUSY`, `SQLITE_LOCKED`).
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
 
+    /// The file is damaged or is not a database (`SQLITE_CORRUPT`, `SQLITE_NOTADB`).
+    public var isDamage: Bool { code == SQLITE_CORRUPT || code == SQLITE_NOTADB }
+
     /// A constraint refused the change (`SQLITE_CONSTRAINT`).
     public var isConstraint: Bool { code == SQLITE_CONSTRAINT }
 
@@ -85,6 +88,8 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
         SQLITE_NOTADB: "SQLITE_NOTADB",
         ExtendedCode.busySnapshot: "SQLITE_BUSY_SNAPSHOT",
         ExtendedCode.busyTimeout: "SQLITE_BUSY_TIMEOUT",
+        ExtendedCode.readOnlyCantInit: "SQLITE_READONLY_CANTINIT",
+        ExtendedCode.readOnlyDirectory: "SQLITE_READONLY_DIRECTORY",
         ExtendedCode.constraintCheck: "SQLITE_CONSTRAINT_CHECK",
         ExtendedCode.constraintForeignKey: "SQLITE_CONSTRAINT_FOREIGNKEY",
         ExtendedCode.constraintNotNull: "SQLITE_CONSTRAINT_NOTNULL",
@@ -102,6 +107,10 @@ extension SQLiteError {
         public static let busySnapshot: Int32 = SQLITE_BUSY | (2 << 8)
         /// The busy timeout ran out (`SQLITE_BUSY_TIMEOUT`).
         public static let busyTimeout: Int32 = SQLITE_BUSY | (3 << 8)
+        /// A read-only connection could not set up the WAL index because it may not create the `-shm` file (`SQLITE_READONLY_CANTINIT`).
+        public static let readOnlyCantInit: Int32 = SQLITE_READONLY | (5 << 8)
+        /// A read-only connection may not create the `-shm` and `-wal` files in the database's directory (`SQLITE_READONLY_DIRECTORY`).
+        public static let readOnlyDirectory: Int32 = SQLITE_READONLY | (6 << 8)
         /// A `CHECK` constraint failed.
         public static let constraintCheck: Int32 = SQLITE_CONSTRAINT | (1 << 8)
         /// A foreign key constraint failed.

@@ -4,9 +4,10 @@ import Casework
 ///
 /// The file's version is `PRAGMA user_version`; version N is the state after
 /// the first N scripts. A script is never edited once released: a change to the
-/// schema is a new script at the end. Opening a file runs the scripts it lacks,
-/// all in one immediate transaction, so two processes opening a new file at
-/// once cannot both migrate it.
+/// schema is a new script at the end. Opening a file for writing runs the
+/// scripts it lacks, all in one immediate transaction that first reads the
+/// version again under the write lock, so two processes creating one file at
+/// once cannot both migrate it, and the second finds it done.
 enum SQLiteSchema {
     /// `PRAGMA application_id` of a Casework store (the bytes `CWRK`), so a file made by something else is recognised and refused.
     static let applicationID: Int32 = 0x4357_524B
@@ -151,8 +152,18 @@ enum SQLiteSchema {
         var isEmpty: Bool
     }
 
-    /// Reads the file's identity.
+    /// Reads the file's identity: the three reads run in one read transaction, so they see one snapshot.
+    ///
+    /// Read one by one, a file another process is creating could show its version still 0 and then its
+    /// tables already there, and be refused as "not a Casework store".
     static func identity(of connection: SQLiteConnection) throws(SQLiteError) -> FileIdentity {
+        try connection.transaction(kind: .deferred) { (connection: SQLiteConnection) throws(SQLiteError) in
+            try identityInTransaction(of: connection)
+        }
+    }
+
+    /// Reads the file's identity inside a transaction the caller holds.
+    private static func identityInTransaction(of connection: SQLiteConnection) throws(SQLiteError) -> FileIdentity {
         let version = try connection.rows("PRAGMA user_version") { $0.int(at: 0) }.first ?? nil
         let application = try connection.rows("PRAGMA application_id") { $0.int64(at: 0) }.first ?? nil
         let objects = try connection.rows("SELECT count(*) FROM sqlite_schema") { $0.int(at: 0) }.first ?? nil
@@ -160,7 +171,14 @@ enum SQLiteSchema {
     }
 
     /// Why this build cannot use a file with `identity`, or nil when it can.
-    static func refusal(_ identity: FileIdentity, path: String) -> StoreError? {
+    ///
+    /// A file with no tables, no version and no application id is a store not yet created (a new file, or one
+    /// another process is creating): writers create it, under the write lock (``migrate(_:path:)``); a reader
+    /// finds no store there (``StoreError/missing(path:)``). Readers accept every version from 1 up to
+    /// ``latestVersion`` without migrating: the migrations so far only add a table reads do not use
+    /// (`deadline_alarms`, read only by `tick`, a writer). A migration that changes what reads use must make
+    /// readers refuse the versions before it.
+    static func refusal(_ identity: FileIdentity, path: String, reading: Bool = false) -> StoreError? {
         if identity.version > latestVersion {
             return .failed(
                 "'\(path)' has schema version \(identity.version), newer than this build of Casework knows (up to \(latestVersion)); open it with a newer Casework"
@@ -172,6 +190,7 @@ enum SQLiteSchema {
         if identity.version == 0 && !identity.isEmpty {
             return .failed("'\(path)' already has tables but no Casework schema version; it is not a Casework store")
         }
+        if reading && identity.version == 0 { return .missing(path: path) }
         return nil
     }
 
@@ -179,7 +198,7 @@ enum SQLiteSchema {
     static func migrate(_ connection: SQLiteConnection, path: String) throws(StoreError) {
         try connection.transaction(kind: .immediate) { (connection: SQLiteConnection) throws(StoreError) in
             let identity: FileIdentity
-            do throws(SQLiteError) { identity = try SQLiteSchema.identity(of: connection) } catch { throw StoreError(error) }
+            do throws(SQLiteError) { identity = try SQLiteSchema.identityInTransaction(of: connection) } catch { throw StoreError(error) }
             if let refusal = refusal(identity, path: path) { throw refusal }
             for version in identity.version..<latestVersion {
                 do throws(SQLiteError) {

@@ -31,8 +31,8 @@ enum StoreSQL {
     /// Appends an event. (case_id, sequence, hash, event)
     static let insertEvent = "INSERT INTO audit_events (case_id, sequence, hash, event) VALUES (?, ?, ?, ?)"
 
-    /// A case's events in sequence order. (case_id)
-    static let history = "SELECT event FROM audit_events WHERE case_id = ? ORDER BY sequence"
+    /// A case's events with their sequence numbers, in sequence order. (case_id)
+    static let history = "SELECT sequence, event FROM audit_events WHERE case_id = ? ORDER BY sequence"
     static let auditedCaseIDs = "SELECT DISTINCT case_id FROM audit_events"
 
     // MARK: outbox

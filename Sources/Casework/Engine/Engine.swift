@@ -82,17 +82,31 @@ public final class Engine: Sendable {
     /// The definition sets of cases on other snapshots than the current one, loaded once each (``definitions(for:)``).
     let definitionSets = Mutex(DefinitionSetCache())
 
-    /// Creates an engine and records every current definition version in the store.
+    /// Creates an engine and records every current definition version in the store, so cases started on them can
+    /// always be run again; with `recordingDefinitions: false` (an engine that only reads, on a read-only store) it
+    /// only compares them with the versions the store holds, writing nothing.
     ///
-    /// Refuses (``StoreError/definitionChanged(kind:id:version:)``) when a definition's
-    /// content changed but its `version` did not.
-    public init(catalog: DefinitionCatalog, store: any CaseStore, clock: any Clock = SystemClock(), calendar: any WorkingDayCalendar = WeekdayCalendar()) throws(EngineError) {
+    /// Either way it refuses (``StoreError/definitionChanged(kind:id:version:)``) when a definition's
+    /// content changed but its `version` did not, before any change is made.
+    public init(
+        catalog: DefinitionCatalog, store: any CaseStore, clock: any Clock = SystemClock(), calendar: any WorkingDayCalendar = WeekdayCalendar(),
+        recordingDefinitions: Bool = true
+    ) throws(EngineError) {
         self.catalog = catalog
         self.store = store
         self.clock = clock
         self.defaultCalendar = calendar
         for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
-            do { try store.record(definition) } catch { throw .store(error) }
+            do throws(StoreError) {
+                if recordingDefinitions {
+                    try store.record(definition)
+                } else if let stored = try store.definition(kind: definition.kind, id: definition.id, version: definition.version),
+                    stored.fingerprint != definition.fingerprint {
+                    throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
+                }
+            } catch {
+                throw .store(error)
+            }
         }
     }
 

@@ -130,6 +130,16 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case busy(String)
     /// The database could not be opened, read or written.
     case failed(String)
+    /// There is no store at this path and creating one was not asked for; nothing was created.
+    case missing(path: String)
+    /// The store is read-only (opened for reading, or its file may not be written); nothing was written.
+    case readOnly(path: String)
+    /// The store's file is damaged: SQLite's own check found `problems` (its words, which name pages, not case data).
+    /// Nothing was written.
+    case damaged(path: String, problems: [String])
+    /// One case's stored data cannot be used (it does not decode, it is filed under another id, or a counter is at its
+    /// limit); other cases are unaffected, so a caller going through many cases reports this one and goes on.
+    case corruptRecord(caseID: String, detail: String)
 
     /// One line a user can act on.
     public var description: String {
@@ -145,6 +155,11 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "definition snapshot \(snapshot) names \(missing.kind) '\(missing.id)' version \(missing.version), which the store does not hold with that content"
         case .busy(let detail): "the database is busy (\(detail)); try again"
         case .failed(let detail): "the database failed: \(detail)"
+        case .missing(let path): "no Casework store at '\(path)'"
+        case .readOnly(let path): "the store '\(path)' is read-only; nothing was changed"
+        case .damaged(let path, let problems):
+            "the store '\(path)' is damaged (\(problems.prefix(3).joined(separator: "; "))\(problems.count > 3 ? "; …" : "")); nothing was changed"
+        case .corruptRecord(let id, let detail): "case '\(id)' is stored damaged: \(detail)"
         }
     }
 }

@@ -4,7 +4,8 @@ import Synchronization
 /// A store in memory: for tests and for services that keep cases elsewhere. Nothing survives the process.
 ///
 /// One lock guards all state, so every operation is atomic and commits are
-/// checked and applied as one step. Known gaps: none against the protocol;
+/// checked and applied as one step. Like every store it refuses a record with a
+/// counter at its limit (``CaseRecord/counterAtLimit``). Known gaps: none against the protocol;
 /// no durability by design.
 public final class InMemoryCaseStore: CaseStore {
     private struct State {
@@ -41,6 +42,7 @@ public final class InMemoryCaseStore: CaseStore {
             for change in changes {
                 let id = change.record.id
                 guard batchCases.insert(id).inserted else { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
+                if let limit = change.record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
                 let current = state.cases[id]
                 switch (change.expectedRevision, current) {
                 case (nil, .some): return .failure(.caseExists(id))
@@ -110,7 +112,8 @@ public final class InMemoryCaseStore: CaseStore {
             for index in state.outbox.indices where claimed.count < claim.limit && state.outbox[index].isClaimable(at: claim.now) {
                 state.outbox[index].claimedBy = claim.claimer
                 state.outbox[index].leaseUntil = claim.now.addingTimeInterval(claim.lease)
-                state.outbox[index].attempts += 1
+                // A count, not an identity: it stops at the largest value rather than overflowing.
+                if state.outbox[index].attempts < .max { state.outbox[index].attempts += 1 }
                 claimed.append(state.outbox[index])
             }
             return claimed

@@ -5,6 +5,8 @@ import Synchronization
 public struct LoadedWorkflow: Sendable {
     /// The definition.
     public let definition: WorkflowDefinition
+    /// The names its expressions read: how the engine values them for a case.
+    public let names: ExpressionNames<CaseExpressionInput>
     /// Compiled guards by transition name.
     public let guards: [String: CompiledExpression]
     /// Compiled `set:` expressions by transition name, in file order.
@@ -47,17 +49,8 @@ public struct DefinitionCatalog: Sendable {
         guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
         var workflows: [String: LoadedWorkflow] = [:]
         for workflow in report.definitions.workflows {
-            let environment = WorkflowEnvironment.make(for: workflow)
-            var assignments: [String: [(field: String, value: CompiledExpression)]] = [:]
-            for transition in workflow.transitions where !transition.set.isEmpty {
-                assignments[transition.name.value] = transition.set.compactMap { assignment in
-                    guard case .success(let checked) = ExpressionChecker.compile(assignment.expression.text, in: environment,
-                                                                                expecting: environment.names[assignment.field.value]) else { return nil }
-                    return (assignment.field.value, CompiledExpression(checked))
-                }
-            }
-            workflows[workflow.id.value] = LoadedWorkflow(
-                definition: workflow, guards: (report.guards[workflow.id.value] ?? [:]).mapValues(CompiledExpression.init), assignments: assignments,
+            workflows[workflow.id.value] = try LoadedWorkflow(
+                workflow, checked: report.workflowExpressions[workflow.id.value],
                 fingerprint: report.fingerprints[workflow.file] ?? "", content: report.sources[workflow.file] ?? ""
             )
         }
@@ -69,7 +62,9 @@ public struct DefinitionCatalog: Sendable {
         self.forms = forms
         self.calendars = report.definitions.workingCalendars
         var policies: [String: CompiledPolicy] = [:]
-        for policy in report.definitions.policies { policies[policy.id.value] = CompiledPolicy(policy, in: report.definitions) }
+        for policy in report.definitions.policies {
+            policies[policy.id.value] = try CompiledPolicy(policy, checked: report.policyExpressions[policy.id.value], in: report.definitions)
+        }
         self.policies = policies
         let otherDefinitions = report.definitions.calendars.map {
             StoredDefinition(kind: "calendar", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")

@@ -302,7 +302,8 @@ public final class Engine: Sendable {
 
         var next = record
         next.fields.merge(request.input) { _, new in new }
-        next.fields.merge(try assignedValues(transition, workflow: workflow, record: next, actor: request.actor, today: today, now: now)) { _, new in new }
+        next.fields.merge(try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: request.actor,
+                                              today: today, now: now)) { _, new in new }
         next.state = transition.to.value
         for start in transition.startForms {
             guard let form = admitted.definitions.forms[start.form.value] else { continue }
@@ -402,7 +403,7 @@ public final class Engine: Sendable {
         if blockers.isEmpty, let guardExpression = admitted.workflow.guards[transition.name.value], let text = transition.when?.text {
             var proposed = record
             proposed.fields.merge(input) { _, new in new }
-            let context = evaluationContext(proposed, workflow: admitted.workflow.definition, actor: actor, today: today, now: now)
+            let context = evaluationContext(proposed, workflow: admitted.workflow, calendars: admitted.definitions.calendars, actor: actor, today: today, now: now)
             switch guardExpression.evaluateCondition(context) {
             case .success(true): break
             case .success(false): blockers.append(TransitionBlocker(.guardFalse, "guard '\(Self.oneLine(text))' is false"))
@@ -414,10 +415,11 @@ public final class Engine: Sendable {
 
     /// The values the transition's `set:` expressions give, evaluated on the case with the input applied.
     private func assignedValues(
-        _ transition: TransitionDefinition, workflow: LoadedWorkflow, record: CaseRecord, actor: Actor, today: CalendarDate, now: Date
+        _ transition: TransitionDefinition, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: Actor,
+        today: CalendarDate, now: Date
     ) throws(EngineError) -> [String: ExpressionValue] {
         guard let assignments = workflow.assignments[transition.name.value] else { return [:] }
-        let context = evaluationContext(record, workflow: workflow.definition, actor: actor, today: today, now: now)
+        let context = evaluationContext(record, workflow: workflow, calendars: calendars, actor: actor, today: today, now: now)
         var values: [String: ExpressionValue] = [:]
         for (field, expression) in assignments {
             switch expression.evaluate(context) {
@@ -427,33 +429,6 @@ public final class Engine: Sendable {
             }
         }
         return values
-    }
-
-    /// The values a case offers expressions: its fields, `case.*`, `actor.*` and form summaries.
-    func evaluationContext(_ record: CaseRecord, workflow: WorkflowDefinition, actor: Actor, today: CalendarDate, now: Date) -> EvaluationContext {
-        var values = record.fields
-        values["case.id"] = .string(record.id)
-        values["case.state"] = .string(record.state)
-        values["case.opened_on"] = .date(CalendarDate(record.openedAt))
-        values["actor.id"] = .string(actor.id)
-        values["actor.role"] = .string(actor.role)
-        var byForm: [String: [FormInstance]] = [:]
-        for instance in record.forms { byForm[instance.form, default: []].append(instance) }
-        for transition in workflow.transitions {
-            for start in transition.startForms {
-                let instances = byForm[start.form.value] ?? []
-                let name = "forms.\(WorkflowEnvironment.expressionName(ofForm: start.form.value))"
-                let submitted = instances.filter { $0.status == .submitted || $0.status == .accepted }.count
-                let accepted = instances.filter { $0.status == .accepted }.count
-                values["\(name).count"] = .int(instances.count)
-                values["\(name).submitted_count"] = .int(submitted)
-                values["\(name).accepted_count"] = .int(accepted)
-                values["\(name).all_submitted"] = .bool(!instances.isEmpty && submitted == instances.count)
-                values["\(name).all_accepted"] = .bool(!instances.isEmpty && accepted == instances.count)
-            }
-        }
-        let calendar = workflow.calendar.flatMap { catalog.calendars[$0.value] }
-        return EvaluationContext(values: values, today: today, now: now, calendar: calendar ?? defaultCalendar)
     }
 
     // MARK: Notifications

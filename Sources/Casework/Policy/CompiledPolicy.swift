@@ -7,6 +7,8 @@ public struct CompiledPolicy: Sendable {
     public let definition: PolicyDefinition
     /// The parts of a case the policy can name in its set, and what redacting each hides.
     public let paths: ResourcePaths
+    /// The names conditions and reasons read, and how a request values them.
+    public let names: ExpressionNames<PolicyExpressionInput>
     private let conditions: [String: CompiledExpression]
     /// The rules whose conditions read the actor's grant (`grant.*`): for someone with no grant, such a rule applies only when
     /// its condition holds without the grant.
@@ -19,19 +21,22 @@ public struct CompiledPolicy: Sendable {
     /// A piece of a reason as the policy renders it.
     private enum ReasonPart: Sendable {
         case literal(String)
-        /// A placeholder whose expression checked; nil when it did not (the validator reports it).
-        case value(CompiledExpression?)
+        case value(CompiledExpression)
     }
 
     /// Words shown in place of a reason's placeholder whose value cannot be worked out (a date of birth not
     /// recorded, for instance): the same words a notification shows for a field not yet set, never a guess.
     public static let unknownValue = TemplateRenderer.notRecorded
 
-    /// Compiles `definition`'s conditions and reason placeholders against its environment in `set`; those that
-    /// do not check are left out (the validator reports them, and the catalog refuses a set with errors).
-    public init(_ definition: PolicyDefinition, in set: DefinitionSet) {
+    /// Plans `definition`'s conditions and reason placeholders as the validation stage checked them (`checked`), in
+    /// `set`, without compiling any again. A condition or placeholder that did not check (so `checked` lacks it) is a
+    /// ``EngineError/definitionError(_:)``, never a rule or a placeholder silently left out; the catalog is built only
+    /// from a report with no errors, so that does not happen there.
+    public init(_ definition: PolicyDefinition, checked: CheckedPolicyExpressions?, in set: DefinitionSet) throws(EngineError) {
+        let policy = "policy '\(definition.id.value)'"
+        guard let checked else { throw .definitionError("the expressions of \(policy) were not checked") }
         self.definition = definition
-        let environment = PolicyEnvironment.make(for: definition, in: set)
+        self.names = checked.names
         let paths = ResourcePaths(policy: definition, workflows: set.workflows)
         self.paths = paths
         var conditions: [String: CompiledExpression] = [:]
@@ -39,20 +44,28 @@ public struct CompiledPolicy: Sendable {
         var reasons: [String: [ReasonPart]] = [:]
         var aboutGrants: Set<String> = []
         for rule in definition.rules {
-            redactions[rule.id.value] = rule.redact.map { paths.redaction(of: $0.value) }
+            let id = rule.id.value
+            redactions[id] = rule.redact.map { paths.redaction(of: $0.value) }
             if let reason = rule.reason {
-                reasons[rule.id.value] = reason.parts.map { part in
+                var parts: [ReasonPart] = []
+                for part in reason.parts {
                     switch part {
-                    case .literal(let text): return .literal(text)
-                    case .expression(let text, _):
-                        guard case .success(let checked) = ExpressionChecker.compile(text, in: environment) else { return .value(nil) }
-                        return .value(CompiledExpression(checked))
+                    case .literal(let text): parts.append(.literal(text))
+                    case .expression(let text, let offset):
+                        guard let placeholder = checked.reasons[id]?[offset] else {
+                            throw .definitionError("the placeholder '{\(text)}' in the reason of rule '\(id)' of \(policy) was not checked")
+                        }
+                        parts.append(.value(CompiledExpression(placeholder)))
                     }
                 }
+                reasons[id] = parts
             }
-            guard let when = rule.when, case .success(let checked) = ExpressionChecker.compile(when.text, in: environment, expecting: .bool) else { continue }
-            conditions[rule.id.value] = CompiledExpression(checked)
-            if checked.syntax.root.readPaths(dateOfBirth: nil).contains(where: { $0.path.hasPrefix("grant.") }) { aboutGrants.insert(rule.id.value) }
+            guard let when = rule.when else { continue }
+            guard let condition = checked.conditions[id] else {
+                throw .definitionError("the condition '\(when.text)' of rule '\(id)' of \(policy) was not checked")
+            }
+            conditions[id] = CompiledExpression(condition)
+            if condition.syntax.root.readPaths(dateOfBirth: nil).contains(where: { $0.path.hasPrefix("grant.") }) { aboutGrants.insert(id) }
         }
         self.conditions = conditions
         self.aboutGrants = aboutGrants
@@ -106,7 +119,7 @@ public struct CompiledPolicy: Sendable {
         }
         let today = CalendarDate(request.at)
         let grant = request.grants.first { $0.to == request.principal && $0.holds(on: today) }
-        let context = Self.context(request, grant: grant, today: today)
+        let context = names.context(for: PolicyExpressionInput(request: request, grant: grant, today: today))
         var trace: [RuleTrace] = []
         trace.reserveCapacity(definition.rules.count)
         var allows: [PolicyRule] = []
@@ -124,8 +137,8 @@ public struct CompiledPolicy: Sendable {
             }
             var holds = true
             var why = "it applies to \(request.action) on \(request.resource)"
-            if let text = rule.when?.text {
-                switch conditions[rule.id.value]?.evaluateCondition(context) ?? .failure(.unset(text)) {
+            if let condition = conditions[rule.id.value], let text = rule.when?.text {
+                switch condition.evaluateCondition(context) {
                 case .success(let value):
                     holds = value
                     why = "its condition '\(text)' is \(value)"
@@ -205,7 +218,7 @@ public struct CompiledPolicy: Sendable {
             switch part {
             case .literal(let literal): text += literal
             case .value(let expression):
-                guard case .success(let value)? = expression?.evaluate(context) else {
+                guard case .success(let value) = expression.evaluate(context) else {
                     text += Self.unknownValue
                     continue
                 }
@@ -213,24 +226,5 @@ public struct CompiledPolicy: Sendable {
             }
         }
         return text
-    }
-
-    /// The values a condition reads: actor, the actor's grant, the case and the time.
-    static func context(_ request: AccessRequest, grant: AccessGrant?, today: CalendarDate) -> EvaluationContext {
-        var values: [String: ExpressionValue] = ["actor.id": .string(request.actor.id), "actor.role": .string(request.actor.role)]
-        if case .organisation(let organisation) = request.principal { values["actor.organisation"] = .string(organisation) }
-        for (name, value) in request.attributes { values["actor.\(name)"] = value }
-        if let grant {
-            values["grant.to"] = .string(grant.to.id)
-            values["grant.level"] = .string(grant.level)
-            if let sections = grant.sections { values["grant.sections"] = .list(sections.map(ExpressionValue.string)) }
-            if let from = grant.from { values["grant.from"] = .date(from) }
-            if let until = grant.until { values["grant.until"] = .date(until) }
-        }
-        values["case.id"] = .string(request.caseID)
-        values["case.workflow"] = .string(request.workflow)
-        values["case.state"] = .string(request.state)
-        for (path, value) in request.fields { values["case.\(path)"] = value }
-        return EvaluationContext(values: values, today: today, now: request.at)
     }
 }

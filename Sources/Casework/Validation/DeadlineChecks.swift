@@ -6,8 +6,11 @@ struct DeadlineChecks {
     let set: DefinitionSet
     /// The workflow file's text, for exact positions of errors inside `set:` expressions.
     let source: String?
+    /// The workflow's names and their types, for `set:` values.
+    let environment: ExpressionEnvironment
 
-    func run(into bag: inout DiagnosticBag) {
+    /// Reports every problem, and returns each transition's checked `set:` values (by transition, then field).
+    func run(into bag: inout DiagnosticBag) -> [String: [String: CheckedExpression]] {
         let calendars = set.calendars.map(\.id.value)
         func checkCalendar(_ name: Located<String>?, referrer: String) {
             guard let name, set.calendar(name.value) == nil else { return }
@@ -59,7 +62,7 @@ struct DeadlineChecks {
                 bag.report(.reminderAfterDue(reminder: reminder.value.description, deadline: deadline.name.value), at: reminder.range)
             }
         }
-        checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
+        return checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
     }
 
     /// Whether a reminder can never come while the deadline runs, whatever the start date: any `after` (the
@@ -90,8 +93,8 @@ struct DeadlineChecks {
         return fewest > most
     }
 
-    private func checkTransitions(fields: [String: FieldType], fieldNames: [String], into bag: inout DiagnosticBag) {
-        let environment = WorkflowEnvironment.make(for: workflow)
+    private func checkTransitions(fields: [String: FieldType], fieldNames: [String], into bag: inout DiagnosticBag) -> [String: [String: CheckedExpression]] {
+        var assignments: [String: [String: CheckedExpression]] = [:]
         func checkInput(_ input: [InputField], referrer: String) {
             for input in input where fields[input.field.value] == nil && !workflow.untypedFields.contains(input.field.value) {
                 bag.report(.unknownField(name: input.field.value, referrer: referrer, suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
@@ -114,10 +117,14 @@ struct DeadlineChecks {
                     continue
                 }
                 let role = "the value for '\(assignment.field.value)'"
-                if case .failure(let failure) = ExpressionChecker.compile(assignment.expression.text, in: environment, expecting: type, role: role) {
+                switch ExpressionChecker.compile(assignment.expression.text, in: environment, expecting: type, role: role) {
+                case .success(let checked):
+                    assignments[transition.name.value, default: [:]][assignment.field.value] = checked
+                case .failure(let failure):
                     GuardChecks.report(failure.errors, in: assignment.expression, source: source, into: &bag)
                 }
             }
         }
+        return assignments
     }
 }

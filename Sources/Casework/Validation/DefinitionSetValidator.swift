@@ -14,26 +14,35 @@ public enum DefinitionSetValidator {
         check(set, incompleteFiles: incompleteFiles, sources: sources).diagnostics
     }
 
-    /// Every problem in `set`, and each workflow's checked guards (by workflow id, then transition name).
+    /// Every problem in `set`, and each workflow's and policy's checked expressions (by id): the only place
+    /// definitions' expressions are compiled.
     static func check(
         _ set: DefinitionSet, incompleteFiles: Set<String>, sources: [String: String]
-    ) -> (diagnostics: [Diagnostic], guards: [String: [String: CheckedExpression]]) {
+    ) -> (diagnostics: [Diagnostic], workflows: [String: CheckedWorkflowExpressions], policies: [String: CheckedPolicyExpressions]) {
         var bag = DiagnosticBag()
-        var guards: [String: [String: CheckedExpression]] = [:]
+        var workflows: [String: CheckedWorkflowExpressions] = [:]
+        var policies: [String: CheckedPolicyExpressions] = [:]
         checkUniqueIDs(set, into: &bag)
         checkCalendars(set, into: &bag)
         for policy in set.policies {
-            PolicyChecks(policy: policy, set: set, source: sources[policy.file]).run(into: &bag)
+            var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
+            (checked.conditions, checked.reasons) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
+                .run(into: &bag)
+            policies[policy.id.value] = checked
         }
         for workflow in set.workflows {
-            DeadlineChecks(workflow: workflow, set: set, source: sources[workflow.file]).run(into: &bag)
+            let source = sources[workflow.file]
+            var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
+            let environment = checked.names.environment
+            checked.assignments = DeadlineChecks(workflow: workflow, set: set, source: source, environment: environment).run(into: &bag)
             WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
-            guards[workflow.id.value] = GuardChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
-            FieldReadChecks(workflow: workflow, source: sources[workflow.file]).run(into: &bag)
+            checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
+            FieldReadChecks(workflow: workflow, source: source, dateOfBirth: environment.dateOfBirth).run(into: &bag)
             checkFormStarts(of: workflow, in: set, into: &bag)
             checkPolicyBinding(of: workflow, in: set, into: &bag)
+            workflows[workflow.id.value] = checked
         }
-        return (bag.diagnostics, guards)
+        return (bag.diagnostics, workflows, policies)
     }
 
     /// One policy door: in a set that holds access policies every workflow names one (CW0231) or says

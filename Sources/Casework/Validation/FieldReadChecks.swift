@@ -12,6 +12,8 @@ struct FieldReadChecks {
     let workflow: WorkflowDefinition
     /// The workflow file's text, to point at a name inside an expression; nil points at the expression's start.
     let source: String?
+    /// The date-of-birth field `age_on` reads in this workflow, if any.
+    let dateOfBirth: String?
 
     /// One place that reads a field.
     private struct Read {
@@ -48,7 +50,6 @@ struct FieldReadChecks {
     /// Every read of a field in `fields`, in no particular order.
     private func reads(of fields: Set<String>) -> [Read] {
         var reads: [Read] = []
-        let dateOfBirth = WorkflowEnvironment.make(for: workflow).dateOfBirth
         func expression(_ expression: ExpressionSource, reader: String) {
             guard case .success(let syntax) = ExpressionParser.parse(expression.text) else { return }
             for (path, span) in syntax.root.readPaths(dateOfBirth: dateOfBirth) where fields.contains(path) {

@@ -5,11 +5,12 @@ struct GuardChecks {
     let workflow: WorkflowDefinition
     /// The workflow file's text, to map a token inside a scalar to its line and column; nil maps errors to the scalar's start.
     let source: String?
+    /// The workflow's names and their types.
+    let environment: ExpressionEnvironment
 
     /// Each transition's checked guard, by transition name, for the guards that checked cleanly.
     /// Planning them for evaluation is left to the engine, which is the only place that runs them.
     func run(into bag: inout DiagnosticBag) -> [String: CheckedExpression] {
-        let environment = WorkflowEnvironment.make(for: workflow)
         var compiled: [String: CheckedExpression] = [:]
         for transition in workflow.transitions {
             guard let when = transition.when else { continue }

@@ -8,11 +8,16 @@ struct PolicyChecks {
     let set: DefinitionSet
     /// The policy file's text, for exact positions of errors inside conditions and reasons.
     let source: String?
+    /// The policy's names and their types.
+    let environment: ExpressionEnvironment
 
-    func run(into bag: inout DiagnosticBag) {
+    /// Reports every problem, and returns each rule's checked condition (by rule id) and reason placeholders (by rule
+    /// id, then the placeholder's offset in the reason).
+    func run(into bag: inout DiagnosticBag) -> (conditions: [String: CheckedExpression], reasons: [String: [Int: CheckedExpression]]) {
         let paths = ResourcePaths(policy: policy, workflows: set.workflows)
         let actions = policy.knownActions + [PolicyDefinition.everyAction]
-        let environment = PolicyEnvironment.make(for: policy, in: set)
+        var conditions: [String: CheckedExpression] = [:]
+        var reasons: [String: [Int: CheckedExpression]] = [:]
         let roles = Array(Set(set.workflows.flatMap { $0.roles.map(\.value) })).sorted()
         for profile in policy.recipients where !roles.contains(profile.role.value) {
             bag.report(.unknownRole(name: profile.role.value, referrer: "'recipients' of policy '\(policy.id.value)'",
@@ -59,18 +64,20 @@ struct PolicyChecks {
                 case .failure(let failure):
                     GuardChecks.report(failure.errors, in: when, source: source, into: &bag)
                 case .success(let checked):
+                    conditions[rule.id.value] = checked
                     if case .literal(.bool(false)) = checked.syntax.root.kind {
                         bag.report(.ruleNeverMatches(id: rule.id.value, reason: "its condition is always false"), at: when.range)
                     }
                 }
             }
-            if let reason = rule.reason { checkReason(reason, of: rule, environment: environment, into: &bag) }
+            if let reason = rule.reason { reasons[rule.id.value] = checkReason(reason, of: rule, into: &bag) }
             if rule.effect == .allow, let shadow = shadowingDeny(of: rule) {
                 bag.report(.ruleNeverMatches(id: rule.id.value, reason: "rule '\(shadow.id.value)' denies everything it allows, whatever the request"),
                            at: rule.id.range, notes: [DiagnosticNote("the deny is here", at: shadow.id.range)])
             }
             if rule.effect == .allow { checkRedactionsAgainst(rule, paths: paths, into: &bag) }
         }
+        return (conditions, reasons)
     }
 
     private func reportUnknown(_ resource: Located<String>, referrer: String, paths: ResourcePaths, into bag: inout DiagnosticBag) {
@@ -92,22 +99,29 @@ struct PolicyChecks {
         }
     }
 
-    /// The reason's placeholders read and type-check, each error at its column in the file.
-    private func checkReason(_ reason: ReasonText, of rule: PolicyRule, environment: ExpressionEnvironment, into bag: inout DiagnosticBag) {
+    /// The reason's placeholders read and type-check, each error at its column in the file; returns those that check,
+    /// by their offset in the reason.
+    private func checkReason(_ reason: ReasonText, of rule: PolicyRule, into bag: inout DiagnosticBag) -> [Int: CheckedExpression] {
         let map = source.map { ScalarSourceMap(source: $0, range: reason.range, style: reason.style, value: reason.text) }
         func range(_ offsets: Range<Int>) -> SourceRange {
             map?.range(valueOffsets: offsets) ?? SourceRange(file: reason.range.file, at: reason.range.start)
         }
         if let problem = reason.problem {
             bag.report(.malformedReason(rule: rule.id.value, reason: problem.description), at: range(problem.offset..<(problem.offset + 1)))
-            return
+            return [:]
         }
+        var checked: [Int: CheckedExpression] = [:]
         for (text, offset) in reason.expressions {
-            guard case .failure(let failure) = ExpressionChecker.compile(text, in: environment, role: "a placeholder of the reason of rule '\(rule.id.value)'") else { continue }
-            for error in failure.errors {
-                bag.report(error.kind, at: range((offset + error.span.start)..<(offset + max(error.span.end, error.span.start))))
+            switch ExpressionChecker.compile(text, in: environment, role: "a placeholder of the reason of rule '\(rule.id.value)'") {
+            case .success(let expression):
+                checked[offset] = expression
+            case .failure(let failure):
+                for error in failure.errors {
+                    bag.report(error.kind, at: range((offset + error.span.start)..<(offset + max(error.span.end, error.span.start))))
+                }
             }
         }
+        return checked
     }
 
     /// CW0237: `rule` names, in its `on`, a path that another allow with an overlapping action redacts whenever it

@@ -13,8 +13,10 @@ public struct ValidationReport: Sendable {
     /// Each decoded file's content fingerprint: the SHA-256 of its canonical YAML, blind to layout and comments
     /// (filled only when asked for: the engine needs it, validation alone does not).
     public var fingerprints: [String: String]
-    /// Each workflow's checked guards, by workflow id and then transition name.
-    public var guards: [String: [String: CheckedExpression]]
+    /// Each workflow's names and checked guards and `set:` values, by workflow id: what the engine runs.
+    public var workflowExpressions: [String: CheckedWorkflowExpressions]
+    /// Each policy's names and checked conditions and reason placeholders, by policy id: what decisions run.
+    public var policyExpressions: [String: CheckedPolicyExpressions]
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -66,7 +68,7 @@ public enum Validator {
             case nil: break
             }
         }
-        let (diagnostics, guards) = DefinitionSetValidator.check(set, incompleteFiles: incompleteFiles, sources: sources)
+        let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(set, incompleteFiles: incompleteFiles, sources: sources)
         bag.append(contentsOf: diagnostics)
         return ValidationReport(
             definitions: set,
@@ -74,7 +76,8 @@ public enum Validator {
             files: loaded.map(\.file),
             sources: sources,
             fingerprints: fingerprints,
-            guards: guards
+            workflowExpressions: workflowExpressions,
+            policyExpressions: policyExpressions
         )
     }
 }

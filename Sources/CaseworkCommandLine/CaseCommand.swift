@@ -252,7 +252,11 @@ enum CaseCommand {
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.reader()
             for summary in try engine.cases(visibleTo: options.actor, attributes: try options.attributes(in: engine.catalog)) {
-                console.out("\(summary.id)\t\(summary.workflow)\t\(summary.state)\trevision \(summary.revision)\n")
+                if let damage = summary.damage {
+                    console.out("\(summary.id)\tdamaged: \(TerminalText.escape(damage))\n")
+                } else {
+                    console.out("\(summary.id)\t\(summary.workflow)\t\(summary.state)\trevision \(summary.revision)\n")
+                }
             }
             return .success
         }

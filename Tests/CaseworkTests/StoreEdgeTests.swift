@@ -282,7 +282,11 @@ struct StoreEdgeTests {
             DROP TRIGGER audit_events_no_update;
             UPDATE audit_events SET event = '[]' WHERE case_id = 'c3';
             """)
-        #expect(space.run(["case", "list"]).out == "c1\tassessment\trequested\trevision 1\nc3\tassessment\trequested\trevision 1\n")
+        let list = space.run(["case", "list"]).out.split(separator: "\n").map(String.init)
+        #expect(list.count == 3, "the operator sees every case, the damaged one named as such: \(list)")
+        #expect(list.first == "c1\tassessment\trequested\trevision 1")
+        #expect(list.dropFirst().first?.hasPrefix("c2\tdamaged: its record cannot be read back") == true)
+        #expect(list.last == "c3\tassessment\trequested\trevision 1")
         let verify = space.run(["audit", "verify"])
         #expect(verify.status == .failure)
         let lines = verify.out.split(separator: "\n").map(String.init)

@@ -34,6 +34,11 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// This event's hash.
     public var hash: String
 
+    /// The event format: 1 for events that record only the state they moved to (written before changes were recorded),
+    /// 2 for events that also record what they changed (``change``, covered by the hash), from which the record can be
+    /// rebuilt. The format is what the event holds, so it cannot be claimed apart from it.
+    public var format: Int { change == nil ? 1 : 2 }
+
     /// The `previousHash` of a case's first event.
     public static let genesisHash = String(repeating: "0", count: 64)
 

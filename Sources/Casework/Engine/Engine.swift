@@ -53,6 +53,8 @@ public struct CaseSummary: Sendable, Hashable {
     public var state: String
     /// Its revision.
     public var revision: Int
+    /// Why its record cannot be read, when it cannot (listed for the operator only; the other parts are then empty).
+    public var damage: String? = nil
 }
 
 /// A transition as seen by one actor now: whether it can fire, and if not, why not.
@@ -128,8 +130,15 @@ public final class Engine: Sendable {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         var summaries: [CaseSummary] = []
         for id in try storeCall({ () throws(StoreError) in try store.caseIDs() }) {
-            guard let admitted = try? admit(id, actor: actor, attributes: attributes, action: "view", resource: "case.state") else { continue }
-            summaries.append(CaseSummary(id: id, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision))
+            do {
+                let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+                summaries.append(CaseSummary(id: id, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision))
+            } catch .store(.corruptRecord(_, let detail)) where actor.isOperator {
+                // A record that cannot be read is that case's finding, shown to the operator; the others still list.
+                summaries.append(CaseSummary(id: id, workflow: "", state: "", revision: 0, damage: detail))
+            } catch {
+                continue
+            }
         }
         return summaries
     }

@@ -117,14 +117,23 @@ enum CommandTable {
 
     // MARK: Options several commands share
 
+    /// `--db FILE`: where the cases are.
     static let db = OptionDeclaration(name: "--db", value: "FILE", help: "the SQLite file that holds the cases (default: casework.sqlite)")
+    /// `--definitions PATH`, repeatable: where the definitions are.
     static let definitions = OptionDeclaration(name: "--definitions", value: "PATH", help: "a definition file or directory (default: Workflows/ and Policies/ here)", repeatable: true)
+    /// `--as ACTOR`: who acts, the operator when it is left out.
     static let actor = OptionDeclaration(name: "--as", value: "ACTOR", help: "who acts: ROLE:ID, ROLE@ORG or ROLE:ID@ORG (default: the operator)")
+    /// `--as ACTOR` on a command that needs someone other than the operator to act.
     static let requiredActor = OptionDeclaration(name: "--as", value: "ACTOR", help: "who acts: ROLE:ID, ROLE@ORG or ROLE:ID@ORG", required: true)
+    /// `--attribute NAME=VALUE`, repeatable: the actor's attributes.
     static let attribute = OptionDeclaration(name: "--attribute", value: "NAME=VALUE", help: "an attribute of the actor, typed by the access policies", repeatable: true)
+    /// `--format text|json`.
     static let format = OptionDeclaration(name: "--format", value: "text|json", help: "text (default) or json")
+    /// `--create`: a command that changes cases may create a missing store.
     static let create = OptionDeclaration(name: EngineOptions.create, help: "create the store if the file is missing")
+    /// `--key KEY`: makes a change idempotent.
     static let key = OptionDeclaration(name: "--key", value: "KEY", help: "an idempotency key: the same request again with it changes nothing")
+    /// `--expect-revision N`: refuses a change to a case that moved on.
     static let expectRevision = OptionDeclaration(name: "--expect-revision", value: "N", help: "refuse the change (conflict) unless the case is at revision N")
     /// `--create` on a command that only reads: accepted so the command can say it only reads.
     static let createRefused = OptionDeclaration(name: EngineOptions.create, help: "", hidden: true)
@@ -336,10 +345,14 @@ enum CommandTable {
             examples: ["casework version"]),
     ]
 
+    /// `--as DELIVERER` for `outbox claim` and `ack`.
     private static let requiredDeliverer = OptionDeclaration(name: "--as", value: "DELIVERER", help: "the deliverer: the process that sends the messages", required: true)
+    /// `--to PRINCIPAL` for `access grant` and `revoke`.
     private static let to = OptionDeclaration(name: "--to", value: "PRINCIPAL", help: "whose access changes: a person's id, person:ID or organisation:ID", required: true)
+    /// `--reason TEXT` where a reason is required and audited.
     private static let reason = OptionDeclaration(name: "--reason", value: "TEXT", help: "why, recorded in the audit", required: true)
 
+    /// `form submit`, `accept` or `reject`: the same arguments, a different actor and options.
     private static func form(_ action: String) -> CommandDeclaration {
         let arguments = [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "FORM_ID", help: "the form's id, as case show lists it")]
         let shared = [attribute, expectRevision, key, create, db, definitions]
@@ -364,6 +377,7 @@ enum CommandTable {
         }
     }
 
+    /// `deadline pause`, `resume` or `excuse`: the same arguments and options.
     private static func deadline(_ action: String, _ summary: String) -> CommandDeclaration {
         CommandDeclaration(
             path: ["deadline", action], summary: summary,

@@ -29,6 +29,10 @@ public enum CaseworkCommand {
                 console.out(resolved.command.help)
                 return .success
             }
+            if !resolved.command.subcommands.isEmpty {
+                let group = resolved.command.name
+                throw UsageError("say which \(group) command", help: "see 'casework help \(group)'")
+            }
             switch resolved.command.path {
             case ["help"]: return try help(rest, console: console)
             case ["version"]:
@@ -42,11 +46,8 @@ public enum CaseworkCommand {
             case ["due"]: return try CalendarCommands.due(rest, console: console)
             case ["calendar"]: return try CalendarCommands.calendar(rest, console: console)
             default:
-                // A command of a group: `case fire`, `audit verify`, …; a group named alone says what it holds.
+                // A command of a group: `case fire`, `audit verify`, ….
                 let path = resolved.command.path
-                guard path.count == 2 else {
-                    throw UsageError("say which \(path[0]) command", help: "see 'casework help \(path[0])'")
-                }
                 switch path[0] {
                 case "case": return try CaseCommand.run(path[1], rest, console: console)
                 case "form": return try FormCommand.run(path[1], rest, console: console)
@@ -55,7 +56,8 @@ public enum CaseworkCommand {
                 case "store": return try StoreCommand.run(rest, console: console)
                 case "access": return try AccessCommand.run(path[1], rest, console: console)
                 case "definitions": return try DefinitionsCommand.run(rest, console: console)
-                default: return try TickCommand.deadline(path[1], rest, console: console)
+                case "deadline": return try TickCommand.deadline(path[1], rest, console: console)
+                default: preconditionFailure("the command table declares '\(resolved.command.name)', which nothing runs")
                 }
             }
         } catch {

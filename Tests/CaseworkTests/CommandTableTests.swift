@@ -58,6 +58,17 @@ struct CommandTableTests {
         }
     }
 
+    /// Every command the table declares reaches code that runs it: on a store and definitions that do not exist
+    /// it ends as a command does, never as a group asking which command was meant (or a crash).
+    @Test(arguments: everyCommand.filter { $0.subcommands.isEmpty })
+    func everyCommandIsRun(_ command: CommandDeclaration) {
+        let declared = Set(command.options.map(\.name))
+        let missing = ["--definitions": "/no/such/definitions", "--db": "/no/such/cases.sqlite"].filter { declared.contains($0.key) }
+        let result = runCasework(command.path + missing.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+        #expect(!result.err.contains("say which"), "\(result.err)")
+        #expect(!FileManager.default.fileExists(atPath: "/no/such/cases.sqlite"))
+    }
+
     @Test(arguments: goldenHelp.indices)
     func helpMatchesItsGoldenFile(_ index: Int) throws {
         let (arguments, file) = Self.goldenHelp[index]

@@ -91,14 +91,15 @@ struct CommandDeclaration: Sendable {
             text += "\ncommands:\n" + CommandTable.columns(subcommands.map { ($0.path.last!, $0.summary) })
             text += "\nSee 'casework help \(name) COMMAND' for a command's arguments and options.\n"
         }
-        if !arguments.isEmpty {
-            text += "\narguments:\n" + CommandTable.columns(arguments.map { ($0.usage, $0.help) })
-        }
         if subcommands.isEmpty {
-            let shown = options.filter { !$0.hidden }.map { option in
+            // Arguments and options share one column width, so their help lines up.
+            let argumentRows = arguments.map { ($0.usage, $0.help) }
+            let optionRows = options.filter { !$0.hidden }.map { option in
                 ((option.value.map { "\(option.name) \($0)" } ?? option.name), option.help + (option.repeatable ? " (repeatable)" : ""))
-            }
-            text += "\noptions:\n" + CommandTable.columns(shown + [("-h, --help", "print this help")])
+            } + [("-h, --help", "print this help")]
+            let width = CommandTable.width(argumentRows + optionRows)
+            if !arguments.isEmpty { text += "\narguments:\n" + CommandTable.columns(argumentRows, width: width) }
+            text += "\noptions:\n" + CommandTable.columns(optionRows, width: width)
         }
         if !examples.isEmpty {
             text += "\nexamples:\n" + examples.map { "  \($0)\n" }.joined()
@@ -448,9 +449,12 @@ enum CommandTable {
         return text
     }
 
-    /// Two columns, the first padded to the longest of its entries, each line indented by two spaces.
-    static func columns(_ rows: [(String, String)]) -> String {
-        let width = max(12, (rows.map(\.0.count).max() ?? 0) + 2)
+    /// The width of a first column that holds every one of `rows`' first entries and two spaces.
+    static func width(_ rows: [(String, String)]) -> Int { max(12, (rows.map(\.0.count).max() ?? 0) + 2) }
+
+    /// Two columns, the first padded to `width` (by default the longest of its entries), each line indented by two spaces.
+    static func columns(_ rows: [(String, String)], width: Int? = nil) -> String {
+        let width = width ?? self.width(rows)
         return rows.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 + "\n" }.joined()
     }
 

@@ -3,23 +3,9 @@ import Casework
 
 /// `casework access grant|revoke`: the SEND service's case-by-case access decisions, recorded with the case and audited.
 enum AccessCommand {
-    static let usage = """
-        casework access grant CASE --to PRINCIPAL --level LEVEL [--sections S,S] [--from DATE] [--until DATE] --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]... [--key KEY]
-               casework access revoke CASE --to PRINCIPAL --reason TEXT --as ROLE:ID [--attribute NAME=VALUE]... [--key KEY]
-               (PRINCIPAL: a person's id, person:ID or organisation:ID)
-               (also --db FILE, --definitions PATH, --create)
-        """
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--level", "--sections", "--from", "--until", "--reason", "--key"], flags: ["--help", "-h", EngineOptions.create])
-
-    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let action = arguments.first, action == "grant" || action == "revoke" else {
-            throw UsageError("say grant or revoke", help: "casework access grant|revoke CASE ...")
-        }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+    /// Runs `access grant` or `access revoke` with the arguments after it.
+    static func run(_ action: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["access", action].spec)
         guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE:ID, such as --as send_manager:sam") }
         guard let toText = try parsed.single("--to") else { throw UsageError("say whose access changes", help: "add --to ID") }
         guard let to = Principal.parsed(toText) else {

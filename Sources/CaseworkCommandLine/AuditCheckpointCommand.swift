@@ -6,16 +6,10 @@ import Foundation
 /// Both are the operator's: a checkpoint covers every case, and checking one reads every covered chain
 /// straight from the store.
 enum AuditCheckpointCommand {
-    static let usage = "casework audit checkpoint --key KEY.pem [--out FILE] [--db FILE] [--definitions PATH]  (the operator only)"
-    static let spec = OptionSpec(valued: ["--db", "--definitions", "--as", "--attribute", "--key", "--out"], flags: ["--help", "-h"])
 
     /// Signs every case's chain head with the council's key and writes the checkpoint file, never over another.
     static func checkpoint(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["audit", "checkpoint"].spec)
         guard parsed.values["--as"] == nil, parsed.values["--attribute"] == nil else {
             throw UsageError("only the operator makes checkpoints", help: "run it without --as, with the council's signing key")
         }
@@ -54,7 +48,6 @@ enum AuditCheckpointCommand {
 
     /// `audit verify`'s `--checkpoints DIR --public-key FILE`: both or neither.
     struct Options {
-        static let valued = ["--checkpoints", "--public-key"]
         var directory: String
         var publicKey: String
 

@@ -3,12 +3,6 @@ import Casework
 /// `casework audit verify [CASE]`: walks the hash chains and names the first event that does not hold.
 /// `audit checkpoint` and `audit verify --checkpoints` are in ``AuditCheckpointCommand``.
 enum AuditCommand {
-    static let usage = """
-        casework audit verify [CASE] [--as ROLE:ID [--attribute NAME=VALUE]...] [--checkpoints DIR --public-key KEY.pub] [--db FILE] [--definitions PATH]  (every case, checkpoints: the operator only)
-                 \(AuditCheckpointCommand.usage)
-        """
-    static let spec = OptionSpec(valued: EngineOptions.valued + AuditCheckpointCommand.Options.valued, flags: ["--help", "-h"])
-
     /// What `verify` says of one case: every problem, and a holding case only when it was the one asked about.
     static func line(_ caseID: String, _ verification: AuditVerification, alone: Bool) -> String? {
         switch verification {
@@ -25,16 +19,10 @@ enum AuditCommand {
         }
     }
 
-    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        if arguments.first == "checkpoint" { return try AuditCheckpointCommand.checkpoint(Array(arguments.dropFirst()), console: console) }
-        guard arguments.first == "verify" else {
-            throw UsageError("unknown audit command '\(arguments.first ?? "")'", help: "casework audit verify [CASE] or casework audit checkpoint --key KEY.pem")
-        }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+    /// Runs `audit verify` or `audit checkpoint` with the arguments after it.
+    static func run(_ subcommand: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        if subcommand == "checkpoint" { return try AuditCheckpointCommand.checkpoint(arguments, console: console) }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["audit", "verify"].spec)
         guard parsed.positionals.count <= 1 else { throw UsageError("name at most one case") }
         let options = try EngineOptions(parsed)
         if let checkpoints = try AuditCheckpointCommand.Options(parsed) {

@@ -2,9 +2,6 @@ import Casework
 
 /// `casework due START DURATION [--calendar NAME]` and `casework calendar NAME --year YYYY`: calendars for policy staff.
 enum CalendarCommands {
-    static let dueUsage = "casework due START DURATION [--calendar NAME] [--definitions PATH]"
-    static let calendarUsage = "casework calendar NAME --year YYYY [--definitions PATH]"
-    static let spec = OptionSpec(valued: ["--calendar", "--definitions", "--year"], flags: ["--help", "-h"])
 
     /// Loads the calendars of the definition set, or the error to print.
     private static func calendars(_ parsed: ParsedArguments) throws(EngineError) -> [String: WorkingCalendar] {
@@ -19,11 +16,7 @@ enum CalendarCommands {
 
     /// Prints the due date of a period: the counting rules, then the calendar's roll rules.
     static func due(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(dueUsage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["due"].spec)
         guard parsed.positionals.count >= 2 else { throw UsageError("expected START DURATION, such as: casework due 2025-09-01 6 weeks") }
         let startText = parsed.positionals[0]
         let durationText = parsed.positionals.dropFirst().joined(separator: " ")
@@ -48,11 +41,7 @@ enum CalendarCommands {
 
     /// Lists a year's bank holidays that fall on weekdays, after substitution: `YYYY-MM-DD name`.
     static func calendar(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(calendarUsage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["calendar"].spec)
         guard parsed.positionals.count == 1 else { throw UsageError("name one calendar, such as: casework calendar england-and-wales --year 2027") }
         guard let yearText = try parsed.single("--year") else { throw UsageError("say which year", help: "add --year YYYY") }
         guard let year = Int(yearText), CalendarDate.supportedYears.contains(year) else {

@@ -3,33 +3,10 @@ import Casework
 
 /// `casework case open|fire|show|history|transitions|timeline|list|migrate`.
 enum CaseCommand {
-    static let usage = """
-        casework case open WORKFLOW [--id ID] [--set FIELD=VALUE]... [--participant ROLE=PRINCIPAL]... [--key KEY]
-               casework case fire CASE TRANSITION [--set FIELD=VALUE]... [--expect-revision N] [--key KEY]
-               casework case show CASE [--format json]
-               casework case history CASE [--format json]
-               casework case timeline CASE [--format json]
-               casework case transitions CASE
-               casework case list
-               \(MigrateCommand.usage)
-               (every case command also takes --as ROLE:ID|ROLE@ORG|ROLE:ID@ORG with --attribute NAME=VALUE...,
-                --db FILE and --definitions PATH; without --as the operator acts, and sees everything;
-                open creates a missing store, fire does with --create, the others only read and never create it)
-        """
-
-    static let spec = OptionSpec(
-        valued: EngineOptions.valued + ["--id", "--set", "--participant", "--key", "--expect-revision"],
-        flags: ["--help", "-h", EngineOptions.create]
-    )
-
-    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let subcommand = arguments.first else { throw UsageError("say what to do with a case", help: "casework case open|fire|show|history|transitions|timeline|list|migrate") }
-        if subcommand == "migrate" { return try MigrateCommand.run(Array(arguments.dropFirst()), console: console) }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+    /// Runs `case SUBCOMMAND` with the arguments after it, parsed by the subcommand's entry in the ``CommandTable``.
+    static func run(_ subcommand: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        if subcommand == "migrate" { return try MigrateCommand.run(arguments, console: console) }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["case", subcommand].spec)
         let options = try EngineOptions(parsed)
         if options.create, subcommand != "open", subcommand != "fire" {
             throw UsageError("--create is for commands that change cases; 'case \(subcommand)' only reads", help: "leave out --create")
@@ -42,9 +19,7 @@ enum CaseCommand {
         case "transitions": return try transitions(parsed, options, console)
         case "list": return try list(parsed, options, console)
         case "timeline": return try TimelineCommand.run(parsed, options, console)
-        default:
-            let suggestion = NameSuggester.suggest(subcommand, from: ["open", "fire", "show", "history", "transitions", "list", "timeline", "migrate"])
-            throw UsageError("unknown case command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
+        default: throw CommandTable.unknown(subcommand, in: CommandTable["case"])
         }
     }
 

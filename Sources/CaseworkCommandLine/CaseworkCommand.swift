@@ -1,103 +1,83 @@
 import Casework
 
-/// The `casework` command: picks a subcommand, runs it, and turns usage errors into text and exit status 2.
+/// The `casework` command: finds the command in the ``CommandTable``, prints its help when asked, runs it,
+/// and turns usage errors into text and exit status 2.
 public enum CaseworkCommand {
-    static let usage = """
-        usage: casework <command> [options]
-
-        commands:
-          demo        one whole EHC needs assessment on SQLite, printed as a timeline
-          validate    check workflow and form definitions (casework validate --help)
-          case        open cases, fire transitions, show cases and their history, move them to a new version
-          form        submit, accept or reject a shared form
-          outbox      list, claim and acknowledge notifications
-          audit       verify the audit chains; sign and check checkpoints
-          definitions which definition versions the store holds and what open cases run on
-          store       check a store's file and every record in it: casework store check [--db FILE]
-          access      grant or revoke a person's or organisation's access to a case
-          decide      explain one access decision: casework decide request.json
-          tick        apply the deadline reminders and breaches that are due
-          deadline    pause, resume or excuse a case's deadline
-          due         when a period ends: casework due 2025-09-01 6 weeks [--calendar NAME]
-          calendar    a year's bank holidays: casework calendar NAME --year YYYY
-          help        print this help
-
-        Case, form, outbox and audit commands read definitions from --definitions PATH
-        (default: Workflows/ and Policies/) and cases from --db FILE (default: casework.sqlite).
-        Only 'case open' creates a missing store, or a command that changes cases given --create.
-
-        """
-
     /// Runs `casework` with `arguments` (without the program name) and returns the exit status.
     public static func run(_ arguments: [String], console: some Console) -> ExitStatus {
-        guard let command = arguments.first else {
-            console.err(usage)
+        guard let first = arguments.first else {
+            console.err(CommandTable.overview)
             return .usage
         }
-        let rest = Array(arguments.dropFirst())
+        switch first {
+        case "--help", "-h":
+            console.out(CommandTable.overview)
+            return .success
+        case "--version":
+            console.out(CaseworkVersion.description + "\n")
+            return .success
+        default:
+            break
+        }
+        // The usage line a usage error repeats: the command's, once known, or its group's.
+        var command = CommandTable.command([first])
         do throws(UsageError) {
-            switch command {
-            case "validate":
-                return try ValidateCommand.run(rest, console: console)
-            case "demo":
-                return try DemoCommand.run(rest, console: console)
-            case "case":
-                return try CaseCommand.run(rest, console: console)
-            case "form":
-                return try FormCommand.run(rest, console: console)
-            case "outbox":
-                return try OutboxCommand.run(rest, console: console)
-            case "audit":
-                return try AuditCommand.run(rest, console: console)
-            case "store":
-                return try StoreCommand.run(rest, console: console)
-            case "access":
-                return try AccessCommand.run(rest, console: console)
-            case "definitions":
-                return try DefinitionsCommand.run(rest, console: console)
-            case "decide":
-                return try DecideCommand.run(rest, console: console)
-            case "tick":
-                return try TickCommand.tick(rest, console: console)
-            case "deadline":
-                return try TickCommand.deadline(rest, console: console)
-            case "due":
-                return try CalendarCommands.due(rest, console: console)
-            case "calendar":
-                return try CalendarCommands.calendar(rest, console: console)
-            case "help", "--help", "-h":
-                console.out(usage)
+            let resolved = try CommandTable.resolve(arguments)
+            command = resolved.command
+            let rest = resolved.rest
+            if try ParsedArguments(rest, spec: resolved.command.spec).wantsHelp {
+                console.out(resolved.command.help)
                 return .success
+            }
+            if !resolved.command.subcommands.isEmpty {
+                let group = resolved.command.name
+                throw UsageError("say which \(group) command", help: "see 'casework help \(group)'")
+            }
+            switch resolved.command.path {
+            case ["help"]: return try help(rest, console: console)
+            case ["version"]:
+                guard rest.isEmpty else { throw UsageError("version takes no arguments") }
+                console.out(CaseworkVersion.description + "\n")
+                return .success
+            case ["validate"]: return try ValidateCommand.run(rest, console: console)
+            case ["demo"]: return try DemoCommand.run(rest, console: console)
+            case ["decide"]: return try DecideCommand.run(rest, console: console)
+            case ["tick"]: return try TickCommand.tick(rest, console: console)
+            case ["due"]: return try CalendarCommands.due(rest, console: console)
+            case ["calendar"]: return try CalendarCommands.calendar(rest, console: console)
             default:
-                let suggestion = NameSuggester.suggest(command, from: ["demo", "validate", "case", "form", "outbox", "audit", "store", "access", "definitions", "decide", "tick", "deadline", "due", "calendar", "help"])
-                throw UsageError("unknown command '\(command)'", help: suggestion.map { "did you mean '\($0)'?" })
+                // A command of a group: `case fire`, `audit verify`, ….
+                let path = resolved.command.path
+                switch path[0] {
+                case "case": return try CaseCommand.run(path[1], rest, console: console)
+                case "form": return try FormCommand.run(path[1], rest, console: console)
+                case "outbox": return try OutboxCommand.run(path[1], rest, console: console)
+                case "audit": return try AuditCommand.run(path[1], rest, console: console)
+                case "store": return try StoreCommand.run(rest, console: console)
+                case "access": return try AccessCommand.run(path[1], rest, console: console)
+                case "definitions": return try DefinitionsCommand.run(rest, console: console)
+                case "deadline": return try TickCommand.deadline(path[1], rest, console: console)
+                default: preconditionFailure("the command table declares '\(resolved.command.name)', which nothing runs")
+                }
             }
         } catch {
             var text = "error: \(error.message)\n"
             if let help = error.help { text += "  help: \(help)\n" }
-            text += "  usage: \(usageLine(for: command))\n"
+            text += "  usage: \(command?.usage ?? "casework <command> [options]; see 'casework help'")\n"
             console.err(text)
             return .usage
         }
     }
 
-    private static func usageLine(for command: String) -> String {
-        switch command {
-        case "validate": ValidateCommand.usage
-        case "demo": DemoCommand.usage
-        case "case": CaseCommand.usage
-        case "form": FormCommand.usage
-        case "outbox": OutboxCommand.usage
-        case "audit": AuditCommand.usage
-        case "store": StoreCommand.usage
-        case "access": AccessCommand.usage
-        case "definitions": DefinitionsCommand.usage
-        case "decide": DecideCommand.usage
-        case "tick": TickCommand.usage
-        case "deadline": TickCommand.deadlineUsage
-        case "due": CalendarCommands.dueUsage
-        case "calendar": CalendarCommands.calendarUsage
-        default: "casework <command> [options]; see 'casework help'"
+    /// `casework help [COMMAND [SUBCOMMAND]]`: the overview, or one command's help.
+    private static func help(_ words: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        guard !words.isEmpty else {
+            console.out(CommandTable.overview)
+            return .success
         }
+        let resolved = try CommandTable.resolve(words)
+        guard resolved.rest.isEmpty else { throw UsageError("'\(resolved.rest[0])' is not a command of '\(resolved.command.name)'") }
+        console.out(resolved.command.help)
+        return .success
     }
 }

@@ -4,18 +4,8 @@ import Casework
 /// `casework decide REQUEST.json [--policy NAME] [--format json]`: one access decision, explained;
 /// `casework decide --batch FILE|-`: one decision per request line, streamed.
 enum DecideCommand {
-    static let usage = """
-        casework decide REQUEST.json [--policy NAME] [--format json] [--definitions PATH]
-               casework decide --batch FILE|- [--policy NAME] [--definitions PATH]
-        """
-    static let spec = OptionSpec(valued: ["--policy", "--format", "--definitions", "--batch"], flags: ["--help", "-h"])
-
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["decide"].spec)
         let formatName = try parsed.single("--format")
         let format = try OutputFormat.parse(formatName)
         let policyName = try parsed.single("--policy")

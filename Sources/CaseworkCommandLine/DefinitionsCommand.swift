@@ -3,23 +3,9 @@ import Casework
 
 /// `casework definitions list`: the definition versions and snapshots in the store, and how many open cases use each.
 enum DefinitionsCommand {
-    static let usage = """
-        casework definitions list [--format json]
-               (the operator only: without --as; also takes --db FILE and --definitions PATH)
-        """
-
-    static let spec = OptionSpec(valued: EngineOptions.valued, flags: ["--help", "-h"])
-
+    /// Runs `definitions list` with the arguments after it.
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let subcommand = arguments.first else { throw UsageError("say what to do with the definitions", help: "casework definitions list") }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
-        guard subcommand == "list" else {
-            throw UsageError("unknown definitions command '\(subcommand)'", help: NameSuggester.suggest(subcommand, from: ["list"]).map { "did you mean '\($0)'?" })
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["definitions", "list"].spec)
         _ = try CaseCommand.positionals(parsed, [])
         let options = try EngineOptions(parsed)
         return EngineRun.run(console: console) { () throws(EngineError) in

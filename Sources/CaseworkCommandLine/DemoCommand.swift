@@ -5,8 +5,6 @@ import CaseworkSQLite
 /// `casework demo [--db FILE]`: one whole EHC needs assessment, request to final plan, on SQLite with a scripted clock,
 /// printed as the timeline a SEND manager would show their team.
 enum DemoCommand {
-    static let usage = "casework demo [--db FILE] [--definitions PATH]"
-    static let spec = OptionSpec(valued: ["--db", "--definitions"], flags: ["--help", "-h"])
 
     /// One step of the story: a day, who acts, and what they do.
     private struct Step {
@@ -29,11 +27,7 @@ enum DemoCommand {
     }
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["demo"].spec)
         let path = try parsed.single("--db") ?? FileManager.default.temporaryDirectory.appendingPathComponent("casework-demo-\(UUID().uuidString).sqlite").path
         guard !FileManager.default.fileExists(atPath: path) else {
             throw UsageError("'\(path)' already exists; the demo writes a new database", help: "name a new file with --db, or leave --db out")

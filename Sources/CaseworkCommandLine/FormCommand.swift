@@ -2,26 +2,9 @@ import Casework
 
 /// `casework form submit|accept|reject`: the professional form cycle from the command line.
 enum FormCommand {
-    static let usage = """
-        casework form submit CASE FORM_ID --as ROLE@ORG [--set FIELD=VALUE]... [--key KEY]
-               casework form accept CASE FORM_ID --as ROLE:ID [--key KEY]
-               casework form reject CASE FORM_ID --as ROLE:ID --reason TEXT [--key KEY]
-               (also --attribute NAME=VALUE..., --db FILE, --definitions PATH, --expect-revision N, --create)
-        """
-
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--set", "--reason", "--key", "--expect-revision"], flags: ["--help", "-h", EngineOptions.create])
-
-    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let subcommand = arguments.first else { throw UsageError("say what to do with a form", help: "casework form submit|accept|reject") }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
-        guard ["submit", "accept", "reject"].contains(subcommand) else {
-            let suggestion = NameSuggester.suggest(subcommand, from: ["submit", "accept", "reject"])
-            throw UsageError("unknown form command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
-        }
+    /// Runs `form submit`, `accept` or `reject` with the arguments after it.
+    static func run(_ subcommand: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["form", subcommand].spec)
         guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE@ORG or ROLE:ID, such as --as health@nhs-trust") }
         let options = try EngineOptions(parsed)
         let names = try CaseCommand.positionals(parsed, ["CASE", "FORM_ID"])

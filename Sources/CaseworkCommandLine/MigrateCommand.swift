@@ -3,20 +3,8 @@ import Casework
 
 /// `casework case migrate CASE --to VERSION [--map FILE] [--dry-run]`: moves a case to the current version of its workflow.
 enum MigrateCommand {
-    static let usage = """
-        casework case migrate CASE --to VERSION [--map FILE] [--dry-run] [--format json]
-               (the operator only: without --as; also takes --db FILE and --definitions PATH. The map file is YAML or JSON:
-                states: {OLD: NEW} and fields: {OLD.PATH: NEW.PATH}; a name not mapped keeps its name)
-        """
-
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--to", "--map"], flags: ["--dry-run", "--help", "-h"])
-
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["case", "migrate"].spec)
         let options = try EngineOptions(parsed)
         let caseID = try CaseCommand.positionals(parsed, ["CASE"])[0]
         guard let target = try parsed.single("--to") else { throw UsageError("say which version to move the case to", help: "add --to VERSION") }

@@ -3,23 +3,9 @@ import Casework
 
 /// `casework outbox list|claim|ack`: the notifications waiting to be delivered.
 enum OutboxCommand {
-    static let usage = """
-        casework outbox list [--case CASE] [--format json]   (without --case: every message, the operator only)
-               casework outbox claim --as DELIVERER [--limit N] [--lease SECONDS] [--format json]
-               casework outbox ack MESSAGE_ID... --as DELIVERER
-               (list also takes --as ROLE:ID [--attribute NAME=VALUE]...; all take --db FILE, --definitions PATH.
-                A deliverer is a process the operator runs: claim and ack hand it every case's messages)
-        """
-
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--case", "--limit", "--lease"], flags: ["--help", "-h"])
-
-    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let subcommand = arguments.first else { throw UsageError("say what to do with the outbox", help: "casework outbox list|claim|ack") }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+    /// Runs `outbox list`, `claim` or `ack` with the arguments after it.
+    static func run(_ subcommand: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["outbox", subcommand].spec)
         let options = try EngineOptions(parsed)
         switch subcommand {
         case "list":
@@ -51,9 +37,7 @@ enum OutboxCommand {
                 console.out("acknowledged \(count) of \(parsed.positionals.count)\n")
                 return count == parsed.positionals.count ? .success : .failure
             }
-        default:
-            let suggestion = NameSuggester.suggest(subcommand, from: ["list", "claim", "ack"])
-            throw UsageError("unknown outbox command '\(subcommand)'", help: suggestion.map { "did you mean '\($0)'?" })
+        default: throw CommandTable.unknown(subcommand, in: CommandTable["outbox"])
         }
     }
 

@@ -8,18 +8,9 @@ import CaseworkSQLite
 /// engine would. Needs no definitions. Exit 0 when nothing is wrong, 1 listing each problem, 2 for a usage error
 /// or a missing file, 6 when the file cannot be opened at all.
 enum StoreCommand {
-    static let usage = "casework store check [--db FILE]"
-    static let spec = OptionSpec(valued: ["--db"], flags: ["--help", "-h"])
-
+    /// Runs `store check` with the arguments after it.
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard arguments.first == "check" else {
-            throw UsageError("unknown store command '\(arguments.first ?? "")'", help: "casework store check [--db FILE]")
-        }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["store", "check"].spec)
         guard parsed.positionals.isEmpty else { throw UsageError("store check takes no names", help: "name the file with --db FILE") }
         let path = try parsed.single("--db") ?? "casework.sqlite"
         return EngineRun.run(console: console) { () throws(EngineError) in

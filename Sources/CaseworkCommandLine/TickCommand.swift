@@ -3,17 +3,10 @@ import Casework
 
 /// `casework tick [--at DATETIME] [--format json]` and `casework deadline pause|resume|excuse`.
 enum TickCommand {
-    static let usage = "casework tick [--at DATETIME] [--limit N] [--format json] [--db FILE] [--definitions PATH] [--create]"
-    static let deadlineUsage = "casework deadline pause|resume|excuse CASE DEADLINE --as ROLE[:ID] --reason TEXT [--db FILE] [--definitions PATH] [--create]"
-    static let spec = OptionSpec(valued: EngineOptions.valued + ["--at", "--limit", "--reason", "--attribute"], flags: ["--help", "-h", EngineOptions.create])
 
     /// Applies every reminder and breach due at `--at` (default: now) and prints what it did.
     static func tick(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(usage)\n")
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["tick"].spec)
         let options = try EngineOptions(parsed)
         var at: Date?
         if let text = try parsed.single("--at") {
@@ -46,16 +39,8 @@ enum TickCommand {
     }
 
     /// Pauses, resumes or excuses one deadline of a case, with the reason audited.
-    static func deadline(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        guard let action = arguments.first, ["pause", "resume", "excuse"].contains(action) else {
-            let suggestion = arguments.first.flatMap { NameSuggester.suggest($0, from: ["pause", "resume", "excuse"]) }
-            throw UsageError("say pause, resume or excuse", help: suggestion.map { "did you mean '\($0)'?" })
-        }
-        let parsed = try ParsedArguments(Array(arguments.dropFirst()), spec: spec)
-        if parsed.wantsHelp {
-            console.out("usage: \(deadlineUsage)\n")
-            return .success
-        }
+    static func deadline(_ action: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["deadline", action].spec)
         guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE:ID, such as --as send_manager:sam") }
         guard let reason = try parsed.single("--reason") else { throw UsageError("say why", help: "add --reason \"the exception that applies\"") }
         let options = try EngineOptions(parsed)

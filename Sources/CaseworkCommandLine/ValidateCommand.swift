@@ -2,30 +2,8 @@ import Casework
 
 /// `casework validate [PATH ...] [--format text|json] [--explain CODE]`.
 enum ValidateCommand {
-    static let usage = "casework validate [PATH ...] [--format text|json] [--explain CODE]"
-
-    static let help = """
-        Check workflow and form definitions the way a compiler checks code.
-
-        usage: \(usage)
-
-        PATH        files or directories to check (directories are searched for
-                    *.yaml and *.yml); default: Workflows/ and Policies/ here
-        --format    text (default) or json
-        --explain   print what a diagnostic code means, with a wrong and a right example
-
-        exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error
-
-        """
-
-    static let spec = OptionSpec(valued: ["--format", "--explain"], flags: ["--help", "-h"])
-
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
-        let parsed = try ParsedArguments(arguments, spec: spec)
-        if parsed.wantsHelp {
-            console.out(help)
-            return .success
-        }
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["validate"].spec)
         let format = try OutputFormat.parse(try parsed.single("--format"))
         if let code = try parsed.single("--explain") {
             return try explain(code, console: console)

@@ -390,6 +390,6 @@ struct TimelineTests {
 
         #expect(space.run(["case", "timeline"] + parent).status == .usage)
         #expect(space.run(["case", "timelin", "c1"]).err.hasPrefix("error: unknown case command 'timelin'\n  help: did you mean 'timeline'?"))
-        #expect(space.run(["case", "timeline", "--help"]).out.contains("casework case timeline CASE [--format json]"))
+        #expect(space.run(["case", "timeline", "--help"]).out.contains("usage: casework case timeline CASE [--format text|json]"))
     }
 }

@@ -57,6 +57,7 @@ enum EngineFixtures {
         due: 6 weeks
         shared_with: [health, school]
         accepted_by: [caseworker]
+        resource: advice_form
         fields:
           summary: text
           hours: decimal

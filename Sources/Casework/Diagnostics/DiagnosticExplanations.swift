@@ -1532,6 +1532,32 @@ public enum DiagnosticExplanations {
                     reason: "You can act on this case yourself from {school_leaving_date(case.child.date_of_birth) + 1 day}."
                 """
         ),
+        entry(
+            "CW0239", "form without a policy resource",
+            """
+            Under an access policy, the policy decides who may view a form, submit it, and accept or reject \
+            it, on the resource the form names with `resource:`. The engine has no form resource of its own, \
+            so a form started by a workflow that names a policy must say which of the policy's resources \
+            guards it; the resource must be one the policy declares (otherwise CW0225).
+            """,
+            wrong: """
+                form: professional-advice
+                version: 1
+                title: Advice for an EHC needs assessment
+                due: 6 weeks
+                shared_with: [health]
+                accepted_by: [caseworker]
+                """,
+            right: """
+                form: professional-advice
+                version: 1
+                title: Advice for an EHC needs assessment
+                due: 6 weeks
+                shared_with: [health]
+                accepted_by: [caseworker]
+                resource: advice_form
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

@@ -465,7 +465,10 @@ public final class Engine: Sendable {
     }
 
     private func formNotices(new instances: [FormInstance], record: CaseRecord, forms: [String: LoadedForm], guardedBy accessGuard: AccessGuard) -> [PendingMessage] {
-        instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: Self.formResource).receives }.map { instance in
+        instances.filter { instance in
+            let resource = forms[instance.form].map { Self.formResource($0.definition) } ?? instance.form
+            return recipientAccess(record, guardedBy: accessGuard, role: instance.recipientRole, resource: resource).receives
+        }.map { instance in
             let title = forms[instance.form]?.definition.title ?? instance.form
             return PendingMessage(role: instance.recipientRole, recipientID: instance.recipientID, template: "form_shared",
                                   subject: "A form has been shared with you: \(title)",

@@ -3,9 +3,9 @@ import Foundation
 /// The professional form cycle: shared → submitted → accepted, or rejected with the information required → resubmitted.
 extension Engine {
     /// The definition of a form instance's form, for the organisation about to submit it (to read its fields' types).
-    /// Needs `submit` on `advice_form`.
+    /// Needs `submit` on the form's resource.
     public func formDefinition(caseID: String, instance instanceID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> FormDefinition {
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: Self.formResource)
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: try formResource(caseID: caseID, instance: instanceID))
         guard let instance = admitted.record.forms.first(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
         guard let form = admitted.definitions.forms[instance.form] else { throw .definitionError("form '\(instance.form)' is no longer loaded") }
         return form.definition
@@ -80,6 +80,16 @@ extension Engine {
         }
     }
 
+    /// The resource the door asks the policy about for a step on form instance `instanceID`: the resource its form
+    /// names (``formResource(_:)``). Read before the door only to name the resource (an instance's form never changes);
+    /// for a case or instance that does not exist it is the case itself, so only those who may do the same to the whole
+    /// case (who see every form) learn that the instance does not exist.
+    func formResource(caseID: String, instance instanceID: String) throws(EngineError) -> String {
+        guard let record = try loadRecord(caseID), let instance = record.forms.first(where: { $0.id == instanceID }),
+              let form = try definitions(for: record).forms[instance.form] else { return ResourcePaths.caseResource }
+        return Self.formResource(form.definition)
+    }
+
     private static func formBlocked(_ instance: FormInstance, _ message: String) -> EngineError {
         .blocked(transition: instance.id, blockers: [TransitionBlocker(.formStatus, message)])
     }
@@ -101,7 +111,8 @@ extension Engine {
         input: [String: ExpressionValue], expectedRevision: Int?, idempotencyKey: String?,
         _ step: (FormInstance, LoadedForm) throws(EngineError) -> (FormInstance, [Notice])
     ) throws(EngineError) -> ChangeResult {
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: Self.formResource)
+        let resource = try formResource(caseID: caseID, instance: instanceID)
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: resource)
         let record = admitted.record
         let request = IdempotentRequest(key: idempotencyKey, operation: "\(action) \(instanceID) on \(caseID)", caseID: caseID, actor: actor,
                                         input: input, details: expectedRevision.map { ["expected_revision": String($0)] } ?? [:])
@@ -118,7 +129,7 @@ extension Engine {
         var next = record
         next.forms[index] = changed
         let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
-                                    messages: messages(notices, template: action, on: next, guardedBy: admitted.access.accessGuard, resource: Self.formResource))
+                                    messages: messages(notices, template: action, on: next, guardedBy: admitted.access.accessGuard, resource: resource))
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
 }

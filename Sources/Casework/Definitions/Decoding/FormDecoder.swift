@@ -7,7 +7,7 @@ enum FormDecoder {
         case form, version, title, description, due
         case sharedWith = "shared_with"
         case acceptedBy = "accepted_by"
-        case fields
+        case fields, resource
     }
 
     static let keys = KeyTable<Key>()
@@ -22,6 +22,7 @@ enum FormDecoder {
         var sharedWith: [Located<String>] = []
         var acceptedBy: [Located<String>] = []
         var fields: [FieldDefinition] = []
+        var resource: Located<String>?
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a form") { key, value, reader in
             switch key {
@@ -33,6 +34,7 @@ enum FormDecoder {
             case .sharedWith: sharedWith = reader.names(value, rule: .identifier, kind: "role", place: "'shared_with'")
             case .acceptedBy: acceptedBy = reader.names(value, rule: .identifier, kind: "role", place: "'accepted_by'")
             case .fields: fields = reader.fields(value, place: "'fields'")
+            case .resource: resource = reader.name(value, rule: .identifier, kind: "resource", place: "'resource'")
             }
         }
         reader.requireKeys(
@@ -41,7 +43,7 @@ enum FormDecoder {
         guard let id, let due else { return nil }
         return FormDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, due: due,
-            sharedWith: sharedWith, acceptedBy: acceptedBy, fields: fields, file: root.range.file
+            sharedWith: sharedWith, acceptedBy: acceptedBy, fields: fields, resource: resource, file: root.range.file
         )
     }
 }

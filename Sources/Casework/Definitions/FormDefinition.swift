@@ -23,6 +23,9 @@ public struct FormDefinition: Sendable, Hashable {
     /// `advice_form`), so the policy, not the engine, says who may view, submit, accept and reject it. Required
     /// when a workflow that starts the form names a policy; nil when the file says none.
     public var resource: Located<String>?
+    /// The template of each starting workflow that the form's own messages are rendered from (`messages:`), by
+    /// message; they take the place of the workflow's `messages:` for this form. Form messages only.
+    public var messages: [EngineMessage: Located<String>] = [:]
     /// The file the form was read from.
     public var file: String
 

@@ -1558,6 +1558,33 @@ public enum DiagnosticExplanations {
                 resource: advice_form
                 """
         ),
+        entry(
+            "CW0240", "engine message without a template",
+            """
+            Besides its transitions' `notify:`, a workflow sends messages from the engine's own steps: \
+            `form_shared`, `form_submitted`, `form_accepted` and `form_returned` when it starts forms, \
+            `reminder` when a deadline has `remind:`, and `breach` when a deadline has `on_breach:`. Their \
+            wording is the workflow's: `messages:` names, for each, one of its `templates:` (a form's own \
+            `messages:` may name another for that form). The engine words nothing itself, so a message \
+            with no template is sent in a neutral form, the form's or deadline's title as the subject and \
+            a list of its values as the body, and this warning says so.
+            """,
+            severity: .warning,
+            wrong: """
+                deadlines:
+                  - { name: decide, from: requested_on, due: 6 weeks, until: [decided], remind: [1 week before] }
+                """,
+            right: """
+                deadlines:
+                  - { name: decide, from: requested_on, due: 6 weeks, until: [decided], remind: [1 week before] }
+                messages:
+                  reminder: deadline_reminder
+                templates:
+                  deadline_reminder:
+                    subject: "Reminder: {{ deadline.title }} is due on {{ deadline.due_on }}"
+                    body: "Case {{ case.id }}: {{ deadline.days_left }} days left."
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

@@ -35,11 +35,8 @@ extension Engine {
             next.status = .submitted
             next.submissions += 1
             next.informationRequired = nil
-            let notices = form.definition.acceptedBy.map { role in
-                Notice(role: role.value, subject: "A form was submitted: \(form.definition.title)",
-                       body: "\(actor) submitted form '\(instance.id)' on case \(caseID). Accept it or reject it with the information required.")
-            }
-            return (next, notices)
+            return FormChange(instance: next, message: .formSubmitted, to: form.definition.acceptedBy.map(\.value),
+                              values: ["form.submitted_by": .string(actor.description)])
         }
     }
 
@@ -53,9 +50,7 @@ extension Engine {
             try Self.checkReviewer(actor, instance: instance, form: form)
             var next = instance
             next.status = .accepted
-            let notice = Notice(role: instance.recipientRole, subject: "Your form was accepted: \(form.definition.title)",
-                                body: "Form '\(instance.id)' on case \(caseID) was accepted. Thank you.")
-            return (next, [notice])
+            return FormChange(instance: next, message: .formAccepted, to: [instance.recipientRole])
         }
     }
 
@@ -73,10 +68,7 @@ extension Engine {
             var next = instance
             next.status = .rejected
             next.informationRequired = reason
-            let notice = Notice(role: instance.recipientRole,
-                                subject: "More information is needed: \(form.definition.title)",
-                                body: "Form '\(instance.id)' on case \(caseID) was returned. Information required: \(reason)")
-            return (next, [notice])
+            return FormChange(instance: next, message: .formReturned, to: [instance.recipientRole], values: ["form.information_required": .string(reason)])
         }
     }
 
@@ -104,12 +96,24 @@ extension Engine {
         }
     }
 
-    /// Through the door (`policyAction` on the form), then lets `step` check and change the instance, then audits,
-    /// notifies and commits once.
+    /// What a form step decided: the instance after it, and the message it sends to whom with its own values.
+    private struct FormChange {
+        /// The instance after the step.
+        var instance: FormInstance
+        /// The message the step sends.
+        var message: EngineMessage
+        /// The roles it goes to.
+        var to: [String]
+        /// The step's own placeholders, beyond those of every form message (``Engine/formValues(_:form:)``).
+        var values: [String: ExpressionValue] = [:]
+    }
+
+    /// Through the door (`policyAction` on the form's resource), then lets `step` check and change the instance, then
+    /// audits, sends the step's message and commits once.
     private func formStep(
         caseID: String, instanceID: String, action: String, actor: Actor, attributes: [String: ExpressionValue], policyAction: String,
         input: [String: ExpressionValue], expectedRevision: Int?, idempotencyKey: String?,
-        _ step: (FormInstance, LoadedForm) throws(EngineError) -> (FormInstance, [Notice])
+        _ step: (FormInstance, LoadedForm) throws(EngineError) -> FormChange
     ) throws(EngineError) -> ChangeResult {
         let resource = try formResource(caseID: caseID, instance: instanceID)
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: resource)
@@ -125,11 +129,13 @@ extension Engine {
         guard let form = admitted.definitions.forms[instance.form] else {
             throw .definitionError("form '\(instance.form)' is no longer loaded")
         }
-        let (changed, notices) = try step(instance, form)
+        let change = try step(instance, form)
         var next = record
-        next.forms[index] = changed
+        next.forms[index] = change.instance
+        let values = Self.formValues(change.instance, form: form.definition).merging(change.values) { _, own in own }
         let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
-                                    messages: messages(notices, template: action, on: next, guardedBy: admitted.access.accessGuard, resource: resource))
+                                    messages: messages(change.message, to: change.to, values: values, step: action, form: form.definition, on: next,
+                                                       workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard, resource: resource))
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
 }

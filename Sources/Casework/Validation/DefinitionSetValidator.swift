@@ -35,7 +35,8 @@ public enum DefinitionSetValidator {
             var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
             let environment = checked.names.environment
             checked.assignments = DeadlineChecks(workflow: workflow, set: set, source: source, environment: environment).run(into: &bag)
-            WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
+            let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
+            WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
             FieldReadChecks(workflow: workflow, source: source, dateOfBirth: environment.dateOfBirth).run(into: &bag)
             checkFormStarts(of: workflow, in: set, into: &bag)

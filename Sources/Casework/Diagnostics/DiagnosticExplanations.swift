@@ -963,7 +963,7 @@ public enum DiagnosticExplanations {
         entry(
             "CW0213", "unused template",
             """
-            A template is declared, but no `notify` entry uses it. This is a warning, not an error: the \
+            A template is declared, but no `notify` entry uses it and no `messages:` names it. This is a warning, not an error: the \
             workflow still works, but the letter or email will never be sent, which usually means a \
             notification was forgotten or names a different template.
             """,

@@ -536,7 +536,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .formNotSharedWith(let form, _):
             return "add the role to the 'shared_with' list of form '\(form)', or start the form for another role"
         case .unusedTemplate:
-            return "use it in a 'notify' entry, or remove it"
+            return "use it in a 'notify' entry or name it in 'messages:', or remove it"
         case .malformedPlaceholder:
             return "write placeholders as '{{ field_name }}'"
         case .formRoleNotInWorkflow:

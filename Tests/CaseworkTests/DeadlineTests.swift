@@ -41,7 +41,8 @@ struct DeadlineTests {
             from: { entered: deciding }
             due: 5 working days
             until: [assessing, not_assessing]
-
+        templates:
+        \(EngineFixtures.messageTemplates)\(EngineFixtures.messages)
         """
 
     static let calendars = try! String(contentsOfFile: RepositoryPaths.root.appendingPathComponent("Workflows/calendars/england-and-wales.yaml").path, encoding: .utf8)

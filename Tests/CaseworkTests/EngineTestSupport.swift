@@ -47,8 +47,43 @@ enum EngineFixtures {
           finished:
             subject: "Case {{ case.id }}: {{ case.state_title }}"
             body: "All advice is in."
+        \(messageTemplates)\(messages)
 
         """
+
+    /// The templates of the engine's own messages (form cycle, reminder, breach), as entries of `templates:`, in the
+    /// wording the shipped workflows use.
+    static let messageTemplates = """
+          form_shared:
+            subject: "A form has been shared with you: {{ form.title }}"
+            body: "Case {{ case.id }} needs '{{ form.title }}' from you by {{ form.due_on }}. Form reference: {{ form.instance }}."
+          form_submitted:
+            subject: "A form was submitted: {{ form.title }}"
+            body: "{{ form.submitted_by }} submitted form '{{ form.instance }}' on case {{ case.id }}. Accept it or reject it with the information required."
+          form_accepted:
+            subject: "Your form was accepted: {{ form.title }}"
+            body: "Form '{{ form.instance }}' on case {{ case.id }} was accepted. Thank you."
+          form_returned:
+            subject: "More information is needed: {{ form.title }}"
+            body: "Form '{{ form.instance }}' on case {{ case.id }} was returned. Information required: {{ form.information_required }}"
+          deadline_reminder:
+            subject: "Reminder: {{ deadline.title }} is due on {{ deadline.due_on }}"
+            body: "Case {{ case.id }}: '{{ deadline.title }}' is due on {{ deadline.due_on }}. Days left: {{ deadline.days_left }}."
+          deadline_missed:
+            subject: "Time limit missed: {{ deadline.title }}"
+            body: "Case {{ case.id }}: '{{ deadline.title }}' was due on {{ deadline.due_on }} and the case has not reached: {{ deadline.until }}."
+        """ + "\n"
+
+    /// The `messages:` key naming ``messageTemplates`` for each of the engine's messages.
+    static let messages = """
+        messages:
+          form_shared: form_shared
+          form_submitted: form_submitted
+          form_accepted: form_accepted
+          form_returned: form_returned
+          reminder: deadline_reminder
+          breach: deadline_missed
+        """ + "\n"
 
     static let form = """
         form: advice
@@ -57,6 +92,7 @@ enum EngineFixtures {
         due: 6 weeks
         shared_with: [health, school]
         accepted_by: [caseworker]
+        resource: advice_form
         fields:
           summary: text
           hours: decimal

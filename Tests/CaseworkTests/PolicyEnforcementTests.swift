@@ -91,6 +91,39 @@ struct PolicyEnforcementTests {
         #expect(try engine.caseRecord("c1", as: .operator()).deadlines.first?.status == .paused)
     }
 
+    /// The door asks about the resource the form names, not a fixed one: a policy that calls its form resource
+    /// `report_form` lets a professional view and submit that form, and nothing about `advice_form` is needed.
+    @Test func formStepsAreDecidedOnTheFormsOwnResource() throws {
+        let policy = Self.policy.replacingOccurrences(of: "advice_form", with: "report_form")
+        let form = EngineFixtures.form.replacingOccurrences(of: "resource: advice_form", with: "resource: report_form")
+        let catalog = try DefinitionCatalog.load(sources: [(file: "assessment.yaml", text: Self.workflow), (file: "advice.yaml", text: form),
+                                                          (file: "portal.yaml", text: policy)])
+        let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: ManualClock(EngineFixtures.start))
+        try EngineFixtures.openCase(engine, as: EngineFixtures.caseworker, attributes: Self.staff)
+        _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: .organisation("nhs-trust"), level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "advice")
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)], attributes: Self.staff))
+        let agreed = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")], attributes: Self.staff))
+        #expect(agreed.notifications.map(\.recipientID) == ["organisation:nhs-trust"], "the form notice is decided on 'report_form'")
+        let health = Actor.organisation("nhs-trust", role: "health")
+        #expect(try engine.formDefinition(caseID: "c1", instance: "advice-1", as: health, attributes: Self.professional).id.value == "advice")
+        let submitted = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional)
+        #expect(submitted.record.forms.map(\.id) == ["advice-1"], "only their own form, seen through 'view' on 'report_form'")
+        #expect(submitted.record.forms.first?.status == .submitted)
+
+        let elsewhere = Self.policy.replacingOccurrences(of: "on: [advice_form]", with: "on: [case.state]")
+            .replacingOccurrences(of: "advice_form: [content]", with: "advice_form: [content]\n  report_form: [content]")
+        let refusing = try Engine(catalog: DefinitionCatalog.load(sources: [(file: "assessment.yaml", text: Self.workflow), (file: "advice.yaml", text: form),
+                                                                           (file: "portal.yaml", text: elsewhere)]),
+                                  store: InMemoryCaseStore(), clock: ManualClock(EngineFixtures.start))
+        try EngineFixtures.openCase(refusing, as: EngineFixtures.caseworker, attributes: Self.staff)
+        _ = try refusing.grantAccess(caseID: "c1", grant: AccessGrant(to: .organisation("nhs-trust"), level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "advice")
+        _ = try refusing.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)], attributes: Self.staff))
+        _ = try refusing.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")], attributes: Self.staff))
+        #expect(throws: EngineError.self, "no rule allows 'submit' on 'report_form'") {
+            try refusing.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional)
+        }
+    }
+
     @Test(arguments: [
         ("full", "We received the request about Sam on 1 September 2025."),
         ("limited", "We received the request about (withheld) on (withheld)."),

@@ -61,6 +61,7 @@ enum TimelineFixtures {
           agreed:
             subject: "We will assess {{ child.first_name }}'s needs"
             body: "The panel's notes: {{ decision_notes }}"
+        \(EngineFixtures.messageTemplates)\(EngineFixtures.messages)
         deadlines:
           - { name: decide, title: Decide whether to assess, from: requested_on, due: 6 weeks, until: [assessing, not_assessing], on_breach: { notify: [send_manager] } }
           - { name: assess, title: Finish the assessment, from: { entered: assessing }, due: 10 weeks, until: [decided] }

@@ -81,10 +81,12 @@ struct ValidateCommandTests {
             shared_with: [school]
             accepted_by: [caseworker]
             fields: { summary: text }
+            messages: { form_shared: advice_note, form_submitted: advice_note, form_accepted: advice_note, form_returned: advice_note }
 
             """
         let workflow = Self.valid.replacingOccurrences(of: "roles: [caseworker, parent]", with: "roles: [caseworker, parent, school]")
             + "    start_forms: [{ form: advice, for: [school] }]\n"
+            + "templates:\n  advice_note: { subject: \"{{ form.title }}\", body: \"Form {{ form.instance }} on case {{ case.id }}\" }\n"
         let directory = try write(["a/tiny.yaml": workflow, "b/c/advice.yml": form, "notes.txt": "not yaml"])
         let result = runCasework(["validate", directory])
         #expect(result.out == "checked 2 files: no problems found\n")

@@ -19,6 +19,13 @@ public struct FormDefinition: Sendable, Hashable {
     public var acceptedBy: [Located<String>]
     /// The fields the organisation fills in.
     public var fields: [FieldDefinition]
+    /// The resource of the workflow's access policy that guards this form's instances (`resource:`, such as
+    /// `advice_form`), so the policy, not the engine, says who may view, submit, accept and reject it. Required
+    /// when a workflow that starts the form names a policy; nil when the file says none.
+    public var resource: Located<String>?
+    /// The template of each starting workflow that the form's own messages are rendered from (`messages:`), by
+    /// message; they take the place of the workflow's `messages:` for this form. Form messages only.
+    public var messages: [EngineMessage: Located<String>] = [:]
     /// The file the form was read from.
     public var file: String
 
@@ -26,8 +33,9 @@ public struct FormDefinition: Sendable, Hashable {
     public init(
         id: Located<String>, version: Int, title: String, description: String? = nil,
         due: Located<Duration>, sharedWith: [Located<String>], acceptedBy: [Located<String>],
-        fields: [FieldDefinition], file: String
+        fields: [FieldDefinition], resource: Located<String>? = nil, file: String
     ) {
+        self.resource = resource
         self.id = id
         self.version = version
         self.title = title

@@ -20,6 +20,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var transitions: [TransitionDefinition]
     /// The notification templates, in file order.
     public var templates: [TemplateDefinition]
+    /// The template each of the engine's own messages is rendered from (`messages:`), by message; a message the
+    /// workflow names no template for is sent in a neutral form (the validator warns, CW0240).
+    public var messages: [EngineMessage: Located<String>] = [:]
     /// The calendar the workflow's deadlines count working days and roll rules on, when it names one.
     public var calendar: Located<String>?
     /// The statutory time limits.
@@ -203,6 +206,39 @@ public struct NotificationDefinition: Sendable, Hashable {
         self.recipients = recipients
         self.template = template
     }
+}
+
+/// A message the engine sends from its own steps rather than from a transition's `notify:`, each rendered from the
+/// template a workflow's (or, for form messages, a form's) `messages:` names, so the wording is the policy's, not the engine's.
+public enum EngineMessage: String, CaseIterable, Sendable, Hashable {
+    /// A form instance was shared with an organisation (to that organisation).
+    case formShared = "form_shared"
+    /// A form was submitted (to the roles that accept it).
+    case formSubmitted = "form_submitted"
+    /// A submitted form was accepted (to the organisation).
+    case formAccepted = "form_accepted"
+    /// A submitted form was returned with the information required (to the organisation).
+    case formReturned = "form_returned"
+    /// A deadline's reminder fell due (to the roles that can meet it).
+    case reminder
+    /// A deadline was missed (to its `on_breach` roles).
+    case breach
+
+    /// Whether the message belongs to the form cycle, so a form's own `messages:` may name its template.
+    public var isFormMessage: Bool { self != .reminder && self != .breach }
+
+    /// The placeholders its template may use besides the case's fields and built-ins, each always filled: the
+    /// recipient receives the message only when they may see the form or the deadline it is about.
+    public var placeholders: [String] {
+        switch self {
+        case .formShared, .formAccepted: ["form.title", "form.instance", "form.due_on"]
+        case .formSubmitted: ["form.title", "form.instance", "form.due_on", "form.submitted_by"]
+        case .formReturned: ["form.title", "form.instance", "form.due_on", "form.information_required"]
+        case .reminder: ["deadline.title", "deadline.due_on", "deadline.days_left", "deadline.until"]
+        case .breach: ["deadline.title", "deadline.due_on", "deadline.until"]
+        }
+    }
+
 }
 
 /// A message template with `{{ field }}` placeholders.

@@ -963,7 +963,7 @@ public enum DiagnosticExplanations {
         entry(
             "CW0213", "unused template",
             """
-            A template is declared, but no `notify` entry uses it. This is a warning, not an error: the \
+            A template is declared, but no `notify` entry uses it and no `messages:` names it. This is a warning, not an error: the \
             workflow still works, but the letter or email will never be sent, which usually means a \
             notification was forgotten or names a different template.
             """,
@@ -1530,6 +1530,59 @@ public enum DiagnosticExplanations {
                     deny: [submit]
                     when: actor.relationship == "young_person" and today <= school_leaving_date(case.child.date_of_birth)
                     reason: "You can act on this case yourself from {school_leaving_date(case.child.date_of_birth) + 1 day}."
+                """
+        ),
+        entry(
+            "CW0239", "form without a policy resource",
+            """
+            Under an access policy, the policy decides who may view a form, submit it, and accept or reject \
+            it, on the resource the form names with `resource:`. The engine has no form resource of its own, \
+            so a form started by a workflow that names a policy must say which of the policy's resources \
+            guards it; the resource must be one the policy declares (otherwise CW0225).
+            """,
+            wrong: """
+                form: professional-advice
+                version: 1
+                title: Advice for an EHC needs assessment
+                due: 6 weeks
+                shared_with: [health]
+                accepted_by: [caseworker]
+                """,
+            right: """
+                form: professional-advice
+                version: 1
+                title: Advice for an EHC needs assessment
+                due: 6 weeks
+                shared_with: [health]
+                accepted_by: [caseworker]
+                resource: advice_form
+                """
+        ),
+        entry(
+            "CW0240", "engine message without a template",
+            """
+            Besides its transitions' `notify:`, a workflow sends messages from the engine's own steps: \
+            `form_shared`, `form_submitted`, `form_accepted` and `form_returned` when it starts forms, \
+            `reminder` when a deadline has `remind:`, and `breach` when a deadline has `on_breach:`. Their \
+            wording is the workflow's: `messages:` names, for each, one of its `templates:` (a form's own \
+            `messages:` may name another for that form). The engine words nothing itself, so a message \
+            with no template is sent in a neutral form, the form's or deadline's title as the subject and \
+            a list of its values as the body, and this warning says so.
+            """,
+            severity: .warning,
+            wrong: """
+                deadlines:
+                  - { name: decide, from: requested_on, due: 6 weeks, until: [decided], remind: [1 week before] }
+                """,
+            right: """
+                deadlines:
+                  - { name: decide, from: requested_on, due: 6 weeks, until: [decided], remind: [1 week before] }
+                messages:
+                  reminder: deadline_reminder
+                templates:
+                  deadline_reminder:
+                    subject: "Reminder: {{ deadline.title }} is due on {{ deadline.due_on }}"
+                    body: "Case {{ case.id }}: {{ deadline.days_left }} days left."
                 """
         ),
     ]

@@ -164,6 +164,10 @@ public enum DiagnosticKind: Sendable, Hashable {
     case redactionOverridesAllow(rule: String, path: String, redactingRule: String)
     /// A rule's `reason:` whose `{placeholders}` cannot be read.
     case malformedReason(rule: String, reason: String)
+    /// A form started by a workflow under an access policy that does not say which of the policy's resources guards it (`resource:`).
+    case formWithoutResource(form: String, policy: String)
+    /// A workflow sends some of the engine's own messages (form, reminder or breach messages) but names no template for them.
+    case messageWithoutTemplate(messages: [String], workflow: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -175,7 +179,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
-        "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238",
+        "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -298,6 +302,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .redactionReachesNoField: "CW0236"
         case .redactionOverridesAllow: "CW0237"
         case .malformedReason: "CW0238"
+        case .formWithoutResource: "CW0239"
+        case .messageWithoutTemplate: "CW0240"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -320,7 +326,7 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow, .sectionHidesNoField: .warning
+        case .unusedTemplate, .messageWithoutTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow, .sectionHidesNoField: .warning
         default: .error
         }
     }
@@ -404,6 +410,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .redactionOverridesAllow(let rule, let path, let redactingRule):
             "rule '\(rule)' allows '\(path)', which rule '\(redactingRule)' redacts: when both match, the request is refused"
         case .malformedReason(let rule, let reason): "the reason of rule '\(rule)' has a malformed placeholder: \(reason)"
+        case .formWithoutResource(let form, let policy): "form '\(form)' does not say which resource of policy '\(policy)' guards it"
+        case .messageWithoutTemplate(let messages, let workflow):
+            "workflow '\(workflow)' names no template for \(messages.count == 1 ? "the message" : "the messages") \(messages.map { "'\($0)'" }.joined(separator: ", "))"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -461,6 +470,10 @@ public enum DiagnosticKind: Sendable, Hashable {
                 : "the engine sets actor.id, actor.role and actor.organisation from who is acting; give the attribute another name"
         case .redactionOverridesAllow(_, let path, _):
             return "if the redaction is meant, take '\(path)' out of this rule's 'on'; if the allow is meant, narrow the other rule's 'on' or 'when' so both cannot match"
+        case .messageWithoutTemplate(let messages, _):
+            return "add 'messages: { \(messages[0]): TEMPLATE, ... }' naming templates of 'templates:'; until then each is sent as its title and a list of its values"
+        case .formWithoutResource(_, let policy):
+            return "add 'resource: NAME' to the form, naming the resource of policy '\(policy)' whose rules decide who may view, submit, accept and reject it"
         case .malformedReason:
             return "write a value to show as '{expression}', such as '{grant.until}'; a reason cannot show a brace itself"
         case .fieldInSubject:
@@ -523,7 +536,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .formNotSharedWith(let form, _):
             return "add the role to the 'shared_with' list of form '\(form)', or start the form for another role"
         case .unusedTemplate:
-            return "use it in a 'notify' entry, or remove it"
+            return "use it in a 'notify' entry or name it in 'messages:', or remove it"
         case .malformedPlaceholder:
             return "write placeholders as '{{ field_name }}'"
         case .formRoleNotInWorkflow:

@@ -330,7 +330,7 @@ public final class Engine: Sendable {
         advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
         let accessGuard = admitted.access.accessGuard
         let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
-            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, forms: admitted.definitions.forms, guardedBy: accessGuard)
+            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
         var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
                                      input: request.input, messages: messages)]
         if let grant = transition.grant {
@@ -445,11 +445,7 @@ public final class Engine: Sendable {
     private func notifications(
         for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord
     ) -> [PendingMessage] {
-        var values = record.fields
-        values["case.id"] = .string(record.id)
-        values["case.state"] = .string(record.state)
-        values["case.state_title"] = .string(workflow.states.first { $0.name.value == record.state }?.title ?? record.state)
-        values["workflow.title"] = .string(workflow.title)
+        let builtins = Self.caseBuiltins(record, workflow: workflow)
         var messages: [PendingMessage] = []
         for notification in transition.notify {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
@@ -457,20 +453,27 @@ public final class Engine: Sendable {
                 let access = recipientAccess(record, guardedBy: accessGuard, role: recipient.value, resource: "case.state")
                 guard access.receives else { continue }
                 messages.append(PendingMessage(role: recipient.value, recipientID: record.participants[recipient.value], template: template.name.value,
-                                               subject: TemplateRenderer.render(template.subject, values: values, showing: access.fields),
-                                               body: TemplateRenderer.render(template.body, values: values, showing: access.fields)))
+                                               subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: access.fields),
+                                               body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: access.fields)))
             }
         }
         return messages
     }
 
-    private func formNotices(new instances: [FormInstance], record: CaseRecord, forms: [String: LoadedForm], guardedBy accessGuard: AccessGuard) -> [PendingMessage] {
-        instances.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.recipientRole, resource: Self.formResource).receives }.map { instance in
-            let title = forms[instance.form]?.definition.title ?? instance.form
-            return PendingMessage(role: instance.recipientRole, recipientID: instance.recipientID, template: "form_shared",
-                                  subject: "A form has been shared with you: \(title)",
-                                  body: "Case \(record.id) needs '\(title)' from you by \(TemplateRenderer.format(.date(instance.dueOn))). Form reference: \(instance.id).")
+    /// The `form_shared` message of each new instance, to the organisation it was shared with.
+    private func formNotices(
+        new instances: [FormInstance], record: CaseRecord, workflow: WorkflowDefinition, forms: [String: LoadedForm], guardedBy accessGuard: AccessGuard
+    ) -> [PendingMessage] {
+        instances.flatMap { instance -> [PendingMessage] in
+            guard let form = forms[instance.form]?.definition else { return [] }
+            return messages(.formShared, to: [instance.recipientRole], values: Self.formValues(instance, form: form), step: EngineMessage.formShared.rawValue,
+                            form: form, on: record, workflow: workflow, guardedBy: accessGuard, resource: Self.formResource(form))
         }
+    }
+
+    /// The `form.*` placeholders every form message fills.
+    static func formValues(_ instance: FormInstance, form: FormDefinition) -> [String: ExpressionValue] {
+        ["form.title": .string(form.title), "form.instance": .string(instance.id), "form.due_on": .date(instance.dueOn)]
     }
 
     // MARK: Outbox

@@ -91,21 +91,36 @@ extension Engine {
         return try changeResult(record, notifications: [], replayed: true, actor: actor, attributes: attributes)
     }
 
-    /// The messages of fixed-text notices to the roles in `notices`, for the recipients the case's guard lets see
-    /// `resource` of `record`.
-    func messages(_ notices: [Notice], template: String, on record: CaseRecord, guardedBy accessGuard: AccessGuard, resource: String) -> [PendingMessage] {
-        notices.filter { recipientAccess(record, guardedBy: accessGuard, role: $0.role, resource: resource).receives }.map { notice in
-            PendingMessage(role: notice.role, recipientID: record.participants[notice.role], template: template, subject: notice.subject, body: notice.body)
+    /// The values every template may show whoever receives it: the case's reference, state and workflow.
+    static func caseBuiltins(_ record: CaseRecord, workflow: WorkflowDefinition) -> [String: ExpressionValue] {
+        [
+            "case.id": .string(record.id),
+            "case.state": .string(record.state),
+            "case.state_title": .string(workflow.states.first { $0.name.value == record.state }?.title ?? record.state),
+            "workflow.title": .string(workflow.title),
+        ]
+    }
+
+    /// One of the engine's own messages to whoever plays each of `roles` on `record`, for the recipients the case's
+    /// guard lets `view` `resource`: rendered from the template the form's `messages:` (for form messages), else the
+    /// workflow's, names, with `values` (its `form.*` or `deadline.*` placeholders) and the fields each recipient may
+    /// see, exactly as a transition's notifications are; in the neutral form when no template is named.
+    /// `step` is what the outbox records as the message's template: the step that sent it.
+    func messages(
+        _ message: EngineMessage, to roles: [String], values: [String: ExpressionValue], step: String, form: FormDefinition? = nil,
+        on record: CaseRecord, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, resource: String
+    ) -> [PendingMessage] {
+        let name = form?.messages[message] ?? workflow.messages[message]
+        let template = name.flatMap { name in workflow.templates.first { $0.name.value == name.value } }
+        let builtins = Self.caseBuiltins(record, workflow: workflow).merging(values) { _, step in step }
+        return roles.compactMap { role in
+            let access = recipientAccess(record, guardedBy: accessGuard, role: role, resource: resource)
+            guard access.receives else { return nil }
+            let (subject, body) = template.map {
+                (TemplateRenderer.render($0.subject, fields: record.fields, builtins: builtins, showing: access.fields),
+                 TemplateRenderer.render($0.body, fields: record.fields, builtins: builtins, showing: access.fields))
+            } ?? TemplateRenderer.neutral(message, builtins: builtins)
+            return PendingMessage(role: role, recipientID: record.participants[role], template: step, subject: subject, body: body)
         }
     }
-}
-
-/// A fixed-text message a step sends to whoever plays `role` on the case.
-struct Notice: Sendable {
-    /// The role.
-    var role: String
-    /// The subject.
-    var subject: String
-    /// The body.
-    var body: String
 }

@@ -191,10 +191,12 @@ extension Engine {
             let workflow = try workflow(for: record).definition
             let accessGuard = try accessGuard(for: workflow, in: try definitions(for: record))
             let calendars = try definitions(for: record).calendars
-            guard let (next, action, notices) = nextDueAction(record, workflow: workflow, calendars: calendars, today: CalendarDate(now)) else { return actions }
+            guard let due = nextDueAction(record, workflow: workflow, calendars: calendars, today: CalendarDate(now)) else { return actions }
+            let action = due.action
             let kind = action.kind == "breach" ? "deadline_breached" : "deadline_reminder"
-            let decided = DecidedChange(before: record, after: next, workflow: workflow, calendars: calendars, action: kind, subject: action.deadline, input: [:],
-                                        messages: messages(notices, template: kind, on: next, guardedBy: accessGuard, resource: "case.deadlines"))
+            let decided = DecidedChange(before: record, after: due.record, workflow: workflow, calendars: calendars, action: kind, subject: action.deadline, input: [:],
+                                        messages: messages(due.message, to: due.roles, values: due.values, step: kind, on: due.record, workflow: workflow,
+                                                           guardedBy: accessGuard, resource: "case.deadlines"))
             do {
                 _ = try commit([decided], actor: .operator("tick"), attributes: [:], request: nil, at: now)
                 actions.append(action)
@@ -207,35 +209,31 @@ extension Engine {
         return actions
     }
 
-    /// The first reminder or breach due on the case today, with the case after it and its notices.
+    /// The first reminder or breach due on the case today, with the case after it and the message it sends to whom
+    /// with its `deadline.*` values.
     private func nextDueAction(
         _ record: CaseRecord, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
-    ) -> (CaseRecord, TickAction, [Notice])? {
+    ) -> (record: CaseRecord, action: TickAction, message: EngineMessage, roles: [String], values: [String: ExpressionValue])? {
         for index in record.deadlines.indices where record.deadlines[index].status == .running {
             let clock = record.deadlines[index]
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
             let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
-            let due = TemplateRenderer.format(.date(clock.dueOn))
+            let until = deadline.until.map { state in workflow.states.first { $0.name.value == state.value }?.title ?? state.value }
+            var values: [String: ExpressionValue] = ["deadline.title": .string(deadline.title), "deadline.due_on": .date(clock.dueOn),
+                                                     "deadline.until": .list(until.map(ExpressionValue.string))]
             for (position, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(position) {
                 guard reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar) <= today else { continue }
                 var next = record
                 next.deadlines[index].remindersSent.append(position)
-                let left = today.days(to: clock.dueOn)
-                let notices = Self.responsibleRoles(for: deadline, in: workflow).map { role in
-                    Notice(role: role, subject: "Reminder: \(deadline.title) is due on \(due)",
-                           body: "Case \(record.id): '\(deadline.title)' is due on \(due), \(left) day\(left == 1 ? "" : "s") from today.")
-                }
-                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), notices)
+                values["deadline.days_left"] = .int(today.days(to: clock.dueOn))
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), .reminder,
+                        Self.responsibleRoles(for: deadline, in: workflow), values)
             }
             if today > clock.dueOn {
                 var next = record
                 next.deadlines[index].status = .breached
                 next.deadlines[index].breachedOn = clock.dueOn.adding(days: 1)
-                let notices = deadline.breachNotify.map { role in
-                    Notice(role: role.value, subject: "Time limit missed: \(deadline.title)",
-                           body: "Case \(record.id): '\(deadline.title)' was due on \(due) and the case has not reached \(deadline.until.map { "'\($0.value)'" }.joined(separator: " or ")).")
-                }
-                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "breach", dueOn: clock.dueOn), notices)
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "breach", dueOn: clock.dueOn), .breach, deadline.breachNotify.map(\.value), values)
             }
         }
         return nil

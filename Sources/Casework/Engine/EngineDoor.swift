@@ -21,6 +21,8 @@ struct CaseAccess: Sendable {
     var attributes: [String: ExpressionValue]
     /// When the request was made; every decision about it is made at this instant.
     var at: Date
+    /// The policy resource that guards each form's instances, by form id (``Engine/formResource(_:)``).
+    var formResources: [String: String] = [:]
 
     /// The decision for `action` on `resource`; nil when nothing but roles guard the case (the operator, or a
     /// workflow without a policy), which means allowed.
@@ -43,7 +45,7 @@ struct CaseAccess: Sendable {
 
     /// The whole record as the actor may see it: the fields they may see; the grants and participants (who else is
     /// involved) only when they may change access; every form only when they may `edit` the case, otherwise just the
-    /// forms shared with them, and only when they may `view` forms.
+    /// forms shared with them, each only when they may `view` the resource its form names.
     var visibleRecord: CaseRecord {
         var shown = record
         shown.fields = fieldVisibility.filter(record.fields)
@@ -52,8 +54,10 @@ struct CaseAccess: Sendable {
             shown.participants = [:]
         }
         if !allows("edit", on: "case") {
-            shown.forms = allows("view", on: Engine.formResource)
-                ? record.forms.filter { $0.recipientRole == actor.role && $0.recipientID.flatMap(Principal.parsed) == actor.principal } : []
+            shown.forms = record.forms.filter { instance in
+                instance.recipientRole == actor.role && instance.recipientID.flatMap(Principal.parsed) == actor.principal
+                    && allows("view", on: formResources[instance.form] ?? instance.form)
+            }
         }
         return shown
     }
@@ -112,8 +116,16 @@ struct FieldVisibility: Sendable, Hashable {
 /// exists: a missing case is refused as the policy refuses an actor with no grant on a case it knows
 /// nothing about, and only those the policy would let in are told that it does not exist.
 extension Engine {
-    /// The resource a policy names for the professional forms of a case.
-    static let formResource = "advice_form"
+    /// The policy resource that guards the instances of `form`: its `resource:`. A form that names none (allowed only
+    /// where no policy guards it) is asked about under its own id, which no policy can declare, so a policy refuses it.
+    static func formResource(_ form: FormDefinition) -> String {
+        form.resource?.value ?? form.id.value
+    }
+
+    /// ``formResource(_:)`` of every form of a definition set, by form id.
+    static func formResources(_ definitions: DefinitionCatalog) -> [String: String] {
+        definitions.forms.mapValues { formResource($0.definition) }
+    }
 
     /// How `workflow`'s cases are guarded, by the policy of the definition set the case runs on (``definitions(for:)``).
     func accessGuard(for workflow: WorkflowDefinition, in definitions: DefinitionCatalog) throws(EngineError) -> AccessGuard {
@@ -139,7 +151,8 @@ extension Engine {
         }
         let definitions = try definitions(for: record)
         let workflow = try workflow(for: record)
-        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at)
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at,
+                                formResources: Self.formResources(definitions))
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
         case .rolesOnly:
@@ -170,8 +183,9 @@ extension Engine {
     func changeResult(
         _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: Actor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> ChangeResult {
-        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: try definitions(for: record)), actor: actor,
-                                attributes: attributes, at: Self.millisecondPrecision(clockNow()))
+        let definitions = try definitions(for: record)
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: definitions), actor: actor,
+                                attributes: attributes, at: Self.millisecondPrecision(clockNow()), formResources: Self.formResources(definitions))
         return ChangeResult(record: access.visibleRecord, replayed: replayed, notifications: access.visibleMessages(notifications))
     }
 

@@ -3,9 +3,9 @@ import Foundation
 /// The professional form cycle: shared → submitted → accepted, or rejected with the information required → resubmitted.
 extension Engine {
     /// The definition of a form instance's form, for the organisation about to submit it (to read its fields' types).
-    /// Needs `submit` on `advice_form`.
+    /// Needs `submit` on the form's resource.
     public func formDefinition(caseID: String, instance instanceID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> FormDefinition {
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: Self.formResource)
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: try formResource(caseID: caseID, instance: instanceID))
         guard let instance = admitted.record.forms.first(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
         guard let form = admitted.definitions.forms[instance.form] else { throw .definitionError("form '\(instance.form)' is no longer loaded") }
         return form.definition
@@ -35,11 +35,8 @@ extension Engine {
             next.status = .submitted
             next.submissions += 1
             next.informationRequired = nil
-            let notices = form.definition.acceptedBy.map { role in
-                Notice(role: role.value, subject: "A form was submitted: \(form.definition.title)",
-                       body: "\(actor) submitted form '\(instance.id)' on case \(caseID). Accept it or reject it with the information required.")
-            }
-            return (next, notices)
+            return FormChange(instance: next, message: .formSubmitted, to: form.definition.acceptedBy.map(\.value),
+                              values: ["form.submitted_by": .string(actor.description)])
         }
     }
 
@@ -53,9 +50,7 @@ extension Engine {
             try Self.checkReviewer(actor, instance: instance, form: form)
             var next = instance
             next.status = .accepted
-            let notice = Notice(role: instance.recipientRole, subject: "Your form was accepted: \(form.definition.title)",
-                                body: "Form '\(instance.id)' on case \(caseID) was accepted. Thank you.")
-            return (next, [notice])
+            return FormChange(instance: next, message: .formAccepted, to: [instance.recipientRole])
         }
     }
 
@@ -73,11 +68,18 @@ extension Engine {
             var next = instance
             next.status = .rejected
             next.informationRequired = reason
-            let notice = Notice(role: instance.recipientRole,
-                                subject: "More information is needed: \(form.definition.title)",
-                                body: "Form '\(instance.id)' on case \(caseID) was returned. Information required: \(reason)")
-            return (next, [notice])
+            return FormChange(instance: next, message: .formReturned, to: [instance.recipientRole], values: ["form.information_required": .string(reason)])
         }
+    }
+
+    /// The resource the door asks the policy about for a step on form instance `instanceID`: the resource its form
+    /// names (``formResource(_:)``). Read before the door only to name the resource (an instance's form never changes);
+    /// for a case or instance that does not exist it is the case itself, so only those who may do the same to the whole
+    /// case (who see every form) learn that the instance does not exist.
+    func formResource(caseID: String, instance instanceID: String) throws(EngineError) -> String {
+        guard let record = try loadRecord(caseID), let instance = record.forms.first(where: { $0.id == instanceID }),
+              let form = try definitions(for: record).forms[instance.form] else { return ResourcePaths.caseResource }
+        return Self.formResource(form.definition)
     }
 
     private static func formBlocked(_ instance: FormInstance, _ message: String) -> EngineError {
@@ -94,14 +96,27 @@ extension Engine {
         }
     }
 
-    /// Through the door (`policyAction` on the form), then lets `step` check and change the instance, then audits,
-    /// notifies and commits once.
+    /// What a form step decided: the instance after it, and the message it sends to whom with its own values.
+    private struct FormChange {
+        /// The instance after the step.
+        var instance: FormInstance
+        /// The message the step sends.
+        var message: EngineMessage
+        /// The roles it goes to.
+        var to: [String]
+        /// The step's own placeholders, beyond those of every form message (``Engine/formValues(_:form:)``).
+        var values: [String: ExpressionValue] = [:]
+    }
+
+    /// Through the door (`policyAction` on the form's resource), then lets `step` check and change the instance, then
+    /// audits, sends the step's message and commits once.
     private func formStep(
         caseID: String, instanceID: String, action: String, actor: Actor, attributes: [String: ExpressionValue], policyAction: String,
         input: [String: ExpressionValue], expectedRevision: Int?, idempotencyKey: String?,
-        _ step: (FormInstance, LoadedForm) throws(EngineError) -> (FormInstance, [Notice])
+        _ step: (FormInstance, LoadedForm) throws(EngineError) -> FormChange
     ) throws(EngineError) -> ChangeResult {
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: Self.formResource)
+        let resource = try formResource(caseID: caseID, instance: instanceID)
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: policyAction, resource: resource)
         let record = admitted.record
         let request = IdempotentRequest(key: idempotencyKey, operation: "\(action) \(instanceID) on \(caseID)", caseID: caseID, actor: actor,
                                         input: input, details: expectedRevision.map { ["expected_revision": String($0)] } ?? [:])
@@ -114,11 +129,13 @@ extension Engine {
         guard let form = admitted.definitions.forms[instance.form] else {
             throw .definitionError("form '\(instance.form)' is no longer loaded")
         }
-        let (changed, notices) = try step(instance, form)
+        let change = try step(instance, form)
         var next = record
-        next.forms[index] = changed
+        next.forms[index] = change.instance
+        let values = Self.formValues(change.instance, form: form.definition).merging(change.values) { _, own in own }
         let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
-                                    messages: messages(notices, template: action, on: next, guardedBy: admitted.access.accessGuard, resource: Self.formResource))
+                                    messages: messages(change.message, to: change.to, values: values, step: action, form: form.definition, on: next,
+                                                       workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard, resource: resource))
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
 }

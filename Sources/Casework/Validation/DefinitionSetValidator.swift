@@ -35,7 +35,8 @@ public enum DefinitionSetValidator {
             var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
             let environment = checked.names.environment
             checked.assignments = DeadlineChecks(workflow: workflow, set: set, source: source, environment: environment).run(into: &bag)
-            WorkflowChecks(workflow).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
+            let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
+            WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
             FieldReadChecks(workflow: workflow, source: source, dateOfBirth: environment.dateOfBirth).run(into: &bag)
             checkFormStarts(of: workflow, in: set, into: &bag)
@@ -43,6 +44,23 @@ public enum DefinitionSetValidator {
             workflows[workflow.id.value] = checked
         }
         return (bag.diagnostics, workflows, policies)
+    }
+
+    /// Under an access policy, a form a workflow starts names the policy's resource that guards it (CW0239), and that
+    /// resource is one the policy declares (CW0225): the engine asks the policy about the form's own resource, never a fixed name.
+    private static func checkResource(
+        of form: FormDefinition, startedAt start: Located<String>, by workflow: WorkflowDefinition, in set: DefinitionSet, into bag: inout DiagnosticBag
+    ) {
+        guard let name = workflow.policy?.value, let policy = set.policies.first(where: { $0.id.value == name }) else { return }
+        guard let resource = form.resource else {
+            bag.report(.formWithoutResource(form: form.id.value, policy: name), at: form.id.range,
+                       notes: [DiagnosticNote("workflow '\(workflow.id.value)' starts it here, under policy '\(name)'", at: start.range)])
+            return
+        }
+        let paths = ResourcePaths(policy: policy, workflows: set.workflows)
+        guard !paths.isKnown(resource.value) else { return }
+        bag.report(.unknownResource(name: resource.value, referrer: "form '\(form.id.value)'", suggestion: NameSuggester.suggest(resource.value, from: paths.resourceNames)),
+                   at: resource.range)
     }
 
     /// One policy door: in a set that holds access policies every workflow names one (CW0231) or says
@@ -118,6 +136,7 @@ public enum DefinitionSetValidator {
                                notes: [sharedWithNote])
                 }
                 guard checkedForms.insert(form.id.value).inserted else { continue }
+                checkResource(of: form, startedAt: start.form, by: workflow, in: set, into: &bag)
                 for role in form.acceptedBy where !roles.contains(role.value) {
                     bag.report(.formRoleNotInWorkflow(form: form.id.value, role: role.value, workflow: workflow.id.value), at: role.range,
                                notes: [DiagnosticNote("form '\(form.id.value)' is started here", at: start.form.range)])

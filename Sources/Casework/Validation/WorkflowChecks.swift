@@ -1,14 +1,18 @@
 import CaseworkYAML
 
-/// The checks that concern one workflow on its own: states, transitions, roles, templates and the shape of its graph.
+/// The checks that concern one workflow on its own: states, transitions, roles, templates and the shape of its graph,
+/// with the `messages:` of the forms it starts (which name its templates).
 struct WorkflowChecks {
     let workflow: WorkflowDefinition
+    /// The forms the workflow starts that are in the set, once each.
+    let forms: [FormDefinition]
     private let stateIndex: [String: Int]
     private let roleNames: Set<String>
     private let templateNames: Set<String>
 
-    init(_ workflow: WorkflowDefinition) {
+    init(_ workflow: WorkflowDefinition, forms: [FormDefinition] = []) {
         self.workflow = workflow
+        self.forms = forms
         var index: [String: Int] = [:]
         index.reserveCapacity(workflow.states.count)
         for (offset, state) in workflow.states.enumerated() where index[state.name.value] == nil {
@@ -23,6 +27,7 @@ struct WorkflowChecks {
     func run(into bag: inout DiagnosticBag, judgeGraph: Bool = true) {
         checkInitialAndFinalStates(into: &bag)
         checkTransitions(into: &bag)
+        checkMessages(into: &bag)
         checkTemplates(into: &bag)
         if judgeGraph { checkGraph(into: &bag) }
     }
@@ -98,15 +103,51 @@ struct WorkflowChecks {
     /// The paths a template may use besides the workflow's fields.
     static let builtinPlaceholders = ["case.id", "case.state", "case.state_title", "workflow.title"]
 
+    /// Every template naming in `messages:`, the workflow's and its forms', with who names it.
+    private var messageUses: [(message: EngineMessage, template: Located<String>, referrer: String)] {
+        workflow.messages.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value, "'messages'") }
+            + forms.flatMap { form in
+                form.messages.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value, "'messages' of form '\(form.id.value)'") }
+            }
+    }
+
+    /// Each template `messages:` names is declared (CW0206), and each message the workflow sends has one (CW0240,
+    /// a warning: the engine then sends it in a neutral form).
+    private func checkMessages(into bag: inout DiagnosticBag) {
+        for use in messageUses where !templateNames.contains(use.template.value) {
+            bag.report(.unknownTemplate(name: use.template.value, referrer: use.referrer, suggestion: NameSuggester.suggest(use.template.value, from: templateNames.sorted())),
+                       at: use.template.range)
+        }
+        var sent: [EngineMessage] = []
+        if workflow.transitions.contains(where: { !$0.startForms.isEmpty }) { sent += EngineMessage.allCases.filter(\.isFormMessage) }
+        if workflow.deadlines.contains(where: { !$0.remind.isEmpty }) { sent.append(.reminder) }
+        if workflow.deadlines.contains(where: { !$0.breachNotify.isEmpty }) { sent.append(.breach) }
+        let unnamed = sent.filter { message in
+            workflow.messages[message] == nil && (!message.isFormMessage || forms.contains { $0.messages[message] == nil })
+        }
+        if !unnamed.isEmpty {
+            bag.report(.messageWithoutTemplate(messages: unnamed.map(\.rawValue), workflow: workflow.id.value), at: workflow.id.range)
+        }
+    }
+
     private func checkTemplates(into bag: inout DiagnosticBag) {
         var used = Set<String>()
         for transition in workflow.transitions {
             for notification in transition.notify { used.insert(notification.template.value) }
         }
+        // The placeholders of the engine's messages a template is named for; a template that a transition also
+        // uses may use none of them, since a transition has no form or deadline to fill them from.
+        var extras: [String: Set<String>] = [:]
+        for use in messageUses {
+            let own = Set(use.message.placeholders)
+            extras[use.template.value] = used.contains(use.template.value) ? [] : extras[use.template.value].map { $0.intersection(own) } ?? own
+        }
+        used.formUnion(extras.keys)
         for template in workflow.templates {
             if !used.contains(template.name.value) {
                 bag.report(.unusedTemplate(name: template.name.value), at: template.name.range)
             }
+            let allowed = extras[template.name.value] ?? []
             for placeholder in template.subject.placeholders where !Self.builtinPlaceholders.contains(placeholder.value)
                 && workflow.fields.field(at: placeholder.value.split(separator: ".")) != nil
             {
@@ -114,10 +155,10 @@ struct WorkflowChecks {
             }
             for placeholder in template.subject.placeholders + template.body.placeholders {
                 let path = placeholder.value
-                if Self.builtinPlaceholders.contains(path) { continue }
+                if Self.builtinPlaceholders.contains(path) || allowed.contains(path) { continue }
                 if workflow.fields.field(at: path.split(separator: ".")) != nil { continue }
                 if workflow.untypedFields.contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { continue }
-                let suggestion = NameSuggester.suggest(path, from: workflow.fields.allPaths + Self.builtinPlaceholders)
+                let suggestion = NameSuggester.suggest(path, from: workflow.fields.allPaths + Self.builtinPlaceholders + allowed.sorted())
                 bag.report(.unknownPlaceholder(path: path, template: template.name.value, suggestion: suggestion),
                            at: placeholder.range)
             }

@@ -7,10 +7,19 @@ enum FormDecoder {
         case form, version, title, description, due
         case sharedWith = "shared_with"
         case acceptedBy = "accepted_by"
-        case fields
+        case fields, resource, messages
+    }
+
+    /// The keys of a form's `messages:`: the messages of the form cycle.
+    enum MessageKey: String, CaseIterable {
+        case formShared = "form_shared"
+        case formSubmitted = "form_submitted"
+        case formAccepted = "form_accepted"
+        case formReturned = "form_returned"
     }
 
     static let keys = KeyTable<Key>()
+    static let messageKeys = KeyTable<MessageKey>()
 
     /// Decodes `root`, a mapping; returns nil when the form lacks an id or a usable due duration.
     static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> FormDefinition? {
@@ -22,6 +31,8 @@ enum FormDecoder {
         var sharedWith: [Located<String>] = []
         var acceptedBy: [Located<String>] = []
         var fields: [FieldDefinition] = []
+        var resource: Located<String>?
+        var messages: [EngineMessage: Located<String>] = [:]
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a form") { key, value, reader in
             switch key {
@@ -33,15 +44,19 @@ enum FormDecoder {
             case .sharedWith: sharedWith = reader.names(value, rule: .identifier, kind: "role", place: "'shared_with'")
             case .acceptedBy: acceptedBy = reader.names(value, rule: .identifier, kind: "role", place: "'accepted_by'")
             case .fields: fields = reader.fields(value, place: "'fields'")
+            case .messages: messages = WorkflowDecoder.decodeMessages(value, by: messageKeys, place: "'messages'", reader: &reader)
+            case .resource: resource = reader.name(value, rule: .identifier, kind: "resource", place: "'resource'")
             }
         }
         reader.requireKeys(
             [.form, .version, .title, .due, .sharedWith, .acceptedBy, .fields], of: table, seen: seen, place: "form", at: root.range.startOnly
         )
         guard let id, let due else { return nil }
-        return FormDefinition(
+        var form = FormDefinition(
             id: id, version: version ?? 0, title: title ?? id.value, description: description, due: due,
-            sharedWith: sharedWith, acceptedBy: acceptedBy, fields: fields, file: root.range.file
+            sharedWith: sharedWith, acceptedBy: acceptedBy, fields: fields, resource: resource, file: root.range.file
         )
+        form.messages = messages
+        return form
     }
 }

@@ -4,7 +4,7 @@ import CaseworkYAML
 enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
-        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input
+        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages
     }
 
     /// The keys of a state.
@@ -36,6 +36,7 @@ enum WorkflowDecoder {
     }
 
     static let keys = KeyTable<Key>()
+    static let messageKeys = KeyTable<EngineMessage>()
     static let stateKeys = KeyTable<StateKey>()
     static let transitionKeys = KeyTable<TransitionKey>()
     static let templateKeys = KeyTable<TemplateKey>()
@@ -57,6 +58,7 @@ enum WorkflowDecoder {
         var deadlines: [DeadlineDefinition] = []
         var policy: PolicyBinding?
         var openingInput: [InputField]?
+        var messages: [EngineMessage: Located<String>] = [:]
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
             switch key {
@@ -79,6 +81,7 @@ enum WorkflowDecoder {
                     policy = reader.name(value, rule: .definitionID, kind: "policy", place: "'policy'").map(PolicyBinding.policy)
                 }
             case .input: openingInput = DeadlineDecoder.inputs(value, place: "'input' of the workflow", reader: &reader)
+            case .messages: messages = decodeMessages(value, by: messageKeys, place: "'messages'", reader: &reader)
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
@@ -88,6 +91,7 @@ enum WorkflowDecoder {
             fields: fields, states: states, transitions: transitions, templates: templates,
             calendar: calendar, deadlines: deadlines, policyBinding: policy, openingInput: openingInput, file: root.range.file
         )
+        workflow.messages = messages
         workflow.untypedFields = Set(reader.untypedFields)
         return workflow
     }
@@ -224,6 +228,19 @@ enum WorkflowDecoder {
             if let template { notifications.append(NotificationDefinition(recipients: recipients, template: template)) }
         }
         return notifications
+    }
+
+    /// A `messages:` mapping: for each of the engine's messages `table` takes, the name of the template it is rendered from.
+    static func decodeMessages<Key: RawRepresentable & CaseIterable & Sendable>(
+        _ node: YAMLNodeView, by table: KeyTable<Key>, place: String, reader: inout NodeReader
+    ) -> [EngineMessage: Located<String>] where Key.RawValue == String {
+        guard reader.expectMapping(node, place: place) else { return [:] }
+        var messages: [EngineMessage: Located<String>] = [:]
+        reader.readEntries(of: node, by: table, place: place) { key, value, reader in
+            guard let message = EngineMessage(rawValue: key.rawValue) else { return }
+            messages[message] = reader.name(value, rule: .identifier, kind: "template", place: "'\(key.rawValue)' of \(place)")
+        }
+        return messages
     }
 
     private static func decodeTemplates(_ node: YAMLNodeView, reader: inout NodeReader) -> [TemplateDefinition] {

@@ -49,7 +49,7 @@ enum CheckpointBenchmark {
 
     /// Commits the cases straight through the store, a thousand to a transaction, each opened with its ten chained events.
     static func fill(_ store: SQLiteCaseStore) throws {
-        let operatorActor = Actor.operator("bench")
+        let operatorActor = CaseActor.operator("bench")
         let start = Date(timeIntervalSince1970: 1_756_717_200)
         for batch in stride(from: 0, to: cases, by: 1_000) {
             var changes: [CaseChange] = []

@@ -46,13 +46,13 @@ enum EngineBenchmark {
     static func engine(_ store: any CaseStore) throws -> Engine {
         let catalog = try DefinitionCatalog.load(sources: [(file: "bench.yaml", text: workflow)])
         let engine = try Engine(catalog: catalog, store: store, clock: ManualClock(Date(timeIntervalSince1970: 1_756_717_200)))
-        _ = try engine.open(workflow: "bench", as: Actor(role: "caseworker", id: "b"), caseID: "c1",
+        _ = try engine.open(workflow: "bench", as: CaseActor(role: "caseworker", id: "b"), caseID: "c1",
                             fields: ["evidence_complete": .bool(true), "child.first_name": .string("Sam")])
         return engine
     }
 
     static func fire(_ engine: Engine, _ index: Int) throws {
-        _ = try engine.fire(FireRequest(caseID: "c1", transition: "record", actor: Actor(role: "caseworker", id: "b"), input: ["weeks_waited": .int(index)]))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "record", actor: CaseActor(role: "caseworker", id: "b"), input: ["weeks_waited": .int(index)]))
     }
 
     static func inMemory() throws {

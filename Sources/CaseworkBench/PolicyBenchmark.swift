@@ -89,7 +89,7 @@ enum PolicyBenchmark {
         let relationships = ["parent", "carer", "young_person", "professional", "caseworker"]
         let resources = ["case", "case.state", "case.deadlines", "case.address", "ehcp", "advice_form"]
             + ["A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"].map { "ehcp.\($0)" }
-        let actors = (0..<2_000).map { index in (Actor(role: "parent", id: "actor-\(index)"), relationships[index % relationships.count]) }
+        let actors = (0..<2_000).map { index in (CaseActor(role: "parent", id: "actor-\(index)"), relationships[index % relationships.count]) }
         let cases = (0..<5_000).map { index in
             (id: "case-\(index)", state: states[index % states.count],
              grants: (0..<3).map { offset in AccessGrant(to: .person("actor-\((index * 7 + offset * 13) % 2_000)"), level: levels[(index + offset) % 3]) })

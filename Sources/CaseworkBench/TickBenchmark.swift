@@ -54,7 +54,7 @@ enum TickBenchmark {
         let catalog = try DefinitionCatalog.load(sources: [(file: "ticking.yaml", text: workflow)])
         let engine = try Engine(catalog: catalog, store: store, clock: clock)
         for index in 0..<due {
-            _ = try engine.open(workflow: "ticking", as: Actor(role: "caseworker", id: "b"), caseID: "due-\(index)", fields: ["requested_on": .date(start)])
+            _ = try engine.open(workflow: "ticking", as: CaseActor(role: "caseworker", id: "b"), caseID: "due-\(index)", fields: ["requested_on": .date(start)])
         }
         try filler(store, open - due)
         clock.set(start.adding(days: 60).start())

@@ -25,8 +25,8 @@ enum CalendarCommands {
             guard let start = CalendarDate(startText) else {
                 throw .invalidInput([InputProblem(field: "START", message: "'\(startText)' is not a date as YYYY-MM-DD")])
             }
-            let duration: Duration
-            switch Duration.parse(durationText) {
+            let duration: StatutoryDuration
+            switch StatutoryDuration.parse(durationText) {
             case .success(let parsed): duration = parsed
             case .failure(let error): throw .invalidInput([InputProblem(field: "DURATION", message: "'\(durationText)' is not a duration: \(error)")])
             }

@@ -221,13 +221,13 @@ struct AccessRequestReader {
             let at = self.at(root["at"])
             // Parts that could not be read stand in as empty, so the policy's own checks still run on the rest;
             // the request is used only when no problem was found.
-            return AccessRequest(actor: actor ?? Actor(role: "", id: ""), principal: principal, attributes: attributes, action: action, resource: resource,
+            return AccessRequest(actor: actor ?? CaseActor(role: "", id: ""), principal: principal, attributes: attributes, action: action, resource: resource,
                                  caseID: subject?.id ?? "", workflow: subject?.workflow ?? "", state: subject?.state ?? "", fields: subject?.fields ?? [:],
                                  grants: grants, at: at)
         }
 
         /// The actor, the organisation they act for as a principal (nil: themselves), and their typed attributes.
-        mutating func actor(_ value: Any?) -> (Actor?, Principal?, [String: ExpressionValue]) {
+        mutating func actor(_ value: Any?) -> (CaseActor?, Principal?, [String: ExpressionValue]) {
             let declared = reader.attributeTypes
             guard let json = object(value, at: "actor", keys: nil) else { return (nil, nil, [:]) }
             let id = self.id(json["id"], at: "actor.id")
@@ -255,7 +255,7 @@ struct AccessRequestReader {
                 }
             }
             guard let id, let role else { return (nil, nil, attributes) }
-            return (Actor(role: role, id: id), organisation.map(Principal.organisation), attributes)
+            return (CaseActor(role: role, id: id), organisation.map(Principal.organisation), attributes)
         }
 
         /// The case: its id, a workflow of the set, one of that workflow's states, and its fields typed by the workflow.

@@ -15,15 +15,15 @@ enum DemoCommand {
 
     /// The people in the story.
     private struct Actors {
-        let parent = Actor(role: "parent", id: "jo-parent")
-        let caseworker = Actor(role: "caseworker", id: "ana-caseworker")
-        let manager = Actor(role: "send_manager", id: "sam-send-manager")
-        let psychologist = Actor.organisation("county-ep-service", role: "educational_psychology")
-        let health = Actor.organisation("nhs-community-trust", role: "health")
-        let socialCare = Actor.organisation("county-social-care", role: "social_care")
-        let school = Actor.organisation("hillside-primary", role: "school")
+        let parent = CaseActor(role: "parent", id: "jo-parent")
+        let caseworker = CaseActor(role: "caseworker", id: "ana-caseworker")
+        let manager = CaseActor(role: "send_manager", id: "sam-send-manager")
+        let psychologist = CaseActor.organisation("county-ep-service", role: "educational_psychology")
+        let health = CaseActor.organisation("nhs-community-trust", role: "health")
+        let socialCare = CaseActor.organisation("county-social-care", role: "social_care")
+        let school = CaseActor.organisation("hillside-primary", role: "school")
         /// The narrator reads the case and the outbox as the operator does.
-        let narrator = Actor.operator("demo")
+        let narrator = CaseActor.operator("demo")
     }
 
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -45,7 +45,7 @@ enum DemoCommand {
     }
 
     /// How each person appears to the portal policy: their relationship, signed in with the second factor.
-    private static func attributes(_ actor: Actor) -> [String: ExpressionValue] {
+    private static func attributes(_ actor: CaseActor) -> [String: ExpressionValue] {
         let relationship: String
         switch actor.role {
         case "parent": relationship = "parent"
@@ -55,7 +55,7 @@ enum DemoCommand {
         return ["relationship": .string(relationship), "second_factor_verified": .bool(true)]
     }
 
-    private static func fire(_ engine: Engine, _ transition: String, _ actor: Actor, _ input: [String: ExpressionValue] = [:]) throws(EngineError) -> [String] {
+    private static func fire(_ engine: Engine, _ transition: String, _ actor: CaseActor, _ input: [String: ExpressionValue] = [:]) throws(EngineError) -> [String] {
         let result = try engine.fire(FireRequest(caseID: caseID, transition: transition, actor: actor, input: input, attributes: attributes(actor)))
         return ["\(actor) fired '\(transition)': now \(result.record.state)"]
     }
@@ -161,7 +161,7 @@ enum DemoCommand {
         ]
     }
 
-    private static func submit(_ engine: Engine, _ form: String, _ actor: Actor, _ summary: String) throws(EngineError) -> [String] {
+    private static func submit(_ engine: Engine, _ form: String, _ actor: CaseActor, _ summary: String) throws(EngineError) -> [String] {
         let fields = try engine.formDefinition(caseID: caseID, instance: form, as: actor, attributes: attributes(actor)).fields
         var answers: [String: ExpressionValue] = [:]
         for (path, type) in FieldValues.flatten(fields) where answers.isEmpty && (type == .text || type == .string) {

@@ -19,7 +19,7 @@ struct EngineOptions {
     /// The database file (`casework.sqlite` by default).
     var database: String
     /// Who is acting: `--as`, or the operator (recorded as `operator:cli`) when it is not given.
-    var actor: Actor
+    var actor: CaseActor
     /// The `--attribute NAME=VALUE` texts, typed once the definitions are loaded (``attributes(in:)``).
     var attributeTexts: [String]
     /// Text or JSON output.
@@ -31,7 +31,7 @@ struct EngineOptions {
         definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
         database = try parsed.single("--db") ?? "casework.sqlite"
         if let text = try parsed.single("--as") {
-            guard let actor = Actor(parsing: text) else {
+            guard let actor = CaseActor(parsing: text) else {
                 throw UsageError("'\(TerminalText.escape(text))' is not an actor",
                                  help: "write --as ROLE:ID for a person, ROLE@ORG for an organisation's account or ROLE:ID@ORG; ids use letters, digits, '-', '_' and '.'")
             }
@@ -55,7 +55,7 @@ struct EngineOptions {
     /// For a command that changes cases: loads and checks the definitions, opens the database to write (creating it
     /// when `creating` or `--create`), and starts an engine on `clock` (the system clock by default) that has recorded
     /// every definition version, or refused a changed one, before any change.
-    func engine(clock: (any Clock)? = nil, creating: Bool = false) throws(EngineError) -> Engine {
+    func engine(clock: (any EngineClock)? = nil, creating: Bool = false) throws(EngineError) -> Engine {
         let catalog = try DefinitionCatalog.load(paths: definitions)
         let store = try open(creating || create ? .create : .readWrite)
         return try Engine(catalog: catalog, store: store, clock: clock ?? SystemClock())

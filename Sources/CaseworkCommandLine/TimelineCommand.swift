@@ -50,7 +50,7 @@ enum TimelineCommand {
     }
 
     /// The timeline in plain words for `viewer`, every piece of case or message text escaped for the terminal.
-    static func text(_ timeline: CaseTimeline, viewer: Actor) -> String {
+    static func text(_ timeline: CaseTimeline, viewer: CaseActor) -> String {
         func line(_ text: String) -> String { TerminalText.escape(text) + "\n" }
         /// Dates padded to the longest of their list, so what follows them lines up.
         func column(_ days: [CalendarDate]) -> [String] {

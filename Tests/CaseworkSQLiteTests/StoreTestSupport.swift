@@ -34,7 +34,7 @@ enum Sample {
                 "evidence_complete": .bool(true),
                 "requested_by": .string("parent — Zoë"),
                 "deadline": .datetime(instant(86_400_000)),
-                "notice": .duration(Casework.Duration(count: 6, unit: .weeks)),
+                "notice": .duration(Casework.StatutoryDuration(count: 6, unit: .weeks)),
                 "schools": .list([.string("hillside-primary"), .string("oak")]),
             ],
             participants: ["school": "hillside-primary", "health": "nhs-north"],
@@ -51,7 +51,7 @@ enum Sample {
 
     static func event(_ caseID: String = "case-1", sequence: Int, previous: String = AuditEvent.genesisHash) -> AuditEvent {
         AuditEvent(
-            caseID: caseID, sequence: sequence, at: instant(Int64(sequence) * 1000), actor: Actor(role: "officer", id: "sam"),
+            caseID: caseID, sequence: sequence, at: instant(Int64(sequence) * 1000), actor: CaseActor(role: "officer", id: "sam"),
             action: sequence == 1 ? "opened" : "fired", subject: sequence == 1 ? nil : "agree_to_assess",
             fromState: sequence == 1 ? nil : "requested", toState: "assessing", revision: sequence,
             input: ["reason": .string("meets the test")], previousHash: previous

@@ -81,15 +81,15 @@ struct AccessRequestTests {
     @Test func aDecidedRequestRecordsTheGrantOnTheChildsCaseInTheSameCommit() throws {
         let store = InMemoryCaseStore()
         let engine = try Self.engine(store: store)
-        _ = try engine.open(workflow: "ehcp-needs-assessment", as: Actor(role: "parent", id: "parent-a"), caseID: "child-1", fields: [
+        _ = try engine.open(workflow: "ehcp-needs-assessment", as: CaseActor(role: "parent", id: "parent-a"), caseID: "child-1", fields: [
             "requested_on": .date(CalendarDate("2025-09-01")!), "requested_by": .string("parent"),
             "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
         ], attributes: Self.family)
-        _ = try engine.open(workflow: "access-request", as: Actor(role: "parent", id: "parent-b"), caseID: "request-1", fields: [
+        _ = try engine.open(workflow: "access-request", as: CaseActor(role: "parent", id: "parent-b"), caseID: "request-1", fields: [
             "requester_id": .string("parent-b"), "relationship": .string("parent"), "child_case": .string("child-1"),
         ], participants: ["parent": "parent-b"], attributes: Self.family)
-        let caseworker = Actor(role: "caseworker", id: "ana")
-        let manager = Actor(role: "send_manager", id: "sam")
+        let caseworker = CaseActor(role: "caseworker", id: "ana")
+        let manager = CaseActor(role: "send_manager", id: "sam")
         _ = try engine.fire(FireRequest(caseID: "request-1", transition: "start_checks", actor: caseworker, attributes: Self.staff))
         let before = try EngineFixtures.Snapshot(store, caseID: "child-1")
         #expect { try engine.fire(FireRequest(caseID: "request-1", transition: "decide_access", actor: manager,
@@ -108,7 +108,7 @@ struct AccessRequestTests {
         #expect(child.grants.first?.reason == "access request request-1")
         #expect(try engine.history("child-1", as: .operator()).last?.action == "access_granted")
         #expect(try engine.verifyAudit("child-1", as: .operator()) == .intact(events: 2))
-        let view = try engine.view(caseID: "child-1", as: Actor(role: "parent", id: "parent-b"), attributes: ["relationship": .string("parent"), "second_factor_verified": .bool(true)])
+        let view = try engine.view(caseID: "child-1", as: CaseActor(role: "parent", id: "parent-b"), attributes: ["relationship": .string("parent"), "second_factor_verified": .bool(true)])
         #expect(view.state == "requested")
         #expect(view.fields.isEmpty)
     }

@@ -44,9 +44,9 @@ enum Matrix {
     /// Every person's and organisation's id on the case: what someone who may not see who is involved must never be shown.
     static let everyID = [fullParentID, limitedParentID, noneParentID, youngPersonID, caseworkerID, managerID, school, otherSchool, health, psychology, socialCare]
 
-    static let caseworker = Actor(role: "caseworker", id: caseworkerID)
-    static let manager = Actor(role: "send_manager", id: managerID)
-    static let fullParent = Actor(role: "parent", id: fullParentID)
+    static let caseworker = CaseActor(role: "caseworker", id: caseworkerID)
+    static let manager = CaseActor(role: "send_manager", id: managerID)
+    static let fullParent = CaseActor(role: "parent", id: fullParentID)
 
     static func attributes(_ relationship: String, secondFactor: Bool? = true) -> [String: ExpressionValue] {
         var attributes: [String: ExpressionValue] = ["relationship": .string(relationship)]
@@ -161,7 +161,7 @@ enum Matrix {
         ])
     }
 
-    static func fire(_ engine: Engine, _ caseID: String, _ transition: String, _ actor: Actor, _ input: [String: ExpressionValue] = [:]) throws {
+    static func fire(_ engine: Engine, _ caseID: String, _ transition: String, _ actor: CaseActor, _ input: [String: ExpressionValue] = [:]) throws {
         _ = try engine.fire(FireRequest(caseID: caseID, transition: transition, actor: actor, input: input, attributes: staff))
     }
 
@@ -193,18 +193,18 @@ enum Persona: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    var actor: Actor {
+    var actor: CaseActor {
         switch self {
-        case .fullParent, .noSecondFactor, .secondFactorMissing: Actor(role: "parent", id: Matrix.fullParentID)
-        case .limitedParent: Actor(role: "parent", id: Matrix.limitedParentID)
-        case .noneParent: Actor(role: "parent", id: Matrix.noneParentID)
-        case .youngPerson: Actor(role: "young_person", id: Matrix.youngPersonID)
+        case .fullParent, .noSecondFactor, .secondFactorMissing: CaseActor(role: "parent", id: Matrix.fullParentID)
+        case .limitedParent: CaseActor(role: "parent", id: Matrix.limitedParentID)
+        case .noneParent: CaseActor(role: "parent", id: Matrix.noneParentID)
+        case .youngPerson: CaseActor(role: "young_person", id: Matrix.youngPersonID)
         case .school: .organisation(Matrix.school, role: "school")
-        case .schoolStaff: Actor(role: "school", id: "sam-senco", organisation: Matrix.school)
+        case .schoolStaff: CaseActor(role: "school", id: "sam-senco", organisation: Matrix.school)
         case .schoolWithoutGrant: .organisation(Matrix.otherSchool, role: "school")
-        case .stranger: Actor(role: "parent", id: Matrix.strangerID)
-        case .youngStranger: Actor(role: "young_person", id: "yp-ola-stranger")
-        case .sharedID: Actor(role: "parent", id: Matrix.sharedID)
+        case .stranger: CaseActor(role: "parent", id: Matrix.strangerID)
+        case .youngStranger: CaseActor(role: "young_person", id: "yp-ola-stranger")
+        case .sharedID: CaseActor(role: "parent", id: Matrix.sharedID)
         case .caseworker: Matrix.caseworker
         case .operator: .operator("matrix")
         }

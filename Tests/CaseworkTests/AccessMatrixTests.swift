@@ -249,10 +249,10 @@ struct AccessMatrixTests {
     }
 
     /// A parent whose id is also an organisation's id gets nothing from the organisation's grant, and the school's grant
-    /// is not a person's: `Actor(role: "school", id: "hill")` (a person called hill, acting for nobody) is a stranger too.
+    /// is not a person's: `CaseActor(role: "school", id: "hill")` (a person called hill, acting for nobody) is a stranger too.
     @Test func aSharedIDIsNeverTheOrganisationsGrant() throws {
         let (engine, _) = try Matrix.world(.sharedID, .before)
-        for actor in [Actor(role: "parent", id: Matrix.sharedID), Actor(role: "school", id: Matrix.sharedID)] {
+        for actor in [CaseActor(role: "parent", id: Matrix.sharedID), CaseActor(role: "school", id: Matrix.sharedID)] {
             let attributes = Matrix.attributes(actor.role == "school" ? "professional" : "parent")
             #expect { try engine.view(caseID: Matrix.mainCase, as: actor, attributes: attributes) } throws: { ($0 as? EngineError)?.code == .forbidden }
         }
@@ -343,7 +343,7 @@ struct AccessMatrixAttackTests {
     func aGrantHolderCannotTakeTheAuthoritysStepsByNamingAStaffRole(_ persona: Persona, _ role: String, _ transition: String) throws {
         let (engine, store) = try Matrix.world(persona, .before)
         let real = persona.actor
-        let claimed = Actor(role: role, id: real.id, organisation: real.organisation)
+        let claimed = CaseActor(role: role, id: real.id, organisation: real.organisation)
         let before = try EngineFixtures.Snapshot(store, caseID: Matrix.mainCase)
         let input: [String: ExpressionValue] = transition == "close_case"
             ? ["closure_reason": .string("other"), "closure_notes": .string("closed by someone who is not the SEND service")] : [:]
@@ -366,7 +366,7 @@ struct AccessMatrixAttackTests {
     /// child's details nor make the family's representations (expected: refused, or fields withheld, and nothing changed).
     @Test func anOrganisationsAccountCannotBecomeAParentByNamingTheRole() throws {
         let (engine, store) = try Matrix.world(.school, .before)
-        let posing = Actor.organisation(Matrix.school, role: "parent")
+        let posing = CaseActor.organisation(Matrix.school, role: "parent")
         let attributes = Matrix.attributes("parent")
         if let view = try? engine.view(caseID: Matrix.mainCase, as: posing, attributes: attributes) {
             #expect(Matrix.leaks(String(describing: view), Matrix.fieldSecrets).isEmpty, "\(posing) reads the child's details: \(view.fields)")

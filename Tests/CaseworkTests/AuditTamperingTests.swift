@@ -86,7 +86,7 @@ struct AuditTamperingTests {
         },
         Tampering(description: "an event's actor rewritten", detectedWithoutCheckpoints: true) { events, _ in
             var event = events[1]
-            event.actor = Actor(role: "send_manager", id: "sam")
+            event.actor = CaseActor(role: "send_manager", id: "sam")
             return ["UPDATE audit_events SET event = \(quoted(json(event))) WHERE case_id = 'c1' AND sequence = 2"]
         },
         Tampering(description: "the last event deleted", detectedWithoutCheckpoints: true) { _, _ in
@@ -102,7 +102,7 @@ struct AuditTamperingTests {
         },
         Tampering(description: "a forged event inserted at the end", detectedWithoutCheckpoints: true) { events, _ in
             let last = events[events.count - 1]
-            let forged = AuditEvent(caseID: "c1", sequence: last.sequence + 1, at: last.at, actor: Actor(role: "caseworker", id: "ana"), action: "fired",
+            let forged = AuditEvent(caseID: "c1", sequence: last.sequence + 1, at: last.at, actor: CaseActor(role: "caseworker", id: "ana"), action: "fired",
                                     subject: "decide", fromState: "deciding", toState: "closed", revision: last.revision + 1, input: [:],
                                     change: RecordChange(state: "closed"), previousHash: last.hash)
             return ["INSERT INTO audit_events (case_id, sequence, hash, event) VALUES ('c1', \(forged.sequence), \(quoted(forged.hash)), \(quoted(json(forged))))"]

@@ -55,10 +55,10 @@ struct DeadlineTests {
     }
 
     static func open(_ engine: Engine, _ id: String = "c1", requested: String = "2025-09-01") throws {
-        _ = try engine.open(workflow: "timed", as: Actor(role: "parent", id: "jo"), caseID: id, fields: ["requested_on": .date(CalendarDate(requested)!)])
+        _ = try engine.open(workflow: "timed", as: CaseActor(role: "parent", id: "jo"), caseID: id, fields: ["requested_on": .date(CalendarDate(requested)!)])
     }
 
-    static let caseworker = Actor(role: "caseworker", id: "ana")
+    static let caseworker = CaseActor(role: "caseworker", id: "ana")
 
     @Test func aDeadlineStartsFromItsFieldAndRemindsThenBreaches() throws {
         let store = InMemoryCaseStore()
@@ -116,7 +116,7 @@ struct DeadlineTests {
         let clock = ManualClock(Self.day("2025-09-01"))
         let engine = try Self.engine(clock: clock)
         try Self.open(engine)
-        let record = try engine.fire(FireRequest(caseID: "c1", transition: "withdraw", actor: Actor(role: "parent", id: "jo"))).record
+        let record = try engine.fire(FireRequest(caseID: "c1", transition: "withdraw", actor: CaseActor(role: "parent", id: "jo"))).record
         #expect(record.deadlines.first?.status == .lapsed)
         clock.set(Self.day("2025-12-01"))
         #expect(try engine.tick().isEmpty)
@@ -128,7 +128,7 @@ struct DeadlineTests {
         let engine = try Self.engine(store: store, clock: clock)
         try Self.open(engine)
         clock.set(Self.day("2025-09-10"))
-        let manager = Actor(role: "send_manager", id: "sam")
+        let manager = CaseActor(role: "send_manager", id: "sam")
         _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: manager, reason: "school closed for 4 weeks (Regs 10(4)(a))")
         clock.set(Self.day("2025-10-20"))
         #expect(try engine.tick().isEmpty, "a paused clock neither reminds nor breaches")
@@ -145,7 +145,7 @@ struct DeadlineTests {
         let clock = ManualClock(Self.day("2025-09-01"))
         let engine = try Self.engine(clock: clock)
         try Self.open(engine)
-        _ = try engine.excuseDeadline(caseID: "c1", deadline: "decide", as: Actor(role: "send_manager", id: "sam"), reason: "family away from the area (Regs 10(4)(d))")
+        _ = try engine.excuseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "family away from the area (Regs 10(4)(d))")
         clock.set(Self.day("2025-12-01"))
         #expect(try engine.tick().isEmpty)
         #expect(try engine.caseRecord("c1", as: .operator()).deadlines.first?.status == .excused)
@@ -166,8 +166,8 @@ struct DeadlineTests {
         let engine = try Self.engine(store: store, clock: ManualClock(Self.day("2025-09-01")))
         try Self.open(engine)
         let before = try EngineFixtures.Snapshot(store, caseID: "c1")
-        let parent = Actor(role: "parent", id: "jo")
-        let manager = Actor(role: "send_manager", id: "sam")
+        let parent = CaseActor(role: "parent", id: "jo")
+        let manager = CaseActor(role: "send_manager", id: "sam")
         #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: parent, reason: "x") } throws: { "\($0)" == "cannot do 'decide' now:\n  - only caseworker or send_manager may pause, resume or excuse deadline 'decide'" }
         #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decde", as: manager, reason: "x") } throws: { "\($0)" == "the values given cannot be used:\n  - 'deadline': workflow 'timed' has no deadline 'decde'; did you mean 'decide'?" }
         #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "first_look", as: Self.caseworker, reason: "x") } throws: { "\($0)" == "cannot do 'first_look' now:\n  - deadline 'first_look' has not started on this case" }

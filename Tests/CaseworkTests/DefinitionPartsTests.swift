@@ -5,19 +5,19 @@ import CaseworkYAML
 @Suite("Durations, names, templates, suggestions")
 struct DefinitionPartsTests {
     @Test(arguments: [
-        ("6 weeks", Duration(count: 6, unit: .weeks)),
-        ("15 working days", Duration(count: 15, unit: .workingDays)),
-        ("2 months", Duration(count: 2, unit: .months)),
-        ("1 day", Duration(count: 1, unit: .days)),
-        ("1 year", Duration(count: 1, unit: .years)),
-        ("  3   Weeks ", Duration(count: 3, unit: .weeks)),
+        ("6 weeks", StatutoryDuration(count: 6, unit: .weeks)),
+        ("15 working days", StatutoryDuration(count: 15, unit: .workingDays)),
+        ("2 months", StatutoryDuration(count: 2, unit: .months)),
+        ("1 day", StatutoryDuration(count: 1, unit: .days)),
+        ("1 year", StatutoryDuration(count: 1, unit: .years)),
+        ("  3   Weeks ", StatutoryDuration(count: 3, unit: .weeks)),
     ])
-    func durationsParse(text: String, expected: Duration) throws {
-        #expect(try Duration.parse(text).get() == expected)
+    func durationsParse(text: String, expected: StatutoryDuration) throws {
+        #expect(try StatutoryDuration.parse(text).get() == expected)
     }
 
     @Test(arguments: [
-        ("", Duration.ParseError.empty),
+        ("", StatutoryDuration.ParseError.empty),
         ("six weeks", .notANumber("six")),
         ("-1 weeks", .notANumber("-1")),
         ("0 days", .outOfRange(0)),
@@ -27,8 +27,8 @@ struct DefinitionPartsTests {
         ("6 working weeks", .unknownUnit("working")),
         ("6 weeks before", .unexpectedWords("before")),
     ])
-    func badDurationsSayWhy(text: String, expected: Duration.ParseError) {
-        guard case .failure(let error) = Duration.parse(text) else {
+    func badDurationsSayWhy(text: String, expected: StatutoryDuration.ParseError) {
+        guard case .failure(let error) = StatutoryDuration.parse(text) else {
             Issue.record("'\(text)' should not parse")
             return
         }
@@ -36,7 +36,7 @@ struct DefinitionPartsTests {
     }
 
     @Test func relativeDurationsNeedADirection() throws {
-        #expect(try RelativeDuration.parse("1 week before").get() == RelativeDuration(duration: Duration(count: 1, unit: .weeks), direction: .before))
+        #expect(try RelativeDuration.parse("1 week before").get() == RelativeDuration(duration: StatutoryDuration(count: 1, unit: .weeks), direction: .before))
         #expect(try RelativeDuration.parse("2 working days after").get().direction == .after)
         #expect((try? RelativeDuration.parse("1 week").get()) == nil)
         #expect((try? RelativeDuration.parse("1 week soon").get()) == nil)

@@ -66,7 +66,7 @@ struct EngineMessageTests {
 
     @Test func aWorkflowWordsEveryMessageTheEngineSends() throws {
         let (engine, store, clock) = try Self.assessing()
-        let health = Actor.organisation("nhs-trust", role: "health")
+        let health = CaseActor.organisation("nhs-trust", role: "health")
         _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("OT")])
         _ = try engine.rejectForm(caseID: "c1", instance: "advice-1", as: EngineFixtures.caseworker, informationRequired: "Hours per week")
         _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("OT"), "hours": .decimal(2)])
@@ -110,7 +110,7 @@ struct EngineMessageTests {
     @Test func eachRecipientSeesOnlyTheFieldsTheyMayInTheseMessagesToo() throws {
         let workflow = Self.workflow.replacingOccurrences(of: "title: Needs assessment\n", with: "title: Needs assessment\npolicy: portal\n")
         let (engine, store, _) = try Self.assessing(workflow: workflow, policy: PolicyEnforcementTests.policy)
-        let health = Actor.organisation("nhs-trust", role: "health")
+        let health = CaseActor.organisation("nhs-trust", role: "health")
         _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("OT")], attributes: PolicyEnforcementTests.professional)
         #expect(Self.lines(try store.outbox(caseID: "c1").filter { $0.template.hasPrefix("form_") }) == [
             "health [form_shared] Shared Professional advice (advice-1) | Due 13 October 2025 for (withheld).",

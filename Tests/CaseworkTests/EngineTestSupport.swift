@@ -109,12 +109,12 @@ enum EngineFixtures {
         try Engine(catalog: catalog(), store: store, clock: clock)
     }
 
-    static let caseworker = Actor(role: "caseworker", id: "cw-ana")
-    static let parent = Actor(role: "parent", id: "parent-jo")
+    static let caseworker = CaseActor(role: "caseworker", id: "cw-ana")
+    static let parent = CaseActor(role: "parent", id: "parent-jo")
 
     /// Opens case `c1` with a request date and a child.
     @discardableResult
-    static func openCase(_ engine: Engine, id: String = "c1", as opener: Actor = parent, attributes: [String: ExpressionValue] = [:]) throws -> CaseRecord {
+    static func openCase(_ engine: Engine, id: String = "c1", as opener: CaseActor = parent, attributes: [String: ExpressionValue] = [:]) throws -> CaseRecord {
         try engine.open(workflow: "assessment", as: opener, caseID: id, fields: [
             "requested_on": .date(CalendarDate("2025-09-01")!),
             "child.first_name": .string("Sam"),

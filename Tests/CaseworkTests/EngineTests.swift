@@ -41,13 +41,13 @@ struct EngineTests {
     }
 
     @Test(arguments: [
-        ("start_deciding", Actor(role: "parent", id: "p"), ["evidence_complete": ExpressionValue.bool(true)], [TransitionBlocker.Code.roleNotAllowed], "only caseworker may do this"),
-        ("start_deciding", Actor(role: "caseworker", id: "c"), ["evidence_complete": .bool(false)], [.guardFalse], "guard 'evidence_complete' is false"),
-        ("start_deciding", Actor(role: "caseworker", id: "c"), [:], [.guardUndecided], "guard 'evidence_complete' cannot be decided: 'evidence_complete' has not been set"),
-        ("agree_to_assess", Actor(role: "caseworker", id: "c"), [:], [.wrongState], "case is in 'requested', not 'deciding'"),
-        ("agree_to_assess", Actor(role: "parent", id: "p"), [:], [.wrongState, .roleNotAllowed], "case is in 'requested', not 'deciding'"),
+        ("start_deciding", CaseActor(role: "parent", id: "p"), ["evidence_complete": ExpressionValue.bool(true)], [TransitionBlocker.Code.roleNotAllowed], "only caseworker may do this"),
+        ("start_deciding", CaseActor(role: "caseworker", id: "c"), ["evidence_complete": .bool(false)], [.guardFalse], "guard 'evidence_complete' is false"),
+        ("start_deciding", CaseActor(role: "caseworker", id: "c"), [:], [.guardUndecided], "guard 'evidence_complete' cannot be decided: 'evidence_complete' has not been set"),
+        ("agree_to_assess", CaseActor(role: "caseworker", id: "c"), [:], [.wrongState], "case is in 'requested', not 'deciding'"),
+        ("agree_to_assess", CaseActor(role: "parent", id: "p"), [:], [.wrongState, .roleNotAllowed], "case is in 'requested', not 'deciding'"),
     ])
-    func refusalsSayWhyAndChangeNothing(transition: String, actor: Actor, input: [String: ExpressionValue], codes: [TransitionBlocker.Code], first: String) throws {
+    func refusalsSayWhyAndChangeNothing(transition: String, actor: CaseActor, input: [String: ExpressionValue], codes: [TransitionBlocker.Code], first: String) throws {
         let store = InMemoryCaseStore()
         let engine = try EngineFixtures.engine(store: store)
         try EngineFixtures.openCase(engine)
@@ -202,8 +202,8 @@ struct EngineFormTests {
 
     @Test func theWholeCycleWithARejectionAndResubmission() throws {
         let (engine, _) = try assessing()
-        let health = Actor.organisation("nhs-trust", role: "health")
-        let school = Actor.organisation("hillside", role: "school")
+        let health = CaseActor.organisation("nhs-trust", role: "health")
+        let school = CaseActor.organisation("hillside", role: "school")
         _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("Needs OT"), "hours": .decimal(2)])
         _ = try engine.submitForm(caseID: "c1", instance: "advice-2", as: school, fields: ["summary": .string("Reading support")])
         let rejected = try engine.rejectForm(caseID: "c1", instance: "advice-2", as: EngineFixtures.caseworker, informationRequired: "Hours per week of support")
@@ -227,15 +227,15 @@ struct EngineFormTests {
     }
 
     @Test(arguments: [
-        ("submit", Actor.organisation("other-school", role: "school"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
-        ("submit", Actor.organisation("nhs-trust", role: "health"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
-        ("submit", Actor(role: "school", id: "hillside"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
-        ("accept", Actor(role: "caseworker", id: "c"), "advice-1", "cannot do 'advice-1' now:\n  - form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
-        ("accept", Actor.organisation("nhs-trust", role: "health"), "advice-1", "cannot do 'advice-1' now:\n  - only caseworker may accept or reject form 'advice-1'"),
-        ("reject", Actor(role: "caseworker", id: "c"), "advice-1", "cannot do 'advice-1' now:\n  - form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
-        ("submit", Actor.organisation("nhs-trust", role: "health"), "advice-9", "case 'c1' has no form 'advice-9'"),
+        ("submit", CaseActor.organisation("other-school", role: "school"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
+        ("submit", CaseActor.organisation("nhs-trust", role: "health"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
+        ("submit", CaseActor(role: "school", id: "hillside"), "advice-2", "you may not do this: only the school the form was shared with may submit it"),
+        ("accept", CaseActor(role: "caseworker", id: "c"), "advice-1", "cannot do 'advice-1' now:\n  - form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
+        ("accept", CaseActor.organisation("nhs-trust", role: "health"), "advice-1", "cannot do 'advice-1' now:\n  - only caseworker may accept or reject form 'advice-1'"),
+        ("reject", CaseActor(role: "caseworker", id: "c"), "advice-1", "cannot do 'advice-1' now:\n  - form 'advice-1' is shared, not submitted, so it cannot be accepted or rejected"),
+        ("submit", CaseActor.organisation("nhs-trust", role: "health"), "advice-9", "case 'c1' has no form 'advice-9'"),
     ])
-    func wrongStepsAreRefusedAndChangeNothing(step: String, actor: Actor, instance: String, message: String) throws {
+    func wrongStepsAreRefusedAndChangeNothing(step: String, actor: CaseActor, instance: String, message: String) throws {
         let (engine, store) = try assessing()
         let before = try EngineFixtures.Snapshot(store, caseID: "c1")
         #expect {
@@ -254,7 +254,7 @@ struct EngineFormTests {
         let (engine, store) = try assessing()
         let before = try EngineFixtures.Snapshot(store, caseID: "c1")
         #expect {
-            _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: Actor.organisation("nhs-trust", role: "health"), fields: ["hours": .string("two")])
+            _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: CaseActor.organisation("nhs-trust", role: "health"), fields: ["hours": .string("two")])
         } throws: { error in
             "\(error)" == "the values given cannot be used:\n  - 'hours': expected a decimal, found \"two\""
         }

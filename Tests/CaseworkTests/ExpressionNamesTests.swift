@@ -64,7 +64,7 @@ struct ExpressionNamesTests {
         case .string: .string("some text")
         case .date: .date(CalendarDate("2010-05-04")!)
         case .datetime: .datetime(now)
-        case .duration: .duration(Duration(count: 2, unit: .weeks))
+        case .duration: .duration(StatutoryDuration(count: 2, unit: .weeks))
         case .enumeration(let domain): .string(domain.values[0])
         case .list(let element): .list([sample(element)])
         case .emptyList: .list([])
@@ -81,7 +81,7 @@ struct ExpressionNamesTests {
 
     /// A case of `workflow` holding every piece of data its names read (or none of it, with `empty`), and who acts:
     /// a person in the workflow's first role, or the operator, who plays none of its roles.
-    static func input(for workflow: LoadedWorkflow, empty: Bool) -> (record: CaseRecord, actor: Actor) {
+    static func input(for workflow: LoadedWorkflow, empty: Bool) -> (record: CaseRecord, actor: CaseActor) {
         let definition = workflow.definition
         let environment = workflow.names.environment
         var fields: [String: ExpressionValue] = [:]
@@ -99,7 +99,7 @@ struct ExpressionNamesTests {
         let record = CaseRecord(id: "case-1", workflow: definition.id.value, workflowVersion: definition.version,
                                 state: definition.states.last?.name.value ?? "", revision: 3, fields: fields, participants: [:], forms: forms,
                                 openedAt: today.start(), updatedAt: now, auditHead: "")
-        return (record, empty ? .operator() : Actor(role: definition.roles[0].value, id: "jo"))
+        return (record, empty ? .operator() : CaseActor(role: definition.roles[0].value, id: "jo"))
     }
 
     /// The names whose data an empty case lacks: its fields, and the role of the operator, who plays none.
@@ -165,7 +165,7 @@ struct ExpressionNamesTests {
                 }
             }
         }
-        let actor = empty ? Actor(role: "stranger", id: "jo") : Actor(role: workflow.roles[0].value, id: "jo", organisation: "hill")
+        let actor = empty ? CaseActor(role: "stranger", id: "jo") : CaseActor(role: workflow.roles[0].value, id: "jo", organisation: "hill")
         let grant = AccessGrant(to: actor.principal, level: policy.definition.levels[0].value, sections: ["case.state"],
                                 from: CalendarDate("2025-01-01"), until: CalendarDate("2026-01-01"))
         let request = AccessRequest(actor: actor, attributes: attributes, action: "view", resource: "case", caseID: "case-1",

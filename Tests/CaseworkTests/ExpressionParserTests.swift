@@ -26,13 +26,13 @@ struct ExpressionParserTests {
         guard case .binary(.less, let left, let right) = root.kind,
             case .binary(.plus, _, let duration) = left.kind, case .binary(.minus, _, _) = right.kind
         else { Issue.record("expected (a + 6 weeks) < (today - 1 day)"); return }
-        #expect(duration.kind == .literal(.duration(Duration(count: 6, unit: .weeks))))
+        #expect(duration.kind == .literal(.duration(StatutoryDuration(count: 6, unit: .weeks))))
     }
 
     @Test(arguments: [
         ("2025-09-01", ExpressionNode.Literal.date(CalendarDate(year: 2025, month: 9, day: 1)!)),
-        ("15 working days", .duration(Duration(count: 15, unit: .workingDays))),
-        ("1 month", .duration(Duration(count: 1, unit: .months))),
+        ("15 working days", .duration(StatutoryDuration(count: 15, unit: .workingDays))),
+        ("1 month", .duration(StatutoryDuration(count: 1, unit: .months))),
         ("42", .int(42)),
         ("'it\\'s'", .string("it's")),
         ("\"a\\tb\"", .string("a\tb")),

@@ -71,11 +71,11 @@ struct OneDoorTests {
     static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker"), "second_factor_verified": .bool(true)]
     static let family: [String: ExpressionValue] = ["relationship": .string("parent"), "second_factor_verified": .bool(true)]
     static let professional: [String: ExpressionValue] = ["relationship": .string("professional"), "second_factor_verified": .bool(true)]
-    static let caseworker = Actor(role: "caseworker", id: "ana")
-    static let fullParent = Actor(role: "parent", id: "jo")
-    static let limitedParent = Actor(role: "parent", id: "lee")
-    static let noneParent = Actor(role: "parent", id: "max")
-    static let stranger = Actor(role: "parent", id: "stranger")
+    static let caseworker = CaseActor(role: "caseworker", id: "ana")
+    static let fullParent = CaseActor(role: "parent", id: "jo")
+    static let limitedParent = CaseActor(role: "parent", id: "lee")
+    static let noneParent = CaseActor(role: "parent", id: "max")
+    static let stranger = CaseActor(role: "parent", id: "stranger")
 
     static func engine(store: any CaseStore = InMemoryCaseStore()) throws -> Engine {
         let catalog = try DefinitionCatalog.load(sources: [(file: "door.yaml", text: workflow), (file: "portal.yaml", text: policy)])
@@ -93,7 +93,7 @@ struct OneDoorTests {
     }
 
     /// Every way of reading a case, by one actor.
-    static func reads(_ engine: Engine, _ caseID: String, as actor: Actor, _ attributes: [String: ExpressionValue]) -> [String: Result<String, EngineError>] {
+    static func reads(_ engine: Engine, _ caseID: String, as actor: CaseActor, _ attributes: [String: ExpressionValue]) -> [String: Result<String, EngineError>] {
         func run(_ body: () throws(EngineError) -> String) -> Result<String, EngineError> {
             do { return .success(try body()) } catch { return .failure(error) }
         }
@@ -136,7 +136,7 @@ struct OneDoorTests {
     }
 
     @Test(arguments: [("none", noneParent), ("stranger", stranger)])
-    func aRefusedPersonLearnsNothingNotEvenWhetherTheCaseExists(label: String, actor: Actor) throws {
+    func aRefusedPersonLearnsNothingNotEvenWhetherTheCaseExists(label: String, actor: CaseActor) throws {
         let engine = try Self.engine()
         try Self.openCase(engine)
         let existing = Self.reads(engine, "c1", as: actor, Self.family)
@@ -209,19 +209,19 @@ struct OneDoorTests {
     @Test func aPersonAndAnOrganisationWithTheSameIdAreNeverConfused() throws {
         let engine = try Self.engine()
         try Self.openCase(engine)
-        #expect { try engine.view(caseID: "c1", as: Actor(role: "parent", id: "hill"), attributes: Self.family) } throws: { ($0 as? EngineError)?.code == .forbidden }
+        #expect { try engine.view(caseID: "c1", as: CaseActor(role: "parent", id: "hill"), attributes: Self.family) } throws: { ($0 as? EngineError)?.code == .forbidden }
         let school = try engine.view(caseID: "c1", as: .organisation("hill", role: "school"), attributes: Self.professional)
         #expect(school.state == "open")
         #expect(school.fields.isEmpty)
-        #expect { try engine.view(caseID: "c1", as: Actor(role: "school", id: "hill"), attributes: Self.professional) } throws: { ($0 as? EngineError)?.code == .forbidden }
+        #expect { try engine.view(caseID: "c1", as: CaseActor(role: "school", id: "hill"), attributes: Self.professional) } throws: { ($0 as? EngineError)?.code == .forbidden }
     }
 
     @Test(arguments: ["jo\nx", "jo\u{1B}[2J", "", "jo:x", String(repeating: "a", count: 101)])
     func unusableIdsAreRefused(id: String) throws {
         let engine = try Self.engine()
         try Self.openCase(engine)
-        #expect { try engine.view(caseID: "c1", as: Actor(role: "parent", id: id), attributes: Self.family) } throws: { ($0 as? EngineError)?.code == .invalidInput }
-        #expect(Actor(parsing: "parent:\(id)") == nil)
+        #expect { try engine.view(caseID: "c1", as: CaseActor(role: "parent", id: id), attributes: Self.family) } throws: { ($0 as? EngineError)?.code == .invalidInput }
+        #expect(CaseActor(parsing: "parent:\(id)") == nil)
     }
 
     @Test func textWithControlCharactersIsRefused() throws {
@@ -320,7 +320,7 @@ struct OneDoorTests {
         #expect(space.run(["case", "open", "door", "--id", "c1", "--set", "requested_on=2025-09-01"]).status == .success)
         let store = try SQLiteCaseStore(path: space.database)
         let record = try #require(try store.load(caseID: "c1"))
-        let forged = Actor(role: "parent", id: "jo\n2. 2025-09-02T09:00:00Z caseworker:ana fired decide\u{1B}[2J")
+        let forged = CaseActor(role: "parent", id: "jo\n2. 2025-09-02T09:00:00Z caseworker:ana fired decide\u{1B}[2J")
         var next = record
         next.revision = 2
         let event = AuditEvent(caseID: "c1", sequence: 2, at: EngineFixtures.start, actor: forged, action: "fired", subject: "comment", fromState: "open",
@@ -350,7 +350,7 @@ struct OneDoorTests {
     @Test func aRedactionHidesItsPathWhereverTheCaseLeavesTheEngine() throws {
         let catalog = try DefinitionCatalog.load(sources: [(file: "door.yaml", text: Self.addressTemplate), (file: "portal.yaml", text: Self.redactingPolicy)])
         let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: ManualClock(EngineFixtures.start))
-        let parent = Actor(role: "parent", id: "kim")
+        let parent = CaseActor(role: "parent", id: "kim")
         _ = try engine.open(workflow: "door", as: Self.caseworker, caseID: "c1", fields: [
             "requested_on": .date(CalendarDate("2025-09-01")!), "child.first_name": .string("Sam"), "child.address": .string("12 Secret Lane"),
         ], participants: ["parent": "kim"], attributes: Self.staff)

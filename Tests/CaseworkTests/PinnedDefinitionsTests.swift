@@ -34,11 +34,11 @@ enum ShippedSets {
 
     static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker"), "second_factor_verified": .bool(true)]
     static let family: [String: ExpressionValue] = ["relationship": .string("parent"), "second_factor_verified": .bool(true)]
-    static let caseworker = Actor(role: "caseworker", id: "ana")
+    static let caseworker = CaseActor(role: "caseworker", id: "ana")
 
     /// Opens a needs assessment as a parent.
     static func openAssessment(_ engine: Engine, id: String) throws {
-        _ = try engine.open(workflow: "ehcp-needs-assessment", as: Actor(role: "parent", id: "parent-\(id)"), caseID: id, fields: [
+        _ = try engine.open(workflow: "ehcp-needs-assessment", as: CaseActor(role: "parent", id: "parent-\(id)"), caseID: id, fields: [
             "requested_on": .date(CalendarDate("2025-09-01")!), "requested_by": .string("parent"),
             "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
         ], attributes: family)
@@ -65,7 +65,7 @@ struct PinnedDefinitionsTests {
 
         // Decide: each case is judged by the policy version of its own set.
         for (id, reason) in [("old", ShippedSets.oldReason), ("new", ShippedSets.newReason)] {
-            #expect { try engine.view(caseID: id, as: Actor(role: "parent", id: "parent-\(id)"), attributes: ["relationship": .string("parent")]) } throws: {
+            #expect { try engine.view(caseID: id, as: CaseActor(role: "parent", id: "parent-\(id)"), attributes: ["relationship": .string("parent")]) } throws: {
                 "\($0)".contains(reason)
             }
         }
@@ -86,7 +86,7 @@ struct PinnedDefinitionsTests {
         let plan = try engine.migrate(caseID: "old", to: 5, as: .operator())
         #expect(plan.applied && plan.fromVersion == 4 && plan.toVersion == 5 && plan.toSnapshot == engine.catalog.snapshot.fingerprint)
         #expect(try engine.caseRecord("old", as: .operator()).definitionSnapshot == engine.catalog.snapshot.fingerprint)
-        #expect { try engine.view(caseID: "old", as: Actor(role: "parent", id: "parent-old"), attributes: ["relationship": .string("parent")]) } throws: {
+        #expect { try engine.view(caseID: "old", as: CaseActor(role: "parent", id: "parent-old"), attributes: ["relationship": .string("parent")]) } throws: {
             "\($0)".contains(ShippedSets.newReason)
         }
         let last = try #require(try engine.history("old", as: .operator()).last)
@@ -128,7 +128,7 @@ struct PinnedDefinitionsTests {
         try store.commit(CaseChange(record: record, expectedRevision: record.revision, events: [], outbox: [], idempotency: nil))
         let engine = try Engine(catalog: DefinitionCatalog.load(sources: ShippedSets.revised()), store: store, clock: ManualClock(EngineFixtures.start))
         #expect(try engine.workflowDefinition(ofCase: "legacy", as: .operator()).version == 4)
-        #expect { try engine.view(caseID: "legacy", as: Actor(role: "parent", id: "p"), attributes: ["relationship": .string("parent")]) } throws: {
+        #expect { try engine.view(caseID: "legacy", as: CaseActor(role: "parent", id: "p"), attributes: ["relationship": .string("parent")]) } throws: {
             "\($0)".contains(ShippedSets.newReason)
         }
         let usage = try engine.definitionUsage(as: .operator())

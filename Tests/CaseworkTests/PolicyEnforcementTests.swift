@@ -66,7 +66,7 @@ struct PolicyEnforcementTests {
         #expect(throws: EngineError.self, "without attributes the second-factor deny cannot be ruled out, so not even the transitions are shown") {
             try engine.availableTransitions(caseID: "c1", as: EngineFixtures.caseworker)
         }
-        let parent = Actor(role: "parent", id: "parent-jo")
+        let parent = CaseActor(role: "parent", id: "parent-jo")
         let parentAttributes: [String: ExpressionValue] = ["relationship": .string("parent"), "second_factor_verified": .bool(true)]
         #expect(throws: EngineError.self, "no grant: not even the transitions") { try engine.availableTransitions(caseID: "c1", as: parent, attributes: parentAttributes) }
         _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: .person("parent-jo"), level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "parent")
@@ -79,15 +79,15 @@ struct PolicyEnforcementTests {
         try EngineFixtures.openCase(engine, as: EngineFixtures.caseworker, attributes: Self.staff)
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)], attributes: Self.staff))
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")], attributes: Self.staff))
-        let health = Actor.organisation("nhs-trust", role: "health")
+        let health = CaseActor.organisation("nhs-trust", role: "health")
         #expect { _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional) } throws: {
             "\($0)" == "you may not do this: you have not been given access to this case"
         }
         _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: .organisation("nhs-trust"), level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "advice requested")
         let submitted = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional)
         #expect(submitted.record.forms[0].status == .submitted)
-        #expect(throws: EngineError.self) { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: Actor(role: "send_manager", id: "sam"), reason: "closure") }
-        _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: Actor(role: "send_manager", id: "sam"), reason: "closure", attributes: Self.staff)
+        #expect(throws: EngineError.self) { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "closure") }
+        _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "closure", attributes: Self.staff)
         #expect(try engine.caseRecord("c1", as: .operator()).deadlines.first?.status == .paused)
     }
 
@@ -104,7 +104,7 @@ struct PolicyEnforcementTests {
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)], attributes: Self.staff))
         let agreed = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")], attributes: Self.staff))
         #expect(agreed.notifications.map(\.recipientID) == ["organisation:nhs-trust"], "the form notice is decided on 'report_form'")
-        let health = Actor.organisation("nhs-trust", role: "health")
+        let health = CaseActor.organisation("nhs-trust", role: "health")
         #expect(try engine.formDefinition(caseID: "c1", instance: "advice-1", as: health, attributes: Self.professional).id.value == "advice")
         let submitted = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional)
         #expect(submitted.record.forms.map(\.id) == ["advice-1"], "only their own form, seen through 'view' on 'report_form'")

@@ -56,7 +56,7 @@ struct PolicyPathTests {
 
     static func request(_ action: String = "view", _ resource: String, relationship: String = "parent", level: String = "limited",
                         principal: Principal? = nil, grantTo: Principal = .person("p1")) -> AccessRequest {
-        AccessRequest(actor: Actor(role: "parent", id: "p1"), principal: principal, attributes: ["relationship": .string(relationship)], action: action,
+        AccessRequest(actor: CaseActor(role: "parent", id: "p1"), principal: principal, attributes: ["relationship": .string(relationship)], action: action,
                       resource: resource, caseID: "c1", workflow: "family-case", state: "open", fields: [:],
                       grants: [AccessGrant(to: grantTo, level: level)], at: CalendarDate("2025-11-25")!.start())
     }

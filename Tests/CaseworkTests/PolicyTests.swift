@@ -11,7 +11,7 @@ struct PolicyTests {
     static let at = CalendarDate("2025-11-25")!.start().addingTimeInterval(10 * 3600)
 
     static func request(
-        _ actor: Actor, relationship: String, action: String = "view", resource: String, grants: [AccessGrant],
+        _ actor: CaseActor, relationship: String, action: String = "view", resource: String, grants: [AccessGrant],
         secondFactor: Bool = true, born: String = "2015-03-02", at: Date = at
     ) -> AccessRequest {
         AccessRequest(actor: actor, attributes: ["second_factor_verified": .bool(secondFactor), "relationship": .string(relationship)],
@@ -19,8 +19,8 @@ struct PolicyTests {
                       fields: ["child.date_of_birth": .date(CalendarDate(born)!)], grants: grants, at: at)
     }
 
-    static let parentA = Actor(role: "parent", id: "parent-a")
-    static let parentB = Actor(role: "parent", id: "parent-b")
+    static let parentA = CaseActor(role: "parent", id: "parent-a")
+    static let parentB = CaseActor(role: "parent", id: "parent-b")
 
     @Test(arguments: ["case", "case.address", "ehcp", "ehcp.K"])
     func aParentWithFullAccessSeesEverything(resource: String) {
@@ -49,7 +49,7 @@ struct PolicyTests {
     }
 
     @Test func theYoungPersonsRightsPassAtTheEndOfTheSchoolYearTheyTurnSixteen() {
-        let youngPerson = Actor(role: "young_person", id: "yp-1")
+        let youngPerson = CaseActor(role: "young_person", id: "yp-1")
         let grant = [AccessGrant(to: .person("yp-1"), level: "full"), AccessGrant(to: .person("parent-a"), level: "full")]
         // Born 2009-09-01: turns 16 in school year 2025/26, so rights pass after Friday 26 June 2026.
         let before = Self.policy.decide(Self.request(youngPerson, relationship: "young_person", action: "submit", resource: "ehcp", grants: grant, born: "2009-09-01",
@@ -70,7 +70,7 @@ struct PolicyTests {
     }
 
     @Test func aYoungPersonWhoseDateOfBirthIsNotRecordedIsRefusedWithoutAGuessedDate() {
-        var request = Self.request(Actor(role: "young_person", id: "yp-1"), relationship: "young_person", action: "submit", resource: "ehcp",
+        var request = Self.request(CaseActor(role: "young_person", id: "yp-1"), relationship: "young_person", action: "submit", resource: "ehcp",
                                    grants: [AccessGrant(to: .person("yp-1"), level: "full")])
         request.fields = [:]
         let decision = Self.policy.decide(request)
@@ -96,7 +96,7 @@ struct PolicyTests {
     }
 
     @Test func aProfessionalSeesOnlyCasesWhereTheirOrganisationHasAGrant() {
-        let health = Actor.organisation("nhs-trust", role: "health")
+        let health = CaseActor.organisation("nhs-trust", role: "health")
         let granted = Self.policy.decide(Self.request(health, relationship: "professional", action: "submit", resource: "advice_form", grants: [AccessGrant(to: .organisation("nhs-trust"), level: "full")]))
         let elsewhere = Self.policy.decide(Self.request(health, relationship: "professional", action: "submit", resource: "advice_form", grants: [AccessGrant(to: .person("other-trust"), level: "full")]))
         let plan = Self.policy.decide(Self.request(health, relationship: "professional", resource: "ehcp", grants: [AccessGrant(to: .organisation("nhs-trust"), level: "full")]))
@@ -107,7 +107,7 @@ struct PolicyTests {
     }
 
     @Test func nobodySeesAnythingWithoutTheSecondFactor() {
-        for (actor, relationship) in [(Self.parentA, "parent"), (Actor(role: "caseworker", id: "ana"), "caseworker")] {
+        for (actor, relationship) in [(Self.parentA, "parent"), (CaseActor(role: "caseworker", id: "ana"), "caseworker")] {
             let decision = Self.policy.decide(Self.request(actor, relationship: relationship, resource: "case.state", grants: [AccessGrant(to: actor.principal, level: "full")], secondFactor: false))
             #expect(!decision.allowed)
             #expect(decision.reasons == ["Sign in with your emailed code to see SEND information."])
@@ -115,7 +115,7 @@ struct PolicyTests {
     }
 
     @Test func caseworkersNeedNoGrantAndMissingAttributesFailSafe() {
-        let caseworker = Actor(role: "caseworker", id: "ana")
+        let caseworker = CaseActor(role: "caseworker", id: "ana")
         let allowed = Self.policy.decide(Self.request(caseworker, relationship: "caseworker", action: "edit", resource: "ehcp.K", grants: []))
         #expect(allowed.allowed)
         #expect(allowed.trace.first { $0.rule == "access-withdrawn" }?.why == "it is about a grant, and you have no grant on this case")
@@ -152,7 +152,7 @@ struct PolicyTests {
         let stricter = try CompiledPolicy(stricterDefinition, checked: report.policyExpressions[stricterDefinition.id.value], in: report.definitions)
         for _ in 0..<500 {
             let relationship = pick(["parent", "carer", "young_person", "professional", "caseworker"])
-            let actor = Actor(role: pick(["parent", "young_person", "health", "caseworker", "send_manager", "school"]), id: pick(["a", "b", "c"]))
+            let actor = CaseActor(role: pick(["parent", "young_person", "health", "caseworker", "send_manager", "school"]), id: pick(["a", "b", "c"]))
             let level = pick(["full", "limited", "none"])
             let grants = random.next() % 3 == 0 ? [] : [AccessGrant(to: .person(pick(["a", "b", "x"])), level: level)]
             let request = Self.request(actor, relationship: relationship, action: pick(["view", "comment", "submit", "edit"]),

@@ -47,7 +47,7 @@ struct ReplayPropertyTests {
 
     /// One random step on case `caseID`; errors that are refusals are part of the run (they must change nothing).
     static func step(_ engine: Engine, _ caseID: String, clock: ManualClock, random: inout SeededGenerator) throws {
-        let operatorActor = Actor.operator("replay")
+        let operatorActor = CaseActor.operator("replay")
         let record = try engine.caseRecord(caseID, as: operatorActor)
         let workflow = try engine.workflowDefinition(ofCase: caseID, as: operatorActor)
         let today = CalendarDate(clock.now())

@@ -58,24 +58,24 @@ struct ShippedDefinitionsTests {
 
     @Test func theRequesterFollowsAndMayWithdrawTheirOwnAccessRequestAndNobodyElseMay() throws {
         let engine = try Engine(catalog: Self.catalog, store: InMemoryCaseStore(), clock: ManualClock(EngineFixtures.start))
-        _ = try engine.open(workflow: "access-request", as: Actor(role: "carer", id: "carer-k"), caseID: "r1", fields: [
+        _ = try engine.open(workflow: "access-request", as: CaseActor(role: "carer", id: "carer-k"), caseID: "r1", fields: [
             "requester_id": .string("carer-k"), "relationship": .string("carer"), "child_case": .string("child-1"),
         ], participants: ["carer": "carer-k"], attributes: Self.family("carer"))
-        let checking = try engine.fire(FireRequest(caseID: "r1", transition: "start_checks", actor: Actor(role: "caseworker", id: "ana"), attributes: Self.staff))
+        let checking = try engine.fire(FireRequest(caseID: "r1", transition: "start_checks", actor: CaseActor(role: "caseworker", id: "ana"), attributes: Self.staff))
         #expect(checking.notifications.map(\.recipientID) == ["carer-k"], "the requester is told, with no grant on the request")
-        #expect { try engine.fire(FireRequest(caseID: "r1", transition: "withdraw", actor: Actor(role: "carer", id: "carer-z"), attributes: Self.family("carer"))) } throws: { error in
+        #expect { try engine.fire(FireRequest(caseID: "r1", transition: "withdraw", actor: CaseActor(role: "carer", id: "carer-z"), attributes: Self.family("carer"))) } throws: { error in
             guard case EngineError.forbidden = error else { return false }
             return true
         }
-        let withdrawn = try engine.fire(FireRequest(caseID: "r1", transition: "withdraw", actor: Actor(role: "carer", id: "carer-k"), attributes: Self.family("carer")))
+        let withdrawn = try engine.fire(FireRequest(caseID: "r1", transition: "withdraw", actor: CaseActor(role: "carer", id: "carer-k"), attributes: Self.family("carer")))
         #expect(withdrawn.record.state == "withdrawn")
     }
 
     @Test func theTribunalAppealsPartiesActWithTheirGrants() throws {
         let engine = try Engine(catalog: Self.catalog, store: InMemoryCaseStore(), clock: ManualClock(EngineFixtures.start))
-        let caseworker = Actor(role: "caseworker", id: "ana")
-        let adviser = Actor.organisation("mediation-co", role: "mediation_service")
-        let parent = Actor(role: "parent", id: "jo")
+        let caseworker = CaseActor(role: "caseworker", id: "ana")
+        let adviser = CaseActor.organisation("mediation-co", role: "mediation_service")
+        let parent = CaseActor(role: "parent", id: "jo")
         _ = try engine.open(workflow: "tribunal-appeal", as: caseworker, caseID: "t1", fields: [
             "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
             "decision_type": .string("refusal_to_assess"), "decision_letter_on": .date(CalendarDate("2025-08-20")!), "decision_case": .string("child-1"),

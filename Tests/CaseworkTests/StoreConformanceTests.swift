@@ -32,7 +32,7 @@ struct StoreConformanceTests {
     }
 
     static func event(_ id: String, _ sequence: Int, previous: String) -> AuditEvent {
-        AuditEvent(caseID: id, sequence: sequence, at: at.addingTimeInterval(Double(sequence)), actor: Actor(role: "caseworker", id: "ana"),
+        AuditEvent(caseID: id, sequence: sequence, at: at.addingTimeInterval(Double(sequence)), actor: CaseActor(role: "caseworker", id: "ana"),
                    action: sequence == 1 ? "opened" : "fired", subject: "t", fromState: sequence == 1 ? nil : "requested", toState: "requested",
                    revision: sequence, input: ["n": .int(sequence)], previousHash: previous)
     }
@@ -80,7 +80,7 @@ struct StoreConformanceTests {
         let first = try Self.open(store, "c1")
         let a = Self.event("c1", 2, previous: first.hash)
         try store.commit(CaseChange(record: Self.record("c1", revision: 2, state: "a", head: a.hash), expectedRevision: 1, events: [a], outbox: [], idempotency: nil))
-        let b = AuditEvent(caseID: "c1", sequence: 2, at: Self.at, actor: Actor(role: "caseworker", id: "bo"), action: "fired", subject: "u",
+        let b = AuditEvent(caseID: "c1", sequence: 2, at: Self.at, actor: CaseActor(role: "caseworker", id: "bo"), action: "fired", subject: "u",
                            fromState: "requested", toState: "b", revision: 2, input: [:], previousHash: first.hash)
         #expect(throws: StoreError.revisionConflict(caseID: "c1", expected: 1, actual: 2)) {
             try store.commit(CaseChange(record: Self.record("c1", revision: 2, state: "b", head: b.hash), expectedRevision: 1, events: [b], outbox: [], idempotency: nil))
@@ -96,7 +96,7 @@ struct StoreConformanceTests {
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for writer in 0..<8 {
                 group.addTask {
-                    let next = AuditEvent(caseID: "c1", sequence: 2, at: Self.at, actor: Actor(role: "caseworker", id: "w\(writer)"), action: "fired",
+                    let next = AuditEvent(caseID: "c1", sequence: 2, at: Self.at, actor: CaseActor(role: "caseworker", id: "w\(writer)"), action: "fired",
                                           subject: "t", fromState: "requested", toState: "s\(writer)", revision: 2, input: [:], previousHash: first.hash)
                     do {
                         try store.commit(CaseChange(record: Self.record("c1", revision: 2, state: "s\(writer)", head: next.hash), expectedRevision: 1,
@@ -240,7 +240,7 @@ struct StoreConformanceTests {
         try EngineFixtures.openCase(engine)
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: EngineFixtures.caseworker, input: ["evidence_complete": .bool(true)]))
         _ = try engine.fire(FireRequest(caseID: "c1", transition: "agree_to_assess", actor: EngineFixtures.caseworker, input: ["decision_notes": .string("ok")]))
-        _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: Actor.organisation("nhs-trust", role: "health"), fields: ["summary": .string("x")])
+        _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: CaseActor.organisation("nhs-trust", role: "health"), fields: ["summary": .string("x")])
         #expect(try engine.caseRecord("c1", as: .operator()).forms.first?.status == .submitted)
         #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 4))
         #expect(try engine.outbox(caseID: "c1", as: .operator()).count == 4)

@@ -102,10 +102,10 @@ enum TimelineFixtures {
     static let parentAttributes: [String: ExpressionValue] = ["relationship": .string("parent"), "second_factor_verified": .bool(true)]
     static let professional: [String: ExpressionValue] = ["relationship": .string("professional"), "second_factor_verified": .bool(true)]
 
-    static let caseworker = Actor(role: "caseworker", id: "cw-ana")
-    static let parent = Actor(role: "parent", id: "parent-jo")
-    static let health = Actor.organisation("nhs-trust", role: "health")
-    static let school = Actor.organisation("hillside", role: "school")
+    static let caseworker = CaseActor(role: "caseworker", id: "cw-ana")
+    static let parent = CaseActor(role: "parent", id: "parent-jo")
+    static let health = CaseActor.organisation("nhs-trust", role: "health")
+    static let school = CaseActor.organisation("hillside", role: "school")
 
     /// 9 o'clock on a day, London time.
     static func day(_ text: String) -> Date { CalendarDate(text)!.start().addingTimeInterval(9 * 3600) }
@@ -206,7 +206,7 @@ struct TimelineTests {
 
     @Test func noGrantAndNoSuchCaseAreTheSameRefusal() throws {
         let (engine, _) = try F.requested(parentLevel: nil)
-        func refusal(_ caseID: String, _ actor: Actor, _ attributes: [String: ExpressionValue]) -> EngineError? {
+        func refusal(_ caseID: String, _ actor: CaseActor, _ attributes: [String: ExpressionValue]) -> EngineError? {
             do {
                 _ = try engine.timeline(caseID: caseID, as: actor, attributes: attributes)
                 return nil
@@ -238,21 +238,21 @@ struct TimelineTests {
     }
 
     @Test(arguments: [(F.health, "organisation:nhs-trust"), (F.school, "organisation:hillside")])
-    func aProfessionalSeesOnlyTheMessagesToTheirOrganisation(actor: Actor, organisation: String) throws {
+    func aProfessionalSeesOnlyTheMessagesToTheirOrganisation(actor: CaseActor, organisation: String) throws {
         let engine = try F.assessing(parentLevel: "full")
         let timeline = try engine.timeline(caseID: "c1", as: actor, attributes: F.professional)
         #expect(timeline.notices.map(\.recipientID) == [organisation])
         #expect(timeline.notices.map(\.subject) == ["A form has been shared with you: Professional advice"])
         #expect(!timeline.showsEveryNotice)
         #expect(timeline.timeLimits == nil && timeline.withheld == [.timeLimits], "this policy shows professionals the state, not the time limits")
-        let someoneElse = Actor(role: actor.role, id: "other-person")
+        let someoneElse = CaseActor(role: actor.role, id: "other-person")
         #expect(throws: EngineError.self, "a person in the same role is not the organisation") {
             try engine.timeline(caseID: "c1", as: someoneElse, attributes: F.professional)
         }
     }
 
     /// Everyone who may not see the case's fields, and the one who may (the control that shows the check can fail).
-    static let fieldViewers: [(name: String, actor: Actor, attributes: [String: ExpressionValue], parentLevel: String, seesFields: Bool)] = [
+    static let fieldViewers: [(name: String, actor: CaseActor, attributes: [String: ExpressionValue], parentLevel: String, seesFields: Bool)] = [
         ("full parent", F.parent, F.parentAttributes, "full", true),
         ("limited parent", F.parent, F.parentAttributes, "limited", false),
         ("status-only parent", F.parent, F.parentAttributes, "status", false),
@@ -261,7 +261,7 @@ struct TimelineTests {
     ]
 
     @Test(arguments: fieldViewers)
-    func noFieldValueReachesAViewerWhoMayNotSeeFields(viewer: (name: String, actor: Actor, attributes: [String: ExpressionValue], parentLevel: String, seesFields: Bool)) throws {
+    func noFieldValueReachesAViewerWhoMayNotSeeFields(viewer: (name: String, actor: CaseActor, attributes: [String: ExpressionValue], parentLevel: String, seesFields: Bool)) throws {
         let engine = try F.assessing(parentLevel: viewer.parentLevel)
         let timeline = try engine.timeline(caseID: "c1", as: viewer.actor, attributes: viewer.attributes)
         let text = TimelineCommand.text(timeline, viewer: viewer.actor)
@@ -339,7 +339,7 @@ struct TimelineTests {
     }
 
     /// Each viewer of the case on 1 October, beside the exact text and JSON they must get (`Fixtures/timeline/NAME.txt|json`).
-    static let goldenViewers: [(name: String, actor: Actor, attributes: [String: ExpressionValue], parentLevel: String)] = [
+    static let goldenViewers: [(name: String, actor: CaseActor, attributes: [String: ExpressionValue], parentLevel: String)] = [
         ("parent-full", F.parent, F.parentAttributes, "full"),
         ("parent-limited", F.parent, F.parentAttributes, "limited"),
         ("parent-status", F.parent, F.parentAttributes, "status"),
@@ -348,7 +348,7 @@ struct TimelineTests {
     ]
 
     @Test(arguments: goldenViewers)
-    func eachViewersTimelineMatchesItsGoldenFiles(viewer: (name: String, actor: Actor, attributes: [String: ExpressionValue], parentLevel: String)) throws {
+    func eachViewersTimelineMatchesItsGoldenFiles(viewer: (name: String, actor: CaseActor, attributes: [String: ExpressionValue], parentLevel: String)) throws {
         let engine = try F.assessing(parentLevel: viewer.parentLevel)
         let timeline = try engine.timeline(caseID: "c1", as: viewer.actor, attributes: viewer.attributes)
         let folder = GoldenFiles.repositoryRoot.appendingPathComponent("Tests/CaseworkTests/Fixtures/timeline")

@@ -17,7 +17,7 @@ public struct DeadlineDefinition: Sendable, Hashable {
     /// What starts the clock.
     public var start: DeadlineStart
     /// How long the clock runs, such as `6 weeks`.
-    public var due: Located<Duration>
+    public var due: Located<StatutoryDuration>
     /// The states that meet the deadline when the case enters one.
     public var until: [Located<String>]
     /// When to remind, such as `1 week before`.
@@ -29,7 +29,7 @@ public struct DeadlineDefinition: Sendable, Hashable {
 
     /// Creates a deadline.
     public init(
-        name: Located<String>, title: String, start: DeadlineStart, due: Located<Duration>, until: [Located<String>],
+        name: Located<String>, title: String, start: DeadlineStart, due: Located<StatutoryDuration>, until: [Located<String>],
         remind: [Located<RelativeDuration>] = [], breachNotify: [Located<String>] = [], calendar: Located<String>? = nil
     ) {
         self.name = name

@@ -12,7 +12,7 @@ public struct FormDefinition: Sendable, Hashable {
     /// What the form is for, when the file says.
     public var description: String?
     /// How long the receiving organisation has to submit it, such as `6 weeks`.
-    public var due: Located<Duration>
+    public var due: Located<StatutoryDuration>
     /// The roles (organisations) whose generic accounts may receive it.
     public var sharedWith: [Located<String>]
     /// The roles that may accept or reject a submission.
@@ -32,7 +32,7 @@ public struct FormDefinition: Sendable, Hashable {
     /// Creates a form definition.
     public init(
         id: Located<String>, version: Int, title: String, description: String? = nil,
-        due: Located<Duration>, sharedWith: [Located<String>], acceptedBy: [Located<String>],
+        due: Located<StatutoryDuration>, sharedWith: [Located<String>], acceptedBy: [Located<String>],
         fields: [FieldDefinition], resource: Located<String>? = nil, file: String
     ) {
         self.resource = resource

@@ -13,7 +13,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// When it happened, to the millisecond.
     public var at: Date
     /// Who did it.
-    public var actor: Actor
+    public var actor: CaseActor
     /// What happened: `opened`, `fired`, `form_submitted`, `form_accepted`, `form_rejected`.
     public var action: String
     /// The transition fired, or the form instance acted on.
@@ -44,7 +44,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
 
     /// Creates an event and computes its hash.
     public init(
-        caseID: String, sequence: Int, at: Date, actor: Actor, action: String, subject: String?, fromState: String?,
+        caseID: String, sequence: Int, at: Date, actor: CaseActor, action: String, subject: String?, fromState: String?,
         toState: String, revision: Int, input: [String: ExpressionValue], change: RecordChange? = nil, previousHash: String
     ) {
         self.caseID = caseID
@@ -68,7 +68,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         var caseID: String
         var sequence: Int
         var atMilliseconds: Int64
-        var actor: Actor
+        var actor: CaseActor
         var action: String
         var subject: String?
         var fromState: String?

@@ -5,7 +5,7 @@ extension Engine {
     /// workflow's names (``WorkflowNames``, declared with their types in one place), today, now and the workflow's
     /// working-day calendar, taken from the calendars of the definition set the case runs on.
     func evaluationContext(
-        _ record: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: Actor, today: CalendarDate, now: Date
+        _ record: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor, today: CalendarDate, now: Date
     ) -> EvaluationContext {
         let calendar = workflow.definition.calendar.flatMap { calendars[$0.value] } ?? defaultCalendar
         return workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: today, now: now), calendar: calendar)

@@ -175,7 +175,7 @@ extension Engine {
     /// The case's progress as `actor` may see it, in plain words: stages passed, where it is now and what can come next,
     /// time limits (with `view` on `case.deadlines`) and the messages sent to them. Needs `view` on `case.state`; a refused
     /// viewer learns nothing, not even whether the case exists. Days left count from the engine clock's day.
-    public func timeline(caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseTimeline {
+    public func timeline(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseTimeline {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let record = admitted.record
         let workflow = admitted.workflow.definition

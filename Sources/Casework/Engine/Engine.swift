@@ -8,7 +8,7 @@ public struct FireRequest: Sendable {
     /// The transition's name.
     public var transition: String
     /// Who is firing it.
-    public var actor: Actor
+    public var actor: CaseActor
     /// Field values the actor gives, by dotted path.
     public var input: [String: ExpressionValue]
     /// The revision the caller last saw; a change since then refuses the fire.
@@ -20,7 +20,7 @@ public struct FireRequest: Sendable {
 
     /// Creates a request.
     public init(
-        caseID: String, transition: String, actor: Actor, input: [String: ExpressionValue] = [:], expectedRevision: Int? = nil,
+        caseID: String, transition: String, actor: CaseActor, input: [String: ExpressionValue] = [:], expectedRevision: Int? = nil,
         idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) {
         self.attributes = attributes
@@ -71,14 +71,14 @@ public struct TransitionAvailability: Sendable {
 ///
 /// Every change is computed from a loaded case, checked completely, then
 /// committed once with a revision check; when anything refuses, nothing is
-/// written. Time comes from the injected ``Clock``. The engine holds no
+/// written. Time comes from the injected ``EngineClock``. The engine holds no
 /// mutable case state of its own, so one instance serves many threads.
 public final class Engine: Sendable {
     /// The current definitions.
     public let catalog: DefinitionCatalog
     /// Where cases live.
     public let store: any CaseStore
-    private let clock: any Clock
+    private let clock: any EngineClock
     /// The working-day calendar for deadlines and expressions in workflows that name none.
     let defaultCalendar: any WorkingDayCalendar
     /// The definition sets of cases on other snapshots than the current one, loaded once each (``definitions(for:)``).
@@ -91,7 +91,7 @@ public final class Engine: Sendable {
     /// Either way it refuses (``StoreError/definitionChanged(kind:id:version:)``) when a definition's
     /// content changed but its `version` did not, before any change is made.
     public init(
-        catalog: DefinitionCatalog, store: any CaseStore, clock: any Clock = SystemClock(), calendar: any WorkingDayCalendar = WeekdayCalendar(),
+        catalog: DefinitionCatalog, store: any CaseStore, clock: any EngineClock = SystemClock(), calendar: any WorkingDayCalendar = WeekdayCalendar(),
         recordingDefinitions: Bool = true
     ) throws(EngineError) {
         self.catalog = catalog
@@ -121,12 +121,12 @@ public final class Engine: Sendable {
 
     /// The whole case as `actor` may see it: fields they may not see are left out, and grants and
     /// participants (who else is involved) only for those who may change access. Needs `view` on `case`.
-    public func caseRecord(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
+    public func caseRecord(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
         try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case").access.visibleRecord
     }
 
     /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.
-    public func cases(visibleTo actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [CaseSummary] {
+    public func cases(visibleTo actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [CaseSummary] {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         var summaries: [CaseSummary] = []
         for id in try storeCall({ () throws(StoreError) in try store.caseIDs() }) {
@@ -145,13 +145,13 @@ public final class Engine: Sendable {
 
     /// The notifications of one case as `actor` may see them: every message for those who may `edit` the case,
     /// otherwise only the messages addressed to the actor. Needs `view` on `case.state`.
-    public func outbox(caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [OutboxMessage] {
+    public func outbox(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [OutboxMessage] {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         return admitted.access.visibleMessages(try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) })
     }
 
     /// Every notification in the store, for the operator and the deliverers it runs.
-    public func outbox(as actor: Actor) throws(EngineError) -> [OutboxMessage] {
+    public func outbox(as actor: CaseActor) throws(EngineError) -> [OutboxMessage] {
         guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may list every case's notifications; name a case"]) }
         return try storeCall { () throws(StoreError) in try store.outbox(caseID: nil) }
     }
@@ -161,7 +161,7 @@ public final class Engine: Sendable {
     /// Needs `view` on `case` and `grant` on `case`: events name everyone involved in the case and every access
     /// decision, which only those who decide access may know (an estranged parent must not learn the other parent's
     /// id). Everyone else follows the case through ``timeline(caseID:as:attributes:)``.
-    public func history(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [AuditEvent] {
+    public func history(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [AuditEvent] {
         let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
         guard admitted.access.allows("grant", on: "case") else {
             throw .forbidden(reasons: ["the case's history names everyone involved in it; follow the case with its timeline"])
@@ -179,7 +179,7 @@ public final class Engine: Sendable {
     /// Walks the case's audit chain, replays it and compares what it rebuilds with the stored record, reading both in
     /// one consistent snapshot (so a concurrent writer never causes a false report). Needs `view` on `case`; the
     /// operator is also told of a case whose record is gone but whose events remain.
-    public func verifyAudit(_ id: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> AuditVerification {
+    public func verifyAudit(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> AuditVerification {
         if !actor.isOperator { _ = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case") }
         let snapshot = try storeCall { () throws(StoreError) in try store.snapshot(caseID: id) }
         if snapshot.record == nil, snapshot.events.isEmpty { throw .caseNotFound(id) }
@@ -187,7 +187,7 @@ public final class Engine: Sendable {
     }
 
     /// Every case the store knows of, by record or by audit events, for the operator: how a removed record is noticed.
-    public func auditedCaseIDs(as actor: Actor) throws(EngineError) -> [String] {
+    public func auditedCaseIDs(as actor: CaseActor) throws(EngineError) -> [String] {
         guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may verify every case at once"]) }
         let withRecords = try storeCall { () throws(StoreError) in try store.caseIDs() }
         let withEvents = try storeCall { () throws(StoreError) in try store.auditedCaseIDs() }
@@ -195,14 +195,14 @@ public final class Engine: Sendable {
     }
 
     /// Every case id in the store, for the operator.
-    public func caseIDs(as actor: Actor) throws(EngineError) -> [String] {
+    public func caseIDs(as actor: CaseActor) throws(EngineError) -> [String] {
         guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may list every case; list the cases you may see instead"]) }
         return try storeCall { () throws(StoreError) in try store.caseIDs() }
     }
 
     /// The definition of the workflow version a case runs on, for a caller about to fire one of its transitions
     /// (to read its input's types). Needs `submit` on `case`.
-    public func workflowDefinition(ofCase caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> WorkflowDefinition {
+    public func workflowDefinition(ofCase caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> WorkflowDefinition {
         try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
     }
 
@@ -215,7 +215,7 @@ public final class Engine: Sendable {
     }
 
     /// Every transition of the case's workflow, with what blocks each for `actor` now. Needs `view` on `case.state`.
-    public func availableTransitions(caseID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [TransitionAvailability] {
+    public func availableTransitions(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [TransitionAvailability] {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let now = admitted.access.at
         return admitted.workflow.definition.transitions.map { transition in
@@ -232,7 +232,7 @@ public final class Engine: Sendable {
     /// (decided on the case as it would be, with no grants). Opening with the id of an existing case is a
     /// conflict for those who may see that case, and the same refusal as any other otherwise.
     public func open(
-        workflow id: String, as actor: Actor, caseID: String? = nil, fields: [String: ExpressionValue] = [:],
+        workflow id: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:],
         participants: [String: String] = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
@@ -359,7 +359,7 @@ public final class Engine: Sendable {
     /// The change a `grant:` effect makes to the case it names: the grant recorded and audited there,
     /// authorised by that case's own access policy. Committed with the firing change, all or nothing.
     private func grantChange(
-        _ effect: GrantEffect, transition: String, request: CaseRecord, actor: Actor, attributes: [String: ExpressionValue]
+        _ effect: GrantEffect, transition: String, request: CaseRecord, actor: CaseActor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> DecidedChange {
         func blocked(_ message: String) -> EngineError {
             .blocked(transition: transition, blockers: [TransitionBlocker(.valueUndecided, "cannot grant access: \(message)")])
@@ -424,7 +424,7 @@ public final class Engine: Sendable {
 
     /// The values the transition's `set:` expressions give, evaluated on the case with the input applied.
     private func assignedValues(
-        _ transition: TransitionDefinition, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: Actor,
+        _ transition: TransitionDefinition, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: CaseActor,
         today: CalendarDate, now: Date
     ) throws(EngineError) -> [String: ExpressionValue] {
         guard let assignments = workflow.assignments[transition.name.value] else { return [:] }

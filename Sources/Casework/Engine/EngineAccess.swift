@@ -22,7 +22,7 @@ public struct CaseView: Sendable {
 extension Engine {
     /// Records a grant on the case (replacing the grantee's earlier one), if the case's policy lets `actor` grant access.
     public func grantAccess(
-        caseID: String, grant: AccessGrant, as actor: Actor, attributes: [String: ExpressionValue], reason: String, idempotencyKey: String? = nil
+        caseID: String, grant: AccessGrant, as actor: CaseActor, attributes: [String: ExpressionValue], reason: String, idempotencyKey: String? = nil
     ) throws(EngineError) -> ChangeResult {
         var recorded = grant
         recorded.grantedBy = actor.description
@@ -43,7 +43,7 @@ extension Engine {
 
     /// Removes the grantee's grant, if the case's policy lets `actor` grant access.
     public func revokeAccess(
-        caseID: String, to grantee: Principal, as actor: Actor, attributes: [String: ExpressionValue], reason: String, idempotencyKey: String? = nil
+        caseID: String, to grantee: Principal, as actor: CaseActor, attributes: [String: ExpressionValue], reason: String, idempotencyKey: String? = nil
     ) throws(EngineError) -> ChangeResult {
         try changeGrants(caseID: caseID, actor: actor, attributes: attributes, reason: reason, action: "access_revoked", subject: grantee,
                          details: [:], idempotencyKey: idempotencyKey) { (grants, _) throws(EngineError) in
@@ -55,7 +55,7 @@ extension Engine {
     }
 
     private func changeGrants(
-        caseID: String, actor: Actor, attributes: [String: ExpressionValue], reason: String, action: String, subject: Principal,
+        caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], reason: String, action: String, subject: Principal,
         details: [String: String], idempotencyKey: String?, _ change: (inout [AccessGrant], CompiledPolicy) throws(EngineError) -> Void
     ) throws(EngineError) -> ChangeResult {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "grant", resource: "case")
@@ -80,7 +80,7 @@ extension Engine {
 
     /// The case as `actor` may see it: the state, the deadlines and the fields each need their own `view`;
     /// withheld fields are left out (every field under a redacted path). Needs `view` on `case.state`.
-    public func view(caseID: String, as actor: Actor, attributes: [String: ExpressionValue]) throws(EngineError) -> CaseView {
+    public func view(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue]) throws(EngineError) -> CaseView {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let record = admitted.record
         var view = CaseView(id: record.id, workflow: record.workflow, state: record.state, deadlines: nil, fields: [:], withheld: [], reasons: [])

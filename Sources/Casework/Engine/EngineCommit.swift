@@ -43,7 +43,7 @@ extension Engine {
     /// (`CASE/REVISION/N`) and its pending alarms, and the first carries the request's idempotency record. When a
     /// concurrent request with the same key committed first, returns that request's result instead.
     func commit(
-        _ changes: [DecidedChange], actor: Actor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date
+        _ changes: [DecidedChange], actor: CaseActor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date
     ) throws(EngineError) -> ChangeResult {
         var committed: [CaseChange] = []
         for (index, decided) in changes.enumerated() {
@@ -78,7 +78,7 @@ extension Engine {
 
     /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).
     /// The key is looked up only after the actor was let through the door; the same key with a different request is a conflict.
-    func replay(_ request: IdempotentRequest, actor: Actor, attributes: [String: ExpressionValue]) throws(EngineError) -> ChangeResult? {
+    func replay(_ request: IdempotentRequest, actor: CaseActor, attributes: [String: ExpressionValue]) throws(EngineError) -> ChangeResult? {
         guard let key = request.scopedKey else { return nil }
         guard let earlier = try storeCall({ () throws(StoreError) in try store.idempotencyRecord(key: key) }) else { return nil }
         guard earlier.request == request.stored else {

@@ -90,7 +90,7 @@ extension Engine {
 
     /// Stops a running clock for a legal exception (SEND Regs 10(4)); the reason is audited.
     public func pauseDeadline(
-        caseID: String, deadline: String, as actor: Actor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_paused") { clock, today throws(EngineError) in
             guard clock.status == .running else { throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue), not running, so it cannot be paused") }
@@ -102,7 +102,7 @@ extension Engine {
 
     /// Restarts a paused clock; its due date moves on by the days it was paused.
     public func resumeDeadline(
-        caseID: String, deadline: String, as actor: Actor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_resumed") { clock, today throws(EngineError) in
             guard clock.status == .paused, let pausedOn = clock.pausedOn else {
@@ -119,7 +119,7 @@ extension Engine {
 
     /// Marks a clock excused by an exception: it is reported, never counted as a breach.
     public func excuseDeadline(
-        caseID: String, deadline: String, as actor: Actor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_excused") { clock, _ throws(EngineError) in
             guard [.running, .paused, .breached].contains(clock.status) else {
@@ -137,7 +137,7 @@ extension Engine {
 
     /// Through the door (`edit` on `case.deadlines`), then the deadline's own checks, then one audited commit.
     private func changeDeadline(
-        caseID: String, name: String, actor: Actor, attributes: [String: ExpressionValue], reason: String, action: String,
+        caseID: String, name: String, actor: CaseActor, attributes: [String: ExpressionValue], reason: String, action: String,
         _ change: (inout DeadlineRecord, CalendarDate) throws(EngineError) -> Void
     ) throws(EngineError) -> ChangeResult {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "edit", resource: "case.deadlines")

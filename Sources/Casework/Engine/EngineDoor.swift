@@ -16,7 +16,7 @@ struct CaseAccess: Sendable {
     /// How it is guarded.
     var accessGuard: AccessGuard
     /// Who asks.
-    var actor: Actor
+    var actor: CaseActor
     /// The attributes the actor came with.
     var attributes: [String: ExpressionValue]
     /// When the request was made; every decision about it is made at this instant.
@@ -142,7 +142,7 @@ extension Engine {
     /// (`forbidden`, whether or not the case exists), and tells only those it would allow that
     /// there is no such case (`not_found`).
     func admit(
-        _ caseID: String, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String
+        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String
     ) throws(EngineError) -> AdmittedCase {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         let at = Self.millisecondPrecision(clockNow())
@@ -168,7 +168,7 @@ extension Engine {
     /// The refusal for a case that does not exist: `not_found` for those who would be let in to a case they have no grant on,
     /// otherwise exactly the refusal the set's policy gives an actor with no grant on a case it knows nothing about.
     private func missingCaseRefusal(
-        _ caseID: String, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
     ) -> EngineError {
         if actor.isOperator || catalog.policies.isEmpty { return .caseNotFound(caseID) }
         guard catalog.policies.count == 1, let policy = catalog.policies.values.first else { return .forbidden(reasons: [CompiledPolicy.noAccess]) }
@@ -181,7 +181,7 @@ extension Engine {
     /// What a change gives back to the actor who asked for it: the case after it as they may see it, and only the
     /// notifications they may read.
     func changeResult(
-        _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: Actor, attributes: [String: ExpressionValue]
+        _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> ChangeResult {
         let definitions = try definitions(for: record)
         let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: definitions), actor: actor,
@@ -199,7 +199,7 @@ extension Engine {
 
     /// The access request for `actor` doing `action` to `resource` of `record` at `at`.
     static func accessRequest(
-        _ record: CaseRecord, actor: Actor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+        _ record: CaseRecord, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
     ) -> AccessRequest {
         AccessRequest(actor: actor, attributes: attributes, action: action, resource: resource, caseID: record.id, workflow: record.workflow,
                       state: record.state, fields: record.fields, grants: record.grants, at: at)
@@ -210,11 +210,11 @@ extension Engine {
     func recipientAccess(_ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, resource: String) -> (receives: Bool, fields: FieldVisibility) {
         guard case .policy(let policy) = accessGuard else { return (true, .all) }
         let principal = record.participants[role].flatMap(Principal.parsed)
-        let actor: Actor
+        let actor: CaseActor
         switch principal {
         case .organisation(let organisation)?: actor = .organisation(organisation, role: role)
-        case .person(let id)?: actor = Actor(role: role, id: id)
-        case nil: actor = Actor(role: role, id: role)
+        case .person(let id)?: actor = CaseActor(role: role, id: id)
+        case nil: actor = CaseActor(role: role, id: role)
         }
         let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
         let access = CaseAccess(record: record, accessGuard: .policy(policy), actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()))

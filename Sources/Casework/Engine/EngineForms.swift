@@ -4,7 +4,7 @@ import Foundation
 extension Engine {
     /// The definition of a form instance's form, for the organisation about to submit it (to read its fields' types).
     /// Needs `submit` on the form's resource.
-    public func formDefinition(caseID: String, instance instanceID: String, as actor: Actor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> FormDefinition {
+    public func formDefinition(caseID: String, instance instanceID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> FormDefinition {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: try formResource(caseID: caseID, instance: instanceID))
         guard let instance = admitted.record.forms.first(where: { $0.id == instanceID }) else { throw .unknownFormInstance(instanceID, caseID: caseID) }
         guard let form = admitted.definitions.forms[instance.form] else { throw .definitionError("form '\(instance.form)' is no longer loaded") }
@@ -16,7 +16,7 @@ extension Engine {
     /// Only the role the form was shared with may submit, and only the named
     /// organisation when the case names one; only a shared or rejected form can be submitted.
     public func submitForm(
-        caseID: String, instance instanceID: String, as actor: Actor, fields: [String: ExpressionValue],
+        caseID: String, instance instanceID: String, as actor: CaseActor, fields: [String: ExpressionValue],
         expectedRevision: Int? = nil, idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         try formStep(caseID: caseID, instanceID: instanceID, action: "form_submitted", actor: actor, attributes: attributes, policyAction: "submit", input: fields,
@@ -42,7 +42,7 @@ extension Engine {
 
     /// The service accepts a submitted form.
     public func acceptForm(
-        caseID: String, instance instanceID: String, as actor: Actor, expectedRevision: Int? = nil, idempotencyKey: String? = nil,
+        caseID: String, instance instanceID: String, as actor: CaseActor, expectedRevision: Int? = nil, idempotencyKey: String? = nil,
         attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         try formStep(caseID: caseID, instanceID: instanceID, action: "form_accepted", actor: actor, attributes: attributes, policyAction: "edit", input: [:],
@@ -56,7 +56,7 @@ extension Engine {
 
     /// The service rejects a submitted form, saying what information is required; the organisation resubmits.
     public func rejectForm(
-        caseID: String, instance instanceID: String, as actor: Actor, informationRequired: String,
+        caseID: String, instance instanceID: String, as actor: CaseActor, informationRequired: String,
         expectedRevision: Int? = nil, idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         let reason = informationRequired.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -86,7 +86,7 @@ extension Engine {
         .blocked(transition: instance.id, blockers: [TransitionBlocker(.formStatus, message)])
     }
 
-    private static func checkReviewer(_ actor: Actor, instance: FormInstance, form: LoadedForm) throws(EngineError) {
+    private static func checkReviewer(_ actor: CaseActor, instance: FormInstance, form: LoadedForm) throws(EngineError) {
         guard actor.isOperator || form.definition.acceptedBy.contains(where: { $0.value == actor.role }) else {
             let roles = form.definition.acceptedBy.map(\.value).joined(separator: " or ")
             throw .blocked(transition: instance.id, blockers: [TransitionBlocker(.roleNotAllowed, "only \(roles) may accept or reject form '\(instance.id)'")])
@@ -111,7 +111,7 @@ extension Engine {
     /// Through the door (`policyAction` on the form's resource), then lets `step` check and change the instance, then
     /// audits, sends the step's message and commits once.
     private func formStep(
-        caseID: String, instanceID: String, action: String, actor: Actor, attributes: [String: ExpressionValue], policyAction: String,
+        caseID: String, instanceID: String, action: String, actor: CaseActor, attributes: [String: ExpressionValue], policyAction: String,
         input: [String: ExpressionValue], expectedRevision: Int?, idempotencyKey: String?,
         _ step: (FormInstance, LoadedForm) throws(EngineError) -> FormChange
     ) throws(EngineError) -> ChangeResult {

@@ -95,7 +95,7 @@ extension Engine {
     /// no target, a field's type differs, a mapped name does not exist, or a running deadline or an unfinished form
     /// would be left without its definition. A dry run returns the plan and changes nothing; a real one is one audited
     /// change (`migrated`, with both versions and both snapshot fingerprints) under the case's revision check.
-    public func migrate(caseID: String, to version: Int, mapping: MigrationMapping = MigrationMapping(), as actor: Actor, dryRun: Bool = false) throws(EngineError) -> MigrationPlan {
+    public func migrate(caseID: String, to version: Int, mapping: MigrationMapping = MigrationMapping(), as actor: CaseActor, dryRun: Bool = false) throws(EngineError) -> MigrationPlan {
         guard actor.isOperator else { throw .forbidden(reasons: ["only the operator moves a case to another version of its workflow"]) }
         let admitted = try admit(caseID, actor: actor, attributes: [:], action: "edit", resource: "case")
         let record = admitted.record
@@ -247,7 +247,7 @@ public struct DefinitionUsage: Sendable, Hashable {
 extension Engine {
     /// Every stored definition version and snapshot, with how many open cases (not in a final state) use each. The
     /// operator only: it reads every case.
-    public func definitionUsage(as actor: Actor) throws(EngineError) -> DefinitionUsage {
+    public func definitionUsage(as actor: CaseActor) throws(EngineError) -> DefinitionUsage {
         guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may read what every case runs on"]) }
         var bySnapshot: [String: Int] = [:]
         var byVersion: [DefinitionVersion: Int] = [:]

@@ -17,13 +17,13 @@ struct IdempotentRequest: Sendable {
     private struct Content: Encodable {
         var operation: String
         var caseID: String
-        var actor: Actor
+        var actor: CaseActor
         var input: [String: ExpressionValue]
         var details: [String: String]
     }
 
     /// Describes a request; `details` holds anything else it depends on (an expected revision, a grant's level and dates).
-    init(key: String?, operation: String, caseID: String, actor: Actor, input: [String: ExpressionValue] = [:], details: [String: String] = [:]) {
+    init(key: String?, operation: String, caseID: String, actor: CaseActor, input: [String: ExpressionValue] = [:], details: [String: String] = [:]) {
         self.operation = operation
         fingerprint = SHA256.hex(StoredJSON.encode(Content(operation: operation, caseID: caseID, actor: actor, input: input, details: details)))
         scopedKey = key.map { "\(actor.description) \($0)" }

@@ -36,7 +36,7 @@ extension ExpressionValue: Codable {
             self = .datetime(Date(timeIntervalSince1970: try container.decode(Double.self, forKey: key)))
         case .duration:
             let text = try container.decode(String.self, forKey: key)
-            guard case .success(let value) = Duration.parse(text) else {
+            guard case .success(let value) = StatutoryDuration.parse(text) else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a duration: \(text)")
             }
             self = .duration(value)

@@ -42,7 +42,7 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 /// One request for access: who, doing what, to which part of which case, with which grants, when.
 public struct AccessRequest: Sendable {
     /// Who asks.
-    public var actor: Actor
+    public var actor: CaseActor
     /// On whose behalf: the person, or the organisation they act for, whose grant then applies.
     public var principal: Principal
     /// The actor's attributes by name (`second_factor_verified`, `relationship`).
@@ -66,7 +66,7 @@ public struct AccessRequest: Sendable {
 
     /// Creates a request; `principal` defaults to the actor as a person.
     public init(
-        actor: Actor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
+        actor: CaseActor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
         workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
     ) {
         self.actor = actor

@@ -158,7 +158,7 @@ extension WorkingCalendar {
     /// The counting rules for a due date: `N days` adds N calendar days, `N weeks` 7N days,
     /// `N months` the same day N months on (or that month's last day), `N years` 12N months,
     /// `N working days` the Nth working day after the start (the start never counts); then the roll rules.
-    public func dueDate(from start: CalendarDate, after duration: Duration) -> CalendarDate? {
+    public func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate? {
         guard let end = TimeArithmetic.move(start, by: duration, sign: 1, calendar: self) else { return nil }
         return rolled(end)
     }

@@ -71,7 +71,7 @@ struct DeadlineChecks {
     /// In one unit that is a larger count. Across units it is the fewest days the reminder can reach back
     /// against the most days the period can last; working days have no most (bank holidays stretch them),
     /// so a period in working days is compared only with a reminder in working days.
-    static func isAfterDue(_ reminder: RelativeDuration, due: Duration) -> Bool {
+    static func isAfterDue(_ reminder: RelativeDuration, due: StatutoryDuration) -> Bool {
         if reminder.direction == .after { return true }
         if reminder.duration.unit == due.unit { return reminder.duration.count > due.count }
         let count = reminder.duration.count

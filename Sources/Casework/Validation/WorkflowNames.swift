@@ -6,14 +6,14 @@ public struct CaseExpressionInput: ExpressionInput {
     /// The case.
     public var record: CaseRecord
     /// Who acts.
-    public var actor: Actor
+    public var actor: CaseActor
     /// Today's date, from the engine's clock.
     public var today: CalendarDate
     /// The current instant, from the engine's clock.
     public var now: Date
 
     /// Creates an input.
-    public init(record: CaseRecord, actor: Actor, today: CalendarDate, now: Date) {
+    public init(record: CaseRecord, actor: CaseActor, today: CalendarDate, now: Date) {
         self.record = record
         self.actor = actor
         self.today = today

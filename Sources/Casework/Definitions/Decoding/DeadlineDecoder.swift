@@ -26,7 +26,7 @@ enum DeadlineDecoder {
         if let node = fields["title"] { title = reader.string(node, place: "'title' of \(place)")?.value }
         var start: DeadlineStart?
         if let node = fields["from"] { start = Self.start(node, place: "'from' of \(place)", reader: &reader) }
-        var due: Located<Duration>?
+        var due: Located<StatutoryDuration>?
         if let node = fields["due"] { due = reader.duration(node, place: "'due' of \(place)") }
         var until: [Located<String>] = []
         if let node = fields["until"] { until = reader.names(node, rule: .identifier, kind: "state", place: "'until' of \(place)", allowSingle: true) }

@@ -27,7 +27,7 @@ enum FormDecoder {
         var version: Int?
         var title: String?
         var description: String?
-        var due: Located<Duration>?
+        var due: Located<StatutoryDuration>?
         var sharedWith: [Located<String>] = []
         var acceptedBy: [Located<String>] = []
         var fields: [FieldDefinition] = []

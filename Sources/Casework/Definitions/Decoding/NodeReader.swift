@@ -79,9 +79,9 @@ struct NodeReader {
     }
 
     /// A duration such as `6 weeks`.
-    mutating func duration(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Located<Duration>? {
+    mutating func duration(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Located<StatutoryDuration>? {
         guard let text = string(node, place: place()) else { return nil }
-        switch Duration.parse(text.value) {
+        switch StatutoryDuration.parse(text.value) {
         case .success(let duration): return Located(duration, at: text.range)
         case .failure(let error):
             bag.report(.invalidDuration(text: text.value, reason: error.description), at: text.range)

@@ -15,7 +15,7 @@ public enum ExpressionValue: Sendable, Hashable, CustomStringConvertible {
     /// An instant.
     case datetime(Date)
     /// A length of time.
-    case duration(Duration)
+    case duration(StatutoryDuration)
     /// A list.
     case list([ExpressionValue])
 
@@ -58,12 +58,12 @@ public protocol WorkingDayCalendar: Sendable {
     /// Whether `date` is a working day.
     func isWorkingDay(_ date: CalendarDate) -> Bool
     /// The end of a period that runs `duration` from `start`, after any rules that move a period's end.
-    func dueDate(from start: CalendarDate, after duration: Duration) -> CalendarDate?
+    func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate?
 }
 
 extension WorkingDayCalendar {
     /// The end of a period by the counting rules alone: no rule moves it.
-    public func dueDate(from start: CalendarDate, after duration: Duration) -> CalendarDate? {
+    public func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate? {
         TimeArithmetic.move(start, by: duration, sign: 1, calendar: self)
     }
 }

@@ -5,7 +5,7 @@ enum TimeArithmetic {
 
     /// `date` moved forwards (`sign` 1) or backwards (`sign` -1) by `duration`; nil when the
     /// result leaves the supported years or the calendar has no working days to count.
-    static func move(_ date: CalendarDate, by duration: Duration, sign: Int, calendar: any WorkingDayCalendar) -> CalendarDate? {
+    static func move(_ date: CalendarDate, by duration: StatutoryDuration, sign: Int, calendar: any WorkingDayCalendar) -> CalendarDate? {
         let moved: CalendarDate
         switch duration.unit {
         case .days: moved = date.adding(days: sign * duration.count)

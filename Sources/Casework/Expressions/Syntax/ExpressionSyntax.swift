@@ -39,7 +39,7 @@ public struct ExpressionNode: Sendable, Hashable {
         /// `2025-09-01`.
         case date(CalendarDate)
         /// `6 weeks`, `15 working days`.
-        case duration(Duration)
+        case duration(StatutoryDuration)
     }
 
     /// One name of a dotted path, with where it was written.

@@ -238,7 +238,7 @@ private struct ParserState {
             span = span.through(day.span)
         }
         let text = words.joined(separator: " ")
-        switch Duration.parse(text) {
+        switch StatutoryDuration.parse(text) {
         case .success(let duration):
             return try node(.literal(.duration(duration)), span, text: text)
         case .failure(let error):

@@ -13,7 +13,11 @@ public enum DurationUnit: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A length of time in plain words, as policy staff write it: `6 weeks`, `15 working days`.
-public struct Duration: Sendable, Hashable, CustomStringConvertible {
+///
+/// A count of calendar or working units, counted on a workflow's calendar, not an amount of
+/// seconds; named `StatutoryDuration` so that `import Casework` never hides Swift's `Duration`
+/// (`.milliseconds(1)`) from a service that embeds the library.
+public struct StatutoryDuration: Sendable, Hashable, CustomStringConvertible {
     /// How many units.
     public var count: Int
     /// Which unit.
@@ -59,7 +63,7 @@ public struct Duration: Sendable, Hashable, CustomStringConvertible {
             switch self {
             case .empty: "nothing was written"
             case .notANumber(let word): "'\(word)' is not a whole number"
-            case .outOfRange(let count): "\(count) is not between 1 and \(Duration.maximumCount)"
+            case .outOfRange(let count): "\(count) is not between 1 and \(StatutoryDuration.maximumCount)"
             case .unknownUnit(let word): word.isEmpty ? "the unit is missing" : "'\(word)' is not a unit (days, weeks, months, years, working days)"
             case .unexpectedWords(let words): "unexpected '\(words)' after the unit"
             }
@@ -67,7 +71,7 @@ public struct Duration: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `N unit`, where unit is day(s), week(s), month(s), year(s) or working day(s).
-    public static func parse(_ text: String) -> Result<Duration, ParseError> {
+    public static func parse(_ text: String) -> Result<StatutoryDuration, ParseError> {
         switch parseWords(text.split(whereSeparator: { $0 == " " || $0 == "\t" })) {
         case .success(let (duration, rest)):
             guard rest.isEmpty else { return .failure(.unexpectedWords(rest.joined(separator: " "))) }
@@ -78,7 +82,7 @@ public struct Duration: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses the leading `N unit` of `words`, returning the words left over.
-    static func parseWords(_ words: [Substring]) -> Result<(Duration, ArraySlice<Substring>), ParseError> {
+    static func parseWords(_ words: [Substring]) -> Result<(StatutoryDuration, ArraySlice<Substring>), ParseError> {
         guard let first = words.first else { return .failure(.empty) }
         guard first.allSatisfy(\.isASCII), first.allSatisfy(\.isNumber), let count = Int(first) else {
             return .failure(.notANumber(String(first)))
@@ -100,7 +104,7 @@ public struct Duration: Sendable, Hashable, CustomStringConvertible {
         default:
             return .failure(.unknownUnit(unitWord))
         }
-        return .success((Duration(count: count, unit: unit), rest))
+        return .success((StatutoryDuration(count: count, unit: unit), rest))
     }
 }
 
@@ -115,12 +119,12 @@ public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// How long.
-    public var duration: Duration
+    public var duration: StatutoryDuration
     /// Before or after.
     public var direction: Direction
 
     /// Creates a relative duration.
-    public init(duration: Duration, direction: Direction) {
+    public init(duration: StatutoryDuration, direction: Direction) {
         self.duration = duration
         self.direction = direction
     }
@@ -129,8 +133,8 @@ public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(duration) \(direction.rawValue)" }
 
     /// Parses `N unit before` or `N unit after`.
-    public static func parse(_ text: String) -> Result<RelativeDuration, Duration.ParseError> {
-        switch Duration.parseWords(text.split(whereSeparator: { $0 == " " || $0 == "\t" })) {
+    public static func parse(_ text: String) -> Result<RelativeDuration, StatutoryDuration.ParseError> {
+        switch StatutoryDuration.parseWords(text.split(whereSeparator: { $0 == " " || $0 == "\t" })) {
         case .success(let (duration, rest)):
             guard rest.count == 1, let direction = Direction(rawValue: rest.first!.lowercased()) else {
                 return .failure(.unexpectedWords(rest.isEmpty ? "(nothing; write 'before' or 'after')" : rest.joined(separator: " ")))

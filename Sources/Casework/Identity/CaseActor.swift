@@ -8,7 +8,10 @@
 ///
 /// The ``operator`` is whoever runs the engine with the store in hand (the command line
 /// without `--as`): it is recorded as such in the audit and is not judged by access policies.
-public struct Actor: Sendable, Hashable, Codable, CustomStringConvertible {
+///
+/// Named `CaseActor`, not `Actor`, so that `import Casework` never hides Swift's `Actor` protocol
+/// from a service that embeds the library (`isolated (any Actor)?` must keep meaning Swift's).
+public struct CaseActor: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The workflow role.
     public var role: String
     /// The person's id, or the organisation's id for its generic account.
@@ -27,13 +30,13 @@ public struct Actor: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// An organisation's generic account in a role (`school@hillside-primary`).
-    public static func organisation(_ organisation: String, role: String) -> Actor {
-        Actor(role: role, id: organisation, organisation: organisation)
+    public static func organisation(_ organisation: String, role: String) -> CaseActor {
+        CaseActor(role: role, id: organisation, organisation: organisation)
     }
 
     /// The operator, named for the audit (`operator:cli`).
-    public static func `operator`(_ name: String = "cli") -> Actor {
-        var actor = Actor(role: "operator", id: name)
+    public static func `operator`(_ name: String = "cli") -> CaseActor {
+        var actor = CaseActor(role: "operator", id: name)
         actor.isOperator = true
         return actor
     }

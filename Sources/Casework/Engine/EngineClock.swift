@@ -2,13 +2,16 @@ import Foundation
 import Synchronization
 
 /// Where the engine gets the time. Injected, so the same events give the same state and tests control time.
-public protocol Clock: Sendable {
+///
+/// Named `EngineClock`, not `Clock`, so that `import Casework` never hides Swift's `Clock` protocol
+/// (`ContinuousClock`, `SuspendingClock`) from a service that embeds the library.
+public protocol EngineClock: Sendable {
     /// The current instant.
     func now() -> Date
 }
 
 /// The machine's clock.
-public struct SystemClock: Clock {
+public struct SystemClock: EngineClock {
     /// Creates the clock.
     public init() {}
 
@@ -17,7 +20,7 @@ public struct SystemClock: Clock {
 }
 
 /// A clock that says what it is told: for tests, demos and replay.
-public final class ManualClock: Clock {
+public final class ManualClock: EngineClock {
     private let current: Mutex<Date>
 
     /// Creates a clock stopped at `start`.

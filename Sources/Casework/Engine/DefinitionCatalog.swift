@@ -5,6 +5,8 @@ import Synchronization
 public struct LoadedWorkflow: Sendable {
     /// The definition.
     public let definition: WorkflowDefinition
+    /// Each declared field path's type, worked out once for checking input.
+    public let fieldTypes: [String: FieldType]
     /// The names its expressions read: how the engine values them for a case.
     public let names: ExpressionNames<CaseExpressionInput>
     /// Compiled guards by transition name.

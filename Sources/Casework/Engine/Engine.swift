@@ -262,8 +262,8 @@ public final class Engine: Sendable {
             _ = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
             throw .store(.caseExists(caseID))
         }
-        var problems = definition.openingInput.map { Self.inputProblems(fields, fields: definition.fields, declared: $0, step: "opening workflow '\(id)'") }
-            ?? FieldValues.check(fields, against: definition.fields)
+        var problems = definition.openingInput.map { Self.inputProblems(fields, types: workflow.fieldTypes, declared: $0, step: "opening workflow '\(id)'") }
+            ?? FieldValues.check(fields, types: workflow.fieldTypes)
         for field in definition.openingInput ?? [] where field.isRequired && fields[field.field.value] == nil {
             problems.append(InputProblem(field: field.field.value, message: "must be given to open a case of workflow '\(id)'"))
         }
@@ -302,7 +302,7 @@ public final class Engine: Sendable {
             throw .unknownTransition(request.transition, workflow: definition.id.value,
                                      suggestion: NameSuggester.suggest(request.transition, from: definition.transitions.map(\.name.value)))
         }
-        let problems = Self.inputProblems(request.input, fields: definition.fields, declared: transition.input, step: "transition '\(transition.name.value)'")
+        let problems = Self.inputProblems(request.input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = admitted.access.at
         let today = CalendarDate(now)
@@ -341,16 +341,15 @@ public final class Engine: Sendable {
 
     /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
     /// (with did-you-mean), a field the step does not take, or a value of the wrong type. Every problem is listed.
-    static func inputProblems(_ input: [String: ExpressionValue], fields: [FieldDefinition], declared: [InputField], step: String) -> [InputProblem] {
+    static func inputProblems(_ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: String) -> [InputProblem] {
         let names = Set(declared.map(\.field.value))
-        let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
-        let known = FieldValues.types(of: fields)
         var problems: [InputProblem] = []
         for (path, value) in input.sorted(by: { $0.key < $1.key }) {
-            if known[path] != nil, !names.contains(path) {
+            if types[path] != nil, !names.contains(path) {
+                let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
                 problems.append(InputProblem(field: path, message: "is not an input of \(step) (\(takes))"))
             } else {
-                problems += FieldValues.check([path: value], against: fields)
+                problems += FieldValues.check([path: value], types: types)
             }
         }
         return problems

@@ -151,7 +151,11 @@ public enum FieldValues {
 
     /// Checks every value against the declared fields; unknown paths and wrong types are problems.
     public static func check(_ values: [String: ExpressionValue], against fields: [FieldDefinition]) -> [InputProblem] {
-        let declared = types(of: fields)
+        check(values, types: types(of: fields))
+    }
+
+    /// Checks every value against declared field types by path (``types(of:)``, worked out once per definition).
+    public static func check(_ values: [String: ExpressionValue], types declared: [String: FieldType]) -> [InputProblem] {
         var problems: [InputProblem] = []
         for (path, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let type = declared[path] else {

@@ -9,8 +9,8 @@ import Foundation
 struct IdempotentRequest: Sendable {
     /// What was done, in words (`fire make_representations on c1`).
     let operation: String
-    /// The SHA-256 of the request's canonical JSON.
-    let fingerprint: String
+    /// The SHA-256 of the request's canonical JSON; worked out only when there is a key to bind it to.
+    let fingerprint: String?
     /// The actor's own key: the actor and the caller's key together.
     let scopedKey: String?
 
@@ -25,12 +25,12 @@ struct IdempotentRequest: Sendable {
     /// Describes a request; `details` holds anything else it depends on (an expected revision, a grant's level and dates).
     init(key: String?, operation: String, caseID: String, actor: CaseActor, input: [String: ExpressionValue] = [:], details: [String: String] = [:]) {
         self.operation = operation
-        fingerprint = SHA256.hex(StoredJSON.encode(Content(operation: operation, caseID: caseID, actor: actor, input: input, details: details)))
+        fingerprint = key.map { _ in SHA256.hex(StoredJSON.encode(Content(operation: operation, caseID: caseID, actor: actor, input: input, details: details))) }
         scopedKey = key.map { "\(actor.description) \($0)" }
     }
 
     /// What the store keeps in the idempotency record's `request`.
-    var stored: String { "\(operation) sha256:\(fingerprint)" }
+    var stored: String { "\(operation) sha256:\(fingerprint ?? "")" }
 
     /// The record to commit with the change this request made.
     func record(caseID: String, state: String, revision: Int) -> IdempotencyRecord? {

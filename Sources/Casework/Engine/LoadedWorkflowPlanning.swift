@@ -24,6 +24,7 @@ extension LoadedWorkflow {
                 assignments[name, default: []].append((assignment.field.value, CompiledExpression(value)))
             }
         }
-        self.init(definition: definition, names: checked.names, guards: guards, assignments: assignments, fingerprint: fingerprint, content: content)
+        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, guards: guards,
+                  assignments: assignments, fingerprint: fingerprint, content: content)
     }
 }

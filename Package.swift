@@ -35,15 +35,18 @@ let package = Package(
         .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkSQLite"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport"),
+        .target(name: "CaseworkStoreConformance", dependencies: ["Casework"]),
         .executableTarget(
             name: "CaseworkBench",
             dependencies: ["Casework", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite", "CaseworkTestSupport", "CaseworkCommandLine"]
         ),
         .testTarget(name: "CaseworkYAMLTests", dependencies: ["CaseworkYAML", "CaseworkTestSupport"]),
-        .testTarget(name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite", "CaseworkTestSupport"]),
+        .testTarget(
+            name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance"]
+        ),
         .testTarget(
             name: "CaseworkTests",
-            dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport"],
+            dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -252,27 +252,6 @@ struct MigrationTests {
 
 @Suite("Store: definition snapshots")
 struct SnapshotStoreTests {
-    @Test(arguments: StoreConformanceTests.Kind.allCases)
-    func snapshotsAreStoredOnceByReference(kind: StoreConformanceTests.Kind) throws {
-        let store = try kind.make()
-        let workflow = StoredDefinition(kind: "workflow", id: "w", version: 1, fingerprint: "f1", content: "workflow: w")
-        let policy = StoredDefinition(kind: "policy", id: "p", version: 2, fingerprint: "f2", content: "policy: p")
-        let snapshot = DefinitionSnapshot(members: [DefinitionVersion(workflow), DefinitionVersion(policy)])
-        try store.record(workflow)
-        #expect(throws: StoreError.snapshotIncomplete(snapshot: snapshot.fingerprint, missing: DefinitionVersion(policy))) { try store.record(snapshot) }
-        #expect(try store.snapshot(fingerprint: snapshot.fingerprint) == nil, "a refused snapshot leaves nothing")
-        try store.record(policy)
-        try store.record(snapshot)
-        try store.record(snapshot)
-        let alone = DefinitionSnapshot(members: [DefinitionVersion(workflow)])
-        try store.record(alone)
-        #expect(try store.snapshot(fingerprint: snapshot.fingerprint) == snapshot)
-        #expect(try store.snapshots() == [snapshot, alone])
-        #expect(try store.definitionVersions() == [DefinitionVersion(policy), DefinitionVersion(workflow)])
-        let forged = DefinitionSnapshot(members: [DefinitionVersion(kind: "workflow", id: "w", version: 1, fingerprint: "other")])
-        #expect(throws: StoreError.self) { try store.record(forged) }
-    }
-
     @Test func aSnapshotsFingerprintIsOverItsSortedMembers() {
         let a = DefinitionVersion(kind: "form", id: "advice", version: 1, fingerprint: "x")
         let b = DefinitionVersion(kind: "workflow", id: "assessment", version: 2, fingerprint: "y")

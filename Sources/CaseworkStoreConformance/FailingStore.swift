@@ -1,0 +1,149 @@
+import Casework
+import Foundation
+import Synchronization
+
+/// A test double driver: passes every operation to another store, and fails the chosen one.
+///
+/// Operations are counted from the last ``fail(atOperation:with:)`` or ``reset()``; the operation numbered
+/// `atOperation` (1 is the next) throws the given error without reaching the inner store, and every other one goes
+/// through. The inner store is atomic, so a failed commit writes nothing; a failure part-way through a request is a
+/// failure at one of its operations. ``operations`` names what was called, so a request's steps can be counted first.
+public final class FailingStore: CaseStore {
+    /// The store every operation that does not fail reaches; read it to see what the failure left.
+    public let inner: any CaseStore
+    private let state = Mutex(State())
+
+    private struct State {
+        var operations: [String] = []
+        var failAt: Int?
+        var fault: StoreError = .failed("injected failure")
+    }
+
+    /// A store that fails nothing until told to.
+    public init(wrapping inner: any CaseStore) {
+        self.inner = inner
+    }
+
+    /// Fails the `atOperation`-th operation from now (1 is the next) with `error`, and no other.
+    public func fail(atOperation: Int, with error: StoreError = .failed("injected failure")) {
+        state.withLock { $0 = State(operations: [], failAt: atOperation, fault: error) }
+    }
+
+    /// Fails nothing and forgets the operations counted so far.
+    public func reset() {
+        state.withLock { $0 = State() }
+    }
+
+    /// The names of the operations called since the last ``fail(atOperation:with:)`` or ``reset()``, in order.
+    public var operations: [String] { state.withLock { $0.operations } }
+
+    private func step(_ name: String) throws(StoreError) {
+        let fault: StoreError? = state.withLock { state in
+            state.operations.append(name)
+            return state.operations.count == state.failAt ? state.fault : nil
+        }
+        if let fault { throw fault }
+    }
+
+    /// Loads through the inner store unless this operation fails.
+    public func load(caseID: String) throws(StoreError) -> CaseRecord? {
+        try step("load")
+        return try inner.load(caseID: caseID)
+    }
+
+    /// Commits through the inner store unless this operation fails.
+    public func commit(all changes: [CaseChange]) throws(StoreError) {
+        try step("commit")
+        try inner.commit(all: changes)
+    }
+
+    /// Reads the history through the inner store unless this operation fails.
+    public func history(caseID: String) throws(StoreError) -> [AuditEvent] {
+        try step("history")
+        return try inner.history(caseID: caseID)
+    }
+
+    /// Lists the case ids through the inner store unless this operation fails.
+    public func caseIDs() throws(StoreError) -> [String] {
+        try step("caseIDs")
+        return try inner.caseIDs()
+    }
+
+    /// Reads the case snapshot through the inner store unless this operation fails.
+    public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
+        try step("snapshot(caseID:)")
+        return try inner.snapshot(caseID: caseID)
+    }
+
+    /// Lists the audited case ids through the inner store unless this operation fails.
+    public func auditedCaseIDs() throws(StoreError) -> [String] {
+        try step("auditedCaseIDs")
+        return try inner.auditedCaseIDs()
+    }
+
+    /// Reads the idempotency record through the inner store unless this operation fails.
+    public func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? {
+        try step("idempotencyRecord")
+        return try inner.idempotencyRecord(key: key)
+    }
+
+    /// Claims through the inner store unless this operation fails.
+    public func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage] {
+        try step("claimOutbox")
+        return try inner.claimOutbox(claim)
+    }
+
+    /// Acknowledges through the inner store unless this operation fails.
+    public func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int {
+        try step("acknowledgeOutbox")
+        return try inner.acknowledgeOutbox(ids: ids, claimer: claimer, at: at)
+    }
+
+    /// Reads the outbox through the inner store unless this operation fails.
+    public func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] {
+        try step("outbox")
+        return try inner.outbox(caseID: caseID)
+    }
+
+    /// Reads a definition version through the inner store unless this operation fails.
+    public func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition? {
+        try step("definition")
+        return try inner.definition(kind: kind, id: id, version: version)
+    }
+
+    /// Records a definition version through the inner store unless this operation fails.
+    public func record(_ definition: StoredDefinition) throws(StoreError) {
+        try step("record(definition)")
+        try inner.record(definition)
+    }
+
+    /// Reads the due alarms through the inner store unless this operation fails.
+    public func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] {
+        try step("dueAlarms")
+        return try inner.dueAlarms(at: now, limit: limit)
+    }
+
+    /// Records a definition snapshot through the inner store unless this operation fails.
+    public func record(_ snapshot: DefinitionSnapshot) throws(StoreError) {
+        try step("record(snapshot)")
+        try inner.record(snapshot)
+    }
+
+    /// Reads a definition snapshot through the inner store unless this operation fails.
+    public func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? {
+        try step("snapshot(fingerprint:)")
+        return try inner.snapshot(fingerprint: fingerprint)
+    }
+
+    /// Lists the snapshots through the inner store unless this operation fails.
+    public func snapshots() throws(StoreError) -> [DefinitionSnapshot] {
+        try step("snapshots")
+        return try inner.snapshots()
+    }
+
+    /// Lists the definition versions through the inner store unless this operation fails.
+    public func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
+        try step("definitionVersions")
+        return try inner.definitionVersions()
+    }
+}

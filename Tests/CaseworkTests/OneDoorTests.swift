@@ -379,4 +379,18 @@ struct OneDoorTests {
         #expect(other.err.hasPrefix("error[conflict]: key 'g1' was already used for a different request"))
         #expect(space.run(["case", "history", "c1"]).out.split(separator: "\n").count == 2, "nothing changed")
     }
+
+    @Test func aRefusedOpeningWritesNothingAtAll() throws {
+        let store = InMemoryCaseStore()
+        let engine = try Self.engine(store: store)
+        #expect(throws: EngineError.self) {
+            try engine.open(workflow: "door", as: Self.stranger, caseID: "c9", fields: ["requested_on": .date(CalendarDate("2025-09-01")!)],
+                            attributes: ["relationship": .string("parent"), "second_factor_verified": .bool(false)])
+        }
+        #expect(try store.snapshots().isEmpty, "not even the definition snapshot a case would have pinned")
+        #expect(try store.caseIDs().isEmpty)
+        _ = try engine.open(workflow: "door", as: Self.fullParent, caseID: "c1", fields: ["requested_on": .date(CalendarDate("2025-09-01")!)],
+                            attributes: Self.family)
+        #expect(try store.snapshots().count == 1, "an opened case pins the set it runs on")
+    }
 }

@@ -247,7 +247,7 @@ public final class Engine: Sendable {
         let accessGuard = try accessGuard(for: definition, in: catalog)
         let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
                                   fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash,
-                                  definitionSnapshot: try pinnedSnapshot())
+                                  definitionSnapshot: catalog.snapshot.fingerprint)
         if !actor.isOperator {
             guard definition.roles.contains(where: { $0.value == actor.role }) else {
                 throw .forbidden(reasons: ["'\(actor.role)' is not a role of workflow '\(id)'"])
@@ -275,7 +275,9 @@ public final class Engine: Sendable {
             }
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }
+        // Only a case that will be opened pins the current set, so a refused request writes nothing at all.
         var record = proposed
+        record.definitionSnapshot = try pinnedSnapshot()
         advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
         let opening = DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields)
         return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)

@@ -1,11 +1,14 @@
 import Casework
 import Foundation
 
-/// Records, events and messages the checks write by hand, and a small workflow for the engine checks.
-enum Fixture {
-    static let at = Date(timeIntervalSince1970: 1_756_717_200)  // 2025-09-01 09:00 UTC
+/// Records, events and messages the checks write by hand, and a small workflow for the engine checks; the record,
+/// message and time are public so a driver's own tests build the same values the suite does.
+public enum Fixture {
+    /// The instant every hand-made record starts at: 2025-09-01 09:00 UTC.
+    public static let at = Date(timeIntervalSince1970: 1_756_717_200)
 
-    static func record(_ id: String, revision: Int = 1, state: String = "requested", head: String = "h") -> CaseRecord {
+    /// A case record at `revision`, in `state`, with a date, a decimal, a list, a participant and a form instance.
+    public static func record(_ id: String, revision: Int = 1, state: String = "requested", head: String = "h") -> CaseRecord {
         CaseRecord(id: id, workflow: "assessment", workflowVersion: 1, state: state, revision: revision,
                    fields: ["requested_on": .date(CalendarDate("2025-09-01")!), "hours": .decimal(Decimal(string: "2.5")!), "tags": .list([.string("a")])],
                    participants: ["school": "hillside"],
@@ -20,7 +23,8 @@ enum Fixture {
                    revision: sequence, input: ["n": .int(sequence)], previousHash: previous)
     }
 
-    static func message(_ id: String, case caseID: String, offset: TimeInterval = 0) -> OutboxMessage {
+    /// An outbox message for the parent of `caseID`.
+    public static func message(_ id: String, case caseID: String, offset: TimeInterval = 0) -> OutboxMessage {
         OutboxMessage(id: id, caseID: caseID, createdAt: at.addingTimeInterval(offset), recipientRole: "parent", recipientID: nil,
                       template: "t", subject: "s", body: "b")
     }

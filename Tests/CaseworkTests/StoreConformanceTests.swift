@@ -4,8 +4,8 @@ import Casework
 import CaseworkSQLite
 import CaseworkStoreConformance
 
-/// The conformance suite (CaseworkStoreConformance) on `InMemoryCaseStore`, one test case per check; the stores and
-/// records other store tests in this target share.
+/// The conformance suite (CaseworkStoreConformance) on `InMemoryCaseStore`, one test case per check, and the store
+/// kinds other store tests in this target run on.
 @Suite("Store conformance: in memory")
 struct StoreConformanceTests {
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
@@ -20,22 +20,6 @@ struct StoreConformanceTests {
                 return try SQLiteCaseStore(path: path)
             }
         }
-    }
-
-    static let at = Date(timeIntervalSince1970: 1_756_717_200)
-
-    static func record(_ id: String, revision: Int = 1, state: String = "requested", head: String = "h") -> CaseRecord {
-        CaseRecord(id: id, workflow: "assessment", workflowVersion: 1, state: state, revision: revision,
-                   fields: ["requested_on": .date(CalendarDate("2025-09-01")!), "hours": .decimal(Decimal(string: "2.5")!), "tags": .list([.string("a")])],
-                   participants: ["school": "hillside"],
-                   forms: [FormInstance(id: "advice-1", form: "advice", formVersion: 1, recipientRole: "school", recipientID: "hillside", status: .shared,
-                                        fields: [:], dueOn: CalendarDate("2025-10-13")!, submissions: 0, informationRequired: nil)],
-                   openedAt: at, updatedAt: at.addingTimeInterval(Double(revision)), auditHead: head)
-    }
-
-    static func message(_ id: String, case caseID: String, offset: TimeInterval = 0) -> OutboxMessage {
-        OutboxMessage(id: id, caseID: caseID, createdAt: at.addingTimeInterval(offset), recipientRole: "parent", recipientID: nil,
-                      template: "t", subject: "s", body: "b")
     }
 
     @Test(arguments: StoreConformance.checks)

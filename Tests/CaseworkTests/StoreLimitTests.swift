@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CaseworkStoreConformance
 import Casework
 
 /// Every store refuses a record whose counters the engine could not add to, and counts claims without overflowing.
@@ -10,7 +11,7 @@ struct StoreLimitTests {
     @Test("a change leaving a counter at its limit is refused as that case's corrupt record, and nothing is written", arguments: Kind.allCases)
     func counterAtLimitIsRefused(_ kind: Kind) throws {
         let store = try kind.make()
-        var atRevisionLimit = StoreConformanceTests.record("c1", revision: .max)
+        var atRevisionLimit = Fixture.record("c1", revision: .max)
         #expect(throws: StoreError.corruptRecord(caseID: "c1", detail: "its revision is \(Int.max), the largest there can be, so it cannot change again")) {
             try store.commit(CaseChange(record: atRevisionLimit, expectedRevision: nil, events: [], outbox: [], idempotency: nil))
         }
@@ -25,10 +26,10 @@ struct StoreLimitTests {
     @Test("a claim of a message at the largest attempt count claims it and keeps the count", arguments: Kind.allCases)
     func attemptsStopAtTheLargestCount(_ kind: Kind) throws {
         let store = try kind.make()
-        var message = StoreConformanceTests.message("m1", case: "c1")
+        var message = Fixture.message("m1", case: "c1")
         message.attempts = .max
-        try store.commit(CaseChange(record: StoreConformanceTests.record("c1"), expectedRevision: nil, events: [], outbox: [message], idempotency: nil))
-        let claimed = try store.claimOutbox(OutboxClaim(claimer: "d", limit: 1, now: StoreConformanceTests.at, lease: 60))
+        try store.commit(CaseChange(record: Fixture.record("c1"), expectedRevision: nil, events: [], outbox: [message], idempotency: nil))
+        let claimed = try store.claimOutbox(OutboxClaim(claimer: "d", limit: 1, now: Fixture.at, lease: 60))
         #expect(claimed.map(\.attempts) == [.max])
     }
 }

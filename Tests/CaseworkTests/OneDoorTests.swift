@@ -341,7 +341,7 @@ struct OneDoorTests {
         .replacingOccurrences(of: "rules:\n", with: """
             section_fields: { case.address: [child.address] }
             rules:
-              - { id: no-address, allow: [view, submit], on: [case], when: actor.relationship == "parent" and grant.level == "no_address", redact: [case.address] }
+              - { id: no-address, allow: [view, submit, grant], on: [case], when: actor.relationship == "parent" and grant.level == "no_address", redact: [case.address] }
 
             """)
     static let addressTemplate = workflow.replacingOccurrences(of: "About {{ child.first_name }}: {{ parent_comment }}",
@@ -363,7 +363,9 @@ struct OneDoorTests {
         #expect(fired.record.fields["child.address"] == nil, "the change's result withholds it too")
         let message = try #require(fired.notifications.first { $0.recipientRole == "parent" })
         #expect(message.body == "About Sam at (withheld): hello")
-        let everything = "\(view) \(fired) \(try engine.timeline(caseID: "c1", as: parent, attributes: Self.family))"
+        let history = try engine.history("c1", as: parent, attributes: Self.family)
+        #expect(history.first?.change?.setFields["child.first_name"] == .string("Sam"), "the history shows what may be seen")
+        let everything = "\(view) \(fired) \(try engine.timeline(caseID: "c1", as: parent, attributes: Self.family)) \(history)"
         #expect(!everything.contains("Secret Lane"))
     }
 

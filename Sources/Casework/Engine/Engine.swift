@@ -156,7 +156,8 @@ public final class Engine: Sendable {
         return try storeCall { () throws(StoreError) in try store.outbox(caseID: nil) }
     }
 
-    /// The case's audit history, oldest first, with each event's input cut to the fields `actor` may see.
+    /// The case's audit history, oldest first, with each event's input and recorded change cut to the fields `actor` may
+    /// see (a view: an event cut this way no longer matches its hash; `verifyAudit` reads the events whole).
     ///
     /// Needs `view` on `case` and `grant` on `case`: events name everyone involved in the case and every access
     /// decision, which only those who decide access may know (an estranged parent must not learn the other parent's
@@ -171,7 +172,9 @@ public final class Engine: Sendable {
         guard !actor.isOperator else { return events }
         return events.map { event in
             var shown = event
-            shown.input = event.action == "fired" || event.action == "opened" ? visibility.filter(event.input) : event.input
+            if event.action == "fired" || event.action == "opened" { shown.input = visibility.filter(event.input) }
+            shown.change?.setFields = visibility.filter(event.change?.setFields ?? [:])
+            shown.change?.clearedFields = (event.change?.clearedFields ?? []).filter(visibility.shows)
             return shown
         }
     }

@@ -206,11 +206,9 @@ extension Engine {
                                        dueOn: clock.dueOn, status: Self.timeLimitStatus(clock, today: today))
             }
         }
-        timeline.showsEveryNotice = admitted.access.allows("edit", on: "case")
-        let messages = try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }.filter { message in
-            message.createdAt <= record.updatedAt && (timeline.showsEveryNotice
-                || (message.recipientRole == actor.role && message.recipientID.flatMap(Principal.parsed) == actor.principal))
-        }
+        timeline.showsEveryNotice = admitted.access.editsCase
+        let stored = try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }.filter { $0.createdAt <= record.updatedAt }
+        let messages = admitted.access.visibleMessages(stored, editsCase: timeline.showsEveryNotice)
         timeline.notices = messages.map { message in
             CaseTimeline.Notice(on: CalendarDate(message.createdAt), recipientRole: message.recipientRole, recipientID: message.recipientID,
                                 subject: message.subject, body: message.body)

@@ -122,7 +122,8 @@ public final class Engine: Sendable {
     /// The whole case as `actor` may see it: fields they may not see are left out, and grants and
     /// participants (who else is involved) only for those who may change access. Needs `view` on `case`.
     public func caseRecord(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
-        try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case").access.visibleRecord
+        let access = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case").access
+        return access.visibleRecord(editsCase: access.editsCase)
     }
 
     /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.
@@ -147,7 +148,7 @@ public final class Engine: Sendable {
     /// otherwise only the messages addressed to the actor. Needs `view` on `case.state`.
     public func outbox(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [OutboxMessage] {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
-        return admitted.access.visibleMessages(try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) })
+        return admitted.access.visibleMessages(try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }, editsCase: admitted.access.editsCase)
     }
 
     /// Every notification in the store, for the operator and the deliverers it runs.
@@ -407,7 +408,7 @@ public final class Engine: Sendable {
             let roles = transition.by.map(\.value).joined(separator: " or ")
             blockers.append(TransitionBlocker(.roleNotAllowed, "only \(roles) may do this"))
         }
-        if blockers.isEmpty, let decision = admitted.access.decision("submit", on: "case"), !decision.allowed {
+        if blockers.isEmpty, !admitted.access.allows("submit", on: "case"), let decision = admitted.access.decision("submit", on: "case") {
             blockers.append(TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; ")))
         }
         for field in transition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {

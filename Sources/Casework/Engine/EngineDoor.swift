@@ -23,6 +23,8 @@ struct CaseAccess: Sendable {
     var at: Date
     /// The policy resource that guards each form's instances, by form id (``Engine/formResource(_:)``).
     var formResources: [String: String] = [:]
+    /// The action and resource the door already allowed for this request, so it is not decided a second time.
+    var allowedAtDoor: (action: String, resource: String)?
 
     /// The decision for `action` on `resource`; nil when nothing but roles guard the case (the operator, or a
     /// workflow without a policy), which means allowed.
@@ -33,8 +35,12 @@ struct CaseAccess: Sendable {
 
     /// Whether the actor may do `action` to `resource` of this case.
     func allows(_ action: String, on resource: String) -> Bool {
-        decision(action, on: resource)?.allowed ?? true
+        if let allowedAtDoor, allowedAtDoor.action == action, allowedAtDoor.resource == resource { return true }
+        return decision(action, on: resource)?.allowed ?? true
     }
+
+    /// Whether the actor may `edit` the case, which lets them see every form and every message of it.
+    var editsCase: Bool { allows("edit", on: "case") }
 
     /// Which of the case's fields the actor may see: all of them, none, or all but the redacted paths.
     var fieldVisibility: FieldVisibility {
@@ -45,26 +51,33 @@ struct CaseAccess: Sendable {
 
     /// The whole record as the actor may see it: the fields they may see; the grants and participants (who else is
     /// involved) only when they may change access; every form only when they may `edit` the case, otherwise just the
-    /// forms shared with them, each only when they may `view` the resource its form names.
-    var visibleRecord: CaseRecord {
+    /// forms shared with them, each only when they may `view` the resource its form names. `editsCase` is ``editsCase``,
+    /// decided once by a caller that needs it for the messages too.
+    func visibleRecord(editsCase: Bool) -> CaseRecord {
         var shown = record
         shown.fields = fieldVisibility.filter(record.fields)
         if !allows("grant", on: "case") {
             shown.grants = []
             shown.participants = [:]
         }
-        if !allows("edit", on: "case") {
+        if !editsCase {
+            var viewable: [String: Bool] = [:]
             shown.forms = record.forms.filter { instance in
-                instance.recipientRole == actor.role && instance.recipientID.flatMap(Principal.parsed) == actor.principal
-                    && allows("view", on: formResources[instance.form] ?? instance.form)
+                guard instance.recipientRole == actor.role, instance.recipientID.flatMap(Principal.parsed) == actor.principal else { return false }
+                let resource = formResources[instance.form] ?? instance.form
+                if let known = viewable[resource] { return known }
+                let allowed = allows("view", on: resource)
+                viewable[resource] = allowed
+                return allowed
             }
         }
         return shown
     }
 
-    /// The messages the actor may read: every one for those who may `edit` the case, otherwise only those addressed to them.
-    func visibleMessages(_ messages: [OutboxMessage]) -> [OutboxMessage] {
-        if allows("edit", on: "case") { return messages }
+    /// The messages the actor may read: every one for those who may `edit` the case (`editsCase`, decided once by the
+    /// caller), otherwise only those addressed to them.
+    func visibleMessages(_ messages: [OutboxMessage], editsCase: Bool) -> [OutboxMessage] {
+        if editsCase { return messages }
         return messages.filter { message in
             message.recipientRole == actor.role && message.recipientID.flatMap(Principal.parsed) == actor.principal
         }
@@ -152,7 +165,7 @@ extension Engine {
         let definitions = try definitions(for: record)
         let workflow = try workflow(for: record)
         let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at,
-                                formResources: Self.formResources(definitions))
+                                formResources: Self.formResources(definitions), allowedAtDoor: (action, resource))
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
         case .rolesOnly:
@@ -186,7 +199,9 @@ extension Engine {
         let definitions = try definitions(for: record)
         let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: definitions), actor: actor,
                                 attributes: attributes, at: Self.millisecondPrecision(clockNow()), formResources: Self.formResources(definitions))
-        return ChangeResult(record: access.visibleRecord, replayed: replayed, notifications: access.visibleMessages(notifications))
+        let editsCase = access.editsCase
+        return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed,
+                            notifications: access.visibleMessages(notifications, editsCase: editsCase))
     }
 
     /// What a refusal may say. To someone who holds a grant on the case, the policy's own reasons. To anyone else, only

@@ -137,6 +137,10 @@ public final class SQLiteCaseStore: CaseStore {
         }
     }
 
+    /// Kept on disk (with `synchronous: .normal`, a power cut may lose the last commits, never a process ending);
+    /// several processes on one machine may share the file; commits and claims hold across them.
+    public var capabilities: StoreCapabilities { [.durable, .sharedAcrossProcesses, .atomicMultiCaseCommit, .leasedOutbox] }
+
     /// Opens the file with `flags`; a file that is not there, when creating it was not asked for, is ``StoreError/missing(path:)``.
     private static func open(_ path: String, _ flags: SQLiteDatabase.OpenFlags) throws(StoreError) -> SQLiteDatabase {
         do throws(SQLiteError) {
@@ -349,26 +353,38 @@ public final class SQLiteCaseStore: CaseStore {
         }
     }
 
-    /// The earliest alarms due by `now`, read through the `due_at` index.
-    public func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] {
-        guard limit > 0 else { return [] }
+    /// A page of the alarms due by `now`, read through the `due_at` index from the cursor's place in it.
+    public func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try DeadlineAlarm.pageKey(cursor) }
         let rows = try read { (db: SQLiteConnection) throws(StoreError) in
-            try db.query(StoreSQL.dueAlarms, [Self.milliseconds(now), limit]) { row in
-                (row.string(at: 0), row.string(at: 1), row.string(at: 2), row.int64(at: 3))
+            let read = { (row: SQLiteStatement) in (row.string(at: 0), row.string(at: 1), row.string(at: 2), row.int64(at: 3)) }
+            if let after {
+                return try db.query(StoreSQL.dueAlarmsAfter, [Self.milliseconds(now), after.time, after.caseID, after.deadline, after.kind, page.limit + 1], read)
             }
+            return try db.query(StoreSQL.dueAlarms, [Self.milliseconds(now), page.limit + 1], read)
         }
-        return rows.compactMap { row in
+        let due = rows.compactMap { row -> DeadlineAlarm? in
             guard let caseID = row.0, let deadline = row.1, let kind = row.2, let due = row.3 else { return nil }
             return DeadlineAlarm(caseID: caseID, deadline: deadline, kind: kind, dueAt: Date(timeIntervalSince1970: Double(due) / 1000))
         }
+        return Self.page(due, limit: page.limit, cursor: \.pageCursor)
     }
 
-    /// The case's events in sequence order; an event that does not decode is ``StoreError/corruptRecord(caseID:detail:)``.
-    public func history(caseID: String) throws(StoreError) -> [AuditEvent] {
+    /// A page of the case's events in sequence order; an event that does not decode is ``StoreError/corruptRecord(caseID:detail:)``.
+    public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1, numberAtEnd: ()).number } ?? .min
         let rows = try read { (db: SQLiteConnection) throws(StoreError) in
-            try db.query(StoreSQL.history, [caseID]) { ($0.int(at: 0), $0.string(at: 1)) }
+            try db.query(StoreSQL.historyPage, [caseID, after, page.limit + 1]) { ($0.int(at: 0), $0.string(at: 1)) }
         }
-        return try events(from: rows, caseID: caseID)
+        return Self.page(try events(from: rows, caseID: caseID), limit: page.limit) { PageCursor(key: ["\($0.sequence)"]) }
+    }
+
+    /// The first `limit` of `rows` (read with one more, to learn whether a next page exists) and the cursor after them.
+    private static func page<Item>(_ rows: [Item], limit: Int, cursor: (Item) -> PageCursor) -> Page<Item> {
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, next: rows.count > limit ? items.last.map(cursor) : nil)
     }
 
     /// The record and events read in one deferred transaction: one snapshot of the file, whatever others commit meanwhile.
@@ -386,10 +402,15 @@ public final class SQLiteCaseStore: CaseStore {
         return rows.compactMap { $0 }.sorted()
     }
 
-    /// Every case id, sorted as Swift sorts strings (as the in-memory store does).
-    public func caseIDs() throws(StoreError) -> [String] {
-        let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.caseIDs, []) { $0.string(at: 0) } }
-        return rows.compactMap { $0 }.sorted()
+    /// A page of the case ids in byte order (for the identifiers cases have, the order Swift sorts them in).
+    public func caseIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1)[0] }
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in
+            if let after { return try db.query(StoreSQL.caseIDsAfter, [after, page.limit + 1]) { $0.string(at: 0) } }
+            return try db.query(StoreSQL.firstCaseIDs, [page.limit + 1]) { $0.string(at: 0) }
+        }
+        return Self.page(rows.compactMap { $0 }, limit: page.limit) { PageCursor(key: [$0]) }
     }
 
     /// The result recorded for a key.
@@ -440,16 +461,22 @@ public final class SQLiteCaseStore: CaseStore {
         }
     }
 
-    /// The outbox, for one case or all, in commit order.
-    public func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] {
+    /// A page of the outbox, for one case or all, in commit order; the cursor holds the last message's position.
+    public func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1, numberAtEnd: ()).number } ?? 0
         let rows = try read { (db: SQLiteConnection) throws(StoreError) in
             if let caseID {
-                try db.query(StoreSQL.caseMessages, [caseID]) { $0.string(at: 0) }
+                try db.query(StoreSQL.caseMessages, [caseID, after, page.limit + 1]) { ($0.int64(at: 0), $0.string(at: 1)) }
             } else {
-                try db.query(StoreSQL.allMessages, []) { $0.string(at: 0) }
+                try db.query(StoreSQL.allMessages, [after, page.limit + 1]) { ($0.int64(at: 0), $0.string(at: 1)) }
             }
         }
-        return try rows.map { (row: String?) throws(StoreError) in try decode(OutboxMessage.self, row, "an outbox message") }
+        let placed = try rows.map { (row: (Int64?, String?)) throws(StoreError) in
+            (position: row.0 ?? 0, message: try decode(OutboxMessage.self, row.1, "an outbox message"))
+        }
+        let slice = Self.page(placed, limit: page.limit) { PageCursor(key: ["\($0.position)"]) }
+        return Page(items: slice.items.map(\.message), next: slice.next)
     }
 
     /// The columns of a new message row (``StoreSQL/insertMessage``).

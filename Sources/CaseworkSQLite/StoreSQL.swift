@@ -11,8 +11,11 @@ enum StoreSQL {
     /// The case's revision, to tell a conflict from a missing case. (id)
     static let caseRevision = "SELECT revision FROM cases WHERE id = ?"
 
-    /// Every case id.
-    static let caseIDs = "SELECT id FROM cases"
+    /// The first case ids in byte order. (limit)
+    static let firstCaseIDs = "SELECT id FROM cases ORDER BY id LIMIT ?"
+
+    /// The case ids after one, in byte order. (after id, limit)
+    static let caseIDsAfter = "SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?"
 
     /// Opens a case. (id, workflow, workflow_version, state, revision, updated_at, record)
     static let insertCase = """
@@ -33,6 +36,9 @@ enum StoreSQL {
 
     /// A case's events with their sequence numbers, in sequence order. (case_id)
     static let history = "SELECT sequence, event FROM audit_events WHERE case_id = ? ORDER BY sequence"
+
+    /// A page of a case's events after a sequence number. (case_id, after sequence, limit)
+    static let historyPage = "SELECT sequence, event FROM audit_events WHERE case_id = ? AND sequence > ? ORDER BY sequence LIMIT ?"
     static let auditedCaseIDs = "SELECT DISTINCT case_id FROM audit_events"
 
     // MARK: outbox
@@ -59,11 +65,11 @@ enum StoreSQL {
         WHERE position = ?
         """
 
-    /// Every message in commit order.
-    static let allMessages = "SELECT message FROM outbox ORDER BY position"
+    /// A page of every message in commit order, after a position. (after position, limit)
+    static let allMessages = "SELECT position, message FROM outbox WHERE position > ? ORDER BY position LIMIT ?"
 
-    /// One case's messages in commit order. (case_id)
-    static let caseMessages = "SELECT message FROM outbox WHERE case_id = ? ORDER BY position"
+    /// A page of one case's messages in commit order, after a position. (case_id, after position, limit)
+    static let caseMessages = "SELECT position, message FROM outbox WHERE case_id = ? AND position > ? ORDER BY position LIMIT ?"
 
     // MARK: idempotency
 
@@ -122,5 +128,12 @@ enum StoreSQL {
     static let dueAlarms = """
         SELECT case_id, deadline, kind, due_at FROM deadline_alarms
         WHERE due_at <= ? ORDER BY due_at, case_id, deadline, kind LIMIT ?
+        """
+
+    /// The next alarms due by a time after one alarm's place in the index. (now, due_at, case_id, deadline, kind, limit)
+    static let dueAlarmsAfter = """
+        SELECT case_id, deadline, kind, due_at FROM deadline_alarms
+        WHERE due_at <= ? AND (due_at, case_id, deadline, kind) > (?, ?, ?, ?)
+        ORDER BY due_at, case_id, deadline, kind LIMIT ?
         """
 }

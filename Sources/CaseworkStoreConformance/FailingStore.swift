@@ -51,6 +51,9 @@ public final class FailingStore: CaseStore {
         return try inner.load(caseID: caseID)
     }
 
+    /// The inner store's.
+    public var capabilities: StoreCapabilities { inner.capabilities }
+
     /// Commits through the inner store unless this operation fails.
     public func commit(all changes: [CaseChange]) throws(StoreError) {
         try step("commit")
@@ -58,15 +61,15 @@ public final class FailingStore: CaseStore {
     }
 
     /// Reads the history through the inner store unless this operation fails.
-    public func history(caseID: String) throws(StoreError) -> [AuditEvent] {
+    public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
         try step("history")
-        return try inner.history(caseID: caseID)
+        return try inner.history(caseID: caseID, page: page)
     }
 
     /// Lists the case ids through the inner store unless this operation fails.
-    public func caseIDs() throws(StoreError) -> [String] {
+    public func caseIDs(page: PageRequest) throws(StoreError) -> Page<String> {
         try step("caseIDs")
-        return try inner.caseIDs()
+        return try inner.caseIDs(page: page)
     }
 
     /// Reads the case snapshot through the inner store unless this operation fails.
@@ -100,9 +103,9 @@ public final class FailingStore: CaseStore {
     }
 
     /// Reads the outbox through the inner store unless this operation fails.
-    public func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] {
+    public func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
         try step("outbox")
-        return try inner.outbox(caseID: caseID)
+        return try inner.outbox(caseID: caseID, page: page)
     }
 
     /// Reads a definition version through the inner store unless this operation fails.
@@ -118,9 +121,9 @@ public final class FailingStore: CaseStore {
     }
 
     /// Reads the due alarms through the inner store unless this operation fails.
-    public func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] {
+    public func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm> {
         try step("dueAlarms")
-        return try inner.dueAlarms(at: now, limit: limit)
+        return try inner.dueAlarms(at: now, page: page)
     }
 
     /// Records a definition snapshot through the inner store unless this operation fails.

@@ -159,10 +159,14 @@ public enum Fixture {
 
     /// An engine on `store` at `clock`, with the assessment workflow and its form, or with the workflow under a policy.
     static func engine(store: any CaseStore, clock: ManualClock = ManualClock(at), underPolicy: Bool = false) throws -> Engine {
-        let catalog = try DefinitionCatalog.load(sources: underPolicy
+        try Engine(catalog: try catalog(underPolicy: underPolicy), store: store, clock: clock)
+    }
+
+    /// The fixture's definitions: the assessment workflow and its form, or the granted workflow under its policy.
+    static func catalog(underPolicy: Bool = false) throws -> DefinitionCatalog {
+        try DefinitionCatalog.load(sources: underPolicy
             ? [(file: "granted.yaml", text: granted), (file: "portal.yaml", text: policy)]
             : [(file: "assessment.yaml", text: workflow), (file: "advice.yaml", text: form)])
-        return try Engine(catalog: catalog, store: store, clock: clock)
     }
 
     /// Opens case `id` through the engine.

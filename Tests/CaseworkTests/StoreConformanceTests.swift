@@ -58,8 +58,9 @@ private struct IgnoresRevisions: CaseStore {
     }
 
     func load(caseID: String) throws(StoreError) -> CaseRecord? { try inner.load(caseID: caseID) }
-    func history(caseID: String) throws(StoreError) -> [AuditEvent] { try inner.history(caseID: caseID) }
-    func caseIDs() throws(StoreError) -> [String] { try inner.caseIDs() }
+    var capabilities: StoreCapabilities { inner.capabilities }
+    func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> { try inner.history(caseID: caseID, page: page) }
+    func caseIDs(page: PageRequest) throws(StoreError) -> Page<String> { try inner.caseIDs(page: page) }
     func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot { try inner.snapshot(caseID: caseID) }
     func auditedCaseIDs() throws(StoreError) -> [String] { try inner.auditedCaseIDs() }
     func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? { try inner.idempotencyRecord(key: key) }
@@ -67,12 +68,12 @@ private struct IgnoresRevisions: CaseStore {
     func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int {
         try inner.acknowledgeOutbox(ids: ids, claimer: claimer, at: at)
     }
-    func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] { try inner.outbox(caseID: caseID) }
+    func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> { try inner.outbox(caseID: caseID, page: page) }
     func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition? {
         try inner.definition(kind: kind, id: id, version: version)
     }
     func record(_ definition: StoredDefinition) throws(StoreError) { try inner.record(definition) }
-    func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] { try inner.dueAlarms(at: now, limit: limit) }
+    func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm> { try inner.dueAlarms(at: now, page: page) }
     func record(_ snapshot: DefinitionSnapshot) throws(StoreError) { try inner.record(snapshot) }
     func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? { try inner.snapshot(fingerprint: fingerprint) }
     func snapshots() throws(StoreError) -> [DefinitionSnapshot] { try inner.snapshots() }

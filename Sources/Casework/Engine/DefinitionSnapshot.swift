@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One stored definition version without its text: what a snapshot lists and `definitions list` shows.
 public struct DefinitionVersion: Sendable, Hashable, Codable, Comparable {
@@ -50,6 +51,16 @@ public struct DefinitionSnapshot: Sendable, Hashable {
     /// The member of `kind` with `id`, if the set has one.
     public func member(kind: String, id: String) -> DefinitionVersion? {
         members.first { $0.kind == kind && $0.id == id }
+    }
+}
+
+/// The definition sets loaded for cases, shared by an engine and the engines a ``CaseService`` makes from it for each command.
+final class SharedDefinitionSets: Sendable {
+    private let cache = Mutex(DefinitionSetCache())
+
+    /// Reads or changes the cache under its lock.
+    func withLock<T: Sendable>(_ body: (inout DefinitionSetCache) -> T) -> T {
+        cache.withLock { body(&$0) }
     }
 }
 

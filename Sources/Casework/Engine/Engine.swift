@@ -82,7 +82,7 @@ public final class Engine: Sendable {
     /// The working-day calendar for deadlines and expressions in workflows that name none.
     let defaultCalendar: any WorkingDayCalendar
     /// The definition sets of cases on other snapshots than the current one, loaded once each (``definitions(for:)``).
-    let definitionSets = Mutex(DefinitionSetCache())
+    let definitionSets: SharedDefinitionSets
 
     /// Creates an engine and records every current definition version in the store, so cases started on them can
     /// always be run again; with `recordingDefinitions: false` (an engine that only reads, on a read-only store) it
@@ -98,6 +98,7 @@ public final class Engine: Sendable {
         self.store = store
         self.clock = clock
         self.defaultCalendar = calendar
+        self.definitionSets = SharedDefinitionSets()
         for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
             do throws(StoreError) {
                 if recordingDefinitions {
@@ -110,6 +111,23 @@ public final class Engine: Sendable {
                 throw .store(error)
             }
         }
+    }
+
+    /// An engine that touches no store when made, for a ``CaseService``, which records the current definitions in its
+    /// driver itself and makes one engine per command from this one.
+    init(serving catalog: DefinitionCatalog, store: any CaseStore, clock: any EngineClock, calendar: any WorkingDayCalendar, definitionSets: SharedDefinitionSets) {
+        self.catalog = catalog
+        self.store = store
+        self.clock = clock
+        self.defaultCalendar = calendar
+        self.definitionSets = definitionSets
+    }
+
+    /// An engine that decides one command of a ``CaseService`` against `store` (what the service read for it) at one
+    /// instant, sharing the definition sets `template` has loaded.
+    convenience init(deciding template: Engine, on store: any CaseStore, at instant: Date) {
+        self.init(serving: template.catalog, store: store, clock: FixedClock(instant: instant), calendar: template.defaultCalendar,
+                  definitionSets: template.definitionSets)
     }
 
     // MARK: Reading

@@ -19,6 +19,15 @@ public struct SystemClock: EngineClock {
     public func now() -> Date { Date() }
 }
 
+/// One instant, for the engines a ``CaseService`` decides a command with: a command happens at one time however
+/// often it is decided again after reading more.
+struct FixedClock: EngineClock {
+    /// The instant.
+    let instant: Date
+
+    func now() -> Date { instant }
+}
+
 /// A clock that says what it is told: for tests, demos and replay.
 public final class ManualClock: EngineClock {
     private let current: Mutex<Date>

@@ -177,16 +177,16 @@ extension Engine {
         var seen = Set<String>()
         var actions: [TickAction] = []
         for alarm in due where seen.insert(alarm.caseID).inserted {
-            actions += try tickCase(alarm.caseID, now: now)
+            actions += try tickCase(alarm.caseID, now: now, actions: .max)
         }
         return actions
     }
 
-    /// Applies what is due on one case, one action per commit, rereading the case after a conflict.
-    private func tickCase(_ caseID: String, now: Date) throws(EngineError) -> [TickAction] {
+    /// Applies what is due on one case, at most `limit` actions, one per commit, rereading the case after a conflict.
+    func tickCase(_ caseID: String, now: Date, actions limit: Int) throws(EngineError) -> [TickAction] {
         var actions: [TickAction] = []
         var conflicts = 0
-        while conflicts < 5 {
+        while conflicts < 5, actions.count < limit {
             guard let record = try loadRecord(caseID) else { return actions }
             let workflow = try workflow(for: record).definition
             let accessGuard = try accessGuard(for: workflow, in: try definitions(for: record))

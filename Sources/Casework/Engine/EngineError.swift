@@ -116,6 +116,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .store(.revisionConflict), .store(.duplicate), .store(.caseExists): .conflict
         case .store(.caseNotFound): .notFound
         case .store(.definitionChanged), .store(.snapshotIncomplete): .definitionError
+        case .store(.invalidCursor), .store(.invalidPage): .invalidInput
         case .store(.busy), .store(.failed), .store(.missing), .store(.readOnly), .store(.damaged), .store(.corruptRecord): .unavailable
         }
     }

@@ -112,6 +112,38 @@ public struct DeadlineAlarm: Sendable, Hashable, Codable {
     }
 }
 
+/// The order the due index is read in, and what a page cursor of due alarms holds.
+extension DeadlineAlarm {
+    /// An alarm's place in the due index: its time in milliseconds, then case, deadline and kind.
+    package struct PageKey: Comparable, Sendable {
+        /// The due time in milliseconds since 1970.
+        package var time: Int64
+        /// The rest of the key.
+        package var caseID: String, deadline: String, kind: String
+
+        package static func < (lhs: PageKey, rhs: PageKey) -> Bool {
+            (lhs.time, lhs.caseID, lhs.deadline, lhs.kind) < (rhs.time, rhs.caseID, rhs.deadline, rhs.kind)
+        }
+    }
+
+    /// This alarm's place in the due index.
+    package var pageKey: PageKey {
+        PageKey(time: Int64((dueAt.timeIntervalSince1970 * 1000).rounded()), caseID: caseID, deadline: deadline, kind: kind)
+    }
+
+    /// The cursor of a page that ends with this alarm.
+    package var pageCursor: PageCursor {
+        let key = pageKey
+        return PageCursor(key: [key.caseID, key.deadline, key.kind, "\(key.time)"])
+    }
+
+    /// The place a due-alarm cursor holds.
+    package static func pageKey(_ cursor: PageCursor) throws(StoreError) -> PageKey {
+        let (parts, time) = try cursor.key(parts: 4, numberAtEnd: ())
+        return PageKey(time: time, caseID: parts[0], deadline: parts[1], kind: parts[2])
+    }
+}
+
 /// Why a store refused or failed an operation. Nothing is written when one is thrown.
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The case changed since it was read: someone else's change won.
@@ -140,8 +172,21 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One case's stored data cannot be used (it does not decode, it is filed under another id, or a counter is at its
     /// limit); other cases are unaffected, so a caller going through many cases reports this one and goes on.
     case corruptRecord(caseID: String, detail: String)
+    /// A page cursor this store did not hand out (or handed out for another list).
+    case invalidCursor(String)
+    /// A page request the store cannot serve, such as a limit outside 1…``PageRequest/largestLimit``.
+    case invalidPage(String)
 
     /// One line a user can act on.
+    /// True when another writer got there first (the case moved on, the case or a key was taken): deciding the
+    /// command again on fresh reads gives its true answer.
+    public var isConcurrentChange: Bool {
+        switch self {
+        case .revisionConflict, .caseExists, .duplicate: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .revisionConflict(let id, let expected, let actual):
@@ -160,6 +205,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .damaged(let path, let problems):
             "the store '\(path)' is damaged (\(problems.prefix(3).joined(separator: "; "))\(problems.count > 3 ? "; …" : "")); nothing was changed"
         case .corruptRecord(let id, let detail): "case '\(id)' is stored damaged: \(detail)"
+        case .invalidCursor: "the page cursor was not given out by this store for this list; start again from the first page"
+        case .invalidPage(let detail): detail
         }
     }
 }
@@ -203,10 +250,12 @@ public protocol CaseStore: Sendable {
     /// Writes changes to several cases atomically (all or none), checking each expected revision.
     /// The cases must be distinct.
     func commit(all changes: [CaseChange]) throws(StoreError)
-    /// The case's audit events in sequence order.
-    func history(caseID: String) throws(StoreError) -> [AuditEvent]
-    /// Every case id, sorted.
-    func caseIDs() throws(StoreError) -> [String]
+    /// What this store promises beyond the protocol's semantics.
+    var capabilities: StoreCapabilities { get }
+    /// A page of the case's audit events in sequence order.
+    func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent>
+    /// A page of the case ids, sorted.
+    func caseIDs(page: PageRequest) throws(StoreError) -> Page<String>
     /// The case record and its audit events read as one consistent snapshot, so a writer between the two reads can
     /// never make them disagree; the record is nil when the case has events but no record.
     func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot
@@ -218,14 +267,15 @@ public protocol CaseStore: Sendable {
     func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage]
     /// Marks messages delivered; only the current claimer may. Returns how many were marked.
     func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int
-    /// The outbox, for one case or all, oldest first.
-    func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage]
+    /// A page of the outbox, for one case or all, oldest first.
+    func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage>
     /// The stored definition version, if any.
     func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition?
     /// Stores a definition version; storing the same content again is a no-op, other content is ``StoreError/definitionChanged(kind:id:version:)``.
     func record(_ definition: StoredDefinition) throws(StoreError)
-    /// Up to `limit` alarms due at or before `now`, earliest first: read through the index, never a scan of all cases.
-    func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm]
+    /// A page of the alarms due at or before `now`, earliest first (then by case, deadline and kind): read through
+    /// the index, never a scan of all cases.
+    func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm>
     /// Stores a definition snapshot once, as references to definition versions already stored; storing it again is a
     /// no-op. A member the store does not hold with the member's fingerprint is ``StoreError/snapshotIncomplete(snapshot:missing:)``.
     func record(_ snapshot: DefinitionSnapshot) throws(StoreError)
@@ -235,4 +285,47 @@ public protocol CaseStore: Sendable {
     func snapshots() throws(StoreError) -> [DefinitionSnapshot]
     /// Every stored definition version, without its text, sorted by kind, id and version.
     func definitionVersions() throws(StoreError) -> [DefinitionVersion]
+}
+
+/// Whole lists, read page by page: for the engine's own steps and the operator's tools, which need every item.
+extension CaseStore {
+    /// The case's audit events in sequence order.
+    public func history(caseID: String) throws(StoreError) -> [AuditEvent] {
+        try Self.all { (request: PageRequest) throws(StoreError) in try history(caseID: caseID, page: request) }
+    }
+
+    /// Every case id, sorted.
+    public func caseIDs() throws(StoreError) -> [String] {
+        try Self.all { (request: PageRequest) throws(StoreError) in try caseIDs(page: request) }
+    }
+
+    /// The outbox, for one case or all, oldest first.
+    public func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] {
+        try Self.all { (request: PageRequest) throws(StoreError) in try outbox(caseID: caseID, page: request) }
+    }
+
+    /// Up to `limit` alarms due at or before `now`, earliest first.
+    public func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] {
+        guard limit > 0 else { return [] }
+        var due: [DeadlineAlarm] = []
+        var after: PageCursor?
+        repeat {
+            let page = try dueAlarms(at: now, page: PageRequest(after: after, limit: min(limit - due.count, PageRequest.largestLimit)))
+            due += page.items
+            after = page.next
+        } while after != nil && due.count < limit
+        return due
+    }
+
+    /// Every item of a paged list, following each page's cursor to the end.
+    private static func all<Item>(_ read: (PageRequest) throws(StoreError) -> Page<Item>) throws(StoreError) -> [Item] {
+        var items: [Item] = []
+        var request = PageRequest(limit: 1_000)
+        while true {
+            let page = try read(request)
+            items += page.items
+            guard let next = page.next else { return items }
+            request.after = next
+        }
+    }
 }

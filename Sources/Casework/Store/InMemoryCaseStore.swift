@@ -28,6 +28,9 @@ public final class InMemoryCaseStore: CaseStore {
     /// Creates an empty store.
     public init() {}
 
+    /// Nothing survives the process and only this process sees it; multi-case commits and outbox leases hold.
+    public var capabilities: StoreCapabilities { [.atomicMultiCaseCommit, .leasedOutbox] }
+
     /// The case, or nil.
     public func load(caseID: String) throws(StoreError) -> CaseRecord? {
         state.withLock { $0.cases[caseID] }
@@ -80,14 +83,20 @@ public final class InMemoryCaseStore: CaseStore {
         try result.get()
     }
 
-    /// The case's events in order.
-    public func history(caseID: String) throws(StoreError) -> [AuditEvent] {
-        state.withLock { $0.events[caseID] ?? [] }
+    /// A page of the case's events in order; the cursor holds the last event's sequence.
+    public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
+        let events = state.withLock { $0.events[caseID] ?? [] }
+        return try Page.slice(events, key: \.sequence, request: page, cursorKey: { ["\($0.sequence)"] }) { (cursor: PageCursor) throws(StoreError) in
+            Int(try cursor.key(parts: 1, numberAtEnd: ()).number)
+        }
     }
 
-    /// Every case id, sorted.
-    public func caseIDs() throws(StoreError) -> [String] {
-        state.withLock { $0.cases.keys.sorted() }
+    /// A page of the case ids, sorted; the cursor holds the last id.
+    public func caseIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        let ids = state.withLock { $0.cases.keys.sorted() }
+        return try Page.slice(ids, key: { $0 }, request: page, cursorKey: { [$0] }) { (cursor: PageCursor) throws(StoreError) in
+            try cursor.key(parts: 1)[0]
+        }
     }
 
     /// The record and events under one lock.
@@ -135,9 +144,15 @@ public final class InMemoryCaseStore: CaseStore {
         }
     }
 
-    /// The outbox, oldest first.
-    public func outbox(caseID: String?) throws(StoreError) -> [OutboxMessage] {
-        state.withLock { state in state.outbox.filter { caseID == nil || $0.caseID == caseID } }
+    /// A page of the outbox, oldest first; the cursor holds the last message's place in commit order.
+    public func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
+        let placed = state.withLock { state in
+            state.outbox.enumerated().filter { caseID == nil || $0.element.caseID == caseID }.map { (position: $0.offset, message: $0.element) }
+        }
+        let slice = try Page.slice(placed, key: \.position, request: page, cursorKey: { ["\($0.position)"] }) { (cursor: PageCursor) throws(StoreError) in
+            Int(try cursor.key(parts: 1, numberAtEnd: ()).number)
+        }
+        return Page(items: slice.items.map(\.message), next: slice.next)
     }
 
     /// The stored definition version.
@@ -145,9 +160,13 @@ public final class InMemoryCaseStore: CaseStore {
         state.withLock { $0.definitions["\(kind)/\(id)/\(version)"] }
     }
 
-    /// The earliest alarms due by `now`.
-    public func dueAlarms(at now: Date, limit: Int) throws(StoreError) -> [DeadlineAlarm] {
-        state.withLock { $0.alarms.due(at: now, limit: limit) }
+    /// A page of the alarms due by `now`, earliest first.
+    public func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try DeadlineAlarm.pageKey(cursor) }
+        let due = state.withLock { $0.alarms.due(at: now, after: after, limit: page.limit + 1) }
+        let items = Array(due.prefix(page.limit))
+        return Page(items: items, next: due.count > page.limit ? items.last.map(\.pageCursor) : nil)
     }
 
     /// Stores a definition version once; other content under the same version is refused.
@@ -204,15 +223,17 @@ struct AlarmIndex {
         byCase[caseID] = entries.isEmpty ? nil : entries
     }
 
-    /// The earliest alarms at or before `now`, ordered by time, then case, deadline and kind.
-    func due(at now: Date, limit: Int) -> [DeadlineAlarm] {
+    /// The earliest alarms at or before `now` that sort after `after`, ordered by time, then case, deadline and kind.
+    func due(at now: Date, after: DeadlineAlarm.PageKey?, limit: Int) -> [DeadlineAlarm] {
         let cutoff = Int64((now.timeIntervalSince1970 * 1000).rounded())
         var result: [DeadlineAlarm] = []
-        for time in times {
+        for time in times[(after.map { position(of: $0.time) } ?? 0)...] {
             guard time <= cutoff, result.count < limit else { break }
             let at = Date(timeIntervalSince1970: Double(time) / 1000)
             for key in (buckets[time] ?? []).sorted() where result.count < limit {
-                result.append(DeadlineAlarm(caseID: key.caseID, deadline: key.deadline, kind: key.kind, dueAt: at))
+                let alarm = DeadlineAlarm(caseID: key.caseID, deadline: key.deadline, kind: key.kind, dueAt: at)
+                if let after, alarm.pageKey <= after { continue }
+                result.append(alarm)
             }
         }
         return result

@@ -29,4 +29,26 @@ struct EmbeddingSampleTests {
         #expect(report.refusals == [.forbidden, .notFound, .blocked, .conflict, .invalidInput, .unavailable])
         #expect(!report.log.contains { $0.contains("unexpectedly allowed") })
     }
+
+    /// The async service a server embeds: opened over a store's driver, it opens and reads a case, pages its history
+    /// and answers a refusal with its code, all from `import Casework` alone.
+    @Test func theAsyncServiceRunsOverAStoreDriver() async throws {
+        let root = EmbeddingStory.repository
+        let catalog = try DefinitionCatalog.load(paths: [root.appendingPathComponent("Workflows").path, root.appendingPathComponent("Policies").path])
+        let service = try await CaseService(catalog: catalog, driver: InMemoryCaseStore().driver, clock: ManualClock(Date(timeIntervalSince1970: 1_756_717_200)))
+        let opened = try await service.open(workflow: "ehcp-needs-assessment", as: .operator("intake"), caseID: "c1", fields: [
+            "requested_on": .date(CalendarDate("2025-09-01")!), "requested_by": .string("parent"), "child.first_name": .string("Sam"),
+            "child.last_name": .string("Smith"), "child.date_of_birth": .date(CalendarDate("2015-03-02")!),
+        ])
+        #expect(opened.record.revision == 1)
+        let history = try await service.history("c1", as: .operator(), page: PageRequest(limit: 10))
+        #expect(history.items.map(\.action) == ["opened"])
+        #expect(history.next == nil)
+        await #expect(throws: EngineError.self) { try await service.caseRecord("c1", as: CaseActor(role: "parent", id: "stranger")) }
+        do {
+            _ = try await service.caseRecord("c1", as: CaseActor(role: "parent", id: "stranger"))
+        } catch {
+            #expect([.forbidden, .notFound].contains(error.code))
+        }
+    }
 }

@@ -1,0 +1,183 @@
+import Foundation
+import Synchronization
+
+/// The store the synchronous engine decides one ``CaseService`` command against: it answers from what the service
+/// has read from its driver, keeps what the engine writes (in order, applied to its own answers so the engine reads
+/// its writes back), and notes every read it could not answer, so the service reads those and decides again.
+///
+/// Nothing here reaches a driver: the engine stays a pure decider, and the service alone awaits the store.
+final class StagedCaseStore: CaseStore {
+    /// A read the engine may ask for.
+    enum Read: Hashable, Sendable {
+        case record(String)
+        case idempotency(String)
+        case definition(kind: String, id: String, version: Int)
+        case definitionSnapshot(String)
+        case caseSnapshot(String)
+        case history(String)
+        case outbox(String?)
+        case caseIDs
+        case auditedCaseIDs
+        case due(Date, limit: Int)
+        case snapshots
+        case definitionVersions
+    }
+
+    /// What a read found.
+    enum Answer: Sendable {
+        case record(CaseRecord?)
+        case idempotency(IdempotencyRecord?)
+        case definition(StoredDefinition?)
+        case definitionSnapshot(DefinitionSnapshot?)
+        case caseSnapshot(CaseSnapshot)
+        case events([AuditEvent])
+        case messages([OutboxMessage])
+        case ids([String])
+        case alarms([DeadlineAlarm])
+        case snapshots([DefinitionSnapshot])
+        case versions([DefinitionVersion])
+    }
+
+    /// A write the engine made, to apply to the driver in order once the decision stands.
+    enum Write: Sendable {
+        case commit([CaseChange])
+        case definition(StoredDefinition)
+        case definitionSnapshot(DefinitionSnapshot)
+    }
+
+    private struct State {
+        var answers: [Read: Answer]
+        var misses: Set<Read> = []
+        var writes: [Write] = []
+    }
+
+    private let state: Mutex<State>
+    /// The driver's capabilities, which the engine may ask about.
+    let capabilities: StoreCapabilities
+
+    /// A stage holding `answers`, for a driver with `capabilities`.
+    init(answers: [Read: Answer], capabilities: StoreCapabilities) {
+        state = Mutex(State(answers: answers))
+        self.capabilities = capabilities
+    }
+
+    /// The reads the engine asked for that were not staged.
+    var misses: Set<Read> { state.withLock { $0.misses } }
+
+    /// The engine's writes, in the order it made them.
+    var writes: [Write] { state.withLock { $0.writes } }
+
+    /// The staged answer to `read`; a miss is noted and refused (the service decides again once it has read it).
+    private func answer<T>(_ read: Read, _ pick: (Answer) -> T?) throws(StoreError) -> T {
+        let found: T? = state.withLock { state in
+            guard let answer = state.answers[read] else {
+                state.misses.insert(read)
+                return nil
+            }
+            return pick(answer)
+        }
+        guard let found else { throw .busy("reading from the store") }
+        return found
+    }
+
+    func load(caseID: String) throws(StoreError) -> CaseRecord? {
+        try answer(.record(caseID)) { if case .record(let record) = $0 { record } else { nil } }
+    }
+
+    /// Checks each change against the staged records as a store would, then applies it to the stage and keeps it.
+    func commit(all changes: [CaseChange]) throws(StoreError) {
+        for change in changes {
+            let current = try load(caseID: change.record.id)
+            switch (change.expectedRevision, current) {
+            case (nil, .some): throw .caseExists(change.record.id)
+            case (.some, nil): throw .caseNotFound(change.record.id)
+            case (.some(let expected), .some(let record)) where record.revision != expected:
+                throw .revisionConflict(caseID: record.id, expected: expected, actual: record.revision)
+            default: break
+            }
+        }
+        state.withLock { state in
+            for change in changes {
+                let id = change.record.id
+                state.answers[.record(id)] = .record(change.record)
+                if case .events(let events) = state.answers[.history(id)] { state.answers[.history(id)] = .events(events + change.events) }
+                for key in [Optional(id), nil] {
+                    if case .messages(let messages) = state.answers[.outbox(key)] { state.answers[.outbox(key)] = .messages(messages + change.outbox) }
+                }
+                if case .ids(let ids) = state.answers[.caseIDs], !ids.contains(id) { state.answers[.caseIDs] = .ids((ids + [id]).sorted()) }
+                if let record = change.idempotency { state.answers[.idempotency(record.key)] = .idempotency(record) }
+            }
+            state.writes.append(.commit(changes))
+        }
+    }
+
+    func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
+        Page(items: try answer(.history(caseID)) { if case .events(let events) = $0 { events } else { nil } }, next: nil)
+    }
+
+    func caseIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        Page(items: try answer(.caseIDs) { if case .ids(let ids) = $0 { ids } else { nil } }, next: nil)
+    }
+
+    func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
+        try answer(.caseSnapshot(caseID)) { if case .caseSnapshot(let snapshot) = $0 { snapshot } else { nil } }
+    }
+
+    func auditedCaseIDs() throws(StoreError) -> [String] {
+        try answer(.auditedCaseIDs) { if case .ids(let ids) = $0 { ids } else { nil } }
+    }
+
+    func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? {
+        try answer(.idempotency(key)) { if case .idempotency(let record) = $0 { record } else { nil } }
+    }
+
+    /// The service claims notifications through its driver; an engine deciding a command never does.
+    func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage] {
+        throw .failed("a command decided for the service cannot claim notifications")
+    }
+
+    /// The service acknowledges notifications through its driver; an engine deciding a command never does.
+    func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int {
+        throw .failed("a command decided for the service cannot acknowledge notifications")
+    }
+
+    func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
+        Page(items: try answer(.outbox(caseID)) { if case .messages(let messages) = $0 { messages } else { nil } }, next: nil)
+    }
+
+    func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition? {
+        try answer(.definition(kind: kind, id: id, version: version)) { if case .definition(let stored) = $0 { stored } else { nil } }
+    }
+
+    func record(_ definition: StoredDefinition) throws(StoreError) {
+        state.withLock { state in
+            state.answers[.definition(kind: definition.kind, id: definition.id, version: definition.version)] = .definition(definition)
+            state.writes.append(.definition(definition))
+        }
+    }
+
+    /// The alarms the service read as due at `now`; the engine asks for them once, at the start of a tick.
+    func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm> {
+        let alarms = try answer(.due(now, limit: page.limit)) { if case .alarms(let alarms) = $0 { alarms } else { nil } }
+        return Page(items: alarms, next: nil)
+    }
+
+    func record(_ snapshot: DefinitionSnapshot) throws(StoreError) {
+        state.withLock { state in
+            state.answers[.definitionSnapshot(snapshot.fingerprint)] = .definitionSnapshot(snapshot)
+            state.writes.append(.definitionSnapshot(snapshot))
+        }
+    }
+
+    func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? {
+        try answer(.definitionSnapshot(fingerprint)) { if case .definitionSnapshot(let snapshot) = $0 { snapshot } else { nil } }
+    }
+
+    func snapshots() throws(StoreError) -> [DefinitionSnapshot] {
+        try answer(.snapshots) { if case .snapshots(let snapshots) = $0 { snapshots } else { nil } }
+    }
+
+    func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
+        try answer(.definitionVersions) { if case .versions(let versions) = $0 { versions } else { nil } }
+    }
+}

@@ -216,17 +216,40 @@ public final class CaseService: Sendable {
         try await decide { (engine) throws(EngineError) in try engine.verifyAudit(id, as: actor, attributes: attributes) }
     }
 
-    /// One page of the cases `actor` may see, by id (``Engine/cases(visibleTo:attributes:)``). A page reads `page.limit`
-    /// cases and holds those the actor may see, so it can hold fewer (even none) and still have a next page: follow
-    /// ``Page/next`` until it is nil.
+    /// One page of the cases `actor` may see, by id (``Engine/cases(visibleTo:attributes:)``): up to `page.limit`
+    /// of them, reading the store's ids page by page until the page is full or the list ends.
+    ///
+    /// The next cursor always sits just after a case the actor may see, never after one they may not, so a token
+    /// handed to a client carries no case the policy refuses them (a cursor is a readable key). The price: listing
+    /// for someone who sees few of many cases reads many ids, each decided by the one door.
     public func cases(
         visibleTo actor: CaseActor, attributes: [String: ExpressionValue] = [:], page: PageRequest = PageRequest()
     ) async throws(EngineError) -> Page<CaseSummary> {
-        let ids = try await storeCall { () async throws(StoreError) in try await driver.caseIDs(page: page) }
-        let summaries = try await decide(staged: [.caseIDs: .ids(ids.items)]) { (engine) throws(EngineError) in
-            try engine.cases(visibleTo: actor, attributes: attributes)
+        if let problem = page.problem { throw .invalidInput([InputProblem(field: "limit", message: problem)]) }
+        for _ in 0..<Self.conflictRetries {
+            var shown: [CaseSummary] = []
+            var after = page.after
+            while true {
+                let from = after
+                let ids = try await storeCall { () async throws(StoreError) in try await driver.caseIDs(page: PageRequest(after: from, limit: page.limit)) }
+                let visible = try await decide(staged: [.caseIDs: .ids(ids.items)]) { (engine) throws(EngineError) in
+                    try engine.cases(visibleTo: actor, attributes: attributes)
+                }
+                let wanted = page.limit - shown.count
+                guard visible.count >= wanted, let last = visible.prefix(wanted).last, let end = ids.items.firstIndex(of: last.id) else {
+                    shown += visible
+                    guard let next = ids.next else { return Page(items: shown, next: nil) }
+                    after = next
+                    continue
+                }
+                shown += visible.prefix(wanted)
+                if end == ids.items.count - 1 { return Page(items: shown, next: ids.next) }
+                let exact = try await storeCall { () async throws(StoreError) in try await driver.caseIDs(page: PageRequest(after: from, limit: end + 1)) }
+                if exact.items.last == last.id { return Page(items: shown, next: exact.next) }
+                break
+            }
         }
-        return Page(items: summaries, next: ids.next)
+        throw .store(.busy("cases kept being opened while the list was read; try again"))
     }
 
     /// One page of the case's audit history, cut to what `actor` may see (``Engine/history(_:as:attributes:)``).

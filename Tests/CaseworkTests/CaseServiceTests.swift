@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Casework
+
+/// The async service tried as an attacker would: it answers every read and change exactly as the engine's one door
+/// does, a refused command writes nothing, and no page cursor it hands out names a case the reader may not see.
+@Suite("Case service: the engine's door, over a driver")
+struct CaseServiceTests {
+    /// Cases c1…c7 opened by the caseworker; the parent `jo` holds a full grant on c2 and c5 only.
+    static func store() throws -> InMemoryCaseStore {
+        let store = InMemoryCaseStore()
+        let engine = try OneDoorTests.engine(store: store)
+        for index in 1...7 {
+            _ = try engine.open(workflow: "door", as: OneDoorTests.caseworker, caseID: "c\(index)", fields: [
+                "requested_on": .date(CalendarDate("2025-09-01")!), "child.first_name": .string("Sam"), "child.address": .string("12 Secret Lane"),
+            ], participants: ["parent": "jo"], attributes: OneDoorTests.staff)
+        }
+        for id in ["c2", "c5"] {
+            _ = try engine.grantAccess(caseID: id, grant: AccessGrant(to: .person("jo"), level: "full"), as: OneDoorTests.caseworker,
+                                       attributes: OneDoorTests.staff, reason: "identity checked")
+        }
+        return store
+    }
+
+    static func service(_ store: InMemoryCaseStore) async throws -> CaseService {
+        try await CaseService(catalog: try OneDoorTests.engine(store: InMemoryCaseStore()).catalog, driver: store.driver,
+                              clock: ManualClock(EngineFixtures.start))
+    }
+
+    @Test(arguments: [1, 2, 3, 10])
+    func aCursorNeverNamesACaseTheReaderMayNotSee(pageSize: Int) async throws {
+        let service = try await Self.service(try Self.store())
+        var seen: [String] = []
+        var tokens: [String] = []
+        var request = PageRequest(limit: pageSize)
+        repeat {
+            let page = try await service.cases(visibleTo: OneDoorTests.fullParent, attributes: OneDoorTests.family, page: request)
+            #expect(page.items.count <= pageSize)
+            seen += page.items.map(\.id)
+            if let next = page.next { tokens.append(next.token) }
+            request.after = page.next
+        } while request.after != nil
+        #expect(seen == ["c2", "c5"])
+        let hidden = Set(["c1", "c3", "c4", "c6", "c7"].map { PageCursor(key: [$0]).token })
+        #expect(tokens.allSatisfy { !hidden.contains($0) }, "cursors \(tokens)")
+        let stranger = try await service.cases(visibleTo: OneDoorTests.stranger, attributes: OneDoorTests.family, page: PageRequest(limit: 2))
+        #expect(stranger.items.isEmpty && stranger.next == nil)
+    }
+
+    @Test(arguments: [OneDoorTests.stranger, OneDoorTests.fullParent])
+    func everyReadIsAnsweredAsTheEngineAnswersIt(actor: CaseActor) async throws {
+        let store = try Self.store()
+        let engine = try OneDoorTests.engine(store: store)
+        let service = try await Self.service(store)
+        let attributes = OneDoorTests.family
+        for caseID in ["c1", "c2", "nope"] {
+            let expected = OneDoorTests.reads(engine, caseID, as: actor, attributes)
+            var actual: [String: Result<String, EngineError>] = [:]
+            actual["record"] = await Self.run { () async throws(EngineError) in "\(try await service.caseRecord(caseID, as: actor, attributes: attributes))" }
+            actual["view"] = await Self.run { () async throws(EngineError) in "\(try await service.view(caseID: caseID, as: actor, attributes: attributes))" }
+            actual["history"] = await Self.run { () async throws(EngineError) in
+                "\(try await service.history(caseID, as: actor, attributes: attributes, page: PageRequest(limit: 1_000)).items)"
+            }
+            actual["transitions"] = await Self.run { () async throws(EngineError) in
+                "\(try await service.availableTransitions(caseID: caseID, as: actor, attributes: attributes))"
+            }
+            actual["outbox"] = await Self.run { () async throws(EngineError) in
+                "\(try await service.outbox(caseID: caseID, as: actor, attributes: attributes, page: PageRequest(limit: 1_000)).items)"
+            }
+            actual["verify"] = await Self.run { () async throws(EngineError) in "\(try await service.verifyAudit(caseID, as: actor, attributes: attributes))" }
+            for (read, answer) in expected {
+                #expect("\(actual[read].map(Self.describe) ?? "missing")" == Self.describe(answer), "\(read) of \(caseID) as \(actor)")
+            }
+        }
+    }
+
+    @Test func aRefusedCommandWritesNothing() async throws {
+        let store = try Self.store()
+        let service = try await Self.service(store)
+        let before = try EngineFixtures.Snapshot(store, caseID: "c1")
+        await #expect(throws: EngineError.self) {
+            try await service.fire(FireRequest(caseID: "c1", transition: "comment", actor: OneDoorTests.fullParent, input: ["parent_comment": .string("hi")],
+                                               attributes: OneDoorTests.family))
+        }
+        await #expect(throws: EngineError.self) {
+            try await service.grantAccess(caseID: "c1", grant: AccessGrant(to: .person("jo"), level: "full"), as: OneDoorTests.fullParent,
+                                          attributes: OneDoorTests.family, reason: "let myself in")
+        }
+        #expect(try EngineFixtures.Snapshot(store, caseID: "c1") == before)
+        let allowed = try await service.fire(FireRequest(caseID: "c2", transition: "comment", actor: OneDoorTests.fullParent,
+                                                          input: ["parent_comment": .string("hi")], attributes: OneDoorTests.family))
+        #expect(allowed.record.state == "deciding")
+        #expect(allowed.record.grants.isEmpty && allowed.record.participants.isEmpty, "a change result names no one else to a parent")
+    }
+
+    @Test func aPageLimitOutOfRangeIsInvalidInput() async throws {
+        let service = try await Self.service(try Self.store())
+        for limit in [0, PageRequest.largestLimit + 1] {
+            await #expect { try await service.cases(visibleTo: .operator(), page: PageRequest(limit: limit)) } throws: { error in
+                (error as? EngineError)?.code == .invalidInput
+            }
+        }
+    }
+
+    static func run(_ body: () async throws(EngineError) -> String) async -> Result<String, EngineError> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
+    /// An answer as text: the value, or the refusal's code and words.
+    static func describe(_ answer: Result<String, EngineError>) -> String {
+        switch answer {
+        case .success(let text): "ok \(text)"
+        case .failure(let error): "\(error.code) \(error)"
+        }
+    }
+}

@@ -102,6 +102,38 @@ struct CaseServiceTests {
         }
     }
 
+    @Test func theOperatorsReadsAreTheOperatorsOnly() async throws {
+        let service = try await Self.service(try Self.store())
+        for caseID in ["c2", "c5", "c2"] {
+            _ = try await service.fire(FireRequest(caseID: caseID, transition: "comment", actor: OneDoorTests.fullParent,
+                                                   input: ["parent_comment": .string("hi")], attributes: OneDoorTests.family))
+        }
+        var ids: [String] = []
+        var request = PageRequest(limit: 2)
+        repeat {
+            let page = try await service.outbox(as: .operator(), page: request)
+            ids += page.items.map(\.id)
+            request.after = page.next
+        } while request.after != nil
+        #expect(ids == ["c2/3/1", "c5/3/1", "c2/4/1"])
+        #expect(try await service.auditedCaseIDs(as: .operator()) == (1...7).map { "c\($0)" })
+        #expect(try await service.definitionUsage(as: .operator()).snapshots.count == 1)
+        let parent = OneDoorTests.fullParent
+        for read in ["outbox", "audited", "usage"] {
+            await #expect(Comment(rawValue: read)) { () async throws in
+                switch read {
+                case "outbox": _ = try await service.outbox(as: parent, page: PageRequest())
+                case "audited": _ = try await service.auditedCaseIDs(as: parent)
+                default: _ = try await service.definitionUsage(as: parent)
+                }
+            } throws: { error in
+                (error as? EngineError)?.code == .forbidden
+            }
+        }
+        let form = try await service.workflowDefinition(ofCase: "c2", as: parent, attributes: OneDoorTests.family)
+        #expect(form.id.value == "door")
+    }
+
     static func run(_ body: () async throws(EngineError) -> String) async -> Result<String, EngineError> {
         do { return .success(try await body()) } catch { return .failure(error) }
     }

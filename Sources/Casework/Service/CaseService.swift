@@ -211,6 +211,30 @@ public final class CaseService: Sendable {
         try await decide { (engine) throws(EngineError) in try engine.timeline(caseID: caseID, as: actor, attributes: attributes) }
     }
 
+    /// The workflow version the case runs on, for a caller about to fire (``Engine/workflowDefinition(ofCase:as:attributes:)``).
+    public func workflowDefinition(
+        ofCase caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> WorkflowDefinition {
+        try await decide { (engine) throws(EngineError) in try engine.workflowDefinition(ofCase: caseID, as: actor, attributes: attributes) }
+    }
+
+    /// The form of a form instance, for the organisation about to submit it (``Engine/formDefinition(caseID:instance:as:attributes:)``).
+    public func formDefinition(
+        caseID: String, instance: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> FormDefinition {
+        try await decide { (engine) throws(EngineError) in try engine.formDefinition(caseID: caseID, instance: instance, as: actor, attributes: attributes) }
+    }
+
+    /// Every stored definition version and snapshot with its open cases (``Engine/definitionUsage(as:)``); the operator only.
+    public func definitionUsage(as actor: CaseActor) async throws(EngineError) -> DefinitionUsage {
+        try await decide { (engine) throws(EngineError) in try engine.definitionUsage(as: actor) }
+    }
+
+    /// Every case id the store knows of, by record or by audit events (``Engine/auditedCaseIDs(as:)``); the operator only.
+    public func auditedCaseIDs(as actor: CaseActor) async throws(EngineError) -> [String] {
+        try await decide { (engine) throws(EngineError) in try engine.auditedCaseIDs(as: actor) }
+    }
+
     /// Walks, replays and compares the case's audit chain (``Engine/verifyAudit(_:as:attributes:)``).
     public func verifyAudit(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> AuditVerification {
         try await decide { (engine) throws(EngineError) in try engine.verifyAudit(id, as: actor, attributes: attributes) }
@@ -270,6 +294,14 @@ public final class CaseService: Sendable {
         try await paged(page, read: { (request) async throws(StoreError) in try await self.driver.outbox(caseID: caseID, page: request) },
                         staged: { .messages($0) }, as: .outbox(caseID)) { (engine) throws(EngineError) in
             try engine.outbox(caseID: caseID, as: actor, attributes: attributes)
+        }
+    }
+
+    /// One page of every case's notifications, for the operator and the deliverers it runs (``Engine/outbox(as:)``).
+    public func outbox(as actor: CaseActor, page: PageRequest = PageRequest()) async throws(EngineError) -> Page<OutboxMessage> {
+        try await paged(page, read: { (request) async throws(StoreError) in try await self.driver.outbox(caseID: nil, page: request) },
+                        staged: { .messages($0) }, as: .outbox(nil)) { (engine) throws(EngineError) in
+            try engine.outbox(as: actor)
         }
     }
 

@@ -30,7 +30,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .target(name: "CaseworkYAML", dependencies: ["CYAML"]),
-        .target(name: "Casework", dependencies: ["CaseworkYAML", "CCrypto"]),
+        .target(name: "CaseworkTime"),
+        .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkYAML", "CCrypto"]),
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CSQLite"]),
         .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkSQLite"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),

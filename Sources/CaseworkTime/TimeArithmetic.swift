@@ -1,11 +1,11 @@
 /// Date arithmetic with durations, by the counting rules in docs/reference/expressions.md.
-enum TimeArithmetic {
+package enum TimeArithmetic {
     /// The longest span, in days, that working days are counted over (a hundred years).
     static let maxWorkingDaySpan = 36_525
 
     /// `date` moved forwards (`sign` 1) or backwards (`sign` -1) by `duration`; nil when the
     /// result leaves the supported years or the calendar has no working days to count.
-    static func move(_ date: CalendarDate, by duration: StatutoryDuration, sign: Int, calendar: any WorkingDayCalendar) -> CalendarDate? {
+    package static func move(_ date: CalendarDate, by duration: StatutoryDuration, sign: Int, calendar: any WorkingDayCalendar) -> CalendarDate? {
         let moved: CalendarDate
         switch duration.unit {
         case .days: moved = date.adding(days: sign * duration.count)
@@ -29,7 +29,7 @@ enum TimeArithmetic {
 
     /// Working days after `start` up to and including `end`; negative when `end` is earlier;
     /// nil when the span is longer than ``maxWorkingDaySpan``.
-    static func workingDays(from start: CalendarDate, to end: CalendarDate, calendar: any WorkingDayCalendar) -> Int? {
+    package static func workingDays(from start: CalendarDate, to end: CalendarDate, calendar: any WorkingDayCalendar) -> Int? {
         if end < start { return workingDays(from: end, to: start, calendar: calendar).map { -$0 } }
         guard start.days(to: end) <= maxWorkingDaySpan else { return nil }
         var count = 0
@@ -42,7 +42,7 @@ enum TimeArithmetic {
     }
 
     /// Whole years from `born` to `on`.
-    static func age(born: CalendarDate, on: CalendarDate) -> Int {
+    package static func age(born: CalendarDate, on: CalendarDate) -> Int {
         let (bornYear, bornMonth, bornDay) = born.parts
         let (year, month, day) = on.parts
         var age = year - bornYear
@@ -51,13 +51,13 @@ enum TimeArithmetic {
     }
 
     /// 31 August ending the school year (1 September to 31 August) that holds `date`.
-    static func schoolYearEnd(_ date: CalendarDate) -> CalendarDate {
+    package static func schoolYearEnd(_ date: CalendarDate) -> CalendarDate {
         let (year, month, _) = date.parts
         return CalendarDate(year: month >= 9 ? year + 1 : year, month: 8, day: 31) ?? date
     }
 
     /// The last Friday of June in the school year in which someone born on `born` turns 16.
-    static func schoolLeavingDate(born: CalendarDate) -> CalendarDate {
+    package static func schoolLeavingDate(born: CalendarDate) -> CalendarDate {
         let sixteenth = born.adding(months: 16 * 12)
         let yearEnd = schoolYearEnd(sixteenth)
         var day = yearEnd.adding(days: -62)

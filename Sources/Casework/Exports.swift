@@ -1,0 +1,3 @@
+// The one module an embedder imports: `import Casework` brings the public API of every layer
+// (ARCHITECTURE.md, "Module graph", says why the layers are re-exported rather than imported one by one).
+@_exported import CaseworkTime

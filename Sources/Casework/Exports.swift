@@ -1,3 +1,4 @@
 // The one module an embedder imports: `import Casework` brings the public API of every layer
 // (ARCHITECTURE.md, "Module graph", says why the layers are re-exported rather than imported one by one).
 @_exported import CaseworkTime
+@_exported import CaseworkDiagnostics

@@ -2,3 +2,4 @@
 // (ARCHITECTURE.md, "Module graph", says why the layers are re-exported rather than imported one by one).
 @_exported import CaseworkTime
 @_exported import CaseworkDiagnostics
+@_exported import CaseworkExpressions

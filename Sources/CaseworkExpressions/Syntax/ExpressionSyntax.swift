@@ -1,3 +1,4 @@
+import CaseworkTime
 import Foundation
 
 /// A parsed expression: a tree of nodes, each with an id (for the checker's side tables) and its span in the text.

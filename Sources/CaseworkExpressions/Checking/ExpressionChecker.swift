@@ -1,3 +1,6 @@
+import CaseworkDiagnostics
+import CaseworkTime
+
 /// A parsed expression whose every node has a type, checked against an environment: the only form the engine evaluates.
 public struct CheckedExpression: Sendable, Hashable {
     /// The parsed tree.

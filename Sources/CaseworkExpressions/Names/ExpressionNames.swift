@@ -1,3 +1,4 @@
+import CaseworkTime
 import Foundation
 
 /// What an expression is evaluated on: the run-time input its names are read from, which also says what day and

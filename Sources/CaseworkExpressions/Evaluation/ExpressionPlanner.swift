@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+import CaseworkTime
 import Foundation
 
 /// A checked expression turned into a tree of closures with every name resolved: what the engine runs.

@@ -1,3 +1,5 @@
+import CaseworkTime
+
 /// A span of an expression's text, in Unicode scalars from the start of the expression.
 ///
 /// Expression spans are relative to the expression; the validator maps them into

@@ -1,3 +1,5 @@
+import CaseworkTime
+
 /// An expression's text, sliceable by scalar span in one copy: how node and token texts are made.
 struct ExpressionText {
     /// The text's Unicode scalars.

@@ -1,3 +1,4 @@
+import CaseworkTime
 import Foundation
 
 /// A runtime value of the expression language. Enumeration values are their words, as strings.

@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+
 /// The names an expression reads, found from its syntax alone: what a validator needs to say which fields an
 /// expression depends on, and what a policy needs to know which of its rules are about a grant.
 extension ExpressionNode {

@@ -1,3 +1,4 @@
+import CaseworkTime
 import Foundation
 
 /// The runtime meaning of each operator, defensive about value types so evaluation stays total.

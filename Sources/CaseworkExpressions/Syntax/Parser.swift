@@ -1,3 +1,4 @@
+import CaseworkTime
 import Foundation
 
 /// Parses expression text into an ``ExpressionSyntax`` by recursive descent, within ``ExpressionLimits``.

@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+
 /// A problem in an expression: a diagnostic kind and where in the expression's text it is.
 ///
 /// The validator maps the span into the YAML file; the kind fixes code and wording.

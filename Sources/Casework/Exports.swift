@@ -3,3 +3,4 @@
 @_exported import CaseworkTime
 @_exported import CaseworkDiagnostics
 @_exported import CaseworkExpressions
+@_exported import CaseworkDefinitions

@@ -39,23 +39,6 @@ public struct TransitionBlocker: Sendable, Hashable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A value an actor gave that cannot be used, with the field it was for.
-public struct InputProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The field.
-    public var field: String
-    /// What is wrong.
-    public var message: String
-
-    /// Creates a problem.
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    /// `field: message`.
-    public var description: String { "'\(field)': \(message)" }
-}
-
 /// The small closed set of refusal kinds a caller branches on; an HTTP service maps them to
 /// 403, 404, 409, 422, 409/423 and 500/503.
 public enum RefusalCode: String, Sendable, Hashable, CaseIterable, Codable {

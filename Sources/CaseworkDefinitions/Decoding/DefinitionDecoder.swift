@@ -1,3 +1,4 @@
+import CaseworkDiagnostics
 import CaseworkYAML
 
 /// One decoded definition file: a workflow or a form.

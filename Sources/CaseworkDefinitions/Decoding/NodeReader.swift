@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+import CaseworkTime
 import CaseworkYAML
 
 /// Reads typed values out of YAML nodes, reporting every mismatch instead of stopping at the first.

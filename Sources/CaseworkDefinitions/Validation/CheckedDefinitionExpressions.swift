@@ -1,3 +1,5 @@
+import CaseworkExpressions
+
 /// A workflow's expressions as the validation stage checked them: the names they read and every guard and `set:`
 /// value that checked. The catalog plans these for the engine; nothing compiles them a second time.
 public struct CheckedWorkflowExpressions: Sendable {

@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+import CaseworkTime
 import CaseworkYAML
 
 /// Reads a calendar file (`calendar:`) into a ``CalendarDefinition``, reporting every structural problem.

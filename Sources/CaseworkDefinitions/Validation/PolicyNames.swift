@@ -1,3 +1,5 @@
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// What a policy's conditions and reason placeholders are evaluated on: the access request and the requesting

@@ -1,3 +1,4 @@
+import CaseworkTime
 import CaseworkYAML
 
 /// Reads a workflow's `deadlines:` and a transition's `input:` and `set:`.

@@ -1,3 +1,4 @@
+import CaseworkExpressions
 import CaseworkYAML
 
 /// Reads a policy file (`policy:`) into a ``PolicyDefinition``, reporting every structural problem.

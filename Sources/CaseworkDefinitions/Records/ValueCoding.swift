@@ -1,3 +1,5 @@
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// Stores an ``ExpressionValue`` as JSON that says its own type, so a stored case reads back exactly.

@@ -1,3 +1,4 @@
+import CaseworkTime
 import CaseworkYAML
 
 /// Reads a form file's root mapping into a ``FormDefinition``, reporting every structural problem.

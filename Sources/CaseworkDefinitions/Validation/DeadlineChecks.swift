@@ -1,3 +1,6 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkTime
 import CaseworkYAML
 
 /// Checks a workflow's calendar, deadlines, opening `input:`, and the `input:` and `set:` of its transitions against the set.

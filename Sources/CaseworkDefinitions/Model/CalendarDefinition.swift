@@ -1,3 +1,5 @@
+import CaseworkTime
+
 /// A calendar file (`calendar:`): working days, bank holidays as rules, one-off changes and roll rules.
 public struct CalendarDefinition: Sendable, Hashable {
     /// The calendar's id, such as `england-and-wales`.

@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
 import CaseworkYAML
 
 /// Finds fields a workflow reads but that nothing can ever set (CW0233): with declared input only, a field

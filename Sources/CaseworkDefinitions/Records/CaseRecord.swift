@@ -1,3 +1,5 @@
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// A case: one child's journey through one workflow version, as the store keeps it.

@@ -1,3 +1,5 @@
+import CaseworkTime
+
 /// A form a case shares with an organisation's generic account, such as professional advice.
 ///
 /// Its cycle is fixed: shared, submitted by the receiving organisation, then

@@ -1,3 +1,4 @@
+import CaseworkDiagnostics
 import CaseworkYAML
 
 /// The checks that concern one workflow on its own: states, transitions, roles, templates and the shape of its graph,

@@ -1,3 +1,4 @@
+import CaseworkDiagnostics
 import CaseworkYAML
 
 /// Checks a whole definition set: each workflow on its own, then the references between files.

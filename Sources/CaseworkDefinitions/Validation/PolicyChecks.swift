@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
 import CaseworkYAML
 
 /// Checks a policy against the whole set: resources, sections, field paths and actions exist, redactions reach

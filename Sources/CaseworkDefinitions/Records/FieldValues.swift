@@ -1,3 +1,6 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// Checks and parses field values against declared field types: the gate every input passes before anything changes.

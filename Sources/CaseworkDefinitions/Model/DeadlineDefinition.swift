@@ -1,3 +1,5 @@
+import CaseworkTime
+
 /// What starts a deadline's clock.
 public enum DeadlineStart: Sendable, Hashable {
     /// A date field: the clock starts on its date once it is set (`from: requested_on`).

@@ -1,3 +1,5 @@
+import CaseworkExpressions
+
 /// An access policy file (`policy:`): who may do what to which parts of a case, decided by rules over the actor, their grant and the case.
 public struct PolicyDefinition: Sendable, Hashable {
     /// The policy's id, such as `send-portal`.

@@ -1,3 +1,4 @@
+import CaseworkDiagnostics
 import CaseworkYAML
 
 /// What validating a set of definition files found.

@@ -1,3 +1,5 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
 import CaseworkYAML
 
 /// Parses and type-checks every guard (`when:`) of a workflow, reporting errors at their place in the YAML file.

@@ -1,3 +1,5 @@
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// What a workflow's expressions (guards and `set:` values) are evaluated on: the case, with any proposed input

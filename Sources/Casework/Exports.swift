@@ -4,3 +4,4 @@
 @_exported import CaseworkDiagnostics
 @_exported import CaseworkExpressions
 @_exported import CaseworkDefinitions
+@_exported import CaseworkStore

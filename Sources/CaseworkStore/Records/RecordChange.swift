@@ -1,3 +1,5 @@
+import CaseworkDefinitions
+import CaseworkExpressions
 import Foundation
 
 /// What one audited change did to a case record: the after-image of every part it changed, so that replaying a

@@ -1,3 +1,6 @@
+import CaseworkDefinitions
+import CaseworkTime
+
 extension CaseRecord {
     /// Why the engine could not take another step on this record without a counter overflowing, or nil when it can.
     ///

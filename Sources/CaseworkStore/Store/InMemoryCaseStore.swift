@@ -1,3 +1,4 @@
+import CaseworkDefinitions
 import Foundation
 import Synchronization
 

@@ -1,3 +1,4 @@
+import CaseworkDefinitions
 import Foundation
 
 /// One case's audit chain at a moment: how many events it had and the hash of the last one.

@@ -1,3 +1,5 @@
+import CaseworkDefinitions
+import CaseworkExpressions
 import Foundation
 
 /// One change to a case, as evidence: who did what, when, from which state to which, with what input.

@@ -1,4 +1,5 @@
 import CCrypto
+import CaseworkDefinitions
 
 /// Why an Ed25519 key could not be read or a signature could not be made or checked.
 public enum Ed25519Error: Error, Sendable, Hashable, CustomStringConvertible {

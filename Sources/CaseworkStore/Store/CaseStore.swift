@@ -1,3 +1,4 @@
+import CaseworkDefinitions
 import Foundation
 
 /// Everything one change to a case writes, committed together or not at all.

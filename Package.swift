@@ -32,10 +32,13 @@ let package = Package(
         .target(name: "CaseworkYAML", dependencies: ["CYAML"]),
         .target(name: "CaseworkTime"),
         .target(name: "CaseworkDiagnostics", dependencies: ["CaseworkYAML"]),
-        .target(name: "CaseworkExpressions", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkYAML"]),
+        .target(name: "CaseworkExpressions", dependencies: ["CaseworkTime", "CaseworkDiagnostics"]),
         .target(name: "CaseworkDefinitions", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkYAML", "CCrypto"]),
         .target(name: "CaseworkStore", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions", "CCrypto"]),
-        .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkYAML", "CCrypto"]),
+        .target(
+            name: "CaseworkEngine", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkYAML"]
+        ),
+        .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CSQLite"]),
         .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkSQLite"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
@@ -51,7 +54,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseworkTests",
-            dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance"],
+            dependencies: [
+                "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine",
+                "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -5,3 +5,4 @@
 @_exported import CaseworkExpressions
 @_exported import CaseworkDefinitions
 @_exported import CaseworkStore
+@_exported import CaseworkEngine

@@ -1,3 +1,7 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// A case's progress told to one viewer in plain words, so a parent can check the current status and track progress:

@@ -1,3 +1,5 @@
+import CaseworkDefinitions
+import CaseworkStore
 import Foundation
 
 /// The definition sets an engine has loaded for its cases, by snapshot fingerprint (or by workflow version for

@@ -1,3 +1,5 @@
+import CaseworkDefinitions
+import CaseworkExpressions
 import Foundation
 
 /// A case as one actor may see it: what the policy withholds is left out, not blanked.

@@ -1,3 +1,6 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+
 extension LoadedWorkflow {
     /// Plans `definition`'s expressions as the validation stage checked them (`checked`), without compiling any again.
     ///

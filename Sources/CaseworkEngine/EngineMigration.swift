@@ -1,3 +1,7 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkStore
 import CaseworkYAML
 import Foundation
 

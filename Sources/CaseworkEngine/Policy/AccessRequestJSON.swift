@@ -1,3 +1,7 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// Reads access requests from JSON, strictly: every part of a request is checked and every problem is reported at

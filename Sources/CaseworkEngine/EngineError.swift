@@ -1,3 +1,7 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkStore
+
 /// Why a transition or step cannot be done now, with a stable code callers can branch on.
 public struct TransitionBlocker: Sendable, Hashable, CustomStringConvertible {
     /// The kinds of blocker.

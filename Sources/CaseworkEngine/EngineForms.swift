@@ -1,3 +1,5 @@
+import CaseworkDefinitions
+import CaseworkExpressions
 import Foundation
 
 /// The professional form cycle: shared → submitted → accepted, or rejected with the information required → resubmitted.

@@ -1,3 +1,7 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// A message a change sends, rendered for its recipient and decided by the case's guard, before it has its id.

@@ -1,3 +1,7 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// A checked policy ready to decide requests: default deny, a matching deny beats any allow,

@@ -1,3 +1,8 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 import Synchronization
 

@@ -1,3 +1,6 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 extension Engine {

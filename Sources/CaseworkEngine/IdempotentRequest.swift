@@ -1,3 +1,6 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkStore
 import Foundation
 
 /// What an idempotency key remembers of the request it answered: what was done, and a fingerprint of the

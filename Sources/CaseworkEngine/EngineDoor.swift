@@ -1,3 +1,6 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkStore
 import Foundation
 
 /// How a workflow's cases are guarded: by the access policy it names, or by its `by:` roles alone.

@@ -1,3 +1,5 @@
+import CaseworkDefinitions
+import CaseworkExpressions
 import Foundation
 
 /// Renders notification templates with a case's values. Placeholders were checked by the validator.

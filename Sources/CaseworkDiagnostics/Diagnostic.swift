@@ -66,23 +66,23 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Collects diagnostics while a stage reads or checks definitions, so no stage stops at the first problem.
-public struct DiagnosticBag: Sendable {
+package struct DiagnosticBag: Sendable {
     /// Everything reported so far, in the order it was reported.
-    public private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
 
     /// Creates an empty bag.
-    public init() {}
+    package init() {}
 
     /// Reports a finding.
-    public mutating func report(_ kind: DiagnosticKind, at range: SourceRange, notes: [DiagnosticNote] = []) {
+    package mutating func report(_ kind: DiagnosticKind, at range: SourceRange, notes: [DiagnosticNote] = []) {
         diagnostics.append(Diagnostic(kind, at: range, notes: notes))
     }
 
     /// Adds findings made elsewhere.
-    public mutating func append(contentsOf other: [Diagnostic]) {
+    package mutating func append(contentsOf other: [Diagnostic]) {
         diagnostics.append(contentsOf: other)
     }
 
     /// True when at least one error (not warning) was reported.
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }

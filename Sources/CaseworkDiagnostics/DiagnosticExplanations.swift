@@ -3,35 +3,35 @@
 ///
 /// `casework validate --explain CW0204` prints one of these, and
 /// `docs/reference/diagnostics.md` is all of them (see ``DiagnosticExplanations``).
-public struct DiagnosticExplanation: Sendable, Hashable {
+package struct DiagnosticExplanation: Sendable, Hashable {
     /// The code explained, such as `CW0204`.
-    public let code: DiagnosticCode
+    package let code: DiagnosticCode
     /// Whether findings with this code fail validation.
-    public let severity: Severity
+    package let severity: Severity
     /// A few words naming the problem, such as `unknown state`.
-    public let title: String
+    package let title: String
     /// One paragraph in plain English: what the rule is and why it exists.
-    public let explanation: String
+    package let explanation: String
     /// A small YAML excerpt that breaks the rule.
-    public let wrong: String
+    package let wrong: String
     /// The same excerpt, corrected.
-    public let right: String
+    package let right: String
 }
 
 /// The catalogue of every diagnostic code Casework reports, and the reference text made from it.
-public enum DiagnosticExplanations {
+package enum DiagnosticExplanations {
     /// One explanation per code in ``DiagnosticKind/allCodes``, in the same order.
-    public static let all: [DiagnosticExplanation] = yamlLayer + structure + meaning + expressions
+    package static let all: [DiagnosticExplanation] = yamlLayer + structure + meaning + expressions
 
     /// The explanation of `code`, or nil when Casework has no such code. Lower-case codes such as `cw0204` are accepted.
-    public static func explanation(for code: DiagnosticCode) -> DiagnosticExplanation? {
+    package static func explanation(for code: DiagnosticCode) -> DiagnosticExplanation? {
         let wanted = code.rawValue.uppercased()
         return all.first { $0.code.rawValue == wanted }
     }
 
     /// The plain-text form that `casework validate --explain CODE` prints: the code and title,
     /// the explanation wrapped to 80 columns, then the wrong and right examples, indented.
-    public static func text(for explanation: DiagnosticExplanation) -> String {
+    package static func text(for explanation: DiagnosticExplanation) -> String {
         var out = "\(explanation.code) (\(explanation.severity.rawValue)): \(explanation.title)\n\n"
         out += wrap(explanation.explanation, width: 80) + "\n\n"
         out += "Wrong:\n\n" + indent(explanation.wrong) + "\n"
@@ -40,7 +40,7 @@ public enum DiagnosticExplanations {
     }
 
     /// The whole reference document, `docs/reference/diagnostics.md`: an index, then one section per code.
-    public static func markdown() -> String {
+    package static func markdown() -> String {
         var out = """
             # Diagnostics reference
 

@@ -5,39 +5,39 @@ import CaseworkYAML
 ///
 /// The keys are fixed (`file`, `line`, `column`, `end_line`, `end_column`,
 /// `severity`, `code`, `message`, `help`, `notes`); tools in CI read them.
-public struct DiagnosticRecord: Sendable, Hashable, Codable {
+package struct DiagnosticRecord: Sendable, Hashable, Codable {
     /// A secondary location, flattened.
-    public struct Note: Sendable, Hashable, Codable {
+    package struct Note: Sendable, Hashable, Codable {
         /// The file of the related place.
-        public var file: String
+        package var file: String
         /// Its 1-based line.
-        public var line: Int
+        package var line: Int
         /// Its 1-based column.
-        public var column: Int
+        package var column: Int
         /// What it shows.
-        public var message: String
+        package var message: String
     }
 
     /// The file the diagnostic is in.
-    public var file: String
+    package var file: String
     /// The 1-based line where the problem starts.
-    public var line: Int
+    package var line: Int
     /// The 1-based column where the problem starts.
-    public var column: Int
+    package var column: Int
     /// The 1-based line where the problem ends.
-    public var endLine: Int
+    package var endLine: Int
     /// The 1-based column where the problem ends (exclusive).
-    public var endColumn: Int
+    package var endColumn: Int
     /// `error` or `warning`.
-    public var severity: Severity
+    package var severity: Severity
     /// The stable code.
-    public var code: String
+    package var code: String
     /// The one-line message.
-    public var message: String
+    package var message: String
     /// A suggested fix, or nil.
-    public var help: String?
+    package var help: String?
     /// Related places.
-    public var notes: [Note]
+    package var notes: [Note]
 
     enum CodingKeys: String, CodingKey {
         case file, line, column, severity, code, message, help, notes
@@ -46,7 +46,7 @@ public struct DiagnosticRecord: Sendable, Hashable, Codable {
     }
 
     /// Flattens a diagnostic.
-    public init(_ diagnostic: Diagnostic) {
+    package init(_ diagnostic: Diagnostic) {
         file = diagnostic.range.file
         line = diagnostic.range.start.line
         column = diagnostic.range.start.column
@@ -62,7 +62,7 @@ public struct DiagnosticRecord: Sendable, Hashable, Codable {
     }
 
     /// Encodes `help` as null when absent, so every record has every key.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(file, forKey: .file)
         try container.encode(line, forKey: .line)
@@ -78,13 +78,13 @@ public struct DiagnosticRecord: Sendable, Hashable, Codable {
 }
 
 /// Turns diagnostics into the text and JSON that people and tools read; the only place that formats them.
-public enum DiagnosticRenderer {
+package enum DiagnosticRenderer {
     /// The text form: for each diagnostic `file:line:col: severity[code]: message`, the
     /// source line with a caret under the problem (when the source is known), then
     /// indented `help:` and `note:` lines.
     ///
     /// - Parameter sources: file contents by path, for the excerpts.
-    public static func text(_ diagnostics: [Diagnostic], sources: [String: String] = [:]) -> String {
+    package static func text(_ diagnostics: [Diagnostic], sources: [String: String] = [:]) -> String {
         var out = ""
         var lineCache: [String: [Substring.UnicodeScalarView]] = [:]
         for diagnostic in diagnostics {
@@ -105,7 +105,7 @@ public enum DiagnosticRenderer {
     }
 
     /// The closing line: how many files were checked and what was found.
-    public static func summary(_ diagnostics: [Diagnostic], files: Int) -> String {
+    package static func summary(_ diagnostics: [Diagnostic], files: Int) -> String {
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         let checked = "checked \(files) \(files == 1 ? "file" : "files")"
@@ -114,7 +114,7 @@ public enum DiagnosticRenderer {
     }
 
     /// The JSON form: an array of ``DiagnosticRecord`` objects, keys sorted, one per diagnostic.
-    public static func json(_ diagnostics: [Diagnostic]) -> String {
+    package static func json(_ diagnostics: [Diagnostic]) -> String {
         if diagnostics.isEmpty { return "[]" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -1,5 +1,5 @@
 /// The functions the expression language offers, with their signatures for checking and docs.
-public enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
+package enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
     /// `age_on(date) -> int`: the child's age in whole years on a date (needs a date-of-birth field).
     case ageOn = "age_on"
     /// `days_between(a, b) -> int`: calendar days from `a` to `b` (negative when `b` is earlier).
@@ -20,7 +20,7 @@ public enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
     case schoolLeavingDate = "school_leaving_date"
 
     /// The signature as documentation and messages show it.
-    public var signature: String {
+    package var signature: String {
         switch self {
         case .ageOn: "age_on(date) -> int"
         case .daysBetween: "days_between(date, date) -> int"

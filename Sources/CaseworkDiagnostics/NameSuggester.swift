@@ -1,9 +1,9 @@
 /// Finds the declared name closest to a misspelt one, for "did you mean" help.
-public enum NameSuggester {
+package enum NameSuggester {
     /// The candidate nearest to `name` by edit distance, if it is close enough to be a likely typo.
     ///
     /// Close enough means at most a third of the name's length in edits (at least one).
-    public static func suggest<S: Sequence>(_ name: String, from candidates: S) -> String? where S.Element == String {
+    package static func suggest<S: Sequence>(_ name: String, from candidates: S) -> String? where S.Element == String {
         let lowered = name.lowercased()
         if let sameLetters = candidates.first(where: { $0 != name && $0.lowercased() == lowered }) { return sameLetters }
         let target = Array(name.unicodeScalars)

@@ -111,9 +111,9 @@ public struct RollRule: Sendable, Hashable {
 }
 
 /// Easter Sunday in the Gregorian calendar, by the anonymous (Meeus/Jones/Butcher) computus.
-public enum Easter {
+package enum Easter {
     /// Easter Sunday of `year`.
-    public static func sunday(in year: Int) -> CalendarDate {
+    package static func sunday(in year: Int) -> CalendarDate {
         let a = year % 19
         let b = year / 100
         let c = year % 100

@@ -2,7 +2,7 @@ import CaseworkDiagnostics
 import CaseworkYAML
 
 /// One decoded definition file: a workflow or a form.
-public enum Definition: Sendable, Hashable {
+package enum Definition: Sendable, Hashable {
     /// A `workflow:` file.
     case workflow(WorkflowDefinition)
     /// A `form:` file.
@@ -14,12 +14,12 @@ public enum Definition: Sendable, Hashable {
 }
 
 /// Decides what kind of definition a loaded YAML root holds and decodes it.
-public enum DefinitionDecoder {
+package enum DefinitionDecoder {
     /// The root keys that name a kind of definition.
     static let kinds = ["workflow", "form", "calendar", "policy"]
 
     /// Decodes one file's root mapping, returning the definition (when usable) and every problem found.
-    public static func decode(_ root: YAMLNode) -> (definition: Definition?, diagnostics: [Diagnostic]) {
+    package static func decode(_ root: YAMLNode) -> (definition: Definition?, diagnostics: [Diagnostic]) {
         root.withView { root in
             var reader = NodeReader()
             guard reader.expectMapping(root, place: "the file") else { return (nil, reader.bag.diagnostics) }

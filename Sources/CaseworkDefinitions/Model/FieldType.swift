@@ -60,7 +60,7 @@ public struct FieldDefinition: Sendable, Hashable {
 
 extension Array where Element == FieldDefinition {
     /// The field at a dotted path such as `child.first_name`, through nested records.
-    public func field(at path: [Substring]) -> FieldDefinition? {
+    package func field(at path: [Substring]) -> FieldDefinition? {
         guard let head = path.first, let field = first(where: { $0.name.value == head }) else { return nil }
         if path.count == 1 { return field }
         guard case .record(let nested) = field.type else { return nil }
@@ -68,7 +68,7 @@ extension Array where Element == FieldDefinition {
     }
 
     /// Every dotted path these fields declare, for "did you mean" help.
-    public var allPaths: [String] {
+    package var allPaths: [String] {
         flatMap { field -> [String] in
             var paths = [field.name.value]
             if case .record(let nested) = field.type {

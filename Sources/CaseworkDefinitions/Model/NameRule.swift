@@ -1,5 +1,5 @@
 /// The spelling rules for names in definition files.
-public enum NameRule: Sendable, Hashable {
+package enum NameRule: Sendable, Hashable {
     /// Workflow and form ids: lower-case words joined by `-`, such as `ehcp-needs-assessment`.
     case definitionID
     /// States, transitions, fields, templates and roles: lower-case letters, digits and `_`, starting with a letter.
@@ -12,7 +12,7 @@ public enum NameRule: Sendable, Hashable {
     case resourcePath
 
     /// How to write a name that follows the rule.
-    public var help: String {
+    package var help: String {
         switch self {
         case .definitionID: "use lower-case words joined by '-', such as 'ehcp-needs-assessment'"
         case .identifier: "use lower-case letters, digits and '_', starting with a letter, such as 'requested_on'"
@@ -23,13 +23,13 @@ public enum NameRule: Sendable, Hashable {
     }
 
     /// Whether `name` follows the rule.
-    public func accepts(_ name: String) -> Bool {
+    package func accepts(_ name: String) -> Bool {
         var name = name
         return name.withUTF8 { accepts(bytes: $0) }
     }
 
     /// Whether `name` follows the rule.
-    public func accepts(_ name: Substring) -> Bool {
+    package func accepts(_ name: Substring) -> Bool {
         var name = name
         return name.withUTF8 { accepts(bytes: $0) }
     }

@@ -1,9 +1,9 @@
 import CCrypto
 
 /// SHA-256 digests through OpenSSL's libcrypto, for the audit chain and definition fingerprints.
-public enum SHA256 {
+package enum SHA256 {
     /// The digest of `bytes` as 64 lower-case hexadecimal characters.
-    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+    package static func hex(_ bytes: some Collection<UInt8>) -> String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let succeeded = Array(bytes).withUnsafeBytes { buffer in
@@ -22,5 +22,5 @@ public enum SHA256 {
     }
 
     /// The digest of a string's UTF-8 bytes.
-    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+    package static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 }

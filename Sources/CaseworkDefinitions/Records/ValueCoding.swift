@@ -61,7 +61,7 @@ extension ExpressionValue: Codable {
     }
 
     /// The value as plain JSON for people and tools: dates as `YYYY-MM-DD` strings, decimals as numbers.
-    public var plainJSON: Any {
+    package var plainJSON: Any {
         switch self {
         case .bool(let value): value
         case .int(let value): value
@@ -76,9 +76,9 @@ extension ExpressionValue: Codable {
 }
 
 /// One JSON encoder and decoder configuration for everything the engine stores, so bytes are stable (sorted keys).
-public enum StoredJSON {
+package enum StoredJSON {
     /// Encodes `value` with sorted keys and no escaped slashes: the canonical bytes the audit chain hashes.
-    public static func encode<T: Encodable>(_ value: T) -> Data {
+    package static func encode<T: Encodable>(_ value: T) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .secondsSince1970
@@ -87,7 +87,7 @@ public enum StoredJSON {
     }
 
     /// Decodes what ``encode(_:)`` wrote.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return try decoder.decode(type, from: data)

@@ -4,15 +4,15 @@ import Foundation
 ///
 /// Only regular files are definition files, and each path's kind is found with `stat` before anything opens
 /// it: opening a FIFO blocks until something writes to it, so a FIFO named `x.yaml` would stop every command.
-public enum DefinitionFiles {
+package enum DefinitionFiles {
     /// A path that names no definition file or directory: nothing at all, or something else (a FIFO, a socket, a device).
-    public struct MissingPath: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct MissingPath: Error, Sendable, Hashable, CustomStringConvertible {
         /// The path as given.
-        public var path: String
+        package var path: String
         /// What is there instead, when something is (`a FIFO`); nil when nothing is.
-        public var found: String? = nil
+        package var found: String? = nil
         /// `no such file or directory: PATH`, or `not a regular file or directory (a FIFO): PATH`.
-        public var description: String {
+        package var description: String {
             found.map { "not a regular file or directory (\($0)): \(path)" } ?? "no such file or directory: \(path)"
         }
     }
@@ -24,7 +24,7 @@ public enum DefinitionFiles {
     /// nor a directory is refused. Inside a directory, a `*.yaml` entry that is not a regular file (a FIFO, a socket,
     /// a device) is not a definition file and is skipped, unopened. An entry whose kind cannot be read (a broken
     /// symbolic link) is kept, so loading it reports why it cannot be read.
-    public static func discover(_ paths: [String]) throws(MissingPath) -> [String] {
+    package static func discover(_ paths: [String]) throws(MissingPath) -> [String] {
         let manager = FileManager.default
         var files: [String] = []
         for path in paths {

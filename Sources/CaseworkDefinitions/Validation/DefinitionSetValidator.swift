@@ -2,7 +2,7 @@ import CaseworkDiagnostics
 import CaseworkYAML
 
 /// Checks a whole definition set: each workflow on its own, then the references between files.
-public enum DefinitionSetValidator {
+package enum DefinitionSetValidator {
     /// Every problem in `set`, unsorted.
     ///
     /// - Parameter incompleteFiles: files whose decoding already reported errors. A
@@ -11,7 +11,7 @@ public enum DefinitionSetValidator {
     ///   "unreachable" and "no way to finish" on every state beyond it.
     /// - Parameter sources: each file's text, so an error inside an expression points at its
     ///   token; without it, such errors point at the start of the expression's scalar.
-    public static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = [], sources: [String: String] = [:]) -> [Diagnostic] {
+    package static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = [], sources: [String: String] = [:]) -> [Diagnostic] {
         check(set, incompleteFiles: incompleteFiles, sources: sources).diagnostics
     }
 

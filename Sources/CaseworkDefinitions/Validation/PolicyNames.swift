@@ -33,9 +33,9 @@ public struct PolicyExpressionInput: ExpressionInput {
 /// - `case.id`, `case.workflow`, `case.state` (an enumeration of every workflow's states), and each workflow field
 ///   that has one type wherever it is declared, as `case.FIELD`, from the request's fields;
 /// - `today` and `now`.
-public enum PolicyNames {
+package enum PolicyNames {
     /// The names for `policy`'s conditions in `set`.
-    public static func make(for policy: PolicyDefinition, in set: DefinitionSet) -> ExpressionNames<PolicyExpressionInput> {
+    package static func make(for policy: PolicyDefinition, in set: DefinitionSet) -> ExpressionNames<PolicyExpressionInput> {
         var names = ExpressionNames<PolicyExpressionInput>()
         let roles = orderedUnion(set.workflows.map { $0.roles.map(\.value) })
         let roleSet = Set(roles)

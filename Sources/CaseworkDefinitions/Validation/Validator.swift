@@ -24,10 +24,10 @@ public struct ValidationReport: Sendable {
 }
 
 /// Loads definition files and checks them together: YAML, then structure, then meaning across the whole set.
-public enum Validator {
+package enum Validator {
     /// Validates the YAML files under `paths` (files or directories, searched recursively).
     /// With `fingerprints`, the report also carries each file's content fingerprint.
-    public static func validate(paths: [String], limits: YAMLLimits = .standard, fingerprints: Bool = false) throws(DefinitionFiles.MissingPath) -> ValidationReport {
+    package static func validate(paths: [String], limits: YAMLLimits = .standard, fingerprints: Bool = false) throws(DefinitionFiles.MissingPath) -> ValidationReport {
         let files = try DefinitionFiles.discover(paths)
         var loaded: [(file: String, result: YAMLLoadResult, text: String)] = []
         loaded.reserveCapacity(files.count)
@@ -39,7 +39,7 @@ public enum Validator {
     }
 
     /// Validates in-memory sources, each named by the file path diagnostics should show.
-    public static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
+    package static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
         check(fingerprints: fingerprints, sources.map { source in
             (source.file, YAMLLoader.load(Array(source.text.utf8), file: source.file, limits: limits), source.text)
         })

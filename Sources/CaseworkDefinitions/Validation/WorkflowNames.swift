@@ -36,7 +36,7 @@ public struct CaseExpressionInput: ExpressionInput {
 ///   `.all_submitted`, `.all_accepted` (bool) over the case's instances of that form, where NAME is the form's id
 ///   with `-` written as `_`;
 /// - `today` and `now`, everywhere.
-public enum WorkflowNames {
+package enum WorkflowNames {
     /// The summaries each started form offers: name, type, and how it is worked out from the case's form instances.
     private static func formSummaries(of form: String) -> [(name: String, type: ExpressionType, value: @Sendable ([FormInstance]) -> ExpressionValue)] {
         @Sendable func isSubmitted(_ instance: FormInstance) -> Bool { instance.status == .submitted || instance.status == .accepted }
@@ -50,12 +50,12 @@ public enum WorkflowNames {
     }
 
     /// How expressions name a form: its id with `-` written as `_`.
-    public static func expressionName(ofForm id: String) -> String {
+    package static func expressionName(ofForm id: String) -> String {
         id.replacingOccurrences(of: "-", with: "_")
     }
 
     /// The names for expressions in `workflow`.
-    public static func make(for workflow: WorkflowDefinition) -> ExpressionNames<CaseExpressionInput> {
+    package static func make(for workflow: WorkflowDefinition) -> ExpressionNames<CaseExpressionInput> {
         var names = ExpressionNames<CaseExpressionInput>()
         names.declare(fields: fieldTypes(of: workflow.fields), from: { $0.record.fields })
         names.declare("case.id", .string) { .string($0.record.id) }
@@ -86,7 +86,7 @@ public enum WorkflowNames {
 
     /// Each field's dotted path under `prefix` and its expression type, records opened up; fields whose type
     /// expressions cannot read (lists of records) are left out.
-    public static func fieldTypes(of fields: [FieldDefinition], prefix: String = "") -> [(path: String, type: ExpressionType)] {
+    package static func fieldTypes(of fields: [FieldDefinition], prefix: String = "") -> [(path: String, type: ExpressionType)] {
         fields.flatMap { field -> [(path: String, type: ExpressionType)] in
             let path = prefix + field.name.value
             if case .record(let nested) = field.type { return fieldTypes(of: nested, prefix: path + ".") }

@@ -18,7 +18,7 @@ public struct CheckedExpression: Sendable, Hashable {
 ///
 /// A node whose type cannot be decided is "poisoned" (nil) and silences checks
 /// that depend on it, so one typo gives one error, not a cascade.
-public struct ExpressionChecker {
+package struct ExpressionChecker {
     private let environment: ExpressionEnvironment
     private var types: [ExpressionType?]
     private var errors: [ExpressionError] = []
@@ -31,7 +31,7 @@ public struct ExpressionChecker {
 
     /// Checks `syntax`; when `expected` is given, the whole expression must have that type
     /// (a guard must be `bool`), described as `role` in the error.
-    public static func check(
+    package static func check(
         _ syntax: ExpressionSyntax, in environment: ExpressionEnvironment,
         expecting expected: ExpressionType? = nil, role: String = "condition"
     ) -> Result<CheckedExpression, ExpressionErrors> {
@@ -51,7 +51,7 @@ public struct ExpressionChecker {
     }
 
     /// Parses and checks `text` in one step.
-    public static func compile(
+    package static func compile(
         _ text: String, in environment: ExpressionEnvironment, expecting expected: ExpressionType? = nil,
         role: String = "condition", limits: ExpressionLimits = .standard
     ) -> Result<CheckedExpression, ExpressionErrors> {

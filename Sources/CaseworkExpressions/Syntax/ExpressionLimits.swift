@@ -1,19 +1,19 @@
 /// The limits every expression is parsed under, so a hostile expression gets an error, not a stack overflow.
-public struct ExpressionLimits: Sendable, Hashable {
+package struct ExpressionLimits: Sendable, Hashable {
     /// The longest expression accepted, in Unicode scalars.
-    public var maxLength: Int
+    package var maxLength: Int
     /// The deepest nesting of operators, parentheses, lists and calls.
-    public var maxDepth: Int
+    package var maxDepth: Int
     /// The most nodes an expression may have.
-    public var maxNodes: Int
+    package var maxNodes: Int
 
     /// Creates limits.
-    public init(maxLength: Int, maxDepth: Int, maxNodes: Int) {
+    package init(maxLength: Int, maxDepth: Int, maxNodes: Int) {
         self.maxLength = maxLength
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
     }
 
     /// 4,096 characters, depth 64, 1,000 nodes: far beyond any real guard.
-    public static let standard = ExpressionLimits(maxLength: 4_096, maxDepth: 64, maxNodes: 1_000)
+    package static let standard = ExpressionLimits(maxLength: 4_096, maxDepth: 64, maxNodes: 1_000)
 }

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Precedence, lowest first: `or`; `and`; `not`; comparisons and `in` (which do not chain);
 /// `+` and `-`; unary `-`; then literals, paths, calls, lists and parentheses.
-public enum ExpressionParser {
+package enum ExpressionParser {
     /// Parses `text`, or returns the first error.
-    public static func parse(_ text: String, limits: ExpressionLimits = .standard) -> Result<ExpressionSyntax, ExpressionError> {
+    package static func parse(_ text: String, limits: ExpressionLimits = .standard) -> Result<ExpressionSyntax, ExpressionError> {
         guard text.utf8.count <= limits.maxLength || text.unicodeScalars.count <= limits.maxLength else {
             let length = text.unicodeScalars.count
             return .failure(ExpressionError(.expressionTooComplex(reason: "it is \(length) characters long; the limit is \(limits.maxLength)"),

@@ -4,16 +4,16 @@ import Foundation
 /// One case's audit chain at a moment: how many events it had and the hash of the last one.
 ///
 /// The hash of event N covers event N−1's hash, so it pins the content and order of every event up to N.
-public struct CaseHead: Sendable, Hashable {
+package struct CaseHead: Sendable, Hashable {
     /// The case.
-    public var caseID: String
+    package var caseID: String
     /// How many events the chain had (the last event's sequence).
-    public var events: Int
+    package var events: Int
     /// The last event's hash (``AuditEvent/genesisHash`` when there were none).
-    public var hash: String
+    package var hash: String
 
     /// Creates a head.
-    public init(caseID: String, events: Int, hash: String) {
+    package init(caseID: String, events: Int, hash: String) {
         self.caseID = caseID
         self.events = events
         self.hash = hash
@@ -21,7 +21,7 @@ public struct CaseHead: Sendable, Hashable {
 }
 
 /// Why a checkpoint could not be made, read or trusted.
-public enum CheckpointError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum CheckpointError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The text is not a checkpoint in the canonical format; `line` is 1-based (0 for the text as a whole).
     case malformed(line: Int, reason: String)
     /// The first line names a format version this build does not read.
@@ -40,7 +40,7 @@ public enum CheckpointError: Error, Sendable, Hashable, CustomStringConvertible 
     case store(StoreError)
 
     /// One line a user can act on.
-    public var description: String {
+    package var description: String {
         switch self {
         case .malformed(let line, let reason): line == 0 ? "not a checkpoint: \(reason)" : "not a checkpoint: line \(line): \(reason)"
         case .unsupportedVersion(let version): "checkpoint format version '\(version)' is not one this build reads (it reads \(AuditCheckpoint.formatVersion))"
@@ -70,21 +70,21 @@ public enum CheckpointError: Error, Sendable, Hashable, CustomStringConvertible 
 ///     cases <count>
 ///     <case id> <events> <head hash>       one per case, sorted by id (byte order)
 ///     signature <base64 Ed25519 signature of every byte above>
-public struct AuditCheckpoint: Sendable, Hashable {
+package struct AuditCheckpoint: Sendable, Hashable {
     /// The format version this build writes and reads.
-    public static let formatVersion = 1
+    package static let formatVersion = 1
 
     /// When the heads were read, to the second.
-    public var created: Date
+    package var created: Date
     /// The signing key's ``Ed25519PublicKey/fingerprint``.
-    public var keyFingerprint: String
+    package var keyFingerprint: String
     /// Every covered case's head, sorted by case id.
-    public var heads: [CaseHead]
+    package var heads: [CaseHead]
     /// The Ed25519 signature of ``signedText``.
-    public var signature: [UInt8]
+    package var signature: [UInt8]
 
     /// Signs `heads` (any order) as read at `at` (kept to the whole second).
-    public static func make(heads: [CaseHead], at: Date, signingKey: Ed25519PrivateKey) throws(CheckpointError) -> AuditCheckpoint {
+    package static func make(heads: [CaseHead], at: Date, signingKey: Ed25519PrivateKey) throws(CheckpointError) -> AuditCheckpoint {
         let sorted = heads.sorted { $0.caseID.utf8.lexicographicallyPrecedes($1.caseID.utf8) }
         for (index, head) in sorted.enumerated() {
             guard Identifier.isUsable(head.caseID) else { throw .unusableCaseID(head.caseID) }
@@ -106,7 +106,7 @@ public struct AuditCheckpoint: Sendable, Hashable {
     /// Reads a checkpoint's text without trusting it: call ``verify(publicKey:)`` before using it.
     ///
     /// Only the canonical form is accepted, so one checkpoint has exactly one text.
-    public static func parse(text: String) throws(CheckpointError) -> AuditCheckpoint {
+    package static func parse(text: String) throws(CheckpointError) -> AuditCheckpoint {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.first?.hasPrefix("casework-checkpoint ") == true else { throw .malformed(line: 1, reason: "expected 'casework-checkpoint \(formatVersion)'") }
         let version = String(lines[0].dropFirst("casework-checkpoint ".count))
@@ -156,7 +156,7 @@ public struct AuditCheckpoint: Sendable, Hashable {
     }
 
     /// Checks that `publicKey` signed this checkpoint, returning it as evidence only then.
-    public func verify(publicKey: Ed25519PublicKey) throws(CheckpointError) -> VerifiedCheckpoint {
+    package func verify(publicKey: Ed25519PublicKey) throws(CheckpointError) -> VerifiedCheckpoint {
         guard keyFingerprint == publicKey.fingerprint else { throw .otherKey(signedBy: keyFingerprint, given: publicKey.fingerprint) }
         do {
             try publicKey.verify(signature, of: Array(signedText.utf8))
@@ -167,7 +167,7 @@ public struct AuditCheckpoint: Sendable, Hashable {
     }
 
     /// The bytes the signature covers: every line before `signature`.
-    public var signedText: String {
+    package var signedText: String {
         var text = "casework-checkpoint \(Self.formatVersion)\ncreated_at \(created.formatted(.iso8601))\nkey_sha256 \(keyFingerprint)\ncases \(heads.count)\n"
         text.reserveCapacity(text.utf8.count + heads.count * 80)
         for head in heads { text += "\(head.caseID) \(head.events) \(head.hash)\n" }
@@ -175,10 +175,10 @@ public struct AuditCheckpoint: Sendable, Hashable {
     }
 
     /// The whole file: ``signedText`` and the signature line.
-    public var text: String { signedText + "signature \(Data(signature).base64EncodedString())\n" }
+    package var text: String { signedText + "signature \(Data(signature).base64EncodedString())\n" }
 
     /// `checkpoint-20260112T093000Z.txt`: a name that sorts by time, for the file the command line writes.
-    public var suggestedFileName: String {
+    package var suggestedFileName: String {
         "checkpoint-\(created.formatted(.iso8601.dateSeparator(.omitted).timeSeparator(.omitted))).txt"
     }
 
@@ -186,7 +186,7 @@ public struct AuditCheckpoint: Sendable, Hashable {
     ///
     /// A chain that does not end at its case's head is read once more, in case a change was committed between
     /// reading the case and reading its history.
-    public static func heads(in store: any CaseStore) throws(CheckpointError) -> [CaseHead] {
+    package static func heads(in store: any CaseStore) throws(CheckpointError) -> [CaseHead] {
         var heads: [CaseHead] = []
         for caseID in try storeCall({ () throws(StoreError) in try store.caseIDs() }) {
             var read = try chain(of: caseID, in: store)
@@ -217,17 +217,17 @@ public struct AuditCheckpoint: Sendable, Hashable {
 }
 
 /// A checkpoint whose signature was checked with the council's public key: only these are evidence.
-public struct VerifiedCheckpoint: Sendable, Hashable {
+package struct VerifiedCheckpoint: Sendable, Hashable {
     /// The checkpoint.
-    public let checkpoint: AuditCheckpoint
+    package let checkpoint: AuditCheckpoint
 
     fileprivate init(checkpoint: AuditCheckpoint) { self.checkpoint = checkpoint }
 }
 
 /// A case a checkpoint covers that the store no longer holds as it was.
-public struct CheckpointViolation: Sendable, Hashable, CustomStringConvertible {
+package struct CheckpointViolation: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with the case.
-    public enum Problem: Sendable, Hashable {
+    package enum Problem: Sendable, Hashable {
         /// The case is gone.
         case missing
         /// The chain has fewer events than the checkpoint covers: events were removed.
@@ -239,14 +239,14 @@ public struct CheckpointViolation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The name the checkpoint was given (its file name on the command line).
-    public var checkpoint: String
+    package var checkpoint: String
     /// The head the checkpoint recorded.
-    public var head: CaseHead
+    package var head: CaseHead
     /// What is wrong.
-    public var problem: Problem
+    package var problem: Problem
 
     /// `case c1: changed since checkpoint FILE (…)` or `case c1: missing, but checkpoint FILE covers it`.
-    public var description: String {
+    package var description: String {
         let changed = "case \(head.caseID): changed since checkpoint \(checkpoint)"
         switch problem {
         case .missing: return "case \(head.caseID): missing, but checkpoint \(checkpoint) covers it"
@@ -258,17 +258,17 @@ public struct CheckpointViolation: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What checking a store against checkpoints found.
-public struct CheckpointReport: Sendable, Hashable {
+package struct CheckpointReport: Sendable, Hashable {
     /// How many checkpoints were checked.
-    public var checkpoints: Int
+    package var checkpoints: Int
     /// How many distinct cases they cover (among those asked about).
-    public var cases: Int
+    package var cases: Int
     /// Every violation, by case id and then checkpoint name.
-    public var violations: [CheckpointViolation]
+    package var violations: [CheckpointViolation]
 
     /// Checks `store` against verified checkpoints (by name), reading each covered case's history once,
     /// through the ``CaseStore`` protocol. `only` limits the check to some cases; nil checks every covered case.
-    public static func check(_ store: any CaseStore, against checkpoints: [String: VerifiedCheckpoint], only: Set<String>? = nil) throws(StoreError) -> CheckpointReport {
+    package static func check(_ store: any CaseStore, against checkpoints: [String: VerifiedCheckpoint], only: Set<String>? = nil) throws(StoreError) -> CheckpointReport {
         var covering: [String: [(name: String, head: CaseHead)]] = [:]
         for (name, verified) in checkpoints.sorted(by: { $0.key < $1.key }) {
             for head in verified.checkpoint.heads where only?.contains(head.caseID) ?? true {

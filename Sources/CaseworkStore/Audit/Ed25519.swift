@@ -2,7 +2,7 @@ import CCrypto
 import CaseworkDefinitions
 
 /// Why an Ed25519 key could not be read or a signature could not be made or checked.
-public enum Ed25519Error: Error, Sendable, Hashable, CustomStringConvertible {
+package enum Ed25519Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// The text is not a PEM key of the expected kind (`private key` or `public key`), or it is encrypted.
     case invalidKey(expected: String)
     /// The PEM holds a key of another algorithm (RSA, EC, …).
@@ -13,7 +13,7 @@ public enum Ed25519Error: Error, Sendable, Hashable, CustomStringConvertible {
     case libcryptoFailed(String)
 
     /// One line a user can act on.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidKey(let expected): "invalid key: expected an unencrypted PEM Ed25519 \(expected)"
         case .notEd25519: "not an Ed25519 key: make one with 'openssl genpkey -algorithm ed25519'"
@@ -28,13 +28,13 @@ public enum Ed25519Error: Error, Sendable, Hashable, CustomStringConvertible {
 /// Ed25519 is used for audit checkpoints because its signatures are small and deterministic and
 /// libcrypto implements it whole: this type only moves bytes in and out of `EVP_PKEY` and
 /// `EVP_DigestSign`, with no cryptography of its own. Its description never shows the key.
-public struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
+package struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
     private let raw: [UInt8]
     /// The matching public key.
-    public let publicKey: Ed25519PublicKey
+    package let publicKey: Ed25519PublicKey
 
     /// Reads a PEM private key (`-----BEGIN PRIVATE KEY-----`, as `openssl genpkey -algorithm ed25519` writes).
-    public init(pem: String) throws(Ed25519Error) {
+    package init(pem: String) throws(Ed25519Error) {
         let key = try LibCrypto.readPEM(pem, expected: "private key") { bio in
             PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil)
         }
@@ -43,7 +43,7 @@ public struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
     }
 
     /// A new random key, for tests and for councils that make keys in process rather than with `openssl`.
-    public static func generate() throws(Ed25519Error) -> Ed25519PrivateKey {
+    package static func generate() throws(Ed25519Error) -> Ed25519PrivateKey {
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else { throw .libcryptoFailed("make a key context") }
         defer { EVP_PKEY_CTX_free(context) }
         var key: OpaquePointer?
@@ -66,14 +66,14 @@ public struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
     }
 
     /// The key as PEM (PKCS #8, unencrypted), as `openssl genpkey` writes it.
-    public func pem() throws(Ed25519Error) -> String {
+    package func pem() throws(Ed25519Error) -> String {
         try withKey { (key) throws(Ed25519Error) in
             try LibCrypto.writePEM { bio in PEM_write_bio_PrivateKey(bio, key, nil, nil, 0, nil, nil) }
         }
     }
 
     /// The 64-byte Ed25519 signature of `message` (the message itself is signed: Ed25519 takes no separate digest).
-    public func sign(_ message: [UInt8]) throws(Ed25519Error) -> [UInt8] {
+    package func sign(_ message: [UInt8]) throws(Ed25519Error) -> [UInt8] {
         try withKey { (key) throws(Ed25519Error) in
             guard let context = EVP_MD_CTX_new() else { throw .libcryptoFailed("make a signing context") }
             defer { EVP_MD_CTX_free(context) }
@@ -90,7 +90,7 @@ public struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
     }
 
     /// Says which key this is without showing it.
-    public var description: String { "Ed25519 private key for public key \(publicKey.fingerprint)" }
+    package var description: String { "Ed25519 private key for public key \(publicKey.fingerprint)" }
 
     private func withKey<Result>(_ body: (OpaquePointer) throws(Ed25519Error) -> Result) throws(Ed25519Error) -> Result {
         guard let key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, raw, raw.count) else {
@@ -103,14 +103,14 @@ public struct Ed25519PrivateKey: Sendable, CustomStringConvertible {
 }
 
 /// An Ed25519 public key, held as its 32 raw bytes: what checks a checkpoint's signature.
-public struct Ed25519PublicKey: Sendable, Hashable, CustomStringConvertible {
+package struct Ed25519PublicKey: Sendable, Hashable, CustomStringConvertible {
     private let raw: [UInt8]
     /// The SHA-256 of the key's DER `SubjectPublicKeyInfo`, in lower-case hex: the same as
     /// `openssl pkey -pubin -in key.pub -outform DER | sha256sum`, so a person can check which key signed.
-    public let fingerprint: String
+    package let fingerprint: String
 
     /// Reads a PEM public key (`-----BEGIN PUBLIC KEY-----`, as `openssl pkey -pubout` writes).
-    public init(pem: String) throws(Ed25519Error) {
+    package init(pem: String) throws(Ed25519Error) {
         let key = try LibCrypto.readPEM(pem, expected: "public key") { bio in
             PEM_read_bio_PUBKEY(bio, nil, { _, _, _, _ in 0 }, nil)
         }
@@ -138,12 +138,12 @@ public struct Ed25519PublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The key as PEM, as `openssl pkey -pubout` writes it.
-    public func pem() throws(Ed25519Error) -> String {
+    package func pem() throws(Ed25519Error) -> String {
         try withKey { (key) throws(Ed25519Error) in try LibCrypto.writePEM { bio in PEM_write_bio_PUBKEY(bio, key) } }
     }
 
     /// Returns when `signature` is this key's signature of `message`; throws ``Ed25519Error/signatureDoesNotVerify`` otherwise.
-    public func verify(_ signature: [UInt8], of message: [UInt8]) throws(Ed25519Error) {
+    package func verify(_ signature: [UInt8], of message: [UInt8]) throws(Ed25519Error) {
         try withKey { (key) throws(Ed25519Error) in
             guard let context = EVP_MD_CTX_new() else { throw .libcryptoFailed("make a verifying context") }
             defer { EVP_MD_CTX_free(context) }
@@ -158,7 +158,7 @@ public struct Ed25519PublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The fingerprint, which names the key without being the key.
-    public var description: String { "Ed25519 public key \(fingerprint)" }
+    package var description: String { "Ed25519 public key \(fingerprint)" }
 
     private func withKey<Result>(_ body: (OpaquePointer) throws(Ed25519Error) -> Result) throws(Ed25519Error) -> Result {
         guard let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, raw, raw.count) else {

@@ -113,10 +113,10 @@ public struct RecordChange: Sendable, Hashable, Codable {
 }
 
 /// A case rebuilt from its audit history alone, to prove the stored record is what its events say.
-public enum CaseReplay {
+package enum CaseReplay {
     /// The record `events` (one case's, in sequence order) rebuild, or why they cannot: the first event must open the case,
     /// and every event must carry its change (events written before changes were recorded cannot be replayed).
-    public static func rebuild(_ events: [AuditEvent]) -> Result<CaseRecord, ReplayFailure> {
+    package static func rebuild(_ events: [AuditEvent]) -> Result<CaseRecord, ReplayFailure> {
         guard let first = events.first else { return .failure(ReplayFailure(sequence: 1, reason: "the case has no events")) }
         guard first.action == "opened", let opening = first.change, let version = opening.workflowVersion, let workflow = first.subject else {
             return .failure(ReplayFailure(sequence: first.sequence, reason: "the first event does not open the case with what it held"))
@@ -136,7 +136,7 @@ public enum CaseReplay {
     }
 
     /// The parts of `stored` that differ from `replayed`, named for a report (`state`, `fields.child.first_name`, `grants`).
-    public static func differences(stored: CaseRecord, replayed: CaseRecord) -> [String] {
+    package static func differences(stored: CaseRecord, replayed: CaseRecord) -> [String] {
         var parts: [String] = []
         if stored.id != replayed.id { parts.append("id") }
         if stored.workflow != replayed.workflow { parts.append("workflow") }
@@ -159,9 +159,9 @@ public enum CaseReplay {
 }
 
 /// Why a history cannot be replayed.
-public struct ReplayFailure: Error, Sendable, Hashable {
+package struct ReplayFailure: Error, Sendable, Hashable {
     /// The event at fault.
-    public var sequence: Int
+    package var sequence: Int
     /// Why, in words.
-    public var reason: String
+    package var reason: String
 }

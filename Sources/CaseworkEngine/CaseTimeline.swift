@@ -171,7 +171,7 @@ public struct CaseTimeline: Sendable, Hashable {
 
 extension CalendarDate {
     /// The date as letters and notices write it (`1 September 2025`), so a timeline reads like the messages it lists.
-    package var written: String { TemplateRenderer.format(.date(self)) }
+    public var written: String { TemplateRenderer.format(.date(self)) }
 }
 
 /// The case's timeline as one viewer may see it, read through the one door.

@@ -5,7 +5,7 @@ extension CalendarDate {
     public static let statutoryTimeZone = TimeZone(identifier: "Europe/London") ?? .gmt
 
     /// The calendar date of `instant` in `timeZone`.
-    package init(_ instant: Date, in timeZone: TimeZone = CalendarDate.statutoryTimeZone) {
+    public init(_ instant: Date, in timeZone: TimeZone = CalendarDate.statutoryTimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)

@@ -61,7 +61,7 @@ extension ExpressionValue: Codable {
     }
 
     /// The value as plain JSON for people and tools: dates as `YYYY-MM-DD` strings, decimals as numbers.
-    package var plainJSON: Any {
+    public var plainJSON: Any {
         switch self {
         case .bool(let value): value
         case .int(let value): value

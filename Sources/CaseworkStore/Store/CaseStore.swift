@@ -187,7 +187,7 @@ public struct OutboxClaim: Sendable, Hashable {
 
 extension CaseStore {
     /// Writes one change atomically, checking its expected revision.
-    package func commit(_ change: CaseChange) throws(StoreError) {
+    public func commit(_ change: CaseChange) throws(StoreError) {
         try commit(all: [change])
     }
 }

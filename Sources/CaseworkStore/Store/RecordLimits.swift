@@ -10,7 +10,7 @@ extension CaseRecord {
     /// so one that has them was damaged or written by hand. Stores refuse such a record on commit and, where the
     /// data can be edited outside Casework (SQLite), on load, as ``StoreError/corruptRecord(caseID:detail:)``, so
     /// the engine never adds to a counter that would overflow and stop the process.
-    package var counterAtLimit: String? {
+    public var counterAtLimit: String? {
         if revision == .max { return "its revision is \(revision), the largest there can be, so it cannot change again" }
         if let form = forms.first(where: { $0.submissions == .max }) {
             return "form '\(form.id)' has \(form.submissions) submissions, the most there can be"

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Casework", targets: ["Casework"]),
         .library(name: "CaseworkSQLite", targets: ["CaseworkSQLite"]),
+        .library(name: "CaseworkStoreConformance", targets: ["CaseworkStoreConformance"]),
         .executable(name: "casework", targets: ["CaseworkTool"]),
         .executable(name: "casework-bench", targets: ["CaseworkBench"]),
     ],

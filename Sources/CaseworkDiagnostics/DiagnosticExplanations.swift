@@ -44,7 +44,7 @@ package enum DiagnosticExplanations {
         var out = """
             # Diagnostics reference
 
-            <!-- Generated from Sources/Casework/Diagnostics/DiagnosticExplanations.swift; do not edit by hand. \
+            <!-- Generated from Sources/CaseworkDiagnostics/DiagnosticExplanations.swift; do not edit by hand. \
             Run the tests with CASEWORK_UPDATE_GOLDEN=1 to regenerate. -->
 
             `casework validate` reports each problem it finds in a workflow, form or calendar file like this:

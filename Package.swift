@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Casework", targets: ["Casework"]),
         .library(name: "CaseworkSQLite", targets: ["CaseworkSQLite"]),
+        .library(name: "CaseworkStoreConformance", targets: ["CaseworkStoreConformance"]),
         .executable(name: "casework", targets: ["CaseworkTool"]),
         .executable(name: "casework-bench", targets: ["CaseworkBench"]),
     ],
@@ -30,7 +31,15 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
         .target(name: "CaseworkYAML", dependencies: ["CYAML"]),
-        .target(name: "Casework", dependencies: ["CaseworkYAML", "CCrypto"]),
+        .target(name: "CaseworkTime"),
+        .target(name: "CaseworkDiagnostics", dependencies: ["CaseworkYAML"]),
+        .target(name: "CaseworkExpressions", dependencies: ["CaseworkTime", "CaseworkDiagnostics"]),
+        .target(name: "CaseworkDefinitions", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkYAML", "CCrypto"]),
+        .target(name: "CaseworkStore", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions", "CCrypto"]),
+        .target(
+            name: "CaseworkEngine", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkYAML"]
+        ),
+        .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CSQLite"]),
         .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkSQLite"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
@@ -46,7 +55,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseworkTests",
-            dependencies: ["Casework", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance"],
+            dependencies: [
+                "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine",
+                "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -2,7 +2,7 @@ import CSQLite
 import Foundation
 
 /// How a transaction takes its locks (SQLite's `BEGIN DEFERRED`, `IMMEDIATE`, `EXCLUSIVE`).
-public enum SQLiteTransactionKind: String, Sendable {
+package enum SQLiteTransactionKind: String, Sendable {
     /// Locks on first read or write. A deferred transaction that reads and then writes can fail with
     /// `SQLITE_BUSY` at once, without waiting, when another connection wrote in between.
     case deferred = "DEFERRED"
@@ -18,7 +18,7 @@ public enum SQLiteTransactionKind: String, Sendable {
 /// ``SQLiteDatabase/transaction(kind:_:)``, which hold the database's lock for
 /// the closure's whole run; this type is not `Sendable`, and the closures
 /// return only `sending` values, so neither it nor its statements can leave the lock.
-public final class SQLiteConnection {
+package final class SQLiteConnection {
     /// The raw `sqlite3 *`.
     let handle: OpaquePointer
 
@@ -49,13 +49,13 @@ public final class SQLiteConnection {
     }
 
     /// How long a statement waits for another connection's lock before failing with `SQLITE_BUSY`.
-    public func setBusyTimeout(_ seconds: TimeInterval) {
+    package func setBusyTimeout(_ seconds: TimeInterval) {
         let milliseconds = (seconds * 1000).rounded()
         sqlite3_busy_timeout(handle, milliseconds.isNaN ? 0 : Int32(max(0, min(milliseconds, Double(Int32.max)))))
     }
 
     /// Compiles one statement. `sql` must hold exactly one statement; text after it is an error, not ignored.
-    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+    package func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         try compile(sql, flags: 0)
     }
 
@@ -63,7 +63,7 @@ public final class SQLiteConnection {
     ///
     /// When the cached statement is still in use (a caller is stepping through
     /// it), a fresh one is compiled instead, so nested use cannot disturb it.
-    public func cachedStatement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+    package func cachedStatement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         if let statement = cache[sql] {
             if !statement.isBusy {
                 statement.reset()
@@ -97,7 +97,7 @@ public final class SQLiteConnection {
     }
 
     /// Runs a script of one or more statements, ignoring any rows. A failing statement is named in the error.
-    public func execute(_ script: String) throws(SQLiteError) {
+    package func execute(_ script: String) throws(SQLiteError) {
         let outcome: Result<Void, SQLiteError> = script.withCString { start in
             var cursor = start
             while cursor.pointee != 0 {
@@ -127,7 +127,7 @@ public final class SQLiteConnection {
     /// A failure to begin or commit is reported as `Failure` through
     /// ``SQLiteErrorConvertible``. Transactions do not nest: beginning one
     /// inside another is an error.
-    public func transaction<T, Failure: SQLiteErrorConvertible>(
+    package func transaction<T, Failure: SQLiteErrorConvertible>(
         kind: SQLiteTransactionKind = .deferred, _ body: (SQLiteConnection) throws(Failure) -> sending T
     ) throws(Failure) -> sending T {
         do throws(SQLiteError) { try run("BEGIN \(kind.rawValue)") } catch { throw Failure(error) }
@@ -149,10 +149,10 @@ public final class SQLiteConnection {
 
     /// Whether the connection may not write its main database: opened read-only, or SQLite fell back to
     /// read-only because the file could not be opened for writing.
-    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+    package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     /// Whether a transaction is open.
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
     /// Rolls back the open transaction, if SQLite has not already rolled it back itself (as it does on some I/O and full-disk errors).
     private func rollback() {
@@ -165,12 +165,12 @@ public final class SQLiteConnection {
 
     /// Runs a statement from the cache with `arguments`; returns how many rows it changed.
     @discardableResult
-    public func run(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws(SQLiteError) -> Int {
+    package func run(_ sql: String, _ arguments: [any SQLiteBindable] = []) throws(SQLiteError) -> Int {
         try cachedStatement(sql).run(arguments)
     }
 
     /// Runs a query from the cache with `arguments`, reading each row with `read`.
-    public func rows<Row>(_ sql: String, _ arguments: [any SQLiteBindable] = [], _ read: (SQLiteStatement) -> Row) throws(SQLiteError) -> [Row] {
+    package func rows<Row>(_ sql: String, _ arguments: [any SQLiteBindable] = [], _ read: (SQLiteStatement) -> Row) throws(SQLiteError) -> [Row] {
         try cachedStatement(sql).rows(arguments, read)
     }
 }

@@ -9,32 +9,32 @@ import Synchronization
 /// the connection. That is what makes the type `Sendable` without
 /// `@unchecked`. Other processes, or other `SQLiteDatabase` values on the same
 /// file, are kept in step by SQLite's own file locks.
-public final class SQLiteDatabase: Sendable {
+package final class SQLiteDatabase: Sendable {
     /// How to open the file.
-    public struct OpenFlags: OptionSet, Sendable, Hashable {
+    package struct OpenFlags: OptionSet, Sendable, Hashable {
         /// The `SQLITE_OPEN_*` bits.
-        public let rawValue: Int32
+        package let rawValue: Int32
 
         /// Creates flags from `SQLITE_OPEN_*` bits.
-        public init(rawValue: Int32) { self.rawValue = rawValue }
+        package init(rawValue: Int32) { self.rawValue = rawValue }
 
         /// Read only.
-        public static let readOnly = OpenFlags(rawValue: SQLITE_OPEN_READONLY)
+        package static let readOnly = OpenFlags(rawValue: SQLITE_OPEN_READONLY)
         /// Read and write.
-        public static let readWrite = OpenFlags(rawValue: SQLITE_OPEN_READWRITE)
+        package static let readWrite = OpenFlags(rawValue: SQLITE_OPEN_READWRITE)
         /// Create the file when it does not exist (with ``readWrite``).
-        public static let create = OpenFlags(rawValue: SQLITE_OPEN_CREATE)
+        package static let create = OpenFlags(rawValue: SQLITE_OPEN_CREATE)
         /// Interpret the path as a `file:` URI.
-        public static let uri = OpenFlags(rawValue: SQLITE_OPEN_URI)
+        package static let uri = OpenFlags(rawValue: SQLITE_OPEN_URI)
         /// Refuse to follow a symbolic link as the final path component.
-        public static let noFollow = OpenFlags(rawValue: SQLITE_OPEN_NOFOLLOW)
+        package static let noFollow = OpenFlags(rawValue: SQLITE_OPEN_NOFOLLOW)
 
         /// Read and write, creating the file when needed.
-        public static let `default`: OpenFlags = [.readWrite, .create]
+        package static let `default`: OpenFlags = [.readWrite, .create]
     }
 
     /// The path the database was opened with.
-    public let path: String
+    package let path: String
 
     private let connection: Mutex<SQLiteConnection>
 
@@ -42,7 +42,7 @@ public final class SQLiteDatabase: Sendable {
     ///
     /// SQLite's own per-connection mutex is switched off (`SQLITE_OPEN_NOMUTEX`)
     /// because this type's lock already serialises every use of the connection.
-    public init(path: String, flags: OpenFlags = .default) throws(SQLiteError) {
+    package init(path: String, flags: OpenFlags = .default) throws(SQLiteError) {
         self.path = path
         let opened = try SQLiteConnection(path: path, flags: flags.rawValue | SQLITE_OPEN_NOMUTEX)
         connection = Mutex(opened)
@@ -52,20 +52,20 @@ public final class SQLiteDatabase: Sendable {
     ///
     /// The result is `sending`, so nothing tied to the connection (a statement,
     /// the connection itself) can be returned and used outside the lock.
-    public func withConnection<T, Failure: Error>(_ body: (SQLiteConnection) throws(Failure) -> sending T) throws(Failure) -> sending T {
+    package func withConnection<T, Failure: Error>(_ body: (SQLiteConnection) throws(Failure) -> sending T) throws(Failure) -> sending T {
         try connection.withLock { (connection: inout sending SQLiteConnection) throws(Failure) -> sending T in
             try body(connection)
         }
     }
 
     /// Runs a script of one or more statements (``SQLiteConnection/execute(_:)``).
-    public func execute(_ script: String) throws(SQLiteError) {
+    package func execute(_ script: String) throws(SQLiteError) {
         try withConnection { (connection: SQLiteConnection) throws(SQLiteError) in try connection.execute(script) }
     }
 
     /// Runs `body` in a transaction, under the lock: commits when it returns, rolls back when it throws
     /// (``SQLiteConnection/transaction(kind:_:)``).
-    public func transaction<T, Failure: SQLiteErrorConvertible>(
+    package func transaction<T, Failure: SQLiteErrorConvertible>(
         kind: SQLiteTransactionKind = .deferred, _ body: (SQLiteConnection) throws(Failure) -> sending T
     ) throws(Failure) -> sending T {
         try withConnection { (connection: SQLiteConnection) throws(Failure) -> sending T in

@@ -130,7 +130,7 @@ extension SQLiteError {
 
 /// An error type that can carry an SQLite failure, so a transaction whose body throws it can report its own
 /// `BEGIN` or `COMMIT` failing in the same type.
-public protocol SQLiteErrorConvertible: Error {
+package protocol SQLiteErrorConvertible: Error {
     /// Wraps or translates an SQLite failure.
     init(_ error: SQLiteError)
 }

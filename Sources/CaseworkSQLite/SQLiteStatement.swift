@@ -13,11 +13,11 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// Parameters are numbered from 1, as in SQLite; columns from 0, as in SQLite.
 /// Reading a NULL column gives nil; reading a column of another storage class
 /// converts it by SQLite's rules (``value(at:)`` gives the exact value).
-public final class SQLiteStatement {
+package final class SQLiteStatement {
     private let handle: OpaquePointer
 
     /// The statement's SQL as written.
-    public let sql: String
+    package let sql: String
 
     init(handle: OpaquePointer, sql: String) {
         self.handle = handle
@@ -35,10 +35,10 @@ public final class SQLiteStatement {
     // MARK: Binding
 
     /// How many parameters the statement has.
-    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+    package var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
 
     /// Binds `value` to the parameter at `index` (from 1).
-    public func bind(_ value: some SQLiteBindable, at index: Int) throws(SQLiteError) {
+    package func bind(_ value: some SQLiteBindable, at index: Int) throws(SQLiteError) {
         guard let position = Int32(exactly: index) else {
             throw SQLiteError(extendedCode: SQLITE_RANGE, message: "parameter index \(index) is out of range", sql: sql)
         }
@@ -63,7 +63,7 @@ public final class SQLiteStatement {
     }
 
     /// Binds `value` to the parameter named `name`, written with its prefix (`:id`, `@id`, `$id`).
-    public func bind(_ value: some SQLiteBindable, named name: String) throws(SQLiteError) {
+    package func bind(_ value: some SQLiteBindable, named name: String) throws(SQLiteError) {
         let index = sqlite3_bind_parameter_index(handle, name)
         guard index > 0 else {
             throw SQLiteError(extendedCode: SQLITE_RANGE, message: "no parameter named '\(name)'", sql: sql)
@@ -72,17 +72,17 @@ public final class SQLiteStatement {
     }
 
     /// Binds NULL to the parameter at `index` (from 1).
-    public func bindNull(at index: Int) throws(SQLiteError) {
+    package func bindNull(at index: Int) throws(SQLiteError) {
         try bind(SQLiteValue.null, at: index)
     }
 
     /// Binds NULL to the parameter named `name`.
-    public func bindNull(named name: String) throws(SQLiteError) {
+    package func bindNull(named name: String) throws(SQLiteError) {
         try bind(SQLiteValue.null, named: name)
     }
 
     /// Binds `values` to parameters 1, 2, …; the count must match the statement's, so a forgotten argument is an error, not a NULL.
-    public func bind(_ values: [any SQLiteBindable]) throws(SQLiteError) {
+    package func bind(_ values: [any SQLiteBindable]) throws(SQLiteError) {
         guard values.count == parameterCount else {
             throw SQLiteError(extendedCode: SQLITE_RANGE, message: "the statement has \(parameterCount) parameters but \(values.count) values were given", sql: sql)
         }
@@ -92,14 +92,14 @@ public final class SQLiteStatement {
     }
 
     /// Sets every parameter back to NULL.
-    public func clearBindings() {
+    package func clearBindings() {
         sqlite3_clear_bindings(handle)
     }
 
     // MARK: Running
 
     /// Runs the statement to its next row: true when a row is ready to read, false when it is done.
-    public func step() throws(SQLiteError) -> Bool {
+    package func step() throws(SQLiteError) -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -112,17 +112,17 @@ public final class SQLiteStatement {
     /// It also ends the read the statement holds, which matters in WAL mode: an
     /// unreset statement keeps its snapshot open. The step's error, if any, was
     /// already thrown by ``step()``, so the code `sqlite3_reset` repeats is ignored.
-    public func reset() {
+    package func reset() {
         sqlite3_reset(handle)
     }
 
     /// Whether the statement has started and not yet been reset or run to the end.
-    public var isBusy: Bool { sqlite3_stmt_busy(handle) != 0 }
+    package var isBusy: Bool { sqlite3_stmt_busy(handle) != 0 }
 
     /// Binds `arguments` (nil keeps the bindings already made), runs the statement to the end and resets it:
     /// for statements that return no rows. Returns how many rows it inserted, updated or deleted.
     @discardableResult
-    public func run(_ arguments: [any SQLiteBindable]? = nil) throws(SQLiteError) -> Int {
+    package func run(_ arguments: [any SQLiteBindable]? = nil) throws(SQLiteError) -> Int {
         reset()
         defer { reset() }
         if let arguments { try bind(arguments) }
@@ -131,7 +131,7 @@ public final class SQLiteStatement {
     }
 
     /// Binds `arguments` (nil keeps the bindings already made), reads every row with `read` and resets the statement.
-    public func rows<Row>(_ arguments: [any SQLiteBindable]? = nil, _ read: (SQLiteStatement) -> Row) throws(SQLiteError) -> [Row] {
+    package func rows<Row>(_ arguments: [any SQLiteBindable]? = nil, _ read: (SQLiteStatement) -> Row) throws(SQLiteError) -> [Row] {
         reset()
         defer { reset() }
         if let arguments { try bind(arguments) }
@@ -143,20 +143,20 @@ public final class SQLiteStatement {
     // MARK: Reading columns
 
     /// How many columns each row has.
-    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+    package var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
     /// The name of the column at `index` (from 0).
-    public func columnName(at index: Int) -> String {
+    package func columnName(at index: Int) -> String {
         sqlite3_column_name(handle, Int32(index)).map { String(cString: $0) } ?? ""
     }
 
     /// Whether the column at `index` is NULL in the current row.
-    public func isNull(at index: Int) -> Bool {
+    package func isNull(at index: Int) -> Bool {
         sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL
     }
 
     /// The column at `index` exactly as stored.
-    public func value(at index: Int) -> SQLiteValue {
+    package func value(at index: Int) -> SQLiteValue {
         let column = Int32(index)
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
@@ -168,27 +168,27 @@ public final class SQLiteStatement {
     }
 
     /// The column at `index` as an integer, or nil when NULL.
-    public func int64(at index: Int) -> Int64? {
+    package func int64(at index: Int) -> Int64? {
         isNull(at: index) ? nil : sqlite3_column_int64(handle, Int32(index))
     }
 
     /// The column at `index` as an `Int`, or nil when NULL.
-    public func int(at index: Int) -> Int? {
+    package func int(at index: Int) -> Int? {
         int64(at: index).map { Int(truncatingIfNeeded: $0) }
     }
 
     /// The column at `index` as a double, or nil when NULL.
-    public func double(at index: Int) -> Double? {
+    package func double(at index: Int) -> Double? {
         isNull(at: index) ? nil : sqlite3_column_double(handle, Int32(index))
     }
 
     /// The column at `index` as text, or nil when NULL. NUL characters inside the text are kept.
-    public func string(at index: Int) -> String? {
+    package func string(at index: Int) -> String? {
         isNull(at: index) ? nil : text(Int32(index))
     }
 
     /// The column at `index` as bytes, or nil when NULL.
-    public func data(at index: Int) -> Data? {
+    package func data(at index: Int) -> Data? {
         isNull(at: index) ? nil : blob(Int32(index))
     }
 

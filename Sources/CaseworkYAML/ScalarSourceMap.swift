@@ -28,14 +28,14 @@
 /// scalar's start offset (O(file)); the re-scan itself is O(length of the scalar's
 /// source) in time and memory. That is meant for reporting an error, not for building a
 /// map of every scalar of a large file on the happy path.
-public struct ScalarSourceMap: Sendable {
+package struct ScalarSourceMap: Sendable {
     /// The scalar's range, as the loader reported it.
-    public let scalarRange: SourceRange
+    package let scalarRange: SourceRange
     /// True when re-scanning the source reproduced the value exactly, so every mark is the
     /// character's own position; false when the map falls back to the scalar's start.
-    public let isExact: Bool
+    package let isExact: Bool
     /// The value's length in Unicode scalars: the largest offset ``mark(atValueOffset:)`` accepts.
-    public let valueLength: Int
+    package let valueLength: Int
     /// The start of each value character's source span, by value offset (empty when not exact).
     private let starts: [SourceMark]
     /// The end (exclusive) of each value character's source span, by value offset (empty when not exact).
@@ -50,7 +50,7 @@ public struct ScalarSourceMap: Sendable {
     /// reports it (its offsets count Unicode scalars from the start of the file, and it
     /// starts at the scalar's anchor or tag when it has one). Finding the scalar in
     /// `source` costs O(offset of the scalar); see the type's documentation.
-    public init(source: String, range: SourceRange, style: YAMLScalarStyle, value: String) {
+    package init(source: String, range: SourceRange, style: YAMLScalarStyle, value: String) {
         let expected = Array(value.unicodeScalars)
         scalarRange = range
         valueLength = expected.count
@@ -71,7 +71,7 @@ public struct ScalarSourceMap: Sendable {
     /// Maps the scalar held by `node`, written in `source`; nil when the node is not a scalar.
     ///
     /// Costs what ``init(source:range:style:value:)`` costs.
-    public init?(source: String, node: YAMLNode) {
+    package init?(source: String, node: YAMLNode) {
         guard let scalar = node.scalar else { return nil }
         self.init(source: source, range: node.range, style: scalar.style, value: scalar.value)
     }
@@ -81,7 +81,7 @@ public struct ScalarSourceMap: Sendable {
     /// `offset == valueLength` gives the position just after the last character, for an
     /// error at the end of the text; offsets outside `0...valueLength` are clamped into it.
     /// When the map is not exact, every offset gives the scalar's start mark.
-    public func mark(atValueOffset offset: Int) -> SourceMark {
+    package func mark(atValueOffset offset: Int) -> SourceMark {
         guard isExact else { return scalarRange.start }
         let clamped = min(max(offset, 0), valueLength)
         return clamped == valueLength ? endMark : starts[clamped]
@@ -93,7 +93,7 @@ public struct ScalarSourceMap: Sendable {
     /// An empty range gives a zero-width span at ``mark(atValueOffset:)`` of its bound;
     /// bounds outside `0...valueLength` are clamped into it. When the map is not exact,
     /// any range gives the scalar's whole range.
-    public func range(valueOffsets: Range<Int>) -> SourceRange {
+    package func range(valueOffsets: Range<Int>) -> SourceRange {
         guard isExact else { return scalarRange }
         let lower = min(max(valueOffsets.lowerBound, 0), valueLength)
         let upper = min(max(valueOffsets.upperBound, lower), valueLength)

@@ -6,7 +6,7 @@ extension YAMLNode {
     /// hash of them fingerprints a definition's content. Plain and quoted scalars
     /// stay distinct, because `true` and `"true"` mean different things. It walks
     /// the flat tree in place, copying each scalar's bytes once.
-    public var canonicalBytes: [UInt8] {
+    package var canonicalBytes: [UInt8] {
         withView { view in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(1 << 16)

@@ -3,20 +3,20 @@
 /// A hostile file (an alias bomb, 20,000 nested brackets, a multi-megabyte
 /// scalar) must cost bounded time and memory and end in a located error, so
 /// every limit is an explicit number here, not an accident of the parser.
-public struct YAMLLimits: Sendable, Hashable {
+package struct YAMLLimits: Sendable, Hashable {
     /// The largest file accepted, in bytes. Real definitions are tens of kilobytes.
-    public var maxFileBytes: Int
+    package var maxFileBytes: Int
     /// The deepest nesting of sequences and mappings accepted.
-    public var maxDepth: Int
+    package var maxDepth: Int
     /// The longest scalar accepted, in bytes (a template body is a few kilobytes).
-    public var maxScalarBytes: Int
+    package var maxScalarBytes: Int
     /// The most nodes a document may hold, counting every node an alias repeats.
-    public var maxNodes: Int
+    package var maxNodes: Int
     /// The most aliases (`*name`) a document may use.
-    public var maxAliases: Int
+    package var maxAliases: Int
 
     /// Creates a set of limits.
-    public init(maxFileBytes: Int, maxDepth: Int, maxScalarBytes: Int, maxNodes: Int, maxAliases: Int) {
+    package init(maxFileBytes: Int, maxDepth: Int, maxScalarBytes: Int, maxNodes: Int, maxAliases: Int) {
         self.maxFileBytes = maxFileBytes
         self.maxDepth = maxDepth
         self.maxScalarBytes = maxScalarBytes
@@ -26,7 +26,7 @@ public struct YAMLLimits: Sendable, Hashable {
 
     /// The limits `casework validate` and the engine use: 8 MiB files, depth 64,
     /// 256 KiB scalars, one million nodes, 1,000 aliases.
-    public static let standard = YAMLLimits(
+    package static let standard = YAMLLimits(
         maxFileBytes: 8 * 1024 * 1024,
         maxDepth: 64,
         maxScalarBytes: 256 * 1024,

@@ -9,11 +9,11 @@ import Darwin
 ///
 /// Some problems (a duplicate key, a foreign tag) still leave a usable tree, so
 /// the validator can report them and everything else in the same run.
-public struct YAMLLoadResult: Sendable {
+package struct YAMLLoadResult: Sendable {
     /// The document's root, a mapping; nil when a fatal problem stopped the load.
-    public var root: YAMLNode?
+    package var root: YAMLNode?
     /// The problems found, in the order they were met.
-    public var errors: [YAMLError]
+    package var errors: [YAMLError]
 }
 
 /// Turns YAML bytes into a ``YAMLNode`` tree through libyaml's event parser.
@@ -22,9 +22,9 @@ public struct YAMLLoadResult: Sendable {
 /// key marks and has no limits), enforcing ``YAMLLimits`` as events arrive so
 /// that a hostile file stops early. It never recurses, so nesting cannot
 /// overflow the stack.
-public enum YAMLLoader {
+package enum YAMLLoader {
     /// Loads one document from `bytes`; `file` is the path diagnostics will name.
-    public static func load(_ bytes: [UInt8], file: String, limits: YAMLLimits = .standard) -> YAMLLoadResult {
+    package static func load(_ bytes: [UInt8], file: String, limits: YAMLLimits = .standard) -> YAMLLoadResult {
         if bytes.count > limits.maxFileBytes {
             return YAMLLoadResult(root: nil, errors: [.fileTooLarge(file: file, bytes: bytes.count, limit: limits.maxFileBytes)])
         }
@@ -39,7 +39,7 @@ public enum YAMLLoader {
     }
 
     /// Reads and loads the file at `path`.
-    public static func load(path: String, limits: YAMLLimits = .standard) -> YAMLLoadResult {
+    package static func load(path: String, limits: YAMLLimits = .standard) -> YAMLLoadResult {
         switch FileBytes.read(path, limit: limits.maxFileBytes) {
         case .success(let bytes):
             return load(bytes, file: path, limits: limits)
@@ -385,7 +385,7 @@ private struct Composer: ~Copyable {
 
 extension YAMLLoader {
     /// Reads and loads the file at `path`, also returning its text (empty when unreadable) for source excerpts.
-    public static func loadWithText(path: String, limits: YAMLLimits = .standard) -> (YAMLLoadResult, String) {
+    package static func loadWithText(path: String, limits: YAMLLimits = .standard) -> (YAMLLoadResult, String) {
         switch FileBytes.read(path, limit: limits.maxFileBytes) {
         case .success(let bytes):
             return (load(bytes, file: path, limits: limits), String(decoding: bytes, as: UTF8.self))

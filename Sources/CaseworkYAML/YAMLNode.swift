@@ -40,47 +40,47 @@ public enum YAMLStandardTag: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A scalar value exactly as written (after YAML's quoting and folding), with its style.
-public struct YAMLScalar: Sendable, Hashable {
+package struct YAMLScalar: Sendable, Hashable {
     /// The scalar's text after YAML unquoting and folding.
-    public var value: String
+    package var value: String
     /// How the scalar was written.
-    public var style: YAMLScalarStyle
+    package var style: YAMLScalarStyle
 
     /// Creates a scalar.
-    public init(value: String, style: YAMLScalarStyle) {
+    package init(value: String, style: YAMLScalarStyle) {
         self.value = value
         self.style = style
     }
 
     /// True for a plain scalar that YAML reads as null: empty, `~` or `null`.
-    public var isNull: Bool {
+    package var isNull: Bool {
         style == .plain && (value.isEmpty || value == "~" || value == "null" || value == "Null" || value == "NULL")
     }
 }
 
 /// A mapping key: always a scalar in Casework files, with where it was written.
-public struct YAMLKey: Sendable, Hashable {
+package struct YAMLKey: Sendable, Hashable {
     /// The key's text.
-    public var name: String
+    package var name: String
     /// Where the key was written.
-    public var range: SourceRange
+    package var range: SourceRange
 
     /// Creates a key.
-    public init(name: String, range: SourceRange) {
+    package init(name: String, range: SourceRange) {
         self.name = name
         self.range = range
     }
 }
 
 /// One `key: value` entry of a mapping, in file order.
-public struct YAMLPair: Sendable {
+package struct YAMLPair: Sendable {
     /// The key, with its own range so "unknown key" points at the key.
-    public var key: YAMLKey
+    package var key: YAMLKey
     /// The value.
-    public var value: YAMLNode
+    package var value: YAMLNode
 
     /// Creates an entry.
-    public init(key: YAMLKey, value: YAMLNode) {
+    package init(key: YAMLKey, value: YAMLNode) {
         self.key = key
         self.value = value
     }
@@ -95,9 +95,9 @@ public struct YAMLPair: Sendable {
 /// subtree and a tree of any size is freed at once. ``content`` builds the node's
 /// scalar, items or entries when it is read; the decoders in this package walk the
 /// storage in place instead.
-public struct YAMLNode: Sendable {
+package struct YAMLNode: Sendable {
     /// What a node holds.
-    public enum Content: Sendable {
+    package enum Content: Sendable {
         /// A single value.
         case scalar(YAMLScalar)
         /// A list of nodes.
@@ -118,49 +118,49 @@ public struct YAMLNode: Sendable {
     }
 
     /// Creates a node (copying the nodes `content` holds into a document of its own).
-    public init(content: Content, range: SourceRange, tag: YAMLStandardTag? = nil) {
+    package init(content: Content, range: SourceRange, tag: YAMLStandardTag? = nil) {
         var builder = YAMLTreeBuilder(estimatedBytes: 0)
         let index = builder.append(content: content, range: range, tag: tag)
         self.init(tree: builder.finish(), index: index)
     }
 
     /// What the node holds.
-    public var content: Content {
+    package var content: Content {
         get { withView { $0.content } }
         set { self = YAMLNode(content: newValue, range: range, tag: tag) }
     }
 
     /// Where the node was written (for an alias, where its anchor's node was written).
-    public var range: SourceRange {
+    package var range: SourceRange {
         get { tree.records[Int(index)].range }
         set { self = YAMLNode(content: content, range: newValue, tag: tag) }
     }
 
     /// The node's explicit standard tag, when one was written.
-    public var tag: YAMLStandardTag? {
+    package var tag: YAMLStandardTag? {
         get { tree.records[Int(index)].tag }
         set { self = YAMLNode(content: content, range: range, tag: newValue) }
     }
 
     /// The scalar, when this node is one.
-    public var scalar: YAMLScalar? {
+    package var scalar: YAMLScalar? {
         withView { $0.kind == .scalar ? YAMLScalar(value: $0.string, style: $0.style) : nil }
     }
 
     /// The items, when this node is a sequence.
-    public var sequence: [YAMLNode]? {
+    package var sequence: [YAMLNode]? {
         if case .sequence(let items) = content { return items }
         return nil
     }
 
     /// The entries, when this node is a mapping.
-    public var mapping: [YAMLPair]? {
+    package var mapping: [YAMLPair]? {
         if case .mapping(let pairs) = content { return pairs }
         return nil
     }
 
     /// A word for the node's kind, as error messages name it: `a mapping`, `a list`, `a scalar`.
-    public var kindDescription: String {
+    package var kindDescription: String {
         withView { $0.kindDescription }
     }
 

@@ -1,8 +1,12 @@
+import CaseworkCommandLine
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+import CaseworkSQLite
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
-import CaseworkCommandLine
-import CaseworkSQLite
 
 /// The world the access matrix runs in: the shipped definitions, the people who may try to reach a case, the
 /// operations they may try, the expected outcome of each (as a table), and the case every cell starts from.

@@ -1,8 +1,10 @@
+import CaseworkCommandLine
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+import CaseworkSQLite
 import Foundation
 import Testing
-@testable import Casework
-import CaseworkCommandLine
-import CaseworkSQLite
 
 /// The expected outcome of every persona × operation on the shipped `ehcp-needs-assessment` case `c1` (in `draft_issued`,
 /// under `Policies/send-portal.yaml`), written down from the policy's meaning, not copied from what the code does.

@@ -1,10 +1,12 @@
 import CSQLite
+import CaseworkCommandLine
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+import CaseworkSQLite
+@testable import CaseworkStore
 import Foundation
 import Synchronization
 import Testing
-@testable import Casework
-import CaseworkCommandLine
-import CaseworkSQLite
 
 /// An insider with the SQLite file edits it, as an auditor would fear, and `casework audit verify` must notice. The
 /// hash chain and the replay catch every edit that leaves the chain and the record disagreeing; a history rewritten

@@ -1,6 +1,9 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 /// Statutory clocks through the engine: start, remind, breach, meet, lapse, pause, resume, excuse, and tick.
 @Suite("Deadlines and tick")

@@ -1,6 +1,8 @@
-import Testing
+@testable import CaseworkDefinitions
+@testable import CaseworkDiagnostics
+@testable import CaseworkTime
 import CaseworkYAML
-@testable import Casework
+import Testing
 
 @Suite("Durations, names, templates, suggestions")
 struct DefinitionPartsTests {

@@ -1,6 +1,10 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 /// The messages the engine sends from its own steps are worded by the workflow's templates (or a form's), never by the
 /// engine, and show each recipient only the fields they may see.

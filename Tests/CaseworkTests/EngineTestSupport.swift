@@ -1,5 +1,9 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
-@testable import Casework
 
 /// A small assessment workflow and advice form, and an engine on a store, for engine and store tests.
 enum EngineFixtures {

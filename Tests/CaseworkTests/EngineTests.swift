@@ -1,6 +1,10 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 @Suite("Engine: opening and firing")
 struct EngineTests {

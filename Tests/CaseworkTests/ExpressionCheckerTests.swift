@@ -1,5 +1,5 @@
+@testable import CaseworkExpressions
 import Testing
-@testable import Casework
 
 @Suite("Expressions: type checking")
 struct ExpressionCheckerTests {

@@ -1,6 +1,7 @@
+@testable import CaseworkExpressions
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 @Suite("Expressions: evaluation")
 struct ExpressionEvaluationTests {

@@ -1,6 +1,10 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 /// Every name the checker accepts in a shipped workflow or policy is valued at run time with a value of exactly its
 /// type whenever the case or request holds the data, and is unset only when it does not: the names are typed and

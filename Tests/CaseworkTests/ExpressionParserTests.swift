@@ -1,5 +1,6 @@
+@testable import CaseworkExpressions
+@testable import CaseworkTime
 import Testing
-@testable import Casework
 
 @Suite("Expressions: parsing")
 struct ExpressionParserTests {

@@ -1,7 +1,8 @@
+@testable import CaseworkExpressions
 import CaseworkTestSupport
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 /// Generated expressions and contexts: whatever the checker accepts must evaluate without trapping,
 /// to a value of the type the checker gave it, or to an evaluation error.

@@ -1,5 +1,6 @@
+@testable import CaseworkExpressions
+@testable import CaseworkTime
 import Foundation
-@testable import Casework
 
 /// A small environment and context shared by the expression tests: an EHC needs assessment's fields.
 enum ExpressionFixtures {

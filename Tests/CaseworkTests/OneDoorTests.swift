@@ -1,8 +1,12 @@
+import CaseworkCommandLine
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+import CaseworkSQLite
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
-import CaseworkCommandLine
-import CaseworkSQLite
 
 /// The one door, tried as an attacker and an auditor would: every read and change passes the case's
 /// policy after identity, a refused person learns nothing, input is only what a step declares, keys

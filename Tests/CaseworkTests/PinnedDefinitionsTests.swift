@@ -1,7 +1,11 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+import CaseworkSQLite
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
-import CaseworkSQLite
 
 /// The shipped definitions, and a revision of all of them: every workflow, form, calendar and the policy raised by one
 /// version with something changed, as the language reference asks after any change.

@@ -1,6 +1,6 @@
-import Testing
+@testable import CaseworkDefinitions
 import CaseworkYAML
-@testable import Casework
+import Testing
 
 /// The language side of "one door": a workflow's `policy:` binding, its opening `input:`, and the fields
 /// nothing can set. The diagnostics themselves are in the golden corpus; these check what the corpus cannot.

@@ -1,6 +1,9 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+@testable import CaseworkStore
 import Foundation
 import Testing
-@testable import Casework
 
 /// A workflow that names a policy: every action needs the policy's allow as well as the `by:` roles.
 @Suite("Policy enforcement in the engine")

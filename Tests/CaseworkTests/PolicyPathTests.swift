@@ -1,6 +1,8 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 /// Issue 10 on the policy side: which paths and actions a policy knows, redaction by path, principals, and
 /// reasons a parent can read.

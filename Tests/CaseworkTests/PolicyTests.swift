@@ -1,7 +1,9 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
 import CaseworkTestSupport
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 /// The shipped portal policy against the people in the seeds, and the properties every policy keeps.
 @Suite("Access policy decisions")

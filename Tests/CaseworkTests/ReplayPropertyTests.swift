@@ -1,8 +1,12 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+import CaseworkSQLite
+@testable import CaseworkStore
+import CaseworkTestSupport
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
-import CaseworkSQLite
-import CaseworkTestSupport
 
 /// The record is the replay of its history: for randomised runs over every shipped workflow (transitions with
 /// generated input, form steps, grants, deadline pauses and excuses, ticks as time passes), replaying each case's

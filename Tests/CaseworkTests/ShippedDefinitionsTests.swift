@@ -1,6 +1,10 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
 
 /// The shipped workflows under one door: each is bound to the portal policy, declares what it is opened
 /// with, lets the family give only what their own steps record, and still runs under the policy.

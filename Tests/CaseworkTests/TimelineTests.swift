@@ -1,7 +1,11 @@
+@testable import CaseworkCommandLine
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+@testable import CaseworkExpressions
+@testable import CaseworkStore
+@testable import CaseworkTime
 import Foundation
 import Testing
-@testable import Casework
-@testable import CaseworkCommandLine
 
 /// A small assessment bound to a portal policy with four grant levels, and one case told day by day.
 enum TimelineFixtures {

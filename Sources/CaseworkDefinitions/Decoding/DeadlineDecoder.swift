@@ -1,0 +1,121 @@
+import CaseworkTime
+import CaseworkYAML
+
+/// Reads a workflow's `deadlines:` and a transition's `input:` and `set:`.
+enum DeadlineDecoder {
+    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar"]
+
+    /// Decodes the `deadlines:` list.
+    static func decode(_ node: YAMLNodeView, reader: inout NodeReader) -> [DeadlineDefinition] {
+        guard reader.expectList(node, place: "'deadlines'") else { return [] }
+        var deadlines: [DeadlineDefinition] = []
+        for index in 0..<node.count {
+            if let deadline = deadline(node.item(index), index: index, reader: &reader) { deadlines.append(deadline) }
+        }
+        return deadlines
+    }
+
+    private static func deadline(_ node: YAMLNodeView, index: Int, reader: inout NodeReader) -> DeadlineDefinition? {
+        guard let fields = reader.entries(node, place: "deadline \(index + 1)", allowed: keys) else { return nil }
+        var name: Located<String>?
+        if let node = fields["name"] { name = reader.name(node, rule: .identifier, kind: "deadline", place: "'name' of deadline \(index + 1)") }
+        let place = name.map { "deadline '\($0.value)'" } ?? "deadline \(index + 1)"
+        for required in ["name", "from", "due", "until"] where fields[required] == nil {
+            reader.bag.report(.missingKey(key: required, place: place), at: node.range.startOnly)
+        }
+        var title: String?
+        if let node = fields["title"] { title = reader.string(node, place: "'title' of \(place)")?.value }
+        var start: DeadlineStart?
+        if let node = fields["from"] { start = Self.start(node, place: "'from' of \(place)", reader: &reader) }
+        var due: Located<StatutoryDuration>?
+        if let node = fields["due"] { due = reader.duration(node, place: "'due' of \(place)") }
+        var until: [Located<String>] = []
+        if let node = fields["until"] { until = reader.names(node, rule: .identifier, kind: "state", place: "'until' of \(place)", allowSingle: true) }
+        var remind: [Located<RelativeDuration>] = []
+        if let list = fields["remind"], reader.expectList(list, place: "'remind' of \(place)") {
+            for item in 0..<list.count {
+                guard let text = reader.string(list.item(item), place: "an entry of 'remind' of \(place)") else { continue }
+                switch RelativeDuration.parse(text.value) {
+                case .success(let value): remind.append(Located(value, at: text.range))
+                case .failure(let error):
+                    // A reminder is a duration and a direction; say so rather than only that words are missing or extra.
+                    var reason = error.description
+                    if case .unexpectedWords = error { reason = "a reminder is a duration then 'before' or 'after', such as '1 week before'" }
+                    reader.bag.report(.invalidDuration(text: text.value, reason: reason), at: text.range)
+                }
+            }
+        }
+        var breachNotify: [Located<String>] = []
+        if let breach = fields["on_breach"].flatMap({ reader.entries($0, place: "'on_breach' of \(place)", allowed: ["notify"]) }),
+            let notify = breach["notify"]
+        {
+            breachNotify = reader.names(notify, rule: .identifier, kind: "role", place: "'notify' of 'on_breach' of \(place)")
+        }
+        var calendar: Located<String>?
+        if let node = fields["calendar"] { calendar = reader.name(node, rule: .definitionID, kind: "calendar", place: "'calendar' of \(place)") }
+        guard let name, let start, let due else { return nil }
+        return DeadlineDefinition(name: name, title: title ?? name.value, start: start, due: due, until: until,
+                                  remind: remind, breachNotify: breachNotify, calendar: calendar)
+    }
+
+    private static func start(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> DeadlineStart? {
+        if node.kind == .scalar {
+            return reader.name(node, rule: .identifierPath, kind: "field", place: place).map(DeadlineStart.field)
+        }
+        guard node.kind == .mapping, node.count == 1 else {
+            reader.bag.report(.wrongType(place: place, expected: "a date field, { entered: STATE } or { fired: TRANSITION }", found: reader.describe(node)), at: node.range)
+            return nil
+        }
+        let key = node.key(0)
+        switch key.string {
+        case "entered": return reader.name(node.value(0), rule: .identifier, kind: "state", place: place).map(DeadlineStart.entered)
+        case "fired": return reader.name(node.value(0), rule: .identifier, kind: "transition", place: place).map(DeadlineStart.fired)
+        default:
+            reader.unknownKey(key, place: place, allowed: ["entered", "fired"])
+            return nil
+        }
+    }
+
+    /// Decodes `input: { field: required | optional }`.
+    static func inputs(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> [InputField] {
+        guard reader.expectMapping(node, place: place) else { return [] }
+        var result: [InputField] = []
+        for entry in 0..<node.count {
+            let field = reader.keyName(node.key(entry), rule: .identifierPath, kind: "field")
+            let value = node.value(entry)
+            switch value.string {
+            case "required": result.append(InputField(field: field, isRequired: true))
+            case "optional": result.append(InputField(field: field, isRequired: false))
+            default:
+                reader.bag.report(.wrongType(place: "'\(field.value)' of \(place)", expected: "required or optional", found: reader.describe(value)), at: value.range)
+            }
+        }
+        return result
+    }
+
+    /// Decodes `grant: { case: FIELD, to: FIELD, level: FIELD }`.
+    static func grantEffect(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> GrantEffect? {
+        let keys = ["case", "to", "level"]
+        guard let entries = reader.entries(node, place: place, allowed: keys, required: keys) else { return nil }
+        var fields: [String: Located<String>] = [:]
+        for key in keys {
+            guard let value = entries[key] else { continue }
+            fields[key] = reader.name(value, rule: .identifierPath, kind: "field", place: "'\(key)' of \(place)")
+        }
+        guard let caseField = fields["case"], let to = fields["to"], let level = fields["level"] else { return nil }
+        return GrantEffect(caseField: caseField, toField: to, levelField: level)
+    }
+
+    /// Decodes `set: { field: EXPRESSION }`.
+    static func assignments(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> [FieldAssignment] {
+        guard reader.expectMapping(node, place: place) else { return [] }
+        var result: [FieldAssignment] = []
+        for entry in 0..<node.count {
+            let field = reader.keyName(node.key(entry), rule: .identifierPath, kind: "field")
+            let value = node.value(entry)
+            guard let text = reader.string(value, place: "'\(field.value)' of \(place)") else { continue }
+            result.append(FieldAssignment(field: field, expression: ExpressionSource(text: text.value, range: value.range, style: value.style)))
+        }
+        return result
+    }
+}

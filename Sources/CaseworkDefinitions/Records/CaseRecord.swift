@@ -1,0 +1,183 @@
+import CaseworkExpressions
+import CaseworkTime
+import Foundation
+
+/// A case: one child's journey through one workflow version, as the store keeps it.
+public struct CaseRecord: Sendable, Hashable, Codable {
+    /// The case's id.
+    public var id: String
+    /// The workflow's id.
+    public var workflow: String
+    /// The workflow version the case started on; it stays on it.
+    public var workflowVersion: Int
+    /// The state the case is in.
+    public var state: String
+    /// How many changes the case has had; every change raises it by one.
+    public var revision: Int
+    /// The set fields, by dotted path. An absent path is unset.
+    public var fields: [String: ExpressionValue]
+    /// Who plays each organisation role on this case (`school` → `hillside-primary`).
+    public var participants: [String: String]
+    /// The form instances the case has started, in order.
+    public var forms: [FormInstance]
+    /// When the case was opened.
+    public var openedAt: Date
+    /// When the case last changed.
+    public var updatedAt: Date
+    /// The hash of the case's latest audit event, which the next event links to.
+    public var auditHead: String
+    /// The case's statutory clocks, in the order they started.
+    public var deadlines: [DeadlineRecord]
+    /// Who the SEND service has given access to this case, at which level.
+    public var grants: [AccessGrant]
+    /// The fingerprint of the definition set the case runs on (``DefinitionSnapshot``): the one it was opened on, or
+    /// the one it was last migrated to. Nil for a record written before snapshots, which runs on its workflow version
+    /// with the engine's current forms, calendars and policy (so such records still decode and run).
+    public var definitionSnapshot: String?
+
+    /// Creates a case record.
+    public init(
+        id: String, workflow: String, workflowVersion: Int, state: String, revision: Int,
+        fields: [String: ExpressionValue], participants: [String: String], forms: [FormInstance], openedAt: Date, updatedAt: Date,
+        auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = [], definitionSnapshot: String? = nil
+    ) {
+        self.definitionSnapshot = definitionSnapshot
+        self.grants = grants
+        self.auditHead = auditHead
+        self.deadlines = deadlines
+        self.id = id
+        self.workflow = workflow
+        self.workflowVersion = workflowVersion
+        self.state = state
+        self.revision = revision
+        self.fields = fields
+        self.participants = participants
+        self.forms = forms
+        self.openedAt = openedAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Where a form instance is in its cycle.
+public enum FormStatus: String, Sendable, Hashable, Codable {
+    /// Shared with the receiving organisation, not yet submitted (or rejected and awaiting resubmission).
+    case shared
+    /// Submitted, waiting for the service to accept or reject it.
+    case submitted
+    /// Accepted by the service. Final.
+    case accepted
+    /// Rejected with the information required; the organisation resubmits.
+    case rejected
+}
+
+/// One form shared with one organisation's generic account.
+public struct FormInstance: Sendable, Hashable, Codable {
+    /// The instance's id, unique within its case (`professional-advice-1`).
+    public var id: String
+    /// The form's id.
+    public var form: String
+    /// The form version the instance was shared on.
+    public var formVersion: Int
+    /// The role that receives it (`health`).
+    public var recipientRole: String
+    /// The organisation that receives it, when the case names one for the role.
+    public var recipientID: String?
+    /// Where it is in its cycle.
+    public var status: FormStatus
+    /// The submitted answers, by field path.
+    public var fields: [String: ExpressionValue]
+    /// When it is due.
+    public var dueOn: CalendarDate
+    /// How many times it has been submitted.
+    public var submissions: Int
+    /// The information the service asked for when it last rejected it.
+    public var informationRequired: String?
+
+    /// Creates a form instance.
+    public init(
+        id: String, form: String, formVersion: Int, recipientRole: String, recipientID: String?, status: FormStatus,
+        fields: [String: ExpressionValue], dueOn: CalendarDate, submissions: Int, informationRequired: String?
+    ) {
+        self.id = id
+        self.form = form
+        self.formVersion = formVersion
+        self.recipientRole = recipientRole
+        self.recipientID = recipientID
+        self.status = status
+        self.fields = fields
+        self.dueOn = dueOn
+        self.submissions = submissions
+        self.informationRequired = informationRequired
+    }
+}
+
+extension CalendarDate: Codable {
+    /// Decodes `YYYY-MM-DD`.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self = date
+    }
+
+    /// Encodes `YYYY-MM-DD`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// Where a statutory clock is.
+public enum DeadlineStatus: String, Sendable, Hashable, Codable {
+    /// Counting down.
+    case running
+    /// Stopped for a legal exception; the due date moves by the paused time on resume.
+    case paused
+    /// The case reached a state that meets it in time.
+    case met
+    /// The due date passed first.
+    case breached
+    /// Excused by an exception: reported, not counted as a breach.
+    case excused
+    /// The case ended without reaching a state that meets it (withdrawn, closed).
+    case lapsed
+}
+
+/// One statutory clock of one case.
+public struct DeadlineRecord: Sendable, Hashable, Codable {
+    /// The deadline's name in the workflow.
+    public var name: String
+    /// Where the clock is.
+    public var status: DeadlineStatus
+    /// The day the clock started.
+    public var startedOn: CalendarDate
+    /// The day it is due (moved on by pauses).
+    public var dueOn: CalendarDate
+    /// The day it was paused, while paused.
+    public var pausedOn: CalendarDate?
+    /// Calendar days spent paused so far.
+    public var pausedDays: Int
+    /// Which of the deadline's reminders have been sent, by position in `remind`.
+    public var remindersSent: [Int]
+    /// The day the case met it.
+    public var metOn: CalendarDate?
+    /// The day it was breached.
+    public var breachedOn: CalendarDate?
+    /// Why it was last paused or excused.
+    public var reason: String?
+
+    /// Creates a running clock.
+    public init(name: String, startedOn: CalendarDate, dueOn: CalendarDate) {
+        self.name = name
+        self.status = .running
+        self.startedOn = startedOn
+        self.dueOn = dueOn
+        self.pausedOn = nil
+        self.pausedDays = 0
+        self.remindersSent = []
+        self.metOn = nil
+        self.breachedOn = nil
+        self.reason = nil
+    }
+}

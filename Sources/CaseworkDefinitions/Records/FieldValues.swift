@@ -1,0 +1,185 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkTime
+import Foundation
+
+/// Checks and parses field values against declared field types: the gate every input passes before anything changes.
+public enum FieldValues {
+    /// The declared fields flattened to dotted paths (records opened up), with their types.
+    public static func flatten(_ fields: [FieldDefinition], prefix: String = "") -> [(path: String, type: FieldType)] {
+        fields.flatMap { field -> [(path: String, type: FieldType)] in
+            let path = prefix + field.name.value
+            if case .record(let nested) = field.type { return flatten(nested, prefix: path + ".") }
+            return [(path, field.type)]
+        }
+    }
+
+    /// Each declared field path's type, for looking a path up; where a path is declared twice (already reported), the first wins.
+    public static func types(of fields: [FieldDefinition]) -> [String: FieldType] {
+        Dictionary(flatten(fields).map { ($0.path, $0.type) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Why `value` does not fit `type`, or nil when it does.
+    public static func problem(with value: ExpressionValue, for type: FieldType) -> String? {
+        switch (type, value) {
+        case (.string, .string(let text)):
+            return controlCharacterProblem(text, allowingLineBreaks: false)
+        case (.text, .string(let text)):
+            return controlCharacterProblem(text, allowingLineBreaks: true)
+        case (.bool, .bool), (.int, .int), (.date, .date), (.datetime, .datetime):
+            return nil
+        case (.decimal, .decimal), (.decimal, .int):
+            return nil
+        case (.oneOf(let values), .string(let word)):
+            return values.contains(word) ? nil : "'\(word)' is not one of \(values.joined(separator: ", "))"
+        case (.list(let element), .list(let items)):
+            for (index, item) in items.enumerated() {
+                if let problem = problem(with: item, for: element) { return "item \(index + 1): \(problem)" }
+            }
+            return nil
+        default:
+            return "expected \(describe(type)), found \(value)"
+        }
+    }
+
+    /// Why free text cannot be kept: it holds a control character (a terminal escape, a carriage return that
+    /// could forge a line of history); `text` fields may hold line breaks and tabs, `string` fields may not.
+    public static func controlCharacterProblem(_ text: String, allowingLineBreaks: Bool) -> String? {
+        for scalar in text.unicodeScalars where scalar.properties.generalCategory == .control {
+            if allowingLineBreaks, scalar == "\n" || scalar == "\t" { continue }
+            let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+            return "holds the control character \(code); \(allowingLineBreaks ? "only line breaks and tabs are allowed" : "use one line of plain text")"
+        }
+        return nil
+    }
+
+    /// Parses command-line text as a value of `type`: `true`, `42`, `2.5`, `2025-09-01`, an ISO 8601 datetime,
+    /// a word of a `one_of`, or a list as `[a, b]`.
+    public static func parse(_ text: String, as type: FieldType) -> Result<ExpressionValue, InputProblem> {
+        func failure(_ message: String) -> Result<ExpressionValue, InputProblem> { .failure(InputProblem(field: "", message: message)) }
+        switch type {
+        case .bool:
+            switch text {
+            case "true": return .success(.bool(true))
+            case "false": return .success(.bool(false))
+            default: return failure("expected true or false, found '\(text)'")
+            }
+        case .int:
+            guard let value = Int(text) else { return failure("expected a whole number, found '\(text)'") }
+            return .success(.int(value))
+        case .decimal:
+            guard text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                return failure("expected a number such as 2.5, found '\(text)'")
+            }
+            return .success(.decimal(value))
+        case .string, .text:
+            return .success(.string(text))
+        case .date:
+            guard let date = CalendarDate(text) else { return failure("expected a date as YYYY-MM-DD, found '\(text)'") }
+            return .success(.date(date))
+        case .datetime:
+            guard let instant = try? Date(text, strategy: .iso8601) else {
+                return failure("expected a date and time such as 2025-09-01T09:30:00Z, found '\(text)'")
+            }
+            return .success(.datetime(instant))
+        case .oneOf(let values):
+            guard values.contains(text) else {
+                let hint = NameSuggester.suggest(text, from: values).map { "; did you mean '\($0)'?" } ?? ""
+                return failure("'\(text)' is not one of \(values.joined(separator: ", "))\(hint)")
+            }
+            return .success(.string(text))
+        case .list(let element):
+            guard text.hasPrefix("["), text.hasSuffix("]") else { return failure("expected a list such as [a, b], found '\(text)'") }
+            let inner = text.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+            if inner.isEmpty { return .success(.list([])) }
+            var items: [ExpressionValue] = []
+            for part in inner.split(separator: ",") {
+                switch parse(part.trimmingCharacters(in: .whitespaces), as: element) {
+                case .success(let value): items.append(value)
+                case .failure(let problem): return .failure(problem)
+                }
+            }
+            return .success(.list(items))
+        case .record:
+            return failure("set the parts of a group one by one, such as child.first_name=Sam")
+        }
+    }
+
+    /// Reads a plain JSON value (as `JSONSerialization` gives it) as a value of `type`: dates and datetimes
+    /// as strings, lists as arrays.
+    public static func fromJSON(_ json: Any, as type: FieldType) -> Result<ExpressionValue, InputProblem> {
+        func failure() -> Result<ExpressionValue, InputProblem> { .failure(InputProblem(field: "", message: "expected \(describe(type)), found \(json)")) }
+        switch type {
+        case .bool:
+            guard let number = json as? NSNumber, isBoolean(number) else { return failure() }
+            return .success(.bool(number.boolValue))
+        case .int:
+            guard let number = json as? NSNumber, !isBoolean(number), let value = Int(exactly: number.doubleValue) else { return failure() }
+            return .success(.int(value))
+        case .decimal:
+            guard let number = json as? NSNumber, !isBoolean(number) else { return failure() }
+            return .success(.decimal(number.decimalValue))
+        case .list(let element):
+            guard let items = json as? [Any] else { return failure() }
+            var values: [ExpressionValue] = []
+            for item in items {
+                switch fromJSON(item, as: element) {
+                case .success(let value): values.append(value)
+                case .failure(let problem): return .failure(problem)
+                }
+            }
+            return .success(.list(values))
+        case .record:
+            return failure()
+        default:
+            guard let text = json as? String else { return failure() }
+            return parse(text, as: type)
+        }
+    }
+
+    /// Whether a number from `JSONSerialization` was written as `true` or `false` (its Objective-C type is `char`).
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
+    }
+
+    /// The type as a user would name it.
+    static func describe(_ type: FieldType) -> String {
+        switch type {
+        case .oneOf(let values): "one of \(values.joined(separator: ", "))"
+        case .list(let element): "a list of \(describe(element))"
+        case .record: "a group of fields"
+        default: "a \(type)"
+        }
+    }
+
+    /// Checks every value against the declared fields; unknown paths and wrong types are problems.
+    public static func check(_ values: [String: ExpressionValue], against fields: [FieldDefinition]) -> [InputProblem] {
+        check(values, types: types(of: fields))
+    }
+
+    /// Checks every value against declared field types by path (``types(of:)``, worked out once per definition).
+    public static func check(_ values: [String: ExpressionValue], types declared: [String: FieldType]) -> [InputProblem] {
+        var problems: [InputProblem] = []
+        for (path, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let type = declared[path] else {
+                if let part = declared.keys.sorted().first(where: { $0.hasPrefix(path + ".") }) {
+                    problems.append(InputProblem(field: path, message: "is a group of fields; set its parts, such as '\(part)'"))
+                    continue
+                }
+                let hint = NameSuggester.suggest(path, from: declared.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
+                problems.append(InputProblem(field: path, message: "no such field\(hint)"))
+                continue
+            }
+            if let problem = problem(with: value, for: type) {
+                problems.append(InputProblem(field: path, message: problem))
+            }
+        }
+        return problems
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

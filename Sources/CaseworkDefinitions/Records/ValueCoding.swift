@@ -1,0 +1,95 @@
+import CaseworkExpressions
+import CaseworkTime
+import Foundation
+
+/// Stores an ``ExpressionValue`` as JSON that says its own type, so a stored case reads back exactly.
+///
+/// `{"date":"2025-09-01"}`, `{"int":7}`, `{"decimal":"2.5"}`, `{"list":[...]}`. Decimals are
+/// strings so no binary floating point ever touches them.
+extension ExpressionValue: Codable {
+    private enum Key: String, CodingKey {
+        case bool, int, decimal, string, date, datetime, duration, list
+    }
+
+    /// Decodes the tagged form.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        guard let key = container.allKeys.first, container.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a value has exactly one type key"))
+        }
+        switch key {
+        case .bool: self = .bool(try container.decode(Bool.self, forKey: key))
+        case .int: self = .int(try container.decode(Int.self, forKey: key))
+        case .string: self = .string(try container.decode(String.self, forKey: key))
+        case .list: self = .list(try container.decode([ExpressionValue].self, forKey: key))
+        case .decimal:
+            let text = try container.decode(String.self, forKey: key)
+            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a decimal: \(text)")
+            }
+            self = .decimal(value)
+        case .date:
+            let text = try container.decode(String.self, forKey: key)
+            guard let value = CalendarDate(text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a date: \(text)")
+            }
+            self = .date(value)
+        case .datetime:
+            self = .datetime(Date(timeIntervalSince1970: try container.decode(Double.self, forKey: key)))
+        case .duration:
+            let text = try container.decode(String.self, forKey: key)
+            guard case .success(let value) = StatutoryDuration.parse(text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a duration: \(text)")
+            }
+            self = .duration(value)
+        }
+    }
+
+    /// Encodes the tagged form.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .bool(let value): try container.encode(value, forKey: .bool)
+        case .int(let value): try container.encode(value, forKey: .int)
+        case .decimal(let value): try container.encode(NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX")), forKey: .decimal)
+        case .string(let value): try container.encode(value, forKey: .string)
+        case .date(let value): try container.encode(value.description, forKey: .date)
+        case .datetime(let value): try container.encode(value.timeIntervalSince1970, forKey: .datetime)
+        case .duration(let value): try container.encode(value.description, forKey: .duration)
+        case .list(let values): try container.encode(values, forKey: .list)
+        }
+    }
+
+    /// The value as plain JSON for people and tools: dates as `YYYY-MM-DD` strings, decimals as numbers.
+    public var plainJSON: Any {
+        switch self {
+        case .bool(let value): value
+        case .int(let value): value
+        case .decimal(let value): NSDecimalNumber(decimal: value)
+        case .string(let value): value
+        case .date(let value): value.description
+        case .datetime(let value): value.formatted(.iso8601)
+        case .duration(let value): value.description
+        case .list(let values): values.map(\.plainJSON)
+        }
+    }
+}
+
+/// One JSON encoder and decoder configuration for everything the engine stores, so bytes are stable (sorted keys).
+package enum StoredJSON {
+    /// Encodes `value` with sorted keys and no escaped slashes: the canonical bytes the audit chain hashes.
+    package static func encode<T: Encodable>(_ value: T) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        // Every stored type encodes only strings, numbers, booleans, arrays and objects, which cannot fail.
+        return (try? encoder.encode(value)) ?? Data()
+    }
+
+    /// Decodes what ``encode(_:)`` wrote.
+    package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(type, from: data)
+    }
+}

@@ -1,0 +1,33 @@
+import CaseworkExpressions
+
+/// A workflow's expressions as the validation stage checked them: the names they read and every guard and `set:`
+/// value that checked. The catalog plans these for the engine; nothing compiles them a second time.
+public struct CheckedWorkflowExpressions: Sendable {
+    /// The names the workflow's expressions read, with their types and how the engine values them.
+    public var names: ExpressionNames<CaseExpressionInput>
+    /// Each transition's checked guard, by transition name.
+    public var guards: [String: CheckedExpression] = [:]
+    /// Each transition's checked `set:` values, by transition name and then field.
+    public var assignments: [String: [String: CheckedExpression]] = [:]
+
+    /// Creates the expressions of a workflow with `names`, none yet checked.
+    public init(names: ExpressionNames<CaseExpressionInput>) {
+        self.names = names
+    }
+}
+
+/// A policy's expressions as the validation stage checked them: the names they read, and every rule condition and
+/// reason placeholder that checked. ``CompiledPolicy`` plans these; nothing compiles them a second time.
+public struct CheckedPolicyExpressions: Sendable {
+    /// The names the policy's expressions read, with their types and how a decision values them.
+    public var names: ExpressionNames<PolicyExpressionInput>
+    /// Each rule's checked condition, by rule id.
+    public var conditions: [String: CheckedExpression] = [:]
+    /// Each rule's checked reason placeholders, by rule id and then the placeholder's offset in the reason.
+    public var reasons: [String: [Int: CheckedExpression]] = [:]
+
+    /// Creates the expressions of a policy with `names`, none yet checked.
+    public init(names: ExpressionNames<PolicyExpressionInput>) {
+        self.names = names
+    }
+}

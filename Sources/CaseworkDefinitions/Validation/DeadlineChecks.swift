@@ -1,0 +1,133 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkTime
+import CaseworkYAML
+
+/// Checks a workflow's calendar, deadlines, opening `input:`, and the `input:` and `set:` of its transitions against the set.
+struct DeadlineChecks {
+    let workflow: WorkflowDefinition
+    let set: DefinitionSet
+    /// The workflow file's text, for exact positions of errors inside `set:` expressions.
+    let source: String?
+    /// The workflow's names and their types, for `set:` values.
+    let environment: ExpressionEnvironment
+
+    /// Reports every problem, and returns each transition's checked `set:` values (by transition, then field).
+    func run(into bag: inout DiagnosticBag) -> [String: [String: CheckedExpression]] {
+        let calendars = set.calendars.map(\.id.value)
+        func checkCalendar(_ name: Located<String>?, referrer: String) {
+            guard let name, set.calendar(name.value) == nil else { return }
+            bag.report(.unknownCalendar(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: calendars)), at: name.range)
+        }
+        checkCalendar(workflow.calendar, referrer: "workflow '\(workflow.id.value)'")
+        let fields = FieldValues.types(of: workflow.fields)
+        let fieldNames = fields.keys.sorted()
+        let states = workflow.states.map(\.name.value)
+        let transitions = workflow.transitions.map(\.name.value)
+        let roles = workflow.roles.map(\.value)
+        var firstByName: [String: SourceRange] = [:]
+        for deadline in workflow.deadlines {
+            let referrer = "deadline '\(deadline.name.value)'"
+            if let first = firstByName[deadline.name.value] {
+                bag.report(.duplicateDeadline(name: deadline.name.value), at: deadline.name.range, notes: [DiagnosticNote("first declared here", at: first)])
+            } else {
+                firstByName[deadline.name.value] = deadline.name.range
+            }
+            checkCalendar(deadline.calendar, referrer: referrer)
+            switch deadline.start {
+            case .field(let field):
+                if workflow.untypedFields.contains(field.value) {
+                    // Its type is already reported; nothing more to say about it here.
+                } else if let type = fields[field.value] {
+                    if type != .date { bag.report(.notADateField(field: field.value, type: FieldValues.describe(type)), at: field.range) }
+                } else if fieldNames.contains(where: { $0.hasPrefix(field.value + ".") }) {
+                    bag.report(.notADateField(field: field.value, type: "a group of fields"), at: field.range)
+                } else {
+                    bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
+                }
+            case .entered(let state):
+                if !states.contains(state.value) {
+                    bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
+                }
+            case .fired(let transition):
+                if !transitions.contains(transition.value) {
+                    bag.report(.unknownTransition(name: transition.value, referrer: referrer, suggestion: NameSuggester.suggest(transition.value, from: transitions)),
+                               at: transition.range)
+                }
+            }
+            for state in deadline.until where !states.contains(state.value) {
+                bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
+            }
+            for role in deadline.breachNotify where !roles.contains(role.value) {
+                bag.report(.unknownRole(name: role.value, referrer: referrer, suggestion: NameSuggester.suggest(role.value, from: roles)), at: role.range)
+            }
+            for reminder in deadline.remind where Self.isAfterDue(reminder.value, due: deadline.due.value) {
+                bag.report(.reminderAfterDue(reminder: reminder.value.description, deadline: deadline.name.value), at: reminder.range)
+            }
+        }
+        return checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
+    }
+
+    /// Whether a reminder can never come while the deadline runs, whatever the start date: any `after` (the
+    /// breach comes first), or a `before` that reaches back past the start by the counting rules.
+    ///
+    /// In one unit that is a larger count. Across units it is the fewest days the reminder can reach back
+    /// against the most days the period can last; working days have no most (bank holidays stretch them),
+    /// so a period in working days is compared only with a reminder in working days.
+    static func isAfterDue(_ reminder: RelativeDuration, due: StatutoryDuration) -> Bool {
+        if reminder.direction == .after { return true }
+        if reminder.duration.unit == due.unit { return reminder.duration.count > due.count }
+        let count = reminder.duration.count
+        let fewest: Int
+        switch reminder.duration.unit {
+        case .days, .workingDays: fewest = count
+        case .weeks: fewest = count * 7
+        case .months: fewest = count * 28
+        case .years: fewest = count * 365
+        }
+        let most: Int
+        switch due.unit {
+        case .days: most = due.count
+        case .weeks: most = due.count * 7
+        case .months: most = due.count * 31
+        case .years: most = due.count * 366
+        case .workingDays: return false
+        }
+        return fewest > most
+    }
+
+    private func checkTransitions(fields: [String: FieldType], fieldNames: [String], into bag: inout DiagnosticBag) -> [String: [String: CheckedExpression]] {
+        var assignments: [String: [String: CheckedExpression]] = [:]
+        func checkInput(_ input: [InputField], referrer: String) {
+            for input in input where fields[input.field.value] == nil && !workflow.untypedFields.contains(input.field.value) {
+                bag.report(.unknownField(name: input.field.value, referrer: referrer, suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
+                           at: input.field.range)
+            }
+        }
+        checkInput(workflow.openingInput ?? [], referrer: "the opening 'input' of workflow '\(workflow.id.value)'")
+        for transition in workflow.transitions {
+            let referrer = "transition '\(transition.name.value)'"
+            checkInput(transition.input, referrer: referrer)
+            if let grant = transition.grant {
+                for field in [grant.caseField, grant.toField, grant.levelField] where fields[field.value] == nil && !workflow.untypedFields.contains(field.value) {
+                    bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
+                }
+            }
+            for assignment in transition.set where !workflow.untypedFields.contains(assignment.field.value) {
+                guard fields[assignment.field.value] != nil, let type = environment.names[assignment.field.value] else {
+                    bag.report(.unknownField(name: assignment.field.value, referrer: referrer,
+                                             suggestion: NameSuggester.suggest(assignment.field.value, from: fieldNames)), at: assignment.field.range)
+                    continue
+                }
+                let role = "the value for '\(assignment.field.value)'"
+                switch ExpressionChecker.compile(assignment.expression.text, in: environment, expecting: type, role: role) {
+                case .success(let checked):
+                    assignments[transition.name.value, default: [:]][assignment.field.value] = checked
+                case .failure(let failure):
+                    GuardChecks.report(failure.errors, in: assignment.expression, source: source, into: &bag)
+                }
+            }
+        }
+        return assignments
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Finds the definition files under the paths a user names.
+///
+/// Only regular files are definition files, and each path's kind is found with `stat` before anything opens
+/// it: opening a FIFO blocks until something writes to it, so a FIFO named `x.yaml` would stop every command.
+package enum DefinitionFiles {
+    /// A path that names no definition file or directory: nothing at all, or something else (a FIFO, a socket, a device).
+    package struct MissingPath: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The path as given.
+        package var path: String
+        /// What is there instead, when something is (`a FIFO`); nil when nothing is.
+        package var found: String? = nil
+        /// `no such file or directory: PATH`, or `not a regular file or directory (a FIFO): PATH`.
+        package var description: String {
+            found.map { "not a regular file or directory (\($0)): \(path)" } ?? "no such file or directory: \(path)"
+        }
+    }
+
+    /// Every regular `*.yaml` and `*.yml` file under `paths`, searched recursively (a directory named `x.yaml` is
+    /// searched, not read), sorted and without repeats.
+    ///
+    /// A path that is a regular file is taken as it is, whatever its extension; one that is neither a regular file
+    /// nor a directory is refused. Inside a directory, a `*.yaml` entry that is not a regular file (a FIFO, a socket,
+    /// a device) is not a definition file and is skipped, unopened. An entry whose kind cannot be read (a broken
+    /// symbolic link) is kept, so loading it reports why it cannot be read.
+    package static func discover(_ paths: [String]) throws(MissingPath) -> [String] {
+        let manager = FileManager.default
+        var files: [String] = []
+        for path in paths {
+            switch kind(of: path) {
+            case nil: throw MissingPath(path: path)
+            case .other(let found): throw MissingPath(path: path, found: found)
+            case .regular:
+                files.append(path)
+                continue
+            case .directory: break
+            }
+            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            let entries = (manager.enumerator(atPath: path)?.allObjects as? [String]) ?? []
+            for entry in entries where entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") {
+                let file = "\(base)/\(entry)"
+                switch kind(of: file) {
+                case .regular, nil: files.append(file)
+                case .directory, .other: continue
+                }
+            }
+        }
+        var seen = Set<String>()
+        return files.sorted().filter { seen.insert($0).inserted }
+    }
+
+    /// What a path names, following symbolic links.
+    private enum Kind {
+        case regular
+        case directory
+        /// Anything else, described (`a FIFO`).
+        case other(String)
+    }
+
+    /// The kind of what `path` names, read with `stat` without opening it; nil when it cannot be read (nothing there).
+    private static func kind(of path: String) -> Kind? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFIFO: return .other("a FIFO")
+        case S_IFSOCK: return .other("a socket")
+        case S_IFCHR, S_IFBLK: return .other("a device")
+        default: return .other("not a regular file")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkYAML
+
+/// Parses and type-checks every guard (`when:`) of a workflow, reporting errors at their place in the YAML file.
+struct GuardChecks {
+    let workflow: WorkflowDefinition
+    /// The workflow file's text, to map a token inside a scalar to its line and column; nil maps errors to the scalar's start.
+    let source: String?
+    /// The workflow's names and their types.
+    let environment: ExpressionEnvironment
+
+    /// Each transition's checked guard, by transition name, for the guards that checked cleanly.
+    /// Planning them for evaluation is left to the engine, which is the only place that runs them.
+    func run(into bag: inout DiagnosticBag) -> [String: CheckedExpression] {
+        var compiled: [String: CheckedExpression] = [:]
+        for transition in workflow.transitions {
+            guard let when = transition.when else { continue }
+            let role = "the guard of transition '\(transition.name.value)'"
+            switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: role) {
+            case .success(let checked):
+                compiled[transition.name.value] = checked
+            case .failure(let failure):
+                report(failure.errors, in: when, into: &bag)
+            }
+        }
+        return compiled
+    }
+
+    private func report(_ errors: [ExpressionError], in expression: ExpressionSource, into bag: inout DiagnosticBag) {
+        Self.report(errors, in: expression, source: source, into: &bag)
+    }
+
+    /// Reports expression errors at their place in the YAML file.
+    static func report(_ errors: [ExpressionError], in expression: ExpressionSource, source: String?, into bag: inout DiagnosticBag) {
+        let map = source.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) }
+        for error in errors {
+            bag.report(error.kind, at: range(of: error.span, in: expression, map: map))
+        }
+    }
+
+    /// Where `span`, a part of `expression`, was written in the YAML file; the expression's start without `source`.
+    static func range(of span: ExpressionSpan, in expression: ExpressionSource, source: String?) -> SourceRange {
+        range(of: span, in: expression, map: source.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) })
+    }
+
+    private static func range(of span: ExpressionSpan, in expression: ExpressionSource, map: ScalarSourceMap?) -> SourceRange {
+        map?.range(valueOffsets: span.start..<max(span.end, span.start)) ?? SourceRange(file: expression.range.file, at: expression.range.start)
+    }
+}

@@ -1,0 +1,84 @@
+import CaseworkDiagnostics
+import CaseworkYAML
+
+/// What validating a set of definition files found.
+public struct ValidationReport: Sendable {
+    /// The definitions that decoded, checked together.
+    public var definitions: DefinitionSet
+    /// Every problem, sorted by file and position.
+    public var diagnostics: [Diagnostic]
+    /// The files read, in order.
+    public var files: [String]
+    /// Each file's text, for source excerpts in diagnostics.
+    public var sources: [String: String]
+    /// Each decoded file's content fingerprint: the SHA-256 of its canonical YAML, blind to layout and comments
+    /// (filled only when asked for: the engine needs it, validation alone does not).
+    public var fingerprints: [String: String]
+    /// Each workflow's names and checked guards and `set:` values, by workflow id: what the engine runs.
+    public var workflowExpressions: [String: CheckedWorkflowExpressions]
+    /// Each policy's names and checked conditions and reason placeholders, by policy id: what decisions run.
+    public var policyExpressions: [String: CheckedPolicyExpressions]
+
+    /// True when any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Loads definition files and checks them together: YAML, then structure, then meaning across the whole set.
+package enum Validator {
+    /// Validates the YAML files under `paths` (files or directories, searched recursively).
+    /// With `fingerprints`, the report also carries each file's content fingerprint.
+    package static func validate(paths: [String], limits: YAMLLimits = .standard, fingerprints: Bool = false) throws(DefinitionFiles.MissingPath) -> ValidationReport {
+        let files = try DefinitionFiles.discover(paths)
+        var loaded: [(file: String, result: YAMLLoadResult, text: String)] = []
+        loaded.reserveCapacity(files.count)
+        for file in files {
+            let (result, text) = YAMLLoader.loadWithText(path: file, limits: limits)
+            loaded.append((file, result, text))
+        }
+        return check(fingerprints: fingerprints, loaded)
+    }
+
+    /// Validates in-memory sources, each named by the file path diagnostics should show.
+    package static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
+        check(fingerprints: fingerprints, sources.map { source in
+            (source.file, YAMLLoader.load(Array(source.text.utf8), file: source.file, limits: limits), source.text)
+        })
+    }
+
+    private static func check(fingerprints wanted: Bool = false, _ loaded: [(file: String, result: YAMLLoadResult, text: String)]) -> ValidationReport {
+        var bag = DiagnosticBag()
+        var set = DefinitionSet()
+        var sources: [String: String] = [:]
+        var incompleteFiles = Set<String>()
+        var fingerprints: [String: String] = [:]
+        for (file, result, text) in loaded {
+            sources[file] = text
+            bag.append(contentsOf: result.errors.map(Diagnostic.init))
+            guard let root = result.root else { continue }
+            if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
+            let (definition, diagnostics) = DefinitionDecoder.decode(root)
+            bag.append(contentsOf: diagnostics)
+            if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {
+                incompleteFiles.insert(file)
+            }
+            switch definition {
+            case .workflow(let workflow): set.workflows.append(workflow)
+            case .form(let form): set.forms.append(form)
+            case .calendar(let calendar): set.calendars.append(calendar)
+            case .policy(let policy): set.policies.append(policy)
+            case nil: break
+            }
+        }
+        let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(set, incompleteFiles: incompleteFiles, sources: sources)
+        bag.append(contentsOf: diagnostics)
+        return ValidationReport(
+            definitions: set,
+            diagnostics: Diagnostic.sortedForOutput(bag.diagnostics),
+            files: loaded.map(\.file),
+            sources: sources,
+            fingerprints: fingerprints,
+            workflowExpressions: workflowExpressions,
+            policyExpressions: policyExpressions
+        )
+    }
+}

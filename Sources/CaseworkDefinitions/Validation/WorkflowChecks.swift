@@ -1,0 +1,216 @@
+import CaseworkDiagnostics
+import CaseworkYAML
+
+/// The checks that concern one workflow on its own: states, transitions, roles, templates and the shape of its graph,
+/// with the `messages:` of the forms it starts (which name its templates).
+struct WorkflowChecks {
+    let workflow: WorkflowDefinition
+    /// The forms the workflow starts that are in the set, once each.
+    let forms: [FormDefinition]
+    private let stateIndex: [String: Int]
+    private let roleNames: Set<String>
+    private let templateNames: Set<String>
+
+    init(_ workflow: WorkflowDefinition, forms: [FormDefinition] = []) {
+        self.workflow = workflow
+        self.forms = forms
+        var index: [String: Int] = [:]
+        index.reserveCapacity(workflow.states.count)
+        for (offset, state) in workflow.states.enumerated() where index[state.name.value] == nil {
+            index[state.name.value] = offset
+        }
+        stateIndex = index
+        roleNames = Set(workflow.roles.map(\.value))
+        templateNames = Set(workflow.templates.map(\.name.value))
+    }
+
+    /// Runs every check; the graph checks only when `judgeGraph` (see ``DefinitionSetValidator``).
+    func run(into bag: inout DiagnosticBag, judgeGraph: Bool = true) {
+        checkInitialAndFinalStates(into: &bag)
+        checkTransitions(into: &bag)
+        checkMessages(into: &bag)
+        checkTemplates(into: &bag)
+        if judgeGraph { checkGraph(into: &bag) }
+    }
+
+    private func checkInitialAndFinalStates(into bag: inout DiagnosticBag) {
+        guard !workflow.states.isEmpty else { return }
+        let initial = workflow.states.filter(\.isInitial)
+        if initial.isEmpty {
+            bag.report(.noInitialState(workflow: workflow.id.value), at: workflow.id.range)
+        }
+        for extra in initial.dropFirst() {
+            bag.report(.multipleInitialStates(state: extra.name.value), at: extra.name.range,
+                       notes: [DiagnosticNote("first initial state declared here", at: initial[0].name.range)])
+        }
+        for state in initial where state.isFinal {
+            bag.report(.initialStateIsFinal(state: state.name.value), at: state.name.range)
+        }
+        if !workflow.states.contains(where: \.isFinal) {
+            bag.report(.noFinalState(workflow: workflow.id.value), at: workflow.id.range)
+        }
+    }
+
+    private func checkTransitions(into bag: inout DiagnosticBag) {
+        var firstByName: [String: SourceRange] = [:]
+        firstByName.reserveCapacity(workflow.transitions.count)
+        for transition in workflow.transitions {
+            let name = transition.name.value
+            let referrer = "transition '\(name)'"
+            if let first = firstByName[name] {
+                bag.report(.duplicateTransition(name: name), at: transition.name.range,
+                           notes: [DiagnosticNote("first declared here", at: first)])
+            } else {
+                firstByName[name] = transition.name.range
+            }
+            for source in transition.from {
+                guard let index = checkState(source, referrer: referrer, into: &bag) else { continue }
+                let state = workflow.states[index]
+                if state.isFinal {
+                    bag.report(.transitionFromFinalState(transition: name, state: state.name.value), at: source.range,
+                               notes: [DiagnosticNote("'\(state.name.value)' is marked final here", at: state.name.range)])
+                }
+            }
+            checkState(transition.to, referrer: referrer, into: &bag)
+            for role in transition.by { checkRole(role, referrer: referrer, into: &bag) }
+            for notification in transition.notify {
+                for role in notification.recipients { checkRole(role, referrer: referrer, into: &bag) }
+                if !templateNames.contains(notification.template.value) {
+                    let suggestion = NameSuggester.suggest(notification.template.value, from: templateNames.sorted())
+                    bag.report(.unknownTemplate(name: notification.template.value, referrer: referrer, suggestion: suggestion),
+                               at: notification.template.range)
+                }
+            }
+            for start in transition.startForms {
+                for role in start.recipients { checkRole(role, referrer: referrer, into: &bag) }
+            }
+        }
+    }
+
+    @discardableResult
+    private func checkState(_ name: Located<String>, referrer: String, into bag: inout DiagnosticBag) -> Int? {
+        if let index = stateIndex[name.value] { return index }
+        let suggestion = NameSuggester.suggest(name.value, from: workflow.states.map(\.name.value))
+        bag.report(.unknownState(name: name.value, referrer: referrer, suggestion: suggestion), at: name.range)
+        return nil
+    }
+
+    private func checkRole(_ name: Located<String>, referrer: String, into bag: inout DiagnosticBag) {
+        guard !roleNames.contains(name.value) else { return }
+        let suggestion = NameSuggester.suggest(name.value, from: workflow.roles.map(\.value))
+        bag.report(.unknownRole(name: name.value, referrer: referrer, suggestion: suggestion), at: name.range)
+    }
+
+    /// The paths a template may use besides the workflow's fields.
+    static let builtinPlaceholders = ["case.id", "case.state", "case.state_title", "workflow.title"]
+
+    /// Every template naming in `messages:`, the workflow's and its forms', with who names it.
+    private var messageUses: [(message: EngineMessage, template: Located<String>, referrer: String)] {
+        workflow.messages.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value, "'messages'") }
+            + forms.flatMap { form in
+                form.messages.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value, "'messages' of form '\(form.id.value)'") }
+            }
+    }
+
+    /// Each template `messages:` names is declared (CW0206), and each message the workflow sends has one (CW0240,
+    /// a warning: the engine then sends it in a neutral form).
+    private func checkMessages(into bag: inout DiagnosticBag) {
+        for use in messageUses where !templateNames.contains(use.template.value) {
+            bag.report(.unknownTemplate(name: use.template.value, referrer: use.referrer, suggestion: NameSuggester.suggest(use.template.value, from: templateNames.sorted())),
+                       at: use.template.range)
+        }
+        var sent: [EngineMessage] = []
+        if workflow.transitions.contains(where: { !$0.startForms.isEmpty }) { sent += EngineMessage.allCases.filter(\.isFormMessage) }
+        if workflow.deadlines.contains(where: { !$0.remind.isEmpty }) { sent.append(.reminder) }
+        if workflow.deadlines.contains(where: { !$0.breachNotify.isEmpty }) { sent.append(.breach) }
+        let unnamed = sent.filter { message in
+            workflow.messages[message] == nil && (!message.isFormMessage || forms.contains { $0.messages[message] == nil })
+        }
+        if !unnamed.isEmpty {
+            bag.report(.messageWithoutTemplate(messages: unnamed.map(\.rawValue), workflow: workflow.id.value), at: workflow.id.range)
+        }
+    }
+
+    private func checkTemplates(into bag: inout DiagnosticBag) {
+        var used = Set<String>()
+        for transition in workflow.transitions {
+            for notification in transition.notify { used.insert(notification.template.value) }
+        }
+        // The placeholders of the engine's messages a template is named for; a template that a transition also
+        // uses may use none of them, since a transition has no form or deadline to fill them from.
+        var extras: [String: Set<String>] = [:]
+        for use in messageUses {
+            let own = Set(use.message.placeholders)
+            extras[use.template.value] = used.contains(use.template.value) ? [] : extras[use.template.value].map { $0.intersection(own) } ?? own
+        }
+        used.formUnion(extras.keys)
+        for template in workflow.templates {
+            if !used.contains(template.name.value) {
+                bag.report(.unusedTemplate(name: template.name.value), at: template.name.range)
+            }
+            let allowed = extras[template.name.value] ?? []
+            for placeholder in template.subject.placeholders where !Self.builtinPlaceholders.contains(placeholder.value)
+                && workflow.fields.field(at: placeholder.value.split(separator: ".")) != nil
+            {
+                bag.report(.fieldInSubject(template: template.name.value, field: placeholder.value), at: placeholder.range)
+            }
+            for placeholder in template.subject.placeholders + template.body.placeholders {
+                let path = placeholder.value
+                if Self.builtinPlaceholders.contains(path) || allowed.contains(path) { continue }
+                if workflow.fields.field(at: path.split(separator: ".")) != nil { continue }
+                if workflow.untypedFields.contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { continue }
+                let suggestion = NameSuggester.suggest(path, from: workflow.fields.allPaths + Self.builtinPlaceholders + allowed.sorted())
+                bag.report(.unknownPlaceholder(path: path, template: template.name.value, suggestion: suggestion),
+                           at: placeholder.range)
+            }
+        }
+    }
+
+    /// Reachability from the initial state, and a way out to a final state from every other state.
+    ///
+    /// Judged only when every transition names declared states: an unknown state is already
+    /// an error, and the edge it breaks would make the states beyond it look unreachable too.
+    private func checkGraph(into bag: inout DiagnosticBag) {
+        let count = workflow.states.count
+        guard let initial = workflow.states.firstIndex(where: \.isInitial), workflow.states.contains(where: \.isFinal) else {
+            return
+        }
+        let allStatesDeclared = workflow.transitions.allSatisfy { transition in
+            stateIndex[transition.to.value] != nil && transition.from.allSatisfy { stateIndex[$0.value] != nil }
+        }
+        guard allStatesDeclared else { return }
+        var successors = [[Int]](repeating: [], count: count)
+        var predecessors = [[Int]](repeating: [], count: count)
+        for transition in workflow.transitions {
+            guard let target = stateIndex[transition.to.value] else { continue }
+            for source in transition.from {
+                guard let origin = stateIndex[source.value] else { continue }
+                successors[origin].append(target)
+                predecessors[target].append(origin)
+            }
+        }
+        let reachable = Self.closure(from: [initial], edges: successors, count: count)
+        let finals = workflow.states.indices.filter { workflow.states[$0].isFinal }
+        let canFinish = Self.closure(from: finals, edges: predecessors, count: count)
+        for (index, state) in workflow.states.enumerated() {
+            if !reachable[index] {
+                bag.report(.unreachableState(name: state.name.value), at: state.name.range)
+            } else if !canFinish[index] {
+                bag.report(.trapState(name: state.name.value), at: state.name.range)
+            }
+        }
+    }
+
+    private static func closure(from starts: [Int], edges: [[Int]], count: Int) -> [Bool] {
+        var seen = [Bool](repeating: false, count: count)
+        var stack = starts
+        for start in starts { seen[start] = true }
+        while let node = stack.popLast() {
+            for next in edges[node] where !seen[next] {
+                seen[next] = true
+                stack.append(next)
+            }
+        }
+        return seen
+    }
+}

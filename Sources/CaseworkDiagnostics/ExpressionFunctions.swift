@@ -1,0 +1,36 @@
+/// The functions the expression language offers, with their signatures for checking and docs.
+package enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
+    /// `age_on(date) -> int`: the child's age in whole years on a date (needs a date-of-birth field).
+    case ageOn = "age_on"
+    /// `days_between(a, b) -> int`: calendar days from `a` to `b` (negative when `b` is earlier).
+    case daysBetween = "days_between"
+    /// `working_days_between(a, b) -> int`: working days after `a` up to and including `b`.
+    case workingDaysBetween = "working_days_between"
+    /// `count(list) -> int`: how many elements.
+    case count
+    /// `any(list, x, condition) -> bool`: whether the condition holds for some element `x`.
+    case any
+    /// `all(list, x, condition) -> bool`: whether the condition holds for every element `x`.
+    case all
+    /// `has(path) -> bool`: whether a field has been set.
+    case has
+    /// `school_year_end(date) -> date`: 31 August ending the school year (September to August) that holds the date.
+    case schoolYearEnd = "school_year_end"
+    /// `school_leaving_date(date_of_birth) -> date`: the last Friday of June in the school year the person turns 16.
+    case schoolLeavingDate = "school_leaving_date"
+
+    /// The signature as documentation and messages show it.
+    package var signature: String {
+        switch self {
+        case .ageOn: "age_on(date) -> int"
+        case .daysBetween: "days_between(date, date) -> int"
+        case .workingDaysBetween: "working_days_between(date, date) -> int"
+        case .count: "count(list) -> int"
+        case .any: "any(list, name, bool) -> bool"
+        case .all: "all(list, name, bool) -> bool"
+        case .has: "has(name) -> bool"
+        case .schoolYearEnd: "school_year_end(date) -> date"
+        case .schoolLeavingDate: "school_leaving_date(date) -> date"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
+import Synchronization
+
+/// One workflow version ready to run: its definition, compiled guards and content fingerprint.
+public struct LoadedWorkflow: Sendable {
+    /// The definition.
+    public let definition: WorkflowDefinition
+    /// Each declared field path's type, worked out once for checking input.
+    public let fieldTypes: [String: FieldType]
+    /// The names its expressions read: how the engine values them for a case.
+    public let names: ExpressionNames<CaseExpressionInput>
+    /// Compiled guards by transition name.
+    public let guards: [String: CompiledExpression]
+    /// Compiled `set:` expressions by transition name, in file order.
+    public let assignments: [String: [(field: String, value: CompiledExpression)]]
+    /// The content fingerprint.
+    public let fingerprint: String
+    /// The file's text, kept so the store can run cases on this version later.
+    public let content: String
+}
+
+/// One form version ready to run.
+public struct LoadedForm: Sendable {
+    /// The definition.
+    public let definition: FormDefinition
+    /// The content fingerprint.
+    public let fingerprint: String
+    /// The file's text.
+    public let content: String
+}
+
+/// The definitions an engine runs: the current version of each, checked and compiled, built only from a set with no errors.
+public struct DefinitionCatalog: Sendable {
+    /// The current workflows by id.
+    public let workflows: [String: LoadedWorkflow]
+    /// The current forms by id.
+    public let forms: [String: LoadedForm]
+    /// The calendars by id, each merged with the calendars it extends.
+    public let calendars: [String: WorkingCalendar]
+    /// The access policies by id, compiled.
+    public let policies: [String: CompiledPolicy]
+    /// What the store keeps of every definition in the set: workflows, forms, calendars and policies, so no content can change
+    /// without a new version.
+    package let stored: [StoredDefinition]
+    /// The whole set as one pinned value: every definition's kind, id, version and fingerprint, and their fingerprint.
+    /// A case opened on this catalog keeps this snapshot (``CaseRecord/definitionSnapshot``).
+    public let snapshot: DefinitionSnapshot
+
+    /// Builds a catalog from a validation report, refusing one with errors.
+    public init(_ report: ValidationReport) throws(EngineError) {
+        guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
+        var workflows: [String: LoadedWorkflow] = [:]
+        for workflow in report.definitions.workflows {
+            workflows[workflow.id.value] = try LoadedWorkflow(
+                workflow, checked: report.workflowExpressions[workflow.id.value],
+                fingerprint: report.fingerprints[workflow.file] ?? "", content: report.sources[workflow.file] ?? ""
+            )
+        }
+        var forms: [String: LoadedForm] = [:]
+        for form in report.definitions.forms {
+            forms[form.id.value] = LoadedForm(definition: form, fingerprint: report.fingerprints[form.file] ?? "", content: report.sources[form.file] ?? "")
+        }
+        self.workflows = workflows
+        self.forms = forms
+        self.calendars = report.definitions.workingCalendars
+        var policies: [String: CompiledPolicy] = [:]
+        for policy in report.definitions.policies {
+            policies[policy.id.value] = try CompiledPolicy(policy, checked: report.policyExpressions[policy.id.value], in: report.definitions)
+        }
+        self.policies = policies
+        let otherDefinitions = report.definitions.calendars.map {
+            StoredDefinition(kind: "calendar", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
+        } + report.definitions.policies.map {
+            StoredDefinition(kind: "policy", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
+        }
+        stored = workflows.values.map {
+            StoredDefinition(kind: "workflow", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)
+        } + forms.values.map {
+            StoredDefinition(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)
+        } + otherDefinitions
+        snapshot = DefinitionSnapshot(members: stored.map(DefinitionVersion.init))
+    }
+
+    /// Loads and checks the definition files under `paths`.
+    public static func load(paths: [String]) throws(EngineError) -> DefinitionCatalog {
+        let report: ValidationReport
+        do {
+            report = try Validator.validate(paths: paths, fingerprints: true)
+        } catch {
+            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
+        }
+        return try DefinitionCatalog(report)
+    }
+
+    /// Checks and compiles definitions given as text, each named by the file path diagnostics should show.
+    public static func load(sources: [(file: String, text: String)]) throws(EngineError) -> DefinitionCatalog {
+        try DefinitionCatalog(Validator.validate(sources: sources, fingerprints: true))
+    }
+}

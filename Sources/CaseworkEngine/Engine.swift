@@ -1,0 +1,535 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
+import Synchronization
+
+/// A request to fire a transition on a case.
+public struct FireRequest: Sendable {
+    /// The case.
+    public var caseID: String
+    /// The transition's name.
+    public var transition: String
+    /// Who is firing it.
+    public var actor: CaseActor
+    /// Field values the actor gives, by dotted path.
+    public var input: [String: ExpressionValue]
+    /// The revision the caller last saw; a change since then refuses the fire.
+    public var expectedRevision: Int?
+    /// A key that makes a retried request return the first result instead of firing twice.
+    public var idempotencyKey: String?
+    /// The actor's attributes for the workflow's access policy (`second_factor_verified`, `relationship`).
+    public var attributes: [String: ExpressionValue]
+
+    /// Creates a request.
+    public init(
+        caseID: String, transition: String, actor: CaseActor, input: [String: ExpressionValue] = [:], expectedRevision: Int? = nil,
+        idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
+    ) {
+        self.attributes = attributes
+        self.caseID = caseID
+        self.transition = transition
+        self.actor = actor
+        self.input = input
+        self.expectedRevision = expectedRevision
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// What a change produced.
+public struct ChangeResult: Sendable {
+    /// The case after the change.
+    public var record: CaseRecord
+    /// True when an idempotency key matched an earlier change, so nothing was done now.
+    public var replayed: Bool
+    /// The notifications the change wrote (empty when replayed).
+    public var notifications: [OutboxMessage]
+}
+
+/// One case in a list: enough to find it, as the listing actor may see it.
+public struct CaseSummary: Sendable, Hashable {
+    /// The case's id.
+    public var id: String
+    /// Its workflow.
+    public var workflow: String
+    /// Its state.
+    public var state: String
+    /// Its revision.
+    public var revision: Int
+    /// Why its record cannot be read, when it cannot (listed for the operator only; the other parts are then empty).
+    public var damage: String? = nil
+}
+
+/// A transition as seen by one actor now: whether it can fire, and if not, why not.
+public struct TransitionAvailability: Sendable {
+    /// The transition's name.
+    public var name: String
+    /// Its title.
+    public var title: String
+    /// Why it cannot fire now; empty when it can.
+    public var blockers: [TransitionBlocker]
+}
+
+/// The interpreter services embed: opens cases, fires transitions, runs form cycles, writes audit and outbox, through a ``CaseStore``.
+///
+/// Every change is computed from a loaded case, checked completely, then
+/// committed once with a revision check; when anything refuses, nothing is
+/// written. Time comes from the injected ``EngineClock``. The engine holds no
+/// mutable case state of its own, so one instance serves many threads.
+public final class Engine: Sendable {
+    /// The current definitions.
+    public let catalog: DefinitionCatalog
+    /// Where cases live.
+    public let store: any CaseStore
+    private let clock: any EngineClock
+    /// The working-day calendar for deadlines and expressions in workflows that name none.
+    let defaultCalendar: any WorkingDayCalendar
+    /// The definition sets of cases on other snapshots than the current one, loaded once each (``definitions(for:)``).
+    package let definitionSets: SharedDefinitionSets
+
+    /// Creates an engine and records every current definition version in the store, so cases started on them can
+    /// always be run again; with `recordingDefinitions: false` (an engine that only reads, on a read-only store) it
+    /// only compares them with the versions the store holds, writing nothing.
+    ///
+    /// Either way it refuses (``StoreError/definitionChanged(kind:id:version:)``) when a definition's
+    /// content changed but its `version` did not, before any change is made.
+    public init(
+        catalog: DefinitionCatalog, store: any CaseStore, clock: any EngineClock = SystemClock(), calendar: any WorkingDayCalendar = WeekdayCalendar(),
+        recordingDefinitions: Bool = true
+    ) throws(EngineError) {
+        self.catalog = catalog
+        self.store = store
+        self.clock = clock
+        self.defaultCalendar = calendar
+        self.definitionSets = SharedDefinitionSets()
+        for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
+            do throws(StoreError) {
+                if recordingDefinitions {
+                    try store.record(definition)
+                } else if let stored = try store.definition(kind: definition.kind, id: definition.id, version: definition.version),
+                    stored.fingerprint != definition.fingerprint {
+                    throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
+                }
+            } catch {
+                throw .store(error)
+            }
+        }
+    }
+
+    /// An engine that touches no store when made, for a ``CaseService``, which records the current definitions in its
+    /// driver itself and makes one engine per command from this one.
+    package init(serving catalog: DefinitionCatalog, store: any CaseStore, clock: any EngineClock, calendar: any WorkingDayCalendar, definitionSets: SharedDefinitionSets) {
+        self.catalog = catalog
+        self.store = store
+        self.clock = clock
+        self.defaultCalendar = calendar
+        self.definitionSets = definitionSets
+    }
+
+    /// An engine that decides one command of a ``CaseService`` against `store` (what the service read for it) at one
+    /// instant, sharing the definition sets `template` has loaded.
+    package convenience init(deciding template: Engine, on store: any CaseStore, at instant: Date) {
+        self.init(serving: template.catalog, store: store, clock: FixedClock(instant: instant), calendar: template.defaultCalendar,
+                  definitionSets: template.definitionSets)
+    }
+
+    // MARK: Reading
+
+    /// The case as stored, for the engine's own steps only: every caller-facing read goes through ``admit``.
+    func loadRecord(_ id: String) throws(EngineError) -> CaseRecord? {
+        try storeCall { () throws(StoreError) in try store.load(caseID: id) }
+    }
+
+    /// The whole case as `actor` may see it: fields they may not see are left out, and grants and
+    /// participants (who else is involved) only for those who may change access. Needs `view` on `case`.
+    public func caseRecord(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
+        let access = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case").access
+        return access.visibleRecord(editsCase: access.editsCase)
+    }
+
+    /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.
+    public func cases(visibleTo actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [CaseSummary] {
+        guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
+        var summaries: [CaseSummary] = []
+        for id in try storeCall({ () throws(StoreError) in try store.caseIDs() }) {
+            do {
+                let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+                summaries.append(CaseSummary(id: id, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision))
+            } catch .store(.corruptRecord(_, let detail)) where actor.isOperator {
+                // A record that cannot be read is that case's finding, shown to the operator; the others still list.
+                summaries.append(CaseSummary(id: id, workflow: "", state: "", revision: 0, damage: detail))
+            } catch {
+                continue
+            }
+        }
+        return summaries
+    }
+
+    /// The notifications of one case as `actor` may see them: every message for those who may `edit` the case,
+    /// otherwise only the messages addressed to the actor. Needs `view` on `case.state`.
+    public func outbox(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [OutboxMessage] {
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+        return admitted.access.visibleMessages(try storeCall { () throws(StoreError) in try store.outbox(caseID: caseID) }, editsCase: admitted.access.editsCase)
+    }
+
+    /// Every notification in the store, for the operator and the deliverers it runs.
+    public func outbox(as actor: CaseActor) throws(EngineError) -> [OutboxMessage] {
+        guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may list every case's notifications; name a case"]) }
+        return try storeCall { () throws(StoreError) in try store.outbox(caseID: nil) }
+    }
+
+    /// The case's audit history, oldest first, with each event's input and recorded change cut to the fields `actor` may
+    /// see (a view: an event cut this way no longer matches its hash; `verifyAudit` reads the events whole).
+    ///
+    /// Needs `view` on `case` and `grant` on `case`: events name everyone involved in the case and every access
+    /// decision, which only those who decide access may know (an estranged parent must not learn the other parent's
+    /// id). Everyone else follows the case through ``timeline(caseID:as:attributes:)``.
+    public func history(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [AuditEvent] {
+        let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case")
+        guard admitted.access.allows("grant", on: "case") else {
+            throw .forbidden(reasons: ["the case's history names everyone involved in it; follow the case with its timeline"])
+        }
+        let events = try storeCall { () throws(StoreError) in try store.history(caseID: id) }
+        let visibility = admitted.access.fieldVisibility
+        guard !actor.isOperator else { return events }
+        return events.map { event in
+            var shown = event
+            if event.action == "fired" || event.action == "opened" { shown.input = visibility.filter(event.input) }
+            shown.change?.setFields = visibility.filter(event.change?.setFields ?? [:])
+            shown.change?.clearedFields = (event.change?.clearedFields ?? []).filter(visibility.shows)
+            return shown
+        }
+    }
+
+    /// Walks the case's audit chain, replays it and compares what it rebuilds with the stored record, reading both in
+    /// one consistent snapshot (so a concurrent writer never causes a false report). Needs `view` on `case`; the
+    /// operator is also told of a case whose record is gone but whose events remain.
+    public func verifyAudit(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> AuditVerification {
+        if !actor.isOperator { _ = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case") }
+        let snapshot = try storeCall { () throws(StoreError) in try store.snapshot(caseID: id) }
+        if snapshot.record == nil, snapshot.events.isEmpty { throw .caseNotFound(id) }
+        return AuditVerification.verify(snapshot.events, record: snapshot.record)
+    }
+
+    /// Every case the store knows of, by record or by audit events, for the operator: how a removed record is noticed.
+    public func auditedCaseIDs(as actor: CaseActor) throws(EngineError) -> [String] {
+        guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may verify every case at once"]) }
+        let withRecords = try storeCall { () throws(StoreError) in try store.caseIDs() }
+        let withEvents = try storeCall { () throws(StoreError) in try store.auditedCaseIDs() }
+        return Array(Set(withRecords).union(withEvents)).sorted()
+    }
+
+    /// Every case id in the store, for the operator.
+    public func caseIDs(as actor: CaseActor) throws(EngineError) -> [String] {
+        guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may list every case; list the cases you may see instead"]) }
+        return try storeCall { () throws(StoreError) in try store.caseIDs() }
+    }
+
+    /// The definition of the workflow version a case runs on, for a caller about to fire one of its transitions
+    /// (to read its input's types). Needs `submit` on `case`.
+    public func workflowDefinition(ofCase caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> WorkflowDefinition {
+        try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
+    }
+
+    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``).
+    func workflow(for record: CaseRecord) throws(EngineError) -> LoadedWorkflow {
+        guard let loaded = try definitions(for: record).workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
+            throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
+        }
+        return loaded
+    }
+
+    /// Every transition of the case's workflow, with what blocks each for `actor` now. Needs `view` on `case.state`.
+    public func availableTransitions(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [TransitionAvailability] {
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+        let now = admitted.access.at
+        return admitted.workflow.definition.transitions.map { transition in
+            TransitionAvailability(name: transition.name.value, title: transition.title,
+                                   blockers: blockers(transition, admitted: admitted, input: [:], today: CalendarDate(now), now: now))
+        }
+    }
+
+    // MARK: Opening
+
+    /// Opens a case of `workflow` in its initial state, with initial field values.
+    ///
+    /// The actor must hold one of the workflow's roles and, under a policy, be allowed `open` on `case`
+    /// (decided on the case as it would be, with no grants). Opening with the id of an existing case is a
+    /// conflict for those who may see that case, and the same refusal as any other otherwise.
+    public func open(
+        workflow id: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:],
+        participants: [String: String] = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
+    ) throws(EngineError) -> ChangeResult {
+        guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
+        guard let workflow = catalog.workflows[id] else {
+            throw .unknownWorkflow(id, suggestion: NameSuggester.suggest(id, from: catalog.workflows.keys.sorted()))
+        }
+        let definition = workflow.definition
+        let caseID = caseID ?? UUID().uuidString.lowercased()
+        guard Identifier.isUsable(caseID) else { throw .invalidCaseID(caseID) }
+        guard let initial = definition.states.first(where: \.isInitial) else { throw .invalidDefinitions([]) }
+        let now = Self.millisecondPrecision(clockNow())
+        let accessGuard = try accessGuard(for: definition, in: catalog)
+        let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
+                                  fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash,
+                                  definitionSnapshot: catalog.snapshot.fingerprint)
+        if !actor.isOperator {
+            guard definition.roles.contains(where: { $0.value == actor.role }) else {
+                throw .forbidden(reasons: ["'\(actor.role)' is not a role of workflow '\(id)'"])
+            }
+            let access = CaseAccess(record: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now)
+            if let decision = access.decision("open", on: "case"), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
+        }
+        let request = IdempotentRequest(key: idempotencyKey, operation: "open \(id) as \(caseID)", caseID: caseID, actor: actor, input: fields,
+                                        details: participants)
+        if let replay = try replay(request, actor: actor, attributes: attributes) { return replay }
+        if try loadRecord(caseID) != nil {
+            _ = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+            throw .store(.caseExists(caseID))
+        }
+        var problems = definition.openingInput.map { Self.inputProblems(fields, types: workflow.fieldTypes, declared: $0, step: "opening workflow '\(id)'") }
+            ?? FieldValues.check(fields, types: workflow.fieldTypes)
+        for field in definition.openingInput ?? [] where field.isRequired && fields[field.field.value] == nil {
+            problems.append(InputProblem(field: field.field.value, message: "must be given to open a case of workflow '\(id)'"))
+        }
+        let roles = Set(definition.roles.map(\.value))
+        for (role, participant) in participants.sorted(by: { $0.key < $1.key }) {
+            if !roles.contains(role) { problems.append(InputProblem(field: "participants.\(role)", message: "not a role of workflow '\(id)'")) }
+            if Principal.parsed(participant) == nil {
+                problems.append(InputProblem(field: "participants.\(role)", message: "'\(participant)' is not a person's id or 'organisation:ID'"))
+            }
+        }
+        guard problems.isEmpty else { throw .invalidInput(problems) }
+        // Only a case that will be opened pins the current set, so a refused request writes nothing at all.
+        var record = proposed
+        record.definitionSnapshot = try pinnedSnapshot()
+        advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
+        let opening = DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields)
+        return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)
+    }
+
+    // MARK: Firing
+
+    /// Fires a transition: through the door (`submit` on `case`), then resolve, check input against
+    /// the transition's declared `input:`, state, role and guard, apply effects, audit, render
+    /// notifications, commit once. Any refusal leaves everything as it was.
+    public func fire(_ request: FireRequest) throws(EngineError) -> ChangeResult {
+        let admitted = try admit(request.caseID, actor: request.actor, attributes: request.attributes, action: "submit", resource: "case")
+        let record = admitted.record
+        let idempotent = IdempotentRequest(key: request.idempotencyKey, operation: "fire \(request.transition) on \(request.caseID)",
+                                           caseID: request.caseID, actor: request.actor, input: request.input,
+                                           details: request.expectedRevision.map { ["expected_revision": String($0)] } ?? [:])
+        if let replay = try replay(idempotent, actor: request.actor, attributes: request.attributes) { return replay }
+        if let expected = request.expectedRevision, expected != record.revision {
+            throw .revisionMismatch(caseID: record.id, expected: expected, actual: record.revision)
+        }
+        let workflow = admitted.workflow
+        let definition = workflow.definition
+        guard let transition = definition.transitions.first(where: { $0.name.value == request.transition }) else {
+            throw .unknownTransition(request.transition, workflow: definition.id.value,
+                                     suggestion: NameSuggester.suggest(request.transition, from: definition.transitions.map(\.name.value)))
+        }
+        let problems = Self.inputProblems(request.input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
+        guard problems.isEmpty else { throw .invalidInput(problems) }
+        let now = admitted.access.at
+        let today = CalendarDate(now)
+        let blockers = blockers(transition, admitted: admitted, input: request.input, today: today, now: now)
+        guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
+
+        var next = record
+        next.fields.merge(request.input) { _, new in new }
+        next.fields.merge(try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: request.actor,
+                                              today: today, now: now)) { _, new in new }
+        next.state = transition.to.value
+        for start in transition.startForms {
+            guard let form = admitted.definitions.forms[start.form.value] else { continue }
+            for role in start.recipients {
+                let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
+                let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
+                let due = formCalendar.dueDate(from: today, after: form.definition.due.value) ?? today
+                next.forms.append(FormInstance(
+                    id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
+                    recipientRole: role.value, recipientID: record.participants[role.value], status: .shared, fields: [:],
+                    dueOn: due, submissions: 0, informationRequired: nil
+                ))
+            }
+        }
+        advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
+        let accessGuard = admitted.access.accessGuard
+        let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
+            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
+        var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
+                                     input: request.input, messages: messages)]
+        if let grant = transition.grant {
+            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes))
+        }
+        return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: now)
+    }
+
+    /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
+    /// (with did-you-mean), a field the step does not take, or a value of the wrong type. Every problem is listed.
+    static func inputProblems(_ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: String) -> [InputProblem] {
+        let names = Set(declared.map(\.field.value))
+        var problems: [InputProblem] = []
+        for (path, value) in input.sorted(by: { $0.key < $1.key }) {
+            if types[path] != nil, !names.contains(path) {
+                let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
+                problems.append(InputProblem(field: path, message: "is not an input of \(step) (\(takes))"))
+            } else {
+                problems += FieldValues.check([path: value], types: types)
+            }
+        }
+        return problems
+    }
+
+    /// The change a `grant:` effect makes to the case it names: the grant recorded and audited there,
+    /// authorised by that case's own access policy. Committed with the firing change, all or nothing.
+    private func grantChange(
+        _ effect: GrantEffect, transition: String, request: CaseRecord, actor: CaseActor, attributes: [String: ExpressionValue]
+    ) throws(EngineError) -> DecidedChange {
+        func blocked(_ message: String) -> EngineError {
+            .blocked(transition: transition, blockers: [TransitionBlocker(.valueUndecided, "cannot grant access: \(message)")])
+        }
+        func text(_ field: Located<String>) throws(EngineError) -> String {
+            guard case .string(let value)? = request.fields[field.value], !value.isEmpty else { throw blocked("'\(field.value)' is not set") }
+            return value
+        }
+        let targetID = try text(effect.caseField)
+        guard let grantee = Principal.parsed(try text(effect.toField)) else { throw blocked("'\(effect.toField.value)' is not a person's id or 'organisation:ID'") }
+        let level = try text(effect.levelField)
+        let admitted = try admit(targetID, actor: actor, attributes: attributes, action: "grant", resource: "case")
+        let target = admitted.record
+        let targetWorkflow = admitted.workflow.definition
+        guard case .policy(let policy) = admitted.access.accessGuard else {
+            throw .definitionError("workflow '\(targetWorkflow.id.value)' of case '\(targetID)' has no access policy, so access to it cannot be granted")
+        }
+        guard policy.definition.levels.contains(where: { $0.value == level }) else { throw blocked("'\(level)' is not a level of policy '\(policy.definition.id.value)'") }
+        var next = target
+        let reason = "access request \(request.id)"
+        next.grants.removeAll { $0.to == grantee }
+        next.grants.append(AccessGrant(to: grantee, level: level, grantedBy: actor.description, reason: reason))
+        return DecidedChange(before: target, after: next, workflow: targetWorkflow, calendars: admitted.definitions.calendars, action: "access_granted", subject: grantee.description,
+                             input: ["to": .string(grantee.description), "level": .string(level), "reason": .string(reason)])
+    }
+
+    /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
+    /// "can it fire", "why not" and "fire" share.
+    private func blockers(
+        _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], today: CalendarDate, now: Date
+    ) -> [TransitionBlocker] {
+        let record = admitted.record
+        let actor = admitted.access.actor
+        var blockers: [TransitionBlocker] = []
+        if !transition.from.contains(where: { $0.value == record.state }) {
+            let from = transition.from.map { "'\($0.value)'" }.joined(separator: " or ")
+            blockers.append(TransitionBlocker(.wrongState, admitted.access.allows("view", on: "case.state")
+                ? "case is in '\(record.state)', not \(from)" : "this cannot be done at the case's present stage"))
+        }
+        if !actor.isOperator, !transition.by.contains(where: { $0.value == actor.role }) {
+            let roles = transition.by.map(\.value).joined(separator: " or ")
+            blockers.append(TransitionBlocker(.roleNotAllowed, "only \(roles) may do this"))
+        }
+        if blockers.isEmpty, !admitted.access.allows("submit", on: "case"), let decision = admitted.access.decision("submit", on: "case") {
+            blockers.append(TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; ")))
+        }
+        for field in transition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
+            blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
+        }
+        if blockers.isEmpty, let guardExpression = admitted.workflow.guards[transition.name.value], let text = transition.when?.text {
+            var proposed = record
+            proposed.fields.merge(input) { _, new in new }
+            let context = evaluationContext(proposed, workflow: admitted.workflow, calendars: admitted.definitions.calendars, actor: actor, today: today, now: now)
+            switch guardExpression.evaluateCondition(context) {
+            case .success(true): break
+            case .success(false): blockers.append(TransitionBlocker(.guardFalse, "guard '\(Self.oneLine(text))' is false"))
+            case .failure(let error): blockers.append(TransitionBlocker(.guardUndecided, "guard '\(Self.oneLine(text))' cannot be decided: \(error)"))
+            }
+        }
+        return blockers
+    }
+
+    /// The values the transition's `set:` expressions give, evaluated on the case with the input applied.
+    private func assignedValues(
+        _ transition: TransitionDefinition, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: CaseActor,
+        today: CalendarDate, now: Date
+    ) throws(EngineError) -> [String: ExpressionValue] {
+        guard let assignments = workflow.assignments[transition.name.value] else { return [:] }
+        let context = evaluationContext(record, workflow: workflow, calendars: calendars, actor: actor, today: today, now: now)
+        var values: [String: ExpressionValue] = [:]
+        for (field, expression) in assignments {
+            switch expression.evaluate(context) {
+            case .success(let value): values[field] = value
+            case .failure(let error):
+                throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot set '\(field)': \(error)")])
+            }
+        }
+        return values
+    }
+
+    // MARK: Notifications
+
+    private func notifications(
+        for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord
+    ) -> [PendingMessage] {
+        let builtins = Self.caseBuiltins(record, workflow: workflow)
+        var messages: [PendingMessage] = []
+        for notification in transition.notify {
+            guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
+            for recipient in notification.recipients {
+                let access = recipientAccess(record, guardedBy: accessGuard, role: recipient.value, resource: "case.state")
+                guard access.receives else { continue }
+                messages.append(PendingMessage(role: recipient.value, recipientID: record.participants[recipient.value], template: template.name.value,
+                                               subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: access.fields),
+                                               body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: access.fields)))
+            }
+        }
+        return messages
+    }
+
+    /// The `form_shared` message of each new instance, to the organisation it was shared with.
+    private func formNotices(
+        new instances: [FormInstance], record: CaseRecord, workflow: WorkflowDefinition, forms: [String: LoadedForm], guardedBy accessGuard: AccessGuard
+    ) -> [PendingMessage] {
+        instances.flatMap { instance -> [PendingMessage] in
+            guard let form = forms[instance.form]?.definition else { return [] }
+            return messages(.formShared, to: [instance.recipientRole], values: Self.formValues(instance, form: form), step: EngineMessage.formShared.rawValue,
+                            form: form, on: record, workflow: workflow, guardedBy: accessGuard, resource: Self.formResource(form))
+        }
+    }
+
+    /// The `form.*` placeholders every form message fills.
+    static func formValues(_ instance: FormInstance, form: FormDefinition) -> [String: ExpressionValue] {
+        ["form.title": .string(form.title), "form.instance": .string(instance.id), "form.due_on": .date(instance.dueOn)]
+    }
+
+    // MARK: Outbox
+
+    /// Claims undelivered notifications for a deliverer.
+    public func claimNotifications(claimer: String, limit: Int = 100, lease: TimeInterval = 300) throws(EngineError) -> [OutboxMessage] {
+        let claim = OutboxClaim(claimer: claimer, limit: limit, now: Self.millisecondPrecision(clock.now()), lease: lease)
+        return try storeCall { () throws(StoreError) in try store.claimOutbox(claim) }
+    }
+
+    /// Acknowledges delivered notifications; returns how many were acknowledged.
+    public func acknowledgeNotifications(_ ids: [String], claimer: String) throws(EngineError) -> Int {
+        let now = Self.millisecondPrecision(clock.now())
+        return try storeCall { () throws(StoreError) in try store.acknowledgeOutbox(ids: ids, claimer: claimer, at: now) }
+    }
+
+    func clockNow() -> Date { clock.now() }
+
+    func storeCall<T>(_ body: () throws(StoreError) -> T) throws(EngineError) -> T {
+        do { return try body() } catch { throw .store(error) }
+    }
+
+    /// Instants as the store keeps them: whole milliseconds, so a stored event hashes the same when read back.
+    package static func millisecondPrecision(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
+}

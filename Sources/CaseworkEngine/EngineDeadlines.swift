@@ -1,0 +1,246 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
+
+/// What `tick` did: one reminder sent or one breach recorded.
+public struct TickAction: Sendable, Hashable {
+    /// The case.
+    public var caseID: String
+    /// The deadline's name.
+    public var deadline: String
+    /// `reminder` or `breach`.
+    public var kind: String
+    /// The deadline's due date.
+    public var dueOn: CalendarDate
+}
+
+/// Statutory clocks: starting, meeting and lapsing as the case moves; pausing, resuming and excusing;
+/// and `tick`, which applies due reminders and breaches once each.
+extension Engine {
+    /// The calendar a deadline counts on, from the calendars of the definition set the case runs on.
+    func calendar(for deadline: DeadlineDefinition, in workflow: WorkflowDefinition, calendars: [String: WorkingCalendar]) -> any WorkingDayCalendar {
+        let id = deadline.calendar?.value ?? workflow.calendar?.value
+        return id.flatMap { calendars[$0] } ?? defaultCalendar
+    }
+
+    /// The roles that can meet a deadline: those who fire the transitions into its `until` states.
+    static func responsibleRoles(for deadline: DeadlineDefinition, in workflow: WorkflowDefinition) -> [String] {
+        let targets = Set(deadline.until.map(\.value))
+        var roles: [String] = []
+        for transition in workflow.transitions where targets.contains(transition.to.value) {
+            for role in transition.by where !roles.contains(role.value) { roles.append(role.value) }
+        }
+        return roles
+    }
+
+    /// Starts, meets and lapses the case's deadlines after a change from `previous` (nil when opening).
+    func advanceDeadlines(
+        _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
+    ) {
+        let entered = previous?.state != record.state ? record.state : nil
+        let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
+        for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
+            let started: CalendarDate?
+            switch deadline.start {
+            case .field(let field):
+                if case .date(let date)? = record.fields[field.value] { started = date } else { started = nil }
+            case .entered(let state):
+                started = entered == state.value ? today : nil
+            case .fired(let transition):
+                started = fired == transition.value ? today : nil
+            }
+            guard let started else { continue }
+            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
+            let due = calendar.dueDate(from: started, after: deadline.due.value) ?? started
+            record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: due))
+        }
+        for index in record.deadlines.indices {
+            guard let deadline = workflow.deadlines.first(where: { $0.name.value == record.deadlines[index].name }) else { continue }
+            let clock = record.deadlines[index]
+            if let entered, deadline.until.contains(where: { $0.value == entered }), clock.metOn == nil,
+                [.running, .paused, .breached].contains(clock.status)
+            {
+                record.deadlines[index].metOn = today
+                if clock.status != .breached { record.deadlines[index].status = .met }
+            } else if isFinal, clock.status == .running || clock.status == .paused {
+                record.deadlines[index].status = .lapsed
+            }
+        }
+    }
+
+    /// The day a reminder falls due.
+    func reminderDate(_ reminder: RelativeDuration, dueOn: CalendarDate, calendar: any WorkingDayCalendar) -> CalendarDate {
+        TimeArithmetic.move(dueOn, by: reminder.duration, sign: reminder.direction == .before ? -1 : 1, calendar: calendar) ?? dueOn
+    }
+
+    /// Every pending reminder and breach of the case, for the store's due-time index.
+    func alarms(for record: CaseRecord, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar]) -> [DeadlineAlarm] {
+        var alarms: [DeadlineAlarm] = []
+        for clock in record.deadlines where clock.status == .running {
+            guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
+            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
+            for (index, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(index) {
+                let day = reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar)
+                alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "reminder-\(index)", dueAt: day.start()))
+            }
+            alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "breach", dueAt: clock.dueOn.adding(days: 1).start()))
+        }
+        return alarms
+    }
+
+    // MARK: Pause, resume, excuse
+
+    /// Stops a running clock for a legal exception (SEND Regs 10(4)); the reason is audited.
+    public func pauseDeadline(
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+    ) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_paused") { clock, today throws(EngineError) in
+            guard clock.status == .running else { throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue), not running, so it cannot be paused") }
+            clock.status = .paused
+            clock.pausedOn = today
+            clock.reason = reason
+        }
+    }
+
+    /// Restarts a paused clock; its due date moves on by the days it was paused.
+    public func resumeDeadline(
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+    ) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_resumed") { clock, today throws(EngineError) in
+            guard clock.status == .paused, let pausedOn = clock.pausedOn else {
+                throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue), not paused, so it cannot be resumed")
+            }
+            let days = max(0, pausedOn.days(to: today))
+            clock.pausedDays += days
+            clock.dueOn = clock.dueOn.adding(days: days)
+            clock.status = .running
+            clock.pausedOn = nil
+            clock.reason = reason
+        }
+    }
+
+    /// Marks a clock excused by an exception: it is reported, never counted as a breach.
+    public func excuseDeadline(
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+    ) throws(EngineError) -> ChangeResult {
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_excused") { clock, _ throws(EngineError) in
+            guard [.running, .paused, .breached].contains(clock.status) else {
+                throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue) and cannot be excused")
+            }
+            clock.status = .excused
+            clock.pausedOn = nil
+            clock.reason = reason
+        }
+    }
+
+    private static func deadlineBlocked(_ name: String, _ message: String) -> EngineError {
+        .blocked(transition: name, blockers: [TransitionBlocker(.deadlineStatus, message)])
+    }
+
+    /// Through the door (`edit` on `case.deadlines`), then the deadline's own checks, then one audited commit.
+    private func changeDeadline(
+        caseID: String, name: String, actor: CaseActor, attributes: [String: ExpressionValue], reason: String, action: String,
+        _ change: (inout DeadlineRecord, CalendarDate) throws(EngineError) -> Void
+    ) throws(EngineError) -> ChangeResult {
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "edit", resource: "case.deadlines")
+        let record = admitted.record
+        let workflow = admitted.workflow.definition
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [InputProblem] = []
+        if trimmed.isEmpty { problems.append(InputProblem(field: "reason", message: "say why (the exception that applies)")) }
+        if let problem = FieldValues.controlCharacterProblem(trimmed, allowingLineBreaks: true) { problems.append(InputProblem(field: "reason", message: problem)) }
+        guard let definition = workflow.deadlines.first(where: { $0.name.value == name }) else {
+            let hint = NameSuggester.suggest(name, from: workflow.deadlines.map(\.name.value)).map { "; did you mean '\($0)'?" } ?? ""
+            throw .invalidInput(problems + [InputProblem(field: "deadline", message: "workflow '\(workflow.id.value)' has no deadline '\(name)'\(hint)")])
+        }
+        guard problems.isEmpty else { throw .invalidInput(problems) }
+        let allowed = Self.responsibleRoles(for: definition, in: workflow) + definition.breachNotify.map(\.value)
+        guard actor.isOperator || allowed.contains(actor.role) else {
+            throw .blocked(transition: name, blockers: [TransitionBlocker(.roleNotAllowed, "only \(allowed.joined(separator: " or ")) may pause, resume or excuse deadline '\(name)'")])
+        }
+        guard let index = record.deadlines.firstIndex(where: { $0.name == name }) else {
+            throw Self.deadlineBlocked(name, "deadline '\(name)' has not started on this case")
+        }
+        let now = admitted.access.at
+        var next = record
+        try change(&next.deadlines[index], CalendarDate(now))
+        let decided = DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: action, subject: name, input: ["reason": .string(trimmed)])
+        return try commit([decided], actor: actor, attributes: attributes, request: nil, at: now)
+    }
+
+    // MARK: Tick
+
+    /// Applies every reminder and breach due now, each exactly once, reading the due-time index
+    /// (never every case). Safe when several processes tick the same store at once: each action is a
+    /// change under the case's revision, so a second ticker finds it done.
+    public func tick(limit: Int = 10_000) throws(EngineError) -> [TickAction] {
+        let now = Self.millisecondPrecision(clockNow())
+        let due = try storeCall { () throws(StoreError) in try store.dueAlarms(at: now, limit: limit) }
+        var seen = Set<String>()
+        var actions: [TickAction] = []
+        for alarm in due where seen.insert(alarm.caseID).inserted {
+            actions += try tickCase(alarm.caseID, now: now, actions: .max)
+        }
+        return actions
+    }
+
+    /// Applies what is due on one case, at most `limit` actions, one per commit, rereading the case after a conflict.
+    package func tickCase(_ caseID: String, now: Date, actions limit: Int) throws(EngineError) -> [TickAction] {
+        var actions: [TickAction] = []
+        var conflicts = 0
+        while conflicts < 5, actions.count < limit {
+            guard let record = try loadRecord(caseID) else { return actions }
+            let workflow = try workflow(for: record).definition
+            let accessGuard = try accessGuard(for: workflow, in: try definitions(for: record))
+            let calendars = try definitions(for: record).calendars
+            guard let due = nextDueAction(record, workflow: workflow, calendars: calendars, today: CalendarDate(now)) else { return actions }
+            let action = due.action
+            let kind = action.kind == "breach" ? "deadline_breached" : "deadline_reminder"
+            let decided = DecidedChange(before: record, after: due.record, workflow: workflow, calendars: calendars, action: kind, subject: action.deadline, input: [:],
+                                        messages: messages(due.message, to: due.roles, values: due.values, step: kind, on: due.record, workflow: workflow,
+                                                           guardedBy: accessGuard, resource: "case.deadlines"))
+            do {
+                _ = try commit([decided], actor: .operator("tick"), attributes: [:], request: nil, at: now)
+                actions.append(action)
+            } catch .store(.revisionConflict) {
+                conflicts += 1
+            } catch .store(.duplicate) {
+                conflicts += 1
+            }
+        }
+        return actions
+    }
+
+    /// The first reminder or breach due on the case today, with the case after it and the message it sends to whom
+    /// with its `deadline.*` values.
+    private func nextDueAction(
+        _ record: CaseRecord, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
+    ) -> (record: CaseRecord, action: TickAction, message: EngineMessage, roles: [String], values: [String: ExpressionValue])? {
+        for index in record.deadlines.indices where record.deadlines[index].status == .running {
+            let clock = record.deadlines[index]
+            guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
+            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
+            let until = deadline.until.map { state in workflow.states.first { $0.name.value == state.value }?.title ?? state.value }
+            var values: [String: ExpressionValue] = ["deadline.title": .string(deadline.title), "deadline.due_on": .date(clock.dueOn),
+                                                     "deadline.until": .list(until.map(ExpressionValue.string))]
+            for (position, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(position) {
+                guard reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar) <= today else { continue }
+                var next = record
+                next.deadlines[index].remindersSent.append(position)
+                values["deadline.days_left"] = .int(today.days(to: clock.dueOn))
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), .reminder,
+                        Self.responsibleRoles(for: deadline, in: workflow), values)
+            }
+            if today > clock.dueOn {
+                var next = record
+                next.deadlines[index].status = .breached
+                next.deadlines[index].breachedOn = clock.dueOn.adding(days: 1)
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "breach", dueOn: clock.dueOn), .breach, deadline.breachNotify.map(\.value), values)
+            }
+        }
+        return nil
+    }
+}

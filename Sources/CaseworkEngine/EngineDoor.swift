@@ -1,0 +1,242 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkStore
+import Foundation
+
+/// How a workflow's cases are guarded: by the access policy it names, or by its `by:` roles alone.
+enum AccessGuard: Sendable {
+    /// The workflow's policy decides every read and change, after identity and before anything else.
+    case policy(CompiledPolicy)
+    /// The workflow runs without a policy (none in the set, or `policy: none`): any actor in one of its
+    /// roles may read its cases, and the `by:` roles alone decide changes.
+    case rolesOnly
+}
+
+/// What one actor may do with one case at one instant: the decisions of its guard, asked part by part.
+struct CaseAccess: Sendable {
+    /// The case as stored.
+    var record: CaseRecord
+    /// How it is guarded.
+    var accessGuard: AccessGuard
+    /// Who asks.
+    var actor: CaseActor
+    /// The attributes the actor came with.
+    var attributes: [String: ExpressionValue]
+    /// When the request was made; every decision about it is made at this instant.
+    var at: Date
+    /// The policy resource that guards each form's instances, by form id (``Engine/formResource(_:)``).
+    var formResources: [String: String] = [:]
+    /// The action and resource the door already allowed for this request, so it is not decided a second time.
+    var allowedAtDoor: (action: String, resource: String)?
+
+    /// The decision for `action` on `resource`; nil when nothing but roles guard the case (the operator, or a
+    /// workflow without a policy), which means allowed.
+    func decision(_ action: String, on resource: String) -> AccessDecision? {
+        guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
+        return policy.decide(Engine.accessRequest(record, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+    }
+
+    /// Whether the actor may do `action` to `resource` of this case.
+    func allows(_ action: String, on resource: String) -> Bool {
+        if let allowedAtDoor, allowedAtDoor.action == action, allowedAtDoor.resource == resource { return true }
+        return decision(action, on: resource)?.allowed ?? true
+    }
+
+    /// Whether the actor may `edit` the case, which lets them see every form and every message of it.
+    var editsCase: Bool { allows("edit", on: "case") }
+
+    /// Which of the case's fields the actor may see: all of them, none, or all but the redacted paths.
+    var fieldVisibility: FieldVisibility {
+        guard let decision = decision("view", on: "case.fields") else { return .all }
+        guard decision.allowed else { return .none }
+        return FieldVisibility(redactions: decision.redactions)
+    }
+
+    /// The whole record as the actor may see it: the fields they may see; the grants and participants (who else is
+    /// involved) only when they may change access; every form only when they may `edit` the case, otherwise just the
+    /// forms shared with them, each only when they may `view` the resource its form names. `editsCase` is ``editsCase``,
+    /// decided once by a caller that needs it for the messages too.
+    func visibleRecord(editsCase: Bool) -> CaseRecord {
+        var shown = record
+        shown.fields = fieldVisibility.filter(record.fields)
+        if !allows("grant", on: "case") {
+            shown.grants = []
+            shown.participants = [:]
+        }
+        if !editsCase {
+            var viewable: [String: Bool] = [:]
+            shown.forms = record.forms.filter { instance in
+                guard instance.recipientRole == actor.role, instance.recipientID.flatMap(Principal.parsed) == actor.principal else { return false }
+                let resource = formResources[instance.form] ?? instance.form
+                if let known = viewable[resource] { return known }
+                let allowed = allows("view", on: resource)
+                viewable[resource] = allowed
+                return allowed
+            }
+        }
+        return shown
+    }
+
+    /// The messages the actor may read: every one for those who may `edit` the case (`editsCase`, decided once by the
+    /// caller), otherwise only those addressed to them.
+    func visibleMessages(_ messages: [OutboxMessage], editsCase: Bool) -> [OutboxMessage] {
+        if editsCase { return messages }
+        return messages.filter { message in
+            message.recipientRole == actor.role && message.recipientID.flatMap(Principal.parsed) == actor.principal
+        }
+    }
+}
+
+/// A case let through the door: the case, its workflow, and what the actor may do with it.
+struct AdmittedCase: Sendable {
+    /// The workflow version the case runs on.
+    var workflow: LoadedWorkflow
+    /// The whole definition set the case runs on: the forms, calendars and policy of its snapshot.
+    var definitions: DefinitionCatalog
+    /// What the actor may do with the case.
+    var access: CaseAccess
+    /// The case as stored.
+    var record: CaseRecord { access.record }
+}
+
+/// Which of a case's fields one viewer may see: all, none, or all but those the policy's redactions hide (by path,
+/// with everything under each path; ``RedactionSet`` decides which fields a path reaches).
+struct FieldVisibility: Sendable, Hashable {
+    /// What is withheld; nil when no field may be seen.
+    private let redactions: RedactionSet?
+
+    /// Every field may be seen.
+    static let all = FieldVisibility(redactions: RedactionSet())
+    /// No field may be seen.
+    static let none = FieldVisibility(redactions: nil)
+
+    /// Visibility that withholds every field `redactions` hides.
+    init(redactions: RedactionSet?) {
+        self.redactions = redactions
+    }
+
+    /// Whether the field at the dotted `path` may be seen.
+    func shows(_ path: String) -> Bool {
+        guard let redactions else { return false }
+        return !redactions.hides(field: path)
+    }
+
+    /// The values that may be seen.
+    func filter(_ values: [String: ExpressionValue]) -> [String: ExpressionValue] {
+        values.filter { shows($0.key) }
+    }
+}
+
+/// The one door: every read and every change of a case passes here, after identity and before
+/// anything that could reveal the case. A refused person learns nothing, not even whether the case
+/// exists: a missing case is refused as the policy refuses an actor with no grant on a case it knows
+/// nothing about, and only those the policy would let in are told that it does not exist.
+extension Engine {
+    /// The policy resource that guards the instances of `form`: its `resource:`. A form that names none (allowed only
+    /// where no policy guards it) is asked about under its own id, which no policy can declare, so a policy refuses it.
+    static func formResource(_ form: FormDefinition) -> String {
+        form.resource?.value ?? form.id.value
+    }
+
+    /// ``formResource(_:)`` of every form of a definition set, by form id.
+    static func formResources(_ definitions: DefinitionCatalog) -> [String: String] {
+        definitions.forms.mapValues { formResource($0.definition) }
+    }
+
+    /// How `workflow`'s cases are guarded, by the policy of the definition set the case runs on (``definitions(for:)``).
+    func accessGuard(for workflow: WorkflowDefinition, in definitions: DefinitionCatalog) throws(EngineError) -> AccessGuard {
+        guard let name = workflow.policy?.value else { return .rolesOnly }
+        guard let policy = definitions.policies[name] else {
+            throw .definitionError("workflow '\(workflow.id.value)' names policy '\(name)', which is not loaded")
+        }
+        return .policy(policy)
+    }
+
+    /// Lets `actor` through to case `caseID` to do `action` to `resource`, or refuses.
+    ///
+    /// Refuses an unusable actor (`invalid_input`), anyone the case's guard does not allow
+    /// (`forbidden`, whether or not the case exists), and tells only those it would allow that
+    /// there is no such case (`not_found`).
+    func admit(
+        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String
+    ) throws(EngineError) -> AdmittedCase {
+        guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
+        let at = Self.millisecondPrecision(clockNow())
+        guard let record = try storeCall({ () throws(StoreError) in try store.load(caseID: caseID) }) else {
+            throw missingCaseRefusal(caseID, actor: actor, attributes: attributes, action: action, resource: resource, at: at)
+        }
+        let definitions = try definitions(for: record)
+        let workflow = try workflow(for: record)
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at,
+                                formResources: Self.formResources(definitions), allowedAtDoor: (action, resource))
+        if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
+        switch access.accessGuard {
+        case .rolesOnly:
+            guard workflow.definition.roles.contains(where: { $0.value == actor.role }) else { throw .forbidden(reasons: [CompiledPolicy.noAccess]) }
+        case .policy:
+            if let decision = access.decision(action, on: resource), !decision.allowed {
+                throw .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: record.grants.contains { $0.to == actor.principal }))
+            }
+        }
+        return AdmittedCase(workflow: workflow, definitions: definitions, access: access)
+    }
+
+    /// The refusal for a case that does not exist: `not_found` for those who would be let in to a case they have no grant on,
+    /// otherwise exactly the refusal the set's policy gives an actor with no grant on a case it knows nothing about.
+    private func missingCaseRefusal(
+        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+    ) -> EngineError {
+        if actor.isOperator || catalog.policies.isEmpty { return .caseNotFound(caseID) }
+        guard catalog.policies.count == 1, let policy = catalog.policies.values.first else { return .forbidden(reasons: [CompiledPolicy.noAccess]) }
+        let unknown = CaseRecord(id: caseID, workflow: "", workflowVersion: 0, state: "", revision: 0, fields: [:], participants: [:], forms: [],
+                                 openedAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
+        let decision = policy.decide(Self.accessRequest(unknown, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+        return decision.allowed ? .caseNotFound(caseID) : .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: false))
+    }
+
+    /// What a change gives back to the actor who asked for it: the case after it as they may see it, and only the
+    /// notifications they may read.
+    func changeResult(
+        _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue]
+    ) throws(EngineError) -> ChangeResult {
+        let definitions = try definitions(for: record)
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: definitions), actor: actor,
+                                attributes: attributes, at: Self.millisecondPrecision(clockNow()), formResources: Self.formResources(definitions))
+        let editsCase = access.editsCase
+        return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed,
+                            notifications: access.visibleMessages(notifications, editsCase: editsCase))
+    }
+
+    /// What a refusal may say. To someone who holds a grant on the case, the policy's own reasons. To anyone else, only
+    /// the reasons of the rules that refused them (which a policy writes about the person, such as signing in with a
+    /// second factor), otherwise that they have not been given access: never a reason that came from reading the case,
+    /// so a case they have no grant on and a case that does not exist are refused in the same words.
+    static func refusalReasons(_ decision: AccessDecision, holdsGrant: Bool) -> [String] {
+        holdsGrant || !decision.matched.isEmpty ? decision.reasons : [CompiledPolicy.noAccess]
+    }
+
+    /// The access request for `actor` doing `action` to `resource` of `record` at `at`.
+    static func accessRequest(
+        _ record: CaseRecord, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+    ) -> AccessRequest {
+        AccessRequest(actor: actor, attributes: attributes, action: action, resource: resource, caseID: record.id, workflow: record.workflow,
+                      state: record.state, fields: record.fields, grants: record.grants, at: at)
+    }
+
+    /// Whether a notification may go to whoever plays `role` on the case, and which fields it may show, decided by the
+    /// case's guard with the policy's profile for that role (nobody is signed in when a message is sent).
+    func recipientAccess(_ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, resource: String) -> (receives: Bool, fields: FieldVisibility) {
+        guard case .policy(let policy) = accessGuard else { return (true, .all) }
+        let principal = record.participants[role].flatMap(Principal.parsed)
+        let actor: CaseActor
+        switch principal {
+        case .organisation(let organisation)?: actor = .organisation(organisation, role: role)
+        case .person(let id)?: actor = CaseActor(role: role, id: id)
+        case nil: actor = CaseActor(role: role, id: role)
+        }
+        let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
+        let access = CaseAccess(record: record, accessGuard: .policy(policy), actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()))
+        guard access.allows("view", on: resource) else { return (false, .none) }
+        return (true, access.fieldVisibility)
+    }
+}

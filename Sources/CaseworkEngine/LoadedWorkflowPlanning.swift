@@ -1,0 +1,33 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+
+extension LoadedWorkflow {
+    /// Plans `definition`'s expressions as the validation stage checked them (`checked`), without compiling any again.
+    ///
+    /// The catalog is built only from a report with no errors, so every guard and `set:` value has checked; one that
+    /// is missing all the same is a ``EngineError/definitionError(_:)``, never a transition that runs unguarded or a
+    /// value silently not set.
+    init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?, fingerprint: String, content: String) throws(EngineError) {
+        let workflow = "workflow '\(definition.id.value)'"
+        guard let checked else { throw .definitionError("the expressions of \(workflow) were not checked") }
+        var guards: [String: CompiledExpression] = [:]
+        var assignments: [String: [(field: String, value: CompiledExpression)]] = [:]
+        for transition in definition.transitions {
+            let name = transition.name.value
+            if transition.when != nil {
+                guard let guardExpression = checked.guards[name] else {
+                    throw .definitionError("the guard of transition '\(name)' of \(workflow) was not checked")
+                }
+                guards[name] = CompiledExpression(guardExpression)
+            }
+            for assignment in transition.set {
+                guard let value = checked.assignments[name]?[assignment.field.value] else {
+                    throw .definitionError("the value for '\(assignment.field.value)' in transition '\(name)' of \(workflow) was not checked")
+                }
+                assignments[name, default: []].append((assignment.field.value, CompiledExpression(value)))
+            }
+        }
+        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, guards: guards,
+                  assignments: assignments, fingerprint: fingerprint, content: content)
+    }
+}

@@ -1,0 +1,223 @@
+import CaseworkDiagnostics
+import CaseworkTime
+import Foundation
+
+/// A checked expression turned into a tree of closures with every name resolved: what the engine runs.
+///
+/// Planning happens once, when definitions load; evaluation is then a walk of
+/// closures, total (every failure is an ``EvaluationError`` value), deterministic
+/// and free of side effects. `and` and `or` absorb errors the way CEL does:
+/// `false and (unset)` is false, `true or (unset)` is true, whichever side the
+/// unset value is on.
+public struct CompiledExpression: Sendable {
+    /// The checked expression this was planned from.
+    public let checked: CheckedExpression
+    private let root: Evaluate
+    private let localCount: Int
+
+    /// Plans `checked` for evaluation.
+    public init(_ checked: CheckedExpression) {
+        var planner = Planner(checked: checked)
+        root = planner.plan(checked.syntax.root)
+        localCount = planner.localCount
+        self.checked = checked
+    }
+
+    /// Evaluates the expression against `context`.
+    public func evaluate(_ context: EvaluationContext) -> Result<ExpressionValue, EvaluationError> {
+        var locals = [ExpressionValue](repeating: .bool(false), count: localCount)
+        do throws(EvaluationError) {
+            return .success(try root(context, &locals))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Evaluates a bool expression (a guard): true, false, or why it cannot be decided.
+    public func evaluateCondition(_ context: EvaluationContext) -> Result<Bool, EvaluationError> {
+        evaluate(context).flatMap { value in
+            if case .bool(let result) = value { return .success(result) }
+            return .failure(.wrongValueType(name: checked.syntax.root.text, expected: "bool"))
+        }
+    }
+}
+
+typealias Evaluate = @Sendable (EvaluationContext, inout [ExpressionValue]) throws(EvaluationError) -> ExpressionValue
+
+/// Builds the closure tree; assigns a local slot to each variable bound by `any` or `all`.
+private struct Planner {
+    let checked: CheckedExpression
+    var localCount = 0
+    var scopes: [(name: String, slot: Int)] = []
+
+    mutating func plan(_ node: ExpressionNode) -> Evaluate {
+        switch node.kind {
+        case .literal(let literal):
+            let value = Self.value(of: literal)
+            return { _, _ in value }
+        case .path(let segments):
+            let name = segments.map(\.name).joined(separator: ".")
+            if segments.count == 1, let scope = scopes.last(where: { $0.name == name }) {
+                let slot = scope.slot
+                return { _, locals in locals[slot] }
+            }
+            switch name {
+            case "today": return { context, _ in .date(context.today) }
+            case "now": return { context, _ in .datetime(context.now) }
+            default:
+                return { context, _ throws(EvaluationError) in
+                    guard let value = context.values[name] else { throw .unset(name) }
+                    return value
+                }
+            }
+        case .list(let items):
+            let plans = items.map { plan($0) }
+            return { context, locals throws(EvaluationError) in
+                var values: [ExpressionValue] = []
+                values.reserveCapacity(plans.count)
+                for item in plans { values.append(try item(context, &locals)) }
+                return .list(values)
+            }
+        case .unary(let op, let operand):
+            let inner = plan(operand)
+            switch op {
+            case .not:
+                return { context, locals throws(EvaluationError) in .bool(!(try Operations.bool(try inner(context, &locals)))) }
+            case .negate:
+                return { context, locals throws(EvaluationError) in try Operations.negate(try inner(context, &locals)) }
+            }
+        case .binary(let op, let left, let right):
+            return binary(op, plan(left), plan(right))
+        case .call(let name, let arguments):
+            return call(ExpressionFunction(rawValue: name.name) ?? .count, arguments)
+        }
+    }
+
+    private func binary(_ op: ExpressionNode.BinaryOperator, _ left: @escaping Evaluate, _ right: @escaping Evaluate) -> Evaluate {
+        switch op {
+        case .and:
+            return { context, locals throws(EvaluationError) in
+                let first = Result { () throws(EvaluationError) in try Operations.bool(try left(context, &locals)) }
+                if case .success(false) = first { return .bool(false) }
+                let second = try Operations.bool(try right(context, &locals))
+                if !second { return .bool(false) }
+                return .bool(try first.get())
+            }
+        case .or:
+            return { context, locals throws(EvaluationError) in
+                let first = Result { () throws(EvaluationError) in try Operations.bool(try left(context, &locals)) }
+                if case .success(true) = first { return .bool(true) }
+                let second = try Operations.bool(try right(context, &locals))
+                if second { return .bool(true) }
+                return .bool(try first.get())
+            }
+        case .equal:
+            return { context, locals throws(EvaluationError) in .bool(Operations.equal(try left(context, &locals), try right(context, &locals))) }
+        case .notEqual:
+            return { context, locals throws(EvaluationError) in .bool(!Operations.equal(try left(context, &locals), try right(context, &locals))) }
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            return { context, locals throws(EvaluationError) in
+                let order = try Operations.compare(try left(context, &locals), try right(context, &locals))
+                switch op {
+                case .less: return .bool(order < 0)
+                case .lessOrEqual: return .bool(order <= 0)
+                case .greater: return .bool(order > 0)
+                default: return .bool(order >= 0)
+                }
+            }
+        case .in, .notIn:
+            let negated = op == .notIn
+            return { context, locals throws(EvaluationError) in
+                let needle = try left(context, &locals)
+                guard case .list(let haystack) = try right(context, &locals) else { throw .wrongValueType(name: "in", expected: "list") }
+                let found = haystack.contains { Operations.equal(needle, $0) }
+                return .bool(found != negated)
+            }
+        case .plus, .minus:
+            let sign = op == .plus ? 1 : -1
+            return { context, locals throws(EvaluationError) in
+                try Operations.add(try left(context, &locals), try right(context, &locals), sign: sign, calendar: context.calendar)
+            }
+        }
+    }
+
+    private mutating func call(_ function: ExpressionFunction, _ arguments: [ExpressionNode]) -> Evaluate {
+        switch function {
+        case .any, .all:
+            let list = plan(arguments[0])
+            guard case .path(let segments) = arguments[1].kind else { return { _, _ in .bool(false) } }
+            let slot = localCount
+            localCount += 1
+            scopes.append((segments[0].name, slot))
+            let condition = plan(arguments[2])
+            scopes.removeLast()
+            let isAny = function == .any
+            return { context, locals throws(EvaluationError) in
+                guard case .list(let items) = try list(context, &locals) else { throw .wrongValueType(name: function.rawValue, expected: "list") }
+                var pending: EvaluationError?
+                for item in items {
+                    locals[slot] = item
+                    do throws(EvaluationError) {
+                        if try Operations.bool(try condition(context, &locals)) == isAny { return .bool(isAny) }
+                    } catch {
+                        pending = pending ?? error
+                    }
+                }
+                if let pending { throw pending }
+                return .bool(!isAny)
+            }
+        case .has:
+            guard case .path(let segments) = arguments[0].kind else { return { _, _ in .bool(false) } }
+            let name = segments.map(\.name).joined(separator: ".")
+            let prefix = name + "."
+            return { context, _ in
+                .bool(context.values[name] != nil || context.values.keys.contains { $0.hasPrefix(prefix) })
+            }
+        case .count:
+            let list = plan(arguments[0])
+            return { context, locals throws(EvaluationError) in
+                guard case .list(let items) = try list(context, &locals) else { throw .wrongValueType(name: "count", expected: "list") }
+                return .int(items.count)
+            }
+        case .ageOn:
+            let on = plan(arguments[0])
+            let birthName = checked.dateOfBirth ?? "date_of_birth"
+            return { context, locals throws(EvaluationError) in
+                let date = try Operations.date(try on(context, &locals), name: "age_on")
+                guard let born = context.values[birthName] else { throw .unset(birthName) }
+                return .int(TimeArithmetic.age(born: try Operations.date(born, name: birthName), on: date))
+            }
+        case .daysBetween, .workingDaysBetween:
+            let from = plan(arguments[0])
+            let to = plan(arguments[1])
+            let working = function == .workingDaysBetween
+            return { context, locals throws(EvaluationError) in
+                let start = try Operations.date(try from(context, &locals), name: function.rawValue)
+                let end = try Operations.date(try to(context, &locals), name: function.rawValue)
+                guard working else { return .int(start.days(to: end)) }
+                guard let count = TimeArithmetic.workingDays(from: start, to: end, calendar: context.calendar) else {
+                    throw .outOfRange("the span of working days between \(start) and \(end)")
+                }
+                return .int(count)
+            }
+        case .schoolYearEnd, .schoolLeavingDate:
+            let argument = plan(arguments[0])
+            let leaving = function == .schoolLeavingDate
+            return { context, locals throws(EvaluationError) in
+                let date = try Operations.date(try argument(context, &locals), name: function.rawValue)
+                return .date(leaving ? TimeArithmetic.schoolLeavingDate(born: date) : TimeArithmetic.schoolYearEnd(date))
+            }
+        }
+    }
+
+    static func value(of literal: ExpressionNode.Literal) -> ExpressionValue {
+        switch literal {
+        case .bool(let value): .bool(value)
+        case .int(let value): .int(value)
+        case .decimal(let value): .decimal(value)
+        case .string(let value): .string(value)
+        case .date(let value): .date(value)
+        case .duration(let value): .duration(value)
+        }
+    }
+}

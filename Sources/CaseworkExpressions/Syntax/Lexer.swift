@@ -1,0 +1,222 @@
+import CaseworkTime
+
+/// An expression's text, sliceable by scalar span in one copy: how node and token texts are made.
+struct ExpressionText {
+    /// The text's Unicode scalars.
+    let scalars: [Unicode.Scalar]
+    /// The text's UTF-8 bytes.
+    let bytes: [UInt8]
+    /// Where each scalar starts in `bytes`, with one extra entry for the end; empty when the text is ASCII.
+    let byteOffsets: [Int]
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, the usual case: each byte is a scalar and offsets are the same in both.
+            scalars = bytes.map { Unicode.Scalar($0) }
+            byteOffsets = []
+            return
+        }
+        scalars = Array(text.unicodeScalars)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(scalars.count + 1)
+        var offset = 0
+        for scalar in scalars {
+            offsets.append(offset)
+            offset += UTF8.width(scalar)
+        }
+        offsets.append(offset)
+        byteOffsets = offsets
+    }
+
+    /// The text of the scalars from `start` up to `end`.
+    func slice(_ start: Int, _ end: Int) -> String {
+        let end = max(start, end)
+        if byteOffsets.isEmpty { return String(decoding: bytes[start..<end], as: UTF8.self) }
+        return String(decoding: bytes[byteOffsets[start]..<byteOffsets[end]], as: UTF8.self)
+    }
+
+    /// The text a span covers.
+    func slice(_ span: ExpressionSpan) -> String { slice(span.start, span.end) }
+}
+
+/// Splits expression text into tokens, reporting the first character that cannot start one.
+struct Lexer {
+    private let source: ExpressionText
+    private var scalars: [Unicode.Scalar] { source.scalars }
+    private var position = 0
+
+    init(_ source: ExpressionText) {
+        self.source = source
+    }
+
+    /// Every token, ending with `.end`, or the first lexical error.
+    static func tokenize(_ source: ExpressionText) -> Result<[Token], ExpressionError> {
+        var lexer = Lexer(source)
+        var tokens: [Token] = []
+        while true {
+            switch lexer.next() {
+            case .success(let token):
+                tokens.append(token)
+                if token.kind == .end { return .success(tokens) }
+            case .failure(let error):
+                return .failure(error)
+            }
+        }
+    }
+
+    private func text(_ start: Int, _ end: Int) -> String { source.slice(start, end) }
+
+    private func token(_ kind: Token.Kind, from start: Int) -> Token {
+        Token(kind: kind, span: ExpressionSpan(start: start, end: position), text: text(start, position))
+    }
+
+    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+        position + offset < scalars.count ? scalars[position + offset] : nil
+    }
+
+    private static func isDigit(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        return scalar.value >= 48 && scalar.value <= 57
+    }
+
+    private static func isIdentifierStart(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        return (scalar.value >= 97 && scalar.value <= 122) || (scalar.value >= 65 && scalar.value <= 90) || scalar == "_"
+    }
+
+    private static func isIdentifierPart(_ scalar: Unicode.Scalar?) -> Bool {
+        isIdentifierStart(scalar) || isDigit(scalar)
+    }
+
+    private mutating func next() -> Result<Token, ExpressionError> {
+        // The end of the expression is placed just after its last token, not after trailing
+        // blanks or the line break a block scalar keeps, so an error there points at that line.
+        let afterPrevious = position
+        while let scalar = peek(), scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+            position += 1
+        }
+        let start = position
+        guard let scalar = peek() else {
+            return .success(Token(kind: .end, span: ExpressionSpan(start: afterPrevious, end: afterPrevious), text: ""))
+        }
+        if Self.isIdentifierStart(scalar) {
+            while Self.isIdentifierPart(peek()) { position += 1 }
+            let word = text(start, position)
+            if let keyword = Self.keyword(word) {
+                return .success(token(.keyword(keyword), from: start))
+            }
+            return .success(token(.identifier(word), from: start))
+        }
+        if Self.isDigit(scalar) {
+            return number(from: start)
+        }
+        if scalar == "\"" || scalar == "'" {
+            return string(quote: scalar, from: start)
+        }
+        if let (symbol, width) = Self.symbol(scalar, peek(1)) {
+            position += width
+            return .success(token(.symbol(symbol), from: start))
+        }
+        position += 1
+        let shown = text(start, position)
+        if scalar == "=" {
+            return .failure(ExpressionError(.unexpectedCharacter(shown, help: "compare with '=='"), at: span(from: start)))
+        }
+        if scalar == "&" || scalar == "|" || scalar == "!" {
+            let word = scalar == "&" ? "and" : scalar == "|" ? "or" : "not"
+            return .failure(ExpressionError(.unexpectedCharacter(shown, help: "write '\(word)'"), at: span(from: start)))
+        }
+        return .failure(ExpressionError(.unexpectedCharacter(shown, help: nil), at: span(from: start)))
+    }
+
+    /// The keyword a word spells, if any (compared directly: a raw-value lookup is a slow string switch).
+    private static func keyword(_ word: String) -> Token.Keyword? {
+        guard word.utf8.count <= 5 else { return nil }
+        if word == "and" { return .and }
+        if word == "or" { return .or }
+        if word == "not" { return .not }
+        if word == "in" { return .in }
+        if word == "true" { return .true }
+        if word == "false" { return .false }
+        return nil
+    }
+
+    /// The symbol starting with `first` (two characters when `second` completes one), and its width.
+    private static func symbol(_ first: Unicode.Scalar, _ second: Unicode.Scalar?) -> (Token.Symbol, Int)? {
+        switch (first, second) {
+        case ("=", "="): return (.equal, 2)
+        case ("!", "="): return (.notEqual, 2)
+        case ("<", "="): return (.lessOrEqual, 2)
+        case (">", "="): return (.greaterOrEqual, 2)
+        case ("<", _): return (.less, 1)
+        case (">", _): return (.greater, 1)
+        case ("+", _): return (.plus, 1)
+        case ("-", _): return (.minus, 1)
+        case (".", _): return (.dot, 1)
+        case (",", _): return (.comma, 1)
+        case ("(", _): return (.openParen, 1)
+        case (")", _): return (.closeParen, 1)
+        case ("[", _): return (.openBracket, 1)
+        case ("]", _): return (.closeBracket, 1)
+        default: return nil
+        }
+    }
+
+    private func span(from start: Int) -> ExpressionSpan {
+        ExpressionSpan(start: start, end: position)
+    }
+
+    /// An integer, a decimal (`2.5`) or a date (`2025-09-01`).
+    private mutating func number(from start: Int) -> Result<Token, ExpressionError> {
+        while Self.isDigit(peek()) { position += 1 }
+        if position - start == 4, peek() == "-", Self.isDigit(peek(1)), Self.isDigit(peek(2)), peek(3) == "-",
+            Self.isDigit(peek(4)), Self.isDigit(peek(5)), !Self.isIdentifierPart(peek(6))
+        {
+            position += 6
+            guard let date = CalendarDate(text(start, position)) else {
+                return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "there is no such date"), at: span(from: start)))
+            }
+            return .success(token(.date(date), from: start))
+        }
+        if peek() == ".", Self.isDigit(peek(1)) {
+            position += 1
+            while Self.isDigit(peek()) { position += 1 }
+            return .success(token(.decimal(text(start, position)), from: start))
+        }
+        if Self.isIdentifierStart(peek()) {
+            while Self.isIdentifierPart(peek()) { position += 1 }
+            return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "a number is digits, with at most one decimal point"), at: span(from: start)))
+        }
+        guard let value = Int(text(start, position)) else {
+            return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "the number is too large"), at: span(from: start)))
+        }
+        return .success(token(.integer(value), from: start))
+    }
+
+    /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes.
+    private mutating func string(quote: Unicode.Scalar, from start: Int) -> Result<Token, ExpressionError> {
+        position += 1
+        var value = ""
+        while let scalar = peek() {
+            position += 1
+            if scalar == quote {
+                return .success(token(.string(value), from: start))
+            }
+            if scalar == "\\" {
+                guard let escaped = peek() else { break }
+                position += 1
+                switch escaped {
+                case "\\", "\"", "'": value.unicodeScalars.append(escaped)
+                case "n": value.unicodeScalars.append("\n")
+                case "t": value.unicodeScalars.append("\t")
+                default:
+                    return .failure(ExpressionError(.invalidLiteral(text: "\\\(escaped)", reason: "quoted text may use the escapes \\\\, \\\", \\', \\n and \\t"), at: ExpressionSpan(start: position - 2, end: position)))
+                }
+                continue
+            }
+            value.unicodeScalars.append(scalar)
+        }
+        return .failure(ExpressionError(.invalidLiteral(text: String(quote), reason: "the quoted text is not closed"), at: ExpressionSpan(start: start, end: start + 1)))
+    }
+}

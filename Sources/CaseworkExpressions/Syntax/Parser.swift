@@ -1,0 +1,276 @@
+import CaseworkTime
+import Foundation
+
+/// Parses expression text into an ``ExpressionSyntax`` by recursive descent, within ``ExpressionLimits``.
+///
+/// Precedence, lowest first: `or`; `and`; `not`; comparisons and `in` (which do not chain);
+/// `+` and `-`; unary `-`; then literals, paths, calls, lists and parentheses.
+package enum ExpressionParser {
+    /// Parses `text`, or returns the first error.
+    package static func parse(_ text: String, limits: ExpressionLimits = .standard) -> Result<ExpressionSyntax, ExpressionError> {
+        guard text.utf8.count <= limits.maxLength || text.unicodeScalars.count <= limits.maxLength else {
+            let length = text.unicodeScalars.count
+            return .failure(ExpressionError(.expressionTooComplex(reason: "it is \(length) characters long; the limit is \(limits.maxLength)"),
+                                            at: ExpressionSpan(start: 0, end: 0)))
+        }
+        let source = ExpressionText(text)
+        let tokens: [Token]
+        switch Lexer.tokenize(source) {
+        case .success(let lexed): tokens = lexed
+        case .failure(let error): return .failure(error)
+        }
+        var state = ParserState(tokens: tokens, source: source, limits: limits)
+        do throws(ExpressionError) {
+            if tokens.first?.kind == .end {
+                throw ExpressionError(.unexpectedToken(found: "the end of the expression", expected: "an expression"), at: tokens[0].span)
+            }
+            let root = try state.expression()
+            guard state.current.kind == .end else {
+                throw state.unexpected(expected: "an operator such as 'and', 'or' or '=='")
+            }
+            return .success(ExpressionSyntax(root: root, nodeCount: state.nextID))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// The parser's cursor and counters.
+private struct ParserState {
+    let tokens: [Token]
+    let source: ExpressionText
+    let limits: ExpressionLimits
+    var index = 0
+    var nextID = 0
+    var depth = 0
+
+    init(tokens: [Token], source: ExpressionText, limits: ExpressionLimits) {
+        self.tokens = tokens
+        self.source = source
+        self.limits = limits
+    }
+
+    var current: Token { tokens[index] }
+
+    mutating func advance() -> Token {
+        let token = tokens[index]
+        if index < tokens.count - 1 { index += 1 }
+        return token
+    }
+
+    func unexpected(expected: String) -> ExpressionError {
+        let found = current.kind == .end ? "the end of the expression" : "'\(current.text)'"
+        return ExpressionError(.unexpectedToken(found: found, expected: expected), at: current.span)
+    }
+
+    /// A node whose text is the source it spans.
+    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan) throws(ExpressionError) -> ExpressionNode {
+        try node(kind, span, text: source.slice(span))
+    }
+
+    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan, text: String) throws(ExpressionError) -> ExpressionNode {
+        guard nextID < limits.maxNodes else {
+            throw ExpressionError(.expressionTooComplex(reason: "it has more than \(limits.maxNodes) parts"), at: span)
+        }
+        defer { nextID += 1 }
+        return ExpressionNode(id: nextID, kind: kind, span: span, text: text)
+    }
+
+    mutating func nested<T>(_ body: (inout ParserState) throws(ExpressionError) -> T) throws(ExpressionError) -> T {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= limits.maxDepth else {
+            throw ExpressionError(.expressionTooComplex(reason: "it nests deeper than \(limits.maxDepth) levels"), at: current.span)
+        }
+        return try body(&self)
+    }
+
+    func isKeyword(_ keyword: Token.Keyword) -> Bool { current.kind == .keyword(keyword) }
+    func isSymbol(_ symbol: Token.Symbol) -> Bool { current.kind == .symbol(symbol) }
+
+    mutating func expect(_ symbol: Token.Symbol, _ description: String) throws(ExpressionError) -> Token {
+        guard isSymbol(symbol) else { throw unexpected(expected: description) }
+        return advance()
+    }
+
+    mutating func binary(_ op: ExpressionNode.BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode) throws(ExpressionError) -> ExpressionNode {
+        let span = left.span.through(right.span)
+        return try node(.binary(op, left, right), span)
+    }
+
+    mutating func expression() throws(ExpressionError) -> ExpressionNode {
+        try nested { (state) throws(ExpressionError) in try state.or() }
+    }
+
+    mutating func or() throws(ExpressionError) -> ExpressionNode {
+        var left = try and()
+        while isKeyword(.or) {
+            _ = advance()
+            let right = try and()
+            left = try binary(.or, left, right)
+        }
+        return left
+    }
+
+    mutating func and() throws(ExpressionError) -> ExpressionNode {
+        var left = try not()
+        while isKeyword(.and) {
+            _ = advance()
+            let right = try not()
+            left = try binary(.and, left, right)
+        }
+        return left
+    }
+
+    mutating func not() throws(ExpressionError) -> ExpressionNode {
+        guard isKeyword(.not) else { return try comparison() }
+        let keyword = advance()
+        let operand = try nested { (state) throws(ExpressionError) in try state.not() }
+        return try node(.unary(.not, operand), keyword.span.through(operand.span))
+    }
+
+    mutating func comparison() throws(ExpressionError) -> ExpressionNode {
+        let left = try additive()
+        let op: ExpressionNode.BinaryOperator
+        switch current.kind {
+        case .symbol(.equal): op = .equal
+        case .symbol(.notEqual): op = .notEqual
+        case .symbol(.less): op = .less
+        case .symbol(.lessOrEqual): op = .lessOrEqual
+        case .symbol(.greater): op = .greater
+        case .symbol(.greaterOrEqual): op = .greaterOrEqual
+        case .keyword(.in): op = .in
+        case .keyword(.not) where index + 1 < tokens.count && tokens[index + 1].kind == .keyword(.in):
+            _ = advance()
+            op = .notIn
+        default: return left
+        }
+        _ = advance()
+        let right = try additive()
+        if case .symbol(let symbol) = current.kind,
+            [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(symbol)
+        {
+            throw ExpressionError(.unexpectedToken(found: "'\(current.text)'", expected: "'and' or 'or' between comparisons (comparisons do not chain)"),
+                                  at: current.span)
+        }
+        return try binary(op, left, right)
+    }
+
+    mutating func additive() throws(ExpressionError) -> ExpressionNode {
+        var left = try unary()
+        while isSymbol(.plus) || isSymbol(.minus) {
+            let op: ExpressionNode.BinaryOperator = advance().kind == .symbol(.plus) ? .plus : .minus
+            let right = try unary()
+            left = try binary(op, left, right)
+        }
+        return left
+    }
+
+    mutating func unary() throws(ExpressionError) -> ExpressionNode {
+        guard isSymbol(.minus) else { return try primary() }
+        let minus = advance()
+        let operand = try nested { (state) throws(ExpressionError) in try state.unary() }
+        return try node(.unary(.negate, operand), minus.span.through(operand.span))
+    }
+
+    mutating func primary() throws(ExpressionError) -> ExpressionNode {
+        let token = current
+        switch token.kind {
+        case .keyword(.true), .keyword(.false):
+            _ = advance()
+            return try node(.literal(.bool(token.kind == .keyword(.true))), token.span, text: token.text)
+        case .integer(let value):
+            _ = advance()
+            if case .identifier(let word) = current.kind, Self.durationWords.contains(word.lowercased()) {
+                return try duration(count: value, from: token)
+            }
+            return try node(.literal(.int(value)), token.span, text: token.text)
+        case .decimal(let text):
+            _ = advance()
+            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                throw ExpressionError(.invalidLiteral(text: text, reason: "a number is digits, with at most one decimal point"), at: token.span)
+            }
+            return try node(.literal(.decimal(value)), token.span, text: token.text)
+        case .string(let value):
+            _ = advance()
+            return try node(.literal(.string(value)), token.span, text: token.text)
+        case .date(let date):
+            _ = advance()
+            return try node(.literal(.date(date)), token.span, text: token.text)
+        case .identifier(let name):
+            _ = advance()
+            if isSymbol(.openParen) { return try call(ExpressionNode.PathSegment(name: name, span: token.span), from: token) }
+            var segments = [ExpressionNode.PathSegment(name: name, span: token.span)]
+            var span = token.span
+            while isSymbol(.dot) {
+                _ = advance()
+                guard case .identifier(let member) = current.kind else { throw unexpected(expected: "a name after '.'") }
+                let memberToken = advance()
+                segments.append(ExpressionNode.PathSegment(name: member, span: memberToken.span))
+                span = span.through(memberToken.span)
+            }
+            return try node(.path(segments), span, text: segments.map(\.name).joined(separator: "."))
+        case .symbol(.openParen):
+            _ = advance()
+            let inner = try expression()
+            let close = try expect(.closeParen, "')'")
+            var grouped = inner
+            grouped.span = token.span.through(close.span)
+            grouped.text = source.slice(grouped.span)
+            return grouped
+        case .symbol(.openBracket):
+            return try list(from: token)
+        default:
+            throw unexpected(expected: "a value, a name or '('")
+        }
+    }
+
+    static let durationWords: Set<String> = ["day", "days", "week", "weeks", "month", "months", "year", "years", "working"]
+
+    mutating func duration(count: Int, from first: Token) throws(ExpressionError) -> ExpressionNode {
+        var words = [first.text]
+        var span = first.span
+        let unit = advance()
+        words.append(unit.text)
+        span = span.through(unit.span)
+        if unit.text.lowercased() == "working", case .identifier = current.kind {
+            let day = advance()
+            words.append(day.text)
+            span = span.through(day.span)
+        }
+        let text = words.joined(separator: " ")
+        switch StatutoryDuration.parse(text) {
+        case .success(let duration):
+            return try node(.literal(.duration(duration)), span, text: text)
+        case .failure(let error):
+            throw ExpressionError(.invalidDuration(text: text, reason: error.description), at: span)
+        }
+    }
+
+    mutating func call(_ name: ExpressionNode.PathSegment, from token: Token) throws(ExpressionError) -> ExpressionNode {
+        _ = advance()
+        var arguments: [ExpressionNode] = []
+        if !isSymbol(.closeParen) {
+            repeat {
+                if !arguments.isEmpty { _ = advance() }
+                arguments.append(try expression())
+            } while isSymbol(.comma)
+        }
+        let close = try expect(.closeParen, "',' or ')'")
+        let span = token.span.through(close.span)
+        return try node(.call(name, arguments), span)
+    }
+
+    mutating func list(from open: Token) throws(ExpressionError) -> ExpressionNode {
+        _ = advance()
+        var items: [ExpressionNode] = []
+        if !isSymbol(.closeBracket) {
+            repeat {
+                if !items.isEmpty { _ = advance() }
+                items.append(try expression())
+            } while isSymbol(.comma)
+        }
+        let close = try expect(.closeBracket, "',' or ']'")
+        return try node(.list(items), open.span.through(close.span))
+    }
+}

@@ -1,0 +1,52 @@
+import CaseworkTime
+
+/// A span of an expression's text, in Unicode scalars from the start of the expression.
+///
+/// Expression spans are relative to the expression; the validator maps them into
+/// the YAML file through the scalar that held the expression.
+public struct ExpressionSpan: Sendable, Hashable {
+    /// The first scalar of the span.
+    public var start: Int
+    /// One past the last scalar of the span.
+    public var end: Int
+
+    /// Creates a span.
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+
+    /// The span from the start of `self` to the end of `other`.
+    public func through(_ other: ExpressionSpan) -> ExpressionSpan {
+        ExpressionSpan(start: min(start, other.start), end: max(end, other.end))
+    }
+}
+
+/// A lexical token of the expression language.
+struct Token: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        case identifier(String)
+        case integer(Int)
+        case decimal(String)
+        case string(String)
+        case date(CalendarDate)
+        case keyword(Keyword)
+        case symbol(Symbol)
+        case end
+    }
+
+    enum Keyword: String, Sendable, Hashable {
+        case and, or, not, `in`, `true`, `false`
+    }
+
+    enum Symbol: String, Sendable, Hashable {
+        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case plus = "+", minus = "-", dot = ".", comma = ",", openParen = "(", closeParen = ")"
+        case openBracket = "[", closeBracket = "]"
+    }
+
+    var kind: Kind
+    var span: ExpressionSpan
+    /// The token as written, for messages.
+    var text: String
+}

@@ -1,0 +1,174 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import Foundation
+
+/// One change to a case, as evidence: who did what, when, from which state to which, with what input.
+///
+/// Events form a chain per case: each carries the SHA-256 of the one before, and
+/// its own hash covers its content and that link, so editing or removing any
+/// stored event breaks every hash after it.
+public struct AuditEvent: Sendable, Hashable, Codable {
+    /// The case.
+    public var caseID: String
+    /// The event's place in the case's chain, from 1.
+    public var sequence: Int
+    /// When it happened, to the millisecond.
+    public var at: Date
+    /// Who did it.
+    public var actor: CaseActor
+    /// What happened: `opened`, `fired`, `form_submitted`, `form_accepted`, `form_rejected`.
+    public var action: String
+    /// The transition fired, or the form instance acted on.
+    public var subject: String?
+    /// The state before (nil when the case was opened).
+    public var fromState: String?
+    /// The state after.
+    public var toState: String
+    /// The case revision after the change.
+    public var revision: Int
+    /// The values the actor gave.
+    public var input: [String: ExpressionValue]
+    /// What the event did to the case record, so replaying the history rebuilds the record; nil in events written
+    /// before format 2, which recorded only the state they moved to.
+    public var change: RecordChange?
+    /// The hash of the previous event of the case (64 zeros for the first).
+    public var previousHash: String
+    /// This event's hash.
+    public var hash: String
+
+    /// The event format: 1 for events that record only the state they moved to (written before changes were recorded),
+    /// 2 for events that also record what they changed (``change``, covered by the hash), from which the record can be
+    /// rebuilt. The format is what the event holds, so it cannot be claimed apart from it.
+    public var format: Int { change == nil ? 1 : 2 }
+
+    /// The `previousHash` of a case's first event.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Creates an event and computes its hash.
+    public init(
+        caseID: String, sequence: Int, at: Date, actor: CaseActor, action: String, subject: String?, fromState: String?,
+        toState: String, revision: Int, input: [String: ExpressionValue], change: RecordChange? = nil, previousHash: String
+    ) {
+        self.caseID = caseID
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.fromState = fromState
+        self.toState = toState
+        self.revision = revision
+        self.input = input
+        self.change = change
+        self.previousHash = previousHash
+        self.hash = ""
+        self.hash = computedHash
+    }
+
+    /// What the hash covers: every field but the hash, with the time in whole milliseconds.
+    private struct HashedContent: Encodable {
+        var caseID: String
+        var sequence: Int
+        var atMilliseconds: Int64
+        var actor: CaseActor
+        var action: String
+        var subject: String?
+        var fromState: String?
+        var toState: String
+        var revision: Int
+        var input: [String: ExpressionValue]
+        var change: RecordChange?
+        var previousHash: String
+
+        private enum CodingKeys: String, CodingKey {
+            case caseID, sequence, atMilliseconds, actor, action, subject, fromState, toState, revision, input, change, previousHash
+        }
+
+        /// Encodes every field, and `change` only when the event records one, so events written before it existed hash as before.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(caseID, forKey: .caseID)
+            try container.encode(sequence, forKey: .sequence)
+            try container.encode(atMilliseconds, forKey: .atMilliseconds)
+            try container.encode(actor, forKey: .actor)
+            try container.encode(action, forKey: .action)
+            try container.encodeIfPresent(subject, forKey: .subject)
+            try container.encodeIfPresent(fromState, forKey: .fromState)
+            try container.encode(toState, forKey: .toState)
+            try container.encode(revision, forKey: .revision)
+            try container.encode(input, forKey: .input)
+            try container.encodeIfPresent(change, forKey: .change)
+            try container.encode(previousHash, forKey: .previousHash)
+        }
+    }
+
+    /// The SHA-256 of the event's canonical JSON (sorted keys), which includes the previous hash.
+    public var computedHash: String {
+        let content = HashedContent(
+            caseID: caseID, sequence: sequence, atMilliseconds: Int64((at.timeIntervalSince1970 * 1000).rounded()),
+            actor: actor, action: action, subject: subject, fromState: fromState, toState: toState,
+            revision: revision, input: input, change: change, previousHash: previousHash
+        )
+        return SHA256.hex(StoredJSON.encode(content))
+    }
+}
+
+/// What `audit verify` found for one case.
+public enum AuditVerification: Sendable, Hashable {
+    /// Every event's hash matches its content and links to the one before, and replaying the events rebuilds the
+    /// stored record exactly.
+    case intact(events: Int)
+    /// The first event that does not match, and why.
+    case broken(sequence: Int, reason: String)
+    /// The chain holds, but the stored record is not what its events say: the parts that differ.
+    case recordDiffers(parts: [String])
+    /// The case has audit events but no record: it was removed.
+    case recordMissing(events: Int)
+    /// The chain holds, but its events were written before they recorded what they changed (format 1), so the
+    /// record could not be rebuilt to compare.
+    case chainOnly(events: Int)
+
+    /// The first event that does not hold, and why, when the chain itself is broken; nil when the chain holds (even
+    /// if the record disagrees with it).
+    public var chainBreak: (sequence: Int, reason: String)? {
+        if case .broken(let sequence, let reason) = self { return (sequence, reason) }
+        return nil
+    }
+
+    /// Whether nothing was found wrong (a chain of old events that could not be replayed counts as holding).
+    public var holds: Bool {
+        switch self {
+        case .intact, .chainOnly: true
+        case .broken, .recordDiffers, .recordMissing: false
+        }
+    }
+
+    /// Walks `events` (in sequence order) and names the first that does not hold; then, when `record` is given,
+    /// replays the events and compares what they rebuild with it.
+    public static func verify(_ events: [AuditEvent], record: CaseRecord?) -> AuditVerification {
+        var previous = AuditEvent.genesisHash
+        for (index, event) in events.enumerated() {
+            if event.sequence != index + 1 {
+                return .broken(sequence: index + 1, reason: "event \(index + 1) is missing (found \(event.sequence) in its place)")
+            }
+            if event.previousHash != previous {
+                return .broken(sequence: event.sequence, reason: "its link to the previous event does not match")
+            }
+            if event.computedHash != event.hash {
+                return .broken(sequence: event.sequence, reason: "its content does not match its hash")
+            }
+            previous = event.hash
+        }
+        guard let record else { return .recordMissing(events: events.count) }
+        if record.auditHead != previous {
+            return .broken(sequence: events.count + 1, reason: "the case's latest event is missing from its history")
+        }
+        switch CaseReplay.rebuild(events) {
+        case .success(let replayed):
+            let parts = CaseReplay.differences(stored: record, replayed: replayed)
+            return parts.isEmpty ? .intact(events: events.count) : .recordDiffers(parts: parts)
+        case .failure:
+            return .chainOnly(events: events.count)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import Foundation
+
+/// What one audited change did to a case record: the after-image of every part it changed, so that replaying a
+/// case's events from the first rebuilds its record exactly (state, fields, forms, grants, deadlines,
+/// participants, workflow version). Carried in the audit event and covered by its hash.
+///
+/// Fields are recorded path by path (set values and cleared paths); the other parts, which are small lists,
+/// whole when they changed. An opening event records every part.
+public struct RecordChange: Sendable, Hashable, Codable {
+    /// The state after the change, when it moved.
+    public var state: String?
+    /// The workflow version after the change, when it changed (opening, migration).
+    public var workflowVersion: Int?
+    /// The fingerprint of the definition set the case runs on after the change, when it changed (opening, migration).
+    public var definitionSnapshot: String?
+    /// Fields given a value, by dotted path.
+    public var setFields: [String: ExpressionValue]
+    /// Fields that no longer have a value.
+    public var clearedFields: [String]
+    /// Who plays each role, whole, when it changed.
+    public var participants: [String: String]?
+    /// The form instances, whole, when any changed.
+    public var forms: [FormInstance]?
+    /// The statutory clocks, whole, when any changed.
+    public var deadlines: [DeadlineRecord]?
+    /// The grants, whole, when any changed.
+    public var grants: [AccessGrant]?
+
+    private enum CodingKeys: String, CodingKey {
+        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants
+    }
+
+    /// Creates a change.
+    public init(
+        state: String? = nil, workflowVersion: Int? = nil, definitionSnapshot: String? = nil, setFields: [String: ExpressionValue] = [:], clearedFields: [String] = [],
+        participants: [String: String]? = nil, forms: [FormInstance]? = nil, deadlines: [DeadlineRecord]? = nil, grants: [AccessGrant]? = nil
+    ) {
+        self.state = state
+        self.workflowVersion = workflowVersion
+        self.definitionSnapshot = definitionSnapshot
+        self.setFields = setFields
+        self.clearedFields = clearedFields
+        self.participants = participants
+        self.forms = forms
+        self.deadlines = deadlines
+        self.grants = grants
+    }
+
+    /// What changed from `before` to `after`; with no `before` (opening), every part of `after`.
+    public static func between(_ before: CaseRecord?, _ after: CaseRecord) -> RecordChange {
+        guard let before else {
+            return RecordChange(state: after.state, workflowVersion: after.workflowVersion, definitionSnapshot: after.definitionSnapshot,
+                                setFields: after.fields, participants: after.participants,
+                                forms: after.forms, deadlines: after.deadlines, grants: after.grants)
+        }
+        return RecordChange(
+            state: before.state == after.state ? nil : after.state,
+            workflowVersion: before.workflowVersion == after.workflowVersion ? nil : after.workflowVersion,
+            definitionSnapshot: before.definitionSnapshot == after.definitionSnapshot ? nil : after.definitionSnapshot,
+            setFields: after.fields.filter { before.fields[$0.key] != $0.value },
+            clearedFields: before.fields.keys.filter { after.fields[$0] == nil }.sorted(),
+            participants: before.participants == after.participants ? nil : after.participants,
+            forms: before.forms == after.forms ? nil : after.forms,
+            deadlines: before.deadlines == after.deadlines ? nil : after.deadlines,
+            grants: before.grants == after.grants ? nil : after.grants
+        )
+    }
+
+    /// `record` with this change applied.
+    public func applied(to record: CaseRecord) -> CaseRecord {
+        var next = record
+        if let state { next.state = state }
+        if let workflowVersion { next.workflowVersion = workflowVersion }
+        if let definitionSnapshot { next.definitionSnapshot = definitionSnapshot }
+        next.fields.merge(setFields) { _, new in new }
+        for path in clearedFields { next.fields[path] = nil }
+        if let participants { next.participants = participants }
+        if let forms { next.forms = forms }
+        if let deadlines { next.deadlines = deadlines }
+        if let grants { next.grants = grants }
+        return next
+    }
+
+    /// Decodes a change; parts that did not change are absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        state = try container.decodeIfPresent(String.self, forKey: .state)
+        workflowVersion = try container.decodeIfPresent(Int.self, forKey: .workflowVersion)
+        definitionSnapshot = try container.decodeIfPresent(String.self, forKey: .definitionSnapshot)
+        setFields = try container.decodeIfPresent([String: ExpressionValue].self, forKey: .setFields) ?? [:]
+        clearedFields = try container.decodeIfPresent([String].self, forKey: .clearedFields) ?? []
+        participants = try container.decodeIfPresent([String: String].self, forKey: .participants)
+        forms = try container.decodeIfPresent([FormInstance].self, forKey: .forms)
+        deadlines = try container.decodeIfPresent([DeadlineRecord].self, forKey: .deadlines)
+        grants = try container.decodeIfPresent([AccessGrant].self, forKey: .grants)
+    }
+
+    /// Encodes only the parts that changed, so an event's canonical bytes (and hash) say exactly what it did.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(state, forKey: .state)
+        try container.encodeIfPresent(workflowVersion, forKey: .workflowVersion)
+        try container.encodeIfPresent(definitionSnapshot, forKey: .definitionSnapshot)
+        if !setFields.isEmpty { try container.encode(setFields, forKey: .setFields) }
+        if !clearedFields.isEmpty { try container.encode(clearedFields, forKey: .clearedFields) }
+        try container.encodeIfPresent(participants, forKey: .participants)
+        try container.encodeIfPresent(forms, forKey: .forms)
+        try container.encodeIfPresent(deadlines, forKey: .deadlines)
+        try container.encodeIfPresent(grants, forKey: .grants)
+    }
+}
+
+/// A case rebuilt from its audit history alone, to prove the stored record is what its events say.
+package enum CaseReplay {
+    /// The record `events` (one case's, in sequence order) rebuild, or why they cannot: the first event must open the case,
+    /// and every event must carry its change (events written before changes were recorded cannot be replayed).
+    package static func rebuild(_ events: [AuditEvent]) -> Result<CaseRecord, ReplayFailure> {
+        guard let first = events.first else { return .failure(ReplayFailure(sequence: 1, reason: "the case has no events")) }
+        guard first.action == "opened", let opening = first.change, let version = opening.workflowVersion, let workflow = first.subject else {
+            return .failure(ReplayFailure(sequence: first.sequence, reason: "the first event does not open the case with what it held"))
+        }
+        var record = opening.applied(to: CaseRecord(id: first.caseID, workflow: workflow, workflowVersion: version, state: first.toState, revision: first.revision,
+                                                    fields: [:], participants: [:], forms: [], openedAt: first.at, updatedAt: first.at, auditHead: first.hash))
+        for event in events.dropFirst() {
+            guard let change = event.change else {
+                return .failure(ReplayFailure(sequence: event.sequence, reason: "the event does not record what it changed (written before format 2)"))
+            }
+            record = change.applied(to: record)
+            record.revision = event.revision
+            record.updatedAt = event.at
+            record.auditHead = event.hash
+        }
+        return .success(record)
+    }
+
+    /// The parts of `stored` that differ from `replayed`, named for a report (`state`, `fields.child.first_name`, `grants`).
+    package static func differences(stored: CaseRecord, replayed: CaseRecord) -> [String] {
+        var parts: [String] = []
+        if stored.id != replayed.id { parts.append("id") }
+        if stored.workflow != replayed.workflow { parts.append("workflow") }
+        if stored.workflowVersion != replayed.workflowVersion { parts.append("workflow_version") }
+        if stored.definitionSnapshot != replayed.definitionSnapshot { parts.append("definition_snapshot") }
+        if stored.state != replayed.state { parts.append("state") }
+        if stored.revision != replayed.revision { parts.append("revision") }
+        for path in Set(stored.fields.keys).union(replayed.fields.keys).sorted() where stored.fields[path] != replayed.fields[path] {
+            parts.append("fields.\(path)")
+        }
+        if stored.participants != replayed.participants { parts.append("participants") }
+        if stored.forms != replayed.forms { parts.append("forms") }
+        if stored.deadlines != replayed.deadlines { parts.append("deadlines") }
+        if stored.grants != replayed.grants { parts.append("grants") }
+        if stored.openedAt != replayed.openedAt { parts.append("opened_at") }
+        if stored.updatedAt != replayed.updatedAt { parts.append("updated_at") }
+        if stored.auditHead != replayed.auditHead { parts.append("audit_head") }
+        return parts
+    }
+}
+
+/// Why a history cannot be replayed.
+package struct ReplayFailure: Error, Sendable, Hashable {
+    /// The event at fault.
+    package var sequence: Int
+    /// Why, in words.
+    package var reason: String
+}

@@ -1,0 +1,284 @@
+import CaseworkDefinitions
+import Foundation
+import Synchronization
+
+/// A store in memory: for tests and for services that keep cases elsewhere. Nothing survives the process.
+///
+/// One lock guards all state, so every operation is atomic and commits are
+/// checked and applied as one step. Like every store it refuses a record with a
+/// counter at its limit (``CaseRecord/counterAtLimit``). Known gaps: none against the protocol;
+/// no durability by design.
+public final class InMemoryCaseStore: CaseStore {
+    private struct State {
+        var cases: [String: CaseRecord] = [:]
+        var events: [String: [AuditEvent]] = [:]
+        var sequences: [String: Set<Int>] = [:]
+        var outbox: [OutboxMessage] = []
+        var outboxIndex: [String: Int] = [:]
+        var keys: [String: IdempotencyRecord] = [:]
+        var definitions: [String: StoredDefinition] = [:]
+        /// Snapshots in the order they were first stored, and each one's position by fingerprint.
+        var snapshots: [DefinitionSnapshot] = []
+        var snapshotIndex: [String: Int] = [:]
+        /// The due-time index: alarms ordered by time, and each case's alarms for replacement.
+        var alarms = AlarmIndex()
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty store.
+    public init() {}
+
+    /// Nothing survives the process and only this process sees it; multi-case commits and outbox leases hold.
+    public var capabilities: StoreCapabilities { [.atomicMultiCaseCommit, .leasedOutbox] }
+
+    /// The case, or nil.
+    public func load(caseID: String) throws(StoreError) -> CaseRecord? {
+        state.withLock { $0.cases[caseID] }
+    }
+
+    /// Checks every change first, then applies them all, under one lock.
+    public func commit(all changes: [CaseChange]) throws(StoreError) {
+        let result: Result<Void, StoreError> = state.withLock { state in
+            var batchCases = Set<String>()
+            var batchOutbox = Set<String>()
+            var batchKeys = Set<String>()
+            for change in changes {
+                let id = change.record.id
+                guard batchCases.insert(id).inserted else { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
+                if let limit = change.record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
+                let current = state.cases[id]
+                switch (change.expectedRevision, current) {
+                case (nil, .some): return .failure(.caseExists(id))
+                case (.some, nil): return .failure(.caseNotFound(id))
+                case (.some(let expected), .some(let record)) where record.revision != expected:
+                    return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
+                default: break
+                }
+                let existing = state.sequences[id] ?? []
+                var sequences = Set<Int>()
+                for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
+                    return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
+                }
+                for message in change.outbox where state.outboxIndex[message.id] != nil || !batchOutbox.insert(message.id).inserted {
+                    return .failure(.duplicate("outbox message '\(message.id)'"))
+                }
+                if let key = change.idempotency?.key, state.keys[key] != nil || !batchKeys.insert(key).inserted {
+                    return .failure(.duplicate("idempotency key '\(key)'"))
+                }
+            }
+            for change in changes {
+                let id = change.record.id
+                state.cases[id] = change.record
+                state.events[id, default: []].append(contentsOf: change.events)
+                state.sequences[id, default: []].formUnion(change.events.map(\.sequence))
+                for message in change.outbox {
+                    state.outboxIndex[message.id] = state.outbox.count
+                    state.outbox.append(message)
+                }
+                if let record = change.idempotency { state.keys[record.key] = record }
+                state.alarms.replace(caseID: id, with: change.alarms)
+            }
+            return .success(())
+        }
+        try result.get()
+    }
+
+    /// A page of the case's events in order; the cursor holds the last event's sequence.
+    public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
+        let events = state.withLock { $0.events[caseID] ?? [] }
+        return try Page.slice(events, key: \.sequence, request: page, cursorKey: { ["\($0.sequence)"] }) { (cursor: PageCursor) throws(StoreError) in
+            Int(try cursor.key(parts: 1, numberAtEnd: ()).number)
+        }
+    }
+
+    /// A page of the case ids, sorted; the cursor holds the last id.
+    public func caseIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        let ids = state.withLock { $0.cases.keys.sorted() }
+        return try Page.slice(ids, key: { $0 }, request: page, cursorKey: { [$0] }) { (cursor: PageCursor) throws(StoreError) in
+            try cursor.key(parts: 1)[0]
+        }
+    }
+
+    /// The record and events under one lock.
+    public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
+        state.withLock { CaseSnapshot(record: $0.cases[caseID], events: $0.events[caseID] ?? []) }
+    }
+
+    /// Every case id with events, sorted.
+    public func auditedCaseIDs() throws(StoreError) -> [String] {
+        state.withLock { $0.events.filter { !$0.value.isEmpty }.keys.sorted() }
+    }
+
+    /// The result recorded for a key.
+    public func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? {
+        state.withLock { $0.keys[key] }
+    }
+
+    /// Claims the oldest claimable messages.
+    public func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage] {
+        state.withLock { state in
+            var claimed: [OutboxMessage] = []
+            for index in state.outbox.indices where claimed.count < claim.limit && state.outbox[index].isClaimable(at: claim.now) {
+                state.outbox[index].claimedBy = claim.claimer
+                state.outbox[index].leaseUntil = claim.now.addingTimeInterval(claim.lease)
+                // A count, not an identity: it stops at the largest value rather than overflowing.
+                if state.outbox[index].attempts < .max { state.outbox[index].attempts += 1 }
+                claimed.append(state.outbox[index])
+            }
+            return claimed
+        }
+    }
+
+    /// Marks the claimer's messages delivered.
+    public func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int {
+        state.withLock { state in
+            var count = 0
+            for id in ids {
+                guard let index = state.outboxIndex[id], state.outbox[index].claimedBy == claimer,
+                    state.outbox[index].deliveredAt == nil
+                else { continue }
+                state.outbox[index].deliveredAt = at
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// A page of the outbox, oldest first; the cursor holds the last message's place in commit order.
+    public func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
+        let placed = state.withLock { state in
+            state.outbox.enumerated().filter { caseID == nil || $0.element.caseID == caseID }.map { (position: $0.offset, message: $0.element) }
+        }
+        let slice = try Page.slice(placed, key: \.position, request: page, cursorKey: { ["\($0.position)"] }) { (cursor: PageCursor) throws(StoreError) in
+            Int(try cursor.key(parts: 1, numberAtEnd: ()).number)
+        }
+        return Page(items: slice.items.map(\.message), next: slice.next)
+    }
+
+    /// The stored definition version.
+    public func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition? {
+        state.withLock { $0.definitions["\(kind)/\(id)/\(version)"] }
+    }
+
+    /// A page of the alarms due by `now`, earliest first.
+    public func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try DeadlineAlarm.pageKey(cursor) }
+        let due = state.withLock { $0.alarms.due(at: now, after: after, limit: page.limit + 1) }
+        let items = Array(due.prefix(page.limit))
+        return Page(items: items, next: due.count > page.limit ? items.last.map(\.pageCursor) : nil)
+    }
+
+    /// Stores a definition version once; other content under the same version is refused.
+    public func record(_ definition: StoredDefinition) throws(StoreError) {
+        let key = "\(definition.kind)/\(definition.id)/\(definition.version)"
+        let result: Result<Void, StoreError> = state.withLock { state in
+            if let existing = state.definitions[key] {
+                return existing.fingerprint == definition.fingerprint
+                    ? .success(()) : .failure(.definitionChanged(kind: definition.kind, id: definition.id, version: definition.version))
+            }
+            state.definitions[key] = definition
+            return .success(())
+        }
+        try result.get()
+    }
+}
+
+/// Alarms grouped by due time, so finding what is due costs what is due, not what is open.
+///
+/// Alarms fall on a few distinct instants (the start of a day), so each instant
+/// is a bucket and only the sorted list of instants is searched.
+struct AlarmIndex {
+    private struct Key: Hashable, Comparable {
+        var caseID: String
+        var deadline: String
+        var kind: String
+
+        static func < (lhs: Key, rhs: Key) -> Bool {
+            (lhs.caseID, lhs.deadline, lhs.kind) < (rhs.caseID, rhs.deadline, rhs.kind)
+        }
+    }
+
+    private var buckets: [Int64: Set<Key>] = [:]
+    private var times: [Int64] = []
+    private var byCase: [String: [(time: Int64, key: Key)]] = [:]
+
+    /// Replaces every alarm of one case.
+    mutating func replace(caseID: String, with alarms: [DeadlineAlarm]) {
+        for (time, key) in byCase[caseID] ?? [] {
+            buckets[time]?.remove(key)
+            if buckets[time]?.isEmpty == true {
+                buckets[time] = nil
+                times.remove(at: position(of: time))
+            }
+        }
+        var entries: [(time: Int64, key: Key)] = []
+        for alarm in alarms {
+            let time = Int64((alarm.dueAt.timeIntervalSince1970 * 1000).rounded())
+            let key = Key(caseID: caseID, deadline: alarm.deadline, kind: alarm.kind)
+            if buckets[time] == nil { times.insert(time, at: position(of: time)) }
+            buckets[time, default: []].insert(key)
+            entries.append((time, key))
+        }
+        byCase[caseID] = entries.isEmpty ? nil : entries
+    }
+
+    /// The earliest alarms at or before `now` that sort after `after`, ordered by time, then case, deadline and kind.
+    func due(at now: Date, after: DeadlineAlarm.PageKey?, limit: Int) -> [DeadlineAlarm] {
+        let cutoff = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        var result: [DeadlineAlarm] = []
+        for time in times[(after.map { position(of: $0.time) } ?? 0)...] {
+            guard time <= cutoff, result.count < limit else { break }
+            let at = Date(timeIntervalSince1970: Double(time) / 1000)
+            for key in (buckets[time] ?? []).sorted() where result.count < limit {
+                let alarm = DeadlineAlarm(caseID: key.caseID, deadline: key.deadline, kind: key.kind, dueAt: at)
+                if let after, alarm.pageKey <= after { continue }
+                result.append(alarm)
+            }
+        }
+        return result
+    }
+
+    private func position(of time: Int64) -> Int {
+        var low = 0
+        var high = times.count
+        while low < high {
+            let middle = (low + high) / 2
+            if times[middle] < time { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
+
+/// Definition snapshots: each stored once, by fingerprint, as references to stored definition versions.
+extension InMemoryCaseStore {
+    /// Stores the snapshot once, after checking every member is stored with its fingerprint.
+    public func record(_ snapshot: DefinitionSnapshot) throws(StoreError) {
+        let result: Result<Void, StoreError> = state.withLock { state in
+            if state.snapshotIndex[snapshot.fingerprint] != nil { return .success(()) }
+            for member in snapshot.members where state.definitions["\(member.kind)/\(member.id)/\(member.version)"]?.fingerprint != member.fingerprint {
+                return .failure(.snapshotIncomplete(snapshot: snapshot.fingerprint, missing: member))
+            }
+            state.snapshotIndex[snapshot.fingerprint] = state.snapshots.count
+            state.snapshots.append(snapshot)
+            return .success(())
+        }
+        try result.get()
+    }
+
+    /// The stored snapshot with this fingerprint.
+    public func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? {
+        state.withLock { state in state.snapshotIndex[fingerprint].map { state.snapshots[$0] } }
+    }
+
+    /// Every stored snapshot, oldest first.
+    public func snapshots() throws(StoreError) -> [DefinitionSnapshot] {
+        state.withLock { $0.snapshots }
+    }
+
+    /// Every stored definition version, sorted.
+    public func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
+        state.withLock { $0.definitions.values.map(DefinitionVersion.init).sorted() }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+extension CalendarDate {
+    /// The time zone statutory days are counted in: English SEND law runs on UK civil time.
+    public static let statutoryTimeZone = TimeZone(identifier: "Europe/London") ?? .gmt
+
+    /// The calendar date of `instant` in `timeZone`.
+    public init(_ instant: Date, in timeZone: TimeZone = CalendarDate.statutoryTimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        self = CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? CalendarDate(daysSinceEpoch: 0)
+    }
+}
+
+extension CalendarDate {
+    /// The instant this day starts in `timeZone`.
+    public func start(in timeZone: TimeZone = CalendarDate.statutoryTimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(year: year, month: month, day: day)
+        return calendar.date(from: components) ?? Date(timeIntervalSince1970: Double(daysSinceEpoch) * 86_400)
+    }
+}

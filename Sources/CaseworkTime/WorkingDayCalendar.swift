@@ -1,0 +1,23 @@
+/// Which days count as working days, for `N working days` and `working_days_between`.
+public protocol WorkingDayCalendar: Sendable {
+    /// Whether `date` is a working day.
+    func isWorkingDay(_ date: CalendarDate) -> Bool
+    /// The end of a period that runs `duration` from `start`, after any rules that move a period's end.
+    func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate?
+}
+
+extension WorkingDayCalendar {
+    /// The end of a period by the counting rules alone: no rule moves it.
+    public func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate? {
+        TimeArithmetic.move(start, by: duration, sign: 1, calendar: self)
+    }
+}
+
+/// Monday to Friday, no holidays: the calendar used until a workflow names one with bank holidays.
+public struct WeekdayCalendar: WorkingDayCalendar {
+    /// Creates the calendar.
+    public init() {}
+
+    /// Monday to Friday.
+    public func isWorkingDay(_ date: CalendarDate) -> Bool { date.weekday <= 5 }
+}

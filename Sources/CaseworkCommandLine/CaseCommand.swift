@@ -136,7 +136,7 @@ enum CaseCommand {
                 let today = CalendarDate(Date())
                 for clock in record.deadlines {
                     let left = today.days(to: clock.dueOn)
-                    let time = clock.status == .running ? ", \(left) day\(abs(left) == 1 ? "" : "s") \(left >= 0 ? "left" : "overdue")" : ""
+                    let time = clock.status == .running ? ", \(abs(left)) day\(abs(left) == 1 ? "" : "s") \(left >= 0 ? "left" : "overdue")" : ""
                     text += "  \(clock.name): \(clock.status.rawValue), due \(clock.dueOn)\(time)\n"
                 }
             }

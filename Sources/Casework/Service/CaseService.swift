@@ -114,12 +114,12 @@ public final class CaseService: Sendable {
         }
     }
 
-    /// Pauses a running deadline (``Engine/pauseDeadline(caseID:deadline:as:reason:attributes:)``).
+    /// Pauses a running deadline under an exception (``Engine/pauseDeadline(caseID:deadline:as:reason:exception:attributes:)``).
     public func pauseDeadline(
-        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) async throws(EngineError) -> ChangeResult {
         try await decide { (engine) throws(EngineError) in
-            try engine.pauseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, attributes: attributes)
+            try engine.pauseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, exception: exception, attributes: attributes)
         }
     }
 
@@ -132,12 +132,12 @@ public final class CaseService: Sendable {
         }
     }
 
-    /// Excuses a deadline (``Engine/excuseDeadline(caseID:deadline:as:reason:attributes:)``).
+    /// Excuses a deadline under an exception (``Engine/excuseDeadline(caseID:deadline:as:reason:exception:attributes:)``).
     public func excuseDeadline(
-        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) async throws(EngineError) -> ChangeResult {
         try await decide { (engine) throws(EngineError) in
-            try engine.excuseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, attributes: attributes)
+            try engine.excuseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, exception: exception, attributes: attributes)
         }
     }
 

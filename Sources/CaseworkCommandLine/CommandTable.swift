@@ -275,6 +275,20 @@ enum CommandTable {
                     note: "The operator only (without --as)."),
             ]),
         CommandDeclaration(
+            path: ["report"], summary: "reports over every case: how each statutory time limit fared",
+            subcommands: [
+                CommandDeclaration(
+                    path: ["report", "timeliness"], summary: "each time limit due or met in a period: on time, late, excused, lapsed, open, overdue",
+                    options: [OptionDeclaration(name: "--from", value: "DATE", help: "the first day of the period (YYYY-MM-DD)", required: true),
+                              OptionDeclaration(name: "--to", value: "DATE", help: "the last day of the period (YYYY-MM-DD)", required: true),
+                              OptionDeclaration(name: "--workflow", value: "NAME", help: "one workflow's time limits only"),
+                              OptionDeclaration(name: "--format", value: "text|json|csv", help: "text (default), json (figures and cases) or csv (the cases)"),
+                              actor, attribute, db, definitions],
+                    examples: ["casework report timeliness --from 2025-01-01 --to 2025-12-31",
+                               "casework report timeliness --from 2025-01-01 --to 2025-12-31 --workflow ehcp-needs-assessment --format csv"],
+                    note: "Counts the cases the actor may see the time limits of (every case for the operator); every figure is traced case by case in json and csv."),
+            ]),
+        CommandDeclaration(
             path: ["store"], summary: "check a store's file and every record in it",
             subcommands: [
                 CommandDeclaration(

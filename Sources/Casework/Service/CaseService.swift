@@ -235,6 +235,13 @@ public final class CaseService: Sendable {
         try await decide { (engine) throws(EngineError) in try engine.auditedCaseIDs(as: actor) }
     }
 
+    /// How each time limit fared over a period (``Engine/timelinessReport(from:to:workflow:as:attributes:)``).
+    public func timelinessReport(
+        from: CalendarDate, to: CalendarDate, workflow: String? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> TimelinessReport {
+        try await decide { (engine) throws(EngineError) in try engine.timelinessReport(from: from, to: to, workflow: workflow, as: actor, attributes: attributes) }
+    }
+
     /// Walks, replays and compares the case's audit chain (``Engine/verifyAudit(_:as:attributes:)``).
     public func verifyAudit(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> AuditVerification {
         try await decide { (engine) throws(EngineError) in try engine.verifyAudit(id, as: actor, attributes: attributes) }

@@ -66,6 +66,20 @@ extension Engine {
         }
         for index in record.deadlines.indices {
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == record.deadlines[index].name }) else { continue }
+            let restarts = deadline.restartOn.contains { restart in
+                switch restart {
+                case .entered(let state): entered == state.value
+                case .fired(let transition): fired == transition.value
+                case .field: false
+                }
+            }
+            if restarts {
+                var start = today
+                if case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
+                let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
+                record.deadlines[index] = DeadlineRecord(name: deadline.name.value, startedOn: start,
+                                                         dueOn: calendar.dueDate(from: start, after: deadline.due.value) ?? start)
+            }
             let clock = record.deadlines[index]
             if case .field(let field) = deadline.start, case .date(let start)? = record.fields[field.value], start != clock.startedOn,
                 clock.status == .running || clock.status == .paused

@@ -40,6 +40,7 @@ struct DeadlineFactsTests {
           - { name: correct_request, from: [requested, drafting], to: drafting, by: [caseworker], input: { requested_on: required } }
           - { name: start, from: requested, to: drafting, by: [caseworker] }
           - { name: issue_draft, from: drafting, to: consulting, by: [caseworker], input: { draft_issued_on: required } }
+          - { name: issue_revised_draft, from: consulting, to: consulting, by: [caseworker], input: { draft_issued_on: required } }
           - { name: issue_plan, from: [drafting, consulting], to: issued, by: [caseworker], input: { plan_issued_on: optional } }
           - { name: withdraw, from: [requested, drafting, consulting], to: withdrawn, by: [parent] }
         deadlines:
@@ -58,6 +59,7 @@ struct DeadlineFactsTests {
             due: 14 days
             until: [issued]
             remind: [3 days before]
+            restart_on: { fired: issue_revised_draft }
         templates:
         \(EngineFixtures.messageTemplates)\(EngineFixtures.messages)
         """
@@ -166,6 +168,27 @@ struct DeadlineFactsTests {
         #expect(window.status == .closed && window.closedOn == Self.date("2025-09-16") && window.breachedOn == nil)
         #expect(try engine.outbox(caseID: "c1", as: .operator()).count == outboxBefore, "no one is told: closing is the family's choice")
         #expect(try engine.history("c1", as: .operator()).last?.action == "deadline_closed")
+    }
+
+    @Test func aRevisedDraftRestartsTheFamilysWindowEvenAfterItClosed() throws {
+        let clock = ManualClock(Self.day("2025-09-01"))
+        let engine = try Self.opened(clock)
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "start", actor: Self.caseworker))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "issue_draft", actor: Self.caseworker, input: ["draft_issued_on": .date(Self.date("2025-09-01"))]))
+        clock.set(Self.day("2025-09-10"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "issue_revised_draft", actor: Self.caseworker,
+                                        input: ["draft_issued_on": .date(Self.date("2025-09-10"))]))
+        var window = try Self.clock(engine, "representations")
+        #expect(window.status == .running && window.startedOn == Self.date("2025-09-10") && window.dueOn == Self.date("2025-09-24"))
+        clock.set(Self.day("2025-09-25"))
+        #expect(try engine.tick().map(\.kind) == ["close"], "the reminder's day passed with the window: only the closing")
+        #expect(try Self.clock(engine, "representations").status == .closed)
+        clock.set(Self.day("2025-09-29"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "issue_revised_draft", actor: Self.caseworker,
+                                        input: ["draft_issued_on": .date(Self.date("2025-09-29"))]))
+        window = try Self.clock(engine, "representations")
+        #expect(window.status == .running && window.dueOn == Self.date("2025-10-13") && window.closedOn == nil && window.remindersSent.isEmpty)
+        #expect(try Self.clock(engine, "issue_plan").startedOn == Self.date("2025-09-01"), "only the deadline that restarts on it moves")
     }
 
     @Test func aLateTickSendsNoStaleReminderAndNeverTwoAtOnce() throws {

@@ -3,7 +3,7 @@ import CaseworkYAML
 
 /// Reads a workflow's `deadlines:` and a transition's `input:` and `set:`.
 enum DeadlineDecoder {
-    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar", "kind", "met_by"]
+    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on"]
 
     /// Decodes the `deadlines:` list.
     static func decode(_ node: YAMLNodeView, reader: inout NodeReader) -> [DeadlineDefinition] {
@@ -63,11 +63,24 @@ enum DeadlineDecoder {
         }
         var metBy: Located<String>?
         if let node = fields["met_by"] { metBy = reader.name(node, rule: .identifierPath, kind: "field", place: "'met_by' of \(place)") }
+        var restartOn: [DeadlineStart] = []
+        if let node = fields["restart_on"] {
+            let items = node.kind == .sequence ? (0..<node.count).map { node.item($0) } : [node]
+            for item in items {
+                guard item.kind == .mapping else {
+                    reader.bag.report(.wrongType(place: "'restart_on' of \(place)", expected: "{ entered: STATE } or { fired: TRANSITION }, or a list of them",
+                                                 found: reader.describe(item)), at: item.range)
+                    continue
+                }
+                if let start = Self.start(item, place: "'restart_on' of \(place)", reader: &reader) { restartOn.append(start) }
+            }
+        }
         guard let name, let start, let due else { return nil }
         var deadline = DeadlineDefinition(name: name, title: title ?? name.value, start: start, due: due, until: until,
                                           remind: remind, breachNotify: breachNotify, calendar: calendar)
         deadline.kind = kind
         deadline.metBy = metBy
+        deadline.restartOn = restartOn
         return deadline
     }
 

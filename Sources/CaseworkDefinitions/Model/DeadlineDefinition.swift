@@ -34,6 +34,9 @@ public struct DeadlineDefinition: Sendable, Hashable {
     /// The date field that records when the deadline was met (`met_by: final_plan_issued_on`): whether it was met
     /// in time is decided from that date, not from when the step was recorded. Without it, the step's effective date.
     public var metBy: Located<String>?
+    /// The steps that start the clock again from its `from` (`restart_on: { fired: issue_revised_draft }`): whatever
+    /// it stood at, it runs anew, as when a revised draft gives the family another 15 days.
+    public var restartOn: [DeadlineStart] = []
 
     /// Creates a deadline.
     public init(

@@ -64,6 +64,16 @@ struct DeadlineChecks {
             for reminder in deadline.remind where Self.isAfterDue(reminder.value, due: deadline.due.value) {
                 bag.report(.reminderAfterDue(reminder: reminder.value.description, deadline: deadline.name.value), at: reminder.range)
             }
+            for restart in deadline.restartOn {
+                switch restart {
+                case .entered(let state) where !states.contains(state.value):
+                    bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
+                case .fired(let transition) where !transitions.contains(transition.value):
+                    bag.report(.unknownTransition(name: transition.value, referrer: referrer, suggestion: NameSuggester.suggest(transition.value, from: transitions)),
+                               at: transition.range)
+                default: break
+                }
+            }
             if deadline.kind == .window, let first = deadline.breachNotify.first {
                 bag.report(.windowEscalates(deadline: deadline.name.value), at: first.range)
             }

@@ -62,7 +62,7 @@ package enum TimeArithmetic {
     /// 31 August ending the school year (1 September to 31 August) that holds `date`.
     package static func schoolYearEnd(_ date: CalendarDate) -> CalendarDate {
         let (year, month, _) = date.parts
-        return CalendarDate(year: month >= 9 ? year + 1 : year, month: 8, day: 31) ?? date
+        return CalendarDate(daysSinceEpoch: CalendarDate.days(year: month >= 9 ? year + 1 : year, month: 8, day: 31))
     }
 
     /// The last Friday of June in the school year in which someone born on `born` turns 16.

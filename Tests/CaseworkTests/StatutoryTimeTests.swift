@@ -258,6 +258,9 @@ struct StatutoryTimeTests {
         _ = try engine.open(workflow: "clocked", as: parent, caseID: "c2", fields: ["requested_on": .date(CalendarDate("2199-12-31")!)])
         let clock = try #require(try engine.caseRecord("c2", as: .operator()).deadlines.first)
         #expect(clock.dueOn == CalendarDate("2200-02-11"), "42 days after Tuesday 2199-12-31")
+        let space = try CommandWorkspace(["assessment.yaml": EngineFixtures.workflow, "advice.yaml": EngineFixtures.form])
+        #expect(space.run(["case", "open", "assessment", "--set", "requested_on=9999-12-31"]).err
+            == "error[invalid_input]: the values given cannot be used:\n  - 'requested_on': '9999-12-31' is after 2199-12-31, the last date Casework accepts\n")
         #expect(FieldValues.parse("9999-12-31", as: .date) == .failure(InputProblem(field: "", message: "'9999-12-31' is after 2199-12-31, the last date Casework accepts")))
     }
 }

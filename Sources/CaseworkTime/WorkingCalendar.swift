@@ -65,7 +65,7 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
     /// rolls on. Every rule either leaves a date alone or moves it later (`next_working_day` is after it, and the
     /// month-day of `first_working_day_after`/`_from` is taken on or after it), so each pass that changes anything
     /// moves the date at least a day; a date still moving a year after `end` fails as
-    /// ``StatutoryTimeError/rollDoesNotSettle(end:calendar:)``, which bounds the passes at 367.
+    /// ``StatutoryTimeError/rollDoesNotSettle(end:calendar:)``, so at most 367 passes move it and one more finds it still.
     public func rolled(_ end: CalendarDate) throws(StatutoryTimeError) -> CalendarDate {
         guard CalendarDate.countedRange.contains(end) else { throw .outOfRange(end) }
         let limit = end.adding(days: 366)

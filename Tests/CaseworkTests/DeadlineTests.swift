@@ -160,7 +160,7 @@ struct DeadlineTests {
         let moved = Self.calendars.replacingOccurrences(of: "2023-05-08, name: Coronation of King Charles III", with: "2023-05-09, name: Coronation of King Charles III")
         let catalog = try DefinitionCatalog.load(sources: [(file: "timed.yaml", text: Self.workflow), (file: "england-and-wales.yaml", text: moved)])
         #expect { try Engine(catalog: catalog, store: store) } throws: {
-            "\($0)" == "calendar 'england-and-wales' version 1 is already stored with different content: raise its 'version' when you change it"
+            "\($0)" == "calendar 'england-and-wales' version 2 is already stored with different content: raise its 'version' when you change it"
         }
     }
 

@@ -310,7 +310,7 @@ public final class Engine: Sendable {
         // Only a case that will be opened pins the current set, so a refused request writes nothing at all.
         var record = proposed
         record.definitionSnapshot = try pinnedSnapshot()
-        advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
+        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
         let opening = DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields)
         return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)
     }
@@ -353,7 +353,12 @@ public final class Engine: Sendable {
             for role in start.recipients {
                 let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
                 let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
-                let due = formCalendar.dueDate(from: today, after: form.definition.due.value) ?? today
+                let due: CalendarDate
+                do {
+                    due = try formCalendar.due(from: today, after: form.definition.due.value)
+                } catch {
+                    throw .definitionError("form '\(form.definition.id.value)' cannot be counted from \(today): \(error)")
+                }
                 next.forms.append(FormInstance(
                     id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
                     recipientRole: role.value, recipientID: record.participants[role.value], status: .shared, fields: [:],
@@ -361,7 +366,7 @@ public final class Engine: Sendable {
                 ))
             }
         }
-        advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
+        try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
         let accessGuard = admitted.access.accessGuard
         let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)

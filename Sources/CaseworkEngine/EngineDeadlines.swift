@@ -46,7 +46,7 @@ extension Engine {
     /// `met_late`, whether or not a tick recorded a breach in between.
     func advanceDeadlines(
         _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
-    ) {
+    ) throws(EngineError) {
         let entered = previous?.state != record.state ? record.state : nil
         let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
         for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
@@ -61,7 +61,7 @@ extension Engine {
             }
             guard let started else { continue }
             let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
-            let due = calendar.dueDate(from: started, after: deadline.due.value) ?? started
+            let due = try Self.dueDate(of: deadline, from: started, on: calendar)
             record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: due))
         }
         for index in record.deadlines.indices {
@@ -78,7 +78,7 @@ extension Engine {
                 if case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
                 let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
                 record.deadlines[index] = DeadlineRecord(name: deadline.name.value, startedOn: start,
-                                                         dueOn: calendar.dueDate(from: start, after: deadline.due.value) ?? start)
+                                                         dueOn: try Self.dueDate(of: deadline, from: start, on: calendar))
             }
             let clock = record.deadlines[index]
             if case .field(let field) = deadline.start, case .date(let start)? = record.fields[field.value], start != clock.startedOn,
@@ -86,7 +86,7 @@ extension Engine {
             {
                 let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
                 record.deadlines[index].startedOn = start
-                record.deadlines[index].dueOn = (calendar.dueDate(from: start, after: deadline.due.value) ?? start).adding(days: clock.pausedDays)
+                record.deadlines[index].dueOn = try Self.dueDate(of: deadline, from: start, on: calendar).adding(days: clock.pausedDays)
             }
             let current = record.deadlines[index]
             if let entered, deadline.until.contains(where: { $0.value == entered }), current.metOn == nil,
@@ -101,6 +101,16 @@ extension Engine {
             } else if isFinal, current.status == .running || current.status == .paused {
                 record.deadlines[index].status = .lapsed
             }
+        }
+    }
+
+    /// The day `deadline` falls due from `start` on `calendar`; a date the calendar cannot count is refused, never
+    /// taken as due the day it starts.
+    static func dueDate(of deadline: DeadlineDefinition, from start: CalendarDate, on calendar: any WorkingDayCalendar) throws(EngineError) -> CalendarDate {
+        do {
+            return try calendar.due(from: start, after: deadline.due.value)
+        } catch {
+            throw .definitionError("deadline '\(deadline.name.value)' cannot be counted from \(start): \(error)")
         }
     }
 

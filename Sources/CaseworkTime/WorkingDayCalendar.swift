@@ -12,11 +12,6 @@ extension WorkingDayCalendar {
     public func due(from start: CalendarDate, after duration: StatutoryDuration) throws(StatutoryTimeError) -> CalendarDate {
         try TimeArithmetic.moved(start, by: duration, sign: 1, calendar: self)
     }
-
-    /// ``due(from:after:)``, or nil when the period cannot be counted: for callers that handle the failure themselves.
-    public func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate? {
-        try? due(from: start, after: duration)
-    }
 }
 
 /// Monday to Friday, no holidays: the calendar used until a workflow names one with bank holidays.

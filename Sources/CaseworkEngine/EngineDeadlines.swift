@@ -98,7 +98,9 @@ extension Engine {
                 record.deadlines[index].metOn = metOn
                 record.deadlines[index].pausedOn = nil
                 record.deadlines[index].status = metOn <= current.dueOn.adding(days: pausedSoFar) ? .met : .metLate
-            } else if isFinal, current.status == .running || current.status == .paused {
+            } else if isFinal || entered.map({ state in deadline.lapsesOn.contains { $0.value == state } }) == true,
+                current.status == .running || current.status == .paused
+            {
                 record.deadlines[index].status = .lapsed
             }
         }

@@ -52,6 +52,12 @@ struct DeadlineFactsTests {
             met_by: plan_issued_on
             remind: [2 weeks before, 1 week before]
             on_breach: { notify: [send_manager] }
+          - name: say_no_plan
+            title: Tell the family no plan will be issued
+            from: requested_on
+            due: 16 weeks
+            until: [withdrawn]
+            lapses_on: [drafting]
           - name: representations
             title: Make representations on the draft
             kind: window
@@ -191,11 +197,21 @@ struct DeadlineFactsTests {
         #expect(try Self.clock(engine, "issue_plan").startedOn == Self.date("2025-09-01"), "only the deadline that restarts on it moves")
     }
 
+    @Test func aClockLapsesOnAStateThatMeansItsStepIsNoLongerOwed() throws {
+        let clock = ManualClock(Self.day("2025-09-01"))
+        let engine = try Self.opened(clock)
+        #expect(try Self.clock(engine, "say_no_plan").status == .running)
+        clock.set(Self.day("2026-03-01"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "start", actor: Self.caseworker))
+        #expect(try Self.clock(engine, "say_no_plan").status == .lapsed, "deciding to go on lapses the clock for saying no, even after its due date")
+        #expect(try engine.tick().map(\.deadline) == ["issue_plan"], "a lapsed clock is never breached")
+    }
+
     @Test func aLateTickSendsNoStaleReminderAndNeverTwoAtOnce() throws {
         let clock = ManualClock(Self.day("2025-09-01"))
         let engine = try Self.opened(clock)
         clock.set(Self.day("2026-01-14"))  // both reminders (5 and 12 January) have passed; the limit (19 January) has not
-        #expect(try engine.tick().map(\.kind) == ["reminder"], "one reminder, the latest")
+        #expect(try engine.tick().filter { $0.deadline == "issue_plan" }.map(\.kind) == ["reminder"], "one reminder, the latest")
         var plan = try Self.clock(engine, "issue_plan")
         #expect(plan.remindersSent == [1] && plan.remindersSkipped == [0])
         let reminder = try #require(try engine.outbox(caseID: "c1", as: .operator()).last)
@@ -204,7 +220,7 @@ struct DeadlineFactsTests {
         let other = try Self.opened(ManualClock(Self.day("2025-09-01")))
         let late = ManualClock(Self.day("2026-09-01"))
         let lateEngine = try Self.engine(store: other.store, clock: late)
-        #expect(try lateEngine.tick().map(\.kind) == ["breach"], "months late: the breach, and no reminder for days long gone")
+        #expect(try lateEngine.tick().filter { $0.deadline == "issue_plan" }.map(\.kind) == ["breach"], "months late: the breach, and no reminder for days long gone")
         plan = try Self.clock(lateEngine, "issue_plan")
         #expect(plan.remindersSent == [] && plan.remindersSkipped == [0, 1])
         #expect(try lateEngine.tick().isEmpty)

@@ -37,6 +37,9 @@ public struct DeadlineDefinition: Sendable, Hashable {
     /// The steps that start the clock again from its `from` (`restart_on: { fired: issue_revised_draft }`): whatever
     /// it stood at, it runs anew, as when a revised draft gives the family another 15 days.
     public var restartOn: [DeadlineStart] = []
+    /// States that end the clock without meeting or breaching it, because the step it times is no longer owed
+    /// (`lapses_on: [drafting_plan]`: once the council decides to issue a plan, the time to say it will not no longer runs).
+    public var lapsesOn: [Located<String>] = []
 
     /// Creates a deadline.
     public init(

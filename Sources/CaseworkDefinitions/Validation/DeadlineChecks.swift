@@ -55,7 +55,7 @@ struct DeadlineChecks {
                                at: transition.range)
                 }
             }
-            for state in deadline.until where !states.contains(state.value) {
+            for state in deadline.until + deadline.lapsesOn where !states.contains(state.value) {
                 bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
             }
             for role in deadline.breachNotify where !roles.contains(role.value) {

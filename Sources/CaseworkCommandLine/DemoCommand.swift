@@ -97,10 +97,12 @@ enum DemoCommand {
                     "assessment_decision_on": date("2025-10-08"), "advice_requested_on": date("2025-10-08"),
                 ]))
             },
-            Step(day: "2025-10-24", note: "Hillside Primary closes for four weeks of building work (Regs 10(4)(a))") { engine, people throws(EngineError) in
-                let result = try engine.pauseDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager,
-                                                      reason: "Hillside Primary closed for four weeks (SEND Regs 10(4)(a))", attributes: attributes(people.manager))
-                return ["\(people.manager) paused 'gather_advice' (revision \(result.record.revision))"]
+            Step(day: "2025-10-13", note: "Hillside Primary closes until 21 November for building work; its advice was asked for in the week before (Regs 8(2))") {
+                engine, people throws(EngineError) in
+                let result = try engine.excuseDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager,
+                                                       reason: "advice asked of Hillside Primary on 8 October, within a week of its closing for more than 4 weeks",
+                                                       exception: "reg-8-2-setting-closed", attributes: attributes(people.manager))
+                return ["\(people.manager) excused 'gather_advice' under reg-8-2-setting-closed (revision \(result.record.revision))"]
             },
             Step(day: "2025-11-03", note: "The educational psychologist submits advice") { engine, people throws(EngineError) in
                 try submit(engine, "professional-advice-1", people.psychologist, "Needs support with reading and working memory")
@@ -117,12 +119,6 @@ enum DemoCommand {
             },
             Step(day: "2025-11-12", note: "Health resubmits with the hours") { engine, people throws(EngineError) in
                 try submit(engine, "professional-advice-2", people.health, "Occupational therapy, 1 hour a week for 2 terms")
-            },
-            Step(day: "2025-11-21", note: "The school reopens; the advice clock resumes") { engine, people throws(EngineError) in
-                let result = try engine.resumeDeadline(caseID: caseID, deadline: "gather_advice", as: people.manager, reason: "Hillside Primary reopened",
-                                                       attributes: attributes(people.manager))
-                let due = result.record.deadlines.first { $0.name == "gather_advice" }?.dueOn.description ?? "?"
-                return ["\(people.manager) resumed 'gather_advice': now due \(due)"]
             },
             Step(day: "2025-11-26", note: "The school submits its advice; the caseworker accepts all four") { engine, people throws(EngineError) in
                 var lines = try submit(engine, "professional-advice-4", people.school, "Small-group literacy support daily")
@@ -179,7 +175,9 @@ enum DemoCommand {
 
     private static func tick(_ engine: Engine) throws(EngineError) -> [String] {
         let actions = try engine.tick()
-        return actions.isEmpty ? ["nothing due"] : actions.map { "tick: \($0.kind == "breach" ? "BREACH of" : "reminder for") '\($0.deadline)' (due \($0.dueOn))" }
+        return actions.isEmpty ? ["nothing due"] : actions.map { action in
+            "tick: \(["breach": "BREACH of", "close": "closed"][action.kind] ?? "reminder for") '\(action.deadline)' (due \(action.dueOn))"
+        }
     }
 
     /// A day as a timeline shows it: `Mon  1 Sep 2025`.
@@ -208,9 +206,12 @@ enum DemoCommand {
             }
             sentBefore = messages.count
             let running = record.deadlines.filter { $0.status == .running || $0.status == .paused }
+            let deadlines = engine.catalog.workflows[record.workflow]?.definition.deadlines ?? []
             for clockRecord in running {
                 let left = day.days(to: clockRecord.dueOn)
-                let when = clockRecord.status == .paused ? "paused" : (left >= 0 ? "\(left) days left" : "\(-left) days overdue")
+                let isWindow = deadlines.first { $0.name.value == clockRecord.name }?.kind == .window
+                let when = clockRecord.status == .paused ? "paused"
+                    : left >= 0 ? "\(left) days left" : isWindow ? "ended \(-left) days ago" : "\(-left) days overdue"
                 text += "    clock \(clockRecord.name): due \(clockRecord.dueOn), \(when)\n"
             }
         }

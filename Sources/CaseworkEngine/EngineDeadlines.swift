@@ -330,8 +330,8 @@ extension Engine {
                 next.deadlines[index].remindersSent.append(latest.position)
                 next.deadlines[index].remindersSkipped += passed.dropLast().map(\.position)
                 values["deadline.days_left"] = .int(today.days(to: clock.dueOn))
-                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), .reminder,
-                        Self.responsibleRoles(for: deadline, in: workflow), values)
+                let reminded = deadline.remindTo.isEmpty ? Self.responsibleRoles(for: deadline, in: workflow) : deadline.remindTo.map(\.value)
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), .reminder, reminded, values)
             }
             guard overdue else { continue }
             next.deadlines[index].remindersSkipped += passed.map(\.position)

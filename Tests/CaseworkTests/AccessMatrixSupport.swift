@@ -273,7 +273,7 @@ enum Persona: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// The operations that read or change a case.
 enum Operation: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case open, fireFamily, fireStaff, record, view, history, transitions, outbox, verify, list
-    case grant, revoke, pause, formSubmit, formAccept, formReject, definition, timeline
+    case grant, revoke, excuse, formSubmit, formAccept, formReject, definition, timeline
 
     var testDescription: String { rawValue }
 
@@ -326,9 +326,10 @@ enum Operation: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return run { () throws(EngineError) in
                 String(describing: try engine.revokeAccess(caseID: caseID, to: .person(Matrix.limitedParentID), as: actor, attributes: attributes, reason: "matrix"))
             }
-        case .pause:
+        case .excuse:
             return run { () throws(EngineError) in
-                String(describing: try engine.pauseDeadline(caseID: caseID, deadline: "representations", as: actor, reason: "matrix", attributes: attributes))
+                String(describing: try engine.excuseDeadline(caseID: caseID, deadline: "final_plan", as: actor, reason: "matrix",
+                                                             exception: "reg-13-3-circumstances", attributes: attributes))
             }
         case .formSubmit:
             return run { () throws(EngineError) in
@@ -370,7 +371,7 @@ enum Operation: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .list: return ["case", "list"]
         case .grant: return ["access", "grant", caseID, "--to", "person:new-person-zz", "--level", "limited", "--reason", "matrix"]
         case .revoke: return ["access", "revoke", caseID, "--to", "person:\(Matrix.limitedParentID)", "--reason", "matrix"]
-        case .pause: return ["deadline", "pause", caseID, "representations", "--reason", "matrix"]
+        case .excuse: return ["deadline", "excuse", caseID, "final_plan", "--exception", "reg-13-3-circumstances", "--reason", "matrix"]
         case .formSubmit: return ["form", "submit", caseID, "professional-advice-4", "--set", "summary_of_needs=school advice"]
         case .formAccept: return ["form", "accept", caseID, "professional-advice-2"]
         case .formReject: return ["form", "reject", caseID, "professional-advice-2", "--reason", "more"]

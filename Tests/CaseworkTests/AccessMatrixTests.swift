@@ -27,20 +27,21 @@ import Testing
 ///   organisation" (view/submit on `advice_form`, `case.state`, `case.deadlines`) and "professionals-answer-consultations"
 ///   (submit on `case`, so the door admits their fire, then `by:` blocks the family's and caseworker's steps). They may not
 ///   open a case: the professional rules need a grant, and a new case has none. `edit` on `advice_form` (accept/reject)
-///   and on `case.deadlines` (pause) is staff only.
+///   and on `case.deadlines` (excuse) is staff only.
 /// - schoolWithoutGrant, sharedID (a parent whose id is an organisation's that has a grant), stranger (a parent) and
 ///   youngStranger (a young person), none with a grant: nothing but opening (for the family relationships).
 /// - noSecondFactor / secondFactorMissing (the full parent's identity): "no-second-factor-no-access" denies all, also
 ///   opening; a missing attribute leaves the deny undecided, and an undecided deny blocks.
-/// - caseworker: "caseworkers" allows all; the workflow's `by:` still applies (blocked from the family's step), and a form
+/// - caseworker: "caseworkers" allows all; the workflow's `by:` still applies (blocked from the family's step, and from excusing
+///   the final plan's clock, which is the SEND manager's: the role that issues it and hears of its breach), and a form
 ///   is submitted only by the organisation it was shared with (forbidden, as cli.md says).
 /// - operator: not judged by policies or `by:` roles.
 enum Expectations {
     static let columns: [Operation] = [.open, .fireFamily, .fireStaff, .record, .view, .history, .transitions, .outbox, .verify, .list,
-                                       .grant, .revoke, .pause, .formSubmit, .formAccept, .formReject, .definition, .timeline]
+                                       .grant, .revoke, .excuse, .formSubmit, .formAccept, .formReject, .definition, .timeline]
 
     static let table = """
-        persona             open famFire stfFire record view history trans outbox verify list grant revoke pause fSubmit fAccept fReject defn tline
+        persona             open famFire stfFire record view history trans outbox verify list grant revoke excuse fSubmit fAccept fReject defn tline
         fullParent          A    A/F     B/F     A      A    F       A     A      A      A    F     F      F     F       F       F       A/F  A
         limitedParent       A    F       F       F      A    F       A     A      F      A    F     F      F     F       F       F       F    A
         noneParent          A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
@@ -53,7 +54,7 @@ enum Expectations {
         noSecondFactor      F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
         secondFactorMissing F    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
         sharedID            A    F       F       F      F    F       F     F      F      F    F     F      F     F       F       F       F    F
-        caseworker          A    B       A       A      A    A       A     A      A      A    A     A      A     F       A       A       A    A
+        caseworker          A    B       A       A      A    A       A     A      A      A    A     A      B     F       A       A       A    A
         operator            A    A       A       A      A    A       A     A      A      A    A     A      A     A       A       A       A    A
         """
 
@@ -270,7 +271,7 @@ struct AccessMatrixTests {
     /// the table's "before" column). Exit status and `error[CODE]` follow the table; nothing printed to a person who may not
     /// see fields holds a field's value or anyone else's id; and to anyone who may not see the case, each command on it
     /// prints exactly what it prints for a case that does not exist.
-    static let commandsThatNeedAs: Set<Operation> = [.grant, .revoke, .pause, .formSubmit, .formAccept, .formReject]
+    static let commandsThatNeedAs: Set<Operation> = [.grant, .revoke, .excuse, .formSubmit, .formAccept, .formReject]
 
     @Test(arguments: Persona.allCases)
     func commandLine(_ persona: Persona) throws {
@@ -285,7 +286,7 @@ struct AccessMatrixTests {
         let forbidden = persona.forbiddenStrings(era)
         // Reads first, then changes, so that one person's allowed change does not stand in another command's way.
         // The main operations only (the library table covers the rest), to keep the runs few.
-        let order: [Operation] = [.open, .view, .timeline, .history, .transitions, .outbox, .verify, .list, .fireFamily, .grant, .pause, .formSubmit]
+        let order: [Operation] = [.open, .view, .timeline, .history, .transitions, .outbox, .verify, .list, .fireFamily, .grant, .excuse, .formSubmit]
         if !persona.maySeeTheCase(era) {
             for operation in [Operation.view, .timeline, .history, .transitions, .outbox, .verify, .fireFamily, .grant] {
                 guard let onCase = operation.commandLine(on: Matrix.mainCase), let onNothing = operation.commandLine(on: Matrix.missingCase) else { continue }

@@ -72,12 +72,16 @@ struct DemoCommandTests {
             "    tick: reminder for 'decide_whether_to_assess' (due 2025-10-13)",
             "    notified educational_psychology@county-ep-service: A form has been shared with you: Advice for an EHC needs assessment",
             "    notified health@nhs-community-trust: More information is needed: Advice for an EHC needs assessment",
-            "    send_manager:sam-send-manager resumed 'gather_advice': now due 2025-12-17",
+            "    send_manager:sam-send-manager excused 'gather_advice' under reg-8-2-setting-closed (revision 11)",
             "    tick: BREACH of 'final_plan' (due 2026-01-19)",
             "    notified send_manager: Time limit missed: Issue the final EHC plan (Regs 13(2))",
-            "  gather_advice              started 2025-10-08, due 2025-12-17: met, met on 2025-11-27, paused 28 days",
+            "    notified parent:jo-parent: Reminder: Representations on the draft plan (Regs 13(1)) is due on 24 December 2025",
+            "    tick: closed 'representations' (due 2025-12-24)",
+            "  final_plan                 started 2025-09-01, due 2026-01-19: met_late, met on 2026-01-23, breached on 2026-01-20",
+            "  gather_advice              started 2025-10-08, due 2025-11-19: excused",
+            "  representations            started 2025-12-10, due 2025-12-24: closed",
             "    caseworker:ana-caseworker gave organisation:hillside-primary full access",
-            "final state: plan_issued, revision 32; 33 notifications in the outbox; audit chain: intact",
+            "final state: plan_issued, revision 33; 34 notifications in the outbox; audit chain: intact",
         ] {
             #expect(result.out.contains(line + "\n"), "missing: \(line)")
         }

@@ -3,7 +3,7 @@ import CaseworkYAML
 
 /// Reads a workflow's `deadlines:` and a transition's `input:` and `set:`.
 enum DeadlineDecoder {
-    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on", "lapses_on"]
+    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on", "lapses_on", "remind_to"]
 
     /// Decodes the `deadlines:` list.
     static func decode(_ node: YAMLNodeView, reader: inout NodeReader) -> [DeadlineDefinition] {
@@ -81,6 +81,9 @@ enum DeadlineDecoder {
         deadline.kind = kind
         deadline.metBy = metBy
         deadline.restartOn = restartOn
+        if let node = fields["remind_to"] {
+            deadline.remindTo = reader.names(node, rule: .identifier, kind: "role", place: "'remind_to' of \(place)", allowSingle: true)
+        }
         if let node = fields["lapses_on"] {
             deadline.lapsesOn = reader.names(node, rule: .identifier, kind: "state", place: "'lapses_on' of \(place)", allowSingle: true)
         }

@@ -40,6 +40,9 @@ public struct DeadlineDefinition: Sendable, Hashable {
     /// States that end the clock without meeting or breaching it, because the step it times is no longer owed
     /// (`lapses_on: [drafting_plan]`: once the council decides to issue a plan, the time to say it will not no longer runs).
     public var lapsesOn: [Located<String>] = []
+    /// Who is reminded (`remind_to: [parent, young_person]`): for a family's window, the family; without it, the
+    /// roles that fire the transitions into the `until` states.
+    public var remindTo: [Located<String>] = []
 
     /// Creates a deadline.
     public init(

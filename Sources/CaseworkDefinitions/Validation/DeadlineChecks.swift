@@ -58,7 +58,7 @@ struct DeadlineChecks {
             for state in deadline.until + deadline.lapsesOn where !states.contains(state.value) {
                 bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
             }
-            for role in deadline.breachNotify where !roles.contains(role.value) {
+            for role in deadline.breachNotify + deadline.remindTo where !roles.contains(role.value) {
                 bag.report(.unknownRole(name: role.value, referrer: referrer, suggestion: NameSuggester.suggest(role.value, from: roles)), at: role.range)
             }
             for reminder in deadline.remind where Self.isAfterDue(reminder.value, due: deadline.due.value) {

@@ -33,14 +33,15 @@ enum CaseCommand {
 
     private static func open(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let workflowID = try positionals(parsed, ["WORKFLOW"])[0]
-        var participants: [String: String] = [:]
+        var entries: [(String, String)] = []
         for binding in parsed.values["--participant"] ?? [] {
             let parts = binding.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
                 throw UsageError("'\(TerminalText.escape(binding))' is not ROLE=PRINCIPAL", help: "such as --participant school=organisation:hillside-primary or --participant parent=jo")
             }
-            participants[parts[0]] = parts[1]
+            entries.append((parts[0], parts[1]))
         }
+        let participants = CaseParticipants(entries: entries)
         let caseID = try parsed.single("--id")
         let key = try parsed.single("--key")
         return EngineRun.run(console: console) { () throws(EngineError) in
@@ -88,7 +89,7 @@ enum CaseCommand {
             "state_title": title ?? record.state,
             "revision": record.revision,
             "fields": JSONOutput.nested(record.fields),
-            "participants": record.participants,
+            "participants": record.participants.byRole,
             "opened_at": JSONOutput.iso(record.openedAt),
             "deadlines": record.deadlines.map { clock -> [String: Any] in
                 [

@@ -130,9 +130,9 @@ struct ReplayPropertyTests {
         for (index, workflow) in workflows.enumerated() {
             let id = "c-\(index)"
             _ = try engine.open(workflow: workflow, as: .operator("replay"), caseID: id, fields: Self.openings[workflow] ?? [:],
-                                participants: ["school": "organisation:school-0", "parent": "parent-0"].filter { role, _ in
+                                participants: CaseParticipants(entries: [("school", "organisation:school-0"), ("parent", "parent-0"), ("parent", "parent-1")].filter { role, _ in
                                     Self.catalog.workflows[workflow]?.definition.roles.contains { $0.value == role } ?? false
-                                })
+                                }))
             caseIDs.append(id)
         }
         for _ in 0..<400 {

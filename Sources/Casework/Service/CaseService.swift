@@ -48,7 +48,7 @@ public final class CaseService: Sendable {
     /// Opens a case (``Engine/open(workflow:as:caseID:fields:participants:idempotencyKey:attributes:)``); without a
     /// `caseID` the service picks one, once, so a retried decision opens the same case.
     public func open(
-        workflow: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:], participants: [String: String] = [:],
+        workflow: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:], participants: CaseParticipants = [:],
         idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) async throws(EngineError) -> ChangeResult {
         let id = caseID ?? UUID().uuidString.lowercased()

@@ -114,6 +114,40 @@ public final class CaseService: Sendable {
         }
     }
 
+    /// Names one more participant in a role (``Engine/addParticipant(caseID:role:principal:as:attributes:reason:idempotencyKey:)``).
+    public func addParticipant(
+        caseID: String, role: String, principal: Principal, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], reason: String,
+        idempotencyKey: String? = nil
+    ) async throws(EngineError) -> ChangeResult {
+        try await decide { (engine) throws(EngineError) in
+            try engine.addParticipant(caseID: caseID, role: role, principal: principal, as: actor, attributes: attributes, reason: reason,
+                                      idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// Removes a participant from a role (``Engine/removeParticipant(caseID:role:principal:as:attributes:reason:idempotencyKey:)``).
+    public func removeParticipant(
+        caseID: String, role: String, principal: Principal, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], reason: String,
+        idempotencyKey: String? = nil
+    ) async throws(EngineError) -> ChangeResult {
+        try await decide { (engine) throws(EngineError) in
+            try engine.removeParticipant(caseID: caseID, role: role, principal: principal, as: actor, attributes: attributes, reason: reason,
+                                         idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// Records that a notice owed by another route was sent
+    /// (``Engine/recordNoticeSent(caseID:message:sentBy:route:sentOn:as:attributes:idempotencyKey:)``).
+    public func recordNoticeSent(
+        caseID: String, message: String, sentBy: String, route: String, sentOn: CalendarDate, as actor: CaseActor,
+        attributes: [String: ExpressionValue] = [:], idempotencyKey: String? = nil
+    ) async throws(EngineError) -> ChangeResult {
+        try await decide { (engine) throws(EngineError) in
+            try engine.recordNoticeSent(caseID: caseID, message: message, sentBy: sentBy, route: route, sentOn: sentOn, as: actor,
+                                        attributes: attributes, idempotencyKey: idempotencyKey)
+        }
+    }
+
     /// Pauses a running deadline (``Engine/pauseDeadline(caseID:deadline:as:reason:attributes:)``).
     public func pauseDeadline(
         caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
@@ -294,6 +328,15 @@ public final class CaseService: Sendable {
         try await paged(page, read: { (request) async throws(StoreError) in try await self.driver.outbox(caseID: caseID, page: request) },
                         staged: { .messages($0) }, as: .outbox(caseID)) { (engine) throws(EngineError) in
             try engine.outbox(caseID: caseID, as: actor, attributes: attributes)
+        }
+    }
+
+    /// The case's notices owed by another route, each with its sending once recorded (``Engine/owedNotices(caseID:as:attributes:outstanding:)``).
+    public func owedNotices(
+        caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], outstanding: Bool = false
+    ) async throws(EngineError) -> [OwedNotice] {
+        try await decide { (engine) throws(EngineError) in
+            try engine.owedNotices(caseID: caseID, as: actor, attributes: attributes, outstanding: outstanding)
         }
     }
 

@@ -295,9 +295,14 @@ public final class Engine: Sendable {
             problems.append(InputProblem(field: field.field.value, message: "must be given to open a case of workflow '\(id)'"))
         }
         let roles = Set(definition.roles.map(\.value))
+        var named: Set<String> = []
         for (role, participant) in participants.entries {
             if !roles.contains(role) { problems.append(InputProblem(field: "participants.\(role)", message: "not a role of workflow '\(id)'")) }
-            if Principal.parsed(participant) == nil {
+            if let principal = Principal.parsed(participant) {
+                if !named.insert("\(role) \(principal)").inserted {
+                    problems.append(InputProblem(field: "participants.\(role)", message: "'\(participant)' is named twice in this role"))
+                }
+            } else {
                 problems.append(InputProblem(field: "participants.\(role)", message: "'\(participant)' is not a person's id or 'organisation:ID'"))
             }
         }

@@ -133,6 +133,18 @@ struct NoticesOwedTests {
         #expect(fired.notifications.filter { $0.recipientRole == "parent" }.map(\.recipientID) == ["jo", "kim"], "lee is no longer told")
     }
 
+    @Test func oneRoleNamingTheSamePrincipalTwiceIsRefusedAtOpening() throws {
+        let engine = try PolicyEnforcementTests.engine(store: InMemoryCaseStore())
+        #expect {
+            try engine.open(workflow: "assessment", as: Self.caseworker, caseID: "c1", fields: [
+                "requested_on": .date(CalendarDate("2025-09-01")!), "child.first_name": .string("Sam"), "requested_by": .string("parent"),
+            ], participants: ["parent": "jo", "parent": "person:jo"], attributes: Self.staff)
+        } throws: { error in
+            guard case EngineError.invalidInput(let problems) = error else { return false }
+            return problems.map(\.message) == ["'person:jo' is named twice in this role"]
+        }
+    }
+
     /// Records and audit events written when a role had one participant still read, and old events hash as they did.
     @Test func oneParticipantPerRoleStillReadsAndHashesAsBefore() throws {
         let old = Data(#"{"participants":{"school":"organisation:hill"},"state":"open"}"#.utf8)

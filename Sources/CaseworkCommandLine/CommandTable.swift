@@ -411,9 +411,9 @@ enum CommandTable {
             path: ["case", "participant", action], summary: summary,
             arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "ROLE", help: "a role of the case's workflow"),
                         ArgumentDeclaration(name: "PRINCIPAL", help: "a person's id, person:ID or organisation:ID")],
-            options: [reason, requiredActor, attribute, key, create, db, definitions],
+            options: [reason, actor, attribute, key, create, db, definitions],
             examples: ["casework case participant \(action) c1 parent kim --reason \"\(action == "add" ? "holds parental responsibility" : "named in error")\" --as send_manager:sam"],
-            note: "Needs grant on the case, as access does: those who decide access decide who takes part.")
+            note: "Needs grant on the case, as access does: those who decide access decide who takes part. Without --as, the operator acts.")
     }
 
     /// `deadline pause`, `resume` or `excuse`: the same arguments and options.

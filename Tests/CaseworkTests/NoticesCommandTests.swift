@@ -38,6 +38,10 @@ struct NoticesCommandTests {
         #expect(sent.status == .success, "\(sent.err)")
         let owed = runCasework(["notices", "owed", "--db", database] + Self.definitions)
         #expect(!owed.out.contains("demo-ehcna-1/3/3 "))
+        let timeline = runCasework(["case", "timeline", "demo-ehcna-1", "--db", database] + Self.caseworker + Self.definitions)
+        #expect(timeline.out.contains("owed by another route, because the access policy does not let this recipient see the case through the portal; sent by post on 3 September 2025\n"),
+                "staff's timeline marks the owed notice and its sending: \(timeline.out)")
+        #expect(timeline.out.contains("not yet recorded as sent\n"), "and those still owed")
         let shown = runCasework(["case", "show", "demo-ehcna-1", "--db", database] + Self.definitions)
         #expect(shown.out.contains("  demo-ehcna-1/3/3 to school@hillside-primary: Request for an EHC needs assessment: case demo-ehcna-1 (sent by post on 2025-09-03)\n"))
         #expect(runCasework(["audit", "verify", "--db", database] + Self.definitions).status == .success)

@@ -87,15 +87,17 @@ enum OutputFormat: String, CaseIterable {
     case text
     /// JSON for tools.
     case json
+    /// Comma-separated values, one row per item, for a spreadsheet (only where a command says so).
+    case csv
 
-    /// Reads `--format`, defaulting to text.
-    static func parse(_ value: String?) throws(UsageError) -> OutputFormat {
+    /// Reads `--format` among the formats a command offers (text and JSON unless it says more), defaulting to text.
+    static func parse(_ value: String?, offered: [OutputFormat] = [.text, .json]) throws(UsageError) -> OutputFormat {
         guard let value else { return .text }
-        if let format = OutputFormat(rawValue: value) { return format }
-        let suggestion = NameSuggester.suggest(value, from: allCases.map(\.rawValue))
+        if let format = OutputFormat(rawValue: value), offered.contains(format) { return format }
+        let suggestion = NameSuggester.suggest(value, from: offered.map(\.rawValue))
         throw UsageError(
             "unknown format '\(value)'",
-            help: suggestion.map { "did you mean '\($0)'?" } ?? "use --format text or --format json"
+            help: suggestion.map { "did you mean '\($0)'?" } ?? "use " + offered.map { "--format \($0.rawValue)" }.joined(separator: " or ")
         )
     }
 }

@@ -25,14 +25,18 @@ enum CalendarCommands {
             guard let start = CalendarDate(startText) else {
                 throw .invalidInput([InputProblem(field: "START", message: "'\(startText)' is not a date as YYYY-MM-DD")])
             }
+            if let problem = start.acceptanceProblem { throw .invalidInput([InputProblem(field: "START", message: problem)]) }
             let duration: StatutoryDuration
             switch StatutoryDuration.parse(durationText) {
             case .success(let parsed): duration = parsed
             case .failure(let error): throw .invalidInput([InputProblem(field: "DURATION", message: "'\(durationText)' is not a duration: \(error)")])
             }
             let calendar: any WorkingDayCalendar = try calendarName.map { (name) throws(EngineError) in try lookup(name, in: calendars(parsed)) } ?? WeekdayCalendar()
-            guard let due = calendar.dueDate(from: start, after: duration) else {
-                throw .invalidInput([InputProblem(field: "DURATION", message: "the due date falls outside the years 1 to 9999")])
+            let due: CalendarDate
+            do {
+                due = try calendar.due(from: start, after: duration)
+            } catch {
+                throw .invalidInput([InputProblem(field: "DURATION", message: "no due date: \(error)")])
             }
             console.out("\(due)\n")
             return .success
@@ -44,8 +48,9 @@ enum CalendarCommands {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["calendar"].spec)
         guard parsed.positionals.count == 1 else { throw UsageError("name one calendar, such as: casework calendar england-and-wales --year 2027") }
         guard let yearText = try parsed.single("--year") else { throw UsageError("say which year", help: "add --year YYYY") }
-        guard let year = Int(yearText), CalendarDate.supportedYears.contains(year) else {
-            throw UsageError("--year needs a year from 1 to 9999, found '\(yearText)'")
+        let years = CalendarDate.countedRange.lowerBound.year...CalendarDate.countedRange.upperBound.year
+        guard let year = Int(yearText), years.contains(year) else {
+            throw UsageError("--year needs a year from \(years.lowerBound) to \(years.upperBound), found '\(yearText)'")
         }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let calendar = try lookup(parsed.positionals[0], in: calendars(parsed))

@@ -65,13 +65,18 @@ enum CaseCommand {
             expected = revision
         }
         let key = try parsed.single("--key")
+        var effectiveOn: CalendarDate?
+        if let text = try parsed.single("--on") {
+            guard let day = CalendarDate(text) else { throw UsageError("--on needs a date as YYYY-MM-DD, found '\(TerminalText.escape(text))'") }
+            effectiveOn = day
+        }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
             let attributes = try options.attributes(in: engine.catalog)
             let workflow = try engine.workflowDefinition(ofCase: names[0], as: options.actor, attributes: attributes)
             let input = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.fields)
             let result = try engine.fire(FireRequest(caseID: names[0], transition: names[1], actor: options.actor, input: input,
-                                                     expectedRevision: expected, idempotencyKey: key, attributes: attributes))
+                                                     expectedRevision: expected, idempotencyKey: key, attributes: attributes, effectiveOn: effectiveOn))
             let note = result.replayed ? " (already done with this key; nothing changed)" : ""
             console.out("\(result.record.id): \(result.record.state) (revision \(result.record.revision))\(note)\n")
             return .success
@@ -138,7 +143,7 @@ enum CaseCommand {
                 let today = CalendarDate(Date())
                 for clock in record.deadlines {
                     let left = today.days(to: clock.dueOn)
-                    let time = clock.status == .running ? ", \(left) day\(abs(left) == 1 ? "" : "s") \(left >= 0 ? "left" : "overdue")" : ""
+                    let time = clock.status == .running ? ", \(abs(left)) day\(abs(left) == 1 ? "" : "s") \(left >= 0 ? "left" : "overdue")" : ""
                     text += "  \(clock.name): \(clock.status.rawValue), due \(clock.dueOn)\(time)\n"
                 }
             }

@@ -59,6 +59,7 @@ public enum CaseworkCommand {
                 case "access": return try AccessCommand.run(path[1], rest, console: console)
                 case "definitions": return try DefinitionsCommand.run(rest, console: console)
                 case "deadline": return try TickCommand.deadline(path[1], rest, console: console)
+                case "report": return try ReportCommand.timeliness(rest, console: console)
                 default: preconditionFailure("the command table declares '\(resolved.command.name)', which nothing runs")
                 }
             }

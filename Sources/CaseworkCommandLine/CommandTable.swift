@@ -175,8 +175,11 @@ enum CommandTable {
                     path: ["case", "fire"], summary: "fire a transition of a case",
                     arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "TRANSITION", help: "the transition's name")],
                     options: [OptionDeclaration(name: "--set", value: "FIELD=VALUE", help: "a field the transition takes as input", repeatable: true),
+                              OptionDeclaration(name: "--on", value: "DATE",
+                                                help: "the day the step took effect, when recorded after the fact (YYYY-MM-DD; not in the future, not before the case)"),
                               expectRevision, key, create] + reading,
-                    examples: ["casework case fire c1 start_deciding --as caseworker:ana", "casework case fire c1 agree --expect-revision 3 --key agree-c1"]),
+                    examples: ["casework case fire c1 agree --expect-revision 3 --key agree-c1",
+                               "casework case fire c1 issue_final_plan --as caseworker:ana --on 2026-01-16"]),
                 CommandDeclaration(
                     path: ["case", "show"], summary: "show a case: all of it to the operator, what the policy allows to anyone else",
                     arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id")],
@@ -299,6 +302,20 @@ enum CommandTable {
                     note: "The operator only (without --as)."),
             ]),
         CommandDeclaration(
+            path: ["report"], summary: "reports over every case: how each statutory time limit fared",
+            subcommands: [
+                CommandDeclaration(
+                    path: ["report", "timeliness"], summary: "each time limit due or met in a period: on time, late, excused, lapsed, open, overdue",
+                    options: [OptionDeclaration(name: "--from", value: "DATE", help: "the first day of the period (YYYY-MM-DD)", required: true),
+                              OptionDeclaration(name: "--to", value: "DATE", help: "the last day of the period (YYYY-MM-DD)", required: true),
+                              OptionDeclaration(name: "--workflow", value: "NAME", help: "one workflow's time limits only"),
+                              OptionDeclaration(name: "--format", value: "text|json|csv", help: "text (default), json (figures and cases) or csv (the cases)"),
+                              actor, attribute, db, definitions],
+                    examples: ["casework report timeliness --from 2025-01-01 --to 2025-12-31",
+                               "casework report timeliness --from 2025-01-01 --to 2025-12-31 --workflow ehcp-needs-assessment --format csv"],
+                    note: "Counts the cases the actor may see the time limits of (every case for the operator); every figure is traced case by case in json and csv."),
+            ]),
+        CommandDeclaration(
             path: ["store"], summary: "check a store's file and every record in it",
             subcommands: [
                 CommandDeclaration(
@@ -416,14 +433,18 @@ enum CommandTable {
             note: "Needs grant on the case, as access does: those who decide access decide who takes part. Without --as, the operator acts.")
     }
 
-    /// `deadline pause`, `resume` or `excuse`: the same arguments and options.
+    /// `deadline pause`, `resume` or `excuse`: the same arguments and options; pause and excuse also cite an exception.
     private static func deadline(_ action: String, _ summary: String) -> CommandDeclaration {
-        CommandDeclaration(
+        let exception = OptionDeclaration(name: "--exception", value: "CODE",
+                                          help: "the workflow's exception that applies (required when the workflow declares exceptions)")
+        return CommandDeclaration(
             path: ["deadline", action], summary: summary,
             arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "DEADLINE", help: "the deadline's name")],
             options: [OptionDeclaration(name: "--as", value: "ROLE[:ID]", help: "who acts: a role that meets the deadline or is told of its breach", required: true),
-                      reason, attribute, create, db, definitions],
-            examples: ["casework deadline \(action) c1 decide --as send_manager:sam --reason \"the family asked for time\""])
+                      reason] + (action == "resume" ? [] : [exception]) + [attribute, create, db, definitions],
+            examples: [action == "resume"
+                ? "casework deadline resume c1 decide --as send_manager:sam --reason \"the child is back\""
+                : "casework deadline \(action) c1 decide --as send_manager:sam --exception reg-10-4-a --reason \"abroad for 5 weeks\""])
     }
 
     // MARK: Looking commands up

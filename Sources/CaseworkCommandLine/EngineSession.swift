@@ -27,7 +27,8 @@ struct EngineOptions {
     /// Whether `--create` was given.
     var create: Bool
 
-    init(_ parsed: ParsedArguments) throws(UsageError) {
+    /// The options of a command that offers `formats` for `--format`.
+    init(_ parsed: ParsedArguments, formats: [OutputFormat] = [.text, .json]) throws(UsageError) {
         definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
         database = try parsed.single("--db") ?? "casework.sqlite"
         if let text = try parsed.single("--as") {
@@ -43,7 +44,7 @@ struct EngineOptions {
         if !attributeTexts.isEmpty, parsed.values["--as"] == nil {
             throw UsageError("--attribute describes the actor named by --as", help: "add --as ROLE:ID")
         }
-        format = try OutputFormat.parse(try parsed.single("--format"))
+        format = try OutputFormat.parse(try parsed.single("--format"), offered: formats)
         create = parsed.flags.contains(Self.create)
     }
 

@@ -31,7 +31,7 @@ enum TickCommand {
                 console.out("nothing due\n")
             } else {
                 for action in actions {
-                    console.out("\(action.caseID): \(action.kind == "breach" ? "breached" : "reminded") \(action.deadline) (due \(action.dueOn))\n")
+                    console.out("\(action.caseID): \(["breach": "breached", "close": "closed"][action.kind] ?? "reminded") \(action.deadline) (due \(action.dueOn))\n")
                 }
             }
             return .success
@@ -43,6 +43,7 @@ enum TickCommand {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["deadline", action].spec)
         guard parsed.values["--as"] != nil else { throw UsageError("say who is acting", help: "add --as ROLE:ID, such as --as send_manager:sam") }
         guard let reason = try parsed.single("--reason") else { throw UsageError("say why", help: "add --reason \"the exception that applies\"") }
+        let exception = try parsed.single("--exception")
         let options = try EngineOptions(parsed)
         let names = try CaseCommand.positionals(parsed, ["CASE", "DEADLINE"])
         return EngineRun.run(console: console) { () throws(EngineError) in
@@ -50,9 +51,11 @@ enum TickCommand {
             let attributes = try ActorAttributes.parse(parsed.values["--attribute"] ?? [], catalog: engine.catalog)
             let result: ChangeResult
             switch action {
-            case "pause": result = try engine.pauseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, attributes: attributes)
+            case "pause":
+                result = try engine.pauseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, exception: exception, attributes: attributes)
             case "resume": result = try engine.resumeDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, attributes: attributes)
-            default: result = try engine.excuseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, attributes: attributes)
+            default:
+                result = try engine.excuseDeadline(caseID: names[0], deadline: names[1], as: options.actor, reason: reason, exception: exception, attributes: attributes)
             }
             let clock = result.record.deadlines.first { $0.name == names[1] }
             console.out("\(names[1]) on \(names[0]): \(clock?.status.rawValue ?? "?"), due \(clock?.dueOn.description ?? "?")\n")

@@ -42,8 +42,9 @@ enum TimelineCommand {
                 switch limit.status {
                 case .running(let daysLeft): entry["days_left"] = daysLeft
                 case .paused(let since): entry["paused_on"] = since.description
-                case .met(let day): entry["met_on"] = day.description
+                case .met(let day), .metLate(let day): entry["met_on"] = day.description
                 case .missed(let day): entry["missed_on"] = day.description
+                case .closed(let day): entry["closed_on"] = day.description
                 case .excused, .lapsed: break
                 }
                 return entry
@@ -101,6 +102,8 @@ enum TimelineCommand {
         case .running(let left): return "\(due), overdue by \(days(-left))"
         case .paused(let since): return "paused since \(since.written); the due date moves on when it restarts"
         case .met(let day): return "met on \(day.written)"
+        case .metLate(let day): return "met late, on \(day.written) (it was \(due))"
+        case .closed(let day): return "closed on \(day.written), unused (it was \(due))"
         case .missed(let day): return "missed on \(day.written) (it was \(due))"
         case .excused: return "excused (\(due))"
         case .lapsed: return "no longer applies"

@@ -19,7 +19,8 @@ enum ValidateCommand {
         case .text:
             console.out(DiagnosticRenderer.text(report.diagnostics, sources: report.sources))
             console.out(DiagnosticRenderer.summary(report.diagnostics, files: report.files.count) + "\n")
-        case .json:
+        case .json, .csv:
+            // Only text and JSON are offered (OutputFormat.parse refuses csv here).
             console.out(DiagnosticRenderer.json(report.diagnostics) + "\n")
         }
         return report.hasErrors ? .failure : .success

@@ -1585,6 +1585,82 @@ package enum DiagnosticExplanations {
                     body: "Case {{ case.id }}: {{ deadline.days_left }} days left."
                 """
         ),
+        entry(
+            "CW0241", "unknown deadline",
+            """
+            An exception names the deadlines it can apply to (`applies_to:`), so that a pause or an excuse \
+            citing it is refused on any other clock and a report can count each clock's exceptions. Every \
+            name there must be one of the workflow's `deadlines:`; a name that is not would let the \
+            exception apply to nothing, and the clock it was meant for could not be paused or excused \
+            under it.
+            """,
+            wrong: """
+                exceptions:
+                  reg-10-4-a:
+                    cites: Reg 10(4)(a)
+                    applies_to: [final_plan]
+                    effect: excuse
+                deadlines:
+                  - { name: issue_final_plan, from: requested_on, due: 20 weeks, until: [plan_issued] }
+                """,
+            right: """
+                exceptions:
+                  reg-10-4-a:
+                    cites: Reg 10(4)(a)
+                    applies_to: [issue_final_plan]
+                    effect: excuse
+                deadlines:
+                  - { name: issue_final_plan, from: requested_on, due: 20 weeks, until: [plan_issued] }
+                """
+        ),
+        entry(
+            "CW0242", "a family's window escalates",
+            """
+            A deadline with `kind: window` is time the family holds, such as 15 days to make \
+            representations on a draft plan or two months to appeal: when it ends unused it closes, and \
+            that is the family's right, not the council's failure. So a window is never breached and never \
+            escalates to staff; `on_breach:` belongs to the council's own duties (`kind: duty`, the default).
+            """,
+            wrong: """
+                deadlines:
+                  - name: representations
+                    kind: window
+                    from: draft_issued_on
+                    due: 14 days
+                    until: [finalising]
+                    on_breach: { notify: [send_manager] }
+                """,
+            right: """
+                deadlines:
+                  - name: representations
+                    kind: window
+                    from: draft_issued_on
+                    due: 14 days
+                    until: [finalising]
+                    remind: [3 days before]
+                """
+        ),
+        entry(
+            "CW0243", "deadline met by a field that is not a date",
+            """
+            `met_by:` names the date field that records when a deadline was met, such as the day the \
+            final plan was issued, so whether it was met in time is decided from that fact and not from \
+            the day someone recorded the step. The field must therefore hold a date; any other type could \
+            not be compared with the due date.
+            """,
+            wrong: """
+                fields:
+                  final_plan_issued: bool
+                deadlines:
+                  - { name: issue_final_plan, from: requested_on, due: 20 weeks, until: [plan_issued], met_by: final_plan_issued }
+                """,
+            right: """
+                fields:
+                  final_plan_issued_on: date
+                deadlines:
+                  - { name: issue_final_plan, from: requested_on, due: 20 weeks, until: [plan_issued], met_by: final_plan_issued_on }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

@@ -168,6 +168,12 @@ public enum DiagnosticKind: Sendable, Hashable {
     case formWithoutResource(form: String, policy: String)
     /// A workflow sends some of the engine's own messages (form, reminder or breach messages) but names no template for them.
     case messageWithoutTemplate(messages: [String], workflow: String)
+    /// A name of a deadline the workflow does not declare (an exception's `applies_to`).
+    case unknownDeadline(name: String, referrer: String, suggestion: String?)
+    /// A family's window (`kind: window`) with `on_breach:`: a window closes; it never escalates to staff.
+    case windowEscalates(deadline: String)
+    /// A deadline's `met_by` names a field that holds no date.
+    case metByNotADate(field: String, deadline: String, type: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -180,6 +186,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
+        "CW0241", "CW0242", "CW0243",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -304,6 +311,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .malformedReason: "CW0238"
         case .formWithoutResource: "CW0239"
         case .messageWithoutTemplate: "CW0240"
+        case .unknownDeadline: "CW0241"
+        case .windowEscalates: "CW0242"
+        case .metByNotADate: "CW0243"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -413,6 +423,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .formWithoutResource(let form, let policy): "form '\(form)' does not say which resource of policy '\(policy)' guards it"
         case .messageWithoutTemplate(let messages, let workflow):
             "workflow '\(workflow)' names no template for \(messages.count == 1 ? "the message" : "the messages") \(messages.map { "'\($0)'" }.joined(separator: ", "))"
+        case .unknownDeadline(let name, let referrer, _): "\(referrer) refers to unknown deadline '\(name)'"
+        case .windowEscalates(let deadline): "deadline '\(deadline)' is a window the family holds, but it escalates with 'on_breach'"
+        case .metByNotADate(let field, let deadline, let type): "deadline '\(deadline)' is met by field '\(field)', which is \(type), not a date"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -493,7 +506,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownKey(_, _, let suggestion?, _), .unknownFieldType(_, let suggestion?),
             .unknownState(_, _, let suggestion?), .unknownRole(_, _, let suggestion?),
             .unknownTemplate(_, _, let suggestion?), .unknownForm(_, _, let suggestion?),
-            .unknownPlaceholder(_, _, let suggestion?):
+            .unknownPlaceholder(_, _, let suggestion?), .unknownDeadline(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
         case .unknownKey(_, _, nil, let allowed):
             return "expected one of: " + allowed.map { "'\($0)'" }.joined(separator: ", ")
@@ -515,6 +528,10 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "rename or remove one of them"
         case .calendarCycle:
             return "remove 'extends' from one of the calendars in the circle"
+        case .windowEscalates:
+            return "remove 'on_breach', or make it 'kind: duty' if the time is the council's"
+        case .metByNotADate:
+            return "name the date field the step that meets it sets, such as 'met_by: final_plan_issued_on'"
         case .notADateField:
             return "start it from a date field, from { entered: STATE } or from { fired: TRANSITION }"
         case .reminderAfterDue(let reminder, _):

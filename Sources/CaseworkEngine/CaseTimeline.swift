@@ -63,24 +63,30 @@ public struct CaseTimeline: Sendable, Hashable {
             case running(daysLeft: Int)
             /// Stopped for a legal exception since that day; the due date moves on when it restarts.
             case paused(since: CalendarDate)
-            /// Met on that day.
+            /// Met in time, on that day.
             case met(on: CalendarDate)
+            /// Met after the due date, on that day.
+            case metLate(on: CalendarDate)
             /// Missed: the due date passed, recorded on that day.
             case missed(on: CalendarDate)
             /// Excused by an exception: reported, not counted as missed.
             case excused
             /// No longer applies: the case ended without reaching the step it was counting to.
             case lapsed
+            /// A window the family held ended on that day without being used.
+            case closed(on: CalendarDate)
 
-            /// The status's stable name: `running`, `paused`, `met`, `missed`, `excused` or `lapsed`.
+            /// The status's stable name: `running`, `paused`, `met`, `met_late`, `missed`, `excused`, `lapsed` or `closed`.
             public var name: String {
                 switch self {
                 case .running: "running"
                 case .paused: "paused"
                 case .met: "met"
+                case .metLate: "met_late"
                 case .missed: "missed"
                 case .excused: "excused"
                 case .lapsed: "lapsed"
+                case .closed: "closed"
                 }
             }
         }
@@ -240,9 +246,11 @@ extension Engine {
         case .running: .running(daysLeft: today.days(to: clock.dueOn))
         case .paused: .paused(since: clock.pausedOn ?? clock.startedOn)
         case .met: .met(on: clock.metOn ?? clock.dueOn)
+        case .metLate: .metLate(on: clock.metOn ?? clock.dueOn)
         case .breached: .missed(on: clock.breachedOn ?? clock.dueOn.adding(days: 1))
         case .excused: .excused
         case .lapsed: .lapsed
+        case .closed: .closed(on: clock.closedOn ?? clock.dueOn.adding(days: 1))
         }
     }
 }

@@ -22,12 +22,17 @@ public struct FireRequest: Sendable {
     public var idempotencyKey: String?
     /// The actor's attributes for the workflow's access policy (`second_factor_verified`, `relationship`).
     public var attributes: [String: ExpressionValue]
+    /// The day the step took effect, when it is recorded after the fact (a decision taken last Tuesday, recorded
+    /// today): guards, `today` and every clock it starts or meets count from it. Nil means today. It may not be in
+    /// the future or before the case was opened; the audit keeps it beside the time it was recorded.
+    public var effectiveOn: CalendarDate?
 
     /// Creates a request.
     public init(
         caseID: String, transition: String, actor: CaseActor, input: [String: ExpressionValue] = [:], expectedRevision: Int? = nil,
-        idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
+        idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:], effectiveOn: CalendarDate? = nil
     ) {
+        self.effectiveOn = effectiveOn
         self.attributes = attributes
         self.caseID = caseID
         self.transition = transition
@@ -310,7 +315,7 @@ public final class Engine: Sendable {
         // Only a case that will be opened pins the current set, so a refused request writes nothing at all.
         var record = proposed
         record.definitionSnapshot = try pinnedSnapshot()
-        advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
+        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
         let opening = DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields)
         return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)
     }
@@ -339,7 +344,7 @@ public final class Engine: Sendable {
         let problems = Self.inputProblems(request.input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = admitted.access.at
-        let today = CalendarDate(now)
+        let today = try Self.effectiveDay(request.effectiveOn, recordedAt: now, openedAt: record.openedAt)
         let blockers = blockers(transition, admitted: admitted, input: request.input, today: today, now: now)
         guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
 
@@ -357,7 +362,12 @@ public final class Engine: Sendable {
                 for participant in named.isEmpty ? [nil] : named.map(Optional.some) {
                     let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
                     let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
-                    let due = formCalendar.dueDate(from: today, after: form.definition.due.value) ?? today
+                    let due: CalendarDate
+                    do {
+                        due = try formCalendar.due(from: today, after: form.definition.due.value)
+                    } catch {
+                        throw .definitionError("form '\(form.definition.id.value)' cannot be counted from \(today): \(error)")
+                    }
                     next.forms.append(FormInstance(
                         id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
                         recipientRole: role.value, recipientID: participant, status: .shared, fields: [:],
@@ -366,16 +376,31 @@ public final class Engine: Sendable {
                 }
             }
         }
-        advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
+        try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
         let accessGuard = admitted.access.accessGuard
         let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
         var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
-                                     input: request.input, messages: messages)]
+                                     input: request.input, messages: messages, effectiveOn: request.effectiveOn)]
         if let grant = transition.grant {
             changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes))
         }
         return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: now)
+    }
+
+    /// The day a step takes effect: `effectiveOn` when the step is recorded after the fact, otherwise the day it is
+    /// recorded. A day after the recording (the future) or before the case was opened is refused.
+    static func effectiveDay(_ effectiveOn: CalendarDate?, recordedAt now: Date, openedAt: Date) throws(EngineError) -> CalendarDate {
+        let today = CalendarDate(now)
+        guard let effectiveOn else { return today }
+        if effectiveOn > today {
+            throw .invalidInput([InputProblem(field: "effective_on", message: "\(effectiveOn) is in the future: a step is recorded on or after the day it happened")])
+        }
+        let opened = CalendarDate(openedAt)
+        if effectiveOn < opened {
+            throw .invalidInput([InputProblem(field: "effective_on", message: "\(effectiveOn) is before the case was opened on \(opened)")])
+        }
+        return effectiveOn
     }
 
     /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have

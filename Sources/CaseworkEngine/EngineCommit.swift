@@ -68,6 +68,8 @@ struct DecidedChange: Sendable {
     var input: [String: ExpressionValue]
     /// The messages to send, in order.
     var messages: [PendingMessage] = []
+    /// The day the step took effect, when it was recorded after the fact.
+    var effectiveOn: CalendarDate? = nil
 }
 
 extension Engine {
@@ -89,7 +91,8 @@ extension Engine {
             next.updatedAt = now
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: actor, action: decided.action, subject: decided.subject,
                                    fromState: decided.before?.state, toState: next.state, revision: next.revision, input: decided.input,
-                                   change: RecordChange.between(decided.before, next), previousHash: decided.before?.auditHead ?? AuditEvent.genesisHash)
+                                   change: RecordChange.between(decided.before, next), previousHash: decided.before?.auditHead ?? AuditEvent.genesisHash,
+                                   effectiveOn: decided.effectiveOn)
             next.auditHead = event.hash
             let outbox = decided.messages.enumerated().map { offset, message in
                 OutboxMessage(id: "\(next.id)/\(next.revision)/\(offset + 1)", caseID: next.id, createdAt: now, recipientRole: message.role,

@@ -5,13 +5,13 @@ import CaseworkStore
 import CaseworkTime
 import Foundation
 
-/// What `tick` did: one reminder sent or one breach recorded.
+/// What `tick` did: one reminder sent, one breach recorded, or one family's window closed.
 public struct TickAction: Sendable, Hashable {
     /// The case.
     public var caseID: String
     /// The deadline's name.
     public var deadline: String
-    /// `reminder` or `breach`.
+    /// `reminder`, `breach` or `close` (a window the family held ended unused).
     public var kind: String
     /// The deadline's due date.
     public var dueOn: CalendarDate
@@ -36,10 +36,17 @@ extension Engine {
         return roles
     }
 
-    /// Starts, meets and lapses the case's deadlines after a change from `previous` (nil when opening).
+    /// Starts, moves, meets and lapses the case's deadlines after a change from `previous` (nil when opening), on
+    /// `today`, the day the change took effect.
+    ///
+    /// A clock started from a date field follows that field: correcting the date moves the start and the due date
+    /// of a clock still running or paused (the change is in the audited record). A clock is met when the case
+    /// enters one of its `until` states, on the date of its `met_by` field when that is set, otherwise on the day
+    /// the step took effect; met on or before the due date (moved on by any pause so far) it is `met`, after it
+    /// `met_late`, whether or not a tick recorded a breach in between.
     func advanceDeadlines(
         _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
-    ) {
+    ) throws(EngineError) {
         let entered = previous?.state != record.state ? record.state : nil
         let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
         for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
@@ -54,20 +61,56 @@ extension Engine {
             }
             guard let started else { continue }
             let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
-            let due = calendar.dueDate(from: started, after: deadline.due.value) ?? started
+            let due = try Self.dueDate(of: deadline, from: started, on: calendar)
             record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: due))
         }
         for index in record.deadlines.indices {
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == record.deadlines[index].name }) else { continue }
+            let restarts = deadline.restartOn.contains { restart in
+                switch restart {
+                case .entered(let state): entered == state.value
+                case .fired(let transition): fired == transition.value
+                case .field: false
+                }
+            }
+            if restarts {
+                var start = today
+                if case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
+                let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
+                record.deadlines[index] = DeadlineRecord(name: deadline.name.value, startedOn: start,
+                                                         dueOn: try Self.dueDate(of: deadline, from: start, on: calendar))
+            }
             let clock = record.deadlines[index]
-            if let entered, deadline.until.contains(where: { $0.value == entered }), clock.metOn == nil,
-                [.running, .paused, .breached].contains(clock.status)
+            if case .field(let field) = deadline.start, case .date(let start)? = record.fields[field.value], start != clock.startedOn,
+                clock.status == .running || clock.status == .paused
             {
-                record.deadlines[index].metOn = today
-                if clock.status != .breached { record.deadlines[index].status = .met }
-            } else if isFinal, clock.status == .running || clock.status == .paused {
+                let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
+                record.deadlines[index].startedOn = start
+                record.deadlines[index].dueOn = try Self.dueDate(of: deadline, from: start, on: calendar).adding(days: clock.pausedDays)
+            }
+            let current = record.deadlines[index]
+            if let entered, deadline.until.contains(where: { $0.value == entered }), current.metOn == nil,
+                [.running, .paused, .breached].contains(current.status)
+            {
+                var metOn = today
+                if let field = deadline.metBy?.value, case .date(let date)? = record.fields[field] { metOn = date }
+                let pausedSoFar = current.status == .paused ? max(0, (current.pausedOn ?? metOn).days(to: metOn)) : 0
+                record.deadlines[index].metOn = metOn
+                record.deadlines[index].pausedOn = nil
+                record.deadlines[index].status = metOn <= current.dueOn.adding(days: pausedSoFar) ? .met : .metLate
+            } else if isFinal, current.status == .running || current.status == .paused {
                 record.deadlines[index].status = .lapsed
             }
+        }
+    }
+
+    /// The day `deadline` falls due from `start` on `calendar`; a date the calendar cannot count is refused, never
+    /// taken as due the day it starts.
+    static func dueDate(of deadline: DeadlineDefinition, from start: CalendarDate, on calendar: any WorkingDayCalendar) throws(EngineError) -> CalendarDate {
+        do {
+            return try calendar.due(from: start, after: deadline.due.value)
+        } catch {
+            throw .definitionError("deadline '\(deadline.name.value)' cannot be counted from \(start): \(error)")
         }
     }
 
@@ -82,26 +125,32 @@ extension Engine {
         for clock in record.deadlines where clock.status == .running {
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
             let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
-            for (index, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(index) {
+            for (index, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(index) && !clock.remindersSkipped.contains(index) {
                 let day = reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar)
                 alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "reminder-\(index)", dueAt: day.start()))
             }
-            alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "breach", dueAt: clock.dueOn.adding(days: 1).start()))
+            alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: deadline.kind == .window ? "close" : "breach",
+                                        dueAt: clock.dueOn.adding(days: 1).start()))
         }
         return alarms
     }
 
     // MARK: Pause, resume, excuse
 
-    /// Stops a running clock for a legal exception (SEND Regs 10(4)); the reason is audited.
+    /// Stops a running clock for a lawful exception; the exception and the reason are audited.
+    ///
+    /// When the workflow declares `exceptions:`, `exception` must name one that applies to this deadline and
+    /// pauses (SEND Regs 10(4), for example); a workflow that declares none takes a reason alone.
     public func pauseDeadline(
-        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
-        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_paused") { clock, today throws(EngineError) in
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, exception: (exception, .pause),
+                           action: "deadline_paused") { clock, today throws(EngineError) in
             guard clock.status == .running else { throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue), not running, so it cannot be paused") }
             clock.status = .paused
             clock.pausedOn = today
             clock.reason = reason
+            clock.exception = exception
         }
     }
 
@@ -109,7 +158,8 @@ extension Engine {
     public func resumeDeadline(
         caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
-        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_resumed") { clock, today throws(EngineError) in
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, exception: nil,
+                           action: "deadline_resumed") { clock, today throws(EngineError) in
             guard clock.status == .paused, let pausedOn = clock.pausedOn else {
                 throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue), not paused, so it cannot be resumed")
             }
@@ -122,18 +172,45 @@ extension Engine {
         }
     }
 
-    /// Marks a clock excused by an exception: it is reported, never counted as a breach.
+    /// Marks a clock excused by an exception: it is reported under the exception's code, never counted as a breach.
+    ///
+    /// When the workflow declares `exceptions:`, `exception` must name one that applies to this deadline and excuses.
     public func excuseDeadline(
-        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
-        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, action: "deadline_excused") { clock, _ throws(EngineError) in
+        try changeDeadline(caseID: caseID, name: deadline, actor: actor, attributes: attributes, reason: reason, exception: (exception, .excuse),
+                           action: "deadline_excused") { clock, _ throws(EngineError) in
             guard [.running, .paused, .breached].contains(clock.status) else {
                 throw Self.deadlineBlocked(deadline, "deadline '\(deadline)' is \(clock.status.rawValue) and cannot be excused")
             }
             clock.status = .excused
             clock.pausedOn = nil
             clock.reason = reason
+            clock.exception = exception
         }
+    }
+
+    /// Why `code` cannot be cited to `effect` deadline `deadline` of `workflow`, or nil when it can. A workflow that
+    /// declares exceptions takes only those; one that declares none takes none.
+    static func exceptionProblem(_ code: String?, effect: ExceptionEffect, deadline: String, in workflow: WorkflowDefinition) -> InputProblem? {
+        let declared = workflow.exceptions
+        guard let code else {
+            guard !declared.isEmpty else { return nil }
+            let applicable = declared.filter { $0.effect == effect && $0.appliesTo.contains { $0.value == deadline } }.map(\.code.value)
+            let choices = applicable.isEmpty ? "none of workflow '\(workflow.id.value)''s exceptions can \(effect.rawValue) it" : "one of \(applicable.joined(separator: ", "))"
+            return InputProblem(field: "exception", message: "say which exception applies (\(choices))")
+        }
+        guard let exception = declared.first(where: { $0.code.value == code }) else {
+            let hint = NameSuggester.suggest(code, from: declared.map(\.code.value)).map { "; did you mean '\($0)'?" } ?? ""
+            return InputProblem(field: "exception", message: "workflow '\(workflow.id.value)' declares no exception '\(code)'\(hint)")
+        }
+        guard exception.appliesTo.contains(where: { $0.value == deadline }) else {
+            return InputProblem(field: "exception", message: "exception '\(code)' (\(exception.cites)) does not apply to deadline '\(deadline)'")
+        }
+        guard exception.effect == effect else {
+            return InputProblem(field: "exception", message: "exception '\(code)' (\(exception.cites)) \(exception.effect.rawValue)s a clock; it cannot \(effect.rawValue) one")
+        }
+        return nil
     }
 
     private static func deadlineBlocked(_ name: String, _ message: String) -> EngineError {
@@ -142,8 +219,8 @@ extension Engine {
 
     /// Through the door (`edit` on `case.deadlines`), then the deadline's own checks, then one audited commit.
     private func changeDeadline(
-        caseID: String, name: String, actor: CaseActor, attributes: [String: ExpressionValue], reason: String, action: String,
-        _ change: (inout DeadlineRecord, CalendarDate) throws(EngineError) -> Void
+        caseID: String, name: String, actor: CaseActor, attributes: [String: ExpressionValue], reason: String,
+        exception: (code: String?, effect: ExceptionEffect)?, action: String, _ change: (inout DeadlineRecord, CalendarDate) throws(EngineError) -> Void
     ) throws(EngineError) -> ChangeResult {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "edit", resource: "case.deadlines")
         let record = admitted.record
@@ -156,6 +233,9 @@ extension Engine {
             let hint = NameSuggester.suggest(name, from: workflow.deadlines.map(\.name.value)).map { "; did you mean '\($0)'?" } ?? ""
             throw .invalidInput(problems + [InputProblem(field: "deadline", message: "workflow '\(workflow.id.value)' has no deadline '\(name)'\(hint)")])
         }
+        if let exception, let problem = Self.exceptionProblem(exception.code, effect: exception.effect, deadline: name, in: workflow) {
+            problems.append(problem)
+        }
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let allowed = Self.responsibleRoles(for: definition, in: workflow) + definition.breachNotify.map(\.value)
         guard actor.isOperator || allowed.contains(actor.role) else {
@@ -167,7 +247,9 @@ extension Engine {
         let now = admitted.access.at
         var next = record
         try change(&next.deadlines[index], CalendarDate(now))
-        let decided = DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: action, subject: name, input: ["reason": .string(trimmed)])
+        var input: [String: ExpressionValue] = ["reason": .string(trimmed)]
+        if let code = exception?.code { input["exception"] = .string(code) }
+        let decided = DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: action, subject: name, input: input)
         return try commit([decided], actor: actor, attributes: attributes, request: nil, at: now)
     }
 
@@ -198,10 +280,12 @@ extension Engine {
             let calendars = try definitions(for: record).calendars
             guard let due = nextDueAction(record, workflow: workflow, calendars: calendars, today: CalendarDate(now)) else { return actions }
             let action = due.action
-            let kind = action.kind == "breach" ? "deadline_breached" : "deadline_reminder"
+            let kind = Self.auditAction[action.kind] ?? "deadline_reminder"
+            let sent = due.message.map { message in
+                messages(message, to: due.roles, values: due.values, step: kind, on: due.record, workflow: workflow, guardedBy: accessGuard, resource: "case.deadlines")
+            } ?? []
             let decided = DecidedChange(before: record, after: due.record, workflow: workflow, calendars: calendars, action: kind, subject: action.deadline, input: [:],
-                                        messages: messages(due.message, to: due.roles, values: due.values, step: kind, on: due.record, workflow: workflow,
-                                                           guardedBy: accessGuard, resource: "case.deadlines"))
+                                        messages: sent)
             do {
                 _ = try commit([decided], actor: .operator("tick"), attributes: [:], request: nil, at: now)
                 actions.append(action)
@@ -214,11 +298,18 @@ extension Engine {
         return actions
     }
 
-    /// The first reminder or breach due on the case today, with the case after it and the message it sends to whom
-    /// with its `deadline.*` values.
+    /// The audit action of each kind of tick action.
+    static let auditAction = ["reminder": "deadline_reminder", "breach": "deadline_breached", "close": "deadline_closed"]
+
+    /// The first reminder, breach or closing due on the case today, with the case after it and the message it sends
+    /// to whom with its `deadline.*` values (no message when a family's window closes).
+    ///
+    /// A tick that runs late catches up sensibly: of the reminders whose moments have passed, only the latest is sent
+    /// (the others are recorded as skipped, so no one gets two at once), and none is sent once the due date has
+    /// passed; then the clock is breached (a duty) or closed (a window), and the skipped reminders are recorded.
     private func nextDueAction(
         _ record: CaseRecord, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
-    ) -> (record: CaseRecord, action: TickAction, message: EngineMessage, roles: [String], values: [String: ExpressionValue])? {
+    ) -> (record: CaseRecord, action: TickAction, message: EngineMessage?, roles: [String], values: [String: ExpressionValue])? {
         for index in record.deadlines.indices where record.deadlines[index].status == .running {
             let clock = record.deadlines[index]
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
@@ -226,19 +317,32 @@ extension Engine {
             let until = deadline.until.map { state in workflow.states.first { $0.name.value == state.value }?.title ?? state.value }
             var values: [String: ExpressionValue] = ["deadline.title": .string(deadline.title), "deadline.due_on": .date(clock.dueOn),
                                                      "deadline.until": .list(until.map(ExpressionValue.string))]
-            for (position, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(position) {
-                guard reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar) <= today else { continue }
-                var next = record
-                next.deadlines[index].remindersSent.append(position)
+            let passed = deadline.remind.indices
+                .filter { !clock.remindersSent.contains($0) && !clock.remindersSkipped.contains($0) }
+                .map { (position: $0, day: reminderDate(deadline.remind[$0].value, dueOn: clock.dueOn, calendar: calendar)) }
+                .filter { $0.day <= today }
+                .sorted { ($0.day, $0.position) < ($1.day, $1.position) }
+            let overdue = today > clock.dueOn
+            var next = record
+            if !overdue, let latest = passed.last {
+                next.deadlines[index].remindersSent.append(latest.position)
+                next.deadlines[index].remindersSkipped += passed.dropLast().map(\.position)
                 values["deadline.days_left"] = .int(today.days(to: clock.dueOn))
                 return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "reminder", dueOn: clock.dueOn), .reminder,
                         Self.responsibleRoles(for: deadline, in: workflow), values)
             }
-            if today > clock.dueOn {
-                var next = record
+            guard overdue else { continue }
+            next.deadlines[index].remindersSkipped += passed.map(\.position)
+            switch deadline.kind {
+            case .window:
+                next.deadlines[index].status = .closed
+                next.deadlines[index].closedOn = clock.dueOn.adding(days: 1)
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "close", dueOn: clock.dueOn), nil, [], values)
+            case .duty:
                 next.deadlines[index].status = .breached
                 next.deadlines[index].breachedOn = clock.dueOn.adding(days: 1)
-                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "breach", dueOn: clock.dueOn), .breach, deadline.breachNotify.map(\.value), values)
+                return (next, TickAction(caseID: record.id, deadline: clock.name, kind: "breach", dueOn: clock.dueOn), .breach,
+                        deadline.breachNotify.map(\.value), values)
             }
         }
         return nil

@@ -77,10 +77,13 @@ extension StoreConformance {
             expect.equal(try await second.verifyAudit("c1", as: .operator()), .intact(events: 5), "the audit")
 
             for id in ["t1", "t2", "t3"] { try await openCase(first, id) }
-            clock.set(Fixture.at.addingTimeInterval(50 * 86_400))
-            async let ticksOfFirst = first.tick()
-            async let ticksOfSecond = second.tick()
-            let actions = try await ticksOfFirst + ticksOfSecond
+            var actions: [TickAction] = []
+            for days in [36.0, 50.0] {  // 2025-10-07: the reminders a week before the 13 October deadline; 2025-10-21: the breaches
+                clock.set(Fixture.at.addingTimeInterval(days * 86_400))
+                async let ticksOfFirst = first.tick()
+                async let ticksOfSecond = second.tick()
+                actions += try await ticksOfFirst + ticksOfSecond
+            }
             let applied = actions.map { "\($0.caseID) \($0.deadline) \($0.kind)" }.sorted()
             expect.equal(applied, ["t1 decide breach", "t1 decide reminder", "t2 decide breach", "t2 decide reminder", "t3 decide breach", "t3 decide reminder"],
                          "the actions both tickers applied")

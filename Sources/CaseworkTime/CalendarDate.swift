@@ -6,8 +6,28 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// Days since 1970-01-01 (negative before it).
     public var daysSinceEpoch: Int
 
-    /// The earliest and latest years a date may have; wide enough for any case, narrow enough that arithmetic never overflows.
+    /// The years a date can be written and stored in (`YYYY-MM-DD`); wider than the dates Casework accepts or counts on,
+    /// so that a record written before those limits still loads, and narrow enough that day arithmetic never overflows.
     public static let supportedYears = 1...9999
+
+    /// The dates Casework accepts as facts of a case or of a command (a date field, `casework due START`):
+    /// 1900-01-01 to 2199-12-31. Anything later or earlier is refused where it enters, with this range in the message.
+    public static let acceptedRange = CalendarDate(daysSinceEpoch: days(year: 1900, month: 1, day: 1))...CalendarDate(
+        daysSinceEpoch: days(year: 2199, month: 12, day: 31))
+
+    /// The dates time is counted on: 1800-01-01 to 2299-12-31, a hundred years either side of ``acceptedRange``, so
+    /// that a period of up to a hundred years from any accepted date can be counted. Counting that would start or end
+    /// outside it fails with ``StatutoryTimeError/outOfRange(_:)`` rather than answer with a wrong date.
+    public static let countedRange = CalendarDate(daysSinceEpoch: days(year: 1800, month: 1, day: 1))...CalendarDate(
+        daysSinceEpoch: days(year: 2299, month: 12, day: 31))
+
+    /// Why this date cannot be accepted as a fact, or nil when it is inside ``acceptedRange``.
+    public var acceptanceProblem: String? {
+        let range = Self.acceptedRange
+        if self < range.lowerBound { return "'\(self)' is before \(range.lowerBound), the earliest date Casework accepts" }
+        if self > range.upperBound { return "'\(self)' is after \(range.upperBound), the last date Casework accepts" }
+        return nil
+    }
 
     /// Creates a date from a day number.
     public init(daysSinceEpoch: Int) {

@@ -12,6 +12,20 @@ public struct MonthDay: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.day = day
     }
 
+    /// The day of the year of `date`; every date has one.
+    public init(_ date: CalendarDate) {
+        let parts = date.parts
+        month = parts.month
+        day = parts.day
+    }
+
+    /// Whether `date` falls between `from` and `to` inclusive; when `from` is later in the year than `to`, the range
+    /// runs over the new year (`12-25` to `01-01` is 25 December to 1 January).
+    public static func range(from: MonthDay, to: MonthDay, contains date: CalendarDate) -> Bool {
+        let day = MonthDay(date)
+        return from <= to ? (from <= day && day <= to) : (day >= from || day <= to)
+    }
+
     /// Parses `MM-DD`.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -110,9 +124,35 @@ public struct RollRule: Sendable, Hashable {
     }
 }
 
+/// Days of the year that a period does not count at all: the literal reading of the SEND Tribunal's rule 12(3)
+/// ("must not be counted when calculating the time by which an act must be done").
+///
+/// A period counted on a calendar with such days is extended by the number of them inside it, and again for any
+/// the extension reaches, before the roll rules move its end (docs/reference/calendars.md §8).
+public struct NotCountedDays: Sendable, Hashable {
+    /// A name people read, such as `August`.
+    public var name: String
+    /// The first day of the range.
+    public var from: MonthDay
+    /// The last day of the range, inclusive; earlier in the year than `from` when the range runs over the new year.
+    public var to: MonthDay
+
+    /// Creates a range of days that are not counted.
+    public init(name: String, from: MonthDay, to: MonthDay) {
+        self.name = name
+        self.from = from
+        self.to = to
+    }
+
+    /// Whether `date` is one of these days.
+    public func contains(_ date: CalendarDate) -> Bool {
+        MonthDay.range(from: from, to: to, contains: date)
+    }
+}
+
 /// Easter Sunday in the Gregorian calendar, by the anonymous (Meeus/Jones/Butcher) computus.
 package enum Easter {
-    /// Easter Sunday of `year`.
+    /// Easter Sunday of `year`: always a day of March or April, so the date is built from its parts without a check.
     package static func sunday(in year: Int) -> CalendarDate {
         let a = year % 19
         let b = year / 100
@@ -128,6 +168,6 @@ package enum Easter {
         let m = (a + 11 * h + 22 * l) / 451
         let month = (h + l - 7 * m + 114) / 31
         let day = (h + l - 7 * m + 114) % 31 + 1
-        return CalendarDate(year: year, month: month, day: day) ?? CalendarDate(daysSinceEpoch: 0)
+        return CalendarDate(daysSinceEpoch: CalendarDate.days(year: year, month: month, day: day))
     }
 }

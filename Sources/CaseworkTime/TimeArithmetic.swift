@@ -3,9 +3,12 @@ package enum TimeArithmetic {
     /// The longest span, in days, that working days are counted over (a hundred years).
     static let maxWorkingDaySpan = 36_525
 
-    /// `date` moved forwards (`sign` 1) or backwards (`sign` -1) by `duration`; nil when the
-    /// result leaves the supported years or the calendar has no working days to count.
-    package static func move(_ date: CalendarDate, by duration: StatutoryDuration, sign: Int, calendar: any WorkingDayCalendar) -> CalendarDate? {
+    /// `date` moved forwards (`sign` 1) or backwards (`sign` -1) by `duration`; fails when `date` or the result is
+    /// outside ``CalendarDate/countedRange``, or the calendar has too few working days to count.
+    package static func moved(
+        _ date: CalendarDate, by duration: StatutoryDuration, sign: Int, calendar: any WorkingDayCalendar
+    ) throws(StatutoryTimeError) -> CalendarDate {
+        guard CalendarDate.countedRange.contains(date) else { throw .outOfRange(date) }
         let moved: CalendarDate
         switch duration.unit {
         case .days: moved = date.adding(days: sign * duration.count)
@@ -17,14 +20,20 @@ package enum TimeArithmetic {
             var remaining = duration.count
             var steps = 0
             while remaining > 0 {
-                guard steps < maxWorkingDaySpan else { return nil }
+                guard steps < maxWorkingDaySpan else { throw .tooFewDaysToCount(from: date, count: duration.count) }
                 current = current.adding(days: sign)
                 steps += 1
                 if calendar.isWorkingDay(current) { remaining -= 1 }
             }
             moved = current
         }
-        return CalendarDate.supportedYears.contains(moved.year) ? moved : nil
+        guard CalendarDate.countedRange.contains(moved) else { throw .outOfRange(moved) }
+        return moved
+    }
+
+    /// ``moved(_:by:sign:calendar:)``, or nil where it fails: for callers that report a failure in their own words.
+    package static func move(_ date: CalendarDate, by duration: StatutoryDuration, sign: Int, calendar: any WorkingDayCalendar) -> CalendarDate? {
+        try? moved(date, by: duration, sign: sign, calendar: calendar)
     }
 
     /// Working days after `start` up to and including `end`; negative when `end` is earlier;
@@ -53,7 +62,7 @@ package enum TimeArithmetic {
     /// 31 August ending the school year (1 September to 31 August) that holds `date`.
     package static func schoolYearEnd(_ date: CalendarDate) -> CalendarDate {
         let (year, month, _) = date.parts
-        return CalendarDate(year: month >= 9 ? year + 1 : year, month: 8, day: 31) ?? date
+        return CalendarDate(daysSinceEpoch: CalendarDate.days(year: month >= 9 ? year + 1 : year, month: 8, day: 31))
     }
 
     /// The last Friday of June in the school year in which someone born on `born` turns 16.

@@ -13,18 +13,23 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
     public let holidays: [Holiday]
     /// The one-off changes.
     public let changes: [HolidayChange]
-    /// The roll rules, applied in order to the end of a period.
+    /// The roll rules, applied in order to the end of a period, pass after pass until a pass moves it no more.
     public let roll: [RollRule]
+    /// The days of the year a period does not count at all (empty for most calendars).
+    public let notCounted: [NotCountedDays]
     private let cachedYears: ClosedRange<Int>
     private let cachedHolidays: [Int: String]
 
-    /// Creates a calendar; `holidays`, `changes` and `roll` are the merged lists (parent's first).
-    public init(id: String, workingWeekdays: Set<Int>, holidays: [Holiday], changes: [HolidayChange], roll: [RollRule]) {
+    /// Creates a calendar; `holidays`, `changes`, `roll` and `notCounted` are the merged lists (parent's first).
+    public init(
+        id: String, workingWeekdays: Set<Int>, holidays: [Holiday], changes: [HolidayChange], roll: [RollRule], notCounted: [NotCountedDays] = []
+    ) {
         self.id = id
         self.workingWeekdays = workingWeekdays
         self.holidays = holidays
         self.changes = changes
         self.roll = roll
+        self.notCounted = notCounted
         cachedYears = 1900...2200
         var cache: [Int: String] = [:]
         for year in cachedYears {
@@ -53,45 +58,65 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
         Self.holidays(in: year, workingWeekdays: workingWeekdays, holidays: holidays, changes: changes)
     }
 
-    /// The end of a period moved by the roll rules, each applied in order to the result of the one before.
-    public func rolled(_ end: CalendarDate) -> CalendarDate {
+    /// The end of a period moved by the roll rules until it stops moving.
+    ///
+    /// One pass applies every rule in order, each to the result of the one before; passes repeat until a whole pass
+    /// leaves the date where it was, so an end rolled off a weekend into August, or off Christmas onto a weekend,
+    /// rolls on. Every rule either leaves a date alone or moves it later (`next_working_day` is after it, and the
+    /// month-day of `first_working_day_after`/`_from` is taken on or after it), so each pass that changes anything
+    /// moves the date at least a day; a date still moving a year after `end` fails as
+    /// ``StatutoryTimeError/rollDoesNotSettle(end:calendar:)``, so at most 367 passes move it and one more finds it still.
+    public func rolled(_ end: CalendarDate) throws(StatutoryTimeError) -> CalendarDate {
+        guard CalendarDate.countedRange.contains(end) else { throw .outOfRange(end) }
+        let limit = end.adding(days: 366)
         var date = end
-        for rule in roll {
-            guard applies(rule.condition, to: date) else { continue }
-            switch rule.target {
-            case .nextWorkingDay:
-                date = nextWorkingDay(after: date)
-            case .firstWorkingDayFrom(let monthDay):
-                let year = monthDay < MonthDay(month: date.month, day: date.day)! ? date.year + 1 : date.year
-                let start = monthDay.date(in: year) ?? date
-                date = isWorkingDay(start) ? start : nextWorkingDay(after: start)
-            case .firstWorkingDayAfter(let monthDay):
-                let year = monthDay < MonthDay(month: date.month, day: date.day)! ? date.year + 1 : date.year
-                date = nextWorkingDay(after: monthDay.date(in: year) ?? date)
-            }
+        while true {
+            let before = date
+            for rule in roll { date = try applying(rule, to: date) }
+            if date == before { break }
+            guard date <= limit else { throw .rollDoesNotSettle(end: end, calendar: id) }
         }
+        guard CalendarDate.countedRange.contains(date) else { throw .outOfRange(date) }
         return date
     }
 
-    /// The first working day after `date` (within a year; a calendar with none returns the day after).
-    public func nextWorkingDay(after date: CalendarDate) -> CalendarDate {
+    /// The first working day after `date`; fails when the calendar leaves none in the year after it.
+    public func nextWorkingDay(after date: CalendarDate) throws(StatutoryTimeError) -> CalendarDate {
         var day = date.adding(days: 1)
-        var steps = 0
-        while !isWorkingDay(day), steps < 366 {
+        for _ in 0..<366 {
+            if isWorkingDay(day) { return day }
             day = day.adding(days: 1)
-            steps += 1
         }
+        throw .noWorkingDay(after: date, calendar: id)
+    }
+
+    /// `date` moved by one rule, or `date` itself when the rule's `when` does not hold for it.
+    private func applying(_ rule: RollRule, to date: CalendarDate) throws(StatutoryTimeError) -> CalendarDate {
+        switch rule.condition {
+        case .nonWorkingDay: guard !isWorkingDay(date) else { return date }
+        case .between(let from, let to): guard MonthDay.range(from: from, to: to, contains: date) else { return date }
+        }
+        switch rule.target {
+        case .nextWorkingDay:
+            return try nextWorkingDay(after: date)
+        case .firstWorkingDayFrom(let monthDay):
+            let start = try Self.day(monthDay, onOrAfter: date)
+            return isWorkingDay(start) ? start : try nextWorkingDay(after: start)
+        case .firstWorkingDayAfter(let monthDay):
+            return try nextWorkingDay(after: Self.day(monthDay, onOrAfter: date))
+        }
+    }
+
+    /// `monthDay` in the year of `date`, or in the next year when it comes earlier in the year than `date`.
+    private static func day(_ monthDay: MonthDay, onOrAfter date: CalendarDate) throws(StatutoryTimeError) -> CalendarDate {
+        let year = monthDay < MonthDay(date) ? date.year + 1 : date.year
+        guard let day = monthDay.date(in: year) else { throw .noSuchDay(monthDay, year: year) }
         return day
     }
 
-    private func applies(_ condition: RollCondition, to date: CalendarDate) -> Bool {
-        switch condition {
-        case .nonWorkingDay:
-            return !isWorkingDay(date)
-        case .between(let from, let to):
-            guard let day = MonthDay(month: date.month, day: date.day) else { return false }
-            return from <= to ? (from <= day && day <= to) : (day >= from || day <= to)
-        }
+    /// Whether `date` is one of the calendar's days that are not counted.
+    public func isNotCounted(_ date: CalendarDate) -> Bool {
+        notCounted.contains { $0.contains(date) }
     }
 
     /// Works out one year's holidays: rule dates, then substitutes in listed order, then one-off changes.
@@ -143,7 +168,7 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
     /// Compares calendars by id and rules.
     public static func == (lhs: WorkingCalendar, rhs: WorkingCalendar) -> Bool {
         lhs.id == rhs.id && lhs.workingWeekdays == rhs.workingWeekdays && lhs.holidays == rhs.holidays
-            && lhs.changes == rhs.changes && lhs.roll == rhs.roll
+            && lhs.changes == rhs.changes && lhs.roll == rhs.roll && lhs.notCounted == rhs.notCounted
     }
 
     /// Hashes the id and rules.
@@ -151,15 +176,55 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
         hasher.combine(id)
         hasher.combine(holidays)
         hasher.combine(roll)
+        hasher.combine(notCounted)
     }
 }
 
 extension WorkingCalendar {
     /// The counting rules for a due date: `N days` adds N calendar days, `N weeks` 7N days,
     /// `N months` the same day N months on (or that month's last day), `N years` 12N months,
-    /// `N working days` the Nth working day after the start (the start never counts); then the roll rules.
-    public func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate? {
-        guard let end = TimeArithmetic.move(start, by: duration, sign: 1, calendar: self) else { return nil }
-        return rolled(end)
+    /// `N working days` the Nth working day after the start (the start never counts); then, on a calendar with
+    /// days that are not counted, the period extended past them; then the roll rules until the end stops moving.
+    public func due(from start: CalendarDate, after duration: StatutoryDuration) throws(StatutoryTimeError) -> CalendarDate {
+        try rolled(notCounted.isEmpty ? TimeArithmetic.moved(start, by: duration, sign: 1, calendar: self) : counted(from: start, after: duration))
+    }
+
+    /// The end of a period on a calendar with days that are not counted (the literal reading of Tribunal rule 12(3)).
+    ///
+    /// `N working days` counts only working days that are counted. Other units are counted as usual, then extended
+    /// by the number of days inside the period that are not counted, and again by those the extension reaches: the
+    /// end is the first day by which as many counted days follow the usual end as there were uncounted days in it.
+    private func counted(from start: CalendarDate, after duration: StatutoryDuration) throws(StatutoryTimeError) -> CalendarDate {
+        if duration.unit == .workingDays {
+            return try TimeArithmetic.moved(start, by: duration, sign: 1, calendar: CountedWorkingDays(calendar: self))
+        }
+        let end = try TimeArithmetic.moved(start, by: duration, sign: 1, calendar: self)
+        var remaining = 0
+        var day = start
+        while day < end {
+            day = day.adding(days: 1)
+            if isNotCounted(day) { remaining += 1 }
+        }
+        let owed = remaining
+        var steps = 0
+        while remaining > 0 {
+            guard steps < TimeArithmetic.maxWorkingDaySpan else { throw .tooFewDaysToCount(from: end, count: owed) }
+            day = day.adding(days: 1)
+            steps += 1
+            if !isNotCounted(day) { remaining -= 1 }
+        }
+        guard CalendarDate.countedRange.contains(day) else { throw .outOfRange(day) }
+        return day
+    }
+}
+
+/// A calendar's working days less the days it does not count: what `N working days` counts under rule 12(3)'s literal reading.
+private struct CountedWorkingDays: WorkingDayCalendar {
+    /// The calendar whose working days and uncounted days these are.
+    let calendar: WorkingCalendar
+
+    /// A working day of the calendar that it counts.
+    func isWorkingDay(_ date: CalendarDate) -> Bool {
+        calendar.isWorkingDay(date) && !calendar.isNotCounted(date)
     }
 }

@@ -2,14 +2,15 @@
 public protocol WorkingDayCalendar: Sendable {
     /// Whether `date` is a working day.
     func isWorkingDay(_ date: CalendarDate) -> Bool
-    /// The end of a period that runs `duration` from `start`, after any rules that move a period's end.
-    func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate?
+    /// The end of a period that runs `duration` from `start`, after any rules that move a period's end; fails,
+    /// rather than answer with another date, when the period cannot be counted (``StatutoryTimeError``).
+    func due(from start: CalendarDate, after duration: StatutoryDuration) throws(StatutoryTimeError) -> CalendarDate
 }
 
 extension WorkingDayCalendar {
     /// The end of a period by the counting rules alone: no rule moves it.
-    public func dueDate(from start: CalendarDate, after duration: StatutoryDuration) -> CalendarDate? {
-        TimeArithmetic.move(start, by: duration, sign: 1, calendar: self)
+    public func due(from start: CalendarDate, after duration: StatutoryDuration) throws(StatutoryTimeError) -> CalendarDate {
+        try TimeArithmetic.moved(start, by: duration, sign: 1, calendar: self)
     }
 }
 

@@ -148,12 +148,12 @@ public final class CaseService: Sendable {
         }
     }
 
-    /// Pauses a running deadline (``Engine/pauseDeadline(caseID:deadline:as:reason:attributes:)``).
+    /// Pauses a running deadline under an exception (``Engine/pauseDeadline(caseID:deadline:as:reason:exception:attributes:)``).
     public func pauseDeadline(
-        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) async throws(EngineError) -> ChangeResult {
         try await decide { (engine) throws(EngineError) in
-            try engine.pauseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, attributes: attributes)
+            try engine.pauseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, exception: exception, attributes: attributes)
         }
     }
 
@@ -166,12 +166,12 @@ public final class CaseService: Sendable {
         }
     }
 
-    /// Excuses a deadline (``Engine/excuseDeadline(caseID:deadline:as:reason:attributes:)``).
+    /// Excuses a deadline under an exception (``Engine/excuseDeadline(caseID:deadline:as:reason:exception:attributes:)``).
     public func excuseDeadline(
-        caseID: String, deadline: String, as actor: CaseActor, reason: String, attributes: [String: ExpressionValue] = [:]
+        caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) async throws(EngineError) -> ChangeResult {
         try await decide { (engine) throws(EngineError) in
-            try engine.excuseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, attributes: attributes)
+            try engine.excuseDeadline(caseID: caseID, deadline: deadline, as: actor, reason: reason, exception: exception, attributes: attributes)
         }
     }
 
@@ -267,6 +267,13 @@ public final class CaseService: Sendable {
     /// Every case id the store knows of, by record or by audit events (``Engine/auditedCaseIDs(as:)``); the operator only.
     public func auditedCaseIDs(as actor: CaseActor) async throws(EngineError) -> [String] {
         try await decide { (engine) throws(EngineError) in try engine.auditedCaseIDs(as: actor) }
+    }
+
+    /// How each time limit fared over a period (``Engine/timelinessReport(from:to:workflow:as:attributes:)``).
+    public func timelinessReport(
+        from: CalendarDate, to: CalendarDate, workflow: String? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> TimelinessReport {
+        try await decide { (engine) throws(EngineError) in try engine.timelinessReport(from: from, to: to, workflow: workflow, as: actor, attributes: attributes) }
     }
 
     /// Walks, replays and compares the case's audit chain (``Engine/verifyAudit(_:as:attributes:)``).

@@ -11,6 +11,7 @@ enum CalendarDecoder {
         case calendar, version, title, description, extends
         case workingDays = "working_days"
         case holidays, changes, roll
+        case notCounted = "not_counted"
     }
 
     static let keys = KeyTable<Key>()
@@ -18,6 +19,7 @@ enum CalendarDecoder {
     static let weekdayKeys = ["nth", "day", "month"]
     static let changeKeys = ["date", "name", "replaces"]
     static let rollKeys = ["name", "when", "move_to"]
+    static let notCountedKeys = ["name", "from", "to"]
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// Decodes `root`, a mapping; returns nil only when the calendar has no usable id.
@@ -31,6 +33,7 @@ enum CalendarDecoder {
         var changes: [(change: HolidayChange, replaces: Located<String>?)] = []
         var holidayNames: [String]? = []
         var roll: [RollRule] = []
+        var notCounted: [NotCountedDays] = []
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a calendar") { key, value, reader in
             switch key {
@@ -45,6 +48,7 @@ enum CalendarDecoder {
                 holidayNames = value.kind == .sequence ? (0..<value.count).compactMap { holidayName(value.item($0)) } : nil
             case .changes: changes = list(value, "'changes'", reader: &reader) { change($0, reader: &$1) }
             case .roll: roll = list(value, "'roll'", reader: &reader) { rollRule($0, reader: &$1) }
+            case .notCounted: notCounted = list(value, "'not_counted'", reader: &reader) { notCountedDays($0, reader: &$1) }
             }
         }
         reader.requireKeys([.calendar, .version, .title], of: table, seen: seen, place: "calendar", at: root.range.startOnly)
@@ -59,7 +63,7 @@ enum CalendarDecoder {
         }
         guard let id else { return nil }
         return CalendarDefinition(id: id, version: version ?? 0, title: title ?? id.value, extends: extends, workingWeekdays: working,
-                                  holidays: holidays, changes: changes.map(\.change), roll: roll, file: root.range.file)
+                                  holidays: holidays, changes: changes.map(\.change), roll: roll, notCounted: notCounted, file: root.range.file)
     }
 
     /// The name a holiday entry gives, even when its rule cannot be used, so that a change replacing it is not reported too.
@@ -196,6 +200,22 @@ enum CalendarDecoder {
             return nil
         }
         guard let day = monthDay(entry.value, place: "'\(entry.key)'", reader: &reader) else { return nil }
+        // An end cannot move to a day most years lack: 02-29 would leave no day to move to in a common year.
+        guard day.date(in: 2001) != nil else {
+            reader.bag.report(.invalidCalendarRule(reason: "'\(entry.key)' must be a day every year has, found '\(day)'"), at: entry.value.range)
+            return nil
+        }
         return entry.key == "first_working_day_after" ? .firstWorkingDayAfter(day) : .firstWorkingDayFrom(day)
+    }
+
+    /// A range of days that are not counted: `{ name: August, from: 08-01, to: 08-31 }`.
+    private static func notCountedDays(_ node: YAMLNodeView, reader: inout NodeReader) -> NotCountedDays? {
+        guard let fields = reader.entries(node, place: "a range of days not counted", allowed: notCountedKeys, required: notCountedKeys),
+            let name = fields["name"].flatMap({ reader.string($0, place: "'name' of a range of days not counted") })
+        else { return nil }
+        let from = fields["from"].flatMap { monthDay($0, place: "'from' of '\(name.value)'", reader: &reader) }
+        let to = fields["to"].flatMap { monthDay($0, place: "'to' of '\(name.value)'", reader: &reader) }
+        guard let from, let to else { return nil }
+        return NotCountedDays(name: name.value, from: from, to: to)
     }
 }

@@ -3,7 +3,7 @@ import CaseworkYAML
 
 /// Reads a workflow's `deadlines:` and a transition's `input:` and `set:`.
 enum DeadlineDecoder {
-    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar"]
+    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on"]
 
     /// Decodes the `deadlines:` list.
     static func decode(_ node: YAMLNodeView, reader: inout NodeReader) -> [DeadlineDefinition] {
@@ -53,9 +53,59 @@ enum DeadlineDecoder {
         }
         var calendar: Located<String>?
         if let node = fields["calendar"] { calendar = reader.name(node, rule: .definitionID, kind: "calendar", place: "'calendar' of \(place)") }
+        var kind = DeadlineKind.duty
+        if let node = fields["kind"], let word = reader.string(node, place: "'kind' of \(place)") {
+            if let read = DeadlineKind(rawValue: word.value) {
+                kind = read
+            } else {
+                reader.bag.report(.wrongType(place: "'kind' of \(place)", expected: "duty or window", found: reader.describe(node)), at: node.range)
+            }
+        }
+        var metBy: Located<String>?
+        if let node = fields["met_by"] { metBy = reader.name(node, rule: .identifierPath, kind: "field", place: "'met_by' of \(place)") }
+        var restartOn: [DeadlineStart] = []
+        if let node = fields["restart_on"] {
+            let items = node.kind == .sequence ? (0..<node.count).map { node.item($0) } : [node]
+            for item in items {
+                guard item.kind == .mapping else {
+                    reader.bag.report(.wrongType(place: "'restart_on' of \(place)", expected: "{ entered: STATE } or { fired: TRANSITION }, or a list of them",
+                                                 found: reader.describe(item)), at: item.range)
+                    continue
+                }
+                if let start = Self.start(item, place: "'restart_on' of \(place)", reader: &reader) { restartOn.append(start) }
+            }
+        }
         guard let name, let start, let due else { return nil }
-        return DeadlineDefinition(name: name, title: title ?? name.value, start: start, due: due, until: until,
-                                  remind: remind, breachNotify: breachNotify, calendar: calendar)
+        var deadline = DeadlineDefinition(name: name, title: title ?? name.value, start: start, due: due, until: until,
+                                          remind: remind, breachNotify: breachNotify, calendar: calendar)
+        deadline.kind = kind
+        deadline.metBy = metBy
+        deadline.restartOn = restartOn
+        return deadline
+    }
+
+    /// Decodes `exceptions:`, a mapping from each exception's code to `{ title, cites, applies_to, effect }`.
+    static func exceptions(_ node: YAMLNodeView, reader: inout NodeReader) -> [ExceptionDefinition] {
+        guard reader.expectMapping(node, place: "'exceptions'") else { return [] }
+        var exceptions: [ExceptionDefinition] = []
+        for entry in 0..<node.count {
+            let code = reader.keyName(node.key(entry), rule: .definitionID, kind: "exception")
+            let place = "exception '\(code.value)'"
+            guard let fields = reader.entries(node.value(entry), place: place, allowed: ["title", "cites", "applies_to", "effect"],
+                                              required: ["cites", "applies_to", "effect"])
+            else { continue }
+            let title = fields["title"].flatMap { reader.string($0, place: "'title' of \(place)")?.value }
+            let cites = fields["cites"].flatMap { reader.string($0, place: "'cites' of \(place)")?.value }
+            let appliesTo = fields["applies_to"].map { reader.names($0, rule: .identifier, kind: "deadline", place: "'applies_to' of \(place)", allowSingle: true) } ?? []
+            var effect: ExceptionEffect?
+            if let node = fields["effect"], let word = reader.string(node, place: "'effect' of \(place)") {
+                effect = ExceptionEffect(rawValue: word.value)
+                if effect == nil { reader.bag.report(.wrongType(place: "'effect' of \(place)", expected: "pause or excuse", found: reader.describe(node)), at: node.range) }
+            }
+            guard let cites, let effect else { continue }
+            exceptions.append(ExceptionDefinition(code: code, title: title ?? code.value, cites: cites, appliesTo: appliesTo, effect: effect))
+        }
+        return exceptions
     }
 
     private static func start(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> DeadlineStart? {

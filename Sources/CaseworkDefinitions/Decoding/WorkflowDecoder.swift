@@ -4,7 +4,7 @@ import CaseworkYAML
 enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
-        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages
+        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages, exceptions
     }
 
     /// The keys of a state.
@@ -59,6 +59,7 @@ enum WorkflowDecoder {
         var policy: PolicyBinding?
         var openingInput: [InputField]?
         var messages: [EngineMessage: Located<String>] = [:]
+        var exceptions: [ExceptionDefinition] = []
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
             switch key {
@@ -82,6 +83,7 @@ enum WorkflowDecoder {
                 }
             case .input: openingInput = DeadlineDecoder.inputs(value, place: "'input' of the workflow", reader: &reader)
             case .messages: messages = decodeMessages(value, by: messageKeys, place: "'messages'", reader: &reader)
+            case .exceptions: exceptions = DeadlineDecoder.exceptions(value, reader: &reader)
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
@@ -92,6 +94,7 @@ enum WorkflowDecoder {
             calendar: calendar, deadlines: deadlines, policyBinding: policy, openingInput: openingInput, file: root.range.file
         )
         workflow.messages = messages
+        workflow.exceptions = exceptions
         workflow.untypedFields = Set(reader.untypedFields)
         return workflow
     }

@@ -18,13 +18,15 @@ public struct CalendarDefinition: Sendable, Hashable {
     public var changes: [HolidayChange]
     /// The roll rules for the end of a period, in order.
     public var roll: [RollRule]
+    /// The days of the year a period does not count at all (`not_counted`).
+    public var notCounted: [NotCountedDays]
     /// The file the calendar was read from.
     public var file: String
 
     /// Creates a calendar definition.
     public init(
         id: Located<String>, version: Int, title: String, extends: Located<String>?, workingWeekdays: Set<Int>?,
-        holidays: [Holiday], changes: [HolidayChange], roll: [RollRule], file: String
+        holidays: [Holiday], changes: [HolidayChange], roll: [RollRule], notCounted: [NotCountedDays] = [], file: String
     ) {
         self.id = id
         self.version = version
@@ -34,6 +36,7 @@ public struct CalendarDefinition: Sendable, Hashable {
         self.holidays = holidays
         self.changes = changes
         self.roll = roll
+        self.notCounted = notCounted
         self.file = file
     }
 }

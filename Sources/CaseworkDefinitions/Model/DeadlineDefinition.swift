@@ -28,6 +28,15 @@ public struct DeadlineDefinition: Sendable, Hashable {
     public var breachNotify: [Located<String>]
     /// The calendar this deadline counts on, when it is not the workflow's.
     public var calendar: Located<String>?
+    /// Whose time it is: the council's duty (missed, it is breached and escalates) or a window the family holds
+    /// (representations, an appeal: it closes, never breaches, and never escalates to staff).
+    public var kind: DeadlineKind = .duty
+    /// The date field that records when the deadline was met (`met_by: final_plan_issued_on`): whether it was met
+    /// in time is decided from that date, not from when the step was recorded. Without it, the step's effective date.
+    public var metBy: Located<String>?
+    /// The steps that start the clock again from its `from` (`restart_on: { fired: issue_revised_draft }`): whatever
+    /// it stood at, it runs anew, as when a revised draft gives the family another 15 days.
+    public var restartOn: [DeadlineStart] = []
 
     /// Creates a deadline.
     public init(
@@ -42,5 +51,46 @@ public struct DeadlineDefinition: Sendable, Hashable {
         self.remind = remind
         self.breachNotify = breachNotify
         self.calendar = calendar
+    }
+}
+
+/// Whose time a deadline measures.
+public enum DeadlineKind: String, Sendable, Hashable, CaseIterable {
+    /// The council's statutory duty: missed, it is breached, and `on_breach` says who is told.
+    case duty
+    /// A window the family (or another party) holds, such as 15 days for representations: it closes when it ends
+    /// and is reported apart from the council's duties.
+    case window
+}
+
+/// What an exception does to the clocks it applies to.
+public enum ExceptionEffect: String, Sendable, Hashable, CaseIterable {
+    /// Stops the clock while the exception lasts; resuming moves the due date by the days paused.
+    case pause
+    /// Takes the clock out of the count: reported as excused under this exception, never as a breach.
+    case excuse
+}
+
+/// A lawful exception to a time limit (`exceptions:`), such as SEND Regs 10(4)(a): the only grounds on which a clock
+/// may be paused or excused, so each pause and excuse names one and reports can count them by code.
+public struct ExceptionDefinition: Sendable, Hashable {
+    /// The exception's code, unique in its workflow (`reg-10-4-a`).
+    public var code: Located<String>
+    /// A title people read; the code when the file gives none.
+    public var title: String
+    /// The provision it rests on, as a council cites it (`Reg 10(4)(a)`).
+    public var cites: String
+    /// The deadlines it can apply to.
+    public var appliesTo: [Located<String>]
+    /// Whether it pauses or excuses them.
+    public var effect: ExceptionEffect
+
+    /// Creates an exception.
+    public init(code: Located<String>, title: String, cites: String, appliesTo: [Located<String>], effect: ExceptionEffect) {
+        self.code = code
+        self.title = title
+        self.cites = cites
+        self.appliesTo = appliesTo
+        self.effect = effect
     }
 }

@@ -92,7 +92,8 @@ public struct DefinitionSet: Sendable, Hashable {
             result[calendar.id.value] = WorkingCalendar(
                 id: calendar.id.value,
                 workingWeekdays: chain.last(where: { $0.workingWeekdays != nil })?.workingWeekdays ?? [1, 2, 3, 4, 5],
-                holidays: chain.flatMap(\.holidays), changes: chain.flatMap(\.changes), roll: chain.flatMap(\.roll)
+                holidays: chain.flatMap(\.holidays), changes: chain.flatMap(\.changes), roll: chain.flatMap(\.roll),
+                notCounted: chain.flatMap(\.notCounted)
             )
         }
         return result

@@ -200,14 +200,18 @@ public enum DeadlineStatus: String, Sendable, Hashable, Codable {
     case running
     /// Stopped for a legal exception; the due date moves by the paused time on resume.
     case paused
-    /// The case reached a state that meets it in time.
+    /// Met in time: the date that met it (``DeadlineRecord/metOn``) is on or before the due date.
     case met
+    /// Met, but after the due date: the date that met it is later, whenever the step was recorded.
+    case metLate = "met_late"
     /// The due date passed first.
     case breached
     /// Excused by an exception: reported, not counted as a breach.
     case excused
     /// The case ended without reaching a state that meets it (withdrawn, closed).
     case lapsed
+    /// A window the family held ended without being used: closed, not breached.
+    case closed
 }
 
 /// One statutory clock of one case.
@@ -232,6 +236,13 @@ public struct DeadlineRecord: Sendable, Hashable, Codable {
     public var breachedOn: CalendarDate?
     /// Why it was last paused or excused.
     public var reason: String?
+    /// The code of the exception it was last paused or excused under (``ExceptionDefinition``).
+    public var exception: String?
+    /// Reminders that were never sent because their moment passed with the due date (a late tick does not send
+    /// a reminder for a day already gone), by position in `remind`.
+    public var remindersSkipped: [Int] = []
+    /// The day a window closed unused.
+    public var closedOn: CalendarDate?
 
     /// Creates a running clock.
     public init(name: String, startedOn: CalendarDate, dueOn: CalendarDate) {
@@ -245,5 +256,46 @@ public struct DeadlineRecord: Sendable, Hashable, Codable {
         self.metOn = nil
         self.breachedOn = nil
         self.reason = nil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, status, startedOn, dueOn, pausedOn, pausedDays, remindersSent, metOn, breachedOn, reason, exception, remindersSkipped, closedOn
+    }
+
+    /// Reads a clock; the keys added after the first stored format (`exception`, `remindersSkipped`, `closedOn`) may be absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        status = try container.decode(DeadlineStatus.self, forKey: .status)
+        startedOn = try container.decode(CalendarDate.self, forKey: .startedOn)
+        dueOn = try container.decode(CalendarDate.self, forKey: .dueOn)
+        pausedOn = try container.decodeIfPresent(CalendarDate.self, forKey: .pausedOn)
+        pausedDays = try container.decode(Int.self, forKey: .pausedDays)
+        remindersSent = try container.decode([Int].self, forKey: .remindersSent)
+        metOn = try container.decodeIfPresent(CalendarDate.self, forKey: .metOn)
+        breachedOn = try container.decodeIfPresent(CalendarDate.self, forKey: .breachedOn)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        exception = try container.decodeIfPresent(String.self, forKey: .exception)
+        remindersSkipped = try container.decodeIfPresent([Int].self, forKey: .remindersSkipped) ?? []
+        closedOn = try container.decodeIfPresent(CalendarDate.self, forKey: .closedOn)
+    }
+
+    /// Writes a clock with exactly the keys of the first stored format while the later ones are unset, so events
+    /// written before them hash as they did.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(status, forKey: .status)
+        try container.encode(startedOn, forKey: .startedOn)
+        try container.encode(dueOn, forKey: .dueOn)
+        try container.encodeIfPresent(pausedOn, forKey: .pausedOn)
+        try container.encode(pausedDays, forKey: .pausedDays)
+        try container.encode(remindersSent, forKey: .remindersSent)
+        try container.encodeIfPresent(metOn, forKey: .metOn)
+        try container.encodeIfPresent(breachedOn, forKey: .breachedOn)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(exception, forKey: .exception)
+        if !remindersSkipped.isEmpty { try container.encode(remindersSkipped, forKey: .remindersSkipped) }
+        try container.encodeIfPresent(closedOn, forKey: .closedOn)
     }
 }

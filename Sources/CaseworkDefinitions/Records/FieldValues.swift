@@ -26,7 +26,9 @@ public enum FieldValues {
             return controlCharacterProblem(text, allowingLineBreaks: false)
         case (.text, .string(let text)):
             return controlCharacterProblem(text, allowingLineBreaks: true)
-        case (.bool, .bool), (.int, .int), (.date, .date), (.datetime, .datetime):
+        case (.date, .date(let date)):
+            return date.acceptanceProblem
+        case (.bool, .bool), (.int, .int), (.datetime, .datetime):
             return nil
         case (.decimal, .decimal), (.decimal, .int):
             return nil
@@ -76,6 +78,7 @@ public enum FieldValues {
             return .success(.string(text))
         case .date:
             guard let date = CalendarDate(text) else { return failure("expected a date as YYYY-MM-DD, found '\(text)'") }
+            if let problem = date.acceptanceProblem { return failure(problem) }
             return .success(.date(date))
         case .datetime:
             guard let instant = try? Date(text, strategy: .iso8601) else {

@@ -64,6 +64,33 @@ struct DeadlineChecks {
             for reminder in deadline.remind where Self.isAfterDue(reminder.value, due: deadline.due.value) {
                 bag.report(.reminderAfterDue(reminder: reminder.value.description, deadline: deadline.name.value), at: reminder.range)
             }
+            for restart in deadline.restartOn {
+                switch restart {
+                case .entered(let state) where !states.contains(state.value):
+                    bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: states)), at: state.range)
+                case .fired(let transition) where !transitions.contains(transition.value):
+                    bag.report(.unknownTransition(name: transition.value, referrer: referrer, suggestion: NameSuggester.suggest(transition.value, from: transitions)),
+                               at: transition.range)
+                default: break
+                }
+            }
+            if deadline.kind == .window, let first = deadline.breachNotify.first {
+                bag.report(.windowEscalates(deadline: deadline.name.value), at: first.range)
+            }
+            if let metBy = deadline.metBy, !workflow.untypedFields.contains(metBy.value) {
+                if let type = fields[metBy.value] {
+                    if type != .date { bag.report(.metByNotADate(field: metBy.value, deadline: deadline.name.value, type: FieldValues.describe(type)), at: metBy.range) }
+                } else {
+                    bag.report(.unknownField(name: metBy.value, referrer: referrer, suggestion: NameSuggester.suggest(metBy.value, from: fieldNames)), at: metBy.range)
+                }
+            }
+        }
+        let deadlineNames = workflow.deadlines.map(\.name.value)
+        for exception in workflow.exceptions {
+            for name in exception.appliesTo where !deadlineNames.contains(name.value) {
+                bag.report(.unknownDeadline(name: name.value, referrer: "exception '\(exception.code.value)'",
+                                            suggestion: NameSuggester.suggest(name.value, from: deadlineNames)), at: name.range)
+            }
         }
         return checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
     }

@@ -1,5 +1,6 @@
 import CaseworkDefinitions
 import CaseworkExpressions
+import CaseworkTime
 import Foundation
 
 /// One change to a case, as evidence: who did what, when, from which state to which, with what input.
@@ -35,6 +36,9 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var previousHash: String
     /// This event's hash.
     public var hash: String
+    /// The day the step took effect, when it was recorded after the fact (`case fire --on DATE`); `at` is when it was
+    /// recorded. Absent for a step recorded on the day it happened (and in every event written before it existed).
+    public var effectiveOn: CalendarDate?
 
     /// The event format: 1 for events that record only the state they moved to (written before changes were recorded),
     /// 2 for events that also record what they changed (``change``, covered by the hash), from which the record can be
@@ -47,7 +51,8 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// Creates an event and computes its hash.
     public init(
         caseID: String, sequence: Int, at: Date, actor: CaseActor, action: String, subject: String?, fromState: String?,
-        toState: String, revision: Int, input: [String: ExpressionValue], change: RecordChange? = nil, previousHash: String
+        toState: String, revision: Int, input: [String: ExpressionValue], change: RecordChange? = nil, previousHash: String,
+        effectiveOn: CalendarDate? = nil
     ) {
         self.caseID = caseID
         self.sequence = sequence
@@ -61,6 +66,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.input = input
         self.change = change
         self.previousHash = previousHash
+        self.effectiveOn = effectiveOn
         self.hash = ""
         self.hash = computedHash
     }
@@ -79,9 +85,10 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         var input: [String: ExpressionValue]
         var change: RecordChange?
         var previousHash: String
+        var effectiveOn: CalendarDate?
 
         private enum CodingKeys: String, CodingKey {
-            case caseID, sequence, atMilliseconds, actor, action, subject, fromState, toState, revision, input, change, previousHash
+            case caseID, sequence, atMilliseconds, actor, action, subject, fromState, toState, revision, input, change, previousHash, effectiveOn
         }
 
         /// Encodes every field, and `change` only when the event records one, so events written before it existed hash as before.
@@ -99,6 +106,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
             try container.encode(input, forKey: .input)
             try container.encodeIfPresent(change, forKey: .change)
             try container.encode(previousHash, forKey: .previousHash)
+            try container.encodeIfPresent(effectiveOn, forKey: .effectiveOn)
         }
     }
 
@@ -107,7 +115,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         let content = HashedContent(
             caseID: caseID, sequence: sequence, atMilliseconds: Int64((at.timeIntervalSince1970 * 1000).rounded()),
             actor: actor, action: action, subject: subject, fromState: fromState, toState: toState,
-            revision: revision, input: input, change: change, previousHash: previousHash
+            revision: revision, input: input, change: change, previousHash: previousHash, effectiveOn: effectiveOn
         )
         return SHA256.hex(StoredJSON.encode(content))
     }

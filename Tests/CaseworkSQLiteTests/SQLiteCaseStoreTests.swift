@@ -77,6 +77,14 @@ struct SQLiteCaseStoreTests {
         #expect(try store.outbox(caseID: "case-1").map(\.channel) == [.portal, .other])
         let claimed = try store.claimOutbox(OutboxClaim(claimer: "mailer", limit: 10, now: Sample.instant(60_000), lease: 30))
         #expect(claimed.map(\.id) == ["case-1/1/1"], "the deliverer claims the portal message only; the owed one is for staff")
+        let plan = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
+            try db.rows("EXPLAIN QUERY PLAN " + StoreSQL.claimable, [Int64(0), 10]) { $0.string(at: 3) ?? "" }
+        }
+        let index = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
+            try db.rows("SELECT sql FROM sqlite_schema WHERE name = 'outbox_claimable'") { $0.string(at: 0) ?? "" }
+        }
+        #expect(plan.contains { $0.contains("outbox_claimable") } && index.first?.contains("json_extract(message, '$.channel')") == true,
+                "claims walk the index of portal messages, never the owed notices: \(plan) \(index)")
     }
 
     @Test("an absent case, key or definition reads as nil or empty")

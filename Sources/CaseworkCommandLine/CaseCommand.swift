@@ -1,7 +1,7 @@
 import Foundation
 import Casework
 
-/// `casework case open|fire|show|history|transitions|timeline|list|migrate`.
+/// `casework case open|fire|show|history|transitions|timeline|list|migrate` (`case participant` is ``ParticipantCommand``).
 enum CaseCommand {
     /// Runs `case SUBCOMMAND` with the arguments after it, parsed by the subcommand's entry in the ``CommandTable``.
     static func run(_ subcommand: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -33,14 +33,15 @@ enum CaseCommand {
 
     private static func open(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         let workflowID = try positionals(parsed, ["WORKFLOW"])[0]
-        var participants: [String: String] = [:]
+        var entries: [(String, String)] = []
         for binding in parsed.values["--participant"] ?? [] {
             let parts = binding.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
                 throw UsageError("'\(TerminalText.escape(binding))' is not ROLE=PRINCIPAL", help: "such as --participant school=organisation:hillside-primary or --participant parent=jo")
             }
-            participants[parts[0]] = parts[1]
+            entries.append((parts[0], parts[1]))
         }
+        let participants = CaseParticipants(entries: entries)
         let caseID = try parsed.single("--id")
         let key = try parsed.single("--key")
         return EngineRun.run(console: console) { () throws(EngineError) in
@@ -93,7 +94,8 @@ enum CaseCommand {
             "state_title": title ?? record.state,
             "revision": record.revision,
             "fields": JSONOutput.nested(record.fields),
-            "participants": record.participants,
+            "participants": record.participants.byRole,
+            "notices_sent": record.noticesSent.map { ["message": $0.message, "sent_by": $0.sentBy, "route": $0.route, "sent_on": $0.sentOn.description] },
             "opened_at": JSONOutput.iso(record.openedAt),
             "deadlines": record.deadlines.map { clock -> [String: Any] in
                 [
@@ -150,6 +152,21 @@ enum CaseCommand {
                 for form in record.forms {
                     let who = form.recipientID.map { "\(form.recipientRole) (\($0))" } ?? form.recipientRole
                     text += "  \(form.id) for \(who): \(form.status.rawValue), due \(form.dueOn)\n"
+                }
+            }
+            if !record.participants.isEmpty {
+                text += "participants:\n"
+                for role in record.participants.roles {
+                    text += "  \(role): \(record.participants[role].map { TerminalText.escape($0) }.joined(separator: ", "))\n"
+                }
+            }
+            let owed = try engine.owedNotices(caseID: caseID, as: options.actor)
+            if !owed.isEmpty {
+                text += "notices owed by another route:\n"
+                for notice in owed {
+                    let to = RecipientText.describe(role: notice.message.recipientRole, id: notice.message.recipientID)
+                    let state = notice.sent.map { "sent by \(TerminalText.escape($0.route)) on \($0.sentOn)" } ?? "not yet sent"
+                    text += "  \(notice.message.id) to \(to): \(TerminalText.escape(notice.message.subject)) (\(state))\n"
                 }
             }
             console.out(text)

@@ -49,7 +49,9 @@ public enum CaseworkCommand {
                 // A command of a group: `case fire`, `audit verify`, ….
                 let path = resolved.command.path
                 switch path[0] {
+                case "case" where path.count == 3: return try ParticipantCommand.run(path[2], rest, console: console)
                 case "case": return try CaseCommand.run(path[1], rest, console: console)
+                case "notices": return try NoticesCommand.run(path[1], rest, console: console)
                 case "form": return try FormCommand.run(path[1], rest, console: console)
                 case "outbox": return try OutboxCommand.run(path[1], rest, console: console)
                 case "audit": return try AuditCommand.run(path[1], rest, console: console)

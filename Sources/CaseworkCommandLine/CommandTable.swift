@@ -205,6 +205,12 @@ enum CommandTable {
                     options: reading + [createRefused],
                     examples: ["casework case list"]),
                 CommandDeclaration(
+                    path: ["case", "participant"], summary: "add or remove a person or organisation taking part in a case",
+                    subcommands: [
+                        participant("add", "name one more person or organisation in a role of a case"),
+                        participant("remove", "remove a person or organisation from a role of a case"),
+                    ]),
+                CommandDeclaration(
                     path: ["case", "migrate"], summary: "move a case to the current version of its workflow",
                     arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id")],
                     options: [
@@ -240,6 +246,27 @@ enum CommandTable {
                     options: [requiredDeliverer, db, definitions],
                     examples: ["casework outbox ack c1/3/1 c1/3/2 --as mailer"],
                     note: "Exit 1 unless every message was the deliverer's."),
+            ]),
+        CommandDeclaration(
+            path: ["notices"], summary: "the notices owed by another route, and recording that one was sent",
+            subcommands: [
+                CommandDeclaration(
+                    path: ["notices", "owed"], summary: "the notices still owed by another route (post, email outside the portal), with the text to send",
+                    options: [OptionDeclaration(name: "--case", value: "CASE", help: "one case (without it: every case the actor may edit)"), format] + reading,
+                    examples: ["casework notices owed --as caseworker:ana --attribute relationship=caseworker --attribute second_factor_verified=true"],
+                    note: "Needs edit on the case: owed notices are work for staff."),
+                CommandDeclaration(
+                    path: ["notices", "sent"], summary: "record that an owed notice was sent by another route",
+                    arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"),
+                                ArgumentDeclaration(name: "MESSAGE_ID", help: "the owed notice's id, as notices owed lists it")],
+                    options: [
+                        OptionDeclaration(name: "--by", value: "NAME", help: "who sent it", required: true),
+                        OptionDeclaration(name: "--route", value: "HOW", help: "how it was sent: post, email, by hand, …", required: true),
+                        OptionDeclaration(name: "--on", value: "DATE", help: "the day it was sent (YYYY-MM-DD), not after today", required: true),
+                        key, create,
+                    ] + reading,
+                    examples: ["casework notices sent c1 c1/2/3 --by ana --route post --on 2025-09-03 --as caseworker:ana"],
+                    note: "Needs edit on the case; audited as notice_sent."),
             ]),
         CommandDeclaration(
             path: ["audit"], summary: "verify the audit chains; sign and check checkpoints",
@@ -393,6 +420,17 @@ enum CommandTable {
                           OptionDeclaration(name: "--reason", value: "TEXT", help: "the information required", required: true)] + shared,
                 examples: ["casework form reject c1 professional-advice-1 --as caseworker:ana --reason \"the dates are missing\""])
         }
+    }
+
+    /// `case participant add` or `remove`: the same arguments and options.
+    private static func participant(_ action: String, _ summary: String) -> CommandDeclaration {
+        CommandDeclaration(
+            path: ["case", "participant", action], summary: summary,
+            arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "ROLE", help: "a role of the case's workflow"),
+                        ArgumentDeclaration(name: "PRINCIPAL", help: "a person's id, person:ID or organisation:ID")],
+            options: [reason, actor, attribute, key, create, db, definitions],
+            examples: ["casework case participant \(action) c1 parent kim --reason \"\(action == "add" ? "holds parental responsibility" : "named in error")\" --as send_manager:sam"],
+            note: "Needs grant on the case, as access does: those who decide access decide who takes part. Without --as, the operator acts.")
     }
 
     /// `deadline pause`, `resume` or `excuse`: the same arguments and options; pause and excuse also cite an exception.

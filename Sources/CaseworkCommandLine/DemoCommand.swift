@@ -202,7 +202,11 @@ enum DemoCommand {
             let messages = try engine.outbox(caseID: caseID, as: people.narrator)
             for message in messages.dropFirst(sentBefore) {
                 let to = RecipientText.describe(role: message.recipientRole, id: message.recipientID)
-                text += "    notified \(to): \(message.subject)\n"
+                if let reason = message.owedReason {
+                    text += "    owed to \(to) by another route (\(reason)): \(message.subject)\n"
+                } else {
+                    text += "    notified \(to): \(message.subject)\n"
+                }
             }
             sentBefore = messages.count
             let running = record.deadlines.filter { $0.status == .running || $0.status == .paused }
@@ -225,8 +229,10 @@ enum DemoCommand {
             text += "  \(clockRecord.name.padding(toLength: 26, withPad: " ", startingAt: 0)) started \(clockRecord.startedOn), due \(clockRecord.dueOn): \(outcome)\n"
         }
         let verification = try engine.verifyAudit(caseID, as: people.narrator)
-        let messages = try engine.outbox(caseID: caseID, as: people.narrator).count
-        text += "\nfinal state: \(record.state), revision \(record.revision); \(messages) notifications in the outbox; audit chain: \(verification == .intact(events: record.revision) ? "intact" : "\(verification)")\n"
+        let messages = try engine.outbox(caseID: caseID, as: people.narrator)
+        let owed = messages.filter { $0.channel == .other }.count
+        text += "\nfinal state: \(record.state), revision \(record.revision); \(messages.count) notifications in the outbox, \(owed) of them owed by another route; "
+            + "audit chain: \(verification == .intact(events: record.revision) ? "intact" : "\(verification)")\n"
         return text
     }
 }

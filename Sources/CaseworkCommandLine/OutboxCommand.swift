@@ -50,13 +50,15 @@ enum OutboxCommand {
                     "template": message.template, "subject": message.subject, "body": message.body,
                     "attempts": message.attempts, "claimed_by": message.claimedBy ?? NSNull(),
                     "delivered_at": message.deliveredAt.map(JSONOutput.iso) ?? NSNull(),
+                    "channel": message.channel.rawValue, "owed_reason": message.owedReason?.rawValue ?? NSNull(),
                 ]
             }))
             return
         }
         for message in messages {
             let to = RecipientText.describe(role: message.recipientRole, id: message.recipientID)
-            let state = message.deliveredAt != nil ? "delivered" : (message.claimedBy.map { "claimed by \(TerminalText.escape($0))" } ?? "waiting")
+            let state = message.channel == .other ? "owed by another route"
+                : message.deliveredAt != nil ? "delivered" : (message.claimedBy.map { "claimed by \(TerminalText.escape($0))" } ?? "waiting")
             console.out("\(message.id)\tto \(to)\t\(state)\t\(TerminalText.escape(message.subject))\n")
         }
     }

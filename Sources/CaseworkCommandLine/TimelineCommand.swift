@@ -27,7 +27,10 @@ enum TimelineCommand {
             "all_notices": timeline.showsEveryNotice,
             "notices": timeline.notices.map { notice -> [String: Any] in
                 ["on": notice.on.description, "subject": notice.subject, "body": notice.body,
-                 "to": ["role": notice.recipientRole, "id": notice.recipientID ?? NSNull()] as [String: Any]]
+                 "to": ["role": notice.recipientRole, "id": notice.recipientID ?? NSNull()] as [String: Any],
+                 "channel": notice.owedReason == nil ? NoticeChannel.portal.rawValue : NoticeChannel.other.rawValue,
+                 "owed_reason": notice.owedReason?.rawValue ?? NSNull(),
+                 "sent_on": notice.sent?.sentOn.description ?? NSNull(), "sent_route": notice.sent?.route ?? NSNull()]
             },
             "withheld": timeline.withheld.map(\.rawValue),
             "reasons": timeline.reasons,
@@ -73,6 +76,10 @@ enum TimelineCommand {
             let addressedToViewer = notice.recipientRole == viewer.role && notice.recipientID.flatMap(Principal.parsed) == viewer.principal
             let recipient = addressedToViewer ? "" : "to \(notice.recipientRole)\(notice.recipientID.map { " (\($0))" } ?? ""): "
             output += line("  \(day)  \(recipient)\(notice.subject)")
+            if timeline.showsEveryNotice, let reason = notice.owedReason {
+                let sent = notice.sent.map { "sent by \($0.route) on \($0.sentOn.written)" } ?? "not yet recorded as sent"
+                output += line("  \(String(repeating: " ", count: day.count))  owed by another route, because \(reason); \(sent)")
+            }
         }
         if !timeline.withheld.isEmpty {
             let parts = timeline.withheld.map { part in

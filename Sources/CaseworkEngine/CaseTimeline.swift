@@ -121,9 +121,17 @@ public struct CaseTimeline: Sendable, Hashable {
         public var subject: String
         /// Its body.
         public var body: String
+        /// Why it is owed by another route rather than sent through the portal; nil for a portal message.
+        public var owedReason: OwedReason?
+        /// When staff recorded sending it by another route, when it was owed and they have.
+        public var sent: NoticeSent?
 
         /// Creates a notice.
-        public init(on: CalendarDate, recipientRole: String, recipientID: String?, subject: String, body: String) {
+        public init(
+            on: CalendarDate, recipientRole: String, recipientID: String?, subject: String, body: String, owedReason: OwedReason? = nil, sent: NoticeSent? = nil
+        ) {
+            self.owedReason = owedReason
+            self.sent = sent
             self.on = on
             self.recipientRole = recipientRole
             self.recipientID = recipientID
@@ -221,7 +229,8 @@ extension Engine {
         let messages = admitted.access.visibleMessages(stored, editsCase: timeline.showsEveryNotice)
         timeline.notices = messages.map { message in
             CaseTimeline.Notice(on: CalendarDate(message.createdAt), recipientRole: message.recipientRole, recipientID: message.recipientID,
-                                subject: message.subject, body: message.body)
+                                subject: message.subject, body: message.body, owedReason: message.owedReason,
+                                sent: record.noticesSent.first { $0.message == message.id })
         }
         return timeline
     }

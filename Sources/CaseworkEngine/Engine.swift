@@ -265,7 +265,7 @@ public final class Engine: Sendable {
     /// conflict for those who may see that case, and the same refusal as any other otherwise.
     public func open(
         workflow id: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:],
-        participants: [String: String] = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
+        participants: CaseParticipants = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         guard let workflow = catalog.workflows[id] else {
@@ -288,7 +288,7 @@ public final class Engine: Sendable {
             if let decision = access.decision("open", on: "case"), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
         }
         let request = IdempotentRequest(key: idempotencyKey, operation: "open \(id) as \(caseID)", caseID: caseID, actor: actor, input: fields,
-                                        details: participants)
+                                        details: Dictionary(uniqueKeysWithValues: participants.byRole.map { ("participants.\($0.key)", $0.value.joined(separator: ",")) }))
         if let replay = try replay(request, actor: actor, attributes: attributes) { return replay }
         if try loadRecord(caseID) != nil {
             _ = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
@@ -300,9 +300,14 @@ public final class Engine: Sendable {
             problems.append(InputProblem(field: field.field.value, message: "must be given to open a case of workflow '\(id)'"))
         }
         let roles = Set(definition.roles.map(\.value))
-        for (role, participant) in participants.sorted(by: { $0.key < $1.key }) {
+        var named: Set<String> = []
+        for (role, participant) in participants.entries {
             if !roles.contains(role) { problems.append(InputProblem(field: "participants.\(role)", message: "not a role of workflow '\(id)'")) }
-            if Principal.parsed(participant) == nil {
+            if let principal = Principal.parsed(participant) {
+                if !named.insert("\(role) \(principal)").inserted {
+                    problems.append(InputProblem(field: "participants.\(role)", message: "'\(participant)' is named twice in this role"))
+                }
+            } else {
                 problems.append(InputProblem(field: "participants.\(role)", message: "'\(participant)' is not a person's id or 'organisation:ID'"))
             }
         }
@@ -350,20 +355,25 @@ public final class Engine: Sendable {
         next.state = transition.to.value
         for start in transition.startForms {
             guard let form = admitted.definitions.forms[start.form.value] else { continue }
+            // One instance for each participant of the role (two professionals asked for advice get one each), or one
+            // for the role when the case names no one yet.
             for role in start.recipients {
-                let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
-                let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
-                let due: CalendarDate
-                do {
-                    due = try formCalendar.due(from: today, after: form.definition.due.value)
-                } catch {
-                    throw .definitionError("form '\(form.definition.id.value)' cannot be counted from \(today): \(error)")
+                let named = record.participants[role.value]
+                for participant in named.isEmpty ? [nil] : named.map(Optional.some) {
+                    let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
+                    let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
+                    let due: CalendarDate
+                    do {
+                        due = try formCalendar.due(from: today, after: form.definition.due.value)
+                    } catch {
+                        throw .definitionError("form '\(form.definition.id.value)' cannot be counted from \(today): \(error)")
+                    }
+                    next.forms.append(FormInstance(
+                        id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
+                        recipientRole: role.value, recipientID: participant, status: .shared, fields: [:],
+                        dueOn: due, submissions: 0, informationRequired: nil
+                    ))
                 }
-                next.forms.append(FormInstance(
-                    id: "\(form.definition.id.value)-\(number)", form: form.definition.id.value, formVersion: form.definition.version,
-                    recipientRole: role.value, recipientID: record.participants[role.value], status: .shared, fields: [:],
-                    dueOn: due, submissions: 0, informationRequired: nil
-                ))
             }
         }
         try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
@@ -495,6 +505,7 @@ public final class Engine: Sendable {
 
     // MARK: Notifications
 
+    /// The notices `transition` declares (`notify:`), one for each address of each recipient role.
     private func notifications(
         for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord
     ) -> [PendingMessage] {
@@ -503,11 +514,11 @@ public final class Engine: Sendable {
         for notification in transition.notify {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
             for recipient in notification.recipients {
-                let access = recipientAccess(record, guardedBy: accessGuard, role: recipient.value, resource: "case.state")
-                guard access.receives else { continue }
-                messages.append(PendingMessage(role: recipient.value, recipientID: record.participants[recipient.value], template: template.name.value,
-                                               subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: access.fields),
-                                               body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: access.fields)))
+                for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state") {
+                    messages.append(PendingMessage(address, template: template.name.value,
+                                                   subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: address.fields),
+                                                   body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: address.fields)))
+                }
             }
         }
         return messages
@@ -520,7 +531,7 @@ public final class Engine: Sendable {
         instances.flatMap { instance -> [PendingMessage] in
             guard let form = forms[instance.form]?.definition else { return [] }
             return messages(.formShared, to: [instance.recipientRole], values: Self.formValues(instance, form: form), step: EngineMessage.formShared.rawValue,
-                            form: form, on: record, workflow: workflow, guardedBy: accessGuard, resource: Self.formResource(form))
+                            form: form, on: record, workflow: workflow, guardedBy: accessGuard, resource: Self.formResource(form), instance: instance)
         }
     }
 

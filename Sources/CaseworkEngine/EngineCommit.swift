@@ -16,6 +16,35 @@ struct PendingMessage: Sendable {
     var subject: String
     /// Its body.
     var body: String
+    /// How it reaches the recipient.
+    var channel: NoticeChannel
+    /// Why it is owed by another route, when it is.
+    var owedReason: OwedReason?
+
+    /// A message rendered for `address`.
+    init(_ address: NoticeAddress, template: String, subject: String, body: String) {
+        self.role = address.role
+        self.recipientID = address.recipientID
+        self.template = template
+        self.subject = subject
+        self.body = body
+        self.channel = address.channel
+        self.owedReason = address.owedReason
+    }
+}
+
+/// Where one notice goes: to whom, on which channel, why it is owed when it is, and which fields it may show.
+struct NoticeAddress: Sendable {
+    /// The role it is for.
+    var role: String
+    /// The participant it is for; nil when the case names no one for the role.
+    var recipientID: String?
+    /// The portal, or another route.
+    var channel: NoticeChannel
+    /// Why it is owed by another route; nil on the portal.
+    var owedReason: OwedReason?
+    /// The fields its text may show: what the policy lets this recipient see, on either channel.
+    var fields: FieldVisibility
 }
 
 /// One case's change as a step decided it: the record as it will be after the change (its revision, time and
@@ -67,7 +96,8 @@ extension Engine {
             next.auditHead = event.hash
             let outbox = decided.messages.enumerated().map { offset, message in
                 OutboxMessage(id: "\(next.id)/\(next.revision)/\(offset + 1)", caseID: next.id, createdAt: now, recipientRole: message.role,
-                              recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body)
+                              recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
+                              channel: message.channel, owedReason: message.owedReason)
             }
             committed.append(CaseChange(record: next, expectedRevision: decided.before?.revision, events: [event], outbox: outbox,
                                         idempotency: index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil,
@@ -108,26 +138,50 @@ extension Engine {
         ]
     }
 
-    /// One of the engine's own messages to whoever plays each of `roles` on `record`, for the recipients the case's
-    /// guard lets `view` `resource`: rendered from the template the form's `messages:` (for form messages), else the
+    /// The one place that decides who receives a notice to `role` on `record`, and how: one address for each
+    /// participant of the role, through the portal when the case's guard lets them `view` `resource` (decided with the
+    /// policy's `recipients:` profile for the role), otherwise owed by another route because the policy does not let
+    /// them see the case. A role with no participant is addressed as a whole: through the portal when the guard lets
+    /// the role see the case (staff, or any role of a workflow without a policy), otherwise owed because no one is named
+    /// yet. Every notice is recorded; none is dropped.
+    func addresses(_ record: CaseRecord, role: String, guardedBy accessGuard: AccessGuard, resource: String) -> [NoticeAddress] {
+        let named = record.participants[role]
+        guard !named.isEmpty else {
+            let access = recipientAccess(record, guardedBy: accessGuard, role: role, participant: nil, resource: resource)
+            return [NoticeAddress(role: role, recipientID: nil, channel: access.receives ? .portal : .other,
+                                  owedReason: access.receives ? nil : .noParticipant, fields: access.fields)]
+        }
+        return named.map { participant in
+            let access = recipientAccess(record, guardedBy: accessGuard, role: role, participant: participant, resource: resource)
+            return NoticeAddress(role: role, recipientID: participant, channel: access.receives ? .portal : .other,
+                                 owedReason: access.receives ? nil : .noPortalAccess, fields: access.fields)
+        }
+    }
+
+    /// One of the engine's own messages to whoever plays each of `roles` on `record`, to each address
+    /// ``addresses(_:role:guardedBy:resource:)`` gives for `resource`: rendered from the template the form's `messages:` (for form messages), else the
     /// workflow's, names, with `values` (its `form.*` or `deadline.*` placeholders) and the fields each recipient may
     /// see, exactly as a transition's notifications are; in the neutral form when no template is named.
-    /// `step` is what the outbox records as the message's template: the step that sent it.
+    /// `step` is what the outbox records as the message's template: the step that sent it. A message about a form
+    /// `instance` goes, in the instance's role, only to the participant the instance was shared with.
     func messages(
         _ message: EngineMessage, to roles: [String], values: [String: ExpressionValue], step: String, form: FormDefinition? = nil,
-        on record: CaseRecord, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, resource: String
+        on record: CaseRecord, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, resource: String, instance: FormInstance? = nil
     ) -> [PendingMessage] {
         let name = form?.messages[message] ?? workflow.messages[message]
         let template = name.flatMap { name in workflow.templates.first { $0.name.value == name.value } }
         let builtins = Self.caseBuiltins(record, workflow: workflow).merging(values) { _, step in step }
-        return roles.compactMap { role in
-            let access = recipientAccess(record, guardedBy: accessGuard, role: role, resource: resource)
-            guard access.receives else { return nil }
-            let (subject, body) = template.map {
-                (TemplateRenderer.render($0.subject, fields: record.fields, builtins: builtins, showing: access.fields),
-                 TemplateRenderer.render($0.body, fields: record.fields, builtins: builtins, showing: access.fields))
-            } ?? TemplateRenderer.neutral(message, builtins: builtins)
-            return PendingMessage(role: role, recipientID: record.participants[role], template: step, subject: subject, body: body)
+        return roles.flatMap { role in
+            addresses(record, role: role, guardedBy: accessGuard, resource: resource).filter { address in
+                guard let instance, instance.recipientRole == role, let shared = instance.recipientID else { return true }
+                return address.recipientID == shared
+            }.map { address in
+                let (subject, body) = template.map {
+                    (TemplateRenderer.render($0.subject, fields: record.fields, builtins: builtins, showing: address.fields),
+                     TemplateRenderer.render($0.body, fields: record.fields, builtins: builtins, showing: address.fields))
+                } ?? TemplateRenderer.neutral(message, builtins: builtins)
+                return PendingMessage(address, template: step, subject: subject, body: body)
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ struct CaseAccess: Sendable {
         shown.fields = fieldVisibility.filter(record.fields)
         if !allows("grant", on: "case") {
             shown.grants = []
-            shown.participants = [:]
+            shown.participants = CaseParticipants()
         }
         if !editsCase {
             var viewable: [String: Bool] = [:]
@@ -223,11 +223,14 @@ extension Engine {
                       state: record.state, fields: record.fields, grants: record.grants, at: at)
     }
 
-    /// Whether a notification may go to whoever plays `role` on the case, and which fields it may show, decided by the
-    /// case's guard with the policy's profile for that role (nobody is signed in when a message is sent).
-    func recipientAccess(_ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, resource: String) -> (receives: Bool, fields: FieldVisibility) {
+    /// Whether a notification may reach `participant` (or the role as a whole, when nil) in `role` through the portal,
+    /// and which fields its text may show whichever way it goes, decided by the case's guard with the policy's profile
+    /// for that role (nobody is signed in when a message is sent). Used only by ``addresses(_:role:guardedBy:resource:)``.
+    func recipientAccess(
+        _ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, participant: String?, resource: String
+    ) -> (receives: Bool, fields: FieldVisibility) {
         guard case .policy(let policy) = accessGuard else { return (true, .all) }
-        let principal = record.participants[role].flatMap(Principal.parsed)
+        let principal = participant.flatMap(Principal.parsed)
         let actor: CaseActor
         switch principal {
         case .organisation(let organisation)?: actor = .organisation(organisation, role: role)
@@ -236,7 +239,6 @@ extension Engine {
         }
         let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
         let access = CaseAccess(record: record, accessGuard: .policy(policy), actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()))
-        guard access.allows("view", on: resource) else { return (false, .none) }
-        return (true, access.fieldVisibility)
+        return (access.allows("view", on: resource), access.fieldVisibility)
     }
 }

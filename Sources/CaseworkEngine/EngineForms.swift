@@ -137,7 +137,8 @@ extension Engine {
         let values = Self.formValues(change.instance, form: form.definition).merging(change.values) { _, own in own }
         let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
                                     messages: messages(change.message, to: change.to, values: values, step: action, form: form.definition, on: next,
-                                                       workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard, resource: resource))
+                                                       workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard, resource: resource,
+                                                       instance: change.instance))
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
 }

@@ -13,7 +13,7 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4357_524B
 
     /// The migration scripts, oldest first.
-    static let migrations: [String] = [version1, version2, version3]
+    static let migrations: [String] = [version1, version2, version3, version4]
 
     /// The version this build writes and reads.
     static var latestVersion: Int { migrations.count }
@@ -145,6 +145,15 @@ enum SQLiteSchema {
         BEGIN SELECT RAISE(ABORT, 'a stored definition snapshot never changes'); END;
         """
 
+    /// Version 4: the portal messages a claim may take, indexed apart from the notices owed by another route, which stay
+    /// undelivered until staff send them outside the portal and would otherwise be walked by every claim. The condition
+    /// is the claim query's own (``StoreSQL/claimable``), so the planner uses the index; a message written before
+    /// channels has none and is a portal message.
+    private static let version4 = """
+        CREATE INDEX outbox_claimable ON outbox (position)
+        WHERE delivered_at IS NULL AND coalesce(json_extract(message, '$.channel'), 'portal') = 'portal';
+        """
+
     /// What the file says about itself: its schema version, its application id, and whether it has any tables.
     struct FileIdentity {
         var version: Int
@@ -176,7 +185,8 @@ enum SQLiteSchema {
     /// another process is creating): writers create it, under the write lock (``migrate(_:path:)``); a reader
     /// finds no store there (``StoreError/missing(path:)``). Readers accept every version from 1 up to
     /// ``latestVersion`` without migrating: the migrations so far only add a table reads do not use
-    /// (`deadline_alarms`, read only by `tick`, a writer). A migration that changes what reads use must make
+    /// (`deadline_alarms`, read only by `tick`, a writer) and an index (`outbox_claimable`, used by claims, which write).
+    /// A migration that changes what reads use must make
     /// readers refuse the versions before it.
     static func refusal(_ identity: FileIdentity, path: String, reading: Bool = false) -> StoreError? {
         if identity.version > latestVersion {

@@ -49,10 +49,12 @@ enum StoreSQL {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// The oldest messages a claim at `now` may take. (now, limit)
+    /// The oldest messages a claim at `now` may take: portal messages only (a message written before notices could be
+    /// owed has no channel, and is one); those owed by another route are for staff. (now, limit)
     static let claimable = """
         SELECT position, message FROM outbox
         WHERE delivered_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)
+          AND coalesce(json_extract(message, '$.channel'), 'portal') = 'portal'
         ORDER BY position LIMIT ?
         """
 

@@ -123,6 +123,19 @@ extension StoreConformance {
             expect.that(reclaimed.allSatisfy { $0.attempts == 2 }, "reclaimed messages count a second attempt: \(reclaimed)")
             expect.equal(try store.outbox(caseID: "c1").first { $0.id == "c1/1/1" }?.deliveredAt, now, "the delivered message's time")
         },
+        Check("a notice owed by another route is kept and listed, never claimed") { makeStore, expect in
+            let store = try makeStore()
+            let first = try Fixture.open(store, "c1")
+            var owed = Fixture.message("c1/2/1", case: "c1", offset: 1)
+            owed.channel = .other
+            owed.owedReason = .noPortalAccess
+            let second = Fixture.event("c1", 2, previous: first.hash)
+            try store.commit(CaseChange(record: Fixture.record("c1", revision: 2, head: second.hash), expectedRevision: 1, events: [second],
+                                        outbox: [owed, Fixture.message("c1/2/2", case: "c1", offset: 2)], idempotency: nil))
+            let claimed = try store.claimOutbox(OutboxClaim(claimer: "a", limit: 10, now: Fixture.at.addingTimeInterval(100), lease: 60))
+            expect.equal(claimed.map(\.id), ["c1/1/1", "c1/2/2"], "the portal messages only")
+            expect.equal(try store.outbox(caseID: "c1").first { $0.id == "c1/2/1" }, owed, "the owed notice reads back whole, unclaimed")
+        },
         Check("definition versions are kept once and never changed") { makeStore, expect in
             let store = try makeStore()
             let v1 = StoredDefinition(kind: "workflow", id: "assessment", version: 1, fingerprint: "f1", content: "workflow: assessment")

@@ -50,6 +50,43 @@ struct SQLiteCaseStoreTests {
         #expect(try store.outbox(caseID: "case-2") == [])
     }
 
+    @Test("rows written when a role had one participant and messages had no channel still load; owed notices are never claimed")
+    func oldShapeRowsLoadAndOwedNoticesAreNotClaimed() throws {
+        var opening = Sample.opening(messages: ["case-1/1/1"])
+        var owed = Sample.message("case-1/1/2", at: 1)
+        owed.channel = .other
+        owed.owedReason = .noPortalAccess
+        opening.outbox.append(owed)
+        do {
+            let store = try SQLiteCaseStore(path: path)
+            try store.commit(opening)
+        }
+        // The record and the portal message as an older Casework wrote them: one participant per role as a string,
+        // no notices sent, no channel.
+        let database = try SQLiteDatabase(path: path)
+        try database.execute("""
+            UPDATE cases SET record = json_remove(json_set(record, '$.participants', json('{"school":"hillside-primary","health":"nhs-north"}')), '$.noticesSent');
+            UPDATE outbox SET message = json_remove(message, '$.channel') WHERE id = 'case-1/1/1';
+            """)
+        let stored = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
+            try db.rows("SELECT record FROM cases") { $0.string(at: 0) ?? "" }
+        }
+        #expect(stored.first?.contains(#""school":"hillside-primary""#) == true && stored.first?.contains("noticesSent") == false, "the row is in the old shape")
+        let store = try SQLiteCaseStore(path: path)
+        #expect(try store.load(caseID: "case-1") == opening.record)
+        #expect(try store.outbox(caseID: "case-1").map(\.channel) == [.portal, .other])
+        let claimed = try store.claimOutbox(OutboxClaim(claimer: "mailer", limit: 10, now: Sample.instant(60_000), lease: 30))
+        #expect(claimed.map(\.id) == ["case-1/1/1"], "the deliverer claims the portal message only; the owed one is for staff")
+        let plan = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
+            try db.rows("EXPLAIN QUERY PLAN " + StoreSQL.claimable, [Int64(0), 10]) { $0.string(at: 3) ?? "" }
+        }
+        let index = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
+            try db.rows("SELECT sql FROM sqlite_schema WHERE name = 'outbox_claimable'") { $0.string(at: 0) ?? "" }
+        }
+        #expect(plan.contains { $0.contains("outbox_claimable") } && index.first?.contains("json_extract(message, '$.channel')") == true,
+                "claims walk the index of portal messages, never the owed notices: \(plan) \(index)")
+    }
+
     @Test("an absent case, key or definition reads as nil or empty")
     func absentThings() throws {
         let store = try SQLiteCaseStore(path: path)

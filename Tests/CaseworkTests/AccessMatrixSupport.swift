@@ -145,7 +145,7 @@ enum Matrix {
                 "requested_on": date("2026-01-05"), "requested_by": .string("parent"), "decisions_by": .string("parent"),
                 "child.first_name": .string("Zebedee"), "child.last_name": .string("Quillfeather"), "child.date_of_birth": date(birthDate), "child.address": .string("7 Wisteria Walk"),
                 "current_setting": .string("Moonrise Academy, 4 Lantern Row"), "request_summary": .string("Xylophone lessons are the only calm hour"),
-            ], participants: participants, attributes: attributes("parent"))
+            ], participants: CaseParticipants(participants.mapValues { [$0] }), attributes: attributes("parent"))
             for (principal, level) in grants {
                 _ = try engine.grantAccess(caseID: caseID, grant: AccessGrant(to: principal, level: level), as: caseworker, attributes: staff,
                                            reason: "decided by the SEND service")

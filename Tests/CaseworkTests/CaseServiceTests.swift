@@ -102,6 +102,33 @@ struct CaseServiceTests {
         }
     }
 
+    @Test func participantsAndOwedNoticesGoThroughTheServiceAsThroughTheEngine() async throws {
+        let store = try Self.store()
+        let service = try await Self.service(store)
+        let before = try EngineFixtures.Snapshot(store, caseID: "c2")
+        await #expect(throws: EngineError.self, "a parent may not name another") {
+            try await service.addParticipant(caseID: "c2", role: "parent", principal: .person("kim"), as: OneDoorTests.fullParent,
+                                             attributes: OneDoorTests.family, reason: "my partner")
+        }
+        #expect(try EngineFixtures.Snapshot(store, caseID: "c2") == before)
+        let added = try await service.addParticipant(caseID: "c2", role: "parent", principal: .person("kim"), as: OneDoorTests.caseworker,
+                                                     attributes: OneDoorTests.staff, reason: "holds parental responsibility")
+        #expect(added.record.participants["parent"] == ["jo", "person:kim"])
+        let fired = try await service.fire(FireRequest(caseID: "c2", transition: "comment", actor: OneDoorTests.fullParent,
+                                                       input: ["parent_comment": .string("hi")], attributes: OneDoorTests.family))
+        #expect(fired.notifications.allSatisfy { $0.recipientID == "jo" }, "the parent who acted reads only their own: \(fired.notifications)")
+        let owed = try await service.owedNotices(caseID: "c2", as: OneDoorTests.caseworker, attributes: OneDoorTests.staff, outstanding: true)
+        #expect(owed.contains { $0.message.recipientID == "person:kim" && $0.message.owedReason == .noPortalAccess }, "kim has no grant: owed by another route")
+        let kim = try #require(owed.first { $0.message.recipientID == "person:kim" })
+        let sent = try await service.recordNoticeSent(caseID: "c2", message: kim.message.id, sentBy: "ana", route: "email", sentOn: CalendarDate(EngineFixtures.start),
+                                                      as: OneDoorTests.caseworker, attributes: OneDoorTests.staff)
+        #expect(sent.record.noticesSent.map(\.message) == [kim.message.id])
+        let removed = try await service.removeParticipant(caseID: "c2", role: "parent", principal: .person("kim"), as: OneDoorTests.caseworker,
+                                                          attributes: OneDoorTests.staff, reason: "named in error")
+        #expect(removed.record.participants["parent"] == ["jo"])
+        #expect(try await service.verifyAudit("c2", as: .operator()) == .intact(events: removed.record.revision))
+    }
+
     @Test func theOperatorsReadsAreTheOperatorsOnly() async throws {
         let service = try await Self.service(try Self.store())
         for caseID in ["c2", "c5", "c2"] {
@@ -115,7 +142,8 @@ struct CaseServiceTests {
             ids += page.items.map(\.id)
             request.after = page.next
         } while request.after != nil
-        #expect(ids == ["c2/3/1", "c5/3/1", "c2/4/1"])
+        // Each comment notifies two: one through the portal, one owed by another route to a recipient the portal cannot reach.
+        #expect(ids == ["c2/3/1", "c2/3/2", "c5/3/1", "c5/3/2", "c2/4/1", "c2/4/2"])
         #expect(try await service.auditedCaseIDs(as: .operator()) == (1...7).map { "c\($0)" })
         #expect(try await service.definitionUsage(as: .operator()).snapshots.count == 1)
         let parent = OneDoorTests.fullParent

@@ -92,7 +92,7 @@ struct CommandTableTests {
         (["help", "case", "fier"], "error: unknown case command 'fier'\n  help: did you mean 'fire'?\n  usage: casework help [COMMAND ...]\n"),
         (["verison"], "error: unknown command 'verison'\n  help: did you mean 'version'?\n  usage: casework <command> [options]; see 'casework help'\n"),
         (["case", "fire", "c1", "agree", "--expect-revison", "2"], "error: unknown option '--expect-revison'\n  help: did you mean '--expect-revision'?\n  usage: \(CommandTable["case", "fire"].usage)\n"),
-        (["case"], "error: say which case command\n  help: see 'casework help case'\n  usage: casework case open|fire|show|history|timeline|transitions|list|migrate ...\n"),
+        (["case"], "error: say which case command\n  help: see 'casework help case'\n  usage: casework case open|fire|show|history|timeline|transitions|list|participant|migrate ...\n"),
         (["version", "now"], "error: version takes no arguments\n  usage: casework version\n"),
     ])
     func misspeltNamesGetADidYouMean(arguments: [String], expected: String) {

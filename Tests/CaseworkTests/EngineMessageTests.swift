@@ -116,9 +116,12 @@ struct EngineMessageTests {
         let (engine, store, _) = try Self.assessing(workflow: workflow, policy: PolicyEnforcementTests.policy)
         let health = CaseActor.organisation("nhs-trust", role: "health")
         _ = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("OT")], attributes: PolicyEnforcementTests.professional)
-        #expect(Self.lines(try store.outbox(caseID: "c1").filter { $0.template.hasPrefix("form_") }) == [
+        let formMessages = try store.outbox(caseID: "c1").filter { $0.template.hasPrefix("form_") }
+        #expect(Self.lines(formMessages) == [
             "health [form_shared] Shared Professional advice (advice-1) | Due 13 October 2025 for (withheld).",
+            "school [form_shared] Shared Professional advice (advice-2) | Due 13 October 2025 for (withheld).",
             "caseworker [form_submitted] Submitted advice-1 | By \(health) for Sam.",
-        ], "health may view its form but not the case's fields; hillside has no grant, so is not told")
+        ], "health may view its form but not the case's fields; hillside has no grant, so its notice is owed, showing no field")
+        #expect(try store.outbox(caseID: "c1").filter { $0.recipientRole == "school" }.map(\.owedReason) == [.noPortalAccess])
     }
 }

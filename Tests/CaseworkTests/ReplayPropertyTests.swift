@@ -86,6 +86,22 @@ struct ReplayPropertyTests {
                 }
             case 6:
                 let principal: Principal = random.next() % 2 == 0 ? .person("parent-\(random.next() % 3)") : .organisation("school-\(random.next() % 2)")
+                switch random.next() % 4 {
+                case 0:
+                    let role = principal.description.hasPrefix("person") ? "parent" : "school"
+                    if record.participants.participant(principal, as: role) == nil {
+                        _ = try engine.addParticipant(caseID: caseID, role: role, principal: principal, as: operatorActor, attributes: [:], reason: "named")
+                    } else {
+                        _ = try engine.removeParticipant(caseID: caseID, role: role, principal: principal, as: operatorActor, attributes: [:], reason: "left")
+                    }
+                    return
+                case 1:
+                    guard let owed = try engine.owedNotices(caseID: caseID, as: operatorActor, outstanding: true).randomElement(using: &random) else { return }
+                    _ = try engine.recordNoticeSent(caseID: caseID, message: owed.message.id, sentBy: "ana", route: "post", sentOn: today, as: operatorActor,
+                                                    attributes: [:])
+                    return
+                default: break
+                }
                 if random.next() % 4 == 0 {
                     _ = try engine.revokeAccess(caseID: caseID, to: principal, as: operatorActor, attributes: [:], reason: "review")
                 } else {
@@ -130,15 +146,16 @@ struct ReplayPropertyTests {
         for (index, workflow) in workflows.enumerated() {
             let id = "c-\(index)"
             _ = try engine.open(workflow: workflow, as: .operator("replay"), caseID: id, fields: Self.openings[workflow] ?? [:],
-                                participants: ["school": "organisation:school-0", "parent": "parent-0"].filter { role, _ in
+                                participants: CaseParticipants(entries: [("school", "organisation:school-0"), ("parent", "parent-0"), ("parent", "parent-1")].filter { role, _ in
                                     Self.catalog.workflows[workflow]?.definition.roles.contains { $0.value == role } ?? false
-                                })
+                                }))
             caseIDs.append(id)
         }
         for _ in 0..<400 {
             try Self.step(engine, caseIDs[Int(random.next() % UInt64(caseIDs.count))], clock: clock, random: &random)
         }
         var events = 0
+        var actions: Set<String> = []
         for id in caseIDs {
             let verification = try engine.verifyAudit(id, as: .operator())
             #expect(verification.holds, "\(kind) seed \(seed) case \(id): \(verification)")
@@ -148,8 +165,10 @@ struct ReplayPropertyTests {
             }
             events += count
             let history = try engine.history(id, as: .operator())
+            actions.formUnion(history.map(\.action))
             #expect(try CaseReplay.rebuild(history).get() == engine.caseRecord(id, as: .operator()))
         }
+        #expect(actions.isSuperset(of: ["participant_added", "participant_removed", "notice_sent"]), "the run changed participants and sent owed notices: \(actions)")
         print("replay \(kind) seed \(seed): \(events) events over \(caseIDs.count) cases")
         #expect(events > 40, "the run did something: \(events) events")
     }

@@ -81,11 +81,20 @@ struct DemoCommandTests {
             "  gather_advice              started 2025-10-08, due 2025-11-19: excused",
             "  representations            started 2025-12-10, due 2025-12-24: closed",
             "    caseworker:ana-caseworker gave organisation:hillside-primary full access",
-            "final state: plan_issued, revision 33; 34 notifications in the outbox; audit chain: intact",
+            "final state: plan_issued, revision 33; 46 notifications in the outbox, 12 of them owed by another route; audit chain: intact",
         ] {
             #expect(result.out.contains(line + "\n"), "missing: \(line)")
         }
-        #expect(!result.out.contains("notified young_person"), "nobody on the case plays the young person, so nobody is told")
+        // The reg 4(2) notice of the request: recorded for the school, health and social care, who have no portal access
+        // yet, as owed by another route, in the same commit as the acknowledgement.
+        for service in ["school@hillside-primary", "health@nhs-community-trust", "social_care@county-social-care"] {
+            let line = "    owed to \(service) by another route (the access policy does not let this recipient see the case through the portal): "
+                + "Request for an EHC needs assessment: case demo-ehcna-1\n"
+            #expect(result.out.contains(line), "missing: \(line)")
+        }
+        #expect(!result.out.contains("notified young_person"), "nobody on the case plays the young person, so nothing goes through the portal")
+        #expect(result.out.contains("    owed to young_person by another route (no one is named for this role on the case yet): "),
+                "but the notice to them is recorded as owed")
         #expect(runCasework(["demo", "--db", database] + definitions).status == .usage, "the demo never writes into an existing file")
     }
 }

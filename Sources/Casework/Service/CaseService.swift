@@ -48,7 +48,7 @@ public final class CaseService: Sendable {
     /// Opens a case (``Engine/open(workflow:as:caseID:fields:participants:idempotencyKey:attributes:)``); without a
     /// `caseID` the service picks one, once, so a retried decision opens the same case.
     public func open(
-        workflow: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:], participants: [String: String] = [:],
+        workflow: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:], participants: CaseParticipants = [:],
         idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) async throws(EngineError) -> ChangeResult {
         let id = caseID ?? UUID().uuidString.lowercased()
@@ -111,6 +111,40 @@ public final class CaseService: Sendable {
     ) async throws(EngineError) -> ChangeResult {
         try await decide { (engine) throws(EngineError) in
             try engine.revokeAccess(caseID: caseID, to: grantee, as: actor, attributes: attributes, reason: reason, idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// Names one more participant in a role (``Engine/addParticipant(caseID:role:principal:as:attributes:reason:idempotencyKey:)``).
+    public func addParticipant(
+        caseID: String, role: String, principal: Principal, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], reason: String,
+        idempotencyKey: String? = nil
+    ) async throws(EngineError) -> ChangeResult {
+        try await decide { (engine) throws(EngineError) in
+            try engine.addParticipant(caseID: caseID, role: role, principal: principal, as: actor, attributes: attributes, reason: reason,
+                                      idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// Removes a participant from a role (``Engine/removeParticipant(caseID:role:principal:as:attributes:reason:idempotencyKey:)``).
+    public func removeParticipant(
+        caseID: String, role: String, principal: Principal, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], reason: String,
+        idempotencyKey: String? = nil
+    ) async throws(EngineError) -> ChangeResult {
+        try await decide { (engine) throws(EngineError) in
+            try engine.removeParticipant(caseID: caseID, role: role, principal: principal, as: actor, attributes: attributes, reason: reason,
+                                         idempotencyKey: idempotencyKey)
+        }
+    }
+
+    /// Records that a notice owed by another route was sent
+    /// (``Engine/recordNoticeSent(caseID:message:sentBy:route:sentOn:as:attributes:idempotencyKey:)``).
+    public func recordNoticeSent(
+        caseID: String, message: String, sentBy: String, route: String, sentOn: CalendarDate, as actor: CaseActor,
+        attributes: [String: ExpressionValue] = [:], idempotencyKey: String? = nil
+    ) async throws(EngineError) -> ChangeResult {
+        try await decide { (engine) throws(EngineError) in
+            try engine.recordNoticeSent(caseID: caseID, message: message, sentBy: sentBy, route: route, sentOn: sentOn, as: actor,
+                                        attributes: attributes, idempotencyKey: idempotencyKey)
         }
     }
 
@@ -301,6 +335,15 @@ public final class CaseService: Sendable {
         try await paged(page, read: { (request) async throws(StoreError) in try await self.driver.outbox(caseID: caseID, page: request) },
                         staged: { .messages($0) }, as: .outbox(caseID)) { (engine) throws(EngineError) in
             try engine.outbox(caseID: caseID, as: actor, attributes: attributes)
+        }
+    }
+
+    /// The case's notices owed by another route, each with its sending once recorded (``Engine/owedNotices(caseID:as:attributes:outstanding:)``).
+    public func owedNotices(
+        caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], outstanding: Bool = false
+    ) async throws(EngineError) -> [OwedNotice] {
+        try await decide { (engine) throws(EngineError) in
+            try engine.owedNotices(caseID: caseID, as: actor, attributes: attributes, outstanding: outstanding)
         }
     }
 

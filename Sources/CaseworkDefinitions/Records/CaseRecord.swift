@@ -16,8 +16,8 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var revision: Int
     /// The set fields, by dotted path. An absent path is unset.
     public var fields: [String: ExpressionValue]
-    /// Who plays each organisation role on this case (`school` → `hillside-primary`).
-    public var participants: [String: String]
+    /// Who plays each role on this case, several people or organisations per role (`school` → `organisation:hillside-primary`).
+    public var participants: CaseParticipants
     /// The form instances the case has started, in order.
     public var forms: [FormInstance]
     /// When the case was opened.
@@ -34,13 +34,17 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     /// the one it was last migrated to. Nil for a record written before snapshots, which runs on its workflow version
     /// with the engine's current forms, calendars and policy (so such records still decode and run).
     public var definitionSnapshot: String?
+    /// The notices owed by another route that staff have recorded as sent, in the order recorded.
+    public var noticesSent: [NoticeSent]
 
     /// Creates a case record.
     public init(
         id: String, workflow: String, workflowVersion: Int, state: String, revision: Int,
-        fields: [String: ExpressionValue], participants: [String: String], forms: [FormInstance], openedAt: Date, updatedAt: Date,
-        auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = [], definitionSnapshot: String? = nil
+        fields: [String: ExpressionValue], participants: CaseParticipants, forms: [FormInstance], openedAt: Date, updatedAt: Date,
+        auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = [], definitionSnapshot: String? = nil,
+        noticesSent: [NoticeSent] = []
     ) {
+        self.noticesSent = noticesSent
         self.definitionSnapshot = definitionSnapshot
         self.grants = grants
         self.auditHead = auditHead
@@ -55,6 +59,68 @@ public struct CaseRecord: Sendable, Hashable, Codable {
         self.forms = forms
         self.openedAt = openedAt
         self.updatedAt = updatedAt
+    }
+}
+
+extension CaseRecord {
+    private enum CodingKeys: String, CodingKey {
+        case id, workflow, workflowVersion, state, revision, fields, participants, forms, openedAt, updatedAt, auditHead, deadlines, grants
+        case definitionSnapshot, noticesSent
+    }
+
+    /// Reads a record; one written before notices owed were recorded as sent has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id), workflow: try container.decode(String.self, forKey: .workflow),
+            workflowVersion: try container.decode(Int.self, forKey: .workflowVersion), state: try container.decode(String.self, forKey: .state),
+            revision: try container.decode(Int.self, forKey: .revision), fields: try container.decode([String: ExpressionValue].self, forKey: .fields),
+            participants: try container.decode(CaseParticipants.self, forKey: .participants), forms: try container.decode([FormInstance].self, forKey: .forms),
+            openedAt: try container.decode(Date.self, forKey: .openedAt), updatedAt: try container.decode(Date.self, forKey: .updatedAt),
+            auditHead: try container.decode(String.self, forKey: .auditHead), deadlines: try container.decode([DeadlineRecord].self, forKey: .deadlines),
+            grants: try container.decode([AccessGrant].self, forKey: .grants),
+            definitionSnapshot: try container.decodeIfPresent(String.self, forKey: .definitionSnapshot),
+            noticesSent: try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent) ?? [])
+    }
+
+    /// Writes every part of the record.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(workflow, forKey: .workflow)
+        try container.encode(workflowVersion, forKey: .workflowVersion)
+        try container.encode(state, forKey: .state)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(fields, forKey: .fields)
+        try container.encode(participants, forKey: .participants)
+        try container.encode(forms, forKey: .forms)
+        try container.encode(openedAt, forKey: .openedAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(auditHead, forKey: .auditHead)
+        try container.encode(deadlines, forKey: .deadlines)
+        try container.encode(grants, forKey: .grants)
+        try container.encodeIfPresent(definitionSnapshot, forKey: .definitionSnapshot)
+        try container.encode(noticesSent, forKey: .noticesSent)
+    }
+}
+
+/// A notice owed by another route (post, email outside the portal) that staff have recorded as sent.
+public struct NoticeSent: Sendable, Hashable, Codable {
+    /// The owed notice's outbox id (`CASE/REVISION/N`).
+    public var message: String
+    /// Who sent it, as staff record them.
+    public var sentBy: String
+    /// How it was sent (`post`, `email`, `by hand`).
+    public var route: String
+    /// The day it was sent.
+    public var sentOn: CalendarDate
+
+    /// Creates a record of a sending.
+    public init(message: String, sentBy: String, route: String, sentOn: CalendarDate) {
+        self.message = message
+        self.sentBy = sentBy
+        self.route = route
+        self.sentOn = sentOn
     }
 }
 

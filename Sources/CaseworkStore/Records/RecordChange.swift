@@ -20,23 +20,30 @@ public struct RecordChange: Sendable, Hashable, Codable {
     /// Fields that no longer have a value.
     public var clearedFields: [String]
     /// Who plays each role, whole, when it changed.
-    public var participants: [String: String]?
+    public var participants: CaseParticipants?
+    /// Whether the event was written when a role had one participant (`{"ROLE": "PRINCIPAL"}`), so it is written back
+    /// in that shape and its canonical bytes, and hash, stay as they were.
+    private var participantsOnePerRole = false
     /// The form instances, whole, when any changed.
     public var forms: [FormInstance]?
     /// The statutory clocks, whole, when any changed.
     public var deadlines: [DeadlineRecord]?
     /// The grants, whole, when any changed.
     public var grants: [AccessGrant]?
+    /// The owed notices recorded as sent, whole, when any was recorded.
+    public var noticesSent: [NoticeSent]?
 
     private enum CodingKeys: String, CodingKey {
-        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants
+        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent
     }
 
     /// Creates a change.
     public init(
         state: String? = nil, workflowVersion: Int? = nil, definitionSnapshot: String? = nil, setFields: [String: ExpressionValue] = [:], clearedFields: [String] = [],
-        participants: [String: String]? = nil, forms: [FormInstance]? = nil, deadlines: [DeadlineRecord]? = nil, grants: [AccessGrant]? = nil
+        participants: CaseParticipants? = nil, forms: [FormInstance]? = nil, deadlines: [DeadlineRecord]? = nil, grants: [AccessGrant]? = nil,
+        noticesSent: [NoticeSent]? = nil
     ) {
+        self.noticesSent = noticesSent
         self.state = state
         self.workflowVersion = workflowVersion
         self.definitionSnapshot = definitionSnapshot
@@ -53,7 +60,8 @@ public struct RecordChange: Sendable, Hashable, Codable {
         guard let before else {
             return RecordChange(state: after.state, workflowVersion: after.workflowVersion, definitionSnapshot: after.definitionSnapshot,
                                 setFields: after.fields, participants: after.participants,
-                                forms: after.forms, deadlines: after.deadlines, grants: after.grants)
+                                forms: after.forms, deadlines: after.deadlines, grants: after.grants,
+                                noticesSent: after.noticesSent.isEmpty ? nil : after.noticesSent)
         }
         return RecordChange(
             state: before.state == after.state ? nil : after.state,
@@ -64,7 +72,8 @@ public struct RecordChange: Sendable, Hashable, Codable {
             participants: before.participants == after.participants ? nil : after.participants,
             forms: before.forms == after.forms ? nil : after.forms,
             deadlines: before.deadlines == after.deadlines ? nil : after.deadlines,
-            grants: before.grants == after.grants ? nil : after.grants
+            grants: before.grants == after.grants ? nil : after.grants,
+            noticesSent: before.noticesSent == after.noticesSent ? nil : after.noticesSent
         )
     }
 
@@ -80,6 +89,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         if let forms { next.forms = forms }
         if let deadlines { next.deadlines = deadlines }
         if let grants { next.grants = grants }
+        if let noticesSent { next.noticesSent = noticesSent }
         return next
     }
 
@@ -91,10 +101,16 @@ public struct RecordChange: Sendable, Hashable, Codable {
         definitionSnapshot = try container.decodeIfPresent(String.self, forKey: .definitionSnapshot)
         setFields = try container.decodeIfPresent([String: ExpressionValue].self, forKey: .setFields) ?? [:]
         clearedFields = try container.decodeIfPresent([String].self, forKey: .clearedFields) ?? []
-        participants = try container.decodeIfPresent([String: String].self, forKey: .participants)
+        if let lists = try? container.decodeIfPresent([String: [String]].self, forKey: .participants) {
+            participants = CaseParticipants(lists)
+        } else if let single = try container.decodeIfPresent([String: String].self, forKey: .participants) {
+            participants = CaseParticipants(single.mapValues { [$0] })
+            participantsOnePerRole = true
+        }
         forms = try container.decodeIfPresent([FormInstance].self, forKey: .forms)
         deadlines = try container.decodeIfPresent([DeadlineRecord].self, forKey: .deadlines)
         grants = try container.decodeIfPresent([AccessGrant].self, forKey: .grants)
+        noticesSent = try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent)
     }
 
     /// Encodes only the parts that changed, so an event's canonical bytes (and hash) say exactly what it did.
@@ -105,10 +121,15 @@ public struct RecordChange: Sendable, Hashable, Codable {
         try container.encodeIfPresent(definitionSnapshot, forKey: .definitionSnapshot)
         if !setFields.isEmpty { try container.encode(setFields, forKey: .setFields) }
         if !clearedFields.isEmpty { try container.encode(clearedFields, forKey: .clearedFields) }
-        try container.encodeIfPresent(participants, forKey: .participants)
+        if participantsOnePerRole, let single = participants?.oneParticipantPerRole {
+            try container.encode(single, forKey: .participants)
+        } else {
+            try container.encodeIfPresent(participants, forKey: .participants)
+        }
         try container.encodeIfPresent(forms, forKey: .forms)
         try container.encodeIfPresent(deadlines, forKey: .deadlines)
         try container.encodeIfPresent(grants, forKey: .grants)
+        try container.encodeIfPresent(noticesSent, forKey: .noticesSent)
     }
 }
 
@@ -151,6 +172,7 @@ package enum CaseReplay {
         if stored.forms != replayed.forms { parts.append("forms") }
         if stored.deadlines != replayed.deadlines { parts.append("deadlines") }
         if stored.grants != replayed.grants { parts.append("grants") }
+        if stored.noticesSent != replayed.noticesSent { parts.append("notices_sent") }
         if stored.openedAt != replayed.openedAt { parts.append("opened_at") }
         if stored.updatedAt != replayed.updatedAt { parts.append("updated_at") }
         if stored.auditHead != replayed.auditHead { parts.append("audit_head") }

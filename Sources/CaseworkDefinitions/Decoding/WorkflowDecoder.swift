@@ -27,6 +27,7 @@ enum WorkflowDecoder {
     /// The keys of an entry of `notify`.
     enum NotifyKey: String, CaseIterable {
         case to, template
+        case ifNamed = "if_named"
     }
 
     /// The keys of an entry of `start_forms`.
@@ -219,16 +220,23 @@ enum WorkflowDecoder {
             guard reader.expectMapping(item, place: entryPlace()) else { continue }
             var recipients: [Located<String>] = []
             var template: Located<String>?
+            var ifNamed: [Located<String>] = []
             let seen = reader.readEntries(of: item, by: table, place: entryPlace()) { key, value, reader in
                 switch key {
                 case .to:
                     recipients = reader.names(value, rule: .identifier, kind: "role", place: "'to' of \(entryPlace())", allowSingle: true)
                 case .template:
                     template = reader.name(value, rule: .identifier, kind: "template", place: "'template' of \(entryPlace())")
+                case .ifNamed:
+                    ifNamed = reader.names(value, rule: .identifier, kind: "role", place: "'if_named' of \(entryPlace())", allowSingle: true)
                 }
             }
-            reader.requireKeys(table.keys, of: table, seen: seen, place: entryPlace(), at: item.range.startOnly)
-            if let template { notifications.append(NotificationDefinition(recipients: recipients, template: template)) }
+            reader.requireKeys([.to, .template], of: table, seen: seen, place: entryPlace(), at: item.range.startOnly)
+            if let template {
+                var notification = NotificationDefinition(recipients: recipients, template: template)
+                notification.ifNamed = ifNamed
+                notifications.append(notification)
+            }
         }
         return notifications
     }

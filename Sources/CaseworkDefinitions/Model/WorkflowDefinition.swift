@@ -202,6 +202,10 @@ public struct NotificationDefinition: Sendable, Hashable {
     public var recipients: [Located<String>]
     /// The template to render.
     public var template: Located<String>
+    /// Roles of `recipients` told only when the case names someone for them (`if_named: [young_person]`): a role a
+    /// case may not have at all (the young person, while the parent decides) owes no notice when no one plays it.
+    /// Every other recipient role is owed the notice by another route when no one is named for it.
+    public var ifNamed: [Located<String>] = []
 
     /// Creates a notification.
     public init(recipients: [Located<String>], template: Located<String>) {

@@ -74,7 +74,7 @@ struct WorkflowChecks {
             checkState(transition.to, referrer: referrer, into: &bag)
             for role in transition.by { checkRole(role, referrer: referrer, into: &bag) }
             for notification in transition.notify {
-                for role in notification.recipients { checkRole(role, referrer: referrer, into: &bag) }
+                for role in notification.recipients + notification.ifNamed { checkRole(role, referrer: referrer, into: &bag) }
                 if !templateNames.contains(notification.template.value) {
                     let suggestion = NameSuggester.suggest(notification.template.value, from: templateNames.sorted())
                     bag.report(.unknownTemplate(name: notification.template.value, referrer: referrer, suggestion: suggestion),

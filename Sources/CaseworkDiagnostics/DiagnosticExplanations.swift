@@ -1661,6 +1661,23 @@ package enum DiagnosticExplanations {
                   - { name: issue_final_plan, from: requested_on, due: 20 weeks, until: [plan_issued], met_by: final_plan_issued_on }
                 """
         ),
+        entry(
+            "CW0244", "deadline with both due and due_on",
+            """
+            A deadline's due date comes one of two ways: `due:` counts a period from its start on its \
+            calendar (`6 weeks`, `15 working days`), and `due_on:` works a date out from the case (`later_of(a, \
+            b)`, `meeting_on - 2 weeks`). Given both, either one would be silently ignored, so a deadline takes \
+            exactly one.
+            """,
+            wrong: """
+                deadlines:
+                  - { name: circulate_advice, from: { entered: preparing }, due: 4 weeks, due_on: meeting_on - 2 weeks, until: [circulated] }
+                """,
+            right: """
+                deadlines:
+                  - { name: circulate_advice, from: { entered: preparing }, due_on: meeting_on - 2 weeks, until: [circulated] }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)
@@ -1761,8 +1778,8 @@ package enum DiagnosticExplanations {
             "CW0303", "unknown function",
             """
             The expression language has a fixed set of functions: `age_on`, `days_between`, \
-            `working_days_between`, `count`, `any`, `all`, `has`, `school_year_end` and \
-            `school_leaving_date`. A call to any other name is reported here, with the closest function \
+            `working_days_between`, `count`, `any`, `all`, `has`, `school_year_end`, \
+            `school_leaving_date`, `later_of` and `earlier_of`. A call to any other name is reported here, with the closest function \
             when there is one. There are no functions of your own making, so that every guard can be \
             checked, and its cost known, before any case depends on it.
             """,

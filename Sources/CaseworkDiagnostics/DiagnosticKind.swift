@@ -174,6 +174,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case windowEscalates(deadline: String)
     /// A deadline's `met_by` names a field that holds no date.
     case metByNotADate(field: String, deadline: String, type: String)
+    /// A deadline with both `due` (a period) and `due_on` (a date expression).
+    case dueTwice(deadline: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -186,7 +188,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
-        "CW0241", "CW0242", "CW0243",
+        "CW0241", "CW0242", "CW0243", "CW0244",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -314,6 +316,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownDeadline: "CW0241"
         case .windowEscalates: "CW0242"
         case .metByNotADate: "CW0243"
+        case .dueTwice: "CW0244"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -426,6 +429,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownDeadline(let name, let referrer, _): "\(referrer) refers to unknown deadline '\(name)'"
         case .windowEscalates(let deadline): "deadline '\(deadline)' is a window the family holds, but it escalates with 'on_breach'"
         case .metByNotADate(let field, let deadline, let type): "deadline '\(deadline)' is met by field '\(field)', which is \(type), not a date"
+        case .dueTwice(let deadline): "deadline '\(deadline)' gives both 'due' and 'due_on'"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -532,6 +536,8 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "remove 'on_breach', or make it 'kind: duty' if the time is the council's"
         case .metByNotADate:
             return "name the date field the step that meets it sets, such as 'met_by: final_plan_issued_on'"
+        case .dueTwice:
+            return "keep 'due' for a period from the start, or 'due_on' for a date worked out from the case, not both"
         case .notADateField:
             return "start it from a date field, from { entered: STATE } or from { fired: TRANSITION }"
         case .reminderAfterDue(let reminder, _):

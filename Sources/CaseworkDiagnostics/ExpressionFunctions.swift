@@ -18,6 +18,10 @@ package enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
     case schoolYearEnd = "school_year_end"
     /// `school_leaving_date(date_of_birth) -> date`: the last Friday of June in the school year the person turns 16.
     case schoolLeavingDate = "school_leaving_date"
+    /// `later_of(a, b) -> date`: the later of two dates (a time limit that runs to whichever comes last).
+    case laterOf = "later_of"
+    /// `earlier_of(a, b) -> date`: the earlier of two dates.
+    case earlierOf = "earlier_of"
 
     /// The signature as documentation and messages show it.
     package var signature: String {
@@ -31,6 +35,8 @@ package enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
         case .has: "has(name) -> bool"
         case .schoolYearEnd: "school_year_end(date) -> date"
         case .schoolLeavingDate: "school_leaving_date(date) -> date"
+        case .laterOf: "later_of(date, date) -> date"
+        case .earlierOf: "earlier_of(date, date) -> date"
         }
     }
 }

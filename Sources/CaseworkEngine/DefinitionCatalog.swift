@@ -18,6 +18,10 @@ public struct LoadedWorkflow: Sendable {
     public let guards: [String: CompiledExpression]
     /// Compiled `set:` expressions by transition name, in file order.
     public let assignments: [String: [(field: String, value: CompiledExpression)]]
+    /// Compiled deadline conditions (`when:`) by deadline name.
+    public let deadlineConditions: [String: CompiledExpression]
+    /// Compiled deadline due dates (`due_on:`) by deadline name.
+    public let deadlineDueDates: [String: CompiledExpression]
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text, kept so the store can run cases on this version later.

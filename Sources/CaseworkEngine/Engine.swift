@@ -315,7 +315,7 @@ public final class Engine: Sendable {
         // Only a case that will be opened pins the current set, so a refused request writes nothing at all.
         var record = proposed
         record.definitionSnapshot = try pinnedSnapshot()
-        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: definition, calendars: catalog.calendars, today: CalendarDate(now))
+        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: workflow, calendars: catalog.calendars, actor: actor, today: CalendarDate(now), now: now)
         let opening = DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields)
         return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)
     }
@@ -376,7 +376,8 @@ public final class Engine: Sendable {
                 }
             }
         }
-        try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: definition, calendars: admitted.definitions.calendars, today: today)
+        try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
+                             actor: request.actor, today: today, now: now)
         let accessGuard = admitted.access.accessGuard
         let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)

@@ -37,18 +37,40 @@ extension Engine {
     }
 
     /// Starts, moves, meets and lapses the case's deadlines after a change from `previous` (nil when opening), on
-    /// `today`, the day the change took effect.
+    /// `today`, the day the change took effect, by `actor`.
     ///
-    /// A clock started from a date field follows that field: correcting the date moves the start and the due date
-    /// of a clock still running or paused (the change is in the audited record). A clock is met when the case
-    /// enters one of its `until` states, on the date of its `met_by` field when that is set, otherwise on the day
-    /// the step took effect; met on or before the due date (moved on by any pause so far) it is `met`, after it
-    /// `met_late`, whether or not a tick recorded a breach in between.
+    /// A clock starts once its `from` holds and its `when:` condition (if any) holds on the case as changed. A clock
+    /// started from a date field follows that field: correcting the date moves the start and the due date of a clock
+    /// still running or paused (the change is in the audited record); a `due_on:` date is worked out again at each
+    /// change. A clock is met when the case enters one of its `until` states, on the date of its `met_by` field when
+    /// that is set, otherwise on the day the step took effect; met on or before the due date (moved on by any pause
+    /// so far) it is `met`, after it `met_late`, whether or not a tick recorded a breach in between. A condition or a
+    /// due date that cannot be worked out (a field it reads is not set) refuses the step, naming the deadline.
     func advanceDeadlines(
-        _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar], today: CalendarDate
+        _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow loaded: LoadedWorkflow, calendars: [String: WorkingCalendar],
+        actor: CaseActor, today: CalendarDate, now: Date
     ) throws(EngineError) {
+        let workflow = loaded.definition
+        let step = fired ?? "open"
         let entered = previous?.state != record.state ? record.state : nil
         let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
+        let caseNow = record
+        func value(_ expression: CompiledExpression, of deadline: DeadlineDefinition, _ what: String) throws(EngineError) -> ExpressionValue {
+            switch expression.evaluate(evaluationContext(caseNow, workflow: loaded, calendars: calendars, actor: actor, today: today, now: now)) {
+            case .success(let value): return value
+            case .failure(let error):
+                throw .blocked(transition: step, blockers: [TransitionBlocker(.valueUndecided, "deadline '\(deadline.name.value)': \(what) cannot be worked out: \(error)")])
+            }
+        }
+        func due(_ deadline: DeadlineDefinition, from start: CalendarDate) throws(EngineError) -> CalendarDate {
+            guard let expression = loaded.deadlineDueDates[deadline.name.value] else {
+                return try Self.dueDate(of: deadline, from: start, on: calendar(for: deadline, in: workflow, calendars: calendars))
+            }
+            guard case .date(let date) = try value(expression, of: deadline, "its due date") else {
+                throw .definitionError("the due date of deadline '\(deadline.name.value)' is not a date")
+            }
+            return date
+        }
         for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
             let started: CalendarDate?
             switch deadline.start {
@@ -60,9 +82,8 @@ extension Engine {
                 started = fired == transition.value ? today : nil
             }
             guard let started else { continue }
-            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
-            let due = try Self.dueDate(of: deadline, from: started, on: calendar)
-            record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: due))
+            if let condition = loaded.deadlineConditions[deadline.name.value], try value(condition, of: deadline, "its condition") != .bool(true) { continue }
+            record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: try due(deadline, from: started)))
         }
         for index in record.deadlines.indices {
             guard let deadline = workflow.deadlines.first(where: { $0.name.value == record.deadlines[index].name }) else { continue }
@@ -76,17 +97,16 @@ extension Engine {
             if restarts {
                 var start = today
                 if case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
-                let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
-                record.deadlines[index] = DeadlineRecord(name: deadline.name.value, startedOn: start,
-                                                         dueOn: try Self.dueDate(of: deadline, from: start, on: calendar))
+                record.deadlines[index] = DeadlineRecord(name: deadline.name.value, startedOn: start, dueOn: try due(deadline, from: start))
             }
             let clock = record.deadlines[index]
-            if case .field(let field) = deadline.start, case .date(let start)? = record.fields[field.value], start != clock.startedOn,
-                clock.status == .running || clock.status == .paused
-            {
-                let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
-                record.deadlines[index].startedOn = start
-                record.deadlines[index].dueOn = try Self.dueDate(of: deadline, from: start, on: calendar).adding(days: clock.pausedDays)
+            if clock.status == .running || clock.status == .paused {
+                var start = clock.startedOn
+                if case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
+                if start != clock.startedOn || loaded.deadlineDueDates[deadline.name.value] != nil {
+                    record.deadlines[index].startedOn = start
+                    record.deadlines[index].dueOn = try due(deadline, from: start).adding(days: clock.pausedDays)
+                }
             }
             let current = record.deadlines[index]
             if let entered, deadline.until.contains(where: { $0.value == entered }), current.metOn == nil,
@@ -106,11 +126,12 @@ extension Engine {
         }
     }
 
-    /// The day `deadline` falls due from `start` on `calendar`; a date the calendar cannot count is refused, never
-    /// taken as due the day it starts.
+    /// The day `deadline` falls due from `start` on `calendar` by its period; a date the calendar cannot count is
+    /// refused, never taken as due the day it starts.
     static func dueDate(of deadline: DeadlineDefinition, from start: CalendarDate, on calendar: any WorkingDayCalendar) throws(EngineError) -> CalendarDate {
+        guard let period = deadline.due else { throw .definitionError("deadline '\(deadline.name.value)' has no period to count") }
         do {
-            return try calendar.due(from: start, after: deadline.due.value)
+            return try calendar.due(from: start, after: period.value)
         } catch {
             throw .definitionError("deadline '\(deadline.name.value)' cannot be counted from \(start): \(error)")
         }

@@ -27,7 +27,22 @@ extension LoadedWorkflow {
                 assignments[name, default: []].append((assignment.field.value, CompiledExpression(value)))
             }
         }
+        var conditions: [String: CompiledExpression] = [:]
+        var dueDates: [String: CompiledExpression] = [:]
+        for deadline in definition.deadlines {
+            let name = deadline.name.value
+            if deadline.condition != nil {
+                guard let condition = checked.deadlineConditions[name] else {
+                    throw .definitionError("the condition of deadline '\(name)' of \(workflow) was not checked")
+                }
+                conditions[name] = CompiledExpression(condition)
+            }
+            if deadline.dueOn != nil {
+                guard let due = checked.deadlineDueDates[name] else { throw .definitionError("the due date of deadline '\(name)' of \(workflow) was not checked") }
+                dueDates[name] = CompiledExpression(due)
+            }
+        }
         self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, guards: guards,
-                  assignments: assignments, fingerprint: fingerprint, content: content)
+                  assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, fingerprint: fingerprint, content: content)
     }
 }

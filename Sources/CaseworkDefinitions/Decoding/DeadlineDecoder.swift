@@ -3,7 +3,8 @@ import CaseworkYAML
 
 /// Reads a workflow's `deadlines:` and a transition's `input:` and `set:`.
 enum DeadlineDecoder {
-    static let keys = ["name", "title", "from", "due", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on", "lapses_on", "remind_to"]
+    static let keys = ["name", "title", "from", "due", "due_on", "when", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on", "lapses_on",
+                       "remind_to"]
 
     /// Decodes the `deadlines:` list.
     static func decode(_ node: YAMLNodeView, reader: inout NodeReader) -> [DeadlineDefinition] {
@@ -20,8 +21,13 @@ enum DeadlineDecoder {
         var name: Located<String>?
         if let node = fields["name"] { name = reader.name(node, rule: .identifier, kind: "deadline", place: "'name' of deadline \(index + 1)") }
         let place = name.map { "deadline '\($0.value)'" } ?? "deadline \(index + 1)"
-        for required in ["name", "from", "due", "until"] where fields[required] == nil {
+        for required in ["name", "from", "until"] where fields[required] == nil {
             reader.bag.report(.missingKey(key: required, place: place), at: node.range.startOnly)
+        }
+        switch (fields["due"], fields["due_on"]) {
+        case (nil, nil): reader.bag.report(.missingKey(key: "due", place: place), at: node.range.startOnly)
+        case (.some, .some(let second)): reader.bag.report(.dueTwice(deadline: name?.value ?? place), at: second.range)
+        default: break
         }
         var title: String?
         if let node = fields["title"] { title = reader.string(node, place: "'title' of \(place)")?.value }
@@ -75,9 +81,17 @@ enum DeadlineDecoder {
                 if let start = Self.start(item, place: "'restart_on' of \(place)", reader: &reader) { restartOn.append(start) }
             }
         }
-        guard let name, let start, let due else { return nil }
+        func expression(_ key: String) -> ExpressionSource? {
+            guard let node = fields[key], let text = reader.string(node, place: "'\(key)' of \(place)") else { return nil }
+            return ExpressionSource(text: text.value, range: node.range, style: node.style)
+        }
+        let dueOn = expression("due_on")
+        let condition = expression("when")
+        guard let name, let start, due != nil || dueOn != nil else { return nil }
         var deadline = DeadlineDefinition(name: name, title: title ?? name.value, start: start, due: due, until: until,
                                           remind: remind, breachNotify: breachNotify, calendar: calendar)
+        deadline.dueOn = due == nil ? dueOn : nil
+        deadline.condition = condition
         deadline.kind = kind
         deadline.metBy = metBy
         deadline.restartOn = restartOn

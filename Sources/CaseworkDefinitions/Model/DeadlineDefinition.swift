@@ -19,7 +19,14 @@ public struct DeadlineDefinition: Sendable, Hashable {
     /// What starts the clock.
     public var start: DeadlineStart
     /// How long the clock runs, such as `6 weeks`.
-    public var due: Located<StatutoryDuration>
+    public var due: Located<StatutoryDuration>?
+    /// The due date as a date expression instead of a period (`due_on: later_of(requested_on + 6 weeks, advice_due_on)`,
+    /// `due_on: meeting_on - 2 weeks`): worked out when the clock starts and again whenever the case changes while it
+    /// runs. A deadline has `due` or `due_on`, never both.
+    public var dueOn: ExpressionSource?
+    /// A condition on the case that must hold for the clock to start (`when: not has(school_named)`): a deadline that
+    /// applies to some cases only. It is read when the clock would start, and at each later change until it does.
+    public var condition: ExpressionSource?
     /// The states that meet the deadline when the case enters one.
     public var until: [Located<String>]
     /// When to remind, such as `1 week before`.
@@ -46,7 +53,7 @@ public struct DeadlineDefinition: Sendable, Hashable {
 
     /// Creates a deadline.
     public init(
-        name: Located<String>, title: String, start: DeadlineStart, due: Located<StatutoryDuration>, until: [Located<String>],
+        name: Located<String>, title: String, start: DeadlineStart, due: Located<StatutoryDuration>?, until: [Located<String>],
         remind: [Located<RelativeDuration>] = [], breachNotify: [Located<String>] = [], calendar: Located<String>? = nil
     ) {
         self.name = name

@@ -9,6 +9,10 @@ public struct CheckedWorkflowExpressions: Sendable {
     public var guards: [String: CheckedExpression] = [:]
     /// Each transition's checked `set:` values, by transition name and then field.
     public var assignments: [String: [String: CheckedExpression]] = [:]
+    /// Each deadline's checked `when:` condition, by deadline name.
+    public var deadlineConditions: [String: CheckedExpression] = [:]
+    /// Each deadline's checked `due_on:` date, by deadline name.
+    public var deadlineDueDates: [String: CheckedExpression] = [:]
 
     /// Creates the expressions of a workflow with `names`, none yet checked.
     public init(names: ExpressionNames<CaseExpressionInput>) {

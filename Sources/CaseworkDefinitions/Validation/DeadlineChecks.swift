@@ -12,8 +12,9 @@ struct DeadlineChecks {
     /// The workflow's names and their types, for `set:` values.
     let environment: ExpressionEnvironment
 
-    /// Reports every problem, and returns each transition's checked `set:` values (by transition, then field).
-    func run(into bag: inout DiagnosticBag) -> [String: [String: CheckedExpression]] {
+    /// Reports every problem, and keeps in `checked` each transition's checked `set:` values and each deadline's
+    /// checked `when:` and `due_on:`.
+    func run(into bag: inout DiagnosticBag, checked: inout CheckedWorkflowExpressions) {
         let calendars = set.calendars.map(\.id.value)
         func checkCalendar(_ name: Located<String>?, referrer: String) {
             guard let name, set.calendar(name.value) == nil else { return }
@@ -61,7 +62,7 @@ struct DeadlineChecks {
             for role in deadline.breachNotify + deadline.remindTo where !roles.contains(role.value) {
                 bag.report(.unknownRole(name: role.value, referrer: referrer, suggestion: NameSuggester.suggest(role.value, from: roles)), at: role.range)
             }
-            for reminder in deadline.remind where Self.isAfterDue(reminder.value, due: deadline.due.value) {
+            for reminder in deadline.remind where deadline.due.map({ Self.isAfterDue(reminder.value, due: $0.value) }) == true {
                 bag.report(.reminderAfterDue(reminder: reminder.value.description, deadline: deadline.name.value), at: reminder.range)
             }
             for restart in deadline.restartOn {
@@ -92,7 +93,22 @@ struct DeadlineChecks {
                                             suggestion: NameSuggester.suggest(name.value, from: deadlineNames)), at: name.range)
             }
         }
-        return checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
+        for deadline in workflow.deadlines {
+            let name = deadline.name.value
+            if let condition = deadline.condition {
+                switch ExpressionChecker.compile(condition.text, in: environment, expecting: .bool, role: "the condition of deadline '\(name)'") {
+                case .success(let compiled): checked.deadlineConditions[name] = compiled
+                case .failure(let failure): GuardChecks.report(failure.errors, in: condition, source: source, into: &bag)
+                }
+            }
+            if let dueOn = deadline.dueOn {
+                switch ExpressionChecker.compile(dueOn.text, in: environment, expecting: .date, role: "the due date of deadline '\(name)'") {
+                case .success(let compiled): checked.deadlineDueDates[name] = compiled
+                case .failure(let failure): GuardChecks.report(failure.errors, in: dueOn, source: source, into: &bag)
+                }
+            }
+        }
+        checked.assignments = checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
     }
 
     /// Whether a reminder can never come while the deadline runs, whatever the start date: any `after` (the

@@ -35,7 +35,7 @@ package enum DefinitionSetValidator {
             let source = sources[workflow.file]
             var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
             let environment = checked.names.environment
-            checked.assignments = DeadlineChecks(workflow: workflow, set: set, source: source, environment: environment).run(into: &bag)
+            DeadlineChecks(workflow: workflow, set: set, source: source, environment: environment).run(into: &bag, checked: &checked)
             let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
             WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)

@@ -283,6 +283,7 @@ package struct ExpressionChecker {
             case .ageOn: (expected, result) = ([.date], .int)
             case .daysBetween, .workingDaysBetween: (expected, result) = ([.date, .date], .int)
             case .schoolYearEnd, .schoolLeavingDate: (expected, result) = ([.date], .date)
+            case .laterOf, .earlierOf: (expected, result) = ([.date, .date], .date)
             case .count:
                 guard given.count == 1, given[0].elementType != nil || given[0] == .emptyList else {
                     return wrongArguments(function, arguments, node: node)

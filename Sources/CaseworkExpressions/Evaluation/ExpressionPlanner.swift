@@ -200,6 +200,15 @@ private struct Planner {
                 }
                 return .int(count)
             }
+        case .laterOf, .earlierOf:
+            let first = plan(arguments[0])
+            let second = plan(arguments[1])
+            let later = function == .laterOf
+            return { context, locals throws(EvaluationError) in
+                let a = try Operations.date(try first(context, &locals), name: function.rawValue)
+                let b = try Operations.date(try second(context, &locals), name: function.rawValue)
+                return .date(later ? max(a, b) : min(a, b))
+            }
         case .schoolYearEnd, .schoolLeavingDate:
             let argument = plan(arguments[0])
             let leaving = function == .schoolLeavingDate

@@ -1,0 +1,111 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+import CaseworkExpressions
+@testable import CaseworkStore
+@testable import CaseworkTime
+import Foundation
+import Testing
+
+/// Deadlines whose due date or whose very existence depends on the case (issue 13's language limits): `due_on:` a
+/// date expression (the later of two dates, a set time before a meeting) worked out again as the case changes, and
+/// `when:` a condition for a clock that applies to some cases only.
+@Suite("Deadlines from expressions")
+struct DeadlineExpressionTests {
+    static let workflow = """
+        workflow: review
+        version: 1
+        title: Review meeting
+        calendar: england-and-wales
+        roles: [parent, caseworker, send_manager]
+        fields:
+          requested_on: date
+          advice_due_on: date
+          meeting_on: date
+          school_only: bool
+        states:
+          planning: { initial: true }
+          preparing: {}
+          held: { final: true }
+        transitions:
+          - { name: plan, from: planning, to: preparing, by: [caseworker], input: { meeting_on: required, advice_due_on: optional } }
+          - { name: move_meeting, from: preparing, to: preparing, by: [caseworker], input: { meeting_on: required } }
+          - { name: hold, from: preparing, to: held, by: [caseworker] }
+        deadlines:
+          - name: circulate_advice
+            title: Send everyone the advice two weeks before the meeting
+            from: { entered: preparing }
+            due_on: meeting_on - 2 weeks
+            until: [held]
+          - name: decide
+            title: Decide, by the later of six weeks or the advice date
+            from: requested_on
+            due_on: later_of(requested_on + 6 weeks, advice_due_on)
+            until: [held]
+          - name: certificate
+            title: The mediation certificate, unless the appeal is about the school alone
+            from: requested_on
+            due: 30 days
+            when: not school_only
+            until: [held]
+        templates:
+        \(EngineFixtures.messageTemplates)\(EngineFixtures.messages)
+        """
+
+    static func engine(_ clock: ManualClock, store: any CaseStore = InMemoryCaseStore()) throws -> Engine {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "review.yaml", text: workflow), (file: "england-and-wales.yaml", text: DeadlineTests.calendars)])
+        return try Engine(catalog: catalog, store: store, clock: clock)
+    }
+
+    static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
+    static let caseworker = DeadlineTests.caseworker
+
+    static func open(_ engine: Engine, schoolOnly: Bool, advice: String? = nil) throws -> CaseRecord {
+        var fields: [String: ExpressionValue] = ["requested_on": .date(Self.date("2025-09-01")), "school_only": .bool(schoolOnly)]
+        if let advice { fields["advice_due_on"] = .date(Self.date(advice)) }
+        return try engine.open(workflow: "review", as: CaseActor(role: "parent", id: "jo"), caseID: "c1", fields: fields).record
+    }
+
+    @Test(arguments: [(nil as String?, "2025-10-13"), ("2025-10-01", "2025-10-13"), ("2025-11-03", "2025-11-03")])
+    func aDueDateIsTheLaterOfTwoDates(advice: String?, due: String) throws {
+        let record = try Self.open(try Self.engine(ManualClock(DeadlineTests.day("2025-09-01"))), schoolOnly: false, advice: advice ?? "2025-09-15")
+        #expect(record.deadlines.first { $0.name == "decide" }?.dueOn == Self.date(due))
+    }
+
+    @Test func aClockThatReadsAnUnsetFieldRefusesTheStepNamingIt() throws {
+        let store = InMemoryCaseStore()
+        let engine = try Self.engine(ManualClock(DeadlineTests.day("2025-09-01")), store: store)
+        #expect {
+            _ = try Self.open(engine, schoolOnly: false)
+        } throws: { error in
+            (error as? EngineError)?.code == .blocked && "\(error)".contains("deadline 'decide': its due date cannot be worked out")
+        }
+        #expect(try store.caseIDs().isEmpty, "nothing is opened")
+    }
+
+    @Test func aDueDateBeforeAMeetingMovesWithTheMeeting() throws {
+        let clock = ManualClock(DeadlineTests.day("2025-09-01"))
+        let engine = try Self.engine(clock)
+        _ = try Self.open(engine, schoolOnly: false, advice: "2025-09-15")
+        let planned = try engine.fire(FireRequest(caseID: "c1", transition: "plan", actor: Self.caseworker, input: ["meeting_on": .date(Self.date("2025-10-20"))]))
+        #expect(planned.record.deadlines.first { $0.name == "circulate_advice" }?.dueOn == Self.date("2025-10-06"))
+        let moved = try engine.fire(FireRequest(caseID: "c1", transition: "move_meeting", actor: Self.caseworker,
+                                                input: ["meeting_on": .date(Self.date("2025-11-03"))]))
+        #expect(moved.record.deadlines.first { $0.name == "circulate_advice" }?.dueOn == Self.date("2025-10-20"), "two weeks before the new date")
+    }
+
+    @Test(arguments: [(false, true), (true, false)])
+    func aConditionalClockStartsOnlyWhereItApplies(schoolOnly: Bool, runs: Bool) throws {
+        let record = try Self.open(try Self.engine(ManualClock(DeadlineTests.day("2025-09-01"))), schoolOnly: schoolOnly, advice: "2025-09-15")
+        #expect(record.deadlines.contains { $0.name == "certificate" } == runs)
+    }
+
+    @Test func theValidatorChecksTheExpressionsTypes() throws {
+        let wrong = Self.workflow
+            .replacingOccurrences(of: "due_on: meeting_on - 2 weeks", with: "due_on: school_only")
+            .replacingOccurrences(of: "when: not school_only", with: "when: meeting_on")
+        let report = Validator.validate(sources: [(file: "review.yaml", text: wrong), (file: "england-and-wales.yaml", text: DeadlineTests.calendars)])
+        let messages = report.diagnostics.map(\.message)
+        #expect(messages.count == 2, "\(messages)")
+        #expect(messages.allSatisfy { $0.contains("date") }, "\(messages)")
+    }
+}

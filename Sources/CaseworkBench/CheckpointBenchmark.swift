@@ -1,5 +1,11 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
 import CaseworkSQLite
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// Issue 11's benchmark: sign a checkpoint of 100,000 audit events (10,000 cases × 10) on SQLite and check the store

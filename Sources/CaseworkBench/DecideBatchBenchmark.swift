@@ -1,5 +1,11 @@
 import Casework
 import CaseworkCommandLine
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 import Synchronization
 

@@ -1,6 +1,12 @@
 import CSQLite
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
 import CaseworkSQLite
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// Issue 5's benchmark: fires per second in memory and durably on SQLite, each beside a floor measured in the same process.

@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// Issue 4's benchmark: a compiled five-clause guard against a hand-written Swift closure reading the same context.
 enum ExpressionBenchmark {

@@ -1,5 +1,11 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
 import CaseworkTestSupport
+import CaseworkTime
 import Foundation
 
 /// Issue 7's benchmark: explained decisions per second on a generated workload, beside a hand-written Swift

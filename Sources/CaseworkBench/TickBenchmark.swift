@@ -1,6 +1,12 @@
 import CSQLite
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
 import CaseworkSQLite
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// Issue 6's benchmark: `tick` with 1,000 due deadlines among 1,000 open ones and among 1,000,000, in memory and on SQLite.

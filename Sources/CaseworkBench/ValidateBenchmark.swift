@@ -1,5 +1,11 @@
 import CYAML
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import CaseworkYAML
 
 /// Issue 3's benchmark: raw libyaml parsing against the node tree and against full validation, on one large file.

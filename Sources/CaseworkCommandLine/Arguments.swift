@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 
 /// A command line that does not say what a command needs, with what to type instead.
 public struct UsageError: Error, Sendable, Hashable {

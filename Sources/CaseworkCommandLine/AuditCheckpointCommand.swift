@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// `casework audit checkpoint` and the checkpoint half of `casework audit verify --checkpoints DIR --public-key FILE`.

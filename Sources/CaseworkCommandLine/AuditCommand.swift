@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 
 /// `casework audit verify [CASE]`: walks the hash chains and names the first event that does not hold.
 /// `audit checkpoint` and `audit verify --checkpoints` are in ``AuditCheckpointCommand``.

@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 
 /// `casework due START DURATION [--calendar NAME]` and `casework calendar NAME --year YYYY`: calendars for policy staff.
 enum CalendarCommands {

@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework case open|fire|show|history|transitions|timeline|list|migrate` (`case participant` is ``ParticipantCommand``).
 enum CaseCommand {

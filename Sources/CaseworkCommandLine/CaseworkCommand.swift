@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 
 /// The `casework` command: finds the command in the ``CommandTable``, prints its help when asked, runs it,
 /// and turns usage errors into text and exit status 2.

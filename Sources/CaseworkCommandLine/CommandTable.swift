@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 
 /// One option a command accepts, as the command table declares it.
 struct OptionDeclaration: Sendable {

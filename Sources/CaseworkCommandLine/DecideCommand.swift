@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework decide REQUEST.json [--policy NAME] [--format json]`: one access decision, explained;
 /// `casework decide --batch FILE|-`: one decision per request line, streamed.

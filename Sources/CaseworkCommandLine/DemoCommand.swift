@@ -1,6 +1,12 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
 import CaseworkSQLite
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework demo [--db FILE]`: one whole EHC needs assessment, request to final plan, on SQLite with a scripted clock,
 /// printed as the timeline a SEND manager would show their team.

@@ -1,6 +1,12 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
 import CaseworkSQLite
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// The options every case command shares: where definitions and the database are, who is acting and with which attributes.
 ///

@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 
 /// `casework form submit|accept|reject`: the professional form cycle from the command line.
 enum FormCommand {

@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework case migrate CASE --to VERSION [--map FILE] [--dry-run]`: moves a case to the current version of its workflow.
 enum MigrateCommand {

@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework notices owed|sent`: the notices owed by another route (post, email outside the portal), the work list staff
 /// send them from, and the record that one was sent.

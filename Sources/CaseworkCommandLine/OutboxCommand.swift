@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework outbox list|claim|ack`: the notifications waiting to be delivered.
 enum OutboxCommand {

@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework report timeliness --from DATE --to DATE [--workflow NAME] [--format text|json|csv]`: how each statutory
 /// clock fared over a period, with every case behind every figure (``Engine/timelinessReport(from:to:workflow:as:attributes:)``).

@@ -1,5 +1,11 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
 import CaseworkSQLite
+import CaseworkStore
+import CaseworkTime
 
 /// `casework store check [--db FILE]`: whether a store's file is sound and every record in it can be read back.
 ///

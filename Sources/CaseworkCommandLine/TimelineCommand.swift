@@ -1,5 +1,11 @@
-import Foundation
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
 
 /// `casework case timeline CASE [--as ROLE:ID] [--attribute NAME=VALUE]... [--format json]`: the case's progress as one
 /// viewer may see it, in plain words (``Engine/timeline(caseID:as:attributes:)``).

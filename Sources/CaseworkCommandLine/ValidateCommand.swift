@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 
 /// `casework validate [PATH ...] [--format text|json] [--explain CODE]`.
 enum ValidateCommand {

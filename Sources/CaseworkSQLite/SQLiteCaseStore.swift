@@ -1,5 +1,11 @@
 import CSQLite
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// A ``CaseStore`` in one SQLite file: durable, and safe for several processes using the file at once.

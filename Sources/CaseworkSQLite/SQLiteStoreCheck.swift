@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// What ``SQLiteCaseStore/check()`` found in a store: SQLite's integrity check and every record read back.

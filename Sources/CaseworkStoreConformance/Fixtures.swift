@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 
 /// Records, events and messages the checks write by hand, and a small workflow for the engine checks; the record,

@@ -1,4 +1,10 @@
 import Casework
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
 import Foundation
 import Synchronization
 

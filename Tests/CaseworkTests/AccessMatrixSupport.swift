@@ -161,7 +161,9 @@ enum Matrix {
         try fire(engine, mainCase, "agree_to_issue", manager, ["issue_decision_on": date("2026-04-01")])
         try fire(engine, mainCase, "issue_draft_plan", caseworker, ["draft_issued_on": date("2026-06-20")])
         try fire(engine, declinedCase, "decline_to_assess", manager, [
-            "assessment_decision_on": date("2026-02-10"), "assessment_decision_reasons": .string("Kumquat panel: needs met within SEN support"),
+            "assessment_decision_on": date("2026-02-10"), "assessment_decision_sent_on": date("2026-02-10"),
+            "assessment_decision_reasons": .string("Kumquat panel: needs met within SEN support"),
+            "mediation_adviser_contact": .string("the mediation adviser"), "mediation_contact": .string("the SEND team"),
         ])
     }
 

@@ -115,9 +115,17 @@ extension Engine {
                 var metOn = today
                 if let field = deadline.metBy?.value, case .date(let date)? = record.fields[field] { metOn = date }
                 let pausedSoFar = current.status == .paused ? max(0, (current.pausedOn ?? metOn).days(to: metOn)) : 0
-                record.deadlines[index].metOn = metOn
+                let inTime = metOn <= current.dueOn.adding(days: pausedSoFar)
                 record.deadlines[index].pausedOn = nil
-                record.deadlines[index].status = metOn <= current.dueOn.adding(days: pausedSoFar) ? .met : .metLate
+                if deadline.kind == .window, !inTime {
+                    // A family's window that ended before the step is closed, whether or not a tick closed it first:
+                    // the family's time cannot be "met late".
+                    record.deadlines[index].status = .closed
+                    record.deadlines[index].closedOn = current.dueOn.adding(days: pausedSoFar + 1)
+                } else {
+                    record.deadlines[index].metOn = metOn
+                    record.deadlines[index].status = inTime ? .met : .metLate
+                }
             } else if isFinal || entered.map({ state in deadline.lapsesOn.contains { $0.value == state } }) == true,
                 current.status == .running || current.status == .paused
             {

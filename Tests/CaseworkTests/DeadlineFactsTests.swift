@@ -176,6 +176,17 @@ struct DeadlineFactsTests {
         #expect(try engine.history("c1", as: .operator()).last?.action == "deadline_closed")
     }
 
+    @Test func aWindowThatEndedBeforeTheStepIsClosedWithoutATick() throws {
+        let clock = ManualClock(Self.day("2025-09-01"))
+        let engine = try Self.opened(clock)
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "start", actor: Self.caseworker))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "issue_draft", actor: Self.caseworker, input: ["draft_issued_on": .date(Self.date("2025-09-01"))]))
+        clock.set(Self.day("2025-10-01"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "issue_plan", actor: Self.caseworker))
+        let window = try Self.clock(engine, "representations")
+        #expect(window.status == .closed && window.closedOn == Self.date("2025-09-16") && window.metOn == nil, "never 'met late': \(window)")
+    }
+
     @Test func aRevisedDraftRestartsTheFamilysWindowEvenAfterItClosed() throws {
         let clock = ManualClock(Self.day("2025-09-01"))
         let engine = try Self.opened(clock)

@@ -12,6 +12,7 @@ let suites: [String: () -> Void] = [
     "policy": PolicyBenchmark.run,
     "decide-batch": DecideBatchBenchmark.run,
     "checkpoint": CheckpointBenchmark.run,
+    "report": ReportBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

@@ -97,12 +97,15 @@ extension Engine {
             if restarts {
                 var start = today
                 if case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
-                record.deadlines[index] = DeadlineRecord(name: deadline.name.value, startedOn: start, dueOn: try due(deadline, from: start))
+                var fresh = DeadlineRecord(name: deadline.name.value, startedOn: start, dueOn: try due(deadline, from: start))
+                fresh.earlier = record.deadlines[index].earlier
+                record.deadlines[index] = fresh
             }
             let clock = record.deadlines[index]
             if clock.status == .running || clock.status == .paused {
                 var start = clock.startedOn
-                if case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
+                // Only a first run follows its `from` field; a recurring clock's later runs start where the last was met.
+                if clock.earlier.isEmpty, case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
                 if start != clock.startedOn || loaded.deadlineDueDates[deadline.name.value] != nil {
                     record.deadlines[index].startedOn = start
                     record.deadlines[index].dueOn = try due(deadline, from: start).adding(days: clock.pausedDays)
@@ -125,6 +128,20 @@ extension Engine {
                 } else {
                     record.deadlines[index].metOn = metOn
                     record.deadlines[index].status = inTime ? .met : .metLate
+                    if let every = deadline.every {
+                        // The next run starts on the day this one was met and runs `every` on the deadline's calendar.
+                        var finished = record.deadlines[index]
+                        finished.earlier = []
+                        let nextDue: CalendarDate
+                        do {
+                            nextDue = try calendar(for: deadline, in: workflow, calendars: calendars).due(from: metOn, after: every.value)
+                        } catch {
+                            throw .definitionError("deadline '\(deadline.name.value)' cannot be counted from \(metOn): \(error)")
+                        }
+                        var next = DeadlineRecord(name: deadline.name.value, startedOn: metOn, dueOn: nextDue)
+                        next.earlier = current.earlier + [finished]
+                        record.deadlines[index] = next
+                    }
                 }
             } else if isFinal || entered.map({ state in deadline.lapsesOn.contains { $0.value == state } }) == true,
                 current.status == .running || current.status == .paused
@@ -137,7 +154,7 @@ extension Engine {
     /// The day `deadline` falls due from `start` on `calendar` by its period; a date the calendar cannot count is
     /// refused, never taken as due the day it starts.
     static func dueDate(of deadline: DeadlineDefinition, from start: CalendarDate, on calendar: any WorkingDayCalendar) throws(EngineError) -> CalendarDate {
-        guard let period = deadline.due else { throw .definitionError("deadline '\(deadline.name.value)' has no period to count") }
+        guard let period = deadline.due ?? deadline.every else { throw .definitionError("deadline '\(deadline.name.value)' has no period to count") }
         do {
             return try calendar.due(from: start, after: period.value)
         } catch {

@@ -99,6 +99,55 @@ struct DeadlineExpressionTests {
         #expect(record.deadlines.contains { $0.name == "certificate" } == runs)
     }
 
+    static let recurring = """
+        workflow: plan
+        version: 1
+        title: A plan and its reviews
+        calendar: england-and-wales
+        roles: [caseworker, send_manager]
+        fields:
+          plan_issued_on: date
+          review_held_on: date
+        states:
+          maintained: { initial: true }
+          reviewed: {}
+          ceased: { final: true }
+        transitions:
+          - { name: hold_review, from: maintained, to: reviewed, by: [caseworker], input: { review_held_on: required } }
+          - { name: continue_plan, from: reviewed, to: maintained, by: [caseworker] }
+          - { name: cease, from: [maintained, reviewed], to: ceased, by: [send_manager] }
+        deadlines:
+          - name: annual_review
+            title: Review the plan within 12 months of it, then of the last review (Regs 2(1), CFA s.44(1))
+            from: plan_issued_on
+            every: 12 months
+            until: [reviewed]
+            met_by: review_held_on
+        templates:
+        \(EngineFixtures.messageTemplates)\(EngineFixtures.messages)
+        """
+
+    @Test func aRecurringClockStartsAgainFromTheDayItWasMetAndKeepsItsRuns() throws {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "plan.yaml", text: Self.recurring), (file: "england-and-wales.yaml", text: DeadlineTests.calendars)])
+        let clock = ManualClock(DeadlineTests.day("2025-01-15"))
+        let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: clock)
+        _ = try engine.open(workflow: "plan", as: .operator(), caseID: "c1", fields: ["plan_issued_on": .date(Self.date("2025-01-15"))])
+        #expect(try engine.caseRecord("c1", as: .operator()).deadlines.first?.dueOn == Self.date("2026-01-15"))
+        clock.set(DeadlineTests.day("2025-12-10"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "hold_review", actor: Self.caseworker, input: ["review_held_on": .date(Self.date("2025-12-10"))]))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "continue_plan", actor: Self.caseworker))
+        clock.set(DeadlineTests.day("2027-01-20"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "hold_review", actor: Self.caseworker, input: ["review_held_on": .date(Self.date("2027-01-20"))]))
+        let review = try #require(try engine.caseRecord("c1", as: .operator()).deadlines.first)
+        #expect(review.earlier.map(\.status) == [.met, .metLate], "the first review in time, the second late")
+        #expect(review.earlier.map(\.dueOn) == [Self.date("2026-01-15"), Self.date("2026-12-10")], "each due 12 months after the last")
+        #expect(review.status == .running && review.startedOn == Self.date("2027-01-20") && review.dueOn == Self.date("2028-01-20"))
+        let report = try engine.timelinessReport(from: Self.date("2026-01-01"), to: Self.date("2026-12-31"), as: .operator())
+        #expect(report.lines.first?.fellDue == 2 && report.lines.first?.outcomes[.metOnTime] == 1 && report.lines.first?.outcomes[.metLate] == 1,
+                "a report counts every run that fell due: \(report.lines)")
+        #expect(try engine.verifyAudit("c1", as: .operator()).holds)
+    }
+
     @Test func theValidatorChecksTheExpressionsTypes() throws {
         let wrong = Self.workflow
             .replacingOccurrences(of: "due_on: meeting_on - 2 weeks", with: "due_on: school_only")

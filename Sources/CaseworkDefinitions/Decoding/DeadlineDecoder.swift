@@ -4,7 +4,7 @@ import CaseworkYAML
 /// Reads a workflow's `deadlines:` and a transition's `input:` and `set:`.
 enum DeadlineDecoder {
     static let keys = ["name", "title", "from", "due", "due_on", "when", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on", "lapses_on",
-                       "remind_to"]
+                       "remind_to", "every"]
 
     /// Decodes the `deadlines:` list.
     static func decode(_ node: YAMLNodeView, reader: inout NodeReader) -> [DeadlineDefinition] {
@@ -25,7 +25,7 @@ enum DeadlineDecoder {
             reader.bag.report(.missingKey(key: required, place: place), at: node.range.startOnly)
         }
         switch (fields["due"], fields["due_on"]) {
-        case (nil, nil): reader.bag.report(.missingKey(key: "due", place: place), at: node.range.startOnly)
+        case (nil, nil) where fields["every"] == nil: reader.bag.report(.missingKey(key: "due", place: place), at: node.range.startOnly)
         case (.some, .some(let second)): reader.bag.report(.dueTwice(deadline: name?.value ?? place), at: second.range)
         default: break
         }
@@ -87,11 +87,13 @@ enum DeadlineDecoder {
         }
         let dueOn = expression("due_on")
         let condition = expression("when")
-        guard let name, let start, due != nil || dueOn != nil else { return nil }
+        let every = fields["every"].flatMap { reader.duration($0, place: "'every' of \(place)") }
+        guard let name, let start, due != nil || dueOn != nil || every != nil else { return nil }
         var deadline = DeadlineDefinition(name: name, title: title ?? name.value, start: start, due: due, until: until,
                                           remind: remind, breachNotify: breachNotify, calendar: calendar)
         deadline.dueOn = due == nil ? dueOn : nil
         deadline.condition = condition
+        deadline.every = every
         deadline.kind = kind
         deadline.metBy = metBy
         deadline.restartOn = restartOn

@@ -27,6 +27,10 @@ public struct DeadlineDefinition: Sendable, Hashable {
     /// A condition on the case that must hold for the clock to start (`when: not has(school_named)`): a deadline that
     /// applies to some cases only. It is read when the clock would start, and at each later change until it does.
     public var condition: ExpressionSource?
+    /// A clock that recurs (`every: 12 months`): each time it is met, the next one starts on the day it was met and
+    /// runs this long, as each annual review falls due within 12 months of the last. Without `due` or `due_on`, the
+    /// first runs this long too.
+    public var every: Located<StatutoryDuration>?
     /// The states that meet the deadline when the case enters one.
     public var until: [Located<String>]
     /// When to remind, such as `1 week before`.

@@ -243,6 +243,8 @@ public struct DeadlineRecord: Sendable, Hashable, Codable {
     public var remindersSkipped: [Int] = []
     /// The day a window closed unused.
     public var closedOn: CalendarDate?
+    /// The earlier runs of a recurring clock (`every:`), oldest first, each as it ended: the record a report counts.
+    public var earlier: [DeadlineRecord] = []
 
     /// Creates a running clock.
     public init(name: String, startedOn: CalendarDate, dueOn: CalendarDate) {
@@ -259,10 +261,10 @@ public struct DeadlineRecord: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, status, startedOn, dueOn, pausedOn, pausedDays, remindersSent, metOn, breachedOn, reason, exception, remindersSkipped, closedOn
+        case name, status, startedOn, dueOn, pausedOn, pausedDays, remindersSent, metOn, breachedOn, reason, exception, remindersSkipped, closedOn, earlier
     }
 
-    /// Reads a clock; the keys added after the first stored format (`exception`, `remindersSkipped`, `closedOn`) may be absent.
+    /// Reads a clock; the keys added after the first stored format (`exception`, `remindersSkipped`, `closedOn`, `earlier`) may be absent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
@@ -278,6 +280,7 @@ public struct DeadlineRecord: Sendable, Hashable, Codable {
         exception = try container.decodeIfPresent(String.self, forKey: .exception)
         remindersSkipped = try container.decodeIfPresent([Int].self, forKey: .remindersSkipped) ?? []
         closedOn = try container.decodeIfPresent(CalendarDate.self, forKey: .closedOn)
+        earlier = try container.decodeIfPresent([DeadlineRecord].self, forKey: .earlier) ?? []
     }
 
     /// Writes a clock with exactly the keys of the first stored format while the later ones are unset, so events
@@ -297,5 +300,6 @@ public struct DeadlineRecord: Sendable, Hashable, Codable {
         try container.encodeIfPresent(exception, forKey: .exception)
         if !remindersSkipped.isEmpty { try container.encode(remindersSkipped, forKey: .remindersSkipped) }
         try container.encodeIfPresent(closedOn, forKey: .closedOn)
+        if !earlier.isEmpty { try container.encode(earlier, forKey: .earlier) }
     }
 }

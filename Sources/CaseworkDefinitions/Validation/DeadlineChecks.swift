@@ -62,7 +62,7 @@ struct DeadlineChecks {
             for role in deadline.breachNotify + deadline.remindTo where !roles.contains(role.value) {
                 bag.report(.unknownRole(name: role.value, referrer: referrer, suggestion: NameSuggester.suggest(role.value, from: roles)), at: role.range)
             }
-            for reminder in deadline.remind where deadline.due.map({ Self.isAfterDue(reminder.value, due: $0.value) }) == true {
+            for reminder in deadline.remind where (deadline.due ?? deadline.every).map({ Self.isAfterDue(reminder.value, due: $0.value) }) == true {
                 bag.report(.reminderAfterDue(reminder: reminder.value.description, deadline: deadline.name.value), at: reminder.range)
             }
             for restart in deadline.restartOn {

@@ -113,7 +113,7 @@ public struct TimelinessReport: Sendable, Hashable {
         var lines: [String: Line] = [:]
         var order: [String] = []
         for (record, workflow) in records.sorted(by: { $0.record.id < $1.record.id }) {
-            for clock in record.deadlines {
+            for clock in record.deadlines.flatMap({ $0.earlier + [$0] }) {
                 guard let definition = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
                 let outcome = Self.outcome(clock, asOf: asOf)
                 let fellDue = from <= clock.dueOn && clock.dueOn <= to

@@ -1779,7 +1779,7 @@ package enum DiagnosticExplanations {
             """
             The expression language has a fixed set of functions: `age_on`, `days_between`, \
             `working_days_between`, `count`, `any`, `all`, `has`, `school_year_end`, \
-            `school_leaving_date`, `later_of` and `earlier_of`. A call to any other name is reported here, with the closest function \
+            `school_leaving_date`, `later_of`, `earlier_of` and `period`. A call to any other name is reported here, with the closest function \
             when there is one. There are no functions of your own making, so that every guard can be \
             checked, and its cost known, before any case depends on it.
             """,

@@ -22,6 +22,9 @@ package enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
     case laterOf = "later_of"
     /// `earlier_of(a, b) -> date`: the earlier of two dates.
     case earlierOf = "earlier_of"
+    /// `period(count, "weeks") -> duration`: a duration whose count is read from the case (`requested_on +
+    /// period(notice_weeks, "weeks")`); the unit is written in the expression, so the validator knows it.
+    case period
 
     /// The signature as documentation and messages show it.
     package var signature: String {
@@ -37,6 +40,7 @@ package enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
         case .schoolLeavingDate: "school_leaving_date(date) -> date"
         case .laterOf: "later_of(date, date) -> date"
         case .earlierOf: "earlier_of(date, date) -> date"
+        case .period: "period(int, \"days\" | \"weeks\" | \"months\" | \"years\" | \"working days\") -> duration"
         }
     }
 }

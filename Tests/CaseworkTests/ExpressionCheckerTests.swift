@@ -49,6 +49,8 @@ struct ExpressionCheckerTests {
         ("requested_by in ['parent', 'scool']", "CW0306", "'scool' is not a value of 'requested_by' (parent, young_person, school)", 27, 34),
         ("dayz_between(today, today)", "CW0303", "unknown function 'dayz_between'", 0, 12),
         ("days_between(today, 3)", "CW0304", "'days_between' takes days_between(date, date) -> int, found (date, int)", 0, 22),
+        ("today + period(weeks_waited, 'fortnights') > today", "CW0304",
+         "'period' takes period(int, \"days\" | \"weeks\" | \"months\" | \"years\" | \"working days\") -> duration, found (int, 'fortnights')", 8, 42),
         ("weeks_waited + evidence_complete", "CW0307", "'+' needs numbers, or a date and a duration, found int 'weeks_waited' and bool 'evidence_complete'", 0, 32),
         ("not weeks_waited", "CW0307", "'not' needs bool, found int 'weeks_waited'", 0, 16),
         ("weeks_waited and evidence_complete", "CW0307", "'and' needs bool, found int 'weeks_waited'", 0, 12),

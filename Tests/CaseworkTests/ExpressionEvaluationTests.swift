@@ -33,6 +33,8 @@ struct ExpressionEvaluationTests {
         ("later_of(2025-09-01, 2025-08-31)", .date(CalendarDate("2025-09-01")!)),
         ("later_of(requested_on, today)", .date(CalendarDate("2025-11-25")!)),
         ("earlier_of(2025-09-01, 2025-08-31)", .date(CalendarDate("2025-08-31")!)),
+        ("requested_on + period(weeks_waited, \"weeks\")", .date(CalendarDate("2025-10-20")!)),
+        ("requested_on + period(2, \"working days\")", .date(CalendarDate("2025-09-03")!)),
         ("earlier_of(2025-09-01, 2025-09-01) == 2025-09-01", .bool(true)),
         ("school_year_end(2025-08-31)", .date(CalendarDate("2025-08-31")!)),
         ("school_leaving_date(child.date_of_birth)", .date(CalendarDate("2026-06-26")!)),

@@ -201,7 +201,16 @@ package struct ExpressionChecker {
     /// The unit of a duration literal (the only way to write a duration).
     private static func durationUnit(_ node: ExpressionNode) -> DurationUnit? {
         if case .literal(.duration(let duration)) = node.kind { return duration.unit }
+        if case .call(let name, let arguments) = node.kind, name.name == ExpressionFunction.period.rawValue, arguments.count == 2 {
+            return literalUnit(arguments[1])
+        }
         return nil
+    }
+
+    /// The unit a `period(...)` call names: its second argument must be a string literal naming one.
+    package static func literalUnit(_ node: ExpressionNode) -> DurationUnit? {
+        guard case .literal(.string(let word)) = node.kind else { return nil }
+        return DurationUnit(rawValue: word)
     }
 
     private mutating func compare(
@@ -261,6 +270,12 @@ package struct ExpressionChecker {
         switch function {
         case .any, .all:
             return quantifier(function, arguments, node: node)
+        case .period:
+            let count = arguments.first.map { typeOf($0) }
+            guard arguments.count == 2, count == .int, Self.literalUnit(arguments[1]) != nil else {
+                return wrongArguments(function, arguments, node: node)
+            }
+            return .duration
         case .has:
             guard arguments.count == 1, case .path(let segments) = arguments[0].kind else {
                 return wrongArguments(function, arguments, node: node)
@@ -289,7 +304,7 @@ package struct ExpressionChecker {
                     return wrongArguments(function, arguments, node: node)
                 }
                 return .int
-            case .any, .all, .has: return nil
+            case .any, .all, .has, .period: return nil
             }
             guard given == expected else { return wrongArguments(function, arguments, node: node) }
             if function == .ageOn, environment.dateOfBirth == nil {

@@ -200,6 +200,19 @@ private struct Planner {
                 }
                 return .int(count)
             }
+        case .period:
+            let count = plan(arguments[0])
+            // The checker lets this call through only with a literal unit; an expression planned without it refuses.
+            guard let unit = ExpressionChecker.literalUnit(arguments[1]) else {
+                return { _, _ throws(EvaluationError) in throw .wrongValueType(name: "period", expected: "a unit written as a word") }
+            }
+            return { context, locals throws(EvaluationError) in
+                guard case .int(let value) = try count(context, &locals) else { throw .wrongValueType(name: "period", expected: "int") }
+                guard (0...StatutoryDuration.maximumCount).contains(value) else {
+                    throw .outOfRange("period(\(value), \"\(unit.rawValue)\"): a count from 0 to \(StatutoryDuration.maximumCount)")
+                }
+                return .duration(StatutoryDuration(count: value, unit: unit))
+            }
         case .laterOf, .earlierOf:
             let first = plan(arguments[0])
             let second = plan(arguments[1])

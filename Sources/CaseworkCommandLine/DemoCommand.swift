@@ -158,7 +158,11 @@ enum DemoCommand {
             Step(day: "2026-01-12", note: "Tick: one week before the 20-week limit") { engine, _ throws(EngineError) in try tick(engine) },
             Step(day: "2026-01-20", note: "Tick: the 20-week limit has passed") { engine, _ throws(EngineError) in try tick(engine) },
             Step(day: "2026-01-23", note: "The final plan is issued, three days late") { engine, people throws(EngineError) in
-                try fire(engine, "issue_final_plan", people.manager, ["named_school": .string("Hillside Primary"), "final_plan_issued_on": date("2026-01-23")])
+                try fire(engine, "issue_final_plan", people.manager, [
+                    "named_school": .string("Hillside Primary"), "final_plan_issued_on": date("2026-01-23"),
+                    "mediation_adviser_contact": .string("County Mediation Service, 01234 567890"),
+                    "mediation_contact": .string("the SEND team, send@county.example"),
+                ])
             },
         ]
     }

@@ -515,7 +515,7 @@ struct ShippedAssessmentWalkTests {
         #expect(try walk.clock("final_plan").status == .breached)
         let input: [String: ExpressionValue] = ["named_school": .string("Hillside Primary"), "final_plan_issued_on": Self.value("2026-01-21")]
         #expect(walk.refusal("issue_final_plan", Self.manager, input.merging(Self.contacts) { a, _ in a }).map(\.code) == [.guardFalse], "issued tomorrow")
-        try walk.fire("issue_final_plan", Self.manager, input.merging(["final_plan_issued_on": Self.value("2026-01-20")]) { _, b in b })
+        try walk.fire("issue_final_plan", Self.manager, input.merging(["final_plan_issued_on": Self.value("2026-01-20")]) { _, b in b }.merging(Self.contacts) { a, _ in a })
         #expect(try walk.clock("final_plan").status == .metLate)
     }
 

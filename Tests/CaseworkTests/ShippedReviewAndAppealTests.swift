@@ -382,7 +382,7 @@ struct ShippedReviewAndAppealTests {
         #expect(try appeal.clock("appeal_window").dueOn == Self.date("2025-09-01"))
         appeal.at("2025-07-01")
         try appeal.fire("appeal_about_placement_only", Self.parent)
-        #expect(try appeal.status("contact_mediation_adviser") == .lapsed, "no certificate is needed (CFA s.55(3)-(4))")
+        #expect(try appeal.status("contact_mediation_adviser") == .lapsed, "no certificate is needed (CFA s.55; s.51(2)(c)(iii)-(iv))")
         appeal.at("2025-09-03")
         let lodged = try appeal.fire("lodge_appeal_without_mediation", Self.parent, ["appeal_lodged_on": Self.d(lodged), "placement_only": .bool(true)])
         #expect(lodged.state == "appeal_lodged")
@@ -399,7 +399,7 @@ struct ShippedReviewAndAppealTests {
         #expect(try appeal.status("appeal_window") == .closed)
     }
 
-    /// CFA s.51(2) and s.55(3)-(4): only an appeal about the plan's contents, no school named, or a refusal to amend
+    /// CFA s.51(2) and s.55: only an appeal about the plan's contents, no school named, or a refusal to amend
     /// can be about Section I alone.
     @Test(arguments: [
         ("refusal_to_assess", "guard_false"), ("refusal_to_reassess", "guard_false"), ("refusal_to_issue", "guard_false"),

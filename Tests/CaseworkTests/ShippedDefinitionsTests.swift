@@ -34,6 +34,7 @@ struct ShippedDefinitionsTests {
         "annual-review/close_amendment_representations": ["no_further_representations"],
         "annual-review/give_views_on_ceasing": ["family_views_on_ceasing"],
         "tribunal-appeal/contact_mediation_adviser": ["mediation_adviser_contacted_on"],
+        "tribunal-appeal/appeal_about_placement_only": [],
         "tribunal-appeal/lodge_appeal_without_mediation": ["appeal_lodged_on", "placement_only", "tribunal_reference"],
         "tribunal-appeal/decline_mediation": ["mediation_declined_on"],
         "tribunal-appeal/request_mediation": ["mediation_requested_on", "mediation_issues"],

@@ -146,7 +146,13 @@ extension Engine {
             } else if isFinal || entered.map({ state in deadline.lapsesOn.contains { $0.value == state } }) == true,
                 current.status == .running || current.status == .paused
             {
-                record.deadlines[index].status = .lapsed
+                if deadline.kind == .window, current.status == .running, today > current.dueOn {
+                    // The family's time ran out before the case ended: the window closed, whether or not a tick saw it.
+                    record.deadlines[index].status = .closed
+                    record.deadlines[index].closedOn = current.dueOn.adding(days: 1)
+                } else {
+                    record.deadlines[index].status = .lapsed
+                }
             }
         }
     }

@@ -187,6 +187,17 @@ struct DeadlineFactsTests {
         #expect(window.status == .closed && window.closedOn == Self.date("2025-09-16") && window.metOn == nil, "never 'met late': \(window)")
     }
 
+    @Test func aWindowThatRanOutBeforeTheCaseEndedIsClosedNotLapsed() throws {
+        let clock = ManualClock(Self.day("2025-09-01"))
+        let engine = try Self.opened(clock)
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "start", actor: Self.caseworker))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "issue_draft", actor: Self.caseworker, input: ["draft_issued_on": .date(Self.date("2025-09-01"))]))
+        clock.set(Self.day("2025-09-20"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "withdraw", actor: CaseActor(role: "parent", id: "jo")))
+        #expect(try Self.clock(engine, "representations").status == .closed, "its 15 days ran out before the withdrawal")
+        #expect(try Self.clock(engine, "issue_plan").status == .lapsed)
+    }
+
     @Test func aRevisedDraftRestartsTheFamilysWindowEvenAfterItClosed() throws {
         let clock = ManualClock(Self.day("2025-09-01"))
         let engine = try Self.opened(clock)

@@ -355,7 +355,8 @@ struct ShippedReviewAndAppealTests {
 
     /// Regs 33: the adviser contacted within 2 months of the letter of Wednesday 10 September 2025, so by Monday 10
     /// November; later contact is recorded, late.
-    @Test(arguments: [("2025-11-10", DeadlineStatus.met), ("2025-11-11", .metLate)])
+    /// A family's window used after it ended is closed, not met late: the time was theirs and it ran out.
+    @Test(arguments: [("2025-11-10", DeadlineStatus.met), ("2025-11-11", .closed)])
     func contactingTheAdviserIsMetOnTheDayOfContact(contacted: String, expected: DeadlineStatus) throws {
         let appeal = try Self.appeal()
         #expect(try appeal.clock("contact_mediation_adviser").dueOn == Self.date("2025-11-10"))
@@ -376,7 +377,7 @@ struct ShippedReviewAndAppealTests {
 
     /// HESC Rules r.12(3): a letter of 30 June 2025 gives until Saturday 30 August, which is in August, so the last
     /// day is the first working day of September, Monday 1 September. The Section I route needs no certificate.
-    @Test(arguments: [("2025-09-01", DeadlineStatus.met), ("2025-09-02", .metLate)])
+    @Test(arguments: [("2025-09-01", DeadlineStatus.met), ("2025-09-02", .closed)])
     func aSectionIAppealIsMetOnTheDayItWasLodgedAfterTheAugustRoll(lodged: String, expected: DeadlineStatus) throws {
         let appeal = try Self.appeal(letter: "2025-06-30", type: "plan_contents")
         #expect(try appeal.clock("appeal_window").dueOn == Self.date("2025-09-01"))

@@ -442,7 +442,7 @@ enum CommandTable {
     /// `deadline pause`, `resume` or `excuse`: the same arguments and options; pause and excuse also cite an exception.
     private static func deadline(_ action: String, _ summary: String) -> CommandDeclaration {
         let exception = OptionDeclaration(name: "--exception", value: "CODE",
-                                          help: "the workflow's exception that applies (required when the workflow declares exceptions)")
+                                          help: "the workflow's exception that applies (required: a clock is paused or excused only under one)")
         return CommandDeclaration(
             path: ["deadline", action], summary: summary,
             arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "DEADLINE", help: "the deadline's name")],

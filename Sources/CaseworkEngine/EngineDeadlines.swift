@@ -193,8 +193,8 @@ extension Engine {
 
     /// Stops a running clock for a lawful exception; the exception and the reason are audited.
     ///
-    /// When the workflow declares `exceptions:`, `exception` must name one that applies to this deadline and
-    /// pauses (SEND Regs 10(4), for example); a workflow that declares none takes a reason alone.
+    /// `exception` must name one of the workflow's `exceptions:` that applies to this deadline and pauses; a workflow
+    /// that declares none has no clock that may be paused.
     public func pauseDeadline(
         caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
@@ -228,7 +228,7 @@ extension Engine {
 
     /// Marks a clock excused by an exception: it is reported under the exception's code, never counted as a breach.
     ///
-    /// When the workflow declares `exceptions:`, `exception` must name one that applies to this deadline and excuses.
+    /// `exception` must name one of the workflow's `exceptions:` that applies to this deadline and excuses.
     public func excuseDeadline(
         caseID: String, deadline: String, as actor: CaseActor, reason: String, exception: String? = nil, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> ChangeResult {
@@ -244,12 +244,15 @@ extension Engine {
         }
     }
 
-    /// Why `code` cannot be cited to `effect` deadline `deadline` of `workflow`, or nil when it can. A workflow that
-    /// declares exceptions takes only those; one that declares none takes none.
+    /// Why `code` cannot be cited to `effect` deadline `deadline` of `workflow`, or nil when it can: a clock is paused or
+    /// excused only under one of the workflow's declared exceptions that applies to it with that effect.
     static func exceptionProblem(_ code: String?, effect: ExceptionEffect, deadline: String, in workflow: WorkflowDefinition) -> InputProblem? {
         let declared = workflow.exceptions
+        guard !declared.isEmpty else {
+            return InputProblem(field: "exception", message: "workflow '\(workflow.id.value)' declares no exceptions, and a clock is paused or excused only under "
+                                + "one of them: declare the provision that allows it under 'exceptions:'")
+        }
         guard let code else {
-            guard !declared.isEmpty else { return nil }
             let applicable = declared.filter { $0.effect == effect && $0.appliesTo.contains { $0.value == deadline } }.map(\.code.value)
             let choices = applicable.isEmpty ? "none of workflow '\(workflow.id.value)''s exceptions can \(effect.rawValue) it" : "one of \(applicable.joined(separator: ", "))"
             return InputProblem(field: "exception", message: "say which exception applies (\(choices))")

@@ -32,6 +32,9 @@ struct DeadlineTests {
             input: { decided_on: required }
           - { name: refuse, from: deciding, to: not_assessing, by: [caseworker], set: { decided_on: today } }
           - { name: withdraw, from: [requested, deciding], to: withdrawn, by: [parent] }
+        exceptions:
+          reg-10-4-a: { cites: "Regs 10(4)(a)", applies_to: [decide, first_look], effect: pause }
+          reg-10-4-d: { cites: "Regs 10(4)(d)", applies_to: [decide], effect: excuse }
         deadlines:
           - name: decide
             title: Decide whether to assess
@@ -132,7 +135,7 @@ struct DeadlineTests {
         try Self.open(engine)
         clock.set(Self.day("2025-09-10"))
         let manager = CaseActor(role: "send_manager", id: "sam")
-        _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: manager, reason: "school closed for 4 weeks (Regs 10(4)(a))")
+        _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: manager, reason: "school closed for 4 weeks", exception: "reg-10-4-a")
         clock.set(Self.day("2025-10-20"))
         #expect(try engine.tick().isEmpty, "a paused clock neither reminds nor breaches")
         _ = try engine.resumeDeadline(caseID: "c1", deadline: "decide", as: manager, reason: "school reopened")
@@ -141,14 +144,14 @@ struct DeadlineTests {
         #expect(clockRecord.dueOn == CalendarDate("2025-11-22"))
         #expect(clockRecord.status == .running)
         #expect(try engine.history("c1", as: .operator()).map(\.action) == ["opened", "deadline_paused", "deadline_resumed"])
-        #expect(try engine.history("c1", as: .operator())[1].input == ["reason": .string("school closed for 4 weeks (Regs 10(4)(a))")])
+        #expect(try engine.history("c1", as: .operator())[1].input == ["reason": .string("school closed for 4 weeks"), "exception": .string("reg-10-4-a")])
     }
 
     @Test func anExcusedDeadlineIsReportedNotBreached() throws {
         let clock = ManualClock(Self.day("2025-09-01"))
         let engine = try Self.engine(clock: clock)
         try Self.open(engine)
-        _ = try engine.excuseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "family away from the area (Regs 10(4)(d))")
+        _ = try engine.excuseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "family away from the area", exception: "reg-10-4-d")
         clock.set(Self.day("2025-12-01"))
         #expect(try engine.tick().isEmpty)
         #expect(try engine.caseRecord("c1", as: .operator()).deadlines.first?.status == .excused)
@@ -171,9 +174,9 @@ struct DeadlineTests {
         let before = try EngineFixtures.Snapshot(store, caseID: "c1")
         let parent = CaseActor(role: "parent", id: "jo")
         let manager = CaseActor(role: "send_manager", id: "sam")
-        #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: parent, reason: "x") } throws: { "\($0)" == "cannot do 'decide' now:\n  - only caseworker or send_manager may pause, resume or excuse deadline 'decide'" }
+        #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: parent, reason: "x", exception: "reg-10-4-a") } throws: { "\($0)" == "cannot do 'decide' now:\n  - only caseworker or send_manager may pause, resume or excuse deadline 'decide'" }
         #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decde", as: manager, reason: "x") } throws: { "\($0)" == "the values given cannot be used:\n  - 'deadline': workflow 'timed' has no deadline 'decde'; did you mean 'decide'?" }
-        #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "first_look", as: Self.caseworker, reason: "x") } throws: { "\($0)" == "cannot do 'first_look' now:\n  - deadline 'first_look' has not started on this case" }
+        #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "first_look", as: Self.caseworker, reason: "x", exception: "reg-10-4-a") } throws: { "\($0)" == "cannot do 'first_look' now:\n  - deadline 'first_look' has not started on this case" }
         #expect { _ = try engine.resumeDeadline(caseID: "c1", deadline: "decide", as: manager, reason: "x") } throws: { "\($0)" == "cannot do 'decide' now:\n  - deadline 'decide' is running, not paused, so it cannot be resumed" }
         #expect { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: manager, reason: "  ") } throws: { "\($0)".contains("say why") }
         #expect(try EngineFixtures.Snapshot(store, caseID: "c1") == before)

@@ -10,6 +10,8 @@ import Testing
 struct PolicyEnforcementTests {
     static let workflow = EngineFixtures.workflow.replacingOccurrences(of: "title: Needs assessment\n", with: "title: Needs assessment\npolicy: portal\n")
         + """
+        exceptions:
+          reg-10-4-a: { cites: "Regs 10(4)(a)", applies_to: [decide], effect: pause }
         deadlines:
           - { name: decide, from: requested_on, due: 6 weeks, until: [decided], on_breach: { notify: [send_manager] } }
 
@@ -89,8 +91,11 @@ struct PolicyEnforcementTests {
         _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: .organisation("nhs-trust"), level: "full"), as: EngineFixtures.caseworker, attributes: Self.staff, reason: "advice requested")
         let submitted = try engine.submitForm(caseID: "c1", instance: "advice-1", as: health, fields: ["summary": .string("x")], attributes: Self.professional)
         #expect(submitted.record.forms[0].status == .submitted)
-        #expect(throws: EngineError.self) { _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "closure") }
-        _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "closure", attributes: Self.staff)
+        #expect(throws: EngineError.self) {
+            _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "closure", exception: "reg-10-4-a")
+        }
+        _ = try engine.pauseDeadline(caseID: "c1", deadline: "decide", as: CaseActor(role: "send_manager", id: "sam"), reason: "closure", exception: "reg-10-4-a",
+                                     attributes: Self.staff)
         #expect(try engine.caseRecord("c1", as: .operator()).deadlines.first?.status == .paused)
     }
 

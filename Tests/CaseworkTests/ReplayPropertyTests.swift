@@ -111,10 +111,15 @@ struct ReplayPropertyTests {
                 }
             case 7:
                 guard let clockRecord = record.deadlines.randomElement(using: &random) else { return }
+                // The exception the workflow declares for this clock with each effect, when it declares one.
+                let exceptions = engine.catalog.workflows[record.workflow]?.definition.exceptions ?? []
+                func cited(_ effect: ExceptionEffect) -> String? {
+                    exceptions.first { $0.effect == effect && $0.appliesTo.contains { $0.value == clockRecord.name } }?.code.value
+                }
                 switch random.next() % 3 {
-                case 0: _ = try engine.pauseDeadline(caseID: caseID, deadline: clockRecord.name, as: operatorActor, reason: "setting closed (Regs 10(4)(a))")
+                case 0: _ = try engine.pauseDeadline(caseID: caseID, deadline: clockRecord.name, as: operatorActor, reason: "setting closed", exception: cited(.pause))
                 case 1: _ = try engine.resumeDeadline(caseID: caseID, deadline: clockRecord.name, as: operatorActor, reason: "reopened")
-                default: _ = try engine.excuseDeadline(caseID: caseID, deadline: clockRecord.name, as: operatorActor, reason: "exception applies")
+                default: _ = try engine.excuseDeadline(caseID: caseID, deadline: clockRecord.name, as: operatorActor, reason: "away", exception: cited(.excuse))
                 }
             default:
                 clock.advance(by: Double(random.next() % 20 + 1) * 86_400)

@@ -15,7 +15,7 @@ struct TickCommandTests {
         #expect(space.run(["case", "open", "timed", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
         #expect(space.run(["tick", "--at", "2025-10-01"]).out == "nothing due\n")
         #expect(space.run(["tick", "--at", "2025-10-06"]).out == "c1: reminded decide (due 2025-10-13)\n")
-        #expect(space.run(["deadline", "pause", "c1", "decide", "--as", "send_manager:sam", "--reason", "setting closed"]).out
+        #expect(space.run(["deadline", "pause", "c1", "decide", "--as", "send_manager:sam", "--exception", "reg-10-4-a", "--reason", "setting closed"]).out
                 == "decide on c1: paused, due 2025-10-13\n")
         #expect(space.run(["tick", "--at", "2025-11-30", "--format", "json"]).out == "[]\n", "a paused clock neither reminds nor breaches")
         let show = space.run(["case", "show", "c1", "--format", "json"])

@@ -66,6 +66,9 @@ enum TimelineFixtures {
             subject: "We will assess {{ child.first_name }}'s needs"
             body: "The panel's notes: {{ decision_notes }}"
         \(EngineFixtures.messageTemplates)\(EngineFixtures.messages)
+        exceptions:
+          reg-10-4-a: { cites: "Regs 10(4)(a)", applies_to: [decide], effect: pause }
+          reg-10-4-d: { cites: "Regs 10(4)(d)", applies_to: [decide], effect: excuse }
         deadlines:
           - { name: decide, title: Decide whether to assess, from: requested_on, due: 6 weeks, until: [assessing, not_assessing], on_breach: { notify: [send_manager] } }
           - { name: assess, title: Finish the assessment, from: { entered: assessing }, due: 10 weeks, until: [decided] }
@@ -306,10 +309,10 @@ struct TimelineTests {
 
         let (paused, pausedClock) = try F.requested(parentLevel: "full")
         pausedClock.set(F.day("2025-09-05"))
-        _ = try paused.pauseDeadline(caseID: "c1", deadline: "decide", as: F.caseworker, reason: "school holiday", attributes: F.staff)
+        _ = try paused.pauseDeadline(caseID: "c1", deadline: "decide", as: F.caseworker, reason: "school holiday", exception: "reg-10-4-a", attributes: F.staff)
         #expect(try paused.timeline(caseID: "c1", as: F.parent, attributes: F.parentAttributes).timeLimits?.first?.status
                 == .paused(since: CalendarDate("2025-09-05")!))
-        _ = try paused.excuseDeadline(caseID: "c1", deadline: "decide", as: F.caseworker, reason: "exception applies", attributes: F.staff)
+        _ = try paused.excuseDeadline(caseID: "c1", deadline: "decide", as: F.caseworker, reason: "away", exception: "reg-10-4-d", attributes: F.staff)
         #expect(try paused.timeline(caseID: "c1", as: F.parent, attributes: F.parentAttributes).timeLimits?.first?.status == .excused)
     }
 

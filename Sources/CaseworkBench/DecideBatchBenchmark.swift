@@ -82,7 +82,10 @@ enum DecideBatchBenchmark {
                 return
             }
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("casework-decide-batch-\(requestCount).jsonl")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                print("decide-batch: cannot create \(url.path)")
+                return
+            }
             let file = try FileHandle(forWritingTo: url)
             var block = Data()
             try PolicyBenchmark.forEachRequest(count: requestCount, workflow: workflow.id.value, states: workflow.states.map(\.name.value),

@@ -1,0 +1,99 @@
+import Casework
+import CaseworkPostgres
+import CaseworkStoreConformance
+import CaseworkStore
+import Foundation
+import Testing
+
+/// The driver's own promises beyond the conformance suite: the schema's walls, the identity check, migrating once
+/// when several stores open a new database at once, and how failures are typed.
+@Suite("PostgreSQL driver")
+struct PostgresDriverTests {
+    /// The shared server, or nil after saying loudly why there is none (a failure under CI).
+    private func server() -> TestServer? {
+        switch TestServer.shared {
+        case .success(let server): return server
+        case .failure(let unavailable):
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)")
+            } else {
+                print("warning: SKIPPED a PostgreSQL driver test: \(unavailable)")
+            }
+            return nil
+        }
+    }
+
+    @Test func auditEventsRefuseUpdateDeleteAndTruncate() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        let event = AuditEvent(caseID: "c1", sequence: 1, at: Date(timeIntervalSince1970: 1), actor: CaseActor(role: "caseworker", id: "jo"), action: "opened",
+                               subject: "w", fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        let record = Fixture.record("c1", head: event.hash)
+        try store.commit(CaseChange(record: record, expectedRevision: nil, events: [event], outbox: [], idempotency: nil))
+        let pool = try PostgresPool(conninfo: database.conninfo)
+        for statement in ["UPDATE audit_events SET hash = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events CASCADE"] {
+            do throws(PostgresError) {
+                _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run(statement) }
+                Issue.record("'\(statement)' was allowed")
+            } catch {
+                #expect(error.sqlState == "23000", "\(error)")
+                #expect(error.message.contains("append-only"), "\(error)")
+            }
+        }
+        #expect(try store.history(caseID: "c1") == [event])
+    }
+
+    @Test func aDatabaseOfAnotherApplicationIsRefusedUntouched() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let pool = try PostgresPool(conninfo: database.conninfo)
+        _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("CREATE TABLE invoices (id int)") }
+        #expect(throws: StoreError.self) { try PostgresCaseStore(conninfo: database.conninfo) }
+        let tables = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").rows
+        }
+        #expect(tables == [["1"]])
+    }
+
+    @Test func storesOpeningANewDatabaseAtOnceMigrateItOnce() async throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let opened = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<6 {
+                group.addTask { (try? PostgresCaseStore(conninfo: database.conninfo)) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(opened == 6)
+        let pool = try PostgresPool(conninfo: database.conninfo)
+        let rows = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT name, value FROM casework_schema ORDER BY name").rows
+        }
+        #expect(rows == [["application", "casework"], ["version", "1"]])
+    }
+
+    @Test func aCaseIDHoldingNULIsRefusedNotCutShort() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        #expect(throws: StoreError.self) { _ = try store.load(caseID: "c1\u{0}x") }
+    }
+
+    @Test func failuresAreTypedBySQLSTATE() {
+        #expect(StoreError(PostgresError(sqlState: "40001", message: "could not serialize access")) == .busy("could not serialize access [SQLSTATE 40001]"))
+        #expect(StoreError(PostgresError(sqlState: "40P01", message: "deadlock detected")) == .busy("deadlock detected [SQLSTATE 40P01]"))
+        #expect(StoreError(PostgresError(sqlState: "55P03", message: "lock timeout")) == .busy("lock timeout [SQLSTATE 55P03]"))
+        #expect(PostgresError(sqlState: "23505", message: "duplicate key").isUniqueViolation)
+        let lost = StoreError(PostgresError(sqlState: "57P01", message: "terminating connection"))
+        #expect(lost == .failed("the PostgreSQL server is unavailable: terminating connection [SQLSTATE 57P01]"))
+    }
+
+    @Test func aServerThatCannotBeReachedIsAStoreError() {
+        #expect(throws: StoreError.self) { try PostgresCaseStore(conninfo: "host=/nonexistent-casework-socket dbname=none connect_timeout=2") }
+    }
+}

@@ -143,9 +143,10 @@ public final class PostgresCaseStore: CaseStore {
 
     /// The record and events read in one `REPEATABLE READ` transaction: one snapshot, whatever others commit meanwhile.
     public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
-        let (recordRows, eventRows) = try pool.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-            (db: PostgresConnection) throws(StoreError) -> ([[String?]], [[String?]]) in
-            (try db.query(PostgresSQL.loadCase, [caseID]), try db.query(PostgresSQL.history, [caseID]))
+        let (recordRows, eventRows) = try pool.read { (db: PostgresConnection) throws(StoreError) -> ([[String?]], [[String?]]) in
+            try db.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { (db: PostgresConnection) throws(StoreError) -> ([[String?]], [[String?]]) in
+                (try db.query(PostgresSQL.loadCase, [caseID]), try db.query(PostgresSQL.history, [caseID]))
+            }
         }
         let stored = try recordRows.first.map { (row: [String?]) throws(StoreError) in try record(from: row.first ?? nil, caseID: caseID) }
         return CaseSnapshot(record: stored, events: try events(from: eventRows, caseID: caseID))
@@ -273,9 +274,10 @@ public final class PostgresCaseStore: CaseStore {
 
     // MARK: Plumbing
 
-    /// Runs reads on a connection of the pool (each statement sees one consistent snapshot).
+    /// Runs reads on a connection of the pool (each statement sees one consistent snapshot), once more on a new
+    /// connection when a reused one turns out closed (``PostgresPool/read(_:)``).
     private func read<T>(_ body: (PostgresConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
-        try pool.withConnection(body)
+        try pool.read(body)
     }
 
     /// The texts of a one-column result; a NULL is a damaged row.

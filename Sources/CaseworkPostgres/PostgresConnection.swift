@@ -43,6 +43,9 @@ package final class PostgresConnection: @unchecked Sendable {
     /// The name of the database the connection is to (for messages; never the connection string).
     var databaseName: String { PQdb(handle).map { String(cString: $0) } ?? "" }
 
+    /// Whether libpq still takes the connection to be open (it learns of a closed one when it next reads or writes).
+    var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
+
     /// Whether the connection is still open and outside any transaction, so the pool may hand it out again.
     var isReusable: Bool { PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE }
 
@@ -77,6 +80,12 @@ package final class PostgresConnection: @unchecked Sendable {
         _ begin: StaticString = "BEGIN", _ body: (PostgresConnection) throws(Failure) -> sending T
     ) throws(Failure) -> sending T {
         do throws(PostgresError) { try execute(begin) } catch { throw Failure(error) }
+        return try finishTransaction(body)
+    }
+
+    /// Runs `body` in the transaction this connection has just begun, then commits; rolls back when it throws (or
+    /// when `COMMIT` fails).
+    func finishTransaction<T, Failure: PostgresErrorConvertible>(_ body: (PostgresConnection) throws(Failure) -> sending T) throws(Failure) -> sending T {
         let result: T
         do throws(Failure) {
             result = try body(self)

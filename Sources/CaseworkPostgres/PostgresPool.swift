@@ -31,24 +31,64 @@ package final class PostgresPool: Sendable {
 
     /// Runs `body` with a connection of its own, then returns the connection to the pool or closes it.
     package func withConnection<T, Failure: PostgresErrorConvertible>(_ body: (PostgresConnection) throws(Failure) -> sending T) throws(Failure) -> sending T {
-        let connection: PostgresConnection
-        if let reused = idle.withLock({ $0.popLast() }) {
-            connection = reused
-        } else {
-            do throws(PostgresError) { connection = try PostgresConnection(conninfo: conninfo) } catch { throw Failure(error) }
-        }
-        defer {
-            if connection.isReusable {
-                idle.withLock { if $0.count < idleLimit { $0.append(connection) } }
-            }
-        }
+        let (connection, _) = try borrow(Failure.self)
+        defer { giveBack(connection) }
         return try body(connection)
     }
 
+    /// Runs `body`, which only reads, with a connection of its own. An idle connection may have been closed by the
+    /// server since its last use (a restart, a session ended by an administrator), which libpq learns only when it
+    /// next uses it; when `body` fails on a reused connection that is then found closed, it runs once more on a new
+    /// connection. Safe because reading twice changes nothing.
+    package func read<T, Failure: PostgresErrorConvertible>(_ body: (PostgresConnection) throws(Failure) -> sending T) throws(Failure) -> sending T {
+        let (connection, reused) = try borrow(Failure.self)
+        defer { giveBack(connection) }
+        do throws(Failure) {
+            return try body(connection)
+        } catch {
+            guard reused, !connection.isOpen else { throw error }
+        }
+        let (fresh, _) = try borrow(Failure.self, reusing: false)
+        defer { giveBack(fresh) }
+        return try body(fresh)
+    }
+
     /// Runs `body` in a transaction on a connection of its own (``PostgresConnection/transaction(_:_:)``).
+    ///
+    /// When `BEGIN` fails because a reused idle connection turns out closed, nothing of the transaction has reached the
+    /// server, so it begins once more on a new connection. A connection lost after that is reported, never retried:
+    /// the change may or may not have been applied, and only reading it back can tell.
     package func transaction<T, Failure: PostgresErrorConvertible>(
         _ begin: StaticString = "BEGIN", _ body: (PostgresConnection) throws(Failure) -> sending T
     ) throws(Failure) -> sending T {
-        try withConnection { (connection: PostgresConnection) throws(Failure) -> sending T in try connection.transaction(begin, body) }
+        var (connection, reused) = try borrow(Failure.self)
+        do throws(PostgresError) {
+            try connection.execute(begin)
+        } catch {
+            guard reused, !connection.isOpen else {
+                giveBack(connection)
+                throw Failure(error)
+            }
+            (connection, _) = try borrow(Failure.self, reusing: false)
+            do throws(PostgresError) { try connection.execute(begin) } catch {
+                giveBack(connection)
+                throw Failure(error)
+            }
+        }
+        defer { giveBack(connection) }
+        return try connection.finishTransaction(body)
+    }
+
+    /// An idle connection (when `reusing` and there is one) or a new one, and whether it was idle; a failure to connect
+    /// is reported as `Failure`.
+    private func borrow<Failure: PostgresErrorConvertible>(_: Failure.Type, reusing: Bool = true) throws(Failure) -> (PostgresConnection, reused: Bool) {
+        if reusing, let idle = idle.withLock({ $0.popLast() }) { return (idle, true) }
+        do throws(PostgresError) { return (try PostgresConnection(conninfo: conninfo), false) } catch { throw Failure(error) }
+    }
+
+    /// Puts a borrowed connection back in the idle list if it may be used again and there is room; otherwise it closes.
+    private func giveBack(_ connection: PostgresConnection) {
+        guard connection.isReusable else { return }
+        idle.withLock { if $0.count < idleLimit { $0.append(connection) } }
     }
 }

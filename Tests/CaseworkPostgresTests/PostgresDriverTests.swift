@@ -84,6 +84,31 @@ struct PostgresDriverTests {
         #expect(throws: StoreError.self) { _ = try store.load(caseID: "c1\u{0}x") }
     }
 
+    @Test func connectionsTheServerEndedAreReplacedBetweenCalls() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        let first = AuditEvent(caseID: "c1", sequence: 1, at: Fixture.at, actor: CaseActor(role: "caseworker", id: "jo"), action: "opened", subject: "w",
+                               fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        try store.commit(CaseChange(record: Fixture.record("c1", head: first.hash), expectedRevision: nil, events: [first], outbox: [], idempotency: nil))
+        let admin = try PostgresPool(conninfo: database.conninfo)
+        @Sendable func endStoreSessions() throws {
+            let ended = try admin.withConnection { (db: PostgresConnection) throws(PostgresError) in
+                try db.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").rows
+            }
+            #expect(!ended.isEmpty, "the store's idle connection was ended")
+        }
+        try endStoreSessions()
+        #expect(try store.load(caseID: "c1")?.revision == 1, "a read after the server ended the session")
+        try endStoreSessions()
+        let second = AuditEvent(caseID: "c1", sequence: 2, at: Fixture.at, actor: CaseActor(role: "caseworker", id: "jo"), action: "fired", subject: "t",
+                                fromState: "requested", toState: "requested", revision: 2, input: [:], previousHash: first.hash)
+        try store.commit(CaseChange(record: Fixture.record("c1", revision: 2, head: second.hash), expectedRevision: 1, events: [second], outbox: [],
+                                    idempotency: nil))
+        #expect(try store.history(caseID: "c1").map(\.sequence) == [1, 2], "a commit after the server ended the session, applied once")
+    }
+
     @Test func failuresAreTypedBySQLSTATE() {
         #expect(StoreError(PostgresError(sqlState: "40001", message: "could not serialize access")) == .busy("could not serialize access [SQLSTATE 40001]"))
         #expect(StoreError(PostgresError(sqlState: "40P01", message: "deadlock detected")) == .busy("deadlock detected [SQLSTATE 40P01]"))

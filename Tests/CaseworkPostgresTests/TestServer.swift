@@ -21,18 +21,12 @@ final class TestServer: Sendable {
 
     /// The temporary directory holding the cluster, its socket and its log.
     let root: String
-    /// The directory of `pg_ctl` and `initdb`.
-    let binaries: String
-    /// The user the server runs as under root (`postgres`); nil when it runs as the current user.
-    let runAs: String?
     /// The connection to the `postgres` database, for creating and dropping test databases.
     private let admin: PostgresPool
     private let counter = Atomic<Int>(0)
 
-    private init(root: String, binaries: String, runAs: String?) throws(PostgresError) {
+    private init(root: String) throws(PostgresError) {
         self.root = root
-        self.binaries = binaries
-        self.runAs = runAs
         admin = try PostgresPool(conninfo: Self.conninfo(root: root, database: "postgres"), idleLimit: 2)
     }
 
@@ -84,7 +78,7 @@ final class TestServer: Sendable {
                                            "-w", "start"], as: runAs, log: root + "/pg_ctl.log")
             stopAtExit.withLock { $0 = (binaries, root, runAs) }
             atexit { TestServer.stop() }
-            return .success(try TestServer(root: root, binaries: binaries, runAs: runAs))
+            return .success(try TestServer(root: root))
         } catch let error as Unavailable {
             return .failure(error)
         } catch {

@@ -109,6 +109,61 @@ struct PostgresDriverTests {
         #expect(try store.history(caseID: "c1").map(\.sequence) == [1, 2], "a commit after the server ended the session, applied once")
     }
 
+    /// Opens case `id` in `store` with one event and `messages` portal messages.
+    private func open(_ store: PostgresCaseStore, _ id: String, messages: Int = 0) throws {
+        let first = AuditEvent(caseID: id, sequence: 1, at: Fixture.at, actor: CaseActor(role: "caseworker", id: "jo"), action: "opened", subject: "w",
+                               fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        try store.commit(CaseChange(record: Fixture.record(id, head: first.hash), expectedRevision: nil, events: [first],
+                                    outbox: (0..<messages).map { Fixture.message("\(id)/1/\($0)", case: id, offset: Double($0)) }, idempotency: nil))
+    }
+
+    @Test func claimersOnSeparateConnectionsTakeEachMessageOnce() async throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let stores = try (0..<4).map { _ in try PostgresCaseStore(conninfo: database.conninfo) }
+        for index in 0..<10 { try open(stores[0], "c\(index)", messages: 20) }
+        let now = Fixture.at.addingTimeInterval(100)
+        let claimed = await withTaskGroup(of: [String].self) { group in
+            for (index, store) in stores.enumerated() {
+                group.addTask {
+                    var mine: [String] = []
+                    while let batch = try? store.claimOutbox(OutboxClaim(claimer: "d\(index)", limit: 7, now: now, lease: 60)), !batch.isEmpty {
+                        mine += batch.map(\.id)
+                    }
+                    return mine
+                }
+            }
+            return await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(claimed.count == 200, "every message claimed")
+        #expect(Set(claimed).count == 200, "no message claimed twice")
+    }
+
+    @Test func oneIdempotencyKeyOnTwoCasesAtOnceLandsOnce() async throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let stores = try (0..<2).map { _ in try PostgresCaseStore(conninfo: database.conninfo) }
+        for id in ["a", "b"] { try open(stores[0], id) }
+        for round in 0..<10 {
+            let key = "key-\(round)"
+            let landed = await withTaskGroup(of: Bool.self) { group in
+                for (store, id) in zip(stores, ["a", "b"]) {
+                    group.addTask {
+                        let revision = (try? store.load(caseID: id)?.revision) ?? 0
+                        let change = CaseChange(record: Fixture.record(id, revision: revision + 1), expectedRevision: revision, events: [], outbox: [],
+                                                idempotency: IdempotencyRecord(key: key, caseID: id, request: "r", state: "s", revision: revision + 1))
+                        return (try? store.commit(change)) != nil
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(landed == 1, "round \(round): commits with one key on two cases that landed")
+            #expect(try stores[1].idempotencyRecord(key: key) != nil)
+        }
+    }
+
     @Test func failuresAreTypedBySQLSTATE() {
         #expect(StoreError(PostgresError(sqlState: "40001", message: "could not serialize access")) == .busy("could not serialize access [SQLSTATE 40001]"))
         #expect(StoreError(PostgresError(sqlState: "40P01", message: "deadlock detected")) == .busy("deadlock detected [SQLSTATE 40P01]"))

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Casework", targets: ["Casework"]),
         .library(name: "CaseworkSQLite", targets: ["CaseworkSQLite"]),
+        .library(name: "CaseworkPostgres", targets: ["CaseworkPostgres"]),
         .library(name: "CaseworkStoreConformance", targets: ["CaseworkStoreConformance"]),
         .executable(name: "casework", targets: ["CaseworkTool"]),
         .executable(name: "casework-bench", targets: ["CaseworkBench"]),
@@ -25,6 +26,12 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .systemLibrary(
+            name: "CLibPQ",
+            path: "Sources/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .systemLibrary(
             name: "CCrypto",
             path: "Sources/CCrypto",
             pkgConfig: "libcrypto",
@@ -41,18 +48,20 @@ let package = Package(
         ),
         .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CSQLite"]),
+        .target(name: "CaseworkPostgres", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkStore", "CLibPQ"]),
         .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport"),
         .target(name: "CaseworkStoreConformance", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .executableTarget(
             name: "CaseworkBench",
-            dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite", "CaseworkTestSupport", "CaseworkCommandLine"]
+            dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkYAML", "CYAML", "CaseworkSQLite", "CSQLite", "CaseworkTestSupport", "CaseworkCommandLine", "CaseworkPostgres"]
         ),
         .testTarget(name: "CaseworkYAMLTests", dependencies: ["CaseworkYAML", "CaseworkTestSupport"]),
         .testTarget(
             name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance"]
         ),
+        .testTarget(name: "CaseworkPostgresTests", dependencies: ["CaseworkPostgres", "Casework", "CaseworkStoreConformance"]),
         .testTarget(
             name: "CaseworkTests",
             dependencies: [

@@ -13,6 +13,7 @@ let suites: [String: () -> Void] = [
     "decide-batch": DecideBatchBenchmark.run,
     "checkpoint": CheckpointBenchmark.run,
     "report": ReportBenchmark.run,
+    "postgres": PostgresBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

@@ -244,7 +244,7 @@ extension CaseStore {
 /// Contract: `commit` is atomic (all of the change or none of it) and checks the
 /// expected revision inside its transaction; two commits from the same revision
 /// cannot both succeed. Claims never hand one message to two live claimers.
-/// Implementations: ``InMemoryCaseStore``; `SQLiteCaseStore` (CaseworkSQLite).
+/// Implementations: ``InMemoryCaseStore``; `SQLiteCaseStore` (CaseworkSQLite); `PostgresCaseStore` (CaseworkPostgres).
 public protocol CaseStore: Sendable {
     /// The case, or nil when there is none.
     func load(caseID: String) throws(StoreError) -> CaseRecord?

@@ -1,0 +1,455 @@
+import Casework
+import CaseworkDefinitions
+import CaseworkStore
+import Foundation
+
+/// A ``CaseStore`` in a PostgreSQL database, over libpq: durable, and shared by every engine process that reaches the
+/// database.
+///
+/// Opening a store connects (``PostgresPool``), then checks the database is a Casework store (or an empty schema to
+/// make one in) of a version this build knows, and migrates it under an advisory lock (``PostgresSchema``).
+///
+/// Every change runs in one transaction at PostgreSQL's default isolation, `READ COMMITTED`, and is safe there
+/// because each read-check-write goes through a row lock or a key:
+/// - a commit changes an existing case only with `UPDATE … WHERE case_id = $1 AND revision = $2`; a second writer
+///   from the same revision waits on the row, then finds the new revision and changes nothing, which is
+///   ``StoreError/revisionConflict(caseID:expected:actual:)``; a new case's id is the primary key, so a second
+///   opening is ``StoreError/caseExists(_:)``. Several cases in one commit are one transaction: all or none.
+/// - an idempotency key is written under a transaction-scoped advisory lock on the key, after checking no case holds
+///   it, so two commits with one key on two cases cannot both land.
+/// - a claim locks the oldest claimable portal messages with `FOR UPDATE SKIP LOCKED`, so claimers running at once
+///   take different messages, and records its lease; a message whose lease has run out is claimable again.
+///
+/// A serialization failure, deadlock or lock timeout is ``StoreError/busy(_:)``; a unique key taken is
+/// ``StoreError/caseExists(_:)`` or ``StoreError/duplicate(_:)``; a server that cannot be reached is
+/// ``StoreError/failed(_:)`` saying so. A refused change rolls back entirely.
+///
+/// A case whose stored record does not decode, is filed under another id, or has a counter at its limit is
+/// ``StoreError/corruptRecord(caseID:detail:)`` when loaded, as is an event or message of it that does not decode.
+///
+/// Known gaps:
+/// - A connection lost while `COMMIT` is in flight leaves the outcome unknown; the error says so, and the caller must
+///   read the case (or the idempotency key) back to learn it. The store does not yet resolve it itself.
+/// - Message ids are unique within their case (the key is `(case_id, id)`, for distribution), where the other stores
+///   refuse one id on two cases; the engine's ids are made from the case id. Acknowledging by id marks every message
+///   with that id the claimer holds.
+/// - One statement per row written: a fire is several round trips, not one.
+/// - The methods are synchronous and block the calling thread while the server works or a row lock is held.
+public final class PostgresCaseStore: CaseStore {
+    /// How the store uses its connections.
+    public struct Options: Sendable, Hashable {
+        /// The most idle connections kept open between calls.
+        public var idleConnections: Int
+
+        /// Creates options; by default up to 8 idle connections are kept.
+        public init(idleConnections: Int = 8) {
+            self.idleConnections = idleConnections
+        }
+    }
+
+    /// The options the store was opened with.
+    public let options: Options
+
+    /// The store's connections.
+    let pool: PostgresPool
+
+    /// Opens the store in the database a libpq connection string names (`host=/run/postgresql dbname=casework`, or a
+    /// `postgres://` URL), creating or migrating its schema when needed. The string is never printed: it may hold a password.
+    public init(conninfo: String, options: Options = Options()) throws(StoreError) {
+        self.options = options
+        do throws(PostgresError) {
+            pool = try PostgresPool(conninfo: conninfo, idleLimit: options.idleConnections)
+        } catch {
+            throw StoreError(error)
+        }
+        try PostgresSchema.migrate(pool)
+    }
+
+    /// Kept on the server; every process reaching the database shares it; commits and claims hold across them.
+    public var capabilities: StoreCapabilities { [.durable, .sharedAcrossProcesses, .atomicMultiCaseCommit, .leasedOutbox] }
+
+    // MARK: Cases
+
+    /// The case, or nil; a record that cannot be used is ``StoreError/corruptRecord(caseID:detail:)``.
+    public func load(caseID: String) throws(StoreError) -> CaseRecord? {
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.loadCase, [caseID]) }
+        return try rows.first.map { (row: [String?]) throws(StoreError) in try record(from: row.first ?? nil, caseID: caseID) }
+    }
+
+    /// A case row's record, or that case's `corruptRecord` error.
+    private func record(from text: String?, caseID: String) throws(StoreError) -> CaseRecord {
+        let record = try Self.decode(CaseRecord.self, text, caseID: caseID, "its record")
+        if record.id != caseID { throw .corruptRecord(caseID: caseID, detail: "its record is of case '\(record.id)'") }
+        if let limit = record.counterAtLimit { throw .corruptRecord(caseID: caseID, detail: limit) }
+        return record
+    }
+
+    /// A case's event rows (sequence, event), or that case's `corruptRecord` error.
+    private func events(from rows: [[String?]], caseID: String) throws(StoreError) -> [AuditEvent] {
+        try rows.map { (row: [String?]) throws(StoreError) in
+            try Self.decode(AuditEvent.self, row[1], caseID: caseID, "audit event \(row[0] ?? "?")")
+        }
+    }
+
+    /// Writes every change in one transaction: all of them, or none (see the type's notes).
+    public func commit(all changes: [CaseChange]) throws(StoreError) {
+        var seen = Set<String>()
+        for change in changes {
+            guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
+            if let limit = change.record.counterAtLimit { throw .corruptRecord(caseID: change.record.id, detail: limit) }
+        }
+        let prepared = try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change) }
+        try pool.transaction { (db: PostgresConnection) throws(StoreError) in
+            for item in prepared { try item.write(to: db) }
+        }
+    }
+
+    /// A page of the alarms due by `now`, read through the `due_at` index from the cursor's place in it.
+    public func dueAlarms(at now: Date, page: PageRequest) throws(StoreError) -> Page<DeadlineAlarm> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try DeadlineAlarm.pageKey(cursor) }
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in
+            if let after {
+                return try db.query(PostgresSQL.dueAlarmsAfter, [
+                    "\(Self.milliseconds(now))", "\(after.time)", after.caseID, after.deadline, after.kind, "\(page.limit + 1)",
+                ])
+            }
+            return try db.query(PostgresSQL.dueAlarms, ["\(Self.milliseconds(now))", "\(page.limit + 1)"])
+        }
+        let due = try rows.map { (row: [String?]) throws(StoreError) -> DeadlineAlarm in
+            guard let caseID = row[0], let deadline = row[1], let kind = row[2], let time = row[3].flatMap({ Int64($0) }) else {
+                throw .corruptRecord(caseID: row[0] ?? "?", detail: "a deadline alarm is stored incomplete")
+            }
+            return DeadlineAlarm(caseID: caseID, deadline: deadline, kind: kind, dueAt: Date(timeIntervalSince1970: Double(time) / 1000))
+        }
+        return Self.page(due, limit: page.limit, cursor: \.pageCursor)
+    }
+
+    /// A page of the case's events in sequence order; an event that does not decode is ``StoreError/corruptRecord(caseID:detail:)``.
+    public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1, numberAtEnd: ()).number } ?? .min
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in
+            try db.query(PostgresSQL.historyPage, [caseID, "\(after)", "\(page.limit + 1)"])
+        }
+        return Self.page(try events(from: rows, caseID: caseID), limit: page.limit) { PageCursor(key: ["\($0.sequence)"]) }
+    }
+
+    /// The first `limit` of `rows` (read with one more, to learn whether a next page exists) and the cursor after them.
+    private static func page<Item>(_ rows: [Item], limit: Int, cursor: (Item) -> PageCursor) -> Page<Item> {
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, next: rows.count > limit ? items.last.map(cursor) : nil)
+    }
+
+    /// The record and events read in one `REPEATABLE READ` transaction: one snapshot, whatever others commit meanwhile.
+    public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
+        let (recordRows, eventRows) = try pool.read { (db: PostgresConnection) throws(StoreError) -> ([[String?]], [[String?]]) in
+            try db.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { (db: PostgresConnection) throws(StoreError) -> ([[String?]], [[String?]]) in
+                (try db.query(PostgresSQL.loadCase, [caseID]), try db.query(PostgresSQL.history, [caseID]))
+            }
+        }
+        let stored = try recordRows.first.map { (row: [String?]) throws(StoreError) in try record(from: row.first ?? nil, caseID: caseID) }
+        return CaseSnapshot(record: stored, events: try events(from: eventRows, caseID: caseID))
+    }
+
+    /// Every case id with events, sorted as Swift sorts strings.
+    public func auditedCaseIDs() throws(StoreError) -> [String] {
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.auditedCaseIDs, []) }
+        return try Self.texts(rows, "an audited case id").sorted()
+    }
+
+    /// A page of the case ids in byte order (the `"C"` collation: for the identifiers cases have, the order Swift sorts them in).
+    public func caseIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1)[0] }
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in
+            if let after { return try db.query(PostgresSQL.caseIDsAfter, [after, "\(page.limit + 1)"]) }
+            return try db.query(PostgresSQL.firstCaseIDs, ["\(page.limit + 1)"])
+        }
+        return Self.page(try Self.texts(rows, "a case id"), limit: page.limit) { PageCursor(key: [$0]) }
+    }
+
+    /// The result recorded for a key.
+    public func idempotencyRecord(key: String) throws(StoreError) -> IdempotencyRecord? {
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.idempotencyRecord, [key]) }
+        guard let row = rows.first else { return nil }
+        guard rows.count == 1 else { throw .failed("idempotency key '\(key)' is stored for \(rows.count) cases") }
+        return try Self.decode(IdempotencyRecord.self, row[1], caseID: row[0] ?? "?", "idempotency key '\(key)'")
+    }
+
+    // MARK: Outbox
+
+    /// Claims the oldest claimable portal messages in one transaction, locking them with `FOR UPDATE SKIP LOCKED` so a
+    /// claimer running at once takes others.
+    public func claimOutbox(_ claim: OutboxClaim) throws(StoreError) -> [OutboxMessage] {
+        guard claim.limit > 0 else { return [] }
+        return try pool.transaction { (db: PostgresConnection) throws(StoreError) in
+            let rows = try db.query(PostgresSQL.claimable, ["\(Self.milliseconds(claim.now))", "\(claim.limit)"])
+            var claimed: [OutboxMessage] = []
+            for row in rows {
+                var message = try Self.message(row, from: 0)
+                message.claimedBy = claim.claimer
+                message.leaseUntil = claim.now.addingTimeInterval(claim.lease)
+                // A count, not an identity: it stops at the largest value rather than overflowing.
+                if message.attempts < .max { message.attempts += 1 }
+                try db.change(PostgresSQL.updateDelivery, try Self.deliveryColumns(message) + [row[0], row[1]])
+                claimed.append(message)
+            }
+            return claimed
+        }
+    }
+
+    /// Marks delivered the listed messages the claimer holds and has not acknowledged; returns how many.
+    public func acknowledgeOutbox(ids: [String], claimer: String, at: Date) throws(StoreError) -> Int {
+        try pool.transaction { (db: PostgresConnection) throws(StoreError) in
+            var count = 0
+            for id in ids {
+                for row in try db.query(PostgresSQL.heldMessages, [id, claimer]) {
+                    var message = try Self.message(row, from: 0)
+                    message.deliveredAt = at
+                    try db.change(PostgresSQL.updateDelivery, try Self.deliveryColumns(message) + [row[0], row[1]])
+                    count += 1
+                }
+            }
+            return count
+        }
+    }
+
+    /// A page of the outbox, for one case or all, in commit order; the cursor holds the last message's position.
+    public func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
+        if let problem = page.problem { throw .invalidPage(problem) }
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1, numberAtEnd: ()).number } ?? 0
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in
+            if let caseID { return try db.query(PostgresSQL.caseMessages, [caseID, "\(after)", "\(page.limit + 1)"]) }
+            return try db.query(PostgresSQL.allMessages, ["\(after)", "\(page.limit + 1)"])
+        }
+        let placed = try rows.map { (row: [String?]) throws(StoreError) -> (position: Int64, message: OutboxMessage) in
+            guard let position = row[0].flatMap({ Int64($0) }) else { throw .corruptRecord(caseID: row[1] ?? "?", detail: "an outbox message has no position") }
+            return (position, try Self.message(row, from: 1))
+        }
+        let slice = Self.page(placed, limit: page.limit) { PageCursor(key: ["\($0.position)"]) }
+        return Page(items: slice.items.map(\.message), next: slice.next)
+    }
+
+    /// The message in a row whose column `first` is the case id and whose last column is the message's text.
+    private static func message(_ row: [String?], from first: Int) throws(StoreError) -> OutboxMessage {
+        let caseID = row[first] ?? "?"
+        return try decode(OutboxMessage.self, row.last ?? nil, caseID: caseID, "an outbox message")
+    }
+
+    /// The columns of a new message row (``PostgresSQL/insertMessage``).
+    fileprivate static func messageColumns(_ message: OutboxMessage) throws(StoreError) -> [String?] {
+        [message.caseID, message.id, "\(milliseconds(message.createdAt))"] + (try deliveryColumns(message))
+    }
+
+    /// The delivery state and the whole message, as ``PostgresSQL/updateDelivery`` and ``PostgresSQL/insertMessage`` take them.
+    private static func deliveryColumns(_ message: OutboxMessage) throws(StoreError) -> [String?] {
+        [
+            message.claimedBy, message.leaseUntil.map { "\(milliseconds($0))" }, message.deliveredAt.map { "\(milliseconds($0))" },
+            "\(message.attempts)", try json(message, "outbox message '\(message.id)'"),
+        ]
+    }
+
+    // MARK: Definitions
+
+    /// The stored definition version.
+    public func definition(kind: String, id: String, version: Int) throws(StoreError) -> StoredDefinition? {
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.definition, [kind, id, "\(version)"]) }
+        guard let row = rows.first else { return nil }
+        guard let fingerprint = row[0], let content = row[1] else { throw .failed("\(kind) '\(id)' version \(version) is stored incomplete") }
+        return StoredDefinition(kind: kind, id: id, version: version, fingerprint: fingerprint, content: content)
+    }
+
+    /// Stores a definition version once; the same fingerprint again is a no-op, another is refused.
+    public func record(_ definition: StoredDefinition) throws(StoreError) {
+        try pool.transaction { (db: PostgresConnection) throws(StoreError) in
+            let key: [String?] = [definition.kind, definition.id, "\(definition.version)"]
+            guard try db.change(PostgresSQL.insertDefinition, key + [definition.fingerprint, definition.content]) == 0 else { return }
+            let stored = try db.query(PostgresSQL.definition, key).first?[0]
+            if stored != definition.fingerprint {
+                throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    /// Runs reads on a connection of the pool (each statement sees one consistent snapshot), once more on a new
+    /// connection when a reused one turns out closed (``PostgresPool/read(_:)``).
+    private func read<T>(_ body: (PostgresConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
+        try pool.read(body)
+    }
+
+    /// The texts of a one-column result; a NULL is a damaged row.
+    private static func texts(_ rows: [[String?]], _ what: String) throws(StoreError) -> [String] {
+        try rows.map { (row: [String?]) throws(StoreError) in
+            guard let text = row.first ?? nil else { throw .failed("\(what) is stored empty") }
+            return text
+        }
+    }
+
+    /// `date` as whole milliseconds since 1970, the unit of every time column (out-of-range instants are clamped).
+    static func milliseconds(_ date: Date) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        if value.isNaN { return 0 }
+        return Int64(exactly: value) ?? (value > 0 ? .max : .min)
+    }
+
+    /// The `StoredJSON` text of `value`.
+    fileprivate static func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
+        let data = StoredJSON.encode(value)
+        // StoredJSON gives empty bytes for what JSON cannot hold (an infinite or NaN number).
+        guard !data.isEmpty else { throw .failed("\(what()) cannot be written as JSON") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Decodes a JSON column of case `caseID`; an empty or undecodable value is that case's ``StoreError/corruptRecord(caseID:detail:)``.
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?, caseID: String, _ what: @autoclosure () -> String) throws(StoreError) -> T {
+        guard let text else { throw .corruptRecord(caseID: caseID, detail: "\(what()) is stored empty") }
+        do {
+            return try StoredJSON.decode(type, from: Data(text.utf8))
+        } catch {
+            throw .corruptRecord(caseID: caseID, detail: "\(what()) cannot be read back: \(error)")
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a write, reporting failures as store errors; when a primary or unique key is taken, throws `duplicate` instead.
+    @discardableResult
+    fileprivate func change(_ sql: String, _ parameters: [String?], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
+        do throws(PostgresError) {
+            return try run(sql, parameters).changed
+        } catch {
+            if let duplicate, error.isUniqueViolation { throw duplicate }
+            throw StoreError(error)
+        }
+    }
+
+    /// Runs a query, reporting failures as store errors; each row has the statement's columns.
+    fileprivate func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
+        do throws(PostgresError) {
+            return try run(sql, parameters).rows
+        } catch {
+            throw StoreError(error)
+        }
+    }
+}
+
+/// One change's rows, encoded before the transaction opens so the write itself is only SQL.
+private struct PreparedChange {
+    let change: CaseChange
+    let caseColumns: [String?]
+    let events: [[String?]]
+    let messages: [[String?]]
+    let key: (IdempotencyRecord, String)?
+
+    init(_ change: CaseChange) throws(StoreError) {
+        self.change = change
+        let record = change.record
+        let id = record.id
+        caseColumns = [
+            record.workflow, "\(record.workflowVersion)", record.state, "\(record.revision)",
+            "\(PostgresCaseStore.milliseconds(record.updatedAt))", try PostgresCaseStore.json(record, "case '\(id)'"),
+        ]
+        events = try change.events.map { (event: AuditEvent) throws(StoreError) in
+            [id, "\(event.sequence)", event.hash, try PostgresCaseStore.json(event, "audit event \(event.sequence) of case '\(id)'")]
+        }
+        messages = try change.outbox.map { (message: OutboxMessage) throws(StoreError) in try PostgresCaseStore.messageColumns(message) }
+        key = try change.idempotency.map { (key: IdempotencyRecord) throws(StoreError) in
+            (key, try PostgresCaseStore.json(key, "idempotency key '\(key.key)'"))
+        }
+    }
+
+    /// Writes the change inside an open transaction: the revision check, audit, outbox, key and alarms.
+    func write(to db: PostgresConnection) throws(StoreError) {
+        let id = change.record.id
+        if let expected = change.expectedRevision {
+            if try db.change(PostgresSQL.updateCase, caseColumns + [id, "\(expected)"]) == 0 {
+                guard let row = try db.query(PostgresSQL.caseRevision, [id]).first else { throw .caseNotFound(id) }
+                guard let actual = row[0].flatMap({ Int($0) }) else { throw .corruptRecord(caseID: id, detail: "its revision is stored unreadable") }
+                throw .revisionConflict(caseID: id, expected: expected, actual: actual)
+            }
+        } else {
+            try db.change(PostgresSQL.insertCase, [id] + caseColumns, ifTaken: .caseExists(id))
+        }
+        for (event, columns) in zip(change.events, events) {
+            try db.change(PostgresSQL.insertEvent, columns, ifTaken: .duplicate("audit event \(event.sequence) of case '\(id)'"))
+        }
+        for (message, columns) in zip(change.outbox, messages) {
+            try db.change(PostgresSQL.insertMessage, columns, ifTaken: .duplicate("outbox message '\(message.id)'"))
+        }
+        if let (record, text) = key {
+            let taken = StoreError.duplicate("idempotency key '\(record.key)'")
+            _ = try db.query(PostgresSQL.lockIdempotencyKey, [record.key])
+            if try db.change(PostgresSQL.insertIdempotency, [id, record.key, text], ifTaken: taken) == 0 { throw taken }
+        }
+        try db.change(PostgresSQL.deleteAlarms, [id])
+        for alarm in change.alarms {
+            try db.change(PostgresSQL.insertAlarm, [id, alarm.deadline, alarm.kind, "\(PostgresCaseStore.milliseconds(alarm.dueAt))"],
+                          ifTaken: .duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))
+        }
+    }
+}
+
+/// Definition snapshots: each stored once, by fingerprint, as references to rows of `definitions`.
+extension PostgresCaseStore {
+    /// Stores the snapshot once in one transaction, after checking every member is stored with its fingerprint.
+    public func record(_ snapshot: DefinitionSnapshot) throws(StoreError) {
+        try pool.transaction { (db: PostgresConnection) throws(StoreError) in
+            guard try db.change(PostgresSQL.insertSnapshot, [snapshot.fingerprint]) == 1 else { return }
+            for member in snapshot.members {
+                let stored = try db.query(PostgresSQL.definition, [member.kind, member.id, "\(member.version)"]).first?[0]
+                guard stored == member.fingerprint else { throw .snapshotIncomplete(snapshot: snapshot.fingerprint, missing: member) }
+                try db.change(PostgresSQL.insertSnapshotMember, [snapshot.fingerprint, member.kind, member.id, "\(member.version)"])
+            }
+        }
+    }
+
+    /// The stored snapshot with this fingerprint, its members read with their fingerprints.
+    public func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? {
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.snapshotMembers, [fingerprint]) }
+        guard !rows.isEmpty else { return nil }
+        return try Self.checked(fingerprint, rows.map { Self.version($0, from: 0) })
+    }
+
+    /// Every stored snapshot, in the order first stored.
+    public func snapshots() throws(StoreError) -> [DefinitionSnapshot] {
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.allSnapshotMembers, []) }
+        var order: [String] = []
+        var members: [String: [DefinitionVersion?]] = [:]
+        for row in rows {
+            guard let fingerprint = row[0] else { throw .failed("a definition snapshot is stored without its fingerprint") }
+            if members[fingerprint] == nil { order.append(fingerprint) }
+            members[fingerprint, default: []].append(Self.version(row, from: 1))
+        }
+        return try order.map { (fingerprint: String) throws(StoreError) in try Self.checked(fingerprint, members[fingerprint] ?? []) }
+    }
+
+    /// Every stored definition version, sorted.
+    public func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
+        let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.definitionVersions, []) }
+        return try rows.map { (row: [String?]) throws(StoreError) in
+            guard let version = Self.version(row, from: 0) else { throw .failed("a definition version is stored incomplete") }
+            return version
+        }.sorted()
+    }
+
+    /// The definition version in four columns of a row, starting at `first` (kind, id, version, fingerprint).
+    private static func version(_ row: [String?], from first: Int) -> DefinitionVersion? {
+        guard row.count >= first + 4, let kind = row[first], let id = row[first + 1], let version = row[first + 2].flatMap({ Int($0) }),
+            let fingerprint = row[first + 3]
+        else { return nil }
+        return DefinitionVersion(kind: kind, id: id, version: version, fingerprint: fingerprint)
+    }
+
+    /// The snapshot of `members`, refused when a row is incomplete or the members no longer give `fingerprint`.
+    private static func checked(_ fingerprint: String, _ members: [DefinitionVersion?]) throws(StoreError) -> DefinitionSnapshot {
+        let complete = members.compactMap { $0 }
+        let snapshot = DefinitionSnapshot(members: complete)
+        guard complete.count == members.count, snapshot.fingerprint == fingerprint else {
+            throw .failed("definition snapshot \(fingerprint) is stored damaged: its members do not give its fingerprint")
+        }
+        return snapshot
+    }
+}

@@ -1,0 +1,159 @@
+import CLibPQ
+import CaseworkStore
+import Foundation
+
+/// The rows of one statement's result, copied into Swift values before libpq's result is freed.
+package struct PostgresRows: Sendable {
+    /// Each row's columns in text format; nil is SQL `NULL`.
+    package var rows: [[String?]]
+    /// How many rows an `INSERT`, `UPDATE` or `DELETE` changed (0 for other statements).
+    package var changed: Int
+}
+
+/// One open libpq connection: parameterised statements, constant scripts and transactions.
+///
+/// Reached only through ``PostgresPool/withConnection(_:)`` and ``PostgresPool/transaction(_:)``, which hand a
+/// connection to one closure at a time.
+///
+/// `@unchecked Sendable`, and why that holds: libpq allows a `PGconn` to be used from any thread but by only one at a
+/// time. The pool gives each connection to exactly one caller, taking it out of its idle list under its `Mutex`
+/// before the caller's closure runs and putting it back only after the closure has returned; the closures return
+/// `sending` values, and nothing in this module stores a connection anywhere else. So no two threads ever use one
+/// connection at once. The conformance is needed only to move a connection between the pool's lock and its caller.
+package final class PostgresConnection: @unchecked Sendable {
+    /// The raw `PGconn *`.
+    private let handle: OpaquePointer
+
+    /// Opens a connection from a libpq connection string (`host=/tmp dbname=cases` or `postgres://…`).
+    /// A failure never repeats the string, which may hold a password.
+    init(conninfo: String) throws(PostgresError) {
+        guard let opened = PQconnectdb(conninfo) else { throw PostgresError(connection: nil, context: "connecting to PostgreSQL") }
+        guard PQstatus(opened) == CONNECTION_OK else {
+            let error = PostgresError(connection: opened, context: "connecting to PostgreSQL")
+            PQfinish(opened)
+            throw error
+        }
+        handle = opened
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// The name of the database the connection is to (for messages; never the connection string).
+    var databaseName: String { PQdb(handle).map { String(cString: $0) } ?? "" }
+
+    /// Whether libpq still takes the connection to be open (it learns of a closed one when it next reads or writes).
+    var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Whether the connection is still open and outside any transaction, so the pool may hand it out again.
+    var isReusable: Bool { PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE }
+
+    /// Runs one statement with positional parameters (`$1`, `$2`, …) in text format; nil is SQL `NULL`.
+    ///
+    /// The values travel apart from the SQL (`PQexecParams`), so no value is ever part of a statement's text. A text
+    /// value holding a NUL character is refused before anything is sent: PostgreSQL's text cannot hold one, and libpq
+    /// would cut the value short at it.
+    @discardableResult
+    package func run(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresRows {
+        if parameters.contains(where: { $0?.utf8.contains(0) ?? false }) {
+            throw PostgresError(sqlState: nil, message: "a text value holds a NUL character, which PostgreSQL text cannot", sql: sql)
+        }
+        let result = Self.withCStrings(parameters) { values in
+            PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        }
+        return try take(result, sql: sql)
+    }
+
+    /// Runs a constant script of one or more statements with no parameters (migrations, `BEGIN`, `COMMIT`).
+    /// Never given text built from values: every script is a literal in this module.
+    package func execute(_ script: StaticString) throws(PostgresError) {
+        let text = script.description
+        try take(PQexec(handle, text), sql: text)
+    }
+
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws (or when `COMMIT` fails).
+    ///
+    /// `begin` is the statement that opens it (`BEGIN`, or `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`).
+    /// A `COMMIT` whose connection is lost leaves the outcome unknown, which the error says (``PostgresError/connectionLost``).
+    package func transaction<T, Failure: PostgresErrorConvertible>(
+        _ begin: StaticString = "BEGIN", _ body: (PostgresConnection) throws(Failure) -> sending T
+    ) throws(Failure) -> sending T {
+        do throws(PostgresError) { try execute(begin) } catch { throw Failure(error) }
+        return try finishTransaction(body)
+    }
+
+    /// Runs `body` in the transaction this connection has just begun, then commits; rolls back when it throws (or
+    /// when `COMMIT` fails).
+    func finishTransaction<T, Failure: PostgresErrorConvertible>(_ body: (PostgresConnection) throws(Failure) -> sending T) throws(Failure) -> sending T {
+        let result: T
+        do throws(Failure) {
+            result = try body(self)
+        } catch {
+            rollback()
+            throw error
+        }
+        do throws(PostgresError) {
+            try execute("COMMIT")
+        } catch {
+            rollback()
+            throw Failure(error)
+        }
+        return result
+    }
+
+    /// Rolls back the open transaction, if the connection is still there and one is open (after a failed
+    /// statement PostgreSQL keeps the transaction open but aborted, and only `ROLLBACK` ends it).
+    private func rollback() {
+        guard PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE else { return }
+        // ROLLBACK fails only when the connection is gone; the pool then drops it (isReusable is false).
+        PQclear(PQexec(handle, "ROLLBACK"))
+    }
+
+    /// Copies a result into Swift values and frees it; a failed result becomes a ``PostgresError``.
+    @discardableResult
+    private func take(_ result: OpaquePointer?, sql: String) throws(PostgresError) -> PostgresRows {
+        defer { PQclear(result) }
+        guard let result else { throw PostgresError(result: nil, connection: handle, sql: sql) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            break
+        default:
+            throw PostgresError(result: result, connection: handle, sql: sql)
+        }
+        let count = Int(PQntuples(result))
+        let columns = Int(PQnfields(result))
+        var rows: [[String?]] = []
+        rows.reserveCapacity(count)
+        for row in 0..<Int32(count) {
+            rows.append((0..<Int32(columns)).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            })
+        }
+        let changed = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return PostgresRows(rows: rows, changed: changed)
+    }
+
+    /// Calls `body` with the parameters as C strings (a null pointer for `NULL`), valid only during the call.
+    private static func withCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
+        defer { for pointer in pointers { free(pointer) } }
+        return pointers.withUnsafeMutableBufferPointer { buffer in
+            body(buffer.map { $0.map { UnsafePointer($0) } })
+        }
+    }
+}
+
+/// An error type that can carry a PostgreSQL failure, so a transaction whose body throws it can report its own
+/// `BEGIN` or `COMMIT` failing in the same type.
+package protocol PostgresErrorConvertible: Error {
+    /// Wraps or translates a PostgreSQL failure.
+    init(_ error: PostgresError)
+}
+
+extension PostgresError: PostgresErrorConvertible {
+    /// The failure itself.
+    public init(_ error: PostgresError) { self = error }
+}
+
+extension StoreError: PostgresErrorConvertible {}

@@ -1,0 +1,210 @@
+import CaseworkStore
+
+/// The store's schema in PostgreSQL: one SQL script per version, applied forward only.
+///
+/// The database's version and identity are rows of `casework_schema` (`application` = `casework`, `version` = N);
+/// version N is the state after the first N scripts. A script is never edited once released: a change is a new
+/// script at the end. Opening a store reads the identity and runs the scripts it lacks in one transaction that first
+/// takes a transaction-scoped advisory lock (``migrationLock``), so several processes opening one database at once
+/// queue there: the first migrates it, the others find it done.
+///
+/// Every table about a case carries `case_id` and every one of its primary and unique keys includes it, so the
+/// tables can be distributed by `case_id` (Citus) unchanged; `casework_schema`, `definitions` and the definition
+/// snapshot tables hold no case data and would be reference tables. Text keys use the `"C"` collation, so they sort
+/// byte for byte (the order Swift sorts the ids cases have, and the order cursors are compared in) whatever the
+/// database's locale.
+enum PostgresSchema {
+    /// The value of the `application` row: what tells a Casework store from another application's database.
+    static let application = "casework"
+
+    /// The advisory lock key pair migrations hold (`CWRK` as a number, then 1), released when the transaction ends.
+    static let migrationLock: StaticString = "SELECT pg_advisory_xact_lock(1129796171, 1)"
+
+    /// The migration scripts, oldest first. Constant text: no value is ever spliced into one.
+    static let migrations: [StaticString] = [version1]
+
+    /// The version this build writes and reads.
+    static var latestVersion: Int { migrations.count }
+
+    /// Version 1: cases, their audit chain, the outbox, idempotency keys, the due index, definitions and snapshots.
+    ///
+    /// Values a query filters or orders by are columns; the rest of each record is its `StoredJSON` text, which is
+    /// what is read back. Times in columns are integer milliseconds since 1970, as in the SQLite store.
+    private static let version1: StaticString = """
+        CREATE TABLE casework_schema (
+            name text COLLATE "C" NOT NULL PRIMARY KEY,
+            value text NOT NULL
+        );
+        INSERT INTO casework_schema (name, value) VALUES ('application', 'casework');
+
+        -- Refuses the change a trigger guards, naming why (the trigger's argument).
+        CREATE FUNCTION casework_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
+        END
+        $$;
+
+        -- One row per case. `record` is the whole CaseRecord; the other columns copy
+        -- the parts queries use and are written from the same value in the same statement.
+        CREATE TABLE cases (
+            case_id text COLLATE "C" NOT NULL PRIMARY KEY,
+            workflow text NOT NULL,
+            workflow_version bigint NOT NULL,
+            state text NOT NULL,
+            revision bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            record text NOT NULL
+        );
+
+        -- The audit chain: append-only evidence. The triggers refuse UPDATE, DELETE and TRUNCATE for every role.
+        CREATE TABLE audit_events (
+            case_id text COLLATE "C" NOT NULL REFERENCES cases (case_id),
+            sequence bigint NOT NULL,
+            hash text NOT NULL,
+            event text NOT NULL,
+            PRIMARY KEY (case_id, sequence)
+        );
+        CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('audit events are append-only');
+        CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+            FOR EACH STATEMENT EXECUTE FUNCTION casework_refuse_change('audit events are append-only');
+
+        -- Notifications. `position` is the order messages are claimed and listed in.
+        -- `message` is the whole OutboxMessage, rewritten with the delivery columns whenever
+        -- a claim or acknowledgement changes them; `channel` is read from it by the server.
+        -- An id is unique within its case (ids are made from the case id, so in practice everywhere).
+        CREATE TABLE outbox (
+            case_id text COLLATE "C" NOT NULL,
+            id text COLLATE "C" NOT NULL,
+            position bigint GENERATED ALWAYS AS IDENTITY,
+            created_at bigint NOT NULL,
+            claimed_by text,
+            lease_until bigint,
+            delivered_at bigint,
+            attempts bigint NOT NULL,
+            message text NOT NULL,
+            channel text GENERATED ALWAYS AS (coalesce(message::jsonb ->> 'channel', 'portal')) STORED,
+            PRIMARY KEY (case_id, id)
+        );
+        CREATE INDEX outbox_by_position ON outbox (position);
+        CREATE INDEX outbox_by_case ON outbox (case_id, position);
+        CREATE INDEX outbox_by_id ON outbox (id);
+        -- Claims walk the undelivered portal messages in order; the condition is the claim query's own.
+        CREATE INDEX outbox_claimable ON outbox (position) WHERE delivered_at IS NULL AND channel = 'portal';
+
+        -- What a change made under an idempotency key produced. The key is unique per case by
+        -- the primary key, and across cases by the commit, which writes a key under an advisory
+        -- lock on it after checking no case holds it.
+        CREATE TABLE idempotency (
+            case_id text COLLATE "C" NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            record text NOT NULL,
+            PRIMARY KEY (case_id, key)
+        );
+        CREATE INDEX idempotency_by_key ON idempotency (key);
+
+        -- The due-time index of deadline alarms, so `tick` reads what is due, not every case.
+        CREATE TABLE deadline_alarms (
+            case_id text COLLATE "C" NOT NULL,
+            deadline text COLLATE "C" NOT NULL,
+            kind text COLLATE "C" NOT NULL,
+            due_at bigint NOT NULL,
+            PRIMARY KEY (case_id, deadline, kind)
+        );
+        CREATE INDEX deadline_alarms_due ON deadline_alarms (due_at, case_id, deadline, kind);
+
+        -- Every definition version cases were started on; a version never changes once stored.
+        CREATE TABLE definitions (
+            kind text COLLATE "C" NOT NULL,
+            id text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            fingerprint text NOT NULL,
+            content text NOT NULL,
+            PRIMARY KEY (kind, id, version)
+        );
+        CREATE TRIGGER definitions_never_change BEFORE UPDATE OR DELETE ON definitions
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('a stored definition version never changes');
+
+        -- Definition snapshots, stored once by fingerprint as references to definition versions;
+        -- `position` is the order they were first stored in.
+        CREATE TABLE definition_snapshots (
+            fingerprint text COLLATE "C" NOT NULL PRIMARY KEY,
+            position bigint GENERATED ALWAYS AS IDENTITY UNIQUE
+        );
+        CREATE TABLE definition_snapshot_members (
+            snapshot text COLLATE "C" NOT NULL REFERENCES definition_snapshots (fingerprint),
+            kind text COLLATE "C" NOT NULL,
+            id text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            PRIMARY KEY (snapshot, kind, id),
+            FOREIGN KEY (kind, id, version) REFERENCES definitions (kind, id, version)
+        );
+        CREATE TRIGGER definition_snapshots_never_change BEFORE UPDATE OR DELETE ON definition_snapshots
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('a stored definition snapshot never changes');
+        CREATE TRIGGER definition_snapshot_members_never_change BEFORE UPDATE OR DELETE ON definition_snapshot_members
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('a stored definition snapshot never changes');
+        """
+
+    /// Whether the identity table exists, and how many tables the current schema holds.
+    private static let identityProbe = """
+        SELECT to_regclass('casework_schema') IS NOT NULL,
+               (SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema())
+        """
+
+    /// The identity rows.
+    private static let identityRows = "SELECT name, value FROM casework_schema"
+
+    /// Records the version reached. (version)
+    private static let setVersion = """
+        INSERT INTO casework_schema (name, value) VALUES ('version', $1)
+        ON CONFLICT (name) DO UPDATE SET value = excluded.value
+        """
+
+    /// Brings the database up to ``latestVersion`` in one transaction under ``migrationLock``, after checking it is
+    /// a Casework store (or an empty schema to make one in) of a version this build knows.
+    static func migrate(_ pool: PostgresPool) throws(StoreError) {
+        try pool.transaction { (db: PostgresConnection) throws(StoreError) in
+            let name = db.databaseName
+            do throws(PostgresError) { try db.execute(migrationLock) } catch { throw StoreError(error) }
+            let version = try currentVersion(db, name: name)
+            for next in version..<latestVersion {
+                do throws(PostgresError) {
+                    try db.execute(migrations[next])
+                    try db.run(setVersion, ["\(next + 1)"])
+                } catch {
+                    if error.isRetryable || error.isConnectionFailure { throw StoreError(error) }
+                    throw .failed("migrating the PostgreSQL database '\(name)' to schema version \(next + 1) failed: \(error)")
+                }
+            }
+        }
+    }
+
+    /// The database's schema version (0 for an empty schema), or why this build must not use it.
+    private static func currentVersion(_ db: PostgresConnection, name: String) throws(StoreError) -> Int {
+        let probe: [[String?]]
+        do throws(PostgresError) { probe = try db.run(identityProbe).rows } catch { throw StoreError(error) }
+        guard let row = probe.first, row.count == 2, let present = row[0], let tables = row[1].flatMap({ Int($0) }) else {
+            throw .failed("the PostgreSQL database '\(name)' did not answer what it holds")
+        }
+        guard present == "t" else {
+            if tables > 0 { throw .failed("the PostgreSQL database '\(name)' already has tables but no Casework schema; it is not a Casework store") }
+            return 0
+        }
+        let rows: [[String?]]
+        do throws(PostgresError) { rows = try db.run(identityRows).rows } catch { throw StoreError(error) }
+        var values: [String: String] = [:]
+        for row in rows { if row.count == 2, let key = row[0], let value = row[1] { values[key] = value } }
+        guard values["application"] == application else {
+            throw .failed("the PostgreSQL database '\(name)' has a casework_schema table of another application; it is not a Casework store")
+        }
+        guard let text = values["version"], let version = Int(text), version >= 1 else {
+            throw .failed("the PostgreSQL database '\(name)' is a Casework store without a readable schema version")
+        }
+        if version > latestVersion {
+            throw .failed(
+                "the PostgreSQL database '\(name)' has schema version \(version), newer than this build of Casework knows (up to \(latestVersion)); open it with a newer Casework"
+            )
+        }
+        return version
+    }
+}

@@ -1,0 +1,179 @@
+import Casework
+import CaseworkPostgres
+import CaseworkStoreConformance
+import CaseworkStore
+import Foundation
+import Testing
+
+/// The driver's own promises beyond the conformance suite: the schema's walls, the identity check, migrating once
+/// when several stores open a new database at once, and how failures are typed.
+@Suite("PostgreSQL driver")
+struct PostgresDriverTests {
+    /// The shared server, or nil after saying loudly why there is none (a failure under CI).
+    private func server() -> TestServer? {
+        switch TestServer.shared {
+        case .success(let server): return server
+        case .failure(let unavailable):
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)")
+            } else {
+                print("warning: SKIPPED a PostgreSQL driver test: \(unavailable)")
+            }
+            return nil
+        }
+    }
+
+    @Test func auditEventsRefuseUpdateDeleteAndTruncate() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        let event = AuditEvent(caseID: "c1", sequence: 1, at: Date(timeIntervalSince1970: 1), actor: CaseActor(role: "caseworker", id: "jo"), action: "opened",
+                               subject: "w", fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        let record = Fixture.record("c1", head: event.hash)
+        try store.commit(CaseChange(record: record, expectedRevision: nil, events: [event], outbox: [], idempotency: nil))
+        let pool = try PostgresPool(conninfo: database.conninfo)
+        for statement in ["UPDATE audit_events SET hash = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events CASCADE"] {
+            do throws(PostgresError) {
+                _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run(statement) }
+                Issue.record("'\(statement)' was allowed")
+            } catch {
+                #expect(error.sqlState == "23000", "\(error)")
+                #expect(error.message.contains("append-only"), "\(error)")
+            }
+        }
+        #expect(try store.history(caseID: "c1") == [event])
+    }
+
+    @Test func aDatabaseOfAnotherApplicationIsRefusedUntouched() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let pool = try PostgresPool(conninfo: database.conninfo)
+        _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("CREATE TABLE invoices (id int)") }
+        #expect(throws: StoreError.self) { try PostgresCaseStore(conninfo: database.conninfo) }
+        let tables = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").rows
+        }
+        #expect(tables == [["1"]])
+    }
+
+    @Test func storesOpeningANewDatabaseAtOnceMigrateItOnce() async throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let opened = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<6 {
+                group.addTask { (try? PostgresCaseStore(conninfo: database.conninfo)) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(opened == 6)
+        let pool = try PostgresPool(conninfo: database.conninfo)
+        let rows = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT name, value FROM casework_schema ORDER BY name").rows
+        }
+        #expect(rows == [["application", "casework"], ["version", "1"]])
+    }
+
+    @Test func aCaseIDHoldingNULIsRefusedNotCutShort() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        #expect(throws: StoreError.self) { _ = try store.load(caseID: "c1\u{0}x") }
+    }
+
+    @Test func connectionsTheServerEndedAreReplacedBetweenCalls() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        let first = AuditEvent(caseID: "c1", sequence: 1, at: Fixture.at, actor: CaseActor(role: "caseworker", id: "jo"), action: "opened", subject: "w",
+                               fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        try store.commit(CaseChange(record: Fixture.record("c1", head: first.hash), expectedRevision: nil, events: [first], outbox: [], idempotency: nil))
+        let admin = try PostgresPool(conninfo: database.conninfo)
+        @Sendable func endStoreSessions() throws {
+            let ended = try admin.withConnection { (db: PostgresConnection) throws(PostgresError) in
+                try db.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").rows
+            }
+            #expect(!ended.isEmpty, "the store's idle connection was ended")
+        }
+        try endStoreSessions()
+        #expect(try store.load(caseID: "c1")?.revision == 1, "a read after the server ended the session")
+        try endStoreSessions()
+        let second = AuditEvent(caseID: "c1", sequence: 2, at: Fixture.at, actor: CaseActor(role: "caseworker", id: "jo"), action: "fired", subject: "t",
+                                fromState: "requested", toState: "requested", revision: 2, input: [:], previousHash: first.hash)
+        try store.commit(CaseChange(record: Fixture.record("c1", revision: 2, head: second.hash), expectedRevision: 1, events: [second], outbox: [],
+                                    idempotency: nil))
+        #expect(try store.history(caseID: "c1").map(\.sequence) == [1, 2], "a commit after the server ended the session, applied once")
+    }
+
+    /// Opens case `id` in `store` with one event and `messages` portal messages.
+    private func open(_ store: PostgresCaseStore, _ id: String, messages: Int = 0) throws {
+        let first = AuditEvent(caseID: id, sequence: 1, at: Fixture.at, actor: CaseActor(role: "caseworker", id: "jo"), action: "opened", subject: "w",
+                               fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        try store.commit(CaseChange(record: Fixture.record(id, head: first.hash), expectedRevision: nil, events: [first],
+                                    outbox: (0..<messages).map { Fixture.message("\(id)/1/\($0)", case: id, offset: Double($0)) }, idempotency: nil))
+    }
+
+    @Test func claimersOnSeparateConnectionsTakeEachMessageOnce() async throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let stores = try (0..<4).map { _ in try PostgresCaseStore(conninfo: database.conninfo) }
+        for index in 0..<10 { try open(stores[0], "c\(index)", messages: 20) }
+        let now = Fixture.at.addingTimeInterval(100)
+        let claimed = await withTaskGroup(of: [String].self) { group in
+            for (index, store) in stores.enumerated() {
+                group.addTask {
+                    var mine: [String] = []
+                    while let batch = try? store.claimOutbox(OutboxClaim(claimer: "d\(index)", limit: 7, now: now, lease: 60)), !batch.isEmpty {
+                        mine += batch.map(\.id)
+                    }
+                    return mine
+                }
+            }
+            return await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(claimed.count == 200, "every message claimed")
+        #expect(Set(claimed).count == 200, "no message claimed twice")
+    }
+
+    @Test func oneIdempotencyKeyOnTwoCasesAtOnceLandsOnce() async throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let stores = try (0..<2).map { _ in try PostgresCaseStore(conninfo: database.conninfo) }
+        for id in ["a", "b"] { try open(stores[0], id) }
+        for round in 0..<10 {
+            let key = "key-\(round)"
+            let landed = await withTaskGroup(of: Bool.self) { group in
+                for (store, id) in zip(stores, ["a", "b"]) {
+                    group.addTask {
+                        let revision = (try? store.load(caseID: id)?.revision) ?? 0
+                        let change = CaseChange(record: Fixture.record(id, revision: revision + 1), expectedRevision: revision, events: [], outbox: [],
+                                                idempotency: IdempotencyRecord(key: key, caseID: id, request: "r", state: "s", revision: revision + 1))
+                        return (try? store.commit(change)) != nil
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(landed == 1, "round \(round): commits with one key on two cases that landed")
+            #expect(try stores[1].idempotencyRecord(key: key) != nil)
+        }
+    }
+
+    @Test func failuresAreTypedBySQLSTATE() {
+        #expect(StoreError(PostgresError(sqlState: "40001", message: "could not serialize access")) == .busy("could not serialize access [SQLSTATE 40001]"))
+        #expect(StoreError(PostgresError(sqlState: "40P01", message: "deadlock detected")) == .busy("deadlock detected [SQLSTATE 40P01]"))
+        #expect(StoreError(PostgresError(sqlState: "55P03", message: "lock timeout")) == .busy("lock timeout [SQLSTATE 55P03]"))
+        #expect(PostgresError(sqlState: "23505", message: "duplicate key").isUniqueViolation)
+        let lost = StoreError(PostgresError(sqlState: "57P01", message: "terminating connection"))
+        #expect(lost == .failed("the PostgreSQL server is unavailable: terminating connection [SQLSTATE 57P01]"))
+    }
+
+    @Test func aServerThatCannotBeReachedIsAStoreError() {
+        #expect(throws: StoreError.self) { try PostgresCaseStore(conninfo: "host=/nonexistent-casework-socket dbname=none connect_timeout=2") }
+    }
+}

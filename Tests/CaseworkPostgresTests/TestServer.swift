@@ -1,0 +1,141 @@
+import CaseworkPostgres
+import Foundation
+import Synchronization
+
+/// One throwaway PostgreSQL server for the whole test process, started on first use and stopped (its files deleted)
+/// when the process exits.
+///
+/// The binaries are looked for on `PATH`, then under `/usr/lib/postgresql/*/bin` (Debian's place, newest first).
+/// `initdb` makes a cluster in a temporary directory with `trust` authentication and the `C` locale; the server
+/// listens only on a unix socket in that directory (`listen_addresses=''`), with fsync on. `initdb` refuses to run as
+/// root, so under root (as CI runs) the directory is given to the `postgres` user and both programs run as it
+/// through `runuser`.
+final class TestServer: Sendable {
+    /// Why there is no server: what is missing, in words to print.
+    struct Unavailable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The server, or why there is none; started once, on first use.
+    static let shared: Result<TestServer, Unavailable> = start()
+
+    /// The temporary directory holding the cluster, its socket and its log.
+    let root: String
+    /// The connection to the `postgres` database, for creating and dropping test databases.
+    private let admin: PostgresPool
+    private let counter = Atomic<Int>(0)
+
+    private init(root: String) throws(PostgresError) {
+        self.root = root
+        admin = try PostgresPool(conninfo: Self.conninfo(root: root, database: "postgres"), idleLimit: 2)
+    }
+
+    /// The libpq connection string of database `database` on the server in `root`.
+    private static func conninfo(root: String, database: String) -> String {
+        "host=\(root)/socket dbname=\(database) user=casework"
+    }
+
+    /// A fresh empty database, by name and connection string.
+    func makeDatabase() throws -> (name: String, conninfo: String) {
+        let name = "store_\(counter.add(1, ordering: .relaxed).newValue)"
+        // The name is made here from a counter, never from outside input; identifiers cannot be parameters.
+        _ = try admin.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("CREATE DATABASE \(name)") }
+        return (name, Self.conninfo(root: root, database: name))
+    }
+
+    /// Drops databases made by ``makeDatabase()``, closing any connection still open to them.
+    func dropDatabases(_ names: [String]) throws {
+        for name in names {
+            _ = try admin.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
+    }
+
+    /// Finds the binaries, makes the cluster and starts it; registers its stop at exit.
+    private static func start() -> Result<TestServer, Unavailable> {
+        guard let binaries = findBinaries() else {
+            return .failure(Unavailable(description: "PostgreSQL's server binaries (initdb, pg_ctl) are not on PATH nor under /usr/lib/postgresql/*/bin; install the 'postgresql' package"))
+        }
+        var runAs: String?
+        if geteuid() == 0 {
+            guard getpwnam("postgres") != nil else {
+                return .failure(Unavailable(description: "running as root, and there is no 'postgres' user to run initdb and the server as"))
+            }
+            runAs = "postgres"
+        }
+        var template = Array("/tmp/casework-pg-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { return .failure(Unavailable(description: "cannot make a temporary directory: \(String(cString: strerror(errno)))")) }
+        let root = String(cString: made)
+        do {
+            try FileManager.default.createDirectory(atPath: root + "/socket", withIntermediateDirectories: true)
+            if let runAs, let user = getpwnam(runAs) {
+                for path in [root, root + "/socket"] where chown(path, user.pointee.pw_uid, user.pointee.pw_gid) != 0 {
+                    throw Unavailable(description: "cannot give \(path) to \(runAs): \(String(cString: strerror(errno)))")
+                }
+            }
+            try run(binaries + "/initdb", ["-D", root + "/data", "--auth=trust", "--username=casework", "--locale=C", "--encoding=UTF8", "--no-sync"],
+                    as: runAs, log: root + "/initdb.log")
+            try run(binaries + "/pg_ctl", ["-D", root + "/data", "-o", "-k \(root)/socket -c listen_addresses='' -c max_connections=200", "-l", root + "/server.log",
+                                           "-w", "start"], as: runAs, log: root + "/pg_ctl.log")
+            stopAtExit.withLock { $0 = (binaries, root, runAs) }
+            atexit { TestServer.stop() }
+            return .success(try TestServer(root: root))
+        } catch let error as Unavailable {
+            return .failure(error)
+        } catch {
+            return .failure(Unavailable(description: "the test server did not start: \(error) (its files are in \(root))"))
+        }
+    }
+
+    /// What ``stop()`` stops: the binaries, the directory and the user.
+    private static let stopAtExit = Mutex<(String, String, String?)?>(nil)
+
+    /// Stops the server at once and deletes its directory.
+    private static func stop() {
+        guard let (binaries, root, runAs) = stopAtExit.withLock({ $0 }) else { return }
+        try? run(binaries + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: runAs, log: "/dev/null")
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Runs a program to its end (through `runuser -u USER --` when `user` is given), its output to `log`; a failure
+    /// carries the log. Spawned and waited for directly (`posix_spawn`, `waitpid`): Foundation's `Process` can miss
+    /// the end of `pg_ctl`, whose server child lives on.
+    private static func run(_ program: String, _ arguments: [String], as user: String?, log: String) throws {
+        let runuser = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser"
+        let argv = user.map { [runuser, "-u", $0, "--", program] + arguments } ?? [program] + arguments
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pid: pid_t = 0
+        let pointers = argv.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, pointers, environ)
+        guard spawned == 0 else { throw Unavailable(description: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw Unavailable(description: "\(program) \(arguments.joined(separator: " ")) failed (wait status \(status)): \(text)")
+        }
+    }
+
+    /// The directory holding both `initdb` and `pg_ctl`: on `PATH` first, then Debian's versioned directories.
+    private static func findBinaries() -> String? {
+        let manager = FileManager.default
+        let onPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        let debian = ((try? manager.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }.map { "/usr/lib/postgresql/\($0)/bin" }
+        for directory in onPath + debian {
+            let initdb = URL(fileURLWithPath: directory + "/initdb").resolvingSymlinksInPath().path
+            let pgctl = URL(fileURLWithPath: directory + "/pg_ctl").resolvingSymlinksInPath().path
+            if manager.isExecutableFile(atPath: initdb), manager.isExecutableFile(atPath: pgctl),
+                URL(fileURLWithPath: initdb).deletingLastPathComponent() == URL(fileURLWithPath: pgctl).deletingLastPathComponent()
+            {
+                return URL(fileURLWithPath: initdb).deletingLastPathComponent().path
+            }
+        }
+        return nil
+    }
+}

@@ -68,7 +68,7 @@ enum PostgresBenchmark {
     /// The floor: one case row, then `count` transactions of the same three statements with fixed small values.
     private static func rawCommits(_ pool: PostgresPool, prefix: String, count: Int) throws {
         let id = prefix
-        try pool.transaction { (db: PostgresConnection) throws(PostgresError) in
+        _ = try pool.transaction { (db: PostgresConnection) throws(PostgresError) in
             try db.run("INSERT INTO cases (case_id, workflow, workflow_version, state, revision, updated_at, record) VALUES ($1, 'bench', 1, 'open', 1, 0, '{}')", [id])
         }
         for revision in 2...count + 1 {

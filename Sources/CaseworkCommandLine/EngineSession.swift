@@ -3,6 +3,7 @@ import CaseworkDefinitions
 import CaseworkDiagnostics
 import CaseworkEngine
 import CaseworkExpressions
+import CaseworkPostgres
 import CaseworkSQLite
 import CaseworkStore
 import CaseworkTime
@@ -76,13 +77,27 @@ struct EngineOptions {
         return try Engine(catalog: catalog, store: store, recordingDefinitions: false)
     }
 
-    /// Opens the database for `access`.
-    private func open(_ access: SQLiteCaseStore.Options.Access) throws(EngineError) -> SQLiteCaseStore {
+    /// Opens the database for `access`: a PostgreSQL database when `--db` is a `postgres://` or `postgresql://` URL,
+    /// otherwise the SQLite file at that path.
+    private func open(_ access: SQLiteCaseStore.Options.Access) throws(EngineError) -> any CaseStore {
         do throws(StoreError) {
+            if Self.isPostgresURL(database) {
+                let mode: PostgresCaseStore.Options.Access = switch access {
+                case .create: .create
+                case .readWrite: .readWrite
+                case .readOnly: .readOnly
+                }
+                return try PostgresCaseStore(conninfo: database, options: .init(access: mode))
+            }
             return try SQLiteCaseStore(path: database, options: .init(access: access))
         } catch {
             throw .store(error)
         }
+    }
+
+    /// Whether `--db` names a PostgreSQL database rather than an SQLite file.
+    static func isPostgresURL(_ database: String) -> Bool {
+        database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
     }
 }
 

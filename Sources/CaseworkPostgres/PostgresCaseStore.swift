@@ -38,12 +38,25 @@ import Foundation
 public final class PostgresCaseStore: CaseStore {
     /// How the store uses its connections.
     public struct Options: Sendable, Hashable {
+        /// What opening may do to the database's schema.
+        public enum Access: Sendable, Hashable {
+            /// Make the schema in an empty database, or migrate an older one: a service's start, `--create`.
+            case create
+            /// Migrate an older schema, but refuse a database that is not a Casework store yet.
+            case readWrite
+            /// Change nothing: refuse a database that is not a Casework store at this build's schema version.
+            case readOnly
+        }
+
         /// The most idle connections kept open between calls.
         public var idleConnections: Int
+        /// What opening may do to the schema.
+        public var access: Access
 
-        /// Creates options; by default up to 8 idle connections are kept.
-        public init(idleConnections: Int = 8) {
+        /// Creates options; by default up to 8 idle connections are kept and the schema is made or migrated as needed.
+        public init(idleConnections: Int = 8, access: Access = .create) {
             self.idleConnections = idleConnections
+            self.access = access
         }
     }
 
@@ -54,7 +67,8 @@ public final class PostgresCaseStore: CaseStore {
     let pool: PostgresPool
 
     /// Opens the store in the database a libpq connection string names (`host=/run/postgresql dbname=casework`, or a
-    /// `postgres://` URL), creating or migrating its schema when needed. The string is never printed: it may hold a password.
+    /// `postgres://` URL), making or migrating its schema as `options.access` allows. The string is never printed: it
+    /// may hold a password.
     public init(conninfo: String, options: Options = Options()) throws(StoreError) {
         self.options = options
         do throws(PostgresError) {
@@ -62,7 +76,7 @@ public final class PostgresCaseStore: CaseStore {
         } catch {
             throw StoreError(error)
         }
-        try PostgresSchema.migrate(pool)
+        try PostgresSchema.migrate(pool, access: options.access)
     }
 
     /// Kept on the server; every process reaching the database shares it; commits and claims hold across them.

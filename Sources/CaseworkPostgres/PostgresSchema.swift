@@ -161,12 +161,17 @@ enum PostgresSchema {
         """
 
     /// Brings the database up to ``latestVersion`` in one transaction under ``migrationLock``, after checking it is
-    /// a Casework store (or an empty schema to make one in) of a version this build knows.
-    static func migrate(_ pool: PostgresPool) throws(StoreError) {
+    /// a Casework store (or, with `.create`, an empty schema to make one in) of a version this build knows; `.readOnly`
+    /// changes nothing and refuses a store that would need migrating.
+    static func migrate(_ pool: PostgresPool, access: PostgresCaseStore.Options.Access) throws(StoreError) {
         try pool.transaction { (db: PostgresConnection) throws(StoreError) in
             let name = db.databaseName
             do throws(PostgresError) { try db.execute(migrationLock) } catch { throw StoreError(error) }
             let version = try currentVersion(db, name: name)
+            if version == 0, access != .create { throw .missing(path: "PostgreSQL database '\(name)'") }
+            if version < latestVersion, access == .readOnly {
+                throw .failed("the PostgreSQL database '\(name)' has schema version \(version); a command that writes migrates it to \(latestVersion)")
+            }
             for next in version..<latestVersion {
                 do throws(PostgresError) {
                     try db.execute(migrations[next])

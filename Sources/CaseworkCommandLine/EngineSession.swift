@@ -23,7 +23,8 @@ struct EngineOptions {
 
     /// The definition paths: every `--definitions`, or `Workflows/` and `Policies/` here.
     var definitions: [String]
-    /// The database file (`casework.sqlite` by default).
+    /// The database: `--db`, else `CASEWORK_DATABASE_URL`, else the file `casework.sqlite`; a `postgres://` URL names a
+    /// PostgreSQL database, anything else an SQLite file.
     var database: String
     /// Who is acting: `--as`, or the operator (recorded as `operator:cli`) when it is not given.
     var actor: CaseActor
@@ -37,7 +38,8 @@ struct EngineOptions {
     /// The options of a command that offers `formats` for `--format`.
     init(_ parsed: ParsedArguments, formats: [OutputFormat] = [.text, .json]) throws(UsageError) {
         definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
-        database = try parsed.single("--db") ?? "casework.sqlite"
+        let fromEnvironment = ProcessInfo.processInfo.environment["CASEWORK_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        database = try parsed.single("--db") ?? fromEnvironment ?? "casework.sqlite"
         if let text = try parsed.single("--as") {
             guard let actor = CaseActor(parsing: text) else {
                 throw UsageError("'\(TerminalText.escape(text))' is not an actor",

@@ -77,6 +77,15 @@ struct PostgresCommandLineTests {
         let committed = outcomes.filter { $0 == 0 }.count
         #expect(json["revision"] as? Int == 1 + committed, "every fire that said it committed is there: \(outcomes)")
         #expect(outcomes.allSatisfy { $0 == 0 || $0 == 4 }, "a loser is told of the conflict (exit 4): \(outcomes)")
+        let fromEnvironment = try Self.start(["case", "show", "c1", "--definitions", definitions.path])
+        fromEnvironment.environment = ProcessInfo.processInfo.environment.merging(["CASEWORK_DATABASE_URL": url]) { _, new in new }
+        let shownOut = Pipe()
+        fromEnvironment.standardOutput = shownOut
+        fromEnvironment.standardError = FileHandle.nullDevice
+        try fromEnvironment.run()
+        let shownText = String(decoding: shownOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        fromEnvironment.waitUntilExit()
+        #expect(fromEnvironment.terminationStatus == 0 && shownText.hasPrefix("case c1"), "CASEWORK_DATABASE_URL names the store: \(shownText)")
         let verified = try Self.run(["audit", "verify"] + common)
         #expect(verified.out == "case c1: \(1 + committed) events, chain intact, record replays\n", "\(verified.out) \(verified.err)")
     }

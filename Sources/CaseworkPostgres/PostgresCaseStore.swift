@@ -52,11 +52,17 @@ public final class PostgresCaseStore: CaseStore {
         public var idleConnections: Int
         /// What opening may do to the schema.
         public var access: Access
+        /// The database role the application's processes connect as, when it is not the schema's owner: opening with
+        /// `.create` grants it exactly what the store does (reading and writing cases, appending audit events) and
+        /// nothing more, so to it the audit is append-only by privilege, before any trigger. Lower-case letters, digits
+        /// and `_`, starting with a letter or `_`.
+        public var applicationRole: String?
 
         /// Creates options; by default up to 8 idle connections are kept and the schema is made or migrated as needed.
-        public init(idleConnections: Int = 8, access: Access = .create) {
+        public init(idleConnections: Int = 8, access: Access = .create, applicationRole: String? = nil) {
             self.idleConnections = idleConnections
             self.access = access
+            self.applicationRole = applicationRole
         }
     }
 
@@ -77,6 +83,10 @@ public final class PostgresCaseStore: CaseStore {
             throw StoreError(error)
         }
         try PostgresSchema.migrate(pool, access: options.access)
+        if let role = options.applicationRole {
+            guard options.access == .create else { throw .failed("only the schema's owner, opening with .create, grants the application role") }
+            try PostgresSchema.grant(pool, to: role)
+        }
     }
 
     /// Kept on the server; every process reaching the database shares it; commits and claims hold across them.

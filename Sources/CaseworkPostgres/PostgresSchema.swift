@@ -184,6 +184,47 @@ enum PostgresSchema {
         }
     }
 
+    /// Grants `role` what the store does and nothing more: it reads everything, writes cases, claims and acknowledges
+    /// notifications, replaces due alarms and records definitions, and may only append audit events and idempotency
+    /// records. Run by the schema's owner after migrating; granting again changes nothing.
+    static func grant(_ pool: PostgresPool, to role: String) throws(StoreError) {
+        guard let first = role.first, first == "_" || first.isLowercase, role.count <= 63,
+            role.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) })
+        else {
+            throw .failed("'\(role)' is not a role name Casework grants to: use lower-case letters, digits and '_'")
+        }
+        try pool.transaction { (db: PostgresConnection) throws(StoreError) in
+            do throws(PostgresError) {
+                // The role travels as a parameter into the transaction's settings; the fixed block below quotes it
+                // with format('%I'), so no statement is ever built from a value on this side.
+                try db.run("SELECT set_config('casework.application_role', $1, true)", [role])
+                try db.execute(grants)
+            } catch {
+                throw StoreError(error)
+            }
+        }
+    }
+
+    /// What the application role may do, granted to the role named by the transaction's `casework.application_role`.
+    private static let grants: StaticString = """
+        DO $grants$
+        DECLARE
+            role text := current_setting('casework.application_role');
+            here text := current_schema();
+        BEGIN
+            EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', here, role);
+            EXECUTE format('GRANT SELECT ON casework_schema TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE ON cases TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT ON audit_events TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE ON outbox TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT ON idempotency TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT, DELETE ON deadline_alarms TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT ON definitions, definition_snapshots, definition_snapshot_members TO %I', role);
+            EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', here, role);
+        END
+        $grants$
+        """
+
     /// The database's schema version (0 for an empty schema), or why this build must not use it.
     private static func currentVersion(_ db: PostgresConnection, name: String) throws(StoreError) -> Int {
         let probe: [[String?]]

@@ -23,6 +23,38 @@ struct PostgresDriverTests {
         }
     }
 
+    @Test func theApplicationRoleMayOnlyAppendToTheAudit() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let role = "app_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let owner = try PostgresPool(conninfo: database.conninfo)
+        // The name is made here from a UUID, never from outside input.
+        _ = try owner.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("CREATE ROLE \(role) LOGIN") }
+        #expect(throws: StoreError.self) { _ = try PostgresCaseStore(conninfo: database.conninfo, options: .init(applicationRole: "Robert'); DROP TABLE cases;--")) }
+        _ = try PostgresCaseStore(conninfo: database.conninfo, options: .init(applicationRole: role))
+        let appConninfo = database.conninfo.replacingOccurrences(of: "user=casework", with: "user=\(role)")
+        let app = try PostgresCaseStore(conninfo: appConninfo, options: .init(access: .readWrite))
+        let first = AuditEvent(caseID: "c1", sequence: 1, at: Date(timeIntervalSince1970: 1), actor: CaseActor(role: "caseworker", id: "jo"), action: "opened",
+                               subject: "w", fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        try app.commit(CaseChange(record: Fixture.record("c1", head: first.hash), expectedRevision: nil, events: [first],
+                                  outbox: [Fixture.message("c1/1/1", case: "c1")], idempotency: nil))
+        #expect(try app.history(caseID: "c1") == [first], "the application writes and reads through its grants")
+        let claimed = try app.claimOutbox(OutboxClaim(claimer: "deliverer", limit: 10, now: Date(timeIntervalSince1970: 10), lease: 60))
+        #expect(claimed.map(\.id) == ["c1/1/1"], "and claims notifications, which takes row locks")
+        #expect(try app.acknowledgeOutbox(ids: ["c1/1/1"], claimer: "deliverer", at: Date(timeIntervalSince1970: 11)) == 1)
+        let pool = try PostgresPool(conninfo: appConninfo)
+        for statement in ["UPDATE audit_events SET hash = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events", "DROP TABLE audit_events"] {
+            do throws(PostgresError) {
+                _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run(statement) }
+                Issue.record("'\(statement)' was allowed to the application role")
+            } catch {
+                #expect(error.sqlState == "42501", "'\(statement)' refused by privilege, before any trigger: \(error)")
+            }
+        }
+        #expect(try app.history(caseID: "c1") == [first])
+    }
+
     @Test func auditEventsRefuseUpdateDeleteAndTruncate() throws {
         guard let server = server() else { return }
         let database = try server.makeDatabase()

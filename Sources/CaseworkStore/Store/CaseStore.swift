@@ -122,6 +122,7 @@ extension DeadlineAlarm {
         /// The rest of the key.
         package var caseID: String, deadline: String, kind: String
 
+        /// Ordered as the due index is read: by time, then case, deadline and kind.
         package static func < (lhs: PageKey, rhs: PageKey) -> Bool {
             (lhs.time, lhs.caseID, lhs.deadline, lhs.kind) < (rhs.time, rhs.caseID, rhs.deadline, rhs.kind)
         }
@@ -188,6 +189,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// What went wrong, in words a caseworker or an operator can act on.
     public var description: String {
         switch self {
         case .revisionConflict(let id, let expected, let actual):

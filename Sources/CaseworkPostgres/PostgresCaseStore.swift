@@ -28,8 +28,9 @@ import Foundation
 /// ``StoreError/corruptRecord(caseID:detail:)`` when loaded, as is an event or message of it that does not decode.
 ///
 /// Known gaps:
-/// - A connection lost while `COMMIT` is in flight leaves the outcome unknown; the error says so, and the caller must
-///   read the case (or the idempotency key) back to learn it. The store does not yet resolve it itself.
+/// - A connection lost while `COMMIT` is in flight is resolved by reading the commit's audit events back on a new
+///   connection (``landed(_:)``): the commit succeeds if they are there, and fails with the server's error if not.
+///   The read-back is tested; losing a connection at exactly that moment is not reproduced by the tests.
 /// - Message ids are unique within their case (the key is `(case_id, id)`, for distribution), where the other stores
 ///   refuse one id on two cases; the engine's ids are made from the case id. Acknowledging by id marks every message
 ///   with that id the claimer holds.
@@ -123,9 +124,33 @@ public final class PostgresCaseStore: CaseStore {
             if let limit = change.record.counterAtLimit { throw .corruptRecord(caseID: change.record.id, detail: limit) }
         }
         let prepared = try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change) }
-        try pool.transaction { (db: PostgresConnection) throws(StoreError) in
-            for item in prepared { try item.write(to: db) }
+        do throws(CommitFailure) {
+            try pool.transaction { (db: PostgresConnection) throws(CommitFailure) in
+                for item in prepared {
+                    do throws(StoreError) { try item.write(to: db) } catch { throw .refused(error) }
+                }
+            }
+        } catch {
+            switch error {
+            case .refused(let refusal): throw refusal
+            case .server(let failure):
+                // The connection went while COMMIT was in flight: whether it landed is read back, never guessed.
+                if failure.isConnectionFailure, try landed(changes) { return }
+                throw StoreError(failure)
+            }
         }
+    }
+
+    /// Whether every change's audit events are stored as it wrote them: how a commit whose answer was lost is resolved.
+    /// Events are append-only and each hash covers its case, sequence, time, actor and predecessor, so a match is this
+    /// commit's, even when another writer has changed the case since.
+    package func landed(_ changes: [CaseChange]) throws(StoreError) -> Bool {
+        for change in changes {
+            guard let event = change.events.first else { return false }
+            let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.eventHash, [change.record.id, "\(event.sequence)"]) }
+            guard rows.first?.first == event.hash else { return false }
+        }
+        return true
     }
 
     /// A page of the alarms due by `now`, read through the `due_at` index from the cursor's place in it.
@@ -476,4 +501,12 @@ extension PostgresCaseStore {
         }
         return snapshot
     }
+}
+
+/// How a commit failed: the store refused a write (a conflict, a taken key), or the server failed.
+private enum CommitFailure: PostgresErrorConvertible {
+    case refused(StoreError)
+    case server(PostgresError)
+
+    init(_ error: PostgresError) { self = .server(error) }
 }

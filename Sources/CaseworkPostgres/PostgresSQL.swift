@@ -37,6 +37,9 @@ enum PostgresSQL {
     /// A case's events in sequence order. (case_id)
     static let history = "SELECT sequence, event FROM audit_events WHERE case_id = $1 ORDER BY sequence"
 
+    /// The hash of one audit event, to learn whether a commit whose answer was lost landed. (case_id, sequence)
+    static let eventHash = "SELECT hash FROM audit_events WHERE case_id = $1 AND sequence = $2"
+
     /// A page of a case's events after a sequence number. (case_id, after sequence, limit)
     static let historyPage = "SELECT sequence, event FROM audit_events WHERE case_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3"
 

@@ -55,6 +55,28 @@ struct PostgresDriverTests {
         #expect(try app.history(caseID: "c1") == [first])
     }
 
+    @Test func aCommitWhoseAnswerWasLostIsResolvedByItsAuditEvents() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        let first = AuditEvent(caseID: "c1", sequence: 1, at: Date(timeIntervalSince1970: 1), actor: CaseActor(role: "caseworker", id: "jo"), action: "opened",
+                               subject: "w", fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
+        let opening = CaseChange(record: Fixture.record("c1", head: first.hash), expectedRevision: nil, events: [first], outbox: [], idempotency: nil)
+        #expect(try !store.landed([opening]), "not yet committed")
+        try store.commit(opening)
+        #expect(try store.landed([opening]))
+        let other = AuditEvent(caseID: "c1", sequence: 2, at: Date(timeIntervalSince1970: 2), actor: CaseActor(role: "caseworker", id: "ana"), action: "fired",
+                               subject: "t", fromState: "requested", toState: "a", revision: 2, input: [:], previousHash: first.hash)
+        let rival = AuditEvent(caseID: "c1", sequence: 2, at: Date(timeIntervalSince1970: 2), actor: CaseActor(role: "caseworker", id: "bo"), action: "fired",
+                               subject: "t", fromState: "requested", toState: "b", revision: 2, input: [:], previousHash: first.hash)
+        try store.commit(CaseChange(record: Fixture.record("c1", revision: 2, state: "b", head: rival.hash), expectedRevision: 1, events: [rival], outbox: [],
+                                    idempotency: nil))
+        let mine = CaseChange(record: Fixture.record("c1", revision: 2, state: "a", head: other.hash), expectedRevision: 1, events: [other], outbox: [],
+                              idempotency: nil)
+        #expect(try !store.landed([mine]), "another writer's event at the same sequence is not this commit's")
+    }
+
     @Test func auditEventsRefuseUpdateDeleteAndTruncate() throws {
         guard let server = server() else { return }
         let database = try server.makeDatabase()

@@ -379,28 +379,9 @@ public final class CaseService: Sendable {
         var conflicts = 0
         while true {
             let now = instant ?? Engine.millisecondPrecision(clock.now())
-            var answers = staged
-            var outcome: Result<T, EngineError>?
-            var stage = StagedCaseStore(answers: answers, capabilities: driver.capabilities)
-            for _ in 0..<Self.readRounds {
-                stage = StagedCaseStore(answers: answers, capabilities: driver.capabilities)
-                let result: Result<T, EngineError>
-                do throws(EngineError) {
-                    result = .success(try body(Engine(deciding: template, on: stage, at: now)))
-                } catch {
-                    result = .failure(error)
-                }
-                let misses = stage.misses
-                if misses.isEmpty {
-                    outcome = result
-                    break
-                }
-                for read in misses { answers[read] = try await fetch(read) }
-            }
-            guard let outcome else { throw .store(.busy("a decision kept asking the store for more; nothing was changed")) }
-            let value = try outcome.get()
+            let (value, writes) = try await decideOnReads(staged: staged, at: now, body)
             do throws(StoreError) {
-                try await apply(stage.writes)
+                try await apply(writes)
                 return value
             } catch where error.isConcurrentChange && conflicts < Self.conflictRetries {
                 conflicts += 1
@@ -408,6 +389,30 @@ public final class CaseService: Sendable {
                 throw .store(error)
             }
         }
+    }
+
+    /// One decision at `now`: decided against what has been read, reading what the engine missed, until a decision
+    /// misses nothing; its value (or refusal) and the writes it made.
+    private func decideOnReads<T: Sendable>(
+        staged: [StagedCaseStore.Read: StagedCaseStore.Answer], at now: Date, _ body: (Engine) throws(EngineError) -> T
+    ) async throws(EngineError) -> (T, [StagedCaseStore.Write]) {
+        var answers = staged
+        for _ in 0..<Self.readRounds {
+            let stage = StagedCaseStore(answers: answers, capabilities: driver.capabilities)
+            let result: Result<T, EngineError>
+            do throws(EngineError) {
+                result = .success(try body(Engine(deciding: template, on: stage, at: now)))
+            } catch {
+                result = .failure(error)
+            }
+            let misses = stage.misses
+            guard misses.isEmpty else {
+                for read in misses { answers[read] = try await fetch(read) }
+                continue
+            }
+            return (try result.get(), stage.writes)
+        }
+        throw .store(.busy("a decision kept asking the store for more; nothing was changed"))
     }
 
     /// Applies a decision's writes to the driver in order: definitions first as the engine made them, then its commit.

@@ -380,7 +380,7 @@ public final class SQLiteCaseStore: CaseStore {
     /// A page of the case's events in sequence order; an event that does not decode is ``StoreError/corruptRecord(caseID:detail:)``.
     public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
         if let problem = page.problem { throw .invalidPage(problem) }
-        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1, numberAtEnd: ()).number } ?? .min
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.number() } ?? .min
         let rows = try read { (db: SQLiteConnection) throws(StoreError) in
             try db.query(StoreSQL.historyPage, [caseID, after, page.limit + 1]) { ($0.int(at: 0), $0.string(at: 1)) }
         }
@@ -470,7 +470,7 @@ public final class SQLiteCaseStore: CaseStore {
     /// A page of the outbox, for one case or all, in commit order; the cursor holds the last message's position.
     public func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
         if let problem = page.problem { throw .invalidPage(problem) }
-        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.key(parts: 1, numberAtEnd: ()).number } ?? 0
+        let after = try page.after.map { (cursor: PageCursor) throws(StoreError) in try cursor.number() } ?? 0
         let rows = try read { (db: SQLiteConnection) throws(StoreError) in
             if let caseID {
                 try db.query(StoreSQL.caseMessages, [caseID, after, page.limit + 1]) { ($0.int64(at: 0), $0.string(at: 1)) }

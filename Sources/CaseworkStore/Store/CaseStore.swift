@@ -141,7 +141,7 @@ extension DeadlineAlarm {
 
     /// The place a due-alarm cursor holds.
     package static func pageKey(_ cursor: PageCursor) throws(StoreError) -> PageKey {
-        let (parts, time) = try cursor.key(parts: 4, numberAtEnd: ())
+        let (parts, time) = try cursor.numberedKey(parts: 4)
         return PageKey(time: time, caseID: parts[0], deadline: parts[1], kind: parts[2])
     }
 }

@@ -88,7 +88,7 @@ public final class InMemoryCaseStore: CaseStore {
     public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
         let events = state.withLock { $0.events[caseID] ?? [] }
         return try Page.slice(events, key: \.sequence, request: page, cursorKey: { ["\($0.sequence)"] }) { (cursor: PageCursor) throws(StoreError) in
-            Int(try cursor.key(parts: 1, numberAtEnd: ()).number)
+            Int(try cursor.number())
         }
     }
 
@@ -151,7 +151,7 @@ public final class InMemoryCaseStore: CaseStore {
             state.outbox.enumerated().filter { caseID == nil || $0.element.caseID == caseID }.map { (position: $0.offset, message: $0.element) }
         }
         let slice = try Page.slice(placed, key: \.position, request: page, cursorKey: { ["\($0.position)"] }) { (cursor: PageCursor) throws(StoreError) in
-            Int(try cursor.key(parts: 1, numberAtEnd: ()).number)
+            Int(try cursor.number())
         }
         return Page(items: slice.items.map(\.message), next: slice.next)
     }

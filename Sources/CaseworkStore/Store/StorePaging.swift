@@ -33,11 +33,16 @@ public struct PageCursor: Sendable, Hashable, Codable, CustomStringConvertible {
         return parts
     }
 
-    /// The parts of the sort key, the last of which is a whole number (a sequence, a position or a time).
-    package func key(parts count: Int, numberAtEnd: Void) throws(StoreError) -> (parts: [String], number: Int64) {
+    /// The parts of the sort key, the last of which is a whole number (a time), with that number read.
+    package func numberedKey(parts count: Int) throws(StoreError) -> (parts: [String], number: Int64) {
         let parts = try key(parts: count)
         guard let last = parts.last, let number = Int64(last) else { throw .invalidCursor(token) }
         return (parts, number)
+    }
+
+    /// The one whole number a cursor holds: a sequence or a position.
+    package func number() throws(StoreError) -> Int64 {
+        try numberedKey(parts: 1).number
     }
 }
 

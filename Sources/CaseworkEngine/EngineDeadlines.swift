@@ -55,8 +55,11 @@ extension Engine {
         let entered = previous?.state != record.state ? record.state : nil
         let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
         let caseNow = record
+        var context: EvaluationContext?  // built once, on the case as the step changed it, when a deadline first needs it
         func value(_ expression: CompiledExpression, of deadline: DeadlineDefinition, _ what: String) throws(EngineError) -> ExpressionValue {
-            switch expression.evaluate(evaluationContext(caseNow, workflow: loaded, calendars: calendars, actor: actor, today: today, now: now)) {
+            let built = context ?? evaluationContext(caseNow, workflow: loaded, calendars: calendars, actor: actor, today: today, now: now)
+            context = built
+            switch expression.evaluate(built) {
             case .success(let value): return value
             case .failure(let error):
                 throw .blocked(transition: step, blockers: [TransitionBlocker(.valueUndecided, "deadline '\(deadline.name.value)': \(what) cannot be worked out: \(error)")])
@@ -132,12 +135,8 @@ extension Engine {
                         // The next run starts on the day this one was met and runs `every` on the deadline's calendar.
                         var finished = record.deadlines[index]
                         finished.earlier = []
-                        let nextDue: CalendarDate
-                        do {
-                            nextDue = try calendar(for: deadline, in: workflow, calendars: calendars).due(from: metOn, after: every.value)
-                        } catch {
-                            throw .definitionError("deadline '\(deadline.name.value)' cannot be counted from \(metOn): \(error)")
-                        }
+                        let nextDue = try Self.dueDate(of: deadline, from: metOn, on: calendar(for: deadline, in: workflow, calendars: calendars),
+                                                       period: every.value)
                         var next = DeadlineRecord(name: deadline.name.value, startedOn: metOn, dueOn: nextDue)
                         next.earlier = current.earlier + [finished]
                         record.deadlines[index] = next
@@ -157,12 +156,16 @@ extension Engine {
         }
     }
 
-    /// The day `deadline` falls due from `start` on `calendar` by its period; a date the calendar cannot count is
-    /// refused, never taken as due the day it starts.
-    static func dueDate(of deadline: DeadlineDefinition, from start: CalendarDate, on calendar: any WorkingDayCalendar) throws(EngineError) -> CalendarDate {
-        guard let period = deadline.due ?? deadline.every else { throw .definitionError("deadline '\(deadline.name.value)' has no period to count") }
+    /// The day `deadline` falls due from `start` on `calendar` after `period` (by default its first run's: `due`, else
+    /// `every`); a date the calendar cannot count is refused, never taken as due the day it starts.
+    static func dueDate(
+        of deadline: DeadlineDefinition, from start: CalendarDate, on calendar: any WorkingDayCalendar, period: StatutoryDuration? = nil
+    ) throws(EngineError) -> CalendarDate {
+        guard let period = period ?? (deadline.due ?? deadline.every)?.value else {
+            throw .definitionError("deadline '\(deadline.name.value)' has no period to count")
+        }
         do {
-            return try calendar.due(from: start, after: period.value)
+            return try calendar.due(from: start, after: period)
         } catch {
             throw .definitionError("deadline '\(deadline.name.value)' cannot be counted from \(start): \(error)")
         }

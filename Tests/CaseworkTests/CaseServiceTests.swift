@@ -158,8 +158,8 @@ struct CaseServiceTests {
                 (error as? EngineError)?.code == .forbidden
             }
         }
-        let form = try await service.workflowDefinition(ofCase: "c2", as: parent, attributes: OneDoorTests.family)
-        #expect(form.id.value == "door")
+        let workflow = try await service.workflowDefinition(ofCase: "c2", as: parent, attributes: OneDoorTests.family)
+        #expect(workflow.id.value == "door")
     }
 
     static func run(_ body: () async throws(EngineError) -> String) async -> Result<String, EngineError> {

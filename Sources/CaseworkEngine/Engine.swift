@@ -516,8 +516,8 @@ public final class Engine: Sendable {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
             let ifNamed = Set(notification.ifNamed.map(\.value))
             for recipient in notification.recipients {
-                for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state")
-                where !(address.owedReason == .noParticipant && ifNamed.contains(recipient.value)) {
+                for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
+                                         owedWhenUnnamed: !ifNamed.contains(recipient.value)) {
                     messages.append(PendingMessage(address, template: template.name.value,
                                                    subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: address.fields),
                                                    body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: address.fields)))

@@ -143,11 +143,15 @@ extension Engine {
     /// policy's `recipients:` profile for the role), otherwise owed by another route because the policy does not let
     /// them see the case. A role with no participant is addressed as a whole: through the portal when the guard lets
     /// the role see the case (staff, or any role of a workflow without a policy), otherwise owed because no one is named
-    /// yet. Every notice is recorded; none is dropped.
-    func addresses(_ record: CaseRecord, role: String, guardedBy accessGuard: AccessGuard, resource: String) -> [NoticeAddress] {
+    /// yet, unless `owedWhenUnnamed` is false: a role the case may not have at all (`if_named:`), or a courtesy such as
+    /// a reminder, owes nothing to no one. Every other notice is recorded; none is dropped.
+    func addresses(
+        _ record: CaseRecord, role: String, guardedBy accessGuard: AccessGuard, resource: String, owedWhenUnnamed: Bool = true
+    ) -> [NoticeAddress] {
         let named = record.participants[role]
         guard !named.isEmpty else {
             let access = recipientAccess(record, guardedBy: accessGuard, role: role, participant: nil, resource: resource)
+            guard access.receives || owedWhenUnnamed else { return [] }
             return [NoticeAddress(role: role, recipientID: nil, channel: access.receives ? .portal : .other,
                                   owedReason: access.receives ? nil : .noParticipant, fields: access.fields)]
         }
@@ -171,8 +175,10 @@ extension Engine {
         let name = form?.messages[message] ?? workflow.messages[message]
         let template = name.flatMap { name in workflow.templates.first { $0.name.value == name.value } }
         let builtins = Self.caseBuiltins(record, workflow: workflow).merging(values) { _, step in step }
+        // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
+        // notice is the council's record of its own failure and is kept for every role it names.
         return roles.flatMap { role in
-            addresses(record, role: role, guardedBy: accessGuard, resource: resource).filter { address in
+            addresses(record, role: role, guardedBy: accessGuard, resource: resource, owedWhenUnnamed: message != .reminder).filter { address in
                 guard let instance, instance.recipientRole == role, let shared = instance.recipientID else { return true }
                 return address.recipientID == shared
             }.map { address in

@@ -341,11 +341,8 @@ extension Engine {
             guard let due = nextDueAction(record, workflow: workflow, calendars: calendars, today: CalendarDate(now)) else { return actions }
             let action = due.action
             let kind = Self.auditAction[action.kind] ?? "deadline_reminder"
-            // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
-            // notice is the council's record of its own failure and is kept for every role it names.
             let sent = due.message.map { message in
                 messages(message, to: due.roles, values: due.values, step: kind, on: due.record, workflow: workflow, guardedBy: accessGuard, resource: "case.deadlines")
-                    .filter { message != .reminder || $0.owedReason != .noParticipant }
             } ?? []
             let decided = DecidedChange(before: record, after: due.record, workflow: workflow, calendars: calendars, action: kind, subject: action.deadline, input: [:],
                                         messages: sent)

@@ -27,8 +27,7 @@ enum AccessCommand {
             grant.level = level
             grant.sections = try parsed.single("--sections").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             for (option, keyPath) in [("--from", \AccessGrant.from), ("--until", \AccessGrant.until)] {
-                guard let text = try parsed.single(option) else { continue }
-                guard let date = CalendarDate(text) else { throw UsageError("\(option) needs a date as YYYY-MM-DD, found '\(text)'") }
+                guard let date = try parsed.date(option) else { continue }
                 grant[keyPath: keyPath] = date
             }
         }

@@ -85,6 +85,13 @@ struct ParsedArguments {
         guard given.count == 1 else { throw UsageError("option '\(name)' was given more than once") }
         return given[0]
     }
+
+    /// The single value of a date option as `YYYY-MM-DD`, or nil when it was not given; anything else is an error.
+    func date(_ name: String) throws(UsageError) -> CalendarDate? {
+        guard let text = try single(name) else { return nil }
+        guard let day = CalendarDate(text) else { throw UsageError("\(name) needs a date as YYYY-MM-DD, found '\(TerminalText.escape(text))'") }
+        return day
+    }
 }
 
 /// How a command prints its results.

@@ -71,11 +71,7 @@ enum CaseCommand {
             expected = revision
         }
         let key = try parsed.single("--key")
-        var effectiveOn: CalendarDate?
-        if let text = try parsed.single("--on") {
-            guard let day = CalendarDate(text) else { throw UsageError("--on needs a date as YYYY-MM-DD, found '\(TerminalText.escape(text))'") }
-            effectiveOn = day
-        }
+        let effectiveOn = try parsed.date("--on")
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
             let attributes = try options.attributes(in: engine.catalog)

@@ -34,8 +34,7 @@ enum NoticesCommand {
             let names = try CaseCommand.positionals(parsed, ["CASE", "MESSAGE_ID"])
             guard let sentBy = try parsed.single("--by") else { throw UsageError("say who sent it", help: "add --by NAME") }
             guard let route = try parsed.single("--route") else { throw UsageError("say how it was sent", help: "add --route post (or email, by hand, …)") }
-            guard let dayText = try parsed.single("--on") else { throw UsageError("say on which day it was sent", help: "add --on YYYY-MM-DD") }
-            guard let day = CalendarDate(dayText) else { throw UsageError("--on needs a date as YYYY-MM-DD, found '\(TerminalText.escape(dayText))'") }
+            guard let day = try parsed.date("--on") else { throw UsageError("say on which day it was sent", help: "add --on YYYY-MM-DD") }
             let key = try parsed.single("--key")
             return EngineRun.run(console: console) { () throws(EngineError) in
                 let engine = try options.engine()

@@ -33,8 +33,7 @@ enum ReportCommand {
 
     /// A required `YYYY-MM-DD` option.
     private static func date(_ parsed: ParsedArguments, _ option: String) throws(UsageError) -> CalendarDate {
-        guard let text = try parsed.single(option) else { throw UsageError("say the period with --from DATE --to DATE", help: "such as --from 2025-01-01 --to 2025-12-31") }
-        guard let day = CalendarDate(text) else { throw UsageError("\(option) needs a date as YYYY-MM-DD, found '\(TerminalText.escape(text))'") }
+        guard let day = try parsed.date(option) else { throw UsageError("say the period with --from DATE --to DATE", help: "such as --from 2025-01-01 --to 2025-12-31") }
         return day
     }
 

@@ -79,6 +79,12 @@ struct DefinitionsCommandTests {
         (["case", "migrate", "c1", "--to", "four"], "error: --to needs a version number of 1 or more, found 'four'"),
         (["case", "migrate", "c1", "--to", "6", "--map", "/no/such/map.yaml"], "error: cannot read the map file '/no/such/map.yaml'"),
         (["definitions", "lst"], "error: unknown definitions command 'lst'"),
+        // Every date option is read by one function: a date as YYYY-MM-DD, or an error that escapes what was given.
+        (["case", "fire", "c1", "t", "--on", "soon"], "error: --on needs a date as YYYY-MM-DD, found 'soon'"),
+        (["access", "grant", "c1", "--to", "jo", "--level", "full", "--reason", "r", "--as", "caseworker:ana", "--until", "2025-02-30\u{1B}[2J"],
+         "error: --until needs a date as YYYY-MM-DD, found '2025-02-30\\u{1b}[2J'"),
+        (["report", "timeliness", "--from", "2025-13-01", "--to", "2025-12-31"], "error: --from needs a date as YYYY-MM-DD, found '2025-13-01'"),
+        (["notices", "sent", "c1", "c1/1/1", "--by", "ana", "--route", "post", "--on", "yesterday"], "error: --on needs a date as YYYY-MM-DD, found 'yesterday'"),
     ])
     func usageErrorsExitTwo(arguments: [String], expected: String) {
         let result = runCasework(arguments)

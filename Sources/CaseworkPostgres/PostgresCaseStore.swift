@@ -10,11 +10,14 @@ import Foundation
 /// make one in) of a version this build knows, and migrates it under an advisory lock (``PostgresSchema``).
 ///
 /// Every change runs in one transaction at PostgreSQL's default isolation, `READ COMMITTED`, and is safe there
-/// because each read-check-write goes through a row lock or a key:
-/// - a commit changes an existing case only with `UPDATE … WHERE case_id = $1 AND revision = $2`; a second writer
-///   from the same revision waits on the row, then finds the new revision and changes nothing, which is
-///   ``StoreError/revisionConflict(caseID:expected:actual:)``; a new case's id is the primary key, so a second
-///   opening is ``StoreError/caseExists(_:)``. Several cases in one commit are one transaction: all or none.
+/// because each read-check-write goes through a row lock or a key. A commit's statements are sent together in one
+/// pipeline (one round trip), run by the server as one implicit transaction that the first failing statement rolls
+/// back:
+/// - a commit changes an existing case only with `UPDATE … WHERE case_id = $1 AND revision = $2`, inside a server
+///   function that fails when no row matched; a second writer from the same revision waits on the row, then finds
+///   the new revision, fails, and changes nothing, which is ``StoreError/revisionConflict(caseID:expected:actual:)``;
+///   a new case's id is the primary key, so a second opening is ``StoreError/caseExists(_:)``. Several cases in one
+///   commit are one transaction: all or none.
 /// - an idempotency key is written under a transaction-scoped advisory lock on the key, after checking no case holds
 ///   it, so two commits with one key on two cases cannot both land.
 /// - a claim locks the oldest claimable portal messages with `FOR UPDATE SKIP LOCKED`, so claimers running at once
@@ -34,7 +37,6 @@ import Foundation
 /// - Message ids are unique within their case (the key is `(case_id, id)`, for distribution), where the other stores
 ///   refuse one id on two cases; the engine's ids are made from the case id. Acknowledging by id marks every message
 ///   with that id the claimer holds.
-/// - One statement per row written: a fire is several round trips, not one.
 /// - The methods are synchronous and block the calling thread while the server works or a row lock is held.
 public final class PostgresCaseStore: CaseStore {
     /// How the store uses its connections.
@@ -59,9 +61,22 @@ public final class PostgresCaseStore: CaseStore {
         /// and `_`, starting with a letter or `_`.
         public var applicationRole: String?
 
-        /// Creates options; by default up to 8 idle connections are kept and the schema is made or migrated as needed.
-        public init(idleConnections: Int = 8, access: Access = .create, applicationRole: String? = nil) {
+        /// The most connections open at once, idle or in use: a caller finding them all in use waits for one, so a
+        /// burst of callers never takes more of the server's `max_connections` than this.
+        public var maxConnections: Int
+        /// How long a caller waits for a connection when ``maxConnections`` are in use, before it is told
+        /// ``StoreError/busy(_:)``.
+        public var connectionWait: Duration
+
+        /// Creates options; by default up to 16 connections are open at once, 8 of them kept idle between calls, a
+        /// caller waits up to 30 seconds for one, and the schema is made or migrated as needed.
+        public init(
+            idleConnections: Int = 8, maxConnections: Int = 16, connectionWait: Duration = .seconds(30), access: Access = .create,
+            applicationRole: String? = nil
+        ) {
             self.idleConnections = idleConnections
+            self.maxConnections = maxConnections
+            self.connectionWait = connectionWait
             self.access = access
             self.applicationRole = applicationRole
         }
@@ -79,7 +94,7 @@ public final class PostgresCaseStore: CaseStore {
     public init(conninfo: String, options: Options = Options()) throws(StoreError) {
         self.options = options
         do throws(PostgresError) {
-            pool = try PostgresPool(conninfo: conninfo, idleLimit: options.idleConnections)
+            pool = try PostgresPool(conninfo: conninfo, idleLimit: options.idleConnections, openLimit: options.maxConnections, waitLimit: options.connectionWait)
         } catch {
             throw StoreError(error)
         }
@@ -116,28 +131,53 @@ public final class PostgresCaseStore: CaseStore {
         }
     }
 
-    /// Writes every change in one transaction: all of them, or none (see the type's notes).
+    /// Writes every change in one transaction, sent as one pipeline (one round trip): all of them, or none (see the
+    /// type's notes).
     public func commit(all changes: [CaseChange]) throws(StoreError) {
         var seen = Set<String>()
         for change in changes {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
             if let limit = change.record.counterAtLimit { throw .corruptRecord(caseID: change.record.id, detail: limit) }
         }
-        let prepared = try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change) }
-        do throws(CommitFailure) {
-            try pool.transaction { (db: PostgresConnection) throws(CommitFailure) in
-                for item in prepared {
-                    do throws(StoreError) { try item.write(to: db) } catch { throw .refused(error) }
-                }
+        var statements: [PostgresStatement] = []
+        var meanings: [StatementMeaning] = []
+        for change in changes {
+            for (statement, meaning) in try PreparedChange(change).statements {
+                statements.append(statement)
+                meanings.append(meaning)
             }
-        } catch {
-            switch error {
-            case .refused(let refusal): throw refusal
-            case .server(let failure):
-                // The connection went while COMMIT was in flight: whether it landed is read back, never guessed.
-                if failure.isConnectionFailure, try landed(changes) { return }
-                throw StoreError(failure)
+        }
+        var attempts = 0
+        while true {
+            attempts += 1
+            do throws(PostgresPipelineFailure) {
+                _ = try pool.pipeline(statements)
+                return
+            } catch {
+                if let index = error.index { throw try refusal(meanings[index], error.error) }
+                guard error.error.isConnectionFailure else { throw StoreError(error.error) }
+                // The connection went with the commit in flight: whether it landed is read back, never guessed.
+                if try landed(changes) { return }
+                // A server that ended the session said so (57P01–57P03) after its transaction had ended, so "not
+                // landed" is final and sending the commit again on a new connection is safe. A connection that
+                // simply broke may still have a transaction running on the server: that is reported, not retried.
+                guard error.error.isSessionEndedByServer, attempts == 1 else { throw StoreError(error.error) }
             }
+        }
+    }
+
+    /// What a commit's failed statement means: a conflict or a taken key when it is one of those, else the server's error.
+    private func refusal(_ meaning: StatementMeaning, _ error: PostgresError) throws(StoreError) -> StoreError {
+        switch meaning {
+        case .compareAndSet(let id, let expected) where error.sqlState == PostgresSQL.staleRevision:
+            let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.caseRevision, [id]) }
+            guard let row = rows.first else { return .caseNotFound(id) }
+            guard let actual = row[0].flatMap({ Int($0) }) else { return .corruptRecord(caseID: id, detail: "its revision is stored unreadable") }
+            return .revisionConflict(caseID: id, expected: expected, actual: actual)
+        case .ifTaken(let taken) where error.isUniqueViolation:
+            return taken
+        default:
+            return StoreError(error)
         }
     }
 
@@ -385,59 +425,54 @@ extension PostgresConnection {
     }
 }
 
-/// One change's rows, encoded before the transaction opens so the write itself is only SQL.
+/// What a failure of one of a commit's statements means.
+private enum StatementMeaning {
+    /// The case's compare-and-set: failing with ``PostgresSQL/staleRevision`` is a conflict (or a missing case).
+    case compareAndSet(caseID: String, expected: Int)
+    /// A row with a key: a unique violation means the key is taken, which this error says.
+    case ifTaken(StoreError)
+    /// Any failure is the server's.
+    case plain
+}
+
+/// One change as the statements that write it, encoded before anything is sent so the write itself is only SQL.
 private struct PreparedChange {
-    let change: CaseChange
-    let caseColumns: [String?]
-    let events: [[String?]]
-    let messages: [[String?]]
-    let key: (IdempotencyRecord, String)?
+    /// The statements in order, each with what its failure means: the revision check first, then audit, outbox, key
+    /// and alarms.
+    let statements: [(PostgresStatement, StatementMeaning)]
 
     init(_ change: CaseChange) throws(StoreError) {
-        self.change = change
         let record = change.record
         let id = record.id
-        caseColumns = [
+        var statements: [(PostgresStatement, StatementMeaning)] = []
+        let columns: [String?] = [
             record.workflow, "\(record.workflowVersion)", record.state, "\(record.revision)",
             "\(PostgresCaseStore.milliseconds(record.updatedAt))", try PostgresCaseStore.json(record, "case '\(id)'"),
         ]
-        events = try change.events.map { (event: AuditEvent) throws(StoreError) in
-            [id, "\(event.sequence)", event.hash, try PostgresCaseStore.json(event, "audit event \(event.sequence) of case '\(id)'")]
-        }
-        messages = try change.outbox.map { (message: OutboxMessage) throws(StoreError) in try PostgresCaseStore.messageColumns(message) }
-        key = try change.idempotency.map { (key: IdempotencyRecord) throws(StoreError) in
-            (key, try PostgresCaseStore.json(key, "idempotency key '\(key.key)'"))
-        }
-    }
-
-    /// Writes the change inside an open transaction: the revision check, audit, outbox, key and alarms.
-    func write(to db: PostgresConnection) throws(StoreError) {
-        let id = change.record.id
         if let expected = change.expectedRevision {
-            if try db.change(PostgresSQL.updateCase, caseColumns + [id, "\(expected)"]) == 0 {
-                guard let row = try db.query(PostgresSQL.caseRevision, [id]).first else { throw .caseNotFound(id) }
-                guard let actual = row[0].flatMap({ Int($0) }) else { throw .corruptRecord(caseID: id, detail: "its revision is stored unreadable") }
-                throw .revisionConflict(caseID: id, expected: expected, actual: actual)
-            }
+            statements.append((PostgresStatement(PostgresSQL.updateCase, [id, "\(expected)"] + columns), .compareAndSet(caseID: id, expected: expected)))
         } else {
-            try db.change(PostgresSQL.insertCase, [id] + caseColumns, ifTaken: .caseExists(id))
+            statements.append((PostgresStatement(PostgresSQL.insertCase, [id] + columns), .ifTaken(.caseExists(id))))
         }
-        for (event, columns) in zip(change.events, events) {
-            try db.change(PostgresSQL.insertEvent, columns, ifTaken: .duplicate("audit event \(event.sequence) of case '\(id)'"))
+        for event in change.events {
+            let text = try PostgresCaseStore.json(event, "audit event \(event.sequence) of case '\(id)'")
+            statements.append((PostgresStatement(PostgresSQL.insertEvent, [id, "\(event.sequence)", event.hash, text]),
+                               .ifTaken(.duplicate("audit event \(event.sequence) of case '\(id)'"))))
         }
-        for (message, columns) in zip(change.outbox, messages) {
-            try db.change(PostgresSQL.insertMessage, columns, ifTaken: .duplicate("outbox message '\(message.id)'"))
+        for message in change.outbox {
+            statements.append((PostgresStatement(PostgresSQL.insertMessage, try PostgresCaseStore.messageColumns(message)),
+                               .ifTaken(.duplicate("outbox message '\(message.id)'"))))
         }
-        if let (record, text) = key {
-            let taken = StoreError.duplicate("idempotency key '\(record.key)'")
-            _ = try db.query(PostgresSQL.lockIdempotencyKey, [record.key])
-            if try db.change(PostgresSQL.insertIdempotency, [id, record.key, text], ifTaken: taken) == 0 { throw taken }
+        if let key = change.idempotency {
+            let text = try PostgresCaseStore.json(key, "idempotency key '\(key.key)'")
+            statements.append((PostgresStatement(PostgresSQL.insertIdempotency, [id, key.key, text]), .ifTaken(.duplicate("idempotency key '\(key.key)'"))))
         }
-        try db.change(PostgresSQL.deleteAlarms, [id])
+        statements.append((PostgresStatement(PostgresSQL.deleteAlarms, [id]), .plain))
         for alarm in change.alarms {
-            try db.change(PostgresSQL.insertAlarm, [id, alarm.deadline, alarm.kind, "\(PostgresCaseStore.milliseconds(alarm.dueAt))"],
-                          ifTaken: .duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))
+            statements.append((PostgresStatement(PostgresSQL.insertAlarm, [id, alarm.deadline, alarm.kind, "\(PostgresCaseStore.milliseconds(alarm.dueAt))"]),
+                               .ifTaken(.duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))))
         }
+        self.statements = statements
     }
 }
 
@@ -501,12 +536,4 @@ extension PostgresCaseStore {
         }
         return snapshot
     }
-}
-
-/// How a commit failed: the store refused a write (a conflict, a taken key), or the server failed.
-private enum CommitFailure: PostgresErrorConvertible {
-    case refused(StoreError)
-    case server(PostgresError)
-
-    init(_ error: PostgresError) { self = .server(error) }
 }

@@ -23,6 +23,9 @@ package struct PostgresRows: Sendable {
 package final class PostgresConnection: @unchecked Sendable {
     /// The raw `PGconn *`.
     private let handle: OpaquePointer
+    /// The server-side name of each statement text this connection has prepared (`cw1`, `cw2`, …), so a statement
+    /// sent again skips parsing and planning. Changed only by the connection's one borrower (see above).
+    private var prepared: [String: String] = [:]
 
     /// Opens a connection from a libpq connection string (`host=/tmp dbname=cases` or `postgres://…`).
     /// A failure never repeats the string, which may hold a password.
@@ -46,8 +49,17 @@ package final class PostgresConnection: @unchecked Sendable {
     /// Whether libpq still takes the connection to be open (it learns of a closed one when it next reads or writes).
     var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
 
-    /// Whether the connection is still open and outside any transaction, so the pool may hand it out again.
-    var isReusable: Bool { PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE }
+    /// Whether the connection is still open, outside any transaction and out of pipeline mode, so the pool may hand
+    /// it out again.
+    var isReusable: Bool {
+        PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE && PQpipelineStatus(handle) == PQ_PIPELINE_OFF
+    }
+
+    /// Whether an idle connection is still usable, found without a round trip: whatever the server has sent since its
+    /// last use is read (a server ending the session sends why, then closes), and libpq then knows if it has gone.
+    var isAliveWhenIdle: Bool {
+        PQconsumeInput(handle) == 1 && isReusable
+    }
 
     /// Runs one statement with positional parameters (`$1`, `$2`, …) in text format; nil is SQL `NULL`.
     ///
@@ -63,6 +75,96 @@ package final class PostgresConnection: @unchecked Sendable {
             PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
         }
         return try take(result, sql: sql)
+    }
+
+    /// Runs `statements` as one implicit transaction in one round trip (libpq's pipeline mode): all are sent, then one
+    /// synchronisation point, then every answer is read. The server runs them in order and commits at the
+    /// synchronisation point; the first that fails rolls back those before it and the rest are never run.
+    ///
+    /// Returns each statement's rows. A statement that failed is reported with its place in `statements`
+    /// (``PostgresPipelineFailure``); a failure no one statement owns (the connection lost, the sync refused) has none.
+    /// Blocking mode is safe at the sizes the store sends (a few statements per case changed): libpq reads the server's
+    /// answers while its own sending is held up, and each answer is a few bytes.
+    package func pipeline(_ statements: [PostgresStatement]) throws(PostgresPipelineFailure) -> [PostgresRows] {
+        if let index = statements.firstIndex(where: { $0.parameters.contains { $0?.utf8.contains(0) ?? false } }) {
+            let error = PostgresError(sqlState: nil, message: "a text value holds a NUL character, which PostgreSQL text cannot", sql: statements[index].sql)
+            throw PostgresPipelineFailure(index: index, error: error)
+        }
+        guard PQenterPipelineMode(handle) == 1 else {
+            throw PostgresPipelineFailure(index: nil, error: PostgresError(connection: handle, context: "starting a pipeline"))
+        }
+        defer { _ = PQexitPipelineMode(handle) }
+        // A statement text not yet prepared on this connection is prepared in the same pipeline, just before its first
+        // use; it counts as prepared only once the server has said so.
+        var preparing: [Int: String] = [:]
+        var names = prepared
+        for (index, statement) in statements.enumerated() {
+            let name: String
+            if let known = names[statement.sql] {
+                name = known
+            } else {
+                name = "cw\(names.count + 1)"
+                names[statement.sql] = name
+                guard PQsendPrepare(handle, name, statement.sql, Int32(statement.parameters.count), nil) == 1 else {
+                    throw PostgresPipelineFailure(index: nil, error: PostgresError(result: nil, connection: handle, sql: statement.sql))
+                }
+                preparing[index] = name
+            }
+            let sent = Self.withCStrings(statement.parameters) { values in
+                PQsendQueryPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw PostgresPipelineFailure(index: nil, error: PostgresError(result: nil, connection: handle, sql: statement.sql)) }
+        }
+        guard PQpipelineSync(handle) == 1 else {
+            throw PostgresPipelineFailure(index: nil, error: PostgresError(result: nil, connection: handle, sql: nil))
+        }
+        var answers: [PostgresRows] = []
+        answers.reserveCapacity(statements.count)
+        var failure: PostgresPipelineFailure?
+        for (index, statement) in statements.enumerated() {
+            if let name = preparing[index] {
+                guard let result = PQgetResult(handle) else {
+                    throw PostgresPipelineFailure(index: nil, error: PostgresError(result: nil, connection: handle, sql: statement.sql))
+                }
+                let status = PQresultStatus(result)
+                let error = status == PGRES_COMMAND_OK || status == PGRES_PIPELINE_ABORTED ? nil : PostgresError(result: result, connection: handle, sql: statement.sql)
+                PQclear(result)
+                while let extra = PQgetResult(handle) { PQclear(extra) }
+                if status == PGRES_COMMAND_OK { prepared[statement.sql] = name }
+                if let error {
+                    guard !error.isConnectionFailure else { throw PostgresPipelineFailure(index: nil, error: error) }
+                    if failure == nil { failure = PostgresPipelineFailure(index: index, error: error) }
+                }
+            }
+            guard let result = PQgetResult(handle) else {
+                throw PostgresPipelineFailure(index: nil, error: PostgresError(result: nil, connection: handle, sql: statement.sql))
+            }
+            switch PQresultStatus(result) {
+            case PGRES_PIPELINE_ABORTED:
+                PQclear(result)
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                answers.append(Self.rows(of: result))
+                PQclear(result)
+            default:
+                let error = PostgresError(result: result, connection: handle, sql: statement.sql)
+                PQclear(result)
+                // A connection the server ended or that broke answers every statement left with the same failure;
+                // it is no one statement's.
+                guard !error.isConnectionFailure else { throw PostgresPipelineFailure(index: nil, error: error) }
+                if failure == nil { failure = PostgresPipelineFailure(index: index, error: error) }
+            }
+            // Each statement's answers end with a null result.
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+        }
+        guard let sync = PQgetResult(handle) else {
+            throw PostgresPipelineFailure(index: nil, error: PostgresError(result: nil, connection: handle, sql: nil))
+        }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        let syncError = synced ? nil : PostgresError(result: sync, connection: handle, sql: nil)
+        PQclear(sync)
+        if let failure { throw failure }
+        if let syncError { throw PostgresPipelineFailure(index: nil, error: syncError) }
+        return answers
     }
 
     /// Runs a constant script of one or more statements with no parameters (migrations, `BEGIN`, `COMMIT`).
@@ -121,6 +223,11 @@ package final class PostgresConnection: @unchecked Sendable {
         default:
             throw PostgresError(result: result, connection: handle, sql: sql)
         }
+        return Self.rows(of: result)
+    }
+
+    /// Copies a successful result's rows and changed-row count into Swift values.
+    private static func rows(of result: OpaquePointer) -> PostgresRows {
         let count = Int(PQntuples(result))
         let columns = Int(PQnfields(result))
         var rows: [[String?]] = []
@@ -142,6 +249,30 @@ package final class PostgresConnection: @unchecked Sendable {
             body(buffer.map { $0.map { UnsafePointer($0) } })
         }
     }
+}
+
+/// One statement of a pipeline: its text and its positional parameters in text format (nil is SQL `NULL`).
+package struct PostgresStatement: Sendable {
+    /// The statement, with `$1`, `$2`, … for its parameters; never built from values.
+    package var sql: String
+    /// The parameters, sent apart from the text.
+    package var parameters: [String?]
+
+    /// Creates a statement.
+    package init(_ sql: String, _ parameters: [String?]) {
+        self.sql = sql
+        self.parameters = parameters
+    }
+}
+
+/// Why a pipeline failed: the server's or libpq's error, and which statement failed when one did (nil when the
+/// connection or the synchronisation point failed, so no statement owns it). Nothing of the pipeline was committed,
+/// unless the connection was lost after the synchronisation point was sent, when the outcome is unknown.
+package struct PostgresPipelineFailure: Error {
+    /// The failed statement's place in the pipeline, when one failed.
+    package var index: Int?
+    /// What went wrong.
+    package var error: PostgresError
 }
 
 /// An error type that can carry a PostgreSQL failure, so a transaction whose body throws it can report its own

@@ -52,8 +52,12 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The server could not be reached or went away: SQLSTATE class `08`, the server shutting down (`57P01`–`57P03`),
     /// or a connection libpq found broken.
     public var isConnectionFailure: Bool {
-        connectionLost || (sqlState?.hasPrefix("08") ?? false) || ["57P01", "57P02", "57P03"].contains(sqlState ?? "")
+        connectionLost || (sqlState?.hasPrefix("08") ?? false) || isSessionEndedByServer
     }
+
+    /// The server ended the session and said so (`57P01` administrator command or fast shutdown, `57P02` crash of
+    /// another backend, `57P03` cannot connect now): it sends this only once the session's transaction has ended.
+    public var isSessionEndedByServer: Bool { ["57P01", "57P02", "57P03"].contains(sqlState ?? "") }
 
     /// One line: the message, the SQLSTATE, and the SQL when there is some.
     public var description: String {

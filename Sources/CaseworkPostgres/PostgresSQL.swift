@@ -22,12 +22,13 @@ enum PostgresSQL {
         VALUES ($1, $2, $3, $4, $5, $6, $7)
         """
 
-    /// Changes a case if it is still at the expected revision: the compare-and-set.
-    /// (workflow, workflow_version, state, revision, updated_at, record, case_id, expected revision)
-    static let updateCase = """
-        UPDATE cases SET workflow = $1, workflow_version = $2, state = $3, revision = $4, updated_at = $5, record = $6
-        WHERE case_id = $7 AND revision = $8
-        """
+    /// Changes a case if it is still at the expected revision, and otherwise fails with SQLSTATE ``staleRevision``:
+    /// the compare-and-set, as a statement that fails, so a pipelined commit rolls back on it.
+    /// (case_id, expected revision, workflow, workflow_version, state, revision, updated_at, record)
+    static let updateCase = "SELECT casework_update_case($1, $2, $3, $4, $5, $6, $7, $8)"
+
+    /// The SQLSTATE ``updateCase`` fails with when the case is not at the expected revision (or not there at all).
+    static let staleRevision = "WC409"
 
     // MARK: audit_events
 
@@ -84,14 +85,9 @@ enum PostgresSQL {
 
     // MARK: idempotency
 
-    /// Waits for any other transaction writing the same key to finish; held until this one ends. (key)
-    static let lockIdempotencyKey = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
-
-    /// Records a key's result unless some case already holds the key (0 rows then). (case_id, key, record)
-    static let insertIdempotency = """
-        INSERT INTO idempotency (case_id, key, record)
-        SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM idempotency WHERE key = $2)
-        """
+    /// Records a key's result under an advisory lock on the key, failing with a unique violation when some case
+    /// already holds the key. (case_id, key, record)
+    static let insertIdempotency = "SELECT casework_record_key($1, $2, $3)"
 
     /// A key's result. (key)
     static let idempotencyRecord = "SELECT case_id, record FROM idempotency WHERE key = $1"

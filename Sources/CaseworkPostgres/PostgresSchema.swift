@@ -13,7 +13,7 @@ import CaseworkStore
 /// snapshot tables hold no case data and would be reference tables. Text keys use the `"C"` collation, so they sort
 /// byte for byte (the order Swift sorts the ids cases have, and the order cursors are compared in) whatever the
 /// database's locale.
-enum PostgresSchema {
+package enum PostgresSchema {
     /// The value of the `application` row: what tells a Casework store from another application's database.
     static let application = "casework"
 
@@ -21,10 +21,10 @@ enum PostgresSchema {
     static let migrationLock: StaticString = "SELECT pg_advisory_xact_lock(1129796171, 1)"
 
     /// The migration scripts, oldest first. Constant text: no value is ever spliced into one.
-    static let migrations: [StaticString] = [version1]
+    static let migrations: [StaticString] = [version1, version2]
 
     /// The version this build writes and reads.
-    static var latestVersion: Int { migrations.count }
+    package static var latestVersion: Int { migrations.count }
 
     /// Version 1: cases, their audit chain, the outbox, idempotency keys, the due index, definitions and snapshots.
     ///
@@ -143,6 +143,40 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('a stored definition snapshot never changes');
         CREATE TRIGGER definition_snapshot_members_never_change BEFORE UPDATE OR DELETE ON definition_snapshot_members
             FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('a stored definition snapshot never changes');
+        """
+
+    /// Version 2: the two checks a commit needs as statements that fail, so a whole commit can be sent as one
+    /// pipeline (one round trip) and the first check that fails rolls all of it back.
+    ///
+    /// `casework_update_case` is the compare-and-set: it changes the case only at the expected revision and otherwise
+    /// raises `WC409` (stale revision, or no such case; the store reads which afterwards). `casework_record_key`
+    /// records an idempotency key under a transaction-scoped advisory lock on the key, after checking no case holds
+    /// it, and otherwise raises `23505` (unique violation): the primary key is `(case_id, key)`, for distribution, so
+    /// uniqueness across cases is this function's. Both run as the caller, with the caller's privileges.
+    private static let version2: StaticString = """
+        CREATE FUNCTION casework_update_case(
+            p_case_id text, p_expected bigint, p_workflow text, p_workflow_version bigint, p_state text,
+            p_revision bigint, p_updated_at bigint, p_record text
+        ) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE cases SET workflow = p_workflow, workflow_version = p_workflow_version, state = p_state,
+                revision = p_revision, updated_at = p_updated_at, record = p_record
+            WHERE case_id = p_case_id AND revision = p_expected;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'the case is not at the expected revision' USING ERRCODE = 'WC409';
+            END IF;
+        END
+        $$;
+
+        CREATE FUNCTION casework_record_key(p_case_id text, p_key text, p_record text) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended(p_key, 0));
+            IF EXISTS (SELECT 1 FROM idempotency WHERE key = p_key) THEN
+                RAISE EXCEPTION 'the idempotency key is already recorded' USING ERRCODE = 'unique_violation';
+            END IF;
+            INSERT INTO idempotency (case_id, key, record) VALUES (p_case_id, p_key, p_record);
+        END
+        $$;
         """
 
     /// Whether the identity table exists, and how many tables the current schema holds.

@@ -127,7 +127,7 @@ struct PostgresDriverTests {
         let rows = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
             try db.run("SELECT name, value FROM casework_schema ORDER BY name").rows
         }
-        #expect(rows == [["application", "casework"], ["version", "1"]])
+        #expect(rows == [["application", "casework"], ["version", "\(PostgresSchema.latestVersion)"]])
     }
 
     @Test func aCaseIDHoldingNULIsRefusedNotCutShort() throws {

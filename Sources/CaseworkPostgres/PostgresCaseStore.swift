@@ -102,7 +102,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// A case row's record, or that case's `corruptRecord` error.
-    private func record(from text: String?, caseID: String) throws(StoreError) -> CaseRecord {
+    func record(from text: String?, caseID: String) throws(StoreError) -> CaseRecord {
         let record = try Self.decode(CaseRecord.self, text, caseID: caseID, "its record")
         if record.id != caseID { throw .corruptRecord(caseID: caseID, detail: "its record is of case '\(record.id)'") }
         if let limit = record.counterAtLimit { throw .corruptRecord(caseID: caseID, detail: limit) }
@@ -110,7 +110,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// A case's event rows (sequence, event), or that case's `corruptRecord` error.
-    private func events(from rows: [[String?]], caseID: String) throws(StoreError) -> [AuditEvent] {
+    func events(from rows: [[String?]], caseID: String) throws(StoreError) -> [AuditEvent] {
         try rows.map { (row: [String?]) throws(StoreError) in
             try Self.decode(AuditEvent.self, row[1], caseID: caseID, "audit event \(row[0] ?? "?")")
         }
@@ -281,7 +281,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// The message in a row whose column `first` is the case id and whose last column is the message's text.
-    private static func message(_ row: [String?], from first: Int) throws(StoreError) -> OutboxMessage {
+    static func message(_ row: [String?], from first: Int) throws(StoreError) -> OutboxMessage {
         let caseID = row[first] ?? "?"
         return try decode(OutboxMessage.self, row.last ?? nil, caseID: caseID, "an outbox message")
     }
@@ -345,7 +345,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// The `StoredJSON` text of `value`.
-    fileprivate static func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
+    static func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
         let data = StoredJSON.encode(value)
         // StoredJSON gives empty bytes for what JSON cannot hold (an infinite or NaN number).
         guard !data.isEmpty else { throw .failed("\(what()) cannot be written as JSON") }
@@ -353,7 +353,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// Decodes a JSON column of case `caseID`; an empty or undecodable value is that case's ``StoreError/corruptRecord(caseID:detail:)``.
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?, caseID: String, _ what: @autoclosure () -> String) throws(StoreError) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?, caseID: String, _ what: @autoclosure () -> String) throws(StoreError) -> T {
         guard let text else { throw .corruptRecord(caseID: caseID, detail: "\(what()) is stored empty") }
         do {
             return try StoredJSON.decode(type, from: Data(text.utf8))
@@ -366,7 +366,7 @@ public final class PostgresCaseStore: CaseStore {
 extension PostgresConnection {
     /// Runs a write, reporting failures as store errors; when a primary or unique key is taken, throws `duplicate` instead.
     @discardableResult
-    fileprivate func change(_ sql: String, _ parameters: [String?], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
+    func change(_ sql: String, _ parameters: [String?], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
         do throws(PostgresError) {
             return try run(sql, parameters).changed
         } catch {
@@ -376,7 +376,7 @@ extension PostgresConnection {
     }
 
     /// Runs a query, reporting failures as store errors; each row has the statement's columns.
-    fileprivate func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
+    func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
         do throws(PostgresError) {
             return try run(sql, parameters).rows
         } catch {
@@ -386,7 +386,7 @@ extension PostgresConnection {
 }
 
 /// One change's rows, encoded before the transaction opens so the write itself is only SQL.
-private struct PreparedChange {
+struct PreparedChange {
     let change: CaseChange
     let caseColumns: [String?]
     let events: [[String?]]

@@ -155,6 +155,13 @@ public struct StoreCopyError: Error, Sendable, Hashable, CustomStringConvertible
     /// Whether anything had been written to the target: then it is incomplete, and must be emptied before copying again.
     public var targetIncomplete: Bool
 
+    /// Creates an error; a caller that opens the stores itself reports a failure to open one with it, before anything is written.
+    public init(reason: Reason, copiedCases: Int, targetIncomplete: Bool) {
+        self.reason = reason
+        self.copiedCases = copiedCases
+        self.targetIncomplete = targetIncomplete
+    }
+
     /// The reason in words, then what it left: nothing written, or an incomplete target to empty.
     public var description: String {
         let what: String = switch reason {

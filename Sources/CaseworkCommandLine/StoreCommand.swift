@@ -50,8 +50,8 @@ enum StoreCommand {
     static func copy(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["store", "copy"].spec)
         guard parsed.positionals.isEmpty else { throw UsageError("store copy takes no names", help: "name the stores with --from and --to") }
-        guard let from = try parsed.single("--from") else { throw UsageError("say which store to copy", help: "add --from FILE or --from postgresql://…") }
-        guard let to = try parsed.single("--to") else { throw UsageError("say which store to copy into", help: "add --to FILE or --to postgresql://…") }
+        guard let from = try parsed.single("--from") else { throw UsageError("store copy needs --from, the store to copy", help: "add --from FILE or --from postgresql://…") }
+        guard let to = try parsed.single("--to") else { throw UsageError("store copy needs --to, the empty store to copy into", help: "add --to FILE or --to postgresql://…") }
         guard !sameStore(from, to) else { throw UsageError("--from and --to name the same store", help: "copy into a new, empty store") }
         let summary: StoreCopy.Summary
         do throws(StoreCopyError) {

@@ -5,8 +5,9 @@ import Foundation
 /// `casework store copy` runs.
 ///
 /// The order is: refuse a target that holds anything, and a source with a case whose record is missing, before
-/// writing; copy every definition version and then every snapshot (in the order first stored); then each case, sorted
-/// by id, as one ``CaseArchive`` restored in one transaction, read back from the target at once and compared with
+/// writing; copy every definition version and then every snapshot (in the order first stored); then each case, in the
+/// order of its oldest notification in the source (``restoreOrder(_:senders:)``), as one ``CaseArchive`` restored in
+/// one transaction, read back from the target at once and compared with
 /// what was read from the source, its audit chain verified on what the target holds; and last, compare the target's
 /// case ids, audited case ids, outbox, definitions and snapshots with the source's.
 ///
@@ -61,7 +62,8 @@ public enum StoreCopy {
                 try write { () throws(StoreError) in try target.record(snapshot) }
                 summary.snapshots += 1
             }
-            for id in ids {
+            let senders = try read { () throws(StoreError) in try outboxCaseIDs(source) }
+            for id in restoreOrder(ids, senders: senders) {
                 guard let archive = try read({ () throws(StoreError) in try source.archive(caseID: id) }) else { throw .sourceFailed(.caseNotFound(id)) }
                 wrote = true
                 try write { () throws(StoreError) in try target.restore(archive) }
@@ -71,7 +73,7 @@ public enum StoreCopy {
                 if !verification.holds { summary.unverified[id] = verification }
                 summary.count(archive)
             }
-            try compare(source, target, ids: ids, audited: audited, versions: versions, snapshots: snapshots, messages: summary.messages)
+            try compare(target, ids: ids, audited: audited, versions: versions, snapshots: snapshots, messages: (source: senders.count, copied: summary.messages))
         } catch {
             throw StoreCopyError(reason: error, copiedCases: summary.cases, targetIncomplete: wrote)
         }
@@ -93,20 +95,43 @@ public enum StoreCopy {
         return nil
     }
 
+    /// The case ids in the order their archives are restored: by where each case's oldest message stands in the
+    /// source's outbox (`senders` is the case of each message, oldest first), then the cases without one, by id. A
+    /// target claims the oldest message first, so this keeps the source's delivery order across cases, except where
+    /// two cases' messages interleave in the source: then the case whose first message is older is written whole first.
+    private static func restoreOrder(_ ids: [String], senders: [String]) -> [String] {
+        var first: [String: Int] = [:]
+        for (position, caseID) in senders.enumerated() where first[caseID] == nil { first[caseID] = position }
+        return ids.sorted { (first[$0] ?? .max, $0) < (first[$1] ?? .max, $1) }
+    }
+
+    /// The case of every message in the store's outbox, oldest first, read a page at a time so no message's text is held.
+    private static func outboxCaseIDs(_ store: any CaseStore) throws(StoreError) -> [String] {
+        var senders: [String] = []
+        var request = PageRequest(limit: PageRequest.largestLimit)
+        while true {
+            let page = try store.outbox(caseID: nil, page: request)
+            senders += page.items.map(\.caseID)
+            guard let next = page.next else { return senders }
+            request.after = next
+        }
+    }
+
     /// Compares what the target holds, after the copy, with what the source listed before it.
     private static func compare(
-        _ source: any CaseStore, _ target: any CaseStore, ids: [String], audited: [String], versions: [DefinitionVersion],
-        snapshots: [DefinitionSnapshot], messages: Int
+        _ target: any CaseStore, ids: [String], audited: [String], versions: [DefinitionVersion], snapshots: [DefinitionSnapshot],
+        messages: (source: Int, copied: Int)
     ) throws(StoreCopyError.Reason) {
         // A message of a case without a record is in no archive; the source's whole outbox counts it.
-        let sourceMessages = try read { () throws(StoreError) in try source.outbox(caseID: nil).count }
-        if messages != sourceMessages { throw .differs("the source holds \(sourceMessages) notifications, \(messages) of them of its cases") }
+        if messages.copied != messages.source {
+            throw .differs("the source holds \(messages.source) notifications, \(messages.copied) of them of its cases")
+        }
         let held = try write { () throws(StoreError) in
-            (ids: try target.caseIDs(), audited: try target.auditedCaseIDs(), messages: try target.outbox(caseID: nil).count,
+            (ids: try target.caseIDs(), audited: try target.auditedCaseIDs(), messages: try outboxCaseIDs(target).count,
              versions: try target.definitionVersions(), snapshots: try target.snapshots())
         }
         let differing = [
-            ("case ids", held.ids == ids), ("audited case ids", held.audited == audited), ("notifications", held.messages == messages),
+            ("case ids", held.ids == ids), ("audited case ids", held.audited == audited), ("notifications", held.messages == messages.source),
             ("definition versions", held.versions == versions), ("definition snapshots", held.snapshots == snapshots),
         ].filter { !$0.1 }.map(\.0)
         if !differing.isEmpty { throw .differs("the target's \(differing.joined(separator: ", ")) differ from the source's") }

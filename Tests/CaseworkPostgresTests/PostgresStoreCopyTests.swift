@@ -11,22 +11,40 @@ import Testing
 struct PostgresStoreCopyTests {
     static let run = PostgresCommandLineTests.run
 
-    /// The server, or nil after saying why there is none.
-    static func server(_ test: String) -> TestServer? {
-        switch TestServer.shared {
-        case .success(let server): return server
-        case .failure(let unavailable):
-            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)") }
-            print("warning: SKIPPED the PostgreSQL store copy test '\(test)': \(unavailable)")
-            return nil
-        }
-    }
+    /// A fresh database on the test server and a folder for SQLite files and definitions, for one test.
+    struct Scene {
+        let server: TestServer
+        let database: String
+        let conninfo: String
+        let folder: URL
 
-    /// A new folder for SQLite files and definitions.
-    static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("casework-pg-copy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        /// The scene, or nil after saying why there is no server (a failure with `CI` set).
+        static func make(_ test: String) throws -> Scene? {
+            let server: TestServer
+            switch TestServer.shared {
+            case .success(let started): server = started
+            case .failure(let unavailable):
+                if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)") }
+                print("warning: SKIPPED the PostgreSQL store copy test '\(test)': \(unavailable)")
+                return nil
+            }
+            let database = try server.makeDatabase()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casework-pg-copy-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return Scene(server: server, database: database.name, conninfo: database.conninfo, folder: folder)
+        }
+
+        /// The path of a file in the folder.
+        func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+        /// The database's URL.
+        var postgres: String { PostgresStoreCopyTests.url(server, database) }
+
+        /// Drops the database and removes the folder.
+        func remove() {
+            try? server.dropDatabases([database])
+            try? FileManager.default.removeItem(at: folder)
+        }
     }
 
     /// The `postgresql://` URL of a database on the test server, with `password` in it when given.
@@ -39,14 +57,9 @@ struct PostgresStoreCopyTests {
                           "--definitions", PostgresCommandLineTests.root.appendingPathComponent("Policies").path]
 
     @Test func theDemoStoreGoesToPostgresAndBackVerifiedOnEachSide() throws {
-        guard let server = Self.server("the demo's store") else { return }
-        let database = try server.makeDatabase()
-        defer { try? server.dropDatabases([database.name]) }
-        let folder = try Self.folder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let source = folder.appendingPathComponent("demo.sqlite").path
-        let back = folder.appendingPathComponent("back.sqlite").path
-        let postgres = Self.url(server, database.name)
+        guard let scene = try Scene.make("the demo's store") else { return }
+        defer { scene.remove() }
+        let (server, source, back, postgres) = (scene.server, scene.file("demo.sqlite"), scene.file("back.sqlite"), scene.postgres)
         try #require(try Self.run(["demo", "--db", source] + Self.shipped).status == 0)
 
         for (from, to) in [(source, postgres), (postgres, back)] {
@@ -67,7 +80,7 @@ struct PostgresStoreCopyTests {
         }
 
         let secret = "Sh0uld-never-be-printed"
-        let refused = try Self.run(["store", "copy", "--from", source, "--to", Self.url(server, database.name, password: secret)])
+        let refused = try Self.run(["store", "copy", "--from", source, "--to", Self.url(server, scene.database, password: secret)])
         #expect(refused.status == 1 && refused.err.contains("the target store is not empty: it holds case 'demo-ehcna-1'"), "\(refused.err)")
         let unreachable = try Self.run(["store", "copy", "--from", Self.url(server, "no_such_database", password: secret), "--to", back + ".2"])
         #expect(unreachable.status == 6, "\(unreachable.err)")
@@ -128,15 +141,10 @@ struct PostgresStoreCopyTests {
     }
 
     @Test func aThousandGeneratedCasesGoToPostgresAndBackWithEveryCountAndChain() throws {
-        guard let server = Self.server("1,000 generated cases") else { return }
-        let database = try server.makeDatabase()
-        defer { try? server.dropDatabases([database.name]) }
-        let folder = try Self.folder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let source = folder.appendingPathComponent("bulk.sqlite").path
-        let back = folder.appendingPathComponent("back.sqlite").path
+        guard let scene = try Scene.make("1,000 generated cases") else { return }
+        defer { scene.remove() }
+        let (folder, source, back, postgres) = (scene.folder, scene.file("bulk.sqlite"), scene.file("back.sqlite"), scene.postgres)
         try Self.generate(1_000, at: source, definitions: folder)
-        let postgres = Self.url(server, database.name)
 
         let expected = "copied 1000 cases, 2334 audit events, 1000 notifications, 1000 idempotency keys, 1332 deadline alarms, "
             + "1 definition version, 1 definition snapshot; every audit chain verified on the target\n"
@@ -151,7 +159,7 @@ struct PostgresStoreCopyTests {
         }
         let original = try SQLiteCaseStore(path: source, options: .init(access: .readOnly))
         let returned = try SQLiteCaseStore(path: back, options: .init(access: .readOnly))
-        let target = try PostgresCaseStore(conninfo: database.conninfo, options: .init(access: .readOnly))
+        let target = try PostgresCaseStore(conninfo: scene.conninfo, options: .init(access: .readOnly))
         #expect(try returned.outbox(caseID: nil) == original.outbox(caseID: nil), "every notification, in order, with its delivery state")
         #expect(try target.outbox(caseID: nil) == original.outbox(caseID: nil))
         #expect(try returned.dueAlarms(at: .distantFuture, limit: 10_000) == original.dueAlarms(at: .distantFuture, limit: 10_000))

@@ -41,35 +41,37 @@ public enum StoreCopy {
         var wrote = false
         do throws(StoreCopyError.Reason) {
             if let held = try heldBy(target) { throw .targetNotEmpty(held) }
-            let ids = try read { () throws(StoreError) in try source.caseIDs() }
-            let audited = try read { () throws(StoreError) in try source.auditedCaseIDs() }
+            let ids = try onSource { () throws(StoreError) in try source.caseIDs() }
+            let audited = try onSource { () throws(StoreError) in try source.auditedCaseIDs() }
             let known = Set(ids)
             for orphan in audited where !known.contains(orphan) {
                 // Reading its archive throws the case's `corruptRecord`, naming it: its record is missing.
-                _ = try read { () throws(StoreError) in try source.archive(caseID: orphan) }
+                _ = try onSource { () throws(StoreError) in try source.archive(caseID: orphan) }
             }
-            let versions = try read { () throws(StoreError) in try source.definitionVersions() }
-            let snapshots = try read { () throws(StoreError) in try source.snapshots() }
+            let versions = try onSource { () throws(StoreError) in try source.definitionVersions() }
+            let snapshots = try onSource { () throws(StoreError) in try source.snapshots() }
             for version in versions {
-                let stored = try read { () throws(StoreError) in try source.definition(kind: version.kind, id: version.id, version: version.version) }
+                let stored = try onSource { () throws(StoreError) in try source.definition(kind: version.kind, id: version.id, version: version.version) }
                 guard let stored else { throw .sourceFailed(.failed("\(version.kind) '\(version.id)' version \(version.version) is listed but not stored")) }
                 wrote = true
-                try write { () throws(StoreError) in try target.record(stored) }
+                try onTarget { () throws(StoreError) in try target.record(stored) }
                 summary.definitions += 1
             }
             for snapshot in snapshots {
                 wrote = true
-                try write { () throws(StoreError) in try target.record(snapshot) }
+                try onTarget { () throws(StoreError) in try target.record(snapshot) }
                 summary.snapshots += 1
             }
-            let senders = try read { () throws(StoreError) in try outboxCaseIDs(source) }
+            let senders = try onSource { () throws(StoreError) in try outboxCaseIDs(source) }
             for id in restoreOrder(ids, senders: senders) {
-                guard let archive = try read({ () throws(StoreError) in try source.archive(caseID: id) }) else { throw .sourceFailed(.caseNotFound(id)) }
+                guard let archive = try onSource({ () throws(StoreError) in try source.archive(caseID: id) }) else { throw .sourceFailed(.caseNotFound(id)) }
                 wrote = true
-                try write { () throws(StoreError) in try target.restore(archive) }
-                let back = try write { () throws(StoreError) in try target.archive(caseID: id) }
-                guard back == archive else { throw .differs("case '\(id)' reads back from the target otherwise than it was read from the source") }
-                let verification = AuditVerification.verify(archive.events, record: archive.record)
+                try onTarget { () throws(StoreError) in try target.restore(archive) }
+                let back = try onTarget { () throws(StoreError) in try target.archive(caseID: id) }
+                guard let back, back == archive else {
+                    throw .differs("case '\(id)' reads back from the target otherwise than it was read from the source")
+                }
+                let verification = AuditVerification.verify(back.events, record: back.record)
                 if !verification.holds { summary.unverified[id] = verification }
                 summary.count(archive)
             }
@@ -83,15 +85,15 @@ public enum StoreCopy {
     /// What the target holds that makes it not empty, in words, or nil when it is empty.
     private static func heldBy(_ target: any CaseStore) throws(StoreCopyError.Reason) -> String? {
         let first = PageRequest(limit: 1)
-        if let id = try write({ () throws(StoreError) in try target.caseIDs(page: first) }).items.first { return "case '\(id)'" }
-        if let id = try write({ () throws(StoreError) in try target.auditedCaseIDs() }).first { return "audit events of case '\(id)'" }
-        if let message = try write({ () throws(StoreError) in try target.outbox(caseID: nil, page: first) }).items.first {
+        if let id = try onTarget({ () throws(StoreError) in try target.caseIDs(page: first) }).items.first { return "case '\(id)'" }
+        if let id = try onTarget({ () throws(StoreError) in try target.auditedCaseIDs() }).first { return "audit events of case '\(id)'" }
+        if let message = try onTarget({ () throws(StoreError) in try target.outbox(caseID: nil, page: first) }).items.first {
             return "outbox message '\(message.id)'"
         }
-        if let version = try write({ () throws(StoreError) in try target.definitionVersions() }).first {
+        if let version = try onTarget({ () throws(StoreError) in try target.definitionVersions() }).first {
             return "\(version.kind) '\(version.id)' version \(version.version)"
         }
-        if let snapshot = try write({ () throws(StoreError) in try target.snapshots() }).first { return "definition snapshot \(snapshot.fingerprint)" }
+        if let snapshot = try onTarget({ () throws(StoreError) in try target.snapshots() }).first { return "definition snapshot \(snapshot.fingerprint)" }
         return nil
     }
 
@@ -126,7 +128,7 @@ public enum StoreCopy {
         if messages.copied != messages.source {
             throw .differs("the source holds \(messages.source) notifications, \(messages.copied) of them of its cases")
         }
-        let held = try write { () throws(StoreError) in
+        let held = try onTarget { () throws(StoreError) in
             (ids: try target.caseIDs(), audited: try target.auditedCaseIDs(), messages: try outboxCaseIDs(target).count,
              versions: try target.definitionVersions(), snapshots: try target.snapshots())
         }
@@ -138,12 +140,12 @@ public enum StoreCopy {
     }
 
     /// A read of the source, its failure the source's.
-    private static func read<T>(_ body: () throws(StoreError) -> T) throws(StoreCopyError.Reason) -> T {
+    private static func onSource<T>(_ body: () throws(StoreError) -> T) throws(StoreCopyError.Reason) -> T {
         do throws(StoreError) { return try body() } catch { throw .sourceFailed(error) }
     }
 
     /// A read or write of the target, its failure the target's.
-    private static func write<T>(_ body: () throws(StoreError) -> T) throws(StoreCopyError.Reason) -> T {
+    private static func onTarget<T>(_ body: () throws(StoreError) -> T) throws(StoreCopyError.Reason) -> T {
         do throws(StoreError) { return try body() } catch { throw .targetFailed(error) }
     }
 }

@@ -85,6 +85,23 @@ struct StoreCopyTests {
         #expect(try store.auditedCaseIDs().isEmpty && store.definitionVersions().isEmpty)
     }
 
+    @Test func aChainBrokenOnTheSourceIsCopiedAsItIsAndNamed() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = try Self.demo(in: folder)
+        var db: OpaquePointer?
+        #expect(sqlite3_open(source, &db) == SQLITE_OK)
+        for statement in ["DROP TRIGGER audit_events_no_update",
+                          "UPDATE audit_events SET event = replace(event, '\"Sam\"', '\"Tom\"') WHERE case_id = 'demo-ehcna-1' AND sequence = 1"] {
+            #expect(sqlite3_exec(db, statement, nil, nil, nil) == SQLITE_OK, "\(String(cString: sqlite3_errmsg(db)))")
+        }
+        sqlite3_close(db)
+        let copied = runCasework(["store", "copy", "--from", source, "--to", folder.appendingPathComponent("copy.sqlite").path])
+        #expect(copied.status == .failure)
+        #expect(copied.out.hasPrefix("case demo-ehcna-1: event 1 does not match: its content does not match its hash\ncopied 1 case, 33 audit events"), "\(copied.out)")
+        #expect(copied.out.hasSuffix("; 1 chain not holding on the target, as on the source\n"), "\(copied.out)")
+    }
+
     @Test func aFailureMidwaySaysTheTargetIsIncompleteAndACopyAgainIsRefused() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -61,7 +61,7 @@ public enum CaseworkCommand {
                 case "form": return try FormCommand.run(path[1], rest, console: console)
                 case "outbox": return try OutboxCommand.run(path[1], rest, console: console)
                 case "audit": return try AuditCommand.run(path[1], rest, console: console)
-                case "store": return try StoreCommand.run(rest, console: console)
+                case "store": return try StoreCommand.run(path[1], rest, console: console)
                 case "access": return try AccessCommand.run(path[1], rest, console: console)
                 case "definitions": return try DefinitionsCommand.run(rest, console: console)
                 case "deadline": return try TickCommand.deadline(path[1], rest, console: console)

@@ -322,13 +322,24 @@ enum CommandTable {
                     note: "Counts the cases the actor may see the time limits of (every case for the operator); every figure is traced case by case in json and csv."),
             ]),
         CommandDeclaration(
-            path: ["store"], summary: "check a store's file and every record in it",
+            path: ["store"], summary: "check a store's file and every record in it; copy a store into another",
             subcommands: [
                 CommandDeclaration(
                     path: ["store", "check"], summary: "check a store's file and read back every record in it, writing nothing",
                     options: [OptionDeclaration(name: "--db", value: "FILE", help: "the SQLite file to check (default: casework.sqlite)")],
                     examples: ["casework store check --db casework.sqlite"],
                     note: "Needs no definitions. Exit 0 no problems, 1 problems listed, 2 usage error or missing file, 6 the file cannot be opened."),
+                CommandDeclaration(
+                    path: ["store", "copy"], summary: "copy every case, event, notification, key and definition into an empty store, then verify it there",
+                    options: [
+                        OptionDeclaration(name: "--from", value: "URL", help: "the store to copy: an SQLite file or a postgresql:// URL", required: true),
+                        OptionDeclaration(name: "--to", value: "URL", help: "the empty store to copy into: an SQLite file (made if missing) or a postgresql:// URL",
+                                          required: true),
+                    ],
+                    examples: ["casework store copy --from casework.sqlite --to postgresql:///casework?host=/run/postgresql"],
+                    note: "Needs no definitions; only reads the source. Refuses a target holding anything; a copy that fails midway leaves "
+                        + "the target incomplete, to be emptied before copying again. Exit 0 copied and verified, 1 refused or a chain does not hold, "
+                        + "2 usage error or no source store, 6 a store failed."),
             ]),
         CommandDeclaration(
             path: ["access"], summary: "grant or revoke a person's or organisation's access to a case",

@@ -79,22 +79,27 @@ struct EngineOptions {
         return try Engine(catalog: catalog, store: store, recordingDefinitions: false)
     }
 
-    /// Opens the database for `access`: a PostgreSQL database when `--db` is a `postgres://` or `postgresql://` URL,
-    /// otherwise the SQLite file at that path.
+    /// Opens the database for `access` (``open(_:_:)``).
     private func open(_ access: SQLiteCaseStore.Options.Access) throws(EngineError) -> any CaseStore {
         do throws(StoreError) {
-            if Self.isPostgresURL(database) {
-                let mode: PostgresCaseStore.Options.Access = switch access {
-                case .create: .create
-                case .readWrite: .readWrite
-                case .readOnly: .readOnly
-                }
-                return try PostgresCaseStore(conninfo: database, options: .init(access: mode))
-            }
-            return try SQLiteCaseStore(path: database, options: .init(access: access))
+            return try Self.open(database, access)
         } catch {
             throw .store(error)
         }
+    }
+
+    /// Opens a store named as `--db` names one, for `access`: a PostgreSQL database when `database` is a `postgres://`
+    /// or `postgresql://` URL (never printed: it may hold a password), otherwise the SQLite file at that path.
+    static func open(_ database: String, _ access: SQLiteCaseStore.Options.Access) throws(StoreError) -> any CaseStore {
+        if Self.isPostgresURL(database) {
+            let mode: PostgresCaseStore.Options.Access = switch access {
+            case .create: .create
+            case .readWrite: .readWrite
+            case .readOnly: .readOnly
+            }
+            return try PostgresCaseStore(conninfo: database, options: .init(access: mode))
+        }
+        return try SQLiteCaseStore(path: database, options: .init(access: access))
     }
 
     /// Whether `--db` names a PostgreSQL database rather than an SQLite file.

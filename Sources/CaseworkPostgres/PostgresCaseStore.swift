@@ -117,7 +117,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// A case row's record, or that case's `corruptRecord` error.
-    private func record(from text: String?, caseID: String) throws(StoreError) -> CaseRecord {
+    func record(from text: String?, caseID: String) throws(StoreError) -> CaseRecord {
         let record = try Self.decode(CaseRecord.self, text, caseID: caseID, "its record")
         if record.id != caseID { throw .corruptRecord(caseID: caseID, detail: "its record is of case '\(record.id)'") }
         if let limit = record.counterAtLimit { throw .corruptRecord(caseID: caseID, detail: limit) }
@@ -125,7 +125,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// A case's event rows (sequence, event), or that case's `corruptRecord` error.
-    private func events(from rows: [[String?]], caseID: String) throws(StoreError) -> [AuditEvent] {
+    func events(from rows: [[String?]], caseID: String) throws(StoreError) -> [AuditEvent] {
         try rows.map { (row: [String?]) throws(StoreError) in
             try Self.decode(AuditEvent.self, row[1], caseID: caseID, "audit event \(row[0] ?? "?")")
         }
@@ -139,14 +139,16 @@ public final class PostgresCaseStore: CaseStore {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
             if let limit = change.record.counterAtLimit { throw .corruptRecord(caseID: change.record.id, detail: limit) }
         }
-        var statements: [PostgresStatement] = []
-        var meanings: [StatementMeaning] = []
-        for change in changes {
-            for (statement, meaning) in try PreparedChange(change).statements {
-                statements.append(statement)
-                meanings.append(meaning)
-            }
-        }
+        var statements: [(PostgresStatement, StatementMeaning)] = []
+        for change in changes { statements += try PreparedChange(change).statements }
+        try send(statements, writing: changes)
+    }
+
+    /// Sends a write's statements as one pipeline (one transaction, one round trip) and says what a failure means:
+    /// a failed statement by its meaning; a lost connection by reading back whether `changes` landed.
+    func send(_ prepared: [(PostgresStatement, StatementMeaning)], writing changes: [CaseChange]) throws(StoreError) {
+        let statements = prepared.map(\.0)
+        let meanings = prepared.map(\.1)
         var attempts = 0
         while true {
             attempts += 1
@@ -321,7 +323,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// The message in a row whose column `first` is the case id and whose last column is the message's text.
-    private static func message(_ row: [String?], from first: Int) throws(StoreError) -> OutboxMessage {
+    static func message(_ row: [String?], from first: Int) throws(StoreError) -> OutboxMessage {
         let caseID = row[first] ?? "?"
         return try decode(OutboxMessage.self, row.last ?? nil, caseID: caseID, "an outbox message")
     }
@@ -385,7 +387,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// The `StoredJSON` text of `value`.
-    fileprivate static func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
+    static func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
         let data = StoredJSON.encode(value)
         // StoredJSON gives empty bytes for what JSON cannot hold (an infinite or NaN number).
         guard !data.isEmpty else { throw .failed("\(what()) cannot be written as JSON") }
@@ -393,7 +395,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// Decodes a JSON column of case `caseID`; an empty or undecodable value is that case's ``StoreError/corruptRecord(caseID:detail:)``.
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?, caseID: String, _ what: @autoclosure () -> String) throws(StoreError) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?, caseID: String, _ what: @autoclosure () -> String) throws(StoreError) -> T {
         guard let text else { throw .corruptRecord(caseID: caseID, detail: "\(what()) is stored empty") }
         do {
             return try StoredJSON.decode(type, from: Data(text.utf8))
@@ -406,7 +408,7 @@ public final class PostgresCaseStore: CaseStore {
 extension PostgresConnection {
     /// Runs a write, reporting failures as store errors; when a primary or unique key is taken, throws `duplicate` instead.
     @discardableResult
-    fileprivate func change(_ sql: String, _ parameters: [String?], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
+    func change(_ sql: String, _ parameters: [String?], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
         do throws(PostgresError) {
             return try run(sql, parameters).changed
         } catch {
@@ -416,7 +418,7 @@ extension PostgresConnection {
     }
 
     /// Runs a query, reporting failures as store errors; each row has the statement's columns.
-    fileprivate func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
+    func query(_ sql: String, _ parameters: [String?]) throws(StoreError) -> [[String?]] {
         do throws(PostgresError) {
             return try run(sql, parameters).rows
         } catch {
@@ -426,7 +428,7 @@ extension PostgresConnection {
 }
 
 /// What a failure of one of a commit's statements means.
-private enum StatementMeaning {
+enum StatementMeaning {
     /// The case's compare-and-set: failing with ``PostgresSQL/staleRevision`` is a conflict (or a missing case).
     case compareAndSet(caseID: String, expected: Int)
     /// A row with a key: a unique violation means the key is taken, which this error says.
@@ -436,7 +438,7 @@ private enum StatementMeaning {
 }
 
 /// One change as the statements that write it, encoded before anything is sent so the write itself is only SQL.
-private struct PreparedChange {
+struct PreparedChange {
     /// The statements in order, each with what its failure means: the revision check first, then audit, outbox, key
     /// and alarms.
     let statements: [(PostgresStatement, StatementMeaning)]

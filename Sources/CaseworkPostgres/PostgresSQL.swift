@@ -150,4 +150,15 @@ enum PostgresSQL {
         WHERE due_at <= $1 AND (due_at, case_id, deadline, kind) > ($2::bigint, $3::text, $4::text, $5::text)
         ORDER BY due_at, case_id, deadline, kind LIMIT $6
         """
+
+    // MARK: archive
+
+    /// Every message of a case with its delivery state, in commit order. (case_id)
+    static let caseOutbox = "SELECT case_id, message FROM outbox WHERE case_id = $1 ORDER BY position"
+
+    /// Every idempotency key recorded for a case. (case_id)
+    static let caseIdempotency = "SELECT case_id, record FROM idempotency WHERE case_id = $1 ORDER BY key"
+
+    /// A case's alarms, in due-index order. (case_id)
+    static let caseAlarms = "SELECT deadline, kind, due_at FROM deadline_alarms WHERE case_id = $1 ORDER BY due_at, deadline, kind"
 }

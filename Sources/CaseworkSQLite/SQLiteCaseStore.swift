@@ -313,7 +313,7 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     /// A case row's record, or that case's `corruptRecord` error.
-    private func record(from row: String?, caseID: String) throws(StoreError) -> CaseRecord {
+    func record(from row: String?, caseID: String) throws(StoreError) -> CaseRecord {
         let record: CaseRecord
         do throws(StoreError) {
             record = try decode(CaseRecord.self, row, "its record")
@@ -325,7 +325,7 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     /// A case's event rows (sequence, event), or that case's `corruptRecord` error.
-    private func events(from rows: [(Int?, String?)], caseID: String) throws(StoreError) -> [AuditEvent] {
+    func events(from rows: [(Int?, String?)], caseID: String) throws(StoreError) -> [AuditEvent] {
         try rows.map { (sequence: Int?, text: String?) throws(StoreError) in
             do throws(StoreError) {
                 return try decode(AuditEvent.self, text, "audit event \(sequence.map(String.init) ?? "?")")
@@ -525,12 +525,12 @@ public final class SQLiteCaseStore: CaseStore {
     // MARK: Plumbing
 
     /// Runs reads on the connection (each statement sees one consistent snapshot).
-    private func read<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
+    func read<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
         try database.withConnection(body)
     }
 
     /// Runs `body` in one immediate transaction: all of it is written, or none. A store opened to read refuses.
-    private func write<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
+    func write<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
         guard options.access != .readOnly else { throw .readOnly(path: path) }
         return try database.transaction(kind: .immediate, body)
     }
@@ -543,7 +543,7 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     /// The `StoredJSON` text of `value`.
-    fileprivate func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
+    func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
         let data = StoredJSON.encode(value)
         // StoredJSON gives empty bytes for what JSON cannot hold (an infinite or NaN number).
         guard !data.isEmpty else { throw .failed("\(what()) cannot be written as JSON") }
@@ -579,7 +579,7 @@ extension StoreError: SQLiteErrorConvertible {
 extension SQLiteConnection {
     /// Runs a write from the cache, reporting failures as store errors; when a primary or unique key is taken, throws `duplicate` instead.
     @discardableResult
-    fileprivate func change(_ sql: String, _ arguments: [any SQLiteBindable], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
+    func change(_ sql: String, _ arguments: [any SQLiteBindable], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
         do throws(SQLiteError) {
             return try run(sql, arguments)
         } catch {
@@ -589,7 +589,7 @@ extension SQLiteConnection {
     }
 
     /// Runs a query from the cache, reporting failures as store errors.
-    fileprivate func query<Row>(_ sql: String, _ arguments: [any SQLiteBindable], _ read: (SQLiteStatement) -> Row) throws(StoreError) -> [Row] {
+    func query<Row>(_ sql: String, _ arguments: [any SQLiteBindable], _ read: (SQLiteStatement) -> Row) throws(StoreError) -> [Row] {
         do throws(SQLiteError) {
             return try rows(sql, arguments, read)
         } catch {
@@ -599,7 +599,7 @@ extension SQLiteConnection {
 }
 
 /// One change's rows, encoded before the transaction opens so the write itself is only SQL.
-private struct PreparedChange {
+struct PreparedChange {
     let change: CaseChange
     let caseColumns: [any SQLiteBindable]
     let events: [[any SQLiteBindable]]

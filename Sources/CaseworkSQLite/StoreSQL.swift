@@ -138,4 +138,15 @@ enum StoreSQL {
         WHERE due_at <= ? AND (due_at, case_id, deadline, kind) > (?, ?, ?, ?)
         ORDER BY due_at, case_id, deadline, kind LIMIT ?
         """
+
+    // MARK: archives
+
+    /// Every message of a case with its delivery state, in commit order. (case_id)
+    static let caseOutbox = "SELECT position, message FROM outbox WHERE case_id = ? ORDER BY position"
+
+    /// Every idempotency key recorded for a case: the table has no case column, so the record's own is read. (case_id)
+    static let caseIdempotency = "SELECT record FROM idempotency WHERE json_extract(record, '$.caseID') = ? ORDER BY key"
+
+    /// A case's alarms, in due-index order. (case_id)
+    static let caseAlarms = "SELECT deadline, kind, due_at FROM deadline_alarms WHERE case_id = ? ORDER BY due_at, deadline, kind"
 }

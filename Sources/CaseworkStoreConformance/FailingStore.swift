@@ -155,4 +155,16 @@ public final class FailingStore: CaseStore {
         try step("definitionVersions")
         return try inner.definitionVersions()
     }
+
+    /// Reads a case's archive through the inner store unless this operation fails.
+    public func archive(caseID: String) throws(StoreError) -> CaseArchive? {
+        try step("archive")
+        return try inner.archive(caseID: caseID)
+    }
+
+    /// Restores an archive through the inner store unless this operation fails.
+    public func restore(_ archive: CaseArchive) throws(StoreError) {
+        try step("restore")
+        try inner.restore(archive)
+    }
 }

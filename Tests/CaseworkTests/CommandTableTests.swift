@@ -87,7 +87,7 @@ struct CommandTableTests {
 
     @Test(arguments: [
         (["audit", "verfy"], "error: unknown audit command 'verfy'\n  help: did you mean 'verify'?\n  usage: casework audit verify|checkpoint ...\n"),
-        (["store", "chek"], "error: unknown store command 'chek'\n  help: did you mean 'check'?\n  usage: casework store check ...\n"),
+        (["store", "chek"], "error: unknown store command 'chek'\n  help: did you mean 'check'?\n  usage: casework store check|copy ...\n"),
         (["deadline", "paus", "c1", "decide"], "error: unknown deadline command 'paus'\n  help: did you mean 'pause'?\n  usage: casework deadline pause|resume|excuse ...\n"),
         (["help", "case", "fier"], "error: unknown case command 'fier'\n  help: did you mean 'fire'?\n  usage: casework help [COMMAND ...]\n"),
         (["verison"], "error: unknown command 'verison'\n  help: did you mean 'version'?\n  usage: casework <command> [options]; see 'casework help'\n"),

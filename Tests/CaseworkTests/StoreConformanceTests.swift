@@ -78,4 +78,6 @@ private struct IgnoresRevisions: CaseStore {
     func snapshot(fingerprint: String) throws(StoreError) -> DefinitionSnapshot? { try inner.snapshot(fingerprint: fingerprint) }
     func snapshots() throws(StoreError) -> [DefinitionSnapshot] { try inner.snapshots() }
     func definitionVersions() throws(StoreError) -> [DefinitionVersion] { try inner.definitionVersions() }
+    func archive(caseID: String) throws(StoreError) -> CaseArchive? { try inner.archive(caseID: caseID) }
+    func restore(_ archive: CaseArchive) throws(StoreError) { try inner.restore(archive) }
 }

@@ -141,6 +141,16 @@ final class StagedCaseStore: CaseStore {
         throw .failed("a command decided for the service cannot acknowledge notifications")
     }
 
+    /// Archives are for moving a store (`casework store copy`); an engine deciding a command never reads one.
+    func archive(caseID: String) throws(StoreError) -> CaseArchive? {
+        throw .failed("a command decided for the service cannot archive a case")
+    }
+
+    /// Archives are for moving a store (`casework store copy`); an engine deciding a command never restores one.
+    func restore(_ archive: CaseArchive) throws(StoreError) {
+        throw .failed("a command decided for the service cannot restore a case")
+    }
+
     func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
         Page(items: try answer(.outbox(caseID)) { if case .messages(let messages) = $0 { messages } else { nil } }, next: nil)
     }

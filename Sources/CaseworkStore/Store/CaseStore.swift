@@ -288,6 +288,15 @@ public protocol CaseStore: Sendable {
     func snapshots() throws(StoreError) -> [DefinitionSnapshot]
     /// Every stored definition version, without its text, sorted by kind, id and version.
     func definitionVersions() throws(StoreError) -> [DefinitionVersion]
+    /// Everything the store holds about the case (record, events, messages with their delivery state, idempotency
+    /// keys, alarms), read as one consistent snapshot; nil when there is no such case. A case with events but no
+    /// record is that case's ``StoreError/corruptRecord(caseID:detail:)``.
+    func archive(caseID: String) throws(StoreError) -> CaseArchive?
+    /// Writes an archive verbatim in one transaction (all of it or none), recomputing nothing, so a case moves between
+    /// stores exactly as it was. A case already there is ``StoreError/caseExists(_:)``, a key or message already there
+    /// ``StoreError/duplicate(_:)``; an archive with a ``CaseArchive/problem`` is refused as the case's
+    /// ``StoreError/corruptRecord(caseID:detail:)``.
+    func restore(_ archive: CaseArchive) throws(StoreError)
 }
 
 /// Whole lists, read page by page: for the engine's own steps and the operator's tools, which need every item.

@@ -39,49 +39,51 @@ public final class InMemoryCaseStore: CaseStore {
 
     /// Checks every change first, then applies them all, under one lock.
     public func commit(all changes: [CaseChange]) throws(StoreError) {
-        let result: Result<Void, StoreError> = state.withLock { state in
-            var batchCases = Set<String>()
-            var batchOutbox = Set<String>()
-            var batchKeys = Set<String>()
-            for change in changes {
-                let id = change.record.id
-                guard batchCases.insert(id).inserted else { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
-                if let limit = change.record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
-                let current = state.cases[id]
-                switch (change.expectedRevision, current) {
-                case (nil, .some): return .failure(.caseExists(id))
-                case (.some, nil): return .failure(.caseNotFound(id))
-                case (.some(let expected), .some(let record)) where record.revision != expected:
-                    return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
-                default: break
-                }
-                let existing = state.sequences[id] ?? []
-                var sequences = Set<Int>()
-                for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
-                    return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
-                }
-                for message in change.outbox where state.outboxIndex[message.id] != nil || !batchOutbox.insert(message.id).inserted {
-                    return .failure(.duplicate("outbox message '\(message.id)'"))
-                }
-                if let key = change.idempotency?.key, state.keys[key] != nil || !batchKeys.insert(key).inserted {
-                    return .failure(.duplicate("idempotency key '\(key)'"))
-                }
+        try state.withLock { Self.commit(changes, to: &$0) }.get()
+    }
+
+    /// Checks every change, then applies them all to `state`; on a refusal nothing is applied.
+    private static func commit(_ changes: [CaseChange], to state: inout State) -> Result<Void, StoreError> {
+        var batchCases = Set<String>()
+        var batchOutbox = Set<String>()
+        var batchKeys = Set<String>()
+        for change in changes {
+            let id = change.record.id
+            guard batchCases.insert(id).inserted else { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
+            if let limit = change.record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
+            let current = state.cases[id]
+            switch (change.expectedRevision, current) {
+            case (nil, .some): return .failure(.caseExists(id))
+            case (.some, nil): return .failure(.caseNotFound(id))
+            case (.some(let expected), .some(let record)) where record.revision != expected:
+                return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
+            default: break
             }
-            for change in changes {
-                let id = change.record.id
-                state.cases[id] = change.record
-                state.events[id, default: []].append(contentsOf: change.events)
-                state.sequences[id, default: []].formUnion(change.events.map(\.sequence))
-                for message in change.outbox {
-                    state.outboxIndex[message.id] = state.outbox.count
-                    state.outbox.append(message)
-                }
-                if let record = change.idempotency { state.keys[record.key] = record }
-                state.alarms.replace(caseID: id, with: change.alarms)
+            let existing = state.sequences[id] ?? []
+            var sequences = Set<Int>()
+            for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
+                return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
             }
-            return .success(())
+            for message in change.outbox where state.outboxIndex[message.id] != nil || !batchOutbox.insert(message.id).inserted {
+                return .failure(.duplicate("outbox message '\(message.id)'"))
+            }
+            if let key = change.idempotency?.key, state.keys[key] != nil || !batchKeys.insert(key).inserted {
+                return .failure(.duplicate("idempotency key '\(key)'"))
+            }
         }
-        try result.get()
+        for change in changes {
+            let id = change.record.id
+            state.cases[id] = change.record
+            state.events[id, default: []].append(contentsOf: change.events)
+            state.sequences[id, default: []].formUnion(change.events.map(\.sequence))
+            for message in change.outbox {
+                state.outboxIndex[message.id] = state.outbox.count
+                state.outbox.append(message)
+            }
+            if let record = change.idempotency { state.keys[record.key] = record }
+            state.alarms.replace(caseID: id, with: change.alarms)
+        }
+        return .success(())
     }
 
     /// A page of the case's events in order; the cursor holds the last event's sequence.
@@ -224,6 +226,13 @@ struct AlarmIndex {
         byCase[caseID] = entries.isEmpty ? nil : entries
     }
 
+    /// One case's alarms, in no particular order.
+    func alarms(caseID: String) -> [DeadlineAlarm] {
+        (byCase[caseID] ?? []).map { time, key in
+            DeadlineAlarm(caseID: caseID, deadline: key.deadline, kind: key.kind, dueAt: Date(timeIntervalSince1970: Double(time) / 1000))
+        }
+    }
+
     /// The earliest alarms at or before `now` that sort after `after`, ordered by time, then case, deadline and kind.
     func due(at now: Date, after: DeadlineAlarm.PageKey?, limit: Int) -> [DeadlineAlarm] {
         let cutoff = Int64((now.timeIntervalSince1970 * 1000).rounded())
@@ -280,5 +289,36 @@ extension InMemoryCaseStore {
     /// Every stored definition version, sorted.
     public func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
         state.withLock { $0.definitions.values.map(DefinitionVersion.init).sorted() }
+    }
+}
+
+/// Archives: a case read whole under the lock, and written back whole under it.
+extension InMemoryCaseStore {
+    /// The case's record, events, messages, keys and alarms, read under one lock.
+    public func archive(caseID: String) throws(StoreError) -> CaseArchive? {
+        try state.withLock { state -> Result<CaseArchive?, StoreError> in
+            guard let record = state.cases[caseID] else {
+                let events = state.events[caseID]?.count ?? 0
+                return Result { () throws(StoreError) in try CaseArchive.withoutRecord(caseID, events: events) }
+            }
+            return .success(CaseArchive(
+                record: record, events: state.events[caseID] ?? [], outbox: state.outbox.filter { $0.caseID == caseID },
+                idempotency: state.keys.values.filter { $0.caseID == caseID }, alarms: state.alarms.alarms(caseID: caseID)))
+        }.get()
+    }
+
+    /// Writes the archive under one lock: its opening change as a commit would, then its keys, or nothing.
+    public func restore(_ archive: CaseArchive) throws(StoreError) {
+        if let problem = archive.problem { throw .corruptRecord(caseID: archive.record.id, detail: problem) }
+        try state.withLock { state -> Result<Void, StoreError> in
+            if state.cases[archive.record.id] != nil { return .failure(.caseExists(archive.record.id)) }
+            var keys = Set<String>()
+            for record in archive.idempotency where state.keys[record.key] != nil || !keys.insert(record.key).inserted {
+                return .failure(.duplicate("idempotency key '\(record.key)'"))
+            }
+            let opened = Self.commit([archive.opening], to: &state)
+            if case .success = opened { for record in archive.idempotency { state.keys[record.key] = record } }
+            return opened
+        }.get()
     }
 }

@@ -125,7 +125,7 @@ enum CommandTable {
     // MARK: Options several commands share
 
     /// `--db FILE`: where the cases are.
-    static let db = OptionDeclaration(name: "--db", value: "FILE", help: "the SQLite file that holds the cases (default: casework.sqlite)")
+    static let db = OptionDeclaration(name: "--db", value: "FILE", help: "the store: an SQLite file (or sqlite:FILE) or a postgresql:// URL (default: $CASEWORK_DATABASE_URL, else casework.sqlite)")
     /// `--definitions PATH`, repeatable: where the definitions are.
     static let definitions = OptionDeclaration(name: "--definitions", value: "PATH", help: "a definition file or directory (default: Workflows/ and Policies/ here)", repeatable: true)
     /// `--as ACTOR`: who acts, the operator when it is left out.
@@ -326,13 +326,13 @@ enum CommandTable {
             subcommands: [
                 CommandDeclaration(
                     path: ["store", "check"], summary: "check a store's file and read back every record in it, writing nothing",
-                    options: [OptionDeclaration(name: "--db", value: "FILE", help: "the SQLite file to check (default: casework.sqlite)")],
+                    options: [OptionDeclaration(name: "--db", value: "FILE", help: "the SQLite file to check, or sqlite:FILE (default: casework.sqlite)")],
                     examples: ["casework store check --db casework.sqlite"],
                     note: "Needs no definitions. Exit 0 no problems, 1 problems listed, 2 usage error or missing file, 6 the file cannot be opened."),
                 CommandDeclaration(
                     path: ["store", "copy"], summary: "copy every case, event, notification, key and definition into an empty store, then verify it there",
                     options: [
-                        OptionDeclaration(name: "--from", value: "URL", help: "the store to copy: an SQLite file or a postgresql:// URL", required: true),
+                        OptionDeclaration(name: "--from", value: "URL", help: "the store to copy: an SQLite file (or sqlite:FILE) or a postgresql:// URL", required: true),
                         OptionDeclaration(name: "--to", value: "URL", help: "the empty store to copy into: an SQLite file (made if missing) or a postgresql:// URL",
                                           required: true),
                     ],

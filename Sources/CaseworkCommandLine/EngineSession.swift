@@ -23,8 +23,8 @@ struct EngineOptions {
 
     /// The definition paths: every `--definitions`, or `Workflows/` and `Policies/` here.
     var definitions: [String]
-    /// The database: `--db`, else `CASEWORK_DATABASE_URL`, else the file `casework.sqlite`; a `postgres://` URL names a
-    /// PostgreSQL database, anything else an SQLite file.
+    /// The database: `--db`, else `CASEWORK_DATABASE_URL`, else the file `casework.sqlite`; read by ``StoreLocation``
+    /// (a `postgres://` URL names a PostgreSQL database, `sqlite:FILE` or any other text an SQLite file).
     var database: String
     /// Who is acting: `--as`, or the operator (recorded as `operator:cli`) when it is not given.
     var actor: CaseActor
@@ -88,23 +88,39 @@ struct EngineOptions {
         }
     }
 
-    /// Opens a store named as `--db` names one, for `access`: a PostgreSQL database when `database` is a `postgres://`
-    /// or `postgresql://` URL (never printed: it may hold a password), otherwise the SQLite file at that path.
+    /// Opens a store named as `--db` names one (``StoreLocation``), for `access`: a PostgreSQL database (its URL never
+    /// printed: it may hold a password) or an SQLite file.
     static func open(_ database: String, _ access: SQLiteCaseStore.Options.Access) throws(StoreError) -> any CaseStore {
-        if Self.isPostgresURL(database) {
+        switch StoreLocation(database) {
+        case .postgres(let url):
             let mode: PostgresCaseStore.Options.Access = switch access {
             case .create: .create
             case .readWrite: .readWrite
             case .readOnly: .readOnly
             }
-            return try PostgresCaseStore(conninfo: database, options: .init(access: mode))
+            return try PostgresCaseStore(conninfo: url, options: .init(access: mode))
+        case .sqlite(let path):
+            return try SQLiteCaseStore(path: path, options: .init(access: access))
         }
-        return try SQLiteCaseStore(path: database, options: .init(access: access))
     }
+}
 
-    /// Whether `--db` names a PostgreSQL database rather than an SQLite file.
-    static func isPostgresURL(_ database: String) -> Bool {
-        database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
+/// Where a store is, as `--db`, `--from`, `--to` and `CASEWORK_DATABASE_URL` name one: read in this one place.
+enum StoreLocation: Equatable {
+    /// A PostgreSQL database: a `postgres://` or `postgresql://` URL, passed to libpq whole.
+    case postgres(url: String)
+    /// An SQLite file: `sqlite:FILE`, or any other text, which is the file's path.
+    case sqlite(path: String)
+
+    /// Reads a store's name.
+    init(_ text: String) {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            self = .postgres(url: text)
+        } else if text.hasPrefix("sqlite:") {
+            self = .sqlite(path: String(text.dropFirst("sqlite:".count)))
+        } else {
+            self = .sqlite(path: text)
+        }
     }
 }
 

@@ -21,7 +21,10 @@ enum StoreCommand {
         if subcommand == "copy" { return try copy(arguments, console: console) }
         let parsed = try ParsedArguments(arguments, spec: CommandTable["store", "check"].spec)
         guard parsed.positionals.isEmpty else { throw UsageError("store check takes no names", help: "name the file with --db FILE") }
-        let path = try parsed.single("--db") ?? "casework.sqlite"
+        guard case .sqlite(let path) = StoreLocation(try parsed.single("--db") ?? "casework.sqlite") else {
+            throw UsageError("store check reads an SQLite file, and --db names a PostgreSQL database",
+                             help: "check a PostgreSQL store with 'casework audit verify' and the server's own tools (amcheck, pg_dump)")
+        }
         return EngineRun.run(console: console) { () throws(EngineError) in
             let report: SQLiteStoreReport
             do throws(StoreError) {
@@ -99,9 +102,13 @@ enum StoreCommand {
 
     /// Whether `--from` and `--to` name one store: the same PostgreSQL URL, or SQLite paths to one file.
     private static func sameStore(_ from: String, _ to: String) -> Bool {
-        if EngineOptions.isPostgresURL(from) || EngineOptions.isPostgresURL(to) { return from == to }
-        let file = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        return file(from) == file(to)
+        switch (StoreLocation(from), StoreLocation(to)) {
+        case (.sqlite(let source), .sqlite(let target)):
+            let file = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+            return file(source) == file(target)
+        case (let source, let target):
+            return source == target
+        }
     }
 }
 

@@ -46,10 +46,11 @@ let package = Package(
         .target(
             name: "CaseworkEngine", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkYAML"]
         ),
+        .target(name: "CaseworkDiagrams", dependencies: ["CaseworkDefinitions"]),
         .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CSQLite"]),
         .target(name: "CaseworkPostgres", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkStore", "CLibPQ"]),
-        .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres"]),
+        .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport"),
         .target(name: "CaseworkStoreConformance", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
@@ -67,6 +68,7 @@ let package = Package(
             dependencies: [
                 "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine",
                 "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
+                "CaseworkDiagrams",
             ],
             exclude: ["Fixtures"]
         ),

@@ -164,6 +164,15 @@ enum CommandTable {
             examples: ["casework validate Workflows/", "casework validate --explain CW0204"],
             note: "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error."),
         CommandDeclaration(
+            path: ["graph"], summary: "draw a workflow's states and transitions for Graphviz or Mermaid, or one case's path through it",
+            arguments: [ArgumentDeclaration(name: "WORKFLOW", help: "the workflow's id")],
+            options: [OptionDeclaration(name: "--format", value: "dot|mermaid", help: "dot (default) for Graphviz, or a mermaid flowchart"),
+                      OptionDeclaration(name: "--case", value: "CASE", help: "mark this case's path and current state (needs what 'case history' needs)")]
+                + reading,
+            examples: ["casework graph ehcp-needs-assessment | dot -Tsvg -o ehcp.svg",
+                       "casework graph ehcp-needs-assessment --format mermaid --case c1 --as caseworker:ana"],
+            note: "Draws the checked definition; only --case opens the store, and --as, --attribute and --db go with it."),
+        CommandDeclaration(
             path: ["case"], summary: "open cases, fire transitions, show cases and their history, move them to a new version",
             subcommands: [
                 CommandDeclaration(

@@ -11,14 +11,14 @@ package enum MermaidDiagram {
         var text = "flowchart TD\n"
         var links = 0
         var taken: [Int] = []
+        for node in graph.nodes {
+            let (open, close) = node.isFinal ? ("([", "])") : ("[", "]")
+            text += "    \(node.id)\(open)\(label(node.lines))\(close)\n"
+        }
         if let initial = graph.initial {
             text += "    \(WorkflowGraph.startID)((\" \"))\n"
             text += "    \(WorkflowGraph.startID) --> \(initial.id)\n"
             links += 1
-        }
-        for node in graph.nodes {
-            let (open, close) = node.isFinal ? ("([", "])") : ("[", "]")
-            text += "    \(node.id)\(open)\(label(node.lines))\(close)\n"
         }
         for edge in graph.edges {
             text += "    \(edge.from) -->|\(label(edge.lines))| \(edge.to)\n"

@@ -169,9 +169,9 @@ enum CommandTable {
             options: [OptionDeclaration(name: "--format", value: "dot|mermaid", help: "dot (default) for Graphviz, or a mermaid flowchart"),
                       OptionDeclaration(name: "--case", value: "CASE", help: "mark this case's path and current state (needs what 'case history' needs)")]
                 + reading,
-            examples: ["casework graph ehcp-needs-assessment | dot -Tsvg -o ehcp.svg",
-                       "casework graph ehcp-needs-assessment --format mermaid --case c1 --as caseworker:ana"],
-            note: "Draws the checked definition; only --case opens the store, and --as, --attribute and --db go with it."),
+            examples: ["casework graph tribunal-appeal --format mermaid",
+                       "casework graph ehcp-needs-assessment --case c1 --as caseworker:ana"],
+            note: "Draws the checked definition (pipe DOT to 'dot -Tsvg'); only --case opens the store, and --as, --attribute and --db go with it."),
         CommandDeclaration(
             path: ["case"], summary: "open cases, fire transitions, show cases and their history, move them to a new version",
             subcommands: [

@@ -13,8 +13,6 @@ package struct WorkflowGraph: Sendable, Hashable {
     package struct Node: Sendable, Hashable {
         /// The node's id in the drawing: `s1`, `s2`, … in declaration order.
         package var id: String
-        /// The state's name.
-        package var name: String
         /// Whether a case starts here.
         package var isInitial: Bool
         /// Whether a case ends here.
@@ -31,8 +29,6 @@ package struct WorkflowGraph: Sendable, Hashable {
         package var from: String
         /// The id of the node it enters.
         package var to: String
-        /// The transition's name.
-        package var transition: String
         /// What the edge says: the name, who may fire it, its guard, the clocks it starts or restarts, the forms it starts.
         package var lines: [String]
         /// Whether the case drawn fired it from this state.
@@ -77,7 +73,7 @@ package struct WorkflowGraph: Sendable, Hashable {
             ids[name] = id
             let mark: Mark = path.map { $0.current == name ? .current : $0.visitedStates.contains(name) ? .visited : .none } ?? .none
             let heading = title == name ? [name] : [name, title]
-            nodes.append(Node(id: id, name: name, isInitial: isInitial, isFinal: isFinal, lines: heading + clocks.lines(forState: name), mark: mark))
+            nodes.append(Node(id: id, isInitial: isInitial, isFinal: isFinal, lines: heading + clocks.lines(forState: name), mark: mark))
             return id
         }
         for state in workflow.states {
@@ -96,7 +92,7 @@ package struct WorkflowGraph: Sendable, Hashable {
             let to = node(transition.to.value, title: transition.to.value)
             for from in transition.from {
                 let taken = path?.fired.contains(CasePath.Step(from: from.value, transition: name)) ?? false
-                edges.append(Edge(from: node(from.value, title: from.value), to: to, transition: name, lines: lines, isTaken: taken))
+                edges.append(Edge(from: node(from.value, title: from.value), to: to, lines: lines, isTaken: taken))
             }
         }
         self.nodes = nodes

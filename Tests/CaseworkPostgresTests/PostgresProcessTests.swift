@@ -1,0 +1,193 @@
+import Casework
+import CaseworkPostgres
+import Foundation
+import Synchronization
+import Testing
+
+/// Issue 14's tests of several `casework` processes on one PostgreSQL database, as application servers, tickers and
+/// deliverers would share it: firing, ticking and claiming at once (here), and processes killed or the server
+/// restarted under them (`PostgresKillTests.swift`). One at a time, since each runs several processes of its own.
+@Suite("PostgreSQL: processes through the command line", .serialized)
+struct PostgresProcessTests {
+    /// A case that counts notes; each note tells the SEND manager (a portal message, no one being named), so a fire
+    /// writes its record, an audit event, an outbox message and its idempotency key in one commit.
+    static let counter = """
+        workflow: counter
+        version: 1
+        title: Counter
+        roles: [caseworker, send_manager]
+        fields: { requested_on: date }
+        states:
+          open: { initial: true }
+          done: { final: true }
+        transitions:
+          - { name: note, from: open, to: open, by: [caseworker], notify: [{ to: [send_manager], template: noted }] }
+          - { name: finish, from: open, to: done, by: [caseworker] }
+        templates:
+          noted: { subject: "noted on {{ case.id }}", body: "a note" }
+
+        """
+
+    /// The day every ticking case was requested, and the moment the tickers run: nine weeks on, each `remind_N`
+    /// (due at ten weeks) owes its reminder (two weeks before) and each `breach_N` (due at six weeks) is breached.
+    static let requested = CalendarDate(year: 2025, month: 9, day: 1)!
+    static let tickAt = "2025-11-03"
+
+    /// A workflow with `pairs` deadlines of each kind.
+    static func ticking(pairs: Int) -> String {
+        var text = """
+            workflow: ticking
+            version: 1
+            title: Ticking
+            roles: [caseworker, send_manager]
+            fields: { requested_on: date }
+            states:
+              open: { initial: true }
+              done: { final: true }
+            transitions:
+              - { name: finish, from: open, to: done, by: [caseworker] }
+            messages: { reminder: reminded, breach: breached }
+            templates:
+              reminded: { subject: "reminder {{ deadline.title }}", body: "due {{ deadline.due_on }}" }
+              breached: { subject: "breach {{ deadline.title }}", body: "was due {{ deadline.due_on }}" }
+            deadlines:
+
+            """
+        for pair in 0..<pairs {
+            text += "  - { name: remind_\(pair), from: requested_on, due: 10 weeks, until: [done], remind: [2 weeks before] }\n"
+            text += "  - { name: breach_\(pair), from: requested_on, due: 6 weeks, until: [done], on_breach: { notify: [send_manager] } }\n"
+        }
+        return text
+    }
+
+    /// The case's revision and its audit events, read from the store.
+    static func revisionAndEvents(_ store: PostgresCaseStore, _ caseID: String) throws -> (revision: Int, events: [AuditEvent]) {
+        (try #require(try store.load(caseID: caseID)).revision, try store.history(caseID: caseID))
+    }
+
+    @Test func fourProcessesFiringOnSharedAndOwnCasesLoseNoUpdate() throws {
+        guard let server = TestServer.usable("the PostgreSQL multi-process firing test") else { return }
+        let store = try CommandLineStore(on: server, files: ["counter.yaml": Self.counter])
+        defer { store.remove() }
+        let common = store.common
+        let cases = ["shared"] + (0..<4).map { "own-\($0)" }
+        for id in cases {
+            let opened = try CaseworkProcess.run(["case", "open", "counter", "--id", id, "--set", "requested_on=2025-09-01"] + common)
+            #expect(opened.status == 0, "\(opened)")
+        }
+        // Four processes at once, each firing eight times, every other time on the shared case.
+        let rounds = 8
+        let fired = try CaseworkProcess.concurrently(4) { worker in
+            try (0..<rounds).map { round -> (caseID: String, outcome: CaseworkProcess.Outcome) in
+                let caseID = round.isMultiple(of: 2) ? "shared" : "own-\(worker)"
+                return (caseID, try CaseworkProcess.run(["case", "fire", caseID, "note", "--as", "caseworker:ana"] + common))
+            }
+        }.flatMap { $0 }
+        let reader = try PostgresCaseStore(conninfo: store.database.conninfo, options: .init(access: .readOnly))
+        for caseID in cases {
+            let outcomes = fired.filter { $0.caseID == caseID }.map(\.outcome)
+            let successes = outcomes.filter { $0.status == 0 }
+            for outcome in outcomes where outcome.status != 0 {
+                #expect(outcome.status == 4 && outcome.err.hasPrefix("error[conflict]"), "a fire that did not commit was told of the conflict: \(outcome)")
+            }
+            #expect(caseID == "shared" || successes.count == rounds / 2, "a process alone on its case never conflicts: \(outcomes)")
+            let stored = try Self.revisionAndEvents(reader, caseID)
+            #expect(stored.revision == 1 + successes.count, "every fire that said it committed is there, and only those, on \(caseID): \(outcomes)")
+            #expect(stored.events.count == stored.revision)
+            let revisions = successes.compactMap { $0.out.firstMatch(of: /\(revision (\d+)\)/).map { Int($0.1)! } }
+            #expect(revisions.sorted() == Array(2...(1 + successes.count)), "each success names its own revision, none twice: \(revisions)")
+            #expect(try reader.outbox(caseID: caseID).count == successes.count, "each committed note wrote its one message")
+        }
+        let verified = try CaseworkProcess.run(["audit", "verify"] + common)
+        #expect(verified.status == 0 && verified.out == "5 cases, every chain intact\n", "\(verified)")
+    }
+
+    @Test func threeTickersApplyEachOfTenThousandDueItemsOnce() throws {
+        guard let server = TestServer.usable("the PostgreSQL multi-process tick test") else { return }
+        let pairs = 10, caseCount = 500
+        let store = try CommandLineStore(on: server, files: ["ticking.yaml": Self.ticking(pairs: pairs)])
+        defer { store.remove() }
+        // Seeded through the library (opening 500 cases through the command line would cost a process each).
+        let seeding = try PostgresCaseStore(conninfo: store.database.conninfo)
+        let engine = try Engine(catalog: DefinitionCatalog.load(paths: [store.definitions.path]), store: seeding, clock: ManualClock(Self.requested.start()))
+        let caseIDs = (0..<caseCount).map { "t\($0)" }
+        for id in caseIDs {
+            _ = try engine.open(workflow: "ticking", as: CaseActor(role: "caseworker", id: "ana"), caseID: id, fields: ["requested_on": .date(Self.requested)],
+                                participants: ["caseworker": "ana", "send_manager": "sam"])
+        }
+        let tickAt = try #require(CalendarDate(Self.tickAt)).start()
+        #expect(try seeding.dueAlarms(at: tickAt, limit: 20_000).count == caseCount * pairs * 2, "10,000 items are due at the moment the tickers run")
+
+        let ticks = try CaseworkProcess.concurrently(3) { _ in
+            try CaseworkProcess.run(["tick", "--at", Self.tickAt, "--format", "json"] + store.common, timeout: 600)
+        }
+        var reported: [String: Int] = [:]
+        for tick in ticks {
+            #expect(tick.status == 0, "\(tick.err)")
+            let actions = try #require(try JSONSerialization.jsonObject(with: Data(tick.out.utf8)) as? [[String: Any]], "\(tick)")
+            for action in actions { reported["\(action["case"]!)/\(action["deadline"]!)/\(action["kind"]!)", default: 0] += 1 }
+        }
+        let expected = Set(caseIDs.flatMap { id in (0..<pairs).flatMap { ["\(id)/remind_\($0)/reminder", "\(id)/breach_\($0)/breach"] } })
+        #expect(Set(reported.keys) == expected && reported.values.allSatisfy { $0 == 1 }, "the three tickers together report each item once")
+
+        var events: [String: Int] = [:], messages: [String: Int] = [:]
+        for id in caseIDs {
+            for event in try seeding.history(caseID: id) where event.action.hasPrefix("deadline_") {
+                events["\(id)/\(event.subject ?? "")/\(event.action)", default: 0] += 1
+            }
+            for message in try seeding.outbox(caseID: id) {
+                messages["\(id)/\(message.subject.split(separator: " ").last ?? "")/\(message.template)", default: 0] += 1
+            }
+        }
+        let kinds = ["reminder": "deadline_reminder", "breach": "deadline_breached"]
+        let expectedSteps = Set(expected.map { item in
+            let parts = item.split(separator: "/")
+            return "\(parts[0])/\(parts[1])/\(kinds[String(parts[2])]!)"
+        })
+        #expect(Set(events.keys) == expectedSteps && events.values.allSatisfy { $0 == 1 }, "each reminder and breach is audited exactly once")
+        #expect(Set(messages.keys) == expectedSteps && messages.values.allSatisfy { $0 == 1 }, "each reminder and breach notice is in the outbox exactly once")
+        let again = try CaseworkProcess.run(["tick", "--at", Self.tickAt] + store.common)
+        #expect(again.status == 0 && again.out == "nothing due\n", "\(again)")
+        let verified = try CaseworkProcess.run(["audit", "verify"] + store.common)
+        #expect(verified.status == 0 && verified.out == "\(caseCount) cases, every chain intact\n", "\(verified)")
+    }
+
+    @Test func fourDeliverersClaimingTheOutboxDeliverEachMessageOnce() throws {
+        guard let server = TestServer.usable("the PostgreSQL multi-process outbox test") else { return }
+        let store = try CommandLineStore(on: server, files: ["counter.yaml": Self.counter])
+        defer { store.remove() }
+        let seeding = try PostgresCaseStore(conninfo: store.database.conninfo)
+        let engine = try Engine(catalog: DefinitionCatalog.load(paths: [store.definitions.path]), store: seeding)
+        let actor = CaseActor(role: "caseworker", id: "ana")
+        for index in 0..<4 {
+            _ = try engine.open(workflow: "counter", as: actor, caseID: "o\(index)", fields: ["requested_on": .date(Self.requested)])
+            for _ in 0..<50 { _ = try engine.fire(FireRequest(caseID: "o\(index)", transition: "note", actor: actor)) }
+        }
+        let waiting = try seeding.outbox(caseID: nil)
+        #expect(waiting.count == 200)
+
+        // Four deliverers at once, each claiming seven at a time and acknowledging what it claimed, until none is left
+        // (or a command fails). What each did is checked here, on the test's own thread.
+        let rounds = try CaseworkProcess.concurrently(4) { worker in
+            var done: [(claim: CaseworkProcess.Outcome, ids: [String], ack: CaseworkProcess.Outcome?)] = []
+            while true {
+                let claim = try CaseworkProcess.run(["outbox", "claim", "--as", "mailer:deliverer-\(worker)", "--limit", "7", "--format", "json"] + store.common)
+                let ids = (try? JSONSerialization.jsonObject(with: Data(claim.out.utf8)) as? [[String: Any]])?.map { "\($0["id"]!)" }
+                guard claim.status == 0, let ids, !ids.isEmpty else { return done + [(claim, ids ?? [], nil)] }
+                done.append((claim, ids, try CaseworkProcess.run(["outbox", "ack"] + ids + ["--as", "mailer:deliverer-\(worker)"] + store.common)))
+            }
+        }
+        for round in rounds.flatMap({ $0 }) {
+            #expect(round.claim.status == 0, "\(round.claim)")
+            if let ack = round.ack { #expect(ack.status == 0 && ack.out == "acknowledged \(round.ids.count) of \(round.ids.count)\n", "\(ack)") }
+        }
+        let claimed = rounds.map { $0.flatMap(\.ids) }
+        let all = claimed.flatMap { $0 }
+        #expect(all.count == waiting.count && Set(all) == Set(waiting.map(\.id)), "every message was claimed by exactly one deliverer, once")
+        let delivered = try seeding.outbox(caseID: nil)
+        for message in delivered {
+            let claimer = claimed.firstIndex { $0.contains(message.id) }.map { "deliverer-\($0)" }
+            #expect(message.deliveredAt != nil && message.claimedBy == claimer && message.attempts == 1, "\(message.id): \(message)")
+        }
+    }
+}

@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(
             name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance"]
         ),
-        .testTarget(name: "CaseworkPostgresTests", dependencies: ["CaseworkPostgres", "Casework", "CaseworkStoreConformance"]),
+        .testTarget(name: "CaseworkPostgresTests", dependencies: ["CaseworkPostgres", "Casework", "CaseworkStoreConformance", "CaseworkTestSupport"]),
         .testTarget(
             name: "CaseworkTests",
             dependencies: [

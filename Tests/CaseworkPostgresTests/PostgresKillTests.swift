@@ -1,0 +1,140 @@
+import Casework
+import CaseworkPostgres
+import CaseworkTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+/// Issue 14's kill and restart tests: `casework case fire` killed with SIGKILL at random moments, and the server
+/// restarted (`pg_ctl restart -m fast`) under a run of fires. Afterwards every fire that reported success is there,
+/// none is half applied (the record replays from its audit, and each note's message is there with its event), and a
+/// retry under the same idempotency key applies a lost fire once and replays a landed one, never applying it twice.
+extension PostgresProcessTests {
+    /// Who fires every note here.
+    static let ana = CaseActor(role: "caseworker", id: "ana")
+
+    /// Checks the case `caseID` against `keys` fired on it, every one of them retried first under its own key:
+    /// each key's note is there exactly once, whatever its fire reported, and every reported success before that.
+    /// Returns the keys that had landed before their retries.
+    @discardableResult
+    static func checkFires(_ keys: [String], succeeded: [String], on caseID: String, _ store: CommandLineStore) throws -> Set<String> {
+        let reader = try PostgresCaseStore(conninfo: store.database.conninfo, options: .init(access: .readOnly))
+        // The engine keeps a key as its actor's: "caseworker:ana KEY".
+        let landed = try Set(keys.filter { try reader.idempotencyRecord(key: "\(ana) \($0)") != nil })
+        #expect(landed.isSuperset(of: succeeded), "every fire that reported success is there: missing \(Set(succeeded).subtracting(landed).sorted())")
+        let before = try Self.revisionAndEvents(reader, caseID)
+        #expect(before.revision == 1 + landed.count && before.events.count == before.revision, "a note for each key that landed, and no other")
+        #expect(try reader.outbox(caseID: caseID).count == landed.count, "each landed note has its message: nothing is half applied")
+        for key in keys where !succeeded.contains(key) {
+            let retried = try CaseworkProcess.run(["case", "fire", caseID, "note", "--as", "\(ana)", "--key", key] + store.common, timeout: 60)
+            let replayed = retried.out.hasSuffix("(already done with this key; nothing changed)\n")
+            #expect(retried.status == 0 && replayed == landed.contains(key), "a retry of \(key) replays a landed fire and applies a lost one: \(retried)")
+        }
+        let after = try Self.revisionAndEvents(reader, caseID)
+        #expect(after.revision == 1 + keys.count && after.events.count == after.revision, "after the retries, each key's note exactly once")
+        let verified = try CaseworkProcess.run(["audit", "verify", caseID] + store.common)
+        #expect(verified.status == 0 && verified.out == "case \(caseID): \(after.revision) events, chain intact, record replays\n", "\(verified)")
+        return landed
+    }
+
+    @Test func firesKilledAtRandomMomentsLeaveNoHalfChange() throws {
+        guard let server = TestServer.usable("the PostgreSQL kill test") else { return }
+        let store = try CommandLineStore(on: server, files: ["counter.yaml": Self.counter])
+        defer { store.remove() }
+        let opened = try CaseworkProcess.run(["case", "open", "counter", "--id", "k1", "--set", "requested_on=2025-09-01"] + store.common)
+        #expect(opened.status == 0, "\(opened)")
+        // How long a fire takes here (the middle of three), so that kills land from its start to its end: most of a
+        // fire is the process starting and reading its definitions, its commit comes last, so the moments are drawn
+        // from the whole span and, as often again, from its last half.
+        var keys: [String] = [], succeeded: [String] = [], killed: [String] = []
+        var spans: [TimeInterval] = []
+        for _ in 0..<3 {
+            let key = "k-\(keys.count)", began = Date()
+            let fire = try CaseworkProcess.run(["case", "fire", "k1", "note", "--as", "\(Self.ana)", "--key", key] + store.common)
+            spans.append(Date().timeIntervalSince(began))
+            #expect(fire.status == 0, "\(fire)")
+            keys.append(key)
+            succeeded.append(key)
+        }
+        let span = spans.sorted()[1]
+        var random = SeededGenerator(seed: 14)
+        while killed.count < 50, keys.count < 200 {
+            let key = "k-\(keys.count)"
+            keys.append(key)
+            let fire = try CaseworkProcess(["case", "fire", "k1", "note", "--as", "\(Self.ana)", "--key", key] + store.common)
+            Thread.sleep(forTimeInterval: Double.random(in: (keys.count.isMultiple(of: 2) ? 0 : span / 2)...(span * 1.1), using: &random))
+            fire.kill()
+            let outcome = fire.wait(timeout: 60)
+            if outcome.signal == SIGKILL {
+                killed.append(key)
+            } else if outcome.status == 0 {
+                #expect(outcome.out.hasPrefix("k1: open (revision "), "\(outcome)")
+                succeeded.append(key)
+            } else {
+                Issue.record("a fire alone on its case either succeeds or is killed: \(outcome)")
+            }
+        }
+        #expect(killed.count == 50, "50 fires killed (of \(keys.count))")
+        let landed = try Self.checkFires(keys, succeeded: succeeded, on: "k1", store)
+        print("kill test: \(keys.count) fires, \(killed.count) killed, \(landed.intersection(killed).count) of those after their commit")
+    }
+
+    @Test func firesAcrossAServerRestartFailClearlyAndCarryOn() throws {
+        guard let server = TestServer.usable(TestServer.start(), "the PostgreSQL restart test") else { return }
+        defer { server.stop() }
+        let store = try CommandLineStore(on: server, files: ["counter.yaml": Self.counter])
+        defer { store.remove() }
+        for id in ["r0", "r1"] {
+            let opened = try CaseworkProcess.run(["case", "open", "counter", "--id", id, "--set", "requested_on=2025-09-01"] + store.common)
+            #expect(opened.status == 0, "\(opened)")
+        }
+        // An engine in this process, open across the restart, as a long-running service's would be.
+        let service = try PostgresCaseStore(conninfo: store.database.conninfo)
+        let engine = try Engine(catalog: DefinitionCatalog.load(paths: [store.definitions.path]), store: service)
+        let ana = Self.ana
+        _ = try engine.fire(FireRequest(caseID: "r0", transition: "note", actor: ana, idempotencyKey: "engine-before"))
+
+        // Two processes firing in turn on their own cases; after eight fires, the server restarts under them; each goes
+        // on until it has fired five times on the server restarted.
+        let finished = Atomic<Int>(0)
+        let restarted = Atomic<Bool>(false)
+        let restartFailure = Mutex<String?>(nil)
+        let restarter = Thread {
+            while finished.load(ordering: .relaxed) < 8 { Thread.sleep(forTimeInterval: 0.01) }
+            do { try server.restart() } catch { restartFailure.withLock { $0 = "\(error)" } }
+            restarted.store(true, ordering: .relaxed)
+        }
+        restarter.start()
+        let fired = try CaseworkProcess.concurrently(2) { worker in
+            var results: [(key: String, afterRestart: Bool, outcome: CaseworkProcess.Outcome)] = []
+            while results.filter(\.afterRestart).count < 5, results.count < 200 {
+                let key = "r\(worker)-\(results.count)", after = restarted.load(ordering: .relaxed)
+                let outcome = try CaseworkProcess.run(["case", "fire", "r\(worker)", "note", "--as", "\(Self.ana)", "--key", key] + store.common, timeout: 60)
+                finished.add(1, ordering: .relaxed)
+                results.append((key, after, outcome))
+            }
+            return results
+        }
+        while !restarted.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(restartFailure.withLock { $0 } == nil, "the server restarts")
+        var unavailable = 0
+        for (key, after, outcome) in fired.joined() {
+            if outcome.status == 6 {
+                unavailable += 1
+                #expect(outcome.err.hasPrefix("error[unavailable]"), "a fire the restart stopped says so: \(outcome)")
+            } else {
+                #expect(outcome.status == 0, "\(key): a fire either succeeds or says the server is unavailable: \(outcome)")
+            }
+            #expect(!after || outcome.status == 0, "\(key): once the server is back, every fire succeeds: \(outcome)")
+        }
+        print("restart test: \(unavailable) of \(fired.joined().count) fires were told the server was unavailable")
+        let again = try engine.fire(FireRequest(caseID: "r0", transition: "note", actor: ana, idempotencyKey: "engine-after"))
+        #expect(!again.replayed, "the engine open across the restart reconnects and carries on")
+
+        for (worker, results) in fired.enumerated() {
+            let keys = results.map(\.key) + (worker == 0 ? ["engine-before", "engine-after"] : [])
+            let succeeded = results.filter { $0.outcome.status == 0 }.map(\.key) + (worker == 0 ? ["engine-before", "engine-after"] : [])
+            try Self.checkFires(keys, succeeded: succeeded, on: "r\(worker)", store)
+        }
+    }
+}

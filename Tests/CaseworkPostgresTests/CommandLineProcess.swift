@@ -5,9 +5,10 @@ import Testing
 /// The built `casework` executable (`.build/debug/casework`) run as a separate process, as an application server,
 /// a ticker or a deliverer would run it: started, waited for with a time limit, or killed.
 ///
-/// Its output goes to files, not pipes: a pipe is read to its end, which never comes while any other process holds
-/// its write end (a server started meanwhile inherits what the test process has open), and a file has no end to wait
-/// for. Not `Sendable`: each process belongs to the thread that started it.
+/// Spawned and reaped directly (``Spawn``), not through Foundation's `Process`, which can miss a child's end (the
+/// child then stays a zombie and its waiter waits for ever). Its output goes to files, not pipes: a pipe is read to
+/// its end, which never comes while another process holds its write end. Not `Sendable`: each process belongs to the
+/// thread that started it.
 final class CaseworkProcess {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -28,9 +29,8 @@ final class CaseworkProcess {
         }
     }
 
-    private let process = Process()
+    private let pid: pid_t
     private let directory: URL
-    private let ended = DispatchSemaphore(value: 0)
 
     /// Starts `casework` with `arguments` (and `environment` added to this process's).
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
@@ -38,39 +38,37 @@ final class CaseworkProcess {
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "the casework executable is not built at \(binary.path)")
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for name in ["out", "err"] { _ = FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: nil) }
-        process.executableURL = binary
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: directory.appendingPathComponent("out"))
-        process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("err"))
-        let ended = ended
-        process.terminationHandler = { _ in ended.signal() }
-        try process.run()
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
+        pid = try Spawn.start([binary.path] + arguments, environment: variables, out: directory.appendingPathComponent("out").path,
+                              err: directory.appendingPathComponent("err").path)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    /// Kills it at once (SIGKILL), wherever it is.
+    /// Kills it at once (SIGKILL), wherever it is. Until ``wait(timeout:)`` reaps it, its id cannot be another's.
     func kill() {
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        _ = Foundation.kill(pid, SIGKILL)
     }
 
     /// Waits for its end, at most `timeout` seconds; past that it is killed and reported as timed out.
     func wait(timeout: TimeInterval = 120) -> Outcome {
-        var timedOut = false
-        if ended.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill()
-            ended.wait()
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0, timedOut = false
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped == -1 && errno != EINTR) { break }
+            if Date() > deadline {
+                timedOut = true
+                kill()
+                status = Spawn.wait(pid)
+                break
+            }
+            usleep(2_000)
         }
         let read = { (name: String) in (try? String(contentsOf: self.directory.appendingPathComponent(name), encoding: .utf8)) ?? "" }
-        let signalled = process.terminationReason == .uncaughtSignal
-        return Outcome(status: signalled || timedOut ? nil : process.terminationStatus, signal: signalled ? process.terminationStatus : nil,
-                       timedOut: timedOut, out: read("out"), err: read("err"))
+        let signal = status & 0x7f
+        return Outcome(status: signal == 0 && !timedOut ? (status >> 8) & 0xff : nil, signal: signal == 0 ? nil : signal, timedOut: timedOut,
+                       out: read("out"), err: read("err"))
     }
 
     /// Runs `casework` with `arguments` to its end (at most `timeout` seconds).
@@ -123,4 +121,41 @@ final class CommandLineStore: Sendable {
 
     /// The options every command here takes: the database and the definitions.
     var common: [String] { ["--db", url, "--definitions", definitions.path] }
+}
+
+/// Starting and reaping a child process with `posix_spawn` and `waitpid`, its input from `/dev/null` and its output to
+/// files; shared by ``CaseworkProcess`` and ``TestServer``.
+enum Spawn {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts `argv[0]` with `argv`, its output to the file `out` and its errors to `err` (nil: to `out` too), with
+    /// `environment` (`NAME=VALUE`; nil: this process's). Returns its id.
+    static func start(_ argv: [String], environment: [String]? = nil, out: String, err: String? = nil) throws(Failure) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if let err {
+            posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        var pid: pid_t = 0
+        let arguments = argv.map { strdup($0) } + [nil]
+        let variables = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { for pointer in arguments + (variables ?? []) { free(pointer) } }
+        let spawned = variables.map { posix_spawn(&pid, argv[0], &actions, nil, arguments, $0) } ?? posix_spawn(&pid, argv[0], &actions, nil, arguments, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))") }
+        return pid
+    }
+
+    /// Waits for the child `pid` to end; its wait status.
+    static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return status
+    }
 }

@@ -39,6 +39,18 @@ extension PostgresProcessTests {
 
     @Test func firesKilledAtRandomMomentsLeaveNoHalfChange() throws {
         guard let server = TestServer.usable("the PostgreSQL kill test") else { return }
+        try Self.killFires(on: server, restarting: false)
+    }
+
+    @Test func firesKilledAtRandomMomentsAcrossAServerRestartLeaveNoHalfChange() throws {
+        guard let server = TestServer.usable(TestServer.start(), "the PostgreSQL kill test with a restart") else { return }
+        defer { server.stop() }
+        try Self.killFires(on: server, restarting: true)
+    }
+
+    /// One process at a time fires on one case, each killed at a random moment, until 50 are killed; when
+    /// `restarting`, the server restarts (`pg_ctl restart -m fast`) after the 20th kill, while the fires go on.
+    static func killFires(on server: TestServer, restarting: Bool) throws {
         let store = try CommandLineStore(on: server, files: ["counter.yaml": Self.counter])
         defer { store.remove() }
         let opened = try CaseworkProcess.run(["case", "open", "counter", "--id", "k1", "--set", "requested_on=2025-09-01"] + store.common)
@@ -46,37 +58,66 @@ extension PostgresProcessTests {
         // How long a fire takes here (the middle of three), so that kills land from its start to its end: most of a
         // fire is the process starting and reading its definitions, its commit comes last, so the moments are drawn
         // from the whole span and, as often again, from its last half.
-        var keys: [String] = [], succeeded: [String] = [], killed: [String] = []
+        var keys: [String] = [], succeeded: [String] = [], killed: [String] = [], unavailable = 0
         var spans: [TimeInterval] = []
         for _ in 0..<3 {
             let key = "k-\(keys.count)", began = Date()
-            let fire = try CaseworkProcess.run(["case", "fire", "k1", "note", "--as", "\(Self.ana)", "--key", key] + store.common)
+            let fire = try CaseworkProcess.run(["case", "fire", "k1", "note", "--as", "\(ana)", "--key", key] + store.common)
             spans.append(Date().timeIntervalSince(began))
             #expect(fire.status == 0, "\(fire)")
             keys.append(key)
             succeeded.append(key)
         }
         let span = spans.sorted()[1]
+        let restart = restarting ? Restart(server, after: 20) : nil
         var random = SeededGenerator(seed: 14)
-        while killed.count < 50, keys.count < 200 {
-            let key = "k-\(keys.count)"
+        while killed.count < 50 || restart?.finished == false, keys.count < 300 {
+            let key = "k-\(keys.count)", afterRestart = restart?.finished ?? false
             keys.append(key)
-            let fire = try CaseworkProcess(["case", "fire", "k1", "note", "--as", "\(Self.ana)", "--key", key] + store.common)
+            let fire = try CaseworkProcess(["case", "fire", "k1", "note", "--as", "\(ana)", "--key", key] + store.common)
             Thread.sleep(forTimeInterval: Double.random(in: (keys.count.isMultiple(of: 2) ? 0 : span / 2)...(span * 1.1), using: &random))
             fire.kill()
             let outcome = fire.wait(timeout: 60)
             if outcome.signal == SIGKILL {
                 killed.append(key)
+                restart?.count()
             } else if outcome.status == 0 {
                 #expect(outcome.out.hasPrefix("k1: open (revision "), "\(outcome)")
                 succeeded.append(key)
+            } else if restarting, !afterRestart, outcome.status == 6 {
+                unavailable += 1
+                #expect(outcome.err.hasPrefix("error[unavailable]"), "a fire the restart stopped says so: \(outcome)")
             } else {
-                Issue.record("a fire alone on its case either succeeds or is killed: \(outcome)")
+                Issue.record("\(key): a fire alone on its case succeeds, is killed, or (while the server restarts) is told it is unavailable: \(outcome)")
             }
         }
-        #expect(killed.count == 50, "50 fires killed (of \(keys.count))")
-        let landed = try Self.checkFires(keys, succeeded: succeeded, on: "k1", store)
-        print("kill test: \(keys.count) fires, \(killed.count) killed, \(landed.intersection(killed).count) of those after their commit")
+        #expect(killed.count >= 50, "50 fires killed (of \(keys.count))")
+        #expect(restart?.failure == nil, "the server restarts: \(restart?.failure ?? "")")
+        let landed = try checkFires(keys, succeeded: succeeded, on: "k1", store)
+        print("kill test\(restarting ? " with a restart" : ""): \(keys.count) fires, \(killed.count) killed (\(landed.intersection(killed).count) after their commit), "
+              + "\(unavailable) told the server was unavailable")
+    }
+
+    /// A server restart from a thread of its own, once `count()` has been called `after` times.
+    final class Restart: Sendable {
+        private let counted = Atomic<Int>(0)
+        private let done = Atomic<Bool>(false)
+        private let failed = Mutex<String?>(nil)
+
+        init(_ server: TestServer, after: Int) {
+            Thread { [self] in
+                while counted.load(ordering: .relaxed) < after { Thread.sleep(forTimeInterval: 0.005) }
+                do { try server.restart() } catch { failed.withLock { $0 = "\(error)" } }
+                done.store(true, ordering: .relaxed)
+            }.start()
+        }
+
+        /// One more of what the restart waits for.
+        func count() { counted.add(1, ordering: .relaxed) }
+        /// Whether the server has restarted (and listens again).
+        var finished: Bool { done.load(ordering: .relaxed) }
+        /// Why the restart failed, if it did.
+        var failure: String? { failed.withLock { $0 } }
     }
 
     @Test func firesAcrossAServerRestartFailClearlyAndCarryOn() throws {
@@ -96,27 +137,18 @@ extension PostgresProcessTests {
 
         // Two processes firing in turn on their own cases; after eight fires, the server restarts under them; each goes
         // on until it has fired five times on the server restarted.
-        let finished = Atomic<Int>(0)
-        let restarted = Atomic<Bool>(false)
-        let restartFailure = Mutex<String?>(nil)
-        let restarter = Thread {
-            while finished.load(ordering: .relaxed) < 8 { Thread.sleep(forTimeInterval: 0.01) }
-            do { try server.restart() } catch { restartFailure.withLock { $0 = "\(error)" } }
-            restarted.store(true, ordering: .relaxed)
-        }
-        restarter.start()
+        let restart = Restart(server, after: 8)
         let fired = try CaseworkProcess.concurrently(2) { worker in
             var results: [(key: String, afterRestart: Bool, outcome: CaseworkProcess.Outcome)] = []
             while results.filter(\.afterRestart).count < 5, results.count < 200 {
-                let key = "r\(worker)-\(results.count)", after = restarted.load(ordering: .relaxed)
-                let outcome = try CaseworkProcess.run(["case", "fire", "r\(worker)", "note", "--as", "\(Self.ana)", "--key", key] + store.common, timeout: 60)
-                finished.add(1, ordering: .relaxed)
+                let key = "r\(worker)-\(results.count)", after = restart.finished
+                let outcome = try CaseworkProcess.run(["case", "fire", "r\(worker)", "note", "--as", "\(ana)", "--key", key] + store.common, timeout: 60)
+                restart.count()
                 results.append((key, after, outcome))
             }
             return results
         }
-        while !restarted.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(restartFailure.withLock { $0 } == nil, "the server restarts")
+        #expect(restart.finished && restart.failure == nil, "the server restarts: \(restart.failure ?? "")")
         var unavailable = 0
         for (key, after, outcome) in fired.joined() {
             if outcome.status == 6 {

@@ -98,6 +98,7 @@ struct PostgresProcessTests {
             #expect(revisions.sorted() == Array(2...(1 + successes.count)), "each success names its own revision, none twice: \(revisions)")
             #expect(try reader.outbox(caseID: caseID).count == successes.count, "each committed note wrote its one message")
         }
+        print("firing test: \(fired.count) fires, \(fired.filter { $0.outcome.status == 4 }.count) lost to a conflict")
         let verified = try CaseworkProcess.run(["audit", "verify"] + common)
         #expect(verified.status == 0 && verified.out == "5 cases, every chain intact\n", "\(verified)")
     }
@@ -122,6 +123,7 @@ struct PostgresProcessTests {
             try CaseworkProcess.run(["tick", "--at", Self.tickAt, "--format", "json"] + store.common, timeout: 600)
         }
         var reported: [String: Int] = [:]
+        print("tick test: the tickers applied \(ticks.map { $0.out.components(separatedBy: "\"case\"").count - 1 }) items")
         for tick in ticks {
             #expect(tick.status == 0, "\(tick.err)")
             let actions = try #require(try JSONSerialization.jsonObject(with: Data(tick.out.utf8)) as? [[String: Any]], "\(tick)")

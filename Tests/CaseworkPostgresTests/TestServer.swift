@@ -147,24 +147,13 @@ final class TestServer: Sendable {
     }
 
     /// Runs a program to its end (through `runuser -u USER --` when `user` is given), its output to `log`; a failure
-    /// carries the log. Spawned and waited for directly (`posix_spawn`, `waitpid`): Foundation's `Process` can miss
-    /// the end of `pg_ctl`, whose server child lives on.
+    /// carries the log. Spawned and waited for directly (``Spawn``): Foundation's `Process` can miss the end of
+    /// `pg_ctl`, whose server child lives on.
     private static func run(_ program: String, _ arguments: [String], as user: String?, log: String) throws {
         let runuser = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser"
         let argv = user.map { [runuser, "-u", $0, "--", program] + arguments } ?? [program] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var pid: pid_t = 0
-        let pointers = argv.map { strdup($0) } + [nil]
-        defer { for pointer in pointers { free(pointer) } }
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, pointers, environ)
-        guard spawned == 0 else { throw Unavailable(description: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status: Int32
+        do { status = Spawn.wait(try Spawn.start(argv, out: log)) } catch { throw Unavailable(description: error.description) }
         guard status == 0 else {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw Unavailable(description: "\(program) \(arguments.joined(separator: " ")) failed (wait status \(status)): \(text)")

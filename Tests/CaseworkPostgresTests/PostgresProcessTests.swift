@@ -9,24 +9,32 @@ import Testing
 /// restarted under them (`PostgresKillTests.swift`). One at a time, since each runs several processes of its own.
 @Suite("PostgreSQL: processes through the command line", .serialized)
 struct PostgresProcessTests {
-    /// A case that counts notes; each note tells the SEND manager (a portal message, no one being named), so a fire
-    /// writes its record, an audit event, an outbox message and its idempotency key in one commit.
-    static let counter = """
-        workflow: counter
+    /// Workflow `id`: the two roles, the date field and the two states every workflow here has, a `finish`
+    /// transition, then `rest` (more transitions, then any other keys).
+    static func workflow(_ id: String, _ rest: String) -> String {
+        """
+        workflow: \(id)
         version: 1
-        title: Counter
+        title: \(id)
         roles: [caseworker, send_manager]
         fields: { requested_on: date }
         states:
           open: { initial: true }
           done: { final: true }
         transitions:
-          - { name: note, from: open, to: open, by: [caseworker], notify: [{ to: [send_manager], template: noted }] }
           - { name: finish, from: open, to: done, by: [caseworker] }
+
+        """ + rest
+    }
+
+    /// A case that counts notes; each note tells the SEND manager (a portal message, no one being named), so a fire
+    /// writes its record, an audit event, an outbox message and its idempotency key in one commit.
+    static let counter = workflow("counter", """
+          - { name: note, from: open, to: open, by: [caseworker], notify: [{ to: [send_manager], template: noted }] }
         templates:
           noted: { subject: "noted on {{ case.id }}", body: "a note" }
 
-        """
+        """)
 
     /// The day every ticking case was requested, and the moment the tickers run: nine weeks on, each `remind_N`
     /// (due at ten weeks) owes its reminder (two weeks before) and each `breach_N` (due at six weeks) is breached.
@@ -35,24 +43,14 @@ struct PostgresProcessTests {
 
     /// A workflow with `pairs` deadlines of each kind.
     static func ticking(pairs: Int) -> String {
-        var text = """
-            workflow: ticking
-            version: 1
-            title: Ticking
-            roles: [caseworker, send_manager]
-            fields: { requested_on: date }
-            states:
-              open: { initial: true }
-              done: { final: true }
-            transitions:
-              - { name: finish, from: open, to: done, by: [caseworker] }
+        var text = workflow("ticking", """
             messages: { reminder: reminded, breach: breached }
             templates:
               reminded: { subject: "reminder {{ deadline.title }}", body: "due {{ deadline.due_on }}" }
               breached: { subject: "breach {{ deadline.title }}", body: "was due {{ deadline.due_on }}" }
             deadlines:
 
-            """
+            """)
         for pair in 0..<pairs {
             text += "  - { name: remind_\(pair), from: requested_on, due: 10 weeks, until: [done], remind: [2 weeks before] }\n"
             text += "  - { name: breach_\(pair), from: requested_on, due: 6 weeks, until: [done], on_breach: { notify: [send_manager] } }\n"

@@ -152,7 +152,7 @@ struct PostgresProcessTests {
         #expect(verified.status == 0 && verified.out == "\(caseCount) cases, every chain intact\n", "\(verified)")
     }
 
-    @Test func fourDeliverersClaimingTheOutboxDeliverEachMessageOnce() throws {
+    @Test func fourDeliverersClaimingTheOutboxDeliverEachMessageOncePerLease() throws {
         guard let server = TestServer.usable("the PostgreSQL multi-process outbox test") else { return }
         let store = try CommandLineStore(on: server, files: ["counter.yaml": Self.counter])
         defer { store.remove() }
@@ -165,6 +165,11 @@ struct PostgresProcessTests {
         }
         let waiting = try seeding.outbox(caseID: nil)
         #expect(waiting.count == 200)
+        // A deliverer that claims ten for a lease of one second and stops; past the lease, they are claimable again.
+        let stalled = try CaseworkProcess.run(["outbox", "claim", "--as", "mailer:stalled", "--limit", "10", "--lease", "1", "--format", "json"] + store.common)
+        let stalledIDs = try #require(try JSONSerialization.jsonObject(with: Data(stalled.out.utf8)) as? [[String: Any]], "\(stalled)").map { "\($0["id"]!)" }
+        #expect(stalledIDs.count == 10)
+        Thread.sleep(forTimeInterval: 1.2)
 
         // Four deliverers at once, each claiming seven at a time and acknowledging what it claimed, until none is left
         // (or a command fails). What each did is checked here, on the test's own thread.
@@ -183,11 +188,14 @@ struct PostgresProcessTests {
         }
         let claimed = rounds.map { $0.flatMap(\.ids) }
         let all = claimed.flatMap { $0 }
-        #expect(all.count == waiting.count && Set(all) == Set(waiting.map(\.id)), "every message was claimed by exactly one deliverer, once")
+        #expect(all.count == waiting.count && Set(all) == Set(waiting.map(\.id)), "every message was claimed by exactly one of the four, once")
+        let late = try CaseworkProcess.run(["outbox", "ack"] + stalledIDs + ["--as", "mailer:stalled"] + store.common)
+        #expect(late.status == 1 && late.out == "acknowledged 0 of 10\n", "a claim past its lease acknowledges nothing: \(late)")
         let delivered = try seeding.outbox(caseID: nil)
         for message in delivered {
             let claimer = claimed.firstIndex { $0.contains(message.id) }.map { "deliverer-\($0)" }
-            #expect(message.deliveredAt != nil && message.claimedBy == claimer && message.attempts == 1, "\(message.id): \(message)")
+            let attempts = stalledIDs.contains(message.id) ? 2 : 1
+            #expect(message.deliveredAt != nil && message.claimedBy == claimer && message.attempts == attempts, "\(message.id): \(message)")
         }
     }
 }

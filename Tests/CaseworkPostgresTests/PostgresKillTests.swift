@@ -58,7 +58,7 @@ extension PostgresProcessTests {
         // How long a fire takes here (the middle of three), so that kills land from its start to its end: most of a
         // fire is the process starting and reading its definitions, its commit comes last, so the moments are drawn
         // from the whole span and, as often again, from its last half.
-        var keys: [String] = [], succeeded: [String] = [], killed: [String] = [], unavailable = 0
+        var keys: [String] = [], succeeded: [String] = [], killed: [String] = [], unavailable: [String] = []
         var spans: [TimeInterval] = []
         for _ in 0..<3 {
             let key = "k-\(keys.count)", began = Date()
@@ -85,17 +85,17 @@ extension PostgresProcessTests {
                 #expect(outcome.out.hasPrefix("k1: open (revision "), "\(outcome)")
                 succeeded.append(key)
             } else if restarting, !afterRestart, outcome.status == 6 {
-                unavailable += 1
+                unavailable.append(key)
                 #expect(outcome.err.hasPrefix("error[unavailable]"), "a fire the restart stopped says so: \(outcome)")
             } else {
                 Issue.record("\(key): a fire alone on its case succeeds, is killed, or (while the server restarts) is told it is unavailable: \(outcome)")
             }
         }
         #expect(killed.count >= 50, "50 fires killed (of \(keys.count))")
-        #expect(restart?.failure == nil, "the server restarts: \(restart?.failure ?? "")")
+        #expect(restart.map { $0.finished && $0.failure == nil } ?? true, "the server restarted mid-run: \(restart?.failure ?? "")")
         let landed = try checkFires(keys, succeeded: succeeded, on: "k1", store)
         print("kill test\(restarting ? " with a restart" : ""): \(keys.count) fires, \(killed.count) killed (\(landed.intersection(killed).count) after their commit), "
-              + "\(unavailable) told the server was unavailable")
+              + "\(unavailable.count) told the server was unavailable (\(landed.intersection(unavailable).count) of those had landed)")
     }
 
     /// A server restart from a thread of its own, once `count()` has been called `after` times.
@@ -149,24 +149,52 @@ extension PostgresProcessTests {
             return results
         }
         #expect(restart.finished && restart.failure == nil, "the server restarts: \(restart.failure ?? "")")
-        var unavailable = 0
+        var unavailable: [String] = []
         for (key, after, outcome) in fired.joined() {
+            // Nothing but the command's own words on its standard error: one line naming the refusal, or none.
             if outcome.status == 6 {
-                unavailable += 1
-                #expect(outcome.err.hasPrefix("error[unavailable]"), "a fire the restart stopped says so: \(outcome)")
+                unavailable.append(key)
+                #expect(outcome.err.hasPrefix("error[unavailable]") && outcome.err.filter { $0 == "\n" }.count == 1,
+                        "a fire the restart stopped says so, and only that: \(outcome)")
             } else {
-                #expect(outcome.status == 0, "\(key): a fire either succeeds or says the server is unavailable: \(outcome)")
+                #expect(outcome.status == 0 && outcome.err.isEmpty, "\(key): a fire either succeeds or says the server is unavailable: \(outcome)")
             }
             #expect(!after || outcome.status == 0, "\(key): once the server is back, every fire succeeds: \(outcome)")
         }
-        print("restart test: \(unavailable) of \(fired.joined().count) fires were told the server was unavailable")
         let again = try engine.fire(FireRequest(caseID: "r0", transition: "note", actor: ana, idempotencyKey: "engine-after"))
         #expect(!again.replayed, "the engine open across the restart reconnects and carries on")
 
+        var landed = Set<String>()
         for (worker, results) in fired.enumerated() {
             let keys = results.map(\.key) + (worker == 0 ? ["engine-before", "engine-after"] : [])
             let succeeded = results.filter { $0.outcome.status == 0 }.map(\.key) + (worker == 0 ? ["engine-before", "engine-after"] : [])
-            try Self.checkFires(keys, succeeded: succeeded, on: "r\(worker)", store)
+            landed.formUnion(try Self.checkFires(keys, succeeded: succeeded, on: "r\(worker)", store))
         }
+        print("restart test: \(unavailable.count) of \(fired.joined().count) fires were told the server was unavailable "
+              + "(\(landed.intersection(unavailable).count) of those had landed)")
+    }
+
+    @Test func aTickCutShortByAServerRestartFailsClearlyAndTheNextFinishesIt() throws {
+        guard let server = TestServer.usable(TestServer.start(), "the PostgreSQL tick restart test") else { return }
+        defer { server.stop() }
+        let pairs = 10
+        let store = try CommandLineStore(on: server, files: ["ticking.yaml": Self.ticking(pairs: pairs)])
+        defer { store.remove() }
+        let caseIDs = try Self.seedTicking(store, cases: 25, pairs: pairs)
+        // The server restarts half a second into a tick of 500 items, most likely between two of its statements.
+        let tick = try CaseworkProcess(["tick", "--at", Self.tickAt] + store.common)
+        Thread.sleep(forTimeInterval: 0.5)
+        try server.restart()
+        let cut = tick.wait(timeout: 300)
+        let lines = cut.err.split(separator: "\n", omittingEmptySubsequences: false)
+        if cut.status == 6 {
+            #expect(lines.count == 2 && lines[0].hasPrefix("error[unavailable]: ") && lines[1].isEmpty, "the tick says only that the server is unavailable: \(cut)")
+        } else {
+            #expect(cut.status == 0 && cut.err.isEmpty, "a tick either carries on or says the server is unavailable: \(cut)")
+        }
+        let rest = try CaseworkProcess.run(["tick", "--at", Self.tickAt] + store.common, timeout: 300)
+        #expect(rest.status == 0, "the next tick applies what is left: \(rest)")
+        print("tick restart test: the cut tick \(cut.status == 0 ? "carried on" : "stopped"), the next applied \(rest.out.split(separator: "\n").count) lines")
+        try Self.checkTicked(caseIDs, pairs: pairs, store)
     }
 }

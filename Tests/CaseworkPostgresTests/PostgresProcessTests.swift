@@ -101,22 +101,59 @@ struct PostgresProcessTests {
         #expect(verified.status == 0 && verified.out == "5 cases, every chain intact\n", "\(verified)")
     }
 
-    @Test func threeTickersApplyEachOfTenThousandDueItemsOnce() throws {
-        guard let server = TestServer.usable("the PostgreSQL multi-process tick test") else { return }
-        let pairs = 10, caseCount = 500
-        let store = try CommandLineStore(on: server, files: ["ticking.yaml": Self.ticking(pairs: pairs)])
-        defer { store.remove() }
-        // Seeded through the library (opening 500 cases through the command line would cost a process each).
+    /// Opens `caseCount` ticking cases (`t0`, `t1`, …) through the library, requested on ``requested``, each with
+    /// `pairs` reminders and `pairs` breaches due at ``tickAt``; their ids. (Through the command line each would cost a
+    /// process.)
+    static func seedTicking(_ store: CommandLineStore, cases caseCount: Int, pairs: Int) throws -> [String] {
         let seeding = try PostgresCaseStore(conninfo: store.database.conninfo)
-        let engine = try Engine(catalog: DefinitionCatalog.load(paths: [store.definitions.path]), store: seeding, clock: ManualClock(Self.requested.start()))
+        let engine = try Engine(catalog: DefinitionCatalog.load(paths: [store.definitions.path]), store: seeding, clock: ManualClock(requested.start()))
         let caseIDs = (0..<caseCount).map { "t\($0)" }
         for id in caseIDs {
-            _ = try engine.open(workflow: "ticking", as: CaseActor(role: "caseworker", id: "ana"), caseID: id, fields: ["requested_on": .date(Self.requested)],
+            _ = try engine.open(workflow: "ticking", as: ana, caseID: id, fields: ["requested_on": .date(requested)],
                                 participants: ["caseworker": "ana", "send_manager": "sam"])
         }
-        let tickAt = try #require(CalendarDate(Self.tickAt)).start()
-        #expect(try seeding.dueAlarms(at: tickAt, limit: 20_000).count == caseCount * pairs * 2, "10,000 items are due at the moment the tickers run")
+        let tickAt = try #require(CalendarDate(tickAt)).start()
+        #expect(try seeding.dueAlarms(at: tickAt, limit: 100_000).count == caseCount * pairs * 2, "every item is due at the moment the tickers run")
+        return caseIDs
+    }
 
+    /// Every item due on `caseIDs` (`case/deadline/kind`).
+    static func dueItems(_ caseIDs: [String], pairs: Int) -> Set<String> {
+        Set(caseIDs.flatMap { id in (0..<pairs).flatMap { ["\(id)/remind_\($0)/reminder", "\(id)/breach_\($0)/breach"] } })
+    }
+
+    /// Checks from the store that each item due on `caseIDs` was audited and sent exactly once, that a further tick
+    /// finds nothing due, and that every chain verifies.
+    static func checkTicked(_ caseIDs: [String], pairs: Int, _ store: CommandLineStore) throws {
+        let reader = try PostgresCaseStore(conninfo: store.database.conninfo, options: .init(access: .readOnly))
+        var events: [String: Int] = [:], messages: [String: Int] = [:]
+        for id in caseIDs {
+            for event in try reader.history(caseID: id) where event.action.hasPrefix("deadline_") {
+                events["\(id)/\(event.subject ?? "")/\(event.action)", default: 0] += 1
+            }
+            for message in try reader.outbox(caseID: id) {
+                messages["\(id)/\(message.subject.split(separator: " ").last ?? "")/\(message.template)", default: 0] += 1
+            }
+        }
+        let steps = ["reminder": "deadline_reminder", "breach": "deadline_breached"]
+        let expected = Set(dueItems(caseIDs, pairs: pairs).map { item in
+            let parts = item.split(separator: "/")
+            return "\(parts[0])/\(parts[1])/\(steps[String(parts[2])]!)"
+        })
+        #expect(Set(events.keys) == expected && events.values.allSatisfy { $0 == 1 }, "each reminder and breach is audited exactly once")
+        #expect(Set(messages.keys) == expected && messages.values.allSatisfy { $0 == 1 }, "each reminder and breach notice is in the outbox exactly once")
+        let again = try CaseworkProcess.run(["tick", "--at", tickAt] + store.common)
+        #expect(again.status == 0 && again.out == "nothing due\n", "\(again)")
+        let verified = try CaseworkProcess.run(["audit", "verify"] + store.common)
+        #expect(verified.status == 0 && verified.out == "\(caseIDs.count) cases, every chain intact\n", "\(verified)")
+    }
+
+    @Test func threeTickersApplyEachOfTenThousandDueItemsOnce() throws {
+        guard let server = TestServer.usable("the PostgreSQL multi-process tick test") else { return }
+        let pairs = 10
+        let store = try CommandLineStore(on: server, files: ["ticking.yaml": Self.ticking(pairs: pairs)])
+        defer { store.remove() }
+        let caseIDs = try Self.seedTicking(store, cases: 500, pairs: pairs)
         let ticks = try CaseworkProcess.concurrently(3) { _ in
             try CaseworkProcess.run(["tick", "--at", Self.tickAt, "--format", "json"] + store.common, timeout: 600)
         }
@@ -127,29 +164,9 @@ struct PostgresProcessTests {
             let actions = try #require(try JSONSerialization.jsonObject(with: Data(tick.out.utf8)) as? [[String: Any]], "\(tick)")
             for action in actions { reported["\(action["case"]!)/\(action["deadline"]!)/\(action["kind"]!)", default: 0] += 1 }
         }
-        let expected = Set(caseIDs.flatMap { id in (0..<pairs).flatMap { ["\(id)/remind_\($0)/reminder", "\(id)/breach_\($0)/breach"] } })
-        #expect(Set(reported.keys) == expected && reported.values.allSatisfy { $0 == 1 }, "the three tickers together report each item once")
-
-        var events: [String: Int] = [:], messages: [String: Int] = [:]
-        for id in caseIDs {
-            for event in try seeding.history(caseID: id) where event.action.hasPrefix("deadline_") {
-                events["\(id)/\(event.subject ?? "")/\(event.action)", default: 0] += 1
-            }
-            for message in try seeding.outbox(caseID: id) {
-                messages["\(id)/\(message.subject.split(separator: " ").last ?? "")/\(message.template)", default: 0] += 1
-            }
-        }
-        let kinds = ["reminder": "deadline_reminder", "breach": "deadline_breached"]
-        let expectedSteps = Set(expected.map { item in
-            let parts = item.split(separator: "/")
-            return "\(parts[0])/\(parts[1])/\(kinds[String(parts[2])]!)"
-        })
-        #expect(Set(events.keys) == expectedSteps && events.values.allSatisfy { $0 == 1 }, "each reminder and breach is audited exactly once")
-        #expect(Set(messages.keys) == expectedSteps && messages.values.allSatisfy { $0 == 1 }, "each reminder and breach notice is in the outbox exactly once")
-        let again = try CaseworkProcess.run(["tick", "--at", Self.tickAt] + store.common)
-        #expect(again.status == 0 && again.out == "nothing due\n", "\(again)")
-        let verified = try CaseworkProcess.run(["audit", "verify"] + store.common)
-        #expect(verified.status == 0 && verified.out == "\(caseCount) cases, every chain intact\n", "\(verified)")
+        #expect(Set(reported.keys) == Self.dueItems(caseIDs, pairs: pairs) && reported.values.allSatisfy { $0 == 1 },
+                "the three tickers together report each of the 10,000 items once")
+        try Self.checkTicked(caseIDs, pairs: pairs, store)
     }
 
     @Test func fourDeliverersClaimingTheOutboxDeliverEachMessageOncePerLease() throws {

@@ -13,6 +13,10 @@ extension PostgresProcessTests {
     /// Who fires every note here.
     static let ana = CaseActor(role: "caseworker", id: "ana")
 
+    /// The server the restart tests restart: their own, so that no other suite's test is cut short, and one for them
+    /// all, since the suite runs one test at a time. Stopped at exit.
+    static let restartable = TestServer.start()
+
     /// Checks the case `caseID` against `keys` fired on it, every one of them retried first under its own key:
     /// each key's note is there exactly once, whatever its fire reported, and every reported success before that.
     /// Returns the keys that had landed before their retries.
@@ -43,8 +47,7 @@ extension PostgresProcessTests {
     }
 
     @Test func firesKilledAtRandomMomentsAcrossAServerRestartLeaveNoHalfChange() throws {
-        guard let server = TestServer.usable(TestServer.start(), "the PostgreSQL kill test with a restart") else { return }
-        defer { server.stop() }
+        guard let server = TestServer.usable(Self.restartable, "the PostgreSQL kill test with a restart") else { return }
         try Self.killFires(on: server, restarting: true)
     }
 
@@ -121,8 +124,7 @@ extension PostgresProcessTests {
     }
 
     @Test func firesAcrossAServerRestartFailClearlyAndCarryOn() throws {
-        guard let server = TestServer.usable(TestServer.start(), "the PostgreSQL restart test") else { return }
-        defer { server.stop() }
+        guard let server = TestServer.usable(Self.restartable, "the PostgreSQL restart test") else { return }
         let store = try CommandLineStore(on: server, files: ["counter.yaml": Self.counter])
         defer { store.remove() }
         for id in ["r0", "r1"] {
@@ -175,8 +177,7 @@ extension PostgresProcessTests {
     }
 
     @Test func aTickCutShortByAServerRestartFailsClearlyAndTheNextFinishesIt() throws {
-        guard let server = TestServer.usable(TestServer.start(), "the PostgreSQL tick restart test") else { return }
-        defer { server.stop() }
+        guard let server = TestServer.usable(Self.restartable, "the PostgreSQL tick restart test") else { return }
         let pairs = 10
         let store = try CommandLineStore(on: server, files: ["ticking.yaml": Self.ticking(pairs: pairs)])
         defer { store.remove() }

@@ -82,19 +82,13 @@ final class TestServer: Sendable {
                      as: runAs, log: root + "/pg_ctl.log")
     }
 
-    /// Stops the server at once and deletes its directory (a server of its own, from ``start()``; never the shared one).
-    func stop() {
-        Self.stopAtExit.withLock { $0.removeAll { $0.root == root } }
-        Self.stop(binaries: binaries, root: root, runAs: runAs)
-    }
-
     /// The server's options: a unix socket in `root`, no TCP.
     private static func serverOptions(_ root: String) -> String {
         "-k \(root)/socket -c listen_addresses='' -c max_connections=200"
     }
 
-    /// Finds the binaries, makes a cluster and starts it; registers its stop at exit. A test that needs a server of its
-    /// own (one it restarts) calls this and ``stop()``; the others share ``shared``.
+    /// Finds the binaries, makes a cluster and starts it; registers its stop at exit. Tests that need a server of their
+    /// own (one they restart) call this; the others share ``shared``.
     static func start() -> Result<TestServer, Unavailable> {
         guard let binaries = findBinaries() else {
             return .failure(Unavailable(description: "PostgreSQL's server binaries (initdb, pg_ctl) are not on PATH nor under /usr/lib/postgresql/*/bin; install the 'postgresql' package"))
@@ -135,15 +129,12 @@ final class TestServer: Sendable {
     /// The servers to stop at exit: the binaries, the directory and the user of each.
     private static let stopAtExit = Mutex<[(binaries: String, root: String, runAs: String?)]>([])
 
-    /// Stops every server still running.
+    /// Stops every server at once and deletes its directory.
     private static func stopAll() {
-        for server in stopAtExit.withLock({ $0 }) { stop(binaries: server.binaries, root: server.root, runAs: server.runAs) }
-    }
-
-    /// Stops a server at once and deletes its directory.
-    private static func stop(binaries: String, root: String, runAs: String?) {
-        try? run(binaries + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: runAs, log: "/dev/null")
-        try? FileManager.default.removeItem(atPath: root)
+        for (binaries, root, runAs) in stopAtExit.withLock({ $0 }) {
+            try? run(binaries + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: runAs, log: "/dev/null")
+            try? FileManager.default.removeItem(atPath: root)
+        }
     }
 
     /// Runs a program to its end (through `runuser -u USER --` when `user` is given), its output to `log`; a failure

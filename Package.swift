@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(
             name: "CaseworkSQLiteTests", dependencies: ["CaseworkSQLite", "Casework", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance"]
         ),
-        .testTarget(name: "CaseworkPostgresTests", dependencies: ["CaseworkPostgres", "Casework", "CaseworkStoreConformance", "CaseworkSQLite"]),
+        .testTarget(name: "CaseworkPostgresTests", dependencies: ["CaseworkPostgres", "Casework", "CaseworkStoreConformance", "CaseworkSQLite", "CaseworkTestSupport"]),
         .testTarget(
             name: "CaseworkTests",
             dependencies: [

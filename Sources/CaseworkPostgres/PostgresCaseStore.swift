@@ -159,13 +159,22 @@ public final class PostgresCaseStore: CaseStore {
                 if let index = error.index { throw try refusal(meanings[index], error.error) }
                 guard error.error.isConnectionFailure else { throw StoreError(error.error) }
                 // The connection went with the commit in flight: whether it landed is read back, never guessed.
-                if try landed(changes) { return }
+                let didLand: Bool
+                let lost = error.error
+                do throws(StoreError) { didLand = try landed(changes) } catch { throw Self.unknownOutcome(lost) }
+                if didLand { return }
                 // A server that ended the session said so (57P01–57P03) after its transaction had ended, so "not
                 // landed" is final and sending the commit again on a new connection is safe. A connection that
                 // simply broke may still have a transaction running on the server: that is reported, not retried.
-                guard error.error.isSessionEndedByServer, attempts == 1 else { throw StoreError(error.error) }
+                guard error.error.isSessionEndedByServer else { throw Self.unknownOutcome(error.error) }
+                guard attempts == 1 else { throw StoreError(error.error) }
             }
         }
+    }
+
+    /// The error for a commit whose connection broke before its answer came and whose landing cannot be ruled out.
+    private static func unknownOutcome(_ error: PostgresError) -> StoreError {
+        .failed("the PostgreSQL server is unavailable, and the connection broke while the change was being committed, so whether it landed is unknown: read the case before repeating it, or repeat it with the same idempotency key (\(error.description))")
     }
 
     /// What a commit's failed statement means: a conflict or a taken key when it is one of those, else the server's error.

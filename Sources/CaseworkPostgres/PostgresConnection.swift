@@ -36,6 +36,11 @@ package final class PostgresConnection: @unchecked Sendable {
             PQfinish(opened)
             throw error
         }
+        // libpq's default notice processor writes every notice, and an error the server sends between statements (such
+        // as "FATAL: terminating connection due to administrator command" when it shuts down), to this process's
+        // standard error: raw text in a command's output or a service's log. The store reports every failure through
+        // results, so notices are dropped.
+        PQsetNoticeProcessor(opened, { _, _ in }, nil)
         handle = opened
     }
 

@@ -11,18 +11,7 @@ import Testing
 struct PostgresConformanceTests {
     @Test(arguments: StoreConformance.checks)
     func postgresStoreConforms(check: StoreConformance.Check) async throws {
-        let server: TestServer
-        switch TestServer.shared {
-        case .success(let started):
-            server = started
-        case .failure(let unavailable):
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)")
-            } else {
-                print("warning: SKIPPED the PostgreSQL conformance check '\(check.name)': \(unavailable)")
-            }
-            return
-        }
+        guard let server = TestServer.usable("the PostgreSQL conformance check '\(check.name)'") else { return }
         let made = Mutex<[String]>([])
         let failures = await StoreConformance.exercise([check]) {
             let database = try server.makeDatabase()

@@ -11,16 +11,7 @@ import Testing
 struct PostgresDriverTests {
     /// The shared server, or nil after saying loudly why there is none (a failure under CI).
     private func server() -> TestServer? {
-        switch TestServer.shared {
-        case .success(let server): return server
-        case .failure(let unavailable):
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)")
-            } else {
-                print("warning: SKIPPED a PostgreSQL driver test: \(unavailable)")
-            }
-            return nil
-        }
+        TestServer.usable("a PostgreSQL driver test")
     }
 
     @Test func theApplicationRoleMayOnlyAppendToTheAudit() throws {

@@ -1,6 +1,7 @@
 import CaseworkPostgres
 import Foundation
 import Synchronization
+import Testing
 
 /// One throwaway PostgreSQL server for the whole test process, started on first use and stopped (its files deleted)
 /// when the process exits.
@@ -19,14 +20,38 @@ final class TestServer: Sendable {
     /// The server, or why there is none; started once, on first use.
     static let shared: Result<TestServer, Unavailable> = start()
 
+    /// The shared server, or nil after saying loudly why there is none, naming `what` is skipped (a failure under CI).
+    static func usable(_ what: String) -> TestServer? {
+        usable(shared, what)
+    }
+
+    /// `server`, or nil after saying loudly why there is none (a failure under CI).
+    static func usable(_ server: Result<TestServer, Unavailable>, _ what: String) -> TestServer? {
+        switch server {
+        case .success(let server): return server
+        case .failure(let unavailable):
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)")
+            } else {
+                print("warning: SKIPPED \(what): \(unavailable)")
+            }
+            return nil
+        }
+    }
+
     /// The temporary directory holding the cluster, its socket and its log.
     let root: String
+    /// The directory of the binaries, and the user they run as (nil: this process's).
+    private let binaries: String
+    private let runAs: String?
     /// The connection to the `postgres` database, for creating and dropping test databases.
     private let admin: PostgresPool
     private let counter = Atomic<Int>(0)
 
-    private init(root: String) throws(PostgresError) {
+    private init(root: String, binaries: String, runAs: String?) throws(PostgresError) {
         self.root = root
+        self.binaries = binaries
+        self.runAs = runAs
         admin = try PostgresPool(conninfo: Self.conninfo(root: root, database: "postgres"), idleLimit: 2)
     }
 
@@ -50,8 +75,21 @@ final class TestServer: Sendable {
         }
     }
 
-    /// Finds the binaries, makes the cluster and starts it; registers its stop at exit.
-    private static func start() -> Result<TestServer, Unavailable> {
+    /// Restarts the server as an operator would (`pg_ctl restart -m fast`): every session is ended, open transactions
+    /// roll back, and it listens again when this returns.
+    func restart() throws {
+        try Self.run(binaries + "/pg_ctl", ["-D", root + "/data", "-o", Self.serverOptions(root), "-l", root + "/server.log", "-m", "fast", "-w", "restart"],
+                     as: runAs, log: root + "/pg_ctl.log")
+    }
+
+    /// The server's options: a unix socket in `root`, no TCP.
+    private static func serverOptions(_ root: String) -> String {
+        "-k \(root)/socket -c listen_addresses='' -c max_connections=200"
+    }
+
+    /// Finds the binaries, makes a cluster and starts it; registers its stop at exit. Tests that need a server of their
+    /// own (one they restart) call this; the others share ``shared``.
+    static func start() -> Result<TestServer, Unavailable> {
         guard let binaries = findBinaries() else {
             return .failure(Unavailable(description: "PostgreSQL's server binaries (initdb, pg_ctl) are not on PATH nor under /usr/lib/postgresql/*/bin; install the 'postgresql' package"))
         }
@@ -74,11 +112,13 @@ final class TestServer: Sendable {
             }
             try run(binaries + "/initdb", ["-D", root + "/data", "--auth=trust", "--username=casework", "--locale=C", "--encoding=UTF8", "--no-sync"],
                     as: runAs, log: root + "/initdb.log")
-            try run(binaries + "/pg_ctl", ["-D", root + "/data", "-o", "-k \(root)/socket -c listen_addresses='' -c max_connections=200", "-l", root + "/server.log",
-                                           "-w", "start"], as: runAs, log: root + "/pg_ctl.log")
-            stopAtExit.withLock { $0 = (binaries, root, runAs) }
-            atexit { TestServer.stop() }
-            return .success(try TestServer(root: root))
+            try run(binaries + "/pg_ctl", ["-D", root + "/data", "-o", serverOptions(root), "-l", root + "/server.log", "-w", "start"],
+                    as: runAs, log: root + "/pg_ctl.log")
+            stopAtExit.withLock { servers in
+                if servers.isEmpty { atexit { TestServer.stopAll() } }
+                servers.append((binaries, root, runAs))
+            }
+            return .success(try TestServer(root: root, binaries: binaries, runAs: runAs))
         } catch let error as Unavailable {
             return .failure(error)
         } catch {
@@ -86,35 +126,25 @@ final class TestServer: Sendable {
         }
     }
 
-    /// What ``stop()`` stops: the binaries, the directory and the user.
-    private static let stopAtExit = Mutex<(String, String, String?)?>(nil)
+    /// The servers to stop at exit: the binaries, the directory and the user of each.
+    private static let stopAtExit = Mutex<[(binaries: String, root: String, runAs: String?)]>([])
 
-    /// Stops the server at once and deletes its directory.
-    private static func stop() {
-        guard let (binaries, root, runAs) = stopAtExit.withLock({ $0 }) else { return }
-        try? run(binaries + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: runAs, log: "/dev/null")
-        try? FileManager.default.removeItem(atPath: root)
+    /// Stops every server at once and deletes its directory.
+    private static func stopAll() {
+        for (binaries, root, runAs) in stopAtExit.withLock({ $0 }) {
+            try? run(binaries + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"], as: runAs, log: "/dev/null")
+            try? FileManager.default.removeItem(atPath: root)
+        }
     }
 
     /// Runs a program to its end (through `runuser -u USER --` when `user` is given), its output to `log`; a failure
-    /// carries the log. Spawned and waited for directly (`posix_spawn`, `waitpid`): Foundation's `Process` can miss
-    /// the end of `pg_ctl`, whose server child lives on.
+    /// carries the log. Spawned and waited for directly (``Spawn``): Foundation's `Process` can miss the end of
+    /// `pg_ctl`, whose server child lives on.
     private static func run(_ program: String, _ arguments: [String], as user: String?, log: String) throws {
         let runuser = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser"
         let argv = user.map { [runuser, "-u", $0, "--", program] + arguments } ?? [program] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var pid: pid_t = 0
-        let pointers = argv.map { strdup($0) } + [nil]
-        defer { for pointer in pointers { free(pointer) } }
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, pointers, environ)
-        guard spawned == 0 else { throw Unavailable(description: "cannot run \(argv[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let status: Int32
+        do { status = Spawn.wait(try Spawn.start(argv, out: log)) } catch { throw Unavailable(description: error.description) }
         guard status == 0 else {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw Unavailable(description: "\(program) \(arguments.joined(separator: " ")) failed (wait status \(status)): \(text)")

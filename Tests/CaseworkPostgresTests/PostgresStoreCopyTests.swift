@@ -9,7 +9,8 @@ import Testing
 /// never printed. Without a server each test says so loudly (a failure with `CI` set), as the other PostgreSQL tests do.
 @Suite("PostgreSQL: casework store copy")
 struct PostgresStoreCopyTests {
-    static let run = PostgresCommandLineTests.run
+    /// Runs the built `casework` to its end.
+    static func run(_ arguments: [String]) throws -> CaseworkProcess.Outcome { try CaseworkProcess.run(arguments) }
 
     /// A fresh database on the test server and a folder for SQLite files and definitions, for one test.
     struct Scene {
@@ -20,14 +21,7 @@ struct PostgresStoreCopyTests {
 
         /// The scene, or nil after saying why there is no server (a failure with `CI` set).
         static func make(_ test: String) throws -> Scene? {
-            let server: TestServer
-            switch TestServer.shared {
-            case .success(let started): server = started
-            case .failure(let unavailable):
-                if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("PostgreSQL is needed in CI and is not usable: \(unavailable)") }
-                print("warning: SKIPPED the PostgreSQL store copy test '\(test)': \(unavailable)")
-                return nil
-            }
+            guard let server = TestServer.usable("the PostgreSQL store copy test '\(test)'") else { return nil }
             let database = try server.makeDatabase()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casework-pg-copy-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -53,8 +47,8 @@ struct PostgresStoreCopyTests {
     }
 
     /// The shipped definitions, as `--definitions` arguments.
-    static let shipped = ["--definitions", PostgresCommandLineTests.root.appendingPathComponent("Workflows").path,
-                          "--definitions", PostgresCommandLineTests.root.appendingPathComponent("Policies").path]
+    static let shipped = ["--definitions", CaseworkProcess.root.appendingPathComponent("Workflows").path,
+                          "--definitions", CaseworkProcess.root.appendingPathComponent("Policies").path]
 
     @Test func theDemoStoreGoesToPostgresAndBackVerifiedOnEachSide() throws {
         guard let scene = try Scene.make("the demo's store") else { return }

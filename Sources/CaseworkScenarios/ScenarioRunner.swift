@@ -79,10 +79,20 @@ package struct ScenarioRunner {
             let record = try? engine.caseRecord(caseID, as: Self.setup)
             let sent = Array(((try? engine.outbox(caseID: caseID, as: Self.setup)) ?? []).dropFirst(sentBefore))
             let context = StepContext(step: step, outcome: outcome, record: record, sent: sent, loaded: loaded)
-            failures += context.failures().map { Diagnostic($0.kind, at: $0.range, notes: history) }
+            failures += context.failures().map { Diagnostic($0.kind, at: $0.range, notes: Self.recent(history)) }
             history.append(DiagnosticNote(Self.summary(step, who: step.actor?.value, on: today, outcome: outcome, record: record), at: step.range.startOnly))
         }
         return failures
+    }
+
+    /// The most steps a failure's notes tell of; earlier ones are counted in one note.
+    static let notedSteps = 5
+
+    /// The notes of the last ``notedSteps`` steps, after one that counts the steps before them.
+    static func recent(_ history: [DiagnosticNote]) -> [DiagnosticNote] {
+        guard history.count > notedSteps, let first = history.first else { return history }
+        let earlier = history.count - notedSteps
+        return [DiagnosticNote("\(earlier) earlier step\(earlier == 1 ? "" : "s") ran as told above", at: first.range)] + history.suffix(notedSteps)
     }
 
     /// 09:00 UTC on `day`, when each step of the scripted clock happens.
@@ -251,7 +261,7 @@ package struct ScenarioRunner {
         /// What a step sent, briefly: the first three notices' subjects and recipients, and how many more.
         private static func sentList(_ sent: [OutboxMessage]) -> [String] {
             let shown = sent.prefix(3).map { "'\($0.subject)' to \($0.recipientRole)" }
-            return sent.count > 3 ? shown + ["\(sent.count - 3) more"] : shown
+            return sent.count > 3 ? shown + ["and \(sent.count - 3) more"] : shown
         }
 
         private static func matches(_ message: OutboxMessage, _ notice: NoticeExpectation) -> Bool {

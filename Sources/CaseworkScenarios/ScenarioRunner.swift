@@ -92,7 +92,7 @@ package struct ScenarioRunner {
     static func recent(_ history: [DiagnosticNote]) -> [DiagnosticNote] {
         guard history.count > notedSteps, let first = history.first else { return history }
         let earlier = history.count - notedSteps
-        return [DiagnosticNote("\(earlier) earlier step\(earlier == 1 ? "" : "s") ran as told above", at: first.range)] + history.suffix(notedSteps)
+        return [DiagnosticNote(earlier == 1 ? "step 1 ran before these" : "steps 1 to \(earlier) ran before these", at: first.range)] + history.suffix(notedSteps)
     }
 
     /// 09:00 UTC on `day`, when each step of the scripted clock happens.

@@ -37,7 +37,7 @@ package struct ScenarioChecker {
         let roles = workflow.roles.map(\.value)
         let actors = Dictionary(scenario.actors.map { ($0.name.value, $0) }, uniquingKeysWith: { first, _ in first })
         let policy = workflow.policy.flatMap { catalog.policies[$0.value] }
-        bag.append(contentsOf: ScenarioValues.typed(scenario.fields, types: loaded.fieldTypes, referrer: "the case's fields").problems)
+        bag.append(contentsOf: ScenarioValues.typed(scenario.fields, types: loaded.fieldTypes, referrer: "the case").problems)
         for actor in scenario.actors {
             role(actor.role, roles: roles, referrer: "actor '\(actor.name.value)'")
             bag.append(contentsOf: ScenarioValues.typed(actor.attributes, types: ScenarioValues.attributeTypes(policy), referrer: "actor '\(actor.name.value)'").problems)

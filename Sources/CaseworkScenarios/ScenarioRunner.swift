@@ -38,7 +38,7 @@ package struct ScenarioRunner {
         do throws(EngineError) {
             engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: clock)
         } catch {
-            return [Diagnostic(.scenarioSetupFailed(reason: error.description), at: scenario.name.range)]
+            return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: scenario.name.range)]
         }
         let policy = loaded.definition.policy.flatMap { catalog.policies[$0.value] }
         var actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])] = [:]
@@ -54,7 +54,7 @@ package struct ScenarioRunner {
             _ = try engine.open(workflow: scenario.workflow.value, as: Self.setup, caseID: caseID,
                                 fields: ScenarioValues.typed(scenario.fields, types: loaded.fieldTypes, referrer: "").values, participants: participants)
         } catch {
-            return [Diagnostic(.scenarioSetupFailed(reason: error.description), at: scenario.workflow.range)]
+            return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: scenario.workflow.range)]
         }
         for grant in scenario.grants {
             guard let grantee = actors[grant.actor.value]?.actor.principal else { continue }
@@ -62,7 +62,7 @@ package struct ScenarioRunner {
                 _ = try engine.grantAccess(caseID: caseID, grant: AccessGrant(to: grantee, level: grant.level.value, sections: grant.sections),
                                            as: Self.setup, attributes: [:], reason: grant.reason)
             } catch {
-                return [Diagnostic(.scenarioSetupFailed(reason: error.description), at: grant.actor.range)]
+                return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: grant.actor.range)]
             }
         }
         var failures: [Diagnostic] = []
@@ -83,6 +83,17 @@ package struct ScenarioRunner {
             history.append(DiagnosticNote(Self.summary(step, who: step.actor?.value, on: today, outcome: outcome, record: record), at: step.range.startOnly))
         }
         return failures
+    }
+
+    /// A refusal on one line, as a diagnostic's message must be: its blockers or problems joined with `; `.
+    static func oneLine(_ error: EngineError) -> String {
+        error.description.replacingOccurrences(of: ":\n  - ", with: ": ").replacingOccurrences(of: "\n  - ", with: "; ")
+    }
+
+    /// A value as a scenario writes it: a string without quotes.
+    static func written(_ value: ExpressionValue) -> String {
+        if case .string(let text) = value { return text }
+        return value.description
     }
 
     /// The most steps a failure's notes tell of; earlier ones are counted in one note.
@@ -185,7 +196,7 @@ package struct ScenarioRunner {
             var found: [(kind: DiagnosticKind, range: SourceRange)] = []
             let expect = step.expect
             if case .refused(let error) = outcome, expect?.refused == nil {
-                found.append((.stepRefused(step: "step \(step.number)", code: error.code.rawValue, reason: Self.oneLine(error)), step.actionRange))
+                found.append((.stepRefused(step: "step \(step.number)", code: error.code.rawValue, reason: ScenarioRunner.oneLine(error)), step.actionRange))
             }
             guard let expect else { return found }
             if let refused = expect.refused { found += refusal(refused) }
@@ -196,7 +207,7 @@ package struct ScenarioRunner {
                 let expected = ScenarioValues.typed(expect.fields, types: loaded.fieldTypes, referrer: "").values
                 for value in expect.fields {
                     guard let wanted = expected[value.path.value], record.fields[value.path.value] != wanted else { continue }
-                    found.append((.unexpectedField(field: value.path.value, expected: value.text.value, actual: record.fields[value.path.value]?.description), value.text.range))
+                    found.append((.unexpectedField(field: value.path.value, expected: value.text.value, actual: record.fields[value.path.value].map(ScenarioRunner.written)), value.text.range))
                 }
                 for deadline in expect.deadlines { found += self.deadline(deadline, in: record) }
             }
@@ -231,10 +242,10 @@ package struct ScenarioRunner {
                 return [(.unexpectedRefusal(expected: wanted, actual: "but it was done"), expected.range)]
             }
             if let code = expected.code, code.value != error.code.rawValue {
-                return [(.unexpectedRefusal(expected: wanted, actual: "got '\(error.code.rawValue)': \(Self.oneLine(error))"), code.range)]
+                return [(.unexpectedRefusal(expected: wanted, actual: "got '\(error.code.rawValue)': \(ScenarioRunner.oneLine(error))"), code.range)]
             }
-            if let text = expected.blockersContain, !Self.oneLine(error).contains(text) {
-                return [(.unexpectedRefusal(expected: wanted, actual: "got: \(Self.oneLine(error))"), expected.range)]
+            if let text = expected.blockersContain, !ScenarioRunner.oneLine(error).contains(text) {
+                return [(.unexpectedRefusal(expected: wanted, actual: "got: \(ScenarioRunner.oneLine(error))"), expected.range)]
             }
             return []
         }
@@ -251,11 +262,6 @@ package struct ScenarioRunner {
                 found.append((.unexpectedDeadline(deadline: expected.name.value, expected: "to be due on \(due.value)", actual: "due on \(clock.dueOn)"), due.range))
             }
             return found
-        }
-
-        /// A refusal on one line, as a diagnostic's message must be: its blockers or problems joined with `; `.
-        static func oneLine(_ error: EngineError) -> String {
-            error.description.replacingOccurrences(of: ":\n  - ", with: ": ").replacingOccurrences(of: "\n  - ", with: "; ")
         }
 
         /// What a step sent, briefly: the first three notices' subjects and recipients, and how many more.

@@ -168,7 +168,7 @@ enum CommandTable {
             arguments: [ArgumentDeclaration(name: "PATH", help: "scenario files or directories (searched for *.test.yaml); default: Workflows/ and Policies/ here",
                                             optional: true, repeatable: true)],
             options: [format, definitions],
-            examples: ["casework test", "casework test Workflows/tests/ehcna.test.yaml --format json"],
+            examples: ["casework test", "casework test Workflows/tests/ehcna-main-path.test.yaml --format json"],
             note: "Exit status: 0 every scenario passed, 1 a scenario failed or a file has errors, 2 usage error. See docs/reference/scenarios.md."),
         CommandDeclaration(
             path: ["case"], summary: "open cases, fire transitions, show cases and their history, move them to a new version",

@@ -33,6 +33,15 @@ struct ScenarioTests {
         try GoldenFiles.check(shown, against: Self.directory.appendingPathComponent("\(name).expected" + (format == "json" ? ".json" : "")))
     }
 
+    @Test func goldenFilesProduceEveryScenarioCode() throws {
+        let catalog = try DefinitionCatalog.load(paths: Self.definitions)
+        let report = try ScenarioSuite.run(paths: [Self.directory.path], catalog: catalog)
+        #expect(DiagnosticCorpus.codesOfScenarios.subtracting(report.diagnostics.map(\.code)).isEmpty)
+        for diagnostic in report.diagnostics {
+            #expect(diagnostic.severity == DiagnosticExplanations.explanation(for: diagnostic.code)?.severity, "\(diagnostic)")
+        }
+    }
+
     @Test func scenarioFilesAreNotDefinitionFiles() throws {
         let definitions = try DefinitionFiles.discover(Self.definitions)
         let scenarios = try DefinitionFiles.discover(Self.definitions, scenarios: true)

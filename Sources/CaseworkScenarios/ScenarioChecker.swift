@@ -14,8 +14,7 @@ package struct ScenarioChecker {
     let catalog: DefinitionCatalog
     private var bag = DiagnosticBag()
 
-    /// A checker for scenarios run on `catalog`.
-    package init(catalog: DefinitionCatalog) { self.catalog = catalog }
+    private init(catalog: DefinitionCatalog) { self.catalog = catalog }
 
     /// Every problem in `scenario`; empty when it can run.
     package static func check(_ scenario: Scenario, catalog: DefinitionCatalog) -> [Diagnostic] {

@@ -132,6 +132,12 @@ package enum ScenarioDecoder {
             }
         }
 
+        /// The keys beside its action that each kind of step takes.
+        static let detailKeys: [String: [String]] = [
+            "fire": ["input"], "submit": ["fields"], "reject": ["information_required"], "pause": ["reason", "exception"],
+            "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
+        ]
+
         static let stepKeys = ["on", "as", "input", "fields", "reason", "exception", "information_required", "expect"] + StepAction.keys
 
         mutating func step(_ node: YAMLNodeView, number: Int) -> ScenarioStep? {
@@ -141,6 +147,10 @@ package enum ScenarioDecoder {
             guard kinds.count == 1, let kind = kinds.first, let actionNode = entries[kind] else {
                 reader.bag.report(.stepDoesNotDoOneThing(found: kinds, allowed: StepAction.keys), at: kinds.count > 1 ? entries[kinds[1]]!.range : node.range.startOnly)
                 return nil
+            }
+            let takes = Self.detailKeys[kind] ?? []
+            for key in ["input", "fields", "reason", "exception", "information_required"] where entries[key] != nil && !takes.contains(key) {
+                reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: ["on", "as", "expect", kind] + takes), at: entries[key]!.range)
             }
             let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "recorded by the scenario"
             let exception = entries["exception"].flatMap { reader.string($0, place: "'exception'")?.value }

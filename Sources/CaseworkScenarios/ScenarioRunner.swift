@@ -75,7 +75,8 @@ package struct ScenarioRunner {
             }
             let who = step.actor.flatMap { actors[$0.value] } ?? (Self.setup, [:])
             let sentBefore = (try? engine.outbox(caseID: caseID, as: Self.setup).count) ?? 0
-            let outcome = perform(step.action, engine: engine, caseID: caseID, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy, now: clock.now())
+            let outcome = perform(step.action, engine: engine, caseID: caseID, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy,
+                                  fieldTypes: loaded.fieldTypes, now: clock.now())
             let record = try? engine.caseRecord(caseID, as: Self.setup)
             let sent = Array(((try? engine.outbox(caseID: caseID, as: Self.setup)) ?? []).dropFirst(sentBefore))
             let context = StepContext(step: step, outcome: outcome, record: record, sent: sent, loaded: loaded)
@@ -111,13 +112,12 @@ package struct ScenarioRunner {
 
     private func perform(
         _ action: StepAction, engine: Engine, caseID: String, actor: CaseActor, attributes: [String: ExpressionValue],
-        actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])], policy: CompiledPolicy?, now: Date
+        actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])], policy: CompiledPolicy?, fieldTypes: [String: FieldType], now: Date
     ) -> Outcome {
         do throws(EngineError) {
             switch action {
             case .fire(let transition, let input):
-                let workflow = catalog.workflows[try engine.caseRecord(caseID, as: Self.setup).workflow]
-                let typed = ScenarioValues.typed(input, types: workflow?.fieldTypes ?? [:], referrer: "").values
+                let typed = ScenarioValues.typed(input, types: fieldTypes, referrer: "").values
                 _ = try engine.fire(FireRequest(caseID: caseID, transition: transition.value, actor: actor, input: typed, attributes: attributes))
             case .submit(let instance, let fields):
                 let form = try engine.formDefinition(caseID: caseID, instance: instance.value, as: actor, attributes: attributes)

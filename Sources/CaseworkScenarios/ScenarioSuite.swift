@@ -11,9 +11,9 @@ public struct ScenarioOutcome: Sendable, Hashable {
     public var name: String
     /// The line its name is on.
     public var line: Int
-    /// True when it was checked without errors and every expectation held.
+    /// True when its file read and it checked without errors, and every expectation held.
     public var passed: Bool
-    /// How many problems it has: check errors, or failed expectations.
+    /// How many problems it has: check errors, or failed expectations (its file's reading problems are not counted here).
     public var failures: Int
 }
 
@@ -58,12 +58,15 @@ package enum ScenarioSuite {
             guard let root = result.root else { continue }
             let (decoded, problems) = root.withView { ScenarioDecoder.decode($0, file: file) }
             diagnostics += problems
+            // A file that did not read cleanly runs none of its scenarios: a step it could not read would be missing.
+            let readCleanly = result.errors.isEmpty && !problems.contains { $0.severity == .error }
             for scenario in decoded.scenarios {
                 let checked = ScenarioChecker.check(scenario, catalog: catalog)
-                let failed = checked.contains { $0.severity == .error } ? checked : checked + runner.run(scenario)
+                let runs = readCleanly && !checked.contains { $0.severity == .error }
+                let failed = runs ? checked + runner.run(scenario) : checked
                 diagnostics += failed
                 outcomes.append(ScenarioOutcome(file: file, name: scenario.name.value, line: scenario.name.range.start.line,
-                                                passed: !failed.contains { $0.severity == .error }, failures: failed.count))
+                                                passed: runs && !failed.contains { $0.severity == .error }, failures: failed.count))
             }
         }
         return ScenarioReport(diagnostics: Diagnostic.sortedForOutput(diagnostics), scenarios: outcomes, files: loaded.map(\.file),

@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CSQLite"]),
         .target(name: "CaseworkPostgres", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkStore", "CLibPQ"]),
-        .target(name: "CaseworkCommandLine", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams"]),
+        .target(name: "CaseworkScenarios", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkDiagnostics", "CaseworkEngine", "CaseworkYAML"]),
+        .target(name: "CaseworkCommandLine", dependencies: ["CaseworkScenarios", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport"),
         .target(name: "CaseworkStoreConformance", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
@@ -67,7 +68,7 @@ let package = Package(
             name: "CaseworkTests",
             dependencies: [
                 "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine",
-                "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
+                "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CaseworkScenarios", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
                 "CaseworkDiagrams",
             ],
             exclude: ["Fixtures"]

@@ -173,6 +173,13 @@ enum CommandTable {
                        "casework graph ehcp-needs-assessment --case c1 --as caseworker:ana"],
             note: "Draws the checked definition (pipe DOT to 'dot -Tsvg'); only --case opens the store, and --as, --attribute and --db go with it."),
         CommandDeclaration(
+            path: ["test"], summary: "run the scenario files (*.test.yaml) that say what the definitions must do, step by step",
+            arguments: [ArgumentDeclaration(name: "PATH", help: "scenario files or directories (searched for *.test.yaml); default: Workflows/ and Policies/ here",
+                                            optional: true, repeatable: true)],
+            options: [format, definitions],
+            examples: ["casework test", "casework test Workflows/tests/ehcna-main-path.test.yaml --format json"],
+            note: "Exit status: 0 every scenario passed, 1 a scenario failed or a file has errors, 2 usage error. See docs/reference/scenarios.md."),
+        CommandDeclaration(
             path: ["case"], summary: "open cases, fire transitions, show cases and their history, move them to a new version",
             subcommands: [
                 CommandDeclaration(

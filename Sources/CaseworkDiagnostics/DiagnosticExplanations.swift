@@ -21,7 +21,7 @@ package struct DiagnosticExplanation: Sendable, Hashable {
 /// The catalogue of every diagnostic code Casework reports, and the reference text made from it.
 package enum DiagnosticExplanations {
     /// One explanation per code in ``DiagnosticKind/allCodes``, in the same order.
-    package static let all: [DiagnosticExplanation] = yamlLayer + structure + meaning + expressions
+    package static let all: [DiagnosticExplanation] = yamlLayer + structure + meaning + expressions + scenarios
 
     /// The explanation of `code`, or nil when Casework has no such code. Lower-case codes such as `cw0204` are accepted.
     package static func explanation(for code: DiagnosticCode) -> DiagnosticExplanation? {
@@ -67,7 +67,9 @@ package enum DiagnosticExplanations {
             keys and values a workflow, form or calendar may have; `CW02` about what the definitions mean \
             together: names that must refer to something, the shape of each workflow, and its deadlines; \
             and `CW03` about the expressions written in guards (`when:`) and in `set:`, described in \
-            [the expressions reference](expressions.md).
+            [the expressions reference](expressions.md). Codes starting `CW05` come from `casework test`: \
+            a scenario file that names something the definitions do not hold, or an expectation that did \
+            not hold when the scenario ran ([the scenarios reference](scenarios.md)).
 
 
             """
@@ -75,7 +77,7 @@ package enum DiagnosticExplanations {
         for entry in all {
             out += "| [\(entry.code)](#\(entry.code.rawValue.lowercased())) | \(entry.severity.rawValue) | \(entry.title) |\n"
         }
-        for (heading, entries) in [("The file and its YAML", yamlLayer), ("Keys and values", structure), ("Meaning", meaning), ("Expressions", expressions)] {
+        for (heading, entries) in [("The file and its YAML", yamlLayer), ("Keys and values", structure), ("Meaning", meaning), ("Expressions", expressions), ("Scenarios", scenarios)] {
             out += "\n## \(heading)\n"
             for entry in entries {
                 out += """
@@ -2152,6 +2154,214 @@ package enum DiagnosticExplanations {
                     to: deciding
                     by: caseworker
                     when: has(requested_on) and requested_on <= today
+                """
+        ),
+    ]
+
+    /// `casework test`: scenario files and the expectations they hold the definitions to.
+    private static let scenarios: [DiagnosticExplanation] = [
+        entry(
+            "CW0500", "a step was refused",
+            """
+            A scenario step that says nothing of a refusal must be done. When the engine refuses it (the policy forbids it, the case is in another state, a guard is false, an input is missing), the scenario fails at that step, with the engine's own reason, because every step after it would run on a case that is not where the scenario thinks. If the refusal is what should happen, say so with `expect: { refused: CODE }`.
+            """,
+            wrong: """
+                steps:
+                  - as: jo
+                    fire: agree_to_assess
+                """,
+            right: """
+                steps:
+                  - as: jo
+                    fire: agree_to_assess
+                    expect: { refused: blocked }
+                """
+        ),
+        entry(
+            "CW0501", "unexpected state",
+            """
+            After the step, the case is in another state than the step's `expect: { state: ... }` says. The message gives both; the notes say what the steps before it did, so you can see where the case went another way. Either the workflow does not do what the scenario describes, or the scenario expects the wrong state.
+            """,
+            wrong: """
+                steps:
+                  - as: ana
+                    fire: acknowledge_request
+                    expect: { state: gathering_advice }
+                """,
+            right: """
+                steps:
+                  - as: ana
+                    fire: acknowledge_request
+                    expect: { state: deciding_to_assess }
+                """
+        ),
+        entry(
+            "CW0502", "unexpected field value",
+            """
+            After the step, a field the step's `expect: { fields: ... }` names holds another value, or none. Values are compared as the field's type reads them, so `2025-10-13` is a date and `true` a bool; a field that a `set:` works out is a good thing to check, because a wrong formula shows here before it reaches a letter.
+            """,
+            wrong: """
+                expect:
+                  fields: { advice_due_on: 2025-11-27 }
+                """,
+            right: """
+                expect:
+                  fields: { advice_due_on: 2025-11-26 }
+                """
+        ),
+        entry(
+            "CW0503", "unexpected deadline",
+            """
+            A deadline the step's `expect: { deadlines: ... }` names is in another status, is due on another day, or has not started. A status is one of running, paused, met, met_late, breached, excused, lapsed and closed; write `NAME: STATUS`, or `NAME: { status: STATUS, due: DATE }` to check the due day too, which is where a miscounted statutory time limit shows.
+            """,
+            wrong: """
+                expect:
+                  deadlines: { decide_whether_to_assess: { status: running, due: 2025-10-14 } }
+                """,
+            right: """
+                expect:
+                  deadlines: { decide_whether_to_assess: { status: running, due: 2025-10-13 } }
+                """
+        ),
+        entry(
+            "CW0504", "expected notice not sent",
+            """
+            None of the notices the step sent matches one the step's `expect: { notices: ... }` lists. Every part written must match the same notice: `to` (the recipient's role), `subject_contains`, `body_contains` and `channel` (portal, or other for a notice owed by another route). The message lists what the step did send.
+            """,
+            wrong: """
+                expect:
+                  notices: [{ to: send_manager, subject_contains: "Deadline missed" }]
+                """,
+            right: """
+                expect:
+                  notices: [{ to: send_manager, subject_contains: "Time limit missed" }]
+                """
+        ),
+        entry(
+            "CW0505", "expected refusal did not happen",
+            """
+            The step's `expect: { refused: ... }` says the engine must refuse it, but the step was done, or it was refused with another code, or for a reason that does not contain the text in `blockers_contain`. A refusal that a policy or a guard should make is worth a scenario of its own: it is the check that keeps a parent from taking a panel's step.
+            """,
+            wrong: """
+                steps:
+                  - as: jo
+                    fire: agree_to_assess
+                    expect: { refused: forbidden }
+                """,
+            right: """
+                steps:
+                  - as: jo
+                    fire: agree_to_assess
+                    expect: { refused: { code: blocked, blockers_contain: send_manager } }
+                """
+        ),
+        entry(
+            "CW0506", "unexpected access decision",
+            """
+            A `decide` step's access decision is not the one its `expect` says: allow where deny was expected or the other way round, or other parts withheld than `redactions` lists. The decision is the case's own policy's, made on the case as it is at that step, for the step's actor with their attributes and grant; the message gives the policy's reasons.
+            """,
+            wrong: """
+                steps:
+                  - as: lee
+                    decide: { action: view, resource: case.address }
+                    expect: { decision: allow }
+                """,
+            right: """
+                steps:
+                  - as: lee
+                    decide: { action: view, resource: case.address }
+                    expect: { decision: deny }
+                """
+        ),
+        entry(
+            "CW0507", "unexpected timeline",
+            """
+            A `timeline` step's timeline, as the step's actor sees it, does not show a text its `expect: { timeline: { shows: ... } }` lists, or shows one that `hides` lists. The texts are looked for in the current state's and each stage's title, the next steps, each time limit's name, title and `NAME: STATUS`, and each notice's subject and body, so a persona scenario can prove what a viewer never sees.
+            """,
+            wrong: """
+                expect:
+                  timeline: { hides: [Deciding whether to assess] }
+                """,
+            right: """
+                expect:
+                  timeline: { shows: [Deciding whether to assess] }
+                """
+        ),
+        entry(
+            "CW0508", "scenario case cannot be set up",
+            """
+            The case a scenario describes under `given:` could not be opened, or one of its grants could not be recorded, so no step ran. The message gives the engine's reason: most often a field the workflow's `input:` requires to open a case, or a grant at a level the policy does not declare.
+            """,
+            wrong: """
+                given:
+                  today: 2025-09-01
+                  case:
+                    workflow: ehcp-needs-assessment
+                    fields: { requested_on: 2025-09-01, requested_by: parent }
+                """,
+            right: """
+                given:
+                  today: 2025-09-01
+                  case:
+                    workflow: ehcp-needs-assessment
+                    fields:
+                      requested_on: 2025-09-01
+                      requested_by: parent
+                      child: { first_name: Sam, last_name: Taylor, date_of_birth: 2016-02-14 }
+                """
+        ),
+        entry(
+            "CW0520", "unknown actor",
+            """
+            A step's `as:`, a participant or a grant names an actor that the scenario's `actors:` does not declare. Each actor is declared once with the workflow role they act in and, under a policy, the attributes the policy reads, so that every step says plainly who acts; the help suggests the nearest declared name.
+            """,
+            wrong: """
+                actors:
+                  ana: { role: caseworker }
+                steps:
+                  - as: anna
+                    fire: acknowledge_request
+                """,
+            right: """
+                actors:
+                  ana: { role: caseworker }
+                steps:
+                  - as: ana
+                    fire: acknowledge_request
+                """
+        ),
+        entry(
+            "CW0521", "step does not do one thing",
+            """
+            Each step does exactly one thing: fire, submit, accept, reject, tick, pause, resume, excuse, grant, revoke, decide or timeline. A step with none says nothing to run, and one with two leaves unclear which outcome its `expect` is about and in which order they happened; split it into two steps.
+            """,
+            wrong: """
+                steps:
+                  - as: ana
+                    fire: record_evidence
+                    tick: true
+                """,
+            right: """
+                steps:
+                  - as: ana
+                    fire: record_evidence
+                  - tick: true
+                """
+        ),
+        entry(
+            "CW0522", "unknown workflow in a scenario",
+            """
+            The workflow a scenario's `given.case` opens is not one of the definitions the scenarios run on. Scenarios run on the definitions `casework validate` checks (Workflows/ and Policies/, or those named with `--definitions`); the help suggests the nearest workflow id.
+            """,
+            wrong: """
+                given:
+                  today: 2025-09-01
+                  case: { workflow: ehcp-needs-assesment }
+                """,
+            right: """
+                given:
+                  today: 2025-09-01
+                  case: { workflow: ehcp-needs-assessment }
                 """
         ),
     ]

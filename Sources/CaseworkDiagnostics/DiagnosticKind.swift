@@ -178,6 +178,33 @@ public enum DiagnosticKind: Sendable, Hashable {
     case dueTwice(deadline: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
+    // MARK: Scenarios (CW05xx)
+
+    /// A scenario step that expected no refusal was refused; `reason` is the engine's own words.
+    case stepRefused(step: String, code: String, reason: String)
+    /// The case is in another state than the step expected.
+    case unexpectedState(expected: String, actual: String)
+    /// A field holds another value than the step expected (nil: it is not set).
+    case unexpectedField(field: String, expected: String, actual: String?)
+    /// A deadline is in another status, or due on another day, than the step expected (nil: it has not started).
+    case unexpectedDeadline(deadline: String, expected: String, actual: String?)
+    /// No notice the step sent matches the one expected; `sent` says what was sent instead.
+    case missingNotice(expected: String, sent: [String])
+    /// The step was done, or refused for another reason, than the refusal expected.
+    case unexpectedRefusal(expected: String, actual: String)
+    /// An access decision came out otherwise than expected.
+    case unexpectedDecision(expected: String, actual: String)
+    /// A viewer's timeline shows what it should hide, or hides what it should show.
+    case unexpectedTimeline(text: String, shouldShow: Bool)
+    /// The scenario's `given:` could not be set up (the case could not be opened, or a grant recorded).
+    case scenarioSetupFailed(reason: String)
+    /// A scenario names an actor its `actors:` does not declare.
+    case unknownActor(name: String, referrer: String, suggestion: String?)
+    /// A step does not do exactly one thing.
+    case stepDoesNotDoOneThing(found: [String], allowed: [String])
+    /// A scenario names a workflow the definitions do not hold.
+    case unknownScenarioWorkflow(name: String, suggestion: String?)
+
     public static let allCodes: [DiagnosticCode] = [
         "CW0001", "CW0002", "CW0003", "CW0004", "CW0005", "CW0006", "CW0007", "CW0008",
         "CW0009", "CW0010", "CW0011", "CW0012", "CW0013", "CW0014", "CW0015", "CW0016",
@@ -191,6 +218,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0241", "CW0242", "CW0243", "CW0244",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
+        "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
+        "CW0520", "CW0521", "CW0522",
     ].map(DiagnosticCode.init(rawValue:))
 
     // MARK: Expressions (CW03xx)
@@ -333,6 +362,18 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .notAValue: "CW0313"
         case .noSuchPart: "CW0314"
         case .noNull: "CW0315"
+        case .stepRefused: "CW0500"
+        case .unexpectedState: "CW0501"
+        case .unexpectedField: "CW0502"
+        case .unexpectedDeadline: "CW0503"
+        case .missingNotice: "CW0504"
+        case .unexpectedRefusal: "CW0505"
+        case .unexpectedDecision: "CW0506"
+        case .unexpectedTimeline: "CW0507"
+        case .scenarioSetupFailed: "CW0508"
+        case .unknownActor: "CW0520"
+        case .stepDoesNotDoOneThing: "CW0521"
+        case .unknownScenarioWorkflow: "CW0522"
         }
     }
 
@@ -447,6 +488,23 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .notAValue(let name): "'\(name)' is a group of fields, not a value"
         case .noSuchPart(let name, let type, let part): "'\(name)' is a \(type) and has no part '\(part)'"
         case .noNull(let name): "there is no '\(name)' in expressions"
+        case .stepRefused(let step, let code, let reason): "\(step) was refused (\(code)): \(reason)"
+        case .unexpectedState(let expected, let actual): "expected state '\(expected)', got '\(actual)'"
+        case .unexpectedField(let field, let expected, let actual):
+            "expected field '\(field)' to be '\(expected)', " + (actual.map { "got '\($0)'" } ?? "but it is not set")
+        case .unexpectedDeadline(let deadline, let expected, let actual):
+            "expected deadline '\(deadline)' \(expected), " + (actual.map { "got \($0)" } ?? "but it has not started")
+        case .missingNotice(let expected, let sent):
+            "expected a notice \(expected), " + (sent.isEmpty ? "but the step sent none" : "but the step sent \(sent.count == 1 ? "only " : "")\(sent.joined(separator: ", "))")
+        case .unexpectedRefusal(let expected, let actual): "expected the step to be refused (\(expected)), \(actual)"
+        case .unexpectedDecision(let expected, let actual): "expected decision \(expected), got \(actual)"
+        case .unexpectedTimeline(let text, let shouldShow):
+            shouldShow ? "expected the timeline to show '\(text)', but it does not" : "expected the timeline to hide '\(text)', but it shows it"
+        case .scenarioSetupFailed(let reason): "the scenario's case could not be set up: \(reason)"
+        case .unknownActor(let name, let referrer, _): "\(referrer) refers to unknown actor '\(name)'"
+        case .stepDoesNotDoOneThing(let found, _):
+            found.isEmpty ? "a step does one thing, but this step does nothing" : "a step does one thing, but this step does \(found.map { "'\($0)'" }.joined(separator: " and "))"
+        case .unknownScenarioWorkflow(let name, _): "the scenario's case refers to unknown workflow '\(name)'"
         }
     }
 
@@ -507,6 +565,14 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "write the values to look in as a list, such as 'requested_by in [\"parent\", \"school\"]'"
         case .notAValue(let name):
             return "use one of its fields, such as '\(name).NAME', or test whether any of them is set with has(\(name))"
+        case .unknownActor(_, _, let suggestion?), .unknownScenarioWorkflow(_, let suggestion?):
+            return "did you mean '\(suggestion)'?"
+        case .unknownActor:
+            return "declare the actor under 'actors:' with its role, such as 'ana: { role: caseworker }'"
+        case .stepDoesNotDoOneThing(_, let allowed):
+            return "give the step one of " + allowed.map { "'\($0)'" }.joined(separator: ", ") + ", and split the rest into steps of their own"
+        case .stepRefused:
+            return "if the refusal is what should happen, say so with 'expect: { refused: CODE }'"
         case .unknownKey(_, _, let suggestion?, _), .unknownFieldType(_, let suggestion?),
             .unknownState(_, _, let suggestion?), .unknownRole(_, _, let suggestion?),
             .unknownTemplate(_, _, let suggestion?), .unknownForm(_, _, let suggestion?),

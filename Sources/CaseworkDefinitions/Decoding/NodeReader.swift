@@ -8,27 +8,31 @@ import CaseworkYAML
 /// and has already reported why, so decoders can carry on and find the next problem.
 /// It reads the loaded tree in place (``YAMLNodeView``), making strings only for the
 /// values a definition keeps and the words of a diagnostic.
-struct NodeReader {
-    var bag = DiagnosticBag()
+package struct NodeReader {
+    /// What reading found so far.
+    package var bag = DiagnosticBag()
     /// Field paths declared with a type that could not be read (already reported).
     var untypedFields: [String] = []
 
+    /// A reader that has found nothing yet.
+    package init() {}
+
     /// Whether `node` is a mapping; reports that it is not one otherwise.
-    mutating func expectMapping(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool {
+    package mutating func expectMapping(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool {
         if node.kind == .mapping { return true }
         bag.report(.wrongType(place: place(), expected: "a mapping", found: describe(node)), at: node.range)
         return false
     }
 
     /// Whether `node` is a list; reports that it is not one otherwise.
-    mutating func expectList(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool {
+    package mutating func expectList(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool {
         if node.kind == .sequence { return true }
         bag.report(.wrongType(place: place(), expected: "a list", found: describe(node)), at: node.range)
         return false
     }
 
     /// A non-empty string scalar.
-    mutating func string(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Located<String>? {
+    package mutating func string(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Located<String>? {
         guard node.kind == .scalar, !node.isNull else {
             bag.report(.wrongType(place: place(), expected: "a string", found: describe(node)), at: node.range)
             return nil
@@ -55,7 +59,7 @@ struct NodeReader {
     }
 
     /// `true` or `false`.
-    mutating func bool(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool? {
+    package mutating func bool(_ node: YAMLNodeView, place: @autoclosure () -> String) -> Bool? {
         if node.kind == .scalar, node.style == .plain || node.tag == .bool {
             switch node.string {
             case "true", "True", "TRUE": return true
@@ -133,7 +137,7 @@ struct NodeReader {
     /// The entries of a mapping by key, reporting keys outside `allowed` and missing `required` ones; nil when `node` is not a mapping.
     ///
     /// For mappings whose keys are few and read once each, where a ``KeyTable`` would be more machinery than the lookup saves.
-    mutating func entries(_ node: YAMLNodeView, place: String, allowed: [String], required: [String] = []) -> [String: YAMLNodeView]? {
+    package mutating func entries(_ node: YAMLNodeView, place: String, allowed: [String], required: [String] = []) -> [String: YAMLNodeView]? {
         guard expectMapping(node, place: place) else { return nil }
         var result: [String: YAMLNodeView] = [:]
         for entry in 0..<node.count {
@@ -147,7 +151,7 @@ struct NodeReader {
     }
 
     /// Reports a key that the mapping at `place` does not take, suggesting the nearest allowed key.
-    mutating func unknownKey(_ key: YAMLNodeView, place: @autoclosure () -> String, allowed: [String]) {
+    package mutating func unknownKey(_ key: YAMLNodeView, place: @autoclosure () -> String, allowed: [String]) {
         let place = place()
         let name = key.string
         let suggestion = NameSuggester.suggest(name, from: allowed)
@@ -184,7 +188,7 @@ struct NodeReader {
     }
 
     /// How a node's kind is named in "found ..." messages.
-    func describe(_ node: YAMLNodeView) -> String {
+    package func describe(_ node: YAMLNodeView) -> String {
         switch node.kind {
         case .scalar:
             if node.isNull { return "nothing" }

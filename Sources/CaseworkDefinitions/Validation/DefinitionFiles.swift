@@ -17,14 +17,18 @@ package enum DefinitionFiles {
         }
     }
 
+    /// What names a scenario file (`casework test`): it is found under the same directories as definitions, but is not one.
+    package static let scenarioSuffix = ".test.yaml"
+
     /// Every regular `*.yaml` and `*.yml` file under `paths`, searched recursively (a directory named `x.yaml` is
-    /// searched, not read), sorted and without repeats.
+    /// searched, not read), sorted and without repeats; with `scenarios`, only the `*.test.yaml` scenario files, which
+    /// are otherwise left out.
     ///
     /// A path that is a regular file is taken as it is, whatever its extension; one that is neither a regular file
     /// nor a directory is refused. Inside a directory, a `*.yaml` entry that is not a regular file (a FIFO, a socket,
     /// a device) is not a definition file and is skipped, unopened. An entry whose kind cannot be read (a broken
     /// symbolic link) is kept, so loading it reports why it cannot be read.
-    package static func discover(_ paths: [String]) throws(MissingPath) -> [String] {
+    package static func discover(_ paths: [String], scenarios: Bool = false) throws(MissingPath) -> [String] {
         let manager = FileManager.default
         var files: [String] = []
         for path in paths {
@@ -38,7 +42,7 @@ package enum DefinitionFiles {
             }
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
             let entries = (manager.enumerator(atPath: path)?.allObjects as? [String]) ?? []
-            for entry in entries where entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") {
+            for entry in entries where (entry.hasSuffix(".yaml") || entry.hasSuffix(".yml")) && entry.hasSuffix(scenarioSuffix) == scenarios {
                 let file = "\(base)/\(entry)"
                 switch kind(of: file) {
                 case .regular, nil: files.append(file)

@@ -1,0 +1,153 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import CaseworkYAML
+
+/// Checks a decoded scenario against the loaded definitions before anything runs: its workflow, the roles, the actors
+/// steps name, transitions, deadlines, fields and their values, the policy's actions and resources, the states and
+/// statuses it expects. Each unknown name is a diagnostic with a did-you-mean, as in a definition file.
+package struct ScenarioChecker {
+    /// The definitions the scenario runs on.
+    let catalog: DefinitionCatalog
+    private var bag = DiagnosticBag()
+
+    private init(catalog: DefinitionCatalog) { self.catalog = catalog }
+
+    /// Every problem in `scenario`; empty when it can run.
+    package static func check(_ scenario: Scenario, catalog: DefinitionCatalog) -> [Diagnostic] {
+        var checker = ScenarioChecker(catalog: catalog)
+        checker.check(scenario)
+        return checker.bag.diagnostics
+    }
+
+    /// The statuses a deadline can be in, as `deadlines:` expects them.
+    static let deadlineStatuses = ["running", "paused", "met", "met_late", "breached", "excused", "lapsed", "closed"]
+
+    private mutating func check(_ scenario: Scenario) {
+        guard let loaded = catalog.workflows[scenario.workflow.value] else {
+            bag.report(.unknownScenarioWorkflow(name: scenario.workflow.value, suggestion: NameSuggester.suggest(scenario.workflow.value, from: catalog.workflows.keys)),
+                       at: scenario.workflow.range)
+            return
+        }
+        let workflow = loaded.definition
+        let roles = workflow.roles.map(\.value)
+        let actors = Dictionary(scenario.actors.map { ($0.name.value, $0) }, uniquingKeysWith: { first, _ in first })
+        let policy = workflow.policy.flatMap { catalog.policies[$0.value] }
+        bag.append(contentsOf: ScenarioValues.typed(scenario.fields, types: loaded.fieldTypes, referrer: "the case").problems)
+        for actor in scenario.actors {
+            role(actor.role, roles: roles, referrer: "actor '\(actor.name.value)'")
+            bag.append(contentsOf: ScenarioValues.typed(actor.attributes, types: ScenarioValues.attributeTypes(policy), referrer: "actor '\(actor.name.value)'").problems)
+        }
+        for (participantRole, names) in scenario.participants {
+            role(participantRole, roles: roles, referrer: "participants")
+            for name in names { actor(name, in: actors, referrer: "participants '\(participantRole.value)'") }
+        }
+        for grant in scenario.grants { self.grant(grant.actor, role: grant.role, in: actors) }
+        for step in scenario.steps {
+            let referrer = "step \(step.number)"
+            if let name = step.actor { actor(name, in: actors, referrer: referrer) }
+            switch step.action {
+            case .fire(let transition, let input):
+                if !workflow.transitions.contains(where: { $0.name.value == transition.value }) {
+                    bag.report(.unknownTransition(name: transition.value, referrer: referrer,
+                                                  suggestion: NameSuggester.suggest(transition.value, from: workflow.transitions.map(\.name.value))), at: transition.range)
+                }
+                bag.append(contentsOf: ScenarioValues.typed(input, types: loaded.fieldTypes, referrer: referrer).problems)
+            case .pause(let deadline, _, _), .resume(let deadline, _), .excuse(let deadline, _, _):
+                self.deadline(deadline, in: workflow, referrer: referrer)
+            case .grant(let grant): self.grant(grant.actor, role: grant.role, in: actors)
+            case .revoke(let actor, let role, _): grant(actor, role: role, in: actors)
+            case .decide(let action, let resource):
+                guard let policy else { break }
+                if !policy.definition.knownActions.contains(action.value) {
+                    bag.report(.unknownAction(name: action.value, referrer: referrer, suggestion: NameSuggester.suggest(action.value, from: policy.definition.knownActions)),
+                               at: action.range)
+                }
+                if !policy.paths.isKnown(resource.value) {
+                    bag.report(.unknownResource(name: resource.value, referrer: referrer, suggestion: NameSuggester.suggest(resource.value, from: policy.paths.resourceNames)),
+                               at: resource.range)
+                }
+            case .submit, .accept, .reject, .tick, .timeline: break
+            }
+            if let expect = step.expect { check(expect, referrer: referrer, loaded: loaded, roles: roles) }
+        }
+    }
+
+    private mutating func check(_ expect: Expectations, referrer: String, loaded: LoadedWorkflow, roles: [String]) {
+        let workflow = loaded.definition
+        if let state = expect.state, !workflow.states.contains(where: { $0.name.value == state.value }) {
+            bag.report(.unknownState(name: state.value, referrer: referrer, suggestion: NameSuggester.suggest(state.value, from: workflow.states.map(\.name.value))),
+                       at: state.range)
+        }
+        bag.append(contentsOf: ScenarioValues.typed(expect.fields, types: loaded.fieldTypes, referrer: referrer).problems)
+        for expected in expect.deadlines {
+            deadline(expected.name, in: workflow, referrer: referrer)
+            if let status = expected.status { oneOf(status, Self.deadlineStatuses, place: "a deadline's status") }
+        }
+        for notice in expect.notices {
+            if let to = notice.to { role(to, roles: roles, referrer: referrer) }
+            if let channel = notice.channel { oneOf(channel, NoticeChannel.allCases.map(\.rawValue), place: "a notice's channel") }
+        }
+        if let code = expect.refused?.code { oneOf(code, RefusalCode.allCases.map(\.rawValue), place: "'refused'") }
+        if let decision = expect.decision { oneOf(decision, ["allow", "deny"], place: "'decision'") }
+    }
+
+    private mutating func oneOf(_ value: Located<String>, _ allowed: [String], place: String) {
+        guard !allowed.contains(value.value) else { return }
+        bag.report(.wrongType(place: place, expected: "one of " + allowed.joined(separator: ", "), found: "'\(value.value)'"), at: value.range)
+    }
+
+    private mutating func role(_ role: Located<String>, roles: [String], referrer: String) {
+        guard !roles.contains(role.value) else { return }
+        bag.report(.unknownRole(name: role.value, referrer: referrer, suggestion: NameSuggester.suggest(role.value, from: roles)), at: role.range)
+    }
+
+    private mutating func actor(_ name: Located<String>, in actors: [String: ActorWritten], referrer: String) {
+        guard actors[name.value] == nil else { return }
+        bag.report(.unknownActor(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: actors.keys)), at: name.range)
+    }
+
+    private mutating func grant(_ name: Located<String>, role: Located<String>?, in actors: [String: ActorWritten]) {
+        actor(name, in: actors, referrer: "a grant")
+        if let role, let actor = actors[name.value], actor.role.value != role.value {
+            bag.report(.unknownRole(name: role.value, referrer: "a grant to actor '\(name.value)'", suggestion: actor.role.value), at: role.range)
+        }
+    }
+
+    private mutating func deadline(_ name: Located<String>, in workflow: WorkflowDefinition, referrer: String) {
+        let names = workflow.deadlines.map(\.name.value)
+        guard !names.contains(name.value) else { return }
+        bag.report(.unknownDeadline(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: names)), at: name.range)
+    }
+}
+
+/// Scenario values typed by the fields they are for, one rule for the checker and the runner.
+enum ScenarioValues {
+    /// `values` typed by `types`; unknown paths and values that do not fit their type are the problems.
+    static func typed(_ values: [WrittenValue], types: [String: FieldType], referrer: String) -> (values: [String: ExpressionValue], problems: [Diagnostic]) {
+        var result: [String: ExpressionValue] = [:]
+        var problems: [Diagnostic] = []
+        for value in values {
+            guard let type = types[value.path.value] else {
+                problems.append(Diagnostic(.unknownField(name: value.path.value, referrer: referrer,
+                                                         suggestion: NameSuggester.suggest(value.path.value, from: types.keys)), at: value.path.range))
+                continue
+            }
+            switch FieldValues.parse(value.text.value, as: type) {
+            case .success(let typed): result[value.path.value] = typed
+            case .failure(let problem):
+                problems.append(Diagnostic(.wrongType(place: "'\(value.path.value)'", expected: "a value of its type: \(problem.message)", found: "'\(value.text.value)'"),
+                                           at: value.text.range))
+            }
+        }
+        return (result, problems)
+    }
+
+    /// The types of the actor attributes `policy` declares; none without a policy.
+    static func attributeTypes(_ policy: CompiledPolicy?) -> [String: FieldType] {
+        policy.map { FieldValues.types(of: $0.definition.actorAttributes) } ?? [:]
+    }
+}

@@ -1,0 +1,264 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkTime
+import CaseworkYAML
+
+/// Reads a scenario file's YAML into a ``ScenarioFile``, reporting every unknown key (with did-you-mean), missing key
+/// and ill-typed value, as the definition decoders do; names are checked against the definitions later, by
+/// ``ScenarioChecker``.
+package enum ScenarioDecoder {
+    /// Decodes the root of one loaded file: a `scenario:` document, or a `scenarios:` list of them.
+    package static func decode(_ root: YAMLNodeView, file: String) -> (ScenarioFile, [Diagnostic]) {
+        var decoder = Decoding()
+        var scenarios: [Scenario] = []
+        if root.kind == .mapping, (0..<root.count).contains(where: { root.key($0).string == "scenarios" }) {
+            if let entries = decoder.reader.entries(root, place: "a scenario file", allowed: ["scenarios"], required: ["scenarios"]),
+                let list = entries["scenarios"], decoder.reader.expectList(list, place: "'scenarios'") {
+                for position in 0..<list.count {
+                    if let scenario = decoder.scenario(list.item(position)) { scenarios.append(scenario) }
+                }
+            }
+        } else if let scenario = decoder.scenario(root) {
+            scenarios.append(scenario)
+        }
+        return (ScenarioFile(file: file, scenarios: scenarios), decoder.reader.bag.diagnostics)
+    }
+
+    /// The walk over one file, with the reader that collects its diagnostics.
+    private struct Decoding {
+        var reader = NodeReader()
+
+        mutating func scenario(_ node: YAMLNodeView) -> Scenario? {
+            guard let entries = reader.entries(node, place: "a scenario", allowed: ["scenario", "given", "actors", "steps"],
+                                               required: ["scenario", "given", "steps"]) else { return nil }
+            let name = entries["scenario"].flatMap { reader.string($0, place: "'scenario'") }
+            let given = entries["given"].flatMap { reader.entries($0, place: "'given'", allowed: ["today", "case", "participants", "grants"], required: ["today", "case"]) }
+            let today = given?["today"].flatMap { date($0, place: "'given.today'") }
+            let opened = given?["case"].flatMap { reader.entries($0, place: "'given.case'", allowed: ["workflow", "id", "fields"], required: ["workflow"]) }
+            let workflow = opened?["workflow"].flatMap { reader.string($0, place: "'given.case.workflow'") }
+            let actors = entries["actors"].map { actorList($0) } ?? []
+            var steps: [ScenarioStep] = []
+            if let list = entries["steps"], reader.expectList(list, place: "'steps'") {
+                for position in 0..<list.count {
+                    if let step = step(list.item(position), number: position + 1) { steps.append(step) }
+                }
+            }
+            guard let name, let today, let workflow else { return nil }
+            return Scenario(
+                name: name, today: today, workflow: workflow,
+                caseID: opened?["id"].flatMap { reader.string($0, place: "'given.case.id'")?.value } ?? "case-1",
+                fields: opened?["fields"].map { values($0, place: "'given.case.fields'") } ?? [],
+                participants: given?["participants"].map { participants($0) } ?? [],
+                grants: given?["grants"].map { grants($0) } ?? [], actors: actors, steps: steps)
+        }
+
+        mutating func date(_ node: YAMLNodeView, place: String) -> Located<CalendarDate>? {
+            guard let text = reader.string(node, place: place) else { return nil }
+            guard let day = CalendarDate(text.value) else {
+                reader.bag.report(.wrongType(place: place, expected: "a date such as 2025-09-01", found: reader.describe(node)), at: node.range)
+                return nil
+            }
+            return Located(day, at: text.range)
+        }
+
+        /// A mapping of values, nested mappings flattened to dotted paths (`child: { first_name: Sam }` is `child.first_name`).
+        mutating func values(_ node: YAMLNodeView, place: String, prefix: String = "") -> [WrittenValue] {
+            guard reader.expectMapping(node, place: place) else { return [] }
+            var result: [WrittenValue] = []
+            for entry in 0..<node.count {
+                let key = node.key(entry)
+                let value = node.value(entry)
+                let path = prefix + key.string
+                if value.kind == .mapping {
+                    result += values(value, place: place, prefix: path + ".")
+                } else if let text = reader.string(value, place: "'\(path)' in \(place)") {
+                    result.append(WrittenValue(path: Located(path, at: key.range), text: text))
+                }
+            }
+            return result
+        }
+
+        mutating func participants(_ node: YAMLNodeView) -> [(role: Located<String>, actors: [Located<String>])] {
+            guard reader.expectMapping(node, place: "'given.participants'") else { return [] }
+            return (0..<node.count).map { entry in
+                let key = node.key(entry)
+                let value = node.value(entry)
+                let names: [Located<String>]
+                if value.kind == .sequence {
+                    names = (0..<value.count).compactMap { reader.string(value.item($0), place: "an actor of participants '\(key.string)'") }
+                } else {
+                    names = reader.string(value, place: "participants '\(key.string)'").map { [$0] } ?? []
+                }
+                return (Located(key.string, at: key.range), names)
+            }
+        }
+
+        mutating func grants(_ node: YAMLNodeView) -> [GrantWritten] {
+            guard reader.expectList(node, place: "'given.grants'") else { return [] }
+            return (0..<node.count).compactMap { grant(node.item($0), place: "a grant") }
+        }
+
+        mutating func grant(_ node: YAMLNodeView, place: String) -> GrantWritten? {
+            guard let entries = reader.entries(node, place: place, allowed: ["to", "level", "sections", "reason"], required: ["to", "level"]),
+                let to = entries["to"].flatMap({ reader.string($0, place: "'to'") }),
+                let level = entries["level"].flatMap({ reader.string($0, place: "'level'") }) else { return nil }
+            let (role, actor) = Self.split(to)
+            let sections = entries["sections"].map { list in
+                list.kind == .sequence ? (0..<list.count).compactMap { reader.string(list.item($0), place: "a section")?.value } : []
+            }
+            let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "granted by the scenario"
+            return GrantWritten(actor: actor, role: role, level: level, sections: sections, reason: reason)
+        }
+
+        /// `parent:jo` as the role `parent` and the actor `jo`; `jo` alone as the actor.
+        static func split(_ text: Located<String>) -> (Located<String>?, Located<String>) {
+            let parts = text.value.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return (nil, text) }
+            return (Located(parts[0], at: text.range), Located(parts[1], at: text.range))
+        }
+
+        mutating func actorList(_ node: YAMLNodeView) -> [ActorWritten] {
+            guard reader.expectMapping(node, place: "'actors'") else { return [] }
+            return (0..<node.count).compactMap { entry in
+                let key = node.key(entry)
+                let name = Located(key.string, at: key.range)
+                guard let fields = reader.entries(node.value(entry), place: "actor '\(name.value)'", allowed: ["role", "id", "organisation", "attributes"],
+                                                  required: ["role"]),
+                    let role = fields["role"].flatMap({ reader.string($0, place: "'role'") }) else { return nil }
+                return ActorWritten(
+                    name: name, role: role, id: fields["id"].flatMap { reader.string($0, place: "'id'")?.value } ?? name.value,
+                    organisation: fields["organisation"].flatMap { reader.string($0, place: "'organisation'")?.value },
+                    attributes: fields["attributes"].map { values($0, place: "the attributes of actor '\(name.value)'") } ?? [])
+            }
+        }
+
+        /// The keys beside its action that each kind of step takes.
+        static let detailKeys: [String: [String]] = [
+            "fire": ["input"], "submit": ["fields"], "reject": ["information_required"], "pause": ["reason", "exception"],
+            "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
+        ]
+
+        static let stepKeys = ["on", "as", "input", "fields", "reason", "exception", "information_required", "expect"] + StepAction.keys
+
+        mutating func step(_ node: YAMLNodeView, number: Int) -> ScenarioStep? {
+            let place = "step \(number)"
+            guard let entries = reader.entries(node, place: place, allowed: Self.stepKeys) else { return nil }
+            let kinds = StepAction.keys.filter { entries[$0] != nil }
+            guard kinds.count == 1, let kind = kinds.first, let actionNode = entries[kind] else {
+                reader.bag.report(.stepDoesNotDoOneThing(found: kinds, allowed: StepAction.keys), at: kinds.count > 1 ? entries[kinds[1]]!.range : node.range.startOnly)
+                return nil
+            }
+            let takes = Self.detailKeys[kind] ?? []
+            for key in ["input", "fields", "reason", "exception", "information_required"] where entries[key] != nil && !takes.contains(key) {
+                reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: ["on", "as", "expect", kind] + takes), at: entries[key]!.range)
+            }
+            let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "recorded by the scenario"
+            let exception = entries["exception"].flatMap { reader.string($0, place: "'exception'")?.value }
+            let action: StepAction
+            switch kind {
+            case "fire":
+                guard let name = reader.string(actionNode, place: "'fire'") else { return nil }
+                action = .fire(name, input: entries["input"].map { values($0, place: "'input'") } ?? [])
+            case "submit":
+                guard let name = reader.string(actionNode, place: "'submit'") else { return nil }
+                action = .submit(name, fields: entries["fields"].map { values($0, place: "'fields'") } ?? [])
+            case "accept":
+                guard let name = reader.string(actionNode, place: "'accept'") else { return nil }
+                action = .accept(name)
+            case "reject":
+                guard let name = reader.string(actionNode, place: "'reject'") else { return nil }
+                let information = entries["information_required"].flatMap { reader.string($0, place: "'information_required'")?.value }
+                action = .reject(name, informationRequired: information ?? "more information is required")
+            case "tick", "timeline":
+                guard reader.bool(actionNode, place: "'\(kind)'") == true else { return nil }
+                action = kind == "tick" ? .tick : .timeline
+            case "pause", "resume", "excuse":
+                guard let name = reader.string(actionNode, place: "'\(kind)'") else { return nil }
+                action = kind == "pause" ? .pause(name, reason: reason, exception: exception)
+                    : kind == "resume" ? .resume(name, reason: reason) : .excuse(name, reason: reason, exception: exception)
+            case "grant":
+                guard let grant = grant(actionNode, place: "'grant'") else { return nil }
+                action = .grant(grant)
+            case "revoke":
+                guard let to = reader.string(actionNode, place: "'revoke'") else { return nil }
+                let (role, actor) = Self.split(to)
+                action = .revoke(actor: actor, role: role, reason: reason)
+            default:
+                guard let fields = reader.entries(actionNode, place: "'decide'", allowed: ["action", "resource"], required: ["action", "resource"]),
+                    let wanted = fields["action"].flatMap({ reader.string($0, place: "'action'") }),
+                    let resource = fields["resource"].flatMap({ reader.string($0, place: "'resource'") }) else { return nil }
+                action = .decide(action: wanted, resource: resource)
+            }
+            return ScenarioStep(
+                number: number, range: node.range, on: entries["on"].flatMap { date($0, place: "'on'") },
+                actor: entries["as"].flatMap { reader.string($0, place: "'as'") }, action: action, actionRange: actionNode.range,
+                expect: entries["expect"].flatMap { expectations($0) })
+        }
+
+        mutating func expectations(_ node: YAMLNodeView) -> Expectations? {
+            guard let entries = reader.entries(node, place: "'expect'",
+                                               allowed: ["state", "fields", "deadlines", "notices", "refused", "decision", "redactions", "timeline"]) else { return nil }
+            return Expectations(
+                range: node.range,
+                state: entries["state"].flatMap { reader.string($0, place: "'state'") },
+                fields: entries["fields"].map { values($0, place: "'fields'") } ?? [],
+                deadlines: entries["deadlines"].map { deadlines($0) } ?? [],
+                notices: entries["notices"].map { notices($0) } ?? [],
+                refused: entries["refused"].flatMap { refusal($0) },
+                decision: entries["decision"].flatMap { reader.string($0, place: "'decision'") },
+                redactions: entries["redactions"].flatMap { list in
+                    guard reader.expectList(list, place: "'redactions'") else { return nil }
+                    return Located((0..<list.count).compactMap { reader.string(list.item($0), place: "a redaction")?.value }, at: list.range)
+                },
+                timeline: entries["timeline"].flatMap { timeline($0) })
+        }
+
+        mutating func deadlines(_ node: YAMLNodeView) -> [DeadlineExpectation] {
+            guard reader.expectMapping(node, place: "'deadlines'") else { return [] }
+            return (0..<node.count).map { entry in
+                let key = node.key(entry)
+                let value = node.value(entry)
+                var expectation = DeadlineExpectation(name: Located(key.string, at: key.range))
+                if value.kind == .mapping {
+                    let fields = reader.entries(value, place: "deadline '\(key.string)'", allowed: ["status", "due"])
+                    expectation.status = fields?["status"].flatMap { reader.string($0, place: "'status'") }
+                    expectation.due = fields?["due"].flatMap { date($0, place: "'due'") }
+                } else {
+                    expectation.status = reader.string(value, place: "deadline '\(key.string)'")
+                }
+                return expectation
+            }
+        }
+
+        mutating func notices(_ node: YAMLNodeView) -> [NoticeExpectation] {
+            guard reader.expectList(node, place: "'notices'") else { return [] }
+            return (0..<node.count).compactMap { position in
+                let item = node.item(position)
+                guard let fields = reader.entries(item, place: "a notice", allowed: ["to", "subject_contains", "body_contains", "channel"]) else { return nil }
+                return NoticeExpectation(
+                    range: item.range, to: fields["to"].flatMap { reader.string($0, place: "'to'") },
+                    subjectContains: fields["subject_contains"].flatMap { reader.string($0, place: "'subject_contains'")?.value },
+                    bodyContains: fields["body_contains"].flatMap { reader.string($0, place: "'body_contains'")?.value },
+                    channel: fields["channel"].flatMap { reader.string($0, place: "'channel'") })
+            }
+        }
+
+        mutating func refusal(_ node: YAMLNodeView) -> RefusalExpectation? {
+            if node.kind == .scalar {
+                return reader.string(node, place: "'refused'").map { RefusalExpectation(range: node.range, code: $0) }
+            }
+            guard let fields = reader.entries(node, place: "'refused'", allowed: ["code", "blockers_contain"]) else { return nil }
+            return RefusalExpectation(range: node.range, code: fields["code"].flatMap { reader.string($0, place: "'code'") },
+                                      blockersContain: fields["blockers_contain"].flatMap { reader.string($0, place: "'blockers_contain'")?.value })
+        }
+
+        mutating func timeline(_ node: YAMLNodeView) -> TimelineExpectation? {
+            guard let fields = reader.entries(node, place: "'timeline'", allowed: ["shows", "hides"]) else { return nil }
+            func texts(_ key: String, _ reader: inout NodeReader) -> [Located<String>] {
+                guard let list = fields[key], reader.expectList(list, place: "'\(key)'") else { return [] }
+                return (0..<list.count).compactMap { reader.string(list.item($0), place: "an entry of '\(key)'") }
+            }
+            return TimelineExpectation(shows: texts("shows", &reader), hides: texts("hides", &reader))
+        }
+    }
+}

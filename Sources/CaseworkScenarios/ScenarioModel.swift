@@ -1,0 +1,191 @@
+import CaseworkDefinitions
+import CaseworkTime
+import CaseworkYAML
+
+/// One `*.test.yaml` file as written: its scenarios, each still in the words of the file (names, not yet checked
+/// against the definitions; values as text, typed only once the checker knows the fields they are for).
+public struct ScenarioFile: Sendable, Hashable {
+    /// The file's path, as diagnostics show it.
+    public var file: String
+    /// Its scenarios, in file order: one for a `scenario:` document, several for a `scenarios:` list.
+    public var scenarios: [Scenario]
+}
+
+/// A value written in a scenario for a field or an attribute: a dotted path and the scalar's text, each located.
+public struct WrittenValue: Sendable, Hashable {
+    /// The field's or attribute's dotted path (`child.first_name`).
+    public var path: Located<String>
+    /// The scalar as written (`2025-09-01`, `true`, `parent`).
+    public var text: Located<String>
+}
+
+/// One story about one case: what is there before it starts, who acts, and the steps with what each expects.
+public struct Scenario: Sendable, Hashable {
+    /// The scenario's one-line name (`scenario:`).
+    public var name: Located<String>
+    /// The first day of the scripted clock (`given.today`).
+    public var today: Located<CalendarDate>
+    /// The workflow of the case opened before the first step (`given.case.workflow`).
+    public var workflow: Located<String>
+    /// The case's id (`given.case.id`, `case-1` when not given).
+    public var caseID: String
+    /// The fields the case is opened with (`given.case.fields`).
+    public var fields: [WrittenValue]
+    /// Who is named on the case, by role: actor names (`given.participants`).
+    public var participants: [(role: Located<String>, actors: [Located<String>])]
+    /// The grants recorded before the first step (`given.grants`).
+    public var grants: [GrantWritten]
+    /// The people and organisations who act, by name (`actors:`), in file order.
+    public var actors: [ActorWritten]
+    /// The steps, in order.
+    public var steps: [ScenarioStep]
+
+    /// Scenarios compare by what they say, not by where.
+    public static func == (lhs: Scenario, rhs: Scenario) -> Bool { lhs.name == rhs.name && lhs.steps == rhs.steps }
+    /// Hashes the name and the steps, as ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(steps)
+    }
+}
+
+/// A grant written in a scenario: to an actor (`jo`, or `parent:jo` naming the actor's role too), at a level.
+public struct GrantWritten: Sendable, Hashable {
+    /// The actor the grant is for, without the role prefix.
+    public var actor: Located<String>
+    /// The role written before the actor's name, when there is one; it must be the actor's role.
+    public var role: Located<String>?
+    /// The policy level (`full`, `limited`, `none`).
+    public var level: Located<String>
+    /// The only sections it covers, when limited to some.
+    public var sections: [String]?
+    /// Why, as the audit records it (`reason:`, a stock sentence when not given).
+    public var reason: String
+}
+
+/// Someone who acts in a scenario: a person, or an organisation's generic account.
+public struct ActorWritten: Sendable, Hashable {
+    /// The name steps use (`ana`); the actor's id unless `id:` gives another.
+    public var name: Located<String>
+    /// The workflow role they act in.
+    public var role: Located<String>
+    /// Their id on the case (`id:`, else the name).
+    public var id: String
+    /// The organisation they act for, when they act for one (`organisation:`).
+    public var organisation: String?
+    /// Their attributes for the access policy (`attributes:`), typed by the policy's `actor:` declarations.
+    public var attributes: [WrittenValue]
+}
+
+/// One step: on a day, as an actor, it does one thing and expects what follows.
+public struct ScenarioStep: Sendable, Hashable {
+    /// The step's number in its scenario, from 1.
+    public var number: Int
+    /// Where the step starts in the file.
+    public var range: SourceRange
+    /// The day it happens (`on:`); the day of the step before it when not given.
+    public var on: Located<CalendarDate>?
+    /// Who does it (`as:`); tick and timeline need nobody, `timeline` reads as the operator when nobody is named.
+    public var actor: Located<String>?
+    /// What it does.
+    public var action: StepAction
+    /// Where the action's key is, for a diagnostic about the step's outcome.
+    public var actionRange: SourceRange
+    /// What it expects, when it says.
+    public var expect: Expectations?
+}
+
+/// The one thing a step does, each through the engine's own door for it.
+public enum StepAction: Sendable, Hashable {
+    /// `fire: TRANSITION` with `input:` values.
+    case fire(Located<String>, input: [WrittenValue])
+    /// `submit: FORM_INSTANCE` with the form's `fields:`.
+    case submit(Located<String>, fields: [WrittenValue])
+    /// `accept: FORM_INSTANCE`.
+    case accept(Located<String>)
+    /// `reject: FORM_INSTANCE` with `information_required:`.
+    case reject(Located<String>, informationRequired: String)
+    /// `tick: true`: reminders and breaches due on the step's day.
+    case tick
+    /// `pause: DEADLINE` with `reason:` and `exception:`.
+    case pause(Located<String>, reason: String, exception: String?)
+    /// `resume: DEADLINE` with `reason:`.
+    case resume(Located<String>, reason: String)
+    /// `excuse: DEADLINE` with `reason:` and `exception:`.
+    case excuse(Located<String>, reason: String, exception: String?)
+    /// `grant: { to:, level: }`.
+    case grant(GrantWritten)
+    /// `revoke: ACTOR` with `reason:`.
+    case revoke(actor: Located<String>, role: Located<String>?, reason: String)
+    /// `decide: { action:, resource: }`: the access decision for the step's actor on the case as it is.
+    case decide(action: Located<String>, resource: Located<String>)
+    /// `timeline: true`: the case's timeline as the step's actor sees it.
+    case timeline
+
+    /// The step kinds, as keys of a step.
+    public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline"]
+}
+
+/// What a step expects; each part is checked only when written.
+public struct Expectations: Sendable, Hashable {
+    /// Where `expect:` is.
+    public var range: SourceRange
+    /// The state after the step (`state:`).
+    public var state: Located<String>?
+    /// Field values after the step (`fields:`).
+    public var fields: [WrittenValue]
+    /// Deadlines after the step (`deadlines:`).
+    public var deadlines: [DeadlineExpectation]
+    /// Notices the step sent (`notices:`).
+    public var notices: [NoticeExpectation]
+    /// That the step was refused, and how (`refused:`).
+    public var refused: RefusalExpectation?
+    /// A `decide` step's answer (`decision:`).
+    public var decision: Located<String>?
+    /// The sections a `decide` step's answer withholds (`redactions:`).
+    public var redactions: Located<[String]>?
+    /// What a `timeline` step's timeline shows and hides (`timeline:`).
+    public var timeline: TimelineExpectation?
+}
+
+/// A deadline's expected status and due day (`name: breached`, or `name: { status: breached, due: 2025-10-13 }`).
+public struct DeadlineExpectation: Sendable, Hashable {
+    /// The deadline.
+    public var name: Located<String>
+    /// Its status (`running`, `paused`, `met`, `met_late`, `breached`, `excused`, `lapsed`, `closed`).
+    public var status: Located<String>?
+    /// Its due day.
+    public var due: Located<CalendarDate>?
+}
+
+/// A notice the step must have sent; every part written must match the same notice.
+public struct NoticeExpectation: Sendable, Hashable {
+    /// Where the expectation is.
+    public var range: SourceRange
+    /// The recipient's role.
+    public var to: Located<String>?
+    /// Text the subject contains.
+    public var subjectContains: String?
+    /// Text the body contains.
+    public var bodyContains: String?
+    /// `portal` or `other` (owed by another route).
+    public var channel: Located<String>?
+}
+
+/// A refusal: its code (`refused: forbidden`), a text a blocker or reason contains, or both.
+public struct RefusalExpectation: Sendable, Hashable {
+    /// Where the expectation is.
+    public var range: SourceRange
+    /// The refusal code (`forbidden`, `blocked`, `invalid_input`, `not_found`, `conflict`).
+    public var code: Located<String>?
+    /// Text one of the blockers or reasons contains.
+    public var blockersContain: String?
+}
+
+/// What a timeline shows and hides, as texts (a state's or stage's title, a time limit's name, a notice's subject).
+public struct TimelineExpectation: Sendable, Hashable {
+    /// Texts the timeline must show.
+    public var shows: [Located<String>]
+    /// Texts it must not show.
+    public var hides: [Located<String>]
+}

@@ -1,0 +1,294 @@
+import CaseworkDefinitions
+import CaseworkDiagnostics
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import CaseworkYAML
+import Foundation
+
+/// Runs checked scenarios through the engine's own doors, each on a fresh in-memory store with a scripted clock, and
+/// turns every expectation that does not hold into a located diagnostic whose notes tell what the steps before it did.
+///
+/// It decides nothing itself: firing, forms, clocks, grants, timelines and access decisions are the engine's and the
+/// policy's, exactly as the command line's `case fire`, `form`, `tick`, `deadline`, `access`, `timeline` and `decide` call them.
+package struct ScenarioRunner {
+    /// The definitions every scenario runs on.
+    let catalog: DefinitionCatalog
+
+    /// A runner on `catalog`.
+    package init(catalog: DefinitionCatalog) { self.catalog = catalog }
+
+    /// The operator who opens the case and records the `given:` grants, as the SEND service's set-up would.
+    static let setup = CaseActor.operator("scenario")
+
+    /// What one step did.
+    private enum Outcome {
+        case done
+        case refused(EngineError)
+        case decided(AccessDecision)
+        case timeline(CaseTimeline)
+    }
+
+    /// The failed expectations of `scenario` (empty when it passes), which must have been checked without errors.
+    package func run(_ scenario: Scenario) -> [Diagnostic] {
+        guard let loaded = catalog.workflows[scenario.workflow.value] else { return [] }
+        let clock = ManualClock(Self.morning(scenario.today.value))
+        let engine: Engine
+        do throws(EngineError) {
+            engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: clock)
+        } catch {
+            return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: scenario.name.range)]
+        }
+        let policy = loaded.definition.policy.flatMap { catalog.policies[$0.value] }
+        var actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])] = [:]
+        for written in scenario.actors {
+            let attributes = ScenarioValues.typed(written.attributes, types: ScenarioValues.attributeTypes(policy), referrer: "").values
+            actors[written.name.value] = (CaseActor(role: written.role.value, id: written.id, organisation: written.organisation), attributes)
+        }
+        let participants = CaseParticipants(entries: scenario.participants.flatMap { role, names in
+            names.compactMap { name in actors[name.value].map { (role.value, $0.actor.principal.description) } }
+        })
+        let caseID = scenario.caseID
+        do throws(EngineError) {
+            _ = try engine.open(workflow: scenario.workflow.value, as: Self.setup, caseID: caseID,
+                                fields: ScenarioValues.typed(scenario.fields, types: loaded.fieldTypes, referrer: "").values, participants: participants)
+        } catch {
+            return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: scenario.workflow.range)]
+        }
+        for grant in scenario.grants {
+            guard let grantee = actors[grant.actor.value]?.actor.principal else { continue }
+            do throws(EngineError) {
+                _ = try engine.grantAccess(caseID: caseID, grant: AccessGrant(to: grantee, level: grant.level.value, sections: grant.sections),
+                                           as: Self.setup, attributes: [:], reason: grant.reason)
+            } catch {
+                return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: grant.actor.range)]
+            }
+        }
+        var failures: [Diagnostic] = []
+        var history: [DiagnosticNote] = []
+        var today = scenario.today.value
+        for step in scenario.steps {
+            if let on = step.on?.value {
+                today = on
+                clock.set(Self.morning(on))
+            }
+            let who = step.actor.flatMap { actors[$0.value] } ?? (Self.setup, [:])
+            let sentBefore = (try? engine.outbox(caseID: caseID, as: Self.setup).count) ?? 0
+            let outcome = perform(step.action, engine: engine, caseID: caseID, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy,
+                                  fieldTypes: loaded.fieldTypes, now: clock.now())
+            let record = try? engine.caseRecord(caseID, as: Self.setup)
+            let sent = Array(((try? engine.outbox(caseID: caseID, as: Self.setup)) ?? []).dropFirst(sentBefore))
+            let context = StepContext(step: step, outcome: outcome, record: record, sent: sent, loaded: loaded)
+            failures += context.failures().map { Diagnostic($0.kind, at: $0.range, notes: Self.recent(history)) }
+            history.append(DiagnosticNote(Self.summary(step, who: step.actor?.value, on: today, outcome: outcome, record: record), at: step.range.startOnly))
+        }
+        return failures
+    }
+
+    /// A refusal on one line, as a diagnostic's message must be: its blockers or problems joined with `; `.
+    static func oneLine(_ error: EngineError) -> String {
+        error.description.replacingOccurrences(of: ":\n  - ", with: ": ").replacingOccurrences(of: "\n  - ", with: "; ")
+    }
+
+    /// A value as a scenario writes it: a string without quotes.
+    static func written(_ value: ExpressionValue) -> String {
+        if case .string(let text) = value { return text }
+        return value.description
+    }
+
+    /// The most steps a failure's notes tell of; earlier ones are counted in one note.
+    static let notedSteps = 5
+
+    /// The notes of the last ``notedSteps`` steps, after one that counts the steps before them.
+    static func recent(_ history: [DiagnosticNote]) -> [DiagnosticNote] {
+        guard history.count > notedSteps, let first = history.first else { return history }
+        let earlier = history.count - notedSteps
+        return [DiagnosticNote(earlier == 1 ? "step 1 ran before these" : "steps 1 to \(earlier) ran before these", at: first.range)] + history.suffix(notedSteps)
+    }
+
+    /// 09:00 UTC on `day`, when each step of the scripted clock happens.
+    static func morning(_ day: CalendarDate) -> Date { day.start().addingTimeInterval(9 * 3600) }
+
+    private func perform(
+        _ action: StepAction, engine: Engine, caseID: String, actor: CaseActor, attributes: [String: ExpressionValue],
+        actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])], policy: CompiledPolicy?, fieldTypes: [String: FieldType], now: Date
+    ) -> Outcome {
+        do throws(EngineError) {
+            switch action {
+            case .fire(let transition, let input):
+                let typed = ScenarioValues.typed(input, types: fieldTypes, referrer: "").values
+                _ = try engine.fire(FireRequest(caseID: caseID, transition: transition.value, actor: actor, input: typed, attributes: attributes))
+            case .submit(let instance, let fields):
+                let form = try engine.formDefinition(caseID: caseID, instance: instance.value, as: actor, attributes: attributes)
+                let typed = ScenarioValues.typed(fields, types: FieldValues.types(of: form.fields), referrer: "").values
+                _ = try engine.submitForm(caseID: caseID, instance: instance.value, as: actor, fields: typed, attributes: attributes)
+            case .accept(let instance):
+                _ = try engine.acceptForm(caseID: caseID, instance: instance.value, as: actor, attributes: attributes)
+            case .reject(let instance, let information):
+                _ = try engine.rejectForm(caseID: caseID, instance: instance.value, as: actor, informationRequired: information, attributes: attributes)
+            case .tick:
+                _ = try engine.tick()
+            case .pause(let deadline, let reason, let exception):
+                _ = try engine.pauseDeadline(caseID: caseID, deadline: deadline.value, as: actor, reason: reason, exception: exception, attributes: attributes)
+            case .resume(let deadline, let reason):
+                _ = try engine.resumeDeadline(caseID: caseID, deadline: deadline.value, as: actor, reason: reason, attributes: attributes)
+            case .excuse(let deadline, let reason, let exception):
+                _ = try engine.excuseDeadline(caseID: caseID, deadline: deadline.value, as: actor, reason: reason, exception: exception, attributes: attributes)
+            case .grant(let grant):
+                guard let grantee = actors[grant.actor.value]?.actor.principal else { return .done }
+                _ = try engine.grantAccess(caseID: caseID, grant: AccessGrant(to: grantee, level: grant.level.value, sections: grant.sections),
+                                           as: actor, attributes: attributes, reason: grant.reason)
+            case .revoke(let name, _, let reason):
+                guard let grantee = actors[name.value]?.actor.principal else { return .done }
+                _ = try engine.revokeAccess(caseID: caseID, to: grantee, as: actor, attributes: attributes, reason: reason)
+            case .decide(let wanted, let resource):
+                guard let policy else { throw .definitionError("the case's workflow has no access policy to decide with") }
+                let record = try engine.caseRecord(caseID, as: Self.setup)
+                let request = AccessRequest(actor: actor, attributes: attributes, action: wanted.value, resource: resource.value, caseID: record.id,
+                                            workflow: record.workflow, state: record.state, fields: record.fields, grants: record.grants, at: now)
+                return .decided(policy.decide(request))
+            case .timeline:
+                return .timeline(try engine.timeline(caseID: caseID, as: actor, attributes: attributes))
+            }
+            return .done
+        } catch {
+            return .refused(error)
+        }
+    }
+
+    /// One line for a note: what the step was and what came of it.
+    private static func summary(_ step: ScenarioStep, who: String?, on day: CalendarDate, outcome: Outcome, record: CaseRecord?) -> String {
+        let what: String
+        switch step.action {
+        case .fire(let name, _): what = "fire '\(name.value)'"
+        case .submit(let name, _): what = "submit '\(name.value)'"
+        case .accept(let name): what = "accept '\(name.value)'"
+        case .reject(let name, _): what = "reject '\(name.value)'"
+        case .tick: what = "tick"
+        case .pause(let name, _, _): what = "pause '\(name.value)'"
+        case .resume(let name, _): what = "resume '\(name.value)'"
+        case .excuse(let name, _, _): what = "excuse '\(name.value)'"
+        case .grant(let grant): what = "grant '\(grant.actor.value)' \(grant.level.value) access"
+        case .revoke(let name, _, _): what = "revoke '\(name.value)'"
+        case .decide(let action, let resource): what = "decide \(action.value) on \(resource.value)"
+        case .timeline: what = "read the timeline"
+        }
+        let result: String
+        switch outcome {
+        case .done: result = "done, state '\(record?.state ?? "?")'"
+        case .refused(let error): result = "refused (\(error.code.rawValue))"
+        case .decided(let decision): result = decision.allowed ? "allow" : "deny"
+        case .timeline: result = "read"
+        }
+        return "step \(step.number) on \(day) \(who.map { "as '\($0)' " } ?? "")\(what): \(result)"
+    }
+
+    /// One step's outcome, and the expectations it is held to.
+    private struct StepContext {
+        let step: ScenarioStep
+        let outcome: Outcome
+        let record: CaseRecord?
+        let sent: [OutboxMessage]
+        let loaded: LoadedWorkflow
+
+        func failures() -> [(kind: DiagnosticKind, range: SourceRange)] {
+            var found: [(kind: DiagnosticKind, range: SourceRange)] = []
+            let expect = step.expect
+            if case .refused(let error) = outcome, expect?.refused == nil {
+                found.append((.stepRefused(step: "step \(step.number)", code: error.code.rawValue, reason: ScenarioRunner.oneLine(error)), step.actionRange))
+            }
+            guard let expect else { return found }
+            if let refused = expect.refused { found += refusal(refused) }
+            if let state = expect.state, let record, record.state != state.value {
+                found.append((.unexpectedState(expected: state.value, actual: record.state), state.range))
+            }
+            if let record {
+                let expected = ScenarioValues.typed(expect.fields, types: loaded.fieldTypes, referrer: "").values
+                for value in expect.fields {
+                    guard let wanted = expected[value.path.value], record.fields[value.path.value] != wanted else { continue }
+                    found.append((.unexpectedField(field: value.path.value, expected: value.text.value, actual: record.fields[value.path.value].map(ScenarioRunner.written)), value.text.range))
+                }
+                for deadline in expect.deadlines { found += self.deadline(deadline, in: record) }
+            }
+            for notice in expect.notices where !sent.contains(where: { Self.matches($0, notice) }) {
+                found.append((.missingNotice(expected: Self.describe(notice), sent: Self.sentList(sent)), notice.range))
+            }
+            if case .decided(let decision) = outcome {
+                if let wanted = expect.decision, wanted.value != (decision.allowed ? "allow" : "deny") {
+                    let why = decision.reasons.isEmpty ? "" : " (\(decision.reasons.joined(separator: "; ")))"
+                    found.append((.unexpectedDecision(expected: "'\(wanted.value)'", actual: "'\(decision.allowed ? "allow" : "deny")'\(why)"), wanted.range))
+                }
+                if let redactions = expect.redactions, redactions.value.sorted() != decision.redact.sorted() {
+                    found.append((.unexpectedDecision(expected: "to withhold [\(redactions.value.sorted().joined(separator: ", "))]",
+                                                      actual: "[\(decision.redact.sorted().joined(separator: ", "))]"), redactions.range))
+                }
+            }
+            if case .timeline(let timeline) = outcome, let wanted = expect.timeline {
+                let shown = Self.texts(of: timeline)
+                for text in wanted.shows where !shown.contains(where: { $0.contains(text.value) }) {
+                    found.append((.unexpectedTimeline(text: text.value, shouldShow: true), text.range))
+                }
+                for text in wanted.hides where shown.contains(where: { $0.contains(text.value) }) {
+                    found.append((.unexpectedTimeline(text: text.value, shouldShow: false), text.range))
+                }
+            }
+            return found
+        }
+
+        private func refusal(_ expected: RefusalExpectation) -> [(kind: DiagnosticKind, range: SourceRange)] {
+            let wanted = [expected.code.map { "'\($0.value)'" }, expected.blockersContain.map { "with a reason containing '\($0)'" }].compactMap { $0 }.joined(separator: " ")
+            guard case .refused(let error) = outcome else {
+                return [(.unexpectedRefusal(expected: wanted, actual: "but it was done"), expected.range)]
+            }
+            if let code = expected.code, code.value != error.code.rawValue {
+                return [(.unexpectedRefusal(expected: wanted, actual: "got '\(error.code.rawValue)': \(ScenarioRunner.oneLine(error))"), code.range)]
+            }
+            if let text = expected.blockersContain, !ScenarioRunner.oneLine(error).contains(text) {
+                return [(.unexpectedRefusal(expected: wanted, actual: "got: \(ScenarioRunner.oneLine(error))"), expected.range)]
+            }
+            return []
+        }
+
+        private func deadline(_ expected: DeadlineExpectation, in record: CaseRecord) -> [(kind: DiagnosticKind, range: SourceRange)] {
+            guard let clock = record.deadlines.first(where: { $0.name == expected.name.value }) else {
+                return [(.unexpectedDeadline(deadline: expected.name.value, expected: "to have started", actual: nil), expected.name.range)]
+            }
+            var found: [(kind: DiagnosticKind, range: SourceRange)] = []
+            if let status = expected.status, status.value != clock.status.rawValue {
+                found.append((.unexpectedDeadline(deadline: expected.name.value, expected: "to be \(status.value)", actual: clock.status.rawValue), status.range))
+            }
+            if let due = expected.due, due.value != clock.dueOn {
+                found.append((.unexpectedDeadline(deadline: expected.name.value, expected: "to be due on \(due.value)", actual: "due on \(clock.dueOn)"), due.range))
+            }
+            return found
+        }
+
+        /// What a step sent, briefly: the first three notices' subjects and recipients, and how many more.
+        private static func sentList(_ sent: [OutboxMessage]) -> [String] {
+            let shown = sent.prefix(3).map { "'\($0.subject)' to \($0.recipientRole)" }
+            return sent.count > 3 ? shown + ["and \(sent.count - 3) more"] : shown
+        }
+
+        private static func matches(_ message: OutboxMessage, _ notice: NoticeExpectation) -> Bool {
+            (notice.to.map { $0.value == message.recipientRole } ?? true)
+                && (notice.subjectContains.map { message.subject.contains($0) } ?? true)
+                && (notice.bodyContains.map { message.body.contains($0) } ?? true)
+                && (notice.channel.map { $0.value == message.channel.rawValue } ?? true)
+        }
+
+        private static func describe(_ notice: NoticeExpectation) -> String {
+            [notice.to.map { "to \($0.value)" }, notice.subjectContains.map { "with a subject containing '\($0)'" },
+             notice.bodyContains.map { "with a body containing '\($0)'" }, notice.channel.map { "by \($0.value)" }]
+                .compactMap { $0 }.joined(separator: " ")
+        }
+
+        /// What a timeline shows, as texts: where the case is, each stage, the next steps, each time limit with its
+        /// status, and each notice's subject and body.
+        private static func texts(of timeline: CaseTimeline) -> [String] {
+            [timeline.now.title, timeline.now.state] + timeline.stages.flatMap { [$0.title, $0.state] } + timeline.next
+                + (timeline.timeLimits ?? []).flatMap { [$0.name, $0.title, "\($0.name): \($0.status.name)"] }
+                + timeline.notices.flatMap { [$0.subject, $0.body] }
+        }
+    }
+}

@@ -31,8 +31,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case nulByte
     /// The file is not valid UTF-8.
     case invalidUTF8
-    /// libyaml could not parse the text.
-    case yamlSyntax(problem: String, context: String?)
+    /// libyaml could not parse the text; `help` says how to fix the common slips (see `YAMLSyntaxHelp`).
+    case yamlSyntax(problem: String, context: String?, help: String?)
     /// The file holds no document.
     case emptyDocument
     /// The file holds more than one YAML document.
@@ -351,7 +351,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .fileTooLarge(let bytes, let limit): "file is \(bytes) bytes, over the limit of \(limit) bytes"
         case .nulByte: "file contains a NUL byte; definition files must be UTF-8 text"
         case .invalidUTF8: "file is not valid UTF-8"
-        case .yamlSyntax(let problem, let context):
+        case .yamlSyntax(let problem, let context, _):
             if let context { "invalid YAML: \(problem) \(context)" } else { "invalid YAML: \(problem)" }
         case .emptyDocument: "file holds no definition"
         case .multipleDocuments: "file holds more than one YAML document"
@@ -461,7 +461,7 @@ public enum DiagnosticKind: Sendable, Hashable {
             .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?), .unknownPolicy(_, _, let suggestion?),
             .redactionReachesNoField(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
-        case .unexpectedCharacter(_, let help?):
+        case .unexpectedCharacter(_, let help?), .yamlSyntax(_, _, let help?):
             return help
         case .wrongArguments(_, let signature, _):
             return "call it as \(signature)"

@@ -53,7 +53,7 @@ package enum Validator {
         var fingerprints: [String: String] = [:]
         for (file, result, text) in loaded {
             sources[file] = text
-            bag.append(contentsOf: result.errors.map(Diagnostic.init))
+            bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text) })
             guard let root = result.root else { continue }
             if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)

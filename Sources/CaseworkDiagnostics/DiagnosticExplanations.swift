@@ -221,7 +221,9 @@ package enum DiagnosticExplanations {
             where the reader gave up, which is often just after the real mistake. Common causes are an \
             unclosed bracket or quote, a tab used for indentation, a line indented differently from its \
             neighbours, a colon followed by a space inside a value that is not in quotes, and a control \
-            character pasted from another program.
+            character pasted from another program. For all but the last, a help line says what to change \
+            and the caret points where the fix goes, which can be a line or two before the place the \
+            reader gave up.
             """,
             wrong: """
                 states:

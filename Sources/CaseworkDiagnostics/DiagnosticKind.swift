@@ -115,8 +115,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case noFinalState(workflow: String)
     /// A template placeholder that is not closed or is empty.
     case malformedPlaceholder(template: String, reason: String)
-    /// A form names a role the starting workflow does not declare.
-    case formRoleNotInWorkflow(form: String, role: String, workflow: String)
+    /// A form names a role the starting workflow does not declare; `suggestion` is the nearest of the workflow's roles.
+    case formRoleNotInWorkflow(form: String, role: String, workflow: String, suggestion: String?)
     /// A state is marked both initial and final.
     case initialStateIsFinal(state: String)
     /// A reference to a calendar that is not in the definition set.
@@ -391,7 +391,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unusedTemplate(let name): "template '\(name)' is never used"
         case .noFinalState(let workflow): "workflow '\(workflow)' has no final state"
         case .malformedPlaceholder(let template, let reason): "template '\(template)' has a malformed placeholder: \(reason)"
-        case .formRoleNotInWorkflow(let form, let role, let workflow):
+        case .formRoleNotInWorkflow(let form, let role, let workflow, _):
             "form '\(form)' names role '\(role)', which workflow '\(workflow)' does not declare"
         case .initialStateIsFinal(let state): "initial state '\(state)' is also final, so the workflow can never do anything"
         case .unknownCalendar(let name, let referrer, _): "\(referrer) refers to unknown calendar '\(name)'"
@@ -562,8 +562,10 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "use it in a 'notify' entry or name it in 'messages:', or remove it"
         case .malformedPlaceholder:
             return "write placeholders as '{{ field_name }}'"
-        case .formRoleNotInWorkflow:
-            return "add the role to the workflow's 'roles' list"
+        case .formRoleNotInWorkflow(let form, _, _, let suggestion?):
+            return "did you mean '\(suggestion)'? correct it in form '\(form)'"
+        case .formRoleNotInWorkflow(let form, let role, let workflow, nil):
+            return "name one of the roles of workflow '\(workflow)' in form '\(form)', or add '\(role)' to the workflow's 'roles' list"
         case .invalidVersion:
             return "write 'version: 1' and raise it by one for each change"
         case .emptyDocument:

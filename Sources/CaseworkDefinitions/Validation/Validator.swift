@@ -51,10 +51,14 @@ package enum Validator {
         var sources: [String: String] = [:]
         var incompleteFiles = Set<String>()
         var fingerprints: [String: String] = [:]
+        var unloaded = UnloadedDefinitions()
         for (file, result, text) in loaded {
             sources[file] = text
             bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text) })
-            guard let root = result.root else { continue }
+            guard let root = result.root else {
+                unloaded.record(text)
+                continue
+            }
             if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
@@ -66,10 +70,12 @@ package enum Validator {
             case .form(let form): set.forms.append(form)
             case .calendar(let calendar): set.calendars.append(calendar)
             case .policy(let policy): set.policies.append(policy)
-            case nil: break
+            case nil: unloaded.record(text)
             }
         }
-        let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(set, incompleteFiles: incompleteFiles, sources: sources)
+        let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
+            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources
+        )
         bag.append(contentsOf: diagnostics)
         return ValidationReport(
             definitions: set,

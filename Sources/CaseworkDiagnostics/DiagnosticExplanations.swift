@@ -1680,6 +1680,46 @@ package enum DiagnosticExplanations {
                   - { name: circulate_advice, from: { entered: preparing }, due_on: meeting_on - 2 weeks, until: [circulated] }
                 """
         ),
+        entry(
+            "CW0245", "letter can show a field that is not yet set",
+            """
+            A warning: a template that a transition's `notify:` sends shows a field which, on some way a case \
+            can take to that transition, nothing has set yet, so the letter would read `(not yet recorded)` \
+            where the value should be. A field is surely set when the case was opened with it as required \
+            `input:`, or when every way to the step (the step included) takes it as required input, gives it \
+            with `set:`, or has a guard that holds only when it is set (`has(field)`, alone or joined by \
+            `and`). An optional input is the usual cause: the family may leave it out. Make the field \
+            required where it is recorded, or word the letter without it (point to the case record). \
+            Workflows without an opening `input:` may be opened with any field and are not checked.
+            """,
+            severity: .warning,
+            wrong: """
+                transitions:
+                  - name: lodge_appeal
+                    from: certificate_issued
+                    to: appeal_lodged
+                    by: caseworker
+                    input: { appeal_lodged_on: required, tribunal_reference: optional }
+                    notify: [{ to: parent, template: appeal_lodged }]
+                templates:
+                  appeal_lodged:
+                    subject: "Your appeal has been recorded (case {{ case.id }})"
+                    body: "Tribunal reference: {{ tribunal_reference }}"
+                """,
+            right: """
+                transitions:
+                  - name: lodge_appeal
+                    from: certificate_issued
+                    to: appeal_lodged
+                    by: caseworker
+                    input: { appeal_lodged_on: required, tribunal_reference: required }
+                    notify: [{ to: parent, template: appeal_lodged }]
+                templates:
+                  appeal_lodged:
+                    subject: "Your appeal has been recorded (case {{ case.id }})"
+                    body: "Tribunal reference: {{ tribunal_reference }}"
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

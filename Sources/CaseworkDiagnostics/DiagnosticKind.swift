@@ -176,6 +176,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case metByNotADate(field: String, deadline: String, type: String)
     /// A deadline with both `due` (a period) and `due_on` (a date expression).
     case dueTwice(deadline: String)
+    /// A template a transition sends shows a field that can still be unset when that transition fires.
+    case templateFieldMaybeUnset(template: String, field: String, transition: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     public static let allCodes: [DiagnosticCode] = [
@@ -188,7 +190,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
-        "CW0241", "CW0242", "CW0243", "CW0244",
+        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
     ].map(DiagnosticCode.init(rawValue:))
@@ -306,6 +308,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .missingPolicy: "CW0231"
         case .workflowWithoutPolicy: "CW0232"
         case .fieldNeverSet: "CW0233"
+        case .templateFieldMaybeUnset: "CW0245"
         case .reservedPolicyName: "CW0234"
         case .sectionHidesNoField: "CW0235"
         case .redactionReachesNoField: "CW0236"
@@ -339,7 +342,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate, .messageWithoutTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow, .sectionHidesNoField: .warning
+        case .unusedTemplate, .messageWithoutTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow, .sectionHidesNoField,
+            .templateFieldMaybeUnset: .warning
         default: .error
         }
     }
@@ -415,6 +419,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .workflowWithoutPolicy(let workflow, _):
             "workflow '\(workflow)' runs without an access policy: nothing checks who may see or change its cases beyond 'by:'"
         case .fieldNeverSet(let field, let reader): "field '\(field)' is read by \(reader), but nothing sets it"
+        case .templateFieldMaybeUnset(let template, let field, let transition):
+            "template '\(template)' shows '\(field)', which can still be unset when transition '\(transition)' sends it"
         case .reservedPolicyName(let name, let kind): "\(kind) '\(name)' is reserved: the engine gives it its own meaning"
         case .sectionHidesNoField(let path, let fields):
             "redaction '\(path)' hides no field of any workflow (it stands for \(fields.map { "'\($0)'" }.joined(separator: ", ")))"
@@ -477,6 +483,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .workflowWithoutPolicy(_, let policies):
             let name = policies.count == 1 ? "'policy: \(policies[0])'" : "'policy: NAME' with one of \(policies.map { "'\($0)'" }.joined(separator: ", "))"
             return "bind it with \(name) unless running on 'by:' roles alone is deliberate"
+        case .templateFieldMaybeUnset(_, let field, _):
+            return "make '\(field)' required in the 'input:' of a step every case takes before this one, give it a value with 'set:', or take it out of the template; until then the letter shows '(not yet recorded)'"
         case .fieldNeverSet:
             return "declare it in the 'input:' of the transition that records it, or set it with 'set:'"
         case .sectionHidesNoField(let path, _):

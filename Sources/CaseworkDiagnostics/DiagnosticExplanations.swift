@@ -1707,17 +1707,11 @@ package enum DiagnosticExplanations {
                     body: "Tribunal reference: {{ tribunal_reference }}"
                 """,
             right: """
-                transitions:
-                  - name: lodge_appeal
-                    from: certificate_issued
-                    to: appeal_lodged
-                    by: caseworker
-                    input: { appeal_lodged_on: required, tribunal_reference: required }
-                    notify: [{ to: parent, template: appeal_lodged }]
+                # the reference is optional when the appeal is recorded, so the letter does not show it
                 templates:
                   appeal_lodged:
                     subject: "Your appeal has been recorded (case {{ case.id }})"
-                    body: "Tribunal reference: {{ tribunal_reference }}"
+                    body: "The Tribunal's reference will be on the case record once it gives one."
                 """
         ),
     ]

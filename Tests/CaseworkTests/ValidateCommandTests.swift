@@ -237,3 +237,35 @@ struct CascadeTests {
         #expect(report.diagnostics.map(\.code.rawValue) == ["CW0107", "CW0107"], "\(report.diagnostics.map(\.description))")
     }
 }
+
+@Suite("A definition that fails to load is still known by name")
+struct UnloadedDefinitionTests {
+    @Test(arguments: [
+        ("form: school-consultation\ndue: 15 dayz\n", "form", "school-consultation"),
+        ("# the consultation\nform: \"school-consultation\"  # quoted\n", "form", "school-consultation"),
+        ("calendar: 'england'\n\tversion: 1\n", "calendar", "england"),
+        ("title: x\npolicy: send-portal\n", "policy", "send-portal"),
+    ])
+    func itsIDIsReadFromItsKindsKey(text: String, kind: String, id: String) {
+        var unloaded = UnloadedDefinitions()
+        unloaded.record(text)
+        #expect(unloaded.contains(kind, id))
+        #expect(!unloaded.contains(kind == "form" ? "calendar" : "form", id))
+    }
+
+    @Test(arguments: ["  form: nested-is-not-a-kind\n", "form:\n", "title: no kind at all\n"])
+    func aFileWithoutATopLevelKindRecordsNothing(text: String) {
+        var unloaded = UnloadedDefinitions()
+        unloaded.record(text)
+        #expect(!unloaded.contains("form", "nested-is-not-a-kind") && !unloaded.contains("form", ""))
+    }
+
+    @Test func aWorkflowStartingAFormWithABrokenYAMLFileReportsOnlyTheForm() {
+        let report = Validator.validate(sources: [
+            (file: "tiny.yaml", text: ValidateCommandTests.valid.replacingOccurrences(of: "    by: [caseworker]\n", with: "    by: [caseworker]\n    start_forms: [{ form: advice, for: [parent] }]\n")),
+            (file: "advice.yaml", text: "form: advice\nversion: 1\ntitle: \"Advice\n"),
+        ])
+        #expect(report.diagnostics.map(\.range.file) == ["advice.yaml"], "\(report.diagnostics.map(\.description))")
+        #expect(report.diagnostics.first?.help == "close the quote: this value starts with '\"' but the line has no closing '\"'")
+    }
+}

@@ -160,8 +160,11 @@ enum CommandTable {
             path: ["validate"], summary: "check workflow, form, calendar and policy definitions the way a compiler checks code",
             arguments: [ArgumentDeclaration(name: "PATH", help: "files or directories (searched for *.yaml and *.yml); default: Workflows/ and Policies/ here",
                                             optional: true, repeatable: true)],
-            options: [format, OptionDeclaration(name: "--explain", value: "CODE", help: "print what a diagnostic code means, with a wrong and a right example")],
-            examples: ["casework validate Workflows/", "casework validate --explain CW0204"],
+            options: [format, OptionDeclaration(name: "--explain", value: "CODE", help: "print what a diagnostic code means, with a wrong and a right example"),
+                      OptionDeclaration(name: "--definitions", value: "PATH",
+                                        help: "the project's definitions the named files are checked against (default: the Workflows/ and Policies/ around them)",
+                                        repeatable: true)],
+            examples: ["casework validate Workflows/ehcp-needs-assessment.yaml", "casework validate --explain CW0204"],
             note: "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error."),
         CommandDeclaration(
             path: ["graph"], summary: "draw a workflow's states and transitions for Graphviz or Mermaid, or one case's path through it",

@@ -6,7 +6,10 @@ import CaseworkExpressions
 import CaseworkStore
 import CaseworkTime
 
-/// `casework validate [PATH ...] [--format text|json] [--explain CODE]`.
+/// `casework validate [PATH ...] [--definitions PATH ...] [--format text|json] [--explain CODE]`.
+///
+/// The named paths are checked against the project's other definitions (`--definitions`, or the
+/// `Workflows/` and `Policies/` around them), and only their own diagnostics are shown.
 enum ValidateCommand {
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["validate"].spec)
@@ -17,7 +20,8 @@ enum ValidateCommand {
         let paths = parsed.positionals.isEmpty ? defaultPaths() : parsed.positionals
         let report: ValidationReport
         do {
-            report = try Validator.validate(paths: paths)
+            let context = parsed.values["--definitions"] ?? DefinitionFiles.project(around: paths)
+            report = try Validator.validate(paths: paths, context: context)
         } catch {
             throw UsageError(error.description, help: "name a definition file or a directory that holds them")
         }

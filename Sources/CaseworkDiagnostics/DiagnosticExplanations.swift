@@ -223,7 +223,9 @@ package enum DiagnosticExplanations {
             where the reader gave up, which is often just after the real mistake. Common causes are an \
             unclosed bracket or quote, a tab used for indentation, a line indented differently from its \
             neighbours, a colon followed by a space inside a value that is not in quotes, and a control \
-            character pasted from another program.
+            character pasted from another program. For all but the last, a help line says what to change \
+            and the caret points where the fix goes, which can be a line or two before the place the \
+            reader gave up.
             """,
             wrong: """
                 states:
@@ -1678,6 +1680,40 @@ package enum DiagnosticExplanations {
             right: """
                 deadlines:
                   - { name: circulate_advice, from: { entered: preparing }, due_on: meeting_on - 2 weeks, until: [circulated] }
+                """
+        ),
+        entry(
+            "CW0245", "letter can show a field that is not yet set",
+            """
+            A warning: a template that a transition's `notify:` sends shows a field which, on some way a case \
+            can take to that transition, nothing has set yet, so the letter would read `(not yet recorded)` \
+            where the value should be. A field is surely set when the case was opened with it as required \
+            `input:`, or when every way to the step (the step included) takes it as required input, gives it \
+            with `set:`, or has a guard that holds only when it is set (`has(field)`, alone or joined by \
+            `and`). An optional input is the usual cause: the family may leave it out. Make the field \
+            required where it is recorded, or word the letter without it (point to the case record). \
+            Workflows without an opening `input:` may be opened with any field and are not checked.
+            """,
+            severity: .warning,
+            wrong: """
+                transitions:
+                  - name: lodge_appeal
+                    from: certificate_issued
+                    to: appeal_lodged
+                    by: caseworker
+                    input: { appeal_lodged_on: required, tribunal_reference: optional }
+                    notify: [{ to: parent, template: appeal_lodged }]
+                templates:
+                  appeal_lodged:
+                    subject: "Your appeal has been recorded (case {{ case.id }})"
+                    body: "Tribunal reference: {{ tribunal_reference }}"
+                """,
+            right: """
+                # the reference is optional when the appeal is recorded, so the letter does not show it
+                templates:
+                  appeal_lodged:
+                    subject: "Your appeal has been recorded (case {{ case.id }})"
+                    body: "The Tribunal's reference will be on the case record once it gives one."
                 """
         ),
     ]

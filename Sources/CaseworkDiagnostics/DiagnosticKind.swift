@@ -31,8 +31,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case nulByte
     /// The file is not valid UTF-8.
     case invalidUTF8
-    /// libyaml could not parse the text.
-    case yamlSyntax(problem: String, context: String?)
+    /// libyaml could not parse the text; `help` says how to fix the common slips (see `YAMLSyntaxHelp`).
+    case yamlSyntax(problem: String, context: String?, help: String?)
     /// The file holds no document.
     case emptyDocument
     /// The file holds more than one YAML document.
@@ -115,8 +115,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case noFinalState(workflow: String)
     /// A template placeholder that is not closed or is empty.
     case malformedPlaceholder(template: String, reason: String)
-    /// A form names a role the starting workflow does not declare.
-    case formRoleNotInWorkflow(form: String, role: String, workflow: String)
+    /// A form names a role the starting workflow does not declare; `suggestion` is the nearest of the workflow's roles.
+    case formRoleNotInWorkflow(form: String, role: String, workflow: String, suggestion: String?)
     /// A state is marked both initial and final.
     case initialStateIsFinal(state: String)
     /// A reference to a calendar that is not in the definition set.
@@ -176,6 +176,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case metByNotADate(field: String, deadline: String, type: String)
     /// A deadline with both `due` (a period) and `due_on` (a date expression).
     case dueTwice(deadline: String)
+    /// A template a transition sends shows a field that can still be unset when that transition fires.
+    case templateFieldMaybeUnset(template: String, field: String, transition: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     // MARK: Scenarios (CW05xx)
@@ -215,7 +217,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
-        "CW0241", "CW0242", "CW0243", "CW0244",
+        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
@@ -335,6 +337,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .missingPolicy: "CW0231"
         case .workflowWithoutPolicy: "CW0232"
         case .fieldNeverSet: "CW0233"
+        case .templateFieldMaybeUnset: "CW0245"
         case .reservedPolicyName: "CW0234"
         case .sectionHidesNoField: "CW0235"
         case .redactionReachesNoField: "CW0236"
@@ -380,7 +383,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// Whether the finding fails validation.
     public var severity: Severity {
         switch self {
-        case .unusedTemplate, .messageWithoutTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow, .sectionHidesNoField: .warning
+        case .unusedTemplate, .messageWithoutTemplate, .ruleNeverMatches, .fieldInSubject, .workflowWithoutPolicy, .fieldNeverSet, .redactionOverridesAllow, .sectionHidesNoField,
+            .templateFieldMaybeUnset: .warning
         default: .error
         }
     }
@@ -392,7 +396,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .fileTooLarge(let bytes, let limit): "file is \(bytes) bytes, over the limit of \(limit) bytes"
         case .nulByte: "file contains a NUL byte; definition files must be UTF-8 text"
         case .invalidUTF8: "file is not valid UTF-8"
-        case .yamlSyntax(let problem, let context):
+        case .yamlSyntax(let problem, let context, _):
             if let context { "invalid YAML: \(problem) \(context)" } else { "invalid YAML: \(problem)" }
         case .emptyDocument: "file holds no definition"
         case .multipleDocuments: "file holds more than one YAML document"
@@ -432,7 +436,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unusedTemplate(let name): "template '\(name)' is never used"
         case .noFinalState(let workflow): "workflow '\(workflow)' has no final state"
         case .malformedPlaceholder(let template, let reason): "template '\(template)' has a malformed placeholder: \(reason)"
-        case .formRoleNotInWorkflow(let form, let role, let workflow):
+        case .formRoleNotInWorkflow(let form, let role, let workflow, _):
             "form '\(form)' names role '\(role)', which workflow '\(workflow)' does not declare"
         case .initialStateIsFinal(let state): "initial state '\(state)' is also final, so the workflow can never do anything"
         case .unknownCalendar(let name, let referrer, _): "\(referrer) refers to unknown calendar '\(name)'"
@@ -456,6 +460,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .workflowWithoutPolicy(let workflow, _):
             "workflow '\(workflow)' runs without an access policy: nothing checks who may see or change its cases beyond 'by:'"
         case .fieldNeverSet(let field, let reader): "field '\(field)' is read by \(reader), but nothing sets it"
+        case .templateFieldMaybeUnset(let template, let field, let transition):
+            "template '\(template)' shows '\(field)', which can still be unset when transition '\(transition)' sends it"
         case .reservedPolicyName(let name, let kind): "\(kind) '\(name)' is reserved: the engine gives it its own meaning"
         case .sectionHidesNoField(let path, let fields):
             "redaction '\(path)' hides no field of any workflow (it stands for \(fields.map { "'\($0)'" }.joined(separator: ", ")))"
@@ -519,7 +525,7 @@ public enum DiagnosticKind: Sendable, Hashable {
             .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?), .unknownPolicy(_, _, let suggestion?),
             .redactionReachesNoField(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
-        case .unexpectedCharacter(_, let help?):
+        case .unexpectedCharacter(_, let help?), .yamlSyntax(_, _, let help?):
             return help
         case .wrongArguments(_, let signature, _):
             return "call it as \(signature)"
@@ -535,6 +541,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .workflowWithoutPolicy(_, let policies):
             let name = policies.count == 1 ? "'policy: \(policies[0])'" : "'policy: NAME' with one of \(policies.map { "'\($0)'" }.joined(separator: ", "))"
             return "bind it with \(name) unless running on 'by:' roles alone is deliberate"
+        case .templateFieldMaybeUnset(_, let field, _):
+            return "make '\(field)' required in the 'input:' of a step every case takes before this one, give it a value with 'set:', or take it out of the template; until then the letter shows '(not yet recorded)'"
         case .fieldNeverSet:
             return "declare it in the 'input:' of the transition that records it, or set it with 'set:'"
         case .sectionHidesNoField(let path, _):
@@ -628,8 +636,10 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "use it in a 'notify' entry or name it in 'messages:', or remove it"
         case .malformedPlaceholder:
             return "write placeholders as '{{ field_name }}'"
-        case .formRoleNotInWorkflow:
-            return "add the role to the workflow's 'roles' list"
+        case .formRoleNotInWorkflow(let form, _, _, let suggestion?):
+            return "did you mean '\(suggestion)'? correct it in form '\(form)'"
+        case .formRoleNotInWorkflow(let form, let role, let workflow, nil):
+            return "name one of the roles of workflow '\(workflow)' in form '\(form)', or add '\(role)' to the workflow's 'roles' list"
         case .invalidVersion:
             return "write 'version: 1' and raise it by one for each change"
         case .emptyDocument:

@@ -1,8 +1,9 @@
 import CaseworkYAML
 
 extension Diagnostic {
-    /// The diagnostic for a problem the YAML layer found.
-    public init(_ error: YAMLError) {
+    /// The diagnostic for a problem the YAML layer found in `source`, the file's text; with the text,
+    /// a syntax error the writer commonly makes gets a help line and a caret where the fix goes.
+    public init(_ error: YAMLError, source: String = "") {
         switch error {
         case .unreadable(_, let reason):
             self.init(.unreadableFile(reason: reason), at: error.range)
@@ -12,8 +13,9 @@ extension Diagnostic {
             self.init(.nulByte, at: error.range)
         case .invalidUTF8:
             self.init(.invalidUTF8, at: error.range)
-        case .syntax(let problem, let context, _):
-            self.init(.yamlSyntax(problem: problem, context: context), at: error.range)
+        case .syntax(let problem, let context, let at):
+            let advice = YAMLSyntaxHelp.advice(problem: problem, context: context, at: at, source: source)
+            self.init(.yamlSyntax(problem: problem, context: context, help: advice?.help), at: advice?.at ?? at)
         case .emptyDocument:
             self.init(.emptyDocument, at: error.range)
         case .multipleDocuments:

@@ -120,7 +120,7 @@ struct ValidateCommandTests {
         #expect(result.err == """
             error: unknown option '--fromat'
               help: did you mean '--format'?
-              usage: casework validate [PATH ...] [--format text|json] [--explain CODE]
+              usage: casework validate [PATH ...] [--format text|json] [--explain CODE] [--definitions PATH]...
 
             """)
     }
@@ -149,6 +149,40 @@ struct ValidateCommandTests {
         let result = runCasework(["validate", "--help"])
         #expect(result.status == .success)
         #expect(result.out.contains("usage: casework validate"))
+    }
+
+    /// A workflow whose calendar is in another file of its project.
+    static let project: [String: String] = [
+        "Workflows/tiny.yaml": valid.replacingOccurrences(of: "title: Tiny\n", with: "title: Tiny\ncalendar: england\n"),
+        "Workflows/calendars/england.yaml": "calendar: england\nversion: 1\ntitle: England\nworking_days: [monday, tuesday, wednesday, thursday, friday]\n",
+    ]
+
+    @Test func oneFileResolvesItsReferencesAgainstTheProjectAroundIt() throws {
+        let directory = try write(Self.project)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let alone = try Validator.validate(paths: ["\(directory)/Workflows/tiny.yaml"])
+        #expect(alone.diagnostics.map(\.code.rawValue) == ["CW0218"], "without the project, the calendar is unknown: \(alone.diagnostics)")
+        let result = runCasework(["validate", "\(directory)/Workflows/tiny.yaml"])
+        #expect(result.out == "checked 1 file: no problems found\n")
+        #expect(result.status == .success)
+    }
+
+    @Test func oneFileShowsOnlyItsOwnDiagnostics() throws {
+        var files = Self.project
+        files["Workflows/broken.yaml"] = Self.valid.replacingOccurrences(of: "workflow: tiny", with: "workflow: broken").replacingOccurrences(of: "to: closed", with: "to: clossed")
+        let directory = try write(files)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(runCasework(["validate", "\(directory)/Workflows/tiny.yaml"]).out == "checked 1 file: no problems found\n")
+        let broken = runCasework(["validate", "\(directory)/Workflows/broken.yaml"])
+        #expect(broken.out.contains("error[CW0204]") && broken.out.hasSuffix("checked 1 file: 1 error, 0 warnings\n"), "\(broken.out)")
+    }
+
+    @Test func definitionsNameTheProjectForAFileOutsideIt() throws {
+        let directory = try write(["tiny.yaml": Self.project["Workflows/tiny.yaml"]!, "defs/england.yaml": Self.project["Workflows/calendars/england.yaml"]!])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(runCasework(["validate", "\(directory)/tiny.yaml"]).status == .failure)
+        let result = runCasework(["validate", "\(directory)/tiny.yaml", "--definitions", "\(directory)/defs"])
+        #expect(result.out == "checked 1 file: no problems found\n")
     }
 }
 
@@ -201,5 +235,37 @@ struct CascadeTests {
             """
         let report = Validator.validate(sources: [(file: "cascade.yaml", text: text)])
         #expect(report.diagnostics.map(\.code.rawValue) == ["CW0107", "CW0107"], "\(report.diagnostics.map(\.description))")
+    }
+}
+
+@Suite("A definition that fails to load is still known by name")
+struct UnloadedDefinitionTests {
+    @Test(arguments: [
+        ("form: school-consultation\ndue: 15 dayz\n", "form", "school-consultation"),
+        ("# the consultation\nform: \"school-consultation\"  # quoted\n", "form", "school-consultation"),
+        ("calendar: 'england'\n\tversion: 1\n", "calendar", "england"),
+        ("title: x\npolicy: send-portal\n", "policy", "send-portal"),
+    ])
+    func itsIDIsReadFromItsKindsKey(text: String, kind: String, id: String) {
+        var unloaded = UnloadedDefinitions()
+        unloaded.record(text)
+        #expect(unloaded.contains(kind, id))
+        #expect(!unloaded.contains(kind == "form" ? "calendar" : "form", id))
+    }
+
+    @Test(arguments: ["  form: nested-is-not-a-kind\n", "form:\n", "title: no kind at all\n"])
+    func aFileWithoutATopLevelKindRecordsNothing(text: String) {
+        var unloaded = UnloadedDefinitions()
+        unloaded.record(text)
+        #expect(!unloaded.contains("form", "nested-is-not-a-kind") && !unloaded.contains("form", ""))
+    }
+
+    @Test func aWorkflowStartingAFormWithABrokenYAMLFileReportsOnlyTheForm() {
+        let report = Validator.validate(sources: [
+            (file: "tiny.yaml", text: ValidateCommandTests.valid.replacingOccurrences(of: "    by: [caseworker]\n", with: "    by: [caseworker]\n    start_forms: [{ form: advice, for: [parent] }]\n")),
+            (file: "advice.yaml", text: "form: advice\nversion: 1\ntitle: \"Advice\n"),
+        ])
+        #expect(report.diagnostics.map(\.range.file) == ["advice.yaml"], "\(report.diagnostics.map(\.description))")
+        #expect(report.diagnostics.first?.help == "close the quote: this value starts with '\"' but the line has no closing '\"'")
     }
 }

@@ -22,7 +22,7 @@ enum FormDecoder {
     static let keys = KeyTable<Key>()
     static let messageKeys = KeyTable<MessageKey>()
 
-    /// Decodes `root`, a mapping; returns nil when the form lacks an id or a usable due duration.
+    /// Decodes `root`, a mapping; returns nil when the form lacks a usable id.
     static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> FormDefinition? {
         var id: Located<String>?
         var version: Int?
@@ -52,9 +52,12 @@ enum FormDecoder {
         reader.requireKeys(
             [.form, .version, .title, .due, .sharedWith, .acceptedBy, .fields], of: table, seen: seen, place: "form", at: root.range.startOnly
         )
-        guard let id, let due else { return nil }
+        guard let id else { return nil }
+        // A missing or unusable `due` is already an error, so the set never runs; the form is still checked against
+        // the workflows that start it (its roles, its resource), with no time of its own.
         var form = FormDefinition(
-            id: id, version: version ?? 0, title: title ?? id.value, description: description, due: due,
+            id: id, version: version ?? 0, title: title ?? id.value, description: description,
+            due: due ?? Located(StatutoryDuration(count: 0, unit: .days), at: root.range.startOnly),
             sharedWith: sharedWith, acceptedBy: acceptedBy, fields: fields, resource: resource, file: root.range.file
         )
         form.messages = messages

@@ -7,6 +7,8 @@ import CaseworkYAML
 struct DeadlineChecks {
     let workflow: WorkflowDefinition
     let set: DefinitionSet
+    /// Definitions that failed to load: a calendar among them is known by name.
+    let unloaded: UnloadedDefinitions
     /// The workflow file's text, for exact positions of errors inside `set:` expressions.
     let source: String?
     /// The workflow's names and their types, for `set:` values.
@@ -17,7 +19,7 @@ struct DeadlineChecks {
     func run(into bag: inout DiagnosticBag, checked: inout CheckedWorkflowExpressions) {
         let calendars = set.calendars.map(\.id.value)
         func checkCalendar(_ name: Located<String>?, referrer: String) {
-            guard let name, set.calendar(name.value) == nil else { return }
+            guard let name, set.calendar(name.value) == nil, !unloaded.contains("calendar", name.value) else { return }
             bag.report(.unknownCalendar(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: calendars)), at: name.range)
         }
         checkCalendar(workflow.calendar, referrer: "workflow '\(workflow.id.value)'")

@@ -54,6 +54,30 @@ package enum DefinitionFiles {
         return files.sorted().filter { seen.insert($0).inserted }
     }
 
+    /// The project definitions around `paths`: for each path inside a directory named `Workflows` or `Policies`,
+    /// the `Workflows/` and `Policies/` beside the nearest such directory, those that exist, as absolute paths.
+    ///
+    /// `casework validate` checks the files it names against these, so one file (as an editor checks it on save)
+    /// resolves its forms, calendars and policy as the whole project does.
+    package static func project(around paths: [String]) -> [String] {
+        var found: [String] = []
+        for path in paths {
+            let components = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+            guard let index = components.lastIndex(where: { $0 == "Workflows" || $0 == "Policies" }) else { continue }
+            let root = NSString.path(withComponents: Array(components[..<index]))
+            for directory in ["Workflows", "Policies"] {
+                let candidate = (root as NSString).appendingPathComponent(directory)
+                if case .directory = kind(of: candidate), !found.contains(candidate) { found.append(candidate) }
+            }
+        }
+        return found
+    }
+
+    /// A path's absolute, standardized form, for telling whether two spellings name one file.
+    package static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     /// What a path names, following symbolic links.
     private enum Kind {
         case regular

@@ -12,19 +12,20 @@ package enum DefinitionSetValidator {
     /// - Parameter sources: each file's text, so an error inside an expression points at its
     ///   token; without it, such errors point at the start of the expression's scalar.
     package static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = [], sources: [String: String] = [:]) -> [Diagnostic] {
-        check(set, incompleteFiles: incompleteFiles, sources: sources).diagnostics
+        check(set, incompleteFiles: incompleteFiles, unloaded: UnloadedDefinitions(), sources: sources).diagnostics
     }
 
     /// Every problem in `set`, and each workflow's and policy's checked expressions (by id): the only place
-    /// definitions' expressions are compiled.
+    /// definitions' expressions are compiled. A reference to a definition in `unloaded` is not reported:
+    /// its file's own errors are.
     static func check(
-        _ set: DefinitionSet, incompleteFiles: Set<String>, sources: [String: String]
+        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: String]
     ) -> (diagnostics: [Diagnostic], workflows: [String: CheckedWorkflowExpressions], policies: [String: CheckedPolicyExpressions]) {
         var bag = DiagnosticBag()
         var workflows: [String: CheckedWorkflowExpressions] = [:]
         var policies: [String: CheckedPolicyExpressions] = [:]
         checkUniqueIDs(set, into: &bag)
-        checkCalendars(set, into: &bag)
+        checkCalendars(set, unloaded: unloaded, into: &bag)
         for policy in set.policies {
             var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
             (checked.conditions, checked.reasons) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
@@ -35,13 +36,14 @@ package enum DefinitionSetValidator {
             let source = sources[workflow.file]
             var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
             let environment = checked.names.environment
-            DeadlineChecks(workflow: workflow, set: set, source: source, environment: environment).run(into: &bag, checked: &checked)
+            DeadlineChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
             let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
             WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
             FieldReadChecks(workflow: workflow, source: source, dateOfBirth: environment.dateOfBirth).run(into: &bag)
-            checkFormStarts(of: workflow, in: set, into: &bag)
-            checkPolicyBinding(of: workflow, in: set, into: &bag)
+            TemplateFieldChecks(workflow: workflow).run(into: &bag)
+            checkFormStarts(of: workflow, in: set, unloaded: unloaded, into: &bag)
+            checkPolicyBinding(of: workflow, in: set, unloaded: unloaded, into: &bag)
             workflows[workflow.id.value] = checked
         }
         return (bag.diagnostics, workflows, policies)
@@ -67,12 +69,14 @@ package enum DefinitionSetValidator {
     /// One policy door: in a set that holds access policies every workflow names one (CW0231) or says
     /// `policy: none`, which is allowed but warned about (CW0232); a named policy must be in the set (CW0230).
     /// A set without policies needs no binding, so definitions written before policies existed still validate.
-    private static func checkPolicyBinding(of workflow: WorkflowDefinition, in set: DefinitionSet, into bag: inout DiagnosticBag) {
+    private static func checkPolicyBinding(
+        of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, into bag: inout DiagnosticBag
+    ) {
         let policies = set.policies.map(\.id.value).sorted()
         let name = workflow.id.value
         switch workflow.policyBinding {
         case .policy(let policy)?:
-            guard !policies.contains(policy.value) else { return }
+            guard !policies.contains(policy.value), !unloaded.contains("policy", policy.value) else { return }
             bag.report(.unknownPolicy(name: policy.value, referrer: "workflow '\(name)'", suggestion: NameSuggester.suggest(policy.value, from: policies)),
                        at: policy.range)
         case .noPolicy(let range)?:
@@ -83,9 +87,9 @@ package enum DefinitionSetValidator {
     }
 
     /// Every calendar's `extends` names a calendar, and no chain of them goes round in a circle.
-    private static func checkCalendars(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
+    private static func checkCalendars(_ set: DefinitionSet, unloaded: UnloadedDefinitions, into bag: inout DiagnosticBag) {
         for calendar in set.calendars {
-            guard let parent = calendar.extends else { continue }
+            guard let parent = calendar.extends, !unloaded.contains("calendar", parent.value) else { continue }
             guard set.calendar(parent.value) != nil else {
                 let suggestion = NameSuggester.suggest(parent.value, from: set.calendars.map(\.id.value))
                 bag.report(.unknownCalendar(name: parent.value, referrer: "calendar '\(calendar.id.value)'", suggestion: suggestion), at: parent.range)
@@ -118,12 +122,15 @@ package enum DefinitionSetValidator {
         }
     }
 
-    private static func checkFormStarts(of workflow: WorkflowDefinition, in set: DefinitionSet, into bag: inout DiagnosticBag) {
+    private static func checkFormStarts(
+        of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, into bag: inout DiagnosticBag
+    ) {
         let roles = Set(workflow.roles.map(\.value))
         var checkedForms = Set<String>()
         for transition in workflow.transitions {
             for start in transition.startForms {
                 guard let form = set.form(start.form.value) else {
+                    if unloaded.contains("form", start.form.value) { continue }
                     let suggestion = NameSuggester.suggest(start.form.value, from: set.forms.map(\.id.value))
                     bag.report(.unknownForm(name: start.form.value, referrer: "transition '\(transition.name.value)'", suggestion: suggestion),
                                at: start.form.range)
@@ -139,7 +146,9 @@ package enum DefinitionSetValidator {
                 guard checkedForms.insert(form.id.value).inserted else { continue }
                 checkResource(of: form, startedAt: start.form, by: workflow, in: set, into: &bag)
                 for role in form.acceptedBy where !roles.contains(role.value) {
-                    bag.report(.formRoleNotInWorkflow(form: form.id.value, role: role.value, workflow: workflow.id.value), at: role.range,
+                    let suggestion = NameSuggester.suggest(role.value, from: workflow.roles.map(\.value))
+                    bag.report(.formRoleNotInWorkflow(form: form.id.value, role: role.value, workflow: workflow.id.value, suggestion: suggestion),
+                               at: role.range,
                                notes: [DiagnosticNote("form '\(form.id.value)' is started here", at: start.form.range)])
                 }
             }

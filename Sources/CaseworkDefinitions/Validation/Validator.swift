@@ -27,15 +27,27 @@ public struct ValidationReport: Sendable {
 package enum Validator {
     /// Validates the YAML files under `paths` (files or directories, searched recursively).
     /// With `fingerprints`, the report also carries each file's content fingerprint.
-    package static func validate(paths: [String], limits: YAMLLimits = .standard, fingerprints: Bool = false) throws(DefinitionFiles.MissingPath) -> ValidationReport {
+    ///
+    /// The files under `context` (the project's other definitions) are checked with them, so references
+    /// resolve as in the whole project, but the report holds only the diagnostics and files of `paths`.
+    package static func validate(
+        paths: [String], context: [String] = [], limits: YAMLLimits = .standard, fingerprints: Bool = false
+    ) throws(DefinitionFiles.MissingPath) -> ValidationReport {
         let files = try DefinitionFiles.discover(paths)
+        let named = Set(files.map(DefinitionFiles.absolute))
+        let others = try DefinitionFiles.discover(context).filter { !named.contains(DefinitionFiles.absolute($0)) }
         var loaded: [(file: String, result: YAMLLoadResult, text: String)] = []
-        loaded.reserveCapacity(files.count)
-        for file in files {
+        loaded.reserveCapacity(files.count + others.count)
+        for file in files + others {
             let (result, text) = YAMLLoader.loadWithText(path: file, limits: limits)
             loaded.append((file, result, text))
         }
-        return check(fingerprints: fingerprints, loaded)
+        var report = check(fingerprints: fingerprints, loaded)
+        guard !others.isEmpty else { return report }
+        let shown = Set(files)
+        report.diagnostics.removeAll { !shown.contains($0.range.file) }
+        report.files = files
+        return report
     }
 
     /// Validates in-memory sources, each named by the file path diagnostics should show.
@@ -51,10 +63,14 @@ package enum Validator {
         var sources: [String: String] = [:]
         var incompleteFiles = Set<String>()
         var fingerprints: [String: String] = [:]
+        var unloaded = UnloadedDefinitions()
         for (file, result, text) in loaded {
             sources[file] = text
-            bag.append(contentsOf: result.errors.map(Diagnostic.init))
-            guard let root = result.root else { continue }
+            bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text) })
+            guard let root = result.root else {
+                unloaded.record(text)
+                continue
+            }
             if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
@@ -66,10 +82,12 @@ package enum Validator {
             case .form(let form): set.forms.append(form)
             case .calendar(let calendar): set.calendars.append(calendar)
             case .policy(let policy): set.policies.append(policy)
-            case nil: break
+            case nil: unloaded.record(text)
             }
         }
-        let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(set, incompleteFiles: incompleteFiles, sources: sources)
+        let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
+            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources
+        )
         bag.append(contentsOf: diagnostics)
         return ValidationReport(
             definitions: set,

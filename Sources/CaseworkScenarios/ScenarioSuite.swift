@@ -53,8 +53,8 @@ package enum ScenarioSuite {
         var diagnostics: [Diagnostic] = []
         var outcomes: [ScenarioOutcome] = []
         let runner = ScenarioRunner(catalog: catalog)
-        for (file, result, _) in loaded {
-            diagnostics += result.errors.map(Diagnostic.init)
+        for (file, result, text) in loaded {
+            diagnostics += result.errors.map { Diagnostic($0, source: text) }
             guard let root = result.root else { continue }
             let (decoded, problems) = root.withView { ScenarioDecoder.decode($0, file: file) }
             diagnostics += problems

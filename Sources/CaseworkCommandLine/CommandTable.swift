@@ -173,6 +173,12 @@ enum CommandTable {
                        "casework graph ehcp-needs-assessment --case c1 --as caseworker:ana"],
             note: "Draws the checked definition (pipe DOT to 'dot -Tsvg'); only --case opens the store, and --as, --attribute and --db go with it."),
         CommandDeclaration(
+            path: ["schema"], summary: "print the JSON Schema of a kind of definition file, for editors that complete and check keys",
+            arguments: [ArgumentDeclaration(name: "KIND", help: "workflow, form, policy, calendar or scenario; without it, the kinds are listed", optional: true)],
+            options: [OptionDeclaration(name: "--out", value: "DIR", help: "write DIR/KIND.schema.json for KIND, or for every kind, instead of printing")],
+            examples: ["casework schema workflow", "casework schema --out docs/schema"],
+            note: "The schemas are made from the decoders' own key lists; docs/reference/editor.md shows how an editor uses them."),
+        CommandDeclaration(
             path: ["case"], summary: "open cases, fire transitions, show cases and their history, move them to a new version",
             subcommands: [
                 CommandDeclaration(

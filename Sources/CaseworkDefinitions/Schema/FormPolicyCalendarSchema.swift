@@ -60,7 +60,8 @@ enum PolicySchema {
                                     ]))),
             "section_fields": SchemaKey(description: "For a section of case that is a group of fields, the field paths it stands for: { case.address: [address, child.address] }.",
                                         value: Part.object([
-                                            "type": .string("object"), "propertyNames": Part.pattern("^case\\.[A-Za-z0-9_]+$"),
+                                            "type": .string("object"),
+                                            "propertyNames": Part.pattern("^case\\.[A-Za-z0-9_]+$", message: "name a section of 'case' that holds fields, such as 'case.address'"),
                                             "additionalProperties": Part.names(.identifierPath, single: true),
                                         ])),
         ])

@@ -73,13 +73,18 @@ enum SchemaPart {
         object(["type": .string("integer"), "minimum": .integer(range.lowerBound), "maximum": .integer(range.upperBound)])
     }
 
-    /// A string matching `pattern`.
-    static func pattern(_ pattern: String) -> JSONValue {
-        object(["type": .string("string"), "pattern": .string(pattern)])
+    /// A string matching `pattern`; `message` is what yaml-language-server says of one that does not (`patternErrorMessage`,
+    /// its own keyword, which other validators ignore), and `examples` what it offers to complete.
+    static func pattern(_ pattern: String, message: String, examples: [String] = []) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("type", .string("string")), ("pattern", .string(pattern)), ("patternErrorMessage", .string(message)),
+        ]
+        if !examples.isEmpty { members.append(("examples", .array(examples.map(JSONValue.string)))) }
+        return .object(members)
     }
 
     /// A name that follows `rule`.
-    static func name(_ rule: NameRule) -> JSONValue { pattern(rule.pattern) }
+    static func name(_ rule: NameRule) -> JSONValue { pattern(rule.pattern, message: rule.help) }
 
     /// A list of names that follow `rule`, without repeats; with `single`, one bare name too; with `nonEmpty`, at least one.
     static func names(_ rule: NameRule, single: Bool = false, nonEmpty: Bool = true) -> JSONValue {
@@ -105,17 +110,22 @@ enum SchemaPart {
     static func ref(_ name: String) -> JSONValue { object(["$ref": .string("#/$defs/\(name)")]) }
 
     /// A duration as ``StatutoryDuration/parse(_:)`` reads it: `6 weeks`, `15 working days`.
-    static let duration = pattern("^" + DurationPattern.duration + DurationPattern.space + "*$")
+    static let duration = pattern(
+        "^" + DurationPattern.duration + DurationPattern.space + "*$",
+        message: "write a number then days, weeks, months, years or working days, such as '6 weeks' or '15 working days'",
+        examples: ["6 weeks", "15 working days", "2 months"])
     /// A reminder as ``RelativeDuration/parse(_:)`` reads it: `1 week before`.
     static let relativeDuration = pattern(
         "^" + DurationPattern.duration + DurationPattern.space + "+"
-            + DurationPattern.anyCase(["before", "after"]) + DurationPattern.space + "*$")
+            + DurationPattern.anyCase(["before", "after"]) + DurationPattern.space + "*$",
+        message: "a reminder is a duration then 'before' or 'after', such as '1 week before'", examples: ["1 week before", "5 working days before"])
     /// A day of the year, `MM-DD`.
-    static let monthDay = pattern("^[0-9]{2}-[0-9]{2}$")
+    static let monthDay = pattern("^[0-9]{2}-[0-9]{2}$", message: "write a day of the year as MM-DD, such as 12-25")
     /// A date, `YYYY-MM-DD`.
-    static let date = pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    static let date = pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", message: "write a date as YYYY-MM-DD, such as 2026-01-02")
     /// A weekday, in any case, as calendars write working days.
-    static let weekday = pattern("^" + DurationPattern.anyCase(CalendarDecoder.weekdays) + "$")
+    static let weekday = pattern(
+        "^" + DurationPattern.anyCase(CalendarDecoder.weekdays) + "$", message: "write a weekday, monday to sunday", examples: CalendarDecoder.weekdays)
 }
 
 /// The pieces of the duration patterns, made from the words ``StatutoryDuration`` reads.

@@ -5,7 +5,7 @@ import Foundation
 /// `casework schema [KIND] [--out DIR]`: the JSON Schema of a kind of file, for editors that complete and check keys
 /// as policy staff type (yaml-language-server); without KIND, the kinds; with `--out`, the files `docs/schema/` ships.
 ///
-/// The schemas are made from the decoders' own key tables (``DefinitionSchema``), so nothing is read from disk.
+/// The schemas are made from the decoders' own key tables (``SchemaKind``), so nothing is read from disk.
 enum SchemaCommand {
     /// Runs `schema` with the arguments after it.
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -13,7 +13,7 @@ enum SchemaCommand {
         guard parsed.positionals.count <= 1 else {
             throw UsageError("expected at most one KIND, found \(parsed.positionals.map { "'\(TerminalText.escape($0))'" }.joined(separator: " "))")
         }
-        var kinds = DefinitionSchema.allCases
+        var kinds = SchemaKind.allCases
         if let word = parsed.positionals.first { kinds = [try kind(word)] }
         if let directory = try parsed.single("--out") {
             return write(kinds, to: directory, console: console)
@@ -22,20 +22,20 @@ enum SchemaCommand {
             console.out(kinds[0].text)
             return .success
         }
-        let width = DefinitionSchema.allCases.map(\.rawValue.count).max() ?? 0
-        let lines = DefinitionSchema.allCases.map { $0.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }
+        let width = SchemaKind.allCases.map(\.rawValue.count).max() ?? 0
+        let lines = SchemaKind.allCases.map { $0.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }
         console.out(lines.joined(separator: "\n") + "\n")
         return .success
     }
 
-    private static func kind(_ word: String) throws(UsageError) -> DefinitionSchema {
-        if let kind = DefinitionSchema(rawValue: word) { return kind }
-        let offered = DefinitionSchema.allCases.map(\.rawValue)
+    private static func kind(_ word: String) throws(UsageError) -> SchemaKind {
+        if let kind = SchemaKind(rawValue: word) { return kind }
+        let offered = SchemaKind.allCases.map(\.rawValue)
         throw UsageError("unknown kind '\(TerminalText.escape(word))'",
                          help: NameSuggester.suggest(word, from: offered).map { "did you mean '\($0)'?" } ?? "use one of \(offered.joined(separator: ", "))")
     }
 
-    private static func write(_ kinds: [DefinitionSchema], to directory: String, console: some Console) -> ExitStatus {
+    private static func write(_ kinds: [SchemaKind], to directory: String, console: some Console) -> ExitStatus {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -11,8 +11,8 @@ import CaseworkTime
 struct SchemaTests {
     static let schemaFolder = RepositoryPaths.root.appendingPathComponent("docs/schema")
 
-    @Test("docs/schema holds what casework schema prints", arguments: DefinitionSchema.allCases)
-    func shippedSchemaIsWhatTheCommandPrints(_ kind: DefinitionSchema) throws {
+    @Test("docs/schema holds what casework schema prints", arguments: SchemaKind.allCases)
+    func shippedSchemaIsWhatTheCommandPrints(_ kind: SchemaKind) throws {
         let result = runCasework(["schema", kind.rawValue])
         #expect(result.status == .success && result.err.isEmpty)
         try GoldenFiles.check(result.out, against: Self.schemaFolder.appendingPathComponent(kind.fileName))
@@ -22,12 +22,12 @@ struct SchemaTests {
     func listsWritesAndRefuses() throws {
         let listed = runCasework(["schema"])
         #expect(listed.status == .success)
-        #expect(listed.out.split(separator: "\n").map { String($0.prefix { $0 != " " }) } == DefinitionSchema.allCases.map(\.rawValue))
+        #expect(listed.out.split(separator: "\n").map { String($0.prefix { $0 != " " }) } == SchemaKind.allCases.map(\.rawValue))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casework-schema-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let written = runCasework(["schema", "--out", folder.path])
         #expect(written.status == .success)
-        for kind in DefinitionSchema.allCases {
+        for kind in SchemaKind.allCases {
             #expect(try String(contentsOf: folder.appendingPathComponent(kind.fileName), encoding: .utf8) == kind.text)
         }
         let refused = runCasework(["schema", "workflwo"])
@@ -35,16 +35,16 @@ struct SchemaTests {
         #expect(refused.err.contains("unknown kind 'workflwo'") && refused.err.contains("did you mean 'workflow'?"))
     }
 
-    @Test("every key a decoder accepts is in the schema, and the schema has no other", arguments: DefinitionSchema.places.map(\.name))
+    @Test("every key a decoder accepts is in the schema, and the schema has no other", arguments: SchemaKind.places.map(\.name))
     func schemaAndDecoderTakeTheSameKeys(_ name: String) throws {
-        let place = try #require(DefinitionSchema.places.first { $0.name == name })
+        let place = try #require(SchemaKind.places.first { $0.name == name })
         #expect(place.missing.isEmpty, "\(name): the decoder accepts \(place.missing), which the schema lacks")
         #expect(place.unknown.isEmpty, "\(name): the schema describes \(place.unknown), which the decoder refuses")
         #expect(place.required.allSatisfy(place.decoderKeys.contains), "\(name): a required key the decoder does not read")
     }
 
-    @Test("every key of every schema has a description", arguments: DefinitionSchema.allCases)
-    func everyKeyIsDescribed(_ kind: DefinitionSchema) throws {
+    @Test("every key of every schema has a description", arguments: SchemaKind.allCases)
+    func everyKeyIsDescribed(_ kind: SchemaKind) throws {
         let document = try JSONSerialization.jsonObject(with: Data(kind.text.utf8))
         var undescribed: [String] = []
         func walk(_ value: Any, at path: String) {
@@ -124,7 +124,7 @@ struct SchemaTests {
     func shippedFileNamesItsSchema(_ path: String) throws {
         let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(path), encoding: .utf8)
         let kind = try #require(text.split(separator: "\n").lazy.compactMap { line in
-            DefinitionSchema.allCases.first { line.hasPrefix("\($0.rawValue):") }
+            SchemaKind.allCases.first { line.hasPrefix("\($0.rawValue):") }
         }.first, "\(path) has no top-level key naming its kind")
         let depth = path.split(separator: "/").count - 1
         let expected = "# yaml-language-server: $schema=" + String(repeating: "../", count: depth) + "docs/schema/\(kind.fileName)"

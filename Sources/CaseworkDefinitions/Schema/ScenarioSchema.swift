@@ -52,7 +52,7 @@ enum ScenarioSchema {
     /// A step under `steps:`: exactly one action.
     static let step: JSONValue = {
         var members: [(String, String, JSONValue)] = [
-            ("on", "The day the step is taken, YYYY-MM-DD (default: the day before's, or given.today).", Part.date),
+            ("on", "The day the step is taken, YYYY-MM-DD.", Part.date),
             ("as", "The actor taking it, one of 'actors'.", Part.text),
         ]
         members += actions.map { ($0.0, $0.1, Part.object([:])) }

@@ -2,7 +2,7 @@
 ///
 /// The definition kinds are made from the decoders' own key lists (``SchemaPlace``) and name rules, so a key the
 /// decoder takes cannot be missing from its schema; `docs/schema/` holds what this prints.
-package enum DefinitionSchema: String, CaseIterable, Sendable {
+package enum SchemaKind: String, CaseIterable, Sendable {
     /// A `workflow:` file.
     case workflow
     /// A `form:` file.

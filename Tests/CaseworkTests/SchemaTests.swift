@@ -63,6 +63,30 @@ struct SchemaTests {
         #expect(undescribed.isEmpty, "keys without a description: \(undescribed)")
     }
 
+    /// The keywords the schemas may use: each means the same in draft-07, the draft yaml-language-server's validation
+    /// implements, as in 2020-12 (`$defs` is only reached through `$ref`'s JSON pointer, which every draft resolves).
+    static let portableKeywords: Set<String> = [
+        "$schema", "$id", "$ref", "$defs", "title", "description", "type", "enum", "pattern", "minimum", "maximum",
+        "properties", "required", "additionalProperties", "propertyNames", "minProperties", "items", "minItems", "uniqueItems",
+        "oneOf", "anyOf", "not", "examples", "patternErrorMessage",
+    ]
+
+    @Test("every keyword means the same to a draft-07 validator such as yaml-language-server's", arguments: SchemaKind.allCases)
+    func keywordsArePortable(_ kind: SchemaKind) throws {
+        var unportable: Set<String> = []
+        func walk(_ schema: Any) {
+            guard let object = schema as? [String: Any] else { return }
+            unportable.formUnion(Set(object.keys).subtracting(Self.portableKeywords))
+            for key in ["properties", "$defs"] {
+                for member in (object[key] as? [String: Any] ?? [:]).values { walk(member) }
+            }
+            for key in ["items", "additionalProperties", "propertyNames", "not"] { object[key].map(walk) }
+            for key in ["oneOf", "anyOf"] { (object[key] as? [Any] ?? []).forEach(walk) }
+        }
+        walk(try JSONSerialization.jsonObject(with: Data(kind.text.utf8)))
+        #expect(unportable.isEmpty, "keywords outside the portable set: \(unportable.sorted())")
+    }
+
     /// Names built from the characters the rules care about, every one up to three long and a few longer.
     static let sampleNames: [String] = {
         let alphabet = ["a", "z", "A", "0", "9", "_", "-", ".", "é", " "]

@@ -163,7 +163,8 @@ enum CalendarSchema {
             "to": SchemaKey(description: "The last day of the range, MM-DD.", value: Part.monthDay),
         ])
 
-    /// A roll rule's `move_to:` as a mapping: one of its keys.
+    /// A roll rule's `move_to:` as a mapping: one of the decoder's keys (one without a meaning here has an empty
+    /// description, which a test refuses).
     static var moveTo: [JSONValue] {
         let meanings = [
             "first_working_day_after": "The first working day after that day of the year (MM-DD).",

@@ -183,6 +183,12 @@ enum CommandTable {
             examples: ["casework test", "casework test Workflows/tests/ehcna-main-path.test.yaml --format json"],
             note: "Exit status: 0 every scenario passed, 1 a scenario failed or a file has errors, 2 usage error. See docs/reference/scenarios.md."),
         CommandDeclaration(
+            path: ["schema"], summary: "print the JSON Schema of a kind of definition file, for editors that complete and check keys",
+            arguments: [ArgumentDeclaration(name: "KIND", help: "workflow, form, policy, calendar or scenario; without it, the kinds are listed", optional: true)],
+            options: [OptionDeclaration(name: "--out", value: "DIR", help: "write DIR/KIND.schema.json for KIND, or for every kind, instead of printing")],
+            examples: ["casework schema workflow", "casework schema --out docs/schema"],
+            note: "The schemas are made from the decoders' own key lists; docs/reference/editor.md shows how an editor uses them."),
+        CommandDeclaration(
             path: ["case"], summary: "open cases, fire transitions, show cases and their history, move them to a new version",
             subcommands: [
                 CommandDeclaration(

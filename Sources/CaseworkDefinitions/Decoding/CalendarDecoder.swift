@@ -20,6 +20,10 @@ enum CalendarDecoder {
     static let changeKeys = ["date", "name", "replaces"]
     static let rollKeys = ["name", "when", "move_to"]
     static let notCountedKeys = ["name", "from", "to"]
+    /// The keys of a roll rule's `when:` written as a range of days of the year.
+    static let rangeKeys = ["from", "to"]
+    /// The keys of a roll rule's `move_to:` written as a mapping, exactly one of them.
+    static let moveToKeys = ["first_working_day_after", "first_working_day_from"]
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// Decodes `root`, a mapping; returns nil only when the calendar has no usable id.
@@ -176,7 +180,7 @@ enum CalendarDecoder {
                               at: node.range)
             return nil
         }
-        guard let range = reader.entries(node, place: place, allowed: ["from", "to"], required: ["from", "to"]) else { return nil }
+        guard let range = reader.entries(node, place: place, allowed: rangeKeys, required: rangeKeys) else { return nil }
         let from = range["from"].flatMap { monthDay($0, place: "'from'", reader: &reader) }
         let to = range["to"].flatMap { monthDay($0, place: "'to'", reader: &reader) }
         guard let from, let to else { return nil }
@@ -190,8 +194,7 @@ enum CalendarDecoder {
             reader.bag.report(.invalidCalendarRule(reason: "\(place) must be \(expected), found \(reader.describe(node))"), at: node.range)
             return nil
         }
-        let allowed = ["first_working_day_after", "first_working_day_from"]
-        guard let choice = reader.entries(node, place: place, allowed: allowed) else { return nil }
+        guard let choice = reader.entries(node, place: place, allowed: moveToKeys) else { return nil }
         guard choice.count == 1, let entry = choice.first else {
             // With no allowed key but some other, the unknown key has been reported already.
             if node.count == 0 || choice.count > 1 {

@@ -5,6 +5,14 @@ import CaseworkYAML
 enum DeadlineDecoder {
     static let keys = ["name", "title", "from", "due", "due_on", "when", "until", "remind", "on_breach", "calendar", "kind", "met_by", "restart_on", "lapses_on",
                        "remind_to", "every"]
+    /// The keys of an exception under `exceptions:`.
+    static let exceptionKeys = ["title", "cites", "applies_to", "effect"]
+    /// The keys of a transition's `grant:`, all required.
+    static let grantKeys = ["case", "to", "level"]
+    /// The keys of a deadline's `on_breach:`.
+    static let breachKeys = ["notify"]
+    /// The one key of a clock's start or restart written as a mapping: `{ entered: STATE }` or `{ fired: TRANSITION }`.
+    static let startKeys = ["entered", "fired"]
 
     /// Decodes the `deadlines:` list.
     static func decode(_ node: YAMLNodeView, reader: inout NodeReader) -> [DeadlineDefinition] {
@@ -52,7 +60,7 @@ enum DeadlineDecoder {
             }
         }
         var breachNotify: [Located<String>] = []
-        if let breach = fields["on_breach"].flatMap({ reader.entries($0, place: "'on_breach' of \(place)", allowed: ["notify"]) }),
+        if let breach = fields["on_breach"].flatMap({ reader.entries($0, place: "'on_breach' of \(place)", allowed: breachKeys) }),
             let notify = breach["notify"]
         {
             breachNotify = reader.names(notify, rule: .identifier, kind: "role", place: "'notify' of 'on_breach' of \(place)")
@@ -113,7 +121,7 @@ enum DeadlineDecoder {
         for entry in 0..<node.count {
             let code = reader.keyName(node.key(entry), rule: .definitionID, kind: "exception")
             let place = "exception '\(code.value)'"
-            guard let fields = reader.entries(node.value(entry), place: place, allowed: ["title", "cites", "applies_to", "effect"],
+            guard let fields = reader.entries(node.value(entry), place: place, allowed: exceptionKeys,
                                               required: ["cites", "applies_to", "effect"])
             else { continue }
             let title = fields["title"].flatMap { reader.string($0, place: "'title' of \(place)")?.value }
@@ -143,7 +151,7 @@ enum DeadlineDecoder {
         case "entered": return reader.name(node.value(0), rule: .identifier, kind: "state", place: place).map(DeadlineStart.entered)
         case "fired": return reader.name(node.value(0), rule: .identifier, kind: "transition", place: place).map(DeadlineStart.fired)
         default:
-            reader.unknownKey(key, place: place, allowed: ["entered", "fired"])
+            reader.unknownKey(key, place: place, allowed: startKeys)
             return nil
         }
     }
@@ -167,10 +175,9 @@ enum DeadlineDecoder {
 
     /// Decodes `grant: { case: FIELD, to: FIELD, level: FIELD }`.
     static func grantEffect(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> GrantEffect? {
-        let keys = ["case", "to", "level"]
-        guard let entries = reader.entries(node, place: place, allowed: keys, required: keys) else { return nil }
+        guard let entries = reader.entries(node, place: place, allowed: grantKeys, required: grantKeys) else { return nil }
         var fields: [String: Located<String>] = [:]
-        for key in keys {
+        for key in grantKeys {
             guard let value = entries[key] else { continue }
             fields[key] = reader.name(value, rule: .identifierPath, kind: "field", place: "'\(key)' of \(place)")
         }

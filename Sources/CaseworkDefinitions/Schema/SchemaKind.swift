@@ -1,0 +1,75 @@
+/// The kinds of file `casework schema` describes, each with its JSON Schema (draft 2020-12).
+///
+/// The definition kinds are made from the decoders' own key lists (``SchemaPlace``) and name rules, so a key the
+/// decoder takes cannot be missing from its schema; `docs/schema/` holds what this prints.
+package enum SchemaKind: String, CaseIterable, Sendable {
+    /// A `workflow:` file.
+    case workflow
+    /// A `form:` file.
+    case form
+    /// A `policy:` file.
+    case policy
+    /// A `calendar:` file.
+    case calendar
+    /// A `scenario:` file of `casework test`.
+    case scenario
+
+    /// The schema file's name: `workflow.schema.json`.
+    package var fileName: String { "\(rawValue).schema.json" }
+
+    /// What files of this kind are, one line.
+    package var summary: String {
+        switch self {
+        case .workflow: "a Casework workflow: its roles, fields, states, transitions, templates and deadlines"
+        case .form: "a Casework form: what an organisation is asked to fill in, by when, and who accepts it"
+        case .policy: "a Casework access policy: its resources, grant levels and allow and deny rules"
+        case .calendar: "a Casework calendar: working days, bank holidays and the rules that move the end of a period"
+        case .scenario: "a Casework scenario for casework test: a case, the steps taken on it and what each should lead to"
+        }
+    }
+
+    /// The schema as pretty JSON, the same bytes every time.
+    package var text: String { document.pretty }
+
+    /// The schema.
+    var document: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+            ("$id", .string("https://casework.invalid/schema/\(fileName)")),
+            ("title", .string("Casework \(rawValue)")),
+            ("description", .string(summary.prefix(1).uppercased() + summary.dropFirst() + ".")),
+        ]
+        switch self {
+        case .workflow: members += Self.body(WorkflowSchema.root.schema) + [("$defs", Self.fieldDefinitions)]
+        case .form: members += Self.body(FormSchema.root.schema) + [("$defs", Self.fieldDefinitions)]
+        case .policy: members += Self.body(PolicySchema.root.schema) + [("$defs", Self.fieldDefinitions)]
+        case .calendar: members += Self.body(CalendarSchema.root.schema)
+        case .scenario: members += Self.body(ScenarioSchema.root)
+        }
+        return .object(members)
+    }
+
+    /// Every place whose keys a decoder reads from a list, for the test that schema and decoder agree.
+    static var places: [SchemaPlace] { WorkflowSchema.places + FormSchema.places + PolicySchema.places + CalendarSchema.places }
+
+    private static func body(_ schema: JSONValue) -> [(key: String, value: JSONValue)] {
+        guard case .object(let members) = schema else { return [] }
+        return members
+    }
+
+    /// `fields` (a mapping of field names to types) and `fieldType` (one type), as ``NodeReader/fields(_:place:prefix:)`` reads them.
+    private static var fieldDefinitions: JSONValue {
+        typealias Part = SchemaPart
+        let type = Part.object(["anyOf": .array([
+            Part.described("A scalar type.", Part.oneOf(FieldType.scalarNames.keys.sorted())),
+            Part.single("one_of", Part.described("One of a fixed set of words.", Part.names(.identifier))),
+            Part.single("list", Part.described("A list of values of one type.", Part.ref("fieldType"))),
+            Part.described("A record: a group of named fields.", Part.ref("fields")),
+        ])])
+        return Part.object([
+            "fields": Part.described("Each field's name and type.", Part.mapping(.identifier, Part.ref("fieldType"))),
+            "fieldType": Part.described(
+                "A field type: bool, int, decimal, string, text, date, datetime, { one_of: [a, b] }, { list: TYPE } or a record of fields.", type),
+        ])
+    }
+}

@@ -31,9 +31,11 @@ import Foundation
 /// ``StoreError/corruptRecord(caseID:detail:)`` when loaded, as is an event or message of it that does not decode.
 ///
 /// Known gaps:
-/// - A connection lost while `COMMIT` is in flight is resolved by reading the commit's audit events back on a new
-///   connection (``landed(_:)``): the commit succeeds if they are there, and fails with the server's error if not.
-///   The read-back is tested; losing a connection at exactly that moment is not reproduced by the tests.
+/// - A connection lost while a commit is in flight is resolved by reading the commit's audit events back on a new
+///   connection (``landed(_:)``): the commit succeeds if they are there. If they are not, and the server ended the
+///   session itself (a restart), the commit is sent once more; if the connection simply broke, or the read-back
+///   cannot reach the server, the error says the outcome is unknown (repeat with the same idempotency key, or read
+///   the case first), since the server may yet commit it.
 /// - Message ids are unique within their case (the key is `(case_id, id)`, for distribution), where the other stores
 ///   refuse one id on two cases; the engine's ids are made from the case id. Acknowledging by id marks every message
 ///   with that id the claimer holds.

@@ -115,8 +115,10 @@ extension Engine {
                 }
             }
             let current = record.deadlines[index]
+            // A clock the tick breached (a duty) or closed (a window) is decided again from the fact's own date: a
+            // step recorded after the tick but dated in time met it.
             if let entered, deadline.until.contains(where: { $0.value == entered }), current.metOn == nil,
-                [.running, .paused, .breached].contains(current.status)
+                [.running, .paused, .breached, .closed].contains(current.status)
             {
                 var metOn = today
                 if let field = deadline.metBy?.value, case .date(let date)? = record.fields[field] { metOn = date }
@@ -130,6 +132,7 @@ extension Engine {
                     record.deadlines[index].closedOn = current.dueOn.adding(days: pausedSoFar + 1)
                 } else {
                     record.deadlines[index].metOn = metOn
+                    record.deadlines[index].closedOn = nil
                     record.deadlines[index].status = inTime ? .met : .metLate
                     if let every = deadline.every {
                         // The next run starts on the day this one was met and runs `every` on the deadline's calendar.
@@ -297,7 +300,11 @@ extension Engine {
             problems.append(problem)
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }
-        let allowed = Self.responsibleRoles(for: definition, in: workflow) + definition.breachNotify.map(\.value)
+        // The roles responsible and those told of a breach, each once (the SEND manager is often both).
+        var allowed: [String] = []
+        for role in Self.responsibleRoles(for: definition, in: workflow) + definition.breachNotify.map(\.value) where !allowed.contains(role) {
+            allowed.append(role)
+        }
         guard actor.isOperator || allowed.contains(actor.role) else {
             throw .blocked(transition: name, blockers: [TransitionBlocker(.roleNotAllowed, "only \(allowed.joined(separator: " or ")) may pause, resume or excuse deadline '\(name)'")])
         }

@@ -213,7 +213,12 @@ package enum ScenarioDecoder {
                 let information = entries["information_required"].flatMap { reader.string($0, place: "'information_required'")?.value }
                 action = .reject(name, informationRequired: information ?? "more information is required")
             case "tick", "timeline":
-                guard reader.bool(actionNode, place: "'\(kind)'") == true else { return nil }
+                guard let yes = reader.bool(actionNode, place: "'\(kind)'") else { return nil }
+                guard yes else {
+                    // `tick: false` would otherwise drop the step, and its expectations with it, without a word.
+                    reader.bag.report(.wrongType(place: "'\(kind)'", expected: "true", found: reader.describe(actionNode)), at: actionNode.range)
+                    return nil
+                }
                 action = kind == "tick" ? .tick : .timeline
             case "pause", "resume", "excuse":
                 guard let name = reader.string(actionNode, place: "'\(kind)'") else { return nil }

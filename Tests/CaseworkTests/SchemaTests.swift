@@ -174,6 +174,7 @@ struct SchemaTests {
         ("unknown-expectation.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "expect: { decision: deny }", "expect: { decison: deny }"),
         ("unknown-step.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    fire: record_evidence", "    fier: record_evidence"),
         ("bad-status.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "{ status: running,", "{ status: runing,"),
+        ("tick-false.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    tick: true", "    tick: false"),
         ("detail-of-another-step.test.yaml", "Policies/tests/send-portal.test.yaml", "    timeline: true\n", "    timeline: true\n    reason: checking\n"),
     ]
 

@@ -160,8 +160,11 @@ struct SchemaTests {
         #expect(text.split(separator: "\n").first.map(String.init) == expected)
     }
 
+    /// One mistake put into a copy of a shipped file: `name` is `from` with `replace` written as `with`.
+    typealias Breakage = (name: String, from: String, replace: String, with: String)
+
     /// Broken files, each one mistake away from a shipped file, that both the schema and `casework validate` refuse.
-    static let brokenFiles: [(name: String, from: String, replace: String, with: String)] = [
+    static let brokenFiles: [Breakage] = [
         ("unknown-key.yaml", "Workflows/tribunal-appeal.yaml", "\ntitle:", "\ncolour: blue\ntitle:"),
         ("bad-duration.yaml", "Workflows/forms/professional-advice.yaml", "\ndue: 6 weeks", "\ndue: 6 wekks"),
         ("bad-enum.yaml", "Workflows/ehcp-needs-assessment.yaml", "effect: excuse", "effect: stop"),
@@ -170,13 +173,22 @@ struct SchemaTests {
     ]
 
     /// Broken scenario files, each one mistake away from a shipped one, that both the schema and `casework test` refuse.
-    static let brokenScenarios: [(name: String, from: String, replace: String, with: String)] = [
+    static let brokenScenarios: [Breakage] = [
         ("unknown-expectation.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "expect: { decision: deny }", "expect: { decison: deny }"),
         ("unknown-step.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    fire: record_evidence", "    fier: record_evidence"),
         ("bad-status.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "{ status: running,", "{ status: runing,"),
         ("tick-false.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    tick: true", "    tick: false"),
         ("detail-of-another-step.test.yaml", "Policies/tests/send-portal.test.yaml", "    timeline: true\n", "    timeline: true\n    reason: checking\n"),
     ]
+
+    /// Writes the broken copy into `folder`, returning its path.
+    static func write(_ breakage: Breakage, into folder: URL) throws -> String {
+        let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(breakage.from), encoding: .utf8)
+        #expect(text.contains(breakage.replace), "\(breakage.from) no longer holds '\(breakage.replace)'")
+        let path = folder.appendingPathComponent(breakage.name).path
+        try Data(text.replacingOccurrences(of: breakage.replace, with: breakage.with).utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
 
     @Test("a JSON Schema validator passes every shipped file and a scenario, and refuses broken files that casework validate or test refuses too")
     func aValidatorAgrees() throws {
@@ -194,10 +206,7 @@ struct SchemaTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var broken: [String] = []
         for file in Self.brokenFiles {
-            let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(file.from), encoding: .utf8)
-            #expect(text.contains(file.replace), "\(file.from) no longer holds '\(file.replace)'")
-            let path = folder.appendingPathComponent(file.name).path
-            try Data(text.replacingOccurrences(of: file.replace, with: file.with).utf8).write(to: URL(fileURLWithPath: path))
+            let path = try Self.write(file, into: folder)
             broken.append(path)
             // In place of the file it breaks, among the others, so nothing else is wrong with the set.
             let others = Self.shippedFiles.filter { $0 != file.from }.map { RepositoryPaths.root.appendingPathComponent($0).path }
@@ -206,10 +215,7 @@ struct SchemaTests {
         }
         let catalog = try DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
         for file in Self.brokenScenarios {
-            let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(file.from), encoding: .utf8)
-            #expect(text.contains(file.replace), "\(file.from) no longer holds '\(file.replace)'")
-            let path = folder.appendingPathComponent(file.name).path
-            try Data(text.replacingOccurrences(of: file.replace, with: file.with).utf8).write(to: URL(fileURLWithPath: path))
+            let path = try Self.write(file, into: folder)
             broken.append(path)
             let report = try ScenarioSuite.run(paths: [path], catalog: catalog)
             #expect(report.diagnostics.contains { $0.severity == .error && !$0.code.rawValue.hasPrefix("CW050") }, "casework test does not refuse \(file.name)")

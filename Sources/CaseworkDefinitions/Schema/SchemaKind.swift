@@ -53,7 +53,7 @@ package enum SchemaKind: String, CaseIterable, Sendable {
     }
 
     /// Every place of the definition kinds whose keys a decoder reads from a list, for the test that schema and decoder agree.
-    package static var places: [SchemaPlace] { WorkflowSchema.places + FormSchema.places + PolicySchema.places + CalendarSchema.places }
+    static var places: [SchemaPlace] { WorkflowSchema.places + FormSchema.places + PolicySchema.places + CalendarSchema.places }
 
     /// `fields` (a mapping of field names to types) and `fieldType` (one type), as ``NodeReader/fields(_:place:prefix:)`` reads them.
     private static var fieldDefinitions: JSONValue {

@@ -1,7 +1,7 @@
 import CaseworkTime
 
-/// One key of a mapping in a definition or scenario file, as the schema describes it: what it means, in the reference's words,
-/// and the value it takes.
+/// One key of a mapping in a definition or scenario file, as the schema describes it: what it means, in the
+/// reference's words, and the value it takes.
 package struct SchemaKey {
     /// What the key means.
     var description: String
@@ -18,15 +18,15 @@ package struct SchemaKey {
     var schema: JSONValue { SchemaPart.described(description, value) }
 }
 
-/// A mapping of a definition or scenario file whose keys a decoder reads from a fixed list: the schema's properties are those
-/// keys, so a key the decoder takes and the schema lacks, or the other way round, shows in ``missing`` and ``unknown``.
+/// A mapping of a definition or scenario file whose keys a decoder reads from a fixed list: the schema's properties are
+/// those keys, so a key the decoder takes and the schema lacks, or the other way round, shows in ``missing`` and ``unknown``.
 package struct SchemaPlace {
     /// Where the mapping is, as tests name it: `a transition`.
-    package var name: String
+    var name: String
     /// The keys the decoder accepts, in its order.
-    package var decoderKeys: [String]
+    var decoderKeys: [String]
     /// The keys the decoder requires.
-    package var required: [String] = []
+    var required: [String] = []
     /// Each key's meaning and value.
     var keys: [String: SchemaKey]
     /// Further rules on the mapping as a whole, such as `anyOf` over the required keys.
@@ -44,9 +44,9 @@ package struct SchemaPlace {
     }
 
     /// Keys the decoder accepts that the schema does not describe.
-    package var missing: [String] { decoderKeys.filter { keys[$0] == nil } }
+    var missing: [String] { decoderKeys.filter { keys[$0] == nil } }
     /// Keys the schema describes that the decoder does not accept.
-    package var unknown: [String] { keys.keys.filter { !decoderKeys.contains($0) }.sorted() }
+    var unknown: [String] { keys.keys.filter { !decoderKeys.contains($0) }.sorted() }
 
     /// The closed object: the decoder's keys in its order, the required ones, and no others.
     package var schema: JSONValue { .object(members) }

@@ -155,8 +155,8 @@ package enum ScenarioDecoder {
                 let to = entries["to"].flatMap({ reader.string($0, place: "'to'") }),
                 let level = entries["level"].flatMap({ reader.string($0, place: "'level'") }) else { return nil }
             let (role, actor) = Self.split(to)
-            let sections = entries["sections"].map { list in
-                list.kind == .sequence ? (0..<list.count).compactMap { reader.string(list.item($0), place: "a section")?.value } : []
+            let sections = entries["sections"].flatMap { list in
+                reader.expectList(list, place: "'sections'") ? (0..<list.count).compactMap { reader.string(list.item($0), place: "a section")?.value } : nil
             }
             let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "granted by the scenario"
             return GrantWritten(actor: actor, role: role, level: level, sections: sections, reason: reason)

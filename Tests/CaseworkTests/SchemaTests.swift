@@ -178,6 +178,7 @@ struct SchemaTests {
         ("unknown-step.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    fire: record_evidence", "    fier: record_evidence"),
         ("bad-status.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "{ status: running,", "{ status: runing,"),
         ("tick-false.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    tick: true", "    tick: false"),
+        ("sections-not-a-list.test.yaml", "Policies/tests/send-portal.test.yaml", "level: limited, reason:", "level: limited, sections: K, reason:"),
         ("detail-of-another-step.test.yaml", "Policies/tests/send-portal.test.yaml", "    timeline: true\n", "    timeline: true\n    reason: checking\n"),
     ]
 

@@ -1,12 +1,17 @@
 import CaseworkDefinitions
 import CaseworkDiagnostics
+import CaseworkScenarios
 import Foundation
 
 /// `casework schema [KIND] [--out DIR]`: the JSON Schema of a kind of file, for editors that complete and check keys
 /// as policy staff type (yaml-language-server); without KIND, the kinds; with `--out`, the files `docs/schema/` ships.
 ///
-/// The schemas are made from the decoders' own key tables (``SchemaKind``), so nothing is read from disk.
+/// The schemas are made from the decoders' own key tables, so nothing is read from disk: the definition kinds' by
+/// ``SchemaKind``, the scenario's by ``ScenarioSchema``, whose decoder is above `CaseworkDefinitions`.
 enum SchemaCommand {
+    /// The schema of `kind` as pretty JSON, the same bytes every time.
+    static func text(_ kind: SchemaKind) -> String { kind.definitionText ?? ScenarioSchema.text }
+
     /// Runs `schema` with the arguments after it.
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["schema"].spec)
@@ -19,7 +24,7 @@ enum SchemaCommand {
             return write(kinds, to: directory, console: console)
         }
         guard parsed.positionals.isEmpty else {
-            console.out(kinds[0].text)
+            console.out(text(kinds[0]))
             return .success
         }
         let width = SchemaKind.allCases.map(\.rawValue.count).max() ?? 0
@@ -47,7 +52,7 @@ enum SchemaCommand {
             let file = folder.appendingPathComponent(kind.fileName)
             let shown = directory.hasSuffix("/") ? directory + kind.fileName : directory + "/" + kind.fileName
             do {
-                try Data(kind.text.utf8).write(to: file)
+                try Data(text(kind).utf8).write(to: file)
             } catch {
                 console.err("error: cannot write \(TerminalText.escape(shown)): \(error.localizedDescription)\n")
                 return .failure

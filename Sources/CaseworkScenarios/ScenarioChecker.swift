@@ -25,6 +25,8 @@ package struct ScenarioChecker {
 
     /// The statuses a deadline can be in, as `deadlines:` expects them.
     static let deadlineStatuses = ["running", "paused", "met", "met_late", "breached", "excused", "lapsed", "closed"]
+    /// The answers a `decide` step can expect (`decision:`).
+    static let decisions = ["allow", "deny"]
 
     private mutating func check(_ scenario: Scenario) {
         guard let loaded = catalog.workflows[scenario.workflow.value] else {
@@ -92,7 +94,7 @@ package struct ScenarioChecker {
             if let channel = notice.channel { oneOf(channel, NoticeChannel.allCases.map(\.rawValue), place: "a notice's channel") }
         }
         if let code = expect.refused?.code { oneOf(code, RefusalCode.allCases.map(\.rawValue), place: "'refused'") }
-        if let decision = expect.decision { oneOf(decision, ["allow", "deny"], place: "'decision'") }
+        if let decision = expect.decision { oneOf(decision, Self.decisions, place: "'decision'") }
     }
 
     private mutating func oneOf(_ value: Located<String>, _ allowed: [String], place: String) {

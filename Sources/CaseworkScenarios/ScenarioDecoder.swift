@@ -7,12 +7,60 @@ import CaseworkYAML
 /// and ill-typed value, as the definition decoders do; names are checked against the definitions later, by
 /// ``ScenarioChecker``.
 package enum ScenarioDecoder {
+    /// The keys of one mapping of a scenario file: those the decoder accepts, in its order, and those it requires;
+    /// ``ScenarioSchema`` describes exactly these.
+    package struct Keys: Sendable {
+        /// The keys accepted; any other is CW0101.
+        package let allowed: [String]
+        /// The keys that must be there (CW0102).
+        package let required: [String]
+
+        init(_ allowed: [String], required: [String] = []) {
+            self.allowed = allowed
+            self.required = required
+        }
+    }
+
+    /// The root of a file of several scenarios.
+    package static let fileKeys = Keys(["scenarios"], required: ["scenarios"])
+    /// One scenario: a file's root, or an entry of `scenarios:`.
+    package static let scenarioKeys = Keys(["scenario", "given", "actors", "steps"], required: ["scenario", "given", "steps"])
+    /// `given:`.
+    package static let givenKeys = Keys(["today", "case", "participants", "grants"], required: ["today", "case"])
+    /// `given.case:`.
+    package static let caseKeys = Keys(["workflow", "id", "fields"], required: ["workflow"])
+    /// A grant, under `given.grants:` or a `grant:` step.
+    package static let grantKeys = Keys(["to", "level", "sections", "reason"], required: ["to", "level"])
+    /// An actor under `actors:`.
+    package static let actorKeys = Keys(["role", "id", "organisation", "attributes"], required: ["role"])
+    /// The keys beside its action that some kinds of step take.
+    package static let stepDetails = ["input", "fields", "reason", "exception", "information_required"]
+    /// The keys beside its action that each kind of step takes, of ``stepDetails``.
+    package static let detailKeys: [String: [String]] = [
+        "fire": ["input"], "submit": ["fields"], "reject": ["information_required"], "pause": ["reason", "exception"],
+        "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
+    ]
+    /// A step: every key any kind of step takes; exactly one of ``StepAction/keys``, with only its own ``detailKeys``.
+    package static let stepKeys = Keys(["on", "as"] + stepDetails + ["expect"] + StepAction.keys)
+    /// A `decide:` step's mapping.
+    package static let decideKeys = Keys(["action", "resource"], required: ["action", "resource"])
+    /// `expect:`.
+    package static let expectKeys = Keys(["state", "fields", "deadlines", "notices", "refused", "decision", "redactions", "timeline"])
+    /// A deadline's expectation written as a mapping.
+    package static let deadlineKeys = Keys(["status", "due"])
+    /// An entry of `notices:`.
+    package static let noticeKeys = Keys(["to", "subject_contains", "body_contains", "channel"])
+    /// `refused:` written as a mapping.
+    package static let refusalKeys = Keys(["code", "blockers_contain"])
+    /// `timeline:` in `expect:`.
+    package static let timelineKeys = Keys(["shows", "hides"])
+
     /// Decodes the root of one loaded file: a `scenario:` document, or a `scenarios:` list of them.
     package static func decode(_ root: YAMLNodeView, file: String) -> (ScenarioFile, [Diagnostic]) {
         var decoder = Decoding()
         var scenarios: [Scenario] = []
         if root.kind == .mapping, (0..<root.count).contains(where: { root.key($0).string == "scenarios" }) {
-            if let entries = decoder.reader.entries(root, place: "a scenario file", allowed: ["scenarios"], required: ["scenarios"]),
+            if let entries = decoder.mapping(root, place: "a scenario file", fileKeys),
                 let list = entries["scenarios"], decoder.reader.expectList(list, place: "'scenarios'") {
                 for position in 0..<list.count {
                     if let scenario = decoder.scenario(list.item(position)) { scenarios.append(scenario) }
@@ -28,13 +76,17 @@ package enum ScenarioDecoder {
     private struct Decoding {
         var reader = NodeReader()
 
+        /// The entries of the mapping `node` at `place`, its keys checked against `keys`.
+        mutating func mapping(_ node: YAMLNodeView, place: String, _ keys: Keys) -> [String: YAMLNodeView]? {
+            reader.entries(node, place: place, allowed: keys.allowed, required: keys.required)
+        }
+
         mutating func scenario(_ node: YAMLNodeView) -> Scenario? {
-            guard let entries = reader.entries(node, place: "a scenario", allowed: ["scenario", "given", "actors", "steps"],
-                                               required: ["scenario", "given", "steps"]) else { return nil }
+            guard let entries = mapping(node, place: "a scenario", scenarioKeys) else { return nil }
             let name = entries["scenario"].flatMap { reader.string($0, place: "'scenario'") }
-            let given = entries["given"].flatMap { reader.entries($0, place: "'given'", allowed: ["today", "case", "participants", "grants"], required: ["today", "case"]) }
+            let given = entries["given"].flatMap { mapping($0, place: "'given'", givenKeys) }
             let today = given?["today"].flatMap { date($0, place: "'given.today'") }
-            let opened = given?["case"].flatMap { reader.entries($0, place: "'given.case'", allowed: ["workflow", "id", "fields"], required: ["workflow"]) }
+            let opened = given?["case"].flatMap { mapping($0, place: "'given.case'", caseKeys) }
             let workflow = opened?["workflow"].flatMap { reader.string($0, place: "'given.case.workflow'") }
             let actors = entries["actors"].map { actorList($0) } ?? []
             var steps: [ScenarioStep] = []
@@ -99,12 +151,12 @@ package enum ScenarioDecoder {
         }
 
         mutating func grant(_ node: YAMLNodeView, place: String) -> GrantWritten? {
-            guard let entries = reader.entries(node, place: place, allowed: ["to", "level", "sections", "reason"], required: ["to", "level"]),
+            guard let entries = mapping(node, place: place, grantKeys),
                 let to = entries["to"].flatMap({ reader.string($0, place: "'to'") }),
                 let level = entries["level"].flatMap({ reader.string($0, place: "'level'") }) else { return nil }
             let (role, actor) = Self.split(to)
-            let sections = entries["sections"].map { list in
-                list.kind == .sequence ? (0..<list.count).compactMap { reader.string(list.item($0), place: "a section")?.value } : []
+            let sections = entries["sections"].flatMap { list in
+                reader.expectList(list, place: "'sections'") ? (0..<list.count).compactMap { reader.string(list.item($0), place: "a section")?.value } : nil
             }
             let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "granted by the scenario"
             return GrantWritten(actor: actor, role: role, level: level, sections: sections, reason: reason)
@@ -122,8 +174,7 @@ package enum ScenarioDecoder {
             return (0..<node.count).compactMap { entry in
                 let key = node.key(entry)
                 let name = Located(key.string, at: key.range)
-                guard let fields = reader.entries(node.value(entry), place: "actor '\(name.value)'", allowed: ["role", "id", "organisation", "attributes"],
-                                                  required: ["role"]),
+                guard let fields = mapping(node.value(entry), place: "actor '\(name.value)'", actorKeys),
                     let role = fields["role"].flatMap({ reader.string($0, place: "'role'") }) else { return nil }
                 return ActorWritten(
                     name: name, role: role, id: fields["id"].flatMap { reader.string($0, place: "'id'")?.value } ?? name.value,
@@ -132,24 +183,16 @@ package enum ScenarioDecoder {
             }
         }
 
-        /// The keys beside its action that each kind of step takes.
-        static let detailKeys: [String: [String]] = [
-            "fire": ["input"], "submit": ["fields"], "reject": ["information_required"], "pause": ["reason", "exception"],
-            "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
-        ]
-
-        static let stepKeys = ["on", "as", "input", "fields", "reason", "exception", "information_required", "expect"] + StepAction.keys
-
         mutating func step(_ node: YAMLNodeView, number: Int) -> ScenarioStep? {
             let place = "step \(number)"
-            guard let entries = reader.entries(node, place: place, allowed: Self.stepKeys) else { return nil }
+            guard let entries = mapping(node, place: place, stepKeys) else { return nil }
             let kinds = StepAction.keys.filter { entries[$0] != nil }
             guard kinds.count == 1, let kind = kinds.first, let actionNode = entries[kind] else {
                 reader.bag.report(.stepDoesNotDoOneThing(found: kinds, allowed: StepAction.keys), at: kinds.count > 1 ? entries[kinds[1]]!.range : node.range.startOnly)
                 return nil
             }
-            let takes = Self.detailKeys[kind] ?? []
-            for key in ["input", "fields", "reason", "exception", "information_required"] where entries[key] != nil && !takes.contains(key) {
+            let takes = detailKeys[kind] ?? []
+            for key in stepDetails where entries[key] != nil && !takes.contains(key) {
                 reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: ["on", "as", "expect", kind] + takes), at: entries[key]!.range)
             }
             let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "recorded by the scenario"
@@ -170,7 +213,12 @@ package enum ScenarioDecoder {
                 let information = entries["information_required"].flatMap { reader.string($0, place: "'information_required'")?.value }
                 action = .reject(name, informationRequired: information ?? "more information is required")
             case "tick", "timeline":
-                guard reader.bool(actionNode, place: "'\(kind)'") == true else { return nil }
+                guard let yes = reader.bool(actionNode, place: "'\(kind)'") else { return nil }
+                guard yes else {
+                    // `tick: false` would otherwise drop the step, and its expectations with it, without a word.
+                    reader.bag.report(.wrongType(place: "'\(kind)'", expected: "true", found: reader.describe(actionNode)), at: actionNode.range)
+                    return nil
+                }
                 action = kind == "tick" ? .tick : .timeline
             case "pause", "resume", "excuse":
                 guard let name = reader.string(actionNode, place: "'\(kind)'") else { return nil }
@@ -184,7 +232,7 @@ package enum ScenarioDecoder {
                 let (role, actor) = Self.split(to)
                 action = .revoke(actor: actor, role: role, reason: reason)
             default:
-                guard let fields = reader.entries(actionNode, place: "'decide'", allowed: ["action", "resource"], required: ["action", "resource"]),
+                guard let fields = mapping(actionNode, place: "'decide'", decideKeys),
                     let wanted = fields["action"].flatMap({ reader.string($0, place: "'action'") }),
                     let resource = fields["resource"].flatMap({ reader.string($0, place: "'resource'") }) else { return nil }
                 action = .decide(action: wanted, resource: resource)
@@ -196,8 +244,7 @@ package enum ScenarioDecoder {
         }
 
         mutating func expectations(_ node: YAMLNodeView) -> Expectations? {
-            guard let entries = reader.entries(node, place: "'expect'",
-                                               allowed: ["state", "fields", "deadlines", "notices", "refused", "decision", "redactions", "timeline"]) else { return nil }
+            guard let entries = mapping(node, place: "'expect'", expectKeys) else { return nil }
             return Expectations(
                 range: node.range,
                 state: entries["state"].flatMap { reader.string($0, place: "'state'") },
@@ -220,7 +267,7 @@ package enum ScenarioDecoder {
                 let value = node.value(entry)
                 var expectation = DeadlineExpectation(name: Located(key.string, at: key.range))
                 if value.kind == .mapping {
-                    let fields = reader.entries(value, place: "deadline '\(key.string)'", allowed: ["status", "due"])
+                    let fields = mapping(value, place: "deadline '\(key.string)'", deadlineKeys)
                     expectation.status = fields?["status"].flatMap { reader.string($0, place: "'status'") }
                     expectation.due = fields?["due"].flatMap { date($0, place: "'due'") }
                 } else {
@@ -234,7 +281,7 @@ package enum ScenarioDecoder {
             guard reader.expectList(node, place: "'notices'") else { return [] }
             return (0..<node.count).compactMap { position in
                 let item = node.item(position)
-                guard let fields = reader.entries(item, place: "a notice", allowed: ["to", "subject_contains", "body_contains", "channel"]) else { return nil }
+                guard let fields = mapping(item, place: "a notice", noticeKeys) else { return nil }
                 return NoticeExpectation(
                     range: item.range, to: fields["to"].flatMap { reader.string($0, place: "'to'") },
                     subjectContains: fields["subject_contains"].flatMap { reader.string($0, place: "'subject_contains'")?.value },
@@ -247,13 +294,13 @@ package enum ScenarioDecoder {
             if node.kind == .scalar {
                 return reader.string(node, place: "'refused'").map { RefusalExpectation(range: node.range, code: $0) }
             }
-            guard let fields = reader.entries(node, place: "'refused'", allowed: ["code", "blockers_contain"]) else { return nil }
+            guard let fields = mapping(node, place: "'refused'", refusalKeys) else { return nil }
             return RefusalExpectation(range: node.range, code: fields["code"].flatMap { reader.string($0, place: "'code'") },
                                       blockersContain: fields["blockers_contain"].flatMap { reader.string($0, place: "'blockers_contain'")?.value })
         }
 
         mutating func timeline(_ node: YAMLNodeView) -> TimelineExpectation? {
-            guard let fields = reader.entries(node, place: "'timeline'", allowed: ["shows", "hides"]) else { return nil }
+            guard let fields = mapping(node, place: "'timeline'", timelineKeys) else { return nil }
             func texts(_ key: String, _ reader: inout NodeReader) -> [Located<String>] {
                 guard let list = fields[key], reader.expectList(list, place: "'\(key)'") else { return [] }
                 return (0..<list.count).compactMap { reader.string(list.item($0), place: "an entry of '\(key)'") }

@@ -2,10 +2,12 @@ import Foundation
 import Testing
 @testable import CaseworkCommandLine
 @testable import CaseworkDefinitions
+import CaseworkEngine
+import CaseworkScenarios
 import CaseworkTime
 
 /// `casework schema`: the shipped schemas are what the command prints, every key a decoder reads is in its schema
-/// and no other, the patterns accept exactly what the name rules and the duration parser accept, every shipped file
+/// and no other (the scenario decoder's too), the patterns accept exactly what the name rules and the duration parser accept, every shipped file
 /// names its schema on its first line, and a real JSON Schema validator passes every shipped file and refuses broken ones.
 @Suite("casework schema")
 struct SchemaTests {
@@ -28,16 +30,19 @@ struct SchemaTests {
         let written = runCasework(["schema", "--out", folder.path])
         #expect(written.status == .success)
         for kind in SchemaKind.allCases {
-            #expect(try String(contentsOf: folder.appendingPathComponent(kind.fileName), encoding: .utf8) == kind.text)
+            #expect(try String(contentsOf: folder.appendingPathComponent(kind.fileName), encoding: .utf8) == SchemaCommand.text(kind))
         }
         let refused = runCasework(["schema", "workflwo"])
         #expect(refused.status == .usage)
         #expect(refused.err.contains("unknown kind 'workflwo'") && refused.err.contains("did you mean 'workflow'?"))
     }
 
-    @Test("every key a decoder accepts is in the schema, and the schema has no other", arguments: SchemaKind.places.map(\.name))
+    /// Every place whose keys a decoder reads from a list: the definition kinds' and the scenario's.
+    static let places = SchemaKind.places + ScenarioSchema.places
+
+    @Test("every key a decoder accepts is in the schema, and the schema has no other", arguments: places.map(\.name))
     func schemaAndDecoderTakeTheSameKeys(_ name: String) throws {
-        let place = try #require(SchemaKind.places.first { $0.name == name })
+        let place = try #require(Self.places.first { $0.name == name })
         #expect(place.missing.isEmpty, "\(name): the decoder accepts \(place.missing), which the schema lacks")
         #expect(place.unknown.isEmpty, "\(name): the schema describes \(place.unknown), which the decoder refuses")
         #expect(place.required.allSatisfy(place.decoderKeys.contains), "\(name): a required key the decoder does not read")
@@ -45,7 +50,7 @@ struct SchemaTests {
 
     @Test("every key of every schema has a description", arguments: SchemaKind.allCases)
     func everyKeyIsDescribed(_ kind: SchemaKind) throws {
-        let document = try JSONSerialization.jsonObject(with: Data(kind.text.utf8))
+        let document = try JSONSerialization.jsonObject(with: Data(SchemaCommand.text(kind).utf8))
         var undescribed: [String] = []
         func walk(_ value: Any, at path: String) {
             if let object = value as? [String: Any] {
@@ -83,7 +88,7 @@ struct SchemaTests {
             for key in ["items", "additionalProperties", "propertyNames", "not"] { object[key].map(walk) }
             for key in ["oneOf", "anyOf"] { (object[key] as? [Any] ?? []).forEach(walk) }
         }
-        walk(try JSONSerialization.jsonObject(with: Data(kind.text.utf8)))
+        walk(try JSONSerialization.jsonObject(with: Data(SchemaCommand.text(kind).utf8)))
         #expect(unportable.isEmpty, "keywords outside the portable set: \(unportable.sorted())")
     }
 
@@ -155,8 +160,11 @@ struct SchemaTests {
         #expect(text.split(separator: "\n").first.map(String.init) == expected)
     }
 
+    /// One mistake put into a copy of a shipped file: `name` is `from` with `replace` written as `with`.
+    typealias Breakage = (name: String, from: String, replace: String, with: String)
+
     /// Broken files, each one mistake away from a shipped file, that both the schema and `casework validate` refuse.
-    static let brokenFiles: [(name: String, from: String, replace: String, with: String)] = [
+    static let brokenFiles: [Breakage] = [
         ("unknown-key.yaml", "Workflows/tribunal-appeal.yaml", "\ntitle:", "\ncolour: blue\ntitle:"),
         ("bad-duration.yaml", "Workflows/forms/professional-advice.yaml", "\ndue: 6 weeks", "\ndue: 6 wekks"),
         ("bad-enum.yaml", "Workflows/ehcp-needs-assessment.yaml", "effect: excuse", "effect: stop"),
@@ -164,7 +172,26 @@ struct SchemaTests {
         ("bad-weekday.yaml", "Workflows/calendars/england-and-wales.yaml", "day: monday", "day: mondy"),
     ]
 
-    @Test("a JSON Schema validator passes every shipped file and a scenario, and refuses broken files that casework validate refuses too")
+    /// Broken scenario files, each one mistake away from a shipped one, that both the schema and `casework test` refuse.
+    static let brokenScenarios: [Breakage] = [
+        ("unknown-expectation.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "expect: { decision: deny }", "expect: { decison: deny }"),
+        ("unknown-step.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    fire: record_evidence", "    fier: record_evidence"),
+        ("bad-status.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "{ status: running,", "{ status: runing,"),
+        ("tick-false.test.yaml", "Workflows/tests/ehcna-late-decision.test.yaml", "    tick: true", "    tick: false"),
+        ("sections-not-a-list.test.yaml", "Policies/tests/send-portal.test.yaml", "level: limited, reason:", "level: limited, sections: K, reason:"),
+        ("detail-of-another-step.test.yaml", "Policies/tests/send-portal.test.yaml", "    timeline: true\n", "    timeline: true\n    reason: checking\n"),
+    ]
+
+    /// Writes the broken copy into `folder`, returning its path.
+    static func write(_ breakage: Breakage, into folder: URL) throws -> String {
+        let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(breakage.from), encoding: .utf8)
+        #expect(text.contains(breakage.replace), "\(breakage.from) no longer holds '\(breakage.replace)'")
+        let path = folder.appendingPathComponent(breakage.name).path
+        try Data(text.replacingOccurrences(of: breakage.replace, with: breakage.with).utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("a JSON Schema validator passes every shipped file and a scenario, and refuses broken files that casework validate or test refuses too")
     func aValidatorAgrees() throws {
         guard let python = JSONSchemaPython.executable else {
             let reason = "no python3 with the jsonschema and yaml packages (apt-get install python3-jsonschema python3-yaml)"
@@ -180,21 +207,30 @@ struct SchemaTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var broken: [String] = []
         for file in Self.brokenFiles {
-            let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(file.from), encoding: .utf8)
-            #expect(text.contains(file.replace), "\(file.from) no longer holds '\(file.replace)'")
-            let path = folder.appendingPathComponent(file.name).path
-            try Data(text.replacingOccurrences(of: file.replace, with: file.with).utf8).write(to: URL(fileURLWithPath: path))
+            let path = try Self.write(file, into: folder)
             broken.append(path)
             // In place of the file it breaks, among the others, so nothing else is wrong with the set.
             let others = Self.shippedFiles.filter { $0 != file.from }.map { RepositoryPaths.root.appendingPathComponent($0).path }
             let report = try Validator.validate(paths: others + [path])
             #expect(report.hasErrors, "casework validate accepts \(file.name)")
         }
+        let catalog = try DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
+        for file in Self.brokenScenarios {
+            let path = try Self.write(file, into: folder)
+            broken.append(path)
+            let report = try ScenarioSuite.run(paths: [path], catalog: catalog)
+            #expect(report.diagnostics.contains { $0.severity == .error && !$0.code.rawValue.hasPrefix("CW050") }, "casework test does not refuse \(file.name)")
+        }
         let scenario = folder.appendingPathComponent("sample.test.yaml").path
         try Data(Self.sampleScenario.utf8).write(to: URL(fileURLWithPath: scenario))
+        let sample = ScenarioSuite.run(sources: [(scenario, Self.sampleScenario)], catalog: catalog)
+        #expect(sample.diagnostics.allSatisfy { $0.code.rawValue.hasPrefix("CW050") }, "casework test reads the sample as \(sample.diagnostics.map(\.description))")
         let shipped = Self.shippedFiles.map { RepositoryPaths.root.appendingPathComponent($0).path }
-        let lines = try JSONSchemaPython.run(python, [RepositoryPaths.fixture("schema/validate.py"), Self.schemaFolder.path] + shipped + [scenario] + broken)
-        for path in shipped + [scenario] {
+        // The scenario fixtures of `casework test`: the one the checker refuses has a misspelt key too.
+        let fixtures = ["passing", "failing"].map { RepositoryPaths.fixture("scenarios/\($0).test.yaml") }
+        broken.append(RepositoryPaths.fixture("scenarios/invalid.test.yaml"))
+        let lines = try JSONSchemaPython.run(python, [RepositoryPaths.fixture("schema/validate.py"), Self.schemaFolder.path] + shipped + fixtures + [scenario] + broken)
+        for path in shipped + fixtures + [scenario] {
             #expect(lines.contains("ok \(path)"), "\(lines.first { $0.contains(path) } ?? "no result for \(path)")")
         }
         for path in broken {
@@ -202,6 +238,8 @@ struct SchemaTests {
         }
     }
 
+    /// A scenario that uses every shape the scenario decoder reads; `casework test` reads and checks it cleanly (whether its
+    /// expectations hold on the shipped definitions is not this test's business).
     static let sampleScenario = """
         # yaml-language-server: $schema=../docs/schema/scenario.schema.json
         scenario: a request is agreed within six weeks
@@ -210,20 +248,37 @@ struct SchemaTests {
           case:
             workflow: ehcp-needs-assessment
             id: c1
-            fields: { requested_on: 2025-09-01, requested_by: parent }
-          participants: { parent: [jo] }
-          grants: [{ to: jo, level: family }]
+            fields: { requested_on: 2025-09-01, requested_by: parent, child: { first_name: Sam } }
+          participants: { parent: jo }
+          grants: [{ to: parent:jo, level: limited, sections: [K], reason: a court order }]
         actors:
-          ana: { role: caseworker, attributes: { second_factor: true } }
+          ana: { role: caseworker, attributes: { second_factor_verified: true } }
+          jo: { role: parent, id: jo-1 }
+          oak: { role: school, organisation: oak-school }
         steps:
-          - on: 2025-10-01
+          - on: 2025-09-03
             as: ana
-            fire: agree
+            fire: acknowledge_request
             expect:
-              state: gathering_advice
-              notices: [{ to: parent, subject_contains: agreed }]
-          - tick: true
-            expect: { refused: false }
+              state: deciding_to_assess
+              deadlines: { decide_whether_to_assess: { status: running, due: 2025-10-13 } }
+              notices: [{ to: parent, subject_contains: request, channel: portal }]
+          - on: 2025-10-14
+            tick: true
+            expect: { deadlines: { decide_whether_to_assess: breached } }
+          - as: ana
+            excuse: decide_whether_to_assess
+            reason: the setting was closed
+            expect: { refused: { code: conflict, blockers_contain: excuse } }
+          - as: ana
+            revoke: parent:jo
+            reason: withdrawn
+          - as: jo
+            decide: { action: view, resource: ehcp.K }
+            expect: { decision: deny, redactions: [] }
+          - as: jo
+            timeline: true
+            expect: { refused: forbidden, timeline: { shows: [Deciding], hides: [Time limit missed] } }
 
         """
 }

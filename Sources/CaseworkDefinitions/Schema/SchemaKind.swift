@@ -1,7 +1,8 @@
 /// The kinds of file `casework schema` describes, each with its JSON Schema (draft 2020-12).
 ///
-/// The definition kinds are made from the decoders' own key lists (``SchemaPlace``) and name rules, so a key the
-/// decoder takes cannot be missing from its schema; `docs/schema/` holds what this prints.
+/// Each is made from its decoder's own key lists (``SchemaPlace``) and name rules, so a key the decoder takes cannot
+/// be missing from its schema: the definition kinds' here, the scenario's by `CaseworkScenarios`, whose decoder this
+/// module cannot see; `docs/schema/` holds what `casework schema` prints.
 package enum SchemaKind: String, CaseIterable, Sendable {
     /// A `workflow:` file.
     case workflow
@@ -28,34 +29,31 @@ package enum SchemaKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// The schema as pretty JSON, the same bytes every time.
-    package var text: String { document.pretty }
+    /// A definition kind's schema as pretty JSON, the same bytes every time; nil for `.scenario`, whose body is made
+    /// from the scenario decoder's lists in `CaseworkScenarios` (`ScenarioSchema`), above this module.
+    package var definitionText: String? {
+        switch self {
+        case .workflow: document(WorkflowSchema.root, definitions: Self.fieldDefinitions).pretty
+        case .form: document(FormSchema.root, definitions: Self.fieldDefinitions).pretty
+        case .policy: document(PolicySchema.root, definitions: Self.fieldDefinitions).pretty
+        case .calendar: document(CalendarSchema.root).pretty
+        case .scenario: nil
+        }
+    }
 
-    /// The schema.
-    var document: JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
+    /// The schema of this kind: its `$schema`, `$id`, title and description, then the schema of `root` (a file's root
+    /// mapping), then `definitions` as `$defs`.
+    package func document(_ root: SchemaPlace, definitions: JSONValue? = nil) -> JSONValue {
+        .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("$id", .string("https://casework.invalid/schema/\(fileName)")),
             ("title", .string("Casework \(rawValue)")),
             ("description", .string(summary.prefix(1).uppercased() + summary.dropFirst() + ".")),
-        ]
-        switch self {
-        case .workflow: members += Self.body(WorkflowSchema.root.schema) + [("$defs", Self.fieldDefinitions)]
-        case .form: members += Self.body(FormSchema.root.schema) + [("$defs", Self.fieldDefinitions)]
-        case .policy: members += Self.body(PolicySchema.root.schema) + [("$defs", Self.fieldDefinitions)]
-        case .calendar: members += Self.body(CalendarSchema.root.schema)
-        case .scenario: members += Self.body(ScenarioSchema.root)
-        }
-        return .object(members)
+        ] + root.members + (definitions.map { [("$defs", $0)] } ?? []))
     }
 
-    /// Every place whose keys a decoder reads from a list, for the test that schema and decoder agree.
+    /// Every place of the definition kinds whose keys a decoder reads from a list, for the test that schema and decoder agree.
     static var places: [SchemaPlace] { WorkflowSchema.places + FormSchema.places + PolicySchema.places + CalendarSchema.places }
-
-    private static func body(_ schema: JSONValue) -> [(key: String, value: JSONValue)] {
-        guard case .object(let members) = schema else { return [] }
-        return members
-    }
 
     /// `fields` (a mapping of field names to types) and `fieldType` (one type), as ``NodeReader/fields(_:place:prefix:)`` reads them.
     private static var fieldDefinitions: JSONValue {

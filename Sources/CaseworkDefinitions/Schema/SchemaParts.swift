@@ -1,20 +1,26 @@
 import CaseworkTime
 
-/// One key of a mapping in a definition file, as the schema describes it: what it means, in the reference's words,
-/// and the value it takes.
-struct SchemaKey {
+/// One key of a mapping in a definition or scenario file, as the schema describes it: what it means, in the
+/// reference's words, and the value it takes.
+package struct SchemaKey {
     /// What the key means.
     var description: String
     /// The schema of its value.
     var value: JSONValue
 
+    /// A key meaning `description`, whose value is `value`.
+    package init(description: String, value: JSONValue) {
+        self.description = description
+        self.value = value
+    }
+
     /// The key's schema: its value's, with the description first.
     var schema: JSONValue { SchemaPart.described(description, value) }
 }
 
-/// A mapping of a definition file whose keys a decoder reads from a fixed list: the schema's properties are those
-/// keys, so a key the decoder takes and the schema lacks, or the other way round, shows in ``missing`` and ``unknown``.
-struct SchemaPlace {
+/// A mapping of a definition or scenario file whose keys a decoder reads from a fixed list: the schema's properties are
+/// those keys, so a key the decoder takes and the schema lacks, or the other way round, shows in ``missing`` and ``unknown``.
+package struct SchemaPlace {
     /// Where the mapping is, as tests name it: `a transition`.
     var name: String
     /// The keys the decoder accepts, in its order.
@@ -26,36 +32,50 @@ struct SchemaPlace {
     /// Further rules on the mapping as a whole, such as `anyOf` over the required keys.
     var rules: [(key: String, value: JSONValue)] = []
 
+    /// The mapping `name`, whose decoder accepts `decoderKeys` and requires `required`, its keys meaning `keys`, under `rules`.
+    package init(
+        name: String, decoderKeys: [String], required: [String] = [], keys: [String: SchemaKey], rules: [(key: String, value: JSONValue)] = []
+    ) {
+        self.name = name
+        self.decoderKeys = decoderKeys
+        self.required = required
+        self.keys = keys
+        self.rules = rules
+    }
+
     /// Keys the decoder accepts that the schema does not describe.
     var missing: [String] { decoderKeys.filter { keys[$0] == nil } }
     /// Keys the schema describes that the decoder does not accept.
     var unknown: [String] { keys.keys.filter { !decoderKeys.contains($0) }.sorted() }
 
     /// The closed object: the decoder's keys in its order, the required ones, and no others.
-    var schema: JSONValue {
+    package var schema: JSONValue { .object(members) }
+
+    /// The closed object's members.
+    var members: [(key: String, value: JSONValue)] {
         var members: [(key: String, value: JSONValue)] = [("type", .string("object"))]
         members.append(("properties", .object(decoderKeys.compactMap { key in keys[key].map { (key, $0.schema) } })))
         if !required.isEmpty { members.append(("required", .array(required.map(JSONValue.string)))) }
         members.append(("additionalProperties", .bool(false)))
-        return .object(members + rules)
+        return members + rules
     }
 }
 
 /// The shapes of values that recur across the schemas.
-enum SchemaPart {
+package enum SchemaPart {
     /// `shape` with `description` as its first member.
-    static func described(_ description: String, _ shape: JSONValue) -> JSONValue {
+    package static func described(_ description: String, _ shape: JSONValue) -> JSONValue {
         guard case .object(let members) = shape else { return shape }
         return .object([("description", .string(description))] + members)
     }
 
     /// An object of the given members.
-    static func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
+    package static func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
         .object(members.map { ($0.key, $0.value) })
     }
 
     /// A string.
-    static let text = object(["type": .string("string")])
+    package static let text = object(["type": .string("string")])
     /// An expression or condition of the expression language: text, or a bare number or boolean YAML reads as one.
     static let expression = object(["type": .array([.string("string"), .string("number"), .string("boolean")])])
     /// `true` or `false`.
@@ -64,7 +84,7 @@ enum SchemaPart {
     static let version = object(["type": .string("integer"), "minimum": .integer(1)])
 
     /// One of `words`.
-    static func oneOf(_ words: [String]) -> JSONValue {
+    package static func oneOf(_ words: [String]) -> JSONValue {
         object(["type": .string("string"), "enum": .array(words.map(JSONValue.string))])
     }
 
@@ -84,7 +104,7 @@ enum SchemaPart {
     }
 
     /// A name that follows `rule`.
-    static func name(_ rule: NameRule) -> JSONValue { pattern(rule.pattern, message: rule.help) }
+    package static func name(_ rule: NameRule) -> JSONValue { pattern(rule.pattern, message: rule.help) }
 
     /// A list of names that follow `rule`, without repeats; with `single`, one bare name too; with `nonEmpty`, at least one.
     static func names(_ rule: NameRule, single: Bool = false, nonEmpty: Bool = true) -> JSONValue {
@@ -96,7 +116,7 @@ enum SchemaPart {
     }
 
     /// A mapping whose keys follow `rule` and whose values are `value`.
-    static func mapping(_ rule: NameRule, _ value: JSONValue) -> JSONValue {
+    package static func mapping(_ rule: NameRule, _ value: JSONValue) -> JSONValue {
         object(["type": .string("object"), "propertyNames": name(rule), "additionalProperties": value])
     }
 
@@ -107,7 +127,7 @@ enum SchemaPart {
     }
 
     /// A reference to a definition under `$defs`.
-    static func ref(_ name: String) -> JSONValue { object(["$ref": .string("#/$defs/\(name)")]) }
+    package static func ref(_ name: String) -> JSONValue { object(["$ref": .string("#/$defs/\(name)")]) }
 
     /// A duration as ``StatutoryDuration/parse(_:)`` reads it: `6 weeks`, `15 working days`.
     static let duration = pattern(
@@ -122,7 +142,7 @@ enum SchemaPart {
     /// A day of the year, `MM-DD`.
     static let monthDay = pattern("^[0-9]{2}-[0-9]{2}$", message: "write a day of the year as MM-DD, such as 12-25")
     /// A date, `YYYY-MM-DD`.
-    static let date = pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", message: "write a date as YYYY-MM-DD, such as 2026-01-02")
+    package static let date = pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", message: "write a date as YYYY-MM-DD, such as 2026-01-02")
     /// A weekday, in any case, as calendars write working days.
     static let weekday = pattern(
         "^" + DurationPattern.anyCase(CalendarDecoder.weekdays) + "$", message: "write a weekday, monday to sunday", examples: CalendarDecoder.weekdays)

@@ -1,0 +1,181 @@
+import CaseworkDefinitions
+import CaseworkEngine
+import CaseworkStore
+
+/// The JSON Schema of scenario files (`casework schema scenario`), made like the definition kinds' from the lists
+/// ``ScenarioDecoder`` reads (``ScenarioDecoder/Keys``) and the closed sets the checker holds values to, with the
+/// meanings of `docs/reference/scenarios.md`. It lives here, not beside the definition kinds' schemas, because the
+/// scenario decoder, the refusal codes and the notice channels are above `CaseworkDefinitions`.
+package enum ScenarioSchema {
+    typealias Part = SchemaPart
+
+    /// The schema as pretty JSON, the same bytes every time.
+    package static var text: String {
+        SchemaKind.scenario.document(root, definitions: Part.object(["scenario": scenario.schema, "values": values])).pretty
+    }
+
+    /// Every place, for the test that the schema and the decoder take the same keys.
+    package static let places = [root, scenario, given, opened, actor, grant, step, decide, expect, deadline, notice, refusal, timeline]
+
+    private static func place(_ name: String, _ keys: ScenarioDecoder.Keys, _ described: [String: SchemaKey],
+                              rules: [(key: String, value: JSONValue)] = []) -> SchemaPlace {
+        SchemaPlace(name: name, decoderKeys: keys.allowed, required: keys.required, keys: described, rules: rules)
+    }
+
+    /// A mapping that has every key of `required` and none of `refused`.
+    private static func only(_ required: [String], without refused: [String]) -> JSONValue {
+        Part.object(["required": .array(required.map(JSONValue.string)),
+                     "not": Part.object(["anyOf": .array(refused.map { Part.object(["required": .array([.string($0)])]) })])])
+    }
+
+    private static func list(_ items: JSONValue) -> JSONValue { Part.object(["type": .string("array"), "items": items]) }
+
+    /// `true`, the only value `tick:` and `timeline:` take.
+    private static let yes = Part.object(["type": .string("boolean"), "enum": .array([.bool(true)])])
+
+    /// Field or attribute values: each a scalar, read by its field's type, or a mapping whose keys continue the dotted path.
+    private static let values = Part.described(
+        "Values by field or attribute: each a scalar, read by its type; a nested mapping is a dotted path (child: { first_name: Sam } is child.first_name).",
+        Part.object(["type": .string("object"), "additionalProperties": Part.object(["anyOf": .array([
+            Part.object(["type": .array([.string("string"), .string("number"), .string("boolean")])]), Part.ref("values"),
+        ])])]))
+
+    /// A file's root: one scenario's keys, or `scenarios:` alone. One object rather than a choice of two, so that an
+    /// editor or validator points at a wrong key where it is, not at the whole file matching neither.
+    static let root = SchemaPlace(
+        name: "a scenario file", decoderKeys: ScenarioDecoder.scenarioKeys.allowed + ScenarioDecoder.fileKeys.allowed,
+        keys: scenarioMeanings.merging([
+            "scenarios": SchemaKey(description: "Several scenarios in one file, each run on its own; then no other key.", value: list(Part.ref("scenario"))),
+        ]) { first, _ in first },
+        rules: [("oneOf", .array([
+            only(ScenarioDecoder.scenarioKeys.required, without: ScenarioDecoder.fileKeys.allowed),
+            only(ScenarioDecoder.fileKeys.required, without: ScenarioDecoder.scenarioKeys.allowed),
+        ]))])
+
+    /// One scenario.
+    static let scenario = place("a scenario", ScenarioDecoder.scenarioKeys, scenarioMeanings)
+
+    private static let scenarioMeanings: [String: SchemaKey] = [
+        "scenario": SchemaKey(description: "The scenario's name, one line.", value: Part.text),
+        "given": SchemaKey(description: "The case before the first step.", value: given.schema),
+        "actors": SchemaKey(description: "Who acts, by name: the name steps, participants and grants use.",
+                            value: Part.object(["type": .string("object"), "additionalProperties": actor.schema])),
+        "steps": SchemaKey(description: "The steps, in order (a list; may be empty).", value: list(step.schema)),
+    ]
+
+    /// `given:`.
+    static let given = place("a scenario's 'given'", ScenarioDecoder.givenKeys, [
+        "today": SchemaKey(description: "The first day of the scripted clock (2025-09-01); every step happens at 09:00 UTC on its day.", value: Part.date),
+        "case": SchemaKey(description: "The case opened before the first step, by the operator.", value: opened.schema),
+        "participants": SchemaKey(description: "Who is named on the case in each role: { ROLE: [ACTOR, ...] } (a single actor may be written without the list).",
+                                  value: Part.mapping(.identifier, Part.object(["oneOf": .array([Part.text, list(Part.text)])]))),
+        "grants": SchemaKey(description: "Grants recorded before the first step.", value: list(grant.schema)),
+    ])
+
+    /// `given.case:`.
+    static let opened = place("a scenario's 'given.case'", ScenarioDecoder.caseKeys, [
+        "workflow": SchemaKey(description: "The workflow of the case opened before the first step.", value: Part.name(.definitionID)),
+        "id": SchemaKey(description: "The case's id (default case-1).", value: Part.text),
+        "fields": SchemaKey(description: "The fields it is opened with; the workflow's input: rules apply.", value: Part.ref("values")),
+    ])
+
+    /// An actor under `actors:`.
+    static let actor = place("a scenario's actor", ScenarioDecoder.actorKeys, [
+        "role": SchemaKey(description: "The workflow role they act in.", value: Part.name(.identifier)),
+        "id": SchemaKey(description: "Their id on the case (default: the name); two actors may share an id to be one person in two states.", value: Part.text),
+        "organisation": SchemaKey(description: "The organisation they act for; their grants and participation are then the organisation's.", value: Part.text),
+        "attributes": SchemaKey(description: "What the access policy reads of them (actor: in the policy), each value read by the type the policy declares.",
+                                value: Part.ref("values")),
+    ])
+
+    /// A grant, under `given.grants:` or a `grant:` step.
+    static let grant = place("a scenario's grant", ScenarioDecoder.grantKeys, [
+        "to": SchemaKey(description: "The actor granted access; it may name the role too, as parent:jo, and must then be the actor's role.", value: Part.text),
+        "level": SchemaKey(description: "The policy's grant level.", value: Part.name(.identifier)),
+        "sections": SchemaKey(description: "The only sections it covers, when limited to some.", value: list(Part.text)),
+        "reason": SchemaKey(description: "Why, as the audit records it; a stock sentence when left out.", value: Part.text),
+    ])
+
+    /// What each step kind does and the value its key takes.
+    private static let kinds: [String: SchemaKey] = [
+        "fire": SchemaKey(description: "Fire this transition, as casework case fire does.", value: Part.name(.identifier)),
+        "submit": SchemaKey(description: "Submit this form instance (the form's id and its number on the case, such as professional-advice-1), as form submit does.",
+                            value: Part.text),
+        "accept": SchemaKey(description: "Accept this submitted form instance, as form accept does.", value: Part.text),
+        "reject": SchemaKey(description: "Return this submitted form instance with information_required, as form reject does.", value: Part.text),
+        "tick": SchemaKey(description: "true: reminders and breaches due on the step's day, as casework tick does.", value: yes),
+        "pause": SchemaKey(description: "Pause this deadline, with reason and exception, as deadline pause does.", value: Part.name(.identifier)),
+        "resume": SchemaKey(description: "Resume this paused deadline, with reason, as deadline resume does.", value: Part.name(.identifier)),
+        "excuse": SchemaKey(description: "Excuse this deadline, with reason and exception, as deadline excuse does.", value: Part.name(.identifier)),
+        "grant": SchemaKey(description: "Grant an actor access, as access grant does.", value: grant.schema),
+        "revoke": SchemaKey(description: "Revoke this actor's grant (ACTOR or ROLE:ACTOR), with reason, as access revoke does.", value: Part.text),
+        "decide": SchemaKey(description: "The case's policy's decision for the step's actor on the case as it is now, as decide does.", value: decide.schema),
+        "timeline": SchemaKey(description: "true: the case as the step's actor sees it, as case timeline does.", value: yes),
+    ]
+
+    /// A step under `steps:`: exactly one kind, with only the details that kind takes.
+    static let step = place("a scenario step", ScenarioDecoder.stepKeys, kinds.merging([
+        "on": SchemaKey(description: "The step's day; when left out, the day of the step before it (or given.today).", value: Part.date),
+        "as": SchemaKey(description: "The actor who does it; left out, the operator does it (useful for tick).", value: Part.text),
+        "input": SchemaKey(description: "With fire: the transition's input, { FIELD: VALUE, ... }.", value: Part.ref("values")),
+        "fields": SchemaKey(description: "With submit: the form's fields, { FIELD: VALUE, ... }.", value: Part.ref("values")),
+        "reason": SchemaKey(description: "With pause, resume, excuse or revoke: why, as the audit records it; a stock sentence when left out.", value: Part.text),
+        "exception": SchemaKey(description: "With pause or excuse: the workflow's exception it is under.", value: Part.text),
+        "information_required": SchemaKey(description: "With reject: the information required.", value: Part.text),
+        "expect": SchemaKey(description: "What must hold after it; without it, the step must simply not be refused.", value: expect.schema),
+    ]) { first, _ in first }, rules: [("oneOf", .array(StepAction.keys.map { kind in
+        only([kind], without: ScenarioDecoder.stepDetails.filter { !(ScenarioDecoder.detailKeys[kind] ?? []).contains($0) })
+    }))])
+
+    /// A `decide:` step's mapping.
+    static let decide = place("a step's 'decide'", ScenarioDecoder.decideKeys, [
+        "action": SchemaKey(description: "The action asked about, one of the policy's.", value: Part.name(.identifier)),
+        "resource": SchemaKey(description: "The resource asked about, such as ehcp or ehcp.K.", value: Part.name(.resourcePath)),
+    ])
+
+    /// `expect:`.
+    static let expect = place("a step's 'expect'", ScenarioDecoder.expectKeys, [
+        "state": SchemaKey(description: "The case is in this state after the step (CW0501).", value: Part.name(.identifier)),
+        "fields": SchemaKey(description: "Each field holds this value, read by its type (CW0502).", value: Part.ref("values")),
+        "deadlines": SchemaKey(description: "Each deadline has started and is in this status, and due on this day when given (CW0503).",
+                               value: Part.mapping(.identifier, Part.object(["oneOf": .array([status, deadline.schema])]))),
+        "notices": SchemaKey(description: "For each entry, one notice this step sent matches every part written (CW0504).", value: list(notice.schema)),
+        "refused": SchemaKey(description: "The step was refused, with this code, and a reason or blocker containing blockers_contain (CW0505).",
+                             value: Part.object(["oneOf": .array([code, refusal.schema])])),
+        "decision": SchemaKey(description: "A decide step's decision (CW0506).", value: Part.oneOf(ScenarioChecker.decisions)),
+        "redactions": SchemaKey(description: "The paths a decide step's decision withholds, exactly ([] for nothing) (CW0506).", value: list(Part.text)),
+        "timeline": SchemaKey(description: "What a timeline step's timeline shows and hides (CW0507).", value: timeline.schema),
+    ])
+
+    /// A deadline's status, as `deadlines:` expects it.
+    private static let status = Part.oneOf(ScenarioChecker.deadlineStatuses)
+    /// A refusal's code.
+    private static let code = Part.oneOf(RefusalCode.allCases.map(\.rawValue))
+
+    /// A deadline's expectation written as a mapping.
+    static let deadline = place("an expected deadline", ScenarioDecoder.deadlineKeys, [
+        "status": SchemaKey(description: "The status it is in.", value: status),
+        "due": SchemaKey(description: "The day it is due.", value: Part.date),
+    ])
+
+    /// An entry of `notices:`.
+    static let notice = place("an expected notice", ScenarioDecoder.noticeKeys, [
+        "to": SchemaKey(description: "The recipient's role.", value: Part.name(.identifier)),
+        "subject_contains": SchemaKey(description: "Text the subject contains.", value: Part.text),
+        "body_contains": SchemaKey(description: "Text the body contains.", value: Part.text),
+        "channel": SchemaKey(description: "portal, or other for a notice owed by another route.", value: Part.oneOf(NoticeChannel.allCases.map(\.rawValue))),
+    ])
+
+    /// `refused:` written as a mapping.
+    static let refusal = place("an expected refusal", ScenarioDecoder.refusalKeys, [
+        "code": SchemaKey(description: "The refusal's code.", value: code),
+        "blockers_contain": SchemaKey(description: "Text one of the blockers or reasons contains.", value: Part.text),
+    ])
+
+    /// `timeline:` in `expect:`.
+    static let timeline = place("an expected timeline", ScenarioDecoder.timelineKeys, [
+        "shows": SchemaKey(description: "Texts the timeline must show: a state's or stage's title or name, the next steps, a time limit's name, title or NAME: STATUS, a notice's subject or body.",
+                           value: list(Part.text)),
+        "hides": SchemaKey(description: "Texts it must not show.", value: list(Part.text)),
+    ])
+}

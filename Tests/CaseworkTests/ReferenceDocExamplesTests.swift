@@ -96,12 +96,18 @@ struct ReferenceDocExamplesTests {
             #expect(!text.contains(outside), "\(file) names \(outside), which is not in the repository")
         }
         let directory = ReferenceDocuments.root.appendingPathComponent(file).deletingLastPathComponent()
-        var relative = text.matches(of: /\]\(([^)\s#]+)(#[^)\s]*)?\)/).map { String($0.output.1) }.filter { !$0.contains(":") }
-        if file.hasSuffix(".yaml") { relative += text.matches(of: /\$schema=(\S+)/).map { String($0.output.1) } }
-        for target in relative {
-            let url = directory.appendingPathComponent(target).standardizedFileURL
+        var relative = text.matches(of: /\]\(([^)\s#]*)(?:#([^)\s]*))?\)/).map { (String($0.output.1), $0.output.2.map(String.init)) }
+            .filter { !$0.0.contains(":") }
+        if file.hasSuffix(".yaml") { relative += text.matches(of: /\$schema=(\S+)/).map { (String($0.output.1), nil) } }
+        var anchors: [URL: Set<String>] = [:]
+        for (target, anchor) in relative {
+            let url = target.isEmpty ? ReferenceDocuments.root.appendingPathComponent(file) : directory.appendingPathComponent(target).standardizedFileURL
             #expect(url.path.hasPrefix(ReferenceDocuments.root.standardizedFileURL.path + "/"), "\(file) links outside the repository: \(target)")
             #expect(FileManager.default.fileExists(atPath: url.path), "\(file) links to \(target), which does not exist")
+            if let anchor, url.pathExtension == "md", let linked = try? String(contentsOf: url, encoding: .utf8) {
+                if anchors[url] == nil { anchors[url] = ReferenceDocuments.anchors(of: linked) }
+                #expect(anchors[url]?.contains(anchor) == true, "\(file) links to \(target)#\(anchor), a heading that does not exist")
+            }
         }
         let top = "Sources|Tests|docs|Workflows|Policies|Examples|\\.ci"
         for match in text.matches(of: try Regex("`((?:\(top))/[A-Za-z0-9_./+-]*)`")) {
@@ -290,6 +296,25 @@ enum ReferenceDocuments {
             found = named
         }
         return found.isEmpty ? nil : found
+    }
+
+    /// The anchors GitHub gives a Markdown text's headings: lower case, spaces as `-`, other marks dropped, and
+    /// `-1`, `-2` after a heading met before.
+    static func anchors(of markdown: String) -> Set<String> {
+        var seen: [String: Int] = [:]
+        var anchors = Set<String>()
+        var fenced = false
+        for line in markdown.components(separatedBy: "\n") {
+            if line.wholeMatch(of: /\s*```.*/) != nil { fenced.toggle() }
+            guard !fenced, let heading = line.wholeMatch(of: /#{1,6} (.+)/) else { continue }
+            let slug = String(heading.output.1.lowercased().compactMap { character -> Character? in
+                character == " " ? "-" : character.isLetter || character.isNumber || character == "-" || character == "_" ? character : nil
+            })
+            let count = seen[slug, default: 0]
+            seen[slug] = count + 1
+            anchors.insert(count == 0 ? slug : "\(slug)-\(count)")
+        }
+        return anchors
     }
 
     /// Splits a command line into words, keeping double-quoted text as one word.

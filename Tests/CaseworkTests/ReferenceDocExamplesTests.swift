@@ -88,6 +88,19 @@ struct ReferenceDocExamplesTests {
         }
     }
 
+    /// `cli.md` describes every command: each one the table declares has a usage line there of its own (a group's,
+    /// such as `casework case ...`, does not count for its members).
+    @Test func everyCommandHasAUsageLineInTheCLIReference() {
+        func leaves(_ commands: [CommandDeclaration]) -> [CommandDeclaration] {
+            commands.flatMap { $0.subcommands.isEmpty ? [$0] : leaves($0.subcommands) }
+        }
+        let described = Set(ReferenceDocuments.usageLines.filter { $0.document == "docs/reference/cli.md" }
+            .flatMap { ReferenceDocuments.commands(named: $0.words) ?? [] }.map(\.name))
+        for command in leaves(CommandTable.commands) {
+            #expect(described.contains(command.name), "docs/reference/cli.md has no usage line for 'casework \(command.name)'")
+        }
+    }
+
     /// No link or path that leads out of the repository, or into it where nothing is.
     @Test(arguments: ReferenceDocuments.linkedFiles)
     func referencesStayInsideTheRepository(_ file: String) throws {

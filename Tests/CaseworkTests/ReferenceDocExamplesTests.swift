@@ -88,6 +88,15 @@ struct ReferenceDocExamplesTests {
         }
     }
 
+    /// Every diagnostic code a document names is one the validator has.
+    @Test(arguments: ReferenceDocuments.documents)
+    func everyCodeNamedIsACode(_ document: String) {
+        let codes = Set(DiagnosticKind.allCodes.map(\.rawValue))
+        for match in ReferenceDocuments.text(of: document).matches(of: /CW[0-9]{4}/) {
+            #expect(codes.contains(String(match.output)), "\(document) names \(match.output), which is no code")
+        }
+    }
+
     /// `cli.md` describes every command: each one the table declares has a usage line there of its own (a group's,
     /// such as `casework case ...`, does not count for its members).
     @Test func everyCommandHasAUsageLineInTheCLIReference() {

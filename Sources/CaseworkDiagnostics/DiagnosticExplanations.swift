@@ -463,13 +463,13 @@ package enum DiagnosticExplanations {
 
     private static let structure: [DiagnosticExplanation] = [
         entry(
-            "CW0100", "file is not a workflow, form or calendar",
+            "CW0100", "file is not a workflow, form, policy or calendar",
             """
             Casework tells what a file defines from its keys: a workflow file has a `workflow:` key giving \
-            the workflow's id, a form file a `form:` key giving the form's id, and a calendar file a \
-            `calendar:` key giving the calendar's id. This file has none of them, \
-            usually because the key is misspelt, or because the file is not a definition at all (notes, a \
-            scenario, or a policy saved in the wrong folder).
+            the workflow's id, a form file a `form:` key giving the form's id, an access policy a `policy:` \
+            key giving the policy's id, and a calendar file a `calendar:` key giving the calendar's id. This \
+            file has none of them, usually because the key is misspelt, or because the file is not a \
+            definition at all (notes, or a scenario whose name does not end in `.test.yaml`).
             """,
             wrong: """
                 workfow: annual-review

@@ -409,7 +409,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .scalarTooLarge(let bytes, let limit): "value is \(bytes) bytes, over the limit of \(limit) bytes"
         case .tooManyNodes(let limit): "document has more than \(limit) nodes once aliases are expanded"
         case .tooManyAliases(let limit): "document uses more than \(limit) aliases"
-        case .unknownDocumentKind: "file is not a workflow, form or calendar: it has no 'workflow', 'form' or 'calendar' key"
+        case .unknownDocumentKind: "file is not a workflow, form, policy or calendar: it has no 'workflow', 'form', 'policy' or 'calendar' key"
         case .unknownKey(let key, let place, _, _): "unknown key '\(key)' in \(place)"
         case .missingKey(let key, let place): "\(place) is missing required key '\(key)'"
         case .wrongType(let place, let expected, let found): "\(place) must be \(expected), found \(found)"
@@ -519,7 +519,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         switch self {
         case .unknownDocumentKind(let suggestion):
             if let suggestion { return "did you mean '\(suggestion)'?" }
-            return "start the file with 'workflow: NAME', 'form: NAME' or 'calendar: NAME'"
+            return "start the file with 'workflow: NAME', 'form: NAME', 'policy: NAME' or 'calendar: NAME'"
         case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?),
             .unknownCalendar(_, _, let suggestion?), .unknownField(_, _, let suggestion?), .unknownTransition(_, _, let suggestion?),
             .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?), .unknownPolicy(_, _, let suggestion?),
@@ -643,7 +643,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .invalidVersion:
             return "write 'version: 1' and raise it by one for each change"
         case .emptyDocument:
-            return "start the file with 'workflow: NAME', 'form: NAME' or 'calendar: NAME'"
+            return "start the file with 'workflow: NAME', 'form: NAME', 'policy: NAME' or 'calendar: NAME'"
         case .nestingTooDeep, .scalarTooLarge, .tooManyNodes, .tooManyAliases, .fileTooLarge:
             return "definition files are small; split or simplify this one"
         default:

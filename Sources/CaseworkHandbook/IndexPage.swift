@@ -8,7 +8,7 @@ enum IndexPage {
             .paragraph("What the definitions under Workflows/ and Policies/ say, for the people who write, run and check them: "
                 + "each workflow's stages and who does what, every time limit with the law it rests on and its exceptions, "
                 + "the letters with their wording, the forms, the access rules, the calendars, and the scenarios that show "
-                + "the definitions at work. It is made from the checked files by `casework docs`, so it says what they say."),
+                + "the definitions at work. It is made from the checked files by casework docs, so it says what they say."),
         ]
         content.append(.heading(2, "Workflows"))
         content.append(.list(set.workflows.map { workflow in

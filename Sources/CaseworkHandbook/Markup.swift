@@ -11,8 +11,12 @@ package struct Markup: Sendable, Hashable {
 
     /// An element with its attributes (each value escaped) and its children.
     package static func element(_ name: String, _ attributes: [(String, String)], _ children: [Markup]) -> Markup {
-        Markup(html: "<\(name)\(attributeText(attributes))>" + children.map(\.html).joined() + "</\(name)>")
+        Markup(html: "<\(name)\(attributeText(attributes))>" + children.map(\.html).joined() + "</\(name)>" + (blocks.contains(name) ? "\n" : ""))
     }
+
+    /// The elements ended by a line break, so a page's source reads a block to a line and its golden file diffs well.
+    private static let blocks: Set<String> = ["head", "body", "main", "nav", "h1", "h2", "h3", "p", "ul", "ol", "li", "table", "thead", "tbody", "tr",
+                                               "div", "figure", "pre", "title", "style"]
 
     /// An element with no attributes and its children.
     package static func element(_ name: String, _ children: [Markup]) -> Markup { element(name, [], children) }

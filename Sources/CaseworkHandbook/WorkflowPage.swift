@@ -53,7 +53,7 @@ enum WorkflowPage {
             if state.isInitial { what.append(.element("strong", text: "Every case starts here. ")) }
             if state.isFinal { what.append(.element("strong", text: "A case ends here. ")) }
             if let description = state.description { what.append(.text(description)) }
-            return [.joined([.text(state.title), .element("br", []), .code(state.name.value)]), .joined(what)]
+            return [.joined([.text(state.title), .void("br", []), .code(state.name.value)]), .joined(what)]
         }
         return [.heading(2, "Stages", id: "stages"), .table(["Stage", "What it means"], rows)]
     }
@@ -71,7 +71,7 @@ enum WorkflowPage {
         content.append(.table(["Role", "Steps they take, and when they are told"], rows))
         content.append(.heading(3, "Every step"))
         content.append(.table(["Step", "From", "To", "Taken by", "Only when"], workflow.transitions.map { transition in
-            [.joined([.text(transition.title), .element("br", []), .code(transition.name.value)]),
+            [.joined([.text(transition.title), .void("br", []), .code(transition.name.value)]),
              .text(transition.from.map { stateTitle($0.value, in: workflow) }.joined(separator: "; ")),
              .text(stateTitle(transition.to.value, in: workflow)),
              .codes(transition.by.map(\.value)),
@@ -115,7 +115,7 @@ enum WorkflowPage {
                 content.append(.paragraph("No exception may pause or excuse it."))
             } else {
                 content.append(.table(["Exception", "Effect", "Law"], exceptions.map { exception in
-                    [.joined([.text(exception.title), .element("br", []), .code(exception.code.value)]),
+                    [.joined([.text(exception.title), .void("br", []), .code(exception.code.value)]),
                      .text(exception.effect == .pause ? "pauses the clock" : "excuses the time limit"),
                      .text(exception.cites)]
                 }))

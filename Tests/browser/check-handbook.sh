@@ -5,7 +5,8 @@
 # - a page the browser parsed refers to a local file (an <img>, a link) that is not there, or links to
 #   another host in a src;
 # - a page has a <script>, or a workflow drawing does not open as SVG.
-# It saves screenshots of the index (desktop width) and a workflow page (phone width).
+# It saves screenshots of the index (desktop width) and a workflow page (phone width): the two under
+# docs/images/ are made with --screenshots docs/images.
 #
 #   Tests/browser/check-handbook.sh [--handbook DIR] [--screenshots DIR]
 #
@@ -72,7 +73,9 @@ for drawing in "$handbook"/*.svg; do
   grep -q '<svg' "$work/svg.html" || fail "$(basename "$drawing"): the browser did not open it as SVG"
 done
 
-workflow="$(ls "$handbook"/workflow-*.html | head -n 1)"
+# The EHC needs assessment's page when the handbook has it (the shipped set's), else the first workflow's.
+workflow="$handbook/workflow-ehcp-needs-assessment.html"
+[ -e "$workflow" ] || workflow="$(ls "$handbook"/workflow-*.html | head -n 1)"
 run_browser --screenshot="$screenshots/handbook-index.png" --window-size=1280,1100 "file://$handbook/index.html" 2>/dev/null
 run_browser --screenshot="$screenshots/handbook-workflow-phone.png" --window-size=390,1400 "file://$workflow" 2>/dev/null
 for shot in handbook-index.png handbook-workflow-phone.png; do

@@ -102,17 +102,8 @@ struct HandbookTests {
     /// The pages in a real browser: `Tests/browser/check-handbook.sh` renders each in headless Chromium and fails on a
     /// console message or a missing image. Without Chromium it says so loudly, and fails under CI, which installs it.
     @Test func theHandbookRendersInHeadlessChromiumWithoutErrors() throws {
-        let browser = ["chromium", "chromium-browser"].lazy.compactMap { name in
-            (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-                .map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
-                .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-        }.first
-        guard browser != nil else {
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                Issue.record("chromium is needed in CI and is not on PATH")
-            } else {
-                print("warning: SKIPPED the handbook's browser check: chromium is not on PATH (apt-get install chromium)")
-            }
+        guard executableOnPath("chromium") ?? executableOnPath("chromium-browser") != nil else {
+            skipWithoutTool("the handbook's browser check", reason: "chromium is not on PATH (apt-get install chromium)")
             return
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("casework-docs-browser-\(UUID().uuidString)")

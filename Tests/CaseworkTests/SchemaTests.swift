@@ -237,20 +237,8 @@ enum JSONSchemaPython {
 
     /// Runs `python` with `arguments`, returning its output's lines; throws when it exits with a failure.
     static func run(_ python: URL, _ arguments: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = python
-        process.arguments = arguments
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("casework-python-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw PythonFailed(output: "cannot create \(output.path)") }
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = try String(contentsOf: output, encoding: .utf8)
-        guard process.terminationStatus == 0 else { throw PythonFailed(output: text) }
+        let (status, text) = try runProgram(python, arguments)
+        guard status == 0 else { throw PythonFailed(output: text) }
         return text.split(separator: "\n").map(String.init)
     }
 

@@ -5,7 +5,7 @@ enum IndexPage {
     static func render(_ handbook: Handbook) -> String {
         let set = handbook.definitions
         var content: [Markup] = [
-            .paragraph("What the definitions under Workflows/ and Policies/ say, for the people who write, run and check them: "
+            .paragraph("What the workflow, form, calendar and access policy definitions say, for the people who write, run and check them: "
                 + "each workflow's stages and who does what, every time limit with the law it rests on and its exceptions, "
                 + "the letters with their wording, the forms, the access rules, the calendars, and the scenarios that show "
                 + "the definitions at work. It is made from the checked files by casework docs, so it says what they say."),

@@ -48,6 +48,7 @@ public enum CaseworkCommand {
             case ["validate"]: return try ValidateCommand.run(rest, console: console)
             case ["graph"]: return try GraphCommand.run(rest, console: console)
             case ["schema"]: return try SchemaCommand.run(rest, console: console)
+            case ["docs"]: return try DocsCommand.run(rest, console: console)
             case ["demo"]: return try DemoCommand.run(rest, console: console)
             case ["test"]: return try TestCommand.run(rest, console: console)
             case ["decide"]: return try DecideCommand.run(rest, console: console)

@@ -183,6 +183,12 @@ enum CommandTable {
             examples: ["casework test", "casework test Workflows/tests/ehcna-main-path.test.yaml --format json"],
             note: "Exit status: 0 every scenario passed, 1 a scenario failed or a file has errors, 2 usage error. See docs/reference/scenarios.md."),
         CommandDeclaration(
+            path: ["docs"], summary: "write a static HTML handbook of the definitions and their scenarios, for policy staff, managers and auditors",
+            options: [OptionDeclaration(name: "--out", value: "DIR", help: "the directory to write index.html and the other pages into", required: true),
+                      definitions],
+            examples: ["casework docs --out handbook", "casework docs --out /tmp/handbook --definitions Workflows --definitions Policies"],
+            note: "Each workflow is drawn with Graphviz's 'dot -Tsvg' when dot is on PATH, else shown as DOT text. The pages need no script and no network."),
+        CommandDeclaration(
             path: ["schema"], summary: "print the JSON Schema of a kind of definition file, for editors that complete and check keys",
             arguments: [ArgumentDeclaration(name: "KIND", help: "workflow, form, policy, calendar or scenario; without it, the kinds are listed", optional: true)],
             options: [OptionDeclaration(name: "--out", value: "DIR", help: "write DIR/KIND.schema.json for KIND, or for every kind, instead of printing")],

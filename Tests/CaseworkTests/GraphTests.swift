@@ -169,19 +169,14 @@ struct GraphTests {
 /// Runs Graphviz's `dot -Tsvg` on a drawing, when `dot` is on `PATH`.
 enum Graphviz {
     /// `dot` on `PATH`, or nil.
-    static let executable: URL? = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        .map { URL(fileURLWithPath: String($0)).appendingPathComponent("dot") }
-        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    static let executable = executableOnPath("dot")
 
     /// Records an issue unless `dot -Tsvg` reads `text` and writes an SVG; without `dot`, prints a loud warning, or
     /// records an issue when `CI` is set (CI installs Graphviz, so it must never skip).
     static func check(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         guard let executable else {
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                Issue.record("Graphviz's dot is needed in CI and is not on PATH", sourceLocation: sourceLocation)
-            } else {
-                print("warning: SKIPPED reading the graph of \(name) with Graphviz: dot is not on PATH (apt-get install graphviz)")
-            }
+            skipWithoutTool("reading the graph of \(name) with Graphviz", reason: "dot is not on PATH (apt-get install graphviz)",
+                            sourceLocation: sourceLocation)
             return
         }
         let process = Process()

@@ -194,12 +194,8 @@ struct SchemaTests {
     @Test("a JSON Schema validator passes every shipped file and a scenario, and refuses broken files that casework validate or test refuses too")
     func aValidatorAgrees() throws {
         guard let python = JSONSchemaPython.executable else {
-            let reason = "no python3 with the jsonschema and yaml packages (apt-get install python3-jsonschema python3-yaml)"
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                Issue.record("validating against the schemas is needed in CI: \(reason)")
-            } else {
-                print("warning: SKIPPED validating files against docs/schema: \(reason)")
-            }
+            skipWithoutTool("validating files against docs/schema",
+                            reason: "no python3 with the jsonschema and yaml packages (apt-get install python3-jsonschema python3-yaml)")
             return
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casework-schema-\(UUID().uuidString)")
@@ -296,20 +292,8 @@ enum JSONSchemaPython {
 
     /// Runs `python` with `arguments`, returning its output's lines; throws when it exits with a failure.
     static func run(_ python: URL, _ arguments: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = python
-        process.arguments = arguments
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("casework-python-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw PythonFailed(output: "cannot create \(output.path)") }
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = try String(contentsOf: output, encoding: .utf8)
-        guard process.terminationStatus == 0 else { throw PythonFailed(output: text) }
+        let (status, text) = try runProgram(python, arguments)
+        guard status == 0 else { throw PythonFailed(output: text) }
         return text.split(separator: "\n").map(String.init)
     }
 

@@ -1716,6 +1716,26 @@ package enum DiagnosticExplanations {
                     body: "The Tribunal's reference will be on the case record once it gives one."
                 """
         ),
+        entry(
+            "CW0246", "persona with a grant at an unknown level",
+            """
+            A persona under a policy's `personas:` holds a grant whose `level` is not one of the policy's \
+            `levels:`. Personas are the people the policy is written for, and the handbook decides every \
+            resource and action for each of them with the real policy; a grant at a level the policy does not \
+            know could never be recorded on a case, so the table would describe nobody. Use one of the \
+            declared levels, or declare the level if the service really grants it.
+            """,
+            wrong: """
+                levels: [full, limited, none]
+                personas:
+                  - { title: "Parent, limited access", role: parent, grant: { level: limted } }
+                """,
+            right: """
+                levels: [full, limited, none]
+                personas:
+                  - { title: "Parent, limited access", role: parent, grant: { level: limited } }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

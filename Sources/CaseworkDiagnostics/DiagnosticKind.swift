@@ -137,6 +137,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case unknownResource(name: String, referrer: String, suggestion: String?)
     /// A policy rule names an action the policy does not know.
     case unknownAction(name: String, referrer: String, suggestion: String?)
+    /// A policy's persona holds a grant at a level the policy does not declare.
+    case unknownLevel(name: String, referrer: String, suggestion: String?)
     /// Two policy rules share an id.
     case duplicateRule(id: String)
     /// A policy rule that can never decide anything.
@@ -217,7 +219,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
-        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245",
+        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
@@ -338,6 +340,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .workflowWithoutPolicy: "CW0232"
         case .fieldNeverSet: "CW0233"
         case .templateFieldMaybeUnset: "CW0245"
+        case .unknownLevel: "CW0246"
         case .reservedPolicyName: "CW0234"
         case .sectionHidesNoField: "CW0235"
         case .redactionReachesNoField: "CW0236"
@@ -451,6 +454,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .duplicateDeadline(let name): "deadline '\(name)' is declared more than once"
         case .unknownResource(let name, let referrer, _): "\(referrer) refers to unknown resource '\(name)'"
         case .unknownAction(let name, let referrer, _): "\(referrer) refers to unknown action '\(name)'"
+        case .unknownLevel(let name, let referrer, _): "\(referrer) holds a grant at unknown level '\(name)'"
         case .duplicateRule(let id): "rule '\(id)' is declared more than once"
         case .ruleNeverMatches(let id, let reason): "rule '\(id)' can never match: \(reason)"
         case .unknownPolicy(let name, let referrer, _): "\(referrer) refers to unknown policy '\(name)'"
@@ -523,7 +527,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownName(_, let suggestion?), .unknownFunction(_, let suggestion?), .unknownEnumValue(_, _, let suggestion?),
             .unknownCalendar(_, _, let suggestion?), .unknownField(_, _, let suggestion?), .unknownTransition(_, _, let suggestion?),
             .unknownResource(_, _, let suggestion?), .unknownAction(_, _, let suggestion?), .unknownPolicy(_, _, let suggestion?),
-            .redactionReachesNoField(_, _, let suggestion?):
+            .unknownLevel(_, _, let suggestion?), .redactionReachesNoField(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
         case .unexpectedCharacter(_, let help?), .yamlSyntax(_, _, let help?):
             return help

@@ -24,6 +24,8 @@ public struct PolicyDefinition: Sendable, Hashable {
     /// How notification recipients appear to the policy, by workflow role: the attributes a message's
     /// recipient is decided with, since nobody is signed in when a message is sent.
     public var recipients: [RecipientProfile]
+    /// The people the policy is written for (`personas:`), which the handbook decides every resource and action for.
+    public var personas: [PolicyPersona]
     /// The file the policy was read from.
     public var file: String
 
@@ -42,9 +44,10 @@ public struct PolicyDefinition: Sendable, Hashable {
     public init(
         id: Located<String>, version: Int, title: String?, actorAttributes: [FieldDefinition], levels: [Located<String>],
         actions: [Located<String>], resources: [ResourceDefinition], rules: [PolicyRule], sectionFields: [SectionFields] = [],
-        recipients: [RecipientProfile] = [], file: String
+        recipients: [RecipientProfile] = [], personas: [PolicyPersona] = [], file: String
     ) {
         self.sectionFields = sectionFields
+        self.personas = personas
         self.recipients = recipients
         self.id = id
         self.version = version
@@ -138,5 +141,45 @@ public struct RecipientProfile: Sendable, Hashable {
     public init(role: Located<String>, attributes: [String: ExpressionValue]) {
         self.role = role
         self.attributes = attributes
+    }
+}
+
+/// One of the people a policy is written for (`personas:`): a role, the actor's attributes, the organisation they act
+/// for, if any, and the grant they hold on the case, if any. Nothing decides with personas but the handbook, which
+/// shows what the policy allows each of them.
+public struct PolicyPersona: Sendable, Hashable {
+    /// What people call them: "Parent, limited access".
+    public var title: Located<String>
+    /// The workflow role they act in.
+    public var role: Located<String>
+    /// The organisation they act for (its generic account), when they act for one; their grant is then the organisation's.
+    public var organisation: Located<String>?
+    /// The actor's attributes, by name, typed by the policy's `actor`.
+    public var attributes: [String: ExpressionValue]
+    /// Their grant on the case, or nil for someone the SEND service has granted nothing.
+    public var grant: PersonaGrant?
+
+    /// Creates a persona.
+    public init(title: Located<String>, role: Located<String>, organisation: Located<String>? = nil, attributes: [String: ExpressionValue],
+                grant: PersonaGrant?) {
+        self.title = title
+        self.role = role
+        self.organisation = organisation
+        self.attributes = attributes
+        self.grant = grant
+    }
+}
+
+/// A persona's grant: a level of the policy, and optionally the only sections it covers.
+public struct PersonaGrant: Sendable, Hashable {
+    /// The level, one of the policy's `levels`.
+    public var level: Located<String>
+    /// The only resources or sections it covers, when it is limited to some.
+    public var sections: [Located<String>]?
+
+    /// Creates a grant.
+    public init(level: Located<String>, sections: [Located<String>]? = nil) {
+        self.level = level
+        self.sections = sections
     }
 }

@@ -58,6 +58,8 @@ enum PolicySchema {
                                         "type": .string("object"),
                                         "additionalProperties": Part.object(["type": .array([.string("string"), .string("number"), .string("boolean")])]),
                                     ]))),
+            "personas": SchemaKey(description: "The people the policy is written for; the handbook shows what the policy allows each of them on every resource.",
+                                  value: Part.object(["type": .string("array"), "items": persona.schema])),
             "section_fields": SchemaKey(description: "For a section of case that is a group of fields, the field paths it stands for: { case.address: [address, child.address] }.",
                                         value: Part.object([
                                             "type": .string("object"),
@@ -83,8 +85,32 @@ enum PolicySchema {
         ],
         rules: [("oneOf", .array([Part.object(["required": .array([.string("allow")])]), Part.object(["required": .array([.string("deny")])])]))])
 
+    /// A persona under `personas:`.
+    static let persona = SchemaPlace(
+        name: "a policy persona", decoderKeys: PolicyDecoder.personaKeys, required: ["title", "role"],
+        keys: [
+            "title": SchemaKey(description: "What people call them, such as 'Parent, limited access'.", value: Part.text),
+            "role": SchemaKey(description: "The workflow role they act in.", value: Part.name(.identifier)),
+            "organisation": SchemaKey(description: "The organisation they act for through its generic account; their grant is then the organisation's.",
+                                      value: Part.text),
+            "attributes": SchemaKey(description: "Their actor attributes, typed by the policy's actor.",
+                                    value: Part.object([
+                                        "type": .string("object"),
+                                        "additionalProperties": Part.object(["type": .array([.string("string"), .string("number"), .string("boolean")])]),
+                                    ])),
+            "grant": SchemaKey(description: "Their grant on the case; leave it out for someone the service has granted nothing.", value: personaGrant.schema),
+        ])
+
+    /// A persona's `grant:`.
+    static let personaGrant = SchemaPlace(
+        name: "a persona's grant", decoderKeys: PolicyDecoder.personaGrantKeys, required: ["level"],
+        keys: [
+            "level": SchemaKey(description: "One of the policy's levels.", value: Part.name(.identifier)),
+            "sections": SchemaKey(description: "The only resources or sections the grant covers.", value: Part.names(.resourcePath, single: true)),
+        ])
+
     /// Every place, for the test that the schema and the decoder take the same keys.
-    static let places = [root, rule]
+    static let places = [root, rule, persona, personaGrant]
 }
 
 /// The places of a calendar file, with the meanings of `docs/reference/calendars.md`.

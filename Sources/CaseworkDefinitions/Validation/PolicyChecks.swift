@@ -25,6 +25,20 @@ struct PolicyChecks {
             bag.report(.unknownRole(name: profile.role.value, referrer: "'recipients' of policy '\(policy.id.value)'",
                                     suggestion: NameSuggester.suggest(profile.role.value, from: roles)), at: profile.role.range)
         }
+        for persona in policy.personas {
+            let referrer = "persona '\(persona.title.value)' of policy '\(policy.id.value)'"
+            if !roles.contains(persona.role.value) {
+                bag.report(.unknownRole(name: persona.role.value, referrer: referrer, suggestion: NameSuggester.suggest(persona.role.value, from: roles)),
+                           at: persona.role.range)
+            }
+            let levels = policy.levels.map(\.value)
+            if let level = persona.grant?.level, !levels.contains(level.value) {
+                bag.report(.unknownLevel(name: level.value, referrer: referrer, suggestion: NameSuggester.suggest(level.value, from: levels)), at: level.range)
+            }
+            for section in persona.grant?.sections ?? [] where !paths.isKnown(section.value) {
+                reportUnknown(section, referrer: referrer, paths: paths, into: &bag)
+            }
+        }
         checkSectionFields(paths, into: &bag)
         for attribute in policy.actorAttributes where ["id", "role", "organisation"].contains(attribute.name.value) {
             bag.report(.reservedPolicyName(name: attribute.name.value, kind: "actor attribute"), at: attribute.name.range)

@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CSQLite"]),
         .target(name: "CaseworkPostgres", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkStore", "CLibPQ"]),
         .target(name: "CaseworkScenarios", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkDiagnostics", "CaseworkEngine", "CaseworkYAML"]),
-        .target(name: "CaseworkHandbook", dependencies: ["CaseworkDefinitions", "CaseworkTime", "CaseworkDiagrams", "CaseworkScenarios"]),
+        .target(name: "CaseworkHandbook", dependencies: ["CaseworkDefinitions", "CaseworkEngine", "CaseworkExpressions", "CaseworkTime", "CaseworkDiagrams", "CaseworkScenarios"]),
         .target(name: "CaseworkCommandLine", dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport"),

@@ -1,5 +1,6 @@
 import CaseworkDefinitions
 import CaseworkDiagnostics
+import CaseworkEngine
 import CaseworkHandbook
 import CaseworkScenarios
 import CaseworkTime
@@ -54,7 +55,16 @@ enum DocsCommand {
             return .failure
         }
         let year = CalendarDate(Date()).year
-        let handbook = Handbook(definitions: report.definitions, scenarios: scenarios, years: [year, year + 1])
+        var policies: [String: CompiledPolicy] = [:]
+        do throws(EngineError) {
+            for policy in report.definitions.policies {
+                policies[policy.id.value] = try CompiledPolicy(policy, checked: report.policyExpressions[policy.id.value], in: report.definitions)
+            }
+        } catch {
+            console.err("error: \(error)\n")
+            return .failure
+        }
+        let handbook = Handbook(definitions: report.definitions, scenarios: scenarios, years: [year, year + 1], policies: policies)
         let dot = Graphviz.executable
         if dot == nil { console.err("warning: Graphviz's dot is not on PATH, so each workflow page shows its diagram as DOT text\n") }
         return write(handbook.files { text in dot.flatMap { Graphviz.svg(text, executable: $0) } }, to: directory, console: console)

@@ -1,5 +1,6 @@
 import CaseworkDefinitions
 import CaseworkDiagrams
+import CaseworkEngine
 import CaseworkScenarios
 
 /// One file of the handbook: its name in the output directory and its contents.
@@ -23,12 +24,17 @@ public struct Handbook: Sendable {
     public var scenarios: [ScenarioFile]
     /// The years whose bank holidays the calendars page lists.
     public var years: [Int]
+    /// The access policies compiled, by id: the policy page decides with them what each persona a policy names may do.
+    /// A policy missing here gets no such table.
+    public var policies: [String: CompiledPolicy]
     /// The title every page carries.
     public var title = "Casework handbook"
 
-    /// Creates a handbook of `definitions` and `scenarios`, listing holidays in `years`.
-    public init(definitions: DefinitionSet, scenarios: [ScenarioFile], years: [Int]) {
+    /// Creates a handbook of `definitions` and `scenarios`, listing holidays in `years`; `policies` are the compiled
+    /// access policies, by id, whose personas the policy page decides for.
+    public init(definitions: DefinitionSet, scenarios: [ScenarioFile], years: [Int], policies: [String: CompiledPolicy] = [:]) {
         self.definitions = definitions
+        self.policies = policies
         self.scenarios = scenarios
         self.years = years
     }

@@ -3,7 +3,8 @@ import Foundation
 /// Issue 16's command-line benchmark: the release `casework` binary run as a process, `runs` times each, for
 /// `case show`, `case fire` (on a scratch SQLite store) and `decide` on the repository's `Workflows/` and `Policies/`,
 /// beside the floor of `casework --version` (process start and exit) in the same run. It prints each command's
-/// median wall time, its ratio to the floor and the work after start (median − floor's median), first with the
+/// median wall time and median CPU time (the child's user + system time, from `wait4`: steadier than wall time on a
+/// shared machine), each one's ratio to the floor and the work after start (median − floor's median), first with the
 /// definition cache off (`CASEWORK_NO_CACHE=1`: every definition file validated and compiled again) and then warm
 /// (a scratch `CASEWORK_CACHE_DIR`, filled by one run before timing).
 enum CommandLineBenchmark {
@@ -61,11 +62,13 @@ enum CommandLineBenchmark {
             for (label, environment, firstCase) in [("cache off", uncached, 1), ("cache warm", cached, runs + 2)] {
                 try check(binary, ["case", "show", "c0"] + staff + common, environment: environment)
                 let floor = try median(binary, Command(name: "--version", arguments: ["--version"]), environment: environment, firstCase: 0)
-                print("  \(label): floor (casework --version) \(Measure.format(floor, decimals: 2))")
+                print("  \(label): floor (casework --version) wall \(Measure.format(floor.wall, decimals: 2)), cpu \(Measure.format(floor.cpu, decimals: 2))")
                 for command in commands {
                     let time = try median(binary, command, environment: environment, firstCase: firstCase)
-                    print("    \(command.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(Measure.format(time, decimals: 2)), "
-                        + "ratio to floor \(Measure.format(time / floor, decimals: 2)), work after start \(Measure.format(time - floor, decimals: 2))")
+                    func figures(_ time: Double, _ floor: Double) -> String {
+                        "\(Measure.format(time, decimals: 2)) (ratio \(Measure.format(time / floor, decimals: 2)), work after start \(Measure.format(time - floor, decimals: 2)))"
+                    }
+                    print("    \(command.name.padding(toLength: 10, withPad: " ", startingAt: 0)) wall \(figures(time.wall, floor.wall)), cpu \(figures(time.cpu, floor.cpu))")
                 }
             }
         } catch {
@@ -73,21 +76,24 @@ enum CommandLineBenchmark {
         }
     }
 
-    /// The median wall time of `runs` runs of `command`, in milliseconds, the `n`th run's `{}` being `firstCase + n`.
-    static func median(_ binary: String, _ command: Command, environment: [String], firstCase: Int) throws(Failure) -> Double {
-        var times: [Double] = []
+    /// The median wall and CPU times of `runs` runs of `command`, in milliseconds, the `n`th run's `{}` being
+    /// `firstCase + n`.
+    static func median(_ binary: String, _ command: Command, environment: [String], firstCase: Int) throws(Failure) -> (wall: Double, cpu: Double) {
+        var walls: [Double] = []
+        var cpus: [Double] = []
         for number in 0..<runs {
             let arguments = command.arguments.map { $0.replacingOccurrences(of: "{}", with: "\(firstCase + number)") }
             let start = DispatchTime.now().uptimeNanoseconds
-            try check(binary, arguments, environment: environment)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            cpus.append(try check(binary, arguments, environment: environment))
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        return times.sorted()[runs / 2]
+        return (walls.sorted()[runs / 2], cpus.sorted()[runs / 2])
     }
 
     /// Runs `binary` with `arguments` and this process's environment plus `environment`, its output to `/dev/null`,
-    /// and fails unless it exits 0.
-    static func check(_ binary: String, _ arguments: [String], environment: [String]) throws(Failure) {
+    /// and fails unless it exits 0; the child's CPU time (user + system), in milliseconds.
+    @discardableResult
+    static func check(_ binary: String, _ arguments: [String], environment: [String]) throws(Failure) -> Double {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -102,7 +108,10 @@ enum CommandLineBenchmark {
         let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
         guard spawned == 0 else { throw Failure(description: "cannot run \(binary): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
         guard status == 0 else { throw Failure(description: "`casework \(arguments.joined(separator: " "))` failed (wait status \(status))") }
+        func milliseconds(_ time: timeval) -> Double { Double(time.tv_sec) * 1e3 + Double(time.tv_usec) / 1e3 }
+        return milliseconds(usage.ru_utime) + milliseconds(usage.ru_stime)
     }
 }

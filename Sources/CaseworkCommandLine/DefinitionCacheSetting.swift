@@ -27,13 +27,22 @@ enum DefinitionCacheSetting {
         return named("HOME").map { $0 + "/.cache/casework" }
     }
 
-    /// This build: the version and the running executable's path, size and modification time, so an entry validated by
-    /// one build of the tool is never trusted by another (a rebuilt validator may refuse what the old one accepted).
+    /// This build: the version and the running executable's device, inode, size and modification time, so an entry
+    /// validated by one build of the tool is never trusted by another (a rebuilt validator may refuse what the old one
+    /// accepted). An executable that cannot be found makes a build no entry matches.
     static let build: String = {
-        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let attributes = (try? FileManager.default.attributesOfItem(atPath: executable)) ?? [:]
-        let size = (attributes[.size] as? Int).map(String.init) ?? "?"
-        let modified = (attributes[.modificationDate] as? Date).map { String($0.timeIntervalSince1970) } ?? "?"
-        return "\(CaseworkVersion.description) \(executable) \(size) \(modified)"
+        #if os(Linux)
+            let executable = "/proc/self/exe"
+        #else
+            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        #endif
+        var info = stat()
+        guard stat(executable, &info) == 0 else { return "\(CaseworkVersion.description) \(UUID().uuidString)" }
+        #if os(Linux)
+            let modified = "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        #else
+            let modified = "\(info.st_mtimespec.tv_sec).\(info.st_mtimespec.tv_nsec)"
+        #endif
+        return "\(CaseworkVersion.description) \(info.st_dev) \(info.st_ino) \(info.st_size) \(modified)"
     }()
 }

@@ -119,6 +119,23 @@ struct DefinitionCacheTests {
         #expect(Self.summary(try space.load()) == fresh)
     }
 
+    /// In process, where the cache is the environment's (`~/.cache/casework` unless `CASEWORK_CACHE_DIR` says
+    /// otherwise): a fire and a show answer alike on hits (every command after the first) and with `--no-cache`.
+    @Test func aFireAndAShowAnswerAlikeWithAndWithoutTheCache() throws {
+        let space = try CaseCommandTests.workspace()
+        for id in ["c1", "c2"] {
+            #expect(space.run(["case", "open", "assessment", "--id", id, "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
+        }
+        let fire = ["start_deciding", "--as", "caseworker:ana", "--set", "evidence_complete=true"]
+        let cached = space.run(["case", "fire", "c1"] + fire)
+        let uncached = space.run(["case", "fire", "c2"] + fire + ["--no-cache"])
+        #expect(cached.status == .success && cached.out == uncached.out.replacingOccurrences(of: "c2", with: "c1"))
+        for format in ["text", "json"] {
+            let shown = space.run(["case", "show", "c1", "--format", format])
+            #expect(shown.status == .success && shown.out == space.run(["case", "show", "c1", "--format", format, "--no-cache"]).out)
+        }
+    }
+
     /// `CASEWORK_CACHE_DIR`, `XDG_CACHE_HOME` and `HOME` place the cache; `--no-cache` and `CASEWORK_NO_CACHE=1` turn it off.
     @Test func theSettingReadsTheFlagAndTheEnvironment() throws {
         let plain = try ParsedArguments(["request.json"], spec: CommandTable["decide"].spec)

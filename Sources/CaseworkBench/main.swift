@@ -14,6 +14,7 @@ let suites: [String: () -> Void] = [
     "checkpoint": CheckpointBenchmark.run,
     "report": ReportBenchmark.run,
     "postgres": PostgresBenchmark.run,
+    "cli": CommandLineBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)

@@ -126,6 +126,8 @@ enum CommandTable {
 
     /// `--db FILE`: where the cases are.
     static let db = OptionDeclaration(name: "--db", value: "FILE", help: "the store: an SQLite file (or sqlite:FILE) or a postgresql:// URL (default: $CASEWORK_DATABASE_URL, else casework.sqlite)")
+    /// `--no-cache`: load the definitions without the definition cache (``DefinitionCacheSetting``).
+    static let noCache = OptionDeclaration(name: DefinitionCacheSetting.flag, help: "validate every definition file again, without the definition cache")
     /// `--definitions PATH`, repeatable: where the definitions are.
     static let definitions = OptionDeclaration(name: "--definitions", value: "PATH", help: "a definition file or directory (default: Workflows/ and Policies/ here)", repeatable: true)
     /// `--as ACTOR`: who acts, the operator when it is left out.
@@ -146,7 +148,7 @@ enum CommandTable {
     static let createRefused = OptionDeclaration(name: EngineOptions.create, help: "", hidden: true)
 
     /// The options of a command that reads cases for an actor.
-    static let reading = [actor, attribute, db, definitions]
+    static let reading = [actor, attribute, db, definitions, noCache]
 
     // MARK: The table
 
@@ -254,7 +256,7 @@ enum CommandTable {
                         OptionDeclaration(name: "--to", value: "VERSION", help: "the workflow version to move to: the current one", required: true),
                         OptionDeclaration(name: "--map", value: "FILE", help: "YAML or JSON: states: {OLD: NEW} and fields: {OLD.PATH: NEW.PATH}"),
                         OptionDeclaration(name: "--dry-run", help: "check everything and change nothing"),
-                        format, actor, attribute, db, definitions,
+                        format, actor, attribute, db, definitions, noCache,
                     ],
                     examples: ["casework case migrate c1 --to 4 --map moves.yaml --dry-run"],
                     note: "The operator only (without --as)."),
@@ -274,13 +276,13 @@ enum CommandTable {
                     options: [requiredDeliverer,
                               OptionDeclaration(name: "--limit", value: "N", help: "claim at most N (default: 100)"),
                               OptionDeclaration(name: "--lease", value: "SECONDS", help: "how long the claim holds (default: 300)"),
-                              format, db, definitions],
+                              format, db, definitions, noCache],
                     examples: ["casework outbox claim --as mailer --limit 10 --format json"],
                     note: "A deliverer is a process the operator runs: it is handed every case's messages."),
                 CommandDeclaration(
                     path: ["outbox", "ack"], summary: "mark claimed notifications delivered",
                     arguments: [ArgumentDeclaration(name: "MESSAGE_ID", help: "a claimed notification's id, such as c1/3/1", repeatable: true)],
-                    options: [requiredDeliverer, db, definitions],
+                    options: [requiredDeliverer, db, definitions, noCache],
                     examples: ["casework outbox ack c1/3/1 c1/3/2 --as mailer"],
                     note: "Exit 1 unless every message was the deliverer's."),
             ]),
@@ -322,7 +324,7 @@ enum CommandTable {
                     options: [
                         OptionDeclaration(name: "--key", value: "KEY.pem", help: "the council's Ed25519 private key", required: true),
                         OptionDeclaration(name: "--out", value: "FILE", help: "the file to write, never over another (default: checkpoint-TIME.txt here)"),
-                        db, definitions,
+                        db, definitions, noCache,
                         OptionDeclaration(name: "--as", value: "ACTOR", help: "", hidden: true),
                         OptionDeclaration(name: "--attribute", value: "NAME=VALUE", help: "", repeatable: true, hidden: true),
                     ],
@@ -334,7 +336,7 @@ enum CommandTable {
             subcommands: [
                 CommandDeclaration(
                     path: ["definitions", "list"], summary: "every definition version and snapshot in the store, with the open cases on each",
-                    options: [format, actor, attribute, db, definitions],
+                    options: [format, actor, attribute, db, definitions, noCache],
                     examples: ["casework definitions list --format json"],
                     note: "The operator only (without --as)."),
             ]),
@@ -347,7 +349,7 @@ enum CommandTable {
                               OptionDeclaration(name: "--to", value: "DATE", help: "the last day of the period (YYYY-MM-DD)", required: true),
                               OptionDeclaration(name: "--workflow", value: "NAME", help: "one workflow's time limits only"),
                               OptionDeclaration(name: "--format", value: "text|json|csv", help: "text (default), json (figures and cases) or csv (the cases)"),
-                              actor, attribute, db, definitions],
+                              actor, attribute, db, definitions, noCache],
                     examples: ["casework report timeliness --from 2025-01-01 --to 2025-12-31",
                                "casework report timeliness --from 2025-01-01 --to 2025-12-31 --workflow ehcp-needs-assessment --format csv"],
                     note: "Counts the cases the actor may see the time limits of (every case for the operator); every figure is traced case by case in json and csv."),
@@ -384,13 +386,13 @@ enum CommandTable {
                         OptionDeclaration(name: "--sections", value: "S,S", help: "the sections of the case the grant covers"),
                         OptionDeclaration(name: "--from", value: "DATE", help: "the first day the grant holds (YYYY-MM-DD)"),
                         OptionDeclaration(name: "--until", value: "DATE", help: "the last day the grant holds (YYYY-MM-DD)"),
-                        reason, requiredActor, attribute, key, create, db, definitions,
+                        reason, requiredActor, attribute, key, create, db, definitions, noCache,
                     ],
                     examples: ["casework access grant c1 --to organisation:hillside-primary --level limited --reason \"school advice\" --as send_manager:sam"]),
                 CommandDeclaration(
                     path: ["access", "revoke"], summary: "remove a principal's grant on a case",
                     arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id")],
-                    options: [to, reason, requiredActor, attribute, key, create, db, definitions],
+                    options: [to, reason, requiredActor, attribute, key, create, db, definitions, noCache],
                     examples: ["casework access revoke c1 --to jo --reason \"moved away\" --as send_manager:sam"]),
             ]),
         CommandDeclaration(
@@ -399,7 +401,7 @@ enum CommandTable {
             options: [
                 OptionDeclaration(name: "--batch", value: "FILE|-", help: "decide one JSON request per line, one JSON decision per line out"),
                 OptionDeclaration(name: "--policy", value: "NAME", help: "the policy to decide by (default: the only one)"),
-                format, definitions,
+                format, definitions, noCache,
             ],
             examples: ["casework decide request.json --format json", "casework decide --batch requests.jsonl"],
             note: "Exit 0 for a decision, allow or deny; 1 for a bad request."),
@@ -408,7 +410,7 @@ enum CommandTable {
             options: [
                 OptionDeclaration(name: "--at", value: "DATETIME", help: "the moment to tick at: a date or an ISO 8601 date and time (default: now)"),
                 OptionDeclaration(name: "--limit", value: "N", help: "apply at most N (default: 10000)"),
-                format, create, db, definitions,
+                format, create, db, definitions, noCache,
             ],
             examples: ["casework tick --at 2025-10-14"]),
         CommandDeclaration(
@@ -448,7 +450,7 @@ enum CommandTable {
     /// `form submit`, `accept` or `reject`: the same arguments, a different actor and options.
     private static func form(_ action: String) -> CommandDeclaration {
         let arguments = [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "FORM_ID", help: "the form's id, as case show lists it")]
-        let shared = [attribute, expectRevision, key, create, db, definitions]
+        let shared = [attribute, expectRevision, key, create, db, definitions, noCache]
         switch action {
         case "submit":
             return CommandDeclaration(
@@ -476,7 +478,7 @@ enum CommandTable {
             path: ["case", "participant", action], summary: summary,
             arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "ROLE", help: "a role of the case's workflow"),
                         ArgumentDeclaration(name: "PRINCIPAL", help: "a person's id, person:ID or organisation:ID")],
-            options: [reason, actor, attribute, key, create, db, definitions],
+            options: [reason, actor, attribute, key, create, db, definitions, noCache],
             examples: ["casework case participant \(action) c1 parent kim --reason \"\(action == "add" ? "holds parental responsibility" : "named in error")\" --as send_manager:sam"],
             note: "Needs grant on the case, as access does: those who decide access decide who takes part. Without --as, the operator acts.")
     }
@@ -489,7 +491,7 @@ enum CommandTable {
             path: ["deadline", action], summary: summary,
             arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "DEADLINE", help: "the deadline's name")],
             options: [OptionDeclaration(name: "--as", value: "ROLE[:ID]", help: "who acts: a role that meets the deadline or is told of its breach", required: true),
-                      reason] + (action == "resume" ? [] : [exception]) + [attribute, create, db, definitions],
+                      reason] + (action == "resume" ? [] : [exception]) + [attribute, create, db, definitions, noCache],
             examples: [action == "resume"
                 ? "casework deadline resume c1 decide --as send_manager:sam --reason \"the child is back\""
                 : "casework deadline \(action) c1 decide --as send_manager:sam --exception reg-10-4-a --reason \"abroad for 5 weeks\""])

@@ -34,6 +34,8 @@ struct EngineOptions {
     var format: OutputFormat
     /// Whether `--create` was given.
     var create: Bool
+    /// The definition cache, unless `--no-cache` or `CASEWORK_NO_CACHE=1` turned it off (``DefinitionCacheSetting``).
+    var cache: DefinitionCache?
 
     /// The options of a command that offers `formats` for `--format`.
     init(_ parsed: ParsedArguments, formats: [OutputFormat] = [.text, .json]) throws(UsageError) {
@@ -55,6 +57,7 @@ struct EngineOptions {
         }
         format = try OutputFormat.parse(try parsed.single("--format"), offered: formats)
         create = parsed.flags.contains(Self.create)
+        cache = DefinitionCacheSetting.cache(parsed)
     }
 
     /// The actor's attributes, typed by the access policies in `catalog`.
@@ -66,7 +69,7 @@ struct EngineOptions {
     /// when `creating` or `--create`), and starts an engine on `clock` (the system clock by default) that has recorded
     /// every definition version, or refused a changed one, before any change.
     func engine(clock: (any EngineClock)? = nil, creating: Bool = false) throws(EngineError) -> Engine {
-        let catalog = try DefinitionCatalog.load(paths: definitions)
+        let catalog = try DefinitionCatalog.load(paths: definitions, cache: cache)
         let store = try open(creating || create ? .create : .readWrite)
         return try Engine(catalog: catalog, store: store, clock: clock ?? SystemClock())
     }
@@ -74,7 +77,7 @@ struct EngineOptions {
     /// For a command that only reads: loads and checks the definitions, opens the database read-only, and starts an
     /// engine that compares the definitions with the stored versions but records nothing.
     func reader() throws(EngineError) -> Engine {
-        let catalog = try DefinitionCatalog.load(paths: definitions)
+        let catalog = try DefinitionCatalog.load(paths: definitions, cache: cache)
         let store = try open(.readOnly)
         return try Engine(catalog: catalog, store: store, recordingDefinitions: false)
     }

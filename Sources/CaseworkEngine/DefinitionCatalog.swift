@@ -101,6 +101,30 @@ public struct DefinitionCatalog: Sendable {
         return try DefinitionCatalog(report)
     }
 
+    /// Loads the definition files under `paths` as ``load(paths:)`` does, asking `cache` (nil: none) whether exactly
+    /// these files, byte for byte, were validated cleanly by this build before. On a hit only what the catalog is built
+    /// from is redone (``Validator/validate(_:knownFingerprints:limits:)``); on a miss the files are validated in full
+    /// and, when clean, remembered. Either way the catalog is the one a fresh load gives.
+    package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
+        guard let cache else { return try load(paths: paths) }
+        let files: [Validator.FileBytes]
+        do {
+            files = try Validator.read(paths: paths)
+        } catch {
+            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
+        }
+        let key = cache.key(for: files)
+        if let key, let known = cache.fingerprints(for: key, count: files.count) {
+            let report = Validator.validate(files, knownFingerprints: known)
+            if !report.hasErrors { return try DefinitionCatalog(report) }
+        }
+        let report = Validator.validate(files)
+        let catalog = try DefinitionCatalog(report)
+        let fingerprints = files.compactMap { report.fingerprints[$0.file] }
+        if let key, fingerprints.count == files.count { cache.store(fingerprints, for: key) }
+        return catalog
+    }
+
     /// Checks and compiles definitions given as text, each named by the file path diagnostics should show.
     public static func load(sources: [(file: String, text: String)]) throws(EngineError) -> DefinitionCatalog {
         try DefinitionCatalog(Validator.validate(sources: sources, fingerprints: true))

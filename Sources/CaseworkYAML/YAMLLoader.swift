@@ -386,9 +386,19 @@ private struct Composer: ~Copyable {
 extension YAMLLoader {
     /// Reads and loads the file at `path`, also returning its text (empty when unreadable) for source excerpts.
     package static func loadWithText(path: String, limits: YAMLLimits = .standard) -> (YAMLLoadResult, String) {
-        switch FileBytes.read(path, limit: limits.maxFileBytes) {
+        loadWithText(read(path: path, limits: limits), file: path, limits: limits)
+    }
+
+    /// Reads the file at `path` whole, refusing one over `limits`' file size before reading it.
+    package static func read(path: String, limits: YAMLLimits = .standard) -> Result<[UInt8], YAMLError> {
+        FileBytes.read(path, limit: limits.maxFileBytes)
+    }
+
+    /// Loads bytes read by ``read(path:limits:)`` (or the error reading them), with their text, as ``loadWithText(path:limits:)`` does.
+    package static func loadWithText(_ read: Result<[UInt8], YAMLError>, file: String, limits: YAMLLimits = .standard) -> (YAMLLoadResult, String) {
+        switch read {
         case .success(let bytes):
-            return (load(bytes, file: path, limits: limits), String(decoding: bytes, as: UTF8.self))
+            return (load(bytes, file: file, limits: limits), String(decoding: bytes, as: UTF8.self))
         case .failure(let error):
             return (YAMLLoadResult(root: nil, errors: [error]), "")
         }

@@ -71,6 +71,10 @@ struct DefinitionPartsTests {
         #expect(text.placeholders.map(\.value) == ["parent_name", "child.first_name"])
         #expect(text.parts.count == 5)
         #expect(try TemplateText.parse("no placeholders", at: range).get().parts == [.literal("no placeholders")])
+        #expect(try TemplateText.parse("Cher {{\tparent_name\t}} – café {{a.b}}}}{ {x} ✓", at: range).get().parts == [
+            .literal("Cher "), .placeholder(Located("parent_name", at: range)), .literal(" – café "),
+            .placeholder(Located("a.b", at: range)), .literal("}}{ {x} ✓"),
+        ])
     }
 
     @Test(arguments: [
@@ -78,6 +82,8 @@ struct DefinitionPartsTests {
         ("Hello {{  }}", .empty),
         ("Hello {{ a b }}", .notAPath("a b")),
         ("Hello {{ a..b }}", .notAPath("a..b")),
+        ("{{{a}}}", .notAPath("{a")),
+        ("é {{ ü }}", .notAPath("ü")),
     ])
     func malformedTemplatesSayWhy(text: String, expected: TemplateText.ParseError) {
         guard case .failure(let error) = TemplateText.parse(text, at: .startOf("t.yaml")) else {

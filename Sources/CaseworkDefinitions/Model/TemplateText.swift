@@ -43,35 +43,43 @@ public struct TemplateText: Sendable, Hashable {
 
     /// Splits `source` into parts. Placeholder ranges are the scalar's own range;
     /// mapping offsets inside a scalar to exact columns comes with the expression language.
+    ///
+    /// It scans the UTF-8 bytes for `{{` and `}}` (ASCII, so every index it finds starts a Unicode scalar) and
+    /// slices by scalars: every definition's templates are parsed whenever definitions load, and Foundation's
+    /// `range(of:)` took most of that time.
     public static func parse(_ source: String, at range: SourceRange) -> Result<TemplateText, ParseError> {
+        let bytes = source.utf8
+        let scalars = source.unicodeScalars
         var parts: [Part] = []
-        var rest = Substring(source)
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex {
-                parts.append(.literal(String(rest[rest.startIndex..<open.lowerBound])))
+        var rest = bytes.startIndex
+        while let open = firstPair(of: UInt8(ascii: "{"), in: bytes, from: rest) {
+            if open > rest { parts.append(.literal(String(scalars[rest..<open]))) }
+            var first = bytes.index(open, offsetBy: 2)
+            guard let close = firstPair(of: UInt8(ascii: "}"), in: bytes, from: first) else { return .failure(.unclosed) }
+            var end = close
+            while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first = bytes.index(after: first) }
+            while first < end, bytes[bytes.index(before: end)] == UInt8(ascii: " ") || bytes[bytes.index(before: end)] == UInt8(ascii: "\t") {
+                end = bytes.index(before: end)
             }
-            let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else { return .failure(.unclosed) }
-            let inside = afterOpen[afterOpen.startIndex..<close.lowerBound].trimmingCharacters(in: " \t")
+            let inside = String(scalars[first..<end])
             guard !inside.isEmpty else { return .failure(.empty) }
-            guard isPath(inside) else { return .failure(.notAPath(String(inside))) }
-            parts.append(.placeholder(Located(String(inside), at: range)))
-            rest = afterOpen[close.upperBound...]
+            guard NameRule.identifierPath.accepts(inside) else { return .failure(.notAPath(inside)) }
+            parts.append(.placeholder(Located(inside, at: range)))
+            rest = bytes.index(close, offsetBy: 2)
         }
-        if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        if rest < bytes.endIndex { parts.append(.literal(String(scalars[rest...]))) }
         return .success(TemplateText(source: source, parts: parts, range: range))
     }
 
-    private static func isPath(_ text: Substring) -> Bool {
-        text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { NameRule.identifier.accepts($0) }
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> Substring {
-        var result = self
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return result
+    /// Where `byte` first stands twice in a row in `bytes`, at or after `start`.
+    private static func firstPair(of byte: UInt8, in bytes: String.UTF8View, from start: String.Index) -> String.Index? {
+        var index = start
+        while let found = bytes[index...].firstIndex(of: byte) {
+            let next = bytes.index(after: found)
+            guard next < bytes.endIndex else { return nil }
+            if bytes[next] == byte { return found }
+            index = next
+        }
+        return nil
     }
 }

@@ -17,15 +17,18 @@ package enum DefinitionSetValidator {
 
     /// Every problem in `set`, and each workflow's and policy's checked expressions (by id): the only place
     /// definitions' expressions are compiled. A reference to a definition in `unloaded` is not reported:
-    /// its file's own errors are.
+    /// its file's own errors are. With `expressionsOnly` (a set known to have validated cleanly), the checks that can
+    /// only add diagnostics are skipped and the expressions are checked alone.
     static func check(
-        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: String]
+        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: String], expressionsOnly: Bool = false
     ) -> (diagnostics: [Diagnostic], workflows: [String: CheckedWorkflowExpressions], policies: [String: CheckedPolicyExpressions]) {
         var bag = DiagnosticBag()
         var workflows: [String: CheckedWorkflowExpressions] = [:]
         var policies: [String: CheckedPolicyExpressions] = [:]
-        checkUniqueIDs(set, into: &bag)
-        checkCalendars(set, unloaded: unloaded, into: &bag)
+        if !expressionsOnly {
+            checkUniqueIDs(set, into: &bag)
+            checkCalendars(set, unloaded: unloaded, into: &bag)
+        }
         for policy in set.policies {
             var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
             (checked.conditions, checked.reasons) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
@@ -37,14 +40,17 @@ package enum DefinitionSetValidator {
             var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
             let environment = checked.names.environment
             DeadlineChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
-            let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
-            WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
+            if !expressionsOnly {
+                let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
+                WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
+            }
             checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
+            workflows[workflow.id.value] = checked
+            guard !expressionsOnly else { continue }
             FieldReadChecks(workflow: workflow, source: source, dateOfBirth: environment.dateOfBirth).run(into: &bag)
             TemplateFieldChecks(workflow: workflow).run(into: &bag)
             checkFormStarts(of: workflow, in: set, unloaded: unloaded, into: &bag)
             checkPolicyBinding(of: workflow, in: set, unloaded: unloaded, into: &bag)
-            workflows[workflow.id.value] = checked
         }
         return (bag.diagnostics, workflows, policies)
     }

@@ -50,6 +50,36 @@ package enum Validator {
         return report
     }
 
+    /// One definition file read whole: its path as discovered, and its bytes or why they could not be read.
+    package struct FileBytes: Sendable {
+        /// The path as ``DefinitionFiles/discover(_:scenarios:)`` found it, which diagnostics and the definitions name.
+        package var file: String
+        /// The file's bytes, or the error reading them.
+        package var bytes: Result<[UInt8], YAMLError>
+    }
+
+    /// The definition files under `paths` (files or directories, searched recursively), each read whole, in order.
+    package static func read(paths: [String], limits: YAMLLimits = .standard) throws(DefinitionFiles.MissingPath) -> [FileBytes] {
+        try DefinitionFiles.discover(paths).map { FileBytes(file: $0, bytes: YAMLLoader.read(path: $0, limits: limits)) }
+    }
+
+    /// Validates files read by ``read(paths:limits:)`` as ``validate(paths:context:limits:fingerprints:)`` does with
+    /// fingerprints.
+    ///
+    /// With `knownFingerprints` (each file's content fingerprint, in `files`' order, kept from a validation of exactly
+    /// these paths and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry for the
+    /// engine is redone: the files are loaded and decoded and the expressions checked, but the checks that can only add
+    /// diagnostics (structure, reachability, field reads, templates, references between files) are skipped and the
+    /// fingerprints taken as given. Loading and decoding still report their errors, so a report with any error means
+    /// the files were not the ones validated: validate them in full.
+    package static func validate(_ files: [FileBytes], knownFingerprints: [String]? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
+        let known = knownFingerprints.map { Dictionary(zip(files.map(\.file), $0), uniquingKeysWith: { first, _ in first }) }
+        return check(fingerprints: true, known: known, files.map { file in
+            let (result, text) = YAMLLoader.loadWithText(file.bytes, file: file.file, limits: limits)
+            return (file.file, result, text)
+        })
+    }
+
     /// Validates in-memory sources, each named by the file path diagnostics should show.
     package static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
         check(fingerprints: fingerprints, sources.map { source in
@@ -57,7 +87,11 @@ package enum Validator {
         })
     }
 
-    private static func check(fingerprints wanted: Bool = false, _ loaded: [(file: String, result: YAMLLoadResult, text: String)]) -> ValidationReport {
+    /// The report on `loaded`; with `known` (fingerprints by file, from an earlier clean validation), only what the
+    /// engine needs is computed (``validate(_:knownFingerprints:limits:)``).
+    private static func check(
+        fingerprints wanted: Bool = false, known: [String: String]? = nil, _ loaded: [(file: String, result: YAMLLoadResult, text: String)]
+    ) -> ValidationReport {
         var bag = DiagnosticBag()
         var set = DefinitionSet()
         var sources: [String: String] = [:]
@@ -71,7 +105,7 @@ package enum Validator {
                 unloaded.record(text)
                 continue
             }
-            if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
+            if wanted { fingerprints[file] = known?[file] ?? SHA256.hex(root.canonicalBytes) }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {
@@ -86,7 +120,7 @@ package enum Validator {
             }
         }
         let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
-            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources
+            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, expressionsOnly: known != nil
         )
         bag.append(contentsOf: diagnostics)
         return ValidationReport(

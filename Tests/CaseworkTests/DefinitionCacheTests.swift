@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+import Casework
+@testable import CaseworkCommandLine
+@testable import CaseworkEngine
+
+/// The definition cache (issue 16): a hit builds the catalog a fresh load builds, any change to any definition file
+/// is a miss, a broken entry is a miss, processes writing at once leave one whole entry, and `--no-cache` and
+/// `CASEWORK_NO_CACHE=1` bypass it.
+@Suite("the definition cache")
+struct DefinitionCacheTests {
+    /// A copy of the shipped `Workflows/` and `Policies/` and a cache directory, in a new temporary folder.
+    struct Space {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("casework-cache-\(UUID().uuidString)")
+        var paths: [String] { ["Workflows", "Policies"].map { root.appendingPathComponent($0).path } }
+        var directory: String { root.appendingPathComponent("cache").path }
+        var cache: DefinitionCache { DefinitionCache(directory: directory, build: "tests") }
+
+        init() throws {
+            for folder in ["Workflows", "Policies"] {
+                try FileManager.default.copyItem(at: RepositoryPaths.root.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+            }
+        }
+
+        func load() throws -> DefinitionCatalog { try DefinitionCatalog.load(paths: paths, cache: cache) }
+
+        /// The entries' file names, sorted.
+        var entries: [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("definitions-") }.sorted()
+        }
+
+        /// Whether the only entry is whole: its header, key and checksum match, for `count` files.
+        func entryIsWhole(count: Int) -> Bool {
+            guard entries.count == 1, let name = entries.first else { return false }
+            return cache.fingerprints(for: String(name.dropFirst("definitions-".count)), count: count) != nil
+        }
+
+        func text(_ file: String) throws -> String { try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8) }
+        func write(_ file: String, _ text: String) throws { try Data(text.utf8).write(to: root.appendingPathComponent(file)) }
+    }
+
+    /// What a catalog is built from and runs by, as comparable text (its calendars are compared by ``calendars(_:)``).
+    static func summary(_ catalog: DefinitionCatalog) -> [String] {
+        catalog.stored.map { "\($0.kind) \($0.id) \($0.version) \($0.fingerprint) \($0.content.count) \(SHA256.hex($0.content))" }.sorted()
+            + catalog.workflows.map { id, workflow in
+                "workflow \(id): guards \(workflow.guards.keys.sorted()) sets \(workflow.assignments.mapValues { $0.map(\.field) }.sorted { $0.key < $1.key })"
+                    + " deadlines \(workflow.deadlineConditions.keys.sorted()) \(workflow.deadlineDueDates.keys.sorted()) fields \(workflow.fieldTypes.keys.sorted())"
+            }.sorted()
+            + catalog.policies.keys.sorted().map { "policy \($0)" }
+            + catalog.calendars.keys.sorted().map { "calendar \($0) \(catalog.calendars[$0]!.hashValue)" }
+            + ["snapshot \(catalog.snapshot.fingerprint)"]
+    }
+
+    static let fileCount = 9
+
+    @Test func aHitBuildsTheCatalogAFreshLoadBuilds() throws {
+        let space = try Space()
+        let fresh = Self.summary(try DefinitionCatalog.load(paths: space.paths))
+        #expect(Self.summary(try space.load()) == fresh)
+        #expect(space.entryIsWhole(count: Self.fileCount))
+        #expect(Self.summary(try space.load()) == fresh)
+        #expect(space.entries.count == 1)
+    }
+
+    /// One file of each kind: appending a comment is a miss (a second entry) whose catalog holds the new text, and
+    /// changing one byte so the file no longer validates is refused, never served from the entry.
+    @Test(arguments: ["Workflows/ehcp-needs-assessment.yaml", "Workflows/forms/professional-advice.yaml",
+                      "Workflows/calendars/england-and-wales.yaml", "Policies/send-portal.yaml"])
+    func anyChangeToAnyFileIsAMiss(_ file: String) throws {
+        let space = try Space()
+        let original = try space.text(file)
+        let stored = try #require(try space.load().stored.first { $0.content == original })
+        let commented = original + "# changed\n"
+        try space.write(file, commented)
+        let changed = try space.load()
+        #expect(space.entries.count == 2)
+        #expect(changed.stored.first { $0.kind == stored.kind && $0.id == stored.id }?.content == commented)
+        try space.write(file, original.replacingOccurrences(of: "\nversion:", with: "\nversiom:"))
+        #expect(throws: EngineError.self) { try space.load() }
+        try space.write(file, original)
+        #expect(Self.summary(try space.load()) == Self.summary(try DefinitionCatalog.load(paths: space.paths)))
+    }
+
+    /// A file added or removed is a miss: here each makes the set invalid in a way only the checks a hit skips find
+    /// (a duplicate id; a form a workflow starts gone).
+    @Test func addingOrRemovingAFileIsAMiss() throws {
+        let space = try Space()
+        _ = try space.load()
+        let form = "Workflows/forms/professional-advice.yaml"
+        try space.write("Workflows/forms/copy.yaml", try space.text(form))
+        #expect(throws: EngineError.self) { try space.load() }
+        try FileManager.default.removeItem(at: space.root.appendingPathComponent("Workflows/forms/copy.yaml"))
+        _ = try space.load()
+        try FileManager.default.removeItem(at: space.root.appendingPathComponent(form))
+        #expect(throws: EngineError.self) { try space.load() }
+        #expect(space.entries.count == 1)
+    }
+
+    /// An entry that is empty, garbage, cut short, altered or of another format is a miss: the catalog is the fresh one
+    /// and the entry is written again, whole. A cache directory that cannot be written only costs the work.
+    @Test func aBrokenEntryIsAMiss() throws {
+        let space = try Space()
+        let fresh = Self.summary(try DefinitionCatalog.load(paths: space.paths))
+        _ = try space.load()
+        let entry = space.directory + "/" + (try #require(space.entries.first))
+        let good = try #require(FileManager.default.contents(atPath: entry))
+        let text = String(decoding: good, as: UTF8.self)
+        var altered = Array(text)
+        altered[altered.count - 10] = altered[altered.count - 10] == "0" ? "1" : "0"
+        let broken = [Data(), Data("garbage\n".utf8), good.prefix(good.count - 20), Data(String(altered).utf8),
+                      Data(text.replacingOccurrences(of: "cache 1\n", with: "cache 0\n").utf8)]
+        for bytes in broken {
+            try bytes.write(to: URL(fileURLWithPath: entry))
+            #expect(Self.summary(try space.load()) == fresh)
+            #expect(FileManager.default.contents(atPath: entry) == good)
+        }
+        try FileManager.default.removeItem(atPath: space.directory)
+        try Data().write(to: URL(fileURLWithPath: space.directory))
+        #expect(Self.summary(try space.load()) == fresh)
+    }
+
+    /// In process, where the cache is the environment's (`~/.cache/casework` unless `CASEWORK_CACHE_DIR` says
+    /// otherwise): a fire and a show answer alike on hits (every command after the first) and with `--no-cache`.
+    @Test func aFireAndAShowAnswerAlikeWithAndWithoutTheCache() throws {
+        let space = try CaseCommandTests.workspace()
+        for id in ["c1", "c2"] {
+            #expect(space.run(["case", "open", "assessment", "--id", id, "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
+        }
+        let fire = ["start_deciding", "--as", "caseworker:ana", "--set", "evidence_complete=true"]
+        let cached = space.run(["case", "fire", "c1"] + fire)
+        let uncached = space.run(["case", "fire", "c2"] + fire + ["--no-cache"])
+        #expect(cached.status == .success && cached.out == uncached.out.replacingOccurrences(of: "c2", with: "c1"))
+        for format in ["text", "json"] {
+            let shown = space.run(["case", "show", "c1", "--format", format])
+            #expect(shown.status == .success && shown.out == space.run(["case", "show", "c1", "--format", format, "--no-cache"]).out)
+        }
+    }
+
+    /// `CASEWORK_CACHE_DIR`, `XDG_CACHE_HOME` and `HOME` place the cache; `--no-cache` and `CASEWORK_NO_CACHE=1` turn it off.
+    @Test func theSettingReadsTheFlagAndTheEnvironment() throws {
+        let plain = try ParsedArguments(["request.json"], spec: CommandTable["decide"].spec)
+        let flagged = try ParsedArguments(["request.json", "--no-cache"], spec: CommandTable["decide"].spec)
+        #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "HOME": "/h"])?.directory == "/c")
+        #expect(DefinitionCacheSetting.cache(plain, environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"])?.directory == "/x/casework")
+        #expect(DefinitionCacheSetting.cache(plain, environment: ["XDG_CACHE_HOME": "relative", "HOME": "/h"])?.directory == "/h/.cache/casework")
+        #expect(DefinitionCacheSetting.cache(plain, environment: [:]) == nil)
+        #expect(DefinitionCacheSetting.cache(flagged, environment: ["CASEWORK_CACHE_DIR": "/c"]) == nil)
+        #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "1"]) == nil)
+        #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "0"]) != nil)
+    }
+
+    /// Six `casework decide` processes started at once on one cache directory all answer alike and leave one whole
+    /// entry and no temporary file; a later run hits it and answers the same, as do `--no-cache` and
+    /// `CASEWORK_NO_CACHE=1`, which write nothing.
+    @Test func processesSharingTheCacheLeaveOneWholeEntry() throws {
+        let space = try Space()
+        let binary = try CaseCommandTests.executable()
+        let request = space.root.appendingPathComponent("request.json")
+        try Data("""
+            {"actor": {"id": "parent-b", "role": "parent", "second_factor_verified": true, "relationship": "parent"},
+             "action": "view", "resource": "ehcp",
+             "case": {"id": "c1", "workflow": "ehcp-needs-assessment", "state": "gathering_advice", "fields": {"child": {"date_of_birth": "2015-03-02"}}},
+             "grants": [{"to": "parent-a", "level": "full"}, {"to": "parent-b", "level": "limited"}], "at": "2025-11-25T10:00:00Z"}
+            """.utf8).write(to: request)
+        func decide(_ extra: [String] = [], cache directory: String? = nil, off: Bool = false) throws -> (Process, URL) {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["decide", request.path, "--format", "json"] + space.paths.flatMap { ["--definitions", $0] } + extra
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CASEWORK_") }
+            environment["CASEWORK_CACHE_DIR"] = directory ?? space.directory
+            if off { environment["CASEWORK_NO_CACHE"] = "1" }
+            process.environment = environment
+            let output = space.root.appendingPathComponent("out-\(UUID().uuidString)")
+            try Data().write(to: output)
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return (process, output)
+        }
+        func answer(_ started: (Process, URL)) throws -> String {
+            started.0.waitUntilExit()
+            #expect(started.0.terminationStatus == 0)
+            return try String(contentsOf: started.1, encoding: .utf8)
+        }
+        let answers = try (0..<6).map { _ in try decide() }.map(answer)
+        #expect(Set(answers).count == 1 && answers[0].contains("\"decision\""))
+        #expect(space.entryIsWhole(count: Self.fileCount))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: space.directory).filter { $0.hasPrefix(".") } == [])
+        #expect(try answer(decide()) == answers[0])
+        let unused = space.root.appendingPathComponent("unused").path
+        #expect(try answer(decide(["--no-cache"], cache: unused)) == answers[0])
+        #expect(try answer(decide(cache: unused, off: true)) == answers[0])
+        #expect(!FileManager.default.fileExists(atPath: unused))
+    }
+}

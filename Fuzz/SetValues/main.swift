@@ -1,5 +1,5 @@
 // libFuzzer target: `--set FIELD=VALUE` parsing (`case open`, `case fire`), one assignment a line, against the fields
-// of the shipped EHC needs assessment (dates, enumerations, lists, a group).
+// of the shipped EHC needs assessment (dates, enumerations, text, a group) and a field of every other type.
 import CLibFuzzer
 import CaseworkCommandLine
 import CaseworkDefinitions
@@ -17,7 +17,18 @@ enum Shipped {
             fatalError("the shipped definitions do not load: \(error)")
         }
     }()
-    static let fields = catalog.workflows["ehcp-needs-assessment"]!.definition.fields
+    static let fields = catalog.workflows["ehcp-needs-assessment"]!.definition.fields + Extra.fields
+}
+
+/// A field of each type the shipped workflows do not use (the fields FieldArguments.parse is given are a
+/// workflow's, so any type may come).
+enum Extra {
+    static func field(_ name: String, _ type: FieldType) -> FieldDefinition { FieldDefinition(name: Located(name, at: .startOf("fuzz")), type: type) }
+    static let fields = [
+        field("flag", .bool), field("count", .int), field("hours", .decimal), field("decided_at", .datetime),
+        field("days", .list(.date)), field("scores", .list(.int)), field("amounts", .list(.decimal)), field("times", .list(.datetime)),
+        field("who", .list(.oneOf(["parent", "school"]))),
+    ]
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

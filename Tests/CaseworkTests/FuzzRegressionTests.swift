@@ -77,7 +77,13 @@ struct FuzzRegressionTests {
         case "scenarios":
             _ = ScenarioSuite.run(sources: [(file: "fuzz.test.yaml", text: text)], catalog: Self.catalog)
         case "set-values":
-            let fields = Self.catalog.workflows["ehcp-needs-assessment"]!.definition.fields
+            func field(_ name: String, _ type: FieldType) -> FieldDefinition { FieldDefinition(name: Located(name, at: .startOf("fuzz")), type: type) }
+            // As Fuzz/SetValues/main.swift: the assessment's fields and one of every other type.
+            let fields = Self.catalog.workflows["ehcp-needs-assessment"]!.definition.fields + [
+                field("flag", .bool), field("count", .int), field("hours", .decimal), field("decided_at", .datetime),
+                field("days", .list(.date)), field("scores", .list(.int)), field("amounts", .list(.decimal)), field("times", .list(.datetime)),
+                field("who", .list(.oneOf(["parent", "school"]))),
+            ]
             do {
                 _ = try FieldArguments.parse(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), fields: fields)
             } catch {

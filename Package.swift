@@ -77,3 +77,23 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets (ARCHITECTURE.md, "Fuzzing"): one per front door, in Fuzz/<Name>/main.swift, declared only
+// when CASEWORK_FUZZ is set, so `swift build` and `swift test` never see them. Fuzz/run.sh sets it and builds them
+// with `-sanitize=fuzzer,address` into their own scratch path (.build-fuzz).
+if Context.environment["CASEWORK_FUZZ"] != nil {
+    let fuzzTargets: [(product: String, target: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-yaml", "FuzzYAML", ["CaseworkYAML"]),
+        ("fuzz-expressions", "FuzzExpressions", ["CaseworkExpressions"]),
+        ("fuzz-definitions", "FuzzDefinitions", ["CaseworkDefinitions"]),
+        ("fuzz-decide-request", "FuzzDecideRequest", ["CaseworkEngine", "CaseworkDefinitions"]),
+        ("fuzz-decide-batch", "FuzzDecideBatch", ["CaseworkCommandLine", "CaseworkEngine"]),
+        ("fuzz-scenarios", "FuzzScenarios", ["CaseworkScenarios", "CaseworkEngine"]),
+        ("fuzz-set-values", "FuzzSetValues", ["CaseworkCommandLine", "CaseworkEngine", "CaseworkDefinitions"]),
+    ]
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    for fuzz in fuzzTargets {
+        package.targets.append(.executableTarget(name: fuzz.target, dependencies: ["CLibFuzzer"] + fuzz.dependencies, path: "Fuzz/\(fuzz.target.dropFirst(4))"))
+        package.products.append(.executable(name: fuzz.product, targets: [fuzz.target]))
+    }
+}

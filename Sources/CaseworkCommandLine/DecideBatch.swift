@@ -15,7 +15,7 @@ import Foundation
 /// the answers to the lines of each block are written before the next block is read, so a caller that writes one
 /// line and waits for its answer gets it. A line that cannot be used is answered on its own line by
 /// `{"line": N, "error": "invalid_input", "problems": [{"path": …, "message": …}]}` and the batch goes on.
-enum DecideBatch {
+package enum DecideBatch {
     /// How many bytes each read asks for.
     static let blockBytes = 64 * 1024
 
@@ -52,7 +52,7 @@ enum DecideBatch {
     }
 
     /// The state of one batch between blocks: the line being gathered, and the answers not yet written.
-    struct Batch {
+    package struct Batch {
         let reader: AccessRequestReader
         /// The bytes of the current line so far, while it is within the limit.
         private var pending: [UInt8] = []
@@ -65,13 +65,13 @@ enum DecideBatch {
         /// Answers not yet written, as UTF-8.
         private var output: [UInt8] = []
 
-        init(reader: AccessRequestReader) {
+        package init(reader: AccessRequestReader) {
             self.reader = reader
             pending.reserveCapacity(AccessRequestReader.maxRequestBytes)
         }
 
         /// Takes in a block of input, answering every line it completes.
-        mutating func feed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        package mutating func feed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
             var start = bytes.startIndex
             while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 gather(bytes[start..<newline])
@@ -82,12 +82,12 @@ enum DecideBatch {
         }
 
         /// Answers a last line that has no newline after it.
-        mutating func finish() {
+        package mutating func finish() {
             if !pending.isEmpty || overLimit != nil { endLine() }
         }
 
         /// The answers so far, leaving none.
-        mutating func take() -> String {
+        package mutating func take() -> String {
             defer { output.removeAll(keepingCapacity: true) }
             return String(decoding: output, as: UTF8.self)
         }

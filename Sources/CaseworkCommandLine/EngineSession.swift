@@ -128,8 +128,8 @@ enum StoreLocation: Equatable {
 }
 
 /// Reads `--set FIELD=VALUE` arguments as typed values of the given fields.
-enum FieldArguments {
-    static func parse(_ assignments: [String], fields: [FieldDefinition]) throws(EngineError) -> [String: ExpressionValue] {
+package enum FieldArguments {
+    package static func parse(_ assignments: [String], fields: [FieldDefinition]) throws(EngineError) -> [String: ExpressionValue] {
         let declared = FieldValues.types(of: fields)
         var values: [String: ExpressionValue] = [:]
         var problems: [InputProblem] = []

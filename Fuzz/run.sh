@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Fuzz/run.sh TARGET|all SECONDS: builds the libFuzzer targets (Fuzz/<Name>/main.swift, one per front door) with
+# `-sanitize=fuzzer,address` and runs each for SECONDS, seeded from Fuzz/corpus/<target> and Fuzz/regressions/<target>.
+# Prints each target's executions and coverage (libFuzzer's final `cov:` and `ft:`), and exits non-zero when a target
+# finds a crash, a leak or a timeout, with the input saved under .build-fuzz/artifacts/<target>/ (it then belongs in
+# Fuzz/regressions/<target>/, with a fix, where FuzzRegressionTests runs it). See ARCHITECTURE.md, "Fuzzing".
+#
+# The targets exist only when CASEWORK_FUZZ is set (Package.swift), and are built into their own scratch path,
+# .build-fuzz, so the ordinary build and `swift test` never see them or their sanitizers. lld links them (the
+# toolchain's, beside swift): gold fails on the instrumented objects.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+targets=(yaml expressions definitions decide-request decide-batch scenarios set-values)
+usage() { echo "usage: Fuzz/run.sh TARGET|all SECONDS  (targets: ${targets[*]})" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+case "$2" in ''|*[!0-9]*) usage ;; esac
+seconds=$2
+if [ "$1" = all ]; then
+  chosen=("${targets[@]}")
+else
+  [[ " ${targets[*]} " == *" $1 "* ]] || usage
+  chosen=("$1")
+fi
+
+scratch=.build-fuzz
+build_log=$scratch/build.log
+mkdir -p "$scratch"
+for target in "${chosen[@]}"; do
+  if ! CASEWORK_FUZZ=1 swift build --scratch-path "$scratch" -c debug \
+      -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "fuzz-$target" >"$build_log" 2>&1; then
+    grep -v "warning: Cannot export local symbol" "$build_log" | tail -40 >&2
+    echo "fuzz-$target: the build failed (whole log: $build_log)" >&2
+    exit 1
+  fi
+done
+
+# Deep stacks, so that a leak made while the shipped catalog is loaded is traced back to that one-time load, which
+# Fuzz/lsan.supp suppresses (and nothing else).
+export ASAN_OPTIONS="${ASAN_OPTIONS:-malloc_context_size=100}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan.supp:malloc_context_size=100}"
+
+failed=()
+for target in "${chosen[@]}"; do
+  work=$scratch/corpus/$target
+  artifacts=$scratch/artifacts/$target
+  log=$scratch/logs/$target.log
+  mkdir -p "$work" "$artifacts" "$(dirname "$log")" "Fuzz/regressions/$target"
+  # New inputs go to the working corpus (first directory), never into the committed seeds.
+  status=0
+  "$scratch/debug/fuzz-$target" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
+  stats=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
+  executions=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' || true)
+  if [ "$status" -eq 0 ] && [ -n "$stats" ]; then
+    cov=$(sed -E 's/.*cov: ([0-9]+).*/\1/' <<<"$stats")
+    ft=$(sed -E 's/.*ft: ([0-9]+).*/\1/' <<<"$stats")
+    corpus=$(sed -E 's/.*corp: ([0-9]+\/[^ ]+).*/\1/' <<<"$stats")
+    printf '%-16s %9s executions in %ss  cov: %-6s ft: %-6s corpus: %s\n' "$target" "${executions:-?}" "$seconds" "$cov" "$ft" "$corpus"
+  else
+    failed+=("$target")
+    grep -E '^==[0-9]+==ERROR|^SUMMARY|ALARM|Fatal error|deadly signal|Test unit written' "$log" >&2 || tail -20 "$log" >&2
+    echo "$target: FAILED (exit $status); whole log: $log; inputs saved under $artifacts/" >&2
+  fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzzing found problems in: ${failed[*]}" >&2
+  exit 1
+fi

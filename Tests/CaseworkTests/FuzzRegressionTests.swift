@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import Casework
+import CaseworkCommandLine
+import CaseworkDefinitions
+import CaseworkEngine
+import CaseworkExpressions
+import CaseworkScenarios
+import CaseworkYAML
+
+/// Every input the fuzz targets (`Fuzz/`, ARCHITECTURE.md "Fuzzing") ever crashed, leaked or hung on, kept in
+/// `Fuzz/regressions/<target>/`, and their seeds in `Fuzz/corpus/<target>/`, run through the same entry point as
+/// their target, in the ordinary build: each must end in a value or a clean error, never a trap. (The targets
+/// themselves are built only by Fuzz/run.sh; this keeps their entry points and seeds honest in every `swift test`.)
+@Suite("Fuzz regressions and seeds")
+struct FuzzRegressionTests {
+    static let fuzz = RepositoryPaths.root.appendingPathComponent("Fuzz")
+
+    /// Each input, as `regressions/target/file` or `corpus/target/file`.
+    static let inputs: [String] = ["regressions", "corpus"].flatMap { kind in
+        let folder = fuzz.appendingPathComponent(kind)
+        let targets = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return targets.sorted().flatMap { target in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(target).path)) ?? [])
+                .filter { !$0.hasPrefix(".") }.sorted().map { "\(kind)/\(target)/\($0)" }
+        }
+    }
+
+    /// The seeds are there (a regression folder appears with its first finding).
+    @Test func everyTargetHasSeeds() {
+        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values"] {
+            #expect(Self.inputs.contains { $0.hasPrefix("corpus/\(target)/") }, "no seeds in Fuzz/corpus/\(target)")
+        }
+    }
+
+    static let catalog: DefinitionCatalog = {
+        let root = RepositoryPaths.root
+        return try! DefinitionCatalog.load(paths: [root.appendingPathComponent("Workflows").path, root.appendingPathComponent("Policies").path])
+    }()
+
+    static var reader: AccessRequestReader { AccessRequestReader(policy: catalog.policies["send-portal"]!, catalog: catalog) }
+
+    /// The fuzz target's environment (Fuzz/Expressions/main.swift): a name of every type.
+    static let environment: ExpressionEnvironment = {
+        let requester = EnumerationDomain(name: "value of 'requested_by'", member: "a value of 'requested_by'", values: ["parent", "school", "young_person"])
+        var environment = ExpressionEnvironment(names: [
+            "flag": .bool, "count": .int, "hours": .decimal, "name": .string, "requested_on": .date, "decided_at": .datetime,
+            "window": .duration, "requested_by": .enumeration(requester), "needs": .list(.string), "scores": .list(.int),
+            "child.first_name": .string, "child.date_of_birth": .date,
+        ], dateOfBirth: "child.date_of_birth")
+        environment.groups.insert("child")
+        return environment
+    }()
+
+    @Test(arguments: inputs)
+    func inputEndsCleanly(_ input: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: Self.fuzz.appendingPathComponent(input)))
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch input.split(separator: "/")[1] {
+        case "yaml":
+            let result = YAMLLoader.load(bytes, file: "fuzz.yaml")
+            #expect(result.root != nil || !result.errors.isEmpty)
+        case "expressions":
+            for expected in [nil, ExpressionType.date] {
+                if case .failure(let errors) = ExpressionChecker.compile(text, in: Self.environment, expecting: expected) { #expect(!errors.errors.isEmpty) }
+            }
+        case "definitions":
+            _ = Validator.validate(sources: [(file: "fuzz.yaml", text: text)])
+        case "decide-request":
+            if case .failure(let problems) = Self.reader.parse(Data(bytes)) { #expect(!problems.problems.isEmpty) }
+        case "decide-batch":
+            var batch = DecideBatch.Batch(reader: Self.reader)
+            bytes.withUnsafeBufferPointer { batch.feed($0[...]) }
+            batch.finish()
+            let answers = batch.take()
+            #expect(answers.isEmpty == bytes.isEmpty)
+        case "scenarios":
+            _ = ScenarioSuite.run(sources: [(file: "fuzz.test.yaml", text: text)], catalog: Self.catalog)
+        case "set-values":
+            func field(_ name: String, _ type: FieldType) -> FieldDefinition { FieldDefinition(name: Located(name, at: .startOf("fuzz")), type: type) }
+            // As Fuzz/SetValues/main.swift: the assessment's fields and one of every other type.
+            let fields = Self.catalog.workflows["ehcp-needs-assessment"]!.definition.fields + [
+                field("flag", .bool), field("count", .int), field("hours", .decimal), field("decided_at", .datetime),
+                field("days", .list(.date)), field("scores", .list(.int)), field("amounts", .list(.decimal)), field("times", .list(.datetime)),
+                field("who", .list(.oneOf(["parent", "school"]))),
+            ]
+            do {
+                _ = try FieldArguments.parse(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), fields: fields)
+            } catch {
+                guard case .invalidInput(let problems) = error else { Issue.record("unexpected \(error)"); return }
+                #expect(!problems.isEmpty)
+            }
+        default:
+            Issue.record("Fuzz/\(input): no such fuzz target")
+        }
+    }
+}

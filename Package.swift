@@ -92,8 +92,9 @@ if Context.environment["CASEWORK_FUZZ"] != nil {
         ("fuzz-set-values", "FuzzSetValues", ["CaseworkCommandLine", "CaseworkEngine", "CaseworkDefinitions"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "CaseworkEngine"], path: "Fuzz/Support"))
     for fuzz in fuzzTargets {
-        package.targets.append(.executableTarget(name: fuzz.target, dependencies: ["CLibFuzzer"] + fuzz.dependencies, path: "Fuzz/\(fuzz.target.dropFirst(4))"))
+        package.targets.append(.executableTarget(name: fuzz.target, dependencies: ["FuzzSupport"] + fuzz.dependencies, path: "Fuzz/\(fuzz.target.dropFirst(4))"))
         package.products.append(.executable(name: fuzz.product, targets: [fuzz.target]))
     }
 }

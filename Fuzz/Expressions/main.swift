@@ -1,8 +1,8 @@
 // libFuzzer target: the guard language's parser and checker, as a workflow's `when:` and a deadline's date are
 // compiled, in an environment with a name of every type.
-import CLibFuzzer
 import CaseworkExpressions
 import Foundation
+import FuzzSupport
 
 enum Names {
     static let environment: ExpressionEnvironment = {
@@ -25,10 +25,6 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-// SwiftPM names an executable's entry point itself, so libFuzzer's own `main` is not the one that runs: this file's
-// top-level code hands the arguments to libFuzzer's driver (Fuzz/run.sh says how the targets are built). What
-// every input shares is made first, so that libFuzzer's leak check does not count it against the first input.
+// What every input shares is made first, then libFuzzer's driver runs (`runFuzzer`, Fuzz/Support).
 _ = Names.environment
-var argc = CommandLine.argc
-var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, fuzz))
+runFuzzer(fuzz)

@@ -2,8 +2,8 @@
 ///
 /// Built from a calendar definition and the definitions it extends (a child
 /// adds holidays, changes and roll rules to its parent's). Holidays are worked
-/// out per year from rules, never pasted as lists; years 1900 to 2200 are
-/// computed once when the calendar is made, other years when asked.
+/// out per year from rules, never pasted as lists; the years of ``precomputedYears`` are computed once when the
+/// calendar is made, other years when asked.
 public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
     /// The calendar's id.
     public let id: String
@@ -20,6 +20,12 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
     private let cachedYears: ClosedRange<Int>
     private let cachedHolidays: [Int: String]
 
+    /// The years whose holidays are worked out when a calendar is made: those SEND cases are counted in (the
+    /// Regulations date from 2014), with room either side. Every command builds its calendars afresh, so this range
+    /// is paid on each run (three centuries cost about a tenth of a command's work); a year outside it is worked out
+    /// when asked, with the same answer.
+    public static let precomputedYears = 2000...2100
+
     /// Creates a calendar; `holidays`, `changes`, `roll` and `notCounted` are the merged lists (parent's first).
     public init(
         id: String, workingWeekdays: Set<Int>, holidays: [Holiday], changes: [HolidayChange], roll: [RollRule], notCounted: [NotCountedDays] = []
@@ -30,7 +36,7 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
         self.changes = changes
         self.roll = roll
         self.notCounted = notCounted
-        cachedYears = 1900...2200
+        cachedYears = Self.precomputedYears
         var cache: [Int: String] = [:]
         for year in cachedYears {
             for (date, name) in Self.holidays(in: year, workingWeekdays: workingWeekdays, holidays: holidays, changes: changes) {

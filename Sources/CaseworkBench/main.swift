@@ -3,7 +3,8 @@ import Foundation
 /// `casework-bench [SUITE ...]`: runs the release-build benchmarks and prints their figures.
 ///
 /// Every figure is printed beside a baseline measured in the same process, as a
-/// ratio, because absolute times on a shared two-core machine mean little.
+/// ratio, because absolute times on a shared two-core machine mean little. After each suite it prints the
+/// process's peak resident memory while that suite ran.
 let suites: [String: () -> Void] = [
     "validate": ValidateBenchmark.run,
     "expressions": ExpressionBenchmark.run,
@@ -17,11 +18,23 @@ let suites: [String: () -> Void] = [
     "cli": CommandLineBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
+do {
+    if try TickBenchmark.fill(probe: Array(requested)) { exit(0) }
+} catch {
+    FileHandle.standardError.write(Data("probe failed: \(error)\n".utf8))
+    exit(1)
+}
 let names = requested.isEmpty ? suites.keys.sorted() : Array(requested)
 for name in names {
     guard let suite = suites[name] else {
         FileHandle.standardError.write(Data("unknown benchmark '\(name)'; choose from: \(suites.keys.sorted().joined(separator: ", "))\n".utf8))
         exit(2)
     }
+    let peakKnown = Measure.resetPeakResident()
     suite()
+    if peakKnown, let peak = Measure.peakResidentBytes() {
+        print("\(name): peak memory \(Measure.megabytes(peak)) (resident, whole process, this suite only)")
+    } else {
+        print("\(name): peak memory not measured (this kernel cannot reset the peak through /proc/self/clear_refs)")
+    }
 }

@@ -51,7 +51,7 @@ struct DefinitionCacheTests {
             + ["snapshot \(catalog.snapshot.fingerprint)"]
     }
 
-    static let fileCount = 9
+    static let fileCount = 11
 
     @Test func aHitBuildsTheCatalogAFreshLoadBuilds() throws {
         let space = try Space()

@@ -138,6 +138,10 @@ struct ReplayPropertyTests {
         "tribunal-appeal": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2014-01-20")!),
                             "decision_type": .string("refusal_to_assess"), "decision_letter_on": .date(CalendarDate("2025-08-20")!), "decision_case": .string("c-0")],
         "access-request": ["requester_id": .string("parent-1"), "relationship": .string("parent"), "child_case": .string("c-0")],
+        "plan-amendment": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2012-05-01")!),
+                           "plan_case": .string("c-0"), "amending_after": .string("review")],
+        "tribunal-orders": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2014-01-20")!),
+                            "appeal_case": .string("c-0")],
     ]
 
     @Test(arguments: StoreKind.allCases, [UInt64(1), 2, 3])

@@ -71,7 +71,9 @@ extension PostgresProcessTests {
             keys.append(key)
             succeeded.append(key)
         }
-        let span = spans.sorted()[1]
+        // The span is measured on a machine whose load changes: a fire that finished before its kill shortens it, a
+        // kill lengthens it a little, so the kills keep landing inside fires however busy the machine becomes.
+        var span = spans.sorted()[1]
         let restart = restarting ? Restart(server, after: 20) : nil
         var random = SeededGenerator(seed: 14)
         while killed.count < 50 || restart?.finished == false, keys.count < 300 {
@@ -84,7 +86,9 @@ extension PostgresProcessTests {
             if outcome.signal == SIGKILL {
                 killed.append(key)
                 restart?.count()
+                span *= 1.05
             } else if outcome.status == 0 {
+                span *= 0.85
                 #expect(outcome.out.hasPrefix("k1: open (revision "), "\(outcome)")
                 succeeded.append(key)
             } else if restarting, !afterRestart, outcome.status == 6 {

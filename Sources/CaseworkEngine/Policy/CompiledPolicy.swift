@@ -119,8 +119,9 @@ public struct CompiledPolicy: Sendable {
             return AccessDecision(allowed: false, redactions: RedactionSet(), explanation: DecisionExplanation(index: index, request: request, problem: problem))
         }
         let today = CalendarDate(request.at)
-        let grant = request.grants.first { $0.to == request.principal && $0.holds(on: today) }
-        let context = reader.context(for: PolicyExpressionInput(request: request, grant: grant, today: today))
+        let held = request.grants.firstIndex { $0.to == request.principal && $0.holds(on: today) }
+        let hasGrant = held != nil
+        let context = reader.context(for: PolicyExpressionInput(request: request, grant: held.map { request.grants[$0] }, today: today))
         let considered = aboutAction & coverage.covered
         var holds = RuleMask()
         var withoutGrant = RuleMask()
@@ -135,7 +136,7 @@ public struct CompiledPolicy: Sendable {
             switch condition.evaluateCondition(context) {
             case .success(let value):
                 if value { holds.insert(position) }
-            case .failure(.unset) where grant == nil && rule.aboutGrants:
+            case .failure(.unset) where !hasGrant && rule.aboutGrants:
                 // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does not
                 // apply, whichever unset name the evaluation met first (a case field the rule also reads, say), so the
                 // outcome for someone without a grant never depends on what the case holds.
@@ -156,13 +157,13 @@ public struct CompiledPolicy: Sendable {
         let denies = holds.subtracting(index.allows)
         if !denies.isEmpty { return decision(false, denies, .denied) }
         guard !allows.isEmpty else {
-            return decision(false, RuleMask(), .fixed(undecidedAllow ? Self.couldNotCheck : grant == nil ? Self.noAccess : Self.notIncluded))
+            return decision(false, RuleMask(), .fixed(undecidedAllow ? Self.couldNotCheck : hasGrant ? Self.notIncluded : Self.noAccess))
         }
         let hiding = allows & coverage.hiding
         if !hiding.isEmpty { return decision(false, hiding, .fixed(Self.notIncluded)) }
         var withheld = RedactionSet()
         for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
-        if let sections = grant?.sections {
+        if let held, let sections = request.grants[held].sections {
             guard sections.contains(where: { ResourcePaths.covers($0, request.resource) || ResourcePaths.covers(request.resource, $0) }) else {
                 return decision(false, RuleMask(), .fixed(Self.notIncluded))
             }

@@ -11,16 +11,27 @@ import Foundation
 /// unset value is on.
 public struct CompiledExpression: Sendable {
     /// The checked expression this was planned from.
-    public let checked: CheckedExpression
-    private let root: Evaluate
-    private let localCount: Int
+    public var checked: CheckedExpression { plan.checked }
+    /// The plan, shared by every copy, so copying an expression (out of a rule, into a context) is one reference.
+    private let plan: Plan
+
+    /// What planning made: never changed after.
+    private final class Plan: Sendable {
+        let checked: CheckedExpression
+        let root: Evaluate
+        let localCount: Int
+
+        init(checked: CheckedExpression, root: @escaping Evaluate, localCount: Int) {
+            self.checked = checked
+            self.root = root
+            self.localCount = localCount
+        }
+    }
 
     /// Plans `checked` for evaluation against a context by name (``EvaluationContext/values``).
     public init(_ checked: CheckedExpression) {
         var planner = Planner(checked: checked, slots: nil)
-        root = planner.plan(checked.syntax.root)
-        localCount = planner.localCount
-        self.checked = checked
+        plan = Plan(checked: checked, root: planner.plan(checked.syntax.root), localCount: planner.localCount)
     }
 
     /// Plans `checked` for evaluation against a context whose names are in `slots` (``EvaluationContext/slots``),
@@ -28,17 +39,15 @@ public struct CompiledExpression: Sendable {
     /// often, reading only the names they use. Against any other context every name reads as unset.
     public init(_ checked: CheckedExpression, slots: inout ExpressionSlots) {
         var planner = Planner(checked: checked, slots: slots)
-        root = planner.plan(checked.syntax.root)
-        localCount = planner.localCount
-        self.checked = checked
+        plan = Plan(checked: checked, root: planner.plan(checked.syntax.root), localCount: planner.localCount)
         if let given = planner.slots { slots = given }
     }
 
     /// Evaluates the expression against `context`.
     public func evaluate(_ context: EvaluationContext) -> Result<ExpressionValue, EvaluationError> {
-        var locals = [ExpressionValue](repeating: .bool(false), count: localCount)
+        var locals = [ExpressionValue](repeating: .bool(false), count: plan.localCount)
         do throws(EvaluationError) {
-            return .success(try root(context, &locals))
+            return .success(try plan.root(context, &locals))
         } catch {
             return .failure(error)
         }

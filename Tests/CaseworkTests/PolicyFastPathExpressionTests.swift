@@ -20,12 +20,7 @@ struct PolicyFastPathExpressionTests {
         var random = SeededGenerator(seed: seed &* 7919)
         var compared = 0
         for round in 0..<500 {
-            let text: String
-            switch round % 3 {
-            case 0: text = writer.bool(4)
-            case 1: text = writer.int(3)
-            default: text = writer.date(3)
-            }
+            let text = round % 3 == 0 ? writer.bool(4) : round % 3 == 1 ? writer.int(3) : writer.date(3)
             guard case .success(let checked) = ExpressionChecker.compile(text, in: ExpressionFixtures.environment) else { continue }
             var slots = ExpressionSlots(declared: ExpressionFixtures.environment.names.keys)
             let bySlot = CompiledExpression(checked, slots: &slots)

@@ -97,19 +97,8 @@ struct PolicyFastPathTests {
         let sections = ["A", "B", "C", "D", "E", "F", "G", "K"]
         let conditions = ["actor.relationship == \"parent\"", "grant.level == \"full\"", "grant.level != \"none\" and case.state == \"done\"",
                           "actor.second_factor_verified", "not actor.second_factor_verified", "has(actor.relationship)", "actor.relationship in [\"carer\", \"professional\"]"]
-        var text = """
-            policy: many-rules
-            version: 1
-            actor:
-              second_factor_verified: bool
-              relationship: { one_of: [parent, carer, young_person, professional, caseworker] }
-            levels: [full, limited, none]
-            resources:
-              case: [state, deadlines, address, fields]
-              ehcp: [\(sections.joined(separator: ", "))]
-            rules:
-
-            """
+        // The benchmark policy's declarations (actor, levels, resources), with rules of its own.
+        var text = PolicyWorkload.policyText.components(separatedBy: "rules:\n")[0].replacingOccurrences(of: "bench-portal", with: "many-rules") + "rules:\n"
         for number in 0..<150 {
             let effect = number % 7 == 3 ? "deny" : "allow"
             let actions = ["[all]", "[view]", "[view, comment]", "[edit, submit]"][number % 4]

@@ -5,6 +5,7 @@ import CaseworkDiagnostics
 import CaseworkEngine
 import CaseworkExpressions
 import CaseworkStore
+import CaseworkTestSupport
 import CaseworkTime
 import Foundation
 import Synchronization
@@ -88,7 +89,7 @@ enum DecideBatchBenchmark {
             }
             let file = try FileHandle(forWritingTo: url)
             var block = Data()
-            try PolicyBenchmark.forEachRequest(count: requestCount, workflow: workflow.id.value, states: workflow.states.map(\.name.value),
+            try PolicyWorkload.forEachRequest(count: requestCount, workflow: workflow.id.value, states: workflow.states.map(\.name.value),
                                                fields: ["child.date_of_birth": .date(CalendarDate("2012-03-02")!)]) { request in
                 block.append(try line(request))
                 if block.count > 1 << 20 {

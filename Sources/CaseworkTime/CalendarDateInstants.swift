@@ -4,8 +4,12 @@ extension CalendarDate {
     /// The time zone statutory days are counted in: English SEND law runs on UK civil time.
     public static let statutoryTimeZone = TimeZone(identifier: "Europe/London") ?? .gmt
 
-    /// The calendar date of `instant` in `timeZone`.
+    /// The calendar date of `instant` in `timeZone` (in the statutory zone, from its offsets kept by year).
     public init(_ instant: Date, in timeZone: TimeZone = CalendarDate.statutoryTimeZone) {
+        if timeZone == Self.statutoryTimeZone, let offset = StatutoryOffsets.offset(at: instant.timeIntervalSince1970) {
+            self.init(daysSinceEpoch: Int(((instant.timeIntervalSince1970 + Double(offset)) / 86_400).rounded(.down)))
+            return
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)

@@ -152,6 +152,7 @@ struct PolicyTests {
         // The extra rule has no expressions, so the policy's checked ones are all the stricter policy needs.
         let report = try Validator.validate(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
         let stricter = try CompiledPolicy(stricterDefinition, checked: report.policyExpressions[stricterDefinition.id.value], in: report.definitions)
+        let reference = ReferencePolicy("send-portal", of: report)
         for _ in 0..<500 {
             let relationship = pick(["parent", "carer", "young_person", "professional", "caseworker"])
             let actor = CaseActor(role: pick(["parent", "young_person", "health", "caseworker", "send_manager", "school"]), id: pick(["a", "b", "c"]))
@@ -166,6 +167,7 @@ struct PolicyTests {
             }
             if !decision.allowed { #expect(!stricter.decide(request).allowed, "a deny stays a deny") }
             #expect(decision.trace.count == Self.policy.definition.rules.count, "every rule is considered and explained")
+            #expect(ReferencePolicy.Decision(decision) == reference.decide(request), "the fast path decides and explains as the reference")
         }
     }
 }

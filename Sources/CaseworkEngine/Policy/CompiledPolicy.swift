@@ -6,6 +6,10 @@ import Foundation
 
 /// A checked policy ready to decide requests: default deny, a matching deny beats any allow,
 /// redactions from every matching allow apply, and every decision explains itself.
+///
+/// Its rules are compiled into an indexed form (``PolicyIndex``): the rules about each action and covering each
+/// resource as bit sets, conditions reading their names from fixed slots, so a decision evaluates only the rules about
+/// its request and renders its explanation only when read.
 public struct CompiledPolicy: Sendable {
     /// The policy.
     public let definition: PolicyDefinition
@@ -13,20 +17,10 @@ public struct CompiledPolicy: Sendable {
     public let paths: ResourcePaths
     /// The names conditions and reasons read, and how a request values them.
     public let names: ExpressionNames<PolicyExpressionInput>
-    private let conditions: [String: CompiledExpression]
-    /// The rules whose conditions read the actor's grant (`grant.*`): for someone with no grant, such a rule applies only when
-    /// its condition holds without the grant.
-    private let aboutGrants: Set<String>
-    /// Each rule's redactions, resolved once, by rule id.
-    private let redactions: [String: [Redaction]]
-    /// Each rule's reason, its placeholders planned, by rule id.
-    private let reasons: [String: [ReasonPart]]
-
-    /// A piece of a reason as the policy renders it.
-    private enum ReasonPart: Sendable {
-        case literal(String)
-        case value(CompiledExpression)
-    }
+    /// The rules, indexed.
+    let index: PolicyIndex
+    /// Fills the slots the conditions and reasons read from a request.
+    private let reader: ExpressionNames<PolicyExpressionInput>.SlotReader
 
     /// Words shown in place of a reason's placeholder whose value cannot be worked out (a date of birth not
     /// recorded, for instance): the same words a notification shows for a field not yet set, never a guess.
@@ -43,38 +37,41 @@ public struct CompiledPolicy: Sendable {
         self.names = checked.names
         let paths = ResourcePaths(policy: definition, workflows: set.workflows)
         self.paths = paths
-        var conditions: [String: CompiledExpression] = [:]
-        var redactions: [String: [Redaction]] = [:]
-        var reasons: [String: [ReasonPart]] = [:]
-        var aboutGrants: Set<String> = []
+        var slots = checked.names.slots()
+        var rules: [PolicyIndex.Rule] = []
         for rule in definition.rules {
             let id = rule.id.value
-            redactions[id] = rule.redact.map { paths.redaction(of: $0.value) }
-            if let reason = rule.reason {
-                var parts: [ReasonPart] = []
-                for part in reason.parts {
+            var reason: [PolicyIndex.ReasonPart]?
+            if let text = rule.reason {
+                var parts: [PolicyIndex.ReasonPart] = []
+                for part in text.parts {
                     switch part {
                     case .literal(let text): parts.append(.literal(text))
                     case .expression(let text, let offset):
                         guard let placeholder = checked.reasons[id]?[offset] else {
                             throw .definitionError("the placeholder '{\(text)}' in the reason of rule '\(id)' of \(policy) was not checked")
                         }
-                        parts.append(.value(CompiledExpression(placeholder)))
+                        parts.append(.value(CompiledExpression(placeholder, slots: &slots)))
                     }
                 }
-                reasons[id] = parts
+                reason = parts
             }
-            guard let when = rule.when else { continue }
-            guard let condition = checked.conditions[id] else {
-                throw .definitionError("the condition '\(when.text)' of rule '\(id)' of \(policy) was not checked")
+            var condition: CompiledExpression?
+            if let when = rule.when {
+                guard let checkedCondition = checked.conditions[id] else {
+                    throw .definitionError("the condition '\(when.text)' of rule '\(id)' of \(policy) was not checked")
+                }
+                condition = CompiledExpression(checkedCondition, slots: &slots)
             }
-            conditions[id] = CompiledExpression(condition)
-            if condition.syntax.root.readPaths(dateOfBirth: nil).contains(where: { $0.path.hasPrefix("grant.") }) { aboutGrants.insert(id) }
+            rules.append(PolicyIndex.Rule(
+                id: id, effect: rule.effect, condition: condition, conditionText: rule.when?.text ?? "",
+                aboutGrants: condition?.checked.syntax.root.readPaths(dateOfBirth: nil).contains { $0.path.hasPrefix("grant.") } ?? false,
+                reason: reason, redactions: rule.redact.map { paths.redaction(of: $0.value) },
+                actionsText: rule.actions.map(\.value).joined(separator: ", "), onText: rule.on.map(\.value).joined(separator: ", ")
+            ))
         }
-        self.conditions = conditions
-        self.aboutGrants = aboutGrants
-        self.redactions = redactions
-        self.reasons = reasons
+        index = PolicyIndex(rules, of: definition, paths: paths)
+        reader = checked.names.slotReader(slots)
     }
 
     /// What in `request` the policy cannot decide on, each at its place in the request: an action the policy
@@ -117,92 +114,66 @@ public struct CompiledPolicy: Sendable {
     /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
     /// and denied, saying which.
     public func decide(_ request: AccessRequest) -> AccessDecision {
-        if let problem = actionProblem(request.action) ?? resourceProblem(request.resource) {
-            let trace = definition.rules.map { RuleTrace(rule: $0.id.value, matched: false, why: "no rule covers this request: \(problem)") }
-            return AccessDecision(allowed: false, matched: [], redactions: RedactionSet(), reasons: [problem], trace: trace)
+        guard let aboutAction = index.actions[request.action], let coverage = index.coverage(of: request.resource) else {
+            let problem = actionProblem(request.action) ?? resourceProblem(request.resource) ?? ""
+            return AccessDecision(allowed: false, redactions: RedactionSet(), explanation: DecisionExplanation(index: index, request: request, problem: problem))
         }
         let today = CalendarDate(request.at)
-        let grant = request.grants.first { $0.to == request.principal && $0.holds(on: today) }
-        let context = names.context(for: PolicyExpressionInput(request: request, grant: grant, today: today))
-        var trace: [RuleTrace] = []
-        trace.reserveCapacity(definition.rules.count)
-        var allows: [PolicyRule] = []
-        var denies: [PolicyRule] = []
-        var undecidedAllows: [PolicyRule] = []
-        for rule in definition.rules {
-            let actions = rule.actions.map(\.value)
-            guard actions.contains(PolicyDefinition.everyAction) || actions.contains(request.action) else {
-                trace.append(RuleTrace(rule: rule.id.value, matched: false, why: "it is about \(actions.joined(separator: ", ")), not \(request.action)"))
-                continue
+        let held = request.grants.firstIndex { $0.to == request.principal && $0.holds(on: today) }
+        let hasGrant = held != nil
+        let context = reader.context(for: PolicyExpressionInput(request: request, grant: held.map { request.grants[$0] }, today: today))
+        let considered = aboutAction & coverage.covered
+        var holds = RuleMask()
+        var withoutGrant = RuleMask()
+        var undecided: [(rule: Int, error: EvaluationError)] = []
+        var undecidedAllow = false
+        considered.forEach { position in
+            let rule = index.rules[position]
+            guard let condition = rule.condition else {
+                holds.insert(position)
+                return
             }
-            guard rule.on.isEmpty || rule.on.contains(where: { ResourcePaths.covers($0.value, request.resource) }) else {
-                trace.append(RuleTrace(rule: rule.id.value, matched: false, why: "it is about \(rule.on.map(\.value).joined(separator: ", ")), not \(request.resource)"))
-                continue
+            switch condition.evaluateCondition(context) {
+            case .success(let value):
+                if value { holds.insert(position) }
+            case .failure(.unset) where !hasGrant && rule.aboutGrants:
+                // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does not
+                // apply, whichever unset name the evaluation met first (a case field the rule also reads, say), so the
+                // outcome for someone without a grant never depends on what the case holds.
+                withoutGrant.insert(position)
+            case .failure(let error):
+                // Other undecided conditions fail safe: a deny still counts, an allow does not.
+                undecided.append((position, error))
+                if rule.effect == .deny { holds.insert(position) } else { undecidedAllow = true }
             }
-            var holds = true
-            var why = "it applies to \(request.action) on \(request.resource)"
-            if let condition = conditions[rule.id.value], let text = rule.when?.text {
-                switch condition.evaluateCondition(context) {
-                case .success(let value):
-                    holds = value
-                    why = "its condition '\(text)' is \(value)"
-                case .failure(.unset) where grant == nil && aboutGrants.contains(rule.id.value):
-                    // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does not
-                    // apply, whichever unset name the evaluation met first (a case field the rule also reads, say), so the
-                    // outcome for someone without a grant never depends on what the case holds.
-                    holds = false
-                    why = "it is about a grant, and you have no grant on this case"
-                case .failure(let error):
-                    // Other undecided conditions fail safe: a deny still counts, an allow does not.
-                    holds = rule.effect == .deny
-                    if rule.effect == .allow { undecidedAllows.append(rule) }
-                    why = "its condition '\(text)' cannot be decided (\(error)), so it \(holds ? "counts, to be safe" : "does not count")"
-                }
-            }
-            trace.append(RuleTrace(rule: rule.id.value, matched: holds, why: why))
-            guard holds else { continue }
-            if rule.effect == .allow { allows.append(rule) } else { denies.append(rule) }
         }
-        func deny(_ matched: [String], _ reasons: [String]) -> AccessDecision {
-            AccessDecision(allowed: false, matched: matched, redactions: RedactionSet(), reasons: reasons, trace: trace)
+        func decision(_ allowed: Bool, _ matched: RuleMask, _ reasons: DecisionExplanation.Reasons, _ withheld: RedactionSet = RedactionSet()) -> AccessDecision {
+            AccessDecision(allowed: allowed, redactions: withheld, explanation: DecisionExplanation(
+                index: index, request: request, aboutAction: aboutAction, considered: considered, holds: holds, withoutGrant: withoutGrant,
+                undecided: undecided, matched: matched, reasons: reasons, context: context
+            ))
         }
-        if !denies.isEmpty {
-            var reasons: [String] = []
-            for rule in denies {
-                let reason = render(rule, context) ?? Self.notAllowed
-                if !reasons.contains(reason) { reasons.append(reason) }
-            }
-            return deny(denies.map(\.id.value), reasons)
-        }
+        let allows = holds & index.allows
+        let denies = holds.subtracting(index.allows)
+        if !denies.isEmpty { return decision(false, denies, .denied) }
         guard !allows.isEmpty else {
-            if !undecidedAllows.isEmpty { return deny([], [Self.couldNotCheck]) }
-            return deny([], [grant == nil ? Self.noAccess : Self.notIncluded])
+            return decision(false, RuleMask(), .fixed(undecidedAllow ? Self.couldNotCheck : hasGrant ? Self.notIncluded : Self.noAccess))
         }
+        let hiding = allows & coverage.hiding
+        if !hiding.isEmpty { return decision(false, hiding, .fixed(Self.notIncluded)) }
         var withheld = RedactionSet()
-        var hiding: [String] = []
-        for rule in allows {
-            for redaction in redactions[rule.id.value] ?? [] {
-                if redaction.hides(resource: request.resource) {
-                    if !hiding.contains(rule.id.value) { hiding.append(rule.id.value) }
-                } else if redaction.hidesPart(of: request.resource) {
-                    withheld.insert(redaction)
-                }
-            }
-        }
-        if !hiding.isEmpty { return deny(hiding, [Self.notIncluded]) }
-        if let sections = grant?.sections {
+        for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
+        if let held, let sections = request.grants[held].sections {
             guard sections.contains(where: { ResourcePaths.covers($0, request.resource) || ResourcePaths.covers(request.resource, $0) }) else {
-                return deny([], [Self.notIncluded])
+                return decision(false, RuleMask(), .fixed(Self.notIncluded))
             }
             for part in paths.parts(of: request.resource) where !sections.contains(where: { ResourcePaths.covers($0, part) }) {
                 let redaction = paths.redaction(of: part)
-                if redaction.hides(resource: request.resource) { return deny([], [Self.notIncluded]) }
+                if redaction.hides(resource: request.resource) { return decision(false, RuleMask(), .fixed(Self.notIncluded)) }
                 withheld.insert(redaction)
             }
         }
-        let names = allows.map { "'\($0.id.value)'" }.joined(separator: ", ")
-        let reasons = withheld.isEmpty ? ["allowed by \(names)"] : ["allowed by \(names); some parts are withheld"]
-        return AccessDecision(allowed: true, matched: allows.map(\.id.value), redactions: withheld, reasons: reasons, trace: trace)
+        return decision(true, allows, .allowed(withheld: !withheld.isEmpty), withheld)
     }
 
     /// The reason when nothing allows the request and the actor has no grant on the case.
@@ -213,22 +184,4 @@ public struct CompiledPolicy: Sendable {
     public static let notAllowed = "the access rules for this case do not allow this"
     /// The reason when an allow could not be checked (something it reads was not given); the trace says what.
     public static let couldNotCheck = "it could not be checked that you may do this, so it is refused"
-
-    /// `rule`'s own reason with its placeholders filled from `context`; nil when it gives none.
-    private func render(_ rule: PolicyRule, _ context: EvaluationContext) -> String? {
-        guard let parts = reasons[rule.id.value] else { return nil }
-        var text = ""
-        for part in parts {
-            switch part {
-            case .literal(let literal): text += literal
-            case .value(let expression):
-                guard case .success(let value) = expression.evaluate(context) else {
-                    text += Self.unknownValue
-                    continue
-                }
-                text += TemplateRenderer.format(value)
-            }
-        }
-        return text
-    }
 }

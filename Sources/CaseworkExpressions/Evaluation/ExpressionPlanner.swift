@@ -11,23 +11,43 @@ import Foundation
 /// unset value is on.
 public struct CompiledExpression: Sendable {
     /// The checked expression this was planned from.
-    public let checked: CheckedExpression
-    private let root: Evaluate
-    private let localCount: Int
+    public var checked: CheckedExpression { plan.checked }
+    /// The plan, shared by every copy, so copying an expression (out of a rule, into a context) is one reference.
+    private let plan: Plan
 
-    /// Plans `checked` for evaluation.
+    /// What planning made: never changed after.
+    private final class Plan: Sendable {
+        let checked: CheckedExpression
+        let root: Evaluate
+        let localCount: Int
+
+        init(checked: CheckedExpression, root: @escaping Evaluate, localCount: Int) {
+            self.checked = checked
+            self.root = root
+            self.localCount = localCount
+        }
+    }
+
+    /// Plans `checked` for evaluation against a context by name (``EvaluationContext/values``).
     public init(_ checked: CheckedExpression) {
-        var planner = Planner(checked: checked)
-        root = planner.plan(checked.syntax.root)
-        localCount = planner.localCount
-        self.checked = checked
+        var planner = Planner(checked: checked, slots: nil)
+        plan = Plan(checked: checked, root: planner.plan(checked.syntax.root), localCount: planner.localCount)
+    }
+
+    /// Plans `checked` for evaluation against a context whose names are in `slots` (``EvaluationContext/slots``),
+    /// giving each name it reads a slot there: for callers that plan a fixed set of expressions once and evaluate them
+    /// often, reading only the names they use. Against any other context every name reads as unset.
+    public init(_ checked: CheckedExpression, slots: inout ExpressionSlots) {
+        var planner = Planner(checked: checked, slots: slots)
+        plan = Plan(checked: checked, root: planner.plan(checked.syntax.root), localCount: planner.localCount)
+        if let given = planner.slots { slots = given }
     }
 
     /// Evaluates the expression against `context`.
     public func evaluate(_ context: EvaluationContext) -> Result<ExpressionValue, EvaluationError> {
-        var locals = [ExpressionValue](repeating: .bool(false), count: localCount)
+        var locals = [ExpressionValue](repeating: .bool(false), count: plan.localCount)
         do throws(EvaluationError) {
-            return .success(try root(context, &locals))
+            return .success(try plan.root(context, &locals))
         } catch {
             return .failure(error)
         }
@@ -44,11 +64,42 @@ public struct CompiledExpression: Sendable {
 
 typealias Evaluate = @Sendable (EvaluationContext, inout [ExpressionValue]) throws(EvaluationError) -> ExpressionValue
 
-/// Builds the closure tree; assigns a local slot to each variable bound by `any` or `all`.
+/// Builds the closure tree; assigns a local slot to each variable bound by `any` or `all`, and, when planning into
+/// ``ExpressionSlots``, a slot to each name read.
 private struct Planner {
     let checked: CheckedExpression
+    var slots: ExpressionSlots?
     var localCount = 0
     var scopes: [(name: String, slot: Int)] = []
+
+    /// How the value of the declared name `name` is read: from its slot, or from the context's values by name.
+    mutating func read(_ name: String) -> Evaluate {
+        guard var slots else {
+            return { context, _ throws(EvaluationError) in
+                guard let value = context.values[name] else { throw .unset(name) }
+                return value
+            }
+        }
+        let slot = slots.slot(of: name)
+        self.slots = slots
+        return { context, _ throws(EvaluationError) in
+            guard slot < context.slots.count, let value = context.slots[slot] else { throw .unset(name) }
+            return value
+        }
+    }
+
+    /// Whether `name`, or some declared name under it, is set: the value of `has(name)`.
+    mutating func has(_ name: String) -> Evaluate {
+        guard var slots else {
+            let prefix = name + "."
+            return { context, _ in
+                .bool(context.values[name] != nil || context.values.keys.contains { $0.hasPrefix(prefix) })
+            }
+        }
+        let under = slots.slots(under: name)
+        self.slots = slots
+        return { context, _ in .bool(under.contains { $0 < context.slots.count && context.slots[$0] != nil }) }
+    }
 
     mutating func plan(_ node: ExpressionNode) -> Evaluate {
         switch node.kind {
@@ -64,13 +115,18 @@ private struct Planner {
             switch name {
             case "today": return { context, _ in .date(context.today) }
             case "now": return { context, _ in .datetime(context.now) }
-            default:
-                return { context, _ throws(EvaluationError) in
-                    guard let value = context.values[name] else { throw .unset(name) }
-                    return value
-                }
+            default: return read(name)
             }
         case .list(let items):
+            let literals = items.compactMap { item -> ExpressionValue? in
+                guard case .literal(let literal) = item.kind else { return nil }
+                return Self.value(of: literal)
+            }
+            if literals.count == items.count {
+                // A list written out of literals is the same value every time: made once here, not on each evaluation.
+                let value = ExpressionValue.list(literals)
+                return { _, _ in value }
+            }
             let plans = items.map { plan($0) }
             return { context, locals throws(EvaluationError) in
                 var values: [ExpressionValue] = []
@@ -168,11 +224,7 @@ private struct Planner {
             }
         case .has:
             guard case .path(let segments) = arguments[0].kind else { return { _, _ in .bool(false) } }
-            let name = segments.map(\.name).joined(separator: ".")
-            let prefix = name + "."
-            return { context, _ in
-                .bool(context.values[name] != nil || context.values.keys.contains { $0.hasPrefix(prefix) })
-            }
+            return has(segments.map(\.name).joined(separator: "."))
         case .count:
             let list = plan(arguments[0])
             return { context, locals throws(EvaluationError) in
@@ -182,9 +234,10 @@ private struct Planner {
         case .ageOn:
             let on = plan(arguments[0])
             let birthName = checked.dateOfBirth ?? "date_of_birth"
+            let birth = read(birthName)
             return { context, locals throws(EvaluationError) in
                 let date = try Operations.date(try on(context, &locals), name: "age_on")
-                guard let born = context.values[birthName] else { throw .unset(birthName) }
+                let born = try birth(context, &locals)
                 return .int(TimeArithmetic.age(born: try Operations.date(born, name: birthName), on: date))
             }
         case .daysBetween, .workingDaysBetween:

@@ -57,8 +57,11 @@ public enum EvaluationError: Error, Sendable, Hashable, CustomStringConvertible 
 /// What an expression is evaluated against: the values of the names it may read, and the time.
 public struct EvaluationContext: Sendable {
     /// The value of each set name, by full dotted path (`requested_on`, `child.date_of_birth`, `case.state`).
-    /// A name that is absent is unset.
+    /// A name that is absent is unset. Read by expressions planned without slots.
     public var values: [String: ExpressionValue]
+    /// The value in each slot of an ``ExpressionSlots`` (nil: unset), for expressions planned into those slots
+    /// (``CompiledExpression/init(_:slots:)``); empty for a context by name.
+    public var slots: [ExpressionValue?] = []
     /// Today's date, from the engine's injected clock.
     public var today: CalendarDate
     /// The current instant, from the engine's injected clock.
@@ -72,5 +75,12 @@ public struct EvaluationContext: Sendable {
         self.today = today
         self.now = now
         self.calendar = calendar
+    }
+
+    /// Creates a context whose names are read from `slots`, in the order of the ``ExpressionSlots`` the expressions were
+    /// planned into.
+    public init(slots: [ExpressionValue?], today: CalendarDate, now: Date, calendar: any WorkingDayCalendar = WeekdayCalendar()) {
+        self.init(values: [:], today: today, now: now, calendar: calendar)
+        self.slots = slots
     }
 }

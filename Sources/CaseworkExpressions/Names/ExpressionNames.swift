@@ -118,8 +118,56 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
         EvaluationContext(values: values(for: input), today: input.today, now: input.now, calendar: calendar)
     }
 
+    /// Slots for expressions planned over these names (``CompiledExpression/init(_:slots:)``), none given out yet.
+    public func slots() -> ExpressionSlots { ExpressionSlots(declared: types.keys) }
+
+    /// How to fill `slots` from an input: each slot's name resolved once, here, to the declaration that reads it.
+    public func slotReader(_ slots: ExpressionSlots) -> SlotReader {
+        SlotReader(reads: slots.names.map { name in
+            if let single = singles.first(where: { $0.name == name }) { return .single(single.read) }
+            for table in tables {
+                if let (path, target) = table.paths.first(where: { $0.value.name == name }) {
+                    return .field(table.read, path: path, widensToDecimal: target.widensToDecimal)
+                }
+            }
+            return .undeclared
+        })
+    }
+
+    /// Fills the slots of one ``ExpressionSlots`` from an input, reading only the names planned into them, in slot order.
+    public struct SlotReader: Sendable {
+        /// How one slot is read.
+        fileprivate enum Read: Sendable {
+            /// By a name's own reader.
+            case single(@Sendable (Input) -> ExpressionValue?)
+            /// By path from one dictionary of the input.
+            case field(@Sendable (Input) -> [String: ExpressionValue], path: String, widensToDecimal: Bool)
+            /// Never: no declaration names it, so it is always unset.
+            case undeclared
+        }
+
+        fileprivate let reads: [Read]
+
+        /// What the planned expressions are evaluated against for `input`: the slots' values, `today`, `now`, and
+        /// `calendar` for working days; the same values ``ExpressionNames/context(for:calendar:)`` gives by name.
+        public func context(for input: Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
+            var slots: [ExpressionValue?] = []
+            slots.reserveCapacity(reads.count)
+            for read in reads {
+                switch read {
+                case .single(let value): slots.append(value(input))
+                case .field(let values, let path, let widens):
+                    let value = values(input)[path]
+                    slots.append(widens ? value.map(ExpressionNames.widened) : value)
+                case .undeclared: slots.append(nil)
+                }
+            }
+            return EvaluationContext(slots: slots, today: input.today, now: input.now, calendar: calendar)
+        }
+    }
+
     /// `value` with whole numbers written as decimals.
-    private static func widened(_ value: ExpressionValue) -> ExpressionValue {
+    fileprivate static func widened(_ value: ExpressionValue) -> ExpressionValue {
         switch value {
         case .int(let number): .decimal(Decimal(number))
         case .list(let items): .list(items.map(widened))

@@ -1,0 +1,125 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+
+/// How one decision was reached, kept as a few rule sets and values: which rules were about the request, which held,
+/// which could not be decided and why. ``AccessDecision`` renders it into the words of its trace, reasons and matched
+/// rules only when they are read, so deciding never builds text nobody reads.
+struct DecisionExplanation: Sendable {
+    /// Which reasons the decision gives.
+    enum Reasons: Sendable {
+        /// Each matched deny's own reason (or ``CompiledPolicy/notAllowed``), each once.
+        case denied
+        /// One fixed reason.
+        case fixed(String)
+        /// "allowed by" the matched allows, saying whether some parts are withheld.
+        case allowed(withheld: Bool)
+    }
+
+    /// The policy's rules, to render from.
+    let index: PolicyIndex
+    /// The request's action.
+    let action: String
+    /// The request's resource.
+    let resource: String
+    /// Why no rule covers the request (an action or a path the policy does not know), or nil.
+    let problem: String?
+    /// The rules about the action.
+    let aboutAction: RuleMask
+    /// The rules about the action and the resource: those whose conditions were considered.
+    let considered: RuleMask
+    /// The considered rules that hold (an undecided deny holds, to be safe).
+    let holds: RuleMask
+    /// The rules about grants that do not apply because the actor has no grant.
+    let withoutGrant: RuleMask
+    /// The rules whose conditions could not be decided, with why.
+    let undecided: [(rule: Int, error: EvaluationError)]
+    /// The rules that decided it.
+    let matched: RuleMask
+    /// Which reasons it gives.
+    let reasons: Reasons
+    /// What the conditions were evaluated against, for the placeholders of deny reasons.
+    let context: EvaluationContext?
+
+    /// The explanation of a request no rule covers, because of `problem`.
+    init(index: PolicyIndex, request: AccessRequest, problem: String) {
+        self.init(index: index, request: request, problem: problem, aboutAction: RuleMask(), considered: RuleMask(), holds: RuleMask(),
+                  withoutGrant: RuleMask(), undecided: [], matched: RuleMask(), reasons: .fixed(problem), context: nil)
+    }
+
+    /// An explanation with every part given.
+    init(
+        index: PolicyIndex, request: AccessRequest, problem: String? = nil, aboutAction: RuleMask, considered: RuleMask, holds: RuleMask,
+        withoutGrant: RuleMask, undecided: [(rule: Int, error: EvaluationError)], matched: RuleMask, reasons: Reasons, context: EvaluationContext?
+    ) {
+        self.index = index
+        self.action = request.action
+        self.resource = request.resource
+        self.problem = problem
+        self.aboutAction = aboutAction
+        self.considered = considered
+        self.holds = holds
+        self.withoutGrant = withoutGrant
+        self.undecided = undecided
+        self.matched = matched
+        self.reasons = reasons
+        self.context = context
+    }
+
+    /// The ids of the rules that decided it, in the policy's order.
+    var matchedRules: [String] { matched.positions.map { index.rules[$0].id } }
+
+    /// The reasons, in plain words.
+    var renderedReasons: [String] {
+        switch reasons {
+        case .fixed(let reason):
+            return [reason]
+        case .allowed(let withheld):
+            let names = matched.positions.map { "'\(index.rules[$0].id)'" }.joined(separator: ", ")
+            return [withheld ? "allowed by \(names); some parts are withheld" : "allowed by \(names)"]
+        case .denied:
+            var reasons: [String] = []
+            matched.forEach { position in
+                let reason = render(index.rules[position]) ?? CompiledPolicy.notAllowed
+                if !reasons.contains(reason) { reasons.append(reason) }
+            }
+            return reasons
+        }
+    }
+
+    /// Every rule and why it did or did not match.
+    var trace: [RuleTrace] {
+        index.rules.indices.map { position in
+            let rule = index.rules[position]
+            if let problem { return RuleTrace(rule: rule.id, matched: false, why: "no rule covers this request: \(problem)") }
+            guard aboutAction.contains(position) else { return RuleTrace(rule: rule.id, matched: false, why: "it is about \(rule.actionsText), not \(action)") }
+            guard considered.contains(position) else { return RuleTrace(rule: rule.id, matched: false, why: "it is about \(rule.onText), not \(resource)") }
+            let holds = holds.contains(position)
+            guard rule.condition != nil else { return RuleTrace(rule: rule.id, matched: holds, why: "it applies to \(action) on \(resource)") }
+            let text = rule.conditionText
+            if let error = undecided.first(where: { $0.rule == position })?.error {
+                return RuleTrace(rule: rule.id, matched: holds,
+                                 why: "its condition '\(text)' cannot be decided (\(error)), so it \(holds ? "counts, to be safe" : "does not count")")
+            }
+            if withoutGrant.contains(position) { return RuleTrace(rule: rule.id, matched: false, why: "it is about a grant, and you have no grant on this case") }
+            return RuleTrace(rule: rule.id, matched: holds, why: "its condition '\(text)' is \(holds)")
+        }
+    }
+
+    /// `rule`'s own reason with its placeholders filled from the context; nil when it gives none.
+    private func render(_ rule: PolicyIndex.Rule) -> String? {
+        guard let parts = rule.reason else { return nil }
+        var text = ""
+        for part in parts {
+            switch part {
+            case .literal(let literal): text += literal
+            case .value(let expression):
+                guard let context, case .success(let value) = expression.evaluate(context) else {
+                    text += CompiledPolicy.unknownValue
+                    continue
+                }
+                text += TemplateRenderer.format(value)
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,131 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+
+/// A policy's rules compiled into the indexed form ``CompiledPolicy/decide(_:)`` runs on: for each known action the
+/// rules about it, for each resource the rules that cover it and what their redactions do to it, each as a
+/// ``RuleMask``, and each rule's condition planned to read its names from fixed slots.
+///
+/// Built once when the policy is compiled and never changed, so decisions share it (a decision's explanation keeps a
+/// reference to render its trace from when read).
+final class PolicyIndex: Sendable {
+    /// One rule, with everything deciding and explaining it needs worked out once; a class, so that reading a rule
+    /// while deciding shares it rather than copying each of its parts.
+    final class Rule: Sendable {
+        /// The rule's id.
+        let id: String
+        /// Allow or deny.
+        let effect: PolicyRule.Effect
+        /// Its condition, planned into the policy's slots; nil when it has none.
+        let condition: CompiledExpression?
+        /// Its condition as the policy wrote it, for the trace; empty when it has none.
+        let conditionText: String
+        /// Whether the condition reads the actor's grant (`grant.*`): for someone with no grant, such a rule applies only
+        /// when its condition holds without the grant.
+        let aboutGrants: Bool
+        /// Its reason, placeholders planned into the policy's slots; nil when it gives none.
+        let reason: [ReasonPart]?
+        /// Its redactions, resolved.
+        let redactions: [Redaction]
+        /// Its actions as the trace lists them (`view, comment`).
+        let actionsText: String
+        /// Its resources as the trace lists them (`case, ehcp`).
+        let onText: String
+
+        /// A rule with every part given.
+        init(
+            id: String, effect: PolicyRule.Effect, condition: CompiledExpression?, conditionText: String, aboutGrants: Bool, reason: [ReasonPart]?,
+            redactions: [Redaction], actionsText: String, onText: String
+        ) {
+            self.id = id
+            self.effect = effect
+            self.condition = condition
+            self.conditionText = conditionText
+            self.aboutGrants = aboutGrants
+            self.reason = reason
+            self.redactions = redactions
+            self.actionsText = actionsText
+            self.onText = onText
+        }
+    }
+
+    /// A piece of a reason as the policy renders it.
+    enum ReasonPart: Sendable {
+        case literal(String)
+        case value(CompiledExpression)
+    }
+
+    /// What one resource path means to the rules: which cover it, which redactions hide all or part of it.
+    struct Coverage: Sendable {
+        /// The rules whose `on` covers the path (a rule with no `on` covers every path).
+        let covered: RuleMask
+        /// The rules with a redaction that hides the whole of the path: a decision they allow is a deny.
+        let hiding: RuleMask
+        /// The redactions that hide part of the path, each with its rule, in rule order then the rule's own order.
+        let partial: [(rule: Int, redaction: Redaction)]
+
+        /// Works out what `resource` means to `rules`.
+        init(of resource: String, rules: [Rule], on: [[String]]) {
+            var covered = RuleMask()
+            var hiding = RuleMask()
+            var partial: [(rule: Int, redaction: Redaction)] = []
+            for (position, rule) in rules.enumerated() {
+                if on[position].isEmpty || on[position].contains(where: { ResourcePaths.covers($0, resource) }) { covered.insert(position) }
+                for redaction in rule.redactions {
+                    if redaction.hides(resource: resource) {
+                        hiding.insert(position)
+                    } else if redaction.hidesPart(of: resource) {
+                        partial.append((position, redaction))
+                    }
+                }
+            }
+            self.covered = covered
+            self.hiding = hiding
+            self.partial = partial
+        }
+    }
+
+    /// The rules, in the policy's order.
+    let rules: [Rule]
+    /// The allow rules.
+    let allows: RuleMask
+    /// The rules about grants.
+    let aboutGrants: RuleMask
+    /// For each action the policy knows, the rules about it (naming it, or `all`).
+    let actions: [String: RuleMask]
+    /// The coverage of each resource, section and `case.fields` the policy declares; paths under `case.fields` are
+    /// worked out when asked (``coverage(of:)``), as there may be thousands.
+    private let coverages: [String: Coverage]
+    /// Each rule's `on` entries, for working out a coverage when asked.
+    private let on: [[String]]
+    /// The paths the policy can name.
+    private let paths: ResourcePaths
+
+    /// Indexes `rules` (already resolved) of `definition` over `paths`.
+    init(_ rules: [Rule], of definition: PolicyDefinition, paths: ResourcePaths) {
+        self.rules = rules
+        self.paths = paths
+        allows = RuleMask(rules.indices.filter { rules[$0].effect == .allow })
+        aboutGrants = RuleMask(rules.indices.filter { rules[$0].aboutGrants })
+        var actions: [String: RuleMask] = [:]
+        for action in definition.knownActions {
+            actions[action] = RuleMask(definition.rules.indices.filter { position in
+                definition.rules[position].actions.contains { $0.value == PolicyDefinition.everyAction || $0.value == action }
+            })
+        }
+        self.actions = actions
+        let on = definition.rules.map { $0.on.map(\.value) }
+        self.on = on
+        var coverages: [String: Coverage] = [:]
+        for resource in paths.resourceNames where paths.isKnown(resource) {
+            coverages[resource] = Coverage(of: resource, rules: rules, on: on)
+        }
+        self.coverages = coverages
+    }
+
+    /// What `resource` means to the rules, or nil when the policy cannot name it.
+    func coverage(of resource: String) -> Coverage? {
+        if let coverage = coverages[resource] { return coverage }
+        guard paths.isKnown(resource) else { return nil }
+        return Coverage(of: resource, rules: rules, on: on)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Synchronization
+
+/// The statutory time zone's offsets from UTC, worked out a year at a time when first asked and then kept, so that the
+/// calendar date of an instant (``CalendarDate/init(_:in:)``) is integer arithmetic on day numbers rather than a
+/// `Calendar` computation (which took most of an access decision's time).
+///
+/// A year's offsets are the zone's offset at the year's first instant (UTC) and at every transition in the year, as
+/// Foundation's time zone data gives them; an instant's offset is that of the last of them at or before it. Working out
+/// a year takes a few microseconds, once per process.
+enum StatutoryOffsets {
+    /// From which instant (seconds since 1970) an offset (seconds east of UTC) applies.
+    private struct Period: Sendable {
+        let from: Double
+        let offset: Int
+    }
+
+    /// The offsets of each year asked about, by year (UTC).
+    private static let years = Mutex<[Int: [Period]]>([:])
+
+    /// The statutory zone's offset from UTC at `seconds` since 1970, in seconds; nil for an instant outside the years
+    /// a date can be written in.
+    static func offset(at seconds: Double) -> Int? {
+        guard seconds.isFinite, abs(seconds) < 400_000_000_000 else { return nil }
+        let year = CalendarDate(daysSinceEpoch: Int((seconds / 86_400).rounded(.down))).year
+        guard CalendarDate.supportedYears.contains(year) else { return nil }
+        let periods = years.withLock { $0[year] } ?? work(year)
+        return periods.last { $0.from <= seconds }?.offset ?? periods[0].offset
+    }
+
+    /// Works out and keeps the offsets of `year`.
+    private static func work(_ year: Int) -> [Period] {
+        let zone = CalendarDate.statutoryTimeZone
+        let start = Double(CalendarDate.days(year: year, month: 1, day: 1)) * 86_400
+        let end = Double(CalendarDate.days(year: year + 1, month: 1, day: 1)) * 86_400
+        var periods = [Period(from: start, offset: zone.secondsFromGMT(for: Date(timeIntervalSince1970: start)))]
+        var instant = Date(timeIntervalSince1970: start)
+        while let next = zone.nextDaylightSavingTimeTransition(after: instant), next.timeIntervalSince1970 < end, next > instant {
+            periods.append(Period(from: next.timeIntervalSince1970, offset: zone.secondsFromGMT(for: next)))
+            instant = next
+        }
+        years.withLock { $0[year] = periods }
+        return periods
+    }
+}

@@ -21,10 +21,12 @@ public struct ExpressionEnvironment: Sendable {
         self.dateOfBirth = dateOfBirth
         var groups = Set<String>()
         for name in names.keys {
-            var prefix = Substring(name)
-            while let dot = prefix.lastIndex(of: ".") {
-                prefix = prefix[..<dot]
-                groups.insert(String(prefix))
+            // Every text before a dot is a group; a dot is one byte, so its index cuts the name on a boundary.
+            let utf8 = name.utf8
+            var index = utf8.startIndex
+            while let dot = utf8[index...].firstIndex(of: UInt8(ascii: ".")) {
+                groups.insert(String(name[..<dot]))
+                index = utf8.index(after: dot)
             }
         }
         self.groups = groups

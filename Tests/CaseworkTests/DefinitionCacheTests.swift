@@ -29,10 +29,11 @@ struct DefinitionCacheTests {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("definitions-") }.sorted()
         }
 
-        /// Whether the only entry is whole: its header, key and checksum match, for `count` files.
+        /// Whether the only entry is whole: its header, key and checksum match, and it holds a fingerprint and a tree
+        /// for each of the `count` files.
         func entryIsWhole(count: Int) -> Bool {
-            guard entries.count == 1, let name = entries.first else { return false }
-            return cache.fingerprints(for: String(name.dropFirst("definitions-".count)), count: count) != nil
+            guard entries.count == 1, let name = entries.first, let files = try? Validator.read(paths: paths), files.count == count else { return false }
+            return cache.entry(for: String(name.dropFirst("definitions-".count)), files: files)?.count == count
         }
 
         func text(_ file: String) throws -> String { try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8) }
@@ -104,11 +105,12 @@ struct DefinitionCacheTests {
         _ = try space.load()
         let entry = space.directory + "/" + (try #require(space.entries.first))
         let good = try #require(FileManager.default.contents(atPath: entry))
-        let text = String(decoding: good, as: UTF8.self)
-        var altered = Array(text)
-        altered[altered.count - 10] = altered[altered.count - 10] == "0" ? "1" : "0"
-        let broken = [Data(), Data("garbage\n".utf8), good.prefix(good.count - 20), Data(String(altered).utf8),
-                      Data(text.replacingOccurrences(of: "cache 1\n", with: "cache 0\n").utf8)]
+        var altered = good
+        altered[altered.count - 10] ^= 0x01
+        let header = Data("\(DefinitionCache.header)\n".utf8)
+        #expect(good.starts(with: header))
+        let otherFormat = Data("casework definition cache \(DefinitionCache.formatVersion - 1)\n".utf8) + good.dropFirst(header.count)
+        let broken = [Data(), Data("garbage\n".utf8), good.prefix(good.count - 20), good.prefix(header.count + 100), altered, otherFormat]
         for bytes in broken {
             try bytes.write(to: URL(fileURLWithPath: entry))
             #expect(Self.summary(try space.load()) == fresh)
@@ -117,6 +119,33 @@ struct DefinitionCacheTests {
         try FileManager.default.removeItem(atPath: space.directory)
         try Data().write(to: URL(fileURLWithPath: space.directory))
         #expect(Self.summary(try space.load()) == fresh)
+    }
+
+    /// An entry whose checksum matches but whose first tree is not well formed (its root out of range), or whose
+    /// fingerprint is not hexadecimal, is a miss too: what is read back is checked, not only summed.
+    @Test func aWellSummedButMalformedEntryIsAMiss() throws {
+        let space = try Space()
+        let fresh = Self.summary(try DefinitionCatalog.load(paths: space.paths))
+        _ = try space.load()
+        let entry = space.directory + "/" + (try #require(space.entries.first))
+        let good = try #require(FileManager.default.contents(atPath: entry))
+        let lines = good.split(separator: 0x0A, maxSplits: 3, omittingEmptySubsequences: false)
+        try #require(lines.count == 4)
+        let payload = Array(lines[3])
+        func resummed(_ payload: [UInt8]) -> Data {
+            Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
+        }
+        #expect(resummed(payload) == good)
+        var rootOutOfRange = payload
+        // After the first file's 64-character fingerprint: node count, child count, byte count, root.
+        rootOutOfRange.replaceSubrange((64 + 12)..<(64 + 16), with: withUnsafeBytes(of: Int32.max) { Array($0) })
+        var notHex = payload
+        notHex[0] = UInt8(ascii: "g")
+        for bytes in [rootOutOfRange, notHex] {
+            try resummed(bytes).write(to: URL(fileURLWithPath: entry))
+            #expect(Self.summary(try space.load()) == fresh)
+            #expect(FileManager.default.contents(atPath: entry) == good)
+        }
     }
 
     /// In process, where the cache is the environment's (`~/.cache/casework` unless `CASEWORK_CACHE_DIR` says

@@ -21,12 +21,7 @@ struct DefinitionCacheAgreementTests {
         let binary = try CaseCommandTests.executable()
         let database = space.root.appendingPathComponent("cases.sqlite").path
         let request = space.root.appendingPathComponent("request.json")
-        try Data("""
-            {"actor": {"id": "parent-b", "role": "parent", "second_factor_verified": true, "relationship": "parent"},
-             "action": "view", "resource": "ehcp",
-             "case": {"id": "c1", "workflow": "ehcp-needs-assessment", "state": "gathering_advice", "fields": {"child": {"date_of_birth": "2015-03-02"}}},
-             "grants": [{"to": "parent-a", "level": "full"}, {"to": "parent-b", "level": "limited"}], "at": "2025-11-25T10:00:00Z"}
-            """.utf8).write(to: request)
+        try Data(DefinitionCacheTests.decideRequest.utf8).write(to: request)
         let definitions = space.paths.flatMap { ["--definitions", $0] }
         func run(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, out: String, err: String) {
             let process = Process()

@@ -36,6 +36,14 @@ struct DefinitionCacheTests {
             return cache.entry(for: String(name.dropFirst("definitions-".count)), files: files)?.count == count
         }
 
+        /// The summary of a fresh load, and the path and bytes of the one entry a load through the cache writes.
+        func freshAndEntry() throws -> (fresh: [String], entry: String, good: Data) {
+            let fresh = DefinitionCacheTests.summary(try DefinitionCatalog.load(paths: paths))
+            _ = try load()
+            let entry = directory + "/" + (try #require(entries.first))
+            return (fresh, entry, try #require(FileManager.default.contents(atPath: entry)))
+        }
+
         func text(_ file: String) throws -> String { try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8) }
         func write(_ file: String, _ text: String) throws { try Data(text.utf8).write(to: root.appendingPathComponent(file)) }
     }
@@ -53,6 +61,14 @@ struct DefinitionCacheTests {
     }
 
     static let fileCount = 9
+
+    /// A `casework decide` request on the shipped definitions.
+    static let decideRequest = """
+        {"actor": {"id": "parent-b", "role": "parent", "second_factor_verified": true, "relationship": "parent"},
+         "action": "view", "resource": "ehcp",
+         "case": {"id": "c1", "workflow": "ehcp-needs-assessment", "state": "gathering_advice", "fields": {"child": {"date_of_birth": "2015-03-02"}}},
+         "grants": [{"to": "parent-a", "level": "full"}, {"to": "parent-b", "level": "limited"}], "at": "2025-11-25T10:00:00Z"}
+        """
 
     @Test func aHitBuildsTheCatalogAFreshLoadBuilds() throws {
         let space = try Space()
@@ -101,10 +117,7 @@ struct DefinitionCacheTests {
     /// and the entry is written again, whole. A cache directory that cannot be written only costs the work.
     @Test func aBrokenEntryIsAMiss() throws {
         let space = try Space()
-        let fresh = Self.summary(try DefinitionCatalog.load(paths: space.paths))
-        _ = try space.load()
-        let entry = space.directory + "/" + (try #require(space.entries.first))
-        let good = try #require(FileManager.default.contents(atPath: entry))
+        let (fresh, entry, good) = try space.freshAndEntry()
         var altered = good
         altered[altered.count - 10] ^= 0x01
         let header = Data("\(DefinitionCache.header)\n".utf8)
@@ -125,10 +138,7 @@ struct DefinitionCacheTests {
     /// fingerprint is not hexadecimal, is a miss too: what is read back is checked, not only summed.
     @Test func aWellSummedButMalformedEntryIsAMiss() throws {
         let space = try Space()
-        let fresh = Self.summary(try DefinitionCatalog.load(paths: space.paths))
-        _ = try space.load()
-        let entry = space.directory + "/" + (try #require(space.entries.first))
-        let good = try #require(FileManager.default.contents(atPath: entry))
+        let (fresh, entry, good) = try space.freshAndEntry()
         let lines = good.split(separator: 0x0A, maxSplits: 3, omittingEmptySubsequences: false)
         try #require(lines.count == 4)
         let payload = Array(lines[3])
@@ -185,12 +195,7 @@ struct DefinitionCacheTests {
         let space = try Space()
         let binary = try CaseCommandTests.executable()
         let request = space.root.appendingPathComponent("request.json")
-        try Data("""
-            {"actor": {"id": "parent-b", "role": "parent", "second_factor_verified": true, "relationship": "parent"},
-             "action": "view", "resource": "ehcp",
-             "case": {"id": "c1", "workflow": "ehcp-needs-assessment", "state": "gathering_advice", "fields": {"child": {"date_of_birth": "2015-03-02"}}},
-             "grants": [{"to": "parent-a", "level": "full"}, {"to": "parent-b", "level": "limited"}], "at": "2025-11-25T10:00:00Z"}
-            """.utf8).write(to: request)
+        try Data(Self.decideRequest.utf8).write(to: request)
         func decide(_ extra: [String] = [], cache directory: String? = nil, off: Bool = false) throws -> (Process, URL) {
             let process = Process()
             process.executableURL = binary

@@ -21,12 +21,9 @@ public struct ExpressionEnvironment: Sendable {
         self.dateOfBirth = dateOfBirth
         var groups = Set<String>()
         for name in names.keys {
-            // Every text before a dot is a group; a dot is one byte, so its index cuts the name on a boundary.
-            let utf8 = name.utf8
-            var index = utf8.startIndex
-            while let dot = utf8[index...].firstIndex(of: UInt8(ascii: ".")) {
-                groups.insert(String(name[..<dot]))
-                index = utf8.index(after: dot)
+            // Every text before a dot is a group (a dot is one byte, so the bytes before it are whole characters).
+            for (offset, byte) in name.utf8.enumerated() where byte == UInt8(ascii: ".") {
+                groups.insert(String(decoding: name.utf8.prefix(offset), as: UTF8.self))
             }
         }
         self.groups = groups

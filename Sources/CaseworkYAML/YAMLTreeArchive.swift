@@ -75,11 +75,13 @@ package enum YAMLTreeArchive {
     /// The bytes one node takes: eight 32-bit values and one byte.
     static let recordSize = 33
 
-    /// Whether every node's bytes or entries lie inside their buffers, every child comes before its container, and
-    /// every mapping key is a scalar.
+    /// Whether every node's bytes or entries lie inside their buffers, every child comes before its container, every
+    /// mapping key is a scalar, and the containers' entries together are no more than the child entries written (as
+    /// the loader writes them, each entry belongs to one container), so checking them takes one pass.
     private static func wellFormed(
         records: UnsafeMutablePointer<YAMLNodeRecord>, count: Int, children: UnsafeMutablePointer<Int32>, childCount: Int, byteCount: Int
     ) -> Bool {
+        var entriesSeen = 0
         for position in 0..<count {
             let record = records[position]
             let first = Int(record.first)
@@ -90,7 +92,8 @@ package enum YAMLTreeArchive {
                 guard first + length <= byteCount else { return false }
             case .sequence, .mapping:
                 let entries = record.kind == .mapping ? 2 * length : length
-                guard first + entries <= childCount else { return false }
+                entriesSeen += entries
+                guard first + entries <= childCount, entriesSeen <= childCount else { return false }
                 for entry in 0..<entries {
                     let child = Int(children[first + entry])
                     guard child >= 0, child < position else { return false }

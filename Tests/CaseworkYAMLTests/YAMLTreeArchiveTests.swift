@@ -124,6 +124,13 @@ struct YAMLTreeArchiveTests {
             ("key not a scalar", replacing(at: childrenStart + 4 * rootFirst, with: word(Int32(firstSequence)))),
             ("scalar past its bytes", replacing(at: record(firstScalar) + 28, with: word(1_000_000))),
             ("entries past the list", replacing(at: record(lastContainer) + 28, with: word(1_000_000))),
+            ("entries claimed twice", {
+                // The root's entries widened to every child entry: each slot in range, but counted twice over.
+                let childCount = good.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 4, as: Int32.self)) }
+                var copy = good
+                copy.replaceSubrange((record(lastContainer) + 24)..<(record(lastContainer) + 32), with: word(0) + word(Int32(childCount / 2)))
+                return copy
+            }()),
             ("unknown kind", replacing(at: record(firstScalar) + 32, with: [3])),
             ("unknown style", replacing(at: record(firstScalar) + 32, with: [7 << 2])),
         ]

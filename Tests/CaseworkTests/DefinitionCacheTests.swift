@@ -188,6 +188,19 @@ struct DefinitionCacheTests {
         #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "0"]) != nil)
     }
 
+    /// The build stamp names the running executable and, on Linux, also the file this code was loaded from (what
+    /// tells one build from another when a tool such as valgrind is `/proc/self/exe`).
+    @Test func theBuildStampNamesTheLoadedImage() throws {
+        #if os(Linux)
+            let image = try #require(DefinitionCacheSetting.loadedImage())
+            #expect(FileManager.default.fileExists(atPath: image))
+            var info = stat()
+            #expect(stat(image, &info) == 0)
+            #expect(DefinitionCacheSetting.build.contains(" \(info.st_dev) \(info.st_ino) \(info.st_size) "))
+        #endif
+        #expect(DefinitionCacheSetting.build.hasPrefix(CaseworkVersion.description + " "))
+    }
+
     /// Six `casework decide` processes started at once on one cache directory all answer alike and leave one whole
     /// entry and no temporary file; a later run hits it and answers the same, as do `--no-cache` and
     /// `CASEWORK_NO_CACHE=1`, which write nothing.

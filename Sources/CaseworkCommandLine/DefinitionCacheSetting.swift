@@ -58,18 +58,44 @@ enum DefinitionCacheSetting {
     }()
 
     #if os(Linux)
-        /// The file this code was loaded from: the path `/proc/self/maps` gives for the mapping that holds this image.
+        /// The file this code was loaded from: the path `/proc/self/maps` gives for the mapping that holds this image
+        /// (each line is `start-end perms offset device inode path`, the addresses in hexadecimal).
         static func loadedImage() -> String? {
-            guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+            guard let maps = FileManager.default.contents(atPath: "/proc/self/maps") else { return nil }
             let address = UInt(bitPattern: #dsohandle)
-            for line in maps.split(separator: "\n") {
-                let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-                let path = fields.count == 6 ? fields[5].drop { $0 == " " } : ""
-                guard path.hasPrefix("/") else { continue }
-                let bounds = fields[0].split(separator: "-").compactMap { UInt($0, radix: 16) }
-                if bounds.count == 2, bounds[0] <= address, address < bounds[1] { return String(path) }
+            return maps.withUnsafeBytes { bytes -> String? in
+                var position = 0
+                while position < bytes.count {
+                    let end = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                    defer { position = end + 1 }
+                    var cursor = position
+                    func hexadecimal() -> UInt? {
+                        var value: UInt = 0
+                        let first = cursor
+                        while cursor < end, let digit = Self.hexDigit(bytes[cursor]), value >> 60 == 0 {
+                            value = value << 4 | digit
+                            cursor += 1
+                        }
+                        return cursor > first ? value : nil
+                    }
+                    guard let low = hexadecimal(), cursor < end, bytes[cursor] == UInt8(ascii: "-") else { continue }
+                    cursor += 1
+                    guard let high = hexadecimal(), low <= address, address < high,
+                        let slash = bytes[cursor..<end].firstIndex(of: UInt8(ascii: "/"))
+                    else { continue }
+                    return String(decoding: bytes[slash..<end], as: UTF8.self)
+                }
+                return nil
             }
-            return nil
+        }
+
+        /// The value of one hexadecimal digit in lower case, as `/proc/self/maps` writes addresses.
+        private static func hexDigit(_ byte: UInt8) -> UInt? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt(byte - UInt8(ascii: "a") + 10)
+            default: nil
+            }
         }
     #endif
 }

@@ -29,20 +29,73 @@ enum DefinitionCacheSetting {
 
     /// This build: the version and the running executable's device, inode, size and modification time, so an entry
     /// validated by one build of the tool is never trusted by another (a rebuilt validator may refuse what the old one
-    /// accepted). An executable that cannot be found makes a build no entry matches.
+    /// accepted). On Linux the executable is `/proc/self/exe` and also the file the code was loaded from, as the
+    /// process's memory map names it (``loadedImage()``): under a tool that runs the program itself (valgrind), `/proc/self/exe` is the tool,
+    /// and only the second tells one build of Casework from another. An executable that cannot be found makes a build
+    /// no entry matches.
     static let build: String = {
         #if os(Linux)
-            let executable = "/proc/self/exe"
+            let executables = ["/proc/self/exe"] + (loadedImage().map { [$0] } ?? [])
         #else
-            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+            let executables = [Bundle.main.executablePath ?? CommandLine.arguments[0]]
         #endif
-        var info = stat()
-        guard stat(executable, &info) == 0 else { return "\(CaseworkVersion.description) \(UUID().uuidString)" }
-        #if os(Linux)
-            let modified = "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-        #else
-            let modified = "\(info.st_mtimespec.tv_sec).\(info.st_mtimespec.tv_nsec)"
-        #endif
-        return "\(CaseworkVersion.description) \(info.st_dev) \(info.st_ino) \(info.st_size) \(modified)"
+        var stamps: [String] = []
+        for executable in executables {
+            var info = stat()
+            guard stat(executable, &info) == 0 else {
+                if executable == executables[0] { return "\(CaseworkVersion.description) \(UUID().uuidString)" }
+                stamps.append("unknown")
+                continue
+            }
+            #if os(Linux)
+                let modified = "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+            #else
+                let modified = "\(info.st_mtimespec.tv_sec).\(info.st_mtimespec.tv_nsec)"
+            #endif
+            stamps.append("\(info.st_dev) \(info.st_ino) \(info.st_size) \(modified)")
+        }
+        return "\(CaseworkVersion.description) \(stamps.joined(separator: " "))"
     }()
+
+    #if os(Linux)
+        /// The file this code was loaded from: the path `/proc/self/maps` gives for the mapping that holds this image
+        /// (each line is `start-end perms offset device inode path`, the addresses in hexadecimal).
+        static func loadedImage() -> String? {
+            guard let maps = FileManager.default.contents(atPath: "/proc/self/maps") else { return nil }
+            let address = UInt(bitPattern: #dsohandle)
+            return maps.withUnsafeBytes { bytes -> String? in
+                var position = 0
+                while position < bytes.count {
+                    let end = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                    defer { position = end + 1 }
+                    var cursor = position
+                    func hexadecimal() -> UInt? {
+                        var value: UInt = 0
+                        let first = cursor
+                        while cursor < end, let digit = Self.hexDigit(bytes[cursor]), value >> 60 == 0 {
+                            value = value << 4 | digit
+                            cursor += 1
+                        }
+                        return cursor > first ? value : nil
+                    }
+                    guard let low = hexadecimal(), cursor < end, bytes[cursor] == UInt8(ascii: "-") else { continue }
+                    cursor += 1
+                    guard let high = hexadecimal(), low <= address, address < high,
+                        let slash = bytes[cursor..<end].firstIndex(of: UInt8(ascii: "/"))
+                    else { continue }
+                    return String(decoding: bytes[slash..<end], as: UTF8.self)
+                }
+                return nil
+            }
+        }
+
+        /// The value of one hexadecimal digit in lower case, as `/proc/self/maps` writes addresses.
+        private static func hexDigit(_ byte: UInt8) -> UInt? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt(byte - UInt8(ascii: "a") + 10)
+            default: nil
+            }
+        }
+    #endif
 }

@@ -38,9 +38,7 @@ enum ValidateCommand {
 
     /// `Workflows/` and `Policies/` when they exist; a usage error when neither does.
     static func defaultPaths() -> [String] {
-        ["Workflows", "Policies"].filter { path in
-            (try? DefinitionFiles.discover([path])) != nil
-        }.ifEmpty(["Workflows"])
+        ["Workflows", "Policies"].filter(DefinitionFiles.isDiscoverable).ifEmpty(["Workflows"])
     }
 
     private static func explain(_ code: String, console: some Console) throws(UsageError) -> ExitStatus {

@@ -1,19 +1,21 @@
 import CaseworkDefinitions
+import CaseworkYAML
 import Foundation
 
-/// A directory of definition sets known to validate cleanly, so a command that loads the same files again skips the
-/// checks that can only find problems (``DefinitionCatalog/load(paths:cache:)``).
+/// A directory of definition sets known to validate cleanly, so a command that loads the same files again parses no
+/// YAML and skips the checks that can only find problems (``DefinitionCatalog/load(paths:cache:)``).
 ///
 /// An entry is keyed by the SHA-256 of the cache's format version, the build (``build``: the Casework version and
 /// which executable, so a new validator never trusts an old verdict), and every definition file's path and the
-/// SHA-256 of its bytes, in order. It holds each file's content fingerprint. So any change to any file's bytes, and
-/// any file added, removed or renamed, is another key: a miss, never a stale entry. An entry is written to a
-/// temporary file and renamed into place (readers see a whole entry or none, whatever other processes write), and
-/// read back only when its header, its key and the SHA-256 of its payload all match; anything else (unreadable,
-/// truncated, corrupt, another format) is a miss, never an error.
+/// SHA-256 of its bytes, in order. It holds, per file, its content fingerprint and its loaded YAML tree
+/// (``YAMLTreeArchive``). So any change to any file's bytes, and any file added, removed or renamed, is another key:
+/// a miss, never a stale entry. An entry is written to a temporary file and renamed into place (readers see a whole
+/// entry or none, whatever other processes write), and read back only when its header, its key and the SHA-256 of its
+/// payload all match and every fingerprint and tree in it is well formed; anything else (unreadable, truncated,
+/// corrupt, another format) is a miss, never an error.
 package struct DefinitionCache: Sendable {
-    /// Raised whenever what an entry holds or means changes.
-    static let formatVersion = 1
+    /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints).
+    static let formatVersion = 2
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -41,28 +43,51 @@ package struct DefinitionCache: Sendable {
     /// The entry's file for `key`.
     func path(for key: String) -> String { "\(directory)/definitions-\(key)" }
 
-    /// The content fingerprints kept under `key` for `count` files, or nil on a miss: no entry, or one that is not
-    /// whole and exactly what was written for this key.
-    func fingerprints(for key: String, count: Int) -> [String]? {
+    /// What is kept under `key` for `files` (each file's fingerprint and tree, in order), or nil on a miss: no entry,
+    /// or one that is not whole and exactly what was written for this key.
+    func entry(for key: String, files: [Validator.FileBytes]) -> [Validator.CheckedFile]? {
         guard let data = FileManager.default.contents(atPath: path(for: key)) else { return nil }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard lines.count == count + 4, lines[0] == Self.header, lines[1] == key, lines.last == "" else { return nil }
-        let fingerprints = Array(lines[3..<(3 + count)])
-        guard lines[2] == SHA256.hex(fingerprints.joined(separator: "\n")),
-            fingerprints.allSatisfy({ $0.utf8.count == 64 && $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } })
-        else { return nil }
-        return fingerprints
+        let bytes = [UInt8](data)
+        // Three lines (header, key, the payload's SHA-256), then the payload.
+        var lines: [String] = []
+        var start = 0
+        while lines.count < 3, let end = bytes[start...].firstIndex(of: 0x0A) {
+            lines.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            start = end + 1
+        }
+        guard lines.count == 3, lines[0] == Self.header, lines[1] == key else { return nil }
+        let payload = Array(bytes[start...])
+        guard lines[2] == SHA256.hex(payload) else { return nil }
+        return payload.withUnsafeBytes { input -> [Validator.CheckedFile]? in
+            var offset = 0
+            var checked: [Validator.CheckedFile] = []
+            checked.reserveCapacity(files.count)
+            for file in files {
+                guard input.count - offset >= 64 else { return nil }
+                let fingerprint = input[offset..<(offset + 64)]
+                guard fingerprint.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+                offset += 64
+                guard let tree = YAMLTreeArchive.read(input, at: &offset, file: file.file) else { return nil }
+                checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
+            }
+            return offset == input.count ? checked : nil
+        }
     }
 
-    /// Keeps `fingerprints` under `key`: written to a temporary file beside the entry, then renamed over it. A failure
-    /// (a directory that cannot be made or written) leaves no entry and is not reported: the cache only saves work.
-    func store(_ fingerprints: [String], for key: String) {
-        let payload = fingerprints.joined(separator: "\n")
-        let text = "\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n\(payload)\n"
+    /// Keeps `files` (each file's fingerprint and tree, in the set's order) under `key`: written to a temporary file
+    /// beside the entry, then renamed over it. A failure (a directory that cannot be made or written) leaves no entry
+    /// and is not reported: the cache only saves work.
+    func store(_ files: [Validator.CheckedFile], for key: String) {
+        var payload: [UInt8] = []
+        for file in files {
+            payload.append(contentsOf: file.fingerprint.utf8)
+            YAMLTreeArchive.append(file.tree, to: &payload)
+        }
+        let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n".utf8) + payload
         let temporary = "\(directory)/.definitions-\(key)-\(getpid())-\(UUID().uuidString)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            try Data(entry).write(to: URL(fileURLWithPath: temporary))
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             return

@@ -102,9 +102,9 @@ public struct DefinitionCatalog: Sendable {
     }
 
     /// Loads the definition files under `paths` as ``load(paths:)`` does, asking `cache` (nil: none) whether exactly
-    /// these files, byte for byte, were validated cleanly by this build before. On a hit only what the catalog is built
-    /// from is redone (``Validator/validate(_:knownFingerprints:limits:)``); on a miss the files are validated in full
-    /// and, when clean, remembered. Either way the catalog is the one a fresh load gives.
+    /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept trees are decoded and
+    /// only what the catalog is built from is redone (``Validator/validate(_:known:limits:)``); on a miss the files are
+    /// validated in full and, when clean, remembered. Either way the catalog is the one a fresh load gives.
     package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
         guard let cache else { return try load(paths: paths) }
         let files: [Validator.FileBytes]
@@ -114,14 +114,16 @@ public struct DefinitionCatalog: Sendable {
             throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
         }
         let key = cache.key(for: files)
-        if let key, let known = cache.fingerprints(for: key, count: files.count) {
-            let report = Validator.validate(files, knownFingerprints: known)
+        if let key, let known = cache.entry(for: key, files: files) {
+            let report = Validator.validate(files, known: known)
             if !report.hasErrors { return try DefinitionCatalog(report) }
         }
         let report = Validator.validate(files)
         let catalog = try DefinitionCatalog(report)
-        let fingerprints = files.compactMap { report.fingerprints[$0.file] }
-        if let key, fingerprints.count == files.count { cache.store(fingerprints, for: key) }
+        let kept = files.compactMap { file in
+            report.fingerprints[file.file].flatMap { fingerprint in report.trees[file.file].map { Validator.CheckedFile(fingerprint: fingerprint, tree: $0) } }
+        }
+        if let key, kept.count == files.count { cache.store(kept, for: key) }
         return catalog
     }
 

@@ -1,9 +1,11 @@
+import Synchronization
+
 /// A calendar of working days and bank holidays, with the rules that move the end of a period.
 ///
 /// Built from a calendar definition and the definitions it extends (a child
 /// adds holidays, changes and roll rules to its parent's). Holidays are worked
-/// out per year from rules, never pasted as lists; the years of ``precomputedYears`` are computed once when the
-/// calendar is made, other years when asked.
+/// out per year from rules, never pasted as lists, each year the first time it is asked about (a command that
+/// counts a few periods works out a few years, not centuries), then kept with the calendar and its copies.
 public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
     /// The calendar's id.
     public let id: String
@@ -17,14 +19,8 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
     public let roll: [RollRule]
     /// The days of the year a period does not count at all (empty for most calendars).
     public let notCounted: [NotCountedDays]
-    private let cachedYears: ClosedRange<Int>
-    private let cachedHolidays: [Int: String]
-
-    /// The years whose holidays are worked out when a calendar is made: those SEND cases are counted in (the
-    /// Regulations date from 2014), with room either side. Every command builds its calendars afresh, so this range
-    /// is paid on each run (three centuries cost about a tenth of a command's work); a year outside it is worked out
-    /// when asked, with the same answer.
-    public static let precomputedYears = 2000...2100
+    /// The holidays of each year asked about so far, by day number.
+    private let years = HolidayYears()
 
     /// Creates a calendar; `holidays`, `changes`, `roll` and `notCounted` are the merged lists (parent's first).
     public init(
@@ -36,14 +32,6 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
         self.changes = changes
         self.roll = roll
         self.notCounted = notCounted
-        cachedYears = Self.precomputedYears
-        var cache: [Int: String] = [:]
-        for year in cachedYears {
-            for (date, name) in Self.holidays(in: year, workingWeekdays: workingWeekdays, holidays: holidays, changes: changes) {
-                cache[date.daysSinceEpoch] = name
-            }
-        }
-        cachedHolidays = cache
     }
 
     /// Whether `date` is a working day: a working weekday that is not a bank holiday.
@@ -53,10 +41,7 @@ public struct WorkingCalendar: WorkingDayCalendar, Sendable, Hashable {
 
     /// The bank holiday on `date`, if any.
     public func holidayName(on date: CalendarDate) -> String? {
-        let year = date.year
-        if cachedYears.contains(year) { return cachedHolidays[date.daysSinceEpoch] }
-        return Self.holidays(in: year, workingWeekdays: workingWeekdays, holidays: holidays, changes: changes)
-            .first { $0.date == date }?.name
+        years.name(on: date) { year in Self.holidays(in: year, workingWeekdays: workingWeekdays, holidays: holidays, changes: changes) }
     }
 
     /// The year's bank holidays in date order, after substitution and one-off changes.
@@ -232,5 +217,23 @@ private struct CountedWorkingDays: WorkingDayCalendar {
     /// A working day of the calendar that it counts.
     func isWorkingDay(_ date: CalendarDate) -> Bool {
         calendar.isWorkingDay(date) && !calendar.isNotCounted(date)
+    }
+}
+
+/// The holidays of the years a calendar has been asked about, by day number: worked out once per year and shared by
+/// the calendar's copies (a calendar is a value; its rules never change, so neither does any year's answer).
+private final class HolidayYears: Sendable {
+    private let years = Mutex<[Int: [Int: String]]>([:])
+
+    /// The holiday on `date`, working out its year with `holidays` the first time the year is asked about.
+    func name(on date: CalendarDate, holidays: (Int) -> [(date: CalendarDate, name: String)]) -> String? {
+        years.withLock { years in
+            let year = date.year
+            if let known = years[year] { return known[date.daysSinceEpoch] }
+            var table: [Int: String] = [:]
+            for (day, name) in holidays(year) { table[day.daysSinceEpoch] = name }
+            years[year] = table
+            return table[date.daysSinceEpoch]
+        }
     }
 }

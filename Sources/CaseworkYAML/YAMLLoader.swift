@@ -14,6 +14,12 @@ package struct YAMLLoadResult: Sendable {
     package var root: YAMLNode?
     /// The problems found, in the order they were met.
     package var errors: [YAMLError]
+
+    /// A result of `root` with `errors`: how a tree kept from an earlier load (``YAMLTreeArchive``) stands for a new one.
+    package init(root: YAMLNode?, errors: [YAMLError]) {
+        self.root = root
+        self.errors = errors
+    }
 }
 
 /// Turns YAML bytes into a ``YAMLNode`` tree through libyaml's event parser.

@@ -243,11 +243,19 @@ package final class YAMLTree: @unchecked Sendable {
     @usableFromInline package let children: UnsafeMutablePointer<Int32>
     /// The UTF-8 bytes of every scalar, back to back.
     @usableFromInline package let bytes: UnsafeMutablePointer<UInt8>
+    /// How many nodes, child entries and scalar bytes the three buffers hold.
+    let recordCount: Int, childCount: Int, byteCount: Int
 
-    fileprivate init(records: UnsafeMutablePointer<YAMLNodeRecord>, children: UnsafeMutablePointer<Int32>, bytes: UnsafeMutablePointer<UInt8>) {
+    init(
+        records: UnsafeMutablePointer<YAMLNodeRecord>, recordCount: Int, children: UnsafeMutablePointer<Int32>, childCount: Int,
+        bytes: UnsafeMutablePointer<UInt8>, byteCount: Int
+    ) {
         self.records = records
         self.children = children
         self.bytes = bytes
+        self.recordCount = recordCount
+        self.childCount = childCount
+        self.byteCount = byteCount
     }
 
     deinit {
@@ -397,7 +405,11 @@ struct YAMLTreeBuilder: ~Copyable {
 
     /// The finished tree.
     consuming func finish() -> YAMLTree {
-        YAMLTree(records: records.release(), children: children.release(), bytes: bytes.release())
+        let counts = (records.count, children.count, bytes.count)
+        return YAMLTree(
+            records: records.release(), recordCount: counts.0, children: children.release(), childCount: counts.1,
+            bytes: bytes.release(), byteCount: counts.2
+        )
     }
 
     private mutating func append(_ record: YAMLNodeRecord) -> Int32 {

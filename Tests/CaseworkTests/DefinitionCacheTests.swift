@@ -29,10 +29,19 @@ struct DefinitionCacheTests {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("definitions-") }.sorted()
         }
 
-        /// Whether the only entry is whole: its header, key and checksum match, for `count` files.
+        /// Whether the only entry is whole: its header, key and checksum match, and it holds a fingerprint and a tree
+        /// for each of the `count` files.
         func entryIsWhole(count: Int) -> Bool {
-            guard entries.count == 1, let name = entries.first else { return false }
-            return cache.fingerprints(for: String(name.dropFirst("definitions-".count)), count: count) != nil
+            guard entries.count == 1, let name = entries.first, let files = try? Validator.read(paths: paths), files.count == count else { return false }
+            return cache.entry(for: String(name.dropFirst("definitions-".count)), files: files)?.count == count
+        }
+
+        /// The summary of a fresh load, and the path and bytes of the one entry a load through the cache writes.
+        func freshAndEntry() throws -> (fresh: [String], entry: String, good: Data) {
+            let fresh = DefinitionCacheTests.summary(try DefinitionCatalog.load(paths: paths))
+            _ = try load()
+            let entry = directory + "/" + (try #require(entries.first))
+            return (fresh, entry, try #require(FileManager.default.contents(atPath: entry)))
         }
 
         func text(_ file: String) throws -> String { try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8) }
@@ -52,6 +61,14 @@ struct DefinitionCacheTests {
     }
 
     static let fileCount = 11
+
+    /// A `casework decide` request on the shipped definitions.
+    static let decideRequest = """
+        {"actor": {"id": "parent-b", "role": "parent", "second_factor_verified": true, "relationship": "parent"},
+         "action": "view", "resource": "ehcp",
+         "case": {"id": "c1", "workflow": "ehcp-needs-assessment", "state": "gathering_advice", "fields": {"child": {"date_of_birth": "2015-03-02"}}},
+         "grants": [{"to": "parent-a", "level": "full"}, {"to": "parent-b", "level": "limited"}], "at": "2025-11-25T10:00:00Z"}
+        """
 
     @Test func aHitBuildsTheCatalogAFreshLoadBuilds() throws {
         let space = try Space()
@@ -100,15 +117,13 @@ struct DefinitionCacheTests {
     /// and the entry is written again, whole. A cache directory that cannot be written only costs the work.
     @Test func aBrokenEntryIsAMiss() throws {
         let space = try Space()
-        let fresh = Self.summary(try DefinitionCatalog.load(paths: space.paths))
-        _ = try space.load()
-        let entry = space.directory + "/" + (try #require(space.entries.first))
-        let good = try #require(FileManager.default.contents(atPath: entry))
-        let text = String(decoding: good, as: UTF8.self)
-        var altered = Array(text)
-        altered[altered.count - 10] = altered[altered.count - 10] == "0" ? "1" : "0"
-        let broken = [Data(), Data("garbage\n".utf8), good.prefix(good.count - 20), Data(String(altered).utf8),
-                      Data(text.replacingOccurrences(of: "cache 1\n", with: "cache 0\n").utf8)]
+        let (fresh, entry, good) = try space.freshAndEntry()
+        var altered = good
+        altered[altered.count - 10] ^= 0x01
+        let header = Data("\(DefinitionCache.header)\n".utf8)
+        #expect(good.starts(with: header))
+        let otherFormat = Data("casework definition cache \(DefinitionCache.formatVersion - 1)\n".utf8) + good.dropFirst(header.count)
+        let broken = [Data(), Data("garbage\n".utf8), good.prefix(good.count - 20), good.prefix(header.count + 100), altered, otherFormat]
         for bytes in broken {
             try bytes.write(to: URL(fileURLWithPath: entry))
             #expect(Self.summary(try space.load()) == fresh)
@@ -117,6 +132,30 @@ struct DefinitionCacheTests {
         try FileManager.default.removeItem(atPath: space.directory)
         try Data().write(to: URL(fileURLWithPath: space.directory))
         #expect(Self.summary(try space.load()) == fresh)
+    }
+
+    /// An entry whose checksum matches but whose first tree is not well formed (its root out of range), or whose
+    /// fingerprint is not hexadecimal, is a miss too: what is read back is checked, not only summed.
+    @Test func aWellSummedButMalformedEntryIsAMiss() throws {
+        let space = try Space()
+        let (fresh, entry, good) = try space.freshAndEntry()
+        let lines = good.split(separator: 0x0A, maxSplits: 3, omittingEmptySubsequences: false)
+        try #require(lines.count == 4)
+        let payload = Array(lines[3])
+        func resummed(_ payload: [UInt8]) -> Data {
+            Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
+        }
+        #expect(resummed(payload) == good)
+        var rootOutOfRange = payload
+        // After the first file's 64-character fingerprint: node count, child count, byte count, root.
+        rootOutOfRange.replaceSubrange((64 + 12)..<(64 + 16), with: withUnsafeBytes(of: Int32.max) { Array($0) })
+        var notHex = payload
+        notHex[0] = UInt8(ascii: "g")
+        for bytes in [rootOutOfRange, notHex] {
+            try resummed(bytes).write(to: URL(fileURLWithPath: entry))
+            #expect(Self.summary(try space.load()) == fresh)
+            #expect(FileManager.default.contents(atPath: entry) == good)
+        }
     }
 
     /// In process, where the cache is the environment's (`~/.cache/casework` unless `CASEWORK_CACHE_DIR` says
@@ -149,6 +188,19 @@ struct DefinitionCacheTests {
         #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "0"]) != nil)
     }
 
+    /// The build stamp names the running executable and, on Linux, also the file this code was loaded from (what
+    /// tells one build from another when a tool such as valgrind is `/proc/self/exe`).
+    @Test func theBuildStampNamesTheLoadedImage() throws {
+        #if os(Linux)
+            let image = try #require(DefinitionCacheSetting.loadedImage())
+            #expect(FileManager.default.fileExists(atPath: image))
+            var info = stat()
+            #expect(stat(image, &info) == 0)
+            #expect(DefinitionCacheSetting.build.contains(" \(info.st_dev) \(info.st_ino) \(info.st_size) "))
+        #endif
+        #expect(DefinitionCacheSetting.build.hasPrefix(CaseworkVersion.description + " "))
+    }
+
     /// Six `casework decide` processes started at once on one cache directory all answer alike and leave one whole
     /// entry and no temporary file; a later run hits it and answers the same, as do `--no-cache` and
     /// `CASEWORK_NO_CACHE=1`, which write nothing.
@@ -156,12 +208,7 @@ struct DefinitionCacheTests {
         let space = try Space()
         let binary = try CaseCommandTests.executable()
         let request = space.root.appendingPathComponent("request.json")
-        try Data("""
-            {"actor": {"id": "parent-b", "role": "parent", "second_factor_verified": true, "relationship": "parent"},
-             "action": "view", "resource": "ehcp",
-             "case": {"id": "c1", "workflow": "ehcp-needs-assessment", "state": "gathering_advice", "fields": {"child": {"date_of_birth": "2015-03-02"}}},
-             "grants": [{"to": "parent-a", "level": "full"}, {"to": "parent-b", "level": "limited"}], "at": "2025-11-25T10:00:00Z"}
-            """.utf8).write(to: request)
+        try Data(Self.decideRequest.utf8).write(to: request)
         func decide(_ extra: [String] = [], cache directory: String? = nil, off: Bool = false) throws -> (Process, URL) {
             let process = Process()
             process.executableURL = binary

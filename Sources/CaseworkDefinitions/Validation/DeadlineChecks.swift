@@ -143,29 +143,28 @@ struct DeadlineChecks {
 
     private func checkTransitions(fields: [String: FieldType], fieldNames: [String], into bag: inout DiagnosticBag) -> [String: [String: CheckedExpression]] {
         var assignments: [String: [String: CheckedExpression]] = [:]
-        func checkInput(_ input: [InputField], referrer: String) {
+        func checkInput(_ input: [InputField], referrer: @autoclosure () -> String) {
             for input in input where fields[input.field.value] == nil && !workflow.untypedFields.contains(input.field.value) {
-                bag.report(.unknownField(name: input.field.value, referrer: referrer, suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
+                bag.report(.unknownField(name: input.field.value, referrer: referrer(), suggestion: NameSuggester.suggest(input.field.value, from: fieldNames)),
                            at: input.field.range)
             }
         }
         checkInput(workflow.openingInput ?? [], referrer: "the opening 'input' of workflow '\(workflow.id.value)'")
         for transition in workflow.transitions {
-            let referrer = "transition '\(transition.name.value)'"
-            checkInput(transition.input, referrer: referrer)
+            func referrer() -> String { "transition '\(transition.name.value)'" }
+            checkInput(transition.input, referrer: referrer())
             if let grant = transition.grant {
                 for field in [grant.caseField, grant.toField, grant.levelField] where fields[field.value] == nil && !workflow.untypedFields.contains(field.value) {
-                    bag.report(.unknownField(name: field.value, referrer: referrer, suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
+                    bag.report(.unknownField(name: field.value, referrer: referrer(), suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
                 }
             }
             for assignment in transition.set where !workflow.untypedFields.contains(assignment.field.value) {
                 guard fields[assignment.field.value] != nil, let type = environment.names[assignment.field.value] else {
-                    bag.report(.unknownField(name: assignment.field.value, referrer: referrer,
+                    bag.report(.unknownField(name: assignment.field.value, referrer: referrer(),
                                              suggestion: NameSuggester.suggest(assignment.field.value, from: fieldNames)), at: assignment.field.range)
                     continue
                 }
-                let role = "the value for '\(assignment.field.value)'"
-                switch ExpressionChecker.compile(assignment.expression.text, in: environment, expecting: type, role: role) {
+                switch ExpressionChecker.compile(assignment.expression.text, in: environment, expecting: type, role: "the value for '\(assignment.field.value)'") {
                 case .success(let checked):
                     assignments[transition.name.value, default: [:]][assignment.field.value] = checked
                 case .failure(let failure):

@@ -54,6 +54,15 @@ package enum DefinitionFiles {
         return files.sorted().filter { seen.insert($0).inserted }
     }
 
+    /// Whether ``discover(_:scenarios:)`` takes `path` (a regular file or a directory), found with one `stat`,
+    /// without walking a directory.
+    package static func isDiscoverable(_ path: String) -> Bool {
+        switch kind(of: path) {
+        case .regular, .directory: true
+        case .other, nil: false
+        }
+    }
+
     /// The project definitions around `paths`: for each path inside a directory named `Workflows` or `Policies`,
     /// the `Workflows/` and `Policies/` beside the nearest such directory, those that exist, as absolute paths.
     ///

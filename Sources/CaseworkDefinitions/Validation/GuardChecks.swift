@@ -16,8 +16,7 @@ struct GuardChecks {
         var compiled: [String: CheckedExpression] = [:]
         for transition in workflow.transitions {
             guard let when = transition.when else { continue }
-            let role = "the guard of transition '\(transition.name.value)'"
-            switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: role) {
+            switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: "the guard of transition '\(transition.name.value)'") {
             case .success(let checked):
                 compiled[transition.name.value] = checked
             case .failure(let failure):

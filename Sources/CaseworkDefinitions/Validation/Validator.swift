@@ -18,6 +18,8 @@ public struct ValidationReport: Sendable {
     public var workflowExpressions: [String: CheckedWorkflowExpressions]
     /// Each policy's names and checked conditions and reason placeholders, by policy id: what decisions run.
     public var policyExpressions: [String: CheckedPolicyExpressions]
+    /// Each loaded file's YAML tree (its root mapping), by file: what a definition cache keeps of a clean set.
+    package var trees: [String: YAMLNode] = [:]
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -63,18 +65,38 @@ package enum Validator {
         try DefinitionFiles.discover(paths).map { FileBytes(file: $0, bytes: YAMLLoader.read(path: $0, limits: limits)) }
     }
 
+    /// What a clean validation of one file leaves for a later run on exactly the same bytes: the file's content
+    /// fingerprint and its loaded YAML tree (what a definition cache keeps, ``ValidationReport/trees``).
+    package struct CheckedFile: Sendable {
+        /// The file's content fingerprint.
+        package var fingerprint: String
+        /// The file's loaded tree: its root mapping.
+        package var tree: YAMLNode
+
+        /// What is kept of one file.
+        package init(fingerprint: String, tree: YAMLNode) {
+            self.fingerprint = fingerprint
+            self.tree = tree
+        }
+    }
+
     /// Validates files read by ``read(paths:limits:)`` as ``validate(paths:context:limits:fingerprints:)`` does with
     /// fingerprints.
     ///
-    /// With `knownFingerprints` (each file's content fingerprint, in `files`' order, kept from a validation of exactly
-    /// these paths and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry for the
-    /// engine is redone: the files are loaded and decoded and the expressions checked, but the checks that can only add
-    /// diagnostics (structure, reachability, field reads, templates, references between files) are skipped and the
-    /// fingerprints taken as given. Loading and decoding still report their errors, so a report with any error means
-    /// the files were not the ones validated: validate them in full.
-    package static func validate(_ files: [FileBytes], knownFingerprints: [String]? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
-        let known = knownFingerprints.map { Dictionary(zip(files.map(\.file), $0), uniquingKeysWith: { first, _ in first }) }
-        return check(fingerprints: true, known: known, files.map { file in
+    /// With `known` (each file's fingerprint and tree, in `files`' order, kept from a validation of exactly these paths
+    /// and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry for the engine is
+    /// redone: the kept trees stand for the files' YAML (which is not parsed again), they are decoded and the
+    /// expressions checked, but the checks that can only add diagnostics (structure, reachability, field reads,
+    /// templates, references between files) are skipped and the fingerprints taken as given. Decoding still reports its
+    /// errors, so a report with any error means the files were not the ones validated: validate them in full.
+    package static func validate(_ files: [FileBytes], known: [CheckedFile]? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
+        let kept = known.flatMap { $0.count == files.count ? $0 : nil }
+        let fingerprints = kept.map { Dictionary(zip(files.map(\.file), $0.map(\.fingerprint)), uniquingKeysWith: { first, _ in first }) }
+        return check(fingerprints: true, known: fingerprints, files.indices.map { index in
+            let file = files[index]
+            if let kept, case .success(let bytes) = file.bytes {
+                return (file.file, YAMLLoadResult(root: kept[index].tree, errors: []), String(decoding: bytes, as: UTF8.self))
+            }
             let (result, text) = YAMLLoader.loadWithText(file.bytes, file: file.file, limits: limits)
             return (file.file, result, text)
         })
@@ -88,7 +110,7 @@ package enum Validator {
     }
 
     /// The report on `loaded`; with `known` (fingerprints by file, from an earlier clean validation), only what the
-    /// engine needs is computed (``validate(_:knownFingerprints:limits:)``).
+    /// engine needs is computed (``validate(_:known:limits:)``).
     private static func check(
         fingerprints wanted: Bool = false, known: [String: String]? = nil, _ loaded: [(file: String, result: YAMLLoadResult, text: String)]
     ) -> ValidationReport {
@@ -98,8 +120,10 @@ package enum Validator {
         var incompleteFiles = Set<String>()
         var fingerprints: [String: String] = [:]
         var unloaded = UnloadedDefinitions()
+        var trees: [String: YAMLNode] = [:]
         for (file, result, text) in loaded {
             sources[file] = text
+            trees[file] = result.root
             bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text) })
             guard let root = result.root else {
                 unloaded.record(text)
@@ -130,7 +154,8 @@ package enum Validator {
             sources: sources,
             fingerprints: fingerprints,
             workflowExpressions: workflowExpressions,
-            policyExpressions: policyExpressions
+            policyExpressions: policyExpressions,
+            trees: trees
         )
     }
 }

@@ -56,7 +56,8 @@ struct WorkflowChecks {
         firstByName.reserveCapacity(workflow.transitions.count)
         for transition in workflow.transitions {
             let name = transition.name.value
-            let referrer = "transition '\(name)'"
+            // Made only for a diagnostic: most transitions have none.
+            func referrer() -> String { "transition '\(name)'" }
             if let first = firstByName[name] {
                 bag.report(.duplicateTransition(name: name), at: transition.name.range,
                            notes: [DiagnosticNote("first declared here", at: first)])
@@ -64,41 +65,42 @@ struct WorkflowChecks {
                 firstByName[name] = transition.name.range
             }
             for source in transition.from {
-                guard let index = checkState(source, referrer: referrer, into: &bag) else { continue }
+                guard let index = checkState(source, referrer: referrer(), into: &bag) else { continue }
                 let state = workflow.states[index]
                 if state.isFinal {
                     bag.report(.transitionFromFinalState(transition: name, state: state.name.value), at: source.range,
                                notes: [DiagnosticNote("'\(state.name.value)' is marked final here", at: state.name.range)])
                 }
             }
-            checkState(transition.to, referrer: referrer, into: &bag)
-            for role in transition.by { checkRole(role, referrer: referrer, into: &bag) }
+            checkState(transition.to, referrer: referrer(), into: &bag)
+            for role in transition.by { checkRole(role, referrer: referrer(), into: &bag) }
             for notification in transition.notify {
-                for role in notification.recipients + notification.ifNamed { checkRole(role, referrer: referrer, into: &bag) }
+                for role in notification.recipients { checkRole(role, referrer: referrer(), into: &bag) }
+                for role in notification.ifNamed { checkRole(role, referrer: referrer(), into: &bag) }
                 if !templateNames.contains(notification.template.value) {
                     let suggestion = NameSuggester.suggest(notification.template.value, from: templateNames.sorted())
-                    bag.report(.unknownTemplate(name: notification.template.value, referrer: referrer, suggestion: suggestion),
+                    bag.report(.unknownTemplate(name: notification.template.value, referrer: referrer(), suggestion: suggestion),
                                at: notification.template.range)
                 }
             }
             for start in transition.startForms {
-                for role in start.recipients { checkRole(role, referrer: referrer, into: &bag) }
+                for role in start.recipients { checkRole(role, referrer: referrer(), into: &bag) }
             }
         }
     }
 
     @discardableResult
-    private func checkState(_ name: Located<String>, referrer: String, into bag: inout DiagnosticBag) -> Int? {
+    private func checkState(_ name: Located<String>, referrer: @autoclosure () -> String, into bag: inout DiagnosticBag) -> Int? {
         if let index = stateIndex[name.value] { return index }
         let suggestion = NameSuggester.suggest(name.value, from: workflow.states.map(\.name.value))
-        bag.report(.unknownState(name: name.value, referrer: referrer, suggestion: suggestion), at: name.range)
+        bag.report(.unknownState(name: name.value, referrer: referrer(), suggestion: suggestion), at: name.range)
         return nil
     }
 
-    private func checkRole(_ name: Located<String>, referrer: String, into bag: inout DiagnosticBag) {
+    private func checkRole(_ name: Located<String>, referrer: @autoclosure () -> String, into bag: inout DiagnosticBag) {
         guard !roleNames.contains(name.value) else { return }
         let suggestion = NameSuggester.suggest(name.value, from: workflow.roles.map(\.value))
-        bag.report(.unknownRole(name: name.value, referrer: referrer, suggestion: suggestion), at: name.range)
+        bag.report(.unknownRole(name: name.value, referrer: referrer(), suggestion: suggestion), at: name.range)
     }
 
     /// The paths a template may use besides the workflow's fields.
@@ -175,16 +177,13 @@ struct WorkflowChecks {
         guard let initial = workflow.states.firstIndex(where: \.isInitial), workflow.states.contains(where: \.isFinal) else {
             return
         }
-        let allStatesDeclared = workflow.transitions.allSatisfy { transition in
-            stateIndex[transition.to.value] != nil && transition.from.allSatisfy { stateIndex[$0.value] != nil }
-        }
-        guard allStatesDeclared else { return }
+        // Each state name is looked up once; a transition naming an undeclared state (reported already) means no judgement.
         var successors = [[Int]](repeating: [], count: count)
         var predecessors = [[Int]](repeating: [], count: count)
         for transition in workflow.transitions {
-            guard let target = stateIndex[transition.to.value] else { continue }
+            guard let target = stateIndex[transition.to.value] else { return }
             for source in transition.from {
-                guard let origin = stateIndex[source.value] else { continue }
+                guard let origin = stateIndex[source.value] else { return }
                 successors[origin].append(target)
                 predecessors[target].append(origin)
             }

@@ -30,10 +30,10 @@ package struct ExpressionChecker {
     }
 
     /// Checks `syntax`; when `expected` is given, the whole expression must have that type
-    /// (a guard must be `bool`), described as `role` in the error.
+    /// (a guard must be `bool`), described as `role` in the error (worked out only for that error).
     package static func check(
         _ syntax: ExpressionSyntax, in environment: ExpressionEnvironment,
-        expecting expected: ExpressionType? = nil, role: String = "condition"
+        expecting expected: ExpressionType? = nil, role: @autoclosure () -> String = "condition"
     ) -> Result<CheckedExpression, ExpressionErrors> {
         var checker = ExpressionChecker(environment: environment, nodeCount: syntax.nodeCount)
         let type = checker.typeOf(syntax.root)
@@ -42,7 +42,7 @@ package struct ExpressionChecker {
                 // A word of the expected enumeration, written as a string, is a value of it.
                 if checker.checkEnumValue(word, domain, span: syntax.root.span) { checker.types[syntax.root.id] = expected }
             } else if !(expected == .decimal && type == .int) {
-                checker.errors.append(ExpressionError(.conditionType(role: role, expected: expected.description, found: type.description), at: syntax.root.span))
+                checker.errors.append(ExpressionError(.conditionType(role: role(), expected: expected.description, found: type.description), at: syntax.root.span))
             }
         }
         guard checker.errors.isEmpty else { return .failure(ExpressionErrors(checker.errors)) }
@@ -53,10 +53,10 @@ package struct ExpressionChecker {
     /// Parses and checks `text` in one step.
     package static func compile(
         _ text: String, in environment: ExpressionEnvironment, expecting expected: ExpressionType? = nil,
-        role: String = "condition", limits: ExpressionLimits = .standard
+        role: @autoclosure () -> String = "condition", limits: ExpressionLimits = .standard
     ) -> Result<CheckedExpression, ExpressionErrors> {
         switch ExpressionParser.parse(text, limits: limits) {
-        case .success(let syntax): return check(syntax, in: environment, expecting: expected, role: role)
+        case .success(let syntax): return check(syntax, in: environment, expecting: expected, role: role())
         case .failure(let error): return .failure(ExpressionErrors([error]))
         }
     }
@@ -112,7 +112,7 @@ package struct ExpressionChecker {
     }
 
     private mutating func resolve(_ segments: [ExpressionNode.PathSegment], node: ExpressionNode) -> ExpressionType? {
-        let path = segments.map(\.name).joined(separator: ".")
+        let path = segments.count == 1 ? segments[0].name : segments.map(\.name).joined(separator: ".")
         if segments.count == 1, let binding = bound.last(where: { $0.name == path }) { return binding.type }
         // `today` and `now` win over a field of the same name, as they do when the expression is evaluated.
         if let type = ExpressionEnvironment.builtins[path] ?? environment.names[path] { return type }

@@ -21,10 +21,9 @@ public struct ExpressionEnvironment: Sendable {
         self.dateOfBirth = dateOfBirth
         var groups = Set<String>()
         for name in names.keys {
-            var prefix = Substring(name)
-            while let dot = prefix.lastIndex(of: ".") {
-                prefix = prefix[..<dot]
-                groups.insert(String(prefix))
+            // Every text before a dot is a group (a dot is one byte, so the bytes before it are whole characters).
+            for (offset, byte) in name.utf8.enumerated() where byte == UInt8(ascii: ".") {
+                groups.insert(String(decoding: name.utf8.prefix(offset), as: UTF8.self))
             }
         }
         self.groups = groups

@@ -1,23 +1,30 @@
 import CaseworkTime
 
 /// An expression's text, sliceable by scalar span in one copy: how node and token texts are made.
+///
+/// Positions count Unicode scalars. An ASCII text (the usual case) keeps only its bytes, each a scalar;
+/// any other keeps its scalars too, and where each starts in the bytes.
 struct ExpressionText {
-    /// The text's Unicode scalars.
-    let scalars: [Unicode.Scalar]
     /// The text's UTF-8 bytes.
     let bytes: [UInt8]
+    /// The text's Unicode scalars; empty when the text is ASCII, whose scalars are its bytes.
+    private let scalars: [Unicode.Scalar]
     /// Where each scalar starts in `bytes`, with one extra entry for the end; empty when the text is ASCII.
-    let byteOffsets: [Int]
+    private let byteOffsets: [Int]
+    /// How many Unicode scalars the text has.
+    let count: Int
 
     init(_ text: String) {
         bytes = Array(text.utf8)
         if bytes.allSatisfy({ $0 < 0x80 }) {
-            // ASCII, the usual case: each byte is a scalar and offsets are the same in both.
-            scalars = bytes.map { Unicode.Scalar($0) }
+            // ASCII: each byte is a scalar and offsets are the same in both.
+            scalars = []
             byteOffsets = []
+            count = bytes.count
             return
         }
         scalars = Array(text.unicodeScalars)
+        count = scalars.count
         var offsets: [Int] = []
         offsets.reserveCapacity(scalars.count + 1)
         var offset = 0
@@ -29,6 +36,11 @@ struct ExpressionText {
         byteOffsets = offsets
     }
 
+    /// The scalar at `position`, which must be below `count`.
+    subscript(position: Int) -> Unicode.Scalar {
+        byteOffsets.isEmpty ? Unicode.Scalar(bytes[position]) : scalars[position]
+    }
+
     /// The text of the scalars from `start` up to `end`.
     func slice(_ start: Int, _ end: Int) -> String {
         let end = max(start, end)
@@ -38,12 +50,21 @@ struct ExpressionText {
 
     /// The text a span covers.
     func slice(_ span: ExpressionSpan) -> String { slice(span.start, span.end) }
+
+    /// Whether the scalars from `start` up to `end` spell `word`, without making a string.
+    func spells(_ word: StaticString, from start: Int, to end: Int) -> Bool {
+        let first = byteOffsets.isEmpty ? start : byteOffsets[start]
+        let last = byteOffsets.isEmpty ? end : byteOffsets[end]
+        guard last - first == word.utf8CodeUnitCount else { return false }
+        let letters = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        for index in 0..<letters.count where bytes[first + index] != letters[index] { return false }
+        return true
+    }
 }
 
 /// Splits expression text into tokens, reporting the first character that cannot start one.
 struct Lexer {
     private let source: ExpressionText
-    private var scalars: [Unicode.Scalar] { source.scalars }
     private var position = 0
 
     init(_ source: ExpressionText) {
@@ -54,6 +75,7 @@ struct Lexer {
     static func tokenize(_ source: ExpressionText) -> Result<[Token], ExpressionError> {
         var lexer = Lexer(source)
         var tokens: [Token] = []
+        tokens.reserveCapacity(source.count / 4 + 2)
         while true {
             switch lexer.next() {
             case .success(let token):
@@ -68,11 +90,11 @@ struct Lexer {
     private func text(_ start: Int, _ end: Int) -> String { source.slice(start, end) }
 
     private func token(_ kind: Token.Kind, from start: Int) -> Token {
-        Token(kind: kind, span: ExpressionSpan(start: start, end: position), text: text(start, position))
+        Token(kind: kind, span: ExpressionSpan(start: start, end: position))
     }
 
     private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
-        position + offset < scalars.count ? scalars[position + offset] : nil
+        position + offset < source.count ? source[position + offset] : nil
     }
 
     private static func isDigit(_ scalar: Unicode.Scalar?) -> Bool {
@@ -98,15 +120,14 @@ struct Lexer {
         }
         let start = position
         guard let scalar = peek() else {
-            return .success(Token(kind: .end, span: ExpressionSpan(start: afterPrevious, end: afterPrevious), text: ""))
+            return .success(Token(kind: .end, span: ExpressionSpan(start: afterPrevious, end: afterPrevious)))
         }
         if Self.isIdentifierStart(scalar) {
             while Self.isIdentifierPart(peek()) { position += 1 }
-            let word = text(start, position)
-            if let keyword = Self.keyword(word) {
+            if let keyword = keyword(from: start) {
                 return .success(token(.keyword(keyword), from: start))
             }
-            return .success(token(.identifier(word), from: start))
+            return .success(token(.identifier(text(start, position)), from: start))
         }
         if Self.isDigit(scalar) {
             return number(from: start)
@@ -130,15 +151,15 @@ struct Lexer {
         return .failure(ExpressionError(.unexpectedCharacter(shown, help: nil), at: span(from: start)))
     }
 
-    /// The keyword a word spells, if any (compared directly: a raw-value lookup is a slow string switch).
-    private static func keyword(_ word: String) -> Token.Keyword? {
-        guard word.utf8.count <= 5 else { return nil }
-        if word == "and" { return .and }
-        if word == "or" { return .or }
-        if word == "not" { return .not }
-        if word == "in" { return .in }
-        if word == "true" { return .true }
-        if word == "false" { return .false }
+    /// The keyword the word from `start` to the current position spells, if any (compared as bytes: no string is made).
+    private func keyword(from start: Int) -> Token.Keyword? {
+        guard position - start <= 5 else { return nil }
+        if source.spells("and", from: start, to: position) { return .and }
+        if source.spells("or", from: start, to: position) { return .or }
+        if source.spells("not", from: start, to: position) { return .not }
+        if source.spells("in", from: start, to: position) { return .in }
+        if source.spells("true", from: start, to: position) { return .true }
+        if source.spells("false", from: start, to: position) { return .false }
         return nil
     }
 
@@ -197,6 +218,14 @@ struct Lexer {
     /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes.
     private mutating func string(quote: Unicode.Scalar, from start: Int) -> Result<Token, ExpressionError> {
         position += 1
+        // Most quoted text has no escape: its value is the text between the quotes, taken in one piece.
+        var end = position
+        while end < source.count, source[end] != quote, source[end] != "\\" { end += 1 }
+        if end < source.count, source[end] == quote {
+            let value = text(position, end)
+            position = end + 1
+            return .success(token(.string(value), from: start))
+        }
         var value = ""
         while let scalar = peek() {
             position += 1

@@ -52,6 +52,9 @@ private struct ParserState {
 
     var current: Token { tokens[index] }
 
+    /// A token's text as written, for messages and literal nodes.
+    func text(of token: Token) -> String { source.slice(token.span) }
+
     mutating func advance() -> Token {
         let token = tokens[index]
         if index < tokens.count - 1 { index += 1 }
@@ -59,7 +62,7 @@ private struct ParserState {
     }
 
     func unexpected(expected: String) -> ExpressionError {
-        let found = current.kind == .end ? "the end of the expression" : "'\(current.text)'"
+        let found = current.kind == .end ? "the end of the expression" : "'\(text(of: current))'"
         return ExpressionError(.unexpectedToken(found: found, expected: expected), at: current.span)
     }
 
@@ -150,7 +153,7 @@ private struct ParserState {
         if case .symbol(let symbol) = current.kind,
             [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(symbol)
         {
-            throw ExpressionError(.unexpectedToken(found: "'\(current.text)'", expected: "'and' or 'or' between comparisons (comparisons do not chain)"),
+            throw ExpressionError(.unexpectedToken(found: "'\(text(of: current))'", expected: "'and' or 'or' between comparisons (comparisons do not chain)"),
                                   at: current.span)
         }
         return try binary(op, left, right)
@@ -178,25 +181,25 @@ private struct ParserState {
         switch token.kind {
         case .keyword(.true), .keyword(.false):
             _ = advance()
-            return try node(.literal(.bool(token.kind == .keyword(.true))), token.span, text: token.text)
+            return try node(.literal(.bool(token.kind == .keyword(.true))), token.span)
         case .integer(let value):
             _ = advance()
             if case .identifier(let word) = current.kind, Self.durationWords.contains(word.lowercased()) {
                 return try duration(count: value, from: token)
             }
-            return try node(.literal(.int(value)), token.span, text: token.text)
+            return try node(.literal(.int(value)), token.span)
         case .decimal(let text):
             _ = advance()
             guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
                 throw ExpressionError(.invalidLiteral(text: text, reason: "a number is digits, with at most one decimal point"), at: token.span)
             }
-            return try node(.literal(.decimal(value)), token.span, text: token.text)
+            return try node(.literal(.decimal(value)), token.span)
         case .string(let value):
             _ = advance()
-            return try node(.literal(.string(value)), token.span, text: token.text)
+            return try node(.literal(.string(value)), token.span)
         case .date(let date):
             _ = advance()
-            return try node(.literal(.date(date)), token.span, text: token.text)
+            return try node(.literal(.date(date)), token.span)
         case .identifier(let name):
             _ = advance()
             if isSymbol(.openParen) { return try call(ExpressionNode.PathSegment(name: name, span: token.span), from: token) }
@@ -209,7 +212,8 @@ private struct ParserState {
                 segments.append(ExpressionNode.PathSegment(name: member, span: memberToken.span))
                 span = span.through(memberToken.span)
             }
-            return try node(.path(segments), span, text: segments.map(\.name).joined(separator: "."))
+            let text = segments.count == 1 ? name : segments.map(\.name).joined(separator: ".")
+            return try node(.path(segments), span, text: text)
         case .symbol(.openParen):
             _ = advance()
             let inner = try expression()
@@ -228,14 +232,14 @@ private struct ParserState {
     static let durationWords: Set<String> = ["day", "days", "week", "weeks", "month", "months", "year", "years", "working"]
 
     mutating func duration(count: Int, from first: Token) throws(ExpressionError) -> ExpressionNode {
-        var words = [first.text]
+        var words = [text(of: first)]
         var span = first.span
         let unit = advance()
-        words.append(unit.text)
+        words.append(text(of: unit))
         span = span.through(unit.span)
-        if unit.text.lowercased() == "working", case .identifier = current.kind {
+        if words[1].lowercased() == "working", case .identifier = current.kind {
             let day = advance()
-            words.append(day.text)
+            words.append(text(of: day))
             span = span.through(day.span)
         }
         let text = words.joined(separator: " ")

@@ -46,7 +46,6 @@ struct Token: Sendable, Hashable {
     }
 
     var kind: Kind
+    /// Where the token was written; its text (for messages) is the expression's text over this span.
     var span: ExpressionSpan
-    /// The token as written, for messages.
-    var text: String
 }

@@ -348,15 +348,54 @@ public final class SQLiteCaseStore: CaseStore {
     /// free. Events, messages and the key are then inserted in order, and the
     /// first one whose identity is taken refuses the whole transaction.
     public func commit(all changes: [CaseChange]) throws(StoreError) {
+        let prepared = try prepare(changes)
+        try write { (db: SQLiteConnection) throws(StoreError) in
+            for item in prepared { try item.write(to: db) }
+        }
+    }
+
+    /// Writes a group committer's batch in one `BEGIN IMMEDIATE` transaction (one `fsync`), each group under its own
+    /// savepoint: a group refused (``StoreError/refusesOneGroup``) is rolled back to its savepoint and the next group
+    /// goes on from there, so it sees every group before it that landed; any other failure rolls the whole transaction
+    /// back and is thrown. A group that cannot be prepared (two changes to one case, a counter at its limit, a value
+    /// JSON cannot hold) is refused before the transaction opens.
+    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
+        var refusals: [StoreError?] = []
+        var prepared: [[PreparedChange]] = []
+        for group in groups {
+            do throws(StoreError) {
+                prepared.append(try prepare(group))
+                refusals.append(nil)
+            } catch {
+                prepared.append([])
+                refusals.append(error)
+            }
+        }
+        guard refusals.contains(where: { $0 == nil }) else { return refusals }
+        return try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
+            var answers = refusals
+            for (index, group) in prepared.enumerated() where answers[index] == nil {
+                try db.change(StoreSQL.savepoint, [])
+                do throws(StoreError) {
+                    for item in group { try item.write(to: db) }
+                } catch where error.refusesOneGroup {
+                    try db.change(StoreSQL.rollbackToSavepoint, [])
+                    answers[index] = error
+                }
+                try db.change(StoreSQL.releaseSavepoint, [])
+            }
+            return answers
+        }
+    }
+
+    /// A commit's changes with their rows encoded, after checking its cases are distinct and no counter is at its limit.
+    private func prepare(_ changes: [CaseChange]) throws(StoreError) -> [PreparedChange] {
         var seen = Set<String>()
         for change in changes {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
             if let limit = change.record.counterAtLimit { throw .corruptRecord(caseID: change.record.id, detail: limit) }
         }
-        let prepared = try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change, store: self) }
-        try write { (db: SQLiteConnection) throws(StoreError) in
-            for item in prepared { try item.write(to: db) }
-        }
+        return try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change, store: self) }
     }
 
     /// A page of the alarms due by `now`, read through the `due_at` index from the cursor's place in it.

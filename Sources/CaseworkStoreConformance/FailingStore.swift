@@ -23,7 +23,12 @@ public final class FailingStore: CaseStore {
         var operations: [String] = []
         var failAt: Int?
         var fault: StoreError = .failed("injected failure")
+        var holding = false
+        var held = false
     }
+
+    /// Where a held commit waits for ``releaseCommit()``.
+    private let gate = DispatchSemaphore(value: 0)
 
     /// A store that fails nothing until told to.
     public init(wrapping inner: any CaseStore) {
@@ -38,6 +43,32 @@ public final class FailingStore: CaseStore {
     /// Fails nothing and forgets the operations counted so far.
     public func reset() {
         state.withLock { $0 = State() }
+    }
+
+    /// Makes the next commit wait, before it reaches the inner store, until ``releaseCommit()``: how a check keeps one
+    /// batch in flight while other callers gather behind it. The waiting blocks the calling thread (a driver's queue).
+    public func holdNextCommit() {
+        state.withLock { $0.holding = true }
+    }
+
+    /// Whether a commit is waiting for ``releaseCommit()``.
+    public var isHoldingCommit: Bool { state.withLock { $0.held } }
+
+    /// Lets the held commit go on.
+    public func releaseCommit() {
+        state.withLock { $0.held = false }
+        gate.signal()
+    }
+
+    /// Waits for ``releaseCommit()`` when this commit is the one to hold.
+    private func waitIfHeld() {
+        let holds = state.withLock { state in
+            guard state.holding else { return false }
+            state.holding = false
+            state.held = true
+            return true
+        }
+        if holds { gate.wait() }
     }
 
     /// The names of the operations called since the last ``fail(atOperation:with:)`` or ``reset()``, in order.
@@ -63,7 +94,16 @@ public final class FailingStore: CaseStore {
     /// Commits through the inner store unless this operation fails.
     public func commit(all changes: [CaseChange]) throws(StoreError) {
         try step("commit")
+        waitIfHeld()
         try inner.commit(all: changes)
+    }
+
+    /// Commits a batch through the inner store unless this operation (named `commit`, as one commit) fails; a failure
+    /// is the whole batch's, and nothing of it lands.
+    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
+        try step("commit")
+        waitIfHeld()
+        return try inner.commit(each: groups)
     }
 
     /// Reads the history through the inner store unless this operation fails.

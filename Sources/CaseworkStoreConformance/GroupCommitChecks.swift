@@ -19,16 +19,16 @@ extension StoreConformance {
             let stale = AuditEvent(caseID: "c1", sequence: 2, at: Fixture.at, actor: CaseActor(role: "caseworker", id: "bo"), action: "fired", subject: "u",
                                    fromState: "requested", toState: "b", revision: 2, input: [:], previousHash: first.hash)
             let groups: [[CaseChange]] = [
-                [opening("c2", message: "c2/1/1")],
+                [Fixture.opening("c2")],
                 [CaseChange(record: Fixture.record("c1", revision: 2, state: "a", head: moved.hash), expectedRevision: 1, events: [moved], outbox: [],
                             idempotency: nil)],
                 [CaseChange(record: Fixture.record("c1", revision: 2, state: "b", head: stale.hash), expectedRevision: 1, events: [stale], outbox: [],
                             idempotency: nil)],
-                [opening("c2", message: "c2/1/2")],
-                [opening("c3", message: "c3/1/1", key: "k")],
-                [opening("c4", message: "c4/1/1", key: "k")],
-                [opening("c5", message: "c5/1/1"), opening("c5", message: "c5/1/2")],
-                [opening("c6", message: "c6/1/1"), opening("c7", message: "c7/1/1")],
+                [Fixture.opening("c2", message: "c2/1/2")],
+                [Fixture.opening("c3", key: "k")],
+                [Fixture.opening("c4", key: "k")],
+                [Fixture.opening("c5"), Fixture.opening("c5", message: "c5/1/2")],
+                [Fixture.opening("c6"), Fixture.opening("c7")],
             ]
             let answers = try store.commit(each: groups)
             expect.equal(answers, [
@@ -112,13 +112,6 @@ extension StoreConformance {
 
     /// One caller of the service: a command, and the answer it got.
     private typealias Caller = @Sendable () async throws -> ChangeResult
-
-    /// A new case's opening change: one event, one message, and the key when one is given.
-    private static func opening(_ id: String, message: String, key: String? = nil) -> CaseChange {
-        let event = Fixture.event(id, 1, previous: AuditEvent.genesisHash)
-        return CaseChange(record: Fixture.record(id, head: event.hash), expectedRevision: nil, events: [event], outbox: [Fixture.message(message, case: id)],
-                          idempotency: key.map { IdempotencyRecord(key: $0, caseID: id, request: "open assessment", state: "requested", revision: 1) })
-    }
 
     /// Runs `callers` at once behind a commit held in flight (a fire on case `plug`), waits until every one of them
     /// waits for the next batch, runs `beforeRelease`, then lets the held commit go: the callers' first commits are then

@@ -62,8 +62,10 @@ import Foundation
 ///   test in `claimOutbox` compares milliseconds, so two instants less than a
 ///   millisecond apart compare equal. The engine's instants are whole
 ///   milliseconds. Records read back as `StoredJSON` decodes them.
-/// - One connection per store: calls from many threads on one store queue on
-///   its lock. Open a second store on the same file for a second connection.
+/// - Two connections per writing store, one for writes and one for reads (so a
+///   read never waits for a commit's `fsync`); calls from many threads queue
+///   on the lock of the connection they use. Open a second store on the same
+///   file for more.
 /// - The methods are synchronous and may block the calling thread for up to
 ///   the busy timeout while another process writes.
 /// - A file on a network file system is unsafe: WAL needs shared memory on
@@ -130,17 +132,36 @@ public final class SQLiteCaseStore: CaseStore {
     /// The options the store was opened with.
     public let options: Options
 
-    /// The store's connection.
+    /// The store's connection: every write, and every read of a store opened to read.
     let database: SQLiteDatabase
+    /// The connection a writing store reads through (``read(_:)``, ``snapshot(caseID:)``): a second connection to the
+    /// file, so a read never queues behind a commit's `fsync` on ``database`` (WAL readers do not wait for the writer);
+    /// ``database`` itself for a store opened to read.
+    let reader: SQLiteDatabase
 
     /// Opens the store at `path` for the use `options.access` names (see the type's notes).
     public init(path: String, options: Options = Options()) throws(StoreError) {
         self.path = path
         self.options = options
         switch options.access {
-        case .readOnly: database = try Self.openForReading(path, options)
-        case .readWrite, .create: database = try Self.openForWriting(path, options)
+        case .readOnly:
+            database = try Self.openForReading(path, options)
+            reader = database
+        case .readWrite, .create:
+            database = try Self.openForWriting(path, options)
+            reader = try Self.openReader(path, options)
         }
+    }
+
+    /// The reading connection of a writing store, opened once the file is a store in WAL mode: `query_only`, with the
+    /// busy timeout.
+    private static func openReader(_ path: String, _ options: Options) throws(StoreError) -> SQLiteDatabase {
+        let reader = try open(path, [.readWrite])
+        try reader.withConnection { (connection: SQLiteConnection) throws(StoreError) in
+            connection.setBusyTimeout(options.busyTimeout)
+            try connection.change("PRAGMA query_only = ON", [])
+        }
+        return reader
     }
 
     /// Kept on disk (with `synchronous: .normal`, a power cut may lose the last commits, never a process ending);
@@ -434,7 +455,7 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// The record and events read in one deferred transaction: one snapshot of the file, whatever others commit meanwhile.
     public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
-        let (recordRows, eventRows) = try database.transaction(kind: .deferred) { (db: SQLiteConnection) throws(StoreError) -> ([String?], [(Int?, String?)]) in
+        let (recordRows, eventRows) = try reader.transaction(kind: .deferred) { (db: SQLiteConnection) throws(StoreError) -> ([String?], [(Int?, String?)]) in
             (try db.query(StoreSQL.loadCase, [caseID]) { $0.string(at: 0) }, try db.query(StoreSQL.history, [caseID]) { ($0.int(at: 0), $0.string(at: 1)) })
         }
         let stored = try recordRows.first.map { (row: String?) throws(StoreError) in try record(from: row, caseID: caseID) }
@@ -563,9 +584,9 @@ public final class SQLiteCaseStore: CaseStore {
 
     // MARK: Plumbing
 
-    /// Runs reads on the connection (each statement sees one consistent snapshot).
+    /// Runs reads on the reading connection (each statement sees one consistent snapshot of what is committed).
     func read<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
-        try database.withConnection(body)
+        try reader.withConnection(body)
     }
 
     /// Runs `body` in one immediate transaction: all of it is written, or none. A store opened to read refuses.

@@ -150,17 +150,9 @@ public final class PostgresCaseStore: CaseStore {
     /// once the batch is written, so a conflict names the revision the batch left. Any other failure is thrown, with
     /// no group written; a lost connection is resolved as a commit's is, reading back whether the batch landed.
     public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
-        var answers: [StoreError?] = []
-        var prepared: [[(PostgresStatement, StatementMeaning)]] = []
-        for group in groups {
-            do throws(StoreError) {
-                prepared.append(try prepare(group))
-                answers.append(nil)
-            } catch {
-                prepared.append([])
-                answers.append(error)
-            }
-        }
+        let results = groups.map { (group: [CaseChange]) in Result { () throws(StoreError) in try prepare(group) } }
+        let prepared = results.map { (try? $0.get()) ?? [] }
+        var answers = results.map(\.error)
         var refused: [(group: Int, meaning: StatementMeaning, error: PostgresError)] = []
         while true {
             let sending = answers.indices.filter { index in answers[index] == nil && !refused.contains { $0.group == index } }

@@ -381,24 +381,16 @@ public final class SQLiteCaseStore: CaseStore {
     /// back and is thrown. A group that cannot be prepared (two changes to one case, a counter at its limit, a value
     /// JSON cannot hold) is refused before the transaction opens.
     public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
-        var refusals: [StoreError?] = []
-        var prepared: [[PreparedChange]] = []
-        for group in groups {
-            do throws(StoreError) {
-                prepared.append(try prepare(group))
-                refusals.append(nil)
-            } catch {
-                prepared.append([])
-                refusals.append(error)
-            }
-        }
+        let prepared = groups.map { (group: [CaseChange]) in Result { () throws(StoreError) in try prepare(group) } }
+        let refusals = prepared.map(\.error)
         guard refusals.contains(where: { $0 == nil }) else { return refusals }
         return try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
             var answers = refusals
-            for (index, group) in prepared.enumerated() where answers[index] == nil {
+            for (index, group) in prepared.enumerated() {
+                guard case .success(let items) = group else { continue }
                 try db.change(StoreSQL.savepoint, [])
                 do throws(StoreError) {
-                    for item in group { try item.write(to: db) }
+                    for item in items { try item.write(to: db) }
                 } catch where error.refusesOneGroup {
                     try db.change(StoreSQL.rollbackToSavepoint, [])
                     answers[index] = error

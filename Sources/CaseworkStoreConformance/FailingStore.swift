@@ -14,6 +14,7 @@ import Synchronization
 /// `atOperation` (1 is the next) throws the given error without reaching the inner store, and every other one goes
 /// through. The inner store is atomic, so a failed commit writes nothing; a failure part-way through a request is a
 /// failure at one of its operations. ``operations`` names what was called, so a request's steps can be counted first.
+/// ``holdNextCommit()`` keeps a commit in flight until ``releaseCommit()``, so callers can be gathered behind it.
 public final class FailingStore: CaseStore {
     /// The store every operation that does not fail reaches; read it to see what the failure left.
     public let inner: any CaseStore

@@ -253,6 +253,14 @@ extension CaseStore {
     }
 }
 
+extension Result {
+    /// The error, or nil for a success: a batch's answer for one group.
+    package var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
+
 extension StoreError {
     /// True when the store refused one group of a batch for that group's own reasons (its case moved on or is missing,
     /// its case or a key of it is taken, it cannot be stored), so the batch's other groups still land; any other error

@@ -32,6 +32,7 @@ package final class GroupCommitter: Sendable {
     private struct State {
         var waiting: [Waiting] = []
         var writing = false
+        var batches = 0
     }
 
     private let driver: any CaseStoreDriver
@@ -44,6 +45,10 @@ package final class GroupCommitter: Sendable {
 
     /// How many callers wait for the batch in flight to be written: the next batch is them all (up to ``largestBatch``).
     package var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// How many batches have been written (or failed) so far: with the commits made, how many callers share a
+    /// transaction on average.
+    package var batchCount: Int { state.withLock { $0.batches } }
 
     /// Writes `changes` (all of them or none) in the next batch; throws the store's refusal of them or its failure.
     func commit(_ changes: [CaseChange]) async throws(StoreError) {
@@ -77,6 +82,7 @@ package final class GroupCommitter: Sendable {
         let followers = state.withLock { state in
             let taken = Array(state.waiting.prefix(Self.largestBatch - 1))
             state.waiting.removeFirst(taken.count)
+            state.batches += 1
             return taken
         }
         let groups = [changes] + followers.map(\.changes)

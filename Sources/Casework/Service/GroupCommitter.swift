@@ -4,8 +4,8 @@ import Synchronization
 /// durable store pays one transaction (one `fsync`) for them all instead of one each.
 ///
 /// Leader and followers, with no timer: a caller finding no batch in flight leads one at once (alone, it waits for no
-/// one); a caller finding one in flight waits. When the leader's batch is written it answers each caller in it and hands
-/// the lead to the first caller still waiting, who writes everyone waiting by then in one batch. Every caller stays in
+/// one); a caller finding one in flight waits. When the leader's batch is written it hands the lead to the first caller
+/// still waiting, who writes everyone waiting by then in one batch, and answers each caller in its own batch. Every caller stays in
 /// its own task, so no task is started and none is left behind.
 ///
 /// Each caller's change is its own group of the batch (``CaseStoreDriver/commit(each:)``): a change the store refuses
@@ -77,7 +77,7 @@ package final class GroupCommitter: Sendable {
         try await lead(changes)
     }
 
-    /// Writes `changes` with every change waiting (up to ``largestBatch``), answers the others, then hands the lead on.
+    /// Writes `changes` with every change waiting (up to ``largestBatch``), hands the lead on, then answers the others.
     private func lead(_ changes: [CaseChange]) async throws(StoreError) {
         let followers = state.withLock { state in
             let taken = Array(state.waiting.prefix(Self.largestBatch - 1))
@@ -95,7 +95,8 @@ package final class GroupCommitter: Sendable {
         if answers.count != groups.count {
             answers = Array(repeating: .failed("the store answered \(answers.count) of a batch of \(groups.count) changes"), count: groups.count)
         }
-        for (follower, answer) in zip(followers, answers.dropFirst()) { follower.turn.resume(returning: .answered(answer)) }
+        // The lead is handed on before the answers go out, so the next batch's leader is woken ahead of the callers
+        // answered here (who go on to decide their next changes) and the store waits as little as it can.
         let next = state.withLock { state in
             guard !state.waiting.isEmpty else {
                 state.writing = false
@@ -104,6 +105,7 @@ package final class GroupCommitter: Sendable {
             return state.waiting.removeFirst()
         }
         next?.turn.resume(returning: .lead)
+        for (follower, answer) in zip(followers, answers.dropFirst()) { follower.turn.resume(returning: .answered(answer)) }
         if let refusal = answers[0] { throw refusal }
     }
 }

@@ -75,13 +75,7 @@ enum GroupCommitBenchmark {
             { try serviceFires(SQLiteCaseStore(path: path("alone")).driver, callers: 1, prefix: "a") },
             { try rawTransactions(path: path("raw"), threads: callers, count: fires) },
         ])
-        let (grouped, batches) = best[0]
-        let (alone, floor) = (best[1].seconds, best[2].seconds)
-        print("group-commit (SQLite, WAL, synchronous=FULL): \(fires) durable fires of the engine benchmark's transition through one service")
-        print("  \(callers) callers, grouped      \(Measure.format(Double(fires) / grouped, decimals: 0)) fires/s, \(perBatch(batches)) fires per transaction")
-        print("  1 caller (reference)     \(Measure.format(Double(fires) / alone, decimals: 0)) fires/s")
-        print("  raw C API, \(callers) threads    \(Measure.format(Double(fires) / floor, decimals: 0)) transactions/s (one per fire: update + audit insert + outbox insert)")
-        print("  grouped / raw speed      \(Measure.format(floor / grouped, decimals: 2)) (goal: 2.00 or more)")
+        report("SQLite, WAL, synchronous=FULL", best, floor: "raw C API, \(callers) threads    ", "transactions/s (one per fire: update + audit insert + outbox insert)")
     }
 
     /// The PostgreSQL figures, on fresh cases in the database `conninfo` names.
@@ -105,12 +99,17 @@ enum GroupCommitBenchmark {
                 return fires / callers * callers
             },
         ])
-        let (grouped, batches) = best[0]
-        let (alone, floor) = (best[1].seconds, best[2].seconds)
-        print("group-commit (PostgreSQL): \(fires) durable fires of the engine benchmark's transition through one service")
-        print("  \(callers) callers, grouped      \(Measure.format(Double(fires) / grouped, decimals: 0)) fires/s, \(perBatch(batches)) fires per transaction")
+        report("PostgreSQL", best, floor: "raw 1 trip, \(callers) clients   ", "commits/s (one pipeline per fire: update + audit insert + outbox insert)")
+    }
+
+    /// Prints one store's figures from ``interleaved(_:)``'s answers for the grouped callers (whose result is their
+    /// batch count), the lone caller and the floor.
+    private static func report(_ store: String, _ best: [(seconds: Double, result: Int)], floor label: String, _ unit: String) {
+        let (grouped, alone, floor) = (best[0].seconds, best[1].seconds, best[2].seconds)
+        print("group-commit (\(store)): \(fires) durable fires of the engine benchmark's transition through one service")
+        print("  \(callers) callers, grouped      \(Measure.format(Double(fires) / grouped, decimals: 0)) fires/s, \(perBatch(best[0].result)) fires per transaction")
         print("  1 caller (reference)     \(Measure.format(Double(fires) / alone, decimals: 0)) fires/s")
-        print("  raw 1 trip, \(callers) clients   \(Measure.format(Double(fires) / floor, decimals: 0)) commits/s (one pipeline per fire: update + audit insert + outbox insert)")
+        print("  \(label)\(Measure.format(Double(fires) / floor, decimals: 0)) \(unit)")
         print("  grouped / raw speed      \(Measure.format(floor / grouped, decimals: 2)) (goal: 2.00 or more)")
     }
 

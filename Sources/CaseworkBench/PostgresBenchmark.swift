@@ -44,8 +44,8 @@ enum PostgresBenchmark {
         }
     }
 
-    /// Commits per second of `clients` threads each making ``commits`` commits through `body`.
-    private static func rate(clients: Int, _ body: @escaping @Sendable (Int, Int) throws -> Void) throws -> Double {
+    /// Commits per second of `clients` threads each making `commits` commits through `body`.
+    static func rate(clients: Int, commits: Int = commits, _ body: @escaping @Sendable (Int, Int) throws -> Void) throws -> Double {
         let failure = Mutex<String?>(nil)
         let start = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: clients) { client in
@@ -75,7 +75,7 @@ enum PostgresBenchmark {
 
     /// The floor in one round trip: one case row, then `count` pipelines of the same three statements (the update
     /// with its revision check as a statement that fails, as the store sends it) with fixed small values.
-    private static func rawPipelinedCommits(_ pool: PostgresPool, prefix: String, count: Int) throws {
+    static func rawPipelinedCommits(_ pool: PostgresPool, prefix: String, count: Int) throws {
         let id = prefix
         _ = try pool.transaction { (db: PostgresConnection) throws(PostgresError) in
             try db.run("INSERT INTO cases (case_id, workflow, workflow_version, state, revision, updated_at, record) VALUES ($1, 'bench', 1, 'open', 1, 0, '{}')", [id])

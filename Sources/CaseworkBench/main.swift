@@ -9,6 +9,7 @@ let suites: [String: () -> Void] = [
     "validate": ValidateBenchmark.run,
     "expressions": ExpressionBenchmark.run,
     "engine": EngineBenchmark.run,
+    "group-commit": GroupCommitBenchmark.run,
     "tick": TickBenchmark.run,
     "policy": PolicyBenchmark.run,
     "decide-batch": DecideBatchBenchmark.run,

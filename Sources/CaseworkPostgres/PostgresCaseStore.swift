@@ -136,6 +136,44 @@ public final class PostgresCaseStore: CaseStore {
     /// Writes every change in one transaction, sent as one pipeline (one round trip): all of them, or none (see the
     /// type's notes).
     public func commit(all changes: [CaseChange]) throws(StoreError) {
+        try send(try prepare(changes), writing: changes)
+    }
+
+    /// Writes a group committer's batch in one transaction, sent as one pipeline (one round trip, one commit on the
+    /// server) while no group is refused.
+    ///
+    /// A pipeline's implicit transaction stops at its first failing statement, so a refusal cannot be contained by a
+    /// savepoint inside it. When a statement fails for its group's own reasons (its compare-and-set, a key taken), the
+    /// failed transaction changed nothing and the batch is sent again without that group: the groups before it then
+    /// land exactly as they would have, and each group still sees the ones before it (a second change to one case
+    /// meets the first's revision). So a batch takes one round trip plus one per refused group. The refusal is worded
+    /// once the batch is written, so a conflict names the revision the batch left. Any other failure is thrown, with
+    /// no group written; a lost connection is resolved as a commit's is, reading back whether the batch landed.
+    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
+        let results = groups.map { (group: [CaseChange]) in Result { () throws(StoreError) in try prepare(group) } }
+        let prepared = results.map { (try? $0.get()) ?? [] }
+        var answers = results.map(\.error)
+        var refused: [(group: Int, meaning: StatementMeaning, error: PostgresError)] = []
+        while true {
+            let sending = answers.indices.filter { index in answers[index] == nil && !refused.contains { $0.group == index } }
+            guard !sending.isEmpty else { break }
+            let owners = sending.flatMap { repeatElement($0, count: prepared[$0].count) }
+            do throws(SendFailure) {
+                try pipeline(sending.flatMap { prepared[$0] }, writing: sending.flatMap { groups[$0] })
+                break
+            } catch {
+                guard case .statement(let index, let meaning, let failure) = error, meaning.refusesOneGroup(failure) else {
+                    throw try storeError(error)
+                }
+                refused.append((owners[index], meaning, failure))
+            }
+        }
+        for refusal in refused { answers[refusal.group] = try self.refusal(refusal.meaning, refusal.error) }
+        return answers
+    }
+
+    /// A commit's statements, after checking its cases are distinct and no counter is at its limit.
+    private func prepare(_ changes: [CaseChange]) throws(StoreError) -> [(PostgresStatement, StatementMeaning)] {
         var seen = Set<String>()
         for change in changes {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
@@ -143,14 +181,39 @@ public final class PostgresCaseStore: CaseStore {
         }
         var statements: [(PostgresStatement, StatementMeaning)] = []
         for change in changes { statements += try PreparedChange(change).statements }
-        try send(statements, writing: changes)
+        return statements
+    }
+
+    /// Why a write's pipeline did not land.
+    enum SendFailure: Error {
+        /// The statement at `index` failed, with what its failure means.
+        case statement(index: Int, meaning: StatementMeaning, error: PostgresError)
+        /// The write failed as a whole (already a store error: the server's, or an unknown outcome).
+        case store(StoreError)
     }
 
     /// Sends a write's statements as one pipeline (one transaction, one round trip) and says what a failure means:
     /// a failed statement by its meaning; a lost connection by reading back whether `changes` landed.
     func send(_ prepared: [(PostgresStatement, StatementMeaning)], writing changes: [CaseChange]) throws(StoreError) {
+        do throws(SendFailure) {
+            try pipeline(prepared, writing: changes)
+        } catch {
+            throw try storeError(error)
+        }
+    }
+
+    /// A failed write as the store error it is: a failed statement by its meaning (``refusal(_:_:)``).
+    private func storeError(_ failure: SendFailure) throws(StoreError) -> StoreError {
+        switch failure {
+        case .statement(_, let meaning, let error): try refusal(meaning, error)
+        case .store(let error): error
+        }
+    }
+
+    /// Sends `prepared` as one pipeline; a lost connection is resolved by reading back whether `changes` landed, and
+    /// the write is sent once more only when the server ended the session (its transaction over, so "not landed" is final).
+    private func pipeline(_ prepared: [(PostgresStatement, StatementMeaning)], writing changes: [CaseChange]) throws(SendFailure) {
         let statements = prepared.map(\.0)
-        let meanings = prepared.map(\.1)
         var attempts = 0
         while true {
             attempts += 1
@@ -158,18 +221,18 @@ public final class PostgresCaseStore: CaseStore {
                 _ = try pool.pipeline(statements)
                 return
             } catch {
-                if let index = error.index { throw try refusal(meanings[index], error.error) }
-                guard error.error.isConnectionFailure else { throw StoreError(error.error) }
+                if let index = error.index { throw .statement(index: index, meaning: prepared[index].1, error: error.error) }
+                guard error.error.isConnectionFailure else { throw .store(StoreError(error.error)) }
                 // The connection went with the commit in flight: whether it landed is read back, never guessed.
                 let didLand: Bool
                 let lost = error.error
-                do throws(StoreError) { didLand = try landed(changes) } catch { throw Self.unknownOutcome(lost) }
+                do throws(StoreError) { didLand = try landed(changes) } catch { throw .store(Self.unknownOutcome(lost)) }
                 if didLand { return }
                 // A server that ended the session said so (57P01–57P03) after its transaction had ended, so "not
                 // landed" is final and sending the commit again on a new connection is safe. A connection that
                 // simply broke may still have a transaction running on the server: that is reported, not retried.
-                guard error.error.isSessionEndedByServer else { throw Self.unknownOutcome(error.error) }
-                guard attempts == 1 else { throw StoreError(error.error) }
+                guard error.error.isSessionEndedByServer else { throw .store(Self.unknownOutcome(error.error)) }
+                guard attempts == 1 else { throw .store(StoreError(error.error)) }
             }
         }
     }
@@ -446,6 +509,16 @@ enum StatementMeaning {
     case ifTaken(StoreError)
     /// Any failure is the server's.
     case plain
+
+    /// Whether `error` of this statement refuses its own change alone (its compare-and-set failed, its key is taken, or
+    /// a value of it was refused before anything was sent) rather than failing the store's work as a whole.
+    func refusesOneGroup(_ error: PostgresError) -> Bool {
+        switch self {
+        case .compareAndSet where error.sqlState == PostgresSQL.staleRevision: true
+        case .ifTaken where error.isUniqueViolation: true
+        default: error.sqlState == nil && !error.isConnectionFailure
+        }
+    }
 }
 
 /// One change as the statements that write it, encoded before anything is sent so the write itself is only SQL.

@@ -7,6 +7,7 @@ import CaseworkExpressions
 import CaseworkStore
 import CaseworkTime
 import Foundation
+import Synchronization
 
 /// A ``CaseStore`` in one SQLite file: durable, and safe for several processes using the file at once.
 ///
@@ -62,8 +63,10 @@ import Foundation
 ///   test in `claimOutbox` compares milliseconds, so two instants less than a
 ///   millisecond apart compare equal. The engine's instants are whole
 ///   milliseconds. Records read back as `StoredJSON` decodes them.
-/// - One connection per store: calls from many threads on one store queue on
-///   its lock. Open a second store on the same file for a second connection.
+/// - Two connections per writing store, one for writes and one for reads (so a
+///   read never waits for a commit's `fsync`); calls from many threads queue
+///   on the lock of the connection they use. Open a second store on the same
+///   file for more.
 /// - The methods are synchronous and may block the calling thread for up to
 ///   the busy timeout while another process writes.
 /// - A file on a network file system is unsafe: WAL needs shared memory on
@@ -130,17 +133,36 @@ public final class SQLiteCaseStore: CaseStore {
     /// The options the store was opened with.
     public let options: Options
 
-    /// The store's connection.
+    /// The store's connection: every write, and every read of a store opened to read.
     let database: SQLiteDatabase
+    /// The connection a writing store reads through (``read(_:)``, ``snapshot(caseID:)``): a second connection to the
+    /// file, so a read never queues behind a commit's `fsync` on ``database`` (WAL readers do not wait for the writer);
+    /// ``database`` itself for a store opened to read.
+    let reader: SQLiteDatabase
 
     /// Opens the store at `path` for the use `options.access` names (see the type's notes).
     public init(path: String, options: Options = Options()) throws(StoreError) {
         self.path = path
         self.options = options
         switch options.access {
-        case .readOnly: database = try Self.openForReading(path, options)
-        case .readWrite, .create: database = try Self.openForWriting(path, options)
+        case .readOnly:
+            database = try Self.openForReading(path, options)
+            reader = database
+        case .readWrite, .create:
+            database = try Self.openForWriting(path, options)
+            reader = try Self.openReader(path, options)
         }
+    }
+
+    /// The reading connection of a writing store, opened once the file is a store in WAL mode: `query_only`, with the
+    /// busy timeout.
+    private static func openReader(_ path: String, _ options: Options) throws(StoreError) -> SQLiteDatabase {
+        let reader = try open(path, [.readWrite])
+        try reader.withConnection { (connection: SQLiteConnection) throws(StoreError) in
+            connection.setBusyTimeout(options.busyTimeout)
+            try connection.change("PRAGMA query_only = ON", [])
+        }
+        return reader
     }
 
     /// Kept on disk (with `synchronous: .normal`, a power cut may lose the last commits, never a process ending);
@@ -348,15 +370,57 @@ public final class SQLiteCaseStore: CaseStore {
     /// free. Events, messages and the key are then inserted in order, and the
     /// first one whose identity is taken refuses the whole transaction.
     public func commit(all changes: [CaseChange]) throws(StoreError) {
+        let prepared = try prepare(changes)
+        try write { (db: SQLiteConnection) throws(StoreError) in
+            for item in prepared { try item.write(to: db) }
+        }
+    }
+
+    /// Writes a group committer's batch in one `BEGIN IMMEDIATE` transaction (one `fsync`), each group under its own
+    /// savepoint: a group refused (``StoreError/refusesOneGroup``) is rolled back to its savepoint and the next group
+    /// goes on from there, so it sees every group before it that landed; any other failure rolls the whole transaction
+    /// back and is thrown. A group that cannot be prepared (two changes to one case, a counter at its limit, a value
+    /// JSON cannot hold) is refused before the transaction opens.
+    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
+        let prepared = Self.concurrently(groups) { (group: [CaseChange]) in Result { () throws(StoreError) in try self.prepare(group) } }
+        let refusals = prepared.map(\.error)
+        guard refusals.contains(where: { $0 == nil }) else { return refusals }
+        return try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
+            var answers = refusals
+            for (index, group) in prepared.enumerated() {
+                guard case .success(let items) = group else { continue }
+                try db.change(StoreSQL.savepoint, [])
+                do throws(StoreError) {
+                    for item in items { try item.write(to: db) }
+                } catch where error.refusesOneGroup {
+                    try db.change(StoreSQL.rollbackToSavepoint, [])
+                    answers[index] = error
+                }
+                try db.change(StoreSQL.releaseSavepoint, [])
+            }
+            return answers
+        }
+    }
+
+    /// `transform` of each of `items`, worked out on every core at once: encoding a batch's rows as JSON is most of
+    /// the CPU a batch takes, and it is done before the transaction, while the disk waits.
+    private static func concurrently<Item: Sendable, Output: Sendable>(_ items: [Item], _ transform: @Sendable (Item) -> Output) -> [Output] {
+        let outputs = Mutex<[Output?]>(Array(repeating: nil, count: items.count))
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            let output = transform(items[index])
+            outputs.withLock { $0[index] = output }
+        }
+        return outputs.withLock { $0.compactMap { $0 } }
+    }
+
+    /// A commit's changes with their rows encoded, after checking its cases are distinct and no counter is at its limit.
+    private func prepare(_ changes: [CaseChange]) throws(StoreError) -> [PreparedChange] {
         var seen = Set<String>()
         for change in changes {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
             if let limit = change.record.counterAtLimit { throw .corruptRecord(caseID: change.record.id, detail: limit) }
         }
-        let prepared = try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change, store: self) }
-        try write { (db: SQLiteConnection) throws(StoreError) in
-            for item in prepared { try item.write(to: db) }
-        }
+        return try changes.map { (change: CaseChange) throws(StoreError) in try PreparedChange(change, store: self) }
     }
 
     /// A page of the alarms due by `now`, read through the `due_at` index from the cursor's place in it.
@@ -395,7 +459,7 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// The record and events read in one deferred transaction: one snapshot of the file, whatever others commit meanwhile.
     public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
-        let (recordRows, eventRows) = try database.transaction(kind: .deferred) { (db: SQLiteConnection) throws(StoreError) -> ([String?], [(Int?, String?)]) in
+        let (recordRows, eventRows) = try reader.transaction(kind: .deferred) { (db: SQLiteConnection) throws(StoreError) -> ([String?], [(Int?, String?)]) in
             (try db.query(StoreSQL.loadCase, [caseID]) { $0.string(at: 0) }, try db.query(StoreSQL.history, [caseID]) { ($0.int(at: 0), $0.string(at: 1)) })
         }
         let stored = try recordRows.first.map { (row: String?) throws(StoreError) in try record(from: row, caseID: caseID) }
@@ -524,9 +588,9 @@ public final class SQLiteCaseStore: CaseStore {
 
     // MARK: Plumbing
 
-    /// Runs reads on the connection (each statement sees one consistent snapshot).
+    /// Runs reads on the reading connection (each statement sees one consistent snapshot of what is committed).
     func read<T>(_ body: (SQLiteConnection) throws(StoreError) -> sending T) throws(StoreError) -> sending T {
-        try database.withConnection(body)
+        try reader.withConnection(body)
     }
 
     /// Runs `body` in one immediate transaction: all of it is written, or none. A store opened to read refuses.

@@ -17,8 +17,9 @@ package enum SQLiteValue: Sendable, Hashable {
 /// A Swift value that can be bound to a statement parameter.
 ///
 /// `Int`, `Int64`, `Double`, `String`, `Data`, ``SQLiteValue`` and optionals of them
-/// (nil binds NULL), so a list of arguments can mix types: `[id, revision, json]`.
-package protocol SQLiteBindable {
+/// (nil binds NULL), so a list of arguments can mix types: `[id, revision, json]`. Values, so `Sendable`: a batch's
+/// rows are encoded on several threads at once.
+package protocol SQLiteBindable: Sendable {
     /// The value as SQLite stores it.
     var sqliteValue: SQLiteValue { get }
 }

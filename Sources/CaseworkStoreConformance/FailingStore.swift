@@ -14,6 +14,7 @@ import Synchronization
 /// `atOperation` (1 is the next) throws the given error without reaching the inner store, and every other one goes
 /// through. The inner store is atomic, so a failed commit writes nothing; a failure part-way through a request is a
 /// failure at one of its operations. ``operations`` names what was called, so a request's steps can be counted first.
+/// ``holdNextCommit()`` keeps a commit in flight until ``releaseCommit()``, so callers can be gathered behind it.
 public final class FailingStore: CaseStore {
     /// The store every operation that does not fail reaches; read it to see what the failure left.
     public let inner: any CaseStore
@@ -23,7 +24,12 @@ public final class FailingStore: CaseStore {
         var operations: [String] = []
         var failAt: Int?
         var fault: StoreError = .failed("injected failure")
+        var holding = false
+        var held = false
     }
+
+    /// Where a held commit waits for ``releaseCommit()``.
+    private let gate = DispatchSemaphore(value: 0)
 
     /// A store that fails nothing until told to.
     public init(wrapping inner: any CaseStore) {
@@ -38,6 +44,32 @@ public final class FailingStore: CaseStore {
     /// Fails nothing and forgets the operations counted so far.
     public func reset() {
         state.withLock { $0 = State() }
+    }
+
+    /// Makes the next commit wait, before it reaches the inner store, until ``releaseCommit()``: how a check keeps one
+    /// batch in flight while other callers gather behind it. The waiting blocks the calling thread (a driver's queue).
+    public func holdNextCommit() {
+        state.withLock { $0.holding = true }
+    }
+
+    /// Whether a commit is waiting for ``releaseCommit()``.
+    public var isHoldingCommit: Bool { state.withLock { $0.held } }
+
+    /// Lets the held commit go on.
+    public func releaseCommit() {
+        state.withLock { $0.held = false }
+        gate.signal()
+    }
+
+    /// Waits for ``releaseCommit()`` when this commit is the one to hold.
+    private func waitIfHeld() {
+        let holds = state.withLock { state in
+            guard state.holding else { return false }
+            state.holding = false
+            state.held = true
+            return true
+        }
+        if holds { gate.wait() }
     }
 
     /// The names of the operations called since the last ``fail(atOperation:with:)`` or ``reset()``, in order.
@@ -63,7 +95,16 @@ public final class FailingStore: CaseStore {
     /// Commits through the inner store unless this operation fails.
     public func commit(all changes: [CaseChange]) throws(StoreError) {
         try step("commit")
+        waitIfHeld()
         try inner.commit(all: changes)
+    }
+
+    /// Commits a batch through the inner store unless this operation (named `commit`, as one commit) fails; a failure
+    /// is the whole batch's, and nothing of it lands.
+    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
+        try step("commit")
+        waitIfHeld()
+        return try inner.commit(each: groups)
     }
 
     /// Reads the history through the inner store unless this operation fails.

@@ -35,6 +35,14 @@ public enum Fixture {
                       template: "t", subject: "s", body: "b")
     }
 
+    /// A new case's opening change: one event, one message (`message` is its id), and the idempotency key when one is given.
+    public static func opening(_ id: String, message: String? = nil, key: String? = nil) -> CaseChange {
+        let event = event(id, 1, previous: AuditEvent.genesisHash)
+        return CaseChange(record: record(id, head: event.hash), expectedRevision: nil, events: [event],
+                          outbox: [Fixture.message(message ?? "\(id)/1/1", case: id)],
+                          idempotency: key.map { IdempotencyRecord(key: $0, caseID: id, request: "open assessment", state: "requested", revision: 1) })
+    }
+
     /// Opens case `id` with one event and one message; returns the event.
     @discardableResult
     static func open(_ store: any CaseStore, _ id: String) throws -> AuditEvent {

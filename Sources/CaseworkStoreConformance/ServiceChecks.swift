@@ -102,7 +102,7 @@ extension StoreConformance {
     ]
 
     /// Opens case `id` through the service, as the fixture opens one through the engine.
-    private static func openCase(_ service: CaseService, _ id: String) async throws {
+    static func openCase(_ service: CaseService, _ id: String) async throws {
         _ = try await service.open(workflow: "assessment", as: Fixture.parent, caseID: id, fields: [
             "requested_on": .date(CalendarDate("2025-09-01")!), "child.first_name": .string("Sam"),
         ], participants: ["health": "organisation:nhs-trust", "school": "organisation:hillside"])

@@ -21,6 +21,8 @@ public final class CaseService: Sendable {
     /// The store.
     public let driver: any CaseStoreDriver
     private let clock: any EngineClock
+    /// Writes the commits of callers arriving together in one batch.
+    package let committer: GroupCommitter
     /// The engine every command's engine is made from: the catalog, the default calendar and the loaded definition sets.
     private let template: Engine
 
@@ -31,6 +33,7 @@ public final class CaseService: Sendable {
     ) async throws(EngineError) {
         self.driver = driver
         self.clock = clock
+        committer = GroupCommitter(driver: driver)
         do throws(StoreError) {
             for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) { try await driver.record(definition) }
             try await driver.record(catalog.snapshot)
@@ -415,13 +418,14 @@ public final class CaseService: Sendable {
         throw .store(.busy("a decision kept asking the store for more; nothing was changed"))
     }
 
-    /// Applies a decision's writes to the driver in order: definitions first as the engine made them, then its commit.
+    /// Applies a decision's writes to the driver in order: definitions first as the engine made them, then its commit,
+    /// written with the commits of other callers arriving at the same time (``GroupCommitter``).
     private func apply(_ writes: [StagedCaseStore.Write]) async throws(StoreError) {
         for write in writes {
             switch write {
             case .definition(let definition): try await driver.record(definition)
             case .definitionSnapshot(let snapshot): try await driver.record(snapshot)
-            case .commit(let changes): try await driver.commit(all: changes)
+            case .commit(let changes): try await committer.commit(changes)
             }
         }
     }

@@ -239,6 +239,38 @@ extension CaseStore {
     public func commit(_ change: CaseChange) throws(StoreError) {
         try commit(all: [change])
     }
+
+    /// Commits each group on its own, in order: every group's error, refusal or failure, is its own, and never thrown.
+    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
+        groups.map { (group: [CaseChange]) -> StoreError? in
+            do throws(StoreError) {
+                try commit(all: group)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+}
+
+extension Result {
+    /// The error, or nil for a success: a batch's answer for one group.
+    package var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
+
+extension StoreError {
+    /// True when the store refused one group of a batch for that group's own reasons (its case moved on or is missing,
+    /// its case or a key of it is taken, it cannot be stored), so the batch's other groups still land; any other error
+    /// is the store's own and fails the whole batch.
+    public var refusesOneGroup: Bool {
+        switch self {
+        case .revisionConflict, .caseExists, .caseNotFound, .duplicate, .corruptRecord: true
+        default: false
+        }
+    }
 }
 
 /// The one way the engine reaches storage. Every store passes the same conformance suite.
@@ -253,6 +285,11 @@ public protocol CaseStore: Sendable {
     /// Writes changes to several cases atomically (all or none), checking each expected revision.
     /// The cases must be distinct.
     func commit(all changes: [CaseChange]) throws(StoreError)
+    /// Commits several groups of changes (a group committer's batch), each group all-or-none as ``commit(all:)`` makes
+    /// it, in order, each seeing the groups before it; returns each group's refusal, nil for a group that landed. A
+    /// refusal (``StoreError/refusesOneGroup``) is its group's alone; a failure of the store itself is thrown and then
+    /// no group landed. The default commits each group on its own; a durable store writes them in one transaction.
+    func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?]
     /// What this store promises beyond the protocol's semantics.
     var capabilities: StoreCapabilities { get }
     /// A page of the case's audit events in sequence order.

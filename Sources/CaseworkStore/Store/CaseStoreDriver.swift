@@ -16,6 +16,9 @@ public protocol CaseStoreDriver: Sendable {
     func load(caseID: String) async throws(StoreError) -> CaseRecord?
     /// Writes changes to several distinct cases atomically, checking each expected revision.
     func commit(all changes: [CaseChange]) async throws(StoreError)
+    /// Commits a group committer's batch (``CaseStore/commit(each:)``): each group all-or-none and refused alone, a
+    /// failure of the store thrown with no group landed.
+    func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?]
     /// The case record and all its audit events read as one consistent snapshot (for verifying its chain).
     func snapshot(caseID: String) async throws(StoreError) -> CaseSnapshot
     /// A page of the case's audit events in sequence order.
@@ -87,6 +90,11 @@ public struct BlockingStoreDriver: CaseStoreDriver {
     /// Commits through the store.
     public func commit(all changes: [CaseChange]) async throws(StoreError) {
         try await run { (store) throws(StoreError) in try store.commit(all: changes) }
+    }
+
+    /// Commits the batch through the store, in one transaction where the store writes one.
+    public func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?] {
+        try await run { (store) throws(StoreError) in try store.commit(each: groups) }
     }
 
     /// The record and events in one snapshot.
@@ -162,6 +170,22 @@ public struct BlockingStoreDriver: CaseStoreDriver {
     /// Every stored definition version.
     public func definitionVersions() async throws(StoreError) -> [DefinitionVersion] {
         try await run { (store) throws(StoreError) in try store.definitionVersions() }
+    }
+}
+
+extension CaseStoreDriver {
+    /// Commits each group on its own, in order: every group's error is its own, and never thrown.
+    public func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?] {
+        var refusals: [StoreError?] = []
+        for group in groups {
+            do throws(StoreError) {
+                try await commit(all: group)
+                refusals.append(nil)
+            } catch {
+                refusals.append(error)
+            }
+        }
+        return refusals
     }
 }
 

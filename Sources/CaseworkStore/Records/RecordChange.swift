@@ -133,6 +133,58 @@ public struct RecordChange: Sendable, Hashable, Codable {
     }
 }
 
+extension RecordChange: CanonicallyWritable {
+    /// The canonical bytes of what ``encode(to:)`` writes: only the parts that changed, keys sorted.
+    package func write(to writer: inout CanonicalJSON) {
+        writer.object { writer in
+            if !clearedFields.isEmpty {
+                writer.member("clearedFields")
+                writer.array(clearedFields)
+            }
+            if let deadlines {
+                writer.member("deadlines")
+                writer.array(deadlines) { $1.write(to: &$0) }
+            }
+            if let definitionSnapshot {
+                writer.member("definitionSnapshot")
+                writer.string(definitionSnapshot)
+            }
+            if let forms {
+                writer.member("forms")
+                writer.array(forms) { $1.write(to: &$0) }
+            }
+            if let grants {
+                writer.member("grants")
+                writer.array(grants) { $1.write(to: &$0) }
+            }
+            if let noticesSent {
+                writer.member("noticesSent")
+                writer.array(noticesSent) { $1.write(to: &$0) }
+            }
+            if let participants {
+                writer.member("participants")
+                if participantsOnePerRole, let single = participants.oneParticipantPerRole {
+                    writer.object(single) { $0.string($1) }
+                } else {
+                    participants.write(to: &writer)
+                }
+            }
+            if !setFields.isEmpty {
+                writer.member("setFields")
+                writer.values(setFields)
+            }
+            if let state {
+                writer.member("state")
+                writer.string(state)
+            }
+            if let workflowVersion {
+                writer.member("workflowVersion")
+                writer.integer(workflowVersion)
+            }
+        }
+    }
+}
+
 /// A case rebuilt from its audit history alone, to prove the stored record is what its events say.
 package enum CaseReplay {
     /// The record `events` (one case's, in sequence order) rebuild, or why they cannot: the first event must open the case,

@@ -187,7 +187,7 @@ struct AuditFormatTests {
     ])
     func eachValueKindIsWrittenAsTheEncoderWritesIt(value: ExpressionValue) {
         var writer = CanonicalJSON()
-        writer.values(["k": value, "\u{212B}": value, "ÿ": value, "item10": value, "item9": value, "K": value])
+        (["k": value, "\u{212B}": value, "ÿ": value, "item10": value, "item9": value, "K": value] as [String: ExpressionValue]).write(to: &writer)
         let reference = StoredJSON.encode(["k": value, "\u{212B}": value, "ÿ": value, "item10": value, "item9": value, "K": value])
         #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: reference, as: UTF8.self))
         #expect(writer.bytes == Array(reference))

@@ -39,6 +39,16 @@ package struct CanonicalJSON {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// Writes the member `key` with `value`'s canonical bytes; nothing when `value` is nil, so an optional that is absent
+    /// is left out as its `Encodable` form leaves it out. Inlinable so the record parts of `CaseworkStore` call it
+    /// specialised for each value type rather than through generic witnesses.
+    @inlinable
+    package mutating func member(_ key: StaticString, _ value: (some CanonicallyWritable)?) {
+        guard let value else { return }
+        member(key)
+        value.write(to: &self)
+    }
+
     /// Writes a dictionary as an object, its keys sorted by their UTF-8 bytes (as `JSONEncoder` sorts them), each value
     /// written by `value`.
     package mutating func object<Value>(_ dictionary: [String: Value], _ value: (inout CanonicalJSON, Value) -> Void) {
@@ -71,12 +81,6 @@ package struct CanonicalJSON {
         }
         bytes.append(UInt8(ascii: "]"))
     }
-
-    /// Writes an array of strings.
-    package mutating func array(_ strings: [String]) { array(strings) { $0.string($1) } }
-
-    /// Writes an array of integers.
-    package mutating func array(_ integers: [Int]) { array(integers) { $0.integer($1) } }
 
     /// Writes a string: `"` and `\` escaped with a backslash, control characters as `\b \t \n \f \r` or `\u00XX`
     /// (lower-case hexadecimal), everything else (slashes, DEL, every non-ASCII character) as its UTF-8 bytes.
@@ -163,36 +167,47 @@ extension ExpressionValue: CanonicallyWritable {
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
             switch self {
-            case .bool(let value):
-                writer.member("bool")
-                writer.bool(value)
-            case .int(let value):
-                writer.member("int")
-                writer.integer(value)
-            case .decimal(let value):
-                writer.member("decimal")
-                writer.string(Self.storedText(value))
-            case .string(let value):
-                writer.member("string")
-                writer.string(value)
-            case .date(let value):
-                writer.member("date")
-                writer.string(value.description)
+            case .bool(let value): writer.member("bool", value)
+            case .int(let value): writer.member("int", value)
+            case .decimal(let value): writer.member("decimal", Self.storedText(value))
+            case .string(let value): writer.member("string", value)
+            case .date(let value): writer.member("date", value)
             case .datetime(let value):
                 writer.member("datetime")
                 writer.double(value.timeIntervalSince1970)
-            case .duration(let value):
-                writer.member("duration")
-                writer.string(value.description)
-            case .list(let values):
-                writer.member("list")
-                writer.array(values) { $1.write(to: &$0) }
+            case .duration(let value): writer.member("duration", value.description)
+            case .list(let values): writer.member("list", values)
             }
         }
     }
 }
 
-extension CanonicalJSON {
-    /// Writes a dictionary of values.
-    package mutating func values(_ values: [String: ExpressionValue]) { object(values) { $1.write(to: &$0) } }
+extension String: CanonicallyWritable {
+    /// Writes the string, escaped (``CanonicalJSON/string(_:)``).
+    package func write(to writer: inout CanonicalJSON) { writer.string(self) }
+}
+
+extension Int: CanonicallyWritable {
+    /// Writes the integer in decimal.
+    package func write(to writer: inout CanonicalJSON) { writer.integer(self) }
+}
+
+extension Bool: CanonicallyWritable {
+    /// Writes `true` or `false`.
+    package func write(to writer: inout CanonicalJSON) { writer.bool(self) }
+}
+
+extension CalendarDate: CanonicallyWritable {
+    /// Writes the day as its `YYYY-MM-DD` string.
+    package func write(to writer: inout CanonicalJSON) { writer.string(description) }
+}
+
+extension Array: CanonicallyWritable where Element: CanonicallyWritable {
+    /// Writes the elements as an array, in order.
+    package func write(to writer: inout CanonicalJSON) { writer.array(self) { $1.write(to: &$0) } }
+}
+
+extension Dictionary: CanonicallyWritable where Key == String, Value: CanonicallyWritable {
+    /// Writes the dictionary as an object, keys sorted by their UTF-8 bytes.
+    package func write(to writer: inout CanonicalJSON) { writer.object(self) { $1.write(to: &$0) } }
 }

@@ -1,24 +1,16 @@
 import CaseworkTime
 
 // The canonical bytes of the record parts an audit event carries: each writes the members its `Encodable` form
-// encodes, optional ones only when present, in sorted key order (the order each `member` list below is written in).
+// encodes, optional ones only when present, in sorted key order (the order each list of members below is written in).
 
 extension CaseActor: CanonicallyWritable {
     /// `{"id","operator" (only when true),"organisation" (when present),"role"}`.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
-            writer.member("id")
-            writer.string(id)
-            if isOperator {
-                writer.member("operator")
-                writer.bool(true)
-            }
-            if let organisation {
-                writer.member("organisation")
-                writer.string(organisation)
-            }
-            writer.member("role")
-            writer.string(role)
+            writer.member("id", id)
+            writer.member("operator", isOperator ? true : nil)
+            writer.member("organisation", organisation)
+            writer.member("role", role)
         }
     }
 }
@@ -37,30 +29,13 @@ extension AccessGrant: CanonicallyWritable {
     /// `{"from","grantedBy","level","reason","sections","to","until"}`, the optional ones when present.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
-            if let from {
-                writer.member("from")
-                writer.string(from.description)
-            }
-            if let grantedBy {
-                writer.member("grantedBy")
-                writer.string(grantedBy)
-            }
-            writer.member("level")
-            writer.string(level)
-            if let reason {
-                writer.member("reason")
-                writer.string(reason)
-            }
-            if let sections {
-                writer.member("sections")
-                writer.array(sections)
-            }
-            writer.member("to")
-            to.write(to: &writer)
-            if let until {
-                writer.member("until")
-                writer.string(until.description)
-            }
+            writer.member("from", from)
+            writer.member("grantedBy", grantedBy)
+            writer.member("level", level)
+            writer.member("reason", reason)
+            writer.member("sections", sections)
+            writer.member("to", to)
+            writer.member("until", until)
         }
     }
 }
@@ -69,30 +44,16 @@ extension FormInstance: CanonicallyWritable {
     /// `{"dueOn","fields","form","formVersion","id","informationRequired","recipientID","recipientRole","status","submissions"}`.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
-            writer.member("dueOn")
-            writer.string(dueOn.description)
-            writer.member("fields")
-            writer.values(fields)
-            writer.member("form")
-            writer.string(form)
-            writer.member("formVersion")
-            writer.integer(formVersion)
-            writer.member("id")
-            writer.string(id)
-            if let informationRequired {
-                writer.member("informationRequired")
-                writer.string(informationRequired)
-            }
-            if let recipientID {
-                writer.member("recipientID")
-                writer.string(recipientID)
-            }
-            writer.member("recipientRole")
-            writer.string(recipientRole)
-            writer.member("status")
-            writer.string(status.rawValue)
-            writer.member("submissions")
-            writer.integer(submissions)
+            writer.member("dueOn", dueOn)
+            writer.member("fields", fields)
+            writer.member("form", form)
+            writer.member("formVersion", formVersion)
+            writer.member("id", id)
+            writer.member("informationRequired", informationRequired)
+            writer.member("recipientID", recipientID)
+            writer.member("recipientRole", recipientRole)
+            writer.member("status", status.rawValue)
+            writer.member("submissions", submissions)
         }
     }
 }
@@ -102,50 +63,20 @@ extension DeadlineRecord: CanonicallyWritable {
     /// `earlier`) only when set, as its `Encodable` form writes them.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
-            if let breachedOn {
-                writer.member("breachedOn")
-                writer.string(breachedOn.description)
-            }
-            if let closedOn {
-                writer.member("closedOn")
-                writer.string(closedOn.description)
-            }
-            writer.member("dueOn")
-            writer.string(dueOn.description)
-            if !earlier.isEmpty {
-                writer.member("earlier")
-                writer.array(earlier) { $1.write(to: &$0) }
-            }
-            if let exception {
-                writer.member("exception")
-                writer.string(exception)
-            }
-            if let metOn {
-                writer.member("metOn")
-                writer.string(metOn.description)
-            }
-            writer.member("name")
-            writer.string(name)
-            writer.member("pausedDays")
-            writer.integer(pausedDays)
-            if let pausedOn {
-                writer.member("pausedOn")
-                writer.string(pausedOn.description)
-            }
-            if let reason {
-                writer.member("reason")
-                writer.string(reason)
-            }
-            writer.member("remindersSent")
-            writer.array(remindersSent)
-            if !remindersSkipped.isEmpty {
-                writer.member("remindersSkipped")
-                writer.array(remindersSkipped)
-            }
-            writer.member("startedOn")
-            writer.string(startedOn.description)
-            writer.member("status")
-            writer.string(status.rawValue)
+            writer.member("breachedOn", breachedOn)
+            writer.member("closedOn", closedOn)
+            writer.member("dueOn", dueOn)
+            writer.member("earlier", earlier.isEmpty ? nil : earlier)
+            writer.member("exception", exception)
+            writer.member("metOn", metOn)
+            writer.member("name", name)
+            writer.member("pausedDays", pausedDays)
+            writer.member("pausedOn", pausedOn)
+            writer.member("reason", reason)
+            writer.member("remindersSent", remindersSent)
+            writer.member("remindersSkipped", remindersSkipped.isEmpty ? nil : remindersSkipped)
+            writer.member("startedOn", startedOn)
+            writer.member("status", status.rawValue)
         }
     }
 }
@@ -154,21 +85,15 @@ extension NoticeSent: CanonicallyWritable {
     /// `{"message","route","sentBy","sentOn"}`.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
-            writer.member("message")
-            writer.string(message)
-            writer.member("route")
-            writer.string(route)
-            writer.member("sentBy")
-            writer.string(sentBy)
-            writer.member("sentOn")
-            writer.string(sentOn.description)
+            writer.member("message", message)
+            writer.member("route", route)
+            writer.member("sentBy", sentBy)
+            writer.member("sentOn", sentOn)
         }
     }
 }
 
 extension CaseParticipants: CanonicallyWritable {
     /// `{"ROLE":["PRINCIPAL",…]}`, roles sorted.
-    package func write(to writer: inout CanonicalJSON) {
-        writer.object(byRole) { $0.array($1) }
-    }
+    package func write(to writer: inout CanonicalJSON) { byRole.write(to: &writer) }
 }

@@ -80,40 +80,19 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     package var canonicalBytes: [UInt8] {
         var writer = CanonicalJSON()
         writer.object { writer in
-            writer.member("action")
-            writer.string(action)
-            writer.member("actor")
-            actor.write(to: &writer)
-            writer.member("atMilliseconds")
-            writer.integer(Int((at.timeIntervalSince1970 * 1000).rounded()))
-            writer.member("caseID")
-            writer.string(caseID)
-            if let change {
-                writer.member("change")
-                change.write(to: &writer)
-            }
-            if let effectiveOn {
-                writer.member("effectiveOn")
-                writer.string(effectiveOn.description)
-            }
-            if let fromState {
-                writer.member("fromState")
-                writer.string(fromState)
-            }
-            writer.member("input")
-            writer.values(input)
-            writer.member("previousHash")
-            writer.string(previousHash)
-            writer.member("revision")
-            writer.integer(revision)
-            writer.member("sequence")
-            writer.integer(sequence)
-            if let subject {
-                writer.member("subject")
-                writer.string(subject)
-            }
-            writer.member("toState")
-            writer.string(toState)
+            writer.member("action", action)
+            writer.member("actor", actor)
+            writer.member("atMilliseconds", Int((at.timeIntervalSince1970 * 1000).rounded()))
+            writer.member("caseID", caseID)
+            writer.member("change", change)
+            writer.member("effectiveOn", effectiveOn)
+            writer.member("fromState", fromState)
+            writer.member("input", input)
+            writer.member("previousHash", previousHash)
+            writer.member("revision", revision)
+            writer.member("sequence", sequence)
+            writer.member("subject", subject)
+            writer.member("toState", toState)
         }
         return writer.bytes
     }

@@ -137,50 +137,20 @@ extension RecordChange: CanonicallyWritable {
     /// The canonical bytes of what ``encode(to:)`` writes: only the parts that changed, keys sorted.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
-            if !clearedFields.isEmpty {
-                writer.member("clearedFields")
-                writer.array(clearedFields)
+            writer.member("clearedFields", clearedFields.isEmpty ? nil : clearedFields)
+            writer.member("deadlines", deadlines)
+            writer.member("definitionSnapshot", definitionSnapshot)
+            writer.member("forms", forms)
+            writer.member("grants", grants)
+            writer.member("noticesSent", noticesSent)
+            if participantsOnePerRole, let single = participants?.oneParticipantPerRole {
+                writer.member("participants", single)
+            } else {
+                writer.member("participants", participants)
             }
-            if let deadlines {
-                writer.member("deadlines")
-                writer.array(deadlines) { $1.write(to: &$0) }
-            }
-            if let definitionSnapshot {
-                writer.member("definitionSnapshot")
-                writer.string(definitionSnapshot)
-            }
-            if let forms {
-                writer.member("forms")
-                writer.array(forms) { $1.write(to: &$0) }
-            }
-            if let grants {
-                writer.member("grants")
-                writer.array(grants) { $1.write(to: &$0) }
-            }
-            if let noticesSent {
-                writer.member("noticesSent")
-                writer.array(noticesSent) { $1.write(to: &$0) }
-            }
-            if let participants {
-                writer.member("participants")
-                if participantsOnePerRole, let single = participants.oneParticipantPerRole {
-                    writer.object(single) { $0.string($1) }
-                } else {
-                    participants.write(to: &writer)
-                }
-            }
-            if !setFields.isEmpty {
-                writer.member("setFields")
-                writer.values(setFields)
-            }
-            if let state {
-                writer.member("state")
-                writer.string(state)
-            }
-            if let workflowVersion {
-                writer.member("workflowVersion")
-                writer.integer(workflowVersion)
-            }
+            writer.member("setFields", setFields.isEmpty ? nil : setFields)
+            writer.member("state", state)
+            writer.member("workflowVersion", workflowVersion)
         }
     }
 }

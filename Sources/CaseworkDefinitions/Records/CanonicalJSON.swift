@@ -40,13 +40,49 @@ package struct CanonicalJSON {
     }
 
     /// Writes the member `key` with `value`'s canonical bytes; nothing when `value` is nil, so an optional that is absent
-    /// is left out as its `Encodable` form leaves it out. Inlinable so the record parts of `CaseworkStore` call it
-    /// specialised for each value type rather than through generic witnesses.
+    /// is left out as its `Encodable` form leaves it out. The overloads for plain values below do the same without
+    /// generic dispatch, which the record parts of `CaseworkStore` would otherwise pay on every event; this one is
+    /// inlinable so that those parts call it specialised for each record type.
     @inlinable
     package mutating func member(_ key: StaticString, _ value: (some CanonicallyWritable)?) {
         guard let value else { return }
         member(key)
         value.write(to: &self)
+    }
+
+    /// Writes the member `key` with a string; nothing when nil.
+    package mutating func member(_ key: StaticString, _ text: String?) {
+        guard let text else { return }
+        member(key)
+        string(text)
+    }
+
+    /// Writes the member `key` with an integer; nothing when nil.
+    package mutating func member(_ key: StaticString, _ number: Int?) {
+        guard let number else { return }
+        member(key)
+        integer(number)
+    }
+
+    /// Writes the member `key` with a day as `YYYY-MM-DD`; nothing when nil.
+    package mutating func member(_ key: StaticString, _ day: CalendarDate?) {
+        guard let day else { return }
+        member(key)
+        string(day.description)
+    }
+
+    /// Writes the member `key` with a list of strings; nothing when nil.
+    package mutating func member(_ key: StaticString, _ texts: [String]?) {
+        guard let texts else { return }
+        member(key)
+        array(texts) { $0.string($1) }
+    }
+
+    /// Writes the member `key` with field values by path; nothing when nil.
+    package mutating func member(_ key: StaticString, _ values: [String: ExpressionValue]?) {
+        guard let values else { return }
+        member(key)
+        object(values) { $1.write(to: &$0) }
     }
 
     /// Writes a dictionary as an object, its keys sorted by their UTF-8 bytes (as `JSONEncoder` sorts them), each value

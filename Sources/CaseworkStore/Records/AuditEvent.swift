@@ -81,10 +81,14 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         var writer = CanonicalJSON()
         writer.object { writer in
             writer.member("action", action)
-            writer.member("actor", actor)
+            writer.member("actor")
+            actor.write(to: &writer)
             writer.member("atMilliseconds", Int((at.timeIntervalSince1970 * 1000).rounded()))
             writer.member("caseID", caseID)
-            writer.member("change", change)
+            if let change {
+                writer.member("change")
+                change.write(to: &writer)
+            }
             writer.member("effectiveOn", effectiveOn)
             writer.member("fromState", fromState)
             writer.member("input", input)

@@ -138,14 +138,15 @@ extension RecordChange: CanonicallyWritable {
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
             writer.member("clearedFields", clearedFields.isEmpty ? nil : clearedFields)
-            writer.member("deadlines", deadlines)
+            // The record parts are tested for presence here, so an event without them pays no generic call.
+            if let deadlines { writer.member("deadlines", deadlines) }
             writer.member("definitionSnapshot", definitionSnapshot)
-            writer.member("forms", forms)
-            writer.member("grants", grants)
-            writer.member("noticesSent", noticesSent)
+            if let forms { writer.member("forms", forms) }
+            if let grants { writer.member("grants", grants) }
+            if let noticesSent { writer.member("noticesSent", noticesSent) }
             if participantsOnePerRole, let single = participants?.oneParticipantPerRole {
                 writer.member("participants", single)
-            } else {
+            } else if let participants {
                 writer.member("participants", participants)
             }
             writer.member("setFields", setFields.isEmpty ? nil : setFields)

@@ -407,14 +407,13 @@ public final class Engine: Sendable {
     /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
     /// (with did-you-mean), a field the step does not take, or a value of the wrong type. Every problem is listed.
     static func inputProblems(_ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: String) -> [InputProblem] {
-        let names = Set(declared.map(\.field.value))
         var problems: [InputProblem] = []
-        for (path, value) in input.sorted(by: { $0.key < $1.key }) {
-            if types[path] != nil, !names.contains(path) {
+        for (path, value) in input.count == 1 ? Array(input) : input.sorted(by: { $0.key < $1.key }) {
+            if types[path] != nil, !declared.contains(where: { $0.field.value == path }) {
                 let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
                 problems.append(InputProblem(field: path, message: "is not an input of \(step) (\(takes))"))
-            } else {
-                problems += FieldValues.check([path: value], types: types)
+            } else if let problem = FieldValues.check(value, at: path, types: types) {
+                problems.append(problem)
             }
         }
         return problems

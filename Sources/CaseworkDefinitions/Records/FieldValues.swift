@@ -162,22 +162,20 @@ public enum FieldValues {
 
     /// Checks every value against declared field types by path (``types(of:)``, worked out once per definition).
     public static func check(_ values: [String: ExpressionValue], types declared: [String: FieldType]) -> [InputProblem] {
-        var problems: [InputProblem] = []
-        for (path, value) in values.sorted(by: { $0.key < $1.key }) {
-            guard let type = declared[path] else {
-                if let part = declared.keys.sorted().first(where: { $0.hasPrefix(path + ".") }) {
-                    problems.append(InputProblem(field: path, message: "is a group of fields; set its parts, such as '\(part)'"))
-                    continue
-                }
-                let hint = NameSuggester.suggest(path, from: declared.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
-                problems.append(InputProblem(field: path, message: "no such field\(hint)"))
-                continue
+        values.sorted(by: { $0.key < $1.key }).compactMap { path, value in check(value, at: path, types: declared) }
+    }
+
+    /// The problem with one value at `path` against declared field types by path: no such field (with a suggestion),
+    /// a group of fields, or a value of the wrong type; nil when it fits.
+    package static func check(_ value: ExpressionValue, at path: String, types declared: [String: FieldType]) -> InputProblem? {
+        guard let type = declared[path] else {
+            if let part = declared.keys.sorted().first(where: { $0.hasPrefix(path + ".") }) {
+                return InputProblem(field: path, message: "is a group of fields; set its parts, such as '\(part)'")
             }
-            if let problem = problem(with: value, for: type) {
-                problems.append(InputProblem(field: path, message: problem))
-            }
+            let hint = NameSuggester.suggest(path, from: declared.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
+            return InputProblem(field: path, message: "no such field\(hint)")
         }
-        return problems
+        return problem(with: value, for: type).map { InputProblem(field: path, message: $0) }
     }
 }
 

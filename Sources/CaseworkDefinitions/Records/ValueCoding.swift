@@ -51,13 +51,18 @@ extension ExpressionValue: Codable {
         switch self {
         case .bool(let value): try container.encode(value, forKey: .bool)
         case .int(let value): try container.encode(value, forKey: .int)
-        case .decimal(let value): try container.encode(NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX")), forKey: .decimal)
+        case .decimal(let value): try container.encode(Self.storedText(value), forKey: .decimal)
         case .string(let value): try container.encode(value, forKey: .string)
         case .date(let value): try container.encode(value.description, forKey: .date)
         case .datetime(let value): try container.encode(value.timeIntervalSince1970, forKey: .datetime)
         case .duration(let value): try container.encode(value.description, forKey: .duration)
         case .list(let values): try container.encode(values, forKey: .list)
         }
+    }
+
+    /// A decimal as it is stored: its exact digits in the POSIX locale (`2.5`, `-0.001`).
+    static func storedText(_ value: Decimal) -> String {
+        NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX"))
     }
 
     /// The value as plain JSON for people and tools: dates as `YYYY-MM-DD` strings, decimals as numbers.

@@ -71,53 +71,34 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.hash = computedHash
     }
 
-    /// What the hash covers: every field but the hash, with the time in whole milliseconds.
-    private struct HashedContent: Encodable {
-        var caseID: String
-        var sequence: Int
-        var atMilliseconds: Int64
-        var actor: CaseActor
-        var action: String
-        var subject: String?
-        var fromState: String?
-        var toState: String
-        var revision: Int
-        var input: [String: ExpressionValue]
-        var change: RecordChange?
-        var previousHash: String
-        var effectiveOn: CalendarDate?
+    /// The SHA-256 of the event's canonical bytes (docs/reference/audit-format.md), which include the previous hash.
+    public var computedHash: String { SHA256.hex(canonicalBytes) }
 
-        private enum CodingKeys: String, CodingKey {
-            case caseID, sequence, atMilliseconds, actor, action, subject, fromState, toState, revision, input, change, previousHash, effectiveOn
+    /// What the hash covers: every field but the hash, with the time in whole milliseconds (`atMilliseconds`), as
+    /// compact JSON with sorted keys; `subject`, `fromState`, `change` and `effectiveOn` only when present, so events
+    /// written before a field existed hash as they did.
+    package var canonicalBytes: [UInt8] {
+        var writer = CanonicalJSON()
+        writer.object { writer in
+            writer.member("action", action)
+            writer.member("actor")
+            actor.write(to: &writer)
+            writer.member("atMilliseconds", Int((at.timeIntervalSince1970 * 1000).rounded()))
+            writer.member("caseID", caseID)
+            if let change {
+                writer.member("change")
+                change.write(to: &writer)
+            }
+            writer.member("effectiveOn", effectiveOn)
+            writer.member("fromState", fromState)
+            writer.member("input", input)
+            writer.member("previousHash", previousHash)
+            writer.member("revision", revision)
+            writer.member("sequence", sequence)
+            writer.member("subject", subject)
+            writer.member("toState", toState)
         }
-
-        /// Encodes every field, and `change` only when the event records one, so events written before it existed hash as before.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(caseID, forKey: .caseID)
-            try container.encode(sequence, forKey: .sequence)
-            try container.encode(atMilliseconds, forKey: .atMilliseconds)
-            try container.encode(actor, forKey: .actor)
-            try container.encode(action, forKey: .action)
-            try container.encodeIfPresent(subject, forKey: .subject)
-            try container.encodeIfPresent(fromState, forKey: .fromState)
-            try container.encode(toState, forKey: .toState)
-            try container.encode(revision, forKey: .revision)
-            try container.encode(input, forKey: .input)
-            try container.encodeIfPresent(change, forKey: .change)
-            try container.encode(previousHash, forKey: .previousHash)
-            try container.encodeIfPresent(effectiveOn, forKey: .effectiveOn)
-        }
-    }
-
-    /// The SHA-256 of the event's canonical JSON (sorted keys), which includes the previous hash.
-    public var computedHash: String {
-        let content = HashedContent(
-            caseID: caseID, sequence: sequence, atMilliseconds: Int64((at.timeIntervalSince1970 * 1000).rounded()),
-            actor: actor, action: action, subject: subject, fromState: fromState, toState: toState,
-            revision: revision, input: input, change: change, previousHash: previousHash, effectiveOn: effectiveOn
-        )
-        return SHA256.hex(StoredJSON.encode(content))
+        return writer.bytes
     }
 }
 

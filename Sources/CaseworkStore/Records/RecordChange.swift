@@ -133,6 +133,29 @@ public struct RecordChange: Sendable, Hashable, Codable {
     }
 }
 
+extension RecordChange: CanonicallyWritable {
+    /// The canonical bytes of what ``encode(to:)`` writes: only the parts that changed, keys sorted.
+    package func write(to writer: inout CanonicalJSON) {
+        writer.object { writer in
+            writer.member("clearedFields", clearedFields.isEmpty ? nil : clearedFields)
+            // The record parts are tested for presence here, so an event without them pays no generic call.
+            if let deadlines { writer.member("deadlines", deadlines) }
+            writer.member("definitionSnapshot", definitionSnapshot)
+            if let forms { writer.member("forms", forms) }
+            if let grants { writer.member("grants", grants) }
+            if let noticesSent { writer.member("noticesSent", noticesSent) }
+            if participantsOnePerRole, let single = participants?.oneParticipantPerRole {
+                writer.member("participants", single)
+            } else if let participants {
+                writer.member("participants", participants)
+            }
+            writer.member("setFields", setFields.isEmpty ? nil : setFields)
+            writer.member("state", state)
+            writer.member("workflowVersion", workflowVersion)
+        }
+    }
+}
+
 /// A case rebuilt from its audit history alone, to prove the stored record is what its events say.
 package enum CaseReplay {
     /// The record `events` (one case's, in sequence order) rebuild, or why they cannot: the first event must open the case,

@@ -6,6 +6,7 @@ import CaseworkEngine
 import CaseworkExpressions
 import CaseworkSQLite
 import CaseworkStore
+import CaseworkTestSupport
 import CaseworkTime
 import Foundation
 
@@ -50,16 +51,31 @@ enum EngineBenchmark {
         }
     }
 
-    static func engine(_ store: any CaseStore) throws -> Engine {
-        let catalog = try DefinitionCatalog.load(sources: [(file: "bench.yaml", text: workflow)])
+    /// The same workflow under the policy benchmark's access policy (19 rules, loaded with the policy benchmark's own
+    /// workflow, whose states it names), so each fire also takes an access decision, as every fire of a shipped
+    /// workflow does.
+    static var policedWorkflow: String {
+        workflow.replacingOccurrences(of: "workflow: bench\n", with: "workflow: bench-policed\npolicy: bench-portal\n")
+    }
+
+    /// The caseworker's attributes the policy reads.
+    static let attributes: [String: ExpressionValue] = ["relationship": .string("caseworker"), "second_factor_verified": .bool(true)]
+
+    static func engine(_ store: any CaseStore, policed: Bool = false) throws -> Engine {
+        let sources = policed
+            ? [(file: "bench-policed.yaml", text: policedWorkflow)] + PolicyWorkload.sources
+            : [(file: "bench.yaml", text: workflow)]
+        let catalog = try DefinitionCatalog.load(sources: sources)
         let engine = try Engine(catalog: catalog, store: store, clock: ManualClock(Date(timeIntervalSince1970: 1_756_717_200)))
-        _ = try engine.open(workflow: "bench", as: CaseActor(role: "caseworker", id: "b"), caseID: "c1",
-                            fields: ["evidence_complete": .bool(true), "child.first_name": .string("Sam")])
+        _ = try engine.open(workflow: policed ? "bench-policed" : "bench", as: CaseActor(role: "caseworker", id: "b"), caseID: "c1",
+                            fields: ["evidence_complete": ExpressionValue.bool(true), "child.first_name": .string("Sam")],
+                            attributes: policed ? attributes : [:])
         return engine
     }
 
-    static func fire(_ engine: Engine, _ index: Int) throws {
-        _ = try engine.fire(FireRequest(caseID: "c1", transition: "record", actor: CaseActor(role: "caseworker", id: "b"), input: ["weeks_waited": .int(index)]))
+    static func fire(_ engine: Engine, _ index: Int, policed: Bool = false) throws {
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "record", actor: CaseActor(role: "caseworker", id: "b"), input: ["weeks_waited": .int(index)],
+                                        attributes: policed ? attributes : [:]))
     }
 
     /// Fires per timed batch, and batches per run: the median batch gives the figure.
@@ -87,10 +103,15 @@ enum EngineBenchmark {
         let engineTime = try medianMicroseconds { try fire(engine, $0) }
         var floor = HandWrittenFire()
         let floorTime = medianMicroseconds { floor.fire($0) }
+        let policedEngine = try Self.engine(InMemoryCaseStore(), policed: true)
+        for index in 0..<1_000 { try fire(policedEngine, index, policed: true) }
+        let policedTime = try medianMicroseconds { try fire(policedEngine, $0, policed: true) }
         print("engine (in memory): \(batch * batches) fires of a guarded transition that sets a field, audits and notifies, median of \(batches) batches")
         print("  engine fire              \(Measure.format(engineTime, decimals: 2)) µs (goal: 3.00 or less)")
         print("  hand-written fire        \(Measure.format(floorTime, decimals: 2)) µs (guard, field set, SHA-256 of a \(floor.eventBytes)-byte event, notification text)")
         print("  floor / engine           \(Measure.format(floorTime / engineTime, decimals: 3))")
+        print("  engine fire with policy  \(Measure.format(policedTime, decimals: 2)) µs (the same under a 19-rule access policy: the fire's access decision included; goal: 3.00 or less)")
+        print("  floor / with policy      \(Measure.format(floorTime / policedTime, decimals: 3))")
     }
 
     /// The floor: the same fire written by hand for this one workflow, doing what cannot be left out (check the guard,

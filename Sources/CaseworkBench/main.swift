@@ -32,9 +32,11 @@ for name in names {
         exit(2)
     }
     let peakKnown = Measure.resetPeakResident()
+    let atStart = Measure.residentBytes()
     suite()
-    if peakKnown, let peak = Measure.peakResidentBytes() {
-        print("\(name): peak memory \(Measure.megabytes(peak)) (resident, whole process, this suite only)")
+    if peakKnown, let peak = Measure.peakResidentBytes(), let atStart {
+        // Memory an earlier suite freed can stay with the process, so the peak is read beside where the suite began.
+        print("\(name): peak memory \(Measure.megabytes(peak)) resident while this suite ran (\(Measure.megabytes(atStart)) when it began; run the suite alone for its own figure)")
     } else {
         print("\(name): peak memory not measured (this kernel cannot reset the peak through /proc/self/clear_refs)")
     }

@@ -2,17 +2,22 @@ import CaseworkExpressions
 import CaseworkTime
 import Foundation
 
-/// The writer of the audit chain's canonical bytes: compact JSON, object keys sorted by their UTF-8 bytes, slashes not
-/// escaped, exactly as `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes` writes the same values (the bytes
-/// every stored event was hashed over), without its boxing, so an event hashes in a fraction of the time.
+/// The writer of the audit chain's canonical bytes and of every stored row: compact JSON, object keys sorted by their
+/// UTF-8 bytes, slashes not escaped, dates as seconds since 1970, exactly as `JSONEncoder` with `.sortedKeys`,
+/// `.withoutEscapingSlashes` and `.secondsSince1970` writes the same values (the bytes every stored event was hashed
+/// over, and every stored row holds), without its boxing, so an event hashes, and a row is written, in a fraction of
+/// the time.
 ///
 /// docs/reference/audit-format.md describes the bytes. Callers write an object's members in sorted key order
 /// themselves (``member(_:)``), which fixed record shapes know at compile time; dictionaries of free keys are sorted here
 /// (``object(_:_:)``). `Tests/CaseworkTests/AuditFormatTests.swift` checks the bytes against `JSONEncoder` over random
-/// and hostile values.
+/// and hostile values, `Tests/CaseworkTests/StoredRowFormatTests.swift` the stored rows ``StoredJSON`` writes with it.
 package struct CanonicalJSON {
     /// The bytes written so far.
     package private(set) var bytes: [UInt8] = []
+    /// Whether every number written so far is one JSON can hold: false once an infinite or NaN double was written,
+    /// which `JSONEncoder` refuses to encode, so ``StoredJSON`` refuses it too.
+    package private(set) var isValidJSON = true
     /// Whether the object being written already has a member, so the next needs a comma.
     private var hasMember = false
 
@@ -69,6 +74,14 @@ package struct CanonicalJSON {
         guard let day else { return }
         member(key)
         string(day.description)
+    }
+
+    /// Writes the member `key` with an instant as seconds since 1970 (``double(_:)``), as `.secondsSince1970` encodes a
+    /// `Date`; nothing when nil.
+    package mutating func member(_ key: StaticString, _ instant: Date?) {
+        guard let instant else { return }
+        member(key)
+        double(instant.timeIntervalSince1970)
     }
 
     /// Writes the member `key` with a list of strings; nothing when nil.
@@ -175,8 +188,10 @@ package struct CanonicalJSON {
     }
 
     /// Writes a double as Swift's shortest round-trip text (`1.5`, `1e-05`, `1.2345678901234568e+20`) without a
-    /// trailing `.0`, as `JSONEncoder` writes it. Stored doubles are finite (times), so no other form arises.
+    /// trailing `.0`, as `JSONEncoder` writes it. An infinite or NaN double, which JSON cannot hold, clears
+    /// ``isValidJSON``.
     package mutating func double(_ value: Double) {
+        if !value.isFinite { isValidJSON = false }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
@@ -208,9 +223,7 @@ extension ExpressionValue: CanonicallyWritable {
             case .decimal(let value): writer.member("decimal", Self.storedText(value))
             case .string(let value): writer.member("string", value)
             case .date(let value): writer.member("date", value)
-            case .datetime(let value):
-                writer.member("datetime")
-                writer.double(value.timeIntervalSince1970)
+            case .datetime(let value): writer.member("datetime", value)
             case .duration(let value): writer.member("duration", value.description)
             case .list(let values): writer.member("list", values)
             }

@@ -1,7 +1,34 @@
 import CaseworkTime
+import Foundation
 
-// The canonical bytes of the record parts an audit event carries: each writes the members its `Encodable` form
-// encodes, optional ones only when present, in sorted key order (the order each list of members below is written in).
+// The canonical bytes of the case record and of the record parts an audit event carries: each writes the members its
+// `Encodable` form encodes, optional ones only when present, in sorted key order (the order each list of members below
+// is written in).
+
+extension CaseRecord: CanonicallyWritable {
+    /// The record as stored: `{"auditHead","deadlines","definitionSnapshot" (when present),"fields","forms","grants","id",
+    /// "noticesSent","openedAt","participants","revision","state","updatedAt","workflow","workflowVersion"}`, times as
+    /// seconds since 1970.
+    package func write(to writer: inout CanonicalJSON) {
+        writer.object { writer in
+            writer.member("auditHead", auditHead)
+            writer.member("deadlines", deadlines)
+            writer.member("definitionSnapshot", definitionSnapshot)
+            writer.member("fields", fields)
+            writer.member("forms", forms)
+            writer.member("grants", grants)
+            writer.member("id", id)
+            writer.member("noticesSent", noticesSent)
+            writer.member("openedAt", openedAt)
+            writer.member("participants", participants)
+            writer.member("revision", revision)
+            writer.member("state", state)
+            writer.member("updatedAt", updatedAt)
+            writer.member("workflow", workflow)
+            writer.member("workflowVersion", workflowVersion)
+        }
+    }
+}
 
 extension CaseActor: CanonicallyWritable {
     /// `{"id","operator" (only when true),"organisation" (when present),"role"}`.

@@ -82,12 +82,25 @@ extension ExpressionValue: Codable {
 
 /// One JSON encoder and decoder configuration for everything the engine stores, so bytes are stable (sorted keys).
 package enum StoredJSON {
-    /// Encodes `value` with sorted keys and no escaped slashes: the canonical bytes the audit chain hashes.
+    /// Encodes `value` with sorted keys, no escaped slashes and dates as seconds since 1970: the bytes every store
+    /// keeps. A ``CanonicallyWritable`` value (every row a commit writes: records, audit events, outbox messages,
+    /// idempotency keys) is written by ``CanonicalJSON``, which writes the same bytes in a fraction of the time; any
+    /// other value by `JSONEncoder` (``encoderBytes(_:)``). Empty for what JSON cannot hold (an infinite or NaN number).
     package static func encode<T: Encodable>(_ value: T) -> Data {
+        guard let writable = value as? any CanonicallyWritable else { return encoderBytes(value) }
+        var writer = CanonicalJSON(capacity: 2048)
+        writable.write(to: &writer)
+        return writer.isValidJSON ? Data(writer.bytes) : Data()
+    }
+
+    /// `value` encoded by `JSONEncoder` under the stored settings: what ``encode(_:)`` writes for a value without a
+    /// canonical writer, and the reference the writer's bytes are tested against. Empty for what JSON cannot hold.
+    package static func encoderBytes<T: Encodable>(_ value: T) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .secondsSince1970
-        // Every stored type encodes only strings, numbers, booleans, arrays and objects, which cannot fail.
+        // Every stored type encodes only strings, numbers, booleans, arrays and objects, which fail only for an
+        // infinite or NaN number.
         return (try? encoder.encode(value)) ?? Data()
     }
 

@@ -79,11 +79,23 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// written before a field existed hash as they did.
     package var canonicalBytes: [UInt8] {
         var writer = CanonicalJSON()
+        write(to: &writer, asStored: false)
+        return writer.bytes
+    }
+
+    /// Writes the event's members in sorted key order: as stored (``write(to:)``: `at` as seconds since 1970, and
+    /// `hash`), or as hashed (``canonicalBytes``: `atMilliseconds`, no `hash`). Both keys of the time sort between
+    /// `actor` and `caseID`, so one list serves both.
+    private func write(to writer: inout CanonicalJSON, asStored: Bool) {
         writer.object { writer in
             writer.member("action", action)
             writer.member("actor")
             actor.write(to: &writer)
-            writer.member("atMilliseconds", Int((at.timeIntervalSince1970 * 1000).rounded()))
+            if asStored {
+                writer.member("at", at)
+            } else {
+                writer.member("atMilliseconds", Int((at.timeIntervalSince1970 * 1000).rounded()))
+            }
             writer.member("caseID", caseID)
             if let change {
                 writer.member("change")
@@ -91,6 +103,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
             }
             writer.member("effectiveOn", effectiveOn)
             writer.member("fromState", fromState)
+            if asStored { writer.member("hash", hash) }
             writer.member("input", input)
             writer.member("previousHash", previousHash)
             writer.member("revision", revision)
@@ -98,8 +111,12 @@ public struct AuditEvent: Sendable, Hashable, Codable {
             writer.member("subject", subject)
             writer.member("toState", toState)
         }
-        return writer.bytes
     }
+}
+
+extension AuditEvent: CanonicallyWritable {
+    /// The event as stored, what its `Encodable` form writes: every field, `hash` included, `at` as seconds since 1970.
+    package func write(to writer: inout CanonicalJSON) { write(to: &writer, asStored: true) }
 }
 
 /// What `audit verify` found for one case.

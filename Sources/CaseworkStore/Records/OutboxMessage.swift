@@ -1,3 +1,4 @@
+import CaseworkDefinitions
 import Foundation
 
 /// How a notice reaches its recipient.
@@ -112,6 +113,30 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
         guard (channel == .other) == (owedReason != nil) else {
             throw DecodingError.dataCorruptedError(forKey: .owedReason, in: container,
                                                    debugDescription: "a message owed by another route carries its reason, and only such a message does")
+        }
+    }
+}
+
+extension OutboxMessage: CanonicallyWritable {
+    /// The message as stored, what its `Encodable` form writes: `{"attempts","body","caseID","channel","claimedBy",
+    /// "createdAt","deliveredAt","id","leaseUntil","owedReason","recipientID","recipientRole","subject","template"}`,
+    /// the optional ones when present, times as seconds since 1970.
+    package func write(to writer: inout CanonicalJSON) {
+        writer.object { writer in
+            writer.member("attempts", attempts)
+            writer.member("body", body)
+            writer.member("caseID", caseID)
+            writer.member("channel", channel.rawValue)
+            writer.member("claimedBy", claimedBy)
+            writer.member("createdAt", createdAt)
+            writer.member("deliveredAt", deliveredAt)
+            writer.member("id", id)
+            writer.member("leaseUntil", leaseUntil)
+            writer.member("owedReason", owedReason?.rawValue)
+            writer.member("recipientID", recipientID)
+            writer.member("recipientRole", recipientRole)
+            writer.member("subject", subject)
+            writer.member("template", template)
         }
     }
 }

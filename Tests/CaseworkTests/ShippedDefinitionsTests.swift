@@ -11,7 +11,7 @@ import Testing
 @Suite("Shipped workflows under the portal policy")
 struct ShippedDefinitionsTests {
     static let catalog = try! DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
-    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders"]
+    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment"]
     static let familyRoles: Set = ["parent", "young_person", "carer"]
 
     @Test(arguments: workflowIDs)
@@ -44,6 +44,7 @@ struct ShippedDefinitionsTests {
         "plan-amendment/make_representations": ["amendment_representations", "requested_school", "meeting_with_officer_requested", "no_further_representations"],
         "plan-amendment/close_representations": ["no_further_representations"],
         "tribunal-orders/make_representations": ["draft_representations", "requested_school", "meeting_requested", "no_further_representations"],
+        "re-assessment/make_representations": ["draft_representations", "requested_school", "meeting_requested", "no_further_representations"],
     ]
 
     @Test func theFamilyGivesOnlyWhatTheirOwnStepsRecord() throws {

@@ -144,6 +144,8 @@ struct ReplayPropertyTests {
                             "appeal_case": .string("c-0")],
         "re-assessment": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2014-01-20")!),
                           "plan_case": .string("c-0"), "requested_by": .string("parent"), "requested_on": .date(CalendarDate("2025-08-20")!)],
+        "ceasing-to-maintain": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2012-05-01")!),
+                                "plan_case": .string("c-0")],
     ]
 
     @Test(arguments: StoreKind.allCases, [UInt64(1), 2, 3])

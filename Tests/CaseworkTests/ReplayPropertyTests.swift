@@ -146,6 +146,11 @@ struct ReplayPropertyTests {
                           "plan_case": .string("c-0"), "requested_by": .string("parent"), "requested_on": .date(CalendarDate("2025-08-20")!)],
         "ceasing-to-maintain": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2012-05-01")!),
                                 "plan_case": .string("c-0")],
+        "phase-transfer": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2015-02-14")!),
+                           "plan_case": .string("c-0"), "transfer_kind": .string("school_phase"), "transfer_on": .date(CalendarDate("2026-09-01")!),
+                           "current_institution": .string("Hillside Primary")],
+        "council-transfer": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2014-01-20")!),
+                             "plan_case": .string("c-0"), "transfer": .string("from_another_authority")],
     ]
 
     @Test(arguments: StoreKind.allCases, [UInt64(1), 2, 3])

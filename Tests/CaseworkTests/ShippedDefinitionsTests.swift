@@ -11,7 +11,7 @@ import Testing
 @Suite("Shipped workflows under the portal policy")
 struct ShippedDefinitionsTests {
     static let catalog = try! DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
-    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain"]
+    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "phase-transfer", "council-transfer"]
     static let familyRoles: Set = ["parent", "young_person", "carer"]
 
     @Test(arguments: workflowIDs)
@@ -46,6 +46,9 @@ struct ShippedDefinitionsTests {
         "tribunal-orders/make_representations": ["draft_representations", "requested_school", "meeting_requested", "no_further_representations"],
         "re-assessment/make_representations": ["draft_representations", "requested_school", "meeting_requested", "no_further_representations"],
         "ceasing-to-maintain/give_views_on_ceasing": ["family_views_on_ceasing"],
+        "phase-transfer/state_preference": ["preferred_institution", "family_views"],
+        "phase-transfer/make_representations": ["amendment_representations", "requested_institution", "meeting_with_officer_requested", "no_further_representations"],
+        "phase-transfer/close_representations": ["no_further_representations"],
     ]
 
     @Test func theFamilyGivesOnlyWhatTheirOwnStepsRecord() throws {

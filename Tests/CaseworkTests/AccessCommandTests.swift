@@ -11,6 +11,7 @@ struct AccessCommandTests {
         // The whole shipped set: the policy's recipients name the roles of every shipped workflow.
         let paths = ["Workflows/ehcp-needs-assessment.yaml", "Workflows/annual-review.yaml", "Workflows/tribunal-appeal.yaml",
                      "Workflows/access-request.yaml", "Workflows/plan-amendment.yaml", "Workflows/tribunal-orders.yaml", "Workflows/re-assessment.yaml", "Workflows/ceasing-to-maintain.yaml",
+                     "Workflows/mediation.yaml", "Workflows/personal-budget.yaml",
                      "Workflows/forms/professional-advice.yaml", "Workflows/forms/review-advice.yaml",
                      "Workflows/calendars/england-and-wales.yaml", "Workflows/calendars/send-tribunal.yaml", "Policies/send-portal.yaml"]
         return try CommandWorkspace(Dictionary(uniqueKeysWithValues: try paths.map { (URL(fileURLWithPath: $0).lastPathComponent, try read($0)) }))

@@ -11,7 +11,7 @@ import Testing
 @Suite("Shipped workflows under the portal policy")
 struct ShippedDefinitionsTests {
     static let catalog = try! DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
-    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain"]
+    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "mediation", "personal-budget"]
     static let familyRoles: Set = ["parent", "young_person", "carer"]
 
     @Test(arguments: workflowIDs)
@@ -46,6 +46,13 @@ struct ShippedDefinitionsTests {
         "tribunal-orders/make_representations": ["draft_representations", "requested_school", "meeting_requested", "no_further_representations"],
         "re-assessment/make_representations": ["draft_representations", "requested_school", "meeting_requested", "no_further_representations"],
         "ceasing-to-maintain/give_views_on_ceasing": ["family_views_on_ceasing"],
+        "mediation/contact_mediation_adviser": ["adviser_contacted_on"],
+        "mediation/decline_mediation": ["mediation_declined_on"],
+        "mediation/request_mediation": ["authority_told_on", "mediation_issues", "mediation_scope"],
+        "mediation/request_mediation_with_health_issues": ["authority_told_on", "mediation_issues", "mediation_scope", "health_care_wanted"],
+        "personal-budget/ask_for_review": ["review_requested_on", "review_representations"],
+        "personal-budget/ask_to_reconsider": ["reconsideration_request"],
+        "personal-budget/withdraw_consent": ["consent_withdrawn_on"],
     ]
 
     @Test func theFamilyGivesOnlyWhatTheirOwnStepsRecord() throws {

@@ -11,7 +11,7 @@ import Testing
 @Suite("Shipped workflows under the portal policy")
 struct ShippedDefinitionsTests {
     static let catalog = try! DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
-    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "phase-transfer", "council-transfer"]
+    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "phase-transfer", "council-transfer", "mediation", "personal-budget"]
     static let familyRoles: Set = ["parent", "young_person", "carer"]
 
     @Test(arguments: workflowIDs)
@@ -49,6 +49,13 @@ struct ShippedDefinitionsTests {
         "phase-transfer/state_preference": ["preferred_institution", "family_views"],
         "phase-transfer/make_representations": ["amendment_representations", "requested_institution", "meeting_with_officer_requested", "no_further_representations"],
         "phase-transfer/close_representations": ["no_further_representations"],
+        "mediation/contact_mediation_adviser": ["adviser_contacted_on"],
+        "mediation/decline_mediation": ["mediation_declined_on"],
+        "mediation/request_mediation": ["authority_told_on", "mediation_issues", "mediation_scope"],
+        "mediation/request_mediation_with_health_issues": ["authority_told_on", "mediation_issues", "mediation_scope", "health_care_wanted"],
+        "personal-budget/ask_for_review": ["review_requested_on", "review_representations"],
+        "personal-budget/ask_to_reconsider": ["reconsideration_request"],
+        "personal-budget/withdraw_consent": ["consent_withdrawn_on"],
     ]
 
     @Test func theFamilyGivesOnlyWhatTheirOwnStepsRecord() throws {

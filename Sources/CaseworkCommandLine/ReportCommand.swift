@@ -84,7 +84,7 @@ enum ReportCommand {
     /// The figures in plain words, one paragraph per deadline.
     static func text(_ report: TimelinessReport) -> String {
         var text = "time limits due or met from \(report.from) to \(report.to), as of \(report.asOf)\n"
-        if report.lines.isEmpty { return text + "no time limit fell due or was met in the period\n" }
+        if report.entries.isEmpty { text += "no time limit fell due or was met in the period\n" }
         for line in report.lines {
             let outcomes = line.outcomes
             text += "\n\(TerminalText.escape(line.workflow)) \(TerminalText.escape(line.deadline)): \(TerminalText.escape(line.title))"

@@ -162,6 +162,25 @@ struct TimelinessReportTests {
         ])
     }
 
+    /// Every clock of every shipped workflow has a line, counted even when none fell due: a statutory limit left out
+    /// of the report would read as one that was never owed.
+    @Test func everyShippedClockHasALineEvenWithNoCases() throws {
+        let catalog = ShippedDefinitionsTests.catalog
+        let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: ManualClock(DeadlineFactsTests.day("2026-01-05")))
+        let report = try engine.timelinessReport(from: CalendarDate("2025-01-01")!, to: CalendarDate("2025-12-31")!, as: .operator())
+        let declared = catalog.workflows.values.flatMap { loaded in
+            loaded.definition.deadlines.map { "\(loaded.definition.id.value) \($0.name.value)" }
+        }
+        #expect(declared.count > 40, "the shipped workflows declare their clocks: \(declared.count)")
+        #expect(report.lines.map { "\($0.workflow) \($0.deadline)" } == declared.sorted())
+        #expect(report.lines.allSatisfy { $0.fellDue == 0 && $0.metInPeriod == 0 && $0.rate == nil })
+        #expect(report.entries.isEmpty)
+        #expect(ReportCommand.text(report).contains("no time limit fell due or was met in the period\n\nannual-review "))
+
+        let one = try engine.timelinessReport(from: CalendarDate("2025-01-01")!, to: CalendarDate("2025-12-31")!, workflow: "re-assessment", as: .operator())
+        #expect(one.lines.map(\.deadline) == (catalog.workflows["re-assessment"]?.definition.deadlines.map(\.name.value).sorted() ?? ["missing"]))
+    }
+
     @Test func aBackwardPeriodAndAnUnknownWorkflowAreRefused() throws {
         let (engine, _) = try Self.year(cases: 20, seed: 3)
         #expect {

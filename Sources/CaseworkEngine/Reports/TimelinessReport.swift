@@ -96,7 +96,9 @@ public struct TimelinessReport: Sendable, Hashable {
     public var to: CalendarDate
     /// The day open and overdue are judged on.
     public var asOf: CalendarDate
-    /// One line per deadline with clocks in the report, by workflow then deadline as declared.
+    /// One line per deadline, by workflow then deadline name: every deadline the workflows in the report declare, with
+    /// zeros where no clock fell due or was met (a statutory limit missing from a report is not the same as one that
+    /// was never due), and any deadline of an older workflow version that a case's clock still runs under.
     public var lines: [Line]
     /// Every clock considered, by case then deadline.
     public var entries: [Entry]
@@ -105,13 +107,20 @@ public struct TimelinessReport: Sendable, Hashable {
     public static let noExceptionCited = "none cited"
 
     /// The report over `records` (each with the workflow version it runs on): every clock that fell due or was met
-    /// in the period. Pure: the same records give the same report.
+    /// in the period, and a line for every deadline `declared` names even where none did. Pure: the same records and
+    /// declarations give the same report.
     package static func build(
-        _ records: [(record: CaseRecord, workflow: WorkflowDefinition)], from: CalendarDate, to: CalendarDate, asOf: CalendarDate
+        _ records: [(record: CaseRecord, workflow: WorkflowDefinition)], declared: [WorkflowDefinition] = [],
+        from: CalendarDate, to: CalendarDate, asOf: CalendarDate
     ) -> TimelinessReport {
         var entries: [Entry] = []
         var lines: [String: Line] = [:]
-        var order: [String] = []
+        for workflow in declared {
+            for deadline in workflow.deadlines {
+                lines["\(workflow.id.value)\u{1F}\(deadline.name.value)"] = Line(
+                    workflow: workflow.id.value, deadline: deadline.name.value, title: deadline.title, kind: deadline.kind)
+            }
+        }
         for (record, workflow) in records.sorted(by: { $0.record.id < $1.record.id }) {
             for clock in record.deadlines.flatMap({ $0.earlier + [$0] }) {
                 guard let definition = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
@@ -126,13 +135,12 @@ public struct TimelinessReport: Sendable, Hashable {
                 entries.append(entry)
                 let key = "\(record.workflow)\u{1F}\(clock.name)"
                 if lines[key] == nil {
-                    order.append(key)
                     lines[key] = Line(workflow: record.workflow, deadline: clock.name, title: definition.title, kind: definition.kind)
                 }
                 lines[key]?.add(entry)
             }
         }
-        let sorted = order.compactMap { lines[$0] }.sorted { ($0.workflow, $0.deadline) < ($1.workflow, $1.deadline) }
+        let sorted = lines.values.sorted { ($0.workflow, $0.deadline) < ($1.workflow, $1.deadline) }
         return TimelinessReport(from: from, to: to, asOf: asOf, lines: sorted, entries: entries)
     }
 
@@ -170,6 +178,7 @@ extension TimelinessReport.Line {
 extension Engine {
     /// The timeliness report over every case `actor` may see the time limits of (`view` on `case.deadlines`; the
     /// operator sees all), for clocks due or met from `from` to `to`, judged on today; `workflow` keeps one workflow's.
+    /// Every deadline of every loaded workflow (or of `workflow`) has a line, so a limit nobody met is a zero, not a gap.
     public func timelinessReport(
         from: CalendarDate, to: CalendarDate, workflow: String? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> TimelinessReport {
@@ -192,6 +201,7 @@ extension Engine {
             guard workflow == nil || admitted.record.workflow == workflow else { continue }
             records.append((admitted.record, admitted.workflow.definition))
         }
-        return TimelinessReport.build(records, from: from, to: to, asOf: CalendarDate(clockNow()))
+        let declared = catalog.workflows.values.map(\.definition).filter { workflow == nil || $0.id.value == workflow }
+        return TimelinessReport.build(records, declared: declared, from: from, to: to, asOf: CalendarDate(clockNow()))
     }
 }

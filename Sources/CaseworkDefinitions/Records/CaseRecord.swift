@@ -3,190 +3,39 @@ import CaseworkTime
 import Foundation
 
 /// A case: one child's journey through one workflow version, as the store keeps it.
-///
-/// A value with copy-on-write storage: a fire hands the record from step to step (the door, the guard, the change, the
-/// audit, the store, the result), and copying it is one reference count, not one for each of its parts; a change to a
-/// copy copies the parts once, as changing a struct's copy always did.
 public struct CaseRecord: Sendable, Hashable, Codable {
     /// The case's id.
-    public var id: String {
-        get { storage.id }
-        _modify {
-            makeUnique()
-            yield &storage.id
-        }
-    }
+    public var id: String
     /// The workflow's id.
-    public var workflow: String {
-        get { storage.workflow }
-        _modify {
-            makeUnique()
-            yield &storage.workflow
-        }
-    }
+    public var workflow: String
     /// The workflow version the case started on; it stays on it.
-    public var workflowVersion: Int {
-        get { storage.workflowVersion }
-        _modify {
-            makeUnique()
-            yield &storage.workflowVersion
-        }
-    }
+    public var workflowVersion: Int
     /// The state the case is in.
-    public var state: String {
-        get { storage.state }
-        _modify {
-            makeUnique()
-            yield &storage.state
-        }
-    }
+    public var state: String
     /// How many changes the case has had; every change raises it by one.
-    public var revision: Int {
-        get { storage.revision }
-        _modify {
-            makeUnique()
-            yield &storage.revision
-        }
-    }
+    public var revision: Int
     /// The set fields, by dotted path. An absent path is unset.
-    public var fields: [String: ExpressionValue] {
-        get { storage.fields }
-        _modify {
-            makeUnique()
-            yield &storage.fields
-        }
-    }
+    public var fields: [String: ExpressionValue]
     /// Who plays each role on this case, several people or organisations per role (`school` → `organisation:hillside-primary`).
-    public var participants: CaseParticipants {
-        get { storage.participants }
-        _modify {
-            makeUnique()
-            yield &storage.participants
-        }
-    }
+    public var participants: CaseParticipants
     /// The form instances the case has started, in order.
-    public var forms: [FormInstance] {
-        get { storage.forms }
-        _modify {
-            makeUnique()
-            yield &storage.forms
-        }
-    }
+    public var forms: [FormInstance]
     /// When the case was opened.
-    public var openedAt: Date {
-        get { storage.openedAt }
-        _modify {
-            makeUnique()
-            yield &storage.openedAt
-        }
-    }
+    public var openedAt: Date
     /// When the case last changed.
-    public var updatedAt: Date {
-        get { storage.updatedAt }
-        _modify {
-            makeUnique()
-            yield &storage.updatedAt
-        }
-    }
+    public var updatedAt: Date
     /// The hash of the case's latest audit event, which the next event links to.
-    public var auditHead: String {
-        get { storage.auditHead }
-        _modify {
-            makeUnique()
-            yield &storage.auditHead
-        }
-    }
+    public var auditHead: String
     /// The case's statutory clocks, in the order they started.
-    public var deadlines: [DeadlineRecord] {
-        get { storage.deadlines }
-        _modify {
-            makeUnique()
-            yield &storage.deadlines
-        }
-    }
+    public var deadlines: [DeadlineRecord]
     /// Who the SEND service has given access to this case, at which level.
-    public var grants: [AccessGrant] {
-        get { storage.grants }
-        _modify {
-            makeUnique()
-            yield &storage.grants
-        }
-    }
+    public var grants: [AccessGrant]
     /// The fingerprint of the definition set the case runs on (``DefinitionSnapshot``): the one it was opened on, or
     /// the one it was last migrated to. Nil for a record written before snapshots, which runs on its workflow version
     /// with the engine's current forms, calendars and policy (so such records still decode and run).
-    public var definitionSnapshot: String? {
-        get { storage.definitionSnapshot }
-        _modify {
-            makeUnique()
-            yield &storage.definitionSnapshot
-        }
-    }
+    public var definitionSnapshot: String?
     /// The notices owed by another route that staff have recorded as sent, in the order recorded.
-    public var noticesSent: [NoticeSent] {
-        get { storage.noticesSent }
-        _modify {
-            makeUnique()
-            yield &storage.noticesSent
-        }
-    }
-
-    /// The parts, shared by copies until one of them changes.
-    private var storage: Storage
-
-    /// The parts of a record. Sendable because it is never changed while shared: ``makeUnique()`` gives a record its
-    /// own storage before any change, so a storage another value (on any thread) can see is only ever read.
-    private final class Storage: @unchecked Sendable {
-        var id: String
-        var workflow: String
-        var workflowVersion: Int
-        var state: String
-        var revision: Int
-        var fields: [String: ExpressionValue]
-        var participants: CaseParticipants
-        var forms: [FormInstance]
-        var openedAt: Date
-        var updatedAt: Date
-        var auditHead: String
-        var deadlines: [DeadlineRecord]
-        var grants: [AccessGrant]
-        var definitionSnapshot: String?
-        var noticesSent: [NoticeSent]
-
-        init(
-            id: String, workflow: String, workflowVersion: Int, state: String, revision: Int, fields: [String: ExpressionValue],
-            participants: CaseParticipants, forms: [FormInstance], openedAt: Date, updatedAt: Date, auditHead: String, deadlines: [DeadlineRecord],
-            grants: [AccessGrant], definitionSnapshot: String?, noticesSent: [NoticeSent]
-        ) {
-            self.id = id
-            self.workflow = workflow
-            self.workflowVersion = workflowVersion
-            self.state = state
-            self.revision = revision
-            self.fields = fields
-            self.participants = participants
-            self.forms = forms
-            self.openedAt = openedAt
-            self.updatedAt = updatedAt
-            self.auditHead = auditHead
-            self.deadlines = deadlines
-            self.grants = grants
-            self.definitionSnapshot = definitionSnapshot
-            self.noticesSent = noticesSent
-        }
-
-        /// A storage holding the same parts.
-        func copy() -> Storage {
-            Storage(id: id, workflow: workflow, workflowVersion: workflowVersion, state: state, revision: revision, fields: fields,
-                    participants: participants, forms: forms, openedAt: openedAt, updatedAt: updatedAt, auditHead: auditHead, deadlines: deadlines,
-                    grants: grants, definitionSnapshot: definitionSnapshot, noticesSent: noticesSent)
-        }
-    }
-
-    /// Gives this record storage of its own before a change, when a copy shares it.
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
+    public var noticesSent: [NoticeSent]
 
     /// Creates a case record.
     public init(
@@ -195,38 +44,21 @@ public struct CaseRecord: Sendable, Hashable, Codable {
         auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = [], definitionSnapshot: String? = nil,
         noticesSent: [NoticeSent] = []
     ) {
-        storage = Storage(id: id, workflow: workflow, workflowVersion: workflowVersion, state: state, revision: revision, fields: fields,
-                          participants: participants, forms: forms, openedAt: openedAt, updatedAt: updatedAt, auditHead: auditHead, deadlines: deadlines,
-                          grants: grants, definitionSnapshot: definitionSnapshot, noticesSent: noticesSent)
-    }
-
-    /// Whether every part of the two records is the same.
-    public static func == (left: CaseRecord, right: CaseRecord) -> Bool {
-        if left.storage === right.storage { return true }
-        let (a, b) = (left.storage, right.storage)
-        return a.id == b.id && a.workflow == b.workflow && a.workflowVersion == b.workflowVersion && a.state == b.state && a.revision == b.revision
-            && a.fields == b.fields && a.participants == b.participants && a.forms == b.forms && a.openedAt == b.openedAt && a.updatedAt == b.updatedAt
-            && a.auditHead == b.auditHead && a.deadlines == b.deadlines && a.grants == b.grants && a.definitionSnapshot == b.definitionSnapshot
-            && a.noticesSent == b.noticesSent
-    }
-
-    /// Hashes every part ``==`` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.id)
-        hasher.combine(storage.workflow)
-        hasher.combine(storage.workflowVersion)
-        hasher.combine(storage.state)
-        hasher.combine(storage.revision)
-        hasher.combine(storage.fields)
-        hasher.combine(storage.participants)
-        hasher.combine(storage.forms)
-        hasher.combine(storage.openedAt)
-        hasher.combine(storage.updatedAt)
-        hasher.combine(storage.auditHead)
-        hasher.combine(storage.deadlines)
-        hasher.combine(storage.grants)
-        hasher.combine(storage.definitionSnapshot)
-        hasher.combine(storage.noticesSent)
+        self.noticesSent = noticesSent
+        self.definitionSnapshot = definitionSnapshot
+        self.grants = grants
+        self.auditHead = auditHead
+        self.deadlines = deadlines
+        self.id = id
+        self.workflow = workflow
+        self.workflowVersion = workflowVersion
+        self.state = state
+        self.revision = revision
+        self.fields = fields
+        self.participants = participants
+        self.forms = forms
+        self.openedAt = openedAt
+        self.updatedAt = updatedAt
     }
 }
 

@@ -4,7 +4,8 @@ import Foundation
 /// `case show`, `case fire` (on a scratch SQLite store) and `decide` on the repository's `Workflows/` and `Policies/`,
 /// beside the floor of `casework --version` (process start and exit) in the same run. It prints each command's
 /// median wall time and median CPU time (the child's user + system time, from `wait4`: steadier than wall time on a
-/// shared machine), each one's ratio to the floor and the work after start (median − floor's median), first with the
+/// shared machine), each one's ratio to the floor and the work after start (median − floor's median), and its median
+/// page faults (`ru_minflt`, which repeat almost exactly: the memory a command touches is much of its system time), first with the
 /// definition cache off (`CASEWORK_NO_CACHE=1`: every definition file validated and compiled again) and then warm
 /// (a scratch `CASEWORK_CACHE_DIR`, filled by one run before timing).
 enum CommandLineBenchmark {
@@ -62,13 +63,13 @@ enum CommandLineBenchmark {
             for (label, environment, firstCase) in [("cache off", uncached, 1), ("cache warm", cached, runs + 2)] {
                 try check(binary, ["case", "show", "c0"] + staff + common, environment: environment)
                 let floor = try median(binary, Command(name: "--version", arguments: ["--version"]), environment: environment, firstCase: 0)
-                print("  \(label): floor (casework --version) wall \(Measure.format(floor.wall, decimals: 2)), cpu \(Measure.format(floor.cpu, decimals: 2))")
+                print("  \(label): floor (casework --version) wall \(Measure.format(floor.wall, decimals: 2)), cpu \(Measure.format(floor.cpu, decimals: 2)), page faults \(floor.faults)")
                 for command in commands {
                     let time = try median(binary, command, environment: environment, firstCase: firstCase)
                     func figures(_ time: Double, _ floor: Double) -> String {
                         "\(Measure.format(time, decimals: 2)) (ratio \(Measure.format(time / floor, decimals: 2)), work after start \(Measure.format(time - floor, decimals: 2)))"
                     }
-                    print("    \(command.name.padding(toLength: 10, withPad: " ", startingAt: 0)) wall \(figures(time.wall, floor.wall)), cpu \(figures(time.cpu, floor.cpu))")
+                    print("    \(command.name.padding(toLength: 10, withPad: " ", startingAt: 0)) wall \(figures(time.wall, floor.wall)), cpu \(figures(time.cpu, floor.cpu)), page faults \(time.faults) (\(time.faults - floor.faults) after start)")
                 }
             }
         } catch {
@@ -76,24 +77,27 @@ enum CommandLineBenchmark {
         }
     }
 
-    /// The median wall and CPU times of `runs` runs of `command`, in milliseconds, the `n`th run's `{}` being
-    /// `firstCase + n`.
-    static func median(_ binary: String, _ command: Command, environment: [String], firstCase: Int) throws(Failure) -> (wall: Double, cpu: Double) {
+    /// The median wall and CPU times of `runs` runs of `command`, in milliseconds, and the median page faults, the
+    /// `n`th run's `{}` being `firstCase + n`.
+    static func median(_ binary: String, _ command: Command, environment: [String], firstCase: Int) throws(Failure) -> (wall: Double, cpu: Double, faults: Int) {
         var walls: [Double] = []
         var cpus: [Double] = []
+        var faults: [Int] = []
         for number in 0..<runs {
             let arguments = command.arguments.map { $0.replacingOccurrences(of: "{}", with: "\(firstCase + number)") }
             let start = DispatchTime.now().uptimeNanoseconds
-            cpus.append(try check(binary, arguments, environment: environment))
+            let usage = try check(binary, arguments, environment: environment)
+            cpus.append(usage.cpu)
+            faults.append(usage.faults)
             walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        return (walls.sorted()[runs / 2], cpus.sorted()[runs / 2])
+        return (walls.sorted()[runs / 2], cpus.sorted()[runs / 2], faults.sorted()[runs / 2])
     }
 
     /// Runs `binary` with `arguments` and this process's environment plus `environment`, its output to `/dev/null`,
-    /// and fails unless it exits 0; the child's CPU time (user + system), in milliseconds.
+    /// and fails unless it exits 0; the child's CPU time (user + system), in milliseconds, and its page faults.
     @discardableResult
-    static func check(_ binary: String, _ arguments: [String], environment: [String]) throws(Failure) -> Double {
+    static func check(_ binary: String, _ arguments: [String], environment: [String]) throws(Failure) -> (cpu: Double, faults: Int) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -112,6 +116,6 @@ enum CommandLineBenchmark {
         while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
         guard status == 0 else { throw Failure(description: "`casework \(arguments.joined(separator: " "))` failed (wait status \(status))") }
         func milliseconds(_ time: timeval) -> Double { Double(time.tv_sec) * 1e3 + Double(time.tv_usec) / 1e3 }
-        return milliseconds(usage.ru_utime) + milliseconds(usage.ru_stime)
+        return (milliseconds(usage.ru_utime) + milliseconds(usage.ru_stime), usage.ru_minflt)
     }
 }

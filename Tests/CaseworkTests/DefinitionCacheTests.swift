@@ -158,6 +158,40 @@ struct DefinitionCacheTests {
         }
     }
 
+    /// A whole entry cut short anywhere in its three header lines (format, key, checksum) and at every 997th byte of
+    /// its payload, or with one byte changed in its header lines or at every 499th byte of its payload, is a miss:
+    /// the key and the checksum cover every byte. With the checksum made to match again, the same changes to the
+    /// payload read back as a set of trees or as a miss, never a trap.
+    @Test func everyCutOrChangedByteOfAnEntryIsAMiss() throws {
+        let space = try Space()
+        let (_, entry, good) = try space.freshAndEntry()
+        let key = String(try #require(space.entries.first).dropFirst("definitions-".count))
+        let files = try Validator.read(paths: space.paths)
+        func read(_ bytes: Data) -> [Validator.CheckedFile]? {
+            try? bytes.write(to: URL(fileURLWithPath: entry))
+            return space.cache.entry(for: key, files: files)
+        }
+        #expect(read(good)?.count == Self.fileCount)
+        let headerEnd = try #require(good.indices.filter { good[$0] == 0x0A }.dropFirst(2).first) + 1
+        for length in Array(0..<headerEnd) + Array(stride(from: headerEnd, to: good.count, by: 997)) {
+            #expect(read(good.prefix(length)) == nil, "cut at \(length)")
+        }
+        let positions = Array(0..<headerEnd) + Array(stride(from: headerEnd, to: good.count, by: 499))
+        for position in positions {
+            var changed = good
+            changed[position] ^= 0x20
+            #expect(read(changed) == nil, "byte \(position) changed")
+        }
+        let header = good.prefix(headerEnd)
+        let lines = header.split(separator: 0x0A)
+        for position in positions.filter({ $0 >= headerEnd }) {
+            var payload = Array(good.dropFirst(headerEnd))
+            payload[position - headerEnd] ^= 0x20
+            let resummed = Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
+            if let trees = read(resummed) { #expect(trees.count == Self.fileCount) }
+        }
+    }
+
     /// In process, where the cache is the environment's (`~/.cache/casework` unless `CASEWORK_CACHE_DIR` says
     /// otherwise): a fire and a show answer alike on hits (every command after the first) and with `--no-cache`.
     @Test func aFireAndAShowAnswerAlikeWithAndWithoutTheCache() throws {

@@ -5,6 +5,8 @@ import CaseworkTime
 /// Positions count Unicode scalars. An ASCII text (the usual case) keeps only its bytes, each a scalar;
 /// any other keeps its scalars too, and where each starts in the bytes.
 struct ExpressionText {
+    /// The text itself, which nodes refer to for their own texts.
+    let string: String
     /// The text's UTF-8 bytes.
     let bytes: [UInt8]
     /// The text's Unicode scalars; empty when the text is ASCII, whose scalars are its bytes.
@@ -15,6 +17,7 @@ struct ExpressionText {
     let count: Int
 
     init(_ text: String) {
+        string = text
         bytes = Array(text.utf8)
         if bytes.allSatisfy({ $0 < 0x80 }) {
             // ASCII: each byte is a scalar and offsets are the same in both.
@@ -51,6 +54,13 @@ struct ExpressionText {
     /// The text a span covers.
     func slice(_ span: ExpressionSpan) -> String { slice(span.start, span.end) }
 
+    /// The text a span covers, as a part of the whole text: nothing is copied until it is read.
+    func written(_ span: ExpressionSpan) -> WrittenText {
+        let end = max(span.start, span.end)
+        if byteOffsets.isEmpty { return WrittenText(whole: string, bytes: span.start..<end) }
+        return WrittenText(whole: string, bytes: byteOffsets[span.start]..<byteOffsets[end])
+    }
+
     /// Whether the scalars from `start` up to `end` spell `word`, without making a string.
     func spells(_ word: StaticString, from start: Int, to end: Int) -> Bool {
         let first = byteOffsets.isEmpty ? start : byteOffsets[start]
@@ -66,13 +76,23 @@ struct ExpressionText {
 struct Lexer {
     private let source: ExpressionText
     private var position = 0
+    /// The values of the quoted strings read so far, in order.
+    private var strings: [String] = []
+
+    /// An expression's tokens, ending with `.end`, and the values of its quoted strings.
+    struct Tokens {
+        /// The tokens.
+        var tokens: [Token]
+        /// The value of each quoted string, indexed by its token's ``Token/Kind/string(_:)``.
+        var strings: [String]
+    }
 
     init(_ source: ExpressionText) {
         self.source = source
     }
 
     /// Every token, ending with `.end`, or the first lexical error.
-    static func tokenize(_ source: ExpressionText) -> Result<[Token], ExpressionError> {
+    static func tokenize(_ source: ExpressionText) -> Result<Tokens, ExpressionError> {
         var lexer = Lexer(source)
         var tokens: [Token] = []
         tokens.reserveCapacity(source.count / 4 + 2)
@@ -80,7 +100,7 @@ struct Lexer {
             switch lexer.next() {
             case .success(let token):
                 tokens.append(token)
-                if token.kind == .end { return .success(tokens) }
+                if token.kind == .end { return .success(Tokens(tokens: tokens, strings: lexer.strings)) }
             case .failure(let error):
                 return .failure(error)
             }
@@ -127,7 +147,7 @@ struct Lexer {
             if let keyword = keyword(from: start) {
                 return .success(token(.keyword(keyword), from: start))
             }
-            return .success(token(.identifier(text(start, position)), from: start))
+            return .success(token(.identifier, from: start))
         }
         if Self.isDigit(scalar) {
             return number(from: start)
@@ -203,7 +223,7 @@ struct Lexer {
         if peek() == ".", Self.isDigit(peek(1)) {
             position += 1
             while Self.isDigit(peek()) { position += 1 }
-            return .success(token(.decimal(text(start, position)), from: start))
+            return .success(token(.decimal, from: start))
         }
         if Self.isIdentifierStart(peek()) {
             while Self.isIdentifierPart(peek()) { position += 1 }
@@ -222,15 +242,16 @@ struct Lexer {
         var end = position
         while end < source.count, source[end] != quote, source[end] != "\\" { end += 1 }
         if end < source.count, source[end] == quote {
-            let value = text(position, end)
+            strings.append(text(position, end))
             position = end + 1
-            return .success(token(.string(value), from: start))
+            return .success(token(.string(strings.count - 1), from: start))
         }
         var value = ""
         while let scalar = peek() {
             position += 1
             if scalar == quote {
-                return .success(token(.string(value), from: start))
+                strings.append(value)
+                return .success(token(.string(strings.count - 1), from: start))
             }
             if scalar == "\\" {
                 guard let escaped = peek() else { break }

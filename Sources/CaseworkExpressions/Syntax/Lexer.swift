@@ -2,13 +2,13 @@ import CaseworkTime
 
 /// An expression's text, sliceable by scalar span in one copy: how node and token texts are made.
 ///
-/// Positions count Unicode scalars. An ASCII text (the usual case) keeps only its bytes, each a scalar;
-/// any other keeps its scalars too, and where each starts in the bytes.
+/// Positions count Unicode scalars. An ASCII text (the usual case) is read in its string's own UTF-8 storage, each
+/// byte a scalar; any other keeps its scalars too, and where each starts in the bytes.
 struct ExpressionText {
     /// The text itself, which nodes refer to for their own texts.
     let string: String
-    /// The text's UTF-8 bytes.
-    let bytes: [UInt8]
+    /// The text's UTF-8 bytes: `string`'s own storage, valid only while ``ExpressionParser/parse(_:limits:)`` runs.
+    let bytes: UnsafeBufferPointer<UInt8>
     /// The text's Unicode scalars; empty when the text is ASCII, whose scalars are its bytes.
     private let scalars: [Unicode.Scalar]
     /// Where each scalar starts in `bytes`, with one extra entry for the end; empty when the text is ASCII.
@@ -16,9 +16,10 @@ struct ExpressionText {
     /// How many Unicode scalars the text has.
     let count: Int
 
-    init(_ text: String) {
+    /// The text `text`, whose UTF-8 bytes are `bytes`, which must stay valid while the text is used.
+    init(_ text: String, bytes: UnsafeBufferPointer<UInt8>) {
         string = text
-        bytes = Array(text.utf8)
+        self.bytes = bytes
         if bytes.allSatisfy({ $0 < 0x80 }) {
             // ASCII: each byte is a scalar and offsets are the same in both.
             scalars = []
@@ -76,23 +77,13 @@ struct ExpressionText {
 struct Lexer {
     private let source: ExpressionText
     private var position = 0
-    /// The values of the quoted strings read so far, in order.
-    private var strings: [String] = []
-
-    /// An expression's tokens, ending with `.end`, and the values of its quoted strings.
-    struct Tokens {
-        /// The tokens.
-        var tokens: [Token]
-        /// The value of each quoted string, indexed by its token's ``Token/Kind/string(_:)``.
-        var strings: [String]
-    }
 
     init(_ source: ExpressionText) {
         self.source = source
     }
 
     /// Every token, ending with `.end`, or the first lexical error.
-    static func tokenize(_ source: ExpressionText) -> Result<Tokens, ExpressionError> {
+    static func tokenize(_ source: ExpressionText) -> Result<[Token], ExpressionError> {
         var lexer = Lexer(source)
         var tokens: [Token] = []
         tokens.reserveCapacity(source.count / 4 + 2)
@@ -100,7 +91,7 @@ struct Lexer {
             switch lexer.next() {
             case .success(let token):
                 tokens.append(token)
-                if token.kind == .end { return .success(Tokens(tokens: tokens, strings: lexer.strings)) }
+                if token.kind == .end { return .success(tokens) }
             case .failure(let error):
                 return .failure(error)
             }
@@ -153,7 +144,7 @@ struct Lexer {
             return number(from: start)
         }
         if scalar == "\"" || scalar == "'" {
-            return string(quote: scalar, from: start)
+            return string(from: start)
         }
         if let (symbol, width) = Self.symbol(scalar, peek(1)) {
             position += width
@@ -235,26 +226,47 @@ struct Lexer {
         return .success(token(.integer(value), from: start))
     }
 
-    /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes.
-    private mutating func string(quote: Unicode.Scalar, from start: Int) -> Result<Token, ExpressionError> {
-        position += 1
+    /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes. Its value is made only when the
+    /// parser reads it (``stringValue(_:escaped:in:)``), so the token holds no string.
+    private mutating func string(from start: Int) -> Result<Token, ExpressionError> {
         // Most quoted text has no escape: its value is the text between the quotes, taken in one piece.
-        var end = position
+        let quote = source[start]
+        var end = start + 1
         while end < source.count, source[end] != quote, source[end] != "\\" { end += 1 }
         if end < source.count, source[end] == quote {
-            strings.append(text(position, end))
             position = end + 1
-            return .success(token(.string(strings.count - 1), from: start))
+            return .success(token(.string(escaped: false), from: start))
         }
+        switch Self.unescape(source, from: start) {
+        case .success(let read):
+            position = read.end
+            return .success(token(.string(escaped: true), from: start))
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    /// The value of the quoted string whose token spans `span` of `source` (which the lexer has read without error).
+    static func stringValue(_ span: ExpressionSpan, escaped: Bool, in source: ExpressionText) -> String {
+        guard escaped, case .success(let read) = unescape(source, from: span.start) else { return source.slice(span.start + 1, span.end - 1) }
+        return read.value
+    }
+
+    /// Reads the quoted string whose opening quote is at `start`, decoding its escapes: its value, and the position
+    /// just after its closing quote.
+    private static func unescape(_ source: ExpressionText, from start: Int) -> Result<(value: String, end: Int), ExpressionError> {
+        let quote = source[start]
+        var position = start + 1
         var value = ""
-        while let scalar = peek() {
+        while position < source.count {
+            let scalar = source[position]
             position += 1
             if scalar == quote {
-                strings.append(value)
-                return .success(token(.string(strings.count - 1), from: start))
+                return .success((value, position))
             }
             if scalar == "\\" {
-                guard let escaped = peek() else { break }
+                guard position < source.count else { break }
+                let escaped = source[position]
                 position += 1
                 switch escaped {
                 case "\\", "\"", "'": value.unicodeScalars.append(escaped)

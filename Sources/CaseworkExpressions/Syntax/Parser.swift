@@ -13,14 +13,19 @@ package enum ExpressionParser {
             return .failure(ExpressionError(.expressionTooComplex(reason: "it is \(length) characters long; the limit is \(limits.maxLength)"),
                                             at: ExpressionSpan(start: 0, end: 0)))
         }
-        let source = ExpressionText(text)
-        let lexed: Lexer.Tokens
+        // The text is read in its own UTF-8 storage (made contiguous first only if it is not already), never copied.
+        var contiguous = text
+        return contiguous.withUTF8 { bytes in parse(ExpressionText(text, bytes: bytes), limits: limits) }
+    }
+
+    /// Parses `source`, whose bytes are valid only during this call.
+    private static func parse(_ source: ExpressionText, limits: ExpressionLimits) -> Result<ExpressionSyntax, ExpressionError> {
+        let tokens: [Token]
         switch Lexer.tokenize(source) {
-        case .success(let tokens): lexed = tokens
+        case .success(let lexed): tokens = lexed
         case .failure(let error): return .failure(error)
         }
-        let tokens = lexed.tokens
-        var state = ParserState(tokens: tokens, strings: lexed.strings, source: source, limits: limits)
+        var state = ParserState(tokens: tokens, source: source, limits: limits)
         do throws(ExpressionError) {
             if tokens.first?.kind == .end {
                 throw ExpressionError(.unexpectedToken(found: "the end of the expression", expected: "an expression"), at: tokens[0].span)
@@ -39,17 +44,14 @@ package enum ExpressionParser {
 /// The parser's cursor and counters.
 private struct ParserState {
     let tokens: [Token]
-    /// The values of the expression's quoted strings, which string tokens index.
-    let strings: [String]
     let source: ExpressionText
     let limits: ExpressionLimits
     var index = 0
     var nextID = 0
     var depth = 0
 
-    init(tokens: [Token], strings: [String], source: ExpressionText, limits: ExpressionLimits) {
+    init(tokens: [Token], source: ExpressionText, limits: ExpressionLimits) {
         self.tokens = tokens
-        self.strings = strings
         self.source = source
         self.limits = limits
     }
@@ -205,9 +207,9 @@ private struct ParserState {
                 throw ExpressionError(.invalidLiteral(text: digits, reason: "a number is digits, with at most one decimal point"), at: token.span)
             }
             return try node(.literal(.decimal(value)), token.span)
-        case .string(let index):
+        case .string(let escaped):
             _ = advance()
-            return try node(.literal(.string(strings[index])), token.span)
+            return try node(.literal(.string(Lexer.stringValue(token.span, escaped: escaped, in: source))), token.span)
         case .date(let date):
             _ = advance()
             return try node(.literal(.date(date)), token.span)
@@ -281,6 +283,8 @@ private struct ParserState {
     mutating func list(from open: Token) throws(ExpressionError) -> ExpressionNode {
         _ = advance()
         var items: [ExpressionNode] = []
+        // Lists are short: room for a few items at once, rather than growing the array item by item.
+        items.reserveCapacity(4)
         if !isSymbol(.closeBracket) {
             repeat {
                 if !items.isEmpty { _ = advance() }

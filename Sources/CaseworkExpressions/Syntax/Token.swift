@@ -25,7 +25,8 @@ public struct ExpressionSpan: Sendable, Hashable {
 /// A lexical token of the expression language.
 ///
 /// A token holds no text of its own (a name's or a number's text is the expression's over the token's span, and a
-/// quoted string's value is in ``Lexer/Tokens/strings``), so tokens are copied without reference counting.
+/// quoted string's value is read from there by ``Lexer/stringValue(_:escaped:in:)``), so tokens are copied without
+/// reference counting.
 struct Token: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
         /// A name; its text is the span's.
@@ -33,8 +34,8 @@ struct Token: Sendable, Hashable {
         case integer(Int)
         /// A number with a decimal point; its text is the span's.
         case decimal
-        /// A quoted string: the index of its value in ``Lexer/Tokens/strings``.
-        case string(Int)
+        /// A quoted string, and whether it has escapes (otherwise its value is the text between its quotes).
+        case string(escaped: Bool)
         case date(CalendarDate)
         case keyword(Keyword)
         case symbol(Symbol)

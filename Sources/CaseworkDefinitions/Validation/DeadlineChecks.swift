@@ -150,15 +150,16 @@ struct DeadlineChecks {
             }
         }
         checkInput(workflow.openingInput ?? [], referrer: "the opening 'input' of workflow '\(workflow.id.value)'")
-        for transition in workflow.transitions {
-            func referrer() -> String { "transition '\(transition.name.value)'" }
-            checkInput(transition.input, referrer: referrer())
-            if let grant = transition.grant {
+        // Read by index, field by field: binding each transition would copy (and reference-count) all of it.
+        for index in workflow.transitions.indices {
+            func referrer() -> String { "transition '\(workflow.transitions[index].name.value)'" }
+            checkInput(workflow.transitions[index].input, referrer: referrer())
+            if let grant = workflow.transitions[index].grant {
                 for field in [grant.caseField, grant.toField, grant.levelField] where fields[field.value] == nil && !workflow.untypedFields.contains(field.value) {
                     bag.report(.unknownField(name: field.value, referrer: referrer(), suggestion: NameSuggester.suggest(field.value, from: fieldNames)), at: field.range)
                 }
             }
-            for assignment in transition.set where !workflow.untypedFields.contains(assignment.field.value) {
+            for assignment in workflow.transitions[index].set where !workflow.untypedFields.contains(assignment.field.value) {
                 guard fields[assignment.field.value] != nil, let type = environment.names[assignment.field.value] else {
                     bag.report(.unknownField(name: assignment.field.value, referrer: referrer(),
                                              suggestion: NameSuggester.suggest(assignment.field.value, from: fieldNames)), at: assignment.field.range)
@@ -166,7 +167,7 @@ struct DeadlineChecks {
                 }
                 switch ExpressionChecker.compile(assignment.expression.text, in: environment, expecting: type, role: "the value for '\(assignment.field.value)'") {
                 case .success(let checked):
-                    assignments[transition.name.value, default: [:]][assignment.field.value] = checked
+                    assignments[workflow.transitions[index].name.value, default: [:]][assignment.field.value] = checked
                 case .failure(let failure):
                     GuardChecks.report(failure.errors, in: assignment.expression, source: source, into: &bag)
                 }

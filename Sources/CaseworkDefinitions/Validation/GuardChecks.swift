@@ -14,11 +14,14 @@ struct GuardChecks {
     /// Planning them for evaluation is left to the engine, which is the only place that runs them.
     func run(into bag: inout DiagnosticBag) -> [String: CheckedExpression] {
         var compiled: [String: CheckedExpression] = [:]
-        for transition in workflow.transitions {
-            guard let when = transition.when else { continue }
-            switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: "the guard of transition '\(transition.name.value)'") {
+        compiled.reserveCapacity(workflow.transitions.count)
+        // Read by index, field by field: binding each transition would copy (and reference-count) all of it.
+        for index in workflow.transitions.indices {
+            guard let when = workflow.transitions[index].when else { continue }
+            switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool,
+                                             role: "the guard of transition '\(workflow.transitions[index].name.value)'") {
             case .success(let checked):
-                compiled[transition.name.value] = checked
+                compiled[workflow.transitions[index].name.value] = checked
             case .failure(let failure):
                 report(failure.errors, in: when, into: &bag)
             }

@@ -54,17 +54,18 @@ struct WorkflowChecks {
     private func checkTransitions(into bag: inout DiagnosticBag) {
         var firstByName: [String: SourceRange] = [:]
         firstByName.reserveCapacity(workflow.transitions.count)
-        for transition in workflow.transitions {
-            let name = transition.name.value
+        // Read by index, field by field: binding each transition would copy (and reference-count) all of it.
+        for index in workflow.transitions.indices {
+            let name = workflow.transitions[index].name.value
             // Made only for a diagnostic: most transitions have none.
             func referrer() -> String { "transition '\(name)'" }
             if let first = firstByName[name] {
-                bag.report(.duplicateTransition(name: name), at: transition.name.range,
+                bag.report(.duplicateTransition(name: name), at: workflow.transitions[index].name.range,
                            notes: [DiagnosticNote("first declared here", at: first)])
             } else {
-                firstByName[name] = transition.name.range
+                firstByName[name] = workflow.transitions[index].name.range
             }
-            for source in transition.from {
+            for source in workflow.transitions[index].from {
                 guard let index = checkState(source, referrer: referrer(), into: &bag) else { continue }
                 let state = workflow.states[index]
                 if state.isFinal {
@@ -72,9 +73,9 @@ struct WorkflowChecks {
                                notes: [DiagnosticNote("'\(state.name.value)' is marked final here", at: state.name.range)])
                 }
             }
-            checkState(transition.to, referrer: referrer(), into: &bag)
-            for role in transition.by { checkRole(role, referrer: referrer(), into: &bag) }
-            for notification in transition.notify {
+            checkState(workflow.transitions[index].to, referrer: referrer(), into: &bag)
+            for role in workflow.transitions[index].by { checkRole(role, referrer: referrer(), into: &bag) }
+            for notification in workflow.transitions[index].notify {
                 for role in notification.recipients { checkRole(role, referrer: referrer(), into: &bag) }
                 for role in notification.ifNamed { checkRole(role, referrer: referrer(), into: &bag) }
                 if !templateNames.contains(notification.template.value) {
@@ -83,7 +84,7 @@ struct WorkflowChecks {
                                at: notification.template.range)
                 }
             }
-            for start in transition.startForms {
+            for start in workflow.transitions[index].startForms {
                 for role in start.recipients { checkRole(role, referrer: referrer(), into: &bag) }
             }
         }
@@ -135,8 +136,8 @@ struct WorkflowChecks {
 
     private func checkTemplates(into bag: inout DiagnosticBag) {
         var used = Set<String>()
-        for transition in workflow.transitions {
-            for notification in transition.notify { used.insert(notification.template.value) }
+        for index in workflow.transitions.indices {
+            for notification in workflow.transitions[index].notify { used.insert(notification.template.value) }
         }
         // The placeholders of the engine's messages a template is named for; a template that a transition also
         // uses may use none of them, since a transition has no form or deadline to fill them from.
@@ -180,9 +181,9 @@ struct WorkflowChecks {
         // Each state name is looked up once; a transition naming an undeclared state (reported already) means no judgement.
         var successors = [[Int]](repeating: [], count: count)
         var predecessors = [[Int]](repeating: [], count: count)
-        for transition in workflow.transitions {
-            guard let target = stateIndex[transition.to.value] else { return }
-            for source in transition.from {
+        for index in workflow.transitions.indices {
+            guard let target = stateIndex[workflow.transitions[index].to.value] else { return }
+            for source in workflow.transitions[index].from {
                 guard let origin = stateIndex[source.value] else { return }
                 successors[origin].append(target)
                 predecessors[target].append(origin)

@@ -115,7 +115,7 @@ package struct ExpressionChecker {
         let path = segments.count == 1 ? segments[0].name : segments.map(\.name).joined(separator: ".")
         if segments.count == 1, let binding = bound.last(where: { $0.name == path }) { return binding.type }
         // `today` and `now` win over a field of the same name, as they do when the expression is evaluated.
-        if let type = ExpressionEnvironment.builtins[path] ?? environment.names[path] { return type }
+        if let type = ExpressionEnvironment.builtin(path) ?? environment.names[path] { return type }
         if environment.untyped.contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { return nil }
         if ["null", "nil", "none", "undefined"].contains(path.lowercased()) {
             return fail(.noNull(name: path), node.span)

@@ -12,7 +12,9 @@ public struct ExpressionSyntax: Sendable, Hashable {
 /// One node of a parsed expression.
 public struct ExpressionNode: Sendable, Hashable {
     /// What the node is.
-    public indirect enum Kind: Sendable, Hashable {
+    ///
+    /// Only the cases that hold nodes directly are boxed, so a literal or a name costs no allocation of its own.
+    public enum Kind: Sendable, Hashable {
         /// A constant written in the text.
         case literal(Literal)
         /// A dotted name such as `child.date_of_birth` or `forms.professional_advice.all_accepted`.
@@ -20,9 +22,9 @@ public struct ExpressionNode: Sendable, Hashable {
         /// `[a, b, c]`.
         case list([ExpressionNode])
         /// `not x` or `-x`.
-        case unary(UnaryOperator, ExpressionNode)
+        indirect case unary(UnaryOperator, ExpressionNode)
         /// `a and b`, `a == b`, `a + b`, …
-        case binary(BinaryOperator, ExpressionNode, ExpressionNode)
+        indirect case binary(BinaryOperator, ExpressionNode, ExpressionNode)
         /// `name(arguments)`.
         case call(PathSegment, [ExpressionNode])
     }
@@ -101,6 +103,66 @@ public struct ExpressionNode: Sendable, Hashable {
     public var kind: Kind
     /// Where the node was written, in the expression's text.
     public var span: ExpressionSpan
-    /// The node's text as written, for messages.
-    public var text: String
+    /// The node's text as written, for messages: made only when read, so parsing copies no text for a node.
+    public var text: String {
+        get { written.text }
+        set { written = WrittenText(newValue) }
+    }
+    /// Where the node's text is: part of the expression's own text, shared by every node of the expression.
+    private var written: WrittenText
+
+    /// A node whose text is `text`.
+    init(id: Int, kind: Kind, span: ExpressionSpan, text: String) {
+        self.init(id: id, kind: kind, span: span, written: WrittenText(text))
+    }
+
+    /// A node whose text is the part `written` names of its expression's text.
+    init(id: Int, kind: Kind, span: ExpressionSpan, written: WrittenText) {
+        self.id = id
+        self.kind = kind
+        self.span = span
+        self.written = written
+    }
+
+    /// Nodes are equal when their ids, kinds, spans and texts are, wherever the texts are kept.
+    public static func == (left: ExpressionNode, right: ExpressionNode) -> Bool {
+        left.id == right.id && left.kind == right.kind && left.span == right.span && left.text == right.text
+    }
+
+    /// Hashes what ``==(_:_:)`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(kind)
+        hasher.combine(span)
+        hasher.combine(text)
+    }
+}
+
+/// A text as part of a larger one: the whole string and the UTF-8 bytes of it that are meant.
+///
+/// Every node of a parsed expression refers to the expression's one string (a reference count, not a copy),
+/// and its text is cut out only when a message needs it.
+struct WrittenText: Sendable {
+    /// The string the text is part of.
+    let whole: String
+    /// The text's UTF-8 bytes within `whole`.
+    let bytes: Range<Int>
+
+    /// All of `text`.
+    init(_ text: String) {
+        self.init(whole: text, bytes: 0..<text.utf8.count)
+    }
+
+    /// The part of `whole` at `bytes`, which must start and end on scalar boundaries.
+    init(whole: String, bytes: Range<Int>) {
+        self.whole = whole
+        self.bytes = bytes
+    }
+
+    /// The text.
+    var text: String {
+        if bytes.lowerBound == 0, bytes.upperBound == whole.utf8.count { return whole }
+        let utf8 = whole.utf8
+        return String(decoding: utf8[utf8.index(utf8.startIndex, offsetBy: bytes.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: bytes.upperBound)], as: UTF8.self)
+    }
 }

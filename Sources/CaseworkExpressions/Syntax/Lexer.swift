@@ -2,11 +2,13 @@ import CaseworkTime
 
 /// An expression's text, sliceable by scalar span in one copy: how node and token texts are made.
 ///
-/// Positions count Unicode scalars. An ASCII text (the usual case) keeps only its bytes, each a scalar;
-/// any other keeps its scalars too, and where each starts in the bytes.
+/// Positions count Unicode scalars. An ASCII text (the usual case) is read in its string's own UTF-8 storage, each
+/// byte a scalar; any other keeps its scalars too, and where each starts in the bytes.
 struct ExpressionText {
-    /// The text's UTF-8 bytes.
-    let bytes: [UInt8]
+    /// The text itself, which nodes refer to for their own texts.
+    let string: String
+    /// The text's UTF-8 bytes: `string`'s own storage, valid only while ``ExpressionParser/parse(_:limits:)`` runs.
+    let bytes: UnsafeBufferPointer<UInt8>
     /// The text's Unicode scalars; empty when the text is ASCII, whose scalars are its bytes.
     private let scalars: [Unicode.Scalar]
     /// Where each scalar starts in `bytes`, with one extra entry for the end; empty when the text is ASCII.
@@ -14,8 +16,10 @@ struct ExpressionText {
     /// How many Unicode scalars the text has.
     let count: Int
 
-    init(_ text: String) {
-        bytes = Array(text.utf8)
+    /// The text `text`, whose UTF-8 bytes are `bytes`, which must stay valid while the text is used.
+    init(_ text: String, bytes: UnsafeBufferPointer<UInt8>) {
+        string = text
+        self.bytes = bytes
         if bytes.allSatisfy({ $0 < 0x80 }) {
             // ASCII: each byte is a scalar and offsets are the same in both.
             scalars = []
@@ -50,6 +54,13 @@ struct ExpressionText {
 
     /// The text a span covers.
     func slice(_ span: ExpressionSpan) -> String { slice(span.start, span.end) }
+
+    /// The text a span covers, as a part of the whole text: nothing is copied until it is read.
+    func written(_ span: ExpressionSpan) -> WrittenText {
+        let end = max(span.start, span.end)
+        if byteOffsets.isEmpty { return WrittenText(whole: string, bytes: span.start..<end) }
+        return WrittenText(whole: string, bytes: byteOffsets[span.start]..<byteOffsets[end])
+    }
 
     /// Whether the scalars from `start` up to `end` spell `word`, without making a string.
     func spells(_ word: StaticString, from start: Int, to end: Int) -> Bool {
@@ -127,13 +138,13 @@ struct Lexer {
             if let keyword = keyword(from: start) {
                 return .success(token(.keyword(keyword), from: start))
             }
-            return .success(token(.identifier(text(start, position)), from: start))
+            return .success(token(.identifier, from: start))
         }
         if Self.isDigit(scalar) {
             return number(from: start)
         }
         if scalar == "\"" || scalar == "'" {
-            return string(quote: scalar, from: start)
+            return string(from: start)
         }
         if let (symbol, width) = Self.symbol(scalar, peek(1)) {
             position += width
@@ -203,7 +214,7 @@ struct Lexer {
         if peek() == ".", Self.isDigit(peek(1)) {
             position += 1
             while Self.isDigit(peek()) { position += 1 }
-            return .success(token(.decimal(text(start, position)), from: start))
+            return .success(token(.decimal, from: start))
         }
         if Self.isIdentifierStart(peek()) {
             while Self.isIdentifierPart(peek()) { position += 1 }
@@ -215,25 +226,47 @@ struct Lexer {
         return .success(token(.integer(value), from: start))
     }
 
-    /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes.
-    private mutating func string(quote: Unicode.Scalar, from start: Int) -> Result<Token, ExpressionError> {
-        position += 1
+    /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes. Its value is made only when the
+    /// parser reads it (``stringValue(_:escaped:in:)``), so the token holds no string.
+    private mutating func string(from start: Int) -> Result<Token, ExpressionError> {
         // Most quoted text has no escape: its value is the text between the quotes, taken in one piece.
-        var end = position
+        let quote = source[start]
+        var end = start + 1
         while end < source.count, source[end] != quote, source[end] != "\\" { end += 1 }
         if end < source.count, source[end] == quote {
-            let value = text(position, end)
             position = end + 1
-            return .success(token(.string(value), from: start))
+            return .success(token(.string(escaped: false), from: start))
         }
+        switch Self.unescape(source, from: start) {
+        case .success(let read):
+            position = read.end
+            return .success(token(.string(escaped: true), from: start))
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    /// The value of the quoted string whose token spans `span` of `source` (which the lexer has read without error).
+    static func stringValue(_ span: ExpressionSpan, escaped: Bool, in source: ExpressionText) -> String {
+        guard escaped, case .success(let read) = unescape(source, from: span.start) else { return source.slice(span.start + 1, span.end - 1) }
+        return read.value
+    }
+
+    /// Reads the quoted string whose opening quote is at `start`, decoding its escapes: its value, and the position
+    /// just after its closing quote.
+    private static func unescape(_ source: ExpressionText, from start: Int) -> Result<(value: String, end: Int), ExpressionError> {
+        let quote = source[start]
+        var position = start + 1
         var value = ""
-        while let scalar = peek() {
+        while position < source.count {
+            let scalar = source[position]
             position += 1
             if scalar == quote {
-                return .success(token(.string(value), from: start))
+                return .success((value, position))
             }
             if scalar == "\\" {
-                guard let escaped = peek() else { break }
+                guard position < source.count else { break }
+                let escaped = source[position]
                 position += 1
                 switch escaped {
                 case "\\", "\"", "'": value.unicodeScalars.append(escaped)

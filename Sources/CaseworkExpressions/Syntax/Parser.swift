@@ -13,7 +13,13 @@ package enum ExpressionParser {
             return .failure(ExpressionError(.expressionTooComplex(reason: "it is \(length) characters long; the limit is \(limits.maxLength)"),
                                             at: ExpressionSpan(start: 0, end: 0)))
         }
-        let source = ExpressionText(text)
+        // The text is read in its own UTF-8 storage (made contiguous first only if it is not already), never copied.
+        var contiguous = text
+        return contiguous.withUTF8 { bytes in parse(ExpressionText(text, bytes: bytes), limits: limits) }
+    }
+
+    /// Parses `source`, whose bytes are valid only during this call.
+    private static func parse(_ source: ExpressionText, limits: ExpressionLimits) -> Result<ExpressionSyntax, ExpressionError> {
         let tokens: [Token]
         switch Lexer.tokenize(source) {
         case .success(let lexed): tokens = lexed
@@ -68,15 +74,21 @@ private struct ParserState {
 
     /// A node whose text is the source it spans.
     mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan) throws(ExpressionError) -> ExpressionNode {
-        try node(kind, span, text: source.slice(span))
+        try node(kind, span, written: source.written(span))
     }
 
-    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan, text: String) throws(ExpressionError) -> ExpressionNode {
+    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan, written: WrittenText) throws(ExpressionError) -> ExpressionNode {
         guard nextID < limits.maxNodes else {
             throw ExpressionError(.expressionTooComplex(reason: "it has more than \(limits.maxNodes) parts"), at: span)
         }
         defer { nextID += 1 }
-        return ExpressionNode(id: nextID, kind: kind, span: span, text: text)
+        return ExpressionNode(id: nextID, kind: kind, span: span, written: written)
+    }
+
+    /// A node whose text is `text`: the source it spans when that spells `text`, which then is not copied.
+    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan, text: String) throws(ExpressionError) -> ExpressionNode {
+        let spanned = source.written(span)
+        return try node(kind, span, written: spanned.bytes.count == text.utf8.count && spanned.text == text ? spanned : WrittenText(text))
     }
 
     mutating func nested<T>(_ body: (inout ParserState) throws(ExpressionError) -> T) throws(ExpressionError) -> T {
@@ -184,44 +196,47 @@ private struct ParserState {
             return try node(.literal(.bool(token.kind == .keyword(.true))), token.span)
         case .integer(let value):
             _ = advance()
-            if case .identifier(let word) = current.kind, Self.durationWords.contains(word.lowercased()) {
+            if current.kind == .identifier, Self.durationWords.contains(text(of: current).lowercased()) {
                 return try duration(count: value, from: token)
             }
             return try node(.literal(.int(value)), token.span)
-        case .decimal(let text):
+        case .decimal:
             _ = advance()
-            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-                throw ExpressionError(.invalidLiteral(text: text, reason: "a number is digits, with at most one decimal point"), at: token.span)
+            let digits = text(of: token)
+            guard let value = Decimal(string: digits, locale: Locale(identifier: "en_US_POSIX")) else {
+                throw ExpressionError(.invalidLiteral(text: digits, reason: "a number is digits, with at most one decimal point"), at: token.span)
             }
             return try node(.literal(.decimal(value)), token.span)
-        case .string(let value):
+        case .string(let escaped):
             _ = advance()
-            return try node(.literal(.string(value)), token.span)
+            return try node(.literal(.string(Lexer.stringValue(token.span, escaped: escaped, in: source))), token.span)
         case .date(let date):
             _ = advance()
             return try node(.literal(.date(date)), token.span)
-        case .identifier(let name):
+        case .identifier:
             _ = advance()
+            let name = text(of: token)
             if isSymbol(.openParen) { return try call(ExpressionNode.PathSegment(name: name, span: token.span), from: token) }
             var segments = [ExpressionNode.PathSegment(name: name, span: token.span)]
             var span = token.span
             while isSymbol(.dot) {
                 _ = advance()
-                guard case .identifier(let member) = current.kind else { throw unexpected(expected: "a name after '.'") }
+                guard current.kind == .identifier else { throw unexpected(expected: "a name after '.'") }
                 let memberToken = advance()
-                segments.append(ExpressionNode.PathSegment(name: member, span: memberToken.span))
+                segments.append(ExpressionNode.PathSegment(name: text(of: memberToken), span: memberToken.span))
                 span = span.through(memberToken.span)
             }
-            let text = segments.count == 1 ? name : segments.map(\.name).joined(separator: ".")
-            return try node(.path(segments), span, text: text)
+            if segments.count == 1 { return try node(.path(segments), span, written: WrittenText(name)) }
+            // Names are ASCII, so the source spells the dotted path exactly when it is as long (no blanks around a dot).
+            let length = segments.reduce(segments.count - 1) { $0 + $1.name.utf8.count }
+            if span.end - span.start == length { return try node(.path(segments), span) }
+            return try node(.path(segments), span, text: segments.map(\.name).joined(separator: "."))
         case .symbol(.openParen):
             _ = advance()
             let inner = try expression()
             let close = try expect(.closeParen, "')'")
-            var grouped = inner
-            grouped.span = token.span.through(close.span)
-            grouped.text = source.slice(grouped.span)
-            return grouped
+            let span = token.span.through(close.span)
+            return ExpressionNode(id: inner.id, kind: inner.kind, span: span, written: source.written(span))
         case .symbol(.openBracket):
             return try list(from: token)
         default:
@@ -237,7 +252,7 @@ private struct ParserState {
         let unit = advance()
         words.append(text(of: unit))
         span = span.through(unit.span)
-        if words[1].lowercased() == "working", case .identifier = current.kind {
+        if words[1].lowercased() == "working", current.kind == .identifier {
             let day = advance()
             words.append(text(of: day))
             span = span.through(day.span)
@@ -268,6 +283,8 @@ private struct ParserState {
     mutating func list(from open: Token) throws(ExpressionError) -> ExpressionNode {
         _ = advance()
         var items: [ExpressionNode] = []
+        // Lists are short: room for a few items at once, rather than growing the array item by item.
+        items.reserveCapacity(4)
         if !isSymbol(.closeBracket) {
             repeat {
                 if !items.isEmpty { _ = advance() }

@@ -23,12 +23,19 @@ public struct ExpressionSpan: Sendable, Hashable {
 }
 
 /// A lexical token of the expression language.
+///
+/// A token holds no text of its own (a name's or a number's text is the expression's over the token's span, and a
+/// quoted string's value is read from there by ``Lexer/stringValue(_:escaped:in:)``), so tokens are copied without
+/// reference counting.
 struct Token: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
-        case identifier(String)
+        /// A name; its text is the span's.
+        case identifier
         case integer(Int)
-        case decimal(String)
-        case string(String)
+        /// A number with a decimal point; its text is the span's.
+        case decimal
+        /// A quoted string, and whether it has escapes (otherwise its value is the text between its quotes).
+        case string(escaped: Bool)
         case date(CalendarDate)
         case keyword(Keyword)
         case symbol(Symbol)

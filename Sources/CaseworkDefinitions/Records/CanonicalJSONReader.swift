@@ -159,7 +159,7 @@ package struct CanonicalJSONReader {
         case UInt8(ascii: "\""): _ = try string()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"): try literal("null")
-        default: _ = try numberText()
+        default: _ = try number()
         }
     }
 
@@ -169,15 +169,17 @@ package struct CanonicalJSONReader {
     package mutating func string() throws(Failure) -> String {
         try expect(UInt8(ascii: "\""))
         let start = offset
+        var highBits: UInt8 = 0
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
-                let text = try utf8(UnsafeBufferPointer(rebasing: bytes[start..<offset]), at: start)
+                let text = try utf8(UnsafeBufferPointer(rebasing: bytes[start..<offset]), at: start, isASCII: highBits < 0x80)
                 offset += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             if byte < 0x20 { throw failure("a control character in a string") }
+            highBits |= byte
             offset += 1
         }
         throw failure("the text ends inside a string")
@@ -191,7 +193,7 @@ package struct CanonicalJSONReader {
             offset += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return try decoded.withUnsafeBufferPointer { (buffer) throws(Failure) -> String in try utf8(buffer, at: start) }
+                return try decoded.withUnsafeBufferPointer { (buffer) throws(Failure) -> String in try utf8(buffer, at: start, isASCII: false) }
             case UInt8(ascii: "\\"): try escape(into: &decoded)
             case 0..<0x20: throw back("a control character in a string")
             default: decoded.append(byte)
@@ -244,9 +246,11 @@ package struct CanonicalJSONReader {
         return value
     }
 
-    /// `buffer` as text, refused when it is not UTF-8.
-    private func utf8(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) throws(Failure) -> String {
-        guard let text = String(validating: buffer, as: UTF8.self) else { throw Failure(offset: start, message: "a string that is not UTF-8") }
+    /// `buffer` as text, refused when it is not UTF-8. Decoding repairs what is not UTF-8 (each bad sequence becomes
+    /// U+FFFD), so text whose bytes come out unchanged was UTF-8; ASCII (`isASCII`, no byte above 0x7F) always is.
+    private func utf8(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int, isASCII: Bool) throws(Failure) -> String {
+        let text = String(decoding: buffer, as: UTF8.self)
+        guard isASCII || text.utf8.elementsEqual(buffer) else { throw Failure(offset: start, message: "a string that is not UTF-8") }
         return text
     }
 
@@ -268,24 +272,20 @@ package struct CanonicalJSONReader {
     /// `JSONDecoder` itself, so a row it reads never reads otherwise here.
     package mutating func integer() throws(Failure) -> Int {
         let start = offset
-        let text = try numberText()
-        var index = text.startIndex
-        let negative = text[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        var magnitude: UInt = 0
-        while index < text.endIndex {
-            let digit = text[index]
-            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else {
-                guard let value = try? JSONDecoder().decode(Int.self, from: Data(text)) else {
-                    throw Failure(offset: start, message: "expected an integer")
-                }
-                return value
+        let isInteger = try number()
+        guard isInteger else {
+            guard let value = try? JSONDecoder().decode(Int.self, from: Data(bytes[start..<offset])) else {
+                throw Failure(offset: start, message: "expected an integer")
             }
+            return value
+        }
+        let negative = bytes[start] == UInt8(ascii: "-")
+        var magnitude: UInt = 0
+        for index in (negative ? start + 1 : start)..<offset {
             let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = times.addingReportingOverflow(UInt(digit - UInt8(ascii: "0")))
+            let (sum, carry) = times.addingReportingOverflow(UInt(bytes[index] - UInt8(ascii: "0")))
             guard !overflow, !carry else { throw Failure(offset: start, message: "an integer out of range") }
             magnitude = sum
-            index += 1
         }
         if negative {
             guard magnitude <= UInt(Int.max) + 1 else { throw Failure(offset: start, message: "an integer out of range") }
@@ -298,37 +298,40 @@ package struct CanonicalJSONReader {
     /// Reads a number as a double (Swift's nearest, as `JSONDecoder` reads it); one too large for a double is a failure.
     package mutating func double() throws(Failure) -> Double {
         let start = offset
-        let text = try numberText()
-        guard let value = Double(String(decoding: text, as: UTF8.self)), value.isFinite else {
+        _ = try number()
+        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)), value.isFinite else {
             throw Failure(offset: start, message: "a number out of range")
         }
         return value
     }
 
-    /// Reads a JSON number (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`) and returns its bytes.
-    private mutating func numberText() throws(Failure) -> Slice<UnsafeBufferPointer<UInt8>> {
-        let start = offset
+    /// Reads a JSON number (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`), saying whether it is written as an
+    /// integer (no fraction, no exponent).
+    private mutating func number() throws(Failure) -> Bool {
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "-") { offset += 1 }
         guard offset < bytes.count else { throw failure("the text ends where a value was expected") }
         if bytes[offset] == UInt8(ascii: "0") {
             offset += 1
         } else {
-            guard try digits() > 0 else { throw failure("expected a value") }
+            guard digits() > 0 else { throw failure("expected a value") }
         }
+        var isInteger = true
         if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
             offset += 1
-            guard try digits() > 0 else { throw failure("expected a digit after '.'") }
+            isInteger = false
+            guard digits() > 0 else { throw failure("expected a digit after '.'") }
         }
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
             offset += 1
+            isInteger = false
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
-            guard try digits() > 0 else { throw failure("expected a digit in an exponent") }
+            guard digits() > 0 else { throw failure("expected a digit in an exponent") }
         }
-        return bytes[start..<offset]
+        return isInteger
     }
 
     /// Reads decimal digits and says how many there were.
-    private mutating func digits() throws(Failure) -> Int {
+    private mutating func digits() -> Int {
         let start = offset
         while offset < bytes.count, bytes[offset] >= UInt8(ascii: "0"), bytes[offset] <= UInt8(ascii: "9") { offset += 1 }
         return offset - start

@@ -7,23 +7,23 @@ import CaseworkTestSupport
 import Foundation
 import Testing
 
-/// Stored case records are read back by the canonical reader (`StoredJSON.decode`), which must read exactly what
+/// Stored case records and idempotency keys are read back by the canonical reader (`StoredJSON.decode`), which must read exactly what
 /// `JSONDecoder` reads, to the same value: over random records full of hostile text, the rows of a store written before
 /// the writer, every valid way of writing a row `JSONDecoder` accepts (whitespace, member order, escapes, unknown and
 /// `null` members, the older shapes), and every truncation and many flipped bytes of written rows, where the reader
 /// either refuses with its typed failure or reads what `JSONDecoder` reads.
 @Suite("Stored row reader")
 struct StoredRowReaderTests {
-    /// The record read from `bytes` by the reader and by `JSONDecoder`: both, or neither (nil).
-    enum Outcome: Equatable {
-        case read(CaseRecord)
+    /// A row read from `bytes` by the reader and by `JSONDecoder`: both, or neither.
+    enum Outcome<Row: Equatable>: Equatable {
+        case read(Row)
         case refused
     }
 
     /// The reader's outcome for `bytes`; a refusal is always its typed failure, with an offset inside the bytes.
-    static func reader(_ bytes: Data) -> Outcome {
+    static func reader<Row: CanonicallyReadable & Equatable>(_ bytes: Data, as row: Row.Type) -> Outcome<Row> {
         do throws(CanonicalJSONReader.Failure) {
-            return .read(try CanonicalJSONReader.read(CaseRecord.self, from: bytes))
+            return .read(try CanonicalJSONReader.read(Row.self, from: bytes))
         } catch {
             #expect(error.offset >= 0 && error.offset <= bytes.count, "\(error)")
             return .refused
@@ -31,34 +31,39 @@ struct StoredRowReaderTests {
     }
 
     /// `JSONDecoder`'s outcome for `bytes`.
-    static func decoder(_ bytes: Data) -> Outcome {
-        guard let record = try? StoredJSON.decoderValue(CaseRecord.self, from: bytes) else { return .refused }
-        return .read(record)
+    static func decoder<Row: Decodable & Equatable>(_ bytes: Data, as row: Row.Type) -> Outcome<Row> {
+        guard let value = try? StoredJSON.decoderValue(Row.self, from: bytes) else { return .refused }
+        return .read(value)
     }
 
-    @Test(arguments: [UInt64(1), 2, 3])
-    func generatedRecordsReadAsJSONDecoderReadsThem(seed: UInt64) throws {
+    /// Checks `count` rows from `make`: each reads, through the reader and through `StoredJSON.decode`, as the value it
+    /// was written from and as `JSONDecoder` reads it.
+    static func checkGenerated<Row: CanonicallyReadable & CanonicallyWritable & Codable & Equatable>(
+        seed: UInt64, count: Int = 1_000, _ make: (inout RecordGenerator) -> Row
+    ) throws {
         var generator = RecordGenerator(random: SeededGenerator(seed: seed))
-        for index in 0..<1_000 {
-            let record = generator.record()
-            let bytes = StoredJSON.encode(record)
-            let read = Self.reader(bytes)
-            guard read == .read(record), read == Self.decoder(bytes), try StoredJSON.decode(CaseRecord.self, from: bytes) == record else {
-                Issue.record("seed \(seed) record \(index) reads differently: \(String(decoding: bytes, as: UTF8.self))")
+        for index in 0..<count {
+            let row = make(&generator)
+            let bytes = StoredJSON.encode(row)
+            let read = Self.reader(bytes, as: Row.self)
+            guard read == .read(row), read == Self.decoder(bytes, as: Row.self), try StoredJSON.decode(Row.self, from: bytes) == row else {
+                Issue.record("\(Row.self) seed \(seed) row \(index) reads differently: \(String(decoding: bytes, as: UTF8.self))")
                 return
             }
         }
     }
 
-    /// Every truncation of written rows, and each byte replaced by bytes that matter to JSON: the reader never
-    /// accepts what `JSONDecoder` refuses nor reads a different value, and refuses only what `JSONDecoder` refuses.
-    @Test(arguments: [UInt64(4), 5])
-    func truncationsAndFlippedBytesAgreeWithJSONDecoder(seed: UInt64) throws {
+    /// Every truncation of `rows` written rows from `make`, and 400 of each one's bytes replaced by bytes that matter to
+    /// JSON: the reader never accepts what `JSONDecoder` refuses nor reads a different value, and refuses only what
+    /// `JSONDecoder` refuses.
+    static func checkDamaged<Row: CanonicallyReadable & CanonicallyWritable & Codable & Equatable>(
+        seed: UInt64, rows: Int, _ make: (inout RecordGenerator) -> Row
+    ) {
         var generator = RecordGenerator(random: SeededGenerator(seed: seed))
         let replacements: [UInt8] = Array("\"\\{}[],:0123456789-+.eEtfnu ".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xFF]
         var accepted = 0
-        for _ in 0..<12 {
-            let bytes = Array(StoredJSON.encode(generator.record()))
+        for _ in 0..<rows {
+            let bytes = Array(StoredJSON.encode(make(&generator)))
             var variants: [[UInt8]] = (0..<bytes.count).map { Array(bytes[..<$0]) }
             for _ in 0..<400 {
                 var flipped = bytes
@@ -67,7 +72,7 @@ struct StoredRowReaderTests {
             }
             for variant in variants {
                 let data = Data(variant)
-                let (read, decoded) = (Self.reader(data), Self.decoder(data))
+                let (read, decoded) = (Self.reader(data, as: Row.self), Self.decoder(data, as: Row.self))
                 if read != .refused { accepted += 1 }
                 guard read == decoded else {
                     Issue.record("reader \(read == .refused ? "refuses" : "reads"), JSONDecoder \(decoded == .refused ? "refuses" : "reads"): \(String(decoding: variant, as: UTF8.self))")
@@ -75,8 +80,28 @@ struct StoredRowReaderTests {
                 }
             }
         }
-        // Some flips keep the row valid (a digit for a digit, a letter inside a string): both read those alike.
+        // Some replacements keep the row valid (a digit for a digit, a letter inside a string): both read those alike.
         #expect(accepted > 0)
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func generatedRecordsReadAsJSONDecoderReadsThem(seed: UInt64) throws {
+        try Self.checkGenerated(seed: seed) { $0.record() }
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func generatedIdempotencyRecordsReadAsJSONDecoderReadsThem(seed: UInt64) throws {
+        try Self.checkGenerated(seed: seed) { $0.idempotencyRecord() }
+    }
+
+    @Test(arguments: [UInt64(4), 5])
+    func damagedRecordsAgreeWithJSONDecoder(seed: UInt64) {
+        Self.checkDamaged(seed: seed, rows: 12) { $0.record() }
+    }
+
+    @Test(arguments: [UInt64(6), 7])
+    func damagedIdempotencyRecordsAgreeWithJSONDecoder(seed: UInt64) {
+        Self.checkDamaged(seed: seed, rows: 40) { $0.idempotencyRecord() }
     }
 
     /// Valid JSON written otherwise than the writer writes it, and the shapes of earlier versions, read as `JSONDecoder`
@@ -92,9 +117,9 @@ struct StoredRowReaderTests {
     ])
     func otherValidSpellingsReadAsJSONDecoderReadsThem(json: String) throws {
         let data = Data(json.utf8)
-        let decoded = Self.decoder(data)
+        let decoded = Self.decoder(data, as: CaseRecord.self)
         #expect(decoded != .refused)
-        #expect(Self.reader(data) == decoded)
+        #expect(Self.reader(data, as: CaseRecord.self) == decoded)
     }
 
     /// What `JSONDecoder` refuses, the reader refuses too, each with its typed failure: not JSON, a wrong type, a
@@ -117,8 +142,8 @@ struct StoredRowReaderTests {
     ])
     func whatJSONDecoderRefusesTheReaderRefuses(json: String) {
         let data = Data(json.utf8)
-        #expect(Self.decoder(data) == .refused)
-        #expect(Self.reader(data) == .refused)
+        #expect(Self.decoder(data, as: CaseRecord.self) == .refused)
+        #expect(Self.reader(data, as: CaseRecord.self) == .refused)
     }
 
     /// A key written twice: valid JSON the writer never writes, which the reader refuses rather than pick one of the two.
@@ -127,7 +152,7 @@ struct StoredRowReaderTests {
         #"{"auditHead":"h","deadlines":[],"fields":{"a":{"int":1},"a":{"int":2}},"forms":[],"grants":[],"id":"c","openedAt":0,"participants":{},"revision":1,"state":"s","updatedAt":0,"workflow":"w","workflowVersion":1}"#,
     ])
     func validJSONTheWriterNeverWritesIsRefused(json: String) {
-        #expect(Self.reader(Data(json.utf8)) == .refused)
+        #expect(Self.reader(Data(json.utf8), as: CaseRecord.self) == .refused)
     }
 
     /// Nesting deeper than the reader allows is refused with its failure, never a crash.
@@ -135,7 +160,7 @@ struct StoredRowReaderTests {
         let depth = CanonicalJSONReader.maximumDepth + 10
         let value = String(repeating: #"{"list":["#, count: depth) + String(repeating: "]}", count: depth)
         let json = #"{"auditHead":"h","deadlines":[],"fields":{"a":"# + value + #"},"forms":[],"grants":[],"id":"c","openedAt":0,"participants":{},"revision":1,"state":"s","updatedAt":0,"workflow":"w","workflowVersion":1}"#
-        #expect(Self.reader(Data(json.utf8)) == .refused)
+        #expect(Self.reader(Data(json.utf8), as: CaseRecord.self) == .refused)
     }
 
     /// The case records of a store written before the canonical writer read as `JSONDecoder` reads them.
@@ -145,8 +170,8 @@ struct StoredRowReaderTests {
         #expect(!rows.isEmpty)
         for row in rows {
             let data = Data(row.utf8)
-            #expect(Self.decoder(data) != .refused)
-            #expect(Self.reader(data) == Self.decoder(data))
+            #expect(Self.decoder(data, as: CaseRecord.self) != .refused)
+            #expect(Self.reader(data, as: CaseRecord.self) == Self.decoder(data, as: CaseRecord.self))
         }
     }
 }

@@ -136,7 +136,7 @@ public final class PostgresCaseStore: CaseStore {
     /// Writes every change in one transaction, sent as one pipeline (one round trip): all of them, or none (see the
     /// type's notes).
     public func commit(all changes: [CaseChange]) throws(StoreError) {
-        try send(try prepare(changes), writing: changes)
+        try send(try Self.prepare(changes), writing: changes)
     }
 
     /// Writes a group committer's batch in one transaction, sent as one pipeline (one round trip, one commit on the
@@ -150,7 +150,7 @@ public final class PostgresCaseStore: CaseStore {
     /// once the batch is written, so a conflict names the revision the batch left. Any other failure is thrown, with
     /// no group written; a lost connection is resolved as a commit's is, reading back whether the batch landed.
     public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
-        let results = groups.map { (group: [CaseChange]) in Result { () throws(StoreError) in try prepare(group) } }
+        let results = groups.concurrentlyMapped { (group: [CaseChange]) in Result { () throws(StoreError) in try Self.prepare(group) } }
         let prepared = results.map { (try? $0.get()) ?? [] }
         var answers = results.map(\.error)
         var refused: [(group: Int, meaning: StatementMeaning, error: PostgresError)] = []
@@ -173,7 +173,7 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// A commit's statements, after checking its cases are distinct and no counter is at its limit.
-    private func prepare(_ changes: [CaseChange]) throws(StoreError) -> [(PostgresStatement, StatementMeaning)] {
+    private static func prepare(_ changes: [CaseChange]) throws(StoreError) -> [(PostgresStatement, StatementMeaning)] {
         var seen = Set<String>()
         for change in changes {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
@@ -502,7 +502,7 @@ extension PostgresConnection {
 }
 
 /// What a failure of one of a commit's statements means.
-enum StatementMeaning {
+enum StatementMeaning: Sendable {
     /// The case's compare-and-set: failing with ``PostgresSQL/staleRevision`` is a conflict (or a missing case).
     case compareAndSet(caseID: String, expected: Int)
     /// A row with a key: a unique violation means the key is taken, which this error says.

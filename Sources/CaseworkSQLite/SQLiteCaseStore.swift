@@ -382,7 +382,7 @@ public final class SQLiteCaseStore: CaseStore {
     /// back and is thrown. A group that cannot be prepared (two changes to one case, a counter at its limit, a value
     /// JSON cannot hold) is refused before the transaction opens.
     public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
-        let prepared = Self.concurrently(groups) { (group: [CaseChange]) in Result { () throws(StoreError) in try self.prepare(group) } }
+        let prepared = groups.concurrentlyMapped { (group: [CaseChange]) in Result { () throws(StoreError) in try self.prepare(group) } }
         let refusals = prepared.map(\.error)
         guard refusals.contains(where: { $0 == nil }) else { return refusals }
         return try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
@@ -400,17 +400,6 @@ public final class SQLiteCaseStore: CaseStore {
             }
             return answers
         }
-    }
-
-    /// `transform` of each of `items`, worked out on every core at once: encoding a batch's rows as JSON is most of
-    /// the CPU a batch takes, and it is done before the transaction, while the disk waits.
-    private static func concurrently<Item: Sendable, Output: Sendable>(_ items: [Item], _ transform: @Sendable (Item) -> Output) -> [Output] {
-        let outputs = Mutex<[Output?]>(Array(repeating: nil, count: items.count))
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            let output = transform(items[index])
-            outputs.withLock { $0[index] = output }
-        }
-        return outputs.withLock { $0.compactMap { $0 } }
     }
 
     /// A commit's changes with their rows encoded, after checking its cases are distinct and no counter is at its limit.

@@ -40,20 +40,20 @@ struct DecisionExplanation: Sendable {
     /// What the conditions were evaluated against, for the placeholders of deny reasons.
     let context: EvaluationContext?
 
-    /// The explanation of a request no rule covers, because of `problem`.
-    init(index: PolicyIndex, request: AccessRequest, problem: String) {
-        self.init(index: index, request: request, problem: problem, aboutAction: RuleMask(), considered: RuleMask(), holds: RuleMask(),
+    /// The explanation of a request for `action` on `resource` no rule covers, because of `problem`.
+    init(index: PolicyIndex, action: String, resource: String, problem: String) {
+        self.init(index: index, action: action, resource: resource, problem: problem, aboutAction: RuleMask(), considered: RuleMask(), holds: RuleMask(),
                   withoutGrant: RuleMask(), undecided: [], matched: RuleMask(), reasons: .fixed(problem), context: nil)
     }
 
     /// An explanation with every part given.
     init(
-        index: PolicyIndex, request: AccessRequest, problem: String? = nil, aboutAction: RuleMask, considered: RuleMask, holds: RuleMask,
+        index: PolicyIndex, action: String, resource: String, problem: String? = nil, aboutAction: RuleMask, considered: RuleMask, holds: RuleMask,
         withoutGrant: RuleMask, undecided: [(rule: Int, error: EvaluationError)], matched: RuleMask, reasons: Reasons, context: EvaluationContext?
     ) {
         self.index = index
-        self.action = request.action
-        self.resource = request.resource
+        self.action = action
+        self.resource = resource
         self.problem = problem
         self.aboutAction = aboutAction
         self.considered = considered

@@ -137,9 +137,11 @@ struct FieldVisibility: Sendable, Hashable {
         return !redactions.hides(field: path)
     }
 
-    /// The values that may be seen.
+    /// The values that may be seen: all of them, as they are, when nothing is withheld.
     func filter(_ values: [String: ExpressionValue]) -> [String: ExpressionValue] {
-        values.filter { shows($0.key) }
+        guard let redactions else { return [:] }
+        if redactions.isEmpty { return values }
+        return values.filter { !redactions.hides(field: $0.key) }
     }
 }
 

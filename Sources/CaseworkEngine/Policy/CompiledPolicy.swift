@@ -12,15 +12,39 @@ import Foundation
 /// its request and renders its explanation only when read.
 public struct CompiledPolicy: Sendable {
     /// The policy.
-    public let definition: PolicyDefinition
+    public var definition: PolicyDefinition { parts.definition }
     /// The parts of a case the policy can name in its set, and what redacting each hides.
-    public let paths: ResourcePaths
+    public var paths: ResourcePaths { parts.paths }
     /// The names conditions and reasons read, and how a request values them.
-    public let names: ExpressionNames<PolicyExpressionInput>
+    public var names: ExpressionNames<PolicyExpressionInput> { parts.names }
     /// The rules, indexed.
-    let index: PolicyIndex
+    var index: PolicyIndex { parts.index }
     /// Fills the slots the conditions and reasons read from a request.
-    private let reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+    private var reader: ExpressionNames<PolicyExpressionInput>.SlotReader { parts.reader }
+
+    /// Everything compiled, shared by every copy: a policy is copied into each case's access and each decision's
+    /// evaluation, and copying one reference costs one count where copying the parts cost one for each.
+    private let parts: Parts
+
+    /// What compiling made: never changed after.
+    private final class Parts: Sendable {
+        let definition: PolicyDefinition
+        let paths: ResourcePaths
+        let names: ExpressionNames<PolicyExpressionInput>
+        let index: PolicyIndex
+        let reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+
+        init(
+            definition: PolicyDefinition, paths: ResourcePaths, names: ExpressionNames<PolicyExpressionInput>, index: PolicyIndex,
+            reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+        ) {
+            self.definition = definition
+            self.paths = paths
+            self.names = names
+            self.index = index
+            self.reader = reader
+        }
+    }
 
     /// Words shown in place of a reason's placeholder whose value cannot be worked out (a date of birth not
     /// recorded, for instance): the same words a notification shows for a field not yet set, never a guess.
@@ -33,10 +57,7 @@ public struct CompiledPolicy: Sendable {
     public init(_ definition: PolicyDefinition, checked: CheckedPolicyExpressions?, in set: DefinitionSet) throws(EngineError) {
         let policy = "policy '\(definition.id.value)'"
         guard let checked else { throw .definitionError("the expressions of \(policy) were not checked") }
-        self.definition = definition
-        self.names = checked.names
         let paths = ResourcePaths(policy: definition, workflows: set.workflows)
-        self.paths = paths
         var slots = checked.names.slots()
         var rules: [PolicyIndex.Rule] = []
         for rule in definition.rules {
@@ -70,8 +91,8 @@ public struct CompiledPolicy: Sendable {
                 actionsText: rule.actions.map(\.value).joined(separator: ", "), onText: rule.on.map(\.value).joined(separator: ", ")
             ))
         }
-        index = PolicyIndex(rules, of: definition, paths: paths)
-        reader = checked.names.slotReader(slots)
+        parts = Parts(definition: definition, paths: paths, names: checked.names, index: PolicyIndex(rules, of: definition, paths: paths),
+                      reader: checked.names.slotReader(slots))
     }
 
     /// What in `request` the policy cannot decide on, each at its place in the request: an action the policy
@@ -197,7 +218,7 @@ public struct CompiledPolicy: Sendable {
             let considered = aboutAction & coverage.covered
             evaluate(considered)
             let holds = holding & considered
-            let undecided = self.undecided.filter { considered.contains($0.rule) }.sorted { $0.rule < $1.rule }
+            let undecided = self.undecided.isEmpty ? [] : self.undecided.filter { considered.contains($0.rule) }.sorted { $0.rule < $1.rule }
             let undecidedAllow = undecided.contains { index.rules[$0.rule].effect == .allow }
             let withoutGrant = self.withoutGrant & considered
             let context = context

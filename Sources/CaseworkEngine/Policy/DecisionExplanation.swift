@@ -3,8 +3,9 @@ import CaseworkExpressions
 
 /// How one decision was reached, kept as a few rule sets and values: which rules were about the request, which held,
 /// which could not be decided and why. ``AccessDecision`` renders it into the words of its trace, reasons and matched
-/// rules only when they are read, so deciding never builds text nobody reads.
-struct DecisionExplanation: Sendable {
+/// rules only when they are read, so deciding never builds text nobody reads. A class, so a decision copied from step to
+/// step carries one reference rather than each of these parts.
+final class DecisionExplanation: Sendable {
     /// Which reasons the decision gives.
     enum Reasons: Sendable {
         /// Each matched deny's own reason (or ``CompiledPolicy/notAllowed``), each once.
@@ -41,7 +42,7 @@ struct DecisionExplanation: Sendable {
     let context: EvaluationContext?
 
     /// The explanation of a request for `action` on `resource` no rule covers, because of `problem`.
-    init(index: PolicyIndex, action: String, resource: String, problem: String) {
+    convenience init(index: PolicyIndex, action: String, resource: String, problem: String) {
         self.init(index: index, action: action, resource: resource, problem: problem, aboutAction: RuleMask(), considered: RuleMask(), holds: RuleMask(),
                   withoutGrant: RuleMask(), undecided: [], matched: RuleMask(), reasons: .fixed(problem), context: nil)
     }

@@ -14,6 +14,8 @@ public struct LoadedWorkflow: Sendable {
     public let fieldTypes: [String: FieldType]
     /// The names its expressions read: how the engine values them for a case.
     public let names: ExpressionNames<CaseExpressionInput>
+    /// Fills the slots its guards, `set:` values and deadline expressions are planned into (``context(for:calendar:)``).
+    let reader: ExpressionNames<CaseExpressionInput>.SlotReader
     /// Compiled guards by transition name.
     public let guards: [String: CompiledExpression]
     /// Compiled `set:` expressions by transition name, in file order.

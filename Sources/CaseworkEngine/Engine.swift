@@ -252,7 +252,7 @@ public final class Engine: Sendable {
         let now = admitted.access.at
         return admitted.workflow.definition.transitions.map { transition in
             TransitionAvailability(name: transition.name.value, title: transition.title,
-                                   blockers: blockers(transition, admitted: admitted, input: [:], today: CalendarDate(now), now: now))
+                                   blockers: blockers(transition, admitted: admitted, input: [:], proposed: admitted.record, today: CalendarDate(now), now: now))
         }
     }
 
@@ -345,11 +345,11 @@ public final class Engine: Sendable {
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = admitted.access.at
         let today = try Self.effectiveDay(request.effectiveOn, recordedAt: now, openedAt: record.openedAt)
-        let blockers = blockers(transition, admitted: admitted, input: request.input, today: today, now: now)
-        guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
-
         var next = record
         next.fields.merge(request.input) { _, new in new }
+        let blockers = blockers(transition, admitted: admitted, input: request.input, proposed: next, today: today, now: now)
+        guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
+
         next.fields.merge(try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: request.actor,
                                               today: today, now: now)) { _, new in new }
         next.state = transition.to.value
@@ -450,9 +450,9 @@ public final class Engine: Sendable {
     }
 
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
-    /// "can it fire", "why not" and "fire" share.
+    /// "can it fire", "why not" and "fire" share. `proposed` is the case with `input` applied, which the guard sees.
     private func blockers(
-        _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], today: CalendarDate, now: Date
+        _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], proposed: CaseRecord, today: CalendarDate, now: Date
     ) -> [TransitionBlocker] {
         let record = admitted.record
         let actor = admitted.access.actor
@@ -473,8 +473,6 @@ public final class Engine: Sendable {
             blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
         }
         if blockers.isEmpty, let guardExpression = admitted.workflow.guards[transition.name.value], let text = transition.when?.text {
-            var proposed = record
-            proposed.fields.merge(input) { _, new in new }
             let context = evaluationContext(proposed, workflow: admitted.workflow, calendars: admitted.definitions.calendars, actor: actor, today: today, now: now)
             switch guardExpression.evaluateCondition(context) {
             case .success(true): break

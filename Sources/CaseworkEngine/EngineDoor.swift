@@ -24,16 +24,32 @@ struct CaseAccess: Sendable {
     var attributes: [String: ExpressionValue]
     /// When the request was made; every decision about it is made at this instant.
     var at: Date
-    /// The policy resource that guards each form's instances, by form id (``Engine/formResource(_:)``).
-    var formResources: [String: String] = [:]
+    /// The forms of the definition set the case runs on, by id: each names the policy resource that guards its
+    /// instances (``Engine/formResource(_:)``).
+    var forms: [String: LoadedForm] = [:]
     /// The action and resource the door already allowed for this request, so it is not decided a second time.
     var allowedAtDoor: (action: String, resource: String)?
+
+    /// Decisions made ahead by ``answering(_:)``, each for an action on a resource.
+    var answered: [(action: String, resource: String, decision: AccessDecision)] = []
 
     /// The decision for `action` on `resource`; nil when nothing but roles guard the case (the operator, or a
     /// workflow without a policy), which means allowed.
     func decision(_ action: String, on resource: String) -> AccessDecision? {
         guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
+        if let known = answered.first(where: { $0.action == action && $0.resource == resource }) { return known.decision }
         return policy.decide(Engine.accessRequest(record, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+    }
+
+    /// This access with the decisions for `questions` made ahead, in one pass of the policy over the actor and the case
+    /// (``CompiledPolicy/decide(_:asking:)``): for a caller about to ask several, each then the decision it would be
+    /// on its own.
+    func answering(_ questions: [(action: String, resource: String)]) -> CaseAccess {
+        guard !actor.isOperator, case .policy(let policy) = accessGuard, let first = questions.first else { return self }
+        let request = Engine.accessRequest(record, actor: actor, attributes: attributes, action: first.action, resource: first.resource, at: at)
+        var access = self
+        access.answered = zip(questions, policy.decide(request, asking: questions)).map { ($0.action, $0.resource, $1) }
+        return access
     }
 
     /// Whether the actor may do `action` to `resource` of this case.
@@ -67,7 +83,7 @@ struct CaseAccess: Sendable {
             var viewable: [String: Bool] = [:]
             shown.forms = record.forms.filter { instance in
                 guard instance.recipientRole == actor.role, instance.recipientID.flatMap(Principal.parsed) == actor.principal else { return false }
-                let resource = formResources[instance.form] ?? instance.form
+                let resource = forms[instance.form].map { Engine.formResource($0.definition) } ?? instance.form
                 if let known = viewable[resource] { return known }
                 let allowed = allows("view", on: resource)
                 viewable[resource] = allowed
@@ -121,9 +137,11 @@ struct FieldVisibility: Sendable, Hashable {
         return !redactions.hides(field: path)
     }
 
-    /// The values that may be seen.
+    /// The values that may be seen: all of them, as they are, when nothing is withheld.
     func filter(_ values: [String: ExpressionValue]) -> [String: ExpressionValue] {
-        values.filter { shows($0.key) }
+        guard let redactions else { return [:] }
+        if redactions.isEmpty { return values }
+        return values.filter { !redactions.hides(field: $0.key) }
     }
 }
 
@@ -136,11 +154,6 @@ extension Engine {
     /// where no policy guards it) is asked about under its own id, which no policy can declare, so a policy refuses it.
     static func formResource(_ form: FormDefinition) -> String {
         form.resource?.value ?? form.id.value
-    }
-
-    /// ``formResource(_:)`` of every form of a definition set, by form id.
-    static func formResources(_ definitions: DefinitionCatalog) -> [String: String] {
-        definitions.forms.mapValues { formResource($0.definition) }
     }
 
     /// How `workflow`'s cases are guarded, by the policy of the definition set the case runs on (``definitions(for:)``).
@@ -168,7 +181,7 @@ extension Engine {
         let definitions = try definitions(for: record)
         let workflow = try workflow(for: record)
         let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at,
-                                formResources: Self.formResources(definitions), allowedAtDoor: (action, resource))
+                                forms: definitions.forms, allowedAtDoor: (action, resource))
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
         case .rolesOnly:
@@ -201,7 +214,8 @@ extension Engine {
     ) throws(EngineError) -> ChangeResult {
         let definitions = try definitions(for: record)
         let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: definitions), actor: actor,
-                                attributes: attributes, at: Self.millisecondPrecision(clockNow()), formResources: Self.formResources(definitions))
+                                attributes: attributes, at: Self.millisecondPrecision(clockNow()), forms: definitions.forms)
+        .answering([("edit", "case"), ("view", ResourcePaths.caseFields), ("grant", "case")])
         let editsCase = access.editsCase
         return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed,
                             notifications: access.visibleMessages(notifications, editsCase: editsCase))
@@ -239,6 +253,7 @@ extension Engine {
         }
         let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
         let access = CaseAccess(record: record, accessGuard: .policy(policy), actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()))
+            .answering([("view", resource), ("view", ResourcePaths.caseFields)])
         return (access.allows("view", on: resource), access.fieldVisibility)
     }
 }

@@ -1,5 +1,6 @@
 import CaseworkDefinitions
 import CaseworkExpressions
+import CaseworkTime
 
 extension LoadedWorkflow {
     /// Plans `definition`'s expressions as the validation stage checked them (`checked`), without compiling any again.
@@ -10,6 +11,9 @@ extension LoadedWorkflow {
     init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?, fingerprint: String, content: String) throws(EngineError) {
         let workflow = "workflow '\(definition.id.value)'"
         guard let checked else { throw .definitionError("the expressions of \(workflow) were not checked") }
+        // Every expression of the workflow is planned into one set of slots, so a context fills only the names some
+        // expression reads, straight from the case, instead of valuing every declared name by name.
+        var slots = checked.names.slots()
         var guards: [String: CompiledExpression] = [:]
         var assignments: [String: [(field: String, value: CompiledExpression)]] = [:]
         for transition in definition.transitions {
@@ -18,13 +22,13 @@ extension LoadedWorkflow {
                 guard let guardExpression = checked.guards[name] else {
                     throw .definitionError("the guard of transition '\(name)' of \(workflow) was not checked")
                 }
-                guards[name] = CompiledExpression(guardExpression)
+                guards[name] = CompiledExpression(guardExpression, slots: &slots)
             }
             for assignment in transition.set {
                 guard let value = checked.assignments[name]?[assignment.field.value] else {
                     throw .definitionError("the value for '\(assignment.field.value)' in transition '\(name)' of \(workflow) was not checked")
                 }
-                assignments[name, default: []].append((assignment.field.value, CompiledExpression(value)))
+                assignments[name, default: []].append((assignment.field.value, CompiledExpression(value, slots: &slots)))
             }
         }
         var conditions: [String: CompiledExpression] = [:]
@@ -35,14 +39,23 @@ extension LoadedWorkflow {
                 guard let condition = checked.deadlineConditions[name] else {
                     throw .definitionError("the condition of deadline '\(name)' of \(workflow) was not checked")
                 }
-                conditions[name] = CompiledExpression(condition)
+                conditions[name] = CompiledExpression(condition, slots: &slots)
             }
             if deadline.dueOn != nil {
                 guard let due = checked.deadlineDueDates[name] else { throw .definitionError("the due date of deadline '\(name)' of \(workflow) was not checked") }
-                dueDates[name] = CompiledExpression(due)
+                dueDates[name] = CompiledExpression(due, slots: &slots)
             }
         }
-        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, guards: guards,
+        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), guards: guards,
                   assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, fingerprint: fingerprint, content: content)
+    }
+}
+
+extension LoadedWorkflow {
+    /// What the workflow's guards, `set:` values and deadline expressions are evaluated against for `input`: the slots
+    /// they were planned into, filled from the case (the values ``names`` gives by name, read only where some
+    /// expression reads them), `today`, `now`, and `calendar` for working days.
+    public func context(for input: CaseExpressionInput, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
+        reader.context(for: input, calendar: calendar)
     }
 }

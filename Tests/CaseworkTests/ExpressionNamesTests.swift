@@ -11,14 +11,13 @@ import Testing
 /// valued in one place (`ExpressionNames`), and these tests fail if either side gains a name the other lacks.
 ///
 /// Each name is compiled as an expression on its own against the checker's environment and evaluated against the
-/// context the engine (for workflows) or `CompiledPolicy.decide` (for policies) builds, so the check runs through
-/// the same path as real guards and conditions, `today` and `now` included.
+/// context by name the workflow's names build (the engine's slot context agrees with it: `GuardContextTests`) or the
+/// one `CompiledPolicy.decide` (for policies) builds, `today` and `now` included.
 @Suite("One environment: every name typed and valued together")
 struct ExpressionNamesTests {
-    /// The repository's definitions, loaded as the catalog, and an engine running them.
+    /// The repository's definitions, loaded as the catalog.
     struct Shipped: Sendable {
         let catalog: DefinitionCatalog
-        let engine: Engine
     }
 
     static let today = CalendarDate("2025-11-25")!
@@ -26,7 +25,7 @@ struct ExpressionNamesTests {
 
     static let shipped = Result { () throws -> Shipped in
         let catalog = try DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
-        return Shipped(catalog: catalog, engine: try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: ManualClock(now)))
+        return Shipped(catalog: catalog)
     }
 
     /// One name of one definition, as a test argument.
@@ -126,7 +125,7 @@ struct ExpressionNamesTests {
         let environment = workflow.names.environment
         for empty in [false, true] {
             let (record, actor) = Self.input(for: workflow, empty: empty)
-            let context = shipped.engine.evaluationContext(record, workflow: workflow, calendars: shipped.catalog.calendars, actor: actor, today: Self.today, now: Self.now)
+            let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now))
             let (type, result) = try Self.evaluate(name.name, in: environment, context)
             if empty && Self.absentFromEmptyCase(workflow.definition).contains(name.name) {
                 #expect(result == .failure(.unset(name.name)), "'\(name.name)' is unset when the case does not hold it")
@@ -144,7 +143,7 @@ struct ExpressionNamesTests {
         let shipped = try Self.shipped.get()
         let workflow = try #require(shipped.catalog.workflows[id])
         let (record, actor) = Self.input(for: workflow, empty: false)
-        let context = shipped.engine.evaluationContext(record, workflow: workflow, calendars: shipped.catalog.calendars, actor: actor, today: Self.today, now: Self.now)
+        let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now))
         #expect(Set(context.values.keys).subtracting(workflow.names.environment.names.keys).isEmpty)
         #expect(!context.values.isEmpty)
     }

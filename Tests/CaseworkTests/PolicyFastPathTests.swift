@@ -8,11 +8,18 @@ import Testing
 
 /// The indexed decision path (``CompiledPolicy/decide(_:)``) against the reference evaluator (``ReferencePolicy``):
 /// every decision identical when read, allowed, matched rules, redactions, reasons and the whole trace, over the policy
-/// benchmark's 100,000 requests, the shipped policy with its personas, and a policy of more rules than one word holds.
+/// benchmark's 100,000 requests, the shipped policy with its personas, and a policy of more rules than one word holds;
+/// and the questions of one actor about one case decided in one pass against each decided alone.
 @Suite("Access decisions: the fast path agrees with the reference")
 struct PolicyFastPathTests {
     /// Decides each request `generate` gives with both, and returns how many it gave and the first few disagreements.
-    static func compare(_ fast: CompiledPolicy, _ reference: ReferencePolicy, _ generate: ((AccessRequest) -> Void) -> Void) -> (count: Int, disagreements: [String]) {
+    ///
+    /// Every `batchEvery`th request is also decided in one pass with the questions a fire asks (``CompiledPolicy/decide(_:asking:)``),
+    /// its own action and resource among them at a varying place: each answer must equal the decision of that question on
+    /// its own, whole (allowed, matched rules, redactions, reasons and trace).
+    static func compare(
+        _ fast: CompiledPolicy, _ reference: ReferencePolicy, batchEvery: Int = 1, _ generate: ((AccessRequest) -> Void) -> Void
+    ) -> (count: Int, disagreements: [String]) {
         var count = 0
         var disagreements: [String] = []
         generate { request in
@@ -21,6 +28,17 @@ struct PolicyFastPathTests {
             let decided = ReferencePolicy.Decision(fast.decide(request))
             if decided != expected && disagreements.count < 5 {
                 disagreements.append("\(request.actor) \(request.attributes) \(request.action) \(request.resource) \(request.grants.map(\.level)):\n  fast \(decided)\n  reference \(expected)")
+            }
+            guard count % batchEvery == 0 else { return }
+            var questions: [(action: String, resource: String)] = [("edit", "case"), ("view", "case.fields"), ("grant", "case"), ("view", "case.state")]
+            questions.insert((request.action, request.resource), at: count % (questions.count + 1))
+            for (question, answer) in zip(questions, fast.decide(request, asking: questions)) {
+                var alone = request
+                alone.action = question.action
+                alone.resource = question.resource
+                if answer != fast.decide(alone) && disagreements.count < 5 {
+                    disagreements.append("batched \(question) for \(request.actor) \(request.attributes) \(request.grants.map(\.level)):\n  batched \(answer.allowed) \(answer.trace)\n  alone \(fast.decide(alone).trace)")
+                }
             }
         }
         return (count, disagreements)
@@ -32,7 +50,7 @@ struct PolicyFastPathTests {
     @Test func theBenchmarkWorkloadIsDecidedAsTheReferenceDecidesIt() throws {
         let report = Validator.validate(sources: PolicyWorkload.sources)
         let fast = try #require(try DefinitionCatalog(report).policies["bench-portal"])
-        let result = Self.compare(fast, ReferencePolicy("bench-portal", of: report)) { PolicyWorkload.forEachRequest(count: 100_000, $0) }
+        let result = Self.compare(fast, ReferencePolicy("bench-portal", of: report), batchEvery: 5) { PolicyWorkload.forEachRequest(count: 100_000, $0) }
         #expect(result.count == 100_000)
         #expect(result.disagreements.isEmpty, "\(result.disagreements.joined(separator: "\n"))")
     }

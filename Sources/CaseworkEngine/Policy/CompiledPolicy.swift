@@ -12,15 +12,39 @@ import Foundation
 /// its request and renders its explanation only when read.
 public struct CompiledPolicy: Sendable {
     /// The policy.
-    public let definition: PolicyDefinition
+    public var definition: PolicyDefinition { parts.definition }
     /// The parts of a case the policy can name in its set, and what redacting each hides.
-    public let paths: ResourcePaths
+    public var paths: ResourcePaths { parts.paths }
     /// The names conditions and reasons read, and how a request values them.
-    public let names: ExpressionNames<PolicyExpressionInput>
+    public var names: ExpressionNames<PolicyExpressionInput> { parts.names }
     /// The rules, indexed.
-    let index: PolicyIndex
+    var index: PolicyIndex { parts.index }
     /// Fills the slots the conditions and reasons read from a request.
-    private let reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+    private var reader: ExpressionNames<PolicyExpressionInput>.SlotReader { parts.reader }
+
+    /// Everything compiled, shared by every copy: a policy is copied into each case's access and each decision's
+    /// evaluation, and copying one reference costs one count where copying the parts cost one for each.
+    private let parts: Parts
+
+    /// What compiling made: never changed after.
+    private final class Parts: Sendable {
+        let definition: PolicyDefinition
+        let paths: ResourcePaths
+        let names: ExpressionNames<PolicyExpressionInput>
+        let index: PolicyIndex
+        let reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+
+        init(
+            definition: PolicyDefinition, paths: ResourcePaths, names: ExpressionNames<PolicyExpressionInput>, index: PolicyIndex,
+            reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+        ) {
+            self.definition = definition
+            self.paths = paths
+            self.names = names
+            self.index = index
+            self.reader = reader
+        }
+    }
 
     /// Words shown in place of a reason's placeholder whose value cannot be worked out (a date of birth not
     /// recorded, for instance): the same words a notification shows for a field not yet set, never a guess.
@@ -33,10 +57,7 @@ public struct CompiledPolicy: Sendable {
     public init(_ definition: PolicyDefinition, checked: CheckedPolicyExpressions?, in set: DefinitionSet) throws(EngineError) {
         let policy = "policy '\(definition.id.value)'"
         guard let checked else { throw .definitionError("the expressions of \(policy) were not checked") }
-        self.definition = definition
-        self.names = checked.names
         let paths = ResourcePaths(policy: definition, workflows: set.workflows)
-        self.paths = paths
         var slots = checked.names.slots()
         var rules: [PolicyIndex.Rule] = []
         for rule in definition.rules {
@@ -70,8 +91,8 @@ public struct CompiledPolicy: Sendable {
                 actionsText: rule.actions.map(\.value).joined(separator: ", "), onText: rule.on.map(\.value).joined(separator: ", ")
             ))
         }
-        index = PolicyIndex(rules, of: definition, paths: paths)
-        reader = checked.names.slotReader(slots)
+        parts = Parts(definition: definition, paths: paths, names: checked.names, index: PolicyIndex(rules, of: definition, paths: paths),
+                      reader: checked.names.slotReader(slots))
     }
 
     /// What in `request` the policy cannot decide on, each at its place in the request: an action the policy
@@ -114,66 +135,121 @@ public struct CompiledPolicy: Sendable {
     /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
     /// and denied, saying which.
     public func decide(_ request: AccessRequest) -> AccessDecision {
-        guard let aboutAction = index.actions[request.action], let coverage = index.coverage(of: request.resource) else {
-            let problem = actionProblem(request.action) ?? resourceProblem(request.resource) ?? ""
-            return AccessDecision(allowed: false, redactions: RedactionSet(), explanation: DecisionExplanation(index: index, request: request, problem: problem))
-        }
+        var evaluation = evaluation(of: request)
+        return evaluation.decide(request.action, on: request.resource)
+    }
+
+    /// Decides each of `questions` (an action on a resource) for `request`'s actor on `request`'s case, in one pass
+    /// over the rules: the context is read once and each rule's condition evaluated at most once, since a condition
+    /// reads the actor, their grant and the case, never the action or resource asked about. Each decision is the one
+    /// ``decide(_:)`` gives for `request` with that action and resource (`request`'s own are not asked unless listed).
+    package func decide(_ request: AccessRequest, asking questions: [(action: String, resource: String)]) -> [AccessDecision] {
+        var evaluation = evaluation(of: request)
+        return questions.map { evaluation.decide($0.action, on: $0.resource) }
+    }
+
+    /// The start of deciding questions about `request`'s actor and case: the day, the grant that holds, the context.
+    private func evaluation(of request: AccessRequest) -> Evaluation {
         let today = CalendarDate(request.at)
         let held = request.grants.firstIndex { $0.to == request.principal && $0.holds(on: today) }
-        let hasGrant = held != nil
         let context = reader.context(for: PolicyExpressionInput(request: request, grant: held.map { request.grants[$0] }, today: today))
-        let considered = aboutAction & coverage.covered
-        var holds = RuleMask()
+        return Evaluation(policy: self, request: request, held: held, context: context)
+    }
+
+    /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
+    /// worked out, so a rule that several questions consider is evaluated once.
+    private struct Evaluation {
+        let policy: CompiledPolicy
+        let request: AccessRequest
+        /// The request's grant that holds today, by its place in the request's grants.
+        let held: Int?
+        let context: EvaluationContext
+        /// The rules whose conditions have been evaluated.
+        var evaluated = RuleMask()
+        /// Of those, the rules that hold (an undecided deny holds, to be safe).
+        var holding = RuleMask()
+        /// Of those, the rules about grants that do not apply because the actor has no grant.
         var withoutGrant = RuleMask()
+        /// Of those, the rules that could not be decided, with why, in the order they were evaluated.
         var undecided: [(rule: Int, error: EvaluationError)] = []
-        var undecidedAllow = false
-        considered.forEach { position in
-            let rule = index.rules[position]
-            guard let condition = rule.condition else {
-                holds.insert(position)
-                return
-            }
-            switch condition.evaluateCondition(context) {
-            case .success(let value):
-                if value { holds.insert(position) }
-            case .failure(.unset) where !hasGrant && rule.aboutGrants:
-                // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does not
-                // apply, whichever unset name the evaluation met first (a case field the rule also reads, say), so the
-                // outcome for someone without a grant never depends on what the case holds.
-                withoutGrant.insert(position)
-            case .failure(let error):
-                // Other undecided conditions fail safe: a deny still counts, an allow does not.
-                undecided.append((position, error))
-                if rule.effect == .deny { holds.insert(position) } else { undecidedAllow = true }
-            }
+
+        init(policy: CompiledPolicy, request: AccessRequest, held: Int?, context: EvaluationContext) {
+            self.policy = policy
+            self.request = request
+            self.held = held
+            self.context = context
         }
-        func decision(_ allowed: Bool, _ matched: RuleMask, _ reasons: DecisionExplanation.Reasons, _ withheld: RedactionSet = RedactionSet()) -> AccessDecision {
-            AccessDecision(allowed: allowed, redactions: withheld, explanation: DecisionExplanation(
-                index: index, request: request, aboutAction: aboutAction, considered: considered, holds: holds, withoutGrant: withoutGrant,
-                undecided: undecided, matched: matched, reasons: reasons, context: context
-            ))
-        }
-        let allows = holds & index.allows
-        let denies = holds.subtracting(index.allows)
-        if !denies.isEmpty { return decision(false, denies, .denied) }
-        guard !allows.isEmpty else {
-            return decision(false, RuleMask(), .fixed(undecidedAllow ? Self.couldNotCheck : hasGrant ? Self.notIncluded : Self.noAccess))
-        }
-        let hiding = allows & coverage.hiding
-        if !hiding.isEmpty { return decision(false, hiding, .fixed(Self.notIncluded)) }
-        var withheld = RedactionSet()
-        for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
-        if let held, let sections = request.grants[held].sections {
-            guard sections.contains(where: { ResourcePaths.covers($0, request.resource) || ResourcePaths.covers(request.resource, $0) }) else {
-                return decision(false, RuleMask(), .fixed(Self.notIncluded))
-            }
-            for part in paths.parts(of: request.resource) where !sections.contains(where: { ResourcePaths.covers($0, part) }) {
-                let redaction = paths.redaction(of: part)
-                if redaction.hides(resource: request.resource) { return decision(false, RuleMask(), .fixed(Self.notIncluded)) }
-                withheld.insert(redaction)
+
+        /// Evaluates the conditions of the rules in `rules` not yet evaluated.
+        private mutating func evaluate(_ rules: RuleMask) {
+            let index = policy.index
+            let hasGrant = held != nil
+            rules.subtracting(evaluated).forEach { position in
+                evaluated.insert(position)
+                let rule = index.rules[position]
+                guard let condition = rule.condition else {
+                    holding.insert(position)
+                    return
+                }
+                switch condition.evaluateCondition(context) {
+                case .success(let value):
+                    if value { holding.insert(position) }
+                case .failure(.unset) where !hasGrant && rule.aboutGrants:
+                    // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does
+                    // not apply, whichever unset name the evaluation met first (a case field the rule also reads, say),
+                    // so the outcome for someone without a grant never depends on what the case holds.
+                    withoutGrant.insert(position)
+                case .failure(let error):
+                    // Other undecided conditions fail safe: a deny still counts, an allow does not.
+                    undecided.append((position, error))
+                    if rule.effect == .deny { holding.insert(position) }
+                }
             }
         }
-        return decision(true, allows, .allowed(withheld: !withheld.isEmpty), withheld)
+
+        /// Decides `action` on `resource`.
+        mutating func decide(_ action: String, on resource: String) -> AccessDecision {
+            let index = policy.index
+            guard let aboutAction = index.actions[action], let coverage = index.coverage(of: resource) else {
+                let problem = policy.actionProblem(action) ?? policy.resourceProblem(resource) ?? ""
+                return AccessDecision(allowed: false, redactions: RedactionSet(),
+                                      explanation: DecisionExplanation(index: index, action: action, resource: resource, problem: problem))
+            }
+            let considered = aboutAction & coverage.covered
+            evaluate(considered)
+            let holds = holding & considered
+            let undecided = self.undecided.isEmpty ? [] : self.undecided.filter { considered.contains($0.rule) }.sorted { $0.rule < $1.rule }
+            let undecidedAllow = undecided.contains { index.rules[$0.rule].effect == .allow }
+            let withoutGrant = self.withoutGrant & considered
+            let context = context
+            func decision(_ allowed: Bool, _ matched: RuleMask, _ reasons: DecisionExplanation.Reasons, _ withheld: RedactionSet = RedactionSet()) -> AccessDecision {
+                AccessDecision(allowed: allowed, redactions: withheld, explanation: DecisionExplanation(
+                    index: index, action: action, resource: resource, aboutAction: aboutAction, considered: considered, holds: holds,
+                    withoutGrant: withoutGrant, undecided: undecided, matched: matched, reasons: reasons, context: context
+                ))
+            }
+            let allows = holds & index.allows
+            let denies = holds.subtracting(index.allows)
+            if !denies.isEmpty { return decision(false, denies, .denied) }
+            guard !allows.isEmpty else {
+                return decision(false, RuleMask(), .fixed(undecidedAllow ? CompiledPolicy.couldNotCheck : held != nil ? CompiledPolicy.notIncluded : CompiledPolicy.noAccess))
+            }
+            let hiding = allows & coverage.hiding
+            if !hiding.isEmpty { return decision(false, hiding, .fixed(CompiledPolicy.notIncluded)) }
+            var withheld = RedactionSet()
+            for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
+            if let held, let sections = request.grants[held].sections {
+                guard sections.contains(where: { ResourcePaths.covers($0, resource) || ResourcePaths.covers(resource, $0) }) else {
+                    return decision(false, RuleMask(), .fixed(CompiledPolicy.notIncluded))
+                }
+                for part in policy.paths.parts(of: resource) where !sections.contains(where: { ResourcePaths.covers($0, part) }) {
+                    let redaction = policy.paths.redaction(of: part)
+                    if redaction.hides(resource: resource) { return decision(false, RuleMask(), .fixed(CompiledPolicy.notIncluded)) }
+                    withheld.insert(redaction)
+                }
+            }
+            return decision(true, allows, .allowed(withheld: !withheld.isEmpty), withheld)
+        }
     }
 
     /// The reason when nothing allows the request and the actor has no grant on the case.

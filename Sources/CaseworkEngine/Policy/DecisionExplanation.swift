@@ -3,8 +3,9 @@ import CaseworkExpressions
 
 /// How one decision was reached, kept as a few rule sets and values: which rules were about the request, which held,
 /// which could not be decided and why. ``AccessDecision`` renders it into the words of its trace, reasons and matched
-/// rules only when they are read, so deciding never builds text nobody reads.
-struct DecisionExplanation: Sendable {
+/// rules only when they are read, so deciding never builds text nobody reads. A class, so a decision copied from step to
+/// step carries one reference rather than each of these parts.
+final class DecisionExplanation: Sendable {
     /// Which reasons the decision gives.
     enum Reasons: Sendable {
         /// Each matched deny's own reason (or ``CompiledPolicy/notAllowed``), each once.
@@ -40,20 +41,20 @@ struct DecisionExplanation: Sendable {
     /// What the conditions were evaluated against, for the placeholders of deny reasons.
     let context: EvaluationContext?
 
-    /// The explanation of a request no rule covers, because of `problem`.
-    init(index: PolicyIndex, request: AccessRequest, problem: String) {
-        self.init(index: index, request: request, problem: problem, aboutAction: RuleMask(), considered: RuleMask(), holds: RuleMask(),
+    /// The explanation of a request for `action` on `resource` no rule covers, because of `problem`.
+    convenience init(index: PolicyIndex, action: String, resource: String, problem: String) {
+        self.init(index: index, action: action, resource: resource, problem: problem, aboutAction: RuleMask(), considered: RuleMask(), holds: RuleMask(),
                   withoutGrant: RuleMask(), undecided: [], matched: RuleMask(), reasons: .fixed(problem), context: nil)
     }
 
     /// An explanation with every part given.
     init(
-        index: PolicyIndex, request: AccessRequest, problem: String? = nil, aboutAction: RuleMask, considered: RuleMask, holds: RuleMask,
+        index: PolicyIndex, action: String, resource: String, problem: String? = nil, aboutAction: RuleMask, considered: RuleMask, holds: RuleMask,
         withoutGrant: RuleMask, undecided: [(rule: Int, error: EvaluationError)], matched: RuleMask, reasons: Reasons, context: EvaluationContext?
     ) {
         self.index = index
-        self.action = request.action
-        self.resource = request.resource
+        self.action = action
+        self.resource = resource
         self.problem = problem
         self.aboutAction = aboutAction
         self.considered = considered

@@ -43,13 +43,17 @@ public final class InMemoryCaseStore: CaseStore {
     }
 
     /// Checks every change, then applies them all to `state`; on a refusal nothing is applied.
+    ///
+    /// What the batch itself holds (its cases, messages, keys, each case's event sequences) is gathered to catch a
+    /// repeat within it only where there can be one: a single change with one event and one message cannot repeat itself.
     private static func commit(_ changes: [CaseChange], to state: inout State) -> Result<Void, StoreError> {
+        let several = changes.count > 1
         var batchCases = Set<String>()
         var batchOutbox = Set<String>()
         var batchKeys = Set<String>()
         for change in changes {
             let id = change.record.id
-            guard batchCases.insert(id).inserted else { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
+            if several, !batchCases.insert(id).inserted { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
             if let limit = change.record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
             let current = state.cases[id]
             switch (change.expectedRevision, current) {
@@ -61,13 +65,15 @@ public final class InMemoryCaseStore: CaseStore {
             }
             let existing = state.sequences[id] ?? []
             var sequences = Set<Int>()
-            for event in change.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
+            for event in change.events
+            where existing.contains(event.sequence) || change.events.count > 1 && !sequences.insert(event.sequence).inserted {
                 return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
             }
-            for message in change.outbox where state.outboxIndex[message.id] != nil || !batchOutbox.insert(message.id).inserted {
+            let messagesMayRepeat = several || change.outbox.count > 1
+            for message in change.outbox where state.outboxIndex[message.id] != nil || messagesMayRepeat && !batchOutbox.insert(message.id).inserted {
                 return .failure(.duplicate("outbox message '\(message.id)'"))
             }
-            if let key = change.idempotency?.key, state.keys[key] != nil || !batchKeys.insert(key).inserted {
+            if let key = change.idempotency?.key, state.keys[key] != nil || several && !batchKeys.insert(key).inserted {
                 return .failure(.duplicate("idempotency key '\(key)'"))
             }
         }
@@ -75,7 +81,7 @@ public final class InMemoryCaseStore: CaseStore {
             let id = change.record.id
             state.cases[id] = change.record
             state.events[id, default: []].append(contentsOf: change.events)
-            state.sequences[id, default: []].formUnion(change.events.map(\.sequence))
+            for event in change.events { state.sequences[id, default: []].insert(event.sequence) }
             for message in change.outbox {
                 state.outboxIndex[message.id] = state.outbox.count
                 state.outbox.append(message)

@@ -33,4 +33,15 @@ struct ShippedWorkflowCoverageTests {
         }
         #expect(shipped.values.map(\.count).reduce(0, +) > 60)
     }
+
+    /// Every clock says which provision sets it, in the title that reports, reminders and breaches print: a time limit
+    /// a council cannot trace to the law is one it cannot defend before a tribunal.
+    @Test func everyShippedClockCitesItsProvision() throws {
+        let citation = try Regex(#"(Regs? \d|regs? \d|CFA s\.|s\.\d|r\.\d)"#)
+        for (workflow, loaded) in ShippedDefinitionsTests.catalog.workflows {
+            for deadline in loaded.definition.deadlines {
+                #expect(deadline.title.contains(citation), "\(workflow) \(deadline.name.value): '\(deadline.title)' cites no provision")
+            }
+        }
+    }
 }

@@ -1,0 +1,74 @@
+import Casework
+import CaseworkEngine
+import Foundation
+import Testing
+
+@testable import CaseworkSQLite
+@testable import CaseworkStoreConformance
+
+/// Documents on an SQLite file: schema version 5 on a file written by version 4, the append-only tables, and bytes
+/// damaged in the file found when they are read.
+@Suite("SQLite: documents")
+struct SQLiteDocumentTests {
+    let directory: TemporaryDirectory
+    let path: String
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        path = directory.path("casework.sqlite")
+    }
+
+    @Test("a version 4 file is read as holding no documents, then gains the document tables when opened to write, its cases intact")
+    func versionFourFileMigrates() throws {
+        do {
+            let database = try SQLiteDatabase(path: path)
+            try database.execute(SQLiteSchema.migrations[0..<4].joined() + "PRAGMA user_version = 4;")
+        }
+        do {
+            let store = try SQLiteCaseStore(path: path)
+            try store.commit(Sample.opening())
+        }
+        try SQLiteDatabase(path: path).execute("DROP TABLE blobs; DROP TABLE document_versions; PRAGMA user_version = 4;")
+        let reader = try SQLiteCaseStore(path: path, options: .init(access: .readOnly))
+        #expect(try reader.documentVersions(caseID: "case-1") == [])
+        #expect(try reader.blob(sha256: String(repeating: "0", count: 64)) == nil)
+        let writer = try SQLiteCaseStore(path: path, options: .init(access: .readWrite))
+        #expect(try writer.load(caseID: "case-1") == Sample.record())
+        let version = try writer.database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in try db.rows("PRAGMA user_version") { $0.int(at: 0) } }
+        #expect(version == [5])
+        let engine = try DocumentFixture.engine(store: writer)
+        try DocumentFixture.openCase(engine, "c1")
+        try DocumentFixture.plan(engine, "c1")
+        #expect(try writer.documentVersions(caseID: "c1").count == 3)
+    }
+
+    @Test("stored versions and bytes cannot be updated or deleted", arguments: [
+        "UPDATE document_versions SET revision = 1", "DELETE FROM document_versions", "UPDATE blobs SET bytes = X'00'", "DELETE FROM blobs",
+    ])
+    func appendOnly(statement: String) throws {
+        let store = try SQLiteCaseStore(path: path)
+        let engine = try DocumentFixture.engine(store: store)
+        try DocumentFixture.openCase(engine, "c1")
+        try DocumentFixture.plan(engine, "c1")
+        #expect(throws: SQLiteError.self) { try store.database.execute(statement) }
+        #expect(try store.documentVersions(caseID: "c1").count == 3)
+    }
+
+    @Test("bytes changed in the file past the triggers are refused when read, as damage to the case, while the audit chain still proves the hash")
+    func damagedBlobIsFound() throws {
+        let store = try SQLiteCaseStore(path: path)
+        let engine = try DocumentFixture.engine(store: store)
+        try DocumentFixture.openCase(engine, "c1")
+        try DocumentFixture.plan(engine, "c1")
+        try store.database.execute("DROP TRIGGER blobs_no_update; UPDATE blobs SET bytes = CAST('edited' AS BLOB) WHERE bytes = CAST('views' AS BLOB)")
+        let error = #expect(throws: EngineError.self) {
+            try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "A", as: DocumentFixture.caseworker, attributes: DocumentFixture.staff)
+        }
+        guard case .store(.corruptRecord(let caseID, let detail))? = error else { Issue.record("not damage: \(String(describing: error))"); return }
+        #expect(caseID == "c1")
+        #expect(detail.contains("do not match the hash its audit event recorded"))
+        #expect(try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "K", as: DocumentFixture.caseworker, attributes: DocumentFixture.staff)
+            == Array("advice".utf8), "the other parts still read")
+        #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 5))
+    }
+}

@@ -158,6 +158,41 @@ extension Engine {
         return blob.bytes
     }
 
+    /// What is wrong with the case's stored documents, measured against its audit chain: every `document_added` event
+    /// must have its version stored exactly as the event records it and every stored version its event, and every part's
+    /// bytes must be held and still hash to the hash recorded; empty when all is well. Needs what ``verifyAudit(_:as:attributes:)``
+    /// needs. The events are read first, and only versions their revisions reach are compared, so a document added
+    /// meanwhile is never reported.
+    public func documentProblems(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [String] {
+        if !actor.isOperator { _ = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case") }
+        let events = try storeCall { () throws(StoreError) in try store.snapshot(caseID: id) }.events
+        let reached = events.last?.revision ?? 0
+        let stored = try storeCall { () throws(StoreError) in try store.documentVersions(caseID: id) }.filter { $0.revision <= reached }
+        var problems: [String] = []
+        var recorded: [String: DocumentChange] = [:]
+        for event in events {
+            guard let change = event.change?.document else { continue }
+            recorded["\(change.kind)/\(change.version)"] = change
+            guard let version = stored.first(where: { $0.kind == change.kind && $0.version == change.version }) else {
+                problems.append("version \(change.version) of document '\(change.kind)', added by event \(event.sequence), is not stored")
+                continue
+            }
+            if version.change != change || version.revision != event.revision {
+                problems.append("version \(change.version) of document '\(change.kind)' is not stored as event \(event.sequence) records it")
+            }
+        }
+        for version in stored where recorded["\(version.kind)/\(version.version)"] == nil {
+            problems.append("version \(version.version) of document '\(version.kind)' is stored, but no audit event added it")
+        }
+        var checked = Set<String>()
+        for part in stored.flatMap(\.change.parts) where checked.insert(part.sha256).inserted {
+            let blob = try storeCall { () throws(StoreError) in try store.blob(sha256: part.sha256) }
+            if blob == nil { problems.append("the document bytes \(part.sha256) are not stored") }
+            if let blob, !blob.isIntact { problems.append("the document bytes stored as \(part.sha256) no longer have that hash") }
+        }
+        return problems
+    }
+
     /// The case let through the door with `view` on the kind's resource, the kind, and the version asked for.
     private func documentVersion(
         caseID: String, kind name: String, version number: Int?, actor: CaseActor, attributes: [String: ExpressionValue]

@@ -114,6 +114,7 @@ extension StoreConformance {
                          "each version's audit event carries it, part hashes and all")
             expect.equal(versions.map(\.revision).sorted(), events.map(\.revision), "each version names the revision whose event records it")
             expect.equal(try engine.verifyAudit("c1", as: .operator("check")), .intact(events: 5), "the chain with document events verifies and replays")
+            expect.equal(try engine.documentProblems("c1", as: .operator("check")), [], "the stored documents are what the chain records")
             expect.equal(try engine.documentContent(caseID: "c1", kind: "draft_plan", version: 1, section: "A", as: DocumentFixture.caseworker,
                                                     attributes: DocumentFixture.staff), Array("views".utf8), "section A of version 1")
         },

@@ -1,4 +1,5 @@
 import Casework
+import CaseworkDefinitions
 import CaseworkEngine
 import Foundation
 import Testing
@@ -70,5 +71,25 @@ struct SQLiteDocumentTests {
         #expect(try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "K", as: DocumentFixture.caseworker, attributes: DocumentFixture.staff)
             == Array("advice".utf8), "the other parts still read")
         #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 5))
+        #expect(try engine.documentProblems("c1", as: .operator()) == ["the document bytes stored as \(SHA256.hex(Array("views".utf8))) no longer have that hash"])
+    }
+
+    @Test("the documents are checked against the audit chain: a version removed, or stored other than its event says, is found")
+    func documentsAreCheckedAgainstTheirEvents() throws {
+        let store = try SQLiteCaseStore(path: path)
+        let engine = try DocumentFixture.engine(store: store)
+        try DocumentFixture.openCase(engine, "c1")
+        try DocumentFixture.plan(engine, "c1")
+        #expect(try engine.documentProblems("c1", as: .operator()) == [])
+        try store.database.execute("""
+            DROP TRIGGER document_versions_no_delete; DROP TRIGGER document_versions_no_update;
+            DELETE FROM document_versions WHERE kind = 'decision_letter';
+            UPDATE document_versions SET document = json_set(document, '$.change.reason', 'rewritten') WHERE kind = 'draft_plan' AND version = 2;
+            """)
+        #expect(try engine.documentProblems("c1", as: .operator()) == [
+            "version 2 of document 'draft_plan' is not stored as event 4 records it",
+            "version 1 of document 'decision_letter', added by event 5, is not stored",
+        ])
+        #expect(throws: EngineError.self) { try engine.documentProblems("c1", as: DocumentFixture.stranger, attributes: DocumentFixture.family) }
     }
 }

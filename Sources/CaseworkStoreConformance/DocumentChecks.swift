@@ -78,6 +78,15 @@ enum DocumentFixture {
                                    as: caseworker, attributes: staff)
     }
 
+    /// A fresh store from `makeStore` with case c1 opened and planned (``plan(_:_:)``), and an engine on it.
+    static func planned(_ makeStore: () throws -> any CaseStore) throws -> (any CaseStore, Engine) {
+        let store = try makeStore()
+        let engine = try engine(store: store)
+        try openCase(engine, "c1")
+        try plan(engine, "c1")
+        return (store, engine)
+    }
+
     /// How `body` was refused: its error's code and text, or nil when it was not refused.
     static func refusal(_ body: () throws -> Void) -> String? {
         do {
@@ -96,10 +105,7 @@ extension StoreConformance {
     /// part; refused uploads writing nothing; archives carrying them.
     static let documentChecks: [Check] = [
         Check("document versions are written with their audit event, carry unchanged sections forward, and store their bytes by hash") { makeStore, expect in
-            let store = try makeStore()
-            let engine = try DocumentFixture.engine(store: store)
-            try DocumentFixture.openCase(engine, "c1")
-            try DocumentFixture.plan(engine, "c1")
+            let (store, engine) = try DocumentFixture.planned(makeStore)
             let versions = try store.documentVersions(caseID: "c1")
             expect.equal(versions.map { "\($0.kind)/\($0.version)" }, ["decision_letter/1", "draft_plan/1", "draft_plan/2"], "the versions, by kind and number")
             let second = versions.first { $0.kind == "draft_plan" && $0.version == 2 }
@@ -119,10 +125,7 @@ extension StoreConformance {
                                                     attributes: DocumentFixture.staff), Array("views".utf8), "section A of version 1")
         },
         Check("a limited reader gets the plan without section K, neither its bytes nor its hash, by every read") { makeStore, expect in
-            let store = try makeStore()
-            let engine = try DocumentFixture.engine(store: store)
-            try DocumentFixture.openCase(engine, "c1")
-            try DocumentFixture.plan(engine, "c1")
+            let (store, engine) = try DocumentFixture.planned(makeStore)
             let reader = DocumentFixture.limited, family = DocumentFixture.family
             let shown = try engine.document(caseID: "c1", kind: "draft_plan", as: reader, attributes: family)
             expect.equal(shown.parts.map(\.withheld), [false, true], "A shown, K withheld")
@@ -141,10 +144,7 @@ extension StoreConformance {
             expect.equal(staffView.addedBy, "caseworker:cw-ana", "and who added it")
         },
         Check("a person with no grant is refused every document request exactly as for a case that does not exist") { makeStore, expect in
-            let store = try makeStore()
-            let engine = try DocumentFixture.engine(store: store)
-            try DocumentFixture.openCase(engine, "c1")
-            try DocumentFixture.plan(engine, "c1")
+            let (store, engine) = try DocumentFixture.planned(makeStore)
             let stranger = DocumentFixture.stranger, family = DocumentFixture.family
             let requests: [(String, (String) throws -> Void)] = [
                 ("list", { _ = try engine.documents(caseID: $0, as: stranger, attributes: family) }),
@@ -161,10 +161,7 @@ extension StoreConformance {
             }
         },
         Check("an upload too large, of a type not allowed, of an unknown section or kind changes nothing") { makeStore, expect in
-            let store = try makeStore()
-            let engine = try DocumentFixture.engine(store: store)
-            try DocumentFixture.openCase(engine, "c1")
-            try DocumentFixture.plan(engine, "c1")
+            let (store, engine) = try DocumentFixture.planned(makeStore)
             let before = try Fixture.Contents(store)
             let versions = try store.documentVersions(caseID: "c1")
             let uploads: [(String, DocumentUpload)] = [
@@ -210,10 +207,7 @@ extension StoreConformance {
             expect.equal(try store.documentVersions(caseID: "c1").count, 1, "and its documents")
         },
         Check("an archived case carries its documents and their bytes, and restores into a fresh store exactly") { makeStore, expect in
-            let source = try makeStore()
-            let engine = try DocumentFixture.engine(store: source)
-            try DocumentFixture.openCase(engine, "c1")
-            try DocumentFixture.plan(engine, "c1")
+            let (source, _) = try DocumentFixture.planned(makeStore)
             guard let archive = try source.archive(caseID: "c1") else { return expect.record("no archive of c1") }
             expect.equal(archive.documents, try source.documentVersions(caseID: "c1"), "the archive's versions")
             expect.equal(archive.blobs.map(\.sha256), ["advice", "views", "%PDF-1.7 letter"].map { SHA256.hex(Array($0.utf8)) }.sorted(),

@@ -1,6 +1,7 @@
 import Casework
 import CaseworkDefinitions
 import CaseworkEngine
+import CaseworkStore
 import Foundation
 import Testing
 
@@ -17,6 +18,11 @@ struct SQLiteDocumentTests {
     init() throws {
         directory = try TemporaryDirectory()
         path = directory.path("casework.sqlite")
+    }
+
+    /// An engine on `store` with case c1 opened and planned.
+    func planned(_ store: SQLiteCaseStore) throws -> Engine {
+        try DocumentFixture.planned { store }.1
     }
 
     @Test("a version 4 file is read as holding no documents, then gains the document tables when opened to write, its cases intact")
@@ -37,9 +43,7 @@ struct SQLiteDocumentTests {
         #expect(try writer.load(caseID: "case-1") == Sample.record())
         let version = try writer.database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in try db.rows("PRAGMA user_version") { $0.int(at: 0) } }
         #expect(version == [5])
-        let engine = try DocumentFixture.engine(store: writer)
-        try DocumentFixture.openCase(engine, "c1")
-        try DocumentFixture.plan(engine, "c1")
+        _ = try planned(writer)
         #expect(try writer.documentVersions(caseID: "c1").count == 3)
     }
 
@@ -48,9 +52,7 @@ struct SQLiteDocumentTests {
     ])
     func appendOnly(statement: String) throws {
         let store = try SQLiteCaseStore(path: path)
-        let engine = try DocumentFixture.engine(store: store)
-        try DocumentFixture.openCase(engine, "c1")
-        try DocumentFixture.plan(engine, "c1")
+        let engine = try planned(store)
         #expect(throws: SQLiteError.self) { try store.database.execute(statement) }
         #expect(try store.documentVersions(caseID: "c1").count == 3)
     }
@@ -58,9 +60,7 @@ struct SQLiteDocumentTests {
     @Test("bytes changed in the file past the triggers are refused when read, as damage to the case, while the audit chain still proves the hash")
     func damagedBlobIsFound() throws {
         let store = try SQLiteCaseStore(path: path)
-        let engine = try DocumentFixture.engine(store: store)
-        try DocumentFixture.openCase(engine, "c1")
-        try DocumentFixture.plan(engine, "c1")
+        let engine = try planned(store)
         try store.database.execute("DROP TRIGGER blobs_no_update; UPDATE blobs SET bytes = CAST('edited' AS BLOB) WHERE bytes = CAST('views' AS BLOB)")
         let error = #expect(throws: EngineError.self) {
             try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "A", as: DocumentFixture.caseworker, attributes: DocumentFixture.staff)
@@ -74,12 +74,23 @@ struct SQLiteDocumentTests {
         #expect(try engine.documentProblems("c1", as: .operator()) == ["the document bytes stored as \(SHA256.hex(Array("views".utf8))) no longer have that hash"])
     }
 
+    @Test("store copy carries every version and its bytes to the new store, where they read back and check")
+    func storeCopyCarriesDocuments() throws {
+        let source = try SQLiteCaseStore(path: path)
+        _ = try planned(source)
+        let target = try SQLiteCaseStore(path: directory.path("copy.sqlite"))
+        _ = try StoreCopy.copy(from: source, to: target)
+        #expect(try target.documentVersions(caseID: "c1") == (try source.documentVersions(caseID: "c1")))
+        let copied = try DocumentFixture.engine(store: target)
+        #expect(try copied.documentContent(caseID: "c1", kind: "decision_letter", as: DocumentFixture.caseworker, attributes: DocumentFixture.staff)
+            == Array("%PDF-1.7 letter".utf8))
+        #expect(try copied.documentProblems("c1", as: .operator()) == [])
+    }
+
     @Test("the documents are checked against the audit chain: a version removed, or stored other than its event says, is found")
     func documentsAreCheckedAgainstTheirEvents() throws {
         let store = try SQLiteCaseStore(path: path)
-        let engine = try DocumentFixture.engine(store: store)
-        try DocumentFixture.openCase(engine, "c1")
-        try DocumentFixture.plan(engine, "c1")
+        let engine = try planned(store)
         #expect(try engine.documentProblems("c1", as: .operator()) == [])
         try store.database.execute("""
             DROP TRIGGER document_versions_no_delete; DROP TRIGGER document_versions_no_update;

@@ -279,6 +279,7 @@ package enum PostgresSchema {
             EXECUTE format('GRANT SELECT, INSERT ON idempotency TO %I', role);
             EXECUTE format('GRANT SELECT, INSERT, DELETE ON deadline_alarms TO %I', role);
             EXECUTE format('GRANT SELECT, INSERT ON definitions, definition_snapshots, definition_snapshot_members TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT ON document_versions, blobs TO %I', role);
             EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', here, role);
         END
         $grants$

@@ -82,6 +82,27 @@ extension SQLiteCaseStore {
         for blob in change.blobs { try db.change(DocumentSQL.insertBlob, [blob.sha256, Data(blob.bytes)]) }
     }
 
+    /// For ``check()``: every document version decoded, and every stored blob hashed again, inside its read transaction.
+    static func checkDocuments(_ db: SQLiteConnection, into report: inout SQLiteStoreReport) {
+        guard (try? hasDocumentTables(db)) == true else { return }
+        var versions: [String?] = []
+        var blobs: [(String?, Data?)] = []
+        do {
+            versions = try db.query("SELECT document FROM document_versions ORDER BY case_id, kind, version", []) { $0.string(at: 0) }
+            blobs = try db.query("SELECT sha256, bytes FROM blobs ORDER BY sha256", []) { ($0.string(at: 0), $0.data(at: 1)) }
+        } catch {
+            report.problems.append("cannot read every document row: \(error)")
+        }
+        for text in versions where (try? StoredJSON.decode(DocumentVersion.self, from: Data((text ?? "").utf8))) == nil {
+            report.problems.append("a document version cannot be read back")
+        }
+        for (hash, bytes) in blobs where !DocumentBlob(sha256: hash ?? "", bytes: Array(bytes ?? Data())).isIntact {
+            report.problems.append("the document bytes stored as \(hash ?? "?") no longer have that hash")
+        }
+        report.documents = versions.count
+        report.blobs = blobs.count
+    }
+
     private static func hasDocumentTables(_ db: SQLiteConnection) throws(StoreError) -> Bool {
         let count: Int?? = try db.query(DocumentSQL.hasTables, []) { $0.int(at: 0) }.first
         return (count.flatMap { $0 } ?? 0) > 0

@@ -72,6 +72,9 @@ struct SQLiteDocumentTests {
             == Array("advice".utf8), "the other parts still read")
         #expect(try engine.verifyAudit("c1", as: .operator()) == .intact(events: 5))
         #expect(try engine.documentProblems("c1", as: .operator()) == ["the document bytes stored as \(SHA256.hex(Array("views".utf8))) no longer have that hash"])
+        let report = try store.check()
+        #expect(report.problems == ["the document bytes stored as \(SHA256.hex(Array("views".utf8))) no longer have that hash"], "store check finds it too")
+        #expect(report.documents == 3 && report.blobs == 3)
     }
 
     @Test("store copy carries every version and its bytes to the new store, where they read back and check")

@@ -46,10 +46,10 @@ public struct DocumentKindDefinition: Sendable, Hashable {
 }
 
 /// The two textual forms the definition language accepts for document limits and types.
-public enum DocumentTerms {
+package enum DocumentTerms {
     /// Reads a size: a whole number of bytes, or `N bytes`, `N KB` (1,024 bytes) or `N MB` (1,048,576 bytes); a
     /// ``SizeProblem`` saying why when the text is not one, or is not between 1 byte and ``DocumentKindDefinition/largestMaxBytes``.
-    public static func byteSize(_ text: String) -> Result<Int, SizeProblem> {
+    package static func byteSize(_ text: String) -> Result<Int, SizeProblem> {
         let words = text.split(separator: " ", omittingEmptySubsequences: true)
         let units: [String: Int] = ["bytes": 1, "KB": 1_024, "MB": 1_048_576]
         guard (1...2).contains(words.count), let number = Int(words[0]), words[0].allSatisfy(\.isASCII) else {
@@ -65,14 +65,14 @@ public enum DocumentTerms {
     }
 
     /// Why a size was not read.
-    public struct SizeProblem: Error, Sendable, Hashable {
+    package struct SizeProblem: Error, Sendable, Hashable {
         /// The reason, in words.
-        public var reason: String
+        package var reason: String
     }
 
     /// Whether `text` is a media type as RFC 6838 names them, in lower case: `type/subtype`, each 1-127 of letters,
     /// digits and `!#$&-^_.+`, the first a letter or digit; no parameters.
-    public static func isMediaType(_ text: String) -> Bool {
+    package static func isMediaType(_ text: String) -> Bool {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
         return parts.allSatisfy { part in

@@ -43,8 +43,10 @@ enum AuditCommand {
             var failed = false
             for caseID in cases {
                 let verification: AuditVerification
+                let documents: [String]
                 do throws(EngineError) {
                     verification = try engine.verifyAudit(caseID, as: options.actor, attributes: attributes)
+                    documents = try engine.documentProblems(caseID, as: options.actor, attributes: attributes)
                 } catch {
                     // One case stored damaged is that case's finding; the other cases are still verified.
                     guard case .store(.corruptRecord(_, let detail)) = error else { throw error }
@@ -52,8 +54,9 @@ enum AuditCommand {
                     damaged += 1
                     continue
                 }
-                if verification.holds { intact += 1 } else { failed = true }
+                if verification.holds && documents.isEmpty { intact += 1 } else { failed = true }
                 if let line = line(caseID, verification, alone: cases.count == 1) { console.out(line) }
+                for problem in documents { console.out("case \(caseID): documents: \(TerminalText.escape(problem))\n") }
             }
             if damaged > 0 { console.out("\(intact) cases intact, \(damaged) damaged\n") }
             if failed || damaged > 0 { return .failure }

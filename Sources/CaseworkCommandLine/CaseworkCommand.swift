@@ -63,6 +63,7 @@ public enum CaseworkCommand {
                 case "case": return try CaseCommand.run(path[1], rest, console: console)
                 case "notices": return try NoticesCommand.run(path[1], rest, console: console)
                 case "form": return try FormCommand.run(path[1], rest, console: console)
+                case "document": return try DocumentCommand.run(path[1], rest, console: console)
                 case "outbox": return try OutboxCommand.run(path[1], rest, console: console)
                 case "audit": return try AuditCommand.run(path[1], rest, console: console)
                 case "store": return try StoreCommand.run(path[1], rest, console: console)

@@ -262,6 +262,38 @@ enum CommandTable {
                     note: "The operator only (without --as)."),
             ]),
         CommandDeclaration(
+            path: ["document"], summary: "add a case's documents and read them, each part as the policy lets the reader see it",
+            subcommands: [
+                CommandDeclaration(
+                    path: ["document", "add"], summary: "add a version of a document (or of one section of it) to a case",
+                    arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "KIND", help: "the document kind, as the workflow declares it"),
+                                ArgumentDeclaration(name: "FILE", help: "the file to store")],
+                    options: [OptionDeclaration(name: "--section", value: "X", help: "the section the file is, for a kind addressed by sections (such as A)"),
+                              OptionDeclaration(name: "--type", value: "MEDIA", help: "the file's media type (default: from its extension: .pdf, .md, .txt, …)"),
+                              OptionDeclaration(name: "--reason", value: "TEXT", help: "why it is added"),
+                              create] + reading + [format],
+                    examples: ["casework document add c1 draft_plan section-a.md --section A --reason \"Section A from the family\""],
+                    note: "Needs submit on the kind's resource; the type and size are checked before anything is written."),
+                CommandDeclaration(
+                    path: ["document", "list"], summary: "the latest version of each document of a case the actor may see",
+                    arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id")],
+                    options: [format] + reading + [createRefused],
+                    examples: ["casework document list c1 --as parent:jo --attribute relationship=parent --attribute second_factor_verified=true"]),
+                CommandDeclaration(
+                    path: ["document", "show"], summary: "one version of a document: who added it, when, why, and each part or that it is withheld",
+                    arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "KIND", help: "the document kind")],
+                    options: [OptionDeclaration(name: "--version", value: "N", help: "the version (default: the latest)"), format] + reading + [createRefused],
+                    examples: ["casework document show c1 draft_plan --version 2 --format json"]),
+                CommandDeclaration(
+                    path: ["document", "get"], summary: "write one part of a document to a file, its hash checked again first",
+                    arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "KIND", help: "the document kind")],
+                    options: [OptionDeclaration(name: "--version", value: "N", help: "the version (default: the latest)"),
+                              OptionDeclaration(name: "--section", value: "X", help: "the section (default: the whole document)"),
+                              OptionDeclaration(name: "--out", value: "FILE", help: "where to write it", required: true),
+                              format] + reading + [createRefused],
+                    examples: ["casework document get c1 draft_plan --section A --out section-a.md"]),
+            ]),
+        CommandDeclaration(
             path: ["form"], summary: "submit, accept or reject a shared form",
             subcommands: ["submit", "accept", "reject"].map(form)),
         CommandDeclaration(

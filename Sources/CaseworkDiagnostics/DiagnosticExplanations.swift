@@ -681,6 +681,41 @@ package enum DiagnosticExplanations {
                   - { name: Spring bank holiday, weekday: { nth: last, day: monday, month: 5 } }
                 """
         ),
+        entry(
+            "CW0111", "document type that is not a media type",
+            """
+            A document kind's `types:` is the allow-list of media types a version may be stored as; anything \
+            else is refused before a byte is written. Each entry must be a media type as RFC 6838 names \
+            them, `type/subtype` in lower case without parameters, because the type given with a file is \
+            compared with the list exactly: a file extension or a capitalised type would match nothing, and \
+            every document of the kind would be refused.
+            """,
+            wrong: """
+                documents:
+                  decision_letter: { title: Decision letter, types: [pdf] }
+                """,
+            right: """
+                documents:
+                  decision_letter: { title: Decision letter, types: [application/pdf] }
+                """
+        ),
+        entry(
+            "CW0112", "document size that cannot be used",
+            """
+            A document kind's `max_bytes` is the largest a version may be, all its parts together, checked \
+            before anything is written. It is a whole number of bytes, or a number of `KB` (1,024 bytes) or \
+            `MB` (1,048,576 bytes), from 1 byte up to 100 MB, so that every version fits one database row. \
+            A kind without `max_bytes` takes 10 MB.
+            """,
+            wrong: """
+                documents:
+                  draft_plan: { title: Draft EHC plan, types: [application/pdf], max_bytes: 10 megabytes }
+                """,
+            right: """
+                documents:
+                  draft_plan: { title: Draft EHC plan, types: [application/pdf], max_bytes: 10 MB }
+                """
+        ),
     ]
 
     // MARK: Meaning (CW02xx)
@@ -1734,6 +1769,55 @@ package enum DiagnosticExplanations {
                 levels: [full, limited, none]
                 personas:
                   - { title: "Parent, limited access", role: parent, grant: { level: limited } }
+                """
+        ),
+        entry(
+            "CW0247", "document kind guarded by an undeclared resource",
+            """
+            Who may see and add a document is decided by the workflow's policy, on the document kind's \
+            resource: the resource its `sections:` names, or `document.KIND` for a kind without sections. \
+            That resource must be one the policy declares under `resources:`; otherwise no rule could ever \
+            allow it, and nobody but the operator could read or add the documents. Declare the resource \
+            (for kinds without sections, `document:` listing the kinds) and write the rules that allow it.
+            """,
+            wrong: """
+                documents:
+                  decision_letter: { title: Decision letter, types: [application/pdf] }
+                # and in the policy:
+                resources:
+                  case: [state, fields]
+                """,
+            right: """
+                documents:
+                  decision_letter: { title: Decision letter, types: [application/pdf] }
+                # and in the policy:
+                resources:
+                  case: [state, fields]
+                  document: [decision_letter]
+                """
+        ),
+        entry(
+            "CW0248", "document sections from a resource without sections",
+            """
+            A document kind with `sections: RESOURCE` is stored in parts addressed by that resource's \
+            sections (`ehcp.A` to `ehcp.K`), so that the policy decides, section by section, who sees \
+            which part; a part the viewer may not see is withheld. A resource the policy declares without \
+            sections has no parts to address, so every part would be unnamed. Give the resource its \
+            sections, or leave `sections:` out so the document is seen whole or not at all.
+            """,
+            wrong: """
+                documents:
+                  draft_plan: { title: Draft EHC plan, sections: plan, types: [application/pdf] }
+                # and in the policy:
+                resources:
+                  plan: []
+                """,
+            right: """
+                documents:
+                  draft_plan: { title: Draft EHC plan, sections: ehcp, types: [application/pdf] }
+                # and in the policy:
+                resources:
+                  ehcp: [A, B, C, D, E, F, G, H1, H2, I, J, K]
                 """
         ),
     ]

@@ -80,6 +80,10 @@ public enum DiagnosticKind: Sendable, Hashable {
     case duplicateEntry(entry: String, place: String)
     /// A calendar rule that cannot be used.
     case invalidCalendarRule(reason: String)
+    /// A document kind allows a media type that is not `type/subtype` in lower case.
+    case invalidMediaType(text: String)
+    /// A document kind's `max_bytes` is not a size, or not between 1 byte and 100 MB.
+    case invalidByteSize(text: String, reason: String)
 
     // MARK: Meaning (CW02xx)
 
@@ -168,6 +172,10 @@ public enum DiagnosticKind: Sendable, Hashable {
     case malformedReason(rule: String, reason: String)
     /// A form started by a workflow under an access policy that does not say which of the policy's resources guards it (`resource:`).
     case formWithoutResource(form: String, policy: String)
+    /// A document kind's resource (its `sections:`, or `document.KIND`) is not one the workflow's policy declares.
+    case unknownDocumentResource(kind: String, resource: String, policy: String, suggestion: String?)
+    /// A document kind's `sections:` names a resource of the policy that has no sections to address parts by.
+    case documentResourceWithoutSections(kind: String, resource: String, policy: String)
     /// A workflow sends some of the engine's own messages (form, reminder or breach messages) but names no template for them.
     case messageWithoutTemplate(messages: [String], workflow: String)
     /// A name of a deadline the workflow does not declare (an exception's `applies_to`).
@@ -213,13 +221,13 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0001", "CW0002", "CW0003", "CW0004", "CW0005", "CW0006", "CW0007", "CW0008",
         "CW0009", "CW0010", "CW0011", "CW0012", "CW0013", "CW0014", "CW0015", "CW0016",
         "CW0100", "CW0101", "CW0102", "CW0103", "CW0104", "CW0105", "CW0106", "CW0107",
-        "CW0108", "CW0109", "CW0110",
+        "CW0108", "CW0109", "CW0110", "CW0111", "CW0112",
         "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
         "CW0208", "CW0209", "CW0210", "CW0211", "CW0212", "CW0213", "CW0214", "CW0215",
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
-        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246",
+        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
@@ -305,6 +313,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .emptyList: "CW0108"
         case .duplicateEntry: "CW0109"
         case .invalidCalendarRule: "CW0110"
+        case .invalidMediaType: "CW0111"
+        case .invalidByteSize: "CW0112"
         case .duplicateDefinition: "CW0200"
         case .duplicateTransition: "CW0201"
         case .noInitialState: "CW0202"
@@ -347,6 +357,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .redactionOverridesAllow: "CW0237"
         case .malformedReason: "CW0238"
         case .formWithoutResource: "CW0239"
+        case .unknownDocumentResource: "CW0247"
+        case .documentResourceWithoutSections: "CW0248"
         case .messageWithoutTemplate: "CW0240"
         case .unknownDeadline: "CW0241"
         case .windowEscalates: "CW0242"
@@ -423,6 +435,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .emptyList(let place): "\(place) must not be empty"
         case .duplicateEntry(let entry, let place): "'\(entry)' appears more than once in \(place)"
         case .invalidCalendarRule(let reason): reason
+        case .invalidMediaType(let text): "'\(text)' is not a media type"
+        case .invalidByteSize(let text, let reason): "'\(text)' is not a document size: \(reason)"
         case .duplicateDefinition(let id): "definition '\(id)' is declared more than once in this set"
         case .duplicateTransition(let name): "transition '\(name)' is declared more than once"
         case .noInitialState(let workflow): "workflow '\(workflow)' has no initial state"
@@ -475,6 +489,10 @@ public enum DiagnosticKind: Sendable, Hashable {
             "rule '\(rule)' allows '\(path)', which rule '\(redactingRule)' redacts: when both match, the request is refused"
         case .malformedReason(let rule, let reason): "the reason of rule '\(rule)' has a malformed placeholder: \(reason)"
         case .formWithoutResource(let form, let policy): "form '\(form)' does not say which resource of policy '\(policy)' guards it"
+        case .unknownDocumentResource(let kind, let resource, let policy, _):
+            "document kind '\(kind)' is guarded by resource '\(resource)', which policy '\(policy)' does not declare"
+        case .documentResourceWithoutSections(let kind, let resource, let policy):
+            "document kind '\(kind)' is addressed by the sections of '\(resource)', which has none in policy '\(policy)'"
         case .messageWithoutTemplate(let messages, let workflow):
             "workflow '\(workflow)' names no template for \(messages.count == 1 ? "the message" : "the messages") \(messages.map { "'\($0)'" }.joined(separator: ", "))"
         case .unknownDeadline(let name, let referrer, _): "\(referrer) refers to unknown deadline '\(name)'"
@@ -559,6 +577,16 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "if the redaction is meant, take '\(path)' out of this rule's 'on'; if the allow is meant, narrow the other rule's 'on' or 'when' so both cannot match"
         case .messageWithoutTemplate(let messages, _):
             return "add 'messages: { \(messages[0]): TEMPLATE, ... }' naming templates of 'templates:'; until then each is sent as its title and a list of its values"
+        case .unknownDocumentResource(_, _, _, let suggestion?):
+            return "did you mean '\(suggestion)'?"
+        case .unknownDocumentResource(let kind, let resource, let policy, nil):
+            return resource.hasPrefix("document.")
+                ? "declare 'document: [\(kind), ...]' under 'resources:' of policy '\(policy)' and say in its rules who may view and submit it"
+                : "declare '\(resource): [SECTION, ...]' under 'resources:' of policy '\(policy)', or name a resource it declares"
+        case .documentResourceWithoutSections(_, let resource, let policy):
+            return "give '\(resource)' its sections in policy '\(policy)' ('\(resource): [A, B, ...]'), or leave 'sections:' out so the kind is seen whole"
+        case .invalidMediaType:
+            return "write the type and subtype in lower case, such as 'application/pdf' or 'text/markdown', without parameters"
         case .formWithoutResource(_, let policy):
             return "add 'resource: NAME' to the form, naming the resource of policy '\(policy)' whose rules decide who may view, submit, accept and reject it"
         case .malformedReason:

@@ -70,6 +70,8 @@ struct DecidedChange: Sendable {
     var messages: [PendingMessage] = []
     /// The day the step took effect, when it was recorded after the fact.
     var effectiveOn: CalendarDate? = nil
+    /// The document version the change adds and the bytes of its new part (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``).
+    var document: (change: DocumentChange, blob: DocumentBlob)? = nil
 }
 
 extension Engine {
@@ -89,9 +91,11 @@ extension Engine {
             var next = decided.after
             next.revision = previous + 1
             next.updatedAt = now
+            var recorded = RecordChange.between(decided.before, next)
+            recorded.document = decided.document?.change
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: actor, action: decided.action, subject: decided.subject,
                                    fromState: decided.before?.state, toState: next.state, revision: next.revision, input: decided.input,
-                                   change: RecordChange.between(decided.before, next), previousHash: decided.before?.auditHead ?? AuditEvent.genesisHash,
+                                   change: recorded, previousHash: decided.before?.auditHead ?? AuditEvent.genesisHash,
                                    effectiveOn: decided.effectiveOn)
             next.auditHead = event.hash
             let outbox = decided.messages.enumerated().map { offset, message in
@@ -99,9 +103,14 @@ extension Engine {
                               recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
                               channel: message.channel, owedReason: message.owedReason)
             }
-            committed.append(CaseChange(record: next, expectedRevision: decided.before?.revision, events: [event], outbox: outbox,
-                                        idempotency: index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil,
-                                        alarms: alarms(for: next, workflow: decided.workflow, calendars: decided.calendars)))
+            var change = CaseChange(record: next, expectedRevision: decided.before?.revision, events: [event], outbox: outbox,
+                                    idempotency: index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil,
+                                    alarms: alarms(for: next, workflow: decided.workflow, calendars: decided.calendars))
+            if let document = decided.document {
+                change.documents = [DocumentVersion(caseID: next.id, change: document.change, addedBy: actor, at: now, revision: next.revision)]
+                change.blobs = [document.blob]
+            }
+            committed.append(change)
         }
         do {
             try store.commit(all: committed)

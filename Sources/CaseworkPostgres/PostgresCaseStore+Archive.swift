@@ -10,7 +10,8 @@ extension PostgresCaseStore {
     public func archive(caseID: String) throws(StoreError) -> CaseArchive? {
         let rows = try pool.read { (db: PostgresConnection) throws(StoreError) -> [[[String?]]] in
             try db.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { (db: PostgresConnection) throws(StoreError) -> [[[String?]]] in
-                try [PostgresSQL.loadCase, PostgresSQL.history, PostgresSQL.caseOutbox, PostgresSQL.caseIdempotency, PostgresSQL.caseAlarms]
+                try [PostgresSQL.loadCase, PostgresSQL.history, PostgresSQL.caseOutbox, PostgresSQL.caseIdempotency, PostgresSQL.caseAlarms,
+                     PostgresDocumentSQL.caseVersions, PostgresDocumentSQL.caseBlobs]
                     .map { (sql: String) throws(StoreError) in try db.query(sql, [caseID]) }
             }
         }
@@ -28,7 +29,9 @@ extension PostgresCaseStore {
                     throw .corruptRecord(caseID: caseID, detail: "a deadline alarm is stored incomplete")
                 }
                 return DeadlineAlarm(caseID: caseID, deadline: deadline, kind: kind, dueAt: Date(timeIntervalSince1970: Double(time) / 1000))
-            })
+            },
+            documents: try Self.documents(from: rows[5], caseID: caseID),
+            blobs: try rows[6].map { (row: [String?]) throws(StoreError) in try Self.blob(row, caseID: caseID) })
     }
 
     /// Writes the archive in one transaction, sent as one pipeline as a commit is: its opening change as a commit

@@ -558,6 +558,7 @@ struct PreparedChange {
             statements.append((PostgresStatement(PostgresSQL.insertAlarm, [id, alarm.deadline, alarm.kind, "\(PostgresCaseStore.milliseconds(alarm.dueAt))"]),
                                .ifTaken(.duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))))
         }
+        statements += try PostgresCaseStore.documentStatements(change)
         self.statements = statements
     }
 }

@@ -21,7 +21,7 @@ package enum PostgresSchema {
     static let migrationLock: StaticString = "SELECT pg_advisory_xact_lock(1129796171, 1)"
 
     /// The migration scripts, oldest first. Constant text: no value is ever spliced into one.
-    static let migrations: [StaticString] = [version1, version2]
+    static let migrations: [StaticString] = [version1, version2, version3]
 
     /// The version this build writes and reads.
     package static var latestVersion: Int { migrations.count }
@@ -179,6 +179,31 @@ package enum PostgresSchema {
         $$;
         """
 
+    /// Documents (issue 17): each version's metadata, and the bytes by content hash, stored once; both append-only.
+    private static let version3: StaticString = """
+        CREATE TABLE document_versions (
+            case_id text COLLATE "C" NOT NULL REFERENCES cases (case_id),
+            kind text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            revision bigint NOT NULL,
+            document text NOT NULL,
+            PRIMARY KEY (case_id, kind, version)
+        );
+        CREATE TRIGGER document_versions_append_only BEFORE UPDATE OR DELETE ON document_versions
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('document versions are append-only');
+        CREATE TRIGGER document_versions_no_truncate BEFORE TRUNCATE ON document_versions
+            FOR EACH STATEMENT EXECUTE FUNCTION casework_refuse_change('document versions are append-only');
+
+        CREATE TABLE blobs (
+            sha256 text COLLATE "C" NOT NULL PRIMARY KEY,
+            bytes bytea NOT NULL
+        );
+        CREATE TRIGGER blobs_never_change BEFORE UPDATE OR DELETE ON blobs
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('stored document bytes never change');
+        CREATE TRIGGER blobs_no_truncate BEFORE TRUNCATE ON blobs
+            FOR EACH STATEMENT EXECUTE FUNCTION casework_refuse_change('stored document bytes never change');
+        """
+
     /// Whether the identity table exists, and how many tables the current schema holds.
     private static let identityProbe = """
         SELECT to_regclass('casework_schema') IS NOT NULL,
@@ -254,6 +279,7 @@ package enum PostgresSchema {
             EXECUTE format('GRANT SELECT, INSERT ON idempotency TO %I', role);
             EXECUTE format('GRANT SELECT, INSERT, DELETE ON deadline_alarms TO %I', role);
             EXECUTE format('GRANT SELECT, INSERT ON definitions, definition_snapshots, definition_snapshot_members TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT ON document_versions, blobs TO %I', role);
             EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', here, role);
         END
         $grants$

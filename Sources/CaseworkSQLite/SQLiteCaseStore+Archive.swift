@@ -12,6 +12,7 @@ extension SQLiteCaseStore {
         var outbox: [String?]
         var keys: [String?]
         var alarms: [(String?, String?, Int64?)]
+        var documents: DocumentRows
     }
 
     /// The case's record, events, messages, keys and alarms, read in one deferred transaction: one snapshot of the
@@ -23,7 +24,8 @@ extension SQLiteCaseStore {
                 events: try db.query(StoreSQL.history, [caseID]) { ($0.int(at: 0), $0.string(at: 1)) },
                 outbox: try db.query(StoreSQL.caseOutbox, [caseID]) { $0.string(at: 1) },
                 keys: try db.query(StoreSQL.caseIdempotency, [caseID]) { $0.string(at: 0) },
-                alarms: try db.query(StoreSQL.caseAlarms, [caseID]) { ($0.string(at: 0), $0.string(at: 1), $0.int64(at: 2)) })
+                alarms: try db.query(StoreSQL.caseAlarms, [caseID]) { ($0.string(at: 0), $0.string(at: 1), $0.int64(at: 2)) },
+                documents: try Self.documentRows(caseID, withBlobs: true, in: db))
         }
         guard let row = rows.record.first else { return try CaseArchive.withoutRecord(caseID, events: rows.events.count) }
         let record = try record(from: row, caseID: caseID)
@@ -33,7 +35,8 @@ extension SQLiteCaseStore {
             guard let deadline, let kind, let due else { throw .corruptRecord(caseID: caseID, detail: "a deadline alarm is stored incomplete") }
             return DeadlineAlarm(caseID: caseID, deadline: deadline, kind: kind, dueAt: Date(timeIntervalSince1970: Double(due) / 1000))
         }
-        return CaseArchive(record: record, events: try events(from: rows.events, caseID: caseID), outbox: outbox, idempotency: keys, alarms: alarms)
+        return CaseArchive(record: record, events: try events(from: rows.events, caseID: caseID), outbox: outbox, idempotency: keys, alarms: alarms,
+                           documents: try documents(from: rows.documents, caseID: caseID), blobs: rows.documents.blobs)
     }
 
     /// Writes the archive in one `BEGIN IMMEDIATE` transaction: its opening change as a commit writes it (messages with

@@ -658,6 +658,7 @@ struct PreparedChange {
     let events: [[any SQLiteBindable]]
     let messages: [[any SQLiteBindable]]
     let key: (IdempotencyRecord, String)?
+    let documents: [[any SQLiteBindable]]
 
     init(_ change: CaseChange, store: SQLiteCaseStore) throws(StoreError) {
         self.change = change
@@ -672,6 +673,7 @@ struct PreparedChange {
         }
         messages = try change.outbox.map { (message: OutboxMessage) throws(StoreError) in try store.messageColumns(message) }
         key = try change.idempotency.map { (key: IdempotencyRecord) throws(StoreError) in (key, try store.json(key, "idempotency key '\(key.key)'")) }
+        documents = try store.documentColumns(change.documents)
     }
 
     /// Writes the change inside an open transaction: the revision check, audit, outbox, key and alarms.
@@ -700,6 +702,7 @@ struct PreparedChange {
             try db.change(StoreSQL.insertAlarm, [id, alarm.deadline, alarm.kind, SQLiteCaseStore.milliseconds(alarm.dueAt)],
                           ifTaken: .duplicate("alarm '\(alarm.kind)' of deadline '\(alarm.deadline)' of case '\(id)'"))
         }
+        try SQLiteCaseStore.writeDocuments(change, columns: documents, to: db)
     }
 }
 

@@ -19,7 +19,7 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4357_524B
 
     /// The migration scripts, oldest first.
-    static let migrations: [String] = [version1, version2, version3, version4]
+    static let migrations: [String] = [version1, version2, version3, version4, version5]
 
     /// The version this build writes and reads.
     static var latestVersion: Int { migrations.count }
@@ -161,6 +161,35 @@ enum SQLiteSchema {
         """
 
     /// What the file says about itself: its schema version, its application id, and whether it has any tables.
+    /// Documents (issue 17): each version's metadata, and the bytes by content hash, stored once; both append-only.
+    private static let version5 = """
+        CREATE TABLE document_versions (
+            case_id TEXT NOT NULL REFERENCES cases (id),
+            kind TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            PRIMARY KEY (case_id, kind, version)
+        ) STRICT;
+
+        CREATE TABLE blobs (
+            sha256 TEXT NOT NULL PRIMARY KEY,
+            bytes BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TRIGGER document_versions_no_update BEFORE UPDATE ON document_versions
+        BEGIN SELECT RAISE(ABORT, 'document versions are append-only'); END;
+
+        CREATE TRIGGER document_versions_no_delete BEFORE DELETE ON document_versions
+        BEGIN SELECT RAISE(ABORT, 'document versions are append-only'); END;
+
+        CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+        BEGIN SELECT RAISE(ABORT, 'stored document bytes never change'); END;
+
+        CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
+        BEGIN SELECT RAISE(ABORT, 'stored document bytes never change'); END;
+        """
+
     struct FileIdentity {
         var version: Int
         var applicationID: Int32

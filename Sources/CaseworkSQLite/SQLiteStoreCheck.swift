@@ -20,11 +20,14 @@ public struct SQLiteStoreReport: Sendable, Hashable {
     public var messages: Int
     /// The idempotency records read back.
     public var keys: Int
+    /// The document versions read back, and the stored document bytes hashed again (none in a file before schema version 5).
+    public var documents = 0, blobs = 0
 }
 
 extension SQLiteCaseStore {
     /// Checks the whole store, reading only: `PRAGMA integrity_check`, then every case, audit event, outbox
-    /// message and idempotency record decoded as the engine would read it (a case also filed under its own id,
+    /// message, idempotency record and document version decoded as the engine would read it, and every document's bytes
+    /// hashed again (a case also filed under its own id,
     /// with no counter at its limit).
     ///
     /// The records are read in one read transaction, so the counts describe one moment even while others write;
@@ -70,6 +73,7 @@ extension SQLiteCaseStore {
                     return error.failureDetail
                 }
             }
+            Self.checkDocuments(db, into: &report)
             return report
         }
     }

@@ -203,6 +203,18 @@ public final class FailingStore: CaseStore {
         return try inner.archive(caseID: caseID)
     }
 
+    /// Lists a case's document versions through the inner store unless this operation fails.
+    public func documentVersions(caseID: String) throws(StoreError) -> [DocumentVersion] {
+        try step("documentVersions")
+        return try inner.documentVersions(caseID: caseID)
+    }
+
+    /// Reads a blob through the inner store unless this operation fails.
+    public func blob(sha256: String) throws(StoreError) -> DocumentBlob? {
+        try step("blob")
+        return try inner.blob(sha256: sha256)
+    }
+
     /// Restores an archive through the inner store unless this operation fails.
     public func restore(_ archive: CaseArchive) throws(StoreError) {
         try step("restore")

@@ -4,9 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a whole file into memory, refusing one over a size limit before reading it.
-enum FileBytes {
-    static func read(_ path: String, limit: Int) -> Result<[UInt8], YAMLError> {
+/// Reads a whole file into memory, refusing one over a size limit before reading it: definition files, and the files
+/// `casework document add` stores.
+package enum FileBytes {
+    package static func read(_ path: String, limit: Int) -> Result<[UInt8], YAMLError> {
         guard let handle = fopen(path, "rb") else {
             return .failure(.unreadable(file: path, reason: String(cString: strerror(errno))))
         }

@@ -28,14 +28,23 @@ struct PostgresDriverTests {
         let app = try PostgresCaseStore(conninfo: appConninfo, options: .init(access: .readWrite))
         let first = AuditEvent(caseID: "c1", sequence: 1, at: Date(timeIntervalSince1970: 1), actor: CaseActor(role: "caseworker", id: "jo"), action: "opened",
                                subject: "w", fromState: nil, toState: "requested", revision: 1, input: [:], previousHash: AuditEvent.genesisHash)
-        try app.commit(CaseChange(record: Fixture.record("c1", head: first.hash), expectedRevision: nil, events: [first],
-                                  outbox: [Fixture.message("c1/1/1", case: "c1")], idempotency: nil))
+        var opening = CaseChange(record: Fixture.record("c1", head: first.hash), expectedRevision: nil, events: [first],
+                                 outbox: [Fixture.message("c1/1/1", case: "c1")], idempotency: nil)
+        let blob = DocumentBlob(bytes: Array("letter".utf8))
+        opening.documents = [DocumentVersion(caseID: "c1", change: DocumentChange(kind: "letter", version: 1, mediaType: "application/pdf", bytes: 6,
+                                                                                  parts: [DocumentPart(section: nil, sha256: blob.sha256, bytes: 6)], reason: nil),
+                                             addedBy: CaseActor(role: "caseworker", id: "jo"), at: Date(timeIntervalSince1970: 1), revision: 1)]
+        opening.blobs = [blob]
+        try app.commit(opening)
         #expect(try app.history(caseID: "c1") == [first], "the application writes and reads through its grants")
+        #expect(try app.documentVersions(caseID: "c1") == opening.documents, "documents too")
+        #expect(try app.blob(sha256: blob.sha256) == blob)
         let claimed = try app.claimOutbox(OutboxClaim(claimer: "deliverer", limit: 10, now: Date(timeIntervalSince1970: 10), lease: 60))
         #expect(claimed.map(\.id) == ["c1/1/1"], "and claims notifications, which takes row locks")
         #expect(try app.acknowledgeOutbox(ids: ["c1/1/1"], claimer: "deliverer", at: Date(timeIntervalSince1970: 11)) == 1)
         let pool = try PostgresPool(conninfo: appConninfo)
-        for statement in ["UPDATE audit_events SET hash = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events", "DROP TABLE audit_events"] {
+        for statement in ["UPDATE audit_events SET hash = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events", "DROP TABLE audit_events",
+                          "UPDATE blobs SET bytes = '\\x00'", "DELETE FROM blobs", "UPDATE document_versions SET revision = 2", "DELETE FROM document_versions"] {
             do throws(PostgresError) {
                 _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run(statement) }
                 Issue.record("'\(statement)' was allowed to the application role")

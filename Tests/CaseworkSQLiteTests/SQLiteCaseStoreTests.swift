@@ -108,7 +108,8 @@ struct SQLiteCaseStoreTests {
         let tables = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             try db.rows("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.string(at: 0) ?? "" }
         }
-        #expect(tables == ["audit_events", "cases", "deadline_alarms", "definition_snapshot_members", "definition_snapshots", "definitions", "idempotency", "outbox"])
+        #expect(tables == ["audit_events", "blobs", "cases", "deadline_alarms", "definition_snapshot_members", "definition_snapshots", "definitions",
+                           "document_versions", "idempotency", "outbox"])
         // Opening again migrates nothing and changes nothing.
         _ = try SQLiteCaseStore(path: path)
         #expect(try pragma(database, "user_version") == .integer(Int64(SQLiteSchema.latestVersion)))

@@ -80,4 +80,6 @@ private struct IgnoresRevisions: CaseStore {
     func definitionVersions() throws(StoreError) -> [DefinitionVersion] { try inner.definitionVersions() }
     func archive(caseID: String) throws(StoreError) -> CaseArchive? { try inner.archive(caseID: caseID) }
     func restore(_ archive: CaseArchive) throws(StoreError) { try inner.restore(archive) }
+    func documentVersions(caseID: String) throws(StoreError) -> [DocumentVersion] { try inner.documentVersions(caseID: caseID) }
+    func blob(sha256: String) throws(StoreError) -> DocumentBlob? { try inner.blob(sha256: sha256) }
 }

@@ -151,6 +151,16 @@ final class StagedCaseStore: CaseStore {
         throw .failed("a command decided for the service cannot restore a case")
     }
 
+    /// Documents are added and read through the engine on the store itself; a command decided for the service holds none.
+    func documentVersions(caseID: String) throws(StoreError) -> [DocumentVersion] {
+        throw .failed("a command decided for the service cannot read documents")
+    }
+
+    /// Documents are added and read through the engine on the store itself; a command decided for the service holds none.
+    func blob(sha256: String) throws(StoreError) -> DocumentBlob? {
+        throw .failed("a command decided for the service cannot read documents")
+    }
+
     func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {
         Page(items: try answer(.outbox(caseID)) { if case .messages(let messages) = $0 { messages } else { nil } }, next: nil)
     }

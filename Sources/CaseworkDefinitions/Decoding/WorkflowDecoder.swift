@@ -4,7 +4,7 @@ import CaseworkYAML
 enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
-        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages, exceptions
+        case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages, exceptions, documents
     }
 
     /// The keys of a state.
@@ -61,6 +61,7 @@ enum WorkflowDecoder {
         var openingInput: [InputField]?
         var messages: [EngineMessage: Located<String>] = [:]
         var exceptions: [ExceptionDefinition] = []
+        var documents: [DocumentKindDefinition] = []
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
             switch key {
@@ -85,6 +86,7 @@ enum WorkflowDecoder {
             case .input: openingInput = DeadlineDecoder.inputs(value, place: "'input' of the workflow", reader: &reader)
             case .messages: messages = decodeMessages(value, by: messageKeys, place: "'messages'", reader: &reader)
             case .exceptions: exceptions = DeadlineDecoder.exceptions(value, reader: &reader)
+            case .documents: documents = DocumentDecoder.decode(value, reader: &reader)
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
@@ -96,6 +98,7 @@ enum WorkflowDecoder {
         )
         workflow.messages = messages
         workflow.exceptions = exceptions
+        workflow.documents = documents
         workflow.untypedFields = Set(reader.untypedFields)
         return workflow
     }

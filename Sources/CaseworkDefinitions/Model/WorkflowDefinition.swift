@@ -29,6 +29,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var deadlines: [DeadlineDefinition]
     /// The lawful exceptions to them (`exceptions:`), by which alone a clock is paused or excused.
     public var exceptions: [ExceptionDefinition] = []
+    /// The kinds of document its cases may hold (`documents:`), in file order.
+    public var documents: [DocumentKindDefinition] = []
     /// What the workflow's `policy:` key says: a policy that authorises every action on its cases, or
     /// `policy: none`, a deliberate choice to run on the `by:` roles alone; nil when the key is not written.
     public var policyBinding: PolicyBinding?

@@ -32,6 +32,24 @@ enum WorkflowSchema {
                                   value: messages.schema),
             "exceptions": SchemaKey(description: "The lawful exceptions under which a clock is paused or excused: each with its code, the provision it cites, the deadlines it applies to and its effect.",
                                     value: Part.mapping(.definitionID, exception.schema)),
+            "documents": SchemaKey(description: "The kinds of document a case may hold: each kind's title, the policy resource whose sections address its parts, the media types allowed and the largest size.",
+                                   value: Part.mapping(.identifier, document.schema)),
+        ])
+
+    /// A document kind under `documents:`.
+    static let document = SchemaPlace(
+        name: "a document kind", decoderKeys: DocumentDecoder.keys.names, required: ["title", "types"],
+        keys: [
+            "title": SchemaKey(description: "The name people read.", value: Part.text),
+            "sections": SchemaKey(description: "The policy resource whose sections (such as ehcp's A to K) address the parts, so the policy decides who sees each; without it, the kind is the resource 'document.KIND', seen whole.",
+                                  value: Part.name(.identifier)),
+            "types": SchemaKey(description: "The media types a version may be stored as, in lower case ('application/pdf'); anything else is refused.",
+                               value: Part.object(["type": .string("array"), "minItems": .integer(1), "uniqueItems": .bool(true),
+                                                   "items": Part.pattern("^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",
+                                                                         message: "a media type in lower case: type/subtype", examples: ["application/pdf", "text/markdown"])])),
+            "max_bytes": SchemaKey(description: "The largest a version may be: a whole number of bytes, or 'N KB' or 'N MB', up to 100 MB (default 10 MB).",
+                                   value: Part.object(["oneOf": .array([Part.integer(1...DocumentKindDefinition.largestMaxBytes),
+                                                                        Part.pattern("^[0-9]+ (bytes|KB|MB)$", message: "a size: 'N bytes', 'N KB' or 'N MB'")])])),
         ])
 
     /// A state under `states:`.

@@ -51,6 +51,7 @@ package enum DefinitionSetValidator {
             TemplateFieldChecks(workflow: workflow).run(into: &bag)
             checkFormStarts(of: workflow, in: set, unloaded: unloaded, into: &bag)
             checkPolicyBinding(of: workflow, in: set, unloaded: unloaded, into: &bag)
+            DocumentChecks(workflow: workflow, set: set).run(into: &bag)
         }
         return (bag.diagnostics, workflows, policies)
     }

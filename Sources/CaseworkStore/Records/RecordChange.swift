@@ -32,9 +32,12 @@ public struct RecordChange: Sendable, Hashable, Codable {
     public var grants: [AccessGrant]?
     /// The owed notices recorded as sent, whole, when any was recorded.
     public var noticesSent: [NoticeSent]?
+    /// The document version the change added, when it added one (`document_added`): its parts' hashes are covered by the
+    /// event's hash. It changes no part of the record, so replay passes over it.
+    public var document: DocumentChange?
 
     private enum CodingKeys: String, CodingKey {
-        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent
+        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent, document
     }
 
     /// Creates a change.
@@ -111,6 +114,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         deadlines = try container.decodeIfPresent([DeadlineRecord].self, forKey: .deadlines)
         grants = try container.decodeIfPresent([AccessGrant].self, forKey: .grants)
         noticesSent = try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent)
+        document = try container.decodeIfPresent(DocumentChange.self, forKey: .document)
     }
 
     /// Encodes only the parts that changed, so an event's canonical bytes (and hash) say exactly what it did.
@@ -130,6 +134,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         try container.encodeIfPresent(deadlines, forKey: .deadlines)
         try container.encodeIfPresent(grants, forKey: .grants)
         try container.encodeIfPresent(noticesSent, forKey: .noticesSent)
+        try container.encodeIfPresent(document, forKey: .document)
     }
 }
 
@@ -141,6 +146,7 @@ extension RecordChange: CanonicallyWritable {
             // The record parts are tested for presence here, so an event without them pays no generic call.
             if let deadlines { writer.member("deadlines", deadlines) }
             writer.member("definitionSnapshot", definitionSnapshot)
+            if let document { writer.member("document", document) }
             if let forms { writer.member("forms", forms) }
             if let grants { writer.member("grants", grants) }
             if let noticesSent { writer.member("noticesSent", noticesSent) }

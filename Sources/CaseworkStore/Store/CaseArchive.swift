@@ -19,10 +19,19 @@ public struct CaseArchive: Sendable, Hashable {
     public var idempotency: [IdempotencyRecord]
     /// Its deadline alarms, in due-index order (time, deadline, kind).
     public var alarms: [DeadlineAlarm]
+    /// The case's document versions, ordered by kind and version.
+    public var documents: [DocumentVersion] = []
+    /// The bytes they name, each once, sorted by hash.
+    public var blobs: [DocumentBlob] = []
 
     /// Creates an archive; the keys and alarms are put in their canonical order, so archives of one case read from
     /// two stores compare equal.
-    public init(record: CaseRecord, events: [AuditEvent], outbox: [OutboxMessage], idempotency: [IdempotencyRecord], alarms: [DeadlineAlarm]) {
+    public init(
+        record: CaseRecord, events: [AuditEvent], outbox: [OutboxMessage], idempotency: [IdempotencyRecord], alarms: [DeadlineAlarm],
+        documents: [DocumentVersion] = [], blobs: [DocumentBlob] = []
+    ) {
+        self.documents = documents.sorted { ($0.kind, $0.version) < ($1.kind, $1.version) }
+        self.blobs = blobs.sorted { $0.sha256 < $1.sha256 }
         self.record = record
         self.events = events
         self.outbox = outbox
@@ -39,13 +48,20 @@ public struct CaseArchive: Sendable, Hashable {
         if outbox.contains(where: { $0.caseID != id }) { return "an outbox message in its archive is of another case" }
         if idempotency.contains(where: { $0.caseID != id }) { return "an idempotency key in its archive is of another case" }
         if alarms.contains(where: { $0.caseID != id }) { return "a deadline alarm in its archive is of another case" }
+        if documents.contains(where: { $0.caseID != id }) { return "a document version in its archive is of another case" }
+        if let damaged = blobs.first(where: { !$0.isIntact }) { return "the document bytes \(damaged.sha256) in its archive do not have that hash" }
+        let named = Set(documents.flatMap { $0.change.parts.map(\.sha256) })
+        if !named.isSubset(of: blobs.map(\.sha256)) { return "a document version in its archive names bytes the archive does not hold" }
         return nil
     }
 
     /// The archive as the change that opens its case: the record, events, messages (delivery state included) and
     /// alarms, without the keys, which a change holds one of and an archive many.
     package var opening: CaseChange {
-        CaseChange(record: record, expectedRevision: nil, events: events, outbox: outbox, idempotency: nil, alarms: alarms)
+        var change = CaseChange(record: record, expectedRevision: nil, events: events, outbox: outbox, idempotency: nil, alarms: alarms)
+        change.documents = documents
+        change.blobs = blobs
+        return change
     }
 
     /// What a store found when the archive of `caseID` was asked for and its record was not there: nil when the case

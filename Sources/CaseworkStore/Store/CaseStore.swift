@@ -15,6 +15,10 @@ public struct CaseChange: Sendable {
     public var idempotency: IdempotencyRecord?
     /// The case's deadline alarms after the change; they replace the case's alarms in the due-time index.
     public var alarms: [DeadlineAlarm]
+    /// The document versions the change adds, written in the same transaction as its audit event.
+    public var documents: [DocumentVersion] = []
+    /// The bytes those versions name, each stored once by its hash (a blob already held is left as it is).
+    public var blobs: [DocumentBlob] = []
 
     /// Creates a change.
     public init(
@@ -329,6 +333,12 @@ public protocol CaseStore: Sendable {
     /// keys, alarms), read as one consistent snapshot; nil when there is no such case. A case with events but no
     /// record is that case's ``StoreError/corruptRecord(caseID:detail:)``.
     func archive(caseID: String) throws(StoreError) -> CaseArchive?
+
+    /// Every document version of the case, ordered by kind and then version; empty for a case without documents, or none.
+    func documentVersions(caseID: String) throws(StoreError) -> [DocumentVersion]
+
+    /// The bytes stored under `sha256` exactly as stored, or nil when none are; the caller checks ``DocumentBlob/isIntact``.
+    func blob(sha256: String) throws(StoreError) -> DocumentBlob?
     /// Writes an archive verbatim in one transaction (all of it or none), recomputing nothing, so a case moves between
     /// stores exactly as it was. A case already there is ``StoreError/caseExists(_:)``, a key or message already there
     /// ``StoreError/duplicate(_:)``; an archive with a ``CaseArchive/problem`` is refused as the case's

@@ -22,6 +22,9 @@ public final class InMemoryCaseStore: CaseStore {
         var snapshotIndex: [String: Int] = [:]
         /// The due-time index: alarms ordered by time, and each case's alarms for replacement.
         var alarms = AlarmIndex()
+        /// Each case's document versions, in the order added, and the bytes they name by hash.
+        var documents: [String: [DocumentVersion]] = [:]
+        var blobs: [String: [UInt8]] = [:]
     }
 
     private let state = Mutex(State())
@@ -76,6 +79,10 @@ public final class InMemoryCaseStore: CaseStore {
             if let key = change.idempotency?.key, state.keys[key] != nil || several && !batchKeys.insert(key).inserted {
                 return .failure(.duplicate("idempotency key '\(key)'"))
             }
+            var versions = Set((state.documents[id] ?? []).map { "\($0.kind)/\($0.version)" })
+            for document in change.documents where document.caseID != id || !versions.insert("\(document.kind)/\(document.version)").inserted {
+                return .failure(.duplicate("version \(document.version) of document '\(document.kind)' of case '\(id)'"))
+            }
         }
         for change in changes {
             let id = change.record.id
@@ -88,6 +95,8 @@ public final class InMemoryCaseStore: CaseStore {
             }
             if let record = change.idempotency { state.keys[record.key] = record }
             state.alarms.replace(caseID: id, with: change.alarms)
+            state.documents[id, default: []].append(contentsOf: change.documents)
+            for blob in change.blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
         }
         return .success(())
     }
@@ -236,8 +245,27 @@ extension InMemoryCaseStore {
             }
             return .success(CaseArchive(
                 record: record, events: state.events[caseID] ?? [], outbox: state.outbox.filter { $0.caseID == caseID },
-                idempotency: state.keys.values.filter { $0.caseID == caseID }, alarms: state.alarms.alarms(caseID: caseID)))
+                idempotency: state.keys.values.filter { $0.caseID == caseID }, alarms: state.alarms.alarms(caseID: caseID),
+                documents: Self.documentVersions(caseID, in: state), blobs: Self.blobs(named: state.documents[caseID] ?? [], in: state)))
         }.get()
+    }
+
+    /// The case's document versions, ordered by kind and version.
+    public func documentVersions(caseID: String) throws(StoreError) -> [DocumentVersion] {
+        state.withLock { Self.documentVersions(caseID, in: $0) }
+    }
+
+    /// The bytes stored under `sha256`, as stored.
+    public func blob(sha256: String) throws(StoreError) -> DocumentBlob? {
+        state.withLock { state in state.blobs[sha256].map { DocumentBlob(sha256: sha256, bytes: $0) } }
+    }
+
+    private static func documentVersions(_ caseID: String, in state: State) -> [DocumentVersion] {
+        (state.documents[caseID] ?? []).sorted { ($0.kind, $0.version) < ($1.kind, $1.version) }
+    }
+
+    private static func blobs(named versions: [DocumentVersion], in state: State) -> [DocumentBlob] {
+        Set(versions.flatMap { $0.change.parts.map(\.sha256) }).sorted().compactMap { hash in state.blobs[hash].map { DocumentBlob(sha256: hash, bytes: $0) } }
     }
 
     /// Writes the archive under one lock: its opening change as a commit would, then its keys, or nothing.

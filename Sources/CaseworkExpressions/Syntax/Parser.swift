@@ -103,8 +103,16 @@ private struct ParserState {
         return try body(&self)
     }
 
-    func isKeyword(_ keyword: Token.Keyword) -> Bool { current.kind == .keyword(keyword) }
-    func isSymbol(_ symbol: Token.Symbol) -> Bool { current.kind == .symbol(symbol) }
+    // Matched by case, then the keyword or symbol compared: `==` on the whole token kind costs a call per question.
+    func isKeyword(_ keyword: Token.Keyword) -> Bool {
+        if case .keyword(let found) = current.kind { return found == keyword }
+        return false
+    }
+
+    func isSymbol(_ symbol: Token.Symbol) -> Bool {
+        if case .symbol(let found) = current.kind { return found == symbol }
+        return false
+    }
 
     mutating func expect(_ symbol: Token.Symbol, _ description: String) throws(ExpressionError) -> Token {
         guard isSymbol(symbol) else { throw unexpected(expected: description) }

@@ -37,7 +37,7 @@ package struct ExpressionChecker {
     ) -> Result<CheckedExpression, ExpressionErrors> {
         var checker = ExpressionChecker(environment: environment, nodeCount: syntax.nodeCount)
         let type = checker.typeOf(syntax.root)
-        if let expected, let type, type != expected {
+        if let expected, let type, !(expected.isBool && type.isBool), type != expected {
             if case .enumeration(let domain) = expected, type == .string, case .literal(.string(let word)) = syntax.root.kind {
                 // A word of the expected enumeration, written as a string, is a value of it.
                 if checker.checkEnumValue(word, domain, span: syntax.root.span) { checker.types[syntax.root.id] = expected }
@@ -98,7 +98,7 @@ package struct ExpressionChecker {
             guard let type = typeOf(operand) else { return nil }
             switch op {
             case .not:
-                if type == .bool { return .bool }
+                if type.isBool { return .bool }
                 return fail(.operatorType(operator: "not", operands: shown(type, operand), expected: "bool"), node.span)
             case .negate:
                 if type.isNumeric { return type }
@@ -177,8 +177,8 @@ package struct ExpressionChecker {
         var operands: String { "\(shown(leftType, left)) and \(shown(rightType, right))" }
         switch op {
         case .and, .or:
-            if leftType == .bool, rightType == .bool { return .bool }
-            let culprit = leftType != .bool ? (leftType, left) : (rightType, right)
+            if leftType.isBool, rightType.isBool { return .bool }
+            let culprit = !leftType.isBool ? (leftType, left) : (rightType, right)
             return fail(.operatorType(operator: op.rawValue, operands: shown(culprit.0, culprit.1), expected: "bool"), culprit.1.span)
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             return compare(op, left, leftType, right, rightType, node: node)
@@ -246,11 +246,11 @@ package struct ExpressionChecker {
     }
 
     private mutating func membership(_ left: ExpressionNode, _ leftType: ExpressionType, _ right: ExpressionNode, _ rightType: ExpressionType) -> ExpressionType? {
-        if rightType == .emptyList { return .bool }
+        if case .emptyList = rightType { return .bool }
         guard let element = rightType.elementType else {
             return fail(.membershipNeedsList(found: shown(rightType, right)), right.span)
         }
-        if case .enumeration(let domain) = leftType, element == .string, case .list(let items) = right.kind {
+        if case .enumeration(let domain) = leftType, case .string = element, case .list(let items) = right.kind {
             var allKnown = true
             for item in items {
                 if case .literal(.string(let value)) = item.kind, !checkEnumValue(value, domain, span: item.span) { allKnown = false }
@@ -327,7 +327,7 @@ package struct ExpressionChecker {
         let conditionType = typeOf(arguments[2])
         bound.removeLast()
         guard let conditionType else { return nil }
-        guard conditionType == .bool else {
+        guard conditionType.isBool else {
             return fail(.conditionType(role: "the condition of '\(function.rawValue)'", expected: "bool", found: conditionType.description), arguments[2].span)
         }
         return .bool

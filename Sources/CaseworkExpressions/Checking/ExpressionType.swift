@@ -55,7 +55,19 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
     }
 
     /// Whether the type is a number.
-    var isNumeric: Bool { self == .int || self == .decimal }
+    var isNumeric: Bool {
+        switch self {
+        case .int, .decimal: true
+        default: false
+        }
+    }
+
+    /// Whether the type is `bool`. The checker asks this of nearly every node; a match on the case copies nothing,
+    /// where `==` on this indirect enum copies (and reference-counts) both sides first.
+    var isBool: Bool {
+        if case .bool = self { return true }
+        return false
+    }
 
     /// The element type, when this is a list.
     var elementType: ExpressionType? {

@@ -15,6 +15,8 @@ struct ExpressionText {
     private let byteOffsets: [Int]
     /// How many Unicode scalars the text has.
     let count: Int
+    /// Whether the text is ASCII, so its scalars are its bytes (asked for every scalar the lexer reads).
+    private let isASCII: Bool
 
     /// The text `text`, whose UTF-8 bytes are `bytes`, which must stay valid while the text is used.
     init(_ text: String, bytes: UnsafeBufferPointer<UInt8>) {
@@ -25,10 +27,12 @@ struct ExpressionText {
             scalars = []
             byteOffsets = []
             count = bytes.count
+            isASCII = true
             return
         }
         scalars = Array(text.unicodeScalars)
         count = scalars.count
+        isASCII = false
         var offsets: [Int] = []
         offsets.reserveCapacity(scalars.count + 1)
         var offset = 0
@@ -42,7 +46,7 @@ struct ExpressionText {
 
     /// The scalar at `position`, which must be below `count`.
     subscript(position: Int) -> Unicode.Scalar {
-        byteOffsets.isEmpty ? Unicode.Scalar(bytes[position]) : scalars[position]
+        isASCII ? Unicode.Scalar(bytes[position]) : scalars[position]
     }
 
     /// The text of the scalars from `start` up to `end`.
@@ -91,7 +95,7 @@ struct Lexer {
             switch lexer.next() {
             case .success(let token):
                 tokens.append(token)
-                if token.kind == .end { return .success(tokens) }
+                if case .end = token.kind { return .success(tokens) }
             case .failure(let error):
                 return .failure(error)
             }
@@ -220,10 +224,23 @@ struct Lexer {
             while Self.isIdentifierPart(peek()) { position += 1 }
             return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "a number is digits, with at most one decimal point"), at: span(from: start)))
         }
-        guard let value = Int(text(start, position)) else {
+        guard let value = integerValue(from: start) else {
             return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "the number is too large"), at: span(from: start)))
         }
         return .success(token(.integer(value), from: start))
+    }
+
+    /// The value of the digits from `start` up to the current position, or nil when it does not fit in an `Int`:
+    /// what `Int(String)` makes of them, read in place without making a string.
+    private func integerValue(from start: Int) -> Int? {
+        var value = 0
+        for index in start..<position {
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (next, carried) = shifted.addingReportingOverflow(Int(source[index].value) - 48)
+            guard !overflowed, !carried else { return nil }
+            value = next
+        }
+        return value
     }
 
     /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes. Its value is made only when the

@@ -73,11 +73,14 @@ private struct ParserState {
     }
 
     /// A node whose text is the source it spans.
-    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan) throws(ExpressionError) -> ExpressionNode {
+    ///
+    /// Each taking of a node's parts is `consuming`, so a part built for a node moves into it rather than being copied
+    /// (which would count a reference to every string and box the part holds) and then destroyed.
+    mutating func node(_ kind: consuming ExpressionNode.Kind, _ span: ExpressionSpan) throws(ExpressionError) -> ExpressionNode {
         try node(kind, span, written: source.written(span))
     }
 
-    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan, written: WrittenText) throws(ExpressionError) -> ExpressionNode {
+    mutating func node(_ kind: consuming ExpressionNode.Kind, _ span: ExpressionSpan, written: consuming WrittenText) throws(ExpressionError) -> ExpressionNode {
         guard nextID < limits.maxNodes else {
             throw ExpressionError(.expressionTooComplex(reason: "it has more than \(limits.maxNodes) parts"), at: span)
         }
@@ -86,7 +89,7 @@ private struct ParserState {
     }
 
     /// A node whose text is `text`: the source it spans when that spells `text`, which then is not copied.
-    mutating func node(_ kind: ExpressionNode.Kind, _ span: ExpressionSpan, text: String) throws(ExpressionError) -> ExpressionNode {
+    mutating func node(_ kind: consuming ExpressionNode.Kind, _ span: ExpressionSpan, text: String) throws(ExpressionError) -> ExpressionNode {
         let spanned = source.written(span)
         return try node(kind, span, written: spanned.bytes.count == text.utf8.count && spanned.text == text ? spanned : WrittenText(text))
     }
@@ -100,15 +103,23 @@ private struct ParserState {
         return try body(&self)
     }
 
-    func isKeyword(_ keyword: Token.Keyword) -> Bool { current.kind == .keyword(keyword) }
-    func isSymbol(_ symbol: Token.Symbol) -> Bool { current.kind == .symbol(symbol) }
+    // Matched by case, then the keyword or symbol compared: `==` on the whole token kind costs a call per question.
+    func isKeyword(_ keyword: Token.Keyword) -> Bool {
+        if case .keyword(let found) = current.kind { return found == keyword }
+        return false
+    }
+
+    func isSymbol(_ symbol: Token.Symbol) -> Bool {
+        if case .symbol(let found) = current.kind { return found == symbol }
+        return false
+    }
 
     mutating func expect(_ symbol: Token.Symbol, _ description: String) throws(ExpressionError) -> Token {
         guard isSymbol(symbol) else { throw unexpected(expected: description) }
         return advance()
     }
 
-    mutating func binary(_ op: ExpressionNode.BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode) throws(ExpressionError) -> ExpressionNode {
+    mutating func binary(_ op: ExpressionNode.BinaryOperator, _ left: consuming ExpressionNode, _ right: consuming ExpressionNode) throws(ExpressionError) -> ExpressionNode {
         let span = left.span.through(right.span)
         return try node(.binary(op, left, right), span)
     }
@@ -122,7 +133,7 @@ private struct ParserState {
         while isKeyword(.or) {
             _ = advance()
             let right = try and()
-            left = try binary(.or, left, right)
+            left = try binary(.or, consume left, right)
         }
         return left
     }
@@ -132,7 +143,7 @@ private struct ParserState {
         while isKeyword(.and) {
             _ = advance()
             let right = try not()
-            left = try binary(.and, left, right)
+            left = try binary(.and, consume left, right)
         }
         return left
     }
@@ -176,7 +187,7 @@ private struct ParserState {
         while isSymbol(.plus) || isSymbol(.minus) {
             let op: ExpressionNode.BinaryOperator = advance().kind == .symbol(.plus) ? .plus : .minus
             let right = try unary()
-            left = try binary(op, left, right)
+            left = try binary(op, consume left, right)
         }
         return left
     }

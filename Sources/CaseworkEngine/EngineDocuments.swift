@@ -260,7 +260,7 @@ extension Engine {
             problems.append(InputProblem(field: "section", message: "'\(kind.name.value)' is not addressed by sections, so '\(section)' cannot be added on its own"))
         case (let section?, _?) where !sections.isEmpty && !sections.contains(section):
             problems.append(InputProblem(field: "section", message: "'\(kind.name.value)' has sections \(sections.joined(separator: ", ")), not '\(section)'"))
-        case (let section?, _?) where sections.isEmpty && !(1...64).contains(section.utf8.count) || section.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) }):
+        case (let section?, _?) where sections.isEmpty && (!(1...64).contains(section.utf8.count) || section.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) })):
             problems.append(InputProblem(field: "section", message: "a section is 1 to 64 ASCII letters, digits and '_', such as 'A' or 'H1'"))
         default: break
         }

@@ -160,8 +160,8 @@ enum SQLiteSchema {
         WHERE delivered_at IS NULL AND coalesce(json_extract(message, '$.channel'), 'portal') = 'portal';
         """
 
-    /// What the file says about itself: its schema version, its application id, and whether it has any tables.
-    /// Documents (issue 17): each version's metadata, and the bytes by content hash, stored once; both append-only.
+    /// Version 5, documents (issue 17): each version's metadata, and the bytes by content hash, stored once; both
+    /// append-only.
     private static let version5 = """
         CREATE TABLE document_versions (
             case_id TEXT NOT NULL REFERENCES cases (id),
@@ -190,6 +190,7 @@ enum SQLiteSchema {
         BEGIN SELECT RAISE(ABORT, 'stored document bytes never change'); END;
         """
 
+    /// What the file says about itself: its schema version, its application id, and whether it has any tables.
     struct FileIdentity {
         var version: Int
         var applicationID: Int32

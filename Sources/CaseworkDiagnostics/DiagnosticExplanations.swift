@@ -882,8 +882,9 @@ package enum DiagnosticExplanations {
             A template placeholder (`{{ ... }}`) names a field the workflow does not declare. Placeholders \
             are filled in from the case's fields when the message is sent, so an unknown one would leave a \
             gap in a letter to a family. Besides the workflow's fields, templates may use `case.id`, \
-            `case.state`, `case.state_title` and `workflow.title`. Fields inside a group are written with \
-            dots, as in `child.first_name`.
+            `case.state`, `case.state_title`, `workflow.title`, and `deadlines.NAME.due_on`, the due date of \
+            a clock the workflow declares. Fields inside a group are written with dots, as in \
+            `child.first_name`.
             """,
             wrong: """
                 fields:

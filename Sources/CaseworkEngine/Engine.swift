@@ -507,10 +507,10 @@ public final class Engine: Sendable {
     private func notifications(
         for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord
     ) -> [PendingMessage] {
-        let builtins = Self.caseBuiltins(record, workflow: workflow)
         var messages: [PendingMessage] = []
         for notification in transition.notify {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
+            let builtins = Self.caseBuiltins(record, workflow: workflow, template: template)
             let ifNamed = Set(notification.ifNamed.map(\.value))
             for recipient in notification.recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",

@@ -137,14 +137,21 @@ extension Engine {
         return try changeResult(record, notifications: [], replayed: true, actor: actor, attributes: attributes)
     }
 
-    /// The values every template may show whoever receives it: the case's reference, state and workflow.
-    static func caseBuiltins(_ record: CaseRecord, workflow: WorkflowDefinition) -> [String: ExpressionValue] {
-        [
+    /// The values every template may show whoever receives it (``TemplateBuiltins``): the case's reference, state and
+    /// workflow, and the due date of each clock `template` names (`deadlines.NAME.due_on`), as the case stands; a
+    /// clock that has not started shows as not yet recorded, as an unset field does.
+    static func caseBuiltins(_ record: CaseRecord, workflow: WorkflowDefinition, template: TemplateDefinition? = nil) -> [String: ExpressionValue] {
+        var values: [String: ExpressionValue] = [
             "case.id": .string(record.id),
             "case.state": .string(record.state),
             "case.state_title": .string(workflow.states.first { $0.name.value == record.state }?.title ?? record.state),
             "workflow.title": .string(workflow.title),
         ]
+        for placeholder in (template?.subject.placeholders ?? []) + (template?.body.placeholders ?? []) {
+            guard let name = TemplateBuiltins.deadline(named: placeholder.value, in: workflow) else { continue }
+            values[placeholder.value] = record.deadlines.last { $0.name == name }.map { .date($0.dueOn) } ?? .string(TemplateRenderer.notRecorded)
+        }
+        return values
     }
 
     /// The one place that decides who receives a notice to `role` on `record`, and how: one address for each
@@ -183,7 +190,7 @@ extension Engine {
     ) -> [PendingMessage] {
         let name = form?.messages[message] ?? workflow.messages[message]
         let template = name.flatMap { name in workflow.templates.first { $0.name.value == name.value } }
-        let builtins = Self.caseBuiltins(record, workflow: workflow).merging(values) { _, step in step }
+        let builtins = Self.caseBuiltins(record, workflow: workflow, template: template).merging(values) { _, step in step }
         // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
         // notice is the council's record of its own failure and is kept for every role it names.
         return roles.flatMap { role in

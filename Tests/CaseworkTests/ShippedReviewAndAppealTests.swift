@@ -28,6 +28,10 @@ struct ShippedReviewAndAppealTests {
     static func day(_ text: String) -> Date { CalendarDate(text)!.start().addingTimeInterval(9 * 3600) }
     static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
     static func d(_ text: String) -> ExpressionValue { .date(date(text)) }
+    /// The two contacts every annual-review decision letter with the right of appeal gives (Regs 32(c), (f)).
+    static let contacts: [String: ExpressionValue] = [
+        "mediation_adviser_contact": .string("County Mediation"), "mediation_contact": .string("SEND team"),
+    ]
 
     /// One case of a shipped workflow, id "c1", with its engine and clock.
     final class Case {
@@ -133,7 +137,7 @@ struct ShippedReviewAndAppealTests {
         try review.fire("send_review_report", Self.school, ["report_sent_on": Self.d("2026-02-16"), "report_recommendation": .string("keep_plan")])
         #expect(try review.status("review_report") == .met)
         review.at("2026-03-02")
-        let kept = try review.fire("maintain_plan", Self.manager, ["decision_on": Self.d("2026-03-02"), "decision_reasons": .string("Good progress")])
+        let kept = try review.fire("maintain_plan", Self.manager, ["decision_on": Self.d("2026-03-02"), "decision_reasons": .string("Good progress")].merging(Self.contacts) { $1 })
         #expect(kept.state == "maintained")
         #expect(try review.status("review_decision") == .met)
         #expect(kept.fields["next_review_by"] == Self.d("2027-02-02"))
@@ -215,7 +219,7 @@ struct ShippedReviewAndAppealTests {
         review.at("2026-02-16")
         try review.fire("send_review_report", Self.caseworker, ["report_sent_on": Self.d("2026-02-16"), "report_recommendation": .string("keep_plan")])
         review.at("2026-03-09")
-        try review.fire("maintain_plan", Self.manager, ["decision_on": Self.d(decided), "decision_reasons": .string("Good progress")], on: decided)
+        try review.fire("maintain_plan", Self.manager, ["decision_on": Self.d(decided), "decision_reasons": .string("Good progress")].merging(Self.contacts) { $1 }, on: decided)
         #expect(try review.status("review_decision") == expected)
         #expect(try review.clock("review_decision").metOn == Self.date(decided))
     }
@@ -265,11 +269,11 @@ struct ShippedReviewAndAppealTests {
     func theAmendedPlanIsMetOnTheDayItWasIssued(issued: String, expected: DeadlineStatus) throws {
         let review = try Self.amending()
         review.at("2026-02-24")
-        #expect(review.refusal("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d("2026-02-24")]) == "wrong_state")
+        #expect(review.refusal("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d("2026-02-24")].merging(Self.contacts) { $1 }) == "wrong_state")
         review.at("2026-02-25")
         try review.fire("close_amendment_representations", Self.caseworker)
         review.at("2026-04-10")
-        try review.fire("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d(issued)])
+        try review.fire("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d(issued)].merging(Self.contacts) { $1 })
         #expect(try review.clock("amended_plan").dueOn == Self.date("2026-04-07"))
         #expect(try review.status("amended_plan") == expected)
         #expect(try review.clock("amended_plan_after_meeting").dueOn == Self.date("2026-04-27"))
@@ -285,12 +289,12 @@ struct ShippedReviewAndAppealTests {
         try review.fire("close_amendment_representations", Self.parent, ["no_further_representations": .bool(true)])
         #expect(try review.status("amendment_representations") == .met)
         review.at(issued)
-        #expect(review.refusal("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d(issued)]) == "fired",
+        #expect(review.refusal("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d(issued)].merging(Self.contacts) { $1 }) == "fired",
                 "nothing more to add: the plan may go at once")
         let waiting = try Self.amending()
         waiting.at("2026-02-25")
         try waiting.fire("close_amendment_representations", Self.caseworker)
-        #expect(waiting.refusal("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d(issued)]) == expected)
+        #expect(waiting.refusal("issue_amended_plan", Self.manager, ["amended_plan_issued_on": Self.d(issued)].merging(Self.contacts) { $1 }) == expected)
     }
 
     @Test func closingTheReviewLapsesItsRunningClocks() throws {
@@ -324,8 +328,8 @@ struct ShippedReviewAndAppealTests {
         #expect(review.refusal("send_review_report", Self.school, ["report_sent_on": Self.d("2026-02-01"), "report_recommendation": .string("cease_plan")]) == "guard_false")
         try review.fire("send_review_report", Self.school, ["report_sent_on": Self.d("2026-02-02"), "report_recommendation": .string("cease_plan")])
         let decide = ["decision_on": Self.d("2026-02-02"), "decision_reasons": .string("Needs met")]
-        #expect(review.refusal("maintain_plan", Self.caseworker, decide) != "fired", "the SEND manager decides")
-        #expect(review.refusal("maintain_plan", Self.school, decide) != "fired")
+        #expect(review.refusal("maintain_plan", Self.caseworker, decide.merging(Self.contacts) { $1 }) != "fired", "the SEND manager decides")
+        #expect(review.refusal("maintain_plan", Self.school, decide.merging(Self.contacts) { $1 }) != "fired")
         // CFA s.45: a young person who has left education loses the plan only from 18; the child is 9.
         let cease = decide.merging(["cease_reason": .string("left_education_over_18"), "cease_views_due_on": Self.d("2026-02-16")]) { $1 }
         #expect(review.refusal("propose_to_cease", Self.manager, cease) == "guard_false")
@@ -335,9 +339,9 @@ struct ShippedReviewAndAppealTests {
         #expect(ceasing.state == "considering_ceasing")
         #expect(try review.status("review_decision") == .met)
         // Regs 29: not before the views fall due, unless both have given them.
-        #expect(review.refusal("cease_plan", Self.manager, ["cease_notice_sent_on": Self.d("2026-02-02")]) == "guard_false")
+        #expect(review.refusal("cease_plan", Self.manager, ["cease_notice_sent_on": Self.d("2026-02-02")].merging(Self.contacts) { $1 }) == "guard_false")
         review.at("2026-02-17")
-        #expect(review.refusal("cease_plan", Self.manager, ["cease_notice_sent_on": Self.d("2026-02-17")]) == "fired")
+        #expect(review.refusal("cease_plan", Self.manager, ["cease_notice_sent_on": Self.d("2026-02-17")].merging(Self.contacts) { $1 }) == "fired")
     }
 
     // MARK: The tribunal appeal

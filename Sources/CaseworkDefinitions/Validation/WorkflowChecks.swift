@@ -104,9 +104,6 @@ struct WorkflowChecks {
         bag.report(.unknownRole(name: name.value, referrer: referrer(), suggestion: suggestion), at: name.range)
     }
 
-    /// The paths a template may use besides the workflow's fields.
-    static let builtinPlaceholders = ["case.id", "case.state", "case.state_title", "workflow.title"]
-
     /// Every template naming in `messages:`, the workflow's and its forms', with who names it.
     private var messageUses: [(message: EngineMessage, template: Located<String>, referrer: String)] {
         workflow.messages.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, $0.value, "'messages'") }
@@ -147,22 +144,24 @@ struct WorkflowChecks {
             extras[use.template.value] = used.contains(use.template.value) ? [] : extras[use.template.value].map { $0.intersection(own) } ?? own
         }
         used.formUnion(extras.keys)
+        let builtins = TemplateBuiltins.names(of: workflow)
+        let isBuiltin = Set(builtins)
         for template in workflow.templates {
             if !used.contains(template.name.value) {
                 bag.report(.unusedTemplate(name: template.name.value), at: template.name.range)
             }
             let allowed = extras[template.name.value] ?? []
-            for placeholder in template.subject.placeholders where !Self.builtinPlaceholders.contains(placeholder.value)
+            for placeholder in template.subject.placeholders where !isBuiltin.contains(placeholder.value)
                 && workflow.fields.field(at: placeholder.value.split(separator: ".")) != nil
             {
                 bag.report(.fieldInSubject(template: template.name.value, field: placeholder.value), at: placeholder.range)
             }
             for placeholder in template.subject.placeholders + template.body.placeholders {
                 let path = placeholder.value
-                if Self.builtinPlaceholders.contains(path) || allowed.contains(path) { continue }
+                if isBuiltin.contains(path) || allowed.contains(path) { continue }
                 if workflow.fields.field(at: path.split(separator: ".")) != nil { continue }
                 if workflow.untypedFields.contains(where: { path == $0 || path.hasPrefix($0 + ".") }) { continue }
-                let suggestion = NameSuggester.suggest(path, from: workflow.fields.allPaths + Self.builtinPlaceholders + allowed.sorted())
+                let suggestion = NameSuggester.suggest(path, from: workflow.fields.allPaths + builtins + allowed.sorted())
                 bag.report(.unknownPlaceholder(path: path, template: template.name.value, suggestion: suggestion),
                            at: placeholder.range)
             }

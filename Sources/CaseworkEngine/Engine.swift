@@ -238,9 +238,12 @@ public final class Engine: Sendable {
         try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
     }
 
-    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``).
-    func workflow(for record: CaseRecord) throws(EngineError) -> LoadedWorkflow {
-        guard let loaded = try definitions(for: record).workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
+    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``), or from
+    /// `definitions` when the caller has just looked that set up.
+    func workflow(for record: CaseRecord, in definitions: DefinitionCatalog? = nil) throws(EngineError) -> LoadedWorkflow {
+        let set: DefinitionCatalog
+        if let definitions { set = definitions } else { set = try self.definitions(for: record) }
+        guard let loaded = set.workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
             throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
         }
         return loaded

@@ -9,7 +9,7 @@ extension Engine {
     /// working-day calendar, taken from the calendars of the definition set the case runs on.
     func evaluationContext(
         _ record: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor, today: CalendarDate, now: Date
-    ) -> EvaluationContext {
+    ) -> WorkflowContext {
         let calendar = workflow.definition.calendar.flatMap { calendars[$0.value] } ?? defaultCalendar
         return workflow.context(for: CaseExpressionInput(record: record, actor: actor, today: today, now: now), calendar: calendar)
     }

@@ -16,14 +16,16 @@ public struct LoadedWorkflow: Sendable {
     public let names: ExpressionNames<CaseExpressionInput>
     /// Fills the slots its guards, `set:` values and deadline expressions are planned into (``context(for:calendar:)``).
     let reader: ExpressionNames<CaseExpressionInput>.SlotReader
-    /// Compiled guards by transition name.
-    public let guards: [String: CompiledExpression]
-    /// Compiled `set:` expressions by transition name, in file order.
-    public let assignments: [String: [(field: String, value: CompiledExpression)]]
-    /// Compiled deadline conditions (`when:`) by deadline name.
-    public let deadlineConditions: [String: CompiledExpression]
-    /// Compiled deadline due dates (`due_on:`) by deadline name.
-    public let deadlineDueDates: [String: CompiledExpression]
+    /// The identity of those slots, which its expressions and contexts share.
+    let layout: WorkflowSlotLayout
+    /// Compiled guards by transition name, evaluated against ``context(for:calendar:)``.
+    public let guards: [String: WorkflowExpression]
+    /// Compiled `set:` expressions by transition name, in file order, evaluated against ``context(for:calendar:)``.
+    public let assignments: [String: [(field: String, value: WorkflowExpression)]]
+    /// Compiled deadline conditions (`when:`) by deadline name, evaluated against ``context(for:calendar:)``.
+    public let deadlineConditions: [String: WorkflowExpression]
+    /// Compiled deadline due dates (`due_on:`) by deadline name, evaluated against ``context(for:calendar:)``.
+    public let deadlineDueDates: [String: WorkflowExpression]
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text, kept so the store can run cases on this version later.

@@ -238,9 +238,12 @@ public final class Engine: Sendable {
         try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
     }
 
-    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``).
-    func workflow(for record: CaseRecord) throws(EngineError) -> LoadedWorkflow {
-        guard let loaded = try definitions(for: record).workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
+    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``), or from
+    /// `definitions` when the caller has just looked that set up.
+    func workflow(for record: CaseRecord, in definitions: DefinitionCatalog? = nil) throws(EngineError) -> LoadedWorkflow {
+        let set: DefinitionCatalog
+        if let definitions { set = definitions } else { set = try self.definitions(for: record) }
+        guard let loaded = set.workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
             throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
         }
         return loaded
@@ -350,8 +353,10 @@ public final class Engine: Sendable {
         let blockers = blockers(transition, admitted: admitted, input: request.input, proposed: next, today: today, now: now)
         guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
 
-        next.fields.merge(try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: request.actor,
-                                              today: today, now: now)) { _, new in new }
+        let assigned = try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: request.actor,
+                                          today: today, now: now)
+        next.fields.merge(assigned) { _, new in new }
+        let fieldsTouched = Array(request.input.keys) + assigned.keys.filter { request.input[$0] == nil }
         next.state = transition.to.value
         for start in transition.startForms {
             guard let form = admitted.definitions.forms[start.form.value] else { continue }
@@ -382,7 +387,7 @@ public final class Engine: Sendable {
         let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
         var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
-                                     input: request.input, messages: messages, effectiveOn: request.effectiveOn)]
+                                     input: request.input, messages: messages, effectiveOn: request.effectiveOn, fieldsTouched: fieldsTouched)]
         if let grant = transition.grant {
             changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes))
         }
@@ -507,14 +512,13 @@ public final class Engine: Sendable {
     private func notifications(
         for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord
     ) -> [PendingMessage] {
+        let builtins = TemplateValues(record, workflow: workflow)
         var messages: [PendingMessage] = []
         for notification in transition.notify {
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
-            let builtins = Self.caseBuiltins(record, workflow: workflow, template: template)
-            let ifNamed = Set(notification.ifNamed.map(\.value))
             for recipient in notification.recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
-                                         owedWhenUnnamed: !ifNamed.contains(recipient.value)) {
+                                         owedWhenUnnamed: !notification.ifNamed.contains { $0.value == recipient.value }) {
                     messages.append(PendingMessage(address, template: template.name.value,
                                                    subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: address.fields),
                                                    body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: address.fields)))

@@ -70,6 +70,10 @@ struct DecidedChange: Sendable {
     var messages: [PendingMessage] = []
     /// The day the step took effect, when it was recorded after the fact.
     var effectiveOn: CalendarDate? = nil
+    /// Every field path the step may have set or cleared, each once, when it knows them (a transition: its input and
+    /// its `set:` fields), so the audit compares only those (``RecordChange/between(_:_:fieldsTouched:)``); nil compares
+    /// every field.
+    var fieldsTouched: [String]? = nil
     /// The document version the change adds and the bytes of its new part (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``).
     var document: (change: DocumentChange, blob: DocumentBlob)? = nil
 }
@@ -91,7 +95,7 @@ extension Engine {
             var next = decided.after
             next.revision = previous + 1
             next.updatedAt = now
-            var recorded = RecordChange.between(decided.before, next)
+            var recorded = RecordChange.between(decided.before, next, fieldsTouched: decided.fieldsTouched)
             recorded.document = decided.document?.change
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: actor, action: decided.action, subject: decided.subject,
                                    fromState: decided.before?.state, toState: next.state, revision: next.revision, input: decided.input,
@@ -137,23 +141,6 @@ extension Engine {
         return try changeResult(record, notifications: [], replayed: true, actor: actor, attributes: attributes)
     }
 
-    /// The values every template may show whoever receives it (``TemplateBuiltins``): the case's reference, state and
-    /// workflow, and the due date of each clock `template` names (`deadlines.NAME.due_on`), as the case stands; a
-    /// clock that has not started shows as not yet recorded, as an unset field does.
-    static func caseBuiltins(_ record: CaseRecord, workflow: WorkflowDefinition, template: TemplateDefinition? = nil) -> [String: ExpressionValue] {
-        var values: [String: ExpressionValue] = [
-            "case.id": .string(record.id),
-            "case.state": .string(record.state),
-            "case.state_title": .string(workflow.states.first { $0.name.value == record.state }?.title ?? record.state),
-            "workflow.title": .string(workflow.title),
-        ]
-        for placeholder in (template?.subject.placeholders ?? []) + (template?.body.placeholders ?? []) {
-            guard let name = TemplateBuiltins.deadline(named: placeholder.value, in: workflow) else { continue }
-            values[placeholder.value] = record.deadlines.last { $0.name == name }.map { .date($0.dueOn) } ?? .string(TemplateRenderer.notRecorded)
-        }
-        return values
-    }
-
     /// The one place that decides who receives a notice to `role` on `record`, and how: one address for each
     /// participant of the role, through the portal when the case's guard lets them `view` `resource` (decided with the
     /// policy's `recipients:` profile for the role), otherwise owed by another route because the policy does not let
@@ -190,7 +177,7 @@ extension Engine {
     ) -> [PendingMessage] {
         let name = form?.messages[message] ?? workflow.messages[message]
         let template = name.flatMap { name in workflow.templates.first { $0.name.value == name.value } }
-        let builtins = Self.caseBuiltins(record, workflow: workflow, template: template).merging(values) { _, step in step }
+        let builtins = TemplateValues(record, workflow: workflow, values: values)
         // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
         // notice is the council's record of its own failure and is kept for every role it names.
         return roles.flatMap { role in

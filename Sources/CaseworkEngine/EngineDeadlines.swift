@@ -55,8 +55,8 @@ extension Engine {
         let entered = previous?.state != record.state ? record.state : nil
         let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
         let caseNow = record
-        var context: EvaluationContext?  // built once, on the case as the step changed it, when a deadline first needs it
-        func value(_ expression: CompiledExpression, of deadline: DeadlineDefinition, _ what: String) throws(EngineError) -> ExpressionValue {
+        var context: WorkflowContext?  // built once, on the case as the step changed it, when a deadline first needs it
+        func value(_ expression: WorkflowExpression, of deadline: DeadlineDefinition, _ what: String) throws(EngineError) -> ExpressionValue {
             let built = context ?? evaluationContext(caseNow, workflow: loaded, calendars: calendars, actor: actor, today: today, now: now)
             context = built
             switch expression.evaluate(built) {

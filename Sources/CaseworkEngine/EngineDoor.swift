@@ -179,7 +179,7 @@ extension Engine {
             throw missingCaseRefusal(caseID, actor: actor, attributes: attributes, action: action, resource: resource, at: at)
         }
         let definitions = try definitions(for: record)
-        let workflow = try workflow(for: record)
+        let workflow = try workflow(for: record, in: definitions)
         let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at,
                                 forms: definitions.forms, allowedAtDoor: (action, resource))
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
@@ -213,7 +213,7 @@ extension Engine {
         _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> ChangeResult {
         let definitions = try definitions(for: record)
-        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record).definition, in: definitions), actor: actor,
+        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record, in: definitions).definition, in: definitions), actor: actor,
                                 attributes: attributes, at: Self.millisecondPrecision(clockNow()), forms: definitions.forms)
         .answering([("edit", "case"), ("view", ResourcePaths.caseFields), ("grant", "case")])
         let editsCase = access.editsCase

@@ -14,39 +14,43 @@ extension LoadedWorkflow {
         // Every expression of the workflow is planned into one set of slots, so a context fills only the names some
         // expression reads, straight from the case, instead of valuing every declared name by name.
         var slots = checked.names.slots()
-        var guards: [String: CompiledExpression] = [:]
-        var assignments: [String: [(field: String, value: CompiledExpression)]] = [:]
+        let layout = WorkflowSlotLayout()
+        func planned(_ expression: CheckedExpression) -> WorkflowExpression {
+            WorkflowExpression(compiled: CompiledExpression(expression, slots: &slots), layout: layout)
+        }
+        var guards: [String: WorkflowExpression] = [:]
+        var assignments: [String: [(field: String, value: WorkflowExpression)]] = [:]
         for transition in definition.transitions {
             let name = transition.name.value
             if transition.when != nil {
                 guard let guardExpression = checked.guards[name] else {
                     throw .definitionError("the guard of transition '\(name)' of \(workflow) was not checked")
                 }
-                guards[name] = CompiledExpression(guardExpression, slots: &slots)
+                guards[name] = planned(guardExpression)
             }
             for assignment in transition.set {
                 guard let value = checked.assignments[name]?[assignment.field.value] else {
                     throw .definitionError("the value for '\(assignment.field.value)' in transition '\(name)' of \(workflow) was not checked")
                 }
-                assignments[name, default: []].append((assignment.field.value, CompiledExpression(value, slots: &slots)))
+                assignments[name, default: []].append((assignment.field.value, planned(value)))
             }
         }
-        var conditions: [String: CompiledExpression] = [:]
-        var dueDates: [String: CompiledExpression] = [:]
+        var conditions: [String: WorkflowExpression] = [:]
+        var dueDates: [String: WorkflowExpression] = [:]
         for deadline in definition.deadlines {
             let name = deadline.name.value
             if deadline.condition != nil {
                 guard let condition = checked.deadlineConditions[name] else {
                     throw .definitionError("the condition of deadline '\(name)' of \(workflow) was not checked")
                 }
-                conditions[name] = CompiledExpression(condition, slots: &slots)
+                conditions[name] = planned(condition)
             }
             if deadline.dueOn != nil {
                 guard let due = checked.deadlineDueDates[name] else { throw .definitionError("the due date of deadline '\(name)' of \(workflow) was not checked") }
-                dueDates[name] = CompiledExpression(due, slots: &slots)
+                dueDates[name] = planned(due)
             }
         }
-        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), guards: guards,
+        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), layout: layout, guards: guards,
                   assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, fingerprint: fingerprint, content: content)
     }
 }
@@ -54,8 +58,9 @@ extension LoadedWorkflow {
 extension LoadedWorkflow {
     /// What the workflow's guards, `set:` values and deadline expressions are evaluated against for `input`: the slots
     /// they were planned into, filled from the case (the values ``names`` gives by name, read only where some
-    /// expression reads them), `today`, `now`, and `calendar` for working days.
-    public func context(for input: CaseExpressionInput, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
-        reader.context(for: input, calendar: calendar)
+    /// expression reads them), `today`, `now`, and `calendar` for working days: the only context they can be evaluated
+    /// against (``WorkflowExpression``).
+    public func context(for input: CaseExpressionInput, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> WorkflowContext {
+        WorkflowContext(evaluation: reader.context(for: input, calendar: calendar), layout: layout)
     }
 }

@@ -16,7 +16,7 @@ enum TemplateRenderer {
     /// `form.*` or `deadline.*`) by its value in `builtins`, always; a field by its value in `fields`, or withheld when
     /// the recipient may not see it.
     static func render(
-        _ text: TemplateText, fields: [String: ExpressionValue], builtins: [String: ExpressionValue], showing visibility: FieldVisibility = .all
+        _ text: TemplateText, fields: [String: ExpressionValue], builtins: TemplateValues, showing visibility: FieldVisibility = .all
     ) -> String {
         var output = ""
         for part in text.parts {
@@ -38,7 +38,7 @@ enum TemplateRenderer {
     /// One of the engine's messages when its workflow names no template for it (the validator warns, CW0240): the
     /// form's or deadline's title as the subject, and the case's reference and the message's values, one
     /// `placeholder: value` line each, as the body. Nothing in it is worded by the engine.
-    static func neutral(_ message: EngineMessage, builtins: [String: ExpressionValue]) -> (subject: String, body: String) {
+    static func neutral(_ message: EngineMessage, builtins: TemplateValues) -> (subject: String, body: String) {
         let subject = (builtins["form.title"] ?? builtins["deadline.title"]).map(format) ?? message.rawValue
         let body = (["case.id"] + message.placeholders).compactMap { path in builtins[path].map { "\(path): \(format($0))" } }
         return (subject, body.joined(separator: "\n"))

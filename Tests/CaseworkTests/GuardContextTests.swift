@@ -57,7 +57,7 @@ struct GuardContextTests {
     }
 
     /// Every expression of `workflow`, named for a failure message.
-    static func expressions(of workflow: LoadedWorkflow) -> [(name: String, expression: CompiledExpression)] {
+    static func expressions(of workflow: LoadedWorkflow) -> [(name: String, expression: WorkflowExpression)] {
         workflow.guards.map { ("guard of \($0.key)", $0.value) }
             + workflow.assignments.flatMap { transition in transition.value.map { ("set \($0.field) in \(transition.key)", $0.value) } }
             + workflow.deadlineConditions.map { ("condition of \($0.key)", $0.value) }
@@ -110,5 +110,21 @@ struct GuardContextTests {
             }
         }
         #expect(compared > 5_000)
+    }
+
+    /// A workflow's expressions take only a ``WorkflowContext``, which only ``LoadedWorkflow/context(for:calendar:)``
+    /// makes, so evaluating one against a context by name (where every name would read as unset) does not compile;
+    /// the context of another workflow, planned into other slots, is refused with an error instead of read.
+    @Test func aWorkflowExpressionRefusesAnotherWorkflowsContext() throws {
+        var generator = RecordGenerator(random: SeededGenerator(seed: 7))
+        let own = try #require(Self.workflows.first { $0.definition.id.value == "names" })
+        let guardExpression = try #require(own.guards["record"])
+        let input = Self.input(for: own, &generator)
+        #expect(guardExpression.evaluateCondition(own.context(for: input)) == CompiledExpression(guardExpression.checked).evaluateCondition(own.names.context(for: input)))
+        for other in Self.shipped.workflows.values {
+            let foreign = other.context(for: Self.input(for: other, &generator))
+            #expect(guardExpression.evaluate(foreign) == .failure(.plannedForAnotherContext), "\(other.definition.id.value)")
+            #expect(guardExpression.evaluateCondition(foreign) == .failure(.plannedForAnotherContext))
+        }
     }
 }

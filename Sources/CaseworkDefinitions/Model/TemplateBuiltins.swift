@@ -13,9 +13,15 @@ public enum TemplateBuiltins {
     /// The clock whose due date `path` names, when it is a `deadlines.NAME.due_on` path of a clock `workflow`
     /// declares; nil for any other path.
     public static func deadline(named path: String, in workflow: WorkflowDefinition) -> String? {
+        deadline(named: path, among: workflow.deadlines)
+    }
+
+    /// The clock whose due date `path` names, when it is a `deadlines.NAME.due_on` path of one of `deadlines`; nil
+    /// for any other path.
+    public static func deadline(named path: String, among deadlines: [DeadlineDefinition]) -> String? {
         guard path.hasPrefix("deadlines."), path.hasSuffix(".due_on") else { return nil }
         let name = String(path.dropFirst("deadlines.".count).dropLast(".due_on".count))
-        return workflow.deadlines.contains { $0.name.value == name } ? name : nil
+        return deadlines.contains { $0.name.value == name } ? name : nil
     }
 
     /// Every built-in a template of `workflow` may use: the case's, then each declared clock's due date in file order.

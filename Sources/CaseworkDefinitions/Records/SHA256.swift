@@ -8,6 +8,10 @@ package enum SHA256 {
         return Array(bytes).withUnsafeBufferPointer { hex(of: $0) }
     }
 
+    /// The digest of an array of bytes (the audit chain's canonical bytes), hashed in place without the generic
+    /// collection path.
+    package static func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { hex(of: $0) } }
+
     /// The digest of a string's UTF-8 bytes.
     package static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 

@@ -43,6 +43,9 @@ public enum EvaluationError: Error, Sendable, Hashable, CustomStringConvertible 
     case wrongValueType(name: String, expected: String)
     /// Arithmetic left the range of whole numbers or of supported dates.
     case outOfRange(String)
+    /// The expression was planned into the slots of one set of expressions and given the context of another (a
+    /// workflow's guard evaluated against another workflow's context), so it cannot read its names.
+    case plannedForAnotherContext
 
     /// The reason, in words a caseworker can act on.
     public var description: String {
@@ -50,6 +53,7 @@ public enum EvaluationError: Error, Sendable, Hashable, CustomStringConvertible 
         case .unset(let name): "'\(name)' has not been set"
         case .wrongValueType(let name, let expected): "'\(name)' does not hold a \(expected)"
         case .outOfRange(let what): "\(what) is out of range"
+        case .plannedForAnotherContext: "the expression was evaluated against another definition's values"
         }
     }
 }

@@ -59,7 +59,11 @@ public struct RecordChange: Sendable, Hashable, Codable {
     }
 
     /// What changed from `before` to `after`; with no `before` (opening), every part of `after`.
-    public static func between(_ before: CaseRecord?, _ after: CaseRecord) -> RecordChange {
+    ///
+    /// `fieldsTouched`, when given, names every field path in which `after` may differ from `before` (a transition
+    /// knows: its input and its `set:` fields), each once: only those paths are compared, instead of every field of both records,
+    /// and the change is the same as without it. A step that does not know what it touched passes nil.
+    public static func between(_ before: CaseRecord?, _ after: CaseRecord, fieldsTouched: [String]? = nil) -> RecordChange {
         guard let before else {
             return RecordChange(state: after.state, workflowVersion: after.workflowVersion, definitionSnapshot: after.definitionSnapshot,
                                 setFields: after.fields, participants: after.participants,
@@ -70,8 +74,11 @@ public struct RecordChange: Sendable, Hashable, Codable {
             state: before.state == after.state ? nil : after.state,
             workflowVersion: before.workflowVersion == after.workflowVersion ? nil : after.workflowVersion,
             definitionSnapshot: before.definitionSnapshot == after.definitionSnapshot ? nil : after.definitionSnapshot,
-            setFields: after.fields.filter { before.fields[$0.key] != $0.value },
-            clearedFields: before.fields.keys.filter { after.fields[$0] == nil }.sorted(),
+            setFields: fieldsTouched.map { touched in touched.reduce(into: [:]) { set, path in
+                if let value = after.fields[path], before.fields[path] != value { set[path] = value }
+            } } ?? after.fields.filter { before.fields[$0.key] != $0.value },
+            clearedFields: fieldsTouched.map { touched in touched.filter { after.fields[$0] == nil && before.fields[$0] != nil }.sorted() }
+                ?? before.fields.keys.filter { after.fields[$0] == nil }.sorted(),
             participants: before.participants == after.participants ? nil : after.participants,
             forms: before.forms == after.forms ? nil : after.forms,
             deadlines: before.deadlines == after.deadlines ? nil : after.deadlines,

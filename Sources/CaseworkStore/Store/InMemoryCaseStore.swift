@@ -79,6 +79,7 @@ public final class InMemoryCaseStore: CaseStore {
             if let key = change.idempotency?.key, state.keys[key] != nil || several && !batchKeys.insert(key).inserted {
                 return .failure(.duplicate("idempotency key '\(key)'"))
             }
+            guard !change.documents.isEmpty else { continue }
             var versions = Set((state.documents[id] ?? []).map { "\($0.kind)/\($0.version)" })
             for document in change.documents where document.caseID != id || !versions.insert("\(document.kind)/\(document.version)").inserted {
                 return .failure(.duplicate("version \(document.version) of document '\(document.kind)' of case '\(id)'"))
@@ -95,7 +96,7 @@ public final class InMemoryCaseStore: CaseStore {
             }
             if let record = change.idempotency { state.keys[record.key] = record }
             state.alarms.replace(caseID: id, with: change.alarms)
-            state.documents[id, default: []].append(contentsOf: change.documents)
+            if !change.documents.isEmpty { state.documents[id, default: []].append(contentsOf: change.documents) }
             for blob in change.blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
         }
         return .success(())

@@ -33,7 +33,7 @@ package enum DefinitionSetValidator {
         }
         for policy in set.policies {
             var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
-            (checked.conditions, checked.reasons) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
+            (checked.conditions, checked.reasons, checked.paths) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
                 .run(into: &bag)
             policies[policy.id.value] = checked
         }

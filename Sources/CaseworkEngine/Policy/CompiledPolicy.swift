@@ -57,7 +57,7 @@ public struct CompiledPolicy: Sendable {
     public init(_ definition: PolicyDefinition, checked: CheckedPolicyExpressions?, in set: DefinitionSet) throws(EngineError) {
         let policy = "policy '\(definition.id.value)'"
         guard let checked else { throw .definitionError("the expressions of \(policy) were not checked") }
-        let paths = ResourcePaths(policy: definition, workflows: set.workflows)
+        let paths = checked.paths ?? ResourcePaths(policy: definition, workflows: set.workflows)
         var slots = checked.names.slots()
         var rules: [PolicyIndex.Rule] = []
         for rule in definition.rules {

@@ -33,7 +33,7 @@ extension PlannedWorkflow {
     /// The catalog is built only from a report with no errors, so every guard and `set:` value has checked; one that
     /// is missing all the same is a ``EngineError/definitionError(_:)``, never a transition that runs unguarded or a
     /// value silently not set.
-    init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?) throws(EngineError) {
+    convenience init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?) throws(EngineError) {
         let workflow = "workflow '\(definition.id.value)'"
         guard let checked else { throw .definitionError("the expressions of \(workflow) were not checked") }
         // Every expression of the workflow is planned into one set of slots, so a context fills only the names some

@@ -4,7 +4,10 @@ import Synchronization
 
 /// What a workflow's expressions compile to: its guards, `set:` values and deadline expressions planned into one set
 /// of slots, the names they read and the reader that fills the slots from a case.
-struct PlannedWorkflow: Sendable {
+///
+/// A class, never changed after it is made: the engine reads a part of it for every guard, value and deadline it
+/// evaluates, and reading through one reference costs one count where copying the parts cost one for each.
+final class PlannedWorkflow: Sendable {
     /// Each declared field path's type.
     let fieldTypes: [String: FieldType]
     /// The names the expressions read.
@@ -19,6 +22,20 @@ struct PlannedWorkflow: Sendable {
     let deadlineConditions: [String: CompiledExpression]
     /// Compiled deadline due dates by deadline name.
     let deadlineDueDates: [String: CompiledExpression]
+
+    init(
+        fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
+        guards: [String: CompiledExpression], assignments: [String: [(field: String, value: CompiledExpression)]],
+        deadlineConditions: [String: CompiledExpression], deadlineDueDates: [String: CompiledExpression]
+    ) {
+        self.fieldTypes = fieldTypes
+        self.names = names
+        self.reader = reader
+        self.guards = guards
+        self.assignments = assignments
+        self.deadlineConditions = deadlineConditions
+        self.deadlineDueDates = deadlineDueDates
+    }
 
     /// What a workflow whose plan failed answers with: no names, no expressions. The engine never runs it (it asks
     /// ``LoadedWorkflow/planned()`` first and is refused); only a reader of the plan's parts sees this.

@@ -7,29 +7,35 @@ import Foundation
 import Synchronization
 
 /// One workflow version ready to run: its definition, compiled guards and content fingerprint.
+///
+/// What its expressions compile to (``WorkflowPlan``) is planned when it is loaded, or, for a workflow of a set a
+/// definition cache knew to be clean, when it is first run (``DefinitionCatalog/load(paths:cache:)``): a command that
+/// runs one workflow checks and plans that one, not every workflow of the set.
 public struct LoadedWorkflow: Sendable {
     /// The definition.
     public let definition: WorkflowDefinition
     /// Each declared field path's type, worked out once for checking input.
-    public let fieldTypes: [String: FieldType]
+    public var fieldTypes: [String: FieldType] { plan.planned.fieldTypes }
     /// The names its expressions read: how the engine values them for a case.
-    public let names: ExpressionNames<CaseExpressionInput>
+    public var names: ExpressionNames<CaseExpressionInput> { plan.planned.names }
     /// Fills the slots its guards, `set:` values and deadline expressions are planned into (``context(for:calendar:)``).
-    let reader: ExpressionNames<CaseExpressionInput>.SlotReader
+    var reader: ExpressionNames<CaseExpressionInput>.SlotReader { plan.planned.reader }
     /// The identity of those slots, which its expressions and contexts share.
-    let layout: WorkflowSlotLayout
+    var layout: WorkflowSlotLayout { plan.planned.layout }
     /// Compiled guards by transition name, evaluated against ``context(for:calendar:)``.
-    public let guards: [String: WorkflowExpression]
+    public var guards: [String: WorkflowExpression] { plan.planned.guards }
     /// Compiled `set:` expressions by transition name, in file order, evaluated against ``context(for:calendar:)``.
-    public let assignments: [String: [(field: String, value: WorkflowExpression)]]
+    public var assignments: [String: [(field: String, value: WorkflowExpression)]] { plan.planned.assignments }
     /// Compiled deadline conditions (`when:`) by deadline name, evaluated against ``context(for:calendar:)``.
-    public let deadlineConditions: [String: WorkflowExpression]
+    public var deadlineConditions: [String: WorkflowExpression] { plan.planned.deadlineConditions }
     /// Compiled deadline due dates (`due_on:`) by deadline name, evaluated against ``context(for:calendar:)``.
-    public let deadlineDueDates: [String: WorkflowExpression]
+    public var deadlineDueDates: [String: WorkflowExpression] { plan.planned.deadlineDueDates }
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text, kept so the store can run cases on this version later.
     public let content: String
+    /// What its expressions compile to, planned already or on first use: one reference shared by every copy.
+    let plan: WorkflowPlan
 }
 
 /// One form version ready to run.
@@ -64,10 +70,10 @@ public struct DefinitionCatalog: Sendable {
         guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
         var workflows: [String: LoadedWorkflow] = [:]
         for workflow in report.definitions.workflows {
-            workflows[workflow.id.value] = try LoadedWorkflow(
-                workflow, checked: report.workflowExpressions[workflow.id.value],
-                fingerprint: report.fingerprints[workflow.file] ?? "", content: report.sources[workflow.file] ?? ""
-            )
+            let (fingerprint, content) = (report.fingerprints[workflow.file] ?? "", report.sources[workflow.file] ?? "")
+            workflows[workflow.id.value] = report.workflowsUnchecked
+                ? LoadedWorkflow(deferring: workflow, in: report.definitions, fingerprint: fingerprint, content: content)
+                : try LoadedWorkflow(workflow, checked: report.workflowExpressions[workflow.id.value], fingerprint: fingerprint, content: content)
         }
         var forms: [String: LoadedForm] = [:]
         for form in report.definitions.forms {
@@ -107,8 +113,9 @@ public struct DefinitionCatalog: Sendable {
 
     /// Loads the definition files under `paths` as ``load(paths:)`` does, asking `cache` (nil: none) whether exactly
     /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept trees are decoded and
-    /// only what the catalog is built from is redone (``Validator/validate(_:known:limits:)``); on a miss the files are
-    /// validated in full and, when clean, remembered. Either way the catalog is the one a fresh load gives.
+    /// only what the catalog is built from is redone (``Validator/validate(_:known:limits:)``), each workflow's
+    /// expressions when it is first run (``LoadedWorkflow``); on a miss the files are validated in full and, when
+    /// clean, remembered. Either way the catalog is the one a fresh load gives.
     package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
         guard let cache else { return try load(paths: paths) }
         let files: [Validator.FileBytes]

@@ -246,6 +246,7 @@ public final class Engine: Sendable {
         guard let loaded = set.workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
             throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
         }
+        try loaded.planned()
         return loaded
     }
 
@@ -274,6 +275,7 @@ public final class Engine: Sendable {
         guard let workflow = catalog.workflows[id] else {
             throw .unknownWorkflow(id, suggestion: NameSuggester.suggest(id, from: catalog.workflows.keys.sorted()))
         }
+        try workflow.planned()
         let definition = workflow.definition
         let caseID = caseID ?? UUID().uuidString.lowercased()
         guard Identifier.isUsable(caseID) else { throw .invalidCaseID(caseID) }

@@ -3,12 +3,37 @@ import CaseworkExpressions
 import CaseworkTime
 
 extension LoadedWorkflow {
+    /// `definition` with its expressions planned now, as the validation stage checked them (`checked`).
+    init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?, fingerprint: String, content: String) throws(EngineError) {
+        self.init(definition: definition, fingerprint: fingerprint, content: content, plan: WorkflowPlan(try PlannedWorkflow(definition, checked: checked)))
+    }
+
+    /// `definition`, of `set`, a set a definition cache knew to be clean (``ValidationReport/workflowsUnchecked``), with
+    /// its expressions checked and planned when first used: by then they are checked exactly as the validation that
+    /// found the set clean checked them (same build, same bytes, same tree), so they check again; if they did not, the
+    /// workflow is refused with what was found (``planned()``), never run unguarded.
+    init(deferring definition: WorkflowDefinition, in set: DefinitionSet, fingerprint: String, content: String) {
+        self.init(definition: definition, fingerprint: fingerprint, content: content, plan: WorkflowPlan {
+            let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: content)
+            guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
+            return Result { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
+        })
+    }
+
+    /// Plans the workflow's expressions now if that was left for first use, and throws what planning found if it
+    /// failed: the engine asks before it runs a workflow, so it never runs one whose plan is missing.
+    func planned() throws(EngineError) {
+        if case .failure(let error) = plan.result { throw error }
+    }
+}
+
+extension PlannedWorkflow {
     /// Plans `definition`'s expressions as the validation stage checked them (`checked`), without compiling any again.
     ///
     /// The catalog is built only from a report with no errors, so every guard and `set:` value has checked; one that
     /// is missing all the same is a ``EngineError/definitionError(_:)``, never a transition that runs unguarded or a
     /// value silently not set.
-    init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?, fingerprint: String, content: String) throws(EngineError) {
+    convenience init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?) throws(EngineError) {
         let workflow = "workflow '\(definition.id.value)'"
         guard let checked else { throw .definitionError("the expressions of \(workflow) were not checked") }
         // Every expression of the workflow is planned into one set of slots, so a context fills only the names some
@@ -50,8 +75,8 @@ extension LoadedWorkflow {
                 dueDates[name] = planned(due)
             }
         }
-        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), layout: layout, guards: guards,
-                  assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, fingerprint: fingerprint, content: content)
+        self.init(fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), layout: layout, guards: guards,
+                  assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates)
     }
 }
 

@@ -44,41 +44,41 @@ public struct TemplateText: Sendable, Hashable {
     /// Splits `source` into parts. Placeholder ranges are the scalar's own range;
     /// mapping offsets inside a scalar to exact columns comes with the expression language.
     ///
-    /// It scans the UTF-8 bytes for `{{` and `}}` (ASCII, so every index it finds starts a Unicode scalar) and
-    /// slices by scalars: every definition's templates are parsed whenever definitions load, and Foundation's
-    /// `range(of:)` took most of that time.
+    /// It scans the UTF-8 bytes in place for `{{` and `}}` (ASCII, so every offset it finds starts a Unicode scalar)
+    /// and makes each part from the bytes between: every definition's templates are parsed whenever definitions load
+    /// (a warm command decodes every workflow's), and Foundation's `range(of:)`, then walking `String.UTF8View`
+    /// indices, took most of that time.
     public static func parse(_ source: String, at range: SourceRange) -> Result<TemplateText, ParseError> {
-        let bytes = source.utf8
-        let scalars = source.unicodeScalars
-        var parts: [Part] = []
-        var rest = bytes.startIndex
-        while let open = firstPair(of: UInt8(ascii: "{"), in: bytes, from: rest) {
-            if open > rest { parts.append(.literal(String(scalars[rest..<open]))) }
-            var first = bytes.index(open, offsetBy: 2)
-            guard let close = firstPair(of: UInt8(ascii: "}"), in: bytes, from: first) else { return .failure(.unclosed) }
-            var end = close
-            while first < end, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first = bytes.index(after: first) }
-            while first < end, bytes[bytes.index(before: end)] == UInt8(ascii: " ") || bytes[bytes.index(before: end)] == UInt8(ascii: "\t") {
-                end = bytes.index(before: end)
+        var text = source
+        return text.withUTF8 { bytes in
+            func string(_ lower: Int, _ upper: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self) }
+            func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            var parts: [Part] = []
+            var rest = 0
+            while let open = firstPair(of: UInt8(ascii: "{"), in: bytes, from: rest) {
+                if open > rest { parts.append(.literal(string(rest, open))) }
+                var first = open + 2
+                guard let close = firstPair(of: UInt8(ascii: "}"), in: bytes, from: first) else { return .failure(.unclosed) }
+                var end = close
+                while first < end, isBlank(bytes[first]) { first += 1 }
+                while first < end, isBlank(bytes[end - 1]) { end -= 1 }
+                let inside = string(first, end)
+                guard !inside.isEmpty else { return .failure(.empty) }
+                guard NameRule.identifierPath.accepts(inside) else { return .failure(.notAPath(inside)) }
+                parts.append(.placeholder(Located(inside, at: range)))
+                rest = close + 2
             }
-            let inside = String(scalars[first..<end])
-            guard !inside.isEmpty else { return .failure(.empty) }
-            guard NameRule.identifierPath.accepts(inside) else { return .failure(.notAPath(inside)) }
-            parts.append(.placeholder(Located(inside, at: range)))
-            rest = bytes.index(close, offsetBy: 2)
+            if rest < bytes.count { parts.append(.literal(string(rest, bytes.count))) }
+            return .success(TemplateText(source: source, parts: parts, range: range))
         }
-        if rest < bytes.endIndex { parts.append(.literal(String(scalars[rest...]))) }
-        return .success(TemplateText(source: source, parts: parts, range: range))
     }
 
-    /// Where `byte` first stands twice in a row in `bytes`, at or after `start`.
-    private static func firstPair(of byte: UInt8, in bytes: String.UTF8View, from start: String.Index) -> String.Index? {
+    /// The first offset at or after `start` where `byte` stands twice in a row in `bytes`.
+    private static func firstPair(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var index = start
-        while let found = bytes[index...].firstIndex(of: byte) {
-            let next = bytes.index(after: found)
-            guard next < bytes.endIndex else { return nil }
-            if bytes[next] == byte { return found }
-            index = next
+        while index + 1 < bytes.count {
+            if bytes[index] == byte, bytes[index + 1] == byte { return index }
+            index += 1
         }
         return nil
     }

@@ -29,6 +29,9 @@ public struct CheckedPolicyExpressions: Sendable {
     public var conditions: [String: CheckedExpression] = [:]
     /// Each rule's checked reason placeholders, by rule id and then the placeholder's offset in the reason.
     public var reasons: [String: [Int: CheckedExpression]] = [:]
+    /// The parts of a case the policy can name in its set, as the checks worked them out (nil: not worked out yet), so
+    /// compiling the policy does not work them out a second time.
+    public var paths: ResourcePaths?
 
     /// Creates the expressions of a policy with `names`, none yet checked.
     public init(names: ExpressionNames<PolicyExpressionInput>) {

@@ -17,43 +17,61 @@ package enum DefinitionSetValidator {
 
     /// Every problem in `set`, and each workflow's and policy's checked expressions (by id): the only place
     /// definitions' expressions are compiled. A reference to a definition in `unloaded` is not reported:
-    /// its file's own errors are. With `expressionsOnly` (a set known to have validated cleanly), the checks that can
-    /// only add diagnostics are skipped and the expressions are checked alone.
+    /// its file's own errors are. With `knownClean` (a set known to have validated cleanly), the checks that can
+    /// only add diagnostics are skipped, the policies' expressions are checked alone, and the workflows' are not
+    /// checked at all: whoever runs a workflow checks its expressions when first needed
+    /// (``checkExpressions(of:in:source:)``), so a command that runs one workflow checks one.
     static func check(
-        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: String], expressionsOnly: Bool = false
+        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: String], knownClean: Bool = false
     ) -> (diagnostics: [Diagnostic], workflows: [String: CheckedWorkflowExpressions], policies: [String: CheckedPolicyExpressions]) {
         var bag = DiagnosticBag()
         var workflows: [String: CheckedWorkflowExpressions] = [:]
         var policies: [String: CheckedPolicyExpressions] = [:]
-        if !expressionsOnly {
+        if !knownClean {
             checkUniqueIDs(set, into: &bag)
             checkCalendars(set, unloaded: unloaded, into: &bag)
         }
         for policy in set.policies {
             var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
-            (checked.conditions, checked.reasons) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
+            (checked.conditions, checked.reasons, checked.paths) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
                 .run(into: &bag)
             policies[policy.id.value] = checked
         }
-        for workflow in set.workflows {
+        for workflow in set.workflows where !knownClean {
             let source = sources[workflow.file]
-            var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
-            let environment = checked.names.environment
-            DeadlineChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
-            if !expressionsOnly {
-                let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
-                WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
-            }
-            checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
+            let checked = checkExpressions(of: workflow, in: set, unloaded: unloaded, source: source, into: &bag)
+            let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
+            WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             workflows[workflow.id.value] = checked
-            guard !expressionsOnly else { continue }
-            FieldReadChecks(workflow: workflow, source: source, dateOfBirth: environment.dateOfBirth).run(into: &bag)
+            FieldReadChecks(workflow: workflow, source: source, dateOfBirth: checked.names.environment.dateOfBirth).run(into: &bag)
             TemplateFieldChecks(workflow: workflow).run(into: &bag)
             checkFormStarts(of: workflow, in: set, unloaded: unloaded, into: &bag)
             checkPolicyBinding(of: workflow, in: set, unloaded: unloaded, into: &bag)
             DocumentChecks(workflow: workflow, set: set).run(into: &bag)
         }
         return (bag.diagnostics, workflows, policies)
+    }
+
+    /// `workflow`'s expressions checked in `set` (its names, guards, `set:` values and deadline conditions and due
+    /// dates), and every problem checking them found: the one way a workflow's expressions are checked, whether with
+    /// the whole set (``check(_:incompleteFiles:unloaded:sources:knownClean:)``) or alone, when a workflow of a set
+    /// known to be clean is first run (`DefinitionCatalog`).
+    ///
+    /// - Parameter source: the workflow file's text, so an error inside an expression points at its token.
+    package static func checkExpressions(of workflow: WorkflowDefinition, in set: DefinitionSet, source: String?) -> (CheckedWorkflowExpressions, [Diagnostic]) {
+        var bag = DiagnosticBag()
+        let checked = checkExpressions(of: workflow, in: set, unloaded: UnloadedDefinitions(), source: source, into: &bag)
+        return (checked, bag.diagnostics)
+    }
+
+    private static func checkExpressions(
+        of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, source: String?, into bag: inout DiagnosticBag
+    ) -> CheckedWorkflowExpressions {
+        var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
+        let environment = checked.names.environment
+        DeadlineChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
+        checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
+        return checked
     }
 
     /// Under an access policy, a form a workflow starts names the policy's resource that guards it (CW0239), and that

@@ -14,8 +14,8 @@ struct PolicyChecks {
     let environment: ExpressionEnvironment
 
     /// Reports every problem, and returns each rule's checked condition (by rule id) and reason placeholders (by rule
-    /// id, then the placeholder's offset in the reason).
-    func run(into bag: inout DiagnosticBag) -> (conditions: [String: CheckedExpression], reasons: [String: [Int: CheckedExpression]]) {
+    /// id, then the placeholder's offset in the reason), and the resource paths it checked them against.
+    func run(into bag: inout DiagnosticBag) -> (conditions: [String: CheckedExpression], reasons: [String: [Int: CheckedExpression]], paths: ResourcePaths) {
         let paths = ResourcePaths(policy: policy, workflows: set.workflows)
         let actions = policy.knownActions + [PolicyDefinition.everyAction]
         var conditions: [String: CheckedExpression] = [:]
@@ -93,7 +93,7 @@ struct PolicyChecks {
             }
             if rule.effect == .allow { checkRedactionsAgainst(rule, paths: paths, into: &bag) }
         }
-        return (conditions, reasons)
+        return (conditions, reasons, paths)
     }
 
     private func reportUnknown(_ resource: Located<String>, referrer: String, paths: ResourcePaths, into bag: inout DiagnosticBag) {

@@ -20,6 +20,11 @@ public struct ValidationReport: Sendable {
     public var policyExpressions: [String: CheckedPolicyExpressions]
     /// Each loaded file's YAML tree (its root mapping), by file: what a definition cache keeps of a clean set.
     package var trees: [String: YAMLNode] = [:]
+    /// True when the set was known to be clean (``Validator/validate(_:known:limits:)`` with what a definition cache
+    /// kept): the workflows' expressions were not checked, and ``workflowExpressions`` is empty. Whoever runs a
+    /// workflow of it checks that workflow's expressions when first needed
+    /// (``DefinitionSetValidator/checkExpressions(of:in:source:)``).
+    package var workflowsUnchecked = false
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -86,8 +91,9 @@ package enum Validator {
     /// With `known` (each file's fingerprint and tree, in `files`' order, kept from a validation of exactly these paths
     /// and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry for the engine is
     /// redone: the kept trees stand for the files' YAML (which is not parsed again), they are decoded and the
-    /// expressions checked, but the checks that can only add diagnostics (structure, reachability, field reads,
-    /// templates, references between files) are skipped and the fingerprints taken as given. Decoding still reports its
+    /// policies' expressions checked, but the checks that can only add diagnostics (structure, reachability, field
+    /// reads, templates, references between files) are skipped, the fingerprints taken as given, and the workflows'
+    /// expressions left for whoever runs each workflow (``ValidationReport/workflowsUnchecked``). Decoding still reports its
     /// errors, so a report with any error means the files were not the ones validated: validate them in full.
     package static func validate(_ files: [FileBytes], known: [CheckedFile]? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
         let kept = known.flatMap { $0.count == files.count ? $0 : nil }
@@ -144,7 +150,7 @@ package enum Validator {
             }
         }
         let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
-            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, expressionsOnly: known != nil
+            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, knownClean: known != nil
         )
         bag.append(contentsOf: diagnostics)
         return ValidationReport(
@@ -155,7 +161,8 @@ package enum Validator {
             fingerprints: fingerprints,
             workflowExpressions: workflowExpressions,
             policyExpressions: policyExpressions,
-            trees: trees
+            trees: trees,
+            workflowsUnchecked: known != nil
         )
     }
 }

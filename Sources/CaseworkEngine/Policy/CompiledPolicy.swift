@@ -51,13 +51,13 @@ public struct CompiledPolicy: Sendable {
     public static let unknownValue = TemplateRenderer.notRecorded
 
     /// Plans `definition`'s conditions and reason placeholders as the validation stage checked them (`checked`), in
-    /// `set`, without compiling any again. A condition or placeholder that did not check (so `checked` lacks it) is a
+    /// `set`, without compiling any again (nor working out the resource paths again when `checked` carries them). A condition or placeholder that did not check (so `checked` lacks it) is a
     /// ``EngineError/definitionError(_:)``, never a rule or a placeholder silently left out; the catalog is built only
     /// from a report with no errors, so that does not happen there.
     public init(_ definition: PolicyDefinition, checked: CheckedPolicyExpressions?, in set: DefinitionSet) throws(EngineError) {
         let policy = "policy '\(definition.id.value)'"
         guard let checked else { throw .definitionError("the expressions of \(policy) were not checked") }
-        let paths = ResourcePaths(policy: definition, workflows: set.workflows)
+        let paths = checked.paths ?? ResourcePaths(policy: definition, workflows: set.workflows)
         var slots = checked.names.slots()
         var rules: [PolicyIndex.Rule] = []
         for rule in definition.rules {

@@ -1,0 +1,94 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import Synchronization
+
+/// What a workflow's expressions compile to: its guards, `set:` values and deadline expressions planned into one set
+/// of slots, the names they read and the reader that fills the slots from a case.
+///
+/// A class, never changed after it is made: the engine reads a part of it for every guard, value and deadline it
+/// evaluates, and reading through one reference costs one count where copying the parts cost one for each.
+final class PlannedWorkflow: Sendable {
+    /// Each declared field path's type.
+    let fieldTypes: [String: FieldType]
+    /// The names the expressions read.
+    let names: ExpressionNames<CaseExpressionInput>
+    /// Fills the slots the expressions are planned into.
+    let reader: ExpressionNames<CaseExpressionInput>.SlotReader
+    /// The identity of those slots, which the expressions and the contexts they are evaluated against share.
+    let layout: WorkflowSlotLayout
+    /// Compiled guards by transition name.
+    let guards: [String: WorkflowExpression]
+    /// Compiled `set:` expressions by transition name, in file order.
+    let assignments: [String: [(field: String, value: WorkflowExpression)]]
+    /// Compiled deadline conditions by deadline name.
+    let deadlineConditions: [String: WorkflowExpression]
+    /// Compiled deadline due dates by deadline name.
+    let deadlineDueDates: [String: WorkflowExpression]
+
+    init(
+        fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
+        layout: WorkflowSlotLayout, guards: [String: WorkflowExpression], assignments: [String: [(field: String, value: WorkflowExpression)]],
+        deadlineConditions: [String: WorkflowExpression], deadlineDueDates: [String: WorkflowExpression]
+    ) {
+        self.fieldTypes = fieldTypes
+        self.names = names
+        self.reader = reader
+        self.layout = layout
+        self.guards = guards
+        self.assignments = assignments
+        self.deadlineConditions = deadlineConditions
+        self.deadlineDueDates = deadlineDueDates
+    }
+
+    /// What a workflow whose plan failed answers with: no names, no expressions. The engine never runs it (it asks
+    /// ``LoadedWorkflow/planned()`` first and is refused); only a reader of the plan's parts sees this.
+    static let none: PlannedWorkflow = {
+        let names = ExpressionNames<CaseExpressionInput>()
+        return PlannedWorkflow(fieldTypes: [:], names: names, reader: names.slotReader(names.slots()), layout: WorkflowSlotLayout(), guards: [:], assignments: [:],
+                               deadlineConditions: [:], deadlineDueDates: [:])
+    }()
+}
+
+/// A workflow's ``PlannedWorkflow``, made when the workflow is loaded or on first use, once, whichever copy of the
+/// workflow asks first (the engines of an async service share one catalog across threads).
+final class WorkflowPlan: Sendable {
+    /// The plan made when the workflow was loaded; nil when it is made on first use.
+    private let made: Result<PlannedWorkflow, EngineError>?
+    /// The plan made on first use, once made.
+    private let deferred: Mutex<Result<PlannedWorkflow, EngineError>?>
+    /// Makes the plan on first use.
+    private let make: @Sendable () -> Result<PlannedWorkflow, EngineError>
+
+    /// A plan made now.
+    init(_ planned: PlannedWorkflow) {
+        made = .success(planned)
+        deferred = Mutex(nil)
+        make = { .success(planned) }
+    }
+
+    /// A plan `make` makes when it is first asked for.
+    init(_ make: @escaping @Sendable () -> Result<PlannedWorkflow, EngineError>) {
+        made = nil
+        deferred = Mutex(nil)
+        self.make = make
+    }
+
+    /// The plan, or why it could not be made.
+    var result: Result<PlannedWorkflow, EngineError> {
+        if let made { return made }
+        return deferred.withLock { deferred in
+            if let deferred { return deferred }
+            let result = make()
+            deferred = result
+            return result
+        }
+    }
+
+    /// The plan, or ``PlannedWorkflow/none`` if it could not be made.
+    var planned: PlannedWorkflow {
+        switch result {
+        case .success(let planned): return planned
+        case .failure: return .none
+        }
+    }
+}

@@ -78,4 +78,21 @@ struct SQLiteChildTests {
         try store.database.execute("DROP TRIGGER child_audit_no_delete; DELETE FROM child_audit WHERE child_id = 'k1' AND sequence = 2")
         #expect(try engine.verifyChildAudit("k1", as: .operator()).chainBreak?.sequence == 2)
     }
+
+    @Test("a grant end day that does not read is damage to the child, refused on every case of it, never a grant without an end")
+    func malformedGrantEndIsAnError() throws {
+        let store = try SQLiteCaseStore(path: path)
+        let engine = try ChildFixture.engine(store: store)
+        try ChildFixture.family(engine)
+        try store.database.execute("""
+            UPDATE children SET record = json_set(record, '$.grants[0].until', '2025-13-40') WHERE id = 'k1'
+            """)
+        #expect(throws: StoreError.self) { try store.child(id: "k1") }
+        let error = #expect(throws: EngineError.self) {
+            try engine.view(caseID: "k1-a", as: ChildFixture.parent, attributes: ChildFixture.family)
+        }
+        guard case .store(.corruptRecord(let id, _))? = error else { Issue.record("not damage: \(String(describing: error))"); return }
+        #expect(id == "k1")
+        #expect(try engine.view(caseID: "k2-a", as: ChildFixture.caseworker, attributes: ChildFixture.staff).state == "drafting", "another child's cases still read")
+    }
 }

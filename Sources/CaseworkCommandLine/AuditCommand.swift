@@ -9,19 +9,20 @@ import CaseworkTime
 /// `casework audit verify [CASE]`: walks the hash chains and names the first event that does not hold.
 /// `audit checkpoint` and `audit verify --checkpoints` are in ``AuditCheckpointCommand``.
 enum AuditCommand {
-    /// What `verify` says of one case: every problem, and a holding case only when it was the one asked about.
-    static func line(_ caseID: String, _ verification: AuditVerification, alone: Bool) -> String? {
+    /// What `verify` says of one case (or, with `kind` `child`, one child record): every problem, and a holding
+    /// record only when it was the one asked about.
+    static func line(_ caseID: String, _ verification: AuditVerification, alone: Bool, kind: String = "case") -> String? {
         switch verification {
         case .intact(let events):
-            return alone ? "case \(caseID): \(events) events, chain intact, record replays\n" : nil
+            return alone ? "\(kind) \(caseID): \(events) events, chain intact, record replays\n" : nil
         case .chainOnly(let events):
-            return "case \(caseID): \(events) events, chain intact; record not replayed (events written before format 2)\n"
+            return "\(kind) \(caseID): \(events) events, chain intact; record not replayed (events written before format 2)\n"
         case .broken(let sequence, let reason):
-            return "case \(caseID): event \(sequence) does not match: \(reason)\n"
+            return "\(kind) \(caseID): event \(sequence) does not match: \(reason)\n"
         case .recordDiffers(let parts):
-            return "case \(caseID): the record is not what its events say: \(parts.joined(separator: ", "))\n"
+            return "\(kind) \(caseID): the record is not what its events say: \(parts.joined(separator: ", "))\n"
         case .recordMissing(let events):
-            return "case \(caseID): the record is missing, but \(events) events remain\n"
+            return "\(kind) \(caseID): the record is missing, but \(events) events remain\n"
         }
     }
 
@@ -31,6 +32,15 @@ enum AuditCommand {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["audit", "verify"].spec)
         guard parsed.positionals.count <= 1 else { throw UsageError("name at most one case") }
         let options = try EngineOptions(parsed)
+        if let child = try parsed.single("--child") {
+            guard parsed.positionals.isEmpty else { throw UsageError("name a case or --child, not both") }
+            return EngineRun.run(console: console) { () throws(EngineError) in
+                let engine = try options.reader()
+                let verification = try engine.verifyChildAudit(child, as: options.actor, attributes: try options.attributes(in: engine.catalog))
+                if let line = line(child, verification, alone: true, kind: "child") { console.out(TerminalText.escape(String(line.dropLast())) + "\n") }
+                return verification.holds ? .success : .failure
+            }
+        }
         if let checkpoints = try AuditCheckpointCommand.Options(parsed) {
             return try AuditCheckpointCommand.verify(cases: parsed.positionals, options: options, checkpoints: checkpoints, console: console)
         }

@@ -50,6 +50,7 @@ enum CaseCommand {
         let participants = CaseParticipants(entries: entries)
         let caseID = try parsed.single("--id")
         let key = try parsed.single("--key")
+        let child = try parsed.single("--child")
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine(creating: true)
             guard let workflow = engine.catalog.workflows[workflowID] else {
@@ -57,7 +58,7 @@ enum CaseCommand {
             }
             let fields = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.definition.fields)
             let result = try engine.open(workflow: workflowID, as: options.actor, caseID: caseID, fields: fields, participants: participants,
-                                         idempotencyKey: key, attributes: try options.attributes(in: engine.catalog))
+                                         idempotencyKey: key, attributes: try options.attributes(in: engine.catalog), child: child)
             console.out(result.record.id + (result.replayed ? " (already done with this key; nothing changed)" : "") + "\n")
             return .success
         }
@@ -248,9 +249,17 @@ enum CaseCommand {
 
     private static func list(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
         _ = try positionals(parsed, [])
+        let child = try parsed.single("--child")
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.reader()
-            for summary in try engine.cases(visibleTo: options.actor, attributes: try options.attributes(in: engine.catalog)) {
+            let attributes = try options.attributes(in: engine.catalog)
+            let summaries: [CaseSummary]
+            if let child {
+                summaries = try engine.cases(ofChild: child, as: options.actor, attributes: attributes)
+            } else {
+                summaries = try engine.cases(visibleTo: options.actor, attributes: attributes)
+            }
+            for summary in summaries {
                 if let damage = summary.damage {
                     console.out("\(summary.id)\tdamaged: \(TerminalText.escape(damage))\n")
                 } else {

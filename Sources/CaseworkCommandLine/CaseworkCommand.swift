@@ -68,6 +68,7 @@ public enum CaseworkCommand {
                 case "audit": return try AuditCommand.run(path[1], rest, console: console)
                 case "store": return try StoreCommand.run(path[1], rest, console: console)
                 case "access": return try AccessCommand.run(path[1], rest, console: console)
+                case "child": return try ChildCommand.run(path[1], rest, console: console)
                 case "definitions": return try DefinitionsCommand.run(rest, console: console)
                 case "deadline": return try TickCommand.deadline(path[1], rest, console: console)
                 case "report": return try ReportCommand.timeliness(rest, console: console)

@@ -206,6 +206,7 @@ enum CommandTable {
                         OptionDeclaration(name: "--id", value: "ID", help: "the new case's id (default: one is made)"),
                         OptionDeclaration(name: "--set", value: "FIELD=VALUE", help: "a field the workflow's opening takes as input", repeatable: true),
                         OptionDeclaration(name: "--participant", value: "ROLE=PRINCIPAL", help: "who plays a role: a person's id or organisation:ID", repeatable: true),
+                        OptionDeclaration(name: "--child", value: "ID", help: "the child record the case belongs to, for good (needs open on the child too)"),
                         key, create,
                     ] + reading,
                     examples: ["casework case open ehcp-needs-assessment --id c1 --set requested_on=2025-09-01 --set requested_by=parent"],
@@ -241,7 +242,8 @@ enum CommandTable {
                     examples: ["casework case transitions c1 --as caseworker:ana"]),
                 CommandDeclaration(
                     path: ["case", "list"], summary: "the cases the actor may see, with workflow, state and revision",
-                    options: reading + [createRefused],
+                    options: [OptionDeclaration(name: "--child", value: "ID", help: "only the cases of this child record (needs view on the child)")]
+                        + reading + [createRefused],
                     examples: ["casework case list"]),
                 CommandDeclaration(
                     path: ["case", "participant"], summary: "add or remove a person or organisation taking part in a case",
@@ -346,6 +348,7 @@ enum CommandTable {
                     path: ["audit", "verify"], summary: "walk the hash chains, replay them and compare with the stored records",
                     arguments: [ArgumentDeclaration(name: "CASE", help: "the case to verify (default: every case, the operator only)", optional: true)],
                     options: reading + [
+                        OptionDeclaration(name: "--child", value: "ID", help: "verify this child record's chain instead of a case's (needs view on the child)"),
                         OptionDeclaration(name: "--checkpoints", value: "DIR", help: "also check every case against the signed checkpoints in DIR (the operator only)"),
                         OptionDeclaration(name: "--public-key", value: "KEY.pub", help: "the council's public key, to check the checkpoints' signatures"),
                     ],
@@ -406,6 +409,7 @@ enum CommandTable {
                         + "the target incomplete, to be emptied before copying again. Exit 0 copied and verified, 1 refused or a chain does not hold, "
                         + "2 usage error or no source store, 6 a store failed."),
             ]),
+        child,
         CommandDeclaration(
             path: ["access"], summary: "grant or revoke a person's or organisation's access to a case",
             subcommands: [

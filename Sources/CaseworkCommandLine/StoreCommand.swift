@@ -80,13 +80,14 @@ enum StoreCommand {
             return error.storeFailure.map { ExitStatus.refused(EngineError.store($0).code) } ?? .failure
         }
         for (id, verification) in summary.unverified.sorted(by: { $0.key < $1.key }) {
-            if let line = AuditCommand.line(id, verification, alone: false) { console.out(line) }
+            let child = id.hasPrefix("child ") ? String(id.dropFirst("child ".count)) : nil
+            if let line = AuditCommand.line(child ?? id, verification, alone: false, kind: child == nil ? "case" : "child") { console.out(line) }
         }
         let moved = [
             counted(summary.cases, "case"), counted(summary.events, "audit event"), counted(summary.messages, "notification"),
             counted(summary.keys, "idempotency key"), counted(summary.alarms, "deadline alarm"), counted(summary.definitions, "definition version"),
             counted(summary.snapshots, "definition snapshot"),
-        ].joined(separator: ", ")
+        ].joined(separator: ", ") + (summary.children > 0 ? ", \(counted(summary.children, "child record"))" : "")
         guard summary.unverified.isEmpty else {
             console.out("copied \(moved); \(counted(summary.unverified.count, "chain")) not holding on the target, as on the source\n")
             return .failure

@@ -266,10 +266,12 @@ public final class Engine: Sendable {
     ///
     /// The actor must hold one of the workflow's roles and, under a policy, be allowed `open` on `case`
     /// (decided on the case as it would be, with no grants). Opening with the id of an existing case is a
-    /// conflict for those who may see that case, and the same refusal as any other otherwise.
+    /// conflict for those who may see that case, and the same refusal as any other otherwise. A case opened for a
+    /// `child` belongs to that child record for good; the actor must also be allowed `open` on `child`
+    /// (``admitOpening(forChild:proposed:accessGuard:actor:attributes:at:)``).
     public func open(
         workflow id: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:],
-        participants: CaseParticipants = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
+        participants: CaseParticipants = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:], child: String? = nil
     ) throws(EngineError) -> ChangeResult {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         guard let workflow = catalog.workflows[id] else {
@@ -284,7 +286,7 @@ public final class Engine: Sendable {
         let accessGuard = try accessGuard(for: definition, in: catalog)
         let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
                                   fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash,
-                                  definitionSnapshot: catalog.snapshot.fingerprint)
+                                  definitionSnapshot: catalog.snapshot.fingerprint, child: child)
         if !actor.isOperator {
             guard definition.roles.contains(where: { $0.value == actor.role }) else {
                 throw .forbidden(reasons: ["'\(actor.role)' is not a role of workflow '\(id)'"])
@@ -292,8 +294,11 @@ public final class Engine: Sendable {
             let access = CaseAccess(record: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now)
             if let decision = access.decision("open", on: "case"), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
         }
+        if let child { try admitOpening(forChild: child, proposed: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now) }
+        var details = Dictionary(uniqueKeysWithValues: participants.byRole.map { ("participants.\($0.key)", $0.value.joined(separator: ",")) })
+        if let child { details["child"] = child }
         let request = IdempotentRequest(key: idempotencyKey, operation: "open \(id) as \(caseID)", caseID: caseID, actor: actor, input: fields,
-                                        details: Dictionary(uniqueKeysWithValues: participants.byRole.map { ("participants.\($0.key)", $0.value.joined(separator: ",")) }))
+                                        details: details)
         if let replay = try replay(request, actor: actor, attributes: attributes) { return replay }
         if try loadRecord(caseID) != nil {
             _ = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")

@@ -18,6 +18,9 @@ public struct CaseView: Sendable {
     public var withheld: [String]
     /// Why, in plain words.
     public var reasons: [String]
+    /// Which grant let the viewer in (`case c1`, or `child c-17` for a grant given for the child the case belongs to);
+    /// nil for those the policy lets in without one (caseworkers, the operator).
+    public var grant: String? = nil
 }
 
 /// Grants recorded with the case (audited, authorised by the case's own policy) and the case read as one actor sees it.
@@ -85,7 +88,8 @@ extension Engine {
     public func view(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue]) throws(EngineError) -> CaseView {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let record = admitted.record
-        var view = CaseView(id: record.id, workflow: record.workflow, state: record.state, deadlines: nil, fields: [:], withheld: [], reasons: [])
+        var view = CaseView(id: record.id, workflow: record.workflow, state: record.state, deadlines: nil, fields: [:], withheld: [], reasons: [],
+                            grant: admitted.access.actor.isOperator ? nil : admitted.access.effectiveGrants.source)
         if let decision = admitted.access.decision("view", on: "case.deadlines"), !decision.allowed {
             view.withheld.append("case.deadlines")
             view.reasons += decision.reasons.filter { !view.reasons.contains($0) }

@@ -152,14 +152,17 @@ extension Engine {
         _ record: CaseRecord, role: String, guardedBy accessGuard: AccessGuard, resource: String, owedWhenUnnamed: Bool = true
     ) -> [NoticeAddress] {
         let named = record.participants[role]
+        // A child's grants reach its cases' notices as they reach its cases. A child that cannot be read gives none
+        // here: the notice is then owed by another route (recorded, never dropped), the safe way to fail.
+        let childGrants = (try? childGrants(of: record)) ?? []
         guard !named.isEmpty else {
-            let access = recipientAccess(record, guardedBy: accessGuard, role: role, participant: nil, resource: resource)
+            let access = recipientAccess(record, guardedBy: accessGuard, role: role, participant: nil, resource: resource, childGrants: childGrants)
             guard access.receives || owedWhenUnnamed else { return [] }
             return [NoticeAddress(role: role, recipientID: nil, channel: access.receives ? .portal : .other,
                                   owedReason: access.receives ? nil : .noParticipant, fields: access.fields)]
         }
         return named.map { participant in
-            let access = recipientAccess(record, guardedBy: accessGuard, role: role, participant: participant, resource: resource)
+            let access = recipientAccess(record, guardedBy: accessGuard, role: role, participant: participant, resource: resource, childGrants: childGrants)
             return NoticeAddress(role: role, recipientID: participant, channel: access.receives ? .portal : .other,
                                  owedReason: access.receives ? nil : .noPortalAccess, fields: access.fields)
         }

@@ -12,10 +12,34 @@ enum AccessGuard: Sendable {
     case rolesOnly
 }
 
+/// The grants that decide a request about a case, and which record they came from: the one place that says how a
+/// child's grants reach its cases.
+///
+/// The case's own grants for the principal if it has any (held today or not), otherwise the child's: the more specific
+/// grant wins, as a court order about one case overrides the general access to a child; "most restrictive wins" is not
+/// available, because levels are the policy's words, with no order the engine knows. A case grant that has lapsed
+/// therefore does not let a child grant through for that case: the service decided about that case.
+struct EffectiveGrants: Sendable {
+    /// The grants the policy is given for the request.
+    var grants: [AccessGrant]
+    /// Where the principal's grant came from (`case c1`, `child c-17`); nil when they hold none on either.
+    var source: String?
+
+    /// The grants for `principal` on `record`, whose child (``CaseRecord/child``) holds `childGrants`.
+    static func `for`(principal: Principal, case record: CaseRecord, childGrants: [AccessGrant]) -> EffectiveGrants {
+        if record.grants.contains(where: { $0.to == principal }) { return EffectiveGrants(grants: record.grants, source: "case \(record.id)") }
+        let mine = childGrants.filter { $0.to == principal }
+        guard let child = record.child, !mine.isEmpty else { return EffectiveGrants(grants: record.grants, source: nil) }
+        return EffectiveGrants(grants: record.grants + mine, source: "child \(child)")
+    }
+}
+
 /// What one actor may do with one case at one instant: the decisions of its guard, asked part by part.
 struct CaseAccess: Sendable {
     /// The case as stored.
     var record: CaseRecord
+    /// The grants of the child the case belongs to (``CaseRecord/child``); empty for a case of no child.
+    var childGrants: [AccessGrant] = []
     /// How it is guarded.
     var accessGuard: AccessGuard
     /// Who asks.
@@ -33,12 +57,19 @@ struct CaseAccess: Sendable {
     /// Decisions made ahead by ``answering(_:)``, each for an action on a resource.
     var answered: [(action: String, resource: String, decision: AccessDecision)] = []
 
-    /// The decision for `action` on `resource`; nil when nothing but roles guard the case (the operator, or a
-    /// workflow without a policy), which means allowed.
+    /// The grants that decide for this actor (``EffectiveGrants``).
+    var effectiveGrants: EffectiveGrants { EffectiveGrants.for(principal: actor.principal, case: record, childGrants: childGrants) }
+
+    /// The decision for `action` on `resource`, naming the grant it used; nil when nothing but roles guard the case
+    /// (the operator, or a workflow without a policy), which means allowed.
     func decision(_ action: String, on resource: String) -> AccessDecision? {
         guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
         if let known = answered.first(where: { $0.action == action && $0.resource == resource }) { return known.decision }
-        return policy.decide(Engine.accessRequest(record, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+        let effective = effectiveGrants
+        var decision = policy.decide(Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: action,
+                                                          resource: resource, at: at))
+        decision.grantUsed = effective.source
+        return decision
     }
 
     /// This access with the decisions for `questions` made ahead, in one pass of the policy over the actor and the case
@@ -46,9 +77,15 @@ struct CaseAccess: Sendable {
     /// on its own.
     func answering(_ questions: [(action: String, resource: String)]) -> CaseAccess {
         guard !actor.isOperator, case .policy(let policy) = accessGuard, let first = questions.first else { return self }
-        let request = Engine.accessRequest(record, actor: actor, attributes: attributes, action: first.action, resource: first.resource, at: at)
+        let effective = effectiveGrants
+        let request = Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: first.action,
+                                           resource: first.resource, at: at)
         var access = self
-        access.answered = zip(questions, policy.decide(request, asking: questions)).map { ($0.action, $0.resource, $1) }
+        access.answered = zip(questions, policy.decide(request, asking: questions)).map { question, decision in
+            var decision = decision
+            decision.grantUsed = effective.source
+            return (question.action, question.resource, decision)
+        }
         return access
     }
 
@@ -180,15 +217,15 @@ extension Engine {
         }
         let definitions = try definitions(for: record)
         let workflow = try workflow(for: record, in: definitions)
-        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: workflow.definition, in: definitions), actor: actor, attributes: attributes, at: at,
-                                forms: definitions.forms, allowedAtDoor: (action, resource))
+        let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: workflow.definition, in: definitions),
+                                actor: actor, attributes: attributes, at: at, forms: definitions.forms, allowedAtDoor: (action, resource))
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
         case .rolesOnly:
             guard workflow.definition.roles.contains(where: { $0.value == actor.role }) else { throw .forbidden(reasons: [CompiledPolicy.noAccess]) }
         case .policy:
             if let decision = access.decision(action, on: resource), !decision.allowed {
-                throw .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: record.grants.contains { $0.to == actor.principal }))
+                throw .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: access.effectiveGrants.source != nil))
             }
         }
         return AdmittedCase(workflow: workflow, definitions: definitions, access: access)
@@ -203,7 +240,7 @@ extension Engine {
         guard catalog.policies.count == 1, let policy = catalog.policies.values.first else { return .forbidden(reasons: [CompiledPolicy.noAccess]) }
         let unknown = CaseRecord(id: caseID, workflow: "", workflowVersion: 0, state: "", revision: 0, fields: [:], participants: [:], forms: [],
                                  openedAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
-        let decision = policy.decide(Self.accessRequest(unknown, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+        let decision = policy.decide(Self.accessRequest(unknown, grants: [], actor: actor, attributes: attributes, action: action, resource: resource, at: at))
         return decision.allowed ? .caseNotFound(caseID) : .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: false))
     }
 
@@ -213,8 +250,9 @@ extension Engine {
         _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> ChangeResult {
         let definitions = try definitions(for: record)
-        let access = CaseAccess(record: record, accessGuard: try accessGuard(for: try workflow(for: record, in: definitions).definition, in: definitions), actor: actor,
-                                attributes: attributes, at: Self.millisecondPrecision(clockNow()), forms: definitions.forms)
+        let access = CaseAccess(record: record, childGrants: try childGrants(of: record),
+                                accessGuard: try accessGuard(for: try workflow(for: record, in: definitions).definition, in: definitions),
+                                actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()), forms: definitions.forms)
         .answering([("edit", "case"), ("view", ResourcePaths.caseFields), ("grant", "case")])
         let editsCase = access.editsCase
         return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed,
@@ -229,19 +267,30 @@ extension Engine {
         holdsGrant || !decision.matched.isEmpty ? decision.reasons : [CompiledPolicy.noAccess]
     }
 
-    /// The access request for `actor` doing `action` to `resource` of `record` at `at`.
+    /// The access request for `actor` doing `action` to `resource` of `record` at `at`, decided on `grants` (the
+    /// ``EffectiveGrants`` of a stored case).
     static func accessRequest(
-        _ record: CaseRecord, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+        _ record: CaseRecord, grants: [AccessGrant], actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
     ) -> AccessRequest {
         AccessRequest(actor: actor, attributes: attributes, action: action, resource: resource, caseID: record.id, workflow: record.workflow,
-                      state: record.state, fields: record.fields, grants: record.grants, at: at)
+                      state: record.state, fields: record.fields, grants: grants, at: at)
+    }
+
+    /// The grants of the child `record` belongs to, read from the store; none for a case of no child. A child named by
+    /// a case but not stored is damage to the case, never read as "no grants".
+    func childGrants(of record: CaseRecord) throws(EngineError) -> [AccessGrant] {
+        guard let child = record.child else { return [] }
+        guard let stored = try storeCall({ () throws(StoreError) in try store.child(id: child) }) else {
+            throw .store(.corruptRecord(caseID: record.id, detail: "it belongs to child '\(child)', which the store does not hold"))
+        }
+        return stored.grants
     }
 
     /// Whether a notification may reach `participant` (or the role as a whole, when nil) in `role` through the portal,
     /// and which fields its text may show whichever way it goes, decided by the case's guard with the policy's profile
     /// for that role (nobody is signed in when a message is sent). Used only by ``addresses(_:role:guardedBy:resource:)``.
     func recipientAccess(
-        _ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, participant: String?, resource: String
+        _ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, participant: String?, resource: String, childGrants: [AccessGrant] = []
     ) -> (receives: Bool, fields: FieldVisibility) {
         guard case .policy(let policy) = accessGuard else { return (true, .all) }
         let principal = participant.flatMap(Principal.parsed)
@@ -252,7 +301,8 @@ extension Engine {
         case nil: actor = CaseActor(role: role, id: role)
         }
         let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
-        let access = CaseAccess(record: record, accessGuard: .policy(policy), actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()))
+        let access = CaseAccess(record: record, childGrants: childGrants, accessGuard: .policy(policy), actor: actor, attributes: attributes,
+                                at: Self.millisecondPrecision(clockNow()))
             .answering([("view", resource), ("view", ResourcePaths.caseFields)])
         return (access.allows("view", on: resource), access.fieldVisibility)
     }

@@ -100,8 +100,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .unknownTransition, .invalidInput, .invalidCaseID: .invalidInput
         case .blocked: .blocked
         case .revisionMismatch, .idempotencyKeyReused: .conflict
-        case .store(.revisionConflict), .store(.duplicate), .store(.caseExists): .conflict
-        case .store(.caseNotFound): .notFound
+        case .store(.revisionConflict), .store(.duplicate), .store(.caseExists), .store(.childExists), .store(.childRevisionConflict): .conflict
+        case .store(.caseNotFound), .store(.childNotFound): .notFound
         case .store(.definitionChanged), .store(.snapshotIncomplete): .definitionError
         case .store(.invalidCursor), .store(.invalidPage): .invalidInput
         case .store(.busy), .store(.failed), .store(.missing), .store(.readOnly), .store(.damaged), .store(.corruptRecord): .unavailable

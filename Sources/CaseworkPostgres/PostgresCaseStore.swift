@@ -32,7 +32,7 @@ import Foundation
 ///
 /// Known gaps:
 /// - A connection lost while a commit is in flight is resolved by reading the commit's audit events back on a new
-///   connection (``landed(_:)``): the commit succeeds if they are there. If they are not, and the server ended the
+///   connection (``landed(_:children:)``): the commit succeeds if they are there. If they are not, and the server ended the
 ///   session itself (a restart), the commit is sent once more; if the connection simply broke, or the read-back
 ///   cannot reach the server, the error says the outcome is unknown (repeat with the same idempotency key, or read
 ///   the case first), since the server may yet commit it.
@@ -135,8 +135,8 @@ public final class PostgresCaseStore: CaseStore {
 
     /// Writes every change in one transaction, sent as one pipeline (one round trip): all of them, or none (see the
     /// type's notes).
-    public func commit(all changes: [CaseChange]) throws(StoreError) {
-        try send(try Self.prepare(changes), writing: changes)
+    public func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
+        try send(try Self.prepare(children) + Self.prepare(changes), writing: changes, children: children)
     }
 
     /// Writes a group committer's batch in one transaction, sent as one pipeline (one round trip, one commit on the
@@ -194,9 +194,9 @@ public final class PostgresCaseStore: CaseStore {
 
     /// Sends a write's statements as one pipeline (one transaction, one round trip) and says what a failure means:
     /// a failed statement by its meaning; a lost connection by reading back whether `changes` landed.
-    func send(_ prepared: [(PostgresStatement, StatementMeaning)], writing changes: [CaseChange]) throws(StoreError) {
+    func send(_ prepared: [(PostgresStatement, StatementMeaning)], writing changes: [CaseChange], children: [ChildChange] = []) throws(StoreError) {
         do throws(SendFailure) {
-            try pipeline(prepared, writing: changes)
+            try pipeline(prepared, writing: changes, children: children)
         } catch {
             throw try storeError(error)
         }
@@ -212,7 +212,9 @@ public final class PostgresCaseStore: CaseStore {
 
     /// Sends `prepared` as one pipeline; a lost connection is resolved by reading back whether `changes` landed, and
     /// the write is sent once more only when the server ended the session (its transaction over, so "not landed" is final).
-    private func pipeline(_ prepared: [(PostgresStatement, StatementMeaning)], writing changes: [CaseChange]) throws(SendFailure) {
+    private func pipeline(
+        _ prepared: [(PostgresStatement, StatementMeaning)], writing changes: [CaseChange], children: [ChildChange] = []
+    ) throws(SendFailure) {
         let statements = prepared.map(\.0)
         var attempts = 0
         while true {
@@ -226,7 +228,7 @@ public final class PostgresCaseStore: CaseStore {
                 // The connection went with the commit in flight: whether it landed is read back, never guessed.
                 let didLand: Bool
                 let lost = error.error
-                do throws(StoreError) { didLand = try landed(changes) } catch { throw .store(Self.unknownOutcome(lost)) }
+                do throws(StoreError) { didLand = try landed(changes, children: children) } catch { throw .store(Self.unknownOutcome(lost)) }
                 if didLand { return }
                 // A server that ended the session said so (57P01–57P03) after its transaction had ended, so "not
                 // landed" is final and sending the commit again on a new connection is safe. A connection that
@@ -250,6 +252,11 @@ public final class PostgresCaseStore: CaseStore {
             guard let row = rows.first else { return .caseNotFound(id) }
             guard let actual = row[0].flatMap({ Int($0) }) else { return .corruptRecord(caseID: id, detail: "its revision is stored unreadable") }
             return .revisionConflict(caseID: id, expected: expected, actual: actual)
+        case .childCompareAndSet(let id, let expected) where error.sqlState == PostgresSQL.staleRevision:
+            let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresChildSQL.childRevision, [id]) }
+            guard let row = rows.first else { return .childNotFound(id) }
+            guard let actual = row[0].flatMap({ Int($0) }) else { return .corruptRecord(caseID: id, detail: "the child's revision is stored unreadable") }
+            return .childRevisionConflict(childID: id, expected: expected, actual: actual)
         case .ifTaken(let taken) where error.isUniqueViolation:
             return taken
         default:
@@ -260,7 +267,15 @@ public final class PostgresCaseStore: CaseStore {
     /// Whether every change's audit events are stored as it wrote them: how a commit whose answer was lost is resolved.
     /// Events are append-only and each hash covers its case, sequence, time, actor and predecessor, so a match is this
     /// commit's, even when another writer has changed the case since.
-    package func landed(_ changes: [CaseChange]) throws(StoreError) -> Bool {
+    package func landed(_ changes: [CaseChange], children: [ChildChange] = []) throws(StoreError) -> Bool {
+        guard !changes.isEmpty || !children.isEmpty else { return false }
+        for child in children {
+            guard let event = child.events.first else { return false }
+            let rows = try read { (db: PostgresConnection) throws(StoreError) in
+                try db.query(PostgresChildSQL.eventHash, [child.record.id, "\(event.sequence)"])
+            }
+            guard rows.first?.first == event.hash else { return false }
+        }
         for change in changes {
             guard let event = change.events.first else { return false }
             let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.eventHash, [change.record.id, "\(event.sequence)"]) }
@@ -505,6 +520,8 @@ extension PostgresConnection {
 enum StatementMeaning: Sendable {
     /// The case's compare-and-set: failing with ``PostgresSQL/staleRevision`` is a conflict (or a missing case).
     case compareAndSet(caseID: String, expected: Int)
+    /// A child's compare-and-set: failing with ``PostgresSQL/staleRevision`` is a conflict (or a missing child).
+    case childCompareAndSet(childID: String, expected: Int)
     /// A row with a key: a unique violation means the key is taken, which this error says.
     case ifTaken(StoreError)
     /// Any failure is the server's.
@@ -515,6 +532,7 @@ enum StatementMeaning: Sendable {
     func refusesOneGroup(_ error: PostgresError) -> Bool {
         switch self {
         case .compareAndSet where error.sqlState == PostgresSQL.staleRevision: true
+        case .childCompareAndSet where error.sqlState == PostgresSQL.staleRevision: true
         case .ifTaken where error.isUniqueViolation: true
         default: error.sqlState == nil && !error.isConnectionFailure
         }
@@ -539,6 +557,7 @@ struct PreparedChange {
             statements.append((PostgresStatement(PostgresSQL.updateCase, [id, "\(expected)"] + columns), .compareAndSet(caseID: id, expected: expected)))
         } else {
             statements.append((PostgresStatement(PostgresSQL.insertCase, [id] + columns), .ifTaken(.caseExists(id))))
+            if let child = record.child { statements.append((PostgresStatement(PostgresChildSQL.insertChildCase, [id, child]), .plain)) }
         }
         for event in change.events {
             let text = try PostgresCaseStore.json(event, "audit event \(event.sequence) of case '\(id)'")

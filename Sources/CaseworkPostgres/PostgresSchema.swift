@@ -21,7 +21,7 @@ package enum PostgresSchema {
     static let migrationLock: StaticString = "SELECT pg_advisory_xact_lock(1129796171, 1)"
 
     /// The migration scripts, oldest first. Constant text: no value is ever spliced into one.
-    static let migrations: [StaticString] = [version1, version2, version3]
+    static let migrations: [StaticString] = [version1, version2, version3, version4]
 
     /// The version this build writes and reads.
     package static var latestVersion: Int { migrations.count }
@@ -204,6 +204,54 @@ package enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION casework_refuse_change('stored document bytes never change');
         """
 
+    /// Version 4, child records (issue 17): each child's record and its own audit chain (append-only), which child each
+    /// case opened for one belongs to (written with the case's opening, never changed), and the compare-and-set of a
+    /// change to a child, as `casework_update_case` is a case's. Adds tables and a function only; no existing row
+    /// changes: a case stored before has no child, which is what it meant when it was written. `child_cases` is keyed
+    /// by `case_id`, so it distributes with the cases; `children` and `child_audit` by `child_id`.
+    private static let version4: StaticString = """
+        CREATE TABLE children (
+            child_id text COLLATE "C" NOT NULL PRIMARY KEY,
+            revision bigint NOT NULL,
+            audit_head text NOT NULL,
+            record text NOT NULL
+        );
+
+        CREATE TABLE child_audit (
+            child_id text COLLATE "C" NOT NULL REFERENCES children (child_id),
+            sequence bigint NOT NULL,
+            hash text NOT NULL,
+            event text NOT NULL,
+            PRIMARY KEY (child_id, sequence)
+        );
+        CREATE TRIGGER child_audit_append_only BEFORE UPDATE OR DELETE ON child_audit
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('audit events are append-only');
+        CREATE TRIGGER child_audit_no_truncate BEFORE TRUNCATE ON child_audit
+            FOR EACH STATEMENT EXECUTE FUNCTION casework_refuse_change('audit events are append-only');
+
+        CREATE TABLE child_cases (
+            case_id text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES cases (case_id),
+            child_id text COLLATE "C" NOT NULL
+        );
+        CREATE INDEX child_cases_by_child ON child_cases (child_id, case_id);
+        CREATE TRIGGER child_cases_never_change BEFORE UPDATE OR DELETE ON child_cases
+            FOR EACH ROW EXECUTE FUNCTION casework_refuse_change('the child a case belongs to never changes');
+        CREATE TRIGGER child_cases_no_truncate BEFORE TRUNCATE ON child_cases
+            FOR EACH STATEMENT EXECUTE FUNCTION casework_refuse_change('the child a case belongs to never changes');
+
+        CREATE FUNCTION casework_update_child(
+            p_child_id text, p_expected bigint, p_revision bigint, p_audit_head text, p_record text
+        ) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE children SET revision = p_revision, audit_head = p_audit_head, record = p_record
+            WHERE child_id = p_child_id AND revision = p_expected;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'the child is not at the expected revision' USING ERRCODE = 'WC409';
+            END IF;
+        END
+        $$;
+        """
+
     /// Whether the identity table exists, and how many tables the current schema holds.
     private static let identityProbe = """
         SELECT to_regclass('casework_schema') IS NOT NULL,
@@ -280,6 +328,8 @@ package enum PostgresSchema {
             EXECUTE format('GRANT SELECT, INSERT, DELETE ON deadline_alarms TO %I', role);
             EXECUTE format('GRANT SELECT, INSERT ON definitions, definition_snapshots, definition_snapshot_members TO %I', role);
             EXECUTE format('GRANT SELECT, INSERT ON document_versions, blobs TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE ON children TO %I', role);
+            EXECUTE format('GRANT SELECT, INSERT ON child_audit, child_cases TO %I', role);
             EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', here, role);
         END
         $grants$

@@ -369,9 +369,11 @@ public final class SQLiteCaseStore: CaseStore {
     /// revision (compare-and-set in the `UPDATE`); a new case's id must be
     /// free. Events, messages and the key are then inserted in order, and the
     /// first one whose identity is taken refuses the whole transaction.
-    public func commit(all changes: [CaseChange]) throws(StoreError) {
+    public func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
         let prepared = try prepare(changes)
+        let preparedChildren = try prepare(children)
         try write { (db: SQLiteConnection) throws(StoreError) in
+            for item in preparedChildren { try item.write(to: db) }
             for item in prepared { try item.write(to: db) }
         }
     }
@@ -687,6 +689,7 @@ struct PreparedChange {
             }
         } else {
             try db.change(StoreSQL.insertCase, [id] + caseColumns, ifTaken: .caseExists(id))
+            if let child = change.record.child { try db.change(ChildSQL.insertChildCase, [id, child]) }
         }
         for (event, columns) in zip(change.events, events) {
             try db.change(StoreSQL.insertEvent, columns, ifTaken: .duplicate("audit event \(event.sequence) of case '\(id)'"))

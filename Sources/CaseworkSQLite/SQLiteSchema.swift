@@ -19,7 +19,7 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4357_524B
 
     /// The migration scripts, oldest first.
-    static let migrations: [String] = [version1, version2, version3, version4, version5]
+    static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
 
     /// The version this build writes and reads.
     static var latestVersion: Int { migrations.count }
@@ -188,6 +188,45 @@ enum SQLiteSchema {
 
         CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
         BEGIN SELECT RAISE(ABORT, 'stored document bytes never change'); END;
+        """
+
+    /// Version 6, child records (issue 17): each child's record and its own audit chain (append-only), and which child
+    /// each case opened for one belongs to (written with the case's opening, never changed). Adds tables only; no
+    /// existing row changes: a case stored before has no child, which is what it meant when it was written.
+    private static let version6 = """
+        CREATE TABLE children (
+            id TEXT NOT NULL PRIMARY KEY,
+            revision INTEGER NOT NULL,
+            audit_head TEXT NOT NULL,
+            record TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE child_audit (
+            child_id TEXT NOT NULL REFERENCES children (id),
+            sequence INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            event TEXT NOT NULL,
+            PRIMARY KEY (child_id, sequence)
+        ) STRICT;
+
+        CREATE TRIGGER child_audit_no_update BEFORE UPDATE ON child_audit
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+        CREATE TRIGGER child_audit_no_delete BEFORE DELETE ON child_audit
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+        CREATE TABLE child_cases (
+            case_id TEXT NOT NULL PRIMARY KEY REFERENCES cases (id),
+            child_id TEXT NOT NULL
+        ) STRICT;
+
+        CREATE INDEX child_cases_by_child ON child_cases (child_id, case_id);
+
+        CREATE TRIGGER child_cases_no_update BEFORE UPDATE ON child_cases
+        BEGIN SELECT RAISE(ABORT, 'the child a case belongs to never changes'); END;
+
+        CREATE TRIGGER child_cases_no_delete BEFORE DELETE ON child_cases
+        BEGIN SELECT RAISE(ABORT, 'the child a case belongs to never changes'); END;
         """
 
     /// What the file says about itself: its schema version, its application id, and whether it has any tables.

@@ -93,10 +93,10 @@ public final class FailingStore: CaseStore {
     public var capabilities: StoreCapabilities { inner.capabilities }
 
     /// Commits through the inner store unless this operation fails.
-    public func commit(all changes: [CaseChange]) throws(StoreError) {
+    public func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
         try step("commit")
         waitIfHeld()
-        try inner.commit(all: changes)
+        try inner.commit(all: changes, children: children)
     }
 
     /// Commits a batch through the inner store unless this operation (named `commit`, as one commit) fails; a failure
@@ -219,5 +219,32 @@ public final class FailingStore: CaseStore {
     public func restore(_ archive: CaseArchive) throws(StoreError) {
         try step("restore")
         try inner.restore(archive)
+    }
+}
+
+/// Child records through the inner store, each read counted and failed like any other operation.
+extension FailingStore {
+    /// Reads the child through the inner store unless this operation fails.
+    public func child(id: String) throws(StoreError) -> ChildRecord? {
+        try step("child")
+        return try inner.child(id: id)
+    }
+
+    /// Lists the child ids through the inner store unless this operation fails.
+    public func childIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        try step("childIDs")
+        return try inner.childIDs(page: page)
+    }
+
+    /// Reads the child snapshot through the inner store unless this operation fails.
+    public func childSnapshot(childID: String) throws(StoreError) -> ChildSnapshot {
+        try step("childSnapshot")
+        return try inner.childSnapshot(childID: childID)
+    }
+
+    /// Lists the child's cases through the inner store unless this operation fails.
+    public func caseIDs(childID: String) throws(StoreError) -> [String] {
+        try step("caseIDs(childID:)")
+        return try inner.caseIDs(childID: childID)
     }
 }

@@ -35,8 +35,13 @@ struct PostgresDriverTests {
                                                                                   parts: [DocumentPart(section: nil, sha256: blob.sha256, bytes: 6)], reason: nil),
                                              addedBy: CaseActor(role: "caseworker", id: "jo"), at: Date(timeIntervalSince1970: 1), revision: 1)]
         opening.blobs = [blob]
-        try app.commit(opening)
+        opening.record.child = "k1"
+        let child = ChildFixture.adding("k1")
+        try app.commit(all: [opening], children: [child])
+        try app.commit(all: [], children: [ChildFixture.granting(child.record, to: "jo")])
         #expect(try app.history(caseID: "c1") == [first], "the application writes and reads through its grants")
+        #expect(try app.caseIDs(childID: "k1") == ["c1"], "files the case under its child")
+        #expect(try app.childSnapshot(childID: "k1").events.count == 2, "and adds to and changes child records")
         #expect(try app.documentVersions(caseID: "c1") == opening.documents, "documents too")
         #expect(try app.blob(sha256: blob.sha256) == blob)
         let claimed = try app.claimOutbox(OutboxClaim(claimer: "deliverer", limit: 10, now: Date(timeIntervalSince1970: 10), lease: 60))
@@ -44,7 +49,9 @@ struct PostgresDriverTests {
         #expect(try app.acknowledgeOutbox(ids: ["c1/1/1"], claimer: "deliverer", at: Date(timeIntervalSince1970: 11)) == 1)
         let pool = try PostgresPool(conninfo: appConninfo)
         for statement in ["UPDATE audit_events SET hash = 'x'", "DELETE FROM audit_events", "TRUNCATE audit_events", "DROP TABLE audit_events",
-                          "UPDATE blobs SET bytes = '\\x00'", "DELETE FROM blobs", "UPDATE document_versions SET revision = 2", "DELETE FROM document_versions"] {
+                          "UPDATE blobs SET bytes = '\\x00'", "DELETE FROM blobs", "UPDATE document_versions SET revision = 2", "DELETE FROM document_versions",
+                          "UPDATE child_audit SET hash = 'x'", "DELETE FROM child_audit", "TRUNCATE child_audit", "UPDATE child_cases SET child_id = 'k2'",
+                          "DELETE FROM child_cases", "DELETE FROM children"] {
             do throws(PostgresError) {
                 _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run(statement) }
                 Issue.record("'\(statement)' was allowed to the application role")

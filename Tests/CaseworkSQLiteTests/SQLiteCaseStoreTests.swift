@@ -108,7 +108,7 @@ struct SQLiteCaseStoreTests {
         let tables = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             try db.rows("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.string(at: 0) ?? "" }
         }
-        #expect(tables == ["audit_events", "blobs", "cases", "deadline_alarms", "definition_snapshot_members", "definition_snapshots", "definitions",
+        #expect(tables == ["audit_events", "blobs", "cases", "child_audit", "child_cases", "children", "deadline_alarms", "definition_snapshot_members", "definition_snapshots", "definitions",
                            "document_versions", "idempotency", "outbox"])
         // Opening again migrates nothing and changes nothing.
         _ = try SQLiteCaseStore(path: path)

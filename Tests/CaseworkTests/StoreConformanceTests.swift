@@ -49,13 +49,18 @@ struct StoreConformanceTests {
 private struct IgnoresRevisions: CaseStore {
     let inner = InMemoryCaseStore()
 
-    func commit(all changes: [CaseChange]) throws(StoreError) {
+    func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
         var rebased = changes
         for index in rebased.indices where rebased[index].expectedRevision != nil {
             rebased[index].expectedRevision = try inner.load(caseID: rebased[index].record.id)?.revision ?? rebased[index].expectedRevision
         }
-        try inner.commit(all: rebased)
+        try inner.commit(all: rebased, children: children)
     }
+
+    func child(id: String) throws(StoreError) -> ChildRecord? { try inner.child(id: id) }
+    func childIDs(page: PageRequest) throws(StoreError) -> Page<String> { try inner.childIDs(page: page) }
+    func childSnapshot(childID: String) throws(StoreError) -> ChildSnapshot { try inner.childSnapshot(childID: childID) }
+    func caseIDs(childID: String) throws(StoreError) -> [String] { try inner.caseIDs(childID: childID) }
 
     func load(caseID: String) throws(StoreError) -> CaseRecord? { try inner.load(caseID: caseID) }
     var capabilities: StoreCapabilities { inner.capabilities }

@@ -85,7 +85,9 @@ final class StagedCaseStore: CaseStore {
     }
 
     /// Checks each change against the staged records as a store would, then applies it to the stage and keeps it.
-    func commit(all changes: [CaseChange]) throws(StoreError) {
+    /// Child records are changed through the engine on the store itself, never through the service.
+    func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
+        guard children.isEmpty else { throw .failed("a command decided for the service cannot change a child record") }
         for change in changes {
             let current = try load(caseID: change.record.id)
             switch (change.expectedRevision, current) {
@@ -199,5 +201,25 @@ final class StagedCaseStore: CaseStore {
 
     func definitionVersions() throws(StoreError) -> [DefinitionVersion] {
         try answer(.definitionVersions) { if case .versions(let versions) = $0 { versions } else { nil } }
+    }
+
+    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    func child(id: String) throws(StoreError) -> ChildRecord? {
+        throw .failed("a command decided for the service cannot read child records")
+    }
+
+    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    func childIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        throw .failed("a command decided for the service cannot read child records")
+    }
+
+    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    func childSnapshot(childID: String) throws(StoreError) -> ChildSnapshot {
+        throw .failed("a command decided for the service cannot read child records")
+    }
+
+    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    func caseIDs(childID: String) throws(StoreError) -> [String] {
+        throw .failed("a command decided for the service cannot read child records")
     }
 }

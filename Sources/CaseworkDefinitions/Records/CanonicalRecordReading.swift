@@ -15,10 +15,11 @@ extension CaseRecord: CanonicallyReadable {
         var id: String?, workflow: String?, workflowVersion: Int?, state: String?, revision: Int?
         var fields: [String: ExpressionValue]?, participants: CaseParticipants?, forms: [FormInstance]?
         var openedAt: Date?, updatedAt: Date?, auditHead: String?, deadlines: [DeadlineRecord]?, grants: [AccessGrant]?
-        var definitionSnapshot: String??, noticesSent: [NoticeSent]??
+        var definitionSnapshot: String??, noticesSent: [NoticeSent]??, child: String??
         try reader.object { (reader: inout CanonicalJSONReader, key: String) throws(Failure) in
             switch key {
             case "auditHead": try reader.member(&auditHead, key) { (reader) throws(Failure) in try reader.string() }
+            case "child": try reader.member(&child, key) { (reader) throws(Failure) in try reader.optional { (reader) throws(Failure) in try reader.string() } }
             case "deadlines": try reader.member(&deadlines, key) { (reader) throws(Failure) in try reader.list(DeadlineRecord.init(reading:)) }
             case "definitionSnapshot":
                 try reader.member(&definitionSnapshot, key) { (reader) throws(Failure) in try reader.optional { (reader) throws(Failure) in try reader.string() } }
@@ -45,7 +46,8 @@ extension CaseRecord: CanonicallyReadable {
             participants: try reader.required(participants, "participants"), forms: try reader.required(forms, "forms"),
             openedAt: try reader.required(openedAt, "openedAt"), updatedAt: try reader.required(updatedAt, "updatedAt"),
             auditHead: try reader.required(auditHead, "auditHead"), deadlines: try reader.required(deadlines, "deadlines"),
-            grants: try reader.required(grants, "grants"), definitionSnapshot: definitionSnapshot ?? nil, noticesSent: (noticesSent ?? nil) ?? [])
+            grants: try reader.required(grants, "grants"), definitionSnapshot: definitionSnapshot ?? nil, noticesSent: (noticesSent ?? nil) ?? [],
+            child: child ?? nil)
     }
 }
 

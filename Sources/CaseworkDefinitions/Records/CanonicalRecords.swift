@@ -6,12 +6,13 @@ import Foundation
 // is written in).
 
 extension CaseRecord: CanonicallyWritable {
-    /// The record as stored: `{"auditHead","deadlines","definitionSnapshot" (when present),"fields","forms","grants","id",
+    /// The record as stored: `{"auditHead","child" (when present),"deadlines","definitionSnapshot" (when present),"fields","forms","grants","id",
     /// "noticesSent","openedAt","participants","revision","state","updatedAt","workflow","workflowVersion"}`, times as
     /// seconds since 1970.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
             writer.member("auditHead", auditHead)
+            writer.member("child", child)
             writer.member("deadlines", deadlines)
             writer.member("definitionSnapshot", definitionSnapshot)
             writer.member("fields", fields)

@@ -36,14 +36,18 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var definitionSnapshot: String?
     /// The notices owed by another route that staff have recorded as sent, in the order recorded.
     public var noticesSent: [NoticeSent]
+    /// The child record the case belongs to, named when it was opened and never changed; nil for a case that belongs
+    /// to no child (every case stored before child records existed, and any opened without one: absence means that).
+    public var child: String?
 
     /// Creates a case record.
     public init(
         id: String, workflow: String, workflowVersion: Int, state: String, revision: Int,
         fields: [String: ExpressionValue], participants: CaseParticipants, forms: [FormInstance], openedAt: Date, updatedAt: Date,
         auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = [], definitionSnapshot: String? = nil,
-        noticesSent: [NoticeSent] = []
+        noticesSent: [NoticeSent] = [], child: String? = nil
     ) {
+        self.child = child
         self.noticesSent = noticesSent
         self.definitionSnapshot = definitionSnapshot
         self.grants = grants
@@ -65,7 +69,7 @@ public struct CaseRecord: Sendable, Hashable, Codable {
 extension CaseRecord {
     private enum CodingKeys: String, CodingKey {
         case id, workflow, workflowVersion, state, revision, fields, participants, forms, openedAt, updatedAt, auditHead, deadlines, grants
-        case definitionSnapshot, noticesSent
+        case definitionSnapshot, noticesSent, child
     }
 
     /// Reads a record; one written before notices owed were recorded as sent has none.
@@ -80,7 +84,8 @@ extension CaseRecord {
             auditHead: try container.decode(String.self, forKey: .auditHead), deadlines: try container.decode([DeadlineRecord].self, forKey: .deadlines),
             grants: try container.decode([AccessGrant].self, forKey: .grants),
             definitionSnapshot: try container.decodeIfPresent(String.self, forKey: .definitionSnapshot),
-            noticesSent: try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent) ?? [])
+            noticesSent: try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent) ?? [],
+            child: try container.decodeIfPresent(String.self, forKey: .child))
     }
 
     /// Writes every part of the record.
@@ -97,6 +102,7 @@ extension CaseRecord {
         try container.encode(openedAt, forKey: .openedAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(auditHead, forKey: .auditHead)
+        try container.encodeIfPresent(child, forKey: .child)
         try container.encode(deadlines, forKey: .deadlines)
         try container.encode(grants, forKey: .grants)
         try container.encodeIfPresent(definitionSnapshot, forKey: .definitionSnapshot)

@@ -42,6 +42,11 @@ public struct AccessDecision: Sendable, Hashable {
         set { given.trace = newValue }
     }
 
+    /// Which grant the decision was made on, as the engine's door chose it (``EffectiveGrants``): `case C` for the
+    /// case's own grant, `child X` for the grant given for the child the case belongs to; nil when the actor held
+    /// neither, or the decision was asked outside a case. It explains the decision, and is not compared by `==`.
+    public var grantUsed: String?
+
     /// How the decision was reached, rendered when read.
     private let explanation: DecisionExplanation
     /// Values set in place of the explanation's.

@@ -35,17 +35,21 @@ public struct RecordChange: Sendable, Hashable, Codable {
     /// The document version the change added, when it added one (`document_added`): its parts' hashes are covered by the
     /// event's hash. It changes no part of the record, so replay passes over it.
     public var document: DocumentChange?
+    /// The child record the case belongs to, recorded by the opening event of a case opened for a child (it never
+    /// changes afterwards); absent otherwise, so every event written before child records hashes as it did.
+    public var child: String?
 
     private enum CodingKeys: String, CodingKey {
-        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent, document
+        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent, document, child
     }
 
     /// Creates a change.
     public init(
         state: String? = nil, workflowVersion: Int? = nil, definitionSnapshot: String? = nil, setFields: [String: ExpressionValue] = [:], clearedFields: [String] = [],
         participants: CaseParticipants? = nil, forms: [FormInstance]? = nil, deadlines: [DeadlineRecord]? = nil, grants: [AccessGrant]? = nil,
-        noticesSent: [NoticeSent]? = nil
+        noticesSent: [NoticeSent]? = nil, child: String? = nil
     ) {
+        self.child = child
         self.noticesSent = noticesSent
         self.state = state
         self.workflowVersion = workflowVersion
@@ -68,7 +72,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
             return RecordChange(state: after.state, workflowVersion: after.workflowVersion, definitionSnapshot: after.definitionSnapshot,
                                 setFields: after.fields, participants: after.participants,
                                 forms: after.forms, deadlines: after.deadlines, grants: after.grants,
-                                noticesSent: after.noticesSent.isEmpty ? nil : after.noticesSent)
+                                noticesSent: after.noticesSent.isEmpty ? nil : after.noticesSent, child: after.child)
         }
         return RecordChange(
             state: before.state == after.state ? nil : after.state,
@@ -83,7 +87,8 @@ public struct RecordChange: Sendable, Hashable, Codable {
             forms: before.forms == after.forms ? nil : after.forms,
             deadlines: before.deadlines == after.deadlines ? nil : after.deadlines,
             grants: before.grants == after.grants ? nil : after.grants,
-            noticesSent: before.noticesSent == after.noticesSent ? nil : after.noticesSent
+            noticesSent: before.noticesSent == after.noticesSent ? nil : after.noticesSent,
+            child: before.child == after.child ? nil : after.child
         )
     }
 
@@ -100,6 +105,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         if let deadlines { next.deadlines = deadlines }
         if let grants { next.grants = grants }
         if let noticesSent { next.noticesSent = noticesSent }
+        if let child { next.child = child }
         return next
     }
 
@@ -122,6 +128,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         grants = try container.decodeIfPresent([AccessGrant].self, forKey: .grants)
         noticesSent = try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent)
         document = try container.decodeIfPresent(DocumentChange.self, forKey: .document)
+        child = try container.decodeIfPresent(String.self, forKey: .child)
     }
 
     /// Encodes only the parts that changed, so an event's canonical bytes (and hash) say exactly what it did.
@@ -142,6 +149,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         try container.encodeIfPresent(grants, forKey: .grants)
         try container.encodeIfPresent(noticesSent, forKey: .noticesSent)
         try container.encodeIfPresent(document, forKey: .document)
+        try container.encodeIfPresent(child, forKey: .child)
     }
 }
 
@@ -149,6 +157,7 @@ extension RecordChange: CanonicallyWritable {
     /// The canonical bytes of what ``encode(to:)`` writes: only the parts that changed, keys sorted.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
+            writer.member("child", child)
             writer.member("clearedFields", clearedFields.isEmpty ? nil : clearedFields)
             // The record parts are tested for presence here, so an event without them pays no generic call.
             if let deadlines { writer.member("deadlines", deadlines) }
@@ -209,6 +218,7 @@ package enum CaseReplay {
         if stored.deadlines != replayed.deadlines { parts.append("deadlines") }
         if stored.grants != replayed.grants { parts.append("grants") }
         if stored.noticesSent != replayed.noticesSent { parts.append("notices_sent") }
+        if stored.child != replayed.child { parts.append("child") }
         if stored.openedAt != replayed.openedAt { parts.append("opened_at") }
         if stored.updatedAt != replayed.updatedAt { parts.append("updated_at") }
         if stored.auditHead != replayed.auditHead { parts.append("audit_head") }

@@ -182,13 +182,19 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidCursor(String)
     /// A page request the store cannot serve, such as a limit outside 1…``PageRequest/largestLimit``.
     case invalidPage(String)
+    /// A child record with this id already exists.
+    case childExists(String)
+    /// There is no child record with this id.
+    case childNotFound(String)
+    /// The child record changed since it was read: someone else's change won.
+    case childRevisionConflict(childID: String, expected: Int, actual: Int)
 
     /// One line a user can act on.
     /// True when another writer got there first (the case moved on, the case or a key was taken): deciding the
     /// command again on fresh reads gives its true answer.
     public var isConcurrentChange: Bool {
         switch self {
-        case .revisionConflict, .caseExists, .duplicate: true
+        case .revisionConflict, .caseExists, .duplicate, .childExists, .childRevisionConflict: true
         default: false
         }
     }
@@ -214,6 +220,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .corruptRecord(let id, let detail): "case '\(id)' is stored damaged: \(detail)"
         case .invalidCursor: "the page cursor was not given out by this store for this list; start again from the first page"
         case .invalidPage(let detail): detail
+        case .childExists(let id): "child '\(id)' already exists"
+        case .childNotFound(let id): "no child '\(id)'"
+        case .childRevisionConflict(let id, let expected, let actual):
+            "child '\(id)' is at revision \(actual), not \(expected): someone else changed it; read it again and retry"
         }
     }
 }
@@ -271,7 +281,7 @@ extension StoreError {
     /// is the store's own and fails the whole batch.
     public var refusesOneGroup: Bool {
         switch self {
-        case .revisionConflict, .caseExists, .caseNotFound, .duplicate, .corruptRecord: true
+        case .revisionConflict, .caseExists, .caseNotFound, .duplicate, .corruptRecord, .childExists, .childNotFound, .childRevisionConflict: true
         default: false
         }
     }
@@ -286,9 +296,10 @@ extension StoreError {
 public protocol CaseStore: Sendable {
     /// The case, or nil when there is none.
     func load(caseID: String) throws(StoreError) -> CaseRecord?
-    /// Writes changes to several cases atomically (all or none), checking each expected revision.
-    /// The cases must be distinct.
-    func commit(all changes: [CaseChange]) throws(StoreError)
+    /// Writes changes to several cases and child records atomically (all or none), checking each expected revision:
+    /// the one commit of every change, a child's as a case's. The cases must be distinct, and so must the children. A
+    /// case opened with a ``CaseRecord/child`` is filed under that child in the same transaction (``caseIDs(childID:)``).
+    func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError)
     /// Commits several groups of changes (a group committer's batch), each group all-or-none as ``commit(all:)`` makes
     /// it, in order, each seeing the groups before it; returns each group's refusal, nil for a group that landed. A
     /// refusal (``StoreError/refusesOneGroup``) is its group's alone; a failure of the store itself is thrown and then
@@ -344,6 +355,16 @@ public protocol CaseStore: Sendable {
     /// ``StoreError/duplicate(_:)``; an archive with a ``CaseArchive/problem`` is refused as the case's
     /// ``StoreError/corruptRecord(caseID:detail:)``.
     func restore(_ archive: CaseArchive) throws(StoreError)
+
+    /// The child record, or nil when there is none.
+    func child(id: String) throws(StoreError) -> ChildRecord?
+    /// A page of the child ids, sorted.
+    func childIDs(page: PageRequest) throws(StoreError) -> Page<String>
+    /// The child record and its audit events read as one consistent snapshot; the record is nil when there is none.
+    func childSnapshot(childID: String) throws(StoreError) -> ChildSnapshot
+    /// The ids of the cases opened for the child, sorted (a child has a few dozen cases in a lifetime, so the list is
+    /// read whole); empty for a child with none, or no such child.
+    func caseIDs(childID: String) throws(StoreError) -> [String]
 }
 
 /// Whole lists, read page by page: for the engine's own steps and the operator's tools, which need every item.

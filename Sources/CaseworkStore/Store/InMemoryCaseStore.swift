@@ -25,6 +25,9 @@ public final class InMemoryCaseStore: CaseStore {
         /// Each case's document versions, in the order added, and the bytes they name by hash.
         var documents: [String: [DocumentVersion]] = [:]
         var blobs: [String: [UInt8]] = [:]
+        /// The child records and each child's audit events, in order.
+        var children: [String: ChildRecord] = [:]
+        var childEvents: [String: [ChildAuditEvent]] = [:]
     }
 
     private let state = Mutex(State())
@@ -41,15 +44,31 @@ public final class InMemoryCaseStore: CaseStore {
     }
 
     /// Checks every change first, then applies them all, under one lock.
-    public func commit(all changes: [CaseChange]) throws(StoreError) {
-        try state.withLock { Self.commit(changes, to: &$0) }.get()
+    public func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
+        try state.withLock { Self.commit(changes, children: children, to: &$0) }.get()
     }
 
     /// Checks every change, then applies them all to `state`; on a refusal nothing is applied.
     ///
     /// What the batch itself holds (its cases, messages, keys, each case's event sequences) is gathered to catch a
     /// repeat within it only where there can be one: a single change with one event and one message cannot repeat itself.
-    private static func commit(_ changes: [CaseChange], to state: inout State) -> Result<Void, StoreError> {
+    private static func commit(_ changes: [CaseChange], children: [ChildChange] = [], to state: inout State) -> Result<Void, StoreError> {
+        if let problem = childProblems(children) { return .failure(problem) }
+        for child in children {
+            let id = child.record.id
+            switch (child.expectedRevision, state.children[id]) {
+            case (nil, .some): return .failure(.childExists(id))
+            case (.some, nil): return .failure(.childNotFound(id))
+            case (.some(let expected), .some(let record)) where record.revision != expected:
+                return .failure(.childRevisionConflict(childID: id, expected: expected, actual: record.revision))
+            default: break
+            }
+            let existing = Set((state.childEvents[id] ?? []).map(\.sequence))
+            var sequences = Set<Int>()
+            for event in child.events where existing.contains(event.sequence) || !sequences.insert(event.sequence).inserted {
+                return .failure(.duplicate("audit event \(event.sequence) of child '\(id)'"))
+            }
+        }
         let several = changes.count > 1
         var batchCases = Set<String>()
         var batchOutbox = Set<String>()
@@ -98,6 +117,10 @@ public final class InMemoryCaseStore: CaseStore {
             state.alarms.replace(caseID: id, with: change.alarms)
             if !change.documents.isEmpty { state.documents[id, default: []].append(contentsOf: change.documents) }
             for blob in change.blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
+        }
+        for child in children {
+            state.children[child.record.id] = child.record
+            state.childEvents[child.record.id, default: []].append(contentsOf: child.events)
         }
         return .success(())
     }
@@ -282,5 +305,31 @@ extension InMemoryCaseStore {
             if case .success = opened { for record in archive.idempotency { state.keys[record.key] = record } }
             return opened
         }.get()
+    }
+}
+
+/// Child records: each with its own audit chain, under the one lock.
+extension InMemoryCaseStore {
+    /// The child record, or nil.
+    public func child(id: String) throws(StoreError) -> ChildRecord? {
+        state.withLock { $0.children[id] }
+    }
+
+    /// A page of the child ids, sorted; the cursor holds the last id.
+    public func childIDs(page: PageRequest) throws(StoreError) -> Page<String> {
+        let ids = state.withLock { $0.children.keys.sorted() }
+        return try Page.slice(ids, key: { $0 }, request: page, cursorKey: { [$0] }) { (cursor: PageCursor) throws(StoreError) in
+            try cursor.key(parts: 1)[0]
+        }
+    }
+
+    /// The record and its events under one lock.
+    public func childSnapshot(childID: String) throws(StoreError) -> ChildSnapshot {
+        state.withLock { ChildSnapshot(record: $0.children[childID], events: $0.childEvents[childID] ?? []) }
+    }
+
+    /// The cases whose record names the child, sorted.
+    public func caseIDs(childID: String) throws(StoreError) -> [String] {
+        state.withLock { state in state.cases.values.filter { $0.child == childID }.map(\.id).sorted() }
     }
 }

@@ -31,6 +31,8 @@ public enum StoreCopy {
         public var definitions = 0
         /// Definition snapshots copied.
         public var snapshots = 0
+        /// Child records copied, each with its audit chain.
+        public var children = 0
         /// Each case whose audit chain does not hold on the target, by id, with what verifying it found.
         public var unverified: [String: AuditVerification] = [:]
     }
@@ -61,6 +63,19 @@ public enum StoreCopy {
                 wrote = true
                 try onTarget { () throws(StoreError) in try target.record(snapshot) }
                 summary.snapshots += 1
+            }
+            for id in try onSource({ () throws(StoreError) in try source.childIDs() }) {
+                let child = try onSource { () throws(StoreError) in try source.childSnapshot(childID: id) }
+                guard let record = child.record else { throw .sourceFailed(.failed("child '\(id)' is listed but not stored")) }
+                wrote = true
+                // The record at its revision and its whole chain, verbatim, through the one commit.
+                try onTarget { () throws(StoreError) in try target.commit(all: [], children: [ChildChange(record: record, expectedRevision: nil, events: child.events)]) }
+                guard try onTarget({ () throws(StoreError) in try target.childSnapshot(childID: id) }) == child else {
+                    throw .differs("child '\(id)' reads back from the target otherwise than it was read from the source")
+                }
+                let verification = AuditVerification.verify(child: child.events, record: record)
+                if !verification.holds { summary.unverified["child \(id)"] = verification }
+                summary.children += 1
             }
             let senders = try onSource { () throws(StoreError) in try outboxCaseIDs(source) }
             for id in restoreOrder(ids, senders: senders) {
@@ -94,6 +109,7 @@ public enum StoreCopy {
             return "\(version.kind) '\(version.id)' version \(version.version)"
         }
         if let snapshot = try onTarget({ () throws(StoreError) in try target.snapshots() }).first { return "definition snapshot \(snapshot.fingerprint)" }
+        if let id = try onTarget({ () throws(StoreError) in try target.childIDs(page: first) }).items.first { return "child '\(id)'" }
         return nil
     }
 

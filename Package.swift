@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "CaseworkServer", dependencies: ["CMicroHTTPD"]),
         .testTarget(
             name: "CaseworkServeTests",
-            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkTestSupport"]
+            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -37,6 +37,10 @@ public final class HTTPServer: Sendable {
         where !range.contains(value) {
             throw .invalidSetting(name: name, reason: "must be from \(range.lowerBound) to \(range.upperBound), not \(value)")
         }
+        // libmicrohttpd shares the connection limit out among its workers, so each must have at least one.
+        guard settings.maxConnections >= settings.workers else {
+            throw .invalidSetting(name: "connections", reason: "must be at least the number of workers (\(settings.workers)), not \(settings.maxConnections)")
+        }
         if settings.tls != nil, MHD_is_feature_supported(.FEATURE_TLS) != .YES { throw .tlsUnavailable }
         // A client that goes away mid-answer must not end the process.
         signal(SIGPIPE, SIG_IGN)

@@ -12,7 +12,7 @@ enum ServeCommand {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["serve"].spec)
         guard parsed.positionals.isEmpty else { throw UsageError("serve takes no arguments, found '\(TerminalText.escape(parsed.positionals[0]))'") }
         guard let authPath = try parsed.single("--auth") else {
-            throw UsageError("serve needs --auth FILE: no request is answered without a service token", help: "see docs/reference/service-auth.md")
+            throw UsageError("serve needs --auth FILE: no request is answered without a service token", help: "see docs/reference/service.md")
         }
         let options = ServeInstance.Options(
             database: try parsed.single("--db") ?? ProcessInfo.processInfo.environment["CASEWORK_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "casework.sqlite",

@@ -83,7 +83,8 @@ let package = Package(
         .target(name: "CaseworkServer", dependencies: ["CMicroHTTPD"]),
         .testTarget(
             name: "CaseworkServeTests",
-            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML"]
+            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

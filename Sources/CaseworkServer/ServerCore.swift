@@ -61,7 +61,8 @@ final class ServerCore: Sendable {
         state.body = []
         let answer = ResponseSlot()
         let handler = self.handler
-        Task { answer.fill(await handler(request)) }
+        // A worker is waiting on this task, holding its connections: it goes ahead of work nobody is waiting for.
+        Task(priority: .high) { answer.fill(await handler(request)) }
         return queue(answer.wait(), on: connection)
     }
 

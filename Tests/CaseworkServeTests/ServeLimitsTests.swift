@@ -96,7 +96,10 @@ import Glibc
     private static func shutdownWhileARequestIsInFlight() throws {
         let entered = DispatchSemaphore(value: 0)
         let stopping = Atomic<Bool>(false)
-        let server = try HTTPServer(settings: HTTPServerSettings(address: .loopback(port: 0)), handler: { _ in
+        var settings = HTTPServerSettings(address: .loopback(port: 0))
+        // Long enough for a handler that waits minutes for a thread while the whole suite runs.
+        settings.drainSeconds = 600
+        let server = try HTTPServer(settings: settings, handler: { _ in
             entered.signal()
             while !stopping.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) }
             try? await Task.sleep(for: .milliseconds(50))

@@ -173,11 +173,12 @@ enum RawHTTP {
         }
     }
 
-    /// A connected socket to the loopback port, reads timing out after a minute so a test never hangs.
+    /// A connected socket to the loopback port, reads timing out after ten minutes so a test never hangs (the whole
+    /// suite runs at once on a machine of two cores, and a request can wait minutes for a thread).
     static func connect(port: UInt16) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestFailure("socket failed") }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        var timeout = timeval(tv_sec: 600, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -36,22 +36,23 @@ final class ServeInstance: Sendable {
     /// Loads everything `options` names and starts listening; nothing is left running when it throws.
     init(_ options: Options) throws(ServeError) {
         let catalog: DefinitionCatalog
-        let store: any CaseStore
         do throws(EngineError) {
             catalog = try DefinitionCatalog.load(paths: options.definitions, cache: options.cache)
-            do throws(StoreError) {
-                store = try EngineOptions.open(options.database, options.create ? .create : .readWrite)
-            } catch {
-                throw .store(error)
-            }
         } catch {
             throw .engine(error)
         }
+        // The auth file is read before the store is opened, so a server that cannot start creates nothing.
         let auth: ServiceAuthFile
         do throws(ServiceAuthFileError) {
             auth = try ServiceAuthFile.load(path: options.authPath, catalog: catalog)
         } catch {
             throw .auth(error)
+        }
+        let store: any CaseStore
+        do throws(StoreError) {
+            store = try EngineOptions.open(options.database, options.create ? .create : .readWrite)
+        } catch {
+            throw .engine(.store(error))
         }
         let cases: CaseService
         do throws(EngineError) {

@@ -35,6 +35,51 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store))
     }
 
+    @Test func theProgramServesUntilSIGTERMThenStopsAndLeavesTheStoreWhole() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-sigterm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let auth = directory.appendingPathComponent("auth.yaml").path
+        try Tokens.authFile.write(toFile: auth, atomically: true, encoding: .utf8)
+        let database = directory.appendingPathComponent("cases.sqlite").path
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
+                          Repository.root.appendingPathComponent(".build/debug/casework")]
+        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--db", database, "--create", "--listen", "127.0.0.1:0", "--auth", auth]
+            + Repository.definitions.flatMap { ["--definitions", $0] }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let reader = output.fileHandleForReading
+        let first = try await offPool { () -> String in
+            var text = ""
+            while !text.contains("\n") {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
+        }
+        let port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
+        let health = try await offPool {
+            try RawHTTP.request(port: port, method: "GET", path: "/healthz", headers: [("Authorization", "Bearer \(Tokens.desk)")], body: [])
+        }
+        #expect(health.status == 200)
+        process.terminate()
+        let rest = try await offPool { () -> String in
+            let data = reader.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(rest.contains("casework serve: stopped"), "\(rest)")
+        #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(port: port) }
+        let console = Captured()
+        #expect(CaseworkCommand.run(["store", "check", "--db", database], console: console) == .success)
+    }
+
     @Test func withACertificateItServesHTTPS() async throws {
         let certificate = try String(contentsOf: Self.fixtures.appendingPathComponent("localhost.crt"), encoding: .utf8)
         let key = try String(contentsOf: Self.fixtures.appendingPathComponent("localhost.key"), encoding: .utf8)

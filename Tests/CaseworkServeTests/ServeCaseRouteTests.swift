@@ -165,3 +165,38 @@ import Testing
         #expect(wrong.object["code"] as? String == "method_not_allowed")
     }
 }
+
+/// `GET /v1/cases` pages through the cases the caller may see.
+@Suite struct ServeCaseListTests {
+    @Test func theListPagesByCursorAndShowsEachCallerOnlyTheirCases() async throws {
+        let server = try await TestServer.start()
+        for id in ["c1", "c2", "c3"] { try await server.openCase(id) }
+        let first = try await server.send("GET", "/v1/cases?limit=2")
+        #expect(first.status == 200, "\(first.text)")
+        let firstCases = try #require(first.object["cases"] as? [[String: Any]])
+        #expect(firstCases.map { $0["id"] as? String } == ["c1", "c2"])
+        #expect(firstCases.first?["state"] as? String == "requested")
+        #expect(firstCases.first?["revision"] as? Int == 1)
+        let next = try #require(first.object["next"] as? String)
+        let second = try await server.send("GET", "/v1/cases?limit=2&after=\(next)")
+        #expect((second.object["cases"] as? [[String: Any]])?.map { $0["id"] as? String } == ["c3"])
+        #expect(second.object["next"] is NSNull)
+        let listed = server.casework(["case", "list"]).out.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        #expect(listed == ["c1", "c2", "c3"])
+        let stranger = try await server.send("GET", "/v1/cases", token: Tokens.portal, headers: [
+            ("Casework-Act-As", "parent:zed"), ("Casework-Attribute", "relationship=parent"), ("Casework-Attribute", "second_factor_verified=true"),
+        ])
+        #expect(stranger.status == 200)
+        #expect((stranger.object["cases"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test(arguments: ["/v1/cases?limit=0", "/v1/cases?limit=1001", "/v1/cases?limit=two", "/v1/cases?after=", "/v1/cases?after=not-a-cursor",
+                      "/v1/cases?limit=1&limit=2"])
+    func aPageThatCannotBeReadIs422(path: String) async throws {
+        let server = try await TestServer.start()
+        try await server.openCase("c1")
+        let response = try await server.send("GET", path)
+        #expect(response.status == 422, "\(response.text)")
+        #expect(response.object["code"] as? String == "invalid_input")
+    }
+}

@@ -17,6 +17,7 @@ enum APIRoutes {
     static let table: [Route] = [
         Route(method: "GET", pattern: "/healthz", run: HealthRoutes.health),
         Route(method: "GET", pattern: "/readyz", run: HealthRoutes.ready),
+        Route(method: "GET", pattern: "/v1/cases", run: CaseListRoute.list),
         Route(method: "POST", pattern: "/v1/cases", run: CaseRoutes.open),
         Route(method: "GET", pattern: "/v1/cases/{case}", run: CaseRoutes.show),
         Route(method: "GET", pattern: "/v1/cases/{case}/transitions", run: CaseRoutes.transitions),

@@ -31,6 +31,15 @@ import Testing
         #expect(apiParent.text == cliParent.out)
         #expect(apiParent.object["withheld"] as? [String] != nil)
 
+        // And follows the same timeline both ways.
+        let cliTimeline = server.casework(["case", "timeline", "c1", "--format", "json"] + parent)
+        #expect(cliTimeline.status == .success, "\(cliTimeline.err)")
+        let apiTimeline = try await server.send("GET", "/v1/cases/c1/timeline", token: Tokens.portal, headers: [
+            ("Casework-Act-As", "parent:jo"), ("Casework-Attribute", "relationship=parent"), ("Casework-Attribute", "second_factor_verified=true"),
+        ])
+        #expect(apiTimeline.status == 200)
+        #expect(apiTimeline.text == cliTimeline.out)
+
         // A refusal carries the same code both ways: a stranger is forbidden.
         let stranger = ["--as", "parent:zed", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"]
         let cliStranger = server.casework(["case", "show", "c1", "--format", "json"] + stranger)

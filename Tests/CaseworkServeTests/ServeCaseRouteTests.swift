@@ -139,7 +139,7 @@ import Testing
         let server = try await TestServer.start()
         try await server.openCase("c1")
         let stranger = [("Casework-Act-As", "parent:zed"), ("Casework-Attribute", "relationship=parent"), ("Casework-Attribute", "second_factor_verified=true")]
-        for path in ["/v1/cases/c1", "/v1/cases/c1/transitions"] {
+        for path in ["/v1/cases/c1", "/v1/cases/c1/transitions", "/v1/cases/c1/timeline"] {
             let hidden = try await server.send("GET", path, token: Tokens.portal, headers: stranger)
             let missing = try await server.send("GET", path.replacingOccurrences(of: "c1", with: "c404"), token: Tokens.portal, headers: stranger)
             #expect(hidden.status == 403)

@@ -20,6 +20,7 @@ enum APIRoutes {
         Route(method: "GET", pattern: "/v1/cases", run: CaseListRoute.list),
         Route(method: "POST", pattern: "/v1/cases", run: CaseRoutes.open),
         Route(method: "GET", pattern: "/v1/cases/{case}", run: CaseRoutes.show),
+        Route(method: "GET", pattern: "/v1/cases/{case}/timeline", run: CaseRoutes.timeline),
         Route(method: "GET", pattern: "/v1/cases/{case}/transitions", run: CaseRoutes.transitions),
         Route(method: "POST", pattern: "/v1/cases/{case}/transitions/{transition}", run: CaseRoutes.fire),
         Route(method: "POST", pattern: "/v1/decide", run: DecideRoutes.decide),

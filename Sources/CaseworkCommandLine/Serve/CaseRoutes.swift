@@ -7,8 +7,9 @@ import CaseworkServer
 import CaseworkTime
 import Foundation
 
-/// The case routes: open, show, list transitions, fire. Each is the command line's `case open`, `case show --format
-/// json`, `case transitions` and `case fire`, through the same ``CaseService`` calls and the same JSON.
+/// The case routes: open, show, timeline, list transitions, fire. Each is the command line's `case open`, `case show
+/// --format json`, `case timeline --format json`, `case transitions` and `case fire`, through the same ``CaseService``
+/// calls and the same JSON.
 enum CaseRoutes {
     /// The request header that makes a change idempotent, as `--key` does.
     static let idempotencyHeader = "Idempotency-Key"
@@ -39,6 +40,16 @@ enum CaseRoutes {
     /// `GET /v1/cases/{case}`: the case as the caller may see it, as `case show --format json` prints it for the same actor.
     static func show(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         try await answer(api, caseID: call.parameter("case"), caller: try api.caller(call), status: 200, replayed: false)
+    }
+
+    /// `GET /v1/cases/{case}/timeline`: the case's progress in plain words as the caller may follow it, as
+    /// `case timeline --format json` prints it for the same actor.
+    static func timeline(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
+        let caller = try api.caller(call)
+        let timeline = try await api.engine { () async throws(EngineError) in
+            try await api.cases.timeline(caseID: call.parameter("case"), as: caller.actor, attributes: caller.attributes)
+        }
+        return APIService.json(TimelineCommand.json(timeline))
     }
 
     /// `GET /v1/cases/{case}/transitions`: every transition with what blocks it for the caller now.

@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            path: "Sources/CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"]), .brew(["libmicrohttpd"])]
+        ),
         .target(name: "CaseworkYAML", dependencies: ["CYAML"]),
         .target(name: "CaseworkTime"),
         .target(name: "CaseworkDiagnostics", dependencies: ["CaseworkYAML"]),
@@ -52,7 +58,7 @@ let package = Package(
         .target(name: "CaseworkPostgres", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkStore", "CLibPQ"]),
         .target(name: "CaseworkScenarios", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkDiagnostics", "CaseworkEngine", "CaseworkYAML"]),
         .target(name: "CaseworkHandbook", dependencies: ["CaseworkDefinitions", "CaseworkEngine", "CaseworkExpressions", "CaseworkTime", "CaseworkDiagrams", "CaseworkScenarios"]),
-        .target(name: "CaseworkCommandLine", dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams"]),
+        .target(name: "CaseworkCommandLine", dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams", "CaseworkServer"]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions"]),
         .target(name: "CaseworkStoreConformance", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
@@ -72,6 +78,12 @@ let package = Package(
                 "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CaseworkScenarios", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
                 "CaseworkDiagrams", "CaseworkHandbook",
             ],
+            exclude: ["Fixtures"]
+        ),
+        .target(name: "CaseworkServer", dependencies: ["CMicroHTTPD"]),
+        .testTarget(
+            name: "CaseworkServeTests",
+            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -177,19 +177,25 @@ enum CaseCommand {
         }
     }
 
+    /// The case as one actor may see it, as JSON: the fixed keys `id`, `workflow`, `fields`, `withheld`, `reasons`, and
+    /// `state` and `deadlines` when the actor may see them.
+    static func json(_ view: CaseView) -> [String: Any] {
+        var object: [String: Any] = ["id": view.id, "workflow": view.workflow, "fields": JSONOutput.nested(view.fields),
+                                     "withheld": view.withheld, "reasons": view.reasons]
+        if let state = view.state { object["state"] = state }
+        if let deadlines = view.deadlines {
+            object["deadlines"] = deadlines.map { ["name": $0.name, "state": $0.status.rawValue, "due_on": $0.dueOn.description] }
+        }
+        return object
+    }
+
     /// `case show CASE --as …`: only what the access policy lets that actor see.
     private static func showAs(_ caseID: String, _ options: EngineOptions, _ console: some Console) -> ExitStatus {
         EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.reader()
             let view = try engine.view(caseID: caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
             if options.format == .json {
-                var object: [String: Any] = ["id": view.id, "workflow": view.workflow, "fields": JSONOutput.nested(view.fields),
-                                             "withheld": view.withheld, "reasons": view.reasons]
-                if let state = view.state { object["state"] = state }
-                if let deadlines = view.deadlines {
-                    object["deadlines"] = deadlines.map { ["name": $0.name, "state": $0.status.rawValue, "due_on": $0.dueOn.description] }
-                }
-                console.out(JSONOutput.render(object))
+                console.out(JSONOutput.render(json(view)))
                 return .success
             }
             var text = "case \(view.id) as \(options.actor)\n"

@@ -55,6 +55,7 @@ public enum CaseworkCommand {
             case ["tick"]: return try TickCommand.tick(rest, console: console)
             case ["due"]: return try CalendarCommands.due(rest, console: console)
             case ["calendar"]: return try CalendarCommands.calendar(rest, console: console)
+            case ["serve"]: return try ServeCommand.run(rest, console: console)
             default:
                 // A command of a group: `case fire`, `audit verify`, ….
                 let path = resolved.command.path

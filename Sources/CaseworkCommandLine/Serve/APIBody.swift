@@ -1,0 +1,62 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkServer
+import Foundation
+
+/// Reads a request's JSON body: an object with only the keys a route takes, every problem listed with its path.
+enum APIBody {
+    /// The body as a JSON object; an empty body is an empty object. Keys other than `allowed` are refused.
+    static func object(_ request: HTTPRequest, allowed: Set<String>) throws(APIProblem) -> [String: Any] {
+        if request.body.isEmpty { return [:] }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(request.body)) else {
+            throw .invalid([InputProblem(field: "body", message: "is not JSON")])
+        }
+        guard let object = json as? [String: Any] else { throw .invalid([InputProblem(field: "body", message: "must be a JSON object")]) }
+        let unknown = object.keys.filter { !allowed.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw .invalid(unknown.map { InputProblem(field: $0, message: "is not a key here; the keys are \(allowed.sorted().joined(separator: ", "))") })
+        }
+        return object
+    }
+
+    /// The text at `key`, or nil when it is absent; anything but a string is refused.
+    static func text(_ object: [String: Any], _ key: String) throws(APIProblem) -> String? {
+        guard let value = object[key] else { return nil }
+        guard let text = value as? String else { throw .invalid([InputProblem(field: key, message: "must be a string")]) }
+        return text
+    }
+
+    /// Field values given as a JSON object, nested or with dotted names (`{"child": {"first_name": "Sam"}}` or
+    /// `{"child.first_name": "Sam"}`), typed by `fields` as `--set` types them; every problem with its field's path.
+    static func fields(_ value: Any?, at key: String, fields: [FieldDefinition]) throws(APIProblem) -> [String: ExpressionValue] {
+        guard let value else { return [:] }
+        guard let object = value as? [String: Any] else { throw .invalid([InputProblem(field: key, message: "must be a JSON object of fields")]) }
+        var flat: [(String, Any)] = []
+        flatten(object, prefix: "", into: &flat)
+        let declared = FieldValues.types(of: fields)
+        var values: [String: ExpressionValue] = [:]
+        var problems: [InputProblem] = []
+        for (path, json) in flat.sorted(by: { $0.0 < $1.0 }) {
+            guard let type = declared[path] else {
+                problems += FieldValues.check([path: .string("")], against: fields)
+                continue
+            }
+            switch FieldValues.fromJSON(json, as: type) {
+            case .success(let typed): values[path] = typed
+            case .failure(let problem): problems.append(InputProblem(field: path, message: problem.message))
+            }
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+        return values
+    }
+
+    private static func flatten(_ object: [String: Any], prefix: String, into flat: inout [(String, Any)]) {
+        for (key, value) in object {
+            if let nested = value as? [String: Any] {
+                flatten(nested, prefix: prefix + key + ".", into: &flat)
+            } else {
+                flat.append((prefix + key, value))
+            }
+        }
+    }
+}

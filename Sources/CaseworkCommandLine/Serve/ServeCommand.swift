@@ -1,0 +1,101 @@
+import Casework
+import CaseworkDefinitions
+import CaseworkEngine
+import CaseworkServer
+import Dispatch
+import Foundation
+
+/// `casework serve --db URL --listen HOST:PORT [--definitions PATH] --auth FILE [--tls-cert FILE --tls-key FILE]`:
+/// the case API over HTTP until SIGTERM or SIGINT, then a graceful stop.
+enum ServeCommand {
+    static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
+        let parsed = try ParsedArguments(arguments, spec: CommandTable["serve"].spec)
+        guard parsed.positionals.isEmpty else { throw UsageError("serve takes no arguments, found '\(TerminalText.escape(parsed.positionals[0]))'") }
+        guard let authPath = try parsed.single("--auth") else {
+            throw UsageError("serve needs --auth FILE: no request is answered without a service token", help: "see docs/reference/service.md")
+        }
+        let options = ServeInstance.Options(
+            database: try parsed.single("--db") ?? ProcessInfo.processInfo.environment["CASEWORK_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "casework.sqlite",
+            definitions: parsed.values["--definitions"] ?? ValidateCommand.defaultPaths(), cache: DefinitionCacheSetting.cache(parsed),
+            authPath: authPath, create: parsed.flags.contains(EngineOptions.create), settings: try settings(parsed))
+        let instance: ServeInstance
+        do throws(ServeError) {
+            instance = try ServeInstance(options)
+        } catch {
+            return report(error, console: console)
+        }
+        console.out("casework serve: listening on \(instance.url)\n")
+        waitForStopSignal()
+        console.out("casework serve: stopping: no new connections, finishing requests in flight\n")
+        instance.stop()
+        console.out("casework serve: stopped\n")
+        return .success
+    }
+
+    /// The server settings the options give, each left at its default when not given.
+    static func settings(_ parsed: ParsedArguments) throws(UsageError) -> HTTPServerSettings {
+        var settings = HTTPServerSettings()
+        if let text = try parsed.single("--listen") {
+            do throws(HTTPServerError) {
+                settings.address = try ListenAddress(parsing: text)
+            } catch {
+                throw UsageError(error.description)
+            }
+        }
+        func number(_ name: String) throws(UsageError) -> Int? {
+            guard let text = try parsed.single(name) else { return nil }
+            guard text.allSatisfy(\.isASCII), let value = Int(text), value >= 0 else { throw UsageError("\(name) needs a whole number, found '\(TerminalText.escape(text))'") }
+            return value
+        }
+        settings.workers = try number("--workers") ?? settings.workers
+        settings.maxConnections = try number("--max-connections") ?? settings.maxConnections
+        settings.idleTimeoutSeconds = try number("--idle-timeout") ?? settings.idleTimeoutSeconds
+        settings.maxHeaderBytes = try number("--max-header-bytes") ?? settings.maxHeaderBytes
+        settings.maxBodyBytes = try number("--max-body-bytes") ?? settings.maxBodyBytes
+        settings.drainSeconds = try number("--drain-timeout") ?? settings.drainSeconds
+        switch (try parsed.single("--tls-cert"), try parsed.single("--tls-key")) {
+        case (nil, nil): break
+        case (let certificate?, let key?):
+            settings.tls = TLSCredentials(certificate: try pem(certificate, "--tls-cert"), privateKey: try pem(key, "--tls-key"))
+        default: throw UsageError("--tls-cert and --tls-key go together", help: "give both, or neither for plain HTTP")
+        }
+        return settings
+    }
+
+    private static func pem(_ path: String, _ option: String) throws(UsageError) -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8), text.contains("-----BEGIN ") else {
+            throw UsageError("\(option) '\(TerminalText.escape(path))' is not a readable PEM file")
+        }
+        return text
+    }
+
+    /// Renders why the server did not start: an engine refusal as every command renders one, the rest on one line.
+    private static func report(_ error: ServeError, console: some Console) -> ExitStatus {
+        switch error {
+        case .engine(let refusal): return EngineRun.run(console: console) { () throws(EngineError) in throw refusal }
+        case .auth(let problem):
+            console.err("error: the auth file cannot be used: \(TerminalText.escape(problem.description))\n")
+            return .usage
+        case .server(let problem):
+            console.err("error: \(problem)\n")
+            return .failure
+        }
+    }
+
+    /// Blocks until SIGTERM or SIGINT arrives, then restores their default handling.
+    private static func waitForStopSignal() {
+        let stop = DispatchSemaphore(value: 0)
+        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            return source
+        }
+        stop.wait()
+        for (source, number) in zip(sources, [SIGTERM, SIGINT]) {
+            source.cancel()
+            signal(number, SIG_DFL)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import CaseworkCommandLine
+
+/// `casework serve` refuses a command line it cannot serve with before it listens, and serves HTTPS when given a
+/// certificate.
+@Suite struct ServeCommandTests {
+    static let fixtures = Repository.root.appendingPathComponent("Tests/CaseworkServeTests/Fixtures/tls")
+
+    @Test(arguments: [
+        ([String](), "serve needs --auth FILE"),
+        (["--auth", "AUTH", "--tls-cert", "CERT"], "--tls-cert and --tls-key go together"),
+        (["--auth", "AUTH", "--listen", "example.org:80"], "is not an IPv4 address"),
+        (["--auth", "AUTH", "--listen", "8080"], "write HOST:PORT"),
+        (["--auth", "AUTH", "--workers", "many"], "--workers needs a whole number"),
+        (["--auth", "AUTH", "--tls-cert", "AUTH", "--tls-key", "AUTH"], "is not a readable PEM file"),
+        (["--auth", "AUTH", "extra"], "serve takes no arguments"),
+        (["--auth", "AUTH"], "no Casework store at"),
+        (["--auth", "MISSING", "--create"], "the auth file cannot be used"),
+    ])
+    func aCommandLineItCannotServeWithIsRefusedBeforeListening(arguments: [String], message: String) async throws {
+        let server = try await TestServer.start()
+        let auth = server.directory.appendingPathComponent("auth.yaml").path
+        let store = server.directory.appendingPathComponent("missing.sqlite").path
+        let filled = arguments.map {
+            $0.replacingOccurrences(of: "MISSING", with: server.directory.appendingPathComponent("nothing.yaml").path)
+                .replacingOccurrences(of: "AUTH", with: auth).replacingOccurrences(of: "CERT", with: Self.fixtures.appendingPathComponent("localhost.crt").path)
+        }
+        let console = Captured()
+        let status = CaseworkCommand.run(["serve", "--db", store] + filled + Repository.definitions.flatMap { ["--definitions", $0] }, console: console)
+        #expect(status == .usage)
+        let err = console.streams.withLock { $0.err }
+        #expect(err.contains(message), "\(err)")
+        #expect(console.streams.withLock { $0.out }.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: store))
+    }
+
+    @Test func theProgramServesUntilSIGTERMThenStopsAndLeavesTheStoreWhole() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-sigterm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let auth = directory.appendingPathComponent("auth.yaml").path
+        try Tokens.authFile.write(toFile: auth, atomically: true, encoding: .utf8)
+        let database = directory.appendingPathComponent("cases.sqlite").path
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
+                          Repository.root.appendingPathComponent(".build/debug/casework")]
+        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--db", database, "--create", "--listen", "127.0.0.1:0", "--auth", auth]
+            + Repository.definitions.flatMap { ["--definitions", $0] }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let reader = output.fileHandleForReading
+        let first = try await offPool { () -> String in
+            var text = ""
+            while !text.contains("\n") {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
+        }
+        let port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
+        let health = try await offPool {
+            try RawHTTP.request(port: port, method: "GET", path: "/healthz", headers: [("Authorization", "Bearer \(Tokens.desk)")], body: [])
+        }
+        #expect(health.status == 200)
+        process.terminate()
+        let rest = try await offPool { () -> String in
+            let data = reader.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(rest.contains("casework serve: stopped"), "\(rest)")
+        #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(port: port) }
+        let console = Captured()
+        #expect(CaseworkCommand.run(["store", "check", "--db", database], console: console) == .success)
+    }
+
+    @Test func withACertificateItServesHTTPS() async throws {
+        let certificate = try String(contentsOf: Self.fixtures.appendingPathComponent("localhost.crt"), encoding: .utf8)
+        let key = try String(contentsOf: Self.fixtures.appendingPathComponent("localhost.key"), encoding: .utf8)
+        let server = try await TestServer.start { $0.tls = .init(certificate: certificate, privateKey: key) }
+        #expect(server.instance.url.hasPrefix("https://127.0.0.1:"))
+        let port = server.port
+        let output = try await offPool { () throws -> String in
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["--silent", "--show-error", "--cacert", Self.fixtures.appendingPathComponent("localhost.crt").path,
+                              "--header", "Authorization: Bearer \(Tokens.desk)", "--write-out", "\n%{http_code}", "https://localhost:\(port)/healthz"]
+            let pipe = Pipe()
+            curl.standardOutput = pipe
+            try curl.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            curl.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(output.hasSuffix("\n200"), "\(output)")
+        #expect(output.contains("\"status\" : \"ok\""))
+        // Plain HTTP on the HTTPS port gets no HTTP answer.
+        let plain = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(RawHTTP.parse(plain)?.status != 200)
+    }
+}

@@ -48,16 +48,17 @@ public final class CaseService: Sendable {
 
     // MARK: Commands
 
-    /// Opens a case (``Engine/open(workflow:as:caseID:fields:participants:idempotencyKey:attributes:)``); without a
-    /// `caseID` the service picks one, once, so a retried decision opens the same case.
+    /// Opens a case (``Engine/open(workflow:as:caseID:fields:participants:idempotencyKey:attributes:child:)``), for
+    /// `child` when given (its record read as any other, to decide `open` on it with its grants); without a `caseID`
+    /// the service picks one, once, so a retried decision opens the same case.
     public func open(
         workflow: String, as actor: CaseActor, caseID: String? = nil, fields: [String: ExpressionValue] = [:], participants: CaseParticipants = [:],
-        idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:]
+        idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:], child: String? = nil
     ) async throws(EngineError) -> ChangeResult {
         let id = caseID ?? UUID().uuidString.lowercased()
         return try await decide { (engine) throws(EngineError) in
             try engine.open(workflow: workflow, as: actor, caseID: id, fields: fields, participants: participants, idempotencyKey: idempotencyKey,
-                            attributes: attributes)
+                            attributes: attributes, child: child)
         }
     }
 
@@ -446,6 +447,7 @@ public final class CaseService: Sendable {
             case .due(let now, let limit): return .alarms(try await driver.dueAlarms(at: now, page: PageRequest(limit: limit)).items)
             case .snapshots: return .snapshots(try await driver.snapshots())
             case .definitionVersions: return .versions(try await driver.definitionVersions())
+            case .child(let id): return .child(try await driver.child(id: id))
             }
         }
     }

@@ -21,6 +21,8 @@ final class StagedCaseStore: CaseStore {
         case due(Date, limit: Int)
         case snapshots
         case definitionVersions
+        /// The child record a case belongs to, read to admit a request about the case with the child's grants.
+        case child(String)
     }
 
     /// What a read found.
@@ -36,6 +38,7 @@ final class StagedCaseStore: CaseStore {
         case alarms([DeadlineAlarm])
         case snapshots([DefinitionSnapshot])
         case versions([DefinitionVersion])
+        case child(ChildRecord?)
     }
 
     /// A write the engine made, to apply to the driver in order once the decision stands.
@@ -85,9 +88,12 @@ final class StagedCaseStore: CaseStore {
     }
 
     /// Checks each change against the staged records as a store would, then applies it to the stage and keeps it.
-    /// Child records are changed through the engine on the store itself, never through the service.
+    /// Child records are changed through the engine on the store itself (`casework child add|set|grant|revoke`), never
+    /// through the service; a case opened for a child is a case change, and is kept.
     func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
-        guard children.isEmpty else { throw .failed("a command decided for the service cannot change a child record") }
+        guard children.isEmpty else {
+            throw .failed("a command decided for the service cannot change a child record; change it through the engine on the store")
+        }
         for change in changes {
             let current = try load(caseID: change.record.id)
             switch (change.expectedRevision, current) {
@@ -203,23 +209,27 @@ final class StagedCaseStore: CaseStore {
         try answer(.definitionVersions) { if case .versions(let versions) = $0 { versions } else { nil } }
     }
 
-    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    /// The child a case belongs to, staged as a case is: a miss is noted and refused, and the service decides again
+    /// once it has read it, so the door admits a case of a child with the child's grants as the direct engine does.
     func child(id: String) throws(StoreError) -> ChildRecord? {
-        throw .failed("a command decided for the service cannot read child records")
+        try answer(.child(id)) { if case .child(let record) = $0 { record } else { nil } }
     }
 
-    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    /// Child lists are read through the engine on the store itself: the service serves no child command, only the
+    /// cases that belong to a child.
     func childIDs(page: PageRequest) throws(StoreError) -> Page<String> {
-        throw .failed("a command decided for the service cannot read child records")
+        throw .failed("a command decided for the service cannot list child records")
     }
 
-    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    /// A child's chain is verified through the engine on the store itself (`casework audit verify --child`): the
+    /// service serves no child command, only the cases that belong to a child.
     func childSnapshot(childID: String) throws(StoreError) -> ChildSnapshot {
-        throw .failed("a command decided for the service cannot read child records")
+        throw .failed("a command decided for the service cannot read a child record's audit chain")
     }
 
-    /// Child records are read through the engine on the store itself; a command decided for the service holds none.
+    /// A child's cases are listed through the engine on the store itself: the service serves no child command, only
+    /// the cases that belong to a child.
     func caseIDs(childID: String) throws(StoreError) -> [String] {
-        throw .failed("a command decided for the service cannot read child records")
+        throw .failed("a command decided for the service cannot list a child's cases")
     }
 }

@@ -49,6 +49,9 @@ public protocol CaseStoreDriver: Sendable {
     func snapshots() async throws(StoreError) -> [DefinitionSnapshot]
     /// Every stored definition version, without its text, sorted.
     func definitionVersions() async throws(StoreError) -> [DefinitionVersion]
+    /// The child record, or nil when there is none: read to admit a request about a case that belongs to it, whose
+    /// grants decide with the case's (``CaseStore/child(id:)``).
+    func child(id: String) async throws(StoreError) -> ChildRecord?
 }
 
 /// The driver of a store whose calls block (SQLite, the in-memory store): each call runs on a dispatch queue kept for
@@ -170,6 +173,11 @@ public struct BlockingStoreDriver: CaseStoreDriver {
     /// Every stored definition version.
     public func definitionVersions() async throws(StoreError) -> [DefinitionVersion] {
         try await run { (store) throws(StoreError) in try store.definitionVersions() }
+    }
+
+    /// The child record, or nil.
+    public func child(id: String) async throws(StoreError) -> ChildRecord? {
+        try await run { (store) throws(StoreError) in try store.child(id: id) }
     }
 }
 

@@ -166,7 +166,7 @@ package struct ExpressionChecker {
             }
         }
         if poisoned { return nil }
-        return element.map(ExpressionType.list) ?? .emptyList
+        return element.map(ExpressionType.listOf) ?? .emptyList
     }
 
     /// The common type of two types, when values of both can stand together (int and decimal make decimal).

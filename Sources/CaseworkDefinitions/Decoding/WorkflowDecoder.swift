@@ -153,35 +153,40 @@ enum WorkflowDecoder {
         }
         let nameText = name?.value
         func place() -> String { nameText.map { "transition '\($0)'" } ?? "transition \(index + 1)" }
-        // The parts are read straight into the transition, whose name, title and target are filled in once known:
-        // building it from separate parts at the end copied (and reference-counted) every part, then the whole.
-        var transition = TransitionDefinition(name: Located("", at: node.range), title: "", from: [], to: Located("", at: node.range), by: [])
         var title: String?
+        var from: [Located<String>] = []
         var to: Located<String>?
+        var by: [Located<String>] = []
+        var when: ExpressionSource?
+        var startForms: [FormStart] = []
+        var notify: [NotificationDefinition] = []
+        var input: [InputField] = []
+        var assignments: [FieldAssignment] = []
+        var grant: GrantEffect?
         let seen = reader.readEntries(of: node, by: table, place: place()) { key, value, reader in
             switch key {
             case .name: break
             case .title: title = reader.string(value, place: "'title' of \(place())")?.value
-            case .from: transition.from = reader.names(value, rule: .identifier, kind: "state", place: "'from' of \(place())", allowSingle: true)
+            case .from: from = reader.names(value, rule: .identifier, kind: "state", place: "'from' of \(place())", allowSingle: true)
             case .to: to = reader.name(value, rule: .identifier, kind: "state", place: "'to' of \(place())")
-            case .by: transition.by = reader.names(value, rule: .identifier, kind: "role", place: "'by' of \(place())", allowSingle: true)
+            case .by: by = reader.names(value, rule: .identifier, kind: "role", place: "'by' of \(place())", allowSingle: true)
             case .when:
                 if let text = reader.string(value, place: "'when' of \(place())") {
-                    transition.when = ExpressionSource(text: text.value, range: value.range, style: value.style)
+                    when = ExpressionSource(text: text.value, range: value.range, style: value.style)
                 }
-            case .startForms: transition.startForms = decodeFormStarts(value, place: place, reader: &reader)
-            case .notify: transition.notify = decodeNotifications(value, place: place, reader: &reader)
-            case .input: transition.input = DeadlineDecoder.inputs(value, place: "'input' of \(place())", reader: &reader)
-            case .set: transition.set = DeadlineDecoder.assignments(value, place: "'set' of \(place())", reader: &reader)
-            case .grant: transition.grant = DeadlineDecoder.grantEffect(value, place: "'grant' of \(place())", reader: &reader)
+            case .startForms: startForms = decodeFormStarts(value, place: place, reader: &reader)
+            case .notify: notify = decodeNotifications(value, place: place, reader: &reader)
+            case .input: input = DeadlineDecoder.inputs(value, place: "'input' of \(place())", reader: &reader)
+            case .set: assignments = DeadlineDecoder.assignments(value, place: "'set' of \(place())", reader: &reader)
+            case .grant: grant = DeadlineDecoder.grantEffect(value, place: "'grant' of \(place())", reader: &reader)
             }
         }
         reader.requireKeys([.name, .from, .to, .by], of: table, seen: seen, place: place(), at: node.range.startOnly)
-        guard let name, let to, !transition.from.isEmpty else { return nil }
-        transition.name = name
-        transition.title = title ?? name.value
-        transition.to = to
-        return transition
+        guard let name, let to, !from.isEmpty else { return nil }
+        return TransitionDefinition(
+            name: name, title: title ?? name.value, from: from, to: to, by: by, when: when,
+            startForms: startForms, notify: notify, input: input, set: assignments, grant: grant
+        )
     }
 
     private static func decodeFormStarts(_ node: YAMLNodeView, place: () -> String, reader: inout NodeReader) -> [FormStart] {

@@ -425,21 +425,36 @@ struct YAMLTreeBuilder: ~Copyable {
 /// (and must not be stored beyond it).
 @usableFromInline
 package struct YAMLNodeView {
-    /// The tree, kept alive by the ``YAMLNode`` the view was taken from.
-    @usableFromInline unowned(unsafe) let tree: YAMLTree
+    /// The tree, kept alive by the ``YAMLNode`` the view was taken from. Held unmanaged and read through
+    /// `_withUnsafeGuaranteedRef`: reading a buffer of an `unowned(unsafe)` reference retained and released the tree
+    /// around every read (two atomic operations for each key and value a decoder looked at).
+    @usableFromInline let storage: Unmanaged<YAMLTree>
     /// The node's number in `tree`.
     @usableFromInline let index: Int32
 
     /// A view of the node numbered `index` in `tree`, which the caller keeps alive.
     @inlinable
     package init(tree: YAMLTree, index: Int32) {
-        self.tree = tree
+        self.init(storage: Unmanaged.passUnretained(tree), index: index)
+    }
+
+    @inlinable
+    init(storage: Unmanaged<YAMLTree>, index: Int32) {
+        self.storage = storage
         self.index = index
     }
 
+    /// The tree, as a strong reference (for a ``YAMLNode`` that keeps it alive).
+    var tree: YAMLTree { storage.takeUnretainedValue() }
+
+    /// The tree's node records, read without counting a reference to the tree.
+    @inlinable var records: UnsafeMutablePointer<YAMLNodeRecord> { storage._withUnsafeGuaranteedRef { $0.records } }
+    /// The tree's child lists, read without counting a reference to the tree.
+    @inlinable var children: UnsafeMutablePointer<Int32> { storage._withUnsafeGuaranteedRef { $0.children } }
+
     /// The node's record.
     @inlinable
-    package var record: YAMLNodeRecord { tree.records[Int(index)] }
+    package var record: YAMLNodeRecord { records[Int(index)] }
 
     /// What the node is.
     @inlinable package var kind: YAMLNodeKind { record.kind }
@@ -454,24 +469,25 @@ package struct YAMLNodeView {
 
     /// The item at `position` of a sequence.
     @inlinable package func item(_ position: Int) -> YAMLNodeView {
-        YAMLNodeView(tree: tree, index: tree.children[Int(record.first) + position])
+        YAMLNodeView(storage: storage, index: children[Int(record.first) + position])
     }
 
     /// The key of the entry at `position` of a mapping (a scalar node).
     @inlinable package func key(_ position: Int) -> YAMLNodeView {
-        YAMLNodeView(tree: tree, index: tree.children[Int(record.first) + 2 * position])
+        YAMLNodeView(storage: storage, index: children[Int(record.first) + 2 * position])
     }
 
     /// The value of the entry at `position` of a mapping.
     @inlinable package func value(_ position: Int) -> YAMLNodeView {
-        YAMLNodeView(tree: tree, index: tree.children[Int(record.first) + 2 * position + 1])
+        YAMLNodeView(storage: storage, index: children[Int(record.first) + 2 * position + 1])
     }
 
     /// A scalar's UTF-8 bytes (empty for other nodes), valid as long as the view.
     @inlinable package var bytes: UnsafeBufferPointer<UInt8> {
         let record = record
         guard record.kind == .scalar else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: tree.bytes + Int(record.first), count: Int(record.count))
+        let base: UnsafeMutablePointer<UInt8> = storage._withUnsafeGuaranteedRef { $0.bytes }
+        return UnsafeBufferPointer(start: base + Int(record.first), count: Int(record.count))
     }
 
     /// A scalar's text (empty for other nodes).

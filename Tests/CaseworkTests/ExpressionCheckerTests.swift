@@ -71,6 +71,25 @@ struct ExpressionCheckerTests {
         #expect(first.span == ExpressionSpan(start: start, end: end))
     }
 
+    /// A wrong call's message shows each argument's type where the checker decided one and its text where it did not; past
+    /// the 64th node the checker keeps that in an array rather than a word, and the message must read the same.
+    @Test(arguments: [0, 40])
+    func wrongArgumentsReadTheSameFarIntoALongExpression(leadingClauses: Int) throws {
+        let prefix = String(repeating: "evidence_complete and ", count: leadingClauses)
+        let offset = prefix.count
+        for (call, message) in [
+            ("days_between(today, 3)", "'days_between' takes days_between(date, date) -> int, found (date, int)"),
+            ("period(weeks_waited, 'fortnights') > period(1, 'weeks')",
+             "'period' takes period(int, \"days\" | \"weeks\" | \"months\" | \"years\" | \"working days\") -> duration, found (int, 'fortnights')"),
+        ] {
+            let found = errors(prefix + call)
+            let first = try #require(found.first, "'\(prefix + call)' should not check")
+            #expect(found.count == 1, "one mistake, one error: \(found)")
+            #expect(first.kind.message == message)
+            #expect(first.span.start == offset)
+        }
+    }
+
     @Test func guardsMustBeBool() throws {
         let found = errors("weeks_waited + 1", expecting: .bool)
         #expect(found.map(\.kind.code.rawValue) == ["CW0305"])

@@ -19,4 +19,12 @@ struct ExpressionTypeCaseTests {
     func isNumericAgreesWithEquality(type: ExpressionType) {
         #expect(type.isNumeric == (type == .int || type == .decimal))
     }
+
+    /// The checker takes list types from `listOf`, which shares the plain ones: each must be the list it names.
+    @Test(arguments: types)
+    func sharedListTypeIsTheListOfItsElement(element: ExpressionType) {
+        #expect(ExpressionType.listOf(element) == .list(element))
+        #expect(ExpressionType.listOf(element).description == ExpressionType.list(element).description)
+        #expect(ExpressionType.listOf(element).elementType == element)
+    }
 }

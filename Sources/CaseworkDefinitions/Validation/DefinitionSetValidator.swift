@@ -152,12 +152,13 @@ package enum DefinitionSetValidator {
     ) {
         let roles = Set(workflow.roles.map(\.value))
         var checkedForms = Set<String>()
-        for transition in workflow.transitions {
-            for start in transition.startForms {
+        // Read by index: binding each transition would copy (and reference-count) all of it, for the few that start forms.
+        for index in workflow.transitions.indices {
+            for start in workflow.transitions[index].startForms {
                 guard let form = set.form(start.form.value) else {
                     if unloaded.contains("form", start.form.value) { continue }
                     let suggestion = NameSuggester.suggest(start.form.value, from: set.forms.map(\.id.value))
-                    bag.report(.unknownForm(name: start.form.value, referrer: "transition '\(transition.name.value)'", suggestion: suggestion),
+                    bag.report(.unknownForm(name: start.form.value, referrer: "transition '\(workflow.transitions[index].name.value)'", suggestion: suggestion),
                                at: start.form.range)
                     continue
                 }

@@ -8,29 +8,32 @@ struct WorkflowChecks {
     /// The forms the workflow starts that are in the set, once each.
     let forms: [FormDefinition]
     private let stateIndex: [String: Int]
-    private let roleNames: Set<String>
-    private let templateNames: Set<String>
+    /// The workflow's roles and templates: a few names each, found by comparing rather than hashing (a transition
+    /// names several roles and a template, and a large workflow has thousands of transitions).
+    private let roleNames: [String]
+    private let templateNames: [String]
 
     init(_ workflow: WorkflowDefinition, forms: [FormDefinition] = []) {
         self.workflow = workflow
         self.forms = forms
         var index: [String: Int] = [:]
         index.reserveCapacity(workflow.states.count)
-        for (offset, state) in workflow.states.enumerated() where index[state.name.value] == nil {
-            index[state.name.value] = offset
+        // Last first, so a repeated name keeps its first state's position: one hash per state.
+        for offset in workflow.states.indices.reversed() {
+            index[workflow.states[offset].name.value] = offset
         }
         stateIndex = index
-        roleNames = Set(workflow.roles.map(\.value))
-        templateNames = Set(workflow.templates.map(\.name.value))
+        roleNames = workflow.roles.map(\.value)
+        templateNames = workflow.templates.map(\.name.value)
     }
 
     /// Runs every check; the graph checks only when `judgeGraph` (see ``DefinitionSetValidator``).
     func run(into bag: inout DiagnosticBag, judgeGraph: Bool = true) {
         checkInitialAndFinalStates(into: &bag)
-        checkTransitions(into: &bag)
+        let edges = checkTransitions(into: &bag)
         checkMessages(into: &bag)
         checkTemplates(into: &bag)
-        if judgeGraph { checkGraph(into: &bag) }
+        if judgeGraph, let edges { checkGraph(edges: edges, into: &bag) }
     }
 
     private func checkInitialAndFinalStates(into bag: inout DiagnosticBag) {
@@ -51,29 +54,42 @@ struct WorkflowChecks {
         }
     }
 
-    private func checkTransitions(into bag: inout DiagnosticBag) {
+    /// Checks each transition's names; returns its edges (origin and target state positions, in transition order)
+    /// when every transition names only declared states, so the graph checks need not look the names up again.
+    private func checkTransitions(into bag: inout DiagnosticBag) -> [(origin: Int, target: Int)]? {
         var firstByName: [String: SourceRange] = [:]
         firstByName.reserveCapacity(workflow.transitions.count)
+        var edges: [(origin: Int, target: Int)]? = []
+        edges?.reserveCapacity(workflow.transitions.count)
         // Read by index, field by field: binding each transition would copy (and reference-count) all of it.
         for index in workflow.transitions.indices {
             let name = workflow.transitions[index].name.value
             // Made only for a diagnostic: most transitions have none.
             func referrer() -> String { "transition '\(name)'" }
-            if let first = firstByName[name] {
+            // One hash per name: the first declaration stays recorded when a repeat is found.
+            if let first = firstByName.updateValue(workflow.transitions[index].name.range, forKey: name) {
+                firstByName[name] = first
                 bag.report(.duplicateTransition(name: name), at: workflow.transitions[index].name.range,
                            notes: [DiagnosticNote("first declared here", at: first)])
-            } else {
-                firstByName[name] = workflow.transitions[index].name.range
             }
+            var origins: [Int] = []
             for source in workflow.transitions[index].from {
-                guard let index = checkState(source, referrer: referrer(), into: &bag) else { continue }
+                guard let index = checkState(source, referrer: referrer(), into: &bag) else {
+                    edges = nil
+                    continue
+                }
+                origins.append(index)
                 let state = workflow.states[index]
                 if state.isFinal {
                     bag.report(.transitionFromFinalState(transition: name, state: state.name.value), at: source.range,
                                notes: [DiagnosticNote("'\(state.name.value)' is marked final here", at: state.name.range)])
                 }
             }
-            checkState(workflow.transitions[index].to, referrer: referrer(), into: &bag)
+            if let target = checkState(workflow.transitions[index].to, referrer: referrer(), into: &bag) {
+                for origin in origins { edges?.append((origin, target)) }
+            } else {
+                edges = nil
+            }
             for role in workflow.transitions[index].by { checkRole(role, referrer: referrer(), into: &bag) }
             for notification in workflow.transitions[index].notify {
                 for role in notification.recipients { checkRole(role, referrer: referrer(), into: &bag) }
@@ -88,6 +104,7 @@ struct WorkflowChecks {
                 for role in start.recipients { checkRole(role, referrer: referrer(), into: &bag) }
             }
         }
+        return edges
     }
 
     @discardableResult
@@ -168,25 +185,20 @@ struct WorkflowChecks {
         }
     }
 
-    /// Reachability from the initial state, and a way out to a final state from every other state.
+    /// Reachability from the initial state, and a way out to a final state from every other state, over `edges`.
     ///
-    /// Judged only when every transition names declared states: an unknown state is already
-    /// an error, and the edge it breaks would make the states beyond it look unreachable too.
-    private func checkGraph(into bag: inout DiagnosticBag) {
+    /// Judged only when every transition names declared states (``checkTransitions(into:)`` gives no edges otherwise):
+    /// an unknown state is already an error, and the edge it breaks would make the states beyond it look unreachable too.
+    private func checkGraph(edges: [(origin: Int, target: Int)], into bag: inout DiagnosticBag) {
         let count = workflow.states.count
         guard let initial = workflow.states.firstIndex(where: \.isInitial), workflow.states.contains(where: \.isFinal) else {
             return
         }
-        // Each state name is looked up once; a transition naming an undeclared state (reported already) means no judgement.
         var successors = [[Int]](repeating: [], count: count)
         var predecessors = [[Int]](repeating: [], count: count)
-        for index in workflow.transitions.indices {
-            guard let target = stateIndex[workflow.transitions[index].to.value] else { return }
-            for source in workflow.transitions[index].from {
-                guard let origin = stateIndex[source.value] else { return }
-                successors[origin].append(target)
-                predecessors[target].append(origin)
-            }
+        for (origin, target) in edges {
+            successors[origin].append(target)
+            predecessors[target].append(origin)
         }
         let reachable = Self.closure(from: [initial], edges: successors, count: count)
         let finals = workflow.states.indices.filter { workflow.states[$0].isFinal }

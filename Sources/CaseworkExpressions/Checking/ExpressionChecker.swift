@@ -20,13 +20,18 @@ public struct CheckedExpression: Sendable, Hashable {
 /// that depend on it, so one typo gives one error, not a cascade.
 package struct ExpressionChecker {
     private let environment: ExpressionEnvironment
-    private var types: [ExpressionType?]
+    /// Each node's type by id; `bool` for a node whose type is not decided (see ``decided``), as a checked expression
+    /// reports it. Kept final from the start, so the result takes this array as it is rather than a copy made from it.
+    private var types: [ExpressionType]
+    /// The nodes whose type is decided: the rest were never reached or are poisoned.
+    private var decided: DecidedNodes
     private var errors: [ExpressionError] = []
     private var bound: [(name: String, type: ExpressionType)] = []
 
     private init(environment: ExpressionEnvironment, nodeCount: Int) {
         self.environment = environment
-        types = Array(repeating: nil, count: nodeCount)
+        types = Array(repeating: .bool, count: nodeCount)
+        decided = DecidedNodes(nodeCount: nodeCount)
     }
 
     /// Checks `syntax`; when `expected` is given, the whole expression must have that type
@@ -40,14 +45,13 @@ package struct ExpressionChecker {
         if let expected, let type, !(expected.isBool && type.isBool), type != expected {
             if case .enumeration(let domain) = expected, type == .string, case .literal(.string(let word)) = syntax.root.kind {
                 // A word of the expected enumeration, written as a string, is a value of it.
-                if checker.checkEnumValue(word, domain, span: syntax.root.span) { checker.types[syntax.root.id] = expected }
+                if checker.checkEnumValue(word, domain, span: syntax.root.span) { checker.setType(expected, of: syntax.root.id) }
             } else if !(expected == .decimal && type == .int) {
                 checker.errors.append(ExpressionError(.conditionType(role: role(), expected: expected.description, found: type.description), at: syntax.root.span))
             }
         }
         guard checker.errors.isEmpty else { return .failure(ExpressionErrors(checker.errors)) }
-        let types = checker.types.map { $0 ?? .bool }
-        return .success(CheckedExpression(syntax: syntax, types: types, dateOfBirth: environment.dateOfBirth))
+        return .success(CheckedExpression(syntax: syntax, types: checker.types, dateOfBirth: environment.dateOfBirth))
     }
 
     /// Parses and checks `text` in one step.
@@ -75,8 +79,14 @@ package struct ExpressionChecker {
     @discardableResult
     private mutating func typeOf(_ node: ExpressionNode) -> ExpressionType? {
         let type = infer(node)
-        types[node.id] = type
+        setType(type, of: node.id)
         return type
+    }
+
+    /// Records the type of the node numbered `id`; nil leaves it undecided (read as `bool` in the result).
+    private mutating func setType(_ type: ExpressionType?, of id: Int) {
+        types[id] = type ?? .bool
+        decided.set(id, type != nil)
     }
 
     private mutating func infer(_ node: ExpressionNode) -> ExpressionType? {
@@ -156,7 +166,7 @@ package struct ExpressionChecker {
             }
         }
         if poisoned { return nil }
-        return element.map(ExpressionType.list) ?? .emptyList
+        return element.map(ExpressionType.listOf) ?? .emptyList
     }
 
     /// The common type of two types, when values of both can stand together (int and decimal make decimal).
@@ -282,7 +292,7 @@ package struct ExpressionChecker {
             }
             let path = segments.map(\.name).joined(separator: ".")
             if environment.names[path] != nil || environment.groups.contains(path) {
-                types[arguments[0].id] = environment.names[path] ?? .bool
+                setType(environment.names[path] ?? .bool, of: arguments[0].id)
                 return .bool
             }
             // `today`, `now` and a variable of `any` or `all` are always set, so only a field can be asked about.
@@ -322,7 +332,7 @@ package struct ExpressionChecker {
         guard let element = listType.elementType ?? (listType == .emptyList ? .bool : nil) else {
             return wrongArguments(function, arguments, node: node)
         }
-        types[arguments[1].id] = element
+        setType(element, of: arguments[1].id)
         bound.append((segments[0].name, element))
         let conditionType = typeOf(arguments[2])
         bound.removeLast()
@@ -334,7 +344,7 @@ package struct ExpressionChecker {
     }
 
     private mutating func wrongArguments(_ function: ExpressionFunction, _ arguments: [ExpressionNode], node: ExpressionNode) -> ExpressionType? {
-        let found = arguments.map { argument in types[argument.id].map { "\($0)" } ?? argument.text }
+        let found = arguments.map { argument in decided.contains(argument.id) ? "\(types[argument.id])" : argument.text }
         return fail(.wrongArguments(function: function.rawValue, signature: function.signature, found: "(\(found.joined(separator: ", ")))"), node.span)
     }
 }

@@ -69,6 +69,28 @@ public indirect enum ExpressionType: Sendable, Hashable, CustomStringConvertible
         return false
     }
 
+    /// The type of a list of `element`: lists of the plain types are made once and shared, since each case with a
+    /// payload of this indirect enum is a heap box and nearly every guard has a list literal such as `["parent", "school"]`.
+    static func listOf(_ element: ExpressionType) -> ExpressionType {
+        switch element {
+        case .bool: sharedLists.bool
+        case .int: sharedLists.int
+        case .decimal: sharedLists.decimal
+        case .string: sharedLists.string
+        case .date: sharedLists.date
+        case .datetime: sharedLists.datetime
+        case .duration: sharedLists.duration
+        case .enumeration, .list, .emptyList: .list(element)
+        }
+    }
+
+    /// The list types ``listOf(_:)`` shares.
+    private static let sharedLists = (
+        bool: ExpressionType.list(.bool), int: ExpressionType.list(.int), decimal: ExpressionType.list(.decimal),
+        string: ExpressionType.list(.string), date: ExpressionType.list(.date), datetime: ExpressionType.list(.datetime),
+        duration: ExpressionType.list(.duration)
+    )
+
     /// The element type, when this is a list.
     var elementType: ExpressionType? {
         switch self {

@@ -195,12 +195,6 @@ extension CommandTable {
                 options: reading + [createRefused],
                 examples: ["casework child list"]),
             CommandDeclaration(
-                path: ["child", "timeline"], summary: "every case of the child the actor may see, their stages and messages merged in date order",
-                arguments: [ArgumentDeclaration(name: "ID", help: "the child's id")],
-                options: [format] + reading + [createRefused],
-                examples: ["casework child timeline k-17 --as parent:jo --attribute relationship=parent --attribute second_factor_verified=true"],
-                note: "Each case admitted as by case timeline; cases the actor may not see are left out unmentioned, and one who may see none is refused as for a missing child."),
-            CommandDeclaration(
                 path: ["child", "set"], summary: "set or clear identity fields of a child record, or replace its people",
                 arguments: [ArgumentDeclaration(name: "ID", help: "the child's id")],
                 options: [childSet, OptionDeclaration(name: "--clear", value: "FIELD", help: "a field to clear", repeatable: true),
@@ -227,6 +221,12 @@ extension CommandTable {
                 arguments: [ArgumentDeclaration(name: "ID", help: "the child's id")],
                 options: [childTo, requiredChildReason, requiredActor, attribute, create, db, definitions, noCache],
                 examples: ["casework child revoke k-17 --to jo --reason \"court order\" --as send_manager:sam"]),
+            CommandDeclaration(
+                path: ["child", "timeline"], summary: "every case of the child the actor may see, their stages and messages merged in date order",
+                arguments: [ArgumentDeclaration(name: "ID", help: "the child's id")],
+                options: [format] + reading + [createRefused],
+                examples: ["casework child timeline k-17 --as parent:jo --attribute relationship=parent --attribute second_factor_verified=true"],
+                note: "Each case admitted as by case timeline; cases the actor may not see are left out unmentioned, and one who may see none is refused as for a missing child."),
         ])
 
     /// `--set FIELD=VALUE` on a child: an identity field, as text.

@@ -111,6 +111,15 @@ struct ChildTimelineTests {
         let json = JSONOutput.render(ChildTimelineCommand.json(timeline))
         #expect(!text.contains("c2") && !json.contains("c2"))
         #expect(text == ChildTimelineCommand.text(ChildTimeline(childID: "k-17", cases: [timeline.cases[0]]), viewer: F.parent), "no count, no gap")
+
+        var notYet = AccessGrant(to: .person("parent-jo"), level: "full")
+        notYet.from = CalendarDate("2026-01-01")
+        _ = try engine.grantAccess(caseID: "c1", grant: notYet, as: F.caseworker, attributes: F.staff, reason: "from the new year")
+        let refused = #expect(throws: EngineError.self, "the child's grant holds, but no case of the child is seen") {
+            try engine.childTimeline("k-17", as: F.parent, attributes: F.parentAttributes)
+        }
+        let missing = #expect(throws: EngineError.self) { try engine.childTimeline("k-99", as: F.parent, attributes: F.parentAttributes) }
+        #expect(refused.map { "\($0)" } == missing.map { "\($0)" })
     }
 
     @Test(arguments: [(F.parent, "k-18"), (Self.kim, "k-17"), (CaseActor(role: "parent", id: "parent-lee"), "k-17")])

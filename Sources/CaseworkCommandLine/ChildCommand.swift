@@ -6,7 +6,7 @@ import CaseworkStore
 import CaseworkTime
 import Foundation
 
-/// `casework child add|show|list|set|grant|revoke`: the child records cases belong to, through the door, each change
+/// `casework child add|show|list|set|grant|revoke|timeline`: the child records cases belong to, through the door, each change
 /// audited in the child's own chain.
 enum ChildCommand {
     /// Runs `child SUBCOMMAND` with the arguments after it.
@@ -21,6 +21,7 @@ enum ChildCommand {
         case "add", "set": return try change(subcommand, parsed, options, console)
         case "show": return try show(parsed, options, console)
         case "list": return try list(parsed, options, console)
+        case "timeline": return try ChildTimelineCommand.run(parsed, options, console)
         case "grant", "revoke": return try access(subcommand, parsed, options, console)
         default: throw CommandTable.unknown(subcommand, in: CommandTable["child"])
         }
@@ -220,6 +221,12 @@ extension CommandTable {
                 arguments: [ArgumentDeclaration(name: "ID", help: "the child's id")],
                 options: [childTo, requiredChildReason, requiredActor, attribute, create, db, definitions, noCache],
                 examples: ["casework child revoke k-17 --to jo --reason \"court order\" --as send_manager:sam"]),
+            CommandDeclaration(
+                path: ["child", "timeline"], summary: "every case of the child the actor may see, their stages and messages merged in date order",
+                arguments: [ArgumentDeclaration(name: "ID", help: "the child's id")],
+                options: [format] + reading + [createRefused],
+                examples: ["casework child timeline k-17 --as parent:jo --attribute relationship=parent --attribute second_factor_verified=true"],
+                note: "Each case admitted as by case timeline; cases the actor may not see are left out unmentioned, and one who may see none is refused as for a missing child."),
         ])
 
     /// `--set FIELD=VALUE` on a child: an identity field, as text.

@@ -31,13 +31,7 @@ enum TimelineCommand {
             "stages": timeline.stages.map { ["state": $0.state, "title": $0.title, "on": $0.on.description] },
             "next": timeline.next,
             "all_notices": timeline.showsEveryNotice,
-            "notices": timeline.notices.map { notice -> [String: Any] in
-                ["on": notice.on.description, "subject": notice.subject, "body": notice.body,
-                 "to": ["role": notice.recipientRole, "id": notice.recipientID ?? NSNull()] as [String: Any],
-                 "channel": notice.owedReason == nil ? NoticeChannel.portal.rawValue : NoticeChannel.other.rawValue,
-                 "owed_reason": notice.owedReason?.rawValue ?? NSNull(),
-                 "sent_on": notice.sent?.sentOn.description ?? NSNull(), "sent_route": notice.sent?.route ?? NSNull()]
-            },
+            "notices": timeline.notices.map(json),
             "withheld": timeline.withheld.map(\.rawValue),
             "reasons": timeline.reasons,
         ]
@@ -57,6 +51,15 @@ enum TimelineCommand {
             }
         }
         return object
+    }
+
+    /// One message of a timeline as JSON, with the keys of `notices` in `docs/reference/cli.md`.
+    static func json(_ notice: CaseTimeline.Notice) -> [String: Any] {
+        ["on": notice.on.description, "subject": notice.subject, "body": notice.body,
+         "to": ["role": notice.recipientRole, "id": notice.recipientID ?? NSNull()] as [String: Any],
+         "channel": notice.owedReason == nil ? NoticeChannel.portal.rawValue : NoticeChannel.other.rawValue,
+         "owed_reason": notice.owedReason?.rawValue ?? NSNull(),
+         "sent_on": notice.sent?.sentOn.description ?? NSNull(), "sent_route": notice.sent?.route ?? NSNull()]
     }
 
     /// The timeline in plain words for `viewer`, every piece of case or message text escaped for the terminal.
@@ -99,7 +102,7 @@ enum TimelineCommand {
     }
 
     /// A time limit's due date and status in plain words.
-    private static func words(_ limit: CaseTimeline.TimeLimit) -> String {
+    static func words(_ limit: CaseTimeline.TimeLimit) -> String {
         let due = "due \(limit.dueOn.written)"
         func days(_ count: Int) -> String { "\(count) day\(count == 1 ? "" : "s")" }
         switch limit.status {

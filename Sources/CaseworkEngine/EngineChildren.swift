@@ -77,7 +77,7 @@ extension Engine {
 
     /// The refusal of `action` on child `id`: `not_found` for a missing child to those who would be let in, otherwise
     /// the policy's refusal, in the words it gives someone with no grant unless the actor holds one today.
-    private func childRefusal(
+    func childRefusal(
         _ id: String, grants: [AccessGrant], actor: CaseActor, attributes: [String: ExpressionValue], action: String, policy: CompiledPolicy?, at: Date,
         missing: Bool
     ) -> EngineError {

@@ -28,6 +28,7 @@ enum APIRoutes {
         Route(method: "POST", pattern: "/v1/cases/{case}/grants/{principal}/revoke", run: GrantRoutes.revoke),
         Route(method: "POST", pattern: "/v1/outbox/claim", run: OutboxRoutes.claim),
         Route(method: "POST", pattern: "/v1/outbox/ack", run: OutboxRoutes.acknowledge),
+        Route(method: "POST", pattern: "/v1/tick", run: TickRoute.tick),
         Route(method: "POST", pattern: "/v1/decide", run: DecideRoutes.decide),
         Route(method: "POST", pattern: "/v1/decide/batch", run: DecideRoutes.batch),
     ]

@@ -47,18 +47,23 @@ enum OutboxCommand {
         }
     }
 
+    /// The messages as `--format json` writes them, one object each; the API's outbox routes answer with the same.
+    static func json(_ messages: [OutboxMessage]) -> [[String: Any]] {
+        messages.map { message -> [String: Any] in
+            [
+                "id": message.id, "case": message.caseID, "created_at": JSONOutput.iso(message.createdAt),
+                "recipient_role": message.recipientRole, "recipient_id": message.recipientID ?? NSNull(),
+                "template": message.template, "subject": message.subject, "body": message.body,
+                "attempts": message.attempts, "claimed_by": message.claimedBy ?? NSNull(),
+                "delivered_at": message.deliveredAt.map(JSONOutput.iso) ?? NSNull(),
+                "channel": message.channel.rawValue, "owed_reason": message.owedReason?.rawValue ?? NSNull(),
+            ]
+        }
+    }
+
     private static func print(_ messages: [OutboxMessage], _ options: EngineOptions, _ console: some Console) {
         if options.format == .json {
-            console.out(JSONOutput.render(messages.map { message -> [String: Any] in
-                [
-                    "id": message.id, "case": message.caseID, "created_at": JSONOutput.iso(message.createdAt),
-                    "recipient_role": message.recipientRole, "recipient_id": message.recipientID ?? NSNull(),
-                    "template": message.template, "subject": message.subject, "body": message.body,
-                    "attempts": message.attempts, "claimed_by": message.claimedBy ?? NSNull(),
-                    "delivered_at": message.deliveredAt.map(JSONOutput.iso) ?? NSNull(),
-                    "channel": message.channel.rawValue, "owed_reason": message.owedReason?.rawValue ?? NSNull(),
-                ]
-            }))
+            console.out(JSONOutput.render(json(messages)))
             return
         }
         for message in messages {

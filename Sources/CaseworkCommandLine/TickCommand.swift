@@ -30,9 +30,7 @@ enum TickCommand {
             let engine = try options.engine(clock: at.map { ManualClock($0) })
             let actions = try engine.tick(limit: limit)
             if options.format == .json {
-                console.out(JSONOutput.render(actions.map { action -> [String: Any] in
-                    ["case": action.caseID, "deadline": action.deadline, "kind": action.kind, "due_on": action.dueOn.description]
-                }))
+                console.out(JSONOutput.render(json(actions)))
             } else if actions.isEmpty {
                 console.out("nothing due\n")
             } else {
@@ -42,6 +40,11 @@ enum TickCommand {
             }
             return .success
         }
+    }
+
+    /// The actions as `tick --format json` writes them; the API's tick route answers with the same.
+    static func json(_ actions: [TickAction]) -> [[String: Any]] {
+        actions.map { ["case": $0.caseID, "deadline": $0.deadline, "kind": $0.kind, "due_on": $0.dueOn.description] }
     }
 
     /// Pauses, resumes or excuses one deadline of a case, with the reason audited.

@@ -17,12 +17,18 @@ enum APIRoutes {
     static let table: [Route] = [
         Route(method: "GET", pattern: "/healthz", run: HealthRoutes.health),
         Route(method: "GET", pattern: "/readyz", run: HealthRoutes.ready),
+        Route(method: "GET", pattern: "/v1/openapi.json", run: OpenAPIDocument.serve),
         Route(method: "GET", pattern: "/v1/cases", run: CaseListRoute.list),
         Route(method: "POST", pattern: "/v1/cases", run: CaseRoutes.open),
         Route(method: "GET", pattern: "/v1/cases/{case}", run: CaseRoutes.show),
         Route(method: "GET", pattern: "/v1/cases/{case}/timeline", run: CaseRoutes.timeline),
         Route(method: "GET", pattern: "/v1/cases/{case}/transitions", run: CaseRoutes.transitions),
         Route(method: "POST", pattern: "/v1/cases/{case}/transitions/{transition}", run: CaseRoutes.fire),
+        Route(method: "POST", pattern: "/v1/cases/{case}/grants", run: GrantRoutes.grant),
+        Route(method: "POST", pattern: "/v1/cases/{case}/grants/{principal}/revoke", run: GrantRoutes.revoke),
+        Route(method: "POST", pattern: "/v1/outbox/claim", run: OutboxRoutes.claim),
+        Route(method: "POST", pattern: "/v1/outbox/ack", run: OutboxRoutes.acknowledge),
+        Route(method: "POST", pattern: "/v1/tick", run: TickRoute.tick),
         Route(method: "POST", pattern: "/v1/decide", run: DecideRoutes.decide),
         Route(method: "POST", pattern: "/v1/decide/batch", run: DecideRoutes.batch),
     ]

@@ -89,7 +89,7 @@ enum CaseRoutes {
 
     /// The case as the caller may see it, with its revision as the `ETag` for `If-Match`: all of it to the operator
     /// (`case show --format json`), what the policy lets anyone else see (`case show --as … --format json`).
-    private static func answer(
+    static func answer(
         _ api: APIService, caseID: String, caller: Caller, status: Int, replayed: Bool, extra: [(name: String, value: String)] = []
     ) async throws(APIProblem) -> HTTPResponse {
         let object: [String: Any]
@@ -130,7 +130,7 @@ enum CaseRoutes {
     }
 
     /// The `Idempotency-Key` header, when sent once.
-    private static func idempotencyKey(_ request: HTTPRequest) throws(APIProblem) -> String? {
+    static func idempotencyKey(_ request: HTTPRequest) throws(APIProblem) -> String? {
         let values = request.headerValues(idempotencyHeader)
         guard values.count <= 1 else { throw .invalid([InputProblem(field: "header.\(idempotencyHeader)", message: "send one key, not \(values.count)")]) }
         return values.first

@@ -226,7 +226,7 @@ extension CommandTable {
                 arguments: [ArgumentDeclaration(name: "ID", help: "the child's id")],
                 options: [format] + reading + [createRefused],
                 examples: ["casework child timeline k-17 --as parent:jo --attribute relationship=parent --attribute second_factor_verified=true"],
-                note: "Each case admitted as by case timeline; cases the actor may not see are left out unmentioned, and one who may see none is refused as for a missing child."),
+                note: "Each case admitted as by case timeline; cases the actor may not see are left out unmentioned; one who may not see the child is refused as for a missing child."),
         ])
 
     /// `--set FIELD=VALUE` on a child: an identity field, as text.

@@ -73,8 +73,11 @@ public struct ChildTimeline: Sendable, Hashable {
 extension Engine {
     /// The timeline of every case of child `id` that `actor` may see, each admitted exactly as
     /// ``timeline(caseID:as:attributes:)`` admits it (no second access mechanism), after `view` on the child as
-    /// ``cases(ofChild:as:attributes:)`` needs. A viewer who may not see the child, or who may see none of its cases
-    /// (so also a child with no cases), is refused exactly as for a child that does not exist: they learn nothing.
+    /// ``cases(ofChild:as:attributes:)`` needs. A viewer who may not see the child is refused exactly as for a child that
+    /// does not exist: they learn nothing. One who may see the child but none of its cases (or a child with no cases)
+    /// gets a timeline with no case, as `child show` shows them the child with no case: refusing them as missing would
+    /// hide nothing they cannot already read, and would refuse staff the record of a child whose cases are all closed
+    /// to them or not yet opened.
     public func childTimeline(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> ChildTimeline {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         func asMissing() -> EngineError {
@@ -100,7 +103,6 @@ extension Engine {
                 }
             }
         }
-        guard !timelines.isEmpty else { throw asMissing() }
         return ChildTimeline(childID: id, cases: timelines)
     }
 }

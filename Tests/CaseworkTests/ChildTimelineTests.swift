@@ -8,8 +8,8 @@ import Foundation
 import Testing
 
 /// A child's timeline across their cases (`Engine.childTimeline`, `casework child timeline`): each case through the one
-/// door as `case timeline` admits it, merged in date order; the cases a viewer may not see are absent, and one who may
-/// see none is refused as for a missing child.
+/// door as `case timeline` admits it, merged in date order; the cases a viewer may not see are absent, one who may not
+/// see the child is refused as for a missing child, and one who may see the child but none of its cases gets no case.
 @Suite("child timeline")
 struct ChildTimelineTests {
     typealias F = TimelineFixtures
@@ -115,11 +115,21 @@ struct ChildTimelineTests {
         var notYet = AccessGrant(to: .person("parent-jo"), level: "full")
         notYet.from = CalendarDate("2026-01-01")
         _ = try engine.grantAccess(caseID: "c1", grant: notYet, as: F.caseworker, attributes: F.staff, reason: "from the new year")
-        let refused = #expect(throws: EngineError.self, "the child's grant holds, but no case of the child is seen") {
-            try engine.childTimeline("k-17", as: F.parent, attributes: F.parentAttributes)
+        let none = try engine.childTimeline("k-17", as: F.parent, attributes: F.parentAttributes)
+        #expect(none.cases.isEmpty && none.entries.isEmpty, "the child's grant holds, but no case of the child is seen")
+        let noneText = ChildTimelineCommand.text(none, viewer: F.parent)
+        #expect(noneText == "Timeline for child k-17\nCases:\nWhat happened:\n" && !noneText.contains("c1") && !noneText.contains("c2"))
+        #expect(JSONOutput.render(ChildTimelineCommand.json(none)) == JSONOutput.render(ChildTimelineCommand.json(ChildTimeline(childID: "k-17", cases: []))))
+    }
+
+    @Test func theOperatorSeesAChildWithNoCaseAsAChildWithNoCase() throws {
+        let engine = try Self.engine()
+        _ = try engine.addChild(id: "k-19", as: F.caseworker, attributes: F.staff)
+        let timeline = try engine.childTimeline("k-19", as: .operator())
+        #expect(timeline.childID == "k-19" && timeline.cases.isEmpty && timeline.entries.isEmpty)
+        #expect(throws: EngineError.self, "a parent with no grant for k-19 is refused") {
+            try engine.childTimeline("k-19", as: F.parent, attributes: F.parentAttributes)
         }
-        let missing = #expect(throws: EngineError.self) { try engine.childTimeline("k-99", as: F.parent, attributes: F.parentAttributes) }
-        #expect(refused.map { "\($0)" } == missing.map { "\($0)" })
     }
 
     @Test(arguments: [(F.parent, "k-18"), (Self.kim, "k-17"), (CaseActor(role: "parent", id: "parent-lee"), "k-17")])

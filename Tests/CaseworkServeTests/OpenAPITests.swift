@@ -33,7 +33,7 @@ import Testing
         for route in try Self.documentedRoutes().sorted() {
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let path = parts[1].replacingOccurrences(of: "{case}", with: "c1").replacingOccurrences(of: "{transition}", with: "acknowledge_request")
-                .replacingOccurrences(of: "{principal}", with: "jo")
+                .replacingOccurrences(of: "{principal}", with: "jo").replacingOccurrences(of: "{form}", with: "professional-advice-1")
             let response = try await server.send(parts[0], path, json: parts[0] == "POST" ? "{}" : nil)
             let unrouted = response.status == 404 && (response.object["detail"] as? String ?? "").hasPrefix("no route")
             #expect(!unrouted && response.status != 405, "\(route): \(response.text)")

@@ -22,6 +22,8 @@ enum Tokens {
     static let portal = "portal-token-93fa"
     /// `school`: acts for school staff, asserting no attribute.
     static let school = "school-token-44c0"
+    /// `advice`: acts for the professionals the advice forms are shared with, asserting their relationship and second factor.
+    static let advice = "advice-token-5d21"
 
     static func digest(_ token: String) -> String { SHA256.hex(token) }
 
@@ -41,6 +43,11 @@ enum Tokens {
             acts_for:
               roles: [school]
               attributes: []
+          - name: advice
+            token_sha256: \(digest(advice))
+            acts_for:
+              roles: [educational_psychology, health, social_care, school]
+              attributes: [relationship, second_factor_verified]
         """
     }
 }

@@ -137,7 +137,7 @@ enum CaseRoutes {
     }
 
     /// The revision `If-Match` pins: a whole number of 1 or more, bare or quoted as an entity tag.
-    private static func expectedRevision(_ request: HTTPRequest) throws(APIProblem) -> Int? {
+    static func expectedRevision(_ request: HTTPRequest) throws(APIProblem) -> Int? {
         let values = request.headerValues(ifMatchHeader)
         guard let text = values.first else { return nil }
         var digits = Substring(text.trimmingCharacters(in: .whitespaces))

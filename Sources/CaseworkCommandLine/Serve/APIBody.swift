@@ -38,7 +38,7 @@ enum APIBody {
         var problems: [InputProblem] = []
         for (path, json) in flat.sorted(by: { $0.0 < $1.0 }) {
             guard let type = declared[path] else {
-                problems += FieldValues.check([path: .string("")], against: fields)
+                problems.append(FieldValues.undeclared(path, types: declared))
                 continue
             }
             switch FieldValues.fromJSON(json, as: type) {

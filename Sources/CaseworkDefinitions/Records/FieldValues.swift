@@ -168,14 +168,18 @@ public enum FieldValues {
     /// The problem with one value at `path` against declared field types by path: no such field (with a suggestion),
     /// a group of fields, or a value of the wrong type; nil when it fits.
     package static func check(_ value: ExpressionValue, at path: String, types declared: [String: FieldType]) -> InputProblem? {
-        guard let type = declared[path] else {
-            if let part = declared.keys.sorted().first(where: { $0.hasPrefix(path + ".") }) {
-                return InputProblem(field: path, message: "is a group of fields; set its parts, such as '\(part)'")
-            }
-            let hint = NameSuggester.suggest(path, from: declared.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
-            return InputProblem(field: path, message: "no such field\(hint)")
-        }
+        guard let type = declared[path] else { return undeclared(path, types: declared) }
         return problem(with: value, for: type).map { InputProblem(field: path, message: $0) }
+    }
+
+    /// The problem with a value at `path`, which declares no field of `declared`: a group of fields (naming one of its
+    /// parts), or no such field (with a suggestion).
+    package static func undeclared(_ path: String, types declared: [String: FieldType]) -> InputProblem {
+        if let part = declared.keys.sorted().first(where: { $0.hasPrefix(path + ".") }) {
+            return InputProblem(field: path, message: "is a group of fields; set its parts, such as '\(part)'")
+        }
+        let hint = NameSuggester.suggest(path, from: declared.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""
+        return InputProblem(field: path, message: "no such field\(hint)")
     }
 }
 

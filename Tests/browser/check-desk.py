@@ -9,7 +9,9 @@ cases up through the API, and a portal's, which acts for the people it signs in)
 - as a manager: takes the step that ends the first time limit and starts the next, and sees both in the clock table;
 - as a parent with full access: sees their child's timeline and details in plain words;
 - as a parent with limited access: sees the timeline, but not the child's details, and is told what is withheld;
-- with JavaScript turned off: reads a case page and the family page whole.
+- with JavaScript turned off: reads a case page and the family page whole;
+- on the case page: the keyboard reaches the skip link first, every control has a label, nothing needs a sideways
+  scroll at phone width, and printing leaves the reading without the forms.
 
 It fails on any message in the browser console (an error, a refused load, a blocked script) and on any check that
 does not hold, and saves screenshots (the work list, the case page at desktop and phone width, the family pages).
@@ -43,7 +45,9 @@ except ImportError:
     from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -197,6 +201,31 @@ class Desk:
         self.driver.set_window_size(1280, 1000)
         check(os.path.getsize(os.path.join(self.screenshots, name)) > 0, f"screenshot {name}")
 
+    def read_by_keyboard_on_a_phone_and_in_print(self):
+        """The page the browser is on: the first Tab reaches the skip link, which leads to the content; at phone
+        width nothing needs a sideways scroll; printed, the forms and buttons are gone and the reading stays."""
+        self.driver.get(self.driver.current_url.split("?")[0])
+        ActionChains(self.driver).send_keys(Keys.TAB).perform()
+        active = self.driver.switch_to.active_element
+        check("skip" in (active.get_attribute("class") or ""), "the first Tab reaches the skip link")
+        active.send_keys(Keys.ENTER)
+        check(self.driver.switch_to.active_element.get_attribute("id") == "main", "the skip link moves the focus to the content")
+        labelled = self.driver.execute_script(
+            "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
+            ".every(function (control) { return control.labels && control.labels.length > 0; })")
+        check(labelled, "every control has a label")
+        self.driver.set_window_size(390, 1000)
+        overflow = self.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        check(overflow <= 0, f"at phone width nothing needs a sideways scroll ({overflow} px over)")
+        self.driver.set_window_size(1280, 1000)
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        forms = [form.is_displayed() for form in self.driver.find_elements(By.CSS_SELECTOR, "form")]
+        check(forms and not any(forms), "printed, the page has no forms")
+        check(self.driver.find_element(By.ID, "clock-table").is_displayed() and "Timeline" in self.text(),
+              "printed, the clocks and the timeline remain")
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        self.console("reading the case page by keyboard, on a phone and in print")
+
     def quit(self):
         self.driver.quit()
 
@@ -253,6 +282,7 @@ def run(base, screenshots):
         check(f"{days(advice)} left" in desk.clock("gather_advice"), f"the advice clock started, {days(advice)} left")
         desk.shot("desk-case.png")
         desk.shot("desk-case-phone.png", width=390)
+        desk.read_by_keyboard_on_a_phone_and_in_print()
         desk.sign_out()
 
         desk.sign_in("parent:jo", PARENT, family=True)

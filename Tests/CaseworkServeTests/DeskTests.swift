@@ -162,6 +162,18 @@ struct DeskBrowser {
         #expect(out.header("Set-Cookie")?.hasPrefix("casework_desk=; Path=/desk; Max-Age=0") == true)
     }
 
+    @Test func theAssetsLoadNothingFromAnotherOrigin() {
+        for asset in [DeskAssets.stylesheet, DeskAssets.script] {
+            let text = String(decoding: asset.body, as: UTF8.self)
+            #expect(!text.isEmpty)
+            for reference in ["@import", "url(", "fetch(", "XMLHttpRequest", "https:", "http:"] {
+                #expect(!text.contains(reference), "\(reference)")
+            }
+        }
+        let icon = String(decoding: DeskAssets.icon.body, as: UTF8.self).replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        #expect(icon.hasPrefix("<svg") && !icon.contains("http"))
+    }
+
     @Test(arguments: ["", "not base64!", "eyJ0b2tlbiI6MX0"])
     func aCookieThatCannotBeReadIsNoSession(cookie: String) async throws {
         let server = try await TestServer.start()

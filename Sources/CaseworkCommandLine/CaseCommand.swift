@@ -189,6 +189,16 @@ enum CaseCommand {
         return object
     }
 
+    /// One audit event as `case history --format json` prints it (and `GET /v1/cases/{case}/history` answers it).
+    static func json(_ event: AuditEvent) -> [String: Any] {
+        [
+            "sequence": event.sequence, "at": JSONOutput.iso(event.at), "actor": event.actor.description,
+            "action": event.action, "subject": event.subject ?? NSNull(), "from_state": event.fromState ?? NSNull(),
+            "to_state": event.toState, "revision": event.revision, "input": JSONOutput.nested(event.input),
+            "previous_hash": event.previousHash, "hash": event.hash,
+        ]
+    }
+
     /// `case show CASE --as …`: only what the access policy lets that actor see.
     private static func showAs(_ caseID: String, _ options: EngineOptions, _ console: some Console) -> ExitStatus {
         EngineRun.run(console: console) { () throws(EngineError) in
@@ -215,14 +225,7 @@ enum CaseCommand {
             let engine = try options.reader()
             let events = try engine.history(caseID, as: options.actor, attributes: try options.attributes(in: engine.catalog))
             if options.format == .json {
-                console.out(JSONOutput.render(events.map { event -> [String: Any] in
-                    [
-                        "sequence": event.sequence, "at": JSONOutput.iso(event.at), "actor": event.actor.description,
-                        "action": event.action, "subject": event.subject ?? NSNull(), "from_state": event.fromState ?? NSNull(),
-                        "to_state": event.toState, "revision": event.revision, "input": JSONOutput.nested(event.input),
-                        "previous_hash": event.previousHash, "hash": event.hash,
-                    ]
-                }))
+                console.out(JSONOutput.render(events.map(json)))
                 return .success
             }
             var text = ""

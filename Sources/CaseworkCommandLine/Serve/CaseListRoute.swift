@@ -26,7 +26,8 @@ enum CaseListRoute {
     /// The largest page a caller may ask for.
     static let largestLimit = 1_000
 
-    private static func pageRequest(_ request: HTTPRequest) throws(APIProblem) -> PageRequest {
+    /// The page `limit` and `after` ask for, checked: the list routes share it.
+    static func pageRequest(_ request: HTTPRequest) throws(APIProblem) -> PageRequest {
         let limits = request.queryValues("limit"), afters = request.queryValues("after")
         guard limits.count <= 1, afters.count <= 1 else {
             throw .invalid([InputProblem(field: limits.count > 1 ? "query.limit" : "query.after", message: "give it once")])

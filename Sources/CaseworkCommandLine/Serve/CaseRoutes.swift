@@ -52,15 +52,30 @@ enum CaseRoutes {
         return APIService.json(TimelineCommand.json(timeline))
     }
 
-    /// `GET /v1/cases/{case}/transitions`: every transition with what blocks it for the caller now.
+    /// `GET /v1/cases/{case}/transitions`: every transition with what blocks it for the caller now, the state it leads
+    /// to and the input it declares (each field's path, whether it is required, and its type as ``FieldTypeJSON``
+    /// writes it), so a form to fire it can be drawn from the answer alone.
     static func transitions(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         let caller = try api.caller(call)
+        let caseID = call.parameter("case")
         let list = try await api.engine { () async throws(EngineError) in
-            try await api.cases.availableTransitions(caseID: call.parameter("case"), as: caller.actor, attributes: caller.attributes)
+            try await api.cases.availableTransitions(caseID: caseID, as: caller.actor, attributes: caller.attributes)
         }
+        let workflow = try await api.engine { () async throws(EngineError) in
+            try await api.cases.workflowDefinition(ofCase: caseID, as: caller.actor, attributes: caller.attributes)
+        }
+        let types = FieldValues.types(of: workflow.fields)
         return APIService.json(list.map { transition -> [String: Any] in
-            ["name": transition.name, "title": transition.title, "can_fire": transition.blockers.isEmpty,
-             "blockers": transition.blockers.map { ["code": $0.code.rawValue, "message": $0.message] }]
+            var object: [String: Any] = ["name": transition.name, "title": transition.title, "can_fire": transition.blockers.isEmpty,
+                                         "blockers": transition.blockers.map { ["code": $0.code.rawValue, "message": $0.message] }]
+            if let definition = workflow.transitions.first(where: { $0.name.value == transition.name }) {
+                object["to"] = definition.to.value
+                object["input"] = definition.input.map { field -> [String: Any] in
+                    ["field": field.field.value, "required": field.isRequired,
+                     "type": types[field.field.value].map(FieldTypeJSON.json) ?? ["name": "string"]]
+                }
+            }
+            return object
         })
     }
 

@@ -62,7 +62,11 @@ final class ServeInstance: Sendable {
         }
         let api = APIService(cases: cases, auth: auth)
         do throws(HTTPServerError) {
-            server = try HTTPServer(settings: options.settings, handler: { request in await api.handle(request) },
+            let secure = options.settings.tls != nil
+            // The case desk's pages (``Desk``) call the API in process; every other path is the API's.
+            server = try HTTPServer(settings: options.settings, handler: { request in
+                                        Desk.owns(request.path) ? await Desk.handle(api, request, secure: secure) : await api.handle(request)
+                                    },
                                     refusal: { refusal in
                                         switch refusal {
                                         case .bodyTooLarge(let limit): APIProblem.tooLarge(limit: limit).response

@@ -1,0 +1,61 @@
+import CaseworkServer
+import Foundation
+
+/// `GET /desk/family/` and `GET /desk/family/cases/{case}`: for a parent, carer or young person, the timeline of each
+/// case they may see, in plain words, and nothing else of the case but what the policy lets them read about it (the
+/// details shown to them, and what is withheld and why).
+///
+/// Which cases and which parts are shown is the API's answer for the person, decided by the policy as for any other
+/// client: the family pages only leave out the caseworkers' tools (steps, history, audit).
+enum DeskFamilyPage {
+    /// How many cases the page shows.
+    static let casesShown = 50
+
+    /// The page of every case the person may see, or of the one case `only` names.
+    static func page(_ context: DeskContext, _ session: DeskSession, only: String?) async -> HTTPResponse {
+        var ids: [String]
+        if let only {
+            ids = [only]
+        } else {
+            let list = await context.call(session, "GET", "/v1/cases", query: [("limit", "\(casesShown)")])
+            guard list.ok else {
+                return DeskHTML.page(title: "Your timelines", session: session,
+                                     body: "<h1>Your children's cases</h1>" + DeskHTML.problem(list, heading: "Your cases cannot be shown"), status: list.status)
+            }
+            ids = (list.object["cases"] as? [[String: Any]] ?? []).compactMap { $0["damage"] == nil ? $0["id"] as? String : nil }
+        }
+        var body = "<h1>Your children's cases</h1>"
+        if ids.isEmpty { body += "<p class=\"empty\">There is no case you may follow here yet.</p>" }
+        for (index, caseID) in ids.enumerated() {
+            let timeline = await context.call(session, "GET", "/v1/cases/\(caseID)/timeline")
+            guard timeline.ok else {
+                if only != nil {
+                    return DeskHTML.page(title: "Timeline", session: session, body: body + DeskHTML.problem(timeline, heading: "This case cannot be shown"),
+                                         status: timeline.status)
+                }
+                continue
+            }
+            let shown = await context.call(session, "GET", "/v1/cases/\(caseID)")
+            let story = timeline.object
+            let prefix = "case-\(index)-"
+            body += "<article class=\"case\" aria-labelledby=\"\(prefix)title\">"
+            body += "<h2 id=\"\(prefix)title\"><a href=\"\(Desk.prefix)/family/cases/\(DeskHTML.pathSegment(caseID))\">\(DeskHTML.escape(story["workflow_title"] as? String ?? ""))</a>"
+            body += " <span class=\"subtitle\">case \(DeskHTML.escape(caseID))</span></h2>"
+            body += about(shown)
+            body += DeskTimelineHTML.story(story, headingLevel: 3, idPrefix: prefix)
+            body += "</article>"
+        }
+        return DeskHTML.page(title: "Your timelines", session: session, body: body)
+    }
+
+    /// What the person may read about the case: its details, or what is withheld from them and why.
+    private static func about(_ answer: DeskAnswer) -> String {
+        guard answer.ok else { return "" }
+        let fields = DeskHTML.flatten(answer.object["fields"] as? [String: Any] ?? [:])
+        var html = ""
+        if !fields.isEmpty {
+            html += "<dl class=\"summary about\">" + fields.map { "<dt>\(DeskHTML.escape(DeskHTML.label($0.path)))</dt><dd>\(DeskHTML.escape(DeskHTML.plain($0.value)))</dd>" }.joined() + "</dl>"
+        }
+        return html + DeskTimelineHTML.withheld(answer.object["withheld"] as? [String] ?? [], reasons: answer.object["reasons"] as? [String] ?? [])
+    }
+}

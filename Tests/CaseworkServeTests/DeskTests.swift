@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+@testable import CaseworkCommandLine
+
+/// A browser on the case desk, as far as a test needs one: it keeps the desk's cookie and posts forms.
+struct DeskBrowser {
+    let server: TestServer
+    var cookie: String?
+
+    /// The page at `path`, with the cookie when signed in.
+    func get(_ path: String) async throws -> RawResponse {
+        try await server.send("GET", path, token: nil, headers: cookie.map { [("Cookie", $0)] } ?? [])
+    }
+
+    /// Posts `fields` form-encoded to `path`, as a browser sends a form.
+    func post(_ path: String, _ fields: [(String, String)]) async throws -> RawResponse {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&")
+        var headers = [("Content-Type", "application/x-www-form-urlencoded")]
+        if let cookie { headers.append(("Cookie", cookie)) }
+        let port = server.port, sent = headers
+        return try await offPool { try RawHTTP.request(port: port, method: "POST", path: path, headers: sent, body: Array(body.utf8)) }
+    }
+
+    /// Signs in with the portal's token acting for `actAs`; the cookie is kept.
+    mutating func signIn(_ actAs: String, relationship: String, family: Bool = false, token: String = Tokens.portal) async throws -> RawResponse {
+        let response = try await post("/desk/sign-in", [("token", token), ("act_as", actAs),
+                                                         ("attributes", "relationship=\(relationship)\nsecond_factor_verified=true"),
+                                                         ("desk", family ? "family" : "work")])
+        if let set = response.header("Set-Cookie") { cookie = String(set.prefix { $0 != ";" }) }
+        return response
+    }
+
+    /// The hidden value a page's forms carry as `name`.
+    static func hidden(_ page: RawResponse, _ name: String) -> String? {
+        guard let range = page.text.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(page.text[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
+
+/// The case desk: pages drawn on the server from the API's answers for the signed-in person, forms that go through
+/// the API's routes, and nothing shown that the API would not answer.
+@Suite struct DeskTests {
+    @Test func theSignInFormAndTheAssetsNeedNoTokenAndEveryOtherPageNeedsASignIn() async throws {
+        let server = try await TestServer.start()
+        let browser = DeskBrowser(server: server)
+        let form = try await browser.get("/desk/sign-in")
+        #expect(form.status == 200)
+        #expect(form.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(form.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
+        #expect(form.text.contains("<label for=\"token\">"))
+        for (path, type) in [("/desk/desk.css", "text/css; charset=utf-8"), ("/desk/desk.js", "text/javascript; charset=utf-8"),
+                             ("/desk/favicon.svg", "image/svg+xml")] {
+            let asset = try await browser.get(path)
+            #expect(asset.status == 200 && asset.header("Content-Type") == type && !asset.body.isEmpty, "\(path)")
+        }
+        for path in ["/desk/", "/desk", "/desk/cases/c1", "/desk/family/"] {
+            let page = try await browser.get(path)
+            #expect(page.status == 303 && page.header("Location") == "/desk/sign-in", "\(path): \(page.status)")
+        }
+        #expect(try await browser.get("/v1/cases").status == 401, "the API still needs its token")
+    }
+
+    @Test(arguments: [("wrong-token", "caseworker:amy", 401), (Tokens.portal, "school:x", 403), (Tokens.portal, "caseworker:", 422)])
+    func aSignInTheAPIRefusesKeepsNoCookieAndSaysWhy(token: String, actAs: String, status: Int) async throws {
+        let server = try await TestServer.start()
+        var browser = DeskBrowser(server: server)
+        let response = try await browser.signIn(actAs, relationship: "caseworker", token: token)
+        #expect(response.status == status, "\(response.text)")
+        #expect(response.header("Set-Cookie") == nil)
+        #expect(response.text.contains("You are not signed in"))
+    }
+
+    @Test func aCaseworkerSeesTheWorkListAndTakesAStepThroughTheAPI() async throws {
+        let server = try await TestServer.start()
+        try await Desks.open(server, "c1", daysAgo: 38, summary: "<script>alert('x')</script>")
+        var browser = DeskBrowser(server: server)
+        let signedIn = try await browser.signIn("caseworker:amy", relationship: "caseworker")
+        #expect(signedIn.status == 303 && signedIn.header("Location") == "/desk/")
+        #expect(signedIn.header("Set-Cookie")?.contains("HttpOnly; SameSite=Strict") == true)
+
+        let work = try await browser.get("/desk/")
+        #expect(work.status == 200, "\(work.text)")
+        #expect(work.text.contains("Due this week <span class=\"count\">(1)</span>"), "\(work.text)")
+        #expect(work.text.contains("href=\"/desk/cases/c1\""))
+
+        let page = try await browser.get("/desk/cases/c1")
+        #expect(page.status == 200, "\(page.text)")
+        #expect(page.text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") && !page.text.contains("<script>alert"))
+        #expect(page.text.contains("action=\"/desk/cases/c1/transitions/acknowledge_request\""))
+        #expect(page.text.contains("case is in &#39;requested&#39;, not &#39;deciding_to_assess&#39;"), "a blocked step says why")
+        let csrf = try #require(DeskBrowser.hidden(page, "csrf"))
+        let revision = try #require(DeskBrowser.hidden(page, "revision"))
+        #expect(revision == "1")
+
+        let forged = try await browser.post("/desk/cases/c1/transitions/acknowledge_request", [("csrf", "forged"), ("revision", revision)])
+        #expect(forged.status == 403)
+        #expect(try await server.send("GET", "/v1/cases/c1").object["state"] as? String == "requested", "a forged form changes nothing")
+
+        let fired = try await browser.post("/desk/cases/c1/transitions/acknowledge_request", [("csrf", csrf), ("revision", revision), ("key", "k1")])
+        #expect(fired.status == 303 && fired.header("Location") == "/desk/cases/c1?done=acknowledge_request", "\(fired.text)")
+        #expect(try await server.send("GET", "/v1/cases/c1").object["state"] as? String == "deciding_to_assess")
+        let after = try await browser.get("/desk/cases/c1?done=acknowledge_request")
+        #expect(after.text.contains("<h2>Done</h2><p>Acknowledge the request and start considering it</p>"))
+        #expect(after.text.contains("Deciding whether to assess"))
+        #expect(after.text.contains("fired: acknowledge_request"), "the history shows the step")
+        #expect(after.text.contains("<strong>Holds</strong>"), "the audit check holds")
+
+        let stale = try await browser.post("/desk/cases/c1/transitions/record_evidence",
+                                           [("csrf", csrf), ("revision", revision), ("input.evidence_complete", "true")])
+        #expect(stale.status == 409, "a form from an old page is refused: \(stale.text)")
+        let bad = try await browser.post("/desk/cases/c1/transitions/record_evidence", [("csrf", csrf), ("input.evidence_complete", "maybe")])
+        #expect(bad.status == 422 && bad.text.contains("evidence_complete: expected a bool"), "\(bad.text)")
+        let good = try await browser.post("/desk/cases/c1/transitions/record_evidence", [("csrf", csrf), ("input.evidence_complete", "true")])
+        #expect(good.status == 303, "\(good.text)")
+        #expect(try await server.send("GET", "/v1/cases/c1").object["fields"].flatMap { ($0 as? [String: Any])?["evidence_complete"] as? Bool } == true)
+    }
+
+    @Test func aParentSeesTheirChildsTimelineAndALimitedParentNotWhatIsWithheld() async throws {
+        let server = try await TestServer.start()
+        try await Desks.open(server, "c1", child: "Sam", parent: "jo", daysAgo: 10)
+        try await Desks.open(server, "c2", child: "Alex", parent: "kim", daysAgo: 10)
+        try await Desks.grant(server, "c1", "jo", "full")
+        try await Desks.grant(server, "c2", "kim", "limited")
+
+        var jo = DeskBrowser(server: server)
+        #expect(try await jo.signIn("parent:jo", relationship: "parent", family: true).status == 303)
+        #expect(try await jo.get("/desk/").header("Location") == "/desk/family/")
+        let full = try await jo.get("/desk/family/")
+        #expect(full.status == 200)
+        #expect(full.text.contains("Sam") && full.text.contains("Request received") && full.text.contains("Messages to you"))
+        #expect(!full.text.contains("Alex") && !full.text.contains("<form class=\"step"))
+
+        var kim = DeskBrowser(server: server)
+        #expect(try await kim.signIn("parent:kim", relationship: "parent", family: true).status == 303)
+        let limited = try await kim.get("/desk/family/")
+        #expect(limited.status == 200)
+        #expect(limited.text.contains("Not shown to you:</strong> the fields of the case"), "\(limited.text)")
+        #expect(limited.text.contains("Request received"))
+        #expect(!limited.text.contains("Alex") && !limited.text.contains("Sam"))
+
+        for path in ["/desk/family/cases/c1", "/desk/cases/c1"] {
+            let other = try await kim.get(path)
+            #expect(other.status == 403, "\(path): \(other.status)")
+            #expect(!other.text.contains("Sam"))
+        }
+        let missing = try await kim.get("/desk/family/cases/no-such-case")
+        #expect(missing.status == 403, "a case that does not exist is answered as one the parent may not see")
+    }
+
+    @Test func signingOutNeedsTheSessionsFormAndForgetsTheCookie() async throws {
+        let server = try await TestServer.start()
+        var browser = DeskBrowser(server: server)
+        _ = try await browser.signIn("caseworker:amy", relationship: "caseworker")
+        let page = try await browser.get("/desk/")
+        let csrf = try #require(DeskBrowser.hidden(page, "csrf"))
+        #expect(try await browser.post("/desk/sign-out", [("csrf", "other")]).status == 403)
+        let out = try await browser.post("/desk/sign-out", [("csrf", csrf)])
+        #expect(out.status == 303 && out.header("Location") == "/desk/sign-in")
+        #expect(out.header("Set-Cookie")?.hasPrefix("casework_desk=; Path=/desk; Max-Age=0") == true)
+    }
+
+    @Test func theAssetsLoadNothingFromAnotherOrigin() {
+        for asset in [DeskAssets.stylesheet, DeskAssets.script] {
+            let text = String(decoding: asset.body, as: UTF8.self)
+            #expect(!text.isEmpty)
+            for reference in ["@import", "url(", "fetch(", "XMLHttpRequest", "https:", "http:"] {
+                #expect(!text.contains(reference), "\(reference)")
+            }
+        }
+        let icon = String(decoding: DeskAssets.icon.body, as: UTF8.self).replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        #expect(icon.hasPrefix("<svg") && !icon.contains("http"))
+    }
+
+    @Test(arguments: ["", "not base64!", "eyJ0b2tlbiI6MX0"])
+    func aCookieThatCannotBeReadIsNoSession(cookie: String) async throws {
+        let server = try await TestServer.start()
+        let browser = DeskBrowser(server: server, cookie: "casework_desk=\(cookie)")
+        #expect(try await browser.get("/desk/").header("Location") == "/desk/sign-in")
+    }
+}

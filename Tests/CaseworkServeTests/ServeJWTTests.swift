@@ -81,7 +81,7 @@ import Casework
             ("claims not JSON", goodParts[0] + "." + TestSigningKey.base64URL(Array("not json".utf8)) + "." + goodParts[2], "claims are not base64url JSON"),
             ("claims a list", goodParts[0] + "." + TestSigningKey.base64URL(Array("[1]".utf8)) + "." + goodParts[2], "claims are not base64url JSON"),
             ("signature garbage", goodParts[0] + "." + goodParts[1] + ".***", "signature is not base64url"),
-            ("signature truncated", goodParts[0] + "." + goodParts[1] + "." + String(goodParts[2].dropLast(4)), "signature does not verify"),
+            ("signature truncated", goodParts[0] + "." + goodParts[1] + "." + String(goodParts[2].dropLast(6)), "signature does not verify"),
             ("no subject", idp.token(claims { $0["sub"] = nil }), "'sub' claim is not an id"),
             ("attribute out of range", idp.token(claims { $0["casework_relationship"] = "landlord" }), "not the actor's attributes"),
             ("amr not a list", idp.token(claims { $0["amr"] = "mfa" }), "'amr' claim is not a list"),
@@ -179,5 +179,13 @@ import Casework
             let description = (error as? ServiceAuthFileError)?.description ?? ""
             return description.contains(message) && description.hasPrefix(path + ":")
         }
+    }
+
+    @Test(arguments: [
+        ("QUJD", Array("ABC".utf8)), ("QUI", Array("AB".utf8)), ("QQ", Array("A".utf8)), ("", []), ("-_-_", [0xFB, 0xFF, 0xBF]),
+        ("QR", nil), ("QUJ", nil), ("Q", nil), ("QQ==", nil), ("QUI=", nil), ("+/+/", nil), ("QU JD", nil), ("QUJD\n", nil),
+    ] as [(String, [UInt8]?)])
+    func base64URLIsReadStrictly(text: String, bytes: [UInt8]?) {
+        #expect(Base64URL.decode(text) == bytes)
     }
 }

@@ -188,4 +188,21 @@ import Casework
     func base64URLIsReadStrictly(text: String, bytes: [UInt8]?) {
         #expect(Base64URL.decode(text) == bytes)
     }
+
+    /// The reference's full auth file with issuers loads, with a JWKS beside it.
+    @Test func theReferenceExampleLoads() throws {
+        let reference = try String(contentsOf: Repository.root.appendingPathComponent("docs/reference/service.md"), encoding: .utf8)
+        let blocks = reference.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        let example = try #require(blocks.first { $0.contains("issuers:") })
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-jwt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestIdentityProvider.jwks.write(to: directory.appendingPathComponent("idp-keys.json"), atomically: true, encoding: .utf8)
+        let path = directory.appendingPathComponent("auth.yaml").path
+        try example.write(toFile: path, atomically: true, encoding: .utf8)
+        let auth = try ServiceAuthFile.load(path: path, catalog: try DefinitionCatalog.load(paths: Repository.definitions))
+        #expect(auth.services.count == 1)
+        #expect(auth.issuers.map(\.issuer) == ["https://login.example-council.gov.uk/"])
+        #expect(auth.issuers.first?.keys.keys.keys.sorted() == ["ec-1", "rsa-1"])
+    }
 }

@@ -36,21 +36,13 @@ enum Credential: Sendable {
     case service(ServiceAuthFile.Service)
     /// A verified JWT: its issuer, the actor its claims map to, and their attributes typed by the policies.
     case token(issuer: String, actor: CaseActor, attributes: [String: ExpressionValue])
-
-    /// The service's name or the issuer, for logs.
-    var name: String {
-        switch self {
-        case .service(let service): service.name
-        case .token(let issuer, _, _): issuer
-        }
-    }
 }
 
 extension ServiceAuthFile {
     /// What lets `request` in. A service token is found by comparing SHA-256 digests in constant time (every entry is
     /// compared in full, so neither which bytes differ nor where a match sits shows in the time taken); a token that is
     /// no service's and has a JWT's shape is checked against the issuers, its claims typed by the policies of `catalog`.
-    func credential(for request: HTTPRequest, catalog: DefinitionCatalog, now: Date = Date()) throws(APIProblem) -> Credential {
+    func credential(for request: HTTPRequest, catalog: DefinitionCatalog) throws(APIProblem) -> Credential {
         let values = request.headerValues("Authorization")
         guard values.count == 1 else {
             throw .unauthenticated(values.isEmpty ? "send Authorization: Bearer TOKEN; no request is answered without one"
@@ -68,7 +60,7 @@ extension ServiceAuthFile {
         if let found { return .service(found) }
         guard !issuers.isEmpty, BearerJWT.looksLikeJWT(parts[1]) else { throw .unauthenticated("the token is not known") }
         do throws(JWTRefusal) {
-            let (issuer, actor, texts) = try BearerJWT.verify(parts[1], issuers: issuers, now: now)
+            let (issuer, actor, texts) = try BearerJWT.verify(parts[1], issuers: issuers, now: Date())
             do throws(EngineError) {
                 return .token(issuer: issuer.issuer, actor: actor, attributes: try ActorAttributes.parse(texts, catalog: catalog))
             } catch {

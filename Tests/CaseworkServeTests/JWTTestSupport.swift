@@ -107,7 +107,7 @@ enum TestIdentityProvider {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The `issuers` section of the test auth file.
+    /// The `issuers` section the test server's auth file has after ``Tokens/authFile``, with the JWKS beside it.
     static let authSection = """
         issuers:
           - issuer: \(issuer)

@@ -148,6 +148,7 @@ import Casework
             ("leeway too long", changed("algorithms: [ES256, RS256]", "algorithms: [ES256, RS256]\n    leeway_seconds: 86400"), "from 0 to 300"),
             ("no audiences", changed("audiences: [casework-api, other-service-too]", "audiences: []"), "list of the 'aud' values"),
             ("role claim without roles", changed("      roles: [caseworker, send_manager, parent]\n", ""), "role_claim needs roles"),
+            ("fixed role and roles", changed("role_claim: casework_role", "role: caseworker"), "gives the role twice"),
             ("operator role", changed("roles: [caseworker, send_manager, parent]", "roles: [operator]"), "never operator"),
             ("unknown attribute", changed("relationship: casework_relationship", "shoe_size: shoes"), "'shoe_size' is not an actor attribute"),
             ("second factor also a claim", changed("relationship: casework_relationship", "second_factor_verified: mfa_done"), "read only from amr"),

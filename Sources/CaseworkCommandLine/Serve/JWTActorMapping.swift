@@ -82,7 +82,7 @@ struct JWTActorMapping: Sendable {
         case (nil, let claim?, let allowed?): role = .claim(claim, allowed: allowed)
         case (nil, _?, nil): throw .invalid(node.range, "role_claim needs roles: the only roles the claim may name")
         case (nil, nil, _): throw .invalid(node.range, "actor has neither role (one role for every token) nor role_claim with roles")
-        default: throw .invalid(node.range, "actor has role and role_claim; give one")
+        default: throw .invalid(node.range, "actor gives the role twice; give either role, or role_claim with roles")
         }
         var mapping = JWTActorMapping(idClaim: idClaim, role: role, organisationClaim: organisationClaim, attributeClaims: attributeClaims)
         if let secondFactor { mapping.secondFactor = try readSecondFactor(secondFactor, declared: declared, claimed: attributeClaims) }

@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "CaseworkScenarios", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkDiagnostics", "CaseworkEngine", "CaseworkYAML"]),
         .target(name: "CaseworkHandbook", dependencies: ["CaseworkDefinitions", "CaseworkEngine", "CaseworkExpressions", "CaseworkTime", "CaseworkDiagrams", "CaseworkScenarios"]),
         .target(name: "CaseworkCommandLine",
-                dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams", "CaseworkServer"],
+                dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams", "CaseworkServer", "CCrypto"],
                 resources: [.embedInCode("Serve/openapi.yaml"), .embedInCode("Serve/Desk/desk.css"), .embedInCode("Serve/Desk/desk.js")]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions"]),
@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "CaseworkServer", dependencies: ["CMicroHTTPD"]),
         .testTarget(
             name: "CaseworkServeTests",
-            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML"],
+            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML", "CCrypto"],
             exclude: ["Fixtures"]
         ),
     ],

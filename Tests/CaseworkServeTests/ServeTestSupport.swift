@@ -77,7 +77,8 @@ final class TestServer: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let auth = directory.appendingPathComponent("auth.yaml")
-        try Tokens.authFile.write(to: auth, atomically: true, encoding: .utf8)
+        try (Tokens.authFile + "\n" + TestIdentityProvider.authSection).write(to: auth, atomically: true, encoding: .utf8)
+        try TestIdentityProvider.jwks.write(to: directory.appendingPathComponent("idp-keys.json"), atomically: true, encoding: .utf8)
         var settings = HTTPServerSettings(address: .loopback(port: 0))
         adjust(&settings)
         let options = ServeInstance.Options(database: directory.appendingPathComponent("cases.sqlite").path, definitions: Repository.definitions,

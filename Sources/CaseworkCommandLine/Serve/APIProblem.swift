@@ -67,6 +67,12 @@ struct APIProblem: Error, Sendable {
         APIProblem(status: 401, code: "unauthenticated", detail: detail, headers: [("WWW-Authenticate", "Bearer realm=\"casework\"")])
     }
 
+    /// A bearer JWT that cannot be used (malformed, wrongly signed, out of date, for another audience or issuer): 401,
+    /// with RFC 6750's `invalid_token` error in `WWW-Authenticate`.
+    static func invalidToken(_ detail: String) -> APIProblem {
+        APIProblem(status: 401, code: "unauthenticated", detail: detail, headers: [("WWW-Authenticate", "Bearer realm=\"casework\", error=\"invalid_token\"")])
+    }
+
     /// Values that cannot be used: 422 `invalid_input`.
     static func invalid(_ problems: [InputProblem]) -> APIProblem {
         APIProblem(status: 422, code: RefusalCode.invalidInput.rawValue, detail: "the values given cannot be used", problems: problems)

@@ -72,14 +72,14 @@ enum APIRoutes {
     }
 }
 
-/// One request as a route sees it: the request, the segments its pattern captured, and the service that sent it.
+/// One request as a route sees it: the request, the segments its pattern captured, and what let it in.
 struct APICall: Sendable {
     /// The request.
     var request: HTTPRequest
     /// The captured segments, by name.
     var parameters: [String: String]
-    /// The service whose token came with it.
-    var service: ServiceAuthFile.Service
+    /// The service token or bearer JWT that came with it.
+    var credential: Credential
 
     /// A captured segment; every route's pattern captures the names it asks for.
     func parameter(_ name: String) -> String { parameters[name] ?? "" }

@@ -6,13 +6,13 @@ import Foundation
 
 /// The API over one engine: what `casework serve` answers each request with, after the HTTP layer has read it.
 ///
-/// Each request is let in by its token (``ServiceAuthFile``), routed (``APIRoutes``), and answered by the same
+/// Each request is let in by its service token or bearer JWT (``ServiceAuthFile``), routed (``APIRoutes``), and answered by the same
 /// ``CaseService`` calls and the same JSON the command line's `--format json` prints, so the API and the CLI give the
 /// same answers; every refusal is an ``APIProblem``.
 final class APIService: Sendable {
     /// The engine's async front over the store.
     let cases: CaseService
-    /// The services that may call.
+    /// The services and identity providers' tokens that may call.
     let auth: ServiceAuthFile
 
     /// The API over `cases`, letting in the services of `auth`.
@@ -27,9 +27,9 @@ final class APIService: Sendable {
     /// The answer to one request.
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(APIProblem) {
-            let service = try auth.service(for: request)
+            let credential = try auth.credential(for: request, catalog: catalog)
             let (route, parameters) = try APIRoutes.match(method: request.method, path: request.path)
-            return try await route.run(self, APICall(request: request, parameters: parameters, service: service))
+            return try await route.run(self, APICall(request: request, parameters: parameters, credential: credential))
         } catch {
             return error.response
         }
@@ -37,7 +37,7 @@ final class APIService: Sendable {
 
     /// The caller of `call`, with the actor it acts as or for.
     func caller(_ call: APICall) throws(APIProblem) -> Caller {
-        try auth.caller(for: call.request, catalog: catalog)
+        try auth.caller(for: call.request, credential: call.credential, catalog: catalog)
     }
 
     /// Runs an engine call, a refusal becoming its problem.

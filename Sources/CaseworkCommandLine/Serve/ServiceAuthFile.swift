@@ -3,8 +3,10 @@ import CaseworkDefinitions
 import CaseworkDiagnostics
 import CaseworkEngine
 import CaseworkYAML
+import Foundation
 
-/// The services `casework serve --auth FILE` lets in, each with its token's SHA-256 and what it may assert.
+/// Who `casework serve --auth FILE` lets in: the services, each with its token's SHA-256 and what it may assert, and
+/// the identity providers whose bearer JWTs it accepts (``JWTIssuer``).
 ///
 /// ```yaml
 /// services:
@@ -16,10 +18,14 @@ import CaseworkYAML
 ///   - name: mail-deliverer
 ///     token_sha256: …
 ///     acts_as: operator               # itself: operator, or an actor such as caseworker:desk
+/// issuers:                            # optional: see JWTIssuer
+///   - issuer: https://login.example-council.gov.uk/
+///     …
 /// ```
 ///
 /// A token is never stored, only its digest (`printf %s TOKEN | sha256sum`); a service has `acts_as`, `acts_for`
-/// or both. Attribute names must be actor attributes the loaded policies declare.
+/// or both. Attribute names must be actor attributes the loaded policies declare. The file names at least one
+/// service or issuer.
 struct ServiceAuthFile: Sendable {
     /// One service that may call.
     struct Service: Sendable {
@@ -37,6 +43,8 @@ struct ServiceAuthFile: Sendable {
 
     /// Every service, in the file's order.
     var services: [Service]
+    /// Every identity provider whose JWTs are accepted, in the file's order.
+    var issuers: [JWTIssuer] = []
 
     /// Reads and checks the auth file at `path` against the actor attributes the policies of `catalog` declare.
     static func load(path: String, catalog: DefinitionCatalog) throws(ServiceAuthFileError) -> ServiceAuthFile {
@@ -45,10 +53,21 @@ struct ServiceAuthFile: Sendable {
         guard let root = result.root else { throw .invalid(.startOf(path), "the file is empty; it needs a 'services' list") }
         guard let entries = root.mapping else { throw .invalid(root.range, "expected a mapping with 'services'") }
         var services: [Service] = []
+        var issuers: [JWTIssuer] = []
         var seenDigests: Set<[UInt8]> = []
         let declared = Set(catalog.policies.values.flatMap { policy in policy.definition.actorAttributes.map(\.name.value) })
         for entry in entries {
-            guard entry.key.name == "services" else { throw .invalid(entry.key.range, "unknown key '\(entry.key.name)'; the file has only 'services'") }
+            if entry.key.name == "issuers" {
+                guard let items = entry.value.sequence else { throw .invalid(entry.value.range, "'issuers' must be a list") }
+                let directory = (path as NSString).deletingLastPathComponent
+                for item in items {
+                    let issuer = try JWTIssuer.read(item, directory: directory, declared: declared)
+                    guard !issuers.contains(where: { $0.issuer == issuer.issuer }) else { throw .invalid(item.range, "two issuers are '\(issuer.issuer)'") }
+                    issuers.append(issuer)
+                }
+                continue
+            }
+            guard entry.key.name == "services" else { throw .invalid(entry.key.range, "unknown key '\(entry.key.name)'; the file has 'services' and 'issuers'") }
             guard let items = entry.value.sequence else { throw .invalid(entry.value.range, "'services' must be a list") }
             for item in items {
                 let service = try read(item, declared: declared)
@@ -56,8 +75,8 @@ struct ServiceAuthFile: Sendable {
                 services.append(service)
             }
         }
-        guard !services.isEmpty else { throw .invalid(root.range, "'services' names no service, so no one could call") }
-        return ServiceAuthFile(services: services)
+        guard !services.isEmpty || !issuers.isEmpty else { throw .invalid(root.range, "the file names no service and no issuer, so no one could call") }
+        return ServiceAuthFile(services: services, issuers: issuers)
     }
 
     private static func read(_ node: YAMLNode, declared: Set<String>) throws(ServiceAuthFileError) -> Service {

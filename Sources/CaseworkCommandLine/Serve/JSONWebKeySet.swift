@@ -1,0 +1,82 @@
+import Foundation
+
+/// An identity provider's public signing keys, read from a JWKS file (RFC 7517: `{"keys": [...]}`) and found by `kid`.
+///
+/// Each key is a signing key (`use` absent or `sig`; keys with `use: enc` are passed over) with a `kid` no other key
+/// has, and either `kty: RSA` with `n` and `e` (a modulus of at least 2048 bits) or `kty: EC` with `crv: P-256`, `x`
+/// and `y`; an `alg`, when given, is the one its type checks (RS256 or ES256). A key holding private parts (`d`) is
+/// refused, as is anything else: a JWKS the server cannot use whole stops it at start.
+struct JSONWebKeySet: Sendable {
+    /// The keys, by `kid`.
+    var keys: [String: JSONWebKey]
+
+    /// Reads the JWKS file at `path`; the error is one line naming what is wrong.
+    static func load(path: String) throws(JSONWebKeySetError) -> JSONWebKeySet {
+        guard let data = FileManager.default.contents(atPath: path) else { throw JSONWebKeySetError("cannot be read") }
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw JSONWebKeySetError("is not a JSON object")
+        }
+        guard let entries = root["keys"] as? [Any] else { throw JSONWebKeySetError("has no 'keys' list") }
+        var keys: [String: JSONWebKey] = [:]
+        for (index, entry) in entries.enumerated() {
+            guard let object = entry as? [String: Any] else { throw JSONWebKeySetError("key \(index + 1) is not an object") }
+            guard let key = try read(object, index: index) else { continue }
+            guard keys[key.id] == nil else { throw JSONWebKeySetError("two keys have the kid '\(key.id)'") }
+            keys[key.id] = key
+        }
+        guard !keys.isEmpty else { throw JSONWebKeySetError("holds no signing key") }
+        return JSONWebKeySet(keys: keys)
+    }
+
+    /// The signing key `object` describes, or nil for an encryption key.
+    private static func read(_ object: [String: Any], index: Int) throws(JSONWebKeySetError) -> JSONWebKey? {
+        let use = object["use"]
+        if let use, use as? String != "sig" {
+            if use as? String == "enc" { return nil }
+            throw JSONWebKeySetError("key \(index + 1)'s 'use' is neither 'sig' nor 'enc'")
+        }
+        guard let id = object["kid"] as? String, !id.isEmpty else { throw JSONWebKeySetError("key \(index + 1) has no 'kid'") }
+        let named = "key '\(id)'"
+        guard object["d"] == nil else { throw JSONWebKeySetError("\(named) holds a private key; publish only the public key") }
+        let material: JSONWebKey.Material
+        switch object["kty"] as? String {
+        case "RSA":
+            let modulus = try number(object, "n", of: named)
+            let exponent = try number(object, "e", of: named)
+            guard modulus.drop(while: { $0 == 0 }).count >= 256 else { throw JSONWebKeySetError("\(named) is an RSA key of under 2048 bits") }
+            material = .rsa(modulus: modulus, exponent: exponent)
+        case "EC":
+            guard object["crv"] as? String == "P-256" else { throw JSONWebKeySetError("\(named) is an EC key not on P-256") }
+            let x = try number(object, "x", of: named)
+            let y = try number(object, "y", of: named)
+            guard x.count == 32, y.count == 32 else { throw JSONWebKeySetError("\(named)'s x and y are not 32 bytes each") }
+            material = .p256(x: x, y: y)
+        default:
+            throw JSONWebKeySetError("\(named) has kty '\(object["kty"] ?? "")'; only RSA and EC (P-256) signing keys are used")
+        }
+        let key = JSONWebKey(id: id, material: material)
+        if let algorithm = object["alg"] {
+            guard algorithm as? String == key.algorithm.rawValue else {
+                throw JSONWebKeySetError("\(named) is for '\(algorithm)'; an \(object["kty"] ?? "") key here checks \(key.algorithm.rawValue) only")
+            }
+        }
+        guard key.isUsable else { throw JSONWebKeySetError("\(named) is not a public key libcrypto accepts") }
+        return key
+    }
+
+    /// The bytes of the base64url member `name` of `object`.
+    private static func number(_ object: [String: Any], _ name: String, of key: String) throws(JSONWebKeySetError) -> [UInt8] {
+        guard let text = object[name] as? String, let bytes = Base64URL.decode(text), !bytes.isEmpty else {
+            throw JSONWebKeySetError("\(key)'s '\(name)' is not unpadded base64url")
+        }
+        return bytes
+    }
+}
+
+/// Why a JWKS file cannot be used: one line, said after the file's name.
+struct JSONWebKeySetError: Error, Sendable {
+    /// What is wrong.
+    var message: String
+
+    init(_ message: String) { self.message = message }
+}

@@ -176,8 +176,13 @@ package final class SQLiteConnection {
 }
 
 extension String {
-    /// The text without whitespace at either end.
+    /// The text without the whitespace SQL allows around a statement (space, tab, line feed, form feed, carriage
+    /// return) at either end. Read as bytes: `Character.isWhitespace` loads Unicode's property tables on first use,
+    /// which was 2 % of a warm `casework case show` for one `PRAGMA` (ARCHITECTURE.md, Benchmarks, `cli`).
     fileprivate var trimmingWhitespace: String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        let bytes = Array(utf8)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

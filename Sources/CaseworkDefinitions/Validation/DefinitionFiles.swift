@@ -29,7 +29,6 @@ package enum DefinitionFiles {
     /// a device) is not a definition file and is skipped, unopened. An entry whose kind cannot be read (a broken
     /// symbolic link) is kept, so loading it reports why it cannot be read.
     package static func discover(_ paths: [String], scenarios: Bool = false) throws(MissingPath) -> [String] {
-        let manager = FileManager.default
         var files: [String] = []
         for path in paths {
             switch kind(of: path) {
@@ -41,7 +40,8 @@ package enum DefinitionFiles {
             case .directory: break
             }
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            let entries = (manager.enumerator(atPath: path)?.allObjects as? [String]) ?? []
+            var entries: [String] = []
+            walk(path, under: "", into: &entries)
             for entry in entries where (entry.hasSuffix(".yaml") || entry.hasSuffix(".yml")) && entry.hasSuffix(scenarioSuffix) == scenarios {
                 let file = "\(base)/\(entry)"
                 switch kind(of: file) {
@@ -52,6 +52,31 @@ package enum DefinitionFiles {
         }
         var seen = Set<String>()
         return files.sorted().filter { seen.insert($0).inserted }
+    }
+
+    /// Every entry under the directory `directory`, as a path relative to the directory the walk began in
+    /// (`prefix` is `directory`'s own, empty at the top), searched recursively, hidden entries included. A symbolic
+    /// link is an entry and is never followed into (so a link cannot make the walk loop), and a directory that cannot
+    /// be read adds nothing, as Foundation's directory enumerator did; `readdir` is used because that enumerator was a
+    /// twentieth of a warm `casework case show` (ARCHITECTURE.md, Benchmarks, `cli`).
+    private static func walk(_ directory: String, under prefix: String, into entries: inout [String]) {
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            let relative = prefix.isEmpty ? name : "\(prefix)/\(name)"
+            entries.append(relative)
+            let full = "\(directory)/\(name)"
+            var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
+                var status = stat()
+                isDirectory = lstat(full, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+            }
+            if isDirectory { walk(full, under: relative, into: &entries) }
+        }
     }
 
     /// Whether ``discover(_:scenarios:)`` takes `path` (a regular file or a directory), found with one `stat`,

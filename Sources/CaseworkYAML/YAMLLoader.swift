@@ -31,17 +31,27 @@ package struct YAMLLoadResult: Sendable {
 package enum YAMLLoader {
     /// Loads one document from `bytes`; `file` is the path diagnostics will name.
     package static func load(_ bytes: [UInt8], file: String, limits: YAMLLimits = .standard) -> YAMLLoadResult {
-        if bytes.count > limits.maxFileBytes {
-            return YAMLLoadResult(root: nil, errors: [.fileTooLarge(file: file, bytes: bytes.count, limit: limits.maxFileBytes)])
+        bytes.withUnsafeBufferPointer { load(buffer: $0, file: file, limits: limits) }
+    }
+
+    /// Loads one document from the UTF-8 of `text`, read in the string's own storage: what ``load(_:file:limits:)``
+    /// makes of `Array(text.utf8)`, without copying the text first (a definition file of megabytes is read in place).
+    package static func load(text: String, file: String, limits: YAMLLimits = .standard) -> YAMLLoadResult {
+        var text = text
+        return text.withUTF8 { load(buffer: $0, file: file, limits: limits) }
+    }
+
+    /// Loads one document from `buffer`, which stays valid during the call.
+    private static func load(buffer: UnsafeBufferPointer<UInt8>, file: String, limits: YAMLLimits) -> YAMLLoadResult {
+        if buffer.count > limits.maxFileBytes {
+            return YAMLLoadResult(root: nil, errors: [.fileTooLarge(file: file, bytes: buffer.count, limit: limits.maxFileBytes)])
         }
-        if let nul = firstNUL(in: bytes) {
-            return YAMLLoadResult(root: nil, errors: [.nulByte(at: SourceRange(file: file, at: mark(ofByte: nul, in: bytes)))])
+        if let nul = firstNUL(in: buffer) {
+            return YAMLLoadResult(root: nil, errors: [.nulByte(at: SourceRange(file: file, at: mark(ofByte: nul, in: buffer)))])
         }
-        return bytes.withUnsafeBufferPointer { buffer in
-            var composer = Composer(file: file, limits: limits, estimatedBytes: buffer.count)
-            composer.run(buffer)
-            return composer.result()
-        }
+        var composer = Composer(file: file, limits: limits, estimatedBytes: buffer.count)
+        composer.run(buffer)
+        return composer.result()
     }
 
     /// Reads and loads the file at `path`.
@@ -55,15 +65,13 @@ package enum YAMLLoader {
     }
 
     /// The offset of the first NUL byte, if there is one.
-    private static func firstNUL(in bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
-            return base.distance(to: UnsafeRawPointer(found))
-        }
+    private static func firstNUL(in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
     /// The line and column of a byte offset, for errors libyaml reports as byte offsets.
-    static func mark(ofByte offset: Int, in bytes: [UInt8]) -> SourceMark {
+    static func mark(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourceMark {
         var line = 1
         var column = 1
         var scalars = 0
@@ -204,7 +212,7 @@ private struct Composer: ~Copyable {
     private func parserError(_ parser: yaml_parser_t, _ buffer: UnsafeBufferPointer<UInt8>) -> YAMLError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
         if parser.error == YAML_READER_ERROR {
-            let bytes = Array(buffer)
+            let bytes = buffer
             var offset = min(parser.problem_offset, bytes.count)
             guard problem.contains("UTF-8") else {
                 return .syntax(problem: problem, context: nil, at: SourceRange(fileID: fileID, at: YAMLLoader.mark(ofByte: offset, in: bytes)))

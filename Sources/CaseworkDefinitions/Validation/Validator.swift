@@ -111,7 +111,7 @@ package enum Validator {
     /// Validates in-memory sources, each named by the file path diagnostics should show.
     package static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
         check(fingerprints: fingerprints, sources.map { source in
-            (source.file, YAMLLoader.load(Array(source.text.utf8), file: source.file, limits: limits), source.text)
+            (source.file, YAMLLoader.load(text: source.text, file: source.file, limits: limits), source.text)
         })
     }
 

@@ -72,13 +72,14 @@ struct WorkflowChecks {
                 bag.report(.duplicateTransition(name: name), at: workflow.transitions[index].name.range,
                            notes: [DiagnosticNote("first declared here", at: first)])
             }
-            var origins: [Int] = []
+            // The origins wait on `edges` with no target yet (no array of their own per transition), and get it below.
+            let originsStart = edges?.count ?? 0
             for source in workflow.transitions[index].from {
                 guard let index = checkState(source, referrer: referrer(), into: &bag) else {
                     edges = nil
                     continue
                 }
-                origins.append(index)
+                edges?.append((index, -1))
                 let state = workflow.states[index]
                 if state.isFinal {
                     bag.report(.transitionFromFinalState(transition: name, state: state.name.value), at: source.range,
@@ -86,7 +87,9 @@ struct WorkflowChecks {
                 }
             }
             if let target = checkState(workflow.transitions[index].to, referrer: referrer(), into: &bag) {
-                for origin in origins { edges?.append((origin, target)) }
+                if let count = edges?.count {
+                    for position in originsStart..<count { edges?[position].target = target }
+                }
             } else {
                 edges = nil
             }

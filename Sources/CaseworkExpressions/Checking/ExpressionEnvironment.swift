@@ -38,7 +38,10 @@ public struct ExpressionEnvironment: Sendable {
     /// The type of the built-in `name`, if it is one: ``builtins`` read by comparing with its two names in a list, which
     /// costs less than hashing `name` or walking a dictionary (the checker asks this for every name an expression reads).
     static func builtin(_ name: String) -> ExpressionType? {
-        for builtin in builtinList where builtin.name == name { return builtin.type }
+        // A length first: most names are not as long as either, and a string's UTF-8 count is stored, where comparing a
+        // long name with a short one still goes through the string comparison's slow path.
+        let length = name.utf8.count
+        for builtin in builtinList where builtin.name.utf8.count == length && builtin.name == name { return builtin.type }
         return nil
     }
 }

@@ -117,14 +117,14 @@ struct Lexer {
         var lexer = Lexer(source)
         var tokens: [Token] = []
         tokens.reserveCapacity(source.count / 4 + 2)
-        while true {
-            switch lexer.next() {
-            case .success(let token):
+        do throws(ExpressionError) {
+            while true {
+                let token = try lexer.next()
                 tokens.append(token)
                 if case .end = token.kind { return .success(tokens) }
-            case .failure(let error):
-                return .failure(error)
             }
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -152,7 +152,9 @@ struct Lexer {
         isIdentifierStart(scalar) || isDigit(scalar)
     }
 
-    private mutating func next() -> Result<Token, ExpressionError> {
+    /// The next token, or the error at the first character that cannot start one. Thrown rather than returned in a
+    /// `Result`, which carried room for an error's words with every token.
+    private mutating func next() throws(ExpressionError) -> Token {
         // The end of the expression is placed just after its last token, not after trailing
         // blanks or the line break a block scalar keeps, so an error there points at that line.
         let afterPrevious = position
@@ -161,35 +163,35 @@ struct Lexer {
         }
         let start = position
         guard let scalar = peek() else {
-            return .success(Token(kind: .end, span: ExpressionSpan(start: afterPrevious, end: afterPrevious)))
+            return Token(kind: .end, span: ExpressionSpan(start: afterPrevious, end: afterPrevious))
         }
         if Self.isIdentifierStart(scalar) {
             while Self.isIdentifierPart(peek()) { position += 1 }
             if let keyword = keyword(from: start) {
-                return .success(token(.keyword(keyword), from: start))
+                return token(.keyword(keyword), from: start)
             }
-            return .success(token(.identifier, from: start))
+            return token(.identifier, from: start)
         }
         if Self.isDigit(scalar) {
-            return number(from: start)
+            return try number(from: start)
         }
         if scalar == "\"" || scalar == "'" {
-            return string(from: start)
+            return try string(from: start)
         }
         if let (symbol, width) = Self.symbol(scalar, peek(1)) {
             position += width
-            return .success(token(.symbol(symbol), from: start))
+            return token(.symbol(symbol), from: start)
         }
         position += 1
         let shown = text(start, position)
         if scalar == "=" {
-            return .failure(ExpressionError(.unexpectedCharacter(shown, help: "compare with '=='"), at: span(from: start)))
+            throw ExpressionError(.unexpectedCharacter(shown, help: "compare with '=='"), at: span(from: start))
         }
         if scalar == "&" || scalar == "|" || scalar == "!" {
             let word = scalar == "&" ? "and" : scalar == "|" ? "or" : "not"
-            return .failure(ExpressionError(.unexpectedCharacter(shown, help: "write '\(word)'"), at: span(from: start)))
+            throw ExpressionError(.unexpectedCharacter(shown, help: "write '\(word)'"), at: span(from: start))
         }
-        return .failure(ExpressionError(.unexpectedCharacter(shown, help: nil), at: span(from: start)))
+        throw ExpressionError(.unexpectedCharacter(shown, help: nil), at: span(from: start))
     }
 
     /// The keyword the word from `start` to the current position spells, if any (compared as bytes: no string is made).
@@ -230,30 +232,30 @@ struct Lexer {
     }
 
     /// An integer, a decimal (`2.5`) or a date (`2025-09-01`).
-    private mutating func number(from start: Int) -> Result<Token, ExpressionError> {
+    private mutating func number(from start: Int) throws(ExpressionError) -> Token {
         while Self.isDigit(peek()) { position += 1 }
         if position - start == 4, peek() == "-", Self.isDigit(peek(1)), Self.isDigit(peek(2)), peek(3) == "-",
             Self.isDigit(peek(4)), Self.isDigit(peek(5)), !Self.isIdentifierPart(peek(6))
         {
             position += 6
             guard let date = CalendarDate(text(start, position)) else {
-                return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "there is no such date"), at: span(from: start)))
+                throw ExpressionError(.invalidLiteral(text: text(start, position), reason: "there is no such date"), at: span(from: start))
             }
-            return .success(token(.date(date), from: start))
+            return token(.date(date), from: start)
         }
         if peek() == ".", Self.isDigit(peek(1)) {
             position += 1
             while Self.isDigit(peek()) { position += 1 }
-            return .success(token(.decimal, from: start))
+            return token(.decimal, from: start)
         }
         if Self.isIdentifierStart(peek()) {
             while Self.isIdentifierPart(peek()) { position += 1 }
-            return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "a number is digits, with at most one decimal point"), at: span(from: start)))
+            throw ExpressionError(.invalidLiteral(text: text(start, position), reason: "a number is digits, with at most one decimal point"), at: span(from: start))
         }
         guard let value = integerValue(from: start) else {
-            return .failure(ExpressionError(.invalidLiteral(text: text(start, position), reason: "the number is too large"), at: span(from: start)))
+            throw ExpressionError(.invalidLiteral(text: text(start, position), reason: "the number is too large"), at: span(from: start))
         }
-        return .success(token(.integer(value), from: start))
+        return token(.integer(value), from: start)
     }
 
     /// The value of the digits from `start` up to the current position, or nil when it does not fit in an `Int`:
@@ -271,21 +273,21 @@ struct Lexer {
 
     /// A string in single or double quotes; `\\`, `\"`, `\'`, `\n` and `\t` are escapes. Its value is made only when the
     /// parser reads it (``stringValue(_:escaped:in:)``), so the token holds no string.
-    private mutating func string(from start: Int) -> Result<Token, ExpressionError> {
+    private mutating func string(from start: Int) throws(ExpressionError) -> Token {
         // Most quoted text has no escape: its value is the text between the quotes, taken in one piece.
         let quote = source[start]
         var end = start + 1
         while end < source.count, source[end] != quote, source[end] != "\\" { end += 1 }
         if end < source.count, source[end] == quote {
             position = end + 1
-            return .success(token(.string(escaped: false), from: start))
+            return token(.string(escaped: false), from: start)
         }
         switch Self.unescape(source, from: start) {
         case .success(let read):
             position = read.end
-            return .success(token(.string(escaped: true), from: start))
+            return token(.string(escaped: true), from: start)
         case .failure(let error):
-            return .failure(error)
+            throw error
         }
     }
 

@@ -125,7 +125,24 @@ private struct ParserState {
     }
 
     mutating func expression() throws(ExpressionError) -> ExpressionNode {
-        try nested { (state) throws(ExpressionError) in try state.or() }
+        // A lone operand (most list items and call arguments) is what the descent through the seven precedence levels
+        // would hand back untouched: it is read directly, under the same depth limit the descent's first level checks.
+        if depth < limits.maxDepth, isLoneOperand { return try primary() }
+        return try nested { (state) throws(ExpressionError) in try state.or() }
+    }
+
+    /// Whether the current token is a literal or a single name and the next one ends the expression there (`,`, `]`, `)`
+    /// or the end), so no operator, dot, call or duration word can follow it: no level above ``primary()`` acts on it.
+    var isLoneOperand: Bool {
+        switch current.kind {
+        case .identifier, .integer, .decimal, .string, .date, .keyword(.true), .keyword(.false): break
+        default: return false
+        }
+        guard index + 1 < tokens.count else { return false }
+        switch tokens[index + 1].kind {
+        case .symbol(.comma), .symbol(.closeBracket), .symbol(.closeParen), .end: return true
+        default: return false
+        }
     }
 
     mutating func or() throws(ExpressionError) -> ExpressionNode {

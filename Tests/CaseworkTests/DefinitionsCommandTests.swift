@@ -58,7 +58,7 @@ struct DefinitionsCommandTests {
         #expect(space.run(["case", "migrate", "c1", "--to", "8"] + AccessCommandTests.caseworker).status == .forbidden)
         let wrong = space.run(["case", "migrate", "c1", "--to", "9"])
         #expect(wrong.status == .failure)
-        #expect(wrong.err == "error[invalid_input]: the values given cannot be used:\n  - 'to': the current version of workflow 'ehcp-needs-assessment' is 7; a case moves only to it\n")
+        #expect(wrong.err == "error[invalid_input]: the values given cannot be used:\n  - 'to': the current version of workflow 'ehcp-needs-assessment' is 8; a case moves only to it\n")
         let map = space.directory.appendingPathComponent("map.yaml")
         try Data("states: { requested: nowhere }\n".utf8).write(to: map)
         let unmapped = space.run(["case", "migrate", "c1", "--to", "8", "--map", map.path])

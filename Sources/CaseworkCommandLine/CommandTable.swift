@@ -273,9 +273,14 @@ enum CommandTable {
                     options: [OptionDeclaration(name: "--section", value: "X", help: "the section the file is, for a kind addressed by sections (such as A)"),
                               OptionDeclaration(name: "--type", value: "MEDIA", help: "the file's media type (default: from its extension: .pdf, .md, .txt, …)"),
                               OptionDeclaration(name: "--reason", value: "TEXT", help: "why it is added"),
+                              OptionDeclaration(name: "--share-with", value: "ORG",
+                                                help: "an organisation the document is given to from this version on (default: those of the latest version)",
+                                                repeatable: true),
                               create] + reading + [format],
-                    examples: ["casework document add c1 draft_plan section-a.md --section A --reason \"Section A from the family\""],
-                    note: "Needs submit on the kind's resource; the type and size are checked before anything is written."),
+                    examples: ["casework document add c1 draft_plan section-a.md --section A --reason \"Section A from the family\"",
+                               "casework document add c1 draft_plan plan.pdf --share-with hillside-primary --share-with city-health"],
+                    note: "Needs submit on the kind's resource; the type and size are checked before anything is written. Whom a document is given to, "
+                        + "the policy reads as document.shared_with."),
                 CommandDeclaration(
                     path: ["document", "list"], summary: "the latest version of each document of a case the actor may see",
                     arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id")],

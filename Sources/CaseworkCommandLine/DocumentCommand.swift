@@ -40,6 +40,7 @@ enum DocumentCommand {
         }
         let section = try parsed.single("--section")
         let reason = try parsed.single("--reason")
+        let sharedWith = parsed.values["--share-with"]
         return EngineRun.run(console: console) { () throws(EngineError) in
             let bytes: [UInt8]
             switch FileBytes.read(file, limit: DocumentKindDefinition.largestMaxBytes) {
@@ -49,7 +50,8 @@ enum DocumentCommand {
             case .failure(let error): throw .invalidInput([InputProblem(field: "file", message: "'\(file)' cannot be read: \(error)")])
             }
             let engine = try options.engine()
-            let added = try engine.addDocument(caseID: caseID, DocumentUpload(kind: kind, section: section, mediaType: mediaType, bytes: bytes, reason: reason),
+            let added = try engine.addDocument(caseID: caseID, DocumentUpload(kind: kind, section: section, mediaType: mediaType, bytes: bytes, reason: reason,
+                                                                                sharedWith: sharedWith),
                                                as: options.actor, attributes: try options.attributes(in: engine.catalog))
             console.out(options.format == .json ? JSONOutput.render(json(added)) : text(added))
             return .success
@@ -122,7 +124,7 @@ enum DocumentCommand {
         [
             "case": document.caseID, "kind": document.kind, "title": document.title, "version": document.version, "media_type": document.mediaType,
             "bytes": document.bytes ?? NSNull(), "added_by_role": document.addedByRole, "added_by": document.addedBy ?? NSNull(),
-            "at": JSONOutput.iso(document.at), "reason": document.reason ?? NSNull(),
+            "at": JSONOutput.iso(document.at), "reason": document.reason ?? NSNull(), "shared_with": document.sharedWith ?? NSNull(),
             "parts": document.parts.map { part -> [String: Any] in
                 var entry: [String: Any] = ["section": part.section ?? NSNull(), "withheld": part.withheld]
                 if let hash = part.sha256, let bytes = part.bytes {
@@ -141,6 +143,7 @@ enum DocumentCommand {
         output += line("  type: \(document.mediaType)" + (document.bytes.map { ", \($0) bytes" } ?? ""))
         output += line("  added: \(JSONOutput.iso(document.at)) by \(document.addedBy ?? "a \(document.addedByRole)")")
         if let reason = document.reason { output += line("  reason: \(reason)") }
+        if let shared = document.sharedWith { output += line("  given to: " + (shared.isEmpty ? "no organisation" : shared.joined(separator: ", "))) }
         for part in document.parts {
             let name = part.section.map { "section \($0)" } ?? "whole document"
             output += line(part.sha256.map { "  \(name): \(part.bytes ?? 0) bytes, sha256 \($0)" } ?? "  \(name): withheld")

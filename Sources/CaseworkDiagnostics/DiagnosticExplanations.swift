@@ -1821,6 +1821,38 @@ package enum DiagnosticExplanations {
                   ehcp: [A, B, C, D, E, F, G, H1, H2, I, J, K]
                 """
         ),
+        entry(
+            "CW0249", "form accepted into an undeclared document",
+            """
+            A form with `into_document:` adds a version of a document when its submission is accepted, in \
+            the same change as the acceptance: the answers become that document, or one section of it. \
+            The document kind must be one that every workflow starting the form declares under \
+            `documents:`, or the acceptance would have nowhere to put the answers.
+            """,
+            wrong: """
+                form: section-a
+                into_document: { kind: draft_pln, section: A }
+                """,
+            right: """
+                form: section-a
+                into_document: { kind: draft_plan, section: A }
+                """
+        ),
+        entry(
+            "CW0250", "form accepted into a document that cannot hold its answers",
+            """
+            A form's answers are written as one `text/markdown` part of the document named by \
+            `into_document:`. For a kind addressed by sections (`sections: ehcp`), `section:` says which \
+            part, and it must be a section the policy gives that resource, so the policy decides who sees \
+            it; a kind seen whole takes no section. The kind's `types` must take `text/markdown`.
+            """,
+            wrong: """
+                into_document: { kind: draft_plan }      # draft_plan has sections: ehcp
+                """,
+            right: """
+                into_document: { kind: draft_plan, section: A }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

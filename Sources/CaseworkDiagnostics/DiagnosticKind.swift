@@ -176,6 +176,11 @@ public enum DiagnosticKind: Sendable, Hashable {
     case unknownDocumentResource(kind: String, resource: String, policy: String, suggestion: String?)
     /// A document kind's `sections:` names a resource of the policy that has no sections to address parts by.
     case documentResourceWithoutSections(kind: String, resource: String, policy: String)
+    /// A form's `into_document:` names a document kind a workflow that starts the form does not declare.
+    case formIntoUnknownDocument(form: String, kind: String, workflow: String, suggestion: String?)
+    /// A form's `into_document:` cannot hold the form's answers as written: a section missing, not wanted or not one
+    /// the kind's resource has, or a kind that does not take the type the answers are written as.
+    case formIntoDocumentMismatch(form: String, kind: String, problem: FormDocumentProblem)
     /// A workflow sends some of the engine's own messages (form, reminder or breach messages) but names no template for them.
     case messageWithoutTemplate(messages: [String], workflow: String)
     /// A name of a deadline the workflow does not declare (an exception's `applies_to`).
@@ -227,7 +232,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
-        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248",
+        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248", "CW0249", "CW0250",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
@@ -359,6 +364,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .formWithoutResource: "CW0239"
         case .unknownDocumentResource: "CW0247"
         case .documentResourceWithoutSections: "CW0248"
+        case .formIntoUnknownDocument: "CW0249"
+        case .formIntoDocumentMismatch: "CW0250"
         case .messageWithoutTemplate: "CW0240"
         case .unknownDeadline: "CW0241"
         case .windowEscalates: "CW0242"
@@ -493,6 +500,15 @@ public enum DiagnosticKind: Sendable, Hashable {
             "document kind '\(kind)' is guarded by resource '\(resource)', which policy '\(policy)' does not declare"
         case .documentResourceWithoutSections(let kind, let resource, let policy):
             "document kind '\(kind)' is addressed by the sections of '\(resource)', which has none in policy '\(policy)'"
+        case .formIntoUnknownDocument(let form, let kind, let workflow, _):
+            "form '\(form)' is accepted into document kind '\(kind)', which workflow '\(workflow)' does not declare"
+        case .formIntoDocumentMismatch(let form, let kind, let problem):
+            switch problem {
+            case .sectionMissing: "form '\(form)' is accepted into '\(kind)', which is addressed by sections, but names no 'section'"
+            case .sectionOfWholeKind(let section): "form '\(form)' is accepted into section '\(section)' of '\(kind)', which is seen whole"
+            case .unknownSection(let section, let resource, _, _): "form '\(form)' is accepted into section '\(section)' of '\(kind)', which '\(resource)' does not have"
+            case .typeNotTaken(let type): "form '\(form)' is accepted into '\(kind)', which does not take \(type), the type a form's answers are written as"
+            }
         case .messageWithoutTemplate(let messages, let workflow):
             "workflow '\(workflow)' names no template for \(messages.count == 1 ? "the message" : "the messages") \(messages.map { "'\($0)'" }.joined(separator: ", "))"
         case .unknownDeadline(let name, let referrer, _): "\(referrer) refers to unknown deadline '\(name)'"
@@ -583,6 +599,18 @@ public enum DiagnosticKind: Sendable, Hashable {
             return resource.hasPrefix("document.")
                 ? "declare 'document: [\(kind), ...]' under 'resources:' of policy '\(policy)' and say in its rules who may view and submit it"
                 : "declare '\(resource): [SECTION, ...]' under 'resources:' of policy '\(policy)', or name a resource it declares"
+        case .formIntoUnknownDocument(_, _, _, let suggestion?):
+            return "did you mean '\(suggestion)'?"
+        case .formIntoUnknownDocument(_, let kind, let workflow, nil):
+            return "declare '\(kind)' under 'documents:' of workflow '\(workflow)', or name a kind it declares"
+        case .formIntoDocumentMismatch(_, _, let problem):
+            switch problem {
+            case .sectionMissing: return "say which section the answers are, such as 'into_document: { kind: draft_plan, section: A }'"
+            case .sectionOfWholeKind: return "leave 'section' out: the answers are the whole document"
+            case .unknownSection(_, _, let suggestion?, _): return "did you mean '\(suggestion)'?"
+            case .unknownSection(_, let resource, nil, let sections): return "'\(resource)' has the sections \(sections.joined(separator: ", "))"
+            case .typeNotTaken(let type): return "add \(type) to the kind's 'types'"
+            }
         case .documentResourceWithoutSections(_, let resource, let policy):
             return "give '\(resource)' its sections in policy '\(policy)' ('\(resource): [A, B, ...]'), or leave 'sections:' out so the kind is seen whole"
         case .invalidMediaType:
@@ -682,4 +710,16 @@ public enum DiagnosticKind: Sendable, Hashable {
             return nil
         }
     }
+}
+
+/// Why a form's `into_document:` cannot hold its answers (CW0250).
+public enum FormDocumentProblem: Sendable, Hashable {
+    /// The kind is addressed by sections and no section is named.
+    case sectionMissing
+    /// A section is named for a kind seen whole.
+    case sectionOfWholeKind(String)
+    /// The section is not one the kind's resource has in the policy; a near name, and the sections it has.
+    case unknownSection(String, resource: String, suggestion: String?, sections: [String])
+    /// The kind does not take the media type the answers are written as.
+    case typeNotTaken(String)
 }

@@ -15,9 +15,13 @@ public struct DocumentUpload: Sendable, Hashable {
     public var bytes: [UInt8]
     /// Why it is added, when the person says.
     public var reason: String?
+    /// The organisations (ids) the document is given to from this version on; nil keeps those of the latest version
+    /// (none for a first version), an empty list gives it to none.
+    public var sharedWith: [String]?
 
     /// Creates an upload.
-    public init(kind: String, section: String? = nil, mediaType: String, bytes: [UInt8], reason: String? = nil) {
+    public init(kind: String, section: String? = nil, mediaType: String, bytes: [UInt8], reason: String? = nil, sharedWith: [String]? = nil) {
+        self.sharedWith = sharedWith
         self.kind = kind
         self.section = section
         self.mediaType = mediaType
@@ -63,6 +67,9 @@ public struct DocumentView: Sendable, Hashable {
     public var reason: String?
     /// Every part, in section order.
     public var parts: [Part]
+    /// The organisations the document is given to (as its latest version records), only for those who may see who takes
+    /// part in the case (`grant` on `case`), as ``addedBy`` is.
+    public var sharedWith: [String]?
 }
 
 /// Documents: added as a case change through the one commit path, read through the door, part by part.
@@ -71,6 +78,10 @@ public struct DocumentView: Sendable, Hashable {
 /// `view` to read; for a sectioned kind each section is decided on its own (`ehcp.K`). The resource is worked out from
 /// the stored case before the door, as a form's is (``documentResource(caseID:kind:section:)``): a refused person learns
 /// nothing, not even whether the case or the document exists.
+///
+/// Which organisations a document was given to (``DocumentUpload/sharedWith``, recorded on each version) is decided by
+/// the policy like everything else: every decision about a document is made with its ``DocumentFacts`` (the latest
+/// version's), which the policy reads as `document.kind` and `document.shared_with`.
 extension Engine {
     /// Adds a version of `upload.kind` to the case: needs `submit` on the kind's resource (on the section's, for a section;
     /// on every section, for a whole sectioned document). The type allow-list and the size limit are checked before
@@ -80,19 +91,37 @@ extension Engine {
         caseID: String, _ upload: DocumentUpload, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], expectedRevision: Int? = nil
     ) throws(EngineError) -> DocumentView {
         let resource = try documentResource(caseID: caseID, kind: upload.kind, section: upload.section)
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: resource)
+        let versions = try storeCall { () throws(StoreError) in try store.documentVersions(caseID: caseID) }.filter { $0.kind == upload.kind }
+        let sharedWith = upload.sharedWith ?? versions.last?.change.sharedWith ?? []
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: resource,
+                                 document: DocumentFacts(kind: upload.kind, sharedWith: sharedWith))
         let kind = try Self.kind(upload.kind, of: admitted)
         let sections = Self.sections(of: kind, in: admitted)
         if let expectedRevision, expectedRevision != admitted.record.revision {
             throw .revisionMismatch(caseID: caseID, expected: expectedRevision, actual: admitted.record.revision)
         }
-        try Self.check(upload, kind: kind, sections: sections)
         if upload.section == nil, kind.sections != nil {
             for section in sections where !admitted.access.allows("submit", on: "\(kind.resource).\(section)") {
                 throw .forbidden(reasons: ["you may not add the whole of '\(kind.name.value)', which holds section \(section)"])
             }
         }
-        let versions = try storeCall { () throws(StoreError) in try store.documentVersions(caseID: caseID) }.filter { $0.kind == kind.name.value }
+        let (change, blob) = try Self.nextVersion(of: kind, sections: sections, after: versions, adding: upload, sharedWith: sharedWith)
+        var decided = DecidedChange(before: admitted.record, after: admitted.record, workflow: admitted.workflow.definition,
+                                    calendars: admitted.definitions.calendars, action: "document_added", subject: kind.name.value, input: [:])
+        decided.document = (change, blob)
+        let result = try commit([decided], actor: actor, attributes: attributes, request: nil, at: admitted.access.at)
+        let version = DocumentVersion(caseID: caseID, change: change, addedBy: actor, at: admitted.access.at, revision: result.record.revision)
+        return Self.view(version, latest: version, kind: kind, sections: sections, access: admitted.access)
+    }
+
+    /// The version of `kind` that adds `upload` after `versions` (the kind's, oldest first), given to `sharedWith`, and
+    /// the bytes it adds: the one way a version is made, whether a person adds it or a form's acceptance does
+    /// (``Engine/formDocument(_:answers:form:admitted:instance:)``). The upload is checked first (``check(_:kind:sections:)``);
+    /// a section's version carries the latest version's other sections, and the whole must stay within `max_bytes`.
+    static func nextVersion(
+        of kind: DocumentKindDefinition, sections: [String], after versions: [DocumentVersion], adding upload: DocumentUpload, sharedWith: [String]
+    ) throws(EngineError) -> (DocumentChange, DocumentBlob) {
+        try check(upload, kind: kind, sections: sections)
         let blob = DocumentBlob(bytes: upload.bytes)
         let added = DocumentPart(section: upload.section, sha256: blob.sha256, bytes: upload.bytes.count)
         var parts = [added]
@@ -106,17 +135,35 @@ extension Engine {
         }
         let reason = upload.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         let change = DocumentChange(kind: kind.name.value, version: (versions.last?.version ?? 0) + 1, mediaType: upload.mediaType, bytes: total, parts: parts,
-                                    reason: reason?.isEmpty == false ? reason : nil)
-        var decided = DecidedChange(before: admitted.record, after: admitted.record, workflow: admitted.workflow.definition,
-                                    calendars: admitted.definitions.calendars, action: "document_added", subject: kind.name.value, input: [:])
-        decided.document = (change, blob)
-        let result = try commit([decided], actor: actor, attributes: attributes, request: nil, at: admitted.access.at)
-        let version = DocumentVersion(caseID: caseID, change: change, addedBy: actor, at: admitted.access.at, revision: result.record.revision)
-        return Self.view(version, kind: kind, sections: sections, access: admitted.access)
+                                    reason: reason?.isEmpty == false ? reason : nil, sharedWith: sharedWith.isEmpty ? nil : sharedWith)
+        return (change, blob)
+    }
+
+    /// The version an accepted form instance adds to the document its form names (`into_document:`): its answers
+    /// written as Markdown (the form's title, then each declared field that has an answer, in the form's order), given
+    /// to whom the latest version was, with the reason naming the instance.
+    func formDocument(
+        _ target: FormDocumentTarget, answers: [String: ExpressionValue], form: FormDefinition, admitted: AdmittedCase, instance: String
+    ) throws(EngineError) -> (DocumentChange, DocumentBlob) {
+        guard let kind = admitted.workflow.definition.documents.first(where: { $0.name.value == target.kind.value }) else {
+            throw .definitionError("form '\(form.id.value)' is accepted into document kind '\(target.kind.value)', which workflow '\(admitted.record.workflow)' does not declare")
+        }
+        let caseID = admitted.record.id
+        let versions = try storeCall { () throws(StoreError) in try store.documentVersions(caseID: caseID) }.filter { $0.kind == kind.name.value }
+        var text = "# \(form.title)\n"
+        for (path, _) in FieldValues.flatten(form.fields) {
+            guard let value = answers[path] else { continue }
+            text += "\n## \(path)\n\n\(TemplateRenderer.format(value))\n"
+        }
+        let upload = DocumentUpload(kind: kind.name.value, section: target.section?.value, mediaType: FormDocumentTarget.mediaType, bytes: Array(text.utf8),
+                                    reason: "form \(instance) accepted")
+        return try Self.nextVersion(of: kind, sections: Self.sections(of: kind, in: admitted), after: versions, adding: upload,
+                                    sharedWith: versions.last?.change.sharedWith ?? [])
     }
 
     /// The latest version of each document of the case the actor may see any part of, by kind. Needs `view` on
-    /// `case.state` (seeing that the case exists), then `view` on each kind's resource (any of its sections).
+    /// `case.state` (seeing that the case exists), then `view` on each kind's resource (any of its sections), decided
+    /// about that document.
     public func documents(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [DocumentView] {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let versions = try storeCall { () throws(StoreError) in try store.documentVersions(caseID: caseID) }
@@ -124,7 +171,8 @@ extension Engine {
         for version in versions where (latest[version.kind]?.version ?? 0) < version.version { latest[version.kind] = version }
         return admitted.workflow.definition.documents.compactMap { kind in
             guard let version = latest[kind.name.value] else { return nil }
-            let shown = Self.view(version, kind: kind, sections: Self.sections(of: kind, in: admitted), access: admitted.access)
+            let access = admitted.access.about(Self.facts(of: version))
+            let shown = Self.view(version, latest: version, kind: kind, sections: Self.sections(of: kind, in: admitted), access: access)
             return shown.parts.allSatisfy(\.withheld) ? nil : shown
         }
     }
@@ -133,8 +181,8 @@ extension Engine {
     public func document(
         caseID: String, kind name: String, version number: Int? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> DocumentView {
-        let (admitted, kind, version) = try documentVersion(caseID: caseID, kind: name, version: number, actor: actor, attributes: attributes)
-        return Self.view(version, kind: kind, sections: Self.sections(of: kind, in: admitted), access: admitted.access)
+        let (admitted, kind, version, latest) = try documentVersion(caseID: caseID, kind: name, version: number, actor: actor, attributes: attributes)
+        return Self.view(version, latest: latest, kind: kind, sections: Self.sections(of: kind, in: admitted), access: admitted.access)
     }
 
     /// The bytes of one part of a version (the latest without `version`): a section, or the whole document. Needs `view`
@@ -143,8 +191,8 @@ extension Engine {
         caseID: String, kind name: String, version number: Int? = nil, section: String? = nil, as actor: CaseActor,
         attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> [UInt8] {
-        let (admitted, kind, version) = try documentVersion(caseID: caseID, kind: name, version: number, actor: actor, attributes: attributes)
-        let shown = Self.view(version, kind: kind, sections: Self.sections(of: kind, in: admitted), access: admitted.access)
+        let (admitted, kind, version, latest) = try documentVersion(caseID: caseID, kind: name, version: number, actor: actor, attributes: attributes)
+        let shown = Self.view(version, latest: latest, kind: kind, sections: Self.sections(of: kind, in: admitted), access: admitted.access)
         guard let part = shown.parts.first(where: { $0.section == section }) else {
             let named = version.change.parts.map { $0.section.map { "section \($0)" } ?? "the whole document" }.joined(separator: ", ")
             throw .invalidInput([InputProblem(field: "section", message: "version \(version.version) of '\(kind.name.value)' holds \(named)")])
@@ -193,19 +241,26 @@ extension Engine {
         return problems
     }
 
-    /// The case let through the door with `view` on the kind's resource, the kind, and the version asked for.
+    /// The case let through the door with `view` on the kind's resource, decided about the document (as its latest
+    /// version gives it; a document not held is given to none), the kind, the version asked for, and the latest.
     private func documentVersion(
         caseID: String, kind name: String, version number: Int?, actor: CaseActor, attributes: [String: ExpressionValue]
-    ) throws(EngineError) -> (AdmittedCase, DocumentKindDefinition, DocumentVersion) {
+    ) throws(EngineError) -> (AdmittedCase, DocumentKindDefinition, DocumentVersion, DocumentVersion) {
         let resource = try documentResource(caseID: caseID, kind: name, section: nil)
-        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: resource)
-        let kind = try Self.kind(name, of: admitted)
         let versions = try storeCall { () throws(StoreError) in try store.documentVersions(caseID: caseID) }.filter { $0.kind == name }
-        guard let version = number.map({ number in versions.first { $0.version == number } }) ?? versions.last else {
+        let facts = versions.last.map(Self.facts(of:)) ?? DocumentFacts(kind: name, sharedWith: [])
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: resource, document: facts)
+        let kind = try Self.kind(name, of: admitted)
+        guard let latest = versions.last, let version = number.map({ number in versions.first { $0.version == number } }) ?? versions.last else {
             let message = number.map { "document '\(name)' has no version \($0)" } ?? "the case holds no document '\(name)' yet"
             throw .invalidInput([InputProblem(field: number == nil ? "kind" : "version", message: message)])
         }
-        return (admitted, kind, version)
+        return (admitted, kind, version, latest)
+    }
+
+    /// What the policy reads about the document whose latest version is `latest`.
+    private static func facts(of latest: DocumentVersion) -> DocumentFacts {
+        DocumentFacts(kind: latest.kind, sharedWith: latest.change.sharedWith ?? [])
     }
 
     /// The policy resource a request about `kind` (and `section`) of the stored case is decided on: the section's
@@ -267,12 +322,19 @@ extension Engine {
         if let reason = upload.reason, let problem = FieldValues.controlCharacterProblem(reason, allowingLineBreaks: true) {
             problems.append(InputProblem(field: "reason", message: problem))
         }
+        for organisation in upload.sharedWith ?? [] where !Identifier.isUsable(organisation) {
+            problems.append(InputProblem(field: "shared_with", message: "'\(organisation)' is not an organisation's id: 1 to 100 ASCII letters, digits, '-', '_' or '.'"))
+        }
+        if let shared = upload.sharedWith, Set(shared).count != shared.count {
+            problems.append(InputProblem(field: "shared_with", message: "an organisation is named more than once"))
+        }
         guard problems.isEmpty else { throw .invalidInput(problems) }
     }
 
-    /// `version` as `access` lets its actor see it: each section part shown when they may `view` the section, a whole
-    /// part of a sectioned kind only when they may view every section, a whole part of a kind seen whole as admitted.
-    private static func view(_ version: DocumentVersion, kind: DocumentKindDefinition, sections: [String], access: CaseAccess) -> DocumentView {
+    /// `version` as `access` (decided about the document) lets its actor see it: each section part shown when they may
+    /// `view` the section, a whole part of a sectioned kind only when they may view every section, a whole part of a kind
+    /// seen whole as admitted. Whom the document is given to is the `latest` version's.
+    private static func view(_ version: DocumentVersion, latest: DocumentVersion, kind: DocumentKindDefinition, sections: [String], access: CaseAccess) -> DocumentView {
         var wholeAllowed: Bool?
         let parts = version.change.parts.map { part -> DocumentView.Part in
             let shown: Bool
@@ -288,6 +350,7 @@ extension Engine {
         let seesPeople = access.allows("grant", on: "case")
         return DocumentView(caseID: version.caseID, kind: kind.name.value, title: kind.title, version: version.version, mediaType: version.change.mediaType,
                             bytes: parts.contains(where: \.withheld) ? nil : version.change.bytes, addedByRole: version.addedBy.role,
-                            addedBy: seesPeople ? version.addedBy.description : nil, at: version.at, reason: version.change.reason, parts: parts)
+                            addedBy: seesPeople ? version.addedBy.description : nil, at: version.at, reason: version.change.reason, parts: parts,
+                            sharedWith: seesPeople ? latest.change.sharedWith ?? [] : nil)
     }
 }

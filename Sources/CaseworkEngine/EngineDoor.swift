@@ -53,6 +53,8 @@ struct CaseAccess: Sendable {
     var forms: [String: LoadedForm] = [:]
     /// The action and resource the door already allowed for this request, so it is not decided a second time.
     var allowedAtDoor: (action: String, resource: String)?
+    /// The document every decision is about, when the request is about one: the policy reads it as `document.*`.
+    var document: DocumentFacts?
 
     /// Decisions made ahead by ``answering(_:)``, each for an action on a resource.
     var answered: [(action: String, resource: String, decision: AccessDecision)] = []
@@ -67,7 +69,7 @@ struct CaseAccess: Sendable {
         if let known = answered.first(where: { $0.action == action && $0.resource == resource }) { return known.decision }
         let effective = effectiveGrants
         var decision = policy.decide(Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: action,
-                                                          resource: resource, at: at))
+                                                          resource: resource, at: at, document: document))
         decision.grantUsed = effective.source
         return decision
     }
@@ -79,13 +81,23 @@ struct CaseAccess: Sendable {
         guard !actor.isOperator, case .policy(let policy) = accessGuard, let first = questions.first else { return self }
         let effective = effectiveGrants
         let request = Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: first.action,
-                                           resource: first.resource, at: at)
+                                           resource: first.resource, at: at, document: document)
         var access = self
         access.answered = zip(questions, policy.decide(request, asking: questions)).map { question, decision in
             var decision = decision
             decision.grantUsed = effective.source
             return (question.action, question.resource, decision)
         }
+        return access
+    }
+
+    /// This access with every decision about `document` instead: nothing decided before (at the door, or ahead) is
+    /// taken for it, since what the policy may say turns on the document.
+    func about(_ document: DocumentFacts) -> CaseAccess {
+        var access = self
+        access.document = document
+        access.answered = []
+        access.allowedAtDoor = nil
         return access
     }
 
@@ -206,19 +218,20 @@ extension Engine {
     ///
     /// Refuses an unusable actor (`invalid_input`), anyone the case's guard does not allow
     /// (`forbidden`, whether or not the case exists), and tells only those it would allow that
-    /// there is no such case (`not_found`).
+    /// there is no such case (`not_found`). A request about a document carries its `document` facts, which every
+    /// decision of the admitted case is then made with.
     func admit(
-        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String
+        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, document: DocumentFacts? = nil
     ) throws(EngineError) -> AdmittedCase {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         let at = Self.millisecondPrecision(clockNow())
         guard let record = try storeCall({ () throws(StoreError) in try store.load(caseID: caseID) }) else {
-            throw missingCaseRefusal(caseID, actor: actor, attributes: attributes, action: action, resource: resource, at: at)
+            throw missingCaseRefusal(caseID, actor: actor, attributes: attributes, action: action, resource: resource, at: at, document: document)
         }
         let definitions = try definitions(for: record)
         let workflow = try workflow(for: record, in: definitions)
         let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: workflow.definition, in: definitions),
-                                actor: actor, attributes: attributes, at: at, forms: definitions.forms, allowedAtDoor: (action, resource))
+                                actor: actor, attributes: attributes, at: at, forms: definitions.forms, allowedAtDoor: (action, resource), document: document)
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
         case .rolesOnly:
@@ -234,13 +247,14 @@ extension Engine {
     /// The refusal for a case that does not exist: `not_found` for those who would be let in to a case they have no grant on,
     /// otherwise exactly the refusal the set's policy gives an actor with no grant on a case it knows nothing about.
     private func missingCaseRefusal(
-        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+        _ caseID: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date, document: DocumentFacts?
     ) -> EngineError {
         if actor.isOperator || catalog.policies.isEmpty { return .caseNotFound(caseID) }
         guard catalog.policies.count == 1, let policy = catalog.policies.values.first else { return .forbidden(reasons: [CompiledPolicy.noAccess]) }
         let unknown = CaseRecord(id: caseID, workflow: "", workflowVersion: 0, state: "", revision: 0, fields: [:], participants: [:], forms: [],
                                  openedAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
-        let decision = policy.decide(Self.accessRequest(unknown, grants: [], actor: actor, attributes: attributes, action: action, resource: resource, at: at))
+        let decision = policy.decide(Self.accessRequest(unknown, grants: [], actor: actor, attributes: attributes, action: action, resource: resource, at: at,
+                                                          document: document))
         return decision.allowed ? .caseNotFound(caseID) : .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: false))
     }
 
@@ -268,12 +282,13 @@ extension Engine {
     }
 
     /// The access request for `actor` doing `action` to `resource` of `record` at `at`, decided on `grants` (the
-    /// ``EffectiveGrants`` of a stored case).
+    /// ``EffectiveGrants`` of a stored case), about `document` when it is about one.
     static func accessRequest(
-        _ record: CaseRecord, grants: [AccessGrant], actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date
+        _ record: CaseRecord, grants: [AccessGrant], actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String, at: Date,
+        document: DocumentFacts? = nil
     ) -> AccessRequest {
         AccessRequest(actor: actor, attributes: attributes, action: action, resource: resource, caseID: record.id, workflow: record.workflow,
-                      state: record.state, fields: record.fields, grants: grants, at: at)
+                      state: record.state, fields: record.fields, grants: grants, at: at, document: document)
     }
 
     /// The grants of the child `record` belongs to, read from the store; none for a case of no child. A child named by

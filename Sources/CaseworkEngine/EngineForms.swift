@@ -42,7 +42,9 @@ extension Engine {
         }
     }
 
-    /// The service accepts a submitted form.
+    /// The service accepts a submitted form. A form with `into_document:` adds, in the same change, a version of the
+    /// document it names with the accepted answers (``formDocument(_:answers:form:admitted:instance:)``), recorded in the
+    /// `form_accepted` audit event as any added version is.
     public func acceptForm(
         caseID: String, instance instanceID: String, as actor: CaseActor, expectedRevision: Int? = nil, idempotencyKey: String? = nil,
         attributes: [String: ExpressionValue] = [:]
@@ -52,7 +54,7 @@ extension Engine {
             try Self.checkReviewer(actor, instance: instance, form: form)
             var next = instance
             next.status = .accepted
-            return FormChange(instance: next, message: .formAccepted, to: [instance.recipientRole])
+            return FormChange(instance: next, message: .formAccepted, to: [instance.recipientRole], fillsDocument: true)
         }
     }
 
@@ -108,6 +110,8 @@ extension Engine {
         var to: [String]
         /// The step's own placeholders, beyond those of every form message (``Engine/formValues(_:form:)``).
         var values: [String: ExpressionValue] = [:]
+        /// Whether the step adds the answers to the document the form names (`into_document:`): accepting does.
+        var fillsDocument = false
     }
 
     /// Through the door (`policyAction` on the form's resource), then lets `step` check and change the instance, then
@@ -135,10 +139,13 @@ extension Engine {
         var next = record
         next.forms[index] = change.instance
         let values = Self.formValues(change.instance, form: form.definition).merging(change.values) { _, own in own }
-        let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
+        var decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
                                     messages: messages(change.message, to: change.to, values: values, step: action, form: form.definition, on: next,
                                                        workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard, resource: resource,
                                                        instance: change.instance))
+        if change.fillsDocument, let target = form.definition.intoDocument {
+            decided.document = try formDocument(target, answers: change.instance.fields, form: form.definition, admitted: admitted, instance: instanceID)
+        }
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
 }

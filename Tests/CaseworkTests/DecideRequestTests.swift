@@ -73,6 +73,12 @@ struct DecideRequestTests {
         ("at", "null", "at"),
         ("at", "\"tomorrow\"", "at"),
         ("action", "\"delete\"", "action"),
+        ("document", "\"draft_plan\"", "document"),
+        ("document", "{\"shared_with\": [\"hill\"]}", "document.kind"),
+        ("document", "{\"kind\": \"draft_pln\"}", "document.kind"),
+        ("document", "{\"kind\": \"draft_plan\", \"shared_with\": \"hill\"}", "document.shared_with"),
+        ("document", "{\"kind\": \"draft_plan\", \"shared_with\": [\"hill school\"]}", "document.shared_with[0]"),
+        ("document", "{\"kind\": \"draft_plan\", \"given_to\": [\"hill\"]}", "document.given_to"),
         ("action", "\"\"", "action"),
         ("action", "\"VIEW\"", "action"),
         ("action", "\"all\"", "action"),
@@ -133,6 +139,20 @@ struct DecideRequestTests {
         request = Self.setting("actor.relationship", to: "parent", in: request)
         let asParent = runCasework(["decide", try Self.write(try Self.line(request)), "--format", "json"] + Self.definitions)
         #expect(asParent.out.contains("\"decision\" : \"deny\""), "an organisation's grant never lets someone act as a parent")
+    }
+
+    /// A request about a document carries what the policy reads as `document.*`: the school sees the plan only when it
+    /// was given to the school's organisation, and not at all in a request about no document.
+    @Test(arguments: [(["hill"], "allow"), (["elsewhere"], "deny"), (nil, "deny")] as [([String]?, String)])
+    func aProfessionalSeesADocumentOnlyWhenItWasGivenToTheirOrganisation(sharedWith: [String]?, decision: String) throws {
+        var request = Self.setting("actor.organisation", to: "hill", in: Self.base())
+        request = Self.setting("grants.0.to", to: "organisation:hill", in: request)
+        request = Self.setting("actor.role", to: "school", in: request)
+        request = Self.setting("actor.relationship", to: "professional", in: request)
+        if let sharedWith { request = Self.setting("document", to: ["kind": "draft_plan", "shared_with": sharedWith] as [String: Any], in: request) }
+        let result = runCasework(["decide", try Self.write(try Self.line(request)), "--format", "json"] + Self.definitions)
+        #expect(result.status == .success, "\(result.err)")
+        #expect(result.out.contains("\"decision\" : \"\(decision)\""), "\(result.out)")
     }
 
     @Test func aHugeRequestIsRefusedBeforeParsing() throws {

@@ -25,7 +25,7 @@ struct DefinitionsCommandTests {
         let space = try Self.raisedWorkspace()
         let shown = space.run(["case", "show", "c1"])
         #expect(shown.status == .success, "\(shown.err)")
-        #expect(shown.out.hasPrefix("case c1: EHC needs assessment (version 6)\n"))
+        #expect(shown.out.hasPrefix("case c1: EHC needs assessment (version 7)\n"))
         #expect(space.run(["case", "show", "c1"] + AccessCommandTests.caseworker).status == .success)
         #expect(space.run(["case", "fire", "c1", "acknowledge_request"] + AccessCommandTests.caseworker).out == "c1: deciding_to_assess (revision 2)\n")
         let refused = space.run(["case", "show", "c1", "--as", "parent:parent-a", "--attribute", "relationship=parent"])
@@ -37,9 +37,9 @@ struct DefinitionsCommandTests {
         #expect(space.run(["case", "open", "ehcp-needs-assessment", "--id", "c2"] + AccessCommandTests.request + AccessCommandTests.parent("parent-b")).status == .success)
         let listed = space.run(["definitions", "list"])
         #expect(listed.status == .success, "\(listed.err)")
-        #expect(listed.out.contains("  workflow ehcp-needs-assessment version 6: 1 open case\n"))
         #expect(listed.out.contains("  workflow ehcp-needs-assessment version 7: 1 open case\n"))
-        #expect(listed.out.contains("  policy send-portal version 7: 1 open case\n"))
+        #expect(listed.out.contains("  workflow ehcp-needs-assessment version 8: 1 open case\n"))
+        #expect(listed.out.contains("  policy send-portal version 8: 1 open case\n"))
         #expect(listed.out.contains("  workflow annual-review version 5: 0 open cases\n"))
         let object = try Self.json(space.run(["definitions", "list", "--format", "json"]).out)
         let snapshots = try #require(object["snapshots"] as? [[String: Any]])
@@ -51,33 +51,33 @@ struct DefinitionsCommandTests {
 
     @Test func migrateMovesTheCaseAfterADryRun() throws {
         let space = try Self.raisedWorkspace()
-        let dry = space.run(["case", "migrate", "c1", "--to", "7", "--dry-run"])
-        #expect(dry.out.hasPrefix("c1: would move from ehcp-needs-assessment version 6 to version 7 (dry run: nothing changed)\n  state: requested\n"))
-        #expect(try Self.json(space.run(["case", "show", "c1", "--format", "json"]).out)["workflow_version"] as? Int == 6)
+        let dry = space.run(["case", "migrate", "c1", "--to", "8", "--dry-run"])
+        #expect(dry.out.hasPrefix("c1: would move from ehcp-needs-assessment version 7 to version 8 (dry run: nothing changed)\n  state: requested\n"))
+        #expect(try Self.json(space.run(["case", "show", "c1", "--format", "json"]).out)["workflow_version"] as? Int == 7)
 
-        #expect(space.run(["case", "migrate", "c1", "--to", "7"] + AccessCommandTests.caseworker).status == .forbidden)
-        let wrong = space.run(["case", "migrate", "c1", "--to", "8"])
+        #expect(space.run(["case", "migrate", "c1", "--to", "8"] + AccessCommandTests.caseworker).status == .forbidden)
+        let wrong = space.run(["case", "migrate", "c1", "--to", "9"])
         #expect(wrong.status == .failure)
-        #expect(wrong.err == "error[invalid_input]: the values given cannot be used:\n  - 'to': the current version of workflow 'ehcp-needs-assessment' is 7; a case moves only to it\n")
+        #expect(wrong.err == "error[invalid_input]: the values given cannot be used:\n  - 'to': the current version of workflow 'ehcp-needs-assessment' is 8; a case moves only to it\n")
         let map = space.directory.appendingPathComponent("map.yaml")
         try Data("states: { requested: nowhere }\n".utf8).write(to: map)
-        let unmapped = space.run(["case", "migrate", "c1", "--to", "7", "--map", map.path])
-        #expect(unmapped.err == "error[invalid_input]: the values given cannot be used:\n  - 'states.requested': 'nowhere' is not a state of version 7\n")
+        let unmapped = space.run(["case", "migrate", "c1", "--to", "8", "--map", map.path])
+        #expect(unmapped.err == "error[invalid_input]: the values given cannot be used:\n  - 'states.requested': 'nowhere' is not a state of version 8\n")
 
-        let moved = space.run(["case", "migrate", "c1", "--to", "7", "--format", "json"])
+        let moved = space.run(["case", "migrate", "c1", "--to", "8", "--format", "json"])
         let plan = try Self.json(moved.out)
-        #expect(plan["applied"] as? Bool == true && plan["from_version"] as? Int == 6 && plan["to_version"] as? Int == 7 && plan["revision"] as? Int == 2)
+        #expect(plan["applied"] as? Bool == true && plan["from_version"] as? Int == 7 && plan["to_version"] as? Int == 8 && plan["revision"] as? Int == 2)
         let shown = try Self.json(space.run(["case", "show", "c1", "--format", "json"]).out)
-        #expect(shown["workflow_version"] as? Int == 7)
+        #expect(shown["workflow_version"] as? Int == 8)
         #expect(shown["definition_snapshot"] as? String == plan["to_snapshot"] as? String)
-        #expect(space.run(["case", "history", "c1"]).out.contains("operator:cli migrated ehcp-needs-assessment 6 -> 7: requested"))
+        #expect(space.run(["case", "history", "c1"]).out.contains("operator:cli migrated ehcp-needs-assessment 7 -> 8: requested"))
         #expect(space.run(["audit", "verify", "c1"]).status == .success)
     }
 
     @Test(arguments: [
         (["case", "migrate", "c1"], "error: say which version to move the case to"),
         (["case", "migrate", "c1", "--to", "four"], "error: --to needs a version number of 1 or more, found 'four'"),
-        (["case", "migrate", "c1", "--to", "7", "--map", "/no/such/map.yaml"], "error: cannot read the map file '/no/such/map.yaml'"),
+        (["case", "migrate", "c1", "--to", "8", "--map", "/no/such/map.yaml"], "error: cannot read the map file '/no/such/map.yaml'"),
         (["definitions", "lst"], "error: unknown definitions command 'lst'"),
         // Every date option is read by one function: a date as YYYY-MM-DD, or an error that escapes what was given.
         (["case", "fire", "c1", "t", "--on", "soon"], "error: --on needs a date as YYYY-MM-DD, found 'soon'"),

@@ -1,5 +1,6 @@
 import Casework
 import CaseworkCommandLine
+import CaseworkSQLite
 import Foundation
 import Testing
 
@@ -14,6 +15,9 @@ struct DocumentCommandTests {
         static let staff = ["--as", "caseworker:ana", "--attribute", "relationship=caseworker", "--attribute", "second_factor_verified=true"]
         static let limited = ["--as", "parent:lee", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"]
         static let stranger = ["--as", "parent:sam", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"]
+        static let parent = ["--as", "parent:jo", "--attribute", "relationship=parent", "--attribute", "second_factor_verified=true"]
+        static let school = ["--as", "school@hillside-primary", "--attribute", "relationship=professional", "--attribute", "second_factor_verified=true"]
+        static let health = ["--as", "health@city-health", "--attribute", "relationship=professional", "--attribute", "second_factor_verified=true"]
 
         init() throws {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -112,5 +116,86 @@ struct DocumentCommandTests {
         #expect(untyped.status == .usage)
         #expect(space.run(["case", "history", "c1"]).out == before)
         #expect(space.run(["document", "list", "c1"]).out == "No documents you may see on case c1.\n")
+    }
+
+    /// Case c1 with full grants to `parent:jo` and to two organisations, a draft plan (sections B and K) given to the
+    /// school and an advice report given to the health service.
+    static func sharedDocuments() throws -> Workspace {
+        let space = try Workspace()
+        for grantee in ["jo", "organisation:hillside-primary", "organisation:city-health"] {
+            let granted = space.run(["access", "grant", "c1", "--to", grantee, "--level", "full", "--reason", "consulted"] + Workspace.staff)
+            #expect(granted.status == .success, "\(granted.err)")
+        }
+        let plan = space.run(["document", "add", "c1", "draft_plan", try space.file("b.md", "Sam's needs.\n"), "--section", "B",
+                              "--share-with", "hillside-primary"] + Workspace.staff)
+        #expect(plan.status == .success, "\(plan.err)")
+        let advice = space.run(["document", "add", "c1", "draft_plan", try space.file("k.md", "The advice.\n"), "--section", "K"] + Workspace.staff)
+        #expect(advice.status == .success, "\(advice.err)")
+        let report = space.run(["document", "add", "c1", "advice_report", try space.file("health.md", "Health advice.\n"),
+                                "--share-with", "city-health"] + Workspace.staff)
+        #expect(report.status == .success, "\(report.err)")
+        return space
+    }
+
+    /// Who sees which document through every command that reads documents: each professional only what was given to
+    /// their organisation, the limited parent the plan without section K and never the advice report, the parent with
+    /// full access everything.
+    @Test(arguments: [
+        (Workspace.school, ["draft_plan"], ["advice_report"]),
+        (Workspace.health, ["advice_report"], ["draft_plan"]),
+        (Workspace.limited, ["draft_plan"], ["advice_report"]),
+        (Workspace.parent, ["draft_plan", "advice_report"], []),
+        (Workspace.staff, ["draft_plan", "advice_report"], []),
+    ])
+    func eachReaderSeesOnlyTheDocumentsTheyWereGiven(_ actor: [String], _ seen: [String], _ unseen: [String]) throws {
+        let space = try Self.sharedDocuments()
+        let listed = space.run(["document", "list", "c1", "--format", "json"] + actor)
+        let documents = try #require(try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]], "\(listed.err)")
+        #expect(documents.compactMap { $0["kind"] as? String } == seen)
+        let out = space.directory.appendingPathComponent("got").path
+        for kind in seen {
+            let shown = space.run(["document", "show", "c1", kind] + actor)
+            #expect(shown.status == .success, "\(kind): \(shown.err)")
+            let section = kind == "draft_plan" ? ["--section", "B"] : []
+            let got = space.run(["document", "get", "c1", kind, "--out", out] + section + actor)
+            #expect(got.status == .success, "\(kind): \(got.err)")
+        }
+        for kind in unseen {
+            // Refused in the words used for a document the case does not hold, where that is refused too.
+            let nothing = space.run(["document", "show", "c1", "final_plan"] + actor)
+            for command in [["show", "c1", kind], ["show", "c1", kind, "--version", "1"], ["get", "c1", kind, "--out", out]] {
+                let refused = space.run(["document"] + command + actor)
+                #expect(refused.status == .forbidden, "\(command): \(refused.out)")
+                if nothing.status == .forbidden { #expect(refused.err == nothing.err, "\(command): \(refused.err)") }
+            }
+        }
+        let timeline = space.run(["case", "timeline", "c1"] + actor)
+        for kind in unseen { #expect(!timeline.out.contains(kind), "the timeline names no document") }
+    }
+
+    @Test func whomADocumentIsGivenToIsToldOnlyToThoseWhoDecideAccessAndAChangeReachesEveryVersion() throws {
+        let space = try Self.sharedDocuments()
+        let staff = space.run(["document", "show", "c1", "draft_plan", "--format", "json"] + Workspace.staff)
+        let view = try #require(try JSONSerialization.jsonObject(with: Data(staff.out.utf8)) as? [String: Any], "\(staff.err)")
+        #expect(view["shared_with"] as? [String] == ["hillside-primary"], "a version without --share-with keeps the latest's")
+        #expect(space.run(["document", "show", "c1", "draft_plan"] + Workspace.staff).out.contains("  given to: hillside-primary\n"))
+        let school = space.run(["document", "show", "c1", "draft_plan", "--format", "json"] + Workspace.school)
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(school.out.utf8)) as? [String: Any], "\(school.err)")
+        #expect(seen["shared_with"] is NSNull, "a professional is not told who else was given the plan")
+
+        let moved = space.run(["document", "add", "c1", "draft_plan", try space.file("c.md", "Provision.\n"), "--section", "C",
+                               "--share-with", "city-health"] + Workspace.staff)
+        #expect(moved.status == .success, "\(moved.err)")
+        #expect(space.run(["document", "show", "c1", "draft_plan", "--version", "1"] + Workspace.school).status == .forbidden,
+                "taking the plan back from the school reaches its earlier versions too")
+        #expect(space.run(["document", "show", "c1", "draft_plan", "--version", "1"] + Workspace.health).status == .success)
+
+        let events = try SQLiteCaseStore(path: space.database).snapshot(caseID: "c1").events
+        #expect(events.compactMap { $0.change?.document?.sharedWith } == [["hillside-primary"], ["hillside-primary"], ["city-health"], ["city-health"]],
+                "each audit event records whom its version was given to")
+        #expect(space.run(["audit", "verify", "c1"]).status == .success)
+        let bad = space.run(["document", "add", "c1", "advice_report", try space.file("x.md", "x"), "--share-with", "no such"] + Workspace.staff)
+        #expect(bad.status == .failure)
+        #expect(bad.err.contains("'no such' is not an organisation's id"), "\(bad.err)")
     }
 }

@@ -151,8 +151,9 @@ struct ExpressionNamesTests {
     // MARK: Policies
 
     /// A request holding every piece of data `policy`'s names read (or none of it, with `empty`): an actor in a
-    /// workflow role acting for an organisation, every attribute, a grant with every part that holds today, and every
-    /// case field; or a stranger in no role acting for themselves, with no attributes, grant or fields.
+    /// workflow role acting for an organisation, every attribute, a grant with every part that holds today, every case
+    /// field, and a document given to an organisation; or a stranger in no role acting for themselves, with no
+    /// attributes, grant, fields or document.
     static func input(for policy: CompiledPolicy, in catalog: DefinitionCatalog, empty: Bool) -> PolicyExpressionInput {
         let environment = policy.names.environment
         let workflow = catalog.workflows.values.sorted { $0.definition.id.value < $1.definition.id.value }[0].definition
@@ -172,14 +173,15 @@ struct ExpressionNamesTests {
         let grant = AccessGrant(to: actor.principal, level: policy.definition.levels[0].value, sections: ["case.state"],
                                 from: CalendarDate("2025-01-01"), until: CalendarDate("2026-01-01"))
         let request = AccessRequest(actor: actor, attributes: attributes, action: "view", resource: "case", caseID: "case-1",
-                                    workflow: workflow.id.value, state: workflow.states[0].name.value, fields: fields, grants: empty ? [] : [grant], at: now)
+                                    workflow: workflow.id.value, state: workflow.states[0].name.value, fields: fields, grants: empty ? [] : [grant], at: now,
+                                    document: empty ? nil : DocumentFacts(kind: "draft_plan", sharedWith: ["hill"]))
         return PolicyExpressionInput(request: request, grant: empty ? nil : grant, today: today)
     }
 
-    /// The names whose data an empty request lacks: the organisation, attributes, grant and case fields, and the role
-    /// of a stranger, which is none of the workflows'.
+    /// The names whose data an empty request lacks: the organisation, attributes, grant, case fields and document, and
+    /// the role of a stranger, which is none of the workflows'.
     static func absentFromEmptyRequest(_ name: String) -> Bool {
-        name.hasPrefix("grant.") || (name.hasPrefix("actor.") && name != "actor.id")
+        name.hasPrefix("grant.") || name.hasPrefix("document.") || (name.hasPrefix("actor.") && name != "actor.id")
             || (name.hasPrefix("case.") && !["case.id", "case.workflow", "case.state"].contains(name))
     }
 

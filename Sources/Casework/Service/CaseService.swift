@@ -225,7 +225,39 @@ public final class CaseService: Sendable {
         return try await storeCall { () async throws(StoreError) in try await driver.acknowledgeOutbox(ids: ids, claimer: claimer, at: now) }
     }
 
+    /// Adds a version of a document (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``): through the
+    /// same door and commit as on the engine, decided again after a concurrent change unless a revision is pinned.
+    public func addDocument(
+        caseID: String, _ upload: DocumentUpload, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], expectedRevision: Int? = nil
+    ) async throws(EngineError) -> DocumentView {
+        try await decide { (engine) throws(EngineError) in
+            try engine.addDocument(caseID: caseID, upload, as: actor, attributes: attributes, expectedRevision: expectedRevision)
+        }
+    }
+
     // MARK: Reads
+
+    /// The latest version of each document the actor may see any part of (``Engine/documents(caseID:as:attributes:)``).
+    public func documents(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> [DocumentView] {
+        try await decide { (engine) throws(EngineError) in try engine.documents(caseID: caseID, as: actor, attributes: attributes) }
+    }
+
+    /// One version of a document as the actor may see it (``Engine/document(caseID:kind:version:as:attributes:)``).
+    public func document(
+        caseID: String, kind: String, version: Int? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> DocumentView {
+        try await decide { (engine) throws(EngineError) in try engine.document(caseID: caseID, kind: kind, version: version, as: actor, attributes: attributes) }
+    }
+
+    /// The bytes of one part of a document version, hashed again first
+    /// (``Engine/documentContent(caseID:kind:version:section:as:attributes:)``).
+    public func documentContent(
+        caseID: String, kind: String, version: Int? = nil, section: String? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> [UInt8] {
+        try await decide { (engine) throws(EngineError) in
+            try engine.documentContent(caseID: caseID, kind: kind, version: version, section: section, as: actor, attributes: attributes)
+        }
+    }
 
     /// The case as `actor` may see it (``Engine/caseRecord(_:as:attributes:)``).
     public func caseRecord(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> CaseRecord {
@@ -448,6 +480,8 @@ public final class CaseService: Sendable {
             case .snapshots: return .snapshots(try await driver.snapshots())
             case .definitionVersions: return .versions(try await driver.definitionVersions())
             case .child(let id): return .child(try await driver.child(id: id))
+            case .documents(let id): return .documents(try await driver.documentVersions(caseID: id))
+            case .blob(let hash): return .blob(try await driver.blob(sha256: hash))
             }
         }
     }

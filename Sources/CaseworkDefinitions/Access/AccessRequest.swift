@@ -65,12 +65,15 @@ public struct AccessRequest: Sendable {
     public var grants: [AccessGrant]
     /// When the request is made.
     public var at: Date
+    /// The document the request is about, when it is about one: what the policy reads as `document.*`.
+    public var document: DocumentFacts?
 
     /// Creates a request; `principal` defaults to the actor as a person.
     public init(
         actor: CaseActor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
-        workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date
+        workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date, document: DocumentFacts? = nil
     ) {
+        self.document = document
         self.actor = actor
         self.principal = principal ?? actor.principal
         self.attributes = attributes
@@ -82,5 +85,22 @@ public struct AccessRequest: Sendable {
         self.fields = fields
         self.grants = grants
         self.at = at
+    }
+}
+
+/// What a policy may read about the document a request is about (`document.kind`, `document.shared_with`): so that
+/// which organisations a document was given is decided by the policy, as every other access is, and not by the code
+/// that shows documents.
+public struct DocumentFacts: Sendable, Hashable {
+    /// The document kind, as the workflow declares it (`draft_plan`).
+    public var kind: String
+    /// The organisations the service has given the document to (their ids, `hillside-primary`), as its latest version
+    /// records them; empty when it has been given to none.
+    public var sharedWith: [String]
+
+    /// Creates the facts.
+    public init(kind: String, sharedWith: [String]) {
+        self.kind = kind
+        self.sharedWith = sharedWith
     }
 }

@@ -9,6 +9,12 @@ enum FormDecoder {
         case sharedWith = "shared_with"
         case acceptedBy = "accepted_by"
         case fields, resource, messages
+        case intoDocument = "into_document"
+    }
+
+    /// The keys of `into_document:`.
+    enum TargetKey: String, CaseIterable {
+        case kind, section
     }
 
     /// The keys of a form's `messages:`: the messages of the form cycle.
@@ -21,6 +27,7 @@ enum FormDecoder {
 
     static let keys = KeyTable<Key>()
     static let messageKeys = KeyTable<MessageKey>()
+    static let targetKeys = KeyTable<TargetKey>()
 
     /// Decodes `root`, a mapping; returns nil when the form lacks a usable id.
     static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> FormDefinition? {
@@ -34,6 +41,7 @@ enum FormDecoder {
         var fields: [FieldDefinition] = []
         var resource: Located<String>?
         var messages: [EngineMessage: Located<String>] = [:]
+        var intoDocument: FormDocumentTarget?
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a form") { key, value, reader in
             switch key {
@@ -47,6 +55,7 @@ enum FormDecoder {
             case .fields: fields = reader.fields(value, place: "'fields'")
             case .messages: messages = WorkflowDecoder.decodeMessages(value, by: messageKeys, place: "'messages'", reader: &reader)
             case .resource: resource = reader.name(value, rule: .identifier, kind: "resource", place: "'resource'")
+            case .intoDocument: intoDocument = target(value, reader: &reader)
             }
         }
         reader.requireKeys(
@@ -61,6 +70,23 @@ enum FormDecoder {
             sharedWith: sharedWith, acceptedBy: acceptedBy, fields: fields, resource: resource, file: root.range.file
         )
         form.messages = messages
+        form.intoDocument = intoDocument
         return form
+    }
+
+    /// Reads `into_document: { kind: KIND, section: SECTION }`; nil after its error when it cannot be read.
+    private static func target(_ node: YAMLNodeView, reader: inout NodeReader) -> FormDocumentTarget? {
+        let place = "'into_document'"
+        guard reader.expectMapping(node, place: place) else { return nil }
+        var kind: Located<String>?
+        var section: Located<String>?
+        let seen = reader.readEntries(of: node, by: targetKeys, place: place) { key, value, reader in
+            switch key {
+            case .kind: kind = reader.name(value, rule: .identifier, kind: "document kind", place: "'kind' of \(place)")
+            case .section: section = reader.name(value, rule: .section, kind: "section", place: "'section' of \(place)")
+            }
+        }
+        reader.requireKeys([.kind], of: targetKeys, seen: seen, place: place, at: node.range.startOnly)
+        return kind.map { FormDocumentTarget(kind: $0, section: section) }
     }
 }

@@ -28,6 +28,9 @@ public struct FormDefinition: Sendable, Hashable {
     /// The template of each starting workflow that the form's own messages are rendered from (`messages:`), by
     /// message; they take the place of the workflow's `messages:` for this form. Form messages only.
     public var messages: [EngineMessage: Located<String>] = [:]
+    /// The document an accepted submission is added to (`into_document:`), as a new version written from its
+    /// answers; nil when accepting adds none.
+    public var intoDocument: FormDocumentTarget?
     /// The file the form was read from.
     public var file: String
 
@@ -47,6 +50,25 @@ public struct FormDefinition: Sendable, Hashable {
         self.acceptedBy = acceptedBy
         self.fields = fields
         self.file = file
+    }
+}
+
+/// Where an accepted form's answers go (`into_document: { kind: draft_plan, section: A }`): a document kind the starting
+/// workflow declares and, for a sectioned kind, the section the answers are; accepting the form adds a version of it in
+/// the same change as the acceptance.
+public struct FormDocumentTarget: Sendable, Hashable {
+    /// The document kind.
+    public var kind: Located<String>
+    /// The section, for a kind addressed by sections.
+    public var section: Located<String>?
+
+    /// The media type the answers are written as.
+    public static let mediaType = "text/markdown"
+
+    /// Creates a target.
+    public init(kind: Located<String>, section: Located<String>? = nil) {
+        self.kind = kind
+        self.section = section
     }
 }
 

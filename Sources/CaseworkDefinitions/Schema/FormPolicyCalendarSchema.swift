@@ -19,6 +19,16 @@ enum FormSchema {
             "resource": SchemaKey(description: "The resource of the workflow's access policy that guards this form's instances.", value: Part.name(.identifier)),
             "messages": SchemaKey(description: "The templates of the starting workflow this form's messages are rendered from, in place of the workflow's messages.",
                                   value: messages.schema),
+            "into_document": SchemaKey(description: "The document an accepted submission is added to as a new version written from its answers: a kind the starting workflow declares and, for a kind addressed by sections, the section.",
+                                       value: intoDocument.schema),
+        ])
+
+    /// A form's `into_document:`.
+    static let intoDocument = SchemaPlace(
+        name: "a form's 'into_document'", decoderKeys: FormDecoder.targetKeys.names, required: ["kind"],
+        keys: [
+            "kind": SchemaKey(description: "A document kind the starting workflow declares under 'documents:'.", value: Part.name(.identifier)),
+            "section": SchemaKey(description: "The section the answers are, for a kind addressed by sections, such as 'A'.", value: Part.name(.section)),
         ])
 
     /// A form's `messages:`.
@@ -27,7 +37,7 @@ enum FormSchema {
         keys: WorkflowSchema.messages.keys.filter { FormDecoder.messageKeys.names.contains($0.key) })
 
     /// Every place, for the test that the schema and the decoder take the same keys.
-    static let places = [root, messages]
+    static let places = [root, messages, intoDocument]
 }
 
 /// The places of a policy file, with the meanings of `docs/reference/policies.md`.

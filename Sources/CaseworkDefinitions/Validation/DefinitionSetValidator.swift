@@ -171,6 +171,7 @@ package enum DefinitionSetValidator {
                 }
                 guard checkedForms.insert(form.id.value).inserted else { continue }
                 checkResource(of: form, startedAt: start.form, by: workflow, in: set, into: &bag)
+                DocumentChecks(workflow: workflow, set: set).checkTarget(of: form, startedAt: start.form, into: &bag)
                 for role in form.acceptedBy where !roles.contains(role.value) {
                     let suggestion = NameSuggester.suggest(role.value, from: workflow.roles.map(\.value))
                     bag.report(.formRoleNotInWorkflow(form: form.id.value, role: role.value, workflow: workflow.id.value, suggestion: suggestion),

@@ -32,6 +32,8 @@ public struct PolicyExpressionInput: ExpressionInput {
 ///   the requesting actor's grant on the case, unset when there is none (or it does not say);
 /// - `case.id`, `case.workflow`, `case.state` (an enumeration of every workflow's states), and each workflow field
 ///   that has one type wherever it is declared, as `case.FIELD`, from the request's fields;
+/// - `document.kind` and `document.shared_with` (the organisations the document was given), set only when the request
+///   is about a document (``DocumentFacts``), unset otherwise, so a rule that reads them never allows anything else;
 /// - `today` and `now`.
 package enum PolicyNames {
     /// The names for `policy`'s conditions in `set`.
@@ -64,6 +66,8 @@ package enum PolicyNames {
             .string($0.request.state)
         }
         names.declare(fields: caseFields(of: set.workflows), under: "case.", from: { $0.request.fields })
+        names.declare("document.kind", .string) { $0.request.document.map { .string($0.kind) } }
+        names.declare("document.shared_with", .list(.string)) { $0.request.document.map { .list($0.sharedWith.map(ExpressionValue.string)) } }
         names.dateOfBirth = ["case.child.date_of_birth", "case.date_of_birth"].first { names.types[$0] == .date }
         return names
     }

@@ -16,7 +16,9 @@ public struct AccessRequestReader: Sendable {
     public static let maxRequestBytes = 64 * 1024
 
     /// The keys a request may have.
-    static let requestKeys = ["actor", "action", "resource", "case", "grants", "at"]
+    static let requestKeys = ["actor", "action", "resource", "case", "grants", "at", "document"]
+    /// The keys of `document`.
+    static let documentKeys = ["kind", "shared_with"]
     /// The keys of `case`.
     static let caseKeys = ["id", "workflow", "state", "fields"]
     /// The keys of a grant.
@@ -164,11 +166,35 @@ public struct AccessRequestReader: Sendable {
             let subject = self.subject(root["case"])
             let grants = self.grants(root["grants"])
             let at = self.at(root["at"])
+            let document = root["document"] == nil ? nil : self.document(root["document"])
             // Parts that could not be read stand in as empty, so the policy's own checks still run on the rest;
             // the request is used only when no problem was found.
             return AccessRequest(actor: actor ?? CaseActor(role: "", id: ""), principal: principal, attributes: attributes, action: action, resource: resource,
                                  caseID: subject?.id ?? "", workflow: subject?.workflow ?? "", state: subject?.state ?? "", fields: subject?.fields ?? [:],
-                                 grants: grants, at: at)
+                                 grants: grants, at: at, document: document)
+        }
+
+        /// The document the request is about: a kind some workflow of the set declares, and the organisations it is
+        /// given to (ids; none when `shared_with` is left out).
+        mutating func document(_ value: Any?) -> DocumentFacts? {
+            guard let json = object(value, at: "document", keys: AccessRequestReader.documentKeys) else { return nil }
+            let kinds = Set(reader.catalog.workflows.values.flatMap { $0.definition.documents.map(\.name.value) }).sorted()
+            var kind = string(json["kind"], at: "document.kind")
+            if let text = kind, !kinds.contains(text) {
+                problem("document.kind", "no workflow declares a document kind '\(text)'" + (NameSuggester.suggest(text, from: kinds).map { "; did you mean '\($0)'?" } ?? ""))
+                kind = nil
+            }
+            var sharedWith: [String] = []
+            if let shared = json["shared_with"] {
+                guard let items = shared as? [Any] else {
+                    problem("document.shared_with", "must be a list of organisation ids, found \(Self.describe(shared))")
+                    return nil
+                }
+                for (index, item) in items.enumerated() {
+                    if let id = id(item, at: "document.shared_with[\(index)]") { sharedWith.append(id) }
+                }
+            }
+            return kind.map { DocumentFacts(kind: $0, sharedWith: sharedWith) }
         }
 
         /// The actor, the organisation they act for as a principal (nil: themselves), and their typed attributes.

@@ -34,9 +34,13 @@ public struct DocumentChange: Sendable, Hashable, Codable {
     public var parts: [DocumentPart]
     /// Why it was added, when the person said.
     public var reason: String?
+    /// The organisations (their ids) the service gives the document to with this version, which the policy reads as
+    /// `document.shared_with`; nil (absent from a version stored before sharing existed) means given to none.
+    public var sharedWith: [String]?
 
     /// Creates a change.
-    public init(kind: String, version: Int, mediaType: String, bytes: Int, parts: [DocumentPart], reason: String?) {
+    public init(kind: String, version: Int, mediaType: String, bytes: Int, parts: [DocumentPart], reason: String?, sharedWith: [String]? = nil) {
+        self.sharedWith = sharedWith
         self.kind = kind
         self.version = version
         self.mediaType = mediaType
@@ -110,7 +114,7 @@ extension DocumentPart: CanonicallyWritable {
 }
 
 extension DocumentChange: CanonicallyWritable {
-    /// `{"bytes","kind","mediaType","parts","reason","version"}`, `reason` only when given.
+    /// `{"bytes","kind","mediaType","parts","reason","sharedWith","version"}`, `reason` and `sharedWith` only when given.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
             writer.member("bytes", bytes)
@@ -118,6 +122,7 @@ extension DocumentChange: CanonicallyWritable {
             writer.member("mediaType", mediaType)
             writer.member("parts", parts)
             writer.member("reason", reason)
+            writer.member("sharedWith", sharedWith)
             writer.member("version", version)
         }
     }

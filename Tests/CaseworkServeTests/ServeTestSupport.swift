@@ -103,6 +103,14 @@ final class TestServer: Sendable {
         return try await offPool { try RawHTTP.request(port: port, method: method, path: path, headers: sent, body: body) }
     }
 
+    /// Sends one request with `body` as it is, its `Content-Type` (when any) among `headers`, and reads the whole answer.
+    func send(_ method: String, _ path: String, token: String? = Tokens.desk, headers: [(String, String)] = [], raw body: [UInt8]) async throws -> RawResponse {
+        var lines = headers
+        if let token { lines.append(("Authorization", "Bearer \(token)")) }
+        let port = port, sent = lines
+        return try await offPool { try RawHTTP.request(port: port, method: method, path: path, headers: sent, body: body) }
+    }
+
     /// Opens the case `id` as the operator, with the parent `jo` taking part.
     @discardableResult
     func openCase(_ id: String) async throws -> RawResponse {

@@ -179,6 +179,15 @@ public final class CaseService: Sendable {
         }
     }
 
+    /// Adds a version of a document to the case (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``).
+    public func addDocument(
+        caseID: String, _ upload: DocumentUpload, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], expectedRevision: Int? = nil
+    ) async throws(EngineError) -> DocumentView {
+        try await decide { (engine) throws(EngineError) in
+            try engine.addDocument(caseID: caseID, upload, as: actor, attributes: attributes, expectedRevision: expectedRevision)
+        }
+    }
+
     /// Moves a case to another version of its workflow (``Engine/migrate(caseID:to:mapping:as:dryRun:)``); the operator only.
     public func migrate(
         caseID: String, to version: Int, mapping: MigrationMapping = MigrationMapping(), as actor: CaseActor, dryRun: Bool = false
@@ -261,6 +270,28 @@ public final class CaseService: Sendable {
         caseID: String, instance: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
     ) async throws(EngineError) -> FormDefinition {
         try await decide { (engine) throws(EngineError) in try engine.formDefinition(caseID: caseID, instance: instance, as: actor, attributes: attributes) }
+    }
+
+    /// The latest version of each document of the case `actor` may see (``Engine/documents(caseID:as:attributes:)``).
+    public func documents(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> [DocumentView] {
+        try await decide { (engine) throws(EngineError) in try engine.documents(caseID: caseID, as: actor, attributes: attributes) }
+    }
+
+    /// One version of a document as `actor` may see it (``Engine/document(caseID:kind:version:as:attributes:)``).
+    public func document(
+        caseID: String, kind: String, version: Int? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> DocumentView {
+        try await decide { (engine) throws(EngineError) in try engine.document(caseID: caseID, kind: kind, version: version, as: actor, attributes: attributes) }
+    }
+
+    /// The bytes of one part of a document version `actor` may see
+    /// (``Engine/documentContent(caseID:kind:version:section:as:attributes:)``).
+    public func documentContent(
+        caseID: String, kind: String, version: Int? = nil, section: String? = nil, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
+    ) async throws(EngineError) -> [UInt8] {
+        try await decide { (engine) throws(EngineError) in
+            try engine.documentContent(caseID: caseID, kind: kind, version: version, section: section, as: actor, attributes: attributes)
+        }
     }
 
     /// Every stored definition version and snapshot with its open cases (``Engine/definitionUsage(as:)``); the operator only.
@@ -448,6 +479,8 @@ public final class CaseService: Sendable {
             case .snapshots: return .snapshots(try await driver.snapshots())
             case .definitionVersions: return .versions(try await driver.definitionVersions())
             case .child(let id): return .child(try await driver.child(id: id))
+            case .documents(let id): return .documents(try await driver.documentVersions(caseID: id))
+            case .blob(let hash): return .blob(try await driver.blob(sha256: hash))
             }
         }
     }

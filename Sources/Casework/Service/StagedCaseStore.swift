@@ -23,6 +23,10 @@ final class StagedCaseStore: CaseStore {
         case definitionVersions
         /// The child record a case belongs to, read to admit a request about the case with the child's grants.
         case child(String)
+        /// A case's document versions, read to add a document or to show one.
+        case documents(String)
+        /// The bytes stored under a hash, read to hand a document's part over.
+        case blob(String)
     }
 
     /// What a read found.
@@ -39,6 +43,8 @@ final class StagedCaseStore: CaseStore {
         case snapshots([DefinitionSnapshot])
         case versions([DefinitionVersion])
         case child(ChildRecord?)
+        case documents([DocumentVersion])
+        case blob(DocumentBlob?)
     }
 
     /// A write the engine made, to apply to the driver in order once the decision stands.
@@ -114,6 +120,10 @@ final class StagedCaseStore: CaseStore {
                 }
                 if case .ids(let ids) = state.answers[.caseIDs], !ids.contains(id) { state.answers[.caseIDs] = .ids((ids + [id]).sorted()) }
                 if let record = change.idempotency { state.answers[.idempotency(record.key)] = .idempotency(record) }
+                if !change.documents.isEmpty, case .documents(let versions) = state.answers[.documents(id)] {
+                    state.answers[.documents(id)] = .documents((versions + change.documents).sorted { ($0.kind, $0.version) < ($1.kind, $1.version) })
+                }
+                for blob in change.blobs { state.answers[.blob(blob.sha256)] = .blob(blob) }
             }
             state.writes.append(.commit(changes))
         }
@@ -159,14 +169,12 @@ final class StagedCaseStore: CaseStore {
         throw .failed("a command decided for the service cannot restore a case")
     }
 
-    /// Documents are added and read through the engine on the store itself; a command decided for the service holds none.
     func documentVersions(caseID: String) throws(StoreError) -> [DocumentVersion] {
-        throw .failed("a command decided for the service cannot read documents")
+        try answer(.documents(caseID)) { if case .documents(let versions) = $0 { versions } else { nil } }
     }
 
-    /// Documents are added and read through the engine on the store itself; a command decided for the service holds none.
     func blob(sha256: String) throws(StoreError) -> DocumentBlob? {
-        throw .failed("a command decided for the service cannot read documents")
+        try answer(.blob(sha256)) { if case .blob(let blob) = $0 { blob } else { nil } }
     }
 
     func outbox(caseID: String?, page: PageRequest) throws(StoreError) -> Page<OutboxMessage> {

@@ -14,25 +14,37 @@ final class APIService: Sendable {
     let cases: CaseService
     /// The services that may call.
     let auth: ServiceAuthFile
+    /// What the server counts, for `GET /metrics`.
+    let metrics: ServiceMetrics
 
-    /// The API over `cases`, letting in the services of `auth`.
-    init(cases: CaseService, auth: ServiceAuthFile) {
+    /// The API over `cases`, letting in the services of `auth`, counting into `metrics`.
+    init(cases: CaseService, auth: ServiceAuthFile, metrics: ServiceMetrics = ServiceMetrics()) {
         self.cases = cases
         self.auth = auth
+        self.metrics = metrics
     }
 
     /// The loaded definitions.
     var catalog: DefinitionCatalog { cases.catalog }
 
-    /// The answer to one request.
+    /// The answer to one request, counted in ``metrics`` by its route's pattern.
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let label = (try? APIRoutes.match(method: request.method, path: request.path)).map { "\($0.0.method) \($0.0.pattern)" } ?? "unmatched"
+        let response: HTTPResponse
+        var refusal: String?
         do throws(APIProblem) {
             let service = try auth.service(for: request)
             let (route, parameters) = try APIRoutes.match(method: request.method, path: request.path)
-            return try await route.run(self, APICall(request: request, parameters: parameters, service: service))
+            response = try await route.run(self, APICall(request: request, parameters: parameters, service: service))
         } catch {
-            return error.response
+            refusal = error.code
+            response = error.response
         }
+        let elapsed = ContinuousClock.now - started
+        metrics.recordRequest(route: label, status: response.status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                              refusal: refusal)
+        return response
     }
 
     /// The caller of `call`, with the actor it acts as or for.

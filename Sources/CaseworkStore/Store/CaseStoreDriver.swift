@@ -52,6 +52,10 @@ public protocol CaseStoreDriver: Sendable {
     /// The child record, or nil when there is none: read to admit a request about a case that belongs to it, whose
     /// grants decide with the case's (``CaseStore/child(id:)``).
     func child(id: String) async throws(StoreError) -> ChildRecord?
+    /// Every document version of the case, ordered by kind and then version (``CaseStore/documentVersions(caseID:)``).
+    func documentVersions(caseID: String) async throws(StoreError) -> [DocumentVersion]
+    /// The bytes stored under `sha256` exactly as stored, or nil (``CaseStore/blob(sha256:)``).
+    func blob(sha256: String) async throws(StoreError) -> DocumentBlob?
 }
 
 /// The driver of a store whose calls block (SQLite, the in-memory store): each call runs on a dispatch queue kept for
@@ -178,6 +182,16 @@ public struct BlockingStoreDriver: CaseStoreDriver {
     /// The child record, or nil.
     public func child(id: String) async throws(StoreError) -> ChildRecord? {
         try await run { (store) throws(StoreError) in try store.child(id: id) }
+    }
+
+    /// The case's document versions.
+    public func documentVersions(caseID: String) async throws(StoreError) -> [DocumentVersion] {
+        try await run { (store) throws(StoreError) in try store.documentVersions(caseID: caseID) }
+    }
+
+    /// The bytes stored under the hash, or nil.
+    public func blob(sha256: String) async throws(StoreError) -> DocumentBlob? {
+        try await run { (store) throws(StoreError) in try store.blob(sha256: sha256) }
     }
 }
 

@@ -66,22 +66,30 @@ final class TestServer: Sendable {
     let directory: URL
     let instance: ServeInstance
     var port: UInt16 { instance.server.port }
-    var database: String { directory.appendingPathComponent("cases.sqlite").path }
+    let database: String
 
-    /// Starts a server, its settings changed by `adjust`.
-    static func start(_ adjust: @escaping @Sendable (inout HTTPServerSettings) -> Void = { _ in }) async throws -> TestServer {
-        try await offPool { try TestServer(adjust) }
+    /// Starts a server, its settings changed by `adjust` and its other options by `configure`; over the store of
+    /// `sharing` when given (a second server on one store), else over a fresh one.
+    static func start(
+        _ adjust: @escaping @Sendable (inout HTTPServerSettings) -> Void = { _ in }, sharing: TestServer? = nil,
+        configure: @escaping @Sendable (inout ServeInstance.Options) -> Void = { _ in }
+    ) async throws -> TestServer {
+        let database = sharing?.database
+        return try await offPool { try TestServer(database: database, configure: configure, adjust) }
     }
 
-    private init(_ adjust: (inout HTTPServerSettings) -> Void) throws {
+    private init(database: String?, configure: (inout ServeInstance.Options) -> Void, _ adjust: (inout HTTPServerSettings) -> Void) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let auth = directory.appendingPathComponent("auth.yaml")
         try Tokens.authFile.write(to: auth, atomically: true, encoding: .utf8)
         var settings = HTTPServerSettings(address: .loopback(port: 0))
         adjust(&settings)
-        let options = ServeInstance.Options(database: directory.appendingPathComponent("cases.sqlite").path, definitions: Repository.definitions,
-                                            cache: nil, authPath: auth.path, create: true, settings: settings)
+        self.database = database ?? directory.appendingPathComponent("cases.sqlite").path
+        // A request may wait minutes for a thread when the whole suite runs at once on two cores.
+        var options = ServeInstance.Options(database: self.database, definitions: Repository.definitions,
+                                            cache: nil, authPath: auth.path, create: true, settings: settings, requestTimeout: .seconds(600))
+        configure(&options)
         do throws(ServeError) {
             instance = try ServeInstance(options)
         } catch {

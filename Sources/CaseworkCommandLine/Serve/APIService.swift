@@ -16,35 +16,49 @@ final class APIService: Sendable {
     let auth: ServiceAuthFile
     /// What the server counts, for `GET /metrics`.
     let metrics: ServiceMetrics
+    /// How long a request may take before it is answered 503 `timeout` (``RequestDeadline``); nil for no limit.
+    let requestTimeout: Duration?
 
-    /// The API over `cases`, letting in the services of `auth`, counting into `metrics`.
-    init(cases: CaseService, auth: ServiceAuthFile, metrics: ServiceMetrics = ServiceMetrics()) {
+    /// The API over `cases`, letting in the services of `auth`, counting into `metrics`, each request answered within
+    /// `requestTimeout`.
+    init(cases: CaseService, auth: ServiceAuthFile, metrics: ServiceMetrics = ServiceMetrics(), requestTimeout: Duration? = nil) {
         self.cases = cases
         self.auth = auth
         self.metrics = metrics
+        self.requestTimeout = requestTimeout
     }
 
     /// The loaded definitions.
     var catalog: DefinitionCatalog { cases.catalog }
 
-    /// The answer to one request, counted in ``metrics`` by its route's pattern.
+    /// The answer to one request, within the time limit, counted in ``metrics`` by its route's pattern.
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
         let label = (try? APIRoutes.match(method: request.method, path: request.path)).map { "\($0.0.method) \($0.0.pattern)" } ?? "unmatched"
-        let response: HTTPResponse
-        var refusal: String?
+        let answer: (response: HTTPResponse, refusal: String?)
+        if let limit = requestTimeout {
+            answer = await RequestDeadline.answer(within: limit, timedOut: {
+                let problem = RequestDeadline.problem(limit)
+                return (problem.response, problem.code)
+            }) { await self.route(request) }
+        } else {
+            answer = await route(request)
+        }
+        let elapsed = ContinuousClock.now - started
+        metrics.recordRequest(route: label, status: answer.response.status,
+                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, refusal: answer.refusal)
+        return answer.response
+    }
+
+    /// The answer of the route the request names, and the refusal code when it is a problem.
+    private func route(_ request: HTTPRequest) async -> (response: HTTPResponse, refusal: String?) {
         do throws(APIProblem) {
             let service = try auth.service(for: request)
             let (route, parameters) = try APIRoutes.match(method: request.method, path: request.path)
-            response = try await route.run(self, APICall(request: request, parameters: parameters, service: service))
+            return (try await route.run(self, APICall(request: request, parameters: parameters, service: service)), nil)
         } catch {
-            refusal = error.code
-            response = error.response
+            return (error.response, error.code)
         }
-        let elapsed = ContinuousClock.now - started
-        metrics.recordRequest(route: label, status: response.status, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                              refusal: refusal)
-        return response
     }
 
     /// The caller of `call`, with the actor it acts as or for.

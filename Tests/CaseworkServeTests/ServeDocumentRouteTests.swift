@@ -78,6 +78,17 @@ import Testing
         #expect(try await server.send("GET", "/v1/cases/c1").object["revision"] as? Int == 4)
     }
 
+    @Test func withoutATokenNoDocumentRouteAnswers() async throws {
+        let server = try await Self.server()
+        for (method, tail) in [("GET", "/documents"), ("GET", "/documents/draft_plan"), ("GET", "/documents/draft_plan/content?section=A"),
+                               ("POST", "/documents/draft_plan?section=A")] {
+            let response = try await server.send(method, "/v1/cases/c1\(tail)", token: nil, headers: [("Content-Type", "text/plain")], raw: Array("x".utf8))
+            #expect(response.status == 401, "\(tail): \(response.text)")
+            #expect(!response.text.contains("Sam"))
+        }
+        #expect(try await server.send("GET", "/v1/cases/c1").object["revision"] as? Int == 4)
+    }
+
     /// Each refusal of an add, and nothing written.
     @Test(arguments: [
         ("/v1/cases/c1/documents/draft_plan?section=A", "text/html", 422, "invalid_input"),

@@ -74,5 +74,8 @@ import Testing
                                            ("Casework-Attribute", "relationship=caseworker"), ("Casework-Attribute", "second_factor_verified=true")])
         #expect(person.status == 403, "\(person.text)")
         #expect(try await server.send("GET", "/metrics", token: Tokens.school, headers: [("Casework-Act-As", "school:pat")]).status == 403)
+        let argument = try await server.send("GET", "/metrics?format=json")
+        #expect(argument.status == 422, "a query argument is refused, never ignored: \(argument.text)")
+        #expect((argument.object["problems"] as? [[String: Any]])?.first?["path"] as? String == "query.format")
     }
 }

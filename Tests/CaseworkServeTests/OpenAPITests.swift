@@ -34,6 +34,7 @@ import Testing
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let path = parts[1].replacingOccurrences(of: "{case}", with: "c1").replacingOccurrences(of: "{transition}", with: "acknowledge_request")
                 .replacingOccurrences(of: "{principal}", with: "jo").replacingOccurrences(of: "{form}", with: "professional-advice-1")
+                .replacingOccurrences(of: "{deadline}", with: "decide_whether_to_assess").replacingOccurrences(of: "{kind}", with: "draft_plan")
             let response = try await server.send(parts[0], path, json: parts[0] == "POST" ? "{}" : nil)
             let unrouted = response.status == 404 && (response.object["detail"] as? String ?? "").hasPrefix("no route")
             #expect(!unrouted && response.status != 405, "\(route): \(response.text)")

@@ -17,6 +17,10 @@ import Testing
         (["--auth", "AUTH", "extra"], "serve takes no arguments"),
         (["--auth", "AUTH"], "no Casework store at"),
         (["--auth", "MISSING", "--create"], "the auth file cannot be used"),
+        (["--auth", "AUTH", "--tick-every", "30"], "--tick-every needs a duration"),
+        (["--auth", "AUTH", "--tick-every", "0s"], "--tick-every needs a duration"),
+        (["--auth", "AUTH", "--request-timeout", "0"], "--request-timeout needs a whole number of seconds"),
+        (["--auth", "AUTH", "--request-timeout", "ten"], "--request-timeout needs a whole number of seconds"),
     ])
     func aCommandLineItCannotServeWithIsRefusedBeforeListening(arguments: [String], message: String) async throws {
         let server = try await TestServer.start()
@@ -33,6 +37,19 @@ import Testing
         #expect(err.contains(message), "\(err)")
         #expect(console.streams.withLock { $0.out }.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: store))
+    }
+
+    @Test func aStartOnAPortInUseCreatesNoStore() async throws {
+        let server = try await TestServer.start()
+        let store = server.directory.appendingPathComponent("new.sqlite").path
+        let console = Captured()
+        let status = CaseworkCommand.run(["serve", "--db", store, "--create", "--listen", "127.0.0.1:\(server.port)",
+                                          "--auth", server.directory.appendingPathComponent("auth.yaml").path]
+                                         + Repository.definitions.flatMap { ["--definitions", $0] }, console: console)
+        #expect(status == .failure)
+        #expect(console.streams.withLock { $0.err }.contains("127.0.0.1:\(server.port)"), "\(console.streams.withLock { $0.err })")
+        #expect(!FileManager.default.fileExists(atPath: store), "nothing was created")
+        #expect(try await server.send("GET", "/healthz").status == 200, "the server on the port goes on")
     }
 
     @Test func theProgramServesUntilSIGTERMThenStopsAndLeavesTheStoreWhole() async throws {

@@ -66,14 +66,19 @@ final class TestServer: Sendable {
     let directory: URL
     let instance: ServeInstance
     var port: UInt16 { instance.server.port }
-    var database: String { directory.appendingPathComponent("cases.sqlite").path }
+    let database: String
 
-    /// Starts a server, its settings changed by `adjust`.
-    static func start(_ adjust: @escaping @Sendable (inout HTTPServerSettings) -> Void = { _ in }) async throws -> TestServer {
-        try await offPool { try TestServer(adjust) }
+    /// Starts a server, its settings changed by `adjust` and its other options by `configure`; over the store of
+    /// `sharing` when given (a second server on one store), else over a fresh one.
+    static func start(
+        _ adjust: @escaping @Sendable (inout HTTPServerSettings) -> Void = { _ in }, sharing: TestServer? = nil,
+        configure: @escaping @Sendable (inout ServeInstance.Options) -> Void = { _ in }
+    ) async throws -> TestServer {
+        let database = sharing?.database
+        return try await offPool { try TestServer(database: database, configure: configure, adjust) }
     }
 
-    private init(_ adjust: (inout HTTPServerSettings) -> Void) throws {
+    private init(database: String?, configure: (inout ServeInstance.Options) -> Void, _ adjust: (inout HTTPServerSettings) -> Void) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let auth = directory.appendingPathComponent("auth.yaml")
@@ -81,8 +86,11 @@ final class TestServer: Sendable {
         try TestIdentityProvider.jwks.write(to: directory.appendingPathComponent("idp-keys.json"), atomically: true, encoding: .utf8)
         var settings = HTTPServerSettings(address: .loopback(port: 0))
         adjust(&settings)
-        let options = ServeInstance.Options(database: directory.appendingPathComponent("cases.sqlite").path, definitions: Repository.definitions,
-                                            cache: nil, authPath: auth.path, create: true, settings: settings)
+        self.database = database ?? directory.appendingPathComponent("cases.sqlite").path
+        // A request may wait minutes for a thread when the whole suite runs at once on two cores.
+        var options = ServeInstance.Options(database: self.database, definitions: Repository.definitions,
+                                            cache: nil, authPath: auth.path, create: true, settings: settings, requestTimeout: .seconds(600))
+        configure(&options)
         do throws(ServeError) {
             instance = try ServeInstance(options)
         } catch {
@@ -101,6 +109,14 @@ final class TestServer: Sendable {
         if let token { lines.append(("Authorization", "Bearer \(token)")) }
         if json != nil { lines.append(("Content-Type", "application/json")) }
         let port = port, body = Array((json ?? "").utf8), sent = lines
+        return try await offPool { try RawHTTP.request(port: port, method: method, path: path, headers: sent, body: body) }
+    }
+
+    /// Sends one request with `body` as it is, its `Content-Type` (when any) among `headers`, and reads the whole answer.
+    func send(_ method: String, _ path: String, token: String? = Tokens.desk, headers: [(String, String)] = [], raw body: [UInt8]) async throws -> RawResponse {
+        var lines = headers
+        if let token { lines.append(("Authorization", "Bearer \(token)")) }
+        let port = port, sent = lines
         return try await offPool { try RawHTTP.request(port: port, method: method, path: path, headers: sent, body: body) }
     }
 

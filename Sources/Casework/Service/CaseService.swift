@@ -216,13 +216,15 @@ public final class CaseService: Sendable {
     /// Claims up to `limit` undelivered notifications for a deliverer, with a lease (``Engine/claimNotifications(claimer:limit:lease:)``).
     public func claimNotifications(claimer: String, limit: Int = 100, lease: TimeInterval = 300) async throws(EngineError) -> [OutboxMessage] {
         let claim = OutboxClaim(claimer: claimer, limit: limit, now: clock.now(), lease: lease)
-        return try await storeCall { () async throws(StoreError) in try await driver.claimOutbox(claim) }
+        return try await storeCall { () async throws(StoreError) in try await CommitGate.write { () async throws(StoreError) in try await driver.claimOutbox(claim) } }
     }
 
     /// Marks claimed notifications delivered; returns how many were the claimer's to mark.
     public func acknowledgeNotifications(_ ids: [String], claimer: String) async throws(EngineError) -> Int {
         let now = clock.now()
-        return try await storeCall { () async throws(StoreError) in try await driver.acknowledgeOutbox(ids: ids, claimer: claimer, at: now) }
+        return try await storeCall { () async throws(StoreError) in
+            try await CommitGate.write { () async throws(StoreError) in try await driver.acknowledgeOutbox(ids: ids, claimer: claimer, at: now) }
+        }
     }
 
     /// Adds a version of a document (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``): through the
@@ -405,9 +407,9 @@ public final class CaseService: Sendable {
     }
 
     /// Decides `body` with an engine over a stage of what has been read, reading what the engine missed and deciding
-    /// again until it misses nothing; then applies its writes. A commit refused for a concurrent change starts over
-    /// on fresh reads: the engine decides the command again on the case as it now is (a pinned revision then refuses
-    /// it as a conflict, an idempotency key then finds the earlier result).
+    /// again until it misses nothing; then applies its writes, unless the caller's ``CommitGate`` is closed. A commit
+    /// refused for a concurrent change starts over on fresh reads: the engine decides the command again on the case as
+    /// it now is (a pinned revision then refuses it as a conflict, an idempotency key then finds the earlier result).
     private func decide<T: Sendable>(
         at instant: Date? = nil, staged: [StagedCaseStore.Read: StagedCaseStore.Answer] = [:],
         _ body: (Engine) throws(EngineError) -> T
@@ -417,7 +419,7 @@ public final class CaseService: Sendable {
             let now = instant ?? Engine.millisecondPrecision(clock.now())
             let (value, writes) = try await decideOnReads(staged: staged, at: now, body)
             do throws(StoreError) {
-                try await apply(writes)
+                if !writes.isEmpty { try await CommitGate.write { () async throws(StoreError) in try await apply(writes) } }
                 return value
             } catch where error.isConcurrentChange && conflicts < Self.conflictRetries {
                 conflicts += 1

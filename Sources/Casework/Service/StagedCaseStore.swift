@@ -120,6 +120,10 @@ final class StagedCaseStore: CaseStore {
                 }
                 if case .ids(let ids) = state.answers[.caseIDs], !ids.contains(id) { state.answers[.caseIDs] = .ids((ids + [id]).sorted()) }
                 if let record = change.idempotency { state.answers[.idempotency(record.key)] = .idempotency(record) }
+                if !change.documents.isEmpty, case .documents(let versions) = state.answers[.documents(id)] {
+                    state.answers[.documents(id)] = .documents((versions + change.documents).sorted { ($0.kind, $0.version) < ($1.kind, $1.version) })
+                }
+                for blob in change.blobs { state.answers[.blob(blob.sha256)] = .blob(blob) }
             }
             state.writes.append(.commit(changes))
         }

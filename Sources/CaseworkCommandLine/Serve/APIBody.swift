@@ -26,6 +26,29 @@ enum APIBody {
         return text
     }
 
+    /// The request's query arguments, each given at most once and only those in `allowed` (a misspelt argument is
+    /// refused, never ignored); every problem at `query.NAME`.
+    static func query(_ request: HTTPRequest, allowed: Set<String>) throws(APIProblem) -> [String: String] {
+        var values: [String: String] = [:]
+        var problems: [InputProblem] = []
+        for (name, value) in request.query {
+            if !allowed.contains(name) {
+                let known = allowed.isEmpty ? "this route takes none" : "the arguments are \(allowed.sorted().joined(separator: ", "))"
+                problems.append(InputProblem(field: "query.\(name)", message: "is not an argument here; \(known)"))
+            } else if values.updateValue(value, forKey: name) != nil {
+                problems.append(InputProblem(field: "query.\(name)", message: "give it once"))
+            }
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+        return values
+    }
+
+    /// The `reason`, required as `--reason` is: a string that is not empty.
+    static func reason(_ object: [String: Any]) throws(APIProblem) -> String {
+        guard let reason = try text(object, "reason"), !reason.isEmpty else { throw .invalid([InputProblem(field: "reason", message: "is required: say why")]) }
+        return reason
+    }
+
     /// Field values given as a JSON object, nested or with dotted names (`{"child": {"first_name": "Sam"}}` or
     /// `{"child.first_name": "Sam"}`), typed by `fields` as `--set` types them; every problem with its field's path.
     static func fields(_ value: Any?, at key: String, fields: [FieldDefinition]) throws(APIProblem) -> [String: ExpressionValue] {

@@ -17,6 +17,7 @@ enum APIRoutes {
     static let table: [Route] = [
         Route(method: "GET", pattern: "/healthz", run: HealthRoutes.health),
         Route(method: "GET", pattern: "/readyz", run: HealthRoutes.ready),
+        Route(method: "GET", pattern: "/metrics", run: MetricsRoute.metrics),
         Route(method: "GET", pattern: "/v1/openapi.json", run: OpenAPIDocument.serve),
         Route(method: "GET", pattern: "/v1/cases", run: CaseListRoute.list),
         Route(method: "POST", pattern: "/v1/cases", run: CaseRoutes.open),
@@ -32,11 +33,19 @@ enum APIRoutes {
         Route(method: "POST", pattern: "/v1/cases/{case}/forms/{form}/reject", run: FormRoutes.reject),
         Route(method: "POST", pattern: "/v1/cases/{case}/grants", run: GrantRoutes.grant),
         Route(method: "POST", pattern: "/v1/cases/{case}/grants/{principal}/revoke", run: GrantRoutes.revoke),
+        Route(method: "POST", pattern: "/v1/cases/{case}/deadlines/{deadline}/pause", run: DeadlineRoutes.pause),
+        Route(method: "POST", pattern: "/v1/cases/{case}/deadlines/{deadline}/resume", run: DeadlineRoutes.resume),
+        Route(method: "POST", pattern: "/v1/cases/{case}/deadlines/{deadline}/excuse", run: DeadlineRoutes.excuse),
+        Route(method: "GET", pattern: "/v1/cases/{case}/documents", run: DocumentRoutes.list),
+        Route(method: "POST", pattern: "/v1/cases/{case}/documents/{kind}", run: DocumentRoutes.add),
+        Route(method: "GET", pattern: "/v1/cases/{case}/documents/{kind}", run: DocumentRoutes.show),
+        Route(method: "GET", pattern: "/v1/cases/{case}/documents/{kind}/content", run: DocumentRoutes.content),
         Route(method: "POST", pattern: "/v1/outbox/claim", run: OutboxRoutes.claim),
         Route(method: "POST", pattern: "/v1/outbox/ack", run: OutboxRoutes.acknowledge),
         Route(method: "POST", pattern: "/v1/tick", run: TickRoute.tick),
         Route(method: "POST", pattern: "/v1/decide", run: DecideRoutes.decide),
         Route(method: "POST", pattern: "/v1/decide/batch", run: DecideRoutes.batch),
+        Route(method: "POST", pattern: "/v1/validate", run: ValidateRoute.validate),
     ]
 
     /// The route for `method` and `path` with the segments its pattern captures; 404 when no pattern fits the path,

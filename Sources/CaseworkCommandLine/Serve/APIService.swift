@@ -14,24 +14,50 @@ final class APIService: Sendable {
     let cases: CaseService
     /// The services and identity providers' tokens that may call.
     let auth: ServiceAuthFile
+    /// What the server counts, for `GET /metrics`.
+    let metrics: ServiceMetrics
+    /// How long a request may take before it is answered 503 `timeout` (``RequestDeadline``); nil for no limit.
+    let requestTimeout: Duration?
 
-    /// The API over `cases`, letting in the services of `auth`.
-    init(cases: CaseService, auth: ServiceAuthFile) {
+    /// The API over `cases`, letting in the services of `auth`, counting into `metrics`, each request answered within
+    /// `requestTimeout`.
+    init(cases: CaseService, auth: ServiceAuthFile, metrics: ServiceMetrics = ServiceMetrics(), requestTimeout: Duration? = nil) {
         self.cases = cases
         self.auth = auth
+        self.metrics = metrics
+        self.requestTimeout = requestTimeout
     }
 
     /// The loaded definitions.
     var catalog: DefinitionCatalog { cases.catalog }
 
-    /// The answer to one request.
+    /// The answer to one request, within the time limit, counted in ``metrics`` by its route's pattern.
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let label = (try? APIRoutes.match(method: request.method, path: request.path)).map { "\($0.0.method) \($0.0.pattern)" } ?? "unmatched"
+        let answer: (response: HTTPResponse, refusal: String?)
+        if let limit = requestTimeout {
+            answer = await RequestDeadline.answer(within: limit, timedOut: {
+                let problem = RequestDeadline.problem(limit)
+                return (problem.response, problem.code)
+            }) { await self.route(request) }
+        } else {
+            answer = await route(request)
+        }
+        let elapsed = ContinuousClock.now - started
+        metrics.recordRequest(route: label, status: answer.response.status,
+                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, refusal: answer.refusal)
+        return answer.response
+    }
+
+    /// The answer of the route the request names, and the refusal code when it is a problem.
+    private func route(_ request: HTTPRequest) async -> (response: HTTPResponse, refusal: String?) {
         do throws(APIProblem) {
             let credential = try auth.credential(for: request, catalog: catalog)
             let (route, parameters) = try APIRoutes.match(method: request.method, path: request.path)
-            return try await route.run(self, APICall(request: request, parameters: parameters, credential: credential))
+            return (try await route.run(self, APICall(request: request, parameters: parameters, credential: credential)), nil)
         } catch {
-            return error.response
+            return (error.response, error.code)
         }
     }
 

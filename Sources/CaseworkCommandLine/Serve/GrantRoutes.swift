@@ -16,7 +16,7 @@ enum GrantRoutes {
         let body = try APIBody.object(call.request, allowed: ["to", "level", "reason", "sections", "from", "until"])
         let to = try principal(try APIBody.text(body, "to"), at: "to")
         guard let level = try APIBody.text(body, "level"), !level.isEmpty else { throw .invalid([InputProblem(field: "level", message: "is required")]) }
-        let reason = try reason(body)
+        let reason = try APIBody.reason(body)
         var grant = AccessGrant(to: to, level: level)
         if let sections = body["sections"] {
             guard let list = sections as? [Any], let names = list as? [String] else {
@@ -40,7 +40,7 @@ enum GrantRoutes {
         let caseID = call.parameter("case")
         let to = try principal(call.parameter("principal"), at: "path.principal")
         let body = try APIBody.object(call.request, allowed: ["reason"])
-        let reason = try reason(body)
+        let reason = try APIBody.reason(body)
         let key = try CaseRoutes.idempotencyKey(call.request)
         let result = try await api.engine { () async throws(EngineError) in
             try await api.cases.revokeAccess(caseID: caseID, to: to, as: caller.actor, attributes: caller.attributes, reason: reason, idempotencyKey: key)
@@ -55,12 +55,6 @@ enum GrantRoutes {
             throw .invalid([InputProblem(field: field, message: "is not a principal; write a person's id, person:ID or organisation:ID")])
         }
         return principal
-    }
-
-    /// The `reason`, required as `--reason` is.
-    private static func reason(_ body: [String: Any]) throws(APIProblem) -> String {
-        guard let reason = try APIBody.text(body, "reason"), !reason.isEmpty else { throw .invalid([InputProblem(field: "reason", message: "is required: say why")]) }
-        return reason
     }
 
     /// A day written `YYYY-MM-DD`, when given.

@@ -5,7 +5,8 @@ import CaseworkServer
 import Dispatch
 import Foundation
 
-/// `casework serve --db URL --listen HOST:PORT [--definitions PATH] --auth FILE [--tls-cert FILE --tls-key FILE]`:
+/// `casework serve --db URL --listen HOST:PORT [--definitions PATH] --auth FILE [--tls-cert FILE --tls-key FILE]
+/// [--tick-every DURATION] [--request-timeout SECONDS]`:
 /// the case API over HTTP until SIGTERM or SIGINT, then a graceful stop.
 enum ServeCommand {
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
@@ -14,10 +15,23 @@ enum ServeCommand {
         guard let authPath = try parsed.single("--auth") else {
             throw UsageError("serve needs --auth FILE: no request is answered without a service token", help: "see docs/reference/service.md")
         }
-        let options = ServeInstance.Options(
+        var options = ServeInstance.Options(
             database: try parsed.single("--db") ?? ProcessInfo.processInfo.environment["CASEWORK_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "casework.sqlite",
             definitions: parsed.values["--definitions"] ?? ValidateCommand.defaultPaths(), cache: DefinitionCacheSetting.cache(parsed),
             authPath: authPath, create: parsed.flags.contains(EngineOptions.create), settings: try settings(parsed))
+        if let text = try parsed.single("--tick-every") {
+            guard let interval = ServeTicker.interval(text) else {
+                throw UsageError("--tick-every needs a duration from 1s to 24h, such as 30s, 5m or 1h, found '\(TerminalText.escape(text))'")
+            }
+            options.tickEvery = interval
+        }
+        if let text = try parsed.single("--request-timeout") {
+            guard text.allSatisfy(\.isASCII), let seconds = Int(text), (1...3_600).contains(seconds) else {
+                throw UsageError("--request-timeout needs a whole number of seconds from 1 to 3600, found '\(TerminalText.escape(text))'")
+            }
+            options.requestTimeout = .seconds(seconds)
+        }
+        options.report = { console.err($0 + "\n") }
         let instance: ServeInstance
         do throws(ServeError) {
             instance = try ServeInstance(options)

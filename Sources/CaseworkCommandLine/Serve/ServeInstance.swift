@@ -26,14 +26,23 @@ final class ServeInstance: Sendable {
         var create: Bool
         /// Where to listen and the limits.
         var settings: HTTPServerSettings
+        /// How long a request may take before it is answered 503 `timeout` (`--request-timeout`); nil for no limit.
+        var requestTimeout: Duration? = .seconds(30)
+        /// How often the server ticks the store itself (`--tick-every`); nil when a scheduler calls `POST /v1/tick`.
+        var tickEvery: Duration?
+        /// Where the server says what went wrong after it started (a tick the store refused).
+        var report: @Sendable (String) -> Void = { _ in }
     }
 
     /// The HTTP server.
     let server: HTTPServer
     /// The API it answers with.
     let api: APIService
+    private let ticker: ServeTicker?
 
-    /// Loads everything `options` names and starts listening; nothing is left running when it throws.
+    /// Loads everything `options` names and starts listening; nothing is left running when it throws. With `--create`
+    /// the port is bound before the store is made, so a start that cannot listen (the port taken) creates no store; a
+    /// request arriving in the moment between is answered 503 `unavailable`.
     init(_ options: Options) throws(ServeError) {
         let catalog: DefinitionCatalog
         do throws(EngineError) {
@@ -41,41 +50,69 @@ final class ServeInstance: Sendable {
         } catch {
             throw .engine(error)
         }
-        // The auth file is read before the store is opened, so a server that cannot start creates nothing.
         let auth: ServiceAuthFile
         do throws(ServiceAuthFileError) {
             auth = try ServiceAuthFile.load(path: options.authPath, catalog: catalog)
         } catch {
             throw .auth(error)
         }
+        // Without --create, opening the store creates nothing, so it is opened first and a missing store is reported
+        // whatever the port; with it, the port is bound first, so a start that cannot listen creates no store.
+        let opened: CaseService? = options.create ? nil : try Self.openStore(options, catalog: catalog)
+        let metrics = ServiceMetrics()
+        let ready = StartingAPI()
+        let server: HTTPServer
+        let secure = options.settings.tls != nil
+        do throws(HTTPServerError) {
+            server = try HTTPServer(settings: options.settings, handler: { request in
+                guard let api = ready.api else {
+                    return APIProblem(status: 503, code: RefusalCode.unavailable.rawValue, detail: "the server is starting; try again",
+                                      headers: [("Retry-After", "1")]).response
+                }
+                // The case desk's pages (``Desk``) call the API in process; every other path is the API's.
+                return Desk.owns(request.path) ? await Desk.handle(api, request, secure: secure) : await api.handle(request)
+            }, refusal: { refusal in
+                switch refusal {
+                case .bodyTooLarge(let limit):
+                    let problem = APIProblem.tooLarge(limit: limit)
+                    metrics.recordRequest(route: "unmatched", status: problem.status, seconds: 0, refusal: problem.code)
+                    return problem.response
+                }
+            })
+        } catch {
+            throw .server(error)
+        }
+        let cases: CaseService
+        if let opened {
+            cases = opened
+        } else {
+            do throws(ServeError) {
+                cases = try Self.openStore(options, catalog: catalog)
+            } catch {
+                server.shutdown()
+                throw error
+            }
+        }
+        let api = APIService(cases: cases, auth: auth, metrics: metrics, requestTimeout: options.requestTimeout)
+        ready.api = api
+        self.server = server
+        self.api = api
+        ticker = options.tickEvery.map { ServeTicker(every: $0, api: api, report: options.report) }
+    }
+
+    /// The store `options` names behind a ``CaseService``, created when `--create` allows.
+    private static func openStore(_ options: Options, catalog: DefinitionCatalog) throws(ServeError) -> CaseService {
         let store: any CaseStore
         do throws(StoreError) {
             store = try EngineOptions.open(options.database, options.create ? .create : .readWrite)
         } catch {
             throw .engine(.store(error))
         }
-        let cases: CaseService
         do throws(EngineError) {
-            cases = try AsyncBridge.wait { () async throws(EngineError) in try await CaseService(catalog: catalog, driver: BlockingStoreDriver(store)) }
+            return try AsyncBridge.wait { () async throws(EngineError) in try await CaseService(catalog: catalog, driver: BlockingStoreDriver(store)) }
         } catch {
             throw .engine(error)
         }
-        let api = APIService(cases: cases, auth: auth)
-        do throws(HTTPServerError) {
-            let secure = options.settings.tls != nil
-            // The case desk's pages (``Desk``) call the API in process; every other path is the API's.
-            server = try HTTPServer(settings: options.settings, handler: { request in
-                                        Desk.owns(request.path) ? await Desk.handle(api, request, secure: secure) : await api.handle(request)
-                                    },
-                                    refusal: { refusal in
-                                        switch refusal {
-                                        case .bodyTooLarge(let limit): APIProblem.tooLarge(limit: limit).response
-                                        }
-                                    })
-        } catch {
-            throw .server(error)
-        }
-        self.api = api
     }
 
     /// The URL the server answers on, with the port it listens on.
@@ -85,9 +122,22 @@ final class ServeInstance: Sendable {
         return "\(server.settings.tls == nil ? "http" : "https")://\(host):\(server.port)"
     }
 
-    /// Stops accepting, lets the requests in flight finish, and stops the server; the store closes when the last
-    /// reference to the instance goes.
-    func stop() { server.shutdown() }
+    /// Stops the clock, stops accepting, lets the requests in flight finish, and stops the server; the store closes
+    /// when the last reference to the instance goes.
+    func stop() {
+        ticker?.stop(waiting: server.settings.drainSeconds)
+        server.shutdown()
+    }
+}
+
+/// The API once the store is open, for requests that arrive while it opens; nil until then.
+private final class StartingAPI: Sendable {
+    private let slot = Mutex<APIService?>(nil)
+
+    var api: APIService? {
+        get { slot.withLock { $0 } }
+        set { slot.withLock { $0 = newValue } }
+    }
 }
 
 /// Why `casework serve` could not start, each rendered in one place (``ServeCommand``).

@@ -21,7 +21,14 @@ enum TickRoute {
             }
             limit = whole
         }
-        let actions = try await api.engine { () async throws(EngineError) in try await api.cases.tick(limit: limit) }
+        let actions: [TickAction]
+        do throws(APIProblem) {
+            actions = try await api.engine { () async throws(EngineError) in try await api.cases.tick(limit: limit) }
+        } catch {
+            api.metrics.recordTickFailure()
+            throw error
+        }
+        api.metrics.recordTick(actions)
         return APIService.json(TickCommand.json(actions))
     }
 }

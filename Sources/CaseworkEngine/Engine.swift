@@ -148,10 +148,13 @@ public final class Engine: Sendable {
     }
 
     /// The whole case as `actor` may see it: fields they may not see are left out, and grants and
-    /// participants (who else is involved) only for those who may change access. Needs `view` on `case`.
+    /// participants (who else is involved) only for those who may change access; its linked cases only those the
+    /// actor may see (``visibleLinks(of:to:attributes:)``). Needs `view` on `case`.
     public func caseRecord(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
         let access = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case").access
-        return access.visibleRecord(editsCase: access.editsCase)
+        var shown = access.visibleRecord(editsCase: access.editsCase)
+        shown.links = visibleLinks(of: shown, to: actor, attributes: attributes)
+        return shown
     }
 
     /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.

@@ -26,6 +26,12 @@ extension Engine {
         return linked
     }
 
+    /// The links of `record` whose other case `actor` may see (`view` on its `case.state`, through that case's own door):
+    /// a link never names a case the actor may not know of. The operator sees every one.
+    func visibleLinks(of record: CaseRecord, to actor: CaseActor, attributes: [String: ExpressionValue]) -> [CaseLink] {
+        record.links.filter { link in (try? admit(link.caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")) != nil }
+    }
+
     /// The openings `transition`'s `open:` makes from `next` (the fired case as the step changed it), each checked as
     /// an opening by `actor` is (``decideOpening(workflow:as:caseID:fields:participants:attributes:child:at:before:)``):
     /// a case of the link's workflow with the id `CASE.LINK-N`, for the same child, with the fields the effect maps

@@ -139,9 +139,9 @@ package struct ScenarioChecker {
 
 /// The linked cases a step names (`case: reviews-1`), one rule for the checker and the runner: each `LINK-N` of the
 /// path is the Nth case opened through the link `LINK` of the case before it, whose id is that case's id, `.`, `LINK-N`.
-enum ScenarioLinks {
+package enum ScenarioLinks {
     /// Why a path names no linked case.
-    enum Problem: Error {
+    package enum Problem: Error {
         /// A part of the path that is not `LINK-N`.
         case malformed(String)
         /// A link the workflow before it does not declare, with its links.
@@ -158,7 +158,7 @@ enum ScenarioLinks {
     }
 
     /// The workflow of the case `path` names from a case of `start`.
-    static func workflow(of path: String, from start: LoadedWorkflow, in catalog: DefinitionCatalog) -> Result<LoadedWorkflow, Problem> {
+    package static func workflow(of path: String, from start: LoadedWorkflow, in catalog: DefinitionCatalog) -> Result<LoadedWorkflow, Problem> {
         var current = start
         for part in path.split(separator: ".", omittingEmptySubsequences: false) {
             guard let dash = part.lastIndex(of: "-"), let number = Int(part[part.index(after: dash)...]), number >= 1, dash > part.startIndex else {

@@ -88,7 +88,7 @@ enum WorkflowSchema {
         ])
 
     /// A role name, or `engine:link`, the engine's actor for a linked case's report.
-    private static let roleOrEngine = Part.object(["anyOf": .array([Part.name(.identifier), Part.object(["const": .string(LinkDefinition.engineActor)])])])
+    private static let roleOrEngine = Part.object(["anyOf": .array([Part.name(.identifier), Part.oneOf([LinkDefinition.engineActor])])])
 
     /// A transition's `by:`: one role (or `engine:link`), or a non-empty list of them.
     static let by = Part.object(["oneOf": .array([

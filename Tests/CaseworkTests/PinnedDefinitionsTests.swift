@@ -67,8 +67,8 @@ struct PinnedDefinitionsTests {
         // Show: the old case reads its own workflow version (this was CW0218 'unknown calendar' before).
         #expect(try engine.workflowDefinition(ofCase: "old", as: .operator()).title == "EHC needs assessment")
         #expect(try engine.workflowDefinition(ofCase: "new", as: .operator()).title == "EHC needs assessment (revised)")
-        #expect(try engine.caseRecord("old", as: ShippedSets.caseworker, attributes: ShippedSets.staff).workflowVersion == 6)
-        #expect(try engine.caseRecord("new", as: .operator()).workflowVersion == 7)
+        #expect(try engine.caseRecord("old", as: ShippedSets.caseworker, attributes: ShippedSets.staff).workflowVersion == 7)
+        #expect(try engine.caseRecord("new", as: .operator()).workflowVersion == 8)
 
         // Decide: each case is judged by the policy version of its own set.
         for (id, reason) in [("old", ShippedSets.oldReason), ("new", ShippedSets.newReason)] {
@@ -90,15 +90,15 @@ struct PinnedDefinitionsTests {
         #expect(try engine.caseRecord("old", as: .operator()).deadlines.first { $0.name == "decide_whether_to_assess" }?.status == .breached)
 
         // Migrate: the old case moves to the current set and is then judged by its policy.
-        let plan = try engine.migrate(caseID: "old", to: 7, as: .operator())
-        #expect(plan.applied && plan.fromVersion == 6 && plan.toVersion == 7 && plan.toSnapshot == engine.catalog.snapshot.fingerprint)
+        let plan = try engine.migrate(caseID: "old", to: 8, as: .operator())
+        #expect(plan.applied && plan.fromVersion == 7 && plan.toVersion == 8 && plan.toSnapshot == engine.catalog.snapshot.fingerprint)
         #expect(try engine.caseRecord("old", as: .operator()).definitionSnapshot == engine.catalog.snapshot.fingerprint)
         #expect { try engine.view(caseID: "old", as: CaseActor(role: "parent", id: "parent-old"), attributes: ["relationship": .string("parent")]) } throws: {
             "\($0)".contains(ShippedSets.newReason)
         }
         let last = try #require(try engine.history("old", as: .operator()).last)
         #expect(last.action == "migrated")
-        #expect(last.input["from_version"] == .int(6) && last.input["to_version"] == .int(7))
+        #expect(last.input["from_version"] == .int(7) && last.input["to_version"] == .int(8))
         #expect(last.input["to_snapshot"] == .string(engine.catalog.snapshot.fingerprint))
         #expect(try engine.verifyAudit("old", as: .operator()) == .intact(events: try store.history(caseID: "old").count))
     }
@@ -134,13 +134,13 @@ struct PinnedDefinitionsTests {
         record.definitionSnapshot = nil
         try store.commit(CaseChange(record: record, expectedRevision: record.revision, events: [], outbox: [], idempotency: nil))
         let engine = try Engine(catalog: DefinitionCatalog.load(sources: ShippedSets.revised()), store: store, clock: ManualClock(EngineFixtures.start))
-        #expect(try engine.workflowDefinition(ofCase: "legacy", as: .operator()).version == 6)
+        #expect(try engine.workflowDefinition(ofCase: "legacy", as: .operator()).version == 7)
         #expect { try engine.view(caseID: "legacy", as: CaseActor(role: "parent", id: "p"), attributes: ["relationship": .string("parent")]) } throws: {
             "\($0)".contains(ShippedSets.newReason)
         }
         let usage = try engine.definitionUsage(as: .operator())
         #expect(usage.unpinnedOpenCases == 1)
-        let plan = try engine.migrate(caseID: "legacy", to: 7, as: .operator())
+        let plan = try engine.migrate(caseID: "legacy", to: 8, as: .operator())
         #expect(plan.fromSnapshot == nil && plan.applied)
         #expect(try engine.definitionUsage(as: .operator()).unpinnedOpenCases == 0)
     }

@@ -56,7 +56,7 @@ struct DefinitionsCommandTests {
         #expect(try Self.json(space.run(["case", "show", "c1", "--format", "json"]).out)["workflow_version"] as? Int == 7)
 
         #expect(space.run(["case", "migrate", "c1", "--to", "8"] + AccessCommandTests.caseworker).status == .forbidden)
-        let wrong = space.run(["case", "migrate", "c1", "--to", "8"])
+        let wrong = space.run(["case", "migrate", "c1", "--to", "9"])
         #expect(wrong.status == .failure)
         #expect(wrong.err == "error[invalid_input]: the values given cannot be used:\n  - 'to': the current version of workflow 'ehcp-needs-assessment' is 8; a case moves only to it\n")
         let map = space.directory.appendingPathComponent("map.yaml")
@@ -70,7 +70,7 @@ struct DefinitionsCommandTests {
         let shown = try Self.json(space.run(["case", "show", "c1", "--format", "json"]).out)
         #expect(shown["workflow_version"] as? Int == 8)
         #expect(shown["definition_snapshot"] as? String == plan["to_snapshot"] as? String)
-        #expect(space.run(["case", "history", "c1"]).out.contains("operator:cli migrated ehcp-needs-assessment 6 -> 7: requested"))
+        #expect(space.run(["case", "history", "c1"]).out.contains("operator:cli migrated ehcp-needs-assessment 7 -> 8: requested"))
         #expect(space.run(["audit", "verify", "c1"]).status == .success)
     }
 

@@ -98,6 +98,7 @@ enum CaseCommand {
             "revision": record.revision,
             "fields": JSONOutput.nested(record.fields),
             "participants": record.participants.byRole,
+            "links": linksJSON(record.links),
             "notices_sent": record.noticesSent.map { ["message": $0.message, "sent_by": $0.sentBy, "route": $0.route, "sent_on": $0.sentOn.description] },
             "opened_at": JSONOutput.iso(record.openedAt),
             "deadlines": record.deadlines.map { clock -> [String: Any] in
@@ -163,6 +164,7 @@ enum CaseCommand {
                     text += "  \(role): \(record.participants[role].map { TerminalText.escape($0) }.joined(separator: ", "))\n"
                 }
             }
+            text += linksText(record.links)
             let owed = try engine.owedNotices(caseID: caseID, as: options.actor)
             if !owed.isEmpty {
                 text += "notices owed by another route:\n"
@@ -177,12 +179,13 @@ enum CaseCommand {
         }
     }
 
-    /// The case as one actor may see it, as JSON: the fixed keys `id`, `workflow`, `fields`, `withheld`, `reasons`, and
-    /// `state` and `deadlines` when the actor may see them.
+    /// The case as one actor may see it, as JSON: the fixed keys `id`, `workflow`, `fields`, `withheld`, `reasons`, `links`
+    /// (the linked cases the actor may see), and `state` and `deadlines` when the actor may see them.
     static func json(_ view: CaseView) -> [String: Any] {
         var object: [String: Any] = ["id": view.id, "workflow": view.workflow, "fields": JSONOutput.nested(view.fields),
                                      "withheld": view.withheld, "reasons": view.reasons]
         if let state = view.state { object["state"] = state }
+        object["links"] = linksJSON(view.links)
         if let deadlines = view.deadlines {
             object["deadlines"] = deadlines.map { ["name": $0.name, "state": $0.status.rawValue, "due_on": $0.dueOn.description] }
         }
@@ -199,6 +202,19 @@ enum CaseCommand {
         ]
     }
 
+    /// A case's links as JSON: each `{name, case, workflow, role}`.
+    static func linksJSON(_ links: [CaseLink]) -> [[String: Any]] {
+        links.map { ["name": $0.name, "case": $0.caseID, "workflow": $0.workflow, "role": $0.role.rawValue] }
+    }
+
+    /// The lines of `case show` that name a case's linked cases, when it has any.
+    static func linksText(_ links: [CaseLink]) -> String {
+        guard !links.isEmpty else { return "" }
+        return "linked cases:\n" + links.map { link in
+            "  \(link.role == .opened ? link.name : "opened by") \(TerminalText.escape(link.caseID)) (\(link.workflow))\n"
+        }.joined()
+    }
+
     /// `case show CASE --as …`: only what the access policy lets that actor see.
     private static func showAs(_ caseID: String, _ options: EngineOptions, _ console: some Console) -> ExitStatus {
         EngineRun.run(console: console) { () throws(EngineError) in
@@ -212,6 +228,7 @@ enum CaseCommand {
             if let state = view.state { text += "state: \(state)\n" }
             for deadline in view.deadlines ?? [] { text += "deadline \(deadline.name): \(deadline.status.rawValue), due \(deadline.dueOn)\n" }
             for (path, value) in view.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(TerminalText.escape(value.description))\n" }
+            text += linksText(view.links)
             if !view.withheld.isEmpty { text += "withheld: \(view.withheld.joined(separator: ", "))\n" }
             for reason in view.reasons { text += "  because \(TerminalText.escape(reason))\n" }
             console.out(text)

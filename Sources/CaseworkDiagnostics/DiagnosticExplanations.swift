@@ -1853,6 +1853,95 @@ package enum DiagnosticExplanations {
                 into_document: { kind: draft_plan, section: A }
                 """
         ),
+        entry(
+            "CW0251", "link to an unknown workflow",
+            """
+            A link under `links:` names the workflow of the cases a case may open and read through it: the \
+            engine opens a case of that workflow for the same child, and the checker types \
+            `linked.NAME.latest.FIELD` from that workflow's fields and states. A workflow the checked set \
+            does not hold can be neither opened nor read, so the link is refused.
+            """,
+            wrong: """
+                links:
+                  plan: { workflow: ehcp-plans, one: true }
+                """,
+            right: """
+                links:
+                  plan: { workflow: ehcp-plan, one: true }
+                """
+        ),
+        entry(
+            "CW0252", "unknown link",
+            """
+            A transition's `open:` and an expression's `linked.NAME.…` name a link the workflow declares \
+            under `links:`, which says the workflow of the linked cases: that is how the engine knows which \
+            workflow to open and how the checker knows the linked cases' fields and states. A name that is \
+            not declared could open or read nothing, so it is refused.
+            """,
+            wrong: """
+                links:
+                  plan: { workflow: ehcp-plan, one: true }
+                transitions:
+                  - { name: issue, from: drafting, to: issued, by: caseworker, open: { plans: {} } }
+                """,
+            right: """
+                links:
+                  plan: { workflow: ehcp-plan, one: true }
+                transitions:
+                  - { name: issue, from: drafting, to: issued, by: caseworker, open: { plan: {} } }
+                """
+        ),
+        entry(
+            "CW0253", "report to a transition not fired by engine:link",
+            """
+            A case opened through a link reports back with `report:`, which fires a transition on the case \
+            that opened it, in the same change, as the engine's own actor `engine:link`, not as the person \
+            who acted on the linked case. The reported transition must say so in its `by:`, so that no one \
+            can fire it by hand and a reader sees where it comes from.
+            """,
+            wrong: """
+                transitions:
+                  - { name: record_review_outcome, from: reviewing, to: reviewed, by: caseworker }
+                """,
+            right: """
+                transitions:
+                  - { name: record_review_outcome, from: reviewing, to: reviewed, by: engine:link }
+                """
+        ),
+        entry(
+            "CW0254", "report with no opener",
+            """
+            `report: { to: opened_by, … }` fires a transition on the case that opened this one through a \
+            link. When no workflow of the checked set declares a link to this workflow, no case of it can \
+            have been opened that way, so the report could never reach anything and the transition it names \
+            cannot be checked. Declare the link in the opening workflow, or remove the report.
+            """,
+            wrong: """
+                # annual-review reports back, but no workflow has
+                links:
+                  reviews: { workflow: annual-review }
+                """,
+            right: """
+                # in ehcp-plan:
+                links:
+                  reviews: { workflow: annual-review }
+                """
+        ),
+        entry(
+            "CW0255", "report gives a field the transition does not take",
+            """
+            A `report:` gives the transition it fires on the opening case the values under its `input:`, \
+            and the engine checks them as it checks a person's input: a transition takes only the fields its \
+            own `input:` declares. A field the reported transition does not take would be refused on every \
+            report, so it is refused here, where it is written.
+            """,
+            wrong: """
+                report: { to: opened_by, fire: record_review_outcome, input: { outcome: decision } }
+                """,
+            right: """
+                report: { to: opened_by, fire: record_review_outcome, input: { review_outcome: decision } }
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

@@ -193,6 +193,16 @@ public enum DiagnosticKind: Sendable, Hashable {
     case dueTwice(deadline: String)
     /// A template a transition sends shows a field that can still be unset when that transition fires.
     case templateFieldMaybeUnset(template: String, field: String, transition: String)
+    /// A link under `links:` names a workflow the set does not hold.
+    case unknownLinkWorkflow(link: String, workflow: String, suggestion: String?)
+    /// An `open:` effect or a `linked.` name refers to a link the workflow does not declare.
+    case unknownLink(name: String, referrer: String, suggestion: String?)
+    /// A `report:` fires a transition on the opener whose `by:` does not name `engine:link`.
+    case reportNotByLinkEngine(transition: String, workflow: String)
+    /// A workflow reports back with `report:`, but no workflow of the set links to it, so no case can have opened one of its cases.
+    case reportWithoutOpener(workflow: String)
+    /// A `report:` gives a field the reported transition does not take as `input:`.
+    case reportInputNotTaken(field: String, transition: String, workflow: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     // MARK: Scenarios (CW05xx)
@@ -232,7 +242,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0216", "CW0217", "CW0218", "CW0219", "CW0220", "CW0221", "CW0222", "CW0223",
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
-        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248", "CW0249", "CW0250",
+        "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248",
+        "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
@@ -371,6 +382,11 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .windowEscalates: "CW0242"
         case .metByNotADate: "CW0243"
         case .dueTwice: "CW0244"
+        case .unknownLinkWorkflow: "CW0251"
+        case .unknownLink: "CW0252"
+        case .reportNotByLinkEngine: "CW0253"
+        case .reportWithoutOpener: "CW0254"
+        case .reportInputNotTaken: "CW0255"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -515,6 +531,13 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .windowEscalates(let deadline): "deadline '\(deadline)' is a window the family holds, but it escalates with 'on_breach'"
         case .metByNotADate(let field, let deadline, let type): "deadline '\(deadline)' is met by field '\(field)', which is \(type), not a date"
         case .dueTwice(let deadline): "deadline '\(deadline)' gives both 'due' and 'due_on'"
+        case .unknownLinkWorkflow(let link, let workflow, _): "link '\(link)' opens cases of unknown workflow '\(workflow)'"
+        case .unknownLink(let name, let referrer, _): "\(referrer) refers to unknown link '\(name)'"
+        case .reportNotByLinkEngine(let transition, let workflow):
+            "transition '\(transition)' of workflow '\(workflow)' is reported to, but its 'by' does not name 'engine:link'"
+        case .reportWithoutOpener(let workflow): "workflow '\(workflow)' reports back, but no workflow links to it"
+        case .reportInputNotTaken(let field, let transition, let workflow):
+            "'\(field)' is not an input of transition '\(transition)' of workflow '\(workflow)'"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -644,7 +667,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownKey(_, _, let suggestion?, _), .unknownFieldType(_, let suggestion?),
             .unknownState(_, _, let suggestion?), .unknownRole(_, _, let suggestion?),
             .unknownTemplate(_, _, let suggestion?), .unknownForm(_, _, let suggestion?),
-            .unknownPlaceholder(_, _, let suggestion?), .unknownDeadline(_, _, let suggestion?):
+            .unknownPlaceholder(_, _, let suggestion?), .unknownDeadline(_, _, let suggestion?),
+            .unknownLinkWorkflow(_, _, let suggestion?), .unknownLink(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
         case .unknownKey(_, _, nil, let allowed):
             return "expected one of: " + allowed.map { "'\($0)'" }.joined(separator: ", ")
@@ -670,6 +694,16 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "remove 'on_breach', or make it 'kind: duty' if the time is the council's"
         case .metByNotADate:
             return "name the date field the step that meets it sets, such as 'met_by: final_plan_issued_on'"
+        case .unknownLinkWorkflow:
+            return "name a workflow of the checked set"
+        case .unknownLink:
+            return "declare the link under 'links:' with the workflow of its cases"
+        case .reportNotByLinkEngine:
+            return "add 'engine:link' to the transition's 'by' list: the engine fires it for the linked case"
+        case .reportWithoutOpener(let workflow):
+            return "declare a link to '\(workflow)' in the workflow whose cases open it, or remove 'report'"
+        case .reportInputNotTaken:
+            return "add the field to the transition's 'input', or leave it out of the report"
         case .dueTwice:
             return "keep 'due' for a period from the start, or 'due_on' for a date worked out from the case, not both"
         case .notADateField:

@@ -5,12 +5,14 @@ import Foundation
 
 extension Engine {
     /// What a workflow's guards and `set:` values are evaluated against on `record` for `actor`: the values of the
-    /// workflow's names its expressions read (``WorkflowNames``, declared with their types in one place), today, now and the workflow's
+    /// workflow's names its expressions read (``WorkflowNames``, declared with their types in one place), with the
+    /// cases it opened through its links (``linkedRecords(of:workflow:)``), today, now and the workflow's
     /// working-day calendar, taken from the calendars of the definition set the case runs on.
     func evaluationContext(
         _ record: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor, today: CalendarDate, now: Date
     ) -> WorkflowContext {
         let calendar = workflow.definition.calendar.flatMap { calendars[$0.value] } ?? defaultCalendar
-        return workflow.context(for: CaseExpressionInput(record: record, actor: actor, today: today, now: now), calendar: calendar)
+        return workflow.context(for: CaseExpressionInput(record: record, actor: actor, today: today, now: now,
+                                                                linked: linkedRecords(of: record, workflow: workflow.definition)), calendar: calendar)
     }
 }

@@ -30,6 +30,10 @@ public struct LoadedWorkflow: Sendable {
     public var deadlineConditions: [String: WorkflowExpression] { plan.planned.deadlineConditions }
     /// Compiled deadline due dates (`due_on:`) by deadline name, evaluated against ``context(for:calendar:)``.
     public var deadlineDueDates: [String: WorkflowExpression] { plan.planned.deadlineDueDates }
+    /// Compiled `open:` field values by transition name and then link, in file order.
+    var openings: [String: [String: [(field: String, value: WorkflowExpression)]]] { plan.planned.openings }
+    /// Compiled `report:` input values by transition name, in file order.
+    var reports: [String: [(field: String, value: WorkflowExpression)]] { plan.planned.reports }
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text, kept so the store can run cases on this version later.

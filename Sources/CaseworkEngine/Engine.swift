@@ -148,10 +148,13 @@ public final class Engine: Sendable {
     }
 
     /// The whole case as `actor` may see it: fields they may not see are left out, and grants and
-    /// participants (who else is involved) only for those who may change access. Needs `view` on `case`.
+    /// participants (who else is involved) only for those who may change access; its linked cases only those the
+    /// actor may see (``visibleLinks(of:to:attributes:)``). Needs `view` on `case`.
     public func caseRecord(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> CaseRecord {
         let access = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case").access
-        return access.visibleRecord(editsCase: access.editsCase)
+        var shown = access.visibleRecord(editsCase: access.editsCase)
+        shown.links = visibleLinks(of: shown, to: actor, attributes: attributes)
+        return shown
     }
 
     /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.
@@ -274,15 +277,53 @@ public final class Engine: Sendable {
         participants: CaseParticipants = [:], idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:], child: String? = nil
     ) throws(EngineError) -> ChangeResult {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
+        guard catalog.workflows[id] != nil else {
+            throw .unknownWorkflow(id, suggestion: NameSuggester.suggest(id, from: catalog.workflows.keys.sorted()))
+        }
+        let caseID = caseID ?? UUID().uuidString.lowercased()
+        guard Identifier.isUsable(caseID) else { throw .invalidCaseID(caseID) }
+        let now = Self.millisecondPrecision(clockNow())
+        var details = Dictionary(uniqueKeysWithValues: participants.byRole.map { ("participants.\($0.key)", $0.value.joined(separator: ",")) })
+        if let child { details["child"] = child }
+        let request = IdempotentRequest(key: idempotencyKey, operation: "open \(id) as \(caseID)", caseID: caseID, actor: actor, input: fields,
+                                        details: details)
+        let opening = try decideOpening(workflow: id, as: actor, caseID: caseID, fields: fields, participants: participants, attributes: attributes, child: child,
+                                        at: now) { () throws(EngineError) in
+            if let replay = try replay(request, actor: actor, attributes: attributes) { return replay }
+            if try loadRecord(caseID) != nil {
+                _ = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+                throw .store(.caseExists(caseID))
+            }
+            return nil
+        }
+        switch opening {
+        case .replayed(let result): return result
+        case .decided(let change): return try commit([change], actor: actor, attributes: attributes, request: request, at: now)
+        }
+    }
+
+    /// What deciding an opening came to: the earlier result of the same request, or the case's opening change.
+    enum Opening {
+        /// The request was made before; this is its result.
+        case replayed(ChangeResult)
+        /// The opening, checked completely and not yet committed.
+        case decided(DecidedChange)
+    }
+
+    /// The opening of a case of workflow `id` as `caseID` by `actor`, checked completely (the actor's role and the
+    /// door's `open`, the child's, the fields and participants) and not yet committed: the one path `open` and a
+    /// transition's `open:` share. `before`, run once the actor was let through the door and before the input is
+    /// checked, returns an earlier result of the same request, or nil to go on.
+    func decideOpening(
+        workflow id: String, as actor: CaseActor, caseID: String, fields: [String: ExpressionValue], participants: CaseParticipants,
+        attributes: [String: ExpressionValue], child: String?, at now: Date, before: () throws(EngineError) -> ChangeResult? = { nil }
+    ) throws(EngineError) -> Opening {
         guard let workflow = catalog.workflows[id] else {
             throw .unknownWorkflow(id, suggestion: NameSuggester.suggest(id, from: catalog.workflows.keys.sorted()))
         }
         try workflow.planned()
         let definition = workflow.definition
-        let caseID = caseID ?? UUID().uuidString.lowercased()
-        guard Identifier.isUsable(caseID) else { throw .invalidCaseID(caseID) }
         guard let initial = definition.states.first(where: \.isInitial) else { throw .invalidDefinitions([]) }
-        let now = Self.millisecondPrecision(clockNow())
         let accessGuard = try accessGuard(for: definition, in: catalog)
         let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
                                   fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash,
@@ -295,15 +336,7 @@ public final class Engine: Sendable {
             if let decision = access.decision("open", on: "case"), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
         }
         if let child { try admitOpening(forChild: child, proposed: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now) }
-        var details = Dictionary(uniqueKeysWithValues: participants.byRole.map { ("participants.\($0.key)", $0.value.joined(separator: ",")) })
-        if let child { details["child"] = child }
-        let request = IdempotentRequest(key: idempotencyKey, operation: "open \(id) as \(caseID)", caseID: caseID, actor: actor, input: fields,
-                                        details: details)
-        if let replay = try replay(request, actor: actor, attributes: attributes) { return replay }
-        if try loadRecord(caseID) != nil {
-            _ = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
-            throw .store(.caseExists(caseID))
-        }
+        if let earlier = try before() { return .replayed(earlier) }
         var problems = definition.openingInput.map { Self.inputProblems(fields, types: workflow.fieldTypes, declared: $0, step: "opening workflow '\(id)'") }
             ?? FieldValues.check(fields, types: workflow.fieldTypes)
         for field in definition.openingInput ?? [] where field.isRequired && fields[field.field.value] == nil {
@@ -326,8 +359,7 @@ public final class Engine: Sendable {
         var record = proposed
         record.definitionSnapshot = try pinnedSnapshot()
         try advanceDeadlines(&record, previous: nil, fired: nil, workflow: workflow, calendars: catalog.calendars, actor: actor, today: CalendarDate(now), now: now)
-        let opening = DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields)
-        return try commit([opening], actor: actor, attributes: attributes, request: request, at: now)
+        return .decided(DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields))
     }
 
     // MARK: Firing
@@ -345,25 +377,37 @@ public final class Engine: Sendable {
         if let expected = request.expectedRevision, expected != record.revision {
             throw .revisionMismatch(caseID: record.id, expected: expected, actual: record.revision)
         }
+        let changes = try decideFiring(request.transition, on: admitted, input: request.input, effectiveOn: request.effectiveOn, attributes: request.attributes)
+        return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: admitted.access.at)
+    }
+
+    /// The changes firing `name` on the admitted case with `input` makes, checked completely and not yet committed: the
+    /// fired case's own, a `grant:`'s on the case it names, each case `open:` opens, and the `report:` to the case that
+    /// opened this one; one step, all or nothing. The one path a person's fire and a linked case's report share.
+    func decideFiring(
+        _ name: String, on admitted: AdmittedCase, input: [String: ExpressionValue], effectiveOn: CalendarDate?, attributes: [String: ExpressionValue]
+    ) throws(EngineError) -> [DecidedChange] {
+        let record = admitted.record
+        let actor = admitted.access.actor
         let workflow = admitted.workflow
         let definition = workflow.definition
-        guard let transition = definition.transitions.first(where: { $0.name.value == request.transition }) else {
-            throw .unknownTransition(request.transition, workflow: definition.id.value,
-                                     suggestion: NameSuggester.suggest(request.transition, from: definition.transitions.map(\.name.value)))
+        guard let transition = definition.transitions.first(where: { $0.name.value == name }) else {
+            throw .unknownTransition(name, workflow: definition.id.value,
+                                     suggestion: NameSuggester.suggest(name, from: definition.transitions.map(\.name.value)))
         }
-        let problems = Self.inputProblems(request.input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
+        let problems = Self.inputProblems(input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = admitted.access.at
-        let today = try Self.effectiveDay(request.effectiveOn, recordedAt: now, openedAt: record.openedAt)
+        let today = try Self.effectiveDay(effectiveOn, recordedAt: now, openedAt: record.openedAt)
         var next = record
-        next.fields.merge(request.input) { _, new in new }
-        let blockers = blockers(transition, admitted: admitted, input: request.input, proposed: next, today: today, now: now)
+        next.fields.merge(input) { _, new in new }
+        let blockers = blockers(transition, admitted: admitted, input: input, proposed: next, today: today, now: now)
         guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
 
-        let assigned = try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: request.actor,
+        let assigned = try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: actor,
                                           today: today, now: now)
         next.fields.merge(assigned) { _, new in new }
-        let fieldsTouched = Array(request.input.keys) + assigned.keys.filter { request.input[$0] == nil }
+        let fieldsTouched = Array(input.keys) + assigned.keys.filter { input[$0] == nil }
         next.state = transition.to.value
         for start in transition.startForms {
             guard let form = admitted.definitions.forms[start.form.value] else { continue }
@@ -389,16 +433,23 @@ public final class Engine: Sendable {
             }
         }
         try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
-                             actor: request.actor, today: today, now: now)
+                             actor: actor, today: today, now: now)
+        let opened = try openings(transition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
+                                  today: today, now: now)
         let accessGuard = admitted.access.accessGuard
         let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
         var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
-                                     input: request.input, messages: messages, effectiveOn: request.effectiveOn, fieldsTouched: fieldsTouched)]
+                                     input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
         if let grant = transition.grant {
-            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: request.actor, attributes: request.attributes))
+            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: actor, attributes: attributes))
         }
-        return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: now)
+        changes += opened
+        if let report = transition.report {
+            changes += try reportChanges(report, transition: transition.name.value, from: next, workflow: workflow, calendars: admitted.definitions.calendars,
+                                         actor: actor, today: today, now: now)
+        }
+        return changes
     }
 
     /// The day a step takes effect: `effectiveOn` when the step is recorded after the fact, otherwise the day it is
@@ -468,17 +519,19 @@ public final class Engine: Sendable {
     ) -> [TransitionBlocker] {
         let record = admitted.record
         let actor = admitted.access.actor
+        // The engine's own actor fires only what names it, and answers to no policy: the person whose step reported was let through their own door.
+        let isEngine = actor == CaseActor.linkEngine
         var blockers: [TransitionBlocker] = []
         if !transition.from.contains(where: { $0.value == record.state }) {
             let from = transition.from.map { "'\($0.value)'" }.joined(separator: " or ")
             blockers.append(TransitionBlocker(.wrongState, admitted.access.allows("view", on: "case.state")
                 ? "case is in '\(record.state)', not \(from)" : "this cannot be done at the case's present stage"))
         }
-        if !actor.isOperator, !transition.by.contains(where: { $0.value == actor.role }) {
+        if !actor.isOperator, !transition.by.contains(where: { isEngine ? $0.value == LinkDefinition.engineActor : $0.value == actor.role }) {
             let roles = transition.by.map(\.value).joined(separator: " or ")
             blockers.append(TransitionBlocker(.roleNotAllowed, "only \(roles) may do this"))
         }
-        if blockers.isEmpty, !admitted.access.allows("submit", on: "case"), let decision = admitted.access.decision("submit", on: "case") {
+        if blockers.isEmpty, !isEngine, !admitted.access.allows("submit", on: "case"), let decision = admitted.access.decision("submit", on: "case") {
             blockers.append(TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; ")))
         }
         for field in transition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {

@@ -21,6 +21,8 @@ public struct CaseView: Sendable {
     /// Which grant let the viewer in (`case c1`, or `child c-17` for a grant given for the child the case belongs to);
     /// nil for those the policy lets in without one (caseworkers, the operator).
     public var grant: String? = nil
+    /// The linked cases the actor may see: those this case opened and the one that opened it.
+    public var links: [CaseLink] = []
 }
 
 /// Grants recorded with the case (audited, authorised by the case's own policy) and the case read as one actor sees it.
@@ -104,6 +106,7 @@ extension Engine {
             view.fields = admitted.access.fieldVisibility.filter(record.fields)
             view.withheld += (fields?.redact ?? []).sorted()
         }
+        view.links = visibleLinks(of: record, to: actor, attributes: attributes)
         return view
     }
 }

@@ -76,6 +76,9 @@ struct DecidedChange: Sendable {
     var fieldsTouched: [String]? = nil
     /// The document version the change adds and the bytes of its new part (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``).
     var document: (change: DocumentChange, blob: DocumentBlob)? = nil
+    /// Who the audit names as acting, when not the actor who committed the step: the engine's own actor for a linked
+    /// case's `report:` on the case that opened it.
+    var actor: CaseActor? = nil
 }
 
 extension Engine {
@@ -97,7 +100,7 @@ extension Engine {
             next.updatedAt = now
             var recorded = RecordChange.between(decided.before, next, fieldsTouched: decided.fieldsTouched)
             recorded.document = decided.document?.change
-            let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: actor, action: decided.action, subject: decided.subject,
+            let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: decided.actor ?? actor, action: decided.action, subject: decided.subject,
                                    fromState: decided.before?.state, toState: next.state, revision: next.revision, input: decided.input,
                                    change: recorded, previousHash: decided.before?.auditHead ?? AuditEvent.genesisHash,
                                    effectiveOn: decided.effectiveOn)

@@ -45,6 +45,8 @@ extension PlannedWorkflow {
         }
         var guards: [String: WorkflowExpression] = [:]
         var assignments: [String: [(field: String, value: WorkflowExpression)]] = [:]
+        var openings: [String: [String: [(field: String, value: WorkflowExpression)]]] = [:]
+        var reports: [String: [(field: String, value: WorkflowExpression)]] = [:]
         for transition in definition.transitions {
             let name = transition.name.value
             if transition.when != nil {
@@ -58,6 +60,22 @@ extension PlannedWorkflow {
                     throw .definitionError("the value for '\(assignment.field.value)' in transition '\(name)' of \(workflow) was not checked")
                 }
                 assignments[name, default: []].append((assignment.field.value, planned(value)))
+            }
+            for effect in transition.open {
+                var values: [(field: String, value: WorkflowExpression)] = []
+                for assignment in effect.fields {
+                    guard let value = checked.openings[name]?[effect.link.value]?[assignment.field.value] else {
+                        throw .definitionError("the value for '\(assignment.field.value)' opening link '\(effect.link.value)' in transition '\(name)' of \(workflow) was not checked")
+                    }
+                    values.append((assignment.field.value, planned(value)))
+                }
+                openings[name, default: [:]][effect.link.value] = values
+            }
+            for assignment in transition.report?.input ?? [] {
+                guard let value = checked.reports[name]?[assignment.field.value] else {
+                    throw .definitionError("the value for '\(assignment.field.value)' reported by transition '\(name)' of \(workflow) was not checked")
+                }
+                reports[name, default: []].append((assignment.field.value, planned(value)))
             }
         }
         var conditions: [String: WorkflowExpression] = [:]
@@ -76,7 +94,7 @@ extension PlannedWorkflow {
             }
         }
         self.init(fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), layout: layout, guards: guards,
-                  assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates)
+                  assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, openings: openings, reports: reports)
     }
 }
 

@@ -24,12 +24,19 @@ final class PlannedWorkflow: Sendable {
     let deadlineConditions: [String: WorkflowExpression]
     /// Compiled deadline due dates by deadline name.
     let deadlineDueDates: [String: WorkflowExpression]
+    /// Compiled `open:` field values by transition name and then link, in file order.
+    let openings: [String: [String: [(field: String, value: WorkflowExpression)]]]
+    /// Compiled `report:` input values by transition name, in file order.
+    let reports: [String: [(field: String, value: WorkflowExpression)]]
 
     init(
         fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
         layout: WorkflowSlotLayout, guards: [String: WorkflowExpression], assignments: [String: [(field: String, value: WorkflowExpression)]],
-        deadlineConditions: [String: WorkflowExpression], deadlineDueDates: [String: WorkflowExpression]
+        deadlineConditions: [String: WorkflowExpression], deadlineDueDates: [String: WorkflowExpression],
+        openings: [String: [String: [(field: String, value: WorkflowExpression)]]] = [:], reports: [String: [(field: String, value: WorkflowExpression)]] = [:]
     ) {
+        self.openings = openings
+        self.reports = reports
         self.fieldTypes = fieldTypes
         self.names = names
         self.reader = reader

@@ -51,6 +51,17 @@ package struct ScenarioChecker {
         for step in scenario.steps {
             let referrer = "step \(step.number)"
             if let name = step.actor { actor(name, in: actors, referrer: referrer) }
+            var loaded = loaded
+            if let path = step.linkedCase {
+                switch ScenarioLinks.workflow(of: path.value, from: loaded, in: catalog) {
+                case .success(let linked): loaded = linked
+                case .failure(let problem):
+                    bag.report(problem.kind(referrer: referrer), at: path.range)
+                    continue
+                }
+            }
+            let workflow = loaded.definition
+            let roles = workflow.roles.map(\.value)
             switch step.action {
             case .fire(let transition, let input):
                 if !workflow.transitions.contains(where: { $0.name.value == transition.value }) {
@@ -123,6 +134,43 @@ package struct ScenarioChecker {
         let names = workflow.deadlines.map(\.name.value)
         guard !names.contains(name.value) else { return }
         bag.report(.unknownDeadline(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: names)), at: name.range)
+    }
+}
+
+/// The linked cases a step names (`case: reviews-1`), one rule for the checker and the runner: each `LINK-N` of the
+/// path is the Nth case opened through the link `LINK` of the case before it, whose id is that case's id, `.`, `LINK-N`.
+package enum ScenarioLinks {
+    /// Why a path names no linked case.
+    package enum Problem: Error {
+        /// A part of the path that is not `LINK-N`.
+        case malformed(String)
+        /// A link the workflow before it does not declare, with its links.
+        case unknownLink(String, links: [String])
+
+        /// The diagnostic for a step (`referrer`).
+        func kind(referrer: String) -> DiagnosticKind {
+            switch self {
+            case .malformed(let part):
+                .wrongType(place: "'case' of \(referrer)", expected: "a path of links, each LINK-N, joined by '.'", found: "'\(part)'")
+            case .unknownLink(let name, let links): .unknownLink(name: name, referrer: referrer, suggestion: NameSuggester.suggest(name, from: links))
+            }
+        }
+    }
+
+    /// The workflow of the case `path` names from a case of `start`.
+    package static func workflow(of path: String, from start: LoadedWorkflow, in catalog: DefinitionCatalog) -> Result<LoadedWorkflow, Problem> {
+        var current = start
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let dash = part.lastIndex(of: "-"), let number = Int(part[part.index(after: dash)...]), number >= 1, dash > part.startIndex else {
+                return .failure(.malformed(String(part)))
+            }
+            let name = String(part[..<dash])
+            guard let link = current.definition.links.first(where: { $0.name.value == name }), let next = catalog.workflows[link.workflow.value] else {
+                return .failure(.unknownLink(name, links: current.definition.links.map(\.name.value)))
+            }
+            current = next
+        }
+        return .success(current)
     }
 }
 

@@ -41,7 +41,7 @@ package enum ScenarioDecoder {
         "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
     ]
     /// A step: every key any kind of step takes; exactly one of ``StepAction/keys``, with only its own ``detailKeys``.
-    package static let stepKeys = Keys(["on", "as"] + stepDetails + ["expect"] + StepAction.keys)
+    package static let stepKeys = Keys(["on", "as", "case"] + stepDetails + ["expect"] + StepAction.keys)
     /// A `decide:` step's mapping.
     package static let decideKeys = Keys(["action", "resource"], required: ["action", "resource"])
     /// `expect:`.
@@ -193,7 +193,7 @@ package enum ScenarioDecoder {
             }
             let takes = detailKeys[kind] ?? []
             for key in stepDetails where entries[key] != nil && !takes.contains(key) {
-                reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: ["on", "as", "expect", kind] + takes), at: entries[key]!.range)
+                reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: ["on", "as", "case", "expect", kind] + takes), at: entries[key]!.range)
             }
             let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "recorded by the scenario"
             let exception = entries["exception"].flatMap { reader.string($0, place: "'exception'")?.value }
@@ -237,10 +237,12 @@ package enum ScenarioDecoder {
                     let resource = fields["resource"].flatMap({ reader.string($0, place: "'resource'") }) else { return nil }
                 action = .decide(action: wanted, resource: resource)
             }
-            return ScenarioStep(
+            var step = ScenarioStep(
                 number: number, range: node.range, on: entries["on"].flatMap { date($0, place: "'on'") },
                 actor: entries["as"].flatMap { reader.string($0, place: "'as'") }, action: action, actionRange: actionNode.range,
                 expect: entries["expect"].flatMap { expectations($0) })
+            step.linkedCase = entries["case"].flatMap { reader.string($0, place: "'case'") }
+            return step
         }
 
         mutating func expectations(_ node: YAMLNodeView) -> Expectations? {

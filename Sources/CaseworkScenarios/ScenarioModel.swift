@@ -93,6 +93,9 @@ public struct ScenarioStep: Sendable, Hashable {
     public var actionRange: SourceRange
     /// What it expects, when it says.
     public var expect: Expectations?
+    /// The linked case the step acts on and its expectations read (`case:`), by its path of links from the scenario's
+    /// case (`reviews-1` is the case `CASE.reviews-1` opened through the link `reviews`); nil for the scenario's case.
+    public var linkedCase: Located<String>? = nil
 }
 
 /// The one thing a step does, each through the engine's own door for it.

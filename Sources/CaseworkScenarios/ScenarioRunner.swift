@@ -74,12 +74,15 @@ package struct ScenarioRunner {
                 clock.set(Self.morning(on))
             }
             let who = step.actor.flatMap { actors[$0.value] } ?? (Self.setup, [:])
-            let sentBefore = (try? engine.outbox(caseID: caseID, as: Self.setup).count) ?? 0
-            let outcome = perform(step.action, engine: engine, caseID: caseID, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy,
-                                  fieldTypes: loaded.fieldTypes, now: clock.now())
-            let record = try? engine.caseRecord(caseID, as: Self.setup)
-            let sent = Array(((try? engine.outbox(caseID: caseID, as: Self.setup)) ?? []).dropFirst(sentBefore))
-            let context = StepContext(step: step, outcome: outcome, record: record, sent: sent, loaded: loaded)
+            // A step on a linked case acts on it, and its expectations read it (the checker resolved the path).
+            guard case .success(let stepWorkflow) = step.linkedCase.map({ ScenarioLinks.workflow(of: $0.value, from: loaded, in: catalog) }) ?? .success(loaded) else { continue }
+            let stepCase = step.linkedCase.map { "\(caseID).\($0.value)" } ?? caseID
+            let sentBefore = (try? engine.outbox(caseID: stepCase, as: Self.setup).count) ?? 0
+            let outcome = perform(step.action, engine: engine, caseID: stepCase, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy,
+                                  fieldTypes: stepWorkflow.fieldTypes, now: clock.now())
+            let record = try? engine.caseRecord(stepCase, as: Self.setup)
+            let sent = Array(((try? engine.outbox(caseID: stepCase, as: Self.setup)) ?? []).dropFirst(sentBefore))
+            let context = StepContext(step: step, outcome: outcome, record: record, sent: sent, loaded: stepWorkflow)
             failures += context.failures().map { Diagnostic($0.kind, at: $0.range, notes: Self.recent(history)) }
             history.append(DiagnosticNote(Self.summary(step, who: step.actor?.value, on: today, outcome: outcome, record: record), at: step.range.startOnly))
         }

@@ -117,6 +117,8 @@ package enum ScenarioSchema {
     static let step = place("a scenario step", ScenarioDecoder.stepKeys, kinds.merging([
         "on": SchemaKey(description: "The step's day; when left out, the day of the step before it (or given.today).", value: Part.date),
         "as": SchemaKey(description: "The actor who does it; left out, the operator does it (useful for tick).", value: Part.text),
+        "case": SchemaKey(description: "The linked case it acts on and its expectations read, by its links from the scenario's case (reviews-1, plan-1.reviews-2); left out, the scenario's case.",
+                          value: Part.pattern("^[a-z][a-z0-9_]*-[1-9][0-9]*([.][a-z][a-z0-9_]*-[1-9][0-9]*)*$", message: "a path of links, each LINK-N, joined by '.'")),
         "input": SchemaKey(description: "With fire: the transition's input, { FIELD: VALUE, ... }.", value: Part.ref("values")),
         "fields": SchemaKey(description: "With submit: the form's fields, { FIELD: VALUE, ... }.", value: Part.ref("values")),
         "reason": SchemaKey(description: "With pause, resume, excuse or revoke: why, as the audit records it; a stock sentence when left out.", value: Part.text),

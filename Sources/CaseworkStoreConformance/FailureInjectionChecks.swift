@@ -38,6 +38,20 @@ extension StoreConformance {
             _ = try engine.grantAccess(caseID: "g1", grant: AccessGrant(to: .person("jo"), level: "full"), as: Fixture.caseworker, attributes: Fixture.staff,
                                        reason: "identity checked")
         },
+        refusesCleanly("the engine refuses a fire that opens a linked case cleanly when the store fails at any step", conflicts: true, atomic: true,
+                       linked: true) { engine, _ in
+            try Fixture.openPlan(engine, "p1")
+        } run: { (engine) throws(EngineError) in
+            _ = try engine.fire(FireRequest(caseID: "p1", transition: "start_review", actor: Fixture.caseworker, idempotencyKey: "k1"))
+        },
+        refusesCleanly("the engine refuses a linked case's report cleanly when the store fails at any step", conflicts: true, atomic: true,
+                       linked: true) { engine, _ in
+            try Fixture.openPlan(engine, "p1")
+            _ = try engine.fire(FireRequest(caseID: "p1", transition: "start_review", actor: Fixture.caseworker))
+        } run: { (engine) throws(EngineError) in
+            _ = try engine.fire(FireRequest(caseID: "p1.reviews-1", transition: "hold", actor: Fixture.caseworker,
+                                            input: ["held_on": .date(CalendarDate("2025-09-01")!)], idempotencyKey: "k2"))
+        },
         // A tick commits each action on its own and then rereads the case for the next, so a failure after a commit
         // leaves that action (whole) and a retried tick finds nothing more to do; it rereads after a conflict, so only
         // outright failures are injected.
@@ -54,14 +68,14 @@ extension StoreConformance {
     /// recorded its definitions. An `atomic` request changes nothing when refused; any other leaves the store as it was
     /// before or as the request leaves it (its scenario must make one commit).
     private static func refusesCleanly(
-        _ name: String, conflicts: Bool, atomic: Bool, underPolicy: Bool = false, setUp: @escaping @Sendable (Engine, ManualClock) throws -> Void,
+        _ name: String, conflicts: Bool, atomic: Bool, underPolicy: Bool = false, linked: Bool = false, setUp: @escaping @Sendable (Engine, ManualClock) throws -> Void,
         run: @escaping @Sendable (Engine) throws(EngineError) -> Void
     ) -> Check {
         Check(name) { makeStore, expect in
             @Sendable func prepared() throws -> (FailingStore, Engine) {
                 let store = FailingStore(wrapping: try makeStore())
                 let clock = ManualClock(Fixture.at)
-                let engine = try Fixture.engine(store: store, clock: clock, underPolicy: underPolicy)
+                let engine = try Fixture.engine(store: store, clock: clock, underPolicy: underPolicy, linked: linked)
                 try setUp(engine, clock)
                 store.reset()
                 return (store, engine)

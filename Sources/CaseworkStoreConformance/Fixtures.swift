@@ -165,20 +165,83 @@ public enum Fixture {
 
         """
 
+    /// A plan that opens reviews through a link, and reads whether one is open (`linked.reviews.any_open`).
+    static let plan = """
+        workflow: plan
+        version: 1
+        title: Plan
+        roles: [caseworker]
+        input: { child.first_name: required }
+        links:
+          reviews: { workflow: review }
+        fields:
+          child: { first_name: string }
+          reviewed_on: date
+        states:
+          kept: { initial: true, title: Kept }
+          reviewing: { title: Reviewing }
+          ended: { title: Ended, final: true }
+        transitions:
+          - name: start_review
+            from: kept
+            to: reviewing
+            by: [caseworker]
+            when: not linked.reviews.any_open
+            open: { reviews: { fields: { child.first_name: child.first_name } } }
+          - name: record_review
+            from: reviewing
+            to: kept
+            by: engine:link
+            input: { reviewed_on: required }
+          - { name: end, from: [kept, reviewing], to: ended, by: [caseworker] }
+
+        """
+
+    /// A review the plan opens, which reports back to it when held.
+    static let review = """
+        workflow: review
+        version: 1
+        title: Review
+        roles: [caseworker]
+        input: { child.first_name: required }
+        fields:
+          child: { first_name: string }
+          held_on: date
+        states:
+          due: { initial: true, title: Due }
+          held: { title: Held, final: true }
+        transitions:
+          - name: hold
+            from: due
+            to: held
+            by: [caseworker]
+            input: { held_on: required }
+            report: { to: opened_by, fire: record_review, input: { reviewed_on: held_on } }
+
+        """
+
+    /// Opens plan `id` through the engine.
+    static func openPlan(_ engine: Engine, _ id: String) throws {
+        _ = try engine.open(workflow: "plan", as: caseworker, caseID: id, fields: ["child.first_name": .string("Sam")])
+    }
+
     /// The attributes of a caseworker under ``policy``.
     static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker")]
 
     static let caseworker = CaseActor(role: "caseworker", id: "cw-ana")
     static let parent = CaseActor(role: "parent", id: "parent-jo")
 
-    /// An engine on `store` at `clock`, with the assessment workflow and its form, or with the workflow under a policy.
-    static func engine(store: any CaseStore, clock: ManualClock = ManualClock(at), underPolicy: Bool = false) throws -> Engine {
-        try Engine(catalog: try catalog(underPolicy: underPolicy), store: store, clock: clock)
+    /// An engine on `store` at `clock`, with the assessment workflow and its form, with the workflow under a policy, or
+    /// with the linked plan and review.
+    static func engine(store: any CaseStore, clock: ManualClock = ManualClock(at), underPolicy: Bool = false, linked: Bool = false) throws -> Engine {
+        try Engine(catalog: try catalog(underPolicy: underPolicy, linked: linked), store: store, clock: clock)
     }
 
-    /// The fixture's definitions: the assessment workflow and its form, or the granted workflow under its policy.
-    static func catalog(underPolicy: Bool = false) throws -> DefinitionCatalog {
-        try DefinitionCatalog.load(sources: underPolicy
+    /// The fixture's definitions: the assessment workflow and its form, the granted workflow under its policy, or the
+    /// plan and the review it opens.
+    static func catalog(underPolicy: Bool = false, linked: Bool = false) throws -> DefinitionCatalog {
+        if linked { return try DefinitionCatalog.load(sources: [(file: "plan.yaml", text: plan), (file: "review.yaml", text: review)]) }
+        return try DefinitionCatalog.load(sources: underPolicy
             ? [(file: "granted.yaml", text: granted), (file: "portal.yaml", text: policy)]
             : [(file: "assessment.yaml", text: workflow), (file: "advice.yaml", text: form)])
     }

@@ -64,7 +64,7 @@ public enum StoreConformance {
     /// Every check: the store's own promises, archives, paging, the async service over the store's driver, group commit, then the
     /// engine refusing cleanly when the store fails at each step.
     public static let checks: [Check] = storeChecks + archiveChecks + pagingChecks + serviceChecks + groupCommitChecks + failureInjectionChecks
-        + documentChecks + childChecks
+        + documentChecks + childChecks + linkedCaseChecks
 
     /// Runs `checks` on stores made by `makeStore` and returns every failure, in check order; empty when the store conforms.
     /// A check that throws ends with one failure naming the error.

@@ -12,7 +12,7 @@ struct AccessCommandTests {
         let paths = ["Workflows/ehcp-needs-assessment.yaml", "Workflows/annual-review.yaml", "Workflows/tribunal-appeal.yaml",
                      "Workflows/access-request.yaml", "Workflows/plan-amendment.yaml", "Workflows/tribunal-orders.yaml", "Workflows/re-assessment.yaml", "Workflows/ceasing-to-maintain.yaml",
                      "Workflows/phase-transfer.yaml", "Workflows/council-transfer.yaml",
-                     "Workflows/mediation.yaml", "Workflows/personal-budget.yaml",
+                     "Workflows/mediation.yaml", "Workflows/personal-budget.yaml", "Workflows/ehcp-plan.yaml",
                      "Workflows/forms/professional-advice.yaml", "Workflows/forms/review-advice.yaml", "Workflows/forms/section-a.yaml",
                      "Workflows/calendars/england-and-wales.yaml", "Workflows/calendars/send-tribunal.yaml", "Policies/send-portal.yaml"]
         return try CommandWorkspace(Dictionary(uniqueKeysWithValues: try paths.map { (URL(fileURLWithPath: $0).lastPathComponent, try read($0)) }))

@@ -60,7 +60,7 @@ struct DefinitionCacheTests {
             + ["snapshot \(catalog.snapshot.fingerprint)"]
     }
 
-    static let fileCount = 18
+    static let fileCount = 19
 
     /// A `casework decide` request on the shipped definitions.
     static let decideRequest = """

@@ -83,8 +83,9 @@ struct ExpressionNamesTests {
     // MARK: Workflows
 
     /// A case of `workflow` holding every piece of data its names read (or none of it, with `empty`), and who acts:
-    /// a person in the workflow's first role, or the operator, who plays none of its roles.
-    static func input(for workflow: LoadedWorkflow, empty: Bool) -> (record: CaseRecord, actor: CaseActor) {
+    /// a person in the workflow's first role, or the operator, who plays none of its roles; with, unless `empty`, one
+    /// linked case through each link, holding every field its `linked.LINK.latest.` names read.
+    static func input(for workflow: LoadedWorkflow, empty: Bool) -> (record: CaseRecord, actor: CaseActor, linked: [String: [CaseRecord]]) {
         let definition = workflow.definition
         let environment = workflow.names.environment
         var fields: [String: ExpressionValue] = [:]
@@ -99,15 +100,30 @@ struct ExpressionNamesTests {
                                           informationRequired: nil))
             }
         }
-        let record = CaseRecord(id: "case-1", workflow: definition.id.value, workflowVersion: definition.version,
+        var record = CaseRecord(id: "case-1", workflow: definition.id.value, workflowVersion: definition.version,
                                 state: definition.states.last?.name.value ?? "", revision: 3, fields: fields, participants: [:], forms: forms,
                                 openedAt: today.start(), updatedAt: now, auditHead: "")
-        return (record, empty ? .operator() : CaseActor(role: definition.roles[0].value, id: "jo"))
+        var linked: [String: [CaseRecord]] = [:]
+        for link in definition.links where !empty {
+            let prefix = "linked.\(link.name.value).latest."
+            var linkedFields: [String: ExpressionValue] = [:]
+            for (name, type) in environment.names where name.hasPrefix(prefix) && name != prefix + "state" {
+                linkedFields[String(name.dropFirst(prefix.count))] = sample(type)
+            }
+            let id = "case-1.\(link.name.value)-1"
+            guard case .string(let state)? = environment.names[prefix + "state"].map(sample) else { continue }
+            linked[link.name.value] = [CaseRecord(id: id, workflow: link.workflow.value, workflowVersion: 1, state: state, revision: 1, fields: linkedFields,
+                                                  participants: [:], forms: [], openedAt: today.start(), updatedAt: now, auditHead: "")]
+            record.links.append(CaseLink(name: link.name.value, caseID: id, workflow: link.workflow.value, role: .opened))
+        }
+        return (record, empty ? .operator() : CaseActor(role: definition.roles[0].value, id: "jo"), linked)
     }
 
-    /// The names whose data an empty case lacks: its fields, and the role of the operator, who plays none.
-    static func absentFromEmptyCase(_ workflow: WorkflowDefinition) -> Set<String> {
-        Set(FieldValues.flatten(workflow.fields).map(\.path)).union(["actor.role"])
+    /// The names whose data an empty case lacks: its fields, the role of the operator, who plays none, and the newest
+    /// linked case's state and fields, while the case has opened none.
+    static func absentFromEmptyCase(_ workflow: LoadedWorkflow) -> Set<String> {
+        Set(FieldValues.flatten(workflow.definition.fields).map(\.path)).union(["actor.role"])
+            .union(workflow.names.environment.names.keys.filter { $0.hasPrefix("linked.") && $0.contains(".latest.") })
     }
 
     @Test func theShippedDefinitionsLoadAndHaveNames() throws {
@@ -124,10 +140,10 @@ struct ExpressionNamesTests {
         let workflow = try #require(shipped.catalog.workflows[name.definition])
         let environment = workflow.names.environment
         for empty in [false, true] {
-            let (record, actor) = Self.input(for: workflow, empty: empty)
-            let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now))
+            let (record, actor, linked) = Self.input(for: workflow, empty: empty)
+            let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now, linked: linked))
             let (type, result) = try Self.evaluate(name.name, in: environment, context)
-            if empty && Self.absentFromEmptyCase(workflow.definition).contains(name.name) {
+            if empty && Self.absentFromEmptyCase(workflow).contains(name.name) {
                 #expect(result == .failure(.unset(name.name)), "'\(name.name)' is unset when the case does not hold it")
             } else {
                 let value = try #require(try? result.get(), "'\(name.name)' has a value \(empty ? "even on an empty case" : "when the case holds it")")
@@ -142,8 +158,8 @@ struct ExpressionNamesTests {
     func aWorkflowValuesNoNameItDoesNotType(_ id: String) throws {
         let shipped = try Self.shipped.get()
         let workflow = try #require(shipped.catalog.workflows[id])
-        let (record, actor) = Self.input(for: workflow, empty: false)
-        let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now))
+        let (record, actor, linked) = Self.input(for: workflow, empty: false)
+        let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now, linked: linked))
         #expect(Set(context.values.keys).subtracting(workflow.names.environment.names.keys).isEmpty)
         #expect(!context.values.isEmpty)
     }

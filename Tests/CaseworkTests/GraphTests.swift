@@ -13,7 +13,7 @@ struct GraphTests {
     /// The repository's own definitions, as the command reads them.
     static let shipped = ["Workflows", "Policies"].flatMap { ["--definitions", RepositoryPaths.root.appendingPathComponent($0).path] }
     /// Every shipped workflow.
-    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "phase-transfer", "council-transfer", "mediation", "personal-budget"]
+    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "phase-transfer", "council-transfer", "mediation", "personal-budget", "ehcp-plan"]
 
     static func golden(_ name: String) -> URL { RepositoryPaths.fixtures.appendingPathComponent("graph/\(name)") }
 

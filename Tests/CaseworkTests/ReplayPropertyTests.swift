@@ -135,6 +135,8 @@ struct ReplayPropertyTests {
                                   "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
                                   "child.address": .string("12 Secret Lane")],
         "annual-review": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2012-05-01")!)],
+        "ehcp-plan": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2012-05-01")!),
+                      "plan_issued_on": .date(CalendarDate("2024-09-01")!)],
         "tribunal-appeal": ["child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2014-01-20")!),
                             "decision_type": .string("refusal_to_assess"), "decision_letter_on": .date(CalendarDate("2025-08-20")!), "decision_case": .string("c-0")],
         "access-request": ["requester_id": .string("parent-1"), "relationship": .string("parent"), "child_case": .string("c-0")],
@@ -182,7 +184,8 @@ struct ReplayPropertyTests {
         }
         var events = 0
         var actions: Set<String> = []
-        for id in caseIDs {
+        // Every case in the store: those opened here and the linked cases their steps opened.
+        for id in try engine.caseIDs(as: .operator()) {
             let verification = try engine.verifyAudit(id, as: .operator())
             #expect(verification.holds, "\(kind) seed \(seed) case \(id): \(verification)")
             guard case .intact(let count) = verification else {

@@ -1,4 +1,5 @@
 import CaseworkDefinitions
+import CaseworkEngine
 import CaseworkScenarios
 import CaseworkTime
 import CaseworkYAML
@@ -41,10 +42,16 @@ struct ShippedClockBoundaryTests {
                 var due: [String: CalendarDate] = [:]
                 for step in scenario.steps {
                     day = step.on?.value ?? day
+                    // A step on a linked case (`case: reviews-1`) states that case's clocks.
+                    var workflow = scenario.workflow.value
+                    if let path = step.linkedCase?.value, let start = ShippedDefinitionsTests.catalog.workflows[workflow],
+                        case .success(let linked) = ScenarioLinks.workflow(of: path, from: start, in: ShippedDefinitionsTests.catalog) {
+                        workflow = linked.definition.id.value
+                    }
                     for expected in step.expect?.deadlines ?? [] {
-                        let clock = "\(scenario.workflow.value)/\(expected.name.value)"
-                        if let stated = expected.due?.value { due[expected.name.value] = stated }
-                        guard let status = expected.status?.value, let dueOn = due[expected.name.value] else { continue }
+                        let clock = "\(workflow)/\(expected.name.value)"
+                        if let stated = expected.due?.value { due[clock] = stated }
+                        guard let status = expected.status?.value, let dueOn = due[clock] else { continue }
                         if day == dueOn, inTime.contains(status) { shown.lastDayInTime.insert(clock) }
                         if day == dueOn.adding(days: 1), late.contains(status) { shown.dayAfterLate.insert(clock) }
                     }

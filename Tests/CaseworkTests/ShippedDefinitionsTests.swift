@@ -11,7 +11,7 @@ import Testing
 @Suite("Shipped workflows under the portal policy")
 struct ShippedDefinitionsTests {
     static let catalog = try! DefinitionCatalog.load(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })
-    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "phase-transfer", "council-transfer", "mediation", "personal-budget"]
+    static let workflowIDs = ["ehcp-needs-assessment", "annual-review", "tribunal-appeal", "access-request", "plan-amendment", "tribunal-orders", "re-assessment", "ceasing-to-maintain", "phase-transfer", "council-transfer", "mediation", "personal-budget", "ehcp-plan"]
     static let familyRoles: Set = ["parent", "young_person", "carer"]
 
     @Test(arguments: workflowIDs)

@@ -98,7 +98,7 @@ struct StoreCopyTests {
         sqlite3_close(db)
         let copied = runCasework(["store", "copy", "--from", source, "--to", folder.appendingPathComponent("copy.sqlite").path])
         #expect(copied.status == .failure)
-        #expect(copied.out.hasPrefix("case demo-ehcna-1: event 1 does not match: its content does not match its hash\ncopied 1 case, 33 audit events"), "\(copied.out)")
+        #expect(copied.out.hasPrefix("case demo-ehcna-1: event 1 does not match: its content does not match its hash\ncopied 2 cases, 34 audit events"), "\(copied.out)")
         #expect(copied.out.hasSuffix("; 1 chain not holding on the target, as on the source\n"), "\(copied.out)")
     }
 
@@ -108,7 +108,7 @@ struct StoreCopyTests {
         let source = try SQLiteCaseStore(path: try Self.demo(in: folder), options: .init(access: .readOnly))
         let rehearsal = FailingStore(wrapping: InMemoryCaseStore())
         let summary = try StoreCopy.copy(from: source, to: rehearsal)
-        #expect(summary.cases == 1 && summary.events == 33 && summary.unverified.isEmpty)
+        #expect(summary.cases == 2 && summary.events == 34 && summary.unverified.isEmpty)
         let restore = try #require(rehearsal.operations.firstIndex(of: "restore")) + 1
 
         let target = FailingStore(wrapping: InMemoryCaseStore())

@@ -96,10 +96,11 @@ package struct NodeReader {
     }
 
     /// A list of names; with `allowSingle`, one bare name also counts as a list of one.
-    /// Reports an empty list when `nonEmpty`, and repeated names.
+    /// Reports an empty list when `nonEmpty`, and repeated names. `word`, when given, is taken as a name besides
+    /// those `rule` accepts (`engine:link` among a transition's `by:` roles).
     mutating func names(
         _ node: YAMLNodeView, rule: NameRule, kind: String, place: @autoclosure () -> String,
-        allowSingle: Bool = false, nonEmpty: Bool = true
+        allowSingle: Bool = false, nonEmpty: Bool = true, word: String? = nil
     ) -> [Located<String>] {
         let single = allowSingle && node.kind == .scalar && !node.isNull
         guard single || node.kind == .sequence else {
@@ -122,7 +123,7 @@ package struct NodeReader {
             }
             let value = item.string
             let range = item.range
-            if !rule.accepts(bytes: item.bytes) {
+            if !rule.accepts(bytes: item.bytes), value != word {
                 bag.report(.invalidName(name: value, kind: kind, rule: rule.help), at: range)
             }
             if result.indices.contains(where: { result[$0].value == value }) {

@@ -5,6 +5,7 @@ enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
         case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages, exceptions, documents
+        case links
     }
 
     /// The keys of a state.
@@ -16,7 +17,7 @@ enum WorkflowDecoder {
     enum TransitionKey: String, CaseIterable {
         case name, title, from, to, by, when
         case startForms = "start_forms"
-        case notify, input, set, grant
+        case notify, input, set, grant, open, report
     }
 
     /// The keys of a template.
@@ -62,6 +63,7 @@ enum WorkflowDecoder {
         var messages: [EngineMessage: Located<String>] = [:]
         var exceptions: [ExceptionDefinition] = []
         var documents: [DocumentKindDefinition] = []
+        var links: [LinkDefinition] = []
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
             switch key {
@@ -87,6 +89,7 @@ enum WorkflowDecoder {
             case .messages: messages = decodeMessages(value, by: messageKeys, place: "'messages'", reader: &reader)
             case .exceptions: exceptions = DeadlineDecoder.exceptions(value, reader: &reader)
             case .documents: documents = DocumentDecoder.decode(value, reader: &reader)
+            case .links: links = LinkDecoder.links(value, reader: &reader)
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
@@ -99,6 +102,7 @@ enum WorkflowDecoder {
         workflow.messages = messages
         workflow.exceptions = exceptions
         workflow.documents = documents
+        workflow.links = links
         workflow.untypedFields = Set(reader.untypedFields)
         return workflow
     }
@@ -163,13 +167,16 @@ enum WorkflowDecoder {
         var input: [InputField] = []
         var assignments: [FieldAssignment] = []
         var grant: GrantEffect?
+        var open: [OpenEffect] = []
+        var report: ReportEffect?
         let seen = reader.readEntries(of: node, by: table, place: place()) { key, value, reader in
             switch key {
             case .name: break
             case .title: title = reader.string(value, place: "'title' of \(place())")?.value
             case .from: from = reader.names(value, rule: .identifier, kind: "state", place: "'from' of \(place())", allowSingle: true)
             case .to: to = reader.name(value, rule: .identifier, kind: "state", place: "'to' of \(place())")
-            case .by: by = reader.names(value, rule: .identifier, kind: "role", place: "'by' of \(place())", allowSingle: true)
+            case .by:
+                by = reader.names(value, rule: .identifier, kind: "role", place: "'by' of \(place())", allowSingle: true, word: LinkDefinition.engineActor)
             case .when:
                 if let text = reader.string(value, place: "'when' of \(place())") {
                     when = ExpressionSource(text: text.value, range: value.range, style: value.style)
@@ -179,14 +186,19 @@ enum WorkflowDecoder {
             case .input: input = DeadlineDecoder.inputs(value, place: "'input' of \(place())", reader: &reader)
             case .set: assignments = DeadlineDecoder.assignments(value, place: "'set' of \(place())", reader: &reader)
             case .grant: grant = DeadlineDecoder.grantEffect(value, place: "'grant' of \(place())", reader: &reader)
+            case .open: open = LinkDecoder.openEffects(value, place: "'open' of \(place())", reader: &reader)
+            case .report: report = LinkDecoder.reportEffect(value, place: "'report' of \(place())", reader: &reader)
             }
         }
         reader.requireKeys([.name, .from, .to, .by], of: table, seen: seen, place: place(), at: node.range.startOnly)
         guard let name, let to, !from.isEmpty else { return nil }
-        return TransitionDefinition(
+        var transition = TransitionDefinition(
             name: name, title: title ?? name.value, from: from, to: to, by: by, when: when,
             startForms: startForms, notify: notify, input: input, set: assignments, grant: grant
         )
+        transition.open = open
+        transition.report = report
+        return transition
     }
 
     private static func decodeFormStarts(_ node: YAMLNodeView, place: () -> String, reader: inout NodeReader) -> [FormStart] {

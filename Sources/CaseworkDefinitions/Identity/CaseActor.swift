@@ -69,11 +69,18 @@ public struct CaseActor: Sendable, Hashable, Codable, CustomStringConvertible {
         organisation.map(Principal.organisation) ?? .person(id)
     }
 
-    /// What is wrong with this actor as a caller: an unusable role, id or organisation; empty when none.
+    /// The engine's own actor, `engine:link`, which fires a linked case's `report:` on the case that opened it. No
+    /// caller can act as it: the role `engine` is refused in every caller (``problems``).
+    public static let linkEngine = CaseActor(role: "engine", id: "link")
+
+    /// What is wrong with this actor as a caller: an unusable role, id or organisation, or the engine's own role;
+    /// empty when none.
     public var problems: [InputProblem] {
         var problems: [InputProblem] = []
         if !NameRule.identifier.accepts(role) {
             problems.append(InputProblem(field: "actor.role", message: "is not a role name: use lower-case letters, digits and '_'"))
+        } else if role == Self.linkEngine.role {
+            problems.append(InputProblem(field: "actor.role", message: "'\(role)' is the engine's own role, which no caller may act in"))
         }
         if !Identifier.isUsable(id) {
             problems.append(InputProblem(field: "actor.id", message: "is not a usable id: use 1 to 100 letters, digits, '-', '_' or '.'"))

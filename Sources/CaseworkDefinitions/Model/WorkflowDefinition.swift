@@ -31,6 +31,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var exceptions: [ExceptionDefinition] = []
     /// The kinds of document its cases may hold (`documents:`), in file order.
     public var documents: [DocumentKindDefinition] = []
+    /// The cases its cases may open and read (`links:`), in file order.
+    public var links: [LinkDefinition] = []
     /// What the workflow's `policy:` key says: a policy that authorises every action on its cases, or
     /// `policy: none`, a deliberate choice to run on the `by:` roles alone; nil when the key is not written.
     public var policyBinding: PolicyBinding?
@@ -163,6 +165,10 @@ public struct TransitionDefinition: Sendable, Hashable {
     public var set: [FieldAssignment]
     /// The access it records on another case, when the transition grants access (`grant:`).
     public var grant: GrantEffect?
+    /// The cases it opens through the workflow's links (`open:`), in file order.
+    public var open: [OpenEffect] = []
+    /// The transition it fires on the case that opened this one (`report:`).
+    public var report: ReportEffect?
 
     /// Creates a transition.
     public init(

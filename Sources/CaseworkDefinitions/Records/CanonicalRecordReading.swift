@@ -15,7 +15,7 @@ extension CaseRecord: CanonicallyReadable {
         var id: String?, workflow: String?, workflowVersion: Int?, state: String?, revision: Int?
         var fields: [String: ExpressionValue]?, participants: CaseParticipants?, forms: [FormInstance]?
         var openedAt: Date?, updatedAt: Date?, auditHead: String?, deadlines: [DeadlineRecord]?, grants: [AccessGrant]?
-        var definitionSnapshot: String??, noticesSent: [NoticeSent]??, child: String??
+        var definitionSnapshot: String??, noticesSent: [NoticeSent]??, child: String??, links: [CaseLink]?
         try reader.object { (reader: inout CanonicalJSONReader, key: String) throws(Failure) in
             switch key {
             case "auditHead": try reader.member(&auditHead, key) { (reader) throws(Failure) in try reader.string() }
@@ -27,6 +27,7 @@ extension CaseRecord: CanonicallyReadable {
             case "forms": try reader.member(&forms, key) { (reader) throws(Failure) in try reader.list(FormInstance.init(reading:)) }
             case "grants": try reader.member(&grants, key) { (reader) throws(Failure) in try reader.list(AccessGrant.init(reading:)) }
             case "id": try reader.member(&id, key) { (reader) throws(Failure) in try reader.string() }
+            case "links": try reader.member(&links, key) { (reader) throws(Failure) in try reader.list(CaseLink.init(reading:)) }
             case "noticesSent":
                 try reader.member(&noticesSent, key) { (reader) throws(Failure) in try reader.optional { (reader) throws(Failure) in try reader.list(NoticeSent.init(reading:)) } }
             case "openedAt": try reader.member(&openedAt, key) { (reader) throws(Failure) in try reader.instant() }
@@ -48,6 +49,25 @@ extension CaseRecord: CanonicallyReadable {
             auditHead: try reader.required(auditHead, "auditHead"), deadlines: try reader.required(deadlines, "deadlines"),
             grants: try reader.required(grants, "grants"), definitionSnapshot: definitionSnapshot ?? nil, noticesSent: (noticesSent ?? nil) ?? [],
             child: child ?? nil)
+        self.links = links ?? []
+    }
+}
+
+extension CaseLink: CanonicallyReadable {
+    /// Reads `{"case","name","role","workflow"}`.
+    package init(reading reader: inout CanonicalJSONReader) throws(CanonicalJSONReader.Failure) {
+        var caseID: String?, name: String?, role: CaseLinkRole?, workflow: String?
+        try reader.object { (reader: inout CanonicalJSONReader, key: String) throws(Failure) in
+            switch key {
+            case "case": try reader.member(&caseID, key) { (reader) throws(Failure) in try reader.string() }
+            case "name": try reader.member(&name, key) { (reader) throws(Failure) in try reader.string() }
+            case "role": try reader.member(&role, key) { (reader) throws(Failure) in try reader.converted(CaseLinkRole.init(rawValue:), "not a link role") }
+            case "workflow": try reader.member(&workflow, key) { (reader) throws(Failure) in try reader.string() }
+            default: try reader.skipValue()
+            }
+        }
+        self.init(name: try reader.required(name, "name"), caseID: try reader.required(caseID, "case"), workflow: try reader.required(workflow, "workflow"),
+                  role: try reader.required(role, "role"))
     }
 }
 

@@ -7,7 +7,7 @@ import Foundation
 
 extension CaseRecord: CanonicallyWritable {
     /// The record as stored: `{"auditHead","child" (when present),"deadlines","definitionSnapshot" (when present),"fields","forms","grants","id",
-    /// "noticesSent","openedAt","participants","revision","state","updatedAt","workflow","workflowVersion"}`, times as
+    /// "links" (when any),"noticesSent","openedAt","participants","revision","state","updatedAt","workflow","workflowVersion"}`, times as
     /// seconds since 1970.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
@@ -19,6 +19,7 @@ extension CaseRecord: CanonicallyWritable {
             writer.member("forms", forms)
             writer.member("grants", grants)
             writer.member("id", id)
+            writer.member("links", links.isEmpty ? nil : links)
             writer.member("noticesSent", noticesSent)
             writer.member("openedAt", openedAt)
             writer.member("participants", participants)
@@ -105,6 +106,18 @@ extension DeadlineRecord: CanonicallyWritable {
             writer.member("remindersSkipped", remindersSkipped.isEmpty ? nil : remindersSkipped)
             writer.member("startedOn", startedOn)
             writer.member("status", status.rawValue)
+        }
+    }
+}
+
+extension CaseLink: CanonicallyWritable {
+    /// `{"case","name","role","workflow"}`.
+    package func write(to writer: inout CanonicalJSON) {
+        writer.object { writer in
+            writer.member("case", caseID)
+            writer.member("name", name)
+            writer.member("role", role.rawValue)
+            writer.member("workflow", workflow)
         }
     }
 }

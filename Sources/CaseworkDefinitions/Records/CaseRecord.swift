@@ -39,6 +39,9 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     /// The child record the case belongs to, named when it was opened and never changed; nil for a case that belongs
     /// to no child (every case stored before child records existed, and any opened without one: absence means that).
     public var child: String?
+    /// The cases this case opened and the case that opened it (``CaseLink``), in the order they were linked; empty
+    /// for a case with no links, which is every case stored before links existed.
+    public var links: [CaseLink] = []
 
     /// Creates a case record.
     public init(
@@ -69,7 +72,7 @@ public struct CaseRecord: Sendable, Hashable, Codable {
 extension CaseRecord {
     private enum CodingKeys: String, CodingKey {
         case id, workflow, workflowVersion, state, revision, fields, participants, forms, openedAt, updatedAt, auditHead, deadlines, grants
-        case definitionSnapshot, noticesSent, child
+        case definitionSnapshot, noticesSent, child, links
     }
 
     /// Reads a record; one written before notices owed were recorded as sent has none.
@@ -86,6 +89,7 @@ extension CaseRecord {
             definitionSnapshot: try container.decodeIfPresent(String.self, forKey: .definitionSnapshot),
             noticesSent: try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent) ?? [],
             child: try container.decodeIfPresent(String.self, forKey: .child))
+        links = try container.decodeIfPresent([CaseLink].self, forKey: .links) ?? []
     }
 
     /// Writes every part of the record.
@@ -105,6 +109,7 @@ extension CaseRecord {
         try container.encodeIfPresent(child, forKey: .child)
         try container.encode(deadlines, forKey: .deadlines)
         try container.encode(grants, forKey: .grants)
+        if !links.isEmpty { try container.encode(links, forKey: .links) }
         try container.encodeIfPresent(definitionSnapshot, forKey: .definitionSnapshot)
         try container.encode(noticesSent, forKey: .noticesSent)
     }

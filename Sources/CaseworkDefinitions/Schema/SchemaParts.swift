@@ -95,7 +95,7 @@ package enum SchemaPart {
 
     /// A string matching `pattern`; `message` is what yaml-language-server says of one that does not (`patternErrorMessage`,
     /// its own keyword, which other validators ignore), and `examples` what it offers to complete.
-    static func pattern(_ pattern: String, message: String, examples: [String] = []) -> JSONValue {
+    package static func pattern(_ pattern: String, message: String, examples: [String] = []) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("type", .string("string")), ("pattern", .string(pattern)), ("patternErrorMessage", .string(message)),
         ]

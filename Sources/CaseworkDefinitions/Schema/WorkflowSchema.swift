@@ -34,6 +34,8 @@ enum WorkflowSchema {
                                     value: Part.mapping(.definitionID, exception.schema)),
             "documents": SchemaKey(description: "The kinds of document a case may hold: each kind's title, the policy resource whose sections address its parts, the media types allowed and the largest size.",
                                    value: Part.mapping(.identifier, document.schema)),
+            "links": SchemaKey(description: "The cases its cases may open and read: each link's name, the workflow of its cases and whether a case opens at most one.",
+                               value: Part.mapping(.identifier, link.schema)),
         ])
 
     /// A document kind under `documents:`.
@@ -70,7 +72,8 @@ enum WorkflowSchema {
             "title": SchemaKey(description: "What people see on the button or in the case history (default: the name).", value: Part.text),
             "from": SchemaKey(description: "The states it may be fired from: a state name, or a non-empty list of them.", value: Part.names(.identifier, single: true)),
             "to": SchemaKey(description: "The state the case moves to.", value: Part.name(.identifier)),
-            "by": SchemaKey(description: "Who may fire it: a role name, or a non-empty list of them.", value: Part.names(.identifier, single: true)),
+            "by": SchemaKey(description: "Who may fire it: a role name, or a non-empty list of them; 'engine:link' for a transition a linked case's 'report:' fires.",
+                            value: by),
             "when": SchemaKey(description: "The guard: a condition that must hold for it to fire.", value: Part.expression),
             "start_forms": SchemaKey(description: "Forms to send out when it fires.", value: Part.object(["type": .string("array"), "items": formStart.schema])),
             "notify": SchemaKey(description: "Messages to send when it fires.", value: Part.object(["type": .string("array"), "items": notify.schema])),
@@ -78,7 +81,47 @@ enum WorkflowSchema {
             "set": SchemaKey(description: "Fields it records from expressions, such as today: each field path and its expression.",
                              value: Part.object(["type": .string("object"), "propertyNames": Part.name(.identifierPath), "additionalProperties": Part.expression])),
             "grant": SchemaKey(description: "Access it grants on a case: the fields holding the case, the principal it is granted to and the level.", value: grant.schema),
+            "open": SchemaKey(description: "Cases it opens through the workflow's links, for the same child: each link's name and the new case's fields, each from an expression on this case.",
+                              value: Part.mapping(.identifier, openLink.schema)),
+            "report": SchemaKey(description: "A transition it fires on the case that opened this one, in the same change, as 'engine:link', with input from expressions on this case.",
+                                value: report.schema),
         ])
+
+    /// A role name, or `engine:link`, the engine's actor for a linked case's report.
+    private static let roleOrEngine = Part.object(["anyOf": .array([Part.name(.identifier), Part.oneOf([LinkDefinition.engineActor])])])
+
+    /// A transition's `by:`: one role (or `engine:link`), or a non-empty list of them.
+    static let by = Part.object(["oneOf": .array([
+        roleOrEngine, Part.object(["type": .string("array"), "items": roleOrEngine, "minItems": .integer(1), "uniqueItems": .bool(true)]),
+    ])])
+
+    /// A link under `links:`.
+    static let link = SchemaPlace(
+        name: "a link", decoderKeys: LinkDecoder.linkKeys, required: ["workflow"],
+        keys: [
+            "workflow": SchemaKey(description: "The workflow of the cases it opens, in the checked set.", value: Part.name(.definitionID)),
+            "one": SchemaKey(description: "A case opens at most one case through it (default false: any number, newest last).", value: Part.boolean),
+        ])
+
+    /// A link's entry under a transition's `open:`.
+    static let openLink = SchemaPlace(
+        name: "an entry of 'open'", decoderKeys: LinkDecoder.openKeys,
+        keys: [
+            "fields": SchemaKey(description: "The new case's fields: each field path of the linked workflow and the expression on this case it takes, typed like a 'set:'.",
+                                value: assignments),
+        ])
+
+    /// A transition's `report:`.
+    static let report = SchemaPlace(
+        name: "a transition's 'report'", decoderKeys: LinkDecoder.reportKeys, required: ["to", "fire"],
+        keys: [
+            "to": SchemaKey(description: "Where it reports: 'opened_by', the case that opened this one.", value: Part.oneOf([LinkDefinition.openedBy])),
+            "fire": SchemaKey(description: "The transition it fires there, whose 'by:' names 'engine:link'.", value: Part.name(.identifier)),
+            "input": SchemaKey(description: "The input it gives that transition: each of its input fields and the expression on this case it takes.", value: assignments),
+        ])
+
+    /// Field paths and the expression each takes, as `set:` writes them.
+    static let assignments = Part.object(["type": .string("object"), "propertyNames": Part.name(.identifierPath), "additionalProperties": Part.expression])
 
     /// A template under `templates:`.
     static let template = SchemaPlace(
@@ -197,5 +240,5 @@ enum WorkflowSchema {
     ])
 
     /// Every place, for the test that the schema and the decoder take the same keys.
-    static let places = [root, state, transition, template, notify, formStart, messages, deadline, breach, exception, grant]
+    static let places = [root, state, transition, template, notify, formStart, messages, deadline, breach, exception, grant, link, openLink, report]
 }

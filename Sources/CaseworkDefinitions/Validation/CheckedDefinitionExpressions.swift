@@ -13,6 +13,10 @@ public struct CheckedWorkflowExpressions: Sendable {
     public var deadlineConditions: [String: CheckedExpression] = [:]
     /// Each deadline's checked `due_on:` date, by deadline name.
     public var deadlineDueDates: [String: CheckedExpression] = [:]
+    /// Each `open:` effect's checked field values, by transition name, then link, then the linked workflow's field.
+    public var openings: [String: [String: [String: CheckedExpression]]] = [:]
+    /// Each `report:` effect's checked input, by transition name and then the reported transition's field.
+    public var reports: [String: [String: CheckedExpression]] = [:]
 
     /// Creates the expressions of a workflow with `names`, none yet checked.
     public init(names: ExpressionNames<CaseExpressionInput>) {

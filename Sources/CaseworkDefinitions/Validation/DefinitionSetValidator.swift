@@ -67,9 +67,10 @@ package enum DefinitionSetValidator {
     private static func checkExpressions(
         of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, source: String?, into bag: inout DiagnosticBag
     ) -> CheckedWorkflowExpressions {
-        var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow))
+        var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow, linked: LinkChecks.linkedWorkflows(of: workflow, in: set)))
         let environment = checked.names.environment
         DeadlineChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
+        LinkChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
         checked.guards = GuardChecks(workflow: workflow, source: source, environment: environment).run(into: &bag)
         return checked
     }

@@ -93,7 +93,7 @@ struct WorkflowChecks {
             } else {
                 edges = nil
             }
-            for role in workflow.transitions[index].by { checkRole(role, referrer: referrer(), into: &bag) }
+            for role in workflow.transitions[index].by where role.value != LinkDefinition.engineActor { checkRole(role, referrer: referrer(), into: &bag) }
             for notification in workflow.transitions[index].notify {
                 for role in notification.recipients { checkRole(role, referrer: referrer(), into: &bag) }
                 for role in notification.ifNamed { checkRole(role, referrer: referrer(), into: &bag) }

@@ -13,9 +13,13 @@ public struct CaseExpressionInput: ExpressionInput {
     public var today: CalendarDate
     /// The current instant, from the engine's clock.
     public var now: Date
+    /// The cases this case opened through each of its workflow's links, by link name, oldest first: read by the
+    /// engine for its own expressions, never shown to the actor.
+    public var linked: [String: [CaseRecord]]
 
     /// Creates an input.
-    public init(record: CaseRecord, actor: CaseActor, today: CalendarDate, now: Date) {
+    public init(record: CaseRecord, actor: CaseActor, today: CalendarDate, now: Date, linked: [String: [CaseRecord]] = [:]) {
+        self.linked = linked
         self.record = record
         self.actor = actor
         self.today = today
@@ -35,6 +39,10 @@ public struct CaseExpressionInput: ExpressionInput {
 /// - for each form the workflow starts, `forms.NAME.count`, `.submitted_count`, `.accepted_count` (int) and
 ///   `.all_submitted`, `.all_accepted` (bool) over the case's instances of that form, where NAME is the form's id
 ///   with `-` written as `_`;
+/// - for each link under `links:` whose workflow is known, `linked.LINK.count` (int, the cases opened through it),
+///   `linked.LINK.any_open` (bool, whether one of them is not in a final state), and of the newest of them
+///   `linked.LINK.latest.state` (an enumeration of the linked workflow's states) and `linked.LINK.latest.FIELD` for
+///   each of the linked workflow's fields, unset while the link has opened none;
 /// - `today` and `now`, everywhere.
 package enum WorkflowNames {
     /// The summaries each started form offers: name, type, and how it is worked out from the case's form instances.
@@ -55,8 +63,8 @@ package enum WorkflowNames {
         String(decoding: id.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 
-    /// The names for expressions in `workflow`.
-    package static func make(for workflow: WorkflowDefinition) -> ExpressionNames<CaseExpressionInput> {
+    /// The names for expressions in `workflow`, whose links open cases of `linked` (by link name).
+    package static func make(for workflow: WorkflowDefinition, linked: [String: WorkflowDefinition] = [:]) -> ExpressionNames<CaseExpressionInput> {
         var names = ExpressionNames<CaseExpressionInput>()
         names.declare(fields: fieldTypes(of: workflow.fields), from: { $0.record.fields })
         names.declare("case.id", .string) { .string($0.record.id) }
@@ -80,9 +88,29 @@ package enum WorkflowNames {
                 }
             }
         }
+        for link in workflow.links {
+            guard let target = linked[link.name.value] else { continue }
+            declareLinked(link.name.value, target: target, in: &names)
+        }
         names.dateOfBirth = ["date_of_birth", "child.date_of_birth"].first { names.types[$0] == .date }
         names.untyped = workflow.untypedFields
         return names
+    }
+
+    /// The `linked.LINK.…` names of one link to cases of `target`.
+    private static func declareLinked(_ link: String, target: WorkflowDefinition, in names: inout ExpressionNames<CaseExpressionInput>) {
+        let prefix = "linked.\(link)."
+        let finals = Set(target.states.filter(\.isFinal).map(\.name.value))
+        names.declare(prefix + "count", .int) { input in .int(input.record.links.count { $0.name == link && $0.role == .opened }) }
+        // With no case opened through the link, none is open; with some, the engine must have read them all to say.
+        names.declare(prefix + "any_open", .bool) { input in
+            guard input.record.links.contains(where: { $0.name == link && $0.role == .opened }) else { return .bool(false) }
+            return input.linked[link].map { .bool($0.contains { !finals.contains($0.state) }) }
+        }
+        names.declare(prefix + "latest.state", .enumeration(EnumerationDomain(
+            name: "state", member: "a state of workflow '\(target.id.value)'", values: target.states.map(\.name.value)
+        ))) { input in input.linked[link]?.last.map { .string($0.state) } }
+        names.declare(fields: fieldTypes(of: target.fields), under: prefix + "latest.") { input in input.linked[link]?.last?.fields ?? [:] }
     }
 
     /// Each field's dotted path under `prefix` and its expression type, records opened up; fields whose type

@@ -38,17 +38,21 @@ public struct RecordChange: Sendable, Hashable, Codable {
     /// The child record the case belongs to, recorded by the opening event of a case opened for a child (it never
     /// changes afterwards); absent otherwise, so every event written before child records hashes as it did.
     public var child: String?
+    /// The case's links (``CaseLink``), whole, when any was added: by the step that opened a linked case (on both
+    /// records) and by the opening of a linked case; absent otherwise, so every event written before links hashes as it did.
+    public var links: [CaseLink]?
 
     private enum CodingKeys: String, CodingKey {
-        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent, document, child
+        case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent, document, child, links
     }
 
     /// Creates a change.
     public init(
         state: String? = nil, workflowVersion: Int? = nil, definitionSnapshot: String? = nil, setFields: [String: ExpressionValue] = [:], clearedFields: [String] = [],
         participants: CaseParticipants? = nil, forms: [FormInstance]? = nil, deadlines: [DeadlineRecord]? = nil, grants: [AccessGrant]? = nil,
-        noticesSent: [NoticeSent]? = nil, child: String? = nil
+        noticesSent: [NoticeSent]? = nil, child: String? = nil, links: [CaseLink]? = nil
     ) {
+        self.links = links
         self.child = child
         self.noticesSent = noticesSent
         self.state = state
@@ -72,7 +76,8 @@ public struct RecordChange: Sendable, Hashable, Codable {
             return RecordChange(state: after.state, workflowVersion: after.workflowVersion, definitionSnapshot: after.definitionSnapshot,
                                 setFields: after.fields, participants: after.participants,
                                 forms: after.forms, deadlines: after.deadlines, grants: after.grants,
-                                noticesSent: after.noticesSent.isEmpty ? nil : after.noticesSent, child: after.child)
+                                noticesSent: after.noticesSent.isEmpty ? nil : after.noticesSent, child: after.child,
+                                links: after.links.isEmpty ? nil : after.links)
         }
         return RecordChange(
             state: before.state == after.state ? nil : after.state,
@@ -88,7 +93,8 @@ public struct RecordChange: Sendable, Hashable, Codable {
             deadlines: before.deadlines == after.deadlines ? nil : after.deadlines,
             grants: before.grants == after.grants ? nil : after.grants,
             noticesSent: before.noticesSent == after.noticesSent ? nil : after.noticesSent,
-            child: before.child == after.child ? nil : after.child
+            child: before.child == after.child ? nil : after.child,
+            links: before.links == after.links ? nil : after.links
         )
     }
 
@@ -106,6 +112,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         if let grants { next.grants = grants }
         if let noticesSent { next.noticesSent = noticesSent }
         if let child { next.child = child }
+        if let links { next.links = links }
         return next
     }
 
@@ -129,6 +136,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         noticesSent = try container.decodeIfPresent([NoticeSent].self, forKey: .noticesSent)
         document = try container.decodeIfPresent(DocumentChange.self, forKey: .document)
         child = try container.decodeIfPresent(String.self, forKey: .child)
+        links = try container.decodeIfPresent([CaseLink].self, forKey: .links)
     }
 
     /// Encodes only the parts that changed, so an event's canonical bytes (and hash) say exactly what it did.
@@ -150,6 +158,7 @@ public struct RecordChange: Sendable, Hashable, Codable {
         try container.encodeIfPresent(noticesSent, forKey: .noticesSent)
         try container.encodeIfPresent(document, forKey: .document)
         try container.encodeIfPresent(child, forKey: .child)
+        try container.encodeIfPresent(links, forKey: .links)
     }
 }
 
@@ -165,6 +174,7 @@ extension RecordChange: CanonicallyWritable {
             if let document { writer.member("document", document) }
             if let forms { writer.member("forms", forms) }
             if let grants { writer.member("grants", grants) }
+            if let links { writer.member("links", links) }
             if let noticesSent { writer.member("noticesSent", noticesSent) }
             if participantsOnePerRole, let single = participants?.oneParticipantPerRole {
                 writer.member("participants", single)
@@ -219,6 +229,7 @@ package enum CaseReplay {
         if stored.grants != replayed.grants { parts.append("grants") }
         if stored.noticesSent != replayed.noticesSent { parts.append("notices_sent") }
         if stored.child != replayed.child { parts.append("child") }
+        if stored.links != replayed.links { parts.append("links") }
         if stored.openedAt != replayed.openedAt { parts.append("opened_at") }
         if stored.updatedAt != replayed.updatedAt { parts.append("updated_at") }
         if stored.auditHead != replayed.auditHead { parts.append("audit_head") }

@@ -1,0 +1,130 @@
+import CaseworkDefinitions
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTime
+import Foundation
+
+/// Linked cases: the cases a transition opens (`open:`), the reading of them in expressions (`linked.LINK.…`), and the
+/// report a linked case makes to the case that opened it (`report:`). Every change here is decided into the firing
+/// step's changes and committed with them by ``Engine/commit(_:actor:attributes:request:at:)``, all or nothing.
+extension Engine {
+    /// The cases `record` opened through each link of `workflow`, by link name, oldest first: the engine's own reading,
+    /// for its expressions, never shown to an actor. A link one of whose cases cannot be read is left out whole, so its
+    /// names are unset (a guard reading them cannot be decided, and refuses) rather than read from the cases left.
+    func linkedRecords(of record: CaseRecord, workflow: WorkflowDefinition) -> [String: [CaseRecord]] {
+        guard !workflow.links.isEmpty, !record.links.isEmpty else { return [:] }
+        var linked: [String: [CaseRecord]] = [:]
+        var unreadable: Set<String> = []
+        for link in record.links where link.role == .opened {
+            guard let other = try? loadRecord(link.caseID) else {
+                unreadable.insert(link.name)
+                continue
+            }
+            linked[link.name, default: []].append(other)
+        }
+        for name in unreadable { linked[name] = nil }
+        return linked
+    }
+
+    /// The links of `record` whose other case `actor` may see (`view` on its `case.state`, through that case's own door):
+    /// a link never names a case the actor may not know of. The operator sees every one.
+    func visibleLinks(of record: CaseRecord, to actor: CaseActor, attributes: [String: ExpressionValue]) -> [CaseLink] {
+        record.links.filter { link in (try? admit(link.caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")) != nil }
+    }
+
+    /// The openings `transition`'s `open:` makes from `next` (the fired case as the step changed it), each checked as
+    /// an opening by `actor` is (``decideOpening(workflow:as:caseID:fields:participants:attributes:child:at:before:)``):
+    /// a case of the link's workflow with the id `CASE.LINK-N`, for the same child, with the fields the effect maps
+    /// and the participants of `next` in the roles the linked workflow shares. Both records gain their link entry
+    /// (`next` here). A refusal of any opening refuses the step, with the linked workflow's reason.
+    func openings(
+        _ transition: TransitionDefinition, from next: inout CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
+        attributes: [String: ExpressionValue], today: CalendarDate, now: Date
+    ) throws(EngineError) -> [DecidedChange] {
+        guard !transition.open.isEmpty else { return [] }
+        let name = transition.name.value
+        func refused(_ code: TransitionBlocker.Code, _ message: String) -> EngineError { .blocked(transition: name, blockers: [TransitionBlocker(code, message)]) }
+        let context = evaluationContext(next, workflow: workflow, calendars: calendars, actor: actor, today: today, now: now)
+        var changes: [DecidedChange] = []
+        for effect in transition.open {
+            let linkName = effect.link.value
+            guard let link = workflow.definition.links.first(where: { $0.name.value == linkName }), let target = catalog.workflows[link.workflow.value] else {
+                throw .definitionError("transition '\(name)' opens link '\(linkName)', whose workflow the definitions do not hold")
+            }
+            let number = next.links.count { $0.name == linkName && $0.role == .opened } + 1
+            if link.one, number > 1 { throw refused(.wrongState, "the case has already opened its '\(linkName)' case, and opens only one") }
+            let caseID = "\(next.id).\(linkName)-\(number)"
+            guard Identifier.isUsable(caseID) else { throw refused(.valueUndecided, "the '\(linkName)' case would have the id '\(caseID)', which is not a usable case id") }
+            var fields: [String: ExpressionValue] = [:]
+            for (field, expression) in workflow.openings[name]?[linkName] ?? [] {
+                switch expression.evaluate(context) {
+                case .success(let value): fields[field] = value
+                case .failure(let error): throw refused(.valueUndecided, "cannot open the '\(linkName)' case: '\(field)' cannot be worked out: \(error)")
+                }
+            }
+            let shared = Set(target.definition.roles.map(\.value))
+            let participants = CaseParticipants(entries: next.participants.entries.filter { shared.contains($0.role) }.map { ($0.role, $0.participant) })
+            if try loadRecord(caseID) != nil { throw refused(.wrongState, "the '\(linkName)' case '\(caseID)' exists already") }
+            let opening: Opening
+            do {
+                opening = try decideOpening(workflow: link.workflow.value, as: actor, caseID: caseID, fields: fields, participants: participants,
+                                            attributes: attributes, child: next.child, at: now)
+            } catch {
+                switch error {
+                case .forbidden(let reasons): throw refused(.policyDenied, "cannot open the '\(linkName)' case: " + reasons.joined(separator: "; "))
+                case .invalidInput(let problems):
+                    throw refused(.valueUndecided, "cannot open the '\(linkName)' case: " + problems.map { "'\($0.field)' \($0.message)" }.joined(separator: "; "))
+                default: throw error
+                }
+            }
+            guard case .decided(var change) = opening else { continue }
+            change.after.links = [CaseLink(name: linkName, caseID: next.id, workflow: next.workflow, role: .openedBy)]
+            next.links.append(CaseLink(name: linkName, caseID: caseID, workflow: link.workflow.value, role: .opened))
+            changes.append(change)
+        }
+        return changes
+    }
+
+    /// The changes `report:` makes on the case that opened `next` (the reporting case as its step changed it): the
+    /// reported transition fired there as ``CaseActor/linkEngine``, with the input the effect works out from `next`,
+    /// through the same checks as any firing (its state, its `by:`, its input, its guard) and with all its own effects.
+    /// A case opened on its own, by no link, has no one to report to: nothing. A refusal there refuses the step.
+    func reportChanges(
+        _ report: ReportEffect, transition: String, from next: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
+        today: CalendarDate, now: Date
+    ) throws(EngineError) -> [DecidedChange] {
+        guard let opener = next.links.first(where: { $0.role == .openedBy }) else { return [] }
+        func refused(_ blockers: [TransitionBlocker]) -> EngineError {
+            .blocked(transition: transition, blockers: blockers.map {
+                TransitionBlocker($0.code, "the case that opened this one cannot record '\(report.fire.value)': \($0.message)")
+            })
+        }
+        guard let record = try loadRecord(opener.caseID) else {
+            throw refused([TransitionBlocker(.valueUndecided, "it cannot be read")])
+        }
+        let context = evaluationContext(next, workflow: workflow, calendars: calendars, actor: actor, today: today, now: now)
+        var input: [String: ExpressionValue] = [:]
+        for (field, expression) in workflow.reports[transition] ?? [] {
+            switch expression.evaluate(context) {
+            case .success(let value): input[field] = value
+            case .failure(let error): throw refused([TransitionBlocker(.valueUndecided, "'\(field)' cannot be worked out: \(error)")])
+            }
+        }
+        let definitions = try definitions(for: record)
+        let loaded = try self.workflow(for: record, in: definitions)
+        let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: loaded.definition, in: definitions),
+                                actor: .linkEngine, attributes: [:], at: now, forms: definitions.forms)
+        do {
+            var changes = try decideFiring(report.fire.value, on: AdmittedCase(workflow: loaded, definitions: definitions, access: access), input: input,
+                                           effectiveOn: today == CalendarDate(now) ? nil : today, attributes: [:])
+            for index in changes.indices where changes[index].actor == nil { changes[index].actor = .linkEngine }
+            return changes
+        } catch {
+            switch error {
+            case .blocked(_, let blockers): throw refused(blockers)
+            case .invalidInput(let problems): throw refused(problems.map { TransitionBlocker(.valueUndecided, "'\($0.field)' \($0.message)") })
+            default: throw error
+            }
+        }
+    }
+}

@@ -177,6 +177,7 @@ struct DeskBrowser {
         #expect(staff.status == 200, "\(staff.text)")
         #expect(staff.text.contains("<h3>Draft EHC plan</h3>") && staff.text.contains("<h3>Advice report</h3>"), "\(staff.text)")
         #expect(staff.text.contains("<dt>Added by</dt><dd>caseworker:amy</dd>"))
+        #expect(staff.text.contains(">Read section K</a>") && staff.text.contains(">Read the whole document</a>"))
         for link in [a, k, report] { #expect(staff.text.contains("href=\"\(link)\""), "\(link)") }
         #expect(!staff.text.contains("Sam loves trains") && !staff.text.contains("<b>Speech"), "no part is drawn into the page")
 
@@ -212,6 +213,12 @@ struct DeskBrowser {
         }
         let stranger = try await kim.get("/desk/cases/nope/documents/draft_plan/content?section=A")
         #expect(stranger.status == 403, "a case that does not exist is answered as one the parent may not see")
+    }
+
+    @Test(arguments: [("2026-11-30T09:10:32Z", "30 November 2026 at 09:10 UTC"), ("2026-11-30T09:10:32.123Z", "30 November 2026 at 09:10 UTC"),
+                      ("yesterday", "yesterday"), ("2026-11-30T09:10:32+01:00", "2026-11-30T09:10:32+01:00")])
+    func aDocumentsMomentIsWrittenInWords(at: String, words: String) {
+        #expect(DeskDocuments.written(at) == words)
     }
 
     @Test func signingOutNeedsTheSessionsFormAndForgetsTheCookie() async throws {

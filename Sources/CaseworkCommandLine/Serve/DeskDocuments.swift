@@ -33,22 +33,30 @@ enum DeskDocuments {
         html += "<dl class=\"summary\"><dt>Kind</dt><dd>\(DeskHTML.escape(kind))</dd><dt>Version</dt><dd>\(version)</dd>"
         let who = document["added_by"] as? String ?? (document["added_by_role"] as? String).map { "a \($0)" }
         if let who { html += "<dt>Added by</dt><dd>\(DeskHTML.escape(who))</dd>" }
-        if let at = document["at"] as? String { html += "<dt>Added</dt><dd>\(DeskHTML.escape(at))</dd>" }
+        if let at = document["at"] as? String { html += "<dt>Added</dt><dd>\(DeskHTML.escape(written(at)))</dd>" }
         if let reason = document["reason"] as? String { html += "<dt>Why</dt><dd>\(DeskHTML.escape(reason))</dd>" }
         html += "</dl><ul class=\"parts\">"
         let base = "\(Desk.prefix)/cases/\(DeskHTML.pathSegment(caseID))/documents/\(DeskHTML.pathSegment(kind))/content?version=\(version)"
         for part in document["parts"] as? [[String: Any]] ?? [] {
             let section = part["section"] as? String
-            let name = section.map { "Section \($0)" } ?? "The whole document"
+            let name = section.map { "section \($0)" } ?? "the whole document"
             if part["withheld"] as? Bool == false {
                 let href = base + (section.map { "&amp;section=\(DeskHTML.pathSegment($0))" } ?? "")
                 let size = (part["bytes"] as? Int).map { " <span class=\"hint\">(\($0) bytes)</span>" } ?? ""
                 html += "<li><a href=\"\(href)\" download>Read \(DeskHTML.escape(name))</a>\(size)</li>"
             } else {
-                html += "<li class=\"hint\">\(DeskHTML.escape(name)): not shown to you</li>"
+                html += "<li class=\"hint\">\(DeskHTML.escape(name.prefix(1).uppercased() + name.dropFirst())): not shown to you</li>"
             }
         }
         return html + "</ul></li>"
+    }
+
+    /// A moment as the API writes it (`2026-11-30T09:10:32Z`) in words (`30 November 2026 at 09:10 UTC`);
+    /// the text itself when it is not one.
+    static func written(_ at: String) -> String {
+        let parts = at.split(separator: "T", maxSplits: 1)
+        guard parts.count == 2, at.hasSuffix("Z"), parts[1].count >= 6 else { return at }
+        return "\(DeskHTML.day(String(parts[0]))) at \(parts[1].prefix(5)) UTC"
     }
 
     /// One part of a version, as the API answers the person: its bytes with the API's headers (an attachment of its

@@ -150,6 +150,77 @@ struct DeskBrowser {
         #expect(missing.status == 403, "a case that does not exist is answered as one the parent may not see")
     }
 
+    /// Adds, as a caseworker through the API, a draft plan of sections A and K and an advice report to case `id`.
+    static func addDocuments(_ server: TestServer, _ id: String) async throws {
+        for (kind, section, text) in [("draft_plan", "A", "Sam loves trains.\n"), ("draft_plan", "K", "Advice from the educational psychologist.\n"),
+                                      ("advice_report", nil, "<b>Speech and language</b> report.\n")] {
+            let query = section.map { "?section=\($0)" } ?? ""
+            let added = try await server.send("POST", "/v1/cases/\(id)/documents/\(kind)\(query)", token: Tokens.portal,
+                                              headers: Desks.caseworker + [("Content-Type", "text/markdown")], raw: Array(text.utf8))
+            #expect(added.status == 201, "\(added.text)")
+        }
+    }
+
+    @Test func theCaseShowsEachPersonTheDocumentsAndSectionsTheAPIGivesThemAndNoMore() async throws {
+        let server = try await TestServer.start()
+        try await Desks.open(server, "c1", child: "Sam", parent: "jo", daysAgo: 10)
+        try await Desks.grant(server, "c1", "jo", "full")
+        try await Desks.grant(server, "c1", "kim", "limited")
+        try await Self.addDocuments(server, "c1")
+        let k = "/desk/cases/c1/documents/draft_plan/content?version=2&amp;section=K"
+        let a = "/desk/cases/c1/documents/draft_plan/content?version=2&amp;section=A"
+        let report = "/desk/cases/c1/documents/advice_report/content?version=1"
+
+        var amy = DeskBrowser(server: server)
+        _ = try await amy.signIn("caseworker:amy", relationship: "caseworker")
+        let staff = try await amy.get("/desk/cases/c1")
+        #expect(staff.status == 200, "\(staff.text)")
+        #expect(staff.text.contains("<h3>Draft EHC plan</h3>") && staff.text.contains("<h3>Advice report</h3>"), "\(staff.text)")
+        #expect(staff.text.contains("<dt>Added by</dt><dd>caseworker:amy</dd>"))
+        #expect(staff.text.contains(">Read section K</a>") && staff.text.contains(">Read the whole document</a>"))
+        for link in [a, k, report] { #expect(staff.text.contains("href=\"\(link)\""), "\(link)") }
+        #expect(!staff.text.contains("Sam loves trains") && !staff.text.contains("<b>Speech"), "no part is drawn into the page")
+
+        let read = try await amy.get(report.replacingOccurrences(of: "&amp;", with: "&"))
+        #expect(read.status == 200 && read.text == "<b>Speech and language</b> report.\n", "\(read.text)")
+        #expect(read.header("Content-Type") == "text/markdown" && read.header("Content-Disposition") == "attachment")
+        #expect(read.header("X-Content-Type-Options") == "nosniff" && read.header("Content-Security-Policy") == "sandbox")
+        #expect(read.header("Cache-Control") == "no-store")
+
+        var jo = DeskBrowser(server: server)
+        _ = try await jo.signIn("parent:jo", relationship: "parent", family: true)
+        for path in ["/desk/family/", "/desk/family/cases/c1"] {
+            let full = try await jo.get(path)
+            #expect(full.status == 200, "\(full.text)")
+            for link in [a, k, report] { #expect(full.text.contains("href=\"\(link)\""), "\(path): \(link)") }
+        }
+
+        var kim = DeskBrowser(server: server)
+        _ = try await kim.signIn("parent:kim", relationship: "parent", family: true)
+        for path in ["/desk/family/", "/desk/family/cases/c1", "/desk/cases/c1"] {
+            let limited = try await kim.get(path)
+            #expect(limited.status == 200, "\(path): \(limited.text)")
+            #expect(limited.text.contains("href=\"\(a)\""), "\(path)")
+            #expect(limited.text.contains("Section K: not shown to you"), "\(path)")
+            #expect(!limited.text.contains(k) && !limited.text.contains("Advice report") && !limited.text.contains("advice_report"), "\(path)")
+        }
+        let section = try await kim.get(a.replacingOccurrences(of: "&amp;", with: "&"))
+        #expect(section.status == 200 && section.text == "Sam loves trains.\n")
+        for path in [k, report] {
+            let refused = try await kim.get(path.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(refused.status == 403, "\(path): \(refused.text)")
+            #expect(refused.header("Content-Type") == "text/html; charset=utf-8" && !refused.text.contains("Advice from") && !refused.text.contains("Speech"))
+        }
+        let stranger = try await kim.get("/desk/cases/nope/documents/draft_plan/content?section=A")
+        #expect(stranger.status == 403, "a case that does not exist is answered as one the parent may not see")
+    }
+
+    @Test(arguments: [("2026-11-30T09:10:32Z", "30 November 2026 at 09:10 UTC"), ("2026-11-30T09:10:32.123Z", "30 November 2026 at 09:10 UTC"),
+                      ("yesterday", "yesterday"), ("2026-11-30T09:10:32+01:00", "2026-11-30T09:10:32+01:00")])
+    func aDocumentsMomentIsWrittenInWords(at: String, words: String) {
+        #expect(DeskDocuments.written(at) == words)
+    }
+
     @Test func signingOutNeedsTheSessionsFormAndForgetsTheCookie() async throws {
         let server = try await TestServer.start()
         var browser = DeskBrowser(server: server)

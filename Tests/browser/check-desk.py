@@ -9,6 +9,8 @@ cases up through the API, and a portal's, which acts for the people it signs in)
 - as a manager: takes the step that ends the first time limit and starts the next, and sees both in the clock table;
 - as a parent with full access: sees their child's timeline and details in plain words;
 - as a parent with limited access: sees the timeline, but not the child's details, and is told what is withheld;
+- documents: the caseworker sees each document of the case with a link for each section, read as an attachment; a
+  parent with limited access sees section A of the draft plan, neither section K nor the advice report;
 - with JavaScript turned off: reads a case page and the family page whole;
 - on the case page: the keyboard reaches the skip link first, every control has a label, nothing needs a sideways
   scroll at phone width, and printing leaves the reading without the forms.
@@ -25,6 +27,7 @@ installed with pip when missing).
 import argparse
 import datetime
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -32,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -71,6 +75,24 @@ def api(base, method, path, body=None):
         "Authorization": f"Bearer {OPERATOR_TOKEN}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
+
+
+def add_document(base, case, kind, section, text):
+    """Adds a version of a document as a caseworker, through the portal's token, as the API takes a file (through
+    http.client, which sends `Casework-Attribute` once for each attribute)."""
+    query = f"?section={section}" if section else ""
+    connection = http.client.HTTPConnection(base.split("://")[1], timeout=60)
+    connection.putrequest("POST", f"/v1/cases/{case}/documents/{kind}{query}")
+    for name, value in [("Authorization", f"Bearer {PORTAL_TOKEN}"), ("Content-Type", "text/markdown"), ("Casework-Act-As", "caseworker:amy"),
+                        ("Casework-Attribute", "relationship=caseworker"), ("Casework-Attribute", "second_factor_verified=true"),
+                        ("Content-Length", str(len(text.encode())))]:
+        connection.putheader(name, value)
+    connection.endheaders(text.encode())
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    if response.status != 201:
+        sys.exit(f"error: adding {kind} to {case} answered {response.status}: {body.decode()}")
 
 
 def days_left(base, case, clock):
@@ -123,6 +145,10 @@ def set_up_cases(base):
     open_case("c3", "Robin", "lee", 45)
     api(base, "POST", "/v1/cases/c1/grants", {"to": "jo", "level": "full", "reason": "the child's parent"})
     api(base, "POST", "/v1/cases/c2/grants", {"to": "kim", "level": "limited", "reason": "court order: limited access"})
+    for case in ["c1", "c2"]:
+        add_document(base, case, "draft_plan", "A", "All about me: loves trains.\n")
+        add_document(base, case, "draft_plan", "K", "Advice from the educational psychologist.\n")
+        add_document(base, case, "advice_report", None, "<b>Speech and language</b> report.\n")
     return today
 
 
@@ -190,6 +216,17 @@ class Desk:
     def clock(self, name):
         rows = self.driver.find_elements(By.CSS_SELECTOR, f"tr[data-clock='{name}']")
         return rows[0].text if rows else ""
+
+    def fetch(self, href):
+        """A desk link fetched with this browser's cookie, outside the browser (a download is not a page): status,
+        headers and body."""
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
+        request = urllib.request.Request(href if href.startswith("http") else self.base + href, headers={"Cookie": cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
 
     def shot(self, name, width=1280):
         """A screenshot of the whole page at `width` CSS pixels (the window grown to the page's height)."""
@@ -259,6 +296,19 @@ def run(base, screenshots):
         check("case is in 'requested'" in blocked.text, "a step that cannot be taken says why in plain words")
         stages_before = len(desk.driver.find_elements(By.CSS_SELECTOR, "ol.stages li"))
 
+        documents = desk.driver.find_element(By.CSS_SELECTOR, "section.documents")
+        check("Draft EHC plan" in documents.text and "Advice report" in documents.text, "the case page lists the case's documents")
+        check("caseworker:amy" in documents.text, "each document says who added it")
+        section_k = documents.find_element(By.LINK_TEXT, "Read section K").get_attribute("href")
+        status, headers, body = desk.fetch(section_k)
+        check(status == 200 and body == b"Advice from the educational psychologist.\n", "a caseworker reads section K through the desk")
+        check(headers["Content-Disposition"] == "attachment" and headers["X-Content-Type-Options"] == "nosniff"
+              and headers["Content-Security-Policy"] == "sandbox", "a section is sent as an attachment, never sniffed, sandboxed")
+        report = documents.find_element(By.CSS_SELECTOR, "li[data-document=advice_report] a").get_attribute("href")
+        status, headers, body = desk.fetch(report)
+        check(status == 200 and body.startswith(b"<b>Speech") and headers["Content-Type"] == "text/markdown",
+              "the advice report is sent as the markdown it was stored as, not drawn as the desk's HTML")
+
         desk.fire("acknowledge_request")
         check("Done" in desk.text(), "acknowledging the request says it is done")
         check(desk.driver.find_element(By.ID, "state").text.startswith("Deciding whether to assess"), "c1 moved to Deciding whether to assess")
@@ -300,6 +350,17 @@ def run(base, screenshots):
         check("Not shown to you" in page, "a parent with limited access is told what is withheld")
         check("Request received" in page, "a parent with limited access still follows where the case is")
         check("Sam" not in page, "a parent with limited access sees no other child's case")
+        documents = desk.driver.find_element(By.CSS_SELECTOR, "section.documents")
+        check("Draft EHC plan" in documents.text and documents.find_elements(By.LINK_TEXT, "Read section A"),
+              "a parent with limited access sees the draft plan and may read section A")
+        check(not documents.find_elements(By.LINK_TEXT, "Read section K") and "Section K: not shown to you" in documents.text,
+              "a parent with limited access has no link to section K, and is told it is not shown")
+        check("Advice report" not in page and "educational psychologist" not in page, "a parent with limited access sees no advice")
+        section_a = documents.find_element(By.LINK_TEXT, "Read section A").get_attribute("href")
+        status, _, body = desk.fetch(section_a)
+        check(status == 200 and body == b"All about me: loves trains.\n", "a parent with limited access reads section A")
+        status, _, body = desk.fetch(section_a.replace("section=A", "section=K"))
+        check(status == 403 and b"educational psychologist" not in body, "section K asked for by its address is refused")
         desk.shot("desk-family-limited.png")
         desk.driver.get(base + "/desk/family/cases/c1")
         check("Sam" not in desk.text() and "cannot be shown" in desk.text(), "another child's case, asked for by its address, is refused")

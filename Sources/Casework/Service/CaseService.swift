@@ -283,6 +283,13 @@ public final class CaseService: Sendable {
         try await decide { (engine) throws(EngineError) in try engine.timeline(caseID: caseID, as: actor, attributes: attributes) }
     }
 
+    /// Every case of the child `id` the actor may see, their stages and messages merged in date order
+    /// (``Engine/childTimeline(_:as:attributes:)``): empty for a viewer admitted to the child who may see none of its cases,
+    /// refused as for a missing child for anyone not admitted.
+    public func childTimeline(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> ChildTimeline {
+        try await decide { (engine) throws(EngineError) in try engine.childTimeline(id, as: actor, attributes: attributes) }
+    }
+
     /// The workflow version the case runs on, for a caller about to fire (``Engine/workflowDefinition(ofCase:as:attributes:)``).
     public func workflowDefinition(
         ofCase caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]
@@ -482,6 +489,7 @@ public final class CaseService: Sendable {
             case .snapshots: return .snapshots(try await driver.snapshots())
             case .definitionVersions: return .versions(try await driver.definitionVersions())
             case .child(let id): return .child(try await driver.child(id: id))
+            case .childCaseIDs(let id): return .ids(try await driver.caseIDs(childID: id))
             case .documents(let id): return .documents(try await driver.documentVersions(caseID: id))
             case .blob(let hash): return .blob(try await driver.blob(sha256: hash))
             }

@@ -23,6 +23,8 @@ final class StagedCaseStore: CaseStore {
         case definitionVersions
         /// The child record a case belongs to, read to admit a request about the case with the child's grants.
         case child(String)
+        /// The ids of the cases filed under a child, read for the child's timeline.
+        case childCaseIDs(String)
         /// A case's document versions, read to add, list or show its documents.
         case documents(String)
         /// The bytes stored under a SHA-256, read to hand out one part of a document.
@@ -223,21 +225,20 @@ final class StagedCaseStore: CaseStore {
         try answer(.child(id)) { if case .child(let record) = $0 { record } else { nil } }
     }
 
-    /// Child lists are read through the engine on the store itself: the service serves no child command, only the
-    /// cases that belong to a child.
+    /// Child lists are read through the engine on the store itself: the service serves no child command but a child's
+    /// timeline, and the cases that belong to a child.
     func childIDs(page: PageRequest) throws(StoreError) -> Page<String> {
         throw .failed("a command decided for the service cannot list child records")
     }
 
     /// A child's chain is verified through the engine on the store itself (`casework audit verify --child`): the
-    /// service serves no child command, only the cases that belong to a child.
+    /// service serves no child command but a child's timeline, and the cases that belong to a child.
     func childSnapshot(childID: String) throws(StoreError) -> ChildSnapshot {
         throw .failed("a command decided for the service cannot read a child record's audit chain")
     }
 
-    /// A child's cases are listed through the engine on the store itself: the service serves no child command, only
-    /// the cases that belong to a child.
+    /// The ids of a child's cases, staged as a case is, for the child's timeline.
     func caseIDs(childID: String) throws(StoreError) -> [String] {
-        throw .failed("a command decided for the service cannot list a child's cases")
+        try answer(.childCaseIDs(childID)) { if case .ids(let ids) = $0 { ids } else { nil } }
     }
 }

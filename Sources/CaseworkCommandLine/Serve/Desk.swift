@@ -38,6 +38,8 @@ enum Desk {
         case ("GET", let path) where path.count == 2 && path[0] == "cases":
             let done = request.queryValues("done").first.map(DeskCasePage.Outcome.done)
             return await DeskCasePage.page(context, session, caseID: path[1], outcome: done)
+        case ("GET", let path) where path.count == 5 && path[0] == "cases" && path[2] == "documents" && path[4] == "content":
+            return await DeskDocuments.content(context, session, caseID: path[1], kind: path[3])
         case ("POST", let path) where path.count == 4 && path[0] == "cases" && path[2] == "transitions":
             return await DeskCasePage.fire(context, session, caseID: path[1], transition: path[3])
         default:
@@ -66,15 +68,21 @@ struct DeskContext: Sendable {
     /// Calls the API as `session`, in process: the request a client would send, answered by ``APIService/handle(_:)``.
     func call(_ session: DeskSession, _ method: String, _ path: String, query: [(name: String, value: String)] = [],
               json: Any? = nil, headers: [(name: String, value: String)] = []) async -> DeskAnswer {
-        var lines = session.headers + headers
+        var lines = headers
         var body: [UInt8] = []
         if let json, let data = try? JSONSerialization.data(withJSONObject: json) {
             lines.append(("Content-Type", "application/json"))
             body = Array(data)
         }
-        let response = await api.handle(HTTPRequest(method: method, path: path, query: query, headers: lines, body: body))
+        let response = await send(session, method, path, query: query, headers: lines, body: body)
         let etag = response.headers.first { $0.name.caseInsensitiveCompare("ETag") == .orderedSame }?.value
         return DeskAnswer(status: response.status, json: try? JSONSerialization.jsonObject(with: Data(response.body)), etag: etag)
+    }
+
+    /// The API's whole answer to a call made as `session`, for a desk route that sends it on (a document's bytes).
+    func send(_ session: DeskSession, _ method: String, _ path: String, query: [(name: String, value: String)] = [],
+              headers: [(name: String, value: String)] = [], body: [UInt8] = []) async -> HTTPResponse {
+        await api.handle(HTTPRequest(method: method, path: path, query: query, headers: session.headers + headers, body: body))
     }
 }
 

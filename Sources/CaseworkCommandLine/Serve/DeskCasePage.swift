@@ -4,7 +4,8 @@ import Foundation
 
 /// `GET /desk/cases/{case}`: one case as the signed-in person may see it — where it is, its time limits with the days
 /// left, each step with why it cannot be taken now or a form to take it with its declared input, its timeline, its
-/// history and the check of its audit chain — from the API's case, timeline, transitions, history and audit answers.
+/// documents, its history and the check of its audit chain — from the API's case, timeline, transitions, documents, history
+/// and audit answers.
 /// `POST /desk/cases/{case}/transitions/{transition}` takes a step through the API's fire route.
 enum DeskCasePage {
     /// What the last form on the page came to.
@@ -56,6 +57,7 @@ enum DeskCasePage {
         body += steps(transitions, caseID: caseID, revision: revision, session: session)
         body += DeskTimelineHTML.story(story, headingLevel: 2)
         body += details(record)
+        body += await DeskDocuments.section(context, session, caseID: caseID, headingLevel: 2)
         body += historySection(history)
         body += auditSection(audit)
         return DeskHTML.page(title: "Case \(caseID)", session: session, body: body, status: {

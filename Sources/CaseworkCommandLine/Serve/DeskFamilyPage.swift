@@ -3,7 +3,7 @@ import Foundation
 
 /// `GET /desk/family/` and `GET /desk/family/cases/{case}`: for a parent, carer or young person, the timeline of each
 /// case they may see, in plain words, and nothing else of the case but what the policy lets them read about it (the
-/// details shown to them, and what is withheld and why).
+/// details and documents shown to them, and what is withheld and why).
 ///
 /// Which cases and which parts are shown is the API's answer for the person, decided by the policy as for any other
 /// client: the family pages only leave out the caseworkers' tools (steps, history, audit).
@@ -43,6 +43,7 @@ enum DeskFamilyPage {
             body += " <span class=\"subtitle\">case \(DeskHTML.escape(caseID))</span></h2>"
             body += about(shown)
             body += DeskTimelineHTML.story(story, headingLevel: 3, idPrefix: prefix)
+            body += await DeskDocuments.section(context, session, caseID: caseID, headingLevel: 3, idPrefix: prefix)
             body += "</article>"
         }
         return DeskHTML.page(title: "Your timelines", session: session, body: body)

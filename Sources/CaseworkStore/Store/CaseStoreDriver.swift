@@ -52,6 +52,8 @@ public protocol CaseStoreDriver: Sendable {
     /// The child record, or nil when there is none: read to admit a request about a case that belongs to it, whose
     /// grants decide with the case's (``CaseStore/child(id:)``).
     func child(id: String) async throws(StoreError) -> ChildRecord?
+    /// The ids of the cases filed under the child, read for a child's timeline (``CaseStore/caseIDs(childID:)``).
+    func caseIDs(childID: String) async throws(StoreError) -> [String]
     /// The case's document versions, by kind and version (``CaseStore/documentVersions(caseID:)``).
     func documentVersions(caseID: String) async throws(StoreError) -> [DocumentVersion]
     /// The bytes stored under `sha256`, or nil (``CaseStore/blob(sha256:)``).
@@ -182,6 +184,11 @@ public struct BlockingStoreDriver: CaseStoreDriver {
     /// The child record, or nil.
     public func child(id: String) async throws(StoreError) -> ChildRecord? {
         try await run { (store) throws(StoreError) in try store.child(id: id) }
+    }
+
+    /// The ids of the child's cases.
+    public func caseIDs(childID: String) async throws(StoreError) -> [String] {
+        try await run { (store) throws(StoreError) in try store.caseIDs(childID: childID) }
     }
 
     /// The case's document versions.

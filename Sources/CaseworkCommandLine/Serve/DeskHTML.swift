@@ -1,3 +1,4 @@
+import CaseworkHandbook
 import CaseworkServer
 import CaseworkTime
 import Foundation
@@ -14,22 +15,9 @@ enum DeskHTML {
         ("Cache-Control", "no-store"),
     ]
 
-    /// `text` safe in HTML text and in a double-quoted attribute.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    /// `text` safe in HTML text and in a quoted attribute: the handbook's one escaping function (``Markup/escape(_:)``),
+    /// so the desk and the handbook cannot escape differently.
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     /// `segment` safe as one segment of a URL path.
     static func pathSegment(_ segment: String) -> String {

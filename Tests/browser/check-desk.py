@@ -50,9 +50,9 @@ except ImportError:
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 OPERATOR_TOKEN = "desk-check-operator-7f3a"
@@ -208,10 +208,19 @@ class Desk:
 
     def submit(self, button):
         """Clicks a form's button (or a link) and waits for the page it leads to."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        # The old page is marked in its window object, which the page the click leads to does not have. Selenium's
+        # staleness_of asked about the old page's element, and Chromium sometimes answered that query mid-navigation
+        # with an inspector error instead of "stale": a check that failed at random.
+        self.driver.execute_script("window.caseworkLeftPage = true")
         button.click()
-        WebDriverWait(self.driver, 120).until(expected_conditions.staleness_of(page))
-        WebDriverWait(self.driver, 120).until(lambda driver: driver.execute_script("return document.readyState") == "complete")
+
+        def arrived(driver):
+            try:
+                return driver.execute_script("return window.caseworkLeftPage === undefined && document.readyState === 'complete'")
+            except WebDriverException:
+                return False
+
+        WebDriverWait(self.driver, 120).until(arrived)
 
     def clock(self, name):
         rows = self.driver.find_elements(By.CSS_SELECTOR, f"tr[data-clock='{name}']")

@@ -49,8 +49,11 @@ curl --silent --show-error --fail --output /dev/null -H "Authorization: Bearer $
   "$url/v1/cases"
 
 status=0
+# One worker: with two, schemathesis's threads parse lambdas' source concurrently, and CPython 3.11's AST
+# constructor is not safe for that ("SystemError: AST constructor recursion depth mismatch", CPython issue 106905),
+# which failed a fresh-clone CI run at random.
 PYTHONPATH=Tests/api SCHEMATHESIS_HOOKS=schemathesis_hooks timeout 600 "$venv/bin/schemathesis" run "$url/v1/openapi.json" --url "$url" -H "Authorization: Bearer $token" \
-  --checks not_a_server_error --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --workers 2 --seed "${SCHEMATHESIS_SEED:-1}" \
+  --checks not_a_server_error --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --workers 1 --seed "${SCHEMATHESIS_SEED:-1}" \
   --request-timeout 60 --continue-on-failure || status=$?
 
 if ! kill -0 "$pid" 2>/dev/null; then

@@ -87,8 +87,9 @@ enum CaseCommand {
     }
 
     /// The case as JSON: the fixed keys `id`, `workflow`, `workflow_version`, `definition_snapshot`, `state`, `revision`, `fields`, `forms`, and more.
+    /// `child` names the child record the case belongs to, only when it belongs to one.
     static func json(_ record: CaseRecord, title: String?, today: CalendarDate) -> [String: Any] {
-        [
+        var object: [String: Any] = [
             "id": record.id,
             "workflow": record.workflow,
             "workflow_version": record.workflowVersion,
@@ -122,6 +123,8 @@ enum CaseCommand {
                 return object
             },
         ]
+        if let child = record.child { object["child"] = child }
+        return object
     }
 
     private static func show(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
@@ -185,6 +188,7 @@ enum CaseCommand {
         var object: [String: Any] = ["id": view.id, "workflow": view.workflow, "fields": JSONOutput.nested(view.fields),
                                      "withheld": view.withheld, "reasons": view.reasons]
         if let state = view.state { object["state"] = state }
+        if let child = view.child { object["child"] = child }
         object["links"] = linksJSON(view.links)
         if let deadlines = view.deadlines {
             object["deadlines"] = deadlines.map { ["name": $0.name, "state": $0.status.rawValue, "due_on": $0.dueOn.description] }

@@ -23,6 +23,9 @@ public struct CaseView: Sendable {
     public var grant: String? = nil
     /// The linked cases the actor may see: those this case opened and the one that opened it.
     public var links: [CaseLink] = []
+    /// The child record the case belongs to (`case open --child`), nil when it belongs to none: shown to whoever the
+    /// policy lets see the case, so a client can follow the child's merged timeline.
+    public var child: String? = nil
 }
 
 /// Grants recorded with the case (audited, authorised by the case's own policy) and the case read as one actor sees it.
@@ -107,6 +110,7 @@ extension Engine {
             view.withheld += (fields?.redact ?? []).sorted()
         }
         view.links = visibleLinks(of: record, to: actor, attributes: attributes)
+        view.child = record.child
         return view
     }
 }

@@ -16,22 +16,24 @@ enum CaseRoutes {
     /// The request header that pins the revision a change expects, as `--expect-revision` does: `3` or `"3"`.
     static let ifMatchHeader = "If-Match"
 
-    /// `POST /v1/cases`: `{"workflow", "id"?, "fields"?, "participants"?}` opens a case; 201 with the case as the caller
-    /// sees it (200 when an `Idempotency-Key` finds it already done).
+    /// `POST /v1/cases`: `{"workflow", "id"?, "fields"?, "participants"?, "child"?}` opens a case (for the child record
+    /// `child` names, as `case open --child` does); 201 with the case as the caller sees it (200 when an
+    /// `Idempotency-Key` finds it already done).
     static func open(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         let caller = try api.caller(call)
-        let body = try APIBody.object(call.request, allowed: ["workflow", "id", "fields", "participants"])
+        let body = try APIBody.object(call.request, allowed: ["workflow", "id", "fields", "participants", "child"])
         guard let workflowID = try APIBody.text(body, "workflow") else { throw .invalid([InputProblem(field: "workflow", message: "is required")]) }
         guard let workflow = api.catalog.workflows[workflowID] else {
             throw APIProblem(EngineError.unknownWorkflow(workflowID, suggestion: NameSuggester.suggest(workflowID, from: api.catalog.workflows.keys.sorted())))
         }
         let caseID = try APIBody.text(body, "id")
+        let child = try APIBody.text(body, "child")
         let fields = try APIBody.fields(body["fields"], at: "fields", fields: workflow.definition.fields)
         let participants = try participants(body["participants"])
         let key = try idempotencyKey(call.request)
         let result = try await api.engine { () async throws(EngineError) in
             try await api.cases.open(workflow: workflowID, as: caller.actor, caseID: caseID, fields: fields, participants: participants,
-                                     idempotencyKey: key, attributes: caller.attributes)
+                                     idempotencyKey: key, attributes: caller.attributes, child: child)
         }
         return try await answer(api, caseID: result.record.id, caller: caller, status: result.replayed ? 200 : 201, replayed: result.replayed,
                                 extra: [("Location", "/v1/cases/\(result.record.id)")])

@@ -2,7 +2,8 @@ import CaseworkServer
 import Foundation
 
 /// `GET /desk/family/` and `GET /desk/family/cases/{case}`: for a parent, carer or young person, the timeline of each
-/// case they may see, in plain words, and nothing else of the case but what the policy lets them read about it (the
+/// case they may see, in plain words (on `/desk/family/`, the cases of one child under that child's merged timeline,
+/// once, when the person may follow the child), and nothing else of the case but what the policy lets them read about it (the
 /// details and documents shown to them, and what is withheld and why).
 ///
 /// Which cases and which parts are shown is the API's answer for the person, decided by the policy as for any other
@@ -26,7 +27,24 @@ enum DeskFamilyPage {
         }
         var body = "<h1>Your children's cases</h1>"
         if ids.isEmpty { body += "<p class=\"empty\">There is no case you may follow here yet.</p>" }
-        for (index, caseID) in ids.enumerated() {
+        var shown: [(id: String, answer: DeskAnswer)] = []
+        for caseID in ids { shown.append((caseID, await context.call(session, "GET", "/v1/cases/\(caseID)"))) }
+        var merged: [String: DeskAnswer] = [:]
+        if only == nil {
+            for entry in shown {
+                guard let child = child(of: entry.answer), merged[child] == nil else { continue }
+                merged[child] = await context.call(session, "GET", "/v1/children/\(child)/timeline")
+            }
+        }
+        var drawn: Set<String> = []
+        for (index, entry) in shown.enumerated() {
+            let caseID = entry.id
+            if let child = child(of: entry.answer), let timeline = merged[child], timeline.ok {
+                guard drawn.insert(child).inserted else { continue }
+                let cases = shown.filter { self.child(of: $0.answer) == child }
+                body += await childArticle(context, session, child: child, timeline: timeline.object, cases: cases, prefix: "child-\(index)-")
+                continue
+            }
             let timeline = await context.call(session, "GET", "/v1/cases/\(caseID)/timeline")
             guard timeline.ok else {
                 if only != nil {
@@ -35,18 +53,46 @@ enum DeskFamilyPage {
                 }
                 continue
             }
-            let shown = await context.call(session, "GET", "/v1/cases/\(caseID)")
             let story = timeline.object
             let prefix = "case-\(index)-"
             body += "<article class=\"case\" aria-labelledby=\"\(prefix)title\">"
             body += "<h2 id=\"\(prefix)title\"><a href=\"\(Desk.prefix)/family/cases/\(DeskHTML.pathSegment(caseID))\">\(DeskHTML.escape(story["workflow_title"] as? String ?? ""))</a>"
             body += " <span class=\"subtitle\">case \(DeskHTML.escape(caseID))</span></h2>"
-            body += about(shown)
+            body += about(entry.answer)
             body += DeskTimelineHTML.story(story, headingLevel: 3, idPrefix: prefix)
             body += await DeskDocuments.section(context, session, caseID: caseID, headingLevel: 3, idPrefix: prefix)
             body += "</article>"
         }
         return DeskHTML.page(title: "Your timelines", session: session, body: body)
+    }
+
+    /// The child the case belongs to, as the case's answer names it to the person.
+    private static func child(of answer: DeskAnswer) -> String? {
+        answer.ok ? answer.object["child"] as? String : nil
+    }
+
+    /// One child's cases under the child's merged timeline (shown once), each case with what the person may read about
+    /// it and its documents.
+    private static func childArticle(
+        _ context: DeskContext, _ session: DeskSession, child: String, timeline: [String: Any], cases: [(id: String, answer: DeskAnswer)], prefix: String
+    ) async -> String {
+        let titles = (timeline["cases"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) { titles, story in
+            if let id = story["case"] as? String { titles[id] = story["workflow_title"] as? String }
+        }
+        var html = "<article class=\"case child\" aria-labelledby=\"\(prefix)title\">"
+        html += "<h2 id=\"\(prefix)title\">Cases for child \(DeskHTML.escape(child))</h2>"
+        html += DeskChildTimelineHTML.story(timeline, headingLevel: 3, idPrefix: prefix)
+        for (index, entry) in cases.enumerated() {
+            let casePrefix = "\(prefix)case-\(index)-"
+            let title = titles[entry.id] ?? entry.answer.object["workflow"] as? String ?? ""
+            html += "<section class=\"case\" aria-labelledby=\"\(casePrefix)title\">"
+            html += "<h3 id=\"\(casePrefix)title\"><a href=\"\(Desk.prefix)/family/cases/\(DeskHTML.pathSegment(entry.id))\">\(DeskHTML.escape(title))</a>"
+            html += " <span class=\"subtitle\">case \(DeskHTML.escape(entry.id))</span></h3>"
+            html += about(entry.answer)
+            html += await DeskDocuments.section(context, session, caseID: entry.id, headingLevel: 4, idPrefix: casePrefix)
+            html += "</section>"
+        }
+        return html + "</article>"
     }
 
     /// What the person may read about the case: its details, or what is withheld from them and why.

@@ -118,6 +118,64 @@ struct DeskBrowser {
         #expect(try await server.send("GET", "/v1/cases/c1").object["fields"].flatMap { ($0 as? [String: Any])?["evidence_complete"] as? Bool } == true)
     }
 
+    /// The status of form `form` on case `id`, as the operator reads it.
+    static func formStatus(_ server: TestServer, _ id: String, _ form: String) async throws -> String? {
+        let forms = try await server.send("GET", "/v1/cases/\(id)").object["forms"] as? [[String: Any]]
+        return forms?.first { $0["id"] as? String == form }?["status"] as? String
+    }
+
+    @Test func aCaseworkerAcceptsAndReturnsSubmittedFormsFromTheWorkListAndAForgedFormChangesNothing() async throws {
+        let server = try await TestServer.start()
+        for id in ["f1", "f2"] {
+            try await ServeFormRouteTests.gatheringAdvice(server, id)
+            let submitted = try await server.send("POST", "/v1/cases/\(id)/forms/professional-advice-1/submit", json: ServeFormRouteTests.answers)
+            #expect(submitted.status == 200, "\(submitted.text)")
+        }
+        var amy = DeskBrowser(server: server)
+        _ = try await amy.signIn("caseworker:amy", relationship: "caseworker")
+        let work = try await amy.get("/desk/")
+        #expect(work.text.contains("action=\"/desk/cases/f1/forms/professional-advice-1/accept\""), "\(work.text)")
+        #expect(work.text.contains("action=\"/desk/cases/f2/forms/professional-advice-1/reject\""))
+        #expect(work.text.contains("<label for=\"reason-f2-professional-advice-1\">What information is required</label>"))
+        let csrf = try #require(DeskBrowser.hidden(work, "csrf"))
+
+        let forged = try await amy.post("/desk/cases/f1/forms/professional-advice-1/accept", [("csrf", "forged")])
+        #expect(forged.status == 403)
+        #expect(try await Self.formStatus(server, "f1", "professional-advice-1") == "submitted", "a forged form changes nothing")
+
+        let accepted = try await amy.post("/desk/cases/f1/forms/professional-advice-1/accept", [("csrf", csrf), ("key", "a1")])
+        #expect(accepted.status == 303 && accepted.header("Location") == "/desk/cases/f1?form=professional-advice-1&step=accept", "\(accepted.text)")
+        #expect(try await Self.formStatus(server, "f1", "professional-advice-1") == "accepted")
+        let said = try await amy.get("/desk/cases/f1?form=professional-advice-1&step=accept")
+        #expect(said.text.contains("<h2>Done</h2><p>Form professional-advice-1 accepted</p>"), "\(said.text)")
+
+        let noReason = try await amy.post("/desk/cases/f2/forms/professional-advice-1/reject", [("csrf", csrf), ("reason", " ")])
+        #expect(noReason.status == 422 && noReason.text.contains("reason: is required"), "\(noReason.text)")
+        #expect(try await Self.formStatus(server, "f2", "professional-advice-1") == "submitted")
+        let returned = try await amy.post("/desk/cases/f2/forms/professional-advice-1/reject", [("csrf", csrf), ("reason", "Say how many hours of support")])
+        #expect(returned.status == 303, "\(returned.text)")
+        let forms = try await server.send("GET", "/v1/cases/f2").object["forms"] as? [[String: Any]]
+        let form = try #require(forms?.first { $0["id"] as? String == "professional-advice-1" })
+        #expect(form["status"] as? String == "rejected" && form["information_required"] as? String == "Say how many hours of support")
+    }
+
+    /// A manager is not among the form's `accepted_by` (the API answers the step blocked, 422); a parent may not take
+    /// it at all (403).
+    @Test(arguments: [("send_manager:pat", "caseworker", false, 422), ("parent:jo", "parent", true, 403)])
+    func someoneThePolicyRefusesSeesTheRefusalAndTheFormIsUnchanged(actAs: String, relationship: String, family: Bool, status: Int) async throws {
+        let server = try await TestServer.start()
+        try await ServeFormRouteTests.gatheringAdvice(server, "f1")
+        try await Desks.grant(server, "f1", "jo", "full")
+        #expect(try await server.send("POST", "/v1/cases/f1/forms/professional-advice-1/submit", json: ServeFormRouteTests.answers).status == 200)
+        var browser = DeskBrowser(server: server)
+        _ = try await browser.signIn(actAs, relationship: relationship, family: family)
+        let csrf = try #require(DeskBrowser.hidden(try await browser.get(family ? "/desk/family/" : "/desk/"), "csrf"))
+        let refused = try await browser.post("/desk/cases/f1/forms/professional-advice-1/accept", [("csrf", csrf)])
+        #expect(refused.status == status, "\(refused.text)")
+        #expect(refused.text.contains("class=\"problem\" role=\"alert\""), "\(refused.text)")
+        #expect(try await Self.formStatus(server, "f1", "professional-advice-1") == "submitted")
+    }
+
     @Test func aParentSeesTheirChildsTimelineAndALimitedParentNotWhatIsWithheld() async throws {
         let server = try await TestServer.start()
         try await Desks.open(server, "c1", child: "Sam", parent: "jo", daysAgo: 10)

@@ -130,7 +130,8 @@ def start_server(casework, work):
 
 def set_up_cases(base):
     """Three EHC needs assessments: c1 (Sam, parent jo with full access) whose 6-week decision falls due in 4 days,
-    c2 (Alex, parent kim with limited access) and c3, overdue, for the work list."""
+    c2 (Alex, parent kim with limited access), c3, overdue, for the work list, and c4 gathering advice, its
+    professional advice form submitted and waiting for acceptance."""
     today = datetime.date.today()
 
     def open_case(case, child, parent, days_ago):
@@ -149,6 +150,14 @@ def set_up_cases(base):
         add_document(base, case, "draft_plan", "A", "All about me: loves trains.\n")
         add_document(base, case, "draft_plan", "K", "Advice from the educational psychologist.\n")
         add_document(base, case, "advice_report", None, "<b>Speech and language</b> report.\n")
+    open_case("c4", "Ari", "max", 60)
+    for transition, values in [("acknowledge_request", {}), ("record_evidence", {"evidence_complete": True}),
+                               ("agree_to_assess", {"assessment_decision_on": (today - datetime.timedelta(days=30)).isoformat(),
+                                                    "advice_requested_on": (today - datetime.timedelta(days=29)).isoformat()})]:
+        api(base, "POST", f"/v1/cases/c4/transitions/{transition}", {"input": values})
+    api(base, "POST", "/v1/cases/c4/forms/professional-advice-1/submit", {"fields": {
+        "advice_type": "educational", "met_child": True, "assessed_on": (today - datetime.timedelta(days=10)).isoformat(),
+        "advice_giver": {"name": "Dr Rao"}}})
     return today
 
 
@@ -295,6 +304,12 @@ def run(base, screenshots):
         overdue = desk.driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=overdue]").text
         check("c3" in overdue and f"overdue by {days(late)}" in overdue, f"the work list shows c3 overdue by {days(late)}")
         desk.shot("desk-worklist.png")
+        desk.submit(desk.driver.find_element(By.CSS_SELECTOR, "form[action$='/c4/forms/professional-advice-1/accept'] button"))
+        desk.console("accepted a form")
+        check("Form professional-advice-1 accepted" in desk.text(), "a caseworker accepts c4's submitted form from the work list")
+        form = api(base, "GET", "/v1/cases/c4")["forms"][0]
+        check(form["status"] == "accepted", "the form is accepted in the case")
+        desk.open("/desk/")
 
         desk.submit(desk.driver.find_element(By.LINK_TEXT, "c1"))
         desk.console("case c1")

@@ -37,11 +37,14 @@ enum Desk {
             return await DeskFamilyPage.page(context, session, only: path[2])
         case ("GET", let path) where path.count == 2 && path[0] == "cases":
             let done = request.queryValues("done").first.map(DeskCasePage.Outcome.done)
-            return await DeskCasePage.page(context, session, caseID: path[1], outcome: done)
+            let formDone = zip(request.queryValues("form"), request.queryValues("step")).first { _ in true }.map(DeskCasePage.Outcome.formDone)
+            return await DeskCasePage.page(context, session, caseID: path[1], outcome: done ?? formDone)
         case ("GET", let path) where path.count == 5 && path[0] == "cases" && path[2] == "documents" && path[4] == "content":
             return await DeskDocuments.content(context, session, caseID: path[1], kind: path[3])
         case ("POST", let path) where path.count == 4 && path[0] == "cases" && path[2] == "transitions":
             return await DeskCasePage.fire(context, session, caseID: path[1], transition: path[3])
+        case ("POST", let path) where path.count == 5 && path[0] == "cases" && path[2] == "forms" && DeskFormSteps.steps.contains(path[4]):
+            return await DeskFormSteps.take(context, session, caseID: path[1], form: path[3], step: path[4])
         default:
             return DeskHTML.page(title: "Not found", session: session, body: "<h1>Page not found</h1><p><a href=\"\(prefix)/\">Back to the desk</a></p>",
                                  status: 404)

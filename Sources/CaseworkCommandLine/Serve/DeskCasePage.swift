@@ -6,12 +6,15 @@ import Foundation
 /// left, each step with why it cannot be taken now or a form to take it with its declared input, its timeline, its
 /// documents, its history and the check of its audit chain — from the API's case, timeline, transitions, documents, history
 /// and audit answers.
-/// `POST /desk/cases/{case}/transitions/{transition}` takes a step through the API's fire route.
+/// `POST /desk/cases/{case}/transitions/{transition}` takes a step through the API's fire route; a form accepted or
+/// returned from the work list (``DeskFormSteps``) comes back here to say so, or why not.
 enum DeskCasePage {
     /// What the last form on the page came to.
     enum Outcome {
         /// The step of this name was taken.
         case done(String)
+        /// The form of this id had the step of this name (`accept` or `reject`) taken on it.
+        case formDone(String, String)
         /// The API refused it.
         case refused(DeskAnswer)
     }
@@ -38,6 +41,9 @@ enum DeskCasePage {
         case .done(let name)?:
             let title = transitions.list.first { $0["name"] as? String == name }?["title"] as? String ?? name
             body += "<div class=\"done\" role=\"status\" tabindex=\"-1\" data-focus><h2>Done</h2><p>\(DeskHTML.escape(title))</p></div>"
+        case .formDone(let form, let step)?:
+            let words = step == "accept" ? "accepted" : "returned, saying what information is required"
+            body += "<div class=\"done\" role=\"status\" tabindex=\"-1\" data-focus><h2>Done</h2><p>Form \(DeskHTML.escape(form)) \(words)</p></div>"
         case .refused(let answer)?:
             body += DeskHTML.problem(answer)
         case nil: break

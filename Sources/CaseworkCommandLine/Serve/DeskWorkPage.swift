@@ -32,7 +32,7 @@ enum DeskWorkPage {
             "paused since \(DeskHTML.day(entry["paused_on"] as? String ?? ""))"
         }
         body += notices(list["notices_owed"] as? [[String: Any]] ?? [])
-        body += forms(list["forms_waiting"] as? [[String: Any]] ?? [])
+        body += forms(list["forms_waiting"] as? [[String: Any]] ?? [], session: session)
         body += caseTable(cases)
         if let next = list["next"] as? String {
             let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -68,14 +68,17 @@ enum DeskWorkPage {
         return html + "</tbody></table></section>"
     }
 
-    private static func forms(_ entries: [[String: Any]]) -> String {
+    /// Each form waiting, with a form to accept it and one to return it (``DeskFormSteps``).
+    private static func forms(_ entries: [[String: Any]], session: DeskSession) -> String {
         var html = "<section aria-labelledby=\"forms-waiting\"><h2 id=\"forms-waiting\">Forms waiting for acceptance <span class=\"count\">(\(entries.count))</span></h2>"
         guard !entries.isEmpty else { return html + "<p class=\"empty\">No submitted form waits for you.</p></section>" }
-        html += "<table><thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Form</th><th scope=\"col\">From</th><th scope=\"col\">Due</th></tr></thead><tbody>"
+        html += "<table><thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Form</th><th scope=\"col\">From</th><th scope=\"col\">Due</th><th scope=\"col\">Decision</th></tr></thead><tbody>"
         for entry in entries {
+            let caseID = entry["case"] as? String ?? "", form = entry["form"] as? String ?? ""
             let from = [entry["recipient_role"] as? String, entry["recipient_id"] as? String].compactMap { $0 }.joined(separator: " ")
-            html += "<tr><td>\(caseLink(entry["case"] as? String ?? ""))</td><td>\(DeskHTML.escape(entry["form"] as? String ?? ""))</td>"
-            html += "<td>\(DeskHTML.escape(from))</td><td>\(DeskHTML.escape(DeskHTML.day(entry["due_on"] as? String ?? "")))</td></tr>"
+            html += "<tr><td>\(caseLink(caseID))</td><td>\(DeskHTML.escape(form))</td>"
+            html += "<td>\(DeskHTML.escape(from))</td><td>\(DeskHTML.escape(DeskHTML.day(entry["due_on"] as? String ?? "")))</td>"
+            html += "<td>\(DeskFormSteps.controls(caseID: caseID, form: form, session: session))</td></tr>"
         }
         return html + "</tbody></table></section>"
     }

@@ -9,7 +9,7 @@ import Foundation
 enum ServeLoadBenchmark {
     static let clients = 16
     static let requestsPerClient = 250
-    static let sharedCases = 16
+    static let sharedCases = 4
 
     static func run() {
         guard FileManager.default.fileExists(atPath: "Workflows/ehcp-needs-assessment.yaml") else {

@@ -16,9 +16,20 @@ import Testing
         #expect(report.unexpected == 0, "\(report.statuses)")
         #expect(report.lostUpdates.isEmpty, "\(report.lostUpdates)")
         #expect(report.acceptedFires >= 1)
-        // Each client opens one case (step 0), reads four times and fires four times.
+        // Each client opens one case (step 0), reads five times and fires four times, each fire after a read of its case.
         #expect(report.statuses[201] == 2)
         #expect(report.acceptedFires + report.conflicts == 8)
+    }
+
+    @Test func aClientAloneFiresOnTheRevisionItJustReadSoEveryFireIsAccepted() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-serve-load-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = try ServeLoad.run(ServeLoad.Options(database: directory.appendingPathComponent("cases.sqlite").path, definitions: Repository.definitions,
+                                                         clients: 1, requestsPerClient: 10, sharedCases: 3))
+        #expect(report.acceptedFires == 4)
+        #expect(report.conflicts == 0)
+        #expect(report.lostUpdates.isEmpty, "\(report.lostUpdates)")
     }
 
     @Test func aLoadOfNoClientsIsRefused() {

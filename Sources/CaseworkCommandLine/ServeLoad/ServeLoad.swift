@@ -243,7 +243,7 @@ struct LoadPlan: Sendable {
 
     func step(client: Int, _ step: Int) -> Step {
         if step % 10 == 0 { return .open("\(prefix)-\(client)-\(step)") }
-        let target = shared[(client + step / 2) % shared.count]
+        let target = shared[(client + (step + 1) / 2) % shared.count]
         return step % 2 == 1 ? .read(target) : .fire(target)
     }
 }

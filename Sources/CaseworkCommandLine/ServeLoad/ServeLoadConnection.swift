@@ -35,13 +35,12 @@ final class ServeLoadConnection {
         if json != nil { head += "Content-Type: application/json\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         let bytes = Array((head + "\r\n").utf8) + body
-        for attempt in 0..<2 {
+        for _ in 0..<2 {
             if socket < 0 { try connect() }
             if write(bytes), let answer = try readAnswer() { return answer }
             close(socket)
             socket = -1
             pending = []
-            if attempt == 1 { break }
         }
         throw ServeLoadFailure("the server closed the connection twice without answering \(method) \(path)")
     }

@@ -17,6 +17,7 @@ let suites: [String: () -> Void] = [
     "report": ReportBenchmark.run,
     "postgres": PostgresBenchmark.run,
     "cli": CommandLineBenchmark.run,
+    "serve-load": ServeLoadBenchmark.run,
 ]
 let requested = CommandLine.arguments.dropFirst()
 do {

@@ -9,24 +9,9 @@ import Testing
 @Suite("Case service: cases that belong to a child")
 struct CaseServiceChildTests {
     /// Where a store under test lives.
-    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
-
-    /// A store of `kind`, and the directory that holds it (kept alive for as long as the store is used).
-    final class Space: Sendable {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-service-child-\(UUID().uuidString)")
-        let store: any CaseStore
-
-        init(_ kind: Kind) throws {
-            switch kind {
-            case .memory: store = InMemoryCaseStore()
-            case .sqlite:
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                store = try SQLiteCaseStore(path: directory.appendingPathComponent("casework.sqlite").path)
-            }
-        }
-
-        deinit { try? FileManager.default.removeItem(at: directory) }
-    }
+    typealias Kind = ServiceStoreKind
+    /// A store of a kind, and the directory that holds it.
+    typealias Space = ServiceStoreSpace
 
     static let workflow = """
         workflow: plan

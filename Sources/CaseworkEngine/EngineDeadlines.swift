@@ -42,7 +42,7 @@ extension Engine {
     /// A clock starts once its `from` holds and its `when:` condition (if any) holds on the case as changed. A clock
     /// started from a date field follows that field: correcting the date moves the start and the due date of a clock
     /// still running or paused (the change is in the audited record); a `due_on:` date is worked out again at each
-    /// change. A clock is met when the case enters one of its `until` states, on the date of its `met_by` field when
+    /// change and moved by the deadline calendar's roll rules, as a counted period's end is. A clock is met when the case enters one of its `until` states, on the date of its `met_by` field when
     /// that is set, otherwise on the day the step took effect; met on or before the due date (moved on by any pause
     /// so far) it is `met`, after it `met_late`, whether or not a tick recorded a breach in between. A condition or a
     /// due date that cannot be worked out (a field it reads is not set) refuses the step, naming the deadline.
@@ -72,7 +72,11 @@ extension Engine {
             guard case .date(let date) = try value(expression, of: deadline, "its due date") else {
                 throw .definitionError("the due date of deadline '\(deadline.name.value)' is not a date")
             }
-            return date
+            do {
+                return try calendar(for: deadline, in: workflow, calendars: calendars).rolled(date)
+            } catch {
+                throw .definitionError("deadline '\(deadline.name.value)' cannot fall due on \(date): \(error)")
+            }
         }
         for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
             let started: CalendarDate?

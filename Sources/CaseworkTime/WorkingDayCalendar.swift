@@ -5,6 +5,9 @@ public protocol WorkingDayCalendar: Sendable {
     /// The end of a period that runs `duration` from `start`, after any rules that move a period's end; fails,
     /// rather than answer with another date, when the period cannot be counted (``StatutoryTimeError``).
     func due(from start: CalendarDate, after duration: StatutoryDuration) throws(StatutoryTimeError) -> CalendarDate
+    /// A due date worked out another way (a deadline's `due_on:`), moved by the rules that move a period's end, so
+    /// a date expression falls due on the day a counted period ending there would; fails as `due` does.
+    func rolled(_ end: CalendarDate) throws(StatutoryTimeError) -> CalendarDate
 }
 
 extension WorkingDayCalendar {
@@ -12,6 +15,9 @@ extension WorkingDayCalendar {
     public func due(from start: CalendarDate, after duration: StatutoryDuration) throws(StatutoryTimeError) -> CalendarDate {
         try TimeArithmetic.moved(start, by: duration, sign: 1, calendar: self)
     }
+
+    /// The date itself: no rule moves it.
+    public func rolled(_ end: CalendarDate) throws(StatutoryTimeError) -> CalendarDate { end }
 }
 
 /// Monday to Friday, no holidays: the calendar used until a workflow names one with bank holidays.

@@ -148,6 +148,51 @@ struct DeadlineExpressionTests {
         #expect(try engine.verifyAudit("c1", as: .operator()).holds)
     }
 
+    static let sendTribunal = try! String(contentsOfFile: RepositoryPaths.root.appendingPathComponent("Workflows/calendars/send-tribunal.yaml").path, encoding: .utf8)
+
+    /// An appeal window that runs to the later of two dates, on the send-tribunal calendar (HESC Rules r.12).
+    static let appealWindow = """
+        workflow: appeal
+        version: 1
+        title: An appeal window to the later of two dates
+        calendar: england-and-wales
+        roles: [parent, caseworker]
+        fields:
+          decision_letter_on: date
+          certificate_on: date
+        states:
+          open: { initial: true }
+          lodged: { final: true }
+        transitions:
+          - { name: record_certificate, from: open, to: open, by: [caseworker], input: { certificate_on: required } }
+          - { name: lodge, from: open, to: lodged, by: [parent] }
+        deadlines:
+          - name: appeal_window
+            title: Appeal within 2 months of the letter or 1 month of the certificate, if later
+            kind: window
+            calendar: send-tribunal
+            from: decision_letter_on
+            due_on: later_of(decision_letter_on + 2 months, certificate_on + 1 month)
+            until: [lodged]
+        templates:
+        \(EngineFixtures.messageTemplates)\(EngineFixtures.messages)
+        """
+
+    /// A `due_on:` date is moved by the deadline calendar's roll rules as a counted period's end is: the dates are
+    /// those of the roll column of calendars.md §7 (an end in August to the first working day of September, one over
+    /// Christmas to the first working day after 1 January, one on a weekend to the next working day), and a date no
+    /// rule moves stays.
+    @Test(arguments: [("2021-05-31", "2021-04-30", "2021-09-01"), ("2022-10-24", "2022-09-01", "2023-01-03"),
+                      ("2023-05-31", "2023-07-31", "2023-09-01"), ("2026-01-10", "2026-01-10", "2026-03-10")])
+    func aDueOnDateIsMovedByTheCalendarsRollRules(letter: String, certificate: String, due: String) throws {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "appeal.yaml", text: Self.appealWindow), (file: "england-and-wales.yaml", text: DeadlineTests.calendars),
+                                                           (file: "send-tribunal.yaml", text: Self.sendTribunal)])
+        let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: ManualClock(DeadlineTests.day(letter)))
+        let record = try engine.open(workflow: "appeal", as: CaseActor(role: "parent", id: "jo"), caseID: "c1",
+                                     fields: ["decision_letter_on": .date(Self.date(letter)), "certificate_on": .date(Self.date(certificate))]).record
+        #expect(record.deadlines.first?.dueOn == Self.date(due))
+    }
+
     @Test func theValidatorChecksTheExpressionsTypes() throws {
         let wrong = Self.workflow
             .replacingOccurrences(of: "due_on: meeting_on - 2 weeks", with: "due_on: school_only")

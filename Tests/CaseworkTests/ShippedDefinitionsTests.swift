@@ -55,6 +55,7 @@ struct ShippedDefinitionsTests {
         "mediation/request_mediation_with_health_issues": ["authority_told_on", "mediation_issues", "mediation_scope", "health_care_wanted"],
         "personal-budget/ask_for_review": ["review_requested_on", "review_representations"],
         "personal-budget/ask_to_reconsider": ["reconsideration_request"],
+        "personal-budget/ask_to_reconsider_reduction": ["reduction_representations"],
         "personal-budget/withdraw_consent": ["consent_withdrawn_on"],
     ]
 

@@ -170,10 +170,17 @@ enum DeskCasePage {
             let from = event["from_state"] as? String
             let state = from.map { "\($0) → " } ?? ""
             html += "<tr><td>\(DeskHTML.plain(event["sequence"]))</td><td>\(DeskHTML.escape(DeskHTML.plain(event["at"])))</td>"
-            html += "<td>\(DeskHTML.escape(DeskHTML.plain(event["actor"])))</td><td>\(DeskHTML.escape([event["action"] as? String, event["subject"] as? String].compactMap { $0 }.joined(separator: ": ")))</td>"
+            html += "<td>\(DeskHTML.escape(DeskHTML.plain(event["actor"])))\(viaText(event["via"]))</td><td>\(DeskHTML.escape([event["action"] as? String, event["subject"] as? String].compactMap { $0 }.joined(separator: ": ")))</td>"
             html += "<td>\(DeskHTML.escape(state + DeskHTML.plain(event["to_state"])))</td></tr>"
         }
         return html + "</tbody></table></section>"
+    }
+
+    /// What an event's actor came through, as the Who column shows it on a line under the actor (`via service NAME`,
+    /// `via issuer ISS`); empty for a step taken directly.
+    private static func viaText(_ via: Any?) -> String {
+        guard let via = via as? [String: Any], let kind = via["kind"] as? String, let name = via["name"] as? String else { return "" }
+        return "<br><span class=\"via\">via \(DeskHTML.escape(kind)) \(DeskHTML.escape(name))</span>"
     }
 
     private static func auditSection(_ answer: DeskAnswer) -> String {

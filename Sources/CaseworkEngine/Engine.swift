@@ -236,6 +236,17 @@ public final class Engine: Sendable {
         return AuditVerification.verify(snapshot.events, record: snapshot.record)
     }
 
+    /// How many of the case's audit events came through each service or identity provider (``AuditEvent/via``), so an
+    /// audit check can say what the chain it verified covers; events of steps taken directly are not counted. Needs
+    /// `view` on `case`, as ``verifyAudit(_:as:attributes:)`` does.
+    public func auditIntermediaries(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [Intermediary: Int] {
+        if !actor.isOperator { _ = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case") }
+        let events = try storeCall { () throws(StoreError) in try store.history(caseID: id) }
+        return events.reduce(into: [:]) { counts, event in
+            if let via = event.via { counts[via, default: 0] += 1 }
+        }
+    }
+
     /// Every case the store knows of, by record or by audit events, for the operator: how a removed record is noticed.
     public func auditedCaseIDs(as actor: CaseActor) throws(EngineError) -> [String] {
         guard actor.isOperator else { throw .forbidden(reasons: ["only the operator may verify every case at once"]) }

@@ -40,10 +40,26 @@ import Testing
         #expect(server.casework(["audit", "verify", "c1"]).status == .success)
         let audit = try await server.send("GET", "/v1/cases/c1/audit", token: Tokens.portal, headers: Self.staff)
         #expect(audit.object["holds"] as? Bool == true, "\(audit.text)")
+        #expect((audit.object["via"] as? [[String: Any]])?.map { "\($0["kind"] as? String ?? "?") \($0["name"] as? String ?? "?"): \($0["events"] as? Int ?? 0)" } == [
+            "issuer \(TestIdentityProvider.issuer): 1", "service desk: 1", "service portal: 4",
+        ], "\(audit.text)")
         let api = try await server.send("GET", "/v1/cases/c1/history", token: Tokens.portal, headers: Self.staff)
         #expect((api.object["events"] as? [[String: Any]])?.map(Self.via) == events.map(Self.via))
         let text = server.casework(["case", "history", "c1"]).out
         #expect(text.contains(" send_manager:sam via service portal deadline_excused decide_whether_to_assess"), "\(text)")
+    }
+
+    @Test func theDeskShowsWhatEachStepCameThrough() async throws {
+        let server = try await TestServer.start()
+        try await Desks.open(server, "c1", daysAgo: 5)
+        let fired = try await server.send("POST", "/v1/cases/c1/transitions/acknowledge_request", token: Tokens.portal, headers: Desks.caseworker)
+        #expect(fired.status == 200, "\(fired.text)")
+        var browser = DeskBrowser(server: server)
+        #expect(try await browser.signIn("caseworker:amy", relationship: "caseworker").status == 303)
+        let page = try await browser.get("/desk/cases/c1")
+        #expect(page.status == 200, "\(page.text)")
+        #expect(page.text.contains("caseworker:amy<br><span class=\"via\">via service portal</span>"), "\(page.text)")
+        #expect(page.text.contains("<ul id=\"audit-via\"><li>1 through service desk</li><li>1 through service portal</li></ul>"), "\(page.text)")
     }
 
     @Test func theFormStepsRecordTheServiceToo() async throws {

@@ -340,6 +340,11 @@ public final class CaseService: Sendable {
         try await decide { (engine) throws(EngineError) in try engine.timelinessReport(from: from, to: to, workflow: workflow, as: actor, attributes: attributes) }
     }
 
+    /// How many of the case's audit events came through each service or identity provider (``Engine/auditIntermediaries(_:as:attributes:)``).
+    public func auditIntermediaries(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> [Intermediary: Int] {
+        try await decide { (engine) throws(EngineError) in try engine.auditIntermediaries(id, as: actor, attributes: attributes) }
+    }
+
     /// Walks, replays and compares the case's audit chain (``Engine/verifyAudit(_:as:attributes:)``).
     public func verifyAudit(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> AuditVerification {
         try await decide { (engine) throws(EngineError) in try engine.verifyAudit(id, as: actor, attributes: attributes) }

@@ -188,6 +188,11 @@ enum DeskCasePage {
         guard answer.ok else { return html + "<p class=\"withheld\">\(DeskHTML.escape(answer.object["detail"] as? String ?? "Not shown to you."))</p></section>" }
         let holds = answer.object["holds"] as? Bool == true
         html += "<p class=\"\(holds ? "holds" : "broken")\" id=\"audit-result\"><strong>\(holds ? "Holds" : "Does not hold")</strong>: "
-        return html + "\(DeskHTML.escape(answer.object["finding"] as? String ?? ""))</p></section>"
+        html += "\(DeskHTML.escape(answer.object["finding"] as? String ?? ""))</p>"
+        let via = (answer.object["via"] as? [[String: Any]] ?? []).map { entry in
+            "<li>\(DeskHTML.plain(entry["events"])) through \(DeskHTML.escape(DeskHTML.plain(entry["kind"]))) \(DeskHTML.escape(DeskHTML.plain(entry["name"])))</li>"
+        }
+        if !via.isEmpty { html += "<p>Events that came through a service or an identity provider:</p><ul id=\"audit-via\">\(via.joined())</ul>" }
+        return html + "</section>"
     }
 }

@@ -74,6 +74,19 @@ import Testing
         #expect(Set(events.map(Self.via)) == ["service desk"])
     }
 
+    @Test func aTickAskedForByAServiceNamesItAndTheCommandLinesNamesNone() async throws {
+        let server = try await TestServer.start()
+        try await server.openCase("c1")
+        #expect(try await server.send("POST", "/v1/tick", json: "{}").status == 200)
+        try await server.openCase("c2")
+        #expect(server.casework(["tick"]).status == .success)
+        let api = try Self.history(server, "c1").dropFirst()
+        let cli = try Self.history(server, "c2").dropFirst()
+        #expect(!api.isEmpty && api.count == cli.count)
+        #expect(api.allSatisfy { $0["actor"] as? String == "operator:tick" && Self.via($0) == "service desk" }, "\(api)")
+        #expect(cli.allSatisfy { $0["actor"] as? String == "operator:tick" && Self.via($0) == "directly" }, "\(cli)")
+    }
+
     @Test func theCommandLineAndTheAPIWriteTheSameHistoryApartFromVia() async throws {
         let server = try await TestServer.start()
         try await server.openCase("c1")

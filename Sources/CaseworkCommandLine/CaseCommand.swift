@@ -196,13 +196,15 @@ enum CaseCommand {
         return object
     }
 
-    /// One audit event as `case history --format json` prints it (and `GET /v1/cases/{case}/history` answers it).
+    /// One audit event as `case history --format json` prints it (and `GET /v1/cases/{case}/history` answers it);
+    /// `via` is `{"kind", "name"}` for a step that came through a service or an identity provider, null otherwise.
     static func json(_ event: AuditEvent) -> [String: Any] {
         [
             "sequence": event.sequence, "at": JSONOutput.iso(event.at), "actor": event.actor.description,
             "action": event.action, "subject": event.subject ?? NSNull(), "from_state": event.fromState ?? NSNull(),
             "to_state": event.toState, "revision": event.revision, "input": JSONOutput.nested(event.input),
             "previous_hash": event.previousHash, "hash": event.hash,
+            "via": event.via.map { ["kind": $0.kind.rawValue, "name": $0.name] as [String: Any] } ?? NSNull(),
         ]
     }
 
@@ -252,7 +254,8 @@ enum CaseCommand {
             var text = ""
             for event in events {
                 let move = event.fromState.map { $0 == event.toState ? event.toState : "\($0) -> \(event.toState)" } ?? event.toState
-                let line = "\(event.sequence). \(JSONOutput.iso(event.at)) \(event.actor) \(event.action)\(event.subject.map { " \($0)" } ?? ""): \(move)"
+                let via = event.via.map { " via \($0)" } ?? ""
+                let line = "\(event.sequence). \(JSONOutput.iso(event.at)) \(event.actor)\(via) \(event.action)\(event.subject.map { " \($0)" } ?? ""): \(move)"
                 text += TerminalText.escape(line) + "\n"
             }
             console.out(text)

@@ -93,6 +93,9 @@ public final class Engine: Sendable {
     let defaultCalendar: any WorkingDayCalendar
     /// The definition sets of cases on other snapshots than the current one, loaded once each (``definitions(for:)``).
     package let definitionSets: SharedDefinitionSets
+    /// What every actor of this engine's changes acted through (``through(_:)``), recorded in each audit event it
+    /// writes for them; nil for an engine the actors reach directly (the command line, a program embedding it).
+    public let via: Intermediary?
 
     /// Creates an engine and records every current definition version in the store, so cases started on them can
     /// always be run again; with `recordingDefinitions: false` (an engine that only reads, on a read-only store) it
@@ -109,6 +112,7 @@ public final class Engine: Sendable {
         self.clock = clock
         self.defaultCalendar = calendar
         self.definitionSets = SharedDefinitionSets()
+        self.via = nil
         for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
             do throws(StoreError) {
                 if recordingDefinitions {
@@ -125,19 +129,30 @@ public final class Engine: Sendable {
 
     /// An engine that touches no store when made, for a ``CaseService``, which records the current definitions in its
     /// driver itself and makes one engine per command from this one.
-    package init(serving catalog: DefinitionCatalog, store: any CaseStore, clock: any EngineClock, calendar: any WorkingDayCalendar, definitionSets: SharedDefinitionSets) {
+    package init(
+        serving catalog: DefinitionCatalog, store: any CaseStore, clock: any EngineClock, calendar: any WorkingDayCalendar,
+        definitionSets: SharedDefinitionSets, via: Intermediary? = nil
+    ) {
         self.catalog = catalog
         self.store = store
         self.clock = clock
         self.defaultCalendar = calendar
         self.definitionSets = definitionSets
+        self.via = via
     }
 
     /// An engine that decides one command of a ``CaseService`` against `store` (what the service read for it) at one
-    /// instant, sharing the definition sets `template` has loaded.
-    package convenience init(deciding template: Engine, on store: any CaseStore, at instant: Date) {
+    /// instant, sharing the definition sets `template` has loaded, its actors acting through `via`.
+    package convenience init(deciding template: Engine, on store: any CaseStore, at instant: Date, via: Intermediary?) {
         self.init(serving: template.catalog, store: store, clock: FixedClock(instant: instant), calendar: template.defaultCalendar,
-                  definitionSets: template.definitionSets)
+                  definitionSets: template.definitionSets, via: via)
+    }
+
+    /// This engine (the same definitions, store, clock and calendar) for actors who reach it through `via`: a service
+    /// that calls for the people it signed in, or the identity provider that signed a person's token. Every audit event
+    /// it writes for them records `via`; who they are, and so what they may do, is unchanged.
+    public func through(_ via: Intermediary?) -> Engine {
+        Engine(serving: catalog, store: store, clock: clock, calendar: defaultCalendar, definitionSets: definitionSets, via: via)
     }
 
     // MARK: Reading
@@ -219,6 +234,17 @@ public final class Engine: Sendable {
         let snapshot = try storeCall { () throws(StoreError) in try store.snapshot(caseID: id) }
         if snapshot.record == nil, snapshot.events.isEmpty { throw .caseNotFound(id) }
         return AuditVerification.verify(snapshot.events, record: snapshot.record)
+    }
+
+    /// How many of the case's audit events came through each service or identity provider (``AuditEvent/via``), so an
+    /// audit check can say what the chain it verified covers; events of steps taken directly are not counted. Needs
+    /// `view` on `case`, as ``verifyAudit(_:as:attributes:)`` does.
+    public func auditIntermediaries(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [Intermediary: Int] {
+        if !actor.isOperator { _ = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case") }
+        let events = try storeCall { () throws(StoreError) in try store.history(caseID: id) }
+        return events.reduce(into: [:]) { counts, event in
+            if let via = event.via { counts[via, default: 0] += 1 }
+        }
     }
 
     /// Every case the store knows of, by record or by audit events, for the operator: how a removed record is noticed.

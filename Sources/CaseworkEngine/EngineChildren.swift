@@ -211,7 +211,8 @@ extension Engine {
         next.updatedAt = at
         let event = ChildAuditEvent(childID: next.id, sequence: next.revision, at: at, actor: actor, action: action, subject: subject,
                                     reason: reason.flatMap { $0.isEmpty ? nil : $0 }, revision: next.revision,
-                                    change: ChildRecordChange.between(before, next), previousHash: before?.auditHead ?? AuditEvent.genesisHash)
+                                    change: ChildRecordChange.between(before, next), previousHash: before?.auditHead ?? AuditEvent.genesisHash,
+                                    via: via)
         next.auditHead = event.hash
         try storeCall { () throws(StoreError) in
             try store.commit(all: [], children: [ChildChange(record: next, expectedRevision: before?.revision, events: [event])])

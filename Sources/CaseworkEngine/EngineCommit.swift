@@ -77,13 +77,14 @@ struct DecidedChange: Sendable {
     /// The document version the change adds and the bytes of its new part (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``).
     var document: (change: DocumentChange, blob: DocumentBlob)? = nil
     /// Who the audit names as acting, when not the actor who committed the step: the engine's own actor for a linked
-    /// case's `report:` on the case that opened it.
+    /// case's `report:` on the case that opened it. Such an event records no ``Engine/via``: that names what the
+    /// committing actor came through, and the engine came through nothing.
     var actor: CaseActor? = nil
 }
 
 extension Engine {
     /// Commits decided changes to one or several cases together, all or none: each gets the next revision, an audit
-    /// event that records what it changed and links to the case's chain, its messages with stable ids
+    /// event that records what it changed, what the actor came through (``via``) and links to the case's chain, its messages with stable ids
     /// (`CASE/REVISION/N`) and its pending alarms, and the first carries the request's idempotency record. When a
     /// concurrent request with the same key committed first, returns that request's result instead.
     func commit(
@@ -103,7 +104,7 @@ extension Engine {
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: decided.actor ?? actor, action: decided.action, subject: decided.subject,
                                    fromState: decided.before?.state, toState: next.state, revision: next.revision, input: decided.input,
                                    change: recorded, previousHash: decided.before?.auditHead ?? AuditEvent.genesisHash,
-                                   effectiveOn: decided.effectiveOn)
+                                   effectiveOn: decided.effectiveOn, via: decided.actor == nil ? via : nil)
             next.auditHead = event.hash
             let outbox = decided.messages.enumerated().map { offset, message in
                 OutboxMessage(id: "\(next.id)/\(next.revision)/\(offset + 1)", caseID: next.id, createdAt: now, recipientRole: message.role,

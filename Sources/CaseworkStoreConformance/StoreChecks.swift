@@ -217,6 +217,36 @@ extension StoreConformance {
             expect.equal(try store.load(caseID: "c2")?.state, "b", "the second case")
             expect.throwsStoreError(nil, "two changes to one case in one commit") { try store.commit(all: [good1, good1]) }
         },
+        Check("an event's via reads back exactly, so its chain still verifies") { makeStore, expect in
+            let engine = try Fixture.engine(store: try makeStore())
+            try Fixture.openCase(engine, "c1")
+            let portal = Intermediary.service("citizen-portal")
+            _ = try engine.through(portal).fire(FireRequest(caseID: "c1", transition: "start_deciding", actor: Fixture.caseworker,
+                                                            input: ["evidence_complete": .bool(true)]))
+            _ = try engine.through(.issuer("https://idp.example/\u{e9}\"")).fire(FireRequest(caseID: "c1", transition: "agree_to_assess",
+                                                                                                 actor: Fixture.caseworker, input: ["decision_notes": .string("ok")]))
+            let events = try engine.store.history(caseID: "c1")
+            expect.equal(events.map(\.via), [nil, portal, .issuer("https://idp.example/\u{e9}\"")], "what each event came through")
+            expect.equal(events.dropFirst().map(\.actor), [Fixture.caseworker, Fixture.caseworker], "the actors, the same whichever way")
+            expect.equal(try engine.verifyAudit("c1", as: .operator()), .intact(events: 3), "the audit")
+        },
+        Check("a step through a service names it; the linked case's report the step makes as engine:link names none") { makeStore, expect in
+            let store = try makeStore()
+            let engine = try Fixture.engine(store: store, linked: true)
+            try Fixture.openPlan(engine, "p1")
+            let portal = Intermediary.service("citizen-portal")
+            _ = try engine.through(portal).fire(FireRequest(caseID: "p1", transition: "start_review", actor: Fixture.caseworker))
+            _ = try engine.through(portal).fire(FireRequest(caseID: "p1.reviews-1", transition: "hold", actor: Fixture.caseworker,
+                                                            input: ["held_on": .date(CalendarDate("2025-09-01")!)]))
+            let review = try store.history(caseID: "p1.reviews-1")
+            expect.equal(review.last?.via, portal, "the caseworker's step on the review")
+            let plan = try store.history(caseID: "p1")
+            expect.equal(plan.last?.actor, CaseActor.linkEngine, "the plan's step is the engine's")
+            expect.equal(plan.last?.via, nil, "the engine came through nothing")
+            for id in ["p1", "p1.reviews-1"] {
+                expect.equal(try engine.verifyAudit(id, as: .operator()).holds, true, "\(id)'s chain holds")
+            }
+        },
         Check("the engine runs end to end on the store") { makeStore, expect in
             let engine = try Fixture.engine(store: try makeStore())
             try Fixture.openCase(engine, "c1")

@@ -17,7 +17,7 @@ struct AuditFormatTests {
         let event: AuditEvent
 
         private enum CodingKeys: String, CodingKey {
-            case caseID, sequence, atMilliseconds, actor, action, subject, fromState, toState, revision, input, change, previousHash, effectiveOn
+            case caseID, sequence, atMilliseconds, actor, action, subject, fromState, toState, revision, input, change, previousHash, effectiveOn, via
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -35,6 +35,7 @@ struct AuditFormatTests {
             try container.encodeIfPresent(event.change, forKey: .change)
             try container.encode(event.previousHash, forKey: .previousHash)
             try container.encodeIfPresent(event.effectiveOn, forKey: .effectiveOn)
+            try container.encodeIfPresent(event.via, forKey: .via)
         }
 
         static func bytes(_ event: AuditEvent) -> [UInt8] { Array(StoredJSON.encode(EncoderReference(event: event))) }

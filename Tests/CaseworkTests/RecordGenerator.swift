@@ -175,6 +175,7 @@ struct RecordGenerator {
         AuditEvent(
             caseID: text(), sequence: Int(random.next() % 1000), at: instant(anyFraction: anyFraction), actor: actor(), action: text(),
             subject: maybe { $0.text() }, fromState: maybe { $0.text() }, toState: text(), revision: Int(random.next() % 1000), input: values(),
-            change: change(), previousHash: previousHash, effectiveOn: maybe { $0.day() })
+            change: change(), previousHash: previousHash, effectiveOn: maybe { $0.day() },
+            via: maybe { Intermediary($0.pick(Intermediary.Kind.allCases), name: $0.text()) })
     }
 }

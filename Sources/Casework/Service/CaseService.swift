@@ -25,6 +25,9 @@ public final class CaseService: Sendable {
     package let committer: GroupCommitter
     /// The engine every command's engine is made from: the catalog, the default calendar and the loaded definition sets.
     private let template: Engine
+    /// What the actors of this service's commands acted through (``through(_:)``), recorded in every audit event their
+    /// commands write; nil when they reach it directly.
+    public let via: Intermediary?
 
     /// A service over `driver` that records every current definition version and the current snapshot in it first
     /// (refusing, as ``Engine`` does, a definition whose content changed under the same version).
@@ -44,6 +47,22 @@ public final class CaseService: Sendable {
         definitionSets.withLock { $0.currentRecorded = true }
         template = Engine(serving: catalog, store: StagedCaseStore(answers: [:], capabilities: driver.capabilities), clock: clock, calendar: calendar,
                           definitionSets: definitionSets)
+        via = nil
+    }
+
+    private init(sharing service: CaseService, via: Intermediary?) {
+        driver = service.driver
+        clock = service.clock
+        committer = service.committer
+        template = service.template
+        self.via = via
+    }
+
+    /// This service (the same driver, clock, definitions and batched commits) for actors who reach it through `via`: the
+    /// service token or identity provider a server let the request in by. Every audit event their commands write records
+    /// it (``Engine/through(_:)``); who they are, and so what they may do, is unchanged. Cheap: nothing is copied.
+    public func through(_ via: Intermediary?) -> CaseService {
+        CaseService(sharing: self, via: via)
     }
 
     // MARK: Commands
@@ -321,6 +340,11 @@ public final class CaseService: Sendable {
         try await decide { (engine) throws(EngineError) in try engine.timelinessReport(from: from, to: to, workflow: workflow, as: actor, attributes: attributes) }
     }
 
+    /// How many of the case's audit events came through each service or identity provider (``Engine/auditIntermediaries(_:as:attributes:)``).
+    public func auditIntermediaries(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> [Intermediary: Int] {
+        try await decide { (engine) throws(EngineError) in try engine.auditIntermediaries(id, as: actor, attributes: attributes) }
+    }
+
     /// Walks, replays and compares the case's audit chain (``Engine/verifyAudit(_:as:attributes:)``).
     public func verifyAudit(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> AuditVerification {
         try await decide { (engine) throws(EngineError) in try engine.verifyAudit(id, as: actor, attributes: attributes) }
@@ -446,7 +470,7 @@ public final class CaseService: Sendable {
             let stage = StagedCaseStore(answers: answers, capabilities: driver.capabilities)
             let result: Result<T, EngineError>
             do throws(EngineError) {
-                result = .success(try body(Engine(deciding: template, on: stage, at: now)))
+                result = .success(try body(Engine(deciding: template, on: stage, at: now, via: via)))
             } catch {
                 result = .failure(error)
             }

@@ -66,6 +66,10 @@ final class APIService: Sendable {
         try auth.caller(for: call.request, credential: call.credential, catalog: catalog)
     }
 
+    /// The engine's async front for `caller`'s changes: every audit event they write names the service or issuer the
+    /// caller came through (``Caller/via``). Every route that changes a case goes through it.
+    func cases(for caller: Caller) -> CaseService { cases.through(caller.via) }
+
     /// Runs an engine call, a refusal becoming its problem.
     func engine<T: Sendable>(_ body: () async throws(EngineError) -> T) async throws(APIProblem) -> T {
         do throws(EngineError) {

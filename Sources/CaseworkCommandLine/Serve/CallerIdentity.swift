@@ -28,6 +28,10 @@ struct Caller: Sendable {
     var actor: CaseActor
     /// The actor's attributes, typed by the policies.
     var attributes: [String: ExpressionValue]
+
+    /// What the actor came through, for the audit of every change they make: the service whose token called, or the
+    /// issuer whose JWT named them.
+    var via: Intermediary { credential.via }
 }
 
 /// What let a request in: a known service's token, or a bearer JWT an issuer of the auth file signed.
@@ -36,6 +40,14 @@ enum Credential: Sendable {
     case service(ServiceAuthFile.Service)
     /// A verified JWT: its issuer, the actor its claims map to, and their attributes typed by the policies.
     case token(issuer: String, actor: CaseActor, attributes: [String: ExpressionValue])
+
+    /// The service or issuer the audit names as what the actor came through (``Intermediary``).
+    var via: Intermediary {
+        switch self {
+        case .service(let service): .service(service.name)
+        case .token(let issuer, _, _): .issuer(issuer)
+        }
+    }
 }
 
 extension ServiceAuthFile {

@@ -21,16 +21,23 @@ enum CaseHistoryRoutes {
     }
 
     /// `GET /v1/cases/{case}/audit`: walks the case's hash chain, replays it and compares it with the stored record;
-    /// 200 `{"case", "holds", "finding"}`, `holds` false (and the finding saying where) when the chain or the record
-    /// does not hold. The finding is the line `audit verify CASE` prints.
+    /// 200 `{"case", "holds", "finding", "via"}`, `holds` false (and the finding saying where) when the chain or the record
+    /// does not hold. The finding is the line `audit verify CASE` prints; `via` counts the events that came through each
+    /// service or identity provider (`{"kind", "name", "events"}`, read just after the check), none for steps taken directly.
     static func audit(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         let caller = try api.caller(call)
         let caseID = call.parameter("case")
         let verification = try await api.engine { () async throws(EngineError) in
             try await api.cases.verifyAudit(caseID, as: caller.actor, attributes: caller.attributes)
         }
+        let intermediaries = try await api.engine { () async throws(EngineError) in
+            try await api.cases.auditIntermediaries(caseID, as: caller.actor, attributes: caller.attributes)
+        }
+        let via = intermediaries.sorted { ($0.key.kind.rawValue, $0.key.name) < ($1.key.kind.rawValue, $1.key.name) }.map { via, events -> [String: Any] in
+            ["kind": via.kind.rawValue, "name": via.name, "events": events]
+        }
         let finding = AuditCommand.line(caseID, verification, alone: true) ?? ""
         return APIService.json(["case": caseID, "holds": verification.holds,
-                                "finding": finding.trimmingCharacters(in: .whitespacesAndNewlines)])
+                                "finding": finding.trimmingCharacters(in: .whitespacesAndNewlines), "via": via])
     }
 }

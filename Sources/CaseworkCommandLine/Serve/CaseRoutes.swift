@@ -32,7 +32,7 @@ enum CaseRoutes {
         let participants = try participants(body["participants"])
         let key = try idempotencyKey(call.request)
         let result = try await api.engine { () async throws(EngineError) in
-            try await api.cases.open(workflow: workflowID, as: caller.actor, caseID: caseID, fields: fields, participants: participants,
+            try await api.cases(for: caller).open(workflow: workflowID, as: caller.actor, caseID: caseID, fields: fields, participants: participants,
                                      idempotencyKey: key, attributes: caller.attributes, child: child)
         }
         return try await answer(api, caseID: result.record.id, caller: caller, status: result.replayed ? 200 : 201, replayed: result.replayed,
@@ -100,7 +100,7 @@ enum CaseRoutes {
         let input = try APIBody.fields(body["input"], at: "input", fields: workflow.fields)
         let request = FireRequest(caseID: caseID, transition: call.parameter("transition"), actor: caller.actor, input: input, expectedRevision: expected,
                                   idempotencyKey: key, attributes: caller.attributes, effectiveOn: effectiveOn)
-        let result = try await api.engine { () async throws(EngineError) in try await api.cases.fire(request) }
+        let result = try await api.engine { () async throws(EngineError) in try await api.cases(for: caller).fire(request) }
         return try await answer(api, caseID: caseID, caller: caller, status: 200, replayed: result.replayed)
     }
 

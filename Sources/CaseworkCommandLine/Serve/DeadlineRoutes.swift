@@ -10,7 +10,7 @@ enum DeadlineRoutes {
     /// --exception`; 200 with the case.
     static func pause(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         try await act(api, call, takesException: true) { (caller, caseID, deadline, reason, exception) async throws(EngineError) in
-            try await api.cases.pauseDeadline(caseID: caseID, deadline: deadline, as: caller.actor, reason: reason, exception: exception,
+            try await api.cases(for: caller).pauseDeadline(caseID: caseID, deadline: deadline, as: caller.actor, reason: reason, exception: exception,
                                               attributes: caller.attributes)
         }
     }
@@ -19,7 +19,7 @@ enum DeadlineRoutes {
     /// case, the clock's due date moved on by the days it was paused.
     static func resume(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         try await act(api, call, takesException: false) { (caller, caseID, deadline, reason, _) async throws(EngineError) in
-            try await api.cases.resumeDeadline(caseID: caseID, deadline: deadline, as: caller.actor, reason: reason, attributes: caller.attributes)
+            try await api.cases(for: caller).resumeDeadline(caseID: caseID, deadline: deadline, as: caller.actor, reason: reason, attributes: caller.attributes)
         }
     }
 
@@ -27,7 +27,7 @@ enum DeadlineRoutes {
     /// --exception`; 200 with the case, the clock reported and never breached.
     static func excuse(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         try await act(api, call, takesException: true) { (caller, caseID, deadline, reason, exception) async throws(EngineError) in
-            try await api.cases.excuseDeadline(caseID: caseID, deadline: deadline, as: caller.actor, reason: reason, exception: exception,
+            try await api.cases(for: caller).excuseDeadline(caseID: caseID, deadline: deadline, as: caller.actor, reason: reason, exception: exception,
                                                attributes: caller.attributes)
         }
     }

@@ -170,10 +170,17 @@ enum DeskCasePage {
             let from = event["from_state"] as? String
             let state = from.map { "\($0) → " } ?? ""
             html += "<tr><td>\(DeskHTML.plain(event["sequence"]))</td><td>\(DeskHTML.escape(DeskHTML.plain(event["at"])))</td>"
-            html += "<td>\(DeskHTML.escape(DeskHTML.plain(event["actor"])))</td><td>\(DeskHTML.escape([event["action"] as? String, event["subject"] as? String].compactMap { $0 }.joined(separator: ": ")))</td>"
+            html += "<td>\(DeskHTML.escape(DeskHTML.plain(event["actor"])))\(viaText(event["via"]))</td><td>\(DeskHTML.escape([event["action"] as? String, event["subject"] as? String].compactMap { $0 }.joined(separator: ": ")))</td>"
             html += "<td>\(DeskHTML.escape(state + DeskHTML.plain(event["to_state"])))</td></tr>"
         }
         return html + "</tbody></table></section>"
+    }
+
+    /// What an event's actor came through, as the Who column shows it on a line under the actor (`via service NAME`,
+    /// `via issuer ISS`); empty for a step taken directly.
+    private static func viaText(_ via: Any?) -> String {
+        guard let via = via as? [String: Any], let kind = via["kind"] as? String, let name = via["name"] as? String else { return "" }
+        return "<br><span class=\"via\">via \(DeskHTML.escape(kind)) \(DeskHTML.escape(name))</span>"
     }
 
     private static func auditSection(_ answer: DeskAnswer) -> String {
@@ -181,6 +188,11 @@ enum DeskCasePage {
         guard answer.ok else { return html + "<p class=\"withheld\">\(DeskHTML.escape(answer.object["detail"] as? String ?? "Not shown to you."))</p></section>" }
         let holds = answer.object["holds"] as? Bool == true
         html += "<p class=\"\(holds ? "holds" : "broken")\" id=\"audit-result\"><strong>\(holds ? "Holds" : "Does not hold")</strong>: "
-        return html + "\(DeskHTML.escape(answer.object["finding"] as? String ?? ""))</p></section>"
+        html += "\(DeskHTML.escape(answer.object["finding"] as? String ?? ""))</p>"
+        let via = (answer.object["via"] as? [[String: Any]] ?? []).map { entry in
+            "<li>\(DeskHTML.plain(entry["events"])) through \(DeskHTML.escape(DeskHTML.plain(entry["kind"]))) \(DeskHTML.escape(DeskHTML.plain(entry["name"])))</li>"
+        }
+        if !via.isEmpty { html += "<p>Events that came through a service or an identity provider:</p><ul id=\"audit-via\">\(via.joined())</ul>" }
+        return html + "</section>"
     }
 }

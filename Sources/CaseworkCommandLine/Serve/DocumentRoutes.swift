@@ -33,7 +33,7 @@ enum DocumentRoutes {
         let section = try nonEmpty(query, "section")
         let upload = DocumentUpload(kind: kind, section: section, mediaType: mediaType, bytes: call.request.body, reason: query["reason"])
         let added = try await api.engine { () async throws(EngineError) in
-            try await api.cases.addDocument(caseID: caseID, upload, as: caller.actor, attributes: caller.attributes, expectedRevision: expected)
+            try await api.cases(for: caller).addDocument(caseID: caseID, upload, as: caller.actor, attributes: caller.attributes, expectedRevision: expected)
         }
         return APIService.json(DocumentCommand.json(added), status: 201,
                                headers: [("Location", "/v1/cases/\(caseID)/documents/\(kind)?version=\(added.version)")])

@@ -20,7 +20,7 @@ enum FormRoutes {
         }
         let fields = try APIBody.fields(body["fields"], at: "fields", fields: form.fields)
         let result = try await api.engine { () async throws(EngineError) in
-            try await api.cases.submitForm(caseID: caseID, instance: instance, as: caller.actor, fields: fields, expectedRevision: expected,
+            try await api.cases(for: caller).submitForm(caseID: caseID, instance: instance, as: caller.actor, fields: fields, expectedRevision: expected,
                                            idempotencyKey: key, attributes: caller.attributes)
         }
         return try await CaseRoutes.answer(api, caseID: caseID, caller: caller, status: 200, replayed: result.replayed)
@@ -35,7 +35,7 @@ enum FormRoutes {
         let expected = try CaseRoutes.expectedRevision(call.request)
         let key = try CaseRoutes.idempotencyKey(call.request)
         let result = try await api.engine { () async throws(EngineError) in
-            try await api.cases.acceptForm(caseID: caseID, instance: instance, as: caller.actor, expectedRevision: expected, idempotencyKey: key,
+            try await api.cases(for: caller).acceptForm(caseID: caseID, instance: instance, as: caller.actor, expectedRevision: expected, idempotencyKey: key,
                                            attributes: caller.attributes)
         }
         return try await CaseRoutes.answer(api, caseID: caseID, caller: caller, status: 200, replayed: result.replayed)
@@ -53,7 +53,7 @@ enum FormRoutes {
         let expected = try CaseRoutes.expectedRevision(call.request)
         let key = try CaseRoutes.idempotencyKey(call.request)
         let result = try await api.engine { () async throws(EngineError) in
-            try await api.cases.rejectForm(caseID: caseID, instance: instance, as: caller.actor, informationRequired: reason, expectedRevision: expected,
+            try await api.cases(for: caller).rejectForm(caseID: caseID, instance: instance, as: caller.actor, informationRequired: reason, expectedRevision: expected,
                                            idempotencyKey: key, attributes: caller.attributes)
         }
         return try await CaseRoutes.answer(api, caseID: caseID, caller: caller, status: 200, replayed: result.replayed)

@@ -28,7 +28,7 @@ enum GrantRoutes {
         grant.until = try day(body, "until")
         let key = try CaseRoutes.idempotencyKey(call.request)
         let result = try await api.engine { () async throws(EngineError) in
-            try await api.cases.grantAccess(caseID: caseID, grant: grant, as: caller.actor, attributes: caller.attributes, reason: reason, idempotencyKey: key)
+            try await api.cases(for: caller).grantAccess(caseID: caseID, grant: grant, as: caller.actor, attributes: caller.attributes, reason: reason, idempotencyKey: key)
         }
         return try await CaseRoutes.answer(api, caseID: caseID, caller: caller, status: 200, replayed: result.replayed)
     }
@@ -43,7 +43,7 @@ enum GrantRoutes {
         let reason = try APIBody.reason(body)
         let key = try CaseRoutes.idempotencyKey(call.request)
         let result = try await api.engine { () async throws(EngineError) in
-            try await api.cases.revokeAccess(caseID: caseID, to: to, as: caller.actor, attributes: caller.attributes, reason: reason, idempotencyKey: key)
+            try await api.cases(for: caller).revokeAccess(caseID: caseID, to: to, as: caller.actor, attributes: caller.attributes, reason: reason, idempotencyKey: key)
         }
         return try await CaseRoutes.answer(api, caseID: caseID, caller: caller, status: 200, replayed: result.replayed)
     }

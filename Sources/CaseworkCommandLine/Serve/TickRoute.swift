@@ -23,7 +23,7 @@ enum TickRoute {
         }
         let actions: [TickAction]
         do throws(APIProblem) {
-            actions = try await api.engine { () async throws(EngineError) in try await api.cases.tick(limit: limit) }
+            actions = try await api.engine { () async throws(EngineError) in try await api.cases(for: caller).tick(limit: limit) }
         } catch {
             api.metrics.recordTickFailure()
             throw error

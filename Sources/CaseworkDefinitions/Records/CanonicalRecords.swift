@@ -44,6 +44,16 @@ extension CaseActor: CanonicallyWritable {
     }
 }
 
+extension Intermediary: CanonicallyWritable {
+    /// `{"kind","name"}`, as its `Encodable` form writes it.
+    package func write(to writer: inout CanonicalJSON) {
+        writer.object { writer in
+            writer.member("kind", kind.rawValue)
+            writer.member("name", name)
+        }
+    }
+}
+
 extension Principal: CanonicallyWritable {
     /// A person as the bare id, an organisation as `organisation:ID`, as its `Encodable` form writes them.
     package func write(to writer: inout CanonicalJSON) {

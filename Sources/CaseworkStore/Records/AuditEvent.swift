@@ -39,6 +39,11 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// The day the step took effect, when it was recorded after the fact (`case fire --on DATE`); `at` is when it was
     /// recorded. Absent for a step recorded on the day it happened (and in every event written before it existed).
     public var effectiveOn: CalendarDate?
+    /// What the actor acted through when the engine did not hear from them directly: the service that called for them
+    /// or the identity provider that vouched for them (`casework serve`). Absent for a step taken on the command line
+    /// or by a program embedding the engine (and in every event written before it existed). Covered by the hash, and
+    /// never part of the actor: the same person is the same actor whichever way they came in.
+    public var via: Intermediary?
 
     /// The event format: 1 for events that record only the state they moved to (written before changes were recorded),
     /// 2 for events that also record what they changed (``change``, covered by the hash), from which the record can be
@@ -52,7 +57,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public init(
         caseID: String, sequence: Int, at: Date, actor: CaseActor, action: String, subject: String?, fromState: String?,
         toState: String, revision: Int, input: [String: ExpressionValue], change: RecordChange? = nil, previousHash: String,
-        effectiveOn: CalendarDate? = nil
+        effectiveOn: CalendarDate? = nil, via: Intermediary? = nil
     ) {
         self.caseID = caseID
         self.sequence = sequence
@@ -67,6 +72,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.change = change
         self.previousHash = previousHash
         self.effectiveOn = effectiveOn
+        self.via = via
         self.hash = ""
         self.hash = computedHash
     }
@@ -75,7 +81,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var computedHash: String { SHA256.hex(canonicalBytes) }
 
     /// What the hash covers: every field but the hash, with the time in whole milliseconds (`atMilliseconds`), as
-    /// compact JSON with sorted keys; `subject`, `fromState`, `change` and `effectiveOn` only when present, so events
+    /// compact JSON with sorted keys; `subject`, `fromState`, `change`, `effectiveOn` and `via` only when present, so events
     /// written before a field existed hash as they did.
     package var canonicalBytes: [UInt8] {
         var writer = CanonicalJSON()
@@ -110,6 +116,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
             writer.member("sequence", sequence)
             writer.member("subject", subject)
             writer.member("toState", toState)
+            writer.member("via", via)
         }
     }
 }

@@ -28,11 +28,13 @@ public struct ChildAuditEvent: Sendable, Hashable, Codable {
     public var previousHash: String
     /// This event's hash.
     public var hash: String
+    /// What the actor came through, as a case event's ``AuditEvent/via``; absent for a step taken directly.
+    public var via: Intermediary?
 
     /// Creates an event and computes its hash.
     public init(
         childID: String, sequence: Int, at: Date, actor: CaseActor, action: String, subject: String? = nil, reason: String? = nil,
-        revision: Int, change: ChildRecordChange, previousHash: String
+        revision: Int, change: ChildRecordChange, previousHash: String, via: Intermediary? = nil
     ) {
         self.childID = childID
         self.sequence = sequence
@@ -44,6 +46,7 @@ public struct ChildAuditEvent: Sendable, Hashable, Codable {
         self.revision = revision
         self.change = change
         self.previousHash = previousHash
+        self.via = via
         self.hash = ""
         self.hash = computedHash
     }
@@ -52,7 +55,7 @@ public struct ChildAuditEvent: Sendable, Hashable, Codable {
     public var computedHash: String { SHA256.hex(canonicalBytes) }
 
     /// What the hash covers: every member but `hash`, the time as `atMilliseconds`, compact JSON with sorted keys,
-    /// `subject` and `reason` only when present.
+    /// `subject`, `reason` and `via` only when present.
     package var canonicalBytes: [UInt8] {
         var writer = CanonicalJSON()
         write(to: &writer, asStored: false)
@@ -78,6 +81,7 @@ public struct ChildAuditEvent: Sendable, Hashable, Codable {
             writer.member("revision", revision)
             writer.member("sequence", sequence)
             writer.member("subject", subject)
+            writer.member("via", via)
         }
     }
 }

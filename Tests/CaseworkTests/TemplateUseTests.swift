@@ -8,7 +8,7 @@ import Testing
 @Suite("Validation: the templates a workflow uses")
 struct TemplateUseTests {
     static let workflow = """
-        workflow: template_use
+        workflow: template-use
         version: 1
         title: Template use
         roles: [caseworker, parent]

@@ -192,13 +192,10 @@ enum WorkflowDecoder {
         }
         reader.requireKeys([.name, .from, .to, .by], of: table, seen: seen, place: place(), at: node.range.startOnly)
         guard let name, let to, !from.isEmpty else { return nil }
-        var transition = TransitionDefinition(
+        return TransitionDefinition(
             name: name, title: title ?? name.value, from: from, to: to, by: by, when: when,
-            startForms: startForms, notify: notify, input: input, set: assignments, grant: grant
+            startForms: startForms, notify: notify, input: input, set: assignments, grant: grant, open: open, report: report
         )
-        transition.open = open
-        transition.report = report
-        return transition
     }
 
     private static func decodeFormStarts(_ node: YAMLNodeView, place: () -> String, reader: inout NodeReader) -> [FormStart] {
@@ -248,9 +245,7 @@ enum WorkflowDecoder {
             }
             reader.requireKeys([.to, .template], of: table, seen: seen, place: entryPlace(), at: item.range.startOnly)
             if let template {
-                var notification = NotificationDefinition(recipients: recipients, template: template)
-                notification.ifNamed = ifNamed
-                notifications.append(notification)
+                notifications.append(NotificationDefinition(recipients: recipients, template: template, ifNamed: ifNamed))
             }
         }
         return notifications

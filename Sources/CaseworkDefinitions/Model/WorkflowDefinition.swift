@@ -169,24 +169,22 @@ public struct TransitionDefinition: Sendable, Hashable {
     public var open: [OpenEffect] = []
     /// The transition it fires on the case that opened this one (`report:`).
     public var report: ReportEffect?
+}
 
+// The initialisers are declared in extensions, so each struct keeps its memberwise initialiser and they call it: an
+// initialiser that assigns the properties one by one copied the whole value once more after building it (a count of
+// a reference to every part, and the same count given back), for every transition and notification decoded.
+extension TransitionDefinition {
     /// Creates a transition.
     public init(
         name: Located<String>, title: String, from: [Located<String>], to: Located<String>,
         by: [Located<String>], when: ExpressionSource? = nil, startForms: [FormStart] = [],
         notify: [NotificationDefinition] = [], input: [InputField] = [], set: [FieldAssignment] = [], grant: GrantEffect? = nil
     ) {
-        self.grant = grant
-        self.input = input
-        self.set = set
-        self.name = name
-        self.title = title
-        self.from = from
-        self.to = to
-        self.by = by
-        self.when = when
-        self.startForms = startForms
-        self.notify = notify
+        self.init(
+            name: name, title: title, from: from, to: to, by: by, when: when, startForms: startForms,
+            notify: notify, input: input, set: set, grant: grant, open: [], report: nil
+        )
     }
 }
 
@@ -214,11 +212,12 @@ public struct NotificationDefinition: Sendable, Hashable {
     /// case may not have at all (the young person, while the parent decides) owes no notice when no one plays it.
     /// Every other recipient role is owed the notice by another route when no one is named for it.
     public var ifNamed: [Located<String>] = []
+}
 
+extension NotificationDefinition {
     /// Creates a notification.
     public init(recipients: [Located<String>], template: Located<String>) {
-        self.recipients = recipients
-        self.template = template
+        self.init(recipients: recipients, template: template, ifNamed: [])
     }
 }
 

@@ -21,7 +21,9 @@ struct GuardChecks {
             switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool,
                                              role: "the guard of transition '\(workflow.transitions[index].name.value)'") {
             case .success(let checked):
-                compiled[workflow.transitions[index].name.value] = checked
+                // Moved into the table: a copy would count a reference to each of its parts and the result's
+                // destruction give them back, a pair of atomic operations per part for every guard.
+                compiled[workflow.transitions[index].name.value] = consume checked
             case .failure(let failure):
                 report(failure.errors, in: when, into: &bag)
             }

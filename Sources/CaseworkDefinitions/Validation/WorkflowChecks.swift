@@ -80,8 +80,9 @@ struct WorkflowChecks {
                     continue
                 }
                 edges?.append((index, -1))
-                let state = workflow.states[index]
-                if state.isFinal {
+                // The flag read in place: binding the state would copy (and reference-count) all of it.
+                if workflow.states[index].isFinal {
+                    let state = workflow.states[index]
                     bag.report(.transitionFromFinalState(transition: name, state: state.name.value), at: source.range,
                                notes: [DiagnosticNote("'\(state.name.value)' is marked final here", at: state.name.range)])
                 }
@@ -94,13 +95,15 @@ struct WorkflowChecks {
                 edges = nil
             }
             for role in workflow.transitions[index].by where role.value != LinkDefinition.engineActor { checkRole(role, referrer: referrer(), into: &bag) }
-            for notification in workflow.transitions[index].notify {
-                for role in notification.recipients { checkRole(role, referrer: referrer(), into: &bag) }
-                for role in notification.ifNamed { checkRole(role, referrer: referrer(), into: &bag) }
-                if !templateNames.contains(notification.template.value) {
-                    let suggestion = NameSuggester.suggest(notification.template.value, from: templateNames.sorted())
-                    bag.report(.unknownTemplate(name: notification.template.value, referrer: referrer(), suggestion: suggestion),
-                               at: notification.template.range)
+            // Each notification read in place, part by part, as the transitions are.
+            let notify = workflow.transitions[index].notify
+            for position in notify.indices {
+                for role in notify[position].recipients { checkRole(role, referrer: referrer(), into: &bag) }
+                for role in notify[position].ifNamed { checkRole(role, referrer: referrer(), into: &bag) }
+                let template = notify[position].template
+                if !templateNames.contains(template.value) {
+                    let suggestion = NameSuggester.suggest(template.value, from: templateNames.sorted())
+                    bag.report(.unknownTemplate(name: template.value, referrer: referrer(), suggestion: suggestion), at: template.range)
                 }
             }
             for start in workflow.transitions[index].startForms {
@@ -152,10 +155,17 @@ struct WorkflowChecks {
     }
 
     private func checkTemplates(into bag: inout DiagnosticBag) {
-        var used = Set<String>()
+        // The declared templates the transitions use, found by comparing names as `checkTransitions` does (a workflow
+        // declares a few templates), not by hashing the name of every notification. A name no template has matters
+        // to nothing below, which reads only declared templates.
+        var usedByTransitions = [Bool](repeating: false, count: templateNames.count)
         for index in workflow.transitions.indices {
-            for notification in workflow.transitions[index].notify { used.insert(notification.template.value) }
+            let notify = workflow.transitions[index].notify
+            for position in notify.indices {
+                if let declared = templateNames.firstIndex(of: notify[position].template.value) { usedByTransitions[declared] = true }
+            }
         }
+        var used = Set(templateNames.indices.lazy.filter { usedByTransitions[$0] }.map { templateNames[$0] })
         // The placeholders of the engine's messages a template is named for; a template that a transition also
         // uses may use none of them, since a transition has no form or deadline to fill them from.
         var extras: [String: Set<String>] = [:]

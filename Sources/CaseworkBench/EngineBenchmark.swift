@@ -51,6 +51,16 @@ enum EngineBenchmark {
         }
     }
 
+    /// The in-memory fires alone (`casework-bench engine-memory`), without the SQLite part: what a profiler of the
+    /// fire path runs.
+    static func runInMemory() {
+        do {
+            try inMemory()
+        } catch {
+            print("engine: benchmark failed: \(error)")
+        }
+    }
+
     /// The same workflow under the policy benchmark's access policy (19 rules, loaded with the policy benchmark's own
     /// workflow, whose states it names), so each fire also takes an access decision, as every fire of a shipped
     /// workflow does.

@@ -57,7 +57,18 @@ struct CaseAccess: Sendable {
     var document: DocumentFacts?
 
     /// Decisions made ahead by ``answering(_:)``, each for an action on a resource.
-    var answered: [(action: String, resource: String, decision: AccessDecision)] = []
+    var answered: [AnsweredQuestion] = []
+
+    /// One decision made ahead: a struct rather than a tuple, so copying and destroying the access's decisions runs the
+    /// compiler's own code for it instead of the runtime's generic tuple walk.
+    struct AnsweredQuestion: Sendable {
+        /// The action asked about.
+        var action: String
+        /// The resource asked about.
+        var resource: String
+        /// The policy's decision, naming the grant it used.
+        var decision: AccessDecision
+    }
 
     /// The grants that decide for this actor (``EffectiveGrants``).
     var effectiveGrants: EffectiveGrants { EffectiveGrants.for(principal: actor.principal, case: record, childGrants: childGrants) }
@@ -66,7 +77,7 @@ struct CaseAccess: Sendable {
     /// (the operator, or a workflow without a policy), which means allowed.
     func decision(_ action: String, on resource: String) -> AccessDecision? {
         guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
-        if let known = answered.first(where: { $0.action == action && $0.resource == resource }) { return known.decision }
+        if let known = answeredIndex(action, on: resource) { return answered[known].decision }
         let effective = effectiveGrants
         var decision = policy.decide(Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: action,
                                                           resource: resource, at: at, document: document))
@@ -77,18 +88,27 @@ struct CaseAccess: Sendable {
     /// This access with the decisions for `questions` made ahead, in one pass of the policy over the actor and the case
     /// (``CompiledPolicy/decide(_:asking:)``): for a caller about to ask several, each then the decision it would be
     /// on its own.
-    func answering(_ questions: [(action: String, resource: String)]) -> CaseAccess {
+    ///
+    /// It consumes the access it is called on, so the one made for these questions is filled in place, not copied.
+    consuming func answering(_ questions: [(action: String, resource: String)]) -> CaseAccess {
         guard !actor.isOperator, case .policy(let policy) = accessGuard, let first = questions.first else { return self }
         let effective = effectiveGrants
         let request = Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: first.action,
                                            resource: first.resource, at: at, document: document)
-        var access = self
-        access.answered = zip(questions, policy.decide(request, asking: questions)).map { question, decision in
-            var decision = decision
-            decision.grantUsed = effective.source
-            return (question.action, question.resource, decision)
+        let decisions = policy.decide(request, asking: questions)
+        var answers: [AnsweredQuestion] = []
+        answers.reserveCapacity(questions.count)
+        for (question, decision) in zip(questions, decisions) {
+            answers.append(AnsweredQuestion(action: question.action, resource: question.resource, decision: decision))
+            answers[answers.count - 1].decision.grantUsed = effective.source
         }
-        return access
+        answered = answers
+        return self
+    }
+
+    /// Where ``answered`` holds the decision for `action` on `resource`, if it does.
+    private func answeredIndex(_ action: String, on resource: String) -> Int? {
+        answered.firstIndex { $0.action == action && $0.resource == resource }
     }
 
     /// This access with every decision about `document` instead: nothing decided before (at the door, or ahead) is
@@ -104,6 +124,8 @@ struct CaseAccess: Sendable {
     /// Whether the actor may do `action` to `resource` of this case.
     func allows(_ action: String, on resource: String) -> Bool {
         if let allowedAtDoor, allowedAtDoor.action == action, allowedAtDoor.resource == resource { return true }
+        // A decision made ahead is read where it is kept, without copying it out.
+        if let known = answeredIndex(action, on: resource) { return answered[known].decision.allowed }
         return decision(action, on: resource)?.allowed ?? true
     }
 

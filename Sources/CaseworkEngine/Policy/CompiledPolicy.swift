@@ -171,7 +171,7 @@ public struct CompiledPolicy: Sendable {
         /// Of those, the rules about grants that do not apply because the actor has no grant.
         var withoutGrant = RuleMask()
         /// Of those, the rules that could not be decided, with why, in the order they were evaluated.
-        var undecided: [(rule: Int, error: EvaluationError)] = []
+        var undecided: [DecisionExplanation.UndecidedRule] = []
 
         init(policy: CompiledPolicy, request: AccessRequest, held: Int?, context: EvaluationContext) {
             self.policy = policy
@@ -201,7 +201,7 @@ public struct CompiledPolicy: Sendable {
                     withoutGrant.insert(position)
                 case .failure(let error):
                     // Other undecided conditions fail safe: a deny still counts, an allow does not.
-                    undecided.append((position, error))
+                    undecided.append(DecisionExplanation.UndecidedRule(rule: position, error: error))
                     if rule.effect == .deny { holding.insert(position) }
                 }
             }

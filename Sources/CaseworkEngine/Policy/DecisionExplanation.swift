@@ -16,6 +16,15 @@ final class DecisionExplanation: Sendable {
         case allowed(withheld: Bool)
     }
 
+    /// A rule whose condition could not be decided, and why: a struct rather than a tuple, so the lists of them each
+    /// decision keeps are copied and destroyed by the compiler's own code instead of the runtime's generic tuple walk.
+    struct UndecidedRule: Sendable {
+        /// The rule's place in the policy.
+        let rule: Int
+        /// Why its condition could not be decided.
+        let error: EvaluationError
+    }
+
     /// The policy's rules, to render from.
     let index: PolicyIndex
     /// The request's action.
@@ -33,7 +42,7 @@ final class DecisionExplanation: Sendable {
     /// The rules about grants that do not apply because the actor has no grant.
     let withoutGrant: RuleMask
     /// The rules whose conditions could not be decided, with why.
-    let undecided: [(rule: Int, error: EvaluationError)]
+    let undecided: [UndecidedRule]
     /// The rules that decided it.
     let matched: RuleMask
     /// Which reasons it gives.
@@ -50,7 +59,7 @@ final class DecisionExplanation: Sendable {
     /// An explanation with every part given.
     init(
         index: PolicyIndex, action: String, resource: String, problem: String? = nil, aboutAction: RuleMask, considered: RuleMask, holds: RuleMask,
-        withoutGrant: RuleMask, undecided: [(rule: Int, error: EvaluationError)], matched: RuleMask, reasons: Reasons, context: EvaluationContext?
+        withoutGrant: RuleMask, undecided: [UndecidedRule], matched: RuleMask, reasons: Reasons, context: EvaluationContext?
     ) {
         self.index = index
         self.action = action

@@ -135,9 +135,13 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
     }
 
     /// Fills the slots of one ``ExpressionSlots`` from an input, reading only the names planned into them, in slot order.
+    ///
+    /// Its reading is inlinable, so the engine's modules compile it for their own input types: read generically, every
+    /// context paid for looking up the reads' type metadata and copying each read through value witnesses.
     public struct SlotReader: Sendable {
         /// How one slot is read.
-        fileprivate enum Read: Sendable {
+        @usableFromInline
+        enum Read: Sendable {
             /// By a name's own reader.
             case single(@Sendable (Input) -> ExpressionValue?)
             /// By path from one dictionary of the input.
@@ -146,10 +150,13 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
             case undeclared
         }
 
-        fileprivate let reads: [Read]
+        /// How each slot is read, in slot order.
+        @usableFromInline
+        let reads: [Read]
 
         /// What the planned expressions are evaluated against for `input`: the slots' values, `today`, `now`, and
         /// `calendar` for working days; the same values ``ExpressionNames/context(for:calendar:)`` gives by name.
+        @inlinable
         public func context(for input: Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
             var slots: [ExpressionValue?] = []
             slots.reserveCapacity(reads.count)
@@ -167,7 +174,8 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
     }
 
     /// `value` with whole numbers written as decimals.
-    fileprivate static func widened(_ value: ExpressionValue) -> ExpressionValue {
+    @usableFromInline
+    static func widened(_ value: ExpressionValue) -> ExpressionValue {
         switch value {
         case .int(let number): .decimal(Decimal(number))
         case .list(let items): .list(items.map(widened))

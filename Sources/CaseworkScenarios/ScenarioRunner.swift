@@ -2,12 +2,14 @@ import CaseworkDefinitions
 import CaseworkDiagnostics
 import CaseworkEngine
 import CaseworkExpressions
+import CaseworkSQLite
 import CaseworkStore
 import CaseworkTime
 import CaseworkYAML
 import Foundation
 
-/// Runs checked scenarios through the engine's own doors, each on a fresh in-memory store with a scripted clock, and
+/// Runs checked scenarios through the engine's own doors, each on a fresh store (in memory, or a new SQLite file when
+/// the scenario says `store: sqlite`) with a scripted clock, and
 /// turns every expectation that does not hold into a located diagnostic whose notes tell what the steps before it did.
 ///
 /// It decides nothing itself: firing, forms, clocks, grants, timelines and access decisions are the engine's and the
@@ -34,9 +36,11 @@ package struct ScenarioRunner {
     package func run(_ scenario: Scenario) -> [Diagnostic] {
         guard let loaded = catalog.workflows[scenario.workflow.value] else { return [] }
         let clock = ManualClock(Self.morning(scenario.today.value))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-scenario-\(UUID().uuidString)")
+        defer { if scenario.store == .sqlite { try? FileManager.default.removeItem(at: directory) } }
         let engine: Engine
         do throws(EngineError) {
-            engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: clock)
+            engine = try Engine(catalog: catalog, store: Self.store(scenario.store, in: directory), clock: clock)
         } catch {
             return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: scenario.name.range)]
         }
@@ -87,6 +91,25 @@ package struct ScenarioRunner {
             history.append(DiagnosticNote(Self.summary(step, who: step.actor?.value, on: today, outcome: outcome, record: record), at: step.range.startOnly))
         }
         return failures
+    }
+
+    /// A fresh store of the kind the scenario names; a SQLite file is made in `directory`, which the caller removes.
+    package static func store(_ kind: ScenarioStore, in directory: URL) throws(EngineError) -> any CaseStore {
+        switch kind {
+        case .memory:
+            return InMemoryCaseStore()
+        case .sqlite:
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .store(.failed("cannot make a directory for the scenario's SQLite store: \(error.localizedDescription)"))
+            }
+            do throws(StoreError) {
+                return try SQLiteCaseStore(path: directory.appendingPathComponent("scenario.sqlite").path)
+            } catch {
+                throw .store(error)
+            }
+        }
     }
 
     /// A refusal on one line, as a diagnostic's message must be: its blockers or problems joined with `; `.

@@ -70,6 +70,8 @@ package enum ScenarioSchema {
         "participants": SchemaKey(description: "Who is named on the case in each role: { ROLE: [ACTOR, ...] } (a single actor may be written without the list).",
                                   value: Part.mapping(.identifier, Part.object(["oneOf": .array([Part.text, list(Part.text)])]))),
         "grants": SchemaKey(description: "Grants recorded before the first step.", value: list(grant.schema)),
+        "store": SchemaKey(description: "The store it runs on, fresh for the scenario: memory (the default) or sqlite (a new SQLite file, removed after).",
+                           value: Part.oneOf(ScenarioStore.allCases.map(\.rawValue))),
     ])
 
     /// `given.case:`.

@@ -224,14 +224,14 @@ package enum ScenarioDecoder {
                 guard let name = reader.string(actionNode, place: "'reject'") else { return nil }
                 let information = entries["information_required"].flatMap { reader.string($0, place: "'information_required'")?.value }
                 action = .reject(name, informationRequired: information ?? "more information is required")
-            case "tick", "timeline":
+            case "tick", "timeline", "timeliness":
                 guard let yes = reader.bool(actionNode, place: "'\(kind)'") else { return nil }
                 guard yes else {
                     // `tick: false` would otherwise drop the step, and its expectations with it, without a word.
                     reader.bag.report(.wrongType(place: "'\(kind)'", expected: "true", found: reader.describe(actionNode)), at: actionNode.range)
                     return nil
                 }
-                action = kind == "tick" ? .tick : .timeline
+                action = kind == "tick" ? .tick : kind == "timeline" ? .timeline : .timeliness
             case "pause", "resume", "excuse":
                 guard let name = reader.string(actionNode, place: "'\(kind)'") else { return nil }
                 action = kind == "pause" ? .pause(name, reason: reason, exception: exception)

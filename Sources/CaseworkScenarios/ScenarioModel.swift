@@ -136,9 +136,12 @@ public enum StepAction: Sendable, Hashable {
     case decide(action: Located<String>, resource: Located<String>)
     /// `timeline: true`: the case's timeline as the step's actor sees it.
     case timeline
+    /// `timeliness: true`: the timeliness report over every case in the scenario's store the step's actor may see,
+    /// for the clocks due or met from `given.today` to the step's day, as `casework report timeliness` gives it.
+    case timeliness
 
     /// The step kinds, as keys of a step.
-    public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline"]
+    public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline", "timeliness"]
 }
 
 /// What a step expects; each part is checked only when written.
@@ -159,7 +162,7 @@ public struct Expectations: Sendable, Hashable {
     public var decision: Located<String>?
     /// The sections a `decide` step's answer withholds (`redactions:`).
     public var redactions: Located<[String]>?
-    /// What a `timeline` step's timeline shows and hides (`timeline:`).
+    /// What a `timeline` step's timeline, or a `timeliness` step's report, shows and hides (`timeline:`).
     public var timeline: TimelineExpectation?
 }
 

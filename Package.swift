@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Casework", dependencies: ["CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .target(name: "CaseworkSQLite", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CSQLite"]),
         .target(name: "CaseworkPostgres", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkStore", "CLibPQ"]),
-        .target(name: "CaseworkScenarios", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkDiagnostics", "CaseworkEngine", "CaseworkYAML"]),
+        .target(name: "CaseworkScenarios", dependencies: ["Casework", "CaseworkDefinitions", "CaseworkDiagnostics", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML"]),
         .target(name: "CaseworkHandbook", dependencies: ["CaseworkDefinitions", "CaseworkEngine", "CaseworkExpressions", "CaseworkTime", "CaseworkDiagrams", "CaseworkScenarios"]),
         .target(name: "CaseworkCommandLine",
                 dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams", "CaseworkServer", "CCrypto"],

@@ -2595,7 +2595,7 @@ package enum DiagnosticExplanations {
         entry(
             "CW0521", "step does not do one thing",
             """
-            Each step does exactly one thing: fire, submit, accept, reject, tick, pause, resume, excuse, grant, revoke, decide or timeline. A step with none says nothing to run, and one with two leaves unclear which outcome its `expect` is about and in which order they happened; split it into two steps.
+            Each step does exactly one thing: fire, submit, accept, reject, tick, pause, resume, excuse, grant, revoke, decide, timeline or timeliness. A step with none says nothing to run, and one with two leaves unclear which outcome its `expect` is about and in which order they happened; split it into two steps.
             """,
             wrong: """
                 steps:

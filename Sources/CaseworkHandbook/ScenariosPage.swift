@@ -70,6 +70,7 @@ enum ScenariosPage {
         case .revoke(let actor, _, let reason): return "withdraws \(actor.value)'s access, because: \(reason)"
         case .decide(let action, let resource): return "asks whether they may \(action.value) \(resource.value)"
         case .timeline: return "reads the case's timeline"
+        case .timeliness: return "reads the timeliness report of every case so far"
         }
     }
 

@@ -29,6 +29,7 @@ enum WorkflowPage {
         content += timeLimits(workflow)
         content += letters(workflow)
         content += forms(workflow, in: handbook.definitions)
+        content += LinkedCasesSection.render(workflow, in: handbook.definitions)
         return handbook.document(workflow.title, content)
     }
 

@@ -83,7 +83,7 @@ package struct ScenarioChecker {
                     bag.report(.unknownResource(name: resource.value, referrer: referrer, suggestion: NameSuggester.suggest(resource.value, from: policy.paths.resourceNames)),
                                at: resource.range)
                 }
-            case .submit, .accept, .reject, .tick, .timeline: break
+            case .submit, .accept, .reject, .tick, .timeline, .timeliness: break
             }
             if let expect = step.expect { check(expect, referrer: referrer, loaded: loaded, roles: roles) }
         }

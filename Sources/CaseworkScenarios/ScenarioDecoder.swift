@@ -26,7 +26,7 @@ package enum ScenarioDecoder {
     /// One scenario: a file's root, or an entry of `scenarios:`.
     package static let scenarioKeys = Keys(["scenario", "given", "actors", "steps"], required: ["scenario", "given", "steps"])
     /// `given:`.
-    package static let givenKeys = Keys(["today", "case", "participants", "grants"], required: ["today", "case"])
+    package static let givenKeys = Keys(["today", "case", "participants", "grants", "store"], required: ["today", "case"])
     /// `given.case:`.
     package static let caseKeys = Keys(["workflow", "id", "fields"], required: ["workflow"])
     /// A grant, under `given.grants:` or a `grant:` step.
@@ -88,6 +88,7 @@ package enum ScenarioDecoder {
             let today = given?["today"].flatMap { date($0, place: "'given.today'") }
             let opened = given?["case"].flatMap { mapping($0, place: "'given.case'", caseKeys) }
             let workflow = opened?["workflow"].flatMap { reader.string($0, place: "'given.case.workflow'") }
+            let store = given?["store"].map { self.store($0) } ?? .memory
             let actors = entries["actors"].map { actorList($0) } ?? []
             var steps: [ScenarioStep] = []
             if let list = entries["steps"], reader.expectList(list, place: "'steps'") {
@@ -95,13 +96,24 @@ package enum ScenarioDecoder {
                     if let step = step(list.item(position), number: position + 1) { steps.append(step) }
                 }
             }
-            guard let name, let today, let workflow else { return nil }
+            guard let name, let today, let workflow, let store else { return nil }
             return Scenario(
                 name: name, today: today, workflow: workflow,
                 caseID: opened?["id"].flatMap { reader.string($0, place: "'given.case.id'")?.value } ?? "case-1",
                 fields: opened?["fields"].map { values($0, place: "'given.case.fields'") } ?? [],
                 participants: given?["participants"].map { participants($0) } ?? [],
-                grants: given?["grants"].map { grants($0) } ?? [], actors: actors, steps: steps)
+                grants: given?["grants"].map { grants($0) } ?? [], actors: actors, steps: steps, store: store)
+        }
+
+        /// `given.store`: `memory` or `sqlite`; anything else is reported, and the scenario is not read.
+        mutating func store(_ node: YAMLNodeView) -> ScenarioStore? {
+            guard let text = reader.string(node, place: "'given.store'") else { return nil }
+            guard let store = ScenarioStore(rawValue: text.value) else {
+                let names = ScenarioStore.allCases.map(\.rawValue).joined(separator: " or ")
+                reader.bag.report(.wrongType(place: "'given.store'", expected: names, found: reader.describe(node)), at: node.range)
+                return nil
+            }
+            return store
         }
 
         mutating func date(_ node: YAMLNodeView, place: String) -> Located<CalendarDate>? {
@@ -212,14 +224,14 @@ package enum ScenarioDecoder {
                 guard let name = reader.string(actionNode, place: "'reject'") else { return nil }
                 let information = entries["information_required"].flatMap { reader.string($0, place: "'information_required'")?.value }
                 action = .reject(name, informationRequired: information ?? "more information is required")
-            case "tick", "timeline":
+            case "tick", "timeline", "timeliness":
                 guard let yes = reader.bool(actionNode, place: "'\(kind)'") else { return nil }
                 guard yes else {
                     // `tick: false` would otherwise drop the step, and its expectations with it, without a word.
                     reader.bag.report(.wrongType(place: "'\(kind)'", expected: "true", found: reader.describe(actionNode)), at: actionNode.range)
                     return nil
                 }
-                action = kind == "tick" ? .tick : .timeline
+                action = kind == "tick" ? .tick : kind == "timeline" ? .timeline : .timeliness
             case "pause", "resume", "excuse":
                 guard let name = reader.string(actionNode, place: "'\(kind)'") else { return nil }
                 action = kind == "pause" ? .pause(name, reason: reason, exception: exception)

@@ -39,6 +39,8 @@ public struct Scenario: Sendable, Hashable {
     public var actors: [ActorWritten]
     /// The steps, in order.
     public var steps: [ScenarioStep]
+    /// The store the scenario runs on (`given.store`): a fresh in-memory store unless it says `sqlite`.
+    public var store: ScenarioStore = .memory
 
     /// Scenarios compare by what they say, not by where.
     public static func == (lhs: Scenario, rhs: Scenario) -> Bool { lhs.name == rhs.name && lhs.steps == rhs.steps }
@@ -47,6 +49,16 @@ public struct Scenario: Sendable, Hashable {
         hasher.combine(name)
         hasher.combine(steps)
     }
+}
+
+/// The store a scenario runs on, each fresh for the scenario: the in-memory store, or a new SQLite database file in a
+/// temporary directory that is removed once the scenario has run, so that a scenario shows the same story holds on
+/// the store a council runs.
+public enum ScenarioStore: String, Sendable, Hashable, CaseIterable {
+    /// `memory`, the default.
+    case memory
+    /// `sqlite`: a new SQLite file, through the same store the command line opens with `--db`.
+    case sqlite
 }
 
 /// A grant written in a scenario: to an actor (`jo`, or `parent:jo` naming the actor's role too), at a level.
@@ -124,9 +136,12 @@ public enum StepAction: Sendable, Hashable {
     case decide(action: Located<String>, resource: Located<String>)
     /// `timeline: true`: the case's timeline as the step's actor sees it.
     case timeline
+    /// `timeliness: true`: the timeliness report over every case in the scenario's store the step's actor may see,
+    /// for the clocks due or met from `given.today` to the step's day, as `casework report timeliness` gives it.
+    case timeliness
 
     /// The step kinds, as keys of a step.
-    public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline"]
+    public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline", "timeliness"]
 }
 
 /// What a step expects; each part is checked only when written.
@@ -147,7 +162,7 @@ public struct Expectations: Sendable, Hashable {
     public var decision: Located<String>?
     /// The sections a `decide` step's answer withholds (`redactions:`).
     public var redactions: Located<[String]>?
-    /// What a `timeline` step's timeline shows and hides (`timeline:`).
+    /// What a `timeline` step's timeline, or a `timeliness` step's report, shows and hides (`timeline:`).
     public var timeline: TimelineExpectation?
 }
 

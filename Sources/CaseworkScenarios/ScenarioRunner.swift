@@ -2,12 +2,14 @@ import CaseworkDefinitions
 import CaseworkDiagnostics
 import CaseworkEngine
 import CaseworkExpressions
+import CaseworkSQLite
 import CaseworkStore
 import CaseworkTime
 import CaseworkYAML
 import Foundation
 
-/// Runs checked scenarios through the engine's own doors, each on a fresh in-memory store with a scripted clock, and
+/// Runs checked scenarios through the engine's own doors, each on a fresh store (in memory, or a new SQLite file when
+/// the scenario says `store: sqlite`) with a scripted clock, and
 /// turns every expectation that does not hold into a located diagnostic whose notes tell what the steps before it did.
 ///
 /// It decides nothing itself: firing, forms, clocks, grants, timelines and access decisions are the engine's and the
@@ -28,15 +30,18 @@ package struct ScenarioRunner {
         case refused(EngineError)
         case decided(AccessDecision)
         case timeline(CaseTimeline)
+        case timeliness(TimelinessReport)
     }
 
     /// The failed expectations of `scenario` (empty when it passes), which must have been checked without errors.
     package func run(_ scenario: Scenario) -> [Diagnostic] {
         guard let loaded = catalog.workflows[scenario.workflow.value] else { return [] }
         let clock = ManualClock(Self.morning(scenario.today.value))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-scenario-\(UUID().uuidString)")
+        defer { if scenario.store == .sqlite { try? FileManager.default.removeItem(at: directory) } }
         let engine: Engine
         do throws(EngineError) {
-            engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: clock)
+            engine = try Engine(catalog: catalog, store: Self.store(scenario.store, in: directory), clock: clock)
         } catch {
             return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: scenario.name.range)]
         }
@@ -79,7 +84,7 @@ package struct ScenarioRunner {
             let stepCase = step.linkedCase.map { "\(caseID).\($0.value)" } ?? caseID
             let sentBefore = (try? engine.outbox(caseID: stepCase, as: Self.setup).count) ?? 0
             let outcome = perform(step.action, engine: engine, caseID: stepCase, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy,
-                                  fieldTypes: stepWorkflow.fieldTypes, now: clock.now())
+                                  fieldTypes: stepWorkflow.fieldTypes, period: (scenario.today.value, today), now: clock.now())
             let record = try? engine.caseRecord(stepCase, as: Self.setup)
             let sent = Array(((try? engine.outbox(caseID: stepCase, as: Self.setup)) ?? []).dropFirst(sentBefore))
             let context = StepContext(step: step, outcome: outcome, record: record, sent: sent, loaded: stepWorkflow)
@@ -87,6 +92,25 @@ package struct ScenarioRunner {
             history.append(DiagnosticNote(Self.summary(step, who: step.actor?.value, on: today, outcome: outcome, record: record), at: step.range.startOnly))
         }
         return failures
+    }
+
+    /// A fresh store of the kind the scenario names; a SQLite file is made in `directory`, which the caller removes.
+    package static func store(_ kind: ScenarioStore, in directory: URL) throws(EngineError) -> any CaseStore {
+        switch kind {
+        case .memory:
+            return InMemoryCaseStore()
+        case .sqlite:
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .store(.failed("cannot make a directory for the scenario's SQLite store: \(error.localizedDescription)"))
+            }
+            do throws(StoreError) {
+                return try SQLiteCaseStore(path: directory.appendingPathComponent("scenario.sqlite").path)
+            } catch {
+                throw .store(error)
+            }
+        }
     }
 
     /// A refusal on one line, as a diagnostic's message must be: its blockers or problems joined with `; `.
@@ -115,7 +139,8 @@ package struct ScenarioRunner {
 
     private func perform(
         _ action: StepAction, engine: Engine, caseID: String, actor: CaseActor, attributes: [String: ExpressionValue],
-        actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])], policy: CompiledPolicy?, fieldTypes: [String: FieldType], now: Date
+        actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])], policy: CompiledPolicy?, fieldTypes: [String: FieldType],
+        period: (from: CalendarDate, to: CalendarDate), now: Date
     ) -> Outcome {
         do throws(EngineError) {
             switch action {
@@ -153,6 +178,8 @@ package struct ScenarioRunner {
                 return .decided(policy.decide(request))
             case .timeline:
                 return .timeline(try engine.timeline(caseID: caseID, as: actor, attributes: attributes))
+            case .timeliness:
+                return .timeliness(try engine.timelinessReport(from: period.from, to: period.to, as: actor, attributes: attributes))
             }
             return .done
         } catch {
@@ -176,13 +203,14 @@ package struct ScenarioRunner {
         case .revoke(let name, _, _): what = "revoke '\(name.value)'"
         case .decide(let action, let resource): what = "decide \(action.value) on \(resource.value)"
         case .timeline: what = "read the timeline"
+        case .timeliness: what = "read the timeliness report"
         }
         let result: String
         switch outcome {
         case .done: result = "done, state '\(record?.state ?? "?")'"
         case .refused(let error): result = "refused (\(error.code.rawValue))"
         case .decided(let decision): result = decision.allowed ? "allow" : "deny"
-        case .timeline: result = "read"
+        case .timeline, .timeliness: result = "read"
         }
         return "step \(step.number) on \(day) \(who.map { "as '\($0)' " } ?? "")\(what): \(result)"
     }
@@ -227,8 +255,12 @@ package struct ScenarioRunner {
                                                       actual: "[\(decision.redact.sorted().joined(separator: ", "))]"), redactions.range))
                 }
             }
-            if case .timeline(let timeline) = outcome, let wanted = expect.timeline {
-                let shown = Self.texts(of: timeline)
+            let read: [String]? = switch outcome {
+            case .timeline(let timeline): Self.texts(of: timeline)
+            case .timeliness(let report): Self.texts(of: report)
+            default: nil
+            }
+            if let shown = read, let wanted = expect.timeline {
                 for text in wanted.shows where !shown.contains(where: { $0.contains(text.value) }) {
                     found.append((.unexpectedTimeline(text: text.value, shouldShow: true), text.range))
                 }
@@ -284,6 +316,12 @@ package struct ScenarioRunner {
             [notice.to.map { "to \($0.value)" }, notice.subjectContains.map { "with a subject containing '\($0)'" },
              notice.bodyContains.map { "with a body containing '\($0)'" }, notice.channel.map { "by \($0.value)" }]
                 .compactMap { $0 }.joined(separator: " ")
+        }
+
+        /// What a timeliness report shows, as texts: each clock behind its figures as `CASE DEADLINE: OUTCOME`
+        /// (`life.plan-1 review_due: met_on_time`), so that `DEADLINE: OUTCOME` finds it on any case.
+        private static func texts(of report: TimelinessReport) -> [String] {
+            report.entries.map { "\($0.caseID) \($0.deadline): \($0.outcome.rawValue)" }
         }
 
         /// What a timeline shows, as texts: where the case is, each stage, the next steps, each time limit with its

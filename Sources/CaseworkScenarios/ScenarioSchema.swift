@@ -70,6 +70,8 @@ package enum ScenarioSchema {
         "participants": SchemaKey(description: "Who is named on the case in each role: { ROLE: [ACTOR, ...] } (a single actor may be written without the list).",
                                   value: Part.mapping(.identifier, Part.object(["oneOf": .array([Part.text, list(Part.text)])]))),
         "grants": SchemaKey(description: "Grants recorded before the first step.", value: list(grant.schema)),
+        "store": SchemaKey(description: "The store it runs on, fresh for the scenario: memory (the default) or sqlite (a new SQLite file, removed after).",
+                           value: Part.oneOf(ScenarioStore.allCases.map(\.rawValue))),
     ])
 
     /// `given.case:`.
@@ -111,6 +113,8 @@ package enum ScenarioSchema {
         "revoke": SchemaKey(description: "Revoke this actor's grant (ACTOR or ROLE:ACTOR), with reason, as access revoke does.", value: Part.text),
         "decide": SchemaKey(description: "The case's policy's decision for the step's actor on the case as it is now, as decide does.", value: decide.schema),
         "timeline": SchemaKey(description: "true: the case as the step's actor sees it, as case timeline does.", value: yes),
+        "timeliness": SchemaKey(description: "true: the timeliness report of the clocks due or met from given.today to the step's day, over every case the step's actor may see, as report timeliness does.",
+                                value: yes),
     ]
 
     /// A step under `steps:`: exactly one kind, with only the details that kind takes.

@@ -92,6 +92,34 @@ struct HandbookTests {
         }
     }
 
+    @Test func eachWorkflowPageNamesTheCasesItOpensAndHearsFromAndThoseThatOpenIt() throws {
+        let set = try Validator.validate(paths: Self.shippedPaths).definitions
+        let handbook = Handbook(definitions: set, scenarios: [], years: [2026])
+        let pages = Dictionary(uniqueKeysWithValues: handbook.files { _ in nil }.map { ($0.name, $0.contents) })
+        var links = 0
+        for opener in set.workflows {
+            for link in opener.links {
+                let target = try #require(set.workflow(link.workflow.value))
+                let openerPage = try #require(pages["workflow-\(opener.id.value).html"])
+                let targetPage = try #require(pages["workflow-\(target.id.value).html"])
+                for page in [openerPage, targetPage] { #expect(page.contains("id=\"linked-cases\"")) }
+                #expect(openerPage.contains("href=\"workflow-\(target.id.value).html\""), "\(opener.id.value) does not link to \(target.id.value)")
+                #expect(targetPage.contains("href=\"workflow-\(opener.id.value).html\""), "\(target.id.value) does not link to \(opener.id.value)")
+                for transition in opener.transitions where transition.open.contains(where: { $0.link.value == link.name.value }) {
+                    #expect(openerPage.contains(Markup.escape(transition.title)) && targetPage.contains(Markup.escape(transition.title)))
+                }
+                for transition in target.transitions {
+                    guard let report = transition.report, let heard = opener.transitions.first(where: { $0.name.value == report.fire.value }) else { continue }
+                    let line = Markup.escape(transition.title + " → " + heard.title)
+                    #expect(openerPage.contains(line) && targetPage.contains(line), "\(line) is missing")
+                }
+                links += 1
+            }
+        }
+        #expect(links >= 5)
+        #expect(pages["workflow-access-request.html"]?.contains("id=\"linked-cases\"") == false)
+    }
+
     @Test func docsWritesNothingFromDefinitionsWithErrors() throws {
         let workspace = try CommandWorkspace(["broken.yaml": "workflow: broken\nversion: 1\n"])
         let out = workspace.directory.appendingPathComponent("handbook")

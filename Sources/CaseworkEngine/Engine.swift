@@ -65,6 +65,9 @@ public struct CaseSummary: Sendable, Hashable {
     public var revision: Int
     /// Why its record cannot be read, when it cannot (listed for the operator only; the other parts are then empty).
     public var damage: String? = nil
+    /// The child record it belongs to, when it belongs to one: shown to whoever may see the case, as its
+    /// ``CaseView/child`` is.
+    public var child: String? = nil
 }
 
 /// A transition as seen by one actor now: whether it can fire, and if not, why not.
@@ -172,14 +175,16 @@ public final class Engine: Sendable {
         return shown
     }
 
-    /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state and revision.
+    /// The cases `actor` may see (`view` on `case.state`), sorted by id, each with its workflow, state, revision and
+    /// child record.
     public func cases(visibleTo actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [CaseSummary] {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         var summaries: [CaseSummary] = []
         for id in try storeCall({ () throws(StoreError) in try store.caseIDs() }) {
             do {
                 let admitted = try admit(id, actor: actor, attributes: attributes, action: "view", resource: "case.state")
-                summaries.append(CaseSummary(id: id, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision))
+                summaries.append(CaseSummary(id: id, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision,
+                                             child: admitted.record.child))
             } catch .store(.corruptRecord(_, let detail)) where actor.isOperator {
                 // A record that cannot be read is that case's finding, shown to the operator; the others still list.
                 summaries.append(CaseSummary(id: id, workflow: "", state: "", revision: 0, damage: detail))

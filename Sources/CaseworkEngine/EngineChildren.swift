@@ -274,7 +274,8 @@ extension Engine {
         var summaries: [CaseSummary] = []
         for caseID in try storeCall({ () throws(StoreError) in try store.caseIDs(childID: id) }) {
             guard let admitted = try? admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state") else { continue }
-            summaries.append(CaseSummary(id: caseID, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision))
+            summaries.append(CaseSummary(id: caseID, workflow: admitted.record.workflow, state: admitted.record.state, revision: admitted.record.revision,
+                                         child: admitted.record.child))
         }
         return summaries
     }

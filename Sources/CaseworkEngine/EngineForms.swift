@@ -76,6 +76,20 @@ extension Engine {
         }
     }
 
+    /// The case's submitted forms that `actor` may accept or return now, in the case's order: those a form step would
+    /// let them take (`edit` on the form's resource, as ``acceptForm(caseID:instance:as:expectedRevision:idempotencyKey:attributes:)``
+    /// asks, and a role the form is `accepted_by`, or the operator). Needs `view` on `case.state`, as the case itself
+    /// does, so a person who may not see the case learns nothing of it, and one who may see it but take no form step
+    /// is told of no form.
+    public func formsWaiting(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [FormInstance] {
+        let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
+        return admitted.record.forms.filter { instance in
+            guard instance.status == .submitted, let form = admitted.definitions.forms[instance.form] else { return false }
+            guard actor.isOperator || form.definition.acceptedBy.contains(where: { $0.value == actor.role }) else { return false }
+            return admitted.access.allows("edit", on: Self.formResource(form.definition))
+        }
+    }
+
     /// The resource the door asks the policy about for a step on form instance `instanceID`: the resource its form
     /// names (``formResource(_:)``). Read before the door only to name the resource (an instance's form never changes);
     /// for a case or instance that does not exist it is the case itself, so only those who may do the same to the whole

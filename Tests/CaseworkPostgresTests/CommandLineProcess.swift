@@ -50,6 +50,11 @@ final class CaseworkProcess {
         _ = Foundation.kill(pid, SIGKILL)
     }
 
+    /// What it has written to its standard output so far.
+    var outputSoFar: String {
+        (try? String(contentsOf: directory.appendingPathComponent("out"), encoding: .utf8)) ?? ""
+    }
+
     /// Waits for its end, at most `timeout` seconds; past that it is killed and reported as timed out.
     func wait(timeout: TimeInterval = 120) -> Outcome {
         let deadline = Date().addingTimeInterval(timeout)

@@ -159,6 +159,38 @@ struct DeskBrowser {
         #expect(form["status"] as? String == "rejected" && form["information_required"] as? String == "Say how many hours of support")
     }
 
+    /// A caseworker the form is `accepted_by` finds it on the case's own page with the Accept and Return forms, and
+    /// accepting it there leaves the page without it; a manager or a parent sees no form on the page at all.
+    @Test func aCaseworkerAcceptsASubmittedFormFromTheCasePageAndNoOneElseIsShownIt() async throws {
+        let server = try await TestServer.start()
+        try await ServeFormRouteTests.gatheringAdvice(server, "f1")
+        try await Desks.grant(server, "f1", "jo", "full")
+        #expect(try await server.send("POST", "/v1/cases/f1/forms/professional-advice-1/submit", json: ServeFormRouteTests.answers).status == 200)
+
+        for (actAs, relationship) in [("send_manager:pat", "caseworker"), ("parent:jo", "parent")] {
+            var browser = DeskBrowser(server: server)
+            _ = try await browser.signIn(actAs, relationship: relationship)
+            let page = try await browser.get("/desk/cases/f1")
+            #expect(page.status == 200, "\(actAs): \(page.text)")
+            #expect(!page.text.contains("Forms waiting") && !page.text.contains("/forms/professional-advice-1/"), "\(actAs): \(page.text)")
+        }
+
+        var amy = DeskBrowser(server: server)
+        _ = try await amy.signIn("caseworker:amy", relationship: "caseworker")
+        let page = try await amy.get("/desk/cases/f1")
+        #expect(page.status == 200)
+        #expect(page.text.contains("<h2 id=\"case-forms-waiting\">Forms waiting for acceptance"), "\(page.text)")
+        #expect(page.text.contains("action=\"/desk/cases/f1/forms/professional-advice-1/accept\""))
+        #expect(page.text.contains("action=\"/desk/cases/f1/forms/professional-advice-1/reject\""))
+        let csrf = try #require(DeskBrowser.hidden(page, "csrf"))
+        let accepted = try await amy.post("/desk/cases/f1/forms/professional-advice-1/accept", [("csrf", csrf), ("key", "case-page-1")])
+        #expect(accepted.status == 303 && accepted.header("Location") == "/desk/cases/f1?form=professional-advice-1&step=accept", "\(accepted.text)")
+        #expect(try await Self.formStatus(server, "f1", "professional-advice-1") == "accepted")
+        let after = try await amy.get("/desk/cases/f1?form=professional-advice-1&step=accept")
+        #expect(after.text.contains("<h2>Done</h2><p>Form professional-advice-1 accepted</p>"))
+        #expect(!after.text.contains("case-forms-waiting"), "\(after.text)")
+    }
+
     /// A manager is not among the form's `accepted_by` (the API answers the step blocked, 422); a parent may not take
     /// it at all (403).
     @Test(arguments: [("send_manager:pat", "caseworker", false, 422), ("parent:jo", "parent", true, 403)])

@@ -132,10 +132,14 @@ enum TestIdentityProvider {
                 "amr": ["pwd", "mfa"], "iat": seconds - 10, "nbf": seconds - 10, "exp": seconds + 3600]
     }
 
+    /// A header value that leaves its header field out of ``token(_:key:header:)``'s token.
+    static let absent = "\u{0}absent"
+
     /// A compact JWS of `claims` signed by `key`, its header `alg` the key's own unless `header` says otherwise.
     static func token(_ claims: [String: Any], key: TestSigningKey = ecKey, header: [String: Any] = [:]) -> String {
         var fields: [String: Any] = ["typ": "JWT", "alg": key.kind == .p256 ? "ES256" : "RS256", "kid": key.id]
         fields.merge(header) { $1 }
+        fields = fields.filter { ($0.value as? String) != absent }
         let signed = part(fields) + "." + part(claims)
         return signed + "." + TestSigningKey.base64URL(key.sign(Array(signed.utf8)))
     }

@@ -19,6 +19,28 @@ import Testing
         }
     }
 
+    /// Each case the list names carries the same `child` as the case's own answer, to each caller, and a case without
+    /// a child none; a case the caller may not see is not listed, so its child is not named.
+    @Test func theListNamesEachCasesChildAsTheCaseAnswerDoes() async throws {
+        let server = try await ServeChildRouteTests.server()
+        try await server.openCase("c5")
+        let jo = ServeChildRouteTests.parent("jo")
+        for (headers, token, expected) in [([(String, String)](), Tokens.desk, ["c1", "c2", "c3", "c5"]), (jo.headers, Tokens.portal, ["c1", "c2"])] {
+            let listed = try await server.send("GET", "/v1/cases", token: token, headers: headers)
+            #expect(listed.status == 200, "\(listed.text)")
+            let cases = try #require(listed.object["cases"] as? [[String: Any]])
+            #expect(cases.compactMap { $0["id"] as? String } == expected, "\(listed.text)")
+            for item in cases {
+                let id = try #require(item["id"] as? String)
+                let answer = try await server.send("GET", "/v1/cases/\(id)", token: token, headers: headers)
+                #expect(item["child"] as? String == answer.object["child"] as? String, "\(id): \(listed.text)")
+            }
+        }
+        let all = try await server.send("GET", "/v1/cases", token: Tokens.desk)
+        let children = (all.object["cases"] as? [[String: Any]] ?? []).map { $0["child"] as? String }
+        #expect(children == ["k-17", "k-17", "k-18", nil], "\(all.text)")
+    }
+
     @Test func aCaseWithoutAChildHasNoChildKey() async throws {
         let server = try await TestServer.start()
         try await server.openCase("c1")

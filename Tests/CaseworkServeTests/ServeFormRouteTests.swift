@@ -117,6 +117,44 @@ import Testing
     static let caseworker = ["--as", "caseworker:ana", "--attribute", "relationship=caseworker", "--attribute", "second_factor_verified=true"]
     static let caseworkerHeaders = [("Casework-Act-As", "caseworker:ana"), ("Casework-Attribute", "relationship=caseworker"), ("Casework-Attribute", "second_factor_verified=true")]
 
+    /// The forms on the case's own answer for those who may take a form step: `GET /v1/cases/{case}/forms` names a
+    /// submitted form to the caseworker the form is `accepted_by` and to the operator; a manager (not `accepted_by`)
+    /// and a parent with full access are told of none; a stranger is refused exactly as for the case itself, learning
+    /// nothing of the form; a form no longer submitted waits for no one.
+    @Test func theFormsWaitingAreThoseTheCallerMayAcceptOrReturn() async throws {
+        let server = try await TestServer.start()
+        try await Self.gatheringAdvice(server, "c1")
+        try await Desks.grant(server, "c1", "jo", "full")
+        func waiting(_ token: String = Tokens.desk, _ headers: [(String, String)] = []) async throws -> [String]? {
+            let answer = try await server.send("GET", "/v1/cases/c1/forms", token: token, headers: headers)
+            #expect(answer.status == 200, "\(answer.text)")
+            return (answer.object["waiting"] as? [[String: Any]])?.compactMap { $0["form"] as? String }
+        }
+        #expect(try await waiting() == [], "nothing is submitted yet")
+        #expect(try await server.send("POST", "/v1/cases/c1/forms/professional-advice-1/submit", json: Self.answers).status == 200)
+
+        #expect(try await waiting() == ["professional-advice-1"])
+        #expect(try await waiting(Tokens.portal, Self.caseworkerHeaders) == ["professional-advice-1"])
+        #expect(try await waiting(Tokens.portal, ServeDeadlineRouteTests.manager) == [], "a manager is not among the form's accepted_by")
+        #expect(try await waiting(Tokens.portal, ServeDeadlineRouteTests.parent) == [], "a parent may not take a form step")
+        let entry = try #require((try await server.send("GET", "/v1/cases/c1/forms").object["waiting"] as? [[String: Any]])?.first)
+        let shown = try #require(Self.form(try await server.send("GET", "/v1/cases/c1"), "professional-advice-1"))
+        #expect(entry["recipient_role"] as? String == shown["recipient_role"] as? String && entry["due_on"] as? String == shown["due_on"] as? String)
+        #expect(entry["submissions"] as? Int == 1)
+
+        let stranger = try await server.send("GET", "/v1/cases/c1/forms", token: Tokens.portal, headers: Self.stranger)
+        let caseAnswer = try await server.send("GET", "/v1/cases/c1", token: Tokens.portal, headers: Self.stranger)
+        #expect(stranger.status == caseAnswer.status && stranger.object["code"] as? String == caseAnswer.object["code"] as? String, "\(stranger.text)")
+        #expect(!stranger.text.contains("professional-advice"), "\(stranger.text)")
+        let missing = try await server.send("GET", "/v1/cases/nowhere/forms", token: Tokens.portal, headers: Self.stranger)
+        #expect(missing.status == stranger.status && missing.object["code"] as? String == stranger.object["code"] as? String,
+                "a stranger cannot tell a case they may not see from no case: \(missing.text)")
+
+        #expect(try await server.send("POST", "/v1/cases/c1/forms/professional-advice-1/accept", token: Tokens.portal, headers: Self.caseworkerHeaders).status == 200)
+        #expect(try await waiting(Tokens.portal, Self.caseworkerHeaders) == [], "an accepted form waits no more")
+        #expect(try await server.send("GET", "/v1/cases/c1/forms", token: nil).status == 401)
+    }
+
     @Test func theCommandLineAndTheAPIDoingTheSameStepsLeaveTheSameCase() async throws {
         let cliServer = try await TestServer.start(), apiServer = try await TestServer.start()
         for server in [cliServer, apiServer] {

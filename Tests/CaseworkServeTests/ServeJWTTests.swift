@@ -104,6 +104,36 @@ import Casework
         #expect(try await server.send("GET", "/v1/cases/c1").object["revision"] as? Int == 1)
     }
 
+    /// A token's `typ`, when it has one, says it is a JWT or an access token (RFC 9068), in any case; any other type,
+    /// or a `typ` that is not a text, is refused 401 and nothing changes. A token with no `typ` is let in.
+    @Test(arguments: [
+        ("JWT", true), ("jwt", true), ("Jwt", true), ("at+jwt", true), ("AT+JWT", true), (nil, true),
+        ("JOSE", false), ("id+jwt", false), ("application/json", false), ("", false), ("JWT ", false), ("at+jwt+x", false),
+    ] as [(String?, Bool)])
+    func aTokensTypeIsJWTOrAnAccessToken(type: String?, admitted: Bool) async throws {
+        let server = try await TestServer.start()
+        try await server.openCase("c1")
+        let token = TestIdentityProvider.token(TestIdentityProvider.caseworkerClaims(), header: ["typ": type ?? TestIdentityProvider.absent])
+        let fired = try await server.send("POST", Self.fire, token: token)
+        #expect(fired.status == (admitted ? 200 : 401), "\(type ?? "no typ"): \(fired.text)")
+        if !admitted {
+            #expect(fired.header("WWW-Authenticate") == "Bearer realm=\"casework\", error=\"invalid_token\"")
+            #expect((fired.object["detail"] as? String ?? "").contains("typ is not JWT or at+jwt"), "\(fired.text)")
+        }
+        #expect(try await server.send("GET", "/v1/cases/c1").object["revision"] as? Int == (admitted ? 2 : 1))
+    }
+
+    @Test func aTypeThatIsNotATextIsRefused() async throws {
+        let server = try await TestServer.start()
+        try await server.openCase("c1")
+        for type in [1, ["JWT"]] as [Any] {
+            let token = TestIdentityProvider.token(TestIdentityProvider.caseworkerClaims(), header: ["typ": type])
+            let fired = try await server.send("POST", Self.fire, token: token)
+            #expect(fired.status == 401, "\(type): \(fired.text)")
+        }
+        #expect(try await server.send("GET", "/v1/cases/c1").object["revision"] as? Int == 1)
+    }
+
     @Test(arguments: [
         ([("Casework-Act-As", "send_manager:sam")], "speaks only for its own person"),
         ([("Casework-Attribute", "second_factor_verified=true")], "speaks only for its own person"),
@@ -204,6 +234,6 @@ import Casework
         let auth = try ServiceAuthFile.load(path: path, catalog: try DefinitionCatalog.load(paths: Repository.definitions))
         #expect(auth.services.count == 1)
         #expect(auth.issuers.map(\.issuer) == ["https://login.example-council.gov.uk/"])
-        #expect(auth.issuers.first?.keys.keys.keys.sorted() == ["ec-1", "rsa-1"])
+        #expect(auth.issuers.first?.keyFile.keys.keys.keys.sorted() == ["ec-1", "rsa-1"])
     }
 }

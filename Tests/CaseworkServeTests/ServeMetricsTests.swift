@@ -44,6 +44,24 @@ import Testing
         #expect(Self.sample(text, #"casework_outbox_depth{channel="portal"}"#) == Double(undelivered))
     }
 
+    /// A desk page is counted once, under the desk's own route, and the API calls it makes in process are not counted
+    /// as API requests.
+    @Test func deskPagesAreTheirOwnRouteAndTheirAPICallsAreNotCounted() async throws {
+        let server = try await TestServer.start()
+        try await server.openCase("c1")
+        var desk = DeskBrowser(server: server)
+        #expect(try await desk.signIn("caseworker:ana", relationship: "caseworker").status == 303)
+        #expect(try await desk.get("/desk/").status == 200)
+        #expect(try await desk.get("/desk/cases/c1").status == 200)
+        #expect(try await desk.get("/desk/cases/c1").status == 200)
+        let text = try await server.send("GET", "/metrics").text
+        #expect(Self.sample(text, #"casework_http_requests_total{route="desk",status="200"}"#) == 3, "\(text)")
+        #expect(Self.sample(text, #"casework_http_requests_total{route="desk",status="303"}"#) == 1, "\(text)")
+        #expect(Self.sample(text, #"casework_http_request_duration_seconds_count{route="desk"}"#) == 4, "\(text)")
+        let apiRoutes = text.split(separator: "\n").filter { $0.hasPrefix("casework_http_requests_total{route=\"") && !$0.contains("route=\"desk\"") }
+        #expect(apiRoutes == [#"casework_http_requests_total{route="POST /v1/cases",status="201"} 1"#], "only the test's own API call: \(text)")
+    }
+
     @Test func everyLineIsInTheTextFormatAndEveryHistogramAddsUp() async throws {
         let server = try await TestServer.start()
         try await server.openCase("c1")

@@ -65,6 +65,10 @@ enum Desks {
         #expect(due["days_left"] as? Int == shown?.first { $0["name"] as? String == "decide_whether_to_assess" }?["days_left"] as? Int)
         let waiting = try #require((list["forms_waiting"] as? [[String: Any]])?.first, "\(response.text)")
         #expect(waiting["case"] as? String == "advice" && waiting["form"] as? String == "professional-advice-1")
+        let forms = try await server.send("GET", "/v1/cases/advice/forms", token: Tokens.portal, headers: Desks.caseworker).object["waiting"] as? [[String: Any]]
+        #expect(forms?.map { $0["form"] as? String } == [waiting["form"] as? String], "the work list names the forms the case's own list does")
+        let manager = try await server.send("GET", "/v1/worklist", token: Tokens.portal, headers: ServeDeadlineRouteTests.manager)
+        #expect((manager.object["forms_waiting"] as? [Any])?.isEmpty == true, "a manager the form is not accepted_by has no form to accept: \(manager.text)")
         #expect(list["next"] is NSNull)
         #expect(list["paused"] as? [Any] != nil && list["notices_owed"] as? [Any] != nil && list["as_of"] is String)
     }

@@ -4,7 +4,8 @@
 It starts `casework serve` on a fresh SQLite store with an auth file of two services (an operator's, which sets the
 cases up through the API, and a portal's, which acts for the people it signs in), then:
 
-- as a caseworker: signs in, finds the case on the work list (its time limit due this week), opens it, takes two
+- as a caseworker: signs in, finds the case on the work list (its time limit due this week), sees a submitted form waiting
+  on its case page and accepts it, opens the case, takes two
   steps (one with a declared input), and sees the state, the timeline and the history change;
 - as a manager: takes the step that ends the first time limit and starts the next, and sees both in the clock table;
 - as a parent with full access: sees their child's timeline and details in plain words;
@@ -304,9 +305,17 @@ def run(base, screenshots):
         overdue = desk.driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=overdue]").text
         check("c3" in overdue and f"overdue by {days(late)}" in overdue, f"the work list shows c3 overdue by {days(late)}")
         desk.shot("desk-worklist.png")
+        desk.open("/desk/cases/c4")
+        desk.console("case c4")
+        waiting = desk.driver.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=case-forms-waiting]")
+        check(waiting and "professional-advice-1" in waiting[0].text, "c4's page shows its submitted form waiting for acceptance")
+        check(bool(desk.driver.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=case-forms-waiting] form[action$='/reject'] textarea")),
+              "c4's page offers to return the form with the information required")
+        desk.open("/desk/")
         desk.submit(desk.driver.find_element(By.CSS_SELECTOR, "form[action$='/c4/forms/professional-advice-1/accept'] button"))
         desk.console("accepted a form")
         check("Form professional-advice-1 accepted" in desk.text(), "a caseworker accepts c4's submitted form from the work list")
+        check(not desk.driver.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=case-forms-waiting]"), "an accepted form waits no more on c4's page")
         form = api(base, "GET", "/v1/cases/c4")["forms"][0]
         check(form["status"] == "accepted", "the form is accepted in the case")
         desk.open("/desk/")

@@ -97,6 +97,11 @@ public final class CaseService: Sendable {
         }
     }
 
+    /// The case's submitted forms `actor` may accept or return now (``Engine/formsWaiting(caseID:as:attributes:)``).
+    public func formsWaiting(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) async throws(EngineError) -> [FormInstance] {
+        try await decide { (engine) throws(EngineError) in try engine.formsWaiting(caseID: caseID, as: actor, attributes: attributes) }
+    }
+
     /// Accepts a submitted form (``Engine/acceptForm(caseID:instance:as:expectedRevision:idempotencyKey:attributes:)``).
     public func acceptForm(
         caseID: String, instance: String, as actor: CaseActor, expectedRevision: Int? = nil, idempotencyKey: String? = nil,

@@ -28,6 +28,7 @@ enum APIRoutes {
         Route(method: "GET", pattern: "/v1/cases/{case}/audit", run: CaseHistoryRoutes.audit),
         Route(method: "GET", pattern: "/v1/cases/{case}/transitions", run: CaseRoutes.transitions),
         Route(method: "POST", pattern: "/v1/cases/{case}/transitions/{transition}", run: CaseRoutes.fire),
+        Route(method: "GET", pattern: "/v1/cases/{case}/forms", run: FormRoutes.waiting),
         Route(method: "POST", pattern: "/v1/cases/{case}/forms/{form}/submit", run: FormRoutes.submit),
         Route(method: "POST", pattern: "/v1/cases/{case}/forms/{form}/accept", run: FormRoutes.accept),
         Route(method: "POST", pattern: "/v1/cases/{case}/forms/{form}/reject", run: FormRoutes.reject),

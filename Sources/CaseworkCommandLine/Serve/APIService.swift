@@ -33,21 +33,33 @@ final class APIService: Sendable {
 
     /// The answer to one request, within the time limit, counted in ``metrics`` by its route's pattern.
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        let started = ContinuousClock.now
         let label = (try? APIRoutes.match(method: request.method, path: request.path)).map { "\($0.0.method) \($0.0.pattern)" } ?? "unmatched"
-        let answer: (response: HTTPResponse, refusal: String?)
-        if let limit = requestTimeout {
-            answer = await RequestDeadline.answer(within: limit, timedOut: {
-                let problem = RequestDeadline.problem(limit)
-                return (problem.response, problem.code)
-            }) { await self.route(request) }
-        } else {
-            answer = await route(request)
-        }
+        return await counted(route: label) { await self.answerWithinLimit(request) }
+    }
+
+    /// The answer to one request made in process by the case desk for one of its pages, within the time limit but not
+    /// counted: the desk's page is counted once, as its own route (``Desk/metricsRoute``), not as the API calls it makes.
+    func answerForDesk(_ request: HTTPRequest) async -> HTTPResponse {
+        await answerWithinLimit(request).response
+    }
+
+    /// Runs `body` and counts its answer in ``metrics`` under `route`, with the time it took.
+    func counted(route: String, _ body: () async -> (response: HTTPResponse, refusal: String?)) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let answer = await body()
         let elapsed = ContinuousClock.now - started
-        metrics.recordRequest(route: label, status: answer.response.status,
+        metrics.recordRequest(route: route, status: answer.response.status,
                               seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, refusal: answer.refusal)
         return answer.response
+    }
+
+    /// The route's answer, or 503 `timeout` when it is not ready within ``requestTimeout``.
+    private func answerWithinLimit(_ request: HTTPRequest) async -> (response: HTTPResponse, refusal: String?) {
+        guard let limit = requestTimeout else { return await route(request) }
+        return await RequestDeadline.answer(within: limit, timedOut: {
+            let problem = RequestDeadline.problem(limit)
+            return (problem.response, problem.code)
+        }) { await self.route(request) }
     }
 
     /// The answer of the route the request names, and the refusal code when it is a problem.

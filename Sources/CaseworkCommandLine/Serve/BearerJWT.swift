@@ -13,7 +13,8 @@ enum JWTRefusal: Error, Sendable {
 
 /// A bearer JWT checked against the auth file's issuers (RFC 7519, JWS compact serialisation).
 ///
-/// In order: three base64url parts; a header object whose `alg` is ES256 or RS256, with a `kid` and no `crit`; a
+/// In order: three base64url parts; a header object whose `alg` is ES256 or RS256, with a `kid`, no `crit`, and a
+/// `typ` (when given) of `JWT` or `at+jwt` (RFC 9068's access token), either in any case; a
 /// claims object whose `iss` is an issuer the file names; the algorithm one that issuer allows and the key's own
 /// (ES256 for a P-256 key, RS256 for an RSA key); the signature made by that key over the first two parts. Only then
 /// are the claims believed: `exp` (required) and `nbf` and `iat` (when given) against the clock with the issuer's
@@ -24,6 +25,9 @@ enum BearerJWT {
     static func looksLikeJWT(_ token: Substring) -> Bool {
         token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2
     }
+
+    /// The `typ` header values a token may carry, lowercased: a JWT (RFC 7519) or an OAuth access token (RFC 9068).
+    static let acceptedTypes: Set<String> = ["jwt", "at+jwt"]
 
     /// The actor and attribute texts of `token`, checked against `issuers` at `now`.
     static func verify(_ token: Substring, issuers: [JWTIssuer], now: Date) throws(JWTRefusal) -> (issuer: JWTIssuer, actor: CaseActor, attributes: [String]) {
@@ -36,12 +40,17 @@ enum BearerJWT {
             throw .invalid("the token's algorithm is not accepted; only ES256 and RS256 are")
         }
         guard header["crit"] == nil else { throw .invalid("the token names critical header extensions, which are not understood") }
+        if let type = header["typ"] {
+            guard let text = type as? String, acceptedTypes.contains(text.lowercased()) else {
+                throw .invalid("the token's typ is not JWT or at+jwt, so it is not a token for signing in")
+            }
+        }
         guard let keyID = header["kid"] as? String else { throw .invalid("the token's header has no kid") }
         guard let issuerName = claims["iss"] as? String, let issuer = issuers.first(where: { $0.issuer == issuerName }) else {
             throw .invalid("the token's issuer is not trusted")
         }
         guard issuer.algorithms.contains(algorithm) else { throw .invalid("the issuer's tokens may not use \(algorithm.rawValue)") }
-        guard let key = issuer.keys.keys[keyID] else { throw .invalid("the token's key is not one of the issuer's") }
+        guard let key = issuer.keyFile.keys.keys[keyID] else { throw .invalid("the token's key is not one of the issuer's") }
         guard key.algorithm == algorithm else { throw .invalid("the token's key is not a key for \(algorithm.rawValue)") }
         let signed = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         guard key.verifies(signature, over: signed, algorithm: algorithm) else { throw .invalid("the token's signature does not verify") }

@@ -7,7 +7,8 @@ import Foundation
 /// `GET /v1/cases?limit=N&after=CURSOR`: one page of the cases the caller may see, by id, as `casework case list`
 /// lists them, with the cursor of the next page.
 enum CaseListRoute {
-    /// 200 `{"cases": [{"id", "workflow", "state", "revision"}], "next": CURSOR or null}`; a case whose record cannot
+    /// 200 `{"cases": [{"id", "workflow", "state", "revision", "child"?}], "next": CURSOR or null}`, `child` naming the
+    /// child record a case belongs to as its own answer does (to whoever may see the case); a case whose record cannot
     /// be read is listed to the operator as `{"id", "damage"}`. `limit` is 1 to 1000 (100 when not given).
     static func list(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         let caller = try api.caller(call)
@@ -17,7 +18,9 @@ enum CaseListRoute {
         }
         let cases = found.items.map { summary -> [String: Any] in
             if let damage = summary.damage { return ["id": summary.id, "damage": damage] }
-            return ["id": summary.id, "workflow": summary.workflow, "state": summary.state, "revision": summary.revision]
+            var object: [String: Any] = ["id": summary.id, "workflow": summary.workflow, "state": summary.state, "revision": summary.revision]
+            if let child = summary.child { object["child"] = child }
+            return object
         }
         let next: Any = found.next?.token ?? NSNull()
         return APIService.json(["cases": cases, "next": next])

@@ -6,12 +6,16 @@ import Foundation
 ///
 /// Every page is drawn on the server, so it reads with no script; a little script (`desk.js`) only helps. The desk
 /// holds no data and decides nothing: each page makes the API calls a client would make, in process, with the
-/// signed-in person's credential and headers (``DeskSession``), through ``APIService/handle(_:)`` — the same check of
+/// signed-in person's credential and headers (``DeskSession``), through ``APIService/answerForDesk(_:)`` — the same check of
 /// who is calling, the same routes, the same refusals — and draws what they answer. What the policy withholds from
 /// someone the API does not answer, so the desk cannot show it.
 enum Desk {
     /// Where the desk lives.
     static let prefix = "/desk"
+
+    /// The route every desk request is counted under in `/metrics`: the desk's pages are one family of their own, and
+    /// the API calls a page makes in process are not counted again as requests.
+    static let metricsRoute = "desk"
 
     /// Whether `path` is the desk's, not the API's.
     static func owns(_ path: String) -> Bool { path == prefix || path.hasPrefix(prefix + "/") }
@@ -68,7 +72,7 @@ struct DeskContext: Sendable {
     /// Whether cookies must be `Secure`.
     var secure: Bool
 
-    /// Calls the API as `session`, in process: the request a client would send, answered by ``APIService/handle(_:)``.
+    /// Calls the API as `session`, in process: the request a client would send, answered by ``APIService/answerForDesk(_:)``.
     func call(_ session: DeskSession, _ method: String, _ path: String, query: [(name: String, value: String)] = [],
               json: Any? = nil, headers: [(name: String, value: String)] = []) async -> DeskAnswer {
         var lines = headers
@@ -85,7 +89,7 @@ struct DeskContext: Sendable {
     /// The API's whole answer to a call made as `session`, for a desk route that sends it on (a document's bytes).
     func send(_ session: DeskSession, _ method: String, _ path: String, query: [(name: String, value: String)] = [],
               headers: [(name: String, value: String)] = [], body: [UInt8] = []) async -> HTTPResponse {
-        await api.handle(HTTPRequest(method: method, path: path, query: query, headers: session.headers + headers, body: body))
+        await api.answerForDesk(HTTPRequest(method: method, path: path, query: query, headers: session.headers + headers, body: body))
     }
 }
 

@@ -3,11 +3,11 @@ import CaseworkServer
 import Foundation
 
 /// `GET /desk/cases/{case}`: one case as the signed-in person may see it — where it is, its time limits with the days
-/// left, each step with why it cannot be taken now or a form to take it with its declared input, its timeline, its
-/// documents, its history and the check of its audit chain — from the API's case, timeline, transitions, documents, history
-/// and audit answers.
+/// left, each step with why it cannot be taken now or a form to take it with its declared input, the forms waiting for
+/// the person to accept or return them, its timeline, its documents, its history and the check of its audit chain —
+/// from the API's case, timeline, transitions, forms, documents, history and audit answers.
 /// `POST /desk/cases/{case}/transitions/{transition}` takes a step through the API's fire route; a form accepted or
-/// returned from the work list (``DeskFormSteps``) comes back here to say so, or why not.
+/// returned from here or from the work list (``DeskFormSteps``) comes back here to say so, or why not.
 enum DeskCasePage {
     /// What the last form on the page came to.
     enum Outcome {
@@ -31,6 +31,7 @@ enum DeskCasePage {
         let transitions = await context.call(session, "GET", base + "/transitions")
         let history = await context.call(session, "GET", base + "/history", query: [("limit", "1000")])
         let audit = await context.call(session, "GET", base + "/audit")
+        let forms = await context.call(session, "GET", base + "/forms")
         let record = shown.object, story = timeline.object
         let now = story["now"] as? [String: Any] ?? [:]
         let revision = (shown.etag ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
@@ -61,6 +62,7 @@ enum DeskCasePage {
         body += "</dl>"
         body += clocks(story)
         body += steps(transitions, caseID: caseID, revision: revision, session: session)
+        body += DeskFormSteps.waiting(forms, caseID: caseID, session: session)
         body += DeskTimelineHTML.story(story, headingLevel: 2)
         body += details(record)
         body += await DeskDocuments.section(context, session, caseID: caseID, headingLevel: 2)

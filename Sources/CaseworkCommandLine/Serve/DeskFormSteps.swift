@@ -1,7 +1,8 @@
 import CaseworkServer
 import Foundation
 
-/// Accepting or returning a submitted form from the desk: the work list's forms waiting carry an Accept form and a
+/// Accepting or returning a submitted form from the desk: the work list's forms waiting, and a case page's (from
+/// `GET /v1/cases/{case}/forms`, only the forms the person may accept), carry an Accept form and a
 /// Return form (with the information required, which the API needs), posted to
 /// `POST /desk/cases/{case}/forms/{form}/accept|reject` and sent on to the API's form routes with the signed-in
 /// person's credential. The API decides who may accept; its refusal is drawn on the case page, as a refused step is.
@@ -23,6 +24,23 @@ enum DeskFormSteps {
         html += "<div class=\"field\"><label for=\"\(id)\">What information is required</label><textarea id=\"\(id)\" name=\"reason\" rows=\"2\" required></textarea></div>"
         html += "<button type=\"submit\" aria-label=\"Return \(DeskHTML.escape(form)) on case \(DeskHTML.escape(caseID))\">Return</button></form>"
         return html
+    }
+
+    /// The case page's section of forms waiting for the person, from the API's `GET /v1/cases/{case}/forms`: each form
+    /// with who it is from, when it is due and the Accept and Return forms. Nothing at all when the API names no form
+    /// (the person may accept none), so the page says nothing of forms to someone who may not take a form step.
+    static func waiting(_ answer: DeskAnswer, caseID: String, session: DeskSession) -> String {
+        let forms = answer.ok ? answer.object["waiting"] as? [[String: Any]] ?? [] : []
+        guard !forms.isEmpty else { return "" }
+        var html = "<section aria-labelledby=\"case-forms-waiting\"><h2 id=\"case-forms-waiting\">Forms waiting for acceptance <span class=\"count\">(\(forms.count))</span></h2>"
+        html += "<table><thead><tr><th scope=\"col\">Form</th><th scope=\"col\">From</th><th scope=\"col\">Due</th><th scope=\"col\">Decision</th></tr></thead><tbody>"
+        for entry in forms {
+            let form = entry["form"] as? String ?? ""
+            let from = [entry["recipient_role"] as? String, entry["recipient_id"] as? String].compactMap { $0 }.joined(separator: " ")
+            html += "<tr data-form=\"\(DeskHTML.escape(form))\"><td>\(DeskHTML.escape(form))</td><td>\(DeskHTML.escape(from))</td>"
+            html += "<td>\(DeskHTML.escape(DeskHTML.day(entry["due_on"] as? String ?? "")))</td><td>\(controls(caseID: caseID, form: form, session: session))</td></tr>"
+        }
+        return html + "</tbody></table></section>"
     }
 
     /// Takes `step` on the form through the API; then the case page saying so (after a redirect, so reloading does

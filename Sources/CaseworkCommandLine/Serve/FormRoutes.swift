@@ -7,6 +7,21 @@ import Foundation
 /// The form routes: the professional form cycle, as `casework form submit|accept|reject` runs it, through the same
 /// ``CaseService`` calls; each answers with the case after it as the caller may see it, as the case routes do.
 enum FormRoutes {
+    /// `GET /v1/cases/{case}/forms`: `{"waiting": [{"form", "recipient_role", "recipient_id", "due_on", "submissions"}]}`,
+    /// the case's submitted forms the caller may accept or return now (``CaseService/formsWaiting(caseID:as:attributes:)``),
+    /// each as the work list's `forms_waiting` names it; none to a caller who may see the case but take no form step,
+    /// and the case's own refusal to one who may not see it.
+    static func waiting(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
+        let caller = try api.caller(call)
+        let forms = try await api.engine { () async throws(EngineError) in
+            try await api.cases.formsWaiting(caseID: call.parameter("case"), as: caller.actor, attributes: caller.attributes)
+        }
+        return APIService.json(["waiting": forms.map { form -> [String: Any] in
+            ["form": form.id, "recipient_role": form.recipientRole, "recipient_id": form.recipientID ?? NSNull(), "due_on": form.dueOn.description,
+             "submissions": form.submissions]
+        }])
+    }
+
     /// `POST /v1/cases/{case}/forms/{form}/submit`: `{"fields"}`, typed by the form's declared fields as `--set` types
     /// them, with `Idempotency-Key` and `If-Match` as `--key` and `--expect-revision`; 200 with the case.
     static func submit(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {

@@ -25,8 +25,8 @@ struct JWTIssuer: Sendable {
     var issuer: String
     /// The audiences a token must name one of in `aud`.
     var audiences: Set<String>
-    /// Its public keys, by `kid`.
-    var keys: JSONWebKeySet
+    /// Its JWKS file and the public keys read from it, by `kid`.
+    var keyFile: IssuerKeyFile
     /// The algorithms its tokens may use: ES256, RS256 or both.
     var algorithms: Set<JWTAlgorithm>
     /// The clock skew allowed, in seconds.
@@ -39,7 +39,7 @@ struct JWTIssuer: Sendable {
         guard let pairs = node.mapping else { throw .invalid(node.range, "an issuer is a mapping with issuer, audiences, jwks, algorithms and actor") }
         var issuer: String?
         var audiences: Set<String>?
-        var keys: JSONWebKeySet?
+        var keyFile: IssuerKeyFile?
         var algorithms: Set<JWTAlgorithm>?
         var leeway = defaultLeeway
         var actor: YAMLNode?
@@ -61,7 +61,7 @@ struct JWTIssuer: Sendable {
                 guard let text = pair.value.scalar?.value, !text.isEmpty else { throw .invalid(pair.value.range, "jwks is the path of the issuer's JWKS file") }
                 let path = text.hasPrefix("/") ? text : (directory as NSString).appendingPathComponent(text)
                 do throws(JSONWebKeySetError) {
-                    keys = try JSONWebKeySet.load(path: path)
+                    keyFile = try IssuerKeyFile(path: path)
                 } catch {
                     throw .invalid(pair.value.range, "the JWKS file \(path) \(error.message)")
                 }
@@ -88,10 +88,10 @@ struct JWTIssuer: Sendable {
         }
         guard let issuer else { throw .invalid(node.range, "the issuer has no 'issuer'") }
         guard let audiences else { throw .invalid(node.range, "issuer '\(issuer)' has no audiences") }
-        guard let keys else { throw .invalid(node.range, "issuer '\(issuer)' has no jwks file") }
+        guard let keyFile else { throw .invalid(node.range, "issuer '\(issuer)' has no jwks file") }
         guard let algorithms else { throw .invalid(node.range, "issuer '\(issuer)' has no algorithms (ES256, RS256 or both)") }
         guard let actor else { throw .invalid(node.range, "issuer '\(issuer)' has no actor mapping") }
         let mapping = try JWTActorMapping.read(actor, secondFactor: secondFactor, declared: declared)
-        return JWTIssuer(issuer: issuer, audiences: audiences, keys: keys, algorithms: algorithms, leeway: leeway, mapping: mapping)
+        return JWTIssuer(issuer: issuer, audiences: audiences, keyFile: keyFile, algorithms: algorithms, leeway: leeway, mapping: mapping)
     }
 }

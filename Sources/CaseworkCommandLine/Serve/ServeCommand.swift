@@ -7,7 +7,8 @@ import Foundation
 
 /// `casework serve --db URL --listen HOST:PORT [--definitions PATH] --auth FILE [--tls-cert FILE --tls-key FILE]
 /// [--tick-every DURATION] [--request-timeout SECONDS]`:
-/// the case API over HTTP until SIGTERM or SIGINT, then a graceful stop.
+/// the case API over HTTP until SIGTERM or SIGINT, then a graceful stop; SIGHUP re-reads the identity providers' JWKS
+/// files.
 enum ServeCommand {
     static func run(_ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         let parsed = try ParsedArguments(arguments, spec: CommandTable["serve"].spec)
@@ -38,8 +39,8 @@ enum ServeCommand {
         } catch {
             return report(error, console: console)
         }
-        console.out("casework serve: listening on \(instance.url)\n")
-        waitForStopSignal()
+        // Said once the signals are handled, so a SIGHUP sent as soon as it is read reloads rather than stops.
+        waitForStopSignal(reload: { instance.reloadKeys() }, ready: { console.out("casework serve: listening on \(instance.url)\n") })
         console.out("casework serve: stopping: no new connections, finishing requests in flight\n")
         instance.stop()
         console.out("casework serve: stopped\n")
@@ -96,18 +97,21 @@ enum ServeCommand {
         }
     }
 
-    /// Blocks until SIGTERM or SIGINT arrives, then restores their default handling.
-    private static func waitForStopSignal() {
+    /// Handles the signals, calls `ready`, and blocks until SIGTERM or SIGINT arrives, calling `reload` on each SIGHUP
+    /// meanwhile; then restores the three signals' default handling.
+    private static func waitForStopSignal(reload: @escaping @Sendable () -> Void, ready: () -> Void) {
         let stop = DispatchSemaphore(value: 0)
-        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+        let numbers = [SIGTERM, SIGINT, SIGHUP]
+        let sources = numbers.map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.signal() }
+            source.setEventHandler { if number == SIGHUP { reload() } else { stop.signal() } }
             source.resume()
             return source
         }
+        ready()
         stop.wait()
-        for (source, number) in zip(sources, [SIGTERM, SIGINT]) {
+        for (source, number) in zip(sources, numbers) {
             source.cancel()
             signal(number, SIG_DFL)
         }

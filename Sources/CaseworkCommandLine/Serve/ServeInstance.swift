@@ -39,6 +39,7 @@ final class ServeInstance: Sendable {
     /// The API it answers with.
     let api: APIService
     private let ticker: ServeTicker?
+    private let report: @Sendable (String) -> Void
 
     /// Loads everything `options` names and starts listening; nothing is left running when it throws. With `--create`
     /// the port is bound before the store is made, so a start that cannot listen (the port taken) creates no store; a
@@ -69,8 +70,10 @@ final class ServeInstance: Sendable {
                     return APIProblem(status: 503, code: RefusalCode.unavailable.rawValue, detail: "the server is starting; try again",
                                       headers: [("Retry-After", "1")]).response
                 }
-                // The case desk's pages (``Desk``) call the API in process; every other path is the API's.
-                return Desk.owns(request.path) ? await Desk.handle(api, request, secure: secure) : await api.handle(request)
+                // The case desk's pages (``Desk``) call the API in process, counted once as the desk's; every other
+                // path is the API's.
+                guard Desk.owns(request.path) else { return await api.handle(request) }
+                return await api.counted(route: Desk.metricsRoute) { (await Desk.handle(api, request, secure: secure), nil) }
             }, refusal: { refusal in
                 switch refusal {
                 case .bodyTooLarge(let limit):
@@ -98,6 +101,17 @@ final class ServeInstance: Sendable {
         self.server = server
         self.api = api
         ticker = options.tickEvery.map { ServeTicker(every: $0, api: api, report: options.report) }
+        report = options.report
+    }
+
+    /// Reads the identity providers' JWKS files again, as `SIGHUP` asks, and says in the report what each came to; a
+    /// file that cannot be used keeps its issuer's keys from before. Requests go on being answered meanwhile.
+    @discardableResult
+    func reloadKeys() -> [KeyReload] {
+        let reloads = api.auth.reloadKeys()
+        for reload in reloads { report(reload.line) }
+        if reloads.isEmpty { report("casework serve: the auth file names no issuer, so there are no JWKS files to reload") }
+        return reloads
     }
 
     /// The store `options` names behind a ``CaseService``, created when `--create` allows.

@@ -46,6 +46,20 @@ struct ServiceAuthFile: Sendable {
     /// Every identity provider whose JWTs are accepted, in the file's order.
     var issuers: [JWTIssuer] = []
 
+    /// Reads every issuer's JWKS file again (``IssuerKeyFile/reload()``), in the file's order: a file that cannot be
+    /// used keeps that issuer's keys from before. The rest of the auth file is not read again.
+    func reloadKeys() -> [KeyReload] {
+        issuers.map { issuer in
+            let outcome: Result<Int, JSONWebKeySetError>
+            do throws(JSONWebKeySetError) {
+                outcome = .success(try issuer.keyFile.reload())
+            } catch {
+                outcome = .failure(error)
+            }
+            return KeyReload(issuer: issuer.issuer, path: issuer.keyFile.path, outcome: outcome)
+        }
+    }
+
     /// Reads and checks the auth file at `path` against the actor attributes the policies of `catalog` declare.
     static func load(path: String, catalog: DefinitionCatalog) throws(ServiceAuthFileError) -> ServiceAuthFile {
         let result = YAMLLoader.load(path: path)

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Each part comes from a read the caller could make themselves, through the one door: time limits from the case's
 /// timeline (so a viewer from whom the policy withholds them gets none), notices owed from `notices list` (staff who
-/// may edit the case only), forms from the case as the caller may see it. A part the policy refuses the caller is
+/// may edit the case only), forms waiting from the forms the caller may accept or return (`GET /v1/cases/{case}/forms`). A part the policy refuses the caller is
 /// left out, not refused: the list is the caller's work, and someone who may see a case's state but not its notices
 /// simply has no notices to send on it.
 enum WorklistRoute {
@@ -51,10 +51,10 @@ enum WorklistRoute {
             }) {
                 noticesOwed += owed.map(NoticesCommand.json)
             }
-            if let record = try await shown({ () async throws(EngineError) in
-                try await api.cases.caseRecord(id, as: caller.actor, attributes: caller.attributes)
+            if let forms = try await shown({ () async throws(EngineError) in
+                try await api.cases.formsWaiting(caseID: id, as: caller.actor, attributes: caller.attributes)
             }) {
-                formsWaiting += record.forms.filter { $0.status == .submitted }.map { form in
+                formsWaiting += forms.map { form in
                     ["case": id, "form": form.id, "recipient_role": form.recipientRole, "recipient_id": form.recipientID ?? NSNull(),
                      "due_on": form.dueOn.description, "submissions": form.submissions]
                 }

@@ -1,0 +1,153 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import CaseworkCommandLine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The identity provider's keys are taken up without a restart: `SIGHUP` (``ServeInstance/reloadKeys()``) reads each
+/// issuer's JWKS file again, and a file that cannot be used keeps the keys from before and says why in the log.
+@Suite struct ServeJWKSReloadTests {
+    /// The key the provider rotates to.
+    static let rotated = TestSigningKey(.p256, id: "ec-2")
+
+    /// The lines a server reports, collected.
+    final class Log: Sendable {
+        let lines = Mutex<[String]>([])
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    static func keys(_ keys: [TestSigningKey]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: ["keys": keys.map(\.jwk)], options: [.sortedKeys])
+    }
+
+    static func fire(_ server: TestServer, signedBy key: TestSigningKey) async throws -> RawResponse {
+        try await server.send("POST", ServeJWTTests.fire, token: TestIdentityProvider.token(TestIdentityProvider.caseworkerClaims(), key: key))
+    }
+
+    @Test func aRotatedKeyIsTakenUpOnReloadAndARetiredOneRefused() async throws {
+        let log = Log()
+        let server = try await TestServer.start(configure: { options in options.report = { line in log.lines.withLock { $0.append(line) } } })
+        try await server.openCase("c1")
+        let file = server.directory.appendingPathComponent("idp-keys.json")
+        let before = try await Self.fire(server, signedBy: Self.rotated)
+        #expect(before.status == 401 && before.text.contains("not one of the issuer's"), "\(before.text)")
+
+        try Self.keys([Self.rotated]).write(to: file)
+        #expect(try await Self.fire(server, signedBy: Self.rotated).status == 401, "the file is read only when told to")
+        let reloads = server.instance.reloadKeys()
+        #expect(reloads.count == 1)
+        #expect(try reloads.first?.outcome.get() == 1)
+        #expect(log.all == ["casework serve: reloaded the JWKS file \(file.path) of issuer \(TestIdentityProvider.issuer): 1 signing key"], "\(log.all)")
+
+        let after = try await Self.fire(server, signedBy: Self.rotated)
+        #expect(after.status == 200, "\(after.text)")
+        let retired = try await Self.fire(server, signedBy: TestIdentityProvider.ecKey)
+        #expect(retired.status == 401 && retired.text.contains("not one of the issuer's"), "\(retired.text)")
+    }
+
+    /// Each file that cannot be used, and what the log says of it.
+    static func badFiles() throws -> [(String, Data?, String)] {
+        var privateKey = rotated.jwk
+        privateKey["d"] = "AAAA"
+        return [
+            ("gone", nil, "cannot be read"),
+            ("half written", Data(#"{"keys": [{"kty": "EC""#.utf8), "is not a JSON object"),
+            ("no signing key", Data(#"{"keys": []}"#.utf8), "holds no signing key"),
+            ("a private key", try JSONSerialization.data(withJSONObject: ["keys": [privateKey]]), "holds a private key"),
+        ]
+    }
+
+    @Test(arguments: try badFiles())
+    func aFileThatCannotBeUsedKeepsTheKeysFromBeforeAndSaysWhy(name: String, contents: Data?, message: String) async throws {
+        let log = Log()
+        let server = try await TestServer.start(configure: { options in options.report = { line in log.lines.withLock { $0.append(line) } } })
+        try await server.openCase("c1")
+        let file = server.directory.appendingPathComponent("idp-keys.json")
+        if let contents { try contents.write(to: file) } else { try FileManager.default.removeItem(at: file) }
+        let reloads = server.instance.reloadKeys()
+        guard case .failure(let error)? = reloads.first?.outcome else {
+            Issue.record("\(name): the reload was not refused: \(reloads)")
+            return
+        }
+        #expect(error.message.contains(message), "\(name): \(error.message)")
+        let line = try #require(log.all.first)
+        #expect(line.hasPrefix("casework serve: error: the JWKS file \(file.path) of issuer \(TestIdentityProvider.issuer)"), "\(line)")
+        #expect(line.contains(message) && line.hasSuffix("its keys from before stay in use"), "\(line)")
+        let fired = try await Self.fire(server, signedBy: TestIdentityProvider.ecKey)
+        #expect(fired.status == 200, "\(name): the old keys still let their tokens in: \(fired.text)")
+    }
+
+    @Test func anAuthFileWithoutIssuersHasNothingToReload() async throws {
+        let log = Log()
+        let server = try await TestServer.start(configure: { options in
+            options.report = { line in log.lines.withLock { $0.append(line) } }
+            options.authPath = (options.authPath as NSString).deletingLastPathComponent + "/services-only.yaml"
+            try? Tokens.authFile.write(toFile: options.authPath, atomically: true, encoding: .utf8)
+        })
+        #expect(server.instance.reloadKeys().isEmpty)
+        #expect(log.all == ["casework serve: the auth file names no issuer, so there are no JWKS files to reload"])
+    }
+
+    /// The program itself reloads on `SIGHUP`, goes on serving, and logs the reload on its standard error.
+    @Test func theProgramReloadsTheKeysOnSIGHUP() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-sighup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let auth = directory.appendingPathComponent("auth.yaml").path
+        try (Tokens.authFile + "\n" + TestIdentityProvider.authSection).write(toFile: auth, atomically: true, encoding: .utf8)
+        let file = directory.appendingPathComponent("idp-keys.json")
+        try TestIdentityProvider.jwks.write(to: file, atomically: true, encoding: .utf8)
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
+                          Repository.root.appendingPathComponent(".build/debug/casework")]
+        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--db", directory.appendingPathComponent("cases.sqlite").path, "--create", "--listen", "127.0.0.1:0", "--auth", auth]
+            + Repository.definitions.flatMap { ["--definitions", $0] }
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let first = try await Self.line(from: output.fileHandleForReading, containing: "listening on")
+        let port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
+        let token = TestIdentityProvider.token(TestIdentityProvider.caseworkerClaims(), key: Self.rotated)
+        func status() async throws -> Int {
+            try await offPool { try RawHTTP.request(port: port, method: "GET", path: "/v1/cases", headers: [("Authorization", "Bearer \(token)")], body: []) }.status
+        }
+        #expect(try await status() == 401)
+
+        try Self.keys([TestIdentityProvider.ecKey, Self.rotated]).write(to: file)
+        kill(process.processIdentifier, SIGHUP)
+        let reloaded = try await Self.line(from: errors.fileHandleForReading, containing: "JWKS file")
+        #expect(reloaded.contains("reloaded the JWKS file \(file.path) of issuer \(TestIdentityProvider.issuer): 2 signing keys"), "\(reloaded)")
+        #expect(try await status() == 200)
+
+        try Data("{".utf8).write(to: file)
+        kill(process.processIdentifier, SIGHUP)
+        let refused = try await Self.line(from: errors.fileHandleForReading, containing: "JWKS file")
+        #expect(refused.contains("error: the JWKS file \(file.path)") && refused.contains("is not a JSON object"), "\(refused)")
+        #expect(try await status() == 200, "the keys from before stay in use")
+
+        process.terminate()
+        try await offPool { process.waitUntilExit() }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
+
+    /// Reads `handle` until a whole line containing `text` has come, and gives that line.
+    static func line(from handle: FileHandle, containing text: String) async throws -> String {
+        try await offPool { () -> String in
+            var pending = ""
+            while true {
+                if let line = pending.split(separator: "\n", omittingEmptySubsequences: false).dropLast().first(where: { $0.contains(text) }) {
+                    return String(line)
+                }
+                let data = handle.availableData
+                if data.isEmpty { throw TestFailure("the stream ended before a line with '\(text)': \(pending)") }
+                pending += String(decoding: data, as: UTF8.self)
+            }
+        }
+    }
+}

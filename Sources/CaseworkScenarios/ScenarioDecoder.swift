@@ -44,6 +44,8 @@ package enum ScenarioDecoder {
         "fire": ["input"], "submit": ["fields"], "reject": ["information_required"], "pause": ["reason", "exception"],
         "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
     ]
+    /// The kinds of step that name no case, since they read every case of the child: `case:` on one is CW0101.
+    package static let caseless = ["child_timeline"]
     /// A step: every key any kind of step takes; exactly one of ``StepAction/keys``, with only its own ``detailKeys``.
     package static let stepKeys = Keys(["on", "as", "case"] + stepDetails + ["expect"] + StepAction.keys)
     /// A `decide:` step's mapping.
@@ -238,7 +240,7 @@ package enum ScenarioDecoder {
             }
             let takes = detailKeys[kind] ?? []
             // A child's timeline reads every case of the child, so it names no case.
-            let places = kind == "child_timeline" ? ["on", "as", "expect", kind] : ["on", "as", "case", "expect", kind]
+            let places = caseless.contains(kind) ? ["on", "as", "expect", kind] : ["on", "as", "case", "expect", kind]
             for key in stepDetails + ["case"] where entries[key] != nil && !takes.contains(key) && !places.contains(key) {
                 reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: places + takes), at: entries[key]!.range)
             }

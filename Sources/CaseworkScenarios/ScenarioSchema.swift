@@ -88,7 +88,7 @@ package enum ScenarioSchema {
     /// A person under `given.child.people:`.
     static let person = place("a person of a scenario's child", ScenarioDecoder.personKeys, [
         "person": SchemaKey(description: "The actor with the relationship.", value: Part.text),
-        "relationship": SchemaKey(description: "The relationship, in the council's words (mother, foster_carer).", value: Part.name(.identifier)),
+        "relationship": SchemaKey(description: "The relationship, in the council's words (mother, foster_carer).", value: Part.text),
         "parental_responsibility": SchemaKey(description: "Whether they hold parental responsibility (false when left out).",
                                              value: Part.object(["type": .string("boolean")])),
         "from": SchemaKey(description: "The first day the relationship holds.", value: Part.date),
@@ -153,7 +153,8 @@ package enum ScenarioSchema {
         "information_required": SchemaKey(description: "With reject: the information required.", value: Part.text),
         "expect": SchemaKey(description: "What must hold after it; without it, the step must simply not be refused.", value: expect.schema),
     ]) { first, _ in first }, rules: [("oneOf", .array(StepAction.keys.map { kind in
-        only([kind], without: ScenarioDecoder.stepDetails.filter { !(ScenarioDecoder.detailKeys[kind] ?? []).contains($0) })
+        only([kind], without: ScenarioDecoder.stepDetails.filter { !(ScenarioDecoder.detailKeys[kind] ?? []).contains($0) }
+            + (ScenarioDecoder.caseless.contains(kind) ? ["case"] : []))
     }))])
 
     /// A `decide:` step's mapping.

@@ -2538,7 +2538,7 @@ package enum DiagnosticExplanations {
         entry(
             "CW0507", "unexpected timeline",
             """
-            A `timeline` step's timeline, as the step's actor sees it, does not show a text its `expect: { timeline: { shows: ... } }` lists, or shows one that `hides` lists. The texts are looked for in the current state's and each stage's title, the next steps, each time limit's name, title and `NAME: STATUS`, and each notice's subject and body, so a persona scenario can prove what a viewer never sees.
+            A `timeline` step's timeline, as the step's actor sees it, does not show a text its `expect: { timeline: { shows: ... } }` lists, or shows one that `hides` lists. The texts are looked for in the current state's and each stage's title, the next steps, each time limit's name, title and `NAME: STATUS`, and each notice's subject and body, so a persona scenario can prove what a viewer never sees. A `child_timeline` step's timeline is read the same way in each case it shows, each text written after its case's id (`life.plan-1 Plan maintained`), so that a case left out is proved hidden by its id.
             """,
             wrong: """
                 expect:
@@ -2595,7 +2595,7 @@ package enum DiagnosticExplanations {
         entry(
             "CW0521", "step does not do one thing",
             """
-            Each step does exactly one thing: fire, submit, accept, reject, tick, pause, resume, excuse, grant, revoke, decide, timeline or timeliness. A step with none says nothing to run, and one with two leaves unclear which outcome its `expect` is about and in which order they happened; split it into two steps.
+            Each step does exactly one thing: fire, submit, accept, reject, tick, pause, resume, excuse, grant, revoke, decide, timeline, timeliness or child_timeline. A step with none says nothing to run, and one with two leaves unclear which outcome its `expect` is about and in which order they happened; split it into two steps.
             """,
             wrong: """
                 steps:
@@ -2624,6 +2624,29 @@ package enum DiagnosticExplanations {
                 given:
                   today: 2025-09-01
                   case: { workflow: ehcp-needs-assessment }
+                """
+        ),
+        entry(
+            "CW0523", "scenario has no child",
+            """
+            A `child_timeline` step reads the timeline of the child the scenario's case belongs to, across every case of the child the step's actor may see, but the scenario's `given:` names no child, so there is no child to read. Name the child under `given.child` (its id, and the identity fields, people and grants it needs): the child record is added before the case is opened, the case is opened for it, and the cases the case opens through its links belong to it too.
+            """,
+            wrong: """
+                given:
+                  today: 2025-09-01
+                  case: { workflow: ehcp-needs-assessment, fields: { requested_on: 2025-09-01, requested_by: parent } }
+                steps:
+                  - as: jo
+                    child_timeline: true
+                """,
+            right: """
+                given:
+                  today: 2025-09-01
+                  child: { id: k-17, grants: [{ to: jo, level: full }] }
+                  case: { workflow: ehcp-needs-assessment, fields: { requested_on: 2025-09-01, requested_by: parent } }
+                steps:
+                  - as: jo
+                    child_timeline: true
                 """
         ),
     ]

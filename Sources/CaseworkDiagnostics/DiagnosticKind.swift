@@ -231,6 +231,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case stepDoesNotDoOneThing(found: [String], allowed: [String])
     /// A scenario names a workflow the definitions do not hold.
     case unknownScenarioWorkflow(name: String, suggestion: String?)
+    /// A step reads the scenario's child (`child_timeline`), but the scenario's `given:` names no child.
+    case scenarioHasNoChild(referrer: String)
 
     public static let allCodes: [DiagnosticCode] = [
         "CW0001", "CW0002", "CW0003", "CW0004", "CW0005", "CW0006", "CW0007", "CW0008",
@@ -247,7 +249,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
-        "CW0520", "CW0521", "CW0522",
+        "CW0520", "CW0521", "CW0522", "CW0523",
     ].map(DiagnosticCode.init(rawValue:))
 
     // MARK: Expressions (CW03xx)
@@ -415,6 +417,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownActor: "CW0520"
         case .stepDoesNotDoOneThing: "CW0521"
         case .unknownScenarioWorkflow: "CW0522"
+        case .scenarioHasNoChild: "CW0523"
         }
     }
 
@@ -572,6 +575,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .stepDoesNotDoOneThing(let found, _):
             found.isEmpty ? "a step does one thing, but this step does nothing" : "a step does one thing, but this step does \(found.map { "'\($0)'" }.joined(separator: " and "))"
         case .unknownScenarioWorkflow(let name, _): "the scenario's case refers to unknown workflow '\(name)'"
+        case .scenarioHasNoChild(let referrer): "\(referrer) reads the child's timeline, but the scenario's case belongs to no child"
         }
     }
 
@@ -662,6 +666,8 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "declare the actor under 'actors:' with its role, such as 'ana: { role: caseworker }'"
         case .stepDoesNotDoOneThing(_, let allowed):
             return "give the step one of " + allowed.map { "'\($0)'" }.joined(separator: ", ") + ", and split the rest into steps of their own"
+        case .scenarioHasNoChild:
+            return "name the child under 'given:', such as 'child: { id: k-17, fields: { first_name: Sam } }'; the case and the cases it opens belong to it"
         case .stepRefused:
             return "if the refusal is what should happen, say so with 'expect: { refused: CODE }'"
         case .unknownKey(_, _, let suggestion?, _), .unknownFieldType(_, let suggestion?),

@@ -345,9 +345,14 @@ public final class Engine: Sendable {
     /// door's `open`, the child's, the fields and participants) and not yet committed: the one path `open` and a
     /// transition's `open:` share. `before`, run once the actor was let through the door and before the input is
     /// checked, returns an earlier result of the same request, or nil to go on.
+    ///
+    /// `childFromLink` says the child is not the actor's choice but the one the fired case already belongs to (a
+    /// transition's `open:`): the actor, let through that case's door, is then not asked for `open` on the child, which
+    /// guards attaching a case to a child someone names, not a linked case following its case to the same child.
     func decideOpening(
         workflow id: String, as actor: CaseActor, caseID: String, fields: [String: ExpressionValue], participants: CaseParticipants,
-        attributes: [String: ExpressionValue], child: String?, at now: Date, before: () throws(EngineError) -> ChangeResult? = { nil }
+        attributes: [String: ExpressionValue], child: String?, childFromLink: Bool = false, at now: Date,
+        before: () throws(EngineError) -> ChangeResult? = { nil }
     ) throws(EngineError) -> Opening {
         guard let workflow = catalog.workflows[id] else {
             throw .unknownWorkflow(id, suggestion: NameSuggester.suggest(id, from: catalog.workflows.keys.sorted()))
@@ -366,7 +371,7 @@ public final class Engine: Sendable {
             let access = CaseAccess(record: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now)
             if let decision = access.decision("open", on: "case"), !decision.allowed { throw .forbidden(reasons: decision.reasons) }
         }
-        if let child { try admitOpening(forChild: child, proposed: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now) }
+        if let child, !childFromLink { try admitOpening(forChild: child, proposed: proposed, accessGuard: accessGuard, actor: actor, attributes: attributes, at: now) }
         if let earlier = try before() { return .replayed(earlier) }
         var problems = definition.openingInput.map { Self.inputProblems(fields, types: workflow.fieldTypes, declared: $0, step: "opening workflow '\(id)'") }
             ?? FieldValues.check(fields, types: workflow.fieldTypes)

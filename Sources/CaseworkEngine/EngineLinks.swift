@@ -33,9 +33,10 @@ extension Engine {
     }
 
     /// The openings `transition`'s `open:` makes from `next` (the fired case as the step changed it), each checked as
-    /// an opening by `actor` is (``decideOpening(workflow:as:caseID:fields:participants:attributes:child:at:before:)``):
-    /// a case of the link's workflow with the id `CASE.LINK-N`, for the same child, with the fields the effect maps
-    /// and the participants of `next` in the roles the linked workflow shares. Both records gain their link entry
+    /// an opening by `actor` is (``decideOpening(workflow:as:caseID:fields:participants:attributes:child:childFromLink:at:before:)``):
+    /// a case of the link's workflow with the id `CASE.LINK-N`, for the same child (the actor, let through the fired
+    /// case's door, is not asked for `open` on the child: the case follows its case, the actor names no child), with
+    /// the fields the effect maps and the participants of `next` in the roles the linked workflow shares. Both records gain their link entry
     /// (`next` here). A refusal of any opening refuses the step, with the linked workflow's reason.
     func openings(
         _ transition: TransitionDefinition, from next: inout CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
@@ -68,7 +69,7 @@ extension Engine {
             let opening: Opening
             do {
                 opening = try decideOpening(workflow: link.workflow.value, as: actor, caseID: caseID, fields: fields, participants: participants,
-                                            attributes: attributes, child: next.child, at: now)
+                                            attributes: attributes, child: next.child, childFromLink: true, at: now)
             } catch {
                 switch error {
                 case .forbidden(let reasons): throw refused(.policyDenied, "cannot open the '\(linkName)' case: " + reasons.joined(separator: "; "))

@@ -35,6 +35,13 @@ enum ScenariosPage {
             given.append(.text("Named as \(role.value): " + actors.map(\.value).joined(separator: ", ") + "."))
         }
         for grant in scenario.grants { given.append(.text(grantWords(grant) + ".")) }
+        if let child = scenario.child {
+            given.append(.joined([.text("The case belongs to the child "), .code(child.id.value), .text(child.fields.isEmpty ? "." : ", with:"), values(child.fields)]))
+            for person in child.people {
+                given.append(.text("\(person.actor.value) is the child's \(person.relationship.value)" + (person.parentalResponsibility ? ", with parental responsibility." : ".")))
+            }
+            for grant in child.grants { given.append(.text("For every case of the child: " + grantWords(grant) + ".")) }
+        }
         for actor in scenario.actors {
             var words = "\(actor.name.value) acts as \(actor.role.value)"
             if let organisation = actor.organisation { words += " for \(organisation)" }
@@ -71,6 +78,7 @@ enum ScenariosPage {
         case .decide(let action, let resource): return "asks whether they may \(action.value) \(resource.value)"
         case .timeline: return "reads the case's timeline"
         case .timeliness: return "reads the timeliness report of every case so far"
+        case .childTimeline: return "reads the child's timeline across all their cases"
         }
     }
 

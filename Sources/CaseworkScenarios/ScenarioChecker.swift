@@ -48,6 +48,10 @@ package struct ScenarioChecker {
             for name in names { actor(name, in: actors, referrer: "participants '\(participantRole.value)'") }
         }
         for grant in scenario.grants { self.grant(grant.actor, role: grant.role, in: actors) }
+        if let child = scenario.child {
+            for person in child.people { actor(person.actor, in: actors, referrer: "a person of child '\(child.id.value)'") }
+            for grant in child.grants { self.grant(grant.actor, role: grant.role, in: actors) }
+        }
         for step in scenario.steps {
             let referrer = "step \(step.number)"
             if let name = step.actor { actor(name, in: actors, referrer: referrer) }
@@ -83,6 +87,8 @@ package struct ScenarioChecker {
                     bag.report(.unknownResource(name: resource.value, referrer: referrer, suggestion: NameSuggester.suggest(resource.value, from: policy.paths.resourceNames)),
                                at: resource.range)
                 }
+            case .childTimeline:
+                if scenario.child == nil { bag.report(.scenarioHasNoChild(referrer: referrer), at: step.actionRange) }
             case .submit, .accept, .reject, .tick, .timeline, .timeliness: break
             }
             if let expect = step.expect { check(expect, referrer: referrer, loaded: loaded, roles: roles) }

@@ -26,7 +26,11 @@ package enum ScenarioDecoder {
     /// One scenario: a file's root, or an entry of `scenarios:`.
     package static let scenarioKeys = Keys(["scenario", "given", "actors", "steps"], required: ["scenario", "given", "steps"])
     /// `given:`.
-    package static let givenKeys = Keys(["today", "case", "participants", "grants", "store"], required: ["today", "case"])
+    package static let givenKeys = Keys(["today", "case", "participants", "grants", "store", "child"], required: ["today", "case"])
+    /// `given.child:`.
+    package static let childKeys = Keys(["id", "fields", "people", "grants"], required: ["id"])
+    /// A person under `given.child.people:`.
+    package static let personKeys = Keys(["person", "relationship", "parental_responsibility", "from", "until"], required: ["person", "relationship"])
     /// `given.case:`.
     package static let caseKeys = Keys(["workflow", "id", "fields"], required: ["workflow"])
     /// A grant, under `given.grants:` or a `grant:` step.
@@ -40,6 +44,8 @@ package enum ScenarioDecoder {
         "fire": ["input"], "submit": ["fields"], "reject": ["information_required"], "pause": ["reason", "exception"],
         "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
     ]
+    /// The kinds of step that name no case, since they read every case of the child: `case:` on one is CW0101.
+    package static let caseless = ["child_timeline"]
     /// A step: every key any kind of step takes; exactly one of ``StepAction/keys``, with only its own ``detailKeys``.
     package static let stepKeys = Keys(["on", "as", "case"] + stepDetails + ["expect"] + StepAction.keys)
     /// A `decide:` step's mapping.
@@ -89,6 +95,8 @@ package enum ScenarioDecoder {
             let opened = given?["case"].flatMap { mapping($0, place: "'given.case'", caseKeys) }
             let workflow = opened?["workflow"].flatMap { reader.string($0, place: "'given.case.workflow'") }
             let store = given?["store"].map { self.store($0) } ?? .memory
+            let childNode = given?["child"]
+            let child = childNode.flatMap { self.child($0) }
             let actors = entries["actors"].map { actorList($0) } ?? []
             var steps: [ScenarioStep] = []
             if let list = entries["steps"], reader.expectList(list, place: "'steps'") {
@@ -96,13 +104,40 @@ package enum ScenarioDecoder {
                     if let step = step(list.item(position), number: position + 1) { steps.append(step) }
                 }
             }
-            guard let name, let today, let workflow, let store else { return nil }
+            guard let name, let today, let workflow, let store, childNode == nil || child != nil else { return nil }
             return Scenario(
                 name: name, today: today, workflow: workflow,
                 caseID: opened?["id"].flatMap { reader.string($0, place: "'given.case.id'")?.value } ?? "case-1",
                 fields: opened?["fields"].map { values($0, place: "'given.case.fields'") } ?? [],
                 participants: given?["participants"].map { participants($0) } ?? [],
-                grants: given?["grants"].map { grants($0) } ?? [], actors: actors, steps: steps, store: store)
+                grants: given?["grants"].map { grants($0, place: "'given.grants'") } ?? [], actors: actors, steps: steps, store: store, child: child)
+        }
+
+        /// `given.child`: the child's id, identity fields, people and grants; nil (the scenario not read) when its id is missing or malformed.
+        mutating func child(_ node: YAMLNodeView) -> ChildWritten? {
+            guard let entries = mapping(node, place: "'given.child'", childKeys),
+                let id = entries["id"].flatMap({ reader.string($0, place: "'given.child.id'") }) else { return nil }
+            var people: [ChildPersonWritten] = []
+            if let list = entries["people"], reader.expectList(list, place: "'given.child.people'") {
+                people = (0..<list.count).compactMap { person(list.item($0)) }
+            }
+            return ChildWritten(id: id, fields: entries["fields"].map { values($0, place: "'given.child.fields'") } ?? [], people: people,
+                                grants: entries["grants"].map { grants($0, place: "'given.child.grants'") } ?? [])
+        }
+
+        /// A person of `given.child.people`.
+        mutating func person(_ node: YAMLNodeView) -> ChildPersonWritten? {
+            guard let entries = mapping(node, place: "a person of 'given.child.people'", personKeys),
+                let actor = entries["person"].flatMap({ reader.string($0, place: "'person'") }),
+                let relationship = entries["relationship"].flatMap({ reader.string($0, place: "'relationship'") }) else { return nil }
+            let responsibility = entries["parental_responsibility"].flatMap { reader.bool($0, place: "'parental_responsibility'") }
+            let from = entries["from"].flatMap { date($0, place: "'from'") }
+            let until = entries["until"].flatMap { date($0, place: "'until'") }
+            // A value written but unreadable is reported, and the person left out, never read as not given.
+            guard (entries["parental_responsibility"] == nil || responsibility != nil) && (entries["from"] == nil || from != nil)
+                && (entries["until"] == nil || until != nil) else { return nil }
+            return ChildPersonWritten(actor: actor, relationship: relationship, parentalResponsibility: responsibility ?? false,
+                                      from: from?.value, until: until?.value)
         }
 
         /// `given.store`: `memory` or `sqlite`; anything else is reported, and the scenario is not read.
@@ -157,8 +192,8 @@ package enum ScenarioDecoder {
             }
         }
 
-        mutating func grants(_ node: YAMLNodeView) -> [GrantWritten] {
-            guard reader.expectList(node, place: "'given.grants'") else { return [] }
+        mutating func grants(_ node: YAMLNodeView, place: String) -> [GrantWritten] {
+            guard reader.expectList(node, place: place) else { return [] }
             return (0..<node.count).compactMap { grant(node.item($0), place: "a grant") }
         }
 
@@ -204,8 +239,10 @@ package enum ScenarioDecoder {
                 return nil
             }
             let takes = detailKeys[kind] ?? []
-            for key in stepDetails where entries[key] != nil && !takes.contains(key) {
-                reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: ["on", "as", "case", "expect", kind] + takes), at: entries[key]!.range)
+            // A child's timeline reads every case of the child, so it names no case.
+            let places = caseless.contains(kind) ? ["on", "as", "expect", kind] : ["on", "as", "case", "expect", kind]
+            for key in stepDetails + ["case"] where entries[key] != nil && !takes.contains(key) && !places.contains(key) {
+                reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: places + takes), at: entries[key]!.range)
             }
             let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "recorded by the scenario"
             let exception = entries["exception"].flatMap { reader.string($0, place: "'exception'")?.value }
@@ -224,14 +261,19 @@ package enum ScenarioDecoder {
                 guard let name = reader.string(actionNode, place: "'reject'") else { return nil }
                 let information = entries["information_required"].flatMap { reader.string($0, place: "'information_required'")?.value }
                 action = .reject(name, informationRequired: information ?? "more information is required")
-            case "tick", "timeline", "timeliness":
+            case "tick", "timeline", "timeliness", "child_timeline":
                 guard let yes = reader.bool(actionNode, place: "'\(kind)'") else { return nil }
                 guard yes else {
                     // `tick: false` would otherwise drop the step, and its expectations with it, without a word.
                     reader.bag.report(.wrongType(place: "'\(kind)'", expected: "true", found: reader.describe(actionNode)), at: actionNode.range)
                     return nil
                 }
-                action = kind == "tick" ? .tick : kind == "timeline" ? .timeline : .timeliness
+                action = switch kind {
+                case "tick": .tick
+                case "timeline": .timeline
+                case "timeliness": .timeliness
+                default: .childTimeline
+                }
             case "pause", "resume", "excuse":
                 guard let name = reader.string(actionNode, place: "'\(kind)'") else { return nil }
                 action = kind == "pause" ? .pause(name, reason: reason, exception: exception)

@@ -41,6 +41,9 @@ public struct Scenario: Sendable, Hashable {
     public var steps: [ScenarioStep]
     /// The store the scenario runs on (`given.store`): a fresh in-memory store unless it says `sqlite`.
     public var store: ScenarioStore = .memory
+    /// The child the scenario's case belongs to (`given.child`), added before the case is opened; the cases it opens
+    /// through its links belong to the same child. Nil when the case belongs to no child.
+    public var child: ChildWritten? = nil
 
     /// Scenarios compare by what they say, not by where.
     public static func == (lhs: Scenario, rhs: Scenario) -> Bool { lhs.name == rhs.name && lhs.steps == rhs.steps }
@@ -59,6 +62,35 @@ public enum ScenarioStore: String, Sendable, Hashable, CaseIterable {
     case memory
     /// `sqlite`: a new SQLite file, through the same store the command line opens with `--db`.
     case sqlite
+}
+
+/// The child record a scenario's case belongs to (`given.child`): its id, identity fields, the people with a
+/// relationship to the child, and the grants given for the child, each covering every case of the child without a grant
+/// of its own for the grantee.
+public struct ChildWritten: Sendable, Hashable {
+    /// The child's id (`id:`).
+    public var id: Located<String>
+    /// The identity fields, stored as text as `casework child add --set` stores them (`fields:`).
+    public var fields: [WrittenValue]
+    /// The people with a relationship to the child (`people:`).
+    public var people: [ChildPersonWritten]
+    /// The grants given for the child (`grants:`).
+    public var grants: [GrantWritten]
+}
+
+/// A person with a relationship to a scenario's child: an actor, the relationship in the council's words, and whether
+/// they hold parental responsibility.
+public struct ChildPersonWritten: Sendable, Hashable {
+    /// The actor (`person:`).
+    public var actor: Located<String>
+    /// The relationship (`relationship:`, such as `mother`).
+    public var relationship: Located<String>
+    /// Whether they hold parental responsibility (`parental_responsibility:`, false when not given).
+    public var parentalResponsibility: Bool
+    /// The first day the relationship holds (`from:`).
+    public var from: CalendarDate?
+    /// The last day it holds (`until:`).
+    public var until: CalendarDate?
 }
 
 /// A grant written in a scenario: to an actor (`jo`, or `parent:jo` naming the actor's role too), at a level.
@@ -139,9 +171,13 @@ public enum StepAction: Sendable, Hashable {
     /// `timeliness: true`: the timeliness report over every case in the scenario's store the step's actor may see,
     /// for the clocks due or met from `given.today` to the step's day, as `casework report timeliness` gives it.
     case timeliness
+    /// `child_timeline: true`: the timeline of the scenario's child (`given.child`) across every case of the child the
+    /// step's actor may see, as `casework child timeline` gives it.
+    case childTimeline
 
     /// The step kinds, as keys of a step.
-    public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline", "timeliness"]
+    public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline", "timeliness",
+                              "child_timeline"]
 }
 
 /// What a step expects; each part is checked only when written.
@@ -162,7 +198,8 @@ public struct Expectations: Sendable, Hashable {
     public var decision: Located<String>?
     /// The sections a `decide` step's answer withholds (`redactions:`).
     public var redactions: Located<[String]>?
-    /// What a `timeline` step's timeline, or a `timeliness` step's report, shows and hides (`timeline:`).
+    /// What a `timeline` step's timeline, a `child_timeline` step's child timeline, or a `timeliness` step's report,
+    /// shows and hides (`timeline:`).
     public var timeline: TimelineExpectation?
 }
 

@@ -31,6 +31,7 @@ package struct ScenarioRunner {
         case decided(AccessDecision)
         case timeline(CaseTimeline)
         case timeliness(TimelinessReport)
+        case childTimeline(ChildTimeline)
     }
 
     /// The failed expectations of `scenario` (empty when it passes), which must have been checked without errors.
@@ -55,9 +56,11 @@ package struct ScenarioRunner {
             names.compactMap { name in actors[name.value].map { (role.value, $0.actor.principal.description) } }
         })
         let caseID = scenario.caseID
+        if let child = scenario.child, let failed = Self.addChild(child, to: engine, actors: actors) { return [failed] }
         do throws(EngineError) {
             _ = try engine.open(workflow: scenario.workflow.value, as: Self.setup, caseID: caseID,
-                                fields: ScenarioValues.typed(scenario.fields, types: loaded.fieldTypes, referrer: "").values, participants: participants)
+                                fields: ScenarioValues.typed(scenario.fields, types: loaded.fieldTypes, referrer: "").values, participants: participants,
+                                child: scenario.child?.id.value)
         } catch {
             return [Diagnostic(.scenarioSetupFailed(reason: Self.oneLine(error)), at: scenario.workflow.range)]
         }
@@ -83,7 +86,7 @@ package struct ScenarioRunner {
             guard case .success(let stepWorkflow) = step.linkedCase.map({ ScenarioLinks.workflow(of: $0.value, from: loaded, in: catalog) }) ?? .success(loaded) else { continue }
             let stepCase = step.linkedCase.map { "\(caseID).\($0.value)" } ?? caseID
             let sentBefore = (try? engine.outbox(caseID: stepCase, as: Self.setup).count) ?? 0
-            let outcome = perform(step.action, engine: engine, caseID: stepCase, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy,
+            let outcome = perform(step.action, engine: engine, caseID: stepCase, childID: scenario.child?.id.value, actor: who.actor, attributes: who.attributes, actors: actors, policy: policy,
                                   fieldTypes: stepWorkflow.fieldTypes, period: (scenario.today.value, today), now: clock.now())
             let record = try? engine.caseRecord(stepCase, as: Self.setup)
             let sent = Array(((try? engine.outbox(caseID: stepCase, as: Self.setup)) ?? []).dropFirst(sentBefore))
@@ -92,6 +95,35 @@ package struct ScenarioRunner {
             history.append(DiagnosticNote(Self.summary(step, who: step.actor?.value, on: today, outcome: outcome, record: record), at: step.range.startOnly))
         }
         return failures
+    }
+
+    /// Adds the scenario's child with its identity fields (as text, as `casework child add --set` stores them) and people,
+    /// and records the grants given for it, as the operator; the failure that stops the scenario, if any.
+    private static func addChild(
+        _ child: ChildWritten, to engine: Engine, actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])]
+    ) -> Diagnostic? {
+        let fields = Dictionary(child.fields.map { ($0.path.value, ExpressionValue.string($0.text.value)) }, uniquingKeysWith: { _, last in last })
+        let people = child.people.compactMap { person in
+            actors[person.actor.value].map {
+                ChildPerson(principal: $0.actor.principal, relationship: person.relationship.value, parentalResponsibility: person.parentalResponsibility,
+                            from: person.from, until: person.until)
+            }
+        }
+        do throws(EngineError) {
+            _ = try engine.addChild(id: child.id.value, fields: fields, people: people, as: setup, reason: "added by the scenario")
+        } catch {
+            return Diagnostic(.scenarioSetupFailed(reason: oneLine(error)), at: child.id.range)
+        }
+        for grant in child.grants {
+            guard let grantee = actors[grant.actor.value]?.actor.principal else { continue }
+            do throws(EngineError) {
+                _ = try engine.grantChildAccess(childID: child.id.value, grant: AccessGrant(to: grantee, level: grant.level.value, sections: grant.sections),
+                                                as: setup, reason: grant.reason)
+            } catch {
+                return Diagnostic(.scenarioSetupFailed(reason: oneLine(error)), at: grant.actor.range)
+            }
+        }
+        return nil
     }
 
     /// A fresh store of the kind the scenario names; a SQLite file is made in `directory`, which the caller removes.
@@ -138,7 +170,7 @@ package struct ScenarioRunner {
     static func morning(_ day: CalendarDate) -> Date { day.start().addingTimeInterval(9 * 3600) }
 
     private func perform(
-        _ action: StepAction, engine: Engine, caseID: String, actor: CaseActor, attributes: [String: ExpressionValue],
+        _ action: StepAction, engine: Engine, caseID: String, childID: String?, actor: CaseActor, attributes: [String: ExpressionValue],
         actors: [String: (actor: CaseActor, attributes: [String: ExpressionValue])], policy: CompiledPolicy?, fieldTypes: [String: FieldType],
         period: (from: CalendarDate, to: CalendarDate), now: Date
     ) -> Outcome {
@@ -180,6 +212,9 @@ package struct ScenarioRunner {
                 return .timeline(try engine.timeline(caseID: caseID, as: actor, attributes: attributes))
             case .timeliness:
                 return .timeliness(try engine.timelinessReport(from: period.from, to: period.to, as: actor, attributes: attributes))
+            case .childTimeline:
+                guard let childID else { throw .definitionError("the scenario's case belongs to no child") }
+                return .childTimeline(try engine.childTimeline(childID, as: actor, attributes: attributes))
             }
             return .done
         } catch {
@@ -204,13 +239,14 @@ package struct ScenarioRunner {
         case .decide(let action, let resource): what = "decide \(action.value) on \(resource.value)"
         case .timeline: what = "read the timeline"
         case .timeliness: what = "read the timeliness report"
+        case .childTimeline: what = "read the child's timeline"
         }
         let result: String
         switch outcome {
         case .done: result = "done, state '\(record?.state ?? "?")'"
         case .refused(let error): result = "refused (\(error.code.rawValue))"
         case .decided(let decision): result = decision.allowed ? "allow" : "deny"
-        case .timeline, .timeliness: result = "read"
+        case .timeline, .timeliness, .childTimeline: result = "read"
         }
         return "step \(step.number) on \(day) \(who.map { "as '\($0)' " } ?? "")\(what): \(result)"
     }
@@ -258,6 +294,7 @@ package struct ScenarioRunner {
             let read: [String]? = switch outcome {
             case .timeline(let timeline): Self.texts(of: timeline)
             case .timeliness(let report): Self.texts(of: report)
+            case .childTimeline(let child): Self.texts(of: child)
             default: nil
             }
             if let shown = read, let wanted = expect.timeline {
@@ -322,6 +359,13 @@ package struct ScenarioRunner {
         /// (`life.plan-1 review_due: met_on_time`), so that `DEADLINE: OUTCOME` finds it on any case.
         private static func texts(of report: TimelinessReport) -> [String] {
             report.entries.map { "\($0.caseID) \($0.deadline): \($0.outcome.rawValue)" }
+        }
+
+        /// What a child's timeline shows, as texts: each case's texts, as its own timeline's are read, and its workflow's
+        /// title, each written after the case's id (`life.plan-1 Plan maintained`), so that a text found in one case says
+        /// which, and a case's id alone finds anything of it.
+        private static func texts(of child: ChildTimeline) -> [String] {
+            child.cases.flatMap { timeline in ([timeline.workflowTitle] + texts(of: timeline)).map { "\(timeline.caseID) \($0)" } }
         }
 
         /// What a timeline shows, as texts: where the case is, each stage, the next steps, each time limit with its

@@ -15,7 +15,7 @@ package enum ScenarioSchema {
     }
 
     /// Every place, for the test that the schema and the decoder take the same keys.
-    package static let places = [root, scenario, given, opened, actor, grant, step, decide, expect, deadline, notice, refusal, timeline]
+    package static let places = [root, scenario, given, opened, child, person, actor, grant, step, decide, expect, deadline, notice, refusal, timeline]
 
     private static func place(_ name: String, _ keys: ScenarioDecoder.Keys, _ described: [String: SchemaKey],
                               rules: [(key: String, value: JSONValue)] = []) -> SchemaPlace {
@@ -72,6 +72,27 @@ package enum ScenarioSchema {
         "grants": SchemaKey(description: "Grants recorded before the first step.", value: list(grant.schema)),
         "store": SchemaKey(description: "The store it runs on, fresh for the scenario: memory (the default) or sqlite (a new SQLite file, removed after).",
                            value: Part.oneOf(ScenarioStore.allCases.map(\.rawValue))),
+        "child": SchemaKey(description: "The child the case belongs to, added by the operator before the case is opened; the cases it opens through its links belong to it too.",
+                           value: child.schema),
+    ])
+
+    /// `given.child:`.
+    static let child = place("a scenario's 'given.child'", ScenarioDecoder.childKeys, [
+        "id": SchemaKey(description: "The child's id, as casework child add takes it.", value: Part.text),
+        "fields": SchemaKey(description: "The child's identity fields, stored as text as child add --set stores them.", value: Part.ref("values")),
+        "people": SchemaKey(description: "The people with a relationship to the child.", value: list(person.schema)),
+        "grants": SchemaKey(description: "Grants given for the child, each covering every case of the child without a grant of its own for the grantee.",
+                            value: list(grant.schema)),
+    ])
+
+    /// A person under `given.child.people:`.
+    static let person = place("a person of a scenario's child", ScenarioDecoder.personKeys, [
+        "person": SchemaKey(description: "The actor with the relationship.", value: Part.text),
+        "relationship": SchemaKey(description: "The relationship, in the council's words (mother, foster_carer).", value: Part.text),
+        "parental_responsibility": SchemaKey(description: "Whether they hold parental responsibility (false when left out).",
+                                             value: Part.object(["type": .string("boolean")])),
+        "from": SchemaKey(description: "The first day the relationship holds.", value: Part.date),
+        "until": SchemaKey(description: "The last day it holds.", value: Part.date),
     ])
 
     /// `given.case:`.
@@ -115,6 +136,8 @@ package enum ScenarioSchema {
         "timeline": SchemaKey(description: "true: the case as the step's actor sees it, as case timeline does.", value: yes),
         "timeliness": SchemaKey(description: "true: the timeliness report of the clocks due or met from given.today to the step's day, over every case the step's actor may see, as report timeliness does.",
                                 value: yes),
+        "child_timeline": SchemaKey(description: "true: the timeline of the scenario's child across every case of the child the step's actor may see, as child timeline does.",
+                                    value: yes),
     ]
 
     /// A step under `steps:`: exactly one kind, with only the details that kind takes.
@@ -130,7 +153,8 @@ package enum ScenarioSchema {
         "information_required": SchemaKey(description: "With reject: the information required.", value: Part.text),
         "expect": SchemaKey(description: "What must hold after it; without it, the step must simply not be refused.", value: expect.schema),
     ]) { first, _ in first }, rules: [("oneOf", .array(StepAction.keys.map { kind in
-        only([kind], without: ScenarioDecoder.stepDetails.filter { !(ScenarioDecoder.detailKeys[kind] ?? []).contains($0) })
+        only([kind], without: ScenarioDecoder.stepDetails.filter { !(ScenarioDecoder.detailKeys[kind] ?? []).contains($0) }
+            + (ScenarioDecoder.caseless.contains(kind) ? ["case"] : []))
     }))])
 
     /// A `decide:` step's mapping.
@@ -150,7 +174,7 @@ package enum ScenarioSchema {
                              value: Part.object(["oneOf": .array([code, refusal.schema])])),
         "decision": SchemaKey(description: "A decide step's decision (CW0506).", value: Part.oneOf(ScenarioChecker.decisions)),
         "redactions": SchemaKey(description: "The paths a decide step's decision withholds, exactly ([] for nothing) (CW0506).", value: list(Part.text)),
-        "timeline": SchemaKey(description: "What a timeline step's timeline shows and hides (CW0507).", value: timeline.schema),
+        "timeline": SchemaKey(description: "What a timeline, child_timeline or timeliness step's reading shows and hides (CW0507).", value: timeline.schema),
     ])
 
     /// A deadline's status, as `deadlines:` expects it.

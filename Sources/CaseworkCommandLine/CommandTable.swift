@@ -264,7 +264,7 @@ enum CommandTable {
                     note: "The operator only (without --as)."),
             ]),
         CommandDeclaration(
-            path: ["document"], summary: "add a case's documents and read them, each part as the policy lets the reader see it",
+            path: ["document"], summary: "add a case's documents, read them, each part as the policy lets the reader see it, and withdraw them",
             subcommands: [
                 CommandDeclaration(
                     path: ["document", "add"], summary: "add a version of a document (or of one section of it) to a case",
@@ -299,6 +299,13 @@ enum CommandTable {
                               OptionDeclaration(name: "--out", value: "FILE", help: "where to write it", required: true),
                               format] + reading + [createRefused],
                     examples: ["casework document get c1 draft_plan --section A --out section-a.md"]),
+                CommandDeclaration(
+                    path: ["document", "withdraw"], summary: "withdraw a document as a new version that records who withdrew it, when and why; nothing is deleted",
+                    arguments: [ArgumentDeclaration(name: "CASE", help: "the case's id"), ArgumentDeclaration(name: "KIND", help: "the document kind")],
+                    options: [OptionDeclaration(name: "--reason", value: "TEXT", help: "why it is withdrawn", required: true), expectRevision, format] + reading,
+                    examples: ["casework document withdraw c1 draft_plan --reason \"draft sent in error\""],
+                    note: "Needs what adding the whole document needs (submit on the kind's resource, and on every section). Earlier versions stay "
+                        + "readable with --version; the latest is the withdrawal, which holds no content."),
             ]),
         CommandDeclaration(
             path: ["form"], summary: "submit, accept or reject a shared form",

@@ -5,9 +5,10 @@ import CaseworkStore
 import CaseworkYAML
 import Foundation
 
-/// `casework document add|list|show|get`: a case's documents through the engine's door (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``,
+/// `casework document add|list|show|get|withdraw`: a case's documents through the engine's door (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``,
 /// ``Engine/documents(caseID:as:attributes:)``, ``Engine/document(caseID:kind:version:as:attributes:)``,
-/// ``Engine/documentContent(caseID:kind:version:section:as:attributes:)``), each part shown or named as withheld.
+/// ``Engine/documentContent(caseID:kind:version:section:as:attributes:)``,
+/// ``Engine/withdrawDocument(caseID:kind:reason:as:attributes:expectedRevision:)``), each part shown or named as withheld.
 enum DocumentCommand {
     /// The media type a file's extension stands for when `--type` is not given.
     static let typesByExtension = [
@@ -27,6 +28,7 @@ enum DocumentCommand {
         case "list": return try list(parsed, options, console)
         case "show": return try show(parsed, options, console)
         case "get": return try get(parsed, options, console)
+        case "withdraw": return try withdraw(parsed, options, console)
         default: throw CommandTable.unknown(subcommand, in: CommandTable["document"])
         }
     }
@@ -69,7 +71,9 @@ enum DocumentCommand {
                 console.out("No documents you may see on case \(TerminalText.escape(caseID)).\n")
             } else {
                 for document in documents {
-                    let parts = document.parts.map { ($0.section ?? "whole") + ($0.withheld ? " (withheld)" : "") }.joined(separator: ", ")
+                    let parts = document.isWithdrawal
+                        ? "withdrawn"
+                        : document.parts.map { ($0.section ?? "whole") + ($0.withheld ? " (withheld)" : "") }.joined(separator: ", ")
                     console.out(TerminalText.escape("\(document.kind)  \(document.title)  version \(document.version)  \(document.mediaType)  \(JSONOutput.iso(document.at))  \(parts)") + "\n")
                 }
             }
@@ -111,6 +115,23 @@ enum DocumentCommand {
         }
     }
 
+    private static func withdraw(_ parsed: ParsedArguments, _ options: EngineOptions, _ console: some Console) throws(UsageError) -> ExitStatus {
+        let words = try CaseCommand.positionals(parsed, ["CASE", "KIND"])
+        guard let reason = try parsed.single("--reason") else { throw UsageError("say why the document is withdrawn with --reason TEXT") }
+        var expected: Int?
+        if let text = try parsed.single("--expect-revision") {
+            guard let revision = Int(text), revision >= 1 else { throw UsageError("--expect-revision needs a whole number of 1 or more, found '\(TerminalText.escape(text))'") }
+            expected = revision
+        }
+        return EngineRun.run(console: console) { () throws(EngineError) in
+            let engine = try options.engine()
+            let withdrawn = try engine.withdrawDocument(caseID: words[0], kind: words[1], reason: reason, as: options.actor,
+                                                        attributes: try options.attributes(in: engine.catalog), expectedRevision: expected)
+            console.out(options.format == .json ? JSONOutput.render(json(withdrawn)) : text(withdrawn))
+            return .success
+        }
+    }
+
     /// `--version N`, a whole number from 1, or nil for the latest.
     private static func versionNumber(_ parsed: ParsedArguments) throws(UsageError) -> Int? {
         guard let text = try parsed.single("--version") else { return nil }
@@ -119,12 +140,14 @@ enum DocumentCommand {
     }
 
     /// A version as JSON with the fixed keys documented in `docs/reference/cli.md`; a withheld part has `withheld: true`
-    /// and neither `sha256` nor `bytes`.
+    /// and neither `sha256` nor `bytes`. `withdrawn` says whether the document is withdrawn (its latest version withdraws
+    /// it), `withdrawn_in` by which version (null while current); the withdrawal itself has no parts.
     static func json(_ document: DocumentView) -> [String: Any] {
         [
             "case": document.caseID, "kind": document.kind, "title": document.title, "version": document.version, "media_type": document.mediaType,
             "bytes": document.bytes ?? NSNull(), "added_by_role": document.addedByRole, "added_by": document.addedBy ?? NSNull(),
             "at": JSONOutput.iso(document.at), "reason": document.reason ?? NSNull(), "shared_with": document.sharedWith ?? NSNull(),
+            "withdrawn": document.withdrawnIn != nil, "withdrawn_in": document.withdrawnIn ?? NSNull(),
             "parts": document.parts.map { part -> [String: Any] in
                 var entry: [String: Any] = ["section": part.section ?? NSNull(), "withheld": part.withheld]
                 if let hash = part.sha256, let bytes = part.bytes {
@@ -140,8 +163,13 @@ enum DocumentCommand {
     static func text(_ document: DocumentView) -> String {
         func line(_ text: String) -> String { TerminalText.escape(text) + "\n" }
         var output = line("\(document.title) (\(document.kind)) of case \(document.caseID), version \(document.version)")
-        output += line("  type: \(document.mediaType)" + (document.bytes.map { ", \($0) bytes" } ?? ""))
-        output += line("  added: \(JSONOutput.iso(document.at)) by \(document.addedBy ?? "a \(document.addedByRole)")")
+        if document.isWithdrawal {
+            output += line("  withdrawn: \(JSONOutput.iso(document.at)) by \(document.addedBy ?? "a \(document.addedByRole)"); it holds no content")
+        } else {
+            if let withdrawnIn = document.withdrawnIn { output += line("  withdrawn by version \(withdrawnIn): not the current document") }
+            output += line("  type: \(document.mediaType)" + (document.bytes.map { ", \($0) bytes" } ?? ""))
+            output += line("  added: \(JSONOutput.iso(document.at)) by \(document.addedBy ?? "a \(document.addedByRole)")")
+        }
         if let reason = document.reason { output += line("  reason: \(reason)") }
         if let shared = document.sharedWith { output += line("  given to: " + (shared.isEmpty ? "no organisation" : shared.joined(separator: ", "))) }
         for part in document.parts {

@@ -74,8 +74,9 @@ struct DecidedChange: Sendable {
     /// its `set:` fields), so the audit compares only those (``RecordChange/between(_:_:fieldsTouched:)``); nil compares
     /// every field.
     var fieldsTouched: [String]? = nil
-    /// The document version the change adds and the bytes of its new part (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``).
-    var document: (change: DocumentChange, blob: DocumentBlob)? = nil
+    /// The document version the change adds and the bytes of its new part (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``);
+    /// no bytes for a withdrawal (``Engine/withdrawDocument(caseID:kind:reason:as:attributes:expectedRevision:)``).
+    var document: (change: DocumentChange, blob: DocumentBlob?)? = nil
     /// Who the audit names as acting, when not the actor who committed the step: the engine's own actor for a linked
     /// case's `report:` on the case that opened it. Such an event records no ``Engine/via``: that names what the
     /// committing actor came through, and the engine came through nothing.
@@ -116,7 +117,7 @@ extension Engine {
                                     alarms: alarms(for: next, workflow: decided.workflow, calendars: decided.calendars))
             if let document = decided.document {
                 change.documents = [DocumentVersion(caseID: next.id, change: document.change, addedBy: actor, at: now, revision: next.revision)]
-                change.blobs = [document.blob]
+                change.blobs = document.blob.map { [$0] } ?? []
             }
             committed.append(change)
         }

@@ -70,6 +70,12 @@ public struct DocumentView: Sendable, Hashable {
     /// The organisations the document is given to (as its latest version records), only for those who may see who takes
     /// part in the case (`grant` on `case`), as ``addedBy`` is.
     public var sharedWith: [String]?
+    /// The version that withdrew the document, when its latest version is a withdrawal: every version's view says so,
+    /// an earlier one's included, so a reader of the record knows it is no longer current; nil while it is current.
+    public var withdrawnIn: Int?
+
+    /// Whether this version is the withdrawal itself, which holds no part.
+    public var isWithdrawal: Bool { withdrawnIn == version }
 }
 
 /// Documents: added as a case change through the one commit path, read through the door, part by part.
@@ -100,11 +106,7 @@ extension Engine {
         if let expectedRevision, expectedRevision != admitted.record.revision {
             throw .revisionMismatch(caseID: caseID, expected: expectedRevision, actual: admitted.record.revision)
         }
-        if upload.section == nil, kind.sections != nil {
-            for section in sections where !admitted.access.allows("submit", on: "\(kind.resource).\(section)") {
-                throw .forbidden(reasons: ["you may not add the whole of '\(kind.name.value)', which holds section \(section)"])
-            }
-        }
+        if upload.section == nil { try Self.requireWhole(kind, sections: sections, access: admitted.access, doing: "add") }
         let (change, blob) = try Self.nextVersion(of: kind, sections: sections, after: versions, adding: upload, sharedWith: sharedWith)
         var decided = DecidedChange(before: admitted.record, after: admitted.record, workflow: admitted.workflow.definition,
                                     calendars: admitted.definitions.calendars, action: "document_added", subject: kind.name.value, input: [:])
@@ -112,6 +114,15 @@ extension Engine {
         let result = try commit([decided], actor: actor, attributes: attributes, request: nil, at: admitted.access.at)
         let version = DocumentVersion(caseID: caseID, change: change, addedBy: actor, at: admitted.access.at, revision: result.record.revision)
         return Self.view(version, latest: version, kind: kind, sections: sections, access: admitted.access)
+    }
+
+    /// Refuses, for a sectioned kind, an actor who may not `submit` every section: adding or withdrawing the whole
+    /// document changes every section, so it needs what adding each section would.
+    static func requireWhole(_ kind: DocumentKindDefinition, sections: [String], access: CaseAccess, doing verb: String) throws(EngineError) {
+        guard kind.sections != nil else { return }
+        for section in sections where !access.allows("submit", on: "\(kind.resource).\(section)") {
+            throw .forbidden(reasons: ["you may not \(verb) the whole of '\(kind.name.value)', which holds section \(section)"])
+        }
     }
 
     /// The version of `kind` that adds `upload` after `versions` (the kind's, oldest first), given to `sharedWith`, and
@@ -163,17 +174,22 @@ extension Engine {
 
     /// The latest version of each document of the case the actor may see any part of, by kind. Needs `view` on
     /// `case.state` (seeing that the case exists), then `view` on each kind's resource (any of its sections), decided
-    /// about that document.
+    /// about that document. A withdrawn document is listed as its withdrawal (no parts, ``DocumentView/withdrawnIn``)
+    /// to those who may see any part of the version it withdrew.
     public func documents(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [DocumentView] {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let versions = try storeCall { () throws(StoreError) in try store.documentVersions(caseID: caseID) }
-        var latest: [String: DocumentVersion] = [:]
-        for version in versions where (latest[version.kind]?.version ?? 0) < version.version { latest[version.kind] = version }
+        var latest: [String: DocumentVersion] = [:], content: [String: DocumentVersion] = [:]
+        for version in versions where (latest[version.kind]?.version ?? 0) < version.version {
+            latest[version.kind] = version
+            if !version.isWithdrawal { content[version.kind] = version }
+        }
         return admitted.workflow.definition.documents.compactMap { kind in
-            guard let version = latest[kind.name.value] else { return nil }
+            guard let version = latest[kind.name.value], let seen = content[kind.name.value] else { return nil }
             let access = admitted.access.about(Self.facts(of: version))
-            let shown = Self.view(version, latest: version, kind: kind, sections: Self.sections(of: kind, in: admitted), access: access)
-            return shown.parts.allSatisfy(\.withheld) ? nil : shown
+            let sections = Self.sections(of: kind, in: admitted)
+            guard !Self.view(seen, latest: version, kind: kind, sections: sections, access: access).parts.allSatisfy(\.withheld) else { return nil }
+            return Self.view(version, latest: version, kind: kind, sections: sections, access: access)
         }
     }
 
@@ -186,12 +202,18 @@ extension Engine {
     }
 
     /// The bytes of one part of a version (the latest without `version`): a section, or the whole document. Needs `view`
-    /// on the part; the bytes are hashed again and refused as damaged when they no longer match the hash recorded.
+    /// on the part; the bytes are hashed again and refused as damaged when they no longer match the hash recorded. A
+    /// withdrawal holds no bytes: asking for it (for the latest of a withdrawn document) is refused, naming the versions
+    /// before it, which stay readable.
     public func documentContent(
         caseID: String, kind name: String, version number: Int? = nil, section: String? = nil, as actor: CaseActor,
         attributes: [String: ExpressionValue] = [:]
     ) throws(EngineError) -> [UInt8] {
         let (admitted, kind, version, latest) = try documentVersion(caseID: caseID, kind: name, version: number, actor: actor, attributes: attributes)
+        guard !version.isWithdrawal else {
+            let earlier = version.version > 1 ? "; versions 1 to \(version.version - 1) stay readable by number" : ""
+            throw .invalidInput([InputProblem(field: "version", message: "document '\(kind.name.value)' was withdrawn by version \(version.version), which holds no content\(earlier)")])
+        }
         let shown = Self.view(version, latest: latest, kind: kind, sections: Self.sections(of: kind, in: admitted), access: admitted.access)
         guard let part = shown.parts.first(where: { $0.section == section }) else {
             let named = version.change.parts.map { $0.section.map { "section \($0)" } ?? "the whole document" }.joined(separator: ", ")
@@ -243,7 +265,7 @@ extension Engine {
 
     /// The case let through the door with `view` on the kind's resource, decided about the document (as its latest
     /// version gives it; a document not held is given to none), the kind, the version asked for, and the latest.
-    private func documentVersion(
+    func documentVersion(
         caseID: String, kind name: String, version number: Int?, actor: CaseActor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> (AdmittedCase, DocumentKindDefinition, DocumentVersion, DocumentVersion) {
         let resource = try documentResource(caseID: caseID, kind: name, section: nil)
@@ -259,7 +281,7 @@ extension Engine {
     }
 
     /// What the policy reads about the document whose latest version is `latest`.
-    private static func facts(of latest: DocumentVersion) -> DocumentFacts {
+    static func facts(of latest: DocumentVersion) -> DocumentFacts {
         DocumentFacts(kind: latest.kind, sharedWith: latest.change.sharedWith ?? [])
     }
 
@@ -267,7 +289,7 @@ extension Engine {
     /// (`ehcp.A`), or the kind's when no section is asked for or the section is not one the policy declares (the upload is
     /// then refused as invalid after the door). A missing case is asked about as the current definitions declare the kind,
     /// so it is refused as a case holding it would be; a kind no definition declares is asked about as `case`.
-    private func documentResource(caseID: String, kind name: String, section: String?) throws(EngineError) -> String {
+    func documentResource(caseID: String, kind name: String, section: String?) throws(EngineError) -> String {
         let record = try loadRecord(caseID)
         let definitions = try record.map { (record: CaseRecord) throws(EngineError) in try self.definitions(for: record) } ?? catalog
         let workflows = record.flatMap { definitions.workflows[$0.workflow].map { [$0] } } ?? definitions.workflows.keys.sorted().compactMap { definitions.workflows[$0] }
@@ -282,7 +304,7 @@ extension Engine {
     }
 
     /// The kind `name` of the admitted case's workflow, or `invalid_input` naming the kinds it has.
-    private static func kind(_ name: String, of admitted: AdmittedCase) throws(EngineError) -> DocumentKindDefinition {
+    static func kind(_ name: String, of admitted: AdmittedCase) throws(EngineError) -> DocumentKindDefinition {
         let kinds = admitted.workflow.definition.documents
         guard let kind = kinds.first(where: { $0.name.value == name }) else {
             let known = kinds.map { "'\($0.name.value)'" }.joined(separator: ", ")
@@ -294,7 +316,7 @@ extension Engine {
 
     /// The sections a sectioned kind's parts are addressed by, in the policy's order; empty for a kind seen whole, and
     /// for a workflow without a policy, whose sections are whatever is added.
-    private static func sections(of kind: DocumentKindDefinition, in admitted: AdmittedCase) -> [String] {
+    static func sections(of kind: DocumentKindDefinition, in admitted: AdmittedCase) -> [String] {
         guard kind.sections != nil, case .policy(let policy) = admitted.access.accessGuard else { return [] }
         return policy.definition.resources.first { $0.name.value == kind.resource }?.sections.map(\.value) ?? []
     }
@@ -334,7 +356,7 @@ extension Engine {
     /// `version` as `access` (decided about the document) lets its actor see it: each section part shown when they may
     /// `view` the section, a whole part of a sectioned kind only when they may view every section, a whole part of a kind
     /// seen whole as admitted. Whom the document is given to is the `latest` version's.
-    private static func view(_ version: DocumentVersion, latest: DocumentVersion, kind: DocumentKindDefinition, sections: [String], access: CaseAccess) -> DocumentView {
+    static func view(_ version: DocumentVersion, latest: DocumentVersion, kind: DocumentKindDefinition, sections: [String], access: CaseAccess) -> DocumentView {
         var wholeAllowed: Bool?
         let parts = version.change.parts.map { part -> DocumentView.Part in
             let shown: Bool
@@ -351,6 +373,6 @@ extension Engine {
         return DocumentView(caseID: version.caseID, kind: kind.name.value, title: kind.title, version: version.version, mediaType: version.change.mediaType,
                             bytes: parts.contains(where: \.withheld) ? nil : version.change.bytes, addedByRole: version.addedBy.role,
                             addedBy: seesPeople ? version.addedBy.description : nil, at: version.at, reason: version.change.reason, parts: parts,
-                            sharedWith: seesPeople ? latest.change.sharedWith ?? [] : nil)
+                            sharedWith: seesPeople ? latest.change.sharedWith ?? [] : nil, withdrawnIn: latest.isWithdrawal ? latest.version : nil)
     }
 }

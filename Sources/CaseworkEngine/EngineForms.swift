@@ -158,7 +158,8 @@ extension Engine {
                                                        workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard, resource: resource,
                                                        instance: change.instance))
         if change.fillsDocument, let target = form.definition.intoDocument {
-            decided.document = try formDocument(target, answers: change.instance.fields, form: form.definition, admitted: admitted, instance: instanceID)
+            let (version, blob) = try formDocument(target, answers: change.instance.fields, form: form.definition, admitted: admitted, instance: instanceID)
+            decided.document = (version, blob)
         }
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }

@@ -206,6 +206,69 @@ extension StoreConformance {
             expect.equal(try store.history(caseID: "c1").count, 2, "and its history")
             expect.equal(try store.documentVersions(caseID: "c1").count, 1, "and its documents")
         },
+        Check("a withdrawal is a new version with no parts and its audit event; earlier versions stay readable, saying so") { makeStore, expect in
+            let (store, engine) = try DocumentFixture.planned(makeStore)
+            let staff = DocumentFixture.staff, caseworker = DocumentFixture.caseworker
+            let blobs = try store.archive(caseID: "c1")?.blobs
+            let withdrawn = try engine.withdrawDocument(caseID: "c1", kind: "draft_plan", reason: "  sent in error  ", as: caseworker, attributes: staff)
+            expect.equal(withdrawn.version, 3, "the withdrawal is version 3")
+            expect.equal(withdrawn.withdrawnIn, 3, "and says it withdraws the document")
+            expect.equal(withdrawn.parts, [], "it holds no part")
+            expect.equal(withdrawn.reason, "sent in error", "why, trimmed")
+            let stored = try store.documentVersions(caseID: "c1").filter { $0.kind == "draft_plan" }
+            expect.equal(stored.map(\.version), [1, 2, 3], "nothing deleted: versions 1 and 2 stay beside the withdrawal")
+            expect.equal(stored.last?.change.withdrawn, true, "the stored withdrawal reads back as one")
+            expect.equal(stored.last?.addedBy, caseworker, "who withdrew it")
+            expect.equal(stored.last?.change.parts, [], "with no parts")
+            expect.equal(try store.archive(caseID: "c1")?.blobs, blobs, "no bytes stored for it")
+            let event = try store.history(caseID: "c1").last
+            expect.equal(event?.action, "document_withdrawn", "its audit event")
+            expect.equal(event?.change?.document, stored.last?.change, "which records the withdrawal as the version stores it")
+            expect.equal(try engine.verifyAudit("c1", as: .operator("check")), .intact(events: 6), "the chain verifies and replays")
+            expect.equal(try engine.documentProblems("c1", as: .operator("check")), [], "the stored documents are what the chain records")
+            let older = try engine.document(caseID: "c1", kind: "draft_plan", version: 2, as: DocumentFixture.limited, attributes: DocumentFixture.family)
+            expect.equal(older.withdrawnIn, 3, "an earlier version says the document was withdrawn")
+            expect.equal(older.parts.map(\.withheld), [false, true], "and is still shown as the policy lets its reader see it")
+            expect.equal(try engine.documentContent(caseID: "c1", kind: "draft_plan", version: 2, section: "A", as: caseworker, attributes: staff),
+                         Array("views".utf8), "an earlier version's bytes stay readable")
+            let current = DocumentFixture.refusal { _ = try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "A", as: caseworker, attributes: staff) }
+            expect.that(current?.hasPrefix("invalid_input") == true && current?.contains("withdrawn") == true, "no content is served as current: \(current ?? "served")")
+            let listed = try engine.documents(caseID: "c1", as: DocumentFixture.limited, attributes: DocumentFixture.family)
+            expect.equal(listed.map { "\($0.kind)/\($0.version)/\($0.isWithdrawal)" }, ["draft_plan/3/true"], "the list shows it as withdrawn to its reader")
+            expect.equal(try engine.document(caseID: "c1", kind: "decision_letter", as: caseworker, attributes: staff).withdrawnIn, nil,
+                         "another document stays current")
+        },
+        Check("a withdrawal refused (not allowed, already withdrawn, unknown document, no reason) changes nothing") { makeStore, expect in
+            let (store, engine) = try DocumentFixture.planned(makeStore)
+            let staff = DocumentFixture.staff, family = DocumentFixture.family, caseworker = DocumentFixture.caseworker
+            _ = try engine.withdrawDocument(caseID: "c1", kind: "decision_letter", reason: "replaced", as: caseworker, attributes: staff)
+            let before = try Fixture.Contents(store)
+            let versions = try store.documentVersions(caseID: "c1")
+            func withdraw(_ caseID: String, _ kind: String, _ reason: String = "error", as actor: CaseActor, _ attributes: [String: ExpressionValue]) -> String? {
+                DocumentFixture.refusal { _ = try engine.withdrawDocument(caseID: caseID, kind: kind, reason: reason, as: actor, attributes: attributes) }
+            }
+            let stranger = withdraw("c1", "draft_plan", as: DocumentFixture.stranger, family)
+            expect.that(stranger?.hasPrefix("forbidden") == true, "a person with no grant is refused: \(stranger ?? "allowed")")
+            expect.equal(stranger, withdraw("missing", "draft_plan", as: DocumentFixture.stranger, family), "exactly as on a missing case")
+            let limited = withdraw("c1", "draft_plan", as: DocumentFixture.limited, family)
+            expect.that(limited?.hasPrefix("forbidden") == true, "a reader who may not add is refused: \(limited ?? "allowed")")
+            let again = withdraw("c1", "decision_letter", as: caseworker, staff)
+            expect.that(again?.hasPrefix("invalid_input") == true && again?.contains("already withdrawn by version 2") == true, "already withdrawn: \(again ?? "allowed")")
+            let unknown = withdraw("c1", "minutes", as: caseworker, staff)
+            let shown = DocumentFixture.refusal { _ = try engine.document(caseID: "c1", kind: "minutes", as: caseworker, attributes: staff) }
+            expect.that(unknown?.hasPrefix("invalid_input") == true, "an unknown kind: \(unknown ?? "allowed")")
+            expect.equal(unknown, shown, "refused as showing it is")
+            let stale = DocumentFixture.refusal {
+                _ = try engine.withdrawDocument(caseID: "c1", kind: "draft_plan", reason: "error", as: caseworker, attributes: staff, expectedRevision: 1)
+            }
+            expect.that(stale?.hasPrefix("conflict") == true, "a stale revision: \(stale ?? "allowed")")
+            for reason in ["", "  ", "bad\u{7}"] {
+                let refused = withdraw("c1", "draft_plan", reason, as: caseworker, staff)
+                expect.that(refused?.hasPrefix("invalid_input") == true, "reason \(reason.debugDescription): \(refused ?? "allowed")")
+            }
+            expect.that(try Fixture.Contents(store) == before, "the cases, events, outbox and alarms are unchanged")
+            expect.equal(try store.documentVersions(caseID: "c1"), versions, "the versions are unchanged")
+        },
         Check("an archived case carries its documents and their bytes, and restores into a fresh store exactly") { makeStore, expect in
             let (source, _) = try DocumentFixture.planned(makeStore)
             guard let archive = try source.archive(caseID: "c1") else { return expect.record("no archive of c1") }

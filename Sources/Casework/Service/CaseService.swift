@@ -261,6 +261,16 @@ public final class CaseService: Sendable {
         }
     }
 
+    /// Withdraws a document as its next version (``Engine/withdrawDocument(caseID:kind:reason:as:attributes:expectedRevision:)``):
+    /// through the same door and commit as on the engine, decided again after a concurrent change unless a revision is pinned.
+    public func withdrawDocument(
+        caseID: String, kind: String, reason: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:], expectedRevision: Int? = nil
+    ) async throws(EngineError) -> DocumentView {
+        try await decide { (engine) throws(EngineError) in
+            try engine.withdrawDocument(caseID: caseID, kind: kind, reason: reason, as: actor, attributes: attributes, expectedRevision: expectedRevision)
+        }
+    }
+
     // MARK: Reads
 
     /// The latest version of each document the actor may see any part of (``Engine/documents(caseID:as:attributes:)``).

@@ -41,6 +41,7 @@ enum APIRoutes {
         Route(method: "POST", pattern: "/v1/cases/{case}/documents/{kind}", run: DocumentRoutes.add),
         Route(method: "GET", pattern: "/v1/cases/{case}/documents/{kind}", run: DocumentRoutes.show),
         Route(method: "GET", pattern: "/v1/cases/{case}/documents/{kind}/content", run: DocumentRoutes.content),
+        Route(method: "POST", pattern: "/v1/cases/{case}/documents/{kind}/withdraw", run: DocumentRoutes.withdraw),
         Route(method: "GET", pattern: "/v1/children/{child}/timeline", run: ChildRoutes.timeline),
         Route(method: "POST", pattern: "/v1/outbox/claim", run: OutboxRoutes.claim),
         Route(method: "POST", pattern: "/v1/outbox/ack", run: OutboxRoutes.acknowledge),

@@ -25,15 +25,18 @@ enum DeskDocuments {
         return html + "</ul></section>"
     }
 
-    /// One document: its title and kind, version, who added it and when, why, and its parts.
+    /// One document: its title and kind, version, who added it and when, why, and its parts; a withdrawn one as
+    /// withdrawn (who withdrew it, when and why), with no part to read, since the withdrawal holds none.
     private static func item(_ document: [String: Any], caseID: String, headingLevel: Int) -> String {
         let kind = document["kind"] as? String ?? "", version = document["version"] as? Int ?? 0
+        let withdrawn = document["withdrawn_in"] as? Int == version
         let h = "h\(headingLevel)"
-        var html = "<li class=\"document\" data-document=\"\(DeskHTML.escape(kind))\"><\(h)>\(DeskHTML.escape(document["title"] as? String ?? kind))</\(h)>"
+        var html = "<li class=\"document\(withdrawn ? " withdrawn" : "")\" data-document=\"\(DeskHTML.escape(kind))\"><\(h)>\(DeskHTML.escape(document["title"] as? String ?? kind))</\(h)>"
         html += "<dl class=\"summary\"><dt>Kind</dt><dd>\(DeskHTML.escape(kind))</dd><dt>Version</dt><dd>\(version)</dd>"
+        if withdrawn { html += "<dt>Status</dt><dd class=\"withdrawn\">Withdrawn: not the current document</dd>" }
         let who = document["added_by"] as? String ?? (document["added_by_role"] as? String).map { "a \($0)" }
-        if let who { html += "<dt>Added by</dt><dd>\(DeskHTML.escape(who))</dd>" }
-        if let at = document["at"] as? String { html += "<dt>Added</dt><dd>\(DeskHTML.escape(written(at)))</dd>" }
+        if let who { html += "<dt>\(withdrawn ? "Withdrawn by" : "Added by")</dt><dd>\(DeskHTML.escape(who))</dd>" }
+        if let at = document["at"] as? String { html += "<dt>\(withdrawn ? "Withdrawn" : "Added")</dt><dd>\(DeskHTML.escape(written(at)))</dd>" }
         if let reason = document["reason"] as? String { html += "<dt>Why</dt><dd>\(DeskHTML.escape(reason))</dd>" }
         html += "</dl><ul class=\"parts\">"
         let base = "\(Desk.prefix)/cases/\(DeskHTML.pathSegment(caseID))/documents/\(DeskHTML.pathSegment(kind))/content?version=\(version)"

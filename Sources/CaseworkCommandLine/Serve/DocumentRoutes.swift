@@ -3,8 +3,8 @@ import CaseworkDefinitions
 import CaseworkEngine
 import CaseworkServer
 
-/// The document routes: a case's documents added and read, each part as the policy lets the caller see it, as
-/// `casework document add|list|show|get` do, through the same ``CaseService`` calls and the same JSON.
+/// The document routes: a case's documents added, read and withdrawn, each part as the policy lets the caller see it, as
+/// `casework document add|list|show|get|withdraw` do, through the same ``CaseService`` calls and the same JSON.
 enum DocumentRoutes {
     /// `GET /v1/cases/{case}/documents`: the latest version of each document the caller may see any part of, as
     /// `document list --format json` prints them.
@@ -37,6 +37,23 @@ enum DocumentRoutes {
         }
         return APIService.json(DocumentCommand.json(added), status: 201,
                                headers: [("Location", "/v1/cases/\(caseID)/documents/\(kind)?version=\(added.version)")])
+    }
+
+    /// `POST /v1/cases/{case}/documents/{kind}/withdraw`: `{"reason"}`, needed as `document withdraw --reason` needs it,
+    /// with `If-Match` as for an addition; 201 with the withdrawal, the document's new version, as `document withdraw
+    /// --format json` prints it.
+    static func withdraw(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
+        let caller = try api.caller(call)
+        let caseID = call.parameter("case"), kind = call.parameter("kind")
+        let body = try APIBody.object(call.request, allowed: ["reason"])
+        let reason = try APIBody.reason(body)
+        let expected = try CaseRoutes.expectedRevision(call.request)
+        let withdrawn = try await api.engine { () async throws(EngineError) in
+            try await api.cases(for: caller).withdrawDocument(caseID: caseID, kind: kind, reason: reason, as: caller.actor, attributes: caller.attributes,
+                                                              expectedRevision: expected)
+        }
+        return APIService.json(DocumentCommand.json(withdrawn), status: 201,
+                               headers: [("Location", "/v1/cases/\(caseID)/documents/\(kind)?version=\(withdrawn.version)")])
     }
 
     /// `GET /v1/cases/{case}/documents/{kind}?version=N`: one version (the latest without `version`), each part shown

@@ -21,6 +21,8 @@ public struct DocumentPart: Sendable, Hashable, Codable {
 
 /// What adding a document version did, as the audit event records it in its `change` (`document`): the kind, the
 /// version's number, its media type and size, why, and each part's hash, so the chain proves the bytes as they were.
+/// A withdrawal (``withdrawn``) is a version too: it holds no part, so nothing is served as the document's current
+/// content, and every earlier version stays stored as it was.
 public struct DocumentChange: Sendable, Hashable, Codable {
     /// The document kind, as the workflow declares it.
     public var kind: String
@@ -37,10 +39,16 @@ public struct DocumentChange: Sendable, Hashable, Codable {
     /// The organisations (their ids) the service gives the document to with this version, which the policy reads as
     /// `document.shared_with`; nil (absent from a version stored before sharing existed) means given to none.
     public var sharedWith: [String]?
+    /// True when the version withdraws the document (`document_withdrawn`: sent in error, replaced): it has no parts,
+    /// and its reason says why; nil (absent from every other version) for a version that adds content.
+    public var withdrawn: Bool?
 
     /// Creates a change.
-    public init(kind: String, version: Int, mediaType: String, bytes: Int, parts: [DocumentPart], reason: String?, sharedWith: [String]? = nil) {
+    public init(
+        kind: String, version: Int, mediaType: String, bytes: Int, parts: [DocumentPart], reason: String?, sharedWith: [String]? = nil, withdrawn: Bool? = nil
+    ) {
         self.sharedWith = sharedWith
+        self.withdrawn = withdrawn
         self.kind = kind
         self.version = version
         self.mediaType = mediaType
@@ -77,6 +85,8 @@ public struct DocumentVersion: Sendable, Hashable, Codable {
     public var kind: String { change.kind }
     /// The version's number.
     public var version: Int { change.version }
+    /// Whether the version withdraws the document.
+    public var isWithdrawal: Bool { change.withdrawn == true }
 }
 
 /// The bytes of a document part, stored once by their SHA-256 whatever number of versions and cases name them.
@@ -114,7 +124,8 @@ extension DocumentPart: CanonicallyWritable {
 }
 
 extension DocumentChange: CanonicallyWritable {
-    /// `{"bytes","kind","mediaType","parts","reason","sharedWith","version"}`, `reason` and `sharedWith` only when given.
+    /// `{"bytes","kind","mediaType","parts","reason","sharedWith","version","withdrawn"}`, `reason`, `sharedWith` and
+    /// `withdrawn` only when given.
     package func write(to writer: inout CanonicalJSON) {
         writer.object { writer in
             writer.member("bytes", bytes)
@@ -124,6 +135,7 @@ extension DocumentChange: CanonicallyWritable {
             writer.member("reason", reason)
             writer.member("sharedWith", sharedWith)
             writer.member("version", version)
+            writer.member("withdrawn", withdrawn)
         }
     }
 }

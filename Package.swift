@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "CaseworkServer", dependencies: ["CMicroHTTPD"]),
         .testTarget(
             name: "CaseworkServeTests",
-            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML", "CCrypto"],
+            dependencies: ["CaseworkServer", "CaseworkCommandLine", "Casework", "CaseworkDefinitions", "CaseworkEngine", "CaseworkSQLite", "CaseworkYAML", "CCrypto", "CaseworkTestSupport"],
             exclude: ["Fixtures"]
         ),
     ],

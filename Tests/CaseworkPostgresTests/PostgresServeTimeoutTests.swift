@@ -1,4 +1,5 @@
 import CaseworkPostgres
+import CaseworkTestSupport
 import Foundation
 import Testing
 
@@ -8,15 +9,8 @@ import Testing
 extension PostgresProcessTests {
     /// One request to the server with curl: the status and the body.
     static func curl(_ port: Int, _ method: String, _ path: String) throws -> (status: Int, body: [String: Any]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sS", "-X", method, "-H", "Authorization: Bearer pg-tick-token-7c1e", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try Spawn.run(["/usr/bin/curl", "-sS", "-X", method, "-H", "Authorization: Bearer pg-tick-token-7c1e", "-w", "\n%{http_code}",
+                                  "http://127.0.0.1:\(port)\(path)"]).out
         let status = Int(text.split(separator: "\n").last ?? "") ?? 0
         let body = String(text.dropLast(String(status).count))
         return (status, (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:])

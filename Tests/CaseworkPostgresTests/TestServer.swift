@@ -1,4 +1,5 @@
 import CaseworkPostgres
+import CaseworkTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -143,11 +144,11 @@ final class TestServer: Sendable {
     private static func run(_ program: String, _ arguments: [String], as user: String?, log: String) throws {
         let runuser = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser"
         let argv = user.map { [runuser, "-u", $0, "--", program] + arguments } ?? [program] + arguments
-        let status: Int32
-        do { status = Spawn.wait(try Spawn.start(argv, out: log)) } catch { throw Unavailable(description: error.description) }
-        guard status == 0 else {
+        let ending: Spawn.Ending
+        do { ending = Spawn.wait(try Spawn.start(argv, out: log)) } catch { throw Unavailable(description: error.description) }
+        guard ending.status == 0 else {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw Unavailable(description: "\(program) \(arguments.joined(separator: " ")) failed (wait status \(status)): \(text)")
+            throw Unavailable(description: "\(program) \(arguments.joined(separator: " ")) failed (\(ending)): \(text)")
         }
     }
 

@@ -1,5 +1,6 @@
 import CSQLite
 import Casework
+import CaseworkTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -307,32 +308,25 @@ struct SQLiteCaseStoreTests {
         let patient = try SQLiteCaseStore(path: path)
         let impatient = try SQLiteCaseStore(path: path, options: .init(busyTimeout: 0.05))
         let marker = directory.path("locked")
-        let other = Process()
-        other.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        other.arguments = [path]
-        let input = Pipe()
-        other.standardInput = input
-        try other.run()
-        input.fileHandleForWriting.write(
-            Data(
-                """
-                BEGIN IMMEDIATE;
-                INSERT INTO definitions (kind, id, version, fingerprint, content) VALUES ('workflow', 'cli', 1, 'f', 'text');
-                .shell touch '\(marker)' && sleep 0.5
-                COMMIT;
+        let script = directory.path("script.sql")
+        try Data(
+            """
+            BEGIN IMMEDIATE;
+            INSERT INTO definitions (kind, id, version, fingerprint, content) VALUES ('workflow', 'cli', 1, 'f', 'text');
+            .shell touch '\(marker)' && sleep 0.5
+            COMMIT;
 
-                """.utf8
-            )
-        )
-        try input.fileHandleForWriting.close()
+            """.utf8
+        ).write(to: URL(fileURLWithPath: script))
+        let other = try Spawn.start(["/usr/bin/sqlite3", path], input: script, out: directory.path("sqlite3.out"))
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         #expect(FileManager.default.fileExists(atPath: marker))
         #expect(throws: StoreError.busy("database is locked")) { try impatient.commit(Sample.opening("impatient")) }
         #expect(try patient.definition(kind: "workflow", id: "cli", version: 1) == nil)
         try patient.commit(Sample.opening("patient"))
-        other.waitUntilExit()
-        #expect(other.terminationStatus == 0)
+        let ending = Spawn.wait(other)
+        #expect(ending.status == 0, "\(ending): \((try? String(contentsOfFile: directory.path("sqlite3.out"), encoding: .utf8)) ?? "")")
         #expect(try patient.definition(kind: "workflow", id: "cli", version: 1)?.content == "text")
         #expect(try impatient.caseIDs() == ["patient"])
     }

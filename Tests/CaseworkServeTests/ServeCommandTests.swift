@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 @testable import CaseworkCommandLine
@@ -62,35 +63,26 @@ import Testing
         let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
                           Repository.root.appendingPathComponent(".build/debug/casework")]
         let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--db", database, "--create", "--listen", "127.0.0.1:0", "--auth", auth]
-            + Repository.definitions.flatMap { ["--definitions", $0] }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let reader = output.fileHandleForReading
-        let first = try await offPool { () -> String in
-            var text = ""
-            while !text.contains("\n") {
-                let data = reader.availableData
-                if data.isEmpty { break }
-                text += String(decoding: data, as: UTF8.self)
+        let output = directory.appendingPathComponent("out").path
+        let process = try Spawn.start([binary.path, "serve", "--db", database, "--create", "--listen", "127.0.0.1:0", "--auth", auth]
+                                      + Repository.definitions.flatMap { ["--definitions", $0] }, out: output, err: directory.appendingPathComponent("err").path)
+        var ended: Spawn.Ending?
+        defer {
+            if ended == nil {
+                kill(process, SIGKILL)
+                _ = Spawn.wait(process)
             }
-            return text
         }
+        let first = try await writtenLine(in: output, containing: "listening on")
         let port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
         let health = try await offPool {
             try RawHTTP.request(port: port, method: "GET", path: "/healthz", headers: [("Authorization", "Bearer \(Tokens.desk)")], body: [])
         }
         #expect(health.status == 200)
-        process.terminate()
-        let rest = try await offPool { () -> String in
-            let data = reader.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        kill(process, SIGTERM)
+        ended = try await offPool { Spawn.wait(process, timeout: 60) }
+        #expect(ended?.status == 0, "\(ended.map(String.init(describing:)) ?? "")")
+        let rest = try String(contentsOfFile: output, encoding: .utf8)
         #expect(rest.contains("casework serve: stopped"), "\(rest)")
         #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(port: port) }
         let console = Captured()
@@ -104,16 +96,8 @@ import Testing
         #expect(server.instance.url.hasPrefix("https://127.0.0.1:"))
         let port = server.port
         let output = try await offPool { () throws -> String in
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["--silent", "--show-error", "--cacert", Self.fixtures.appendingPathComponent("localhost.crt").path,
-                              "--header", "Authorization: Bearer \(Tokens.desk)", "--write-out", "\n%{http_code}", "https://localhost:\(port)/healthz"]
-            let pipe = Pipe()
-            curl.standardOutput = pipe
-            try curl.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            curl.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            try Spawn.run(["/usr/bin/curl", "--silent", "--show-error", "--cacert", Self.fixtures.appendingPathComponent("localhost.crt").path,
+                           "--header", "Authorization: Bearer \(Tokens.desk)", "--write-out", "\n%{http_code}", "https://localhost:\(port)/healthz"]).out
         }
         #expect(output.hasSuffix("\n200"), "\(output)")
         #expect(output.contains("\"status\" : \"ok\""))

@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -102,16 +103,17 @@ import Glibc
         let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
                           Repository.root.appendingPathComponent(".build/debug/casework")]
         let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--db", directory.appendingPathComponent("cases.sqlite").path, "--create", "--listen", "127.0.0.1:0", "--auth", auth]
-            + Repository.definitions.flatMap { ["--definitions", $0] }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        let first = try await Self.line(from: output.fileHandleForReading, containing: "listening on")
+        let output = directory.appendingPathComponent("out").path, errors = directory.appendingPathComponent("err").path
+        let process = try Spawn.start([binary.path, "serve", "--db", directory.appendingPathComponent("cases.sqlite").path, "--create", "--listen",
+                                       "127.0.0.1:0", "--auth", auth] + Repository.definitions.flatMap { ["--definitions", $0] }, out: output, err: errors)
+        var ended: Spawn.Ending?
+        defer {
+            if ended == nil {
+                kill(process, SIGKILL)
+                _ = Spawn.wait(process)
+            }
+        }
+        let first = try await writtenLine(in: output, containing: "listening on")
         let port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
         let token = TestIdentityProvider.token(TestIdentityProvider.caseworkerClaims(), key: Self.rotated)
         func status() async throws -> Int {
@@ -120,34 +122,19 @@ import Glibc
         #expect(try await status() == 401)
 
         try Self.keys([TestIdentityProvider.ecKey, Self.rotated]).write(to: file)
-        kill(process.processIdentifier, SIGHUP)
-        let reloaded = try await Self.line(from: errors.fileHandleForReading, containing: "JWKS file")
+        kill(process, SIGHUP)
+        let reloaded = try await writtenLine(in: errors, containing: "JWKS file")
         #expect(reloaded.contains("reloaded the JWKS file \(file.path) of issuer \(TestIdentityProvider.issuer): 2 signing keys"), "\(reloaded)")
         #expect(try await status() == 200)
 
         try Data("{".utf8).write(to: file)
-        kill(process.processIdentifier, SIGHUP)
-        let refused = try await Self.line(from: errors.fileHandleForReading, containing: "JWKS file")
+        kill(process, SIGHUP)
+        let refused = try await writtenLine(in: errors, containing: "JWKS file", occurrence: 2)
         #expect(refused.contains("error: the JWKS file \(file.path)") && refused.contains("is not a JSON object"), "\(refused)")
         #expect(try await status() == 200, "the keys from before stay in use")
 
-        process.terminate()
-        try await offPool { process.waitUntilExit() }
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-    }
-
-    /// Reads `handle` until a whole line containing `text` has come, and gives that line.
-    static func line(from handle: FileHandle, containing text: String) async throws -> String {
-        try await offPool { () -> String in
-            var pending = ""
-            while true {
-                if let line = pending.split(separator: "\n", omittingEmptySubsequences: false).dropLast().first(where: { $0.contains(text) }) {
-                    return String(line)
-                }
-                let data = handle.availableData
-                if data.isEmpty { throw TestFailure("the stream ended before a line with '\(text)': \(pending)") }
-                pending += String(decoding: data, as: UTF8.self)
-            }
-        }
+        kill(process, SIGTERM)
+        ended = try await offPool { Spawn.wait(process, timeout: 60) }
+        #expect(ended?.status == 0, "\(ended.map(String.init(describing:)) ?? "")")
     }
 }

@@ -60,6 +60,21 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
     }
 }
 
+/// The `occurrence`-th whole line containing `text` in the file `path` that a program started with ``Spawn`` writes
+/// its output to, waited for off the pool; a failure carrying the file when none has come within `timeout` seconds.
+func writtenLine(in path: String, containing text: String, occurrence: Int = 1, timeout: TimeInterval = 60) async throws -> String {
+    try await offPool { () -> String in
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let written = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let lines = written.split(separator: "\n", omittingEmptySubsequences: false).dropLast().filter { $0.contains(text) }
+            if lines.count >= occurrence { return String(lines[occurrence - 1]) }
+            if Date() > deadline { throw TestFailure("no line \(occurrence) with '\(text)' came in \(timeout) seconds: \(written)") }
+            usleep(10_000)
+        }
+    }
+}
+
 /// A `casework serve` on a free loopback port over a fresh SQLite store in a temporary directory, stopped and
 /// removed when the test lets go of it.
 final class TestServer: Sendable {

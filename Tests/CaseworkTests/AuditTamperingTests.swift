@@ -4,6 +4,7 @@ import CaseworkCommandLine
 @testable import CaseworkEngine
 import CaseworkSQLite
 @testable import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -177,15 +178,10 @@ struct AuditTamperingTests {
         let writers = (1...8).map { index in
             Thread {
                 for round in 1...25 {
-                    let process = Process()
-                    process.executableURL = binary
-                    process.arguments = ["case", "fire", "c\(index)", "comment", "--set", "parent_comment=round \(round)"] + parent
+                    let arguments = ["case", "fire", "c\(index)", "comment", "--set", "parent_comment=round \(round)"] + parent
                         + ["--db", space.database, "--definitions", space.definitions]
-                    process.standardOutput = FileHandle.nullDevice
-                    process.standardError = FileHandle.nullDevice
-                    guard (try? process.run()) != nil else { continue }
-                    process.waitUntilExit()
-                    if process.terminationStatus == 0 { fires.withLock { $0 += 1 } }
+                    guard let process = try? Spawn.start([binary.path] + arguments, out: "/dev/null") else { continue }
+                    if Spawn.wait(process).status == 0 { fires.withLock { $0 += 1 } }
                 }
                 writing.withLock { $0 -= 1 }
             }

@@ -1,4 +1,5 @@
 import CSQLite
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Casework
@@ -114,23 +115,16 @@ struct CaseCommandTests {
         for index in 1...8 {
             _ = space.run(["case", "open", "assessment", "--id", "c\(index)", "--as", "parent:jo"])
         }
-        func launch(_ arguments: [String]) throws -> Process {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = arguments + ["--db", space.database, "--definitions", space.definitions]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+        func launch(_ arguments: [String]) throws -> pid_t {
+            try Spawn.start([binary.path] + arguments + ["--db", space.database, "--definitions", space.definitions], out: "/dev/null")
         }
-        var processes: [Process] = []
+        var processes: [pid_t] = []
         for index in 1...8 {
             for actor in ["caseworker:ana", "caseworker:bo"] {
                 processes.append(try launch(["case", "fire", "c\(index)", "start_deciding", "--as", actor, "--set", "evidence_complete=true"]))
             }
         }
-        for process in processes { process.waitUntilExit() }
-        let succeeded = processes.filter { $0.terminationStatus == 0 }.count
+        let succeeded = processes.map { Spawn.wait($0) }.filter { $0.status == 0 }.count
         #expect(succeeded == 8, "exactly one of each pair wins; the other is refused (wrong state or conflict), never both")
         for index in 1...8 {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(space.run(["case", "show", "c\(index)", "--format", "json"]).out.utf8)) as? [String: Any])

@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -290,21 +291,10 @@ struct DecideRequestTests {
             let changed = try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
             try #require(changed <= built, "\(binary.path) is older than \(source): run swift build before swift test")
         }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["decide", "--batch", "-"] + Self.definitions
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
         let lines = [try Self.line(Self.base()), "not json", try Self.line(Self.setting("resource", to: "ehcp.K", in: Self.base()))]
-        input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        let answers = try Self.decisions(String(decoding: data, as: UTF8.self))
+        let batch = try Spawn.run([binary.path, "decide", "--batch", "-"] + Self.definitions, input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(batch.status == 1, "\(batch)")
+        let answers = try Self.decisions(batch.out)
         #expect(answers.map { $0["decision"] as? String ?? "error" } == ["allow", "error", "allow"])
         #expect(answers[1]["line"] as? Int == 2)
     }

@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 @testable import CaseworkEngine
@@ -24,21 +25,10 @@ struct DefinitionCacheAgreementTests {
         try Data(DefinitionCacheTests.decideRequest.utf8).write(to: request)
         let definitions = space.paths.flatMap { ["--definitions", $0] }
         func run(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, out: String, err: String) {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = arguments
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CASEWORK_") }
             environment.merge(extra) { _, new in new }
-            process.environment = environment
-            let out = space.root.appendingPathComponent("out-\(UUID().uuidString)")
-            let err = space.root.appendingPathComponent("err-\(UUID().uuidString)")
-            try Data().write(to: out)
-            try Data().write(to: err)
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
-            try process.run()
-            process.waitUntilExit()
-            return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+            let outcome = try Spawn.run([binary.path] + arguments, environment: environment)
+            return (try #require(outcome.status, "\(outcome)"), outcome.out, outcome.err)
         }
         let unused = space.root.appendingPathComponent("unused").path
         let modes = [

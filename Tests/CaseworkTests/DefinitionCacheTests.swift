@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Casework
@@ -243,25 +244,18 @@ struct DefinitionCacheTests {
         let binary = try CaseCommandTests.executable()
         let request = space.root.appendingPathComponent("request.json")
         try Data(Self.decideRequest.utf8).write(to: request)
-        func decide(_ extra: [String] = [], cache directory: String? = nil, off: Bool = false) throws -> (Process, URL) {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["decide", request.path, "--format", "json"] + space.paths.flatMap { ["--definitions", $0] } + extra
+        func decide(_ extra: [String] = [], cache directory: String? = nil, off: Bool = false) throws -> (pid_t, String) {
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CASEWORK_") }
             environment["CASEWORK_CACHE_DIR"] = directory ?? space.directory
             if off { environment["CASEWORK_NO_CACHE"] = "1" }
-            process.environment = environment
-            let output = space.root.appendingPathComponent("out-\(UUID().uuidString)")
-            try Data().write(to: output)
-            process.standardOutput = try FileHandle(forWritingTo: output)
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return (process, output)
+            let output = space.root.appendingPathComponent("out-\(UUID().uuidString)").path
+            let arguments = ["decide", request.path, "--format", "json"] + space.paths.flatMap { ["--definitions", $0] } + extra
+            return (try Spawn.start([binary.path] + arguments, environment: environment, out: output, err: "/dev/null"), output)
         }
-        func answer(_ started: (Process, URL)) throws -> String {
-            started.0.waitUntilExit()
-            #expect(started.0.terminationStatus == 0)
-            return try String(contentsOf: started.1, encoding: .utf8)
+        func answer(_ started: (pid_t, String)) throws -> String {
+            let ending = Spawn.wait(started.0)
+            #expect(ending.status == 0, "\(ending)")
+            return try String(contentsOfFile: started.1, encoding: .utf8)
         }
         let answers = try (0..<6).map { _ in try decide() }.map(answer)
         #expect(Set(answers).count == 1 && answers[0].contains("\"decision\""))

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import CaseworkTestSupport
 import Testing
 import CaseworkCommandLine
 import CaseworkDefinitions
@@ -179,32 +179,9 @@ enum Graphviz {
                             sourceLocation: sourceLocation)
             return
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-Tsvg"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read while dot writes, so neither side waits on a full pipe.
-        let collected = Mutex<(out: Data, err: Data)>((Data(), Data()))
-        let readers = DispatchGroup()
-        for (pipe, isOutput) in [(output, true), (errors, false)] {
-            readers.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                collected.withLock { if isOutput { $0.out = data } else { $0.err = data } }
-                readers.leave()
-            }
-        }
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        readers.wait()
-        let (svg, message) = collected.withLock { ($0.out, String(decoding: $0.err, as: UTF8.self)) }
-        #expect(process.terminationStatus == 0 && message.isEmpty, "dot -Tsvg on \(name): \(message)", sourceLocation: sourceLocation)
-        #expect(String(decoding: svg, as: UTF8.self).contains("</svg>"), "dot -Tsvg on \(name) wrote no SVG", sourceLocation: sourceLocation)
+        let dot = try Spawn.run([executable.path, "-Tsvg"], input: Data(text.utf8))
+        #expect(dot.status == 0 && dot.err.isEmpty, "dot -Tsvg on \(name): \(dot)", sourceLocation: sourceLocation)
+        #expect(dot.out.contains("</svg>"), "dot -Tsvg on \(name) wrote no SVG", sourceLocation: sourceLocation)
     }
 }
 

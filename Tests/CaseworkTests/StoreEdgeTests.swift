@@ -1,4 +1,5 @@
 import CSQLite
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Casework
@@ -58,30 +59,11 @@ struct StoreEdgeTests {
 
     static func launch(_ arguments: [String], in space: CommandWorkspace, unprivileged: Bool = false, timeout: TimeInterval = 60) throws -> Run {
         let binary = try CaseCommandTests.executable()
-        let process = Process()
-        if unprivileged && getuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: setpriv)
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + arguments
-        } else {
-            process.executableURL = binary
-            process.arguments = arguments
-        }
-        let outFile = space.directory.appendingPathComponent("out-\(UUID().uuidString)")
-        let errFile = space.directory.appendingPathComponent("err-\(UUID().uuidString)")
-        try #require(FileManager.default.createFile(atPath: outFile.path, contents: nil))
-        try #require(FileManager.default.createFile(atPath: errFile.path, contents: nil))
-        process.standardOutput = try FileHandle(forWritingTo: outFile)
-        process.standardError = try FileHandle(forWritingTo: errFile)
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        let timedOut = process.isRunning
-        if timedOut {
-            process.terminate()
-        }
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, exited: process.terminationReason == .exit, timedOut: timedOut,
-                   out: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "", err: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+        let argv = unprivileged && getuid() == 0 ? [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", binary.path] + arguments
+            : [binary.path] + arguments
+        let outcome = try Spawn.run(argv, timeout: timeout)
+        return Run(status: outcome.status ?? outcome.signal ?? 0, exited: outcome.status != nil, timedOut: outcome.timedOut, out: outcome.out,
+                   err: outcome.err)
     }
 
     static let setpriv = "/usr/bin/setpriv"
@@ -214,21 +196,14 @@ struct StoreEdgeTests {
         var failures: [String] = []
         for round in 1...60 {
             let database = space.directory.appendingPathComponent("round-\(round).sqlite").path
-            var processes: [(Process, URL)] = []
+            var processes: [(pid_t, String)] = []
             for index in 1...8 {
-                let process = Process()
-                process.executableURL = binary
-                process.arguments = ["case", "open", "assessment", "--id", "c\(index)", "--as", "parent:jo", "--db", database, "--definitions", space.definitions]
-                let err = space.directory.appendingPathComponent("err-\(round)-\(index)")
-                try #require(FileManager.default.createFile(atPath: err.path, contents: nil))
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = try FileHandle(forWritingTo: err)
-                processes.append((process, err))
+                let err = space.directory.appendingPathComponent("err-\(round)-\(index)").path
+                let arguments = ["case", "open", "assessment", "--id", "c\(index)", "--as", "parent:jo", "--db", database, "--definitions", space.definitions]
+                processes.append((try Spawn.start([binary.path] + arguments, out: "/dev/null", err: err), err))
             }
-            for (process, _) in processes { try process.run() }
-            for (process, err) in processes {
-                process.waitUntilExit()
-                if process.terminationStatus != 0 { failures.append("round \(round): \((try? String(contentsOf: err, encoding: .utf8)) ?? "")") }
+            for (process, err) in processes where Spawn.wait(process).status != 0 {
+                failures.append("round \(round): \((try? String(contentsOfFile: err, encoding: .utf8)) ?? "")")
             }
             #expect(try Self.integer(database, "SELECT count(*) FROM cases") == 8 - Int64(failures.filter { $0.hasPrefix("round \(round):") }.count))
         }

@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 import Casework
@@ -37,17 +38,11 @@ struct TickCommandTests {
         }
         let binary = try CaseCommandTests.executable()
         for day in ["2025-10-07", "2025-10-14"] {
-            let processes = try (0..<2).map { _ -> Process in
-                let process = Process()
-                process.executableURL = binary
-                process.arguments = ["tick", "--at", day, "--db", space.database, "--definitions", space.definitions]
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
+            let processes = try (0..<2).map { _ in
+                try Spawn.start([binary.path, "tick", "--at", day, "--db", space.database, "--definitions", space.definitions], out: "/dev/null")
             }
-            for process in processes { process.waitUntilExit() }
-            #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+            let endings = processes.map { Spawn.wait($0) }
+            #expect(endings.allSatisfy { $0.status == 0 }, "\(endings)")
         }
         for index in 1...12 {
             let history = space.run(["case", "history", "c\(index)", "--format", "json"])

@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 
@@ -23,17 +24,6 @@ func skipWithoutTool(_ check: String, reason: String, sourceLocation: SourceLoca
 /// Runs `executable` with `arguments` to its end, returning its exit status and what it wrote to standard output and
 /// standard error together (through a file, so a long output never fills a pipe).
 func runProgram(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("casework-program-\(UUID().uuidString)")
-    guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-    defer { try? FileManager.default.removeItem(at: output) }
-    let handle = try FileHandle(forWritingTo: output)
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
-    process.waitUntilExit()
-    try handle.close()
-    return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8))
+    let outcome = try Spawn.run([executable.path] + arguments, errorsToOutput: true, timeout: 600)
+    return (try #require(outcome.status, "\(executable.path) did not exit: \(outcome)"), outcome.out)
 }

@@ -60,29 +60,15 @@ import Testing
         let auth = directory.appendingPathComponent("auth.yaml").path
         try Tokens.authFile.write(toFile: auth, atomically: true, encoding: .utf8)
         let database = directory.appendingPathComponent("cases.sqlite").path
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
-                          Repository.root.appendingPathComponent(".build/debug/casework")]
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
-        let output = directory.appendingPathComponent("out").path
-        let process = try Spawn.start([binary.path, "serve", "--db", database, "--create", "--listen", "127.0.0.1:0", "--auth", auth]
-                                      + Repository.definitions.flatMap { ["--definitions", $0] }, out: output, err: directory.appendingPathComponent("err").path)
-        var ended: Spawn.Ending?
-        defer {
-            if ended == nil {
-                kill(process, SIGKILL)
-                _ = Spawn.wait(process)
-            }
-        }
-        let first = try await writtenLine(in: output, containing: "listening on")
-        let port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
+        let program = try await ServeProgram(in: directory, auth: auth)
+        let port = program.port
         let health = try await offPool {
             try RawHTTP.request(port: port, method: "GET", path: "/healthz", headers: [("Authorization", "Bearer \(Tokens.desk)")], body: [])
         }
         #expect(health.status == 200)
-        kill(process, SIGTERM)
-        ended = try await offPool { Spawn.wait(process, timeout: 60) }
-        #expect(ended?.status == 0, "\(ended.map(String.init(describing:)) ?? "")")
-        let rest = try String(contentsOfFile: output, encoding: .utf8)
+        let ended = try await program.stop(SIGTERM)
+        #expect(ended.status == 0, "\(ended)")
+        let rest = try String(contentsOfFile: program.output, encoding: .utf8)
         #expect(rest.contains("casework serve: stopped"), "\(rest)")
         #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(port: port) }
         let console = Captured()

@@ -100,21 +100,8 @@ import Glibc
         try (Tokens.authFile + "\n" + TestIdentityProvider.authSection).write(toFile: auth, atomically: true, encoding: .utf8)
         let file = directory.appendingPathComponent("idp-keys.json")
         try TestIdentityProvider.jwks.write(to: file, atomically: true, encoding: .utf8)
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
-                          Repository.root.appendingPathComponent(".build/debug/casework")]
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
-        let output = directory.appendingPathComponent("out").path, errors = directory.appendingPathComponent("err").path
-        let process = try Spawn.start([binary.path, "serve", "--db", directory.appendingPathComponent("cases.sqlite").path, "--create", "--listen",
-                                       "127.0.0.1:0", "--auth", auth] + Repository.definitions.flatMap { ["--definitions", $0] }, out: output, err: errors)
-        var ended: Spawn.Ending?
-        defer {
-            if ended == nil {
-                kill(process, SIGKILL)
-                _ = Spawn.wait(process)
-            }
-        }
-        let first = try await writtenLine(in: output, containing: "listening on")
-        let port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
+        let program = try await ServeProgram(in: directory, auth: auth)
+        let port = program.port
         let token = TestIdentityProvider.token(TestIdentityProvider.caseworkerClaims(), key: Self.rotated)
         func status() async throws -> Int {
             try await offPool { try RawHTTP.request(port: port, method: "GET", path: "/v1/cases", headers: [("Authorization", "Bearer \(token)")], body: []) }.status
@@ -122,19 +109,18 @@ import Glibc
         #expect(try await status() == 401)
 
         try Self.keys([TestIdentityProvider.ecKey, Self.rotated]).write(to: file)
-        kill(process, SIGHUP)
-        let reloaded = try await writtenLine(in: errors, containing: "JWKS file")
+        program.signal(SIGHUP)
+        let reloaded = try await writtenLine(in: program.errors, containing: "JWKS file")
         #expect(reloaded.contains("reloaded the JWKS file \(file.path) of issuer \(TestIdentityProvider.issuer): 2 signing keys"), "\(reloaded)")
         #expect(try await status() == 200)
 
         try Data("{".utf8).write(to: file)
-        kill(process, SIGHUP)
-        let refused = try await writtenLine(in: errors, containing: "JWKS file", occurrence: 2)
+        program.signal(SIGHUP)
+        let refused = try await writtenLine(in: program.errors, containing: "JWKS file", occurrence: 2)
         #expect(refused.contains("error: the JWKS file \(file.path)") && refused.contains("is not a JSON object"), "\(refused)")
         #expect(try await status() == 200, "the keys from before stay in use")
 
-        kill(process, SIGTERM)
-        ended = try await offPool { Spawn.wait(process, timeout: 60) }
-        #expect(ended?.status == 0, "\(ended.map(String.init(describing:)) ?? "")")
+        let ended = try await program.stop(SIGTERM)
+        #expect(ended.status == 0, "\(ended)")
     }
 }

@@ -1,5 +1,6 @@
 import Casework
 import CaseworkServer
+import CaseworkTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -72,6 +73,56 @@ func writtenLine(in path: String, containing text: String, occurrence: Int = 1, 
             if Date() > deadline { throw TestFailure("no line \(occurrence) with '\(text)' came in \(timeout) seconds: \(written)") }
             usleep(10_000)
         }
+    }
+}
+
+/// The built `casework serve` run as a program of its own (not in this process), on a free loopback port over a fresh
+/// SQLite store in `directory`, with the auth file `auth`, for the tests that signal it. Killed and reaped when let go
+/// of if the test did not see it end.
+final class ServeProgram {
+    let pid: pid_t
+    let port: UInt16
+    /// The files its standard output and standard error go to.
+    let output: String, errors: String
+    /// How it ended, once ``stop(_:)`` has seen it end.
+    private(set) var ending: Spawn.Ending?
+
+    /// Starts it and waits for its "listening on" line.
+    init(in directory: URL, auth: String) async throws {
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("casework"),
+                          Repository.root.appendingPathComponent(".build/debug/casework")]
+        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
+        output = directory.appendingPathComponent("out").path
+        errors = directory.appendingPathComponent("err").path
+        pid = try Spawn.start([binary.path, "serve", "--db", directory.appendingPathComponent("cases.sqlite").path, "--create", "--listen",
+                               "127.0.0.1:0", "--auth", auth] + Repository.definitions.flatMap { ["--definitions", $0] }, out: output, err: errors)
+        do {
+            let first = try await writtenLine(in: output, containing: "listening on")
+            port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")
+        } catch {
+            kill(pid, SIGKILL)
+            _ = Spawn.wait(pid)
+            throw error
+        }
+    }
+
+    deinit {
+        if ending == nil {
+            kill(pid, SIGKILL)
+            _ = Spawn.wait(pid)
+        }
+    }
+
+    /// Sends it `signal`.
+    func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Sends it `signal` and waits (at most a minute) for it to end; how it ended.
+    func stop(_ signal: Int32 = SIGTERM) async throws -> Spawn.Ending {
+        kill(pid, signal)
+        let pid = pid
+        let ended = try await offPool { Spawn.wait(pid, timeout: 60) }
+        ending = ended
+        return ended
     }
 }
 

@@ -39,11 +39,6 @@ extension Engine {
         }
         let change = DocumentChange(kind: kind.name.value, version: latest.version + 1, mediaType: latest.change.mediaType, bytes: 0, parts: [], reason: said,
                                     sharedWith: latest.change.sharedWith, withdrawn: true)
-        var decided = DecidedChange(before: admitted.record, after: admitted.record, workflow: admitted.workflow.definition,
-                                    calendars: admitted.definitions.calendars, action: "document_withdrawn", subject: kind.name.value, input: [:])
-        decided.document = (change, nil)
-        let result = try commit([decided], actor: actor, attributes: attributes, request: nil, at: admitted.access.at)
-        let version = DocumentVersion(caseID: caseID, change: change, addedBy: actor, at: admitted.access.at, revision: result.record.revision)
-        return Self.view(version, latest: version, kind: kind, sections: sections, access: admitted.access)
+        return try commitVersion(change, blob: nil, action: "document_withdrawn", of: kind, sections: sections, in: admitted, actor: actor, attributes: attributes)
     }
 }

@@ -108,11 +108,21 @@ extension Engine {
         }
         if upload.section == nil { try Self.requireWhole(kind, sections: sections, access: admitted.access, doing: "add") }
         let (change, blob) = try Self.nextVersion(of: kind, sections: sections, after: versions, adding: upload, sharedWith: sharedWith)
+        return try commitVersion(change, blob: blob, action: "document_added", of: kind, sections: sections, in: admitted, actor: actor, attributes: attributes)
+    }
+
+    /// Commits `change` (with `blob`, its bytes, when it holds any) as the next version of `kind` on the admitted case,
+    /// with the audit event `action`, through the one commit path; the version as the actor now sees it. The one way a
+    /// document's version is written, whether it adds content or withdraws it.
+    func commitVersion(
+        _ change: DocumentChange, blob: DocumentBlob?, action: String, of kind: DocumentKindDefinition, sections: [String], in admitted: AdmittedCase,
+        actor: CaseActor, attributes: [String: ExpressionValue]
+    ) throws(EngineError) -> DocumentView {
         var decided = DecidedChange(before: admitted.record, after: admitted.record, workflow: admitted.workflow.definition,
-                                    calendars: admitted.definitions.calendars, action: "document_added", subject: kind.name.value, input: [:])
+                                    calendars: admitted.definitions.calendars, action: action, subject: kind.name.value, input: [:])
         decided.document = (change, blob)
         let result = try commit([decided], actor: actor, attributes: attributes, request: nil, at: admitted.access.at)
-        let version = DocumentVersion(caseID: caseID, change: change, addedBy: actor, at: admitted.access.at, revision: result.record.revision)
+        let version = DocumentVersion(caseID: admitted.record.id, change: change, addedBy: actor, at: admitted.access.at, revision: result.record.revision)
         return Self.view(version, latest: version, kind: kind, sections: sections, access: admitted.access)
     }
 

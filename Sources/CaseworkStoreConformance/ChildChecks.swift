@@ -72,17 +72,6 @@ package enum ChildFixture {
                                         attributes: staff, reason: "mother, parental responsibility")
     }
 
-    /// How `body` was refused: its error's code and text, or nil when it was not refused.
-    static func refusal(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch let error as EngineError {
-            return "\(error.code.rawValue): \(error)"
-        } catch {
-            return "\(error)"
-        }
-    }
 
     /// A child change adding `id` at revision 1.
     package static func adding(_ id: String) -> ChildChange {
@@ -179,14 +168,14 @@ extension StoreConformance {
                 expect.equal(view.grant, "child k1", "\(id) is seen on the child's grant")
             }
             for id in ["k2-a", "k2-b", "loose"] {
-                expect.equal(ChildFixture.refusal { _ = try engine.view(caseID: id, as: parent, attributes: family) },
-                             ChildFixture.refusal { _ = try engine.view(caseID: "missing", as: parent, attributes: family) },
+                expect.equal(refusalText { _ = try engine.view(caseID: id, as: parent, attributes: family) },
+                             refusalText { _ = try engine.view(caseID: "missing", as: parent, attributes: family) },
                              "\(id) is refused as a missing case is")
             }
             expect.equal(try engine.cases(visibleTo: parent, attributes: family).map(\.id), ["k1-a", "k1-b"], "the cases they may see")
             expect.equal(try engine.cases(ofChild: "k1", as: parent, attributes: family).map(\.id), ["k1-a", "k1-b"], "the child's cases")
-            expect.equal(ChildFixture.refusal { _ = try engine.cases(ofChild: "k2", as: parent, attributes: family) },
-                         ChildFixture.refusal { _ = try engine.cases(ofChild: "k9", as: parent, attributes: family) },
+            expect.equal(refusalText { _ = try engine.cases(ofChild: "k2", as: parent, attributes: family) },
+                         refusalText { _ = try engine.cases(ofChild: "k9", as: parent, attributes: family) },
                          "another child's cases are refused as a missing child's")
             expect.equal(try engine.child("k1", as: parent, attributes: family).people, [], "who else is involved, only for those who grant")
             expect.equal(try engine.childIDs(visibleTo: parent, attributes: family), ["k1"], "the children they may see")
@@ -203,7 +192,7 @@ extension StoreConformance {
             expect.equal(limited.state, "drafting", "the limited grant shows where the case is")
             expect.equal(limited.fields, [:], "and not its fields, though the child grant is full")
             expect.equal(try engine.view(caseID: "k1-a", as: parent, attributes: family).fields, ["note": .string("x")], "the sibling case still on the child grant")
-            expect.that(ChildFixture.refusal { _ = try engine.caseRecord("k1-b", as: parent, attributes: family) }?.hasPrefix("forbidden") == true,
+            expect.that(refusalText { _ = try engine.caseRecord("k1-b", as: parent, attributes: family) }?.hasPrefix("forbidden") == true,
                         "the whole case is refused under the limited grant")
         },
         Check("a revoked or expired child grant refuses exactly as a missing case, and opening for a child needs open on it") { makeStore, expect in
@@ -212,21 +201,21 @@ extension StoreConformance {
             let engine = try ChildFixture.engine(store: store, clock: clock)
             try ChildFixture.family(engine, until: CalendarDate(Fixture.at).adding(days: 10))
             let parent = ChildFixture.parent, family = ChildFixture.family
-            let missing = ChildFixture.refusal { _ = try engine.view(caseID: "missing", as: parent, attributes: family) }
+            let missing = refusalText { _ = try engine.view(caseID: "missing", as: parent, attributes: family) }
             expect.that(missing?.hasPrefix("forbidden") == true, "a missing case is refused: \(missing ?? "allowed")")
-            expect.equal(ChildFixture.refusal { _ = try engine.view(caseID: "k1-a", as: parent, attributes: family) }, nil, "the grant holds today")
+            expect.equal(refusalText { _ = try engine.view(caseID: "k1-a", as: parent, attributes: family) }, nil, "the grant holds today")
             clock.advance(by: 11 * 86_400)
-            expect.equal(ChildFixture.refusal { _ = try engine.view(caseID: "k1-a", as: parent, attributes: family) }, missing, "expired: as a missing case")
-            expect.equal(ChildFixture.refusal { _ = try engine.child("k1", as: parent, attributes: family) },
-                         ChildFixture.refusal { _ = try engine.child("k9", as: parent, attributes: family) }, "expired: the child as a missing child")
+            expect.equal(refusalText { _ = try engine.view(caseID: "k1-a", as: parent, attributes: family) }, missing, "expired: as a missing case")
+            expect.equal(refusalText { _ = try engine.child("k1", as: parent, attributes: family) },
+                         refusalText { _ = try engine.child("k9", as: parent, attributes: family) }, "expired: the child as a missing child")
             _ = try engine.revokeChildAccess(childID: "k1", to: .person(parent.id), as: ChildFixture.caseworker, attributes: ChildFixture.staff, reason: "ended")
-            expect.equal(ChildFixture.refusal { _ = try engine.view(caseID: "k1-a", as: parent, attributes: family) }, missing, "revoked: as a missing case")
+            expect.equal(refusalText { _ = try engine.view(caseID: "k1-a", as: parent, attributes: family) }, missing, "revoked: as a missing case")
             let before = try Fixture.Contents(store)
-            let opening = ChildFixture.refusal {
+            let opening = refusalText {
                 _ = try engine.open(workflow: "plan", as: parent, caseID: "k1-c", attributes: family, child: "k1")
             }
             expect.that(opening?.hasPrefix("forbidden") == true, "a parent may not open for the child: \(opening ?? "opened")")
-            expect.equal(ChildFixture.refusal { _ = try engine.open(workflow: "plan", as: ChildFixture.caseworker, caseID: "k9-a", attributes: ChildFixture.staff,
+            expect.equal(refusalText { _ = try engine.open(workflow: "plan", as: ChildFixture.caseworker, caseID: "k9-a", attributes: ChildFixture.staff,
                                                                       child: "k9") }?.hasPrefix("not_found"), true, "staff are told a child is missing")
             expect.that(try Fixture.Contents(store) == before, "the refused openings wrote nothing")
             expect.equal(try engine.verifyChildAudit("k1", as: .operator("check")), .intact(events: 3), "the child's chain: added, granted, revoked")

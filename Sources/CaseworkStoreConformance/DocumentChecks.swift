@@ -87,17 +87,6 @@ enum DocumentFixture {
         return (store, engine)
     }
 
-    /// How `body` was refused: its error's code and text, or nil when it was not refused.
-    static func refusal(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch let error as EngineError {
-            return "\(error.code.rawValue): \(error)"
-        } catch {
-            return "\(error)"
-        }
-    }
 }
 
 extension StoreConformance {
@@ -137,7 +126,7 @@ extension StoreConformance {
                          "the list leaves out the letter the reader may not see")
             expect.equal(try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "A", as: reader, attributes: family), Array("views".utf8),
                          "section A's bytes")
-            expect.that(DocumentFixture.refusal { _ = try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "K", as: reader, attributes: family) }?
+            expect.that(refusalText { _ = try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "K", as: reader, attributes: family) }?
                 .hasPrefix("forbidden") == true, "section K's bytes are refused")
             let staffView = try engine.document(caseID: "c1", kind: "draft_plan", as: DocumentFixture.caseworker, attributes: DocumentFixture.staff)
             expect.equal(staffView.parts.map(\.withheld), [false, false], "the caseworker sees both")
@@ -155,9 +144,9 @@ extension StoreConformance {
                                                      as: stranger, attributes: family) }),
             ]
             for (name, request) in requests {
-                let existing = DocumentFixture.refusal { try request("c1") }
+                let existing = refusalText { try request("c1") }
                 expect.that(existing?.hasPrefix("forbidden") == true, "\(name) is refused: \(existing ?? "allowed")")
-                expect.equal(existing, DocumentFixture.refusal { try request("missing") }, "\(name) on c1 and on a missing case")
+                expect.equal(existing, refusalText { try request("missing") }, "\(name) on c1 and on a missing case")
             }
         },
         Check("an upload too large, of a type not allowed, of an unknown section or kind changes nothing") { makeStore, expect in
@@ -175,7 +164,7 @@ extension StoreConformance {
                 ("empty", DocumentUpload(kind: "decision_letter", mediaType: "application/pdf", bytes: [])),
             ]
             for (name, upload) in uploads {
-                let refusal = DocumentFixture.refusal {
+                let refusal = refusalText {
                     _ = try engine.addDocument(caseID: "c1", upload, as: DocumentFixture.caseworker, attributes: DocumentFixture.staff)
                 }
                 expect.that(refusal?.hasPrefix("invalid_input") == true, "\(name): \(refusal ?? "accepted")")
@@ -231,7 +220,7 @@ extension StoreConformance {
             expect.equal(older.parts.map(\.withheld), [false, true], "and is still shown as the policy lets its reader see it")
             expect.equal(try engine.documentContent(caseID: "c1", kind: "draft_plan", version: 2, section: "A", as: caseworker, attributes: staff),
                          Array("views".utf8), "an earlier version's bytes stay readable")
-            let current = DocumentFixture.refusal { _ = try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "A", as: caseworker, attributes: staff) }
+            let current = refusalText { _ = try engine.documentContent(caseID: "c1", kind: "draft_plan", section: "A", as: caseworker, attributes: staff) }
             expect.that(current?.hasPrefix("invalid_input") == true && current?.contains("withdrawn") == true, "no content is served as current: \(current ?? "served")")
             let listed = try engine.documents(caseID: "c1", as: DocumentFixture.limited, attributes: DocumentFixture.family)
             expect.equal(listed.map { "\($0.kind)/\($0.version)/\($0.isWithdrawal)" }, ["draft_plan/3/true"], "the list shows it as withdrawn to its reader")
@@ -245,7 +234,7 @@ extension StoreConformance {
             let before = try Fixture.Contents(store)
             let versions = try store.documentVersions(caseID: "c1")
             func withdraw(_ caseID: String, _ kind: String, _ reason: String = "error", as actor: CaseActor, _ attributes: [String: ExpressionValue]) -> String? {
-                DocumentFixture.refusal { _ = try engine.withdrawDocument(caseID: caseID, kind: kind, reason: reason, as: actor, attributes: attributes) }
+                refusalText { _ = try engine.withdrawDocument(caseID: caseID, kind: kind, reason: reason, as: actor, attributes: attributes) }
             }
             let stranger = withdraw("c1", "draft_plan", as: DocumentFixture.stranger, family)
             expect.that(stranger?.hasPrefix("forbidden") == true, "a person with no grant is refused: \(stranger ?? "allowed")")
@@ -255,10 +244,10 @@ extension StoreConformance {
             let again = withdraw("c1", "decision_letter", as: caseworker, staff)
             expect.that(again?.hasPrefix("invalid_input") == true && again?.contains("already withdrawn by version 2") == true, "already withdrawn: \(again ?? "allowed")")
             let unknown = withdraw("c1", "minutes", as: caseworker, staff)
-            let shown = DocumentFixture.refusal { _ = try engine.document(caseID: "c1", kind: "minutes", as: caseworker, attributes: staff) }
+            let shown = refusalText { _ = try engine.document(caseID: "c1", kind: "minutes", as: caseworker, attributes: staff) }
             expect.that(unknown?.hasPrefix("invalid_input") == true, "an unknown kind: \(unknown ?? "allowed")")
             expect.equal(unknown, shown, "refused as showing it is")
-            let stale = DocumentFixture.refusal {
+            let stale = refusalText {
                 _ = try engine.withdrawDocument(caseID: "c1", kind: "draft_plan", reason: "error", as: caseworker, attributes: staff, expectedRevision: 1)
             }
             expect.that(stale?.hasPrefix("conflict") == true, "a stale revision: \(stale ?? "allowed")")

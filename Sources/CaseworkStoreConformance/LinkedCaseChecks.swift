@@ -35,14 +35,14 @@ extension StoreConformance {
             let engine = try Fixture.engine(store: store, linked: true)
             try Fixture.openPlan(engine, "p1")
             _ = try engine.fire(FireRequest(caseID: "p1", transition: "start_review", actor: Fixture.caseworker))
-            let refused = StoreConformance.refusal { () throws(EngineError) in
+            let refused = refusalText { () throws(EngineError) in
                 _ = try engine.fire(FireRequest(caseID: "p1", transition: "start_review", actor: Fixture.caseworker))
             }
             expect.that(refused?.hasPrefix("blocked") == true, "a second review while one is open: \(refused ?? "done")")
             let held = FireRequest(caseID: "p1.reviews-1", transition: "hold", actor: Fixture.caseworker, input: ["held_on": .date(CalendarDate("2025-09-01")!)])
             let ended = try engine.fire(FireRequest(caseID: "p1", transition: "end", actor: Fixture.caseworker))
             let before = try Fixture.Contents(store)
-            let report = StoreConformance.refusal { () throws(EngineError) in _ = try engine.fire(held) }
+            let report = refusalText { () throws(EngineError) in _ = try engine.fire(held) }
             expect.that(report?.contains("the case that opened this one cannot record 'record_review'") == true, "the report refused: \(report ?? "done")")
             expect.equal(try Fixture.Contents(store), before, "nothing written")
             expect.equal(ended.record.state, "ended", "the plan ended first")
@@ -65,13 +65,4 @@ extension StoreConformance {
         },
     ]
 
-    /// How `body` was refused (its code, then its text), or nil when it was not.
-    static func refusal(_ body: () throws(EngineError) -> Void) -> String? {
-        do throws(EngineError) {
-            try body()
-            return nil
-        } catch {
-            return "\(error.code.rawValue): \(error)"
-        }
-    }
 }

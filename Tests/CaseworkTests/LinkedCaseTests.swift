@@ -3,6 +3,7 @@ import CaseworkDefinitions
 import CaseworkEngine
 import CaseworkExpressions
 import CaseworkStore
+import CaseworkStoreConformance
 import CaseworkTime
 import Foundation
 import Testing
@@ -57,11 +58,11 @@ struct LinkedCaseTests {
     @Test(arguments: ["record_review", "keep_plan", "record_amendment", "record_ceasing"])
     func noCallerMayActAsTheEngine(_ transition: String) throws {
         let engine = try Self.planWithReview()
-        let refusal = Self.refusal { () throws(EngineError) in
+        let refusal = refusalText { () throws(EngineError) in
             _ = try engine.fire(FireRequest(caseID: "plan-1", transition: transition, actor: .linkEngine, attributes: Self.staff))
         }
         #expect(refusal?.hasPrefix("invalid_input") == true, "\(refusal ?? "done")")
-        let byStaff = Self.refusal { () throws(EngineError) in
+        let byStaff = refusalText { () throws(EngineError) in
             _ = try engine.fire(FireRequest(caseID: "plan-1", transition: transition, actor: Self.ana, attributes: Self.staff))
         }
         #expect(byStaff?.contains("only engine:link may do this") == true, "\(byStaff ?? "done")")
@@ -81,13 +82,4 @@ struct LinkedCaseTests {
         #expect(environment.names["linked.reviews.latest.report_recommendation"].map { if case .enumeration = $0 { true } else { false } } == true)
     }
 
-    /// How `body` was refused (its code, then its text), or nil when it was not.
-    static func refusal(_ body: () throws(EngineError) -> Void) -> String? {
-        do throws(EngineError) {
-            try body()
-            return nil
-        } catch {
-            return "\(error.code.rawValue): \(error)"
-        }
-    }
 }

@@ -2573,6 +2573,40 @@ package enum DiagnosticExplanations {
                 """
         ),
         entry(
+            "CW0509", "unexpected document",
+            """
+            A `document` or `add_document` step's version, as the step's actor sees it through the access policy, is not as its `expect: { document: ... }` says: its number (`version`), who added it (`added_by`, a role, or `ROLE:ID`, which only a reader who may see the people on the case is shown), a section the reader should be shown (`shown`) or should not (`withheld`), or its text (`contains`, `equals`; for a sectioned kind each section's, under `sections:`). A section withheld from the reader has no text to compare, so a text expected of it fails, saying so. The scenario also asks the door for the bytes of every part it withholds, and reports any it is given, whatever the step expects: a reader with limited access must never get a withheld section.
+            """,
+            wrong: """
+                steps:
+                  - as: lee            # limited access: section K is withheld
+                    document: final_plan
+                    expect:
+                      document: { shown: [A, K] }
+                """,
+            right: """
+                steps:
+                  - as: lee
+                    document: final_plan
+                    expect:
+                      document: { shown: [A], withheld: [K], sections: { A: { contains: "Sam loves trains" } } }
+                """
+        ),
+        entry(
+            "CW0510", "unwanted notice",
+            """
+            A step sent a notice that its `expect: { no_notices: [...] }` rules out: one matching every part an entry writes (`to` a role, `subject_contains`, `body_contains`, `channel`). A scenario proves who is not written to this way, such as the school on a review of a child who attends none; the message lists the notices that matched.
+            """,
+            wrong: """
+                expect:
+                  no_notices: [{ to: parent }]
+                """,
+            right: """
+                expect:
+                  no_notices: [{ to: school }]
+                """
+        ),
+        entry(
             "CW0520", "unknown actor",
             """
             A step's `as:`, a participant or a grant names an actor that the scenario's `actors:` does not declare. Each actor is declared once with the workflow role they act in and, under a policy, the attributes the policy reads, so that every step says plainly who acts; the help suggests the nearest declared name.
@@ -2647,6 +2681,42 @@ package enum DiagnosticExplanations {
                 steps:
                   - as: jo
                     child_timeline: true
+                """
+        ),
+        entry(
+            "CW0524", "unknown document kind in a scenario",
+            """
+            A `document` or `add_document` step names a document kind that the workflow of the case it acts on does not declare under `documents:`. A document is always one of its workflow's kinds, so the kind is checked before the scenario runs; the help suggests the nearest declared kind.
+            """,
+            wrong: """
+                steps:
+                  - as: jo
+                    document: final_pln
+                """,
+            right: """
+                steps:
+                  - as: jo
+                    document: final_plan
+                """
+        ),
+        entry(
+            "CW0525", "malformed document check",
+            """
+            A document check cannot be made as it is written, so the scenario does not run: `expect: { document: ... }` on a step that reads no document (only `document` and `add_document` steps do); sections (`shown`, `withheld`, `sections`, or an `add_document` step's `section:`) for a kind seen whole, which has none; a whole text (`contains`, `equals` directly under `document:`) for a kind addressed by sections, whose text is each section's; or a section that the kind's policy resource does not have. The help says how to write it.
+            """,
+            wrong: """
+                steps:
+                  - as: jo
+                    document: advice_report
+                    expect:
+                      document: { sections: { A: { contains: "speech" } } }
+                """,
+            right: """
+                steps:
+                  - as: jo
+                    document: advice_report
+                    expect:
+                      document: { contains: "speech" }
                 """
         ),
     ]

@@ -225,6 +225,11 @@ public enum DiagnosticKind: Sendable, Hashable {
     case unexpectedTimeline(text: String, shouldShow: Bool)
     /// The scenario's `given:` could not be set up (the case could not be opened, or a grant recorded).
     case scenarioSetupFailed(reason: String)
+    /// A document version, as the step's actor sees it, is not as the step expected: its number, who added it, a
+    /// section shown or withheld, or its text; or a part withheld from the reader was given to them anyway.
+    case unexpectedDocument(expected: String, actual: String)
+    /// The step sent a notice that `no_notices:` rules out; `sent` lists those that match.
+    case unwantedNotice(unwanted: String, sent: [String])
     /// A scenario names an actor its `actors:` does not declare.
     case unknownActor(name: String, referrer: String, suggestion: String?)
     /// A step does not do exactly one thing.
@@ -233,6 +238,11 @@ public enum DiagnosticKind: Sendable, Hashable {
     case unknownScenarioWorkflow(name: String, suggestion: String?)
     /// A step reads the scenario's child (`child_timeline`), but the scenario's `given:` names no child.
     case scenarioHasNoChild(referrer: String)
+    /// A step names a document kind the workflow of the case it acts on does not declare.
+    case unknownScenarioDocumentKind(name: String, referrer: String, suggestion: String?)
+    /// A document check that cannot be made as written: on a step that reads no document, a section of a kind seen
+    /// whole, a whole text of a sectioned kind, or a section the kind's resource does not have; `help` says how to write it.
+    case malformedDocumentCheck(problem: String, help: String)
 
     public static let allCodes: [DiagnosticCode] = [
         "CW0001", "CW0002", "CW0003", "CW0004", "CW0005", "CW0006", "CW0007", "CW0008",
@@ -248,8 +258,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
-        "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508",
-        "CW0520", "CW0521", "CW0522", "CW0523",
+        "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508", "CW0509", "CW0510",
+        "CW0520", "CW0521", "CW0522", "CW0523", "CW0524", "CW0525",
     ].map(DiagnosticCode.init(rawValue:))
 
     // MARK: Expressions (CW03xx)
@@ -418,6 +428,10 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .stepDoesNotDoOneThing: "CW0521"
         case .unknownScenarioWorkflow: "CW0522"
         case .scenarioHasNoChild: "CW0523"
+        case .unexpectedDocument: "CW0509"
+        case .unwantedNotice: "CW0510"
+        case .unknownScenarioDocumentKind: "CW0524"
+        case .malformedDocumentCheck: "CW0525"
         }
     }
 
@@ -576,6 +590,10 @@ public enum DiagnosticKind: Sendable, Hashable {
             found.isEmpty ? "a step does one thing, but this step does nothing" : "a step does one thing, but this step does \(found.map { "'\($0)'" }.joined(separator: " and "))"
         case .unknownScenarioWorkflow(let name, _): "the scenario's case refers to unknown workflow '\(name)'"
         case .scenarioHasNoChild(let referrer): "\(referrer) reads the child's timeline, but the scenario's case belongs to no child"
+        case .unexpectedDocument(let expected, let actual): "expected the document \(expected), \(actual)"
+        case .unwantedNotice(let unwanted, let sent): "expected no notice \(unwanted), but the step sent \(sent.joined(separator: ", "))"
+        case .unknownScenarioDocumentKind(let name, let referrer, _): "\(referrer) refers to unknown document kind '\(name)'"
+        case .malformedDocumentCheck(let problem, _): problem
         }
     }
 
@@ -660,8 +678,12 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "write the values to look in as a list, such as 'requested_by in [\"parent\", \"school\"]'"
         case .notAValue(let name):
             return "use one of its fields, such as '\(name).NAME', or test whether any of them is set with has(\(name))"
-        case .unknownActor(_, _, let suggestion?), .unknownScenarioWorkflow(_, let suggestion?):
+        case .unknownActor(_, _, let suggestion?), .unknownScenarioWorkflow(_, let suggestion?), .unknownScenarioDocumentKind(_, _, let suggestion?):
             return "did you mean '\(suggestion)'?"
+        case .unknownScenarioDocumentKind:
+            return "name a kind the workflow declares under 'documents:'"
+        case .malformedDocumentCheck(_, let help):
+            return help
         case .unknownActor:
             return "declare the actor under 'actors:' with its role, such as 'ana: { role: caseworker }'"
         case .stepDoesNotDoOneThing(_, let allowed):

@@ -473,7 +473,8 @@ public final class Engine: Sendable {
         let opened = try openings(transition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
                                   today: today, now: now)
         let accessGuard = admitted.access.accessGuard
-        let messages = notifications(for: transition, workflow: definition, guardedBy: accessGuard, record: next)
+        let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
+                                         actor: actor, today: today, now: now)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
         var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
                                      input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
@@ -604,13 +605,25 @@ public final class Engine: Sendable {
 
     // MARK: Notifications
 
-    /// The notices `transition` declares (`notify:`), one for each address of each recipient role.
+    /// The notices `transition` declares (`notify:`), one for each address of each recipient role, of those whose
+    /// condition (`when:`) holds on the case after the step; a condition that cannot be decided refuses the step.
     private func notifications(
-        for transition: TransitionDefinition, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, record: CaseRecord
-    ) -> [PendingMessage] {
+        for transition: TransitionDefinition, workflow loaded: LoadedWorkflow, calendars: [String: WorkingCalendar], guardedBy accessGuard: AccessGuard,
+        record: CaseRecord, actor: CaseActor, today: CalendarDate, now: Date
+    ) throws(EngineError) -> [PendingMessage] {
+        let workflow = loaded.definition
         let builtins = TemplateValues(record, workflow: workflow)
+        let conditions = loaded.notifyConditions[transition.name.value]
+        let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, today: today, now: now) }
         var messages: [PendingMessage] = []
-        for notification in transition.notify {
+        for (position, notification) in transition.notify.enumerated() {
+            if let condition = conditions?[position], let context {
+                switch condition.evaluate(context) {
+                case .success(let value): if value != .bool(true) { continue }
+                case .failure(let error):
+                    throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot decide whom to tell: \(error)")])
+                }
+            }
             guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
             for recipient in notification.recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",

@@ -47,8 +47,15 @@ extension PlannedWorkflow {
         var assignments: [String: [(field: String, value: WorkflowExpression)]] = [:]
         var openings: [String: [String: [(field: String, value: WorkflowExpression)]]] = [:]
         var reports: [String: [(field: String, value: WorkflowExpression)]] = [:]
+        var notifyConditions: [String: [Int: WorkflowExpression]] = [:]
         for transition in definition.transitions {
             let name = transition.name.value
+            for (position, notification) in transition.notify.enumerated() where notification.condition != nil {
+                guard let condition = checked.notifyConditions[name]?[position] else {
+                    throw .definitionError("the condition of notification \(position + 1) of transition '\(name)' of \(workflow) was not checked")
+                }
+                notifyConditions[name, default: [:]][position] = planned(condition)
+            }
             if transition.when != nil {
                 guard let guardExpression = checked.guards[name] else {
                     throw .definitionError("the guard of transition '\(name)' of \(workflow) was not checked")
@@ -94,7 +101,8 @@ extension PlannedWorkflow {
             }
         }
         self.init(fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), layout: layout, guards: guards,
-                  assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, openings: openings, reports: reports)
+                  assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, openings: openings, reports: reports,
+                  notifyConditions: notifyConditions)
     }
 }
 

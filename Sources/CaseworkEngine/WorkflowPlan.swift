@@ -28,13 +28,17 @@ final class PlannedWorkflow: Sendable {
     let openings: [String: [String: [(field: String, value: WorkflowExpression)]]]
     /// Compiled `report:` input values by transition name, in file order.
     let reports: [String: [(field: String, value: WorkflowExpression)]]
+    /// Compiled notification conditions (`notify:` entries' `when:`) by transition name and then place in `notify:`.
+    let notifyConditions: [String: [Int: WorkflowExpression]]
 
     init(
         fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
         layout: WorkflowSlotLayout, guards: [String: WorkflowExpression], assignments: [String: [(field: String, value: WorkflowExpression)]],
         deadlineConditions: [String: WorkflowExpression], deadlineDueDates: [String: WorkflowExpression],
-        openings: [String: [String: [(field: String, value: WorkflowExpression)]]] = [:], reports: [String: [(field: String, value: WorkflowExpression)]] = [:]
+        openings: [String: [String: [(field: String, value: WorkflowExpression)]]] = [:], reports: [String: [(field: String, value: WorkflowExpression)]] = [:],
+        notifyConditions: [String: [Int: WorkflowExpression]] = [:]
     ) {
+        self.notifyConditions = notifyConditions
         self.openings = openings
         self.reports = reports
         self.fieldTypes = fieldTypes

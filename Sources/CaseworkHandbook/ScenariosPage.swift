@@ -79,6 +79,11 @@ enum ScenariosPage {
         case .timeline: return "reads the case's timeline"
         case .timeliness: return "reads the timeliness report of every case so far"
         case .childTimeline: return "reads the child's timeline across all their cases"
+        case .document(let kind, let version):
+            return "reads the document \(kind.value)" + (version.map { ", version \($0.value)" } ?? "") + " as the policy lets them see it"
+        case .addDocument(let kind, let written):
+            return "adds " + (written.section.map { "section \($0.value) of " } ?? "") + "the document \(kind.value): “\(written.text)”"
+                + (written.sharedWith.map { $0.isEmpty ? ", given to no organisation" : ", given to " + $0.joined(separator: ", ") } ?? "")
         }
     }
 
@@ -106,6 +111,13 @@ enum ScenariosPage {
             if let body = notice.bodyContains { words += ", its body saying “\(body)”" }
             items.append(.text(words))
         }
+        for notice in expect.noNotices {
+            var words = "no notice goes to " + (notice.to?.value ?? "anyone")
+            if let channel = notice.channel { words += channel.value == "portal" ? " through the portal" : " by another route" }
+            if let subject = notice.subjectContains { words += " with its subject saying “\(subject)”" }
+            if let body = notice.bodyContains { words += " with its body saying “\(body)”" }
+            items.append(.text(words))
+        }
         if let decision = expect.decision { items.append(.text("the answer is: \(decision.value)")) }
         if let redactions = expect.redactions {
             items.append(.text(redactions.value.isEmpty ? "nothing is withheld" : "withheld: " + redactions.value.joined(separator: ", ")))
@@ -114,6 +126,22 @@ enum ScenariosPage {
             if !timeline.shows.isEmpty { items.append(.text("the timeline shows " + timeline.shows.map { "“\($0.value)”" }.joined(separator: ", "))) }
             if !timeline.hides.isEmpty { items.append(.text("the timeline does not show " + timeline.hides.map { "“\($0.value)”" }.joined(separator: ", "))) }
         }
+        if let document = expect.document { items += documentWords(document) }
+        return items
+    }
+
+    private static func documentWords(_ document: DocumentExpectation) -> [Markup] {
+        var items: [Markup] = []
+        if let version = document.version { items.append(.text("it is version \(version.value)")) }
+        if let added = document.addedBy { items.append(.text("it was added by \(added.value)")) }
+        if !document.shown.isEmpty { items.append(.text("they are shown section " + document.shown.map(\.value).joined(separator: ", "))) }
+        if !document.withheld.isEmpty { items.append(.text("section " + document.withheld.map(\.value).joined(separator: ", ") + " is withheld from them")) }
+        func text(_ wanted: TextExpectation, _ name: String) {
+            if let contains = wanted.contains { items.append(.text("\(name) says “\(contains.value)”")) }
+            if let equals = wanted.equals { items.append(.text("\(name) is exactly “\(equals.value)”")) }
+        }
+        text(document.text, "its text")
+        for (section, wanted) in document.sections { text(wanted, "section \(section.value)") }
         return items
     }
 

@@ -66,6 +66,8 @@ package struct ScenarioChecker {
             }
             let workflow = loaded.definition
             let roles = workflow.roles.map(\.value)
+            let stepPolicy = workflow.policy.flatMap { catalog.policies[$0.value] }
+            var read: DocumentKindDefinition?
             switch step.action {
             case .fire(let transition, let input):
                 if !workflow.transitions.contains(where: { $0.name.value == transition.value }) {
@@ -89,10 +91,66 @@ package struct ScenarioChecker {
                 }
             case .childTimeline:
                 if scenario.child == nil { bag.report(.scenarioHasNoChild(referrer: referrer), at: step.actionRange) }
+            case .document(let kind, _):
+                read = documentKind(kind, in: workflow, referrer: referrer)
+            case .addDocument(let kind, let written):
+                read = documentKind(kind, in: workflow, referrer: referrer)
+                if let read, let section = written.section { self.section(section, of: read, policy: stepPolicy, place: "an 'add_document' step's 'section'") }
             case .submit, .accept, .reject, .tick, .timeline, .timeliness: break
             }
-            if let expect = step.expect { check(expect, referrer: referrer, loaded: loaded, roles: roles) }
+            if let expect = step.expect {
+                check(expect, referrer: referrer, loaded: loaded, roles: roles)
+                if let document = expect.document { check(document, kind: read, readsDocument: step.action.readsDocument, policy: stepPolicy) }
+            }
         }
+    }
+
+    /// The kind `name` of `workflow`, or nil with CW0524 reported.
+    private mutating func documentKind(_ name: Located<String>, in workflow: WorkflowDefinition, referrer: String) -> DocumentKindDefinition? {
+        if let kind = workflow.documents.first(where: { $0.name.value == name.value }) { return kind }
+        bag.report(.unknownScenarioDocumentKind(name: name.value, referrer: referrer, suggestion: NameSuggester.suggest(name.value, from: workflow.documents.map(\.name.value))),
+                   at: name.range)
+        return nil
+    }
+
+    /// A document expectation held to the kind its step reads (nil when the step reads none, or its kind is unknown,
+    /// already reported): sections only for a sectioned kind, and each one its resource has; a whole text only for a
+    /// kind seen whole.
+    private mutating func check(_ expected: DocumentExpectation, kind: DocumentKindDefinition?, readsDocument: Bool, policy: CompiledPolicy?) {
+        guard readsDocument else {
+            bag.report(.malformedDocumentCheck(problem: "'document' expects what a document step reads, but this step reads no document",
+                                               help: "read the document in a step of its own ('document: KIND', as the reader) and expect it there"),
+                       at: expected.range)
+            return
+        }
+        guard let kind else { return }
+        let sectionsWritten = expected.shown + expected.withheld + expected.sections.map(\.section)
+        if kind.sections == nil {
+            for section in sectionsWritten {
+                bag.report(.malformedDocumentCheck(problem: "document kind '\(kind.name.value)' is seen whole, so it has no section '\(section.value)'",
+                                                   help: "check its text with 'contains:' or 'equals:' directly under 'document:'"), at: section.range)
+            }
+            return
+        }
+        for text in [expected.text.contains, expected.text.equals].compactMap({ $0 }) {
+            bag.report(.malformedDocumentCheck(problem: "document kind '\(kind.name.value)' is addressed by sections, so it has no whole text to compare",
+                                               help: "check a section's text under 'sections:', such as 'sections: { A: { contains: ... } }'"), at: text.range)
+        }
+        for section in sectionsWritten { self.section(section, of: kind, policy: policy, place: "a document check") }
+    }
+
+    /// Reports `section` when the sectioned `kind`'s policy resource does not have it, or when `kind` is seen whole.
+    private mutating func section(_ section: Located<String>, of kind: DocumentKindDefinition, policy: CompiledPolicy?, place: String) {
+        guard kind.sections != nil else {
+            bag.report(.malformedDocumentCheck(problem: "\(place) names section '\(section.value)', but document kind '\(kind.name.value)' is seen whole",
+                                               help: "leave 'section:' out to add the whole document"), at: section.range)
+            return
+        }
+        guard let sections = policy?.definition.resources.first(where: { $0.name.value == kind.resource })?.sections.map(\.value),
+            !sections.contains(section.value) else { return }
+        let suggestion = NameSuggester.suggest(section.value, from: sections).map { "did you mean '\($0)'? " } ?? ""
+        bag.report(.malformedDocumentCheck(problem: "\(place) names section '\(section.value)', which resource '\(kind.resource)' of document kind '\(kind.name.value)' does not have",
+                                           help: "\(suggestion)its sections are \(sections.joined(separator: ", "))"), at: section.range)
     }
 
     private mutating func check(_ expect: Expectations, referrer: String, loaded: LoadedWorkflow, roles: [String]) {
@@ -106,7 +164,7 @@ package struct ScenarioChecker {
             deadline(expected.name, in: workflow, referrer: referrer)
             if let status = expected.status { oneOf(status, Self.deadlineStatuses, place: "a deadline's status") }
         }
-        for notice in expect.notices {
+        for notice in expect.notices + expect.noNotices {
             if let to = notice.to { role(to, roles: roles, referrer: referrer) }
             if let channel = notice.channel { oneOf(channel, NoticeChannel.allCases.map(\.rawValue), place: "a notice's channel") }
         }

@@ -38,12 +38,15 @@ package enum ScenarioDecoder {
     /// An actor under `actors:`.
     package static let actorKeys = Keys(["role", "id", "organisation", "attributes"], required: ["role"])
     /// The keys beside its action that some kinds of step take.
-    package static let stepDetails = ["input", "fields", "reason", "exception", "information_required"]
+    package static let stepDetails = ["input", "fields", "reason", "exception", "information_required", "version", "section", "text", "type", "shared_with"]
     /// The keys beside its action that each kind of step takes, of ``stepDetails``.
     package static let detailKeys: [String: [String]] = [
         "fire": ["input"], "submit": ["fields"], "reject": ["information_required"], "pause": ["reason", "exception"],
-        "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"],
+        "excuse": ["reason", "exception"], "resume": ["reason"], "revoke": ["reason"], "document": ["version"],
+        "add_document": ["section", "text", "type", "shared_with", "reason"],
     ]
+    /// The details a kind of step cannot do without (CW0102), of ``detailKeys``.
+    package static let requiredDetails: [String: [String]] = ["add_document": ["text"]]
     /// The kinds of step that name no case, since they read every case of the child: `case:` on one is CW0101.
     package static let caseless = ["child_timeline"]
     /// A step: every key any kind of step takes; exactly one of ``StepAction/keys``, with only its own ``detailKeys``.
@@ -51,7 +54,13 @@ package enum ScenarioDecoder {
     /// A `decide:` step's mapping.
     package static let decideKeys = Keys(["action", "resource"], required: ["action", "resource"])
     /// `expect:`.
-    package static let expectKeys = Keys(["state", "fields", "deadlines", "notices", "refused", "decision", "redactions", "timeline"])
+    package static let expectKeys = Keys(["state", "fields", "deadlines", "notices", "no_notices", "refused", "decision", "redactions", "timeline", "document"])
+    /// `document:` in `expect:`.
+    package static let documentKeys = Keys(["version", "added_by", "shown", "withheld", "contains", "equals", "sections"])
+    /// A section's text under `document.sections:`.
+    package static let sectionTextKeys = Keys(["contains", "equals"])
+    /// The media type an `add_document` step's text is added as when it names none.
+    package static let defaultMediaType = "text/markdown"
     /// A deadline's expectation written as a mapping.
     package static let deadlineKeys = Keys(["status", "due"])
     /// An entry of `notices:`.
@@ -244,6 +253,9 @@ package enum ScenarioDecoder {
             for key in stepDetails + ["case"] where entries[key] != nil && !takes.contains(key) && !places.contains(key) {
                 reader.bag.report(.unknownKey(key: key, place: "a '\(kind)' step", suggestion: nil, allowed: places + takes), at: entries[key]!.range)
             }
+            for key in requiredDetails[kind] ?? [] where entries[key] == nil {
+                reader.bag.report(.missingKey(key: key, place: "the '\(kind)' step \(number)"), at: node.range.startOnly)
+            }
             let reason = entries["reason"].flatMap { reader.string($0, place: "'reason'")?.value } ?? "recorded by the scenario"
             let exception = entries["exception"].flatMap { reader.string($0, place: "'exception'")?.value }
             let action: StepAction
@@ -285,6 +297,27 @@ package enum ScenarioDecoder {
                 guard let to = reader.string(actionNode, place: "'revoke'") else { return nil }
                 let (role, actor) = Self.split(to)
                 action = .revoke(actor: actor, role: role, reason: reason)
+            case "document":
+                guard let name = reader.string(actionNode, place: "'document'") else { return nil }
+                let version = entries["version"].map { wholeNumber($0, place: "'version'") }
+                if case .some(.none) = version { return nil }
+                action = .document(name, version: version ?? nil)
+            case "add_document":
+                guard let name = reader.string(actionNode, place: "'add_document'"),
+                    let text = entries["text"].flatMap({ reader.string($0, place: "'text'") }) else { return nil }
+                let section = entries["section"].map { reader.string($0, place: "'section'") }
+                let type = entries["type"].map { reader.string($0, place: "'type'") }
+                let shared = entries["shared_with"].map { list -> [String]? in
+                    guard reader.expectList(list, place: "'shared_with'") else { return nil }
+                    let names = (0..<list.count).compactMap { reader.string(list.item($0), place: "an organisation of 'shared_with'")?.value }
+                    return names.count == list.count ? names : nil
+                }
+                // A detail written but unreadable is reported, and the step left out, never read as not given.
+                if case .some(.none) = section { return nil }
+                if case .some(.none) = type { return nil }
+                if case .some(.none) = shared { return nil }
+                action = .addDocument(name, DocumentWritten(section: section ?? nil, text: text.value, mediaType: (type ?? nil)?.value ?? defaultMediaType,
+                                                            sharedWith: shared ?? nil, reason: entries["reason"] == nil ? "added by the scenario" : reason))
             default:
                 guard let fields = mapping(actionNode, place: "'decide'", decideKeys),
                     let wanted = fields["action"].flatMap({ reader.string($0, place: "'action'") }),
@@ -301,7 +334,7 @@ package enum ScenarioDecoder {
 
         mutating func expectations(_ node: YAMLNodeView) -> Expectations? {
             guard let entries = mapping(node, place: "'expect'", expectKeys) else { return nil }
-            return Expectations(
+            var expected = Expectations(
                 range: node.range,
                 state: entries["state"].flatMap { reader.string($0, place: "'state'") },
                 fields: entries["fields"].map { values($0, place: "'fields'") } ?? [],
@@ -313,7 +346,46 @@ package enum ScenarioDecoder {
                     guard reader.expectList(list, place: "'redactions'") else { return nil }
                     return Located((0..<list.count).compactMap { reader.string(list.item($0), place: "a redaction")?.value }, at: list.range)
                 },
-                timeline: entries["timeline"].flatMap { timeline($0) })
+                timeline: entries["timeline"].flatMap { timeline($0) },
+                document: entries["document"].flatMap { document($0) })
+            expected.noNotices = entries["no_notices"].map { notices($0, place: "'no_notices'") } ?? []
+            return expected
+        }
+
+        /// A whole number of 1 or more, such as a document's version.
+        mutating func wholeNumber(_ node: YAMLNodeView, place: String) -> Located<Int>? {
+            guard let text = reader.string(node, place: place) else { return nil }
+            guard text.value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text.value), value >= 1 else {
+                reader.bag.report(.wrongType(place: place, expected: "a whole number of 1 or more", found: reader.describe(node)), at: node.range)
+                return nil
+            }
+            return Located(value, at: text.range)
+        }
+
+        /// `document:` in `expect:`: the version, who added it, the sections shown and withheld, and the texts.
+        mutating func document(_ node: YAMLNodeView) -> DocumentExpectation? {
+            guard let fields = mapping(node, place: "'document'", documentKeys) else { return nil }
+            func names(_ key: String, _ reader: inout NodeReader) -> [Located<String>] {
+                guard let list = fields[key], reader.expectList(list, place: "'\(key)'") else { return [] }
+                return (0..<list.count).compactMap { reader.string(list.item($0), place: "a section of '\(key)'") }
+            }
+            var sections: [(section: Located<String>, text: TextExpectation)] = []
+            if let node = fields["sections"], reader.expectMapping(node, place: "'sections'") {
+                for entry in 0..<node.count {
+                    let key = node.key(entry)
+                    sections.append((Located(key.string, at: key.range), text(mapping(node.value(entry), place: "section '\(key.string)'", sectionTextKeys) ?? [:])))
+                }
+            }
+            return DocumentExpectation(
+                range: node.range, version: fields["version"].flatMap { wholeNumber($0, place: "'version'") },
+                addedBy: fields["added_by"].flatMap { reader.string($0, place: "'added_by'") }, shown: names("shown", &reader),
+                withheld: names("withheld", &reader), text: text(fields), sections: sections)
+        }
+
+        /// `contains:` and `equals:` of a mapping.
+        mutating func text(_ fields: [String: YAMLNodeView]) -> TextExpectation {
+            TextExpectation(contains: fields["contains"].flatMap { reader.string($0, place: "'contains'") },
+                            equals: fields["equals"].flatMap { reader.string($0, place: "'equals'") })
         }
 
         mutating func deadlines(_ node: YAMLNodeView) -> [DeadlineExpectation] {
@@ -333,8 +405,8 @@ package enum ScenarioDecoder {
             }
         }
 
-        mutating func notices(_ node: YAMLNodeView) -> [NoticeExpectation] {
-            guard reader.expectList(node, place: "'notices'") else { return [] }
+        mutating func notices(_ node: YAMLNodeView, place: String = "'notices'") -> [NoticeExpectation] {
+            guard reader.expectList(node, place: place) else { return [] }
             return (0..<node.count).compactMap { position in
                 let item = node.item(position)
                 guard let fields = mapping(item, place: "a notice", noticeKeys) else { return nil }

@@ -174,10 +174,39 @@ public enum StepAction: Sendable, Hashable {
     /// `child_timeline: true`: the timeline of the scenario's child (`given.child`) across every case of the child the
     /// step's actor may see, as `casework child timeline` gives it.
     case childTimeline
+    /// `document: KIND` with `version:`: one version of a document (the latest without `version`) as the step's actor
+    /// sees it through the door, with the text of each part they may see, as `casework document show` and `get` give them.
+    case document(Located<String>, version: Located<Int>?)
+    /// `add_document: KIND` with `section:`, `text:`, `type:`, `shared_with:` and `reason:`: a version added as the
+    /// step's actor, as `casework document add` adds it.
+    case addDocument(Located<String>, DocumentWritten)
+
+    /// Whether the step reads a document version, which `expect: { document: ... }` is about.
+    public var readsDocument: Bool {
+        switch self {
+        case .document, .addDocument: true
+        default: false
+        }
+    }
 
     /// The step kinds, as keys of a step.
     public static let keys = ["fire", "submit", "accept", "reject", "tick", "pause", "resume", "excuse", "grant", "revoke", "decide", "timeline", "timeliness",
-                              "child_timeline"]
+                              "child_timeline", "document", "add_document"]
+}
+
+/// A document version an `add_document` step adds: its section (for a sectioned kind), its text, its media type,
+/// the organisations it is given to, and why.
+public struct DocumentWritten: Sendable, Hashable {
+    /// The section it adds (`section:`), nil for the whole document.
+    public var section: Located<String>?
+    /// The text added (`text:`), stored as its UTF-8 bytes.
+    public var text: String
+    /// The media type (`type:`, `text/markdown` when not given).
+    public var mediaType: String
+    /// The organisations it is given to (`shared_with:`); nil keeps the latest version's.
+    public var sharedWith: [String]?
+    /// Why, as the version records it (`reason:`, a stock sentence when not given).
+    public var reason: String
 }
 
 /// What a step expects; each part is checked only when written.
@@ -192,6 +221,8 @@ public struct Expectations: Sendable, Hashable {
     public var deadlines: [DeadlineExpectation]
     /// Notices the step sent (`notices:`).
     public var notices: [NoticeExpectation]
+    /// Notices the step must not have sent (`no_notices:`): none it sent matches any of them.
+    public var noNotices: [NoticeExpectation] = []
     /// That the step was refused, and how (`refused:`).
     public var refused: RefusalExpectation?
     /// A `decide` step's answer (`decision:`).
@@ -201,6 +232,54 @@ public struct Expectations: Sendable, Hashable {
     /// What a `timeline` step's timeline, a `child_timeline` step's child timeline, or a `timeliness` step's report,
     /// shows and hides (`timeline:`).
     public var timeline: TimelineExpectation?
+    /// What a `document` or `add_document` step's version holds as the step's actor sees it (`document:`).
+    public var document: DocumentExpectation? = nil
+}
+
+/// A document version as a reader sees it: its number, who added it, the sections shown and withheld, and its text
+/// (the whole, for a kind seen whole; each section's, for a sectioned kind).
+public struct DocumentExpectation: Sendable, Hashable {
+    /// Where the expectation is.
+    public var range: SourceRange
+    /// The version's number (`version:`).
+    public var version: Located<Int>?
+    /// Who added it (`added_by:`): a role (`caseworker`), or a role and an id (`caseworker:ana`), which only a reader
+    /// who may see the people on the case is shown.
+    public var addedBy: Located<String>?
+    /// Sections the reader is shown (`shown:`).
+    public var shown: [Located<String>]
+    /// Sections the version holds but the reader is not shown (`withheld:`).
+    public var withheld: [Located<String>]
+    /// The whole text of a kind seen whole (`contains:`, `equals:`).
+    public var text: TextExpectation
+    /// Each section's text, for a sectioned kind (`sections: { A: { contains: ... } }`).
+    public var sections: [(section: Located<String>, text: TextExpectation)]
+
+    /// Expectations compare by what they say.
+    public static func == (lhs: DocumentExpectation, rhs: DocumentExpectation) -> Bool {
+        lhs.version == rhs.version && lhs.addedBy == rhs.addedBy && lhs.shown == rhs.shown && lhs.withheld == rhs.withheld && lhs.text == rhs.text
+            && lhs.sections.map(\.section) == rhs.sections.map(\.section) && lhs.sections.map(\.text) == rhs.sections.map(\.text)
+    }
+    /// Hashes what ``==`` compares, but for the sections' texts.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(version)
+        hasher.combine(addedBy)
+        hasher.combine(shown)
+        hasher.combine(withheld)
+        hasher.combine(text)
+        hasher.combine(sections.map(\.section))
+    }
+}
+
+/// A text a document's part must contain or equal; each is checked only when written.
+public struct TextExpectation: Sendable, Hashable {
+    /// Text the part contains (`contains:`).
+    public var contains: Located<String>?
+    /// The part's whole text (`equals:`), compared exactly.
+    public var equals: Located<String>?
+
+    /// Whether nothing is written.
+    public var isEmpty: Bool { contains == nil && equals == nil }
 }
 
 /// A deadline's expected status and due day (`name: breached`, or `name: { status: breached, due: 2025-10-13 }`).

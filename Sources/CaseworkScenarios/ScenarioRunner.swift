@@ -32,6 +32,17 @@ package struct ScenarioRunner {
         case timeline(CaseTimeline)
         case timeliness(TimelinessReport)
         case childTimeline(ChildTimeline)
+        case document(DocumentRead)
+    }
+
+    /// A document version as a step's actor read it through the door: the version as shown, the text of each part
+    /// shown (by section, `""` for the whole), why a part shown could not be read, and the parts withheld whose bytes
+    /// the door gave anyway (which must never happen).
+    struct DocumentRead {
+        let view: DocumentView
+        var texts: [String: String] = [:]
+        var unreadable: [String: String] = [:]
+        var leaked: [String] = []
     }
 
     /// The failed expectations of `scenario` (empty when it passes), which must have been checked without errors.
@@ -215,11 +226,35 @@ package struct ScenarioRunner {
             case .childTimeline:
                 guard let childID else { throw .definitionError("the scenario's case belongs to no child") }
                 return .childTimeline(try engine.childTimeline(childID, as: actor, attributes: attributes))
+            case .document(let kind, let version):
+                let view = try engine.document(caseID: caseID, kind: kind.value, version: version?.value, as: actor, attributes: attributes)
+                return .document(Self.read(view, engine: engine, actor: actor, attributes: attributes))
+            case .addDocument(let kind, let written):
+                let upload = DocumentUpload(kind: kind.value, section: written.section?.value, mediaType: written.mediaType, bytes: Array(written.text.utf8),
+                                            reason: written.reason, sharedWith: written.sharedWith)
+                let view = try engine.addDocument(caseID: caseID, upload, as: actor, attributes: attributes)
+                return .document(Self.read(view, engine: engine, actor: actor, attributes: attributes))
             }
             return .done
         } catch {
             return .refused(error)
         }
+    }
+
+    /// The text of each part of `view` its reader is shown, read through the door as `casework document get` reads it;
+    /// and each part withheld from them asked for too, which the door must refuse.
+    private static func read(_ view: DocumentView, engine: Engine, actor: CaseActor, attributes: [String: ExpressionValue]) -> DocumentRead {
+        var read = DocumentRead(view: view)
+        for part in view.parts {
+            let key = part.section ?? ""
+            do throws(EngineError) {
+                let bytes = try engine.documentContent(caseID: view.caseID, kind: view.kind, version: view.version, section: part.section, as: actor, attributes: attributes)
+                if part.withheld { read.leaked.append(part.section.map { "section \($0)" } ?? "the whole document") } else { read.texts[key] = String(decoding: bytes, as: UTF8.self) }
+            } catch {
+                if !part.withheld { read.unreadable[key] = oneLine(error) }
+            }
+        }
+        return read
     }
 
     /// One line for a note: what the step was and what came of it.
@@ -240,6 +275,8 @@ package struct ScenarioRunner {
         case .timeline: what = "read the timeline"
         case .timeliness: what = "read the timeliness report"
         case .childTimeline: what = "read the child's timeline"
+        case .document(let kind, _): what = "read document '\(kind.value)'"
+        case .addDocument(let kind, _): what = "add document '\(kind.value)'"
         }
         let result: String
         switch outcome {
@@ -247,6 +284,7 @@ package struct ScenarioRunner {
         case .refused(let error): result = "refused (\(error.code.rawValue))"
         case .decided(let decision): result = decision.allowed ? "allow" : "deny"
         case .timeline, .timeliness, .childTimeline: result = "read"
+        case .document(let read): result = "version \(read.view.version)"
         }
         return "step \(step.number) on \(day) \(who.map { "as '\($0)' " } ?? "")\(what): \(result)"
     }
@@ -281,6 +319,10 @@ package struct ScenarioRunner {
             for notice in expect.notices where !sent.contains(where: { Self.matches($0, notice) }) {
                 found.append((.missingNotice(expected: Self.describe(notice), sent: Self.sentList(sent)), notice.range))
             }
+            for notice in expect.noNotices {
+                let matching = sent.filter { Self.matches($0, notice) }
+                if !matching.isEmpty { found.append((.unwantedNotice(unwanted: Self.describe(notice), sent: Self.sentList(matching)), notice.range)) }
+            }
             if case .decided(let decision) = outcome {
                 if let wanted = expect.decision, wanted.value != (decision.allowed ? "allow" : "deny") {
                     let why = decision.reasons.isEmpty ? "" : " (\(decision.reasons.joined(separator: "; ")))"
@@ -290,6 +332,13 @@ package struct ScenarioRunner {
                     found.append((.unexpectedDecision(expected: "to withhold [\(redactions.value.sorted().joined(separator: ", "))]",
                                                       actual: "[\(decision.redact.sorted().joined(separator: ", "))]"), redactions.range))
                 }
+            }
+            if case .document(let read) = outcome {
+                if !read.leaked.isEmpty {
+                    found.append((.unexpectedDocument(expected: "to withhold \(read.leaked.joined(separator: ", ")) from this reader", actual: "but the door gave its bytes"),
+                                  step.actionRange))
+                }
+                if let expected = expect.document { found += Self.document(expected, read) }
             }
             let read: [String]? = switch outcome {
             case .timeline(let timeline): Self.texts(of: timeline)
@@ -306,6 +355,59 @@ package struct ScenarioRunner {
                 }
             }
             return found
+        }
+
+        /// Each part of `expected` that the version `read` does not hold as its reader sees it.
+        private static func document(_ expected: DocumentExpectation, _ read: DocumentRead) -> [(kind: DiagnosticKind, range: SourceRange)] {
+            let view = read.view
+            var found: [(kind: DiagnosticKind, range: SourceRange)] = []
+            func fail(_ wanted: String, _ actual: String, _ range: SourceRange) { found.append((.unexpectedDocument(expected: wanted, actual: actual), range)) }
+            if let version = expected.version, version.value != view.version { fail("to be version \(version.value)", "got version \(view.version)", version.range) }
+            if let added = expected.addedBy {
+                let role = added.value.split(separator: ":", maxSplits: 1).first.map(String.init) ?? added.value
+                if role != view.addedByRole {
+                    fail("to have been added by \(added.value)", "but it was added by \(view.addedBy ?? view.addedByRole)", added.range)
+                } else if added.value != role, view.addedBy != added.value {
+                    fail("to have been added by \(added.value)", view.addedBy.map { "but it was added by \($0)" }
+                         ?? "but who added it is not shown to this reader, only the role '\(view.addedByRole)'", added.range)
+                }
+            }
+            func part(_ section: String) -> DocumentView.Part? { view.parts.first { $0.section == section } }
+            for section in expected.shown {
+                guard let held = part(section.value) else { fail("to show section \(section.value)", "but version \(view.version) holds no section \(section.value)", section.range); continue }
+                if held.withheld { fail("to show section \(section.value)", "but it is withheld from this reader", section.range) }
+            }
+            for section in expected.withheld {
+                guard let held = part(section.value) else { fail("to withhold section \(section.value)", "but version \(view.version) holds no section \(section.value)", section.range); continue }
+                if !held.withheld { fail("to withhold section \(section.value)", "but this reader is shown it", section.range) }
+            }
+            func text(_ wanted: TextExpectation, of section: String?) {
+                guard !wanted.isEmpty else { return }
+                let name = section.map { "section \($0)" } ?? "text"
+                let range = (wanted.contains ?? wanted.equals)!.range
+                guard let shown = view.parts.first(where: { $0.section == section }) else {
+                    return fail("to have \(name)", "but version \(view.version) holds no \(section == nil ? "whole text" : name)", range)
+                }
+                guard !shown.withheld else { return fail("to have \(name) to read", "but it is withheld from this reader", range) }
+                guard let content = read.texts[section ?? ""] else {
+                    return fail("to have \(name) to read", "but it could not be read: \(read.unreadable[section ?? ""] ?? "no reason given")", range)
+                }
+                if let contains = wanted.contains, !content.contains(contains.value) {
+                    fail("\(name) to contain '\(contains.value)'", "got '\(Self.brief(content))'", contains.range)
+                }
+                if let equals = wanted.equals, content != equals.value {
+                    fail("\(name) to be '\(Self.brief(equals.value))'", "got '\(Self.brief(content))'", equals.range)
+                }
+            }
+            text(expected.text, of: nil)
+            for (section, wanted) in expected.sections { text(wanted, of: section.value) }
+            return found
+        }
+
+        /// A document's text on one line, cut to 80 characters, for a diagnostic's message.
+        private static func brief(_ text: String) -> String {
+            let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return line.count > 80 ? String(line.prefix(80)) + "…" : line
         }
 
         private func refusal(_ expected: RefusalExpectation) -> [(kind: DiagnosticKind, range: SourceRange)] {

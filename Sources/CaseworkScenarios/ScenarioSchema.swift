@@ -15,7 +15,8 @@ package enum ScenarioSchema {
     }
 
     /// Every place, for the test that the schema and the decoder take the same keys.
-    package static let places = [root, scenario, given, opened, child, person, actor, grant, step, decide, expect, deadline, notice, refusal, timeline]
+    package static let places = [root, scenario, given, opened, child, person, actor, grant, step, decide, expect, deadline, notice, refusal, timeline,
+                                  documentExpected, sectionText]
 
     private static func place(_ name: String, _ keys: ScenarioDecoder.Keys, _ described: [String: SchemaKey],
                               rules: [(key: String, value: JSONValue)] = []) -> SchemaPlace {
@@ -138,6 +139,10 @@ package enum ScenarioSchema {
                                 value: yes),
         "child_timeline": SchemaKey(description: "true: the timeline of the scenario's child across every case of the child the step's actor may see, as child timeline does.",
                                     value: yes),
+        "document": SchemaKey(description: "Read this document kind's version (the latest, or version) as the step's actor sees it, with the text of each part shown, as document show and get do.",
+                              value: Part.name(.identifier)),
+        "add_document": SchemaKey(description: "Add a version of this document kind as the step's actor, with text (and section, type, shared_with, reason), as document add does.",
+                                  value: Part.name(.identifier)),
     ]
 
     /// A step under `steps:`: exactly one kind, with only the details that kind takes.
@@ -148,12 +153,17 @@ package enum ScenarioSchema {
                           value: Part.pattern("^[a-z][a-z0-9_]*-[1-9][0-9]*([.][a-z][a-z0-9_]*-[1-9][0-9]*)*$", message: "a path of links, each LINK-N, joined by '.'")),
         "input": SchemaKey(description: "With fire: the transition's input, { FIELD: VALUE, ... }.", value: Part.ref("values")),
         "fields": SchemaKey(description: "With submit: the form's fields, { FIELD: VALUE, ... }.", value: Part.ref("values")),
-        "reason": SchemaKey(description: "With pause, resume, excuse or revoke: why, as the audit records it; a stock sentence when left out.", value: Part.text),
+        "reason": SchemaKey(description: "With pause, resume, excuse, revoke or add_document: why, as the audit records it; a stock sentence when left out.", value: Part.text),
         "exception": SchemaKey(description: "With pause or excuse: the workflow's exception it is under.", value: Part.text),
         "information_required": SchemaKey(description: "With reject: the information required.", value: Part.text),
+        "version": SchemaKey(description: "With document: the version read; the latest when left out.", value: Part.object(["type": .string("integer"), "minimum": .integer(1)])),
+        "section": SchemaKey(description: "With add_document: the section added, for a kind addressed by sections; the whole document when left out.", value: Part.text),
+        "text": SchemaKey(description: "With add_document: the text added, stored as its UTF-8 bytes.", value: Part.text),
+        "type": SchemaKey(description: "With add_document: the media type (text/markdown when left out).", value: Part.text),
+        "shared_with": SchemaKey(description: "With add_document: the organisations the document is given to; left out, those the latest version was given to.", value: list(Part.text)),
         "expect": SchemaKey(description: "What must hold after it; without it, the step must simply not be refused.", value: expect.schema),
     ]) { first, _ in first }, rules: [("oneOf", .array(StepAction.keys.map { kind in
-        only([kind], without: ScenarioDecoder.stepDetails.filter { !(ScenarioDecoder.detailKeys[kind] ?? []).contains($0) }
+        only([kind] + (ScenarioDecoder.requiredDetails[kind] ?? []), without: ScenarioDecoder.stepDetails.filter { !(ScenarioDecoder.detailKeys[kind] ?? []).contains($0) }
             + (ScenarioDecoder.caseless.contains(kind) ? ["case"] : []))
     }))])
 
@@ -170,11 +180,13 @@ package enum ScenarioSchema {
         "deadlines": SchemaKey(description: "Each deadline has started and is in this status, and due on this day when given (CW0503).",
                                value: Part.mapping(.identifier, Part.object(["oneOf": .array([status, deadline.schema])]))),
         "notices": SchemaKey(description: "For each entry, one notice this step sent matches every part written (CW0504).", value: list(notice.schema)),
+        "no_notices": SchemaKey(description: "No notice this step sent matches any entry, each part written (CW0510).", value: list(notice.schema)),
         "refused": SchemaKey(description: "The step was refused, with this code, and a reason or blocker containing blockers_contain (CW0505).",
                              value: Part.object(["oneOf": .array([code, refusal.schema])])),
         "decision": SchemaKey(description: "A decide step's decision (CW0506).", value: Part.oneOf(ScenarioChecker.decisions)),
         "redactions": SchemaKey(description: "The paths a decide step's decision withholds, exactly ([] for nothing) (CW0506).", value: list(Part.text)),
         "timeline": SchemaKey(description: "What a timeline, child_timeline or timeliness step's reading shows and hides (CW0507).", value: timeline.schema),
+        "document": SchemaKey(description: "What a document or add_document step's version holds as the step's actor sees it (CW0509).", value: documentExpected.schema),
     ])
 
     /// A deadline's status, as `deadlines:` expects it.
@@ -200,6 +212,24 @@ package enum ScenarioSchema {
     static let refusal = place("an expected refusal", ScenarioDecoder.refusalKeys, [
         "code": SchemaKey(description: "The refusal's code.", value: code),
         "blockers_contain": SchemaKey(description: "Text one of the blockers or reasons contains.", value: Part.text),
+    ])
+
+    /// `document:` in `expect:`.
+    static let documentExpected = place("an expected document", ScenarioDecoder.documentKeys, [
+        "version": SchemaKey(description: "The version's number.", value: Part.object(["type": .string("integer"), "minimum": .integer(1)])),
+        "added_by": SchemaKey(description: "Who added it: a role, or ROLE:ID, which only a reader who may see the people on the case is shown.", value: Part.text),
+        "shown": SchemaKey(description: "Sections the reader is shown.", value: list(Part.text)),
+        "withheld": SchemaKey(description: "Sections the version holds that the reader is not shown.", value: list(Part.text)),
+        "contains": SchemaKey(description: "Text the whole document holds, for a kind seen whole.", value: Part.text),
+        "equals": SchemaKey(description: "The whole document's text exactly, for a kind seen whole.", value: Part.text),
+        "sections": SchemaKey(description: "Each section's text, for a kind addressed by sections: { SECTION: { contains:, equals: } }.",
+                              value: Part.object(["type": .string("object"), "additionalProperties": sectionText.schema])),
+    ])
+
+    /// A section's text under an expected document's `sections:`.
+    static let sectionText = place("an expected section's text", ScenarioDecoder.sectionTextKeys, [
+        "contains": SchemaKey(description: "Text the section holds.", value: Part.text),
+        "equals": SchemaKey(description: "The section's text exactly.", value: Part.text),
     ])
 
     /// `timeline:` in `expect:`.

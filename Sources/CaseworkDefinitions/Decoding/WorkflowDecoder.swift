@@ -29,6 +29,7 @@ enum WorkflowDecoder {
     enum NotifyKey: String, CaseIterable {
         case to, template
         case ifNamed = "if_named"
+        case when
     }
 
     /// The keys of an entry of `start_forms`.
@@ -233,6 +234,7 @@ enum WorkflowDecoder {
             var recipients: [Located<String>] = []
             var template: Located<String>?
             var ifNamed: [Located<String>] = []
+            var condition: ExpressionSource?
             let seen = reader.readEntries(of: item, by: table, place: entryPlace()) { key, value, reader in
                 switch key {
                 case .to:
@@ -241,11 +243,15 @@ enum WorkflowDecoder {
                     template = reader.name(value, rule: .identifier, kind: "template", place: "'template' of \(entryPlace())")
                 case .ifNamed:
                     ifNamed = reader.names(value, rule: .identifier, kind: "role", place: "'if_named' of \(entryPlace())", allowSingle: true)
+                case .when:
+                    if let text = reader.string(value, place: "'when' of \(entryPlace())") {
+                        condition = ExpressionSource(text: text.value, range: value.range, style: value.style)
+                    }
                 }
             }
             reader.requireKeys([.to, .template], of: table, seen: seen, place: entryPlace(), at: item.range.startOnly)
             if let template {
-                notifications.append(NotificationDefinition(recipients: recipients, template: template, ifNamed: ifNamed))
+                notifications.append(NotificationDefinition(recipients: recipients, template: template, ifNamed: ifNamed, condition: condition))
             }
         }
         return notifications

@@ -212,6 +212,9 @@ public struct NotificationDefinition: Sendable, Hashable {
     /// case may not have at all (the young person, while the parent decides) owes no notice when no one plays it.
     /// Every other recipient role is owed the notice by another route when no one is named for it.
     public var ifNamed: [Located<String>] = []
+    /// The condition on the case after the step under which it is sent (`when:`), nil for always: a step shared by two
+    /// ways through a process (a review with a school and one without) tells only the people the way taken involves.
+    public var condition: ExpressionSource? = nil
 }
 
 extension NotificationDefinition {

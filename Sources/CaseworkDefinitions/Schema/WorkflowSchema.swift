@@ -138,6 +138,7 @@ enum WorkflowSchema {
             "to": SchemaKey(description: "Who receives it: a role name, or a non-empty list of them.", value: Part.names(.identifier, single: true)),
             "template": SchemaKey(description: "A template under 'templates:'.", value: Part.name(.identifier)),
             "if_named": SchemaKey(description: "Roles of 'to' told only when the case names someone for them.", value: Part.names(.identifier, single: true)),
+            "when": SchemaKey(description: "A condition on the case after the step: the notice is sent only when it holds.", value: Part.expression),
         ])
 
     /// An entry of a transition's `start_forms:`.

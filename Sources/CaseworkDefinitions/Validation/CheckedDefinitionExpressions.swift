@@ -9,6 +9,8 @@ public struct CheckedWorkflowExpressions: Sendable {
     public var guards: [String: CheckedExpression] = [:]
     /// Each transition's checked `set:` values, by transition name and then field.
     public var assignments: [String: [String: CheckedExpression]] = [:]
+    /// Each notification's checked `when:` condition, by transition name and then the notification's place in `notify:`.
+    public var notifyConditions: [String: [Int: CheckedExpression]] = [:]
     /// Each deadline's checked `when:` condition, by deadline name.
     public var deadlineConditions: [String: CheckedExpression] = [:]
     /// Each deadline's checked `due_on:` date, by deadline name.

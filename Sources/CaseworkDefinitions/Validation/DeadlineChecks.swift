@@ -110,6 +110,16 @@ struct DeadlineChecks {
                 }
             }
         }
+        for index in workflow.transitions.indices {
+            let name = workflow.transitions[index].name.value
+            for (position, notification) in workflow.transitions[index].notify.enumerated() {
+                guard let condition = notification.condition else { continue }
+                switch ExpressionChecker.compile(condition.text, in: environment, expecting: .bool, role: "the condition of a notification of transition '\(name)'") {
+                case .success(let compiled): checked.notifyConditions[name, default: [:]][position] = compiled
+                case .failure(let failure): GuardChecks.report(failure.errors, in: condition, source: source, into: &bag)
+                }
+            }
+        }
         checked.assignments = checkTransitions(fields: fields, fieldNames: fieldNames, into: &bag)
     }
 

@@ -6,13 +6,15 @@ import Foundation
 extension Engine {
     /// What a workflow's guards and `set:` values are evaluated against on `record` for `actor`: the values of the
     /// workflow's names its expressions read (``WorkflowNames``, declared with their types in one place), with the
-    /// cases it opened through its links (``linkedRecords(of:workflow:)``), today, now and the workflow's
-    /// working-day calendar, taken from the calendars of the definition set the case runs on.
+    /// cases it opened through its links (taken from `linked`, which reads each at most once for the command:
+    /// ``linkedSnapshot()``), today, now and the workflow's working-day calendar, taken from the calendars of the
+    /// definition set the case runs on.
     func evaluationContext(
-        _ record: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor, today: CalendarDate, now: Date
+        _ record: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor, linked: LinkedCaseSnapshot,
+        today: CalendarDate, now: Date
     ) -> WorkflowContext {
         let calendar = workflow.definition.calendar.flatMap { calendars[$0.value] } ?? defaultCalendar
         return workflow.context(for: CaseExpressionInput(record: record, actor: actor, today: today, now: now,
-                                                                linked: linkedRecords(of: record, workflow: workflow.definition)), calendar: calendar)
+                                                                linked: linked.linked(of: record, workflow: workflow.definition)), calendar: calendar)
     }
 }

@@ -72,20 +72,23 @@ public struct ChildTimeline: Sendable, Hashable {
 /// A child's timeline as one viewer may see it, each case through the one door.
 extension Engine {
     /// The timeline of every case of child `id` that `actor` may see, each admitted exactly as
-    /// ``timeline(caseID:as:attributes:)`` admits it (no second access mechanism), after `view` on the child as
-    /// ``cases(ofChild:as:attributes:)`` needs. A viewer who may not see the child is refused exactly as for a child that
-    /// does not exist: they learn nothing. One who may see the child but none of its cases (or a child with no cases)
+    /// ``timeline(caseID:as:attributes:)`` admits it (no second access mechanism), after `view` on the child's timeline:
+    /// `child.timeline` where the policy declares that part (so a parent with limited access may follow the cases they
+    /// may see without seeing the child's record), otherwise the whole `child` as ``cases(ofChild:as:attributes:)``
+    /// needs. A viewer who may not see it is refused exactly as for a child that does not exist: they learn nothing. One who may see the child but none of its cases (or a child with no cases)
     /// gets a timeline with no case, as `child show` shows them the child with no case: refusing them as missing would
     /// hide nothing they cannot already read, and would refuse staff the record of a child whose cases are all closed
     /// to them or not yet opened.
     public func childTimeline(_ id: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> ChildTimeline {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
+        let policy = childPolicy()
+        let resource = policy?.paths.isKnown(Self.childTimelineResource) == true ? Self.childTimelineResource : Self.childResource
         func asMissing() -> EngineError {
-            childRefusal(id, grants: [], actor: actor, attributes: attributes, action: "view", policy: childPolicy(), at: Self.millisecondPrecision(clockNow()),
-                         missing: true)
+            childRefusal(id, grants: [], actor: actor, attributes: attributes, action: "view", resource: resource, policy: policy,
+                         at: Self.millisecondPrecision(clockNow()), missing: true)
         }
         do throws(EngineError) {
-            _ = try admitChild(id, actor: actor, attributes: attributes, action: "view")
+            _ = try admitChild(id, actor: actor, attributes: attributes, action: "view", resource: resource)
         } catch {
             switch error {
             case .forbidden, .store(.childNotFound): throw asMissing()

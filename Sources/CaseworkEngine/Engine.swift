@@ -288,9 +288,11 @@ public final class Engine: Sendable {
     public func availableTransitions(caseID: String, as actor: CaseActor, attributes: [String: ExpressionValue] = [:]) throws(EngineError) -> [TransitionAvailability] {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let now = admitted.access.at
+        let linked = linkedSnapshot()
         return admitted.workflow.definition.transitions.map { transition in
             TransitionAvailability(name: transition.name.value, title: transition.title,
-                                   blockers: blockers(transition, admitted: admitted, input: [:], proposed: admitted.record, today: CalendarDate(now), now: now))
+                                   blockers: blockers(transition, admitted: admitted, input: [:], proposed: admitted.record, linked: linked,
+                                                      today: CalendarDate(now), now: now))
         }
     }
 
@@ -394,7 +396,8 @@ public final class Engine: Sendable {
         // Only a case that will be opened pins the current set, so a refused request writes nothing at all.
         var record = proposed
         record.definitionSnapshot = try pinnedSnapshot()
-        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: workflow, calendars: catalog.calendars, actor: actor, today: CalendarDate(now), now: now)
+        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: workflow, calendars: catalog.calendars, actor: actor, linked: .none,
+                             today: CalendarDate(now), now: now)
         return .decided(DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields))
     }
 
@@ -437,11 +440,12 @@ public final class Engine: Sendable {
         let today = try Self.effectiveDay(effectiveOn, recordedAt: now, openedAt: record.openedAt)
         var next = record
         next.fields.merge(input) { _, new in new }
-        let blockers = blockers(transition, admitted: admitted, input: input, proposed: next, today: today, now: now)
+        let linked = linkedSnapshot()
+        let blockers = blockers(transition, admitted: admitted, input: input, proposed: next, linked: linked, today: today, now: now)
         guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
 
         let assigned = try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: actor,
-                                          today: today, now: now)
+                                          linked: linked, today: today, now: now)
         next.fields.merge(assigned) { _, new in new }
         let fieldsTouched = Array(input.keys) + assigned.keys.filter { input[$0] == nil }
         next.state = transition.to.value
@@ -469,9 +473,9 @@ public final class Engine: Sendable {
             }
         }
         try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
-                             actor: actor, today: today, now: now)
+                             actor: actor, linked: linked, today: today, now: now)
         let opened = try openings(transition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
-                                  today: today, now: now)
+                                  linked: linked, today: today, now: now)
         let accessGuard = admitted.access.accessGuard
         let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, today: today, now: now)
@@ -484,7 +488,7 @@ public final class Engine: Sendable {
         changes += opened
         if let report = transition.report {
             changes += try reportChanges(report, transition: transition.name.value, from: next, workflow: workflow, calendars: admitted.definitions.calendars,
-                                         actor: actor, today: today, now: now)
+                                         actor: actor, linked: linked, today: today, now: now)
         }
         return changes
     }
@@ -552,7 +556,8 @@ public final class Engine: Sendable {
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
     /// "can it fire", "why not" and "fire" share. `proposed` is the case with `input` applied, which the guard sees.
     private func blockers(
-        _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], proposed: CaseRecord, today: CalendarDate, now: Date
+        _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], proposed: CaseRecord, linked: LinkedCaseSnapshot,
+        today: CalendarDate, now: Date
     ) -> [TransitionBlocker] {
         let record = admitted.record
         let actor = admitted.access.actor
@@ -575,7 +580,8 @@ public final class Engine: Sendable {
             blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
         }
         if blockers.isEmpty, let guardExpression = admitted.workflow.guards[transition.name.value], let text = transition.when?.text {
-            let context = evaluationContext(proposed, workflow: admitted.workflow, calendars: admitted.definitions.calendars, actor: actor, today: today, now: now)
+            let context = evaluationContext(proposed, workflow: admitted.workflow, calendars: admitted.definitions.calendars, actor: actor, linked: linked,
+                                            today: today, now: now)
             switch guardExpression.evaluateCondition(context) {
             case .success(true): break
             case .success(false): blockers.append(TransitionBlocker(.guardFalse, "guard '\(Self.oneLine(text))' is false"))
@@ -588,10 +594,10 @@ public final class Engine: Sendable {
     /// The values the transition's `set:` expressions give, evaluated on the case with the input applied.
     private func assignedValues(
         _ transition: TransitionDefinition, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: CaseActor,
-        today: CalendarDate, now: Date
+        linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [String: ExpressionValue] {
         guard let assignments = workflow.assignments[transition.name.value] else { return [:] }
-        let context = evaluationContext(record, workflow: workflow, calendars: calendars, actor: actor, today: today, now: now)
+        let context = evaluationContext(record, workflow: workflow, calendars: calendars, actor: actor, linked: linked, today: today, now: now)
         var values: [String: ExpressionValue] = [:]
         for (field, expression) in assignments {
             switch expression.evaluate(context) {

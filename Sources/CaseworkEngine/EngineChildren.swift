@@ -42,6 +42,11 @@ extension Engine {
     /// The policy resource that guards child records.
     static let childResource = "child"
 
+    /// The part of the child resource that guards a child's timeline (``childTimeline(_:as:attributes:)``), when the
+    /// policy declares it (`child: [..., timeline]`): a policy can then let someone follow the child's cases they may
+    /// see without showing them the child's record. A rule `on: [child]` covers it, as it covers every part.
+    static let childTimelineResource = "child.timeline"
+
     /// The policy that guards child records: the set's policy when it holds exactly one. With none or several, a child
     /// record is the operator's alone, because no single policy says who else may reach it (a case names its policy;
     /// a child, which outlives its cases' workflows, does not).
@@ -61,29 +66,32 @@ extension Engine {
     /// Lets `actor` through to child `id` to do `action` on the child resource, or refuses as the case door does: a
     /// child that does not exist is refused exactly as a child the actor has no grant on, and only those who would be
     /// let in are told it does not exist.
-    func admitChild(_ id: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String) throws(EngineError) -> AdmittedChild {
+    func admitChild(
+        _ id: String, actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String = childResource
+    ) throws(EngineError) -> AdmittedChild {
         guard actor.problems.isEmpty else { throw .invalidInput(actor.problems) }
         let at = Self.millisecondPrecision(clockNow())
         let policy = childPolicy()
         guard let record = try storeCall({ () throws(StoreError) in try store.child(id: id) }) else {
-            throw childRefusal(id, grants: [], actor: actor, attributes: attributes, action: action, policy: policy, at: at, missing: true)
+            throw childRefusal(id, grants: [], actor: actor, attributes: attributes, action: action, resource: resource, policy: policy, at: at, missing: true)
         }
         let admitted = AdmittedChild(record: record, policy: policy, actor: actor, attributes: attributes, at: at)
-        guard admitted.allows(action, on: Self.childResource) else {
-            throw childRefusal(id, grants: record.grants, actor: actor, attributes: attributes, action: action, policy: policy, at: at, missing: false)
+        guard admitted.allows(action, on: resource) else {
+            throw childRefusal(id, grants: record.grants, actor: actor, attributes: attributes, action: action, resource: resource, policy: policy, at: at,
+                               missing: false)
         }
         return admitted
     }
 
-    /// The refusal of `action` on child `id`: `not_found` for a missing child to those who would be let in, otherwise
-    /// the policy's refusal, in the words it gives someone with no grant unless the actor holds one today.
+    /// The refusal of `action` on `resource` of child `id`: `not_found` for a missing child to those who would be let
+    /// in, otherwise the policy's refusal, in the words it gives someone with no grant unless the actor holds one today.
     func childRefusal(
-        _ id: String, grants: [AccessGrant], actor: CaseActor, attributes: [String: ExpressionValue], action: String, policy: CompiledPolicy?, at: Date,
-        missing: Bool
+        _ id: String, grants: [AccessGrant], actor: CaseActor, attributes: [String: ExpressionValue], action: String, resource: String = childResource,
+        policy: CompiledPolicy?, at: Date, missing: Bool
     ) -> EngineError {
         if actor.isOperator { return .store(.childNotFound(id)) }
         guard let policy else { return .forbidden(reasons: ["only the operator may reach child records where no single access policy guards them"]) }
-        let decision = policy.decide(Self.childRequest(id, grants: grants, actor: actor, attributes: attributes, action: action, resource: Self.childResource, at: at))
+        let decision = policy.decide(Self.childRequest(id, grants: grants, actor: actor, attributes: attributes, action: action, resource: resource, at: at))
         if missing, decision.allowed { return .store(.childNotFound(id)) }
         let holds = grants.contains { $0.to == actor.principal && $0.holds(on: CalendarDate(at)) }
         return .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: holds))

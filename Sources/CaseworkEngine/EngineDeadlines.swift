@@ -48,7 +48,7 @@ extension Engine {
     /// due date that cannot be worked out (a field it reads is not set) refuses the step, naming the deadline.
     func advanceDeadlines(
         _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow loaded: LoadedWorkflow, calendars: [String: WorkingCalendar],
-        actor: CaseActor, today: CalendarDate, now: Date
+        actor: CaseActor, linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) {
         let workflow = loaded.definition
         let step = fired ?? "open"
@@ -57,7 +57,7 @@ extension Engine {
         let caseNow = record
         var context: WorkflowContext?  // built once, on the case as the step changed it, when a deadline first needs it
         func value(_ expression: WorkflowExpression, of deadline: DeadlineDefinition, _ what: String) throws(EngineError) -> ExpressionValue {
-            let built = context ?? evaluationContext(caseNow, workflow: loaded, calendars: calendars, actor: actor, today: today, now: now)
+            let built = context ?? evaluationContext(caseNow, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now)
             context = built
             switch expression.evaluate(built) {
             case .success(let value): return value

@@ -8,22 +8,11 @@ import Foundation
 /// report a linked case makes to the case that opened it (`report:`). Every change here is decided into the firing
 /// step's changes and committed with them by ``Engine/commit(_:actor:attributes:request:at:)``, all or nothing.
 extension Engine {
-    /// The cases `record` opened through each link of `workflow`, by link name, oldest first: the engine's own reading,
-    /// for its expressions, never shown to an actor. A link one of whose cases cannot be read is left out whole, so its
-    /// names are unset (a guard reading them cannot be decided, and refuses) rather than read from the cases left.
-    func linkedRecords(of record: CaseRecord, workflow: WorkflowDefinition) -> [String: [CaseRecord]] {
-        guard !workflow.links.isEmpty, !record.links.isEmpty else { return [:] }
-        var linked: [String: [CaseRecord]] = [:]
-        var unreadable: Set<String> = []
-        for link in record.links where link.role == .opened {
-            guard let other = try? loadRecord(link.caseID) else {
-                unreadable.insert(link.name)
-                continue
-            }
-            linked[link.name, default: []].append(other)
-        }
-        for name in unreadable { linked[name] = nil }
-        return linked
+    /// The linked cases of the case a command decides, each read from the store when an evaluation first needs it and
+    /// then kept for the rest of the command: what every expression that command evaluates reads its `linked.LINK.…`
+    /// names from.
+    func linkedSnapshot() -> LinkedCaseSnapshot {
+        LinkedCaseSnapshot { [self] id in try? loadRecord(id) }
     }
 
     /// The links of `record` whose other case `actor` may see (`view` on its `case.state`, through that case's own door):
@@ -40,12 +29,12 @@ extension Engine {
     /// (`next` here). A refusal of any opening refuses the step, with the linked workflow's reason.
     func openings(
         _ transition: TransitionDefinition, from next: inout CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
-        attributes: [String: ExpressionValue], today: CalendarDate, now: Date
+        attributes: [String: ExpressionValue], linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [DecidedChange] {
         guard !transition.open.isEmpty else { return [] }
         let name = transition.name.value
         func refused(_ code: TransitionBlocker.Code, _ message: String) -> EngineError { .blocked(transition: name, blockers: [TransitionBlocker(code, message)]) }
-        let context = evaluationContext(next, workflow: workflow, calendars: calendars, actor: actor, today: today, now: now)
+        let context = evaluationContext(next, workflow: workflow, calendars: calendars, actor: actor, linked: linked, today: today, now: now)
         var changes: [DecidedChange] = []
         for effect in transition.open {
             let linkName = effect.link.value
@@ -92,7 +81,7 @@ extension Engine {
     /// A case opened on its own, by no link, has no one to report to: nothing. A refusal there refuses the step.
     func reportChanges(
         _ report: ReportEffect, transition: String, from next: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
-        today: CalendarDate, now: Date
+        linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [DecidedChange] {
         guard let opener = next.links.first(where: { $0.role == .openedBy }) else { return [] }
         func refused(_ blockers: [TransitionBlocker]) -> EngineError {
@@ -103,7 +92,7 @@ extension Engine {
         guard let record = try loadRecord(opener.caseID) else {
             throw refused([TransitionBlocker(.valueUndecided, "it cannot be read")])
         }
-        let context = evaluationContext(next, workflow: workflow, calendars: calendars, actor: actor, today: today, now: now)
+        let context = evaluationContext(next, workflow: workflow, calendars: calendars, actor: actor, linked: linked, today: today, now: now)
         var input: [String: ExpressionValue] = [:]
         for (field, expression) in workflow.reports[transition] ?? [] {
             switch expression.evaluate(context) {

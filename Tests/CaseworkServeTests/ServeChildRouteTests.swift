@@ -54,6 +54,24 @@ import Testing
         #expect(operatorView.text == server.casework(["child", "timeline", child, "--format", "json"]).out)
     }
 
+    /// A parent with limited access for k-17 (`child.timeline` on the shipped policy), withdrawn from c2 by its own
+    /// grant, follows c1 alone, alike through the API and the command line, and is refused the child's record.
+    @Test func aParentWithLimitedAccessFollowsTheCasesSheMaySee() async throws {
+        let server = try await Self.server()
+        for command in [["child", "grant", "k-17", "--to", "lee", "--level", "limited", "--reason", "court order"] + Self.staffArguments,
+                        ["access", "grant", "c2", "--to", "lee", "--level", "none", "--reason", "court order"] + Self.staffArguments] {
+            let run = server.casework(command)
+            #expect(run.status == .success, "\(command): \(run.err)")
+        }
+        let lee = Self.parent("lee")
+        let api = try await server.send("GET", "/v1/children/k-17/timeline", token: Tokens.portal, headers: lee.headers)
+        #expect(api.status == 200, "\(api.text)")
+        #expect(api.text == server.casework(["child", "timeline", "k-17", "--format", "json"] + lee.arguments).out)
+        #expect((api.object["cases"] as? [[String: Any]])?.compactMap { $0["case"] as? String } == ["c1"], "\(api.text)")
+        #expect(!api.text.contains("c2"), "a case withdrawn from her is not hinted at")
+        #expect(server.casework(["child", "show", "k-17"] + lee.arguments).err.hasPrefix("error[forbidden]"))
+    }
+
     @Test func aStrangerIsRefusedAsForAChildThatDoesNotExist() async throws {
         let server = try await Self.server()
         let zed = Self.parent("zed")

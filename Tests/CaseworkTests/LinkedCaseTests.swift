@@ -17,10 +17,11 @@ struct LinkedCaseTests {
     static let ana = CaseActor(role: "caseworker", id: "ana")
     static let jo = CaseActor(role: "parent", id: "jo")
 
-    /// A plan with its provision secured and a review opened, the parent named on both and granted full access to the plan only.
-    static func planWithReview() throws -> Engine {
+    /// A plan with its provision secured and a review opened, the parent named on both and granted full access to the plan only,
+    /// kept in `store`.
+    static func planWithReview(store: any CaseStore = InMemoryCaseStore()) throws -> Engine {
         let clock = ManualClock(CalendarDate("2025-11-03")!.start().addingTimeInterval(9 * 3600))
-        let engine = try Engine(catalog: ShippedDefinitionsTests.catalog, store: InMemoryCaseStore(), clock: clock)
+        let engine = try Engine(catalog: ShippedDefinitionsTests.catalog, store: store, clock: clock)
         _ = try engine.open(workflow: "ehcp-plan", as: .operator(), caseID: "plan-1", fields: [
             "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
             "plan_issued_on": .date(CalendarDate("2025-01-15")!),

@@ -408,13 +408,13 @@ public final class Engine: Sendable {
     /// notifications, commit once. Any refusal leaves everything as it was.
     public func fire(_ request: FireRequest) throws(EngineError) -> ChangeResult {
         let admitted = try admit(request.caseID, actor: request.actor, attributes: request.attributes, action: "submit", resource: "case")
-        let record = admitted.record
         let idempotent = IdempotentRequest(key: request.idempotencyKey, operation: "fire \(request.transition) on \(request.caseID)",
                                            caseID: request.caseID, actor: request.actor, input: request.input,
                                            details: request.expectedRevision.map { ["expected_revision": String($0)] } ?? [:])
         if let replay = try replay(idempotent, actor: request.actor, attributes: request.attributes) { return replay }
-        if let expected = request.expectedRevision, expected != record.revision {
-            throw .revisionMismatch(caseID: record.id, expected: expected, actual: record.revision)
+        // Read in place: a copy of the whole record for two of its values would cost a count for each of its parts.
+        if let expected = request.expectedRevision, expected != admitted.access.record.revision {
+            throw .revisionMismatch(caseID: request.caseID, expected: expected, actual: admitted.access.record.revision)
         }
         let changes = try decideFiring(request.transition, on: admitted, input: request.input, effectiveOn: request.effectiveOn, attributes: request.attributes)
         return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: admitted.access.at)
@@ -559,15 +559,15 @@ public final class Engine: Sendable {
         _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], proposed: CaseRecord, linked: LinkedCaseSnapshot,
         today: CalendarDate, now: Date
     ) -> [TransitionBlocker] {
-        let record = admitted.record
+        let state = admitted.access.record.state
         let actor = admitted.access.actor
         // The engine's own actor fires only what names it, and answers to no policy: the person whose step reported was let through their own door.
         let isEngine = actor == CaseActor.linkEngine
         var blockers: [TransitionBlocker] = []
-        if !transition.from.contains(where: { $0.value == record.state }) {
+        if !transition.from.contains(where: { $0.value == state }) {
             let from = transition.from.map { "'\($0.value)'" }.joined(separator: " or ")
             blockers.append(TransitionBlocker(.wrongState, admitted.access.allows("view", on: "case.state")
-                ? "case is in '\(record.state)', not \(from)" : "this cannot be done at the case's present stage"))
+                ? "case is in '\(state)', not \(from)" : "this cannot be done at the case's present stage"))
         }
         if !actor.isOperator, !transition.by.contains(where: { isEngine ? $0.value == LinkDefinition.engineActor : $0.value == actor.role }) {
             let roles = transition.by.map(\.value).joined(separator: " or ")

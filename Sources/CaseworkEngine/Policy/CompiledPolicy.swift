@@ -134,35 +134,41 @@ public struct CompiledPolicy: Sendable {
 
     /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
     /// and denied, saying which.
-    public func decide(_ request: AccessRequest) -> AccessDecision {
+    public func decide(_ request: consuming AccessRequest) -> AccessDecision {
+        let action = request.action
+        let resource = request.resource
         var evaluation = evaluation(of: request)
-        return evaluation.decide(request.action, on: request.resource)
+        return evaluation.decide(action, on: resource)
     }
 
     /// Decides each of `questions` (an action on a resource) for `request`'s actor on `request`'s case, in one pass
     /// over the rules: the context is read once and each rule's condition evaluated at most once, since a condition
     /// reads the actor, their grant and the case, never the action or resource asked about. Each decision is the one
     /// ``decide(_:)`` gives for `request` with that action and resource (`request`'s own are not asked unless listed).
-    package func decide(_ request: AccessRequest, asking questions: [(action: String, resource: String)]) -> [AccessDecision] {
+    package func decide(_ request: consuming AccessRequest, asking questions: [(action: String, resource: String)]) -> [AccessDecision] {
         var evaluation = evaluation(of: request)
         return questions.map { evaluation.decide($0.action, on: $0.resource) }
     }
 
     /// The start of deciding questions about `request`'s actor and case: the day, the grant that holds, the context.
-    private func evaluation(of request: AccessRequest) -> Evaluation {
+    /// It consumes the request, which moves into the context's input rather than being copied there and again into the
+    /// evaluation: an evaluation keeps only what a decision reads of it, the held grant's sections.
+    private func evaluation(of request: consuming AccessRequest) -> Evaluation {
         let today = CalendarDate(request.at)
-        let held = request.grants.firstIndex { $0.to == request.principal && $0.holds(on: today) }
-        let context = reader.context(for: PolicyExpressionInput(request: request, grant: held.map { request.grants[$0] }, today: today))
-        return Evaluation(policy: self, request: request, held: held, context: context)
+        let grant = request.grants.first { $0.to == request.principal && $0.holds(on: today) }
+        let sections = grant?.sections
+        let context = reader.context(for: PolicyExpressionInput(request: request, grant: grant, today: today))
+        return Evaluation(policy: self, hasGrant: grant != nil, heldSections: sections, context: context)
     }
 
     /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
     /// worked out, so a rule that several questions consider is evaluated once.
     private struct Evaluation {
         let policy: CompiledPolicy
-        let request: AccessRequest
-        /// The request's grant that holds today, by its place in the request's grants.
-        let held: Int?
+        /// Whether the actor holds a grant on the case that holds today.
+        let hasGrant: Bool
+        /// The sections that grant is limited to; nil when it is not limited (or there is no grant).
+        let heldSections: [String]?
         let context: EvaluationContext
         /// The rules whose conditions have been evaluated.
         var evaluated = RuleMask()
@@ -173,17 +179,17 @@ public struct CompiledPolicy: Sendable {
         /// Of those, the rules that could not be decided, with why, in the order they were evaluated.
         var undecided: [DecisionExplanation.UndecidedRule] = []
 
-        init(policy: CompiledPolicy, request: AccessRequest, held: Int?, context: EvaluationContext) {
+        init(policy: CompiledPolicy, hasGrant: Bool, heldSections: [String]?, context: EvaluationContext) {
             self.policy = policy
-            self.request = request
-            self.held = held
+            self.hasGrant = hasGrant
+            self.heldSections = heldSections
             self.context = context
         }
 
         /// Evaluates the conditions of the rules in `rules` not yet evaluated.
         private mutating func evaluate(_ rules: RuleMask) {
             let index = policy.index
-            let hasGrant = held != nil
+            let hasGrant = hasGrant
             rules.subtracting(evaluated).forEach { position in
                 evaluated.insert(position)
                 let rule = index.rules[position]
@@ -232,13 +238,13 @@ public struct CompiledPolicy: Sendable {
             let denies = holds.subtracting(index.allows)
             if !denies.isEmpty { return decision(false, denies, .denied) }
             guard !allows.isEmpty else {
-                return decision(false, RuleMask(), .fixed(undecidedAllow ? CompiledPolicy.couldNotCheck : held != nil ? CompiledPolicy.notIncluded : CompiledPolicy.noAccess))
+                return decision(false, RuleMask(), .fixed(undecidedAllow ? CompiledPolicy.couldNotCheck : hasGrant ? CompiledPolicy.notIncluded : CompiledPolicy.noAccess))
             }
             let hiding = allows & coverage.hiding
             if !hiding.isEmpty { return decision(false, hiding, .fixed(CompiledPolicy.notIncluded)) }
             var withheld = RedactionSet()
             for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
-            if let held, let sections = request.grants[held].sections {
+            if let sections = heldSections {
                 guard sections.contains(where: { ResourcePaths.covers($0, resource) || ResourcePaths.covers(resource, $0) }) else {
                     return decision(false, RuleMask(), .fixed(CompiledPolicy.notIncluded))
                 }

@@ -44,11 +44,21 @@ enum GroupCommitBenchmark {
 
     /// Runs the suite: SQLite, then PostgreSQL when a database is named.
     static func run() {
+        runSQLite()
+        runPostgres()
+    }
+
+    /// The SQLite part alone (`group-commit-sqlite`), for a profile of one store's path.
+    static func runSQLite() {
         do {
             try onSQLite()
         } catch {
             print("group-commit: SQLite benchmark failed: \(error)")
         }
+    }
+
+    /// The PostgreSQL part alone (`group-commit-postgres`), when a database is named.
+    static func runPostgres() {
         guard let conninfo = ProcessInfo.processInfo.environment["CASEWORK_BENCH_POSTGRES"] else {
             print("group-commit (PostgreSQL): skipped; set CASEWORK_BENCH_POSTGRES to a libpq connection string of a database the bench may write")
             return

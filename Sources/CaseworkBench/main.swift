@@ -11,6 +11,8 @@ let suites: [String: () -> Void] = [
     "engine": EngineBenchmark.run,
     "engine-memory": EngineBenchmark.runInMemory,
     "group-commit": GroupCommitBenchmark.run,
+    "group-commit-sqlite": GroupCommitBenchmark.runSQLite,
+    "group-commit-postgres": GroupCommitBenchmark.runPostgres,
     "tick": TickBenchmark.run,
     "policy": PolicyBenchmark.run,
     "decide-batch": DecideBatchBenchmark.run,
@@ -28,7 +30,7 @@ do {
     exit(1)
 }
 /// Suites that run a part of another, named only to run that part alone: left out when every suite runs.
-let parts: Set<String> = ["engine-memory"]
+let parts: Set<String> = ["engine-memory", "group-commit-sqlite", "group-commit-postgres"]
 let names = requested.isEmpty ? suites.keys.sorted().filter { !parts.contains($0) } : Array(requested)
 for name in names {
     guard let suite = suites[name] else {

@@ -3,35 +3,33 @@ import Synchronization
 /// Writes the commits of a ``CaseService``'s callers that arrive while another is being written as one batch, so a
 /// durable store pays one transaction (one `fsync`) for them all instead of one each.
 ///
-/// Leader and followers, with no timer: a caller finding no batch in flight leads one at once (alone, it waits for no
-/// one); a caller finding one in flight waits. When the leader's batch is written it hands the lead to the first caller
-/// still waiting, who writes everyone waiting by then in one batch, and answers each caller in its own batch. Every caller stays in
-/// its own task, so no task is started and none is left behind.
+/// Callers queue, and the driver drains the queue (``CaseStoreDriver/startCommitting(_:)``), with no timer: the first
+/// caller to find no writing under way starts it, and is written at once (alone, it waits for no one); the driver then
+/// takes everyone waiting by the time a batch is written as the next batch, and stops when none is waiting. A blocking
+/// store's driver does this on one of its own threads, so one batch follows another with no task woken between them;
+/// each caller waits in its own task for its own answer, and no task is started.
 ///
 /// Each caller's change is its own group of the batch (``CaseStoreDriver/commit(each:)``): a change the store refuses
 /// (its case moved on, a key taken) is refused to that caller alone and the others land; a failure of the store itself
 /// fails every caller of the batch, with no change of it written.
-package final class GroupCommitter: Sendable {
+package final class GroupCommitter: GroupCommitQueue {
     /// The most callers' changes written in one batch; the rest wait for the next.
     static let largestBatch = 128
 
-    /// What a waiting caller is woken with.
-    private enum Turn: Sendable {
-        /// Its change was written (nil) or refused or failed (the error).
-        case answered(StoreError?)
-        /// It leads the next batch.
-        case lead
-    }
-
-    /// A caller waiting for a batch.
+    /// A caller waiting for its change to be written.
     private struct Waiting: Sendable {
         let changes: [CaseChange]
-        let turn: CheckedContinuation<Turn, Never>
+        /// Woken with the change's refusal or failure, or nil when it was written.
+        let answer: CheckedContinuation<StoreError?, Never>
     }
 
     private struct State {
+        /// The callers not yet taken into a batch, in the order they came.
         var waiting: [Waiting] = []
-        var writing = false
+        /// The callers of the batch being written.
+        var writing: [Waiting] = []
+        /// Whether the driver is draining the queue.
+        var draining = false
         var batches = 0
     }
 
@@ -52,60 +50,44 @@ package final class GroupCommitter: Sendable {
 
     /// Writes `changes` (all of them or none) in the next batch; throws the store's refusal of them or its failure.
     func commit(_ changes: [CaseChange]) async throws(StoreError) {
-        let leads = state.withLock { state in
-            guard !state.writing else { return false }
-            state.writing = true
-            return true
-        }
-        if !leads {
-            let turn = await withCheckedContinuation { (turn: CheckedContinuation<Turn, Never>) in
-                let leadsNow = state.withLock { state in
-                    guard !state.writing else {
-                        state.waiting.append(Waiting(changes: changes, turn: turn))
-                        return false
-                    }
-                    state.writing = true
-                    return true
-                }
-                if leadsNow { turn.resume(returning: .lead) }
+        let refusal = await withCheckedContinuation { (answer: CheckedContinuation<StoreError?, Never>) in
+            let starts = state.withLock { state in
+                state.waiting.append(Waiting(changes: changes, answer: answer))
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
             }
-            if case .answered(let refusal) = turn {
-                if let refusal { throw refusal }
-                return
-            }
+            if starts { driver.startCommitting(self) }
         }
-        try await lead(changes)
+        if let refusal { throw refusal }
     }
 
-    /// Writes `changes` with every change waiting (up to ``largestBatch``), hands the lead on, then answers the others.
-    private func lead(_ changes: [CaseChange]) async throws(StoreError) {
-        let followers = state.withLock { state in
-            let taken = Array(state.waiting.prefix(Self.largestBatch - 1))
-            state.waiting.removeFirst(taken.count)
-            state.batches += 1
-            return taken
-        }
-        let groups = [changes] + followers.map(\.changes)
-        var answers: [StoreError?]
-        do throws(StoreError) {
-            answers = try await driver.commit(each: groups)
-        } catch {
-            answers = Array(repeating: error, count: groups.count)
-        }
-        if answers.count != groups.count {
-            answers = Array(repeating: .failed("the store answered \(answers.count) of a batch of \(groups.count) changes"), count: groups.count)
-        }
-        // The lead is handed on before the answers go out, so the next batch's leader is woken ahead of the callers
-        // answered here (who go on to decide their next changes) and the store waits as little as it can.
-        let next = state.withLock { state in
+    /// Takes everyone waiting (up to ``largestBatch``) as the batch to write, or ends the draining when none is.
+    package func nextBatch() -> [[CaseChange]]? {
+        state.withLock { state in
             guard !state.waiting.isEmpty else {
-                state.writing = false
-                return nil as Waiting?
+                state.draining = false
+                return nil
             }
-            return state.waiting.removeFirst()
+            let taken = min(state.waiting.count, Self.largestBatch)
+            state.writing = Array(state.waiting.prefix(taken))
+            state.waiting.removeFirst(taken)
+            state.batches += 1
+            return state.writing.map(\.changes)
         }
-        next?.turn.resume(returning: .lead)
-        for (follower, answer) in zip(followers, answers.dropFirst()) { follower.turn.resume(returning: .answered(answer)) }
-        if let refusal = answers[0] { throw refusal }
+    }
+
+    /// Wakes each caller of the batch written with its own answer.
+    package func answer(_ answers: Result<[StoreError?], StoreError>) {
+        let batch = state.withLock { state in
+            defer { state.writing = [] }
+            return state.writing
+        }
+        let refusals: [StoreError?] = switch answers {
+        case .success(let each) where each.count == batch.count: each
+        case .success(let each): Array(repeating: .failed("the store answered \(each.count) of a batch of \(batch.count) changes"), count: batch.count)
+        case .failure(let error): Array(repeating: error, count: batch.count)
+        }
+        for (caller, refusal) in zip(batch, refusals) { caller.answer.resume(returning: refusal) }
     }
 }

@@ -19,6 +19,10 @@ public protocol CaseStoreDriver: Sendable {
     /// Commits a group committer's batch (``CaseStore/commit(each:)``): each group all-or-none and refused alone, a
     /// failure of the store thrown with no group landed.
     func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?]
+    /// Starts writing a group committer's batches one after another, each as ``commit(each:)`` writes it, until `batches`
+    /// has none waiting, and returns at once: the writing goes on where the driver's calls run, so the next batch can
+    /// start as soon as the one before it is written, without waiting for a task to be scheduled between them.
+    func startCommitting(_ batches: any GroupCommitQueue)
     /// The case record and all its audit events read as one consistent snapshot (for verifying its chain).
     func snapshot(caseID: String) async throws(StoreError) -> CaseSnapshot
     /// A page of the case's audit events in sequence order.
@@ -104,6 +108,21 @@ public struct BlockingStoreDriver: CaseStoreDriver {
     /// Commits the batch through the store, in one transaction where the store writes one.
     public func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?] {
         try await run { (store) throws(StoreError) in try store.commit(each: groups) }
+    }
+
+    /// Writes the batches on the store's queue, one straight after another on one thread: between one batch's commit
+    /// (its `fsync`) and the next batch's start no task is woken and no other thread is handed the work.
+    public func startCommitting(_ batches: any GroupCommitQueue) {
+        let store = self.store
+        queue.async {
+            while let groups = batches.nextBatch() {
+                do throws(StoreError) {
+                    batches.answer(.success(try store.commit(each: groups)))
+                } catch {
+                    batches.answer(.failure(error))
+                }
+            }
+        }
     }
 
     /// The record and events in one snapshot.
@@ -203,6 +222,20 @@ public struct BlockingStoreDriver: CaseStoreDriver {
 }
 
 extension CaseStoreDriver {
+    /// Writes the batches in a task of their own, one after another, each through ``commit(each:)``: for a driver
+    /// whose calls do not block (``BlockingStoreDriver`` writes them on its own queue instead).
+    public func startCommitting(_ batches: any GroupCommitQueue) {
+        Task {
+            while let groups = batches.nextBatch() {
+                do throws(StoreError) {
+                    batches.answer(.success(try await commit(each: groups)))
+                } catch {
+                    batches.answer(.failure(error))
+                }
+            }
+        }
+    }
+
     /// Commits each group on its own, in order: every group's error is its own, and never thrown.
     public func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?] {
         var refusals: [StoreError?] = []

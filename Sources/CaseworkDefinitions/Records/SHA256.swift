@@ -15,28 +15,17 @@ package enum SHA256 {
     /// The digest of a string's UTF-8 bytes.
     package static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
-    /// SHA-256 fetched from libcrypto's default provider once, so each digest skips OpenSSL 3's implicit fetch (a
-    /// locked lookup in its method store) that `EVP_sha256()` costs on every use.
-    private static let algorithm = Algorithm()
-
-    /// The fetched algorithm.
-    private struct Algorithm: @unchecked Sendable {
-        // Unchecked: an EVP_MD is immutable once fetched and OpenSSL documents fetched algorithms as safe to share
-        // between threads; this one is fetched once and never freed, so every thread may digest with it.
-        let pointer: OpaquePointer?
-        init() { pointer = EVP_MD_fetch(nil, "SHA256", nil) }
-    }
-
-    /// The digest of the bytes in `buffer`, as hexadecimal.
+    /// The digest of the bytes in `buffer`, as hexadecimal, through libcrypto's SHA-256 functions (`casework_sha256`
+    /// in the CCrypto shim) rather than EVP, whose first use in a process builds OpenSSL 3's table of every
+    /// algorithm's names: about a twentieth of a warm `casework case show`'s work after start (ARCHITECTURE.md, Benchmarks,
+    /// `cli`).
     private static func hex(of buffer: UnsafeBufferPointer<UInt8>) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { digest in
-            var length: UInt32 = 0
-            let method = algorithm.pointer ?? EVP_sha256()
-            // EVP_Digest fails only when libcrypto cannot allocate a context; a digest of zeros can match no real chain.
-            guard EVP_Digest(buffer.baseAddress, buffer.count, digest.baseAddress, &length, method, nil) == 1 else {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            // SHA256_Init, _Update and _Final cannot fail on a context on the stack; a digest of zeros can match no real chain.
+            guard casework_sha256(buffer.baseAddress, buffer.count, digest.baseAddress) == 1 else {
                 return String(repeating: "0", count: 64)
             }
-            let count = Int(length)
+            let count = 32
             return String(unsafeUninitializedCapacity: count * 2) { text in
                 for index in 0..<count {
                     text[2 * index] = hexDigits[Int(digest[index] >> 4)]

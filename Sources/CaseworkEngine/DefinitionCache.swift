@@ -10,13 +10,12 @@ import Foundation
 /// SHA-256 of its bytes, in order. It holds, per file, its content fingerprint and its loaded YAML tree
 /// (``YAMLTreeArchive``). So any change to any file's bytes, and any file added, removed or renamed, is another key:
 /// a miss, never a stale entry. An entry is written to a temporary file and renamed into place (readers see a whole
-/// entry or none, whatever other processes write), and read back only when its header, its key and the checksum of its
-/// payload (``DefinitionCacheChecksum``) all match and every fingerprint and tree in it is well formed; anything else
-/// (unreadable, truncated, corrupt, another format) is a miss, never an error.
+/// entry or none, whatever other processes write), and read back only when its header, its key and the SHA-256 of its
+/// payload all match and every fingerprint and tree in it is well formed; anything else (unreadable, truncated,
+/// corrupt, another format) is a miss, never an error.
 package struct DefinitionCache: Sendable {
-    /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the
-    /// payload summed by ``DefinitionCacheChecksum`` instead of SHA-256).
-    static let formatVersion = 3
+    /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints).
+    static let formatVersion = 2
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -51,7 +50,7 @@ package struct DefinitionCache: Sendable {
         // half-megabyte entry costs fresh pages (a page fault each), which were a fifth of a warm command's faults.
         guard case .success(let bytes) = YAMLLoader.read(path: path(for: key), limits: Self.entryLimits) else { return nil }
         return bytes.withUnsafeBytes { input -> [Validator.CheckedFile]? in
-            // Three lines (header, key, the payload's checksum), then the payload.
+            // Three lines (header, key, the payload's SHA-256), then the payload.
             var lines: [String] = []
             var offset = 0
             while lines.count < 3, let end = input[offset...].firstIndex(of: 0x0A) {
@@ -59,7 +58,7 @@ package struct DefinitionCache: Sendable {
                 offset = end + 1
             }
             guard lines.count == 3, lines[0] == Self.header, lines[1] == key,
-                lines[2] == DefinitionCacheChecksum.hex(UnsafeRawBufferPointer(rebasing: input[offset...]))
+                lines[2] == SHA256.hex(UnsafeRawBufferPointer(rebasing: input[offset...]))
             else { return nil }
             var checked: [Validator.CheckedFile] = []
             checked.reserveCapacity(files.count)
@@ -91,7 +90,7 @@ package struct DefinitionCache: Sendable {
             payload.append(contentsOf: file.fingerprint.utf8)
             YAMLTreeArchive.append(file.tree, to: &payload)
         }
-        let entry = Array("\(Self.header)\n\(key)\n\(DefinitionCacheChecksum.hex(payload))\n".utf8) + payload
+        let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n".utf8) + payload
         let temporary = "\(directory)/.definitions-\(key)-\(getpid())-\(UUID().uuidString)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

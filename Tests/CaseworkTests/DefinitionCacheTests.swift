@@ -144,7 +144,7 @@ struct DefinitionCacheTests {
         try #require(lines.count == 4)
         let payload = Array(lines[3])
         func resummed(_ payload: [UInt8]) -> Data {
-            Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(DefinitionCacheChecksum.hex(payload))\n".utf8) + payload
+            Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
         }
         #expect(resummed(payload) == good)
         var rootOutOfRange = payload
@@ -188,7 +188,7 @@ struct DefinitionCacheTests {
         for position in positions.filter({ $0 >= headerEnd }) {
             var payload = Array(good.dropFirst(headerEnd))
             payload[position - headerEnd] ^= 0x20
-            let resummed = Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(DefinitionCacheChecksum.hex(payload))\n".utf8) + payload
+            let resummed = Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
             if let trees = read(resummed) { #expect(trees.count == Self.fileCount) }
         }
     }

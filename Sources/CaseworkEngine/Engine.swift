@@ -478,7 +478,7 @@ public final class Engine: Sendable {
                                   linked: linked, today: today, now: now)
         let accessGuard = admitted.access.accessGuard
         let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
-                                         actor: actor, today: today, now: now)
+                                         actor: actor, linked: linked, today: today, now: now)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
         var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
                                      input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
@@ -615,12 +615,12 @@ public final class Engine: Sendable {
     /// condition (`when:`) holds on the case after the step; a condition that cannot be decided refuses the step.
     private func notifications(
         for transition: TransitionDefinition, workflow loaded: LoadedWorkflow, calendars: [String: WorkingCalendar], guardedBy accessGuard: AccessGuard,
-        record: CaseRecord, actor: CaseActor, today: CalendarDate, now: Date
+        record: CaseRecord, actor: CaseActor, linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [PendingMessage] {
         let workflow = loaded.definition
         let builtins = TemplateValues(record, workflow: workflow)
         let conditions = loaded.notifyConditions[transition.name.value]
-        let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, today: today, now: now) }
+        let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now) }
         var messages: [PendingMessage] = []
         for (position, notification) in transition.notify.enumerated() {
             if let condition = conditions?[position], let context {

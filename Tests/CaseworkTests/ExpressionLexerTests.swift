@@ -1,7 +1,7 @@
 @testable import CaseworkExpressions
 import Testing
 
-/// The lexer reads an ASCII text byte by byte in place and any other text scalar by scalar: both must find the same
+/// The lexer reads an ASCII text in its bytes and any other text through its scalars: both must find the same
 /// tokens, and keywords only where a whole word spells one.
 @Suite("Expressions: the lexer's words, keywords and blanks")
 struct ExpressionLexerTests {

@@ -92,27 +92,6 @@ struct ExpressionText {
         return WrittenText(whole: string, bytes: wide.byteOffsets[span.start]..<wide.byteOffsets[end])
     }
 
-    /// The first position from `start` that is not an identifier's letter, digit or `_` (or the end). An ASCII
-    /// text is read byte by byte in place: reading it scalar by scalar was a third of a guard's lexing.
-    func identifierEnd(from start: Int) -> Int {
-        var position = start
-        if wide == nil {
-            while position < count, Lexer.isIdentifierPart(bytes[position]) { position += 1 }
-        } else {
-            while position < count, let byte = UInt8(exactly: self[position].value), Lexer.isIdentifierPart(byte) { position += 1 }
-        }
-        return position
-    }
-
-    /// The first position from `start` that is not a space, tab or line break (or the end).
-    func blanksEnd(from start: Int) -> Int {
-        var position = start
-        while position < count, Lexer.isBlank(wide == nil ? bytes[position] : UInt8(exactly: self[position].value) ?? 0) {
-            position += 1
-        }
-        return position
-    }
-
     /// Whether the scalars from `start` up to `end` spell `word`, without making a string.
     func spells(_ word: StaticString, from start: Int, to end: Int) -> Bool {
         let first = wide?.byteOffsets[start] ?? start
@@ -173,31 +152,21 @@ struct Lexer {
         isIdentifierStart(scalar) || isDigit(scalar)
     }
 
-    /// Whether `byte` is an ASCII letter, digit or `_`: one shift into a 128-bit mask rather than five comparisons.
-    @inline(__always) static func isIdentifierPart(_ byte: UInt8) -> Bool {
-        // Bit n of the low word is byte n (`0`-`9`); bit n of the high word is byte 64 + n (`A`-`Z`, `_`, `a`-`z`).
-        let mask: UInt64 = byte < 64 ? 0x3FF << 48 : 0x3FF_FFFF << 1 | 1 << 31 | 0x3FF_FFFF << 33
-        return byte < 128 && (mask >> UInt64(byte & 63)) & 1 != 0
-    }
-
-    /// Whether `byte` is a space, tab or line break, which separate tokens.
-    @inline(__always) static func isBlank(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
-    }
-
     /// The next token, or the error at the first character that cannot start one. Thrown rather than returned in a
     /// `Result`, which carried room for an error's words with every token.
     private mutating func next() throws(ExpressionError) -> Token {
         // The end of the expression is placed just after its last token, not after trailing
         // blanks or the line break a block scalar keeps, so an error there points at that line.
         let afterPrevious = position
-        position = source.blanksEnd(from: position)
+        while let scalar = peek(), scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+            position += 1
+        }
         let start = position
         guard let scalar = peek() else {
             return Token(kind: .end, span: ExpressionSpan(start: afterPrevious, end: afterPrevious))
         }
         if Self.isIdentifierStart(scalar) {
-            position = source.identifierEnd(from: position + 1)
+            while Self.isIdentifierPart(peek()) { position += 1 }
             if let keyword = keyword(from: start) {
                 return token(.keyword(keyword), from: start)
             }
@@ -227,20 +196,13 @@ struct Lexer {
 
     /// The keyword the word from `start` to the current position spells, if any (compared as bytes: no string is made).
     private func keyword(from start: Int) -> Token.Keyword? {
-        switch position - start {
-        case 2:
-            if source.spells("or", from: start, to: position) { return .or }
-            if source.spells("in", from: start, to: position) { return .in }
-        case 3:
-            if source.spells("and", from: start, to: position) { return .and }
-            if source.spells("not", from: start, to: position) { return .not }
-        case 4:
-            if source.spells("true", from: start, to: position) { return .true }
-        case 5:
-            if source.spells("false", from: start, to: position) { return .false }
-        default:
-            break
-        }
+        guard position - start <= 5 else { return nil }
+        if source.spells("and", from: start, to: position) { return .and }
+        if source.spells("or", from: start, to: position) { return .or }
+        if source.spells("not", from: start, to: position) { return .not }
+        if source.spells("in", from: start, to: position) { return .in }
+        if source.spells("true", from: start, to: position) { return .true }
+        if source.spells("false", from: start, to: position) { return .false }
         return nil
     }
 

@@ -504,8 +504,9 @@ package struct YAMLNodeView {
         case 0: return true
         case 1: return bytes[0] == UInt8(ascii: "~")
         case 4:
-            let word = String(decoding: bytes, as: UTF8.self)
-            return word == "null" || word == "Null" || word == "NULL"
+            // `null`, `Null` or `NULL`, read as one little-endian word: no string is made.
+            let word = UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(as: UInt32.self))
+            return word == 0x6C6C_756E || word == 0x6C6C_754E || word == 0x4C4C_554E
         default: return false
         }
     }

@@ -65,6 +65,30 @@ struct DefinitionPartsTests {
         #expect(rule.accepts(name) == accepted)
     }
 
+    /// Every character below U+0100, alone, after a letter and between letters, against the rules as their help
+    /// states them: the byte masks the rules read (``ASCIISet``) must hold exactly the characters the rules name.
+    @Test(arguments: [NameRule.identifier, .section, .identifierPath, .resourcePath, .definitionID])
+    func everyCharacterIsJudgedAsTheRuleStates(rule: NameRule) {
+        func isLower(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) }
+        func isUpper(_ c: Unicode.Scalar) -> Bool { ("A"..."Z").contains(c) }
+        func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+        for value in UInt32(1)..<256 {
+            let c = Unicode.Scalar(value)!
+            // The separators (`.` in paths, `-` in ids) have their own rows in the table above.
+            if c == "." && (rule == .identifierPath || rule == .resourcePath) || c == "-" && rule == .definitionID { continue }
+            let part: Bool
+            switch rule {
+            case .identifier, .identifierPath, .resourcePath: part = isLower(c) || isDigit(c) || c == "_"
+            case .section: part = isLower(c) || isUpper(c) || isDigit(c) || c == "_"
+            case .definitionID: part = isLower(c) || isDigit(c)
+            }
+            let start = rule == .section ? part : isLower(c)
+            #expect(rule.accepts(String(c)) == start, "\(rule) alone U+\(String(value, radix: 16))")
+            #expect(rule.accepts("a" + String(c) + "b") == part, "\(rule) between U+\(String(value, radix: 16))")
+            #expect(rule.accepts("a" + String(c)) == part, "\(rule) after U+\(String(value, radix: 16))")
+        }
+    }
+
     @Test func templatesSplitIntoLiteralsAndPlaceholders() throws {
         let range = SourceRange.startOf("t.yaml")
         let text = try TemplateText.parse("Dear {{ parent_name }}, about {{child.first_name}}.", at: range).get()

@@ -36,10 +36,20 @@ package enum NameRule: Sendable, Hashable {
 
     /// Whether the name whose UTF-8 bytes are `bytes` follows the rule.
     func accepts(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if self == .section {
-            return !bytes.isEmpty && bytes.allSatisfy { $0 &- UInt8(ascii: "a") < 26 || $0 &- UInt8(ascii: "A") < 26 || $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: "_") }
-        }
-        if self == .resourcePath {
+        switch self {
+        case .identifier:
+            guard let first = bytes.first, first &- UInt8(ascii: "a") < 26 else { return false }
+            return bytes.allSatisfy { ASCIISet.identifier.contains($0) }
+        case .section:
+            return !bytes.isEmpty && bytes.allSatisfy { ASCIISet.section.contains($0) }
+        case .identifierPath:
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ".") {
+                guard NameRule.identifier.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[start..<index])) else { return false }
+                start = index + 1
+            }
+            return true
+        case .resourcePath:
             // A resource, then optionally a section, then optionally a field path under it (`case.fields.child.address`).
             guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return NameRule.identifier.accepts(bytes: bytes) }
             let rest = UnsafeBufferPointer(rebasing: bytes[(dot + 1)...])
@@ -47,29 +57,19 @@ package enum NameRule: Sendable, Hashable {
             return NameRule.identifier.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[..<dot]))
                 && NameRule.section.accepts(bytes: UnsafeBufferPointer(rebasing: rest[..<sectionEnd]))
                 && (sectionEnd == rest.endIndex || NameRule.identifierPath.accepts(bytes: UnsafeBufferPointer(rebasing: rest[(sectionEnd + 1)...])))
-        }
-        if self == .identifierPath {
-            var start = 0
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ".") {
-                guard NameRule.identifier.accepts(bytes: UnsafeBufferPointer(rebasing: bytes[start..<index])) else { return false }
-                start = index + 1
+        case .definitionID:
+            guard let first = bytes.first, first &- UInt8(ascii: "a") < 26 else { return false }
+            var previousWasDash = false
+            for byte in bytes {
+                if byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 {
+                    previousWasDash = false
+                } else if byte == UInt8(ascii: "-"), !previousWasDash {
+                    previousWasDash = true
+                } else {
+                    return false
+                }
             }
-            return true
+            return !previousWasDash
         }
-        guard let first = bytes.first, first &- UInt8(ascii: "a") < 26 else { return false }
-        let isDefinitionID = self == .definitionID
-        var previousWasDash = false
-        for byte in bytes {
-            if byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 {
-                previousWasDash = false
-            } else if byte == UInt8(ascii: "_"), !isDefinitionID {
-                previousWasDash = false
-            } else if byte == UInt8(ascii: "-"), isDefinitionID, !previousWasDash {
-                previousWasDash = true
-            } else {
-                return false
-            }
-        }
-        return !previousWasDash
     }
 }

@@ -42,7 +42,8 @@ extension Engine {
     /// A clock starts once its `from` holds and its `when:` condition (if any) holds on the case as changed. A clock
     /// started from a date field follows that field: correcting the date moves the start and the due date of a clock
     /// still running or paused (the change is in the audited record); a `due_on:` date is worked out again at each
-    /// change and moved by the deadline calendar's roll rules, as a counted period's end is. A clock is met when the case enters one of its `until` states, on the date of its `met_by` field when
+    /// change and moved by the deadline calendar's roll rules, as a counted period's end is. Both apply to a clock's
+    /// first run only: a recurring clock's later runs start on the day the last was met and run `every`. A clock is met when the case enters one of its `until` states, on the date of its `met_by` field when
     /// that is set, otherwise on the day the step took effect; met on or before the due date (moved on by any pause
     /// so far) it is `met`, after it `met_late`, whether or not a tick recorded a breach in between. A condition or a
     /// due date that cannot be worked out (a field it reads is not set) refuses the step, naming the deadline.
@@ -111,9 +112,10 @@ extension Engine {
             let clock = record.deadlines[index]
             if clock.status == .running || clock.status == .paused {
                 var start = clock.startedOn
-                // Only a first run follows its `from` field; a recurring clock's later runs start where the last was met.
+                // Only a first run follows its `from` field and its `due_on:` date; a recurring clock's later runs start
+                // where the last was met and run `every`, whatever the first run's date says.
                 if clock.earlier.isEmpty, case .field(let field) = deadline.start, case .date(let date)? = record.fields[field.value] { start = date }
-                if start != clock.startedOn || loaded.deadlineDueDates[deadline.name.value] != nil {
+                if clock.earlier.isEmpty, start != clock.startedOn || loaded.deadlineDueDates[deadline.name.value] != nil {
                     record.deadlines[index].startedOn = start
                     record.deadlines[index].dueOn = try due(deadline, from: start).adding(days: clock.pausedDays)
                 }

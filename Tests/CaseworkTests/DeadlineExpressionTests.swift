@@ -148,6 +148,31 @@ struct DeadlineExpressionTests {
         #expect(try engine.verifyAudit("c1", as: .operator()).holds)
     }
 
+    /// A recurring clock whose first run falls due on a `due_on:` date (a plan received from another authority: reg
+    /// 15(5)'s day) runs `every` from each day it is met after that, even when a later change would give the
+    /// expression another date, and even when a later change gives its `from` field another date.
+    @Test func aRecurringClocksDueOnDateIsItsFirstRunsOnly() throws {
+        let received = Self.recurring
+            .replacingOccurrences(of: "  review_held_on: date\n", with: "  review_held_on: date\n  first_review_due_on: date\n")
+            .replacingOccurrences(of: "    every: 12 months\n", with: "    due_on: later_of(first_review_due_on, plan_issued_on + 1 day)\n    every: 12 months\n")
+            .replacingOccurrences(of: "input: { review_held_on: required } }", with: "input: { review_held_on: required, plan_issued_on: optional } }")
+        let catalog = try DefinitionCatalog.load(sources: [(file: "plan.yaml", text: received), (file: "england-and-wales.yaml", text: DeadlineTests.calendars)])
+        let clock = ManualClock(DeadlineTests.day("2026-04-20"))
+        let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: clock)
+        _ = try engine.open(workflow: "plan", as: .operator(), caseID: "c1",
+                            fields: ["plan_issued_on": .date(Self.date("2026-04-20")), "first_review_due_on": .date(Self.date("2026-07-19"))])
+        #expect(try engine.caseRecord("c1", as: .operator()).deadlines.first?.dueOn == Self.date("2026-07-19"))
+        clock.set(DeadlineTests.day("2026-07-10"))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "hold_review", actor: Self.caseworker, input: ["review_held_on": .date(Self.date("2026-07-10"))]))
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "continue_plan", actor: Self.caseworker))
+        // A later change that would move a first run (a later `from` date, so a later `due_on:`) leaves the second alone.
+        _ = try engine.fire(FireRequest(caseID: "c1", transition: "hold_review", actor: Self.caseworker,
+                                        input: ["review_held_on": .date(Self.date("2026-07-10")), "plan_issued_on": .date(Self.date("2026-09-01"))]))
+        let review = try #require(try engine.caseRecord("c1", as: .operator()).deadlines.first)
+        #expect(review.earlier.map(\.dueOn) == [Self.date("2026-07-19"), Self.date("2027-07-10")])
+        #expect(review.status == .running && review.startedOn == Self.date("2026-07-10") && review.dueOn == Self.date("2027-07-10"))
+    }
+
     static let sendTribunal = try! String(contentsOfFile: RepositoryPaths.root.appendingPathComponent("Workflows/calendars/send-tribunal.yaml").path, encoding: .utf8)
 
     /// An appeal window that runs to the later of two dates, on the send-tribunal calendar (HESC Rules r.12).

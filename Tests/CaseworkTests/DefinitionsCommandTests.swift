@@ -40,7 +40,7 @@ struct DefinitionsCommandTests {
         #expect(listed.out.contains("  workflow ehcp-needs-assessment version 7: 1 open case\n"))
         #expect(listed.out.contains("  workflow ehcp-needs-assessment version 8: 1 open case\n"))
         #expect(listed.out.contains("  policy send-portal version 9: 1 open case\n"))
-        #expect(listed.out.contains("  workflow annual-review version 8: 0 open cases\n"))
+        #expect(listed.out.contains("  workflow annual-review version 9: 0 open cases\n"))
         let object = try Self.json(space.run(["definitions", "list", "--format", "json"]).out)
         let snapshots = try #require(object["snapshots"] as? [[String: Any]])
         #expect(snapshots.map { $0["open_cases"] as? Int } == [1, 1])

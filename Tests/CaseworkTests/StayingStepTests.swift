@@ -1,4 +1,5 @@
 import CaseworkDefinitions
+import CaseworkDiagrams
 import CaseworkEngine
 import CaseworkExpressions
 import CaseworkStore
@@ -80,6 +81,15 @@ struct StayingStepTests {
         #expect(event.action == "fired" && event.subject == "note")
         #expect(event.fromState == "busy" && event.toState == "busy")
         #expect(try engine.verifyAudit("k1", as: .operator()) == .intact(events: 3))
+    }
+
+    @Test func aStepThatStaysIsDrawnAsALoopOnEachOfItsStates() throws {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "kept.yaml", text: Self.workflow)])
+        let graph = WorkflowGraph(try #require(catalog.workflows["kept"]).definition)
+        let ids = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.lines[0], $0.id) })
+        let loops = graph.edges.filter { $0.lines.first == "note" }.map { [$0.from, $0.to] }
+        #expect(loops == [[ids["open"], ids["open"]], [ids["busy"], ids["busy"]]].map { $0.compactMap { $0 } })
+        #expect(MermaidDiagram.render(graph).contains("    \(ids["busy"] ?? "?") -->|"))
     }
 
     @Test(arguments: ["open", "busy"])
@@ -176,5 +186,31 @@ struct StayingStepTests {
         let event = try #require(try engine.store.history(caseID: "p1").last)
         #expect(event.subject == example.fired && event.actor == .linkEngine && event.toState == example.after)
         #expect(try engine.verifyAudit("p1", as: .operator()) == .intact(events: before.events.count + 1))
+    }
+
+    /// A plan pinned to the version before its step that stays refuses the order while busy, as it did, whether the
+    /// review that reports was opened on that version (naming one step) or on the new one (naming both).
+    @Test(arguments: [false, true])
+    func aPlanPinnedToTheVersionBeforeKeepsItsRefusal(reviewOnNewVersion: Bool) throws {
+        let oldPlan = Self.plan.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("name: record_order_while_busy") }.joined(separator: "\n")
+        let oldReview = Self.review.replacingOccurrences(of: "fire: [record_order, record_order_while_busy]", with: "fire: record_order")
+        func raised(_ text: String) -> String { text.replacingOccurrences(of: "version: 1", with: "version: 2") }
+        #expect(oldPlan != Self.plan && oldReview != Self.review)
+        let store = InMemoryCaseStore()
+        let clock = ManualClock(Self.start)
+        let old = try Engine(catalog: DefinitionCatalog.load(sources: [(file: "plan.yaml", text: oldPlan), (file: "review.yaml", text: oldReview)]),
+                             store: store, clock: clock)
+        let new = try Engine(catalog: DefinitionCatalog.load(sources: [(file: "plan.yaml", text: raised(Self.plan)), (file: "review.yaml", text: raised(Self.review))]),
+                             store: store, clock: clock)
+        _ = try old.open(workflow: "plan", as: .operator(), caseID: "p1")
+        _ = try (reviewOnNewVersion ? new : old).fire(FireRequest(caseID: "p1", transition: "start_review", actor: Self.caseworker))
+        #expect(try new.caseRecord("p1.reviews-1", as: .operator()).workflowVersion == (reviewOnNewVersion ? 2 : 1))
+        let before = try EngineFixtures.Snapshot(store, caseID: "p1")
+        let refusal = refusalText { () throws(EngineError) in
+            _ = try new.fire(FireRequest(caseID: "p1.reviews-1", transition: "record_order", actor: Self.caseworker,
+                                         input: ["order_on": .date(CalendarDate("2025-09-01")!)]))
+        }
+        #expect(refusal?.contains("cannot record 'record_order'") == true, "\(refusal ?? "done")")
+        #expect(try EngineFixtures.Snapshot(store, caseID: "p1") == before)
     }
 }

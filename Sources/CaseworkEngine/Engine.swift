@@ -79,9 +79,9 @@ public struct TransitionAvailability: Sendable {
     /// Why it cannot fire now; empty when it can.
     public var blockers: [TransitionBlocker]
     /// The state the case is in after it fires: the state it names, or the case's state for a step that stays.
-    public var to: String = ""
+    public var to: String
     /// Whether it leaves the case in its state (`stays: true`).
-    public var stays: Bool = false
+    public var stays: Bool
 }
 
 /// The interpreter services embed: opens cases, fires transitions, runs form cycles, writes audit and outbox, through a ``CaseStore``.

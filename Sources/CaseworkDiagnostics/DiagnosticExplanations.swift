@@ -502,7 +502,8 @@ package enum DiagnosticExplanations {
             """
             Some keys must always be written. A workflow needs `workflow`, `version`, `title`, `roles`, \
             `states` and `transitions`; a form needs `form`, `version`, `title`, `due`, `shared_with`, \
-            `accepted_by` and `fields`; a transition needs `name`, `from`, `to` and `by`; a template needs \
+            `accepted_by` and `fields`; a transition needs `name`, `from`, `by`, and `to` (or `stays: true` for a \
+            step that leaves the case in its state); a template needs \
             `subject` and `body`; a `notify` entry needs `to` and `template`; a `start_forms` entry needs \
             `form` and `for`. Casework has no defaults for these, because a guessed value (who may act, \
             where a case goes next) would be a policy decision made by accident.
@@ -1940,6 +1941,58 @@ package enum DiagnosticExplanations {
                 """,
             right: """
                 report: { to: opened_by, fire: record_review_outcome, input: { review_outcome: decision } }
+                """
+        ),
+        entry(
+            "CW0256", "transition both moves the case and stays",
+            """
+            A transition either moves the case to the state its `to:` names, or, with `stays: true`, \
+            records what it records (its input, `set:`, notices, openings and report) and leaves the case in \
+            the state it was fired from, whose clocks keep running. Saying both would leave a reader, and \
+            the engine, to guess which was meant, so it is refused: keep the one that is meant.
+            """,
+            wrong: """
+                transitions:
+                  - { name: record_ordered_amendment_while_busy, from: [reviewing, amending], to: amended, stays: true, by: engine:link }
+                """,
+            right: """
+                transitions:
+                  - { name: record_ordered_amendment_while_busy, from: [reviewing, amending], stays: true, by: engine:link }
+                """
+        ),
+        entry(
+            "CW0257", "stays is not true",
+            """
+            `stays` is written only as `stays: true`, on a step that leaves the case in the state it was \
+            fired from. A step that moves the case says where with `to: STATE`; `stays: false`, or any other \
+            value, does not say where the case goes, so it is refused rather than read as a guess.
+            """,
+            wrong: """
+                transitions:
+                  - { name: record_amendment, from: reviewed, stays: false, by: engine:link }
+                """,
+            right: """
+                transitions:
+                  - { name: record_amendment, from: reviewed, to: amended, by: engine:link }
+                """
+        ),
+        entry(
+            "CW0258", "report's transitions share a state",
+            """
+            A `report:` may name a list of transitions (`fire: [a, b]`); the engine fires the one whose \
+            `from:` holds the opening case's state when the report comes, and refuses the step when none \
+            does. That choice must never depend on the order of the list, so no state may be in the `from:` \
+            of two of them. The message names the shared state; take it out of all but one.
+            """,
+            wrong: """
+                transitions:
+                  - { name: record_ordered_amendment, from: [maintained, amended], to: amended, by: engine:link }
+                  - { name: record_ordered_amendment_while_busy, from: [amended, reviewing], stays: true, by: engine:link }
+                """,
+            right: """
+                transitions:
+                  - { name: record_ordered_amendment, from: [maintained, amended], to: amended, by: engine:link }
+                  - { name: record_ordered_amendment_while_busy, from: [reviewing], stays: true, by: engine:link }
                 """
         ),
     ]

@@ -64,6 +64,9 @@ public enum DiagnosticKind: Sendable, Hashable {
     case unknownKey(key: String, place: String, suggestion: String?, allowed: [String])
     /// A required key is missing.
     case missingKey(key: String, place: String)
+    /// A transition says neither where it moves the case (`to:`) nor that it leaves the case where it is (`stays: true`);
+    /// the same code as ``missingKey(key:place:)``, with help that names both.
+    case missingTransitionTarget(place: String)
     /// A value of the wrong YAML shape or type.
     case wrongType(place: String, expected: String, found: String)
     /// A name that breaks the naming rule for its kind.
@@ -203,6 +206,13 @@ public enum DiagnosticKind: Sendable, Hashable {
     case reportWithoutOpener(workflow: String)
     /// A `report:` gives a field the reported transition does not take as `input:`.
     case reportInputNotTaken(field: String, transition: String, workflow: String)
+    /// A transition says both `to:` and `stays: true`.
+    case staysWithTarget(place: String)
+    /// A transition's `stays:` is anything but `true`; `found` describes what was written.
+    case staysNotTrue(place: String, found: String)
+    /// A `report:` names transitions to choose between by the opening case's state, and two of them may be fired from
+    /// one state, so the choice would depend on their order.
+    case reportChoicesShareState(state: String, transitions: [String], workflow: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     // MARK: Scenarios (CW05xx)
@@ -256,6 +266,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
         "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248",
         "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255",
+        "CW0256", "CW0257", "CW0258",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508", "CW0509", "CW0510",
@@ -332,7 +343,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .tooManyAliases: "CW0016"
         case .unknownDocumentKind: "CW0100"
         case .unknownKey: "CW0101"
-        case .missingKey: "CW0102"
+        case .missingKey, .missingTransitionTarget: "CW0102"
         case .wrongType: "CW0103"
         case .invalidName: "CW0104"
         case .invalidVersion: "CW0105"
@@ -399,6 +410,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .reportNotByLinkEngine: "CW0253"
         case .reportWithoutOpener: "CW0254"
         case .reportInputNotTaken: "CW0255"
+        case .staysWithTarget: "CW0256"
+        case .staysNotTrue: "CW0257"
+        case .reportChoicesShareState: "CW0258"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -467,6 +481,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .unknownDocumentKind: "file is not a workflow, form, policy or calendar: it has no 'workflow', 'form', 'policy' or 'calendar' key"
         case .unknownKey(let key, let place, _, _): "unknown key '\(key)' in \(place)"
         case .missingKey(let key, let place): "\(place) is missing required key '\(key)'"
+        case .missingTransitionTarget(let place): "\(place) is missing required key 'to'"
         case .wrongType(let place, let expected, let found): "\(place) must be \(expected), found \(found)"
         case .invalidName(let name, let kind, _): "'\(name)' is not a valid \(kind) name"
         case .invalidVersion(let found): "version must be a whole number of 1 or more, found \(found)"
@@ -555,6 +570,10 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .reportWithoutOpener(let workflow): "workflow '\(workflow)' reports back, but no workflow links to it"
         case .reportInputNotTaken(let field, let transition, let workflow):
             "'\(field)' is not an input of transition '\(transition)' of workflow '\(workflow)'"
+        case .staysWithTarget(let place): "\(place) says both 'to' and 'stays: true'"
+        case .staysNotTrue(let place, let found): "'stays' of \(place) must be true, found \(found)"
+        case .reportChoicesShareState(let state, let transitions, let workflow):
+            "\(Self.quotedList(transitions, noun: "transition", plural: "transitions")) of workflow '\(workflow)' can each be fired from state '\(state)', so the report's choice would depend on their order"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -732,6 +751,14 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "declare a link to '\(workflow)' in the workflow whose cases open it, or remove 'report'"
         case .reportInputNotTaken:
             return "add the field to the transition's 'input', or leave it out of the report"
+        case .missingTransitionTarget:
+            return "write 'to: STATE' for the state it moves the case to, or 'stays: true' for a step that leaves the case in the state it is in"
+        case .staysWithTarget:
+            return "keep 'to: STATE' for a step that moves the case, or 'stays: true' for one that leaves it in its state, not both"
+        case .staysNotTrue:
+            return "write 'to: STATE' for a step that moves the case; 'stays' is only ever 'true', for a step that leaves the case in its state"
+        case .reportChoicesShareState(let state, _, _):
+            return "a report fires the one transition whose 'from' holds the case's state: take '\(state)' out of the 'from' of all but one"
         case .dueTwice:
             return "keep 'due' for a period from the start, or 'due_on' for a date worked out from the case, not both"
         case .notADateField:

@@ -89,10 +89,12 @@ package struct WorkflowGraph: Sendable, Hashable {
             for start in transition.startForms {
                 lines.append("form: \(start.form.value) to " + start.recipients.map(\.value).joined(separator: ", "))
             }
-            let to = node(transition.to.value, title: transition.to.value)
+            // A step that stays is drawn as a loop on each state it is fired from.
+            let to = transition.to.named.map { node($0.value, title: $0.value) }
             for from in transition.from {
                 let taken = path?.fired.contains(CasePath.Step(from: from.value, transition: name)) ?? false
-                edges.append(Edge(from: node(from.value, title: from.value), to: to, lines: lines, isTaken: taken))
+                let origin = node(from.value, title: from.value)
+                edges.append(Edge(from: origin, to: to ?? origin, lines: lines, isTaken: taken))
             }
         }
         self.nodes = nodes

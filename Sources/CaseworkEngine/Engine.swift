@@ -78,6 +78,10 @@ public struct TransitionAvailability: Sendable {
     public var title: String
     /// Why it cannot fire now; empty when it can.
     public var blockers: [TransitionBlocker]
+    /// The state the case is in after it fires: the state it names, or the case's state for a step that stays.
+    public var to: String
+    /// Whether it leaves the case in its state (`stays: true`).
+    public var stays: Bool
 }
 
 /// The interpreter services embed: opens cases, fires transitions, runs form cycles, writes audit and outbox, through a ``CaseStore``.
@@ -292,7 +296,8 @@ public final class Engine: Sendable {
         return admitted.workflow.definition.transitions.map { transition in
             TransitionAvailability(name: transition.name.value, title: transition.title,
                                    blockers: blockers(transition, admitted: admitted, input: [:], proposed: admitted.record, linked: linked,
-                                                      today: CalendarDate(now), now: now))
+                                                      today: CalendarDate(now), now: now),
+                                   to: transition.to.state(after: admitted.record.state), stays: transition.to.named == nil)
         }
     }
 
@@ -448,7 +453,8 @@ public final class Engine: Sendable {
                                           linked: linked, today: today, now: now)
         next.fields.merge(assigned) { _, new in new }
         let fieldsTouched = Array(input.keys) + assigned.keys.filter { input[$0] == nil }
-        next.state = transition.to.value
+        // A step that stays (`stays: true`) leaves the state as it was: its clocks neither restart nor stop.
+        next.state = transition.to.state(after: record.state)
         for start in transition.startForms {
             guard let form = admitted.definitions.forms[start.form.value] else { continue }
             // One instance for each participant of the role (two professionals asked for advice get one each), or one

@@ -30,7 +30,8 @@ extension Engine {
     static func responsibleRoles(for deadline: DeadlineDefinition, in workflow: WorkflowDefinition) -> [String] {
         let targets = Set(deadline.until.map(\.value))
         var roles: [String] = []
-        for transition in workflow.transitions where targets.contains(transition.to.value) {
+        // A step that stays enters no state, so it meets no clock.
+        for transition in workflow.transitions where transition.to.named.map({ targets.contains($0.value) }) == true {
             for role in transition.by where !roles.contains(role.value) { roles.append(role.value) }
         }
         return roles

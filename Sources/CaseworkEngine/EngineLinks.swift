@@ -78,15 +78,19 @@ extension Engine {
     /// The changes `report:` makes on the case that opened `next` (the reporting case as its step changed it): the
     /// reported transition fired there as ``CaseActor/linkEngine``, with the input the effect works out from `next`,
     /// through the same checks as any firing (its state, its `by:`, its input, its guard) and with all its own effects.
+    /// Of the transitions a report names, it fires the one of the opener's workflow whose `from:` holds the opener's
+    /// state (the validator keeps their `from:` sets apart, so there is one at most); when none does, the first the
+    /// opener's workflow has, which is refused for its state as a single name is.
     /// A case opened on its own, by no link, has no one to report to: nothing. A refusal there refuses the step.
     func reportChanges(
         _ report: ReportEffect, transition: String, from next: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
         linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [DecidedChange] {
         guard let opener = next.links.first(where: { $0.role == .openedBy }) else { return [] }
+        var fire = report.fire[0].value
         func refused(_ blockers: [TransitionBlocker]) -> EngineError {
             .blocked(transition: transition, blockers: blockers.map {
-                TransitionBlocker($0.code, "the case that opened this one cannot record '\(report.fire.value)': \($0.message)")
+                TransitionBlocker($0.code, "the case that opened this one cannot record '\(fire)': \($0.message)")
             })
         }
         guard let record = try loadRecord(opener.caseID) else {
@@ -102,10 +106,15 @@ extension Engine {
         }
         let definitions = try definitions(for: record)
         let loaded = try self.workflow(for: record, in: definitions)
+        let named = report.fire.filter { name in loaded.definition.transitions.contains { $0.name.value == name.value } }
+        let chosen = named.first { name in
+            loaded.definition.transitions.contains { $0.name.value == name.value && $0.from.contains { $0.value == record.state } }
+        }
+        fire = (chosen ?? named.first ?? report.fire[0]).value
         let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: loaded.definition, in: definitions),
                                 actor: .linkEngine, attributes: [:], at: now, forms: definitions.forms)
         do {
-            var changes = try decideFiring(report.fire.value, on: AdmittedCase(workflow: loaded, definitions: definitions, access: access), input: input,
+            var changes = try decideFiring(fire, on: AdmittedCase(workflow: loaded, definitions: definitions, access: access), input: input,
                                            effectiveOn: today == CalendarDate(now) ? nil : today, attributes: [:])
             for index in changes.indices where changes[index].actor == nil { changes[index].actor = .linkEngine }
             return changes

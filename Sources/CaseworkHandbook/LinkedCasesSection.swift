@@ -12,7 +12,7 @@ enum LinkedCasesSection {
             var heard: [Markup] = []
             for transition in target?.transitions ?? [] {
                 guard let report = transition.report else { continue }
-                heard.append(.text(transition.title + " → " + title(of: report.fire.value, in: workflow)))
+                heard.append(.text(transition.title + " → " + title(of: report.fire, in: workflow)))
             }
             rows.append([.text("Opens"), page(link.workflow.value, in: set), .code(link.name.value),
                          steps(opening), heard.isEmpty ? .text("—") : .list(heard)])
@@ -21,7 +21,7 @@ enum LinkedCasesSection {
             for link in opener.links where link.workflow.value == workflow.id.value {
                 let opening = opener.transitions.filter { $0.open.contains { $0.link.value == link.name.value } }
                 let reports: [Markup] = workflow.transitions.compactMap { transition in
-                    transition.report.map { .text(transition.title + " → " + title(of: $0.fire.value, in: opener)) }
+                    transition.report.map { .text(transition.title + " → " + title(of: $0.fire, in: opener)) }
                 }
                 rows.append([.text("Opened by"), page(opener.id.value, in: set), .code(link.name.value),
                              steps(opening), reports.isEmpty ? .text("—") : .list(reports)])
@@ -44,8 +44,10 @@ enum LinkedCasesSection {
         transitions.isEmpty ? .text("—") : .list(transitions.map { .text($0.title) })
     }
 
-    /// A transition's title in `workflow`, or its name when it has none there.
-    private static func title(of transition: String, in workflow: WorkflowDefinition) -> String {
-        workflow.transitions.first { $0.name.value == transition }?.title ?? transition
+    /// The titles of the transitions a report may fire that `workflow` has, joined by "or" (the one whose `from:`
+    /// holds the case's state is fired), or the first name when it has none of them.
+    private static func title(of transitions: [Located<String>], in workflow: WorkflowDefinition) -> String {
+        let titles = transitions.compactMap { name in workflow.transitions.first { $0.name.value == name.value }?.title }
+        return titles.isEmpty ? transitions[0].value : titles.joined(separator: ", or ")
     }
 }

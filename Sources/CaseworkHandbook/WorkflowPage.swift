@@ -74,7 +74,7 @@ enum WorkflowPage {
         content.append(.table(["Step", "From", "To", "Taken by", "Only when"], workflow.transitions.map { transition in
             [.joined([.text(transition.title), .void("br", []), .code(transition.name.value)]),
              .text(transition.from.map { stateTitle($0.value, in: workflow) }.joined(separator: "; ")),
-             .text(stateTitle(transition.to.value, in: workflow)),
+             .text(transition.to.named.map { stateTitle($0.value, in: workflow) } ?? "Stays in its state"),
              .codes(transition.by.map(\.value)),
              transition.when.map { .code($0.text) } ?? .text("—")]
         }))

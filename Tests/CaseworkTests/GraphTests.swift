@@ -157,9 +157,9 @@ struct GraphTests {
                 StateDefinition(name: located("x{y}"), title: "<img src=x onerror=alert(1)> #quot; &amp;", isInitial: false, isFinal: true),
             ],
             transitions: [
-                TransitionDefinition(name: located("go\"\\"), title: "go", from: [located("end")], to: located("a|b"), by: [located("role<1>")],
+                TransitionDefinition(name: located("go\"\\"), title: "go", from: [located("end")], to: .state(located("a|b")), by: [located("role<1>")],
                                      when: ExpressionSource(text: #"name == "a\"b" and x < 1 || y > 2 & {z} | `w` # end"#, range: here, style: .plain)),
-                TransitionDefinition(name: located("-->"), title: "stop", from: [located("a|b")], to: located("x{y}"), by: [located("role<1>")],
+                TransitionDefinition(name: located("-->"), title: "stop", from: [located("a|b")], to: .state(located("x{y}")), by: [located("role<1>")],
                                      startForms: [FormStart(form: located("form]"), recipients: [located("school;")])]),
             ],
             templates: [], deadlines: [clock], file: "hostile.yaml")

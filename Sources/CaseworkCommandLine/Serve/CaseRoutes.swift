@@ -71,7 +71,8 @@ enum CaseRoutes {
             var object: [String: Any] = ["name": transition.name, "title": transition.title, "can_fire": transition.blockers.isEmpty,
                                          "blockers": transition.blockers.map { ["code": $0.code.rawValue, "message": $0.message] }]
             if let definition = workflow.transitions.first(where: { $0.name.value == transition.name }) {
-                object["to"] = definition.to.value
+                object["to"] = transition.to
+                if transition.stays { object["stays"] = true }
                 object["input"] = definition.input.map { field -> [String: Any] in
                     ["field": field.field.value, "required": field.isRequired,
                      "type": types[field.field.value].map(FieldTypeJSON.json) ?? ["name": "string"]]

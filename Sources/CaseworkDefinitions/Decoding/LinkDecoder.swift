@@ -40,12 +40,13 @@ enum LinkDecoder {
         return effects
     }
 
-    /// Decodes `report: { to: opened_by, fire: TRANSITION, input: { FIELD: EXPRESSION } }`.
+    /// Decodes `report: { to: opened_by, fire: TRANSITION, input: { FIELD: EXPRESSION } }`, or `fire: [TRANSITION, …]`.
     static func reportEffect(_ node: YAMLNodeView, place: String, reader: inout NodeReader) -> ReportEffect? {
         guard let entries = reader.entries(node, place: place, allowed: reportKeys, required: ["to", "fire"]),
             let toNode = entries["to"], let fireNode = entries["fire"],
             let to = reader.string(toNode, place: "'to' of \(place)"),
-            let fire = reader.name(fireNode, rule: .identifier, kind: "transition", place: "'fire' of \(place)")
+            case let fire = reader.names(fireNode, rule: .identifier, kind: "transition", place: "'fire' of \(place)", allowSingle: true),
+            !fire.isEmpty
         else { return nil }
         guard to.value == LinkDefinition.openedBy else {
             reader.bag.report(.wrongType(place: "'to' of \(place)", expected: "'\(LinkDefinition.openedBy)'", found: "'\(to.value)'"), at: to.range)

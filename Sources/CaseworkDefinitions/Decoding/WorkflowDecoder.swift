@@ -1,3 +1,4 @@
+import CaseworkDiagnostics
 import CaseworkYAML
 
 /// Reads a workflow file's root mapping into a ``WorkflowDefinition``, reporting every structural problem.
@@ -15,7 +16,7 @@ enum WorkflowDecoder {
 
     /// The keys of a transition.
     enum TransitionKey: String, CaseIterable {
-        case name, title, from, to, by, when
+        case name, title, from, to, stays, by, when
         case startForms = "start_forms"
         case notify, input, set, grant, open, report
     }
@@ -161,6 +162,7 @@ enum WorkflowDecoder {
         var title: String?
         var from: [Located<String>] = []
         var to: Located<String>?
+        var stays: SourceRange?
         var by: [Located<String>] = []
         var when: ExpressionSource?
         var startForms: [FormStart] = []
@@ -176,6 +178,7 @@ enum WorkflowDecoder {
             case .title: title = reader.string(value, place: "'title' of \(place())")?.value
             case .from: from = reader.names(value, rule: .identifier, kind: "state", place: "'from' of \(place())", allowSingle: true)
             case .to: to = reader.name(value, rule: .identifier, kind: "state", place: "'to' of \(place())")
+            case .stays: stays = staysTrue(value, transition: place(), reader: &reader)
             case .by:
                 by = reader.names(value, rule: .identifier, kind: "role", place: "'by' of \(place())", allowSingle: true, word: LinkDefinition.engineActor)
             case .when:
@@ -191,12 +194,34 @@ enum WorkflowDecoder {
             case .report: report = LinkDecoder.reportEffect(value, place: "'report' of \(place())", reader: &reader)
             }
         }
-        reader.requireKeys([.name, .from, .to, .by], of: table, seen: seen, place: place(), at: node.range.startOnly)
-        guard let name, let to, !from.isEmpty else { return nil }
+        // Missing keys in the order they are written: 'to' (or 'stays') after 'from', before 'by'.
+        reader.requireKeys([.name, .from], of: table, seen: seen, place: place(), at: node.range.startOnly)
+        let target: TransitionTarget?
+        switch (to, stays) {
+        case (let to?, nil): target = .state(to)
+        case (nil, let stays?): target = .stays(stays)
+        case (let to?, let stays?):
+            reader.bag.report(.staysWithTarget(place: place()), at: stays, notes: [DiagnosticNote("'to' is written here", at: to.range)])
+            target = nil
+        case (nil, nil):
+            // A target written but unreadable, or `stays` not true, was reported where it was written.
+            let written = [TransitionKey.to, .stays].contains { key in table.keys.firstIndex(of: key).map(seen.contains) ?? false }
+            if !written { reader.bag.report(.missingTransitionTarget(place: place()), at: node.range.startOnly) }
+            target = nil
+        }
+        reader.requireKeys([.by], of: table, seen: seen, place: place(), at: node.range.startOnly)
+        guard let name, let target, !from.isEmpty else { return nil }
         return TransitionDefinition(
-            name: name, title: title ?? name.value, from: from, to: to, by: by, when: when,
+            name: name, title: title ?? name.value, from: from, to: target, by: by, when: when,
             startForms: startForms, notify: notify, input: input, set: assignments, grant: grant, open: open, report: report
         )
+    }
+
+    /// The range of `stays: true`; any other value is reported (CW0257): a step that moves the case says `to:`.
+    private static func staysTrue(_ node: YAMLNodeView, transition: String, reader: inout NodeReader) -> SourceRange? {
+        if node.kind == .scalar, node.style == .plain || node.tag == .bool, ["true", "True", "TRUE"].contains(node.string) { return node.range }
+        reader.bag.report(.staysNotTrue(place: transition, found: reader.describe(node)), at: node.range)
+        return nil
     }
 
     private static func decodeFormStarts(_ node: YAMLNodeView, place: () -> String, reader: inout NodeReader) -> [FormStart] {

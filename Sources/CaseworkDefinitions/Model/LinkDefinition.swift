@@ -43,14 +43,16 @@ public struct OpenEffect: Sendable, Hashable {
 public struct ReportEffect: Sendable, Hashable {
     /// Where it reports: `opened_by`, the case that opened this one.
     public var to: Located<String>
-    /// The transition it fires there.
-    public var fire: Located<String>
+    /// The transitions it may fire there, of which it fires the one whose `from:` holds that case's state when it
+    /// reports (`fire: [record_ordered_amendment, record_ordered_amendment_while_busy]`): one name, or several whose
+    /// `from:` sets are disjoint, so the choice never depends on their order.
+    public var fire: [Located<String>]
     /// The input it gives that transition, each the value of an expression on this case, checked against the
     /// opener's field of that path.
     public var input: [FieldAssignment]
 
     /// Creates the effect.
-    public init(to: Located<String>, fire: Located<String>, input: [FieldAssignment]) {
+    public init(to: Located<String>, fire: [Located<String>], input: [FieldAssignment]) {
         self.to = to
         self.fire = fire
         self.input = input

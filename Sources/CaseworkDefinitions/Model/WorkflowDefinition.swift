@@ -148,8 +148,8 @@ public struct TransitionDefinition: Sendable, Hashable {
     public var title: String
     /// The states it may be fired from.
     public var from: [Located<String>]
-    /// The state it moves the case to.
-    public var to: Located<String>
+    /// Where it leaves the case: in a named state (`to: STATE`), or in the state it was fired from (`stays: true`).
+    public var to: TransitionTarget
     /// The roles that may fire it.
     public var by: [Located<String>]
     /// The guard, an expression that must hold for it to fire.
@@ -177,7 +177,7 @@ public struct TransitionDefinition: Sendable, Hashable {
 extension TransitionDefinition {
     /// Creates a transition.
     public init(
-        name: Located<String>, title: String, from: [Located<String>], to: Located<String>,
+        name: Located<String>, title: String, from: [Located<String>], to: TransitionTarget,
         by: [Located<String>], when: ExpressionSource? = nil, startForms: [FormStart] = [],
         notify: [NotificationDefinition] = [], input: [InputField] = [], set: [FieldAssignment] = [], grant: GrantEffect? = nil
     ) {
@@ -185,6 +185,58 @@ extension TransitionDefinition {
             name: name, title: title, from: from, to: to, by: by, when: when, startForms: startForms,
             notify: notify, input: input, set: set, grant: grant, open: [], report: nil
         )
+    }
+}
+
+/// Where a transition leaves the case: the state it names (`to: STATE`), or the state the case was in when it fired
+/// (`stays: true`), a step that records what it records (its input, `set:`, notifications, reports, openings, its
+/// audit event) and neither leaves nor enters a state, so the state's clocks keep running. An enum rather than an
+/// optional name, so that every reader of a transition's target says what a step that stays does.
+public enum TransitionTarget: Sendable, Hashable {
+    /// The case moves to this state.
+    case state(Located<String>)
+    /// The case stays in the state it was in; the range is where `stays: true` was written.
+    case stays(SourceRange)
+
+    /// The state a case in `current` is in after the transition fires.
+    public func state(after current: String) -> String {
+        switch self {
+        case .state(let name): name.value
+        case .stays: current
+        }
+    }
+
+    /// The state it names, nil for a step that stays.
+    public var named: Located<String>? {
+        switch self {
+        case .state(let name): name
+        case .stays: nil
+        }
+    }
+
+    /// Where the target was written: the state's name, or `stays: true`.
+    public var range: SourceRange {
+        switch self {
+        case .state(let name): name.range
+        case .stays(let range): range
+        }
+    }
+
+    /// Compares targets, ignoring where they were written.
+    public static func == (lhs: TransitionTarget, rhs: TransitionTarget) -> Bool {
+        switch (lhs, rhs) {
+        case (.state(let left), .state(let right)): left == right
+        case (.stays, .stays): true
+        default: false
+        }
+    }
+
+    /// Hashes the target, ignoring where it was written.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .state(let name): hasher.combine(name)
+        case .stays: hasher.combine(0)
+        }
     }
 }
 

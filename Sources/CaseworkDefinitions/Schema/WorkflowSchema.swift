@@ -66,12 +66,14 @@ enum WorkflowSchema {
 
     /// A transition under `transitions:`.
     static let transition = SchemaPlace(
-        name: "a transition", decoderKeys: WorkflowDecoder.transitionKeys.names, required: ["name", "from", "to", "by"],
+        name: "a transition", decoderKeys: WorkflowDecoder.transitionKeys.names, required: ["name", "from", "by"],
         keys: [
             "name": SchemaKey(description: "The transition's name, unique in the workflow.", value: Part.name(.identifier)),
             "title": SchemaKey(description: "What people see on the button or in the case history (default: the name).", value: Part.text),
             "from": SchemaKey(description: "The states it may be fired from: a state name, or a non-empty list of them.", value: Part.names(.identifier, single: true)),
-            "to": SchemaKey(description: "The state the case moves to.", value: Part.name(.identifier)),
+            "to": SchemaKey(description: "The state the case moves to; a transition says 'to' or 'stays: true', not both.", value: Part.name(.identifier)),
+            "stays": SchemaKey(description: "true: it records its input, fields, notices, openings and report and leaves the case in the state it was fired from, whose clocks keep running; in place of 'to'.",
+                               value: Part.object(["enum": .array([.bool(true)])])),
             "by": SchemaKey(description: "Who may fire it: a role name, or a non-empty list of them; 'engine:link' for a transition a linked case's 'report:' fires.",
                             value: by),
             "when": SchemaKey(description: "The guard: a condition that must hold for it to fire.", value: Part.expression),
@@ -85,7 +87,8 @@ enum WorkflowSchema {
                               value: Part.mapping(.identifier, openLink.schema)),
             "report": SchemaKey(description: "A transition it fires on the case that opened this one, in the same change, as 'engine:link', with input from expressions on this case.",
                                 value: report.schema),
-        ])
+        ],
+        rules: [("oneOf", .array(["to", "stays"].map { Part.object(["required": .array([.string($0)])]) }))])
 
     /// A role name, or `engine:link`, the engine's actor for a linked case's report.
     private static let roleOrEngine = Part.object(["anyOf": .array([Part.name(.identifier), Part.oneOf([LinkDefinition.engineActor])])])
@@ -116,7 +119,8 @@ enum WorkflowSchema {
         name: "a transition's 'report'", decoderKeys: LinkDecoder.reportKeys, required: ["to", "fire"],
         keys: [
             "to": SchemaKey(description: "Where it reports: 'opened_by', the case that opened this one.", value: Part.oneOf([LinkDefinition.openedBy])),
-            "fire": SchemaKey(description: "The transition it fires there, whose 'by:' names 'engine:link'.", value: Part.name(.identifier)),
+            "fire": SchemaKey(description: "The transition it fires there, whose 'by:' names 'engine:link'; or a list of them whose 'from:' states are apart, of which it fires the one whose 'from:' holds that case's state.",
+                              value: Part.names(.identifier, single: true)),
             "input": SchemaKey(description: "The input it gives that transition: each of its input fields and the expression on this case it takes.", value: assignments),
         ])
 

@@ -5,7 +5,8 @@ import CaseworkYAML
 /// Checks a workflow's `links:` and its transitions' `open:` and `report:` effects against the set: each link names a
 /// workflow of the set (CW0251), each opening a declared link (CW0252) and fields of the linked workflow (CW0204), each
 /// value typed like a `set:` of that field; a report reaches a workflow that links here (CW0254), a transition there
-/// (CW0205) whose `by:` names `engine:link` (CW0253) and which takes each field reported (CW0255) at its type.
+/// (CW0205) whose `by:` names `engine:link` (CW0253) and which takes each field reported (CW0255) at its type; the
+/// transitions of a list share no `from:` state (CW0258).
 struct LinkChecks {
     let workflow: WorkflowDefinition
     let set: DefinitionSet
@@ -50,33 +51,52 @@ struct LinkChecks {
         }
     }
 
-    /// A report reaches each workflow that links to this one, where it fires a transition by `engine:link` that takes what it gives.
+    /// A report reaches each workflow that links to this one, where it fires a transition by `engine:link` that takes what
+    /// it gives. Of a list (`fire: [a, b]`), each name is a transition of some opening workflow (an opener that has none
+    /// of them is told about the first), each one an opener has is checked there, and no two of those share a `from:`
+    /// state (CW0258), so the engine's choice by the opener's state never depends on the list's order.
     private func checkReport(_ report: ReportEffect, of transition: String, into bag: inout DiagnosticBag, checked: inout CheckedWorkflowExpressions) {
         let openers = set.workflows.filter { opener in opener.links.contains { $0.workflow.value == workflow.id.value } }
         guard !openers.isEmpty else {
             bag.report(.reportWithoutOpener(workflow: workflow.id.value), at: report.to.range)
             return
         }
+        let referrer = { (opener: WorkflowDefinition) in "the report of transition '\(transition)' to workflow '\(opener.id.value)'" }
+        for (position, fire) in report.fire.enumerated() where position > 0 && !openers.contains(where: { $0.transitions.contains { $0.name.value == fire.value } }) {
+            let opener = openers[0]
+            bag.report(.unknownTransition(name: fire.value, referrer: referrer(opener),
+                                          suggestion: NameSuggester.suggest(fire.value, from: opener.transitions.map(\.name.value))), at: fire.range)
+        }
         for opener in openers {
-            let transitions = opener.transitions.map(\.name.value)
-            guard let target = opener.transitions.first(where: { $0.name.value == report.fire.value }) else {
-                bag.report(.unknownTransition(name: report.fire.value, referrer: "the report of transition '\(transition)' to workflow '\(opener.id.value)'",
-                                              suggestion: NameSuggester.suggest(report.fire.value, from: transitions)), at: report.fire.range)
+            let targets = report.fire.compactMap { fire in opener.transitions.first { $0.name.value == fire.value }.map { (fire, $0) } }
+            guard !targets.isEmpty else {
+                let first = report.fire[0]
+                bag.report(.unknownTransition(name: first.value, referrer: referrer(opener),
+                                              suggestion: NameSuggester.suggest(first.value, from: opener.transitions.map(\.name.value))), at: first.range)
                 continue
             }
-            if !target.by.contains(where: { $0.value == LinkDefinition.engineActor }) {
-                bag.report(.reportNotByLinkEngine(transition: target.name.value, workflow: opener.id.value), at: report.fire.range,
-                           notes: [DiagnosticNote("transition '\(target.name.value)' is declared here", at: target.name.range)])
-            }
-            let taken = report.input.filter { field in
-                guard target.input.contains(where: { $0.field.value == field.field.value }) else {
-                    bag.report(.reportInputNotTaken(field: field.field.value, transition: target.name.value, workflow: opener.id.value), at: field.field.range)
-                    return false
+            var firedFrom: [String: String] = [:]
+            for (fire, target) in targets {
+                if !target.by.contains(where: { $0.value == LinkDefinition.engineActor }) {
+                    bag.report(.reportNotByLinkEngine(transition: target.name.value, workflow: opener.id.value), at: fire.range,
+                               notes: [DiagnosticNote("transition '\(target.name.value)' is declared here", at: target.name.range)])
                 }
-                return true
+                for state in target.from {
+                    guard let other = firedFrom.updateValue(target.name.value, forKey: state.value) else { continue }
+                    bag.report(.reportChoicesShareState(state: state.value, transitions: [other, target.name.value], workflow: opener.id.value), at: fire.range,
+                               notes: [DiagnosticNote("'\(state.value)' is in the 'from' of transition '\(target.name.value)' here", at: state.range)])
+                }
             }
-            let referrer = "the report of transition '\(transition)' to workflow '\(opener.id.value)'"
-            checked.reports[transition] = check(taken, against: opener, referrer: referrer, into: &bag)
+            // A field is checked once, when every transition the report may fire there takes it.
+            let taken = report.input.filter { field in
+                var takenByAll = true
+                for (_, target) in targets where !target.input.contains(where: { $0.field.value == field.field.value }) {
+                    bag.report(.reportInputNotTaken(field: field.field.value, transition: target.name.value, workflow: opener.id.value), at: field.field.range)
+                    takenByAll = false
+                }
+                return takenByAll
+            }
+            checked.reports[transition] = check(taken, against: opener, referrer: referrer(opener), into: &bag)
         }
     }
 

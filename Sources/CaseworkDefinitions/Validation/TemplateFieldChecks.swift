@@ -64,7 +64,9 @@ struct TemplateFieldChecks {
                     after[index] = set
                     changed = true
                 }
-                let target = transition.to.value
+                // A step that stays returns to a state with at least the fields it had there: it narrows nothing.
+                guard case .state(let name) = transition.to else { continue }
+                let target = name.value
                 let merged = atState[target].map { $0.intersection(set) } ?? set
                 if atState[target] != merged {
                     atState[target] = merged

@@ -87,12 +87,22 @@ struct WorkflowChecks {
                                notes: [DiagnosticNote("'\(state.name.value)' is marked final here", at: state.name.range)])
                 }
             }
-            if let target = checkState(workflow.transitions[index].to, referrer: referrer(), into: &bag) {
-                if let count = edges?.count {
-                    for position in originsStart..<count { edges?[position].target = target }
+            switch workflow.transitions[index].to {
+            case .state(let name):
+                if let target = checkState(name, referrer: referrer(), into: &bag) {
+                    if let count = edges?.count {
+                        for position in originsStart..<count { edges?[position].target = target }
+                    }
+                } else {
+                    edges = nil
                 }
-            } else {
-                edges = nil
+            case .stays:
+                // A step that stays leads from each of its states back to it: it reaches nothing new.
+                if let count = edges?.count {
+                    for position in originsStart..<count {
+                        if let origin = edges?[position].origin { edges?[position].target = origin }
+                    }
+                }
             }
             for role in workflow.transitions[index].by where role.value != LinkDefinition.engineActor { checkRole(role, referrer: referrer(), into: &bag) }
             // Each notification read in place, part by part, as the transitions are.

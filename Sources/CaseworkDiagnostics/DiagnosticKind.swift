@@ -203,6 +203,13 @@ public enum DiagnosticKind: Sendable, Hashable {
     case reportWithoutOpener(workflow: String)
     /// A `report:` gives a field the reported transition does not take as `input:`.
     case reportInputNotTaken(field: String, transition: String, workflow: String)
+    /// A second child definition in one set: a set declares its child records' identity fields once.
+    case secondChildDefinition(file: String, first: String)
+    /// A workflow reads the child record (`child: from_record`), but the set has no child definition to type it.
+    case childRecordWithoutDefinition(workflow: String)
+    /// A workflow reads the child record (`child: from_record`) and declares a field `child` of its own, so `child.*`
+    /// would name two things.
+    case childRecordShadowsField(workflow: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     // MARK: Scenarios (CW05xx)
@@ -255,7 +262,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
         "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248",
-        "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255",
+        "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255", "CW0256",
+        "CW0257", "CW0258",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508", "CW0509", "CW0510",
@@ -399,6 +407,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .reportNotByLinkEngine: "CW0253"
         case .reportWithoutOpener: "CW0254"
         case .reportInputNotTaken: "CW0255"
+        case .secondChildDefinition: "CW0256"
+        case .childRecordWithoutDefinition: "CW0257"
+        case .childRecordShadowsField: "CW0258"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -464,7 +475,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .scalarTooLarge(let bytes, let limit): "value is \(bytes) bytes, over the limit of \(limit) bytes"
         case .tooManyNodes(let limit): "document has more than \(limit) nodes once aliases are expanded"
         case .tooManyAliases(let limit): "document uses more than \(limit) aliases"
-        case .unknownDocumentKind: "file is not a workflow, form, policy or calendar: it has no 'workflow', 'form', 'policy' or 'calendar' key"
+        case .unknownDocumentKind: "file is not a workflow, form, policy, calendar or child definition: it has no 'workflow', 'form', 'policy', 'calendar' or 'child' key"
         case .unknownKey(let key, let place, _, _): "unknown key '\(key)' in \(place)"
         case .missingKey(let key, let place): "\(place) is missing required key '\(key)'"
         case .wrongType(let place, let expected, let found): "\(place) must be \(expected), found \(found)"
@@ -555,6 +566,12 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .reportWithoutOpener(let workflow): "workflow '\(workflow)' reports back, but no workflow links to it"
         case .reportInputNotTaken(let field, let transition, let workflow):
             "'\(field)' is not an input of transition '\(transition)' of workflow '\(workflow)'"
+        case .secondChildDefinition(let file, let first):
+            "a set holds one child definition, but '\(file)' declares another beside '\(first)'"
+        case .childRecordWithoutDefinition(let workflow):
+            "workflow '\(workflow)' reads the child record ('child: from_record'), but the set has no child definition"
+        case .childRecordShadowsField(let workflow):
+            "workflow '\(workflow)' reads the child record ('child: from_record') and declares a field 'child' of its own"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -732,6 +749,12 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "declare a link to '\(workflow)' in the workflow whose cases open it, or remove 'report'"
         case .reportInputNotTaken:
             return "add the field to the transition's 'input', or leave it out of the report"
+        case .secondChildDefinition:
+            return "keep one file with 'child:' in the set, and put every identity field in it"
+        case .childRecordWithoutDefinition:
+            return "add a child definition ('child: NAME', 'version:', 'fields:') to the set, or take out 'child: from_record'"
+        case .childRecordShadowsField:
+            return "rename the workflow's own field 'child', or take out 'child: from_record' and keep reading the case's own fields"
         case .dueTwice:
             return "keep 'due' for a period from the start, or 'due_on' for a date worked out from the case, not both"
         case .notADateField:

@@ -1943,7 +1943,7 @@ package enum DiagnosticExplanations {
                 """
         ),
         entry(
-            "CW0256", "a second child definition in the set",
+            "CW0259", "a second child definition in the set",
             """
             A child definition (`child:`) declares the identity fields every child record of the set holds \
             and their types, as `fields:` does for a workflow. Every child record is one kind of record, so a set \
@@ -1964,7 +1964,7 @@ package enum DiagnosticExplanations {
                 """
         ),
         entry(
-            "CW0257", "child record read with no child definition",
+            "CW0260", "child record read with no child definition",
             """
             A workflow that says `child: from_record` reads the fields of the child record its case belongs to \
             as `child.NAME` in its expressions, and those names are typed by the set's child definition \
@@ -1983,7 +1983,7 @@ package enum DiagnosticExplanations {
                 """
         ),
         entry(
-            "CW0258", "child record read beside a field named child",
+            "CW0261", "child record read beside a field named child",
             """
             A workflow that says `child: from_record` reads the child record's fields as `child.NAME`. If the \
             workflow also declares a field `child` of its own (such as `child: { first_name: string }` under \

@@ -262,8 +262,8 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0224", "CW0225", "CW0226", "CW0227", "CW0228", "CW0229", "CW0230", "CW0231",
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
         "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248",
-        "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255", "CW0256",
-        "CW0257", "CW0258",
+        "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255", "CW0259",
+        "CW0260", "CW0261",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508", "CW0509", "CW0510",
@@ -407,9 +407,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .reportNotByLinkEngine: "CW0253"
         case .reportWithoutOpener: "CW0254"
         case .reportInputNotTaken: "CW0255"
-        case .secondChildDefinition: "CW0256"
-        case .childRecordWithoutDefinition: "CW0257"
-        case .childRecordShadowsField: "CW0258"
+        case .secondChildDefinition: "CW0259"
+        case .childRecordWithoutDefinition: "CW0260"
+        case .childRecordShadowsField: "CW0261"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"

@@ -100,7 +100,7 @@ struct DefinitionCacheTests {
         #expect(Self.summary(try space.load()) == Self.summary(try DefinitionCatalog.load(paths: space.paths)))
     }
 
-    /// A second child definition added beside the shipped one is a miss refused by the full validation (CW0256, a check a
+    /// A second child definition added beside the shipped one is a miss refused by the full validation (CW0259, a check a
     /// hit skips), and taking it away again loads the set the entry was written for.
     @Test func aSecondChildDefinitionIsAMissAndRefused() throws {
         let space = try Space()
@@ -111,7 +111,7 @@ struct DefinitionCacheTests {
             Issue.record("a set with two child definitions loaded")
         } catch {
             guard case .invalidDefinitions(let diagnostics)? = error as? EngineError else { throw error }
-            #expect(diagnostics.map(\.code.rawValue).contains("CW0256"))
+            #expect(diagnostics.map(\.code.rawValue).contains("CW0259"))
         }
         try FileManager.default.removeItem(at: space.root.appendingPathComponent("Workflows/child-copy.yaml"))
         #expect(Self.summary(try space.load()) == before)

@@ -82,7 +82,7 @@ public struct DefinitionSet: Sendable, Hashable {
     public var calendars: [CalendarDefinition]
     /// The access policies, in file order.
     public var policies: [PolicyDefinition]
-    /// The child definitions, in file order: at most one in a valid set (CW0256).
+    /// The child definitions, in file order: at most one in a valid set (CW0259).
     public var children: [ChildDefinition]
 
     /// Creates a set.

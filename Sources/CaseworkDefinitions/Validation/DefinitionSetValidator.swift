@@ -141,8 +141,8 @@ package enum DefinitionSetValidator {
     }
 
     /// A workflow that reads the child record (`child: from_record`) needs the set's child definition to type
-    /// `child.*` (CW0257; not reported when a file declaring one failed to load: its own errors are), and may not
-    /// declare a field `child` of its own, which those names would hide (CW0258).
+    /// `child.*` (CW0260; not reported when a file declaring one failed to load: its own errors are), and may not
+    /// declare a field `child` of its own, which those names would hide (CW0261).
     private static func checkChildRecordReading(
         of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, into bag: inout DiagnosticBag
     ) {
@@ -157,7 +157,7 @@ package enum DefinitionSetValidator {
     }
 
     /// A set declares its children's identity fields once: every child definition after the first (in file order) is
-    /// CW0256, naming the file of the first, whatever their ids, since every child record of the set is one kind.
+    /// CW0259, naming the file of the first, whatever their ids, since every child record of the set is one kind.
     private static func checkChildDefinitions(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
         guard let first = set.children.first else { return }
         for other in set.children.dropFirst() {

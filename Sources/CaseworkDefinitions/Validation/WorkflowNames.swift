@@ -79,7 +79,7 @@ package enum WorkflowNames {
     ) -> ExpressionNames<CaseExpressionInput> {
         var names = ExpressionNames<CaseExpressionInput>()
         names.declare(fields: fieldTypes(of: workflow.fields), from: { $0.record.fields })
-        // Declared after the workflow's own fields; a workflow with both is CW0258, so neither hides the other in a valid set.
+        // Declared after the workflow's own fields; a workflow with both is CW0261, so neither hides the other in a valid set.
         if workflow.childFromRecord != nil, let child {
             let declared = child.fieldTypes
             names.declare(fields: fieldTypes(of: child.fields), under: "child.", from: { ChildFields.typed($0.child, declared: declared) })
@@ -110,7 +110,7 @@ package enum WorkflowNames {
             declareLinked(link.name.value, target: target, in: &names)
         }
         names.dateOfBirth = ["date_of_birth", "child.date_of_birth"].first { names.types[$0] == .date }
-        // Reading the child record with no child definition is CW0257 alone: its `child.` names are not also unknown.
+        // Reading the child record with no child definition is CW0260 alone: its `child.` names are not also unknown.
         names.untyped = workflow.childFromRecord != nil && child == nil ? workflow.untypedFields.union(["child"]) : workflow.untypedFields
         return names
     }

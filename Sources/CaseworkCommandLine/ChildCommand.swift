@@ -86,8 +86,12 @@ enum ChildCommand {
             let attributes = try options.attributes(in: engine.catalog)
             let record = try engine.child(id, as: options.actor, attributes: attributes)
             let cases = try engine.cases(ofChild: id, as: options.actor, attributes: attributes).map(\.id)
+            // A record kept from before the set's child definition (or an earlier version of it) is shown as stored, its
+            // fields that do not fit the definition flagged, never changed or hidden.
+            let misfits = engine.catalog.child.map { ChildFields.misfits(record.fields, declared: $0.fieldTypes) } ?? []
             if options.format == .json {
                 var object: [String: Any] = ["id": record.id, "revision": record.revision, "fields": JSONOutput.nested(record.fields), "cases": cases]
+                if !misfits.isEmpty { object["misfits"] = misfits.map { ["field": $0.field, "problem": $0.message] } }
                 object["people"] = record.people.map { person -> [String: Any] in
                     var entry: [String: Any] = ["principal": person.principal.description, "relationship": person.relationship,
                                                 "parental_responsibility": person.parentalResponsibility]
@@ -108,6 +112,10 @@ enum ChildCommand {
             if !record.fields.isEmpty {
                 text += "fields:\n"
                 for (path, value) in record.fields.sorted(by: { $0.key < $1.key }) { text += "  \(path): \(TerminalText.escape(value.description))\n" }
+            }
+            if let child = engine.catalog.child, !misfits.isEmpty {
+                text += "fields that do not fit child definition '\(child.id.value)' version \(child.version):\n"
+                for misfit in misfits { text += "  \(TerminalText.escape(misfit.field)): \(TerminalText.escape(misfit.message))\n" }
             }
             if !record.people.isEmpty {
                 text += "people:\n"
@@ -230,7 +238,7 @@ extension CommandTable {
         ])
 
     /// `--set FIELD=VALUE` on a child: an identity field, as text.
-    private static let childSet = OptionDeclaration(name: "--set", value: "FIELD=VALUE", help: "an identity field, as text", repeatable: true)
+    private static let childSet = OptionDeclaration(name: "--set", value: "FIELD=VALUE", help: "an identity field, as text (read as its declared type when the set has a child definition)", repeatable: true)
     /// `--person` on `child add`.
     private static let childPerson = OptionDeclaration(name: "--person", value: "PRINCIPAL=RELATIONSHIP[,...]",
                                                        help: "a person: ,parental_responsibility ,from=DATE ,until=DATE may follow", repeatable: true)

@@ -1995,6 +1995,66 @@ package enum DiagnosticExplanations {
                   - { name: record_ordered_amendment_while_busy, from: [reviewing], stays: true, by: engine:link }
                 """
         ),
+        entry(
+            "CW0259", "a second child definition in the set",
+            """
+            A child definition (`child:`) declares the identity fields every child record of the set holds \
+            and their types, as `fields:` does for a workflow. Every child record is one kind of record, so a set \
+            declares them once: two files would give one field two types, or leave it undeclared in one of them. \
+            The message names both files; keep one, with every identity field in it.
+            """,
+            wrong: """
+                # Workflows/child.yaml has 'child: send-child'; Workflows/child-extra.yaml:
+                child: send-child-extra
+                version: 1
+                fields: { upn: string }
+                """,
+            right: """
+                # Workflows/child.yaml alone:
+                child: send-child
+                version: 2
+                fields: { first_name: string, date_of_birth: date, upn: string }
+                """
+        ),
+        entry(
+            "CW0260", "child record read with no child definition",
+            """
+            A workflow that says `child: from_record` reads the fields of the child record its case belongs to \
+            as `child.NAME` in its expressions, and those names are typed by the set's child definition \
+            (`child:` file). With no child definition in the set there is nothing to type them by, so every \
+            `child.` name would be unknown; the opt-in is refused where it is written.
+            """,
+            wrong: """
+                # no file of the set says 'child:'
+                child: from_record
+                """,
+            right: """
+                # Workflows/child.yaml:
+                child: send-child
+                version: 1
+                fields: { date_of_birth: date }
+                """
+        ),
+        entry(
+            "CW0261", "child record read beside a field named child",
+            """
+            A workflow that says `child: from_record` reads the child record's fields as `child.NAME`. If the \
+            workflow also declares a field `child` of its own (such as `child: { first_name: string }` under \
+            `fields:`), `child.first_name` would name both the case's field and the child record's, and a reader \
+            could not tell which a guard means. Rename the workflow's field, or leave out `child: from_record` \
+            and keep reading the case's own fields.
+            """,
+            wrong: """
+                child: from_record
+                fields:
+                  child: { first_name: string }
+                """,
+            right: """
+                child: from_record
+                fields:
+                  requested_on: date
+                """
+        ),
     ]
 
     // MARK: Expressions (CW03xx)

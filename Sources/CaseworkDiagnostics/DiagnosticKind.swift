@@ -213,6 +213,13 @@ public enum DiagnosticKind: Sendable, Hashable {
     /// A `report:` names transitions to choose between by the opening case's state, and two of them may be fired from
     /// one state, so the choice would depend on their order.
     case reportChoicesShareState(state: String, transitions: [String], workflow: String)
+    /// A second child definition in one set: a set declares its child records' identity fields once.
+    case secondChildDefinition(id: String, first: String)
+    /// A workflow reads the child record (`child: from_record`), but the set has no child definition to type it.
+    case childRecordWithoutDefinition(workflow: String)
+    /// A workflow reads the child record (`child: from_record`) and declares a field `child` of its own, so `child.*`
+    /// would name two things.
+    case childRecordShadowsField(workflow: String)
 
     /// Every code ``code`` can produce, in order; the explanations and the golden corpus are checked against it.
     // MARK: Scenarios (CW05xx)
@@ -266,7 +273,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         "CW0232", "CW0233", "CW0234", "CW0235", "CW0236", "CW0237", "CW0238", "CW0239", "CW0240",
         "CW0241", "CW0242", "CW0243", "CW0244", "CW0245", "CW0246", "CW0247", "CW0248",
         "CW0249", "CW0250", "CW0251", "CW0252", "CW0253", "CW0254", "CW0255",
-        "CW0256", "CW0257", "CW0258",
+        "CW0256", "CW0257", "CW0258", "CW0259", "CW0260", "CW0261",
         "CW0300", "CW0301", "CW0302", "CW0303", "CW0304", "CW0305", "CW0306", "CW0307",
         "CW0308", "CW0309", "CW0310", "CW0311", "CW0312", "CW0313", "CW0314", "CW0315",
         "CW0500", "CW0501", "CW0502", "CW0503", "CW0504", "CW0505", "CW0506", "CW0507", "CW0508", "CW0509", "CW0510",
@@ -413,6 +420,9 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .staysWithTarget: "CW0256"
         case .staysNotTrue: "CW0257"
         case .reportChoicesShareState: "CW0258"
+        case .secondChildDefinition: "CW0259"
+        case .childRecordWithoutDefinition: "CW0260"
+        case .childRecordShadowsField: "CW0261"
         case .unexpectedToken, .unexpectedCharacter: "CW0300"
         case .cannotCompare: "CW0301"
         case .unknownName: "CW0302"
@@ -478,7 +488,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .scalarTooLarge(let bytes, let limit): "value is \(bytes) bytes, over the limit of \(limit) bytes"
         case .tooManyNodes(let limit): "document has more than \(limit) nodes once aliases are expanded"
         case .tooManyAliases(let limit): "document uses more than \(limit) aliases"
-        case .unknownDocumentKind: "file is not a workflow, form, policy or calendar: it has no 'workflow', 'form', 'policy' or 'calendar' key"
+        case .unknownDocumentKind: "file is not a workflow, form, policy, calendar or child definition: it has no 'workflow', 'form', 'policy', 'calendar' or 'child' key"
         case .unknownKey(let key, let place, _, _): "unknown key '\(key)' in \(place)"
         case .missingKey(let key, let place): "\(place) is missing required key '\(key)'"
         case .missingTransitionTarget(let place): "\(place) is missing required key 'to'"
@@ -574,6 +584,12 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .staysNotTrue(let place, let found): "'stays' of \(place) must be true, found \(found)"
         case .reportChoicesShareState(let state, let transitions, let workflow):
             "\(Self.quotedList(transitions, noun: "transition", plural: "transitions")) of workflow '\(workflow)' can each be fired from state '\(state)', so the report's choice would depend on their order"
+        case .secondChildDefinition(let id, let first):
+            "a set holds one child definition, but '\(id)' is a second beside '\(first)'"
+        case .childRecordWithoutDefinition(let workflow):
+            "workflow '\(workflow)' reads the child record ('child: from_record'), but the set has no child definition"
+        case .childRecordShadowsField(let workflow):
+            "workflow '\(workflow)' reads the child record ('child: from_record') and declares a field 'child' of its own"
         case .unexpectedToken(let found, let expected): "expected \(expected), found \(found)"
         case .unexpectedCharacter(let text, _): "unexpected character '\(text)' in expression"
         case .cannotCompare(let left, let right): "cannot compare \(left) with \(right)"
@@ -759,6 +775,12 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "write 'to: STATE' for a step that moves the case; 'stays' is only ever 'true', for a step that leaves the case in its state"
         case .reportChoicesShareState(let state, _, _):
             return "a report fires the one transition whose 'from' holds the case's state: take '\(state)' out of the 'from' of all but one"
+        case .secondChildDefinition:
+            return "keep one file with 'child:' in the set, and put every identity field in it"
+        case .childRecordWithoutDefinition:
+            return "add a child definition ('child: NAME', 'version:', 'fields:') to the set, or take out 'child: from_record'"
+        case .childRecordShadowsField:
+            return "rename the workflow's own field 'child', or take out 'child: from_record' and keep reading the case's own fields"
         case .dueTwice:
             return "keep 'due' for a period from the start, or 'due_on' for a date worked out from the case, not both"
         case .notADateField:

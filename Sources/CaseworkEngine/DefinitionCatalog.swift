@@ -64,7 +64,10 @@ public struct DefinitionCatalog: Sendable {
     public let calendars: [String: WorkingCalendar]
     /// The access policies by id, compiled.
     public let policies: [String: CompiledPolicy]
-    /// What the store keeps of every definition in the set: workflows, forms, calendars and policies, so no content can change
+    /// The set's child definition, which types child records' identity fields and the `child.*` names of workflows that
+    /// read the child record; nil when the set has none (child records then hold their fields as given).
+    public let child: ChildDefinition?
+    /// What the store keeps of every definition in the set: workflows, forms, calendars, policies and the child definition, so no content can change
     /// without a new version.
     package let stored: [StoredDefinition]
     /// The whole set as one pinned value: every definition's kind, id, version and fingerprint, and their fingerprint.
@@ -93,10 +96,13 @@ public struct DefinitionCatalog: Sendable {
             policies[policy.id.value] = try CompiledPolicy(policy, checked: report.policyExpressions[policy.id.value], in: report.definitions)
         }
         self.policies = policies
+        child = report.definitions.child
         let otherDefinitions = report.definitions.calendars.map {
             StoredDefinition(kind: "calendar", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
         } + report.definitions.policies.map {
             StoredDefinition(kind: "policy", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
+        } + report.definitions.children.map {
+            StoredDefinition(kind: "child", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
         }
         stored = workflows.values.map {
             StoredDefinition(kind: "workflow", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)

@@ -401,7 +401,7 @@ public final class Engine: Sendable {
         // Only a case that will be opened pins the current set, so a refused request writes nothing at all.
         var record = proposed
         record.definitionSnapshot = try pinnedSnapshot()
-        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: workflow, calendars: catalog.calendars, actor: actor, linked: .none,
+        try advanceDeadlines(&record, previous: nil, fired: nil, workflow: workflow, calendars: catalog.calendars, actor: actor, linked: linkedSnapshot(),
                              today: CalendarDate(now), now: now)
         return .decided(DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields))
     }

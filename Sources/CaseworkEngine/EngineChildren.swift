@@ -130,9 +130,10 @@ extension Engine {
             guard decision.allowed else { throw .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: false)) }
         }
         if try storeCall({ () throws(StoreError) in try store.child(id: id) }) != nil { throw .store(.childExists(id)) }
-        let problems = Self.childProblems(fields: fields, people: people) + Self.reasonProblems(reason)
+        let (typed, fieldProblems) = declaredChildFields(fields)
+        let problems = Self.childProblems(fields: fields, people: people) + fieldProblems + Self.reasonProblems(reason)
         guard problems.isEmpty else { throw .invalidInput(problems) }
-        let after = ChildRecord(id: id, fields: fields, people: people, revision: 0, createdAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
+        let after = ChildRecord(id: id, fields: typed, people: people, revision: 0, createdAt: at, updatedAt: at, auditHead: AuditEvent.genesisHash)
         return try commitChild(before: nil, after: after, actor: actor, attributes: attributes, action: ChildAuditEvent.added, subject: nil, reason: reason, at: at)
     }
 
@@ -143,13 +144,14 @@ extension Engine {
         as actor: CaseActor, attributes: [String: ExpressionValue] = [:], reason: String? = nil
     ) throws(EngineError) -> ChildRecord {
         let admitted = try admitChild(id, actor: actor, attributes: attributes, action: "edit")
-        var problems = Self.childProblems(fields: fields, people: people ?? []) + Self.reasonProblems(reason)
+        let (typed, fieldProblems) = declaredChildFields(fields)
+        var problems = Self.childProblems(fields: fields, people: people ?? []) + fieldProblems + Self.reasonProblems(reason)
         for path in cleared where admitted.record.fields[path] == nil {
             problems.append(InputProblem(field: path, message: "child '\(id)' has no value at '\(path)' to clear"))
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }
         var after = admitted.record
-        after.fields.merge(fields) { _, new in new }
+        after.fields.merge(typed) { _, new in new }
         for path in cleared { after.fields[path] = nil }
         if let people { after.people = people }
         guard after != admitted.record else {
@@ -226,6 +228,16 @@ extension Engine {
             try store.commit(all: [], children: [ChildChange(record: next, expectedRevision: before?.revision, events: [event])])
         }
         return AdmittedChild(record: next, policy: childPolicy(), actor: actor, attributes: attributes, at: at).visibleRecord
+    }
+
+    /// Identity fields given for a child, as the current set's child definition types them (``ChildFields``), with every
+    /// problem (a field it does not declare, a value of the wrong type, text that does not read as the type); with no
+    /// child definition in the set, the fields as given and no problem, as before child definitions existed. Child
+    /// records are the set's, not a case's, so the current definition decides; a record kept from before it is read
+    /// as stored (`casework child show` flags what does not fit).
+    func declaredChildFields(_ fields: [String: ExpressionValue]) -> (fields: [String: ExpressionValue], problems: [InputProblem]) {
+        guard let declared = catalog.child?.fieldTypes else { return (fields, []) }
+        return ChildFields.checked(fields, declared: declared)
     }
 
     /// What is wrong with identity fields and people, each at its place.

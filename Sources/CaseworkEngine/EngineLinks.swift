@@ -12,7 +12,7 @@ extension Engine {
     /// then kept for the rest of the command: what every expression that command evaluates reads its `linked.LINK.…`
     /// names from.
     func linkedSnapshot() -> LinkedCaseSnapshot {
-        LinkedCaseSnapshot { [self] id in try? loadRecord(id) }
+        LinkedCaseSnapshot(read: { [self] id in try? loadRecord(id) }, readChild: { [self] id in try? store.child(id: id) })
     }
 
     /// The links of `record` whose other case `actor` may see (`view` on its `case.state`, through that case's own door):

@@ -56,6 +56,37 @@ package enum ChildFixture {
                    store: store, clock: clock)
     }
 
+    /// The set's child definition, and a workflow that reads it (`child: from_record`) to end at 25.
+    static let child = """
+        child: child
+        version: 1
+        fields:
+          date_of_birth: date
+
+        """
+
+    static let ending = """
+        workflow: ending
+        version: 1
+        title: Ending at 25
+        policy: portal
+        roles: [parent, caseworker]
+        child: from_record
+        states:
+          watching: { initial: true, title: Watching }
+          ended: { title: Ended, final: true }
+        transitions:
+          - { name: end_at_25, from: watching, to: ended, by: [caseworker], when: has(child.date_of_birth) and age_on(today) >= 25 }
+
+        """
+
+    /// An engine on `store` with the plan and ending workflows, the child definition and the policy.
+    static func typedEngine(store: any CaseStore) throws -> Engine {
+        try Engine(catalog: try DefinitionCatalog.load(sources: [(file: "plan.yaml", text: workflow), (file: "portal.yaml", text: policy),
+                                                               (file: "child.yaml", text: child), (file: "ending.yaml", text: ending)]),
+                   store: store, clock: ManualClock(Fixture.at))
+    }
+
     /// Children k1 and k2, each with two cases (`k1-a`, `k1-b`, `k2-a`, `k2-b`), and one case of no child (`loose`);
     /// the parent holds a full grant for k1 only.
     static func family(_ engine: Engine, until: CalendarDate? = nil) throws {
@@ -222,6 +253,28 @@ extension StoreConformance {
             expect.equal(try store.childSnapshot(childID: "k1").events.map(\.action), ["child_added", "access_granted", "access_revoked"], "its events")
             expect.equal(try store.history(caseID: "k1-a").first?.change?.child, "k1", "the case's opening event records its child")
             expect.equal(try engine.verifyAudit("k1-a", as: .operator("check")), .intact(events: 1), "and the case's chain replays with it")
+        },
+        Check("identity fields are checked against the set's child definition before anything is written, and a workflow reads them as child.*") { makeStore, expect in
+            let store = try makeStore()
+            let engine = try ChildFixture.typedEngine(store: store)
+            let (staff, caseworker) = (ChildFixture.staff, ChildFixture.caseworker)
+            expect.that((try? engine.addChild(id: "k1", fields: ["date_of_birth": .string("31/08/2000")], as: caseworker, attributes: staff)) == nil,
+                        "a date not written YYYY-MM-DD is refused")
+            expect.equal(try store.child(id: "k1"), nil, "nothing was added")
+            _ = try engine.addChild(id: "k1", fields: ["date_of_birth": .string("2000-08-31")], as: caseworker, attributes: staff)
+            expect.equal(try store.child(id: "k1")?.fields, ["date_of_birth": .date(CalendarDate("2000-08-31")!)], "stored as the date it says")
+            expect.that((try? engine.changeChild(id: "k1", setting: ["dob": .string("2000-08-31")], as: caseworker, attributes: staff)) == nil,
+                        "a field the definition does not declare is refused")
+            expect.that((try? engine.changeChild(id: "k1", setting: ["date_of_birth": .string("2000-02-30")], as: caseworker, attributes: staff)) == nil,
+                        "a day that does not exist is refused")
+            expect.equal(try store.childSnapshot(childID: "k1").events.map(\.action), ["child_added"], "the refused changes wrote nothing")
+            _ = try engine.open(workflow: "ending", as: caseworker, caseID: "k1-e", attributes: staff, child: "k1")
+            _ = try engine.open(workflow: "ending", as: caseworker, caseID: "loose", attributes: staff)
+            let fired = try engine.fire(FireRequest(caseID: "k1-e", transition: "end_at_25", actor: caseworker, attributes: staff))
+            expect.equal(fired.record.state, "ended", "the end at 25 read the child's date of birth")
+            expect.that((try? engine.fire(FireRequest(caseID: "loose", transition: "end_at_25", actor: caseworker, attributes: staff))) == nil,
+                        "a case of no child has child.date_of_birth unset, and the step is refused")
+            expect.equal(try store.load(caseID: "loose")?.state, "watching", "and stays where it was")
         },
     ]
 

@@ -59,7 +59,7 @@ struct PostgresStoreCopyTests {
         for (from, to) in [(source, postgres), (postgres, back)] {
             let copied = try Self.run(["store", "copy", "--from", from, "--to", to])
             #expect(copied.status == 0, "\(copied.err)")
-            #expect(copied.out == "copied 2 cases, 34 audit events, 37 notifications, 0 idempotency keys, 2 deadline alarms, 19 definition versions, "
+            #expect(copied.out == "copied 2 cases, 34 audit events, 37 notifications, 0 idempotency keys, 2 deadline alarms, 20 definition versions, "
                     + "1 definition snapshot; every audit chain verified on the target\n", "\(copied.out)")
         }
         let stores = [source, postgres, back]

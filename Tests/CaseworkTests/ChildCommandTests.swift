@@ -82,3 +82,54 @@ struct ChildCommandTests {
         #expect(space.run(["audit", "verify"]).out == "3 cases, every chain intact\n", "the refused opening wrote nothing")
     }
 }
+
+/// `child add|set|show` against the shipped child definition (`Workflows/child.yaml`): a field it does not declare and a
+/// value that does not read as its type are refused with nothing written; a record added on a set without it is shown as
+/// stored, its misfits listed, until `child set` corrects it.
+@Suite("casework child commands and the child definition")
+struct ChildDefinitionCommandTests {
+    @Test func fieldsAreCheckedAndRecordsFromBeforeAreFlagged() throws {
+        let space = try ChildCommandTests.Workspace()
+        let refused = [["--set", "date_of_brith=2016-02-14"], ["--set", "date_of_birth=14/02/2016"], ["--set", "date_of_birth=2016-02-30"]]
+        for fields in refused {
+            let added = space.run(["child", "add", "k-20"] + fields + ChildCommandTests.Workspace.staff)
+            #expect(added.status != .success && added.err.contains("invalid_input"), "\(fields): \(added.err)")
+            #expect(space.run(["child", "show", "k-20"] + ChildCommandTests.Workspace.staff).status != .success, "nothing was added")
+            let set = space.run(["child", "set", "k-17"] + fields + ChildCommandTests.Workspace.staff)
+            #expect(set.status != .success && set.err.contains("invalid_input"), "\(fields): \(set.err)")
+        }
+        #expect(space.run(["child", "show", "k-17"] + ChildCommandTests.Workspace.staff).out.hasPrefix("child k-17 (revision 2)\n"), "k-17 unchanged")
+        #expect(space.run(["child", "add", "k-20", "--set", "date_of_birth=2016-02-14"] + ChildCommandTests.Workspace.staff).status == .success)
+        #expect(space.run(["child", "show", "k-20"] + ChildCommandTests.Workspace.staff).out.contains("  date_of_birth: 2016-02-14\n"))
+
+        // A set without the child definition stores text as given, and the shipped set shows it as stored, flagged.
+        let older = space.directory.appendingPathComponent("older")
+        try FileManager.default.createDirectory(at: older, withIntermediateDirectories: true)
+        for folder in ["Workflows", "Policies"] {
+            try FileManager.default.copyItem(at: RepositoryPaths.root.appendingPathComponent(folder), to: older.appendingPathComponent(folder))
+        }
+        try FileManager.default.removeItem(at: older.appendingPathComponent("Workflows/child.yaml"))
+        let kept = runCasework(["child", "add", "k-21", "--set", "date_of_birth=14/02/2016", "--set", "nickname=Sam", "--db", space.database,
+                                "--definitions", older.appendingPathComponent("Workflows").path, "--definitions", older.appendingPathComponent("Policies").path]
+                               + ChildCommandTests.Workspace.staff)
+        #expect(kept.status == .success, "\(kept.err)")
+        let shown = space.run(["child", "show", "k-21"] + ChildCommandTests.Workspace.staff)
+        #expect(shown.out.contains("""
+            fields:
+              date_of_birth: "14/02/2016"
+              nickname: "Sam"
+            fields that do not fit child definition 'send-child' version 1:
+              date_of_birth: expected a date as YYYY-MM-DD, found '14/02/2016'
+              nickname: no such field
+
+            """), "\(shown.out)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(space.run(["child", "show", "k-21", "--format", "json"] + ChildCommandTests.Workspace.staff).out.utf8))
+            as? [String: Any])
+        #expect((json["misfits"] as? [[String: String]])?.map { $0["field"] } == ["date_of_birth", "nickname"])
+        let fixed = space.run(["child", "set", "k-21", "--set", "date_of_birth=2016-02-14", "--clear", "nickname"] + ChildCommandTests.Workspace.staff)
+        #expect(fixed.status == .success, "\(fixed.err)")
+        let after = space.run(["child", "show", "k-21", "--format", "json"] + ChildCommandTests.Workspace.staff)
+        #expect(!after.out.contains("misfits"))
+        #expect(space.run(["audit", "verify", "--child", "k-21"] + ChildCommandTests.Workspace.staff).status == .success)
+    }
+}

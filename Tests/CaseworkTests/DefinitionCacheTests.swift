@@ -58,10 +58,11 @@ struct DefinitionCacheTests {
             }.sorted()
             + catalog.policies.keys.sorted().map { "policy \($0)" }
             + catalog.calendars.keys.sorted().map { "calendar \($0) \(catalog.calendars[$0]!.hashValue)" }
+            + ["child \(catalog.child.map { "\($0.id.value) \($0.version) \($0.fieldTypes.sorted { $0.key < $1.key })" } ?? "none")"]
             + ["snapshot \(catalog.snapshot.fingerprint)"]
     }
 
-    static let fileCount = 19
+    static let fileCount = 20
 
     /// A `casework decide` request on the shipped definitions.
     static let decideRequest = """
@@ -83,7 +84,7 @@ struct DefinitionCacheTests {
     /// One file of each kind: appending a comment is a miss (a second entry) whose catalog holds the new text, and
     /// changing one byte so the file no longer validates is refused, never served from the entry.
     @Test(arguments: ["Workflows/ehcp-needs-assessment.yaml", "Workflows/forms/professional-advice.yaml",
-                      "Workflows/calendars/england-and-wales.yaml", "Policies/send-portal.yaml"])
+                      "Workflows/calendars/england-and-wales.yaml", "Policies/send-portal.yaml", "Workflows/child.yaml"])
     func anyChangeToAnyFileIsAMiss(_ file: String) throws {
         let space = try Space()
         let original = try space.text(file)
@@ -97,6 +98,23 @@ struct DefinitionCacheTests {
         #expect(throws: EngineError.self) { try space.load() }
         try space.write(file, original)
         #expect(Self.summary(try space.load()) == Self.summary(try DefinitionCatalog.load(paths: space.paths)))
+    }
+
+    /// A second child definition added beside the shipped one is a miss refused by the full validation (CW0259, a check a
+    /// hit skips), and taking it away again loads the set the entry was written for.
+    @Test func aSecondChildDefinitionIsAMissAndRefused() throws {
+        let space = try Space()
+        let before = Self.summary(try space.load())
+        try space.write("Workflows/child-copy.yaml", try space.text("Workflows/child.yaml").replacingOccurrences(of: "child: send-child", with: "child: send-child-copy"))
+        do {
+            _ = try space.load()
+            Issue.record("a set with two child definitions loaded")
+        } catch {
+            guard case .invalidDefinitions(let diagnostics)? = error as? EngineError else { throw error }
+            #expect(diagnostics.map(\.code.rawValue).contains("CW0259"))
+        }
+        try FileManager.default.removeItem(at: space.root.appendingPathComponent("Workflows/child-copy.yaml"))
+        #expect(Self.summary(try space.load()) == before)
     }
 
     /// A file added or removed is a miss: here each makes the set invalid in a way only the checks a hit skips find

@@ -119,11 +119,21 @@ struct ExpressionNamesTests {
         return (record, empty ? .operator() : CaseActor(role: definition.roles[0].value, id: "jo"), linked)
     }
 
-    /// The names whose data an empty case lacks: its fields, the role of the operator, who plays none, and the newest
-    /// linked case's state and fields, while the case has opened none.
+    /// The fields of the child record a case of `workflow` belongs to, holding every `child.` name it reads from the
+    /// record (a workflow that says `child: from_record`), or none of them, with `empty` (a case of no child).
+    static func childInput(for workflow: LoadedWorkflow, empty: Bool) -> [String: ExpressionValue] {
+        guard !empty, workflow.definition.childFromRecord != nil else { return [:] }
+        var fields: [String: ExpressionValue] = [:]
+        for (name, type) in workflow.names.environment.names where name.hasPrefix("child.") { fields[String(name.dropFirst("child.".count))] = sample(type) }
+        return fields
+    }
+
+    /// The names whose data an empty case lacks: its fields, the role of the operator, who plays none, the newest
+    /// linked case's state and fields, while the case has opened none, and the child record's fields, for a case of no child.
     static func absentFromEmptyCase(_ workflow: LoadedWorkflow) -> Set<String> {
         Set(FieldValues.flatten(workflow.definition.fields).map(\.path)).union(["actor.role"])
             .union(workflow.names.environment.names.keys.filter { $0.hasPrefix("linked.") && $0.contains(".latest.") })
+            .union(workflow.definition.childFromRecord == nil ? [] : workflow.names.environment.names.keys.filter { $0.hasPrefix("child.") })
     }
 
     @Test func theShippedDefinitionsLoadAndHaveNames() throws {
@@ -141,7 +151,8 @@ struct ExpressionNamesTests {
         let environment = workflow.names.environment
         for empty in [false, true] {
             let (record, actor, linked) = Self.input(for: workflow, empty: empty)
-            let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now, linked: linked))
+            let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now, linked: linked,
+                                                                           child: Self.childInput(for: workflow, empty: empty)))
             let (type, result) = try Self.evaluate(name.name, in: environment, context)
             if empty && Self.absentFromEmptyCase(workflow).contains(name.name) {
                 #expect(result == .failure(.unset(name.name)), "'\(name.name)' is unset when the case does not hold it")
@@ -159,7 +170,8 @@ struct ExpressionNamesTests {
         let shipped = try Self.shipped.get()
         let workflow = try #require(shipped.catalog.workflows[id])
         let (record, actor, linked) = Self.input(for: workflow, empty: false)
-        let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now, linked: linked))
+        let context = workflow.names.context(for: CaseExpressionInput(record: record, actor: actor, today: Self.today, now: Self.now, linked: linked,
+                                                                       child: Self.childInput(for: workflow, empty: false)))
         #expect(Set(context.values.keys).subtracting(workflow.names.environment.names.keys).isEmpty)
         #expect(!context.values.isEmpty)
     }

@@ -159,7 +159,7 @@ enum ExampleMark: Equatable, Sendable {
         guard let match = line.wholeMatch(of: /\s*<!-- example: (.+?) -->\s*/) else { return nil }
         let words = match.output.1.split(separator: " ").map(String.init)
         switch (words.first, words.count) {
-        case (let kind?, 1) where ["workflow", "form", "policy", "calendar"].contains(kind): self = .definition(kind)
+        case (let kind?, 1) where ["workflow", "form", "policy", "calendar", "child"].contains(kind): self = .definition(kind)
         case ("scenario", 1): self = .scenario
         case ("fragment", 1): self = .fragment(of: nil)
         case ("fragment", 3) where words[1] == "of": self = .fragment(of: words[2])
@@ -374,7 +374,7 @@ enum ShippedDefinitions {
     /// The kind and id of a definition's root, read as the decoder chooses the kind.
     static func identity(of root: YAMLNode) -> (kind: String, id: String)? {
         let pairs = root.mapping ?? []
-        for kind in ["workflow", "form", "policy", "calendar"] {
+        for kind in ["workflow", "form", "policy", "calendar", "child"] {
             if let pair = pairs.first(where: { $0.key.name == kind }) { return (kind, pair.value.scalar?.value ?? "") }
         }
         return nil

@@ -1,7 +1,7 @@
 import CaseworkDiagnostics
 import CaseworkYAML
 
-/// One decoded definition file: a workflow or a form.
+/// One decoded definition file: a workflow, a form, a calendar, a policy or a child definition.
 package enum Definition: Sendable, Hashable {
     /// A `workflow:` file.
     case workflow(WorkflowDefinition)
@@ -11,12 +11,14 @@ package enum Definition: Sendable, Hashable {
     case calendar(CalendarDefinition)
     /// A `policy:` file.
     case policy(PolicyDefinition)
+    /// A `child:` file.
+    case child(ChildDefinition)
 }
 
 /// Decides what kind of definition a loaded YAML root holds and decodes it.
 package enum DefinitionDecoder {
     /// The root keys that name a kind of definition.
-    static let kinds = ["workflow", "form", "calendar", "policy"]
+    static let kinds = ["workflow", "form", "calendar", "policy", "child"]
 
     /// Decodes one file's root mapping, returning the definition (when usable) and every problem found.
     package static func decode(_ root: YAMLNode) -> (definition: Definition?, diagnostics: [Diagnostic]) {
@@ -32,6 +34,9 @@ package enum DefinitionDecoder {
                 definition = PolicyDecoder.decode(root, reader: &reader).map(Definition.policy)
             } else if (0..<root.count).contains(where: { root.key($0).string == "calendar" }) {
                 definition = CalendarDecoder.decode(root, reader: &reader).map(Definition.calendar)
+            } else if ChildDecoder.keys.contains(.child, in: root) {
+                // After workflows: a workflow may say `child: from_record`, and is still a workflow.
+                definition = ChildDecoder.decode(root, reader: &reader).map(Definition.child)
             } else {
                 let suggestion = (0..<root.count).lazy.compactMap { NameSuggester.suggest(root.key($0).string, from: kinds) }.first
                 let at = root.count > 0 ? root.key(0).range : root.range

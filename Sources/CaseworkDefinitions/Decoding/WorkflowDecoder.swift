@@ -6,8 +6,11 @@ enum WorkflowDecoder {
     /// The keys of a workflow file.
     enum Key: String, CaseIterable {
         case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages, exceptions, documents
-        case links
+        case links, child
     }
+
+    /// The one value of a workflow's `child:`: the workflow reads the case's child record as `child.*`.
+    static let childFromRecordWord = "from_record"
 
     /// The keys of a state.
     enum StateKey: String, CaseIterable {
@@ -66,6 +69,7 @@ enum WorkflowDecoder {
         var exceptions: [ExceptionDefinition] = []
         var documents: [DocumentKindDefinition] = []
         var links: [LinkDefinition] = []
+        var childFromRecord: SourceRange?
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
             switch key {
@@ -92,6 +96,12 @@ enum WorkflowDecoder {
             case .exceptions: exceptions = DeadlineDecoder.exceptions(value, reader: &reader)
             case .documents: documents = DocumentDecoder.decode(value, reader: &reader)
             case .links: links = LinkDecoder.links(value, reader: &reader)
+            case .child:
+                if value.kind == .scalar, value.string == childFromRecordWord {
+                    childFromRecord = value.range
+                } else {
+                    reader.bag.report(.wrongType(place: "'child'", expected: "'\(childFromRecordWord)'", found: reader.describe(value)), at: value.range)
+                }
             }
         }
         reader.requireKeys([.workflow, .version, .title, .roles, .states, .transitions], of: table, seen: seen, place: "workflow", at: root.range.startOnly)
@@ -105,6 +115,7 @@ enum WorkflowDecoder {
         workflow.exceptions = exceptions
         workflow.documents = documents
         workflow.links = links
+        workflow.childFromRecord = childFromRecord
         workflow.untypedFields = Set(reader.untypedFields)
         return workflow
     }

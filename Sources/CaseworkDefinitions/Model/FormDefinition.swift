@@ -82,14 +82,23 @@ public struct DefinitionSet: Sendable, Hashable {
     public var calendars: [CalendarDefinition]
     /// The access policies, in file order.
     public var policies: [PolicyDefinition]
+    /// The child definitions, in file order: at most one in a valid set (CW0259).
+    public var children: [ChildDefinition]
 
     /// Creates a set.
-    public init(workflows: [WorkflowDefinition] = [], forms: [FormDefinition] = [], calendars: [CalendarDefinition] = [], policies: [PolicyDefinition] = []) {
+    public init(
+        workflows: [WorkflowDefinition] = [], forms: [FormDefinition] = [], calendars: [CalendarDefinition] = [], policies: [PolicyDefinition] = [],
+        children: [ChildDefinition] = []
+    ) {
         self.workflows = workflows
         self.forms = forms
         self.calendars = calendars
         self.policies = policies
+        self.children = children
     }
+
+    /// The set's child definition: the identity fields of its child records; nil when it has none.
+    public var child: ChildDefinition? { children.first }
 
     /// The calendar with this id, if any.
     public func calendar(_ id: String) -> CalendarDefinition? { calendars.first { $0.id.value == id } }

@@ -33,6 +33,10 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var documents: [DocumentKindDefinition] = []
     /// The cases its cases may open and read (`links:`), in file order.
     public var links: [LinkDefinition] = []
+    /// Where the workflow says `child: from_record`: its expressions then read the fields of the child record a case
+    /// belongs to as `child.NAME`, typed by the set's child definition; nil (the default) when it does not, so its
+    /// `child.` names are its own fields, as before.
+    public var childFromRecord: SourceRange?
     /// What the workflow's `policy:` key says: a policy that authorises every action on its cases, or
     /// `policy: none`, a deliberate choice to run on the `by:` roles alone; nil when the key is not written.
     public var policyBinding: PolicyBinding?

@@ -14,6 +14,8 @@ package enum SchemaKind: String, CaseIterable, Sendable {
     case calendar
     /// A `scenario:` file of `casework test`.
     case scenario
+    /// A `child:` file: the identity fields of a set's child records.
+    case child
 
     /// The schema file's name: `workflow.schema.json`.
     package var fileName: String { "\(rawValue).schema.json" }
@@ -26,6 +28,7 @@ package enum SchemaKind: String, CaseIterable, Sendable {
         case .policy: "a Casework access policy: its resources, grant levels and allow and deny rules"
         case .calendar: "a Casework calendar: working days, bank holidays and the rules that move the end of a period"
         case .scenario: "a Casework scenario for casework test: a case, the steps taken on it and what each should lead to"
+        case .child: "a Casework child definition: the identity fields of a child record and their types"
         }
     }
 
@@ -37,6 +40,7 @@ package enum SchemaKind: String, CaseIterable, Sendable {
         case .form: document(FormSchema.root, definitions: Self.fieldDefinitions).pretty
         case .policy: document(PolicySchema.root, definitions: Self.fieldDefinitions).pretty
         case .calendar: document(CalendarSchema.root).pretty
+        case .child: document(ChildSchema.root, definitions: Self.fieldDefinitions).pretty
         case .scenario: nil
         }
     }
@@ -53,7 +57,7 @@ package enum SchemaKind: String, CaseIterable, Sendable {
     }
 
     /// Every place of the definition kinds whose keys a decoder reads from a list, for the test that schema and decoder agree.
-    static var places: [SchemaPlace] { WorkflowSchema.places + FormSchema.places + PolicySchema.places + CalendarSchema.places }
+    static var places: [SchemaPlace] { WorkflowSchema.places + FormSchema.places + PolicySchema.places + CalendarSchema.places + ChildSchema.places }
 
     /// `fields` (a mapping of field names to types) and `fieldType` (one type), as ``NodeReader/fields(_:place:prefix:)`` reads them.
     private static var fieldDefinitions: JSONValue {

@@ -36,6 +36,8 @@ enum WorkflowSchema {
                                    value: Part.mapping(.identifier, document.schema)),
             "links": SchemaKey(description: "The cases its cases may open and read: each link's name, the workflow of its cases and whether a case opens at most one.",
                                value: Part.mapping(.identifier, link.schema)),
+            "child": SchemaKey(description: "'from_record': expressions read the fields of the child record a case belongs to as child.NAME, typed by the set's child definition.",
+                               value: Part.oneOf([WorkflowDecoder.childFromRecordWord])),
         ])
 
     /// A document kind under `documents:`.

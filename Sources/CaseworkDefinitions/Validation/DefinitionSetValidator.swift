@@ -30,6 +30,7 @@ package enum DefinitionSetValidator {
         if !knownClean {
             checkUniqueIDs(set, into: &bag)
             checkCalendars(set, unloaded: unloaded, into: &bag)
+            checkChildDefinitions(set, into: &bag)
         }
         for policy in set.policies {
             var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
@@ -48,6 +49,7 @@ package enum DefinitionSetValidator {
             checkFormStarts(of: workflow, in: set, unloaded: unloaded, into: &bag)
             checkPolicyBinding(of: workflow, in: set, unloaded: unloaded, into: &bag)
             DocumentChecks(workflow: workflow, set: set).run(into: &bag)
+            checkChildRecordReading(of: workflow, in: set, unloaded: unloaded, into: &bag)
         }
         return (bag.diagnostics, workflows, policies)
     }
@@ -67,7 +69,9 @@ package enum DefinitionSetValidator {
     private static func checkExpressions(
         of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, source: String?, into bag: inout DiagnosticBag
     ) -> CheckedWorkflowExpressions {
-        var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(for: workflow, linked: LinkChecks.linkedWorkflows(of: workflow, in: set)))
+        var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(
+            for: workflow, linked: LinkChecks.linkedWorkflows(of: workflow, in: set), child: set.child
+        ))
         let environment = checked.names.environment
         DeadlineChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
         LinkChecks(workflow: workflow, set: set, unloaded: unloaded, source: source, environment: environment).run(into: &bag, checked: &checked)
@@ -136,9 +140,35 @@ package enum DefinitionSetValidator {
         }
     }
 
+    /// A workflow that reads the child record (`child: from_record`) needs the set's child definition to type
+    /// `child.*` (CW0260; not reported when a file declaring one failed to load: its own errors are), and may not
+    /// declare a field `child` of its own, which those names would hide (CW0261).
+    private static func checkChildRecordReading(
+        of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, into bag: inout DiagnosticBag
+    ) {
+        guard let range = workflow.childFromRecord else { return }
+        if set.child == nil, !unloaded.containsKind("child") {
+            bag.report(.childRecordWithoutDefinition(workflow: workflow.id.value), at: range)
+        }
+        if let own = workflow.fields.first(where: { $0.name.value == "child" }) {
+            bag.report(.childRecordShadowsField(workflow: workflow.id.value), at: own.name.range,
+                       notes: [DiagnosticNote("the workflow reads the child record here", at: range)])
+        }
+    }
+
+    /// A set declares its children's identity fields once: every child definition after the first (in file order) is
+    /// CW0259, naming the first (the note points at its file), whatever their ids, since every child record of the set is one kind.
+    private static func checkChildDefinitions(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
+        guard let first = set.children.first else { return }
+        for other in set.children.dropFirst() {
+            bag.report(.secondChildDefinition(id: other.id.value, first: first.id.value), at: other.id.range,
+                       notes: [DiagnosticNote("the set's child definition is declared here", at: first.id.range)])
+        }
+    }
+
     private static func checkUniqueIDs(_ set: DefinitionSet, into bag: inout DiagnosticBag) {
         var first: [String: SourceRange] = [:]
-        let ids = set.workflows.map(\.id) + set.forms.map(\.id) + set.calendars.map(\.id) + set.policies.map(\.id)
+        let ids = set.workflows.map(\.id) + set.forms.map(\.id) + set.calendars.map(\.id) + set.policies.map(\.id) + set.children.map(\.id)
         for id in ids.sorted(by: { $0.range < $1.range }) {
             if let earlier = first[id.value] {
                 bag.report(.duplicateDefinition(id: id.value), at: id.range, notes: [DiagnosticNote("first declared here", at: earlier)])

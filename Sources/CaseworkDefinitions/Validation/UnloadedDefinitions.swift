@@ -5,7 +5,7 @@ import Foundation
 /// A form that fails to load is still known by name, so the workflow that starts it reports no
 /// false "unknown form": the form's own errors are the ones to fix, and only they are shown.
 package struct UnloadedDefinitions: Sendable {
-    /// The ids of unloaded definitions, by their kind's key (`workflow`, `form`, `calendar`, `policy`).
+    /// The ids of unloaded definitions, by their kind's key (`workflow`, `form`, `calendar`, `policy`, `child`).
     private var ids: [String: Set<String>] = [:]
 
     /// No unloaded definitions.
@@ -24,6 +24,11 @@ package struct UnloadedDefinitions: Sendable {
             ids[kind, default: []].insert(value)
             return
         }
+    }
+
+    /// True when some definition of `kind` failed to load.
+    package func containsKind(_ kind: String) -> Bool {
+        !(ids[kind]?.isEmpty ?? true)
     }
 
     /// True when a definition of `kind` with this id failed to load.

@@ -146,6 +146,7 @@ package enum Validator {
             case .form(let form): set.forms.append(form)
             case .calendar(let calendar): set.calendars.append(calendar)
             case .policy(let policy): set.policies.append(policy)
+            case .child(let child): set.children.append(child)
             case nil: unloaded.record(text)
             }
         }

@@ -16,10 +16,17 @@ public struct CaseExpressionInput: ExpressionInput {
     /// The cases this case opened through each of its workflow's links, by link name, oldest first: read by the
     /// engine for its own expressions, never shown to the actor.
     public var linked: [String: [CaseRecord]]
+    /// The identity fields of the child record the case belongs to, by path, each of its declared type
+    /// (``ChildFields/typed(_:declared:)``): read by the engine for `child.*` in a workflow that says `child: from_record`;
+    /// empty for a case of no child, whose `child.*` names are then all unset.
+    public var child: [String: ExpressionValue]
 
     /// Creates an input.
-    public init(record: CaseRecord, actor: CaseActor, today: CalendarDate, now: Date, linked: [String: [CaseRecord]] = [:]) {
+    public init(
+        record: CaseRecord, actor: CaseActor, today: CalendarDate, now: Date, linked: [String: [CaseRecord]] = [:], child: [String: ExpressionValue] = [:]
+    ) {
         self.linked = linked
+        self.child = child
         self.record = record
         self.actor = actor
         self.today = today
@@ -43,6 +50,8 @@ public struct CaseExpressionInput: ExpressionInput {
 ///   `linked.LINK.any_open` (bool, whether one of them is not in a final state), and of the newest of them
 ///   `linked.LINK.latest.state` (an enumeration of the linked workflow's states) and `linked.LINK.latest.FIELD` for
 ///   each of the linked workflow's fields, unset while the link has opened none;
+/// - in a workflow that says `child: from_record`, `child.FIELD` for each field path of the set's child definition,
+///   valued from the child record the case belongs to (unset for a case of no child, or a field the record lacks);
 /// - `today` and `now`, everywhere.
 package enum WorkflowNames {
     /// The summaries each started form offers: name, type, and how it is worked out from the case's form instances.
@@ -63,10 +72,18 @@ package enum WorkflowNames {
         String(decoding: id.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 
-    /// The names for expressions in `workflow`, whose links open cases of `linked` (by link name).
-    package static func make(for workflow: WorkflowDefinition, linked: [String: WorkflowDefinition] = [:]) -> ExpressionNames<CaseExpressionInput> {
+    /// The names for expressions in `workflow`, whose links open cases of `linked` (by link name), in a set whose child
+    /// definition is `child` (read only when the workflow says `child: from_record`).
+    package static func make(
+        for workflow: WorkflowDefinition, linked: [String: WorkflowDefinition] = [:], child: ChildDefinition? = nil
+    ) -> ExpressionNames<CaseExpressionInput> {
         var names = ExpressionNames<CaseExpressionInput>()
         names.declare(fields: fieldTypes(of: workflow.fields), from: { $0.record.fields })
+        // Declared after the workflow's own fields; a workflow with both is CW0261, so neither hides the other in a valid set.
+        if workflow.childFromRecord != nil, let child {
+            let declared = child.fieldTypes
+            names.declare(fields: fieldTypes(of: child.fields), under: "child.", from: { ChildFields.typed($0.child, declared: declared) })
+        }
         names.declare("case.id", .string) { .string($0.record.id) }
         names.declare("case.opened_on", .date) { .date(CalendarDate($0.record.openedAt)) }
         names.declare("case.state", .enumeration(EnumerationDomain(
@@ -93,7 +110,8 @@ package enum WorkflowNames {
             declareLinked(link.name.value, target: target, in: &names)
         }
         names.dateOfBirth = ["date_of_birth", "child.date_of_birth"].first { names.types[$0] == .date }
-        names.untyped = workflow.untypedFields
+        // Reading the child record with no child definition is CW0260 alone: its `child.` names are not also unknown.
+        names.untyped = workflow.childFromRecord != nil && child == nil ? workflow.untypedFields.union(["child"]) : workflow.untypedFields
         return names
     }
 

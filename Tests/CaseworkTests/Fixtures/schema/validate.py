@@ -25,7 +25,7 @@ Loader.yaml_implicit_resolvers = {
 }
 Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
-KINDS = ("workflow", "form", "policy", "calendar", "scenario")
+KINDS = ("workflow", "form", "policy", "calendar", "scenario", "child")
 
 
 def main(schema_dir, files):

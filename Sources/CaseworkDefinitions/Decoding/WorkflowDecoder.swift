@@ -6,6 +6,16 @@ enum WorkflowDecoder {
     enum Key: String, CaseIterable {
         case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages, exceptions, documents
         case links
+
+        /// Whether the key is part of a workflow's outline: what the set's other definitions and requests need of it
+        /// (its identity, roles, fields, states, links, documents, policy and calendar), not what only running its
+        /// cases needs (transitions, templates, deadlines, opening input, messages, exceptions).
+        var isOutline: Bool {
+            switch self {
+            case .workflow, .version, .title, .description, .roles, .fields, .states, .calendar, .policy, .documents, .links: true
+            case .transitions, .templates, .deadlines, .input, .messages, .exceptions: false
+            }
+        }
     }
 
     /// The keys of a state.
@@ -46,8 +56,10 @@ enum WorkflowDecoder {
     static let notifyKeys = KeyTable<NotifyKey>()
     static let formStartKeys = KeyTable<FormStartKey>()
 
-    /// Decodes `root`, a mapping; returns nil only when the workflow has no usable id.
-    static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> WorkflowDefinition? {
+    /// Decodes `root`, a mapping; returns nil only when the workflow has no usable id. With `outline`, only the keys
+    /// of its outline (``Key/isOutline``) are decoded and the rest are left empty: what a set known to be clean needs
+    /// of a workflow no command has run yet (``DefinitionDecoder/decode(_:outline:)``).
+    static func decode(_ root: YAMLNodeView, outline: Bool = false, reader: inout NodeReader) -> WorkflowDefinition? {
         var id: Located<String>?
         var version: Int?
         var title: String?
@@ -67,6 +79,7 @@ enum WorkflowDecoder {
         var links: [LinkDefinition] = []
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
+            guard !outline || key.isOutline else { return }
             switch key {
             case .workflow: id = reader.name(value, rule: .definitionID, kind: "workflow", place: "'workflow'")
             case .version: version = reader.version(value)

@@ -79,15 +79,23 @@ public struct DefinitionCatalog: Sendable {
 
     /// Builds a catalog from a validation report, refusing one with errors.
     public init(_ report: ValidationReport) throws(EngineError) {
+        try self.init(report, whenAKeptTreeFails: {})
+    }
+
+    /// Builds a catalog from a validation report, refusing one with errors; for a report of a set known to be clean
+    /// (``ValidationReport/workflowsUnchecked``), `failed` is called when a workflow's kept tree, first used, does not
+    /// decode or check (the workflow is refused: ``LoadedWorkflow/planned()``), so the entry it came from is discarded.
+    package init(_ report: ValidationReport, whenAKeptTreeFails failed: @escaping @Sendable () -> Void) throws(EngineError) {
         guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
         var workflows: [String: LoadedWorkflow] = [:]
         let sources = report.workflowsUnchecked ? Dictionary(report.definitions.workflows.map { workflow in
-            (workflow.id.value, WorkflowSource(outline: workflow, tree: report.trees[workflow.file]))
+            (workflow.id.value, WorkflowSource(outline: workflow, tree: report.trees[workflow.file], whenItFails: failed))
         }, uniquingKeysWith: { first, _ in first }) : [:]
         for workflow in report.definitions.workflows {
             let (fingerprint, content) = (report.fingerprints[workflow.file] ?? "", report.sources[workflow.file] ?? "")
             if report.workflowsUnchecked, let source = sources[workflow.id.value] {
-                workflows[workflow.id.value] = LoadedWorkflow(deferring: source, among: sources, in: report.definitions, fingerprint: fingerprint, content: content)
+                workflows[workflow.id.value] = LoadedWorkflow(deferring: source, among: sources, in: report.definitions, fingerprint: fingerprint, content: content,
+                                                              whenItFails: failed)
             } else {
                 workflows[workflow.id.value] = try LoadedWorkflow(workflow, checked: report.workflowExpressions[workflow.id.value], fingerprint: fingerprint, content: content)
             }
@@ -133,7 +141,8 @@ public struct DefinitionCatalog: Sendable {
     /// (each workflow's only as far as its outline) and only what the catalog is built from is redone
     /// (``Validator/validate(_:known:limits:)``), each workflow's full decoding and expressions when it is first run
     /// (``LoadedWorkflow``); on a miss the files are validated in full and, when clean, remembered. Either way the
-    /// catalog is the one a fresh load gives.
+    /// catalog is the one a fresh load gives. A hit's workflow whose kept tree does not decode or check when first
+    /// used is refused, and the entry is discarded, so the next command validates the files in full.
     package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
         guard let cache else { return try load(paths: paths) }
         let files: [Validator.FileBytes]
@@ -145,7 +154,7 @@ public struct DefinitionCatalog: Sendable {
         let key = cache.key(for: files)
         if let key, let known = cache.entry(for: key, files: files) {
             let report = Validator.validate(files, known: known)
-            if !report.hasErrors { return try DefinitionCatalog(report) }
+            if !report.hasErrors { return try DefinitionCatalog(report, whenAKeptTreeFails: { cache.discard(key) }) }
         }
         let report = Validator.validate(files)
         let catalog = try DefinitionCatalog(report)

@@ -17,32 +17,45 @@ extension LoadedWorkflow {
     /// Its expressions are checked in `set` with the workflow itself in full and, when it reports to the workflows
     /// that open it (`report:`), those in full too (their transitions are what a report fires); every other
     /// workflow is read for its outline alone (the fields and states of the workflows it links to), so the check
-    /// reads exactly what it reads in the full set.
-    init(deferring source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, fingerprint: String, content: String) {
+    /// reads exactly what it reads in the full set. `failed` is called once if the plan fails (the kept entry is then
+    /// discarded: it was not what this build's validation made of these bytes).
+    init(
+        deferring source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, fingerprint: String, content: String,
+        whenItFails failed: @escaping @Sendable () -> Void
+    ) {
         self.init(source: source, fingerprint: fingerprint, content: content, plan: WorkflowPlan {
-            let definition: WorkflowDefinition
-            switch source.result {
-            case .success(let decoded): definition = decoded
+            let result = Self.plan(source, among: sources, in: set, content: content)
+            if case .failure = result { failed() }
+            return result
+        })
+    }
+
+    /// The plan of the workflow of `source` in `set` (``init(deferring:among:in:fingerprint:content:whenItFails:)``).
+    private static func plan(
+        _ source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, content: String
+    ) -> Result<PlannedWorkflow, EngineError> {
+        let definition: WorkflowDefinition
+        switch source.result {
+        case .success(let decoded): definition = decoded
+        case .failure(let error): return .failure(error)
+        }
+        var set = set
+        let reports = definition.transitions.contains { $0.report != nil }
+        for index in set.workflows.indices {
+            let other = set.workflows[index]
+            if other.id.value == definition.id.value {
+                set.workflows[index] = definition
+                continue
+            }
+            guard reports, other.links.contains(where: { $0.workflow.value == definition.id.value }), let opener = sources[other.id.value] else { continue }
+            switch opener.result {
+            case .success(let decoded): set.workflows[index] = decoded
             case .failure(let error): return .failure(error)
             }
-            var set = set
-            let reports = definition.transitions.contains { $0.report != nil }
-            for index in set.workflows.indices {
-                let other = set.workflows[index]
-                if other.id.value == definition.id.value {
-                    set.workflows[index] = definition
-                    continue
-                }
-                guard reports, other.links.contains(where: { $0.workflow.value == definition.id.value }), let opener = sources[other.id.value] else { continue }
-                switch opener.result {
-                case .success(let decoded): set.workflows[index] = decoded
-                case .failure(let error): return .failure(error)
-                }
-            }
-            let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: content)
-            guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
-            return Result { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
-        })
+        }
+        let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: content)
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
+        return Result { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
     }
 
     /// The whole definition, decoded now if that was left for first use, or what decoding it found if it failed: for a

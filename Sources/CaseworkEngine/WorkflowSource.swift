@@ -17,6 +17,8 @@ final class WorkflowSource: Sendable {
     private let tree: YAMLNode?
     /// The definition decoded on first use, or why it could not be, once decoded.
     private let deferred: Mutex<Result<WorkflowDefinition, EngineError>?>
+    /// Called if the tree does not decode (the entry it was kept in is then discarded).
+    private let failed: @Sendable () -> Void
 
     /// A workflow decoded in full now.
     init(_ definition: WorkflowDefinition) {
@@ -24,14 +26,17 @@ final class WorkflowSource: Sendable {
         made = definition
         tree = nil
         deferred = Mutex(nil)
+        failed = {}
     }
 
-    /// A workflow known by its `outline`, decoded in full from `tree` when first asked for.
-    init(outline: WorkflowDefinition, tree: YAMLNode?) {
+    /// A workflow known by its `outline`, decoded in full from `tree` when first asked for; `failed` is called if
+    /// it does not decode.
+    init(outline: WorkflowDefinition, tree: YAMLNode?, whenItFails failed: @escaping @Sendable () -> Void) {
         self.outline = outline
         made = nil
         self.tree = tree
         deferred = Mutex(nil)
+        self.failed = failed
     }
 
     /// The whole definition, or why it could not be decoded: the tree decoded by the one decoder the validation uses,
@@ -43,6 +48,7 @@ final class WorkflowSource: Sendable {
         return deferred.withLock { deferred in
             if let deferred { return deferred }
             let result = decode()
+            if case .failure = result { failed() }
             deferred = result
             return result
         }

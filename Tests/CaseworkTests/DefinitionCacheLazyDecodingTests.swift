@@ -114,7 +114,8 @@ struct DefinitionCacheLazyDecodingTests {
     /// A kept tree of `annual-review` that no longer decodes past its outline (a transition's `to:` misspelt), with the
     /// checksum made to match: the load is still a hit (the entry is not rewritten), opening a case on another workflow
     /// and deciding a request answer as on a fresh load, but opening a case on `annual-review`, and the timeliness report
-    /// (which reads every workflow), are refused with the decoding error, never run on the outline.
+    /// (which reads every workflow), are refused with the decoding error, never run on the outline; the entry is
+    /// discarded, so the next load validates the files in full, and runs `annual-review`.
     @Test func aDamagedTreeOfAWorkflowNotRunChangesNothingElseAndTheWorkflowIsRefused() throws {
         let space = try Space()
         let fresh = try DefinitionCatalog.load(paths: space.paths)
@@ -140,6 +141,7 @@ struct DefinitionCacheLazyDecodingTests {
         }
         #expect(try opened(catalog) == opened(fresh))
 
+        #expect(space.entries.count == 1)
         let engine = try Engine(catalog: catalog, store: InMemoryCaseStore())
         for attempt in ["open", "report"] {
             do {
@@ -158,6 +160,12 @@ struct DefinitionCacheLazyDecodingTests {
             }
         }
         #expect(throws: Never.self) { try Engine(catalog: fresh, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
+        // The refusal discarded the entry: the next load is a miss, validated in full, which writes it again from the files.
+        #expect(space.entries.isEmpty)
+        let again = try space.load()
+        #expect(Self.decoded(again) == again.workflows.keys.sorted())
+        #expect(space.entryIsWhole(count: DefinitionCacheTests.fileCount))
+        #expect(throws: Never.self) { try Engine(catalog: again, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
     }
 
     /// A kept tree whose outline does not decode (the version of `annual-review` made a word), checksum made to match,

@@ -103,6 +103,12 @@ package struct DefinitionCache: Sendable {
         prune()
     }
 
+    /// Removes the entry for `key`: one whose kept trees, first used, did not decode or check as this build's
+    /// validation of the same bytes did (an entry made to pass its checksum), so the next load is a miss.
+    func discard(_ key: String) {
+        try? FileManager.default.removeItem(atPath: path(for: key))
+    }
+
     /// The most entries kept: writing one more removes the least recently written, so a directory shared by many
     /// projects, or by test runs that each load definitions from a new temporary directory, stays small.
     static let maximumEntries = 64

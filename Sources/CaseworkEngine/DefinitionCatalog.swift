@@ -8,12 +8,18 @@ import Synchronization
 
 /// One workflow version ready to run: its definition, compiled guards and content fingerprint.
 ///
-/// What its expressions compile to (``WorkflowPlan``) is planned when it is loaded, or, for a workflow of a set a
-/// definition cache knew to be clean, when it is first run (``DefinitionCatalog/load(paths:cache:)``): a command that
-/// runs one workflow checks and plans that one, not every workflow of the set.
+/// Its definition (``WorkflowSource``) is decoded and what its expressions compile to (``WorkflowPlan``) is planned
+/// when it is loaded, or, for a workflow of a set a definition cache knew to be clean, when it is first run
+/// (``DefinitionCatalog/load(paths:cache:)``): a command that runs one workflow decodes, checks and plans that one, not
+/// every workflow of the set.
 public struct LoadedWorkflow: Sendable {
+    /// Its definition, decoded already or on first use: one reference shared by every copy.
+    let source: WorkflowSource
     /// The definition.
-    public let definition: WorkflowDefinition
+    public var definition: WorkflowDefinition { source.definition }
+    /// What the set's other definitions and requests need of the workflow (its identity, roles, fields, states, links,
+    /// documents, policy and calendar), read without decoding the rest of a workflow decoded on first use.
+    var outline: WorkflowDefinition { source.outline }
     /// Each declared field path's type, worked out once for checking input.
     public var fieldTypes: [String: FieldType] { plan.planned.fieldTypes }
     /// The names its expressions read: how the engine values them for a case.
@@ -76,13 +82,26 @@ public struct DefinitionCatalog: Sendable {
 
     /// Builds a catalog from a validation report, refusing one with errors.
     public init(_ report: ValidationReport) throws(EngineError) {
+        try self.init(report, whenAKeptTreeFails: {})
+    }
+
+    /// Builds a catalog from a validation report, refusing one with errors; for a report of a set known to be clean
+    /// (``ValidationReport/workflowsUnchecked``), `failed` is called when a workflow's kept tree, first used, does not
+    /// decode or check (the workflow is refused: ``LoadedWorkflow/planned()``), so the entry it came from is discarded.
+    package init(_ report: ValidationReport, whenAKeptTreeFails failed: @escaping @Sendable () -> Void) throws(EngineError) {
         guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
         var workflows: [String: LoadedWorkflow] = [:]
+        let sources = report.workflowsUnchecked ? Dictionary(report.definitions.workflows.map { workflow in
+            (workflow.id.value, WorkflowSource(outline: workflow, tree: report.trees[workflow.file], whenItFails: failed))
+        }, uniquingKeysWith: { first, _ in first }) : [:]
         for workflow in report.definitions.workflows {
             let (fingerprint, content) = (report.fingerprints[workflow.file] ?? "", report.sources[workflow.file] ?? "")
-            workflows[workflow.id.value] = report.workflowsUnchecked
-                ? LoadedWorkflow(deferring: workflow, in: report.definitions, fingerprint: fingerprint, content: content)
-                : try LoadedWorkflow(workflow, checked: report.workflowExpressions[workflow.id.value], fingerprint: fingerprint, content: content)
+            if report.workflowsUnchecked, let source = sources[workflow.id.value] {
+                workflows[workflow.id.value] = LoadedWorkflow(deferring: source, among: sources, in: report.definitions, fingerprint: fingerprint, content: content,
+                                                              whenItFails: failed)
+            } else {
+                workflows[workflow.id.value] = try LoadedWorkflow(workflow, checked: report.workflowExpressions[workflow.id.value], fingerprint: fingerprint, content: content)
+            }
         }
         var forms: [String: LoadedForm] = [:]
         for form in report.definitions.forms {
@@ -105,7 +124,7 @@ public struct DefinitionCatalog: Sendable {
             StoredDefinition(kind: "child", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
         }
         stored = workflows.values.map {
-            StoredDefinition(kind: "workflow", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)
+            StoredDefinition(kind: "workflow", id: $0.outline.id.value, version: $0.outline.version, fingerprint: $0.fingerprint, content: $0.content)
         } + forms.values.map {
             StoredDefinition(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)
         } + otherDefinitions
@@ -124,10 +143,12 @@ public struct DefinitionCatalog: Sendable {
     }
 
     /// Loads the definition files under `paths` as ``load(paths:)`` does, asking `cache` (nil: none) whether exactly
-    /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept trees are decoded and
-    /// only what the catalog is built from is redone (``Validator/validate(_:known:limits:)``), each workflow's
-    /// expressions when it is first run (``LoadedWorkflow``); on a miss the files are validated in full and, when
-    /// clean, remembered. Either way the catalog is the one a fresh load gives.
+    /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept trees are decoded
+    /// (each workflow's only as far as its outline) and only what the catalog is built from is redone
+    /// (``Validator/validate(_:known:limits:)``), each workflow's full decoding and expressions when it is first run
+    /// (``LoadedWorkflow``); on a miss the files are validated in full and, when clean, remembered. Either way the
+    /// catalog is the one a fresh load gives. A hit's workflow whose kept tree does not decode or check when first
+    /// used is refused, and the entry is discarded, so the next command validates the files in full.
     package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
         guard let cache else { return try load(paths: paths) }
         let files: [Validator.FileBytes]
@@ -139,7 +160,7 @@ public struct DefinitionCatalog: Sendable {
         let key = cache.key(for: files)
         if let key, let known = cache.entry(for: key, files: files) {
             let report = Validator.validate(files, known: known)
-            if !report.hasErrors { return try DefinitionCatalog(report) }
+            if !report.hasErrors { return try DefinitionCatalog(report, whenAKeptTreeFails: { cache.discard(key) }) }
         }
         let report = Validator.validate(files)
         let catalog = try DefinitionCatalog(report)

@@ -303,7 +303,7 @@ extension Engine {
         let record = try loadRecord(caseID)
         let definitions = try record.map { (record: CaseRecord) throws(EngineError) in try self.definitions(for: record) } ?? catalog
         let workflows = record.flatMap { definitions.workflows[$0.workflow].map { [$0] } } ?? definitions.workflows.keys.sorted().compactMap { definitions.workflows[$0] }
-        guard let kind = workflows.lazy.compactMap({ $0.definition.documents.first { $0.name.value == name } }).first else {
+        guard let kind = workflows.lazy.compactMap({ $0.outline.documents.first { $0.name.value == name } }).first else {
             return ResourcePaths.caseResource
         }
         guard let section, kind.sections != nil else { return kind.resource }

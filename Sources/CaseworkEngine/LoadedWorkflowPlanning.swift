@@ -5,19 +5,63 @@ import CaseworkTime
 extension LoadedWorkflow {
     /// `definition` with its expressions planned now, as the validation stage checked them (`checked`).
     init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?, fingerprint: String, content: String) throws(EngineError) {
-        self.init(definition: definition, fingerprint: fingerprint, content: content, plan: WorkflowPlan(try PlannedWorkflow(definition, checked: checked)))
+        self.init(source: WorkflowSource(definition), fingerprint: fingerprint, content: content, plan: WorkflowPlan(try PlannedWorkflow(definition, checked: checked)))
     }
 
-    /// `definition`, of `set`, a set a definition cache knew to be clean (``ValidationReport/workflowsUnchecked``), with
-    /// its expressions checked and planned when first used: by then they are checked exactly as the validation that
-    /// found the set clean checked them (same build, same bytes, same tree), so they check again; if they did not, the
-    /// workflow is refused with what was found (``planned()``), never run unguarded.
-    init(deferring definition: WorkflowDefinition, in set: DefinitionSet, fingerprint: String, content: String) {
-        self.init(definition: definition, fingerprint: fingerprint, content: content, plan: WorkflowPlan {
-            let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: content)
-            guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
-            return Result { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
+    /// The workflow of `source`, of `set`, a set a definition cache knew to be clean (``ValidationReport/workflowsUnchecked``,
+    /// whose workflows are outlines, each decoded in full by its source in `sources`), decoded in full and with its
+    /// expressions checked and planned when first used: by then they are decoded and checked exactly as the
+    /// validation that found the set clean did (same build, same bytes, same tree), so they decode and check again;
+    /// if they did not, the workflow is refused with what was found (``planned()``), never run unguarded.
+    ///
+    /// Its expressions are checked in `set` with the workflow itself in full and, when it reports to the workflows
+    /// that open it (`report:`), those in full too (their transitions are what a report fires); every other
+    /// workflow is read for its outline alone (the fields and states of the workflows it links to), so the check
+    /// reads exactly what it reads in the full set. `failed` is called once if the plan fails (the kept entry is then
+    /// discarded: it was not what this build's validation made of these bytes).
+    init(
+        deferring source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, fingerprint: String, content: String,
+        whenItFails failed: @escaping @Sendable () -> Void
+    ) {
+        self.init(source: source, fingerprint: fingerprint, content: content, plan: WorkflowPlan {
+            let result = Self.plan(source, among: sources, in: set, content: content)
+            if case .failure = result { failed() }
+            return result
         })
+    }
+
+    /// The plan of the workflow of `source` in `set` (``init(deferring:among:in:fingerprint:content:whenItFails:)``).
+    private static func plan(
+        _ source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, content: String
+    ) -> Result<PlannedWorkflow, EngineError> {
+        let definition: WorkflowDefinition
+        switch source.result {
+        case .success(let decoded): definition = decoded
+        case .failure(let error): return .failure(error)
+        }
+        var set = set
+        let reports = definition.transitions.contains { $0.report != nil }
+        for index in set.workflows.indices {
+            let other = set.workflows[index]
+            if other.id.value == definition.id.value {
+                set.workflows[index] = definition
+                continue
+            }
+            guard reports, other.links.contains(where: { $0.workflow.value == definition.id.value }), let opener = sources[other.id.value] else { continue }
+            switch opener.result {
+            case .success(let decoded): set.workflows[index] = decoded
+            case .failure(let error): return .failure(error)
+            }
+        }
+        let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: content)
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
+        return Result { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
+    }
+
+    /// The whole definition, decoded now if that was left for first use, or what decoding it found if it failed: for a
+    /// reader of every workflow's definition (the timeliness report), which must not take a workflow's outline for it.
+    func decoded() throws(EngineError) -> WorkflowDefinition {
+        try source.result.get()
     }
 
     /// Plans the workflow's expressions now if that was left for first use, and throws what planning found if it

@@ -85,6 +85,7 @@ struct DefinitionCacheDeferredPlanTests {
             }
             #expect(diagnostics.contains { $0.message.contains("no_such_field") })
         }
+        #expect(space.entries.isEmpty)
         #expect(throws: Never.self) { try catalog.workflows["annual-review"]?.planned() }
         #expect(throws: Never.self) { try DefinitionCatalog.load(paths: space.paths).workflows["ehcp-needs-assessment"]?.planned() }
     }

@@ -20,14 +20,16 @@ package enum DefinitionDecoder {
     /// The root keys that name a kind of definition.
     static let kinds = ["workflow", "form", "calendar", "policy", "child"]
 
-    /// Decodes one file's root mapping, returning the definition (when usable) and every problem found.
-    package static func decode(_ root: YAMLNode) -> (definition: Definition?, diagnostics: [Diagnostic]) {
+    /// Decodes one file's root mapping, returning the definition (when usable) and every problem found. With
+    /// `outline`, a workflow is decoded only as far as its outline (``WorkflowDecoder/Key/isOutline``): how a set
+    /// known to be clean is decoded, each workflow in full only when it is first run (`DefinitionCatalog`).
+    package static func decode(_ root: YAMLNode, outline: Bool = false) -> (definition: Definition?, diagnostics: [Diagnostic]) {
         root.withView { root in
             var reader = NodeReader()
             guard reader.expectMapping(root, place: "the file") else { return (nil, reader.bag.diagnostics) }
             let definition: Definition?
             if WorkflowDecoder.keys.contains(.workflow, in: root) {
-                definition = WorkflowDecoder.decode(root, reader: &reader).map(Definition.workflow)
+                definition = WorkflowDecoder.decode(root, outline: outline, reader: &reader).map(Definition.workflow)
             } else if FormDecoder.keys.contains(.form, in: root) {
                 definition = FormDecoder.decode(root, reader: &reader).map(Definition.form)
             } else if (0..<root.count).contains(where: { root.key($0).string == "policy" }) {

@@ -7,6 +7,16 @@ enum WorkflowDecoder {
     enum Key: String, CaseIterable {
         case workflow, version, title, description, roles, fields, states, transitions, templates, calendar, deadlines, policy, input, messages, exceptions, documents
         case links, child
+
+        /// Whether the key is part of a workflow's outline: what the set's other definitions and requests need of it
+        /// (its identity, roles, fields, states, links, documents, policy, calendar and whether it reads the child record), not what only running its
+        /// cases needs (transitions, templates, deadlines, opening input, messages, exceptions).
+        var isOutline: Bool {
+            switch self {
+            case .workflow, .version, .title, .description, .roles, .fields, .states, .calendar, .policy, .documents, .links, .child: true
+            case .transitions, .templates, .deadlines, .input, .messages, .exceptions: false
+            }
+        }
     }
 
     /// The one value of a workflow's `child:`: the workflow reads the case's child record as `child.*`.
@@ -50,8 +60,10 @@ enum WorkflowDecoder {
     static let notifyKeys = KeyTable<NotifyKey>()
     static let formStartKeys = KeyTable<FormStartKey>()
 
-    /// Decodes `root`, a mapping; returns nil only when the workflow has no usable id.
-    static func decode(_ root: YAMLNodeView, reader: inout NodeReader) -> WorkflowDefinition? {
+    /// Decodes `root`, a mapping; returns nil only when the workflow has no usable id. With `outline`, only the keys
+    /// of its outline (``Key/isOutline``) are decoded and the rest are left empty: what a set known to be clean needs
+    /// of a workflow no command has run yet (``DefinitionDecoder/decode(_:outline:)``).
+    static func decode(_ root: YAMLNodeView, outline: Bool = false, reader: inout NodeReader) -> WorkflowDefinition? {
         var id: Located<String>?
         var version: Int?
         var title: String?
@@ -72,6 +84,7 @@ enum WorkflowDecoder {
         var childFromRecord: SourceRange?
         let table = keys
         let seen = reader.readEntries(of: root, by: table, place: "a workflow") { key, value, reader in
+            guard !outline || key.isOutline else { return }
             switch key {
             case .workflow: id = reader.name(value, rule: .definitionID, kind: "workflow", place: "'workflow'")
             case .version: version = reader.version(value)

@@ -21,9 +21,10 @@ public struct ValidationReport: Sendable {
     /// Each loaded file's YAML tree (its root mapping), by file: what a definition cache keeps of a clean set.
     package var trees: [String: YAMLNode] = [:]
     /// True when the set was known to be clean (``Validator/validate(_:known:limits:)`` with what a definition cache
-    /// kept): the workflows' expressions were not checked, and ``workflowExpressions`` is empty. Whoever runs a
-    /// workflow of it checks that workflow's expressions when first needed
-    /// (``DefinitionSetValidator/checkExpressions(of:in:source:)``).
+    /// kept): each workflow in ``definitions`` is its outline (``DefinitionDecoder/decode(_:outline:)``: no
+    /// transitions, templates, deadlines, input, messages or exceptions), its expressions were not checked, and
+    /// ``workflowExpressions`` is empty. Whoever runs a workflow of it decodes that workflow's tree (``trees``) in full
+    /// and checks its expressions when first needed (``DefinitionSetValidator/checkExpressions(of:in:source:)``).
     package var workflowsUnchecked = false
 
     /// True when any diagnostic is an error.
@@ -90,11 +91,12 @@ package enum Validator {
     ///
     /// With `known` (each file's fingerprint and tree, in `files`' order, kept from a validation of exactly these paths
     /// and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry for the engine is
-    /// redone: the kept trees stand for the files' YAML (which is not parsed again), they are decoded and the
-    /// policies' expressions checked, but the checks that can only add diagnostics (structure, reachability, field
-    /// reads, templates, references between files) are skipped, the fingerprints taken as given, and the workflows'
-    /// expressions left for whoever runs each workflow (``ValidationReport/workflowsUnchecked``). Decoding still reports its
-    /// errors, so a report with any error means the files were not the ones validated: validate them in full.
+    /// redone: the kept trees stand for the files' YAML (which is not parsed again), they are decoded (each workflow
+    /// only as far as its outline) and the policies' expressions checked, but the checks that can only add diagnostics
+    /// (structure, reachability, field reads, templates, references between files) are skipped, the fingerprints taken
+    /// as given, and each workflow's full decoding and expressions left for whoever runs it
+    /// (``ValidationReport/workflowsUnchecked``). Decoding still reports its errors, so a report with any error means
+    /// the files were not the ones validated: validate them in full.
     package static func validate(_ files: [FileBytes], known: [CheckedFile]? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
         let kept = known.flatMap { $0.count == files.count ? $0 : nil }
         let fingerprints = kept.map { Dictionary(zip(files.map(\.file), $0.map(\.fingerprint)), uniquingKeysWith: { first, _ in first }) }
@@ -136,7 +138,7 @@ package enum Validator {
                 continue
             }
             if wanted { fingerprints[file] = known?[file] ?? SHA256.hex(root.canonicalBytes) }
-            let (definition, diagnostics) = DefinitionDecoder.decode(root)
+            let (definition, diagnostics) = DefinitionDecoder.decode(root, outline: known != nil)
             bag.append(contentsOf: diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {
                 incompleteFiles.insert(file)

@@ -42,8 +42,8 @@ public struct AccessRequestReader: Sendable {
         self.policy = policy
         self.catalog = catalog
         attributeTypes = FieldValues.types(of: policy.definition.actorAttributes)
-        roles = Array(Set(catalog.workflows.values.flatMap { $0.definition.roles.map(\.value) })).sorted()
-        fieldTypes = catalog.workflows.mapValues { FieldValues.types(of: $0.definition.fields) }
+        roles = Array(Set(catalog.workflows.values.flatMap { $0.outline.roles.map(\.value) })).sorted()
+        fieldTypes = catalog.workflows.mapValues { FieldValues.types(of: $0.outline.fields) }
     }
 
     /// Reads the request in the file at `path`, refusing a file over ``maxRequestBytes`` before parsing it.
@@ -178,7 +178,7 @@ public struct AccessRequestReader: Sendable {
         /// given to (ids; none when `shared_with` is left out).
         mutating func document(_ value: Any?) -> DocumentFacts? {
             guard let json = object(value, at: "document", keys: AccessRequestReader.documentKeys) else { return nil }
-            let kinds = Set(reader.catalog.workflows.values.flatMap { $0.definition.documents.map(\.name.value) }).sorted()
+            let kinds = Set(reader.catalog.workflows.values.flatMap { $0.outline.documents.map(\.name.value) }).sorted()
             var kind = string(json["kind"], at: "document.kind")
             if let text = kind, !kinds.contains(text) {
                 problem("document.kind", "no workflow declares a document kind '\(text)'" + (NameSuggester.suggest(text, from: kinds).map { "; did you mean '\($0)'?" } ?? ""))
@@ -234,7 +234,7 @@ public struct AccessRequestReader: Sendable {
             guard let json = object(value, at: "case", keys: AccessRequestReader.caseKeys) else { return nil }
             let id = self.id(json["id"], at: "case.id", required: false)
             guard let workflowID = string(json["workflow"], at: "case.workflow") else { return nil }
-            guard let workflow = reader.catalog.workflows[workflowID]?.definition else {
+            guard let workflow = reader.catalog.workflows[workflowID]?.outline else {
                 problem("case.workflow", "no workflow '\(workflowID)'" + (NameSuggester.suggest(workflowID, from: reader.catalog.workflows.keys.sorted()).map { "; did you mean '\($0)'?" } ?? ""))
                 return nil
             }

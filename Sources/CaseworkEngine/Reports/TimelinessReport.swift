@@ -201,7 +201,10 @@ extension Engine {
             guard workflow == nil || admitted.record.workflow == workflow else { continue }
             records.append((admitted.record, admitted.workflow.definition))
         }
-        let declared = catalog.workflows.values.map(\.definition).filter { workflow == nil || $0.id.value == workflow }
+        var declared: [WorkflowDefinition] = []
+        for loaded in catalog.workflows.values where workflow == nil || loaded.outline.id.value == workflow {
+            declared.append(try loaded.decoded())
+        }
         return TimelinessReport.build(records, declared: declared, from: from, to: to, asOf: CalendarDate(clockNow()))
     }
 }

@@ -1,0 +1,216 @@
+@testable import CaseworkDefinitions
+@testable import CaseworkEngine
+import CaseworkExpressions
+import CaseworkStore
+import CaseworkTestSupport
+import CaseworkTime
+import CaseworkYAML
+import Foundation
+import Testing
+
+/// A hit on the definition cache decodes each workflow only as far as its outline, and in full only when the workflow
+/// is first run (issue 16): a command decodes the workflows it runs, a kept tree of a workflow it does not run cannot
+/// change its answer, one it runs that no longer decodes is refused rather than run, and the commands that need every
+/// workflow (the timeliness report, tick) still decode and see every one.
+@Suite("the definition cache: workflows decoded on first use")
+struct DefinitionCacheLazyDecodingTests {
+    typealias Space = DefinitionCacheTests.Space
+
+    /// The ids of the workflows of `catalog` decoded in full so far, sorted.
+    static func decoded(_ catalog: DefinitionCatalog) -> [String] {
+        catalog.workflows.filter { $0.value.source.isDecoded }.keys.sorted()
+    }
+
+    /// The ids of the workflows that link to `id` (which a workflow that reports reports to).
+    static func openers(of id: String, in catalog: DefinitionCatalog) -> [String] {
+        catalog.workflows.values.filter { $0.outline.links.contains { $0.workflow.value == id } }.map(\.outline.id.value)
+    }
+
+    /// What a case of the assessment workflow is opened with.
+    static let assessmentFields: [String: ExpressionValue] = [
+        "requested_on": .date(CalendarDate("2025-09-01")!), "requested_by": .string("parent"), "child.first_name": .string("Sam"),
+        "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
+    ]
+
+    /// What a case of the annual review workflow is opened with.
+    static let reviewFields: [String: ExpressionValue] = [
+        "child.first_name": .string("Sam"), "child.last_name": .string("Taylor"), "child.date_of_birth": .date(CalendarDate("2016-02-14")!),
+        "plan_issued_on": .date(CalendarDate("2024-09-01")!), "last_reviewed_on": .date(CalendarDate("2024-09-01")!),
+    ]
+
+    /// A miss decodes every workflow; a hit none until one is asked for, then that one (its definition or its plan),
+    /// and, when it reports to the workflows that open it, those, whose transitions its reports fire.
+    @Test func aHitDecodesAWorkflowOnlyWhenItIsAskedFor() throws {
+        let space = try Space()
+        let miss = try space.load()
+        #expect(Self.decoded(miss) == miss.workflows.keys.sorted())
+        let hit = try space.load()
+        #expect(hit.workflows.count > 10)
+        #expect(Self.decoded(hit).isEmpty)
+        _ = hit.workflows["mediation"]?.definition
+        #expect(Self.decoded(hit) == ["mediation"])
+        try #require(hit.workflows["ehcp-needs-assessment"]).planned()
+        #expect(Self.decoded(hit) == ["ehcp-needs-assessment", "mediation"])
+        let reporting = "annual-review"
+        #expect(try #require(hit.workflows[reporting]).definition.transitions.contains { $0.report != nil })
+        try #require(hit.workflows[reporting]).planned()
+        let openers = Self.openers(of: reporting, in: hit)
+        #expect(!openers.isEmpty)
+        #expect(Self.decoded(hit) == (["ehcp-needs-assessment", "mediation", reporting] + openers).sorted())
+    }
+
+    /// Opening a case and deciding a request on a hit decode only what they run: the workflow opened, and none for a decision.
+    @Test func openingAndDecidingDecodeOnlyWhatTheyRun() throws {
+        let space = try Space()
+        _ = try space.load()
+        let hit = try space.load()
+        let request = space.root.appendingPathComponent("request.json")
+        try Data(DefinitionCacheTests.decideRequest.utf8).write(to: request)
+        let policy = try #require(hit.policies["send-portal"])
+        let decision = policy.decide(try AccessRequestReader(policy: policy, catalog: hit).read(path: request.path))
+        #expect(decision.allowed)
+        #expect(Self.decoded(hit).isEmpty)
+        let engine = try Engine(catalog: hit, store: InMemoryCaseStore())
+        _ = try engine.open(workflow: "ehcp-needs-assessment", as: .operator(), fields: Self.assessmentFields)
+        #expect(Self.decoded(hit) == ["ehcp-needs-assessment"])
+    }
+
+    /// Every workflow's outline, read on a hit, is what the fresh load's definition says of it, and its full definition
+    /// decoded on first use is the fresh load's definition.
+    @Test func outlinesAndDefinitionsAgreeWithAFreshLoad() throws {
+        let space = try Space()
+        let fresh = try DefinitionCatalog.load(paths: space.paths)
+        _ = try space.load()
+        let hit = try space.load()
+        #expect(hit.workflows.keys.sorted() == fresh.workflows.keys.sorted())
+        for (id, workflow) in fresh.workflows {
+            let loaded = try #require(hit.workflows[id])
+            let (outline, full) = (loaded.outline, workflow.definition)
+            #expect(outline.id == full.id && outline.version == full.version && outline.title == full.title && outline.description == full.description, "\(id)")
+            #expect(outline.roles == full.roles && outline.fields == full.fields && outline.states == full.states, "\(id)")
+            #expect(outline.links == full.links && outline.documents == full.documents && outline.untypedFields == full.untypedFields, "\(id)")
+            #expect(outline.policyBinding == full.policyBinding && outline.calendar == full.calendar && outline.file == full.file, "\(id)")
+            #expect(outline.transitions.isEmpty && outline.templates.isEmpty && outline.deadlines.isEmpty && !full.transitions.isEmpty, "\(id)")
+            #expect(try loaded.decoded() == full, "\(id)")
+        }
+    }
+
+    /// The kept trees of the entry for `space`'s files, with `file`'s replaced by the tree of its text with `original`
+    /// replaced by `replacement`, stored under the same key (its SHA-256 made to match): a damaged entry the checksum
+    /// cannot tell.
+    static func damage(_ space: Space, file: String, _ original: String, _ replacement: String) throws -> (key: String, index: Int) {
+        let files = try Validator.read(paths: space.paths)
+        let key = try #require(space.cache.key(for: files))
+        var kept = try #require(space.cache.entry(for: key, files: files))
+        let index = try #require(files.firstIndex { $0.file.hasSuffix(file) })
+        let text = try space.text(file)
+        #expect(text.contains(original))
+        let damaged = text.replacingOccurrences(of: original, with: replacement)
+        kept[index].tree = try #require(YAMLLoader.load(Array(damaged.utf8), file: files[index].file).root)
+        space.cache.store(kept, for: key)
+        return (key, index)
+    }
+
+    /// A kept tree of `annual-review` that no longer decodes past its outline (a transition's `to:` misspelt), with the
+    /// checksum made to match: the load is still a hit (the entry is not rewritten), opening a case on another workflow
+    /// and deciding a request answer as on a fresh load, but opening a case on `annual-review`, and the timeliness report
+    /// (which reads every workflow), are refused with the decoding error, never run on the outline; the entry is
+    /// discarded, so the next load validates the files in full, and runs `annual-review`.
+    @Test func aDamagedTreeOfAWorkflowNotRunChangesNothingElseAndTheWorkflowIsRefused() throws {
+        let space = try Space()
+        let fresh = try DefinitionCatalog.load(paths: space.paths)
+        _ = try space.load()
+        let (key, index) = try Self.damage(space, file: "Workflows/annual-review.yaml", "    to: review_due\n", "    tu: review_due\n")
+        let catalog = try space.load()
+        let files = try Validator.read(paths: space.paths)
+        let kept = try #require(space.cache.entry(for: key, files: files))
+        #expect(kept[index].tree.canonicalBytes != (try #require(YAMLLoader.load(files[index].bytes.get(), file: files[index].file).root)).canonicalBytes)
+        #expect(catalog.snapshot == fresh.snapshot)
+
+        let request = space.root.appendingPathComponent("request.json")
+        try Data(DefinitionCacheTests.decideRequest.utf8).write(to: request)
+        func decide(_ catalog: DefinitionCatalog) throws -> [String] {
+            let policy = try #require(catalog.policies["send-portal"])
+            let decision = policy.decide(try AccessRequestReader(policy: policy, catalog: catalog).read(path: request.path))
+            return ["\(decision.allowed)"] + decision.matched + decision.redact + decision.reasons
+        }
+        #expect(try decide(catalog) == decide(fresh))
+        func opened(_ catalog: DefinitionCatalog) throws -> String {
+            let record = try Engine(catalog: catalog, store: InMemoryCaseStore()).open(workflow: "ehcp-needs-assessment", as: .operator(), caseID: "c1", fields: Self.assessmentFields).record
+            return "\(record.state) \(record.fields) \(record.definitionSnapshot ?? "")"
+        }
+        #expect(try opened(catalog) == opened(fresh))
+
+        #expect(space.entries.count == 1)
+        let engine = try Engine(catalog: catalog, store: InMemoryCaseStore())
+        for attempt in ["open", "report"] {
+            do {
+                if attempt == "open" {
+                    _ = try engine.open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields)
+                } else {
+                    _ = try engine.timelinessReport(from: CalendarDate("2025-01-01")!, to: CalendarDate("2025-12-31")!, as: .operator())
+                }
+                Issue.record("\(attempt) ran on a workflow whose kept tree does not decode")
+            } catch {
+                guard case .invalidDefinitions(let diagnostics) = error else {
+                    Issue.record("\(attempt): expected the decoding error, got \(error)")
+                    continue
+                }
+                #expect(diagnostics.contains { $0.message.contains("tu") }, "\(attempt): \(diagnostics)")
+            }
+        }
+        #expect(throws: Never.self) { try Engine(catalog: fresh, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
+        // The refusal discarded the entry: the next load is a miss, validated in full, which writes it again from the files.
+        #expect(space.entries.isEmpty)
+        let again = try space.load()
+        #expect(Self.decoded(again) == again.workflows.keys.sorted())
+        #expect(space.entryIsWhole(count: DefinitionCacheTests.fileCount))
+        #expect(throws: Never.self) { try Engine(catalog: again, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
+    }
+
+    /// A kept tree whose outline does not decode (the version of `annual-review` made a word), checksum made to match,
+    /// is found while the hit is loaded, so the files are validated in full as before: the catalog is a fresh load's
+    /// and the entry is written again from the files.
+    @Test func aTreeWhoseOutlineDoesNotDecodeFallsBackToTheFullValidation() throws {
+        let space = try Space()
+        let fresh = try DefinitionCatalog.load(paths: space.paths)
+        _ = try space.load()
+        let (key, index) = try Self.damage(space, file: "Workflows/annual-review.yaml", "\nversion: 8\n", "\nversion: eight\n")
+        let catalog = try space.load()
+        #expect(DefinitionCacheTests.summary(catalog) == DefinitionCacheTests.summary(fresh))
+        #expect(Self.decoded(catalog) == catalog.workflows.keys.sorted())
+        let files = try Validator.read(paths: space.paths)
+        let kept = try #require(space.cache.entry(for: key, files: files))
+        #expect(kept[index].tree.canonicalBytes == (try #require(YAMLLoader.load(files[index].bytes.get(), file: files[index].file).root)).canonicalBytes)
+        #expect(throws: Never.self) { try Engine(catalog: catalog, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
+    }
+
+    /// The timeliness report on a hit decodes every workflow and is the fresh load's, line for line, with a line for
+    /// every deadline of every workflow, and tick on a hit applies what a fresh load's tick applies to cases of two workflows.
+    @Test func reportAndTickStillSeeEveryWorkflow() throws {
+        let space = try Space()
+        let fresh = try DefinitionCatalog.load(paths: space.paths)
+        _ = try space.load()
+        let hit = try space.load()
+        #expect(Self.decoded(hit).isEmpty)
+        func run(_ catalog: DefinitionCatalog) throws -> (report: TimelinessReport, ticked: [String]) {
+            let clock = ManualClock(DeadlineFactsTests.day("2025-09-01"))
+            let engine = try Engine(catalog: catalog, store: InMemoryCaseStore(), clock: clock)
+            _ = try engine.open(workflow: "ehcp-needs-assessment", as: .operator(), caseID: "assessment", fields: Self.assessmentFields)
+            _ = try engine.open(workflow: "annual-review", as: .operator(), caseID: "review", fields: Self.reviewFields)
+            clock.set(DeadlineFactsTests.day("2026-09-01"))
+            let ticked = try engine.tick().map { "\($0)" }.sorted()
+            let report = try engine.timelinessReport(from: CalendarDate("2025-01-01")!, to: CalendarDate("2026-12-31")!, as: .operator())
+            return (report, ticked)
+        }
+        let (byHit, byFresh) = (try run(hit), try run(fresh))
+        #expect(Self.decoded(hit) == hit.workflows.keys.sorted())
+        #expect(byHit.report == byFresh.report)
+        #expect(byHit.ticked == byFresh.ticked)
+        #expect(!byHit.ticked.isEmpty)
+        let lines = Set(byHit.report.lines.map { "\($0.workflow) \($0.deadline)" })
+        for (id, workflow) in fresh.workflows {
+            for deadline in workflow.definition.deadlines { #expect(lines.contains("\(id) \(deadline.name.value)")) }
+        }
+    }
+}

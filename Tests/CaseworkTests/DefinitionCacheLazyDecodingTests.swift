@@ -168,14 +168,14 @@ struct DefinitionCacheLazyDecodingTests {
         #expect(throws: Never.self) { try Engine(catalog: again, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
     }
 
-    /// A kept tree whose outline does not decode (the version of `annual-review` made a word), checksum made to match,
+    /// A kept tree whose outline does not decode (the id of `annual-review` made a list), checksum made to match,
     /// is found while the hit is loaded, so the files are validated in full as before: the catalog is a fresh load's
     /// and the entry is written again from the files.
     @Test func aTreeWhoseOutlineDoesNotDecodeFallsBackToTheFullValidation() throws {
         let space = try Space()
         let fresh = try DefinitionCatalog.load(paths: space.paths)
         _ = try space.load()
-        let (key, index) = try Self.damage(space, file: "Workflows/annual-review.yaml", "\nversion: 8\n", "\nversion: eight\n")
+        let (key, index) = try Self.damage(space, file: "Workflows/annual-review.yaml", "\nworkflow: annual-review\n", "\nworkflow: [annual-review]\n")
         let catalog = try space.load()
         #expect(DefinitionCacheTests.summary(catalog) == DefinitionCacheTests.summary(fresh))
         #expect(Self.decoded(catalog) == catalog.workflows.keys.sorted())

@@ -87,7 +87,8 @@ extension Engine {
         linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [DecidedChange] {
         guard let opener = next.links.first(where: { $0.role == .openedBy }) else { return [] }
-        var fire = report.fire[0].value
+        guard let first = report.fire.first else { throw .definitionError("transition '\(transition)' reports, but names no transition to fire") }
+        var fire = first.value
         func refused(_ blockers: [TransitionBlocker]) -> EngineError {
             .blocked(transition: transition, blockers: blockers.map {
                 TransitionBlocker($0.code, "the case that opened this one cannot record '\(fire)': \($0.message)")
@@ -110,7 +111,7 @@ extension Engine {
         let chosen = named.first { name in
             loaded.definition.transitions.contains { $0.name.value == name.value && $0.from.contains { $0.value == record.state } }
         }
-        fire = (chosen ?? named.first ?? report.fire[0]).value
+        fire = (chosen ?? named.first ?? first).value
         let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: loaded.definition, in: definitions),
                                 actor: .linkEngine, attributes: [:], at: now, forms: definitions.forms)
         do {

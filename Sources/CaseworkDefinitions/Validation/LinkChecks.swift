@@ -70,7 +70,7 @@ struct LinkChecks {
         for opener in openers {
             let targets = report.fire.compactMap { fire in opener.transitions.first { $0.name.value == fire.value }.map { (fire, $0) } }
             guard !targets.isEmpty else {
-                let first = report.fire[0]
+                guard let first = report.fire.first else { continue }
                 bag.report(.unknownTransition(name: first.value, referrer: referrer(opener),
                                               suggestion: NameSuggester.suggest(first.value, from: opener.transitions.map(\.name.value))), at: first.range)
                 continue

@@ -53,9 +53,9 @@ enum ValidateBenchmark {
     /// The least CPU time this thread spent in one run of each of `bodies`, in seconds, in `bodies`' order.
     ///
     /// Each of the `repetitions` rounds runs every body once, in turn, so the floor and the work set against it meet
-    /// the same moments of a shared machine: timed one body's runs after another's, a busy spell on the other cores
-    /// (which slows this one through shared caches and memory) fell on one side of the ratio only, and the ratio of
-    /// the same binary ranged from 0.45 to 0.62 at one load. Each result is released outside the timed region.
+    /// the same moments of a shared machine: timing all of one body's runs before the next's, a busy spell could fall on
+    /// one side of the ratio only (the same binary read from 0.45 to 0.62 at one load). Each result is released
+    /// outside the timed region.
     static func bestCPUTimes(repetitions: Int, _ bodies: [() -> Any]) -> [Double] {
         func now() -> Double {
             var time = timespec()

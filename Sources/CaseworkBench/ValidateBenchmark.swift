@@ -38,28 +38,38 @@ enum ValidateBenchmark {
         print("  full validate            \(Measure.format(megabytes / validate)) MB/s  (\(Measure.format(validate * 1000)) ms, \(report.diagnostics.count) diagnostics)")
         print("  validate / raw parse     \(Measure.format(raw / validate, decimals: 2))x the speed of raw libyaml (goal: 0.50 or more)")
         // The same ratio in this thread's CPU time, which other processes on a loaded machine disturb less than wall time.
-        let rawCPU = bestCPUTime(repetitions: 7) { rawEventCount(bytes) }
-        let loadCPU = bestCPUTime(repetitions: 7) { YAMLLoader.load(bytes, file: file) }
-        let validateCPU = bestCPUTime(repetitions: 7) { Validator.validate(sources: [(file: file, text: text)]) }
+        let cpu = bestCPUTimes(repetitions: 7, [
+            { rawEventCount(bytes) },
+            { YAMLLoader.load(bytes, file: file) },
+            { Validator.validate(sources: [(file: file, text: text)]) },
+        ])
+        let (rawCPU, loadCPU, validateCPU) = (cpu[0], cpu[1], cpu[2])
         print("  in CPU time              raw \(Measure.format(rawCPU * 1000)) ms, load \(Measure.format(loadCPU * 1000)) ms, "
             + "validate \(Measure.format(validateCPU * 1000)) ms: \(Measure.format(rawCPU / validateCPU, decimals: 2))x")
         print("  stages alone             fingerprint \(Measure.format(fingerprint * 1000)) ms, decode \(Measure.format(decode * 1000)) ms, "
             + "checks with guards \(Measure.format(checks * 1000)) ms")
     }
 
-    /// The least CPU time this thread spent in one of `repetitions` runs of `body`, in seconds.
-    static func bestCPUTime<Result>(repetitions: Int, _ body: () -> Result) -> Double {
+    /// The least CPU time this thread spent in one run of each of `bodies`, in seconds, in `bodies`' order.
+    ///
+    /// Each of the `repetitions` rounds runs every body once, in turn, so the floor and the work set against it meet
+    /// the same moments of a shared machine: timing all of one body's runs before the next's, a busy spell could fall on
+    /// one side of the ratio only (the same binary read from 0.45 to 0.62 at one load). Each result is released
+    /// outside the timed region.
+    static func bestCPUTimes(repetitions: Int, _ bodies: [() -> Any]) -> [Double] {
         func now() -> Double {
             var time = timespec()
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
             return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
         }
-        var best = Double.infinity
+        var best = [Double](repeating: .infinity, count: bodies.count)
         for _ in 0..<repetitions {
-            let start = now()
-            let result = body()
-            best = min(best, now() - start)
-            withExtendedLifetime(result) {}
+            for (index, body) in bodies.enumerated() {
+                let start = now()
+                let result = body()
+                best[index] = min(best[index], now() - start)
+                withExtendedLifetime(result) {}
+            }
         }
         return best
     }

@@ -10,14 +10,12 @@ extension Engine {
     /// once for the command: ``linkedSnapshot()``), today, now and the workflow's working-day calendar, taken from the calendars of the
     /// definition set the case runs on.
     func evaluationContext(
-        _ record: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor, linked: LinkedCaseSnapshot,
+        _ record: CaseRecord, workflow: PlannedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor, linked: LinkedCaseSnapshot,
         today: CalendarDate, now: Date
     ) -> WorkflowContext {
-        // Read once: each read of a workflow's definition copies it (see ARCHITECTURE.md, Benchmarks, engine).
-        let definition = workflow.definition
-        let calendar = definition.calendar.flatMap { calendars[$0.value] } ?? defaultCalendar
+        let calendar = workflow.definition.calendar.flatMap { calendars[$0.value] } ?? defaultCalendar
         return workflow.context(for: CaseExpressionInput(record: record, actor: actor, today: today, now: now,
-                                                                linked: linked.linked(of: record, workflow: definition),
-                                                                child: linked.childFields(of: record, workflow: definition)), calendar: calendar)
+                                                         linked: linked.linked(of: record, workflow: workflow.definition),
+                                                         child: linked.childFields(of: record, workflow: workflow.definition)), calendar: calendar)
     }
 }

@@ -50,7 +50,7 @@ extension Engine {
 
     /// The set a record from before snapshots runs on: the current set, with the record's workflow version in place of the current one.
     private func legacyDefinitions(for record: CaseRecord) throws(EngineError) -> DefinitionCatalog {
-        if catalog.workflows[record.workflow]?.definition.version == record.workflowVersion { return catalog }
+        if catalog.workflows[record.workflow]?.outline.version == record.workflowVersion { return catalog }
         let key = "legacy:\(record.workflow)@\(record.workflowVersion)"
         if let cached = definitionSets.withLock({ $0.catalogs[key] }) { return cached }
         guard let workflow = try storeCall({ () throws(StoreError) in try store.definition(kind: "workflow", id: record.workflow, version: record.workflowVersion) }) else {

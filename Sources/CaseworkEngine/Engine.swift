@@ -276,16 +276,17 @@ public final class Engine: Sendable {
         try admit(caseID, actor: actor, attributes: attributes, action: "submit", resource: "case").workflow.definition
     }
 
-    /// The workflow version a case runs on, from the whole definition set it runs on (``definitions(for:)``), or from
+    /// The workflow version a case runs on, as the engine runs it (its definition and plan, taken once for the
+    /// command: ``LoadedWorkflow/planned()``), from the whole definition set it runs on (``definitions(for:)``), or from
     /// `definitions` when the caller has just looked that set up.
-    func workflow(for record: CaseRecord, in definitions: DefinitionCatalog? = nil) throws(EngineError) -> LoadedWorkflow {
+    func workflow(for record: CaseRecord, in definitions: DefinitionCatalog? = nil) throws(EngineError) -> PlannedWorkflow {
         let set: DefinitionCatalog
         if let definitions { set = definitions } else { set = try self.definitions(for: record) }
-        guard let loaded = set.workflows[record.workflow], loaded.definition.version == record.workflowVersion else {
+        // The version is the outline's: what the set knows of the workflow without decoding the rest of it.
+        guard let loaded = set.workflows[record.workflow], loaded.outline.version == record.workflowVersion else {
             throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
         }
-        try loaded.planned()
-        return loaded
+        return try loaded.planned()
     }
 
     /// Every transition of the case's workflow, with what blocks each for `actor` now. Needs `view` on `case.state`.
@@ -361,13 +362,13 @@ public final class Engine: Sendable {
         attributes: [String: ExpressionValue], child: String?, childFromLink: Bool = false, at now: Date,
         before: () throws(EngineError) -> ChangeResult? = { nil }
     ) throws(EngineError) -> Opening {
-        guard let workflow = catalog.workflows[id] else {
+        guard let loaded = catalog.workflows[id] else {
             throw .unknownWorkflow(id, suggestion: NameSuggester.suggest(id, from: catalog.workflows.keys.sorted()))
         }
-        try workflow.planned()
+        let workflow = try loaded.planned()
         let definition = workflow.definition
         guard let initial = definition.states.first(where: \.isInitial) else { throw .invalidDefinitions([]) }
-        let accessGuard = try accessGuard(for: definition, in: catalog)
+        let accessGuard = try accessGuard(for: workflow, in: catalog)
         let proposed = CaseRecord(id: caseID, workflow: id, workflowVersion: definition.version, state: initial.name.value, revision: 1,
                                   fields: fields, participants: participants, forms: [], openedAt: now, updatedAt: now, auditHead: AuditEvent.genesisHash,
                                   definitionSnapshot: catalog.snapshot.fingerprint, child: child)
@@ -403,7 +404,7 @@ public final class Engine: Sendable {
         record.definitionSnapshot = try pinnedSnapshot()
         try advanceDeadlines(&record, previous: nil, fired: nil, workflow: workflow, calendars: catalog.calendars, actor: actor, linked: linkedSnapshot(),
                              today: CalendarDate(now), now: now)
-        return .decided(DecidedChange(before: nil, after: record, workflow: definition, calendars: catalog.calendars, action: "opened", subject: id, input: fields))
+        return .decided(DecidedChange(before: nil, after: record, workflow: workflow, calendars: catalog.calendars, action: "opened", subject: id, input: fields))
     }
 
     // MARK: Firing
@@ -433,11 +434,12 @@ public final class Engine: Sendable {
     ) throws(EngineError) -> [DecidedChange] {
         let record = admitted.record
         let actor = admitted.access.actor
+        // The definition is read in place through the command's one reference: a local copy of it would retain and
+        // release every part of it (see ARCHITECTURE.md, Benchmarks, `engine`).
         let workflow = admitted.workflow
-        let definition = workflow.definition
-        guard let transition = definition.transitions.first(where: { $0.name.value == name }) else {
-            throw .unknownTransition(name, workflow: definition.id.value,
-                                     suggestion: NameSuggester.suggest(name, from: definition.transitions.map(\.name.value)))
+        guard let transition = workflow.definition.transitions.first(where: { $0.name.value == name }) else {
+            throw .unknownTransition(name, workflow: workflow.definition.id.value,
+                                     suggestion: NameSuggester.suggest(name, from: workflow.definition.transitions.map(\.name.value)))
         }
         let problems = Self.inputProblems(input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
         guard problems.isEmpty else { throw .invalidInput(problems) }
@@ -463,7 +465,7 @@ public final class Engine: Sendable {
                 let named = record.participants[role.value]
                 for participant in named.isEmpty ? [nil] : named.map(Optional.some) {
                     let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
-                    let formCalendar = definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
+                    let formCalendar = workflow.definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
                     let due: CalendarDate
                     do {
                         due = try formCalendar.due(from: today, after: form.definition.due.value)
@@ -485,8 +487,8 @@ public final class Engine: Sendable {
         let accessGuard = admitted.access.accessGuard
         let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)
-            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: definition, forms: admitted.definitions.forms, guardedBy: accessGuard)
-        var changes = [DecidedChange(before: record, after: next, workflow: definition, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
+            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
+        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
                                      input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
         if let grant = transition.grant {
             changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: actor, attributes: attributes))
@@ -546,16 +548,15 @@ public final class Engine: Sendable {
         let level = try text(effect.levelField)
         let admitted = try admit(targetID, actor: actor, attributes: attributes, action: "grant", resource: "case")
         let target = admitted.record
-        let targetWorkflow = admitted.workflow.definition
         guard case .policy(let policy) = admitted.access.accessGuard else {
-            throw .definitionError("workflow '\(targetWorkflow.id.value)' of case '\(targetID)' has no access policy, so access to it cannot be granted")
+            throw .definitionError("workflow '\(admitted.workflow.definition.id.value)' of case '\(targetID)' has no access policy, so access to it cannot be granted")
         }
         guard policy.definition.levels.contains(where: { $0.value == level }) else { throw blocked("'\(level)' is not a level of policy '\(policy.definition.id.value)'") }
         var next = target
         let reason = "access request \(request.id)"
         next.grants.removeAll { $0.to == grantee }
         next.grants.append(AccessGrant(to: grantee, level: level, grantedBy: actor.description, reason: reason))
-        return DecidedChange(before: target, after: next, workflow: targetWorkflow, calendars: admitted.definitions.calendars, action: "access_granted", subject: grantee.description,
+        return DecidedChange(before: target, after: next, workflow: admitted.workflow, calendars: admitted.definitions.calendars, action: "access_granted", subject: grantee.description,
                              input: ["to": .string(grantee.description), "level": .string(level), "reason": .string(reason)])
     }
 
@@ -599,7 +600,7 @@ public final class Engine: Sendable {
 
     /// The values the transition's `set:` expressions give, evaluated on the case with the input applied.
     private func assignedValues(
-        _ transition: TransitionDefinition, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: CaseActor,
+        _ transition: TransitionDefinition, workflow: PlannedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: CaseActor,
         linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [String: ExpressionValue] {
         guard let assignments = workflow.assignments[transition.name.value] else { return [:] }
@@ -620,11 +621,10 @@ public final class Engine: Sendable {
     /// The notices `transition` declares (`notify:`), one for each address of each recipient role, of those whose
     /// condition (`when:`) holds on the case after the step; a condition that cannot be decided refuses the step.
     private func notifications(
-        for transition: TransitionDefinition, workflow loaded: LoadedWorkflow, calendars: [String: WorkingCalendar], guardedBy accessGuard: AccessGuard,
+        for transition: TransitionDefinition, workflow loaded: PlannedWorkflow, calendars: [String: WorkingCalendar], guardedBy accessGuard: AccessGuard,
         record: CaseRecord, actor: CaseActor, linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [PendingMessage] {
-        let workflow = loaded.definition
-        let builtins = TemplateValues(record, workflow: workflow)
+        let builtins = TemplateValues(record, workflow: loaded)
         let conditions = loaded.notifyConditions[transition.name.value]
         let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now) }
         var messages: [PendingMessage] = []
@@ -636,7 +636,7 @@ public final class Engine: Sendable {
                     throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot decide whom to tell: \(error)")])
                 }
             }
-            guard let template = workflow.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
+            guard let template = loaded.definition.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
             for recipient in notification.recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
                                          owedWhenUnnamed: !notification.ifNamed.contains { $0.value == recipient.value }) {
@@ -651,7 +651,7 @@ public final class Engine: Sendable {
 
     /// The `form_shared` message of each new instance, to the organisation it was shared with.
     private func formNotices(
-        new instances: [FormInstance], record: CaseRecord, workflow: WorkflowDefinition, forms: [String: LoadedForm], guardedBy accessGuard: AccessGuard
+        new instances: [FormInstance], record: CaseRecord, workflow: PlannedWorkflow, forms: [String: LoadedForm], guardedBy accessGuard: AccessGuard
     ) -> [PendingMessage] {
         instances.flatMap { instance -> [PendingMessage] in
             guard let form = forms[instance.form]?.definition else { return [] }

@@ -83,7 +83,7 @@ extension Engine {
         }
         var next = admitted.record
         try change(&next.grants, policy)
-        let decided = DecidedChange(before: admitted.record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action,
+        let decided = DecidedChange(before: admitted.record, after: next, workflow: admitted.workflow, calendars: admitted.definitions.calendars, action: action,
                                     subject: subject.description, input: input)
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }

@@ -56,8 +56,9 @@ struct DecidedChange: Sendable {
     var before: CaseRecord?
     /// The case after the change.
     var after: CaseRecord
-    /// The workflow version the case runs on, for its alarms.
-    var workflow: WorkflowDefinition
+    /// The workflow version the case runs on, for its alarms: the one reference the command took
+    /// (``Engine/workflow(for:in:)``), so copying the change retains it once instead of every part of its definition.
+    var workflow: PlannedWorkflow
     /// The calendars of the definition set the case runs on, for its alarms.
     var calendars: [String: WorkingCalendar]
     /// What happened, for the audit (`opened`, `fired`, `form_submitted`, `access_granted`, `deadline_breached`, …).
@@ -112,11 +113,13 @@ extension Engine {
                               recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
                               channel: message.channel, owedReason: message.owedReason)
             }
+            let idempotency = index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil
+            let pending = alarms(for: next, workflow: decided.workflow, calendars: decided.calendars)
+            // Worked out before the change is made, so the record is last read there and moves into it instead of being copied.
             var change = CaseChange(record: next, expectedRevision: decided.before?.revision, events: [event], outbox: outbox,
-                                    idempotency: index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil,
-                                    alarms: alarms(for: next, workflow: decided.workflow, calendars: decided.calendars))
+                                    idempotency: idempotency, alarms: pending)
             if let document = decided.document {
-                change.documents = [DocumentVersion(caseID: next.id, change: document.change, addedBy: actor, at: now, revision: next.revision)]
+                change.documents = [DocumentVersion(caseID: change.record.id, change: document.change, addedBy: actor, at: now, revision: change.record.revision)]
                 change.blobs = document.blob.map { [$0] } ?? []
             }
             committed.append(change)
@@ -127,8 +130,9 @@ extension Engine {
             if let request, let replay = try? replay(request, actor: actor, attributes: attributes) { return replay }
             throw .store(error)
         }
-        guard let first = committed.first else { throw .definitionError("a change must change at least one case") }
-        return try changeResult(first.record, notifications: first.outbox, replayed: false, actor: actor, attributes: attributes)
+        // Read in place: taking the first change out would copy it whole (its record, events and messages) for two of its parts.
+        guard !committed.isEmpty else { throw .definitionError("a change must change at least one case") }
+        return try changeResult(committed[0].record, notifications: committed[0].outbox, replayed: false, actor: actor, attributes: attributes)
     }
 
     /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).
@@ -181,10 +185,10 @@ extension Engine {
     /// `instance` goes, in the instance's role, only to the participant the instance was shared with.
     func messages(
         _ message: EngineMessage, to roles: [String], values: [String: ExpressionValue], step: String, form: FormDefinition? = nil,
-        on record: CaseRecord, workflow: WorkflowDefinition, guardedBy accessGuard: AccessGuard, resource: String, instance: FormInstance? = nil
+        on record: CaseRecord, workflow: PlannedWorkflow, guardedBy accessGuard: AccessGuard, resource: String, instance: FormInstance? = nil
     ) -> [PendingMessage] {
-        let name = form?.messages[message] ?? workflow.messages[message]
-        let template = name.flatMap { name in workflow.templates.first { $0.name.value == name.value } }
+        let name = form?.messages[message] ?? workflow.definition.messages[message]
+        let template = name.flatMap { name in workflow.definition.templates.first { $0.name.value == name.value } }
         let builtins = TemplateValues(record, workflow: workflow, values: values)
         // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
         // notice is the council's record of its own failure and is kept for every role it names.

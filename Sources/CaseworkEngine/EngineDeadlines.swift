@@ -49,13 +49,12 @@ extension Engine {
     /// so far) it is `met`, after it `met_late`, whether or not a tick recorded a breach in between. A condition or a
     /// due date that cannot be worked out (a field it reads is not set) refuses the step, naming the deadline.
     func advanceDeadlines(
-        _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow loaded: LoadedWorkflow, calendars: [String: WorkingCalendar],
+        _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow loaded: PlannedWorkflow, calendars: [String: WorkingCalendar],
         actor: CaseActor, linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) {
-        let workflow = loaded.definition
         let step = fired ?? "open"
         let entered = previous?.state != record.state ? record.state : nil
-        let isFinal = workflow.states.first { $0.name.value == record.state }?.isFinal ?? false
+        let isFinal = loaded.definition.states.first { $0.name.value == record.state }?.isFinal ?? false
         let caseNow = record
         var context: WorkflowContext?  // built once, on the case as the step changed it, when a deadline first needs it
         func value(_ expression: WorkflowExpression, of deadline: DeadlineDefinition, _ what: String) throws(EngineError) -> ExpressionValue {
@@ -69,18 +68,18 @@ extension Engine {
         }
         func due(_ deadline: DeadlineDefinition, from start: CalendarDate) throws(EngineError) -> CalendarDate {
             guard let expression = loaded.deadlineDueDates[deadline.name.value] else {
-                return try Self.dueDate(of: deadline, from: start, on: calendar(for: deadline, in: workflow, calendars: calendars))
+                return try Self.dueDate(of: deadline, from: start, on: calendar(for: deadline, in: loaded.definition, calendars: calendars))
             }
             guard case .date(let date) = try value(expression, of: deadline, "its due date") else {
                 throw .definitionError("the due date of deadline '\(deadline.name.value)' is not a date")
             }
             do {
-                return try calendar(for: deadline, in: workflow, calendars: calendars).rolled(date)
+                return try calendar(for: deadline, in: loaded.definition, calendars: calendars).rolled(date)
             } catch {
                 throw .definitionError("deadline '\(deadline.name.value)' cannot fall due on \(date): \(error)")
             }
         }
-        for deadline in workflow.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
+        for deadline in loaded.definition.deadlines where !record.deadlines.contains(where: { $0.name == deadline.name.value }) {
             let started: CalendarDate?
             switch deadline.start {
             case .field(let field):
@@ -95,7 +94,7 @@ extension Engine {
             record.deadlines.append(DeadlineRecord(name: deadline.name.value, startedOn: started, dueOn: try due(deadline, from: started)))
         }
         for index in record.deadlines.indices {
-            guard let deadline = workflow.deadlines.first(where: { $0.name.value == record.deadlines[index].name }) else { continue }
+            guard let deadline = loaded.definition.deadlines.first(where: { $0.name.value == record.deadlines[index].name }) else { continue }
             let restarts = deadline.restartOn.contains { restart in
                 switch restart {
                 case .entered(let state): entered == state.value
@@ -145,7 +144,7 @@ extension Engine {
                         // The next run starts on the day this one was met and runs `every` on the deadline's calendar.
                         var finished = record.deadlines[index]
                         finished.earlier = []
-                        let nextDue = try Self.dueDate(of: deadline, from: metOn, on: calendar(for: deadline, in: workflow, calendars: calendars),
+                        let nextDue = try Self.dueDate(of: deadline, from: metOn, on: calendar(for: deadline, in: loaded.definition, calendars: calendars),
                                                        period: every.value)
                         var next = DeadlineRecord(name: deadline.name.value, startedOn: metOn, dueOn: nextDue)
                         next.earlier = current.earlier + [finished]
@@ -187,11 +186,11 @@ extension Engine {
     }
 
     /// Every pending reminder and breach of the case, for the store's due-time index.
-    func alarms(for record: CaseRecord, workflow: WorkflowDefinition, calendars: [String: WorkingCalendar]) -> [DeadlineAlarm] {
+    func alarms(for record: CaseRecord, workflow: PlannedWorkflow, calendars: [String: WorkingCalendar]) -> [DeadlineAlarm] {
         var alarms: [DeadlineAlarm] = []
         for clock in record.deadlines where clock.status == .running {
-            guard let deadline = workflow.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
-            let calendar = calendar(for: deadline, in: workflow, calendars: calendars)
+            guard let deadline = workflow.definition.deadlines.first(where: { $0.name.value == clock.name }) else { continue }
+            let calendar = calendar(for: deadline, in: workflow.definition, calendars: calendars)
             for (index, reminder) in deadline.remind.enumerated() where !clock.remindersSent.contains(index) && !clock.remindersSkipped.contains(index) {
                 let day = reminderDate(reminder.value, dueOn: clock.dueOn, calendar: calendar)
                 alarms.append(DeadlineAlarm(caseID: record.id, deadline: clock.name, kind: "reminder-\(index)", dueAt: day.start()))
@@ -323,7 +322,7 @@ extension Engine {
         try change(&next.deadlines[index], CalendarDate(now))
         var input: [String: ExpressionValue] = ["reason": .string(trimmed)]
         if let code = exception?.code { input["exception"] = .string(code) }
-        let decided = DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: action, subject: name, input: input)
+        let decided = DecidedChange(before: record, after: next, workflow: admitted.workflow, calendars: admitted.definitions.calendars, action: action, subject: name, input: input)
         return try commit([decided], actor: actor, attributes: attributes, request: nil, at: now)
     }
 
@@ -349,16 +348,17 @@ extension Engine {
         var conflicts = 0
         while conflicts < 5, actions.count < limit {
             guard let record = try loadRecord(caseID) else { return actions }
-            let workflow = try workflow(for: record).definition
-            let accessGuard = try accessGuard(for: workflow, in: try definitions(for: record))
+            let planned = try workflow(for: record)
+            let workflow = planned.definition
+            let accessGuard = try accessGuard(for: planned, in: try definitions(for: record))
             let calendars = try definitions(for: record).calendars
             guard let due = nextDueAction(record, workflow: workflow, calendars: calendars, today: CalendarDate(now)) else { return actions }
             let action = due.action
             let kind = Self.auditAction[action.kind] ?? "deadline_reminder"
             let sent = due.message.map { message in
-                messages(message, to: due.roles, values: due.values, step: kind, on: due.record, workflow: workflow, guardedBy: accessGuard, resource: "case.deadlines")
+                messages(message, to: due.roles, values: due.values, step: kind, on: due.record, workflow: planned, guardedBy: accessGuard, resource: "case.deadlines")
             } ?? []
-            let decided = DecidedChange(before: record, after: due.record, workflow: workflow, calendars: calendars, action: kind, subject: action.deadline, input: [:],
+            let decided = DecidedChange(before: record, after: due.record, workflow: planned, calendars: calendars, action: kind, subject: action.deadline, input: [:],
                                         messages: sent)
             do {
                 _ = try commit([decided], actor: .operator("tick"), attributes: [:], request: nil, at: now)

@@ -118,7 +118,7 @@ extension Engine {
         _ change: DocumentChange, blob: DocumentBlob?, action: String, of kind: DocumentKindDefinition, sections: [String], in admitted: AdmittedCase,
         actor: CaseActor, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> DocumentView {
-        var decided = DecidedChange(before: admitted.record, after: admitted.record, workflow: admitted.workflow.definition,
+        var decided = DecidedChange(before: admitted.record, after: admitted.record, workflow: admitted.workflow,
                                     calendars: admitted.definitions.calendars, action: action, subject: kind.name.value, input: [:])
         decided.document = (change, blob)
         let result = try commit([decided], actor: actor, attributes: attributes, request: nil, at: admitted.access.at)

@@ -176,8 +176,9 @@ struct CaseAccess: Sendable {
 
 /// A case let through the door: the case, its workflow, and what the actor may do with it.
 struct AdmittedCase: Sendable {
-    /// The workflow version the case runs on.
-    var workflow: LoadedWorkflow
+    /// The workflow version the case runs on, its definition decoded and its expressions planned, taken once for the
+    /// command: every step reads the definition from this one reference instead of copying it from the catalog.
+    var workflow: PlannedWorkflow
     /// The whole definition set the case runs on: the forms, calendars and policy of its snapshot.
     var definitions: DefinitionCatalog
     /// What the actor may do with the case.
@@ -228,10 +229,10 @@ extension Engine {
     }
 
     /// How `workflow`'s cases are guarded, by the policy of the definition set the case runs on (``definitions(for:)``).
-    func accessGuard(for workflow: WorkflowDefinition, in definitions: DefinitionCatalog) throws(EngineError) -> AccessGuard {
-        guard let name = workflow.policy?.value else { return .rolesOnly }
+    func accessGuard(for workflow: PlannedWorkflow, in definitions: DefinitionCatalog) throws(EngineError) -> AccessGuard {
+        guard let name = workflow.definition.policy?.value else { return .rolesOnly }
         guard let policy = definitions.policies[name] else {
-            throw .definitionError("workflow '\(workflow.id.value)' names policy '\(name)', which is not loaded")
+            throw .definitionError("workflow '\(workflow.definition.id.value)' names policy '\(name)', which is not loaded")
         }
         return .policy(policy)
     }
@@ -252,7 +253,7 @@ extension Engine {
         }
         let definitions = try definitions(for: record)
         let workflow = try workflow(for: record, in: definitions)
-        let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: workflow.definition, in: definitions),
+        let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: workflow, in: definitions),
                                 actor: actor, attributes: attributes, at: at, forms: definitions.forms, allowedAtDoor: (action, resource), document: document)
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
@@ -287,7 +288,7 @@ extension Engine {
     ) throws(EngineError) -> ChangeResult {
         let definitions = try definitions(for: record)
         let access = CaseAccess(record: record, childGrants: try childGrants(of: record),
-                                accessGuard: try accessGuard(for: try workflow(for: record, in: definitions).definition, in: definitions),
+                                accessGuard: try accessGuard(for: try workflow(for: record, in: definitions), in: definitions),
                                 actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()), forms: definitions.forms)
         .answering([("edit", "case"), ("view", ResourcePaths.caseFields), ("grant", "case")])
         let editsCase = access.editsCase

@@ -153,9 +153,9 @@ extension Engine {
         var next = record
         next.forms[index] = change.instance
         let values = Self.formValues(change.instance, form: form.definition).merging(change.values) { _, own in own }
-        var decided = DecidedChange(before: record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
+        var decided = DecidedChange(before: record, after: next, workflow: admitted.workflow, calendars: admitted.definitions.calendars, action: action, subject: instanceID, input: input,
                                     messages: messages(change.message, to: change.to, values: values, step: action, form: form.definition, on: next,
-                                                       workflow: admitted.workflow.definition, guardedBy: admitted.access.accessGuard, resource: resource,
+                                                       workflow: admitted.workflow, guardedBy: admitted.access.accessGuard, resource: resource,
                                                        instance: change.instance))
         if change.fillsDocument, let target = form.definition.intoDocument {
             let (version, blob) = try formDocument(target, answers: change.instance.fields, form: form.definition, admitted: admitted, instance: instanceID)

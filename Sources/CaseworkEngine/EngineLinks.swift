@@ -28,7 +28,7 @@ extension Engine {
     /// the fields the effect maps and the participants of `next` in the roles the linked workflow shares. Both records gain their link entry
     /// (`next` here). A refusal of any opening refuses the step, with the linked workflow's reason.
     func openings(
-        _ transition: TransitionDefinition, from next: inout CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
+        _ transition: TransitionDefinition, from next: inout CaseRecord, workflow: PlannedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
         attributes: [String: ExpressionValue], linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [DecidedChange] {
         guard !transition.open.isEmpty else { return [] }
@@ -52,7 +52,7 @@ extension Engine {
                 case .failure(let error): throw refused(.valueUndecided, "cannot open the '\(linkName)' case: '\(field)' cannot be worked out: \(error)")
                 }
             }
-            let shared = Set(target.definition.roles.map(\.value))
+            let shared = Set(target.outline.roles.map(\.value))
             let participants = CaseParticipants(entries: next.participants.entries.filter { shared.contains($0.role) }.map { ($0.role, $0.participant) })
             if try loadRecord(caseID) != nil { throw refused(.wrongState, "the '\(linkName)' case '\(caseID)' exists already") }
             let opening: Opening
@@ -83,7 +83,7 @@ extension Engine {
     /// opener's workflow has, which is refused for its state as a single name is.
     /// A case opened on its own, by no link, has no one to report to: nothing. A refusal there refuses the step.
     func reportChanges(
-        _ report: ReportEffect, transition: String, from next: CaseRecord, workflow: LoadedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
+        _ report: ReportEffect, transition: String, from next: CaseRecord, workflow: PlannedWorkflow, calendars: [String: WorkingCalendar], actor: CaseActor,
         linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [DecidedChange] {
         guard let opener = next.links.first(where: { $0.role == .openedBy }) else { return [] }
@@ -112,7 +112,7 @@ extension Engine {
             loaded.definition.transitions.contains { $0.name.value == name.value && $0.from.contains { $0.value == record.state } }
         }
         fire = (chosen ?? named.first ?? first).value
-        let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: loaded.definition, in: definitions),
+        let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: loaded, in: definitions),
                                 actor: .linkEngine, attributes: [:], at: now, forms: definitions.forms)
         do {
             var changes = try decideFiring(fire, on: AdmittedCase(workflow: loaded, definitions: definitions, access: access), input: input,

@@ -104,9 +104,12 @@ extension Engine {
         let admitted = try admit(caseID, actor: actor, attributes: [:], action: "edit", resource: "case")
         let record = admitted.record
         let source = admitted.workflow.definition
-        guard let target = catalog.workflows[record.workflow]?.definition else {
+        guard let loaded = catalog.workflows[record.workflow] else {
             throw .definitionError("workflow '\(record.workflow)' is not in the current definitions, so case '\(caseID)' cannot move")
         }
+        // The case will run on the target from now on, so it is taken as the engine runs it: planned, never an outline.
+        let planned = try loaded.planned()
+        let target = planned.definition
         guard record.definitionSnapshot != catalog.snapshot.fingerprint else {
             throw .blocked(transition: "migrate", blockers: [TransitionBlocker(.nothingToChange, "case '\(caseID)' already runs on the current definitions")])
         }
@@ -136,7 +139,7 @@ extension Engine {
             "from_state": .string(record.state), "to_state": .string(state),
         ]
         if !moves.isEmpty { input["moved_fields"] = .list(moves.map { .string("\($0.from) -> \($0.to)") }) }
-        let decided = DecidedChange(before: record, after: next, workflow: target, calendars: catalog.calendars, action: "migrated",
+        let decided = DecidedChange(before: record, after: next, workflow: planned, calendars: catalog.calendars, action: "migrated",
                                     subject: "\(record.workflow) \(record.workflowVersion) -> \(target.version)", input: input)
         let result = try commit([decided], actor: actor, attributes: [:], request: nil, at: admitted.access.at)
         plan.applied = true

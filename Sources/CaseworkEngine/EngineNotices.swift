@@ -68,7 +68,7 @@ extension Engine {
         guard problems.isEmpty else { throw .invalidInput(problems) }
         var next = admitted.record
         try change(&next.participants)
-        let decided = DecidedChange(before: admitted.record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars,
+        let decided = DecidedChange(before: admitted.record, after: next, workflow: admitted.workflow, calendars: admitted.definitions.calendars,
                                     action: action, subject: principal.description, input: input)
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }
@@ -111,7 +111,7 @@ extension Engine {
         }
         var next = admitted.record
         next.noticesSent.append(NoticeSent(message: messageID, sentBy: by, route: how, sentOn: sentOn))
-        let decided = DecidedChange(before: admitted.record, after: next, workflow: admitted.workflow.definition, calendars: admitted.definitions.calendars,
+        let decided = DecidedChange(before: admitted.record, after: next, workflow: admitted.workflow, calendars: admitted.definitions.calendars,
                                     action: "notice_sent", subject: messageID, input: input)
         return try commit([decided], actor: actor, attributes: attributes, request: request, at: admitted.access.at)
     }

@@ -64,10 +64,12 @@ extension LoadedWorkflow {
         try source.result.get()
     }
 
-    /// Plans the workflow's expressions now if that was left for first use, and throws what planning found if it
-    /// failed: the engine asks before it runs a workflow, so it never runs one whose plan is missing.
-    func planned() throws(EngineError) {
-        if case .failure(let error) = plan.result { throw error }
+    /// The workflow as the engine runs it, its expressions planned now if that was left for first use, or what planning
+    /// found if it failed: the engine asks before it runs a workflow, so it never runs one whose plan is missing, and it
+    /// reads the definition and the plan from the one reference this returns for the rest of the command.
+    @discardableResult
+    func planned() throws(EngineError) -> PlannedWorkflow {
+        try plan.result.get()
     }
 }
 
@@ -144,7 +146,7 @@ extension PlannedWorkflow {
                 dueDates[name] = planned(due)
             }
         }
-        self.init(fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), layout: layout, guards: guards,
+        self.init(definition: definition, fieldTypes: FieldValues.types(of: definition.fields), names: checked.names, reader: checked.names.slotReader(slots), layout: layout, guards: guards,
                   assignments: assignments, deadlineConditions: conditions, deadlineDueDates: dueDates, openings: openings, reports: reports,
                   notifyConditions: notifyConditions)
     }
@@ -156,6 +158,13 @@ extension LoadedWorkflow {
     /// expression reads them), `today`, `now`, and `calendar` for working days: the only context they can be evaluated
     /// against (``WorkflowExpression``).
     public func context(for input: CaseExpressionInput, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> WorkflowContext {
+        plan.planned.context(for: input, calendar: calendar)
+    }
+}
+
+extension PlannedWorkflow {
+    /// What the workflow's expressions are evaluated against for `input` (``LoadedWorkflow/context(for:calendar:)``).
+    func context(for input: CaseExpressionInput, calendar: any WorkingDayCalendar) -> WorkflowContext {
         WorkflowContext(evaluation: reader.context(for: input, calendar: calendar), layout: layout)
     }
 }

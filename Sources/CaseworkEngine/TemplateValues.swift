@@ -25,13 +25,14 @@ struct TemplateValues {
     /// A message's own values, by placeholder.
     let values: [String: ExpressionValue]
 
-    /// The values of `record` on `workflow`, with a message's `values`.
-    init(_ record: CaseRecord, workflow: WorkflowDefinition, values: [String: ExpressionValue] = [:]) {
+    /// The values of `record` on `workflow`, with a message's `values`. The parts of the definition are read in place
+    /// through the workflow's one reference (a copy of the whole definition would count every part of it).
+    init(_ record: CaseRecord, workflow: PlannedWorkflow, values: [String: ExpressionValue] = [:]) {
         caseID = record.id
         state = record.state
-        stateTitle = workflow.states.first { $0.name.value == record.state }?.title ?? record.state
-        workflowTitle = workflow.title
-        declaredClocks = workflow.deadlines
+        stateTitle = workflow.definition.states.first { $0.name.value == record.state }?.title ?? record.state
+        workflowTitle = workflow.definition.title
+        declaredClocks = workflow.definition.deadlines
         clocks = record.deadlines
         self.values = values
     }

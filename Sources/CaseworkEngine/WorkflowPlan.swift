@@ -1,13 +1,19 @@
 import CaseworkDefinitions
 import CaseworkExpressions
+import CaseworkYAML
 import Synchronization
 
-/// What a workflow's expressions compile to: its guards, `set:` values and deadline expressions planned into one set
-/// of slots, the names they read and the reader that fills the slots from a case.
+/// A workflow as the engine runs it: its whole definition, decoded, and what its expressions compile to: its guards,
+/// `set:` values and deadline expressions planned into one set of slots, the names they read and the reader that fills
+/// the slots from a case.
 ///
-/// A class, never changed after it is made: the engine reads a part of it for every guard, value and deadline it
-/// evaluates, and reading through one reference costs one count where copying the parts cost one for each.
+/// A class, never changed after it is made: the engine takes it once per command (``Engine/workflow(for:in:)``) and
+/// reads a part of it for every transition, guard, value, deadline and template it looks at, and reading through one
+/// reference costs one count where copying the parts cost one for each (a copy of the whole definition retains and
+/// releases every array in it: see ARCHITECTURE.md, Benchmarks, `engine`).
 final class PlannedWorkflow: Sendable {
+    /// The whole definition the expressions were planned from.
+    let definition: WorkflowDefinition
     /// Each declared field path's type.
     let fieldTypes: [String: FieldType]
     /// The names the expressions read.
@@ -32,12 +38,13 @@ final class PlannedWorkflow: Sendable {
     let notifyConditions: [String: [Int: WorkflowExpression]]
 
     init(
-        fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
+        definition: WorkflowDefinition, fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
         layout: WorkflowSlotLayout, guards: [String: WorkflowExpression], assignments: [String: [(field: String, value: WorkflowExpression)]],
         deadlineConditions: [String: WorkflowExpression], deadlineDueDates: [String: WorkflowExpression],
         openings: [String: [String: [(field: String, value: WorkflowExpression)]]] = [:], reports: [String: [(field: String, value: WorkflowExpression)]] = [:],
         notifyConditions: [String: [Int: WorkflowExpression]] = [:]
     ) {
+        self.definition = definition
         self.notifyConditions = notifyConditions
         self.openings = openings
         self.reports = reports
@@ -51,11 +58,15 @@ final class PlannedWorkflow: Sendable {
         self.deadlineDueDates = deadlineDueDates
     }
 
-    /// What a workflow whose plan failed answers with: no names, no expressions. The engine never runs it (it asks
-    /// ``LoadedWorkflow/planned()`` first and is refused); only a reader of the plan's parts sees this.
+    /// What a workflow whose plan failed answers with: an empty definition, no names, no expressions. The engine never
+    /// runs it (it asks ``LoadedWorkflow/planned()`` first and is refused); only a reader of the plan's parts sees this
+    /// (``LoadedWorkflow/definition`` is read from the workflow's source, never from here).
     static let none: PlannedWorkflow = {
         let names = ExpressionNames<CaseExpressionInput>()
-        return PlannedWorkflow(fieldTypes: [:], names: names, reader: names.slotReader(names.slots()), layout: WorkflowSlotLayout(), guards: [:], assignments: [:],
+        let nowhere = SourceRange(file: "", at: SourceMark(line: 1, column: 1, offset: 0))
+        let definition = WorkflowDefinition(id: Located("", at: nowhere), version: 0, title: "", roles: [], fields: [], states: [], transitions: [],
+                                            templates: [], file: "")
+        return PlannedWorkflow(definition: definition, fieldTypes: [:], names: names, reader: names.slotReader(names.slots()), layout: WorkflowSlotLayout(), guards: [:], assignments: [:],
                                deadlineConditions: [:], deadlineDueDates: [:])
     }()
 }

@@ -56,6 +56,23 @@ struct DefinitionCacheDeferredPlanTests {
         #expect(compared > 5_000)
     }
 
+    /// The definition the engine runs a workflow on (its plan's, taken once per command) is the workflow's whole
+    /// definition, for a workflow decoded at load and for one decoded on first use alike: never the outline a hit keeps
+    /// until then, and the same as a fresh load's.
+    @Test func theEngineRunsTheWholeDefinitionItsPlanWasMadeFrom() throws {
+        let space = try Space()
+        let fresh = try DefinitionCatalog.load(paths: space.paths)
+        _ = try space.load()
+        let hit = try space.load()
+        for (id, workflow) in fresh.workflows.sorted(by: { $0.key < $1.key }) {
+            let deferred = try #require(hit.workflows[id])
+            let runs = try deferred.planned().definition
+            #expect(runs == deferred.definition, "workflow \(id)")
+            #expect(runs == workflow.definition, "workflow \(id)")
+            #expect(try workflow.planned().definition == workflow.definition, "workflow \(id)")
+        }
+    }
+
     /// An entry whose checksum matches but whose tree for the assessment workflow names a field that does not exist in a
     /// guard (which only the expression checks find, and a hit leaves them to first use) loads, but the workflow is
     /// refused with the check's error when a case is opened on it, never run unguarded; the other workflows run.

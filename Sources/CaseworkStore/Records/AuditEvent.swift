@@ -78,30 +78,17 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     }
 
     /// The SHA-256 of the event's canonical bytes (docs/reference/audit-format.md), which include the previous hash.
-    public var computedHash: String { SHA256.hex(canonicalBytes) }
-
-    /// What the hash covers: every field but the hash, with the time in whole milliseconds (`atMilliseconds`), as
-    /// compact JSON with sorted keys; `subject`, `fromState`, `change`, `effectiveOn` and `via` only when present, so events
-    /// written before a field existed hash as they did.
-    package var canonicalBytes: [UInt8] {
-        var writer = CanonicalJSON()
-        write(to: &writer, asStored: false)
-        return writer.bytes
-    }
+    public var computedHash: String { hashOfContent }
 
     /// Writes the event's members in sorted key order: as stored (``write(to:)``: `at` as seconds since 1970, and
-    /// `hash`), or as hashed (``canonicalBytes``: `atMilliseconds`, no `hash`). Both keys of the time sort between
-    /// `actor` and `caseID`, so one list serves both.
-    private func write(to writer: inout CanonicalJSON, asStored: Bool) {
+    /// `hash`), or as hashed (``canonicalBytes``: every field but the hash, `atMilliseconds`; `subject`, `fromState`,
+    /// `change`, `effectiveOn` and `via` only when present, so events written before a field existed hash as they did).
+    package func write(to writer: inout CanonicalJSON, asStored: Bool) {
         writer.object { writer in
             writer.member("action", action)
             writer.member("actor")
             actor.write(to: &writer)
-            if asStored {
-                writer.member("at", at)
-            } else {
-                writer.member("atMilliseconds", Int((at.timeIntervalSince1970 * 1000).rounded()))
-            }
+            Self.writeTime(at, to: &writer, asStored: asStored)
             writer.member("caseID", caseID)
             if let change {
                 writer.member("change")
@@ -120,6 +107,8 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension AuditEvent: HashChainedEvent {}
 
 extension AuditEvent: CanonicallyWritable {
     /// The event as stored, what its `Encodable` form writes: every field, `hash` included, `at` as seconds since 1970.
@@ -159,21 +148,9 @@ public enum AuditVerification: Sendable, Hashable {
     /// Walks `events` (in sequence order) and names the first that does not hold; then, when `record` is given,
     /// replays the events and compares what they rebuild with it.
     public static func verify(_ events: [AuditEvent], record: CaseRecord?) -> AuditVerification {
-        var previous = AuditEvent.genesisHash
-        for (index, event) in events.enumerated() {
-            if event.sequence != index + 1 {
-                return .broken(sequence: index + 1, reason: "event \(index + 1) is missing (found \(event.sequence) in its place)")
-            }
-            if event.previousHash != previous {
-                return .broken(sequence: event.sequence, reason: "its link to the previous event does not match")
-            }
-            if event.computedHash != event.hash {
-                return .broken(sequence: event.sequence, reason: "its content does not match its hash")
-            }
-            previous = event.hash
-        }
+        if let broken = firstBreak(in: events) { return broken }
         guard let record else { return .recordMissing(events: events.count) }
-        if record.auditHead != previous {
+        if record.auditHead != events.last?.hash ?? AuditEvent.genesisHash {
             return .broken(sequence: events.count + 1, reason: "the case's latest event is missing from its history")
         }
         switch CaseReplay.rebuild(events) {

@@ -52,27 +52,17 @@ public struct ChildAuditEvent: Sendable, Hashable, Codable {
     }
 
     /// The SHA-256 of the event's canonical bytes, which include the previous hash.
-    public var computedHash: String { SHA256.hex(canonicalBytes) }
+    public var computedHash: String { hashOfContent }
 
-    /// What the hash covers: every member but `hash`, the time as `atMilliseconds`, compact JSON with sorted keys,
-    /// `subject`, `reason` and `via` only when present.
-    package var canonicalBytes: [UInt8] {
-        var writer = CanonicalJSON()
-        write(to: &writer, asStored: false)
-        return writer.bytes
-    }
-
-    /// Writes the members in sorted key order, as stored (`at` as seconds since 1970, and `hash`) or as hashed.
-    private func write(to writer: inout CanonicalJSON, asStored: Bool) {
+    /// Writes the members in sorted key order, as stored (`at` as seconds since 1970, and `hash`) or as hashed
+    /// (``canonicalBytes``: every member but `hash`, the time as `atMilliseconds`; `subject`, `reason` and `via` only
+    /// when present).
+    package func write(to writer: inout CanonicalJSON, asStored: Bool) {
         writer.object { writer in
             writer.member("action", action)
             writer.member("actor")
             actor.write(to: &writer)
-            if asStored {
-                writer.member("at", at)
-            } else {
-                writer.member("atMilliseconds", Int((at.timeIntervalSince1970 * 1000).rounded()))
-            }
+            Self.writeTime(at, to: &writer, asStored: asStored)
             writer.member("change", change)
             writer.member("childID", childID)
             if asStored { writer.member("hash", hash) }
@@ -85,6 +75,8 @@ public struct ChildAuditEvent: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension ChildAuditEvent: HashChainedEvent {}
 
 extension ChildAuditEvent: CanonicallyWritable {
     /// The event as stored: every member, `hash` included, `at` as seconds since 1970.
@@ -181,17 +173,9 @@ extension AuditVerification {
     /// Walks a child's `events` (in sequence order) as ``verify(_:record:)`` walks a case's, then replays them and
     /// compares what they rebuild with `record`: the same findings, named by the parts of a child record.
     public static func verify(child events: [ChildAuditEvent], record: ChildRecord?) -> AuditVerification {
-        var previous = AuditEvent.genesisHash
-        for (index, event) in events.enumerated() {
-            if event.sequence != index + 1 {
-                return .broken(sequence: index + 1, reason: "event \(index + 1) is missing (found \(event.sequence) in its place)")
-            }
-            if event.previousHash != previous { return .broken(sequence: event.sequence, reason: "its link to the previous event does not match") }
-            if event.computedHash != event.hash { return .broken(sequence: event.sequence, reason: "its content does not match its hash") }
-            previous = event.hash
-        }
+        if let broken = firstBreak(in: events) { return broken }
         guard let record else { return .recordMissing(events: events.count) }
-        if record.auditHead != previous {
+        if record.auditHead != events.last?.hash ?? AuditEvent.genesisHash {
             return .broken(sequence: events.count + 1, reason: "the child's latest event is missing from its history")
         }
         guard let first = events.first, first.action == ChildAuditEvent.added else {

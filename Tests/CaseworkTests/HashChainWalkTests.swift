@@ -58,20 +58,25 @@ struct HashChainWalkTests {
         }
     }
 
-    @Test(arguments: Damage.allCases)
-    func aCasesChainBreaksWhereItWasDamaged(damage: Damage) {
-        let events = Self.damaged(Self.caseChain(), damage, edit: { $0.toState = "elsewhere" },
-                                  link: { $0.previousHash = String(repeating: "f", count: 64) },
-                                  rehash: { $0.hash = String(repeating: "e", count: 64) })
-        #expect(AuditVerification.firstBreak(in: events) == Self.expected(damage))
+    enum Chain: String, CaseIterable, Sendable { case caseEvents, childEvents }
+
+    /// Where the walk finds `chain` broken once damaged as `damage` says, always at the second event (the middle).
+    private static func firstBreak(of chain: Chain, damaged damage: Damage) -> AuditVerification? {
+        switch chain {
+        case .caseEvents:
+            AuditVerification.firstBreak(in: damaged(caseChain(), damage, edit: { $0.toState = "elsewhere" },
+                                                     link: { $0.previousHash = String(repeating: "f", count: 64) },
+                                                     rehash: { $0.hash = String(repeating: "e", count: 64) }))
+        case .childEvents:
+            AuditVerification.firstBreak(in: damaged(childChain(), damage, edit: { $0.reason = "added later" },
+                                                     link: { $0.previousHash = String(repeating: "f", count: 64) },
+                                                     rehash: { $0.hash = String(repeating: "e", count: 64) }))
+        }
     }
 
-    @Test(arguments: Damage.allCases)
-    func aChildsChainBreaksWhereItWasDamaged(damage: Damage) {
-        let events = Self.damaged(Self.childChain(), damage, edit: { $0.reason = "added later" },
-                                  link: { $0.previousHash = String(repeating: "f", count: 64) },
-                                  rehash: { $0.hash = String(repeating: "e", count: 64) })
-        #expect(AuditVerification.firstBreak(in: events) == Self.expected(damage))
+    @Test(arguments: Chain.allCases, Damage.allCases)
+    func aChainBreaksWhereItWasDamaged(chain: Chain, damage: Damage) {
+        #expect(Self.firstBreak(of: chain, damaged: damage) == Self.expected(damage))
     }
 
     /// The shared hash is the hash each kind always had: the SHA-256 of its canonical bytes, which the stored hash matches.

@@ -25,7 +25,9 @@ package enum ChildFixture {
 
         """
 
-    static let policy = """
+    /// A policy declaring `child`: staff may do all, a full grant views and submits a case and its child, a limited
+    /// grant views only a case's state.
+    package static let policy = """
         policy: portal
         version: 1
         title: Portal
@@ -45,10 +47,14 @@ package enum ChildFixture {
 
         """
 
-    static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker")]
-    static let family: [String: ExpressionValue] = ["relationship": .string("parent")]
-    static let caseworker = CaseActor(role: "caseworker", id: "cw-ana")
-    static let parent = CaseActor(role: "parent", id: "parent-lee")
+    /// The attributes of a member of staff, as the policy reads them.
+    package static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker")]
+    /// The attributes of a family member.
+    package static let family: [String: ExpressionValue] = ["relationship": .string("parent")]
+    /// A caseworker.
+    package static let caseworker = CaseActor(role: "caseworker", id: "cw-ana")
+    /// A parent, who holds a full grant for child k1 in ``family(_:until:)``.
+    package static let parent = CaseActor(role: "parent", id: "parent-lee")
 
     /// An engine on `store` with the plan workflow under its policy, at `clock`.
     static func engine(store: any CaseStore, clock: ManualClock = ManualClock(Fixture.at)) throws -> Engine {

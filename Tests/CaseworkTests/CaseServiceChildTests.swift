@@ -1,4 +1,5 @@
 import CaseworkSQLite
+import CaseworkStoreConformance
 import Foundation
 import Testing
 @testable import Casework
@@ -31,31 +32,14 @@ struct CaseServiceChildTests {
 
         """
 
-    static let policy = """
-        policy: portal
-        version: 1
-        title: Portal
-        actor:
-          relationship: { one_of: [parent, caseworker] }
-        levels: [full, limited, none]
-        resources:
-          case: [state, fields]
-          child: [fields, people]
-        rules:
-          - { id: staff, allow: [all], when: actor.relationship == "caseworker" }
-          - { id: full, allow: [view, submit], on: [case, child], when: actor.relationship == "parent" and grant.level == "full" }
-          - { id: limited, allow: [view], on: [case.state], when: actor.relationship == "parent" and grant.level == "limited" }
-        recipients:
-          parent: { relationship: parent }
-          caseworker: { relationship: caseworker }
-
-        """
-
-    static let at = Date(timeIntervalSince1970: 1_756_717_200)
-    static let staff: [String: ExpressionValue] = ["relationship": .string("caseworker")]
-    static let family: [String: ExpressionValue] = ["relationship": .string("parent")]
-    static let caseworker = CaseActor(role: "caseworker", id: "cw-ana")
-    static let parent = CaseActor(role: "parent", id: "parent-lee")
+    /// The conformance suite's child policy and actors (``ChildFixture``): full grants see a case and its child,
+    /// limited grants only a case's state.
+    static let policy = ChildFixture.policy
+    static let at = Fixture.at
+    static let staff = ChildFixture.staff
+    static let family = ChildFixture.family
+    static let caseworker = ChildFixture.caseworker
+    static let parent = ChildFixture.parent
     static let otherParent = CaseActor(role: "parent", id: "parent-kim")
 
     static func catalog() throws -> DefinitionCatalog {

@@ -43,7 +43,10 @@ public struct ResourcePaths: Sendable {
     /// A path with an empty part (`a..b`, which only an invalid name makes) keeps its non-empty parts, joined.
     private static func insert(_ path: String, andTheGroupsHoldingIt fields: inout Set<String>) {
         let bytes = path.utf8
-        guard bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !path.contains("..") else {
+        let dot = UInt8(ascii: ".")
+        // Two dots in a row looked for in the bytes: `String.contains("..")` is Foundation's, which goes through
+        // `NSString` and was most of this function's cost on every load of a set.
+        guard bytes.first != dot, bytes.last != dot, !zip(bytes, bytes.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else {
             var prefix = ""
             for part in path.split(separator: ".") {
                 prefix += prefix.isEmpty ? String(part) : "." + part
@@ -53,9 +56,9 @@ public struct ResourcePaths: Sendable {
         }
         guard fields.insert(path).inserted else { return }
         var end = bytes.endIndex
-        while let dot = bytes[..<end].lastIndex(of: UInt8(ascii: ".")) {
-            guard fields.insert(String(path[..<dot])).inserted else { return }
-            end = dot
+        while let last = bytes[..<end].lastIndex(of: dot) {
+            guard fields.insert(String(path[..<last])).inserted else { return }
+            end = last
         }
     }
 

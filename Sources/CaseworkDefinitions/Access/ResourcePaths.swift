@@ -44,9 +44,7 @@ public struct ResourcePaths: Sendable {
     private static func insert(_ path: String, andTheGroupsHoldingIt fields: inout Set<String>) {
         let bytes = path.utf8
         let dot = UInt8(ascii: ".")
-        // Two dots in a row looked for in the bytes: `String.contains("..")` is Foundation's, which goes through
-        // `NSString` and was most of this function's cost on every load of a set.
-        guard bytes.first != dot, bytes.last != dot, !zip(bytes, bytes.dropFirst()).contains(where: { $0 == dot && $1 == dot }) else {
+        guard bytes.first != dot, bytes.last != dot, !hasTwoDotsInARow(bytes) else {
             var prefix = ""
             for part in path.split(separator: ".") {
                 prefix += prefix.isEmpty ? String(part) : "." + part
@@ -60,6 +58,17 @@ public struct ResourcePaths: Sendable {
             guard fields.insert(String(path[..<last])).inserted else { return }
             end = last
         }
+    }
+
+    /// Whether `bytes` hold two dots in a row, looked for byte by byte: `String.contains("..")` is Foundation's, which
+    /// goes through `NSString` and was two thirds of working out a set's paths on every load.
+    private static func hasTwoDotsInARow(_ bytes: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "."), previous == byte { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Whether `entry` covers `path`: the same, or `path` lies under it (`ehcp` covers `ehcp.K`).

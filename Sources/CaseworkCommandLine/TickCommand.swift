@@ -16,7 +16,7 @@ enum TickCommand {
         let options = try EngineOptions(parsed)
         var at: Date?
         if let text = try parsed.single("--at") {
-            if let instant = try? Date(text, strategy: .iso8601) {
+            if let instant = Date(iso8601: text) {
                 at = instant
             } else if let day = CalendarDate(text) {
                 at = day.start()

@@ -104,9 +104,9 @@ public final class Engine: Sendable {
     /// writes for them; nil for an engine the actors reach directly (the command line, a program embedding it).
     public let via: Intermediary?
 
-    /// Creates an engine and records every current definition version in the store, so cases started on them can
-    /// always be run again; with `recordingDefinitions: false` (an engine that only reads, on a read-only store) it
-    /// only compares them with the versions the store holds, writing nothing.
+    /// Creates an engine and records every current definition version the store does not hold yet, so cases started on
+    /// them can always be run again; with `recordingDefinitions: false` (an engine that only reads, on a read-only
+    /// store) it only compares them with the versions the store holds, writing nothing.
     ///
     /// Either way it refuses (``StoreError/definitionChanged(kind:id:version:)``) when a definition's
     /// content changed but its `version` did not, before any change is made.
@@ -120,18 +120,33 @@ public final class Engine: Sendable {
         self.defaultCalendar = calendar
         self.definitionSets = SharedDefinitionSets()
         self.via = nil
-        for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
-            do throws(StoreError) {
-                if recordingDefinitions {
-                    try store.record(definition)
-                } else if let stored = try store.definition(kind: definition.kind, id: definition.id, version: definition.version),
-                    stored.fingerprint != definition.fingerprint {
-                    throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
-                }
-            } catch {
-                throw .store(error)
+        do throws(StoreError) {
+            // Every stored version's fingerprint in one read (no texts): a definition already stored is compared, and only
+            // one the store lacks is recorded (each record is a write transaction, which a version already there does
+            // not need; `record` checks again under the write lock, so one stored meanwhile by another process is compared there).
+            var stored: [DefinitionKey: String] = [:]
+            for version in try store.definitionVersions() {
+                stored[DefinitionKey(kind: version.kind, id: version.id, version: version.version)] = version.fingerprint
             }
+            for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
+                if let fingerprint = stored[DefinitionKey(kind: definition.kind, id: definition.id, version: definition.version)] {
+                    guard fingerprint == definition.fingerprint else {
+                        throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
+                    }
+                } else if recordingDefinitions {
+                    try store.record(definition)
+                }
+            }
+        } catch {
+            throw .store(error)
         }
+    }
+
+    /// Which stored definition version a fingerprint is of.
+    private struct DefinitionKey: Hashable {
+        let kind: String
+        let id: String
+        let version: Int
     }
 
     /// An engine that touches no store when made, for a ``CaseService``, which records the current definitions in its

@@ -28,6 +28,35 @@ enum StatutoryOffsets {
         return periods.last { $0.from <= seconds }?.offset ?? periods[0].offset
     }
 
+    /// The instant (seconds since 1970) the day `day` (days since 1970) starts in the statutory zone: the one instant
+    /// whose local time is that day's midnight; nil when there is none or more than one (a change of offset at
+    /// midnight), which `Calendar` then decides.
+    static func start(ofDay day: Int) -> Double? {
+        let midnight = Double(day) * 86_400
+        // An instant whose local time is midnight is within a day of it (offsets are hours), so its offset is one of
+        // those in force from a day before to a day after.
+        var found: [Double] = []
+        for offset in offsets(from: midnight - 86_400, to: midnight + 86_400) {
+            let instant = midnight - Double(offset)
+            if self.offset(at: instant) == offset, !found.contains(instant) { found.append(instant) }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// Every offset in force at some instant from `start` to `end` (seconds since 1970, in the years a date can be
+    /// written in).
+    private static func offsets(from start: Double, to end: Double) -> [Int] {
+        guard let first = offset(at: start), let last = offset(at: end) else { return [] }
+        var offsets = [first, last]
+        let years = CalendarDate(daysSinceEpoch: Int((start / 86_400).rounded(.down))).year...CalendarDate(daysSinceEpoch: Int((end / 86_400).rounded(.down))).year
+        for year in years {
+            for period in self.years.withLock({ $0[year] }) ?? work(year) where period.from > start && period.from <= end {
+                offsets.append(period.offset)
+            }
+        }
+        return offsets
+    }
+
     /// Works out and keeps the offsets of `year`.
     private static func work(_ year: Int) -> [Period] {
         let zone = CalendarDate.statutoryTimeZone

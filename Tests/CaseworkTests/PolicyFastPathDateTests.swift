@@ -3,9 +3,10 @@ import CaseworkTestSupport
 import Foundation
 import Testing
 
-/// The day of an instant in the statutory zone, worked out from offsets kept by year (what every access decision does),
-/// against `Calendar` working it out each time: the same day for instants all over the accepted years and either
-/// side of every change of the clocks.
+/// The day of an instant in the statutory zone, and the instant a day starts there, worked out from offsets kept by year
+/// (what every access decision and every deadline's alarms do), against `Calendar` working them out each time: the same
+/// day for instants all over the accepted years and either side of every change of the clocks, and the same start for
+/// every day time is counted on.
 @Suite("Statutory days from kept offsets")
 struct PolicyFastPathDateTests {
     /// The day of `instant` in the statutory zone, as `Calendar` gives it.
@@ -14,6 +15,27 @@ struct PolicyFastPathDateTests {
         calendar.timeZone = CalendarDate.statutoryTimeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)
         return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    /// The instant `day` starts in the statutory zone, as `Calendar` gives it.
+    static func calendarStart(_ day: CalendarDate, in calendar: Calendar) -> Date {
+        calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
+    }
+
+    @Test func everyCountedDayStartsWhereCalendarSays() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = CalendarDate.statutoryTimeZone
+        var day = CalendarDate.countedRange.lowerBound
+        var mismatches: [String] = []
+        var notMidnightUTC = 0
+        while day <= CalendarDate.countedRange.upperBound {
+            let start = day.start()
+            if start != Self.calendarStart(day, in: calendar) { mismatches.append("\(day): \(start)") }
+            if start.timeIntervalSince1970 != Double(day.daysSinceEpoch) * 86_400 { notMidnightUTC += 1 }
+            day = day.adding(days: 1)
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+        #expect(notMidnightUTC > 50_000, "summer days start an hour before midnight UTC")
     }
 
     @Test func everyChangeOfTheClocksGivesTheSameDays() {

@@ -43,7 +43,8 @@ public struct ResourcePaths: Sendable {
     /// A path with an empty part (`a..b`, which only an invalid name makes) keeps its non-empty parts, joined.
     private static func insert(_ path: String, andTheGroupsHoldingIt fields: inout Set<String>) {
         let bytes = path.utf8
-        guard bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !path.contains("..") else {
+        let dot = UInt8(ascii: ".")
+        guard bytes.first != dot, bytes.last != dot, !hasTwoDotsInARow(bytes) else {
             var prefix = ""
             for part in path.split(separator: ".") {
                 prefix += prefix.isEmpty ? String(part) : "." + part
@@ -53,10 +54,21 @@ public struct ResourcePaths: Sendable {
         }
         guard fields.insert(path).inserted else { return }
         var end = bytes.endIndex
-        while let dot = bytes[..<end].lastIndex(of: UInt8(ascii: ".")) {
-            guard fields.insert(String(path[..<dot])).inserted else { return }
-            end = dot
+        while let last = bytes[..<end].lastIndex(of: dot) {
+            guard fields.insert(String(path[..<last])).inserted else { return }
+            end = last
         }
+    }
+
+    /// Whether `bytes` hold two dots in a row, looked for byte by byte: `String.contains("..")` is Foundation's, which
+    /// goes through `NSString` and was two thirds of working out a set's paths on every load.
+    private static func hasTwoDotsInARow(_ bytes: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "."), previous == byte { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Whether `entry` covers `path`: the same, or `path` lies under it (`ehcp` covers `ehcp.K`).

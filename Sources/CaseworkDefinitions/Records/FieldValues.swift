@@ -81,7 +81,7 @@ public enum FieldValues {
             if let problem = date.acceptanceProblem { return failure(problem) }
             return .success(.date(date))
         case .datetime:
-            guard let instant = try? Date(text, strategy: .iso8601) else {
+            guard let instant = Date(iso8601: text) else {
                 return failure("expected a date and time such as 2025-09-01T09:30:00Z, found '\(text)'")
             }
             return .success(.datetime(instant))

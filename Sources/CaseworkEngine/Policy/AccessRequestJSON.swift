@@ -317,7 +317,7 @@ public struct AccessRequestReader: Sendable {
         /// When the request is made: a date (its start) or an ISO 8601 date and time; without `at`, now.
         mutating func at(_ value: Any?) -> Date {
             guard let text = string(value, at: "at", required: false) else { return Date() }
-            if let instant = try? Date(text, strategy: .iso8601) { return instant }
+            if let instant = Date(iso8601: text) { return instant }
             if let day = CalendarDate(text) { return day.start() }
             problem("at", "'\(text)' is not a date (YYYY-MM-DD) or an ISO 8601 date and time such as 2025-11-25T10:00:00Z")
             return Date()

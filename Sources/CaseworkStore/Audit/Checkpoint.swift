@@ -1,4 +1,5 @@
 import CaseworkDefinitions
+import CaseworkTime
 import Foundation
 
 /// One case's audit chain at a moment: how many events it had and the hash of the last one.
@@ -120,7 +121,7 @@ package struct AuditCheckpoint: Sendable, Hashable {
             guard lines[line - 1].hasPrefix(prefix) else { throw .malformed(line: line, reason: "expected '\(name) …'") }
             return String(lines[line - 1].dropFirst(prefix.count))
         }
-        guard let created = try? Date(value(2, "created_at"), strategy: .iso8601) else {
+        guard let created = Date(iso8601: try value(2, "created_at")) else {
             throw .malformed(line: 2, reason: "expected 'created_at' and a UTC time such as 2026-01-12T09:30:00Z")
         }
         let fingerprint = try value(3, "key_sha256")

@@ -88,9 +88,12 @@ extension Engine {
     /// Commits decided changes to one or several cases together, all or none: each gets the next revision, an audit
     /// event that records what it changed, what the actor came through (``via``) and links to the case's chain, its messages with stable ids
     /// (`CASE/REVISION/N`) and its pending alarms, and the first carries the request's idempotency record. When a
-    /// concurrent request with the same key committed first, returns that request's result instead.
+    /// concurrent request with the same key committed first, returns that request's result instead. `basis` is what the
+    /// door worked out for the actor's change to the first change's case, when the caller has it and the change keeps
+    /// the case's definition set (a fire): the result is decided with it (``changeResult(_:notifications:replayed:actor:attributes:basis:)``).
     func commit(
-        _ changes: [DecidedChange], actor: CaseActor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date
+        _ changes: [DecidedChange], actor: CaseActor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date,
+        basis: AccessBasis? = nil
     ) throws(EngineError) -> ChangeResult {
         var committed: [CaseChange] = []
         for (index, decided) in changes.enumerated() {
@@ -132,7 +135,7 @@ extension Engine {
         }
         // Read in place: taking the first change out would copy it whole (its record, events and messages) for two of its parts.
         guard !committed.isEmpty else { throw .definitionError("a change must change at least one case") }
-        return try changeResult(committed[0].record, notifications: committed[0].outbox, replayed: false, actor: actor, attributes: attributes)
+        return try changeResult(committed[0].record, notifications: committed[0].outbox, replayed: false, actor: actor, attributes: attributes, basis: basis)
     }
 
     /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).

@@ -41,13 +41,15 @@ final class DecisionExplanation: Sendable {
     let holds: RuleMask
     /// The rules about grants that do not apply because the actor has no grant.
     let withoutGrant: RuleMask
-    /// The rules whose conditions could not be decided, with why.
+    /// The rules whose conditions could not be decided, with why: those of the whole pass the decision was made in,
+    /// shared by its decisions (the trace reads only the considered ones), in no particular order.
     let undecided: [UndecidedRule]
     /// The rules that decided it.
     let matched: RuleMask
     /// Which reasons it gives.
     let reasons: Reasons
-    /// What the conditions were evaluated against, for the placeholders of deny reasons.
+    /// What the conditions were evaluated against, for the placeholders of deny reasons; kept only by a deny some of
+    /// whose matched rules' reasons have placeholders, nil otherwise (nothing else reads it).
     let context: EvaluationContext?
 
     /// The explanation of a request for `action` on `resource` no rule covers, because of `problem`.

@@ -144,25 +144,31 @@ struct CaseAccess: Sendable {
     /// involved) only when they may change access; every form only when they may `edit` the case, otherwise just the
     /// forms shared with them, each only when they may `view` the resource its form names. `editsCase` is ``editsCase``,
     /// decided once by a caller that needs it for the messages too.
-    func visibleRecord(editsCase: Bool) -> CaseRecord {
-        var shown = record
-        shown.fields = fieldVisibility.filter(record.fields)
-        if !allows("grant", on: "case") {
-            shown.grants = []
-            shown.participants = CaseParticipants()
-        }
+    ///
+    /// It consumes the access: everything is decided first, then the access's own record is cut down in place and
+    /// handed back, not copied.
+    consuming func visibleRecord(editsCase: Bool) -> CaseRecord {
+        let fields = fieldVisibility.filter(record.fields)
+        let showsAccess = allows("grant", on: "case")
+        var forms: [FormInstance]?
         if !editsCase {
             var viewable: [String: Bool] = [:]
-            shown.forms = record.forms.filter { instance in
+            forms = record.forms.filter { instance in
                 guard instance.recipientRole == actor.role, instance.recipientID.flatMap(Principal.parsed) == actor.principal else { return false }
-                let resource = forms[instance.form].map { Engine.formResource($0.definition) } ?? instance.form
+                let resource = self.forms[instance.form].map { Engine.formResource($0.definition) } ?? instance.form
                 if let known = viewable[resource] { return known }
                 let allowed = allows("view", on: resource)
                 viewable[resource] = allowed
                 return allowed
             }
         }
-        return shown
+        record.fields = fields
+        if !showsAccess {
+            record.grants = []
+            record.participants = CaseParticipants()
+        }
+        if let forms { record.forms = forms }
+        return record
     }
 
     /// The messages the actor may read: every one for those who may `edit` the case (`editsCase`, decided once by the
@@ -287,7 +293,7 @@ extension Engine {
     /// the caller has it (``CaseAccess/basis``): the case's guard, forms and child's grants, which the change did not
     /// alter, are then taken from it instead of being looked up again.
     func changeResult(
-        _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue],
+        _ record: consuming CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue],
         basis: AccessBasis? = nil
     ) throws(EngineError) -> ChangeResult {
         let basis = if let basis { basis } else { try self.basis(of: record) }
@@ -295,8 +301,8 @@ extension Engine {
                                 at: Self.millisecondPrecision(clockNow()), forms: basis.forms)
         access.answer(Self.resultQuestions)
         let editsCase = access.editsCase
-        return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed,
-                            notifications: access.visibleMessages(notifications, editsCase: editsCase))
+        let visible = access.visibleMessages(notifications, editsCase: editsCase)
+        return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed, notifications: visible)
     }
 
     /// What a change's result asks about the actor and the case after it (``changeResult(_:notifications:replayed:actor:attributes:basis:)``):

@@ -230,7 +230,7 @@ public struct CompiledPolicy: Sendable {
             let index = policy.index
             let action = question.asked.action
             let resource = question.asked.resource
-            guard let aboutAction = question.aboutAction, let coverage = question.coverage else {
+            guard let coverage = question.coverage else {
                 let problem = policy.actionProblem(action) ?? policy.resourceProblem(resource) ?? ""
                 return AccessDecision(allowed: false, redactions: RedactionSet(),
                                       explanation: DecisionExplanation(index: index, action: action, resource: resource, problem: problem))
@@ -247,8 +247,8 @@ public struct CompiledPolicy: Sendable {
                 let readsContext: Bool
                 if case .denied = reasons { readsContext = !(matched & index.valuedReasons).isEmpty } else { readsContext = false }
                 return AccessDecision(allowed: allowed, redactions: withheld, explanation: DecisionExplanation(
-                    index: index, action: action, resource: resource, aboutAction: aboutAction, considered: considered, holds: holds,
-                    withoutGrant: withoutGrant, undecided: undecided, matched: matched, reasons: reasons, context: readsContext ? context : nil
+                    index: index, action: action, resource: resource, holds: holds, withoutGrant: withoutGrant, undecided: undecided, matched: matched,
+                    reasons: reasons, context: readsContext ? context : nil
                 ))
             }
             let allows = holds & index.allows

@@ -136,9 +136,7 @@ final class PolicyIndex: Sendable {
     struct Question {
         /// What is asked.
         let asked: AccessQuestion
-        /// The rules about the action; nil when the policy knows no such action.
-        let aboutAction: RuleMask?
-        /// What the resource means to the rules; nil when the policy cannot name it (or knows no such action).
+        /// What the resource means to the rules; nil when the policy cannot name it or knows no such action.
         let coverage: Coverage?
         /// The rules about the action that cover the resource: those whose conditions decide it.
         let considered: RuleMask
@@ -149,7 +147,7 @@ final class PolicyIndex: Sendable {
         let aboutAction = actions[asked.action]
         let coverage = aboutAction == nil ? nil : coverage(of: asked.resource)
         let considered = aboutAction.flatMap { about in coverage.map { about & $0.covered } } ?? RuleMask()
-        return Question(asked: asked, aboutAction: aboutAction, coverage: coverage, considered: considered)
+        return Question(asked: asked, coverage: coverage, considered: considered)
     }
 
     /// What `resource` means to the rules, or nil when the policy cannot name it.

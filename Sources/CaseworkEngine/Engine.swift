@@ -489,24 +489,16 @@ public final class Engine: Sendable {
         let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
-        // The other cases' changes are decided first, so the fired case's record is last read by its own change and moves
-        // into it instead of being copied; they are committed after it, in this order.
-        // (Not in closures: a closure that reads the record would keep it where it can only be copied from.)
-        var granted: DecidedChange?
+        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
+                                     input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
         if let grant = transition.grant {
-            granted = try grantChange(grant, transition: transition.name.value, request: next, actor: actor, attributes: attributes)
+            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: actor, attributes: attributes))
         }
-        var reported: [DecidedChange] = []
+        changes += opened
         if let report = transition.report {
-            reported = try reportChanges(report, transition: transition.name.value, from: next, workflow: workflow, calendars: admitted.definitions.calendars,
+            changes += try reportChanges(report, transition: transition.name.value, from: next, workflow: workflow, calendars: admitted.definitions.calendars,
                                          actor: actor, linked: linked, today: today, now: now)
         }
-        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired",
-                                     subject: transition.name.value, input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
-        changes.reserveCapacity(1 + (granted == nil ? 0 : 1) + opened.count + reported.count)
-        if let granted { changes.append(granted) }
-        changes += opened
-        changes += reported
         return changes
     }
 

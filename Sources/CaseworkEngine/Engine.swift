@@ -438,7 +438,8 @@ public final class Engine: Sendable {
             throw .revisionMismatch(caseID: request.caseID, expected: expected, actual: admitted.access.record.revision)
         }
         let changes = try decideFiring(request.transition, on: admitted, input: request.input, effectiveOn: request.effectiveOn, attributes: request.attributes)
-        return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: admitted.access.at)
+        return try commit(changes, actor: request.actor, attributes: request.attributes, request: idempotent, at: admitted.access.at,
+                          basis: admitted.access.basis)
     }
 
     /// The changes firing `name` on the admitted case with `input` makes, checked completely and not yet committed: the

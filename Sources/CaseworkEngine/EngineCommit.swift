@@ -88,41 +88,48 @@ extension Engine {
     /// Commits decided changes to one or several cases together, all or none: each gets the next revision, an audit
     /// event that records what it changed, what the actor came through (``via``) and links to the case's chain, its messages with stable ids
     /// (`CASE/REVISION/N`) and its pending alarms, and the first carries the request's idempotency record. When a
-    /// concurrent request with the same key committed first, returns that request's result instead.
+    /// concurrent request with the same key committed first, returns that request's result instead. `basis` is what the
+    /// door worked out for the actor's change to the first change's case, when the caller has it and the change keeps
+    /// the case's definition set (a fire): the result is decided with it (``changeResult(_:notifications:replayed:actor:attributes:basis:)``).
     func commit(
-        _ changes: [DecidedChange], actor: CaseActor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date
+        _ changes: [DecidedChange], actor: CaseActor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date,
+        basis: AccessBasis? = nil
     ) throws(EngineError) -> ChangeResult {
         var committed: [CaseChange] = []
-        for (index, decided) in changes.enumerated() {
-            let previous = decided.before?.revision ?? 0
+        committed.reserveCapacity(changes.count)
+        // Each decided change is read in place (by index): a `for` over them copies every one whole, both its records.
+        for index in changes.indices {
+            let previous = changes[index].before?.revision ?? 0
             guard previous < Int.max else {
-                throw .definitionError("case '\(decided.after.id)' has reached the highest revision a case can have; it cannot change again")
+                throw .definitionError("case '\(changes[index].after.id)' has reached the highest revision a case can have; it cannot change again")
             }
-            var next = decided.after
+            var next = changes[index].after
             next.revision = previous + 1
             next.updatedAt = now
-            var recorded = RecordChange.between(decided.before, next, fieldsTouched: decided.fieldsTouched)
-            recorded.document = decided.document?.change
-            let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: decided.actor ?? actor, action: decided.action, subject: decided.subject,
-                                   fromState: decided.before?.state, toState: next.state, revision: next.revision, input: decided.input,
-                                   change: recorded, previousHash: decided.before?.auditHead ?? AuditEvent.genesisHash,
-                                   effectiveOn: decided.effectiveOn, via: decided.actor == nil ? via : nil)
+            var recorded = RecordChange.between(changes[index].before, next, fieldsTouched: changes[index].fieldsTouched)
+            recorded.document = changes[index].document?.change
+            let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: changes[index].actor ?? actor, action: changes[index].action,
+                                   subject: changes[index].subject, fromState: changes[index].before?.state, toState: next.state, revision: next.revision,
+                                   input: changes[index].input, change: recorded, previousHash: changes[index].before?.auditHead ?? AuditEvent.genesisHash,
+                                   effectiveOn: changes[index].effectiveOn, via: changes[index].actor == nil ? via : nil)
             next.auditHead = event.hash
-            let outbox = decided.messages.enumerated().map { offset, message in
+            let outbox = changes[index].messages.enumerated().map { offset, message in
                 OutboxMessage(id: "\(next.id)/\(next.revision)/\(offset + 1)", caseID: next.id, createdAt: now, recipientRole: message.role,
                               recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
                               channel: message.channel, owedReason: message.owedReason)
             }
             let idempotency = index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil
-            let pending = alarms(for: next, workflow: decided.workflow, calendars: decided.calendars)
+            let pending = alarms(for: next, workflow: changes[index].workflow, calendars: changes[index].calendars)
             // Worked out before the change is made, so the record is last read there and moves into it instead of being copied.
-            var change = CaseChange(record: next, expectedRevision: decided.before?.revision, events: [event], outbox: outbox,
-                                    idempotency: idempotency, alarms: pending)
-            if let document = decided.document {
-                change.documents = [DocumentVersion(caseID: change.record.id, change: document.change, addedBy: actor, at: now, revision: change.record.revision)]
-                change.blobs = document.blob.map { [$0] } ?? []
+            // Made in the batch and completed there, so it is not copied into it.
+            committed.append(CaseChange(record: next, expectedRevision: changes[index].before?.revision, events: [event], outbox: outbox,
+                                        idempotency: idempotency, alarms: pending))
+            if let document = changes[index].document {
+                let last = committed.count - 1
+                committed[last].documents = [DocumentVersion(caseID: committed[last].record.id, change: document.change, addedBy: actor, at: now,
+                                                             revision: committed[last].record.revision)]
+                committed[last].blobs = document.blob.map { [$0] } ?? []
             }
-            committed.append(change)
         }
         do {
             try store.commit(all: committed)
@@ -132,7 +139,7 @@ extension Engine {
         }
         // Read in place: taking the first change out would copy it whole (its record, events and messages) for two of its parts.
         guard !committed.isEmpty else { throw .definitionError("a change must change at least one case") }
-        return try changeResult(committed[0].record, notifications: committed[0].outbox, replayed: false, actor: actor, attributes: attributes)
+        return try changeResult(committed[0].record, notifications: committed[0].outbox, replayed: false, actor: actor, attributes: attributes, basis: basis)
     }
 
     /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).

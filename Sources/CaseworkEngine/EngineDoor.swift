@@ -34,6 +34,18 @@ struct EffectiveGrants: Sendable {
     }
 }
 
+/// What decides access to a case besides its record and the actor: how it is guarded, the forms of its definition set and
+/// its child's grants. Three references, so a change's result can take them from the door's access to the case
+/// (``CaseAccess/basis``) for less than looking them up again.
+struct AccessBasis: Sendable {
+    /// How the case is guarded.
+    var accessGuard: AccessGuard
+    /// The forms of the definition set the case runs on, by id.
+    var forms: [String: LoadedForm]
+    /// The grants of the child the case belongs to; empty for a case of no child.
+    var childGrants: [AccessGrant]
+}
+
 /// What one actor may do with one case at one instant: the decisions of its guard, asked part by part.
 struct CaseAccess: Sendable {
     /// The case as stored.
@@ -56,19 +68,14 @@ struct CaseAccess: Sendable {
     /// The document every decision is about, when the request is about one: the policy reads it as `document.*`.
     var document: DocumentFacts?
 
-    /// Decisions made ahead by ``answering(_:)``, each for an action on a resource.
-    var answered: [AnsweredQuestion] = []
+    /// The questions answered ahead by ``answer(_:)``, each an action on a resource, in the order asked.
+    var answeredQuestions: [AccessQuestion] = []
+    /// The decision for each of ``answeredQuestions``, at the same place: the policy's own array, kept as it came, so
+    /// no decision is copied out of it.
+    var answeredDecisions: [AccessDecision] = []
 
-    /// One decision made ahead: a struct rather than a tuple, so copying and destroying the access's decisions runs the
-    /// compiler's own code for it instead of the runtime's generic tuple walk.
-    struct AnsweredQuestion: Sendable {
-        /// The action asked about.
-        var action: String
-        /// The resource asked about.
-        var resource: String
-        /// The policy's decision, naming the grant it used.
-        var decision: AccessDecision
-    }
+    /// What decides this access besides the record and the actor.
+    var basis: AccessBasis { AccessBasis(accessGuard: accessGuard, forms: forms, childGrants: childGrants) }
 
     /// The grants that decide for this actor (``EffectiveGrants``).
     var effectiveGrants: EffectiveGrants { EffectiveGrants.for(principal: actor.principal, case: record, childGrants: childGrants) }
@@ -77,7 +84,7 @@ struct CaseAccess: Sendable {
     /// (the operator, or a workflow without a policy), which means allowed.
     func decision(_ action: String, on resource: String) -> AccessDecision? {
         guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
-        if let known = answeredIndex(action, on: resource) { return answered[known].decision }
+        if let known = answeredIndex(action, on: resource) { return answeredDecisions[known] }
         let effective = effectiveGrants
         var decision = policy.decide(Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: action,
                                                           resource: resource, at: at, document: document))
@@ -85,30 +92,23 @@ struct CaseAccess: Sendable {
         return decision
     }
 
-    /// This access with the decisions for `questions` made ahead, in one pass of the policy over the actor and the case
+    /// Makes the decisions for `questions` ahead, in one pass of the policy over the actor and the case
     /// (``CompiledPolicy/decide(_:asking:)``): for a caller about to ask several, each then the decision it would be
-    /// on its own.
-    ///
-    /// It consumes the access it is called on, so the one made for these questions is filled in place, not copied.
-    consuming func answering(_ questions: [(action: String, resource: String)]) -> CaseAccess {
-        guard !actor.isOperator, case .policy(let policy) = accessGuard, let first = questions.first else { return self }
+    /// on its own. It fills this access in place, so nothing of it is copied.
+    mutating func answer(_ questions: [AccessQuestion]) {
+        guard !actor.isOperator, case .policy(let policy) = accessGuard, let first = questions.first else { return }
         let effective = effectiveGrants
         let request = Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: first.action,
                                            resource: first.resource, at: at, document: document)
-        let decisions = policy.decide(request, asking: questions)
-        var answers: [AnsweredQuestion] = []
-        answers.reserveCapacity(questions.count)
-        for (question, decision) in zip(questions, decisions) {
-            answers.append(AnsweredQuestion(action: question.action, resource: question.resource, decision: decision))
-            answers[answers.count - 1].decision.grantUsed = effective.source
-        }
-        answered = answers
-        return self
+        var decisions = policy.decide(request, asking: questions)
+        for index in decisions.indices { decisions[index].grantUsed = effective.source }
+        answeredQuestions = questions
+        answeredDecisions = decisions
     }
 
-    /// Where ``answered`` holds the decision for `action` on `resource`, if it does.
+    /// Where ``answeredDecisions`` holds the decision for `action` on `resource`, if it does.
     private func answeredIndex(_ action: String, on resource: String) -> Int? {
-        answered.firstIndex { $0.action == action && $0.resource == resource }
+        answeredQuestions.firstIndex { $0.action == action && $0.resource == resource }
     }
 
     /// This access with every decision about `document` instead: nothing decided before (at the door, or ahead) is
@@ -116,7 +116,8 @@ struct CaseAccess: Sendable {
     func about(_ document: DocumentFacts) -> CaseAccess {
         var access = self
         access.document = document
-        access.answered = []
+        access.answeredQuestions = []
+        access.answeredDecisions = []
         access.allowedAtDoor = nil
         return access
     }
@@ -125,7 +126,7 @@ struct CaseAccess: Sendable {
     func allows(_ action: String, on resource: String) -> Bool {
         if let allowedAtDoor, allowedAtDoor.action == action, allowedAtDoor.resource == resource { return true }
         // A decision made ahead is read where it is kept, without copying it out.
-        if let known = answeredIndex(action, on: resource) { return answered[known].decision.allowed }
+        if let known = answeredIndex(action, on: resource) { return answeredDecisions[known].allowed }
         return decision(action, on: resource)?.allowed ?? true
     }
 
@@ -143,25 +144,31 @@ struct CaseAccess: Sendable {
     /// involved) only when they may change access; every form only when they may `edit` the case, otherwise just the
     /// forms shared with them, each only when they may `view` the resource its form names. `editsCase` is ``editsCase``,
     /// decided once by a caller that needs it for the messages too.
-    func visibleRecord(editsCase: Bool) -> CaseRecord {
-        var shown = record
-        shown.fields = fieldVisibility.filter(record.fields)
-        if !allows("grant", on: "case") {
-            shown.grants = []
-            shown.participants = CaseParticipants()
-        }
+    ///
+    /// It consumes the access: everything is decided first, then the access's own record is cut down in place and
+    /// handed back, not copied.
+    consuming func visibleRecord(editsCase: Bool) -> CaseRecord {
+        let fields = fieldVisibility.filter(record.fields)
+        let showsAccess = allows("grant", on: "case")
+        var forms: [FormInstance]?
         if !editsCase {
             var viewable: [String: Bool] = [:]
-            shown.forms = record.forms.filter { instance in
+            forms = record.forms.filter { instance in
                 guard instance.recipientRole == actor.role, instance.recipientID.flatMap(Principal.parsed) == actor.principal else { return false }
-                let resource = forms[instance.form].map { Engine.formResource($0.definition) } ?? instance.form
+                let resource = self.forms[instance.form].map { Engine.formResource($0.definition) } ?? instance.form
                 if let known = viewable[resource] { return known }
                 let allowed = allows("view", on: resource)
                 viewable[resource] = allowed
                 return allowed
             }
         }
-        return shown
+        record.fields = fields
+        if !showsAccess {
+            record.grants = []
+            record.participants = CaseParticipants()
+        }
+        if let forms { record.forms = forms }
+        return record
     }
 
     /// The messages the actor may read: every one for those who may `edit` the case (`editsCase`, decided once by the
@@ -282,18 +289,32 @@ extension Engine {
     }
 
     /// What a change gives back to the actor who asked for it: the case after it as they may see it, and only the
-    /// notifications they may read.
+    /// notifications they may read. `basis` is what the door worked out for the actor's change to this same case, when
+    /// the caller has it (``CaseAccess/basis``): the case's guard, forms and child's grants, which the change did not
+    /// alter, are then taken from it instead of being looked up again.
     func changeResult(
-        _ record: CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue]
+        _ record: consuming CaseRecord, notifications: [OutboxMessage], replayed: Bool, actor: CaseActor, attributes: [String: ExpressionValue],
+        basis: AccessBasis? = nil
     ) throws(EngineError) -> ChangeResult {
-        let definitions = try definitions(for: record)
-        let access = CaseAccess(record: record, childGrants: try childGrants(of: record),
-                                accessGuard: try accessGuard(for: try workflow(for: record, in: definitions), in: definitions),
-                                actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()), forms: definitions.forms)
-        .answering([("edit", "case"), ("view", ResourcePaths.caseFields), ("grant", "case")])
+        let basis = if let basis { basis } else { try self.basis(of: record) }
+        var access = CaseAccess(record: record, childGrants: basis.childGrants, accessGuard: basis.accessGuard, actor: actor, attributes: attributes,
+                                at: Self.millisecondPrecision(clockNow()), forms: basis.forms)
+        access.answer(Self.resultQuestions)
         let editsCase = access.editsCase
-        return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed,
-                            notifications: access.visibleMessages(notifications, editsCase: editsCase))
+        let visible = access.visibleMessages(notifications, editsCase: editsCase)
+        return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed, notifications: visible)
+    }
+
+    /// What a change's result asks about the actor and the case after it (``changeResult(_:notifications:replayed:actor:attributes:basis:)``):
+    /// made once, as the same three questions are asked after every change.
+    static let resultQuestions = [AccessQuestion("edit", on: "case"), AccessQuestion("view", on: ResourcePaths.caseFields), AccessQuestion("grant", on: "case")]
+
+    /// What decides access to `record` besides the record and the actor, looked up: the guard of the workflow version it
+    /// runs on, the forms of its definition set and its child's grants.
+    private func basis(of record: CaseRecord) throws(EngineError) -> AccessBasis {
+        let definitions = try definitions(for: record)
+        return AccessBasis(accessGuard: try accessGuard(for: try workflow(for: record, in: definitions), in: definitions), forms: definitions.forms,
+                           childGrants: try childGrants(of: record))
     }
 
     /// What a refusal may say. To someone who holds a grant on the case, the policy's own reasons. To anyone else, only
@@ -339,9 +360,9 @@ extension Engine {
         case nil: actor = CaseActor(role: role, id: role)
         }
         let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
-        let access = CaseAccess(record: record, childGrants: childGrants, accessGuard: .policy(policy), actor: actor, attributes: attributes,
+        var access = CaseAccess(record: record, childGrants: childGrants, accessGuard: .policy(policy), actor: actor, attributes: attributes,
                                 at: Self.millisecondPrecision(clockNow()))
-            .answering([("view", resource), ("view", ResourcePaths.caseFields)])
+        access.answer([AccessQuestion("view", on: resource), AccessQuestion("view", on: ResourcePaths.caseFields)])
         return (access.allows("view", on: resource), access.fieldVisibility)
     }
 }

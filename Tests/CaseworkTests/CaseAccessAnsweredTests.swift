@@ -4,15 +4,16 @@ import CaseworkStore
 import CaseworkTestSupport
 import Testing
 
-/// A case access with decisions made ahead (``CaseAccess/answering(_:)``, which the result of a change and each
+/// A case access with decisions made ahead (``CaseAccess/answer(_:)``, which the result of a change and each
 /// notice's recipient use) reads each of them, through ``CaseAccess/decision(_:on:)``, ``CaseAccess/allows(_:on:)`` and
 /// ``CaseAccess/fieldVisibility``, exactly as an access that decides each question alone.
 @Suite("Case access: decisions made ahead read as decisions made alone")
 struct CaseAccessAnsweredTests {
     /// The questions a fire's result and its recipients ask, with one no one asks ahead (`view` on `case.state`) and one
     /// the policy does not know.
-    static let questions: [(action: String, resource: String)] = [
-        ("edit", "case"), ("view", ResourcePaths.caseFields), ("grant", "case"), ("submit", "case"), ("delete", "case"),
+    static let questions = [
+        AccessQuestion("edit", on: "case"), AccessQuestion("view", on: ResourcePaths.caseFields), AccessQuestion("grant", on: "case"),
+        AccessQuestion("submit", on: "case"), AccessQuestion("delete", on: "case"),
     ]
 
     @Test func answeredDecisionsReadAsDecisionsMadeAlone() throws {
@@ -25,9 +26,9 @@ struct CaseAccessAnsweredTests {
                                     fields: request.fields, participants: [:], forms: [], openedAt: request.at, updatedAt: request.at,
                                     auditHead: AuditEvent.genesisHash, grants: request.grants)
             let alone = CaseAccess(record: record, accessGuard: .policy(policy), actor: request.actor, attributes: request.attributes, at: request.at)
-            let ahead = CaseAccess(record: record, accessGuard: .policy(policy), actor: request.actor, attributes: request.attributes, at: request.at)
-                .answering(Array(Self.questions.prefix(3)))
-            for question in Self.questions + [("view", "case.state")] {
+            var ahead = CaseAccess(record: record, accessGuard: .policy(policy), actor: request.actor, attributes: request.attributes, at: request.at)
+            ahead.answer(Array(Self.questions.prefix(3)))
+            for question in Self.questions + [AccessQuestion("view", on: "case.state")] {
                 compared += 1
                 let answered = ahead.decision(question.action, on: question.resource)
                 let decided = alone.decision(question.action, on: question.resource)

@@ -30,8 +30,9 @@ struct PolicyFastPathTests {
                 disagreements.append("\(request.actor) \(request.attributes) \(request.action) \(request.resource) \(request.grants.map(\.level)):\n  fast \(decided)\n  reference \(expected)")
             }
             guard count % batchEvery == 0 else { return }
-            var questions: [(action: String, resource: String)] = [("edit", "case"), ("view", "case.fields"), ("grant", "case"), ("view", "case.state")]
-            questions.insert((request.action, request.resource), at: count % (questions.count + 1))
+            var questions = [AccessQuestion("edit", on: "case"), AccessQuestion("view", on: "case.fields"), AccessQuestion("grant", on: "case"),
+                             AccessQuestion("view", on: "case.state")]
+            questions.insert(AccessQuestion(request.action, on: request.resource), at: count % (questions.count + 1))
             for (question, answer) in zip(questions, fast.decide(request, asking: questions)) {
                 var alone = request
                 alone.action = question.action

@@ -68,7 +68,9 @@ public struct AccessRequest: Sendable {
     /// The document the request is about, when it is about one: what the policy reads as `document.*`.
     public var document: DocumentFacts?
 
-    /// Creates a request; `principal` defaults to the actor as a person.
+    /// Creates a request; `principal` defaults to the actor as a person. Inlinable, so the engine builds the request it
+    /// asks a policy in place from the case's values instead of copying it out of a call.
+    @inlinable
     public init(
         actor: CaseActor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
         workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date, document: DocumentFacts? = nil

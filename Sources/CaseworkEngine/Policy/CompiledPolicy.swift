@@ -135,19 +135,24 @@ public struct CompiledPolicy: Sendable {
     /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
     /// and denied, saying which.
     public func decide(_ request: consuming AccessRequest) -> AccessDecision {
-        let action = request.action
-        let resource = request.resource
+        let question = index.question(AccessQuestion(request.action, on: request.resource))
         var evaluation = evaluation(of: request)
-        return evaluation.decide(action, on: resource)
+        return evaluation.decide(question)
     }
 
     /// Decides each of `questions` (an action on a resource) for `request`'s actor on `request`'s case, in one pass
     /// over the rules: the context is read once and each rule's condition evaluated at most once, since a condition
     /// reads the actor, their grant and the case, never the action or resource asked about. Each decision is the one
     /// ``decide(_:)`` gives for `request` with that action and resource (`request`'s own are not asked unless listed).
-    package func decide(_ request: consuming AccessRequest, asking questions: [(action: String, resource: String)]) -> [AccessDecision] {
+    ///
+    /// Every rule some question considers is evaluated before the first decision is made, so the pass's undecided rules
+    /// are complete when each decision's explanation keeps them: the decisions share that one list instead of each
+    /// filtering its own.
+    package func decide(_ request: consuming AccessRequest, asking questions: [AccessQuestion]) -> [AccessDecision] {
+        let resolved = questions.map(index.question)
         var evaluation = evaluation(of: request)
-        return questions.map { evaluation.decide($0.action, on: $0.resource) }
+        evaluation.evaluate(resolved.reduce(RuleMask()) { $0 | $1.considered })
+        return resolved.map { evaluation.decide($0) }
     }
 
     /// The start of deciding questions about `request`'s actor and case: the day, the grant that holds, the context.
@@ -176,8 +181,11 @@ public struct CompiledPolicy: Sendable {
         var holding = RuleMask()
         /// Of those, the rules about grants that do not apply because the actor has no grant.
         var withoutGrant = RuleMask()
-        /// Of those, the rules that could not be decided, with why, in the order they were evaluated.
+        /// Of those, the rules that could not be decided, with why, in the order they were evaluated: the whole pass's,
+        /// which every decision's explanation keeps as it is (it reads only the rules its question considered).
         var undecided: [DecisionExplanation.UndecidedRule] = []
+        /// The rules in ``undecided``, as a set.
+        var undecidedRules = RuleMask()
 
         init(policy: CompiledPolicy, hasGrant: Bool, heldSections: [String]?, context: EvaluationContext) {
             self.policy = policy
@@ -187,7 +195,7 @@ public struct CompiledPolicy: Sendable {
         }
 
         /// Evaluates the conditions of the rules in `rules` not yet evaluated.
-        private mutating func evaluate(_ rules: RuleMask) {
+        mutating func evaluate(_ rules: RuleMask) {
             let index = policy.index
             let hasGrant = hasGrant
             rules.subtracting(evaluated).forEach { position in
@@ -208,30 +216,39 @@ public struct CompiledPolicy: Sendable {
                 case .failure(let error):
                     // Other undecided conditions fail safe: a deny still counts, an allow does not.
                     undecided.append(DecisionExplanation.UndecidedRule(rule: position, error: error))
+                    undecidedRules.insert(position)
                     if rule.effect == .deny { holding.insert(position) }
                 }
             }
         }
 
-        /// Decides `action` on `resource`.
-        mutating func decide(_ action: String, on resource: String) -> AccessDecision {
+        /// Decides `question`.
+        ///
+        /// Nothing is put into words here: the decision's explanation keeps the rule sets and renders them when read
+        /// (``DecisionExplanation``), and keeps the context only when a deny's reason reads values from it.
+        mutating func decide(_ question: PolicyIndex.Question) -> AccessDecision {
             let index = policy.index
-            guard let aboutAction = index.actions[action], let coverage = index.coverage(of: resource) else {
+            let action = question.asked.action
+            let resource = question.asked.resource
+            guard let coverage = question.coverage else {
                 let problem = policy.actionProblem(action) ?? policy.resourceProblem(resource) ?? ""
                 return AccessDecision(allowed: false, redactions: RedactionSet(),
                                       explanation: DecisionExplanation(index: index, action: action, resource: resource, problem: problem))
             }
-            let considered = aboutAction & coverage.covered
+            let considered = question.considered
             evaluate(considered)
             let holds = holding & considered
-            let undecided = self.undecided.isEmpty ? [] : self.undecided.filter { considered.contains($0.rule) }.sorted { $0.rule < $1.rule }
-            let undecidedAllow = undecided.contains { index.rules[$0.rule].effect == .allow }
+            let undecidedAllow = !(undecidedRules & considered & index.allows).isEmpty
             let withoutGrant = self.withoutGrant & considered
-            let context = context
+            let undecided = undecided
             func decision(_ allowed: Bool, _ matched: RuleMask, _ reasons: DecisionExplanation.Reasons, _ withheld: RedactionSet = RedactionSet()) -> AccessDecision {
-                AccessDecision(allowed: allowed, redactions: withheld, explanation: DecisionExplanation(
-                    index: index, action: action, resource: resource, aboutAction: aboutAction, considered: considered, holds: holds,
-                    withoutGrant: withoutGrant, undecided: undecided, matched: matched, reasons: reasons, context: context
+                // Only a deny's own reasons read the context (their placeholders), so only a deny whose reasons have
+                // placeholders keeps it.
+                let readsContext: Bool
+                if case .denied = reasons { readsContext = !(matched & index.valuedReasons).isEmpty } else { readsContext = false }
+                return AccessDecision(allowed: allowed, redactions: withheld, explanation: DecisionExplanation(
+                    index: index, action: action, resource: resource, holds: holds, withoutGrant: withoutGrant, undecided: undecided, matched: matched,
+                    reasons: reasons, context: readsContext ? context : nil
                 ))
             }
             let allows = holds & index.allows
@@ -266,4 +283,20 @@ public struct CompiledPolicy: Sendable {
     public static let notAllowed = "the access rules for this case do not allow this"
     /// The reason when an allow could not be checked (something it reads was not given); the trace says what.
     public static let couldNotCheck = "it could not be checked that you may do this, so it is refused"
+}
+
+/// One question put to a policy about a case: may the actor do `action` to `resource`? A struct rather than a tuple, so
+/// the lists of them a case access keeps are copied and destroyed by the compiler's own code instead of the runtime's
+/// generic tuple walk.
+package struct AccessQuestion: Sendable, Hashable {
+    /// The action (`view`, `edit`).
+    package let action: String
+    /// The resource, section or field (`case`, `case.fields`, `ehcp.K`).
+    package let resource: String
+
+    /// The question whether the actor may do `action` to `resource`.
+    package init(_ action: String, on resource: String) {
+        self.action = action
+        self.resource = resource
+    }
 }

@@ -33,40 +33,36 @@ final class DecisionExplanation: Sendable {
     let resource: String
     /// Why no rule covers the request (an action or a path the policy does not know), or nil.
     let problem: String?
-    /// The rules about the action.
-    let aboutAction: RuleMask
-    /// The rules about the action and the resource: those whose conditions were considered.
-    let considered: RuleMask
     /// The considered rules that hold (an undecided deny holds, to be safe).
     let holds: RuleMask
     /// The rules about grants that do not apply because the actor has no grant.
     let withoutGrant: RuleMask
-    /// The rules whose conditions could not be decided, with why.
+    /// The rules whose conditions could not be decided, with why: those of the whole pass the decision was made in,
+    /// shared by its decisions (the trace reads only the considered ones), in no particular order.
     let undecided: [UndecidedRule]
     /// The rules that decided it.
     let matched: RuleMask
     /// Which reasons it gives.
     let reasons: Reasons
-    /// What the conditions were evaluated against, for the placeholders of deny reasons.
+    /// What the conditions were evaluated against, for the placeholders of deny reasons; kept only by a deny some of
+    /// whose matched rules' reasons have placeholders, nil otherwise (nothing else reads it).
     let context: EvaluationContext?
 
     /// The explanation of a request for `action` on `resource` no rule covers, because of `problem`.
     convenience init(index: PolicyIndex, action: String, resource: String, problem: String) {
-        self.init(index: index, action: action, resource: resource, problem: problem, aboutAction: RuleMask(), considered: RuleMask(), holds: RuleMask(),
-                  withoutGrant: RuleMask(), undecided: [], matched: RuleMask(), reasons: .fixed(problem), context: nil)
+        self.init(index: index, action: action, resource: resource, problem: problem, holds: RuleMask(), withoutGrant: RuleMask(), undecided: [],
+                  matched: RuleMask(), reasons: .fixed(problem), context: nil)
     }
 
     /// An explanation with every part given.
     init(
-        index: PolicyIndex, action: String, resource: String, problem: String? = nil, aboutAction: RuleMask, considered: RuleMask, holds: RuleMask,
-        withoutGrant: RuleMask, undecided: [UndecidedRule], matched: RuleMask, reasons: Reasons, context: EvaluationContext?
+        index: PolicyIndex, action: String, resource: String, problem: String? = nil, holds: RuleMask, withoutGrant: RuleMask, undecided: [UndecidedRule],
+        matched: RuleMask, reasons: Reasons, context: EvaluationContext?
     ) {
         self.index = index
         self.action = action
         self.resource = resource
         self.problem = problem
-        self.aboutAction = aboutAction
-        self.considered = considered
         self.holds = holds
         self.withoutGrant = withoutGrant
         self.undecided = undecided
@@ -96,9 +92,12 @@ final class DecisionExplanation: Sendable {
         }
     }
 
-    /// Every rule and why it did or did not match.
+    /// Every rule and why it did or did not match. Which rules are about the action, and which of those cover the
+    /// resource, are looked up again here rather than kept by every decision, which is seldom explained.
     var trace: [RuleTrace] {
-        index.rules.indices.map { position in
+        let aboutAction = index.actions[action] ?? RuleMask()
+        let considered = index.question(AccessQuestion(action, on: resource)).considered
+        return index.rules.indices.map { position in
             let rule = index.rules[position]
             if let problem { return RuleTrace(rule: rule.id, matched: false, why: "no rule covers this request: \(problem)") }
             guard aboutAction.contains(position) else { return RuleTrace(rule: rule.id, matched: false, why: "it is about \(rule.actionsText), not \(action)") }

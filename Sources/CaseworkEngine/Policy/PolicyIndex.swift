@@ -54,8 +54,9 @@ final class PolicyIndex: Sendable {
         case value(CompiledExpression)
     }
 
-    /// What one resource path means to the rules: which cover it, which redactions hide all or part of it.
-    struct Coverage: Sendable {
+    /// What one resource path means to the rules: which cover it, which redactions hide all or part of it. A class, so
+    /// a question resolved to it carries one reference rather than each of its parts.
+    final class Coverage: Sendable {
         /// The rules whose `on` covers the path (a rule with no `on` covers every path).
         let covered: RuleMask
         /// The rules with a redaction that hides the whole of the path: a decision they allow is a deny.
@@ -90,6 +91,8 @@ final class PolicyIndex: Sendable {
     let allows: RuleMask
     /// The rules about grants.
     let aboutGrants: RuleMask
+    /// The rules whose reason has placeholders, which read the context a decision was made in.
+    let valuedReasons: RuleMask
     /// For each action the policy knows, the rules about it (naming it, or `all`).
     let actions: [String: RuleMask]
     /// The coverage of each resource, section and `case.fields` the policy declares; paths under `case.fields` are
@@ -106,6 +109,12 @@ final class PolicyIndex: Sendable {
         self.paths = paths
         allows = RuleMask(rules.indices.filter { rules[$0].effect == .allow })
         aboutGrants = RuleMask(rules.indices.filter { rules[$0].aboutGrants })
+        valuedReasons = RuleMask(rules.indices.filter { position in
+            rules[position].reason?.contains { part in
+                if case .value = part { return true }
+                return false
+            } ?? false
+        })
         var actions: [String: RuleMask] = [:]
         for action in definition.knownActions {
             actions[action] = RuleMask(definition.rules.indices.filter { position in
@@ -120,6 +129,25 @@ final class PolicyIndex: Sendable {
             coverages[resource] = Coverage(of: resource, rules: rules, on: on)
         }
         self.coverages = coverages
+    }
+
+    /// One question (an action on a resource) resolved against the rules once, before any rule is evaluated: which
+    /// rules it considers, so the questions of one pass can have their rules evaluated together.
+    struct Question {
+        /// What is asked.
+        let asked: AccessQuestion
+        /// What the resource means to the rules; nil when the policy cannot name it or knows no such action.
+        let coverage: Coverage?
+        /// The rules about the action that cover the resource: those whose conditions decide it.
+        let considered: RuleMask
+    }
+
+    /// `asked`, resolved.
+    func question(_ asked: AccessQuestion) -> Question {
+        let aboutAction = actions[asked.action]
+        let coverage = aboutAction == nil ? nil : coverage(of: asked.resource)
+        let considered = aboutAction.flatMap { about in coverage.map { about & $0.covered } } ?? RuleMask()
+        return Question(asked: asked, coverage: coverage, considered: considered)
     }
 
     /// What `resource` means to the rules, or nil when the policy cannot name it.

@@ -45,6 +45,15 @@ struct RuleMask: Sendable, Hashable {
         return both
     }
 
+    /// The rules in either set.
+    static func | (left: RuleMask, right: RuleMask) -> RuleMask {
+        var either = left
+        either.first |= right.first
+        if either.rest.count < right.rest.count { either.rest += Array(repeating: 0, count: right.rest.count - either.rest.count) }
+        for index in right.rest.indices { either.rest[index] |= right.rest[index] }
+        return either
+    }
+
     /// The rules in `self` and not in `other`.
     func subtracting(_ other: RuleMask) -> RuleMask {
         var left = self

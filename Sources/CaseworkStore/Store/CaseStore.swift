@@ -20,7 +20,9 @@ public struct CaseChange: Sendable {
     /// The bytes those versions name, each stored once by its hash (a blob already held is left as it is).
     public var blobs: [DocumentBlob] = []
 
-    /// Creates a change.
+    /// Creates a change. Inlinable, so the engine builds it in place from the values it moves in: compiled here, the
+    /// change was built and then copied out whole.
+    @inlinable
     public init(
         record: CaseRecord, expectedRevision: Int?, events: [AuditEvent], outbox: [OutboxMessage], idempotency: IdempotencyRecord?,
         alarms: [DeadlineAlarm] = []

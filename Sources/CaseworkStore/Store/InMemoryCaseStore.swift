@@ -73,50 +73,54 @@ public final class InMemoryCaseStore: CaseStore {
         var batchCases = Set<String>()
         var batchOutbox = Set<String>()
         var batchKeys = Set<String>()
-        for change in changes {
-            let id = change.record.id
+        // Each change, event and message is read in place (by index): a `for` over them copies every one whole.
+        for index in changes.indices {
+            let id = changes[index].record.id
             if several, !batchCases.insert(id).inserted { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
-            if let limit = change.record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
-            let current = state.cases[id]
-            switch (change.expectedRevision, current) {
+            if let limit = changes[index].record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
+            // The stored record's revision read in place, not the record copied out to read it.
+            switch (changes[index].expectedRevision, state.cases.index(forKey: id).map { state.cases.values[$0].revision }) {
             case (nil, .some): return .failure(.caseExists(id))
             case (.some, nil): return .failure(.caseNotFound(id))
-            case (.some(let expected), .some(let record)) where record.revision != expected:
-                return .failure(.revisionConflict(caseID: id, expected: expected, actual: record.revision))
+            case (.some(let expected), .some(let revision)) where revision != expected:
+                return .failure(.revisionConflict(caseID: id, expected: expected, actual: revision))
             default: break
             }
+            let events = changes[index].events
             let existing = state.sequences[id] ?? []
             var sequences = Set<Int>()
-            for event in change.events
-            where existing.contains(event.sequence) || change.events.count > 1 && !sequences.insert(event.sequence).inserted {
-                return .failure(.duplicate("audit event \(event.sequence) of case '\(id)'"))
+            for event in events.indices
+            where existing.contains(events[event].sequence) || events.count > 1 && !sequences.insert(events[event].sequence).inserted {
+                return .failure(.duplicate("audit event \(events[event].sequence) of case '\(id)'"))
             }
-            let messagesMayRepeat = several || change.outbox.count > 1
-            for message in change.outbox where state.outboxIndex[message.id] != nil || messagesMayRepeat && !batchOutbox.insert(message.id).inserted {
-                return .failure(.duplicate("outbox message '\(message.id)'"))
+            let outbox = changes[index].outbox
+            let messagesMayRepeat = several || outbox.count > 1
+            for message in outbox.indices
+            where state.outboxIndex[outbox[message].id] != nil || messagesMayRepeat && !batchOutbox.insert(outbox[message].id).inserted {
+                return .failure(.duplicate("outbox message '\(outbox[message].id)'"))
             }
-            if let key = change.idempotency?.key, state.keys[key] != nil || several && !batchKeys.insert(key).inserted {
+            if let key = changes[index].idempotency?.key, state.keys[key] != nil || several && !batchKeys.insert(key).inserted {
                 return .failure(.duplicate("idempotency key '\(key)'"))
             }
-            guard !change.documents.isEmpty else { continue }
+            guard !changes[index].documents.isEmpty else { continue }
             var versions = Set((state.documents[id] ?? []).map { "\($0.kind)/\($0.version)" })
-            for document in change.documents where document.caseID != id || !versions.insert("\(document.kind)/\(document.version)").inserted {
+            for document in changes[index].documents where document.caseID != id || !versions.insert("\(document.kind)/\(document.version)").inserted {
                 return .failure(.duplicate("version \(document.version) of document '\(document.kind)' of case '\(id)'"))
             }
         }
-        for change in changes {
-            let id = change.record.id
-            state.cases[id] = change.record
-            state.events[id, default: []].append(contentsOf: change.events)
-            for event in change.events { state.sequences[id, default: []].insert(event.sequence) }
-            for message in change.outbox {
-                state.outboxIndex[message.id] = state.outbox.count
-                state.outbox.append(message)
-            }
-            if let record = change.idempotency { state.keys[record.key] = record }
-            state.alarms.replace(caseID: id, with: change.alarms)
-            if !change.documents.isEmpty { state.documents[id, default: []].append(contentsOf: change.documents) }
-            for blob in change.blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
+        for index in changes.indices {
+            let id = changes[index].record.id
+            state.cases[id] = changes[index].record
+            let events = changes[index].events
+            state.events[id, default: []].append(contentsOf: events)
+            for event in events.indices { state.sequences[id, default: []].insert(events[event].sequence) }
+            let outbox = changes[index].outbox
+            for message in outbox.indices { state.outboxIndex[outbox[message].id] = state.outbox.count + message }
+            state.outbox.append(contentsOf: outbox)
+            if let record = changes[index].idempotency { state.keys[record.key] = record }
+            state.alarms.replace(caseID: id, with: changes[index].alarms)
+            if !changes[index].documents.isEmpty { state.documents[id, default: []].append(contentsOf: changes[index].documents) }
+            for blob in changes[index].blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
         }
         for child in children {
             state.children[child.record.id] = child.record

@@ -163,7 +163,7 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
         /// What the planned expressions are evaluated against for `input`: the slots' values, `today`, `now`, and
         /// `calendar` for working days; the same values ``ExpressionNames/context(for:calendar:)`` gives by name.
         @inlinable
-        public func context(for input: consuming Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
+        public func context(for input: Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
             var slots: [ExpressionValue?] = []
             slots.reserveCapacity(reads.count)
             for read in reads {

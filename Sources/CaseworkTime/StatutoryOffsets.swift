@@ -39,8 +39,15 @@ enum StatutoryOffsets {
     /// a date can be written in.
     static func offset(at seconds: Double) -> Int? {
         guard supported.contains(seconds) else { return nil }
-        let periods = periods(at: number(of: seconds) - firstSpan)
-        return periods.last { $0.from <= seconds }?.offset ?? periods[0].offset
+        let place = number(of: seconds) - firstSpan
+        // The offset is found under the lock, so the span's offsets are read where they are kept rather than copied out.
+        if let offset = spans.withLock({ $0.indices.contains(place) ? $0[place].map { offset(at: seconds, in: $0) } : nil }) { return offset }
+        return offset(at: seconds, in: work(place))
+    }
+
+    /// The offset of the last of `periods` that starts at or before `seconds`, or of the first.
+    private static func offset(at seconds: Double, in periods: [Period]) -> Int {
+        periods.last { $0.from <= seconds }?.offset ?? periods[0].offset
     }
 
     /// The instant (seconds since 1970) the day `day` (days since 1970) starts in the statutory zone: the one instant

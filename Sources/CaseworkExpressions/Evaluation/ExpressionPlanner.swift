@@ -183,8 +183,18 @@ private struct Planner {
     }
 
     private func compare(_ read: (slot: Int, name: String), with value: ExpressionValue, equal: Bool) -> Evaluate {
-        { context, _ throws(EvaluationError) in
-            guard read.slot < context.slots.count, let found = context.slots[read.slot] else { throw .unset(read.name) }
+        guard case .string(let text) = value else {
+            return { context, _ throws(EvaluationError) in
+                guard read.slot < context.slots.count, let found = context.slots[read.slot] else { throw .unset(read.name) }
+                return .bool(Operations.equal(found, value) == equal)
+            }
+        }
+        // Text, the most compared (roles, states, levels): the slot's text is compared without taking its whole value
+        // out first; any other value is compared as above.
+        return { context, _ throws(EvaluationError) in
+            guard read.slot < context.slots.count else { throw .unset(read.name) }
+            if case .string(let found)? = context.slots[read.slot] { return .bool((found == text) == equal) }
+            guard let found = context.slots[read.slot] else { throw .unset(read.name) }
             return .bool(Operations.equal(found, value) == equal)
         }
     }

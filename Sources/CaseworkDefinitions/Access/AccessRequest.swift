@@ -49,86 +49,91 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 public struct AccessRequest: Sendable {
     /// Who asks.
     public var actor: CaseActor {
-        get { box.parts.actor }
+        @inlinable get { box.parts.actor }
         set { change { $0.actor = newValue } }
     }
     /// On whose behalf: the person, or the organisation they act for, whose grant then applies.
     public var principal: Principal {
-        get { box.parts.principal }
+        @inlinable get { box.parts.principal }
         set { change { $0.principal = newValue } }
     }
     /// The actor's attributes by name (`second_factor_verified`, `relationship`).
     public var attributes: [String: ExpressionValue] {
-        get { box.parts.attributes }
+        @inlinable get { box.parts.attributes }
         set { change { $0.attributes = newValue } }
     }
     /// What they want to do (`view`).
     public var action: String {
-        get { box.parts.action }
+        @inlinable get { box.parts.action }
         set { change { $0.action = newValue } }
     }
     /// The resource or section (`case.address`, `ehcp`, `ehcp.K`).
     public var resource: String {
-        get { box.parts.resource }
+        @inlinable get { box.parts.resource }
         set { change { $0.resource = newValue } }
     }
     /// The case's id.
     public var caseID: String {
-        get { box.parts.caseID }
+        @inlinable get { box.parts.caseID }
         set { change { $0.caseID = newValue } }
     }
     /// The case's workflow.
     public var workflow: String {
-        get { box.parts.workflow }
+        @inlinable get { box.parts.workflow }
         set { change { $0.workflow = newValue } }
     }
     /// The case's state.
     public var state: String {
-        get { box.parts.state }
+        @inlinable get { box.parts.state }
         set { change { $0.state = newValue } }
     }
     /// The case's fields by dotted path.
     public var fields: [String: ExpressionValue] {
-        get { box.parts.fields }
+        @inlinable get { box.parts.fields }
         set { change { $0.fields = newValue } }
     }
     /// Every grant on the case.
     public var grants: [AccessGrant] {
-        get { box.parts.grants }
+        @inlinable get { box.parts.grants }
         set { change { $0.grants = newValue } }
     }
     /// When the request is made.
     public var at: Date {
-        get { box.parts.at }
+        @inlinable get { box.parts.at }
         set { change { $0.at = newValue } }
     }
     /// The document the request is about, when it is about one: what the policy reads as `document.*`.
     public var document: DocumentFacts? {
-        get { box.parts.document }
+        @inlinable get { box.parts.document }
         set { change { $0.document = newValue } }
     }
 
     /// The parts, shared by every copy.
-    private var box: Box
+    @usableFromInline
+    var box: Box
 
     /// The parts of a request.
-    private struct Parts: Sendable {
-        var actor: CaseActor
-        var principal: Principal
-        var attributes: [String: ExpressionValue]
-        var action: String
-        var resource: String
-        var caseID: String
-        var workflow: String
-        var state: String
-        var fields: [String: ExpressionValue]
-        var grants: [AccessGrant]
-        var at: Date
-        var document: DocumentFacts?
+    @usableFromInline
+    struct Parts: Sendable {
+        @usableFromInline var actor: CaseActor
+        @usableFromInline var principal: Principal
+        @usableFromInline var attributes: [String: ExpressionValue]
+        @usableFromInline var action: String
+        @usableFromInline var resource: String
+        @usableFromInline var caseID: String
+        @usableFromInline var workflow: String
+        @usableFromInline var state: String
+        @usableFromInline var fields: [String: ExpressionValue]
+        @usableFromInline var grants: [AccessGrant]
+        @usableFromInline var at: Date
+        @usableFromInline var document: DocumentFacts?
     }
 
-    /// One request's parts, boxed once and never changed.
-    private final class Box: Sendable {
+    /// One request's parts, boxed once and never changed. Reading a part is inlinable, so a caller in another module
+    /// reads it where it lies, as it read a stored property, rather than calling a getter.
+    @usableFromInline
+    final class Box: Sendable {
+        @usableFromInline
         let parts: Parts
 
         init(_ parts: Parts) {

@@ -127,6 +127,26 @@ public struct AccessRequest: Sendable {
         @usableFromInline var grants: [AccessGrant]
         @usableFromInline var at: Date
         @usableFromInline var document: DocumentFacts?
+
+        /// The parts given.
+        @usableFromInline
+        init(
+            actor: CaseActor, principal: Principal, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
+            workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date, document: DocumentFacts?
+        ) {
+            self.actor = actor
+            self.principal = principal
+            self.attributes = attributes
+            self.action = action
+            self.resource = resource
+            self.caseID = caseID
+            self.workflow = workflow
+            self.state = state
+            self.fields = fields
+            self.grants = grants
+            self.at = at
+            self.document = document
+        }
     }
 
     /// One request's parts, boxed once and never changed. Reading a part is inlinable, so a caller in another module
@@ -136,6 +156,7 @@ public struct AccessRequest: Sendable {
         @usableFromInline
         let parts: Parts
 
+        @usableFromInline
         init(_ parts: Parts) {
             self.parts = parts
         }

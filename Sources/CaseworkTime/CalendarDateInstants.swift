@@ -4,12 +4,26 @@ extension CalendarDate {
     /// The time zone statutory days are counted in: English SEND law runs on UK civil time.
     public static let statutoryTimeZone = TimeZone(identifier: "Europe/London") ?? .gmt
 
-    /// The calendar date of `instant` in `timeZone` (in the statutory zone, from its offsets kept by year).
-    public init(_ instant: Date, in timeZone: TimeZone = CalendarDate.statutoryTimeZone) {
-        if timeZone == Self.statutoryTimeZone, let offset = StatutoryOffsets.offset(at: instant.timeIntervalSince1970) {
-            self.init(daysSinceEpoch: Int(((instant.timeIntervalSince1970 + Double(offset)) / 86_400).rounded(.down)))
+    /// The calendar date of `instant` in the statutory zone, from its offsets kept by span of time.
+    public init(_ instant: Date) {
+        guard let offset = StatutoryOffsets.offset(at: instant.timeIntervalSince1970) else {
+            self.init(instant, byCalendarIn: Self.statutoryTimeZone)
             return
         }
+        self.init(daysSinceEpoch: Int(((instant.timeIntervalSince1970 + Double(offset)) / 86_400).rounded(.down)))
+    }
+
+    /// The calendar date of `instant` in `timeZone` (in the statutory zone, as ``init(_:)`` gives it).
+    public init(_ instant: Date, in timeZone: TimeZone) {
+        if timeZone == Self.statutoryTimeZone {
+            self.init(instant)
+        } else {
+            self.init(instant, byCalendarIn: timeZone)
+        }
+    }
+
+    /// The calendar date of `instant` in `timeZone`, as `Calendar` works it out.
+    private init(_ instant: Date, byCalendarIn timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)
@@ -19,7 +33,7 @@ extension CalendarDate {
 
 extension CalendarDate {
     /// The instant this day starts in `timeZone` (in the statutory zone, for the days time is counted on, from its
-    /// offsets kept by year: making a `Calendar` loads the system's time zone through ICU, a third of a millisecond of a
+    /// offsets kept by span of time: making a `Calendar` loads the system's time zone through ICU, a third of a millisecond of a
     /// command that sets a deadline's alarms).
     public func start(in timeZone: TimeZone = CalendarDate.statutoryTimeZone) -> Date {
         if timeZone == Self.statutoryTimeZone, Self.countedRange.contains(self), let seconds = StatutoryOffsets.start(ofDay: daysSinceEpoch) {

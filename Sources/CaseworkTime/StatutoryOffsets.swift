@@ -1,13 +1,15 @@
 import Foundation
 import Synchronization
 
-/// The statutory time zone's offsets from UTC, worked out a year at a time when first asked and then kept, so that the
-/// calendar date of an instant (``CalendarDate/init(_:in:)``) is integer arithmetic on day numbers rather than a
+/// The statutory time zone's offsets from UTC, worked out a span of time at a time when first asked and then kept, so
+/// that the calendar date of an instant (``CalendarDate/init(_:)``) is integer arithmetic on day numbers rather than a
 /// `Calendar` computation (which took most of an access decision's time).
 ///
-/// A year's offsets are the zone's offset at the year's first instant (UTC) and at every transition in the year, as
-/// Foundation's time zone data gives them; an instant's offset is that of the last of them at or before it. Working out
-/// a year takes a few microseconds, once per process.
+/// A span is 2^25 seconds (about 388 days), numbered from 1970 either way: an instant's span is one division by a power
+/// of two and the spans are kept in an array by number, where finding an instant's year took several divisions and a
+/// dictionary took hashing it. A span's offsets are the zone's offset at its first instant and at every transition in
+/// it, as Foundation's time zone data gives them; an instant's offset is that of the last of them at or before it.
+/// Working out a span takes a few microseconds, once per process.
 enum StatutoryOffsets {
     /// From which instant (seconds since 1970) an offset (seconds east of UTC) applies.
     private struct Period: Sendable {
@@ -15,17 +17,37 @@ enum StatutoryOffsets {
         let offset: Int
     }
 
-    /// The offsets of each year asked about, by year (UTC).
-    private static let years = Mutex<[Int: [Period]]>([:])
+    /// The length of a span, in seconds.
+    static let span = 33_554_432.0
+
+    /// The instants in the years a date can be written in (``CalendarDate/supportedYears``, UTC), in seconds since 1970.
+    private static let supported = Double(CalendarDate.days(year: CalendarDate.supportedYears.lowerBound, month: 1, day: 1)) * 86_400
+        ..< Double(CalendarDate.days(year: CalendarDate.supportedYears.upperBound + 1, month: 1, day: 1)) * 86_400
+
+    /// The number of the span of the first supported instant: spans are kept from it.
+    private static let firstSpan = number(of: supported.lowerBound)
+
+    /// The offsets of each span asked about, by its number less ``firstSpan``; nil for a span not yet worked out.
+    private static let spans = Mutex<[[Period]?]>([])
+
+    /// The number of the span `seconds` since 1970 falls in.
+    static func number(of seconds: Double) -> Int {
+        Int((seconds / span).rounded(.down))
+    }
 
     /// The statutory zone's offset from UTC at `seconds` since 1970, in seconds; nil for an instant outside the years
     /// a date can be written in.
     static func offset(at seconds: Double) -> Int? {
-        guard seconds.isFinite, abs(seconds) < 400_000_000_000 else { return nil }
-        let year = CalendarDate(daysSinceEpoch: Int((seconds / 86_400).rounded(.down))).year
-        guard CalendarDate.supportedYears.contains(year) else { return nil }
-        let periods = years.withLock { $0[year] } ?? work(year)
-        return periods.last { $0.from <= seconds }?.offset ?? periods[0].offset
+        guard supported.contains(seconds) else { return nil }
+        let place = number(of: seconds) - firstSpan
+        // The offset is found under the lock, so the span's offsets are read where they are kept rather than copied out.
+        if let offset = spans.withLock({ $0.indices.contains(place) ? $0[place].map { offset(at: seconds, in: $0) } : nil }) { return offset }
+        return offset(at: seconds, in: work(place))
+    }
+
+    /// The offset of the last of `periods` that starts at or before `seconds`, or of the first.
+    private static func offset(at seconds: Double, in periods: [Period]) -> Int {
+        periods.last { $0.from <= seconds }?.offset ?? periods[0].offset
     }
 
     /// The instant (seconds since 1970) the day `day` (days since 1970) starts in the statutory zone: the one instant
@@ -48,27 +70,34 @@ enum StatutoryOffsets {
     private static func offsets(from start: Double, to end: Double) -> [Int] {
         guard let first = offset(at: start), let last = offset(at: end) else { return [] }
         var offsets = [first, last]
-        let years = CalendarDate(daysSinceEpoch: Int((start / 86_400).rounded(.down))).year...CalendarDate(daysSinceEpoch: Int((end / 86_400).rounded(.down))).year
-        for year in years {
-            for period in self.years.withLock({ $0[year] }) ?? work(year) where period.from > start && period.from <= end {
+        for place in number(of: start) - firstSpan...number(of: end) - firstSpan {
+            for period in periods(at: place) where period.from > start && period.from <= end {
                 offsets.append(period.offset)
             }
         }
         return offsets
     }
 
-    /// Works out and keeps the offsets of `year`.
-    private static func work(_ year: Int) -> [Period] {
+    /// The offsets of the span kept at `place`, worked out first if they have not been.
+    private static func periods(at place: Int) -> [Period] {
+        spans.withLock { $0.indices.contains(place) ? $0[place] : nil } ?? work(place)
+    }
+
+    /// Works out and keeps the offsets of the span kept at `place`.
+    private static func work(_ place: Int) -> [Period] {
         let zone = CalendarDate.statutoryTimeZone
-        let start = Double(CalendarDate.days(year: year, month: 1, day: 1)) * 86_400
-        let end = Double(CalendarDate.days(year: year + 1, month: 1, day: 1)) * 86_400
+        let start = Double(place + firstSpan) * span
+        let end = start + span
         var periods = [Period(from: start, offset: zone.secondsFromGMT(for: Date(timeIntervalSince1970: start)))]
         var instant = Date(timeIntervalSince1970: start)
         while let next = zone.nextDaylightSavingTimeTransition(after: instant), next.timeIntervalSince1970 < end, next > instant {
             periods.append(Period(from: next.timeIntervalSince1970, offset: zone.secondsFromGMT(for: next)))
             instant = next
         }
-        years.withLock { $0[year] = periods }
+        spans.withLock { spans in
+            if spans.count <= place { spans += Array(repeating: nil, count: place + 1 - spans.count) }
+            spans[place] = periods
+        }
         return periods
     }
 }

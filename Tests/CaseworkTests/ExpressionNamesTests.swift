@@ -274,6 +274,25 @@ struct ExpressionNamesBuilderTests {
         #expect(names.environment.names["case.id"] == .int)
     }
 
+    /// Slots read from a dictionary of a few entries, searched by comparing keys, and from a larger one, looked up:
+    /// the same values as reading by name, a key written in another Unicode form (`é` as one code point or as `e` and
+    /// an accent) found either way, as a dictionary finds it.
+    @Test(arguments: 0...8)
+    func slotsHoldWhatTheNamesHoldForADictionaryOfAnySize(entries: Int) {
+        var names = ExpressionNames<Input>()
+        let declared = ["amount", "caf\u{E9}", "child.name", "note", "score", "size", "tag", "weight"]
+        names.declare(fields: declared.map { ($0, ExpressionType.string) }, from: { $0.fields })
+        var slots = names.slots()
+        for name in declared { _ = slots.slot(of: name) }
+        _ = slots.slot(of: "undeclared")
+        let reader = names.slotReader(slots)
+        let written = ["amount", "cafe\u{301}", "child.name", "note", "other", "score", "size", "tag", "weight"]
+        let input = Input(fields: Dictionary(uniqueKeysWithValues: written.prefix(entries).map { ($0, ExpressionValue.string("value of \($0)")) }))
+        let byName = names.values(for: input)
+        #expect(reader.context(for: input).slots == slots.names.map { byName[$0] })
+        #expect(reader.context(for: input).slots.compactMap { $0 }.count == entries - (entries > 4 ? 1 : 0), "the four entries before 'other' and all but it after")
+    }
+
     @Test func theLanguagesOwnNamesCannotBeDeclaredAgain() {
         let names = Self.names()
         #expect(names.types["today"] == nil)

@@ -3,10 +3,10 @@ import CaseworkTestSupport
 import Foundation
 import Testing
 
-/// The day of an instant in the statutory zone, and the instant a day starts there, worked out from offsets kept by year
-/// (what every access decision and every deadline's alarms do), against `Calendar` working them out each time: the same
-/// day for instants all over the accepted years and either side of every change of the clocks, and the same start for
-/// every day time is counted on.
+/// The day of an instant in the statutory zone, and the instant a day starts there, worked out from offsets kept by span
+/// of time (what every access decision and every deadline's alarms do), against `Calendar` working them out each time:
+/// the same day for instants all over the accepted years, either side of every change of the clocks and of every
+/// span's start, and the same start for every day time is counted on.
 @Suite("Statutory days from kept offsets")
 struct PolicyFastPathDateTests {
     /// The day of `instant` in the statutory zone, as `Calendar` gives it.
@@ -51,6 +51,20 @@ struct PolicyFastPathDateTests {
             instant = next
         }
         #expect(transitions > 400)
+    }
+
+    /// Either side of the start of every span the offsets are kept by, where one span's offsets end and the next's begin.
+    @Test func everyStartOfASpanGivesTheSameDays() {
+        let first = StatutoryOffsets.number(of: Double(CalendarDate(year: 1800, month: 1, day: 1)!.daysSinceEpoch) * 86_400)
+        let last = StatutoryOffsets.number(of: Double(CalendarDate(year: 2300, month: 1, day: 1)!.daysSinceEpoch) * 86_400)
+        for number in first...last {
+            let start = Double(number) * StatutoryOffsets.span
+            #expect(StatutoryOffsets.number(of: start) == number && StatutoryOffsets.number(of: start - 0.5) == number - 1)
+            for offset in [-86_400.0, -3_600, -1, -0.5, 0, 0.5, 1, 3_600, 86_400] {
+                let near = Date(timeIntervalSince1970: start + offset)
+                #expect(CalendarDate(near) == Self.calendarDay(near), "\(near)")
+            }
+        }
     }
 
     @Test(arguments: [1, 2, 3])

@@ -37,6 +37,11 @@ struct PolicyFastPathExpressionTests {
     @Test(arguments: [
         "has(child)", "has(child.first_name)", "has(forms.advice)", "has(forms)", "age_on(today) >= 16", "child.first_name in [\"Sam\", \"Jo\"]",
         "requested_by in [\"parent\", \"school\"] and weeks_waited > 6",
+        // A name compared with a value written out, on either side, is planned as one step (`comparedWithConstant`).
+        "requested_by == \"parent\"", "\"parent\" == requested_by", "requested_by != \"school\"", "\"school\" != requested_by",
+        "case.state not in [\"requested\", \"drafting\"]", "weeks_waited == 7", "hours == 2.5", "7 == weeks_waited", "hours != 2",
+        "child.date_of_birth == 2009-09-01", "forms.advice.all_accepted == false and requested_by == \"parent\"",
+        "requested_by == \"parent\" or child.first_name == \"Jo\"", "child.first_name == \"Jo\" or requested_by == \"parent\"",
     ])
     func namesUnderAGroupAndTheDateOfBirthAreReadFromSlots(text: String) throws {
         guard case .success(let checked) = ExpressionChecker.compile(text, in: ExpressionFixtures.environment) else {

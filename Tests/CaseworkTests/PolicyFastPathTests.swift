@@ -147,6 +147,9 @@ struct PolicyFastPathTests {
         #expect((mask & RuleMask([1, 64, 129, 200])).positions == [1, 64, 200])
         #expect(mask.subtracting(RuleMask([0, 128])).positions == [1, 63, 64, 65, 127, 200])
         #expect(RuleMask().isEmpty && !mask.isEmpty && (mask & RuleMask([2, 66])).isEmpty)
+        #expect((RuleMask([1, 64]) | RuleMask([0, 130])).positions == [0, 1, 64, 130])
+        #expect((mask | RuleMask()).positions == positions && (RuleMask() | mask).positions == positions)
+        #expect(Array(RuleMask([130])) == [130] && Array(RuleMask()) == [])
     }
 
     /// Every path the policy can name has its coverage worked out, and nothing else has one: what decides that a
@@ -157,6 +160,31 @@ struct PolicyFastPathTests {
             #expect((policy.index.coverage(of: path) != nil) == policy.paths.isKnown(path), "\(path)")
         }
         #expect(Set(policy.index.actions.keys) == Set(policy.definition.knownActions))
+    }
+
+    /// The index finds an action or a resource by binary search over its sorted names: it finds exactly what a
+    /// dictionary of the same names finds, a name written in another Unicode form included.
+    @Test func sortedNamesFindWhatADictionaryFinds() {
+        let policy = Self.shipped
+        var dictionary: [String: Int] = [:]
+        for (place, name) in (policy.paths.resourceNames + policy.definition.knownActions + ["caf\u{E9}", "Z", ""]).enumerated() { dictionary[name] = place }
+        let sorted = SortedNames(dictionary)
+        for name in Array(dictionary.keys) + ["cafe\u{301}", "ehcp.Z", "a", "zzzz", "case.", " case", "CASE"] {
+            #expect(sorted[name] == dictionary[name], "\(name)")
+        }
+        #expect(SortedNames([String: Int]())["view"] == nil)
+    }
+
+    /// A request keeps its parts in one box shared by its copies: changing a part of one copy leaves every other as it was.
+    @Test func changingACopyOfARequestLeavesTheOthersAsTheyWere() {
+        let request = PolicyTests.request(PolicyTests.parentB, relationship: "parent", resource: "ehcp", grants: [])
+        var changed = request
+        changed.resource = "case"
+        changed.attributes["relationship"] = .string("carer")
+        changed.grants.append(AccessGrant(to: .person("parent-b"), level: "full"))
+        #expect(request.resource == "ehcp" && request.attributes["relationship"] == .string("parent") && request.grants.isEmpty)
+        #expect(changed.resource == "case" && changed.attributes["relationship"] == .string("carer") && changed.grants.count == 1)
+        #expect(changed.action == request.action && changed.caseID == request.caseID)
     }
 
     /// A decision's lazily rendered parts read the same however often they are read, and a part set by a caller stays set.

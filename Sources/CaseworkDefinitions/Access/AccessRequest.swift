@@ -42,31 +42,132 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 }
 
 /// One request for access: who, doing what, to which part of which case, with which grants, when.
+///
+/// A value whose parts are kept in one shared box that is never changed (changing a part boxes a changed copy): a
+/// request is copied into each decision's input, and out of the caller's array, and copying one reference costs one
+/// count where copying the parts cost one for each of its dozen strings, dictionaries and arrays.
 public struct AccessRequest: Sendable {
     /// Who asks.
-    public var actor: CaseActor
+    public var actor: CaseActor {
+        @inlinable get { box.parts.actor }
+        set { change { $0.actor = newValue } }
+    }
     /// On whose behalf: the person, or the organisation they act for, whose grant then applies.
-    public var principal: Principal
+    public var principal: Principal {
+        @inlinable get { box.parts.principal }
+        set { change { $0.principal = newValue } }
+    }
     /// The actor's attributes by name (`second_factor_verified`, `relationship`).
-    public var attributes: [String: ExpressionValue]
+    public var attributes: [String: ExpressionValue] {
+        @inlinable get { box.parts.attributes }
+        set { change { $0.attributes = newValue } }
+    }
     /// What they want to do (`view`).
-    public var action: String
+    public var action: String {
+        @inlinable get { box.parts.action }
+        set { change { $0.action = newValue } }
+    }
     /// The resource or section (`case.address`, `ehcp`, `ehcp.K`).
-    public var resource: String
-    /// The case's id, workflow, state and fields.
-    public var caseID: String
+    public var resource: String {
+        @inlinable get { box.parts.resource }
+        set { change { $0.resource = newValue } }
+    }
+    /// The case's id.
+    public var caseID: String {
+        @inlinable get { box.parts.caseID }
+        set { change { $0.caseID = newValue } }
+    }
     /// The case's workflow.
-    public var workflow: String
+    public var workflow: String {
+        @inlinable get { box.parts.workflow }
+        set { change { $0.workflow = newValue } }
+    }
     /// The case's state.
-    public var state: String
+    public var state: String {
+        @inlinable get { box.parts.state }
+        set { change { $0.state = newValue } }
+    }
     /// The case's fields by dotted path.
-    public var fields: [String: ExpressionValue]
+    public var fields: [String: ExpressionValue] {
+        @inlinable get { box.parts.fields }
+        set { change { $0.fields = newValue } }
+    }
     /// Every grant on the case.
-    public var grants: [AccessGrant]
+    public var grants: [AccessGrant] {
+        @inlinable get { box.parts.grants }
+        set { change { $0.grants = newValue } }
+    }
     /// When the request is made.
-    public var at: Date
+    public var at: Date {
+        @inlinable get { box.parts.at }
+        set { change { $0.at = newValue } }
+    }
     /// The document the request is about, when it is about one: what the policy reads as `document.*`.
-    public var document: DocumentFacts?
+    public var document: DocumentFacts? {
+        @inlinable get { box.parts.document }
+        set { change { $0.document = newValue } }
+    }
+
+    /// The parts, shared by every copy.
+    @usableFromInline
+    var box: Box
+
+    /// The parts of a request.
+    @usableFromInline
+    struct Parts: Sendable {
+        @usableFromInline var actor: CaseActor
+        @usableFromInline var principal: Principal
+        @usableFromInline var attributes: [String: ExpressionValue]
+        @usableFromInline var action: String
+        @usableFromInline var resource: String
+        @usableFromInline var caseID: String
+        @usableFromInline var workflow: String
+        @usableFromInline var state: String
+        @usableFromInline var fields: [String: ExpressionValue]
+        @usableFromInline var grants: [AccessGrant]
+        @usableFromInline var at: Date
+        @usableFromInline var document: DocumentFacts?
+
+        /// The parts given.
+        @usableFromInline
+        init(
+            actor: CaseActor, principal: Principal, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
+            workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date, document: DocumentFacts?
+        ) {
+            self.actor = actor
+            self.principal = principal
+            self.attributes = attributes
+            self.action = action
+            self.resource = resource
+            self.caseID = caseID
+            self.workflow = workflow
+            self.state = state
+            self.fields = fields
+            self.grants = grants
+            self.at = at
+            self.document = document
+        }
+    }
+
+    /// One request's parts, boxed once and never changed. Reading a part is inlinable, so a caller in another module
+    /// reads it where it lies, as it read a stored property, rather than calling a getter.
+    @usableFromInline
+    final class Box: Sendable {
+        @usableFromInline
+        let parts: Parts
+
+        @usableFromInline
+        init(_ parts: Parts) {
+            self.parts = parts
+        }
+    }
+
+    /// Boxes the parts as `body` changes them.
+    private mutating func change(_ body: (inout Parts) -> Void) {
+        var parts = box.parts
+        body(&parts)
+        box = Box(parts)
+    }
 
     /// Creates a request; `principal` defaults to the actor as a person. Inlinable, so the engine builds the request it
     /// asks a policy in place from the case's values instead of copying it out of a call.
@@ -75,18 +176,8 @@ public struct AccessRequest: Sendable {
         actor: CaseActor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
         workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date, document: DocumentFacts? = nil
     ) {
-        self.document = document
-        self.actor = actor
-        self.principal = principal ?? actor.principal
-        self.attributes = attributes
-        self.action = action
-        self.resource = resource
-        self.caseID = caseID
-        self.workflow = workflow
-        self.state = state
-        self.fields = fields
-        self.grants = grants
-        self.at = at
+        box = Box(Parts(actor: actor, principal: principal ?? actor.principal, attributes: attributes, action: action, resource: resource, caseID: caseID,
+                        workflow: workflow, state: state, fields: fields, grants: grants, at: at, document: document))
     }
 }
 

@@ -60,6 +60,7 @@ public struct CompiledPolicy: Sendable {
         let paths = checked.paths ?? ResourcePaths(policy: definition, workflows: set.workflows)
         var slots = checked.names.slots()
         var rules: [PolicyIndex.Rule] = []
+        var conditions: [CompiledExpression?] = []
         for rule in definition.rules {
             let id = rule.id.value
             var reason: [PolicyIndex.ReasonPart]?
@@ -84,14 +85,15 @@ public struct CompiledPolicy: Sendable {
                 }
                 condition = CompiledExpression(checkedCondition, slots: &slots)
             }
+            conditions.append(condition)
             rules.append(PolicyIndex.Rule(
-                id: id, effect: rule.effect, condition: condition, conditionText: rule.when?.text ?? "",
+                id: id, effect: rule.effect, conditionText: rule.when?.text ?? "",
                 aboutGrants: condition?.checked.syntax.root.readPaths(dateOfBirth: nil).contains { $0.path.hasPrefix("grant.") } ?? false,
                 reason: reason, redactions: rule.redact.map { paths.redaction(of: $0.value) },
                 actionsText: rule.actions.map(\.value).joined(separator: ", "), onText: rule.on.map(\.value).joined(separator: ", ")
             ))
         }
-        parts = Parts(definition: definition, paths: paths, names: checked.names, index: PolicyIndex(rules, of: definition, paths: paths),
+        parts = Parts(definition: definition, paths: paths, names: checked.names, index: PolicyIndex(rules, conditions: conditions, of: definition, paths: paths),
                       reader: checked.names.slotReader(slots))
     }
 
@@ -160,10 +162,14 @@ public struct CompiledPolicy: Sendable {
     /// evaluation: an evaluation keeps only what a decision reads of it, the held grant's sections.
     private func evaluation(of request: consuming AccessRequest) -> Evaluation {
         let today = CalendarDate(request.at)
-        let grant = request.grants.first { $0.to == request.principal && $0.holds(on: today) }
-        let sections = grant?.sections
-        let context = reader.context(for: PolicyExpressionInput(request: request, grant: grant, today: today))
-        return Evaluation(policy: self, hasGrant: grant != nil, heldSections: sections, context: context)
+        let principal = request.principal
+        let grants = request.grants
+        // The grant is found by place, each compared where it lies, and copied once: taking each out of the array to
+        // test it, or testing a copy, copied all its parts.
+        let place = grants.indices.first { grants[$0].to == principal && grants[$0].holds(on: today) }
+        let sections = place.flatMap { grants[$0].sections }
+        let input = PolicyExpressionInput(request: consume request, grant: place.map { grants[$0] }, today: today)
+        return Evaluation(policy: self, hasGrant: place != nil, heldSections: sections, context: reader.context(for: input))
     }
 
     /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
@@ -196,19 +202,17 @@ public struct CompiledPolicy: Sendable {
 
         /// Evaluates the conditions of the rules in `rules` not yet evaluated.
         mutating func evaluate(_ rules: RuleMask) {
+            let pending = rules.subtracting(evaluated)
+            guard !pending.isEmpty else { return }
+            evaluated = evaluated | pending
             let index = policy.index
-            let hasGrant = hasGrant
-            rules.subtracting(evaluated).forEach { position in
-                evaluated.insert(position)
-                let rule = index.rules[position]
-                guard let condition = rule.condition else {
+            for position in pending {
+                switch index.conditions[position]?.evaluateCondition(context) {
+                case nil:
                     holding.insert(position)
-                    return
-                }
-                switch condition.evaluateCondition(context) {
                 case .success(let value):
                     if value { holding.insert(position) }
-                case .failure(.unset) where !hasGrant && rule.aboutGrants:
+                case .failure(.unset) where !hasGrant && index.aboutGrants.contains(position):
                     // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does
                     // not apply, whichever unset name the evaluation met first (a case field the rule also reads, say),
                     // so the outcome for someone without a grant never depends on what the case holds.
@@ -217,7 +221,7 @@ public struct CompiledPolicy: Sendable {
                     // Other undecided conditions fail safe: a deny still counts, an allow does not.
                     undecided.append(DecisionExplanation.UndecidedRule(rule: position, error: error))
                     undecidedRules.insert(position)
-                    if rule.effect == .deny { holding.insert(position) }
+                    if !index.allows.contains(position) { holding.insert(position) }
                 }
             }
         }

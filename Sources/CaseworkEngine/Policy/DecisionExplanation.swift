@@ -103,7 +103,7 @@ final class DecisionExplanation: Sendable {
             guard aboutAction.contains(position) else { return RuleTrace(rule: rule.id, matched: false, why: "it is about \(rule.actionsText), not \(action)") }
             guard considered.contains(position) else { return RuleTrace(rule: rule.id, matched: false, why: "it is about \(rule.onText), not \(resource)") }
             let holds = holds.contains(position)
-            guard rule.condition != nil else { return RuleTrace(rule: rule.id, matched: holds, why: "it applies to \(action) on \(resource)") }
+            guard index.conditions[position] != nil else { return RuleTrace(rule: rule.id, matched: holds, why: "it applies to \(action) on \(resource)") }
             let text = rule.conditionText
             if let error = undecided.first(where: { $0.rule == position })?.error {
                 return RuleTrace(rule: rule.id, matched: holds,

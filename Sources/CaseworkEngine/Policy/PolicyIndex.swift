@@ -15,8 +15,6 @@ final class PolicyIndex: Sendable {
         let id: String
         /// Allow or deny.
         let effect: PolicyRule.Effect
-        /// Its condition, planned into the policy's slots; nil when it has none.
-        let condition: CompiledExpression?
         /// Its condition as the policy wrote it, for the trace; empty when it has none.
         let conditionText: String
         /// Whether the condition reads the actor's grant (`grant.*`): for someone with no grant, such a rule applies only
@@ -33,12 +31,11 @@ final class PolicyIndex: Sendable {
 
         /// A rule with every part given.
         init(
-            id: String, effect: PolicyRule.Effect, condition: CompiledExpression?, conditionText: String, aboutGrants: Bool, reason: [ReasonPart]?,
+            id: String, effect: PolicyRule.Effect, conditionText: String, aboutGrants: Bool, reason: [ReasonPart]?,
             redactions: [Redaction], actionsText: String, onText: String
         ) {
             self.id = id
             self.effect = effect
-            self.condition = condition
             self.conditionText = conditionText
             self.aboutGrants = aboutGrants
             self.reason = reason
@@ -87,6 +84,9 @@ final class PolicyIndex: Sendable {
 
     /// The rules, in the policy's order.
     let rules: [Rule]
+    /// Each rule's condition, planned into the policy's slots (nil when it has none), in the same order: apart from the
+    /// rules, so evaluating one reads the condition alone.
+    let conditions: [CompiledExpression?]
     /// The allow rules.
     let allows: RuleMask
     /// The rules about grants.
@@ -94,18 +94,19 @@ final class PolicyIndex: Sendable {
     /// The rules whose reason has placeholders, which read the context a decision was made in.
     let valuedReasons: RuleMask
     /// For each action the policy knows, the rules about it (naming it, or `all`).
-    let actions: [String: RuleMask]
+    let actions: SortedNames<RuleMask>
     /// The coverage of each resource, section and `case.fields` the policy declares; paths under `case.fields` are
     /// worked out when asked (``coverage(of:)``), as there may be thousands.
-    private let coverages: [String: Coverage]
+    private let coverages: SortedNames<Coverage>
     /// Each rule's `on` entries, for working out a coverage when asked.
     private let on: [[String]]
     /// The paths the policy can name.
     private let paths: ResourcePaths
 
-    /// Indexes `rules` (already resolved) of `definition` over `paths`.
-    init(_ rules: [Rule], of definition: PolicyDefinition, paths: ResourcePaths) {
+    /// Indexes `rules` (already resolved), whose conditions are `conditions`, of `definition` over `paths`.
+    init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths) {
         self.rules = rules
+        self.conditions = conditions
         self.paths = paths
         allows = RuleMask(rules.indices.filter { rules[$0].effect == .allow })
         aboutGrants = RuleMask(rules.indices.filter { rules[$0].aboutGrants })
@@ -121,14 +122,14 @@ final class PolicyIndex: Sendable {
                 definition.rules[position].actions.contains { $0.value == PolicyDefinition.everyAction || $0.value == action }
             })
         }
-        self.actions = actions
+        self.actions = SortedNames(actions)
         let on = definition.rules.map { $0.on.map(\.value) }
         self.on = on
         var coverages: [String: Coverage] = [:]
         for resource in paths.resourceNames where paths.isKnown(resource) {
             coverages[resource] = Coverage(of: resource, rules: rules, on: on)
         }
-        self.coverages = coverages
+        self.coverages = SortedNames(coverages)
     }
 
     /// One question (an action on a resource) resolved against the rules once, before any rule is evaluated: which
@@ -155,5 +156,32 @@ final class PolicyIndex: Sendable {
         if let coverage = coverages[resource] { return coverage }
         guard paths.isKnown(resource) else { return nil }
         return Coverage(of: resource, rules: rules, on: on)
+    }
+}
+
+/// Values by name, kept sorted by name and found by binary search: a policy's actions and resources are a few short
+/// names, and comparing a few of them costs less than hashing the one asked for, as a dictionary must.
+struct SortedNames<Value: Sendable>: Sendable {
+    /// The names, sorted.
+    let keys: [String]
+    /// The value of each name, in the same order.
+    private let values: [Value]
+
+    /// The entries of `dictionary`, sorted by name.
+    init(_ dictionary: [String: Value]) {
+        let entries = dictionary.sorted { $0.key < $1.key }
+        keys = entries.map(\.key)
+        values = entries.map(\.value)
+    }
+
+    /// The value of `name`, or nil when it has none.
+    subscript(name: String) -> Value? {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < name { low = middle + 1 } else { high = middle }
+        }
+        return low < keys.count && keys[low] == name ? values[low] : nil
     }
 }

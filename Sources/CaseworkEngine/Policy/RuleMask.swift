@@ -22,6 +22,11 @@ struct RuleMask: Sendable, Hashable {
             first |= 1 << UInt64(position)
             return
         }
+        insert(beyondFirstWord: position)
+    }
+
+    /// Adds the rule at `position`, 64 or more: kept apart so the common case above is small enough to be inlined.
+    private mutating func insert(beyondFirstWord position: Int) {
         let word = position / 64 - 1
         if rest.count <= word { rest += Array(repeating: 0, count: word + 1 - rest.count) }
         rest[word] |= 1 << UInt64(position % 64)
@@ -63,23 +68,39 @@ struct RuleMask: Sendable, Hashable {
     }
 
     /// The rules' positions, in the policy's order.
-    var positions: [Int] {
-        var positions: [Int] = []
-        forEach { positions.append($0) }
-        return positions
-    }
+    var positions: [Int] { Array(self) }
 
-    /// Calls `body` with each rule's position, in the policy's order.
-    func forEach(_ body: (Int) throws -> Void) rethrows {
-        try Self.forEach(in: first, from: 0, body)
-        for (index, word) in rest.enumerated() { try Self.forEach(in: word, from: (index + 1) * 64, body) }
-    }
+    /// The rules' positions, in the policy's order, read a word at a time.
+    struct Iterator: IteratorProtocol {
+        /// The rules of the word being read not yet given.
+        private var bits: UInt64
+        /// The position of the word's first rule.
+        private var base = 0
+        /// The words after it.
+        private let rest: [UInt64]
+        /// The place in `rest` of the next word to read.
+        private var word = 0
 
-    private static func forEach(in word: UInt64, from base: Int, _ body: (Int) throws -> Void) rethrows {
-        var bits = word
-        while bits != 0 {
-            try body(base + bits.trailingZeroBitCount)
+        init(_ mask: RuleMask) {
+            bits = mask.first
+            rest = mask.rest
+        }
+
+        mutating func next() -> Int? {
+            while bits == 0 {
+                guard word < rest.count else { return nil }
+                bits = rest[word]
+                word += 1
+                base = word * 64
+            }
+            let position = base + bits.trailingZeroBitCount
             bits &= bits - 1
+            return position
         }
     }
+}
+
+extension RuleMask: Sequence {
+    /// The rules' positions, in the policy's order.
+    func makeIterator() -> Iterator { Iterator(self) }
 }

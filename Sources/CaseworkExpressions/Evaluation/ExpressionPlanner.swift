@@ -45,9 +45,8 @@ public struct CompiledExpression: Sendable {
 
     /// Evaluates the expression against `context`.
     public func evaluate(_ context: EvaluationContext) -> Result<ExpressionValue, EvaluationError> {
-        var locals = [ExpressionValue](repeating: .bool(false), count: plan.localCount)
         do throws(EvaluationError) {
-            return .success(try plan.root(context, &locals))
+            return .success(try value(in: context))
         } catch {
             return .failure(error)
         }
@@ -55,10 +54,21 @@ public struct CompiledExpression: Sendable {
 
     /// Evaluates a bool expression (a guard): true, false, or why it cannot be decided.
     public func evaluateCondition(_ context: EvaluationContext) -> Result<Bool, EvaluationError> {
-        evaluate(context).flatMap { value in
-            if case .bool(let result) = value { return .success(result) }
-            return .failure(.wrongValueType(name: checked.syntax.root.text, expected: "bool"))
+        do throws(EvaluationError) {
+            guard case .bool(let result) = try value(in: context) else {
+                return .failure(.wrongValueType(name: checked.syntax.root.text, expected: "bool"))
+            }
+            return .success(result)
+        } catch {
+            return .failure(error)
         }
+    }
+
+    /// The expression's value in `context`, with room for the variables `any` and `all` bind (none for most
+    /// expressions, which then allocate nothing).
+    private func value(in context: EvaluationContext) throws(EvaluationError) -> ExpressionValue {
+        var locals: [ExpressionValue] = plan.localCount == 0 ? [] : Array(repeating: .bool(false), count: plan.localCount)
+        return try plan.root(context, &locals)
     }
 }
 
@@ -143,29 +153,106 @@ private struct Planner {
                 return { context, locals throws(EvaluationError) in try Operations.negate(try inner(context, &locals)) }
             }
         case .binary(let op, let left, let right):
+            if let compared = comparedWithConstant(op, left, right) { return compared }
             return binary(op, plan(left), plan(right))
         case .call(let name, let arguments):
             return call(ExpressionFunction(rawValue: name.name) ?? .count, arguments)
         }
     }
 
+    /// A name compared with a value written out (`actor.role == "parent"`, `case.state in ["a", "b"]`), planned as one
+    /// step that reads the name's slot and compares it with the value made once here, rather than three closures, one
+    /// of them remaking the value each time; nil for any other comparison. Either side may be the value: the other is
+    /// the only one evaluated either way, since a value written out cannot fail.
+    private mutating func comparedWithConstant(_ op: ExpressionNode.BinaryOperator, _ left: ExpressionNode, _ right: ExpressionNode) -> Evaluate? {
+        switch op {
+        case .equal, .notEqual:
+            if let value = constant(right), let read = slotRead(left) { return compare(read, with: value, equal: op == .equal) }
+            if let value = constant(left), let read = slotRead(right) { return compare(read, with: value, equal: op == .equal) }
+            return nil
+        case .in, .notIn:
+            guard case .list(let haystack)? = constant(right), let read = slotRead(left) else { return nil }
+            let negated = op == .notIn
+            return { context, _ throws(EvaluationError) in
+                guard read.slot < context.slots.count, let needle = context.slots[read.slot] else { throw .unset(read.name) }
+                return .bool(haystack.contains { Operations.equal(needle, $0) } != negated)
+            }
+        default:
+            return nil
+        }
+    }
+
+    private func compare(_ read: (slot: Int, name: String), with value: ExpressionValue, equal: Bool) -> Evaluate {
+        guard case .string(let text) = value else {
+            return { context, _ throws(EvaluationError) in
+                guard read.slot < context.slots.count, let found = context.slots[read.slot] else { throw .unset(read.name) }
+                return .bool(Operations.equal(found, value) == equal)
+            }
+        }
+        // Text, the most compared (roles, states, levels): the slot's text is compared without taking its whole value
+        // out first; any other value is compared as above.
+        return { context, _ throws(EvaluationError) in
+            guard read.slot < context.slots.count else { throw .unset(read.name) }
+            if case .string(let found)? = context.slots[read.slot] { return .bool((found == text) == equal) }
+            guard let found = context.slots[read.slot] else { throw .unset(read.name) }
+            return .bool(Operations.equal(found, value) == equal)
+        }
+    }
+
+    /// The value of `node` when it is written out (a literal, or a list of literals).
+    private func constant(_ node: ExpressionNode) -> ExpressionValue? {
+        switch node.kind {
+        case .literal(let literal):
+            return Self.value(of: literal)
+        case .list(let items):
+            var values: [ExpressionValue] = []
+            for item in items {
+                guard case .literal(let literal) = item.kind else { return nil }
+                values.append(Self.value(of: literal))
+            }
+            return .list(values)
+        default:
+            return nil
+        }
+    }
+
+    /// The slot and name `node` reads when it is a declared name planned into slots (not `today`, `now` or a variable
+    /// bound by `any` or `all`); nil otherwise.
+    private mutating func slotRead(_ node: ExpressionNode) -> (slot: Int, name: String)? {
+        guard case .path(let segments) = node.kind, var slots else { return nil }
+        let name = segments.map(\.name).joined(separator: ".")
+        guard name != "today", name != "now", !(segments.count == 1 && scopes.contains { $0.name == name }) else { return nil }
+        let slot = slots.slot(of: name)
+        self.slots = slots
+        return (slot, name)
+    }
+
     private func binary(_ op: ExpressionNode.BinaryOperator, _ left: @escaping Evaluate, _ right: @escaping Evaluate) -> Evaluate {
         switch op {
         case .and:
             return { context, locals throws(EvaluationError) in
-                let first = Result { () throws(EvaluationError) in try Operations.bool(try left(context, &locals)) }
-                if case .success(false) = first { return .bool(false) }
-                let second = try Operations.bool(try right(context, &locals))
-                if !second { return .bool(false) }
-                return .bool(try first.get())
+                // `false and (unset)` is false whichever side is unset: an error on the left waits for the right.
+                var pending: EvaluationError?
+                do throws(EvaluationError) {
+                    if !(try Operations.bool(try left(context, &locals))) { return .bool(false) }
+                } catch {
+                    pending = error
+                }
+                if !(try Operations.bool(try right(context, &locals))) { return .bool(false) }
+                if let pending { throw pending }
+                return .bool(true)
             }
         case .or:
             return { context, locals throws(EvaluationError) in
-                let first = Result { () throws(EvaluationError) in try Operations.bool(try left(context, &locals)) }
-                if case .success(true) = first { return .bool(true) }
-                let second = try Operations.bool(try right(context, &locals))
-                if second { return .bool(true) }
-                return .bool(try first.get())
+                var pending: EvaluationError?
+                do throws(EvaluationError) {
+                    if try Operations.bool(try left(context, &locals)) { return .bool(true) }
+                } catch {
+                    pending = error
+                }
+                if try Operations.bool(try right(context, &locals)) { return .bool(true) }
+                if let pending { throw pending }
+                return .bool(false)
             }
         case .equal:
             return { context, locals throws(EvaluationError) in .bool(Operations.equal(try left(context, &locals), try right(context, &locals))) }

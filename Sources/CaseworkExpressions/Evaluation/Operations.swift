@@ -23,6 +23,8 @@ enum Operations {
 
     /// Equality, with whole and decimal numbers compared by value.
     static func equal(_ left: ExpressionValue, _ right: ExpressionValue) -> Bool {
+        // Text, the most compared (roles, states, levels), compared without building the pair of values below.
+        if case .string(let a) = left, case .string(let b) = right { return a == b }
         switch (left, right) {
         case (.int(let a), .int(let b)): return a == b
         case (.int, .decimal), (.decimal, .int), (.decimal, .decimal): return decimal(left) == decimal(right)

@@ -154,6 +154,12 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
         @usableFromInline
         let reads: [Read]
 
+        /// A dictionary of at most this many entries is searched by comparing each key with the path wanted, not by
+        /// looking the path up: comparing a few short keys costs less than hashing the path (an actor's two or three
+        /// attributes), and a dictionary's keys are distinct, so both find the same entry.
+        @usableFromInline
+        static var searchedByComparing: Int { 4 }
+
         /// What the planned expressions are evaluated against for `input`: the slots' values, `today`, `now`, and
         /// `calendar` for working days; the same values ``ExpressionNames/context(for:calendar:)`` gives by name.
         @inlinable
@@ -164,7 +170,8 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
                 switch read {
                 case .single(let value): slots.append(value(input))
                 case .field(let values, let path, let widens):
-                    let value = values(input)[path]
+                    let source = values(input)
+                    let value = source.count <= Self.searchedByComparing ? source.first { $0.key == path }?.value : source[path]
                     slots.append(widens ? value.map(ExpressionNames.widened) : value)
                 case .undeclared: slots.append(nil)
                 }

@@ -1,8 +1,10 @@
 /// A set of a policy's rules, by their place in the policy: one bit each, so the rules about an action, those that
 /// cover a resource and those that matched a request are combined with a few instructions instead of lists.
 ///
-/// The first 64 rules live in one word; a policy with more keeps the rest in further words.
-struct RuleMask: Sendable, Hashable {
+/// The first 64 rules live in one word; a policy with more keeps the rest in further words. Not `Equatable`: two masks of
+/// the same rules may keep different numbers of empty words after the first (`|` and `&` keep the longer or the
+/// shorter), so a comparison of the stored words would tell them apart; compare ``positions`` instead.
+struct RuleMask: Sendable {
     /// Rules 0 to 63.
     private var first: UInt64 = 0
     /// Rules 64 and on, 64 to a word; empty for a policy of up to 64 rules.

@@ -26,6 +26,12 @@ enum AuditCommand {
         }
     }
 
+    /// The services and identity providers a case's events came through, each with how many events came through it,
+    /// in one order (kind, then name) for `audit verify CASE` and `GET /v1/cases/{case}/audit` alike.
+    static func intermediaries(_ counts: [Intermediary: Int]) -> [(via: Intermediary, events: Int)] {
+        counts.sorted { ($0.key.kind.rawValue, $0.key.name) < ($1.key.kind.rawValue, $1.key.name) }.map { (via: $0.key, events: $0.value) }
+    }
+
     /// Runs `audit verify` or `audit checkpoint` with the arguments after it.
     static func run(_ subcommand: String, _ arguments: [String], console: some Console) throws(UsageError) -> ExitStatus {
         if subcommand == "checkpoint" { return try AuditCheckpointCommand.checkpoint(arguments, console: console) }
@@ -54,9 +60,11 @@ enum AuditCommand {
             for caseID in cases {
                 let verification: AuditVerification
                 let documents: [String]
+                let cameThrough: [Intermediary: Int]
                 do throws(EngineError) {
                     verification = try engine.verifyAudit(caseID, as: options.actor, attributes: attributes)
                     documents = try engine.documentProblems(caseID, as: options.actor, attributes: attributes)
+                    cameThrough = cases.count == 1 ? try engine.auditIntermediaries(caseID, as: options.actor, attributes: attributes) : [:]
                 } catch {
                     // One case stored damaged is that case's finding; the other cases are still verified.
                     guard case .store(.corruptRecord(_, let detail)) = error else { throw error }
@@ -66,6 +74,9 @@ enum AuditCommand {
                 }
                 if verification.holds && documents.isEmpty { intact += 1 } else { failed = true }
                 if let line = line(caseID, verification, alone: cases.count == 1) { console.out(line) }
+                for (via, events) in intermediaries(cameThrough) {
+                    console.out("case \(caseID): \(events) event\(events == 1 ? "" : "s") through \(TerminalText.escape(via.description))\n")
+                }
                 for problem in documents { console.out("case \(caseID): documents: \(TerminalText.escape(problem))\n") }
             }
             if damaged > 0 { console.out("\(intact) cases intact, \(damaged) damaged\n") }

@@ -37,7 +37,15 @@ import Testing
             "operator:desk via service desk", "caseworker:ana via service portal", "caseworker:ana via service portal", "caseworker:ana via service portal",
             "caseworker:ana via issuer \(TestIdentityProvider.issuer)", "send_manager:sam via service portal", "caseworker:ana via directly",
         ])
-        #expect(server.casework(["audit", "verify", "c1"]).status == .success)
+        let verified = server.casework(["audit", "verify", "c1"])
+        #expect(verified.status == .success)
+        #expect(verified.out == """
+            case c1: 7 events, chain intact, record replays
+            case c1: 1 event through issuer \(TestIdentityProvider.issuer)
+            case c1: 1 event through service desk
+            case c1: 4 events through service portal
+
+            """, "\(verified.err)")
         let audit = try await server.send("GET", "/v1/cases/c1/audit", token: Tokens.portal, headers: Self.staff)
         #expect(audit.object["holds"] as? Bool == true, "\(audit.text)")
         #expect((audit.object["via"] as? [[String: Any]])?.map { "\($0["kind"] as? String ?? "?") \($0["name"] as? String ?? "?"): \($0["events"] as? Int ?? 0)" } == [

@@ -33,7 +33,7 @@ enum CaseHistoryRoutes {
         let intermediaries = try await api.engine { () async throws(EngineError) in
             try await api.cases.auditIntermediaries(caseID, as: caller.actor, attributes: caller.attributes)
         }
-        let via = intermediaries.sorted { ($0.key.kind.rawValue, $0.key.name) < ($1.key.kind.rawValue, $1.key.name) }.map { via, events -> [String: Any] in
+        let via = AuditCommand.intermediaries(intermediaries).map { via, events -> [String: Any] in
             ["kind": via.kind.rawValue, "name": via.name, "events": events]
         }
         let finding = AuditCommand.line(caseID, verification, alone: true) ?? ""

@@ -14,9 +14,8 @@ import Foundation
 /// payload all match and every fingerprint and tree in it is well formed; anything else (unreadable, truncated,
 /// corrupt, another format) is a miss, never an error.
 package struct DefinitionCache: Sendable {
-    /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the
-    /// trees' nodes as variable-length numbers, ``YAMLTreeArchive``).
-    static let formatVersion = 3
+    /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints).
+    static let formatVersion = 2
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -64,11 +63,11 @@ package struct DefinitionCache: Sendable {
             var checked: [Validator.CheckedFile] = []
             checked.reserveCapacity(files.count)
             for file in files {
-                guard input.count - offset >= 64, case .success(let source) = file.bytes else { return nil }
+                guard input.count - offset >= 64 else { return nil }
                 let fingerprint = input[offset..<(offset + 64)]
                 guard fingerprint.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
                 offset += 64
-                guard let tree = source.withUnsafeBytes({ YAMLTreeArchive.read(input, at: &offset, file: file.file, source: $0) }) else { return nil }
+                guard let tree = YAMLTreeArchive.read(input, at: &offset, file: file.file) else { return nil }
                 checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
             }
             return offset == input.count ? checked : nil
@@ -82,16 +81,14 @@ package struct DefinitionCache: Sendable {
         return limits
     }()
 
-    /// Keeps `files` (each file's fingerprint and tree, in the set's order) under `key`, each tree with the bytes it
-    /// was loaded from (`sources`, in the same order: the bytes `key` was made from): written to a temporary file
+    /// Keeps `files` (each file's fingerprint and tree, in the set's order) under `key`: written to a temporary file
     /// beside the entry, then renamed over it. A failure (a directory that cannot be made or written) leaves no entry
     /// and is not reported: the cache only saves work.
-    func store(_ files: [Validator.CheckedFile], sources: [[UInt8]], for key: String) {
-        guard files.count == sources.count else { return }
+    func store(_ files: [Validator.CheckedFile], for key: String) {
         var payload: [UInt8] = []
-        for (file, source) in zip(files, sources) {
+        for file in files {
             payload.append(contentsOf: file.fingerprint.utf8)
-            YAMLTreeArchive.append(file.tree, source: source, to: &payload)
+            YAMLTreeArchive.append(file.tree, to: &payload)
         }
         let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n".utf8) + payload
         let temporary = "\(directory)/.definitions-\(key)-\(getpid())-\(UUID().uuidString)"

@@ -167,8 +167,7 @@ public struct DefinitionCatalog: Sendable {
         let kept = files.compactMap { file in
             report.fingerprints[file.file].flatMap { fingerprint in report.trees[file.file].map { Validator.CheckedFile(fingerprint: fingerprint, tree: $0) } }
         }
-        let sources = files.compactMap { file in try? file.bytes.get() }
-        if let key, kept.count == files.count { cache.store(kept, sources: sources, for: key) }
+        if let key, kept.count == files.count { cache.store(kept, for: key) }
         return catalog
     }
 

@@ -88,7 +88,7 @@ struct DefinitionCacheDeferredPlanTests {
         #expect(original.contains(guardText))
         let broken = original.replacingOccurrences(of: guardText, with: "when: has(requested_on) and no_such_field")
         kept[index].tree = try #require(YAMLLoader.load(Array(broken.utf8), file: files[index].file).root)
-        space.cache.store(kept, sources: files.compactMap { try? $0.bytes.get() }, for: key)
+        space.cache.store(kept, for: key)
 
         let catalog = try space.load()
         let engine = try Engine(catalog: catalog, store: InMemoryCaseStore())

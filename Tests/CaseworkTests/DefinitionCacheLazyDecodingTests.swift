@@ -107,7 +107,7 @@ struct DefinitionCacheLazyDecodingTests {
         #expect(text.contains(original))
         let damaged = text.replacingOccurrences(of: original, with: replacement)
         kept[index].tree = try #require(YAMLLoader.load(Array(damaged.utf8), file: files[index].file).root)
-        space.cache.store(kept, sources: files.compactMap { try? $0.bytes.get() }, for: key)
+        space.cache.store(kept, for: key)
         return (key, index)
     }
 

@@ -23,8 +23,8 @@ enum DecideCommand {
             guard parsed.positionals.count == 1 else { throw UsageError("name one request file, such as: casework decide request.json") }
         }
         return EngineRun.run(console: console) { () throws(EngineError) in
-            let catalog = try DefinitionCatalog.load(paths: parsed.values["--definitions"] ?? ValidateCommand.defaultPaths(),
-                                                    cache: DefinitionCacheSetting.cache(parsed))
+            let catalog = try CommandCatalog.load(paths: parsed.values["--definitions"] ?? ValidateCommand.defaultPaths(),
+                                                 cache: DefinitionCacheSetting.cache(parsed))
             let policy = try choosePolicy(policyName, in: catalog)
             let reader = AccessRequestReader(policy: policy, catalog: catalog)
             if let batch { return try DecideBatch.run(path: batch, reader: reader, console: console) }

@@ -12,16 +12,17 @@ enum DefinitionCacheSetting {
     static let flag = "--no-cache"
 
     /// The cache a command uses, or nil when it is off or there is nowhere to keep it.
-    static func cache(_ parsed: ParsedArguments, environment: [String: String] = ProcessInfo.processInfo.environment) -> DefinitionCache? {
-        guard !parsed.flags.contains(flag), environment["CASEWORK_NO_CACHE"].map({ $0.isEmpty || $0 == "0" }) ?? true,
+    /// `environment` gives a variable's value (the process's own by default).
+    static func cache(_ parsed: ParsedArguments, environment: (String) -> String? = ProcessEnvironment.value) -> DefinitionCache? {
+        guard !parsed.flags.contains(flag), environment("CASEWORK_NO_CACHE").map({ $0.isEmpty || $0 == "0" }) ?? true,
             let directory = directory(environment)
         else { return nil }
         return DefinitionCache(directory: directory, build: build)
     }
 
     /// The cache's directory, from the environment; nil when no variable names one.
-    static func directory(_ environment: [String: String]) -> String? {
-        func named(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+    static func directory(_ environment: (String) -> String?) -> String? {
+        func named(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
         if let directory = named("CASEWORK_CACHE_DIR") { return directory }
         if let base = named("XDG_CACHE_HOME"), base.hasPrefix("/") { return base + "/casework" }
         return named("HOME").map { $0 + "/.cache/casework" }
@@ -59,34 +60,53 @@ enum DefinitionCacheSetting {
 
     #if os(Linux)
         /// The file this code was loaded from: the path `/proc/self/maps` gives for the mapping that holds this image
-        /// (each line is `start-end perms offset device inode path`, the addresses in hexadecimal).
+        /// (each line is `start-end perms offset device inode path`, the addresses in hexadecimal). The map is read a
+        /// page at a time and only as far as that line: the kernel writes it as it is read, and the executable's
+        /// mappings come first, so reading it whole (about forty lines a shared library) was most of this.
         static func loadedImage() -> String? {
-            guard let maps = FileManager.default.contents(atPath: "/proc/self/maps") else { return nil }
+            let descriptor = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            defer { close(descriptor) }
             let address = UInt(bitPattern: #dsohandle)
-            return maps.withUnsafeBytes { bytes -> String? in
-                var position = 0
-                while position < bytes.count {
-                    let end = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-                    defer { position = end + 1 }
-                    var cursor = position
-                    func hexadecimal() -> UInt? {
-                        var value: UInt = 0
-                        let first = cursor
-                        while cursor < end, let digit = Self.hexDigit(bytes[cursor]), value >> 60 == 0 {
-                            value = value << 4 | digit
-                            cursor += 1
-                        }
-                        return cursor > first ? value : nil
-                    }
-                    guard let low = hexadecimal(), cursor < end, bytes[cursor] == UInt8(ascii: "-") else { continue }
-                    cursor += 1
-                    guard let high = hexadecimal(), low <= address, address < high,
-                        let slash = bytes[cursor..<end].firstIndex(of: UInt8(ascii: "/"))
-                    else { continue }
-                    return String(decoding: bytes[slash..<end], as: UTF8.self)
+            var pending: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return nil }
+                pending.append(contentsOf: chunk[0..<count])
+                guard let lastBreak = pending.lastIndex(of: UInt8(ascii: "\n")) else { continue }
+                if let path = pending.withUnsafeBytes({ mapping(holding: address, in: UnsafeRawBufferPointer(rebasing: $0[..<lastBreak])) }) {
+                    return path
                 }
-                return nil
+                pending.removeSubrange(...lastBreak)
             }
+        }
+
+        /// The path of the mapping in `bytes` (whole lines of `/proc/self/maps`) whose addresses hold `address`, if any.
+        private static func mapping(holding address: UInt, in bytes: UnsafeRawBufferPointer) -> String? {
+            var position = 0
+            while position < bytes.count {
+                let end = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                defer { position = end + 1 }
+                var cursor = position
+                func hexadecimal() -> UInt? {
+                    var value: UInt = 0
+                    let first = cursor
+                    while cursor < end, let digit = Self.hexDigit(bytes[cursor]), value >> 60 == 0 {
+                        value = value << 4 | digit
+                        cursor += 1
+                    }
+                    return cursor > first ? value : nil
+                }
+                guard let low = hexadecimal(), cursor < end, bytes[cursor] == UInt8(ascii: "-") else { continue }
+                cursor += 1
+                guard let high = hexadecimal(), low <= address, address < high,
+                    let slash = bytes[cursor..<end].firstIndex(of: UInt8(ascii: "/"))
+                else { continue }
+                return String(decoding: bytes[slash..<end], as: UTF8.self)
+            }
+            return nil
         }
 
         /// The value of one hexadecimal digit in lower case, as `/proc/self/maps` writes addresses.

@@ -89,7 +89,7 @@ enum DocsCommand {
 enum Graphviz {
     /// `dot` on `PATH`, or nil.
     static var executable: URL? {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        (ProcessEnvironment.value("PATH") ?? "").split(separator: ":")
             .map { URL(fileURLWithPath: String($0)).appendingPathComponent("dot") }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }

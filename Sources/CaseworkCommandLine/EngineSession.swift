@@ -8,6 +8,7 @@ import CaseworkSQLite
 import CaseworkStore
 import CaseworkTime
 import Foundation
+import Synchronization
 
 /// The options every case command shares: where definitions and the database are, who is acting and with which attributes.
 ///
@@ -40,7 +41,7 @@ struct EngineOptions {
     /// The options of a command that offers `formats` for `--format`.
     init(_ parsed: ParsedArguments, formats: [OutputFormat] = [.text, .json]) throws(UsageError) {
         definitions = parsed.values["--definitions"] ?? ValidateCommand.defaultPaths()
-        let fromEnvironment = ProcessInfo.processInfo.environment["CASEWORK_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let fromEnvironment = ProcessEnvironment.value("CASEWORK_DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 }
         database = try parsed.single("--db") ?? fromEnvironment ?? "casework.sqlite"
         if let text = try parsed.single("--as") {
             guard let actor = CaseActor(parsing: text) else {
@@ -69,7 +70,7 @@ struct EngineOptions {
     /// when `creating` or `--create`), and starts an engine on `clock` (the system clock by default) that has recorded
     /// every definition version, or refused a changed one, before any change.
     func engine(clock: (any EngineClock)? = nil, creating: Bool = false) throws(EngineError) -> Engine {
-        let catalog = try DefinitionCatalog.load(paths: definitions, cache: cache)
+        let catalog = try CommandCatalog.load(paths: definitions, cache: cache)
         let store = try open(creating || create ? .create : .readWrite)
         return try Engine(catalog: catalog, store: store, clock: clock ?? SystemClock())
     }
@@ -77,7 +78,7 @@ struct EngineOptions {
     /// For a command that only reads: loads and checks the definitions, opens the database read-only, and starts an
     /// engine that compares the definitions with the stored versions but records nothing.
     func reader() throws(EngineError) -> Engine {
-        let catalog = try DefinitionCatalog.load(paths: definitions, cache: cache)
+        let catalog = try CommandCatalog.load(paths: definitions, cache: cache)
         let store = try open(.readOnly)
         return try Engine(catalog: catalog, store: store, recordingDefinitions: false)
     }
@@ -106,6 +107,27 @@ struct EngineOptions {
             return try SQLiteCaseStore(path: path, options: .init(access: access))
         }
     }
+}
+
+/// The definitions a command runs on, loaded through the definition cache (``DefinitionCatalog/load(paths:cache:)``)
+/// and kept until the next load or the end of the process, so a command's last step does not take apart the loaded
+/// set, object by object, just before the process ends (about 3 % of a warm command's work after start:
+/// ARCHITECTURE.md, Benchmarks, `cli`).
+///
+/// Keeping it changes nothing a command leaves behind: a catalog holds only memory (definitions, kept trees, compiled
+/// expressions; no file, connection or store, which are the engine's and are still closed when the engine goes, so
+/// a writing store still checkpoints and removes its `-wal` and `-shm` files), its parts do nothing when freed but
+/// free memory, and the output is written as each command writes it (``StandardConsole`` writes straight to the
+/// file). Only the latest catalog is kept, so a process running many commands (the tests) holds one at most.
+enum CommandCatalog {
+    /// The catalog of the definition files under `paths`, through `cache` (nil: none), kept until the next load.
+    static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
+        let catalog = try DefinitionCatalog.load(paths: paths, cache: cache)
+        latest.withLock { $0 = catalog }
+        return catalog
+    }
+
+    private static let latest = Mutex<DefinitionCatalog?>(nil)
 }
 
 /// Where a store is, as `--db`, `--from`, `--to` and `CASEWORK_DATABASE_URL` name one: read in this one place.

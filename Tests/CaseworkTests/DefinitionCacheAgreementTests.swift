@@ -5,7 +5,8 @@ import Testing
 
 /// The shipped commands answer byte for byte alike whether the definition cache is off (`--no-cache` or
 /// `CASEWORK_NO_CACHE=1`), cold (an empty cache directory: a miss that writes the entry) or warm (a hit: the kept
-/// trees stand for the YAML), run as the `casework` executable on a copy of the shipped `Workflows/` and `Policies/`.
+/// trees stand for the YAML), run as the `casework` executable on a copy of the shipped `Workflows/` and `Policies/`;
+/// and each leaves no `-wal` or `-shm` file beside its store.
 @Suite("the definition cache: commands agree")
 struct DefinitionCacheAgreementTests {
     /// One way of running: extra arguments and environment, and the cache directory it uses (nil: none).
@@ -62,6 +63,9 @@ struct DefinitionCacheAgreementTests {
                 transcript += "\(arguments.prefix(2)) \(answer.status)\n\(out)\(answer.err)\n"
             }
             transcripts.append(transcript)
+            // The process ends with its store closed, whatever it keeps until then (`CommandCatalog`): the last
+            // connection checkpointed the log and removed it.
+            for suffix in ["-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: database + suffix), "\(mode.name): \(suffix) left") }
             if mode.name == "cold" { #expect(space.entryIsWhole(count: DefinitionCacheTests.fileCount)) }
         }
         #expect(transcripts[0].contains("fN: deciding_to_assess (revision 2)") && transcripts[0].contains("\"decision\""), "\(transcripts[0])")

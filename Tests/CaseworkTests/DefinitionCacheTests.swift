@@ -232,13 +232,13 @@ struct DefinitionCacheTests {
     @Test func theSettingReadsTheFlagAndTheEnvironment() throws {
         let plain = try ParsedArguments(["request.json"], spec: CommandTable["decide"].spec)
         let flagged = try ParsedArguments(["request.json", "--no-cache"], spec: CommandTable["decide"].spec)
-        #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "HOME": "/h"])?.directory == "/c")
-        #expect(DefinitionCacheSetting.cache(plain, environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"])?.directory == "/x/casework")
-        #expect(DefinitionCacheSetting.cache(plain, environment: ["XDG_CACHE_HOME": "relative", "HOME": "/h"])?.directory == "/h/.cache/casework")
-        #expect(DefinitionCacheSetting.cache(plain, environment: [:]) == nil)
-        #expect(DefinitionCacheSetting.cache(flagged, environment: ["CASEWORK_CACHE_DIR": "/c"]) == nil)
-        #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "1"]) == nil)
-        #expect(DefinitionCacheSetting.cache(plain, environment: ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "0"]) != nil)
+        #expect(DefinitionCacheSetting.cache(plain, environment: { ["CASEWORK_CACHE_DIR": "/c", "HOME": "/h"][$0] })?.directory == "/c")
+        #expect(DefinitionCacheSetting.cache(plain, environment: { ["XDG_CACHE_HOME": "/x", "HOME": "/h"][$0] })?.directory == "/x/casework")
+        #expect(DefinitionCacheSetting.cache(plain, environment: { ["XDG_CACHE_HOME": "relative", "HOME": "/h"][$0] })?.directory == "/h/.cache/casework")
+        #expect(DefinitionCacheSetting.cache(plain, environment: { _ in nil }) == nil)
+        #expect(DefinitionCacheSetting.cache(flagged, environment: { ["CASEWORK_CACHE_DIR": "/c"][$0] }) == nil)
+        #expect(DefinitionCacheSetting.cache(plain, environment: { ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "1"][$0] }) == nil)
+        #expect(DefinitionCacheSetting.cache(plain, environment: { ["CASEWORK_CACHE_DIR": "/c", "CASEWORK_NO_CACHE": "0"][$0] }) != nil)
     }
 
     /// The build stamp names the running executable and, on Linux, also the file this code was loaded from (what

@@ -17,7 +17,7 @@ enum ServeCommand {
             throw UsageError("serve needs --auth FILE: no request is answered without a service token", help: "see docs/reference/service.md")
         }
         var options = ServeInstance.Options(
-            database: try parsed.single("--db") ?? ProcessInfo.processInfo.environment["CASEWORK_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "casework.sqlite",
+            database: try parsed.single("--db") ?? ProcessEnvironment.value("CASEWORK_DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "casework.sqlite",
             definitions: parsed.values["--definitions"] ?? ValidateCommand.defaultPaths(), cache: DefinitionCacheSetting.cache(parsed),
             authPath: authPath, create: parsed.flags.contains(EngineOptions.create), settings: try settings(parsed))
         if let text = try parsed.single("--tick-every") {

@@ -35,7 +35,7 @@ package enum DefinitionSetValidator {
         for policy in set.policies {
             var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
             (checked.conditions, checked.reasons, checked.paths) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
-                .run(into: &bag)
+                .run(into: &bag, knownClean: knownClean)
             policies[policy.id.value] = checked
         }
         for workflow in set.workflows where !knownClean {

@@ -15,8 +15,22 @@ struct PolicyChecks {
 
     /// Reports every problem, and returns each rule's checked condition (by rule id) and reason placeholders (by rule
     /// id, then the placeholder's offset in the reason), and the resource paths it checked them against.
-    func run(into bag: inout DiagnosticBag) -> (conditions: [String: CheckedExpression], reasons: [String: [Int: CheckedExpression]], paths: ResourcePaths) {
+    ///
+    /// With `knownClean` (a set known to have validated cleanly, as a definition cache's hit is), only what a compiled
+    /// policy is built from is worked out: the paths, the conditions and the reason placeholders (whose errors are
+    /// still reported); the checks that can only add a diagnostic (roles, levels, resources, actions, sections,
+    /// redactions, duplicate and dead rules) are skipped, as the set's other such checks are on a hit.
+    func run(into bag: inout DiagnosticBag, knownClean: Bool = false) -> (conditions: [String: CheckedExpression], reasons: [String: [Int: CheckedExpression]], paths: ResourcePaths) {
         let paths = ResourcePaths(policy: policy, workflows: set.workflows)
+        if knownClean {
+            var conditions: [String: CheckedExpression] = [:]
+            var reasons: [String: [Int: CheckedExpression]] = [:]
+            for rule in policy.rules {
+                if let when = rule.when, let checked = checkCondition(when, of: rule, into: &bag) { conditions[rule.id.value] = checked }
+                if let reason = rule.reason { reasons[rule.id.value] = checkReason(reason, of: rule, into: &bag) }
+            }
+            return (conditions, reasons, paths)
+        }
         let actions = policy.knownActions + [PolicyDefinition.everyAction]
         var conditions: [String: CheckedExpression] = [:]
         var reasons: [String: [Int: CheckedExpression]] = [:]
@@ -75,15 +89,10 @@ struct PolicyChecks {
                     reportUnknown(resource, referrer: referrer, paths: paths, into: &bag)
                 }
             }
-            if let when = rule.when {
-                switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: "the condition of \(referrer)") {
-                case .failure(let failure):
-                    GuardChecks.report(failure.errors, in: when, source: source, into: &bag)
-                case .success(let checked):
-                    conditions[rule.id.value] = checked
-                    if case .literal(.bool(false)) = checked.syntax.root.kind {
-                        bag.report(.ruleNeverMatches(id: rule.id.value, reason: "its condition is always false"), at: when.range)
-                    }
+            if let when = rule.when, let checked = checkCondition(when, of: rule, into: &bag) {
+                conditions[rule.id.value] = checked
+                if case .literal(.bool(false)) = checked.syntax.root.kind {
+                    bag.report(.ruleNeverMatches(id: rule.id.value, reason: "its condition is always false"), at: when.range)
                 }
             }
             if let reason = rule.reason { reasons[rule.id.value] = checkReason(reason, of: rule, into: &bag) }
@@ -94,6 +103,18 @@ struct PolicyChecks {
             if rule.effect == .allow { checkRedactionsAgainst(rule, paths: paths, into: &bag) }
         }
         return (conditions, reasons, paths)
+    }
+
+    /// The rule's condition type-checked as a boolean, or nil when it does not check (its errors reported, each at its
+    /// column in the file).
+    private func checkCondition(_ when: ExpressionSource, of rule: PolicyRule, into bag: inout DiagnosticBag) -> CheckedExpression? {
+        switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool, role: "the condition of rule '\(rule.id.value)'") {
+        case .failure(let failure):
+            GuardChecks.report(failure.errors, in: when, source: source, into: &bag)
+            return nil
+        case .success(let checked):
+            return checked
+        }
     }
 
     private func reportUnknown(_ resource: Located<String>, referrer: String, paths: ResourcePaths, into bag: inout DiagnosticBag) {

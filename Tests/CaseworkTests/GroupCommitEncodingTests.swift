@@ -147,7 +147,7 @@ struct GroupCommitEncodingTests {
     /// Writes `text` into case `id`'s row as it is, leaving its revision.
     static func setRow(_ id: String, to text: String, in store: SQLiteCaseStore) throws {
         try store.database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
-            try db.run("UPDATE cases SET record = ? WHERE id = ?", [text, id])
+            _ = try db.run("UPDATE cases SET record = ? WHERE id = ?", [text, id])
         }
     }
 

@@ -18,6 +18,13 @@ struct SQLiteWrapperTests {
         try SQLiteDatabase(path: ":memory:")
     }
 
+    /// A database in memory holding table `t` with `x` = 1, 2, 3.
+    private func numbers() throws -> SQLiteDatabase {
+        let database = try memory()
+        try database.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        return database
+    }
+
     @Test("each type binds by index and reads back exactly")
     func bindsByIndex() throws {
         let database = try memory()
@@ -191,8 +198,7 @@ struct SQLiteWrapperTests {
 
     @Test("a cached statement is reused, reset and cleared; a busy one is not handed out twice")
     func cachedStatementReuse() throws {
-        let database = try memory()
-        try database.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        let database = try numbers()
         try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             let sql = "SELECT x FROM t WHERE x >= ? ORDER BY x"
             let first = try db.cachedStatement(sql)
@@ -215,8 +221,7 @@ struct SQLiteWrapperTests {
 
     @Test("a cached statement is found by its text wherever the text's bytes are, and never for another text")
     func cachedStatementByText() throws {
-        let database = try memory()
-        try database.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        let database = try numbers()
         try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             let constant = "SELECT x FROM t WHERE x >= ? ORDER BY x"
             let first = try db.cachedStatement(constant)
@@ -236,8 +241,7 @@ struct SQLiteWrapperTests {
 
     @Test("run reports how many rows a write changed")
     func runCountsChanges() throws {
-        let database = try memory()
-        try database.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        let database = try numbers()
         let changed = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             try db.run("UPDATE t SET x = x + 10 WHERE x > ?", [1])
         }

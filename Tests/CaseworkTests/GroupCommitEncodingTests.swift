@@ -50,9 +50,9 @@ struct GroupCommitEncodingTests {
     /// its own stores, and refuses the same changes.
     @Test(arguments: [UInt64(1), 2, 3])
     func aBatchEncodedByItsCallersStoresTheBytesOneCommitStores(seed: UInt64) async throws {
-        let directory = try TemporaryFiles()
-        let alone = try SQLiteCaseStore(path: directory.path("alone.sqlite"))
-        let batched = try SQLiteCaseStore(path: directory.path("batched.sqlite"))
+        let (aloneSpace, alone, _) = try Self.sqlite()
+        let (batchedSpace, batched, _) = try Self.sqlite()
+        defer { withExtendedLifetime((aloneSpace, batchedSpace)) {} }
         let changes = Self.openings(seed: seed, count: 64)
         var aloneAnswers: [StoreError?] = []
         for change in changes {
@@ -91,9 +91,8 @@ struct GroupCommitEncodingTests {
     /// that keeps nothing decodes from the row, and the record that was committed.
     @Test(arguments: [UInt64(4), 5])
     func aKeptRecordIsTheRecordTheRowDecodesTo(seed: UInt64) throws {
-        let directory = try TemporaryFiles()
-        let path = directory.path("store.sqlite")
-        let store = try SQLiteCaseStore(path: path)
+        let (space, store, path) = try Self.sqlite()
+        defer { withExtendedLifetime(space) {} }
         let changes = Self.openings(seed: seed, count: 64)
         let answers = try store.commit(each: changes.map { [$0] })
         let landed = zip(changes, answers).filter { $0.1 == nil }.map(\.0)
@@ -112,9 +111,8 @@ struct GroupCommitEncodingTests {
     /// or any change to the row's bytes at the same revision, is read as the row now is, and a row that no longer
     /// decodes is that case's error.
     @Test func aRowChangedElsewhereIsReadAsItNowIs() throws {
-        let directory = try TemporaryFiles()
-        let path = directory.path("store.sqlite")
-        let store = try SQLiteCaseStore(path: path)
+        let (space, store, path) = try Self.sqlite()
+        defer { withExtendedLifetime(space) {} }
         let other = try SQLiteCaseStore(path: path)
         let opening = Fixture.opening("c1")
         try store.commit(opening)
@@ -144,24 +142,17 @@ struct GroupCommitEncodingTests {
         }
     }
 
+    /// A SQLite store in a directory of its own (``ServiceStoreSpace``, kept alive with it), and the file's path.
+    static func sqlite() throws -> (space: ServiceStoreSpace, store: SQLiteCaseStore, path: String) {
+        let space = try ServiceStoreSpace(.sqlite)
+        let store = try #require(space.store as? SQLiteCaseStore)
+        return (space, store, space.directory.appendingPathComponent("casework.sqlite").path)
+    }
+
     /// Writes `text` into case `id`'s row as it is, leaving its revision.
     static func setRow(_ id: String, to text: String, in store: SQLiteCaseStore) throws {
         try store.database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             _ = try db.run("UPDATE cases SET record = ? WHERE id = ?", [text, id])
         }
-    }
-
-    /// A directory of its own under the temporary directory, removed when the value goes.
-    final class TemporaryFiles {
-        let url: URL
-
-        init() throws {
-            url = FileManager.default.temporaryDirectory.appendingPathComponent("casework-encoding-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        }
-
-        deinit { try? FileManager.default.removeItem(at: url) }
-
-        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
     }
 }

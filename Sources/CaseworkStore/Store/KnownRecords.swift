@@ -39,7 +39,11 @@ package final class KnownRecords: Sendable {
     package func record(caseID: String, storedAs stored: UnsafeRawBufferPointer) -> CaseRecord? {
         guard let known = state.withLock({ $0.known[caseID] }) else { return nil }
         var text = known.text
-        let same = text.withUTF8 { kept in kept.count == stored.count && (kept.isEmpty || memcmp(kept.baseAddress!, stored.baseAddress!, kept.count) == 0) }
+        let same = text.withUTF8 { kept in
+            guard kept.count == stored.count else { return false }
+            guard let keptBytes = kept.baseAddress, let storedBytes = stored.baseAddress else { return kept.isEmpty }
+            return memcmp(keptBytes, storedBytes, kept.count) == 0
+        }
         return same ? known.record : nil
     }
 

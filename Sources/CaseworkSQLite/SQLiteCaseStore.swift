@@ -409,11 +409,14 @@ public final class SQLiteCaseStore: CaseStore {
         PreparedCommit(changes, rows: try encoded(changes))
     }
 
-    /// Writes a group committer's batch in one `BEGIN IMMEDIATE` transaction (one `fsync`), each group under its own
-    /// savepoint: a group refused (``StoreError/refusesOneGroup``) is rolled back to its savepoint and the next group
-    /// goes on from there, so it sees every group before it that landed; any other failure rolls the whole transaction
-    /// back and is thrown. Each group's rows are the ones its caller encoded (``prepare(_:)``); a group another kind of
-    /// store prepared is encoded here, and refused before the transaction opens when it cannot be.
+    /// Writes a group committer's batch in one `BEGIN IMMEDIATE` transaction (one `fsync`), its groups one after another,
+    /// each seeing the groups before it that landed. A group refused (``StoreError/refusesOneGroup``) before it changed
+    /// a row (its compare-and-set or its new case's id, the first statement of each change) changed nothing, and the
+    /// next group goes on; a group refused after it changed rows (a key or an event taken) rolls the transaction back,
+    /// and the batch is written again without it, as PostgreSQL's is: the groups before it land as they would have,
+    /// and refusals being rare, no group pays for a savepoint. Any other failure rolls the whole transaction back and
+    /// is thrown. Each group's rows are the ones its caller encoded (``prepare(_:)``); a group another kind of store
+    /// prepared is encoded here, and refused before the transaction opens when it cannot be.
     public func commit(prepared groups: [PreparedCommit]) throws(StoreError) -> [StoreError?] {
         let prepared = groups.map { (group: PreparedCommit) in
             Result { () throws(StoreError) -> [PreparedChange] in
@@ -421,27 +424,39 @@ public final class SQLiteCaseStore: CaseStore {
                 return try encoded(group.changes)
             }
         }
-        let refusals = prepared.map(\.error)
-        guard refusals.contains(where: { $0 == nil }) else { return refusals }
-        let answers = try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
-            var answers = refusals
-            for (index, group) in prepared.enumerated() {
-                guard case .success(let items) = group else { continue }
-                try db.change(StoreSQL.savepoint, [])
-                do throws(StoreError) {
-                    for item in items { try item.write(to: db) }
-                } catch where error.refusesOneGroup {
-                    try db.change(StoreSQL.rollbackToSavepoint, [])
-                    answers[index] = error
+        var answers = prepared.map(\.error)
+        while true {
+            let sending = answers
+            guard sending.contains(where: { $0 == nil }) else { return answers }
+            var partlyWritten: (index: Int, refusal: StoreError)?
+            do throws(StoreError) {
+                answers = try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
+                    var written = sending
+                    for (index, group) in prepared.enumerated() where sending[index] == nil {
+                        guard case .success(let items) = group else { continue }
+                        let changesBefore = db.totalChanges
+                        do throws(StoreError) {
+                            for item in items { try item.write(to: db) }
+                        } catch where error.refusesOneGroup {
+                            guard db.totalChanges == changesBefore else {
+                                partlyWritten = (index, error)
+                                throw error
+                            }
+                            written[index] = error
+                        }
+                    }
+                    return written
                 }
-                try db.change(StoreSQL.releaseSavepoint, [])
+            } catch {
+                guard let partlyWritten else { throw error }
+                answers[partlyWritten.index] = partlyWritten.refusal
+                continue
+            }
+            for case (.success(let items), nil) in zip(prepared, answers) {
+                for item in items { knownRecords.keep(item.change.record, storedAs: item.recordText) }
             }
             return answers
         }
-        for case (.success(let items), nil) in zip(prepared, answers) {
-            for item in items { knownRecords.keep(item.change.record, storedAs: item.recordText) }
-        }
-        return answers
     }
 
     /// A commit's changes with their rows encoded, after checking its cases are distinct and no counter is at its limit.

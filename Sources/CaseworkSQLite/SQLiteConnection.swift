@@ -179,6 +179,10 @@ package final class SQLiteConnection {
     /// read-only because the file could not be opened for writing.
     package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
+    /// How many rows the connection's statements have inserted, changed or deleted since it opened (those of
+    /// triggers included): unchanged across a statement that changed nothing.
+    package var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
     /// Whether a transaction is open.
     package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 

@@ -89,6 +89,8 @@ public final class PostgresCaseStore: CaseStore {
 
     /// The store's connections.
     let pool: PostgresPool
+    /// The records this store last wrote or read, with their rows' text: a load of a row that still holds it decodes nothing.
+    let knownRecords = KnownRecords()
 
     /// Opens the store in the database a libpq connection string names (`host=/run/postgresql dbname=casework`, or a
     /// `postgres://` URL), making or migrating its schema as `options.access` allows. The string is never printed: it
@@ -113,9 +115,19 @@ public final class PostgresCaseStore: CaseStore {
     // MARK: Cases
 
     /// The case, or nil; a record that cannot be used is ``StoreError/corruptRecord(caseID:detail:)``.
+    /// A row that still holds the text this store last wrote or read for the case is not decoded again (``KnownRecords``).
     public func load(caseID: String) throws(StoreError) -> CaseRecord? {
         let rows = try read { (db: PostgresConnection) throws(StoreError) in try db.query(PostgresSQL.loadCase, [caseID]) }
-        return try rows.first.map { (row: [String?]) throws(StoreError) in try record(from: row.first ?? nil, caseID: caseID) }
+        return try rows.first.map { (row: [String?]) throws(StoreError) in
+            let text = row.first ?? nil
+            if let text, let known = knownRecords.record(caseID: caseID, storedAs: text) {
+                if let limit = known.counterAtLimit { throw .corruptRecord(caseID: caseID, detail: limit) }
+                return known
+            }
+            let decoded = try record(from: text, caseID: caseID)
+            if let text { knownRecords.keep(decoded, storedAs: text) }
+            return decoded
+        }
     }
 
     /// A case row's record, or that case's `corruptRecord` error.
@@ -136,7 +148,20 @@ public final class PostgresCaseStore: CaseStore {
     /// Writes every change in one transaction, sent as one pipeline (one round trip): all of them, or none (see the
     /// type's notes).
     public func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
-        try send(try Self.prepare(children) + Self.prepare(changes), writing: changes, children: children)
+        let encoded = try Self.encoded(changes)
+        try send(try Self.prepare(children) + encoded.statements, writing: changes, children: children)
+        keep(encoded)
+    }
+
+    /// A group committer's caller's changes with their statements encoded (on the caller's thread), after checking their
+    /// cases are distinct and no counter is at its limit; a value JSON cannot hold is refused here.
+    public func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit {
+        PreparedCommit(changes, rows: try Self.encoded(changes))
+    }
+
+    /// Keeps the records a landed commit wrote, as their rows now hold them.
+    private func keep(_ encoded: EncodedChanges) {
+        for (record, text) in encoded.records { knownRecords.keep(record, storedAs: text) }
     }
 
     /// Writes a group committer's batch in one transaction, sent as one pipeline (one round trip, one commit on the
@@ -149,9 +174,18 @@ public final class PostgresCaseStore: CaseStore {
     /// meets the first's revision). So a batch takes one round trip plus one per refused group. The refusal is worded
     /// once the batch is written, so a conflict names the revision the batch left. Any other failure is thrown, with
     /// no group written; a lost connection is resolved as a commit's is, reading back whether the batch landed.
-    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
-        let results = groups.concurrentlyMapped { (group: [CaseChange]) in Result { () throws(StoreError) in try Self.prepare(group) } }
-        let prepared = results.map { (try? $0.get()) ?? [] }
+    ///
+    /// Each group's statements are the ones its caller encoded (``prepare(_:)``); a group another kind of store prepared
+    /// is encoded here, and refused before anything is sent when it cannot be.
+    public func commit(prepared groups: [PreparedCommit]) throws(StoreError) -> [StoreError?] {
+        let results = groups.map { (group: PreparedCommit) in
+            Result { () throws(StoreError) -> EncodedChanges in
+                if let encoded = group.rows as? EncodedChanges { return encoded }
+                return try Self.encoded(group.changes)
+            }
+        }
+        let encoded = results.map { (try? $0.get()) ?? EncodedChanges() }
+        let prepared = encoded.map(\.statements)
         var answers = results.map(\.error)
         var refused: [(group: Int, meaning: StatementMeaning, error: PostgresError)] = []
         while true {
@@ -159,7 +193,8 @@ public final class PostgresCaseStore: CaseStore {
             guard !sending.isEmpty else { break }
             let owners = sending.flatMap { repeatElement($0, count: prepared[$0].count) }
             do throws(SendFailure) {
-                try pipeline(sending.flatMap { prepared[$0] }, writing: sending.flatMap { groups[$0] })
+                try pipeline(sending.flatMap { prepared[$0] }, writing: sending.flatMap { groups[$0].changes })
+                for index in sending { keep(encoded[index]) }
                 break
             } catch {
                 guard case .statement(let index, let meaning, let failure) = error, meaning.refusesOneGroup(failure) else {
@@ -173,15 +208,27 @@ public final class PostgresCaseStore: CaseStore {
     }
 
     /// A commit's statements, after checking its cases are distinct and no counter is at its limit.
-    private static func prepare(_ changes: [CaseChange]) throws(StoreError) -> [(PostgresStatement, StatementMeaning)] {
+    private static func encoded(_ changes: [CaseChange]) throws(StoreError) -> EncodedChanges {
         var seen = Set<String>()
         for change in changes {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
             if let limit = change.record.counterAtLimit { throw .corruptRecord(caseID: change.record.id, detail: limit) }
         }
+        var encoded = EncodedChanges()
+        for change in changes {
+            let prepared = try PreparedChange(change)
+            encoded.statements += prepared.statements
+            encoded.records.append((change.record, prepared.recordText))
+        }
+        return encoded
+    }
+
+    /// A commit's changes as the statements that write them, with the records they write as the rows will hold them.
+    struct EncodedChanges: Sendable {
+        /// The statements in order, each with what its failure means.
         var statements: [(PostgresStatement, StatementMeaning)] = []
-        for change in changes { statements += try PreparedChange(change).statements }
-        return statements
+        /// Each case's record and its text, kept once the commit lands (``KnownRecords``).
+        var records: [(record: CaseRecord, text: String)] = []
     }
 
     /// Why a write's pipeline did not land.
@@ -544,14 +591,16 @@ struct PreparedChange {
     /// The statements in order, each with what its failure means: the revision check first, then audit, outbox, key
     /// and alarms.
     let statements: [(PostgresStatement, StatementMeaning)]
+    /// The record as its row stores it.
+    let recordText: String
 
     init(_ change: CaseChange) throws(StoreError) {
         let record = change.record
         let id = record.id
         var statements: [(PostgresStatement, StatementMeaning)] = []
+        recordText = try PostgresCaseStore.json(record, "case '\(id)'")
         let columns: [String?] = [
-            record.workflow, "\(record.workflowVersion)", record.state, "\(record.revision)",
-            "\(PostgresCaseStore.milliseconds(record.updatedAt))", try PostgresCaseStore.json(record, "case '\(id)'"),
+            record.workflow, "\(record.workflowVersion)", record.state, "\(record.revision)", "\(PostgresCaseStore.milliseconds(record.updatedAt))", recordText,
         ]
         if let expected = change.expectedRevision {
             statements.append((PostgresStatement(PostgresSQL.updateCase, [id, "\(expected)"] + columns), .compareAndSet(caseID: id, expected: expected)))

@@ -139,6 +139,8 @@ public final class SQLiteCaseStore: CaseStore {
     /// file, so a read never queues behind a commit's `fsync` on ``database`` (WAL readers do not wait for the writer);
     /// ``database`` itself for a store opened to read.
     let reader: SQLiteDatabase
+    /// The records this store last wrote or read, with their rows' text: a load of a row that still holds it decodes nothing.
+    let knownRecords = KnownRecords()
 
     /// Opens the store at `path` for the use `options.access` names (see the type's notes).
     public init(path: String, options: Options = Options()) throws(StoreError) {
@@ -328,10 +330,32 @@ public final class SQLiteCaseStore: CaseStore {
 
     // MARK: Cases
 
-    /// The case, or nil; a record that cannot be used is ``StoreError/corruptRecord(caseID:detail:)``.
+    /// The case, or nil; a record that cannot be used is ``StoreError/corruptRecord(caseID:detail:)``. A row that
+    /// still holds the text this store last wrote or read for the case is not decoded again (``KnownRecords``).
     public func load(caseID: String) throws(StoreError) -> CaseRecord? {
-        let rows = try read { (db: SQLiteConnection) throws(StoreError) in try db.query(StoreSQL.loadCase, [caseID]) { $0.string(at: 0) } }
-        return try rows.first.map { (row: String?) throws(StoreError) in try record(from: row, caseID: caseID) }
+        let rows = try read { (db: SQLiteConnection) throws(StoreError) in
+            try db.query(StoreSQL.loadCase, [caseID]) { (row: SQLiteStatement) -> LoadedRow in
+                if let known = row.withText(at: 0, { knownRecords.record(caseID: caseID, storedAs: $0) }) { return .known(known) }
+                return .text(row.string(at: 0))
+            }
+        }
+        return try rows.first.map { (row: LoadedRow) throws(StoreError) in
+            switch row {
+            case .known(let known):
+                if let problem = Self.problem(with: known, filedAs: caseID) { throw .corruptRecord(caseID: caseID, detail: problem) }
+                return known
+            case .text(let text):
+                let decoded = try record(from: text, caseID: caseID)
+                if let text { knownRecords.keep(decoded, storedAs: text) }
+                return decoded
+            }
+        }
+    }
+
+    /// A case row as ``load(caseID:)`` reads it: the record kept for its text, or the text to decode.
+    private enum LoadedRow {
+        case known(CaseRecord)
+        case text(String?)
     }
 
     /// A case row's record, or that case's `corruptRecord` error.
@@ -370,42 +394,73 @@ public final class SQLiteCaseStore: CaseStore {
     /// free. Events, messages and the key are then inserted in order, and the
     /// first one whose identity is taken refuses the whole transaction.
     public func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError) {
-        let prepared = try prepare(changes)
+        let prepared = try encoded(changes)
         let preparedChildren = try prepare(children)
         try write { (db: SQLiteConnection) throws(StoreError) in
             for item in preparedChildren { try item.write(to: db) }
             for item in prepared { try item.write(to: db) }
         }
+        for item in prepared { knownRecords.keep(item.change.record, storedAs: item.recordText) }
     }
 
-    /// Writes a group committer's batch in one `BEGIN IMMEDIATE` transaction (one `fsync`), each group under its own
-    /// savepoint: a group refused (``StoreError/refusesOneGroup``) is rolled back to its savepoint and the next group
-    /// goes on from there, so it sees every group before it that landed; any other failure rolls the whole transaction
-    /// back and is thrown. A group that cannot be prepared (two changes to one case, a counter at its limit, a value
-    /// JSON cannot hold) is refused before the transaction opens.
-    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
-        let prepared = groups.concurrentlyMapped { (group: [CaseChange]) in Result { () throws(StoreError) in try self.prepare(group) } }
-        let refusals = prepared.map(\.error)
-        guard refusals.contains(where: { $0 == nil }) else { return refusals }
-        return try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
-            var answers = refusals
-            for (index, group) in prepared.enumerated() {
-                guard case .success(let items) = group else { continue }
-                try db.change(StoreSQL.savepoint, [])
-                do throws(StoreError) {
-                    for item in items { try item.write(to: db) }
-                } catch where error.refusesOneGroup {
-                    try db.change(StoreSQL.rollbackToSavepoint, [])
-                    answers[index] = error
+    /// A group committer's caller's changes with their rows encoded (on the caller's thread), after checking their
+    /// cases are distinct and no counter is at its limit; a value JSON cannot hold is refused here.
+    public func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit {
+        PreparedCommit(changes, rows: try encoded(changes))
+    }
+
+    /// Writes a group committer's batch in one `BEGIN IMMEDIATE` transaction (one `fsync`), its groups one after another,
+    /// each seeing the groups before it that landed. A group refused (``StoreError/refusesOneGroup``) before it changed
+    /// a row (its compare-and-set or its new case's id, the first statement of each change) changed nothing, and the
+    /// next group goes on; a group refused after it changed rows (a key or an event taken) rolls the transaction back,
+    /// and the batch is written again without it, as PostgreSQL's is: the groups before it land as they would have,
+    /// and refusals being rare, no group pays for a savepoint. Any other failure rolls the whole transaction back and
+    /// is thrown. Each group's rows are the ones its caller encoded (``prepare(_:)``); a group another kind of store
+    /// prepared is encoded here, and refused before the transaction opens when it cannot be.
+    public func commit(prepared groups: [PreparedCommit]) throws(StoreError) -> [StoreError?] {
+        let prepared = groups.map { (group: PreparedCommit) in
+            Result { () throws(StoreError) -> [PreparedChange] in
+                if let rows = group.rows as? [PreparedChange] { return rows }
+                return try encoded(group.changes)
+            }
+        }
+        var answers = prepared.map(\.error)
+        while true {
+            let sending = answers
+            guard sending.contains(where: { $0 == nil }) else { return answers }
+            var partlyWritten: (index: Int, refusal: StoreError)?
+            do throws(StoreError) {
+                answers = try write { (db: SQLiteConnection) throws(StoreError) -> [StoreError?] in
+                    var written = sending
+                    for (index, group) in prepared.enumerated() where sending[index] == nil {
+                        guard case .success(let items) = group else { continue }
+                        let changesBefore = db.totalChanges
+                        do throws(StoreError) {
+                            for item in items { try item.write(to: db) }
+                        } catch where error.refusesOneGroup {
+                            guard db.totalChanges == changesBefore else {
+                                partlyWritten = (index, error)
+                                throw error
+                            }
+                            written[index] = error
+                        }
+                    }
+                    return written
                 }
-                try db.change(StoreSQL.releaseSavepoint, [])
+            } catch {
+                guard let partlyWritten else { throw error }
+                answers[partlyWritten.index] = partlyWritten.refusal
+                continue
+            }
+            for case (.success(let items), nil) in zip(prepared, answers) {
+                for item in items { knownRecords.keep(item.change.record, storedAs: item.recordText) }
             }
             return answers
         }
     }
 
     /// A commit's changes with their rows encoded, after checking its cases are distinct and no counter is at its limit.
-    private func prepare(_ changes: [CaseChange]) throws(StoreError) -> [PreparedChange] {
+    private func encoded(_ changes: [CaseChange]) throws(StoreError) -> [PreparedChange] {
         var seen = Set<String>()
         for change in changes {
             guard seen.insert(change.record.id).inserted else { throw .duplicate("a second change to case '\(change.record.id)' in one commit") }
@@ -653,9 +708,12 @@ extension SQLiteConnection {
     }
 }
 
-/// One change's rows, encoded before the transaction opens so the write itself is only SQL.
-struct PreparedChange {
+/// One change's rows, encoded before the transaction opens (by the caller, for a group committer's batch) so the
+/// write itself is only SQL.
+struct PreparedChange: Sendable {
     let change: CaseChange
+    /// The record as its row stores it: kept with the record once the change lands (``KnownRecords``).
+    let recordText: String
     let caseColumns: [any SQLiteBindable]
     let events: [[any SQLiteBindable]]
     let messages: [[any SQLiteBindable]]
@@ -666,10 +724,8 @@ struct PreparedChange {
         self.change = change
         let record = change.record
         let id = record.id
-        caseColumns = [
-            record.workflow, record.workflowVersion, record.state, record.revision,
-            SQLiteCaseStore.milliseconds(record.updatedAt), try store.json(record, "case '\(id)'"),
-        ]
+        recordText = try store.json(record, "case '\(id)'")
+        caseColumns = [record.workflow, record.workflowVersion, record.state, record.revision, SQLiteCaseStore.milliseconds(record.updatedAt), recordText]
         events = try change.events.map { (event: AuditEvent) throws(StoreError) in
             [id, event.sequence, event.hash, try store.json(event, "audit event \(event.sequence) of case '\(id)'")]
         }

@@ -187,6 +187,16 @@ package final class SQLiteStatement {
         isNull(at: index) ? nil : text(Int32(index))
     }
 
+    /// `read` of the text of the column at `index`, as SQLite holds it (valid only during `read`), or nil when NULL:
+    /// for comparing a column's bytes without making a string of them.
+    package func withText<T>(at index: Int, _ read: (UnsafeRawBufferPointer) -> T?) -> T? {
+        let column = Int32(index)
+        guard !isNull(at: index) else { return nil }
+        // Ask for the text before its length: sqlite3_column_bytes then counts the converted text.
+        let bytes = sqlite3_column_text(handle, column)
+        return read(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : Int(sqlite3_column_bytes(handle, column))))
+    }
+
     /// The column at `index` as bytes, or nil when NULL.
     package func data(at index: Int) -> Data? {
         isNull(at: index) ? nil : blob(Int32(index))

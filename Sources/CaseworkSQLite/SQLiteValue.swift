@@ -18,7 +18,7 @@ package enum SQLiteValue: Sendable, Hashable {
 ///
 /// `Int`, `Int64`, `Double`, `String`, `Data`, ``SQLiteValue`` and optionals of them
 /// (nil binds NULL), so a list of arguments can mix types: `[id, revision, json]`. Values, so `Sendable`: a batch's
-/// rows are encoded on several threads at once.
+/// rows are encoded by its callers, each on its own thread, and written on the driver's.
 package protocol SQLiteBindable: Sendable {
     /// The value as SQLite stores it.
     var sqliteValue: SQLiteValue { get }

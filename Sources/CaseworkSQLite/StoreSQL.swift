@@ -29,17 +29,6 @@ enum StoreSQL {
         WHERE id = ? AND revision = ?
         """
 
-    // MARK: groups of a batch
-
-    /// Marks where one group of a group committer's batch starts. ()
-    static let savepoint = "SAVEPOINT casework_group"
-
-    /// Undoes a refused group back to its start, keeping the groups before it. ()
-    static let rollbackToSavepoint = "ROLLBACK TO casework_group"
-
-    /// Ends a group's savepoint, keeping what it wrote. ()
-    static let releaseSavepoint = "RELEASE casework_group"
-
     // MARK: audit_events
 
     /// Appends an event. (case_id, sequence, hash, event)

@@ -99,12 +99,18 @@ public final class FailingStore: CaseStore {
         try inner.commit(all: changes, children: children)
     }
 
+    /// The inner store's encoding of a group committer's caller's changes: no operation of the store, as it reads and
+    /// writes nothing, so it counts towards no failure.
+    public func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit {
+        try inner.prepare(changes)
+    }
+
     /// Commits a batch through the inner store unless this operation (named `commit`, as one commit) fails; a failure
     /// is the whole batch's, and nothing of it lands.
-    public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
+    public func commit(prepared groups: [PreparedCommit]) throws(StoreError) -> [StoreError?] {
         try step("commit")
         waitIfHeld()
-        return try inner.commit(each: groups)
+        return try inner.commit(prepared: groups)
     }
 
     /// Reads the history through the inner store unless this operation fails.

@@ -39,4 +39,34 @@ struct PostgresGroupCommitTests {
         #expect(try store.caseIDs() == ["c0", "c1", "c2", "c3"])
         #expect(try store.outbox(caseID: nil).map(\.id) == ["c0/1/1", "c1/1/1", "c2/1/1", "c3/1/1"])
     }
+
+    /// The record a batch wrote is handed back while its row holds the text written (``KnownRecords``), and the row as
+    /// it now is once anyone else changed it: another store's commit, a byte rewritten at the same revision, a row
+    /// that no longer decodes.
+    @Test func aRowChangedElsewhereIsReadAsItNowIs() throws {
+        guard let server = TestServer.usable("a PostgreSQL group commit test") else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        let other = try PostgresCaseStore(conninfo: database.conninfo)
+        let opening = Fixture.opening("c1")
+        #expect(try store.commit(each: [[opening]]) == [nil])
+        #expect(try store.load(caseID: "c1") == opening.record)
+        #expect(try PostgresCaseStore(conninfo: database.conninfo).load(caseID: "c1") == opening.record, "as a store that keeps nothing reads it")
+
+        var moved = opening.events[0]
+        moved.sequence = 2
+        try other.commit(CaseChange(record: Fixture.record("c1", revision: 2, state: "moved"), expectedRevision: 1, events: [moved], outbox: [],
+                                    idempotency: nil))
+        #expect(try store.load(caseID: "c1")?.state == "moved", "another store's commit")
+
+        let owner = try PostgresPool(conninfo: database.conninfo)
+        try owner.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.execute("UPDATE cases SET record = replace(record, '\"moved\"', '\"tampered\"') WHERE case_id = 'c1'")
+        }
+        #expect(try store.load(caseID: "c1")?.state == "tampered", "the row's bytes changed at the same revision")
+        #expect(try store.load(caseID: "c1")?.revision == 2)
+        try owner.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.execute("UPDATE cases SET record = '{' WHERE case_id = 'c1'") }
+        #expect(throws: StoreError.self) { try store.load(caseID: "c1") }
+    }
 }

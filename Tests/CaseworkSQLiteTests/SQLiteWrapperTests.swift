@@ -18,6 +18,13 @@ struct SQLiteWrapperTests {
         try SQLiteDatabase(path: ":memory:")
     }
 
+    /// A database in memory holding table `t` with `x` = 1, 2, 3.
+    private func numbers() throws -> SQLiteDatabase {
+        let database = try memory()
+        try database.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        return database
+    }
+
     @Test("each type binds by index and reads back exactly")
     func bindsByIndex() throws {
         let database = try memory()
@@ -191,8 +198,7 @@ struct SQLiteWrapperTests {
 
     @Test("a cached statement is reused, reset and cleared; a busy one is not handed out twice")
     func cachedStatementReuse() throws {
-        let database = try memory()
-        try database.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        let database = try numbers()
         try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             let sql = "SELECT x FROM t WHERE x >= ? ORDER BY x"
             let first = try db.cachedStatement(sql)
@@ -213,10 +219,29 @@ struct SQLiteWrapperTests {
         }
     }
 
+    @Test("a cached statement is found by its text wherever the text's bytes are, and never for another text")
+    func cachedStatementByText() throws {
+        let database = try numbers()
+        try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
+            let constant = "SELECT x FROM t WHERE x >= ? ORDER BY x"
+            let first = try db.cachedStatement(constant)
+            // The same text in bytes of its own, made at run time: the same statement.
+            let copy = String(decoding: Array(constant.utf8), as: UTF8.self)
+            #expect(try db.cachedStatement(copy) === first)
+            #expect(try db.cachedStatement(constant) === first)
+            // Texts made and freed one after another, each looked up while alive: each gets its own statement.
+            for bound in 1...3 {
+                let text = "SELECT x FROM t WHERE x >= \(bound) ORDER BY x"
+                #expect(try db.rows(text) { $0.int(at: 0) } == Array(bound...3))
+                #expect(try db.cachedStatement(text).sql == text)
+            }
+            #expect(try db.rows(constant, [2]) { $0.int(at: 0) } == [2, 3])
+        }
+    }
+
     @Test("run reports how many rows a write changed")
     func runCountsChanges() throws {
-        let database = try memory()
-        try database.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)")
+        let database = try numbers()
         let changed = try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
             try db.run("UPDATE t SET x = x + 10 WHERE x > ?", [1])
         }

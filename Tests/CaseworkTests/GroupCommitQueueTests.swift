@@ -23,9 +23,9 @@ struct GroupCommitQueueTests {
             state = Mutex(State(left: batches))
         }
 
-        func nextBatch() -> [[CaseChange]]? {
-            let (batch, done) = state.withLock { state -> ([[CaseChange]]?, CheckedContinuation<Void, Never>?) in
-                guard state.left.isEmpty else { return (state.left.removeFirst(), nil) }
+        func nextBatch() -> [PreparedCommit]? {
+            let (batch, done) = state.withLock { state -> ([PreparedCommit]?, CheckedContinuation<Void, Never>?) in
+                guard state.left.isEmpty else { return (state.left.removeFirst().map(PreparedCommit.init), nil) }
                 state.finished = true
                 defer { state.done = nil }
                 return (nil, state.done)

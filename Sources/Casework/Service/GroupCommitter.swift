@@ -9,16 +9,18 @@ import Synchronization
 /// store's driver does this on one of its own threads, so one batch follows another with no task woken between them;
 /// each caller waits in its own task for its own answer, and no task is started.
 ///
-/// Each caller's change is its own group of the batch (``CaseStoreDriver/commit(each:)``): a change the store refuses
-/// (its case moved on, a key taken) is refused to that caller alone and the others land; a failure of the store itself
-/// fails every caller of the batch, with no change of it written.
+/// Each caller encodes its change's rows itself as it joins the queue (``CaseStoreDriver/prepare(_:)``), on its own
+/// thread, so callers encode side by side while the batch before them is written and the driver's thread does only the
+/// batch's SQL. Each caller's change is its own group of the batch (``CaseStoreDriver/commit(prepared:)``): a change
+/// the store refuses (its case moved on, a key taken) is refused to that caller alone and the others land; a failure
+/// of the store itself fails every caller of the batch, with no change of it written.
 package final class GroupCommitter: GroupCommitQueue {
     /// The most callers' changes written in one batch; the rest wait for the next.
     static let largestBatch = 128
 
     /// A caller waiting for its change to be written.
     private struct Waiting: Sendable {
-        let changes: [CaseChange]
+        let group: PreparedCommit
         /// Woken with the change's refusal or failure, or nil when it was written.
         let answer: CheckedContinuation<StoreError?, Never>
     }
@@ -48,11 +50,13 @@ package final class GroupCommitter: GroupCommitQueue {
     /// transaction on average.
     package var batchCount: Int { state.withLock { $0.batches } }
 
-    /// Writes `changes` (all of them or none) in the next batch; throws the store's refusal of them or its failure.
+    /// Writes `changes` (all of them or none) in the next batch, their rows encoded here first; throws the store's
+    /// refusal of them or its failure.
     func commit(_ changes: [CaseChange]) async throws(StoreError) {
+        let group = try driver.prepare(changes)
         let refusal = await withCheckedContinuation { (answer: CheckedContinuation<StoreError?, Never>) in
             let starts = state.withLock { state in
-                state.waiting.append(Waiting(changes: changes, answer: answer))
+                state.waiting.append(Waiting(group: group, answer: answer))
                 guard !state.draining else { return false }
                 state.draining = true
                 return true
@@ -63,7 +67,7 @@ package final class GroupCommitter: GroupCommitQueue {
     }
 
     /// Takes everyone waiting (up to ``largestBatch``) as the batch to write, or ends the draining when none is.
-    package func nextBatch() -> [[CaseChange]]? {
+    package func nextBatch() -> [PreparedCommit]? {
         state.withLock { state in
             guard !state.waiting.isEmpty else {
                 state.draining = false
@@ -73,7 +77,7 @@ package final class GroupCommitter: GroupCommitQueue {
             state.writing = Array(state.waiting.prefix(taken))
             state.waiting.removeFirst(taken)
             state.batches += 1
-            return state.writing.map(\.changes)
+            return state.writing.map(\.group)
         }
     }
 

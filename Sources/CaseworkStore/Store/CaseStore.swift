@@ -256,11 +256,29 @@ extension CaseStore {
         try commit(all: [change])
     }
 
-    /// Commits each group on its own, in order: every group's error, refusal or failure, is its own, and never thrown.
+    /// Prepares each group (``prepare(_:)``) and commits the ones that could be (``commit(prepared:)``), in order: each
+    /// group's answer is its refusal, from preparing it or from committing it, nil when it landed; a failure of the store
+    /// itself is thrown, with no group landed.
     public func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?] {
-        groups.map { (group: [CaseChange]) -> StoreError? in
+        let prepared = groups.map { (group: [CaseChange]) in Result { () throws(StoreError) in try prepare(group) } }
+        var answers = prepared.map(\.error)
+        let ready = prepared.indices.filter { answers[$0] == nil }
+        let landed = try commit(prepared: prepared.compactMap { try? $0.get() })
+        for (index, answer) in zip(ready, landed) { answers[index] = answer }
+        return answers
+    }
+
+    /// The changes with nothing encoded ahead, for a store that writes from the changes themselves (and checks them
+    /// as it commits them).
+    public func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit {
+        PreparedCommit(changes)
+    }
+
+    /// Commits each group on its own, in order: every group's error, refusal or failure, is its own, and never thrown.
+    public func commit(prepared groups: [PreparedCommit]) throws(StoreError) -> [StoreError?] {
+        groups.map { (group: PreparedCommit) -> StoreError? in
             do throws(StoreError) {
-                try commit(all: group)
+                try commit(all: group.changes)
                 return nil
             } catch {
                 return error
@@ -302,11 +320,17 @@ public protocol CaseStore: Sendable {
     /// the one commit of every change, a child's as a case's. The cases must be distinct, and so must the children. A
     /// case opened with a ``CaseRecord/child`` is filed under that child in the same transaction (``caseIDs(childID:)``).
     func commit(all changes: [CaseChange], children: [ChildChange]) throws(StoreError)
-    /// Commits several groups of changes (a group committer's batch), each group all-or-none as ``commit(all:)`` makes
-    /// it, in order, each seeing the groups before it; returns each group's refusal, nil for a group that landed. A
-    /// refusal (``StoreError/refusesOneGroup``) is its group's alone; a failure of the store itself is thrown and then
-    /// no group landed. The default commits each group on its own; a durable store writes them in one transaction.
-    func commit(each groups: [[CaseChange]]) throws(StoreError) -> [StoreError?]
+    /// One group committer's caller's changes with their rows encoded, for ``commit(prepared:)``: called on the
+    /// caller's thread as it joins the queue, so it reads and writes nothing of the store. A group the store would
+    /// refuse before writing anything (two changes to one case, a counter at its limit, a value it cannot store) is
+    /// refused here. The default encodes nothing ahead.
+    func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit
+    /// Commits several prepared groups of changes (a group committer's batch), each group all-or-none as
+    /// ``commit(all:)`` makes it, in order, each seeing the groups before it; returns each group's refusal, nil for a
+    /// group that landed. A refusal (``StoreError/refusesOneGroup``) is its group's alone; a failure of the store itself
+    /// is thrown and then no group landed. The default commits each group on its own; a durable store writes them in
+    /// one transaction.
+    func commit(prepared groups: [PreparedCommit]) throws(StoreError) -> [StoreError?]
     /// What this store promises beyond the protocol's semantics.
     var capabilities: StoreCapabilities { get }
     /// A page of the case's audit events in sequence order.

@@ -16,10 +16,14 @@ public protocol CaseStoreDriver: Sendable {
     func load(caseID: String) async throws(StoreError) -> CaseRecord?
     /// Writes changes to several distinct cases atomically, checking each expected revision.
     func commit(all changes: [CaseChange]) async throws(StoreError)
-    /// Commits a group committer's batch (``CaseStore/commit(each:)``): each group all-or-none and refused alone, a
+    /// A group committer's caller's changes with their rows encoded (``CaseStore/prepare(_:)``), worked out on the
+    /// caller's own thread as it joins the queue, without waiting for the store: the callers encode side by side, and
+    /// the thread draining the queue does only the SQL. A change the store would refuse before writing is refused here.
+    func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit
+    /// Commits a group committer's batch (``CaseStore/commit(prepared:)``): each group all-or-none and refused alone, a
     /// failure of the store thrown with no group landed.
-    func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?]
-    /// Starts writing a group committer's batches one after another, each as ``commit(each:)`` writes it, until `batches`
+    func commit(prepared groups: [PreparedCommit]) async throws(StoreError) -> [StoreError?]
+    /// Starts writing a group committer's batches one after another, each as ``commit(prepared:)`` writes it, until `batches`
     /// has none waiting, and returns at once: the writing goes on where the driver's calls run, so the next batch can
     /// start as soon as the one before it is written, without waiting for a task to be scheduled between them.
     func startCommitting(_ batches: any GroupCommitQueue)
@@ -105,9 +109,14 @@ public struct BlockingStoreDriver: CaseStoreDriver {
         try await run { (store) throws(StoreError) in try store.commit(all: changes) }
     }
 
+    /// The store's encoding of the changes, on the calling thread: it only encodes, so it never blocks.
+    public func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit {
+        try store.prepare(changes)
+    }
+
     /// Commits the batch through the store, in one transaction where the store writes one.
-    public func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?] {
-        try await run { (store) throws(StoreError) in try store.commit(each: groups) }
+    public func commit(prepared groups: [PreparedCommit]) async throws(StoreError) -> [StoreError?] {
+        try await run { (store) throws(StoreError) in try store.commit(prepared: groups) }
     }
 
     /// Writes the batches on the store's queue, one straight after another on one thread: between one batch's commit
@@ -117,7 +126,7 @@ public struct BlockingStoreDriver: CaseStoreDriver {
         queue.async {
             while let groups = batches.nextBatch() {
                 do throws(StoreError) {
-                    batches.answer(.success(try store.commit(each: groups)))
+                    batches.answer(.success(try store.commit(prepared: groups)))
                 } catch {
                     batches.answer(.failure(error))
                 }
@@ -222,13 +231,13 @@ public struct BlockingStoreDriver: CaseStoreDriver {
 }
 
 extension CaseStoreDriver {
-    /// Writes the batches in a task of their own, one after another, each through ``commit(each:)``: for a driver
+    /// Writes the batches in a task of their own, one after another, each through ``commit(prepared:)``: for a driver
     /// whose calls do not block (``BlockingStoreDriver`` writes them on its own queue instead).
     public func startCommitting(_ batches: any GroupCommitQueue) {
         Task {
             while let groups = batches.nextBatch() {
                 do throws(StoreError) {
-                    batches.answer(.success(try await commit(each: groups)))
+                    batches.answer(.success(try await commit(prepared: groups)))
                 } catch {
                     batches.answer(.failure(error))
                 }
@@ -236,12 +245,17 @@ extension CaseStoreDriver {
         }
     }
 
+    /// The changes with nothing encoded ahead: a driver of its own writes from the changes themselves.
+    public func prepare(_ changes: [CaseChange]) throws(StoreError) -> PreparedCommit {
+        PreparedCommit(changes)
+    }
+
     /// Commits each group on its own, in order: every group's error is its own, and never thrown.
-    public func commit(each groups: [[CaseChange]]) async throws(StoreError) -> [StoreError?] {
+    public func commit(prepared groups: [PreparedCommit]) async throws(StoreError) -> [StoreError?] {
         var refusals: [StoreError?] = []
         for group in groups {
             do throws(StoreError) {
-                try await commit(all: group)
+                try await commit(all: group.changes)
                 refusals.append(nil)
             } catch {
                 refusals.append(error)

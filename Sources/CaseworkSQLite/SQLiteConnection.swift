@@ -31,8 +31,14 @@ package final class SQLiteConnection {
     /// one integer instead of the whole text (a group commit's lookups of its long statements fell from 2,270 to
     /// 1,360 instructions each: ARCHITECTURE.md, `group-commit`). Each entry holds its text, so its bytes cannot be
     /// freed and their address reused for another text while the entry is here; the text is still compared, which
-    /// for the same string is a comparison of two references. Started again with ``cache``.
+    /// for the same string is a comparison of two references. Started again with ``cache``, and on its own when it
+    /// holds ``cacheLimit`` entries: a text built afresh for each call (the same words at a new address each time)
+    /// would otherwise add an entry a call, each keeping its text alive, without end.
     private var cacheByAddress: [UnsafeRawPointer: (sql: String, statement: SQLiteStatement)] = [:]
+
+    /// How many statements are filed by where their text's bytes are: never more than ``cacheLimit``, however many
+    /// strings a caller makes of the same text.
+    package var statementsFiledByAddress: Int { cacheByAddress.count }
 
     /// The most statements the cache keeps.
     static let cacheLimit = 128
@@ -79,7 +85,7 @@ package final class SQLiteConnection {
             cached = entry.statement
         } else {
             cached = cache[sql]
-            if let address, let cached { cacheByAddress[address] = (sql, cached) }
+            if let address, let cached { remember(cached, for: sql, at: address) }
         }
         if let statement = cached {
             if !statement.isBusy {
@@ -95,8 +101,14 @@ package final class SQLiteConnection {
             cacheByAddress.removeAll()
         }
         cache[sql] = statement
-        if let address { cacheByAddress[address] = (sql, statement) }
+        if let address { remember(statement, for: sql, at: address) }
         return statement
+    }
+
+    /// Files `statement` under where the bytes of `sql` are, starting the map again when it is full.
+    private func remember(_ statement: SQLiteStatement, for sql: String, at address: UnsafeRawPointer) {
+        if cacheByAddress.count >= SQLiteConnection.cacheLimit { cacheByAddress.removeAll() }
+        cacheByAddress[address] = (sql, statement)
     }
 
     /// Where the bytes of `sql` are, for a text longer than a string can keep inline (whose bytes would be copied to

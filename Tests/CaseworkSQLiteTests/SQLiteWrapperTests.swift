@@ -239,6 +239,21 @@ struct SQLiteWrapperTests {
         }
     }
 
+    @Test("one text made afresh for every call keeps one statement, and the lookup by address stays bounded")
+    func cachedStatementOfATextMadeAfresh() throws {
+        let database = try numbers()
+        try database.withConnection { (db: SQLiteConnection) throws(SQLiteError) in
+            let first = try db.cachedStatement(String(decoding: Array("SELECT x FROM t WHERE x >= ? ORDER BY x".utf8), as: UTF8.self))
+            var texts: [String] = []
+            for _ in 0..<(3 * SQLiteConnection.cacheLimit) {
+                // Each a new string at a new address (all kept alive, so no address is used twice), the same words.
+                texts.append(String(decoding: Array("SELECT x FROM t WHERE x >= ? ORDER BY x".utf8), as: UTF8.self))
+                #expect(try db.cachedStatement(texts[texts.count - 1]) === first)
+                #expect(db.statementsFiledByAddress <= SQLiteConnection.cacheLimit)
+            }
+        }
+    }
+
     @Test("run reports how many rows a write changed")
     func runCountsChanges() throws {
         let database = try numbers()

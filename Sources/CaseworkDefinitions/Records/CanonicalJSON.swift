@@ -12,9 +12,16 @@ import Foundation
 /// themselves (``member(_:)``), which fixed record shapes know at compile time; dictionaries of free keys are sorted here
 /// (``object(_:_:)``). `Tests/CaseworkTests/AuditFormatTests.swift` checks the bytes against `JSONEncoder` over random
 /// and hostile values, `Tests/CaseworkTests/StoredRowFormatTests.swift` the stored rows ``StoredJSON`` writes with it.
-package struct CanonicalJSON {
-    /// The bytes written so far.
-    package private(set) var bytes: [UInt8] = []
+package struct CanonicalJSON: ~Copyable {
+    /// The bytes written so far: ``count`` of them, in storage the writer owns and grows (``reserve(_:)``). Writing
+    /// through a pointer instead of appending to an array saves a uniqueness and capacity check on every byte and
+    /// every punctuation mark, most of what the audit event's bytes cost (ARCHITECTURE.md, Benchmarks, `engine`); the
+    /// writer cannot be copied, so the storage has one owner, which frees it.
+    private var storage: UnsafeMutablePointer<UInt8>
+    /// How many bytes of ``storage`` are written.
+    private var count = 0
+    /// How many bytes ``storage`` holds.
+    private var capacity: Int
     /// Whether every number written so far is one JSON can hold: false once an infinite or NaN double was written,
     /// which `JSONEncoder` refuses to encode, so ``StoredJSON`` refuses it too.
     package private(set) var isValidJSON = true
@@ -22,26 +29,80 @@ package struct CanonicalJSON {
     private var hasMember = false
 
     /// An empty writer with room for `capacity` bytes.
-    package init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 512) {
+        self.capacity = Swift.max(capacity, 64)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The bytes written so far, copied out.
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// Calls `body` with the bytes written so far, in place: for a caller that only reads them, such as a hash.
+    package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeBufferPointer(start: storage, count: count))
+    }
+
+    /// Makes room for `extra` more bytes, doubling the storage when it is short.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(toHold: count + extra) }
+    }
+
+    /// Moves the bytes into storage that holds at least `needed`, twice the old at least.
+    private mutating func grow(toHold needed: Int) {
+        let larger = Swift.max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: storage, count: count)
+        storage.deallocate()
+        storage = moved
+        capacity = larger
+    }
+
+    /// Appends one byte.
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    /// Appends the bytes of `buffer`, room for them having been made.
+    @inline(__always)
+    private mutating func appendReserved(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let start = buffer.baseAddress else { return }
+        (storage + count).initialize(from: start, count: buffer.count)
+        count += buffer.count
+    }
 
     /// Writes an object whose members `body` writes, in sorted key order, with ``member(_:)``.
     package mutating func object(_ body: (inout CanonicalJSON) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         let outer = hasMember
         hasMember = false
         body(&self)
         hasMember = outer
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
     }
 
     /// Starts the member `key` of the object being written; its value follows.
     package mutating func member(_ key: StaticString) {
-        if hasMember { bytes.append(UInt8(ascii: ",")) }
+        let length = key.utf8CodeUnitCount
+        // The comma, both quotes and the colon with the key, room made once.
+        reserve(length + 4)
+        if hasMember {
+            storage[count] = UInt8(ascii: ",")
+            count += 1
+        }
         hasMember = true
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        storage[count] = UInt8(ascii: "\"")
+        count += 1
+        (storage + count).initialize(from: key.utf8Start, count: length)
+        count += length
+        storage[count] = UInt8(ascii: "\"")
+        storage[count + 1] = UInt8(ascii: ":")
+        count += 2
     }
 
     /// Writes the member `key` with `value`'s canonical bytes; nothing when `value` is nil, so an optional that is absent
@@ -101,53 +162,59 @@ package struct CanonicalJSON {
     /// Writes a dictionary as an object, its keys sorted by their UTF-8 bytes (as `JSONEncoder` sorts them), each value
     /// written by `value`.
     package mutating func object<Value>(_ dictionary: [String: Value], _ value: (inout CanonicalJSON, Value) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         if dictionary.count == 1, let (key, element) = dictionary.first {
             string(key)
-            bytes.append(UInt8(ascii: ":"))
+            append(UInt8(ascii: ":"))
             value(&self, element)
         } else {
             var first = true
             for (key, element) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-                if !first { bytes.append(UInt8(ascii: ",")) }
+                if !first { append(UInt8(ascii: ",")) }
                 first = false
                 string(key)
-                bytes.append(UInt8(ascii: ":"))
+                append(UInt8(ascii: ":"))
                 value(&self, element)
             }
         }
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
     }
 
     /// Writes an array, each element written by `element`.
     package mutating func array<Elements: Sequence>(_ elements: Elements, _ element: (inout CanonicalJSON, Elements.Element) -> Void) {
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         var first = true
         for item in elements {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            if !first { append(UInt8(ascii: ",")) }
             first = false
             element(&self, item)
         }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 
     /// Writes a string: `"` and `\` escaped with a backslash, control characters as `\b \t \n \f \r` or `\u00XX`
     /// (lower-case hexadecimal), everything else (slashes, DEL, every non-ASCII character) as its UTF-8 bytes.
     package mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most text needs no escape: then its bytes go in whole.
+        // Most text needs no escape: then its bytes go in whole, between the quotes, room made once.
         let written = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            guard !buffer.contains(where: Self.needsEscape) else { return false }
-            bytes.append(contentsOf: buffer)
+            for byte in buffer where Self.needsEscape(byte) { return false }
+            reserve(buffer.count + 2)
+            storage[count] = UInt8(ascii: "\"")
+            count += 1
+            appendReserved(buffer)
+            storage[count] = UInt8(ascii: "\"")
+            count += 1
             return true
         }
         if written != true {
+            append(UInt8(ascii: "\""))
             for byte in text.utf8 { escaped(byte) }
+            append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Whether `byte` is written other than as itself inside a string.
+    @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
@@ -155,36 +222,54 @@ package struct CanonicalJSON {
     /// Writes one byte of a string, escaped when it must be.
     private mutating func escaped(_ byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-        case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-        case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case UInt8(ascii: "\""): escape(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): escape(UInt8(ascii: "\\"))
+        case 0x08: escape(UInt8(ascii: "b"))
+        case 0x09: escape(UInt8(ascii: "t"))
+        case 0x0A: escape(UInt8(ascii: "n"))
+        case 0x0C: escape(UInt8(ascii: "f"))
+        case 0x0D: escape(UInt8(ascii: "r"))
         case 0x00..<0x20:
-            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-        default: bytes.append(byte)
+            escape(UInt8(ascii: "u"))
+            append(UInt8(ascii: "0"))
+            append(UInt8(ascii: "0"))
+            append(Self.hexDigit(byte >> 4))
+            append(Self.hexDigit(byte & 0x0F))
+        default: append(byte)
         }
+    }
+
+    /// Writes a backslash and `letter`.
+    private mutating func escape(_ letter: UInt8) {
+        append(UInt8(ascii: "\\"))
+        append(letter)
+    }
+
+    /// The lower-case hexadecimal digit of `nibble` (0 to 15).
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     /// Writes an integer in decimal, `-` before a negative one.
     package mutating func integer(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // The magnitude's digits, least significant first, into a buffer that holds the longest (Int.min's, which fits
-        // a UInt), then appended in order.
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        // The sign and the magnitude's digits (at most 20, Int.min's, which fits a UInt), room made once; the digits
+        // are written least significant first from the end, then moved to where the number starts.
+        reserve(21)
+        if value < 0 {
+            storage[count] = UInt8(ascii: "-")
+            count += 1
         }
+        var magnitude = value.magnitude
+        var digits = 0
+        let end = storage + count + 20
+        repeat {
+            digits += 1
+            end[-digits] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        // The two places may overlap (a twenty-digit number is written where it ends up), so the move is a `memmove`.
+        UnsafeMutableRawPointer(storage + count).copyMemory(from: end - digits, byteCount: digits)
+        count += digits
     }
 
     /// Writes a double as Swift's shortest round-trip text (`1.5`, `1e-05`, `1.2345678901234568e+20`) without a
@@ -194,16 +279,15 @@ package struct CanonicalJSON {
         if !value.isFinite { isValidJSON = false }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        for byte in text.utf8 { append(byte) }
     }
 
     /// Writes `true` or `false`.
     package mutating func bool(_ value: Bool) {
         let word: StaticString = value ? "true" : "false"
-        word.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        reserve(word.utf8CodeUnitCount)
+        appendReserved(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// A value that has canonical bytes for the audit chain: the bytes `JSONEncoder` writes for its `Encodable` form

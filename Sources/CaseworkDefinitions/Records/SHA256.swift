@@ -12,6 +12,9 @@ package enum SHA256 {
     /// collection path.
     package static func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { hex(of: $0) } }
 
+    /// The digest of bytes in place (the audit chain's canonical bytes where their writer wrote them).
+    package static func hex(_ bytes: UnsafeBufferPointer<UInt8>) -> String { hex(of: bytes) }
+
     /// The digest of a string's UTF-8 bytes.
     package static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 

@@ -504,15 +504,18 @@ public final class Engine: Sendable {
         let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
-        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
-                                     input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
+        // Both records are last used here, so they move into the change (a copy of either would retain every part of
+        // it); what follows reads the case after the step from the change.
+        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired",
+                                     subject: transition.name.value, input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
         if let grant = transition.grant {
-            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: actor, attributes: attributes))
+            changes.append(try grantChange(grant, transition: transition.name.value, request: changes[0].after, actor: actor, attributes: attributes))
         }
         changes += opened
         if let report = transition.report {
-            changes += try reportChanges(report, transition: transition.name.value, from: next, workflow: workflow, calendars: admitted.definitions.calendars,
-                                         actor: actor, linked: linked, today: today, now: now)
+            let reports = try reportChanges(report, transition: transition.name.value, from: changes[0].after, workflow: workflow,
+                                            calendars: admitted.definitions.calendars, actor: actor, linked: linked, today: today, now: now)
+            changes += reports
         }
         return changes
     }
@@ -534,15 +537,25 @@ public final class Engine: Sendable {
 
     /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
     /// (with did-you-mean), a field the step does not take, or a value of the wrong type. Every problem is listed.
-    static func inputProblems(_ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: String) -> [InputProblem] {
+    /// `step` is worded only when there is a problem to word: a fire that has none builds no text.
+    static func inputProblems(
+        _ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: @autoclosure () -> String
+    ) -> [InputProblem] {
         var problems: [InputProblem] = []
-        for (path, value) in input.count == 1 ? Array(input) : input.sorted(by: { $0.key < $1.key }) {
+        func check(_ path: String, _ value: ExpressionValue) {
             if types[path] != nil, !declared.contains(where: { $0.field.value == path }) {
                 let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
-                problems.append(InputProblem(field: path, message: "is not an input of \(step) (\(takes))"))
+                problems.append(InputProblem(field: path, message: "is not an input of \(step()) (\(takes))"))
             } else if let problem = FieldValues.check(value, at: path, types: types) {
                 problems.append(problem)
             }
+        }
+        // One value (a fire's usual input) is checked where it lies; several in order of path, so problems read the same
+        // every time.
+        if input.count < 2 {
+            for (path, value) in input { check(path, value) }
+        } else {
+            for (path, value) in input.sorted(by: { $0.key < $1.key }) { check(path, value) }
         }
         return problems
     }

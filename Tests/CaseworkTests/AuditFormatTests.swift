@@ -72,6 +72,21 @@ struct AuditFormatTests {
         #expect(writer.bytes == Array(reference))
     }
 
+    /// The writer grows the storage it writes into as it goes: from its smallest room, a value many times larger (long
+    /// strings with escapes, integers of every length and sign) comes out byte for byte as the encoder writes it.
+    @Test func aValueManyTimesTheWritersRoomIsWrittenAsTheEncoderWritesIt() {
+        var values: [String: ExpressionValue] = [:]
+        for index in 0..<300 {
+            let magnitude = Int.max >> (index % 64)
+            values["k\(index)"] = index % 3 == 0 ? .string(String(repeating: "a\"\\\n/é\u{1}", count: index)) : .int(index % 2 == 0 ? -magnitude : magnitude)
+        }
+        var writer = CanonicalJSON(capacity: 0)
+        values.write(to: &writer)
+        let reference = Array(StoredJSON.encoderBytes(values))
+        #expect(reference.count > 10_000)
+        #expect(writer.bytes == reference)
+    }
+
     /// The events of a fixture file (one stored event per line), split into chains where a sequence starts again at 1.
     static func chains(_ file: String) throws -> [[AuditEvent]] {
         let text = try String(contentsOfFile: RepositoryPaths.fixture("audit/\(file)"), encoding: .utf8)

@@ -233,8 +233,8 @@ package struct CanonicalJSON: ~Copyable {
             escape(UInt8(ascii: "u"))
             append(UInt8(ascii: "0"))
             append(UInt8(ascii: "0"))
-            append(Self.hexDigit(byte >> 4))
-            append(Self.hexDigit(byte & 0x0F))
+            append(lowerHexDigit(byte >> 4))
+            append(lowerHexDigit(byte & 0x0F))
         default: append(byte)
         }
     }
@@ -243,11 +243,6 @@ package struct CanonicalJSON: ~Copyable {
     private mutating func escape(_ letter: UInt8) {
         append(UInt8(ascii: "\\"))
         append(letter)
-    }
-
-    /// The lower-case hexadecimal digit of `nibble` (0 to 15).
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     /// Writes an integer in decimal, `-` before a negative one.

@@ -87,6 +87,27 @@ struct AuditFormatTests {
         #expect(writer.bytes == reference)
     }
 
+    /// The writer looks for bytes to escape eight at a time: each byte that must be escaped (and its neighbours that must
+    /// not: space, DEL, a byte above 0x7F) at every place of strings up to three words long, alone and beside another,
+    /// comes out as the encoder writes it.
+    @Test(arguments: ["\u{0}", "\u{1f}", "\"", "\\", " ", "!", "#", "[", "]", "\u{7f}", "é", "\u{2028}"])
+    func aByteToEscapeIsFoundAtEveryPlace(special: String) {
+        for length in 0..<24 {
+            for place in 0...length {
+                for text in [String(repeating: "a", count: place) + special + String(repeating: "b", count: length - place),
+                             String(repeating: "\u{1}", count: place) + special + String(repeating: "/", count: length - place)] {
+                    var writer = CanonicalJSON()
+                    writer.string(text)
+                    let reference = Array(StoredJSON.encoderBytes([text]).dropFirst().dropLast())
+                    guard writer.bytes == reference else {
+                        Issue.record("\(text.debugDescription): writer \(String(decoding: writer.bytes, as: UTF8.self)), encoder \(String(decoding: reference, as: UTF8.self))")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     /// The events of a fixture file (one stored event per line), split into chains where a sequence starts again at 1.
     static func chains(_ file: String) throws -> [[AuditEvent]] {
         let text = try String(contentsOfFile: RepositoryPaths.fixture("audit/\(file)"), encoding: .utf8)

@@ -123,6 +123,13 @@ package struct CanonicalJSON: ~Copyable {
         string(text)
     }
 
+    /// Writes the member `key` with `true` or `false`; nothing when nil.
+    package mutating func member(_ key: StaticString, _ flag: Bool?) {
+        guard let flag else { return }
+        member(key)
+        bool(flag)
+    }
+
     /// Writes the member `key` with an integer; nothing when nil.
     package mutating func member(_ key: StaticString, _ number: Int?) {
         guard let number else { return }
@@ -163,10 +170,13 @@ package struct CanonicalJSON: ~Copyable {
     /// written by `value`.
     package mutating func object<Value>(_ dictionary: [String: Value], _ value: (inout CanonicalJSON, Value) -> Void) {
         append(UInt8(ascii: "{"))
-        if dictionary.count == 1, let (key, element) = dictionary.first {
-            string(key)
-            append(UInt8(ascii: ":"))
-            value(&self, element)
+        if dictionary.count < 2 {
+            // Nothing to sort: the one entry (or none) is written as it lies.
+            for (key, element) in dictionary {
+                string(key)
+                append(UInt8(ascii: ":"))
+                value(&self, element)
+            }
         } else {
             var first = true
             for (key, element) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
@@ -197,7 +207,7 @@ package struct CanonicalJSON: ~Copyable {
     package mutating func string(_ text: String) {
         // Most text needs no escape: then its bytes go in whole, between the quotes, room made once.
         let written = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            for byte in buffer where Self.needsEscape(byte) { return false }
+            guard !Self.anyNeedsEscape(buffer) else { return false }
             reserve(buffer.count + 2)
             storage[count] = UInt8(ascii: "\"")
             count += 1
@@ -211,6 +221,32 @@ package struct CanonicalJSON: ~Copyable {
             for byte in text.utf8 { escaped(byte) }
             append(UInt8(ascii: "\""))
         }
+    }
+
+    /// Whether any byte of `buffer` is written other than as itself inside a string (``needsEscape(_:)``), read eight
+    /// bytes at a time: a byte below 0x20, or equal to `"` or `\`, sets the top bit of its place in one of three
+    /// masks (the usual tests for a zero or a smaller byte in a word, which are exact as a whole: they report a word
+    /// only when one of its bytes is such a byte). The bytes after the last whole word are tested one by one.
+    @inline(__always)
+    private static func anyNeedsEscape(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = buffer.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while offset + 8 <= buffer.count {
+            let word = UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self)
+            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            let controls = (word &- ones &* 0x20) & ~word
+            let hits = (controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)) & highs
+            if hits != 0 { return true }
+            offset += 8
+        }
+        while offset < buffer.count {
+            if needsEscape(start[offset]) { return true }
+            offset += 1
+        }
+        return false
     }
 
     /// Whether `byte` is written other than as itself inside a string.

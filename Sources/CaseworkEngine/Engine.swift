@@ -504,18 +504,15 @@ public final class Engine: Sendable {
         let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)
             + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
-        // Both records are last used here, so they move into the change (a copy of either would retain every part of
-        // it); what follows reads the case after the step from the change.
-        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired",
-                                     subject: transition.name.value, input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
+        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
+                                     input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
         if let grant = transition.grant {
-            changes.append(try grantChange(grant, transition: transition.name.value, request: changes[0].after, actor: actor, attributes: attributes))
+            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: actor, attributes: attributes))
         }
         changes += opened
         if let report = transition.report {
-            let reports = try reportChanges(report, transition: transition.name.value, from: changes[0].after, workflow: workflow,
-                                            calendars: admitted.definitions.calendars, actor: actor, linked: linked, today: today, now: now)
-            changes += reports
+            changes += try reportChanges(report, transition: transition.name.value, from: next, workflow: workflow, calendars: admitted.definitions.calendars,
+                                         actor: actor, linked: linked, today: today, now: now)
         }
         return changes
     }
@@ -657,7 +654,10 @@ public final class Engine: Sendable {
         let conditions = loaded.notifyConditions[transition.name.value]
         let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now) }
         var messages: [PendingMessage] = []
-        for (position, notification) in transition.notify.enumerated() {
+        // Each notice and its template are read by place where the definition keeps them: a `for` over the notices, or
+        // `first(where:)` for the template, would copy each whole.
+        let templates = loaded.definition.templates
+        for position in transition.notify.indices {
             if let condition = conditions?[position], let context {
                 switch condition.evaluate(context) {
                 case .success(let value): if value != .bool(true) { continue }
@@ -665,13 +665,15 @@ public final class Engine: Sendable {
                     throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot decide whom to tell: \(error)")])
                 }
             }
-            guard let template = loaded.definition.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
-            for recipient in notification.recipients {
+            guard let template = templates.firstIndex(where: { $0.name.value == transition.notify[position].template.value }) else { continue }
+            for recipient in transition.notify[position].recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
-                                         owedWhenUnnamed: !notification.ifNamed.contains { $0.value == recipient.value }) {
-                    messages.append(PendingMessage(address, template: template.name.value,
-                                                   subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: address.fields),
-                                                   body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: address.fields)))
+                                         owedWhenUnnamed: !transition.notify[position].ifNamed.contains { $0.value == recipient.value }) {
+                    messages.append(PendingMessage(address, template: templates[template].name.value,
+                                                   subject: TemplateRenderer.render(templates[template].subject, fields: record.fields, builtins: builtins,
+                                                                                    showing: address.fields),
+                                                   body: TemplateRenderer.render(templates[template].body, fields: record.fields, builtins: builtins,
+                                                                                 showing: address.fields)))
                 }
             }
         }

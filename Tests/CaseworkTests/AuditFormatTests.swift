@@ -108,6 +108,16 @@ struct AuditFormatTests {
         }
     }
 
+    /// A key of one character, which Swift may keep as a single scalar rather than as bytes, is written as any other.
+    @Test func aOneCharacterKeyIsWritten() {
+        var writer = CanonicalJSON()
+        writer.object { writer in
+            writer.member("a", 1)
+            writer.member("b", true)
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":1,"b":true}"#)
+    }
+
     /// The events of a fixture file (one stored event per line), split into chains where a sequence starts again at 1.
     static func chains(_ file: String) throws -> [[AuditEvent]] {
         let text = try String(contentsOfFile: RepositoryPaths.fixture("audit/\(file)"), encoding: .utf8)

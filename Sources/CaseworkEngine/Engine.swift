@@ -534,15 +534,25 @@ public final class Engine: Sendable {
 
     /// The problems of values given to a step that declares `declared` as its input: a field the workflow does not have
     /// (with did-you-mean), a field the step does not take, or a value of the wrong type. Every problem is listed.
-    static func inputProblems(_ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: String) -> [InputProblem] {
+    /// `step` is worded only when there is a problem to word: a fire that has none builds no text.
+    static func inputProblems(
+        _ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: @autoclosure () -> String
+    ) -> [InputProblem] {
         var problems: [InputProblem] = []
-        for (path, value) in input.count == 1 ? Array(input) : input.sorted(by: { $0.key < $1.key }) {
+        func check(_ path: String, _ value: ExpressionValue) {
             if types[path] != nil, !declared.contains(where: { $0.field.value == path }) {
                 let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
-                problems.append(InputProblem(field: path, message: "is not an input of \(step) (\(takes))"))
+                problems.append(InputProblem(field: path, message: "is not an input of \(step()) (\(takes))"))
             } else if let problem = FieldValues.check(value, at: path, types: types) {
                 problems.append(problem)
             }
+        }
+        // One value (a fire's usual input) is checked where it lies; several in order of path, so problems read the same
+        // every time.
+        if input.count < 2 {
+            for (path, value) in input { check(path, value) }
+        } else {
+            for (path, value) in input.sorted(by: { $0.key < $1.key }) { check(path, value) }
         }
         return problems
     }
@@ -644,7 +654,10 @@ public final class Engine: Sendable {
         let conditions = loaded.notifyConditions[transition.name.value]
         let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now) }
         var messages: [PendingMessage] = []
-        for (position, notification) in transition.notify.enumerated() {
+        // Each notice and its template are read by place where the definition keeps them: a `for` over the notices, or
+        // `first(where:)` for the template, would copy each whole.
+        let templates = loaded.definition.templates
+        for position in transition.notify.indices {
             if let condition = conditions?[position], let context {
                 switch condition.evaluate(context) {
                 case .success(let value): if value != .bool(true) { continue }
@@ -652,13 +665,15 @@ public final class Engine: Sendable {
                     throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot decide whom to tell: \(error)")])
                 }
             }
-            guard let template = loaded.definition.templates.first(where: { $0.name.value == notification.template.value }) else { continue }
-            for recipient in notification.recipients {
+            guard let template = templates.firstIndex(where: { $0.name.value == transition.notify[position].template.value }) else { continue }
+            for recipient in transition.notify[position].recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
-                                         owedWhenUnnamed: !notification.ifNamed.contains { $0.value == recipient.value }) {
-                    messages.append(PendingMessage(address, template: template.name.value,
-                                                   subject: TemplateRenderer.render(template.subject, fields: record.fields, builtins: builtins, showing: address.fields),
-                                                   body: TemplateRenderer.render(template.body, fields: record.fields, builtins: builtins, showing: address.fields)))
+                                         owedWhenUnnamed: !transition.notify[position].ifNamed.contains { $0.value == recipient.value }) {
+                    messages.append(PendingMessage(address, template: templates[template].name.value,
+                                                   subject: TemplateRenderer.render(templates[template].subject, fields: record.fields, builtins: builtins,
+                                                                                    showing: address.fields),
+                                                   body: TemplateRenderer.render(templates[template].body, fields: record.fields, builtins: builtins,
+                                                                                 showing: address.fields)))
                 }
             }
         }

@@ -63,8 +63,10 @@ struct CaseAccess: Sendable {
     /// The forms of the definition set the case runs on, by id: each names the policy resource that guards its
     /// instances (``Engine/formResource(_:)``).
     var forms: [String: LoadedForm] = [:]
-    /// The action and resource the door already allowed for this request, so it is not decided a second time.
-    var allowedAtDoor: (action: String, resource: String)?
+    /// The action and resource the door already allowed for this request, so it is not decided a second time. A struct,
+    /// not a tuple, so every access's copy and destruction are the compiler's own code rather than the runtime's
+    /// generic tuple walk.
+    var allowedAtDoor: AccessQuestion?
     /// The document every decision is about, when the request is about one: the policy reads it as `document.*`.
     var document: DocumentFacts?
 
@@ -261,7 +263,7 @@ extension Engine {
         let definitions = try definitions(for: record)
         let workflow = try workflow(for: record, in: definitions)
         let access = CaseAccess(record: record, childGrants: try childGrants(of: record), accessGuard: try accessGuard(for: workflow, in: definitions),
-                                actor: actor, attributes: attributes, at: at, forms: definitions.forms, allowedAtDoor: (action, resource), document: document)
+                                actor: actor, attributes: attributes, at: at, forms: definitions.forms, allowedAtDoor: AccessQuestion(action, on: resource), document: document)
         if actor.isOperator { return AdmittedCase(workflow: workflow, definitions: definitions, access: access) }
         switch access.accessGuard {
         case .rolesOnly:

@@ -10,7 +10,8 @@ import Foundation
 /// Keys belong to the actor who used them: the stored key is the actor's and the caller's key together,
 /// so one actor can never replay, or learn anything from, another's key.
 struct IdempotentRequest: Sendable {
-    /// What was done, in words (`fire make_representations on c1`).
+    /// What was done, in words (`fire make_representations on c1`); empty for a request without a key, for which nothing
+    /// reads it.
     let operation: String
     /// The SHA-256 of the request's canonical JSON; worked out only when there is a key to bind it to.
     let fingerprint: String?
@@ -26,9 +27,14 @@ struct IdempotentRequest: Sendable {
     }
 
     /// Describes a request; `details` holds anything else it depends on (an expected revision, a grant's level and dates).
-    init(key: String?, operation: String, caseID: String, actor: CaseActor, input: [String: ExpressionValue] = [:], details: [String: String] = [:]) {
+    /// The operation's words are put together only when there is a key to remember them by: most requests have none.
+    init(
+        key: String?, operation: @autoclosure () -> String, caseID: String, actor: CaseActor, input: [String: ExpressionValue] = [:],
+        details: @autoclosure () -> [String: String] = [:]
+    ) {
+        let operation = key == nil ? "" : operation()
         self.operation = operation
-        fingerprint = key.map { _ in SHA256.hex(StoredJSON.encode(Content(operation: operation, caseID: caseID, actor: actor, input: input, details: details))) }
+        fingerprint = key.map { _ in SHA256.hex(StoredJSON.encode(Content(operation: operation, caseID: caseID, actor: actor, input: input, details: details()))) }
         scopedKey = key.map { "\(actor.description) \($0)" }
     }
 

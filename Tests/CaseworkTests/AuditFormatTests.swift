@@ -72,6 +72,52 @@ struct AuditFormatTests {
         #expect(writer.bytes == Array(reference))
     }
 
+    /// The writer grows the storage it writes into as it goes: from its smallest room, a value many times larger (long
+    /// strings with escapes, integers of every length and sign) comes out byte for byte as the encoder writes it.
+    @Test func aValueManyTimesTheWritersRoomIsWrittenAsTheEncoderWritesIt() {
+        var values: [String: ExpressionValue] = [:]
+        for index in 0..<300 {
+            let magnitude = Int.max >> (index % 64)
+            values["k\(index)"] = index % 3 == 0 ? .string(String(repeating: "a\"\\\n/é\u{1}", count: index)) : .int(index % 2 == 0 ? -magnitude : magnitude)
+        }
+        var writer = CanonicalJSON(capacity: 0)
+        values.write(to: &writer)
+        let reference = Array(StoredJSON.encoderBytes(values))
+        #expect(reference.count > 10_000)
+        #expect(writer.bytes == reference)
+    }
+
+    /// The writer looks for bytes to escape eight at a time: each byte that must be escaped (and its neighbours that must
+    /// not: space, DEL, a byte above 0x7F) at every place of strings up to three words long, alone and beside another,
+    /// comes out as the encoder writes it.
+    @Test(arguments: ["\u{0}", "\u{1f}", "\"", "\\", " ", "!", "#", "[", "]", "\u{7f}", "é", "\u{2028}"])
+    func aByteToEscapeIsFoundAtEveryPlace(special: String) {
+        for length in 0..<24 {
+            for place in 0...length {
+                for text in [String(repeating: "a", count: place) + special + String(repeating: "b", count: length - place),
+                             String(repeating: "\u{1}", count: place) + special + String(repeating: "/", count: length - place)] {
+                    var writer = CanonicalJSON()
+                    writer.string(text)
+                    let reference = Array(StoredJSON.encoderBytes([text]).dropFirst().dropLast())
+                    guard writer.bytes == reference else {
+                        Issue.record("\(text.debugDescription): writer \(String(decoding: writer.bytes, as: UTF8.self)), encoder \(String(decoding: reference, as: UTF8.self))")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    /// A key of one character, which Swift may keep as a single scalar rather than as bytes, is written as any other.
+    @Test func aOneCharacterKeyIsWritten() {
+        var writer = CanonicalJSON()
+        writer.object { writer in
+            writer.member("a", 1)
+            writer.member("b", true)
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":1,"b":true}"#)
+    }
+
     /// The events of a fixture file (one stored event per line), split into chains where a sequence starts again at 1.
     static func chains(_ file: String) throws -> [[AuditEvent]] {
         let text = try String(contentsOfFile: RepositoryPaths.fixture("audit/\(file)"), encoding: .utf8)

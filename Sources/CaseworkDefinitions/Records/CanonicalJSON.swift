@@ -12,9 +12,16 @@ import Foundation
 /// themselves (``member(_:)``), which fixed record shapes know at compile time; dictionaries of free keys are sorted here
 /// (``object(_:_:)``). `Tests/CaseworkTests/AuditFormatTests.swift` checks the bytes against `JSONEncoder` over random
 /// and hostile values, `Tests/CaseworkTests/StoredRowFormatTests.swift` the stored rows ``StoredJSON`` writes with it.
-package struct CanonicalJSON {
-    /// The bytes written so far.
-    package private(set) var bytes: [UInt8] = []
+package struct CanonicalJSON: ~Copyable {
+    /// The bytes written so far: ``count`` of them, in storage the writer owns and grows (``reserve(_:)``). Writing
+    /// through a pointer instead of appending to an array saves a uniqueness and capacity check on every byte and
+    /// every punctuation mark, most of what the audit event's bytes cost (ARCHITECTURE.md, Benchmarks, `engine`); the
+    /// writer cannot be copied, so the storage has one owner, which frees it.
+    private var storage: UnsafeMutablePointer<UInt8>
+    /// How many bytes of ``storage`` are written.
+    private var count = 0
+    /// How many bytes ``storage`` holds.
+    private var capacity: Int
     /// Whether every number written so far is one JSON can hold: false once an infinite or NaN double was written,
     /// which `JSONEncoder` refuses to encode, so ``StoredJSON`` refuses it too.
     package private(set) var isValidJSON = true
@@ -22,26 +29,89 @@ package struct CanonicalJSON {
     private var hasMember = false
 
     /// An empty writer with room for `capacity` bytes.
-    package init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 512) {
+        self.capacity = Swift.max(capacity, 64)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The bytes written so far, copied out.
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// Calls `body` with the bytes written so far, in place: for a caller that only reads them, such as a hash.
+    package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeBufferPointer(start: storage, count: count))
+    }
+
+    /// Makes room for `extra` more bytes, doubling the storage when it is short.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(toHold: count + extra) }
+    }
+
+    /// Moves the bytes into storage that holds at least `needed`, twice the old at least.
+    private mutating func grow(toHold needed: Int) {
+        let larger = Swift.max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: storage, count: count)
+        storage.deallocate()
+        storage = moved
+        capacity = larger
+    }
+
+    /// Appends one byte.
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    /// Appends the bytes of `buffer`, room for them having been made.
+    @inline(__always)
+    private mutating func appendReserved(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let start = buffer.baseAddress else { return }
+        (storage + count).initialize(from: start, count: buffer.count)
+        count += buffer.count
+    }
 
     /// Writes an object whose members `body` writes, in sorted key order, with ``member(_:)``.
     package mutating func object(_ body: (inout CanonicalJSON) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         let outer = hasMember
         hasMember = false
         body(&self)
         hasMember = outer
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
     }
 
     /// Starts the member `key` of the object being written; its value follows.
     package mutating func member(_ key: StaticString) {
-        if hasMember { bytes.append(UInt8(ascii: ",")) }
+        // A key is read as the bytes it points to; one of a single character, which Swift may keep as a scalar rather
+        // than as bytes, through `withUTF8Buffer`, whose closure costs about ten instructions a key more.
+        if key.hasPointerRepresentation {
+            memberName(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        } else {
+            key.withUTF8Buffer { memberName($0) }
+        }
+    }
+
+    /// Writes the comma a member after the first needs, then `name` in quotes and the colon, room made once.
+    @inline(__always)
+    private mutating func memberName(_ name: UnsafeBufferPointer<UInt8>) {
+        reserve(name.count + 4)
+        if hasMember {
+            storage[count] = UInt8(ascii: ",")
+            count += 1
+        }
         hasMember = true
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        storage[count] = UInt8(ascii: "\"")
+        count += 1
+        appendReserved(name)
+        storage[count] = UInt8(ascii: "\"")
+        storage[count + 1] = UInt8(ascii: ":")
+        count += 2
     }
 
     /// Writes the member `key` with `value`'s canonical bytes; nothing when `value` is nil, so an optional that is absent
@@ -60,6 +130,13 @@ package struct CanonicalJSON {
         guard let text else { return }
         member(key)
         string(text)
+    }
+
+    /// Writes the member `key` with `true` or `false`; nothing when nil.
+    package mutating func member(_ key: StaticString, _ flag: Bool?) {
+        guard let flag else { return }
+        member(key)
+        bool(flag)
     }
 
     /// Writes the member `key` with an integer; nothing when nil.
@@ -101,53 +178,88 @@ package struct CanonicalJSON {
     /// Writes a dictionary as an object, its keys sorted by their UTF-8 bytes (as `JSONEncoder` sorts them), each value
     /// written by `value`.
     package mutating func object<Value>(_ dictionary: [String: Value], _ value: (inout CanonicalJSON, Value) -> Void) {
-        bytes.append(UInt8(ascii: "{"))
-        if dictionary.count == 1, let (key, element) = dictionary.first {
-            string(key)
-            bytes.append(UInt8(ascii: ":"))
-            value(&self, element)
+        append(UInt8(ascii: "{"))
+        if dictionary.count < 2 {
+            // Nothing to sort: the one entry (or none) is written as it lies.
+            for (key, element) in dictionary {
+                string(key)
+                append(UInt8(ascii: ":"))
+                value(&self, element)
+            }
         } else {
             var first = true
             for (key, element) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-                if !first { bytes.append(UInt8(ascii: ",")) }
+                if !first { append(UInt8(ascii: ",")) }
                 first = false
                 string(key)
-                bytes.append(UInt8(ascii: ":"))
+                append(UInt8(ascii: ":"))
                 value(&self, element)
             }
         }
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
     }
 
     /// Writes an array, each element written by `element`.
     package mutating func array<Elements: Sequence>(_ elements: Elements, _ element: (inout CanonicalJSON, Elements.Element) -> Void) {
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         var first = true
         for item in elements {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            if !first { append(UInt8(ascii: ",")) }
             first = false
             element(&self, item)
         }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 
     /// Writes a string: `"` and `\` escaped with a backslash, control characters as `\b \t \n \f \r` or `\u00XX`
     /// (lower-case hexadecimal), everything else (slashes, DEL, every non-ASCII character) as its UTF-8 bytes.
     package mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most text needs no escape: then its bytes go in whole.
+        // Most text needs no escape: then its bytes go in whole, between the quotes, room made once.
         let written = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            guard !buffer.contains(where: Self.needsEscape) else { return false }
-            bytes.append(contentsOf: buffer)
+            guard !Self.anyNeedsEscape(buffer) else { return false }
+            reserve(buffer.count + 2)
+            storage[count] = UInt8(ascii: "\"")
+            count += 1
+            appendReserved(buffer)
+            storage[count] = UInt8(ascii: "\"")
+            count += 1
             return true
         }
         if written != true {
+            append(UInt8(ascii: "\""))
             for byte in text.utf8 { escaped(byte) }
+            append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of `buffer` is written other than as itself inside a string (``needsEscape(_:)``), read eight
+    /// bytes at a time: a byte below 0x20, or equal to `"` or `\`, sets the top bit of its place in one of three
+    /// masks (the usual tests for a zero or a smaller byte in a word, which are exact as a whole: they report a word
+    /// only when one of its bytes is such a byte). The bytes after the last whole word are tested one by one.
+    @inline(__always)
+    private static func anyNeedsEscape(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = buffer.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while offset + 8 <= buffer.count {
+            let word = UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self)
+            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            let controls = (word &- ones &* 0x20) & ~word
+            let hits = (controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)) & highs
+            if hits != 0 { return true }
+            offset += 8
+        }
+        while offset < buffer.count {
+            if needsEscape(start[offset]) { return true }
+            offset += 1
+        }
+        return false
     }
 
     /// Whether `byte` is written other than as itself inside a string.
+    @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
@@ -155,36 +267,49 @@ package struct CanonicalJSON {
     /// Writes one byte of a string, escaped when it must be.
     private mutating func escaped(_ byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-        case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-        case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case UInt8(ascii: "\""): escape(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): escape(UInt8(ascii: "\\"))
+        case 0x08: escape(UInt8(ascii: "b"))
+        case 0x09: escape(UInt8(ascii: "t"))
+        case 0x0A: escape(UInt8(ascii: "n"))
+        case 0x0C: escape(UInt8(ascii: "f"))
+        case 0x0D: escape(UInt8(ascii: "r"))
         case 0x00..<0x20:
-            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            bytes.append(Self.hexDigits[Int(byte >> 4)])
-            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-        default: bytes.append(byte)
+            escape(UInt8(ascii: "u"))
+            append(UInt8(ascii: "0"))
+            append(UInt8(ascii: "0"))
+            append(lowerHexDigit(byte >> 4))
+            append(lowerHexDigit(byte & 0x0F))
+        default: append(byte)
         }
+    }
+
+    /// Writes a backslash and `letter`.
+    private mutating func escape(_ letter: UInt8) {
+        append(UInt8(ascii: "\\"))
+        append(letter)
     }
 
     /// Writes an integer in decimal, `-` before a negative one.
     package mutating func integer(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // The magnitude's digits, least significant first, into a buffer that holds the longest (Int.min's, which fits
-        // a UInt), then appended in order.
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        // The sign and the magnitude's digits (at most 20, Int.min's, which fits a UInt), room made once; the digits
+        // are written least significant first from the end, then moved to where the number starts.
+        reserve(21)
+        if value < 0 {
+            storage[count] = UInt8(ascii: "-")
+            count += 1
         }
+        var magnitude = value.magnitude
+        var digits = 0
+        let end = storage + count + 20
+        repeat {
+            digits += 1
+            end[-digits] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        // The two places may overlap (a twenty-digit number is written where it ends up), so the move is a `memmove`.
+        UnsafeMutableRawPointer(storage + count).copyMemory(from: end - digits, byteCount: digits)
+        count += digits
     }
 
     /// Writes a double as Swift's shortest round-trip text (`1.5`, `1e-05`, `1.2345678901234568e+20`) without a
@@ -194,16 +319,17 @@ package struct CanonicalJSON {
         if !value.isFinite { isValidJSON = false }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        for byte in text.utf8 { append(byte) }
     }
 
     /// Writes `true` or `false`.
     package mutating func bool(_ value: Bool) {
         let word: StaticString = value ? "true" : "false"
-        word.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        word.withUTF8Buffer { letters in
+            reserve(letters.count)
+            appendReserved(letters)
+        }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// A value that has canonical bytes for the audit chain: the bytes `JSONEncoder` writes for its `Encodable` form

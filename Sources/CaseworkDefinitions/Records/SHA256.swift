@@ -12,6 +12,9 @@ package enum SHA256 {
     /// collection path.
     package static func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { hex(of: $0) } }
 
+    /// The digest of bytes in place (the audit chain's canonical bytes where their writer wrote them).
+    package static func hex(_ bytes: UnsafeBufferPointer<UInt8>) -> String { hex(of: bytes) }
+
     /// The digest of a string's UTF-8 bytes.
     package static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
@@ -28,13 +31,18 @@ package enum SHA256 {
             let count = 32
             return String(unsafeUninitializedCapacity: count * 2) { text in
                 for index in 0..<count {
-                    text[2 * index] = hexDigits[Int(digest[index] >> 4)]
-                    text[2 * index + 1] = hexDigits[Int(digest[index] & 0x0F)]
+                    text[2 * index] = lowerHexDigit(digest[index] >> 4)
+                    text[2 * index + 1] = lowerHexDigit(digest[index] & 0x0F)
                 }
                 return count * 2
             }
         }
     }
+}
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+/// The lower-case hexadecimal digit of `nibble` (0 to 15), for a digest's text and a string's `\u00XX` escapes: worked out
+/// rather than read from a table, which would be a global's first-use check and a bounds check on each digit.
+@inline(__always)
+func lowerHexDigit(_ nibble: UInt8) -> UInt8 {
+    nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
 }

@@ -103,7 +103,10 @@ public struct AuditEvent: Sendable, Hashable, Codable {
             writer.member("sequence", sequence)
             writer.member("subject", subject)
             writer.member("toState", toState)
-            writer.member("via", via)
+            if let via {
+                writer.member("via")
+                via.write(to: &writer)
+            }
         }
     }
 }

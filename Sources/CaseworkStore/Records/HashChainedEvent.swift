@@ -24,8 +24,13 @@ extension HashChainedEvent {
         return writer.bytes
     }
 
-    /// The SHA-256 of ``canonicalBytes``, in lowercase hex: what ``hash`` must be for the event to hold.
-    package var hashOfContent: String { SHA256.hex(canonicalBytes) }
+    /// The SHA-256 of ``canonicalBytes``, in lowercase hex: what ``hash`` must be for the event to hold. Hashed where the
+    /// writer wrote them, not copied out first.
+    package var hashOfContent: String {
+        var writer = CanonicalJSON()
+        write(to: &writer, asStored: false)
+        return writer.withBytes { SHA256.hex($0) }
+    }
 
     /// Writes the event's time: `at` in seconds since 1970 as stored, `atMilliseconds` in whole milliseconds as
     /// hashed. Both keys sort in the same place among an event's members, so one member list serves both forms.

@@ -103,10 +103,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
             writer.member("sequence", sequence)
             writer.member("subject", subject)
             writer.member("toState", toState)
-            if let via {
-                writer.member("via")
-                via.write(to: &writer)
-            }
+            writer.member("via", via)
         }
     }
 }

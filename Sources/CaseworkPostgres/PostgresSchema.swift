@@ -21,7 +21,7 @@ package enum PostgresSchema {
     static let migrationLock: StaticString = "SELECT pg_advisory_xact_lock(1129796171, 1)"
 
     /// The migration scripts, oldest first. Constant text: no value is ever spliced into one.
-    static let migrations: [StaticString] = [version1, version2, version3, version4]
+    package static let migrations: [StaticString] = [version1, version2, version3, version4, version5]
 
     /// The version this build writes and reads.
     package static var latestVersion: Int { migrations.count }
@@ -72,7 +72,8 @@ package enum PostgresSchema {
         -- Notifications. `position` is the order messages are claimed and listed in.
         -- `message` is the whole OutboxMessage, rewritten with the delivery columns whenever
         -- a claim or acknowledgement changes them; `channel` is read from it by the server.
-        -- An id is unique within its case (ids are made from the case id, so in practice everywhere).
+        -- The primary key makes an id unique within its case, for distribution; version 5's
+        -- `casework_insert_message` makes it unique across the store, as acknowledgement by id needs.
         CREATE TABLE outbox (
             case_id text COLLATE "C" NOT NULL,
             id text COLLATE "C" NOT NULL,
@@ -248,6 +249,39 @@ package enum PostgresSchema {
             IF NOT FOUND THEN
                 RAISE EXCEPTION 'the child is not at the expected revision' USING ERRCODE = 'WC409';
             END IF;
+        END
+        $$;
+        """
+
+    /// Version 5: an outbox message id is unique across the store, as it is in the SQLite and in-memory stores, since
+    /// messages are acknowledged by id alone. `casework_insert_message` writes a message under a transaction-scoped
+    /// advisory lock on its id (seed 1, so message and idempotency locks rarely share a key), after checking no case
+    /// holds the id, and otherwise raises `23505` (unique violation), as `casework_record_key` does for keys: the
+    /// primary key stays `(case_id, id)`, for distribution. A database whose outbox already repeats an id across cases
+    /// is refused, naming one such id, rather than upgraded to a store where an acknowledgement could mark two messages.
+    private static let version5: StaticString = """
+        DO $$
+        DECLARE repeated text;
+        BEGIN
+            SELECT id INTO repeated FROM outbox GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION 'the outbox holds message id ''%'' for more than one case; message ids must be unique before this store can be upgraded', repeated
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+        END
+        $$;
+
+        CREATE FUNCTION casework_insert_message(
+            p_case_id text, p_id text, p_created_at bigint, p_claimed_by text, p_lease_until bigint, p_delivered_at bigint,
+            p_attempts bigint, p_message text
+        ) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended(p_id, 1));
+            IF EXISTS (SELECT 1 FROM outbox WHERE id = p_id) THEN
+                RAISE EXCEPTION 'the outbox message id is already used' USING ERRCODE = 'unique_violation';
+            END IF;
+            INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message)
+            VALUES (p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at, p_attempts, p_message);
         END
         $$;
         """

@@ -52,6 +52,11 @@ extension StoreConformance {
             guard var other = try source.archive(caseID: "c2") else { return expect.record("the source has no archive of c2") }
             other.idempotency = [IdempotencyRecord(key: "k1", caseID: "c2", request: "fire t on c2", state: "requested", revision: 1)]
             expect.throwsStoreError(.duplicate("idempotency key 'k1'"), "restoring a case with a key that is taken") { try target.restore(other) }
+            guard var clash = try source.archive(caseID: "c2"), !clash.outbox.isEmpty else { return expect.record("c2's archive has no message") }
+            clash.outbox[0].id = "c1/1/1"
+            expect.throwsStoreError(.duplicate("outbox message 'c1/1/1'"), "restoring a case with a message id another case holds") {
+                try target.restore(clash)
+            }
             expect.equal(try Fixture.Contents(target), before, "what the refused restores left")
             expect.equal(try target.idempotencyRecord(key: "k1"), keys[0], "the taken key")
 

@@ -107,6 +107,26 @@ extension StoreConformance {
             }
             expect.equal(try store.load(caseID: "c1")?.revision, 2, "the revision after the refused key")
         },
+        Check("a message id is unique across the store: another case's id is refused, and an acknowledgement marks one message") { makeStore, expect in
+            let store = try makeStore()
+            try Fixture.open(store, "c1")
+            let before = try Fixture.Contents(store)
+            expect.throwsStoreError(.duplicate("outbox message 'c1/1/1'"), "opening a case with another case's message id") {
+                try store.commit(Fixture.opening("c2", message: "c1/1/1"))
+            }
+            expect.equal(try Fixture.Contents(store), before, "the store after the refused opening")
+            let second = Fixture.event("c1", 2, previous: try store.load(caseID: "c1")?.auditHead ?? "")
+            try Fixture.open(store, "c3")
+            let afterOpen = try Fixture.Contents(store)
+            expect.throwsStoreError(.duplicate("outbox message 'c3/1/1'"), "a change with another case's message id") {
+                try store.commit(CaseChange(record: Fixture.record("c1", revision: 2, head: second.hash), expectedRevision: 1, events: [second],
+                                            outbox: [Fixture.message("c3/1/1", case: "c1")], idempotency: nil))
+            }
+            expect.equal(try Fixture.Contents(store), afterOpen, "the store after the refused change")
+            let claimed = try store.claimOutbox(OutboxClaim(claimer: "d", limit: 10, now: Fixture.at, lease: 600))
+            expect.equal(claimed.map(\.id), ["c1/1/1", "c3/1/1"], "what a claim takes")
+            expect.equal(try store.acknowledgeOutbox(ids: ["c1/1/1"], claimer: "d", at: Fixture.at), 1, "messages one id acknowledges")
+        },
         Check("claims never overlap, leases expire, acknowledgements belong to the claimer") { makeStore, expect in
             let store = try makeStore()
             let first = try Fixture.open(store, "c1")

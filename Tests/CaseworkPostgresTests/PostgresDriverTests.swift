@@ -225,6 +225,62 @@ struct PostgresDriverTests {
         }
     }
 
+    @Test func oneMessageIDOnTwoCasesAtOnceLandsOnce() async throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let stores = try (0..<2).map { _ in try PostgresCaseStore(conninfo: database.conninfo) }
+        for id in ["a", "b"] { try open(stores[0], id) }
+        for round in 0..<10 {
+            let messageID = "message-\(round)"
+            let landed = await withTaskGroup(of: Bool.self) { group in
+                for (store, id) in zip(stores, ["a", "b"]) {
+                    group.addTask {
+                        let revision = (try? store.load(caseID: id)?.revision) ?? 0
+                        let change = CaseChange(record: Fixture.record(id, revision: revision + 1), expectedRevision: revision, events: [],
+                                                outbox: [Fixture.message(messageID, case: id)], idempotency: nil)
+                        return (try? store.commit(change)) != nil
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(landed == 1, "round \(round): commits with one message id on two cases that landed")
+            #expect(try stores[1].outbox(caseID: nil).filter { $0.id == messageID }.count == 1, "round \(round): messages with the id")
+        }
+    }
+
+    @Test func aVersion4DatabaseWhoseOutboxRepeatsAnIDAcrossCasesIsRefusedUntouched() throws {
+        guard let server = server() else { return }
+        let database = try server.makeDatabase()
+        defer { try? server.dropDatabases([database.name]) }
+        let pool = try PostgresPool(conninfo: database.conninfo)
+        let message = "INSERT INTO outbox (case_id, id, created_at, attempts, message) VALUES ($1, 'shared', 0, 0, '{}')"
+        try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            for script in PostgresSchema.migrations[0..<4] { try db.execute(script) }
+            try db.run("INSERT INTO casework_schema (name, value) VALUES ('version', '4')")
+            for caseID in ["a", "b"] { try db.run(message, [caseID]) }
+        }
+        #expect {
+            try PostgresCaseStore(conninfo: database.conninfo)
+        } throws: { error in
+            "\(error)".contains("the outbox holds message id 'shared' for more than one case")
+        }
+        let version = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT value FROM casework_schema WHERE name = 'version'").rows
+        }
+        #expect(version == [["4"]], "the refused database's schema version")
+
+        try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("DELETE FROM outbox WHERE case_id = 'b'") }
+        let store = try PostgresCaseStore(conninfo: database.conninfo)
+        #expect(throws: StoreError.duplicate("outbox message 'shared'"), "a new case with the id the migrated outbox holds") {
+            try store.commit(Fixture.opening("c", message: "shared"))
+        }
+        let migrated = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT value FROM casework_schema WHERE name = 'version'").rows
+        }
+        #expect(migrated == [["\(PostgresSchema.latestVersion)"]], "the schema version once the repeat is gone")
+    }
+
     @Test func failuresAreTypedBySQLSTATE() {
         #expect(StoreError(PostgresError(sqlState: "40001", message: "could not serialize access")) == .busy("could not serialize access [SQLSTATE 40001]"))
         #expect(StoreError(PostgresError(sqlState: "40P01", message: "deadlock detected")) == .busy("deadlock detected [SQLSTATE 40P01]"))

@@ -34,7 +34,7 @@ public enum OwedReason: String, Sendable, Hashable, Codable, CaseIterable, Custo
 /// delivery is at least once; the stable `id` lets the receiving side drop repeats. A message owed by another route
 /// (``channel`` `.other`) is never claimed: staff send it and record that they did.
 public struct OutboxMessage: Sendable, Hashable, Codable {
-    /// Stable id: `CASE/REVISION/N`.
+    /// Stable id: `CASE/REVISION/N`; unique across the store, which refuses a message whose id any case holds.
     public var id: String
     /// The case.
     public var caseID: String

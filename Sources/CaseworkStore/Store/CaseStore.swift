@@ -311,7 +311,9 @@ extension StoreError {
 ///
 /// Contract: `commit` is atomic (all of the change or none of it) and checks the
 /// expected revision inside its transaction; two commits from the same revision
-/// cannot both succeed. Claims never hand one message to two live claimers.
+/// cannot both succeed. Claims never hand one message to two live claimers. An outbox message id and an
+/// idempotency key are each unique across the store, not only within their case: a commit or restore that repeats
+/// one any case holds is refused with ``StoreError/duplicate(_:)``, since messages are acknowledged by id alone.
 /// Implementations: ``InMemoryCaseStore``; `SQLiteCaseStore` (CaseworkSQLite); `PostgresCaseStore` (CaseworkPostgres).
 public protocol CaseStore: Sendable {
     /// The case, or nil when there is none.

@@ -46,10 +46,13 @@ package struct DefinitionCache: Sendable {
     /// What is kept under `key` for `files` (each file's fingerprint and tree, in order), or nil on a miss: no entry,
     /// or one that is not whole and exactly what was written for this key.
     func entry(for key: String, files: [Validator.FileBytes]) -> [Validator.CheckedFile]? {
-        // Read once into one buffer that the checksum and the trees are then read from in place: each copy of a
-        // half-megabyte entry costs fresh pages (a page fault each), which were a fifth of a warm command's faults.
-        guard case .success(let bytes) = YAMLLoader.read(path: path(for: key), limits: Self.entryLimits) else { return nil }
-        return bytes.withUnsafeBytes { input -> [Validator.CheckedFile]? in
+        // Mapped, not read, and the checksum and the trees read from the mapping in place: each copy of a half-megabyte
+        // entry costs fresh pages (a page fault each), which were a fifth of a warm command's faults. The trees copy
+        // what they keep. Mapping is safe because an entry is never changed in place: every writer of this directory
+        // (``store(_:for:)``) writes a temporary file and renames it over the entry, and ``discard(_:)`` and ``prune()``
+        // remove entries, none of which changes the bytes of a file already mapped; the directory and the entries are
+        // the user's alone (`0700`, `0600`), so only the user could truncate one in place, and that would fault.
+        let read = FileBytes.withMapped(path(for: key)) { input -> [Validator.CheckedFile]? in
             // Three lines (header, key, the payload's SHA-256), then the payload.
             var lines: [String] = []
             var offset = 0
@@ -72,17 +75,12 @@ package struct DefinitionCache: Sendable {
             }
             return offset == input.count ? checked : nil
         }
+        return read ?? nil
     }
 
-    /// How an entry is read: whole, whatever its size (it is this cache's own file, in a directory only its owner may write).
-    private static let entryLimits: YAMLLimits = {
-        var limits = YAMLLimits.standard
-        limits.maxFileBytes = .max
-        return limits
-    }()
-
     /// Keeps `files` (each file's fingerprint and tree, in the set's order) under `key`: written to a temporary file
-    /// beside the entry, then renamed over it. A failure (a directory that cannot be made or written) leaves no entry
+    /// beside the entry, readable and writable by the user alone, then renamed over it (never written in place: a
+    /// reader maps entries, ``entry(for:files:)``). A failure (a directory that cannot be made or written) leaves no entry
     /// and is not reported: the cache only saves work.
     func store(_ files: [Validator.CheckedFile], for key: String) {
         var payload: [UInt8] = []
@@ -95,6 +93,7 @@ package struct DefinitionCache: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try Data(entry).write(to: URL(fileURLWithPath: temporary))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: temporary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             return

@@ -45,7 +45,9 @@ public struct LoadedWorkflow: Sendable {
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text, kept so the store can run cases on this version later.
-    public let content: String
+    public var content: String { text.string }
+    /// The file's text, made when first read (``DefinitionText``).
+    let text: DefinitionText
     /// What its expressions compile to, planned already or on first use: one reference shared by every copy.
     let plan: WorkflowPlan
 }
@@ -57,7 +59,23 @@ public struct LoadedForm: Sendable {
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text.
-    public let content: String
+    public var content: String { text.string }
+    /// The file's text, made when first read (``DefinitionText``).
+    let text: DefinitionText
+}
+
+/// One definition of a catalog as the store keeps it: its version and its text, made only when the store needs it
+/// (a version the store lacks is recorded with its text; one it holds is only compared by fingerprint).
+package struct CatalogMember: Sendable {
+    /// The definition's kind, id, version and fingerprint.
+    package let version: DefinitionVersion
+    /// The file's text, made when first read.
+    let text: DefinitionText
+
+    /// What the store records of it, its text made now.
+    package var stored: StoredDefinition {
+        StoredDefinition(kind: version.kind, id: version.id, version: version.version, fingerprint: version.fingerprint, content: text.string)
+    }
 }
 
 /// The definitions an engine runs: the current version of each, checked and compiled, built only from a set with no errors.
@@ -73,9 +91,11 @@ public struct DefinitionCatalog: Sendable {
     /// The set's child definition, which types child records' identity fields and the `child.*` names of workflows that
     /// read the child record; nil when the set has none (child records then hold their fields as given).
     public let child: ChildDefinition?
-    /// What the store keeps of every definition in the set: workflows, forms, calendars, policies and the child definition, so no content can change
-    /// without a new version.
-    package let stored: [StoredDefinition]
+    /// Every definition in the set (workflows, forms, calendars, policies and the child definition) as the store keeps
+    /// it, so no content can change without a new version; each one's text made only when asked for.
+    package let members: [CatalogMember]
+    /// What the store keeps of every definition in the set, every text made now (``members`` makes only those asked for).
+    package var stored: [StoredDefinition] { members.map(\.stored) }
     /// The whole set as one pinned value: every definition's kind, id, version and fingerprint, and their fingerprint.
     /// A case opened on this catalog keeps this snapshot (``CaseRecord/definitionSnapshot``).
     public let snapshot: DefinitionSnapshot
@@ -95,17 +115,17 @@ public struct DefinitionCatalog: Sendable {
             (workflow.id.value, WorkflowSource(outline: workflow, tree: report.trees[workflow.file], whenItFails: failed))
         }, uniquingKeysWith: { first, _ in first }) : [:]
         for workflow in report.definitions.workflows {
-            let (fingerprint, content) = (report.fingerprints[workflow.file] ?? "", report.sources[workflow.file] ?? "")
+            let (fingerprint, text) = (report.fingerprints[workflow.file] ?? "", Self.text(of: workflow.file, in: report))
             if report.workflowsUnchecked, let source = sources[workflow.id.value] {
-                workflows[workflow.id.value] = LoadedWorkflow(deferring: source, among: sources, in: report.definitions, fingerprint: fingerprint, content: content,
+                workflows[workflow.id.value] = LoadedWorkflow(deferring: source, among: sources, in: report.definitions, fingerprint: fingerprint, text: text,
                                                               whenItFails: failed)
             } else {
-                workflows[workflow.id.value] = try LoadedWorkflow(workflow, checked: report.workflowExpressions[workflow.id.value], fingerprint: fingerprint, content: content)
+                workflows[workflow.id.value] = try LoadedWorkflow(workflow, checked: report.workflowExpressions[workflow.id.value], fingerprint: fingerprint, text: text)
             }
         }
         var forms: [String: LoadedForm] = [:]
         for form in report.definitions.forms {
-            forms[form.id.value] = LoadedForm(definition: form, fingerprint: report.fingerprints[form.file] ?? "", content: report.sources[form.file] ?? "")
+            forms[form.id.value] = LoadedForm(definition: form, fingerprint: report.fingerprints[form.file] ?? "", text: Self.text(of: form.file, in: report))
         }
         self.workflows = workflows
         self.forms = forms
@@ -116,19 +136,24 @@ public struct DefinitionCatalog: Sendable {
         }
         self.policies = policies
         child = report.definitions.child
-        let otherDefinitions = report.definitions.calendars.map {
-            StoredDefinition(kind: "calendar", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
-        } + report.definitions.policies.map {
-            StoredDefinition(kind: "policy", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
-        } + report.definitions.children.map {
-            StoredDefinition(kind: "child", id: $0.id.value, version: $0.version, fingerprint: report.fingerprints[$0.file] ?? "", content: report.sources[$0.file] ?? "")
+        func member(_ kind: String, _ id: Located<String>, _ version: Int, _ file: String) -> CatalogMember {
+            CatalogMember(version: DefinitionVersion(kind: kind, id: id.value, version: version, fingerprint: report.fingerprints[file] ?? ""),
+                          text: Self.text(of: file, in: report))
         }
-        stored = workflows.values.map {
-            StoredDefinition(kind: "workflow", id: $0.outline.id.value, version: $0.outline.version, fingerprint: $0.fingerprint, content: $0.content)
+        let otherDefinitions = report.definitions.calendars.map { member("calendar", $0.id, $0.version, $0.file) }
+            + report.definitions.policies.map { member("policy", $0.id, $0.version, $0.file) }
+            + report.definitions.children.map { member("child", $0.id, $0.version, $0.file) }
+        members = workflows.values.map {
+            CatalogMember(version: DefinitionVersion(kind: "workflow", id: $0.outline.id.value, version: $0.outline.version, fingerprint: $0.fingerprint), text: $0.text)
         } + forms.values.map {
-            StoredDefinition(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint, content: $0.content)
+            CatalogMember(version: DefinitionVersion(kind: "form", id: $0.definition.id.value, version: $0.definition.version, fingerprint: $0.fingerprint), text: $0.text)
         } + otherDefinitions
-        snapshot = DefinitionSnapshot(members: stored.map(DefinitionVersion.init))
+        snapshot = DefinitionSnapshot(members: members.map(\.version))
+    }
+
+    /// The text of `file` in `report`, shared with the report (made once, when first read); empty when it has none.
+    private static func text(of file: String, in report: ValidationReport) -> DefinitionText {
+        report.texts[file] ?? DefinitionText("")
     }
 
     /// Loads and checks the definition files under `paths`.

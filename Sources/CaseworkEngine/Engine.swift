@@ -124,17 +124,19 @@ public final class Engine: Sendable {
             // Every stored version's fingerprint in one read (no texts): a definition already stored is compared, and only
             // one the store lacks is recorded (each record is a write transaction, which a version already there does
             // not need; `record` checks again under the write lock, so one stored meanwhile by another process is compared there).
+            // Only a version the store lacks has its text made (``CatalogMember``): comparing needs the fingerprint alone.
             var stored: [DefinitionKey: String] = [:]
             for version in try store.definitionVersions() {
                 stored[DefinitionKey(kind: version.kind, id: version.id, version: version.version)] = version.fingerprint
             }
-            for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) {
+            for member in catalog.members.sorted(by: { ($0.version.kind, $0.version.id) < ($1.version.kind, $1.version.id) }) {
+                let definition = member.version
                 if let fingerprint = stored[DefinitionKey(kind: definition.kind, id: definition.id, version: definition.version)] {
                     guard fingerprint == definition.fingerprint else {
                         throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
                     }
                 } else if recordingDefinitions {
-                    try store.record(definition)
+                    try store.record(member.stored)
                 }
             }
         } catch {

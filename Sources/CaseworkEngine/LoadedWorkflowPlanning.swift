@@ -4,8 +4,8 @@ import CaseworkTime
 
 extension LoadedWorkflow {
     /// `definition` with its expressions planned now, as the validation stage checked them (`checked`).
-    init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?, fingerprint: String, content: String) throws(EngineError) {
-        self.init(source: WorkflowSource(definition), fingerprint: fingerprint, content: content, plan: WorkflowPlan(try PlannedWorkflow(definition, checked: checked)))
+    init(_ definition: WorkflowDefinition, checked: CheckedWorkflowExpressions?, fingerprint: String, text: DefinitionText) throws(EngineError) {
+        self.init(source: WorkflowSource(definition), fingerprint: fingerprint, text: text, plan: WorkflowPlan(try PlannedWorkflow(definition, checked: checked)))
     }
 
     /// The workflow of `source`, of `set`, a set a definition cache knew to be clean (``ValidationReport/workflowsUnchecked``,
@@ -20,19 +20,20 @@ extension LoadedWorkflow {
     /// reads exactly what it reads in the full set. `failed` is called once if the plan fails (the kept entry is then
     /// discarded: it was not what this build's validation made of these bytes).
     init(
-        deferring source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, fingerprint: String, content: String,
+        deferring source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, fingerprint: String, text: DefinitionText,
         whenItFails failed: @escaping @Sendable () -> Void
     ) {
-        self.init(source: source, fingerprint: fingerprint, content: content, plan: WorkflowPlan {
-            let result = Self.plan(source, among: sources, in: set, content: content)
+        self.init(source: source, fingerprint: fingerprint, text: text, plan: WorkflowPlan {
+            let result = Self.plan(source, among: sources, in: set, text: text)
             if case .failure = result { failed() }
             return result
         })
     }
 
-    /// The plan of the workflow of `source` in `set` (``init(deferring:among:in:fingerprint:content:whenItFails:)``).
+    /// The plan of the workflow of `source` in `set` (``init(deferring:among:in:fingerprint:text:whenItFails:)``); the
+    /// workflow's text is read only if a check reports an error (to place it).
     private static func plan(
-        _ source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, content: String
+        _ source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, text: DefinitionText
     ) -> Result<PlannedWorkflow, EngineError> {
         let definition: WorkflowDefinition
         switch source.result {
@@ -53,7 +54,7 @@ extension LoadedWorkflow {
             case .failure(let error): return .failure(error)
             }
         }
-        let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: content)
+        let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: text)
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
         return Result { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
     }

@@ -5,8 +5,9 @@ import Darwin
 #endif
 
 /// Reads a whole file into memory, refusing one over a size limit before reading it: definition files, and the files
-/// `casework document add` stores.
+/// `casework document add` stores; or maps one read-only for the length of a call (the definition cache's entry).
 package enum FileBytes {
+    /// Reads the whole file at `path`, or why it could not be read: refused unread when it is over `limit` bytes.
     package static func read(_ path: String, limit: Int) -> Result<[UInt8], YAMLError> {
         guard let handle = fopen(path, "rb") else {
             return .failure(.unreadable(file: path, reason: String(cString: strerror(errno))))
@@ -31,5 +32,35 @@ package enum FileBytes {
             return .failure(.unreadable(file: path, reason: "read \(read) of \(size) bytes"))
         }
         return .success(bytes)
+    }
+
+    /// Calls `body` with the whole file at `path` mapped read-only into memory, and returns what it returns; nil when
+    /// the file cannot be opened or read. Where the file cannot be mapped (an empty file, a file system that does not
+    /// map), it is read into a buffer instead (``read(_:limit:)``, no limit), so `body` sees the same bytes either way.
+    ///
+    /// For a file read whole once and then let go (the definition cache's entry): its pages are the page cache's own,
+    /// with no buffer to allocate and fill, so none of them is a fresh page of this process. The bytes are valid only
+    /// inside `body`, which must copy what it keeps. The mapping is only as steady as the file: one truncated in place
+    /// while mapped makes reading its lost pages fault (`SIGBUS`), so map only a file that is replaced by rename,
+    /// never rewritten in place (a rename, or removing the file, leaves a mapping of the old file whole).
+    package static func withMapped<T>(_ path: String, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        #if os(Linux)
+            // The whole file is read (its checksum), so its page table entries are filled at once, not one fault a page.
+            let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+            let flags = MAP_PRIVATE
+        #endif
+        if size > 0, let address = mmap(nil, size, PROT_READ, flags, descriptor, 0), address != MAP_FAILED {
+            defer { munmap(address, size) }
+            return body(UnsafeRawBufferPointer(start: address, count: size))
+        }
+        guard case .success(let bytes) = read(path, limit: .max) else { return nil }
+        return bytes.withUnsafeBytes(body)
     }
 }

@@ -10,7 +10,7 @@ struct DeadlineChecks {
     /// Definitions that failed to load: a calendar among them is known by name.
     let unloaded: UnloadedDefinitions
     /// The workflow file's text, for exact positions of errors inside `set:` expressions.
-    let source: String?
+    let source: DefinitionText?
     /// The workflow's names and their types, for `set:` values.
     let environment: ExpressionEnvironment
 

@@ -12,7 +12,7 @@ package enum DefinitionSetValidator {
     /// - Parameter sources: each file's text, so an error inside an expression points at its
     ///   token; without it, such errors point at the start of the expression's scalar.
     package static func validate(_ set: DefinitionSet, incompleteFiles: Set<String> = [], sources: [String: String] = [:]) -> [Diagnostic] {
-        check(set, incompleteFiles: incompleteFiles, unloaded: UnloadedDefinitions(), sources: sources).diagnostics
+        check(set, incompleteFiles: incompleteFiles, unloaded: UnloadedDefinitions(), sources: sources.mapValues(DefinitionText.init)).diagnostics
     }
 
     /// Every problem in `set`, and each workflow's and policy's checked expressions (by id): the only place
@@ -22,7 +22,7 @@ package enum DefinitionSetValidator {
     /// checked at all: whoever runs a workflow checks its expressions when first needed
     /// (``checkExpressions(of:in:source:)``), so a command that runs one workflow checks one.
     static func check(
-        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: String], knownClean: Bool = false
+        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: DefinitionText], knownClean: Bool = false
     ) -> (diagnostics: [Diagnostic], workflows: [String: CheckedWorkflowExpressions], policies: [String: CheckedPolicyExpressions]) {
         var bag = DiagnosticBag()
         var workflows: [String: CheckedWorkflowExpressions] = [:]
@@ -44,7 +44,7 @@ package enum DefinitionSetValidator {
             let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
             WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             workflows[workflow.id.value] = checked
-            FieldReadChecks(workflow: workflow, source: source, dateOfBirth: checked.names.environment.dateOfBirth).run(into: &bag)
+            FieldReadChecks(workflow: workflow, source: source?.string, dateOfBirth: checked.names.environment.dateOfBirth).run(into: &bag)
             TemplateFieldChecks(workflow: workflow).run(into: &bag)
             checkFormStarts(of: workflow, in: set, unloaded: unloaded, into: &bag)
             checkPolicyBinding(of: workflow, in: set, unloaded: unloaded, into: &bag)
@@ -60,14 +60,14 @@ package enum DefinitionSetValidator {
     /// known to be clean is first run (`DefinitionCatalog`).
     ///
     /// - Parameter source: the workflow file's text, so an error inside an expression points at its token.
-    package static func checkExpressions(of workflow: WorkflowDefinition, in set: DefinitionSet, source: String?) -> (CheckedWorkflowExpressions, [Diagnostic]) {
+    package static func checkExpressions(of workflow: WorkflowDefinition, in set: DefinitionSet, source: DefinitionText?) -> (CheckedWorkflowExpressions, [Diagnostic]) {
         var bag = DiagnosticBag()
         let checked = checkExpressions(of: workflow, in: set, unloaded: UnloadedDefinitions(), source: source, into: &bag)
         return (checked, bag.diagnostics)
     }
 
     private static func checkExpressions(
-        of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, source: String?, into bag: inout DiagnosticBag
+        of workflow: WorkflowDefinition, in set: DefinitionSet, unloaded: UnloadedDefinitions, source: DefinitionText?, into bag: inout DiagnosticBag
     ) -> CheckedWorkflowExpressions {
         var checked = CheckedWorkflowExpressions(names: WorkflowNames.make(
             for: workflow, linked: LinkChecks.linkedWorkflows(of: workflow, in: set), child: set.child

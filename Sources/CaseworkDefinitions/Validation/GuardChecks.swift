@@ -6,7 +6,7 @@ import CaseworkYAML
 struct GuardChecks {
     let workflow: WorkflowDefinition
     /// The workflow file's text, to map a token inside a scalar to its line and column; nil maps errors to the scalar's start.
-    let source: String?
+    let source: DefinitionText?
     /// The workflow's names and their types.
     let environment: ExpressionEnvironment
 
@@ -36,8 +36,9 @@ struct GuardChecks {
     }
 
     /// Reports expression errors at their place in the YAML file.
-    static func report(_ errors: [ExpressionError], in expression: ExpressionSource, source: String?, into bag: inout DiagnosticBag) {
-        let map = source.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) }
+    static func report(_ errors: [ExpressionError], in expression: ExpressionSource, source: DefinitionText?, into bag: inout DiagnosticBag) {
+        guard !errors.isEmpty else { return }
+        let map = source.map { ScalarSourceMap(source: $0.string, range: expression.range, style: expression.style, value: expression.text) }
         for error in errors {
             bag.report(error.kind, at: range(of: error.span, in: expression, map: map))
         }

@@ -13,7 +13,7 @@ struct LinkChecks {
     /// Definitions that failed to load: a workflow among them is known by name.
     let unloaded: UnloadedDefinitions
     /// The workflow file's text, for exact positions of errors inside expressions.
-    let source: String?
+    let source: DefinitionText?
     /// The workflow's names and their types, for the values mapped and reported.
     let environment: ExpressionEnvironment
 

@@ -8,8 +8,9 @@ import CaseworkYAML
 struct PolicyChecks {
     let policy: PolicyDefinition
     let set: DefinitionSet
-    /// The policy file's text, for exact positions of errors inside conditions and reasons.
-    let source: String?
+    /// The policy file's text, for exact positions of errors inside conditions and reasons: made only when an error
+    /// needs it (a clean policy, every command's on a definition cache's hit, never reads it).
+    let source: DefinitionText?
     /// The policy's names and their types.
     let environment: ExpressionEnvironment
 
@@ -139,9 +140,10 @@ struct PolicyChecks {
     /// The reason's placeholders read and type-check, each error at its column in the file; returns those that check,
     /// by their offset in the reason.
     private func checkReason(_ reason: ReasonText, of rule: PolicyRule, into bag: inout DiagnosticBag) -> [Int: CheckedExpression] {
-        let map = source.map { ScalarSourceMap(source: $0, range: reason.range, style: reason.style, value: reason.text) }
+        // Where in the file a part of the reason is: worked out only for an error, so a clean reason maps nothing.
         func range(_ offsets: Range<Int>) -> SourceRange {
-            map?.range(valueOffsets: offsets) ?? SourceRange(file: reason.range.file, at: reason.range.start)
+            let map = source.map { ScalarSourceMap(source: $0.string, range: reason.range, style: reason.style, value: reason.text) }
+            return map?.range(valueOffsets: offsets) ?? SourceRange(file: reason.range.file, at: reason.range.start)
         }
         if let problem = reason.problem {
             bag.report(.malformedReason(rule: rule.id.value, reason: problem.description), at: range(problem.offset..<(problem.offset + 1)))

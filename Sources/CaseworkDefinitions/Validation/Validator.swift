@@ -9,8 +9,14 @@ public struct ValidationReport: Sendable {
     public var diagnostics: [Diagnostic]
     /// The files read, in order.
     public var files: [String]
-    /// Each file's text, for source excerpts in diagnostics.
-    public var sources: [String: String]
+    /// Each file's text, for source excerpts in diagnostics (every file's text made now: see ``texts``).
+    public var sources: [String: String] {
+        get { texts.mapValues(\.string) }
+        set { texts = newValue.mapValues(DefinitionText.init) }
+    }
+    /// Each file's text, made from its bytes only when first asked for (``DefinitionText``): the catalog keeps them,
+    /// and a command that never reads a file's text never makes it.
+    package var texts: [String: DefinitionText]
     /// Each decoded file's content fingerprint: the SHA-256 of its canonical YAML, blind to layout and comments
     /// (filled only when asked for: the engine needs it, validation alone does not).
     public var fingerprints: [String: String]
@@ -44,11 +50,11 @@ package enum Validator {
         let files = try DefinitionFiles.discover(paths)
         let named = Set(files.map(DefinitionFiles.absolute))
         let others = try DefinitionFiles.discover(context).filter { !named.contains(DefinitionFiles.absolute($0)) }
-        var loaded: [(file: String, result: YAMLLoadResult, text: String)] = []
+        var loaded: [(file: String, result: YAMLLoadResult, text: DefinitionText)] = []
         loaded.reserveCapacity(files.count + others.count)
         for file in files + others {
             let (result, text) = YAMLLoader.loadWithText(path: file, limits: limits)
-            loaded.append((file, result, text))
+            loaded.append((file, result, DefinitionText(text)))
         }
         var report = check(fingerprints: fingerprints, loaded)
         guard !others.isEmpty else { return report }
@@ -103,28 +109,28 @@ package enum Validator {
         return check(fingerprints: true, known: fingerprints, files.indices.map { index in
             let file = files[index]
             if let kept, case .success(let bytes) = file.bytes {
-                return (file.file, YAMLLoadResult(root: kept[index].tree, errors: []), String(decoding: bytes, as: UTF8.self))
+                return (file.file, YAMLLoadResult(root: kept[index].tree, errors: []), DefinitionText(bytes: bytes))
             }
             let (result, text) = YAMLLoader.loadWithText(file.bytes, file: file.file, limits: limits)
-            return (file.file, result, text)
+            return (file.file, result, DefinitionText(text))
         })
     }
 
     /// Validates in-memory sources, each named by the file path diagnostics should show.
     package static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
         check(fingerprints: fingerprints, sources.map { source in
-            (source.file, YAMLLoader.load(text: source.text, file: source.file, limits: limits), source.text)
+            (source.file, YAMLLoader.load(text: source.text, file: source.file, limits: limits), DefinitionText(source.text))
         })
     }
 
     /// The report on `loaded`; with `known` (fingerprints by file, from an earlier clean validation), only what the
     /// engine needs is computed (``validate(_:known:limits:)``).
     private static func check(
-        fingerprints wanted: Bool = false, known: [String: String]? = nil, _ loaded: [(file: String, result: YAMLLoadResult, text: String)]
+        fingerprints wanted: Bool = false, known: [String: String]? = nil, _ loaded: [(file: String, result: YAMLLoadResult, text: DefinitionText)]
     ) -> ValidationReport {
         var bag = DiagnosticBag()
         var set = DefinitionSet()
-        var sources: [String: String] = [:]
+        var sources: [String: DefinitionText] = [:]
         var incompleteFiles = Set<String>()
         var fingerprints: [String: String] = [:]
         var unloaded = UnloadedDefinitions()
@@ -132,9 +138,9 @@ package enum Validator {
         for (file, result, text) in loaded {
             sources[file] = text
             trees[file] = result.root
-            bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text) })
+            bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text.string) })
             guard let root = result.root else {
-                unloaded.record(text)
+                unloaded.record(text.string)
                 continue
             }
             if wanted { fingerprints[file] = known?[file] ?? SHA256.hex(root.canonicalBytes) }
@@ -149,7 +155,7 @@ package enum Validator {
             case .calendar(let calendar): set.calendars.append(calendar)
             case .policy(let policy): set.policies.append(policy)
             case .child(let child): set.children.append(child)
-            case nil: unloaded.record(text)
+            case nil: unloaded.record(text.string)
             }
         }
         let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
@@ -160,7 +166,7 @@ package enum Validator {
             definitions: set,
             diagnostics: Diagnostic.sortedForOutput(bag.diagnostics),
             files: loaded.map(\.file),
-            sources: sources,
+            texts: sources,
             fingerprints: fingerprints,
             workflowExpressions: workflowExpressions,
             policyExpressions: policyExpressions,

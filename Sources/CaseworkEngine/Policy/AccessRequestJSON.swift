@@ -3,6 +3,7 @@ import CaseworkDiagnostics
 import CaseworkExpressions
 import CaseworkTime
 import Foundation
+import Synchronization
 
 /// Reads access requests from JSON, strictly: every part of a request is checked and every problem is reported at
 /// its JSON path (`grants[0].until`, `actor.second_factor_verified`, `case.fields.child.date_of_birth`), so a
@@ -34,8 +35,9 @@ public struct AccessRequestReader: Sendable {
     let attributeTypes: [String: FieldType]
     /// Every workflow's roles, sorted.
     let roles: [String]
-    /// Each workflow's field paths and their types, by workflow id; worked out once, not per request.
-    let fieldTypes: [String: [String: FieldType]]
+    /// Each workflow's field paths and their types, worked out when a request first names the workflow, once, not
+    /// per request (and not for the workflows no request names).
+    let fieldTypes: WorkflowFieldTypes
 
     /// A reader for requests to `policy`, typed by the workflows of `catalog`.
     public init(policy: CompiledPolicy, catalog: DefinitionCatalog) {
@@ -43,7 +45,33 @@ public struct AccessRequestReader: Sendable {
         self.catalog = catalog
         attributeTypes = FieldValues.types(of: policy.definition.actorAttributes)
         roles = Array(Set(catalog.workflows.values.flatMap { $0.outline.roles.map(\.value) })).sorted()
-        fieldTypes = catalog.workflows.mapValues { FieldValues.types(of: $0.outline.fields) }
+        fieldTypes = WorkflowFieldTypes(catalog: catalog)
+    }
+
+    /// Each workflow's field paths and their types, by workflow id, worked out on first use, once, whichever copy of
+    /// the reader asks first (a service's request handlers share one reader across threads).
+    final class WorkflowFieldTypes: Sendable {
+        private let catalog: DefinitionCatalog
+        private let made = Mutex<[String: [String: FieldType]]>([:])
+
+        init(catalog: DefinitionCatalog) {
+            self.catalog = catalog
+        }
+
+        /// The field paths of workflow `id` and their types; none for a workflow the catalog lacks.
+        subscript(id: String) -> [String: FieldType] {
+            made.withLock { made in
+                if let types = made[id] { return types }
+                guard let workflow = catalog.workflows[id] else { return [:] }
+                let types = FieldValues.types(of: workflow.outline.fields)
+                made[id] = types
+                return types
+            }
+        }
+
+        /// The ids of the workflows whose field types have been worked out so far, sorted: what tests ask to see that
+        /// a request works out only the workflow it names.
+        var workedOut: [String] { made.withLock { $0.keys.sorted() } }
     }
 
     /// Reads the request in the file at `path`, refusing a file over ``maxRequestBytes`` before parsing it.
@@ -249,7 +277,7 @@ public struct AccessRequestReader: Sendable {
             }
             var fields: [String: ExpressionValue] = [:]
             if json["fields"] != nil, let object = object(json["fields"], at: "case.fields", keys: nil) {
-                walk(object, prefix: "", types: reader.fieldTypes[workflowID] ?? [:], workflow: workflowID, into: &fields)
+                walk(object, prefix: "", types: reader.fieldTypes[workflowID], workflow: workflowID, into: &fields)
             }
             guard let state else { return nil }
             return (id ?? "(unnamed)", workflowID, state, fields)

@@ -51,8 +51,11 @@ package struct DefinitionCache: Sendable {
         // what they keep. Mapping is safe because an entry is never changed in place: every writer of this directory
         // (``store(_:for:)``) writes a temporary file and renames it over the entry, and ``discard(_:)`` and ``prune()``
         // remove entries, none of which changes the bytes of a file already mapped; the directory and the entries are
-        // the user's alone (`0700`, `0600`), so only the user could truncate one in place, and that would fault.
-        let read = FileBytes.withMapped(path(for: key)) { input -> [Validator.CheckedFile]? in
+        // the user's alone (`0700`, `0600`), so only the user could truncate one in place, and that would fault. An
+        // entry the user does not own, or that others may write, is a miss: its trees are trusted as validated, so only
+        // the user may have written it (a cache directory shared by mistake must not let another person's entry stand
+        // in for the definitions).
+        let read = FileBytes.withMapped(path(for: key), ownerOnly: true) { input -> [Validator.CheckedFile]? in
             // Three lines (header, key, the payload's SHA-256), then the payload.
             var lines: [String] = []
             var offset = 0

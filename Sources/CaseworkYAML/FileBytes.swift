@@ -43,12 +43,18 @@ package enum FileBytes {
     /// inside `body`, which must copy what it keeps. The mapping is only as steady as the file: one truncated in place
     /// while mapped makes reading its lost pages fault (`SIGBUS`), so map only a file that is replaced by rename,
     /// never rewritten in place (a rename, or removing the file, leaves a mapping of the old file whole).
-    package static func withMapped<T>(_ path: String, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
+    ///
+    /// With `ownerOnly`, a file that is not a regular file of the process's effective user, or that its group or others
+    /// may write, is treated as unreadable (nil, `body` not called): for a file whose bytes are trusted because only
+    /// the user could have written them. The test is made on the opened file itself, so a file swapped in after it is
+    /// not the one read.
+    package static func withMapped<T>(_ path: String, ownerOnly: Bool = false, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return nil }
+        if ownerOnly, !isTheUsersAlone(mode: UInt32(info.st_mode), owner: UInt32(info.st_uid), user: UInt32(geteuid())) { return nil }
         let size = Int(info.st_size)
         #if os(Linux)
             // The whole file is read (its checksum), so its page table entries are filled at once, not one fault a page.
@@ -60,7 +66,26 @@ package enum FileBytes {
             defer { munmap(address, size) }
             return body(UnsafeRawBufferPointer(start: address, count: size))
         }
-        guard case .success(let bytes) = read(path, limit: .max) else { return nil }
+        guard let bytes = readAll(descriptor, size: size) else { return nil }
         return bytes.withUnsafeBytes(body)
+    }
+
+    /// Whether a file of `mode` owned by `owner` is a regular file that only `user` may write: owned by `user`, and
+    /// neither its group nor others may write it.
+    package static func isTheUsersAlone(mode: UInt32, owner: UInt32, user: UInt32) -> Bool {
+        mode & UInt32(S_IFMT) == UInt32(S_IFREG) && owner == user && mode & 0o022 == 0
+    }
+
+    /// The `size` bytes of the open file `descriptor` from its start, or nil when they cannot all be read.
+    private static func readAll(_ descriptor: Int32, size: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let count = bytes.withUnsafeMutableBytes { buffer in pread(descriptor, buffer.baseAddress! + done, size - done, off_t(done)) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            done += count
+        }
+        return bytes
     }
 }

@@ -153,6 +153,24 @@ struct DefinitionCacheTests {
         #expect(Self.summary(try space.load()) == fresh)
     }
 
+    /// A whole, well-summed entry that others may write is a miss, never trusted: its trees stand in for validated
+    /// definitions, so only an entry of the user's own that no one else could have written is read. The load validates
+    /// in full and writes the entry again, the user's alone.
+    @Test func anEntryOthersMayWriteIsAMissAndWrittenAgain() throws {
+        let space = try Space()
+        let (fresh, entry, good) = try space.freshAndEntry()
+        #expect(space.entryIsWhole(count: Self.fileCount))
+        for mode: mode_t in [0o660, 0o606] {
+            chmod(entry, mode)
+            #expect(!space.entryIsWhole(count: Self.fileCount), "an entry of mode \(String(mode, radix: 8))")
+            #expect(Self.summary(try space.load()) == fresh)
+            #expect(FileManager.default.contents(atPath: entry) == good)
+            let mode = try FileManager.default.attributesOfItem(atPath: entry)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "the entry written again")
+            #expect(space.entryIsWhole(count: Self.fileCount))
+        }
+    }
+
     /// An entry whose checksum matches but whose first tree is not well formed (its root out of range), or whose
     /// fingerprint is not hexadecimal, is a miss too: what is read back is checked, not only summed.
     @Test func aWellSummedButMalformedEntryIsAMiss() throws {

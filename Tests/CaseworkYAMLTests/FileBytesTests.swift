@@ -60,6 +60,37 @@ struct FileBytesTests {
         #expect(!called)
     }
 
+    /// The definition cache trusts an entry's trees as validated, so it maps only a regular file of the user's that no
+    /// one else may write; a file others may write is not read at all.
+    @Test func ownerOnlyRefusesAFileOthersMayWrite() throws {
+        let bytes = noisy(5_000)
+        let path = try scratch(bytes)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        chmod(path, 0o600)
+        #expect(FileBytes.withMapped(path, ownerOnly: true) { Array($0) } == bytes)
+        for mode: mode_t in [0o620, 0o602, 0o666] {
+            chmod(path, mode)
+            var called = false
+            #expect(FileBytes.withMapped(path, ownerOnly: true) { _ in called = true } == nil, "mode \(String(mode, radix: 8))")
+            #expect(!called)
+            #expect(FileBytes.withMapped(path) { Array($0) } == bytes, "mode \(String(mode, radix: 8)) without ownerOnly")
+        }
+    }
+
+    @Test(arguments: [
+        (UInt32(S_IFREG) | 0o600, UInt32(1000), UInt32(1000), true),
+        (UInt32(S_IFREG) | 0o644, 1000, 1000, true),
+        (UInt32(S_IFREG) | 0o600, 1001, 1000, false),
+        (UInt32(S_IFREG) | 0o600, 0, 1000, false),
+        (UInt32(S_IFREG) | 0o660, 1000, 1000, false),
+        (UInt32(S_IFREG) | 0o606, 1000, 1000, false),
+        (UInt32(S_IFDIR) | 0o700, 1000, 1000, false),
+        (UInt32(S_IFIFO) | 0o600, 1000, 1000, false),
+    ])
+    func theUsersAloneIsARegularFileTheUserOwnsThatOnlyTheUserMayWrite(mode: UInt32, owner: UInt32, user: UInt32, alone: Bool) {
+        #expect(FileBytes.isTheUsersAlone(mode: mode, owner: owner, user: user) == alone)
+    }
+
     /// What the definition cache relies on: while one process has an entry mapped, another replaces it (a temporary file
     /// renamed over it) or removes it; the mapping still reads the old bytes, every one of them.
     @Test func aMappingOutlivesARenameOverTheFileAndItsRemoval() throws {

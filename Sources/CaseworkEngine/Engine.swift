@@ -450,7 +450,8 @@ public final class Engine: Sendable {
     func decideFiring(
         _ name: String, on admitted: AdmittedCase, input: [String: ExpressionValue], effectiveOn: CalendarDate?, attributes: [String: ExpressionValue]
     ) throws(EngineError) -> [DecidedChange] {
-        let record = admitted.record
+        // The case as stored is read below where the admission keeps it (`admitted.access.record`): a local copy would retain and
+        // release every part of it.
         let actor = admitted.access.actor
         // The definition is read in place through the command's one reference: a local copy of it would retain and
         // release every part of it (see ARCHITECTURE.md, Benchmarks, `engine`).
@@ -462,8 +463,8 @@ public final class Engine: Sendable {
         let problems = Self.inputProblems(input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = admitted.access.at
-        let today = try Self.effectiveDay(effectiveOn, recordedAt: now, openedAt: record.openedAt)
-        var next = record
+        let today = try Self.effectiveDay(effectiveOn, recordedAt: now, openedAt: admitted.access.record.openedAt)
+        var next = admitted.access.record
         next.fields.merge(input) { _, new in new }
         let linked = linkedSnapshot()
         let blockers = blockers(transition, admitted: admitted, input: input, proposed: next, linked: linked, today: today, now: now)
@@ -474,13 +475,13 @@ public final class Engine: Sendable {
         next.fields.merge(assigned) { _, new in new }
         let fieldsTouched = Array(input.keys) + assigned.keys.filter { input[$0] == nil }
         // A step that stays (`stays: true`) leaves the state as it was: its clocks neither restart nor stop.
-        next.state = transition.to.state(after: record.state)
+        next.state = transition.to.state(after: admitted.access.record.state)
         for start in transition.startForms {
             guard let form = admitted.definitions.forms[start.form.value] else { continue }
             // One instance for each participant of the role (two professionals asked for advice get one each), or one
             // for the role when the case names no one yet.
             for role in start.recipients {
-                let named = record.participants[role.value]
+                let named = admitted.access.record.participants[role.value]
                 for participant in named.isEmpty ? [nil] : named.map(Optional.some) {
                     let number = next.forms.filter { $0.form == form.definition.id.value }.count + 1
                     let formCalendar = workflow.definition.calendar.flatMap { admitted.definitions.calendars[$0.value] } ?? defaultCalendar
@@ -498,23 +499,25 @@ public final class Engine: Sendable {
                 }
             }
         }
-        try advanceDeadlines(&next, previous: record, fired: transition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
+        try advanceDeadlines(&next, previous: admitted.access.record, fired: transition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
                              actor: actor, linked: linked, today: today, now: now)
         let opened = try openings(transition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
                                   linked: linked, today: today, now: now)
         let accessGuard = admitted.access.accessGuard
         let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)
-            + formNotices(new: Array(next.forms.dropFirst(record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
-        var changes = [DecidedChange(before: record, after: next, workflow: workflow, calendars: admitted.definitions.calendars, action: "fired", subject: transition.name.value,
-                                     input: input, messages: messages, effectiveOn: effectiveOn, fieldsTouched: fieldsTouched)]
+            + formNotices(new: Array(next.forms.dropFirst(admitted.access.record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
+        // The steps below read the case after the step from its change, so the change is where `next` is last used.
+        var changes = [DecidedChange(before: admitted.access.record, after: next, workflow: workflow, calendars: admitted.definitions.calendars,
+                                     action: "fired", subject: transition.name.value, input: input, messages: messages, effectiveOn: effectiveOn,
+                                     fieldsTouched: fieldsTouched)]
         if let grant = transition.grant {
-            changes.append(try grantChange(grant, transition: transition.name.value, request: next, actor: actor, attributes: attributes))
+            changes.append(try grantChange(grant, transition: transition.name.value, request: changes[0].after, actor: actor, attributes: attributes))
         }
         changes += opened
         if let report = transition.report {
-            changes += try reportChanges(report, transition: transition.name.value, from: next, workflow: workflow, calendars: admitted.definitions.calendars,
-                                         actor: actor, linked: linked, today: today, now: now)
+            changes += try reportChanges(report, transition: transition.name.value, from: changes[0].after, workflow: workflow,
+                                         calendars: admitted.definitions.calendars, actor: actor, linked: linked, today: today, now: now)
         }
         return changes
     }
@@ -652,7 +655,7 @@ public final class Engine: Sendable {
         for transition: TransitionDefinition, workflow loaded: PlannedWorkflow, calendars: [String: WorkingCalendar], guardedBy accessGuard: AccessGuard,
         record: CaseRecord, actor: CaseActor, linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [PendingMessage] {
-        let builtins = TemplateValues(record, workflow: loaded)
+        let builtins = TemplateValues(workflow: loaded)
         let conditions = loaded.notifyConditions[transition.name.value]
         let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now) }
         var messages: [PendingMessage] = []
@@ -672,9 +675,9 @@ public final class Engine: Sendable {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
                                          owedWhenUnnamed: !transition.notify[position].ifNamed.contains { $0.value == recipient.value }) {
                     messages.append(PendingMessage(address, template: templates[template].name.value,
-                                                   subject: TemplateRenderer.render(templates[template].subject, fields: record.fields, builtins: builtins,
+                                                   subject: TemplateRenderer.render(templates[template].subject, record: record, builtins: builtins,
                                                                                     showing: address.fields),
-                                                   body: TemplateRenderer.render(templates[template].body, fields: record.fields, builtins: builtins,
+                                                   body: TemplateRenderer.render(templates[template].body, record: record, builtins: builtins,
                                                                                  showing: address.fields)))
                 }
             }

@@ -92,37 +92,41 @@ extension Engine {
     /// door worked out for the actor's change to the first change's case, when the caller has it and the change keeps
     /// the case's definition set (a fire): the result is decided with it (``changeResult(_:notifications:replayed:actor:attributes:basis:)``).
     func commit(
-        _ changes: [DecidedChange], actor: CaseActor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date,
+        _ changes: consuming [DecidedChange], actor: CaseActor, attributes: [String: ExpressionValue], request: IdempotentRequest?, at now: Date,
         basis: AccessBasis? = nil
     ) throws(EngineError) -> ChangeResult {
         var committed: [CaseChange] = []
         committed.reserveCapacity(changes.count)
         // Each decided change is read in place (by index): a `for` over them copies every one whole, both its records.
         for index in changes.indices {
-            let previous = changes[index].before?.revision ?? 0
+            // The record before the change is taken out of it once, not copied: nothing reads it from the change again.
+            let before = changes[index].before.take()
+            let previous = before?.revision ?? 0
             guard previous < Int.max else {
                 throw .definitionError("case '\(changes[index].after.id)' has reached the highest revision a case can have; it cannot change again")
             }
             var next = changes[index].after
             next.revision = previous + 1
             next.updatedAt = now
-            var recorded = RecordChange.between(changes[index].before, next, fieldsTouched: changes[index].fieldsTouched)
+            var recorded = RecordChange.between(before, next, fieldsTouched: changes[index].fieldsTouched)
             recorded.document = changes[index].document?.change
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: changes[index].actor ?? actor, action: changes[index].action,
-                                   subject: changes[index].subject, fromState: changes[index].before?.state, toState: next.state, revision: next.revision,
-                                   input: changes[index].input, change: recorded, previousHash: changes[index].before?.auditHead ?? AuditEvent.genesisHash,
+                                   subject: changes[index].subject, fromState: before?.state, toState: next.state, revision: next.revision,
+                                   input: changes[index].input, change: recorded, previousHash: before?.auditHead ?? AuditEvent.genesisHash,
                                    effectiveOn: changes[index].effectiveOn, via: changes[index].actor == nil ? via : nil)
             next.auditHead = event.hash
+            let id = next.id
+            let revision = next.revision
             let outbox = changes[index].messages.enumerated().map { offset, message in
-                OutboxMessage(id: "\(next.id)/\(next.revision)/\(offset + 1)", caseID: next.id, createdAt: now, recipientRole: message.role,
+                OutboxMessage(id: "\(id)/\(revision)/\(offset + 1)", caseID: id, createdAt: now, recipientRole: message.role,
                               recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
                               channel: message.channel, owedReason: message.owedReason)
             }
-            let idempotency = index == 0 ? request?.record(caseID: next.id, state: next.state, revision: next.revision) : nil
+            let idempotency = index == 0 ? request?.record(caseID: id, state: next.state, revision: revision) : nil
             let pending = alarms(for: next, workflow: changes[index].workflow, calendars: changes[index].calendars)
-            // Worked out before the change is made, so the record is last read there and moves into it instead of being copied.
+            // Worked out before the change is made, and no closure holds the record, so the change is where it is last read.
             // Made in the batch and completed there, so it is not copied into it.
-            committed.append(CaseChange(record: next, expectedRevision: changes[index].before?.revision, events: [event], outbox: outbox,
+            committed.append(CaseChange(record: next, expectedRevision: before?.revision, events: [event], outbox: outbox,
                                         idempotency: idempotency, alarms: pending))
             if let document = changes[index].document {
                 let last = committed.count - 1
@@ -137,9 +141,12 @@ extension Engine {
             if let request, let replay = try? replay(request, actor: actor, attributes: attributes) { return replay }
             throw .store(error)
         }
-        // Read in place: taking the first change out would copy it whole (its record, events and messages) for two of its parts.
         guard !committed.isEmpty else { throw .definitionError("a change must change at least one case") }
-        return try changeResult(committed[0].record, notifications: committed[0].outbox, replayed: false, actor: actor, attributes: attributes, basis: basis)
+        // The first change is moved out of the batch (to its end, then removed), so its record moves into the result
+        // instead of being copied.
+        committed.swapAt(0, committed.count - 1)
+        let first = committed.removeLast()
+        return try changeResult(first.record, notifications: first.outbox, replayed: false, actor: actor, attributes: attributes, basis: basis)
     }
 
     /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).
@@ -196,7 +203,7 @@ extension Engine {
     ) -> [PendingMessage] {
         let name = form?.messages[message] ?? workflow.definition.messages[message]
         let template = name.flatMap { name in workflow.definition.templates.first { $0.name.value == name.value } }
-        let builtins = TemplateValues(record, workflow: workflow, values: values)
+        let builtins = TemplateValues(workflow: workflow, values: values)
         // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
         // notice is the council's record of its own failure and is kept for every role it names.
         return roles.flatMap { role in
@@ -205,9 +212,9 @@ extension Engine {
                 return address.recipientID == shared
             }.map { address in
                 let (subject, body) = template.map {
-                    (TemplateRenderer.render($0.subject, fields: record.fields, builtins: builtins, showing: address.fields),
-                     TemplateRenderer.render($0.body, fields: record.fields, builtins: builtins, showing: address.fields))
-                } ?? TemplateRenderer.neutral(message, builtins: builtins)
+                    (TemplateRenderer.render($0.subject, record: record, builtins: builtins, showing: address.fields),
+                     TemplateRenderer.render($0.body, record: record, builtins: builtins, showing: address.fields))
+                } ?? TemplateRenderer.neutral(message, record: record, builtins: builtins)
                 return PendingMessage(address, template: step, subject: subject, body: body)
             }
         }

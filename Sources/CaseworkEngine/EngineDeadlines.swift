@@ -52,6 +52,9 @@ extension Engine {
         _ record: inout CaseRecord, previous: CaseRecord?, fired: String?, workflow loaded: PlannedWorkflow, calendars: [String: WorkingCalendar],
         actor: CaseActor, linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) {
+        // A workflow that declares no clocks starts none and has none of the case's to move: nothing below applies, and
+        // the case is not copied for a context no clock needs.
+        guard !loaded.definition.deadlines.isEmpty else { return }
         let step = fired ?? "open"
         let entered = previous?.state != record.state ? record.state : nil
         let isFinal = loaded.definition.states.first { $0.name.value == record.state }?.isFinal ?? false

@@ -299,12 +299,13 @@ extension Engine {
         basis: AccessBasis? = nil
     ) throws(EngineError) -> ChangeResult {
         let basis = if let basis { basis } else { try self.basis(of: record) }
-        var access = CaseAccess(record: record, childGrants: basis.childGrants, accessGuard: basis.accessGuard, actor: actor, attributes: attributes,
+        // The record moves into the access, which cuts it down in place for the result: it is not copied.
+        var access = CaseAccess(record: consume record, childGrants: basis.childGrants, accessGuard: basis.accessGuard, actor: actor, attributes: attributes,
                                 at: Self.millisecondPrecision(clockNow()), forms: basis.forms)
         access.answer(Self.resultQuestions)
         let editsCase = access.editsCase
         let visible = access.visibleMessages(notifications, editsCase: editsCase)
-        return ChangeResult(record: access.visibleRecord(editsCase: editsCase), replayed: replayed, notifications: visible)
+        return ChangeResult(record: (consume access).visibleRecord(editsCase: editsCase), replayed: replayed, notifications: visible)
     }
 
     /// What a change's result asks about the actor and the case after it (``changeResult(_:notifications:replayed:actor:attributes:basis:)``):

@@ -13,22 +13,22 @@ enum TemplateRenderer {
     static let withheld = "(withheld)"
 
     /// `text` with each placeholder replaced: a built-in (the case's `case.*` and `workflow.*`, and a message's
-    /// `form.*` or `deadline.*`) by its value in `builtins`, always; a field by its value in `fields`, or withheld when
-    /// the recipient may not see it.
+    /// `form.*` or `deadline.*`) by its value in `builtins` for `record`, always; a field by its value in the record's
+    /// fields, or withheld when the recipient may not see it. The record is read where the caller keeps it.
     static func render(
-        _ text: TemplateText, fields: [String: ExpressionValue], builtins: TemplateValues, showing visibility: FieldVisibility = .all
+        _ text: TemplateText, record: CaseRecord, builtins: TemplateValues, showing visibility: FieldVisibility = .all
     ) -> String {
         var output = ""
         for part in text.parts {
             switch part {
             case .literal(let literal): output += literal
             case .placeholder(let path):
-                if let value = builtins[path.value] {
+                if let value = builtins.value(path.value, of: record) {
                     output += format(value)
                 } else if !visibility.shows(path.value) {
                     output += withheld
                 } else {
-                    output += fields[path.value].map(format) ?? notRecorded
+                    output += record.fields[path.value].map(format) ?? notRecorded
                 }
             }
         }
@@ -37,10 +37,10 @@ enum TemplateRenderer {
 
     /// One of the engine's messages when its workflow names no template for it (the validator warns, CW0240): the
     /// form's or deadline's title as the subject, and the case's reference and the message's values, one
-    /// `placeholder: value` line each, as the body. Nothing in it is worded by the engine.
-    static func neutral(_ message: EngineMessage, builtins: TemplateValues) -> (subject: String, body: String) {
-        let subject = (builtins["form.title"] ?? builtins["deadline.title"]).map(format) ?? message.rawValue
-        let body = (["case.id"] + message.placeholders).compactMap { path in builtins[path].map { "\(path): \(format($0))" } }
+    /// `placeholder: value` line each, as the body, for `record`. Nothing in it is worded by the engine.
+    static func neutral(_ message: EngineMessage, record: CaseRecord, builtins: TemplateValues) -> (subject: String, body: String) {
+        let subject = (builtins.value("form.title", of: record) ?? builtins.value("deadline.title", of: record)).map(format) ?? message.rawValue
+        let body = (["case.id"] + message.placeholders).compactMap { path in builtins.value(path, of: record).map { "\(path): \(format($0))" } }
         return (subject, body.joined(separator: "\n"))
     }
 

@@ -8,46 +8,32 @@ import CaseworkExpressions
 /// of one of the engine's own messages, which take precedence.
 ///
 /// Looked up by name as a template is rendered, without building a dictionary of the case's values for every
-/// message a change sends.
+/// message a change sends. It holds no part of the case: the record is lent to each look-up (``value(_:of:)``), so
+/// making it copies nothing of the record, and a value no template shows (such as the state's title) is never
+/// worked out.
 struct TemplateValues {
-    /// The case's id.
-    let caseID: String
-    /// The case's state.
-    let state: String
-    /// The state's title, or its name when it has none.
-    let stateTitle: String
-    /// The workflow's title.
-    let workflowTitle: String
-    /// The clocks the workflow declares, which name the due dates a template may show.
-    let declaredClocks: [DeadlineDefinition]
-    /// The case's clocks, newest last.
-    let clocks: [DeadlineRecord]
+    /// The workflow the case runs on: its one reference, whose definition is read in place.
+    let workflow: PlannedWorkflow
     /// A message's own values, by placeholder.
     let values: [String: ExpressionValue]
 
-    /// The values of `record` on `workflow`, with a message's `values`. The parts of the definition are read in place
-    /// through the workflow's one reference (a copy of the whole definition would count every part of it).
-    init(_ record: CaseRecord, workflow: PlannedWorkflow, values: [String: ExpressionValue] = [:]) {
-        caseID = record.id
-        state = record.state
-        stateTitle = workflow.definition.states.first { $0.name.value == record.state }?.title ?? record.state
-        workflowTitle = workflow.definition.title
-        declaredClocks = workflow.definition.deadlines
-        clocks = record.deadlines
+    /// The values of a case on `workflow`, with a message's `values`.
+    init(workflow: PlannedWorkflow, values: [String: ExpressionValue] = [:]) {
+        self.workflow = workflow
         self.values = values
     }
 
-    /// The value of the built-in placeholder `path`; nil when `path` is not a built-in (a field).
-    subscript(path: String) -> ExpressionValue? {
+    /// The value of the built-in placeholder `path` for `record`; nil when `path` is not a built-in (a field).
+    func value(_ path: String, of record: CaseRecord) -> ExpressionValue? {
         if !values.isEmpty, let value = values[path] { return value }
         switch path {
-        case "case.id": return .string(caseID)
-        case "case.state": return .string(state)
-        case "case.state_title": return .string(stateTitle)
-        case "workflow.title": return .string(workflowTitle)
+        case "case.id": return .string(record.id)
+        case "case.state": return .string(record.state)
+        case "case.state_title": return .string(workflow.definition.states.first { $0.name.value == record.state }?.title ?? record.state)
+        case "workflow.title": return .string(workflow.definition.title)
         default:
-            guard let clock = TemplateBuiltins.deadline(named: path, among: declaredClocks) else { return nil }
-            return clocks.last { $0.name == clock }.map { .date($0.dueOn) } ?? .string(TemplateRenderer.notRecorded)
+            guard let clock = TemplateBuiltins.deadline(named: path, among: workflow.definition.deadlines) else { return nil }
+            return record.deadlines.last { $0.name == clock }.map { .date($0.dueOn) } ?? .string(TemplateRenderer.notRecorded)
         }
     }
 }

@@ -217,6 +217,35 @@ extension StoreConformance {
                                         idempotency: nil, alarms: [alarms[1]]))
             expect.equal(try store.dueAlarms(at: Fixture.at.addingTimeInterval(60), limit: 10), [alarms[1]], "alarms after a change replaced them")
         },
+        Check("a case's alarms follow each change: gone after one with none, back after one with some, other cases' untouched") { makeStore, expect in
+            let store = try makeStore()
+            let later = Fixture.at.addingTimeInterval(60)
+            func alarm(_ caseID: String, _ deadline: String) -> DeadlineAlarm {
+                DeadlineAlarm(caseID: caseID, deadline: deadline, kind: "breach", dueAt: Fixture.at.addingTimeInterval(10))
+            }
+            var heads: [String: String] = [:]
+            // Commits revision `revision` of `caseID` with `alarms`, chained to its last event.
+            func change(_ caseID: String, _ revision: Int, alarms: [DeadlineAlarm]) throws {
+                let event = Fixture.event(caseID, revision, previous: heads[caseID] ?? AuditEvent.genesisHash)
+                heads[caseID] = event.hash
+                try store.commit(CaseChange(record: Fixture.record(caseID, revision: revision, head: event.hash), expectedRevision: revision == 1 ? nil : revision - 1,
+                                            events: [event], outbox: [], idempotency: nil, alarms: alarms))
+            }
+            try change("c1", 1, alarms: [])
+            try change("c2", 1, alarms: [alarm("c2", "other")])
+            expect.equal(try store.dueAlarms(at: later, limit: 10), [alarm("c2", "other")], "only the case opened with an alarm has one")
+            try change("c1", 2, alarms: [])
+            expect.equal(try store.dueAlarms(at: later, limit: 10), [alarm("c2", "other")], "a change with none to a case with none")
+            try change("c1", 3, alarms: [alarm("c1", "decide")])
+            expect.equal(Set(try store.dueAlarms(at: later, limit: 10)), [alarm("c1", "decide"), alarm("c2", "other")], "a change that starts one")
+            try change("c1", 4, alarms: [])
+            expect.equal(try store.dueAlarms(at: later, limit: 10), [alarm("c2", "other")], "a change that ends it")
+            try change("c1", 5, alarms: [])
+            try change("c1", 6, alarms: [alarm("c1", "advice")])
+            expect.equal(Set(try store.dueAlarms(at: later, limit: 10)), [alarm("c1", "advice"), alarm("c2", "other")], "one started again")
+            try change("c2", 2, alarms: [])
+            expect.equal(try store.dueAlarms(at: later, limit: 10), [alarm("c1", "advice")], "the other case's ended")
+        },
         Check("changes to several cases commit together or not at all") { makeStore, expect in
             let store = try makeStore()
             let first1 = try Fixture.open(store, "c1")

@@ -20,6 +20,14 @@ struct StoreLimitTests {
         #expect(throws: StoreError.corruptRecord(caseID: "c1", detail: "form 'advice-1' has \(Int.max) submissions, the most there can be")) {
             try store.commit(CaseChange(record: atRevisionLimit, expectedRevision: nil, events: [], outbox: [], idempotency: nil))
         }
+        atRevisionLimit.forms[0].submissions = 0
+        var clock = DeadlineRecord(name: "decide", startedOn: CalendarDate("2025-09-01")!, dueOn: CalendarDate("2025-10-13")!)
+        clock.pausedDays = -1
+        atRevisionLimit.deadlines = [clock]
+        #expect(throws: StoreError.corruptRecord(caseID: "c1", detail: "deadline 'decide' has -1 paused days, outside what resuming can add to")) {
+            try store.commit(CaseChange(record: atRevisionLimit, expectedRevision: nil, events: [], outbox: [], idempotency: nil))
+        }
+        #expect(atRevisionLimit.counterAtLimit == "deadline 'decide' has -1 paused days, outside what resuming can add to", "the record's own answer")
         #expect(try store.caseIDs() == [])
     }
 

@@ -9,10 +9,19 @@ import Synchronization
 /// counter at its limit (``CaseRecord/counterAtLimit``). Known gaps: none against the protocol;
 /// no durability by design.
 public final class InMemoryCaseStore: CaseStore {
+    /// One case as kept: its record, its audit events, their sequences and whether it has alarms in the due-time
+    /// index, under one key, so a commit finds them all with one lookup and changes them in place.
+    private struct StoredCase {
+        var record: CaseRecord
+        var events: [AuditEvent] = []
+        var sequences: Set<Int> = []
+        /// Whether ``AlarmIndex`` holds any alarm of the case, kept by every commit: a change with no alarms to a case
+        /// that has none leaves the index alone instead of looking the case up there.
+        var hasAlarms = false
+    }
+
     private struct State {
-        var cases: [String: CaseRecord] = [:]
-        var events: [String: [AuditEvent]] = [:]
-        var sequences: [String: Set<Int>] = [:]
+        var cases: [String: StoredCase] = [:]
         var outbox: [OutboxMessage] = []
         var outboxIndex: [String: Int] = [:]
         var keys: [String: IdempotencyRecord] = [:]
@@ -28,6 +37,14 @@ public final class InMemoryCaseStore: CaseStore {
         /// The child records and each child's audit events, in order.
         var children: [String: ChildRecord] = [:]
         var childEvents: [String: [ChildAuditEvent]] = [:]
+
+        /// What `read` takes from the kept case `caseID`, read where it is kept (through the dictionary's `_modify`), or
+        /// nil when there is no such case: reading through `Values`' getter, or `cases[caseID]?.record`, would copy the
+        /// whole kept case (its events too) out first.
+        mutating func stored<Part>(_ caseID: String, _ read: (inout StoredCase) -> Part) -> Part? {
+            guard let slot = cases.index(forKey: caseID) else { return nil }
+            return read(&cases.values[slot])
+        }
     }
 
     private let state = Mutex(State())
@@ -40,7 +57,7 @@ public final class InMemoryCaseStore: CaseStore {
 
     /// The case, or nil.
     public func load(caseID: String) throws(StoreError) -> CaseRecord? {
-        state.withLock { $0.cases[caseID] }
+        state.withLock { $0.stored(caseID) { $0.record } }
     }
 
     /// Checks every change first, then applies them all, under one lock.
@@ -73,13 +90,20 @@ public final class InMemoryCaseStore: CaseStore {
         var batchCases = Set<String>()
         var batchOutbox = Set<String>()
         var batchKeys = Set<String>()
+        // Where the first change's case is kept, found while checking and used again while applying: nothing is added
+        // to the cases before the first change is applied, so the position still holds.
+        var firstSlot: Dictionary<String, StoredCase>.Index?
         // Each change, event and message is read in place (by index): a `for` over them copies every one whole.
         for index in changes.indices {
             let id = changes[index].record.id
             if several, !batchCases.insert(id).inserted { return .failure(.duplicate("a second change to case '\(id)' in one commit")) }
-            if let limit = changes[index].record.counterAtLimit { return .failure(.corruptRecord(caseID: id, detail: limit)) }
+            // Read from the record's parts where the change keeps them: the property would copy the whole record to read three.
+            if let limit = CaseRecord.counterAtLimit(revision: changes[index].record.revision, forms: changes[index].record.forms,
+                                                     deadlines: changes[index].record.deadlines) { return .failure(.corruptRecord(caseID: id, detail: limit)) }
             // The stored record's revision read in place, not the record copied out to read it.
-            switch (changes[index].expectedRevision, state.cases.index(forKey: id).map { state.cases.values[$0].revision }) {
+            let slot = state.cases.index(forKey: id)
+            if index == 0 { firstSlot = slot }
+            switch (changes[index].expectedRevision, slot.map { state.cases.values[$0].record.revision }) {
             case (nil, .some): return .failure(.caseExists(id))
             case (.some, nil): return .failure(.caseNotFound(id))
             case (.some(let expected), .some(let revision)) where revision != expected:
@@ -87,10 +111,11 @@ public final class InMemoryCaseStore: CaseStore {
             default: break
             }
             let events = changes[index].events
-            let existing = state.sequences[id] ?? []
             var sequences = Set<Int>()
             for event in events.indices
-            where existing.contains(events[event].sequence) || events.count > 1 && !sequences.insert(events[event].sequence).inserted {
+            where slot.map({ state.cases.values[$0].sequences.contains(events[event].sequence) }) == true
+                || events.count > 1 && !sequences.insert(events[event].sequence).inserted
+            {
                 return .failure(.duplicate("audit event \(events[event].sequence) of case '\(id)'"))
             }
             let outbox = changes[index].outbox
@@ -110,15 +135,21 @@ public final class InMemoryCaseStore: CaseStore {
         }
         for index in changes.indices {
             let id = changes[index].record.id
-            state.cases[id] = changes[index].record
-            let events = changes[index].events
-            state.events[id, default: []].append(contentsOf: events)
-            for event in events.indices { state.sequences[id, default: []].insert(events[event].sequence) }
+            let alarms = changes[index].alarms
+            let slot = index == 0 ? firstSlot : state.cases.index(forKey: id)
+            let hadAlarms = slot.map { state.cases.values[$0].hasAlarms } ?? false
+            if let slot {
+                Self.apply(changes, index, to: &state.cases.values[slot])
+            } else {
+                var stored = StoredCase(record: changes[index].record)
+                Self.apply(changes, index, to: &stored)
+                state.cases[id] = stored
+            }
+            if hadAlarms || !alarms.isEmpty { state.alarms.replace(caseID: id, with: alarms) }
             let outbox = changes[index].outbox
             for message in outbox.indices { state.outboxIndex[outbox[message].id] = state.outbox.count + message }
             state.outbox.append(contentsOf: outbox)
             if let record = changes[index].idempotency { state.keys[record.key] = record }
-            state.alarms.replace(caseID: id, with: changes[index].alarms)
             if !changes[index].documents.isEmpty { state.documents[id, default: []].append(contentsOf: changes[index].documents) }
             for blob in changes[index].blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
         }
@@ -129,9 +160,19 @@ public final class InMemoryCaseStore: CaseStore {
         return .success(())
     }
 
+    /// Applies the checked change at `index` of `changes` to the case as kept, in place: its record, its events and their
+    /// sequences, and whether it has alarms. The change is read where the batch keeps it: passed on its own, it would be
+    /// copied whole.
+    private static func apply(_ changes: [CaseChange], _ index: Int, to stored: inout StoredCase) {
+        stored.record = changes[index].record
+        stored.events.append(contentsOf: changes[index].events)
+        for event in changes[index].events.indices { stored.sequences.insert(changes[index].events[event].sequence) }
+        stored.hasAlarms = !changes[index].alarms.isEmpty
+    }
+
     /// A page of the case's events in order; the cursor holds the last event's sequence.
     public func history(caseID: String, page: PageRequest) throws(StoreError) -> Page<AuditEvent> {
-        let events = state.withLock { $0.events[caseID] ?? [] }
+        let events = state.withLock { $0.stored(caseID) { $0.events } ?? [] }
         return try Page.slice(events, key: \.sequence, request: page, cursorKey: { ["\($0.sequence)"] }) { (cursor: PageCursor) throws(StoreError) in
             Int(try cursor.number())
         }
@@ -147,12 +188,12 @@ public final class InMemoryCaseStore: CaseStore {
 
     /// The record and events under one lock.
     public func snapshot(caseID: String) throws(StoreError) -> CaseSnapshot {
-        state.withLock { CaseSnapshot(record: $0.cases[caseID], events: $0.events[caseID] ?? []) }
+        state.withLock { $0.stored(caseID) { CaseSnapshot(record: $0.record, events: $0.events) } ?? CaseSnapshot(record: nil, events: []) }
     }
 
     /// Every case id with events, sorted.
     public func auditedCaseIDs() throws(StoreError) -> [String] {
-        state.withLock { $0.events.filter { !$0.value.isEmpty }.keys.sorted() }
+        state.withLock { $0.cases.filter { !$0.value.events.isEmpty }.keys.sorted() }
     }
 
     /// The result recorded for a key.
@@ -267,12 +308,10 @@ extension InMemoryCaseStore {
     /// The case's record, events, messages, keys and alarms, read under one lock.
     public func archive(caseID: String) throws(StoreError) -> CaseArchive? {
         try state.withLock { state -> Result<CaseArchive?, StoreError> in
-            guard let record = state.cases[caseID] else {
-                let events = state.events[caseID]?.count ?? 0
-                return Result { () throws(StoreError) in try CaseArchive.withoutRecord(caseID, events: events) }
-            }
+            // A case's events are kept with its record, so there are none without it to report.
+            guard let stored = state.cases[caseID] else { return .success(nil) }
             return .success(CaseArchive(
-                record: record, events: state.events[caseID] ?? [], outbox: state.outbox.filter { $0.caseID == caseID },
+                record: stored.record, events: stored.events, outbox: state.outbox.filter { $0.caseID == caseID },
                 idempotency: state.keys.values.filter { $0.caseID == caseID }, alarms: state.alarms.alarms(caseID: caseID),
                 documents: Self.documentVersions(caseID, in: state), blobs: Self.blobs(named: state.documents[caseID] ?? [], in: state)))
         }.get()
@@ -334,6 +373,6 @@ extension InMemoryCaseStore {
 
     /// The cases whose record names the child, sorted.
     public func caseIDs(childID: String) throws(StoreError) -> [String] {
-        state.withLock { state in state.cases.values.filter { $0.child == childID }.map(\.id).sorted() }
+        state.withLock { state in state.cases.values.filter { $0.record.child == childID }.map(\.record.id).sorted() }
     }
 }

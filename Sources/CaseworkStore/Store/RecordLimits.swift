@@ -11,6 +11,12 @@ extension CaseRecord {
     /// data can be edited outside Casework (SQLite), on load, as ``StoreError/corruptRecord(caseID:detail:)``, so
     /// the engine never adds to a counter that would overflow and stop the process.
     public var counterAtLimit: String? {
+        Self.counterAtLimit(revision: revision, forms: forms, deadlines: deadlines)
+    }
+
+    /// ``counterAtLimit`` of a record with these parts, worked out from them alone, so a caller holding the record in
+    /// a collection reads the three parts in place instead of copying the whole record to ask it.
+    static func counterAtLimit(revision: Int, forms: [FormInstance], deadlines: [DeadlineRecord]) -> String? {
         if revision == .max { return "its revision is \(revision), the largest there can be, so it cannot change again" }
         if let form = forms.first(where: { $0.submissions == .max }) {
             return "form '\(form.id)' has \(form.submissions) submissions, the most there can be"

@@ -270,7 +270,7 @@ struct PostgresDriverTests {
         }
         #expect(version == [["4"]], "the refused database's schema version")
 
-        try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("DELETE FROM outbox WHERE case_id = 'b'") }
+        _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run("DELETE FROM outbox WHERE case_id = 'b'") }
         let store = try PostgresCaseStore(conninfo: database.conninfo)
         #expect(throws: StoreError.duplicate("outbox message 'shared'"), "a new case with the id the migrated outbox holds") {
             try store.commit(Fixture.opening("c", message: "shared"))

@@ -202,50 +202,45 @@ struct PostgresDriverTests {
     }
 
     @Test func oneIdempotencyKeyOnTwoCasesAtOnceLandsOnce() async throws {
-        guard let server = server() else { return }
-        let database = try server.makeDatabase()
-        defer { try? server.dropDatabases([database.name]) }
-        let stores = try (0..<2).map { _ in try PostgresCaseStore(conninfo: database.conninfo) }
-        for id in ["a", "b"] { try open(stores[0], id) }
-        for round in 0..<10 {
-            let key = "key-\(round)"
-            let landed = await withTaskGroup(of: Bool.self) { group in
-                for (store, id) in zip(stores, ["a", "b"]) {
-                    group.addTask {
-                        let revision = (try? store.load(caseID: id)?.revision) ?? 0
-                        let change = CaseChange(record: Fixture.record(id, revision: revision + 1), expectedRevision: revision, events: [], outbox: [],
-                                                idempotency: IdempotencyRecord(key: key, caseID: id, request: "r", state: "s", revision: revision + 1))
-                        return (try? store.commit(change)) != nil
-                    }
-                }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-            }
-            #expect(landed == 1, "round \(round): commits with one key on two cases that landed")
-            #expect(try stores[1].idempotencyRecord(key: key) != nil)
+        try await eachRoundOneOfTwoCasesLands("an idempotency key") { id, revision, round in
+            CaseChange(record: Fixture.record(id, revision: revision + 1), expectedRevision: revision, events: [], outbox: [],
+                       idempotency: IdempotencyRecord(key: "key-\(round)", caseID: id, request: "r", state: "s", revision: revision + 1))
+        } holds: { store, round in
+            try store.idempotencyRecord(key: "key-\(round)") != nil
         }
     }
 
     @Test func oneMessageIDOnTwoCasesAtOnceLandsOnce() async throws {
+        try await eachRoundOneOfTwoCasesLands("a message id") { id, revision, round in
+            CaseChange(record: Fixture.record(id, revision: revision + 1), expectedRevision: revision, events: [],
+                       outbox: [Fixture.message("message-\(round)", case: id)], idempotency: nil)
+        } holds: { store, round in
+            try store.outbox(caseID: nil).filter { $0.id == "message-\(round)" }.count == 1
+        }
+    }
+
+    /// Ten rounds in which two stores (two connections, as two processes would have) each commit a change to a case of
+    /// their own at once, the two changes sharing what `change` makes unique across the store (its case id, revision and
+    /// round given): exactly one lands each round, and afterwards the store `holds` it once.
+    private func eachRoundOneOfTwoCasesLands(_ what: String, change: @escaping @Sendable (String, Int, Int) -> CaseChange,
+                                             holds: (PostgresCaseStore, Int) throws -> Bool) async throws {
         guard let server = server() else { return }
         let database = try server.makeDatabase()
         defer { try? server.dropDatabases([database.name]) }
         let stores = try (0..<2).map { _ in try PostgresCaseStore(conninfo: database.conninfo) }
         for id in ["a", "b"] { try open(stores[0], id) }
         for round in 0..<10 {
-            let messageID = "message-\(round)"
             let landed = await withTaskGroup(of: Bool.self) { group in
                 for (store, id) in zip(stores, ["a", "b"]) {
                     group.addTask {
                         let revision = (try? store.load(caseID: id)?.revision) ?? 0
-                        let change = CaseChange(record: Fixture.record(id, revision: revision + 1), expectedRevision: revision, events: [],
-                                                outbox: [Fixture.message(messageID, case: id)], idempotency: nil)
-                        return (try? store.commit(change)) != nil
+                        return (try? store.commit(change(id, revision, round))) != nil
                     }
                 }
                 return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
-            #expect(landed == 1, "round \(round): commits with one message id on two cases that landed")
-            #expect(try stores[1].outbox(caseID: nil).filter { $0.id == messageID }.count == 1, "round \(round): messages with the id")
+            #expect(landed == 1, "round \(round): commits sharing \(what) on two cases that landed")
+            #expect(try holds(stores[1], round), "round \(round): \(what) held once")
         }
     }
 

@@ -76,8 +76,18 @@ enum CaseCommand {
         return EngineRun.run(console: console) { () throws(EngineError) in
             let engine = try options.engine()
             let attributes = try options.attributes(in: engine.catalog)
-            let workflow = try engine.workflowDefinition(ofCase: names[0], as: options.actor, attributes: attributes)
-            let input = try FieldArguments.parse(parsed.values["--set"] ?? [], fields: workflow.fields)
+            // Typing `--set` values needs the case's workflow, read through the door (`submit` on `case`, as the fire
+            // itself asks). With none given there is nothing to type, and the fire's own admission, the same question
+            // on the same case and the first thing it does, refuses exactly what this one would: asking it twice
+            // would read and decide the case twice.
+            let assignments = parsed.values["--set"] ?? []
+            let input: [String: ExpressionValue]
+            if assignments.isEmpty {
+                input = [:]
+            } else {
+                let workflow = try engine.workflowDefinition(ofCase: names[0], as: options.actor, attributes: attributes)
+                input = try FieldArguments.parse(assignments, fields: workflow.fields)
+            }
             let result = try engine.fire(FireRequest(caseID: names[0], transition: names[1], actor: options.actor, input: input,
                                                      expectedRevision: expected, idempotencyKey: key, attributes: attributes, effectiveOn: effectiveOn))
             let note = result.replayed ? " (already done with this key; nothing changed)" : ""

@@ -32,13 +32,23 @@ extension CalendarDate {
 }
 
 extension CalendarDate {
-    /// The instant this day starts in `timeZone` (in the statutory zone, for the days time is counted on, from its
-    /// offsets kept by span of time: making a `Calendar` loads the system's time zone through ICU, a third of a millisecond of a
-    /// command that sets a deadline's alarms).
-    public func start(in timeZone: TimeZone = CalendarDate.statutoryTimeZone) -> Date {
-        if timeZone == Self.statutoryTimeZone, Self.countedRange.contains(self), let seconds = StatutoryOffsets.start(ofDay: daysSinceEpoch) {
+    /// The instant this day starts in the statutory zone (for the days time is counted on, from its offsets kept by span
+    /// of time: making a `Calendar` loads the system's time zone through ICU, a third of a millisecond of a command that
+    /// sets a deadline's alarms). It names no `TimeZone`, so a day counted on needs none (``StatutoryOffsets``).
+    public func start() -> Date {
+        if Self.countedRange.contains(self), let seconds = StatutoryOffsets.start(ofDay: daysSinceEpoch) {
             return Date(timeIntervalSince1970: seconds)
         }
+        return start(byCalendarIn: Self.statutoryTimeZone)
+    }
+
+    /// The instant this day starts in `timeZone` (in the statutory zone, as ``start()`` gives it).
+    public func start(in timeZone: TimeZone) -> Date {
+        timeZone == Self.statutoryTimeZone ? start() : start(byCalendarIn: timeZone)
+    }
+
+    /// The instant this day starts in `timeZone`, as `Calendar` works it out.
+    private func start(byCalendarIn timeZone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let components = DateComponents(year: year, month: month, day: day)

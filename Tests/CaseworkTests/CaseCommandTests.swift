@@ -64,6 +64,23 @@ struct CaseCommandTests {
         #expect(space.run(["audit", "verify", "c1"]).out == "case c1: 5 events, chain intact, record replays\n")
     }
 
+    /// A fire with no `--set` skips the command line's own reading of the case's workflow (there is nothing to type)
+    /// and is refused by the fire's admission, which asks the same question: the same refusals, word for word, as a
+    /// fire with input, which reads the workflow through the door first.
+    @Test func aFireWithoutInputIsRefusedAsOneWithInput() throws {
+        let space = try Self.workspace()
+        _ = space.run(["case", "open", "assessment", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01"])
+        for arguments in [["case", "fire", "nope", "start_deciding", "--as", "caseworker:ana"],
+                          ["case", "fire", "c1", "start_deciding", "--as", "stranger:x"],
+                          ["case", "fire", "c1", "no_such_transition", "--as", "caseworker:ana"]] {
+            let without = space.run(arguments)
+            let with = space.run(arguments + ["--set", "evidence_complete=true"])
+            #expect(without.status != .success && without.status == with.status, "\(arguments)")
+            #expect(!without.err.isEmpty && without.err == with.err, "\(arguments): \(without.err) against \(with.err)")
+        }
+        #expect(space.run(["case", "show", "c1", "--format", "json"]).out.contains("\"revision\" : 1"), "nothing was changed")
+    }
+
     @Test func auditVerifyFindsAnEditedRowInTheDatabaseFile() throws {
         let space = try Self.workspace()
         _ = space.run(["case", "open", "assessment", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01"])

@@ -72,9 +72,8 @@ struct CaseAccess: Sendable {
 
     /// The questions answered ahead by ``answer(_:)``, each an action on a resource, in the order asked.
     var answeredQuestions: [AccessQuestion] = []
-    /// The decision for each of ``answeredQuestions``, at the same place: the policy's own array, kept as it came, so
-    /// no decision is copied out of it.
-    var answeredDecisions: [AccessDecision] = []
+    /// The verdict on each of ``answeredQuestions``, at the same place: the policy's own array, kept as it came.
+    var answeredVerdicts: [AccessVerdict] = []
 
     /// What decides this access besides the record and the actor.
     var basis: AccessBasis { AccessBasis(accessGuard: accessGuard, forms: forms, childGrants: childGrants) }
@@ -82,11 +81,12 @@ struct CaseAccess: Sendable {
     /// The grants that decide for this actor (``EffectiveGrants``).
     var effectiveGrants: EffectiveGrants { EffectiveGrants.for(principal: actor.principal, case: record, childGrants: childGrants) }
 
-    /// The decision for `action` on `resource`, naming the grant it used; nil when nothing but roles guard the case
-    /// (the operator, or a workflow without a policy), which means allowed.
+    /// The decision for `action` on `resource`, explained and naming the grant it used; nil when nothing but roles guard
+    /// the case (the operator, or a workflow without a policy), which means allowed. Always made afresh, for a caller
+    /// that reads why (its reasons, the rules that matched): one that needs only whether it is allowed and what is
+    /// withheld asks for the ``verdict(_:on:)``, which nothing has to explain.
     func decision(_ action: String, on resource: String) -> AccessDecision? {
         guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
-        if let known = answeredIndex(action, on: resource) { return answeredDecisions[known] }
         let effective = effectiveGrants
         var decision = policy.decide(Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: action,
                                                           resource: resource, at: at, document: document))
@@ -94,21 +94,45 @@ struct CaseAccess: Sendable {
         return decision
     }
 
-    /// Makes the decisions for `questions` ahead, in one pass of the policy over the actor and the case
-    /// (``CompiledPolicy/decide(_:asking:)``): for a caller about to ask several, each then the decision it would be
-    /// on its own. It fills this access in place, so nothing of it is copied.
-    mutating func answer(_ questions: [AccessQuestion]) {
-        guard !actor.isOperator, case .policy(let policy) = accessGuard, let first = questions.first else { return }
-        let effective = effectiveGrants
-        let request = Engine.accessRequest(record, grants: effective.grants, actor: actor, attributes: attributes, action: first.action,
-                                           resource: first.resource, at: at, document: document)
-        var decisions = policy.decide(request, asking: questions)
-        for index in decisions.indices { decisions[index].grantUsed = effective.source }
-        answeredQuestions = questions
-        answeredDecisions = decisions
+    /// The verdict on `action` on `resource` (whether it is allowed, what is withheld), without anything to explain it:
+    /// the one answered ahead when there is one, otherwise made now; nil when nothing but roles guard the case, which
+    /// means allowed. It is always the verdict of ``decision(_:on:)``'s decision.
+    func verdict(_ action: String, on resource: String) -> AccessVerdict? {
+        guard !actor.isOperator, case .policy(let policy) = accessGuard else { return nil }
+        if let known = answeredIndex(action, on: resource) { return answeredVerdicts[known] }
+        return policy.verdict(Engine.accessRequest(record, grants: effectiveGrants.grants, actor: actor, attributes: attributes, action: action,
+                                                   resource: resource, at: at, document: document))
     }
 
-    /// Where ``answeredDecisions`` holds the decision for `action` on `resource`, if it does.
+    /// Makes the verdicts on `questions` ahead, in one pass of the policy over the actor and the case
+    /// (``CompiledPolicy/verdicts(_:asking:)``): for a caller about to ask several, each then the verdict it would be
+    /// on its own. It fills this access in place, so nothing of it is copied.
+    mutating func answer(_ questions: [AccessQuestion]) {
+        guard case .policy(let policy) = accessGuard,
+              let verdicts = Self.verdicts(on: record, childGrants: childGrants, guardedBy: policy, actor: actor, attributes: attributes, at: at,
+                                           document: document, asking: questions)
+        else { return }
+        answeredVerdicts = verdicts
+        answeredQuestions = questions
+    }
+
+    /// The verdicts on `questions` for `actor` on `record` at `at`, in one pass of `policy` over them
+    /// (``CompiledPolicy/verdicts(_:asking:)``), decided on the grants that decide for the actor (``EffectiveGrants``,
+    /// with the grants of the record's child, `childGrants`); nil for the operator, whom no policy guards. What
+    /// ``answer(_:)`` keeps, for a caller that reads the verdicts without an access to keep them in: the record is only
+    /// read, not copied into one.
+    static func verdicts(
+        on record: CaseRecord, childGrants: [AccessGrant], guardedBy policy: CompiledPolicy, actor: CaseActor, attributes: [String: ExpressionValue],
+        at: Date, document: DocumentFacts?, asking questions: [AccessQuestion]
+    ) -> [AccessVerdict]? {
+        guard !actor.isOperator else { return nil }
+        guard let first = questions.first else { return [] }
+        let grants = EffectiveGrants.for(principal: actor.principal, case: record, childGrants: childGrants).grants
+        return policy.verdicts(Engine.accessRequest(record, grants: grants, actor: actor, attributes: attributes, action: first.action,
+                                                    resource: first.resource, at: at, document: document), asking: questions)
+    }
+
+    /// Where ``answeredVerdicts`` holds the verdict on `action` on `resource`, if it does.
     private func answeredIndex(_ action: String, on resource: String) -> Int? {
         answeredQuestions.firstIndex { $0.action == action && $0.resource == resource }
     }
@@ -119,7 +143,7 @@ struct CaseAccess: Sendable {
         var access = self
         access.document = document
         access.answeredQuestions = []
-        access.answeredDecisions = []
+        access.answeredVerdicts = []
         access.allowedAtDoor = nil
         return access
     }
@@ -127,9 +151,9 @@ struct CaseAccess: Sendable {
     /// Whether the actor may do `action` to `resource` of this case.
     func allows(_ action: String, on resource: String) -> Bool {
         if let allowedAtDoor, allowedAtDoor.action == action, allowedAtDoor.resource == resource { return true }
-        // A decision made ahead is read where it is kept, without copying it out.
-        if let known = answeredIndex(action, on: resource) { return answeredDecisions[known].allowed }
-        return decision(action, on: resource)?.allowed ?? true
+        // A verdict made ahead is read where it is kept, without copying it out.
+        if let known = answeredIndex(action, on: resource) { return answeredVerdicts[known].allowed }
+        return verdict(action, on: resource)?.allowed ?? true
     }
 
     /// Whether the actor may `edit` the case, which lets them see every form and every message of it.
@@ -137,9 +161,7 @@ struct CaseAccess: Sendable {
 
     /// Which of the case's fields the actor may see: all of them, none, or all but the redacted paths.
     var fieldVisibility: FieldVisibility {
-        guard let decision = decision("view", on: "case.fields") else { return .all }
-        guard decision.allowed else { return .none }
-        return FieldVisibility(redactions: decision.redactions)
+        FieldVisibility(verdict("view", on: "case.fields"))
     }
 
     /// The whole record as the actor may see it: the fields they may see; the grants and participants (who else is
@@ -212,6 +234,16 @@ struct FieldVisibility: Sendable, Hashable {
         self.redactions = redactions
     }
 
+    /// The visibility a verdict on `view` of `case.fields` gives: every field when nothing but roles guard the case
+    /// (nil), none when it refuses, otherwise all but what it withholds.
+    init(_ verdict: AccessVerdict?) {
+        guard let verdict else {
+            self = .all
+            return
+        }
+        self.init(redactions: verdict.allowed ? verdict.redactions : nil)
+    }
+
     /// Whether the field at the dotted `path` may be seen.
     func shows(_ path: String) -> Bool {
         guard let redactions else { return false }
@@ -269,8 +301,11 @@ extension Engine {
         case .rolesOnly:
             guard workflow.definition.roles.contains(where: { $0.value == actor.role }) else { throw .forbidden(reasons: [CompiledPolicy.noAccess]) }
         case .policy:
-            if let decision = access.decision(action, on: resource), !decision.allowed {
-                throw .forbidden(reasons: Self.refusalReasons(decision, holdsGrant: access.effectiveGrants.source != nil))
+            // Letting the actor in needs only the verdict; a refusal is explained by the decision, made again for its
+            // reasons from the same request (the same instant), so it refuses with exactly the verdict's outcome.
+            if let verdict = access.verdict(action, on: resource), !verdict.allowed {
+                let reasons = access.decision(action, on: resource).map { Self.refusalReasons($0, holdsGrant: access.effectiveGrants.source != nil) }
+                throw .forbidden(reasons: reasons ?? [CompiledPolicy.noAccess])
             }
         }
         return AdmittedCase(workflow: workflow, definitions: definitions, access: access)
@@ -311,6 +346,11 @@ extension Engine {
     /// What a change's result asks about the actor and the case after it (``changeResult(_:notifications:replayed:actor:attributes:basis:)``):
     /// made once, as the same three questions are asked after every change.
     static let resultQuestions = [AccessQuestion("edit", on: "case"), AccessQuestion("view", on: ResourcePaths.caseFields), AccessQuestion("grant", on: "case")]
+
+    /// The questions asked of a case most often: a fire's at the door (`submit` on `case`), every change's result's
+    /// (``resultQuestions``) and a transition notice's recipients' (`view` on `case.state`, and `case.fields`). Each
+    /// policy resolves them against its rules once, when it is compiled (``PolicyIndex/question(_:)``), not each time.
+    static let frequentQuestions = [AccessQuestion("submit", on: "case")] + resultQuestions + [AccessQuestion("view", on: "case.state")]
 
     /// What decides access to `record` besides the record and the actor, looked up: the guard of the workflow version it
     /// runs on, the forms of its definition set and its child's grants.
@@ -363,9 +403,12 @@ extension Engine {
         case nil: actor = CaseActor(role: role, id: role)
         }
         let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
-        var access = CaseAccess(record: record, childGrants: childGrants, accessGuard: .policy(policy), actor: actor, attributes: attributes,
-                                at: Self.millisecondPrecision(clockNow()))
-        access.answer([AccessQuestion("view", on: resource), AccessQuestion("view", on: ResourcePaths.caseFields)])
-        return (access.allows("view", on: resource), access.fieldVisibility)
+        // The verdicts are read as a case access reads those it answered ahead (``CaseAccess/allows(_:on:)``,
+        // ``CaseAccess/fieldVisibility``), without copying the record into an access to keep them.
+        guard let verdicts = CaseAccess.verdicts(
+            on: record, childGrants: childGrants, guardedBy: policy, actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()),
+            document: nil, asking: [AccessQuestion("view", on: resource), AccessQuestion("view", on: ResourcePaths.caseFields)]
+        ) else { return (true, .all) }
+        return (verdicts[0].allowed, FieldVisibility(verdicts[1]))
     }
 }

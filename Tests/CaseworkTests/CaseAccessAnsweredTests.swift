@@ -4,9 +4,10 @@ import CaseworkStore
 import CaseworkTestSupport
 import Testing
 
-/// A case access with decisions made ahead (``CaseAccess/answer(_:)``, which the result of a change and each
-/// notice's recipient use) reads each of them, through ``CaseAccess/decision(_:on:)``, ``CaseAccess/allows(_:on:)`` and
-/// ``CaseAccess/fieldVisibility``, exactly as an access that decides each question alone.
+/// A case access with verdicts made ahead (``CaseAccess/answer(_:)``, which the result of a change and each notice's
+/// recipient use) reads each of them, through ``CaseAccess/verdict(_:on:)``, ``CaseAccess/allows(_:on:)`` and
+/// ``CaseAccess/fieldVisibility``, exactly as an access that decides each question alone says, and still gives each
+/// whole decision (``CaseAccess/decision(_:on:)``) as that access does.
 @Suite("Case access: decisions made ahead read as decisions made alone")
 struct CaseAccessAnsweredTests {
     /// The questions a fire's result and its recipients ask, with one no one asks ahead (`view` on `case.state`) and one
@@ -32,7 +33,9 @@ struct CaseAccessAnsweredTests {
                 compared += 1
                 let answered = ahead.decision(question.action, on: question.resource)
                 let decided = alone.decision(question.action, on: question.resource)
+                let verdict = ahead.verdict(question.action, on: question.resource)
                 if answered != decided || answered?.grantUsed != decided?.grantUsed
+                    || verdict != decided.map({ AccessVerdict(allowed: $0.allowed, redactions: $0.redactions) })
                     || ahead.allows(question.action, on: question.resource) != alone.allows(question.action, on: question.resource) {
                     if disagreements.count < 5 { disagreements.append("\(question) for \(request.actor) \(request.attributes) \(request.grants.map(\.level))") }
                 }

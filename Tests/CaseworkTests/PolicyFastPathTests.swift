@@ -9,14 +9,16 @@ import Testing
 /// The indexed decision path (``CompiledPolicy/decide(_:)``) against the reference evaluator (``ReferencePolicy``):
 /// every decision identical when read, allowed, matched rules, redactions, reasons and the whole trace, over the policy
 /// benchmark's 100,000 requests, the shipped policy with its personas, and a policy of more rules than one word holds;
-/// and the questions of one actor about one case decided in one pass against each decided alone.
+/// each request's verdict (``CompiledPolicy/verdict(_:)``, what the engine's door reads) against its decision; and the
+/// verdicts on the questions of one actor about one case made in one pass against each question decided alone.
 @Suite("Access decisions: the fast path agrees with the reference")
 struct PolicyFastPathTests {
     /// Decides each request `generate` gives with both, and returns how many it gave and the first few disagreements.
     ///
-    /// Every `batchEvery`th request is also decided in one pass with the questions a fire asks (``CompiledPolicy/decide(_:asking:)``),
-    /// its own action and resource among them at a varying place: each answer must equal the decision of that question on
-    /// its own, whole (allowed, matched rules, redactions, reasons and trace).
+    /// Every request's verdict must say what its decision says (allowed, redactions). Every `batchEvery`th request is
+    /// also answered in one pass with the questions a fire asks (``CompiledPolicy/verdicts(_:asking:)``), its own action
+    /// and resource among them at a varying place: each verdict must say what the decision of that question on its own
+    /// says.
     static func compare(
         _ fast: CompiledPolicy, _ reference: ReferencePolicy, batchEvery: Int = 1, _ generate: ((AccessRequest) -> Void) -> Void
     ) -> (count: Int, disagreements: [String]) {
@@ -29,20 +31,30 @@ struct PolicyFastPathTests {
             if decided != expected && disagreements.count < 5 {
                 disagreements.append("\(request.actor) \(request.attributes) \(request.action) \(request.resource) \(request.grants.map(\.level)):\n  fast \(decided)\n  reference \(expected)")
             }
+            if fast.verdict(request) != Self.verdict(of: fast.decide(request)) && disagreements.count < 5 {
+                disagreements.append("verdict of \(request.actor) \(request.attributes) \(request.action) \(request.resource) \(request.grants.map(\.level)): \(fast.verdict(request))")
+            }
             guard count % batchEvery == 0 else { return }
             var questions = [AccessQuestion("edit", on: "case"), AccessQuestion("view", on: "case.fields"), AccessQuestion("grant", on: "case"),
                              AccessQuestion("view", on: "case.state")]
             questions.insert(AccessQuestion(request.action, on: request.resource), at: count % (questions.count + 1))
-            for (question, answer) in zip(questions, fast.decide(request, asking: questions)) {
+            let verdicts = fast.verdicts(request, asking: questions)
+            if verdicts.count != questions.count && disagreements.count < 5 { disagreements.append("\(verdicts.count) verdicts on \(questions.count) questions") }
+            for (question, answer) in zip(questions, verdicts) {
                 var alone = request
                 alone.action = question.action
                 alone.resource = question.resource
-                if answer != fast.decide(alone) && disagreements.count < 5 {
-                    disagreements.append("batched \(question) for \(request.actor) \(request.attributes) \(request.grants.map(\.level)):\n  batched \(answer.allowed) \(answer.trace)\n  alone \(fast.decide(alone).trace)")
+                if answer != Self.verdict(of: fast.decide(alone)) && disagreements.count < 5 {
+                    disagreements.append("batched \(question) for \(request.actor) \(request.attributes) \(request.grants.map(\.level)):\n  batched \(answer)\n  alone \(fast.decide(alone).trace)")
                 }
             }
         }
         return (count, disagreements)
+    }
+
+    /// What `decision` says that a verdict says too.
+    static func verdict(of decision: AccessDecision) -> AccessVerdict {
+        AccessVerdict(allowed: decision.allowed, redactions: decision.redactions)
     }
 
     static let shippedReport = try! Validator.validate(paths: ["Workflows", "Policies"].map { RepositoryPaths.root.appendingPathComponent($0).path })

@@ -81,3 +81,16 @@ public struct AccessDecision: Sendable, Hashable {
         hasher.combine(reasons)
     }
 }
+
+/// A decision without its explanation: whether the request is allowed and what is withheld from it, all that the
+/// engine's own steps read of most decisions (the door letting an actor in, a change's result, a notice's recipient).
+///
+/// Made by the same steps as the ``AccessDecision`` for the same request (``CompiledPolicy/verdict(_:)``), so the two
+/// always agree; it keeps no rule set, reason or context, so making one allocates nothing to explain it. A caller that
+/// must say why a request is refused asks for the decision.
+struct AccessVerdict: Sendable, Hashable {
+    /// Whether the request is allowed.
+    let allowed: Bool
+    /// What is withheld from what is allowed (empty for a refusal), as ``AccessDecision/redactions``.
+    let redactions: RedactionSet
+}

@@ -93,8 +93,8 @@ public struct CompiledPolicy: Sendable {
                 actionsText: rule.actions.map(\.value).joined(separator: ", "), onText: rule.on.map(\.value).joined(separator: ", ")
             ))
         }
-        parts = Parts(definition: definition, paths: paths, names: checked.names, index: PolicyIndex(rules, conditions: conditions, of: definition, paths: paths),
-                      reader: checked.names.slotReader(slots))
+        let index = PolicyIndex(rules, conditions: conditions, of: definition, paths: paths, frequent: Engine.frequentQuestions)
+        parts = Parts(definition: definition, paths: paths, names: checked.names, index: index, reader: checked.names.slotReader(slots))
     }
 
     /// What in `request` the policy cannot decide on, each at its place in the request: an action the policy
@@ -136,31 +136,41 @@ public struct CompiledPolicy: Sendable {
 
     /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
     /// and denied, saying which.
+    ///
+    /// Its question is resolved afresh (``PolicyIndex/resolve(_:)``), not looked for among the engine's frequent ones
+    /// first: a decision is asked for any question (`casework decide`, a batch of requests), and the engine's own
+    /// steps ask for verdicts.
     public func decide(_ request: consuming AccessRequest) -> AccessDecision {
-        let question = index.question(AccessQuestion(request.action, on: request.resource))
-        var evaluation = evaluation(of: request)
+        let question = index.resolve(AccessQuestion(request.action, on: request.resource))
+        var evaluation = evaluation(of: request, explaining: true)
         return evaluation.decide(question)
     }
 
-    /// Decides each of `questions` (an action on a resource) for `request`'s actor on `request`'s case, in one pass
-    /// over the rules: the context is read once and each rule's condition evaluated at most once, since a condition
-    /// reads the actor, their grant and the case, never the action or resource asked about. Each decision is the one
-    /// ``decide(_:)`` gives for `request` with that action and resource (`request`'s own are not asked unless listed).
-    ///
-    /// Every rule some question considers is evaluated before the first decision is made, so the pass's undecided rules
-    /// are complete when each decision's explanation keeps them: the decisions share that one list instead of each
-    /// filtering its own.
-    package func decide(_ request: consuming AccessRequest, asking questions: [AccessQuestion]) -> [AccessDecision] {
+    /// Whether `request` is allowed and what is withheld: ``decide(_:)``'s decision without its explanation (nothing is
+    /// kept to say why), by the same steps, so the two always agree.
+    func verdict(_ request: consuming AccessRequest) -> AccessVerdict {
+        let question = index.question(AccessQuestion(request.action, on: request.resource))
+        var evaluation = evaluation(of: request, explaining: false)
+        return evaluation.verdict(question)
+    }
+
+    /// The verdict on each of `questions` (an action on a resource) for `request`'s actor on `request`'s case, in one
+    /// pass over the rules: the context is read once and each rule's condition evaluated at most once, since a
+    /// condition reads the actor, their grant and the case, never the action or resource asked about. Each verdict is
+    /// the one ``verdict(_:)`` gives for `request` with that action and resource (`request`'s own are not asked unless
+    /// listed), and so agrees with the decision ``decide(_:)`` gives for it.
+    func verdicts(_ request: consuming AccessRequest, asking questions: [AccessQuestion]) -> [AccessVerdict] {
         let resolved = questions.map(index.question)
-        var evaluation = evaluation(of: request)
+        var evaluation = evaluation(of: request, explaining: false)
         evaluation.evaluate(resolved.reduce(RuleMask()) { $0 | $1.considered })
-        return resolved.map { evaluation.decide($0) }
+        return resolved.map { evaluation.verdict($0) }
     }
 
     /// The start of deciding questions about `request`'s actor and case: the day, the grant that holds, the context.
     /// It consumes the request, which moves into the context's input rather than being copied there and again into the
-    /// evaluation: an evaluation keeps only what a decision reads of it, the held grant's sections.
-    private func evaluation(of request: consuming AccessRequest) -> Evaluation {
+    /// evaluation: an evaluation keeps only what a decision reads of it, the held grant's sections. Only an evaluation
+    /// that is `explaining` keeps why each undecided condition could not be decided, which only an explanation reads.
+    private func evaluation(of request: consuming AccessRequest, explaining: Bool) -> Evaluation {
         let today = CalendarDate(request.at)
         let principal = request.principal
         let grants = request.grants
@@ -169,7 +179,7 @@ public struct CompiledPolicy: Sendable {
         let place = grants.indices.first { grants[$0].to == principal && grants[$0].holds(on: today) }
         let sections = place.flatMap { grants[$0].sections }
         let input = PolicyExpressionInput(request: consume request, grant: place.map { grants[$0] }, today: today)
-        return Evaluation(policy: self, hasGrant: place != nil, heldSections: sections, context: reader.context(for: input))
+        return Evaluation(policy: self, hasGrant: place != nil, heldSections: sections, context: reader.context(for: input), explaining: explaining)
     }
 
     /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
@@ -181,6 +191,8 @@ public struct CompiledPolicy: Sendable {
         /// The sections that grant is limited to; nil when it is not limited (or there is no grant).
         let heldSections: [String]?
         let context: EvaluationContext
+        /// Whether its decisions are explained: only then is ``undecided`` kept.
+        let explaining: Bool
         /// The rules whose conditions have been evaluated.
         var evaluated = RuleMask()
         /// Of those, the rules that hold (an undecided deny holds, to be safe).
@@ -188,16 +200,18 @@ public struct CompiledPolicy: Sendable {
         /// Of those, the rules about grants that do not apply because the actor has no grant.
         var withoutGrant = RuleMask()
         /// Of those, the rules that could not be decided, with why, in the order they were evaluated: the whole pass's,
-        /// which every decision's explanation keeps as it is (it reads only the rules its question considered).
+        /// which every decision's explanation keeps as it is (it reads only the rules its question considered). Kept
+        /// only when ``explaining``: a verdict reads only ``undecidedRules``.
         var undecided: [DecisionExplanation.UndecidedRule] = []
         /// The rules in ``undecided``, as a set.
         var undecidedRules = RuleMask()
 
-        init(policy: CompiledPolicy, hasGrant: Bool, heldSections: [String]?, context: EvaluationContext) {
+        init(policy: CompiledPolicy, hasGrant: Bool, heldSections: [String]?, context: EvaluationContext, explaining: Bool) {
             self.policy = policy
             self.hasGrant = hasGrant
             self.heldSections = heldSections
             self.context = context
+            self.explaining = explaining
         }
 
         /// Evaluates the conditions of the rules in `rules` not yet evaluated.
@@ -219,64 +233,91 @@ public struct CompiledPolicy: Sendable {
                     withoutGrant.insert(position)
                 case .failure(let error):
                     // Other undecided conditions fail safe: a deny still counts, an allow does not.
-                    undecided.append(DecisionExplanation.UndecidedRule(rule: position, error: error))
+                    if explaining { undecided.append(DecisionExplanation.UndecidedRule(rule: position, error: error)) }
                     undecidedRules.insert(position)
                     if !index.allows.contains(position) { holding.insert(position) }
                 }
             }
         }
 
-        /// Decides `question`.
-        ///
-        /// Nothing is put into words here: the decision's explanation keeps the rule sets and renders them when read
-        /// (``DecisionExplanation``), and keeps the context only when a deny's reason reads values from it.
-        mutating func decide(_ question: PolicyIndex.Question) -> AccessDecision {
+        /// What deciding `question` finds: the verdict, the rules that decided it and which reasons it gives, with
+        /// nothing put into words. The one place a question is decided: ``decide(_:)`` explains what it finds and
+        /// ``verdict(_:)`` keeps only the verdict, so a decision and a verdict on the same question always agree.
+        mutating func outcome(_ question: PolicyIndex.Question) -> Outcome {
             let index = policy.index
-            let action = question.asked.action
             let resource = question.asked.resource
-            guard let coverage = question.coverage else {
-                let problem = policy.actionProblem(action) ?? policy.resourceProblem(resource) ?? ""
-                return AccessDecision(allowed: false, redactions: RedactionSet(),
-                                      explanation: DecisionExplanation(index: index, action: action, resource: resource, problem: problem))
-            }
+            guard let coverage = question.coverage else { return Outcome(allowed: false, matched: RuleMask(), reasons: nil) }
             let considered = question.considered
             evaluate(considered)
             let holds = holding & considered
-            let undecidedAllow = !(undecidedRules & considered & index.allows).isEmpty
-            let withoutGrant = self.withoutGrant & considered
-            let undecided = undecided
-            func decision(_ allowed: Bool, _ matched: RuleMask, _ reasons: DecisionExplanation.Reasons, _ withheld: RedactionSet = RedactionSet()) -> AccessDecision {
-                // Only a deny's own reasons read the context (their placeholders), so only a deny whose reasons have
-                // placeholders keeps it.
-                let readsContext: Bool
-                if case .denied = reasons { readsContext = !(matched & index.valuedReasons).isEmpty } else { readsContext = false }
-                return AccessDecision(allowed: allowed, redactions: withheld, explanation: DecisionExplanation(
-                    index: index, action: action, resource: resource, holds: holds, withoutGrant: withoutGrant, undecided: undecided, matched: matched,
-                    reasons: reasons, context: readsContext ? context : nil
-                ))
-            }
             let allows = holds & index.allows
             let denies = holds.subtracting(index.allows)
-            if !denies.isEmpty { return decision(false, denies, .denied) }
+            if !denies.isEmpty { return Outcome(allowed: false, matched: denies, reasons: .denied) }
             guard !allows.isEmpty else {
-                return decision(false, RuleMask(), .fixed(undecidedAllow ? CompiledPolicy.couldNotCheck : hasGrant ? CompiledPolicy.notIncluded : CompiledPolicy.noAccess))
+                let undecidedAllow = !(undecidedRules & considered & index.allows).isEmpty
+                return Outcome(allowed: false, matched: RuleMask(),
+                               reasons: .fixed(undecidedAllow ? CompiledPolicy.couldNotCheck : hasGrant ? CompiledPolicy.notIncluded : CompiledPolicy.noAccess))
             }
             let hiding = allows & coverage.hiding
-            if !hiding.isEmpty { return decision(false, hiding, .fixed(CompiledPolicy.notIncluded)) }
+            if !hiding.isEmpty { return Outcome(allowed: false, matched: hiding, reasons: .fixed(CompiledPolicy.notIncluded)) }
             var withheld = RedactionSet()
             for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
             if let sections = heldSections {
                 guard sections.contains(where: { ResourcePaths.covers($0, resource) || ResourcePaths.covers(resource, $0) }) else {
-                    return decision(false, RuleMask(), .fixed(CompiledPolicy.notIncluded))
+                    return Outcome(allowed: false, matched: RuleMask(), reasons: .fixed(CompiledPolicy.notIncluded))
                 }
                 for part in policy.paths.parts(of: resource) where !sections.contains(where: { ResourcePaths.covers($0, part) }) {
                     let redaction = policy.paths.redaction(of: part)
-                    if redaction.hides(resource: resource) { return decision(false, RuleMask(), .fixed(CompiledPolicy.notIncluded)) }
+                    if redaction.hides(resource: resource) { return Outcome(allowed: false, matched: RuleMask(), reasons: .fixed(CompiledPolicy.notIncluded)) }
                     withheld.insert(redaction)
                 }
             }
-            return decision(true, allows, .allowed(withheld: !withheld.isEmpty), withheld)
+            return Outcome(allowed: true, matched: allows, reasons: .allowed(withheld: !withheld.isEmpty), withheld: withheld)
         }
+
+        /// Decides `question`, explained.
+        ///
+        /// Nothing is put into words here: the decision's explanation keeps the rule sets and renders them when read
+        /// (``DecisionExplanation``), and keeps the context only when a deny's reason reads values from it.
+        mutating func decide(_ question: PolicyIndex.Question) -> AccessDecision {
+            let outcome = outcome(question)
+            let index = policy.index
+            let action = question.asked.action
+            let resource = question.asked.resource
+            guard let reasons = outcome.reasons else {
+                let problem = policy.actionProblem(action) ?? policy.resourceProblem(resource) ?? ""
+                return AccessDecision(allowed: false, redactions: RedactionSet(),
+                                      explanation: DecisionExplanation(index: index, action: action, resource: resource, problem: problem))
+            }
+            // Only a deny's own reasons read the context (their placeholders), so only a deny whose reasons have
+            // placeholders keeps it.
+            let readsContext: Bool
+            if case .denied = reasons { readsContext = !(outcome.matched & index.valuedReasons).isEmpty } else { readsContext = false }
+            let considered = question.considered
+            return AccessDecision(allowed: outcome.allowed, redactions: outcome.withheld, explanation: DecisionExplanation(
+                index: index, action: action, resource: resource, holds: holding & considered, withoutGrant: withoutGrant & considered,
+                undecided: undecided, matched: outcome.matched, reasons: reasons, context: readsContext ? context : nil
+            ))
+        }
+
+        /// Whether `question` is allowed and what is withheld, with nothing kept to explain it.
+        mutating func verdict(_ question: PolicyIndex.Question) -> AccessVerdict {
+            let outcome = outcome(question)
+            return AccessVerdict(allowed: outcome.allowed, redactions: outcome.withheld)
+        }
+    }
+
+    /// What deciding one question found, before anything is kept to explain it.
+    private struct Outcome {
+        /// Whether the request is allowed.
+        let allowed: Bool
+        /// The rules that decided it (``AccessDecision/matched``).
+        let matched: RuleMask
+        /// Which reasons it gives; nil when no rule covers the question (an action or a path the policy does not know),
+        /// whose reason an explanation works out from the question.
+        let reasons: DecisionExplanation.Reasons?
+        /// What is withheld from what is allowed.
+        var withheld = RedactionSet()
     }
 
     /// The reason when nothing allows the request and the actor has no grant on the case.

@@ -102,9 +102,13 @@ final class PolicyIndex: Sendable {
     private let on: [[String]]
     /// The paths the policy can name.
     private let paths: ResourcePaths
+    /// The questions asked most often, resolved once here (``question(_:)`` finds them first).
+    private let frequent: [Question]
 
-    /// Indexes `rules` (already resolved), whose conditions are `conditions`, of `definition` over `paths`.
-    init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths) {
+    /// Indexes `rules` (already resolved), whose conditions are `conditions`, of `definition` over `paths`, and resolves
+    /// the `frequent` questions once (``Engine/frequentQuestions``): ``question(_:)`` then finds each of them by comparing
+    /// a few short names instead of resolving it again.
+    init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths, frequent: [AccessQuestion]) {
         self.rules = rules
         self.conditions = conditions
         self.paths = paths
@@ -122,14 +126,19 @@ final class PolicyIndex: Sendable {
                 definition.rules[position].actions.contains { $0.value == PolicyDefinition.everyAction || $0.value == action }
             })
         }
-        self.actions = SortedNames(actions)
+        let about = SortedNames(actions)
+        self.actions = about
         let on = definition.rules.map { $0.on.map(\.value) }
         self.on = on
         var coverages: [String: Coverage] = [:]
         for resource in paths.resourceNames where paths.isKnown(resource) {
             coverages[resource] = Coverage(of: resource, rules: rules, on: on)
         }
-        self.coverages = SortedNames(coverages)
+        let covering = SortedNames(coverages)
+        self.coverages = covering
+        self.frequent = frequent.map { asked in
+            Self.resolve(asked, actions: about) { Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on) }
+        }
     }
 
     /// One question (an action on a resource) resolved against the rules once, before any rule is evaluated: which
@@ -143,16 +152,37 @@ final class PolicyIndex: Sendable {
         let considered: RuleMask
     }
 
-    /// `asked`, resolved.
+    /// `asked`, resolved: one of the frequent questions as it was resolved when the policy was compiled, any other now.
+    /// Resolving is worked out from the rules alone, so both give the same.
     func question(_ asked: AccessQuestion) -> Question {
-        let aboutAction = actions[asked.action]
-        let coverage = aboutAction == nil ? nil : coverage(of: asked.resource)
-        let considered = aboutAction.flatMap { about in coverage.map { about & $0.covered } } ?? RuleMask()
-        return Question(asked: asked, coverage: coverage, considered: considered)
+        for question in frequent where question.asked == asked { return question }
+        return resolve(asked)
+    }
+
+    /// `asked`, resolved from the rules.
+    func resolve(_ asked: AccessQuestion) -> Question {
+        Self.resolve(asked, actions: actions, coverage: coverage(of:))
     }
 
     /// What `resource` means to the rules, or nil when the policy cannot name it.
     func coverage(of resource: String) -> Coverage? {
+        Self.coverage(of: resource, coverages: coverages, paths: paths, rules: rules, on: on)
+    }
+
+    /// `asked` resolved with the rules about each action (`actions`) and what each resource means to them (`coverage`):
+    /// the one way a question is resolved, whether when the policy is compiled or when it is asked.
+    private static func resolve(_ asked: AccessQuestion, actions: SortedNames<RuleMask>, coverage: (String) -> Coverage?) -> Question {
+        let aboutAction = actions[asked.action]
+        let coverage = aboutAction == nil ? nil : coverage(asked.resource)
+        let considered = aboutAction.flatMap { about in coverage.map { about & $0.covered } } ?? RuleMask()
+        return Question(asked: asked, coverage: coverage, considered: considered)
+    }
+
+    /// What `resource` means to `rules` (whose `on` entries are `on`), from the coverages worked out ahead, or worked out
+    /// now for a path under `case.fields`; nil when `paths` cannot name it.
+    private static func coverage(
+        of resource: String, coverages: SortedNames<Coverage>, paths: ResourcePaths, rules: [Rule], on: [[String]]
+    ) -> Coverage? {
         if let coverage = coverages[resource] { return coverage }
         guard paths.isKnown(resource) else { return nil }
         return Coverage(of: resource, rules: rules, on: on)

@@ -306,6 +306,10 @@ public final class PostgresCaseStore: CaseStore {
             return .childRevisionConflict(childID: id, expected: expected, actual: actual)
         case .ifTaken(let taken) where error.isUniqueViolation:
             return taken
+        case .eventTaken(let id, let sequence) where error.isUniqueViolation:
+            return .duplicate("audit event \(sequence) of case '\(id)'")
+        case .messageTaken(let id) where error.isUniqueViolation:
+            return .duplicate("outbox message '\(id)'")
         default:
             return StoreError(error)
         }
@@ -571,6 +575,11 @@ enum StatementMeaning: Sendable {
     case childCompareAndSet(childID: String, expected: Int)
     /// A row with a key: a unique violation means the key is taken, which this error says.
     case ifTaken(StoreError)
+    /// An audit event's row: a unique violation means the case has an event at that sequence. Worded only then, as
+    /// ``messageTaken(_:)`` is: every change writes these rows, and wording each refusal ahead cost a string a row.
+    case eventTaken(caseID: String, sequence: Int)
+    /// An outbox message's row: a unique violation means a message has that id.
+    case messageTaken(String)
     /// Any failure is the server's.
     case plain
 
@@ -581,6 +590,8 @@ enum StatementMeaning: Sendable {
         case .compareAndSet where error.sqlState == PostgresSQL.staleRevision: true
         case .childCompareAndSet where error.sqlState == PostgresSQL.staleRevision: true
         case .ifTaken where error.isUniqueViolation: true
+        case .eventTaken where error.isUniqueViolation: true
+        case .messageTaken where error.isUniqueViolation: true
         default: error.sqlState == nil && !error.isConnectionFailure
         }
     }
@@ -611,11 +622,11 @@ struct PreparedChange {
         for event in change.events {
             let text = try PostgresCaseStore.json(event, "audit event \(event.sequence) of case '\(id)'")
             statements.append((PostgresStatement(PostgresSQL.insertEvent, [id, "\(event.sequence)", event.hash, text]),
-                               .ifTaken(.duplicate("audit event \(event.sequence) of case '\(id)'"))))
+                               .eventTaken(caseID: id, sequence: event.sequence)))
         }
         for message in change.outbox {
             statements.append((PostgresStatement(PostgresSQL.insertMessage, try PostgresCaseStore.messageColumns(message)),
-                               .ifTaken(.duplicate("outbox message '\(message.id)'"))))
+                               .messageTaken(message.id)))
         }
         if let key = change.idempotency {
             let text = try PostgresCaseStore.json(key, "idempotency key '\(key.key)'")

@@ -688,12 +688,13 @@ extension StoreError: SQLiteErrorConvertible {
 
 extension SQLiteConnection {
     /// Runs a write from the cache, reporting failures as store errors; when a primary or unique key is taken, throws `duplicate` instead.
+    /// `duplicate` is worked out only then: its wording (an event's or message's name) costs a string each row otherwise.
     @discardableResult
-    func change(_ sql: String, _ arguments: [any SQLiteBindable], ifTaken duplicate: StoreError? = nil) throws(StoreError) -> Int {
+    func change(_ sql: String, _ arguments: [any SQLiteBindable], ifTaken duplicate: @autoclosure () -> StoreError? = nil) throws(StoreError) -> Int {
         do throws(SQLiteError) {
             return try run(sql, arguments)
         } catch {
-            if let duplicate, error.isUniquenessViolation { throw duplicate }
+            if error.isUniquenessViolation, let duplicate = duplicate() { throw duplicate }
             throw StoreError(error)
         }
     }

@@ -127,6 +127,17 @@ extension StoreConformance {
             expect.equal(claimed.map(\.id), ["c1/1/1", "c3/1/1"], "what a claim takes")
             expect.equal(try store.acknowledgeOutbox(ids: ["c1/1/1"], claimer: "d", at: Fixture.at), 1, "messages one id acknowledges")
         },
+        Check("an event at a sequence its case already holds is refused by its name, and nothing of the change lands") { makeStore, expect in
+            let store = try makeStore()
+            let first = try Fixture.open(store, "c1")
+            let before = try Fixture.Contents(store)
+            let again = Fixture.event("c1", 1, previous: first.hash)
+            expect.throwsStoreError(.duplicate("audit event 1 of case 'c1'"), "a change writing the case's first event again") {
+                try store.commit(CaseChange(record: Fixture.record("c1", revision: 2, head: again.hash), expectedRevision: 1, events: [again],
+                                            outbox: [Fixture.message("c1/2/1", case: "c1")], idempotency: nil))
+            }
+            expect.equal(try Fixture.Contents(store), before, "the store after the refused change")
+        },
         Check("claims never overlap, leases expire, acknowledgements belong to the claimer") { makeStore, expect in
             let store = try makeStore()
             let first = try Fixture.open(store, "c1")

@@ -1,4 +1,5 @@
 import CaseworkSQLite
+import CaseworkStoreConformance
 import Foundation
 import Synchronization
 import Testing
@@ -98,5 +99,48 @@ struct GroupCommitTests {
             #expect(verification == .intact(events: events.count + 1), "case \(id)")
         }
         #expect(fires.filter { $0.caseID.hasPrefix("own-") }.allSatisfy { (try? $0.answer.get()) != nil }, "a fire on a caller's own case always lands")
+    }
+
+    /// More callers wait than one batch holds (``GroupCommitter/largestBatch``): the driver writes them in two batches,
+    /// and each caller is still answered with its own result, its own refusal, its own event. Two of them are pinned to
+    /// one revision of one case, so the batch holds a group the store refuses: that caller alone is refused.
+    @Test func callersPastOneBatchAreWrittenInTwoAndEachIsAnsweredAlone() async throws {
+        let failing = FailingStore(wrapping: InMemoryCaseStore())
+        let catalog = try DefinitionCatalog.load(sources: [(file: "ledger.yaml", text: Self.workflow)])
+        let service = try await CaseService(catalog: catalog, driver: failing.driver, clock: ManualClock(Date(timeIntervalSince1970: 1_756_717_200)))
+        let own = (0..<(GroupCommitter.largestBatch + 10)).map { "own-\($0)" }
+        let opener = CaseActor(role: "caseworker", id: "opener")
+        for id in ["plug", "shared"] + own { _ = try await service.open(workflow: "ledger", as: opener, caseID: id) }
+        let note = { @Sendable (caseID: String, caller: String, pinned: Int?) async -> Result<ChangeResult, EngineError> in
+            do throws(EngineError) {
+                return .success(try await service.fire(FireRequest(caseID: caseID, transition: "note", actor: CaseActor(role: "caseworker", id: caller),
+                                                                   input: ["note": .string(caller)], expectedRevision: pinned)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        failing.holdNextCommit()
+        let plug = Task { await note("plug", "cw-plug", nil) }
+        while !failing.isHoldingCommit { try await Task.sleep(for: .milliseconds(1)) }
+        let callers = own.map { ($0, "cw-\($0)") } + [("shared", "cw-shared-1"), ("shared", "cw-shared-2")]
+        let tasks = callers.map { (caseID, caller) in Task { await note(caseID, caller, caseID == "shared" ? 1 : nil) } }
+        while service.committer.waitingCount < callers.count { try await Task.sleep(for: .milliseconds(1)) }
+        let batchesBefore = service.committer.batchCount
+        failing.releaseCommit()
+        #expect((try? await plug.value.get()) != nil, "the held fire lands")
+        var answers: [Result<ChangeResult, EngineError>] = []
+        for task in tasks { answers.append(await task.value) }
+        #expect(service.committer.batchCount - batchesBefore == 2, "\(callers.count) waiting callers are written in two batches")
+        for ((caseID, caller), answer) in zip(callers, answers) where caseID != "shared" {
+            let events = try failing.inner.history(caseID: caseID)
+            #expect(events.map(\.actor.id) == ["opener", caller], "case \(caseID): its caller's fire, once")
+            #expect((try? answer.get())?.record.auditHead == events.last?.hash, "case \(caseID): its caller was handed its own event's head")
+        }
+        let shared = Array(answers.suffix(2))
+        let landed = shared.compactMap { try? $0.get() }
+        #expect(landed.count == 1, "of two callers pinned to one revision, one lands")
+        for case .failure(let error) in shared { #expect(error.code == .conflict, "the other is refused as a conflict, alone") }
+        let sharedEvents = try failing.inner.history(caseID: "shared")
+        #expect(sharedEvents.count == 2 && sharedEvents.last?.hash == landed.first?.record.auditHead, "the shared case holds the winner's event")
     }
 }

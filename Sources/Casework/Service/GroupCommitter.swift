@@ -18,18 +18,22 @@ package final class GroupCommitter: GroupCommitQueue {
     /// The most callers' changes written in one batch; the rest wait for the next.
     static let largestBatch = 128
 
-    /// A caller waiting for its change to be written.
-    private struct Waiting: Sendable {
-        let group: PreparedCommit
-        /// Woken with the change's refusal or failure, or nil when it was written.
-        let answer: CheckedContinuation<StoreError?, Never>
-    }
+    /// Where a waiting caller is woken with its change's refusal or failure, or nil when it was written.
+    ///
+    /// Unsafe rather than checked (which allocates a canary object for each wait to catch a second or a missing
+    /// resume): each continuation is resumed exactly once, by ``answer(_:)``. It enters ``State/waitingAnswers`` once,
+    /// in ``commit(_:)``; ``nextBatch()`` moves it to ``State/writingAnswers`` and the driver answers every batch it
+    /// takes (``CaseStoreDriver/startCommitting(_:)``: each ``nextBatch()`` is followed by one ``answer(_:)``), which
+    /// empties ``State/writingAnswers`` under the lock before resuming what it took, so none is resumed twice or left.
+    private typealias Answer = UnsafeContinuation<StoreError?, Never>
 
     private struct State {
-        /// The callers not yet taken into a batch, in the order they came.
-        var waiting: [Waiting] = []
-        /// The callers of the batch being written.
-        var writing: [Waiting] = []
+        /// The groups of the callers not yet taken into a batch, in the order they came.
+        var waitingGroups: [PreparedCommit] = []
+        /// Their callers, in the same order.
+        var waitingAnswers: [Answer] = []
+        /// The callers of the batch being written, in the batch's order.
+        var writingAnswers: [Answer] = []
         /// Whether the driver is draining the queue.
         var draining = false
         var batches = 0
@@ -44,7 +48,7 @@ package final class GroupCommitter: GroupCommitQueue {
     }
 
     /// How many callers wait for the batch in flight to be written: the next batch is them all (up to ``largestBatch``).
-    package var waitingCount: Int { state.withLock { $0.waiting.count } }
+    package var waitingCount: Int { state.withLock { $0.waitingGroups.count } }
 
     /// How many batches have been written (or failed) so far: with the commits made, how many callers share a
     /// transaction on average.
@@ -54,9 +58,10 @@ package final class GroupCommitter: GroupCommitQueue {
     /// refusal of them or its failure.
     func commit(_ changes: [CaseChange]) async throws(StoreError) {
         let group = try driver.prepare(changes)
-        let refusal = await withCheckedContinuation { (answer: CheckedContinuation<StoreError?, Never>) in
+        let refusal = await withUnsafeContinuation { (answer: Answer) in
             let starts = state.withLock { state in
-                state.waiting.append(Waiting(group: group, answer: answer))
+                state.waitingGroups.append(group)
+                state.waitingAnswers.append(answer)
                 guard !state.draining else { return false }
                 state.draining = true
                 return true
@@ -67,31 +72,38 @@ package final class GroupCommitter: GroupCommitQueue {
     }
 
     /// Takes everyone waiting (up to ``largestBatch``) as the batch to write, or ends the draining when none is.
+    /// Everyone (the usual case) is taken by handing over the waiting arrays whole, so no caller's group is copied.
     package func nextBatch() -> [PreparedCommit]? {
         state.withLock { state in
-            guard !state.waiting.isEmpty else {
+            guard !state.waitingGroups.isEmpty else {
                 state.draining = false
                 return nil
             }
-            let taken = min(state.waiting.count, Self.largestBatch)
-            state.writing = Array(state.waiting.prefix(taken))
-            state.waiting.removeFirst(taken)
             state.batches += 1
-            return state.writing.map(\.group)
+            guard state.waitingGroups.count > Self.largestBatch else {
+                state.writingAnswers = state.waitingAnswers
+                state.waitingAnswers = []
+                defer { state.waitingGroups = [] }
+                return state.waitingGroups
+            }
+            state.writingAnswers = Array(state.waitingAnswers.prefix(Self.largestBatch))
+            state.waitingAnswers.removeFirst(Self.largestBatch)
+            defer { state.waitingGroups.removeFirst(Self.largestBatch) }
+            return Array(state.waitingGroups.prefix(Self.largestBatch))
         }
     }
 
     /// Wakes each caller of the batch written with its own answer.
     package func answer(_ answers: Result<[StoreError?], StoreError>) {
         let batch = state.withLock { state in
-            defer { state.writing = [] }
-            return state.writing
+            defer { state.writingAnswers = [] }
+            return state.writingAnswers
         }
         let refusals: [StoreError?] = switch answers {
         case .success(let each) where each.count == batch.count: each
         case .success(let each): Array(repeating: .failed("the store answered \(each.count) of a batch of \(batch.count) changes"), count: batch.count)
         case .failure(let error): Array(repeating: error, count: batch.count)
         }
-        for (caller, refusal) in zip(batch, refusals) { caller.answer.resume(returning: refusal) }
+        for (caller, refusal) in zip(batch, refusals) { caller.resume(returning: refusal) }
     }
 }

@@ -60,6 +60,20 @@ final class StagedCaseStore: CaseStore {
         var answers: [Read: Answer]
         var misses: Set<Read> = []
         var writes: [Write] = []
+        /// Whether a list a commit extends was staged (a case's history or outbox, the case ids, a case's documents):
+        /// only lists read before the decision are answered, and a commit adds none, so a decision that read none
+        /// (a fire, an opening) looks none up at each change it commits.
+        let listsStaged: Bool
+
+        init(answers: [Read: Answer]) {
+            self.answers = answers
+            listsStaged = answers.keys.contains { read in
+                switch read {
+                case .history, .outbox, .caseIDs, .documents: true
+                default: false
+                }
+            }
+        }
     }
 
     private let state: Mutex<State>
@@ -103,12 +117,16 @@ final class StagedCaseStore: CaseStore {
             throw .failed("a command decided for the service cannot change a child record; change it through the engine on the store")
         }
         for change in changes {
-            let current = try load(caseID: change.record.id)
+            let id = change.record.id
+            let current: Int? = try answer(.record(id)) { (answer: Answer) -> Int?? in
+                guard case .record(let record) = answer else { return nil }
+                return .some(record.map { $0.revision })
+            }
             switch (change.expectedRevision, current) {
-            case (nil, .some): throw .caseExists(change.record.id)
-            case (.some, nil): throw .caseNotFound(change.record.id)
-            case (.some(let expected), .some(let record)) where record.revision != expected:
-                throw .revisionConflict(caseID: record.id, expected: expected, actual: record.revision)
+            case (nil, .some): throw .caseExists(id)
+            case (.some, nil): throw .caseNotFound(id)
+            case (.some(let expected), .some(let revision)) where revision != expected:
+                throw .revisionConflict(caseID: id, expected: expected, actual: revision)
             default: break
             }
         }
@@ -116,16 +134,17 @@ final class StagedCaseStore: CaseStore {
             for change in changes {
                 let id = change.record.id
                 state.answers[.record(id)] = .record(change.record)
+                if let record = change.idempotency { state.answers[.idempotency(record.key)] = .idempotency(record) }
+                for blob in change.blobs { state.answers[.blob(blob.sha256)] = .blob(blob) }
+                guard state.listsStaged else { continue }
                 if case .events(let events) = state.answers[.history(id)] { state.answers[.history(id)] = .events(events + change.events) }
                 for key in [Optional(id), nil] {
                     if case .messages(let messages) = state.answers[.outbox(key)] { state.answers[.outbox(key)] = .messages(messages + change.outbox) }
                 }
                 if case .ids(let ids) = state.answers[.caseIDs], !ids.contains(id) { state.answers[.caseIDs] = .ids((ids + [id]).sorted()) }
-                if let record = change.idempotency { state.answers[.idempotency(record.key)] = .idempotency(record) }
                 if !change.documents.isEmpty, case .documents(let versions) = state.answers[.documents(id)] {
                     state.answers[.documents(id)] = .documents((versions + change.documents).sorted { ($0.kind, $0.version) < ($1.kind, $1.version) })
                 }
-                for blob in change.blobs { state.answers[.blob(blob.sha256)] = .blob(blob) }
             }
             state.writes.append(.commit(changes))
         }

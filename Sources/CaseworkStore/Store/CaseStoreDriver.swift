@@ -85,9 +85,12 @@ public struct BlockingStoreDriver: CaseStoreDriver {
     public var capabilities: StoreCapabilities { store.capabilities }
 
     /// Runs one blocking store call off the concurrency pool and hands back its result.
+    ///
+    /// The continuation is unsafe rather than checked (which allocates a canary object for each call to catch a second
+    /// or a missing resume): the one block the queue runs resumes it exactly once, on both of its paths.
     private func run<T: Sendable>(_ call: @escaping @Sendable (any CaseStore) throws(StoreError) -> T) async throws(StoreError) -> T {
         let store = self.store
-        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+        let result: Result<T, StoreError> = await withUnsafeContinuation { continuation in
             queue.async {
                 do throws(StoreError) {
                     continuation.resume(returning: .success(try call(store)))

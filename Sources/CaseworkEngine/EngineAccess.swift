@@ -106,7 +106,7 @@ extension Engine {
             view.withheld.append("case.fields")
             view.reasons += fields.reasons.filter { !view.reasons.contains($0) }
         } else {
-            view.fields = admitted.access.fieldVisibility.filter(record.fields)
+            view.fields = FieldVisibility(fields?.verdict).filter(record.fields)
             view.withheld += (fields?.redact ?? []).sorted()
         }
         view.links = visibleLinks(of: record, to: actor, attributes: attributes)

@@ -31,6 +31,9 @@ public struct AccessDecision: Sendable, Hashable {
     public var redact: [String] { redactions.paths }
     /// What is withheld from what is allowed, as a value that says which case fields it hides.
     public var redactions: RedactionSet
+    /// The decision without its explanation: what a caller that has the decision already reads, rather than asking
+    /// the policy again for the verdict.
+    var verdict: AccessVerdict { AccessVerdict(allowed: allowed, redactions: redactions) }
     /// The reasons, in plain words.
     public var reasons: [String] {
         get { given.reasons ?? explanation.renderedReasons }

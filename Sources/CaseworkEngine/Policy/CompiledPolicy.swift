@@ -93,7 +93,7 @@ public struct CompiledPolicy: Sendable {
                 actionsText: rule.actions.map(\.value).joined(separator: ", "), onText: rule.on.map(\.value).joined(separator: ", ")
             ))
         }
-        let index = PolicyIndex(rules, conditions: conditions, of: definition, paths: paths, frequent: Engine.frequentQuestions)
+        let index = PolicyIndex(rules, conditions: conditions, of: definition, paths: paths, frequent: Engine.frequentQuestionGroups)
         parts = Parts(definition: definition, paths: paths, names: checked.names, index: index, reader: checked.names.slotReader(slots))
     }
 
@@ -158,12 +158,15 @@ public struct CompiledPolicy: Sendable {
     /// pass over the rules: the context is read once and each rule's condition evaluated at most once, since a
     /// condition reads the actor, their grant and the case, never the action or resource asked about. Each verdict is
     /// the one ``verdict(_:)`` gives for `request` with that action and resource (`request`'s own are not asked unless
-    /// listed), and so agrees with the decision ``decide(_:)`` gives for it.
+    /// listed), and so agrees with the decision ``decide(_:)`` gives for it. A group the engine asks often is resolved
+    /// once, when the policy is compiled (``PolicyIndex/questions(_:)``).
     func verdicts(_ request: consuming AccessRequest, asking questions: [AccessQuestion]) -> [AccessVerdict] {
-        let resolved = questions.map(index.question)
+        let group = index.questions(questions)
         var evaluation = evaluation(of: request, explaining: false)
-        evaluation.evaluate(resolved.reduce(RuleMask()) { $0 | $1.considered })
-        return resolved.map { evaluation.verdict($0) }
+        var verdicts: [AccessVerdict] = []
+        verdicts.reserveCapacity(group.resolved.count)
+        for question in group.resolved { verdicts.append(evaluation.verdict(question)) }
+        return verdicts
     }
 
     /// The start of deciding questions about `request`'s actor and case: the day, the grant that holds, the context.
@@ -178,8 +181,9 @@ public struct CompiledPolicy: Sendable {
         // test it, or testing a copy, copied all its parts.
         let place = grants.indices.first { grants[$0].to == principal && grants[$0].holds(on: today) }
         let sections = place.flatMap { grants[$0].sections }
-        let input = PolicyExpressionInput(request: consume request, grant: place.map { grants[$0] }, today: today)
-        return Evaluation(policy: self, hasGrant: place != nil, heldSections: sections, context: reader.context(for: input), explaining: explaining)
+        // The input is made where the context reads it and not kept: held in a name, it was copied and destroyed twice.
+        let context = reader.context(for: PolicyExpressionInput(request: consume request, grant: place.map { grants[$0] }, today: today))
+        return Evaluation(policy: self, hasGrant: place != nil, heldSections: sections, context: context, explaining: explaining)
     }
 
     /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
@@ -243,16 +247,23 @@ public struct CompiledPolicy: Sendable {
         /// What deciding `question` finds: the verdict, the rules that decided it and which reasons it gives, with
         /// nothing put into words. The one place a question is decided: ``decide(_:)`` explains what it finds and
         /// ``verdict(_:)`` keeps only the verdict, so a decision and a verdict on the same question always agree.
+        ///
+        /// The deny rules it considers are evaluated first, and its allow rules only when no deny holds: a deny that
+        /// holds decides, whatever the allows give, and the outcome reads nothing else of them. Each condition's value
+        /// depends on the context alone, never on which others were evaluated or in what order, so the outcome is the
+        /// one evaluating them all gives.
         mutating func outcome(_ question: PolicyIndex.Question) -> Outcome {
             let index = policy.index
             let resource = question.asked.resource
             guard let coverage = question.coverage else { return Outcome(allowed: false, matched: RuleMask(), reasons: nil) }
             let considered = question.considered
-            evaluate(considered)
-            let holds = holding & considered
-            let allows = holds & index.allows
-            let denies = holds.subtracting(index.allows)
+            let consideredDenies = considered.subtracting(index.allows)
+            evaluate(consideredDenies)
+            let denies = holding & consideredDenies
             if !denies.isEmpty { return Outcome(allowed: false, matched: denies, reasons: .denied) }
+            let consideredAllows = considered & index.allows
+            evaluate(consideredAllows)
+            let allows = holding & consideredAllows
             guard !allows.isEmpty else {
                 let undecidedAllow = !(undecidedRules & considered & index.allows).isEmpty
                 return Outcome(allowed: false, matched: RuleMask(),
@@ -280,6 +291,10 @@ public struct CompiledPolicy: Sendable {
         /// Nothing is put into words here: the decision's explanation keeps the rule sets and renders them when read
         /// (``DecisionExplanation``), and keeps the context only when a deny's reason reads values from it.
         mutating func decide(_ question: PolicyIndex.Question) -> AccessDecision {
+            // The explanation reads every considered rule (those that held, those about grants that did not apply, the
+            // undecided ones in the order they were evaluated), so all of them are evaluated, in rule order, before the
+            // outcome, which then evaluates nothing more.
+            evaluate(question.considered)
             let outcome = outcome(question)
             let index = policy.index
             let action = question.asked.action

@@ -102,13 +102,14 @@ final class PolicyIndex: Sendable {
     private let on: [[String]]
     /// The paths the policy can name.
     private let paths: ResourcePaths
-    /// The questions asked most often, resolved once here (``question(_:)`` finds them first).
-    private let frequent: [Question]
+    /// The groups of questions asked together most often, resolved once here (``questions(_:)`` and ``question(_:)``
+    /// find them first).
+    private let frequent: [Questions]
 
     /// Indexes `rules` (already resolved), whose conditions are `conditions`, of `definition` over `paths`, and resolves
-    /// the `frequent` questions once (``Engine/frequentQuestions``): ``question(_:)`` then finds each of them by comparing
-    /// a few short names instead of resolving it again.
-    init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths, frequent: [AccessQuestion]) {
+    /// the `frequent` groups of questions once (``Engine/frequentQuestionGroups``): ``questions(_:)`` then finds each
+    /// group, and ``question(_:)`` each question of one, by comparing a few short names instead of resolving it again.
+    init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths, frequent: [[AccessQuestion]]) {
         self.rules = rules
         self.conditions = conditions
         self.paths = paths
@@ -136,27 +137,63 @@ final class PolicyIndex: Sendable {
         }
         let covering = SortedNames(coverages)
         self.coverages = covering
-        self.frequent = frequent.map { asked in
-            Self.resolve(asked, actions: about) { Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on) }
+        self.frequent = frequent.map { group in
+            Questions(group, resolved: group.map { asked in
+                Self.resolve(asked, actions: about) { Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on) }
+            })
         }
     }
 
     /// One question (an action on a resource) resolved against the rules once, before any rule is evaluated: which
-    /// rules it considers, so the questions of one pass can have their rules evaluated together.
-    struct Question {
+    /// rules it considers, so the questions of one pass can have their rules evaluated together. A class, so handing a
+    /// question resolved ahead to a pass costs one reference count, not one for each of its names and sets.
+    final class Question: Sendable {
         /// What is asked.
         let asked: AccessQuestion
         /// What the resource means to the rules; nil when the policy cannot name it or knows no such action.
         let coverage: Coverage?
         /// The rules about the action that cover the resource: those whose conditions decide it.
         let considered: RuleMask
+
+        /// `asked`, resolved to `coverage` and the rules it `considered`.
+        init(asked: AccessQuestion, coverage: Coverage?, considered: RuleMask) {
+            self.asked = asked
+            self.coverage = coverage
+            self.considered = considered
+        }
+    }
+
+    /// Questions asked together in one pass (``CompiledPolicy/verdicts(_:asking:)``), each resolved, in the order asked.
+    /// A class, so a group resolved when the policy is compiled is handed to each pass that asks it as one reference,
+    /// with no array of resolved questions built, copied and destroyed by every pass.
+    final class Questions: Sendable {
+        /// What is asked, in order.
+        let asked: [AccessQuestion]
+        /// Each of ``asked``, resolved, at the same place.
+        let resolved: [Question]
+
+        /// The group `asked`, whose questions resolve to `resolved`.
+        init(_ asked: [AccessQuestion], resolved: [Question]) {
+            self.asked = asked
+            self.resolved = resolved
+        }
     }
 
     /// `asked`, resolved: one of the frequent questions as it was resolved when the policy was compiled, any other now.
     /// Resolving is worked out from the rules alone, so both give the same.
     func question(_ asked: AccessQuestion) -> Question {
-        for question in frequent where question.asked == asked { return question }
+        for group in frequent {
+            for question in group.resolved where question.asked == asked { return question }
+        }
         return resolve(asked)
+    }
+
+    /// The questions `asked` together, resolved: one of the frequent groups as it was resolved when the policy was
+    /// compiled (the same questions in the same order; an engine's own group is the very array it was resolved from,
+    /// which compares by identity), any other now, each question as ``question(_:)`` resolves it.
+    func questions(_ asked: [AccessQuestion]) -> Questions {
+        for group in frequent where group.asked == asked { return group }
+        return Questions(asked, resolved: asked.map(question))
     }
 
     /// `asked`, resolved from the rules.

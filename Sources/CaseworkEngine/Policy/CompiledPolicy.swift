@@ -142,7 +142,7 @@ public struct CompiledPolicy: Sendable {
     /// steps ask for verdicts.
     public func decide(_ request: consuming AccessRequest) -> AccessDecision {
         let question = index.resolve(AccessQuestion(request.action, on: request.resource))
-        var evaluation = evaluation(of: request, explaining: true)
+        var evaluation = Evaluation(of: request, by: self, explaining: true)
         return evaluation.decide(question)
     }
 
@@ -150,7 +150,7 @@ public struct CompiledPolicy: Sendable {
     /// kept to say why), by the same steps, so the two always agree.
     func verdict(_ request: consuming AccessRequest) -> AccessVerdict {
         let question = index.question(AccessQuestion(request.action, on: request.resource))
-        var evaluation = evaluation(of: request, explaining: false)
+        var evaluation = Evaluation(of: request, by: self, explaining: false)
         return evaluation.verdict(question)
     }
 
@@ -162,28 +162,11 @@ public struct CompiledPolicy: Sendable {
     /// once, when the policy is compiled (``PolicyIndex/questions(_:)``).
     func verdicts(_ request: consuming AccessRequest, asking questions: [AccessQuestion]) -> [AccessVerdict] {
         let group = index.questions(questions)
-        var evaluation = evaluation(of: request, explaining: false)
+        var evaluation = Evaluation(of: request, by: self, explaining: false)
         var verdicts: [AccessVerdict] = []
         verdicts.reserveCapacity(group.resolved.count)
         for question in group.resolved { verdicts.append(evaluation.verdict(question)) }
         return verdicts
-    }
-
-    /// The start of deciding questions about `request`'s actor and case: the day, the grant that holds, the context.
-    /// It consumes the request, which moves into the context's input rather than being copied there and again into the
-    /// evaluation: an evaluation keeps only what a decision reads of it, the held grant's sections. Only an evaluation
-    /// that is `explaining` keeps why each undecided condition could not be decided, which only an explanation reads.
-    private func evaluation(of request: consuming AccessRequest, explaining: Bool) -> Evaluation {
-        let today = CalendarDate(request.at)
-        let principal = request.principal
-        let grants = request.grants
-        // The grant is found by place, each compared where it lies, and copied once: taking each out of the array to
-        // test it, or testing a copy, copied all its parts.
-        let place = grants.indices.first { grants[$0].to == principal && grants[$0].holds(on: today) }
-        let sections = place.flatMap { grants[$0].sections }
-        // The input is made where the context reads it and not kept: held in a name, it was copied and destroyed twice.
-        let context = reader.context(for: PolicyExpressionInput(request: consume request, grant: place.map { grants[$0] }, today: today))
-        return Evaluation(policy: self, hasGrant: place != nil, heldSections: sections, context: context, explaining: explaining)
     }
 
     /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
@@ -210,11 +193,24 @@ public struct CompiledPolicy: Sendable {
         /// The rules in ``undecided``, as a set.
         var undecidedRules = RuleMask()
 
-        init(policy: CompiledPolicy, hasGrant: Bool, heldSections: [String]?, context: EvaluationContext, explaining: Bool) {
+        /// The start of deciding questions about `request`'s actor and case by `policy`: the day, the grant that holds,
+        /// the context. An evaluation keeps only what a decision reads of the request, the held grant's sections; only one
+        /// that is `explaining` keeps why each undecided condition could not be decided, which only an explanation reads.
+        ///
+        /// The context is stored where it is made: made before the evaluation that keeps it, it was copied into it and
+        /// the original destroyed. The request is borrowed (copying it into the input costs one count: it is one
+        /// reference).
+        init(of request: borrowing AccessRequest, by policy: CompiledPolicy, explaining: Bool) {
+            let today = CalendarDate(request.at)
+            let principal = request.principal
+            let grants = request.grants
+            // The grant is found by place, each compared where it lies, and copied once: taking each out of the array to
+            // test it, or testing a copy, copied all its parts.
+            let place = grants.indices.first { grants[$0].to == principal && grants[$0].holds(on: today) }
             self.policy = policy
-            self.hasGrant = hasGrant
-            self.heldSections = heldSections
-            self.context = context
+            hasGrant = place != nil
+            heldSections = place.flatMap { grants[$0].sections }
+            context = policy.reader.context(for: PolicyExpressionInput(request: copy request, grant: place.map { grants[$0] }, today: today))
             self.explaining = explaining
         }
 

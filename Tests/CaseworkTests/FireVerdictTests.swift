@@ -122,14 +122,18 @@ struct FireVerdictTests {
     }
 }
 
-/// The questions asked most often (``Engine/frequentQuestions``) are resolved once, when a policy is compiled: each reads
-/// as it resolves afresh, for the benchmark's policy and the shipped one.
+/// Every question about a known action on a declared path, and the groups the engine asks (``Engine/frequentQuestionGroups``),
+/// are resolved once, when a policy is compiled: each reads as it resolves afresh, for the benchmark's policy and the
+/// shipped one.
 @Suite("Policies: frequent questions resolved ahead")
 struct FrequentQuestionTests {
     @Test func eachFrequentQuestionResolvedAheadIsTheOneResolvedAfresh() throws {
         let bench = try #require(try DefinitionCatalog(Validator.validate(sources: PolicyWorkload.sources)).policies["bench-portal"])
         for policy in [bench, PolicyFastPathTests.shipped] {
-            for asked in Engine.frequentQuestions + [AccessQuestion("view", on: "case"), AccessQuestion("delete", on: "case")] {
+            let everyQuestion = (policy.definition.knownActions + ["delete"]).flatMap { action in
+                (policy.paths.resourceNames + [ResourcePaths.caseFields, "case.fields.child.first_name", "case.nowhere"]).map { AccessQuestion(action, on: $0) }
+            }
+            for asked in Engine.frequentQuestions + everyQuestion {
                 let ahead = policy.index.question(asked)
                 let afresh = policy.index.resolve(asked)
                 #expect(ahead.asked == asked)

@@ -137,11 +137,10 @@ public struct CompiledPolicy: Sendable {
     /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
     /// and denied, saying which.
     ///
-    /// Its question is resolved afresh (``PolicyIndex/resolve(_:)``), not looked for among the engine's frequent ones
-    /// first: a decision is asked for any question (`casework decide`, a batch of requests), and the engine's own
-    /// steps ask for verdicts.
+    /// Its question is found among those resolved when the policy was compiled (``PolicyIndex/question(_:)``), or
+    /// resolved now.
     public func decide(_ request: consuming AccessRequest) -> AccessDecision {
-        let question = index.resolve(AccessQuestion(request.action, on: request.resource))
+        let question = index.question(AccessQuestion(request.action, on: request.resource))
         var evaluation = Evaluation(of: request, by: self, explaining: true)
         return evaluation.decide(question)
     }

@@ -102,13 +102,17 @@ final class PolicyIndex: Sendable {
     private let on: [[String]]
     /// The paths the policy can name.
     private let paths: ResourcePaths
-    /// The groups of questions asked together most often, resolved once here (``questions(_:)`` and ``question(_:)``
-    /// find them first).
+    /// Every question about an action the policy knows on a resource, section or `case.fields` it declares, resolved
+    /// once here, by action then resource: ``question(_:)`` finds one by comparing a few short names, and hands it out
+    /// as one reference, with nothing resolved or allocated for it.
+    private let resolved: SortedNames<SortedNames<Question>>
+    /// The groups of questions asked together most often, resolved once here (``questions(_:)`` finds them first).
     private let frequent: [Questions]
 
     /// Indexes `rules` (already resolved), whose conditions are `conditions`, of `definition` over `paths`, and resolves
-    /// the `frequent` groups of questions once (``Engine/frequentQuestionGroups``): ``questions(_:)`` then finds each
-    /// group, and ``question(_:)`` each question of one, by comparing a few short names instead of resolving it again.
+    /// every question about a known action on a declared path, and the `frequent` groups of questions
+    /// (``Engine/frequentQuestionGroups``), once: ``question(_:)`` and ``questions(_:)`` then find them by comparing a
+    /// few short names instead of resolving them again.
     init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths, frequent: [[AccessQuestion]]) {
         self.rules = rules
         self.conditions = conditions
@@ -137,9 +141,23 @@ final class PolicyIndex: Sendable {
         }
         let covering = SortedNames(coverages)
         self.coverages = covering
+        var resolved: [String: SortedNames<Question>] = [:]
+        for action in about.keys {
+            var byResource: [String: Question] = [:]
+            for resource in covering.keys {
+                byResource[resource] = Self.resolve(AccessQuestion(action, on: resource), actions: about) {
+                    Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on)
+                }
+            }
+            resolved[action] = SortedNames(byResource)
+        }
+        let table = SortedNames(resolved)
+        self.resolved = table
         self.frequent = frequent.map { group in
             Questions(group, resolved: group.map { asked in
-                Self.resolve(asked, actions: about) { Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on) }
+                Self.question(asked, in: table) {
+                    Self.resolve(asked, actions: about) { Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on) }
+                }
             })
         }
     }
@@ -179,13 +197,16 @@ final class PolicyIndex: Sendable {
         }
     }
 
-    /// `asked`, resolved: one of the frequent questions as it was resolved when the policy was compiled, any other now.
-    /// Resolving is worked out from the rules alone, so both give the same.
+    /// `asked`, resolved: as it was resolved when the policy was compiled, when its action is one the policy knows and
+    /// its resource one it declares; any other (a field under `case.fields`, a path or action the policy does not know)
+    /// now. Resolving is worked out from the rules alone, so both give the same.
     func question(_ asked: AccessQuestion) -> Question {
-        for group in frequent {
-            for question in group.resolved where question.asked == asked { return question }
-        }
-        return resolve(asked)
+        Self.question(asked, in: resolved) { resolve(asked) }
+    }
+
+    /// `asked` as `table` holds it, or else as `otherwise` resolves it.
+    private static func question(_ asked: AccessQuestion, in table: SortedNames<SortedNames<Question>>, otherwise: () -> Question) -> Question {
+        table[asked.action]?[asked.resource] ?? otherwise()
     }
 
     /// The questions `asked` together, resolved: one of the frequent groups as it was resolved when the policy was

@@ -347,10 +347,24 @@ extension Engine {
     /// made once, as the same three questions are asked after every change.
     static let resultQuestions = [AccessQuestion("edit", on: "case"), AccessQuestion("view", on: ResourcePaths.caseFields), AccessQuestion("grant", on: "case")]
 
-    /// The questions asked of a case most often: a fire's at the door (`submit` on `case`), every change's result's
-    /// (``resultQuestions``) and a transition notice's recipients' (`view` on `case.state`, and `case.fields`). Each
-    /// policy resolves them against its rules once, when it is compiled (``PolicyIndex/question(_:)``), not each time.
-    static let frequentQuestions = [AccessQuestion("submit", on: "case")] + resultQuestions + [AccessQuestion("view", on: "case.state")]
+    /// The questions asked of a case most often, each group's in turn (``frequentQuestionGroups``): each policy resolves
+    /// them against its rules once, when it is compiled, and ``PolicyIndex/question(_:)`` finds each there.
+    static var frequentQuestions: [AccessQuestion] { frequentQuestionGroups.flatMap { $0 } }
+
+    /// The questions asked of a case most often, as they are asked together: a fire's door (`submit` on `case`), a
+    /// change's result (``resultQuestions``) and a transition notice's recipient (``stateNoticeQuestions``). Each policy
+    /// resolves them against its rules once, when it is compiled (``PolicyIndex/questions(_:)``).
+    static let frequentQuestionGroups = [[AccessQuestion("submit", on: "case")], resultQuestions, stateNoticeQuestions]
+
+    /// What a notice's recipient is asked about a case (``recipientAccess(_:guardedBy:role:participant:resource:childGrants:)``):
+    /// `view` on the notice's resource, and on `case.fields`, which says what its text may show.
+    static func recipientQuestions(on resource: String) -> [AccessQuestion] {
+        resource == stateNoticeQuestions[0].resource ? stateNoticeQuestions : [AccessQuestion("view", on: resource), AccessQuestion("view", on: ResourcePaths.caseFields)]
+    }
+
+    /// What a transition notice's recipient is asked (``recipientQuestions(on:)`` on `case.state`): made once, so each
+    /// pass asks the group its policy resolved ahead, found by identity.
+    static let stateNoticeQuestions = [AccessQuestion("view", on: "case.state"), AccessQuestion("view", on: ResourcePaths.caseFields)]
 
     /// What decides access to `record` besides the record and the actor, looked up: the guard of the workflow version it
     /// runs on, the forms of its definition set and its child's grants.
@@ -407,7 +421,7 @@ extension Engine {
         // ``CaseAccess/fieldVisibility``), without copying the record into an access to keep them.
         guard let verdicts = CaseAccess.verdicts(
             on: record, childGrants: childGrants, guardedBy: policy, actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()),
-            document: nil, asking: [AccessQuestion("view", on: resource), AccessQuestion("view", on: ResourcePaths.caseFields)]
+            document: nil, asking: Self.recipientQuestions(on: resource)
         ) else { return (true, .all) }
         return (verdicts[0].allowed, FieldVisibility(verdicts[1]))
     }

@@ -122,14 +122,18 @@ struct FireVerdictTests {
     }
 }
 
-/// The questions asked most often (``Engine/frequentQuestions``) are resolved once, when a policy is compiled: each reads
-/// as it resolves afresh, for the benchmark's policy and the shipped one.
+/// Every question about a known action on a declared path, and the groups the engine asks (``Engine/frequentQuestionGroups``),
+/// are resolved once, when a policy is compiled: each reads as it resolves afresh, for the benchmark's policy and the
+/// shipped one.
 @Suite("Policies: frequent questions resolved ahead")
 struct FrequentQuestionTests {
     @Test func eachFrequentQuestionResolvedAheadIsTheOneResolvedAfresh() throws {
         let bench = try #require(try DefinitionCatalog(Validator.validate(sources: PolicyWorkload.sources)).policies["bench-portal"])
         for policy in [bench, PolicyFastPathTests.shipped] {
-            for asked in Engine.frequentQuestions + [AccessQuestion("view", on: "case"), AccessQuestion("delete", on: "case")] {
+            let everyQuestion = (policy.definition.knownActions + ["delete"]).flatMap { action in
+                (policy.paths.resourceNames + [ResourcePaths.caseFields, "case.fields.child.first_name", "case.nowhere"]).map { AccessQuestion(action, on: $0) }
+            }
+            for asked in Engine.frequentQuestions + everyQuestion {
                 let ahead = policy.index.question(asked)
                 let afresh = policy.index.resolve(asked)
                 #expect(ahead.asked == asked)
@@ -140,5 +144,31 @@ struct FrequentQuestionTests {
                     == afresh.coverage.map { $0.partial.map { "\($0.rule) \($0.redaction.path)" } }, "\(asked)")
             }
         }
+    }
+
+    /// Each group of questions the engine asks together is found as it was resolved ahead, whether asked as the engine's
+    /// own array or as an equal one built afresh, and each of its questions reads as that question resolved afresh; a
+    /// group the engine does not ask is resolved when asked, question by question, in its order.
+    @Test func eachFrequentGroupResolvedAheadIsItsQuestionsResolvedAfresh() throws {
+        let bench = try #require(try DefinitionCatalog(Validator.validate(sources: PolicyWorkload.sources)).policies["bench-portal"])
+        let other = [AccessQuestion("view", on: "case"), AccessQuestion("delete", on: "case"), AccessQuestion("view", on: "case.fields")]
+        for policy in [bench, PolicyFastPathTests.shipped] {
+            for group in Engine.frequentQuestionGroups + [other, Array(Engine.resultQuestions.reversed()), Engine.recipientQuestions(on: "case.deadlines")] {
+                for asked in [group, group.map { AccessQuestion(String($0.action), on: String($0.resource)) }] {
+                    let resolved = policy.index.questions(asked)
+                    #expect(resolved.asked == group)
+                    #expect(resolved.resolved.map(\.asked) == group)
+                    for (ahead, question) in zip(resolved.resolved, group) {
+                        let afresh = policy.index.resolve(question)
+                        #expect(ahead.considered.positions == afresh.considered.positions, "\(question)")
+                        #expect(ahead.coverage?.covered.positions == afresh.coverage?.covered.positions, "\(question)")
+                        #expect(ahead.coverage?.hiding.positions == afresh.coverage?.hiding.positions, "\(question)")
+                    }
+                }
+            }
+            #expect(policy.index.questions(Engine.resultQuestions) === policy.index.questions(Engine.resultQuestions.map { $0 }))
+        }
+        #expect(Engine.recipientQuestions(on: "case.state") == Engine.stateNoticeQuestions)
+        #expect(Engine.recipientQuestions(on: "case.deadlines") == [AccessQuestion("view", on: "case.deadlines"), AccessQuestion("view", on: "case.fields")])
     }
 }

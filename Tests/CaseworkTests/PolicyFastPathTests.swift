@@ -17,8 +17,9 @@ struct PolicyFastPathTests {
     ///
     /// Every request's verdict must say what its decision says (allowed, redactions). Every `batchEvery`th request is
     /// also answered in one pass with the questions a fire asks (``CompiledPolicy/verdicts(_:asking:)``), its own action
-    /// and resource among them at a varying place: each verdict must say what the decision of that question on its own
-    /// says.
+    /// and resource among them at a varying place, and in one pass with each group the engine asks and the policy
+    /// resolved ahead (``Engine/frequentQuestionGroups``): each verdict must say what the decision of that question on
+    /// its own says.
     static func compare(
         _ fast: CompiledPolicy, _ reference: ReferencePolicy, batchEvery: Int = 1, _ generate: ((AccessRequest) -> Void) -> Void
     ) -> (count: Int, disagreements: [String]) {
@@ -38,14 +39,16 @@ struct PolicyFastPathTests {
             var questions = [AccessQuestion("edit", on: "case"), AccessQuestion("view", on: "case.fields"), AccessQuestion("grant", on: "case"),
                              AccessQuestion("view", on: "case.state")]
             questions.insert(AccessQuestion(request.action, on: request.resource), at: count % (questions.count + 1))
-            let verdicts = fast.verdicts(request, asking: questions)
-            if verdicts.count != questions.count && disagreements.count < 5 { disagreements.append("\(verdicts.count) verdicts on \(questions.count) questions") }
-            for (question, answer) in zip(questions, verdicts) {
-                var alone = request
-                alone.action = question.action
-                alone.resource = question.resource
-                if answer != Self.verdict(of: fast.decide(alone)) && disagreements.count < 5 {
-                    disagreements.append("batched \(question) for \(request.actor) \(request.attributes) \(request.grants.map(\.level)):\n  batched \(answer)\n  alone \(fast.decide(alone).trace)")
+            for group in [questions] + Engine.frequentQuestionGroups {
+                let verdicts = fast.verdicts(request, asking: group)
+                if verdicts.count != group.count && disagreements.count < 5 { disagreements.append("\(verdicts.count) verdicts on \(group.count) questions") }
+                for (question, answer) in zip(group, verdicts) {
+                    var alone = request
+                    alone.action = question.action
+                    alone.resource = question.resource
+                    if answer != Self.verdict(of: fast.decide(alone)) && disagreements.count < 5 {
+                        disagreements.append("batched \(question) for \(request.actor) \(request.attributes) \(request.grants.map(\.level)):\n  batched \(answer)\n  alone \(fast.decide(alone).trace)")
+                    }
                 }
             }
         }

@@ -93,7 +93,7 @@ public struct CompiledPolicy: Sendable {
                 actionsText: rule.actions.map(\.value).joined(separator: ", "), onText: rule.on.map(\.value).joined(separator: ", ")
             ))
         }
-        let index = PolicyIndex(rules, conditions: conditions, of: definition, paths: paths, frequent: Engine.frequentQuestions)
+        let index = PolicyIndex(rules, conditions: conditions, of: definition, paths: paths, frequent: Engine.frequentQuestionGroups)
         parts = Parts(definition: definition, paths: paths, names: checked.names, index: index, reader: checked.names.slotReader(slots))
     }
 
@@ -137,12 +137,11 @@ public struct CompiledPolicy: Sendable {
     /// Decides `request`. An action the policy does not know, or a resource it cannot name, is covered by no rule
     /// and denied, saying which.
     ///
-    /// Its question is resolved afresh (``PolicyIndex/resolve(_:)``), not looked for among the engine's frequent ones
-    /// first: a decision is asked for any question (`casework decide`, a batch of requests), and the engine's own
-    /// steps ask for verdicts.
+    /// Its question is found among those resolved when the policy was compiled (``PolicyIndex/question(_:)``), or
+    /// resolved now.
     public func decide(_ request: consuming AccessRequest) -> AccessDecision {
-        let question = index.resolve(AccessQuestion(request.action, on: request.resource))
-        var evaluation = evaluation(of: request, explaining: true)
+        let question = index.question(AccessQuestion(request.action, on: request.resource))
+        var evaluation = Evaluation(of: request, by: self, explaining: true)
         return evaluation.decide(question)
     }
 
@@ -150,7 +149,7 @@ public struct CompiledPolicy: Sendable {
     /// kept to say why), by the same steps, so the two always agree.
     func verdict(_ request: consuming AccessRequest) -> AccessVerdict {
         let question = index.question(AccessQuestion(request.action, on: request.resource))
-        var evaluation = evaluation(of: request, explaining: false)
+        var evaluation = Evaluation(of: request, by: self, explaining: false)
         return evaluation.verdict(question)
     }
 
@@ -158,28 +157,15 @@ public struct CompiledPolicy: Sendable {
     /// pass over the rules: the context is read once and each rule's condition evaluated at most once, since a
     /// condition reads the actor, their grant and the case, never the action or resource asked about. Each verdict is
     /// the one ``verdict(_:)`` gives for `request` with that action and resource (`request`'s own are not asked unless
-    /// listed), and so agrees with the decision ``decide(_:)`` gives for it.
+    /// listed), and so agrees with the decision ``decide(_:)`` gives for it. A group the engine asks often is resolved
+    /// once, when the policy is compiled (``PolicyIndex/questions(_:)``).
     func verdicts(_ request: consuming AccessRequest, asking questions: [AccessQuestion]) -> [AccessVerdict] {
-        let resolved = questions.map(index.question)
-        var evaluation = evaluation(of: request, explaining: false)
-        evaluation.evaluate(resolved.reduce(RuleMask()) { $0 | $1.considered })
-        return resolved.map { evaluation.verdict($0) }
-    }
-
-    /// The start of deciding questions about `request`'s actor and case: the day, the grant that holds, the context.
-    /// It consumes the request, which moves into the context's input rather than being copied there and again into the
-    /// evaluation: an evaluation keeps only what a decision reads of it, the held grant's sections. Only an evaluation
-    /// that is `explaining` keeps why each undecided condition could not be decided, which only an explanation reads.
-    private func evaluation(of request: consuming AccessRequest, explaining: Bool) -> Evaluation {
-        let today = CalendarDate(request.at)
-        let principal = request.principal
-        let grants = request.grants
-        // The grant is found by place, each compared where it lies, and copied once: taking each out of the array to
-        // test it, or testing a copy, copied all its parts.
-        let place = grants.indices.first { grants[$0].to == principal && grants[$0].holds(on: today) }
-        let sections = place.flatMap { grants[$0].sections }
-        let input = PolicyExpressionInput(request: consume request, grant: place.map { grants[$0] }, today: today)
-        return Evaluation(policy: self, hasGrant: place != nil, heldSections: sections, context: reader.context(for: input), explaining: explaining)
+        let group = index.questions(questions)
+        var evaluation = Evaluation(of: request, by: self, explaining: false)
+        var verdicts: [AccessVerdict] = []
+        verdicts.reserveCapacity(group.resolved.count)
+        for question in group.resolved { verdicts.append(evaluation.verdict(question)) }
+        return verdicts
     }
 
     /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
@@ -206,11 +192,24 @@ public struct CompiledPolicy: Sendable {
         /// The rules in ``undecided``, as a set.
         var undecidedRules = RuleMask()
 
-        init(policy: CompiledPolicy, hasGrant: Bool, heldSections: [String]?, context: EvaluationContext, explaining: Bool) {
+        /// The start of deciding questions about `request`'s actor and case by `policy`: the day, the grant that holds,
+        /// the context. An evaluation keeps only what a decision reads of the request, the held grant's sections; only one
+        /// that is `explaining` keeps why each undecided condition could not be decided, which only an explanation reads.
+        ///
+        /// The context is stored where it is made: made before the evaluation that keeps it, it was copied into it and
+        /// the original destroyed. The request is borrowed (copying it into the input costs one count: it is one
+        /// reference).
+        init(of request: borrowing AccessRequest, by policy: CompiledPolicy, explaining: Bool) {
+            let today = CalendarDate(request.at)
+            let principal = request.principal
+            let grants = request.grants
+            // The grant is found by place, each compared where it lies, and copied once: taking each out of the array to
+            // test it, or testing a copy, copied all its parts.
+            let place = grants.indices.first { grants[$0].to == principal && grants[$0].holds(on: today) }
             self.policy = policy
-            self.hasGrant = hasGrant
-            self.heldSections = heldSections
-            self.context = context
+            hasGrant = place != nil
+            heldSections = place.flatMap { grants[$0].sections }
+            context = policy.reader.context(for: PolicyExpressionInput(request: copy request, grant: place.map { grants[$0] }, today: today))
             self.explaining = explaining
         }
 
@@ -243,16 +242,23 @@ public struct CompiledPolicy: Sendable {
         /// What deciding `question` finds: the verdict, the rules that decided it and which reasons it gives, with
         /// nothing put into words. The one place a question is decided: ``decide(_:)`` explains what it finds and
         /// ``verdict(_:)`` keeps only the verdict, so a decision and a verdict on the same question always agree.
+        ///
+        /// The deny rules it considers are evaluated first, and its allow rules only when no deny holds: a deny that
+        /// holds decides, whatever the allows give, and the outcome reads nothing else of them. Each condition's value
+        /// depends on the context alone, never on which others were evaluated or in what order, so the outcome is the
+        /// one evaluating them all gives.
         mutating func outcome(_ question: PolicyIndex.Question) -> Outcome {
             let index = policy.index
             let resource = question.asked.resource
             guard let coverage = question.coverage else { return Outcome(allowed: false, matched: RuleMask(), reasons: nil) }
             let considered = question.considered
-            evaluate(considered)
-            let holds = holding & considered
-            let allows = holds & index.allows
-            let denies = holds.subtracting(index.allows)
+            let consideredDenies = considered.subtracting(index.allows)
+            evaluate(consideredDenies)
+            let denies = holding & consideredDenies
             if !denies.isEmpty { return Outcome(allowed: false, matched: denies, reasons: .denied) }
+            let consideredAllows = considered & index.allows
+            evaluate(consideredAllows)
+            let allows = holding & consideredAllows
             guard !allows.isEmpty else {
                 let undecidedAllow = !(undecidedRules & considered & index.allows).isEmpty
                 return Outcome(allowed: false, matched: RuleMask(),
@@ -280,6 +286,10 @@ public struct CompiledPolicy: Sendable {
         /// Nothing is put into words here: the decision's explanation keeps the rule sets and renders them when read
         /// (``DecisionExplanation``), and keeps the context only when a deny's reason reads values from it.
         mutating func decide(_ question: PolicyIndex.Question) -> AccessDecision {
+            // The explanation reads every considered rule (those that held, those about grants that did not apply, the
+            // undecided ones in the order they were evaluated), so all of them are evaluated, in rule order, before the
+            // outcome, which then evaluates nothing more.
+            evaluate(question.considered)
             let outcome = outcome(question)
             let index = policy.index
             let action = question.asked.action

@@ -102,13 +102,18 @@ final class PolicyIndex: Sendable {
     private let on: [[String]]
     /// The paths the policy can name.
     private let paths: ResourcePaths
-    /// The questions asked most often, resolved once here (``question(_:)`` finds them first).
-    private let frequent: [Question]
+    /// Every question about an action the policy knows on a resource, section or `case.fields` it declares, resolved
+    /// once here, by action then resource: ``question(_:)`` finds one by comparing a few short names, and hands it out
+    /// as one reference, with nothing resolved or allocated for it.
+    private let resolved: SortedNames<SortedNames<Question>>
+    /// The groups of questions asked together most often, resolved once here (``questions(_:)`` finds them first).
+    private let frequent: [Questions]
 
     /// Indexes `rules` (already resolved), whose conditions are `conditions`, of `definition` over `paths`, and resolves
-    /// the `frequent` questions once (``Engine/frequentQuestions``): ``question(_:)`` then finds each of them by comparing
-    /// a few short names instead of resolving it again.
-    init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths, frequent: [AccessQuestion]) {
+    /// every question about a known action on a declared path, and the `frequent` groups of questions
+    /// (``Engine/frequentQuestionGroups``), once: ``question(_:)`` and ``questions(_:)`` then find them by comparing a
+    /// few short names instead of resolving them again.
+    init(_ rules: [Rule], conditions: [CompiledExpression?], of definition: PolicyDefinition, paths: ResourcePaths, frequent: [[AccessQuestion]]) {
         self.rules = rules
         self.conditions = conditions
         self.paths = paths
@@ -136,27 +141,80 @@ final class PolicyIndex: Sendable {
         }
         let covering = SortedNames(coverages)
         self.coverages = covering
-        self.frequent = frequent.map { asked in
-            Self.resolve(asked, actions: about) { Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on) }
+        var resolved: [String: SortedNames<Question>] = [:]
+        for action in about.keys {
+            var byResource: [String: Question] = [:]
+            for resource in covering.keys {
+                byResource[resource] = Self.resolve(AccessQuestion(action, on: resource), actions: about) {
+                    Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on)
+                }
+            }
+            resolved[action] = SortedNames(byResource)
+        }
+        let table = SortedNames(resolved)
+        self.resolved = table
+        self.frequent = frequent.map { group in
+            Questions(group, resolved: group.map { asked in
+                Self.question(asked, in: table) {
+                    Self.resolve(asked, actions: about) { Self.coverage(of: $0, coverages: covering, paths: paths, rules: rules, on: on) }
+                }
+            })
         }
     }
 
     /// One question (an action on a resource) resolved against the rules once, before any rule is evaluated: which
-    /// rules it considers, so the questions of one pass can have their rules evaluated together.
-    struct Question {
+    /// rules it considers, so the questions of one pass can have their rules evaluated together. A class, so handing a
+    /// question resolved ahead to a pass costs one reference count, not one for each of its names and sets.
+    final class Question: Sendable {
         /// What is asked.
         let asked: AccessQuestion
         /// What the resource means to the rules; nil when the policy cannot name it or knows no such action.
         let coverage: Coverage?
         /// The rules about the action that cover the resource: those whose conditions decide it.
         let considered: RuleMask
+
+        /// `asked`, resolved to `coverage` and the rules it `considered`.
+        init(asked: AccessQuestion, coverage: Coverage?, considered: RuleMask) {
+            self.asked = asked
+            self.coverage = coverage
+            self.considered = considered
+        }
     }
 
-    /// `asked`, resolved: one of the frequent questions as it was resolved when the policy was compiled, any other now.
-    /// Resolving is worked out from the rules alone, so both give the same.
+    /// Questions asked together in one pass (``CompiledPolicy/verdicts(_:asking:)``), each resolved, in the order asked.
+    /// A class, so a group resolved when the policy is compiled is handed to each pass that asks it as one reference,
+    /// with no array of resolved questions built, copied and destroyed by every pass.
+    final class Questions: Sendable {
+        /// What is asked, in order.
+        let asked: [AccessQuestion]
+        /// Each of ``asked``, resolved, at the same place.
+        let resolved: [Question]
+
+        /// The group `asked`, whose questions resolve to `resolved`.
+        init(_ asked: [AccessQuestion], resolved: [Question]) {
+            self.asked = asked
+            self.resolved = resolved
+        }
+    }
+
+    /// `asked`, resolved: as it was resolved when the policy was compiled, when its action is one the policy knows and
+    /// its resource one it declares; any other (a field under `case.fields`, a path or action the policy does not know)
+    /// now. Resolving is worked out from the rules alone, so both give the same.
     func question(_ asked: AccessQuestion) -> Question {
-        for question in frequent where question.asked == asked { return question }
-        return resolve(asked)
+        Self.question(asked, in: resolved) { resolve(asked) }
+    }
+
+    /// `asked` as `table` holds it, or else as `otherwise` resolves it.
+    private static func question(_ asked: AccessQuestion, in table: SortedNames<SortedNames<Question>>, otherwise: () -> Question) -> Question {
+        table[asked.action]?[asked.resource] ?? otherwise()
+    }
+
+    /// The questions `asked` together, resolved: one of the frequent groups as it was resolved when the policy was
+    /// compiled (the same questions in the same order; an engine's own group is the very array it was resolved from,
+    /// which compares by identity), any other now, each question as ``question(_:)`` resolves it.
+    func questions(_ asked: [AccessQuestion]) -> Questions {
+        for group in frequent where group.asked == asked { return group }
+        return Questions(asked, resolved: asked.map(question))
     }
 
     /// `asked`, resolved from the rules.

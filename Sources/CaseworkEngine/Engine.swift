@@ -509,8 +509,10 @@ public final class Engine: Sendable {
         }
         try advanceDeadlines(&next, previous: admitted.access.record, fired: planned.definition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
                              actor: actor, linked: linked, today: today, now: now)
-        let opened = try openings(planned.definition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
-                                  linked: linked, today: today, now: now)
+        // Asked only of a transition that opens cases: passing its definition copies it whole.
+        let opened = planned.definition.open.isEmpty ? [] : try openings(
+            planned.definition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
+            linked: linked, today: today, now: now)
         let accessGuard = admitted.access.accessGuard
         let messages = try notifications(for: planned, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)

@@ -294,13 +294,16 @@ public final class Engine: Sendable {
     }
 
     /// The workflow version a case runs on, as the engine runs it (its definition and plan, taken once for the
-    /// command: ``LoadedWorkflow/planned()``), from the whole definition set it runs on (``definitions(for:)``), or from
-    /// `definitions` when the caller has just looked that set up.
-    func workflow(for record: CaseRecord, in definitions: DefinitionCatalog? = nil) throws(EngineError) -> PlannedWorkflow {
-        let set: DefinitionCatalog
-        if let definitions { set = definitions } else { set = try self.definitions(for: record) }
+    /// command: ``LoadedWorkflow/planned()``), from the whole definition set it runs on (``definitions(for:)``).
+    func workflow(for record: CaseRecord) throws(EngineError) -> PlannedWorkflow {
+        try workflow(for: record, in: try definitions(for: record))
+    }
+
+    /// The workflow version `record` runs on, from `definitions`, the set it runs on that the caller has just looked up.
+    /// The set is lent, not copied: each part of it would be retained and released.
+    func workflow(for record: CaseRecord, in definitions: borrowing DefinitionCatalog) throws(EngineError) -> PlannedWorkflow {
         // The version is the outline's: what the set knows of the workflow without decoding the rest of it.
-        guard let loaded = set.workflows[record.workflow], loaded.outline.version == record.workflowVersion else {
+        guard let loaded = definitions.workflows[record.workflow], loaded.outline.version == record.workflowVersion else {
             throw .definitionError("case '\(record.id)' runs on workflow '\(record.workflow)' version \(record.workflowVersion), which its definitions do not hold")
         }
         return try loaded.planned()
@@ -311,11 +314,11 @@ public final class Engine: Sendable {
         let admitted = try admit(caseID, actor: actor, attributes: attributes, action: "view", resource: "case.state")
         let now = admitted.access.at
         let linked = linkedSnapshot()
-        return admitted.workflow.definition.transitions.map { transition in
-            TransitionAvailability(name: transition.name.value, title: transition.title,
-                                   blockers: blockers(transition, admitted: admitted, input: [:], proposed: admitted.record, linked: linked,
+        return admitted.workflow.transitions.map { planned in
+            TransitionAvailability(name: planned.definition.name.value, title: planned.definition.title,
+                                   blockers: blockers(planned, admitted: admitted, input: [:], proposed: admitted.record, linked: linked,
                                                       today: CalendarDate(now), now: now),
-                                   to: transition.to.state(after: admitted.record.state), stays: transition.to.named == nil)
+                                   to: planned.definition.to.state(after: admitted.record.state), stays: planned.definition.to.named == nil)
         }
     }
 
@@ -456,27 +459,32 @@ public final class Engine: Sendable {
         // The definition is read in place through the command's one reference: a local copy of it would retain and
         // release every part of it (see ARCHITECTURE.md, Benchmarks, `engine`).
         let workflow = admitted.workflow
-        guard let transition = workflow.definition.transitions.first(where: { $0.name.value == name }) else {
+        // The transition is one reference to its plan, and its definition is read in place there: a copy of the
+        // definition would retain and release every part of it.
+        guard let planned = workflow.transition(named: name) else {
             throw .unknownTransition(name, workflow: workflow.definition.id.value,
                                      suggestion: NameSuggester.suggest(name, from: workflow.definition.transitions.map(\.name.value)))
         }
-        let problems = Self.inputProblems(input, types: workflow.fieldTypes, declared: transition.input, step: "transition '\(transition.name.value)'")
+        let problems = Self.inputProblems(input, types: workflow.fieldTypes, declared: planned.definition.input, step: "transition '\(planned.definition.name.value)'")
         guard problems.isEmpty else { throw .invalidInput(problems) }
         let now = admitted.access.at
         let today = try Self.effectiveDay(effectiveOn, recordedAt: now, openedAt: admitted.access.record.openedAt)
         var next = admitted.access.record
-        next.fields.merge(input) { _, new in new }
+        // Each value is set in place: `merge` goes through a generic sequence of its pairs to do the same.
+        for (path, value) in input { next.fields[path] = value }
         let linked = linkedSnapshot()
-        let blockers = blockers(transition, admitted: admitted, input: input, proposed: next, linked: linked, today: today, now: now)
-        guard blockers.isEmpty else { throw .blocked(transition: transition.name.value, blockers: blockers) }
+        let blockers = blockers(planned, admitted: admitted, input: input, proposed: next, linked: linked, today: today, now: now)
+        guard blockers.isEmpty else { throw .blocked(transition: planned.definition.name.value, blockers: blockers) }
 
-        let assigned = try assignedValues(transition, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: actor,
+        let assigned = try assignedValues(planned, workflow: workflow, calendars: admitted.definitions.calendars, record: next, actor: actor,
                                           linked: linked, today: today, now: now)
-        next.fields.merge(assigned) { _, new in new }
-        let fieldsTouched = Array(input.keys) + assigned.keys.filter { input[$0] == nil }
+        for (path, value) in assigned { next.fields[path] = value }
+        // Given all its declared input (each value checked above to be declared input), the step sets exactly the
+        // paths its plan lists; otherwise those it was given and those it set.
+        let fieldsTouched = input.count == planned.inputPaths ? planned.fieldsTouched : Array(input.keys) + assigned.keys.filter { input[$0] == nil }
         // A step that stays (`stays: true`) leaves the state as it was: its clocks neither restart nor stop.
-        next.state = transition.to.state(after: admitted.access.record.state)
-        for start in transition.startForms {
+        next.state = planned.definition.to.state(after: admitted.access.record.state)
+        for start in planned.definition.startForms {
             guard let form = admitted.definitions.forms[start.form.value] else { continue }
             // One instance for each participant of the role (two professionals asked for advice get one each), or one
             // for the role when the case names no one yet.
@@ -499,24 +507,26 @@ public final class Engine: Sendable {
                 }
             }
         }
-        try advanceDeadlines(&next, previous: admitted.access.record, fired: transition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
+        try advanceDeadlines(&next, previous: admitted.access.record, fired: planned.definition.name.value, workflow: workflow, calendars: admitted.definitions.calendars,
                              actor: actor, linked: linked, today: today, now: now)
-        let opened = try openings(transition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
-                                  linked: linked, today: today, now: now)
+        // Asked only of a transition that opens cases: passing its definition copies it whole.
+        let opened = planned.definition.open.isEmpty ? [] : try openings(
+            planned.definition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
+            linked: linked, today: today, now: now)
         let accessGuard = admitted.access.accessGuard
-        let messages = try notifications(for: transition, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
+        let messages = try notifications(for: planned, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)
             + formNotices(new: Array(next.forms.dropFirst(admitted.access.record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
         // The steps below read the case after the step from its change, so the change is where `next` is last used.
         var changes = [DecidedChange(before: admitted.access.record, after: next, workflow: workflow, calendars: admitted.definitions.calendars,
-                                     action: "fired", subject: transition.name.value, input: input, messages: messages, effectiveOn: effectiveOn,
+                                     action: "fired", subject: planned.definition.name.value, input: input, messages: messages, effectiveOn: effectiveOn,
                                      fieldsTouched: fieldsTouched)]
-        if let grant = transition.grant {
-            changes.append(try grantChange(grant, transition: transition.name.value, request: changes[0].after, actor: actor, attributes: attributes))
+        if let grant = planned.definition.grant {
+            changes.append(try grantChange(grant, transition: planned.definition.name.value, request: changes[0].after, actor: actor, attributes: attributes))
         }
         changes += opened
-        if let report = transition.report {
-            changes += try reportChanges(report, transition: transition.name.value, from: changes[0].after, workflow: workflow,
+        if let report = planned.definition.report {
+            changes += try reportChanges(report, transition: planned.definition.name.value, from: changes[0].after, workflow: workflow,
                                          calendars: admitted.definitions.calendars, actor: actor, linked: linked, today: today, now: now)
         }
         return changes
@@ -544,12 +554,17 @@ public final class Engine: Sendable {
         _ input: [String: ExpressionValue], types: [String: FieldType], declared: [InputField], step: @autoclosure () -> String
     ) -> [InputProblem] {
         var problems: [InputProblem] = []
+        // Each path's type is looked up once: the problem ``FieldValues/check(_:at:types:)`` would find, from that type.
         func check(_ path: String, _ value: ExpressionValue) {
-            if types[path] != nil, !declared.contains(where: { $0.field.value == path }) {
+            guard let type = types[path] else {
+                problems.append(FieldValues.undeclared(path, types: types))
+                return
+            }
+            if !declared.contains(where: { $0.field.value == path }) {
                 let takes = declared.isEmpty ? "it takes no input" : "it takes \(declared.map(\.field.value).joined(separator: ", "))"
                 problems.append(InputProblem(field: path, message: "is not an input of \(step()) (\(takes))"))
-            } else if let problem = FieldValues.check(value, at: path, types: types) {
-                problems.append(problem)
+            } else if let message = FieldValues.problem(with: value, for: type) {
+                problems.append(InputProblem(field: path, message: message))
             }
         }
         // One value (a fire's usual input) is checked where it lies; several in order of path, so problems read the same
@@ -594,7 +609,7 @@ public final class Engine: Sendable {
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
     /// "can it fire", "why not" and "fire" share. `proposed` is the case with `input` applied, which the guard sees.
     private func blockers(
-        _ transition: TransitionDefinition, admitted: AdmittedCase, input: [String: ExpressionValue], proposed: CaseRecord, linked: LinkedCaseSnapshot,
+        _ planned: PlannedTransition, admitted: AdmittedCase, input: [String: ExpressionValue], proposed: CaseRecord, linked: LinkedCaseSnapshot,
         today: CalendarDate, now: Date
     ) -> [TransitionBlocker] {
         let state = admitted.access.record.state
@@ -602,22 +617,22 @@ public final class Engine: Sendable {
         // The engine's own actor fires only what names it, and answers to no policy: the person whose step reported was let through their own door.
         let isEngine = actor == CaseActor.linkEngine
         var blockers: [TransitionBlocker] = []
-        if !transition.from.contains(where: { $0.value == state }) {
-            let from = transition.from.map { "'\($0.value)'" }.joined(separator: " or ")
+        if !planned.definition.from.contains(where: { $0.value == state }) {
+            let from = planned.definition.from.map { "'\($0.value)'" }.joined(separator: " or ")
             blockers.append(TransitionBlocker(.wrongState, admitted.access.allows("view", on: "case.state")
                 ? "case is in '\(state)', not \(from)" : "this cannot be done at the case's present stage"))
         }
-        if !actor.isOperator, !transition.by.contains(where: { isEngine ? $0.value == LinkDefinition.engineActor : $0.value == actor.role }) {
-            let roles = transition.by.map(\.value).joined(separator: " or ")
+        if !actor.isOperator, !planned.definition.by.contains(where: { isEngine ? $0.value == LinkDefinition.engineActor : $0.value == actor.role }) {
+            let roles = planned.definition.by.map(\.value).joined(separator: " or ")
             blockers.append(TransitionBlocker(.roleNotAllowed, "only \(roles) may do this"))
         }
         if blockers.isEmpty, !isEngine, !admitted.access.allows("submit", on: "case"), let decision = admitted.access.decision("submit", on: "case") {
             blockers.append(TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; ")))
         }
-        for field in transition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
+        for field in planned.definition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
             blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
         }
-        if blockers.isEmpty, let guardExpression = admitted.workflow.guards[transition.name.value], let text = transition.when?.text {
+        if blockers.isEmpty, let guardExpression = planned.guardExpression, let text = planned.definition.when?.text {
             let context = evaluationContext(proposed, workflow: admitted.workflow, calendars: admitted.definitions.calendars, actor: actor, linked: linked,
                                             today: today, now: now)
             switch guardExpression.evaluateCondition(context) {
@@ -631,17 +646,17 @@ public final class Engine: Sendable {
 
     /// The values the transition's `set:` expressions give, evaluated on the case with the input applied.
     private func assignedValues(
-        _ transition: TransitionDefinition, workflow: PlannedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: CaseActor,
+        _ planned: PlannedTransition, workflow: PlannedWorkflow, calendars: [String: WorkingCalendar], record: CaseRecord, actor: CaseActor,
         linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [String: ExpressionValue] {
-        guard let assignments = workflow.assignments[transition.name.value] else { return [:] }
+        guard !planned.assignments.isEmpty else { return [:] }
         let context = evaluationContext(record, workflow: workflow, calendars: calendars, actor: actor, linked: linked, today: today, now: now)
         var values: [String: ExpressionValue] = [:]
-        for (field, expression) in assignments {
+        for (field, expression) in planned.assignments {
             switch expression.evaluate(context) {
             case .success(let value): values[field] = value
             case .failure(let error):
-                throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot set '\(field)': \(error)")])
+                throw .blocked(transition: planned.definition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot set '\(field)': \(error)")])
             }
         }
         return values
@@ -652,28 +667,28 @@ public final class Engine: Sendable {
     /// The notices `transition` declares (`notify:`), one for each address of each recipient role, of those whose
     /// condition (`when:`) holds on the case after the step; a condition that cannot be decided refuses the step.
     private func notifications(
-        for transition: TransitionDefinition, workflow loaded: PlannedWorkflow, calendars: [String: WorkingCalendar], guardedBy accessGuard: AccessGuard,
+        for planned: PlannedTransition, workflow loaded: PlannedWorkflow, calendars: [String: WorkingCalendar], guardedBy accessGuard: AccessGuard,
         record: CaseRecord, actor: CaseActor, linked: LinkedCaseSnapshot, today: CalendarDate, now: Date
     ) throws(EngineError) -> [PendingMessage] {
         let builtins = TemplateValues(workflow: loaded)
-        let conditions = loaded.notifyConditions[transition.name.value]
+        let conditions = planned.notifyConditions
         let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now) }
         var messages: [PendingMessage] = []
-        // Each notice and its template are read by place where the definition keeps them: a `for` over the notices, or
-        // `first(where:)` for the template, would copy each whole.
+        // Each notice and its template are read by place where the definition keeps them (the template's place found
+        // when the workflow was planned): a `for` over the notices, or `first(where:)` for the template, would copy each whole.
         let templates = loaded.definition.templates
-        for position in transition.notify.indices {
+        for position in planned.definition.notify.indices {
             if let condition = conditions?[position], let context {
                 switch condition.evaluate(context) {
                 case .success(let value): if value != .bool(true) { continue }
                 case .failure(let error):
-                    throw .blocked(transition: transition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot decide whom to tell: \(error)")])
+                    throw .blocked(transition: planned.definition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot decide whom to tell: \(error)")])
                 }
             }
-            guard let template = templates.firstIndex(where: { $0.name.value == transition.notify[position].template.value }) else { continue }
-            for recipient in transition.notify[position].recipients {
+            guard let template = planned.notifyTemplates[position] else { continue }
+            for recipient in planned.definition.notify[position].recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
-                                         owedWhenUnnamed: !transition.notify[position].ifNamed.contains { $0.value == recipient.value }) {
+                                         owedWhenUnnamed: !planned.definition.notify[position].ifNamed.contains { $0.value == recipient.value }) {
                     messages.append(PendingMessage(address, template: templates[template].name.value,
                                                    subject: TemplateRenderer.render(templates[template].subject, record: record, builtins: builtins,
                                                                                     showing: address.fields),

@@ -97,38 +97,41 @@ extension Engine {
     ) throws(EngineError) -> ChangeResult {
         var committed: [CaseChange] = []
         committed.reserveCapacity(changes.count)
-        // Each decided change is read in place (by index): a `for` over them copies every one whole, both its records.
-        for index in changes.indices {
+        // Each decided change is moved out of the batch, in order (the batch reversed, then taken from its end): reading
+        // one where the batch keeps it copies it whole, and a `for` over them copies every one.
+        changes.reverse()
+        while var change = changes.popLast() {
+            let isFirst = committed.isEmpty
             // The record before the change is taken out of it once, not copied: nothing reads it from the change again.
-            let before = changes[index].before.take()
+            let before = change.before.take()
             let previous = before?.revision ?? 0
             guard previous < Int.max else {
-                throw .definitionError("case '\(changes[index].after.id)' has reached the highest revision a case can have; it cannot change again")
+                throw .definitionError("case '\(change.after.id)' has reached the highest revision a case can have; it cannot change again")
             }
-            var next = changes[index].after
+            var next = change.after
             next.revision = previous + 1
             next.updatedAt = now
-            var recorded = RecordChange.between(before, next, fieldsTouched: changes[index].fieldsTouched)
-            recorded.document = changes[index].document?.change
-            let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: changes[index].actor ?? actor, action: changes[index].action,
-                                   subject: changes[index].subject, fromState: before?.state, toState: next.state, revision: next.revision,
-                                   input: changes[index].input, change: recorded, previousHash: before?.auditHead ?? AuditEvent.genesisHash,
-                                   effectiveOn: changes[index].effectiveOn, via: changes[index].actor == nil ? via : nil)
+            var recorded = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched)
+            recorded.document = change.document?.change
+            let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: change.actor ?? actor, action: change.action,
+                                   subject: change.subject, fromState: before?.state, toState: next.state, revision: next.revision,
+                                   input: change.input, change: recorded, previousHash: before?.auditHead ?? AuditEvent.genesisHash,
+                                   effectiveOn: change.effectiveOn, via: change.actor == nil ? via : nil)
             next.auditHead = event.hash
             let id = next.id
             let revision = next.revision
-            let outbox = changes[index].messages.enumerated().map { offset, message in
+            let outbox = change.messages.enumerated().map { offset, message in
                 OutboxMessage(id: "\(id)/\(revision)/\(offset + 1)", caseID: id, createdAt: now, recipientRole: message.role,
                               recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
                               channel: message.channel, owedReason: message.owedReason)
             }
-            let idempotency = index == 0 ? request?.record(caseID: id, state: next.state, revision: revision) : nil
-            let pending = alarms(for: next, workflow: changes[index].workflow, calendars: changes[index].calendars)
+            let idempotency = isFirst ? request?.record(caseID: id, state: next.state, revision: revision) : nil
+            let pending = alarms(for: next, workflow: change.workflow, calendars: change.calendars)
             // Worked out before the change is made, and no closure holds the record, so the change is where it is last read.
             // Made in the batch and completed there, so it is not copied into it.
             committed.append(CaseChange(record: next, expectedRevision: before?.revision, events: [event], outbox: outbox,
                                         idempotency: idempotency, alarms: pending))
-            if let document = changes[index].document {
+            if let document = change.document {
                 let last = committed.count - 1
                 committed[last].documents = [DocumentVersion(caseID: committed[last].record.id, change: document.change, addedBy: actor, at: now,
                                                              revision: committed[last].record.revision)]

@@ -36,6 +36,9 @@ final class PlannedWorkflow: Sendable {
     let reports: [String: [(field: String, value: WorkflowExpression)]]
     /// Compiled notification conditions (`notify:` entries' `when:`) by transition name and then place in `notify:`.
     let notifyConditions: [String: [Int: WorkflowExpression]]
+    /// Every transition with what the plan resolved for it, in file order: what a fire reads of its transition, found
+    /// once by name (``transition(named:)``) instead of looked up in each table by name for every fire.
+    let transitions: [PlannedTransition]
 
     init(
         definition: WorkflowDefinition, fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
@@ -56,6 +59,16 @@ final class PlannedWorkflow: Sendable {
         self.assignments = assignments
         self.deadlineConditions = deadlineConditions
         self.deadlineDueDates = deadlineDueDates
+        self.transitions = definition.transitions.map { transition in
+            PlannedTransition(transition, templates: definition.templates, guardExpression: guards[transition.name.value],
+                              assignments: assignments[transition.name.value] ?? [], notifyConditions: notifyConditions[transition.name.value])
+        }
+    }
+
+    /// The first transition named `name`, as ``WorkflowDefinition/transitions`` lists them, with its plan; nil when the
+    /// workflow has none of that name.
+    func transition(named name: String) -> PlannedTransition? {
+        transitions.first { $0.definition.name.value == name }
     }
 
     /// What a workflow whose plan failed answers with: an empty definition, no names, no expressions. The engine never
@@ -69,6 +82,52 @@ final class PlannedWorkflow: Sendable {
         return PlannedWorkflow(definition: definition, fieldTypes: [:], names: names, reader: names.slotReader(names.slots()), layout: WorkflowSlotLayout(), guards: [:], assignments: [:],
                                deadlineConditions: [:], deadlineDueDates: [:])
     }()
+}
+
+/// One transition of a ``PlannedWorkflow`` with what a fire reads of it resolved once, when the workflow is planned:
+/// its guard, its `set:` values and its notices' conditions (the plan's tables' entries for its name), the place of
+/// each notice's template among the workflow's templates, and every field path a fire of it may set.
+///
+/// A class, never changed after it is made, so a fire takes one reference to its transition: a copy of the definition
+/// retains and releases every part of it, twice a fire (see ARCHITECTURE.md, Benchmarks, `fire7`).
+final class PlannedTransition: Sendable {
+    /// The transition as defined.
+    let definition: TransitionDefinition
+    /// Its compiled guard (``PlannedWorkflow/guards``); nil when it has none.
+    let guardExpression: WorkflowExpression?
+    /// Its compiled `set:` values, in file order (``PlannedWorkflow/assignments``); empty when it sets none.
+    let assignments: [(field: String, value: WorkflowExpression)]
+    /// Its notices' compiled conditions by place in `notify:` (``PlannedWorkflow/notifyConditions``); nil when no
+    /// notice of it has one.
+    let notifyConditions: [Int: WorkflowExpression]?
+    /// Where the template of each notice, by place in `notify:`, is in the workflow's templates: the first of that name;
+    /// nil when the workflow has none of that name (the notice then sends nothing).
+    let notifyTemplates: [Int?]
+    /// Every field path a fire of it given all its declared input sets, each once: that input, then its `set:` fields
+    /// not among it. A fire's input is checked to be declared input (``Engine/inputProblems(_:types:declared:step:)``),
+    /// so a fire given ``inputPaths`` values sets exactly these, which is what the audit compares
+    /// (``RecordChange/between(_:_:fieldsTouched:)``), without gathering them from the input and the values set.
+    let fieldsTouched: [String]
+    /// How many field paths its declared input names (each once).
+    let inputPaths: Int
+
+    /// `transition` of a workflow whose templates are `templates`, with its plan's entries.
+    init(
+        _ transition: TransitionDefinition, templates: [TemplateDefinition], guardExpression: WorkflowExpression?,
+        assignments: [(field: String, value: WorkflowExpression)], notifyConditions: [Int: WorkflowExpression]?
+    ) {
+        definition = transition
+        self.guardExpression = guardExpression
+        self.assignments = assignments
+        self.notifyConditions = notifyConditions
+        notifyTemplates = transition.notify.map { notice in templates.firstIndex { $0.name.value == notice.template.value } }
+        var touched: [String] = []
+        var seen: Set<String> = []
+        for field in transition.input where seen.insert(field.field.value).inserted { touched.append(field.field.value) }
+        inputPaths = touched.count
+        for assignment in transition.set where seen.insert(assignment.field.value).inserted { touched.append(assignment.field.value) }
+        fieldsTouched = touched
+    }
 }
 
 /// A workflow's ``PlannedWorkflow``, made when the workflow is loaded or on first use, once, whichever copy of the

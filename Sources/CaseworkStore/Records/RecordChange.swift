@@ -79,15 +79,32 @@ public struct RecordChange: Sendable, Hashable, Codable {
                                 noticesSent: after.noticesSent.isEmpty ? nil : after.noticesSent, child: after.child,
                                 links: after.links.isEmpty ? nil : after.links)
         }
+        var setFields: [String: ExpressionValue]
+        var clearedFields: [String]
+        if let fieldsTouched {
+            // One pass over the touched paths, each looked up once in either record: set where `after` has a value
+            // `before` does not, cleared where only `before` has one.
+            setFields = [:]
+            clearedFields = []
+            for path in fieldsTouched {
+                let old = before.fields[path]
+                if let value = after.fields[path] {
+                    if old != value { setFields[path] = value }
+                } else if old != nil {
+                    clearedFields.append(path)
+                }
+            }
+            clearedFields.sort()
+        } else {
+            setFields = after.fields.filter { before.fields[$0.key] != $0.value }
+            clearedFields = before.fields.keys.filter { after.fields[$0] == nil }.sorted()
+        }
         return RecordChange(
             state: before.state == after.state ? nil : after.state,
             workflowVersion: before.workflowVersion == after.workflowVersion ? nil : after.workflowVersion,
             definitionSnapshot: before.definitionSnapshot == after.definitionSnapshot ? nil : after.definitionSnapshot,
-            setFields: fieldsTouched.map { touched in touched.reduce(into: [:]) { set, path in
-                if let value = after.fields[path], before.fields[path] != value { set[path] = value }
-            } } ?? after.fields.filter { before.fields[$0.key] != $0.value },
-            clearedFields: fieldsTouched.map { touched in touched.filter { after.fields[$0] == nil && before.fields[$0] != nil }.sorted() }
-                ?? before.fields.keys.filter { after.fields[$0] == nil }.sorted(),
+            setFields: setFields,
+            clearedFields: clearedFields,
             participants: before.participants == after.participants ? nil : after.participants,
             forms: before.forms == after.forms ? nil : after.forms,
             deadlines: before.deadlines == after.deadlines ? nil : after.deadlines,

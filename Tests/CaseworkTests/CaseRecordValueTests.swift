@@ -199,6 +199,22 @@ struct CaseRecordValueTests {
         }
     }
 
+    /// Reflection shows the record's members, as it did when they were stored properties, not the box holding them: the
+    /// text `"\(record)"` makes (which the access matrix searches for leaked names) has every part.
+    @Test func reflectionShowsTheMembers() {
+        let record = Self.rich()
+        let labels = Mirror(reflecting: record).children.map(\.label)
+        #expect(labels == [
+            "id", "workflow", "workflowVersion", "state", "revision", "fields", "participants", "forms", "openedAt", "updatedAt", "auditHead",
+            "deadlines", "grants", "definitionSnapshot", "noticesSent", "child", "links",
+        ])
+        let text = "\(record)"
+        #expect(text.hasPrefix(#"CaseRecord(id: "CASE-1", workflow: "ehc-needs-assessment", workflowVersion: 3, state: "assessing", revision: 7, fields: ["#))
+        #expect(text.contains(#"definitionSnapshot: Optional("snap-9f")"#) && text.contains(#"child: Optional("CHILD-1")"#))
+        #expect(text.contains("Ada") && text.contains("professional-advice-1") && text.contains("hillside-primary") && text.contains("CASE-2"))
+        #expect(!text.contains("Storage"))
+    }
+
     /// A change to a clock or a form of a record held once is made in the record's own list, not a copy of it.
     @Test func aRecordHeldOnceChangesInPlace() {
         var record = Self.rich()

@@ -235,6 +235,23 @@ public struct CaseRecord: Sendable, Hashable {
     }
 }
 
+extension CaseRecord: CustomReflectable {
+    /// The record's members by name, in the order they are declared: what reflection showed of it before it kept them
+    /// in a box, so `String(describing:)`, `dump` and `Mirror` print a record (every part) as they did, rather than
+    /// the box.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "id": id, "workflow": workflow, "workflowVersion": workflowVersion, "state": state, "revision": revision, "fields": fields,
+                "participants": participants, "forms": forms, "openedAt": openedAt, "updatedAt": updatedAt, "auditHead": auditHead,
+                "deadlines": deadlines, "grants": grants, "definitionSnapshot": definitionSnapshot as Any, "noticesSent": noticesSent,
+                "child": child as Any, "links": links,
+            ],
+            displayStyle: .struct)
+    }
+}
+
 extension CaseRecord: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, workflow, workflowVersion, state, revision, fields, participants, forms, openedAt, updatedAt, auditHead, deadlines, grants

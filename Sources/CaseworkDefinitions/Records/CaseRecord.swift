@@ -3,45 +3,167 @@ import CaseworkTime
 import Foundation
 
 /// A case: one child's journey through one workflow version, as the store keeps it.
-public struct CaseRecord: Sendable, Hashable, Codable {
+///
+/// A value like any other, kept copy-on-write: its parts live in one box that copies share, so copying a record (into
+/// a store, an admitted case, a change) is one retain rather than one per string, dictionary and list it holds; the
+/// first change through a copy whose box is shared gives that copy a box of its own, and a change to a record held
+/// once is made in place, down to one answer in `fields` or one clock in `deadlines`.
+public struct CaseRecord: Sendable, Hashable {
+    /// The box holding the record's parts, shared by copies until one of them changes.
+    @usableFromInline var storage: Storage
+
+    /// Makes the box the record's own before a change: a shared one is left to its other holders and replaced by a
+    /// copy (``Storage`` says why changing a box held once is safe).
+    @inlinable mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { copyStorage() }
+    }
+
+    /// Replaces a shared box with a box of the record's own holding a copy of the parts: the rare path of a change,
+    /// kept out of the callers it is inlined into.
+    @usableFromInline mutating func copyStorage() {
+        storage = Storage(storage.parts)
+    }
+
     /// The case's id.
-    public var id: String
+    @inlinable public var id: String {
+        get { storage.parts.id }
+        _modify {
+            makeUnique()
+            yield &storage.parts.id
+        }
+    }
     /// The workflow's id.
-    public var workflow: String
+    @inlinable public var workflow: String {
+        get { storage.parts.workflow }
+        _modify {
+            makeUnique()
+            yield &storage.parts.workflow
+        }
+    }
     /// The workflow version the case started on; it stays on it.
-    public var workflowVersion: Int
+    @inlinable public var workflowVersion: Int {
+        get { storage.parts.workflowVersion }
+        _modify {
+            makeUnique()
+            yield &storage.parts.workflowVersion
+        }
+    }
     /// The state the case is in.
-    public var state: String
+    @inlinable public var state: String {
+        get { storage.parts.state }
+        _modify {
+            makeUnique()
+            yield &storage.parts.state
+        }
+    }
     /// How many changes the case has had; every change raises it by one.
-    public var revision: Int
+    @inlinable public var revision: Int {
+        get { storage.parts.revision }
+        _modify {
+            makeUnique()
+            yield &storage.parts.revision
+        }
+    }
     /// The set fields, by dotted path. An absent path is unset.
-    public var fields: [String: ExpressionValue]
+    @inlinable public var fields: [String: ExpressionValue] {
+        get { storage.parts.fields }
+        _modify {
+            makeUnique()
+            yield &storage.parts.fields
+        }
+    }
     /// Who plays each role on this case, several people or organisations per role (`school` → `organisation:hillside-primary`).
-    public var participants: CaseParticipants
+    @inlinable public var participants: CaseParticipants {
+        get { storage.parts.participants }
+        _modify {
+            makeUnique()
+            yield &storage.parts.participants
+        }
+    }
     /// The form instances the case has started, in order.
-    public var forms: [FormInstance]
+    @inlinable public var forms: [FormInstance] {
+        get { storage.parts.forms }
+        _modify {
+            makeUnique()
+            yield &storage.parts.forms
+        }
+    }
     /// When the case was opened.
-    public var openedAt: Date
+    @inlinable public var openedAt: Date {
+        get { storage.parts.openedAt }
+        _modify {
+            makeUnique()
+            yield &storage.parts.openedAt
+        }
+    }
     /// When the case last changed.
-    public var updatedAt: Date
+    @inlinable public var updatedAt: Date {
+        get { storage.parts.updatedAt }
+        _modify {
+            makeUnique()
+            yield &storage.parts.updatedAt
+        }
+    }
     /// The hash of the case's latest audit event, which the next event links to.
-    public var auditHead: String
+    @inlinable public var auditHead: String {
+        get { storage.parts.auditHead }
+        _modify {
+            makeUnique()
+            yield &storage.parts.auditHead
+        }
+    }
     /// The case's statutory clocks, in the order they started.
-    public var deadlines: [DeadlineRecord]
+    @inlinable public var deadlines: [DeadlineRecord] {
+        get { storage.parts.deadlines }
+        _modify {
+            makeUnique()
+            yield &storage.parts.deadlines
+        }
+    }
     /// Who the SEND service has given access to this case, at which level.
-    public var grants: [AccessGrant]
+    @inlinable public var grants: [AccessGrant] {
+        get { storage.parts.grants }
+        _modify {
+            makeUnique()
+            yield &storage.parts.grants
+        }
+    }
     /// The fingerprint of the definition set the case runs on (``DefinitionSnapshot``): the one it was opened on, or
     /// the one it was last migrated to. Nil for a record written before snapshots, which runs on its workflow version
     /// with the engine's current forms, calendars and policy (so such records still decode and run).
-    public var definitionSnapshot: String?
+    @inlinable public var definitionSnapshot: String? {
+        get { storage.parts.definitionSnapshot }
+        _modify {
+            makeUnique()
+            yield &storage.parts.definitionSnapshot
+        }
+    }
     /// The notices owed by another route that staff have recorded as sent, in the order recorded.
-    public var noticesSent: [NoticeSent]
+    @inlinable public var noticesSent: [NoticeSent] {
+        get { storage.parts.noticesSent }
+        _modify {
+            makeUnique()
+            yield &storage.parts.noticesSent
+        }
+    }
     /// The child record the case belongs to, named when it was opened and never changed; nil for a case that belongs
     /// to no child (every case stored before child records existed, and any opened without one: absence means that).
-    public var child: String?
+    @inlinable public var child: String? {
+        get { storage.parts.child }
+        _modify {
+            makeUnique()
+            yield &storage.parts.child
+        }
+    }
     /// The cases this case opened and the case that opened it (``CaseLink``), in the order they were linked; empty
     /// for a case with no links, which is every case stored before links existed.
-    public var links: [CaseLink] = []
+    @inlinable public var links: [CaseLink] {
+        get { storage.parts.links }
+        _modify {
+            makeUnique()
+            yield &storage.parts.links
+        }
+    }
 
     /// Creates a case record.
     public init(
@@ -50,26 +172,87 @@ public struct CaseRecord: Sendable, Hashable, Codable {
         auditHead: String, deadlines: [DeadlineRecord] = [], grants: [AccessGrant] = [], definitionSnapshot: String? = nil,
         noticesSent: [NoticeSent] = [], child: String? = nil
     ) {
-        self.child = child
-        self.noticesSent = noticesSent
-        self.definitionSnapshot = definitionSnapshot
-        self.grants = grants
-        self.auditHead = auditHead
-        self.deadlines = deadlines
-        self.id = id
-        self.workflow = workflow
-        self.workflowVersion = workflowVersion
-        self.state = state
-        self.revision = revision
-        self.fields = fields
-        self.participants = participants
-        self.forms = forms
-        self.openedAt = openedAt
-        self.updatedAt = updatedAt
+        storage = Storage(Parts(
+            id: id, workflow: workflow, workflowVersion: workflowVersion, state: state, revision: revision, fields: fields,
+            participants: participants, forms: forms, openedAt: openedAt, updatedAt: updatedAt, auditHead: auditHead, deadlines: deadlines,
+            grants: grants, definitionSnapshot: definitionSnapshot, noticesSent: noticesSent, child: child))
+    }
+
+    /// Whether every part is equal; records sharing one box are, without comparing the parts.
+    public static func == (lhs: CaseRecord, rhs: CaseRecord) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.parts == rhs.storage.parts
+    }
+
+    /// Hashes every part in the order they are declared: what a record hashed before it kept them in a box.
+    public func hash(into hasher: inout Hasher) {
+        storage.parts.hash(into: &hasher)
+    }
+
+    /// A record's parts, each a member of the record with the same name, in the same order.
+    @usableFromInline struct Parts: Sendable, Hashable {
+        @usableFromInline var id: String
+        @usableFromInline var workflow: String
+        @usableFromInline var workflowVersion: Int
+        @usableFromInline var state: String
+        @usableFromInline var revision: Int
+        @usableFromInline var fields: [String: ExpressionValue]
+        @usableFromInline var participants: CaseParticipants
+        @usableFromInline var forms: [FormInstance]
+        @usableFromInline var openedAt: Date
+        @usableFromInline var updatedAt: Date
+        @usableFromInline var auditHead: String
+        @usableFromInline var deadlines: [DeadlineRecord]
+        @usableFromInline var grants: [AccessGrant]
+        @usableFromInline var definitionSnapshot: String?
+        @usableFromInline var noticesSent: [NoticeSent]
+        @usableFromInline var child: String?
+        @usableFromInline var links: [CaseLink] = []
+    }
+
+    /// The box that copies of a record share.
+    ///
+    /// `@unchecked Sendable`, and why that holds: the only mutable state is `parts`, a `Sendable` value, and the only
+    /// code that writes it is a record's `_modify` accessors, each of which first makes the box the writing record's
+    /// own (``CaseRecord/makeUnique()``: `isKnownUniquelyReferenced`, else a fresh box with a copy of the parts). A
+    /// record that crosses to another task or thread gets there as a copy, and copying a record retains its box, so a
+    /// box reachable from two places (two records, on one thread or two) has a count above one and is never written:
+    /// every box is either shared and only read, or held by exactly one record and written only through that
+    /// record's exclusive (`inout`) access, which Swift's exclusivity rules keep to one thread at a time. That is the
+    /// discipline `Array` and `Dictionary` keep for their own buffers.
+    ///
+    /// `parts` is `@exclusivity(unchecked)` for the same reason: every access to it is made through a record, a read
+    /// through any holder or a change through the one holder's `inout` access, which the compiler already checks
+    /// statically on the record, so the dynamic check a class property otherwise costs on every read (a call into
+    /// the runtime) could never find a conflict.
+    @usableFromInline final class Storage: @unchecked Sendable {
+        /// The parts; written only while the box is held by one record (see above).
+        @usableFromInline @exclusivity(unchecked) var parts: Parts
+
+        /// A box holding `parts`.
+        @usableFromInline init(_ parts: Parts) {
+            self.parts = parts
+        }
     }
 }
 
-extension CaseRecord {
+extension CaseRecord: CustomReflectable {
+    /// The record's members by name, in the order they are declared: what reflection showed of it before it kept them
+    /// in a box, so `String(describing:)`, `dump` and `Mirror` print a record (every part) as they did, rather than
+    /// the box.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "id": id, "workflow": workflow, "workflowVersion": workflowVersion, "state": state, "revision": revision, "fields": fields,
+                "participants": participants, "forms": forms, "openedAt": openedAt, "updatedAt": updatedAt, "auditHead": auditHead,
+                "deadlines": deadlines, "grants": grants, "definitionSnapshot": definitionSnapshot as Any, "noticesSent": noticesSent,
+                "child": child as Any, "links": links,
+            ],
+            displayStyle: .struct)
+    }
+}
+
+extension CaseRecord: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, workflow, workflowVersion, state, revision, fields, participants, forms, openedAt, updatedAt, auditHead, deadlines, grants
         case definitionSnapshot, noticesSent, child, links

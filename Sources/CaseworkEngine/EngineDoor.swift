@@ -172,7 +172,6 @@ struct CaseAccess: Sendable {
     /// It consumes the access: everything is decided first, then the access's own record is cut down in place and
     /// handed back, not copied.
     consuming func visibleRecord(editsCase: Bool) -> CaseRecord {
-        let fields = fieldVisibility.filter(record.fields)
         let showsAccess = allows("grant", on: "case")
         var forms: [FormInstance]?
         if !editsCase {
@@ -186,7 +185,9 @@ struct CaseAccess: Sendable {
                 return allowed
             }
         }
-        record.fields = fields
+        // The fields are set only when some are withheld: a record shares its parts with the store's copy, and
+        // setting them, even to the same values, makes it copy them all.
+        if !fieldVisibility.showsEveryField { record.fields = fieldVisibility.filter(record.fields) }
         if !showsAccess {
             record.grants = []
             record.participants = CaseParticipants()
@@ -248,6 +249,11 @@ struct FieldVisibility: Sendable, Hashable {
     func shows(_ path: String) -> Bool {
         guard let redactions else { return false }
         return !redactions.hides(field: path)
+    }
+
+    /// Whether every field may be seen: nothing is withheld, so ``filter(_:)`` gives back the values as they are.
+    var showsEveryField: Bool {
+        redactions?.isEmpty == true
     }
 
     /// The values that may be seen: all of them, as they are, when nothing is withheld.

@@ -64,12 +64,19 @@ struct FireVerdictTests {
         return firers
     }
 
-    @Test func aFireLetsInAndRefusesAsThePolicysDecisionDoesAndRefusesInItsWords() throws {
-        let catalog = try DefinitionCatalog.load(sources: [(file: "fired.yaml", text: Self.workflow)] + PolicyWorkload.sources)
+    /// The benchmark's policy, and an engine on a store of its own holding case `c1` of the fired workflow, opened by
+    /// the caseworker with its evidence complete.
+    static func openedCase() throws -> (policy: CompiledPolicy, store: InMemoryCaseStore, engine: Engine) {
+        let catalog = try DefinitionCatalog.load(sources: [(file: "fired.yaml", text: workflow)] + PolicyWorkload.sources)
         let policy = try #require(catalog.policies["bench-portal"])
         let store = InMemoryCaseStore()
-        let engine = try Engine(catalog: catalog, store: store, clock: ManualClock(Self.at))
-        _ = try engine.open(workflow: "fired", as: Self.caseworker, caseID: "c1", fields: ["evidence_complete": .bool(true)], attributes: Self.staff)
+        let engine = try Engine(catalog: catalog, store: store, clock: ManualClock(at))
+        _ = try engine.open(workflow: "fired", as: caseworker, caseID: "c1", fields: ["evidence_complete": .bool(true)], attributes: staff)
+        return (policy, store, engine)
+    }
+
+    @Test func aFireLetsInAndRefusesAsThePolicysDecisionDoesAndRefusesInItsWords() throws {
+        let (policy, store, engine) = try Self.openedCase()
         for grant in Self.grants {
             _ = try engine.grantAccess(caseID: "c1", grant: AccessGrant(to: .person(grant.id), level: grant.level), as: Self.caseworker,
                                        attributes: Self.staff, reason: "decided by the SEND service")
@@ -105,11 +112,7 @@ struct FireVerdictTests {
     /// The recipient of a fire's notification is addressed as the policy's decision for the role's profile says: the
     /// parent, no one named and nothing in the set's `recipients:`, may not `view` the case, so the notice is owed.
     @Test func aFiresRecipientIsAddressedAsThePolicysDecisionSays() throws {
-        let catalog = try DefinitionCatalog.load(sources: [(file: "fired.yaml", text: Self.workflow)] + PolicyWorkload.sources)
-        let policy = try #require(catalog.policies["bench-portal"])
-        let store = InMemoryCaseStore()
-        let engine = try Engine(catalog: catalog, store: store, clock: ManualClock(Self.at))
-        _ = try engine.open(workflow: "fired", as: Self.caseworker, caseID: "c1", fields: ["evidence_complete": .bool(true)], attributes: Self.staff)
+        let (policy, store, engine) = try Self.openedCase()
         let result = try engine.fire(FireRequest(caseID: "c1", transition: "record", actor: Self.caseworker, input: ["weeks_waited": .int(3)],
                                                  attributes: Self.staff))
         let after = try #require(try store.load(caseID: "c1"))

@@ -40,8 +40,6 @@ public struct LoadedWorkflow: Sendable {
     var openings: [String: [String: [(field: String, value: WorkflowExpression)]]] { plan.planned.openings }
     /// Compiled `report:` input values by transition name, in file order.
     var reports: [String: [(field: String, value: WorkflowExpression)]] { plan.planned.reports }
-    /// Compiled notification conditions by transition name and then place in `notify:`.
-    var notifyConditions: [String: [Int: WorkflowExpression]] { plan.planned.notifyConditions }
     /// The content fingerprint.
     public let fingerprint: String
     /// The file's text, kept so the store can run cases on this version later.

@@ -353,10 +353,6 @@ extension Engine {
     /// made once, as the same three questions are asked after every change.
     static let resultQuestions = [AccessQuestion("edit", on: "case"), AccessQuestion("view", on: ResourcePaths.caseFields), AccessQuestion("grant", on: "case")]
 
-    /// The questions asked of a case most often, each group's in turn (``frequentQuestionGroups``): each policy resolves
-    /// them against its rules once, when it is compiled, and ``PolicyIndex/question(_:)`` finds each there.
-    static var frequentQuestions: [AccessQuestion] { frequentQuestionGroups.flatMap { $0 } }
-
     /// The questions asked of a case most often, as they are asked together: a fire's door (`submit` on `case`), a
     /// change's result (``resultQuestions``) and a transition notice's recipient (``stateNoticeQuestions``). Each policy
     /// resolves them against its rules once, when it is compiled (``PolicyIndex/questions(_:)``).

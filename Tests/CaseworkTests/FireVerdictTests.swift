@@ -136,7 +136,7 @@ struct FrequentQuestionTests {
             let everyQuestion = (policy.definition.knownActions + ["delete"]).flatMap { action in
                 (policy.paths.resourceNames + [ResourcePaths.caseFields, "case.fields.child.first_name", "case.nowhere"]).map { AccessQuestion(action, on: $0) }
             }
-            for asked in Engine.frequentQuestions + everyQuestion {
+            for asked in Engine.frequentQuestionGroups.flatMap({ $0 }) + everyQuestion {
                 let ahead = policy.index.question(asked)
                 let afresh = policy.index.resolve(asked)
                 #expect(ahead.asked == asked)

@@ -22,15 +22,33 @@ enum AccessGuard: Sendable {
 struct EffectiveGrants: Sendable {
     /// The grants the policy is given for the request.
     var grants: [AccessGrant]
-    /// Where the principal's grant came from (`case c1`, `child c-17`); nil when they hold none on either.
-    var source: String?
+    /// Which record the principal's grant came from; nil when they hold none on either.
+    private var holder: Holder?
+
+    /// A record that holds the principal's grant, by id.
+    private enum Holder: Sendable {
+        /// The case itself.
+        case caseRecord(String)
+        /// The child the case belongs to.
+        case child(String)
+    }
+
+    /// Where the principal's grant came from (`case c1`, `child c-17`); nil when they hold none on either. Put into
+    /// words only when read: every policy pass asks for the grants, and only a view or a refusal reads this.
+    var source: String? {
+        switch holder {
+        case .caseRecord(let id)?: "case \(id)"
+        case .child(let id)?: "child \(id)"
+        case nil: nil
+        }
+    }
 
     /// The grants for `principal` on `record`, whose child (``CaseRecord/child``) holds `childGrants`.
     static func `for`(principal: Principal, case record: CaseRecord, childGrants: [AccessGrant]) -> EffectiveGrants {
-        if record.grants.contains(where: { $0.to == principal }) { return EffectiveGrants(grants: record.grants, source: "case \(record.id)") }
+        if record.grants.contains(where: { $0.to == principal }) { return EffectiveGrants(grants: record.grants, holder: .caseRecord(record.id)) }
         let mine = childGrants.filter { $0.to == principal }
-        guard let child = record.child, !mine.isEmpty else { return EffectiveGrants(grants: record.grants, source: nil) }
-        return EffectiveGrants(grants: record.grants + mine, source: "child \(child)")
+        guard let child = record.child, !mine.isEmpty else { return EffectiveGrants(grants: record.grants, holder: nil) }
+        return EffectiveGrants(grants: record.grants + mine, holder: .child(child))
     }
 }
 

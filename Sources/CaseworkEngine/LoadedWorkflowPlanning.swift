@@ -157,15 +157,15 @@ extension LoadedWorkflow {
     /// What the workflow's guards, `set:` values and deadline expressions are evaluated against for `input`: the slots
     /// they were planned into, filled from the case (the values ``names`` gives by name, read only where some
     /// expression reads them), `today`, `now`, and `calendar` for working days: the only context they can be evaluated
-    /// against (``WorkflowExpression``).
-    public func context(for input: CaseExpressionInput, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> WorkflowContext {
+    /// against (``WorkflowExpression``). The input is consumed, as the slot reader consumes it.
+    public func context(for input: consuming CaseExpressionInput, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> WorkflowContext {
         plan.planned.context(for: input, calendar: calendar)
     }
 }
 
 extension PlannedWorkflow {
     /// What the workflow's expressions are evaluated against for `input` (``LoadedWorkflow/context(for:calendar:)``).
-    func context(for input: CaseExpressionInput, calendar: any WorkingDayCalendar) -> WorkflowContext {
+    func context(for input: consuming CaseExpressionInput, calendar: any WorkingDayCalendar) -> WorkflowContext {
         WorkflowContext(evaluation: reader.context(for: input, calendar: calendar), layout: layout)
     }
 }

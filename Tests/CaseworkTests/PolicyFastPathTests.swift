@@ -167,6 +167,19 @@ struct PolicyFastPathTests {
         #expect(Array(RuleMask([130])) == [130] && Array(RuleMask()) == [])
     }
 
+    /// The set operations test the words after the first apart, only when there are some: each gives the same rules
+    /// whichever side has further words, none, or empty ones.
+    @Test func aRuleSetsFurtherWordsAreCombinedWhicheverSideHasThem() {
+        let small = RuleMask([0, 5, 63])
+        let large = RuleMask([5, 64, 130])
+        #expect(small.subtracting(large).positions == [0, 63] && large.subtracting(small).positions == [64, 130])
+        #expect((small | large).positions == [0, 5, 63, 64, 130] && (large | small).positions == [0, 5, 63, 64, 130])
+        #expect((small & large).positions == [5] && (large & small).positions == [5])
+        #expect(RuleMask([70, 200]).subtracting(RuleMask([70, 200])).isEmpty, "further words that are all zero hold nothing")
+        #expect(!RuleMask([200]).isEmpty && (RuleMask([200]) | RuleMask([1])).positions == [1, 200])
+        #expect(RuleMask([200]).subtracting(RuleMask([64])).positions == [200] && RuleMask([64]).subtracting(RuleMask([200])).positions == [64])
+    }
+
     /// Every path the policy can name has its coverage worked out, and nothing else has one: what decides that a
     /// request names something the policy does not know.
     @Test func theIndexKnowsExactlyThePathsAndActionsThePolicyKnows() {

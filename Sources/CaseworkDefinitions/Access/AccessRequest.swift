@@ -49,62 +49,62 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 public struct AccessRequest: Sendable {
     /// Who asks.
     public var actor: CaseActor {
-        @inlinable get { box.parts.actor }
+        @inlinable get { box.actor }
         set { change { $0.actor = newValue } }
     }
     /// On whose behalf: the person, or the organisation they act for, whose grant then applies.
     public var principal: Principal {
-        @inlinable get { box.parts.principal }
+        @inlinable get { box.principal }
         set { change { $0.principal = newValue } }
     }
     /// The actor's attributes by name (`second_factor_verified`, `relationship`).
     public var attributes: [String: ExpressionValue] {
-        @inlinable get { box.parts.attributes }
+        @inlinable get { box.attributes }
         set { change { $0.attributes = newValue } }
     }
     /// What they want to do (`view`).
     public var action: String {
-        @inlinable get { box.parts.action }
+        @inlinable get { box.action }
         set { change { $0.action = newValue } }
     }
     /// The resource or section (`case.address`, `ehcp`, `ehcp.K`).
     public var resource: String {
-        @inlinable get { box.parts.resource }
+        @inlinable get { box.resource }
         set { change { $0.resource = newValue } }
     }
     /// The case's id.
     public var caseID: String {
-        @inlinable get { box.parts.caseID }
+        @inlinable get { box.caseID }
         set { change { $0.caseID = newValue } }
     }
     /// The case's workflow.
     public var workflow: String {
-        @inlinable get { box.parts.workflow }
+        @inlinable get { box.workflow }
         set { change { $0.workflow = newValue } }
     }
     /// The case's state.
     public var state: String {
-        @inlinable get { box.parts.state }
+        @inlinable get { box.state }
         set { change { $0.state = newValue } }
     }
     /// The case's fields by dotted path.
     public var fields: [String: ExpressionValue] {
-        @inlinable get { box.parts.fields }
+        @inlinable get { box.fields }
         set { change { $0.fields = newValue } }
     }
     /// Every grant on the case.
     public var grants: [AccessGrant] {
-        @inlinable get { box.parts.grants }
+        @inlinable get { box.grants }
         set { change { $0.grants = newValue } }
     }
     /// When the request is made.
     public var at: Date {
-        @inlinable get { box.parts.at }
+        @inlinable get { box.at }
         set { change { $0.at = newValue } }
     }
     /// The document the request is about, when it is about one: what the policy reads as `document.*`.
     public var document: DocumentFacts? {
-        @inlinable get { box.parts.document }
+        @inlinable get { box.document }
         set { change { $0.document = newValue } }
     }
 
@@ -112,24 +112,45 @@ public struct AccessRequest: Sendable {
     @usableFromInline
     var box: Box
 
-    /// The parts of a request.
-    @usableFromInline
-    struct Parts: Sendable {
-        @usableFromInline var actor: CaseActor
-        @usableFromInline var principal: Principal
-        @usableFromInline var attributes: [String: ExpressionValue]
-        @usableFromInline var action: String
-        @usableFromInline var resource: String
-        @usableFromInline var caseID: String
-        @usableFromInline var workflow: String
-        @usableFromInline var state: String
-        @usableFromInline var fields: [String: ExpressionValue]
-        @usableFromInline var grants: [AccessGrant]
-        @usableFromInline var at: Date
-        @usableFromInline var document: DocumentFacts?
+    /// The parts of a request, as a value ``change(_:)`` can change.
+    private struct Parts {
+        var actor: CaseActor
+        var principal: Principal
+        var attributes: [String: ExpressionValue]
+        var action: String
+        var resource: String
+        var caseID: String
+        var workflow: String
+        var state: String
+        var fields: [String: ExpressionValue]
+        var grants: [AccessGrant]
+        var at: Date
+        var document: DocumentFacts?
+    }
 
-        /// The parts given.
-        @usableFromInline
+    /// One request's parts, boxed once and never changed. Reading a part is inlinable, so a caller in another module
+    /// reads it where it lies, as it read a stored property, rather than calling a getter.
+    ///
+    /// Each part is a property of its own, initialised in place by an inlinable initialiser: kept as one value (a
+    /// struct of the twelve), the value was built first and copied whole into the box, then destroyed (about 610
+    /// instructions a request, several requests a fire).
+    @usableFromInline
+    final class Box: Sendable {
+        @usableFromInline let actor: CaseActor
+        @usableFromInline let principal: Principal
+        @usableFromInline let attributes: [String: ExpressionValue]
+        @usableFromInline let action: String
+        @usableFromInline let resource: String
+        @usableFromInline let caseID: String
+        @usableFromInline let workflow: String
+        @usableFromInline let state: String
+        @usableFromInline let fields: [String: ExpressionValue]
+        @usableFromInline let grants: [AccessGrant]
+        @usableFromInline let at: Date
+        @usableFromInline let document: DocumentFacts?
+
+        /// A box of the parts given.
+        @inlinable
         init(
             actor: CaseActor, principal: Principal, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
             workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date, document: DocumentFacts?
@@ -149,24 +170,15 @@ public struct AccessRequest: Sendable {
         }
     }
 
-    /// One request's parts, boxed once and never changed. Reading a part is inlinable, so a caller in another module
-    /// reads it where it lies, as it read a stored property, rather than calling a getter.
-    @usableFromInline
-    final class Box: Sendable {
-        @usableFromInline
-        let parts: Parts
-
-        @usableFromInline
-        init(_ parts: Parts) {
-            self.parts = parts
-        }
-    }
-
     /// Boxes the parts as `body` changes them.
     private mutating func change(_ body: (inout Parts) -> Void) {
-        var parts = box.parts
+        var parts = Parts(actor: box.actor, principal: box.principal, attributes: box.attributes, action: box.action, resource: box.resource,
+                          caseID: box.caseID, workflow: box.workflow, state: box.state, fields: box.fields, grants: box.grants, at: box.at,
+                          document: box.document)
         body(&parts)
-        box = Box(parts)
+        box = Box(actor: parts.actor, principal: parts.principal, attributes: parts.attributes, action: parts.action, resource: parts.resource,
+                  caseID: parts.caseID, workflow: parts.workflow, state: parts.state, fields: parts.fields, grants: parts.grants, at: parts.at,
+                  document: parts.document)
     }
 
     /// Creates a request; `principal` defaults to the actor as a person. Inlinable, so the engine builds the request it
@@ -176,8 +188,8 @@ public struct AccessRequest: Sendable {
         actor: CaseActor, principal: Principal? = nil, attributes: [String: ExpressionValue], action: String, resource: String, caseID: String,
         workflow: String, state: String, fields: [String: ExpressionValue], grants: [AccessGrant], at: Date, document: DocumentFacts? = nil
     ) {
-        box = Box(Parts(actor: actor, principal: principal ?? actor.principal, attributes: attributes, action: action, resource: resource, caseID: caseID,
-                        workflow: workflow, state: state, fields: fields, grants: grants, at: at, document: document))
+        box = Box(actor: actor, principal: principal ?? actor.principal, attributes: attributes, action: action, resource: resource, caseID: caseID,
+                  workflow: workflow, state: state, fields: fields, grants: grants, at: at, document: document)
     }
 }
 

@@ -162,10 +162,8 @@ public struct CompiledPolicy: Sendable {
     func verdicts(_ request: consuming AccessRequest, asking questions: [AccessQuestion]) -> [AccessVerdict] {
         let group = index.questions(questions)
         var evaluation = Evaluation(of: request, by: self, explaining: false)
-        var verdicts: [AccessVerdict] = []
-        verdicts.reserveCapacity(group.resolved.count)
-        for question in group.resolved { verdicts.append(evaluation.verdict(question)) }
-        return verdicts
+        // Mapped, so the array is made at its full size at once rather than grown from an empty one.
+        return group.resolved.map { evaluation.verdict($0) }
     }
 
     /// The questions about one actor and one case being decided: what each rule's condition gave, kept as it is
@@ -197,9 +195,9 @@ public struct CompiledPolicy: Sendable {
         /// that is `explaining` keeps why each undecided condition could not be decided, which only an explanation reads.
         ///
         /// The context is stored where it is made: made before the evaluation that keeps it, it was copied into it and
-        /// the original destroyed. The request is borrowed (copying it into the input costs one count: it is one
-        /// reference).
-        init(of request: borrowing AccessRequest, by policy: CompiledPolicy, explaining: Bool) {
+        /// the original destroyed. The request is consumed: it moves into the slot reader's input, which the reader
+        /// consumes in turn, so neither is copied.
+        init(of request: consuming AccessRequest, by policy: CompiledPolicy, explaining: Bool) {
             let today = CalendarDate(request.at)
             let principal = request.principal
             let grants = request.grants
@@ -209,7 +207,7 @@ public struct CompiledPolicy: Sendable {
             self.policy = policy
             hasGrant = place != nil
             heldSections = place.flatMap { grants[$0].sections }
-            context = policy.reader.context(for: PolicyExpressionInput(request: copy request, grant: place.map { grants[$0] }, today: today))
+            context = policy.reader.context(for: PolicyExpressionInput(request: request, grant: place.map { grants[$0] }, today: today))
             self.explaining = explaining
         }
 

@@ -162,8 +162,11 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
 
         /// What the planned expressions are evaluated against for `input`: the slots' values, `today`, `now`, and
         /// `calendar` for working days; the same values ``ExpressionNames/context(for:calendar:)`` gives by name.
+        ///
+        /// The input is consumed: a caller builds it to be read here and nowhere else (a policy's input, with the
+        /// request and its grant), and passed borrowed it was copied whole and both copies destroyed.
         @inlinable
-        public func context(for input: Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
+        public func context(for input: consuming Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
             var slots: [ExpressionValue?] = []
             slots.reserveCapacity(reads.count)
             for read in reads {

@@ -205,7 +205,7 @@ extension Engine {
         on record: CaseRecord, workflow: PlannedWorkflow, guardedBy accessGuard: AccessGuard, resource: String, instance: FormInstance? = nil
     ) -> [PendingMessage] {
         let name = form?.messages[message] ?? workflow.definition.messages[message]
-        let template = name.flatMap { name in workflow.definition.templates.first { $0.name.value == name.value } }
+        let template = name.flatMap { workflow.template(named: $0.value) }
         let builtins = TemplateValues(workflow: workflow, values: values)
         // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
         // notice is the council's record of its own failure and is kept for every role it names.

@@ -37,9 +37,11 @@ enum TemplateRenderer {
             return String(unsafeUninitializedCapacity: length) { output in
                 var written = 0
                 for index in 0..<count {
-                    var piece = pieces[index]
-                    piece.withUTF8 { bytes in
-                        written = UnsafeMutableBufferPointer(rebasing: output[written...]).initialize(fromContentsOf: bytes) + written
+                    // Each piece's bytes are read where the piece lies (a copy of it would cost a count), and copied whole.
+                    pieces[index].withUTF8 { bytes in
+                        guard let source = bytes.baseAddress, let target = output.baseAddress else { return }
+                        (target + written).initialize(from: source, count: bytes.count)
+                        written += bytes.count
                     }
                 }
                 return written

@@ -514,9 +514,13 @@ public final class Engine: Sendable {
             planned.definition, from: &next, workflow: workflow, calendars: admitted.definitions.calendars, actor: actor, attributes: attributes,
             linked: linked, today: today, now: now)
         let accessGuard = admitted.access.accessGuard
-        let messages = try notifications(for: planned, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
+        var messages = try notifications(for: planned, workflow: workflow, calendars: admitted.definitions.calendars, guardedBy: accessGuard, record: next,
                                          actor: actor, linked: linked, today: today, now: now)
-            + formNotices(new: Array(next.forms.dropFirst(admitted.access.record.forms.count)), record: next, workflow: workflow, forms: admitted.definitions.forms, guardedBy: accessGuard)
+        // Only a step that started forms has their notices to add after its own: asking for none still built two arrays.
+        if next.forms.count > admitted.access.record.forms.count {
+            messages += formNotices(new: Array(next.forms.dropFirst(admitted.access.record.forms.count)), record: next, workflow: workflow,
+                                    forms: admitted.definitions.forms, guardedBy: accessGuard)
+        }
         // The steps below read the case after the step from its change, so the change is where `next` is last used.
         var changes = [DecidedChange(before: admitted.access.record, after: next, workflow: workflow, calendars: admitted.definitions.calendars,
                                      action: "fired", subject: planned.definition.name.value, input: input, messages: messages, effectiveOn: effectiveOn,
@@ -607,7 +611,8 @@ public final class Engine: Sendable {
     }
 
     /// Everything that stops `transition` for `actor` on `record` with `input`: the one path that
-    /// "can it fire", "why not" and "fire" share. `proposed` is the case with `input` applied, which the guard sees.
+    /// "can it fire", "why not" and "fire" share. `proposed` is the case with `input` applied, which the guard sees;
+    /// `input` holds only the transition's declared input (a fire checks it first: ``inputProblems(_:types:declared:step:)``).
     private func blockers(
         _ planned: PlannedTransition, admitted: AdmittedCase, input: [String: ExpressionValue], proposed: CaseRecord, linked: LinkedCaseSnapshot,
         today: CalendarDate, now: Date
@@ -629,8 +634,12 @@ public final class Engine: Sendable {
         if blockers.isEmpty, !isEngine, !admitted.access.allows("submit", on: "case"), let decision = admitted.access.decision("submit", on: "case") {
             blockers.append(TransitionBlocker(.policyDenied, decision.reasons.joined(separator: "; ")))
         }
-        for field in planned.definition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
-            blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
+        // Given as many values as its declared input has paths (each value checked first to be declared input, by a fire),
+        // the step was given every one of them, so no required one is missing: nothing to look up.
+        if input.count != planned.inputPaths {
+            for field in planned.definition.input where field.isRequired && input[field.field.value] == nil && blockers.isEmpty {
+                blockers.append(TransitionBlocker(.missingInput, "'\(field.field.value)' must be given"))
+            }
         }
         if blockers.isEmpty, let guardExpression = planned.guardExpression, let text = planned.definition.when?.text {
             let context = evaluationContext(proposed, workflow: admitted.workflow, calendars: admitted.definitions.calendars, actor: actor, linked: linked,
@@ -674,9 +683,8 @@ public final class Engine: Sendable {
         let conditions = planned.notifyConditions
         let context = conditions.map { _ in evaluationContext(record, workflow: loaded, calendars: calendars, actor: actor, linked: linked, today: today, now: now) }
         var messages: [PendingMessage] = []
-        // Each notice and its template are read by place where the definition keeps them (the template's place found
-        // when the workflow was planned): a `for` over the notices, or `first(where:)` for the template, would copy each whole.
-        let templates = loaded.definition.templates
+        // Each notice is read by place where the definition keeps it (a `for` over the notices would copy each whole), and
+        // its template is the planned one at the place found when the workflow was planned: one reference.
         for position in planned.definition.notify.indices {
             if let condition = conditions?[position], let context {
                 switch condition.evaluate(context) {
@@ -685,15 +693,14 @@ public final class Engine: Sendable {
                     throw .blocked(transition: planned.definition.name.value, blockers: [TransitionBlocker(.valueUndecided, "cannot decide whom to tell: \(error)")])
                 }
             }
-            guard let template = planned.notifyTemplates[position] else { continue }
+            guard let place = planned.notifyTemplates[position] else { continue }
+            let template = loaded.templates[place]
             for recipient in planned.definition.notify[position].recipients {
                 for address in addresses(record, role: recipient.value, guardedBy: accessGuard, resource: "case.state",
                                          owedWhenUnnamed: !planned.definition.notify[position].ifNamed.contains { $0.value == recipient.value }) {
-                    messages.append(PendingMessage(address, template: templates[template].name.value,
-                                                   subject: TemplateRenderer.render(templates[template].subject, record: record, builtins: builtins,
-                                                                                    showing: address.fields),
-                                                   body: TemplateRenderer.render(templates[template].body, record: record, builtins: builtins,
-                                                                                 showing: address.fields)))
+                    messages.append(PendingMessage(address, template: template.name,
+                                                   subject: TemplateRenderer.render(template.subject, record: record, builtins: builtins, showing: address.fields),
+                                                   body: TemplateRenderer.render(template.body, record: record, builtins: builtins, showing: address.fields)))
                 }
             }
         }

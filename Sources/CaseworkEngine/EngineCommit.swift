@@ -84,6 +84,14 @@ struct DecidedChange: Sendable {
     var actor: CaseActor? = nil
 }
 
+extension CaseRecord {
+    /// The record a decided change holds once its record after the change has been moved out for committing
+    /// (``Engine/commit(_:actor:attributes:request:at:basis:)``): one shared, empty record, so putting it in its place
+    /// costs a count instead of the record's copy.
+    static let vacated = CaseRecord(id: "", workflow: "", workflowVersion: 0, state: "", revision: 0, fields: [:], participants: [:], forms: [],
+                                    openedAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), auditHead: "")
+}
+
 extension Engine {
     /// Commits decided changes to one or several cases together, all or none: each gets the next revision, an audit
     /// event that records what it changed, what the actor came through (``via``) and links to the case's chain, its messages with stable ids
@@ -108,7 +116,10 @@ extension Engine {
             guard previous < Int.max else {
                 throw .definitionError("case '\(change.after.id)' has reached the highest revision a case can have; it cannot change again")
             }
-            var next = change.after
+            // The record after the change is moved out of it, not copied: a copy would share the change's box, so
+            // numbering it below would copy every part into a box of its own, and the change's box would be freed whole.
+            var next = CaseRecord.vacated
+            swap(&next, &change.after)
             next.revision = previous + 1
             next.updatedAt = now
             var recorded = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched)
@@ -205,7 +216,7 @@ extension Engine {
         on record: CaseRecord, workflow: PlannedWorkflow, guardedBy accessGuard: AccessGuard, resource: String, instance: FormInstance? = nil
     ) -> [PendingMessage] {
         let name = form?.messages[message] ?? workflow.definition.messages[message]
-        let template = name.flatMap { name in workflow.definition.templates.first { $0.name.value == name.value } }
+        let template = name.flatMap { workflow.template(named: $0.value) }
         let builtins = TemplateValues(workflow: workflow, values: values)
         // A reminder is a courtesy, not a statutory notice: a role no one plays on the case is owed none. A breach
         // notice is the council's record of its own failure and is kept for every role it names.

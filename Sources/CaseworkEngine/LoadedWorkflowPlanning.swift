@@ -70,7 +70,7 @@ extension LoadedWorkflow {
     /// reads the definition and the plan from the one reference this returns for the rest of the command.
     @discardableResult
     func planned() throws(EngineError) -> PlannedWorkflow {
-        try plan.result.get()
+        try plan.get()
     }
 }
 

@@ -15,24 +15,48 @@ enum TemplateRenderer {
     /// `text` with each placeholder replaced: a built-in (the case's `case.*` and `workflow.*`, and a message's
     /// `form.*` or `deadline.*`) by its value in `builtins` for `record`, always; a field by its value in the record's
     /// fields, or withheld when the recipient may not see it. The record is read where the caller keeps it.
+    ///
+    /// The text's placeholders were resolved when the workflow was planned (``PlannedText``). Each piece is worked out
+    /// first, kept on the stack, and the text is then written once into storage of exactly its length: appending piece
+    /// by piece cost a string append each (and a reservation, or the storage grown as it went).
     static func render(
-        _ text: TemplateText, record: CaseRecord, builtins: TemplateValues, showing visibility: FieldVisibility = .all
+        _ text: PlannedText, record: CaseRecord, builtins: TemplateValues, showing visibility: FieldVisibility = .all
     ) -> String {
-        var output = ""
-        for part in text.parts {
-            switch part {
-            case .literal(let literal): output += literal
-            case .placeholder(let path):
-                if let value = builtins.value(path.value, of: record) {
-                    output += format(value)
-                } else if !visibility.shows(path.value) {
-                    output += withheld
-                } else {
-                    output += record.fields[path.value].map(format) ?? notRecorded
+        let count = text.parts.count
+        return withUnsafeTemporaryAllocation(of: String.self, capacity: count) { pieces in
+            var length = 0
+            for index in 0..<count {
+                let piece = switch text.parts[index] {
+                case .literal(let literal): literal
+                case .placeholder(let path, let fill): placeholder(path, fill, record: record, builtins: builtins, showing: visibility)
                 }
+                length += piece.utf8.count
+                pieces.initializeElement(at: index, to: piece)
+            }
+            defer { _ = pieces.baseAddress.map { $0.deinitialize(count: count) } }
+            return String(unsafeUninitializedCapacity: length) { output in
+                var written = 0
+                for index in 0..<count {
+                    // Each piece's bytes are read where the piece lies (a copy of it would cost a count), and copied whole.
+                    pieces[index].withUTF8 { bytes in
+                        guard let source = bytes.baseAddress, let target = output.baseAddress else { return }
+                        (target + written).initialize(from: source, count: bytes.count)
+                        written += bytes.count
+                    }
+                }
+                return written
             }
         }
-        return output
+    }
+
+    /// What fills the placeholder `path` (filled by `fill`): a built-in's value, always; a field's value when the
+    /// recipient may see it (`visibility`), otherwise withheld; not yet recorded when the field is not set.
+    private static func placeholder(
+        _ path: String, _ fill: PlannedText.Fill, record: CaseRecord, builtins: TemplateValues, showing visibility: FieldVisibility
+    ) -> String {
+        if let value = builtins.value(path, fill, of: record) { return format(value) }
+        if !visibility.shows(path) { return withheld }
+        return record.fields[path].map(format) ?? notRecorded
     }
 
     /// One of the engine's messages when its workflow names no template for it (the validator warns, CW0240): the

@@ -25,15 +25,20 @@ struct TemplateValues {
 
     /// The value of the built-in placeholder `path` for `record`; nil when `path` is not a built-in (a field).
     func value(_ path: String, of record: CaseRecord) -> ExpressionValue? {
+        value(path, PlannedText.Fill(path, deadlines: workflow.definition.deadlines), of: record)
+    }
+
+    /// The value of the placeholder `path`, which `fill` fills (``PlannedText/Fill``, worked out from `path` when the
+    /// workflow was planned), for `record`: a message's own value of that path first, then the built-in; nil for a field.
+    func value(_ path: String, _ fill: PlannedText.Fill, of record: CaseRecord) -> ExpressionValue? {
         if !values.isEmpty, let value = values[path] { return value }
-        switch path {
-        case "case.id": return .string(record.id)
-        case "case.state": return .string(record.state)
-        case "case.state_title": return .string(workflow.definition.states.first { $0.name.value == record.state }?.title ?? record.state)
-        case "workflow.title": return .string(workflow.definition.title)
-        default:
-            guard let clock = TemplateBuiltins.deadline(named: path, among: workflow.definition.deadlines) else { return nil }
-            return record.deadlines.last { $0.name == clock }.map { .date($0.dueOn) } ?? .string(TemplateRenderer.notRecorded)
+        switch fill {
+        case .caseID: return .string(record.id)
+        case .caseState: return .string(record.state)
+        case .stateTitle: return .string(workflow.definition.states.first { $0.name.value == record.state }?.title ?? record.state)
+        case .workflowTitle: return .string(workflow.definition.title)
+        case .dueOn(let clock): return record.deadlines.last { $0.name == clock }.map { .date($0.dueOn) } ?? .string(TemplateRenderer.notRecorded)
+        case .field: return nil
         }
     }
 }

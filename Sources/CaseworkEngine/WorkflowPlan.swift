@@ -39,6 +39,8 @@ final class PlannedWorkflow: Sendable {
     /// Every transition with what the plan resolved for it, in file order: what a fire reads of its transition, found
     /// once by name (``transition(named:)``) instead of looked up in each table by name for every fire.
     let transitions: [PlannedTransition]
+    /// Every template, planned (``PlannedTemplate``), at the same place as in ``WorkflowDefinition/templates``.
+    let templates: [PlannedTemplate]
 
     init(
         definition: WorkflowDefinition, fieldTypes: [String: FieldType], names: ExpressionNames<CaseExpressionInput>, reader: ExpressionNames<CaseExpressionInput>.SlotReader,
@@ -59,6 +61,7 @@ final class PlannedWorkflow: Sendable {
         self.assignments = assignments
         self.deadlineConditions = deadlineConditions
         self.deadlineDueDates = deadlineDueDates
+        self.templates = definition.templates.map { PlannedTemplate($0, deadlines: definition.deadlines) }
         self.transitions = definition.transitions.map { transition in
             PlannedTransition(transition, templates: definition.templates, guardExpression: guards[transition.name.value],
                               assignments: assignments[transition.name.value] ?? [], notifyConditions: notifyConditions[transition.name.value])
@@ -69,6 +72,12 @@ final class PlannedWorkflow: Sendable {
     /// workflow has none of that name.
     func transition(named name: String) -> PlannedTransition? {
         transitions.first { $0.definition.name.value == name }
+    }
+
+    /// The first template named `name`, as ``WorkflowDefinition/templates`` lists them, planned; nil when the workflow
+    /// has none of that name.
+    func template(named name: String) -> PlannedTemplate? {
+        templates.first { $0.name == name }
     }
 
     /// What a workflow whose plan failed answers with: an empty definition, no names, no expressions. The engine never
@@ -163,6 +172,13 @@ final class WorkflowPlan: Sendable {
             deferred = result
             return result
         }
+    }
+
+    /// The plan, or why it could not be made, thrown: a plan made already is handed back as it is, without the
+    /// ``result`` that holds it being copied out of its optional and taken apart again.
+    func get() throws(EngineError) -> PlannedWorkflow {
+        if case .success(let planned)? = made { return planned }
+        return try result.get()
     }
 
     /// The plan, or ``PlannedWorkflow/none`` if it could not be made.

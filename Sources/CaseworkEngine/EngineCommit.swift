@@ -164,7 +164,7 @@ extension Engine {
     }
 
     /// The id of a change's `number`-th message, `CASE/REVISION/N` in decimal: the text `"\(caseID)/\(revision)/\(number)"`
-    /// gives, written once at its length. The interpolation cost about 1,300 instructions a message (its buffer, each
+    /// gives, written once at its length. The interpolation cost about 1,100 instructions a message (its buffer, each
     /// piece appended, each number's `description` through the protocol); every committed message has an id.
     static func messageID(caseID: String, revision: Int, number: Int) -> String {
         guard revision >= 0, number >= 0 else { return "\(caseID)/\(revision)/\(number)" }

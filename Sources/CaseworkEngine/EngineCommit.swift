@@ -132,7 +132,7 @@ extension Engine {
             let id = next.id
             let revision = next.revision
             let outbox = change.messages.enumerated().map { offset, message in
-                OutboxMessage(id: "\(id)/\(revision)/\(offset + 1)", caseID: id, createdAt: now, recipientRole: message.role,
+                OutboxMessage(id: Self.messageID(caseID: id, revision: revision, number: offset + 1), caseID: id, createdAt: now, recipientRole: message.role,
                               recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
                               channel: message.channel, owedReason: message.owedReason)
             }
@@ -161,6 +161,47 @@ extension Engine {
         committed.swapAt(0, committed.count - 1)
         let first = committed.removeLast()
         return try changeResult(first.record, notifications: first.outbox, replayed: false, actor: actor, attributes: attributes, basis: basis)
+    }
+
+    /// The id of a change's `number`-th message, `CASE/REVISION/N` in decimal: the text `"\(caseID)/\(revision)/\(number)"`
+    /// gives, written once at its length. The interpolation cost about 1,100 instructions a message (its buffer, each
+    /// piece appended, each number's `description` through the protocol); every committed message has an id.
+    static func messageID(caseID: String, revision: Int, number: Int) -> String {
+        guard revision >= 0, number >= 0 else { return "\(caseID)/\(revision)/\(number)" }
+        let written = caseID.utf8.withContiguousStorageIfAvailable { id in
+            let revisionDigits = decimalDigits(revision)
+            let numberDigits = decimalDigits(number)
+            let length = id.count + 1 + revisionDigits + 1 + numberDigits
+            return String(unsafeUninitializedCapacity: length) { buffer in
+                _ = buffer.initialize(from: id)
+                buffer[id.count] = UInt8(ascii: "/")
+                writeDecimal(revision, digits: revisionDigits, endingAt: id.count + 1 + revisionDigits, in: buffer)
+                buffer[id.count + 1 + revisionDigits] = UInt8(ascii: "/")
+                writeDecimal(number, digits: numberDigits, endingAt: length, in: buffer)
+                return length
+            }
+        }
+        return written ?? "\(caseID)/\(revision)/\(number)"
+    }
+
+    /// How many decimal digits `value` (not negative) has: 1 for 0.
+    private static func decimalDigits(_ value: Int) -> Int {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        return digits
+    }
+
+    /// Writes `value` (not negative, `digits` long) in decimal into `buffer`, its last digit before `end`.
+    private static func writeDecimal(_ value: Int, digits: Int, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) {
+        var rest = value
+        for place in stride(from: end - 1, through: end - digits, by: -1) {
+            buffer[place] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     /// The earlier result of the same request under the actor's idempotency key, or nil when the key is new (or none was given).

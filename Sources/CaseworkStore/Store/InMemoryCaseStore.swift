@@ -9,15 +9,23 @@ import Synchronization
 /// counter at its limit (``CaseRecord/counterAtLimit``). Known gaps: none against the protocol;
 /// no durability by design.
 public final class InMemoryCaseStore: CaseStore {
-    /// One case as kept: its record, its audit events, their sequences and whether it has alarms in the due-time
-    /// index, under one key, so a commit finds them all with one lookup and changes them in place.
+    /// One case as kept: its record, its audit events and whether it has alarms in the due-time index, under one key,
+    /// so a commit finds them all with one lookup and changes them in place.
     private struct StoredCase {
         var record: CaseRecord
         var events: [AuditEvent] = []
-        var sequences: Set<Int> = []
         /// Whether ``AlarmIndex`` holds any alarm of the case, kept by every commit: a change with no alarms to a case
         /// that has none leaves the index alone instead of looking the case up there.
         var hasAlarms = false
+        /// The highest sequence of its events (`Int.min` while it has none).
+        var highestSequence = Int.min
+
+        /// Whether an event of the case has `sequence`. A case's events are numbered upwards as they are committed, so
+        /// a sequence above the highest is new without a search; any other is searched for among the events. A set of
+        /// every sequence, which this replaces, hashed each sequence twice a commit and grew with the case.
+        func holdsEvent(_ sequence: Int) -> Bool {
+            sequence <= highestSequence && events.contains { $0.sequence == sequence }
+        }
     }
 
     private struct State {
@@ -113,7 +121,7 @@ public final class InMemoryCaseStore: CaseStore {
             let events = changes[index].events
             var sequences = Set<Int>()
             for event in events.indices
-            where slot.map({ state.cases.values[$0].sequences.contains(events[event].sequence) }) == true
+            where slot.map({ state.cases.values[$0].holdsEvent(events[event].sequence) }) == true
                 || events.count > 1 && !sequences.insert(events[event].sequence).inserted
             {
                 return .failure(.duplicate("audit event \(events[event].sequence) of case '\(id)'"))
@@ -160,13 +168,13 @@ public final class InMemoryCaseStore: CaseStore {
         return .success(())
     }
 
-    /// Applies the checked change at `index` of `changes` to the case as kept, in place: its record, its events and their
-    /// sequences, and whether it has alarms. The change is read where the batch keeps it: passed on its own, it would be
+    /// Applies the checked change at `index` of `changes` to the case as kept, in place: its record, its events, and
+    /// whether it has alarms. The change is read where the batch keeps it: passed on its own, it would be
     /// copied whole.
     private static func apply(_ changes: [CaseChange], _ index: Int, to stored: inout StoredCase) {
         stored.record = changes[index].record
         stored.events.append(contentsOf: changes[index].events)
-        for event in changes[index].events.indices { stored.sequences.insert(changes[index].events[event].sequence) }
+        for event in changes[index].events.indices { stored.highestSequence = max(stored.highestSequence, changes[index].events[event].sequence) }
         stored.hasAlarms = !changes[index].alarms.isEmpty
     }
 

@@ -45,6 +45,28 @@ struct FileBytesTests {
         #expect(file == path + "-missing")
     }
 
+    /// Files read one after another into one reused buffer, larger and smaller in turn, each show exactly their own
+    /// bytes (none of an earlier, larger file's left over), and a file over the limit or missing is refused.
+    @Test func aReusedBufferShowsEachFilesOwnBytes() throws {
+        let sizes = [4_097, 0, 200_003, 1, 70_000, 4_095, 200_003]
+        let files = try sizes.enumerated().map { index, size in (bytes: noisy(size, seed: UInt32(index + 1) * 7_919), path: try scratch(noisy(size, seed: UInt32(index + 1) * 7_919))) }
+        defer { for file in files { try? FileManager.default.removeItem(atPath: file.path) } }
+        var buffer = FileBytes.ReusedBuffer()
+        for file in files {
+            #expect(try FileBytes.read(file.path, limit: .max, into: &buffer) { Array($0) }.get() == file.bytes)
+        }
+        let large = try #require(files.last)
+        #expect(throws: YAMLError.fileTooLarge(file: large.path, bytes: 200_003, limit: 9)) {
+            try FileBytes.read(large.path, limit: 9, into: &buffer) { _ in Issue.record("a file over the limit must not be read") }.get()
+        }
+        guard case .failure(.unreadable(let file, _)) = FileBytes.read(large.path + "-missing", limit: .max, into: &buffer, { _ in }) else {
+            Issue.record("a missing file must be unreadable")
+            return
+        }
+        #expect(file == large.path + "-missing")
+        #expect(try FileBytes.read(files[0].path, limit: .max, into: &buffer) { Array($0) }.get() == files[0].bytes)
+    }
+
     @Test(arguments: [0, 1, 4_095, 4_096, 4_097, 200_003])
     func mapsExactlyTheFilesBytes(size: Int) throws {
         let bytes = noisy(size)

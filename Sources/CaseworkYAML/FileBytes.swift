@@ -81,14 +81,6 @@ package enum FileBytes {
         return body(handle, size)
     }
 
-    /// Calls `body` with the whole file at `path` mapped read-only into memory, and returns what it returns; nil when
-    /// the file cannot be opened or read (``mapped(_:ownerOnly:)``, unmapped when `body` returns). The bytes are valid
-    /// only inside `body`, which must copy what it keeps.
-    package static func withMapped<T>(_ path: String, ownerOnly: Bool = false, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
-        guard let bytes = mapped(path, ownerOnly: ownerOnly) else { return nil }
-        return withExtendedLifetime(bytes) { body(bytes.buffer) }
-    }
-
     /// The whole file at `path` mapped read-only into memory, for as long as the result is kept; nil when the file
     /// cannot be opened or read. Where the file cannot be mapped (an empty file, a file system that does not map), it is
     /// read into memory of the result's own instead, so its reader sees the same bytes either way.

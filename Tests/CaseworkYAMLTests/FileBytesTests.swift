@@ -4,7 +4,7 @@ import Testing
 
 /// `FileBytes.read` fills its array straight from the file, with no zero fill first: every byte it returns must be the
 /// file's, whatever the size (empty, under a page, and over glibc's 128 KB threshold for allocations of their own).
-/// `FileBytes.withMapped` shows the same bytes from a mapping (an empty file, which cannot be mapped, read instead),
+/// `FileBytes.mapped` shows the same bytes from a mapping (an empty file, which cannot be mapped, read instead),
 /// and a file renamed over or removed while mapped leaves the mapping whole: why the definition cache, whose entries
 /// are only ever replaced by rename, may map them.
 @Suite("Whole files read into memory or mapped")
@@ -72,14 +72,12 @@ struct FileBytesTests {
         let bytes = noisy(size)
         let path = try scratch(bytes)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(FileBytes.withMapped(path) { Array($0) } == bytes)
+        #expect(FileBytes.mapped(path).map { Array($0.buffer) } == bytes)
     }
 
     @Test func mapsNothingOfAMissingFile() {
-        var called = false
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("casework-filebytes-missing-\(UUID().uuidString)").path
-        #expect(FileBytes.withMapped(path) { _ in called = true } == nil)
-        #expect(!called)
+        #expect(FileBytes.mapped(path) == nil)
     }
 
     /// The definition cache trusts an entry's trees as validated, so it maps only a regular file of the user's that no
@@ -89,13 +87,11 @@ struct FileBytesTests {
         let path = try scratch(bytes)
         defer { try? FileManager.default.removeItem(atPath: path) }
         chmod(path, 0o600)
-        #expect(FileBytes.withMapped(path, ownerOnly: true) { Array($0) } == bytes)
+        #expect(FileBytes.mapped(path, ownerOnly: true).map { Array($0.buffer) } == bytes)
         for mode: mode_t in [0o620, 0o602, 0o666] {
             chmod(path, mode)
-            var called = false
-            #expect(FileBytes.withMapped(path, ownerOnly: true) { _ in called = true } == nil, "mode \(String(mode, radix: 8))")
-            #expect(!called)
-            #expect(FileBytes.withMapped(path) { Array($0) } == bytes, "mode \(String(mode, radix: 8)) without ownerOnly")
+            #expect(FileBytes.mapped(path, ownerOnly: true) == nil, "mode \(String(mode, radix: 8))")
+            #expect(FileBytes.mapped(path).map { Array($0.buffer) } == bytes, "mode \(String(mode, radix: 8)) without ownerOnly")
         }
     }
 
@@ -119,13 +115,12 @@ struct FileBytesTests {
         let old = noisy(300_000)
         let path = try scratch(old)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let seen = FileBytes.withMapped(path) { mapped -> [UInt8] in
-            let replacement = try? scratch(noisy(10, seed: 7))
-            if let replacement { rename(replacement, path) }
-            let afterRename = Array(mapped)
-            unlink(path)
-            return afterRename == Array(mapped) ? afterRename : []
-        }
-        #expect(seen == old)
+        let mapped = try #require(FileBytes.mapped(path))
+        let replacement = try scratch(noisy(10, seed: 7))
+        rename(replacement, path)
+        let afterRename = Array(mapped.buffer)
+        unlink(path)
+        #expect(afterRename == old)
+        #expect(Array(mapped.buffer) == old)
     }
 }

@@ -14,8 +14,9 @@ import Foundation
 /// payload all match and every fingerprint and tree in it is well formed; anything else (unreadable, truncated,
 /// corrupt, another format) is a miss, never an error.
 package struct DefinitionCache: Sendable {
-    /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints).
-    static let formatVersion = 2
+    /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the trees
+    /// laid out as they lie in memory, read in place).
+    static let formatVersion = 3
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -29,15 +30,22 @@ package struct DefinitionCache: Sendable {
         self.build = build
     }
 
-    /// The key of the set of `files`, or nil when there are none or one could not be read (such a set is never cached).
-    func key(for files: [Validator.FileBytes]) -> String? {
+    /// The key of the set of files hashed as `files` (``Validator/digests(paths:limits:)``), or nil when there are none
+    /// or one could not be read (such a set is never cached).
+    func key(for files: [Validator.FileDigest]) -> String? {
         guard !files.isEmpty else { return nil }
         var text = "\(Self.header)\nbuild \(build)\n"
         for file in files {
-            guard case .success(let bytes) = file.bytes else { return nil }
-            text += "\(file.file)\0\(SHA256.hex(bytes))\n"
+            guard case .success(let sha256) = file.sha256 else { return nil }
+            text += "\(file.file)\0\(sha256)\n"
         }
         return SHA256.hex(text)
+    }
+
+    /// The key of the set of files read whole as `files` (a miss, whose bytes are parsed): the same key as for the
+    /// same bytes hashed (``key(for:)``).
+    func key(for files: [Validator.FileBytes]) -> String? {
+        key(for: files.map { file in Validator.FileDigest(file: file.file, sha256: file.bytes.map { SHA256.hex($0) }) })
     }
 
     /// The entry's file for `key`.
@@ -46,39 +54,44 @@ package struct DefinitionCache: Sendable {
     /// What is kept under `key` for `files` (each file's fingerprint and tree, in order), or nil on a miss: no entry,
     /// or one that is not whole and exactly what was written for this key.
     func entry(for key: String, files: [Validator.FileBytes]) -> [Validator.CheckedFile]? {
-        // Mapped, not read, and the checksum and the trees read from the mapping in place: each copy of a half-megabyte
-        // entry costs fresh pages (a page fault each), which were a fifth of a warm command's faults. The trees copy
-        // what they keep. Mapping is safe because an entry is never changed in place: every writer of this directory
-        // (``store(_:for:)``) writes a temporary file and renames it over the entry, and ``discard(_:)`` and ``prune()``
-        // remove entries, none of which changes the bytes of a file already mapped; the directory and the entries are
-        // the user's alone (`0700`, `0600`), so only the user could truncate one in place, and that would fault. An
-        // entry the user does not own, or that others may write, is a miss: its trees are trusted as validated, so only
-        // the user may have written it (a cache directory shared by mistake must not let another person's entry stand
-        // in for the definitions).
-        let read = FileBytes.withMapped(path(for: key), ownerOnly: true) { input -> [Validator.CheckedFile]? in
-            // Three lines (header, key, the payload's SHA-256), then the payload.
-            var lines: [String] = []
-            var offset = 0
-            while lines.count < 3, let end = input[offset...].firstIndex(of: 0x0A) {
-                lines.append(String(decoding: input[offset..<end], as: UTF8.self))
-                offset = end + 1
-            }
-            guard lines.count == 3, lines[0] == Self.header, lines[1] == key,
-                lines[2] == SHA256.hex(UnsafeRawBufferPointer(rebasing: input[offset...]))
-            else { return nil }
-            var checked: [Validator.CheckedFile] = []
-            checked.reserveCapacity(files.count)
-            for file in files {
-                guard input.count - offset >= 64 else { return nil }
-                let fingerprint = input[offset..<(offset + 64)]
-                guard fingerprint.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
-                offset += 64
-                guard let tree = YAMLTreeArchive.read(input, at: &offset, file: file.file) else { return nil }
-                checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
-            }
-            return offset == input.count ? checked : nil
+        entry(for: key, files: files.map(\.file))
+    }
+
+    /// What is kept under `key` for the files at the paths `files` (each one's fingerprint and tree, in order), or nil
+    /// on a miss, as ``entry(for:files:)-(_,[Validator.FileBytes])`` says.
+    func entry(for key: String, files: [String]) -> [Validator.CheckedFile]? {
+        // Mapped, not read, and the checksum and the trees read from the mapping in place, the mapping kept for as long
+        // as the trees are: a copy of a half-megabyte entry, or of its trees, costs fresh pages (a page fault each), which
+        // were a fifth, and then a third, of a warm command's faults. Mapping is safe because an entry is never changed in
+        // place: every writer of this directory (``store(_:for:)``) writes a temporary file and renames it over the entry,
+        // and ``discard(_:)`` and ``prune()`` remove entries, none of which changes the bytes of a file already mapped; the
+        // directory and the entries are the user's alone (`0700`, `0600`), so only the user could truncate one in place,
+        // and that would fault. An entry the user does not own, or that others may write, is a miss: its trees are
+        // trusted as validated, so only the user may have written it (a cache directory shared by mistake must not let
+        // another person's entry stand in for the definitions).
+        guard let mapped = FileBytes.mapped(path(for: key), ownerOnly: true) else { return nil }
+        let input = mapped.buffer
+        // Three lines (header, key, the payload's SHA-256), then the payload.
+        var lines: [String] = []
+        var offset = 0
+        while lines.count < 3, let end = input[offset...].firstIndex(of: 0x0A) {
+            lines.append(String(decoding: input[offset..<end], as: UTF8.self))
+            offset = end + 1
         }
-        return read ?? nil
+        guard lines.count == 3, lines[0] == Self.header, lines[1] == key,
+            lines[2] == SHA256.hex(UnsafeRawBufferPointer(rebasing: input[offset...]))
+        else { return nil }
+        var checked: [Validator.CheckedFile] = []
+        checked.reserveCapacity(files.count)
+        for file in files {
+            guard input.count - offset >= 64 else { return nil }
+            let fingerprint = input[offset..<(offset + 64)]
+            guard fingerprint.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+            offset += 64
+            guard let tree = YAMLTreeArchive.read(input, keptBy: mapped, at: &offset, file: file) else { return nil }
+            checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
+        }
+        return offset == input.count ? checked : nil
     }
 
     /// Keeps `files` (each file's fingerprint and tree, in the set's order) under `key`: written to a temporary file
@@ -86,10 +99,13 @@ package struct DefinitionCache: Sendable {
     /// reader maps entries, ``entry(for:files:)``). A failure (a directory that cannot be made or written) leaves no entry
     /// and is not reported: the cache only saves work.
     func store(_ files: [Validator.CheckedFile], for key: String) {
+        // The payload follows the three lines, whose length is known before the payload's SHA-256 is: the trees are laid
+        // out for where they will lie in the file, which is mapped from its start (``YAMLTreeArchive/append(_:to:base:)``).
+        let linesLength = Self.header.utf8.count + 1 + key.utf8.count + 1 + 64 + 1
         var payload: [UInt8] = []
         for file in files {
             payload.append(contentsOf: file.fingerprint.utf8)
-            YAMLTreeArchive.append(file.tree, to: &payload)
+            YAMLTreeArchive.append(file.tree, to: &payload, base: linesLength)
         }
         let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n".utf8) + payload
         let temporary = "\(directory)/.definitions-\(key)-\(getpid())-\(UUID().uuidString)"

@@ -42,12 +42,25 @@ public struct LoadedWorkflow: Sendable {
     var reports: [String: [(field: String, value: WorkflowExpression)]] { plan.planned.reports }
     /// The content fingerprint.
     public let fingerprint: String
-    /// The file's text, kept so the store can run cases on this version later.
-    public var content: String { text.string }
+    /// The file's text, kept so the store can run cases on this version later. On a definition cache's hit it is read
+    /// from the file when first asked for, and refused when the file no longer holds the bytes the catalog was loaded
+    /// from (``DefinitionText``).
+    public var content: String {
+        get throws(EngineError) { try Self.content(of: text) }
+    }
     /// The file's text, made when first read (``DefinitionText``).
     let text: DefinitionText
     /// What its expressions compile to, planned already or on first use: one reference shared by every copy.
     let plan: WorkflowPlan
+
+    /// The text `text` holds, or the engine's error for one read from a file that changed since the catalog was loaded.
+    static func content(of text: DefinitionText) throws(EngineError) -> String {
+        do {
+            return try text.text()
+        } catch {
+            throw .definitionError(error.description)
+        }
+    }
 }
 
 /// One form version ready to run.
@@ -56,8 +69,11 @@ public struct LoadedForm: Sendable {
     public let definition: FormDefinition
     /// The content fingerprint.
     public let fingerprint: String
-    /// The file's text.
-    public var content: String { text.string }
+    /// The file's text (read from the file when first asked for on a definition cache's hit, and refused when the
+    /// file no longer holds the bytes the catalog was loaded from, as ``LoadedWorkflow/content``).
+    public var content: String {
+        get throws(EngineError) { try LoadedWorkflow.content(of: text) }
+    }
     /// The file's text, made when first read (``DefinitionText``).
     let text: DefinitionText
 }
@@ -70,9 +86,13 @@ package struct CatalogMember: Sendable {
     /// The file's text, made when first read.
     let text: DefinitionText
 
-    /// What the store records of it, its text made now.
+    /// What the store records of it, its text made now (refused when it is read from a file that no longer holds the
+    /// bytes the catalog was loaded from: ``LoadedWorkflow/content``).
     package var stored: StoredDefinition {
-        StoredDefinition(kind: version.kind, id: version.id, version: version.version, fingerprint: version.fingerprint, content: text.string)
+        get throws(EngineError) {
+            StoredDefinition(kind: version.kind, id: version.id, version: version.version, fingerprint: version.fingerprint,
+                             content: try LoadedWorkflow.content(of: text))
+        }
     }
 }
 
@@ -92,8 +112,15 @@ public struct DefinitionCatalog: Sendable {
     /// Every definition in the set (workflows, forms, calendars, policies and the child definition) as the store keeps
     /// it, so no content can change without a new version; each one's text made only when asked for.
     package let members: [CatalogMember]
-    /// What the store keeps of every definition in the set, every text made now (``members`` makes only those asked for).
-    package var stored: [StoredDefinition] { members.map(\.stored) }
+    /// What the store keeps of every definition in the set, every text made now (``members`` makes only those asked
+    /// for); refused when a text is read from a file that no longer holds the bytes the catalog was loaded from.
+    package var stored: [StoredDefinition] {
+        get throws(EngineError) {
+            var stored: [StoredDefinition] = []
+            for member in members { stored.append(try member.stored) }
+            return stored
+        }
+    }
     /// The whole set as one pinned value: every definition's kind, id, version and fingerprint, and their fingerprint.
     /// A case opened on this catalog keeps this snapshot (``CaseRecord/definitionSnapshot``).
     public let snapshot: DefinitionSnapshot
@@ -174,6 +201,19 @@ public struct DefinitionCatalog: Sendable {
     /// used is refused, and the entry is discarded, so the next command validates the files in full.
     package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
         guard let cache else { return try load(paths: paths) }
+        // The files are hashed for the key without keeping their bytes (a hit reads a file again only for a text
+        // asked for); a miss reads them again, to parse, and keys the entry by the bytes it parsed, so an entry's trees
+        // are always those of the bytes its key names, even when a file changes between the two reads.
+        let digests: [Validator.FileDigest]
+        do {
+            digests = try Validator.digests(paths: paths)
+        } catch {
+            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
+        }
+        if let key = cache.key(for: digests), let known = cache.entry(for: key, files: digests.map(\.file)) {
+            let report = Validator.validate(digests, known: known)
+            if !report.hasErrors { return try DefinitionCatalog(report, whenAKeptTreeFails: { cache.discard(key) }) }
+        }
         let files: [Validator.FileBytes]
         do {
             files = try Validator.read(paths: paths)
@@ -181,10 +221,6 @@ public struct DefinitionCatalog: Sendable {
             throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
         }
         let key = cache.key(for: files)
-        if let key, let known = cache.entry(for: key, files: files) {
-            let report = Validator.validate(files, known: known)
-            if !report.hasErrors { return try DefinitionCatalog(report, whenAKeptTreeFails: { cache.discard(key) }) }
-        }
         let report = Validator.validate(files)
         let catalog = try DefinitionCatalog(report)
         let kept = files.compactMap { file in

@@ -120,11 +120,14 @@ public final class Engine: Sendable {
         self.defaultCalendar = calendar
         self.definitionSets = SharedDefinitionSets()
         self.via = nil
+        var lacking: [CatalogMember] = []
         do throws(StoreError) {
             // Every stored version's fingerprint in one read (no texts): a definition already stored is compared, and only
             // one the store lacks is recorded (each record is a write transaction, which a version already there does
             // not need; `record` checks again under the write lock, so one stored meanwhile by another process is compared there).
             // Only a version the store lacks has its text made (``CatalogMember``): comparing needs the fingerprint alone.
+            // A text read from a file that changed since the catalog was loaded is refused (``CatalogMember/stored``).
+            // Every text is made before any is recorded, so a refused one records none.
             var stored: [DefinitionKey: String] = [:]
             for version in try store.definitionVersions() {
                 stored[DefinitionKey(kind: version.kind, id: version.id, version: version.version)] = version.fingerprint
@@ -136,9 +139,16 @@ public final class Engine: Sendable {
                         throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
                     }
                 } else if recordingDefinitions {
-                    try store.record(member.stored)
+                    lacking.append(member)
                 }
             }
+        } catch {
+            throw .store(error)
+        }
+        var texts: [StoredDefinition] = []
+        for member in lacking { texts.append(try member.stored) }
+        do throws(StoreError) {
+            for text in texts { try store.record(text) }
         } catch {
             throw .store(error)
         }

@@ -132,7 +132,7 @@ package struct YAMLNode: Sendable {
 
     /// Where the node was written (for an alias, where its anchor's node was written).
     package var range: SourceRange {
-        get { tree.records[Int(index)].range }
+        get { tree.range(of: index) }
         set { self = YAMLNode(content: content, range: newValue, tag: tag) }
     }
 
@@ -233,8 +233,10 @@ package struct YAMLNodeRecord: Sendable, BitwiseCopyable {
 /// A sequence's items are `count` consecutive node numbers in `children`; a
 /// mapping's entries are `count` consecutive (key, value) pairs of node numbers.
 /// An alias is the anchored node's number used again. The storage is three
-/// buffers the tree owns and never changes after it is built, so reading a node
-/// costs no reference counting (hence `@unchecked Sendable`).
+/// buffers that never change after the tree is built, so reading a node costs no
+/// reference counting (hence `@unchecked Sendable`): the tree owns and frees
+/// them, or, for a tree read in place from an archive (``YAMLTreeArchive``), they
+/// lie in bytes its ``keeper`` holds, read-only, for as long as the tree lives.
 @usableFromInline
 package final class YAMLTree: @unchecked Sendable {
     /// Every node, each after the nodes it contains.
@@ -245,10 +247,28 @@ package final class YAMLTree: @unchecked Sendable {
     @usableFromInline package let bytes: UnsafeMutablePointer<UInt8>
     /// How many nodes, child entries and scalar bytes the three buffers hold.
     let recordCount: Int, childCount: Int, byteCount: Int
+    /// The file every node was written in, for a tree whose records' own file numbers are not this process's (read in
+    /// place from an archive another process wrote, where a file's number means nothing); nil when each record names
+    /// its file.
+    let file: SourceFileID?
+    /// What holds the three buffers when the tree does not own them (the bytes it was read from in place); nil when
+    /// the tree owns them and frees them with itself.
+    private let keeper: AnyObject?
 
-    init(
+    /// A tree of three buffers it owns and frees.
+    convenience init(
         records: UnsafeMutablePointer<YAMLNodeRecord>, recordCount: Int, children: UnsafeMutablePointer<Int32>, childCount: Int,
         bytes: UnsafeMutablePointer<UInt8>, byteCount: Int
+    ) {
+        self.init(records: records, recordCount: recordCount, children: children, childCount: childCount, bytes: bytes, byteCount: byteCount,
+                  file: nil, keeper: nil)
+    }
+
+    /// A tree of three buffers inside memory `keeper` holds (never changed, and not freed while `keeper` lives), each
+    /// node written in `file`.
+    init(
+        records: UnsafeMutablePointer<YAMLNodeRecord>, recordCount: Int, children: UnsafeMutablePointer<Int32>, childCount: Int,
+        bytes: UnsafeMutablePointer<UInt8>, byteCount: Int, file: SourceFileID?, keeper: AnyObject?
     ) {
         self.records = records
         self.children = children
@@ -256,12 +276,23 @@ package final class YAMLTree: @unchecked Sendable {
         self.recordCount = recordCount
         self.childCount = childCount
         self.byteCount = byteCount
+        self.file = file
+        self.keeper = keeper
     }
 
     deinit {
+        guard keeper == nil else { return }
         records.deallocate()
         children.deallocate()
         bytes.deallocate()
+    }
+
+    /// Where the node numbered `index` was written.
+    @usableFromInline
+    func range(of index: Int32) -> SourceRange {
+        var range = records[Int(index)].range
+        if let file { range.fileID = file }
+        return range
     }
 }
 
@@ -459,7 +490,7 @@ package struct YAMLNodeView {
     /// What the node is.
     @inlinable package var kind: YAMLNodeKind { record.kind }
     /// Where the node was written.
-    @inlinable package var range: SourceRange { record.range }
+    @inlinable package var range: SourceRange { storage._withUnsafeGuaranteedRef { $0.range(of: index) } }
     /// The node's explicit standard tag, if any.
     @inlinable package var tag: YAMLStandardTag? { record.tag }
     /// A scalar's style (plain for other nodes).

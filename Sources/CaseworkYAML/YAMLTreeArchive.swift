@@ -1,79 +1,94 @@
-/// A loaded document written as bytes and read back as the same tree, so a file whose tree is kept need not be
-/// parsed again (the definition cache keeps the trees of a set that validated cleanly).
+/// A loaded document written as bytes and read back, in place, as the same tree, so a file whose tree is kept need not
+/// be parsed again (the definition cache keeps the trees of a set that validated cleanly).
 ///
-/// The form is the tree's three buffers, field by field, in this machine's byte order: four 32-bit counts (nodes,
-/// child entries, scalar bytes, the root's number), then per node its range's six 32-bit marks (start line, column
-/// and offset, end line, column and offset), its first and count, and one byte of kind, style and tag; then the
-/// child entries; then the scalar bytes. It is meant for the build that wrote it (the cache's key names the build),
-/// and carries no checksum: the caller checks the whole entry's.
+/// The form is the tree's three buffers as they lie in memory, in this machine's byte order and this build's layout:
+/// four 32-bit counts (nodes, child entries, scalar bytes, the root's number), a 32-bit count of padding bytes and that
+/// many zeros, so the records start where a ``YAMLNodeRecord`` may lie; then each node's record as this build lays it
+/// out (``recordSize`` bytes: its range's marks, its first and count, its kind, style and tag code; its file's number
+/// and the bytes past the record written as zeros, since a number standing for a path means nothing in another
+/// process); then the child entries; then the scalar bytes. It is meant for the build that wrote it (the cache's key
+/// names the build), and carries no checksum: the caller checks the whole entry's.
 ///
-/// Reading checks everything a tree's readers rely on, so any bytes at all give a tree or nil, never a trap or a
-/// loop: each kind, style and tag is one that exists, each scalar's bytes and each container's entries lie inside
-/// their buffers, every child was written before its container (so no node contains itself), every mapping key is a
-/// scalar, and the root is a mapping.
+/// Reading copies nothing: the tree's buffers are the archive's bytes (``read(_:keptBy:at:file:)``), held by the
+/// object that holds those bytes, and every node's range names the file the tree is read for. It checks everything a
+/// tree's readers rely on, so any bytes at all give a tree or nil, never a trap or a loop: each kind and style byte is
+/// one this build writes for a kind or style that exists, and each tag code one that exists, before any record is
+/// read as a record; each scalar's bytes and each container's entries lie inside their buffers, every child was
+/// written before its container (so no node contains itself), every mapping key is a scalar, and the root is a
+/// mapping; and the records lie where a record may (bytes not so placed are refused, not copied).
 package enum YAMLTreeArchive {
-    /// Appends the tree of the document `root` belongs to, with `root` as its root.
-    package static func append(_ root: YAMLNode, to output: inout [UInt8]) {
+    /// Appends the tree of the document `root` belongs to, with `root` as its root, to `output`, whose first byte will
+    /// lie `base` bytes past a place aligned as a record must be (the start of a mapped file, or of memory of its own).
+    package static func append(_ root: YAMLNode, to output: inout [UInt8], base: Int = 0) {
         let tree = root.tree
         withExtendedLifetime(tree) {
-            output.reserveCapacity(output.count + 16 + tree.recordCount * recordSize + tree.childCount * 4 + tree.byteCount)
+            output.reserveCapacity(output.count + 24 + tree.recordCount * recordSize + tree.childCount * 4 + tree.byteCount)
             for count in [tree.recordCount, tree.childCount, tree.byteCount, Int(root.index)] { appendWord(Int32(count), to: &output) }
+            let padding = (alignment - (base + output.count + 4) % alignment) % alignment
+            appendWord(Int32(padding), to: &output)
+            output.append(contentsOf: repeatElement(0, count: padding))
             for position in 0..<tree.recordCount {
                 let record = tree.records[position]
-                let (start, end) = (record.range.start, record.range.end)
-                for value in [start.line, start.column, start.offset, end.line, end.column, end.offset] {
-                    appendWord(Int32(clamping: value), to: &output)
-                }
-                appendWord(record.first, to: &output)
-                appendWord(record.count, to: &output)
-                output.append(kindCode(record.kind) | styleCode(record.style) << 2 | record.tagCode << 5)
+                let start = output.count
+                withUnsafeBytes(of: record) { output.append(contentsOf: $0) }
+                output.append(contentsOf: repeatElement(0, count: recordSize - MemoryLayout<YAMLNodeRecord>.size))
+                for index in fileOffset..<(fileOffset + MemoryLayout<SourceFileID>.size) { output[start + index] = 0 }
             }
             output.append(contentsOf: UnsafeRawBufferPointer(start: tree.children, count: tree.childCount * 4))
             output.append(contentsOf: UnsafeBufferPointer(start: tree.bytes, count: tree.byteCount))
         }
     }
 
-    /// Reads a tree written by ``append(_:to:)`` from `input` at `offset`, its ranges naming `file`, and moves `offset`
-    /// past it; nil (with `offset` unspecified) when the bytes there are not a whole, well-formed tree.
-    package static func read(_ input: UnsafeRawBufferPointer, at offset: inout Int, file: String) -> YAMLNode? {
+    /// Reads a tree written by ``append(_:to:base:)`` from `input` at `offset`, in place, its ranges naming `file`, and
+    /// moves `offset` past it; nil (with `offset` unspecified) when the bytes there are not a whole, well-formed tree
+    /// lying where its records may. The tree's buffers are `input`'s bytes, which `keeper` must hold, unchanged, for as
+    /// long as it lives: the tree keeps `keeper`.
+    package static func read(_ input: UnsafeRawBufferPointer, keptBy keeper: AnyObject, at offset: inout Int, file: String) -> YAMLNode? {
         guard let nodes = word(input, &offset), let childCount = word(input, &offset), let byteCount = word(input, &offset),
-            let root = word(input, &offset), nodes > 0, childCount >= 0, byteCount >= 0, root >= 0, root < nodes,
-            input.count - offset >= Int(nodes) * recordSize + Int(childCount) * 4 + Int(byteCount)
+            let root = word(input, &offset), let padding = word(input, &offset), nodes > 0, childCount >= 0, byteCount >= 0, root >= 0, root < nodes,
+            padding >= 0, padding < alignment,
+            input.count - offset >= Int(padding) + Int(nodes) * recordSize + Int(childCount) * 4 + Int(byteCount),
+            let base = input.baseAddress
         else { return nil }
-        let fileID = SourceFileID(file)
-        var records = GrowableBuffer<YAMLNodeRecord>(capacity: Int(nodes))
-        for _ in 0..<nodes {
-            // In bounds: the sizes were checked against the input above.
-            func value(_ index: Int) -> Int32 { input.loadUnaligned(fromByteOffset: offset + 4 * index, as: Int32.self) }
-            let packed = input[offset + 32]
-            guard let kind = kind(packed & 3), let style = style(packed >> 2 & 7) else { return nil }
-            let range = SourceRange(
-                fileID: fileID, start: SourceMark(line: Int(value(0)), column: Int(value(1)), offset: Int(value(2))),
-                end: SourceMark(line: Int(value(3)), column: Int(value(4)), offset: Int(value(5)))
-            )
-            records.append(YAMLNodeRecord(range: range, first: value(6), count: value(7), kind: kind, style: style, tagCode: packed >> 5))
-            offset += recordSize
+        offset += Int(padding)
+        guard Int(bitPattern: base + offset) % alignment == 0 else { return nil }
+        // Every kind, style and tag byte is one this build writes, before any record is read as one: a byte that is no
+        // case of its enumeration must never be read as that enumeration.
+        let (kinds, styles) = (kindBytes, styleBytes)
+        for position in 0..<Int(nodes) {
+            let record = offset + position * recordSize
+            guard kinds.contains(input[record + kindOffset]), styles.contains(input[record + styleOffset]), input[record + tagOffset] <= 7 else { return nil }
         }
-        var children = GrowableBuffer<Int32>(capacity: Int(childCount))
-        for index in 0..<Int(childCount) { children.append(input.loadUnaligned(fromByteOffset: offset + 4 * index, as: Int32.self)) }
+        // In bounds and aligned: the sizes were checked against the input above, and `recordSize` is a multiple of the
+        // records' alignment, which is a multiple of the child entries'.
+        let records = UnsafeMutableRawPointer(mutating: base + offset).bindMemory(to: YAMLNodeRecord.self, capacity: Int(nodes))
+        offset += Int(nodes) * recordSize
+        let children = UnsafeMutableRawPointer(mutating: base + offset).bindMemory(to: Int32.self, capacity: Int(childCount))
         offset += 4 * Int(childCount)
-        var bytes = GrowableBuffer<UInt8>(capacity: Int(byteCount))
-        if let base = input.baseAddress {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: Int(byteCount)))
-        }
+        let bytes = UnsafeMutableRawPointer(mutating: base + offset).bindMemory(to: UInt8.self, capacity: Int(byteCount))
         offset += Int(byteCount)
         guard records[Int(root)].kind == .mapping,
-            wellFormed(records: records.base, count: Int(nodes), children: children.base, childCount: Int(childCount), byteCount: Int(byteCount))
+            wellFormed(records: records, count: Int(nodes), children: children, childCount: Int(childCount), byteCount: Int(byteCount))
         else { return nil }
         let tree = YAMLTree(
-            records: records.release(), recordCount: Int(nodes), children: children.release(), childCount: Int(childCount),
-            bytes: bytes.release(), byteCount: Int(byteCount)
+            records: records, recordCount: Int(nodes), children: children, childCount: Int(childCount), bytes: bytes, byteCount: Int(byteCount),
+            file: SourceFileID(file), keeper: keeper
         )
         return YAMLNode(tree: tree, index: root)
     }
 
-    /// The bytes one node takes: eight 32-bit values and one byte.
-    static let recordSize = 33
+    /// The bytes one node takes: a record, as this build lays it out.
+    static let recordSize = MemoryLayout<YAMLNodeRecord>.stride
+    /// Where the records must lie: their alignment, at least the child entries'.
+    static let alignment = max(MemoryLayout<YAMLNodeRecord>.alignment, MemoryLayout<Int32>.alignment)
+    /// Where in a record its kind, style, tag code and file's number lie.
+    static let kindOffset = MemoryLayout<YAMLNodeRecord>.offset(of: \.kind)!
+    static let styleOffset = MemoryLayout<YAMLNodeRecord>.offset(of: \.style)!
+    static let tagOffset = MemoryLayout<YAMLNodeRecord>.offset(of: \.tagCode)!
+    static let fileOffset = MemoryLayout<YAMLNodeRecord>.offset(of: \YAMLNodeRecord.range.fileID)!
+    /// The one byte each kind and each style is stored as in this build (each enumeration is one byte).
+    static let kindBytes: [UInt8] = [YAMLNodeKind.scalar, .sequence, .mapping].map { kind in withUnsafeBytes(of: kind) { $0[0] } }
+    static let styleBytes: [UInt8] = [YAMLScalarStyle.plain, .singleQuoted, .doubleQuoted, .literal, .folded].map { style in withUnsafeBytes(of: style) { $0[0] } }
 
     /// Whether every node's bytes or entries lie inside their buffers, every child comes before its container, every
     /// mapping key is a scalar, and the containers' entries together are no more than the child entries written (as
@@ -113,43 +128,5 @@ package enum YAMLTreeArchive {
         guard input.count - offset >= 4 else { return nil }
         defer { offset += 4 }
         return input.loadUnaligned(fromByteOffset: offset, as: Int32.self)
-    }
-
-    private static func kindCode(_ kind: YAMLNodeKind) -> UInt8 {
-        switch kind {
-        case .scalar: 0
-        case .sequence: 1
-        case .mapping: 2
-        }
-    }
-
-    private static func kind(_ code: UInt8) -> YAMLNodeKind? {
-        switch code {
-        case 0: .scalar
-        case 1: .sequence
-        case 2: .mapping
-        default: nil
-        }
-    }
-
-    private static func styleCode(_ style: YAMLScalarStyle) -> UInt8 {
-        switch style {
-        case .plain: 0
-        case .singleQuoted: 1
-        case .doubleQuoted: 2
-        case .literal: 3
-        case .folded: 4
-        }
-    }
-
-    private static func style(_ code: UInt8) -> YAMLScalarStyle? {
-        switch code {
-        case 0: .plain
-        case 1: .singleQuoted
-        case 2: .doubleQuoted
-        case 3: .literal
-        case 4: .folded
-        default: nil
-        }
     }
 }

@@ -112,7 +112,7 @@ struct DefinitionCacheDeferredPlanTests {
     /// first entry is hit again.
     @Test func aChangeToAWorkflowNoCommandRunsIsStillAMiss() throws {
         let space = try Space()
-        let fresh = DefinitionCacheTests.summary(try space.load())
+        let fresh = try DefinitionCacheTests.summary(try space.load())
         let file = "Workflows/annual-review.yaml"
         let original = try space.text(file)
         let guardText = "when: last_reviewed_on >= plan_issued_on and last_reviewed_on <= today"
@@ -121,7 +121,7 @@ struct DefinitionCacheDeferredPlanTests {
         #expect(throws: EngineError.self) { try space.load() }
         #expect(space.entries.count == 1)
         try space.write(file, original)
-        #expect(DefinitionCacheTests.summary(try space.load()) == fresh)
+        #expect(try DefinitionCacheTests.summary(try space.load()) == fresh)
         #expect(space.entries.count == 1)
     }
 }

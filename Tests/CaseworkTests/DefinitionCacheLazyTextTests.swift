@@ -37,10 +37,10 @@ struct DefinitionCacheLazyTextTests {
         #expect(reader.fieldTypes["ehcp-needs-assessment"] == FieldValues.types(of: try #require(hit.workflows["ehcp-needs-assessment"]).outline.fields))
         #expect(reader.fieldTypes["no-such-workflow"].isEmpty)
         let fresh = try DefinitionCatalog.load(paths: space.paths)
-        #expect(DefinitionCacheTests.summary(hit) == DefinitionCacheTests.summary(fresh))
+        #expect(try DefinitionCacheTests.summary(hit) == DefinitionCacheTests.summary(fresh))
         #expect(Self.made(hit).count == hit.members.count)
         let workflow = try #require(hit.workflows["ehcp-needs-assessment"])
-        #expect(workflow.content == (try space.text("Workflows/ehcp-needs-assessment.yaml")))
+        #expect(try workflow.content == space.text("Workflows/ehcp-needs-assessment.yaml"))
     }
 
     /// An engine records, with their texts, the versions its store lacks, and only compares the fingerprints of those
@@ -56,12 +56,80 @@ struct DefinitionCacheLazyTextTests {
         #expect(recorded.count == first.members.count)
         for member in first.members {
             let stored = try #require(try store.definition(kind: member.version.kind, id: member.version.id, version: member.version.version))
-            #expect(stored == member.stored)
+            #expect(try stored == member.stored)
         }
         let second = try space.load()
         let engine = try Engine(catalog: second, store: store)
         _ = try engine.open(workflow: "ehcp-needs-assessment", as: .operator(), fields: DefinitionCacheLazyDecodingTests.assessmentFields)
         #expect(Self.made(second).isEmpty)
+    }
+
+    /// A hit keeps no file's bytes: a text is read from its file again when first asked for, and only if the file still
+    /// holds the bytes the set was validated with. A file rewritten, or removed, after the load is refused with an error
+    /// that names it, never read as other text than the catalog's: by the workflow's and the form's `content`, by the
+    /// catalog's `stored`, and by an engine that would record the texts its store lacks (which then records none). The
+    /// refusal is kept; a new load of the changed files is a miss, whose texts are the new bytes.
+    @Test(arguments: [(file: "Workflows/ehcp-needs-assessment.yaml", removed: false), (file: "Workflows/ehcp-needs-assessment.yaml", removed: true),
+                      (file: "Workflows/forms/section-a.yaml", removed: false)])
+    func aTextWhoseFileChangedAfterTheLoadIsRefused(_ change: (file: String, removed: Bool)) throws {
+        let space = try Space()
+        _ = try space.load()
+        let hit = try space.load()
+        #expect(Self.made(hit).isEmpty)
+        let original = try space.text(change.file)
+        let path = space.root.appendingPathComponent(change.file).path
+        if change.removed {
+            try FileManager.default.removeItem(atPath: path)
+        } else {
+            try space.write(change.file, original.replacingOccurrences(of: "title:", with: "title: ", options: [], range: original.range(of: "title:")))
+        }
+        func refusal(_ read: () throws -> Void) -> String? {
+            do {
+                try read()
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        let content: () throws -> Void = change.file.contains("forms/")
+            ? { _ = try #require(hit.forms["section-a"]).content }
+            : { _ = try #require(hit.workflows["ehcp-needs-assessment"]).content }
+        let refused = try #require(refusal(content))
+        #expect(refused.contains("definition file '\(path)' changed after the definitions were loaded"), "\(refused)")
+        #expect(refusal(content) == refused)
+        #expect(refusal { _ = try hit.stored } == refused)
+        let store = InMemoryCaseStore()
+        let engine = refusal { _ = try Engine(catalog: hit, store: store) }
+        #expect(engine?.contains("changed after the definitions were loaded") == true, "\(engine ?? "none")")
+        #expect(try store.definitionVersions().isEmpty)
+        if change.removed { return }
+        let again = try space.load()
+        #expect(space.entries.count == 2)
+        let changed = try space.text(change.file)
+        #expect(try again.stored.contains { $0.content == changed })
+        try space.write(change.file, original)
+        #expect(refusal(content) == refused)
+        #expect(try space.load().stored.contains { $0.content == original })
+    }
+
+    /// A miss parsed the bytes it read, and its texts are those bytes, whatever happens to the file afterwards.
+    @Test func aMissKeepsTheTextsItParsed() throws {
+        let space = try Space()
+        let miss = try space.load()
+        let original = try space.text("Workflows/ehcp-needs-assessment.yaml")
+        try space.write("Workflows/ehcp-needs-assessment.yaml", original + "# changed\n")
+        #expect(try #require(miss.workflows["ehcp-needs-assessment"]).content == original)
+    }
+
+    /// The key a hit makes from the files hashed in one reused buffer is the key a miss makes from the bytes it parsed.
+    @Test func hashedAndReadFilesMakeTheSameKey() throws {
+        let space = try Space()
+        let digests = try Validator.digests(paths: space.paths)
+        let files = try Validator.read(paths: space.paths)
+        #expect(digests.map(\.file) == files.map(\.file))
+        #expect(digests.count == DefinitionCacheTests.fileCount)
+        let key = try #require(space.cache.key(for: digests))
+        #expect(space.cache.key(for: files) == key)
     }
 
     /// The directory an entry is written to is the user's alone, and so is the entry (a reader maps it: only a file

@@ -39,7 +39,7 @@ struct DefinitionCacheTests {
 
         /// The summary of a fresh load, and the path and bytes of the one entry a load through the cache writes.
         func freshAndEntry() throws -> (fresh: [String], entry: String, good: Data) {
-            let fresh = DefinitionCacheTests.summary(try DefinitionCatalog.load(paths: paths))
+            let fresh = try DefinitionCacheTests.summary(try DefinitionCatalog.load(paths: paths))
             _ = try load()
             let entry = directory + "/" + (try #require(entries.first))
             return (fresh, entry, try #require(FileManager.default.contents(atPath: entry)))
@@ -50,8 +50,8 @@ struct DefinitionCacheTests {
     }
 
     /// What a catalog is built from and runs by, as comparable text (its calendars are compared by ``calendars(_:)``).
-    static func summary(_ catalog: DefinitionCatalog) -> [String] {
-        catalog.stored.map { "\($0.kind) \($0.id) \($0.version) \($0.fingerprint) \($0.content.count) \(SHA256.hex($0.content))" }.sorted()
+    static func summary(_ catalog: DefinitionCatalog) throws -> [String] {
+        try catalog.stored.map { "\($0.kind) \($0.id) \($0.version) \($0.fingerprint) \($0.content.count) \(SHA256.hex($0.content))" }.sorted()
             + catalog.workflows.map { id, workflow in
                 "workflow \(id): guards \(workflow.guards.keys.sorted()) sets \(workflow.assignments.mapValues { $0.map(\.field) }.sorted { $0.key < $1.key })"
                     + " deadlines \(workflow.deadlineConditions.keys.sorted()) \(workflow.deadlineDueDates.keys.sorted()) fields \(workflow.fieldTypes.keys.sorted())"
@@ -74,10 +74,10 @@ struct DefinitionCacheTests {
 
     @Test func aHitBuildsTheCatalogAFreshLoadBuilds() throws {
         let space = try Space()
-        let fresh = Self.summary(try DefinitionCatalog.load(paths: space.paths))
-        #expect(Self.summary(try space.load()) == fresh)
+        let fresh = try Self.summary(try DefinitionCatalog.load(paths: space.paths))
+        #expect(try Self.summary(try space.load()) == fresh)
         #expect(space.entryIsWhole(count: Self.fileCount))
-        #expect(Self.summary(try space.load()) == fresh)
+        #expect(try Self.summary(try space.load()) == fresh)
         #expect(space.entries.count == 1)
     }
 
@@ -93,18 +93,18 @@ struct DefinitionCacheTests {
         try space.write(file, commented)
         let changed = try space.load()
         #expect(space.entries.count == 2)
-        #expect(changed.stored.first { $0.kind == stored.kind && $0.id == stored.id }?.content == commented)
+        #expect(try changed.stored.first { $0.kind == stored.kind && $0.id == stored.id }?.content == commented)
         try space.write(file, original.replacingOccurrences(of: "\nversion:", with: "\nversiom:"))
         #expect(throws: EngineError.self) { try space.load() }
         try space.write(file, original)
-        #expect(Self.summary(try space.load()) == Self.summary(try DefinitionCatalog.load(paths: space.paths)))
+        #expect(try Self.summary(try space.load()) == Self.summary(try DefinitionCatalog.load(paths: space.paths)))
     }
 
     /// A second child definition added beside the shipped one is a miss refused by the full validation (CW0259, a check a
     /// hit skips), and taking it away again loads the set the entry was written for.
     @Test func aSecondChildDefinitionIsAMissAndRefused() throws {
         let space = try Space()
-        let before = Self.summary(try space.load())
+        let before = try Self.summary(try space.load())
         try space.write("Workflows/child-copy.yaml", try space.text("Workflows/child.yaml").replacingOccurrences(of: "child: send-child", with: "child: send-child-copy"))
         do {
             _ = try space.load()
@@ -114,7 +114,7 @@ struct DefinitionCacheTests {
             #expect(diagnostics.map(\.code.rawValue).contains("CW0259"))
         }
         try FileManager.default.removeItem(at: space.root.appendingPathComponent("Workflows/child-copy.yaml"))
-        #expect(Self.summary(try space.load()) == before)
+        #expect(try Self.summary(try space.load()) == before)
     }
 
     /// A file added or removed is a miss: here each makes the set invalid in a way only the checks a hit skips find
@@ -145,12 +145,12 @@ struct DefinitionCacheTests {
         let broken = [Data(), Data("garbage\n".utf8), good.prefix(good.count - 20), good.prefix(header.count + 100), altered, otherFormat]
         for bytes in broken {
             try bytes.write(to: URL(fileURLWithPath: entry))
-            #expect(Self.summary(try space.load()) == fresh)
+            #expect(try Self.summary(try space.load()) == fresh)
             #expect(FileManager.default.contents(atPath: entry) == good)
         }
         try FileManager.default.removeItem(atPath: space.directory)
         try Data().write(to: URL(fileURLWithPath: space.directory))
-        #expect(Self.summary(try space.load()) == fresh)
+        #expect(try Self.summary(try space.load()) == fresh)
     }
 
     /// A whole, well-summed entry that others may write is a miss, never trusted: its trees stand in for validated
@@ -163,7 +163,7 @@ struct DefinitionCacheTests {
         for mode: mode_t in [0o660, 0o606] {
             chmod(entry, mode)
             #expect(!space.entryIsWhole(count: Self.fileCount), "an entry of mode \(String(mode, radix: 8))")
-            #expect(Self.summary(try space.load()) == fresh)
+            #expect(try Self.summary(try space.load()) == fresh)
             #expect(FileManager.default.contents(atPath: entry) == good)
             let mode = try FileManager.default.attributesOfItem(atPath: entry)[.posixPermissions] as? Int
             #expect(mode == 0o600, "the entry written again")
@@ -190,7 +190,7 @@ struct DefinitionCacheTests {
         notHex[0] = UInt8(ascii: "g")
         for bytes in [rootOutOfRange, notHex] {
             try resummed(bytes).write(to: URL(fileURLWithPath: entry))
-            #expect(Self.summary(try space.load()) == fresh)
+            #expect(try Self.summary(try space.load()) == fresh)
             #expect(FileManager.default.contents(atPath: entry) == good)
         }
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// `FileBytes.read` fills its array straight from the file, with no zero fill first: every byte it returns must be the
 /// file's, whatever the size (empty, under a page, and over glibc's 128 KB threshold for allocations of their own).
-/// `FileBytes.withMapped` shows the same bytes from a mapping (an empty file, which cannot be mapped, read instead),
+/// `FileBytes.mapped` shows the same bytes from a mapping (an empty file, which cannot be mapped, read instead),
 /// and a file renamed over or removed while mapped leaves the mapping whole: why the definition cache, whose entries
 /// are only ever replaced by rename, may map them.
 @Suite("Whole files read into memory or mapped")
@@ -45,19 +45,39 @@ struct FileBytesTests {
         #expect(file == path + "-missing")
     }
 
+    /// Files read one after another into one reused buffer, larger and smaller in turn, each show exactly their own
+    /// bytes (none of an earlier, larger file's left over), and a file over the limit or missing is refused.
+    @Test func aReusedBufferShowsEachFilesOwnBytes() throws {
+        let sizes = [4_097, 0, 200_003, 1, 70_000, 4_095, 200_003]
+        let files = try sizes.enumerated().map { index, size in (bytes: noisy(size, seed: UInt32(index + 1) * 7_919), path: try scratch(noisy(size, seed: UInt32(index + 1) * 7_919))) }
+        defer { for file in files { try? FileManager.default.removeItem(atPath: file.path) } }
+        var buffer = FileBytes.ReusedBuffer()
+        for file in files {
+            #expect(try FileBytes.read(file.path, limit: .max, into: &buffer) { Array($0) }.get() == file.bytes)
+        }
+        let large = try #require(files.last)
+        #expect(throws: YAMLError.fileTooLarge(file: large.path, bytes: 200_003, limit: 9)) {
+            try FileBytes.read(large.path, limit: 9, into: &buffer) { _ in Issue.record("a file over the limit must not be read") }.get()
+        }
+        guard case .failure(.unreadable(let file, _)) = FileBytes.read(large.path + "-missing", limit: .max, into: &buffer, { _ in }) else {
+            Issue.record("a missing file must be unreadable")
+            return
+        }
+        #expect(file == large.path + "-missing")
+        #expect(try FileBytes.read(files[0].path, limit: .max, into: &buffer) { Array($0) }.get() == files[0].bytes)
+    }
+
     @Test(arguments: [0, 1, 4_095, 4_096, 4_097, 200_003])
     func mapsExactlyTheFilesBytes(size: Int) throws {
         let bytes = noisy(size)
         let path = try scratch(bytes)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(FileBytes.withMapped(path) { Array($0) } == bytes)
+        #expect(FileBytes.mapped(path).map { Array($0.buffer) } == bytes)
     }
 
     @Test func mapsNothingOfAMissingFile() {
-        var called = false
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("casework-filebytes-missing-\(UUID().uuidString)").path
-        #expect(FileBytes.withMapped(path) { _ in called = true } == nil)
-        #expect(!called)
+        #expect(FileBytes.mapped(path) == nil)
     }
 
     /// The definition cache trusts an entry's trees as validated, so it maps only a regular file of the user's that no
@@ -67,13 +87,11 @@ struct FileBytesTests {
         let path = try scratch(bytes)
         defer { try? FileManager.default.removeItem(atPath: path) }
         chmod(path, 0o600)
-        #expect(FileBytes.withMapped(path, ownerOnly: true) { Array($0) } == bytes)
+        #expect(FileBytes.mapped(path, ownerOnly: true).map { Array($0.buffer) } == bytes)
         for mode: mode_t in [0o620, 0o602, 0o666] {
             chmod(path, mode)
-            var called = false
-            #expect(FileBytes.withMapped(path, ownerOnly: true) { _ in called = true } == nil, "mode \(String(mode, radix: 8))")
-            #expect(!called)
-            #expect(FileBytes.withMapped(path) { Array($0) } == bytes, "mode \(String(mode, radix: 8)) without ownerOnly")
+            #expect(FileBytes.mapped(path, ownerOnly: true) == nil, "mode \(String(mode, radix: 8))")
+            #expect(FileBytes.mapped(path).map { Array($0.buffer) } == bytes, "mode \(String(mode, radix: 8)) without ownerOnly")
         }
     }
 
@@ -97,13 +115,12 @@ struct FileBytesTests {
         let old = noisy(300_000)
         let path = try scratch(old)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let seen = FileBytes.withMapped(path) { mapped -> [UInt8] in
-            let replacement = try? scratch(noisy(10, seed: 7))
-            if let replacement { rename(replacement, path) }
-            let afterRename = Array(mapped)
-            unlink(path)
-            return afterRename == Array(mapped) ? afterRename : []
-        }
-        #expect(seen == old)
+        let mapped = try #require(FileBytes.mapped(path))
+        let replacement = try scratch(noisy(10, seed: 7))
+        rename(replacement, path)
+        let afterRename = Array(mapped.buffer)
+        unlink(path)
+        #expect(afterRename == old)
+        #expect(Array(mapped.buffer) == old)
     }
 }

@@ -64,11 +64,39 @@ struct YAMLTreeArchiveTests {
             var bytes: [UInt8] = []
             YAMLTreeArchive.append(root, to: &bytes)
             var offset = 0
-            let read = try #require(bytes.withUnsafeBytes { YAMLTreeArchive.read($0, at: &offset, file: document.file) }, "\(document.file)")
+            let held = ReadOnlyBytes(copying: bytes)
+            let read = try #require(YAMLTreeArchive.read(held.buffer, keptBy: held, at: &offset, file: document.file), "\(document.file)")
             #expect(offset == bytes.count)
             #expect(Self.listing(read) == Self.listing(root), "\(document.file)")
             #expect(read.canonicalBytes == root.canonicalBytes)
         }
+    }
+
+    /// A tree is read in place: it keeps the bytes it was read from (a mapped file, here renamed over and removed, or
+    /// memory of their own) alive with it, after its reader lets them go, and its ranges name the file it was read for.
+    @Test func aTreeReadInPlaceKeepsItsBytes() throws {
+        let text = "a: [1, {b: 'two'}]\nc: |\n  three\n"
+        let root = try #require(YAMLLoader.load(Array(text.utf8), file: "written.yaml").root)
+        let expected = try #require(YAMLLoader.load(Array(text.utf8), file: "read.yaml").root)
+        var bytes: [UInt8] = Array("header\n".utf8)
+        YAMLTreeArchive.append(root, to: &bytes)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("casework-archive-\(UUID().uuidString)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        func readBack(_ held: () -> ReadOnlyBytes?) throws -> YAMLNode {
+            let held = try #require(held())
+            var offset = 7
+            let tree = try #require(YAMLTreeArchive.read(held.buffer, keptBy: held, at: &offset, file: "read.yaml"))
+            #expect(offset == bytes.count)
+            return tree
+        }
+        let mapped = try readBack { FileBytes.mapped(path) }
+        let copied = try readBack { ReadOnlyBytes(copying: bytes) }
+        try Data("other".utf8).write(to: URL(fileURLWithPath: path + ".new"))
+        #expect(rename(path + ".new", path) == 0)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(Self.listing(mapped) == Self.listing(expected))
+        #expect(Self.listing(copied) == Self.listing(expected))
+        #expect(mapped.range.file == "read.yaml")
     }
 
     @Test func twoTreesBackToBackReadInTurn() throws {
@@ -78,9 +106,9 @@ struct YAMLTreeArchiveTests {
         YAMLTreeArchive.append(first, to: &bytes)
         YAMLTreeArchive.append(second, to: &bytes)
         var offset = 0
-        let (a, b) = bytes.withUnsafeBytes { input in
-            (YAMLTreeArchive.read(input, at: &offset, file: "one.yaml"), YAMLTreeArchive.read(input, at: &offset, file: "two.yaml"))
-        }
+        let held = ReadOnlyBytes(copying: bytes)
+        let (a, b) = (YAMLTreeArchive.read(held.buffer, keptBy: held, at: &offset, file: "one.yaml"),
+                      YAMLTreeArchive.read(held.buffer, keptBy: held, at: &offset, file: "two.yaml"))
         #expect(try Self.listing(#require(a)) == Self.listing(first))
         #expect(try Self.listing(#require(b)) == Self.listing(second))
         #expect(offset == bytes.count)
@@ -96,7 +124,8 @@ struct YAMLTreeArchiveTests {
         YAMLTreeArchive.append(root, to: &good)
         func read(_ bytes: [UInt8]) -> YAMLNode? {
             var offset = 0
-            return bytes.withUnsafeBytes { YAMLTreeArchive.read($0, at: &offset, file: "x.yaml") }
+            let held = ReadOnlyBytes(copying: bytes)
+            return YAMLTreeArchive.read(held.buffer, keptBy: held, at: &offset, file: "x.yaml")
         }
         #expect(read(good) != nil)
         for length in 0..<good.count { #expect(read(Array(good.prefix(length))) == nil, "prefix \(length)") }
@@ -108,31 +137,41 @@ struct YAMLTreeArchiveTests {
             return copy
         }
         let nodes = good.withUnsafeBytes { Int($0.loadUnaligned(as: Int32.self)) }
-        let record = { (node: Int) in 16 + node * YAMLTreeArchive.recordSize }
-        let kinds = (0..<nodes).map { good[record($0) + 32] & 3 }
+        let padding = good.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 16, as: Int32.self)) }
+        let record = { (node: Int) in 20 + padding + node * YAMLTreeArchive.recordSize }
+        let (kindAt, styleAt) = (YAMLTreeArchive.kindOffset, YAMLTreeArchive.styleOffset)
+        let firstAt = MemoryLayout<YAMLNodeRecord>.offset(of: \.first)!
+        let countAt = MemoryLayout<YAMLNodeRecord>.offset(of: \.count)!
+        let kinds = (0..<nodes).map { YAMLTreeArchive.kindBytes.firstIndex(of: good[record($0) + kindAt]) }
         let firstScalar = try #require(kinds.firstIndex(of: 0))
         let lastContainer = try #require(kinds.lastIndex(of: 2))
         let firstSequence = try #require(kinds.firstIndex(of: 1))
         let childrenStart = record(nodes)
         // Where the root's entries start among the child entries: its first is a key.
-        let rootFirst = good.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: record(lastContainer) + 24, as: Int32.self)) }
+        let rootFirst = good.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: record(lastContainer) + firstAt, as: Int32.self)) }
+        let unknownKind = UInt8(try #require((0...255).first { !YAMLTreeArchive.kindBytes.contains(UInt8($0)) }))
+        let unknownStyle = UInt8(try #require((0...255).first { !YAMLTreeArchive.styleBytes.contains(UInt8($0)) }))
         let broken: [(String, [UInt8])] = [
             ("root out of range", replacing(at: 12, with: word(Int32(nodes)))),
             ("root a scalar", replacing(at: 12, with: word(Int32(firstScalar)))),
             ("negative count", replacing(at: 0, with: word(-1))),
             ("child after its container", replacing(at: childrenStart, with: word(Int32(nodes - 1)))),
             ("key not a scalar", replacing(at: childrenStart + 4 * rootFirst, with: word(Int32(firstSequence)))),
-            ("scalar past its bytes", replacing(at: record(firstScalar) + 28, with: word(1_000_000))),
-            ("entries past the list", replacing(at: record(lastContainer) + 28, with: word(1_000_000))),
+            ("scalar past its bytes", replacing(at: record(firstScalar) + countAt, with: word(1_000_000))),
+            ("entries past the list", replacing(at: record(lastContainer) + countAt, with: word(1_000_000))),
             ("entries claimed twice", {
                 // The root's entries widened to every child entry: each slot in range, but counted twice over.
                 let childCount = good.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: 4, as: Int32.self)) }
                 var copy = good
-                copy.replaceSubrange((record(lastContainer) + 24)..<(record(lastContainer) + 32), with: word(0) + word(Int32(childCount / 2)))
+                copy.replaceSubrange((record(lastContainer) + firstAt)..<(record(lastContainer) + firstAt + 4), with: word(0))
+                copy.replaceSubrange((record(lastContainer) + countAt)..<(record(lastContainer) + countAt + 4), with: word(Int32(childCount / 2)))
                 return copy
             }()),
-            ("unknown kind", replacing(at: record(firstScalar) + 32, with: [3])),
-            ("unknown style", replacing(at: record(firstScalar) + 32, with: [7 << 2])),
+            ("unknown kind", replacing(at: record(firstScalar) + kindAt, with: [unknownKind])),
+            ("unknown style", replacing(at: record(firstScalar) + styleAt, with: [unknownStyle])),
+            ("unknown tag", replacing(at: record(firstScalar) + YAMLTreeArchive.tagOffset, with: [8])),
+            ("padding past a record's alignment", replacing(at: 16, with: word(Int32(YAMLTreeArchive.alignment)))),
+            ("records out of place", replacing(at: 16, with: word(Int32(padding + 1)))),
         ]
         for (name, bytes) in broken { #expect(read(bytes) == nil, "\(name)") }
 

@@ -37,8 +37,9 @@ public final class CaseService: Sendable {
         self.driver = driver
         self.clock = clock
         committer = GroupCommitter(driver: driver)
+        let definitions = try catalog.stored
         do throws(StoreError) {
-            for definition in catalog.stored.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) { try await driver.record(definition) }
+            for definition in definitions.sorted(by: { ($0.kind, $0.id) < ($1.kind, $1.id) }) { try await driver.record(definition) }
             try await driver.record(catalog.snapshot)
         } catch {
             throw .store(error)

@@ -44,7 +44,7 @@ package enum DefinitionSetValidator {
             let started = Set(workflow.transitions.flatMap { $0.startForms.map(\.form.value) })
             WorkflowChecks(workflow, forms: set.forms.filter { started.contains($0.id.value) }).run(into: &bag, judgeGraph: !incompleteFiles.contains(workflow.file))
             workflows[workflow.id.value] = checked
-            FieldReadChecks(workflow: workflow, source: source?.string, dateOfBirth: checked.names.environment.dateOfBirth).run(into: &bag)
+            FieldReadChecks(workflow: workflow, source: source?.textIfUnchanged, dateOfBirth: checked.names.environment.dateOfBirth).run(into: &bag)
             TemplateFieldChecks(workflow: workflow).run(into: &bag)
             checkFormStarts(of: workflow, in: set, unloaded: unloaded, into: &bag)
             checkPolicyBinding(of: workflow, in: set, unloaded: unloaded, into: &bag)

@@ -38,7 +38,7 @@ struct GuardChecks {
     /// Reports expression errors at their place in the YAML file.
     static func report(_ errors: [ExpressionError], in expression: ExpressionSource, source: DefinitionText?, into bag: inout DiagnosticBag) {
         guard !errors.isEmpty else { return }
-        let map = source.map { ScalarSourceMap(source: $0.string, range: expression.range, style: expression.style, value: expression.text) }
+        let map = source?.textIfUnchanged.map { ScalarSourceMap(source: $0, range: expression.range, style: expression.style, value: expression.text) }
         for error in errors {
             bag.report(error.kind, at: range(of: error.span, in: expression, map: map))
         }

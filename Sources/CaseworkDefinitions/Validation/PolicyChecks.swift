@@ -142,7 +142,7 @@ struct PolicyChecks {
     private func checkReason(_ reason: ReasonText, of rule: PolicyRule, into bag: inout DiagnosticBag) -> [Int: CheckedExpression] {
         // Where in the file a part of the reason is: worked out only for an error, so a clean reason maps nothing.
         func range(_ offsets: Range<Int>) -> SourceRange {
-            let map = source.map { ScalarSourceMap(source: $0.string, range: reason.range, style: reason.style, value: reason.text) }
+            let map = source?.textIfUnchanged.map { ScalarSourceMap(source: $0, range: reason.range, style: reason.style, value: reason.text) }
             return map?.range(valueOffsets: offsets) ?? SourceRange(file: reason.range.file, at: reason.range.start)
         }
         if let problem = reason.problem {

@@ -9,9 +9,10 @@ public struct ValidationReport: Sendable {
     public var diagnostics: [Diagnostic]
     /// The files read, in order.
     public var files: [String]
-    /// Each file's text, for source excerpts in diagnostics (every file's text made now: see ``texts``).
+    /// Each file's text, for source excerpts in diagnostics (every file's text made now, but for one that can no longer be
+    /// read as its definitions were loaded: see ``texts``).
     public var sources: [String: String] {
-        get { texts.mapValues(\.string) }
+        get { texts.compactMapValues(\.textIfUnchanged) }
         set { texts = newValue.mapValues(DefinitionText.init) }
     }
     /// Each file's text, made from its bytes only when first asked for (``DefinitionText``): the catalog keeps them,
@@ -77,6 +78,34 @@ package enum Validator {
         try DefinitionFiles.discover(paths).map { FileBytes(file: $0, bytes: YAMLLoader.read(path: $0, limits: limits)) }
     }
 
+    /// One definition file hashed: its path as discovered, and the SHA-256 of its bytes or why they could not be read.
+    /// The bytes are not kept (``digests(paths:limits:)``).
+    package struct FileDigest: Sendable {
+        /// The path as ``DefinitionFiles/discover(_:scenarios:)`` found it, which diagnostics and the definitions name.
+        package var file: String
+        /// The SHA-256 of the file's bytes (64 lower-case hexadecimal characters), or the error reading them.
+        package var sha256: Result<String, YAMLError>
+
+        /// A file hashed as `sha256`.
+        package init(file: String, sha256: Result<String, YAMLError>) {
+            self.file = file
+            self.sha256 = sha256
+        }
+    }
+
+    /// The definition files under `paths` (files or directories, searched recursively), each read whole and hashed, in
+    /// order: what a definition cache's key is made of. The files are read one after another into one reused buffer
+    /// and their bytes are not kept, so hashing a set touches the pages of its largest file, not a fresh array for every
+    /// file; a hit reads a file again only for its text, and only if it is asked for (``DefinitionText``).
+    package static func digests(paths: [String], limits: YAMLLimits = .standard) throws(DefinitionFiles.MissingPath) -> [FileDigest] {
+        var buffer = CaseworkYAML.FileBytes.ReusedBuffer()
+        var digests: [FileDigest] = []
+        for file in try DefinitionFiles.discover(paths) {
+            digests.append(FileDigest(file: file, sha256: CaseworkYAML.FileBytes.read(file, limit: limits.maxFileBytes, into: &buffer) { SHA256.hex($0) }))
+        }
+        return digests
+    }
+
     /// What a clean validation of one file leaves for a later run on exactly the same bytes: the file's content
     /// fingerprint and its loaded YAML tree (what a definition cache keeps, ``ValidationReport/trees``).
     package struct CheckedFile: Sendable {
@@ -116,6 +145,24 @@ package enum Validator {
         })
     }
 
+    /// Validates files hashed by ``digests(paths:limits:)`` on a definition cache's hit: as
+    /// ``validate(_:known:limits:)`` with `known` (one kept file for each of `files`, in order, every file hashed),
+    /// each file's text read again from the file when first asked for, and only if its bytes still have the SHA-256
+    /// they were hashed with (``DefinitionText/init(file:sha256:limit:)``).
+    package static func validate(_ files: [FileDigest], known: [CheckedFile], limits: YAMLLimits = .standard) -> ValidationReport {
+        precondition(files.count == known.count, "a kept file for every file hashed")
+        let fingerprints = Dictionary(zip(files.map(\.file), known.map(\.fingerprint)), uniquingKeysWith: { first, _ in first })
+        return check(fingerprints: true, known: fingerprints, files.indices.map { index in
+            let file = files[index]
+            let text: DefinitionText
+            switch file.sha256 {
+            case .success(let sha256): text = DefinitionText(file: file.file, sha256: sha256, limit: limits.maxFileBytes)
+            case .failure: text = DefinitionText("")
+            }
+            return (file.file, YAMLLoadResult(root: known[index].tree, errors: []), text)
+        })
+    }
+
     /// Validates in-memory sources, each named by the file path diagnostics should show.
     package static func validate(sources: [(file: String, text: String)], limits: YAMLLimits = .standard, fingerprints: Bool = false) -> ValidationReport {
         check(fingerprints: fingerprints, sources.map { source in
@@ -138,9 +185,9 @@ package enum Validator {
         for (file, result, text) in loaded {
             sources[file] = text
             trees[file] = result.root
-            bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text.string) })
+            bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text.textIfUnchanged ?? "") })
             guard let root = result.root else {
-                unloaded.record(text.string)
+                unloaded.record(text.textIfUnchanged ?? "")
                 continue
             }
             if wanted { fingerprints[file] = known?[file] ?? SHA256.hex(root.canonicalBytes) }
@@ -155,7 +202,7 @@ package enum Validator {
             case .calendar(let calendar): set.calendars.append(calendar)
             case .policy(let policy): set.policies.append(policy)
             case .child(let child): set.children.append(child)
-            case nil: unloaded.record(text.string)
+            case nil: unloaded.record(text.textIfUnchanged ?? "")
             }
         }
         let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(

@@ -96,7 +96,10 @@ import Glibc
     private static func shutdownWhileARequestIsInFlight() throws {
         let entered = DispatchSemaphore(value: 0)
         let stopping = Atomic<Bool>(false)
-        var settings = HTTPServerSettings(address: .loopback(port: 0))
+        // An address of the test's own, so that no other server of the suite, given the port once it is free, answers
+        // the connection that must be refused.
+        let host = RawHTTP.ownLoopbackHost()
+        var settings = HTTPServerSettings(address: try ListenAddress(parsing: "\(host):0"))
         // Long enough for a handler that waits minutes for a thread while the whole suite runs.
         settings.drainSeconds = 600
         let server = try HTTPServer(settings: settings, handler: { _ in
@@ -109,7 +112,7 @@ import Glibc
         let answer = Mutex<RawResponse?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            answer.withLock { $0 = try? RawHTTP.request(port: port, method: "GET", path: "/slow", headers: [], body: []) }
+            answer.withLock { $0 = try? RawHTTP.request(host: host, port: port, method: "GET", path: "/slow", headers: [], body: []) }
             done.signal()
         }
         entered.wait()
@@ -118,6 +121,6 @@ import Glibc
         done.wait()
         #expect(answer.withLock { $0?.status } == 200)
         #expect(answer.withLock { $0?.text } == "finished")
-        #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(port: port) }
+        #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(host: host, port: port) }
     }
 }

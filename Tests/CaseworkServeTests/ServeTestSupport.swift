@@ -241,12 +241,14 @@ struct RawResponse: Sendable {
 
 /// A tiny HTTP/1.1 client over a plain socket, so a test controls every byte: what it sends, how fast, and when it stops.
 enum RawHTTP {
-    static func request(port: UInt16, method: String, path: String, headers: [(String, String)], body: [UInt8]) throws -> RawResponse {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    static func request(
+        host: String = "127.0.0.1", port: UInt16, method: String, path: String, headers: [(String, String)], body: [UInt8]
+    ) throws -> RawResponse {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
-        let socket = try connect(port: port)
+        let socket = try connect(host: host, port: port)
         defer { close(socket) }
         try write(socket, Array(head.utf8) + body)
         guard let response = parse(readAll(socket)) else { throw TestFailure("no HTTP response") }
@@ -263,9 +265,16 @@ enum RawHTTP {
         }
     }
 
+    /// A loopback address of a test's own (`127.a.b.c`, not `127.0.0.1`), for a test that checks nothing listens on
+    /// a port once its server has stopped: every other server of the suite listens on `127.0.0.1`, and any of them
+    /// may be given the port just freed, which on this address none can answer for.
+    static func ownLoopbackHost() -> String {
+        "127.\(Int.random(in: 1...254)).\(Int.random(in: 1...254)).\(Int.random(in: 2...254))"
+    }
+
     /// A connected socket to the loopback port, reads timing out after ten minutes so a test never hangs (the whole
     /// suite runs at once on a machine of two cores, and a request can wait minutes for a thread).
-    static func connect(port: UInt16) throws -> Int32 {
+    static func connect(host: String = "127.0.0.1", port: UInt16) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestFailure("socket failed") }
         var timeout = timeval(tv_sec: 600, tv_usec: 0)
@@ -273,7 +282,7 @@ enum RawHTTP {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

@@ -37,7 +37,7 @@ enum GraphCommand {
                 do throws(DefinitionFiles.MissingPath) {
                     report = try Validator.validate(paths: options.definitions)
                 } catch {
-                    throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
+                    throw .unreadableDefinitions(error)
                 }
                 guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics.filter { $0.severity == .error }) }
                 let workflows = report.definitions.workflows

@@ -187,7 +187,7 @@ public struct DefinitionCatalog: Sendable {
         do {
             report = try Validator.validate(paths: paths, fingerprints: true)
         } catch {
-            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
+            throw .unreadableDefinitions(error)
         }
         return try DefinitionCatalog(report)
     }
@@ -208,7 +208,7 @@ public struct DefinitionCatalog: Sendable {
         do {
             digests = try Validator.digests(paths: paths)
         } catch {
-            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
+            throw .unreadableDefinitions(error)
         }
         if let key = cache.key(for: digests), let known = cache.entry(for: key, files: digests.map(\.file)) {
             let report = Validator.validate(digests, known: known)
@@ -218,7 +218,7 @@ public struct DefinitionCatalog: Sendable {
         do {
             files = try Validator.read(paths: paths)
         } catch {
-            throw .invalidDefinitions([Diagnostic(.unreadableFile(reason: error.description), at: .startOf(error.path))])
+            throw .unreadableDefinitions(error)
         }
         let key = cache.key(for: files)
         let report = Validator.validate(files)

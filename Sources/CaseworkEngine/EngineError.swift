@@ -135,4 +135,10 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .store(let error): return error.description
         }
     }
+
+    /// A definition path that names nothing a loader can read (missing, or not a regular file or directory): the one
+    /// error every command and loader of definition files gives for it, placed at the path.
+    package static func unreadableDefinitions(_ missing: DefinitionFiles.MissingPath) -> EngineError {
+        .invalidDefinitions([Diagnostic(.unreadableFile(reason: missing.description), at: .startOf(missing.path))])
+    }
 }

@@ -61,16 +61,16 @@ import Testing
         try Tokens.authFile.write(toFile: auth, atomically: true, encoding: .utf8)
         let database = directory.appendingPathComponent("cases.sqlite").path
         let program = try await ServeProgram(in: directory, auth: auth)
-        let port = program.port
+        let (host, port) = (program.host, program.port)
         let health = try await offPool {
-            try RawHTTP.request(port: port, method: "GET", path: "/healthz", headers: [("Authorization", "Bearer \(Tokens.desk)")], body: [])
+            try RawHTTP.request(host: host, port: port, method: "GET", path: "/healthz", headers: [("Authorization", "Bearer \(Tokens.desk)")], body: [])
         }
         #expect(health.status == 200)
         let ended = try await program.stop(SIGTERM)
         #expect(ended.status == 0, "\(ended)")
         let rest = try String(contentsOfFile: program.output, encoding: .utf8)
         #expect(rest.contains("casework serve: stopped"), "\(rest)")
-        #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(port: port) }
+        #expect(throws: TestFailure.self) { _ = try RawHTTP.connect(host: host, port: port) }
         let console = Captured()
         #expect(CaseworkCommand.run(["store", "check", "--db", database], console: console) == .success)
     }

@@ -101,10 +101,10 @@ import Glibc
         let file = directory.appendingPathComponent("idp-keys.json")
         try TestIdentityProvider.jwks.write(to: file, atomically: true, encoding: .utf8)
         let program = try await ServeProgram(in: directory, auth: auth)
-        let port = program.port
+        let (host, port) = (program.host, program.port)
         let token = TestIdentityProvider.token(TestIdentityProvider.caseworkerClaims(), key: Self.rotated)
         func status() async throws -> Int {
-            try await offPool { try RawHTTP.request(port: port, method: "GET", path: "/v1/cases", headers: [("Authorization", "Bearer \(token)")], body: []) }.status
+            try await offPool { try RawHTTP.request(host: host, port: port, method: "GET", path: "/v1/cases", headers: [("Authorization", "Bearer \(token)")], body: []) }.status
         }
         #expect(try await status() == 401)
 

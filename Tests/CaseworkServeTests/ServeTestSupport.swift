@@ -81,6 +81,9 @@ func writtenLine(in path: String, containing text: String, occurrence: Int = 1, 
 /// of if the test did not see it end.
 final class ServeProgram {
     let pid: pid_t
+    /// The loopback address it listens on, its own (``RawHTTP/ownLoopbackHost()``): every other server of the suite
+    /// listens on `127.0.0.1`, so once this one has stopped, none of them can answer at its address and port.
+    let host: String
     let port: UInt16
     /// The files its standard output and standard error go to.
     let output: String, errors: String
@@ -94,8 +97,9 @@ final class ServeProgram {
         let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "the casework executable was not built")
         output = directory.appendingPathComponent("out").path
         errors = directory.appendingPathComponent("err").path
+        host = RawHTTP.ownLoopbackHost()
         pid = try Spawn.start([binary.path, "serve", "--db", directory.appendingPathComponent("cases.sqlite").path, "--create", "--listen",
-                               "127.0.0.1:0", "--auth", auth] + Repository.definitions.flatMap { ["--definitions", $0] }, out: output, err: errors)
+                               "\(host):0", "--auth", auth] + Repository.definitions.flatMap { ["--definitions", $0] }, out: output, err: errors)
         do {
             let first = try await writtenLine(in: output, containing: "listening on")
             port = try #require(first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "\(first)")

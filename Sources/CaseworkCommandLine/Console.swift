@@ -24,12 +24,12 @@ public struct StandardConsole: Console {
 
     /// Writes to standard output.
     public func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(utf8Of: text))
     }
 
     /// Writes to standard error.
     public func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(utf8Of: text))
     }
 }
 

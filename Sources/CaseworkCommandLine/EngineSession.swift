@@ -225,8 +225,12 @@ enum TerminalText {
 
 /// JSON output shared by the case commands: sorted keys, slashes unescaped, a final newline.
 enum JSONOutput {
+    /// `object` pretty-printed with sorted keys and a final line break: `[]` for an empty array, `{}` for what is not
+    /// JSON. Written by ``PrettyJSON``, or by `JSONSerialization` (the same bytes) when the tree holds a value
+    /// ``PrettyJSON`` does not write.
     static func render(_ object: Any) -> String {
         if let array = object as? [Any], array.isEmpty { return "[]\n" }
+        if let text = PrettyJSON.text(of: object) { return text + "\n" }
         guard JSONSerialization.isValidJSONObject(object),
             let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         else { return "{}\n" }

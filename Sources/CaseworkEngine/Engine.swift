@@ -128,13 +128,13 @@ public final class Engine: Sendable {
             // Only a version the store lacks has its text made (``CatalogMember``): comparing needs the fingerprint alone.
             // A text read from a file that changed since the catalog was loaded is refused (``CatalogMember/stored``).
             // Every text is made before any is recorded, so a refused one records none.
-            var stored: [DefinitionKey: String] = [:]
-            for version in try store.definitionVersions() {
-                stored[DefinitionKey(kind: version.kind, id: version.id, version: version.version)] = version.fingerprint
-            }
+            // Looked up by binary search in the versions sorted here (whatever order a store's collation gave them), not
+            // in a table keyed by version: the first such table of a process makes the runtime instantiate its storage
+            // type and look up the key's `Hashable` conformance, which cost a warm `case show` more than reading the rows.
+            let stored = try store.definitionVersions().sorted()
             for member in catalog.members.sorted(by: { ($0.version.kind, $0.version.id) < ($1.version.kind, $1.version.id) }) {
                 let definition = member.version
-                if let fingerprint = stored[DefinitionKey(kind: definition.kind, id: definition.id, version: definition.version)] {
+                if let fingerprint = Self.fingerprint(of: definition, in: stored) {
                     guard fingerprint == definition.fingerprint else {
                         throw .definitionChanged(kind: definition.kind, id: definition.id, version: definition.version)
                     }
@@ -154,11 +154,22 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Which stored definition version a fingerprint is of.
-    private struct DefinitionKey: Hashable {
-        let kind: String
-        let id: String
-        let version: Int
+    /// The fingerprint `stored` (sorted) holds for the kind, id and version of `definition`, or nil when it holds none.
+    static func fingerprint(of definition: DefinitionVersion, in stored: [DefinitionVersion]) -> String? {
+        var low = 0
+        var high = stored.count
+        while low < high {
+            let middle = (low + high) / 2
+            let candidate = stored[middle]
+            if (candidate.kind, candidate.id, candidate.version) < (definition.kind, definition.id, definition.version) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        guard low < stored.count else { return nil }
+        let found = stored[low]
+        return (found.kind, found.id, found.version) == (definition.kind, definition.id, definition.version) ? found.fingerprint : nil
     }
 
     /// An engine that touches no store when made, for a ``CaseService``, which records the current definitions in its

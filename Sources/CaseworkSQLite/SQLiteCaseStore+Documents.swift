@@ -49,7 +49,7 @@ extension SQLiteCaseStore {
         guard withBlobs else { return rows }
         var hashes = Set<String>()
         for text in rows.versions {
-            guard let text, let version = try? StoredJSON.decode(DocumentVersion.self, from: Data(text.utf8)) else { continue }
+            guard let text, let version = try? StoredJSON.decode(DocumentVersion.self, from: Data(utf8Of: text)) else { continue }
             hashes.formUnion(version.change.parts.map(\.sha256))
         }
         for hash in hashes.sorted() {
@@ -93,7 +93,7 @@ extension SQLiteCaseStore {
         } catch {
             report.problems.append("cannot read every document row: \(error)")
         }
-        for text in versions where (try? StoredJSON.decode(DocumentVersion.self, from: Data((text ?? "").utf8))) == nil {
+        for text in versions where (try? StoredJSON.decode(DocumentVersion.self, from: Data(utf8Of: text ?? ""))) == nil {
             report.problems.append("a document version cannot be read back")
         }
         for (hash, bytes) in blobs where !DocumentBlob(sha256: hash ?? "", bytes: Array(bytes ?? Data())).isIntact {

@@ -654,8 +654,17 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// The `StoredJSON` text of `value`.
     func json<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
-        let data = StoredJSON.encode(value)
-        // StoredJSON gives empty bytes for what JSON cannot hold (an infinite or NaN number).
+        try Self.text(StoredJSON.encode(value), what)
+    }
+
+    /// The `StoredJSON` text of a row with a canonical writer, chosen where the row's type is known
+    /// (`StoredJSON.encode` for such a type): every row a commit writes, encoded without asking the runtime about its type.
+    func json<T: Encodable & CanonicallyWritable>(_ value: T, _ what: @autoclosure () -> String) throws(StoreError) -> String {
+        try Self.text(StoredJSON.encode(value), what)
+    }
+
+    /// `data` as text; empty bytes, which StoredJSON gives for what JSON cannot hold (an infinite or NaN number), are refused.
+    private static func text(_ data: Data, _ what: () -> String) throws(StoreError) -> String {
         guard !data.isEmpty else { throw .failed("\(what()) cannot be written as JSON") }
         return String(decoding: data, as: UTF8.self)
     }
@@ -664,7 +673,7 @@ public final class SQLiteCaseStore: CaseStore {
     func decode<T: Decodable>(_ type: T.Type, _ text: String?, _ what: @autoclosure () -> String) throws(StoreError) -> T {
         guard let text else { throw .failed("\(what()) is stored empty") }
         do {
-            return try StoredJSON.decode(type, from: Data(text.utf8))
+            return try StoredJSON.decode(type, from: Data(utf8Of: text))
         } catch {
             throw .failed("\(what()) cannot be read back: \(error)")
         }

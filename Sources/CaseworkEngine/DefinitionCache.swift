@@ -8,15 +8,16 @@ import Foundation
 /// An entry is keyed by the SHA-256 of the cache's format version, the build (``build``: the Casework version and
 /// which executable, so a new validator never trusts an old verdict), and every definition file's path and the
 /// SHA-256 of its bytes, in order. It holds, per file, its content fingerprint and its loaded YAML tree
-/// (``YAMLTreeArchive``). So any change to any file's bytes, and any file added, removed or renamed, is another key:
+/// (``YAMLTreeArchive``), then the decoded set as a hit needs it (``DefinitionArchive``: each workflow as its outline).
+/// So any change to any file's bytes, and any file added, removed or renamed, is another key:
 /// a miss, never a stale entry. An entry is written to a temporary file and renamed into place (readers see a whole
 /// entry or none, whatever other processes write), and read back only when its header, its key and the SHA-256 of its
-/// payload all match and every fingerprint and tree in it is well formed; anything else (unreadable, truncated,
+/// payload all match and every fingerprint, tree and the set in it is well formed; anything else (unreadable, truncated,
 /// corrupt, another format) is a miss, never an error.
 package struct DefinitionCache: Sendable {
     /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the trees
-    /// laid out as they lie in memory, read in place).
-    static let formatVersion = 3
+    /// laid out as they lie in memory, read in place; 4: the decoded set after the trees).
+    static let formatVersion = 4
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -51,15 +52,15 @@ package struct DefinitionCache: Sendable {
     /// The entry's file for `key`.
     func path(for key: String) -> String { "\(directory)/definitions-\(key)" }
 
-    /// What is kept under `key` for `files` (each file's fingerprint and tree, in order), or nil on a miss: no entry,
-    /// or one that is not whole and exactly what was written for this key.
-    func entry(for key: String, files: [Validator.FileBytes]) -> [Validator.CheckedFile]? {
+    /// What is kept under `key` for `files` (each file's fingerprint and tree, in order, and the decoded set), or nil on a
+    /// miss: no entry, or one that is not whole and exactly what was written for this key.
+    func entry(for key: String, files: [Validator.FileBytes]) -> Validator.Known? {
         entry(for: key, files: files.map(\.file))
     }
 
-    /// What is kept under `key` for the files at the paths `files` (each one's fingerprint and tree, in order), or nil
-    /// on a miss, as ``entry(for:files:)-(_,[Validator.FileBytes])`` says.
-    func entry(for key: String, files: [String]) -> [Validator.CheckedFile]? {
+    /// What is kept under `key` for the files at the paths `files` (each one's fingerprint and tree, in order, and the
+    /// decoded set, its ranges naming those paths), or nil on a miss, as ``entry(for:files:)-(_,[Validator.FileBytes])`` says.
+    func entry(for key: String, files: [String]) -> Validator.Known? {
         // Mapped, not read, and the checksum and the trees read from the mapping in place, the mapping kept for as long
         // as the trees are: a copy of a half-megabyte entry, or of its trees, costs fresh pages (a page fault each), which
         // were a fifth, and then a third, of a warm command's faults. Mapping is safe because an entry is never changed in
@@ -91,22 +92,25 @@ package struct DefinitionCache: Sendable {
             guard let tree = YAMLTreeArchive.read(input, keptBy: mapped, at: &offset, file: file) else { return nil }
             checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
         }
-        return offset == input.count ? checked : nil
+        guard let definitions = DefinitionArchive.read(input, at: &offset, files: files), offset == input.count else { return nil }
+        return Validator.Known(files: checked, definitions: definitions)
     }
 
-    /// Keeps `files` (each file's fingerprint and tree, in the set's order) under `key`: written to a temporary file
-    /// beside the entry, readable and writable by the user alone, then renamed over it (never written in place: a
-    /// reader maps entries, ``entry(for:files:)``). A failure (a directory that cannot be made or written) leaves no entry
-    /// and is not reported: the cache only saves work.
-    func store(_ files: [Validator.CheckedFile], for key: String) {
+    /// Keeps `known` (each file's fingerprint and tree, in the set's order, then the decoded set) under `key`, for the
+    /// files at the paths `files`: written to a temporary file beside the entry, readable and writable by the user
+    /// alone, then renamed over it (never written in place: a reader maps entries, ``entry(for:files:)``). A failure (a
+    /// set that cannot be archived, a directory that cannot be made or written) leaves no entry and is not reported: the
+    /// cache only saves work.
+    func store(_ known: Validator.Known, files: [String], for key: String) {
         // The payload follows the three lines, whose length is known before the payload's SHA-256 is: the trees are laid
         // out for where they will lie in the file, which is mapped from its start (``YAMLTreeArchive/append(_:to:base:)``).
         let linesLength = Self.header.utf8.count + 1 + key.utf8.count + 1 + 64 + 1
         var payload: [UInt8] = []
-        for file in files {
+        for file in known.files {
             payload.append(contentsOf: file.fingerprint.utf8)
             YAMLTreeArchive.append(file.tree, to: &payload, base: linesLength)
         }
+        guard known.files.count == files.count, DefinitionArchive.append(known.definitions, files: files, to: &payload) else { return }
         let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n".utf8) + payload
         let temporary = "\(directory)/.definitions-\(key)-\(getpid())-\(UUID().uuidString)"
         do {

@@ -193,8 +193,8 @@ public struct DefinitionCatalog: Sendable {
     }
 
     /// Loads the definition files under `paths` as ``load(paths:)`` does, asking `cache` (nil: none) whether exactly
-    /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept trees are decoded
-    /// (each workflow's only as far as its outline) and only what the catalog is built from is redone
+    /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept set stands for the
+    /// files' decoding (each workflow as its outline; no tree is decoded) and only what the catalog is built from is redone
     /// (``Validator/validate(_:known:limits:)``), each workflow's full decoding and expressions when it is first run
     /// (``LoadedWorkflow``); on a miss the files are validated in full and, when clean, remembered. Either way the
     /// catalog is the one a fresh load gives. A hit's workflow whose kept tree does not decode or check when first
@@ -223,10 +223,7 @@ public struct DefinitionCatalog: Sendable {
         let key = cache.key(for: files)
         let report = Validator.validate(files)
         let catalog = try DefinitionCatalog(report)
-        let kept = files.compactMap { file in
-            report.fingerprints[file.file].flatMap { fingerprint in report.trees[file.file].map { Validator.CheckedFile(fingerprint: fingerprint, tree: $0) } }
-        }
-        if let key, kept.count == files.count { cache.store(kept, for: key) }
+        if let key, let known = report.known { cache.store(known, files: report.files, for: key) }
         return catalog
     }
 

@@ -87,8 +87,8 @@ struct DefinitionCacheDeferredPlanTests {
         let original = try space.text("Workflows/ehcp-needs-assessment.yaml")
         #expect(original.contains(guardText))
         let broken = original.replacingOccurrences(of: guardText, with: "when: has(requested_on) and no_such_field")
-        kept[index].tree = try #require(YAMLLoader.load(Array(broken.utf8), file: files[index].file).root)
-        space.cache.store(kept, for: key)
+        kept.files[index].tree = try #require(YAMLLoader.load(Array(broken.utf8), file: files[index].file).root)
+        space.cache.store(kept, files: files.map(\.file), for: key)
 
         let catalog = try space.load()
         let engine = try Engine(catalog: catalog, store: InMemoryCaseStore())

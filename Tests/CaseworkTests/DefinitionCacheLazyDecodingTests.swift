@@ -106,8 +106,8 @@ struct DefinitionCacheLazyDecodingTests {
         let text = try space.text(file)
         #expect(text.contains(original))
         let damaged = text.replacingOccurrences(of: original, with: replacement)
-        kept[index].tree = try #require(YAMLLoader.load(Array(damaged.utf8), file: files[index].file).root)
-        space.cache.store(kept, for: key)
+        kept.files[index].tree = try #require(YAMLLoader.load(Array(damaged.utf8), file: files[index].file).root)
+        space.cache.store(kept, files: files.map(\.file), for: key)
         return (key, index)
     }
 
@@ -124,7 +124,7 @@ struct DefinitionCacheLazyDecodingTests {
         let catalog = try space.load()
         let files = try Validator.read(paths: space.paths)
         let kept = try #require(space.cache.entry(for: key, files: files))
-        #expect(kept[index].tree.canonicalBytes != (try #require(YAMLLoader.load(files[index].bytes.get(), file: files[index].file).root)).canonicalBytes)
+        #expect(kept.files[index].tree.canonicalBytes != (try #require(YAMLLoader.load(files[index].bytes.get(), file: files[index].file).root)).canonicalBytes)
         #expect(catalog.snapshot == fresh.snapshot)
 
         let request = space.root.appendingPathComponent("request.json")
@@ -168,21 +168,27 @@ struct DefinitionCacheLazyDecodingTests {
         #expect(throws: Never.self) { try Engine(catalog: again, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
     }
 
-    /// A kept tree whose outline does not decode (the id of `annual-review` made a list), checksum made to match,
-    /// is found while the hit is loaded, so the files are validated in full as before: the catalog is a fresh load's
-    /// and the entry is written again from the files.
-    @Test func aTreeWhoseOutlineDoesNotDecodeFallsBackToTheFullValidation() throws {
+    /// A kept tree whose outline does not decode (the id of `annual-review` made a list), checksum made to match, is not
+    /// read at load since the entry keeps the decoded set (format 4): the hit is loaded from the kept set, and decides
+    /// and pins as a fresh load; opening a case on `annual-review` decodes its tree, which is refused (it is not the
+    /// workflow it outlined), the entry is discarded, and the next load is a miss, validated in full, that runs it.
+    @Test func aTreeWhoseOutlineDoesNotDecodeIsRefusedWhenItsWorkflowIsFirstRun() throws {
         let space = try Space()
         let fresh = try DefinitionCatalog.load(paths: space.paths)
         _ = try space.load()
-        let (key, index) = try Self.damage(space, file: "Workflows/annual-review.yaml", "\nworkflow: annual-review\n", "\nworkflow: [annual-review]\n")
+        _ = try Self.damage(space, file: "Workflows/annual-review.yaml", "\nworkflow: annual-review\n", "\nworkflow: [annual-review]\n")
         let catalog = try space.load()
-        #expect(try DefinitionCacheTests.summary(catalog) == DefinitionCacheTests.summary(fresh))
-        #expect(Self.decoded(catalog) == catalog.workflows.keys.sorted())
-        let files = try Validator.read(paths: space.paths)
-        let kept = try #require(space.cache.entry(for: key, files: files))
-        #expect(kept[index].tree.canonicalBytes == (try #require(YAMLLoader.load(files[index].bytes.get(), file: files[index].file).root)).canonicalBytes)
-        #expect(throws: Never.self) { try Engine(catalog: catalog, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
+        #expect(catalog.snapshot == fresh.snapshot)
+        #expect(Self.decoded(catalog).isEmpty)
+        #expect(space.entries.count == 1)
+        #expect(throws: EngineError.self) {
+            try Engine(catalog: catalog, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields)
+        }
+        #expect(space.entries.isEmpty)
+        let again = try space.load()
+        #expect(try DefinitionCacheTests.summary(again) == DefinitionCacheTests.summary(fresh))
+        #expect(Self.decoded(again) == again.workflows.keys.sorted())
+        #expect(throws: Never.self) { try Engine(catalog: again, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
     }
 
     /// The timeliness report on a hit decodes every workflow and is the fresh load's, line for line, with a line for

@@ -34,7 +34,7 @@ struct DefinitionCacheTests {
         /// for each of the `count` files.
         func entryIsWhole(count: Int) -> Bool {
             guard entries.count == 1, let name = entries.first, let files = try? Validator.read(paths: paths), files.count == count else { return false }
-            return cache.entry(for: String(name.dropFirst("definitions-".count)), files: files)?.count == count
+            return cache.entry(for: String(name.dropFirst("definitions-".count)), files: files)?.files.count == count
         }
 
         /// The summary of a fresh load, and the path and bytes of the one entry a load through the cache writes.
@@ -204,11 +204,11 @@ struct DefinitionCacheTests {
         let (_, entry, good) = try space.freshAndEntry()
         let key = String(try #require(space.entries.first).dropFirst("definitions-".count))
         let files = try Validator.read(paths: space.paths)
-        func read(_ bytes: Data) -> [Validator.CheckedFile]? {
+        func read(_ bytes: Data) -> Validator.Known? {
             try? bytes.write(to: URL(fileURLWithPath: entry))
             return space.cache.entry(for: key, files: files)
         }
-        #expect(read(good)?.count == Self.fileCount)
+        #expect(read(good)?.files.count == Self.fileCount)
         let headerEnd = try #require(good.indices.filter { good[$0] == 0x0A }.dropFirst(2).first) + 1
         for length in Array(0..<headerEnd) + Array(stride(from: headerEnd, to: good.count, by: 997)) {
             #expect(read(good.prefix(length)) == nil, "cut at \(length)")
@@ -225,7 +225,7 @@ struct DefinitionCacheTests {
             var payload = Array(good.dropFirst(headerEnd))
             payload[position - headerEnd] ^= 0x20
             let resummed = Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
-            if let trees = read(resummed) { #expect(trees.count == Self.fileCount) }
+            if let known = read(resummed) { #expect(known.files.count == Self.fileCount) }
         }
     }
 

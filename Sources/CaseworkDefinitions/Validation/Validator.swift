@@ -36,6 +36,30 @@ public struct ValidationReport: Sendable {
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// What a definition cache keeps of this report's set for a later run on exactly the same bytes
+    /// (``Validator/validate(_:known:limits:)``): each file's fingerprint and tree, in ``files``' order, and the set with
+    /// each workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``);
+    /// nil when a file has no tree or fingerprint, or a workflow's tree does not decode as that workflow's outline.
+    package var known: Validator.Known? {
+        var checked: [Validator.CheckedFile] = []
+        checked.reserveCapacity(files.count)
+        for file in files {
+            guard let fingerprint = fingerprints[file], let tree = trees[file] else { return nil }
+            checked.append(Validator.CheckedFile(fingerprint: fingerprint, tree: tree))
+        }
+        var outlines = definitions
+        if !workflowsUnchecked {
+            outlines.workflows = []
+            for workflow in definitions.workflows {
+                guard let tree = trees[workflow.file], case (.workflow(let outline)?, _) = DefinitionDecoder.decode(tree, outline: true),
+                    outline.id.value == workflow.id.value
+                else { return nil }
+                outlines.workflows.append(outline)
+            }
+        }
+        return Validator.Known(files: checked, definitions: outlines)
+    }
 }
 
 /// Loads definition files and checks them together: YAML, then structure, then meaning across the whole set.
@@ -121,24 +145,42 @@ package enum Validator {
         }
     }
 
+    /// What a clean validation of a set leaves for a later run on exactly the same paths and bytes, by the same build
+    /// (what a definition cache keeps, ``ValidationReport/known``): each file's fingerprint and tree, in the set's order,
+    /// and the decoded set as such a run needs it, each workflow as its outline, so that run decodes no tree at load.
+    package struct Known: Sendable {
+        /// Each file's fingerprint and tree, in the set's order.
+        package var files: [CheckedFile]
+        /// The set decoded, each workflow as its outline (``DefinitionDecoder/decode(_:outline:)``).
+        package var definitions: DefinitionSet
+
+        /// What is kept of a set.
+        package init(files: [CheckedFile], definitions: DefinitionSet) {
+            self.files = files
+            self.definitions = definitions
+        }
+    }
+
     /// Validates files read by ``read(paths:limits:)`` as ``validate(paths:context:limits:fingerprints:)`` does with
     /// fingerprints.
     ///
-    /// With `known` (each file's fingerprint and tree, in `files`' order, kept from a validation of exactly these paths
-    /// and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry for the engine is
-    /// redone: the kept trees stand for the files' YAML (which is not parsed again), they are decoded (each workflow
-    /// only as far as its outline) and the policies' expressions checked, but the checks that can only add diagnostics
-    /// (structure, reachability, field reads, templates, references between files) are skipped, the fingerprints taken
-    /// as given, and each workflow's full decoding and expressions left for whoever runs it
-    /// (``ValidationReport/workflowsUnchecked``). Decoding still reports its errors, so a report with any error means
-    /// the files were not the ones validated: validate them in full.
-    package static func validate(_ files: [FileBytes], known: [CheckedFile]? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
-        let kept = known.flatMap { $0.count == files.count ? $0 : nil }
-        let fingerprints = kept.map { Dictionary(zip(files.map(\.file), $0.map(\.fingerprint)), uniquingKeysWith: { first, _ in first }) }
-        return check(fingerprints: true, known: fingerprints, files.indices.map { index in
+    /// With `known` (each file's fingerprint and tree, in `files`' order, and the set decoded, kept from a validation of
+    /// exactly these paths and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry
+    /// for the engine is redone: the kept trees stand for the files' YAML (which is not parsed again) and the kept set
+    /// for their decoding (no tree is decoded: each workflow is its outline), the policies' expressions are checked, but
+    /// the checks that can only add diagnostics (structure, reachability, field reads, templates, references between
+    /// files) are skipped, the fingerprints taken as given, and each workflow's full decoding (from its kept tree) and
+    /// expressions left for whoever runs it (``ValidationReport/workflowsUnchecked``). The checks still report their
+    /// errors, so a report with any error means the files were not the ones validated: validate them in full.
+    package static func validate(_ files: [FileBytes], known: Known? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
+        let kept = known.flatMap { $0.files.count == files.count ? $0 : nil }
+        let given = kept.map { kept in
+            (Dictionary(zip(files.map(\.file), kept.files.map(\.fingerprint)), uniquingKeysWith: { first, _ in first }), kept.definitions)
+        }
+        return check(fingerprints: true, known: given, files.indices.map { index in
             let file = files[index]
             if let kept, case .success(let bytes) = file.bytes {
-                return (file.file, YAMLLoadResult(root: kept[index].tree, errors: []), DefinitionText(bytes: bytes))
+                return (file.file, YAMLLoadResult(root: kept.files[index].tree, errors: []), DefinitionText(bytes: bytes))
             }
             let (result, text) = YAMLLoader.loadWithText(file.bytes, file: file.file, limits: limits)
             return (file.file, result, DefinitionText(text))
@@ -146,20 +188,20 @@ package enum Validator {
     }
 
     /// Validates files hashed by ``digests(paths:limits:)`` on a definition cache's hit: as
-    /// ``validate(_:known:limits:)`` with `known` (one kept file for each of `files`, in order, every file hashed),
-    /// each file's text read again from the file when first asked for, and only if its bytes still have the SHA-256
-    /// they were hashed with (``DefinitionText/init(file:sha256:limit:)``).
-    package static func validate(_ files: [FileDigest], known: [CheckedFile], limits: YAMLLimits = .standard) -> ValidationReport {
-        precondition(files.count == known.count, "a kept file for every file hashed")
-        let fingerprints = Dictionary(zip(files.map(\.file), known.map(\.fingerprint)), uniquingKeysWith: { first, _ in first })
-        return check(fingerprints: true, known: fingerprints, files.indices.map { index in
+    /// ``validate(_:known:limits:)`` with `known` (one kept file for each of `files`, in order, every file hashed, and
+    /// the set decoded), each file's text read again from the file when first asked for, and only if its bytes still
+    /// have the SHA-256 they were hashed with (``DefinitionText/init(file:sha256:limit:)``).
+    package static func validate(_ files: [FileDigest], known: Known, limits: YAMLLimits = .standard) -> ValidationReport {
+        precondition(files.count == known.files.count, "a kept file for every file hashed")
+        let fingerprints = Dictionary(zip(files.map(\.file), known.files.map(\.fingerprint)), uniquingKeysWith: { first, _ in first })
+        return check(fingerprints: true, known: (fingerprints, known.definitions), files.indices.map { index in
             let file = files[index]
             let text: DefinitionText
             switch file.sha256 {
             case .success(let sha256): text = DefinitionText(file: file.file, sha256: sha256, limit: limits.maxFileBytes)
             case .failure: text = DefinitionText("")
             }
-            return (file.file, YAMLLoadResult(root: known[index].tree, errors: []), text)
+            return (file.file, YAMLLoadResult(root: known.files[index].tree, errors: []), text)
         })
     }
 
@@ -170,13 +212,14 @@ package enum Validator {
         })
     }
 
-    /// The report on `loaded`; with `known` (fingerprints by file, from an earlier clean validation), only what the
-    /// engine needs is computed (``validate(_:known:limits:)``).
+    /// The report on `loaded`; with `known` (fingerprints by file and the set decoded, from an earlier clean
+    /// validation), nothing is decoded and only what the engine needs is computed (``validate(_:known:limits:)``).
     private static func check(
-        fingerprints wanted: Bool = false, known: [String: String]? = nil, _ loaded: [(file: String, result: YAMLLoadResult, text: DefinitionText)]
+        fingerprints wanted: Bool = false, known: (fingerprints: [String: String], definitions: DefinitionSet)? = nil,
+        _ loaded: [(file: String, result: YAMLLoadResult, text: DefinitionText)]
     ) -> ValidationReport {
         var bag = DiagnosticBag()
-        var set = DefinitionSet()
+        var set = known?.definitions ?? DefinitionSet()
         var sources: [String: DefinitionText] = [:]
         var incompleteFiles = Set<String>()
         var fingerprints: [String: String] = [:]
@@ -190,8 +233,9 @@ package enum Validator {
                 unloaded.record(text.textIfUnchanged ?? "")
                 continue
             }
-            if wanted { fingerprints[file] = known?[file] ?? SHA256.hex(root.canonicalBytes) }
-            let (definition, diagnostics) = DefinitionDecoder.decode(root, outline: known != nil)
+            if wanted { fingerprints[file] = known?.fingerprints[file] ?? SHA256.hex(root.canonicalBytes) }
+            guard known == nil else { continue }
+            let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {
                 incompleteFiles.insert(file)

@@ -72,7 +72,7 @@ struct DecidedChange: Sendable {
     /// The day the step took effect, when it was recorded after the fact.
     var effectiveOn: CalendarDate? = nil
     /// Every field path the step may have set or cleared, each once, when it knows them (a transition: its input and
-    /// its `set:` fields), so the audit compares only those (``RecordChange/between(_:_:fieldsTouched:)``); nil compares
+    /// its `set:` fields), so the audit compares only those (``RecordChange/between(_:_:fieldsTouched:given:)``); nil compares
     /// every field.
     var fieldsTouched: [String]? = nil
     /// The document version the change adds and the bytes of its new part (``Engine/addDocument(caseID:_:as:attributes:expectedRevision:)``);
@@ -122,7 +122,7 @@ extension Engine {
             swap(&next, &change.after)
             next.revision = previous + 1
             next.updatedAt = now
-            var recorded = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched)
+            var recorded = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched, given: change.input)
             recorded.document = change.document?.change
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: change.actor ?? actor, action: change.action,
                                    subject: change.subject, fromState: before?.state, toState: next.state, revision: next.revision,

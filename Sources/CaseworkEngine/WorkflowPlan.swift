@@ -115,7 +115,7 @@ final class PlannedTransition: Sendable {
     /// Every field path a fire of it given all its declared input sets, each once: that input, then its `set:` fields
     /// not among it. A fire's input is checked to be declared input (``Engine/inputProblems(_:types:declared:step:)``),
     /// so a fire given ``inputPaths`` values sets exactly these, which is what the audit compares
-    /// (``RecordChange/between(_:_:fieldsTouched:)``), without gathering them from the input and the values set.
+    /// (``RecordChange/between(_:_:fieldsTouched:given:)``), without gathering them from the input and the values set.
     let fieldsTouched: [String]
     /// How many field paths its declared input names (each once).
     let inputPaths: Int

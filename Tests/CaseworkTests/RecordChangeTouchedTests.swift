@@ -5,7 +5,7 @@ import CaseworkTestSupport
 import Foundation
 import Testing
 
-/// The fire's fast path to its audited change (``RecordChange/between(_:_:fieldsTouched:)`` told which fields the step
+/// The fire's fast path to its audited change (``RecordChange/between(_:_:fieldsTouched:given:)`` told which fields the step
 /// touched) against the slow one that compares every field of both records: the same change, over random records and
 /// steps that set, overwrite with the same value, and clear fields, naming among the touched paths some that did not change.
 @Suite("RecordChange: the touched-fields path agrees with comparing every field")

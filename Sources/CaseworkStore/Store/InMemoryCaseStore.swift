@@ -30,7 +30,9 @@ public final class InMemoryCaseStore: CaseStore {
 
     private struct State {
         var cases: [String: StoredCase] = [:]
-        var outbox: [OutboxMessage] = []
+        /// Every message in commit order, in pages: it grows by a page, never copying the messages it holds.
+        var outbox = PagedList<OutboxMessage>()
+        /// Each message's position in ``outbox``, by id.
         var outboxIndex: [String: Int] = [:]
         var keys: [String: IdempotencyRecord] = [:]
         var definitions: [String: StoredDefinition] = [:]

@@ -20,8 +20,7 @@ import Foundation
 /// or does not read refuses its workflow and the entry is discarded, as for a tree that does not decode.
 package struct DefinitionCache: Sendable {
     /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the trees
-    /// laid out as they lie in memory, read in place; 4: the decoded set after the trees; 6: the trees after an index
-    /// that the entry's checksum covers, each with its own SHA-256, read when first used).
+    /// laid out as they lie in memory, read in place; 4: the decoded set after the trees).
     static let formatVersion = 6
     static let header = "casework definition cache \(formatVersion)"
 

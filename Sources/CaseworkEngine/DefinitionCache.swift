@@ -7,17 +7,21 @@ import Foundation
 ///
 /// An entry is keyed by the SHA-256 of the cache's format version, the build (``build``: the Casework version and
 /// which executable, so a new validator never trusts an old verdict), and every definition file's path and the
-/// SHA-256 of its bytes, in order. It holds, per file, its content fingerprint and its loaded YAML tree
-/// (``YAMLTreeArchive``), then the decoded set as a hit needs it (``DefinitionArchive``: each workflow as its outline).
+/// SHA-256 of its bytes, in order. It holds three lines (the header, the key, and the SHA-256 and length of the
+/// index), the index (per file its content fingerprint and where its loaded YAML tree lies, with that tree's own
+/// SHA-256; then the decoded set as a hit needs it, ``DefinitionArchive``: each workflow as its outline), then the
+/// trees (``YAMLTreeArchive``), one after another to the entry's end.
 /// So any change to any file's bytes, and any file added, removed or renamed, is another key:
 /// a miss, never a stale entry. An entry is written to a temporary file and renamed into place (readers see a whole
 /// entry or none, whatever other processes write), and read back only when its header, its key and the SHA-256 of its
-/// payload all match and every fingerprint, tree and the set in it is well formed; anything else (unreadable, truncated,
-/// corrupt, another format) is a miss, never an error.
+/// index all match and every fingerprint, every tree's place and the set in it is well formed; anything else
+/// (unreadable, truncated, corrupt, another format) is a miss, never an error. A tree is hashed and read only when
+/// something first asks for it (``KeptTree``; `decide` asks for none, `case show` for one): one that fails its SHA-256
+/// or does not read refuses its workflow and the entry is discarded, as for a tree that does not decode.
 package struct DefinitionCache: Sendable {
     /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the trees
     /// laid out as they lie in memory, read in place; 4: the decoded set after the trees).
-    static let formatVersion = 4
+    static let formatVersion = 6
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -60,6 +64,7 @@ package struct DefinitionCache: Sendable {
 
     /// What is kept under `key` for the files at the paths `files` (each one's fingerprint and tree, in order, and the
     /// decoded set, its ranges naming those paths), or nil on a miss, as ``entry(for:files:)-(_,[Validator.FileBytes])`` says.
+    /// The trees are neither hashed nor read here: each is, against its own SHA-256, when first asked for (``KeptTree``).
     func entry(for key: String, files: [String]) -> Validator.Known? {
         // Mapped, not read, and the checksum and the trees read from the mapping in place, the mapping kept for as long
         // as the trees are: a copy of a half-megabyte entry, or of its trees, costs fresh pages (a page fault each), which
@@ -71,47 +76,108 @@ package struct DefinitionCache: Sendable {
         // trusted as validated, so only the user may have written it (a cache directory shared by mistake must not let
         // another person's entry stand in for the definitions).
         guard let mapped = FileBytes.mapped(path(for: key), ownerOnly: true) else { return nil }
-        let input = mapped.buffer
-        // Three lines (header, key, the payload's SHA-256), then the payload.
+        return entry(in: mapped.buffer, keptBy: mapped, for: key, files: files)
+    }
+
+    /// What the entry `input` holds for `key` and the files at the paths `files`, or nil when it is not whole and
+    /// exactly what was written for this key (``entry(for:files:)-(_,[String])``); `input` lies in `bytes` (all of
+    /// them, or a prefix), which the trees keep.
+    func entry(in input: UnsafeRawBufferPointer, keptBy bytes: ReadOnlyBytes, for key: String, files: [String]) -> Validator.Known? {
+        precondition(input.baseAddress == bytes.buffer.baseAddress && input.count <= bytes.buffer.count, "an entry at the start of its bytes")
+        // Three lines (header, key, the index's SHA-256 and length), then the index, then the trees to the end.
         var lines: [String] = []
         var offset = 0
         while lines.count < 3, let end = input[offset...].firstIndex(of: 0x0A) {
             lines.append(String(decoding: input[offset..<end], as: UTF8.self))
             offset = end + 1
         }
-        guard lines.count == 3, lines[0] == Self.header, lines[1] == key,
-            lines[2] == SHA256.hex(UnsafeRawBufferPointer(rebasing: input[offset...]))
+        guard lines.count == 3, lines[0] == Self.header, lines[1] == key else { return nil }
+        // The third line: the index's SHA-256, a space, and the index's length (at most twelve decimal digits).
+        let summary = Array(lines[2].utf8)
+        guard summary.count > 65, summary.count <= 65 + 12, summary[64] == UInt8(ascii: " "),
+            summary[65...].allSatisfy({ (48...57).contains($0) })
+        else { return nil }
+        let indexLength = summary[65...].reduce(0) { $0 * 10 + Int($1 - 48) }
+        guard indexLength <= input.count - offset, indexLength >= files.count * Self.tableEntrySize else { return nil }
+        let indexEnd = offset + indexLength
+        let index = UnsafeRawBufferPointer(rebasing: input[0..<indexEnd])
+        // Where the trees lie, from the table (each read inside the index), checked before the index is hashed: the
+        // trees follow one another from the index's end to the entry's, so an entry cut short anywhere is a miss here.
+        var places: [Range<Int>] = []
+        places.reserveCapacity(files.count)
+        var treeStart = indexEnd
+        for position in files.indices {
+            let line = offset + position * Self.tableEntrySize
+            guard Self.word(index, at: line + 128) == treeStart, let length = Self.word(index, at: line + 136), length > 0,
+                length <= input.count - treeStart
+            else { return nil }
+            places.append(treeStart..<(treeStart + length))
+            treeStart += length
+        }
+        guard treeStart == input.count,
+            summary[0..<64].elementsEqual(SHA256.hex(UnsafeRawBufferPointer(rebasing: input[offset..<indexEnd])).utf8)
         else { return nil }
         var checked: [Validator.CheckedFile] = []
         checked.reserveCapacity(files.count)
-        for file in files {
-            guard input.count - offset >= 64 else { return nil }
-            let fingerprint = input[offset..<(offset + 64)]
-            guard fingerprint.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
-            offset += 64
-            guard let tree = YAMLTreeArchive.read(input, keptBy: mapped, at: &offset, file: file) else { return nil }
+        for (file, place) in zip(files, places) {
+            let fingerprint = index[offset..<(offset + 64)], sha256 = index[(offset + 64)..<(offset + 128)]
+            guard fingerprint.allSatisfy(Self.isHexDigit), sha256.allSatisfy(Self.isHexDigit) else { return nil }
+            offset += Self.tableEntrySize
+            let tree = KeptTree(archivedIn: bytes, at: place, sha256: String(decoding: sha256, as: UTF8.self), file: file)
             checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
         }
-        guard let definitions = DefinitionArchive.read(input, at: &offset, files: files), offset == input.count else { return nil }
+        guard let definitions = DefinitionArchive.read(index, at: &offset, files: files), offset == indexEnd else { return nil }
         return Validator.Known(files: checked, definitions: definitions)
+    }
+
+    /// Whether `byte` is a lower-case hexadecimal digit, as a SHA-256 is written.
+    private static func isHexDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (97...102).contains(byte) }
+
+    /// The bytes of one file's line of the index: its fingerprint and its tree's SHA-256 (64 hexadecimal characters
+    /// each), then where the tree starts in the entry and its length (64-bit little-endian numbers).
+    static let tableEntrySize = 64 + 64 + 8 + 8
+
+    /// The 64-bit little-endian number at `offset` in `input` (eight bytes that lie there), or nil when it is more than
+    /// an `Int` holds.
+    private static func word(_ input: UnsafeRawBufferPointer, at offset: Int) -> Int? {
+        var value: UInt64 = 0
+        for index in (0..<8).reversed() { value = value << 8 | UInt64(input[offset + index]) }
+        return Int(exactly: value)
+    }
+
+    /// Appends `value` to `output` as a 64-bit little-endian number.
+    private static func appendWord(_ value: Int, to output: inout [UInt8]) {
+        for index in 0..<8 { output.append(UInt8(truncatingIfNeeded: UInt64(value) >> (8 * index))) }
     }
 
     /// Keeps `known` (each file's fingerprint and tree, in the set's order, then the decoded set) under `key`, for the
     /// files at the paths `files`: written to a temporary file beside the entry, readable and writable by the user
     /// alone, then renamed over it (never written in place: a reader maps entries, ``entry(for:files:)``). A failure (a
-    /// set that cannot be archived, a directory that cannot be made or written) leaves no entry and is not reported: the
-    /// cache only saves work.
+    /// set that cannot be archived, a tree that cannot be read, a directory that cannot be made or written) leaves no
+    /// entry and is not reported: the cache only saves work.
     func store(_ known: Validator.Known, files: [String], for key: String) {
-        // The payload follows the three lines, whose length is known before the payload's SHA-256 is: the trees are laid
-        // out for where they will lie in the file, which is mapped from its start (``YAMLTreeArchive/append(_:to:base:)``).
-        let linesLength = Self.header.utf8.count + 1 + key.utf8.count + 1 + 64 + 1
-        var payload: [UInt8] = []
+        var set: [UInt8] = []
+        guard known.files.count == files.count, DefinitionArchive.append(known.definitions, files: files, to: &set) else { return }
+        // The trees follow the three lines and the index, whose lengths are known before the index's SHA-256 is: each
+        // file's line of the index is of one size. The trees are laid out for where they will lie in the file, which is
+        // mapped from its start (``YAMLTreeArchive/append(_:to:base:)``).
+        let indexLength = files.count * Self.tableEntrySize + set.count
+        let summary = "\(indexLength)"
+        let linesLength = Self.header.utf8.count + 1 + key.utf8.count + 1 + 64 + 1 + summary.utf8.count + 1
+        let treesStart = linesLength + indexLength
+        var index: [UInt8] = []
+        var trees: [UInt8] = []
         for file in known.files {
-            payload.append(contentsOf: file.fingerprint.utf8)
-            YAMLTreeArchive.append(file.tree, to: &payload, base: linesLength)
+            guard let node = file.tree.node else { return }
+            let start = trees.count
+            YAMLTreeArchive.append(node, to: &trees, base: treesStart)
+            index.append(contentsOf: file.fingerprint.utf8)
+            index.append(contentsOf: SHA256.hex(trees[start...]).utf8)
+            Self.appendWord(treesStart + start, to: &index)
+            Self.appendWord(trees.count - start, to: &index)
         }
-        guard known.files.count == files.count, DefinitionArchive.append(known.definitions, files: files, to: &payload) else { return }
-        let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n".utf8) + payload
+        index.append(contentsOf: set)
+        let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(index)) \(summary)\n".utf8) + index + trees
         let temporary = "\(directory)/.definitions-\(key)-\(getpid())-\(UUID().uuidString)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -125,8 +191,9 @@ package struct DefinitionCache: Sendable {
         prune()
     }
 
-    /// Removes the entry for `key`: one whose kept trees, first used, did not decode or check as this build's
-    /// validation of the same bytes did (an entry made to pass its checksum), so the next load is a miss.
+    /// Removes the entry for `key`: one whose kept trees, first used, did not have their SHA-256, read, decode or check
+    /// as this build's validation of the same bytes did (an entry damaged, or made to pass its checksums), so the next
+    /// load is a miss.
     func discard(_ key: String) {
         try? FileManager.default.removeItem(atPath: path(for: key))
     }

@@ -13,11 +13,11 @@ final class WorkflowSource: Sendable {
     let outline: WorkflowDefinition
     /// The definition decoded at load; nil when it is decoded on first use.
     private let made: WorkflowDefinition?
-    /// The kept tree it is decoded from on first use.
-    private let tree: YAMLNode?
+    /// The kept tree it is decoded from on first use (an entry's is hashed and read then, ``KeptTree``).
+    private let tree: KeptTree?
     /// The definition decoded on first use, or why it could not be, once decoded.
     private let deferred: Mutex<Result<WorkflowDefinition, EngineError>?>
-    /// Called if the tree does not decode (the entry it was kept in is then discarded).
+    /// Called if the tree does not read or decode (the entry it was kept in is then discarded).
     private let failed: @Sendable () -> Void
 
     /// A workflow decoded in full now.
@@ -31,7 +31,7 @@ final class WorkflowSource: Sendable {
 
     /// A workflow known by its `outline`, decoded in full from `tree` when first asked for; `failed` is called if
     /// it does not decode.
-    init(outline: WorkflowDefinition, tree: YAMLNode?, whenItFails failed: @escaping @Sendable () -> Void) {
+    init(outline: WorkflowDefinition, tree: KeptTree?, whenItFails failed: @escaping @Sendable () -> Void) {
         self.outline = outline
         made = nil
         self.tree = tree
@@ -39,8 +39,9 @@ final class WorkflowSource: Sendable {
         self.failed = failed
     }
 
-    /// The whole definition, or why it could not be decoded: the tree decoded by the one decoder the validation uses,
-    /// refused on any error and unless it is the workflow it outlined. The tree is what this build's validation of
+    /// The whole definition, or why it could not be decoded: the tree (an entry's read first, refused unless its bytes
+    /// have their SHA-256 and read as a tree) decoded by the one decoder the validation uses, refused on any error and
+    /// unless it is the workflow it outlined. The tree is what this build's validation of
     /// exactly these bytes found clean, so it decodes again; if it did not, the workflow is refused (its plan fails,
     /// ``LoadedWorkflow/planned()``), never run on part of its definition.
     var result: Result<WorkflowDefinition, EngineError> {
@@ -68,7 +69,10 @@ final class WorkflowSource: Sendable {
 
     private func decode() -> Result<WorkflowDefinition, EngineError> {
         let workflow = "workflow '\(outline.id.value)'"
-        guard let tree else { return .failure(.definitionError("the tree of \(workflow) was not kept")) }
+        guard let kept = tree else { return .failure(.definitionError("the tree of \(workflow) was not kept")) }
+        guard let tree = kept.node else {
+            return .failure(.definitionError("the tree of \(workflow) kept in the definition cache is damaged (it does not match its checksum or does not read)"))
+        }
         let (definition, diagnostics) = DefinitionDecoder.decode(tree)
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
         guard case .workflow(let decoded)? = definition, decoded.id.value == outline.id.value, decoded.version == outline.version else {

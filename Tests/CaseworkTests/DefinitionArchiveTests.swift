@@ -128,7 +128,7 @@ struct DefinitionArchiveTests {
         #expect(Self.ranges(hit.definitions) == Self.ranges(outlines))
         #expect(hit.definitions.workflows.count > 10 && hit.definitions.policies.count == 1 && hit.definitions.forms.count > 1)
         for workflow in hit.definitions.workflows {
-            let tree = try #require(hit.trees[workflow.file])
+            let tree = try #require(hit.trees[workflow.file]?.node)
             #expect(DefinitionDecoder.decode(tree, outline: true).definition == .workflow(workflow))
         }
         #expect(hit.definitions.forms == miss.definitions.forms && Self.ranges(hit.definitions.forms) == Self.ranges(miss.definitions.forms))

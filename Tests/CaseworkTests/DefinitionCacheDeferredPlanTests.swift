@@ -87,7 +87,7 @@ struct DefinitionCacheDeferredPlanTests {
         let original = try space.text("Workflows/ehcp-needs-assessment.yaml")
         #expect(original.contains(guardText))
         let broken = original.replacingOccurrences(of: guardText, with: "when: has(requested_on) and no_such_field")
-        kept.files[index].tree = try #require(YAMLLoader.load(Array(broken.utf8), file: files[index].file).root)
+        kept.files[index].tree = KeptTree(try #require(YAMLLoader.load(Array(broken.utf8), file: files[index].file).root))
         space.cache.store(kept, files: files.map(\.file), for: key)
 
         let catalog = try space.load()

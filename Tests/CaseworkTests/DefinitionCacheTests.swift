@@ -132,13 +132,15 @@ struct DefinitionCacheTests {
         #expect(space.entries.count == 1)
     }
 
-    /// An entry that is empty, garbage, cut short, altered or of another format is a miss: the catalog is the fresh one
-    /// and the entry is written again, whole. A cache directory that cannot be written only costs the work.
+    /// An entry that is empty, garbage, cut short, altered (in its index) or of another format is a miss: the catalog is
+    /// the fresh one and the entry is written again, whole. A cache directory that cannot be written only costs the work.
+    /// (A byte altered in a tree is found only when that tree is first used: ``DefinitionCacheTreeTableTests``.)
     @Test func aBrokenEntryIsAMiss() throws {
         let space = try Space()
         let (fresh, entry, good) = try space.freshAndEntry()
+        let parts = try DefinitionCacheTreeTableTests.Entry(good, key: String(try #require(space.entries.first).dropFirst("definitions-".count)))
         var altered = good
-        altered[altered.count - 10] ^= 0x01
+        altered[parts.treesStart - 10] ^= 0x01
         let header = Data("\(DefinitionCache.header)\n".utf8)
         #expect(good.starts(with: header))
         let otherFormat = Data("casework definition cache \(DefinitionCache.formatVersion - 1)\n".utf8) + good.dropFirst(header.count)
@@ -171,61 +173,75 @@ struct DefinitionCacheTests {
         }
     }
 
-    /// An entry whose checksum matches but whose first tree is not well formed (its root out of range), or whose
-    /// fingerprint is not hexadecimal, is a miss too: what is read back is checked, not only summed.
+    /// An entry whose index's checksum matches but whose first fingerprint or first tree's SHA-256 is not hexadecimal,
+    /// or whose first tree's place is not where the trees start, is a miss too: what is read back is checked, not only
+    /// summed. (A well-summed entry whose tree does not read is found when that tree is first used:
+    /// ``DefinitionCacheTreeTableTests``.)
     @Test func aWellSummedButMalformedEntryIsAMiss() throws {
         let space = try Space()
         let (fresh, entry, good) = try space.freshAndEntry()
-        let lines = good.split(separator: 0x0A, maxSplits: 3, omittingEmptySubsequences: false)
-        try #require(lines.count == 4)
-        let payload = Array(lines[3])
-        func resummed(_ payload: [UInt8]) -> Data {
-            Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
-        }
-        #expect(resummed(payload) == good)
-        var rootOutOfRange = payload
-        // After the first file's 64-character fingerprint: node count, child count, byte count, root.
-        rootOutOfRange.replaceSubrange((64 + 12)..<(64 + 16), with: withUnsafeBytes(of: Int32.max) { Array($0) })
-        var notHex = payload
-        notHex[0] = UInt8(ascii: "g")
-        for bytes in [rootOutOfRange, notHex] {
-            try resummed(bytes).write(to: URL(fileURLWithPath: entry))
+        let parts = try DefinitionCacheTreeTableTests.Entry(good, key: String(try #require(space.entries.first).dropFirst("definitions-".count)))
+        #expect(parts.bytes == good)
+        var notHex = parts, shaNotHex = parts, misplaced = parts
+        notHex.index[0] = UInt8(ascii: "g")
+        shaNotHex.index[64] = UInt8(ascii: "g")
+        misplaced.index[128] ^= 0x08
+        for bytes in [notHex, shaNotHex, misplaced].map(\.bytes) {
+            try bytes.write(to: URL(fileURLWithPath: entry))
             #expect(try Self.summary(try space.load()) == fresh)
             #expect(FileManager.default.contents(atPath: entry) == good)
         }
     }
 
-    /// A whole entry cut short anywhere in its three header lines (format, key, checksum) and at every 997th byte of
-    /// its payload, or with one byte changed in its header lines or at every 499th byte of its payload, is a miss:
-    /// the key and the checksum cover every byte. With the checksum made to match again, the same changes to the
-    /// payload read back as a set of trees or as a miss, never a trap.
+    /// A whole entry cut short anywhere in its three header lines (format, key, the index's checksum and length) and at
+    /// every 997th byte after them, or with one byte changed in its header lines or at every 499th byte of its index, is
+    /// a miss: the key and the checksum cover every byte but the trees'. A byte changed in a tree (every 499th) reads
+    /// as an entry whose tree for that file fails its own SHA-256 (nil) and whose other trees read. With the checksum
+    /// of the index, or the changed tree's SHA-256, made to match again, the same changes read back as an entry or a
+    /// miss and the tree as a tree or nil, never a trap.
     @Test func everyCutOrChangedByteOfAnEntryIsAMiss() throws {
         let space = try Space()
         let (_, entry, good) = try space.freshAndEntry()
         let key = String(try #require(space.entries.first).dropFirst("definitions-".count))
+        let parts = try DefinitionCacheTreeTableTests.Entry(good, key: key)
         let files = try Validator.read(paths: space.paths)
         func read(_ bytes: Data) -> Validator.Known? {
             try? bytes.write(to: URL(fileURLWithPath: entry))
             return space.cache.entry(for: key, files: files)
         }
         #expect(read(good)?.files.count == Self.fileCount)
-        let headerEnd = try #require(good.indices.filter { good[$0] == 0x0A }.dropFirst(2).first) + 1
+        let headerEnd = parts.treesStart - parts.index.count
         for length in Array(0..<headerEnd) + Array(stride(from: headerEnd, to: good.count, by: 997)) {
             #expect(read(good.prefix(length)) == nil, "cut at \(length)")
         }
         let positions = Array(0..<headerEnd) + Array(stride(from: headerEnd, to: good.count, by: 499))
+        /// The file whose tree holds the entry's byte `position`.
+        func file(holding position: Int) -> Int? {
+            files.indices.first { parts.place($0).contains(position - parts.treesStart) }
+        }
         for position in positions {
             var changed = good
             changed[position] ^= 0x20
-            #expect(read(changed) == nil, "byte \(position) changed")
+            guard position >= parts.treesStart, let damaged = file(holding: position) else {
+                #expect(read(changed) == nil, "byte \(position) changed")
+                continue
+            }
+            let known = try #require(read(changed), "byte \(position) of a tree changed")
+            #expect(known.files[damaged].tree.node == nil, "byte \(position) changed")
+            #expect(known.files[(damaged + 1) % files.count].tree.node != nil)
         }
-        let header = good.prefix(headerEnd)
-        let lines = header.split(separator: 0x0A)
         for position in positions.filter({ $0 >= headerEnd }) {
-            var payload = Array(good.dropFirst(headerEnd))
-            payload[position - headerEnd] ^= 0x20
-            let resummed = Data("\(DefinitionCache.header)\n\(String(decoding: lines[1], as: UTF8.self))\n\(SHA256.hex(payload))\n".utf8) + payload
-            if let known = read(resummed) { #expect(known.files.count == Self.fileCount) }
+            var changed = parts
+            if position < parts.treesStart {
+                changed.index[position - headerEnd] ^= 0x20
+            } else if let damaged = file(holding: position) {
+                changed.trees[position - parts.treesStart] ^= 0x20
+                changed.resum(tree: damaged)
+            }
+            if let known = read(changed.bytes) {
+                #expect(known.files.count == Self.fileCount)
+                if let damaged = file(holding: position) { _ = known.files[damaged].tree.node }
+            }
         }
     }
 

@@ -25,13 +25,14 @@ public struct ValidationReport: Sendable {
     public var workflowExpressions: [String: CheckedWorkflowExpressions]
     /// Each policy's names and checked conditions and reason placeholders, by policy id: what decisions run.
     public var policyExpressions: [String: CheckedPolicyExpressions]
-    /// Each loaded file's YAML tree (its root mapping), by file: what a definition cache keeps of a clean set.
-    package var trees: [String: YAMLNode] = [:]
+    /// Each loaded file's YAML tree (its root mapping), by file: what a definition cache keeps of a clean set. On a
+    /// cache's hit each is the entry's, hashed and read only when first asked for (``KeptTree``).
+    package var trees: [String: KeptTree] = [:]
     /// True when the set was known to be clean (``Validator/validate(_:known:limits:)`` with what a definition cache
     /// kept): each workflow in ``definitions`` is its outline (``DefinitionDecoder/decode(_:outline:)``: no
     /// transitions, templates, deadlines, input, messages or exceptions), its expressions were not checked, and
-    /// ``workflowExpressions`` is empty. Whoever runs a workflow of it decodes that workflow's tree (``trees``) in full
-    /// and checks its expressions when first needed (``DefinitionSetValidator/checkExpressions(of:in:source:)``).
+    /// ``workflowExpressions`` is empty. Whoever runs a workflow of it reads and decodes that workflow's tree (``trees``)
+    /// in full and checks its expressions when first needed (``DefinitionSetValidator/checkExpressions(of:in:source:)``).
     package var workflowsUnchecked = false
 
     /// True when any diagnostic is an error.
@@ -52,7 +53,7 @@ public struct ValidationReport: Sendable {
         if !workflowsUnchecked {
             outlines.workflows = []
             for workflow in definitions.workflows {
-                guard let tree = trees[workflow.file], case (.workflow(let outline)?, _) = DefinitionDecoder.decode(tree, outline: true),
+                guard let tree = trees[workflow.file]?.node, case (.workflow(let outline)?, _) = DefinitionDecoder.decode(tree, outline: true),
                     outline.id.value == workflow.id.value
                 else { return nil }
                 outlines.workflows.append(outline)
@@ -135,11 +136,11 @@ package enum Validator {
     package struct CheckedFile: Sendable {
         /// The file's content fingerprint.
         package var fingerprint: String
-        /// The file's loaded tree: its root mapping.
-        package var tree: YAMLNode
+        /// The file's loaded tree (its root mapping): made by the loader, or an entry's, read when first asked for.
+        package var tree: KeptTree
 
         /// What is kept of one file.
-        package init(fingerprint: String, tree: YAMLNode) {
+        package init(fingerprint: String, tree: KeptTree) {
             self.fingerprint = fingerprint
             self.tree = tree
         }
@@ -174,14 +175,14 @@ package enum Validator {
     /// errors, so a report with any error means the files were not the ones validated: validate them in full.
     package static func validate(_ files: [FileBytes], known: Known? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
         let kept = known.flatMap { $0.files.count == files.count ? $0 : nil }
-        let given = kept.map { kept in
-            (Dictionary(zip(files.map(\.file), kept.files.map(\.fingerprint)), uniquingKeysWith: { first, _ in first }), kept.definitions)
+        if let kept, files.allSatisfy({ if case .success = $0.bytes { true } else { false } }) {
+            return check(known: kept, files.indices.map { index in
+                let file = files[index]
+                guard case .success(let bytes) = file.bytes else { return (file.file, DefinitionText("")) }
+                return (file.file, DefinitionText(bytes: bytes))
+            })
         }
-        return check(fingerprints: true, known: given, files.indices.map { index in
-            let file = files[index]
-            if let kept, case .success(let bytes) = file.bytes {
-                return (file.file, YAMLLoadResult(root: kept.files[index].tree, errors: []), DefinitionText(bytes: bytes))
-            }
+        return check(fingerprints: true, files.map { file in
             let (result, text) = YAMLLoader.loadWithText(file.bytes, file: file.file, limits: limits)
             return (file.file, result, DefinitionText(text))
         })
@@ -193,15 +194,11 @@ package enum Validator {
     /// have the SHA-256 they were hashed with (``DefinitionText/init(file:sha256:limit:)``).
     package static func validate(_ files: [FileDigest], known: Known, limits: YAMLLimits = .standard) -> ValidationReport {
         precondition(files.count == known.files.count, "a kept file for every file hashed")
-        let fingerprints = Dictionary(zip(files.map(\.file), known.files.map(\.fingerprint)), uniquingKeysWith: { first, _ in first })
-        return check(fingerprints: true, known: (fingerprints, known.definitions), files.indices.map { index in
-            let file = files[index]
-            let text: DefinitionText
+        return check(known: known, files.map { file in
             switch file.sha256 {
-            case .success(let sha256): text = DefinitionText(file: file.file, sha256: sha256, limit: limits.maxFileBytes)
-            case .failure: text = DefinitionText("")
+            case .success(let sha256): (file.file, DefinitionText(file: file.file, sha256: sha256, limit: limits.maxFileBytes))
+            case .failure: (file.file, DefinitionText(""))
             }
-            return (file.file, YAMLLoadResult(root: known.files[index].tree, errors: []), text)
         })
     }
 
@@ -212,29 +209,42 @@ package enum Validator {
         })
     }
 
-    /// The report on `loaded`; with `known` (fingerprints by file and the set decoded, from an earlier clean
-    /// validation), nothing is decoded and only what the engine needs is computed (``validate(_:known:limits:)``).
+    /// The report on `files` (each one's path and text, in order) known clean by `known` (each file's fingerprint and
+    /// kept tree, in the same order, and the set decoded, from an earlier clean validation of exactly these bytes): no
+    /// tree is read or decoded, and only what the engine needs is computed (``validate(_:known:limits:)``).
+    private static func check(known: Known, _ files: [(file: String, text: DefinitionText)]) -> ValidationReport {
+        var sources: [String: DefinitionText] = [:]
+        var fingerprints: [String: String] = [:]
+        var trees: [String: KeptTree] = [:]
+        for ((file, text), kept) in zip(files, known.files) {
+            sources[file] = text
+            trees[file] = kept.tree
+            fingerprints[file] = kept.fingerprint
+        }
+        return finish(known.definitions, DiagnosticBag(), files: files.map(\.file), incompleteFiles: [], unloaded: UnloadedDefinitions(),
+                      sources: sources, fingerprints: fingerprints, trees: trees, knownClean: true)
+    }
+
+    /// The report on `loaded`, each file's tree decoded and the set checked in full.
     private static func check(
-        fingerprints wanted: Bool = false, known: (fingerprints: [String: String], definitions: DefinitionSet)? = nil,
-        _ loaded: [(file: String, result: YAMLLoadResult, text: DefinitionText)]
+        fingerprints wanted: Bool = false, _ loaded: [(file: String, result: YAMLLoadResult, text: DefinitionText)]
     ) -> ValidationReport {
         var bag = DiagnosticBag()
-        var set = known?.definitions ?? DefinitionSet()
+        var set = DefinitionSet()
         var sources: [String: DefinitionText] = [:]
         var incompleteFiles = Set<String>()
         var fingerprints: [String: String] = [:]
         var unloaded = UnloadedDefinitions()
-        var trees: [String: YAMLNode] = [:]
+        var trees: [String: KeptTree] = [:]
         for (file, result, text) in loaded {
             sources[file] = text
-            trees[file] = result.root
             bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text.textIfUnchanged ?? "") })
             guard let root = result.root else {
                 unloaded.record(text.textIfUnchanged ?? "")
                 continue
             }
-            if wanted { fingerprints[file] = known?.fingerprints[file] ?? SHA256.hex(root.canonicalBytes) }
-            guard known == nil else { continue }
+            trees[file] = KeptTree(root)
+            if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) || !result.errors.isEmpty {
@@ -249,20 +259,31 @@ package enum Validator {
             case nil: unloaded.record(text.textIfUnchanged ?? "")
             }
         }
+        return finish(set, bag, files: loaded.map(\.file), incompleteFiles: incompleteFiles, unloaded: unloaded,
+                      sources: sources, fingerprints: fingerprints, trees: trees, knownClean: false)
+    }
+
+    /// The report on the decoded `set`: its checks across the set (only those the engine needs when `knownClean`) added
+    /// to `bag`.
+    private static func finish(
+        _ set: DefinitionSet, _ bag: DiagnosticBag, files: [String], incompleteFiles: Set<String>, unloaded: UnloadedDefinitions,
+        sources: [String: DefinitionText], fingerprints: [String: String], trees: [String: KeptTree], knownClean: Bool
+    ) -> ValidationReport {
+        var bag = bag
         let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
-            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, knownClean: known != nil
+            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, knownClean: knownClean
         )
         bag.append(contentsOf: diagnostics)
         return ValidationReport(
             definitions: set,
             diagnostics: Diagnostic.sortedForOutput(bag.diagnostics),
-            files: loaded.map(\.file),
+            files: files,
             texts: sources,
             fingerprints: fingerprints,
             workflowExpressions: workflowExpressions,
             policyExpressions: policyExpressions,
             trees: trees,
-            workflowsUnchecked: known != nil
+            workflowsUnchecked: knownClean
         )
     }
 }

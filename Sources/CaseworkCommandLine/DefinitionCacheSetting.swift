@@ -40,12 +40,14 @@ enum DefinitionCacheSetting {
         #else
             let executables = [Bundle.main.executablePath ?? CommandLine.arguments[0]]
         #endif
-        var stamps: [String] = []
+        // Each stamp is appended as it is made rather than joined at the end: `joined(separator:)` is generic code
+        // that asks the runtime for `[String]`'s `Collection` conformance, a scan of every conformance record.
+        var build = CaseworkVersion.description
         for executable in executables {
             var info = stat()
             guard stat(executable, &info) == 0 else {
                 if executable == executables[0] { return "\(CaseworkVersion.description) \(UUID().uuidString)" }
-                stamps.append("unknown")
+                build += " unknown"
                 continue
             }
             #if os(Linux)
@@ -53,9 +55,9 @@ enum DefinitionCacheSetting {
             #else
                 let modified = "\(info.st_mtimespec.tv_sec).\(info.st_mtimespec.tv_nsec)"
             #endif
-            stamps.append("\(info.st_dev) \(info.st_ino) \(info.st_size) \(modified)")
+            build += " \(info.st_dev) \(info.st_ino) \(info.st_size) \(modified)"
         }
-        return "\(CaseworkVersion.description) \(stamps.joined(separator: " "))"
+        return build
     }()
 
     #if os(Linux)

@@ -40,14 +40,12 @@ enum DefinitionCacheSetting {
         #else
             let executables = [Bundle.main.executablePath ?? CommandLine.arguments[0]]
         #endif
-        // Each stamp is appended as it is made rather than joined at the end: `joined(separator:)` is generic code
-        // that asks the runtime for `[String]`'s `Collection` conformance, a scan of every conformance record.
-        var build = CaseworkVersion.description
+        var stamps: [String] = []
         for executable in executables {
             var info = stat()
             guard stat(executable, &info) == 0 else {
                 if executable == executables[0] { return "\(CaseworkVersion.description) \(UUID().uuidString)" }
-                build += " unknown"
+                stamps.append("unknown")
                 continue
             }
             #if os(Linux)
@@ -55,9 +53,9 @@ enum DefinitionCacheSetting {
             #else
                 let modified = "\(info.st_mtimespec.tv_sec).\(info.st_mtimespec.tv_nsec)"
             #endif
-            build += " \(info.st_dev) \(info.st_ino) \(info.st_size) \(modified)"
+            stamps.append("\(info.st_dev) \(info.st_ino) \(info.st_size) \(modified)")
         }
-        return build
+        return "\(CaseworkVersion.description) \(stamps.joined(separator: " "))"
     }()
 
     #if os(Linux)

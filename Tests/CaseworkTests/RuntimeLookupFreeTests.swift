@@ -1,14 +1,12 @@
 @testable import CaseworkDefinitions
 @testable import CaseworkEngine
 import CaseworkStore
-import CaseworkYAML
 import Foundation
 import Testing
 
 /// The replacements made so that a warm command asks the Swift runtime fewer first-time questions (session 22,
-/// `meta11`) keep what they replaced: a kept outcome is what its step made or threw, a case record read through the
-/// overload chosen at compile time is the record the general decoder reads, and a field's list of values reads as
-/// `joined(separator:)` wrote it.
+/// `meta11`) keep what they replaced: a kept outcome is what its step made or threw, and a case record read through the
+/// overload chosen at compile time is the record the general decoder reads.
 @Suite("Runtime look-ups: the replacements keep their results")
 struct RuntimeLookupFreeTests {
     @Test func anOutcomeKeepsTheValueItsStepMade() throws {
@@ -44,16 +42,5 @@ struct RuntimeLookupFreeTests {
     /// `type` read by the general `StoredJSON.decode`, which asks the runtime whether it has a canonical reader.
     private static func generally<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try StoredJSON.decode(type, from: data)
-    }
-
-    @Test(arguments: [[], ["a"], ["", "b"], ["yes", "no", "maybe"], ["x, y", "é"]])
-    func aFieldsValuesAreListedAsJoinedListsThem(values: [String]) {
-        let name = Located("answer", at: SourceRange(file: "a.yaml", at: SourceMark(line: 1, column: 1, offset: 0)))
-        let type = WorkflowNames.fieldTypes(of: [FieldDefinition(name: name, type: .oneOf(values))]).first?.type
-        guard case .enumeration(let domain)? = type else {
-            Issue.record("expected an enumeration")
-            return
-        }
-        #expect(domain.member == "a value of 'answer' (\(values.joined(separator: ", ")))")
     }
 }

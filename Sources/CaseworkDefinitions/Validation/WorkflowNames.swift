@@ -150,14 +150,9 @@ package enum WorkflowNames {
         case .date: return .date
         case .datetime: return .datetime
         case .oneOf(let values):
-            // The values are listed by hand: `joined(separator:)` is generic code that asks the runtime for `[String]`'s
-            // `Collection` conformance, a scan of every conformance record the first time in a process.
-            var (listed, separator) = ("", "")
-            for value in values {
-                listed += separator + value
-                separator = ", "
-            }
-            return .enumeration(EnumerationDomain(name: "one_of", member: "a value of '\(path)' (\(listed))", values: values))
+            return .enumeration(EnumerationDomain(
+                name: "one_of", member: "a value of '\(path)' (\(values.joined(separator: ", ")))", values: values
+            ))
         case .list(let element): return expressionType(of: element, path: path).map(ExpressionType.list)
         case .record: return nil
         }

@@ -25,7 +25,7 @@ extension LoadedWorkflow {
     ) {
         self.init(source: source, fingerprint: fingerprint, text: text, plan: WorkflowPlan {
             let result = Self.plan(source, among: sources, in: set, text: text)
-            if case .failure = result { failed() }
+            if case .failed = result { failed() }
             return result
         })
     }
@@ -34,11 +34,11 @@ extension LoadedWorkflow {
     /// workflow's text is read only if a check reports an error (to place it).
     private static func plan(
         _ source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, text: DefinitionText
-    ) -> Result<PlannedWorkflow, EngineError> {
+    ) -> EngineOutcome<PlannedWorkflow> {
         let definition: WorkflowDefinition
         switch source.result {
-        case .success(let decoded): definition = decoded
-        case .failure(let error): return .failure(error)
+        case .made(let decoded): definition = decoded
+        case .failed(let error): return .failed(error)
         }
         var set = set
         let reports = definition.transitions.contains { $0.report != nil }
@@ -50,13 +50,13 @@ extension LoadedWorkflow {
             }
             guard reports, other.links.contains(where: { $0.workflow.value == definition.id.value }), let opener = sources[other.id.value] else { continue }
             switch opener.result {
-            case .success(let decoded): set.workflows[index] = decoded
-            case .failure(let error): return .failure(error)
+            case .made(let decoded): set.workflows[index] = decoded
+            case .failed(let error): return .failed(error)
             }
         }
         let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: text)
-        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
-        return Result { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failed(.invalidDefinitions(diagnostics)) }
+        return EngineOutcome { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
     }
 
     /// The whole definition, decoded now if that was left for first use, or what decoding it found if it failed: for a

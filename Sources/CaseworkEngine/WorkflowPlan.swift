@@ -143,28 +143,28 @@ final class PlannedTransition: Sendable {
 /// workflow asks first (the engines of an async service share one catalog across threads).
 final class WorkflowPlan: Sendable {
     /// The plan made when the workflow was loaded; nil when it is made on first use.
-    private let made: Result<PlannedWorkflow, EngineError>?
+    private let made: EngineOutcome<PlannedWorkflow>?
     /// The plan made on first use, once made.
-    private let deferred: Mutex<Result<PlannedWorkflow, EngineError>?>
+    private let deferred: Mutex<EngineOutcome<PlannedWorkflow>?>
     /// Makes the plan on first use.
-    private let make: @Sendable () -> Result<PlannedWorkflow, EngineError>
+    private let make: @Sendable () -> EngineOutcome<PlannedWorkflow>
 
     /// A plan made now.
     init(_ planned: PlannedWorkflow) {
-        made = .success(planned)
+        made = .made(planned)
         deferred = Mutex(nil)
-        make = { .success(planned) }
+        make = { .made(planned) }
     }
 
     /// A plan `make` makes when it is first asked for.
-    init(_ make: @escaping @Sendable () -> Result<PlannedWorkflow, EngineError>) {
+    init(_ make: @escaping @Sendable () -> EngineOutcome<PlannedWorkflow>) {
         made = nil
         deferred = Mutex(nil)
         self.make = make
     }
 
     /// The plan, or why it could not be made.
-    var result: Result<PlannedWorkflow, EngineError> {
+    var result: EngineOutcome<PlannedWorkflow> {
         if let made { return made }
         return deferred.withLock { deferred in
             if let deferred { return deferred }
@@ -177,15 +177,15 @@ final class WorkflowPlan: Sendable {
     /// The plan, or why it could not be made, thrown: a plan made already is handed back as it is, without the
     /// ``result`` that holds it being copied out of its optional and taken apart again.
     func get() throws(EngineError) -> PlannedWorkflow {
-        if case .success(let planned)? = made { return planned }
+        if case .made(let planned)? = made { return planned }
         return try result.get()
     }
 
     /// The plan, or ``PlannedWorkflow/none`` if it could not be made.
     var planned: PlannedWorkflow {
         switch result {
-        case .success(let planned): return planned
-        case .failure: return .none
+        case .made(let planned): return planned
+        case .failed: return .none
         }
     }
 }

@@ -16,7 +16,7 @@ final class WorkflowSource: Sendable {
     /// The kept tree it is decoded from on first use (an entry's is hashed and read then, ``KeptTree``).
     private let tree: KeptTree?
     /// The definition decoded on first use, or why it could not be, once decoded.
-    private let deferred: Mutex<Result<WorkflowDefinition, EngineError>?>
+    private let deferred: Mutex<EngineOutcome<WorkflowDefinition>?>
     /// Called if the tree does not read or decode (the entry it was kept in is then discarded).
     private let failed: @Sendable () -> Void
 
@@ -44,12 +44,12 @@ final class WorkflowSource: Sendable {
     /// unless it is the workflow it outlined. The tree is what this build's validation of
     /// exactly these bytes found clean, so it decodes again; if it did not, the workflow is refused (its plan fails,
     /// ``LoadedWorkflow/planned()``), never run on part of its definition.
-    var result: Result<WorkflowDefinition, EngineError> {
-        if let made { return .success(made) }
+    var result: EngineOutcome<WorkflowDefinition> {
+        if let made { return .made(made) }
         return deferred.withLock { deferred in
             if let deferred { return deferred }
             let result = decode()
-            if case .failure = result { failed() }
+            if case .failed = result { failed() }
             deferred = result
             return result
         }
@@ -59,25 +59,25 @@ final class WorkflowSource: Sendable {
     /// ``LoadedWorkflow/planned()`` first, which throws why); only a reader of the definition sees the outline.
     var definition: WorkflowDefinition {
         switch result {
-        case .success(let definition): return definition
-        case .failure: return outline
+        case .made(let definition): return definition
+        case .failed: return outline
         }
     }
 
     /// Whether the whole definition has been decoded (at load, or since on first use).
     var isDecoded: Bool { made != nil || deferred.withLock { $0 != nil } }
 
-    private func decode() -> Result<WorkflowDefinition, EngineError> {
+    private func decode() -> EngineOutcome<WorkflowDefinition> {
         let workflow = "workflow '\(outline.id.value)'"
-        guard let kept = tree else { return .failure(.definitionError("the tree of \(workflow) was not kept")) }
+        guard let kept = tree else { return .failed(.definitionError("the tree of \(workflow) was not kept")) }
         guard let tree = kept.node else {
-            return .failure(.definitionError("the tree of \(workflow) kept in the definition cache is damaged (it does not match its checksum or does not read)"))
+            return .failed(.definitionError("the tree of \(workflow) kept in the definition cache is damaged (it does not match its checksum or does not read)"))
         }
         let (definition, diagnostics) = DefinitionDecoder.decode(tree)
-        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failure(.invalidDefinitions(diagnostics)) }
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failed(.invalidDefinitions(diagnostics)) }
         guard case .workflow(let decoded)? = definition, decoded.id.value == outline.id.value, decoded.version == outline.version else {
-            return .failure(.definitionError("the tree of \(workflow) does not decode as the workflow it outlined"))
+            return .failed(.definitionError("the tree of \(workflow) does not decode as the workflow it outlined"))
         }
-        return .success(decoded)
+        return .made(decoded)
     }
 }

@@ -545,9 +545,23 @@ public final class PostgresCaseStore: CaseStore {
 
     /// Decodes a JSON column of case `caseID`; an empty or undecodable value is that case's ``StoreError/corruptRecord(caseID:detail:)``.
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?, caseID: String, _ what: @autoclosure () -> String) throws(StoreError) -> T {
+        try decoded(text, caseID: caseID, what) { try StoredJSON.decode(type, from: $0) }
+    }
+
+    /// Decodes a JSON column of case `caseID` of a type with a canonical reader (a case record), chosen where the row's
+    /// type is known (`StoredJSON.decode` for such a type): read without asking the runtime about its type, as the
+    /// SQLite store does.
+    static func decode<T: Decodable & CanonicallyReadable>(
+        _ type: T.Type, _ text: String?, caseID: String, _ what: @autoclosure () -> String
+    ) throws(StoreError) -> T {
+        try decoded(text, caseID: caseID, what) { try StoredJSON.decode(type, from: $0) }
+    }
+
+    /// `text` read by `read`; no text, or text `read` refuses, is case `caseID`'s ``StoreError/corruptRecord(caseID:detail:)``.
+    private static func decoded<T>(_ text: String?, caseID: String, _ what: () -> String, _ read: (Data) throws -> T) throws(StoreError) -> T {
         guard let text else { throw .corruptRecord(caseID: caseID, detail: "\(what()) is stored empty") }
         do {
-            return try StoredJSON.decode(type, from: Data(utf8Of: text))
+            return try read(Data(utf8Of: text))
         } catch {
             throw .corruptRecord(caseID: caseID, detail: "\(what()) cannot be read back: \(error)")
         }

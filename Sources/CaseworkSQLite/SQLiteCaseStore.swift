@@ -671,9 +671,20 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// Decodes a JSON column, which the schema makes NOT NULL.
     func decode<T: Decodable>(_ type: T.Type, _ text: String?, _ what: @autoclosure () -> String) throws(StoreError) -> T {
+        try Self.decoded(text, what) { try StoredJSON.decode(type, from: $0) }
+    }
+
+    /// Decodes a JSON column of a type with a canonical reader (a case record), chosen where the row's type is known
+    /// (`StoredJSON.decode` for such a type): read without asking the runtime about its type.
+    func decode<T: Decodable & CanonicallyReadable>(_ type: T.Type, _ text: String?, _ what: @autoclosure () -> String) throws(StoreError) -> T {
+        try Self.decoded(text, what) { try StoredJSON.decode(type, from: $0) }
+    }
+
+    /// `text` read by `read`; no text, or text `read` refuses, is a ``StoreError/failed(_:)`` naming `what`.
+    private static func decoded<T>(_ text: String?, _ what: () -> String, _ read: (Data) throws -> T) throws(StoreError) -> T {
         guard let text else { throw .failed("\(what()) is stored empty") }
         do {
-            return try StoredJSON.decode(type, from: Data(utf8Of: text))
+            return try read(Data(utf8Of: text))
         } catch {
             throw .failed("\(what()) cannot be read back: \(error)")
         }

@@ -33,8 +33,11 @@ package final class SQLiteConnection {
     /// freed and their address reused for another text while the entry is here; the text is still compared, which
     /// for the same string is a comparison of two references. Started again with ``cache``, and on its own when it
     /// holds ``cacheLimit`` entries: a text built afresh for each call (the same words at a new address each time)
-    /// would otherwise add an entry a call, each keeping its text alive, without end.
-    private var cacheByAddress: [UnsafeRawPointer: (sql: String, statement: SQLiteStatement)] = [:]
+    /// would otherwise add an entry a call, each keeping its text alive, without end. The address is kept as an `Int`:
+    /// a table keyed by `UnsafeRawPointer` made the runtime ask, on its first use in a process, whether
+    /// `UnsafeRawPointer` is `Hashable` (a scan of every conformance record), where `Int`'s answer is one a command
+    /// has had already.
+    private var cacheByAddress: [Int: (sql: String, statement: SQLiteStatement)] = [:]
 
     /// How many statements are filed by where their text's bytes are: never more than ``cacheLimit``, however many
     /// strings a caller makes of the same text.
@@ -106,16 +109,16 @@ package final class SQLiteConnection {
     }
 
     /// Files `statement` under where the bytes of `sql` are, starting the map again when it is full.
-    private func remember(_ statement: SQLiteStatement, for sql: String, at address: UnsafeRawPointer) {
+    private func remember(_ statement: SQLiteStatement, for sql: String, at address: Int) {
         if cacheByAddress.count >= SQLiteConnection.cacheLimit { cacheByAddress.removeAll() }
         cacheByAddress[address] = (sql, statement)
     }
 
     /// Where the bytes of `sql` are, for a text longer than a string can keep inline (whose bytes would be copied to
     /// a new place for each look); nil for a short text or one not stored in one piece.
-    private static func address(of sql: String) -> UnsafeRawPointer? {
+    private static func address(of sql: String) -> Int? {
         guard sql.utf8.count > 15 else { return nil }
-        return sql.utf8.withContiguousStorageIfAvailable { $0.baseAddress.map(UnsafeRawPointer.init) } ?? nil
+        return sql.utf8.withContiguousStorageIfAvailable { $0.baseAddress.map { Int(bitPattern: $0) } } ?? nil
     }
 
     private func compile(_ sql: String, flags: UInt32) throws(SQLiteError) -> SQLiteStatement {

@@ -72,24 +72,26 @@ public struct StatutoryDuration: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `N unit`, where unit is day(s), week(s), month(s), year(s) or working day(s).
     public static func parse(_ text: String) -> Result<StatutoryDuration, ParseError> {
-        switch parseWords(text.split(whereSeparator: { $0 == " " || $0 == "\t" })) {
-        case .success(let (duration, rest)):
+        do throws(ParseError) {
+            let (duration, rest) = try parseWords(text.split(whereSeparator: { $0 == " " || $0 == "\t" }))
             guard rest.isEmpty else { return .failure(.unexpectedWords(rest.joined(separator: " "))) }
             return .success(duration)
-        case .failure(let error):
+        } catch {
             return .failure(error)
         }
     }
 
-    /// Parses the leading `N unit` of `words`, returning the words left over.
-    static func parseWords(_ words: [Substring]) -> Result<(StatutoryDuration, ArraySlice<Substring>), ParseError> {
-        guard let first = words.first else { return .failure(.empty) }
+    /// Parses the leading `N unit` of `words`, returning the words left over. It throws rather than returning a
+    /// `Result`: a `Result` of this tuple is built from its mangled name on first use, which asks the runtime whether
+    /// ``ParseError`` is an `Error` (a scan of every conformance record).
+    static func parseWords(_ words: [Substring]) throws(ParseError) -> (StatutoryDuration, ArraySlice<Substring>) {
+        guard let first = words.first else { throw .empty }
         guard first.allSatisfy(\.isASCII), first.allSatisfy(\.isNumber), let count = Int(first) else {
-            return .failure(.notANumber(String(first)))
+            throw .notANumber(String(first))
         }
-        guard (1...maximumCount).contains(count) else { return .failure(.outOfRange(count)) }
+        guard (1...maximumCount).contains(count) else { throw .outOfRange(count) }
         var rest = words.dropFirst()
-        guard let unitWord = rest.popFirst()?.lowercased() else { return .failure(.unknownUnit("")) }
+        guard let unitWord = rest.popFirst()?.lowercased() else { throw .unknownUnit("") }
         let unit: DurationUnit
         switch unitWord {
         case "day", "days": unit = .days
@@ -98,13 +100,13 @@ public struct StatutoryDuration: Sendable, Hashable, CustomStringConvertible {
         case "year", "years": unit = .years
         case "working":
             guard let next = rest.popFirst()?.lowercased(), next == "day" || next == "days" else {
-                return .failure(.unknownUnit("working"))
+                throw .unknownUnit("working")
             }
             unit = .workingDays
         default:
-            return .failure(.unknownUnit(unitWord))
+            throw .unknownUnit(unitWord)
         }
-        return .success((StatutoryDuration(count: count, unit: unit), rest))
+        return (StatutoryDuration(count: count, unit: unit), rest)
     }
 }
 
@@ -134,13 +136,13 @@ public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `N unit before` or `N unit after`.
     public static func parse(_ text: String) -> Result<RelativeDuration, StatutoryDuration.ParseError> {
-        switch StatutoryDuration.parseWords(text.split(whereSeparator: { $0 == " " || $0 == "\t" })) {
-        case .success(let (duration, rest)):
+        do throws(StatutoryDuration.ParseError) {
+            let (duration, rest) = try StatutoryDuration.parseWords(text.split(whereSeparator: { $0 == " " || $0 == "\t" }))
             guard rest.count == 1, let direction = Direction(rawValue: rest.first!.lowercased()) else {
                 return .failure(.unexpectedWords(rest.isEmpty ? "(nothing; write 'before' or 'after')" : rest.joined(separator: " ")))
             }
             return .success(RelativeDuration(duration: duration, direction: direction))
-        case .failure(let error):
+        } catch {
             return .failure(error)
         }
     }

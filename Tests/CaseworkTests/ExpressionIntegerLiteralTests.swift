@@ -17,7 +17,7 @@ struct ExpressionIntegerLiteralTests {
 
     @Test(arguments: digits)
     func integerLiteralAgreesWithIntInit(text: String) {
-        let parsed = ExpressionParser.parse(text)
+        let parsed = Result { () throws(ExpressionError) in try ExpressionParser.parse(text) }
         if let expected = Int(text) {
             guard case .success(let syntax) = parsed, case .literal(.int(let value)) = syntax.root.kind else {
                 Issue.record("\(text) did not parse as an integer: \(parsed)")

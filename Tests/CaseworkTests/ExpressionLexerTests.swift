@@ -8,7 +8,7 @@ struct ExpressionLexerTests {
     /// The tokens of `text`, or the first lexical error.
     static func tokens(_ text: String) -> Result<[Token], ExpressionError> {
         var contiguous = text
-        return contiguous.withUTF8 { Lexer.tokenize(ExpressionText(text, bytes: $0)) }
+        return contiguous.withUTF8 { bytes in Result { () throws(ExpressionError) in try Lexer.tokenize(ExpressionText(text, bytes: bytes)) } }
     }
 
     @Test(arguments: [

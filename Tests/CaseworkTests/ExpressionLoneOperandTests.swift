@@ -9,7 +9,7 @@ import Testing
 @Suite("Expressions: lone operands")
 struct ExpressionLoneOperandTests {
     private func parse(_ text: String, limits: ExpressionLimits = .standard) -> Result<ExpressionSyntax, ExpressionError> {
-        ExpressionParser.parse(text, limits: limits)
+        Result { () throws(ExpressionError) in try ExpressionParser.parse(text, limits: limits) }
     }
 
     @Test func listItemsKeepTheirKindsTextsSpansAndReadingOrder() throws {

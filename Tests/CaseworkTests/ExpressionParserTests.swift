@@ -5,12 +5,16 @@ import Testing
 @Suite("Expressions: parsing")
 struct ExpressionParserTests {
     private func parse(_ text: String) throws -> ExpressionNode {
-        try ExpressionParser.parse(text).get().root
+        try ExpressionParser.parse(text).root
     }
 
     private func error(_ text: String) -> ExpressionError? {
-        if case .failure(let error) = ExpressionParser.parse(text) { return error }
-        return nil
+        do throws(ExpressionError) {
+            _ = try ExpressionParser.parse(text)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     @Test func precedenceIsOrThenAndThenNotThenComparison() throws {
@@ -65,7 +69,7 @@ struct ExpressionParserTests {
     }
 
     @Test func nodeIDsAreUniqueAndCounted() throws {
-        let syntax = try ExpressionParser.parse("a and (b or c) and [1, 2] == x").get()
+        let syntax = try ExpressionParser.parse("a and (b or c) and [1, 2] == x")
         var ids: [Int] = []
         func walk(_ node: ExpressionNode) {
             ids.append(node.id)

@@ -108,8 +108,10 @@ public struct ReasonText: Sendable, Hashable {
             guard start < stop else { return .failure(.empty(offset: index)) }
             if !literal.isEmpty { parts.append(.literal(String(literal))) }
             literal = String.UnicodeScalarView()
+            // One scalar at a time: `append(contentsOf:)` is generic code that asks the runtime for the slice's
+            // `Collection` conformance, a scan of every conformance record.
             var inside = String.UnicodeScalarView()
-            inside.append(contentsOf: scalars[start..<stop])
+            for scalar in scalars[start..<stop] { inside.append(scalar) }
             parts.append(.expression(String(inside), offset: start))
             index = end + 1
         }

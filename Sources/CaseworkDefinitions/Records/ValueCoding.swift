@@ -152,6 +152,14 @@ package enum StoredJSON {
         return value
     }
 
+    /// Decodes what ``encode(_:)`` wrote for a type known to have a canonical reader: the overload chosen at compile time
+    /// where the row's type is known (a case record read by a store), read by ``CanonicalJSONReader`` as the general
+    /// one reads it, without asking the runtime whether `T` is ``CanonicallyReadable`` (the first such question in a
+    /// process scans every conformance record).
+    package static func decode<T: Decodable & CanonicallyReadable>(_ type: T.Type, from data: Data) throws -> T {
+        try CanonicalJSONReader.read(type, from: data)
+    }
+
     /// `data` decoded by `JSONDecoder` under the stored settings: what ``decode(_:from:)`` reads a value without a
     /// canonical reader with, and the reference the reader is tested against.
     package static func decoderValue<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {

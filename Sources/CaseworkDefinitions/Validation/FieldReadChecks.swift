@@ -53,7 +53,7 @@ struct FieldReadChecks {
     private func reads(of fields: Set<String>) -> [Read] {
         var reads: [Read] = []
         func expression(_ expression: ExpressionSource, reader: String) {
-            guard case .success(let syntax) = ExpressionParser.parse(expression.text) else { return }
+            guard let syntax = try? ExpressionParser.parse(expression.text) else { return }
             for (path, span) in syntax.root.readPaths(dateOfBirth: dateOfBirth) where fields.contains(path) {
                 reads.append(Read(field: path, range: GuardChecks.range(of: span, in: expression, source: source), reader: reader))
             }

@@ -45,7 +45,7 @@ struct TemplateFieldChecks {
         var atState: [String: Set<String>] = [:]
         for state in workflow.states where state.isInitial { atState[state.name.value] = opening }
         let guarded = workflow.transitions.map { transition -> Set<String> in
-            guard let when = transition.when, case .success(let syntax) = ExpressionParser.parse(when.text) else { return [] }
+            guard let when = transition.when, let syntax = try? ExpressionParser.parse(when.text) else { return [] }
             return Self.testedBy(syntax.root)
         }
         var after: [Int: Set<String>] = [:]

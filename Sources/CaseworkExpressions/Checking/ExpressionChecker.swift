@@ -59,10 +59,13 @@ package struct ExpressionChecker {
         _ text: String, in environment: ExpressionEnvironment, expecting expected: ExpressionType? = nil,
         role: @autoclosure () -> String = "condition", limits: ExpressionLimits = .standard
     ) -> Result<CheckedExpression, ExpressionErrors> {
-        switch ExpressionParser.parse(text, limits: limits) {
-        case .success(let syntax): return check(syntax, in: environment, expecting: expected, role: role())
-        case .failure(let error): return .failure(ExpressionErrors([error]))
+        let syntax: ExpressionSyntax
+        do throws(ExpressionError) {
+            syntax = try ExpressionParser.parse(text, limits: limits)
+        } catch {
+            return .failure(ExpressionErrors([error]))
         }
+        return check(syntax, in: environment, expecting: expected, role: role())
     }
 
     /// A node as messages show it: its type and its text, a string literal without its quotes.

@@ -112,19 +112,17 @@ struct Lexer {
         self.source = source
     }
 
-    /// Every token, ending with `.end`, or the first lexical error.
-    static func tokenize(_ source: ExpressionText) -> Result<[Token], ExpressionError> {
+    /// Every token, ending with `.end`, or the first lexical error, thrown. Thrown rather than returned in a `Result`,
+    /// whose type is built from its mangled name on first use, asking the runtime whether ``ExpressionError`` is an
+    /// `Error` (a scan of every conformance record).
+    static func tokenize(_ source: ExpressionText) throws(ExpressionError) -> [Token] {
         var lexer = Lexer(source)
         var tokens: [Token] = []
         tokens.reserveCapacity(source.count / 4 + 2)
-        do throws(ExpressionError) {
-            while true {
-                let token = try lexer.next()
-                tokens.append(token)
-                if case .end = token.kind { return .success(tokens) }
-            }
-        } catch {
-            return .failure(error)
+        while true {
+            let token = try lexer.next()
+            tokens.append(token)
+            if case .end = token.kind { return tokens }
         }
     }
 
@@ -282,24 +280,19 @@ struct Lexer {
             position = end + 1
             return token(.string(escaped: false), from: start)
         }
-        switch Self.unescape(source, from: start) {
-        case .success(let read):
-            position = read.end
-            return token(.string(escaped: true), from: start)
-        case .failure(let error):
-            throw error
-        }
+        position = try Self.unescape(source, from: start).end
+        return token(.string(escaped: true), from: start)
     }
 
     /// The value of the quoted string whose token spans `span` of `source` (which the lexer has read without error).
     static func stringValue(_ span: ExpressionSpan, escaped: Bool, in source: ExpressionText) -> String {
-        guard escaped, case .success(let read) = unescape(source, from: span.start) else { return source.slice(span.start + 1, span.end - 1) }
+        guard escaped, let read = try? unescape(source, from: span.start) else { return source.slice(span.start + 1, span.end - 1) }
         return read.value
     }
 
     /// Reads the quoted string whose opening quote is at `start`, decoding its escapes: its value, and the position
     /// just after its closing quote.
-    private static func unescape(_ source: ExpressionText, from start: Int) -> Result<(value: String, end: Int), ExpressionError> {
+    private static func unescape(_ source: ExpressionText, from start: Int) throws(ExpressionError) -> (value: String, end: Int) {
         let quote = source[start]
         var position = start + 1
         var value = ""
@@ -307,7 +300,7 @@ struct Lexer {
             let scalar = source[position]
             position += 1
             if scalar == quote {
-                return .success((value, position))
+                return (value, position)
             }
             if scalar == "\\" {
                 guard position < source.count else { break }
@@ -318,12 +311,12 @@ struct Lexer {
                 case "n": value.unicodeScalars.append("\n")
                 case "t": value.unicodeScalars.append("\t")
                 default:
-                    return .failure(ExpressionError(.invalidLiteral(text: "\\\(escaped)", reason: "quoted text may use the escapes \\\\, \\\", \\', \\n and \\t"), at: ExpressionSpan(start: position - 2, end: position)))
+                    throw ExpressionError(.invalidLiteral(text: "\\\(escaped)", reason: "quoted text may use the escapes \\\\, \\\", \\', \\n and \\t"), at: ExpressionSpan(start: position - 2, end: position))
                 }
                 continue
             }
             value.unicodeScalars.append(scalar)
         }
-        return .failure(ExpressionError(.invalidLiteral(text: String(quote), reason: "the quoted text is not closed"), at: ExpressionSpan(start: start, end: start + 1)))
+        throw ExpressionError(.invalidLiteral(text: String(quote), reason: "the quoted text is not closed"), at: ExpressionSpan(start: start, end: start + 1))
     }
 }

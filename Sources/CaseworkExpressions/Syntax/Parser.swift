@@ -6,38 +6,43 @@ import Foundation
 /// Precedence, lowest first: `or`; `and`; `not`; comparisons and `in` (which do not chain);
 /// `+` and `-`; unary `-`; then literals, paths, calls, lists and parentheses.
 package enum ExpressionParser {
-    /// Parses `text`, or returns the first error.
-    package static func parse(_ text: String, limits: ExpressionLimits = .standard) -> Result<ExpressionSyntax, ExpressionError> {
+    /// Parses `text`, or throws the first error. Thrown rather than returned in a `Result`, whose type is built from
+    /// its mangled name on first use, asking the runtime whether ``ExpressionError`` is an `Error` (a scan of every
+    /// conformance record).
+    package static func parse(_ text: String, limits: ExpressionLimits = .standard) throws(ExpressionError) -> ExpressionSyntax {
         guard text.utf8.count <= limits.maxLength || text.unicodeScalars.count <= limits.maxLength else {
             let length = text.unicodeScalars.count
-            return .failure(ExpressionError(.expressionTooComplex(reason: "it is \(length) characters long; the limit is \(limits.maxLength)"),
-                                            at: ExpressionSpan(start: 0, end: 0)))
+            throw ExpressionError(.expressionTooComplex(reason: "it is \(length) characters long; the limit is \(limits.maxLength)"),
+                                  at: ExpressionSpan(start: 0, end: 0))
         }
         // The text is read in its own UTF-8 storage (made contiguous first only if it is not already), never copied.
+        // `withUTF8` rethrows untyped, so the parse's error is carried out of the closure by hand.
         var contiguous = text
-        return contiguous.withUTF8 { bytes in parse(ExpressionText(text, bytes: bytes), limits: limits) }
+        var failure: ExpressionError?
+        let syntax = contiguous.withUTF8 { bytes -> ExpressionSyntax? in
+            do throws(ExpressionError) {
+                return try parse(ExpressionText(text, bytes: bytes), limits: limits)
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return syntax!
     }
 
     /// Parses `source`, whose bytes are valid only during this call.
-    private static func parse(_ source: ExpressionText, limits: ExpressionLimits) -> Result<ExpressionSyntax, ExpressionError> {
-        let tokens: [Token]
-        switch Lexer.tokenize(source) {
-        case .success(let lexed): tokens = lexed
-        case .failure(let error): return .failure(error)
-        }
+    private static func parse(_ source: ExpressionText, limits: ExpressionLimits) throws(ExpressionError) -> ExpressionSyntax {
+        let tokens = try Lexer.tokenize(source)
         var state = ParserState(tokens: tokens, source: source, limits: limits)
-        do throws(ExpressionError) {
-            if tokens.first?.kind == .end {
-                throw ExpressionError(.unexpectedToken(found: "the end of the expression", expected: "an expression"), at: tokens[0].span)
-            }
-            let root = try state.expression()
-            guard state.current.kind == .end else {
-                throw state.unexpected(expected: "an operator such as 'and', 'or' or '=='")
-            }
-            return .success(ExpressionSyntax(root: root, nodeCount: state.nextID))
-        } catch {
-            return .failure(error)
+        if tokens.first?.kind == .end {
+            throw ExpressionError(.unexpectedToken(found: "the end of the expression", expected: "an expression"), at: tokens[0].span)
         }
+        let root = try state.expression()
+        guard state.current.kind == .end else {
+            throw state.unexpected(expected: "an operator such as 'and', 'or' or '=='")
+        }
+        return ExpressionSyntax(root: root, nodeCount: state.nextID)
     }
 }
 

@@ -16,8 +16,9 @@ import Foundation
 /// corrupt, another format) is a miss, never an error.
 package struct DefinitionCache: Sendable {
     /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the trees
-    /// laid out as they lie in memory, read in place; 4: the decoded set after the trees).
-    static let formatVersion = 4
+    /// laid out as they lie in memory, read in place; 4: the decoded set after the trees; 5: the policies' checked
+    /// expressions after the set).
+    static let formatVersion = 5
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -92,8 +93,8 @@ package struct DefinitionCache: Sendable {
             guard let tree = YAMLTreeArchive.read(input, keptBy: mapped, at: &offset, file: file) else { return nil }
             checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
         }
-        guard let definitions = DefinitionArchive.read(input, at: &offset, files: files), offset == input.count else { return nil }
-        return Validator.Known(files: checked, definitions: definitions)
+        guard let known = DefinitionArchive.read(input, at: &offset, files: files, checked: checked), offset == input.count else { return nil }
+        return known
     }
 
     /// Keeps `known` (each file's fingerprint and tree, in the set's order, then the decoded set) under `key`, for the
@@ -110,7 +111,7 @@ package struct DefinitionCache: Sendable {
             payload.append(contentsOf: file.fingerprint.utf8)
             YAMLTreeArchive.append(file.tree, to: &payload, base: linesLength)
         }
-        guard known.files.count == files.count, DefinitionArchive.append(known.definitions, files: files, to: &payload) else { return }
+        guard known.files.count == files.count, DefinitionArchive.append(known, files: files, to: &payload) else { return }
         let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(payload))\n".utf8) + payload
         let temporary = "\(directory)/.definitions-\(key)-\(getpid())-\(UUID().uuidString)"
         do {

@@ -38,9 +38,10 @@ public struct ValidationReport: Sendable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// What a definition cache keeps of this report's set for a later run on exactly the same bytes
-    /// (``Validator/validate(_:known:limits:)``): each file's fingerprint and tree, in ``files``' order, and the set with
-    /// each workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``);
-    /// nil when a file has no tree or fingerprint, or a workflow's tree does not decode as that workflow's outline.
+    /// (``Validator/validate(_:known:limits:)``): each file's fingerprint and tree, in ``files``' order, the set with
+    /// each workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``),
+    /// and each policy's checked expressions (``policyExpressions``); nil when a file has no tree or fingerprint, or a
+    /// workflow's tree does not decode as that workflow's outline.
     package var known: Validator.Known? {
         var checked: [Validator.CheckedFile] = []
         checked.reserveCapacity(files.count)
@@ -58,7 +59,7 @@ public struct ValidationReport: Sendable {
                 outlines.workflows.append(outline)
             }
         }
-        return Validator.Known(files: checked, definitions: outlines)
+        return Validator.Known(files: checked, definitions: outlines, policies: policyExpressions)
     }
 }
 
@@ -147,17 +148,22 @@ package enum Validator {
 
     /// What a clean validation of a set leaves for a later run on exactly the same paths and bytes, by the same build
     /// (what a definition cache keeps, ``ValidationReport/known``): each file's fingerprint and tree, in the set's order,
-    /// and the decoded set as such a run needs it, each workflow as its outline, so that run decodes no tree at load.
+    /// the decoded set as such a run needs it, each workflow as its outline, so that run decodes no tree at load, and
+    /// each policy's checked expressions, so that run checks no policy.
     package struct Known: Sendable {
         /// Each file's fingerprint and tree, in the set's order.
         package var files: [CheckedFile]
         /// The set decoded, each workflow as its outline (``DefinitionDecoder/decode(_:outline:)``).
         package var definitions: DefinitionSet
+        /// Each policy's checked expressions, by policy id, as the validation found them
+        /// (``ValidationReport/policyExpressions``); a policy without them is checked again.
+        package var policies: [String: CheckedPolicyExpressions]
 
         /// What is kept of a set.
-        package init(files: [CheckedFile], definitions: DefinitionSet) {
+        package init(files: [CheckedFile], definitions: DefinitionSet, policies: [String: CheckedPolicyExpressions] = [:]) {
             self.files = files
             self.definitions = definitions
+            self.policies = policies
         }
     }
 
@@ -167,15 +173,15 @@ package enum Validator {
     /// With `known` (each file's fingerprint and tree, in `files`' order, and the set decoded, kept from a validation of
     /// exactly these paths and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry
     /// for the engine is redone: the kept trees stand for the files' YAML (which is not parsed again) and the kept set
-    /// for their decoding (no tree is decoded: each workflow is its outline), the policies' expressions are checked, but
-    /// the checks that can only add diagnostics (structure, reachability, field reads, templates, references between
+    /// for their decoding (no tree is decoded: each workflow is its outline), the kept policies' expressions for theirs
+    /// (a policy without them is checked), and the checks that can only add diagnostics (structure, reachability, field reads, templates, references between
     /// files) are skipped, the fingerprints taken as given, and each workflow's full decoding (from its kept tree) and
     /// expressions left for whoever runs it (``ValidationReport/workflowsUnchecked``). The checks still report their
     /// errors, so a report with any error means the files were not the ones validated: validate them in full.
     package static func validate(_ files: [FileBytes], known: Known? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
         let kept = known.flatMap { $0.files.count == files.count ? $0 : nil }
         let given = kept.map { kept in
-            (Dictionary(zip(files.map(\.file), kept.files.map(\.fingerprint)), uniquingKeysWith: { first, _ in first }), kept.definitions)
+            (Dictionary(zip(files.map(\.file), kept.files.map(\.fingerprint)), uniquingKeysWith: { first, _ in first }), kept.definitions, kept.policies)
         }
         return check(fingerprints: true, known: given, files.indices.map { index in
             let file = files[index]
@@ -194,7 +200,7 @@ package enum Validator {
     package static func validate(_ files: [FileDigest], known: Known, limits: YAMLLimits = .standard) -> ValidationReport {
         precondition(files.count == known.files.count, "a kept file for every file hashed")
         let fingerprints = Dictionary(zip(files.map(\.file), known.files.map(\.fingerprint)), uniquingKeysWith: { first, _ in first })
-        return check(fingerprints: true, known: (fingerprints, known.definitions), files.indices.map { index in
+        return check(fingerprints: true, known: (fingerprints, known.definitions, known.policies), files.indices.map { index in
             let file = files[index]
             let text: DefinitionText
             switch file.sha256 {
@@ -212,10 +218,12 @@ package enum Validator {
         })
     }
 
-    /// The report on `loaded`; with `known` (fingerprints by file and the set decoded, from an earlier clean
-    /// validation), nothing is decoded and only what the engine needs is computed (``validate(_:known:limits:)``).
+    /// The report on `loaded`; with `known` (fingerprints by file, the set decoded and its policies' checked expressions,
+    /// from an earlier clean validation), nothing is decoded and only what the engine needs is computed
+    /// (``validate(_:known:limits:)``).
     private static func check(
-        fingerprints wanted: Bool = false, known: (fingerprints: [String: String], definitions: DefinitionSet)? = nil,
+        fingerprints wanted: Bool = false,
+        known: (fingerprints: [String: String], definitions: DefinitionSet, policies: [String: CheckedPolicyExpressions])? = nil,
         _ loaded: [(file: String, result: YAMLLoadResult, text: DefinitionText)]
     ) -> ValidationReport {
         var bag = DiagnosticBag()
@@ -250,7 +258,7 @@ package enum Validator {
             }
         }
         let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
-            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, knownClean: known != nil
+            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, knownClean: known != nil, kept: known?.policies ?? [:]
         )
         bag.append(contentsOf: diagnostics)
         return ValidationReport(

@@ -7,30 +7,58 @@ import Foundation
 // policy (``Validator/Known/policies``).
 
 extension ArchiveWriter {
-    /// Writes a policy's checked expressions: its names' declarations, its paths' fields (sorted), then its conditions by
-    /// rule id and its reasons' placeholders by rule id and offset, each in sorted order, so the same set writes the same bytes.
+    /// Writes a policy's checked expressions: the distinct types its names and expressions have (each written once, so
+    /// an enumeration many expressions read is not repeated in each), its names' declarations, its paths' fields
+    /// (sorted), then its conditions by rule id and its reasons' placeholders by rule id and offset, each in sorted order,
+    /// so the same set writes the same bytes. Every type after the table is its index in it.
     mutating func checkedPolicy(_ checked: CheckedPolicyExpressions) throws(Unwritable) {
         let declarations = checked.declarations
+        let conditions = checked.conditions.keys.sorted().map { ($0, checked.conditions[$0]!) }
+        let reasons = checked.reasons.keys.sorted().map { rule in
+            (rule, checked.reasons[rule]!.sorted { $0.key < $1.key })
+        }
+        var table = TypeTable()
+        for field in declarations.actorAttributes + declarations.caseFields { table.add(field.type) }
+        for (_, condition) in conditions { condition.types.forEach { table.add($0) } }
+        for (_, placeholders) in reasons { placeholders.forEach { $0.value.types.forEach { table.add($0) } } }
+        try list(table.types) { (writer, type) throws(Unwritable) in try writer.expressionType(type) }
         string(declarations.policy)
         try strings(declarations.levels)
         try strings(declarations.roles)
         try strings(declarations.states)
         try strings(declarations.workflows)
-        try typedFields(declarations.actorAttributes)
-        try typedFields(declarations.caseFields)
+        try typedFields(declarations.actorAttributes, table: table)
+        try typedFields(declarations.caseFields, table: table)
         try optional(checked.paths) { (writer, paths) throws(Unwritable) in try writer.strings(paths.fieldPaths) }
-        try list(checked.conditions.keys.sorted()) { (writer, rule) throws(Unwritable) in
-            writer.string(rule)
-            try writer.checkedExpression(checked.conditions[rule]!)
+        try list(conditions) { (writer, condition) throws(Unwritable) in
+            writer.string(condition.0)
+            try writer.checkedExpression(condition.1, table: table)
         }
-        try list(checked.reasons.keys.sorted()) { (writer, rule) throws(Unwritable) in
-            writer.string(rule)
-            let placeholders = checked.reasons[rule]!
-            try writer.list(placeholders.keys.sorted()) { (writer, offset) throws(Unwritable) in
-                writer.integer(offset)
-                try writer.checkedExpression(placeholders[offset]!)
+        try list(reasons) { (writer, reason) throws(Unwritable) in
+            writer.string(reason.0)
+            try writer.list(reason.1) { (writer, placeholder) throws(Unwritable) in
+                writer.integer(placeholder.key)
+                try writer.checkedExpression(placeholder.value, table: table)
             }
         }
+    }
+
+    /// The distinct types of one policy's names and expressions, in the order first met, each with its index.
+    struct TypeTable {
+        /// The types, in order.
+        private(set) var types: [ExpressionType] = []
+        /// Each type's index in ``types``.
+        private var indices: [ExpressionType: Int] = [:]
+
+        /// Adds `type` unless it is there already.
+        mutating func add(_ type: ExpressionType) {
+            guard indices[type] == nil else { return }
+            indices[type] = types.count
+            types.append(type)
+        }
+
+        /// The index of `type`, which was added.
+        func index(of type: ExpressionType) -> Int { indices[type]! }
     }
 
     /// Writes a list of strings.
@@ -38,30 +66,21 @@ extension ArchiveWriter {
         try list(values) { (writer, value) throws(Unwritable) in writer.string(value) }
     }
 
-    /// Writes field paths with their expression types.
-    mutating func typedFields(_ fields: [PolicyNames.Declarations.Field]) throws(Unwritable) {
+    /// Writes field paths with their expression types (each its index in `table`).
+    mutating func typedFields(_ fields: [PolicyNames.Declarations.Field], table: TypeTable) throws(Unwritable) {
         try list(fields) { (writer, field) throws(Unwritable) in
             writer.string(field.path)
-            try writer.expressionType(field.type)
+            writer.count(table.index(of: field.type))
         }
     }
 
-    /// Writes a checked expression: its text (the string its nodes' texts are parts of), its date-of-birth name, its
-    /// distinct types and each node's type as an index among them (node ids run from 0 to the node count), then its tree.
-    mutating func checkedExpression(_ checked: CheckedExpression) throws(Unwritable) {
+    /// Writes a checked expression: its text (the string its nodes' texts are parts of), its date-of-birth name, each
+    /// node's type as its index in `table` (node ids run from 0 to the node count), then its tree.
+    mutating func checkedExpression(_ checked: CheckedExpression, table: TypeTable) throws(Unwritable) {
         let whole = checked.syntax.root.writtenPart.whole
         string(whole)
         try optional(checked.dateOfBirth) { writer, name in writer.string(name) }
-        var distinct: [ExpressionType] = []
-        var positions: [ExpressionType: Int] = [:]
-        let indices = checked.types.map { type in
-            if let position = positions[type] { return position }
-            distinct.append(type)
-            positions[type] = distinct.count - 1
-            return distinct.count - 1
-        }
-        try list(distinct) { (writer, type) throws(Unwritable) in try writer.expressionType(type) }
-        try list(indices) { writer, index in writer.count(index) }
+        try list(checked.types) { writer, type in writer.count(table.index(of: type)) }
         try expressionNode(checked.syntax.root, whole: whole)
     }
 
@@ -177,24 +196,25 @@ extension ArchiveReader {
     /// Reads a policy's checked expressions written by ``ArchiveWriter/checkedPolicy(_:)`` for `policy` (whose resources
     /// and sections its paths take): each rule id and each offset at most once.
     mutating func checkedPolicy(of policy: PolicyDefinition) throws(Damage) -> CheckedPolicyExpressions {
+        let table = try list { (reader) throws(Damage) in try reader.expressionType() }
         let name = try string()
         let levels = try strings()
         let roles = try strings()
         let states = try strings()
         let workflows = try strings()
-        let actorAttributes = try typedFields()
-        let caseFields = try typedFields()
+        let actorAttributes = try typedFields(table: table)
+        let caseFields = try typedFields(table: table)
         var checked = CheckedPolicyExpressions(declarations: PolicyNames.Declarations(
             policy: name, levels: levels, roles: roles, states: states, workflows: workflows, actorAttributes: actorAttributes, caseFields: caseFields
         ))
         checked.paths = try optional { (reader) throws(Damage) in ResourcePaths(policy: policy, fields: Set(try reader.strings())) }
-        let conditions = try list { (reader) throws(Damage) in (try reader.string(), try reader.checkedExpression()) }
+        let conditions = try list { (reader) throws(Damage) in (try reader.string(), try reader.checkedExpression(table: table)) }
         for (rule, condition) in conditions {
             guard checked.conditions.updateValue(condition, forKey: rule) == nil else { throw Damage() }
         }
         let reasons = try list { (reader) throws(Damage) in
             let rule = try reader.string()
-            let placeholders = try reader.list { (reader) throws(Damage) in (try reader.integer(), try reader.checkedExpression()) }
+            let placeholders = try reader.list { (reader) throws(Damage) in (try reader.integer(), try reader.checkedExpression(table: table)) }
             var byOffset: [Int: CheckedExpression] = [:]
             for (offset, placeholder) in placeholders {
                 guard byOffset.updateValue(placeholder, forKey: offset) == nil else { throw Damage() }
@@ -212,21 +232,20 @@ extension ArchiveReader {
         try list { (reader) throws(Damage) in try reader.string() }
     }
 
-    /// Reads field paths with their types written by ``ArchiveWriter/typedFields(_:)``.
-    mutating func typedFields() throws(Damage) -> [PolicyNames.Declarations.Field] {
+    /// Reads field paths with their types written by ``ArchiveWriter/typedFields(_:table:)``: each type an index in `table`.
+    mutating func typedFields(table: [ExpressionType]) throws(Damage) -> [PolicyNames.Declarations.Field] {
         try list { (reader) throws(Damage) in
             let path = try reader.string()
-            return PolicyNames.Declarations.Field(path: path, type: try reader.expressionType())
+            return PolicyNames.Declarations.Field(path: path, type: table[try reader.code(below: table.count)])
         }
     }
 
-    /// Reads a checked expression written by ``ArchiveWriter/checkedExpression(_:)``: every node's type an index among
-    /// the distinct types written, every node's id below the node count, so every node has a type.
-    mutating func checkedExpression() throws(Damage) -> CheckedExpression {
+    /// Reads a checked expression written by ``ArchiveWriter/checkedExpression(_:table:)``: every node's type an index
+    /// in `table`, every node's id below the node count, so every node has a type.
+    mutating func checkedExpression(table: [ExpressionType]) throws(Damage) -> CheckedExpression {
         let whole = try string()
         let dateOfBirth = try optional { (reader) throws(Damage) in try reader.string() }
-        let distinct = try list { (reader) throws(Damage) in try reader.expressionType() }
-        let types = try list { (reader) throws(Damage) in distinct[try reader.code(below: distinct.count)] }
+        let types = try list { (reader) throws(Damage) in table[try reader.code(below: table.count)] }
         let root = try expressionNode(whole: whole, nodeCount: types.count)
         return CheckedExpression(syntax: ExpressionSyntax(root: root, nodeCount: types.count), types: types, dateOfBirth: dateOfBirth)
     }

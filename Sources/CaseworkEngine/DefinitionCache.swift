@@ -9,8 +9,8 @@ import Foundation
 /// which executable, so a new validator never trusts an old verdict), and every definition file's path and the
 /// SHA-256 of its bytes, in order. It holds three lines (the header, the key, and the SHA-256 and length of the
 /// index), the index (per file its content fingerprint and where its loaded YAML tree lies, with that tree's own
-/// SHA-256; then the decoded set as a hit needs it, ``DefinitionArchive``: each workflow as its outline), then the
-/// trees (``YAMLTreeArchive``), one after another to the entry's end.
+/// SHA-256; then the decoded set as a hit needs it and its policies' checked expressions, ``DefinitionArchive``: each
+/// workflow as its outline), then the trees (``YAMLTreeArchive``), one after another to the entry's end.
 /// So any change to any file's bytes, and any file added, removed or renamed, is another key:
 /// a miss, never a stale entry. An entry is written to a temporary file and renamed into place (readers see a whole
 /// entry or none, whatever other processes write), and read back only when its header, its key and the SHA-256 of its
@@ -20,7 +20,9 @@ import Foundation
 /// or does not read refuses its workflow and the entry is discarded, as for a tree that does not decode.
 package struct DefinitionCache: Sendable {
     /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the trees
-    /// laid out as they lie in memory, read in place; 4: the decoded set after the trees).
+    /// laid out as they lie in memory, read in place; 4: the decoded set after the trees; 5: the policies' checked
+    /// expressions after the set; 6: the trees after an index that the entry's checksum covers, each tree with its own
+    /// SHA-256, read when first used).
     static let formatVersion = 6
     static let header = "casework definition cache \(formatVersion)"
 
@@ -126,8 +128,8 @@ package struct DefinitionCache: Sendable {
             let tree = KeptTree(archivedIn: bytes, at: place, sha256: String(decoding: sha256, as: UTF8.self), file: file)
             checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
         }
-        guard let definitions = DefinitionArchive.read(index, at: &offset, files: files), offset == indexEnd else { return nil }
-        return Validator.Known(files: checked, definitions: definitions)
+        guard let known = DefinitionArchive.read(index, at: &offset, files: files, checked: checked), offset == indexEnd else { return nil }
+        return known
     }
 
     /// Whether `byte` is a lower-case hexadecimal digit, as a SHA-256 is written.
@@ -157,7 +159,7 @@ package struct DefinitionCache: Sendable {
     /// entry and is not reported: the cache only saves work.
     func store(_ known: Validator.Known, files: [String], for key: String) {
         var set: [UInt8] = []
-        guard known.files.count == files.count, DefinitionArchive.append(known.definitions, files: files, to: &set) else { return }
+        guard known.files.count == files.count, DefinitionArchive.append(known, files: files, to: &set) else { return }
         // The trees follow the three lines and the index, whose lengths are known before the index's SHA-256 is: each
         // file's line of the index is of one size. The trees are laid out for where they will lie in the file, which is
         // mapped from its start (``YAMLTreeArchive/append(_:to:base:)``).

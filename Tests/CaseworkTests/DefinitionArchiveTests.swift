@@ -6,7 +6,7 @@ import CaseworkYAML
 import Foundation
 import Testing
 
-/// The decoded set a definition cache's entry keeps (``DefinitionArchive``, format 4): every definition file reads back
+/// The decoded set a definition cache's entry keeps (``DefinitionArchive``, format 5): every definition file reads back
 /// from its archive as the decoder's outline of it, ranges and files included; a hit's definitions are a miss's
 /// outlines; and bytes that are not a whole, well-formed archive read as nil or a set, never a trap.
 @Suite("the definition archive")
@@ -60,7 +60,7 @@ struct DefinitionArchiveTests {
     /// The archive of `set`, read from `files`; fails the test when it cannot be written.
     static func archive(_ set: DefinitionSet, files: [String]) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        #expect(DefinitionArchive.append(set, files: files, to: &bytes))
+        #expect(DefinitionArchive.append(Validator.Known(files: [], definitions: set), files: files, to: &bytes))
         return bytes
     }
 
@@ -68,8 +68,8 @@ struct DefinitionArchiveTests {
     static func read(_ bytes: [UInt8], files: [String]) -> DefinitionSet? {
         bytes.withUnsafeBytes { input in
             var offset = 0
-            let set = DefinitionArchive.read(input, at: &offset, files: files)
-            return offset == input.count ? set : nil
+            let known = DefinitionArchive.read(input, at: &offset, files: files, checked: [])
+            return offset == input.count ? known?.definitions : nil
         }
     }
 
@@ -104,10 +104,10 @@ struct DefinitionArchiveTests {
             return
         }
         var bytes: [UInt8] = [7]
-        #expect(!DefinitionArchive.append(DefinitionSet(workflows: [full]), files: [root.range.file], to: &bytes))
-        #expect(!DefinitionArchive.append(DefinitionSet(workflows: [outline]), files: ["Workflows/another.yaml"], to: &bytes))
+        #expect(!DefinitionArchive.append(Validator.Known(files: [], definitions: DefinitionSet(workflows: [full])), files: [root.range.file], to: &bytes))
+        #expect(!DefinitionArchive.append(Validator.Known(files: [], definitions: DefinitionSet(workflows: [outline])), files: ["Workflows/another.yaml"], to: &bytes))
         #expect(bytes == [7])
-        #expect(DefinitionArchive.append(DefinitionSet(workflows: [outline]), files: [root.range.file], to: &bytes) && bytes.count > 1)
+        #expect(DefinitionArchive.append(Validator.Known(files: [], definitions: DefinitionSet(workflows: [outline])), files: [root.range.file], to: &bytes) && bytes.count > 1)
     }
 
     /// A hit's definitions (read from the entry) are the miss's outlines (``ValidationReport/known``): every workflow the

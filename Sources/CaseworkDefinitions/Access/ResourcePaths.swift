@@ -5,7 +5,7 @@
 /// `ehcp.K`), or, for the resource `case`, `case.fields` and `case.fields.PATH` for a field path some
 /// workflow of the set declares (a field, or a group of fields and anything declared under it).
 /// Anything else (`ehcp.Z`, `case.state.x`, `VIEW`, `delete`, the empty string) is unknown.
-public struct ResourcePaths: Sendable {
+public struct ResourcePaths: Sendable, Equatable {
     /// The resource whose fields the workflows declare.
     public static let caseResource = "case"
     /// The built-in parts of `case`, which are not groups of fields: its state, its deadlines and its fields.
@@ -24,14 +24,20 @@ public struct ResourcePaths: Sendable {
 
     /// The paths of `policy` over the fields of `workflows`.
     public init(policy: PolicyDefinition, workflows: [WorkflowDefinition]) {
-        var sections: [String: [String]] = [:]
-        for resource in policy.resources { sections[resource.name.value] = resource.sections.map(\.value) }
-        self.sections = sections
-        resources = policy.resources.map(\.name.value)
         var fields = Set<String>()
         for workflow in workflows {
             for (path, _) in FieldValues.flatten(workflow.fields) { Self.insert(path, andTheGroupsHoldingIt: &fields) }
         }
+        self.init(policy: policy, fields: fields)
+    }
+
+    /// The paths of `policy` over `fields`: every field path and group of them (``fieldPaths`` of the paths made
+    /// from the workflows), as a definition cache keeps them, so a hit does not read the workflows' fields again.
+    package init(policy: PolicyDefinition, fields: Set<String>) {
+        var sections: [String: [String]] = [:]
+        for resource in policy.resources { sections[resource.name.value] = resource.sections.map(\.value) }
+        self.sections = sections
+        resources = policy.resources.map(\.name.value)
         self.fields = fields
         sectionFields = Dictionary(policy.sectionFields.map { ($0.section.value, $0.fields.map(\.value)) }, uniquingKeysWith: { first, _ in first })
     }

@@ -1,9 +1,11 @@
-/// A decoded definition set written as bytes and read back, so a definition cache's hit need not decode the kept trees
-/// (``Validator/validate(_:known:limits:)``).
+/// A decoded definition set and its policies' checked expressions written as bytes and read back, so a definition
+/// cache's hit need not decode the kept trees nor check any policy (``Validator/validate(_:known:limits:)``).
 ///
 /// It holds the set as a hit needs it: each workflow as its outline (what ``DefinitionDecoder/decode(_:outline:)``
 /// gives; the rest is decoded from the workflow's kept tree when it is first run), every form, calendar, policy and
-/// child definition whole. Hand-written (``ArchiveWriter``, ``ArchiveReader``, one file of parts for each kind of
+/// child definition whole; then, for each policy in order, its checked expressions if the validation kept them
+/// (``Validator/Known/policies``): what its names are made from, its resource paths' fields, and its conditions and
+/// reason placeholders as syntax trees with their nodes' types (`CheckedPolicyParts.swift`). Hand-written (``ArchiveWriter``, ``ArchiveReader``, one file of parts for each kind of
 /// definition), not `Codable`, whose generic instantiations were the cold-start cost a hit avoids. It is meant for the
 /// build that wrote it (the cache's key names the build), so it carries no version of its own, and no checksum: the
 /// caller checks the whole entry's. Every source range's file and every definition's file is written as the file's
@@ -14,10 +16,12 @@ package enum DefinitionArchive {
     /// within the loader's depth limit can declare, and shallow enough that reading recursively is safe.
     static let maximumDepth = 128
 
-    /// Appends `set`, decoded from `files` (in order; every definition's and every range's file one of them), to
-    /// `output`; false, with `output` unchanged, when a workflow holds more than its outline, a range or a definition
-    /// names a file outside `files`, or a value is nested deeper than ``maximumDepth``.
-    package static func append(_ set: DefinitionSet, files: [String], to output: inout [UInt8]) -> Bool {
+    /// Appends `known`'s set, decoded from `files` (in order; every definition's and every range's file one of them),
+    /// and its policies' checked expressions to `output`; false, with `output` unchanged, when a workflow holds more than
+    /// its outline, a range or a definition names a file outside `files`, or a value is nested deeper than ``maximumDepth``.
+    /// (`known`'s files are not written: the caller keeps them.)
+    package static func append(_ known: Validator.Known, files: [String], to output: inout [UInt8]) -> Bool {
+        let set = known.definitions
         var writer = ArchiveWriter(files: files)
         do throws(ArchiveWriter.Unwritable) {
             try writer.list(set.workflows) { (writer, workflow) throws(ArchiveWriter.Unwritable) in try writer.workflow(workflow) }
@@ -25,6 +29,9 @@ package enum DefinitionArchive {
             try writer.list(set.calendars) { (writer, calendar) throws(ArchiveWriter.Unwritable) in try writer.calendar(calendar) }
             try writer.list(set.policies) { (writer, policy) throws(ArchiveWriter.Unwritable) in try writer.policy(policy) }
             try writer.list(set.children) { (writer, child) throws(ArchiveWriter.Unwritable) in try writer.child(child) }
+            for policy in set.policies {
+                try writer.optional(known.policies[policy.id.value]) { (writer, checked) throws(ArchiveWriter.Unwritable) in try writer.checkedPolicy(checked) }
+            }
         } catch {
             return false
         }
@@ -32,9 +39,10 @@ package enum DefinitionArchive {
         return true
     }
 
-    /// Reads a set written by ``append(_:files:to:)`` for `files` from `input` at `offset`, and moves `offset` past it;
-    /// nil (with `offset` unchanged) when the bytes there are not a whole, well-formed set.
-    package static func read(_ input: UnsafeRawBufferPointer, at offset: inout Int, files: [String]) -> DefinitionSet? {
+    /// Reads what ``append(_:files:to:)`` wrote for `files` from `input` at `offset`, as what is kept of a set whose files
+    /// were `checked`, and moves `offset` past it; nil (with `offset` unchanged) when the bytes there are not a whole,
+    /// well-formed set and checked expressions.
+    package static func read(_ input: UnsafeRawBufferPointer, at offset: inout Int, files: [String], checked: [Validator.CheckedFile]) -> Validator.Known? {
         var reader = ArchiveReader(input, at: offset, files: files)
         do throws(ArchiveReader.Damage) {
             let workflows = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.workflow() }
@@ -42,8 +50,14 @@ package enum DefinitionArchive {
             let calendars = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.calendar() }
             let policies = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.policy() }
             let children = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.child() }
+            var expressions: [String: CheckedPolicyExpressions] = [:]
+            for policy in policies {
+                guard let kept = try reader.optional({ (reader) throws(ArchiveReader.Damage) in try reader.checkedPolicy(of: policy) }) else { continue }
+                guard expressions.updateValue(kept, forKey: policy.id.value) == nil else { throw ArchiveReader.Damage() }
+            }
             offset = reader.offset
-            return DefinitionSet(workflows: workflows, forms: forms, calendars: calendars, policies: policies, children: children)
+            let set = DefinitionSet(workflows: workflows, forms: forms, calendars: calendars, policies: policies, children: children)
+            return Validator.Known(files: checked, definitions: set, policies: expressions)
         } catch {
             return nil
         }

@@ -28,9 +28,14 @@ public struct CheckedWorkflowExpressions: Sendable {
 
 /// A policy's expressions as the validation stage checked them: the names they read, and every rule condition and
 /// reason placeholder that checked. ``CompiledPolicy`` plans these; nothing compiles them a second time.
+///
+/// All of it but the names' readers is plain values, which a definition cache keeps (``DefinitionArchive``): a hit
+/// reads them back and makes the names again from ``declarations`` instead of checking the policy.
 public struct CheckedPolicyExpressions: Sendable {
     /// The names the policy's expressions read, with their types and how a decision values them.
     public var names: ExpressionNames<PolicyExpressionInput>
+    /// What ``names`` were made from (``PolicyNames/make(from:)``).
+    package var declarations: PolicyNames.Declarations
     /// Each rule's checked condition, by rule id.
     public var conditions: [String: CheckedExpression] = [:]
     /// Each rule's checked reason placeholders, by rule id and then the placeholder's offset in the reason.
@@ -39,8 +44,9 @@ public struct CheckedPolicyExpressions: Sendable {
     /// compiling the policy does not work them out a second time.
     public var paths: ResourcePaths?
 
-    /// Creates the expressions of a policy with `names`, none yet checked.
-    public init(names: ExpressionNames<PolicyExpressionInput>) {
-        self.names = names
+    /// Creates the expressions of a policy whose names `declarations` make, none yet checked.
+    package init(declarations: PolicyNames.Declarations) {
+        names = PolicyNames.make(from: declarations)
+        self.declarations = declarations
     }
 }

@@ -20,9 +20,12 @@ package enum DefinitionSetValidator {
     /// its file's own errors are. With `knownClean` (a set known to have validated cleanly), the checks that can
     /// only add diagnostics are skipped, the policies' expressions are checked alone, and the workflows' are not
     /// checked at all: whoever runs a workflow checks its expressions when first needed
-    /// (``checkExpressions(of:in:source:)``), so a command that runs one workflow checks one.
+    /// (``checkExpressions(of:in:source:)``), so a command that runs one workflow checks one. A policy whose checked
+    /// expressions are in `kept` (what the check of exactly this set found, kept by a definition cache) is not checked
+    /// again either: they are its expressions.
     static func check(
-        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: DefinitionText], knownClean: Bool = false
+        _ set: DefinitionSet, incompleteFiles: Set<String>, unloaded: UnloadedDefinitions, sources: [String: DefinitionText], knownClean: Bool = false,
+        kept: [String: CheckedPolicyExpressions] = [:]
     ) -> (diagnostics: [Diagnostic], workflows: [String: CheckedWorkflowExpressions], policies: [String: CheckedPolicyExpressions]) {
         var bag = DiagnosticBag()
         var workflows: [String: CheckedWorkflowExpressions] = [:]
@@ -33,7 +36,11 @@ package enum DefinitionSetValidator {
             checkChildDefinitions(set, into: &bag)
         }
         for policy in set.policies {
-            var checked = CheckedPolicyExpressions(names: PolicyNames.make(for: policy, in: set))
+            if knownClean, let checked = kept[policy.id.value] {
+                policies[policy.id.value] = checked
+                continue
+            }
+            var checked = CheckedPolicyExpressions(declarations: PolicyNames.declarations(for: policy, in: set))
             (checked.conditions, checked.reasons, checked.paths) = PolicyChecks(policy: policy, set: set, source: sources[policy.file], environment: checked.names.environment)
                 .run(into: &bag, knownClean: knownClean)
             policies[policy.id.value] = checked
@@ -56,7 +63,7 @@ package enum DefinitionSetValidator {
 
     /// `workflow`'s expressions checked in `set` (its names, guards, `set:` values and deadline conditions and due
     /// dates), and every problem checking them found: the one way a workflow's expressions are checked, whether with
-    /// the whole set (``check(_:incompleteFiles:unloaded:sources:knownClean:)``) or alone, when a workflow of a set
+    /// the whole set (``check(_:incompleteFiles:unloaded:sources:knownClean:kept:)``) or alone, when a workflow of a set
     /// known to be clean is first run (`DefinitionCatalog`).
     ///
     /// - Parameter source: the workflow file's text, so an error inside an expression points at its token.

@@ -36,12 +36,69 @@ public struct PolicyExpressionInput: ExpressionInput {
 ///   is about a document (``DocumentFacts``), unset otherwise, so a rule that reads them never allows anything else;
 /// - `today` and `now`.
 package enum PolicyNames {
-    /// The names for `policy`'s conditions in `set`.
-    package static func make(for policy: PolicyDefinition, in set: DefinitionSet) -> ExpressionNames<PolicyExpressionInput> {
+    /// What a policy's names are made from, worked out from its set: plain values (no readers), so a definition cache
+    /// keeps them and a hit makes the names from them (``make(from:)``) without reading the set's workflows again.
+    package struct Declarations: Sendable, Equatable {
+        /// One field path with its expression type.
+        package struct Field: Sendable, Equatable {
+            /// The path (`child.date_of_birth`).
+            package var path: String
+            /// Its type.
+            package var type: ExpressionType
+
+            /// A field of `type` at `path`.
+            package init(path: String, type: ExpressionType) {
+                self.path = path
+                self.type = type
+            }
+        }
+
+        /// The policy's id, which the levels' domain names.
+        package var policy: String
+        /// The policy's levels, in its order.
+        package var levels: [String]
+        /// Every workflow's roles, in first-seen order.
+        package var roles: [String]
+        /// Every workflow's states, in first-seen order.
+        package var states: [String]
+        /// Every workflow's id, in the set's order.
+        package var workflows: [String]
+        /// The policy's actor attributes, as `actor.` names.
+        package var actorAttributes: [Field]
+        /// Each workflow field path with one type wherever it is declared, as `case.` names, in first-seen order.
+        package var caseFields: [Field]
+
+        /// Declarations made of these parts.
+        package init(
+            policy: String, levels: [String], roles: [String], states: [String], workflows: [String], actorAttributes: [Field], caseFields: [Field]
+        ) {
+            self.policy = policy
+            self.levels = levels
+            self.roles = roles
+            self.states = states
+            self.workflows = workflows
+            self.actorAttributes = actorAttributes
+            self.caseFields = caseFields
+        }
+    }
+
+    /// What the names for `policy`'s conditions in `set` are made from.
+    package static func declarations(for policy: PolicyDefinition, in set: DefinitionSet) -> Declarations {
+        Declarations(
+            policy: policy.id.value, levels: policy.levels.map(\.value),
+            roles: orderedUnion(set.workflows.map { $0.roles.map(\.value) }),
+            states: orderedUnion(set.workflows.map { $0.states.map(\.name.value) }),
+            workflows: set.workflows.map(\.id.value),
+            actorAttributes: WorkflowNames.fieldTypes(of: policy.actorAttributes).map { Declarations.Field(path: $0.path, type: $0.type) },
+            caseFields: caseFields(of: set.workflows).map { Declarations.Field(path: $0.path, type: $0.type) }
+        )
+    }
+
+    /// The names `declarations` make: the one place a policy's names are declared.
+    package static func make(from declarations: Declarations) -> ExpressionNames<PolicyExpressionInput> {
         var names = ExpressionNames<PolicyExpressionInput>()
-        let roles = orderedUnion(set.workflows.map { $0.roles.map(\.value) })
+        let roles = declarations.roles
         let roleSet = Set(roles)
-        let states = orderedUnion(set.workflows.map { $0.states.map(\.name.value) })
         names.declare("actor.id", .string) { .string($0.request.actor.id) }
         names.declare("actor.organisation", .string) { input in
             guard case .organisation(let organisation) = input.request.principal else { return nil }
@@ -50,22 +107,22 @@ package enum PolicyNames {
         names.declare("actor.role", .enumeration(EnumerationDomain(name: "role", member: "a role of the workflows", values: roles))) {
             roleSet.contains($0.request.actor.role) ? .string($0.request.actor.role) : nil
         }
-        names.declare(fields: WorkflowNames.fieldTypes(of: policy.actorAttributes), under: "actor.", from: { $0.request.attributes })
+        names.declare(fields: declarations.actorAttributes.map { ($0.path, $0.type) }, under: "actor.", from: { $0.request.attributes })
         names.declare("grant.to", .string) { $0.grant.map { .string($0.to.id) } }
         names.declare("grant.level", .enumeration(EnumerationDomain(
-            name: "level", member: "a level of policy '\(policy.id.value)'", values: policy.levels.map(\.value)
+            name: "level", member: "a level of policy '\(declarations.policy)'", values: declarations.levels
         ))) { $0.grant.map { .string($0.level) } }
         names.declare("grant.sections", .list(.string)) { $0.grant?.sections.map { .list($0.map(ExpressionValue.string)) } }
         names.declare("grant.from", .date) { $0.grant?.from.map(ExpressionValue.date) }
         names.declare("grant.until", .date) { $0.grant?.until.map(ExpressionValue.date) }
         names.declare("case.id", .string) { .string($0.request.caseID) }
         names.declare("case.workflow", .enumeration(EnumerationDomain(
-            name: "workflow", member: "a workflow of the set", values: set.workflows.map(\.id.value)
+            name: "workflow", member: "a workflow of the set", values: declarations.workflows
         ))) { .string($0.request.workflow) }
-        names.declare("case.state", .enumeration(EnumerationDomain(name: "state", member: "a state of the workflows", values: states))) {
+        names.declare("case.state", .enumeration(EnumerationDomain(name: "state", member: "a state of the workflows", values: declarations.states))) {
             .string($0.request.state)
         }
-        names.declare(fields: caseFields(of: set.workflows), under: "case.", from: { $0.request.fields })
+        names.declare(fields: declarations.caseFields.map { ($0.path, $0.type) }, under: "case.", from: { $0.request.fields })
         names.declare("document.kind", .string) { $0.request.document.map { .string($0.kind) } }
         names.declare("document.shared_with", .list(.string)) { $0.request.document.map { .list($0.sharedWith.map(ExpressionValue.string)) } }
         names.dateOfBirth = ["case.child.date_of_birth", "case.date_of_birth"].first { names.types[$0] == .date }

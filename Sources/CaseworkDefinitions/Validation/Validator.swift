@@ -39,9 +39,10 @@ public struct ValidationReport: Sendable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// What a definition cache keeps of this report's set for a later run on exactly the same bytes
-    /// (``Validator/validate(_:known:limits:)``): each file's fingerprint and tree, in ``files``' order, and the set with
-    /// each workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``);
-    /// nil when a file has no tree or fingerprint, or a workflow's tree does not decode as that workflow's outline.
+    /// (``Validator/validate(_:known:limits:)``): each file's fingerprint and tree, in ``files``' order, the set with
+    /// each workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``),
+    /// and each policy's checked expressions (``policyExpressions``); nil when a file has no tree or fingerprint, or a
+    /// workflow's tree does not decode as that workflow's outline.
     package var known: Validator.Known? {
         var checked: [Validator.CheckedFile] = []
         checked.reserveCapacity(files.count)
@@ -59,7 +60,7 @@ public struct ValidationReport: Sendable {
                 outlines.workflows.append(outline)
             }
         }
-        return Validator.Known(files: checked, definitions: outlines)
+        return Validator.Known(files: checked, definitions: outlines, policies: policyExpressions)
     }
 }
 
@@ -148,17 +149,22 @@ package enum Validator {
 
     /// What a clean validation of a set leaves for a later run on exactly the same paths and bytes, by the same build
     /// (what a definition cache keeps, ``ValidationReport/known``): each file's fingerprint and tree, in the set's order,
-    /// and the decoded set as such a run needs it, each workflow as its outline, so that run decodes no tree at load.
+    /// the decoded set as such a run needs it, each workflow as its outline, so that run decodes no tree at load, and
+    /// each policy's checked expressions, so that run checks no policy.
     package struct Known: Sendable {
         /// Each file's fingerprint and tree, in the set's order.
         package var files: [CheckedFile]
         /// The set decoded, each workflow as its outline (``DefinitionDecoder/decode(_:outline:)``).
         package var definitions: DefinitionSet
+        /// Each policy's checked expressions, by policy id, as the validation found them
+        /// (``ValidationReport/policyExpressions``); a policy without them is checked again.
+        package var policies: [String: CheckedPolicyExpressions]
 
         /// What is kept of a set.
-        package init(files: [CheckedFile], definitions: DefinitionSet) {
+        package init(files: [CheckedFile], definitions: DefinitionSet, policies: [String: CheckedPolicyExpressions] = [:]) {
             self.files = files
             self.definitions = definitions
+            self.policies = policies
         }
     }
 
@@ -168,8 +174,8 @@ package enum Validator {
     /// With `known` (each file's fingerprint and tree, in `files`' order, and the set decoded, kept from a validation of
     /// exactly these paths and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry
     /// for the engine is redone: the kept trees stand for the files' YAML (which is not parsed again) and the kept set
-    /// for their decoding (no tree is decoded: each workflow is its outline), the policies' expressions are checked, but
-    /// the checks that can only add diagnostics (structure, reachability, field reads, templates, references between
+    /// for their decoding (no tree is decoded: each workflow is its outline), the kept policies' expressions for theirs
+    /// (a policy without them is checked), and the checks that can only add diagnostics (structure, reachability, field reads, templates, references between
     /// files) are skipped, the fingerprints taken as given, and each workflow's full decoding (from its kept tree) and
     /// expressions left for whoever runs it (``ValidationReport/workflowsUnchecked``). The checks still report their
     /// errors, so a report with any error means the files were not the ones validated: validate them in full.
@@ -210,8 +216,9 @@ package enum Validator {
     }
 
     /// The report on `files` (each one's path and text, in order) known clean by `known` (each file's fingerprint and
-    /// kept tree, in the same order, and the set decoded, from an earlier clean validation of exactly these bytes): no
-    /// tree is read or decoded, and only what the engine needs is computed (``validate(_:known:limits:)``).
+    /// kept tree, in the same order, the set decoded and its policies' checked expressions, from an earlier clean
+    /// validation of exactly these bytes): no tree is read or decoded, no kept policy checked, and only what the engine
+    /// needs is computed (``validate(_:known:limits:)``).
     private static func check(known: Known, _ files: [(file: String, text: DefinitionText)]) -> ValidationReport {
         var sources: [String: DefinitionText] = [:]
         var fingerprints: [String: String] = [:]
@@ -222,7 +229,7 @@ package enum Validator {
             fingerprints[file] = kept.fingerprint
         }
         return finish(known.definitions, DiagnosticBag(), files: files.map(\.file), incompleteFiles: [], unloaded: UnloadedDefinitions(),
-                      sources: sources, fingerprints: fingerprints, trees: trees, knownClean: true)
+                      sources: sources, fingerprints: fingerprints, trees: trees, knownClean: true, kept: known.policies)
     }
 
     /// The report on `loaded`, each file's tree decoded and the set checked in full.
@@ -263,15 +270,16 @@ package enum Validator {
                       sources: sources, fingerprints: fingerprints, trees: trees, knownClean: false)
     }
 
-    /// The report on the decoded `set`: its checks across the set (only those the engine needs when `knownClean`) added
-    /// to `bag`.
+    /// The report on the decoded `set`: its checks across the set (only those the engine needs when `knownClean`, and
+    /// none of a policy whose checked expressions are `kept`) added to `bag`.
     private static func finish(
         _ set: DefinitionSet, _ bag: DiagnosticBag, files: [String], incompleteFiles: Set<String>, unloaded: UnloadedDefinitions,
-        sources: [String: DefinitionText], fingerprints: [String: String], trees: [String: KeptTree], knownClean: Bool
+        sources: [String: DefinitionText], fingerprints: [String: String], trees: [String: KeptTree], knownClean: Bool,
+        kept: [String: CheckedPolicyExpressions] = [:]
     ) -> ValidationReport {
         var bag = bag
         let (diagnostics, workflowExpressions, policyExpressions) = DefinitionSetValidator.check(
-            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, knownClean: knownClean
+            set, incompleteFiles: incompleteFiles, unloaded: unloaded, sources: sources, knownClean: knownClean, kept: kept
         )
         bag.append(contentsOf: diagnostics)
         return ValidationReport(

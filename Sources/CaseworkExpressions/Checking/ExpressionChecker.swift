@@ -12,6 +12,14 @@ public struct CheckedExpression: Sendable, Hashable {
 
     /// The type of the whole expression.
     public var type: ExpressionType { types[syntax.root.id] }
+
+    /// A checked expression made from its parts, as an archive reads one back: the reader checks there is a type for
+    /// every node id.
+    package init(syntax: ExpressionSyntax, types: [ExpressionType], dateOfBirth: String?) {
+        self.syntax = syntax
+        self.types = types
+        self.dateOfBirth = dateOfBirth
+    }
 }
 
 /// Type-checks parsed expressions against an ``ExpressionEnvironment``, reporting every independent error.

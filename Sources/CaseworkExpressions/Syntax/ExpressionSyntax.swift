@@ -7,6 +7,13 @@ public struct ExpressionSyntax: Sendable, Hashable {
     public var root: ExpressionNode
     /// How many nodes the tree has; node ids run from 0 to `nodeCount - 1`.
     public var nodeCount: Int
+
+    /// A tree of `nodeCount` nodes under `root` (as the parser makes one, or an archive reads one back, checking every
+    /// node's id is below `nodeCount`).
+    package init(root: ExpressionNode, nodeCount: Int) {
+        self.root = root
+        self.nodeCount = nodeCount
+    }
 }
 
 /// One node of a parsed expression.
@@ -51,6 +58,12 @@ public struct ExpressionNode: Sendable, Hashable {
         public var name: String
         /// Where it was written.
         public var span: ExpressionSpan
+
+        /// The name `name`, written at `span`.
+        package init(name: String, span: ExpressionSpan) {
+            self.name = name
+            self.span = span
+        }
     }
 
     /// A prefix operator.
@@ -164,5 +177,26 @@ struct WrittenText: Sendable {
         if bytes.lowerBound == 0, bytes.upperBound == whole.utf8.count { return whole }
         let utf8 = whole.utf8
         return String(decoding: utf8[utf8.index(utf8.startIndex, offsetBy: bytes.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: bytes.upperBound)], as: UTF8.self)
+    }
+}
+
+// What an archive of checked expressions needs (a definition cache keeps a set's checked policy expressions): a node's
+// text as the part of a string it is, and trees, nodes and checked expressions made from parts read back.
+
+extension ExpressionNode {
+    /// Where the node's text is kept: the string it is part of (its expression's text, shared by the expression's
+    /// nodes, or a text of its own) and its UTF-8 bytes within that string.
+    package var writtenPart: (whole: String, bytes: Range<Int>) { (written.whole, written.bytes) }
+
+    /// A node whose text is the UTF-8 bytes `bytes` of `whole`, as an archive reads one back; nil when `bytes` is not
+    /// inside `whole` or does not start and end on a scalar's boundary, so reading the node's text cannot trap.
+    package init?(id: Int, kind: Kind, span: ExpressionSpan, whole: String, bytes: Range<Int>) {
+        let utf8 = whole.utf8
+        guard bytes.lowerBound >= 0, bytes.upperBound <= utf8.count else { return nil }
+        func isBoundary(_ offset: Int) -> Bool {
+            offset == utf8.count || utf8[utf8.index(utf8.startIndex, offsetBy: offset)] & 0xC0 != 0x80
+        }
+        guard isBoundary(bytes.lowerBound), isBoundary(bytes.upperBound) else { return nil }
+        self.init(id: id, kind: kind, span: span, written: WrittenText(whole: whole, bytes: bytes))
     }
 }

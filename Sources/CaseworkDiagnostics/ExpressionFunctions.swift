@@ -43,4 +43,14 @@ package enum ExpressionFunction: String, Sendable, Hashable, CaseIterable {
         case .period: "period(int, \"days\" | \"weeks\" | \"months\" | \"years\" | \"working days\") -> duration"
         }
     }
+
+    /// How many arguments a call takes, as ``signature`` shows: the checker refuses a call with any other count, and
+    /// whatever plans a checked call (which takes its arguments by position) relies on that.
+    package var argumentCount: Int {
+        switch self {
+        case .ageOn, .count, .has, .schoolYearEnd, .schoolLeavingDate: 1
+        case .daysBetween, .workingDaysBetween, .laterOf, .earlierOf, .period: 2
+        case .any, .all: 3
+        }
+    }
 }

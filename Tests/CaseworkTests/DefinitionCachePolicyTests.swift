@@ -232,6 +232,16 @@ struct DefinitionCachePolicyTests {
         #expect(expression(head + node(kind: [4, 12] + node() + node())) == nil)
         #expect(expression(head + node(kind: [4, 11] + node() + node())) != nil)
         #expect(expression([2, 0xC3, 0xA9, 0, 1, 1] + node()) == nil)
+        // A call (kind 5: its name, its span, its arguments) of a known function with as many arguments as it takes, and
+        // with fewer, or of a function that does not exist: two nodes, both of the one type.
+        let twoNodes: [UInt8] = [2, 0xC3, 0xA9, 0, 2, 0, 0]
+        func call(_ name: String, arguments: [[UInt8]]) -> [UInt8] {
+            node(kind: [5, UInt8(name.utf8.count)] + Array(name.utf8) + [0, 4, UInt8(arguments.count)] + arguments.flatMap { $0 })
+        }
+        #expect(expression(twoNodes + call("count", arguments: [node(id: 1)])) != nil)
+        #expect(expression(twoNodes + call("count", arguments: [])) == nil)
+        #expect(expression(twoNodes + call("days_between", arguments: [node(id: 1)])) == nil)
+        #expect(expression(twoNodes + call("no_such_function", arguments: [node(id: 1)])) == nil)
         #expect(expression([2, 0xC3, 0xA9, 0, 0] + node()) == nil)
         #expect(DefinitionArchiveTests.reading([10]) { (reader) throws(ArchiveReader.Damage) in try reader.expressionType() } == nil)
         let nested = { (depth: Int) -> [UInt8] in [UInt8](repeating: 8, count: depth) + [0] }

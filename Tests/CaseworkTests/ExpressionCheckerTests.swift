@@ -1,3 +1,4 @@
+import CaseworkDiagnostics
 @testable import CaseworkExpressions
 import Testing
 
@@ -87,6 +88,16 @@ struct ExpressionCheckerTests {
             #expect(found.count == 1, "one mistake, one error: \(found)")
             #expect(first.kind.message == message)
             #expect(first.span.start == offset)
+        }
+    }
+
+    /// The checker refuses a call with any other number of arguments than its function's ``ExpressionFunction/argumentCount``,
+    /// which what plans a checked call (and a definition cache's reader of kept expressions) relies on.
+    @Test(arguments: ExpressionFunction.allCases)
+    func aCallWithAnotherNumberOfArgumentsDoesNotCheck(function: ExpressionFunction) {
+        for count in 0...4 where count != function.argumentCount {
+            let call = "\(function.rawValue)(\(Array(repeating: "today", count: count).joined(separator: ", ")))"
+            #expect(!errors(call).isEmpty, "'\(call)' should not check")
         }
     }
 

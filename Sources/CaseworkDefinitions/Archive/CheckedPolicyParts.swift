@@ -1,3 +1,4 @@
+import CaseworkDiagnostics
 import CaseworkExpressions
 import CaseworkTime
 import Foundation
@@ -278,7 +279,11 @@ extension ArchiveReader {
                 kind = .binary(op, left, try reader.expressionNode(whole: whole, nodeCount: nodeCount))
             default:
                 let name = try reader.segment()
-                kind = .call(name, try reader.list { (reader) throws(Damage) in try reader.expressionNode(whole: whole, nodeCount: nodeCount) })
+                let arguments = try reader.list { (reader) throws(Damage) in try reader.expressionNode(whole: whole, nodeCount: nodeCount) }
+                // Compiling the policy takes a call's arguments by position, as the checker allowed them: a function it
+                // does not know, or another number of arguments, would trap there rather than be a miss here.
+                guard let function = ExpressionFunction(rawValue: name.name), arguments.count == function.argumentCount else { throw Damage() }
+                kind = .call(name, arguments)
             }
             guard let node = ExpressionNode(id: id, kind: kind, span: span, whole: text, bytes: start..<(start + length)) else { throw Damage() }
             return node

@@ -93,8 +93,10 @@ struct EngineOptions {
     }
 
     /// Opens a store named as `--db` names one (``StoreLocation``), for `access`: a PostgreSQL database (its URL never
-    /// printed: it may hold a password) or an SQLite file.
-    static func open(_ database: String, _ access: SQLiteCaseStore.Options.Access) throws(StoreError) -> any CaseStore {
+    /// printed: it may hold a password) or an SQLite file. A command does one thing at a time, so an SQLite file is
+    /// read through its one writing connection; a store `servingConcurrently` (`casework serve`) reads through a
+    /// connection of its own (``SQLiteCaseStore/Options/separateReader``), so reads do not queue behind commits.
+    static func open(_ database: String, _ access: SQLiteCaseStore.Options.Access, servingConcurrently: Bool = false) throws(StoreError) -> any CaseStore {
         switch StoreLocation(database) {
         case .postgres(let url):
             let mode: PostgresCaseStore.Options.Access = switch access {
@@ -104,7 +106,7 @@ struct EngineOptions {
             }
             return try PostgresCaseStore(conninfo: url, options: .init(access: mode))
         case .sqlite(let path):
-            return try SQLiteCaseStore(path: path, options: .init(access: access))
+            return try SQLiteCaseStore(path: path, options: .init(access: access, separateReader: servingConcurrently))
         }
     }
 }

@@ -64,9 +64,9 @@ import Synchronization
 ///   millisecond apart compare equal. The engine's instants are whole
 ///   milliseconds. Records read back as `StoredJSON` decodes them.
 /// - Two connections per writing store, one for writes and one for reads (so a
-///   read never waits for a commit's `fsync`); calls from many threads queue
-///   on the lock of the connection they use. Open a second store on the same
-///   file for more.
+///   read never waits for a commit's `fsync`), or one with
+///   ``Options/separateReader`` off; calls from many threads queue on the lock
+///   of the connection they use. Open a second store on the same file for more.
 /// - The methods are synchronous and may block the calling thread for up to
 ///   the busy timeout while another process writes.
 /// - A file on a network file system is unsafe: WAL needs shared memory on
@@ -114,14 +114,25 @@ public final class SQLiteCaseStore: CaseStore {
         public var access: Access
         /// Whether opening for writing first runs `PRAGMA quick_check` and refuses a damaged file.
         public var quickCheckOnOpen: Bool
+        /// Whether a writing store reads through a second connection of its own (the default), so a read never
+        /// queues behind a commit's `fsync` on the writing one. A process that does one thing at a time (one command
+        /// of the command line) turns it off and reads through the writing connection: the same answers, without
+        /// opening the file a second time and SQLite parsing its schema again for it. A store opened to read has
+        /// one connection either way.
+        public var separateReader: Bool
 
         /// Creates options; the defaults are `synchronous=FULL`, a 5 second busy timeout, creating the file when
-        /// it is missing (as every store did before access was a choice), and a quick check when writing.
-        public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, access: Access = .create, quickCheckOnOpen: Bool = true) {
+        /// it is missing (as every store did before access was a choice), a quick check when writing, and a
+        /// connection of its own for reads.
+        public init(
+            synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, access: Access = .create, quickCheckOnOpen: Bool = true,
+            separateReader: Bool = true
+        ) {
             self.synchronous = synchronous
             self.busyTimeout = busyTimeout
             self.access = access
             self.quickCheckOnOpen = quickCheckOnOpen
+            self.separateReader = separateReader
         }
     }
 
@@ -137,8 +148,11 @@ public final class SQLiteCaseStore: CaseStore {
     let database: SQLiteDatabase
     /// The connection a writing store reads through (``read(_:)``, ``snapshot(caseID:)``): a second connection to the
     /// file, so a read never queues behind a commit's `fsync` on ``database`` (WAL readers do not wait for the writer);
-    /// ``database`` itself for a store opened to read.
+    /// ``database`` itself for a store opened to read, or without ``Options/separateReader``. No read runs inside a
+    /// write's closure (each reads through the connection the closure is given), so the two may be one.
     let reader: SQLiteDatabase
+    /// Whether reads go through the writing connection (a store opened to read, or without ``Options/separateReader``).
+    package var readsThroughWriter: Bool { reader === database }
     /// The records this store last wrote or read, with their rows' text: a load of a row that still holds it decodes nothing.
     let knownRecords = KnownRecords()
 
@@ -152,7 +166,7 @@ public final class SQLiteCaseStore: CaseStore {
             reader = database
         case .readWrite, .create:
             database = try Self.openForWriting(path, options)
-            reader = try Self.openReader(path, options)
+            reader = options.separateReader ? try Self.openReader(path, options) : database
         }
     }
 

@@ -118,7 +118,7 @@ final class ServeInstance: Sendable {
     private static func openStore(_ options: Options, catalog: DefinitionCatalog) throws(ServeError) -> CaseService {
         let store: any CaseStore
         do throws(StoreError) {
-            store = try EngineOptions.open(options.database, options.create ? .create : .readWrite)
+            store = try EngineOptions.open(options.database, options.create ? .create : .readWrite, servingConcurrently: true)
         } catch {
             throw .engine(.store(error))
         }

@@ -1,6 +1,6 @@
 @testable import CaseworkDefinitions
 @testable import CaseworkEngine
-import CaseworkExpressions
+@testable import CaseworkExpressions
 import CaseworkStore
 import CaseworkYAML
 import Foundation
@@ -71,7 +71,7 @@ struct RuntimeLookupFreeTests {
     /// Slots read by searching the declarations by index (a name declared alone, by path from either of two tables,
     /// redeclared from one table to the other and to a name of its own, or not declared) hold what reading by name gives.
     @Test func slotsFoundByIndexHoldWhatTheNamesHold() {
-        var names = ExpressionNames<ExpressionNamesTests.Input>()
+        var names = ExpressionNames<ExpressionNamesBuilderTests.Input>()
         names.declare("alone", .string) { _ in .string("alone") }
         names.declare(fields: [("amount", .decimal), ("child.name", .string), ("moved", .string)], under: "case.", from: { $0.fields })
         names.declare(fields: [("moved", .string), ("note", .string)], under: "case.", from: { input in
@@ -81,7 +81,7 @@ struct RuntimeLookupFreeTests {
         var slots = names.slots()
         for name in ["case.note", "alone", "case.amount", "undeclared", "case.moved", "case.child.name"] { _ = slots.slot(of: name) }
         let reader = names.slotReader(slots)
-        let input = ExpressionNamesTests.Input(fields: ["amount": .int(2), "child.name": .string("Sam"), "moved": .string("m"), "note": .string("n")])
+        let input = ExpressionNamesBuilderTests.Input(fields: ["amount": .int(2), "child.name": .string("Sam"), "moved": .string("m"), "note": .string("n")])
         let byName = names.values(for: input)
         #expect(reader.context(for: input).slots == slots.names.map { byName[$0] })
         #expect(byName["case.moved"] == .string("second moved"))
@@ -92,7 +92,7 @@ struct RuntimeLookupFreeTests {
     /// Whether a condition holds, thrown (`holds(in:)`, what a policy's rules are decided with), is what
     /// `evaluateCondition` returns: true, false, an unset name, a value that is not a bool.
     @Test func aConditionHoldsAsItEvaluates() throws {
-        var names = ExpressionNames<ExpressionNamesTests.Input>()
+        var names = ExpressionNames<ExpressionNamesBuilderTests.Input>()
         names.declare(fields: [("n", .int)], from: { $0.fields })
         var slots = names.slots()
         let texts = ["n > 1", "n < 1", "n"]
@@ -101,7 +101,7 @@ struct RuntimeLookupFreeTests {
         }
         let reader = names.slotReader(slots)
         for fields in [["n": ExpressionValue.int(2)], [:]] {
-            let context = reader.context(for: ExpressionNamesTests.Input(fields: fields))
+            let context = reader.context(for: ExpressionNamesBuilderTests.Input(fields: fields))
             for expression in compiled {
                 let thrown: Result<Bool, EvaluationError>
                 do throws(EvaluationError) {
@@ -113,9 +113,9 @@ struct RuntimeLookupFreeTests {
             }
         }
         #expect(throws: EvaluationError.wrongValueType(name: "n", expected: "bool")) {
-            try compiled[2].holds(in: reader.context(for: ExpressionNamesTests.Input(fields: ["n": .int(2)])))
+            try compiled[2].holds(in: reader.context(for: ExpressionNamesBuilderTests.Input(fields: ["n": .int(2)])))
         }
-        #expect(throws: EvaluationError.unset("n")) { try compiled[0].holds(in: reader.context(for: ExpressionNamesTests.Input(fields: [:]))) }
+        #expect(throws: EvaluationError.unset("n")) { try compiled[0].holds(in: reader.context(for: ExpressionNamesBuilderTests.Input(fields: [:]))) }
     }
 
     /// `type` read by the general `StoredJSON.decode`, which asks the runtime whether it has a canonical reader.

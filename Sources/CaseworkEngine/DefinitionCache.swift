@@ -43,7 +43,7 @@ package struct DefinitionCache: Sendable {
         guard !files.isEmpty else { return nil }
         var text = "\(Self.header)\nbuild \(build)\n"
         for file in files {
-            guard case .success(let sha256) = file.sha256 else { return nil }
+            guard let sha256 = file.sha256 else { return nil }
             text += "\(file.file)\0\(sha256)\n"
         }
         return SHA256.hex(text)
@@ -52,7 +52,10 @@ package struct DefinitionCache: Sendable {
     /// The key of the set of files read whole as `files` (a miss, whose bytes are parsed): the same key as for the
     /// same bytes hashed (``key(for:)``).
     func key(for files: [Validator.FileBytes]) -> String? {
-        key(for: files.map { file in Validator.FileDigest(file: file.file, sha256: file.bytes.map { SHA256.hex($0) }) })
+        key(for: files.map { file in
+            guard case .success(let bytes) = file.bytes else { return Validator.FileDigest(file: file.file, sha256: nil) }
+            return Validator.FileDigest(file: file.file, sha256: SHA256.hex(bytes))
+        })
     }
 
     /// The entry's file for `key`.
@@ -105,7 +108,9 @@ package struct DefinitionCache: Sendable {
         let index = UnsafeRawBufferPointer(rebasing: input[0..<indexEnd])
         // Where the trees lie, from the table (each read inside the index), checked before the index is hashed: the
         // trees follow one another from the index's end to the entry's, so an entry cut short anywhere is a miss here.
-        var places: [Range<Int>] = []
+        // Kept as pairs, not `Range<Int>`s: an array of ranges is the first thing in a warm command to need `Int:
+        // Comparable` (a range's requirement), which the runtime answers the first time by scanning every conformance.
+        var places: [(start: Int, end: Int)] = []
         places.reserveCapacity(files.count)
         var treeStart = indexEnd
         for position in files.indices {
@@ -113,7 +118,7 @@ package struct DefinitionCache: Sendable {
             guard Self.word(index, at: line + 128) == treeStart, let length = Self.word(index, at: line + 136), length > 0,
                 length <= input.count - treeStart
             else { return nil }
-            places.append(treeStart..<(treeStart + length))
+            places.append((treeStart, treeStart + length))
             treeStart += length
         }
         guard treeStart == input.count,
@@ -125,7 +130,7 @@ package struct DefinitionCache: Sendable {
             let fingerprint = index[offset..<(offset + 64)], sha256 = index[(offset + 64)..<(offset + 128)]
             guard fingerprint.allSatisfy(Self.isHexDigit), sha256.allSatisfy(Self.isHexDigit) else { return nil }
             offset += Self.tableEntrySize
-            let tree = KeptTree(archivedIn: bytes, at: place, sha256: String(decoding: sha256, as: UTF8.self), file: file)
+            let tree = KeptTree(archivedIn: bytes, at: place.start..<place.end, sha256: String(decoding: sha256, as: UTF8.self), file: file)
             checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
         }
         guard let known = DefinitionArchive.read(index, at: &offset, files: files, checked: checked), offset == indexEnd else { return nil }

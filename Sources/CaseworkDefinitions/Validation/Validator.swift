@@ -104,16 +104,20 @@ package enum Validator {
         try DefinitionFiles.discover(paths).map { FileBytes(file: $0, bytes: YAMLLoader.read(path: $0, limits: limits)) }
     }
 
-    /// One definition file hashed: its path as discovered, and the SHA-256 of its bytes or why they could not be read.
-    /// The bytes are not kept (``digests(paths:limits:)``).
+    /// One definition file hashed: its path as discovered, and the SHA-256 of its bytes, or nil when they could not be
+    /// read. The bytes are not kept (``digests(paths:limits:)``).
+    ///
+    /// Why a file could not be read is not kept: a set with such a file has no key, so it is loaded in full, whose
+    /// reading reports the error. (It was a `Result<String, YAMLError>`, whose copy in every warm command made the
+    /// runtime scan every conformance record once for `YAMLError: Error`.)
     package struct FileDigest: Sendable {
         /// The path as ``DefinitionFiles/discover(_:scenarios:)`` found it, which diagnostics and the definitions name.
         package var file: String
-        /// The SHA-256 of the file's bytes (64 lower-case hexadecimal characters), or the error reading them.
-        package var sha256: Result<String, YAMLError>
+        /// The SHA-256 of the file's bytes (64 lower-case hexadecimal characters), or nil when they could not be read.
+        package var sha256: String?
 
-        /// A file hashed as `sha256`.
-        package init(file: String, sha256: Result<String, YAMLError>) {
+        /// A file hashed as `sha256` (nil: not read).
+        package init(file: String, sha256: String?) {
             self.file = file
             self.sha256 = sha256
         }
@@ -127,7 +131,12 @@ package enum Validator {
         var buffer = CaseworkYAML.FileBytes.ReusedBuffer()
         var digests: [FileDigest] = []
         for file in try DefinitionFiles.discover(paths) {
-            digests.append(FileDigest(file: file, sha256: CaseworkYAML.FileBytes.read(file, limit: limits.maxFileBytes, into: &buffer) { SHA256.hex($0) }))
+            let sha256 = CaseworkYAML.FileBytes.read(file, limit: limits.maxFileBytes, into: &buffer) { SHA256.hex($0) }
+            guard case .success(let hex) = sha256 else {
+                digests.append(FileDigest(file: file, sha256: nil))
+                continue
+            }
+            digests.append(FileDigest(file: file, sha256: hex))
         }
         return digests
     }
@@ -201,9 +210,10 @@ package enum Validator {
     package static func validate(_ files: [FileDigest], known: Known, limits: YAMLLimits = .standard) -> ValidationReport {
         precondition(files.count == known.files.count, "a kept file for every file hashed")
         return check(known: known, files.map { file in
-            switch file.sha256 {
-            case .success(let sha256): (file.file, DefinitionText(file: file.file, sha256: sha256, limit: limits.maxFileBytes))
-            case .failure: (file.file, DefinitionText(""))
+            if let sha256 = file.sha256 {
+                (file.file, DefinitionText(file: file.file, sha256: sha256, limit: limits.maxFileBytes))
+            } else {
+                (file.file, DefinitionText(""))
             }
         })
     }

@@ -218,17 +218,18 @@ public struct CompiledPolicy: Sendable {
             evaluated = evaluated | pending
             let index = policy.index
             for position in pending {
-                switch index.conditions[position]?.evaluateCondition(context) {
-                case nil:
+                guard let condition = index.conditions[position] else {
                     holding.insert(position)
-                case .success(let value):
-                    if value { holding.insert(position) }
-                case .failure(.unset) where !hasGrant && index.aboutGrants.contains(position):
+                    continue
+                }
+                do throws(EvaluationError) {
+                    if try condition.holds(in: context) { holding.insert(position) }
+                } catch .unset where !hasGrant && index.aboutGrants.contains(position) {
                     // Having no grant is a known fact, not an unknown: a rule about grants that cannot be decided does
                     // not apply, whichever unset name the evaluation met first (a case field the rule also reads, say),
                     // so the outcome for someone without a grant never depends on what the case holds.
                     withoutGrant.insert(position)
-                case .failure(let error):
+                } catch {
                     // Other undecided conditions fail safe: a deny still counts, an allow does not.
                     if explaining { undecided.append(DecisionExplanation.UndecidedRule(rule: position, error: error)) }
                     undecidedRules.insert(position)

@@ -52,16 +52,25 @@ public struct CompiledExpression: Sendable {
         }
     }
 
-    /// Evaluates a bool expression (a guard): true, false, or why it cannot be decided.
+    /// Evaluates a bool expression (a guard): true, false, or why it cannot be decided, as ``holds(in:)`` gives them.
     public func evaluateCondition(_ context: EvaluationContext) -> Result<Bool, EvaluationError> {
         do throws(EvaluationError) {
-            guard case .bool(let result) = try value(in: context) else {
-                return .failure(.wrongValueType(name: checked.syntax.root.text, expected: "bool"))
-            }
-            return .success(result)
+            return .success(try holds(in: context))
         } catch {
             return .failure(error)
         }
+    }
+
+    /// Whether a bool expression (a guard, a rule's condition) holds in `context`; throws why it cannot be decided.
+    ///
+    /// Thrown, not returned in a `Result`, for a policy's rules: the first `Result<Bool, EvaluationError>` a process
+    /// makes has its type built from its mangled name, which makes the runtime scan every conformance record once for
+    /// `EvaluationError: Error` (session 23, `dec12`).
+    public func holds(in context: EvaluationContext) throws(EvaluationError) -> Bool {
+        guard case .bool(let result) = try value(in: context) else {
+            throw .wrongValueType(name: checked.syntax.root.text, expected: "bool")
+        }
+        return result
     }
 
     /// The expression's value in `context`, with room for the variables `any` and `all` bind (none for most

@@ -60,7 +60,11 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
     public mutating func declare(
         fields: [(path: String, type: ExpressionType)], under prefix: String = "", from values: @escaping @Sendable (Input) -> [String: ExpressionValue]
     ) {
+        // Room made once for all of them (a policy declares a few hundred case fields): grown a step at a time, both
+        // dictionaries were copied into fresh storage again and again, each copy touching pages never used before.
         var paths: [String: (name: String, widensToDecimal: Bool)] = [:]
+        paths.reserveCapacity(fields.count)
+        types.reserveCapacity(types.count + fields.count)
         for field in fields {
             let name = prefix + field.path
             guard prepare(name, field.type) else { continue }
@@ -124,11 +128,20 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
     /// How to fill `slots` from an input: each slot's name resolved once, here, to the declaration that reads it.
     public func slotReader(_ slots: ExpressionSlots) -> SlotReader {
         SlotReader(reads: slots.names.map { name in
-            if let single = singles.first(where: { $0.name == name }) { return .single(single.read) }
-            for table in tables {
-                if let (path, target) = table.paths.first(where: { $0.value.name == name }) {
-                    return .field(table.read, path: path, widensToDecimal: target.widensToDecimal)
+            // Searched by index, not with `first(where:)`: this code is not specialised for the engine's inputs, and the
+            // unspecialised `first(where:)` made the runtime scan every conformance record once, for each input type,
+            // to learn that an array of `Single`s (or of `Table`s) is a `Collection`.
+            var index = 0
+            while index < singles.count {
+                if singles[index].name == name { return .single(singles[index].read) }
+                index += 1
+            }
+            index = 0
+            while index < tables.count {
+                if let (path, target) = tables[index].paths.first(where: { $0.value.name == name }) {
+                    return .field(tables[index].read, path: path, widensToDecimal: target.widensToDecimal)
                 }
+                index += 1
             }
             return .undeclared
         })

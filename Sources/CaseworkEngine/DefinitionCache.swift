@@ -8,22 +8,26 @@ import Foundation
 /// An entry is keyed by the SHA-256 of the cache's format version, the build (``build``: the Casework version and
 /// which executable, so a new validator never trusts an old verdict), and every definition file's path and the
 /// SHA-256 of its bytes, in order. It holds three lines (the header, the key, and the SHA-256 and length of the
-/// index), the index (per file its content fingerprint and where its loaded YAML tree lies, with that tree's own
-/// SHA-256; then the decoded set as a hit needs it and its policies' checked expressions, ``DefinitionArchive``: each
-/// workflow as its outline), then the trees (``YAMLTreeArchive``), one after another to the entry's end.
+/// index), the index (per file its content fingerprint, where its loaded YAML tree lies, with that tree's own SHA-256,
+/// and, for a workflow's file, where the workflow's region lies, with its own SHA-256; then the decoded set as a hit
+/// needs it and its policies' checked expressions, ``DefinitionArchive``: each workflow as its outline), then per file
+/// its tree (``YAMLTreeArchive``) and its workflow's region (the whole workflow and its checked expressions,
+/// ``DefinitionArchive/appendWorkflow(_:files:to:)``), one after another to the entry's end.
 /// So any change to any file's bytes, and any file added, removed or renamed, is another key:
 /// a miss, never a stale entry. An entry is written to a temporary file and renamed into place (readers see a whole
 /// entry or none, whatever other processes write), and read back only when its header, its key and the SHA-256 of its
 /// index all match and every fingerprint, every tree's place and the set in it is well formed; anything else
 /// (unreadable, truncated, corrupt, another format) is a miss, never an error. A tree is hashed and read only when
 /// something first asks for it (``KeptTree``; `decide` asks for none, `case show` for one): one that fails its SHA-256
-/// or does not read refuses its workflow and the entry is discarded, as for a tree that does not decode.
+/// or does not read refuses its workflow and the entry is discarded, as for a tree that does not decode. So is a
+/// workflow's region (``KeptPart``): a hit reads the region of each workflow a command runs, and no tree.
 package struct DefinitionCache: Sendable {
     /// Raised whenever what an entry holds or means changes (2: the files' trees beside their fingerprints; 3: the trees
     /// laid out as they lie in memory, read in place; 4: the decoded set after the trees; 5: the policies' checked
     /// expressions after the set; 6: the trees after an index that the entry's checksum covers, each tree with its own
-    /// SHA-256, read when first used).
-    static let formatVersion = 6
+    /// SHA-256, read when first used; 7: each workflow whole with its checked expressions in a region of its own, read
+    /// when first used).
+    static let formatVersion = 7
     static let header = "casework definition cache \(formatVersion)"
 
     /// The directory entries are kept in (made when the first entry is written).
@@ -106,34 +110,49 @@ package struct DefinitionCache: Sendable {
         guard indexLength <= input.count - offset, indexLength >= files.count * Self.tableEntrySize else { return nil }
         let indexEnd = offset + indexLength
         let index = UnsafeRawBufferPointer(rebasing: input[0..<indexEnd])
-        // Where the trees lie, from the table (each read inside the index), checked before the index is hashed: the
-        // trees follow one another from the index's end to the entry's, so an entry cut short anywhere is a miss here.
-        // Kept as pairs, not `Range<Int>`s: an array of ranges is the first thing in a warm command to need `Int:
-        // Comparable` (a range's requirement), which the runtime answers the first time by scanning every conformance.
-        var places: [(start: Int, end: Int)] = []
+        // Where the trees and the workflows' regions lie, from the table (each read inside the index), checked before the
+        // index is hashed: each file's tree and then its workflow's region (empty for a file of another kind) follow one
+        // another from the index's end to the entry's, so an entry cut short anywhere is a miss here.
+        var places: [(tree: Range<Int>, workflow: Range<Int>)] = []
         places.reserveCapacity(files.count)
-        var treeStart = indexEnd
+        var start = indexEnd
+        func place(at field: Int, empty: Bool) -> Range<Int>? {
+            guard Self.word(index, at: field) == start, let length = Self.word(index, at: field + 8), length > 0 || empty,
+                length <= input.count - start
+            else { return nil }
+            defer { start += length }
+            return start..<(start + length)
+        }
         for position in files.indices {
             let line = offset + position * Self.tableEntrySize
-            guard Self.word(index, at: line + 128) == treeStart, let length = Self.word(index, at: line + 136), length > 0,
-                length <= input.count - treeStart
-            else { return nil }
-            places.append((treeStart, treeStart + length))
-            treeStart += length
+            guard let tree = place(at: line + 128, empty: false), let workflow = place(at: line + 208, empty: true) else { return nil }
+            places.append((tree, workflow))
         }
-        guard treeStart == input.count,
+        guard start == input.count,
             summary[0..<64].elementsEqual(SHA256.hex(UnsafeRawBufferPointer(rebasing: input[offset..<indexEnd])).utf8)
         else { return nil }
         var checked: [Validator.CheckedFile] = []
         checked.reserveCapacity(files.count)
+        var regions: [(file: String, place: Range<Int>, sha256: String)] = []
         for (file, place) in zip(files, places) {
             let fingerprint = index[offset..<(offset + 64)], sha256 = index[(offset + 64)..<(offset + 128)]
-            guard fingerprint.allSatisfy(Self.isHexDigit), sha256.allSatisfy(Self.isHexDigit) else { return nil }
+            let workflowSHA256 = index[(offset + 144)..<(offset + 208)]
+            guard fingerprint.allSatisfy(Self.isHexDigit), sha256.allSatisfy(Self.isHexDigit), workflowSHA256.allSatisfy(Self.isHexDigit) else { return nil }
             offset += Self.tableEntrySize
-            let tree = KeptTree(archivedIn: bytes, at: place.start..<place.end, sha256: String(decoding: sha256, as: UTF8.self), file: file)
+            let tree = KeptTree(archivedIn: bytes, at: place.tree, sha256: String(decoding: sha256, as: UTF8.self), file: file)
             checked.append(Validator.CheckedFile(fingerprint: String(decoding: fingerprint, as: UTF8.self), tree: tree))
+            if !place.workflow.isEmpty { regions.append((file, place.workflow, String(decoding: workflowSHA256, as: UTF8.self))) }
         }
-        guard let known = DefinitionArchive.read(index, at: &offset, files: files, checked: checked), offset == indexEnd else { return nil }
+        guard var known = DefinitionArchive.read(index, at: &offset, files: files, checked: checked), offset == indexEnd else { return nil }
+        // Exactly the workflows' files have regions; each is hashed and read only when its workflow is first run.
+        let workflowFiles = Set(known.definitions.workflows.map(\.file))
+        guard regions.count == workflowFiles.count, regions.allSatisfy({ workflowFiles.contains($0.file) }) else { return nil }
+        let set = known.definitions
+        for region in regions {
+            known.workflows[region.file] = KeptPart(archivedIn: bytes, at: region.place, sha256: region.sha256) { input, offset in
+                DefinitionArchive.readWorkflow(input, at: &offset, files: files, in: set)
+            }
+        }
         return known
     }
 
@@ -141,8 +160,9 @@ package struct DefinitionCache: Sendable {
     private static func isHexDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (97...102).contains(byte) }
 
     /// The bytes of one file's line of the index: its fingerprint and its tree's SHA-256 (64 hexadecimal characters
-    /// each), then where the tree starts in the entry and its length (64-bit little-endian numbers).
-    static let tableEntrySize = 64 + 64 + 8 + 8
+    /// each), where the tree starts in the entry and its length (64-bit little-endian numbers), then its workflow's
+    /// region's SHA-256, start and length (the length 0 for a file of another kind).
+    static let tableEntrySize = 64 + 64 + 8 + 8 + 64 + 8 + 8
 
     /// The 64-bit little-endian number at `offset` in `input` (eight bytes that lie there), or nil when it is more than
     /// an `Int` holds.
@@ -174,7 +194,7 @@ package struct DefinitionCache: Sendable {
         let treesStart = linesLength + indexLength
         var index: [UInt8] = []
         var trees: [UInt8] = []
-        for file in known.files {
+        for (file, path) in zip(known.files, files) {
             guard let node = file.tree.node else { return }
             let start = trees.count
             YAMLTreeArchive.append(node, to: &trees, base: treesStart)
@@ -182,6 +202,13 @@ package struct DefinitionCache: Sendable {
             index.append(contentsOf: SHA256.hex(trees[start...]).utf8)
             Self.appendWord(treesStart + start, to: &index)
             Self.appendWord(trees.count - start, to: &index)
+            let regionStart = trees.count
+            if let kept = known.workflows[path] {
+                guard let workflow = kept.value, DefinitionArchive.appendWorkflow(workflow, files: files, to: &trees) else { return }
+            }
+            index.append(contentsOf: SHA256.hex(trees[regionStart...]).utf8)
+            Self.appendWord(treesStart + regionStart, to: &index)
+            Self.appendWord(trees.count - regionStart, to: &index)
         }
         index.append(contentsOf: set)
         let entry = Array("\(Self.header)\n\(key)\n\(SHA256.hex(index)) \(summary)\n".utf8) + index + trees

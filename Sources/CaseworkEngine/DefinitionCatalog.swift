@@ -9,9 +9,9 @@ import Synchronization
 /// One workflow version ready to run: its definition, compiled guards and content fingerprint.
 ///
 /// Its definition (``WorkflowSource``) is decoded and what its expressions compile to (``WorkflowPlan``) is planned
-/// when it is loaded, or, for a workflow of a set a definition cache knew to be clean, when it is first run
-/// (``DefinitionCatalog/load(paths:cache:)``): a command that runs one workflow decodes, checks and plans that one, not
-/// every workflow of the set.
+/// when it is loaded, or, for a workflow of a set a definition cache knew to be clean, read with its checked expressions
+/// from the entry and planned when it is first run (``DefinitionCatalog/load(paths:cache:)``): a command that runs one
+/// workflow reads and plans that one, not every workflow of the set.
 public struct LoadedWorkflow: Sendable {
     /// Its definition, decoded already or on first use: one reference shared by every copy.
     let source: WorkflowSource
@@ -131,19 +131,16 @@ public struct DefinitionCatalog: Sendable {
     }
 
     /// Builds a catalog from a validation report, refusing one with errors; for a report of a set known to be clean
-    /// (``ValidationReport/workflowsUnchecked``), `failed` is called when a workflow's kept tree, first used, does not
-    /// decode or check (the workflow is refused: ``LoadedWorkflow/planned()``), so the entry it came from is discarded.
+    /// (``ValidationReport/workflowsUnchecked``), `failed` is called when a workflow's kept region, first used, does not
+    /// read or plan (the workflow is refused: ``LoadedWorkflow/planned()``), so the entry it came from is discarded.
     package init(_ report: ValidationReport, whenAKeptTreeFails failed: @escaping @Sendable () -> Void) throws(EngineError) {
         guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
         var workflows: [String: LoadedWorkflow] = [:]
-        let sources = report.workflowsUnchecked ? Dictionary(report.definitions.workflows.map { workflow in
-            (workflow.id.value, WorkflowSource(outline: workflow, tree: report.trees[workflow.file], whenItFails: failed))
-        }, uniquingKeysWith: { first, _ in first }) : [:]
         for workflow in report.definitions.workflows {
             let (fingerprint, text) = (report.fingerprints[workflow.file] ?? "", Self.text(of: workflow.file, in: report))
-            if report.workflowsUnchecked, let source = sources[workflow.id.value] {
-                workflows[workflow.id.value] = LoadedWorkflow(deferring: source, among: sources, in: report.definitions, fingerprint: fingerprint, text: text,
-                                                              whenItFails: failed)
+            if report.workflowsUnchecked {
+                let source = WorkflowSource(outline: workflow, region: report.keptWorkflows[workflow.file], whenItFails: failed)
+                workflows[workflow.id.value] = LoadedWorkflow(deferring: source, fingerprint: fingerprint, text: text, whenItFails: failed)
             } else {
                 workflows[workflow.id.value] = try LoadedWorkflow(workflow, checked: report.workflowExpressions[workflow.id.value], fingerprint: fingerprint, text: text)
             }
@@ -195,10 +192,10 @@ public struct DefinitionCatalog: Sendable {
     /// Loads the definition files under `paths` as ``load(paths:)`` does, asking `cache` (nil: none) whether exactly
     /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept set stands for the
     /// files' decoding (each workflow as its outline; no tree is decoded) and only what the catalog is built from is redone
-    /// (``Validator/validate(_:known:limits:)``), each workflow's full decoding and expressions when it is first run
-    /// (``LoadedWorkflow``); on a miss the files are validated in full and, when clean, remembered. Either way the
-    /// catalog is the one a fresh load gives. A hit's workflow whose kept tree does not decode or check when first
-    /// used is refused, and the entry is discarded, so the next command validates the files in full.
+    /// (``Validator/validate(_:known:limits:)``), each workflow's whole definition and checked expressions read from the
+    /// entry when it is first run (``LoadedWorkflow``); on a miss the files are validated in full and, when clean,
+    /// remembered. Either way the catalog is the one a fresh load gives. A hit's workflow whose kept region does not
+    /// read or plan when first used is refused, and the entry is discarded, so the next command validates the files in full.
     package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
         guard let cache else { return try load(paths: paths) }
         // The files are hashed for the key without keeping their bytes (a hit reads a file again only for a text

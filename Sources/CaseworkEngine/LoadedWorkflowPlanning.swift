@@ -8,55 +8,27 @@ extension LoadedWorkflow {
         self.init(source: WorkflowSource(definition), fingerprint: fingerprint, text: text, plan: WorkflowPlan(try PlannedWorkflow(definition, checked: checked)))
     }
 
-    /// The workflow of `source`, of `set`, a set a definition cache knew to be clean (``ValidationReport/workflowsUnchecked``,
-    /// whose workflows are outlines, each decoded in full by its source in `sources`), decoded in full and with its
-    /// expressions checked and planned when first used: by then they are decoded and checked exactly as the
-    /// validation that found the set clean did (same build, same bytes, same tree), so they decode and check again;
-    /// if they did not, the workflow is refused with what was found (``planned()``), never run unguarded.
-    ///
-    /// Its expressions are checked in `set` with the workflow itself in full and, when it reports to the workflows
-    /// that open it (`report:`), those in full too (their transitions are what a report fires); every other
-    /// workflow is read for its outline alone (the fields and states of the workflows it links to), so the check
-    /// reads exactly what it reads in the full set. `failed` is called once if the plan fails (the kept entry is then
-    /// discarded: it was not what this build's validation made of these bytes).
-    init(
-        deferring source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, fingerprint: String, text: DefinitionText,
-        whenItFails failed: @escaping @Sendable () -> Void
-    ) {
+    /// The workflow of `source`, of a set a definition cache knew to be clean (``ValidationReport/workflowsUnchecked``,
+    /// whose workflows are outlines), read whole with its checked expressions and planned when first used: the entry
+    /// keeps, in the workflow's own region, what the validation that found the set clean decoded and checked (same
+    /// build, same bytes), so nothing is decoded or checked again; a region that does not read refuses the workflow
+    /// (``planned()``), never run on part of its definition. `failed` is called once if the plan fails (the kept entry
+    /// is then discarded).
+    init(deferring source: WorkflowSource, fingerprint: String, text: DefinitionText, whenItFails failed: @escaping @Sendable () -> Void) {
         self.init(source: source, fingerprint: fingerprint, text: text, plan: WorkflowPlan {
-            let result = Self.plan(source, among: sources, in: set, text: text)
+            let result = Self.plan(source)
             if case .failed = result { failed() }
             return result
         })
     }
 
-    /// The plan of the workflow of `source` in `set` (``init(deferring:among:in:fingerprint:text:whenItFails:)``); the
-    /// workflow's text is read only if a check reports an error (to place it).
-    private static func plan(
-        _ source: WorkflowSource, among sources: [String: WorkflowSource], in set: DefinitionSet, text: DefinitionText
-    ) -> EngineOutcome<PlannedWorkflow> {
-        let definition: WorkflowDefinition
-        switch source.result {
-        case .made(let decoded): definition = decoded
-        case .failed(let error): return .failed(error)
+    /// The plan of the workflow of `source` (``init(deferring:fingerprint:text:whenItFails:)``), from its kept definition
+    /// and checked expressions.
+    private static func plan(_ source: WorkflowSource) -> EngineOutcome<PlannedWorkflow> {
+        switch source.kept {
+        case .made(let kept): EngineOutcome { () throws(EngineError) in try PlannedWorkflow(kept.definition, checked: kept.expressions) }
+        case .failed(let error): .failed(error)
         }
-        var set = set
-        let reports = definition.transitions.contains { $0.report != nil }
-        for index in set.workflows.indices {
-            let other = set.workflows[index]
-            if other.id.value == definition.id.value {
-                set.workflows[index] = definition
-                continue
-            }
-            guard reports, other.links.contains(where: { $0.workflow.value == definition.id.value }), let opener = sources[other.id.value] else { continue }
-            switch opener.result {
-            case .made(let decoded): set.workflows[index] = decoded
-            case .failed(let error): return .failed(error)
-            }
-        }
-        let (checked, diagnostics) = DefinitionSetValidator.checkExpressions(of: definition, in: set, source: text)
-        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failed(.invalidDefinitions(diagnostics)) }
-        return EngineOutcome { () throws(EngineError) in try PlannedWorkflow(definition, checked: checked) }
     }
 
     /// The whole definition, decoded now if that was left for first use, or what decoding it found if it failed: for a

@@ -4,58 +4,66 @@ import CaseworkYAML
 import Synchronization
 
 /// A workflow's ``WorkflowDefinition``: decoded in full when the workflow was loaded, or, for a workflow of a set a
-/// definition cache knew to be clean, decoded in full from its kept tree when first asked for, once, whichever copy of
-/// the workflow asks first (the engines of an async service share one catalog across threads). Until then only its
-/// outline is decoded: what the set's other definitions and requests need of it.
+/// definition cache knew to be clean, read whole, with its checked expressions, from the region of the entry that keeps
+/// it when first asked for, once, whichever copy of the workflow asks first (the engines of an async service share one
+/// catalog across threads). Until then only its outline is known: what the set's other definitions and requests need
+/// of it.
 final class WorkflowSource: Sendable {
     /// The workflow's identity, roles, fields, states, links, documents, policy and calendar
     /// (``DefinitionDecoder/decode(_:outline:)``); the whole definition when it was decoded in full at load.
     let outline: WorkflowDefinition
-    /// The definition decoded at load; nil when it is decoded on first use.
+    /// The definition decoded at load; nil when it is read on first use.
     private let made: WorkflowDefinition?
-    /// The kept tree it is decoded from on first use (an entry's is hashed and read then, ``KeptTree``).
-    private let tree: KeptTree?
-    /// The definition decoded on first use, or why it could not be, once decoded.
-    private let deferred: Mutex<EngineOutcome<WorkflowDefinition>?>
-    /// Called if the tree does not read or decode (the entry it was kept in is then discarded).
+    /// The region it is read from on first use (hashed and read then, ``KeptPart``).
+    private let region: KeptPart<KeptWorkflow>?
+    /// The workflow read on first use, or why it could not be, once read.
+    private let deferred: Mutex<EngineOutcome<KeptWorkflow>?>
+    /// Called if the region does not read or is not the workflow outlined (the entry it was kept in is then discarded).
     private let failed: @Sendable () -> Void
 
     /// A workflow decoded in full now.
     init(_ definition: WorkflowDefinition) {
         outline = definition
         made = definition
-        tree = nil
+        region = nil
         deferred = Mutex(nil)
         failed = {}
     }
 
-    /// A workflow known by its `outline`, decoded in full from `tree` when first asked for; `failed` is called if
-    /// it does not decode.
-    init(outline: WorkflowDefinition, tree: KeptTree?, whenItFails failed: @escaping @Sendable () -> Void) {
+    /// A workflow known by its `outline`, read whole from `region` when first asked for; `failed` is called if it does
+    /// not read.
+    init(outline: WorkflowDefinition, region: KeptPart<KeptWorkflow>?, whenItFails failed: @escaping @Sendable () -> Void) {
         self.outline = outline
         made = nil
-        self.tree = tree
+        self.region = region
         deferred = Mutex(nil)
         self.failed = failed
     }
 
-    /// The whole definition, or why it could not be decoded: the tree (an entry's read first, refused unless its bytes
-    /// have their SHA-256 and read as a tree) decoded by the one decoder the validation uses, refused on any error and
-    /// unless it is the workflow it outlined. The tree is what this build's validation of
-    /// exactly these bytes found clean, so it decodes again; if it did not, the workflow is refused (its plan fails,
-    /// ``LoadedWorkflow/planned()``), never run on part of its definition.
+    /// The whole definition, or why it could not be read (``kept``).
     var result: EngineOutcome<WorkflowDefinition> {
         if let made { return .made(made) }
-        return deferred.withLock { deferred in
+        switch kept {
+        case .made(let workflow): return .made(workflow.definition)
+        case .failed(let error): return .failed(error)
+        }
+    }
+
+    /// For a workflow read on first use, its whole definition and checked expressions, or why they could not be read:
+    /// the region (refused unless its bytes have their SHA-256 and read whole) holds what this build's validation of
+    /// exactly these bytes decoded and checked, so it reads again and is the workflow it outlined; if it were not, the
+    /// workflow is refused (its plan fails, ``LoadedWorkflow/planned()``), never run on part of its definition.
+    var kept: EngineOutcome<KeptWorkflow> {
+        deferred.withLock { deferred in
             if let deferred { return deferred }
-            let result = decode()
+            let result = read()
             if case .failed = result { failed() }
             deferred = result
             return result
         }
     }
 
-    /// The whole definition, or the outline if it could not be decoded: the engine never runs such a workflow (it asks
+    /// The whole definition, or the outline if it could not be read: the engine never runs such a workflow (it asks
     /// ``LoadedWorkflow/planned()`` first, which throws why); only a reader of the definition sees the outline.
     var definition: WorkflowDefinition {
         switch result {
@@ -64,20 +72,18 @@ final class WorkflowSource: Sendable {
         }
     }
 
-    /// Whether the whole definition has been decoded (at load, or since on first use).
+    /// Whether the whole definition is known (decoded at load, or read since on first use).
     var isDecoded: Bool { made != nil || deferred.withLock { $0 != nil } }
 
-    private func decode() -> EngineOutcome<WorkflowDefinition> {
+    private func read() -> EngineOutcome<KeptWorkflow> {
         let workflow = "workflow '\(outline.id.value)'"
-        guard let kept = tree else { return .failed(.definitionError("the tree of \(workflow) was not kept")) }
-        guard let tree = kept.node else {
-            return .failed(.definitionError("the tree of \(workflow) kept in the definition cache is damaged (it does not match its checksum or does not read)"))
+        guard let region else { return .failed(.definitionError("\(workflow) was not kept in the definition cache")) }
+        guard let kept = region.value else {
+            return .failed(.definitionError("\(workflow) kept in the definition cache is damaged (it does not match its checksum or does not read)"))
         }
-        let (definition, diagnostics) = DefinitionDecoder.decode(tree)
-        guard !diagnostics.contains(where: { $0.severity == .error }) else { return .failed(.invalidDefinitions(diagnostics)) }
-        guard case .workflow(let decoded)? = definition, decoded.id.value == outline.id.value, decoded.version == outline.version else {
-            return .failed(.definitionError("the tree of \(workflow) does not decode as the workflow it outlined"))
+        guard kept.definition.id.value == outline.id.value, kept.definition.version == outline.version, kept.definition.file == outline.file else {
+            return .failed(.definitionError("\(workflow) kept in the definition cache is not the workflow it outlined"))
         }
-        return .made(decoded)
+        return .made(kept)
     }
 }

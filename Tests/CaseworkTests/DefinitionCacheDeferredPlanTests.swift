@@ -6,9 +6,9 @@ import CaseworkYAML
 import Foundation
 import Testing
 
-/// A hit on the definition cache checks and plans a workflow's expressions only when the workflow is first run
-/// (issue 16): the plans made then agree with a fresh load's, a workflow whose kept tree no longer checks is refused
-/// rather than run, and a change to a workflow no command runs is still a miss, found by the full validation of a miss.
+/// A hit on the definition cache plans a workflow's expressions, as the entry kept them checked, only when the workflow
+/// is first run (issue 16): the plans made then agree with a fresh load's, a kept workflow missing a checked guard is
+/// refused rather than run, and a change to a workflow no command runs is still a miss, found by the full validation.
 @Suite("the definition cache: workflows planned on first use")
 struct DefinitionCacheDeferredPlanTests {
     typealias Space = DefinitionCacheTests.Space
@@ -73,34 +73,27 @@ struct DefinitionCacheDeferredPlanTests {
         }
     }
 
-    /// An entry whose checksum matches but whose tree for the assessment workflow names a field that does not exist in a
-    /// guard (which only the expression checks find, and a hit leaves them to first use) loads, but the workflow is
-    /// refused with the check's error when a case is opened on it, never run unguarded; the other workflows run.
-    @Test func aKeptTreeThatNoLongerChecksIsRefusedWhenRun() throws {
+    /// An entry whose checksums match but whose kept expressions of the assessment workflow lack a guard (which the
+    /// entry's checksums cannot tell, and a hit does not check again) loads, but the workflow is refused when a case is
+    /// opened on it, never run unguarded; the entry is discarded and the other workflows run.
+    @Test func aKeptWorkflowMissingAGuardIsRefusedWhenRun() throws {
         let space = try Space()
         _ = try space.load()
-        let files = try Validator.read(paths: space.paths)
-        let key = try #require(space.cache.key(for: files))
-        var kept = try #require(space.cache.entry(for: key, files: files))
-        let index = try #require(files.firstIndex { $0.file.hasSuffix("ehcp-needs-assessment.yaml") })
-        let guardText = "when: has(requested_on) and requested_on <= today and has(requested_by)"
-        let original = try space.text("Workflows/ehcp-needs-assessment.yaml")
-        #expect(original.contains(guardText))
-        let broken = original.replacingOccurrences(of: guardText, with: "when: has(requested_on) and no_such_field")
-        kept.files[index].tree = KeptTree(try #require(YAMLLoader.load(Array(broken.utf8), file: files[index].file).root))
-        space.cache.store(kept, files: files.map(\.file), for: key)
-
+        _ = try DefinitionCacheLazyDecodingTests.damage(space, file: "Workflows/ehcp-needs-assessment.yaml") { kept in
+            let guarded = kept.definition.transitions.first { $0.when != nil }!.name.value
+            kept.expressions.guards[guarded] = nil
+        }
         let catalog = try space.load()
         let engine = try Engine(catalog: catalog, store: InMemoryCaseStore())
         do {
             _ = try engine.open(workflow: "ehcp-needs-assessment", as: .operator())
-            Issue.record("a workflow whose guard does not check was opened")
+            Issue.record("a workflow whose guard was not kept was opened")
         } catch {
-            guard case .invalidDefinitions(let diagnostics) = error else {
-                Issue.record("expected the check's error, got \(error)")
+            guard case .definitionError(let message) = error else {
+                Issue.record("expected the plan's error, got \(error)")
                 return
             }
-            #expect(diagnostics.contains { $0.message.contains("no_such_field") })
+            #expect(message.contains("guard") && message.contains("was not checked"), "\(message)")
         }
         #expect(space.entries.isEmpty)
         #expect(throws: Never.self) { try catalog.workflows["annual-review"]?.planned() }

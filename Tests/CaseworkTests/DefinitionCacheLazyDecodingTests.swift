@@ -8,10 +8,10 @@ import CaseworkYAML
 import Foundation
 import Testing
 
-/// A hit on the definition cache decodes each workflow only as far as its outline, and in full only when the workflow
-/// is first run (issue 16): a command decodes the workflows it runs, a kept tree of a workflow it does not run cannot
-/// change its answer, one it runs that no longer decodes is refused rather than run, and the commands that need every
-/// workflow (the timeliness report, tick) still decode and see every one.
+/// A hit on the definition cache knows each workflow only as its outline, and reads it whole only when the workflow is
+/// first run (issue 16): a command reads the workflows it runs, a kept region of a workflow it does not run cannot
+/// change its answer, one it runs that is not the workflow outlined is refused rather than run, and the commands that
+/// need every workflow (the timeliness report, tick) still read and see every one.
 @Suite("the definition cache: workflows decoded on first use")
 struct DefinitionCacheLazyDecodingTests {
     typealias Space = DefinitionCacheTests.Space
@@ -38,8 +38,9 @@ struct DefinitionCacheLazyDecodingTests {
         "plan_issued_on": .date(CalendarDate("2024-09-01")!), "last_reviewed_on": .date(CalendarDate("2024-09-01")!),
     ]
 
-    /// A miss decodes every workflow; a hit none until one is asked for, then that one (its definition or its plan),
-    /// and, when it reports to the workflows that open it, those, whose transitions its reports fire.
+    /// A miss decodes every workflow; a hit reads none until one is asked for, then that one (its definition or its
+    /// plan), and, since its checked expressions are kept with it (format 7), not the workflows a workflow that reports
+    /// reports to: nothing is checked on first use.
     @Test func aHitDecodesAWorkflowOnlyWhenItIsAskedFor() throws {
         let space = try Space()
         let miss = try space.load()
@@ -54,9 +55,8 @@ struct DefinitionCacheLazyDecodingTests {
         let reporting = "annual-review"
         #expect(try #require(hit.workflows[reporting]).definition.transitions.contains { $0.report != nil })
         try #require(hit.workflows[reporting]).planned()
-        let openers = Self.openers(of: reporting, in: hit)
-        #expect(!openers.isEmpty)
-        #expect(Self.decoded(hit) == (["ehcp-needs-assessment", "mediation", reporting] + openers).sorted())
+        #expect(!Self.openers(of: reporting, in: hit).isEmpty)
+        #expect(Self.decoded(hit) == ["ehcp-needs-assessment", "mediation", reporting].sorted())
     }
 
     /// Opening a case and deciding a request on a hit decode only what they run: the workflow opened, and none for a decision.
@@ -95,36 +95,31 @@ struct DefinitionCacheLazyDecodingTests {
         }
     }
 
-    /// The kept trees of the entry for `space`'s files, with `file`'s replaced by the tree of its text with `original`
-    /// replaced by `replacement`, stored under the same key (its SHA-256 made to match): a damaged entry the checksum
-    /// cannot tell.
-    static func damage(_ space: Space, file: String, _ original: String, _ replacement: String) throws -> (key: String, index: Int) {
+    /// The entry for `space`'s files with `file`'s workflow's region replaced by what `change` makes of the kept
+    /// workflow, stored under the same key (its SHA-256s made to match): a damaged entry the checksums cannot tell.
+    static func damage(_ space: Space, file: String, _ change: (inout KeptWorkflow) -> Void) throws -> String {
         let files = try Validator.read(paths: space.paths)
         let key = try #require(space.cache.key(for: files))
         var kept = try #require(space.cache.entry(for: key, files: files))
-        let index = try #require(files.firstIndex { $0.file.hasSuffix(file) })
-        let text = try space.text(file)
-        #expect(text.contains(original))
-        let damaged = text.replacingOccurrences(of: original, with: replacement)
-        kept.files[index].tree = KeptTree(try #require(YAMLLoader.load(Array(damaged.utf8), file: files[index].file).root))
+        let path = try #require(files.first { $0.file.hasSuffix(file) }).file
+        var workflow = try #require(kept.workflows[path]?.value)
+        change(&workflow)
+        kept.workflows[path] = KeptPart(workflow)
         space.cache.store(kept, files: files.map(\.file), for: key)
-        return (key, index)
+        return key
     }
 
-    /// A kept tree of `annual-review` that no longer decodes past its outline (a transition's `to:` misspelt), with the
-    /// checksum made to match: the load is still a hit (the entry is not rewritten), opening a case on another workflow
-    /// and deciding a request answer as on a fresh load, but opening a case on `annual-review`, and the timeliness report
-    /// (which reads every workflow), are refused with the decoding error, never run on the outline; the entry is
-    /// discarded, so the next load validates the files in full, and runs `annual-review`.
-    @Test func aDamagedTreeOfAWorkflowNotRunChangesNothingElseAndTheWorkflowIsRefused() throws {
+    /// A kept region of `annual-review` that is not the workflow it outlined (its version another), with the checksums
+    /// made to match: the load is still a hit (the entry is not rewritten), opening a case on another workflow and
+    /// deciding a request answer as on a fresh load, but opening a case on `annual-review`, and the timeliness report
+    /// (which reads every workflow), are refused with a clear error, never run on the outline; the entry is discarded,
+    /// so the next load validates the files in full, and runs `annual-review`.
+    @Test func aDamagedRegionOfAWorkflowNotRunChangesNothingElseAndTheWorkflowIsRefused() throws {
         let space = try Space()
         let fresh = try DefinitionCatalog.load(paths: space.paths)
         _ = try space.load()
-        let (key, index) = try Self.damage(space, file: "Workflows/annual-review.yaml", "    to: review_due\n", "    tu: review_due\n")
+        _ = try Self.damage(space, file: "Workflows/annual-review.yaml") { $0.definition.version += 1 }
         let catalog = try space.load()
-        let files = try Validator.read(paths: space.paths)
-        let kept = try #require(space.cache.entry(for: key, files: files))
-        #expect(try #require(kept.files[index].tree.node).canonicalBytes != (try #require(YAMLLoader.load(files[index].bytes.get(), file: files[index].file).root)).canonicalBytes)
         #expect(catalog.snapshot == fresh.snapshot)
 
         let request = space.root.appendingPathComponent("request.json")
@@ -150,13 +145,13 @@ struct DefinitionCacheLazyDecodingTests {
                 } else {
                     _ = try engine.timelinessReport(from: CalendarDate("2025-01-01")!, to: CalendarDate("2025-12-31")!, as: .operator())
                 }
-                Issue.record("\(attempt) ran on a workflow whose kept tree does not decode")
+                Issue.record("\(attempt) ran on a workflow whose kept region is not the workflow outlined")
             } catch {
-                guard case .invalidDefinitions(let diagnostics) = error else {
-                    Issue.record("\(attempt): expected the decoding error, got \(error)")
+                guard case .definitionError(let message) = error else {
+                    Issue.record("\(attempt): expected the region's error, got \(error)")
                     continue
                 }
-                #expect(diagnostics.contains { $0.message.contains("tu") }, "\(attempt): \(diagnostics)")
+                #expect(message.contains("annual-review") && message.contains("not the workflow it outlined"), "\(attempt): \(message)")
             }
         }
         #expect(throws: Never.self) { try Engine(catalog: fresh, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
@@ -168,15 +163,15 @@ struct DefinitionCacheLazyDecodingTests {
         #expect(throws: Never.self) { try Engine(catalog: again, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: Self.reviewFields) }
     }
 
-    /// A kept tree whose outline does not decode (the id of `annual-review` made a list), checksum made to match, is not
-    /// read at load since the entry keeps the decoded set (format 4): the hit is loaded from the kept set, and decides
-    /// and pins as a fresh load; opening a case on `annual-review` decodes its tree, which is refused (it is not the
-    /// workflow it outlined), the entry is discarded, and the next load is a miss, validated in full, that runs it.
-    @Test func aTreeWhoseOutlineDoesNotDecodeIsRefusedWhenItsWorkflowIsFirstRun() throws {
+    /// A kept region whose workflow is another (the id of `annual-review` changed), checksums made to match: the hit is
+    /// loaded from the kept set, and pins as a fresh load; opening a case on `annual-review` reads its region, which is
+    /// refused (it is not the workflow it outlined), the entry is discarded, and the next load is a miss, validated in
+    /// full, that runs it.
+    @Test func aRegionOfAnotherWorkflowIsRefusedWhenItsWorkflowIsFirstRun() throws {
         let space = try Space()
         let fresh = try DefinitionCatalog.load(paths: space.paths)
         _ = try space.load()
-        _ = try Self.damage(space, file: "Workflows/annual-review.yaml", "\nworkflow: annual-review\n", "\nworkflow: [annual-review]\n")
+        _ = try Self.damage(space, file: "Workflows/annual-review.yaml") { $0.definition.id.value = "mediation" }
         let catalog = try space.load()
         #expect(catalog.snapshot == fresh.snapshot)
         #expect(Self.decoded(catalog).isEmpty)

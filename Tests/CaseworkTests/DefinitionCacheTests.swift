@@ -219,9 +219,21 @@ struct DefinitionCacheTests {
         func file(holding position: Int) -> Int? {
             files.indices.first { parts.place($0).contains(position - parts.treesStart) }
         }
+        /// The file whose workflow's region holds the entry's byte `position`.
+        func workflow(holding position: Int) -> Int? {
+            files.indices.first { parts.region($0).contains(position - parts.treesStart) }
+        }
+        var regionsChanged = 0
         for position in positions {
             var changed = good
             changed[position] ^= 0x20
+            if position >= parts.treesStart, let damaged = workflow(holding: position) {
+                let known = try #require(read(changed), "byte \(position) of a region changed")
+                #expect(known.workflows[files[damaged].file]?.value == nil, "byte \(position) changed")
+                #expect(known.files.allSatisfy { $0.tree.node != nil })
+                regionsChanged += 1
+                continue
+            }
             guard position >= parts.treesStart, let damaged = file(holding: position) else {
                 #expect(read(changed) == nil, "byte \(position) changed")
                 continue
@@ -230,10 +242,14 @@ struct DefinitionCacheTests {
             #expect(known.files[damaged].tree.node == nil, "byte \(position) changed")
             #expect(known.files[(damaged + 1) % files.count].tree.node != nil)
         }
+        #expect(regionsChanged > 3)
         for position in positions.filter({ $0 >= headerEnd }) {
             var changed = parts
             if position < parts.treesStart {
                 changed.index[position - headerEnd] ^= 0x20
+            } else if let damaged = workflow(holding: position) {
+                changed.trees[position - parts.treesStart] ^= 0x20
+                changed.resum(region: damaged)
             } else if let damaged = file(holding: position) {
                 changed.trees[position - parts.treesStart] ^= 0x20
                 changed.resum(tree: damaged)
@@ -241,6 +257,7 @@ struct DefinitionCacheTests {
             if let known = read(changed.bytes) {
                 #expect(known.files.count == Self.fileCount)
                 if let damaged = file(holding: position) { _ = known.files[damaged].tree.node }
+                if let damaged = workflow(holding: position) { _ = known.workflows[files[damaged].file]?.value }
             }
         }
     }

@@ -5,11 +5,11 @@ import CaseworkYAML
 import Foundation
 import Testing
 
-/// An entry of the definition cache (format 6) checks its index (fingerprints, the table of trees, the decoded set)
-/// with one SHA-256 and each tree with its own, hashed and read only when first used (issue 16): a hit never reads a
-/// tree it does not use, a damaged tree is found when its workflow is first run (that workflow refused, the entry
-/// discarded), damage to the index is a miss, every prefix of an entry is a miss, and threads asking for one tree at
-/// once get the same tree.
+/// An entry of the definition cache (format 7) checks its index (fingerprints, the table of trees and workflows'
+/// regions, the decoded set) with one SHA-256 and each tree and region with its own, hashed and read only when first
+/// used (issue 16): a hit reads no tree and no region it does not use, a damaged region is found when its workflow is
+/// first run (that workflow refused, the entry discarded), damage to the index is a miss, every prefix of an entry is a
+/// miss, and threads asking for one tree at once get the same tree.
 @Suite("the definition cache: trees read when first used")
 struct DefinitionCacheTreeTableTests {
     typealias Space = DefinitionCacheTests.Space
@@ -43,17 +43,28 @@ struct DefinitionCacheTreeTableTests {
         }
 
         /// Where file `position`'s tree lies in ``trees``.
-        func place(_ position: Int) -> Range<Int> {
+        func place(_ position: Int) -> Range<Int> { place(position, field: 128) }
+
+        /// Where file `position`'s workflow's region lies in ``trees`` (empty for a file of another kind).
+        func region(_ position: Int) -> Range<Int> { place(position, field: 208) }
+
+        private func place(_ position: Int, field: Int) -> Range<Int> {
             func word(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(index[at + $1]) << (8 * $1) } }
             let line = position * DefinitionCache.tableEntrySize
-            let start = word(line + 128) - treesStart
-            return start..<(start + word(line + 136))
+            let start = word(line + field) - treesStart
+            return start..<(start + word(line + field + 8))
         }
 
         /// Makes file `position`'s tree's SHA-256 in the table match its bytes again.
         mutating func resum(tree position: Int) {
             let line = position * DefinitionCache.tableEntrySize
             index.replaceSubrange((line + 64)..<(line + 128), with: SHA256.hex(Array(trees[place(position)])).utf8)
+        }
+
+        /// Makes file `position`'s workflow's region's SHA-256 in the table match its bytes again.
+        mutating func resum(region position: Int) {
+            let line = position * DefinitionCache.tableEntrySize
+            index.replaceSubrange((line + 144)..<(line + 208), with: SHA256.hex(Array(trees[region(position)])).utf8)
         }
     }
 
@@ -75,55 +86,72 @@ struct DefinitionCacheTreeTableTests {
         return ["\(decision.allowed)"] + decision.matched + decision.redact + decision.reasons
     }
 
-    /// A hit reads no tree while the catalog is built and a request decided, and exactly the run workflow's when a case
-    /// is opened (`case show` and `case fire` run one workflow).
-    @Test func aHitReadsOnlyTheTreesItUses() throws {
+    /// A hit reads no tree and no workflow's region while the catalog is built and a request decided, and exactly the
+    /// run workflow's region, and still no tree, when a case is opened (`case show` and `case fire` run one workflow).
+    @Test func aHitReadsOnlyTheRegionsItUses() throws {
         let space = try Space()
         _ = try space.load()
         let digests = try Validator.digests(paths: space.paths)
         let key = try #require(space.cache.key(for: digests))
         let known = try #require(space.cache.entry(for: key, files: digests.map(\.file)))
-        func read() -> [String] { zip(digests, known.files).filter { $0.1.tree.isRead }.map { URL(fileURLWithPath: $0.0.file).lastPathComponent } }
+        #expect(known.workflows.count == known.definitions.workflows.count && known.workflows.count > 10)
+        func trees() -> [String] { zip(digests, known.files).filter { $0.1.tree.isRead }.map { URL(fileURLWithPath: $0.0.file).lastPathComponent } }
+        func regions() -> [String] { known.workflows.filter { $0.value.isRead }.map { URL(fileURLWithPath: $0.key).lastPathComponent }.sorted() }
         let catalog = try DefinitionCatalog(Validator.validate(digests, known: known), whenAKeptTreeFails: {})
-        #expect(read().isEmpty)
+        #expect(trees().isEmpty && regions().isEmpty)
         #expect(try Self.decision(catalog, space) == Self.decision(try DefinitionCatalog.load(paths: space.paths), space))
-        #expect(read().isEmpty)
+        #expect(trees().isEmpty && regions().isEmpty)
         let engine = try Engine(catalog: catalog, store: InMemoryCaseStore())
         _ = try engine.open(workflow: "ehcp-needs-assessment", as: .operator(), fields: DefinitionCacheLazyDecodingTests.assessmentFields)
-        #expect(read() == ["ehcp-needs-assessment.yaml"])
+        #expect(regions() == ["ehcp-needs-assessment.yaml"])
+        #expect(trees().isEmpty)
     }
 
-    /// One byte changed inside the tree of `annual-review` (the index and its checksum untouched), and, separately, that
-    /// tree made unreadable (its root out of range) with its own SHA-256 made to match: the load is a hit (no tree is
-    /// read), deciding and opening an assessment case answer as on a fresh load, but opening an `annual-review` case is
-    /// refused with a clear error, never run; the entry is discarded and the next load is a miss that runs it.
-    @Test func aDamagedTreeIsFoundWhenItsWorkflowIsFirstRun() throws {
+    /// A changed byte inside the tree of `annual-review` (the index and its checksum untouched) is never found: a hit
+    /// reads no tree, and the workflow runs from its region as on a fresh load.
+    @Test func aDamagedTreeIsNeverRead() throws {
+        let space = try Space()
+        let (_, path, good) = try Self.written(space)
+        let files = try Validator.read(paths: space.paths)
+        let position = try #require(files.firstIndex { $0.file.hasSuffix("annual-review.yaml") })
+        var changedByte = good
+        changedByte.trees[good.place(position).lowerBound + good.place(position).count / 2] ^= 0x20
+        try changedByte.bytes.write(to: URL(fileURLWithPath: path))
+        let catalog = try space.load()
+        #expect(throws: Never.self) { try Engine(catalog: catalog, store: InMemoryCaseStore()).open(workflow: "annual-review", as: .operator(), fields: DefinitionCacheLazyDecodingTests.reviewFields) }
+        #expect(FileManager.default.contents(atPath: path) == changedByte.bytes, "a hit, the entry kept")
+    }
+
+    /// One byte changed inside the region of `annual-review` (the index and its checksum untouched), and, separately,
+    /// that region made unreadable (every byte 0xFF, a number past 64 bits) with its own SHA-256 made to match: the load
+    /// is a hit (no region is read), deciding and opening an assessment case answer as on a fresh load, but opening an
+    /// `annual-review` case is refused with a clear error, never run; the entry is discarded and the next load is a
+    /// miss that runs it.
+    @Test func aDamagedRegionIsFoundWhenItsWorkflowIsFirstRun() throws {
         let space = try Space()
         let fresh = try DefinitionCatalog.load(paths: space.paths)
         let (_, path, good) = try Self.written(space)
         let files = try Validator.read(paths: space.paths)
         let position = try #require(files.firstIndex { $0.file.hasSuffix("annual-review.yaml") })
         var changedByte = good
-        changedByte.trees[good.place(position).lowerBound + good.place(position).count / 2] ^= 0x20
+        changedByte.trees[good.region(position).lowerBound + good.region(position).count / 2] ^= 0x20
         var unreadable = good
-        // The tree's fourth count (its root's number) made out of range.
-        let start = good.place(position).lowerBound
-        unreadable.trees.replaceSubrange((start + 12)..<(start + 16), with: withUnsafeBytes(of: Int32.max) { Array($0) })
-        unreadable.resum(tree: position)
-        for (name, damaged) in [("a changed byte", changedByte), ("an unreadable tree", unreadable)] {
+        unreadable.trees.replaceSubrange(good.region(position), with: repeatElement(0xFF, count: good.region(position).count))
+        unreadable.resum(region: position)
+        for (name, damaged) in [("a changed byte", changedByte), ("an unreadable region", unreadable)] {
             try damaged.bytes.write(to: URL(fileURLWithPath: path))
             let catalog = try space.load()
             #expect(FileManager.default.contents(atPath: path) == damaged.bytes, "\(name): a hit")
             #expect(try Self.decision(catalog, space) == Self.decision(fresh, space), "\(name)")
             let engine = try Engine(catalog: catalog, store: InMemoryCaseStore())
             #expect(throws: Never.self) { try engine.open(workflow: "ehcp-needs-assessment", as: .operator(), fields: DefinitionCacheLazyDecodingTests.assessmentFields) }
-            #expect(space.entries.count == 1, "\(name): the entry kept while only sound trees are used")
+            #expect(space.entries.count == 1, "\(name): the entry kept while only sound regions are used")
             do {
                 _ = try engine.open(workflow: "annual-review", as: .operator(), fields: DefinitionCacheLazyDecodingTests.reviewFields)
-                Issue.record("\(name): a workflow whose kept tree is damaged was run")
+                Issue.record("\(name): a workflow whose kept region is damaged was run")
             } catch {
                 guard case .definitionError(let message) = error else {
-                    Issue.record("\(name): expected the damaged tree's error, got \(error)")
+                    Issue.record("\(name): expected the damaged region's error, got \(error)")
                     continue
                 }
                 #expect(message.contains("annual-review") && message.contains("damaged"), "\(name): \(message)")
@@ -151,9 +179,10 @@ struct DefinitionCacheTreeTableTests {
         for position in Array(0..<table) + Array(stride(from: table, to: good.index.count, by: 211)) {
             var changed = good
             changed.index[position] ^= 0x20
-            let inPlace = (position % DefinitionCache.tableEntrySize) >= 128 && position < table
+            let field = position % DefinitionCache.tableEntrySize
+            let inPlace = ((128..<144).contains(field) || (208..<224).contains(field)) && position < table
             if let known = read(changed) {
-                #expect(!inPlace, "a tree's place changed at \(position) was read")
+                #expect(!inPlace, "a tree's or a region's place changed at \(position) was read")
                 #expect(known.files.count == files.count)
             }
         }

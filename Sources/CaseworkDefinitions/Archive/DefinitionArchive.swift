@@ -62,4 +62,40 @@ package enum DefinitionArchive {
             return nil
         }
     }
+
+    /// Appends `kept`'s whole workflow and checked expressions (a workflow of a set read from `files`, in order) to
+    /// `output`, as its own region of a definition cache's entry; false, with `output` unchanged, when a range or its
+    /// file names a file outside `files` or a value is nested deeper than ``maximumDepth``. The names are not written:
+    /// ``readWorkflow(_:at:files:in:)`` makes them again.
+    package static func appendWorkflow(_ kept: KeptWorkflow, files: [String], to output: inout [UInt8]) -> Bool {
+        var writer = ArchiveWriter(files: files)
+        do throws(ArchiveWriter.Unwritable) {
+            try writer.wholeWorkflow(kept.definition)
+            try writer.checkedWorkflow(kept.expressions)
+        } catch {
+            return false
+        }
+        output.append(contentsOf: writer.bytes)
+        return true
+    }
+
+    /// Reads what ``appendWorkflow(_:files:to:)`` wrote for `files` from `input` at `offset`, a workflow of `set` (the
+    /// set read with it: each workflow as its outline), and moves `offset` past it; nil (with `offset` unchanged) when
+    /// the bytes there are not a whole, well-formed workflow and checked expressions. Its names are made as the check
+    /// made them: by ``WorkflowNames/make(for:linked:child:)`` from the whole workflow, the workflows it links to (which
+    /// it reads for their ids, states and fields, all in their outlines) and the set's child definition.
+    package static func readWorkflow(_ input: UnsafeRawBufferPointer, at offset: inout Int, files: [String], in set: DefinitionSet) -> KeptWorkflow? {
+        var reader = ArchiveReader(input, at: offset, files: files)
+        do throws(ArchiveReader.Damage) {
+            let definition = try reader.wholeWorkflow()
+            var expressions = CheckedWorkflowExpressions(names: WorkflowNames.make(
+                for: definition, linked: LinkChecks.linkedWorkflows(of: definition, in: set), child: set.child
+            ))
+            try reader.checkedWorkflow(into: &expressions)
+            offset = reader.offset
+            return KeptWorkflow(definition: definition, expressions: expressions)
+        } catch {
+            return nil
+        }
+    }
 }

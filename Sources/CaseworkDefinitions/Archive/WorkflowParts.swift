@@ -1,9 +1,10 @@
 import CaseworkYAML
 
-// A workflow as a hit needs it: its outline (``DefinitionDecoder/decode(_:outline:)``), what the set's other
+// A workflow as a hit's set needs it: its outline (``DefinitionDecoder/decode(_:outline:)``), what the set's other
 // definitions and requests read of it. The parts only running its cases needs (transitions, templates, deadlines,
-// opening input, messages, exceptions) are decoded from its kept tree when it is first run, so a workflow that holds
-// any of them is not written: the archive never drops a part silently.
+// opening input, messages, exceptions) are kept apart, with the whole workflow, in its own region of the entry, read
+// when it is first run (`WholeWorkflowParts.swift`), so a workflow that holds any of them is not written as an
+// outline: the archive never drops a part silently.
 
 extension ArchiveWriter {
     /// Writes a workflow's outline; a workflow with transitions, templates, deadlines, opening input, messages or
@@ -12,6 +13,11 @@ extension ArchiveWriter {
         guard workflow.transitions.isEmpty, workflow.templates.isEmpty, workflow.deadlines.isEmpty, workflow.openingInput == nil,
             workflow.messages.isEmpty, workflow.exceptions.isEmpty
         else { throw Unwritable() }
+        try outlineParts(of: workflow)
+    }
+
+    /// Writes the parts of a workflow's outline, whatever else it holds.
+    mutating func outlineParts(of workflow: WorkflowDefinition) throws(Unwritable) {
         try located(workflow.id)
         integer(workflow.version)
         string(workflow.title)

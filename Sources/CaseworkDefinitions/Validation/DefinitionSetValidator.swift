@@ -63,8 +63,9 @@ package enum DefinitionSetValidator {
 
     /// `workflow`'s expressions checked in `set` (its names, guards, `set:` values and deadline conditions and due
     /// dates), and every problem checking them found: the one way a workflow's expressions are checked, whether with
-    /// the whole set (``check(_:incompleteFiles:unloaded:sources:knownClean:kept:)``) or alone, when a workflow of a set
-    /// known to be clean is first run (`DefinitionCatalog`).
+    /// the whole set (``check(_:incompleteFiles:unloaded:sources:knownClean:kept:)``) or alone, in a set of outlines with
+    /// the workflow whole (what a definition cache's hit computed on a workflow's first use before its entry kept the
+    /// checked expressions, format 7; its tests compare the two).
     ///
     /// - Parameter source: the workflow file's text, so an error inside an expression points at its token.
     package static func checkExpressions(of workflow: WorkflowDefinition, in set: DefinitionSet, source: DefinitionText?) -> (CheckedWorkflowExpressions, [Diagnostic]) {

@@ -28,11 +28,14 @@ public struct ValidationReport: Sendable {
     /// Each loaded file's YAML tree (its root mapping), by file: what a definition cache keeps of a clean set. On a
     /// cache's hit each is the entry's, hashed and read only when first asked for (``KeptTree``).
     package var trees: [String: KeptTree] = [:]
+    /// On a definition cache's hit, each workflow's whole definition and checked expressions as the entry keeps them,
+    /// by the workflow's file, each hashed and read only when first asked for (``KeptPart``); empty otherwise.
+    package var keptWorkflows: [String: KeptPart<KeptWorkflow>] = [:]
     /// True when the set was known to be clean (``Validator/validate(_:known:limits:)`` with what a definition cache
     /// kept): each workflow in ``definitions`` is its outline (``DefinitionDecoder/decode(_:outline:)``: no
     /// transitions, templates, deadlines, input, messages or exceptions), its expressions were not checked, and
-    /// ``workflowExpressions`` is empty. Whoever runs a workflow of it reads and decodes that workflow's tree (``trees``)
-    /// in full and checks its expressions when first needed (``DefinitionSetValidator/checkExpressions(of:in:source:)``).
+    /// ``workflowExpressions`` is empty. Whoever runs a workflow of it reads that workflow's whole definition and
+    /// checked expressions (``keptWorkflows``) when first needed: what the validation that found the set clean made.
     package var workflowsUnchecked = false
 
     /// True when any diagnostic is an error.
@@ -41,8 +44,9 @@ public struct ValidationReport: Sendable {
     /// What a definition cache keeps of this report's set for a later run on exactly the same bytes
     /// (``Validator/validate(_:known:limits:)``): each file's fingerprint and tree, in ``files``' order, the set with
     /// each workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``),
-    /// and each policy's checked expressions (``policyExpressions``); nil when a file has no tree or fingerprint, or a
-    /// workflow's tree does not decode as that workflow's outline.
+    /// each policy's checked expressions (``policyExpressions``), and each workflow whole with its checked expressions
+    /// (``workflowExpressions``); nil when a file has no tree or fingerprint, a workflow's tree does not decode as that
+    /// workflow's outline, or a workflow's expressions were not checked.
     package var known: Validator.Known? {
         var checked: [Validator.CheckedFile] = []
         checked.reserveCapacity(files.count)
@@ -51,16 +55,18 @@ public struct ValidationReport: Sendable {
             checked.append(Validator.CheckedFile(fingerprint: fingerprint, tree: tree))
         }
         var outlines = definitions
+        var workflows = keptWorkflows
         if !workflowsUnchecked {
             outlines.workflows = []
             for workflow in definitions.workflows {
                 guard let tree = trees[workflow.file]?.node, case (.workflow(let outline)?, _) = DefinitionDecoder.decode(tree, outline: true),
-                    outline.id.value == workflow.id.value
+                    outline.id.value == workflow.id.value, let expressions = workflowExpressions[workflow.id.value]
                 else { return nil }
                 outlines.workflows.append(outline)
+                workflows[workflow.file] = KeptPart(KeptWorkflow(definition: workflow, expressions: expressions))
             }
         }
-        return Validator.Known(files: checked, definitions: outlines, policies: policyExpressions)
+        return Validator.Known(files: checked, definitions: outlines, policies: policyExpressions, workflows: workflows)
     }
 }
 
@@ -168,12 +174,17 @@ package enum Validator {
         /// Each policy's checked expressions, by policy id, as the validation found them
         /// (``ValidationReport/policyExpressions``); a policy without them is checked again.
         package var policies: [String: CheckedPolicyExpressions]
+        /// Each workflow whole, with its checked expressions, by the workflow's file (``ValidationReport/keptWorkflows``).
+        package var workflows: [String: KeptPart<KeptWorkflow>]
 
         /// What is kept of a set.
-        package init(files: [CheckedFile], definitions: DefinitionSet, policies: [String: CheckedPolicyExpressions] = [:]) {
+        package init(
+            files: [CheckedFile], definitions: DefinitionSet, policies: [String: CheckedPolicyExpressions] = [:], workflows: [String: KeptPart<KeptWorkflow>] = [:]
+        ) {
             self.files = files
             self.definitions = definitions
             self.policies = policies
+            self.workflows = workflows
         }
     }
 
@@ -185,8 +196,8 @@ package enum Validator {
     /// for the engine is redone: the kept trees stand for the files' YAML (which is not parsed again) and the kept set
     /// for their decoding (no tree is decoded: each workflow is its outline), the kept policies' expressions for theirs
     /// (a policy without them is checked), and the checks that can only add diagnostics (structure, reachability, field reads, templates, references between
-    /// files) are skipped, the fingerprints taken as given, and each workflow's full decoding (from its kept tree) and
-    /// expressions left for whoever runs it (``ValidationReport/workflowsUnchecked``). The checks still report their
+    /// files) are skipped, the fingerprints taken as given, and each workflow's whole definition and checked expressions
+    /// (`known`'s ``Known/workflows``) left for whoever runs it to read (``ValidationReport/workflowsUnchecked``). The checks still report their
     /// errors, so a report with any error means the files were not the ones validated: validate them in full.
     package static func validate(_ files: [FileBytes], known: Known? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
         let kept = known.flatMap { $0.files.count == files.count ? $0 : nil }
@@ -238,8 +249,10 @@ package enum Validator {
             trees[file] = kept.tree
             fingerprints[file] = kept.fingerprint
         }
-        return finish(known.definitions, DiagnosticBag(), files: files.map(\.file), incompleteFiles: [], unloaded: UnloadedDefinitions(),
-                      sources: sources, fingerprints: fingerprints, trees: trees, knownClean: true, kept: known.policies)
+        var report = finish(known.definitions, DiagnosticBag(), files: files.map(\.file), incompleteFiles: [], unloaded: UnloadedDefinitions(),
+                            sources: sources, fingerprints: fingerprints, trees: trees, knownClean: true, kept: known.policies)
+        report.keptWorkflows = known.workflows
+        return report
     }
 
     /// The report on `loaded`, each file's tree decoded and the set checked in full.

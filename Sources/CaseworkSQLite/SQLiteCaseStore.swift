@@ -318,13 +318,34 @@ public final class SQLiteCaseStore: CaseStore {
         return "file:\(escaped)?mode=ro&immutable=1"
     }
 
+    /// The pages the connection keeps cached while `quick_check` reads the file (``integrityProblems(_:thorough:)``).
+    /// The check reads every page once: a cache as large as the file (SQLite's default holds 2 MB) would keep every
+    /// page it read, each one fresh memory the kernel must clear (a page fault a page, two-thirds of a command-line
+    /// fire's faults on a 1 MB store) and nothing would read them again. A few pages hold the check's path through a
+    /// b-tree; the file's pages stay in the system's page cache either way.
+    static let quickCheckCachePages = 16
+
     /// SQLite's own check of the file: `quick_check` (structure) or, when `thorough`, `integrity_check` (also
     /// indexes and constraints). Empty when the file is sound; a file too damaged to check is one problem.
+    /// `quick_check` runs with a small page cache (``quickCheckCachePages``), the connection's own size put back after;
+    /// `integrity_check` looks its indexes' entries up as it goes, so it keeps the connection's cache.
     static func integrityProblems(_ connection: SQLiteConnection, thorough: Bool) throws(StoreError) -> [String] {
+        if thorough { return try checkFindings(connection, "PRAGMA integrity_check(100)") }
+        let reported = try connection.query("PRAGMA cache_size", []) { $0.int(at: 0) }
+        guard let cacheSize = reported.first ?? nil else { throw .failed("SQLite did not report the connection's page cache size") }
+        do throws(SQLiteError) { try connection.execute("PRAGMA cache_size = \(quickCheckCachePages)") } catch { throw StoreError(error) }
+        let findings = try checkFindings(connection, "PRAGMA quick_check(100)")
+        do throws(SQLiteError) { try connection.execute("PRAGMA cache_size = \(cacheSize)") } catch { throw StoreError(error) }
+        return findings
+    }
+
+    /// The problems SQLite's check `pragma` reports: empty when the file is sound; a file too damaged to check is one
+    /// problem.
+    private static func checkFindings(_ connection: SQLiteConnection, _ pragma: String) throws(StoreError) -> [String] {
         // SQLite may report its findings as rows and then fail the statement itself as corrupt; both are kept.
         let statement: SQLiteStatement
         do throws(SQLiteError) {
-            statement = try connection.prepare(thorough ? "PRAGMA integrity_check(100)" : "PRAGMA quick_check(100)")
+            statement = try connection.prepare(pragma)
         } catch {
             if error.isDamage { return [error.message] }
             throw StoreError(error)

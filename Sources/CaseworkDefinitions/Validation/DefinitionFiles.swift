@@ -63,8 +63,11 @@ package enum DefinitionFiles {
         guard let stream = opendir(directory) else { return }
         defer { closedir(stream) }
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            // Read up to the name's terminating NUL in place: a `dirent` is only as long as its name (`d_reclen`), so
+            // copying the whole 256-byte `d_name` out of it would read past the entry, and past the end of the
+            // directory stream's buffer for its last entry.
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { field in
+                field.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: field.pointee)) { String(cString: $0) }
             }
             guard name != ".", name != ".." else { continue }
             let relative = prefix.isEmpty ? name : "\(prefix)/\(name)"

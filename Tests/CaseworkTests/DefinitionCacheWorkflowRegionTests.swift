@@ -8,7 +8,7 @@ import Testing
 
 /// A workflow's first use on a definition cache's hit reads what the miss checked (issue 16, since format 7): each workflow's
 /// region keeps its whole definition and checked expressions; what a hit reads back is what a miss made and exactly what
-/// first use computed before (decoding the kept tree in full and checking the expressions with the outlines), for every
+/// first use computed before (decoding the workflow's tree in full and checking the expressions with the outlines), for every
 /// shipped workflow and every workflow fixture that validates; and a region cut short or with bytes changed reads as
 /// nil or a whole value, never a trap. (`case show` and `case fire` answering alike on hits and with the cache off:
 /// `DefinitionCacheTests`.)

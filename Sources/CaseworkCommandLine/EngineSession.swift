@@ -116,7 +116,7 @@ struct EngineOptions {
 /// set, object by object, just before the process ends (about 3 % of a warm command's work after start:
 /// ARCHITECTURE.md, Benchmarks, `cli`).
 ///
-/// Keeping it changes nothing a command leaves behind: a catalog holds only memory (definitions, kept trees, compiled
+/// Keeping it changes nothing a command leaves behind: a catalog holds only memory (definitions, kept regions, compiled
 /// expressions; no file, connection or store, which are the engine's and are still closed when the engine goes, so
 /// a writing store still checkpoints and removes its `-wal` and `-shm` files), its parts do nothing when freed but
 /// free memory, and the output is written as each command writes it (``StandardConsole`` writes straight to the

@@ -127,13 +127,13 @@ public struct DefinitionCatalog: Sendable {
 
     /// Builds a catalog from a validation report, refusing one with errors.
     public init(_ report: ValidationReport) throws(EngineError) {
-        try self.init(report, whenAKeptTreeFails: {})
+        try self.init(report, whenAKeptRegionFails: {})
     }
 
     /// Builds a catalog from a validation report, refusing one with errors; for a report of a set known to be clean
     /// (``ValidationReport/workflowsUnchecked``), `failed` is called when a workflow's kept region, first used, does not
     /// read or plan (the workflow is refused: ``LoadedWorkflow/planned()``), so the entry it came from is discarded.
-    package init(_ report: ValidationReport, whenAKeptTreeFails failed: @escaping @Sendable () -> Void) throws(EngineError) {
+    package init(_ report: ValidationReport, whenAKeptRegionFails failed: @escaping @Sendable () -> Void) throws(EngineError) {
         guard !report.hasErrors else { throw .invalidDefinitions(report.diagnostics) }
         var workflows: [String: LoadedWorkflow] = [:]
         for workflow in report.definitions.workflows {
@@ -191,7 +191,7 @@ public struct DefinitionCatalog: Sendable {
 
     /// Loads the definition files under `paths` as ``load(paths:)`` does, asking `cache` (nil: none) whether exactly
     /// these files, byte for byte, were validated cleanly by this build before. On a hit the kept set stands for the
-    /// files' decoding (each workflow as its outline; no tree is decoded) and only what the catalog is built from is redone
+    /// files' decoding (each workflow as its outline; no YAML is loaded) and only what the catalog is built from is redone
     /// (``Validator/validate(_:known:limits:)``), each workflow's whole definition and checked expressions read from the
     /// entry when it is first run (``LoadedWorkflow``); on a miss the files are validated in full and, when clean,
     /// remembered. Either way the catalog is the one a fresh load gives. A hit's workflow whose kept region does not
@@ -199,8 +199,9 @@ public struct DefinitionCatalog: Sendable {
     package static func load(paths: [String], cache: DefinitionCache?) throws(EngineError) -> DefinitionCatalog {
         guard let cache else { return try load(paths: paths) }
         // The files are hashed for the key without keeping their bytes (a hit reads a file again only for a text
-        // asked for); a miss reads them again, to parse, and keys the entry by the bytes it parsed, so an entry's trees
-        // are always those of the bytes its key names, even when a file changes between the two reads.
+        // asked for); a miss reads them again, to parse, and keys the entry by the bytes it parsed, so what an entry
+        // holds is always what the validation made of the bytes its key names, even when a file changes between the
+        // two reads.
         let digests: [Validator.FileDigest]
         do {
             digests = try Validator.digests(paths: paths)
@@ -209,7 +210,7 @@ public struct DefinitionCatalog: Sendable {
         }
         if let key = cache.key(for: digests), let known = cache.entry(for: key, files: digests.map(\.file)) {
             let report = Validator.validate(digests, known: known)
-            if !report.hasErrors { return try DefinitionCatalog(report, whenAKeptTreeFails: { cache.discard(key) }) }
+            if !report.hasErrors { return try DefinitionCatalog(report, whenAKeptRegionFails: { cache.discard(key) }) }
         }
         let files: [Validator.FileBytes]
         do {

@@ -85,7 +85,7 @@ package enum FileBytes {
     /// cannot be opened or read. Where the file cannot be mapped (an empty file, a file system that does not map), it is
     /// read into memory of the result's own instead, so its reader sees the same bytes either way.
     ///
-    /// For a file read whole and kept (the definition cache's entry, whose trees are read in place): its pages are the
+    /// For a file read whole and kept (the definition cache's entry, whose regions are read in place): its pages are the
     /// page cache's own, with no buffer to allocate and fill, so none of them is a fresh page of this process. The
     /// mapping is only as steady as the file: one truncated in place while mapped makes reading its lost pages fault
     /// (`SIGBUS`), so map only a file that is replaced by rename, never rewritten in place (a rename, or removing the
@@ -102,7 +102,7 @@ package enum FileBytes {
         guard fstat(descriptor, &info) == 0 else { return nil }
         if ownerOnly, !isTheUsersAlone(mode: UInt32(info.st_mode), owner: UInt32(info.st_uid), user: UInt32(geteuid())) { return nil }
         let size = Int(info.st_size)
-        // Not `MAP_POPULATE`: a warm command reads only the entry's index and at most the tree it uses, and filling the
+        // Not `MAP_POPULATE`: a warm command reads only the entry's index and at most the region it uses, and filling the
         // page table for all of it cost more page faults after start than the pages read take (session 23, `dec12`:
         // a warm `decide` 16 fewer without it, a `case show` 12).
         if size > 0, let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED {
@@ -135,8 +135,8 @@ package enum FileBytes {
 }
 
 /// A file's bytes held read-only for as long as this is kept (``FileBytes/mapped(_:ownerOnly:)``): mapped, and
-/// unmapped when the last reference goes, or read into memory of its own and freed then. Whatever is read from them
-/// in place (a tree, ``YAMLTreeArchive``) keeps this alive with it.
+/// unmapped when the last reference goes, or read into memory of its own and freed then. Whatever reads them later
+/// (a definition cache's region, read when first used) keeps this alive with it.
 ///
 /// `@unchecked Sendable`: the bytes are never written after it is made (a read-only mapping, or memory filled once
 /// before it is handed out), and the memory is released only in `deinit`, when no reference to it is left.

@@ -15,7 +15,7 @@ package struct YAMLLoadResult: Sendable {
     /// The problems found, in the order they were met.
     package var errors: [YAMLError]
 
-    /// A result of `root` with `errors`: how a tree kept from an earlier load (``YAMLTreeArchive``) stands for a new one.
+    /// A result of `root` with `errors`.
     package init(root: YAMLNode?, errors: [YAMLError]) {
         self.root = root
         self.errors = errors

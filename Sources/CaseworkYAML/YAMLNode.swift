@@ -235,8 +235,7 @@ package struct YAMLNodeRecord: Sendable, BitwiseCopyable {
 /// An alias is the anchored node's number used again. The storage is three
 /// buffers that never change after the tree is built, so reading a node costs no
 /// reference counting (hence `@unchecked Sendable`): the tree owns and frees
-/// them, or, for a tree read in place from an archive (``YAMLTreeArchive``), they
-/// lie in bytes its ``keeper`` holds, read-only, for as long as the tree lives.
+/// them.
 @usableFromInline
 package final class YAMLTree: @unchecked Sendable {
     /// Every node, each after the nodes it contains.
@@ -245,43 +244,15 @@ package final class YAMLTree: @unchecked Sendable {
     @usableFromInline package let children: UnsafeMutablePointer<Int32>
     /// The UTF-8 bytes of every scalar, back to back.
     @usableFromInline package let bytes: UnsafeMutablePointer<UInt8>
-    /// How many nodes, child entries and scalar bytes the three buffers hold.
-    let recordCount: Int, childCount: Int, byteCount: Int
-    /// The file every node was written in, for a tree whose records' own file numbers are not this process's (read in
-    /// place from an archive another process wrote, where a file's number means nothing); nil when each record names
-    /// its file.
-    let file: SourceFileID?
-    /// What holds the three buffers when the tree does not own them (the bytes it was read from in place); nil when
-    /// the tree owns them and frees them with itself.
-    private let keeper: AnyObject?
 
     /// A tree of three buffers it owns and frees.
-    convenience init(
-        records: UnsafeMutablePointer<YAMLNodeRecord>, recordCount: Int, children: UnsafeMutablePointer<Int32>, childCount: Int,
-        bytes: UnsafeMutablePointer<UInt8>, byteCount: Int
-    ) {
-        self.init(records: records, recordCount: recordCount, children: children, childCount: childCount, bytes: bytes, byteCount: byteCount,
-                  file: nil, keeper: nil)
-    }
-
-    /// A tree of three buffers inside memory `keeper` holds (never changed, and not freed while `keeper` lives), each
-    /// node written in `file`.
-    init(
-        records: UnsafeMutablePointer<YAMLNodeRecord>, recordCount: Int, children: UnsafeMutablePointer<Int32>, childCount: Int,
-        bytes: UnsafeMutablePointer<UInt8>, byteCount: Int, file: SourceFileID?, keeper: AnyObject?
-    ) {
+    init(records: UnsafeMutablePointer<YAMLNodeRecord>, children: UnsafeMutablePointer<Int32>, bytes: UnsafeMutablePointer<UInt8>) {
         self.records = records
         self.children = children
         self.bytes = bytes
-        self.recordCount = recordCount
-        self.childCount = childCount
-        self.byteCount = byteCount
-        self.file = file
-        self.keeper = keeper
     }
 
     deinit {
-        guard keeper == nil else { return }
         records.deallocate()
         children.deallocate()
         bytes.deallocate()
@@ -290,9 +261,7 @@ package final class YAMLTree: @unchecked Sendable {
     /// Where the node numbered `index` was written.
     @usableFromInline
     func range(of index: Int32) -> SourceRange {
-        var range = records[Int(index)].range
-        if let file { range.fileID = file }
-        return range
+        records[Int(index)].range
     }
 }
 
@@ -436,11 +405,7 @@ struct YAMLTreeBuilder: ~Copyable {
 
     /// The finished tree.
     consuming func finish() -> YAMLTree {
-        let counts = (records.count, children.count, bytes.count)
-        return YAMLTree(
-            records: records.release(), recordCount: counts.0, children: children.release(), childCount: counts.1,
-            bytes: bytes.release(), byteCount: counts.2
-        )
+        YAMLTree(records: records.release(), children: children.release(), bytes: bytes.release())
     }
 
     private mutating func append(_ record: YAMLNodeRecord) -> Int32 {

@@ -60,7 +60,7 @@ struct DefinitionArchiveTests {
     /// The archive of `set`, read from `files`; fails the test when it cannot be written.
     static func archive(_ set: DefinitionSet, files: [String]) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        #expect(DefinitionArchive.append(Validator.Known(files: [], definitions: set), files: files, to: &bytes))
+        #expect(DefinitionArchive.append(Validator.Known(fingerprints: [], definitions: set), files: files, to: &bytes))
         return bytes
     }
 
@@ -68,7 +68,7 @@ struct DefinitionArchiveTests {
     static func read(_ bytes: [UInt8], files: [String]) -> DefinitionSet? {
         bytes.withUnsafeBytes { input in
             var offset = 0
-            let known = DefinitionArchive.read(input, at: &offset, files: files, checked: [])
+            let known = DefinitionArchive.read(input, at: &offset, files: files, fingerprints: [])
             return offset == input.count ? known?.definitions : nil
         }
     }
@@ -104,15 +104,15 @@ struct DefinitionArchiveTests {
             return
         }
         var bytes: [UInt8] = [7]
-        #expect(!DefinitionArchive.append(Validator.Known(files: [], definitions: DefinitionSet(workflows: [full])), files: [root.range.file], to: &bytes))
-        #expect(!DefinitionArchive.append(Validator.Known(files: [], definitions: DefinitionSet(workflows: [outline])), files: ["Workflows/another.yaml"], to: &bytes))
+        #expect(!DefinitionArchive.append(Validator.Known(fingerprints: [], definitions: DefinitionSet(workflows: [full])), files: [root.range.file], to: &bytes))
+        #expect(!DefinitionArchive.append(Validator.Known(fingerprints: [], definitions: DefinitionSet(workflows: [outline])), files: ["Workflows/another.yaml"], to: &bytes))
         #expect(bytes == [7])
-        #expect(DefinitionArchive.append(Validator.Known(files: [], definitions: DefinitionSet(workflows: [outline])), files: [root.range.file], to: &bytes) && bytes.count > 1)
+        #expect(DefinitionArchive.append(Validator.Known(fingerprints: [], definitions: DefinitionSet(workflows: [outline])), files: [root.range.file], to: &bytes) && bytes.count > 1)
     }
 
     /// A hit's definitions (read from the entry) are the miss's outlines (``ValidationReport/known``): every workflow the
-    /// outline the decoder gives of its kept tree, every form, calendar, policy and child definition the miss's, ranges
-    /// included.
+    /// outline the decoder gives of the loader's tree of its file, every form, calendar, policy and child definition the
+    /// miss's, ranges included.
     @Test func aHitsDefinitionsAreAMissesOutlines() throws {
         let space = try DefinitionCacheTests.Space()
         let files = try Validator.read(paths: space.paths)
@@ -128,7 +128,7 @@ struct DefinitionArchiveTests {
         #expect(Self.ranges(hit.definitions) == Self.ranges(outlines))
         #expect(hit.definitions.workflows.count > 10 && hit.definitions.policies.count == 1 && hit.definitions.forms.count > 1)
         for workflow in hit.definitions.workflows {
-            let tree = try #require(hit.trees[workflow.file]?.node)
+            let tree = try #require(miss.trees[workflow.file])
             #expect(DefinitionDecoder.decode(tree, outline: true).definition == .workflow(workflow))
         }
         #expect(hit.definitions.forms == miss.definitions.forms && Self.ranges(hit.definitions.forms) == Self.ranges(miss.definitions.forms))

@@ -53,7 +53,7 @@ struct DefinitionCachePolicyTests {
         #expect(DefinitionArchive.append(known, files: miss.files, to: &bytes))
         let read = bytes.withUnsafeBytes { input in
             var offset = 0
-            let known = DefinitionArchive.read(input, at: &offset, files: miss.files, checked: known.files)
+            let known = DefinitionArchive.read(input, at: &offset, files: miss.files, fingerprints: known.fingerprints)
             return offset == input.count ? known : nil
         }
         let kept = try #require(read)

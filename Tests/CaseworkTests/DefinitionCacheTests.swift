@@ -30,11 +30,11 @@ struct DefinitionCacheTests {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("definitions-") }.sorted()
         }
 
-        /// Whether the only entry is whole: its header, key and checksum match, and it holds a fingerprint and a tree
-        /// for each of the `count` files.
+        /// Whether the only entry is whole: its header, key and checksum match, and it holds a fingerprint for each of
+        /// the `count` files.
         func entryIsWhole(count: Int) -> Bool {
             guard entries.count == 1, let name = entries.first, let files = try? Validator.read(paths: paths), files.count == count else { return false }
-            return cache.entry(for: String(name.dropFirst("definitions-".count)), files: files)?.files.count == count
+            return cache.entry(for: String(name.dropFirst("definitions-".count)), files: files)?.fingerprints.count == count
         }
 
         /// The summary of a fresh load, and the path and bytes of the one entry a load through the cache writes.
@@ -134,13 +134,13 @@ struct DefinitionCacheTests {
 
     /// An entry that is empty, garbage, cut short, altered (in its index) or of another format is a miss: the catalog is
     /// the fresh one and the entry is written again, whole. A cache directory that cannot be written only costs the work.
-    /// (A byte altered in a tree is found only when that tree is first used: ``DefinitionCacheTreeTableTests``.)
+    /// (A byte altered in a workflow's region is found only when that workflow is first run: ``DefinitionCacheEntryTests``.)
     @Test func aBrokenEntryIsAMiss() throws {
         let space = try Space()
         let (fresh, entry, good) = try space.freshAndEntry()
-        let parts = try DefinitionCacheTreeTableTests.Entry(good, key: String(try #require(space.entries.first).dropFirst("definitions-".count)))
+        let parts = try DefinitionCacheEntryTests.Entry(good, key: String(try #require(space.entries.first).dropFirst("definitions-".count)))
         var altered = good
-        altered[parts.treesStart - 10] ^= 0x01
+        altered[parts.regionsStart - 10] ^= 0x01
         let header = Data("\(DefinitionCache.header)\n".utf8)
         #expect(good.starts(with: header))
         let otherFormat = Data("casework definition cache \(DefinitionCache.formatVersion - 1)\n".utf8) + good.dropFirst(header.count)
@@ -173,19 +173,19 @@ struct DefinitionCacheTests {
         }
     }
 
-    /// An entry whose index's checksum matches but whose first fingerprint or first tree's SHA-256 is not hexadecimal,
-    /// or whose first tree's place is not where the trees start, is a miss too: what is read back is checked, not only
-    /// summed. (A well-summed entry whose tree does not read is found when that tree is first used:
-    /// ``DefinitionCacheTreeTableTests``.)
+    /// An entry whose index's checksum matches but whose first fingerprint or first region's SHA-256 is not
+    /// hexadecimal, or whose first region's place is not where the regions start, is a miss too: what is read back is
+    /// checked, not only summed. (A well-summed entry whose region does not read is found when its workflow is first
+    /// run: ``DefinitionCacheEntryTests``.)
     @Test func aWellSummedButMalformedEntryIsAMiss() throws {
         let space = try Space()
         let (fresh, entry, good) = try space.freshAndEntry()
-        let parts = try DefinitionCacheTreeTableTests.Entry(good, key: String(try #require(space.entries.first).dropFirst("definitions-".count)))
+        let parts = try DefinitionCacheEntryTests.Entry(good, key: String(try #require(space.entries.first).dropFirst("definitions-".count)))
         #expect(parts.bytes == good)
         var notHex = parts, shaNotHex = parts, misplaced = parts
         notHex.index[0] = UInt8(ascii: "g")
         shaNotHex.index[64] = UInt8(ascii: "g")
-        misplaced.index[128] ^= 0x08
+        misplaced.index[DefinitionCache.placeOffset] ^= 0x08
         for bytes in [notHex, shaNotHex, misplaced].map(\.bytes) {
             try bytes.write(to: URL(fileURLWithPath: entry))
             #expect(try Self.summary(try space.load()) == fresh)
@@ -195,68 +195,56 @@ struct DefinitionCacheTests {
 
     /// A whole entry cut short anywhere in its three header lines (format, key, the index's checksum and length) and at
     /// every 997th byte after them, or with one byte changed in its header lines or at every 499th byte of its index, is
-    /// a miss: the key and the checksum cover every byte but the trees'. A byte changed in a tree (every 499th) reads
-    /// as an entry whose tree for that file fails its own SHA-256 (nil) and whose other trees read. With the checksum
-    /// of the index, or the changed tree's SHA-256, made to match again, the same changes read back as an entry or a
-    /// miss and the tree as a tree or nil, never a trap.
+    /// a miss: the key and the checksum cover every byte but the regions'. A byte changed in a workflow's region (every
+    /// 499th) reads as an entry whose region for that workflow fails its own SHA-256 (nil) and whose other regions read.
+    /// With the checksum of the index, or the changed region's SHA-256, made to match again, the same changes read back
+    /// as an entry or a miss and the region as a workflow or nil, never a trap.
     @Test func everyCutOrChangedByteOfAnEntryIsAMiss() throws {
         let space = try Space()
         let (_, entry, good) = try space.freshAndEntry()
         let key = String(try #require(space.entries.first).dropFirst("definitions-".count))
-        let parts = try DefinitionCacheTreeTableTests.Entry(good, key: key)
+        let parts = try DefinitionCacheEntryTests.Entry(good, key: key)
         let files = try Validator.read(paths: space.paths)
         func read(_ bytes: Data) -> Validator.Known? {
             try? bytes.write(to: URL(fileURLWithPath: entry))
             return space.cache.entry(for: key, files: files)
         }
-        #expect(read(good)?.files.count == Self.fileCount)
-        let headerEnd = parts.treesStart - parts.index.count
+        #expect(read(good)?.fingerprints.count == Self.fileCount)
+        let headerEnd = parts.regionsStart - parts.index.count
         for length in Array(0..<headerEnd) + Array(stride(from: headerEnd, to: good.count, by: 997)) {
             #expect(read(good.prefix(length)) == nil, "cut at \(length)")
         }
         let positions = Array(0..<headerEnd) + Array(stride(from: headerEnd, to: good.count, by: 499))
-        /// The file whose tree holds the entry's byte `position`.
-        func file(holding position: Int) -> Int? {
-            files.indices.first { parts.place($0).contains(position - parts.treesStart) }
-        }
         /// The file whose workflow's region holds the entry's byte `position`.
         func workflow(holding position: Int) -> Int? {
-            files.indices.first { parts.region($0).contains(position - parts.treesStart) }
+            files.indices.first { parts.region($0).contains(position - parts.regionsStart) }
         }
         var regionsChanged = 0
         for position in positions {
             var changed = good
             changed[position] ^= 0x20
-            if position >= parts.treesStart, let damaged = workflow(holding: position) {
-                let known = try #require(read(changed), "byte \(position) of a region changed")
-                #expect(known.workflows[files[damaged].file]?.value == nil, "byte \(position) changed")
-                #expect(known.files.allSatisfy { $0.tree.node != nil })
-                regionsChanged += 1
-                continue
-            }
-            guard position >= parts.treesStart, let damaged = file(holding: position) else {
+            guard position >= parts.regionsStart else {
                 #expect(read(changed) == nil, "byte \(position) changed")
                 continue
             }
-            let known = try #require(read(changed), "byte \(position) of a tree changed")
-            #expect(known.files[damaged].tree.node == nil, "byte \(position) changed")
-            #expect(known.files[(damaged + 1) % files.count].tree.node != nil)
+            let damaged = try #require(workflow(holding: position), "byte \(position) lies in a region")
+            let known = try #require(read(changed), "byte \(position) of a region changed")
+            #expect(known.workflows[files[damaged].file]?.value == nil, "byte \(position) changed")
+            let other = try #require(files.indices.first { $0 != damaged && known.workflows[files[$0].file] != nil })
+            #expect(known.workflows[files[other].file]?.value != nil)
+            regionsChanged += 1
         }
         #expect(regionsChanged > 3)
         for position in positions.filter({ $0 >= headerEnd }) {
             var changed = parts
-            if position < parts.treesStart {
+            if position < parts.regionsStart {
                 changed.index[position - headerEnd] ^= 0x20
             } else if let damaged = workflow(holding: position) {
-                changed.trees[position - parts.treesStart] ^= 0x20
+                changed.regions[position - parts.regionsStart] ^= 0x20
                 changed.resum(region: damaged)
-            } else if let damaged = file(holding: position) {
-                changed.trees[position - parts.treesStart] ^= 0x20
-                changed.resum(tree: damaged)
             }
             if let known = read(changed.bytes) {
-                #expect(known.files.count == Self.fileCount)
-                if let damaged = file(holding: position) { _ = known.files[damaged].tree.node }
+                #expect(known.fingerprints.count == Self.fileCount)
                 if let damaged = workflow(holding: position) { _ = known.workflows[files[damaged].file]?.value }
             }
         }

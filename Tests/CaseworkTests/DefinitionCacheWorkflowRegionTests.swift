@@ -6,9 +6,9 @@ import CaseworkYAML
 import Foundation
 import Testing
 
-/// A workflow's first use on a definition cache's hit reads what the miss checked (issue 16, format 7): each workflow's
+/// A workflow's first use on a definition cache's hit reads what the miss checked (issue 16, since format 7): each workflow's
 /// region keeps its whole definition and checked expressions; what a hit reads back is what a miss made and exactly what
-/// first use computed before (decoding the kept tree in full and checking the expressions with the outlines), for every
+/// first use computed before (decoding the workflow's tree in full and checking the expressions with the outlines), for every
 /// shipped workflow and every workflow fixture that validates; and a region cut short or with bytes changed reads as
 /// nil or a whole value, never a trap. (`case show` and `case fire` answering alike on hits and with the cache off:
 /// `DefinitionCacheTests`.)
@@ -39,7 +39,7 @@ struct DefinitionCacheWorkflowRegionTests {
     /// What first use computed before the entry kept the checked expressions: `workflow` decoded in full from its tree,
     /// checked in the miss's outlines with itself in full and, when it reports, the workflows that open it in full.
     static func firstUse(of workflow: WorkflowDefinition, in miss: ValidationReport, outlines: DefinitionSet) throws -> (WorkflowDefinition, CheckedWorkflowExpressions) {
-        let tree = try #require(miss.trees[workflow.file]?.node)
+        let tree = try #require(miss.trees[workflow.file])
         var decoded: WorkflowDefinition?
         if case .workflow(let whole)? = DefinitionDecoder.decode(tree).definition { decoded = whole }
         let definition = try #require(decoded, "\(workflow.file) decodes")

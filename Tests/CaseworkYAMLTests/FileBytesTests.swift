@@ -80,7 +80,7 @@ struct FileBytesTests {
         #expect(FileBytes.mapped(path) == nil)
     }
 
-    /// The definition cache trusts an entry's trees as validated, so it maps only a regular file of the user's that no
+    /// The definition cache trusts what an entry holds as validated, so it maps only a regular file of the user's that no
     /// one else may write; a file others may write is not read at all.
     @Test func ownerOnlyRefusesAFileOthersMayWrite() throws {
         let bytes = noisy(5_000)

@@ -1,16 +1,17 @@
 /// A decoded definition set and its policies' checked expressions written as bytes and read back, so a definition
-/// cache's hit need not decode the kept trees nor check any policy (``Validator/validate(_:known:limits:)``).
+/// cache's hit need not load or decode any file nor check any policy (``Validator/validate(_:known:limits:)``).
 ///
 /// It holds the set as a hit needs it: each workflow as its outline (what ``DefinitionDecoder/decode(_:outline:)``
-/// gives; the rest is decoded from the workflow's kept tree when it is first run), every form, calendar, policy and
-/// child definition whole; then, for each policy in order, its checked expressions if the validation kept them
-/// (``Validator/Known/policies``): what its names are made from, its resource paths' fields, and its conditions and
-/// reason placeholders as syntax trees with their nodes' types (`CheckedPolicyParts.swift`). Hand-written (``ArchiveWriter``, ``ArchiveReader``, one file of parts for each kind of
-/// definition), not `Codable`, whose generic instantiations were the cold-start cost a hit avoids. It is meant for the
-/// build that wrote it (the cache's key names the build), so it carries no version of its own, and no checksum: the
-/// caller checks the whole entry's. Every source range's file and every definition's file is written as the file's
-/// index in the set's files and read back as that file's path (the number a range holds for its file is this
-/// process's). Reading checks every byte it reads (``ArchiveReader``): any bytes at all give a set or nil.
+/// gives; the rest is read from the workflow's own region when it is first run, ``readWorkflow(_:at:files:in:)``),
+/// every form, calendar, policy and child definition whole; then, for each policy in order, its checked expressions if
+/// the validation kept them (``Validator/Known/policies``): what its names are made from, its resource paths' fields,
+/// and its conditions and reason placeholders as syntax trees with their nodes' types (`CheckedPolicyParts.swift`).
+/// Hand-written (``ArchiveWriter``, ``ArchiveReader``, one file of parts for each kind of definition), not `Codable`,
+/// whose generic instantiations were the cold-start cost a hit avoids. It is meant for the build that wrote it (the
+/// cache's key names the build), so it carries no version of its own, and no checksum: the caller checks the whole
+/// entry's. Every source range's file and every definition's file is written as the file's index in the set's files
+/// and read back as that file's path (the number a range holds for its file is this process's). Reading checks every
+/// byte it reads (``ArchiveReader``): any bytes at all give a set or nil.
 package enum DefinitionArchive {
     /// The deepest a field type or a value may be nested (a record in a list in a record …): deeper than any a file
     /// within the loader's depth limit can declare, and shallow enough that reading recursively is safe.
@@ -19,7 +20,7 @@ package enum DefinitionArchive {
     /// Appends `known`'s set, decoded from `files` (in order; every definition's and every range's file one of them),
     /// and its policies' checked expressions to `output`; false, with `output` unchanged, when a workflow holds more than
     /// its outline, a range or a definition names a file outside `files`, or a value is nested deeper than ``maximumDepth``.
-    /// (`known`'s files are not written: the caller keeps them.)
+    /// (`known`'s fingerprints and workflows are not written here: the caller keeps them.)
     package static func append(_ known: Validator.Known, files: [String], to output: inout [UInt8]) -> Bool {
         let set = known.definitions
         var writer = ArchiveWriter(files: files)
@@ -40,9 +41,9 @@ package enum DefinitionArchive {
     }
 
     /// Reads what ``append(_:files:to:)`` wrote for `files` from `input` at `offset`, as what is kept of a set whose files
-    /// were `checked`, and moves `offset` past it; nil (with `offset` unchanged) when the bytes there are not a whole,
+    /// have the content fingerprints `fingerprints` (in order), and moves `offset` past it; nil (with `offset` unchanged) when the bytes there are not a whole,
     /// well-formed set and checked expressions.
-    package static func read(_ input: UnsafeRawBufferPointer, at offset: inout Int, files: [String], checked: [Validator.CheckedFile]) -> Validator.Known? {
+    package static func read(_ input: UnsafeRawBufferPointer, at offset: inout Int, files: [String], fingerprints: [String]) -> Validator.Known? {
         var reader = ArchiveReader(input, at: offset, files: files)
         do throws(ArchiveReader.Damage) {
             let workflows = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.workflow() }
@@ -57,7 +58,7 @@ package enum DefinitionArchive {
             }
             offset = reader.offset
             let set = DefinitionSet(workflows: workflows, forms: forms, calendars: calendars, policies: policies, children: children)
-            return Validator.Known(files: checked, definitions: set, policies: expressions)
+            return Validator.Known(fingerprints: fingerprints, definitions: set, policies: expressions)
         } catch {
             return nil
         }

@@ -1,11 +1,10 @@
 import CaseworkYAML
 import Synchronization
 
-/// One part of a clean validation as it is kept (``Validator/CheckedFile``, ``Validator/Known/workflows``): the value
-/// made now, or bytes a definition cache's entry holds, checked against their own SHA-256 and read only when something
-/// first asks for the value, once, whichever thread asks first (an async service's engines share one catalog). The one
-/// mechanism for an entry's lazily checked regions: each file's loaded YAML tree (``KeptTree``) and each workflow's
-/// whole definition with its checked expressions (``KeptWorkflow``).
+/// One part of a clean validation as it is kept (``Validator/Known/workflows``): the value made now, or bytes a
+/// definition cache's entry holds, checked against their own SHA-256 and read only when something first asks for the
+/// value, once, whichever thread asks first (an async service's engines share one catalog). The one mechanism for an
+/// entry's lazily checked regions: each workflow's whole definition with its checked expressions (``KeptWorkflow``).
 ///
 /// A hit on the cache uses few of them (`decide` none, `case show` and `case fire` the one workflow they run), so
 /// hashing and reading them all when the entry is opened was work no command needed: the entry's own checksum covers
@@ -18,7 +17,7 @@ package final class KeptPart<Value: Sendable>: Sendable {
 
     /// Where an archived value lies, what its bytes must hash to, and how it is read.
     private struct Archived: Sendable {
-        /// The entry's bytes, kept for as long as this (a tree read from them keeps them too).
+        /// The entry's bytes, kept for as long as this.
         let bytes: ReadOnlyBytes
         /// Where the value's bytes lie in ``bytes``: inside them, as the entry's index (checksummed) says.
         let range: Range<Int>
@@ -71,30 +70,13 @@ package final class KeptPart<Value: Sendable>: Sendable {
     private static func read(_ archived: Archived) -> Value? {
         let buffer = archived.bytes.buffer
         guard SHA256.hex(UnsafeRawBufferPointer(rebasing: buffer[archived.range])) == archived.sha256 else { return nil }
-        // Read from the whole buffer (a tree's records are aligned as the file is), and only if the value ends where its
-        // place does.
+        // Read from the entry's bytes up to the value's end (offsets are the entry's), and only if the value ends where
+        // its place does.
         var offset = archived.range.lowerBound
         let bounded = UnsafeRawBufferPointer(rebasing: buffer[0..<archived.range.upperBound])
         guard let value = archived.reader(bounded, &offset), offset == archived.range.upperBound else { return nil }
         return value
     }
-}
-
-/// One definition file's loaded YAML tree as a validation keeps it (``Validator/CheckedFile``,
-/// ``ValidationReport/trees``): the tree the loader made now, or a tree a definition cache's entry holds
-/// (``YAMLTreeArchive/read(_:keptBy:at:file:)``).
-package typealias KeptTree = KeptPart<YAMLNode>
-
-extension KeptPart where Value == YAMLNode {
-    /// A tree archived in `bytes` at `range` whose bytes must have the SHA-256 `sha256`, its ranges naming `file`.
-    package convenience init(archivedIn bytes: ReadOnlyBytes, at range: Range<Int>, sha256: String, file: String) {
-        self.init(archivedIn: bytes, at: range, sha256: sha256) { input, offset in
-            YAMLTreeArchive.read(input, keptBy: bytes, at: &offset, file: file)
-        }
-    }
-
-    /// The tree's root mapping (``value``).
-    package var node: YAMLNode? { value }
 }
 
 /// A workflow as its first use on a definition cache's hit needs it: its whole definition and its expressions as the

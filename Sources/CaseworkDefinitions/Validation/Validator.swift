@@ -25,9 +25,9 @@ public struct ValidationReport: Sendable {
     public var workflowExpressions: [String: CheckedWorkflowExpressions]
     /// Each policy's names and checked conditions and reason placeholders, by policy id: what decisions run.
     public var policyExpressions: [String: CheckedPolicyExpressions]
-    /// Each loaded file's YAML tree (its root mapping), by file: what a definition cache keeps of a clean set. On a
-    /// cache's hit each is the entry's, hashed and read only when first asked for (``KeptTree``).
-    package var trees: [String: KeptTree] = [:]
+    /// Each loaded file's YAML tree (its root mapping), by file: what ``known`` decodes the workflows' outlines from
+    /// for a definition cache. Empty on a cache's hit, which loads no YAML (the cache keeps no tree).
+    package var trees: [String: YAMLNode] = [:]
     /// On a definition cache's hit, each workflow's whole definition and checked expressions as the entry keeps them,
     /// by the workflow's file, each hashed and read only when first asked for (``KeptPart``); empty otherwise.
     package var keptWorkflows: [String: KeptPart<KeptWorkflow>] = [:]
@@ -42,31 +42,31 @@ public struct ValidationReport: Sendable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// What a definition cache keeps of this report's set for a later run on exactly the same bytes
-    /// (``Validator/validate(_:known:limits:)``): each file's fingerprint and tree, in ``files``' order, the set with
-    /// each workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``),
+    /// (``Validator/validate(_:known:limits:)``): each file's fingerprint, in ``files``' order, the set with each
+    /// workflow as its outline, decoded again from its tree by the one decoder (``DefinitionDecoder/decode(_:outline:)``),
     /// each policy's checked expressions (``policyExpressions``), and each workflow whole with its checked expressions
-    /// (``workflowExpressions``); nil when a file has no tree or fingerprint, a workflow's tree does not decode as that
+    /// (``workflowExpressions``); nil when a file has no fingerprint, a workflow's tree does not decode as that
     /// workflow's outline, or a workflow's expressions were not checked.
     package var known: Validator.Known? {
-        var checked: [Validator.CheckedFile] = []
-        checked.reserveCapacity(files.count)
+        var kept: [String] = []
+        kept.reserveCapacity(files.count)
         for file in files {
-            guard let fingerprint = fingerprints[file], let tree = trees[file] else { return nil }
-            checked.append(Validator.CheckedFile(fingerprint: fingerprint, tree: tree))
+            guard let fingerprint = fingerprints[file] else { return nil }
+            kept.append(fingerprint)
         }
         var outlines = definitions
         var workflows = keptWorkflows
         if !workflowsUnchecked {
             outlines.workflows = []
             for workflow in definitions.workflows {
-                guard let tree = trees[workflow.file]?.node, case (.workflow(let outline)?, _) = DefinitionDecoder.decode(tree, outline: true),
+                guard let tree = trees[workflow.file], case (.workflow(let outline)?, _) = DefinitionDecoder.decode(tree, outline: true),
                     outline.id.value == workflow.id.value, let expressions = workflowExpressions[workflow.id.value]
                 else { return nil }
                 outlines.workflows.append(outline)
                 workflows[workflow.file] = KeptPart(KeptWorkflow(definition: workflow, expressions: expressions))
             }
         }
-        return Validator.Known(files: checked, definitions: outlines, policies: policyExpressions, workflows: workflows)
+        return Validator.Known(fingerprints: kept, definitions: outlines, policies: policyExpressions, workflows: workflows)
     }
 }
 
@@ -147,28 +147,14 @@ package enum Validator {
         return digests
     }
 
-    /// What a clean validation of one file leaves for a later run on exactly the same bytes: the file's content
-    /// fingerprint and its loaded YAML tree (what a definition cache keeps, ``ValidationReport/trees``).
-    package struct CheckedFile: Sendable {
-        /// The file's content fingerprint.
-        package var fingerprint: String
-        /// The file's loaded tree (its root mapping): made by the loader, or an entry's, read when first asked for.
-        package var tree: KeptTree
-
-        /// What is kept of one file.
-        package init(fingerprint: String, tree: KeptTree) {
-            self.fingerprint = fingerprint
-            self.tree = tree
-        }
-    }
-
     /// What a clean validation of a set leaves for a later run on exactly the same paths and bytes, by the same build
-    /// (what a definition cache keeps, ``ValidationReport/known``): each file's fingerprint and tree, in the set's order,
-    /// the decoded set as such a run needs it, each workflow as its outline, so that run decodes no tree at load, and
-    /// each policy's checked expressions, so that run checks no policy.
+    /// (what a definition cache keeps, ``ValidationReport/known``): each file's content fingerprint, in the set's order,
+    /// the decoded set as such a run needs it, each workflow as its outline, so that run parses no YAML, each policy's
+    /// checked expressions, so that run checks no policy, and each workflow whole with its checked expressions, so
+    /// running it decodes and checks nothing.
     package struct Known: Sendable {
-        /// Each file's fingerprint and tree, in the set's order.
-        package var files: [CheckedFile]
+        /// Each file's content fingerprint, in the set's order.
+        package var fingerprints: [String]
         /// The set decoded, each workflow as its outline (``DefinitionDecoder/decode(_:outline:)``).
         package var definitions: DefinitionSet
         /// Each policy's checked expressions, by policy id, as the validation found them
@@ -179,9 +165,10 @@ package enum Validator {
 
         /// What is kept of a set.
         package init(
-            files: [CheckedFile], definitions: DefinitionSet, policies: [String: CheckedPolicyExpressions] = [:], workflows: [String: KeptPart<KeptWorkflow>] = [:]
+            fingerprints: [String], definitions: DefinitionSet, policies: [String: CheckedPolicyExpressions] = [:],
+            workflows: [String: KeptPart<KeptWorkflow>] = [:]
         ) {
-            self.files = files
+            self.fingerprints = fingerprints
             self.definitions = definitions
             self.policies = policies
             self.workflows = workflows
@@ -191,16 +178,17 @@ package enum Validator {
     /// Validates files read by ``read(paths:limits:)`` as ``validate(paths:context:limits:fingerprints:)`` does with
     /// fingerprints.
     ///
-    /// With `known` (each file's fingerprint and tree, in `files`' order, and the set decoded, kept from a validation of
-    /// exactly these paths and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry
-    /// for the engine is redone: the kept trees stand for the files' YAML (which is not parsed again) and the kept set
-    /// for their decoding (no tree is decoded: each workflow is its outline), the kept policies' expressions for theirs
-    /// (a policy without them is checked), and the checks that can only add diagnostics (structure, reachability, field reads, templates, references between
-    /// files) are skipped, the fingerprints taken as given, and each workflow's whole definition and checked expressions
-    /// (`known`'s ``Known/workflows``) left for whoever runs it to read (``ValidationReport/workflowsUnchecked``). The checks still report their
-    /// errors, so a report with any error means the files were not the ones validated: validate them in full.
+    /// With `known` (each file's fingerprint, in `files`' order, and the set decoded, kept from a validation of exactly
+    /// these paths and bytes, by this build, that found no error), only what a ``ValidationReport`` must carry for the
+    /// engine is redone: the files' YAML is not parsed again, the kept set stands for their decoding (each workflow is
+    /// its outline), the kept policies' expressions for theirs (a policy without them is checked), and the checks that
+    /// can only add diagnostics (structure, reachability, field reads, templates, references between files) are
+    /// skipped, the fingerprints taken as given, and each workflow's whole definition and checked expressions (`known`'s
+    /// ``Known/workflows``) left for whoever runs it to read (``ValidationReport/workflowsUnchecked``). The checks still
+    /// report their errors, so a report with any error means the files were not the ones validated: validate them in
+    /// full.
     package static func validate(_ files: [FileBytes], known: Known? = nil, limits: YAMLLimits = .standard) -> ValidationReport {
-        let kept = known.flatMap { $0.files.count == files.count ? $0 : nil }
+        let kept = known.flatMap { $0.fingerprints.count == files.count ? $0 : nil }
         if let kept, files.allSatisfy({ if case .success = $0.bytes { true } else { false } }) {
             return check(known: kept, files.indices.map { index in
                 let file = files[index]
@@ -219,7 +207,7 @@ package enum Validator {
     /// the set decoded), each file's text read again from the file when first asked for, and only if its bytes still
     /// have the SHA-256 they were hashed with (``DefinitionText/init(file:sha256:limit:)``).
     package static func validate(_ files: [FileDigest], known: Known, limits: YAMLLimits = .standard) -> ValidationReport {
-        precondition(files.count == known.files.count, "a kept file for every file hashed")
+        precondition(files.count == known.fingerprints.count, "a kept fingerprint for every file hashed")
         return check(known: known, files.map { file in
             if let sha256 = file.sha256 {
                 (file.file, DefinitionText(file: file.file, sha256: sha256, limit: limits.maxFileBytes))
@@ -236,21 +224,19 @@ package enum Validator {
         })
     }
 
-    /// The report on `files` (each one's path and text, in order) known clean by `known` (each file's fingerprint and
-    /// kept tree, in the same order, the set decoded and its policies' checked expressions, from an earlier clean
-    /// validation of exactly these bytes): no tree is read or decoded, no kept policy checked, and only what the engine
-    /// needs is computed (``validate(_:known:limits:)``).
+    /// The report on `files` (each one's path and text, in order) known clean by `known` (each file's fingerprint, in
+    /// the same order, the set decoded and its policies' checked expressions, from an earlier clean validation of
+    /// exactly these bytes): no YAML is loaded, nothing decoded, no kept policy checked, and only what the engine needs
+    /// is computed (``validate(_:known:limits:)``).
     private static func check(known: Known, _ files: [(file: String, text: DefinitionText)]) -> ValidationReport {
         var sources: [String: DefinitionText] = [:]
         var fingerprints: [String: String] = [:]
-        var trees: [String: KeptTree] = [:]
-        for ((file, text), kept) in zip(files, known.files) {
+        for ((file, text), fingerprint) in zip(files, known.fingerprints) {
             sources[file] = text
-            trees[file] = kept.tree
-            fingerprints[file] = kept.fingerprint
+            fingerprints[file] = fingerprint
         }
         var report = finish(known.definitions, DiagnosticBag(), files: files.map(\.file), incompleteFiles: [], unloaded: UnloadedDefinitions(),
-                            sources: sources, fingerprints: fingerprints, trees: trees, knownClean: true, kept: known.policies)
+                            sources: sources, fingerprints: fingerprints, trees: [:], knownClean: true, kept: known.policies)
         report.keptWorkflows = known.workflows
         return report
     }
@@ -265,7 +251,7 @@ package enum Validator {
         var incompleteFiles = Set<String>()
         var fingerprints: [String: String] = [:]
         var unloaded = UnloadedDefinitions()
-        var trees: [String: KeptTree] = [:]
+        var trees: [String: YAMLNode] = [:]
         for (file, result, text) in loaded {
             sources[file] = text
             bag.append(contentsOf: result.errors.map { Diagnostic($0, source: text.textIfUnchanged ?? "") })
@@ -273,7 +259,7 @@ package enum Validator {
                 unloaded.record(text.textIfUnchanged ?? "")
                 continue
             }
-            trees[file] = KeptTree(root)
+            trees[file] = root
             if wanted { fingerprints[file] = SHA256.hex(root.canonicalBytes) }
             let (definition, diagnostics) = DefinitionDecoder.decode(root)
             bag.append(contentsOf: diagnostics)
@@ -297,7 +283,7 @@ package enum Validator {
     /// none of a policy whose checked expressions are `kept`) added to `bag`.
     private static func finish(
         _ set: DefinitionSet, _ bag: DiagnosticBag, files: [String], incompleteFiles: Set<String>, unloaded: UnloadedDefinitions,
-        sources: [String: DefinitionText], fingerprints: [String: String], trees: [String: KeptTree], knownClean: Bool,
+        sources: [String: DefinitionText], fingerprints: [String: String], trees: [String: YAMLNode], knownClean: Bool,
         kept: [String: CheckedPolicyExpressions] = [:]
     ) -> ValidationReport {
         var bag = bag

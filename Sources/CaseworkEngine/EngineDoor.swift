@@ -204,8 +204,9 @@ struct CaseAccess: Sendable {
             }
         }
         // The fields are set only when some are withheld: a record shares its parts with the store's copy, and
-        // setting them, even to the same values, makes it copy them all.
-        if !fieldVisibility.showsEveryField { record.fields = fieldVisibility.filter(record.fields) }
+        // setting them, even to the same values, makes it copy them all. Their visibility is worked out once.
+        let visibility = fieldVisibility
+        if !visibility.showsEveryField { record.fields = visibility.filter(record.fields) }
         if !showsAccess {
             record.grants = []
             record.participants = CaseParticipants()

@@ -46,8 +46,11 @@ struct EffectiveGrants: Sendable {
     /// The grants for `principal` on `record`, whose child (``CaseRecord/child``) holds `childGrants`.
     static func `for`(principal: Principal, case record: CaseRecord, childGrants: [AccessGrant]) -> EffectiveGrants {
         if record.grants.contains(where: { $0.to == principal }) { return EffectiveGrants(grants: record.grants, holder: .caseRecord(record.id)) }
+        // A case of no child, or of a child with no grants (every pass of such a case), has no child grant to look for:
+        // filtering an empty list still made a new one.
+        guard let child = record.child, !childGrants.isEmpty else { return EffectiveGrants(grants: record.grants, holder: nil) }
         let mine = childGrants.filter { $0.to == principal }
-        guard let child = record.child, !mine.isEmpty else { return EffectiveGrants(grants: record.grants, holder: nil) }
+        guard !mine.isEmpty else { return EffectiveGrants(grants: record.grants, holder: nil) }
         return EffectiveGrants(grants: record.grants + mine, holder: .child(child))
     }
 }
@@ -204,8 +207,9 @@ struct CaseAccess: Sendable {
             }
         }
         // The fields are set only when some are withheld: a record shares its parts with the store's copy, and
-        // setting them, even to the same values, makes it copy them all.
-        if !fieldVisibility.showsEveryField { record.fields = fieldVisibility.filter(record.fields) }
+        // setting them, even to the same values, makes it copy them all. Their visibility is worked out once.
+        let visibility = fieldVisibility
+        if !visibility.showsEveryField { record.fields = visibility.filter(record.fields) }
         if !showsAccess {
             record.grants = []
             record.participants = CaseParticipants()

@@ -16,23 +16,27 @@ struct KeptFireDataTests {
         withUnsafeBytes(of: dictionary) { Array($0) }
     }
 
-    @Test(arguments: [1, 2, 3, 4] as [UInt64])
-    func theGivenValuesAreTheSetFieldsExactlyWhenTheStepSetThemAll(seed: UInt64) {
+    /// Each seed with the most paths a step touches: up to 3 (a transition's input, searched by comparing) or up to 12
+    /// (beyond the 8 `setsExactly` compares, so found through a set), where most paths are given, so that steps with
+    /// many touched paths are shared too.
+    @Test(arguments: [(1, 3), (2, 3), (3, 3), (4, 3), (5, 12), (6, 12)] as [(UInt64, Int)])
+    func theGivenValuesAreTheSetFieldsExactlyWhenTheStepSetThemAll(seed: UInt64, mostTouched: Int) {
         var generator = RecordGenerator(random: SeededGenerator(seed: seed))
-        var shared = 0, built = 0
+        var shared = 0, built = 0, sharedBeyondComparing = 0
+        let few = mostTouched <= 3
         for _ in 0..<600 {
             let before = generator.record()
             var after = before
             var touched: [String] = []
             var given: [String: ExpressionValue] = [:]
-            for _ in 0..<Int(generator.random.next() % 4) {
+            for _ in 0..<Int(generator.random.next() % UInt64(mostTouched + 1)) {
                 let existing = before.fields.keys.sorted()
                 let path = !existing.isEmpty && generator.chance() ? generator.pick(existing) : generator.text()
                 guard !touched.contains(path) else { continue }
                 touched.append(path)
                 // The actor's value, sometimes the one the case holds already.
-                let value = generator.chance() ? before.fields[path] ?? generator.value() : generator.value()
-                switch generator.random.next() % 6 {
+                let value = generator.chance() && (few || generator.chance()) ? before.fields[path] ?? generator.value() : generator.value()
+                switch generator.random.next() % (few ? 6 : 24) {
                 case 0: after.fields[path] = generator.value()  // a `set:` value over the given one
                 case 1: after.fields[path] = nil  // cleared
                 case 2: after.fields[path] = value  // set by a `set:` value alone: not given
@@ -52,11 +56,14 @@ struct KeptFireDataTests {
             if given.count == touched.count && touchedOnly.setFields == given && touchedOnly.clearedFields.isEmpty {
                 #expect(Self.storage(withGiven.setFields) == Self.storage(given), "the given values themselves, not an equal copy")
                 shared += 1
+                if touched.count > 8 { sharedBeyondComparing += 1 }
             } else {
+                #expect(Self.storage(withGiven.setFields) != Self.storage(given) || given.isEmpty, "built, not the given values")
                 built += 1
             }
         }
         #expect(shared > 50 && built > 50, "both ways were taken: \(shared) shared, \(built) built")
+        #expect(few || sharedBeyondComparing > 0, "no step of more than 8 touched paths was shared")
     }
 
     @Test func aFireThatRecordsOnlyItsInputKeepsOneDictionaryForItsInputAndChange() throws {

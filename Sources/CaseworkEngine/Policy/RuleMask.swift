@@ -7,8 +7,10 @@
 struct RuleMask: Sendable {
     /// Rules 0 to 63.
     private var first: UInt64 = 0
-    /// Rules 64 and on, 64 to a word; empty for a policy of up to 64 rules.
-    private var rest: [UInt64] = []
+    /// Rules 64 and on, 64 to a word; nil for a policy of up to 64 rules, until a rule beyond the first word is added.
+    /// Nil rather than an empty array: an empty array is still a reference, which every mask made, copied and destroyed
+    /// counted (a pass of the policy makes and destroys a few dozen masks).
+    private var rest: [UInt64]?
 
     /// The empty set.
     init() {}
@@ -30,14 +32,17 @@ struct RuleMask: Sendable {
     /// Adds the rule at `position`, 64 or more: kept apart so the common case above is small enough to be inlined.
     private mutating func insert(beyondFirstWord position: Int) {
         let word = position / 64 - 1
-        if rest.count <= word { rest += Array(repeating: 0, count: word + 1 - rest.count) }
-        rest[word] |= 1 << UInt64(position % 64)
+        var words = rest.take() ?? []
+        if words.count <= word { words += Array(repeating: 0, count: word + 1 - words.count) }
+        words[word] |= 1 << UInt64(position % 64)
+        rest = words
     }
 
     /// Whether the rule at `position` is in the set.
     func contains(_ position: Int) -> Bool {
         if position < 64 { return first & (1 << UInt64(position)) != 0 }
         let word = position / 64 - 1
+        guard let rest else { return false }
         return word < rest.count && rest[word] & (1 << UInt64(position % 64)) != 0
     }
 
@@ -47,7 +52,7 @@ struct RuleMask: Sendable {
 
     /// Whether the set holds no rule.
     var isEmpty: Bool {
-        @inline(__always) get { first == 0 && (rest.isEmpty || rest.allSatisfy { $0 == 0 }) }
+        @inline(__always) get { first == 0 && (rest == nil || Self.allZero(rest)) }
     }
 
     /// The rules in both sets.
@@ -55,8 +60,18 @@ struct RuleMask: Sendable {
     static func & (left: RuleMask, right: RuleMask) -> RuleMask {
         var both = RuleMask()
         both.first = left.first & right.first
-        if !left.rest.isEmpty && !right.rest.isEmpty { both.rest = zip(left.rest, right.rest).map { $0 & $1 } }
+        if left.rest != nil && right.rest != nil { both.rest = Self.both(left.rest, right.rest) }
         return both
+    }
+
+    /// Whether `words` (the words after the first of a set) hold no rule.
+    private static func allZero(_ words: [UInt64]?) -> Bool {
+        words?.allSatisfy { $0 == 0 } ?? true
+    }
+
+    /// The words after the first of the set of rules in both `left` and `right`'s, as many as the shorter has.
+    private static func both(_ left: [UInt64]?, _ right: [UInt64]?) -> [UInt64] {
+        zip(left ?? [], right ?? []).map { $0 & $1 }
     }
 
     /// The rules in either set.
@@ -64,14 +79,16 @@ struct RuleMask: Sendable {
     static func | (left: RuleMask, right: RuleMask) -> RuleMask {
         var either = left
         either.first |= right.first
-        if !right.rest.isEmpty { either.add(beyondFirstWord: right.rest) }
+        if let words = right.rest { either.add(beyondFirstWord: words) }
         return either
     }
 
     /// Adds the rules of `words`, the words after the first of another set.
     private mutating func add(beyondFirstWord words: [UInt64]) {
-        if rest.count < words.count { rest += Array(repeating: 0, count: words.count - rest.count) }
-        for index in words.indices { rest[index] |= words[index] }
+        var mine = rest.take() ?? []
+        if mine.count < words.count { mine += Array(repeating: 0, count: words.count - mine.count) }
+        for index in words.indices { mine[index] |= words[index] }
+        rest = mine
     }
 
     /// The rules in `self` and not in `other`.
@@ -79,13 +96,15 @@ struct RuleMask: Sendable {
     func subtracting(_ other: RuleMask) -> RuleMask {
         var left = self
         left.first &= ~other.first
-        if !left.rest.isEmpty && !other.rest.isEmpty { left.remove(beyondFirstWord: other.rest) }
+        if left.rest != nil, let words = other.rest { left.remove(beyondFirstWord: words) }
         return left
     }
 
     /// Removes the rules of `words`, the words after the first of another set.
     private mutating func remove(beyondFirstWord words: [UInt64]) {
-        for index in rest.indices where index < words.count { rest[index] &= ~words[index] }
+        guard var mine = rest.take() else { return }
+        for index in mine.indices where index < words.count { mine[index] &= ~words[index] }
+        rest = mine
     }
 
     /// The rules' positions, in the policy's order.
@@ -97,8 +116,8 @@ struct RuleMask: Sendable {
         private var bits: UInt64
         /// The position of the word's first rule.
         private var base = 0
-        /// The words after it.
-        private let rest: [UInt64]
+        /// The words after it; nil when there are none.
+        private let rest: [UInt64]?
         /// The place in `rest` of the next word to read.
         private var word = 0
 
@@ -109,7 +128,7 @@ struct RuleMask: Sendable {
 
         mutating func next() -> Int? {
             while bits == 0 {
-                guard word < rest.count else { return nil }
+                guard let rest, word < rest.count else { return nil }
                 bits = rest[word]
                 word += 1
                 base = word * 64

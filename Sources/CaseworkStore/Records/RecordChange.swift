@@ -129,10 +129,18 @@ public struct RecordChange: Sendable, Hashable, Codable {
     /// Whether the touched paths (each named once) are exactly `given`'s, and each now holds the value given and held
     /// another before (or none): then the touched-fields pass of ``between(_:_:fieldsTouched:given:)`` would set every
     /// one of them to its given value and clear none, so its `setFields` would equal `given`.
+    ///
+    /// The given values are walked, each path found among the touched ones: as many of each, the touched named once and
+    /// a dictionary's keys distinct, every given path is touched exactly when every touched path is given. A few touched
+    /// paths (a transition's input, one to three short names) are searched by comparing, which costs less than hashing
+    /// the path to look it up among the given values; more are put in a set first.
     private static func setsExactly(_ given: [String: ExpressionValue], touched: [String], before: CaseRecord, after: CaseRecord) -> Bool {
         guard given.count == touched.count else { return false }
-        for path in touched {
-            guard let value = given[path], after.fields[path] == value, before.fields[path] != value else { return false }
+        let searchedByComparing = touched.count <= 8
+        let touchedSet = searchedByComparing ? [] : Set(touched)
+        for (path, value) in given {
+            guard searchedByComparing ? touched.contains(path) : touchedSet.contains(path) else { return false }
+            guard after.fields[path] == value, before.fields[path] != value else { return false }
         }
         return true
     }

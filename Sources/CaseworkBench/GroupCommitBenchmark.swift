@@ -13,7 +13,9 @@ import Synchronization
 /// One caller of the service is printed for reference (its commits have no one to share with).
 ///
 /// With `CASEWORK_BENCH_POSTGRES` set (see ``PostgresBenchmark``), the same on PostgreSQL, beside the raw one-pipeline
-/// commit per fire from 8 threads with a connection each.
+/// commit per fire from 8 threads with a connection each. With `CASEWORK_BENCH_CPU` set as well, it also prints each
+/// measurement's CPU a fire, this process's and the server's when it runs on this machine (``ProcessCPU``), and how
+/// busy the machine's cores were meanwhile.
 enum GroupCommitBenchmark {
     /// The concurrent callers.
     static let callers = 8
@@ -46,6 +48,14 @@ enum GroupCommitBenchmark {
             }
         }
         return (best, used)
+    }
+
+    /// What reads the CPU of this process and of the server `pool` reaches, for `CASEWORK_BENCH_CPU=1`.
+    private static func serverCPU(_ pool: PostgresPool) throws -> ProcessCPU {
+        let row = try pool.read { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT pg_backend_pid(), current_database()").rows.first ?? []
+        }
+        return ProcessCPU(serverBackend: row.first.flatMap { $0.flatMap { Int32($0) } }, database: row.count > 1 ? row[1] ?? "" : "")
     }
 
     /// Prints where each measurement's CPU went, per fire over all its runs: this process's (the callers, the drain,
@@ -123,8 +133,7 @@ enum GroupCommitBenchmark {
             round += 1
             return "\(kind)-\(run)-\(round)"
         }
-        let backend = try? pool.read { (db: PostgresConnection) throws(PostgresError) in try db.run("SELECT pg_backend_pid()").rows.first?.first ?? nil }
-        let cpu = ProcessCPU(serverBackend: backend.flatMap { Int32($0) })
+        let cpu = ProcessInfo.processInfo.environment["CASEWORK_BENCH_CPU"] == nil ? nil : try serverCPU(pool)
         let (best, used) = try interleaved([
             { try serviceFires(store.driver, callers: callers, prefix: prefix("g")) },
             { try serviceFires(store.driver, callers: 1, prefix: prefix("a")) },
@@ -137,7 +146,7 @@ enum GroupCommitBenchmark {
             },
         ], cpu: cpu)
         report("PostgreSQL", best, floor: "raw 1 trip, \(callers) clients   ", "commits/s (one pipeline per fire: update + audit insert + outbox insert)")
-        reportCPU(used, labels: ["\(callers) callers, grouped  ", "1 caller              ", "raw 1 trip, \(callers) clients"].map { $0 + "  " })
+        if cpu != nil { reportCPU(used, labels: ["\(callers) callers, grouped  ", "1 caller              ", "raw 1 trip, \(callers) clients"].map { $0 + "  " }) }
     }
 
     /// Prints one store's figures from ``interleaved(_:)``'s answers for the grouped callers (whose result is their

@@ -1,19 +1,28 @@
 import Foundation
 
-/// CPU time spent by this process, by a local PostgreSQL server's processes and by the whole machine, read from
-/// Linux's `/proc` before and after a measurement, so a benchmark can say where a run's CPU went (its own side or the
-/// server's) and whether the cores were saturated. Each figure is nil where `/proc` cannot tell (another system, a
-/// server on another machine).
+/// CPU time spent by this process, by a local PostgreSQL server's processes working for one database, and by the
+/// whole machine, read from Linux's `/proc` before and after a measurement, so a benchmark can say where a run's CPU
+/// went (its own side or the server's) and whether the cores were saturated. The server's figure is nil where `/proc`
+/// cannot tell (a server on another machine).
+///
+/// The server's processes counted are the postmaster's children whose title names the database (its backends and
+/// autovacuum workers) and the ones every database shares (WAL writer, checkpointer, background writer), so other
+/// databases' sessions on a shared server are left out. A backend that ends between two readings takes its time with
+/// it, so a pool that closes connections makes the figure low.
 struct ProcessCPU {
     /// Clock ticks a second for `/proc`'s `utime` and `stime` fields.
     private static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
-    /// The server's postmaster, whose processes (itself and its children: backends, WAL writer, checkpointer) are counted.
+    /// The server's postmaster, whose children are counted.
     let postmaster: Int32?
+    /// The database whose backends are counted.
+    let database: String
 
-    /// Counts the server whose backend has process id `backend` (`SELECT pg_backend_pid()`), when it runs on this machine.
-    init(serverBackend backend: Int32?) {
+    /// Counts the server whose backend has process id `backend` (`SELECT pg_backend_pid()`), when it runs on this
+    /// machine, for `database`.
+    init(serverBackend backend: Int32?, database: String) {
         postmaster = backend.flatMap { Self.parentOf($0) }
+        self.database = database
     }
 
     /// CPU seconds so far: this process's, the server's, and every core's busy and total time (`/proc/stat`'s first line).
@@ -30,17 +39,23 @@ struct ProcessCPU {
         return Reading(bench: Self.seconds(of: "self") ?? 0, server: postmaster.map { serverSeconds($0) }, machineBusy: busy, machineTotal: total)
     }
 
-    /// The CPU seconds of the postmaster, its children that have ended (`cutime` + `cstime`) and every process whose
-    /// parent it is.
+    /// The CPU seconds of the postmaster's children working for ``database`` or for every database.
     private func serverSeconds(_ postmaster: Int32) -> Double {
-        guard let own = Self.statFields(of: "\(postmaster)"), own.count > 13 else { return 0 }
-        var total = Self.cpuSeconds(own) + ((Double(own[13]) ?? 0) + (Double(own[14]) ?? 0)) / Self.ticksPerSecond
+        var total = 0.0
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for entry in entries where entry.first?.isNumber == true {
-            guard let fields = Self.statFields(of: entry), fields.count > 13, fields[1] == "\(postmaster)" else { continue }
+            guard let fields = Self.statFields(of: entry), fields.count > 13, fields[1] == "\(postmaster)", counts(entry) else { continue }
             total += Self.cpuSeconds(fields)
         }
         return total
+    }
+
+    /// Whether the process's title (`postgres: postgres pg13 [local] idle`, `postgres: walwriter`) says it works for
+    /// ``database`` or for every database.
+    private func counts(_ pid: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        let words = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\0" })
+        return words.contains { $0 == database } || words.contains { ["walwriter", "checkpointer", "writer"].contains($0) }
     }
 
     /// The fields of `/proc/<pid>/stat` after the command name (field 3, the state, first), or nil.

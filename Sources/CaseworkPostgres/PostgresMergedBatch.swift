@@ -64,32 +64,35 @@ enum PostgresMergedBatch {
 /// parameter.
 package enum PostgresArrayLiteral {
     /// `values` as an array literal: each element quoted, with `"` and `\` escaped by a backslash, and nil as `NULL`,
-    /// so any text (quotes, commas, braces, spaces, the word NULL) reads back as itself. Each text's bytes are copied a
-    /// run at a time between the bytes that need escaping.
+    /// so any text (quotes, commas, braces, spaces, the word NULL) reads back as itself. Written byte by byte into a
+    /// buffer of the largest size it can need (every byte escaped), as the drain's thread writes every row's text
+    /// through here.
     package static func text<Values: Collection<String?>>(_ values: Values) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(values.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 } * 9 / 8 + 16)
-        var first = true
-        for value in values {
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            first = false
-            guard var value else {
-                bytes.append(contentsOf: "NULL".utf8)
-                continue
+        let capacity = values.reduce(2) { $0 + ($1.map { $0.utf8.count * 2 + 2 } ?? 4) + 1 }
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var end = 0
+            func put(_ byte: UInt8) {
+                buffer[end] = byte
+                end += 1
             }
-            bytes.append(UInt8(ascii: "\""))
-            value.withUTF8 { text in
-                var run = 0
-                for (index, byte) in text.enumerated() where byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[run..<index]))
-                    bytes.append(UInt8(ascii: "\\"))
-                    run = index
+            put(UInt8(ascii: "{"))
+            for (index, value) in values.enumerated() {
+                if index > 0 { put(UInt8(ascii: ",")) }
+                guard var value else {
+                    for byte in "NULL".utf8 { put(byte) }
+                    continue
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[run...]))
+                put(UInt8(ascii: "\""))
+                value.withUTF8 { text in
+                    for byte in text {
+                        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { put(UInt8(ascii: "\\")) }
+                        put(byte)
+                    }
+                }
+                put(UInt8(ascii: "\""))
             }
-            bytes.append(UInt8(ascii: "\""))
+            put(UInt8(ascii: "}"))
+            return end
         }
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -167,10 +167,6 @@ public final class PostgresCaseStore: CaseStore {
     /// Writes a group committer's batch in one transaction, sent as one pipeline (one round trip, one commit on the
     /// server) while no group is refused.
     ///
-    /// A batch of several groups on distinct cases is first sent merged, one statement per kind of row for all its
-    /// groups (``PostgresMergedBatch``), so the server runs a handful of statements rather than four or five a group.
-    /// A merged statement's failure names no group, so the batch is then sent group by group as below, which does.
-    ///
     /// A pipeline's implicit transaction stops at its first failing statement, so a refusal cannot be contained by a
     /// savepoint inside it. When a statement fails for its group's own reasons (its compare-and-set, a key taken), the
     /// failed transaction changed nothing and the batch is sent again without that group: the groups before it then
@@ -191,17 +187,6 @@ public final class PostgresCaseStore: CaseStore {
         let encoded = results.map { (try? $0.get()) ?? EncodedChanges() }
         let prepared = encoded.map(\.statements)
         var answers = results.map(\.error)
-        let writable = answers.indices.filter { answers[$0] == nil }
-        if let merged = PostgresMergedBatch.statements(writable.map { (prepared[$0], groups[$0].changes.map(\.record.id)) }) {
-            do throws(SendFailure) {
-                try pipeline(merged.map { ($0, .plain) }, writing: writable.flatMap { groups[$0].changes })
-                for index in writable { keep(encoded[index]) }
-                return answers
-            } catch {
-                // A merged statement cannot say whose row failed: the batch goes again group by group, which can.
-                guard case .statement = error else { throw try storeError(error) }
-            }
-        }
         var refused: [(group: Int, meaning: StatementMeaning, error: PostgresError)] = []
         while true {
             let sending = answers.indices.filter { index in answers[index] == nil && !refused.contains { $0.group == index } }

@@ -149,65 +149,6 @@ enum PostgresSQL {
         ORDER BY due_at, case_id, deadline, kind LIMIT $6
         """
 
-    // MARK: merged batches
-
-    // The multi-row forms of the single-row statements above that a group committer's batch merges
-    // (``PostgresMergedBatch``): each parameter is an array of the single-row statement's parameter, one element a row,
-    // and the rows are unnested, and so written, in the arrays' order.
-
-    /// ``updateCase`` for each row: the compare-and-set, failing with ``staleRevision`` when any case is not at its
-    /// expected revision. (case_ids, expected revisions, workflows, workflow_versions, states, revisions, updated_ats, records)
-    static let updateCases = """
-        SELECT casework_update_case(r.id, r.expected, r.workflow, r.workflow_version, r.state, r.revision, r.updated_at, r.record)
-        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
-            WITH ORDINALITY AS r(id, expected, workflow, workflow_version, state, revision, updated_at, record, n)
-        ORDER BY r.n
-        """
-
-    /// ``insertCase`` for each row. (case_ids, workflows, workflow_versions, states, revisions, updated_ats, records)
-    static let insertCases = """
-        INSERT INTO cases (case_id, workflow, workflow_version, state, revision, updated_at, record)
-        SELECT r.id, r.workflow, r.workflow_version, r.state, r.revision, r.updated_at, r.record
-        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
-            WITH ORDINALITY AS r(id, workflow, workflow_version, state, revision, updated_at, record, n)
-        ORDER BY r.n
-        """
-
-    /// ``insertEvent`` for each row. (case_ids, sequences, hashes, events)
-    static let insertEvents = """
-        INSERT INTO audit_events (case_id, sequence, hash, event)
-        SELECT r.id, r.sequence, r.hash, r.event
-        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS r(id, sequence, hash, event, n)
-        ORDER BY r.n
-        """
-
-    /// ``insertMessage`` for each row, in order, so the messages take their positions in the batch's order.
-    /// (case_ids, ids, created_ats, claimed_bys, lease_untils, delivered_ats, attempts, messages)
-    static let insertMessages = """
-        SELECT casework_insert_message(r.id, r.message_id, r.created_at, r.claimed_by, r.lease_until, r.delivered_at, r.attempts, r.message)
-        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[])
-            WITH ORDINALITY AS r(id, message_id, created_at, claimed_by, lease_until, delivered_at, attempts, message, n)
-        ORDER BY r.n
-        """
-
-    /// ``insertIdempotency`` for each row. (case_ids, keys, records)
-    static let insertIdempotencies = """
-        SELECT casework_record_key(r.id, r.key, r.record)
-        FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS r(id, key, record, n)
-        ORDER BY r.n
-        """
-
-    /// ``deleteAlarms`` for each case. (case_ids)
-    static let deleteCasesAlarms = "DELETE FROM deadline_alarms WHERE case_id = ANY($1::text[])"
-
-    /// ``insertAlarm`` for each row. (case_ids, deadlines, kinds, due_ats)
-    static let insertAlarms = """
-        INSERT INTO deadline_alarms (case_id, deadline, kind, due_at)
-        SELECT r.id, r.deadline, r.kind, r.due_at
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS r(id, deadline, kind, due_at, n)
-        ORDER BY r.n
-        """
-
     // MARK: archive
 
     /// Every message of a case with its delivery state, in commit order. (case_id)

@@ -4,13 +4,13 @@ import CaseworkStoreConformance
 import Foundation
 import Testing
 
-/// A group committer's batch on PostgreSQL written as one statement per kind of row (``PostgresMergedBatch``): it
-/// stores what committing each group on its own stores, and when a group is refused the batch goes again group by
-/// group, so each group still gets its own answer and the others land.
-@Suite("PostgreSQL group commit: merged batches")
-struct PostgresMergedBatchTests {
-    /// Text that an array literal must carry through unchanged: quotes, backslashes, commas, braces, spaces, the word
-    /// NULL, an empty string, non-ASCII.
+/// A group committer's batch on PostgreSQL (``PostgresCaseStore/commit(prepared:)``): it stores what committing each
+/// group on its own stores, hostile text included, and a group refused anywhere in it gets its own answer while the
+/// others land.
+@Suite("PostgreSQL group commit: each group's answer")
+struct PostgresBatchAnswerTests {
+    /// Text a row must carry through unchanged: quotes, backslashes, commas, braces, spaces, the word NULL, an empty
+    /// string, non-ASCII.
     static let hostile = ["a\"b", "back\\slash", "{1,2}", " spaced ", "NULL", "", "ä€😀", "\\\"},{\"", "null"]
 
     /// The change that fires on case `id` at `revision` (from `revision - 1`), with an event, a message, an alarm and
@@ -40,8 +40,8 @@ struct PostgresMergedBatchTests {
 
     /// Batches of openings, then of fires, with hostile text in every column, store exactly what committing each change
     /// on its own stores: the same records, events, messages (in the same order), keys and alarms.
-    @Test func aMergedBatchStoresWhatOneCommitAtATimeStores() throws {
-        guard let server = TestServer.usable("a PostgreSQL merged batch test") else { return }
+    @Test func aBatchStoresWhatOneCommitAtATimeStores() throws {
+        guard let server = TestServer.usable("a PostgreSQL group commit test") else { return }
         let (batchedDatabase, aloneDatabase) = (try server.makeDatabase(), try server.makeDatabase())
         defer { try? server.dropDatabases([batchedDatabase.name, aloneDatabase.name]) }
         let batched = try PostgresCaseStore(conninfo: batchedDatabase.conninfo)
@@ -83,7 +83,7 @@ struct PostgresMergedBatchTests {
     /// keys; nothing of the refused ones is written.
     @Test(arguments: placements)
     func eachRefusedGroupGetsItsOwnAnswerWhereverItIs(stale: Int, other: Int, refusal: OtherRefusal) throws {
-        guard let server = TestServer.usable("a PostgreSQL merged batch test") else { return }
+        guard let server = TestServer.usable("a PostgreSQL group commit test") else { return }
         let database = try server.makeDatabase()
         defer { try? server.dropDatabases([database.name]) }
         let store = try PostgresCaseStore(conninfo: database.conninfo)
@@ -114,10 +114,10 @@ struct PostgresMergedBatchTests {
         }
     }
 
-    /// A batch changing one case twice is written group by group, so the second change meets the first's revision
-    /// and is refused as it would be one after the other; the groups around them land.
-    @Test func aCaseInTwoGroupsIsWrittenGroupByGroup() throws {
-        guard let server = TestServer.usable("a PostgreSQL merged batch test") else { return }
+    /// A batch changing one case twice: the second change meets the first's revision and is refused as it would be
+    /// one after the other; the groups around them land.
+    @Test func aCaseInTwoGroupsMeetsTheFirstGroupsRevision() throws {
+        guard let server = TestServer.usable("a PostgreSQL group commit test") else { return }
         let database = try server.makeDatabase()
         defer { try? server.dropDatabases([database.name]) }
         let store = try PostgresCaseStore(conninfo: database.conninfo)
@@ -129,22 +129,5 @@ struct PostgresMergedBatchTests {
         #expect(try store.commit(each: [[first], [again], [other]]) == [nil, .revisionConflict(caseID: "c0", expected: 1, actual: 2), nil])
         #expect(try store.load(caseID: "c0") == first.record)
         #expect(try store.load(caseID: "c1") == other.record)
-    }
-}
-
-/// The array literal a merged statement's parameter is: every text reads back from the server as itself.
-@Suite("PostgreSQL array literals")
-struct PostgresArrayLiteralTests {
-    @Test func everyTextReadsBackAsItself() throws {
-        guard let server = TestServer.usable("a PostgreSQL array literal test") else { return }
-        let database = try server.makeDatabase()
-        defer { try? server.dropDatabases([database.name]) }
-        let pool = try PostgresPool(conninfo: database.conninfo)
-        let values: [String?] = PostgresMergedBatchTests.hostile + [nil, "after null", "{\"json\": [1, \"x\\\\y\"]}"]
-        let literal = PostgresArrayLiteral.text(values)
-        let rows = try pool.read { (db: PostgresConnection) throws(PostgresError) in
-            try db.run("SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS r(v, n) ORDER BY n", [literal]).rows
-        }
-        #expect(rows.map { $0[0] } == values)
     }
 }

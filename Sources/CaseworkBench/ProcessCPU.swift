@@ -50,12 +50,16 @@ struct ProcessCPU {
         return total
     }
 
-    /// Whether the process's title (`postgres: postgres pg13 [local] idle`, `postgres: walwriter`) says it works for
-    /// ``database`` or for every database.
+    /// Whether the process's title says it works for ``database`` (a backend, `postgres: <role> <database> [local]
+    /// idle`, or `postgres: autovacuum worker <database>`) or for every database (`postgres: walwriter`,
+    /// `checkpointer`, `background writer`).
     private func counts(_ pid: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-        let words = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\0" })
-        return words.contains { $0 == database } || words.contains { ["walwriter", "checkpointer", "writer"].contains($0) }
+        let words = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\0" }).map(String.init)
+        guard words.count > 1, words[0] == "postgres:" else { return false }
+        if ["walwriter", "checkpointer", "background"].contains(words[1]) { return true }
+        if words[1] == "autovacuum" { return words.count > 3 && words[3] == database }
+        return words.count > 2 && words[2] == database
     }
 
     /// The fields of `/proc/<pid>/stat` after the command name (field 3, the state, first), or nil.

@@ -13,7 +13,9 @@ import Synchronization
 /// One caller of the service is printed for reference (its commits have no one to share with).
 ///
 /// With `CASEWORK_BENCH_POSTGRES` set (see ``PostgresBenchmark``), the same on PostgreSQL, beside the raw one-pipeline
-/// commit per fire from 8 threads with a connection each.
+/// commit per fire from 8 threads with a connection each. With `CASEWORK_BENCH_CPU` set as well, it also prints each
+/// measurement's CPU a fire, this process's and the server's when it runs on this machine (``ProcessCPU``), and how
+/// busy the machine's cores were meanwhile.
 enum GroupCommitBenchmark {
     /// The concurrent callers.
     static let callers = 8
@@ -25,16 +27,49 @@ enum GroupCommitBenchmark {
     /// The fastest of ``repetitions`` runs of each of `runs`, with that run's result, taken in turn (one run of each per
     /// round), so a spell of slow or fast `fsync`s on the shared machine falls on all of them alike.
     private static func interleaved(_ runs: [() throws -> Int]) throws -> [(seconds: Double, result: Int)] {
+        try interleaved(runs, cpu: nil).best
+    }
+
+    /// ``interleaved(_:)``, also adding up each measurement's CPU over all its runs as `cpu` reads it (its wall time
+    /// beside it), so the report can say where a fire's CPU went.
+    private static func interleaved(
+        _ runs: [() throws -> Int], cpu: ProcessCPU?
+    ) throws -> (best: [(seconds: Double, result: Int)], used: [(cpu: ProcessCPU.Reading, seconds: Double)]) {
         var best = Array(repeating: (seconds: Double.infinity, result: 0), count: runs.count)
+        var used = Array(repeating: (cpu: ProcessCPU.Reading.zero, seconds: 0.0), count: runs.count)
         for _ in 0..<repetitions {
             for (index, run) in runs.enumerated() {
+                let before = cpu?.read()
                 let start = DispatchTime.now().uptimeNanoseconds
                 let result = try run()
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if let cpu, let before { used[index] = (used[index].cpu + (cpu.read() - before), used[index].seconds + seconds) }
                 if seconds < best[index].seconds { best[index] = (seconds, result) }
             }
         }
-        return best
+        return (best, used)
+    }
+
+    /// What reads the CPU of this process and of the server `pool` reaches, for `CASEWORK_BENCH_CPU=1`.
+    private static func serverCPU(_ pool: PostgresPool) throws -> ProcessCPU {
+        let row = try pool.read { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT pg_backend_pid(), current_database()").rows.first ?? []
+        }
+        return ProcessCPU(serverBackend: row.first.flatMap { $0.flatMap { Int32($0) } }, database: row.count > 1 ? row[1] ?? "" : "")
+    }
+
+    /// Prints where each measurement's CPU went, per fire over all its runs: this process's (the callers, the drain,
+    /// libpq), the server's processes', and how busy the machine's cores were meanwhile (other work included).
+    private static func reportCPU(_ used: [(cpu: ProcessCPU.Reading, seconds: Double)], labels: [String]) {
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        print("  CPU a fire over \(repetitions) runs each (bench process, server processes; machine busy, of \(Int(cores)) cores):")
+        for (label, use) in zip(labels, used) {
+            let fires = Double(fires * repetitions)
+            let server = use.cpu.server.map { Measure.format($0 / fires * 1e6, decimals: 0) + " µs" } ?? "not local"
+            let busy = use.cpu.machineTotal > 0 ? use.cpu.machineBusy / use.cpu.machineTotal * 100 : 0
+            let ours = ((use.cpu.bench + (use.cpu.server ?? 0)) / use.seconds) / cores * 100
+            print("    \(label)bench \(Measure.format(use.cpu.bench / fires * 1e6, decimals: 0)) µs, server \(server); machine \(Measure.format(busy, decimals: 0)) % busy, bench + server \(Measure.format(ours, decimals: 0)) %")
+        }
     }
 
     /// The fires per transaction of a run of ``fires`` fires written in `batches` batches.
@@ -98,7 +133,8 @@ enum GroupCommitBenchmark {
             round += 1
             return "\(kind)-\(run)-\(round)"
         }
-        let best = try interleaved([
+        let cpu = ProcessInfo.processInfo.environment["CASEWORK_BENCH_CPU"] == nil ? nil : try serverCPU(pool)
+        let (best, used) = try interleaved([
             { try serviceFires(store.driver, callers: callers, prefix: prefix("g")) },
             { try serviceFires(store.driver, callers: 1, prefix: prefix("a")) },
             {
@@ -108,8 +144,9 @@ enum GroupCommitBenchmark {
                 }
                 return fires / callers * callers
             },
-        ])
+        ], cpu: cpu)
         report("PostgreSQL", best, floor: "raw 1 trip, \(callers) clients   ", "commits/s (one pipeline per fire: update + audit insert + outbox insert)")
+        if cpu != nil { reportCPU(used, labels: ["\(callers) callers, grouped  ", "1 caller              ", "raw 1 trip, \(callers) clients"].map { $0 + "  " }) }
     }
 
     /// Prints one store's figures from ``interleaved(_:)``'s answers for the grouped callers (whose result is their

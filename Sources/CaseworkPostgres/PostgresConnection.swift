@@ -73,7 +73,7 @@ package final class PostgresConnection: @unchecked Sendable {
     /// would cut the value short at it.
     @discardableResult
     package func run(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresRows {
-        if parameters.contains(where: { $0?.utf8.contains(0) ?? false }) {
+        if parameters.contains(where: Self.holdsNUL) {
             throw PostgresError(sqlState: nil, message: "a text value holds a NUL character, which PostgreSQL text cannot", sql: sql)
         }
         let result = Self.withCStrings(parameters) { values in
@@ -91,7 +91,7 @@ package final class PostgresConnection: @unchecked Sendable {
     /// Blocking mode is safe at the sizes the store sends (a few statements per case changed): libpq reads the server's
     /// answers while its own sending is held up, and each answer is a few bytes.
     package func pipeline(_ statements: [PostgresStatement]) throws(PostgresPipelineFailure) -> [PostgresRows] {
-        if let index = statements.firstIndex(where: { $0.parameters.contains { $0?.utf8.contains(0) ?? false } }) {
+        if let index = statements.firstIndex(where: { $0.parameters.contains(where: Self.holdsNUL) }) {
             let error = PostgresError(sqlState: nil, message: "a text value holds a NUL character, which PostgreSQL text cannot", sql: statements[index].sql)
             throw PostgresPipelineFailure(index: index, error: error)
         }
@@ -244,6 +244,13 @@ package final class PostgresConnection: @unchecked Sendable {
         }
         let changed = Int(String(cString: PQcmdTuples(result))) ?? 0
         return PostgresRows(rows: rows, changed: changed)
+    }
+
+    /// Whether a parameter holds a NUL character, which PostgreSQL text cannot: its bytes searched with `memchr`, as
+    /// every parameter of every statement is, on the thread that writes the batches.
+    private static func holdsNUL(_ value: String?) -> Bool {
+        guard var value else { return false }
+        return value.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
     }
 
     /// Calls `body` with the parameters as C strings (a null pointer for `NULL`), valid only during the call.

@@ -5,7 +5,8 @@ import Foundation
 /// beside the floor of `casework --version` (process start and exit) in the same run. It prints each command's
 /// median wall time and median CPU time (the child's user + system time, from `wait4`: steadier than wall time on a
 /// shared machine), each one's ratio to the floor and the work after start (median − floor's median), and its median
-/// page faults (`ru_minflt`, which repeat almost exactly: the memory a command touches is much of its system time), first with the
+/// page faults (`ru_minflt`, which repeat almost exactly: the memory a command touches is much of its system time), the
+/// floor and the commands taking turns round by round (``medians(_:_:environment:firstCase:)``), first with the
 /// definition cache off (`CASEWORK_NO_CACHE=1`: every definition file validated and compiled again) and then warm
 /// (a scratch `CASEWORK_CACHE_DIR`, filled by one run before timing).
 enum CommandLineBenchmark {
@@ -62,10 +63,10 @@ enum CommandLineBenchmark {
             print("cli: the release casework binary as a process, median of \(runs) runs each (ms)")
             for (label, environment, firstCase) in [("cache off", uncached, 1), ("cache warm", cached, runs + 2)] {
                 try check(binary, ["case", "show", "c0"] + staff + common, environment: environment)
-                let floor = try median(binary, Command(name: "--version", arguments: ["--version"]), environment: environment, firstCase: 0)
+                let timed = try medians(binary, [Command(name: "--version", arguments: ["--version"])] + commands, environment: environment, firstCase: firstCase)
+                let floor = timed[0]
                 print("  \(label): floor (casework --version) wall \(Measure.format(floor.wall, decimals: 2)), cpu \(Measure.format(floor.cpu, decimals: 2)), page faults \(floor.faults)")
-                for command in commands {
-                    let time = try median(binary, command, environment: environment, firstCase: firstCase)
+                for (command, time) in zip(commands, timed.dropFirst()) {
                     func figures(_ time: Double, _ floor: Double) -> String {
                         "\(Measure.format(time, decimals: 2)) (ratio \(Measure.format(time / floor, decimals: 2)), work after start \(Measure.format(time - floor, decimals: 2)))"
                     }
@@ -77,21 +78,26 @@ enum CommandLineBenchmark {
         }
     }
 
-    /// The median wall and CPU times of `runs` runs of `command`, in milliseconds, and the median page faults, the
-    /// `n`th run's `{}` being `firstCase + n`.
-    static func median(_ binary: String, _ command: Command, environment: [String], firstCase: Int) throws(Failure) -> (wall: Double, cpu: Double, faults: Int) {
-        var walls: [Double] = []
-        var cpus: [Double] = []
-        var faults: [Int] = []
+    /// For each of `commands`, the median wall and CPU times of `runs` runs, in milliseconds, and the median page
+    /// faults, the `n`th run's `{}` being `firstCase + n`. The commands take turns, one run of each a round, so a
+    /// machine that speeds up or slows down during the measurement moves the floor and the commands alike (measured
+    /// one command after another, the floor's median and a command's were minutes apart, and "work after start"
+    /// moved by milliseconds between runs).
+    static func medians(_ binary: String, _ commands: [Command], environment: [String], firstCase: Int) throws(Failure) -> [(wall: Double, cpu: Double, faults: Int)] {
+        var walls = Array(repeating: [Double](), count: commands.count)
+        var cpus = Array(repeating: [Double](), count: commands.count)
+        var faults = Array(repeating: [Int](), count: commands.count)
         for number in 0..<runs {
-            let arguments = command.arguments.map { $0.replacingOccurrences(of: "{}", with: "\(firstCase + number)") }
-            let start = DispatchTime.now().uptimeNanoseconds
-            let usage = try check(binary, arguments, environment: environment)
-            cpus.append(usage.cpu)
-            faults.append(usage.faults)
-            walls.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            for (place, command) in commands.enumerated() {
+                let arguments = command.arguments.map { $0.replacingOccurrences(of: "{}", with: "\(firstCase + number)") }
+                let start = DispatchTime.now().uptimeNanoseconds
+                let usage = try check(binary, arguments, environment: environment)
+                cpus[place].append(usage.cpu)
+                faults[place].append(usage.faults)
+                walls[place].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
         }
-        return (walls.sorted()[runs / 2], cpus.sorted()[runs / 2], faults.sorted()[runs / 2])
+        return commands.indices.map { place in (walls[place].sorted()[runs / 2], cpus[place].sorted()[runs / 2], faults[place].sorted()[runs / 2]) }
     }
 
     /// Runs `binary` with `arguments` and this process's environment plus `environment`, its output to `/dev/null`,

@@ -16,10 +16,10 @@ import os
 import statistics
 import sys
 
+if len(sys.argv) < 3 or not sys.argv[1].isdigit() or int(sys.argv[1]) < 1 or any("=" not in argument for argument in sys.argv[2:]):
+    sys.exit(__doc__)
 rounds = int(sys.argv[1])
 builds = [argument.split("=", 1) for argument in sys.argv[2:]]
-if not builds or any(len(build) != 2 for build in builds):
-    sys.exit(__doc__)
 root = os.environ.get("AB_DEFS", os.getcwd())
 work = os.environ.get("AB_DIR", "/tmp/casework-alternate")
 os.makedirs(work, exist_ok=True)

@@ -30,6 +30,11 @@ struct SQLiteQuickCheckTests {
         return (path, pages ?? 0)
     }
 
+    /// Removes the directory `largeFile()` made for the file at `path`.
+    private static func remove(_ path: String) {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+
     /// What `quick_check` finds through a fresh connection with SQLite's default cache, its rows' lines and then the
     /// statement's own failure, if it fails as damage: the reference.
     private static func referenceFindings(_ path: String) throws -> [String] {
@@ -51,6 +56,7 @@ struct SQLiteQuickCheckTests {
     @Test("a sound file has no problems, and the connection's cache size is as it was", arguments: [-2000, -64, 10, 500])
     func soundFileKeepsTheCacheSize(cacheSize: Int) throws {
         let file = try Self.largeFile()
+        defer { Self.remove(file.path) }
         #expect(file.pages > 10 * SQLiteCaseStore.quickCheckCachePages)
         let database = try SQLiteDatabase(path: file.path)
         let (problems, after) = try database.withConnection { (connection: SQLiteConnection) throws(StoreError) in
@@ -65,11 +71,13 @@ struct SQLiteQuickCheckTests {
     @Test("damage to any of a spread of pages is found, exactly as the check through the default cache finds it")
     func damageIsFoundAsBefore() throws {
         let sound = try Self.largeFile()
+        Self.remove(sound.path)
         let size = 4096
         // The second page, a stride through the file, and the last page.
         let damagedPages = Array(Set([2] + Array(stride(from: 3, to: sound.pages, by: 37)) + [sound.pages])).sorted()
         for page in damagedPages {
             let file = try Self.largeFile()
+            defer { Self.remove(file.path) }
             let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file.path))
             try handle.seek(toOffset: UInt64((page - 1) * size))
             try handle.write(contentsOf: Data(repeating: 0xA5, count: size))

@@ -387,7 +387,10 @@ private struct Composer: ~Copyable {
     }
 
     /// The key already written in the innermost mapping with the same text as the scalar `key`, if any.
-    private func firstKey(like key: Int32) -> Int32? {
+    ///
+    /// `mutating` though it changes nothing: called on the composer in place. As a plain method, the compiler copied
+    /// the whole composer (257 bytes) onto the stack to call it, for every key of every mapping.
+    private mutating func firstKey(like key: Int32) -> Int32? {
         if innermost.hasKeyIndex { return keyIndexes[keyIndexes.count - 1][builder.string(of: key)] }
         for position in stride(from: innermost.entriesStart, to: entries.count, by: 2)
         where builder.scalarsEqual(entries[position], key) {

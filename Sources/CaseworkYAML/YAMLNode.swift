@@ -397,10 +397,18 @@ struct YAMLTreeBuilder: ~Copyable {
     }
 
     /// Whether the scalars numbered `a` and `b` have the same text.
+    ///
+    /// Keys are short: up to 16 bytes they are compared here, byte by byte, where a call to `memcmp` cost more than the
+    /// comparison (the loader compares each key of a small mapping with every key before it).
     func scalarsEqual(_ a: Int32, _ b: Int32) -> Bool {
         let first = bytes(of: a)
         let second = bytes(of: b)
-        return first.count == second.count && (first.isEmpty || memcmp(first.baseAddress!, second.baseAddress!, first.count) == 0)
+        guard first.count == second.count else { return false }
+        guard first.count > 16 else {
+            for index in 0..<first.count where first[index] != second[index] { return false }
+            return true
+        }
+        return memcmp(first.baseAddress!, second.baseAddress!, first.count) == 0
     }
 
     /// The finished tree.

@@ -89,6 +89,27 @@ struct YAMLLoaderRejectionTests {
         #expect(result.root?.mapping?.count == 2, "the first value is kept")
     }
 
+    /// Keys of a small mapping are compared byte for byte up to 16 bytes and through `memcmp` beyond: pairs that differ
+    /// only in their last byte, or only in length, at lengths on both sides of that line, are distinct keys, and each key
+    /// written twice is one duplicate (found in a mapping of up to 8 keys, which is searched by comparing).
+    @Test(arguments: [1, 2, 8, 15, 16, 17, 24, 40])
+    func keysNearlyAlikeAreDistinctAndRepeatsAreFound(length: Int) {
+        let stem = String(repeating: "k", count: length - 1)
+        let keys = [stem + "a", stem + "b", stem + "é", stem, stem + "ab"].filter { !$0.isEmpty }
+        let distinct = keys.map { "\($0): v\n" }.joined()
+        #expect(errors(distinct).isEmpty, "\(errors(distinct))")
+        for (position, key) in keys.enumerated() {
+            let found = errors(distinct + "\(key): again\n")
+            guard found.count == 1, case .duplicateKey(let name, let at, let first) = found[0] else {
+                Issue.record("expected one duplicate of '\(key)', got \(found)")
+                continue
+            }
+            #expect(name == key)
+            #expect(at.start.line == keys.count + 1)
+            #expect(first.start.line == position + 1)
+        }
+    }
+
     @Test func duplicateKeysAreFoundInLargeMappings() {
         let text = (0..<50).map { "k\($0): v\n" }.joined() + "k7: again\n"
         let found = errors(text)

@@ -166,15 +166,16 @@ enum WorkflowDecoder {
         var transitions: [TransitionDefinition] = []
         transitions.reserveCapacity(node.count)
         for index in 0..<node.count {
-            if let transition = decodeTransition(node.item(index), index: index, reader: &reader) {
-                transitions.append(transition)
-            }
+            decodeTransition(node.item(index), index: index, reader: &reader, into: &transitions)
         }
         return transitions
     }
 
-    private static func decodeTransition(_ node: YAMLNodeView, index: Int, reader: inout NodeReader) -> TransitionDefinition? {
-        guard reader.expectMapping(node, place: "transition \(index + 1)") else { return nil }
+    /// Appends the transition `node` holds to `transitions`, or reports why it cannot be read (and appends nothing).
+    /// Appended here rather than returned: returned as an optional, the whole transition (464 bytes) was copied into
+    /// the optional, out of it, and into the array.
+    private static func decodeTransition(_ node: YAMLNodeView, index: Int, reader: inout NodeReader, into transitions: inout [TransitionDefinition]) {
+        guard reader.expectMapping(node, place: "transition \(index + 1)") else { return }
         let table = transitionKeys
         // The name comes first, wherever it is written, so every other problem can name the transition.
         let nameEntry = (0..<node.count).first { table.position(of: node.key($0)).map { table.keys[$0] } == .name }
@@ -234,11 +235,11 @@ enum WorkflowDecoder {
             target = nil
         }
         reader.requireKeys([.by], of: table, seen: seen, place: place(), at: node.range.startOnly)
-        guard let name, let target, !from.isEmpty else { return nil }
-        return TransitionDefinition(
+        guard let name, let target, !from.isEmpty else { return }
+        transitions.append(TransitionDefinition(
             name: name, title: title ?? name.value, from: from, to: target, by: by, when: when,
             startForms: startForms, notify: notify, input: input, set: assignments, grant: grant, open: open, report: report
-        )
+        ))
     }
 
     /// The range of `stays: true`; any other value is reported (CW0257): a step that moves the case says `to:`.

@@ -25,8 +25,9 @@ struct DeadlineChecks {
         checkCalendar(workflow.calendar, referrer: "workflow '\(workflow.id.value)'")
         let fields = FieldValues.types(of: workflow.fields)
         let fieldNames = fields.keys.sorted()
-        let states = workflow.states.map(\.name.value)
-        let transitions = workflow.transitions.map(\.name.value)
+        // Only deadlines read the state and transition names: a workflow without any lists none (a large one has thousands).
+        let states = workflow.deadlines.isEmpty ? [] : workflow.states.map(\.name.value)
+        let transitions = workflow.deadlines.isEmpty ? [] : workflow.transitions.map(\.name.value)
         let roles = workflow.roles.map(\.value)
         var firstByName: [String: SourceRange] = [:]
         for deadline in workflow.deadlines {
@@ -112,8 +113,9 @@ struct DeadlineChecks {
         }
         for index in workflow.transitions.indices {
             let name = workflow.transitions[index].name.value
-            for (position, notification) in workflow.transitions[index].notify.enumerated() {
-                guard let condition = notification.condition else { continue }
+            // Read by index, in place: binding each notification copied (and reference-counted) all of it.
+            for position in workflow.transitions[index].notify.indices {
+                guard let condition = workflow.transitions[index].notify[position].condition else { continue }
                 switch ExpressionChecker.compile(condition.text, in: environment, expecting: .bool, role: "the condition of a notification of transition '\(name)'") {
                 case .success(let compiled): checked.notifyConditions[name, default: [:]][position] = compiled
                 case .failure(let failure): GuardChecks.report(failure.errors, in: condition, source: source, into: &bag)

@@ -18,8 +18,10 @@ struct GuardChecks {
         // Read by index, field by field: binding each transition would copy (and reference-count) all of it.
         for index in workflow.transitions.indices {
             guard let when = workflow.transitions[index].when else { continue }
-            switch ExpressionChecker.compile(when.text, in: environment, expecting: .bool,
-                                             role: "the guard of transition '\(workflow.transitions[index].name.value)'") {
+            let result = ExpressionChecker.compile(when.text, in: environment, expecting: .bool,
+                                                   role: "the guard of transition '\(workflow.transitions[index].name.value)'")
+            // Switched on as consumed, so the checked guard is moved out of the result rather than copied from it.
+            switch consume result {
             case .success(let checked):
                 // Moved into the table: a copy would count a reference to each of its parts and the result's
                 // destruction give them back, a pair of atomic operations per part for every guard.

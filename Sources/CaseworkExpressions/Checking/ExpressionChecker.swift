@@ -44,8 +44,11 @@ package struct ExpressionChecker {
 
     /// Checks `syntax`; when `expected` is given, the whole expression must have that type
     /// (a guard must be `bool`), described as `role` in the error (worked out only for that error).
+    ///
+    /// `syntax` is consumed: the checked expression takes the tree itself, where a borrowed one was copied into it
+    /// (a reference counted for the root's parts) and the caller's then destroyed (given back), for every expression.
     package static func check(
-        _ syntax: ExpressionSyntax, in environment: ExpressionEnvironment,
+        _ syntax: consuming ExpressionSyntax, in environment: ExpressionEnvironment,
         expecting expected: ExpressionType? = nil, role: @autoclosure () -> String = "condition"
     ) -> Result<CheckedExpression, ExpressionErrors> {
         var checker = ExpressionChecker(environment: environment, nodeCount: syntax.nodeCount)
@@ -73,7 +76,7 @@ package struct ExpressionChecker {
         } catch {
             return .failure(ExpressionErrors([error]))
         }
-        return check(syntax, in: environment, expecting: expected, role: role())
+        return check(consume syntax, in: environment, expecting: expected, role: role())
     }
 
     /// A node as messages show it: its type and its text, a string literal without its quotes.

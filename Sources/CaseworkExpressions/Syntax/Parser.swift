@@ -19,7 +19,7 @@ package enum ExpressionParser {
         // `withUTF8` rethrows untyped, so the parse's error is carried out of the closure by hand.
         var contiguous = text
         var failure: ExpressionError?
-        let syntax = contiguous.withUTF8 { bytes -> ExpressionSyntax? in
+        var syntax = contiguous.withUTF8 { bytes -> ExpressionSyntax? in
             do throws(ExpressionError) {
                 return try parse(ExpressionText(text, bytes: bytes), limits: limits)
             } catch {
@@ -28,7 +28,9 @@ package enum ExpressionParser {
             }
         }
         if let failure { throw failure }
-        return syntax!
+        // Moved out of the optional: unwrapping it in place copied the tree (a reference counted for the root's parts)
+        // and then destroyed the optional's (given back), for every expression parsed.
+        return syntax.take()!
     }
 
     /// Parses `source`, whose bytes are valid only during this call.

@@ -122,11 +122,12 @@ extension Engine {
             swap(&next, &change.after)
             next.revision = previous + 1
             next.updatedAt = now
-            var recorded = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched, given: change.input)
-            recorded.document = change.document?.change
+            // Moved into the event (taken out of its optional), not copied: nothing reads it afterwards.
+            var recorded: RecordChange? = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched, given: change.input)
+            recorded?.document = change.document?.change
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: change.actor ?? actor, action: change.action,
                                    subject: change.subject, fromState: before?.state, toState: next.state, revision: next.revision,
-                                   input: change.input, change: recorded, previousHash: before?.auditHead ?? AuditEvent.genesisHash,
+                                   input: change.input, change: recorded.take(), previousHash: before?.auditHead ?? AuditEvent.genesisHash,
                                    effectiveOn: change.effectiveOn, via: change.actor == nil ? via : nil)
             next.auditHead = event.hash
             let id = next.id

@@ -16,30 +16,32 @@ public struct FireRequest: Sendable {
     public var actor: CaseActor
     /// Field values the actor gives, by dotted path.
     public var input: [String: ExpressionValue]
-    /// The revision the caller last saw; a change since then refuses the fire.
-    public var expectedRevision: Int?
+    /// The revision the caller last saw; a change since then refuses the fire. `Optional` is spelled out here and
+    /// below: a `T?` stored property starts as nil before the initialiser runs, and assigning it there made the
+    /// initialiser copy the whole request and destroy the first (ARCHITECTURE.md, Benchmarks, session 25).
+    public var expectedRevision: Optional<Int>
     /// A key that makes a retried request return the first result instead of firing twice.
-    public var idempotencyKey: String?
+    public var idempotencyKey: Optional<String>
     /// The actor's attributes for the workflow's access policy (`second_factor_verified`, `relationship`).
     public var attributes: [String: ExpressionValue]
     /// The day the step took effect, when it is recorded after the fact (a decision taken last Tuesday, recorded
     /// today): guards, `today` and every clock it starts or meets count from it. Nil means today. It may not be in
     /// the future or before the case was opened; the audit keeps it beside the time it was recorded.
-    public var effectiveOn: CalendarDate?
+    public var effectiveOn: Optional<CalendarDate>
 
     /// Creates a request.
     public init(
         caseID: String, transition: String, actor: CaseActor, input: [String: ExpressionValue] = [:], expectedRevision: Int? = nil,
         idempotencyKey: String? = nil, attributes: [String: ExpressionValue] = [:], effectiveOn: CalendarDate? = nil
     ) {
-        self.effectiveOn = effectiveOn
-        self.attributes = attributes
         self.caseID = caseID
         self.transition = transition
         self.actor = actor
         self.input = input
         self.expectedRevision = expectedRevision
         self.idempotencyKey = idempotencyKey
+        self.attributes = attributes
+        self.effectiveOn = effectiveOn
     }
 }
 

@@ -8,8 +8,10 @@ import Foundation
 struct PendingMessage: Sendable {
     /// The role it is for.
     var role: String
-    /// Who plays the role on the case, when the case names someone.
-    var recipientID: String?
+    /// Who plays the role on the case, when the case names someone. `Optional` is spelled out here and below: a `T?`
+    /// stored property starts as nil before the initialiser runs, and assigning it there made the initialiser copy the
+    /// whole message and destroy the first (ARCHITECTURE.md, Benchmarks, session 25).
+    var recipientID: Optional<String>
     /// The template or step it came from.
     var template: String
     /// Its subject.
@@ -19,7 +21,7 @@ struct PendingMessage: Sendable {
     /// How it reaches the recipient.
     var channel: NoticeChannel
     /// Why it is owed by another route, when it is.
-    var owedReason: OwedReason?
+    var owedReason: Optional<OwedReason>
 
     /// A message rendered for `address`.
     init(_ address: NoticeAddress, template: String, subject: String, body: String) {
@@ -122,11 +124,12 @@ extension Engine {
             swap(&next, &change.after)
             next.revision = previous + 1
             next.updatedAt = now
-            var recorded = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched, given: change.input)
-            recorded.document = change.document?.change
+            // Moved into the event (taken out of its optional), not copied: nothing reads it afterwards.
+            var recorded: RecordChange? = RecordChange.between(before, next, fieldsTouched: change.fieldsTouched, given: change.input)
+            recorded?.document = change.document?.change
             let event = AuditEvent(caseID: next.id, sequence: next.revision, at: now, actor: change.actor ?? actor, action: change.action,
                                    subject: change.subject, fromState: before?.state, toState: next.state, revision: next.revision,
-                                   input: change.input, change: recorded, previousHash: before?.auditHead ?? AuditEvent.genesisHash,
+                                   input: change.input, change: recorded.take(), previousHash: before?.auditHead ?? AuditEvent.genesisHash,
                                    effectiveOn: change.effectiveOn, via: change.actor == nil ? via : nil)
             next.auditHead = event.hash
             let id = next.id

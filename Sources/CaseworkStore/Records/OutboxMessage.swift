@@ -33,6 +33,10 @@ public enum OwedReason: String, Sendable, Hashable, Codable, CaseIterable, Custo
 /// A message whose lease runs out unacknowledged can be claimed again, so
 /// delivery is at least once; the stable `id` lets the receiving side drop repeats. A message owed by another route
 /// (``channel`` `.other`) is never claimed: staff send it and record that they did.
+///
+/// Its optional members spell `Optional` out: a `T?` stored property starts as nil before the initialiser runs, and
+/// assigning it there made the initialiser copy the whole message and destroy the first (ARCHITECTURE.md, Benchmarks,
+/// session 25). Its initialiser assigns the members in the order they are declared, for the same reason.
 public struct OutboxMessage: Sendable, Hashable, Codable {
     /// Stable id: `CASE/REVISION/N`; unique across the store, which refuses a message whose id any case holds.
     public var id: String
@@ -43,7 +47,7 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
     /// The role it is for.
     public var recipientRole: String
     /// The person or organisation it is for, when the case names one for the role.
-    public var recipientID: String?
+    public var recipientID: Optional<String>
     /// The template it was rendered from.
     public var template: String
     /// The rendered subject.
@@ -51,25 +55,23 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
     /// The rendered body.
     public var body: String
     /// Who holds the current claim, if anyone.
-    public var claimedBy: String?
+    public var claimedBy: Optional<String>
     /// When the current claim runs out.
-    public var leaseUntil: Date?
+    public var leaseUntil: Optional<Date>
     /// How many times it has been claimed.
     public var attempts: Int
     /// When delivery was acknowledged.
-    public var deliveredAt: Date?
+    public var deliveredAt: Optional<Date>
     /// How it reaches its recipient; `.portal` for messages written before notices could be owed.
     public var channel: NoticeChannel
     /// Why it is owed by another route; nil for a portal message.
-    public var owedReason: OwedReason?
+    public var owedReason: Optional<OwedReason>
 
     /// Creates an unclaimed message, through the portal unless `channel` says otherwise.
     public init(
         id: String, caseID: String, createdAt: Date, recipientRole: String, recipientID: String?, template: String, subject: String, body: String,
         channel: NoticeChannel = .portal, owedReason: OwedReason? = nil
     ) {
-        self.channel = channel
-        self.owedReason = owedReason
         self.id = id
         self.caseID = caseID
         self.createdAt = createdAt
@@ -82,6 +84,8 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
         self.leaseUntil = nil
         self.attempts = 0
         self.deliveredAt = nil
+        self.channel = channel
+        self.owedReason = owedReason
     }
 
     /// Whether a claim at `now` may take it: a portal message, undelivered, and unclaimed or with its lease run out.

@@ -8,39 +8,43 @@ import Foundation
 ///
 /// Fields are recorded path by path (set values and cleared paths); the other parts, which are small lists,
 /// whole when they changed. An opening event records every part.
+///
+/// Its optional members spell `Optional` out and none is given a value where it is declared: a member that starts with
+/// a value before the initialiser runs (as a `T?` does) made the initialiser copy the whole change and destroy the first
+/// (ARCHITECTURE.md, Benchmarks, session 25). Its initialiser assigns the members in the order they are declared.
 public struct RecordChange: Sendable, Hashable, Codable {
     /// The state after the change, when it moved.
-    public var state: String?
+    public var state: Optional<String>
     /// The workflow version after the change, when it changed (opening, migration).
-    public var workflowVersion: Int?
+    public var workflowVersion: Optional<Int>
     /// The fingerprint of the definition set the case runs on after the change, when it changed (opening, migration).
-    public var definitionSnapshot: String?
+    public var definitionSnapshot: Optional<String>
     /// Fields given a value, by dotted path.
     public var setFields: [String: ExpressionValue]
     /// Fields that no longer have a value.
     public var clearedFields: [String]
     /// Who plays each role, whole, when it changed.
-    public var participants: CaseParticipants?
+    public var participants: Optional<CaseParticipants>
     /// Whether the event was written when a role had one participant (`{"ROLE": "PRINCIPAL"}`), so it is written back
     /// in that shape and its canonical bytes, and hash, stay as they were.
-    private var participantsOnePerRole = false
+    private var participantsOnePerRole: Bool
     /// The form instances, whole, when any changed.
-    public var forms: [FormInstance]?
+    public var forms: Optional<[FormInstance]>
     /// The statutory clocks, whole, when any changed.
-    public var deadlines: [DeadlineRecord]?
+    public var deadlines: Optional<[DeadlineRecord]>
     /// The grants, whole, when any changed.
-    public var grants: [AccessGrant]?
+    public var grants: Optional<[AccessGrant]>
     /// The owed notices recorded as sent, whole, when any was recorded.
-    public var noticesSent: [NoticeSent]?
+    public var noticesSent: Optional<[NoticeSent]>
     /// The document version the change added, when it added one (`document_added`): its parts' hashes are covered by the
     /// event's hash. It changes no part of the record, so replay passes over it.
-    public var document: DocumentChange?
+    public var document: Optional<DocumentChange>
     /// The child record the case belongs to, recorded by the opening event of a case opened for a child (it never
     /// changes afterwards); absent otherwise, so every event written before child records hashes as it did.
-    public var child: String?
+    public var child: Optional<String>
     /// The case's links (``CaseLink``), whole, when any was added: by the step that opened a linked case (on both
     /// records) and by the opening of a linked case; absent otherwise, so every event written before links hashes as it did.
-    public var links: [CaseLink]?
+    public var links: Optional<[CaseLink]>
 
     private enum CodingKeys: String, CodingKey {
         case state, workflowVersion, definitionSnapshot, setFields, clearedFields, participants, forms, deadlines, grants, noticesSent, document, child, links
@@ -52,18 +56,20 @@ public struct RecordChange: Sendable, Hashable, Codable {
         participants: CaseParticipants? = nil, forms: [FormInstance]? = nil, deadlines: [DeadlineRecord]? = nil, grants: [AccessGrant]? = nil,
         noticesSent: [NoticeSent]? = nil, child: String? = nil, links: [CaseLink]? = nil
     ) {
-        self.links = links
-        self.child = child
-        self.noticesSent = noticesSent
         self.state = state
         self.workflowVersion = workflowVersion
         self.definitionSnapshot = definitionSnapshot
         self.setFields = setFields
         self.clearedFields = clearedFields
         self.participants = participants
+        self.participantsOnePerRole = false
         self.forms = forms
         self.deadlines = deadlines
         self.grants = grants
+        self.noticesSent = noticesSent
+        self.document = nil
+        self.child = child
+        self.links = links
     }
 
     /// What changed from `before` to `after`; with no `before` (opening), every part of `after`.
@@ -173,9 +179,13 @@ public struct RecordChange: Sendable, Hashable, Codable {
         clearedFields = try container.decodeIfPresent([String].self, forKey: .clearedFields) ?? []
         if let lists = try? container.decodeIfPresent([String: [String]].self, forKey: .participants) {
             participants = CaseParticipants(lists)
+            participantsOnePerRole = false
         } else if let single = try container.decodeIfPresent([String: String].self, forKey: .participants) {
             participants = CaseParticipants(single.mapValues { [$0] })
             participantsOnePerRole = true
+        } else {
+            participants = nil
+            participantsOnePerRole = false
         }
         forms = try container.decodeIfPresent([FormInstance].self, forKey: .forms)
         deadlines = try container.decodeIfPresent([DeadlineRecord].self, forKey: .deadlines)

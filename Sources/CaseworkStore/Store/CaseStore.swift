@@ -11,14 +11,16 @@ public struct CaseChange: Sendable {
     public var events: [AuditEvent]
     /// The notifications the change sends.
     public var outbox: [OutboxMessage]
-    /// The idempotency key the change answers, with its result.
-    public var idempotency: IdempotencyRecord?
+    /// The idempotency key the change answers, with its result. `Optional` spelled out and no member given a value
+    /// where it is declared: a member that starts with a value before the initialiser runs (as a `T?` does) made the
+    /// initialiser copy the whole change and destroy the first (ARCHITECTURE.md, Benchmarks, session 25).
+    public var idempotency: Optional<IdempotencyRecord>
     /// The case's deadline alarms after the change; they replace the case's alarms in the due-time index.
     public var alarms: [DeadlineAlarm]
     /// The document versions the change adds, written in the same transaction as its audit event.
-    public var documents: [DocumentVersion] = []
+    public var documents: [DocumentVersion]
     /// The bytes those versions name, each stored once by its hash (a blob already held is left as it is).
-    public var blobs: [DocumentBlob] = []
+    public var blobs: [DocumentBlob]
 
     /// Creates a change. Inlinable, so the engine builds it in place from the values it moves in: compiled here, the
     /// change was built and then copied out whole.
@@ -27,12 +29,14 @@ public struct CaseChange: Sendable {
         record: CaseRecord, expectedRevision: Int?, events: [AuditEvent], outbox: [OutboxMessage], idempotency: IdempotencyRecord?,
         alarms: [DeadlineAlarm] = []
     ) {
-        self.alarms = alarms
         self.record = record
         self.expectedRevision = expectedRevision
         self.events = events
         self.outbox = outbox
         self.idempotency = idempotency
+        self.alarms = alarms
+        self.documents = []
+        self.blobs = []
     }
 }
 

@@ -18,7 +18,7 @@ public struct FireRequest: Sendable {
     public var input: [String: ExpressionValue]
     /// The revision the caller last saw; a change since then refuses the fire. `Optional` is spelled out here and
     /// below: a `T?` stored property starts as nil before the initialiser runs, and assigning it there made the
-    /// initialiser copy the whole request and destroy the first (ARCHITECTURE.md, Benchmarks, session 25).
+    /// initialiser copy the whole request and destroy the first (docs/performance.md, Benchmarks, session 25).
     public var expectedRevision: Optional<Int>
     /// A key that makes a retried request return the first result instead of firing twice.
     public var idempotencyKey: Optional<String>

@@ -10,7 +10,7 @@ struct PendingMessage: Sendable {
     var role: String
     /// Who plays the role on the case, when the case names someone. `Optional` is spelled out here and below: a `T?`
     /// stored property starts as nil before the initialiser runs, and assigning it there made the initialiser copy the
-    /// whole message and destroy the first (ARCHITECTURE.md, Benchmarks, session 25).
+    /// whole message and destroy the first (docs/performance.md, Benchmarks, session 25).
     var recipientID: Optional<String>
     /// The template or step it came from.
     var template: String

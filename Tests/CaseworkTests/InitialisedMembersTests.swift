@@ -8,7 +8,7 @@ import Testing
 
 /// The values a fire makes whose initialisers session 25 rewrote so that they are not copied on the way out (their
 /// optional members spelled `Optional`, nothing given a value where it is declared, every member assigned in the order
-/// declared; ARCHITECTURE.md, Benchmarks): each member an initialiser does not take still starts as it did by default,
+/// declared; docs/performance.md, Benchmarks): each member an initialiser does not take still starts as it did by default,
 /// each member it takes holds what was given, and each value reads and writes the same bytes as before.
 @Suite("Initialised members")
 struct InitialisedMembersTests {

@@ -9,7 +9,7 @@ public struct PolicyExpressionInput: ExpressionInput {
     public var request: AccessRequest
     /// The grant for the request's principal that holds today, if any. `Optional` is spelled out: a `T?` stored
     /// property starts as nil before the initialiser runs, and assigning it there made the initialiser copy the whole
-    /// input and destroy the first (ARCHITECTURE.md, Benchmarks, session 25).
+    /// input and destroy the first (docs/performance.md, Benchmarks, session 25).
     public var grant: Optional<AccessGrant>
     /// The day of the request.
     public var today: CalendarDate

@@ -35,7 +35,7 @@ public enum OwedReason: String, Sendable, Hashable, Codable, CaseIterable, Custo
 /// (``channel`` `.other`) is never claimed: staff send it and record that they did.
 ///
 /// Its optional members spell `Optional` out: a `T?` stored property starts as nil before the initialiser runs, and
-/// assigning it there made the initialiser copy the whole message and destroy the first (ARCHITECTURE.md, Benchmarks,
+/// assigning it there made the initialiser copy the whole message and destroy the first (docs/performance.md, Benchmarks,
 /// session 25). Its initialiser assigns the members in the order they are declared, for the same reason.
 public struct OutboxMessage: Sendable, Hashable, Codable {
     /// Stable id: `CASE/REVISION/N`; unique across the store, which refuses a message whose id any case holds.

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Its optional members spell `Optional` out and none is given a value where it is declared: a member that starts with
 /// a value before the initialiser runs (as a `T?` does) made the initialiser copy the whole change and destroy the first
-/// (ARCHITECTURE.md, Benchmarks, session 25). Its initialiser assigns the members in the order they are declared.
+/// (docs/performance.md, Benchmarks, session 25). Its initialiser assigns the members in the order they are declared.
 public struct RecordChange: Sendable, Hashable, Codable {
     /// The state after the change, when it moved.
     public var state: Optional<String>

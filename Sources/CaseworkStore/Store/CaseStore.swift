@@ -13,7 +13,7 @@ public struct CaseChange: Sendable {
     public var outbox: [OutboxMessage]
     /// The idempotency key the change answers, with its result. `Optional` spelled out and no member given a value
     /// where it is declared: a member that starts with a value before the initialiser runs (as a `T?` does) made the
-    /// initialiser copy the whole change and destroy the first (ARCHITECTURE.md, Benchmarks, session 25).
+    /// initialiser copy the whole change and destroy the first (docs/performance.md, Benchmarks, session 25).
     public var idempotency: Optional<IdempotencyRecord>
     /// The case's deadline alarms after the change; they replace the case's alarms in the due-time index.
     public var alarms: [DeadlineAlarm]

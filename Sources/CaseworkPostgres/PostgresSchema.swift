@@ -8,9 +8,12 @@ import CaseworkStore
 /// takes a transaction-scoped advisory lock (``migrationLock``), so several processes opening one database at once
 /// queue there: the first migrates it, the others find it done.
 ///
-/// Every table about a case carries `case_id` and every one of its primary and unique keys includes it, so the
-/// tables can be distributed by `case_id` (Citus) unchanged; `casework_schema`, `definitions` and the definition
-/// snapshot tables hold no case data and would be reference tables. Text keys use the `"C"` collation, so they sort
+/// Every table about a case carries `case_id`, and every primary and unique key includes it except two that cross
+/// cases by design (version 6): the outbox's primary key `(id)` and the unique index on idempotency keys. Distributing
+/// the tables by `case_id` (Citus) would first put those two checks back into functions under advisory locks (versions
+/// 2 and 5 did so), since a distributed table's unique keys must hold the distribution column; `casework_schema`,
+/// `definitions` and the definition snapshot tables hold no case data and would be reference tables. Text keys use the
+/// `"C"` collation, so they sort
 /// byte for byte (the order Swift sorts the ids cases have, and the order cursors are compared in) whatever the
 /// database's locale.
 package enum PostgresSchema {
@@ -21,7 +24,7 @@ package enum PostgresSchema {
     static let migrationLock: StaticString = "SELECT pg_advisory_xact_lock(1129796171, 1)"
 
     /// The migration scripts, oldest first. Constant text: no value is ever spliced into one.
-    package static let migrations: [StaticString] = [version1, version2, version3, version4, version5]
+    package static let migrations: [StaticString] = [version1, version2, version3, version4, version5, version6]
 
     /// The version this build writes and reads.
     package static var latestVersion: Int { migrations.count }
@@ -283,6 +286,63 @@ package enum PostgresSchema {
             INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message)
             VALUES (p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at, p_attempts, p_message);
         END
+        $$;
+        """
+
+    /// Version 6 (session 25): a message id and an idempotency key are unique across the store by a unique index, and
+    /// the outbox's `channel` is a column the store writes, so a commit writes its message and its key with plain
+    /// `INSERT`s: the functions' lock, check and call, and the generated column's parse of every message's JSON, were
+    /// about a third of the server's instructions a fire (ARCHITECTURE.md, "Schema version 6").
+    ///
+    /// The outbox's primary key becomes `(id)` (in place of `(case_id, id)` and the index on `id`), and
+    /// `idempotency_by_key` becomes unique: a taken id or key is `23505` (unique violation) as before, from the index.
+    /// `channel` keeps every row's value and loses its expression (`DROP EXPRESSION`, PostgreSQL 13 or later); it is
+    /// `NOT NULL`, so a writer that leaves it out is refused rather than writing a message no claim would find. A
+    /// database whose outbox repeats an id, or whose keys repeat one, across cases (only writes around version 5's and
+    /// version 2's functions could have made one) is refused, naming it, before anything changes.
+    /// `casework_insert_message` and `casework_record_key` stay, each now a plain `INSERT` the indexes check (the
+    /// message's channel read from its JSON, as the generated column did), for processes of the previous build still
+    /// running while this one migrates the database; this build calls neither.
+    private static let version6: StaticString = """
+        DO $$
+        DECLARE repeated text;
+        BEGIN
+            SELECT id INTO repeated FROM outbox GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION 'the outbox holds message id ''%'' for more than one case; message ids must be unique before this store can be upgraded', repeated
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            SELECT key INTO repeated FROM idempotency GROUP BY key HAVING count(*) > 1 ORDER BY key LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION 'the idempotency key ''%'' is recorded for more than one case; keys must be unique before this store can be upgraded', repeated
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+        END
+        $$;
+
+        -- A message id is unique across the store: the key acknowledgement by id needs.
+        ALTER TABLE outbox DROP CONSTRAINT outbox_pkey;
+        DROP INDEX outbox_by_id;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
+        -- Written by the store from the message, in the same statement, as the cases' columns are from the record.
+        ALTER TABLE outbox ALTER COLUMN channel DROP EXPRESSION;
+        ALTER TABLE outbox ALTER COLUMN channel SET NOT NULL;
+
+        -- An idempotency key is unique across the store.
+        DROP INDEX idempotency_by_key;
+        CREATE UNIQUE INDEX idempotency_by_key ON idempotency (key);
+
+        -- For processes of the previous build still running: what they call, now checked by the indexes.
+        CREATE OR REPLACE FUNCTION casework_insert_message(
+            p_case_id text, p_id text, p_created_at bigint, p_claimed_by text, p_lease_until bigint, p_delivered_at bigint,
+            p_attempts bigint, p_message text
+        ) RETURNS void LANGUAGE sql AS $$
+            INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message, channel)
+            VALUES (p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at, p_attempts, p_message,
+                    coalesce(p_message::jsonb ->> 'channel', 'portal'))
+        $$;
+        CREATE OR REPLACE FUNCTION casework_record_key(p_case_id text, p_key text, p_record text) RETURNS void LANGUAGE sql AS $$
+            INSERT INTO idempotency (case_id, key, record) VALUES (p_case_id, p_key, p_record)
         $$;
         """
 

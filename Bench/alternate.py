@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Two or more builds of `casework` timed as processes in turn (issue 16's command line, ARCHITECTURE.md, Benchmarks).
+"""Two or more builds of `casework` timed as processes in turn (issue 16's command line, docs/performance.md, Benchmarks).
 
 usage: Bench/alternate.py ROUNDS LABEL=BINARY [LABEL=BINARY ...]   (from the repository's root)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Instructions of one build of `casework` on a warm definition cache, counted by callgrind (issue 16's command line,
-# ARCHITECTURE.md, Benchmarks): `--version`, `decide`, `case show` and `case fire`, in millions, each the run after a
+# docs/performance.md, Benchmarks): `--version`, `decide`, `case show` and `case fire`, in millions, each the run after a
 # warm-up under callgrind itself (the cache's key names the executable, which under valgrind includes the tool's own,
 # so a warm-up outside callgrind would leave the counted run a miss).
 #

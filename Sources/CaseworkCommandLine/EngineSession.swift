@@ -114,7 +114,7 @@ struct EngineOptions {
 /// The definitions a command runs on, loaded through the definition cache (``DefinitionCatalog/load(paths:cache:)``)
 /// and kept until the next load or the end of the process, so a command's last step does not take apart the loaded
 /// set, object by object, just before the process ends (about 3 % of a warm command's work after start:
-/// ARCHITECTURE.md, Benchmarks, `cli`).
+/// docs/performance.md, Benchmarks, `cli`).
 ///
 /// Keeping it changes nothing a command leaves behind: a catalog holds only memory (definitions, kept regions, compiled
 /// expressions; no file, connection or store, which are the engine's and are still closed when the engine goes, so

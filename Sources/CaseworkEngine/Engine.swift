@@ -478,7 +478,7 @@ public final class Engine: Sendable {
         // release every part of it.
         let actor = admitted.access.actor
         // The definition is read in place through the command's one reference: a local copy of it would retain and
-        // release every part of it (see ARCHITECTURE.md, Benchmarks, `engine`).
+        // release every part of it (see docs/performance.md, Benchmarks, `engine`).
         let workflow = admitted.workflow
         // The transition is one reference to its plan, and its definition is read in place there: a copy of the
         // definition would retain and release every part of it.

@@ -10,7 +10,7 @@ import Synchronization
 /// A class, never changed after it is made: the engine takes it once per command (``Engine/workflow(for:in:)``) and
 /// reads a part of it for every transition, guard, value, deadline and template it looks at, and reading through one
 /// reference costs one count where copying the parts cost one for each (a copy of the whole definition retains and
-/// releases every array in it: see ARCHITECTURE.md, Benchmarks, `engine`).
+/// releases every array in it: see docs/performance.md, Benchmarks, `engine`).
 final class PlannedWorkflow: Sendable {
     /// The whole definition the expressions were planned from.
     let definition: WorkflowDefinition
@@ -98,7 +98,7 @@ final class PlannedWorkflow: Sendable {
 /// each notice's template among the workflow's templates, and every field path a fire of it may set.
 ///
 /// A class, never changed after it is made, so a fire takes one reference to its transition: a copy of the definition
-/// retains and releases every part of it, twice a fire (see ARCHITECTURE.md, Benchmarks, `fire7`).
+/// retains and releases every part of it, twice a fire (see docs/performance.md, Benchmarks, `fire7`).
 final class PlannedTransition: Sendable {
     /// The transition as defined.
     let definition: TransitionDefinition

@@ -29,7 +29,7 @@ package final class SQLiteConnection {
     /// The same statements by where their text's bytes are, for texts longer than a string keeps inline: the store's
     /// statements are constants, so each is one string whose bytes never move, and finding it by that address hashes
     /// one integer instead of the whole text (a group commit's lookups of its long statements fell from 2,270 to
-    /// 1,360 instructions each: ARCHITECTURE.md, `group-commit`). Each entry holds its text, so its bytes cannot be
+    /// 1,360 instructions each: docs/performance.md, `group-commit`). Each entry holds its text, so its bytes cannot be
     /// freed and their address reused for another text while the entry is here; the text is still compared, which
     /// for the same string is a comparison of two references. Started again with ``cache``, and on its own when it
     /// holds ``cacheLimit`` entries: a text built afresh for each call (the same words at a new address each time)
@@ -225,7 +225,7 @@ package final class SQLiteConnection {
 extension String {
     /// The text without the whitespace SQL allows around a statement (space, tab, line feed, form feed, carriage
     /// return) at either end. Read as bytes: `Character.isWhitespace` loads Unicode's property tables on first use,
-    /// which was 2 % of a warm `casework case show` for one `PRAGMA` (ARCHITECTURE.md, Benchmarks, `cli`).
+    /// which was 2 % of a warm `casework case show` for one `PRAGMA` (docs/performance.md, Benchmarks, `cli`).
     fileprivate var trimmingWhitespace: String {
         let bytes = Array(utf8)
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }

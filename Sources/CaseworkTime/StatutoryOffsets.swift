@@ -16,7 +16,7 @@ import Synchronization
 /// offsets (`PolicyFastPathDateTests` compare every counted day's start and every change of the clocks with
 /// `Calendar`'s, and `SummerTimeTests` each span's offsets with Foundation's), but the rule needs no time zone: the
 /// first `TimeZone(identifier: "Europe/London")` of a process loads ICU's zone data, about half a millisecond of
-/// every command that decides access or sets a deadline's alarms (ARCHITECTURE.md, Benchmarks, `cli`, session 17).
+/// every command that decides access or sets a deadline's alarms (docs/performance.md, Benchmarks, `cli`, session 17).
 enum StatutoryOffsets {
     /// From which instant (seconds since 1970) an offset (seconds east of UTC) applies.
     private struct Period: Sendable {

@@ -5,7 +5,7 @@ import CaseworkExpressions
 import Foundation
 import Testing
 
-/// The commit path's cheaper ways of doing what it did (ARCHITECTURE.md, Benchmarks, "Session 20"): a message id
+/// The commit path's cheaper ways of doing what it did (docs/performance.md, Benchmarks, "Session 20"): a message id
 /// written once at its length is the text the interpolation gave, and the in-memory store, keeping each case's highest
 /// event sequence instead of a set of them all, refuses exactly the events a set refused and keeps the rest in order.
 @Suite("Fire commit path")

@@ -6,7 +6,7 @@ import CaseworkTestSupport
 import Foundation
 import Testing
 
-/// What the in-memory store keeps of a fire, kept in less memory (ARCHITECTURE.md, Benchmarks, "Session 21"): a change's
+/// What the in-memory store keeps of a fire, kept in less memory (docs/performance.md, Benchmarks, "Session 21"): a change's
 /// set fields are its event's input itself when they are the same values, and the outbox grows by pages. Each reads back
 /// exactly as before: the same changes, events, hashes and messages, in the same order, claimed and acknowledged as before.
 @Suite("What the store keeps of a fire")

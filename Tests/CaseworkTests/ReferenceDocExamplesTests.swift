@@ -287,9 +287,13 @@ enum ReferenceDocuments {
         }
     }
 
-    /// Usage lines: code spans that begin `casework COMMAND` in any document but ARCHITECTURE.md (a record that
-    /// names commands still to come), and the first column of a table whose first heading is `command`.
-    static let usageLines: [DocumentLine] = documents.filter { $0 != "ARCHITECTURE.md" }.flatMap { document in
+    /// The documents that record what was built and measured rather than teach what to type: ARCHITECTURE.md names
+    /// commands still to come, and docs/performance.md commands as they stood when each figure was made.
+    static let records: Set<String> = ["ARCHITECTURE.md", "docs/performance.md"]
+
+    /// Usage lines: code spans that begin `casework COMMAND` in any document but the ``records``, and the first column
+    /// of a table whose first heading is `command`.
+    static let usageLines: [DocumentLine] = documents.filter { !records.contains($0) }.flatMap { document in
         var inCommandTable = false
         var previous = ""
         var found: [DocumentLine] = []

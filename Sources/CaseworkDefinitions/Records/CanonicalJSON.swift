@@ -15,7 +15,7 @@ import Foundation
 package struct CanonicalJSON: ~Copyable {
     /// The bytes written so far: ``count`` of them, in storage the writer owns and grows (``reserve(_:)``). Writing
     /// through a pointer instead of appending to an array saves a uniqueness and capacity check on every byte and
-    /// every punctuation mark, most of what the audit event's bytes cost (ARCHITECTURE.md, Benchmarks, `engine`); the
+    /// every punctuation mark, most of what the audit event's bytes cost (docs/performance.md, Benchmarks, `engine`); the
     /// writer cannot be copied, so the storage has one owner, which frees it.
     private var storage: UnsafeMutablePointer<UInt8>
     /// How many bytes of ``storage`` are written.

@@ -20,7 +20,7 @@ package enum SHA256 {
 
     /// The digest of the bytes in `buffer`, as hexadecimal, through libcrypto's SHA-256 functions (`casework_sha256`
     /// in the CCrypto shim) rather than EVP, whose first use in a process builds OpenSSL 3's table of every
-    /// algorithm's names: about a twentieth of a warm `casework case show`'s work after start (ARCHITECTURE.md, Benchmarks,
+    /// algorithm's names: about a twentieth of a warm `casework case show`'s work after start (docs/performance.md, Benchmarks,
     /// `cli`).
     private static func hex(of buffer: UnsafeBufferPointer<UInt8>) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in

@@ -58,7 +58,7 @@ package enum DefinitionFiles {
     /// (`prefix` is `directory`'s own, empty at the top), searched recursively, hidden entries included. A symbolic
     /// link is an entry and is never followed into (so a link cannot make the walk loop), and a directory that cannot
     /// be read adds nothing, as Foundation's directory enumerator did; `readdir` is used because that enumerator was a
-    /// twentieth of a warm `casework case show` (ARCHITECTURE.md, Benchmarks, `cli`).
+    /// twentieth of a warm `casework case show` (docs/performance.md, Benchmarks, `cli`).
     private static func walk(_ directory: String, under prefix: String, into entries: inout [String]) {
         guard let stream = opendir(directory) else { return }
         defer { closedir(stream) }

@@ -18,8 +18,8 @@ import Foundation
 ///   the new revision, fails, and changes nothing, which is ``StoreError/revisionConflict(caseID:expected:actual:)``;
 ///   a new case's id is the primary key, so a second opening is ``StoreError/caseExists(_:)``. Several cases in one
 ///   commit are one transaction: all or none.
-/// - an idempotency key and an outbox message id are each unique across the store by an index, so two commits with
-///   one key, or one message id, on two cases cannot both land: the second waits on the first's row, then fails.
+/// - an idempotency key, and an outbox message id, is each written under a transaction-scoped advisory lock on it,
+///   after checking no case holds it, so two commits with one key, or one message id, on two cases cannot both land.
 /// - a claim locks the oldest claimable portal messages with `FOR UPDATE SKIP LOCKED`, so claimers running at once
 ///   take different messages, and records its lease; a message whose lease has run out is claimable again.
 ///
@@ -465,7 +465,7 @@ public final class PostgresCaseStore: CaseStore {
         return try decode(OutboxMessage.self, row.last ?? nil, caseID: caseID, "an outbox message")
     }
 
-    /// The columns of a new message row (``PostgresSQL/insertMessage``); its channel is the one its JSON holds.
+    /// The columns of a new message row (``PostgresSQL/insertMessage``), its channel last: the one its JSON holds.
     fileprivate static func messageColumns(_ message: OutboxMessage) throws(StoreError) -> [String?] {
         [message.caseID, message.id, "\(milliseconds(message.createdAt))"] + (try deliveryColumns(message)) + [message.channel.rawValue]
     }

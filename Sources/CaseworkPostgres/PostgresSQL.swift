@@ -49,13 +49,10 @@ enum PostgresSQL {
 
     // MARK: outbox
 
-    /// Writes a message whose id no case holds yet, or fails as a unique violation: the id is the primary key (schema
-    /// version 6). `channel` is the message's own, written from the same value.
+    /// Writes a message whose id no case holds yet, or fails as a unique violation (schema version 5), with its channel
+    /// as the store gives it (schema version 6), so the server does not parse the message to find it.
     /// (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message, channel)
-    static let insertMessage = """
-        INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message, channel)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        """
+    static let insertMessage = "SELECT casework_insert_message($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 
     /// Locks and reads the oldest messages a claim at `now` may take, skipping rows another claimer holds locked:
     /// portal messages only (a message written before notices could be owed has no channel, and is one); those owed
@@ -87,9 +84,9 @@ enum PostgresSQL {
 
     // MARK: idempotency
 
-    /// Records a key's result, failing with a unique violation when some case already holds the key: the key's index is
-    /// unique (schema version 6). (case_id, key, record)
-    static let insertIdempotency = "INSERT INTO idempotency (case_id, key, record) VALUES ($1, $2, $3)"
+    /// Records a key's result under an advisory lock on the key, failing with a unique violation when some case
+    /// already holds the key. (case_id, key, record)
+    static let insertIdempotency = "SELECT casework_record_key($1, $2, $3)"
 
     /// A key's result. (key)
     static let idempotencyRecord = "SELECT case_id, record FROM idempotency WHERE key = $1"

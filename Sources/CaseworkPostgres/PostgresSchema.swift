@@ -8,13 +8,11 @@ import CaseworkStore
 /// takes a transaction-scoped advisory lock (``migrationLock``), so several processes opening one database at once
 /// queue there: the first migrates it, the others find it done.
 ///
-/// Every table about a case carries `case_id`, and every primary and unique key includes it except two that cross
-/// cases by design (version 6): the outbox's primary key `(id)` and the unique index on idempotency keys. Distributing
-/// the tables by `case_id` (Citus) would first put those two checks back into functions under advisory locks (versions
-/// 2 and 5 did so), since a distributed table's unique keys must hold the distribution column; `casework_schema`,
-/// `definitions` and the definition snapshot tables hold no case data and would be reference tables. Text keys use the
-/// `"C"` collation, so they sort
-/// byte for byte (the order Swift sorts the ids cases have, and the order cursors are compared in) whatever the
+/// Every table about a case carries `case_id` and every one of its primary and unique keys includes it, so the
+/// tables can be distributed by `case_id` (Citus) unchanged; what must be unique across cases (a message id, an
+/// idempotency key) is checked by a function under an advisory lock instead. `casework_schema`, `definitions` and the
+/// definition snapshot tables hold no case data and would be reference tables. Text keys use the `"C"` collation, so
+/// they sort byte for byte (the order Swift sorts the ids cases have, and the order cursors are compared in) whatever the
 /// database's locale.
 package enum PostgresSchema {
     /// The value of the `application` row: what tells a Casework store from another application's database.
@@ -289,61 +287,44 @@ package enum PostgresSchema {
         $$;
         """
 
-    /// Version 6 (session 25): a message id and an idempotency key are unique across the store by a unique index, and
-    /// the outbox's `channel` is a column the store writes, so a commit writes its message and its key with plain
-    /// `INSERT`s: the message function's call, lock and check, the generated column's rebuilding and parse of every
-    /// message's JSON and the index on `id` beside the primary key were 29 % of the server's instructions a grouped fire
-    /// (ARCHITECTURE.md, "Session 25: schema version 6, checks by index").
+    /// Version 6 (session 25): the outbox's `channel` is a column the store writes, no longer generated from the
+    /// message's JSON, since rebuilding the generated column's expression and parsing every message as `jsonb` to read
+    /// one key was the largest single cost the server had a fire (about 61,000 of 456,800 instructions, ARCHITECTURE.md,
+    /// "Schema version 6: the outbox's channel written by the store").
     ///
-    /// The outbox's primary key becomes `(id)` (in place of `(case_id, id)` and the index on `id`), and
-    /// `idempotency_by_key` becomes unique: a taken id or key is `23505` (unique violation) as before, from the index.
     /// `channel` keeps every row's value and loses its expression (`DROP EXPRESSION`, PostgreSQL 13 or later); it is
-    /// `NOT NULL`, so a writer that leaves it out is refused rather than writing a message no claim would find. A
-    /// database whose outbox repeats an id, or whose keys repeat one, across cases (only writes around version 5's and
-    /// version 2's functions could have made one) is refused, naming it, before anything changes.
-    /// `casework_insert_message` and `casework_record_key` stay, each now a plain `INSERT` the indexes check (the
-    /// message's channel read from its JSON, as the generated column did), for processes of the previous build still
-    /// running while this one migrates the database; this build calls neither.
+    /// `NOT NULL`, so a writer that leaves it out is refused rather than writing a message no claim would find. Every
+    /// key stays as version 5 left it, each including `case_id`, and a message id stays unique across the store by
+    /// `casework_insert_message`'s advisory lock and check: the new nine-parameter form writes the channel it is given,
+    /// which is what this build calls; the eight-parameter form the previous build calls is redefined to pass on the
+    /// channel read from the JSON as the generated column did, so a process of that build still running keeps
+    /// writing messages after this one migrates the database. No existing row can fail the change, so nothing is
+    /// checked first.
     private static let version6: StaticString = """
-        DO $$
-        DECLARE repeated text;
-        BEGIN
-            SELECT id INTO repeated FROM outbox GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1;
-            IF FOUND THEN
-                RAISE EXCEPTION 'the outbox holds message id ''%'' for more than one case; message ids must be unique before this store can be upgraded', repeated
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            SELECT key INTO repeated FROM idempotency GROUP BY key HAVING count(*) > 1 ORDER BY key LIMIT 1;
-            IF FOUND THEN
-                RAISE EXCEPTION 'the idempotency key ''%'' is recorded for more than one case; keys must be unique before this store can be upgraded', repeated
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-        END
-        $$;
-
-        -- A message id is unique across the store: the key acknowledgement by id needs.
-        ALTER TABLE outbox DROP CONSTRAINT outbox_pkey;
-        DROP INDEX outbox_by_id;
-        ALTER TABLE outbox ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
-        -- Written by the store from the message, in the same statement, as the cases' columns are from the record.
         ALTER TABLE outbox ALTER COLUMN channel DROP EXPRESSION;
         ALTER TABLE outbox ALTER COLUMN channel SET NOT NULL;
 
-        -- An idempotency key is unique across the store.
-        DROP INDEX idempotency_by_key;
-        CREATE UNIQUE INDEX idempotency_by_key ON idempotency (key);
+        CREATE FUNCTION casework_insert_message(
+            p_case_id text, p_id text, p_created_at bigint, p_claimed_by text, p_lease_until bigint, p_delivered_at bigint,
+            p_attempts bigint, p_message text, p_channel text
+        ) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended(p_id, 1));
+            IF EXISTS (SELECT 1 FROM outbox WHERE id = p_id) THEN
+                RAISE EXCEPTION 'the outbox message id is already used' USING ERRCODE = 'unique_violation';
+            END IF;
+            INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message, channel)
+            VALUES (p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at, p_attempts, p_message, p_channel);
+        END
+        $$;
 
-        -- For processes of the previous build still running: what they call, now checked by the indexes.
+        -- What the previous build calls: the channel read from the message, as version 1's generated column read it.
         CREATE OR REPLACE FUNCTION casework_insert_message(
             p_case_id text, p_id text, p_created_at bigint, p_claimed_by text, p_lease_until bigint, p_delivered_at bigint,
             p_attempts bigint, p_message text
         ) RETURNS void LANGUAGE sql AS $$
-            INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message, channel)
-            VALUES (p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at, p_attempts, p_message,
-                    coalesce(p_message::jsonb ->> 'channel', 'portal'))
-        $$;
-        CREATE OR REPLACE FUNCTION casework_record_key(p_case_id text, p_key text, p_record text) RETURNS void LANGUAGE sql AS $$
-            INSERT INTO idempotency (case_id, key, record) VALUES (p_case_id, p_key, p_record)
+            SELECT casework_insert_message(p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at,
+                                           p_attempts, p_message, coalesce(p_message::jsonb ->> 'channel', 'portal'))
         $$;
         """
 

@@ -8,8 +8,9 @@ import Testing
 
 /// Schema version 6 on databases the previous build left at version 5: written through version 5's statements (the
 /// message and the key through its functions, the channel generated), then migrated by stores opening at once, they
-/// read, claim, fire and refuse as before; a database repeating an id or a key across cases is refused untouched; and
-/// a process of the previous build still running after the migration keeps writing rows the new build reads.
+/// keep every message's channel and read, claim, fire and refuse as before; every primary and unique key still
+/// includes `case_id`; and a process of the previous build still running after the migration keeps writing rows the
+/// new build reads, refused as before when another case holds the id or key.
 @Suite("PostgreSQL migration to schema version 6")
 struct PostgresMigrationTests {
     /// The shared server, or nil after saying loudly why there is none (a failure under CI).
@@ -125,6 +126,15 @@ struct PostgresMigrationTests {
         #expect(try Self.archive(store, "b") == expectedB)
         #expect(try store.outbox(caseID: nil).map(\.id) == ["a/1/1", "a/1/2", "b/1/1", "a/2/1"], "the outbox in commit order")
         #expect(try store.idempotencyRecord(key: "key-b") == openB.idempotency)
+        let channels = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("""
+                SELECT id, channel, (SELECT attgenerated::text || attnotnull::text FROM pg_attribute
+                                     WHERE attrelid = 'outbox'::regclass AND attname = 'channel')
+                FROM outbox ORDER BY position
+                """).rows
+        }
+        #expect(channels == [["a/1/1", "portal", "true"], ["a/1/2", "other", "true"], ["b/1/1", "portal", "true"], ["a/2/1", "portal", "true"]],
+                "each message's channel as version 5 generated it, in a column no longer generated and never null")
         #expect(try store.dueAlarms(at: Fixture.at.addingTimeInterval(7200), limit: 10) == openB.alarms + fireA.alarms)
 
         let refusals: [(what: String, change: CaseChange, error: StoreError)] = [
@@ -157,42 +167,26 @@ struct PostgresMigrationTests {
         #expect(later.map(\.id) == ["b/1/1", "a/2/1", "a/3/1"], "the new portal message is claimable; the owed ones and the delivered one are not")
     }
 
-    /// A repeat across cases that only writes around version 5's and version 2's functions could have made.
-    struct Repeat: Sendable, CustomTestStringConvertible {
-        let table: String
-        let insert: String
-        let refusal: String
-        var testDescription: String { table }
-    }
-
-    @Test(arguments: [
-        Repeat(table: "outbox", insert: "INSERT INTO outbox (case_id, id, created_at, attempts, message) VALUES ($1, 'shared', 0, 0, '{}')",
-               refusal: "the outbox holds message id 'shared' for more than one case"),
-        Repeat(table: "idempotency", insert: "INSERT INTO idempotency (case_id, key, record) VALUES ($1, 'shared', '{}')",
-               refusal: "the idempotency key 'shared' is recorded for more than one case"),
-    ])
-    func aVersion5DatabaseRepeatingAnIDOrKeyAcrossCasesIsRefusedUntouched(_ repeated: Repeat) throws {
+    @Test func everyPrimaryAndUniqueKeyOfACaseTableIncludesTheCaseIDAfterTheMigration() throws {
         guard let server = server() else { return }
         let database = try server.makeDatabase()
         defer { try? server.dropDatabases([database.name]) }
         let pool = try PostgresPool(conninfo: database.conninfo)
         try makeVersion5(pool)
-        try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
-            for caseID in ["a", "b"] { try db.run(repeated.insert, [caseID]) }
-        }
-        #expect {
-            try PostgresCaseStore(conninfo: database.conninfo, options: .init(access: .readWrite))
-        } throws: { error in
-            "\(error)".contains(repeated.refusal)
-        }
-        let state = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+        _ = try PostgresCaseStore(conninfo: database.conninfo, options: .init(access: .readWrite))
+        let keys = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
             try db.run("""
-                SELECT (SELECT value FROM casework_schema WHERE name = 'version'), (SELECT count(*) FROM \(repeated.table)),
-                       (SELECT count(*) FROM pg_indexes WHERE indexname = 'outbox_by_id'),
-                       (SELECT attgenerated FROM pg_attribute WHERE attrelid = 'outbox'::regclass AND attname = 'channel')
+                SELECT i.indexrelid::regclass::text,
+                       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname = 'case_id' AND a.attnum = ANY (i.indkey))
+                FROM pg_index i
+                WHERE i.indisunique AND i.indrelid::regclass::text IN ('cases', 'audit_events', 'outbox', 'idempotency', 'deadline_alarms',
+                                                                       'document_versions', 'child_cases')
+                ORDER BY 1
                 """).rows
         }
-        #expect(state == [["5", "2", "1", "s"]], "version 5, both rows, the outbox's index and generated channel as they were")
+        #expect(keys == [["audit_events_pkey", "t"], ["cases_pkey", "t"], ["child_cases_pkey", "t"], ["deadline_alarms_pkey", "t"],
+                         ["document_versions_pkey", "t"], ["idempotency_pkey", "t"], ["outbox_pkey", "t"]],
+                "issue 14: the tables distribute by case_id, so no unique key leaves it out")
     }
 
     @Test func aProcessOfThePreviousBuildStillWritesRowsThisBuildReads() throws {
@@ -208,18 +202,23 @@ struct PostgresMigrationTests {
             for message in [portal, owed] { try db.run(Self.previousInsertMessage, Self.previousMessageColumns(message)) }
             try db.run("SELECT casework_record_key($1, $2, $3)", ["a", "key-a2", Self.json(IdempotencyRecord(key: "key-a2", caseID: "a", request: "r", state: "s", revision: 1))])
         }
-        let taken: [(String, [String?])] = [
-            (Self.previousInsertMessage, Self.previousMessageColumns(Fixture.message("a/1/1", case: "b"))),
-            ("SELECT casework_record_key($1, $2, $3)", ["b", "key-a", "{}"]),
+        let taken: [(String, [String?], String)] = [
+            (Self.previousInsertMessage, Self.previousMessageColumns(Fixture.message("a/1/1", case: "b")), "the outbox message id is already used"),
+            ("SELECT casework_record_key($1, $2, $3)", ["b", "key-a", "{}"], "the idempotency key is already recorded"),
         ]
-        for (statement, parameters) in taken {
+        for (statement, parameters, refusal) in taken {
             do throws(PostgresError) {
                 _ = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in try db.run(statement, parameters) }
                 Issue.record("'\(statement)' wrote an id or key another case holds")
             } catch {
                 #expect(error.isUniqueViolation, "\(error)")
+                #expect(error.message == refusal, "version 5's own refusal")
             }
         }
+        let channels = try pool.withConnection { (db: PostgresConnection) throws(PostgresError) in
+            try db.run("SELECT id, channel FROM outbox ORDER BY position").rows
+        }
+        #expect(channels == [["a/1/1", "portal"], ["a/1/2", "portal"], ["a/1/3", "other"]], "the channel read from the message it was given")
         #expect(try store.outbox(caseID: nil) == [Fixture.message("a/1/1", case: "a"), portal, owed])
         #expect(try store.idempotencyRecord(key: "key-a2")?.caseID == "a")
         let claimed = try store.claimOutbox(OutboxClaim(claimer: "deliverer", limit: 10, now: Fixture.at.addingTimeInterval(100), lease: 60))

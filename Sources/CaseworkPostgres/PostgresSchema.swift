@@ -289,8 +289,8 @@ package enum PostgresSchema {
 
     /// Version 6 (session 25): the outbox's `channel` is a column the store writes, no longer generated from the
     /// message's JSON, since rebuilding the generated column's expression and parsing every message as `jsonb` to read
-    /// one key was the largest single cost the server had a fire (about 61,000 of 456,800 instructions, ARCHITECTURE.md,
-    /// "Schema version 6: the outbox's channel written by the store").
+    /// one key was the largest single cost of a fire the schema could remove (60,400 of the backend's 456,600
+    /// instructions a grouped fire, ARCHITECTURE.md, "Schema version 6: the outbox's channel written by the store").
     ///
     /// `channel` keeps every row's value and loses its expression (`DROP EXPRESSION`, PostgreSQL 13 or later); it is
     /// `NOT NULL`, so a writer that leaves it out is refused rather than writing a message no claim would find. Every

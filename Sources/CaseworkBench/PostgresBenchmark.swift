@@ -85,7 +85,7 @@ enum PostgresBenchmark {
                 _ = try pool.pipeline([
                     PostgresStatement("SELECT casework_update_case($1, $2, 'bench', 1, 'open', $3, 0, '{}')", [id, "\(revision - 1)", "\(revision)"]),
                     PostgresStatement("INSERT INTO audit_events (case_id, sequence, hash, event) VALUES ($1, $2, 'h', '{}')", [id, "\(revision)"]),
-                    PostgresStatement("INSERT INTO outbox (case_id, id, created_at, attempts, message) VALUES ($1, $2, 0, 0, '{}')", [id, "\(id)/\(revision)/1"]),
+                    PostgresStatement("INSERT INTO outbox (case_id, id, created_at, attempts, message, channel) VALUES ($1, $2, 0, 0, '{}', 'portal')", [id, "\(id)/\(revision)/1"]),
                 ])
             } catch {
                 throw error.error
@@ -104,7 +104,7 @@ enum PostgresBenchmark {
                 let changed = try db.run("UPDATE cases SET revision = $1, record = '{}' WHERE case_id = $2 AND revision = $3", ["\(revision)", id, "\(revision - 1)"])
                 guard changed.changed == 1 else { throw PostgresError(sqlState: nil, message: "the raw floor lost its revision") }
                 try db.run("INSERT INTO audit_events (case_id, sequence, hash, event) VALUES ($1, $2, 'h', '{}')", [id, "\(revision)"])
-                try db.run("INSERT INTO outbox (case_id, id, created_at, attempts, message) VALUES ($1, $2, 0, 0, '{}')", [id, "\(id)/\(revision)/1"])
+                try db.run("INSERT INTO outbox (case_id, id, created_at, attempts, message, channel) VALUES ($1, $2, 0, 0, '{}', 'portal')", [id, "\(id)/\(revision)/1"])
             }
         }
     }

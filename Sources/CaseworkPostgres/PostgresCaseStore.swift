@@ -18,8 +18,8 @@ import Foundation
 ///   the new revision, fails, and changes nothing, which is ``StoreError/revisionConflict(caseID:expected:actual:)``;
 ///   a new case's id is the primary key, so a second opening is ``StoreError/caseExists(_:)``. Several cases in one
 ///   commit are one transaction: all or none.
-/// - an idempotency key is written under a transaction-scoped advisory lock on the key, after checking no case holds
-///   it, so two commits with one key on two cases cannot both land.
+/// - an idempotency key, and an outbox message id, is each written under a transaction-scoped advisory lock on it,
+///   after checking no case holds it, so two commits with one key, or one message id, on two cases cannot both land.
 /// - a claim locks the oldest claimable portal messages with `FOR UPDATE SKIP LOCKED`, so claimers running at once
 ///   take different messages, and records its lease; a message whose lease has run out is claimable again.
 ///
@@ -36,9 +36,6 @@ import Foundation
 ///   session itself (a restart), the commit is sent once more; if the connection simply broke, or the read-back
 ///   cannot reach the server, the error says the outcome is unknown (repeat with the same idempotency key, or read
 ///   the case first), since the server may yet commit it.
-/// - Message ids are unique within their case (the key is `(case_id, id)`, for distribution), where the other stores
-///   refuse one id on two cases; the engine's ids are made from the case id. Acknowledging by id marks every message
-///   with that id the claimer holds.
 /// - The methods are synchronous and block the calling thread while the server works or a row lock is held.
 public final class PostgresCaseStore: CaseStore {
     /// How the store uses its connections.
@@ -468,9 +465,9 @@ public final class PostgresCaseStore: CaseStore {
         return try decode(OutboxMessage.self, row.last ?? nil, caseID: caseID, "an outbox message")
     }
 
-    /// The columns of a new message row (``PostgresSQL/insertMessage``).
+    /// The columns of a new message row (``PostgresSQL/insertMessage``), its channel last: the one its JSON holds.
     fileprivate static func messageColumns(_ message: OutboxMessage) throws(StoreError) -> [String?] {
-        [message.caseID, message.id, "\(milliseconds(message.createdAt))"] + (try deliveryColumns(message))
+        [message.caseID, message.id, "\(milliseconds(message.createdAt))"] + (try deliveryColumns(message)) + [message.channel.rawValue]
     }
 
     /// The delivery state and the whole message, as ``PostgresSQL/updateDelivery`` and ``PostgresSQL/insertMessage`` take them.

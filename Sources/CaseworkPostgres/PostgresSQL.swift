@@ -49,9 +49,10 @@ enum PostgresSQL {
 
     // MARK: outbox
 
-    /// Writes a message whose id no case holds yet, or fails as a unique violation (schema version 5).
-    /// (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message)
-    static let insertMessage = "SELECT casework_insert_message($1, $2, $3, $4, $5, $6, $7, $8)"
+    /// Writes a message whose id no case holds yet, or fails as a unique violation (schema version 5), with its channel
+    /// as the store gives it (schema version 6), so the server does not parse the message to find it.
+    /// (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message, channel)
+    static let insertMessage = "SELECT casework_insert_message($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 
     /// Locks and reads the oldest messages a claim at `now` may take, skipping rows another claimer holds locked:
     /// portal messages only (a message written before notices could be owed has no channel, and is one); those owed

@@ -9,9 +9,10 @@ import CaseworkStore
 /// queue there: the first migrates it, the others find it done.
 ///
 /// Every table about a case carries `case_id` and every one of its primary and unique keys includes it, so the
-/// tables can be distributed by `case_id` (Citus) unchanged; `casework_schema`, `definitions` and the definition
-/// snapshot tables hold no case data and would be reference tables. Text keys use the `"C"` collation, so they sort
-/// byte for byte (the order Swift sorts the ids cases have, and the order cursors are compared in) whatever the
+/// tables can be distributed by `case_id` (Citus) unchanged; what must be unique across cases (a message id, an
+/// idempotency key) is checked by a function under an advisory lock instead. `casework_schema`, `definitions` and the
+/// definition snapshot tables hold no case data and would be reference tables. Text keys use the `"C"` collation, so
+/// they sort byte for byte (the order Swift sorts the ids cases have, and the order cursors are compared in) whatever the
 /// database's locale.
 package enum PostgresSchema {
     /// The value of the `application` row: what tells a Casework store from another application's database.
@@ -21,7 +22,7 @@ package enum PostgresSchema {
     static let migrationLock: StaticString = "SELECT pg_advisory_xact_lock(1129796171, 1)"
 
     /// The migration scripts, oldest first. Constant text: no value is ever spliced into one.
-    package static let migrations: [StaticString] = [version1, version2, version3, version4, version5]
+    package static let migrations: [StaticString] = [version1, version2, version3, version4, version5, version6]
 
     /// The version this build writes and reads.
     package static var latestVersion: Int { migrations.count }
@@ -283,6 +284,47 @@ package enum PostgresSchema {
             INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message)
             VALUES (p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at, p_attempts, p_message);
         END
+        $$;
+        """
+
+    /// Version 6 (session 25): the outbox's `channel` is a column the store writes, no longer generated from the
+    /// message's JSON, since rebuilding the generated column's expression and parsing every message as `jsonb` to read
+    /// one key was the largest single cost of a fire the schema could remove (60,400 of the backend's 456,600
+    /// instructions a grouped fire, ARCHITECTURE.md, "Schema version 6: the outbox's channel written by the store").
+    ///
+    /// `channel` keeps every row's value and loses its expression (`DROP EXPRESSION`, PostgreSQL 13 or later); it is
+    /// `NOT NULL`, so a writer that leaves it out is refused rather than writing a message no claim would find. Every
+    /// key stays as version 5 left it, each including `case_id`, and a message id stays unique across the store by
+    /// `casework_insert_message`'s advisory lock and check: the new nine-parameter form writes the channel it is given,
+    /// which is what this build calls; the eight-parameter form the previous build calls is redefined to pass on the
+    /// channel read from the JSON as the generated column did, so a process of that build still running keeps
+    /// writing messages after this one migrates the database. No existing row can fail the change, so nothing is
+    /// checked first.
+    private static let version6: StaticString = """
+        ALTER TABLE outbox ALTER COLUMN channel DROP EXPRESSION;
+        ALTER TABLE outbox ALTER COLUMN channel SET NOT NULL;
+
+        CREATE FUNCTION casework_insert_message(
+            p_case_id text, p_id text, p_created_at bigint, p_claimed_by text, p_lease_until bigint, p_delivered_at bigint,
+            p_attempts bigint, p_message text, p_channel text
+        ) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended(p_id, 1));
+            IF EXISTS (SELECT 1 FROM outbox WHERE id = p_id) THEN
+                RAISE EXCEPTION 'the outbox message id is already used' USING ERRCODE = 'unique_violation';
+            END IF;
+            INSERT INTO outbox (case_id, id, created_at, claimed_by, lease_until, delivered_at, attempts, message, channel)
+            VALUES (p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at, p_attempts, p_message, p_channel);
+        END
+        $$;
+
+        -- What the previous build calls: the channel read from the message, as version 1's generated column read it.
+        CREATE OR REPLACE FUNCTION casework_insert_message(
+            p_case_id text, p_id text, p_created_at bigint, p_claimed_by text, p_lease_until bigint, p_delivered_at bigint,
+            p_attempts bigint, p_message text
+        ) RETURNS void LANGUAGE sql AS $$
+            SELECT casework_insert_message(p_case_id, p_id, p_created_at, p_claimed_by, p_lease_until, p_delivered_at,
+                                           p_attempts, p_message, coalesce(p_message::jsonb ->> 'channel', 'portal'))
         $$;
         """
 

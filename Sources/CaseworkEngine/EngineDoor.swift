@@ -433,6 +433,9 @@ extension Engine {
         _ record: CaseRecord, guardedBy accessGuard: AccessGuard, role: String, participant: String?, resource: String, childGrants: [AccessGrant] = []
     ) -> (receives: Bool, fields: FieldVisibility) {
         guard case .policy(let policy) = accessGuard else { return (true, .all) }
+        let questions = Self.recipientQuestions(on: resource)
+        // A role whose answers the compiled policy gives alone (a deny that holds on its profile) needs no pass.
+        if let known = policy.recipientVerdicts(role: role, asking: questions) { return (known[0].allowed, FieldVisibility(known[1])) }
         let principal = participant.flatMap(Principal.parsed)
         let actor: CaseActor
         switch principal {
@@ -440,12 +443,12 @@ extension Engine {
         case .person(let id)?: actor = CaseActor(role: role, id: id)
         case nil: actor = CaseActor(role: role, id: role)
         }
-        let attributes = policy.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
+        let attributes = policy.recipientAttributes(of: role)
         // The verdicts are read as a case access reads those it answered ahead (``CaseAccess/allows(_:on:)``,
         // ``CaseAccess/fieldVisibility``), without copying the record into an access to keep them.
         guard let verdicts = CaseAccess.verdicts(
             on: record, childGrants: childGrants, guardedBy: policy, actor: actor, attributes: attributes, at: Self.millisecondPrecision(clockNow()),
-            document: nil, asking: Self.recipientQuestions(on: resource)
+            document: nil, asking: questions
         ) else { return (true, .all) }
         return (verdicts[0].allowed, FieldVisibility(verdicts[1]))
     }

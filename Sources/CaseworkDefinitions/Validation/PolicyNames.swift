@@ -96,6 +96,17 @@ package enum PolicyNames {
         )
     }
 
+    /// What a declared actor attribute's name starts with (`actor.relationship`).
+    private static let actorAttributePrefix = "actor."
+
+    /// The names ``make(from:)`` values from the request's attributes alone (`actor.relationship`): each declared actor
+    /// attribute, declared after `actor.id`, `actor.role` and `actor.organisation`, so an attribute of one of those names
+    /// replaces it and is read from the attributes too. A condition that reads nothing else (``ExpressionNode/readsOnly(_:)``)
+    /// has the same value for everyone who comes with the same attributes, such as a notification's recipients in one role.
+    package static func attributeNames(_ declarations: Declarations) -> Set<String> {
+        Set(declarations.actorAttributes.map { actorAttributePrefix + $0.path })
+    }
+
     /// The names `declarations` make: the one place a policy's names are declared.
     package static func make(from declarations: Declarations) -> ExpressionNames<PolicyExpressionInput> {
         var names = ExpressionNames<PolicyExpressionInput>()
@@ -109,7 +120,7 @@ package enum PolicyNames {
         names.declare("actor.role", .enumeration(EnumerationDomain(name: "role", member: "a role of the workflows", values: roles))) {
             roleSet.contains($0.request.actor.role) ? .string($0.request.actor.role) : nil
         }
-        names.declare(fields: declarations.actorAttributes.map { ($0.path, $0.type) }, under: "actor.", from: { $0.request.attributes })
+        names.declare(fields: declarations.actorAttributes.map { ($0.path, $0.type) }, under: actorAttributePrefix, from: { $0.request.attributes })
         names.declare("grant.to", .string) { $0.grant.map { .string($0.to.id) } }
         names.declare("grant.level", .enumeration(EnumerationDomain(
             name: "level", member: "a level of policy '\(declarations.policy)'", values: declarations.levels

@@ -33,17 +33,42 @@ public struct CompiledPolicy: Sendable {
         let names: ExpressionNames<PolicyExpressionInput>
         let index: PolicyIndex
         let reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+        /// Each `recipients:` profile, in the policy's order, with the deny rules that hold for it (``Recipient``).
+        let recipients: [Recipient]
+        /// The deny rules that hold for a recipient in a role with no profile, who comes with no attributes.
+        let unprofiledDenies: RuleMask
 
         init(
             definition: PolicyDefinition, paths: ResourcePaths, names: ExpressionNames<PolicyExpressionInput>, index: PolicyIndex,
-            reader: ExpressionNames<PolicyExpressionInput>.SlotReader
+            reader: ExpressionNames<PolicyExpressionInput>.SlotReader, recipients: [Recipient], unprofiledDenies: RuleMask
         ) {
             self.definition = definition
             self.paths = paths
             self.names = names
             self.index = index
             self.reader = reader
+            self.recipients = recipients
+            self.unprofiledDenies = unprofiledDenies
         }
+    }
+
+    /// How a notification's recipient in one role appears to the policy: the attributes of the role's `recipients:`
+    /// profile, and the deny rules known to hold for anyone with them, whatever the case, their grant and the instant.
+    /// Those are the denies whose condition reads nothing but the actor's attributes (``PolicyNames/attributeNames(_:)``,
+    /// ``ExpressionNode/readsOnly(_:)``) or that have none, evaluated once, when the policy is compiled, as a decision
+    /// evaluates them (one that cannot be decided holds, to be safe).
+    private struct Recipient: Sendable {
+        /// The workflow role.
+        let role: String
+        /// The profile's attributes.
+        let attributes: [String: ExpressionValue]
+        /// The deny rules that hold for it.
+        let denies: RuleMask
+    }
+
+    /// The policy whose parts are `parts`.
+    private init(parts: Parts) {
+        self.parts = parts
     }
 
     /// Words shown in place of a reason's placeholder whose value cannot be worked out (a date of birth not
@@ -94,7 +119,57 @@ public struct CompiledPolicy: Sendable {
             ))
         }
         let index = PolicyIndex(rules, conditions: conditions, of: definition, paths: paths, frequent: Engine.frequentQuestionGroups)
-        parts = Parts(definition: definition, paths: paths, names: checked.names, index: index, reader: checked.names.slotReader(slots))
+        let reader = checked.names.slotReader(slots)
+        // The recipients' denies are evaluated by the policy's own evaluation, so the policy is drafted first without them.
+        let draft = CompiledPolicy(parts: Parts(definition: definition, paths: paths, names: checked.names, index: index, reader: reader, recipients: [],
+                                                unprofiledDenies: RuleMask()))
+        let attributeNames = PolicyNames.attributeNames(checked.declarations)
+        let fixed = RuleMask(rules.indices.filter { position in
+            rules[position].effect == .deny && (conditions[position].map { $0.checked.syntax.root.readsOnly(attributeNames) } ?? true)
+        })
+        parts = Parts(
+            definition: definition, paths: paths, names: checked.names, index: index, reader: reader,
+            recipients: definition.recipients.map { Recipient(role: $0.role.value, attributes: $0.attributes, denies: draft.denies(fixed, holdingWith: $0.attributes)) },
+            unprofiledDenies: draft.denies(fixed, holdingWith: [:])
+        )
+    }
+
+    /// Which of `rules` hold for an actor who comes with `attributes`, evaluated as a decision evaluates them, on a request
+    /// that holds nothing else: for rules that read nothing but the actor's attributes, which then hold, or not, whatever
+    /// else a request holds.
+    private func denies(_ rules: RuleMask, holdingWith attributes: [String: ExpressionValue]) -> RuleMask {
+        var evaluation = Evaluation(
+            of: AccessRequest(actor: CaseActor(role: "", id: ""), attributes: attributes, action: "", resource: "", caseID: "", workflow: "", state: "",
+                              fields: [:], grants: [], at: Date(timeIntervalSince1970: 0)),
+            by: self, explaining: false
+        )
+        evaluation.evaluate(rules)
+        return evaluation.holding & rules
+    }
+
+    /// The attributes a notification's recipient in `role` comes with: those of the role's `recipients:` profile (the
+    /// first, if the policy gives several), none for a role it gives none.
+    func recipientAttributes(of role: String) -> [String: ExpressionValue] {
+        parts.recipients.first { $0.role == role }?.attributes ?? [:]
+    }
+
+    /// The verdicts on `questions` for a notification's recipient in `role`, when the compiled policy alone decides them;
+    /// nil when one of them needs the case, the recipient or the instant, for ``verdicts(_:asking:)`` to decide.
+    ///
+    /// A question is decided alone when it is refused whatever the request holds beyond the role's attributes: the policy
+    /// cannot name it, no rule it considers allows, or one of the deny rules it considers holds for the role
+    /// (``Recipient/denies``). Its outcome (``Evaluation/outcome(_:)``) is then a refusal that withholds nothing, as the
+    /// verdict of a pass over the request gives: the question is only not evaluated. A recipient is never the operator,
+    /// whom no policy guards.
+    func recipientVerdicts(role: String, asking questions: [AccessQuestion]) -> [AccessVerdict]? {
+        let denies = parts.recipients.first { $0.role == role }?.denies ?? parts.unprofiledDenies
+        let index = index
+        let group = index.questions(questions)
+        for question in group.resolved where question.coverage != nil {
+            let considered = question.considered
+            if (considered & denies).isEmpty && !(considered & index.allows).isEmpty { return nil }
+        }
+        return group.resolved.map { _ in AccessVerdict(allowed: false, redactions: RedactionSet()) }
     }
 
     /// What in `request` the policy cannot decide on, each at its place in the request: an action the policy
@@ -211,13 +286,18 @@ public struct CompiledPolicy: Sendable {
             self.explaining = explaining
         }
 
-        /// Evaluates the conditions of the rules in `rules` not yet evaluated.
-        mutating func evaluate(_ rules: RuleMask) {
+        /// Evaluates the conditions of the rules in `rules` not yet evaluated, in rule order; when `untilOneHolds`, only
+        /// until one of `rules` holds (none, if one already does), for a verdict that reads only whether one does.
+        mutating func evaluate(_ rules: RuleMask, untilOneHolds: Bool = false) {
             let pending = rules.subtracting(evaluated)
-            guard !pending.isEmpty else { return }
-            evaluated = evaluated | pending
+            guard !pending.isEmpty, !untilOneHolds || (holding & rules).isEmpty else { return }
+            if !untilOneHolds { evaluated = evaluated | pending }
             let index = policy.index
             for position in pending {
+                if untilOneHolds {
+                    if !(holding & rules).isEmpty { return }
+                    evaluated.insert(position)
+                }
                 guard let condition = index.conditions[position] else {
                     holding.insert(position)
                     continue
@@ -252,11 +332,14 @@ public struct CompiledPolicy: Sendable {
             guard let coverage = question.coverage else { return Outcome(allowed: false, matched: RuleMask(), reasons: nil) }
             let considered = question.considered
             let consideredDenies = considered.subtracting(index.allows)
-            evaluate(consideredDenies)
+            // A verdict reads only whether a deny holds, so the denies are evaluated until one does; and, when no allow it
+            // considers hides or withholds any of the resource, only whether an allow holds. A decision evaluated every
+            // rule it considers before (``decide(_:)``), so nothing is left for it to stop early on.
+            evaluate(consideredDenies, untilOneHolds: !explaining)
             let denies = holding & consideredDenies
             if !denies.isEmpty { return Outcome(allowed: false, matched: denies, reasons: .denied) }
             let consideredAllows = considered & index.allows
-            evaluate(consideredAllows)
+            evaluate(consideredAllows, untilOneHolds: !explaining && (consideredAllows & (coverage.hiding | coverage.partialRules)).isEmpty)
             let allows = holding & consideredAllows
             guard !allows.isEmpty else {
                 let undecidedAllow = !(undecidedRules & considered & index.allows).isEmpty
@@ -266,7 +349,9 @@ public struct CompiledPolicy: Sendable {
             let hiding = allows & coverage.hiding
             if !hiding.isEmpty { return Outcome(allowed: false, matched: hiding, reasons: .fixed(CompiledPolicy.notIncluded)) }
             var withheld = RedactionSet()
-            for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
+            if !(allows & coverage.partialRules).isEmpty {
+                for (rule, redaction) in coverage.partial where allows.contains(rule) { withheld.insert(redaction) }
+            }
             if let sections = heldSections {
                 guard sections.contains(where: { ResourcePaths.covers($0, resource) || ResourcePaths.covers(resource, $0) }) else {
                     return Outcome(allowed: false, matched: RuleMask(), reasons: .fixed(CompiledPolicy.notIncluded))

@@ -60,12 +60,16 @@ final class PolicyIndex: Sendable {
         let hiding: RuleMask
         /// The redactions that hide part of the path, each with its rule, in rule order then the rule's own order.
         let partial: [(rule: Int, redaction: Redaction)]
+        /// The rules of ``partial``, as a set: a decision none of whose allows is among them withholds nothing of the path
+        /// by their redactions, so the list need not be walked.
+        let partialRules: RuleMask
 
         /// Works out what `resource` means to `rules`.
         init(of resource: String, rules: [Rule], on: [[String]]) {
             var covered = RuleMask()
             var hiding = RuleMask()
             var partial: [(rule: Int, redaction: Redaction)] = []
+            var partialRules = RuleMask()
             for (position, rule) in rules.enumerated() {
                 if on[position].isEmpty || on[position].contains(where: { ResourcePaths.covers($0, resource) }) { covered.insert(position) }
                 for redaction in rule.redactions {
@@ -73,12 +77,14 @@ final class PolicyIndex: Sendable {
                         hiding.insert(position)
                     } else if redaction.hidesPart(of: resource) {
                         partial.append((position, redaction))
+                        partialRules.insert(position)
                     }
                 }
             }
             self.covered = covered
             self.hiding = hiding
             self.partial = partial
+            self.partialRules = partialRules
         }
     }
 

@@ -9,6 +9,21 @@ extension ExpressionNode {
         Self.paths(in: self, bound: [], dateOfBirth: dateOfBirth)
     }
 
+    /// Whether the expression's value is made from the values of `names` alone: literals, lists and operators over
+    /// those names, with no function call (`has`, `age_on`, `any`, …) and no `today` or `now`. Such an expression gives
+    /// the same value, or fails the same way, in any two contexts that hold the same values for `names`: what a policy
+    /// needs to decide a rule once, when it is compiled, for everyone whose values of `names` are fixed.
+    public func readsOnly(_ names: Set<String>) -> Bool {
+        switch kind {
+        case .literal: true
+        case .path(let segments): names.contains(segments.map(\.name).joined(separator: "."))
+        case .list(let items): items.allSatisfy { $0.readsOnly(names) }
+        case .unary(_, let operand): operand.readsOnly(names)
+        case .binary(_, let left, let right): left.readsOnly(names) && right.readsOnly(names)
+        case .call: false
+        }
+    }
+
     private static func paths(in node: ExpressionNode, bound: Set<String>, dateOfBirth: String?) -> [(String, ExpressionSpan)] {
         switch node.kind {
         case .literal: return []

@@ -68,7 +68,9 @@ struct OutboxIndexTests {
             model.revisions[id] = 1
         }
         var fresh = 0
-        var refusedAfterIndexing = 0, refusedAsRepeat = 0, landed = 0
+        var refusedAfterIndexing = 0, refusedAsRepeat = 0, landed = 0, landedAfterRefusal = 0
+        // Ids a refused batch entered while checking and took out again: a later batch may use them.
+        var refusedIDs: Set<String> = []
         for _ in 0..<400 {
             var changes: [CaseChange] = []
             var batchIDs: [String] = []
@@ -82,8 +84,12 @@ struct OutboxIndexTests {
                     let pick = random.next() % 12
                     if pick == 0, let stored = model.outbox.randomElement(using: &random) { return Self.message(stored, caseID: id) }
                     if pick == 1, let earlier = batchIDs.randomElement(using: &random) { return Self.message(earlier, caseID: id) }
+                    if pick < 4, let again = refusedIDs.sorted().randomElement(using: &random) {
+                        batchIDs.append(again)
+                        return Self.message(again, caseID: id)
+                    }
                     fresh += 1
-                    // Ids of all kinds, the engine's shape among them, and some canonically equal to others.
+                    // Ids of several shapes: the engine's, plain, and non-ASCII ones, precomposed and decomposed.
                     let text = ["\(id)/\(fresh)/1", "m\(fresh)", "é\(fresh)", "e\u{301}\(fresh)"][Int(random.next() % 4)]
                     batchIDs.append(text)
                     return Self.message(text, caseID: id)
@@ -99,15 +105,17 @@ struct OutboxIndexTests {
                 #expect(refusal == nil, "landed, where the model refuses it: \(String(describing: refusal))")
                 model.apply(changes)
                 landed += 1
+                landedAfterRefusal += changes.flatMap(\.outbox).filter { refusedIDs.remove($0.id) != nil }.count
             } catch {
+                refusedIDs.formUnion(changes.flatMap(\.outbox).map(\.id).filter { !model.messageIDs.contains($0) })
                 #expect(error == refusal)
                 if case .duplicate(let what) = error, what.hasPrefix("outbox message") { refusedAsRepeat += 1 }
                 if !changes.flatMap(\.outbox).isEmpty, case .revisionConflict = error { refusedAfterIndexing += 1 }
                 if !changes.flatMap(\.outbox).isEmpty, case .duplicate(let what) = error, !what.hasPrefix("outbox") { refusedAfterIndexing += 1 }
             }
         }
-        #expect(landed > 100 && refusedAsRepeat > 20 && refusedAfterIndexing > 20,
-                "\(landed) landed, \(refusedAsRepeat) refused as a repeat, \(refusedAfterIndexing) refused after messages were entered")
+        #expect(landed > 100 && refusedAsRepeat > 20 && refusedAfterIndexing > 20 && landedAfterRefusal > 10,
+                "\(landed) landed, \(refusedAsRepeat) refused as a repeat, \(refusedAfterIndexing) refused after messages were entered, \(landedAfterRefusal) messages landed with an id a refused batch had entered")
         #expect(try KeptFireDataTests.all(store, caseID: nil).map(\.id) == model.outbox)
         // Every message is found by its id at its own place: acknowledging each alone marks it and no other.
         let claimed = try store.claimOutbox(OutboxClaim(claimer: "w", limit: model.outbox.count, now: Self.at, lease: 60))

@@ -134,10 +134,13 @@ extension Engine {
             next.auditHead = event.hash
             let id = next.id
             let revision = next.revision
-            let outbox = change.messages.enumerated().map { offset, message in
-                OutboxMessage(id: Self.messageID(caseID: id, revision: revision, number: offset + 1), caseID: id, createdAt: now, recipientRole: message.role,
-                              recipientID: message.recipientID, template: message.template, subject: message.subject, body: message.body,
-                              channel: message.channel, owedReason: message.owedReason)
+            // Each message read where the change keeps it, over its places (an array made at its size): `enumerated()`
+            // copied each message whole and grew the array from empty.
+            let outbox = change.messages.indices.map { offset in
+                OutboxMessage(id: Self.messageID(caseID: id, revision: revision, number: offset + 1), caseID: id, createdAt: now,
+                              recipientRole: change.messages[offset].role, recipientID: change.messages[offset].recipientID,
+                              template: change.messages[offset].template, subject: change.messages[offset].subject, body: change.messages[offset].body,
+                              channel: change.messages[offset].channel, owedReason: change.messages[offset].owedReason)
             }
             let idempotency = isFirst ? request?.record(caseID: id, state: next.state, revision: revision) : nil
             let pending = alarms(for: next, workflow: change.workflow, calendars: change.calendars)

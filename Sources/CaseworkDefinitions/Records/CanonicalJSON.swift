@@ -242,29 +242,46 @@ package struct CanonicalJSON: ~Copyable {
     }
 
     /// Whether any byte of `buffer` is written other than as itself inside a string (``needsEscape(_:)``), read eight
-    /// bytes at a time: a byte below 0x20, or equal to `"` or `\`, sets the top bit of its place in one of three
-    /// masks (the usual tests for a zero or a smaller byte in a word, which are exact as a whole: they report a word
-    /// only when one of its bytes is such a byte). The bytes after the last whole word are tested one by one.
+    /// bytes at a time (``anyNeedsEscape(inWord:)``). The bytes after the last whole word are read as the word of eight
+    /// that ends with them, some read again, which can find nothing the first reading did not; a text of four to seven
+    /// bytes is read as its first four and its last four, overlapping; one of fewer than four byte by byte. Reading
+    /// a tail of up to seven bytes one by one was most of what the audit event's short strings cost.
     @inline(__always)
     private static func anyNeedsEscape(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = buffer.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        var offset = 0
-        while offset + 8 <= buffer.count {
-            let word = UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self)
-            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-            let controls = (word &- ones &* 0x20) & ~word
-            let hits = (controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)) & highs
-            if hits != 0 { return true }
-            offset += 8
+        let count = buffer.count
+        let raw = UnsafeRawPointer(start)
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 <= count {
+                if anyNeedsEscape(inWord: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) { return true }
+                offset += 8
+            }
+            return offset < count && anyNeedsEscape(inWord: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
         }
-        while offset < buffer.count {
+        if count >= 4 {
+            return anyNeedsEscape(inWord: raw.loadUnaligned(as: UInt32.self))
+                || anyNeedsEscape(inWord: raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+        }
+        var offset = 0
+        while offset < count {
             if needsEscape(start[offset]) { return true }
             offset += 1
         }
         return false
+    }
+
+    /// Whether any byte of `word` is one ``needsEscape(_:)`` names: a byte below 0x20, or equal to `"` or `\`, sets the
+    /// top bit of its place in one of three masks (the usual tests for a zero or a smaller byte in a word, which are
+    /// exact as a whole: they report a word only when one of its bytes is such a byte).
+    @inline(__always)
+    private static func anyNeedsEscape<Word: FixedWidthInteger & UnsignedInteger>(inWord word: Word) -> Bool {
+        let ones = Word.max / 0xFF
+        let highs = ones &* 0x80
+        let quotes = word ^ (ones &* Word(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* Word(UInt8(ascii: "\\")))
+        let controls = (word &- ones &* 0x20) & ~word
+        return (controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)) & highs != 0
     }
 
     /// Whether `byte` is written other than as itself inside a string.

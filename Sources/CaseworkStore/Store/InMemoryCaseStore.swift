@@ -77,9 +77,49 @@ public final class InMemoryCaseStore: CaseStore {
 
     /// Checks every change, then applies them all to `state`; on a refusal nothing is applied.
     ///
-    /// What the batch itself holds (its cases, messages, keys, each case's event sequences) is gathered to catch a
-    /// repeat within it only where there can be one: a single change with one event and one message cannot repeat itself.
+    /// What the batch itself holds (its cases, keys, each case's event sequences) is gathered to catch a repeat within
+    /// it only where there can be one: a single change with one event cannot repeat itself. Its messages are entered in
+    /// the outbox's index while they are checked (``indexMessages(_:of:from:in:)``), which finds a repeat within the batch
+    /// as it finds one already stored; a refusal takes them out again (``unindexMessages(of:from:in:)``).
     private static func commit(_ changes: [CaseChange], children: [ChildChange] = [], to state: inout State) -> Result<Void, StoreError> {
+        let firstPosition = state.outbox.count
+        let checked = check(changes, children: children, in: &state)
+        guard case .success(let firstSlot) = checked else {
+            unindexMessages(of: changes, from: firstPosition, in: &state)
+            return checked.map { _ in () }
+        }
+        for index in changes.indices {
+            let id = changes[index].record.id
+            let alarms = changes[index].alarms
+            let slot = index == 0 ? firstSlot : state.cases.index(forKey: id)
+            let hadAlarms = slot.map { state.cases.values[$0].hasAlarms } ?? false
+            if let slot {
+                Self.apply(changes, index, to: &state.cases.values[slot])
+            } else {
+                var stored = StoredCase(record: changes[index].record)
+                Self.apply(changes, index, to: &stored)
+                state.cases[id] = stored
+            }
+            if hadAlarms || !alarms.isEmpty { state.alarms.replace(caseID: id, with: alarms) }
+            // Each message's place in the outbox was entered in its index when it was checked.
+            state.outbox.append(contentsOf: changes[index].outbox)
+            if let record = changes[index].idempotency { state.keys[record.key] = record }
+            if !changes[index].documents.isEmpty { state.documents[id, default: []].append(contentsOf: changes[index].documents) }
+            for blob in changes[index].blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
+        }
+        for child in children {
+            state.children[child.record.id] = child.record
+            state.childEvents[child.record.id, default: []].append(contentsOf: child.events)
+        }
+        return .success(())
+    }
+
+    /// Checks every change against `state` and the batch, changing nothing but the outbox's index, where each message
+    /// is entered at the place it will take; the place where the first change's case is kept (nil for a new case) when
+    /// every change holds.
+    private static func check(
+        _ changes: [CaseChange], children: [ChildChange], in state: inout State
+    ) -> Result<Dictionary<String, StoredCase>.Index?, StoreError> {
         if let problem = childProblems(children) { return .failure(problem) }
         for child in children {
             let id = child.record.id
@@ -98,8 +138,9 @@ public final class InMemoryCaseStore: CaseStore {
         }
         let several = changes.count > 1
         var batchCases = Set<String>()
-        var batchOutbox = Set<String>()
         var batchKeys = Set<String>()
+        // Where the batch's next message will be kept in the outbox.
+        var position = state.outbox.count
         // Where the first change's case is kept, found while checking and used again while applying: nothing is added
         // to the cases before the first change is applied, so the position still holds.
         var firstSlot: Dictionary<String, StoredCase>.Index?
@@ -128,11 +169,8 @@ public final class InMemoryCaseStore: CaseStore {
             {
                 return .failure(.duplicate("audit event \(events[event].sequence) of case '\(id)'"))
             }
-            let outbox = changes[index].outbox
-            let messagesMayRepeat = several || outbox.count > 1
-            for message in outbox.indices
-            where state.outboxIndex[outbox[message].id] != nil || messagesMayRepeat && !batchOutbox.insert(outbox[message].id).inserted {
-                return .failure(.duplicate("outbox message '\(outbox[message].id)'"))
+            if let repeated = indexMessages(changes, of: index, from: &position, in: &state) {
+                return .failure(.duplicate("outbox message '\(repeated)'"))
             }
             if let key = changes[index].idempotency?.key, state.keys[key] != nil || several && !batchKeys.insert(key).inserted {
                 return .failure(.duplicate("idempotency key '\(key)'"))
@@ -143,40 +181,45 @@ public final class InMemoryCaseStore: CaseStore {
                 return .failure(.duplicate("version \(document.version) of document '\(document.kind)' of case '\(id)'"))
             }
         }
-        for index in changes.indices {
-            let id = changes[index].record.id
-            let alarms = changes[index].alarms
-            let slot = index == 0 ? firstSlot : state.cases.index(forKey: id)
-            let hadAlarms = slot.map { state.cases.values[$0].hasAlarms } ?? false
-            if let slot {
-                Self.apply(changes, index, to: &state.cases.values[slot])
-            } else {
-                var stored = StoredCase(record: changes[index].record)
-                Self.apply(changes, index, to: &stored)
-                state.cases[id] = stored
+        return .success(firstSlot)
+    }
+
+    /// Enters the messages of the change at `index` in the outbox's index at the places they will take, from `position`
+    /// on (moved past them); the id of the first that is already there, stored or earlier in the batch, which is left
+    /// as it was. Entering a message and checking that it is new is one look-up, where a check and a later entry were two.
+    private static func indexMessages(_ changes: [CaseChange], of index: Int, from position: inout Int, in state: inout State) -> String? {
+        for message in changes[index].outbox.indices {
+            let id = changes[index].outbox[message].id
+            if let earlier = state.outboxIndex.updateValue(position, forKey: id) {
+                state.outboxIndex[id] = earlier
+                return id
             }
-            if hadAlarms || !alarms.isEmpty { state.alarms.replace(caseID: id, with: alarms) }
-            let outbox = changes[index].outbox
-            for message in outbox.indices { state.outboxIndex[outbox[message].id] = state.outbox.count + message }
-            state.outbox.append(contentsOf: outbox)
-            if let record = changes[index].idempotency { state.keys[record.key] = record }
-            if !changes[index].documents.isEmpty { state.documents[id, default: []].append(contentsOf: changes[index].documents) }
-            for blob in changes[index].blobs where state.blobs[blob.sha256] == nil { state.blobs[blob.sha256] = blob.bytes }
+            position += 1
         }
-        for child in children {
-            state.children[child.record.id] = child.record
-            state.childEvents[child.record.id, default: []].append(contentsOf: child.events)
+        return nil
+    }
+
+    /// Takes out of the outbox's index every message of a refused batch that checking entered: those it places at
+    /// `firstPosition` or after, where no stored message is.
+    private static func unindexMessages(of changes: [CaseChange], from firstPosition: Int, in state: inout State) {
+        for index in changes.indices {
+            for message in changes[index].outbox.indices {
+                let id = changes[index].outbox[message].id
+                if let position = state.outboxIndex[id], position >= firstPosition { state.outboxIndex[id] = nil }
+            }
         }
-        return .success(())
     }
 
     /// Applies the checked change at `index` of `changes` to the case as kept, in place: its record, its events, and
     /// whether it has alarms. The change is read where the batch keeps it: passed on its own, it would be
-    /// copied whole.
+    /// copied whole. Its events are appended one by one (a change has one, mostly), which costs less than appending
+    /// them as a collection.
     private static func apply(_ changes: [CaseChange], _ index: Int, to stored: inout StoredCase) {
         stored.record = changes[index].record
-        stored.events.append(contentsOf: changes[index].events)
-        for event in changes[index].events.indices { stored.highestSequence = max(stored.highestSequence, changes[index].events[event].sequence) }
+        for event in changes[index].events.indices {
+            stored.events.append(changes[index].events[event])
+            stored.highestSequence = max(stored.highestSequence, changes[index].events[event].sequence)
+        }
         stored.hasAlarms = !changes[index].alarms.isEmpty
     }
 

@@ -112,36 +112,38 @@ package struct DefinitionCache: Sendable {
         let index = UnsafeRawBufferPointer(rebasing: input[0..<indexEnd])
         // Where the workflows' regions lie, from the table (each read inside the index), checked before the index is
         // hashed: each file's region (empty for a file of another kind) follows the last from the index's end to the
-        // entry's, so an entry cut short anywhere is a miss here.
-        var places: [Range<Int>] = []
-        places.reserveCapacity(files.count)
-        var start = indexEnd
+        // entry's, so an entry cut short anywhere is a miss here. File `n`'s region is `bounds[n]..<bounds[n + 1]` (kept as
+        // plain numbers: a list of ranges or of tuples is a generic type the runtime would make on first use).
+        var bounds: [Int] = [indexEnd]
+        bounds.reserveCapacity(files.count + 1)
         for position in files.indices {
-            let field = offset + position * Self.tableEntrySize + Self.placeOffset
+            let field = offset + position * Self.tableEntrySize + Self.placeOffset, start = bounds[position]
             guard Self.word(index, at: field) == start, let length = Self.word(index, at: field + 8), length <= input.count - start else { return nil }
-            places.append(start..<(start + length))
-            start += length
+            bounds.append(start + length)
         }
-        guard start == input.count,
+        guard bounds[files.count] == input.count,
             summary[0..<64].elementsEqual(SHA256.hex(UnsafeRawBufferPointer(rebasing: input[offset..<indexEnd])).utf8)
         else { return nil }
+        let table = offset
         var fingerprints: [String] = []
         fingerprints.reserveCapacity(files.count)
-        var regions: [(file: String, place: Range<Int>, sha256: String)] = []
-        for (file, place) in zip(files, places) {
+        var withRegions: [Int] = []
+        for position in files.indices {
             let fingerprint = index[offset..<(offset + 64)], sha256 = index[(offset + 64)..<(offset + 128)]
             guard fingerprint.allSatisfy(Self.isHexDigit), sha256.allSatisfy(Self.isHexDigit) else { return nil }
             offset += Self.tableEntrySize
             fingerprints.append(String(decoding: fingerprint, as: UTF8.self))
-            if !place.isEmpty { regions.append((file, place, String(decoding: sha256, as: UTF8.self))) }
+            if bounds[position] < bounds[position + 1] { withRegions.append(position) }
         }
         guard var known = DefinitionArchive.read(index, at: &offset, files: files, fingerprints: fingerprints), offset == indexEnd else { return nil }
         // Exactly the workflows' files have regions; each is hashed and read only when its workflow is first run.
         let workflowFiles = Set(known.definitions.workflows.map(\.file))
-        guard regions.count == workflowFiles.count, regions.allSatisfy({ workflowFiles.contains($0.file) }) else { return nil }
+        guard withRegions.count == workflowFiles.count, withRegions.allSatisfy({ workflowFiles.contains(files[$0]) }) else { return nil }
         let set = known.definitions
-        for region in regions {
-            known.workflows[region.file] = KeptPart(archivedIn: bytes, at: region.place, sha256: region.sha256) { input, offset in
+        for position in withRegions {
+            let line = table + position * Self.tableEntrySize
+            let sha256 = String(decoding: index[(line + 64)..<(line + 128)], as: UTF8.self)
+            known.workflows[files[position]] = KeptPart(archivedIn: bytes, at: bounds[position]..<bounds[position + 1], sha256: sha256) { input, offset in
                 DefinitionArchive.readWorkflow(input, at: &offset, files: files, in: set)
             }
         }

@@ -212,4 +212,58 @@ struct DefinitionArchiveTests {
         #expect(Self.reading(nested(DefinitionArchive.maximumDepth)) { (reader) throws(ArchiveReader.Damage) in try reader.fieldType() } == nil)
         #expect(Self.reading(nested(100_000)) { (reader) throws(ArchiveReader.Damage) in try reader.fieldType() } == nil)
     }
+
+    /// Every number read back as written, the reader past exactly the bytes written: each power of two and its
+    /// neighbours, so each number of 7-bit groups and each group's edge is met, and the zigzagged whole numbers around
+    /// zero and at `Int`'s ends.
+    @Test func everyNumberWrittenReadsBackWhateverItsLength() throws {
+        var numbers: Set<UInt64> = [0, UInt64.max, UInt64.max - 1]
+        for shift in 0..<64 {
+            let power = UInt64(1) << UInt64(shift)
+            numbers.formUnion([power - 1, power, power + 1])
+        }
+        for number in numbers.sorted() {
+            var writer = ArchiveWriter(files: ["a.yaml"])
+            writer.unsigned(number)
+            writer.bool(true)
+            let read = Self.reading(writer.bytes) { (reader) throws(ArchiveReader.Damage) in
+                (try reader.unsigned(), reader.offset == writer.bytes.count - 1, try reader.bool())
+            }
+            #expect(read?.0 == number && read?.1 == true && read?.2 == true, "\(number)")
+            #expect(writer.bytes.count - 1 == (number < 0x80 ? 1 : (64 - number.leadingZeroBitCount + 6) / 7), "\(number)")
+        }
+        for integer in [0, 1, -1, 63, -64, 64, -65, 127, 128, Int.max, Int.min, Int(Int32.max), Int(Int32.min)] {
+            var writer = ArchiveWriter(files: ["a.yaml"])
+            writer.integer(integer)
+            #expect(Self.reading(writer.bytes) { (reader) throws(ArchiveReader.Damage) in try reader.integer() } == integer)
+        }
+        // One byte left, or none, or a group that says more follows where nothing does.
+        #expect(Self.reading([0x7F]) { (reader) throws(ArchiveReader.Damage) in try reader.unsigned() } == 127)
+        #expect(Self.reading([]) { (reader) throws(ArchiveReader.Damage) in try reader.unsigned() } == nil)
+        #expect(Self.reading([0x80]) { (reader) throws(ArchiveReader.Damage) in try reader.unsigned() } == nil)
+    }
+
+    /// Entries read straight into a dictionary: each key's value as written, in any order; a key written twice, or a
+    /// count past the bytes left, is damage; engine messages alike (each message at most once).
+    @Test func entriesReadIntoADictionaryAndRefuseARepeatedKey() throws {
+        let pairs = { (reader: inout ArchiveReader) throws(ArchiveReader.Damage) -> (key: Int, value: String) in
+            (try reader.integer(), try reader.string())
+        }
+        #expect(Self.reading([3, 2, 1, 0x61, 0, 1, 0x62, 1, 0]) { (reader) throws(ArchiveReader.Damage) in try reader.entries(pairs) } == [1: "a", 0: "b", -1: ""])
+        #expect(Self.reading([0]) { (reader) throws(ArchiveReader.Damage) in try reader.entries(pairs) } == [:])
+        #expect(Self.reading([2, 2, 1, 0x61, 2, 1, 0x62]) { (reader) throws(ArchiveReader.Damage) in try reader.entries(pairs) } == nil)
+        #expect(Self.reading([9, 2, 1, 0x61]) { (reader) throws(ArchiveReader.Damage) in try reader.entries(pairs) } == nil)
+        let range = SourceRange(file: "a.yaml", at: SourceMark(line: 1, column: 1, offset: 0))
+        let messages: [EngineMessage: Located<String>] = [.formShared: Located("shared", at: range), EngineMessage.allCases.last!: Located("last", at: range)]
+        var writer = ArchiveWriter(files: ["a.yaml"])
+        try writer.messages(messages)
+        #expect(Self.reading(writer.bytes) { (reader) throws(ArchiveReader.Damage) in try reader.messages() } == messages)
+        var twice = ArchiveWriter(files: ["a.yaml"])
+        twice.count(2)
+        for _ in 0..<2 {
+            twice.count(0)
+            try twice.located(Located("shared", at: range))
+        }
+        #expect(Self.reading(twice.bytes) { (reader) throws(ArchiveReader.Damage) in try reader.messages() } == nil)
+    }
 }

@@ -2,6 +2,7 @@
 @testable import CaseworkEngine
 @testable import CaseworkExpressions
 import CaseworkStore
+import CaseworkTime
 import CaseworkYAML
 import Foundation
 import Testing
@@ -116,6 +117,23 @@ struct RuntimeLookupFreeTests {
             try compiled[2].holds(in: reader.context(for: ExpressionNamesBuilderTests.Input(fields: ["n": .int(2)])))
         }
         #expect(throws: EvaluationError.unset("n")) { try compiled[0].holds(in: reader.context(for: ExpressionNamesBuilderTests.Input(fields: [:]))) }
+    }
+
+    /// A located value is still equal to, and hashes as, any other of the same value wherever it was written, and
+    /// differs from one of another value, now that `Hashable` is asked of its value only where it is compared or hashed
+    /// (session 26, `cli15`: a list of reminders read from the cache no longer asks whether `RelativeDuration` is
+    /// `Hashable`); a value that is not `Hashable` can be located.
+    @Test func aLocatedValueComparesAndHashesItsValueOnly() {
+        let here = SourceRange(file: "a.yaml", at: SourceMark(line: 1, column: 1, offset: 0))
+        let there = SourceRange(file: "b.yaml", start: SourceMark(line: 9, column: 3, offset: 80), end: SourceMark(line: 9, column: 9, offset: 86))
+        let reminders = [RelativeDuration(duration: StatutoryDuration(count: 2, unit: .weeks), direction: .before)]
+        let written = reminders.map { Located($0, at: here) }, moved = reminders.map { Located($0, at: there) }
+        #expect(written == moved)
+        #expect(Set(written + moved).count == 1)
+        #expect(Located(6, at: here).hashValue == Located(6, at: there).hashValue)
+        #expect(Located(6, at: here) != Located(7, at: here))
+        struct Opaque: Sendable {}
+        #expect(Located(Opaque(), at: there).range == there)
     }
 
     /// `type` read by the general `StoredJSON.decode`, which asks the runtime whether it has a canonical reader.

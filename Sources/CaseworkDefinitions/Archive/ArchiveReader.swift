@@ -136,6 +136,19 @@ struct ArchiveReader {
         return values
     }
 
+    /// Reads a count, then that many entries straight into a dictionary of that size: each key at most once. (No list of
+    /// the entries is made first: a list of pairs is a generic type of its own for the runtime to make on first use, and a
+    /// dictionary grown an entry at a time is copied as it grows.)
+    mutating func entries<Key: Hashable, Value>(_ read: (inout ArchiveReader) throws(Damage) -> (key: Key, value: Value)) throws(Damage) -> [Key: Value] {
+        let count = try count()
+        var values: [Key: Value] = Dictionary(minimumCapacity: count)
+        for _ in 0..<count {
+            let entry = try read(&self)
+            guard values.updateValue(entry.value, forKey: entry.key) == nil else { throw Damage() }
+        }
+        return values
+    }
+
     /// Reads a list of located strings.
     mutating func names() throws(Damage) -> [Located<String>] {
         try list { (reader) throws(Damage) in try reader.located() }

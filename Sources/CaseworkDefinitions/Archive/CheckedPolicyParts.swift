@@ -209,21 +209,10 @@ extension ArchiveReader {
             policy: name, levels: levels, roles: roles, states: states, workflows: workflows, actorAttributes: actorAttributes, caseFields: caseFields
         ))
         checked.paths = try optional { (reader) throws(Damage) in ResourcePaths(policy: policy, fields: Set(try reader.strings())) }
-        let conditions = try list { (reader) throws(Damage) in (try reader.string(), try reader.checkedExpression(table: table)) }
-        for (rule, condition) in conditions {
-            guard checked.conditions.updateValue(condition, forKey: rule) == nil else { throw Damage() }
-        }
-        let reasons = try list { (reader) throws(Damage) in
+        checked.conditions = try entries { (reader) throws(Damage) in (try reader.string(), try reader.checkedExpression(table: table)) }
+        checked.reasons = try entries { (reader) throws(Damage) in
             let rule = try reader.string()
-            let placeholders = try reader.list { (reader) throws(Damage) in (try reader.integer(), try reader.checkedExpression(table: table)) }
-            var byOffset: [Int: CheckedExpression] = [:]
-            for (offset, placeholder) in placeholders {
-                guard byOffset.updateValue(placeholder, forKey: offset) == nil else { throw Damage() }
-            }
-            return (rule, byOffset)
-        }
-        for (rule, placeholders) in reasons {
-            guard checked.reasons.updateValue(placeholders, forKey: rule) == nil else { throw Damage() }
+            return (rule, try reader.entries { (reader) throws(Damage) in (try reader.integer(), try reader.checkedExpression(table: table)) })
         }
         return checked
     }

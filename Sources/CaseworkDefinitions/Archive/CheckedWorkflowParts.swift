@@ -70,12 +70,7 @@ extension ArchiveReader {
         checked.guards = try checkedByName(table: table)
         checked.assignments = try keyed { (reader) throws(Damage) in try reader.checkedByName(table: table) }
         checked.notifyConditions = try keyed { (reader) throws(Damage) in
-            let conditions = try reader.list { (reader) throws(Damage) in (try reader.integer(), try reader.checkedExpression(table: table)) }
-            var byPosition: [Int: CheckedExpression] = [:]
-            for (position, condition) in conditions {
-                guard byPosition.updateValue(condition, forKey: position) == nil else { throw Damage() }
-            }
-            return byPosition
+            try reader.entries { (reader) throws(Damage) in (try reader.integer(), try reader.checkedExpression(table: table)) }
         }
         checked.deadlineConditions = try checkedByName(table: table)
         checked.deadlineDueDates = try checkedByName(table: table)
@@ -92,11 +87,6 @@ extension ArchiveReader {
 
     /// Reads a count, then that many names each followed by a value: each name at most once.
     mutating func keyed<Value>(_ read: (inout ArchiveReader) throws(Damage) -> Value) throws(Damage) -> [String: Value] {
-        let entries = try list { (reader) throws(Damage) in (try reader.string(), try read(&reader)) }
-        var values: [String: Value] = [:]
-        for (name, value) in entries {
-            guard values.updateValue(value, forKey: name) == nil else { throw Damage() }
-        }
-        return values
+        try entries { (reader) throws(Damage) in (try reader.string(), try read(&reader)) }
     }
 }

@@ -72,15 +72,8 @@ extension ArchiveReader {
 
     /// Reads templates by engine message written by ``ArchiveWriter/messages(_:)``: each message at most once.
     mutating func messages() throws(Damage) -> [EngineMessage: Located<String>] {
-        let entries = try list { (reader) throws(Damage) in
-            let message = EngineMessage.allCases[try reader.code(below: EngineMessage.allCases.count)]
-            return (message, try reader.located())
-        }
-        var messages: [EngineMessage: Located<String>] = [:]
-        for (message, template) in entries {
-            guard messages.updateValue(template, forKey: message) == nil else { throw Damage() }
-        }
-        return messages
+        let all = EngineMessage.allCases
+        return try entries { (reader) throws(Damage) in (all[try reader.code(below: all.count)], try reader.located()) }
     }
 
     /// Reads the child definition written by ``ArchiveWriter/child(_:)``.

@@ -3,8 +3,12 @@ import CaseworkYAML
 /// A value read from a definition file, with where it was written.
 ///
 /// Equality and hashing look at the value only: moving a line in a file does
-/// not make two definitions different.
-public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+/// not make two definitions different. `Value` is required to be `Hashable` only
+/// where a located value is compared or hashed, not by the type itself: the
+/// runtime makes a `Located<X>`'s type (for a list of them, read from the
+/// definition cache) without asking whether `X` is `Hashable`, a first-time
+/// question that scans every conformance record in the program.
+public struct Located<Value: Sendable>: Sendable {
     /// The value.
     public var value: Value
     /// Where it was written.
@@ -15,10 +19,14 @@ public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
         self.value = value
         self.range = range
     }
+}
 
+extension Located: Equatable where Value: Equatable {
     /// Compares values, ignoring where they were written.
     public static func == (lhs: Located, rhs: Located) -> Bool { lhs.value == rhs.value }
+}
 
+extension Located: Hashable where Value: Hashable {
     /// Hashes the value only.
     public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

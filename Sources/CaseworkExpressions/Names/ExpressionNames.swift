@@ -21,7 +21,13 @@ public protocol ExpressionInput: Sendable {
 /// `today` and `now` are the language's own names (``ExpressionEnvironment/builtins``), valued from the input's
 /// clock; declaring either again is ignored, as the checker and the evaluator ignore such a declaration.
 /// Declaring a name a second time replaces the first declaration, type and value together.
-public struct ExpressionNames<Input: ExpressionInput>: Sendable {
+///
+/// Only the contexts (``context(for:calendar:)``, ``SlotReader/context(for:calendar:)``) need `Input` to be an
+/// ``ExpressionInput``, and they alone ask it: a constraint on the type itself made the runtime, building the type of
+/// `ExpressionNames<SomeInput>` from its mangled name on first use, scan every conformance record in the program to
+/// find that `SomeInput` is an `ExpressionInput` (once for the policy's input, once for a case's), where a caller of
+/// a context passes the conformance it knows.
+public struct ExpressionNames<Input: Sendable>: Sendable {
     /// A name whose value is worked out from the input on its own.
     private struct Single: Sendable {
         let name: String
@@ -116,12 +122,6 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
         return values
     }
 
-    /// What an expression is evaluated against for `input`: the declared names' values, `today`, `now`, and `calendar`
-    /// for working days.
-    public func context(for input: Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
-        EvaluationContext(values: values(for: input), today: input.today, now: input.now, calendar: calendar)
-    }
-
     /// Slots for expressions planned over these names (``CompiledExpression/init(_:slots:)``), none given out yet.
     public func slots() -> ExpressionSlots { ExpressionSlots(declared: types.keys) }
 
@@ -172,28 +172,6 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
         /// attributes), and a dictionary's keys are distinct, so both find the same entry.
         @usableFromInline
         static var searchedByComparing: Int { 4 }
-
-        /// What the planned expressions are evaluated against for `input`: the slots' values, `today`, `now`, and
-        /// `calendar` for working days; the same values ``ExpressionNames/context(for:calendar:)`` gives by name.
-        ///
-        /// The input is consumed: a caller builds it to be read here and nowhere else (a policy's input, with the
-        /// request and its grant), and passed borrowed it was copied whole and both copies destroyed.
-        @inlinable
-        public func context(for input: consuming Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
-            var slots: [ExpressionValue?] = []
-            slots.reserveCapacity(reads.count)
-            for read in reads {
-                switch read {
-                case .single(let value): slots.append(value(input))
-                case .field(let values, let path, let widens):
-                    let source = values(input)
-                    let value = source.count <= Self.searchedByComparing ? source.first { $0.key == path }?.value : source[path]
-                    slots.append(widens ? value.map(ExpressionNames.widened) : value)
-                case .undeclared: slots.append(nil)
-                }
-            }
-            return EvaluationContext(slots: slots, today: input.today, now: input.now, calendar: calendar)
-        }
     }
 
     /// `value` with whole numbers written as decimals.
@@ -204,5 +182,37 @@ public struct ExpressionNames<Input: ExpressionInput>: Sendable {
         case .list(let items): .list(items.map(widened))
         default: value
         }
+    }
+}
+
+extension ExpressionNames where Input: ExpressionInput {
+    /// What an expression is evaluated against for `input`: the declared names' values, `today`, `now`, and `calendar`
+    /// for working days.
+    public func context(for input: Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
+        EvaluationContext(values: values(for: input), today: input.today, now: input.now, calendar: calendar)
+    }
+}
+
+extension ExpressionNames.SlotReader where Input: ExpressionInput {
+    /// What the planned expressions are evaluated against for `input`: the slots' values, `today`, `now`, and
+    /// `calendar` for working days; the same values ``ExpressionNames/context(for:calendar:)`` gives by name.
+    ///
+    /// The input is consumed: a caller builds it to be read here and nowhere else (a policy's input, with the
+    /// request and its grant), and passed borrowed it was copied whole and both copies destroyed.
+    @inlinable
+    public func context(for input: consuming Input, calendar: any WorkingDayCalendar = WeekdayCalendar()) -> EvaluationContext {
+        var slots: [ExpressionValue?] = []
+        slots.reserveCapacity(reads.count)
+        for read in reads {
+            switch read {
+            case .single(let value): slots.append(value(input))
+            case .field(let values, let path, let widens):
+                let source = values(input)
+                let value = source.count <= Self.searchedByComparing ? source.first { $0.key == path }?.value : source[path]
+                slots.append(widens ? value.map(ExpressionNames.widened) : value)
+            case .undeclared: slots.append(nil)
+            }
+        }
+        return EvaluationContext(slots: slots, today: input.today, now: input.now, calendar: calendar)
     }
 }

@@ -17,7 +17,7 @@ import Synchronization
 /// `Calendar`'s, and `SummerTimeTests` each span's offsets with Foundation's), but the rule needs no time zone: the
 /// first `TimeZone(identifier: "Europe/London")` of a process loads ICU's zone data, about half a millisecond of
 /// every command that decides access or sets a deadline's alarms (docs/performance.md, Benchmarks, `cli`, session 17).
-enum StatutoryOffsets {
+package enum StatutoryOffsets {
     /// From which instant (seconds since 1970) an offset (seconds east of UTC) applies.
     private struct Period: Sendable {
         let from: Double
@@ -83,6 +83,14 @@ enum StatutoryOffsets {
             }
         }
         return offsets
+    }
+
+    /// Whether the offsets of the span `instant` falls in are worked out by the summer-time rule (``SummerTime``), so that
+    /// its calendar date needs no time zone data; false for a span reaching outside the years the rule covers, which
+    /// Foundation's data (and so ICU's, loaded on first use) decides.
+    package static func isWorkedOutByRule(_ instant: Date) -> Bool {
+        let start = Double(number(of: instant.timeIntervalSince1970)) * span
+        return SummerTime.changes(from: start, to: start + span) != nil
     }
 
     /// The offsets of the span kept at `place`, worked out first if they have not been.

@@ -139,4 +139,11 @@ struct RecipientVerdictTests {
         #expect(policy.recipientAttributes(of: "school") == ["relationship": .string("professional"), "second_factor_verified": .bool(true)])
         #expect(policy.recipientAttributes(of: "health") == [:])
     }
+
+    /// The recipients' denies are evaluated, when a policy is compiled, at an instant whose day the summer-time rule gives,
+    /// so compiling a policy loads no time zone data: at 1970, as before, every command that compiled a policy loaded ICU's.
+    @Test func theRecipientsDeniesAreEvaluatedAtAnInstantNeedingNoZoneData() {
+        #expect(StatutoryOffsets.isWorkedOutByRule(CompiledPolicy.recipientsInstant))
+        #expect(!StatutoryOffsets.isWorkedOutByRule(Date(timeIntervalSince1970: 0)))
+    }
 }

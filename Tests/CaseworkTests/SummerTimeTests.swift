@@ -45,4 +45,15 @@ struct SummerTimeTests {
         #expect(SummerTime.changes(from: Double(CalendarDate(year: 1980, month: 1, day: 1)!.daysSinceEpoch) * 86_400, to: before) == nil)
         #expect(SummerTime.changes(from: SummerTime.covered.upperBound - 10, to: SummerTime.covered.upperBound + 10) == nil)
     }
+
+    /// An instant's span is worked out by rule only when the whole span lies in the covered years: not 1970, not the span
+    /// the rule's first instant falls in (it begins in 1995), not past the counted days; the years since are.
+    @Test func anInstantIsWorkedOutByRuleOnlyInsideTheCoveredSpans() {
+        #expect(!StatutoryOffsets.isWorkedOutByRule(Date(timeIntervalSince1970: 0)))
+        #expect(!StatutoryOffsets.isWorkedOutByRule(Date(timeIntervalSince1970: SummerTime.covered.lowerBound)))
+        #expect(!StatutoryOffsets.isWorkedOutByRule(Date(timeIntervalSince1970: SummerTime.covered.upperBound)))
+        for year in [2000, 2025, 2026, 2100] {
+            #expect(StatutoryOffsets.isWorkedOutByRule(CalendarDate(year: year, month: 6, day: 1)!.start()), "\(year)")
+        }
+    }
 }

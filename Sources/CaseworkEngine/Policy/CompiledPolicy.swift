@@ -140,12 +140,19 @@ public struct CompiledPolicy: Sendable {
     private func denies(_ rules: RuleMask, holdingWith attributes: [String: ExpressionValue]) -> RuleMask {
         var evaluation = Evaluation(
             of: AccessRequest(actor: CaseActor(role: "", id: ""), attributes: attributes, action: "", resource: "", caseID: "", workflow: "", state: "",
-                              fields: [:], grants: [], at: Date(timeIntervalSince1970: 0)),
+                              fields: [:], grants: [], at: Self.recipientsInstant),
             by: self, explaining: false
         )
         evaluation.evaluate(rules)
         return evaluation.holding & rules
     }
+
+    /// The instant the recipients' denies are evaluated at when a policy is compiled (``denies(_:holdingWith:)``): they read
+    /// nothing but the actor's attributes, so any instant gives the same answer, but an evaluation works out the request's
+    /// day. This one, 2000-01-01T00:00:00Z, falls in the years whose days are worked out by the summer-time rule
+    /// (``StatutoryOffsets/isWorkedOutByRule(_:)``), so compiling a policy loads no time zone data: at 1970 it loaded
+    /// ICU's, in every command that compiled a policy (docs/performance.md, Benchmarks, session 28).
+    static let recipientsInstant = Date(timeIntervalSince1970: 946_684_800)
 
     /// The attributes a notification's recipient in `role` comes with: those of the role's `recipients:` profile (the
     /// first, if the policy gives several), none for a role it gives none.

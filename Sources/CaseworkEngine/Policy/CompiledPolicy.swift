@@ -151,7 +151,7 @@ public struct CompiledPolicy: Sendable {
     /// nothing but the actor's attributes, so any instant gives the same answer, but an evaluation works out the request's
     /// day. This one, 2000-01-01T00:00:00Z, falls in the years whose days are worked out by the summer-time rule
     /// (``StatutoryOffsets/isWorkedOutByRule(_:)``), so compiling a policy loads no time zone data: at 1970 it loaded
-    /// ICU's, in every command that compiled a policy (docs/performance.md, Benchmarks, session 28).
+    /// ICU's, in every command that compiled a policy (docs/performance.md, "Session 28").
     static let recipientsInstant = Date(timeIntervalSince1970: 946_684_800)
 
     /// The attributes a notification's recipient in `role` comes with: those of the role's `recipients:` profile (the

@@ -190,17 +190,19 @@ struct PolicyFastPathTests {
         #expect(Set(policy.index.actions.keys) == Set(policy.definition.knownActions))
     }
 
-    /// The index finds an action or a resource by binary search over its sorted names: it finds exactly what a
-    /// dictionary of the same names finds, a name written in another Unicode form included.
+    /// The index finds an action or a resource by binary search over its sorted names, each kept once: it finds exactly
+    /// what a dictionary of the same names finds, a name written in another Unicode form included.
     @Test func sortedNamesFindWhatADictionaryFinds() {
         let policy = Self.shipped
+        let names = policy.paths.resourceNames + policy.definition.knownActions + ["caf\u{E9}", "Z", "", "Z", "case", "cafe\u{301}"]
         var dictionary: [String: Int] = [:]
-        for (place, name) in (policy.paths.resourceNames + policy.definition.knownActions + ["caf\u{E9}", "Z", ""]).enumerated() { dictionary[name] = place }
-        let sorted = SortedNames(dictionary)
+        for name in names where dictionary[name] == nil { dictionary[name] = dictionary.count }
+        let sorted = SortedNames(sorting: names) { dictionary[$0]! }
+        #expect(sorted.keys == dictionary.keys.sorted())
         for name in Array(dictionary.keys) + ["cafe\u{301}", "ehcp.Z", "a", "zzzz", "case.", " case", "CASE"] {
             #expect(sorted[name] == dictionary[name], "\(name)")
         }
-        #expect(SortedNames([String: Int]())["view"] == nil)
+        #expect(SortedNames<Int>(sorting: []) { _ in 0 }["view"] == nil)
     }
 
     /// A request keeps its parts in one box shared by its copies: changing a part of one copy leaves every other as it was.

@@ -3,6 +3,7 @@ import CaseworkDiagnostics
 import CaseworkExpressions
 import CaseworkTime
 import Foundation
+import Synchronization
 
 /// A checked policy ready to decide requests: default deny, a matching deny beats any allow,
 /// redactions from every matching allow apply, and every decision explains itself.
@@ -33,37 +34,42 @@ public struct CompiledPolicy: Sendable {
         let names: ExpressionNames<PolicyExpressionInput>
         let index: PolicyIndex
         let reader: ExpressionNames<PolicyExpressionInput>.SlotReader
-        /// Each `recipients:` profile, in the policy's order, with the deny rules that hold for it (``Recipient``).
-        let recipients: [Recipient]
-        /// The deny rules that hold for a recipient in a role with no profile, who comes with no attributes.
-        let unprofiledDenies: RuleMask
+        /// The names of the actor's attributes the policy declares: what a recipient's denies may read (``RecipientDenies``).
+        let attributeNames: Set<String>
+        /// The recipients' denies, worked out the first time a notification's recipient is asked about
+        /// (``recipientDenies``), not when the policy is compiled: `decide` and `case show` never ask, and working them out
+        /// was a seventh of compiling the policy on every command (docs/performance.md, "Session 29"). Every thread that
+        /// asks first works out the same value from the same parts, and the first stored is the one kept.
+        let recipientDenies = AtomicLazyReference<RecipientDenies>()
 
         init(
             definition: PolicyDefinition, paths: ResourcePaths, names: ExpressionNames<PolicyExpressionInput>, index: PolicyIndex,
-            reader: ExpressionNames<PolicyExpressionInput>.SlotReader, recipients: [Recipient], unprofiledDenies: RuleMask
+            reader: ExpressionNames<PolicyExpressionInput>.SlotReader, attributeNames: Set<String>
         ) {
             self.definition = definition
             self.paths = paths
             self.names = names
             self.index = index
             self.reader = reader
-            self.recipients = recipients
-            self.unprofiledDenies = unprofiledDenies
+            self.attributeNames = attributeNames
         }
     }
 
-    /// How a notification's recipient in one role appears to the policy: the attributes of the role's `recipients:`
-    /// profile, and the deny rules known to hold for anyone with them, whatever the case, their grant and the instant.
-    /// Those are the denies whose condition reads nothing but the actor's attributes (``PolicyNames/attributeNames(_:)``,
-    /// ``ExpressionNode/readsOnly(_:)``) or that have none, evaluated once, when the policy is compiled, as a decision
-    /// evaluates them (one that cannot be decided holds, to be safe).
-    private struct Recipient: Sendable {
-        /// The workflow role.
-        let role: String
-        /// The profile's attributes.
-        let attributes: [String: ExpressionValue]
-        /// The deny rules that hold for it.
-        let denies: RuleMask
+    /// How notifications' recipients appear to the policy: for each `recipients:` profile, the deny rules known to hold
+    /// for anyone with its attributes, whatever the case, their grant and the instant. Those are the denies whose
+    /// condition reads nothing but the actor's attributes (``PolicyNames/attributeNames(_:)``,
+    /// ``ExpressionNode/readsOnly(_:)``) or that have none, evaluated as a decision evaluates them (one that cannot be
+    /// decided holds, to be safe).
+    private final class RecipientDenies: Sendable {
+        /// Each profile's role, in the policy's order, with the deny rules that hold for it.
+        let profiled: [(role: String, denies: RuleMask)]
+        /// The deny rules that hold for a recipient in a role with no profile, who comes with no attributes.
+        let unprofiled: RuleMask
+
+        init(profiled: [(role: String, denies: RuleMask)], unprofiled: RuleMask) {
+            self.profiled = profiled
+            self.unprofiled = unprofiled
+        }
     }
 
     /// The policy whose parts are `parts`.
@@ -120,18 +126,22 @@ public struct CompiledPolicy: Sendable {
         }
         let index = PolicyIndex(rules, conditions: conditions, of: definition, paths: paths, frequent: Engine.frequentQuestionGroups)
         let reader = checked.names.slotReader(slots)
-        // The recipients' denies are evaluated by the policy's own evaluation, so the policy is drafted first without them.
-        let draft = CompiledPolicy(parts: Parts(definition: definition, paths: paths, names: checked.names, index: index, reader: reader, recipients: [],
-                                                unprofiledDenies: RuleMask()))
-        let attributeNames = PolicyNames.attributeNames(checked.declarations)
-        let fixed = RuleMask(rules.indices.filter { position in
-            rules[position].effect == .deny && (conditions[position].map { $0.checked.syntax.root.readsOnly(attributeNames) } ?? true)
+        parts = Parts(definition: definition, paths: paths, names: checked.names, index: index, reader: reader,
+                      attributeNames: PolicyNames.attributeNames(checked.declarations))
+    }
+
+    /// The recipients' denies, worked out by the policy's own evaluation the first time they are asked for.
+    private var recipientDenies: RecipientDenies {
+        if let known = parts.recipientDenies.load() { return known }
+        let index = index
+        let fixed = RuleMask(index.rules.indices.filter { position in
+            index.rules[position].effect == .deny && (index.conditions[position].map { $0.checked.syntax.root.readsOnly(parts.attributeNames) } ?? true)
         })
-        parts = Parts(
-            definition: definition, paths: paths, names: checked.names, index: index, reader: reader,
-            recipients: definition.recipients.map { Recipient(role: $0.role.value, attributes: $0.attributes, denies: draft.denies(fixed, holdingWith: $0.attributes)) },
-            unprofiledDenies: draft.denies(fixed, holdingWith: [:])
+        let worked = RecipientDenies(
+            profiled: definition.recipients.map { (role: $0.role.value, denies: denies(fixed, holdingWith: $0.attributes)) },
+            unprofiled: denies(fixed, holdingWith: [:])
         )
+        return parts.recipientDenies.storeIfNil(worked)
     }
 
     /// Which of `rules` hold for an actor who comes with `attributes`, evaluated as a decision evaluates them, on a request
@@ -147,17 +157,17 @@ public struct CompiledPolicy: Sendable {
         return evaluation.holding & rules
     }
 
-    /// The instant the recipients' denies are evaluated at when a policy is compiled (``denies(_:holdingWith:)``): they read
+    /// The instant the recipients' denies are evaluated at (``denies(_:holdingWith:)``): they read
     /// nothing but the actor's attributes, so any instant gives the same answer, but an evaluation works out the request's
     /// day. This one, 2000-01-01T00:00:00Z, falls in the years whose days are worked out by the summer-time rule
-    /// (``StatutoryOffsets/isWorkedOutByRule(_:)``), so compiling a policy loads no time zone data: at 1970 it loaded
+    /// (``StatutoryOffsets/isWorkedOutByRule(_:)``), so working them out loads no time zone data: at 1970 it loaded
     /// ICU's, in every command that compiled a policy (docs/performance.md, "Session 28").
     static let recipientsInstant = Date(timeIntervalSince1970: 946_684_800)
 
     /// The attributes a notification's recipient in `role` comes with: those of the role's `recipients:` profile (the
     /// first, if the policy gives several), none for a role it gives none.
     func recipientAttributes(of role: String) -> [String: ExpressionValue] {
-        parts.recipients.first { $0.role == role }?.attributes ?? [:]
+        definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
     }
 
     /// The verdicts on `questions` for a notification's recipient in `role`, when the compiled policy alone decides them;
@@ -165,11 +175,12 @@ public struct CompiledPolicy: Sendable {
     ///
     /// A question is decided alone when it is refused whatever the request holds beyond the role's attributes: the policy
     /// cannot name it, no rule it considers allows, or one of the deny rules it considers holds for the role
-    /// (``Recipient/denies``). Its outcome (``Evaluation/outcome(_:)``) is then a refusal that withholds nothing, as the
+    /// (``RecipientDenies``). Its outcome (``Evaluation/outcome(_:)``) is then a refusal that withholds nothing, as the
     /// verdict of a pass over the request gives: the question is only not evaluated. A recipient is never the operator,
     /// whom no policy guards.
     func recipientVerdicts(role: String, asking questions: [AccessQuestion]) -> [AccessVerdict]? {
-        let denies = parts.recipients.first { $0.role == role }?.denies ?? parts.unprofiledDenies
+        let known = recipientDenies
+        let denies = known.profiled.first { $0.role == role }?.denies ?? known.unprofiled
         let index = index
         let group = index.questions(questions)
         for question in group.resolved where question.coverage != nil {

@@ -90,6 +90,21 @@ struct StoredRowFormatTests {
         }
     }
 
+    /// A number is written as `JSONEncoder` writes it, whole ones without `.0` and the rest as Swift's shortest
+    /// round-trip text: the writer leaves the `.0` out by its bytes.
+    @Test(arguments: [
+        0, -0.0, 1, -1, 10, 100, 0.5, 1.5, -2.25, 0.1, 1e-05, 1e-7, 123_456_789.0, 1e15, 1e16, 1e17, -1e16, 1.2345678901234568e+20,
+        1_756_713_600, 1_756_713_600.5, 1_756_713_600.123, 1_756_713_600.123_456_7, 4_102_444_800, -2_208_988_800.25,
+        Double.leastNonzeroMagnitude, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude, 9_007_199_254_740_993, 0.30000000000000004,
+    ])
+    func aNumberIsWrittenAsJSONEncoderWritesIt(_ value: Double) {
+        var writer = CanonicalJSON()
+        writer.double(value)
+        let valid = writer.isValidJSON
+        #expect(writer.bytes == Array(StoredJSON.encoderBytes([value]).dropFirst().dropLast()), "\(value)")
+        #expect(valid)
+    }
+
     /// An instant JSON cannot hold (infinite or NaN) is refused as `JSONEncoder` refuses it: empty bytes, which the
     /// stores turn into an error, never a row of invalid JSON.
     @Test(arguments: [Double.infinity, -Double.infinity, Double.nan])

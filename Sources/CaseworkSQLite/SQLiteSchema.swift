@@ -19,7 +19,7 @@ enum SQLiteSchema {
     static let applicationID: Int32 = 0x4357_524B
 
     /// The migration scripts, oldest first.
-    static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
+    static let migrations: [String] = [version1, version2, version3, version4, version5, version6, version7]
 
     /// The version this build writes and reads.
     static var latestVersion: Int { migrations.count }
@@ -227,6 +227,15 @@ enum SQLiteSchema {
 
         CREATE TRIGGER child_cases_no_delete BEFORE DELETE ON child_cases
         BEGIN SELECT RAISE(ABORT, 'the child a case belongs to never changes'); END;
+        """
+
+    /// Version 7: the index of undelivered messages version 1 made is dropped. Since version 4 a claim walks
+    /// `outbox_claimable`, and no other query looks messages up by whether they were delivered (a held message is found
+    /// by its id), so the index was written with every message and read by nothing: one more B-tree, and one more page
+    /// in the write-ahead log, in every durable fire that sends a notice (docs/performance.md, "Session 29"). No row
+    /// changes; a file whose index is gone already (dropped by hand) migrates all the same.
+    private static let version7 = """
+        DROP INDEX IF EXISTS outbox_undelivered;
         """
 
     /// What the file says about itself: its schema version, its application id, and whether it has any tables.

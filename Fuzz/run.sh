@@ -2,7 +2,7 @@
 # Fuzz/run.sh TARGET|all SECONDS: builds the libFuzzer targets (Fuzz/<Name>/main.swift, one per front door) with
 # `-sanitize=fuzzer,address` and runs each for SECONDS, seeded from Fuzz/corpus/<target> and Fuzz/regressions/<target>.
 # Prints each target's executions and coverage (libFuzzer's final `cov:` and `ft:`), and exits non-zero when a target
-# finds a crash, a leak or a timeout, with the input saved under .build-fuzz/artifacts/<target>/ (it then belongs in
+# finds a crash, a leak, a timeout or a slow input (10 s or more), with the input saved under .build-fuzz/artifacts/<target>/ (it then belongs in
 # Fuzz/regressions/<target>/, with a fix, where FuzzRegressionTests runs it). See ARCHITECTURE.md, "Fuzzing".
 #
 # The targets exist only when CASEWORK_FUZZ is set (Package.swift), and are built into their own scratch path,
@@ -47,12 +47,22 @@ for target in "${chosen[@]}"; do
   log=$scratch/logs/$target.log
   mkdir -p "$work" "$artifacts" "$(dirname "$log")" "Fuzz/regressions/$target"
   # New inputs go to the working corpus (first directory), never into the committed seeds.
+  started=$scratch/logs/$target.started
+  touch "$started"
   status=0
   "$scratch/debug/fuzz-$target" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
   stats=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   executions=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' || true)
+  # An input that ran for the timeout's length but finished just under it is saved as a slow unit, not a timeout,
+  # and libFuzzer goes on: it is a finding all the same (session 28's yaml run saved one and was reported clean).
+  slow=$(find "$artifacts" -name 'slow-unit-*' -newer "$started" | sort)
+  if [ -n "$slow" ]; then
+    echo "$target: slow inputs (10 s or more each) saved:" >&2
+    echo "$slow" >&2
+    if [ "$status" -eq 0 ]; then status=1; fi
+  fi
   if [ "$status" -eq 0 ] && [ -n "$stats" ]; then
     cov=$(sed -E 's/.*cov: ([0-9]+).*/\1/' <<<"$stats")
     ft=$(sed -E 's/.*ft: ([0-9]+).*/\1/' <<<"$stats")

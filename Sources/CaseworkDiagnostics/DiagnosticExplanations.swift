@@ -457,6 +457,29 @@ package enum DiagnosticExplanations {
                   - { name: step_2, from: s2, to: s3, by: caseworker }
                 """
         ),
+        entry(
+            "CW0017", "too much text once aliases are expanded",
+            """
+            Each alias (`*name`) repeats the whole value its anchor names, text and all, so a long value \
+            repeated by aliases that repeat other aliases can stand for gigabytes of text while staying \
+            under the limit on values (CW0015). Casework counts the bytes of every value and key an alias \
+            repeats and stops at 16 MiB, twice the largest file it reads. A real definition repeats a \
+            short list in a few places; use fewer aliases, or write the long value once.
+            """,
+            wrong: """
+                letter: &letter "We are writing to tell you that the council has decided to carry out an EHC needs assessment."
+                b: &b [*letter, *letter, *letter, *letter, *letter, *letter, *letter, *letter, *letter, *letter]
+                c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+                d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+                e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+                f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+                g: [*f, *f]
+                """,
+            right: """
+                templates:
+                  decided: { subject: "Assessment", body: "We are writing to tell you that the council has decided to carry out an EHC needs assessment." }
+                """
+        ),
     ]
 
     // MARK: Keys and values (CW01xx)

@@ -55,6 +55,8 @@ public enum DiagnosticKind: Sendable, Hashable {
     case tooManyNodes(limit: Int)
     /// The document uses too many aliases.
     case tooManyAliases(limit: Int)
+    /// The document, aliases expanded, holds too many bytes of text.
+    case tooMuchExpandedText(limit: Int)
 
     // MARK: Structure (CW01xx)
 
@@ -263,7 +265,7 @@ public enum DiagnosticKind: Sendable, Hashable {
 
     public static let allCodes: [DiagnosticCode] = [
         "CW0001", "CW0002", "CW0003", "CW0004", "CW0005", "CW0006", "CW0007", "CW0008",
-        "CW0009", "CW0010", "CW0011", "CW0012", "CW0013", "CW0014", "CW0015", "CW0016",
+        "CW0009", "CW0010", "CW0011", "CW0012", "CW0013", "CW0014", "CW0015", "CW0016", "CW0017",
         "CW0100", "CW0101", "CW0102", "CW0103", "CW0104", "CW0105", "CW0106", "CW0107",
         "CW0108", "CW0109", "CW0110", "CW0111", "CW0112",
         "CW0200", "CW0201", "CW0202", "CW0203", "CW0204", "CW0205", "CW0206", "CW0207",
@@ -348,6 +350,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .scalarTooLarge: "CW0014"
         case .tooManyNodes: "CW0015"
         case .tooManyAliases: "CW0016"
+        case .tooMuchExpandedText: "CW0017"
         case .unknownDocumentKind: "CW0100"
         case .unknownKey: "CW0101"
         case .missingKey, .missingTransitionTarget: "CW0102"
@@ -488,6 +491,7 @@ public enum DiagnosticKind: Sendable, Hashable {
         case .scalarTooLarge(let bytes, let limit): "value is \(bytes) bytes, over the limit of \(limit) bytes"
         case .tooManyNodes(let limit): "document has more than \(limit) nodes once aliases are expanded"
         case .tooManyAliases(let limit): "document uses more than \(limit) aliases"
+        case .tooMuchExpandedText(let limit): "document holds more than \(limit) bytes of text once aliases are expanded"
         case .unknownDocumentKind: "file is not a workflow, form, policy, calendar or child definition: it has no 'workflow', 'form', 'policy', 'calendar' or 'child' key"
         case .unknownKey(let key, let place, _, _): "unknown key '\(key)' in \(place)"
         case .missingKey(let key, let place): "\(place) is missing required key '\(key)'"
@@ -815,7 +819,7 @@ public enum DiagnosticKind: Sendable, Hashable {
             return "write 'version: 1' and raise it by one for each change"
         case .emptyDocument:
             return "start the file with 'workflow: NAME', 'form: NAME', 'policy: NAME' or 'calendar: NAME'"
-        case .nestingTooDeep, .scalarTooLarge, .tooManyNodes, .tooManyAliases, .fileTooLarge:
+        case .nestingTooDeep, .scalarTooLarge, .tooManyNodes, .tooManyAliases, .tooMuchExpandedText, .fileTooLarge:
             return "definition files are small; split or simplify this one"
         default:
             return nil

@@ -38,6 +38,8 @@ extension Diagnostic {
             self.init(.tooManyNodes(limit: limit), at: error.range)
         case .tooManyAliases(let limit, _):
             self.init(.tooManyAliases(limit: limit), at: error.range)
+        case .tooMuchExpandedText(let limit, _):
+            self.init(.tooMuchExpandedText(limit: limit), at: error.range)
         }
     }
 }

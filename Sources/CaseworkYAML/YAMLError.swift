@@ -35,6 +35,8 @@ public enum YAMLError: Error, Sendable, Hashable {
     case tooManyNodes(limit: Int, at: SourceRange)
     /// The document uses more than ``YAMLLimits/maxAliases`` aliases.
     case tooManyAliases(limit: Int, at: SourceRange)
+    /// The document (with aliases expanded) holds more than ``YAMLLimits/maxExpandedBytes`` bytes of scalars.
+    case tooMuchExpandedText(limit: Int, at: SourceRange)
 
     /// Where the problem is.
     public var range: SourceRange {
@@ -45,7 +47,7 @@ public enum YAMLError: Error, Sendable, Hashable {
             .multipleDocuments(let at), .rootNotMapping(_, let at), .duplicateKey(_, let at, _),
             .complexKey(let at), .unsupportedTag(_, let at), .undefinedAlias(_, let at),
             .tooDeep(_, let at), .scalarTooLarge(_, _, let at), .tooManyNodes(_, let at),
-            .tooManyAliases(_, let at):
+            .tooManyAliases(_, let at), .tooMuchExpandedText(_, let at):
             return at
         }
     }

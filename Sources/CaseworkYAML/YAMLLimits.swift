@@ -14,23 +14,29 @@ package struct YAMLLimits: Sendable, Hashable {
     package var maxNodes: Int
     /// The most aliases (`*name`) a document may use.
     package var maxAliases: Int
+    /// The most bytes of scalars (keys and values) a document may hold, counting every scalar an alias repeats.
+    /// Counting nodes alone let a long scalar repeated under aliases stay under ``maxNodes`` while its text grew to
+    /// gigabytes in whatever reads the whole tree (a definition's fingerprint, its decoding).
+    package var maxExpandedBytes: Int
 
-    /// Creates a set of limits.
-    package init(maxFileBytes: Int, maxDepth: Int, maxScalarBytes: Int, maxNodes: Int, maxAliases: Int) {
+    /// Creates a set of limits; `maxExpandedBytes` is twice `maxFileBytes` unless given.
+    package init(maxFileBytes: Int, maxDepth: Int, maxScalarBytes: Int, maxNodes: Int, maxAliases: Int, maxExpandedBytes: Int? = nil) {
         self.maxFileBytes = maxFileBytes
         self.maxDepth = maxDepth
         self.maxScalarBytes = maxScalarBytes
         self.maxNodes = maxNodes
         self.maxAliases = maxAliases
+        self.maxExpandedBytes = maxExpandedBytes ?? 2 * maxFileBytes
     }
 
     /// The limits `casework validate` and the engine use: 8 MiB files, depth 64,
-    /// 256 KiB scalars, one million nodes, 1,000 aliases.
+    /// 256 KiB scalars, one million nodes, 1,000 aliases, 16 MiB of scalars once aliases are expanded.
     package static let standard = YAMLLimits(
         maxFileBytes: 8 * 1024 * 1024,
         maxDepth: 64,
         maxScalarBytes: 256 * 1024,
         maxNodes: 1_000_000,
-        maxAliases: 1_000
+        maxAliases: 1_000,
+        maxExpandedBytes: 16 * 1024 * 1024
     )
 }

@@ -103,6 +103,8 @@ private struct Composer: ~Copyable {
         let tag: YAMLStandardTag?
         let start: SourceMark
         let nodeCountAtStart: Int
+        /// The scalar bytes counted when it opened: what its anchor repeats is the count at its close less this.
+        let expandedBytesAtStart: Int
         /// Whether the container has an anchor (the top of `frameAnchors`).
         let hasAnchor: Bool
         /// What attaching a node needs; saved here while a child container is open.
@@ -138,8 +140,12 @@ private struct Composer: ~Copyable {
     private var frameAnchors: [String] = []
     /// Each open mapping past a few keys: its keys by text, innermost last.
     private var keyIndexes: [[String: Int32]] = []
-    private var anchors: [String: (node: Int32, size: Int)] = [:]
+    /// Each anchor's node, with the nodes and the scalar bytes it holds (aliases within it expanded): what an alias to
+    /// it adds to the counts.
+    private var anchors: [String: (node: Int32, size: Int, bytes: Int)] = [:]
     private var nodeCount = 0
+    /// The bytes of every scalar so far, each an alias repeats counted again (``YAMLLimits/maxExpandedBytes``).
+    private var expandedBytes = 0
     private var aliasCount = 0
     private var documentCount = 0
     private var root: Int32?
@@ -273,6 +279,15 @@ private struct Composer: ~Copyable {
         return true
     }
 
+    private mutating func countBytes(_ added: Int, at range: SourceRange) -> Bool {
+        expandedBytes += added
+        if expandedBytes > limits.maxExpandedBytes {
+            fail(.tooMuchExpandedText(limit: limits.maxExpandedBytes, at: range))
+            return false
+        }
+        return true
+    }
+
     private mutating func scalar(_ event: UnsafePointer<yaml_event_t>) {
         let data = event.pointee.data.scalar
         let at = range(event)
@@ -280,7 +295,7 @@ private struct Composer: ~Copyable {
             fail(.scalarTooLarge(bytes: data.length, limit: limits.maxScalarBytes, at: at))
             return
         }
-        guard countNodes(1, at: at) else { return }
+        guard countNodes(1, at: at), countBytes(data.length, at: at) else { return }
         let style: YAMLScalarStyle
         switch data.style {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -292,7 +307,7 @@ private struct Composer: ~Copyable {
         let tag = data.tag == nil ? nil : resolveTag(data.tag, at: at)
         let node = builder.appendScalar(UnsafeBufferPointer(start: data.value, count: data.length), style: style, tag: tag, range: at)
         if data.anchor != nil, let anchor = string(data.anchor) {
-            anchors[anchor] = (node, 1)
+            anchors[anchor] = (node, 1, data.length)
         }
         attach(node)
     }
@@ -309,7 +324,8 @@ private struct Composer: ~Copyable {
         let tag = tag == nil ? nil : resolveTag(tag, at: at)
         if !frames.isEmpty { frames[frames.count - 1].state = innermost }
         innermost = OpenState(isMapping: isMapping, entriesStart: entries.count)
-        frames.append(Frame(tag: tag, start: at.start, nodeCountAtStart: nodeCount, hasAnchor: anchorName != nil, state: innermost))
+        frames.append(Frame(tag: tag, start: at.start, nodeCountAtStart: nodeCount, expandedBytesAtStart: expandedBytes, hasAnchor: anchorName != nil,
+                            state: innermost))
     }
 
     private mutating func close(_ event: UnsafePointer<yaml_event_t>) {
@@ -323,7 +339,7 @@ private struct Composer: ~Copyable {
         entries.removeLast(entries.count - closing.entriesStart)
         if closing.hasKeyIndex { keyIndexes.removeLast() }
         if frame.hasAnchor {
-            anchors[frameAnchors.removeLast()] = (node, nodeCount - frame.nodeCountAtStart + 1)
+            anchors[frameAnchors.removeLast()] = (node, nodeCount - frame.nodeCountAtStart + 1, expandedBytes - frame.expandedBytesAtStart)
         }
         attach(node)
     }
@@ -336,11 +352,11 @@ private struct Composer: ~Copyable {
             fail(.tooManyAliases(limit: limits.maxAliases, at: at))
             return
         }
-        guard let (node, size) = anchors[name] else {
+        guard let (node, size, bytes) = anchors[name] else {
             fail(.undefinedAlias(name: name, at: at))
             return
         }
-        guard countNodes(size, at: at) else { return }
+        guard countNodes(size, at: at), countBytes(bytes, at: at) else { return }
         attach(node)
     }
 

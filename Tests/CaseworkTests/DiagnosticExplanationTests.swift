@@ -20,7 +20,7 @@ struct DiagnosticExplanationTests {
         }
     }
 
-    @Test(arguments: ["CW0000", "CW0017", "CW0099", "CW0299", "CW9999", "E0204", ""])
+    @Test(arguments: ["CW0000", "CW0018", "CW0099", "CW0299", "CW9999", "E0204", ""])
     func unknownCodeHasNoExplanation(code: String) {
         #expect(DiagnosticExplanations.explanation(for: DiagnosticCode(rawValue: code)) == nil)
     }

@@ -13,6 +13,7 @@ struct HostileInputTests {
         ("deep-flow.yaml", "CW0013"),
         ("deep-block.yaml", "CW0013"),
         ("many-aliases.yaml", "CW0016"),
+        ("long-laughs.yaml", "CW0017"),
         ("two-documents.yaml", "CW0007"),
         ("foreign-tag.yaml", "CW0011"),
         ("list-root.yaml", "CW0008"),
@@ -29,6 +30,23 @@ struct HostileInputTests {
     func committedCorpusIsRejectedWithALocatedError(file: String, code: String) {
         let path = RepositoryPaths.fixture("hostile/\(file)")
         expectRejected(path, code: code)
+    }
+
+    /// The engine reads a definition's whole tree (its fingerprint), which `validate` does not: a long value repeated
+    /// by aliases is refused there too, as the file's error, where it once grew to gigabytes (10 KB of file, 600 MB).
+    @Test(arguments: ["long-laughs.yaml", "billion-laughs.yaml"])
+    func theEngineRefusesAnAliasBombAsTheFilesError(file: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: RepositoryPaths.fixture("hostile/\(file)"), toPath: directory.appendingPathComponent(file).path)
+        let request = RepositoryPaths.root.appendingPathComponent("Bench/request.json").path
+        let start = Date()
+        let result = runCasework(["decide", request, "--definitions", directory.path])
+        print("hostile \(file) through the engine: exit \(result.status.rawValue) in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
+        #expect(result.status != .success)
+        #expect(result.err.contains("\(file):") && result.err.contains(file == "long-laughs.yaml" ? "error[CW0017]" : "error[CW0015]"), "\(result.err.prefix(600))")
+        #expect(result.out.isEmpty)
     }
 
     @Test func multiMegabyteScalarIsRejected() throws {

@@ -208,4 +208,28 @@ struct YAMLLoaderRejectionTests {
             return
         }
     }
+
+    /// Every scalar's bytes count, keys included, and an alias adds all the bytes its anchor holds (a container's
+    /// with the aliases inside it expanded): the count stops a file whose aliases repeat long text at the alias that
+    /// crosses the limit, and a file just under it loads.
+    @Test func expandedTextIsCountedAndLimited() {
+        let limits = YAMLLimits(maxFileBytes: 1_000, maxDepth: 8, maxScalarBytes: 100, maxNodes: 1_000, maxAliases: 100, maxExpandedBytes: 50)
+        // `a` 1, `0123456789` 10, `b` 1: 12; each alias 10 more: 22, 32, 42, then 52 at the fourth.
+        guard case .tooMuchExpandedText(50, let at)? = errors("a: &x 0123456789\nb: [*x, *x, *x, *x]\n", limits: limits).first else {
+            Issue.record("expected too much expanded text")
+            return
+        }
+        #expect(at.start.line == 2 && at.start.column == 17, "the fourth alias: \(at)")
+        #expect(errors("a: &x 0123456789\nb: [*x, *x, *x]\n", limits: limits).isEmpty, "42 bytes load")
+        // A container's anchor holds its scalars and what its own aliases repeat: `l` holds 2 + 2 = 4 bytes, `m` 8.
+        let nested = "k: &x ab\nl: &l [*x, *x]\nm: &m [*l, *l]\nn: [*m, *m, *m, *m, *m]\n"
+        // 1 + 2, 1 + 4, 1 + 8, 1: 18 bytes before `n`'s list; its aliases add 8 each: 26, 34, 42, 50, then 58 at the fifth.
+        guard case .tooMuchExpandedText(50, let nestedAt)? = errors(nested, limits: limits).first else {
+            Issue.record("expected too much expanded text from nested anchors")
+            return
+        }
+        #expect(nestedAt.start.line == 4 && nestedAt.start.column == 21, "the fifth alias: \(nestedAt)")
+        #expect(YAMLLimits(maxFileBytes: 7, maxDepth: 1, maxScalarBytes: 1, maxNodes: 1, maxAliases: 1).maxExpandedBytes == 14)
+        #expect(YAMLLimits.standard.maxExpandedBytes == 16 * 1024 * 1024)
+    }
 }

@@ -39,8 +39,9 @@ public struct CompiledPolicy: Sendable {
         /// The recipients' denies, worked out the first time a notification's recipient is asked about
         /// (``recipientDenies``), not when the policy is compiled: `decide` and `case show` never ask, and working them out
         /// was a seventh of compiling the policy on every command (docs/performance.md, "Session 29"). Every thread that
-        /// asks first works out the same value from the same parts, and the first stored is the one kept.
-        let recipientDenies = AtomicLazyReference<RecipientDenies>()
+        /// asks first works out the same value from the same parts, outside the lock, and the first stored is the one kept.
+        /// A lock, not `AtomicLazyReference`: its `load()` is not inlined, and cost a policed fire 640 instructions.
+        let recipientDenies = Mutex<RecipientDenies?>(nil)
 
         init(
             definition: PolicyDefinition, paths: ResourcePaths, names: ExpressionNames<PolicyExpressionInput>, index: PolicyIndex,
@@ -132,16 +133,20 @@ public struct CompiledPolicy: Sendable {
 
     /// The recipients' denies, worked out by the policy's own evaluation the first time they are asked for.
     private var recipientDenies: RecipientDenies {
-        if let known = parts.recipientDenies.load() { return known }
+        if let known = parts.recipientDenies.withLock({ $0 }) { return known }
         let index = index
         let fixed = RuleMask(index.rules.indices.filter { position in
             index.rules[position].effect == .deny && (index.conditions[position].map { $0.checked.syntax.root.readsOnly(parts.attributeNames) } ?? true)
         })
         let worked = RecipientDenies(
-            profiled: definition.recipients.map { (role: $0.role.value, denies: denies(fixed, holdingWith: $0.attributes)) },
+            profiled: parts.definition.recipients.map { (role: $0.role.value, denies: denies(fixed, holdingWith: $0.attributes)) },
             unprofiled: denies(fixed, holdingWith: [:])
         )
-        return parts.recipientDenies.storeIfNil(worked)
+        return parts.recipientDenies.withLock { stored in
+            if let first = stored { return first }
+            stored = worked
+            return worked
+        }
     }
 
     /// Which of `rules` hold for an actor who comes with `attributes`, evaluated as a decision evaluates them, on a request
@@ -167,7 +172,7 @@ public struct CompiledPolicy: Sendable {
     /// The attributes a notification's recipient in `role` comes with: those of the role's `recipients:` profile (the
     /// first, if the policy gives several), none for a role it gives none.
     func recipientAttributes(of role: String) -> [String: ExpressionValue] {
-        definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
+        parts.definition.recipients.first { $0.role.value == role }?.attributes ?? [:]
     }
 
     /// The verdicts on `questions` for a notification's recipient in `role`, when the compiled policy alone decides them;

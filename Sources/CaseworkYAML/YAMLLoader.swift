@@ -270,17 +270,15 @@ private struct Composer: ~Copyable {
         return nil
     }
 
-    private mutating func countNodes(_ added: Int, at range: SourceRange) -> Bool {
-        nodeCount += added
+    /// Adds `nodes` and `bytes` of scalar text to the document's counts (an alias adds all its anchor holds); false,
+    /// with the error at `range`, when either passes its limit.
+    private mutating func count(nodes: Int, bytes: Int, at range: SourceRange) -> Bool {
+        nodeCount += nodes
+        expandedBytes += bytes
         if nodeCount > limits.maxNodes {
             fail(.tooManyNodes(limit: limits.maxNodes, at: range))
             return false
         }
-        return true
-    }
-
-    private mutating func countBytes(_ added: Int, at range: SourceRange) -> Bool {
-        expandedBytes += added
         if expandedBytes > limits.maxExpandedBytes {
             fail(.tooMuchExpandedText(limit: limits.maxExpandedBytes, at: range))
             return false
@@ -295,7 +293,7 @@ private struct Composer: ~Copyable {
             fail(.scalarTooLarge(bytes: data.length, limit: limits.maxScalarBytes, at: at))
             return
         }
-        guard countNodes(1, at: at), countBytes(data.length, at: at) else { return }
+        guard count(nodes: 1, bytes: data.length, at: at) else { return }
         let style: YAMLScalarStyle
         switch data.style {
         case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -318,7 +316,7 @@ private struct Composer: ~Copyable {
             fail(.tooDeep(limit: limits.maxDepth, at: at))
             return
         }
-        guard countNodes(1, at: at) else { return }
+        guard count(nodes: 1, bytes: 0, at: at) else { return }
         let anchorName = string(anchor)
         if let anchorName { frameAnchors.append(anchorName) }
         let tag = tag == nil ? nil : resolveTag(tag, at: at)
@@ -356,7 +354,7 @@ private struct Composer: ~Copyable {
             fail(.undefinedAlias(name: name, at: at))
             return
         }
-        guard countNodes(size, at: at), countBytes(bytes, at: at) else { return }
+        guard count(nodes: size, bytes: bytes, at: at) else { return }
         attach(node)
     }
 

@@ -26,12 +26,13 @@ fi
 scratch=.build-fuzz
 build_log=$scratch/build.log
 mkdir -p "$scratch"
-# The targets' own modules are compiled afresh each run. An incremental build recompiles a file only when what it
-# imports changes its interface, not when a struct it uses grows: session 29's YAMLLimits gained a field, the
-# definitions target's main.swift was not recompiled, still made room for the old size for `Validator.validate`'s
-# default `limits:`, and AddressSanitizer reported a stack-buffer-overflow on the empty input. A crash a target
-# reports should still be reproduced on a clean build (`rm -rf .build-fuzz`) before it is believed.
-rm -rf "$scratch"/*/debug/Fuzz*.build
+# The targets' own files are compiled afresh each run (their times touched; removing their build folders breaks
+# SwiftPM's plan). An incremental build recompiles a file only when what it imports changes its interface, not when
+# a struct it uses grows: session 29's YAMLLimits gained a field, the definitions target's main.swift was not
+# recompiled, still made room for the old size for `Validator.validate`'s default `limits:`, and AddressSanitizer
+# reported a stack-buffer-overflow on the empty input. A crash a target reports should still be reproduced on a
+# clean build (`rm -rf .build-fuzz`) before it is believed.
+find Fuzz -name '*.swift' -exec touch {} +
 for target in "${chosen[@]}"; do
   if ! CASEWORK_FUZZ=1 swift build --scratch-path "$scratch" -c debug \
       -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "fuzz-$target" >"$build_log" 2>&1; then

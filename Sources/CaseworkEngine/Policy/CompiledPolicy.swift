@@ -40,7 +40,7 @@ public struct CompiledPolicy: Sendable {
         /// (``recipientDenies``), not when the policy is compiled: `decide` and `case show` never ask, and working them out
         /// was a seventh of compiling the policy on every command (docs/performance.md, "Session 29"). Every thread that
         /// asks first works out the same value from the same parts, outside the lock, and the first stored is the one kept.
-        /// A lock, not `AtomicLazyReference`: its `load()` is not inlined, and cost a policed fire 640 instructions.
+        /// A lock, not `AtomicLazyReference`: its `load()` is not inlined, and cost a policed fire 644 instructions.
         let recipientDenies = Mutex<RecipientDenies?>(nil)
 
         init(

@@ -143,7 +143,7 @@ final class PolicyIndex: Sendable {
         self.actions = about
         let on = definition.rules.map { $0.on.map(\.value) }
         self.on = on
-        // Every name `resourceNames` gives is one the policy can name (ResourcePathsTests holds it to that).
+        // Every name `resourceNames` gives is one the policy can name (ResourcePathsCoverageTests holds it to that).
         let covering = SortedNames(sorting: paths.resourceNames) { Coverage(of: $0, rules: rules, on: on) }
         self.coverages = covering
         // The table is built in the order its names are kept (actions, then resources, each already sorted), so

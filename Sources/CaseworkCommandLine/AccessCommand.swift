@@ -61,8 +61,16 @@ enum ActorAttributes {
         }
         var values: [String: ExpressionValue] = [:]
         var problems: [InputProblem] = []
+        var given = Set<String>()
         for assignment in assignments {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+            // An attribute given twice (two `--attribute`s, or two headers a service sent) is refused, never read as
+            // the value given last.
+            if parts.count == 2, !given.insert(parts[0]).inserted {
+                let repeated = InputProblem(field: "attribute.\(parts[0])", message: "is given more than once; give each attribute once")
+                if !problems.contains(repeated) { problems.append(repeated) }
+                continue
+            }
             guard parts.count == 2, let type = declared[parts[0]], !conflicting.contains(parts[0]) else {
                 let name = parts.first ?? assignment
                 let message = conflicting.contains(name) ? "the policies give this attribute different types"

@@ -34,7 +34,9 @@ enum ChildCommand {
         for assignment in parsed.values["--set"] ?? [] {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw UsageError("'\(TerminalText.escape(assignment))' is not FIELD=VALUE", help: "such as --set first_name=Sam") }
-            fields[parts[0]] = .string(parts[1])
+            guard fields.updateValue(.string(parts[1]), forKey: parts[0]) == nil else {
+                throw UsageError("--set \(TerminalText.escape(parts[0])) is given more than once", help: "set each field once")
+            }
         }
         let cleared = parsed.values["--clear"] ?? []
         if subcommand == "add", !cleared.isEmpty { throw UsageError("a new child has no fields to clear", help: "leave out --clear") }

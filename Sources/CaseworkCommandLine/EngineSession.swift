@@ -151,12 +151,14 @@ enum StoreLocation: Equatable {
     }
 }
 
-/// Reads `--set FIELD=VALUE` arguments as typed values of the given fields.
+/// Reads `--set FIELD=VALUE` arguments as typed values of the given fields. A field set twice is refused, never read
+/// as the value given last.
 package enum FieldArguments {
     package static func parse(_ assignments: [String], fields: [FieldDefinition]) throws(EngineError) -> [String: ExpressionValue] {
         let declared = FieldValues.types(of: fields)
         var values: [String: ExpressionValue] = [:]
         var problems: [InputProblem] = []
+        var given = Set<String>()
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else {
                 problems.append(InputProblem(field: assignment, message: "write FIELD=VALUE"))
@@ -164,6 +166,12 @@ package enum FieldArguments {
             }
             let field = String(assignment[..<equals])
             let text = String(assignment[assignment.index(after: equals)...])
+            guard given.insert(field).inserted else {
+                if !problems.contains(InputProblem(field: field, message: FieldValues.givenTwiceMessage)) {
+                    problems.append(InputProblem(field: field, message: FieldValues.givenTwiceMessage))
+                }
+                continue
+            }
             guard let type = declared[field] else {
                 problems += FieldValues.check([field: .string(text)], against: fields)
                 continue

@@ -138,7 +138,8 @@ extension Engine {
     }
 
     /// Sets and clears identity fields, and replaces the people when `people` is given (`edit` on `child`); audited as
-    /// `child_changed`. A change that changes nothing is refused (`nothing_to_change`).
+    /// `child_changed`. A change that changes nothing is refused (`nothing_to_change`), as is one that both sets and
+    /// clears a field (`invalid_input`).
     public func changeChild(
         id: String, setting fields: [String: ExpressionValue] = [:], clearing cleared: [String] = [], people: [ChildPerson]? = nil,
         as actor: CaseActor, attributes: [String: ExpressionValue] = [:], reason: String? = nil
@@ -148,6 +149,10 @@ extension Engine {
         var problems = Self.childProblems(fields: fields, people: people ?? []) + fieldProblems + Self.reasonProblems(reason)
         for path in cleared where admitted.record.fields[path] == nil {
             problems.append(InputProblem(field: path, message: "child '\(id)' has no value at '\(path)' to clear"))
+        }
+        // A field both set and cleared is refused, never read as whichever the change applies last.
+        for path in Set(cleared).intersection(fields.keys).sorted() {
+            problems.append(InputProblem(field: path, message: "is both set and cleared; do one"))
         }
         guard problems.isEmpty else { throw .invalidInput(problems) }
         var after = admitted.record

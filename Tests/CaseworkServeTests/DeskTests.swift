@@ -341,4 +341,16 @@ struct DeskBrowser {
         let browser = DeskBrowser(server: server, cookie: "casework_desk=\(cookie)")
         #expect(try await browser.get("/desk/").header("Location") == "/desk/sign-in")
     }
+
+    /// A decimal typed on a desk form is sent as the exact number it is, or as the text itself when it is not one, so
+    /// the API names the field: `1,234.56` and `1.2.3` were sent as 1 and 1.2.
+    @Test(arguments: [("1234.56", "1234.56"), ("-0.5", "-0.5"), ("1,234.56", nil), ("1.2.3", nil), ("12a", nil), ("", nil)] as [(String, String?)])
+    func aDecimalIsSentExactlyOrAsTheTextTyped(typed: String, sent: String?) {
+        let json = DeskFields.json(typed, type: ["name": "decimal"])
+        if let sent {
+            #expect((json as? NSDecimalNumber)?.decimalValue == Decimal(string: sent, locale: Locale(identifier: "en_US_POSIX")), "\(typed)")
+        } else {
+            #expect(json as? String == typed, "\(typed)")
+        }
+    }
 }

@@ -110,6 +110,31 @@ struct DecideRequestTests {
         #expect(result.err.contains("  - '\(reported)': "), "\(result.err)")
     }
 
+    /// A request that names a member twice, or gives a field both nested and by its dotted name, is refused at that
+    /// path, as a file and as a batch's line, whichever value comes first (Foundation's reader keeps the last, so the
+    /// second `action` or `level` was the one decided on).
+    @Test(arguments: [
+        ("action", #""action": "view", "action": "comment""#, "action"),
+        ("action", #""action": "comment", "action": "view""#, "action"),
+        ("grants", #""grants": [{"to": "parent-a", "level": "limited", "level": "full"}]"#, "grants[0].level"),
+        ("actor", #""actor": {"id": "parent-b", "id": "parent-a", "role": "parent", "second_factor_verified": true, "relationship": "parent"}"#, "actor.id"),
+        ("case", #""case": {"id": "c1", "workflow": "ehcp-needs-assessment", "state": "gathering_advice", "fields": {"child": {"date_of_birth": "2015-03-02"}, "child.date_of_birth": "2010-01-01"}}"#,
+         "case.fields.child.date_of_birth"),
+    ])
+    func aValueGivenTwiceIsRefusedAtItsPath(replaced: String, members: String, reported: String) throws {
+        let rest = try Self.line(Self.setting(replaced, to: nil, in: Self.base()))
+        let request = "{" + members + "," + rest.dropFirst()
+        let single = runCasework(["decide", try Self.write(request)] + Self.definitions)
+        #expect(single.status == .failure, "\(single.out)")
+        #expect(single.out.isEmpty, "no decision is printed")
+        #expect(single.err.contains("  - '\(reported)': is ") && single.err.contains("more than once"), "\(single.err)")
+        let batch = runCasework(["decide", "--batch", try Self.write(request + "\n" + (try Self.line(Self.base())) + "\n")] + Self.definitions)
+        let answers = try Self.decisions(batch.out)
+        #expect(answers.count == 2)
+        #expect((answers.first?["problems"] as? [[String: String]])?.map { $0["path"] } == [reported], "\(batch.out)")
+        #expect(answers.last?["decision"] as? String == "allow", "the next line is answered as before")
+    }
+
     @Test func everyProblemIsListedNotOnlyTheFirst() throws {
         var request = Self.setting("grants.0.until", to: "2024-02-30", in: Self.base())
         request = Self.setting("action", to: "delete", in: request)

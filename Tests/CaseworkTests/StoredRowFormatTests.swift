@@ -95,7 +95,7 @@ struct StoredRowFormatTests {
     @Test(arguments: [
         0, -0.0, 1, -1, 10, 100, 0.5, 1.5, -2.25, 0.1, 1e-05, 1e-7, 123_456_789.0, 1e15, 1e16, 1e17, -1e16, 1.2345678901234568e+20,
         1_756_713_600, 1_756_713_600.5, 1_756_713_600.123, 1_756_713_600.123_456_7, 4_102_444_800, -2_208_988_800.25,
-        Double.leastNonzeroMagnitude, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude, 9_007_199_254_740_993, 0.30000000000000004,
+        Double.leastNonzeroMagnitude, Double.leastNormalMagnitude, Double.greatestFiniteMagnitude, 9_007_199_254_740_992, 9_007_199_254_740_994, 0.30000000000000004,
     ])
     func aNumberIsWrittenAsJSONEncoderWritesIt(_ value: Double) {
         var writer = CanonicalJSON()

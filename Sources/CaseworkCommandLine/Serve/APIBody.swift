@@ -5,11 +5,14 @@ import Foundation
 
 /// Reads a request's JSON body: an object with only the keys a route takes, every problem listed with its path.
 enum APIBody {
-    /// The body as a JSON object; an empty body is an empty object. Keys other than `allowed` are refused.
+    /// The body as a JSON object, read as every document from outside is (``ReceivedJSON``: strict, no member named
+    /// twice, numbers kept as written); an empty body is an empty object. Keys other than `allowed` are refused.
     static func object(_ request: HTTPRequest, allowed: Set<String>) throws(APIProblem) -> [String: Any] {
         if request.body.isEmpty { return [:] }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(request.body)) else {
-            throw .invalid([InputProblem(field: "body", message: "is not JSON")])
+        let json: Any
+        switch ReceivedJSON.read(Data(request.body), field: "body") {
+        case .success(let read): json = read
+        case .failure(let refusal): throw .invalid(refusal.problems)
         }
         guard let object = json as? [String: Any] else { throw .invalid([InputProblem(field: "body", message: "must be a JSON object")]) }
         let unknown = object.keys.filter { !allowed.contains($0) }.sorted()
@@ -59,7 +62,12 @@ enum APIBody {
         let declared = FieldValues.types(of: fields)
         var values: [String: ExpressionValue] = [:]
         var problems: [InputProblem] = []
-        for (path, json) in flat.sorted(by: { $0.0 < $1.0 }) {
+        // A field given both nested and by its dotted name is refused, never read as whichever came last.
+        var given = Set<String>()
+        var repeated = Set<String>()
+        for (path, _) in flat where !given.insert(path).inserted { repeated.insert(path) }
+        problems += repeated.map { InputProblem(field: $0, message: FieldValues.givenTwiceMessage) }
+        for (path, json) in flat.sorted(by: { $0.0 < $1.0 }) where !repeated.contains(path) {
             guard let type = declared[path] else {
                 problems.append(FieldValues.undeclared(path, types: declared))
                 continue
@@ -69,7 +77,7 @@ enum APIBody {
             case .failure(let problem): problems.append(InputProblem(field: path, message: problem.message))
             }
         }
-        guard problems.isEmpty else { throw .invalid(problems) }
+        guard problems.isEmpty else { throw .invalid(problems.sorted { $0.field < $1.field }) }
         return values
     }
 

@@ -33,8 +33,8 @@ enum BearerJWT {
     static func verify(_ token: Substring, issuers: [JWTIssuer], now: Date) throws(JWTRefusal) -> (issuer: JWTIssuer, actor: CaseActor, attributes: [String]) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .invalid("the token is not a JWT") }
-        guard let header = JWTClaims.object(parts[0]) else { throw .invalid("the token's header is not base64url JSON") }
-        guard let claims = JWTClaims.object(parts[1]) else { throw .invalid("the token's claims are not base64url JSON") }
+        guard let header = JWTClaims.object(parts[0]) else { throw .invalid("the token's header is not base64url JSON that names each member once") }
+        guard let claims = JWTClaims.object(parts[1]) else { throw .invalid("the token's claims are not base64url JSON that names each member once") }
         guard let signature = Base64URL.decode(parts[2]) else { throw .invalid("the token's signature is not base64url") }
         guard let algorithmName = header["alg"] as? String, let algorithm = JWTAlgorithm(rawValue: algorithmName) else {
             throw .invalid("the token's algorithm is not accepted; only ES256 and RS256 are")

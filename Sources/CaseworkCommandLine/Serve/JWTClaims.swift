@@ -1,3 +1,4 @@
+import CaseworkDefinitions
 import Foundation
 
 /// Reading a JWT's JSON parts with type checks: a header or claims object from its base64url text, a NumericDate, and
@@ -6,10 +7,14 @@ import Foundation
 /// Foundation's `JSONSerialization` gives a JSON `true` and the number `1` both as `NSNumber`, so a boolean is told
 /// from a number by the C type Foundation records for it (`objCType` `c`), never by `as? Bool`.
 enum JWTClaims {
-    /// The JSON object `part` encodes, or nil when it is not strict base64url of a JSON object.
+    /// The JSON object `part` encodes, or nil when it is not strict base64url of a JSON object, or names a member twice
+    /// (``ReceivedJSON``: RFC 7519 lets a reader either refuse such a token or keep the last value; Casework refuses it,
+    /// as it refuses every document from outside that does).
     static func object(_ part: Substring) -> [String: Any]? {
         guard let bytes = Base64URL.decode(part) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+        let data = Data(bytes)
+        guard ReceivedJSON.problems(in: data, field: "token").isEmpty else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 
     /// Whether `value` is a JSON boolean.

@@ -192,8 +192,11 @@ public enum ServeLoad {
     }
 
     private static func fields(_ json: String, _ declared: [FieldDefinition]) throws(ServeLoadFailure) -> [String: ExpressionValue] {
+        guard case .success(let read) = ReceivedJSON.read(Data(json.utf8), field: "fields") else {
+            throw ServeLoadFailure("the baseline's fields are not JSON that names each member once")
+        }
         do throws(APIProblem) {
-            return try APIBody.fields(try? JSONSerialization.jsonObject(with: Data(json.utf8)), at: "fields", fields: declared)
+            return try APIBody.fields(read, at: "fields", fields: declared)
         } catch {
             throw ServeLoadFailure("the baseline's fields do not fit the workflow: \(error.detail)")
         }

@@ -34,14 +34,20 @@ package struct CanonicalJSONReader {
 
     /// Reads `data` as one `Row`: the whole document, nothing after it but whitespace.
     package static func read<Row: CanonicallyReadable>(_ row: Row.Type, from data: Data) throws(Failure) -> Row {
-        let result: Result<Row, Failure> = data.withUnsafeBytes { raw in
+        try read(data) { (reader: inout CanonicalJSONReader) throws(Failure) -> Row in try Row(reading: &reader) }
+    }
+
+    /// Reads `data` as one document with `value`, which must read the whole value at the reader; nothing may follow
+    /// it but whitespace.
+    package static func read<Value>(_ data: Data, _ value: (inout CanonicalJSONReader) throws(Failure) -> Value) throws(Failure) -> Value {
+        let result: Result<Value, Failure> = data.withUnsafeBytes { raw in
             var reader = CanonicalJSONReader(bytes: raw.bindMemory(to: UInt8.self))
-            return Result { () throws(Failure) -> Row in
+            return Result { () throws(Failure) -> Value in
                 reader.skipWhitespace()
-                let row = try Row(reading: &reader)
+                let read = try value(&reader)
                 reader.skipWhitespace()
                 guard reader.offset == reader.bytes.count else { throw reader.failure("bytes after the document") }
-                return row
+                return read
             }
         }
         return try result.get()
@@ -145,6 +151,18 @@ package struct CanonicalJSONReader {
 
     /// Whether the value at the reader is a string, not read.
     package func peekIsString() throws(Failure) -> Bool { try peek() == UInt8(ascii: "\"") }
+
+    /// Whether the value at the reader is an object, not read.
+    package func peekIsObject() throws(Failure) -> Bool { try peek() == UInt8(ascii: "{") }
+
+    /// Whether the value at the reader is an array, not read.
+    package func peekIsArray() throws(Failure) -> Bool { try peek() == UInt8(ascii: "[") }
+
+    /// Whether the value at the reader begins as `true` or `false` do, not read.
+    package func peekIsBool() throws(Failure) -> Bool {
+        let byte = try peek()
+        return byte == UInt8(ascii: "t") || byte == UInt8(ascii: "f")
+    }
 
     /// Reads `value` unless the value at the reader is `null`, which reads as nil (as `decodeIfPresent` reads it).
     package mutating func optional<Value>(_ value: (inout CanonicalJSONReader) throws(Failure) -> Value) throws(Failure) -> Value? {
@@ -303,6 +321,14 @@ package struct CanonicalJSONReader {
             throw Failure(offset: start, message: "a number out of range")
         }
         return value
+    }
+
+    /// Reads a number and gives its text exactly as it is written (its grammar checked), for a reader that must keep
+    /// every digit: a double keeps about 17, and a decimal amount read through one comes back changed.
+    package mutating func numberText() throws(Failure) -> String {
+        let start = offset
+        _ = try number()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
     }
 
     /// Reads a JSON number (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`), saying whether it is written as an

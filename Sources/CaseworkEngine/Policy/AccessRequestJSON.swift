@@ -101,10 +101,13 @@ public struct AccessRequestReader: Sendable {
         public var problems: [InputProblem]
     }
 
-    /// Reads one request from its JSON bytes: a request, or every problem with it, sorted by path.
+    /// Reads one request from its JSON bytes: a request, or every problem with it, sorted by path. A request that is
+    /// not strict JSON, or names a member twice, is refused before any of it is read (``ReceivedJSON``).
     public func parse(_ data: Data) -> Result<AccessRequest, Problems> {
-        guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            return .failure(Problems(problems: [InputProblem(field: "request", message: "is not JSON")]))
+        let json: Any
+        switch ReceivedJSON.read(data, field: "request") {
+        case .success(let read): json = read
+        case .failure(let refusal): return .failure(Problems(problems: refusal.problems))
         }
         var builder = Builder(reader: self)
         let request = builder.request(json)
@@ -277,14 +280,19 @@ public struct AccessRequestReader: Sendable {
             }
             var fields: [String: ExpressionValue] = [:]
             if json["fields"] != nil, let object = object(json["fields"], at: "case.fields", keys: nil) {
-                walk(object, prefix: "", types: reader.fieldTypes[workflowID], workflow: workflowID, into: &fields)
+                var given = Set<String>()
+                walk(object, prefix: "", types: reader.fieldTypes[workflowID], workflow: workflowID, given: &given, into: &fields)
             }
             guard let state else { return nil }
             return (id ?? "(unnamed)", workflowID, state, fields)
         }
 
-        /// Reads nested field objects into dotted paths, each value typed by the workflow's field there.
-        mutating func walk(_ object: [String: Any], prefix: String, types: [String: FieldType], workflow: String, into fields: inout [String: ExpressionValue]) {
+        /// Reads nested field objects into dotted paths, each value typed by the workflow's field there; a field given
+        /// both nested and by its dotted name (`given` holds the paths read so far) is refused, not one of them chosen.
+        mutating func walk(
+            _ object: [String: Any], prefix: String, types: [String: FieldType], workflow: String, given: inout Set<String>,
+            into fields: inout [String: ExpressionValue]
+        ) {
             for (name, value) in object.sorted(by: { $0.key < $1.key }) {
                 let path = prefix + name
                 if types[path] == nil, types.keys.contains(where: { $0.hasPrefix(path + ".") }) {
@@ -292,7 +300,11 @@ public struct AccessRequestReader: Sendable {
                         problem("case.fields.\(path)", "is a group of fields: write an object of its parts, found \(Self.describe(value))")
                         continue
                     }
-                    walk(nested, prefix: path + ".", types: types, workflow: workflow, into: &fields)
+                    walk(nested, prefix: path + ".", types: types, workflow: workflow, given: &given, into: &fields)
+                    continue
+                }
+                guard given.insert(path).inserted else {
+                    problem("case.fields.\(path)", FieldValues.givenTwiceMessage)
                     continue
                 }
                 guard let type = types[path] else {
@@ -358,6 +370,7 @@ public struct AccessRequestReader: Sendable {
             case let text as String: return "'\(text.count > 40 ? String(text.prefix(40)) + "…" : text)'"
             case is [Any]: return "a list"
             case is [String: Any]: return "an object"
+            case let number as ReceivedJSON.Number: return number.text
             case let number as NSNumber: return String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : "\(number)"
             default: return "\(value)"
             }

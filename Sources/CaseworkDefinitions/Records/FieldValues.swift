@@ -112,8 +112,10 @@ public enum FieldValues {
         }
     }
 
-    /// Reads a plain JSON value (as `JSONSerialization` gives it) as a value of `type`: dates and datetimes
-    /// as strings, lists as arrays.
+    /// Reads a plain JSON value as a value of `type`: dates and datetimes as strings, lists as arrays. A number read by
+    /// Casework's own front doors (``ReceivedJSON``) keeps its text and is read exactly, as `--set` reads it; one from
+    /// `JSONSerialization` arrives as a double, so a decimal from it has only the double's precision (`1234.56` is
+    /// 1234.5599999999997952) and a whole number past 2^53 may have lost its last digits.
     public static func fromJSON(_ json: Any, as type: FieldType) -> Result<ExpressionValue, InputProblem> {
         func failure() -> Result<ExpressionValue, InputProblem> { .failure(InputProblem(field: "", message: "expected \(describe(type)), found \(json)")) }
         switch type {

@@ -57,6 +57,7 @@ import Glibc
             ("half written", Data(#"{"keys": [{"kty": "EC""#.utf8), "is not a JSON object"),
             ("no signing key", Data(#"{"keys": []}"#.utf8), "holds no signing key"),
             ("a private key", try JSONSerialization.data(withJSONObject: ["keys": [privateKey]]), "holds a private key"),
+            ("a member named twice", Data(#"{"keys": [{"kty": "EC", "use": "enc", "use": "sig"}]}"#.utf8), "names a member more than once (keys[0].use)"),
         ]
     }
 

@@ -1,3 +1,4 @@
+import CaseworkDefinitions
 import Foundation
 
 /// An identity provider's public signing keys, read from a JWKS file (RFC 7517: `{"keys": [...]}`) and found by `kid`.
@@ -5,7 +6,8 @@ import Foundation
 /// Each key is a signing key (`use` absent or `sig`; keys with `use: enc` are passed over) with a `kid` no other key
 /// has, and either `kty: RSA` with `n` and `e` (a modulus of at least 2048 bits) or `kty: EC` with `crv: P-256`, `x`
 /// and `y`; an `alg`, when given, is the one its type checks (RS256 or ES256). A key holding private parts (`d`) is
-/// refused, as is anything else: a JWKS the server cannot use whole stops it at start.
+/// refused, as is a file that names a member twice, and anything else: a JWKS the server cannot use whole stops it at
+/// start.
 struct JSONWebKeySet: Sendable {
     /// The keys, by `kid`.
     var keys: [String: JSONWebKey]
@@ -13,9 +15,16 @@ struct JSONWebKeySet: Sendable {
     /// Reads the JWKS file at `path`; the error is one line naming what is wrong.
     static func load(path: String) throws(JSONWebKeySetError) -> JSONWebKeySet {
         guard let data = FileManager.default.contents(atPath: path) else { throw JSONWebKeySetError("cannot be read") }
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw JSONWebKeySetError("is not a JSON object")
+        // Read as every JSON document from outside is (``ReceivedJSON``): a key that names a member twice (two `use`s,
+        // two `n`s) is refused, never read as whichever came last.
+        let document: Any
+        switch ReceivedJSON.read(data, field: "") {
+        case .success(let read): document = read
+        case .failure(let refusal) where refusal.problems.contains { !$0.field.isEmpty }:
+            throw JSONWebKeySetError("names a member more than once (\(refusal.problems.map(\.field).joined(separator: ", ")))")
+        case .failure: throw JSONWebKeySetError("is not a JSON object")
         }
+        guard let root = document as? [String: Any] else { throw JSONWebKeySetError("is not a JSON object") }
         guard let entries = root["keys"] as? [Any] else { throw JSONWebKeySetError("has no 'keys' list") }
         var keys: [String: JSONWebKey] = [:]
         for (index, entry) in entries.enumerated() {

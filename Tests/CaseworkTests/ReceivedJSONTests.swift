@@ -28,8 +28,8 @@ struct ReceivedJSONTests {
         #expect(problems.allSatisfy { $0.message.contains("more than once") })
     }
 
-    /// What `JSONSerialization` would read, and more than strict JSON, is refused as not JSON, with the byte where
-    /// reading stopped: it cannot be checked for repeated members, so it is not read at all.
+    /// What is not strict JSON is refused as not JSON, with the byte where reading stopped, including what
+    /// `JSONSerialization` read (UTF-16 with a byte-order mark, keeping the last of two `a`s, and a UTF-8 one).
     @Test(arguments: [
         (Data(#"{"a": 1"#.utf8), 7),
         (Data(#"{"a": 1} x"#.utf8), 9),

@@ -54,6 +54,24 @@ struct ExactNumberTests {
         #expect(FieldValues.fromJSON(number, as: .bool).isFailure, "a number is no boolean")
     }
 
+    /// The one reader's reasons, which an expression's literal reports and every other door folds into "expected a
+    /// decimal": digits past the 38th are refused wherever zeros do not make them up, an exponent only where allowed.
+    @Test(arguments: [
+        ("12345678901234567890123456789012345678", false, nil), ("000123456789012345678901234567890123456789.000", false, .tooManyDigits),
+        ("1234567890123456789012345678901234567800000", false, nil), ("0.000000000000000000000000000000000000000000012", false, nil),
+        ("1.000000000000000000000000000000000000001", false, .tooManyDigits), ("1.000000000000000000000000000000000000001", true, .tooManyDigits),
+        ("1e3", false, .notANumber), ("1e3", true, nil), ("1e", true, .notANumber), ("1e+", true, .notANumber), ("e3", true, .notANumber),
+        ("1e200", true, .outOfRange), ("1e-200", true, .outOfRange), ("1.2.3", false, .notANumber), ("", false, .notANumber),
+    ] as [(String, Bool, ExactDecimal.Refusal?)])
+    func theReaderSaysWhyItRefuses(text: String, allowingExponent: Bool, refusal: ExactDecimal.Refusal?) {
+        switch ExactDecimal.read(text, allowingExponent: allowingExponent) {
+        case .success(let value):
+            #expect(refusal == nil, "\(text) read as \(value)")
+            #expect(value == Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), "\(text)")
+        case .failure(let reason): #expect(reason == refusal, "\(text)")
+        }
+    }
+
     /// A JSON `true` is a boolean and no number; text is neither.
     @Test func aBooleanIsABooleanOnly() throws {
         guard case .success(let document) = ReceivedJSON.read(Data(#"[true, false, "1"]"#.utf8), field: "x") else {

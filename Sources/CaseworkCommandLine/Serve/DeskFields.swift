@@ -1,4 +1,5 @@
 import CaseworkDefinitions
+import CaseworkExpressions
 import Foundation
 
 /// A step's declared input on a desk form: one labelled control for each field, chosen by the field's type as the
@@ -57,9 +58,9 @@ enum DeskFields {
             default: return text
             }
         case "int": return Int(text).map { $0 as Any } ?? text
-        // Read as `--set` reads it (``FieldValues/exactDecimal(_:allowingExponent:)``): `Decimal(string:)` alone would
+        // Read as `--set` reads it (`ExactDecimal`): `Decimal(string:)` alone would
         // send `1,234.56` as 1 and `1.2.3` as 1.2, where the API should name the field and say why.
-        case "decimal": return FieldValues.exactDecimal(text, allowingExponent: false).map { NSDecimalNumber(decimal: $0) as Any } ?? text
+        case "decimal": return ExactDecimal.value(of: text, allowingExponent: false).map { NSDecimalNumber(decimal: $0) as Any } ?? text
         case "list":
             let element = type["of"] as? [String: Any] ?? [:]
             return text.split(separator: ",").map { json($0.trimmingCharacters(in: .whitespaces), type: element) }

@@ -74,7 +74,7 @@ public enum FieldValues {
             guard let value = Int(text) else { return failure("expected a whole number, found '\(text)'") }
             return .success(.int(value))
         case .decimal:
-            guard let value = exactDecimal(text, allowingExponent: false) else {
+            guard let value = ExactDecimal.value(of: text, allowingExponent: false) else {
                 return failure("expected a number such as 2.5, found '\(text)'")
             }
             return .success(.decimal(value))
@@ -131,7 +131,7 @@ public enum FieldValues {
             return .success(.int(value))
         case .decimal:
             if let number = json as? ReceivedJSON.Number {
-                guard let value = exactDecimal(number.text, allowingExponent: true) else { return failure() }
+                guard let value = ExactDecimal.value(of: number.text, allowingExponent: true) else { return failure() }
                 return .success(.decimal(value))
             }
             guard let number = json as? NSNumber, !isBoolean(number) else { return failure() }
@@ -154,47 +154,11 @@ public enum FieldValues {
         }
     }
 
-    /// The most significant digits a `Decimal` keeps.
-    static let decimalDigits = 38
-
-    /// `text` as a decimal, exactly: ASCII digits with an optional `-` and an optional fraction (`2.5`, `-0.75`, `.5`,
-    /// `3.`), and an exponent when `allowingExponent` (a JSON number: `1.5e3`); nil for anything else, and for a number
-    /// with more significant digits than a `Decimal` keeps or an exponent beyond its range. `Decimal(string:)` alone
-    /// reads what it can and drops the rest without a word: `1.2.3` as 1.2, `1-2` as 1, `-` as 0, and the 39th digit on.
-    package static func exactDecimal(_ text: String, allowingExponent: Bool) -> Decimal? {
-        let bytes = Array(text.utf8)
-        var index = 0
-        func digits() -> ArraySlice<UInt8> {
-            let start = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-            return bytes[start..<index]
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let whole = digits()
-        var fraction: ArraySlice<UInt8> = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            fraction = digits()
-        }
-        guard !whole.isEmpty || !fraction.isEmpty else { return nil }
-        if allowingExponent, index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard !digits().isEmpty else { return nil }
-        }
-        guard index == bytes.count else { return nil }
-        let significant = Array(whole + fraction).drop { $0 == UInt8(ascii: "0") }.reversed().drop { $0 == UInt8(ascii: "0") }
-        guard significant.count <= decimalDigits, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else {
-            return nil
-        }
-        return value
-    }
-
     /// A JSON number's text as a whole number, exactly: written as one (`42`) or as a decimal that is one (`42.0`,
     /// `4.2e1`); nil for a fraction or a number outside `Int`'s range.
     static func exactInteger(_ text: String) -> Int? {
         if let value = Int(text) { return value }
-        guard let decimal = exactDecimal(text, allowingExponent: true) else { return nil }
+        guard let decimal = ExactDecimal.value(of: text, allowingExponent: true) else { return nil }
         return Int(decimal.description)
     }
 

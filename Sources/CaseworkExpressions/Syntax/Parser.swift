@@ -238,12 +238,14 @@ private struct ParserState {
         case .decimal:
             _ = advance()
             let digits = text(of: token)
-            // `Decimal(string:)` rounds past the digits a decimal keeps, without a word: a literal is exact or refused.
-            let significant = digits.utf8.filter { $0 != UInt8(ascii: ".") }.drop { $0 == UInt8(ascii: "0") }.reversed().drop { $0 == UInt8(ascii: "0") }
-            guard significant.count <= Self.decimalDigits else {
-                throw ExpressionError(.invalidLiteral(text: digits, reason: "a decimal keeps at most \(Self.decimalDigits) significant digits"), at: token.span)
-            }
-            guard let value = Decimal(string: digits, locale: Locale(identifier: "en_US_POSIX")) else {
+            // Exact or refused (`ExactDecimal`): `Decimal(string:)` alone rounds past the digits a decimal keeps.
+            let value: Decimal
+            switch ExactDecimal.read(digits, allowingExponent: false) {
+            case .success(let read): value = read
+            case .failure(.tooManyDigits):
+                let reason = "a decimal keeps at most \(ExactDecimal.significantDigits) significant digits"
+                throw ExpressionError(.invalidLiteral(text: digits, reason: reason), at: token.span)
+            case .failure(.notANumber), .failure(.outOfRange):
                 throw ExpressionError(.invalidLiteral(text: digits, reason: "a number is digits, with at most one decimal point"), at: token.span)
             }
             return try node(.literal(.decimal(value)), token.span)
@@ -285,9 +287,6 @@ private struct ParserState {
     }
 
     static let durationWords: Set<String> = ["day", "days", "week", "weeks", "month", "months", "year", "years", "working"]
-
-    /// The most significant digits a decimal literal may have: what a `Decimal` keeps.
-    static let decimalDigits = 38
 
     mutating func duration(count: Int, from first: Token) throws(ExpressionError) -> ExpressionNode {
         var words = [text(of: first)]

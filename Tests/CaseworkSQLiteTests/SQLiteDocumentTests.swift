@@ -53,7 +53,7 @@ struct SQLiteDocumentTests {
     ])
     func appendOnly(statement: String) throws {
         let store = try SQLiteCaseStore(path: path)
-        let engine = try planned(store)
+        _ = try planned(store)
         #expect(throws: SQLiteError.self) { try store.database.execute(statement) }
         #expect(try store.documentVersions(caseID: "c1").count == 3)
     }

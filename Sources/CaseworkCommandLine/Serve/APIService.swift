@@ -9,7 +9,7 @@ import Foundation
 /// Each request is let in by its service token or bearer JWT (``ServiceAuthFile``), routed (``APIRoutes``), and answered by the same
 /// ``CaseService`` calls and the same JSON the command line's `--format json` prints, so the API and the CLI give the
 /// same answers; every refusal is an ``APIProblem``.
-final class APIService: Sendable {
+package final class APIService: Sendable {
     /// The engine's async front over the store.
     let cases: CaseService
     /// The services and identity providers' tokens that may call.
@@ -26,6 +26,20 @@ final class APIService: Sendable {
         self.auth = auth
         self.metrics = metrics
         self.requestTimeout = requestTimeout
+    }
+
+    /// The API over `cases`, letting in who the auth file at `authPath` names (checked against the catalog's actor
+    /// attributes), with no time limit: the API in process without a server, as the API's fuzz target runs it.
+    package convenience init(cases: CaseService, authPath: String) throws(ServiceAuthFileError) {
+        self.init(cases: cases, auth: try ServiceAuthFile.load(path: authPath, catalog: cases.catalog), requestTimeout: nil)
+    }
+
+    /// What `casework serve` answers `request` with once its HTTP layer has read it: a page of the case desk
+    /// (``Desk``), counted once as the desk's, or the API's answer (``handle(_:)``). The one place that tells the two
+    /// apart; `secure` says whether the server listens with TLS (the desk's cookies say so).
+    package func answer(_ request: HTTPRequest, secure: Bool) async -> HTTPResponse {
+        guard Desk.owns(request.path) else { return await handle(request) }
+        return await counted(route: Desk.metricsRoute) { (await Desk.handle(self, request, secure: secure), nil) }
     }
 
     /// The loaded definitions.

@@ -115,7 +115,7 @@ enum CaseRoutes {
         if caller.actor.isOperator {
             let record = try await api.engine { () async throws(EngineError) in try await api.cases.caseRecord(caseID, as: caller.actor) }
             let workflow = try await api.engine { () async throws(EngineError) in try await api.cases.workflowDefinition(ofCase: caseID, as: caller.actor) }
-            object = CaseCommand.json(record, title: workflow.states.first { $0.name.value == record.state }?.title, today: CalendarDate(Date()))
+            object = CaseCommand.json(record, title: workflow.states.first { $0.name.value == record.state }?.title, today: api.cases.today)
             revision = record.revision
         } else {
             let view = try await api.engine { () async throws(EngineError) in

@@ -70,10 +70,7 @@ final class ServeInstance: Sendable {
                     return APIProblem(status: 503, code: RefusalCode.unavailable.rawValue, detail: "the server is starting; try again",
                                       headers: [("Retry-After", "1")]).response
                 }
-                // The case desk's pages (``Desk``) call the API in process, counted once as the desk's; every other
-                // path is the API's.
-                guard Desk.owns(request.path) else { return await api.handle(request) }
-                return await api.counted(route: Desk.metricsRoute) { (await Desk.handle(api, request, secure: secure), nil) }
+                return await api.answer(request, secure: secure)
             }, refusal: { refusal in
                 switch refusal {
                 case .bodyTooLarge(let limit):

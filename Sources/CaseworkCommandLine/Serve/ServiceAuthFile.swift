@@ -178,14 +178,14 @@ struct ServiceAuthFile: Sendable {
 }
 
 /// Why an auth file cannot be used, at the place in it that is wrong.
-enum ServiceAuthFileError: Error, Sendable, CustomStringConvertible {
+package enum ServiceAuthFileError: Error, Sendable, CustomStringConvertible {
     /// The file is not readable YAML.
     case yaml(YAMLError)
     /// The YAML does not say what an auth file says.
     case invalid(SourceRange, String)
 
     /// `FILE:LINE:COLUMN: message`.
-    var description: String {
+    package var description: String {
         switch self {
         case .yaml(let error): "\(error.range): \(Diagnostic(error).message)"
         case .invalid(let range, let message): "\(range): \(message)"

@@ -62,7 +62,7 @@ enum WorklistRoute {
         }
         let byDue: ([String: Any], [String: Any]) -> Bool = { ($0["due_on"] as? String ?? "", $0["case"] as? String ?? "") < ($1["due_on"] as? String ?? "", $1["case"] as? String ?? "") }
         return APIService.json([
-            "as_of": asOf?.description ?? CalendarDate(Date()).description,
+            "as_of": asOf?.description ?? api.cases.today.description,
             "overdue": overdue.sorted(by: byDue), "due_this_week": dueThisWeek.sorted(by: byDue), "paused": paused.sorted(by: byDue),
             "notices_owed": noticesOwed, "forms_waiting": formsWaiting.sorted(by: byDue),
             "next": found.next?.token ?? NSNull(),

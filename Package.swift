@@ -63,6 +63,7 @@ let package = Package(
                 resources: [.embedInCode("Serve/openapi.yaml"), .embedInCode("Serve/Desk/desk.css"), .embedInCode("Serve/Desk/desk.js")]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
         .target(name: "CaseworkTestSupport", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions"]),
+        .target(name: "CaseworkAPIScript", dependencies: ["Casework", "CaseworkCommandLine", "CaseworkServer"]),
         .target(name: "CaseworkStoreConformance", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .executableTarget(
             name: "CaseworkBench",
@@ -78,7 +79,7 @@ let package = Package(
             dependencies: [
                 "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine",
                 "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CaseworkScenarios", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
-                "CaseworkDiagrams", "CaseworkHandbook",
+                "CaseworkDiagrams", "CaseworkHandbook", "CaseworkAPIScript",
             ],
             exclude: ["Fixtures"]
         ),
@@ -104,6 +105,7 @@ if Context.environment["CASEWORK_FUZZ"] != nil {
         ("fuzz-decide-batch", "FuzzDecideBatch", ["CaseworkCommandLine", "CaseworkEngine"]),
         ("fuzz-scenarios", "FuzzScenarios", ["CaseworkScenarios", "CaseworkEngine"]),
         ("fuzz-set-values", "FuzzSetValues", ["CaseworkCommandLine", "CaseworkEngine", "CaseworkDefinitions"]),
+        ("fuzz-api", "FuzzAPI", ["CaseworkAPIScript"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "CaseworkEngine"], path: "Fuzz/Support"))

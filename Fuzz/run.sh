@@ -5,13 +5,18 @@
 # finds a crash, a leak, a timeout or a slow input (10 s or more), with the input saved under .build-fuzz/artifacts/<target>/ (it then belongs in
 # Fuzz/regressions/<target>/, with a fix, where FuzzRegressionTests runs it). See ARCHITECTURE.md, "Fuzzing".
 #
+# They are built optimised (-c release) unless FUZZ_CONFIGURATION=debug: Swift keeps its bounds, overflow and
+# precondition checks at -O (the sources have no `assert`), AddressSanitizer works the same, and inputs run about 12
+# times faster (yaml, session 31: 2,620 a second against 217). A slow input in the debug build may be only the
+# sanitised, unoptimised code; a slow input in either is reported.
+#
 # The targets exist only when CASEWORK_FUZZ is set (Package.swift), and are built into their own scratch path,
 # .build-fuzz, so the ordinary build and `swift test` never see them or their sanitizers. lld links them (the
 # toolchain's, beside swift): gold fails on the instrumented objects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(yaml expressions definitions decide-request decide-batch scenarios set-values)
+targets=(yaml expressions definitions decide-request decide-batch scenarios set-values api)
 usage() { echo "usage: Fuzz/run.sh TARGET|all SECONDS  (targets: ${targets[*]})" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 case "$2" in ''|*[!0-9]*) usage ;; esac
@@ -24,6 +29,8 @@ else
 fi
 
 scratch=.build-fuzz
+configuration=${FUZZ_CONFIGURATION:-release}
+case "$configuration" in debug|release) ;; *) echo "FUZZ_CONFIGURATION is debug or release, not '$configuration'" >&2; exit 2 ;; esac
 build_log=$scratch/build.log
 mkdir -p "$scratch"
 # The targets' own files are compiled afresh each run (their times touched; removing their build folders breaks
@@ -34,7 +41,7 @@ mkdir -p "$scratch"
 # clean build (`rm -rf .build-fuzz`) before it is believed.
 find Fuzz -name '*.swift' -exec touch {} +
 for target in "${chosen[@]}"; do
-  if ! CASEWORK_FUZZ=1 swift build --scratch-path "$scratch" -c debug \
+  if ! CASEWORK_FUZZ=1 swift build --scratch-path "$scratch" -c "$configuration" \
       -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "fuzz-$target" >"$build_log" 2>&1; then
     grep -v "warning: Cannot export local symbol" "$build_log" | tail -40 >&2
     echo "fuzz-$target: the build failed (whole log: $build_log)" >&2
@@ -57,7 +64,7 @@ for target in "${chosen[@]}"; do
   started=$scratch/logs/$target.started
   touch "$started"
   status=0
-  "$scratch/debug/fuzz-$target" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
+  "$scratch/$configuration/fuzz-$target" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
   stats=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)

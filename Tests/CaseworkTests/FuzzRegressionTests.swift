@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Casework
+import CaseworkAPIScript
 import CaseworkCommandLine
 import CaseworkDefinitions
 import CaseworkEngine
@@ -28,7 +29,7 @@ struct FuzzRegressionTests {
 
     /// The seeds are there (a regression folder appears with its first finding).
     @Test func everyTargetHasSeeds() {
-        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values"] {
+        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api"] {
             #expect(Self.inputs.contains { $0.hasPrefix("corpus/\(target)/") }, "no seeds in Fuzz/corpus/\(target)")
         }
     }
@@ -52,8 +53,15 @@ struct FuzzRegressionTests {
         return environment
     }()
 
+    /// The API's auth file (`APIScript.authFile`), written once for the `api` inputs.
+    static let apiAuthPath: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("casework-fuzz-api-auth-\(UUID().uuidString).yaml").path
+        try! APIScript.authFile.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }()
+
     @Test(arguments: inputs)
-    func inputEndsCleanly(_ input: String) throws {
+    func inputEndsCleanly(_ input: String) async throws {
         let bytes = [UInt8](try Data(contentsOf: Self.fuzz.appendingPathComponent(input)))
         let text = String(decoding: bytes, as: UTF8.self)
         switch input.split(separator: "/")[1] {
@@ -91,6 +99,14 @@ struct FuzzRegressionTests {
             } catch {
                 guard case .invalidInput(let problems) = error else { Issue.record("unexpected \(error)"); return }
                 #expect(!problems.isEmpty)
+            }
+        case "api":
+            // As Fuzz/API/main.swift: the script against a fresh store; no 5xx, no unreadable JSON, no refusal that
+            // changed anything.
+            do throws(APIScript.Fault) {
+                try await APIScript.run(bytes, catalog: Self.catalog, authPath: Self.apiAuthPath)
+            } catch {
+                Issue.record("Fuzz/\(input): \(error)")
             }
         default:
             Issue.record("Fuzz/\(input): no such fuzz target")

@@ -25,8 +25,10 @@ enum OutboxRoutes {
     }
 
     /// `POST /v1/outbox/ack`: `{"ids": ["c1/3/1", …]}` marks the deliverer's claimed messages delivered; 200
-    /// `{"acknowledged": N, "of": M}` when every one was the deliverer's, and 409 `conflict` with the same counts in
-    /// its detail when some were not (as `outbox ack` exits 1).
+    /// `{"acknowledged": N, "of": M}` when any was (each message is delivered or not on its own, so a deliverer that
+    /// lost one to another after its lease ran out does not deliver the rest again), and 409 `conflict` when none was,
+    /// nothing changed. A request that changed the store is never answered as refused; `acknowledged` below `of` is how
+    /// a partial acknowledgement is told (as `outbox ack` exits 1).
     static func acknowledge(_ api: APIService, _ call: APICall) async throws(APIProblem) -> HTTPResponse {
         let deliverer = try deliverer(api, call)
         let body = try APIBody.object(call.request, allowed: ["ids"])
@@ -36,7 +38,7 @@ enum OutboxRoutes {
         let count = try await api.engine { () async throws(EngineError) in
             try await api.cases.acknowledgeNotifications(ids, claimer: deliverer)
         }
-        guard count == ids.count else {
+        guard count > 0 else {
             throw APIProblem(status: 409, code: RefusalCode.conflict.rawValue,
                              detail: "acknowledged \(count) of \(ids.count): the rest are not claimed by this deliverer, or were delivered already")
         }

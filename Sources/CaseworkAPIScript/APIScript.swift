@@ -1,0 +1,137 @@
+import Casework
+import CaseworkCommandLine
+import CaseworkServer
+import Foundation
+
+/// A script of requests to `casework serve`'s API and case desk, run in process over a fresh in-memory store, and
+/// what the API must never do while it runs: the API's fuzz target (`Fuzz/API`) runs every input it makes as one, and
+/// `FuzzRegressionTests` runs its seeds and findings the same way in every `swift test`.
+///
+/// A script is text: up to eight requests separated by a line `%%`, each a request line `METHOD TARGET` (the path,
+/// then `?` and `&`-separated arguments), header lines `Name: value`, an empty line and the body. The HTTP layer
+/// has percent-decoded the path and query by the time the API sees them, so they are taken as written.
+public enum APIScript {
+    /// The most requests one script runs.
+    public static let maxRequests = 8
+
+    /// The services the API lets in, by the bearer tokens a script sends (`Authorization: Bearer desk`): short, so
+    /// that a mutation can reach them. `desk` is the operator; `portal` acts for parents, carers and staff with
+    /// their relationship and second factor; `school` acts for school staff.
+    public static let authFile = """
+        services:
+          - name: desk
+            token_sha256: \(SHA256.hex("desk"))
+            acts_as: operator
+          - name: portal
+            token_sha256: \(SHA256.hex("portal"))
+            acts_for:
+              roles: [parent, carer, caseworker, send_manager]
+              attributes: [relationship, second_factor_verified]
+          - name: school
+            token_sha256: \(SHA256.hex("school"))
+            acts_for:
+              roles: [school]
+              attributes: []
+        """
+
+    /// The instant every script's service stands at: 4 September 2025, 10:00 London time.
+    public static let now = Date(timeIntervalSince1970: 1_757_000_000)
+
+    /// One request of a script and the answer it got.
+    public struct Exchange: Sendable {
+        /// The request as the API saw it.
+        public var request: HTTPRequest
+        /// Its answer.
+        public var response: HTTPResponse
+
+        /// `METHOD PATH -> STATUS`, then the first `bodyBytes` of the answer on one line.
+        public func line(bodyBytes: Int = 400) -> String {
+            let body = String(decoding: response.body.prefix(bodyBytes), as: UTF8.self).split(whereSeparator: \.isNewline).joined(separator: " ")
+            return "\(request.method) \(request.path) -> \(response.status) \(body)"
+        }
+    }
+
+    /// What a script ran into that the API must never do.
+    public struct Fault: Error, Sendable, CustomStringConvertible {
+        /// The exchange that showed it; nil when the API or its store failed outside any request.
+        public var exchange: Exchange?
+        /// What was wrong.
+        public var problem: String
+
+        /// The problem, the request and its answer.
+        public var description: String { exchange.map { "\(problem): \($0.line(bodyBytes: 2_000))" } ?? problem }
+    }
+
+    /// The requests of `script`, at most ``maxRequests``; a part with no `METHOD TARGET` line is skipped.
+    public static func requests(in script: [UInt8]) -> [HTTPRequest] {
+        let text = String(decoding: script, as: UTF8.self)
+        return text.components(separatedBy: "\n%%\n").prefix(maxRequests).compactMap { part -> HTTPRequest? in
+            let (head, body) = part.range(of: "\n\n").map { (String(part[..<$0.lowerBound]), Array(part[$0.upperBound...].utf8)) } ?? (part, [])
+            var lines = head.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard !lines.isEmpty else { return nil }
+            let requestLine = lines.removeFirst().split(separator: " ", maxSplits: 1).map(String.init)
+            guard requestLine.count == 2 else { return nil }
+            let target = requestLine[1].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let arguments = target.count == 2 ? target[1].split(separator: "&") : []
+            let query = arguments.map { argument -> (name: String, value: String) in
+                let pair = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                return (name: pair[0], value: pair.count == 2 ? pair[1] : "")
+            }
+            let headers = lines.compactMap { line -> (name: String, value: String)? in
+                guard let colon = line.firstIndex(of: ":") else { return nil }
+                return (name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+            return HTTPRequest(method: requestLine[0], path: target[0], query: query, headers: headers, body: body)
+        }
+    }
+
+    /// Runs `script` against a fresh in-memory store with `catalog`, letting in the services of the auth file at
+    /// `authPath` (``authFile``, written by the caller), each exchange handed to `observe` as it ends. Throws the
+    /// first ``Fault``: an answer of 500 or more, JSON that does not read, or a refusal (400 or more) that changed the
+    /// store.
+    public static func run(_ script: [UInt8], catalog: DefinitionCatalog, authPath: String,
+                           observe: (Exchange) -> Void = { _ in }) async throws(Fault) {
+        let requests = requests(in: script)
+        guard !requests.isEmpty else { return }
+        let store = InMemoryCaseStore()
+        let api: APIService
+        do {
+            let cases = try await CaseService(catalog: catalog, driver: store.driver, clock: ManualClock(now))
+            api = try APIService(cases: cases, authPath: authPath)
+        } catch {
+            throw Fault(problem: "the API does not start: \(error)")
+        }
+        for request in requests {
+            let before = try contents(of: store)
+            let exchange = Exchange(request: request, response: await api.answer(request, secure: false))
+            observe(exchange)
+            let response = exchange.response
+            if response.status >= 500 { throw Fault(exchange: exchange, problem: "answered \(response.status)") }
+            let contentType = response.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+            if contentType.contains("json"), (try? JSONSerialization.jsonObject(with: Data(response.body))) == nil {
+                throw Fault(exchange: exchange, problem: "answered JSON that does not read")
+            }
+            if response.status >= 400, try contents(of: store) != before {
+                throw Fault(exchange: exchange, problem: "refused \(response.status) but changed the store")
+            }
+        }
+    }
+
+    /// Everything the store holds that a request could change: each case's record, history and document versions,
+    /// every outbox message (claims and acknowledgements included) and every child.
+    static func contents(of store: InMemoryCaseStore) throws(Fault) -> [AnyHashable] {
+        do throws(StoreError) {
+            var all: [AnyHashable] = []
+            for caseID in try store.caseIDs() {
+                all.append(try store.load(caseID: caseID))
+                all.append(try store.history(caseID: caseID))
+                all.append(try store.documentVersions(caseID: caseID))
+            }
+            all.append(try store.outbox(caseID: nil))
+            for childID in try store.childIDs() { all.append(try store.child(id: childID)) }
+            return all
+        } catch {
+            throw Fault(problem: "the in-memory store refused a read: \(error)")
+        }
+    }
+}

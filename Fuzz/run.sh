@@ -52,6 +52,9 @@ done
 # Deep stacks, so that a leak made while the shipped catalog is loaded is traced back to that one-time load, which
 # Fuzz/lsan.supp suppresses (and nothing else).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-malloc_context_size=100}"
+# libFuzzer and AddressSanitizer print the stack of a crash; Swift's own backtracer, which runs first on a fatal
+# error, was seen symbolicating a sanitised target for over ten minutes with the run's output held open (session 31).
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan.supp:malloc_context_size=100}"
 
 failed=()

@@ -62,8 +62,8 @@ let package = Package(
                 dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams", "CaseworkServer", "CCrypto"],
                 resources: [.embedInCode("Serve/openapi.yaml"), .embedInCode("Serve/Desk/desk.css"), .embedInCode("Serve/Desk/desk.js")]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
-        .target(name: "CaseworkTestSupport", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions"]),
-        .target(name: "CaseworkAPIScript", dependencies: ["Casework", "CaseworkCommandLine", "CaseworkServer"]),
+        .target(name: "CaseworkTestSupport", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions", "CCrypto"]),
+        .target(name: "CaseworkAPIScript", dependencies: ["Casework", "CaseworkCommandLine", "CaseworkServer", "CaseworkTestSupport"]),
         .target(name: "CaseworkStoreConformance", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .executableTarget(
             name: "CaseworkBench",
@@ -106,6 +106,7 @@ if Context.environment["CASEWORK_FUZZ"] != nil {
         ("fuzz-scenarios", "FuzzScenarios", ["CaseworkScenarios", "CaseworkEngine"]),
         ("fuzz-set-values", "FuzzSetValues", ["CaseworkCommandLine", "CaseworkEngine", "CaseworkDefinitions"]),
         ("fuzz-api", "FuzzAPI", ["CaseworkAPIScript"]),
+        ("fuzz-bearer-token", "FuzzBearerToken", ["CaseworkAPIScript"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "CaseworkEngine"], path: "Fuzz/Support"))

@@ -7,7 +7,6 @@
 import CaseworkAPIScript
 import Foundation
 import FuzzSupport
-import Synchronization
 
 /// The auth file (`APIScript.authFile`), written once to a directory of its own.
 enum Setup {
@@ -29,21 +28,10 @@ enum Setup {
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let script = Array(UnsafeBufferPointer(start: data, count: size))
-    // libFuzzer calls from a thread of its own; the API is async, so the script runs in a task and this waits.
-    let fault = Mutex<APIScript.Fault?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do throws(APIScript.Fault) {
-            try await APIScript.run(script, catalog: Shipped.catalog, authPath: Setup.authPath) { exchange in
-                if Setup.tracing { print(exchange.line()) }
-            }
-        } catch {
-            fault.withLock { $0 = error }
-        }
-        done.signal()
+    let tracing = Setup.tracing
+    if let fault = APIScript.runWaiting(script, catalog: Shipped.catalog, authPath: Setup.authPath, observe: { if tracing { print($0.line()) } }) {
+        fatalError(fault.description)
     }
-    done.wait()
-    if let found = fault.withLock({ $0 }) { fatalError(found.description) }
     return 0
 }
 

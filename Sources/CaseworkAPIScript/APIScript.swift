@@ -2,6 +2,7 @@ import Casework
 import CaseworkCommandLine
 import CaseworkServer
 import Foundation
+import Synchronization
 
 /// A script of requests to `casework serve`'s API and case desk, run in process over a fresh in-memory store, and
 /// what the API must never do while it runs: the API's fuzz target (`Fuzz/API`) runs every input it makes as one, and
@@ -34,8 +35,8 @@ public enum APIScript {
               attributes: []
         """
 
-    /// The instant every script's service stands at: 4 September 2025, 10:00 London time.
-    public static let now = Date(timeIntervalSince1970: 1_757_000_000)
+    /// The instant every script's service stands at: 4 September 2025, 10:00 London time (09:00 UTC).
+    public static let now = Date(timeIntervalSince1970: 1_756_976_400)
 
     /// One request of a script and the answer it got.
     public struct Exchange: Sendable {
@@ -62,9 +63,11 @@ public enum APIScript {
         public var description: String { exchange.map { "\(problem): \($0.line(bodyBytes: 2_000))" } ?? problem }
     }
 
-    /// The requests of `script`, at most ``maxRequests``; a part with no `METHOD TARGET` line is skipped.
+    /// The requests of `script`, at most ``maxRequests``; a part with no `METHOD TARGET` line is skipped. The line
+    /// break that ends a script's file is not part of its last body.
     public static func requests(in script: [UInt8]) -> [HTTPRequest] {
-        let text = String(decoding: script, as: UTF8.self)
+        var text = String(decoding: script, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
         return text.components(separatedBy: "\n%%\n").prefix(maxRequests).compactMap { part -> HTTPRequest? in
             let (head, body) = part.range(of: "\n\n").map { (String(part[..<$0.lowerBound]), Array(part[$0.upperBound...].utf8)) } ?? (part, [])
             var lines = head.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -107,14 +110,40 @@ public enum APIScript {
             observe(exchange)
             let response = exchange.response
             if response.status >= 500 { throw Fault(exchange: exchange, problem: "answered \(response.status)") }
-            let contentType = response.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
-            if contentType.contains("json"), (try? JSONSerialization.jsonObject(with: Data(response.body))) == nil {
-                throw Fault(exchange: exchange, problem: "answered JSON that does not read")
-            }
+            if !readsAsDeclared(response) { throw Fault(exchange: exchange, problem: "answered JSON that does not read") }
             if response.status >= 400, try contents(of: store) != before {
                 throw Fault(exchange: exchange, problem: "refused \(response.status) but changed the store")
             }
         }
+    }
+
+    /// ``run(_:catalog:authPath:observe:)`` from code that cannot await (libFuzzer's callback, on a thread of its
+    /// own): the script runs in a task and this thread waits for it; the first fault, or nil.
+    public static func runWaiting(_ script: [UInt8], catalog: DefinitionCatalog, authPath: String,
+                                  observe: @escaping @Sendable (Exchange) -> Void = { _ in }) -> Fault? {
+        let fault = Mutex<Fault?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do throws(Fault) {
+                try await run(script, catalog: catalog, authPath: authPath, observe: observe)
+            } catch {
+                fault.withLock { $0 = error }
+            }
+            done.signal()
+        }
+        done.wait()
+        return fault.withLock { $0 }
+    }
+
+    /// Whether an answer that says it is JSON reads as JSON: the whole body, or, for newline-delimited JSON
+    /// (`application/x-ndjson`, `POST /v1/decide/batch`), each line on its own.
+    static func readsAsDeclared(_ response: HTTPResponse) -> Bool {
+        let contentType = response.headers.first { $0.name.lowercased() == "content-type" }?.value.lowercased() ?? ""
+        func reads(_ bytes: some Collection<UInt8>) -> Bool { (try? JSONSerialization.jsonObject(with: Data(bytes))) != nil }
+        if contentType.contains("ndjson") {
+            return response.body.split(separator: UInt8(ascii: "\n")).allSatisfy(reads)
+        }
+        return !contentType.contains("json") || reads(response.body)
     }
 
     /// Everything the store holds that a request could change: each case's record, history and document versions,

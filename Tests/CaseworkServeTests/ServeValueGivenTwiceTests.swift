@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 @testable import CaseworkCommandLine

@@ -29,7 +29,7 @@ struct FuzzRegressionTests {
 
     /// The seeds are there (a regression folder appears with its first finding).
     @Test func everyTargetHasSeeds() {
-        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api"] {
+        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token"] {
             #expect(Self.inputs.contains { $0.hasPrefix("corpus/\(target)/") }, "no seeds in Fuzz/corpus/\(target)")
         }
     }
@@ -58,6 +58,13 @@ struct FuzzRegressionTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("casework-fuzz-api-auth-\(UUID().uuidString).yaml").path
         try! APIScript.authFile.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }()
+
+    /// The bearer-token target's auth file and its identity provider's JWKS (`TokenScript.write`), written once.
+    static let tokenAuthPath: String = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-fuzz-token-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try! TokenScript.write(into: directory)
     }()
 
     @Test(arguments: inputs)
@@ -105,6 +112,13 @@ struct FuzzRegressionTests {
             // changed anything.
             do throws(APIScript.Fault) {
                 try await APIScript.run(bytes, catalog: Self.catalog, authPath: Self.apiAuthPath)
+            } catch {
+                Issue.record("Fuzz/\(input): \(error)")
+            }
+        case "bearer-token":
+            // As Fuzz/BearerToken/main.swift: the header and claims signed, then sent in TokenScript's script.
+            do throws(APIScript.Fault) {
+                try await APIScript.run(TokenScript.script(bytes), catalog: Self.catalog, authPath: Self.tokenAuthPath)
             } catch {
                 Issue.record("Fuzz/\(input): \(error)")
             }

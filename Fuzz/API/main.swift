@@ -5,37 +5,16 @@
 // change the store while refusing a request. `CASEWORK_FUZZ_TRACE=1` prints each request's answer, to see what a
 // seed reaches.
 import CaseworkAPIScript
-import Foundation
 import FuzzSupport
 
-/// The auth file (`APIScript.authFile`), written once to a directory of its own.
-enum Setup {
-    static let authPath: String = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-fuzz-api-\(getpid())")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let path = directory.appendingPathComponent("auth.yaml").path
-            try APIScript.authFile.write(toFile: path, atomically: true, encoding: .utf8)
-            return path
-        } catch {
-            fatalError("the fuzz target's auth file cannot be written: \(error)")
-        }
-    }()
-
-    static let tracing = ProcessInfo.processInfo.environment["CASEWORK_FUZZ_TRACE"] != nil
-}
+/// The auth file (`APIScript.authFile`), written once.
+let authPath = APIScript.fuzzAuthPath("api", write: APIScript.write(into:))
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    let script = Array(UnsafeBufferPointer(start: data, count: size))
-    let tracing = Setup.tracing
-    if let fault = APIScript.runWaiting(script, catalog: Shipped.catalog, authPath: Setup.authPath, observe: { if tracing { print($0.line()) } }) {
-        fatalError(fault.description)
-    }
-    return 0
+    APIScript.fuzz(Array(UnsafeBufferPointer(start: data, count: size)), catalog: Shipped.catalog, authPath: authPath)
 }
 
 // What every input shares is made first, then libFuzzer's driver runs (`runFuzzer`, Fuzz/Support).
 _ = Shipped.catalog
-_ = Setup.authPath
 runFuzzer(fuzz)

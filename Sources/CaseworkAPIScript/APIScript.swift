@@ -135,6 +135,37 @@ public enum APIScript {
         return fault.withLock { $0 }
     }
 
+    /// Writes ``authFile`` into `directory` and returns its path.
+    public static func write(into directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("auth.yaml").path
+        try authFile.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// For a fuzz target, loaded once: the auth file `write` puts into a directory of this process's own
+    /// (`casework-fuzz-NAME-PID` in the temporary directory). One that cannot be written stops the process: no input
+    /// could run.
+    public static func fuzzAuthPath(_ name: String, write: (URL) throws -> String) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-fuzz-\(name)-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return try write(directory)
+        } catch {
+            fatalError("the fuzz target's auth file cannot be written: \(error)")
+        }
+    }
+
+    /// A fuzz target's run of one input (`Fuzz/API`, `Fuzz/BearerToken`): `script` run as ``runWaiting``, each answer
+    /// printed when `CASEWORK_FUZZ_TRACE` is set. A fault stops the process with its description, which libFuzzer
+    /// reports as a crash, saving the input.
+    public static func fuzz(_ script: [UInt8], catalog: DefinitionCatalog, authPath: String) -> Int32 {
+        let tracing = ProcessInfo.processInfo.environment["CASEWORK_FUZZ_TRACE"] != nil
+        if let fault = runWaiting(script, catalog: catalog, authPath: authPath, observe: { if tracing { print($0.line()) } }) {
+            fatalError(fault.description)
+        }
+        return 0
+    }
+
     /// Whether an answer that says it is JSON reads as JSON: the whole body, or, for newline-delimited JSON
     /// (`application/x-ndjson`, `POST /v1/decide/batch`), each line on its own.
     static func readsAsDeclared(_ response: HTTPResponse) -> Bool {
@@ -146,8 +177,9 @@ public enum APIScript {
         return !contentType.contains("json") || reads(response.body)
     }
 
-    /// Everything the store holds that a request could change: each case's record, history and document versions,
-    /// every outbox message (claims and acknowledgements included) and every child.
+    /// What the store holds that a request could change and a refusal must leave alone: each case's record, history
+    /// and document versions, every outbox message (claims and acknowledgements included) and every child. Idempotency
+    /// records are not compared: the store has no listing of them.
     static func contents(of store: InMemoryCaseStore) throws(Fault) -> [AnyHashable] {
         do throws(StoreError) {
             var all: [AnyHashable] = []

@@ -17,23 +17,7 @@ public enum TokenScript {
     public static let key = TestSigningKey(.p256, id: "fuzz-1")
 
     /// The auth file: ``APIScript/authFile``'s services and this provider, whose JWKS is `fuzz-keys.json` beside it.
-    public static let authFile = APIScript.authFile + """
-
-        issuers:
-          - issuer: \(issuer)
-            audiences: [\(audience)]
-            jwks: fuzz-keys.json
-            algorithms: [ES256]
-            actor:
-              id_claim: sub
-              role_claim: casework_role
-              roles: [caseworker, send_manager, parent]
-              attribute_claims:
-                relationship: casework_relationship
-            second_factor:
-              attribute: second_factor_verified
-              amr: [mfa, otp, hwk]
-        """
+    public static let authFile = APIScript.authFile + "\n" + IssuerAuthSection.yaml(issuer: issuer, audiences: [audience], jwks: "fuzz-keys.json", algorithms: ["ES256"])
 
     /// Writes the auth file and the JWKS into `directory`, and returns the auth file's path.
     public static func write(into directory: URL) throws -> String {

@@ -19,22 +19,7 @@ enum TestIdentityProvider {
     }
 
     /// The `issuers` section the test server's auth file has after ``Tokens/authFile``, with the JWKS beside it.
-    static let authSection = """
-        issuers:
-          - issuer: \(issuer)
-            audiences: [\(audience), other-service-too]
-            jwks: idp-keys.json
-            algorithms: [ES256, RS256]
-            actor:
-              id_claim: sub
-              role_claim: casework_role
-              roles: [caseworker, send_manager, parent]
-              attribute_claims:
-                relationship: casework_relationship
-            second_factor:
-              attribute: second_factor_verified
-              amr: [mfa, otp, hwk]
-        """
+    static let authSection = IssuerAuthSection.yaml(issuer: issuer, audiences: [audience, "other-service-too"], jwks: "idp-keys.json", algorithms: ["ES256", "RS256"])
 
     /// The claims of a caseworker `ana` who signed in with a second factor, valid for an hour.
     static func caseworkerClaims(now: Date = Date()) -> [String: Any] {

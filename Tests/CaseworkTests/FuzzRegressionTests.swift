@@ -55,9 +55,9 @@ struct FuzzRegressionTests {
 
     /// The API's auth file (`APIScript.authFile`), written once for the `api` inputs.
     static let apiAuthPath: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("casework-fuzz-api-auth-\(UUID().uuidString).yaml").path
-        try! APIScript.authFile.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("casework-fuzz-api-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try! APIScript.write(into: directory)
     }()
 
     /// The bearer-token target's auth file and its identity provider's JWKS (`TokenScript.write`), written once.

@@ -2,7 +2,7 @@
 # Fuzz/run.sh TARGET|all SECONDS: builds the libFuzzer targets (Fuzz/<Name>/main.swift, one per front door) with
 # `-sanitize=fuzzer,address` and runs each for SECONDS, seeded from Fuzz/corpus/<target> and Fuzz/regressions/<target>.
 # Prints each target's executions and coverage (libFuzzer's final `cov:` and `ft:`), and exits non-zero when a target
-# finds a crash, a leak, a timeout or a slow input (10 s or more), with the input saved under .build-fuzz/artifacts/<target>/ (it then belongs in
+# finds a crash, a leak, a timeout or a slow input (10 s or more), with the input saved under .build-fuzz-runs/artifacts/<target>/ (it then belongs in
 # Fuzz/regressions/<target>/, with a fix, where FuzzRegressionTests runs it). See ARCHITECTURE.md, "Fuzzing".
 #
 # They are built optimised (-c release) unless FUZZ_CONFIGURATION=debug: Swift keeps its bounds, overflow and
@@ -29,10 +29,14 @@ else
 fi
 
 scratch=.build-fuzz
+# What the runs make (the working corpora, the inputs found, the logs) lives outside SwiftPM's scratch path: a build
+# there removes the empty directories it does not know, and a run whose artifacts directory a build beside it had
+# removed could not have saved a crash's input (session 31 saw the directory go, and the script stop, mid-run).
+runs=.build-fuzz-runs
 configuration=${FUZZ_CONFIGURATION:-release}
 case "$configuration" in debug|release) ;; *) echo "FUZZ_CONFIGURATION is debug or release, not '$configuration'" >&2; exit 2 ;; esac
-build_log=$scratch/build.log
-mkdir -p "$scratch"
+build_log=$runs/build.log
+mkdir -p "$scratch" "$runs"
 # The targets' own files are compiled afresh each run (their times touched; removing their build folders breaks
 # SwiftPM's plan). An incremental build recompiles a file only when what it imports changes its interface, not when
 # a struct it uses grows: session 29's YAMLLimits gained a field, the definitions target's main.swift was not
@@ -59,12 +63,12 @@ export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan.supp:malloc_con
 
 failed=()
 for target in "${chosen[@]}"; do
-  work=$scratch/corpus/$target
-  artifacts=$scratch/artifacts/$target
-  log=$scratch/logs/$target.log
+  work=$runs/corpus/$target
+  artifacts=$runs/artifacts/$target
+  log=$runs/logs/$target.log
   mkdir -p "$work" "$artifacts" "$(dirname "$log")" "Fuzz/regressions/$target"
   # New inputs go to the working corpus (first directory), never into the committed seeds.
-  started=$scratch/logs/$target.started
+  started=$runs/logs/$target.started
   touch "$started"
   status=0
   "$scratch/$configuration/fuzz-$target" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \

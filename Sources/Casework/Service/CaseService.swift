@@ -22,6 +22,7 @@ public final class CaseService: Sendable {
     /// Today in the statutory zone by this service's clock: the day a case's days left are counted from in every
     /// answer, so a reader that shows a case counts from the clock the engine decides by, not the machine's.
     public var today: CalendarDate { CalendarDate(clock.now()) }
+
     /// The store.
     public let driver: any CaseStoreDriver
     private let clock: any EngineClock

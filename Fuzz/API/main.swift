@@ -8,7 +8,7 @@ import CaseworkAPIScript
 import FuzzSupport
 
 /// The auth file (`APIScript.authFile`), written once.
-let authPath = APIScript.fuzzAuthPath("api", write: APIScript.write(into:))
+let authPath = APIScript.fuzzAuthPath("api") { try APIScript.write(into: $0) }
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -2,7 +2,6 @@ import Casework
 import CaseworkCommandLine
 import CaseworkServer
 import Foundation
-import Synchronization
 
 /// A script of requests to `casework serve`'s API and case desk, run in process over a fresh in-memory store, and
 /// what the API must never do while it runs: the API's fuzz target (`Fuzz/API`) runs every input it makes as one, and
@@ -121,24 +120,15 @@ public enum APIScript {
     /// own): the script runs in a task and this thread waits for it; the first fault, or nil.
     public static func runWaiting(_ script: [UInt8], catalog: DefinitionCatalog, authPath: String,
                                   observe: @escaping @Sendable (Exchange) -> Void = { _ in }) -> Fault? {
-        let fault = Mutex<Fault?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do throws(Fault) {
-                try await run(script, catalog: catalog, authPath: authPath, observe: observe)
-            } catch {
-                fault.withLock { $0 = error }
-            }
-            done.signal()
-        }
-        done.wait()
-        return fault.withLock { $0 }
+        let outcome = AsyncBridge.result { () async throws(Fault) in try await run(script, catalog: catalog, authPath: authPath, observe: observe) }
+        guard case .failure(let fault) = outcome else { return nil }
+        return fault
     }
 
-    /// Writes ``authFile`` into `directory` and returns its path.
-    public static func write(into directory: URL) throws -> String {
+    /// Writes `text` (``authFile`` unless given) into `directory` as `auth.yaml` and returns its path.
+    public static func write(_ text: String = authFile, into directory: URL) throws -> String {
         let path = directory.appendingPathComponent("auth.yaml").path
-        try authFile.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 

@@ -23,9 +23,7 @@ public enum TokenScript {
     public static func write(into directory: URL) throws -> String {
         let jwks = try JSONSerialization.data(withJSONObject: ["keys": [key.jwk]], options: [.sortedKeys])
         try jwks.write(to: directory.appendingPathComponent("fuzz-keys.json"))
-        let path = directory.appendingPathComponent("auth.yaml").path
-        try authFile.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        return try APIScript.write(authFile, into: directory)
     }
 
     /// The compact JWS of `input`'s header and claims (split at its first line break; no break is a header alone),

@@ -161,15 +161,17 @@ enum ServeError: Error, Sendable {
     case server(HTTPServerError)
 }
 
-/// Runs async work from the command line's synchronous code and waits for it, on a thread that is not one of Swift
-/// concurrency's (the main thread of `casework serve`), so the wait never holds the pool the work needs.
-enum AsyncBridge {
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(EngineError) -> T) throws(EngineError) -> T {
-        let outcome = Mutex<Result<T, EngineError>?>(nil)
+/// Runs async work from synchronous code and waits for it, on a thread that is not one of Swift concurrency's (the
+/// main thread of `casework serve`, libFuzzer's thread in the API's fuzz targets), so the wait never holds the pool
+/// the work needs.
+package enum AsyncBridge {
+    /// What `body` returned or threw, once it has run to its end.
+    package static func result<T: Sendable, E: Error>(_ body: @escaping @Sendable () async throws(E) -> T) -> Result<T, E> {
+        let outcome = Mutex<Result<T, E>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
-            let result: Result<T, EngineError>
-            do throws(EngineError) {
+            let result: Result<T, E>
+            do throws(E) {
                 result = .success(try await body())
             } catch {
                 result = .failure(error)
@@ -178,7 +180,12 @@ enum AsyncBridge {
             done.signal()
         }
         done.wait()
-        // The task stores its outcome before it signals, so the fallback is never taken.
-        return try (outcome.withLock { $0 } ?? .failure(.store(.busy("the service did not start")))).get()
+        guard let result = outcome.withLock({ $0 }) else { preconditionFailure("the task stores its outcome before it signals") }
+        return result
+    }
+
+    /// What `body` returned, once it has run to its end; what it threw, thrown again.
+    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws(EngineError) -> T) throws(EngineError) -> T {
+        try result(body).get()
     }
 }

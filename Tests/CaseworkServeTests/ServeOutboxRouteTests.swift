@@ -51,7 +51,7 @@ import Testing
         // nothing, as `outbox ack` exits 1.
         let again = try await server.send("POST", "/v1/outbox/ack", json: #"{"ids": ["\#(id)", "c1/9/9"]}"#)
         #expect(again.status == 409, "\(again.text)")
-        #expect(again.object["detail"] as? String == "acknowledged 0 of 2: the rest are not claimed by this deliverer, or were delivered already")
+        #expect(again.object["detail"] as? String == "acknowledged 0 of 2: none is claimed by this deliverer and undelivered")
         #expect(server.casework(["outbox", "ack", id, "--as", "desk"]).out == "acknowledged 0 of 1\n")
     }
 

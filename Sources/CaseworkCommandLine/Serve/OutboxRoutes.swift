@@ -40,7 +40,7 @@ enum OutboxRoutes {
         }
         guard count > 0 else {
             throw APIProblem(status: 409, code: RefusalCode.conflict.rawValue,
-                             detail: "acknowledged \(count) of \(ids.count): the rest are not claimed by this deliverer, or were delivered already")
+                             detail: "acknowledged 0 of \(ids.count): none is claimed by this deliverer and undelivered")
         }
         return APIService.json(["acknowledged": count, "of": ids.count])
     }

@@ -139,6 +139,13 @@ struct AuditCheckpointTests {
         ("a line after the signature", { $0 + "c3 1 \(String(repeating: "c", count: 64))\n" }, .malformed(line: 8, reason: "nothing may follow the signature")),
         ("a case line removed", { $0.replacingOccurrences(of: "c2 1 \(String(repeating: "b", count: 64))\n", with: "") },
          .malformed(line: 4, reason: "the file lists another number of cases than this line says")),
+        ("the largest count", { $0.replacingOccurrences(of: "cases 2\n", with: "cases \(Int.max)\n") },
+         .malformed(line: 4, reason: "the file lists another number of cases than this line says")),
+        ("a count past the lines", { $0.replacingOccurrences(of: "cases 2\n", with: "cases 3\n") },
+         .malformed(line: 4, reason: "the file lists another number of cases than this line says")),
+        ("a count past a number", { $0.replacingOccurrences(of: "cases 2\n", with: "cases 99999999999999999999\n") },
+         .malformed(line: 4, reason: "expected the number of cases")),
+        ("a negative count", { $0.replacingOccurrences(of: "cases 2\n", with: "cases -1\n") }, .malformed(line: 4, reason: "expected the number of cases")),
         ("a leading zero", { $0.replacingOccurrences(of: "c1 12 ", with: "c1 012 ") },
          .malformed(line: 0, reason: "not in canonical form (plain decimal numbers, whole-second UTC time, base64 with padding)")),
         ("cases out of order", { text in

@@ -127,8 +127,10 @@ package struct AuditCheckpoint: Sendable, Hashable {
         let fingerprint = try value(3, "key_sha256")
         guard isHash(fingerprint) else { throw .malformed(line: 3, reason: "expected 64 lower-case hex digits") }
         guard let count = Int(try value(4, "cases")), count >= 0 else { throw .malformed(line: 4, reason: "expected the number of cases") }
-        let signatureLine = 5 + count
-        guard lines.count >= signatureLine, lines[signatureLine - 1].hasPrefix("signature ") else {
+        // A count more than the lines left is refused before any arithmetic on it (`5 + count` would trap for
+        // `cases 9223372036854775807`).
+        let signatureLine = count <= lines.count - 5 ? 5 + count : nil
+        guard let signatureLine, lines[signatureLine - 1].hasPrefix("signature ") else {
             guard lines.contains(where: { $0.hasPrefix("signature ") }) else { throw .unsigned }
             throw .malformed(line: 4, reason: "the file lists another number of cases than this line says")
         }

@@ -107,6 +107,8 @@ if Context.environment["CASEWORK_FUZZ"] != nil {
         ("fuzz-set-values", "FuzzSetValues", ["CaseworkCommandLine", "CaseworkEngine", "CaseworkDefinitions"]),
         ("fuzz-api", "FuzzAPI", ["CaseworkAPIScript"]),
         ("fuzz-bearer-token", "FuzzBearerToken", ["CaseworkAPIScript"]),
+        ("fuzz-stored-rows", "FuzzStoredRows", ["CaseworkStoreConformance"]),
+        ("fuzz-checkpoint", "FuzzCheckpoint", ["CaseworkStore"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "CaseworkEngine"], path: "Fuzz/Support"))

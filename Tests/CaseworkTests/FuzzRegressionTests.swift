@@ -7,6 +7,8 @@ import CaseworkDefinitions
 import CaseworkEngine
 import CaseworkExpressions
 import CaseworkScenarios
+import CaseworkStore
+import CaseworkStoreConformance
 import CaseworkYAML
 
 /// Every input the fuzz targets (`Fuzz/`, ARCHITECTURE.md "Fuzzing") ever crashed, leaked or hung on, kept in
@@ -29,7 +31,7 @@ struct FuzzRegressionTests {
 
     /// The seeds are there (a regression folder appears with its first finding).
     @Test func everyTargetHasSeeds() {
-        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token"] {
+        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token", "stored-rows", "checkpoint"] {
             #expect(Self.inputs.contains { $0.hasPrefix("corpus/\(target)/") }, "no seeds in Fuzz/corpus/\(target)")
         }
     }
@@ -121,6 +123,19 @@ struct FuzzRegressionTests {
                 try await APIScript.run(TokenScript.script(bytes), catalog: Self.catalog, authPath: Self.tokenAuthPath)
             } catch {
                 Issue.record("Fuzz/\(input): \(error)")
+            }
+        case "stored-rows":
+            // As Fuzz/StoredRows/main.swift: read as every kind of row, the fast reader agreeing with JSONDecoder and
+            // a row written back unchanged.
+            do throws(StoredRowCheck.Fault) {
+                try StoredRowCheck.check(bytes)
+            } catch {
+                Issue.record("Fuzz/\(input): \(error)")
+            }
+        case "checkpoint":
+            // As Fuzz/Checkpoint/main.swift: a checkpoint that reads has exactly its own text.
+            if let text = String(data: Data(bytes), encoding: .utf8), let checkpoint = try? AuditCheckpoint.parse(text: text) {
+                #expect(checkpoint.text == text)
             }
         default:
             Issue.record("Fuzz/\(input): no such fuzz target")

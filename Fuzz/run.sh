@@ -71,8 +71,16 @@ for target in "${chosen[@]}"; do
   started=$runs/logs/$target.started
   touch "$started"
   status=0
+  # The targets that run async code (a service's tasks, a store's dispatch queue) check for leaks once, when the run
+  # ends, not after every input: what a task or a queued block holds is freed on its own thread just after the input
+  # has been answered, so libFuzzer counted more allocations than frees in every input and scanned the whole heap after
+  # each, nine tenths of the run (`api`: 208 inputs in 40 s against 2,566 without; session 32). LeakSanitizer still
+  # checks at the end, and the run fails on any leak; running each saved input alone
+  # (`.build-fuzz/release/fuzz-api FILE`) then finds the one that leaks.
+  leaks=()
+  case "$target" in api|bearer-token) leaks=(-detect_leaks=0) ;; esac
   "$scratch/$configuration/fuzz-$target" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 -print_final_stats=1 "${leaks[@]}" \
     -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
   stats=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   executions=$(grep -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' || true)

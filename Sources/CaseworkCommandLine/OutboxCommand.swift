@@ -29,9 +29,11 @@ enum OutboxCommand {
             }
         case "claim":
             let limit = Int(try parsed.single("--limit") ?? "100") ?? -1
-            let lease = Double(try parsed.single("--lease") ?? "300") ?? -1
             guard limit >= 1 else { throw UsageError("--limit needs a whole number of 1 or more") }
-            guard lease > 0 else { throw UsageError("--lease needs a number of seconds above 0") }
+            let leaseText = try parsed.single("--lease") ?? "300"
+            // Read by the one decimal reader (`Double` also reads `inf`, `1e308` and `0x10`), then held to the one rule.
+            let lease = ExactDecimal.value(of: leaseText, allowingExponent: false).map { NSDecimalNumber(decimal: $0).doubleValue } ?? -1
+            guard OutboxClaim.isUsableLease(lease) else { throw UsageError("--lease must be \(OutboxClaim.leaseRule), found '\(TerminalText.escape(leaseText))'") }
             return EngineRun.run(console: console) { () throws(EngineError) in
                 print(try options.engine().claimNotifications(claimer: options.actor.id, limit: limit, lease: lease), options, console)
                 return .success

@@ -748,10 +748,18 @@ public final class Engine: Sendable {
 
     // MARK: Outbox
 
-    /// Claims undelivered notifications for a deliverer.
+    /// Claims undelivered notifications for a deliverer, for `lease` seconds: a lease that is not above 0 and at most
+    /// ``OutboxClaim/longestLease`` is refused (`invalid_input` on `lease`) and nothing is claimed.
     public func claimNotifications(claimer: String, limit: Int = 100, lease: TimeInterval = 300) throws(EngineError) -> [OutboxMessage] {
-        let claim = OutboxClaim(claimer: claimer, limit: limit, now: Self.millisecondPrecision(clock.now()), lease: lease)
+        let claim = try Self.outboxClaim(claimer: claimer, limit: limit, now: Self.millisecondPrecision(clock.now()), lease: lease)
         return try storeCall { () throws(StoreError) in try store.claimOutbox(claim) }
+    }
+
+    /// A claim of the outbox, refused as `invalid_input` when `lease` is not one a claim may hold
+    /// (``OutboxClaim/isUsableLease(_:)``): the engine's and the service's claims are made here.
+    package static func outboxClaim(claimer: String, limit: Int, now: Date, lease: TimeInterval) throws(EngineError) -> OutboxClaim {
+        guard OutboxClaim.isUsableLease(lease) else { throw .invalidInput([InputProblem(field: "lease", message: "must be \(OutboxClaim.leaseRule)")]) }
+        return OutboxClaim(claimer: claimer, limit: limit, now: now, lease: lease)
     }
 
     /// Acknowledges delivered notifications; returns how many were acknowledged.

@@ -88,6 +88,8 @@ import Testing
         ("/v1/outbox/claim", #"{"limit": 1.5}"#, "limit"),
         ("/v1/outbox/claim", #"{"limit": "10"}"#, "limit"),
         ("/v1/outbox/claim", #"{"lease": 0}"#, "lease"),
+        ("/v1/outbox/claim", #"{"lease": 43201}"#, "lease"),
+        ("/v1/outbox/claim", #"{"lease": 1e308}"#, "lease"),
         ("/v1/outbox/claim", #"{"lease": true}"#, "lease"),
         ("/v1/outbox/claim", #"{"leases": 10}"#, "leases"),
         ("/v1/outbox/ack", "{}", "ids"),

@@ -245,7 +245,7 @@ public final class CaseService: Sendable {
 
     /// Claims up to `limit` undelivered notifications for a deliverer, with a lease (``Engine/claimNotifications(claimer:limit:lease:)``).
     public func claimNotifications(claimer: String, limit: Int = 100, lease: TimeInterval = 300) async throws(EngineError) -> [OutboxMessage] {
-        let claim = OutboxClaim(claimer: claimer, limit: limit, now: clock.now(), lease: lease)
+        let claim = try Engine.outboxClaim(claimer: claimer, limit: limit, now: clock.now(), lease: lease)
         return try await storeCall { () async throws(StoreError) in try await CommitGate.write { () async throws(StoreError) in try await driver.claimOutbox(claim) } }
     }
 

@@ -17,7 +17,7 @@ enum OutboxRoutes {
         let deliverer = try deliverer(api, call)
         let body = try APIBody.object(call.request, allowed: ["limit", "lease"])
         let limit = try number(body, "limit", as: .int, default: 100, message: "must be a whole number of 1 or more, such as 10") { $0 >= 1 }
-        let lease = try number(body, "lease", as: .decimal, default: 300, message: "must be a number of seconds above 0, such as 300") { $0 > 0 }
+        let lease = try number(body, "lease", as: .decimal, default: 300, message: "must be \(OutboxClaim.leaseRule)", valid: OutboxClaim.isUsableLease)
         let messages = try await api.engine { () async throws(EngineError) in
             try await api.cases.claimNotifications(claimer: deliverer, limit: Int(limit), lease: lease)
         }

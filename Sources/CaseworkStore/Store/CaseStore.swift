@@ -252,6 +252,22 @@ public struct OutboxClaim: Sendable, Hashable {
         self.now = now
         self.lease = lease
     }
+
+    /// The longest a claim may hold its messages: 12 hours, the longest visibility timeout Amazon SQS allows. A
+    /// deliverer that stops while it holds a claim keeps those statutory notices from every other deliverer until the
+    /// lease ends, so a lease is always bounded, never "for ever" (a store clamps an instant it cannot hold).
+    public static let longestLease: TimeInterval = 43_200
+
+    /// Whether a claim may hold its messages for `lease` seconds: above 0 and at most ``longestLease``. The one rule
+    /// every front door applies (the engine, the service, `--lease` and the API's `lease`), each saying ``leaseRule``.
+    public static func isUsableLease(_ lease: TimeInterval) -> Bool {
+        lease.isFinite && lease > 0 && lease <= longestLease
+    }
+
+    /// What a usable lease is, in the words every refusal of one uses.
+    public static var leaseRule: String {
+        "a number of seconds above 0 and at most \(Int(longestLease)) (\(Int(longestLease) / 3_600) hours), such as 300"
+    }
 }
 
 extension CaseStore {

@@ -167,16 +167,17 @@ public enum APIScript {
         return !contentType.contains("json") || reads(response.body)
     }
 
-    /// What the store holds that a request could change and a refusal must leave alone: each case's record, history
-    /// and document versions, every outbox message (claims and acknowledgements included) and every child. Idempotency
-    /// records are not compared: the store has no listing of them.
+    /// What the store holds that a request could change and a refusal must leave alone: each case whole as the store
+    /// archives it (its record, history, messages, idempotency keys, deadline alarms, document versions and their
+    /// bytes), every outbox message in the outbox's order (claims and acknowledgements included) and every child.
     static func contents(of store: InMemoryCaseStore) throws(Fault) -> [AnyHashable] {
         do throws(StoreError) {
             var all: [AnyHashable] = []
             for caseID in try store.caseIDs() {
-                all.append(try store.load(caseID: caseID))
-                all.append(try store.history(caseID: caseID))
-                all.append(try store.documentVersions(caseID: caseID))
+                guard var archive = try store.archive(caseID: caseID) else { continue }
+                // The store hands a case's keys over in no particular order: sorted, only a change to them counts.
+                archive.idempotency.sort { $0.key < $1.key }
+                all.append(archive)
             }
             all.append(try store.outbox(caseID: nil))
             for childID in try store.childIDs() { all.append(try store.child(id: childID)) }

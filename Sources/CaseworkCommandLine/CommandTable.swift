@@ -456,7 +456,7 @@ enum CommandTable {
         CommandDeclaration(
             path: ["tick"], summary: "apply the deadline reminders and breaches that are due",
             options: [
-                OptionDeclaration(name: "--at", value: "DATETIME", help: "the moment to tick at: a date or an ISO 8601 date and time (default: now)"),
+                OptionDeclaration(name: "--at", value: "DATETIME", help: "the moment to tick at, no later than now: a date or an ISO 8601 date and time (default: now)"),
                 OptionDeclaration(name: "--limit", value: "N", help: "apply at most N (default: 10000)"),
                 format, create, db, definitions, noCache,
             ],

@@ -16,13 +16,11 @@ enum TickCommand {
         let options = try EngineOptions(parsed)
         var at: Date?
         if let text = try parsed.single("--at") {
-            if let instant = Date(iso8601: text) {
-                at = instant
-            } else if let day = CalendarDate(text) {
-                at = day.start()
-            } else {
+            guard let instant = Date(iso8601: text) ?? CalendarDate(text)?.start() else {
                 throw UsageError("--at needs a date (2025-10-14) or an ISO 8601 date and time (2025-10-14T09:00:00Z), found '\(text)'")
             }
+            try refuseFuture(instant, written: text, now: Date())
+            at = instant
         }
         let limit = Int(try parsed.single("--limit") ?? "10000") ?? 0
         guard limit >= 1 else { throw UsageError("--limit needs a whole number of 1 or more") }
@@ -40,6 +38,16 @@ enum TickCommand {
             }
             return .success
         }
+    }
+
+    /// Refuses a tick at a moment that has not come. A tick records each reminder and breach as having happened,
+    /// in the case's audit chain and in the notices it queues, so a tick at tomorrow would tell a family and a
+    /// tribunal that a duty was missed before it was. A past moment is allowed: it catches up as a late tick would,
+    /// and what it records (a breach on the day after the due date) does not depend on when it runs.
+    private static func refuseFuture(_ at: Date, written text: String, now: Date) throws(UsageError) {
+        guard at > now else { return }
+        throw UsageError("--at '\(text)' is later than now (\(JSONOutput.iso(now))): a tick records reminders and breaches as having happened",
+                         help: "leave --at out to tick at the current moment, or give a moment that has passed")
     }
 
     /// The actions as `tick --format json` writes them; the API's tick route answers with the same.

@@ -31,6 +31,27 @@ struct TickCommandTests {
         #expect(space.run(["deadline", "stop", "c1", "decide"]).status == .usage)
     }
 
+    /// A tick records reminders and breaches as having happened, so a moment that has not come is refused and changes
+    /// nothing, however far ahead; a moment just past is a tick like any other.
+    @Test(arguments: ["9999-12-31", "2999-01-01T00:00:00Z", "in a minute"])
+    func tickAtAMomentThatHasNotComeIsRefusedAndChangesNothing(_ moment: String) throws {
+        let space = try Self.workspace()
+        #expect(space.run(["case", "open", "timed", "--id", "c1", "--as", "parent:jo", "--set", "requested_on=2025-09-01"]).status == .success)
+        let before = space.run(["case", "history", "c1", "--format", "json"]).out
+        let outboxBefore = space.run(["outbox", "list", "--format", "json"]).out
+        let written = moment == "in a minute" ? Date().addingTimeInterval(60).formatted(.iso8601) : moment
+        let refused = space.run(["tick", "--at", written])
+        #expect(refused.status == .usage)
+        #expect(refused.err.contains("--at '\(written)' is later than now"), "\(refused.err)")
+        #expect(refused.out.isEmpty)
+        #expect(space.run(["case", "history", "c1", "--format", "json"]).out == before, "nothing was reminded, breached or audited")
+        #expect(space.run(["outbox", "list", "--format", "json"]).out == outboxBefore, "no notice was queued")
+        let justPast = Date().addingTimeInterval(-1).formatted(.iso8601)
+        let ticked = space.run(["tick", "--at", justPast])
+        #expect(ticked.status == .success)
+        #expect(ticked.out.contains("c1: breached decide (due 2025-10-13)"), "\(ticked.out)")
+    }
+
     @Test func twoProcessesTickingAtOnceApplyEachActionExactlyOnce() throws {
         let space = try Self.workspace()
         for index in 1...12 {

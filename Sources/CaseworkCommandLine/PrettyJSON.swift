@@ -12,8 +12,8 @@ import Foundation
 ///
 /// The bytes are the same, by construction and by test (`PrettyJSONTests` compares them with `JSONSerialization`'s
 /// over random trees): two-space indents, `" : "` between a key and its value, an empty array `[` and `]` on lines
-/// of their own with an empty line between (an empty object likewise), keys ordered by the same Foundation comparison
-/// `JSONSerialization` sorts with (numeric, case-insensitive, forced ordering, the system locale), strings escaped as
+/// of their own with an empty line between (an empty object likewise), keys ordered as the Foundation comparison
+/// `JSONSerialization` sorts with orders them (numeric, case-insensitive, forced ordering, the system locale), strings escaped as
 /// it escapes them (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other control characters as `\u00xx` in lower case,
 /// `/` and everything else as it is). Any other value (a number of another type, such as a decimal's
 /// `NSDecimalNumber`, any other object) makes ``text(of:)`` give nil, and the caller leaves the whole tree to
@@ -42,9 +42,26 @@ enum PrettyJSON {
         type(of: value) is AnyObject.Type
     }
 
-    /// Whether key `a` comes before key `b`: `JSONSerialization`'s own comparison for `.sortedKeys`.
+    /// Whether key `a` comes before key `b`, in the order `JSONSerialization` sorts keys in (``foundationPrecedes(_:_:)``).
+    ///
+    /// Keys made only of lower-case ASCII letters and underscores (every key a case's JSON holds: its own keys and the
+    /// definitions' snake_case field names) are compared byte by byte, which orders them exactly as Foundation's
+    /// collation does (`PrettyJSONTests` compares the two over every such key of up to two characters, and longer ones
+    /// sharing a prefix). Any other key goes to Foundation. Its first comparison with a locale loads ICU's locale and
+    /// collator, about 1 ms of a warm `case show --format json` (docs/performance.md, "Session 33").
     static func precedes(_ a: String, _ b: String) -> Bool {
+        if isSnakeCase(a), isSnakeCase(b) { return a.utf8.lexicographicallyPrecedes(b.utf8) }
+        return foundationPrecedes(a, b)
+    }
+
+    /// `JSONSerialization`'s own comparison for `.sortedKeys`: numeric, case-insensitive, forced ordering, the system locale.
+    static func foundationPrecedes(_ a: String, _ b: String) -> Bool {
         a.compare(b, options: [.numeric, .caseInsensitive, .forcedOrdering], range: a.startIndex..<a.endIndex, locale: NSLocale.system) == .orderedAscending
+    }
+
+    /// Whether `key` holds nothing but `a`…`z` and `_`, the keys ``precedes(_:_:)`` compares without Foundation.
+    static func isSnakeCase(_ key: String) -> Bool {
+        key.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }
     }
 
     /// The bytes written so far and the current indent.

@@ -70,6 +70,32 @@ struct PrettyJSONTests {
         #expect(PrettyJSON.text(of: object) == Self.reference(object))
     }
 
+    /// The byte-by-byte comparison of snake_case keys orders them as Foundation's collation does: every pair of keys of up
+    /// to two characters over `a`…`z` and `_`, and pairs of longer keys that share a prefix and differ at one place.
+    @Test func snakeCaseKeysCompareAsFoundationComparesThem() {
+        let letters = (UInt8(ascii: "a")...UInt8(ascii: "z")).map { String(UnicodeScalar($0)) } + ["_"]
+        let short = [""] + letters + letters.flatMap { first in letters.map { first + $0 } }
+        var disagreements: [String] = []
+        for a in short {
+            for b in short where PrettyJSON.precedes(a, b) != PrettyJSON.foundationPrecedes(a, b) {
+                disagreements.append("'\(a)' and '\(b)'")
+            }
+        }
+        for prefix in ["state", "due_on", "workflow_version", "_", "a_b_c"] {
+            for a in letters {
+                for b in letters {
+                    for (x, y) in [(prefix + a, prefix + b), (prefix + a + "_tail", prefix + b), (prefix + a, prefix + b + "z")]
+                    where PrettyJSON.precedes(x, y) != PrettyJSON.foundationPrecedes(x, y) {
+                        disagreements.append("'\(x)' and '\(y)'")
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        #expect(PrettyJSON.isSnakeCase("state_title") && PrettyJSON.isSnakeCase(""))
+        #expect(!PrettyJSON.isSnakeCase("item10") && !PrettyJSON.isSnakeCase("Item") && !PrettyJSON.isSnakeCase("é") && !PrettyJSON.isSnakeCase("a.b"))
+    }
+
     @Test func emptyContainersAndNestingAreLaidOutAsJSONSerializationLaysThemOut() throws {
         let object: [String: Any] = ["links": [Any](), "fields": [String: Any](), "reasons": [String](), "nested": [["a": [[String: Any]()]]],
                                      "deep": [[[["x": NSNull()]]]], "flags": [true, false], "numbers": [0, -7, Int.max]]

@@ -109,6 +109,7 @@ if Context.environment["CASEWORK_FUZZ"] != nil {
         ("fuzz-bearer-token", "FuzzBearerToken", ["CaseworkAPIScript"]),
         ("fuzz-stored-rows", "FuzzStoredRows", ["CaseworkStoreConformance"]),
         ("fuzz-checkpoint", "FuzzCheckpoint", ["CaseworkStore"]),
+        ("fuzz-jwks", "FuzzJWKS", ["CaseworkAPIScript"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "CaseworkEngine"], path: "Fuzz/Support"))

@@ -31,9 +31,21 @@ struct FuzzRegressionTests {
 
     /// The seeds are there (a regression folder appears with its first finding).
     @Test func everyTargetHasSeeds() {
-        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token", "stored-rows", "checkpoint"] {
+        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token", "stored-rows", "checkpoint", "jwks"] {
             #expect(Self.inputs.contains { $0.hasPrefix("corpus/\(target)/") }, "no seeds in Fuzz/corpus/\(target)")
         }
+    }
+
+    /// The `jwks` seeds reach libcrypto: each holds keys the server keeps, but the one whose point is off P-256.
+    @Test func jwksSeedsHoldKeysTheServerKeeps() throws {
+        let folder = Self.fuzz.appendingPathComponent("corpus/jwks")
+        var kept: [String: [String]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            kept[name] = (try? JSONWebKeySet.read(Data(contentsOf: folder.appendingPathComponent(name))))?.keys.keys.sorted()
+        }
+        #expect(kept == ["rsa-and-p256-and-an-encryption-key.json": ["ec-1", "rsa-1"], "one-p256-key.json": ["ec-1"],
+                         "one-rsa-key-without-use-or-alg.json": ["rsa-1"]])
+        #expect(throws: JSONWebKeySetError.self) { try JSONWebKeySet.read(Data(contentsOf: folder.appendingPathComponent("p256-point-off-the-curve.json"))) }
     }
 
     static let catalog: DefinitionCatalog = {
@@ -136,6 +148,12 @@ struct FuzzRegressionTests {
             // As Fuzz/Checkpoint/main.swift: a checkpoint that reads has exactly its own text.
             if let text = String(data: Data(bytes), encoding: .utf8), let checkpoint = try? AuditCheckpoint.parse(text: text) {
                 #expect(checkpoint.text == text)
+            }
+        case "jwks":
+            do throws(JWKSCheck.Fault) {
+                try JWKSCheck.check(bytes)
+            } catch {
+                Issue.record("Fuzz/\(input): \(error)")
             }
         default:
             Issue.record("Fuzz/\(input): no such fuzz target")

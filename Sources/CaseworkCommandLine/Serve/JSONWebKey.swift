@@ -3,7 +3,7 @@ import CCrypto
 /// The signature algorithms a bearer JWT may be signed with: ES256 (ECDSA on P-256 with SHA-256) and RS256
 /// (RSASSA-PKCS1-v1_5 with SHA-256). No other is ever accepted: not `none`, and not the HMAC algorithms, whose
 /// "key" would be a public key anyone can read.
-enum JWTAlgorithm: String, Sendable, CaseIterable {
+package enum JWTAlgorithm: String, Sendable, CaseIterable {
     /// ECDSA on P-256 with SHA-256; the signature is `r || s`, 64 bytes.
     case es256 = "ES256"
     /// RSASSA-PKCS1-v1_5 with SHA-256.
@@ -12,9 +12,9 @@ enum JWTAlgorithm: String, Sendable, CaseIterable {
 
 /// One public key of an identity provider's JWKS (RFC 7517), named by its `kid`, held as its numbers so the value is
 /// `Sendable` and owns no C memory; libcrypto's key is built from them for each check.
-struct JSONWebKey: Sendable {
+package struct JSONWebKey: Sendable {
     /// The key's numbers.
-    enum Material: Sendable {
+    package enum Material: Sendable {
         /// An RSA key: the modulus `n` and exponent `e`, big-endian.
         case rsa(modulus: [UInt8], exponent: [UInt8])
         /// A P-256 point: `x` and `y`, 32 bytes each.
@@ -22,13 +22,13 @@ struct JSONWebKey: Sendable {
     }
 
     /// The `kid` a token's header names it by.
-    var id: String
+    package var id: String
     /// Its numbers.
-    var material: Material
+    package var material: Material
 
     /// The one algorithm this key can check: ES256 for a P-256 key, RS256 for an RSA key, so a token can never
     /// have a key used with an algorithm of another kind.
-    var algorithm: JWTAlgorithm {
+    package var algorithm: JWTAlgorithm {
         switch material {
         case .rsa: .rs256
         case .p256: .es256
@@ -36,7 +36,7 @@ struct JSONWebKey: Sendable {
     }
 
     /// Whether libcrypto accepts the numbers as a public key (an RSA key it can load, a point on P-256).
-    var isUsable: Bool {
+    package var isUsable: Bool {
         guard let key = makeKey() else { return false }
         EVP_PKEY_free(key)
         return true
@@ -44,7 +44,7 @@ struct JSONWebKey: Sendable {
 
     /// Whether `signature` is this key's signature over `message` with `algorithm`; false for any other algorithm,
     /// an ES256 signature that is not 64 bytes, or anything libcrypto refuses.
-    func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWTAlgorithm) -> Bool {
+    package func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWTAlgorithm) -> Bool {
         defer { ERR_clear_error() }
         guard algorithm == self.algorithm, let key = makeKey() else { return false }
         defer { EVP_PKEY_free(key) }

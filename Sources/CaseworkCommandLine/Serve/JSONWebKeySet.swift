@@ -4,17 +4,22 @@ import Foundation
 /// An identity provider's public signing keys, read from a JWKS file (RFC 7517: `{"keys": [...]}`) and found by `kid`.
 ///
 /// Each key is a signing key (`use` absent or `sig`; keys with `use: enc` are passed over) with a `kid` no other key
-/// has, and either `kty: RSA` with `n` and `e` (a modulus of at least 2048 bits) or `kty: EC` with `crv: P-256`, `x`
+/// has, and either `kty: RSA` with `n` and `e` (a modulus of at least 2048 bits, an exponent of at most 32) or `kty: EC` with `crv: P-256`, `x`
 /// and `y`; an `alg`, when given, is the one its type checks (RS256 or ES256). A key holding private parts (`d`) is
 /// refused, as is a file that names a member twice, and anything else: a JWKS the server cannot use whole stops it at
 /// start.
-struct JSONWebKeySet: Sendable {
+package struct JSONWebKeySet: Sendable {
     /// The keys, by `kid`.
-    var keys: [String: JSONWebKey]
+    package var keys: [String: JSONWebKey]
 
     /// Reads the JWKS file at `path`; the error is one line naming what is wrong.
     static func load(path: String) throws(JSONWebKeySetError) -> JSONWebKeySet {
         guard let data = FileManager.default.contents(atPath: path) else { throw JSONWebKeySetError("cannot be read") }
+        return try read(data)
+    }
+
+    /// Reads a JWKS file's bytes (the `jwks` fuzz target reads them here too); the error is one line naming what is wrong.
+    package static func read(_ data: Data) throws(JSONWebKeySetError) -> JSONWebKeySet {
         // Read as every JSON document from outside is (``ReceivedJSON``): a key that names a member twice (two `use`s,
         // two `n`s) is refused, never read as whichever came last.
         let document: Any
@@ -53,6 +58,11 @@ struct JSONWebKeySet: Sendable {
             let modulus = try number(object, "n", of: named)
             let exponent = try number(object, "e", of: named)
             guard modulus.drop(while: { $0 == 0 }).count >= 256 else { throw JSONWebKeySetError("\(named) is an RSA key of under 2048 bits") }
+            // libcrypto keeps an exponent of any size with a modulus this short; every check would then cost as much
+            // as a private-key operation. Signing keys use 65537 (`AQAB`); Go's crypto/rsa refuses any above 2^31 - 1.
+            guard exponent.drop(while: { $0 == 0 }).count <= 4 else {
+                throw JSONWebKeySetError("\(named)'s exponent 'e' is over 32 bits; an RSA signing key's is small, such as 65537 (AQAB)")
+            }
             material = .rsa(modulus: modulus, exponent: exponent)
         case "EC":
             guard object["crv"] as? String == "P-256" else { throw JSONWebKeySetError("\(named) is an EC key not on P-256") }
@@ -83,9 +93,9 @@ struct JSONWebKeySet: Sendable {
 }
 
 /// Why a JWKS file cannot be used: one line, said after the file's name.
-struct JSONWebKeySetError: Error, Sendable {
+package struct JSONWebKeySetError: Error, Sendable {
     /// What is wrong.
-    var message: String
+    package var message: String
 
     init(_ message: String) { self.message = message }
 }

@@ -110,6 +110,7 @@ if Context.environment["CASEWORK_FUZZ"] != nil {
         ("fuzz-stored-rows", "FuzzStoredRows", ["CaseworkStoreConformance"]),
         ("fuzz-checkpoint", "FuzzCheckpoint", ["CaseworkStore"]),
         ("fuzz-jwks", "FuzzJWKS", ["CaseworkAPIScript"]),
+        ("fuzz-definition-archive", "FuzzDefinitionArchive", ["CaseworkTestSupport"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "CaseworkEngine"], path: "Fuzz/Support"))

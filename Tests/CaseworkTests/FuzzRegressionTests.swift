@@ -9,6 +9,7 @@ import CaseworkExpressions
 import CaseworkScenarios
 import CaseworkStore
 import CaseworkStoreConformance
+import CaseworkTestSupport
 import CaseworkYAML
 
 /// Every input the fuzz targets (`Fuzz/`, ARCHITECTURE.md "Fuzzing") ever crashed, leaked or hung on, kept in
@@ -31,7 +32,7 @@ struct FuzzRegressionTests {
 
     /// The seeds are there (a regression folder appears with its first finding).
     @Test func everyTargetHasSeeds() {
-        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token", "stored-rows", "checkpoint", "jwks"] {
+        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token", "stored-rows", "checkpoint", "jwks", "definition-archive"] {
             #expect(Self.inputs.contains { $0.hasPrefix("corpus/\(target)/") }, "no seeds in Fuzz/corpus/\(target)")
         }
     }
@@ -46,6 +47,21 @@ struct FuzzRegressionTests {
         #expect(kept == ["rsa-and-p256-and-an-encryption-key.json": ["ec-1", "rsa-1"], "one-p256-key.json": ["ec-1"],
                          "one-rsa-key-without-use-or-alg.json": ["rsa-1"]])
         #expect(throws: JSONWebKeySetError.self) { try JSONWebKeySet.read(Data(contentsOf: folder.appendingPathComponent("p256-point-off-the-curve.json"))) }
+    }
+
+    /// The `definition-archive` seeds reach the whole reader: each is a set the cache wrote, read to its end, then one
+    /// workflow's region of that set, read to the last byte.
+    @Test(arguments: ["shipped-set-and-its-smallest-workflow.bin", "one-workflow-and-two-calendars.bin"])
+    func definitionArchiveSeedsReadWhole(_ name: String) throws {
+        let bytes = try Data(contentsOf: Self.fuzz.appendingPathComponent("corpus/definition-archive/\(name)"))
+        try bytes.withUnsafeBytes { input in
+            var offset = 0
+            let known = try #require(DefinitionArchive.read(input, at: &offset, files: DefinitionArchiveCheck.files, fingerprints: []))
+            #expect(!known.definitions.workflows.isEmpty && !known.definitions.calendars.isEmpty)
+            let kept = try #require(DefinitionArchive.readWorkflow(input, at: &offset, files: DefinitionArchiveCheck.files, in: known.definitions))
+            #expect(known.definitions.workflows.contains { $0.id == kept.definition.id })
+            #expect(offset == input.count)
+        }
     }
 
     static let catalog: DefinitionCatalog = {
@@ -148,6 +164,12 @@ struct FuzzRegressionTests {
             // As Fuzz/Checkpoint/main.swift: a checkpoint that reads has exactly its own text.
             if let text = String(data: Data(bytes), encoding: .utf8), let checkpoint = try? AuditCheckpoint.parse(text: text) {
                 #expect(checkpoint.text == text)
+            }
+        case "definition-archive":
+            do throws(DefinitionArchiveCheck.Fault) {
+                try DefinitionArchiveCheck.check(bytes)
+            } catch {
+                Issue.record("Fuzz/\(input): \(error)")
             }
         case "jwks":
             do throws(JWKSCheck.Fault) {

@@ -11,7 +11,8 @@
 /// cache's key names the build), so it carries no version of its own, and no checksum: the caller checks the whole
 /// entry's. Every source range's file and every definition's file is written as the file's index in the set's files
 /// and read back as that file's path (the number a range holds for its file is this process's). Reading checks every
-/// byte it reads (``ArchiveReader``): any bytes at all give a set or nil.
+/// byte it reads (``ArchiveReader``): any bytes at all give a set or nil, and a set read, written again, reads back the
+/// same (`DefinitionArchiveCheck`, the `definition-archive` fuzz target).
 package enum DefinitionArchive {
     /// The deepest a field type or a value may be nested (a record in a list in a record …): deeper than any a file
     /// within the loader's depth limit can declare, and shallow enough that reading recursively is safe.
@@ -51,6 +52,12 @@ package enum DefinitionArchive {
             let calendars = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.calendar() }
             let policies = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.policy() }
             let children = try reader.list { (reader) throws(ArchiveReader.Damage) in try reader.child() }
+            // A validated set names each definition once within its kind, and a policy's checked expressions are kept by
+            // its id: bytes naming one twice are not a set the writer wrote (found by the `definition-archive` fuzz target).
+            for ids in [workflows.map(\.id.value), forms.map(\.id.value), calendars.map(\.id.value), policies.map(\.id.value), children.map(\.id.value)]
+            where Set(ids).count != ids.count {
+                throw ArchiveReader.Damage()
+            }
             var expressions: [String: CheckedPolicyExpressions] = [:]
             for policy in policies {
                 guard let kept = try reader.optional({ (reader) throws(ArchiveReader.Damage) in try reader.checkedPolicy(of: policy) }) else { continue }

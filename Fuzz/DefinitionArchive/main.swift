@@ -8,12 +8,7 @@ import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    do throws(DefinitionArchiveCheck.Fault) {
-        try DefinitionArchiveCheck.check(Array(UnsafeBufferPointer(start: data, count: size)))
-    } catch {
-        fatalError("\(error)")
-    }
-    return 0
+    checkInput(data, size, DefinitionArchiveCheck.check)
 }
 
 runFuzzer(fuzz)

@@ -7,12 +7,7 @@ import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    do throws(JWKSCheck.Fault) {
-        try JWKSCheck.check(Array(UnsafeBufferPointer(start: data, count: size)))
-    } catch {
-        fatalError("\(error)")
-    }
-    return 0
+    checkInput(data, size, JWKSCheck.check)
 }
 
 runFuzzer(fuzz)

@@ -8,12 +8,7 @@ import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    do throws(StoredRowCheck.Fault) {
-        try StoredRowCheck.check(Array(UnsafeBufferPointer(start: data, count: size)))
-    } catch {
-        fatalError(error.description)
-    }
-    return 0
+    checkInput(data, size, StoredRowCheck.check)
 }
 
 runFuzzer(fuzz)

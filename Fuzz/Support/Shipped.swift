@@ -30,3 +30,15 @@ public func runFuzzer(_ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
     exit(LLVMFuzzerRunDriver(&argc, &argv, test))
 }
+
+/// One input's bytes held to `check`, a target's shared oracle (`StoredRowCheck`, `JWKSCheck`, `DefinitionArchiveCheck`,
+/// which FuzzRegressionTests runs on the seeds and regressions too): the fault it throws stops the run, with the input
+/// saved, as a crash would.
+public func checkInput<Fault: Error>(_ data: UnsafePointer<UInt8>?, _ size: Int, _ check: ([UInt8]) throws(Fault) -> Void) -> Int32 {
+    do throws(Fault) {
+        try check(Array(UnsafeBufferPointer(start: data, count: size)))
+    } catch {
+        fatalError("\(error)")
+    }
+    return 0
+}

@@ -97,6 +97,15 @@ struct FuzzRegressionTests {
         return try! TokenScript.write(into: directory)
     }()
 
+    /// Holds `bytes` to a target's shared check, recording the fault it throws against `input`.
+    static func hold<Fault: Error>(_ bytes: [UInt8], of input: String, to check: ([UInt8]) throws(Fault) -> Void) {
+        do throws(Fault) {
+            try check(bytes)
+        } catch {
+            Issue.record("Fuzz/\(input): \(error)")
+        }
+    }
+
     @Test(arguments: inputs)
     func inputEndsCleanly(_ input: String) async throws {
         let bytes = [UInt8](try Data(contentsOf: Self.fuzz.appendingPathComponent(input)))
@@ -155,28 +164,16 @@ struct FuzzRegressionTests {
         case "stored-rows":
             // As Fuzz/StoredRows/main.swift: read as every kind of row, the fast reader agreeing with JSONDecoder and
             // a row written back unchanged.
-            do throws(StoredRowCheck.Fault) {
-                try StoredRowCheck.check(bytes)
-            } catch {
-                Issue.record("Fuzz/\(input): \(error)")
-            }
+            Self.hold(bytes, of: input, to: StoredRowCheck.check)
         case "checkpoint":
             // As Fuzz/Checkpoint/main.swift: a checkpoint that reads has exactly its own text.
             if let text = String(data: Data(bytes), encoding: .utf8), let checkpoint = try? AuditCheckpoint.parse(text: text) {
                 #expect(checkpoint.text == text)
             }
         case "definition-archive":
-            do throws(DefinitionArchiveCheck.Fault) {
-                try DefinitionArchiveCheck.check(bytes)
-            } catch {
-                Issue.record("Fuzz/\(input): \(error)")
-            }
+            Self.hold(bytes, of: input, to: DefinitionArchiveCheck.check)
         case "jwks":
-            do throws(JWKSCheck.Fault) {
-                try JWKSCheck.check(bytes)
-            } catch {
-                Issue.record("Fuzz/\(input): \(error)")
-            }
+            Self.hold(bytes, of: input, to: JWKSCheck.check)
         default:
             Issue.record("Fuzz/\(input): no such fuzz target")
         }

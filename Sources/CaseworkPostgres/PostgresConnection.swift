@@ -29,19 +29,66 @@ package final class PostgresConnection: @unchecked Sendable {
 
     /// Opens a connection from a libpq connection string (`host=/tmp dbname=cases` or `postgres://…`).
     /// A failure never repeats the string, which may hold a password.
+    ///
+    /// libpq's default notice processor writes every notice, and an error the server sends outside a statement (such as
+    /// "FATAL: terminating connection due to administrator command" when it shuts down), to this process's standard
+    /// error: raw text in a command's output or a service's log. The store reports every failure through results, so
+    /// notices are dropped, and the processor is set before the handshake (`PQconnectStart`, then `PQconnectPoll`),
+    /// since a server shutting down can say so while a connection is still being made (seen in CI, session 33;
+    /// PostgreSQL's own helpers were changed the same way in 2026).
     init(conninfo: String) throws(PostgresError) {
-        guard let opened = PQconnectdb(conninfo) else { throw PostgresError(connection: nil, context: "connecting to PostgreSQL") }
-        guard PQstatus(opened) == CONNECTION_OK else {
+        guard let opened = PQconnectStart(conninfo) else { throw PostgresError(connection: nil, context: "connecting to PostgreSQL") }
+        PQsetNoticeProcessor(opened, { _, _ in }, nil)
+        switch Self.finishConnecting(opened) {
+        case .open:
+            handle = opened
+        case .failed:
             let error = PostgresError(connection: opened, context: "connecting to PostgreSQL")
             PQfinish(opened)
             throw error
+        case .timedOut(let seconds):
+            PQfinish(opened)
+            throw PostgresError(sqlState: nil, message: "connecting to PostgreSQL: no answer within connect_timeout (\(seconds) s)", connectionLost: true)
         }
-        // libpq's default notice processor writes every notice, and an error the server sends between statements (such
-        // as "FATAL: terminating connection due to administrator command" when it shuts down), to this process's
-        // standard error: raw text in a command's output or a service's log. The store reports every failure through
-        // results, so notices are dropped.
-        PQsetNoticeProcessor(opened, { _, _ in }, nil)
-        handle = opened
+    }
+
+    /// How making a connection ended.
+    private enum Connecting {
+        case open, failed
+        /// `connect_timeout` passed first; its seconds.
+        case timedOut(Int)
+    }
+
+    /// Drives a connection `PQconnectStart` began until it is open or has failed, waiting on its socket
+    /// between steps as libpq asks. `connect_timeout`, which `PQconnectPoll` leaves to its caller, bounds the wait as
+    /// `PQconnectdb` bounds it (at least 2 seconds; none when it is not set or 0).
+    private static func finishConnecting(_ connection: OpaquePointer) -> Connecting {
+        guard PQstatus(connection) != CONNECTION_BAD else { return .failed }
+        let timeout = PQconninfo(connection).flatMap { options -> Int? in
+            defer { PQconninfoFree(options) }
+            var option = options
+            while let keyword = option.pointee.keyword {
+                if String(cString: keyword) == "connect_timeout" { return option.pointee.val.flatMap { Int(String(cString: $0)) } }
+                option += 1
+            }
+            return nil
+        }
+        let seconds = timeout.map { max($0, 2) }
+        let deadline = timeout.flatMap { $0 > 0 ? Date().addingTimeInterval(Double(max($0, 2))) : nil }
+        var step = PGRES_POLLING_WRITING
+        while true {
+            switch step {
+            case PGRES_POLLING_OK: return .open
+            case PGRES_POLLING_FAILED: return .failed
+            default:
+                var waiting = pollfd(fd: PQsocket(connection), events: Int16(step == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
+                let milliseconds = deadline.map { Int32(max(0, min($0.timeIntervalSinceNow * 1000, 60_000))) } ?? -1
+                let ready = poll(&waiting, 1, milliseconds)
+                if ready == 0, let deadline, deadline.timeIntervalSinceNow <= 0 { return .timedOut(seconds ?? 0) }
+                if ready < 0, errno != EINTR { return .failed }
+            }
+            step = PQconnectPoll(connection)
+        }
     }
 
     deinit {

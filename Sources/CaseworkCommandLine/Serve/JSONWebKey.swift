@@ -14,7 +14,7 @@ package enum JWTAlgorithm: String, Sendable, CaseIterable {
 /// `Sendable` and owns no C memory; libcrypto's key is built from them for each check.
 package struct JSONWebKey: Sendable {
     /// The key's numbers.
-    package enum Material: Sendable {
+    enum Material: Sendable {
         /// An RSA key: the modulus `n` and exponent `e`, big-endian.
         case rsa(modulus: [UInt8], exponent: [UInt8])
         /// A P-256 point: `x` and `y`, 32 bytes each.
@@ -24,11 +24,11 @@ package struct JSONWebKey: Sendable {
     /// The `kid` a token's header names it by.
     package var id: String
     /// Its numbers.
-    package var material: Material
+    var material: Material
 
     /// The one algorithm this key can check: ES256 for a P-256 key, RS256 for an RSA key, so a token can never
     /// have a key used with an algorithm of another kind.
-    package var algorithm: JWTAlgorithm {
+    var algorithm: JWTAlgorithm {
         switch material {
         case .rsa: .rs256
         case .p256: .es256

@@ -73,8 +73,9 @@ package final class PostgresConnection: @unchecked Sendable {
             }
             return nil
         }
-        let seconds = timeout.map { max($0, 2) }
-        let deadline = timeout.flatMap { $0 > 0 ? Date().addingTimeInterval(Double(max($0, 2))) : nil }
+        // As libpq reads it: 0 or none is no limit, and 1 is taken as 2.
+        let seconds = timeout.flatMap { $0 > 0 ? max($0, 2) : nil }
+        let deadline = seconds.map { ContinuousClock.now + .seconds($0) }
         var step = PGRES_POLLING_WRITING
         while true {
             switch step {
@@ -82,10 +83,10 @@ package final class PostgresConnection: @unchecked Sendable {
             case PGRES_POLLING_FAILED: return .failed
             default:
                 var waiting = pollfd(fd: PQsocket(connection), events: Int16(step == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
-                let milliseconds = deadline.map { Int32(max(0, min($0.timeIntervalSinceNow * 1000, 60_000))) } ?? -1
-                let ready = poll(&waiting, 1, milliseconds)
-                if ready == 0, let deadline, deadline.timeIntervalSinceNow <= 0 { return .timedOut(seconds ?? 0) }
-                if ready < 0, errno != EINTR { return .failed }
+                let left = deadline.map { ContinuousClock.now.duration(to: $0) }
+                if let left, let seconds, left <= .zero { return .timedOut(seconds) }
+                let milliseconds = left.map { Int32(min(($0 / .milliseconds(1)).rounded(.up), 60_000)) } ?? -1
+                if poll(&waiting, 1, milliseconds) < 0, errno != EINTR { return .failed }
             }
             step = PQconnectPoll(connection)
         }

@@ -33,6 +33,7 @@ struct PostgresConnectNoticeTests {
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
             let path = Array((directory + "/.s.PGSQL.5432").utf8)
+            guard path.count < MemoryLayout.size(ofValue: address.sun_path) else { throw POSIXError(.ENAMETOOLONG) }
             withUnsafeMutableBytes(of: &address.sun_path) { raw in
                 for (index, byte) in path.enumerated() { raw[index] = byte }
             }

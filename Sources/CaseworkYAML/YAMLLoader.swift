@@ -70,6 +70,27 @@ package enum YAMLLoader {
         return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
+    /// How many characters (Unicode scalars, as libyaml counts its marks' `index`) the input holds, and how many of them
+    /// follow its last line break (a line feed, a carriage return, or U+0085, U+2028 or U+2029, the breaks libyaml
+    /// knows); nil when the input is empty or ends in a break.
+    static func charactersAfterLastBreak(in bytes: UnsafeBufferPointer<UInt8>) -> (total: Int, afterBreak: Int)? {
+        var total = 0
+        var afterBreak = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let isBreak = byte == 0x0A || byte == 0x0D
+                || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85)
+                || (byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9))
+            if byte & 0xC0 != 0x80 {
+                total += 1
+                afterBreak = isBreak ? 0 : afterBreak + 1
+            }
+            index += 1
+        }
+        return afterBreak == 0 ? nil : (total, afterBreak)
+    }
+
     /// The line and column of a byte offset, for errors libyaml reports as byte offsets.
     static func mark(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourceMark {
         var line = 1
@@ -232,7 +253,18 @@ private struct Composer: ~Copyable {
             return .invalidUTF8(at: SourceRange(fileID: fileID, at: YAMLLoader.mark(ofByte: offset, in: bytes)))
         }
         let context = parser.context.map { String(cString: $0) }
-        return .syntax(problem: problem, context: context, at: SourceRange(fileID: fileID, at: mark(parser.problem_mark)))
+        return .syntax(problem: problem, context: context, at: SourceRange(fileID: fileID, at: problemMark(parser.problem_mark, in: buffer)))
+    }
+
+    /// Where a syntax problem is, in the file's own lines. libyaml ends a stream whose last line has no line break by
+    /// moving its mark to the start of a line after it (`yaml_parser_fetch_stream_end`), so a problem found at the end
+    /// of such a file was placed on a line the file does not have (line 13 of a 12-line file, found by the `auth-file`
+    /// fuzz target in session 34); it is placed just after the last character instead.
+    private func problemMark(_ problem: yaml_mark_t, in buffer: UnsafeBufferPointer<UInt8>) -> SourceMark {
+        let placed = mark(problem)
+        guard problem.column == 0, problem.line > 0, let tail = YAMLLoader.charactersAfterLastBreak(in: buffer),
+              problem.index == tail.total else { return placed }
+        return SourceMark(line: placed.line - 1, column: tail.afterBreak + 1, offset: placed.offset)
     }
 
     private mutating func handle(_ event: UnsafePointer<yaml_event_t>) {

@@ -78,6 +78,25 @@ struct YAMLLoaderRejectionTests {
         #expect(at.start.column == 4)
     }
 
+    /// A problem libyaml finds at the end of a file whose last line has no line break is placed just after that
+    /// line's last character, not at the start of a line the file does not have (libyaml's own mark, which the
+    /// `auth-file` fuzz target caught in session 34). Ending in a break, the next line's start is the file's end.
+    @Test(arguments: [
+        ("a: 1\nb", 2, 2, 6),
+        ("a: 1\n\u{e9}\u{e9}", 2, 3, 7),
+        ("a: [1\r\nb\r\nc", 3, 2, 11),
+        ("a: [1\u{2028}b", 2, 2, 7),
+        ("a: 1\nb\n", 3, 1, 7),
+    ])
+    func aProblemAtTheEndOfTheLastLineIsPlacedOnIt(_ text: String, _ line: Int, _ column: Int, _ offset: Int) throws {
+        let found = errors(text)
+        guard case .syntax(_, _, let at) = try #require(found.first) else {
+            Issue.record("expected a syntax error, got \(found)")
+            return
+        }
+        #expect(at.start == SourceMark(line: line, column: column, offset: offset))
+    }
+
     @Test func duplicateKeysPointAtBothPlaces() throws {
         let result = YAMLLoader.load(Array("a: 1\nb: 2\na: 3\n".utf8), file: "bad.yaml")
         #expect(result.root != nil, "a duplicate key still leaves a usable tree")

@@ -44,4 +44,28 @@ struct JSONWebKeySetTests {
         #expect(error.message.contains(message), "\(error.message)")
         #expect(error.message.hasPrefix("key 'rsa-1'"))
     }
+
+    /// The seed's set written to a file of its own, padded with spaces after its JSON to `size` bytes.
+    static func padded(to size: Int) throws -> String {
+        var data = try JSONSerialization.data(withJSONObject: ["keys": [seed()]])
+        data.append(contentsOf: [UInt8](repeating: UInt8(ascii: " "), count: size - data.count))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("casework-jwks-\(UUID().uuidString).json").path
+        try data.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A JWKS file is read whole into the server at start and on every SIGHUP, so one over a mebibyte is refused unread,
+    /// saying its size; one of exactly that size is read.
+    @Test func aFileOverAMebibyteIsRefusedUnread() throws {
+        let atTheLimit = try Self.padded(to: 1 << 20)
+        let over = try Self.padded(to: (1 << 20) + 1)
+        defer { for path in [atTheLimit, over] { try? FileManager.default.removeItem(atPath: path) } }
+        #expect(try JSONWebKeySet.load(path: atTheLimit).keys.keys.sorted() == ["rsa-1"])
+        #expect(throws: JSONWebKeySetError.self) { try JSONWebKeySet.load(path: over) }
+        do throws(JSONWebKeySetError) {
+            _ = try JSONWebKeySet.load(path: over)
+        } catch {
+            #expect(error.message == "is 1048577 bytes, over the 1048576 a JWKS file may hold")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import CaseworkDefinitions
+import CaseworkYAML
 import Foundation
 
 /// An identity provider's public signing keys, read from a JWKS file (RFC 7517: `{"keys": [...]}`) and found by `kid`.
@@ -14,9 +15,18 @@ package struct JSONWebKeySet: Sendable {
 
     /// Reads the JWKS file at `path`; the error is one line naming what is wrong.
     static func load(path: String) throws(JSONWebKeySetError) -> JSONWebKeySet {
-        guard let data = FileManager.default.contents(atPath: path) else { throw JSONWebKeySetError("cannot be read") }
-        return try read(data)
+        switch FileBytes.read(path, limit: maximumFileBytes) {
+        case .success(let bytes): return try read(Data(bytes))
+        case .failure(.fileTooLarge(_, let bytes, _)):
+            throw JSONWebKeySetError("is \(bytes) bytes, over the \(maximumFileBytes) a JWKS file may hold")
+        case .failure: throw JSONWebKeySetError("cannot be read")
+        }
     }
+
+    /// The most bytes a JWKS file may hold: a provider's set of a few keys is a few kilobytes. The file is read at start
+    /// and on every SIGHUP, into the server's memory; a larger one is refused unread, by the reader every definition
+    /// file goes through (``FileBytes``), where before session 34 any size was read whole.
+    static let maximumFileBytes = 1 << 20
 
     /// Reads a JWKS file's bytes (the `jwks` fuzz target reads them here too); the error is one line naming what is wrong.
     package static func read(_ data: Data) throws(JSONWebKeySetError) -> JSONWebKeySet {

@@ -62,7 +62,7 @@ let package = Package(
                 dependencies: ["CaseworkScenarios", "CaseworkHandbook", "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine", "CaseworkSQLite", "CaseworkPostgres", "CaseworkDiagrams", "CaseworkServer", "CCrypto"],
                 resources: [.embedInCode("Serve/openapi.yaml"), .embedInCode("Serve/Desk/desk.css"), .embedInCode("Serve/Desk/desk.js")]),
         .executableTarget(name: "CaseworkTool", dependencies: ["CaseworkCommandLine"]),
-        .target(name: "CaseworkTestSupport", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions", "CCrypto"]),
+        .target(name: "CaseworkTestSupport", dependencies: ["CaseworkTime", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CCrypto"]),
         .target(name: "CaseworkAPIScript", dependencies: ["Casework", "CaseworkCommandLine", "CaseworkServer", "CaseworkTestSupport"]),
         .target(name: "CaseworkStoreConformance", dependencies: ["Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine"]),
         .executableTarget(
@@ -78,7 +78,7 @@ let package = Package(
             name: "CaseworkTests",
             dependencies: [
                 "Casework", "CaseworkTime", "CaseworkDiagnostics", "CaseworkExpressions", "CaseworkDefinitions", "CaseworkStore", "CaseworkEngine",
-                "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CaseworkScenarios", "CSQLite", "CaseworkTestSupport", "CaseworkStoreConformance",
+                "CaseworkYAML", "CaseworkSQLite", "CaseworkCommandLine", "CaseworkScenarios", "CSQLite", "CCrypto", "CaseworkTestSupport", "CaseworkStoreConformance",
                 "CaseworkDiagrams", "CaseworkHandbook", "CaseworkAPIScript",
             ],
             exclude: ["Fixtures"]
@@ -111,6 +111,8 @@ if Context.environment["CASEWORK_FUZZ"] != nil {
         ("fuzz-checkpoint", "FuzzCheckpoint", ["CaseworkStore"]),
         ("fuzz-jwks", "FuzzJWKS", ["CaseworkAPIScript"]),
         ("fuzz-definition-archive", "FuzzDefinitionArchive", ["CaseworkTestSupport"]),
+        ("fuzz-pem-keys", "FuzzPEMKeys", ["CaseworkTestSupport"]),
+        ("fuzz-auth-file", "FuzzAuthFile", ["CaseworkAPIScript"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "CaseworkEngine"], path: "Fuzz/Support"))

@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(yaml expressions definitions decide-request decide-batch scenarios set-values api bearer-token stored-rows checkpoint jwks definition-archive)
+targets=(yaml expressions definitions decide-request decide-batch scenarios set-values api bearer-token stored-rows checkpoint jwks definition-archive pem-keys auth-file)
 usage() { echo "usage: Fuzz/run.sh TARGET|all SECONDS  (targets: ${targets[*]})" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 case "$2" in ''|*[!0-9]*) usage ;; esac

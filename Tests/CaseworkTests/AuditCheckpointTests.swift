@@ -1,3 +1,4 @@
+import CCrypto
 import CSQLite
 import Foundation
 import Testing
@@ -79,7 +80,75 @@ struct AuditCheckpointTests {
         (opensslPrivateKey, nil, .invalidKey(expected: "public key")),
         (ecPublicKey, .invalidKey(expected: "private key"), .notEd25519),
         (ecPrivateKey, .notEd25519, .invalidKey(expected: "public key")),
+        (encryptedUnderTheEmptyPassphrase, .invalidKey(expected: "private key"), .invalidKey(expected: "public key")),
+        (encryptedAskingManyRounds, .invalidKey(expected: "private key"), .invalidKey(expected: "public key")),
+        (publicKey(raw: [0x01] + [UInt8](repeating: 0, count: 31)), .invalidKey(expected: "private key"), .smallOrder),
     ]
+
+    /// `opensslPrivateKey` encrypted by `openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 2048 -passout pass:`. libcrypto
+    /// read it as a plain key when the passphrase callback answered 0 (an empty passphrase), until session 34.
+    static let encryptedUnderTheEmptyPassphrase = """
+        -----BEGIN ENCRYPTED PRIVATE KEY-----
+        MIGbMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAjs3W+nnwxg9QICCAAw
+        DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEKBXXgshmirk3nzThcqftggEQBtQ
+        umtPHePGWe34r8M/XrcgZfNVsPaZYU5EqbfR3gf3f6QPX3PJnnMKl0etKx5ps4y2
+        rfK3aoPkBwBh1S8An9A=
+        -----END ENCRYPTED PRIVATE KEY-----
+
+        """
+    /// The same key encrypted under another passphrase, its PBKDF2 round count then set to 2^26 (the DER's INTEGER
+    /// widened by hand): before session 34 each read ran those rounds with an empty passphrase, about 37 s here, and
+    /// 2^31 − 1 rounds about twenty minutes. The same text is a seed of the `pem-keys` fuzz target.
+    static let encryptedAskingManyRounds = """
+        -----BEGIN ENCRYPTED PRIVATE KEY-----
+        MIGdMFkGCSqGSIb3DQEFDTBMMCsGCSqGSIb3DQEFDDAeBAhM7YiCB9N5CQIEBAAA
+        ADAMBggqhkiG9w0CCQUAMB0GCWCGSAFlAwQBKgQQJ4CxrHNpcmAJxzQ9vEoY4ARA
+        Xh8cqBPKSj2VTYHDXFDFCr+LKE/oy63NrES7DkXOhlvMzyKFdHAsiSt5lHIyvUGu
+        0YXKVgLwsfaUaXYnTJgHgg==
+        -----END ENCRYPTED PRIVATE KEY-----
+
+        """
+
+    /// An Ed25519 public key's PEM for any 32 raw bytes: the DER `SubjectPublicKeyInfo` prefix, then the bytes.
+    static func publicKey(raw: [UInt8]) -> String {
+        let der = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00] + raw
+        return "-----BEGIN PUBLIC KEY-----\n\(Data(der).base64EncodedString())\n-----END PUBLIC KEY-----\n"
+    }
+
+    /// The fourteen encodings of points of small order: the seven the reader refuses, each with x's sign bit clear
+    /// and set.
+    static let smallOrderEncodings = Ed25519PublicKey.smallOrderEncodings + Ed25519PublicKey.smallOrderEncodings.map { Array($0.dropLast()) + [$0[31] | 0x80] }
+
+    /// Whether libcrypto itself, given `raw` as an Ed25519 public key, verifies `signature` over `message`.
+    static func libcryptoVerifies(raw: [UInt8], _ signature: [UInt8], over message: [UInt8]) throws -> Bool {
+        let key = try #require(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, raw, raw.count))
+        defer { EVP_PKEY_free(key) }
+        let context = try #require(EVP_MD_CTX_new())
+        defer { EVP_MD_CTX_free(context) }
+        #expect(EVP_DigestVerifyInit(context, nil, nil, nil, key) == 1)
+        defer { ERR_clear_error() }
+        return EVP_DigestVerify(context, signature, signature.count, message, message.count) == 1
+    }
+
+    /// Every key of small order is refused when read, and each is one libcrypto would have let signatures nobody made
+    /// verify under: for each, some signature of a small-order point and a zero scalar verifies over one of sixteen
+    /// texts, while under the council's key none of them does.
+    @Test(arguments: AuditCheckpointTests.smallOrderEncodings.indices) func smallOrderKeysAreRefused(_ index: Int) throws {
+        #expect(Ed25519PublicKey.smallOrderEncodings.count == 7 && Ed25519PublicKey.smallOrderEncodings.allSatisfy { $0.count == 32 && $0[31] & 0x80 == 0 })
+        let raw = Self.smallOrderEncodings[index]
+        #expect(throws: Ed25519Error.smallOrder) { try Ed25519PublicKey(pem: Self.publicKey(raw: raw)) }
+        let forgeries = Self.smallOrderEncodings.map { $0 + [UInt8](repeating: 0, count: 32) }
+        let council = try Ed25519PrivateKey(pem: Self.opensslPrivateKey).publicKey
+        let councilRaw = try #require(Data(base64Encoded: String(Self.opensslPublicKey.split(separator: "\n")[1]))).suffix(32)
+        #expect(try Ed25519PublicKey(pem: Self.publicKey(raw: Array(councilRaw))) == council)
+        var forgedUnderIt = 0
+        for number in 0..<16 {
+            let message = Array("casework checkpoint \(number)".utf8)
+            if try forgeries.contains(where: { try Self.libcryptoVerifies(raw: raw, $0, over: message) }) { forgedUnderIt += 1 }
+            #expect(try !forgeries.contains { try Self.libcryptoVerifies(raw: Array(councilRaw), $0, over: message) })
+        }
+        #expect(forgedUnderIt > 0, "no forgery verified under a key of small order")
+    }
 
     @Test(arguments: AuditCheckpointTests.badKeys.indices) func keysOfTheWrongKindAreRefused(_ index: Int) throws {
         let bad = Self.badKeys[index]
@@ -99,6 +168,8 @@ struct AuditCheckpointTests {
         #expect(Ed25519Error.invalidKey(expected: "public key").description == "invalid key: expected an unencrypted PEM Ed25519 public key")
         #expect(Ed25519Error.notEd25519.description == "not an Ed25519 key: make one with 'openssl genpkey -algorithm ed25519'")
         #expect(Ed25519Error.signatureDoesNotVerify.description == "signature does not verify")
+        #expect(Ed25519Error.smallOrder.description
+                == "not a usable key: signatures anyone can write verify under it (a point of small order); make one with 'openssl genpkey -algorithm ed25519'")
     }
 
     // MARK: The file format

@@ -32,7 +32,7 @@ struct FuzzRegressionTests {
 
     /// The seeds are there (a regression folder appears with its first finding).
     @Test func everyTargetHasSeeds() {
-        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token", "stored-rows", "checkpoint", "jwks", "definition-archive"] {
+        for target in ["yaml", "expressions", "definitions", "decide-request", "decide-batch", "scenarios", "set-values", "api", "bearer-token", "stored-rows", "checkpoint", "jwks", "definition-archive", "pem-keys", "auth-file"] {
             #expect(Self.inputs.contains { $0.hasPrefix("corpus/\(target)/") }, "no seeds in Fuzz/corpus/\(target)")
         }
     }
@@ -174,6 +174,11 @@ struct FuzzRegressionTests {
             Self.hold(bytes, of: input, to: DefinitionArchiveCheck.check)
         case "jwks":
             Self.hold(bytes, of: input, to: JWKSCheck.check)
+        case "pem-keys":
+            Self.hold(bytes, of: input, to: PEMKeyCheck.check)
+        case "auth-file":
+            // As Fuzz/AuthFile/main.swift: read as the auth file beside the bearer-token target's JWKS.
+            Self.hold(bytes, of: input) { (bytes) throws(AuthFileCheck.Fault) in try AuthFileCheck.check(bytes, path: Self.tokenAuthPath, catalog: Self.catalog) }
         default:
             Issue.record("Fuzz/\(input): no such fuzz target")
         }

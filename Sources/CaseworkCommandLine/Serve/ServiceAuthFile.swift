@@ -26,25 +26,28 @@ import Foundation
 /// A token is never stored, only its digest (`printf %s TOKEN | sha256sum`); a service has `acts_as`, `acts_for`
 /// or both. Attribute names must be actor attributes the loaded policies declare. The file names at least one
 /// service or issuer.
-struct ServiceAuthFile: Sendable {
+package struct ServiceAuthFile: Sendable {
     /// One service that may call.
-    struct Service: Sendable {
+    package struct Service: Sendable, Equatable {
         /// Its name, for logs and refusals.
-        var name: String
+        package var name: String
         /// The SHA-256 of its token, 32 bytes.
-        var tokenDigest: [UInt8]
+        package var tokenDigest: [UInt8]
         /// Who it is when it names nobody: the operator, or an actor; nil when it may only act for people.
-        var actsAs: CaseActor?
+        package var actsAs: CaseActor?
         /// The roles of the people it may act for; empty when it may act for nobody.
-        var roles: Set<String>
+        package var roles: Set<String>
         /// The actor attributes it may assert for them.
-        var attributes: Set<String>
+        package var attributes: Set<String>
     }
 
     /// Every service, in the file's order.
-    var services: [Service]
+    package var services: [Service]
     /// Every identity provider whose JWTs are accepted, in the file's order.
     var issuers: [JWTIssuer] = []
+
+    /// The `iss` of every identity provider, in the file's order (what the `auth-file` fuzz target's check compares).
+    package var issuerNames: [String] { issuers.map(\.issuer) }
 
     /// Reads every issuer's JWKS file again (``IssuerKeyFile/reload()``), in the file's order: a file that cannot be
     /// used keeps that issuer's keys from before. The rest of the auth file is not read again.
@@ -62,7 +65,16 @@ struct ServiceAuthFile: Sendable {
 
     /// Reads and checks the auth file at `path` against the actor attributes the policies of `catalog` declare.
     static func load(path: String, catalog: DefinitionCatalog) throws(ServiceAuthFileError) -> ServiceAuthFile {
-        let result = YAMLLoader.load(path: path)
+        try read(YAMLLoader.load(path: path), path: path, catalog: catalog)
+    }
+
+    /// Reads and checks an auth file's bytes as if they were the file at `path` (whose directory a relative `jwks` path
+    /// is read against): the `auth-file` fuzz target reads them here, as ``load(path:catalog:)`` reads the file.
+    package static func read(_ bytes: [UInt8], path: String, catalog: DefinitionCatalog) throws(ServiceAuthFileError) -> ServiceAuthFile {
+        try read(YAMLLoader.load(bytes, file: path), path: path, catalog: catalog)
+    }
+
+    private static func read(_ result: YAMLLoadResult, path: String, catalog: DefinitionCatalog) throws(ServiceAuthFileError) -> ServiceAuthFile {
         if let error = result.errors.first { throw .yaml(error) }
         guard let root = result.root else { throw .invalid(.startOf(path), "the file is empty; it needs a 'services' list") }
         guard let entries = root.mapping else { throw .invalid(root.range, "expected a mapping with 'services'") }

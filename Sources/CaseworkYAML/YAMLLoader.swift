@@ -70,25 +70,35 @@ package enum YAMLLoader {
         return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
-    /// How many characters (Unicode scalars, as libyaml counts its marks' `index`) the input holds, and how many of them
-    /// follow its last line break (a line feed, a carriage return, or U+0085, U+2028 or U+2029, the breaks libyaml
-    /// knows); nil when the input is empty or ends in a break.
-    static func charactersAfterLastBreak(in bytes: UnsafeBufferPointer<UInt8>) -> (total: Int, afterBreak: Int)? {
-        var total = 0
+    /// Where the input ends, as a mark just after its last character, when its last line has no line break; nil when it
+    /// is empty or ends in a break. Lines and characters are counted as libyaml counts them (its breaks: a line feed, a
+    /// carriage return, the two together, U+0085, U+2028 and U+2029; its `index`, in Unicode scalars).
+    static func endOfUnterminatedLastLine(in bytes: UnsafeBufferPointer<UInt8>) -> SourceMark? {
+        guard let last = bytes.last, last != 0x0A, last != 0x0D else { return nil }
+        var line = 1
         var afterBreak = 0
+        var total = 0
+        var afterReturn = false
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            let isBreak = byte == 0x0A || byte == 0x0D
-                || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85)
-                || (byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9))
             if byte & 0xC0 != 0x80 {
                 total += 1
-                afterBreak = isBreak ? 0 : afterBreak + 1
+                let isBreak = byte == 0x0A || byte == 0x0D
+                    || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85)
+                    || (byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9))
+                if isBreak {
+                    // A carriage return and the line feed after it are one break.
+                    if !(byte == 0x0A && afterReturn) { line += 1 }
+                    afterBreak = 0
+                } else {
+                    afterBreak += 1
+                }
+                afterReturn = byte == 0x0D
             }
             index += 1
         }
-        return afterBreak == 0 ? nil : (total, afterBreak)
+        return afterBreak == 0 ? nil : SourceMark(line: line, column: afterBreak + 1, offset: total)
     }
 
     /// The line and column of a byte offset, for errors libyaml reports as byte offsets.
@@ -150,6 +160,9 @@ private struct Composer: ~Copyable {
     let file: String
     let fileID: SourceFileID
     let limits: YAMLLimits
+    /// The end of an input whose last line has no break (``YAMLLoader/endOfUnterminatedLastLine(in:)``), set when the
+    /// input is read; nil for one that ends in a break, as nearly every file does.
+    private var streamEnd: SourceMark?
     private var builder: YAMLTreeBuilder
     /// The open containers, outermost first.
     private var frames: [Frame] = []
@@ -200,6 +213,7 @@ private struct Composer: ~Copyable {
     }
 
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
+        streamEnd = YAMLLoader.endOfUnterminatedLastLine(in: buffer)
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) != 0 else {
@@ -228,8 +242,14 @@ private struct Composer: ~Copyable {
         fatal = true
     }
 
+    /// The 1-based mark of libyaml's 0-based one. libyaml ends a stream whose last line has no line break by moving its
+    /// mark to the start of a line after it (`yaml_parser_fetch_stream_end`), so what it places at the end of such a
+    /// file (a problem found there, the empty value of a last key, the empty document of `---`) would be on a line the
+    /// file does not have (line 13 of a 12-line file, found by the `auth-file` fuzz target in session 34); it is placed
+    /// just after the last character instead.
     private func mark(_ mark: yaml_mark_t) -> SourceMark {
-        SourceMark(line: Int(mark.line) + 1, column: Int(mark.column) + 1, offset: Int(mark.index))
+        if let streamEnd, mark.column == 0, Int(mark.index) == streamEnd.offset { return streamEnd }
+        return SourceMark(line: Int(mark.line) + 1, column: Int(mark.column) + 1, offset: Int(mark.index))
     }
 
     private func range(_ event: UnsafePointer<yaml_event_t>) -> SourceRange {
@@ -253,18 +273,7 @@ private struct Composer: ~Copyable {
             return .invalidUTF8(at: SourceRange(fileID: fileID, at: YAMLLoader.mark(ofByte: offset, in: bytes)))
         }
         let context = parser.context.map { String(cString: $0) }
-        return .syntax(problem: problem, context: context, at: SourceRange(fileID: fileID, at: problemMark(parser.problem_mark, in: buffer)))
-    }
-
-    /// Where a syntax problem is, in the file's own lines. libyaml ends a stream whose last line has no line break by
-    /// moving its mark to the start of a line after it (`yaml_parser_fetch_stream_end`), so a problem found at the end
-    /// of such a file was placed on a line the file does not have (line 13 of a 12-line file, found by the `auth-file`
-    /// fuzz target in session 34); it is placed just after the last character instead.
-    private func problemMark(_ problem: yaml_mark_t, in buffer: UnsafeBufferPointer<UInt8>) -> SourceMark {
-        let placed = mark(problem)
-        guard problem.column == 0, problem.line > 0, let tail = YAMLLoader.charactersAfterLastBreak(in: buffer),
-              problem.index == tail.total else { return placed }
-        return SourceMark(line: placed.line - 1, column: tail.afterBreak + 1, offset: placed.offset)
+        return .syntax(problem: problem, context: context, at: SourceRange(fileID: fileID, at: mark(parser.problem_mark)))
     }
 
     private mutating func handle(_ event: UnsafePointer<yaml_event_t>) {

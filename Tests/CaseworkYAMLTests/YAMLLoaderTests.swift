@@ -97,6 +97,21 @@ struct YAMLLoaderRejectionTests {
         #expect(at.start == SourceMark(line: line, column: column, offset: offset))
     }
 
+    /// The same for what libyaml places at that end without a problem: the empty document of `---` and the empty value
+    /// of a last key.
+    @Test func anEmptyDocumentOrValueAtTheEndOfTheLastLineIsPlacedOnIt() throws {
+        guard case .emptyDocument(let at) = try #require(errors("---").first) else {
+            Issue.record("expected an empty document, got \(errors("---"))")
+            return
+        }
+        #expect(at.start == SourceMark(line: 1, column: 4, offset: 3))
+        let root = try #require(YAMLLoader.load(Array("a: 1\nb:".utf8), file: "test.yaml").root)
+        let last = try #require(root.mapping?.last)
+        #expect(last.value.range.start == SourceMark(line: 2, column: 3, offset: 7))
+        let terminated = try #require(YAMLLoader.load(Array("a: 1\nb:\n".utf8), file: "test.yaml").root?.mapping?.last)
+        #expect(terminated.value.range.start == last.value.range.start, "placed as when the line has its break")
+    }
+
     @Test func duplicateKeysPointAtBothPlaces() throws {
         let result = YAMLLoader.load(Array("a: 1\nb: 2\na: 3\n".utf8), file: "bad.yaml")
         #expect(result.root != nil, "a duplicate key still leaves a usable tree")

@@ -71,53 +71,37 @@ package enum YAMLLoader {
     }
 
     /// Where the input ends, as a mark just after its last character, when its last line has no line break; nil when it
-    /// is empty or ends in a break. Lines and characters are counted as libyaml counts them (its breaks: a line feed, a
-    /// carriage return, the two together, U+0085, U+2028 and U+2029; its `index`, in Unicode scalars).
+    /// is empty or ends in a break.
     static func endOfUnterminatedLastLine(in bytes: UnsafeBufferPointer<UInt8>) -> SourceMark? {
         guard let last = bytes.last, last != 0x0A, last != 0x0D else { return nil }
-        var line = 1
-        var afterBreak = 0
-        var total = 0
-        var afterReturn = false
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte & 0xC0 != 0x80 {
-                total += 1
-                let isBreak = byte == 0x0A || byte == 0x0D
-                    || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85)
-                    || (byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9))
-                if isBreak {
-                    // A carriage return and the line feed after it are one break.
-                    if !(byte == 0x0A && afterReturn) { line += 1 }
-                    afterBreak = 0
-                } else {
-                    afterBreak += 1
-                }
-                afterReturn = byte == 0x0D
-            }
-            index += 1
-        }
-        return afterBreak == 0 ? nil : SourceMark(line: line, column: afterBreak + 1, offset: total)
+        let end = mark(ofByte: bytes.count, in: bytes)
+        return end.column == 1 ? nil : end
     }
 
-    /// The line and column of a byte offset, for errors libyaml reports as byte offsets.
+    /// The line and column of a byte offset, for errors libyaml reports as byte offsets, counted as libyaml counts its
+    /// marks: lines at its breaks (a line feed, a carriage return, the two together as one, U+0085, U+2028 and U+2029),
+    /// columns and the offset in Unicode scalars.
     static func mark(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourceMark {
         var line = 1
         var column = 1
         var scalars = 0
+        var afterReturn = false
         var index = 0
         let end = min(offset, bytes.count)
         while index < end {
             let byte = bytes[index]
             if byte & 0xC0 != 0x80 {
                 scalars += 1
-                if byte == 0x0A {
-                    line += 1
+                let isBreak = byte == 0x0A || byte == 0x0D
+                    || (byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85)
+                    || (byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9))
+                if isBreak {
+                    if !(byte == 0x0A && afterReturn) { line += 1 }
                     column = 1
                 } else {
                     column += 1
                 }
+                afterReturn = byte == 0x0D
             }
             index += 1
         }

@@ -211,6 +211,15 @@ struct YAMLLoaderRejectionTests {
         #expect(result.errors == [.nulByte(at: SourceRange(file: "bad.yaml", at: SourceMark(line: 2, column: 5, offset: 9)))])
     }
 
+    /// A byte the loader finds itself is placed on the line libyaml would count: its breaks are a carriage return
+    /// alone or before a line feed (once), U+0085, U+2028 and U+2029 as well as a line feed.
+    @Test(arguments: [("a: 1\rb: x", 2), ("a: 1\r\nb: x", 2), ("a: 1\u{85}b: x", 2), ("a: 1\u{2028}b: x", 2), ("a: 1\u{2029}\nb: x", 3)])
+    func nulBytesAreLocatedOnYAMLsLines(_ text: String, _ line: Int) {
+        let bytes = Array(text.utf8) + [0]
+        let expected = SourceMark(line: line, column: 5, offset: text.unicodeScalars.count)
+        #expect(YAMLLoader.load(bytes, file: "bad.yaml").errors == [.nulByte(at: SourceRange(file: "bad.yaml", at: expected))])
+    }
+
     @Test func invalidUTF8IsLocated() {
         let bytes = Array("a: 1\nb: caf".utf8) + [0xC3, 0x28] + Array("\n".utf8)
         let result = YAMLLoader.load(bytes, file: "bad.yaml")

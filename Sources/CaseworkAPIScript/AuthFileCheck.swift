@@ -46,22 +46,11 @@ package enum AuthFileCheck {
         case .yaml(let yaml): range = yaml.range
         case .invalid(let place, _): range = place
         }
-        let lines = lineCount(bytes)
+        // The file's last line as YAML counts lines (libyaml's breaks), by the loader's own count.
+        let lines = bytes.withUnsafeBufferPointer { YAMLLoader.mark(ofByte: $0.count, in: $0).line }
         guard range.file == path, (1...lines).contains(range.start.line) else {
             throw Fault(description: "the refusal '\(error)' is placed at \(range), not on one of the \(lines) lines of \(path)")
         }
-    }
-
-    /// How many lines `bytes` holds as YAML counts them: one more than its breaks, which are libyaml's (a line feed, a
-    /// carriage return, the two together, U+0085, U+2028 and U+2029).
-    static func lineCount(_ bytes: [UInt8]) -> Int {
-        var lines = 1
-        var afterReturn = false
-        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
-            if ["\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) || (scalar == "\n" && !afterReturn) { lines += 1 }
-            afterReturn = scalar == "\r"
-        }
-        return lines
     }
 
     private static func checkServices(_ services: [ServiceAuthFile.Service], declared: Set<String>) throws(Fault) {

@@ -81,7 +81,7 @@ package enum YAMLLoader {
     /// The line and column of a byte offset, for errors libyaml reports as byte offsets, counted as libyaml counts its
     /// marks: lines at its breaks (a line feed, a carriage return, the two together as one, U+0085, U+2028 and U+2029),
     /// columns and the offset in Unicode scalars.
-    static func mark(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourceMark {
+    package static func mark(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourceMark {
         var line = 1
         var column = 1
         var scalars = 0

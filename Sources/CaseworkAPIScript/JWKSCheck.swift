@@ -7,7 +7,7 @@ import Foundation
 ///
 /// - Reading it (``JSONWebKeySet/read(_:)``) gives a set of keys or a one-line error, never a trap.
 /// - Reading the same bytes again gives the same keys: what the server trusts does not depend on when it looked.
-/// - Every key kept is one libcrypto accepts, under its own `kid`.
+/// - Every key kept is one the same checks accept again (``JSONWebKey/isUsable``), under its own `kid`.
 /// - No made-up signature (of the length an algorithm reads, or of another) verifies under any key, with either
 ///   algorithm: a key the set keeps never lets a token through that its provider did not sign.
 package enum JWKSCheck {
@@ -32,7 +32,7 @@ package enum JWKSCheck {
             throw Fault(description: "the same JWKS read twice gave other keys")
         }
         for (kid, key) in set.keys.sorted(by: { $0.key < $1.key }) {
-            guard key.id == kid, key.isUsable else { throw Fault(description: "key '\(kid)' was kept, but libcrypto does not accept it") }
+            guard key.id == kid, key.isUsable else { throw Fault(description: "key '\(kid)' was kept, but is not a usable public key") }
             for algorithm in JWTAlgorithm.allCases {
                 for signature in madeUp where key.verifies(signature, over: message, algorithm: algorithm) {
                     throw Fault(description: "a made-up signature of \(signature.count) bytes verified under key '\(kid)' with \(algorithm.rawValue)")

@@ -35,18 +35,30 @@ package struct JSONWebKey: Sendable {
         }
     }
 
-    /// Whether libcrypto accepts the numbers as a public key (an RSA key it can load, a point on P-256).
-    package var isUsable: Bool {
-        guard let key = makeKey() else { return false }
+    /// Why the numbers are not a public key to trust, or nil when they are one: an RSA key must pass
+    /// ``RSAPublicKeyCheck`` (the same answer every time, where libcrypto's own RSA check draws random bases) and load
+    /// into libcrypto; a P-256 point must be one libcrypto's public-key check accepts, which is deterministic.
+    package var refusal: String? {
+        defer { ERR_clear_error() }
+        if case .rsa(let modulus, let exponent) = material, let refusal = RSAPublicKeyCheck.refusal(modulus: modulus, exponent: exponent) {
+            return "\(refusal)"
+        }
+        guard let key = makeKey(checked: true) else {
+            if case .rsa = material { return "libcrypto does not load it as an RSA key" }
+            return "libcrypto does not accept it as a point on P-256"
+        }
         EVP_PKEY_free(key)
-        return true
+        return nil
     }
+
+    /// Whether the numbers are a public key to trust (``refusal`` is nil).
+    package var isUsable: Bool { refusal == nil }
 
     /// Whether `signature` is this key's signature over `message` with `algorithm`; false for any other algorithm,
     /// an ES256 signature that is not 64 bytes, or anything libcrypto refuses.
     package func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWTAlgorithm) -> Bool {
         defer { ERR_clear_error() }
-        guard algorithm == self.algorithm, let key = makeKey() else { return false }
+        guard algorithm == self.algorithm, let key = makeKey(checked: false) else { return false }
         defer { EVP_PKEY_free(key) }
         let encoded: [UInt8]
         switch material {
@@ -91,9 +103,11 @@ package struct JSONWebKey: Sendable {
         return written == length ? der : nil
     }
 
-    /// libcrypto's public key for the numbers (`EVP_PKEY_fromdata`), checked by `EVP_PKEY_public_check`; the caller
-    /// frees it. Parameter names and the group name are static strings because the builder keeps pointers to them.
-    private func makeKey() -> OpaquePointer? {
+    /// libcrypto's public key for the numbers (`EVP_PKEY_fromdata`); the caller frees it. When `checked`, a P-256 point
+    /// must also pass `EVP_PKEY_public_check` (an RSA key's numbers are held to ``RSAPublicKeyCheck`` by ``refusal``
+    /// instead); a key is checked once, when its set is read, since only ``JSONWebKeySet/read(_:)`` makes one.
+    /// Parameter names and the group name are static strings because the builder keeps pointers to them.
+    private func makeKey(checked: Bool) -> OpaquePointer? {
         switch material {
         case .rsa(let modulus, let exponent):
             let n = modulus.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }
@@ -103,13 +117,13 @@ package struct JSONWebKey: Sendable {
                 BN_free(e)
             }
             guard let n, let e else { return nil }
-            return Self.build(type: "RSA") { builder in
+            return Self.build(type: "RSA", checked: false) { builder in
                 OSSL_PARAM_BLD_push_BN(builder, Self.cString("n"), n) == 1 && OSSL_PARAM_BLD_push_BN(builder, Self.cString("e"), e) == 1
             }
         case .p256(let x, let y):
             let point: [UInt8] = [0x04] + x + y
             return point.withUnsafeBufferPointer { pointBytes in
-                Self.build(type: "EC") { builder in
+                Self.build(type: "EC", checked: checked) { builder in
                     OSSL_PARAM_BLD_push_utf8_string(builder, Self.cString("group"), Self.cString("prime256v1"), 0) == 1
                         && OSSL_PARAM_BLD_push_octet_string(builder, Self.cString("pub"), pointBytes.baseAddress, pointBytes.count) == 1
                 }
@@ -117,8 +131,9 @@ package struct JSONWebKey: Sendable {
         }
     }
 
-    /// A public key of `type` from the parameters `push` adds, or nil.
-    private static func build(type: String, _ push: (OpaquePointer) -> Bool) -> OpaquePointer? {
+    /// A public key of `type` from the parameters `push` adds, or nil; when `checked`, only one
+    /// `EVP_PKEY_public_check` accepts.
+    private static func build(type: String, checked: Bool, _ push: (OpaquePointer) -> Bool) -> OpaquePointer? {
         guard let builder = OSSL_PARAM_BLD_new() else { return nil }
         defer { OSSL_PARAM_BLD_free(builder) }
         guard push(builder), let parameters = OSSL_PARAM_BLD_to_param(builder) else { return nil }
@@ -129,6 +144,7 @@ package struct JSONWebKey: Sendable {
         guard EVP_PKEY_fromdata_init(context) == 1, EVP_PKEY_fromdata(context, &key, casework_evp_pkey_public_key, parameters) == 1, let key else {
             return nil
         }
+        guard checked else { return key }
         guard let check = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
             EVP_PKEY_free(key)
             return nil

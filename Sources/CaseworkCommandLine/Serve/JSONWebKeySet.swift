@@ -67,7 +67,9 @@ package struct JSONWebKeySet: Sendable {
         case "RSA":
             let modulus = try number(object, "n", of: named)
             let exponent = try number(object, "e", of: named)
-            guard modulus.drop(while: { $0 == 0 }).count >= 256 else { throw JSONWebKeySetError("\(named) is an RSA key of under 2048 bits") }
+            guard modulus.drop(while: { $0 == 0 }).count >= Int(RSAPublicKeyCheck.minimumModulusBits) / 8 else {
+                throw JSONWebKeySetError("\(named) is an RSA key of under \(RSAPublicKeyCheck.minimumModulusBits) bits")
+            }
             // libcrypto keeps an exponent of any size with a modulus this short; every check would then cost as much
             // as a private-key operation. Signing keys use 65537 (`AQAB`); Go's crypto/rsa refuses any above 2^31 - 1.
             guard exponent.drop(while: { $0 == 0 }).count <= 4 else {
@@ -89,7 +91,7 @@ package struct JSONWebKeySet: Sendable {
                 throw JSONWebKeySetError("\(named) is for '\(algorithm)'; an \(object["kty"] ?? "") key here checks \(key.algorithm.rawValue) only")
             }
         }
-        guard key.isUsable else { throw JSONWebKeySetError("\(named) is not a public key libcrypto accepts") }
+        if let refusal = key.refusal { throw JSONWebKeySetError("\(named) is not a usable public key: \(refusal)") }
         return key
     }
 

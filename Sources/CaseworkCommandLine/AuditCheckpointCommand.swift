@@ -98,8 +98,12 @@ enum AuditCheckpointCommand {
         for file in files {
             let path = URL(fileURLWithPath: checkpoints.directory).appendingPathComponent(file).path
             do {
-                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                    throw CheckpointError.malformed(line: 0, reason: "not a readable UTF-8 file")
+                let text: String
+                switch OperatorTextFile.read(path) {
+                case .success(let read): text = read
+                case .failure(.tooLarge(let bytes)):
+                    throw CheckpointError.malformed(line: 0, reason: "\(bytes) bytes, over the \(OperatorTextFile.maximumBytes) a checkpoint may hold")
+                case .failure: throw CheckpointError.malformed(line: 0, reason: "not a readable UTF-8 file")
                 }
                 verified[file] = try AuditCheckpoint.parse(text: text).verify(publicKey: publicKey)
             } catch {
@@ -139,8 +143,11 @@ enum AuditCheckpointCommand {
     }
 
     private static func readFile(_ path: String, what: String) throws(UsageError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read the \(what) '\(TerminalText.escape(path))'") }
-        return String(decoding: data, as: UTF8.self)
+        switch OperatorTextFile.read(path) {
+        case .success(let text): return text
+        case .failure(.unreadable): throw UsageError("cannot read the \(what) '\(TerminalText.escape(path))'")
+        case .failure(let refusal): throw UsageError("the \(what) '\(TerminalText.escape(path))' \(refusal)")
+        }
     }
 
     private static func storeCall<Result>(_ body: () throws(StoreError) -> Result) throws(EngineError) -> Result {

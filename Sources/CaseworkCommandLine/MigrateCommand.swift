@@ -17,10 +17,12 @@ enum MigrateCommand {
         guard let version = Int(target), version >= 1 else { throw UsageError("--to needs a version number of 1 or more, found '\(TerminalText.escape(target))'") }
         var mapText: (file: String, text: String)?
         if let file = try parsed.single("--map") {
-            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+            switch OperatorTextFile.read(file) {
+            case .success(let contents): mapText = (file, contents)
+            case .failure(.unreadable):
                 throw UsageError("cannot read the map file '\(TerminalText.escape(file))'", help: "give a YAML or JSON file with states: and fields:")
+            case .failure(let refusal): throw UsageError("the map file '\(TerminalText.escape(file))' \(refusal)")
             }
-            mapText = (file, contents)
         }
         let dryRun = parsed.flags.contains("--dry-run")
         return EngineRun.run(console: console) { () throws(EngineError) in

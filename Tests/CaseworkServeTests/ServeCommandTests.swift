@@ -15,6 +15,7 @@ import Testing
         (["--auth", "AUTH", "--listen", "8080"], "write HOST:PORT"),
         (["--auth", "AUTH", "--workers", "many"], "--workers needs a whole number"),
         (["--auth", "AUTH", "--tls-cert", "AUTH", "--tls-key", "AUTH"], "is not a readable PEM file"),
+        (["--auth", "AUTH", "--tls-cert", "LARGE", "--tls-key", "AUTH"], "is 1048577 bytes, over the 1048576 this file may hold"),
         (["--auth", "AUTH", "extra"], "serve takes no arguments"),
         (["--auth", "AUTH"], "no Casework store at"),
         (["--auth", "MISSING", "--create"], "the auth file cannot be used"),
@@ -27,9 +28,11 @@ import Testing
         let server = try await TestServer.start()
         let auth = server.directory.appendingPathComponent("auth.yaml").path
         let store = server.directory.appendingPathComponent("missing.sqlite").path
+        let large = server.directory.appendingPathComponent("large.pem")
+        try Data(("-----BEGIN CERTIFICATE-----\n" + String(repeating: "A", count: (1 << 20) - 27)).utf8).write(to: large)
         let filled = arguments.map {
             $0.replacingOccurrences(of: "MISSING", with: server.directory.appendingPathComponent("nothing.yaml").path)
-                .replacingOccurrences(of: "AUTH", with: auth).replacingOccurrences(of: "CERT", with: Self.fixtures.appendingPathComponent("localhost.crt").path)
+                .replacingOccurrences(of: "AUTH", with: auth).replacingOccurrences(of: "LARGE", with: large.path).replacingOccurrences(of: "CERT", with: Self.fixtures.appendingPathComponent("localhost.crt").path)
         }
         let console = Captured()
         let status = CaseworkCommand.run(["serve", "--db", store] + filled + Repository.definitions.flatMap { ["--definitions", $0] }, console: console)

@@ -78,10 +78,12 @@ enum ServeCommand {
     }
 
     private static func pem(_ path: String, _ option: String) throws(UsageError) -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8), text.contains("-----BEGIN ") else {
-            throw UsageError("\(option) '\(TerminalText.escape(path))' is not a readable PEM file")
+        switch OperatorTextFile.read(path) {
+        case .success(let text) where text.contains("-----BEGIN ") && !text.contains("\0"): return text
+        case .failure(let refusal) where refusal != .unreadable && refusal != .notUTF8:
+            throw UsageError("\(option) '\(TerminalText.escape(path))' \(refusal)")
+        default: throw UsageError("\(option) '\(TerminalText.escape(path))' is not a readable PEM file")
         }
-        return text
     }
 
     /// Renders why the server did not start: an engine refusal as every command renders one, the rest on one line.

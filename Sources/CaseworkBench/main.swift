@@ -17,6 +17,7 @@ let suites: [String: () -> Void] = [
     "policy": PolicyBenchmark.run,
     "decide-batch": DecideBatchBenchmark.run,
     "checkpoint": CheckpointBenchmark.run,
+    "bearer-keys": BearerKeyBenchmark.run,
     "report": ReportBenchmark.run,
     "postgres": PostgresBenchmark.run,
     "cli": CommandLineBenchmark.run,

@@ -56,8 +56,8 @@ public final class TestSigningKey: @unchecked Sendable {
         return text
     }
 
-    /// The JWS signature over `message`: RS256's PKCS#1 v1.5 bytes, or ES256's `r || s`.
-    public func sign(_ message: [UInt8]) -> [UInt8] {
+    /// libcrypto's signature over `message` with SHA-256: RS256's PKCS#1 v1.5 bytes, or ES256's DER `ECDSA-Sig-Value`.
+    public func signInLibcryptosForm(_ message: [UInt8]) -> [UInt8] {
         let context = EVP_MD_CTX_new()!
         defer { EVP_MD_CTX_free(context) }
         precondition(EVP_DigestSignInit(context, nil, EVP_sha256(), nil, key) == 1)
@@ -66,6 +66,29 @@ public final class TestSigningKey: @unchecked Sendable {
         var signature = [UInt8](repeating: 0, count: length)
         precondition(EVP_DigestSign(context, &signature, &length, message, message.count) == 1)
         signature.removeLast(signature.count - length)
+        return signature
+    }
+
+    /// Whether libcrypto verifies `signature` (in its own form, as ``signInLibcryptosForm(_:)`` makes it) over
+    /// `message` with this key, built once: the floor a JWT's signature check stands on.
+    public func verifiesInLibcryptosForm(_ signature: [UInt8], over message: [UInt8]) -> Bool {
+        let context = EVP_MD_CTX_new()!
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestVerifyInit(context, nil, EVP_sha256(), nil, key) == 1 else { return false }
+        return EVP_DigestVerify(context, signature, signature.count, message, message.count) == 1
+    }
+
+    /// Whether libcrypto's own public-key check (`EVP_PKEY_public_check`) accepts the key: for an RSA key, SP
+    /// 800-56B's partial validation with Miller–Rabin on random bases.
+    public var passesLibcryptosPublicCheck: Bool {
+        let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil)!
+        defer { EVP_PKEY_CTX_free(context) }
+        return EVP_PKEY_public_check(context) == 1
+    }
+
+    /// The JWS signature over `message`: RS256's PKCS#1 v1.5 bytes, or ES256's `r || s`.
+    public func sign(_ message: [UInt8]) -> [UInt8] {
+        let signature = signInLibcryptosForm(message)
         guard kind == .p256 else { return signature }
         let parsed = signature.withUnsafeBufferPointer { buffer in
             var cursor = buffer.baseAddress

@@ -9,7 +9,7 @@ import Testing
 /// kept or refused by chance (session 35, composite and not a prime power, so kept); the 2048-bit MODP prime of RFC
 /// 3526; the square of a 1024-bit prime; 1093 times a 2038-bit prime q with q ≡ 1 (mod 364), so 2^(n-1) ≡ 1 (mod 1093)
 /// and the base 2 hands over the factor 1093; 751 times a prime; the seed's modulus plus one; 2^2046 + 1 and
-/// 2^16384 + 1; and the seed's modulus with the exponents 1, 2 and itself.
+/// 2^8192 + 1; and the seed's modulus with the exponents 1, 2 and itself.
 @Suite("RSA public-key check")
 struct RSAPublicKeyCheckTests {
     /// One key of the fixture.

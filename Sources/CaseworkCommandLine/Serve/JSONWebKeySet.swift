@@ -5,7 +5,7 @@ import Foundation
 /// An identity provider's public signing keys, read from a JWKS file (RFC 7517: `{"keys": [...]}`) and found by `kid`.
 ///
 /// Each key is a signing key (`use` absent or `sig`; keys with `use: enc` are passed over) with a `kid` no other key
-/// has, and either `kty: RSA` with `n` and `e` (a modulus of at least 2048 bits, an exponent of at most 32) or `kty: EC` with `crv: P-256`, `x`
+/// has, and either `kty: RSA` with `n` and `e` (a modulus of 2048 to 8192 bits, an exponent of at most 32) or `kty: EC` with `crv: P-256`, `x`
 /// and `y`; an `alg`, when given, is the one its type checks (RS256 or ES256). A key holding private parts (`d`) is
 /// refused, as is a file that names a member twice, and anything else: a JWKS the server cannot use whole stops it at
 /// start.

@@ -16,7 +16,7 @@ enum RSAPublicKeyCheck {
         case evenModulus
         /// The modulus is under ``minimumModulusBits``: short enough to factor.
         case modulusTooShort
-        /// The modulus is over the most bits libcrypto verifies with, so no signature could ever be checked.
+        /// The modulus is over ``maximumModulusBits``.
         case modulusTooLong
         /// The exponent is even or 1.
         case unusableExponent
@@ -35,7 +35,7 @@ enum RSAPublicKeyCheck {
             switch self {
             case .evenModulus: "its modulus 'n' is even"
             case .modulusTooShort: "its modulus 'n' is under \(RSAPublicKeyCheck.minimumModulusBits) bits"
-            case .modulusTooLong: "its modulus 'n' is over \(RSAPublicKeyCheck.maximumModulusBits) bits, more than libcrypto verifies with"
+            case .modulusTooLong: "its modulus 'n' is over \(RSAPublicKeyCheck.maximumModulusBits) bits, more than any provider signs with"
             case .unusableExponent: "its exponent 'e' is even or 1"
             case .exponentNotBelowModulus: "its exponent 'e' is not below its modulus"
             case .smallFactor: "its modulus 'n' has a prime factor under \(RSAPublicKeyCheck.smallFactorBound)"
@@ -49,9 +49,10 @@ enum RSAPublicKeyCheck {
     /// The shortest modulus kept: 2048 bits, the least NIST allows for signatures today.
     static let minimumModulusBits: Int32 = 2048
 
-    /// The longest modulus libcrypto verifies a signature with (`OPENSSL_RSA_MAX_MODULUS_BITS`); it also bounds the
-    /// check's own work.
-    static let maximumModulusBits: Int32 = 16_384
+    /// The longest modulus kept: 8,192 bits. No identity provider signs with a longer key (2,048 to 4,096 is usual),
+    /// and each doubling costs about eight times the work in every check, this one's included; Go's TLS refuses
+    /// longer RSA keys for that reason (CVE-2023-29409). libcrypto itself verifies up to 16,384.
+    static let maximumModulusBits: Int32 = 8_192
 
     /// SP 800-56B's bound for the trial division: no prime factor below it.
     static let smallFactorBound = 752

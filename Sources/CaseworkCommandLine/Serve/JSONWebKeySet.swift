@@ -67,11 +67,9 @@ package struct JSONWebKeySet: Sendable {
         case "RSA":
             let modulus = try number(object, "n", of: named)
             let exponent = try number(object, "e", of: named)
-            guard modulus.drop(while: { $0 == 0 }).count >= Int(RSAPublicKeyCheck.minimumModulusBits) / 8 else {
-                throw JSONWebKeySetError("\(named) is an RSA key of under \(RSAPublicKeyCheck.minimumModulusBits) bits")
-            }
-            // libcrypto keeps an exponent of any size with a modulus this short; every check would then cost as much
-            // as a private-key operation. Signing keys use 65537 (`AQAB`); Go's crypto/rsa refuses any above 2^31 - 1.
+            // The modulus's length, like the rest of what makes a sound key, is ``RSAPublicKeyCheck``'s to decide, below.
+            // libcrypto keeps an exponent of any size with a modulus of signing length; every check would then cost as
+            // much as a private-key operation. Signing keys use 65537 (`AQAB`); Go's crypto/rsa refuses any above 2^31 - 1.
             guard exponent.drop(while: { $0 == 0 }).count <= 4 else {
                 throw JSONWebKeySetError("\(named)'s exponent 'e' is over 32 bits; an RSA signing key's is small, such as 65537 (AQAB)")
             }

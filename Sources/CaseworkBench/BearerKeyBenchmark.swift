@@ -3,8 +3,8 @@ import CaseworkTestSupport
 import Foundation
 
 /// The identity provider's keys behind `casework serve`'s bearer JWTs: reading a JWKS of a 2048-bit RSA key and a
-/// P-256 key (each key checked once, as it is read), and one token signature's check with each key, beside the floor
-/// that check stands on: libcrypto verifying the same signature with a key built once. It also prints libcrypto's own
+/// P-256 key (each key checked and built into libcrypto's key once, as it is read), and one token signature's check with
+/// each key, beside the floor that check stands on: libcrypto verifying the same signature with its own key. It also prints libcrypto's own
 /// public-key check of the RSA key, which until session 36 ran inside every RS256 verification.
 enum BearerKeyBenchmark {
     static let verifications = 2_000
@@ -24,7 +24,7 @@ enum BearerKeyBenchmark {
             return
         }
         print("bearer-keys: a JWKS of a 2048-bit RSA key and a P-256 key; \(verifications) signature checks a figure")
-        print("  read the JWKS, each key checked once     \(Measure.format(read.seconds * 1e6)) µs")
+        print("  read the JWKS, each key checked and built once \(Measure.format(read.seconds * 1e6)) µs")
         let cases: [(String, JSONWebKey, TestSigningKey, JWTAlgorithm)] = [("RS256", rsaKey, rsa, .rs256), ("ES256", ecKey, p256, .es256)]
         for (name, key, signer, algorithm) in cases {
             let signature = signer.sign(message)

@@ -10,8 +10,8 @@ package enum JWTAlgorithm: String, Sendable, CaseIterable {
     case rs256 = "RS256"
 }
 
-/// One public key of an identity provider's JWKS (RFC 7517), named by its `kid`, held as its numbers so the value is
-/// `Sendable` and owns no C memory; libcrypto's key is built from them for each check.
+/// One public key of an identity provider's JWKS (RFC 7517), named by its `kid`: its numbers, and libcrypto's key built
+/// from them once, when the key is read (``LibcryptoPublicKey``), which every token's check then uses.
 package struct JSONWebKey: Sendable {
     /// The key's numbers.
     enum Material: Sendable {
@@ -22,9 +22,21 @@ package struct JSONWebKey: Sendable {
     }
 
     /// The `kid` a token's header names it by.
-    package var id: String
+    package let id: String
     /// Its numbers.
-    var material: Material
+    let material: Material
+    /// libcrypto's key for ``material``, built when the key was made; nil when libcrypto does not load the numbers, and
+    /// then ``refusal`` says so and the key is never kept.
+    private let publicKey: LibcryptoPublicKey?
+
+    /// The key `id` of `material`, with libcrypto's key built from the numbers. Whether the numbers are a key to trust
+    /// is ``refusal``'s to say: ``JSONWebKeySet/read(_:)`` keeps no key it refuses.
+    init(id: String, material: Material) {
+        self.id = id
+        self.material = material
+        publicKey = Self.makeKey(material, checked: false).map(LibcryptoPublicKey.init(adopting:))
+        ERR_clear_error()
+    }
 
     /// The one algorithm this key can check: ES256 for a P-256 key, RS256 for an RSA key, so a token can never
     /// have a key used with an algorithm of another kind.
@@ -37,13 +49,15 @@ package struct JSONWebKey: Sendable {
 
     /// Why the numbers are not a public key to trust, or nil when they are one: an RSA key must pass
     /// ``RSAPublicKeyCheck`` (the same answer every time, where libcrypto's own RSA check draws random bases) and load
-    /// into libcrypto; a P-256 point must be one libcrypto's public-key check accepts, which is deterministic.
+    /// into libcrypto; a P-256 point must be one libcrypto's public-key check accepts, which is deterministic. Worked
+    /// out from the numbers each time it is asked, with a key of its own, so asking again checks them again (the
+    /// `jwks` fuzz target does).
     package var refusal: String? {
         defer { ERR_clear_error() }
         if case .rsa(let modulus, let exponent) = material, let refusal = RSAPublicKeyCheck.refusal(modulus: modulus, exponent: exponent) {
             return "\(refusal)"
         }
-        guard let key = makeKey(checked: true) else {
+        guard publicKey != nil, let key = Self.makeKey(material, checked: true) else {
             if case .rsa = material { return "libcrypto does not load it as an RSA key" }
             return "libcrypto does not accept it as a point on P-256"
         }
@@ -58,8 +72,7 @@ package struct JSONWebKey: Sendable {
     /// an ES256 signature that is not 64 bytes, or anything libcrypto refuses.
     package func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWTAlgorithm) -> Bool {
         defer { ERR_clear_error() }
-        guard algorithm == self.algorithm, let key = makeKey(checked: false) else { return false }
-        defer { EVP_PKEY_free(key) }
+        guard algorithm == self.algorithm, let publicKey else { return false }
         let encoded: [UInt8]
         switch material {
         case .rsa: encoded = signature
@@ -70,7 +83,7 @@ package struct JSONWebKey: Sendable {
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
-        guard EVP_DigestVerifyInit(context, &keyContext, EVP_sha256(), nil, key) == 1 else { return false }
+        guard EVP_DigestVerifyInit(context, &keyContext, EVP_sha256(), nil, publicKey.pointer) == 1 else { return false }
         if case .rsa = material {
             guard EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PADDING) == 1 else { return false }
         }
@@ -103,11 +116,11 @@ package struct JSONWebKey: Sendable {
         return written == length ? der : nil
     }
 
-    /// libcrypto's public key for the numbers (`EVP_PKEY_fromdata`); the caller frees it. When `checked`, a P-256 point
+    /// libcrypto's public key for `material` (`EVP_PKEY_fromdata`); the caller frees it. When `checked`, a P-256 point
     /// must also pass `EVP_PKEY_public_check` (an RSA key's numbers are held to ``RSAPublicKeyCheck`` by ``refusal``
     /// instead); a key is checked once, when its set is read, since only ``JSONWebKeySet/read(_:)`` makes one.
     /// Parameter names and the group name are static strings because the builder keeps pointers to them.
-    private func makeKey(checked: Bool) -> OpaquePointer? {
+    private static func makeKey(_ material: Material, checked: Bool) -> OpaquePointer? {
         switch material {
         case .rsa(let modulus, let exponent):
             let n = modulus.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }

@@ -10,8 +10,9 @@ package enum JWTAlgorithm: String, Sendable, CaseIterable {
     case rs256 = "RS256"
 }
 
-/// One public key of an identity provider's JWKS (RFC 7517), named by its `kid`: its numbers, and libcrypto's key built
-/// from them once, when the key is read (``LibcryptoPublicKey``), which every token's check then uses.
+/// One public key of an identity provider's JWKS (RFC 7517), named by its `kid`: its numbers, checked, and libcrypto's
+/// key built from them once, when the key is read (``LibcryptoPublicKey``), which every token's check then uses. There
+/// is no key of numbers that are not a public key to trust.
 package struct JSONWebKey: Sendable {
     /// The key's numbers.
     enum Material: Sendable {
@@ -19,60 +20,80 @@ package struct JSONWebKey: Sendable {
         case rsa(modulus: [UInt8], exponent: [UInt8])
         /// A P-256 point: `x` and `y`, 32 bytes each.
         case p256(x: [UInt8], y: [UInt8])
+
+        /// The one algorithm a key of these numbers can check: ES256 for a P-256 point, RS256 for an RSA key.
+        var algorithm: JWTAlgorithm {
+            switch self {
+            case .rsa: .rs256
+            case .p256: .es256
+            }
+        }
+    }
+
+    /// Why a JWK's numbers are not a public key to trust: one phrase, said after the key's name.
+    package struct Unusable: Error, Sendable {
+        /// What is wrong with the numbers.
+        package var reason: String
     }
 
     /// The `kid` a token's header names it by.
     package let id: String
     /// Its numbers.
     let material: Material
-    /// libcrypto's key for ``material``, built when the key was made; nil when libcrypto does not load the numbers, and
-    /// then ``refusal`` says so and the key is never kept.
-    private let publicKey: LibcryptoPublicKey?
+    /// libcrypto's key for ``material``, built once, when the key was made.
+    private let publicKey: LibcryptoPublicKey
 
-    /// The key `id` of `material`, with libcrypto's key built from the numbers. Whether the numbers are a key to trust
-    /// is ``refusal``'s to say: ``JSONWebKeySet/read(_:)`` keeps no key it refuses.
-    init(id: String, material: Material) {
+    /// The key `id` of `material`, with libcrypto's key built from the numbers, when they are a public key to trust;
+    /// otherwise throws why not. An RSA key's numbers are checked before libcrypto is given them, so a modulus no
+    /// signing key has is refused without building anything.
+    init(id: String, material: Material) throws(Unusable) {
+        defer { ERR_clear_error() }
         self.id = id
         self.material = material
-        publicKey = Self.makeKey(material, checked: false).map(LibcryptoPublicKey.init(adopting:))
-        ERR_clear_error()
+        publicKey = LibcryptoPublicKey(adopting: try Self.checkedKey(material).get())
     }
 
     /// The one algorithm this key can check: ES256 for a P-256 key, RS256 for an RSA key, so a token can never
     /// have a key used with an algorithm of another kind.
-    var algorithm: JWTAlgorithm {
-        switch material {
-        case .rsa: .rs256
-        case .p256: .es256
-        }
-    }
+    var algorithm: JWTAlgorithm { material.algorithm }
 
-    /// Why the numbers are not a public key to trust, or nil when they are one: an RSA key must pass
-    /// ``RSAPublicKeyCheck`` (the same answer every time, where libcrypto's own RSA check draws random bases) and load
-    /// into libcrypto; a P-256 point must be one libcrypto's public-key check accepts, which is deterministic. Worked
-    /// out from the numbers each time it is asked, with a key of its own, so asking again checks them again (the
-    /// `jwks` fuzz target does).
+    /// Why the numbers are not a public key to trust, or nil when they are one (``checkedKey(_:)``). Worked out from
+    /// the numbers each time it is asked, with a key of its own, so asking again checks them again: the `jwks` fuzz
+    /// target asks it of every key a set kept.
     package var refusal: String? {
         defer { ERR_clear_error() }
-        if case .rsa(let modulus, let exponent) = material, let refusal = RSAPublicKeyCheck.refusal(modulus: modulus, exponent: exponent) {
-            return "\(refusal)"
+        switch Self.checkedKey(material) {
+        case .success(let key):
+            EVP_PKEY_free(key)
+            return nil
+        case .failure(let unusable):
+            return unusable.reason
         }
-        guard publicKey != nil, let key = Self.makeKey(material, checked: true) else {
-            if case .rsa = material { return "libcrypto does not load it as an RSA key" }
-            return "libcrypto does not accept it as a point on P-256"
-        }
-        EVP_PKEY_free(key)
-        return nil
     }
 
     /// Whether the numbers are a public key to trust (``refusal`` is nil).
     package var isUsable: Bool { refusal == nil }
 
+    /// libcrypto's key for `material` when the numbers are a public key to trust (the caller frees it), or why they
+    /// are not: an RSA key must pass ``RSAPublicKeyCheck`` (the same answer every time, where libcrypto's own RSA check
+    /// draws random bases) and then load into libcrypto; a P-256 point must be one libcrypto's public-key check
+    /// accepts, which is deterministic.
+    private static func checkedKey(_ material: Material) -> Result<OpaquePointer, Unusable> {
+        if case .rsa(let modulus, let exponent) = material, let refusal = RSAPublicKeyCheck.refusal(modulus: modulus, exponent: exponent) {
+            return .failure(Unusable(reason: "\(refusal)"))
+        }
+        guard let key = makeKey(material) else {
+            if case .rsa = material { return .failure(Unusable(reason: "libcrypto does not load it as an RSA key")) }
+            return .failure(Unusable(reason: "libcrypto does not accept it as a point on P-256"))
+        }
+        return .success(key)
+    }
+
     /// Whether `signature` is this key's signature over `message` with `algorithm`; false for any other algorithm,
     /// an ES256 signature that is not 64 bytes, or anything libcrypto refuses.
     package func verifies(_ signature: [UInt8], over message: [UInt8], algorithm: JWTAlgorithm) -> Bool {
         defer { ERR_clear_error() }
-        guard algorithm == self.algorithm, let publicKey else { return false }
+        guard algorithm == self.algorithm else { return false }
         let encoded: [UInt8]
         switch material {
         case .rsa: encoded = signature
@@ -116,11 +137,11 @@ package struct JSONWebKey: Sendable {
         return written == length ? der : nil
     }
 
-    /// libcrypto's public key for `material` (`EVP_PKEY_fromdata`); the caller frees it. When `checked`, a P-256 point
-    /// must also pass `EVP_PKEY_public_check` (an RSA key's numbers are held to ``RSAPublicKeyCheck`` by ``refusal``
-    /// instead); a key is checked once, when its set is read, since only ``JSONWebKeySet/read(_:)`` makes one.
-    /// Parameter names and the group name are static strings because the builder keeps pointers to them.
-    private static func makeKey(_ material: Material, checked: Bool) -> OpaquePointer? {
+    /// libcrypto's public key for `material` (`EVP_PKEY_fromdata`); the caller frees it. A P-256 point must also pass
+    /// `EVP_PKEY_public_check`; an RSA key is not given to that check, whose bases are random, since
+    /// ``checkedKey(_:)`` has held its numbers to ``RSAPublicKeyCheck`` first. Parameter names and the group name are
+    /// static strings because the builder keeps pointers to them.
+    private static func makeKey(_ material: Material) -> OpaquePointer? {
         switch material {
         case .rsa(let modulus, let exponent):
             let n = modulus.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), nil) }
@@ -136,7 +157,7 @@ package struct JSONWebKey: Sendable {
         case .p256(let x, let y):
             let point: [UInt8] = [0x04] + x + y
             return point.withUnsafeBufferPointer { pointBytes in
-                Self.build(type: "EC", checked: checked) { builder in
+                Self.build(type: "EC", checked: true) { builder in
                     OSSL_PARAM_BLD_push_utf8_string(builder, Self.cString("group"), Self.cString("prime256v1"), 0) == 1
                         && OSSL_PARAM_BLD_push_octet_string(builder, Self.cString("pub"), pointBytes.baseAddress, pointBytes.count) == 1
                 }

@@ -83,14 +83,16 @@ package struct JSONWebKeySet: Sendable {
         default:
             throw JSONWebKeySetError("\(named) has kty '\(object["kty"] ?? "")'; only RSA and EC (P-256) signing keys are used")
         }
-        let key = JSONWebKey(id: id, material: material)
         if let algorithm = object["alg"] {
-            guard algorithm as? String == key.algorithm.rawValue else {
-                throw JSONWebKeySetError("\(named) is for '\(algorithm)'; an \(object["kty"] ?? "") key here checks \(key.algorithm.rawValue) only")
+            guard algorithm as? String == material.algorithm.rawValue else {
+                throw JSONWebKeySetError("\(named) is for '\(algorithm)'; an \(object["kty"] ?? "") key here checks \(material.algorithm.rawValue) only")
             }
         }
-        if let refusal = key.refusal { throw JSONWebKeySetError("\(named) is not a usable public key: \(refusal)") }
-        return key
+        do throws(JSONWebKey.Unusable) {
+            return try JSONWebKey(id: id, material: material)
+        } catch {
+            throw JSONWebKeySetError("\(named) is not a usable public key: \(error.reason)")
+        }
     }
 
     /// The bytes of the base64url member `name` of `object`.

@@ -3,9 +3,10 @@ import CaseworkTestSupport
 import Foundation
 
 /// The identity provider's keys behind `casework serve`'s bearer JWTs: reading a JWKS of a 2048-bit RSA key and a
-/// P-256 key (each key checked and built into libcrypto's key once, as it is read), and one token signature's check with
-/// each key, beside the floor that check stands on: libcrypto verifying the same signature with its own key. It also prints libcrypto's own
-/// public-key check of the RSA key, which until session 36 ran inside every RS256 verification.
+/// P-256 key (each key checked and built into libcrypto's key once, as it is read), and one token signature's check
+/// with each key, beside the floor that check stands on: libcrypto verifying the same signature with its own key. It
+/// also prints libcrypto's own public-key check of the RSA key, which until session 36 ran inside every RS256
+/// verification.
 enum BearerKeyBenchmark {
     static let verifications = 2_000
     static let publicChecks = 100

@@ -57,22 +57,15 @@ package struct JSONWebKey: Sendable {
     /// have a key used with an algorithm of another kind.
     var algorithm: JWTAlgorithm { material.algorithm }
 
-    /// Why the numbers are not a public key to trust, or nil when they are one (``checkedKey(_:)``). Worked out from
-    /// the numbers each time it is asked, with a key of its own, so asking again checks them again: the `jwks` fuzz
-    /// target asks it of every key a set kept.
-    package var refusal: String? {
+    /// Whether the numbers are a public key to trust (``checkedKey(_:)``). Worked out from the numbers each time it is
+    /// asked, with a key of its own, so asking again checks them again: the `jwks` fuzz target asks it of every key a
+    /// set kept.
+    package var isUsable: Bool {
         defer { ERR_clear_error() }
-        switch Self.checkedKey(material) {
-        case .success(let key):
-            EVP_PKEY_free(key)
-            return nil
-        case .failure(let unusable):
-            return unusable.reason
-        }
+        guard case .success(let key) = Self.checkedKey(material) else { return false }
+        EVP_PKEY_free(key)
+        return true
     }
-
-    /// Whether the numbers are a public key to trust (``refusal`` is nil).
-    package var isUsable: Bool { refusal == nil }
 
     /// libcrypto's key for `material` when the numbers are a public key to trust (the caller frees it), or why they
     /// are not: an RSA key must pass ``RSAPublicKeyCheck`` (the same answer every time, where libcrypto's own RSA check

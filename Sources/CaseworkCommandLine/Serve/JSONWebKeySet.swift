@@ -67,7 +67,8 @@ package struct JSONWebKeySet: Sendable {
         case "RSA":
             let modulus = try number(object, "n", of: named)
             let exponent = try number(object, "e", of: named)
-            // The modulus's length, like the rest of what makes a sound key, is ``RSAPublicKeyCheck``'s to decide, below.
+            // The modulus's length, like the rest of what makes a sound key, is ``RSAPublicKeyCheck``'s to decide, when
+            // the key is made below.
             // libcrypto keeps an exponent of any size with a modulus of signing length; every check would then cost as
             // much as a private-key operation. Signing keys use 65537 (`AQAB`); Go's crypto/rsa refuses any above 2^31 - 1.
             guard exponent.drop(while: { $0 == 0 }).count <= 4 else {
